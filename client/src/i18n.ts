@@ -1,0 +1,96 @@
+/** UI strings: Simplified Chinese first, English second. */
+export type Lang = 'zh-CN' | 'en';
+
+const zh = {
+  title: '在线调解',
+  subtitle: '劳动人事争议在线调解',
+  preview: '加入前请检查摄像头和麦克风',
+  join: '加入调解',
+  joining: '正在加入…',
+  leave: '离开',
+  left: '您已离开调解。可关闭此页面。',
+  rejoin: '重新加入',
+  micOn: '麦克风：开',
+  micOff: '麦克风：关',
+  camOn: '摄像头：开',
+  camOff: '摄像头：关',
+  you: '（我）',
+  muted: '已静音',
+  cameraOff: '摄像头已关闭',
+  noDevices: '无法使用摄像头或麦克风：',
+  listenOnly: '您以旁听身份参加，只能收听和观看。',
+  reconnecting: '网络中断，正在重新连接…',
+  mediaReset: '媒体服务已恢复，正在重新建立音视频…',
+  connected: '已连接',
+  waiting: '等待其他参与人加入…',
+  quality: '清晰度',
+  qualityHigh: '高',
+  qualityMedium: '中',
+  qualityLow: '低',
+  linkMissing: '链接无效：缺少身份凭证。请使用调解组织发送的完整链接。',
+  TOKEN_MISSING: '链接无效：缺少身份凭证。',
+  TOKEN_INVALID: '链接无效或已被篡改，请联系调解员获取新链接。',
+  TOKEN_EXPIRED: '链接已过期，请联系调解员获取新链接。',
+  TOKEN_REVOKED: '您已被移出本次调解。',
+  replaced: '您已在其他设备或窗口加入，本页面已断开。',
+  error: '出错了：',
+  case: '案件',
+  session: '场次',
+  language: 'English',
+} as const;
+
+export type MessageKey = keyof typeof zh;
+
+const en: Record<MessageKey, string> = {
+  title: 'Online mediation',
+  subtitle: 'Labour and personnel dispute mediation',
+  preview: 'Check your camera and microphone before joining',
+  join: 'Join mediation',
+  joining: 'Joining…',
+  leave: 'Leave',
+  left: 'You have left the mediation. You may close this page.',
+  rejoin: 'Join again',
+  micOn: 'Microphone: on',
+  micOff: 'Microphone: off',
+  camOn: 'Camera: on',
+  camOff: 'Camera: off',
+  you: ' (you)',
+  muted: 'Muted',
+  cameraOff: 'Camera off',
+  noDevices: 'Cannot use the camera or microphone: ',
+  listenOnly: 'You take part as an observer: you can listen and watch.',
+  reconnecting: 'Connection lost, reconnecting…',
+  mediaReset: 'Media service recovered, re-establishing audio and video…',
+  connected: 'Connected',
+  waiting: 'Waiting for others to join…',
+  quality: 'Quality',
+  qualityHigh: 'High',
+  qualityMedium: 'Medium',
+  qualityLow: 'Low',
+  linkMissing: 'Invalid link: no credentials. Use the full link sent by the mediation organisation.',
+  TOKEN_MISSING: 'Invalid link: no credentials.',
+  TOKEN_INVALID: 'The link is invalid or has been altered; ask the mediator for a new one.',
+  TOKEN_EXPIRED: 'The link has expired; ask the mediator for a new one.',
+  TOKEN_REVOKED: 'You have been removed from this mediation.',
+  replaced: 'You joined from another device or window; this page is disconnected.',
+  error: 'Error: ',
+  case: 'Case',
+  session: 'Session',
+  language: '中文',
+};
+
+let current: Lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh-CN';
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  current = next;
+  localStorage.setItem('lang', next);
+  document.documentElement.lang = next;
+}
+
+export function t(key: MessageKey): string {
+  return current === 'en' ? en[key] : zh[key];
+}

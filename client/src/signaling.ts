@@ -1,0 +1,76 @@
+/** A typed request/notification layer over Socket.IO, shaped by the shared contract. */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ErrorCode,
+  HandshakeRefusal,
+  NotificationMap,
+  NotificationName,
+  RequestName,
+  RequestOf,
+  ResponseOf,
+  ServerToClientEvents,
+} from '../../signaling/index.js';
+
+export class RequestError extends Error {
+  readonly code: ErrorCode | 'TIMEOUT' | 'DISCONNECTED';
+
+  constructor(code: RequestError['code'], message: string) {
+    super(message);
+    this.name = 'RequestError';
+    this.code = code;
+  }
+}
+
+export class HandshakeError extends Error {
+  readonly reason: HandshakeRefusal | 'UNKNOWN';
+
+  constructor(reason: HandshakeError['reason'], message: string) {
+    super(message);
+    this.name = 'HandshakeError';
+    this.reason = reason;
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export class SignalingClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  constructor(token: string, url?: string) {
+    const options = {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    };
+    this.socket = url ? io(url, options) : io(options);
+  }
+
+  async request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>> {
+    if (!this.socket.connected) throw new RequestError('DISCONNECTED', 'Not connected');
+    const emit = this.socket.timeout(REQUEST_TIMEOUT_MS).emit as unknown as (
+      e: E,
+      p: RequestOf<E>,
+      cb: (err: Error | null, res: Ack<ResponseOf<E>>) => void,
+    ) => void;
+    const response = await new Promise<Ack<ResponseOf<E>>>((resolve, reject) => {
+      emit.call(this.socket.timeout(REQUEST_TIMEOUT_MS), event, payload, (err, res) => {
+        if (err) reject(new RequestError('TIMEOUT', `${event} timed out`));
+        else resolve(res);
+      });
+    });
+    if (!response.ok) throw new RequestError(response.error.code, response.error.message);
+    return response.data;
+  }
+
+  on<E extends NotificationName>(event: E, listener: (payload: NotificationMap[E]) => void): void {
+    (this.socket.on as (e: E, l: (p: NotificationMap[E]) => void) => void).call(this.socket, event, listener);
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The only module that reads the environment. Returns a typed, validated
+ * config or fails fast with a message naming the variable at fault.
+ */
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+
+const iceServerSchema = z.object({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const envSchema = z.object({
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port.default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  DATA_DIR: z.string().default('data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
+  MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  MEDIASOUP_LISTEN_IP: z.string().ip().default('127.0.0.1'),
+  MEDIASOUP_ANNOUNCED_IP: z.string().min(1).optional(),
+  MEDIASOUP_RTC_MIN_PORT: port.default(40000),
+  MEDIASOUP_RTC_MAX_PORT: port.default(49999),
+  MEDIASOUP_WEBRTC_SERVER: bool.default('false'),
+  MEDIASOUP_WEBRTC_SERVER_PORT: port.default(44444),
+  MEDIASOUP_ENABLE_UDP: bool.default('true'),
+  MEDIASOUP_ENABLE_TCP: bool.default('true'),
+  ICE_SERVERS: z.string().optional(),
+  SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
+  SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
+});
+
+export interface IceServerConfig {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface Config {
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    tls: { certFile: string; keyFile: string } | undefined;
+  };
+  dataDir: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  auth: { jwtSecret: string };
+  media: {
+    workerBin: string;
+    numWorkers: number;
+    logLevel: 'debug' | 'warn' | 'error' | 'none';
+    listenIp: string;
+    announcedIp: string | undefined;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    /** Single-port mode: one WebRtcServer per worker on basePort + worker index. */
+    webRtcServer: { basePort: number } | undefined;
+    enableUdp: boolean;
+    enableTcp: boolean;
+    iceServers: IceServerConfig[];
+  };
+  socket: { ratePerSecond: number; burst: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration. `overrides` win over the environment (tests). */
+export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {}): Config {
+  const merged: Env = { ...env, ...overrides };
+  // Empty variables count as unset, the way a shell user expects.
+  const cleaned = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+
+  if (e.MEDIASOUP_RTC_MIN_PORT > e.MEDIASOUP_RTC_MAX_PORT) {
+    throw new ConfigError('MEDIASOUP_RTC_MIN_PORT must not exceed MEDIASOUP_RTC_MAX_PORT');
+  }
+  if (!e.MEDIASOUP_ENABLE_UDP && !e.MEDIASOUP_ENABLE_TCP) {
+    throw new ConfigError('At least one of MEDIASOUP_ENABLE_UDP and MEDIASOUP_ENABLE_TCP must be true');
+  }
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+
+  const workerBin = e.MEDIASOUP_WORKER_BIN;
+  if (!workerBin) {
+    throw new ConfigError(
+      'MEDIASOUP_WORKER_BIN is not set. Start the service with `npm start`, or build the worker with ' +
+        '`scripts/mediasoup-worker.sh ensure` and export the path it prints.',
+    );
+  }
+  try {
+    accessSync(workerBin, constants.X_OK);
+  } catch {
+    throw new ConfigError(
+      `MEDIASOUP_WORKER_BIN points to ${workerBin}, which is not an executable file. ` +
+        'Run `scripts/mediasoup-worker.sh ensure` to build it.',
+    );
+  }
+
+  let iceServers: IceServerConfig[] = [];
+  if (e.ICE_SERVERS) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(e.ICE_SERVERS);
+    } catch {
+      throw new ConfigError('ICE_SERVERS must be a JSON array of {urls, username?, credential?}');
+    }
+    const servers = z.array(iceServerSchema).safeParse(raw);
+    if (!servers.success) {
+      throw new ConfigError('ICE_SERVERS must be a JSON array of {urls, username?, credential?}');
+    }
+    iceServers = servers.data.map((s) => ({
+      urls: Array.isArray(s.urls) ? s.urls : [s.urls],
+      ...(s.username !== undefined ? { username: s.username } : {}),
+      ...(s.credential !== undefined ? { credential: s.credential } : {}),
+    }));
+  }
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    },
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    auth: { jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir) },
+    media: {
+      workerBin,
+      numWorkers: e.MEDIASOUP_NUM_WORKERS ?? Math.max(1, os.availableParallelism()),
+      logLevel: e.MEDIASOUP_LOG_LEVEL,
+      listenIp: e.MEDIASOUP_LISTEN_IP,
+      announcedIp: e.MEDIASOUP_ANNOUNCED_IP,
+      rtcMinPort: e.MEDIASOUP_RTC_MIN_PORT,
+      rtcMaxPort: e.MEDIASOUP_RTC_MAX_PORT,
+      webRtcServer: e.MEDIASOUP_WEBRTC_SERVER ? { basePort: e.MEDIASOUP_WEBRTC_SERVER_PORT } : undefined,
+      enableUdp: e.MEDIASOUP_ENABLE_UDP,
+      enableTcp: e.MEDIASOUP_ENABLE_TCP,
+      iceServers,
+    },
+    socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
+  };
+}
+
+/** A per-installation signing secret, created on first start and kept private. */
+function loadOrCreateSecret(dataDir: string): string {
+  const dir = path.join(dataDir, 'secrets');
+  const file = path.join(dir, 'jwt-secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < 32) throw new ConfigError(`${file} holds a secret shorter than 32 characters`);
+    return secret;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** The config as it may be logged: secrets masked. */
+export function redactConfig(config: Config): unknown {
+  return {
+    ...config,
+    auth: { jwtSecret: '***' },
+    media: {
+      ...config.media,
+      iceServers: config.media.iceServers.map((s) => ({ ...s, credential: s.credential ? '***' : undefined })),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * One error taxonomy for the whole server: each class carries a stable code
+ * from the signaling contract, mapped once to an HTTP status and once to a
+ * socket acknowledgement.
+ */
+import { ZodError } from 'zod';
+import type { ErrorCode, ErrorPayload } from '../signaling/index.js';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: string[] | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: string[] }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = new.target.name;
+    this.code = code;
+    this.issues = options?.issues;
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, issues?: string[]) {
+    super('VALIDATION', message, issues ? { issues } : undefined);
+  }
+
+  static fromZod(event: string, error: ZodError): ValidationError {
+    const issues = error.issues
+      .slice(0, 10)
+      .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`);
+    return new ValidationError(`Invalid payload for ${event}`, issues);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Authentication required') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`);
+  }
+}
+
+export class InvalidStateError extends AppError {
+  constructor(message: string) {
+    super('INVALID_STATE', message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor() {
+    super('RATE_LIMITED', 'Too many requests; slow down');
+  }
+}
+
+export class MediaUnavailableError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super('MEDIA_UNAVAILABLE', message, { cause });
+  }
+}
+
+export class InternalError extends AppError {
+  constructor(cause: unknown) {
+    super('INTERNAL', 'Internal error', { cause });
+  }
+}
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+  RATE_LIMITED: 429,
+  MEDIA_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return ValidationError.fromZod('request', error);
+  return new InternalError(error);
+}
+
+/**
+ * Wraps a mediasoup call made with parameters a client sent. mediasoup throws
+ * TypeError / UnsupportedError for parameters it rejects (unknown codec, bad
+ * RTP parameters) and InvalidStateError for objects closed meanwhile: those
+ * are the client's fault or a race, not ours.
+ */
+export async function withClientParameters<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error instanceof Error) {
+      if (error.name === 'TypeError' || error.name === 'UnsupportedError') {
+        throw new ValidationError(`${what}: ${error.message}`);
+      }
+      if (error.name === 'InvalidStateError') throw new InvalidStateError(`${what}: ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The HTTP adapter: health, the browser client and one error middleware that
+ * maps the error taxonomy to statuses.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { HTTP_STATUS, NotFoundError, toAppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  clientDir: string;
+  health: () => { workers: number; sessions: number };
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; " +
+      "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  );
+  res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self)');
+  next();
+};
+
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: options.logger.child({ component: 'http' }),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/') },
+      // The join token travels in the URL fragment, never the query; strip queries anyway.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
+    }),
+  );
+  app.use(securityHeaders);
+
+  app.get('/healthz', (_req, res) => {
+    const h = options.health();
+    res.status(h.workers > 0 ? 200 : 503).json({ status: h.workers > 0 ? 'ok' : 'degraded', ...h });
+  });
+
+  const index = path.join(options.clientDir, 'index.html');
+  if (existsSync(index)) {
+    app.use('/assets', express.static(path.join(options.clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+    app.use(express.static(options.clientDir, { index: false }));
+    app.get(['/', '/join'], (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  } else {
+    options.logger.warn({ clientDir: options.clientDir }, 'client bundle not built; only the API is served');
+  }
+
+  app.use((_req, _res, next) => next(new NotFoundError('Page')));
+  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL') req.log.error({ err: error }, 'request failed');
+    res.status(HTTP_STATUS[appError.code]).json({ error: appError.toPayload() });
+  };
+  app.use(onError);
+  return app;
+}

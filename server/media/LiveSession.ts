@@ -1,0 +1,470 @@
+/**
+ * The media side of one live mediation session: a router on a worker of the
+ * pool, the participants in it and what each publishes and receives. Knows
+ * nothing of Socket.IO: participants are reached through their channel.
+ */
+import type {
+  ActiveSpeakerObserver,
+  DtlsParameters,
+  MediaKind,
+  Router,
+  RtpCapabilities,
+  RtpParameters,
+  WebRtcTransport,
+  WebRtcTransportOptions,
+} from 'mediasoup/node/lib/types.js';
+import type {
+  ConsumerOptions,
+  IceParameters,
+  JoinResult,
+  MediaSource,
+  NotificationMap,
+  NotificationName,
+  ProducerInfo,
+  TransportOptions,
+} from '../../signaling/index.js';
+import { MEDIA_SOURCES, can, publishPermission } from '../../signaling/index.js';
+import type { Config } from '../config.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  MediaUnavailableError,
+  NotFoundError,
+  ValidationError,
+  withClientParameters,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+import { SESSION_MEDIA_CODECS } from './codecs.js';
+import {
+  Participant,
+  type ConsumerAppData,
+  type ParticipantChannel,
+  type ParticipantIdentity,
+  type ProducerAppData,
+  type TransportAppData,
+  type TransportDirection,
+} from './Participant.js';
+import type { MediaWorker, WorkerPool } from './WorkerPool.js';
+
+interface RouterAppData extends Record<string, unknown> {
+  sessionId: string;
+  caseId: string;
+}
+
+export interface LiveSessionOptions {
+  sessionId: string;
+  caseId: string;
+  pool: WorkerPool;
+  media: Config['media'];
+  logger: Logger;
+}
+
+interface LiveSessionEvents {
+  close: () => void;
+}
+
+const SOURCE_KIND: Record<MediaSource, MediaKind> = {
+  microphone: 'audio',
+  camera: 'video',
+  screen: 'video',
+};
+
+const RECOVERY_RETRY_MS = 2_000;
+
+export class LiveSession {
+  readonly sessionId: string;
+  readonly caseId: string;
+  readonly #pool: WorkerPool;
+  readonly #media: Config['media'];
+  readonly #logger: Logger;
+  readonly #participants = new Map<string, Participant>();
+  #router!: Router<RouterAppData>;
+  #host!: MediaWorker;
+  #speakerObserver!: ActiveSpeakerObserver;
+  /** Pending while the router is being rebuilt after a worker death. */
+  #recovering: Promise<void> | undefined;
+  #closed = false;
+  #onClose: LiveSessionEvents['close'] | undefined;
+
+  private constructor(options: LiveSessionOptions) {
+    this.sessionId = options.sessionId;
+    this.caseId = options.caseId;
+    this.#pool = options.pool;
+    this.#media = options.media;
+    this.#logger = options.logger.child({ caseId: options.caseId, sessionId: options.sessionId });
+  }
+
+  static async create(options: LiveSessionOptions): Promise<LiveSession> {
+    const session = new LiveSession(options);
+    await session.#attachRouter();
+    session.#logger.info({ workerIndex: session.#host.index }, 'live session opened');
+    return session;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get participantCount(): number {
+    return this.#participants.size;
+  }
+
+  /** The worker this session's router lives on (tests, statistics). */
+  get workerPid(): number {
+    return this.#host.worker.pid;
+  }
+
+  onClose(listener: () => void): void {
+    this.#onClose = listener;
+  }
+
+  participant(participantId: string): Participant {
+    const p = this.#participants.get(participantId);
+    if (!p || p.closed) throw new InvalidStateError('Not joined to this session');
+    return p;
+  }
+
+  async rtpCapabilities(): Promise<RtpCapabilities> {
+    return (await this.#liveRouter()).rtpCapabilities;
+  }
+
+  async join(
+    identity: ParticipantIdentity,
+    rtpCapabilities: RtpCapabilities,
+    channel: ParticipantChannel,
+  ): Promise<JoinResult> {
+    this.#assertOpen();
+    await this.#liveRouter();
+    const previous = this.#participants.get(identity.participantId);
+    if (previous) {
+      // The same person connected again (new tab, new network): the newest wins.
+      previous.channel.notify('session:replaced', {});
+      this.leave(previous.id);
+      previous.channel.disconnect();
+    }
+    const participant = new Participant(
+      identity,
+      rtpCapabilities,
+      channel,
+      this.#logger.child({ participantId: identity.participantId, role: identity.role }),
+    );
+    this.#participants.set(participant.id, participant);
+    this.#broadcast('participant:joined', participant.info(), participant.id);
+    participant.logger.info('participant joined');
+
+    const others = [...this.#participants.values()].filter((p) => p !== participant);
+    return {
+      self: participant.info(),
+      caseId: this.caseId,
+      sessionId: this.sessionId,
+      participants: others.map((p) => p.info()),
+      producers: others.flatMap((p) => [...p.producers.values()].map((pr) => producerInfo(pr))),
+      canPublish: MEDIA_SOURCES.filter((s) => can(identity.role, publishPermission(s))),
+    };
+  }
+
+  leave(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    if (!participant) return;
+    this.#participants.delete(participantId);
+    for (const producer of participant.producers.values()) {
+      this.#broadcast('producer:closed', { producerId: producer.id, participantId }, participantId);
+    }
+    participant.close();
+    this.#broadcast('participant:left', { participantId }, participantId);
+    participant.logger.info('participant left');
+    if (this.#participants.size === 0) this.close();
+  }
+
+  participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  async createTransport(participantId: string, direction: TransportDirection): Promise<TransportOptions> {
+    const router = await this.#liveRouter();
+    const participant = this.participant(participantId);
+    const role = participant.identity.role;
+    if (direction === 'send' && !MEDIA_SOURCES.some((s) => can(role, publishPermission(s)))) {
+      throw new ForbiddenError(`A ${role} may not publish media`);
+    }
+    for (const t of participant.transports.values()) {
+      if (t.appData.direction === direction) {
+        throw new InvalidStateError(`A ${direction} transport exists already; close it or restart ICE`);
+      }
+    }
+    const appData: TransportAppData = { participantId, direction };
+    const m = this.#media;
+    const listen: WebRtcTransportOptions<TransportAppData> = this.#host.webRtcServer
+      ? { webRtcServer: this.#host.webRtcServer, appData }
+      : { listenIps: [{ ip: m.listenIp, announcedIp: m.announcedIp }], appData };
+    const transport: WebRtcTransport<TransportAppData> = await router.createWebRtcTransport({
+      ...listen,
+      enableUdp: m.enableUdp,
+      enableTcp: m.enableTcp,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 800_000,
+    });
+    participant.transports.set(transport.id, transport);
+    transport.observer.once('close', () => participant.transports.delete(transport.id));
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') {
+        participant.logger.warn({ transportId: transport.id, state }, 'transport DTLS state');
+      }
+    });
+    if (direction === 'send') await transport.setMaxIncomingBitrate(2_500_000).catch(() => undefined);
+    return {
+      transportId: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+      iceServers: m.iceServers,
+    };
+  }
+
+  async connectTransport(participantId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
+    const transport = this.#transport(participantId, transportId);
+    await withClientParameters('transport:connect', () => transport.connect({ dtlsParameters }));
+  }
+
+  async restartIce(participantId: string, transportId: string): Promise<IceParameters> {
+    const transport = this.#transport(participantId, transportId);
+    return withClientParameters('transport:restartIce', () => transport.restartIce());
+  }
+
+  async produce(
+    participantId: string,
+    request: { transportId: string; kind: MediaKind; rtpParameters: RtpParameters; source: MediaSource },
+  ): Promise<string> {
+    const participant = this.participant(participantId);
+    if (!can(participant.identity.role, publishPermission(request.source))) {
+      throw new ForbiddenError(`A ${participant.identity.role} may not publish ${request.source}`);
+    }
+    if (SOURCE_KIND[request.source] !== request.kind) {
+      throw new ValidationError(`A ${request.source} track must be ${SOURCE_KIND[request.source]}`);
+    }
+    if (participant.producerBySource(request.source)) {
+      throw new InvalidStateError(`Already publishing ${request.source}`);
+    }
+    const transport = this.#transport(participantId, request.transportId, 'send');
+    const appData: ProducerAppData = { participantId, source: request.source };
+    const producer = await withClientParameters('producer:create', () =>
+      transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
+    );
+    participant.producers.set(producer.id, producer);
+    producer.observer.once('close', () => participant.producers.delete(producer.id));
+    if (producer.kind === 'audio') {
+      await this.#speakerObserver.addProducer({ producerId: producer.id }).catch((error: unknown) => {
+        participant.logger.warn({ err: error }, 'cannot observe audio producer for active speaker');
+      });
+    }
+    participant.logger.info({ producerId: producer.id, source: request.source }, 'producer created');
+    this.#broadcast('producer:new', producerInfo(producer), participantId);
+    return producer.id;
+  }
+
+  async pauseProducer(participantId: string, producerId: string): Promise<void> {
+    const producer = this.#ownProducer(participantId, producerId);
+    await producer.pause();
+    this.#broadcast('producer:paused', { producerId, participantId }, participantId);
+  }
+
+  async resumeProducer(participantId: string, producerId: string): Promise<void> {
+    const producer = this.#ownProducer(participantId, producerId);
+    await producer.resume();
+    this.#broadcast('producer:resumed', { producerId, participantId }, participantId);
+  }
+
+  closeProducer(participantId: string, producerId: string): void {
+    const producer = this.#ownProducer(participantId, producerId);
+    producer.close();
+    this.#broadcast('producer:closed', { producerId, participantId }, participantId);
+  }
+
+  async consume(participantId: string, transportId: string, producerId: string): Promise<ConsumerOptions> {
+    const router = await this.#liveRouter();
+    const participant = this.participant(participantId);
+    if (!can(participant.identity.role, 'media.consume')) {
+      throw new ForbiddenError(`A ${participant.identity.role} may not receive media`);
+    }
+    const producer = this.#findProducer(producerId);
+    if (!producer) throw new NotFoundError('Producer');
+    if (producer.appData.participantId === participantId) {
+      throw new InvalidStateError('A participant does not consume their own media');
+    }
+    for (const c of participant.consumers.values()) {
+      if (c.producerId === producerId) throw new InvalidStateError('Already consuming this producer');
+    }
+    if (!router.canConsume({ producerId, rtpCapabilities: participant.rtpCapabilities })) {
+      throw new ValidationError('The browser cannot decode this media (no common codec)');
+    }
+    const transport = this.#transport(participantId, transportId, 'recv');
+    const appData: ConsumerAppData = {
+      participantId,
+      producerParticipantId: producer.appData.participantId,
+      source: producer.appData.source,
+    };
+    // Created paused: the client resumes once its consumer is ready, so no
+    // early key frame is lost.
+    const consumer = await withClientParameters('consumer:create', () =>
+      transport.consume({ producerId, rtpCapabilities: participant.rtpCapabilities, paused: true, appData }),
+    );
+    participant.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => participant.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      participant.consumers.delete(consumer.id);
+      participant.channel.notify('consumer:closed', { consumerId: consumer.id, producerId });
+    });
+    return {
+      consumerId: consumer.id,
+      producerId,
+      participantId: producer.appData.participantId,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: consumer.rtpParameters,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
+    const consumer = this.#ownConsumer(participantId, consumerId);
+    await consumer.resume();
+    if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
+  }
+
+  async setPreferredLayers(
+    participantId: string,
+    consumerId: string,
+    spatialLayer: number,
+    temporalLayer: number | undefined,
+  ): Promise<void> {
+    const consumer = this.#ownConsumer(participantId, consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw new InvalidStateError('This stream has a single layer');
+    }
+    await consumer.setPreferredLayers({ spatialLayer, ...(temporalLayer !== undefined ? { temporalLayer } : {}) });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.#participants.values()) p.close();
+    this.#participants.clear();
+    // Transports are closed above, before the router and long before the
+    // worker's WebRtcServer (see WorkerPool.close).
+    this.#router?.close();
+    this.#logger.info('live session closed');
+    this.#onClose?.();
+  }
+
+  /** Producer descriptions of everyone, for tests and diagnostics. */
+  dump(): { workerPid: number; routerId: string; participants: { id: string; producers: ProducerInfo[]; consumers: number }[] } {
+    return {
+      workerPid: this.#host.worker.pid,
+      routerId: this.#router.id,
+      participants: this.participants().map((p) => ({
+        id: p.id,
+        producers: [...p.producers.values()].map((pr) => producerInfo(pr)),
+        consumers: p.consumers.size,
+      })),
+    };
+  }
+
+  async #attachRouter(): Promise<void> {
+    const { router, host } = await this.#pool.createRouter<RouterAppData>({
+      mediaCodecs: SESSION_MEDIA_CODECS,
+      appData: { sessionId: this.sessionId, caseId: this.caseId },
+    });
+    if (this.#closed) {
+      router.close();
+      return;
+    }
+    this.#router = router;
+    this.#host = host;
+    this.#speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
+    this.#speakerObserver.on('dominantspeaker', ({ producer }) => {
+      const owner = (producer.appData as Partial<ProducerAppData>).participantId;
+      this.#broadcast('speaker:active', { participantId: owner ?? null });
+    });
+    router.on('workerclose', () => this.#onWorkerLost());
+  }
+
+  #onWorkerLost(): void {
+    if (this.#closed || this.#recovering) return;
+    this.#logger.warn({ workerIndex: this.#host.index }, 'worker of this session died; rebuilding its router');
+    for (const p of this.#participants.values()) p.resetMedia();
+    this.#recovering = this.#recover().finally(() => {
+      this.#recovering = undefined;
+    });
+  }
+
+  async #recover(): Promise<void> {
+    while (!this.#closed) {
+      try {
+        await this.#attachRouter();
+        this.#logger.info({ workerIndex: this.#host.index }, 'session router rebuilt; asking clients to reconnect media');
+        this.#broadcast('media:reset', { reason: 'worker-died' });
+        return;
+      } catch (error) {
+        this.#logger.error({ err: error }, 'cannot rebuild session router; retrying');
+        await new Promise((r) => setTimeout(r, RECOVERY_RETRY_MS));
+      }
+    }
+  }
+
+  async #liveRouter(): Promise<Router<RouterAppData>> {
+    this.#assertOpen();
+    if (this.#recovering) await this.#recovering;
+    this.#assertOpen();
+    if (this.#router.closed) throw new MediaUnavailableError('The media router is being rebuilt; retry shortly');
+    return this.#router;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InvalidStateError('The session has ended');
+  }
+
+  #transport(participantId: string, transportId: string, direction?: TransportDirection): WebRtcTransport<TransportAppData> {
+    const transport = this.participant(participantId).transports.get(transportId);
+    if (!transport) throw new NotFoundError('Transport');
+    if (direction && transport.appData.direction !== direction) {
+      throw new InvalidStateError(`Transport ${transportId} is not a ${direction} transport`);
+    }
+    return transport;
+  }
+
+  #ownProducer(participantId: string, producerId: string) {
+    const producer = this.participant(participantId).producers.get(producerId);
+    if (!producer) throw new NotFoundError('Producer');
+    return producer;
+  }
+
+  #ownConsumer(participantId: string, consumerId: string) {
+    const consumer = this.participant(participantId).consumers.get(consumerId);
+    if (!consumer) throw new NotFoundError('Consumer');
+    return consumer;
+  }
+
+  #findProducer(producerId: string) {
+    for (const p of this.#participants.values()) {
+      const producer = p.producers.get(producerId);
+      if (producer) return producer;
+    }
+    return undefined;
+  }
+
+  #broadcast<E extends NotificationName>(event: E, payload: NotificationMap[E], exceptParticipantId?: string): void {
+    for (const p of this.#participants.values()) {
+      if (p.id !== exceptParticipantId) p.channel.notify(event, payload);
+    }
+  }
+}
+
+function producerInfo(producer: { id: string; kind: MediaKind; paused: boolean; appData: ProducerAppData }): ProducerInfo {
+  return {
+    producerId: producer.id,
+    participantId: producer.appData.participantId,
+    kind: producer.kind,
+    source: producer.appData.source,
+    paused: producer.paused,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * One person in a live session: their identity from the token, the RTP
+ * capabilities of their browser and the media objects they own. The session
+ * owns participants; a participant owns its transports, and mediasoup
+ * cascades a transport's close to its producers and consumers.
+ */
+import type {
+  Consumer,
+  Producer,
+  RtpCapabilities,
+  WebRtcTransport,
+} from 'mediasoup/node/lib/types.js';
+import type {
+  MediaSource,
+  NotificationMap,
+  NotificationName,
+  ParticipantInfo,
+  SessionRole,
+} from '../../signaling/index.js';
+import type { Logger } from '../logger.js';
+
+export interface ParticipantIdentity {
+  participantId: string;
+  displayName: string;
+  role: SessionRole;
+}
+
+/** How the session reaches the participant's client; given by the socket layer. */
+export interface ParticipantChannel {
+  notify<E extends NotificationName>(event: E, payload: NotificationMap[E]): void;
+  /** Ends the connection (e.g. the same person joined again elsewhere). */
+  disconnect(): void;
+}
+
+export type TransportDirection = 'send' | 'recv';
+
+export interface TransportAppData extends Record<string, unknown> {
+  participantId: string;
+  direction: TransportDirection;
+}
+
+export interface ProducerAppData extends Record<string, unknown> {
+  participantId: string;
+  source: MediaSource;
+}
+
+export interface ConsumerAppData extends Record<string, unknown> {
+  participantId: string;
+  producerParticipantId: string;
+  source: MediaSource;
+}
+
+export class Participant {
+  readonly identity: ParticipantIdentity;
+  readonly joinedAt: Date;
+  readonly channel: ParticipantChannel;
+  readonly logger: Logger;
+  rtpCapabilities: RtpCapabilities;
+  readonly transports = new Map<string, WebRtcTransport<TransportAppData>>();
+  readonly producers = new Map<string, Producer<ProducerAppData>>();
+  readonly consumers = new Map<string, Consumer<ConsumerAppData>>();
+  #closed = false;
+
+  constructor(
+    identity: ParticipantIdentity,
+    rtpCapabilities: RtpCapabilities,
+    channel: ParticipantChannel,
+    logger: Logger,
+  ) {
+    this.identity = identity;
+    this.rtpCapabilities = rtpCapabilities;
+    this.channel = channel;
+    this.logger = logger;
+    this.joinedAt = new Date();
+  }
+
+  get id(): string {
+    return this.identity.participantId;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  info(): ParticipantInfo {
+    return {
+      participantId: this.identity.participantId,
+      displayName: this.identity.displayName,
+      role: this.identity.role,
+      joinedAt: this.joinedAt.toISOString(),
+    };
+  }
+
+  /** Forgets every media object (after a worker death they are gone already). */
+  resetMedia(): void {
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+
+  producerBySource(source: MediaSource): Producer<ProducerAppData> | undefined {
+    for (const p of this.producers.values()) if (p.appData.source === source) return p;
+    return undefined;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.resetMedia();
+  }
+}

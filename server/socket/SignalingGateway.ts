@@ -1,0 +1,260 @@
+/**
+ * The Socket.IO adapter: authenticates the handshake, validates every inbound
+ * payload against the contract, rate-limits, and hands typed requests to the
+ * live session. Holds no media logic of its own.
+ */
+import type { Server, Socket } from 'socket.io';
+import {
+  REQUEST_NAMES,
+  can,
+  requestSchemas,
+  type Ack,
+  type ClientToServerEvents,
+  type NotificationMap,
+  type NotificationName,
+  type RequestName,
+  type RequestOf,
+  type ResponseOf,
+  type ServerToClientEvents,
+} from '../../signaling/index.js';
+import type { SessionTokens, VerifiedSessionToken } from '../auth/SessionTokens.js';
+import { TokenRefusedError } from '../auth/SessionTokens.js';
+import type { Config } from '../config.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  RateLimitedError,
+  ValidationError,
+  toAppError,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { LiveSession } from '../media/LiveSession.js';
+import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
+import type { Participant, ParticipantChannel } from '../media/Participant.js';
+import { TokenBucket } from './RateLimiter.js';
+
+interface SocketData {
+  claims: VerifiedSessionToken;
+}
+
+export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What a request handler knows about who is asking. */
+interface RequestContext {
+  socket: SignalingSocket;
+  claims: VerifiedSessionToken;
+  logger: Logger;
+  session: LiveSession | undefined;
+  participant: Participant | undefined;
+}
+
+type Handlers = { [E in RequestName]: (ctx: RequestContext, request: RequestOf<E>) => Promise<ResponseOf<E>> };
+
+const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
+
+export class SignalingGateway {
+  readonly #tokens: SessionTokens;
+  readonly #sessions: LiveSessionRegistry;
+  readonly #config: Config['socket'];
+  readonly #logger: Logger;
+
+  constructor(tokens: SessionTokens, sessions: LiveSessionRegistry, config: Config['socket'], logger: Logger) {
+    this.#tokens = tokens;
+    this.#sessions = sessions;
+    this.#config = config;
+    this.#logger = logger.child({ component: 'signaling' });
+  }
+
+  attach(io: SignalingServer): void {
+    io.use((socket, next) => {
+      try {
+        const auth: unknown = socket.handshake.auth;
+        const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : undefined;
+        socket.data.claims = this.#tokens.verify(token);
+        next();
+      } catch (error) {
+        const refusal = error instanceof TokenRefusedError ? error : new TokenRefusedError('TOKEN_INVALID', 'Invalid token');
+        this.#logger.warn({ reason: refusal.reason, address: socket.handshake.address }, 'handshake refused');
+        next(Object.assign(new Error(refusal.message), { data: { reason: refusal.reason } }));
+      }
+    });
+    io.on('connection', (socket) => this.#onConnection(socket));
+  }
+
+  #onConnection(socket: SignalingSocket): void {
+    const claims = socket.data.claims;
+    const ctx: RequestContext = {
+      socket,
+      claims,
+      logger: this.#logger.child({ caseId: claims.caseId, sessionId: claims.sessionId, participantId: claims.sub, socketId: socket.id }),
+      session: undefined,
+      participant: undefined,
+    };
+    const bucket = new TokenBucket(this.#config.ratePerSecond, this.#config.burst);
+    ctx.logger.debug({ role: claims.role }, 'socket connected');
+
+    // Unknown events never reach a handler; if the sender waits for an
+    // acknowledgement it gets a clear error.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && REQUEST_NAME_SET.has(event)) return;
+      ctx.logger.warn({ event: String(event).slice(0, 64) }, 'unknown event');
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') {
+        ack({ ok: false, error: new ValidationError(`Unknown event: ${String(event).slice(0, 64)}`).toPayload() });
+      }
+    });
+
+    for (const name of REQUEST_NAMES) {
+      // Registered untyped on purpose: what arrives is unknown until parsed.
+      (socket as unknown as Socket).on(name, (...args: unknown[]) => {
+        void this.#dispatch(ctx, bucket, name, args);
+      });
+    }
+
+    socket.on('disconnect', (reason) => {
+      ctx.logger.info({ reason }, 'socket disconnected');
+      const { session, participant } = ctx;
+      // A replaced socket must not remove the newer connection of the same person.
+      if (session && participant && !participant.closed) session.leave(participant.id);
+      // A session opened only to read capabilities closes if nobody joined it.
+      else if (session && session.participantCount === 0) session.close();
+      ctx.session = undefined;
+      ctx.participant = undefined;
+    });
+  }
+
+  async #dispatch(ctx: RequestContext, bucket: TokenBucket, name: RequestName, args: unknown[]): Promise<void> {
+    const ack = args.length > 0 && typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (r: Ack<unknown>) => void) : undefined;
+    if (!ack) {
+      ctx.logger.warn({ event: name }, 'request without acknowledgement callback ignored');
+      return;
+    }
+    try {
+      if (!bucket.take()) throw new RateLimitedError();
+      const parsed = requestSchemas[name].safeParse(args.length > 1 ? args[0] : undefined);
+      if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
+      const handler = this.#handlers[name] as (c: RequestContext, r: unknown) => Promise<unknown>;
+      const data = await handler(ctx, parsed.data);
+      ack({ ok: true, data });
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.code === 'INTERNAL') {
+        ctx.logger.error({ err: error, event: name }, 'request failed');
+      } else {
+        ctx.logger.info({ event: name, code: appError.code, msg: appError.message }, 'request refused');
+      }
+      ack({ ok: false, error: appError.toPayload() });
+    }
+  }
+
+  readonly #handlers: Handlers = {
+    'media:capabilities': async (ctx) => {
+      const session = await this.#sessionFor(ctx);
+      return { rtpCapabilities: await session.rtpCapabilities() };
+    },
+    'session:join': async (ctx, request) => {
+      if (!can(ctx.claims.role, 'session.join')) throw new ForbiddenError('This role may not join sessions');
+      if (ctx.participant && !ctx.participant.closed) throw new InvalidStateError('Already joined');
+      const identity = { participantId: ctx.claims.sub, displayName: ctx.claims.name, role: ctx.claims.role };
+      const channel = this.#channel(ctx.socket);
+      // A session that emptied and closed between lookup and join is reopened once.
+      for (let attempt = 0; ; attempt++) {
+        const session = await this.#sessionFor(ctx);
+        try {
+          const result = await session.join(identity, request.rtpCapabilities, channel);
+          ctx.session = session;
+          ctx.participant = session.participant(identity.participantId);
+          return result;
+        } catch (error) {
+          if (attempt === 0 && session.closed) continue;
+          throw error;
+        }
+      }
+    },
+    'session:leave': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      session.leave(participant.id);
+      ctx.session = undefined;
+      ctx.participant = undefined;
+      return {};
+    },
+    'session:participants': async (ctx) => {
+      const { session } = this.#joined(ctx);
+      return { participants: session.participants().map((p) => p.info()) };
+    },
+    'transport:create': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return session.createTransport(participant.id, r.direction);
+    },
+    'transport:connect': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.connectTransport(participant.id, r.transportId, r.dtlsParameters);
+      return {};
+    },
+    'transport:restartIce': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return { iceParameters: await session.restartIce(participant.id, r.transportId) };
+    },
+    'producer:create': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return { producerId: await session.produce(participant.id, r) };
+    },
+    'producer:pause': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.pauseProducer(participant.id, r.producerId);
+      return {};
+    },
+    'producer:resume': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.resumeProducer(participant.id, r.producerId);
+      return {};
+    },
+    'producer:close': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.closeProducer(participant.id, r.producerId);
+      return {};
+    },
+    'consumer:create': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return session.consume(participant.id, r.transportId, r.producerId);
+    },
+    'consumer:resume': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.resumeConsumer(participant.id, r.consumerId);
+      return {};
+    },
+    'consumer:setPreferredLayers': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.setPreferredLayers(participant.id, r.consumerId, r.spatialLayer, r.temporalLayer);
+      return {};
+    },
+  };
+
+  /** The live session named by the token: a token never reaches another case or session. */
+  async #sessionFor(ctx: RequestContext): Promise<LiveSession> {
+    if (ctx.session && !ctx.session.closed) return ctx.session;
+    ctx.session = await this.#sessions.getOrCreate(ctx.claims.sessionId, ctx.claims.caseId);
+    return ctx.session;
+  }
+
+  #joined(ctx: RequestContext): { session: LiveSession; participant: Participant } {
+    const { session, participant } = ctx;
+    if (!session || !participant || participant.closed || session.closed) {
+      throw new InvalidStateError('Join the session first');
+    }
+    return { session, participant };
+  }
+
+  #channel(socket: SignalingSocket): ParticipantChannel {
+    return {
+      notify<E extends NotificationName>(event: E, payload: NotificationMap[E]): void {
+        (socket.emit as (e: E, p: NotificationMap[E]) => boolean)(event, payload);
+      },
+      disconnect(): void {
+        socket.disconnect(true);
+      },
+    };
+  }
+}
+

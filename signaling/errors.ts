@@ -1,0 +1,39 @@
+/**
+ * Error codes shared by the server and the browser. Every failed request is
+ * acknowledged with one of these; the HTTP layer maps the same codes to statuses.
+ */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INVALID_STATE',
+  'RATE_LIMITED',
+  'MEDIA_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The serialised shape of an error sent to a client. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  /** Where validation failed: `path: problem` lines, never the raw input. */
+  issues?: string[];
+}
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
+
+/** Reasons the handshake is refused; sent as `connect_error` data. */
+export const HANDSHAKE_REFUSALS = [
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_REVOKED',
+] as const;
+export type HandshakeRefusal = (typeof HANDSHAKE_REFUSALS)[number];
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,70 @@
+/**
+ * Who may do what in a live session. The token names the role; this table is
+ * the only place that decides what the role allows. Clerks and courts never
+ * join a session, so they have no session role.
+ */
+export const SESSION_ROLES = ['mediator', 'party', 'agent', 'observer'] as const;
+export type SessionRole = (typeof SESSION_ROLES)[number];
+
+export const MEDIA_SOURCES = ['microphone', 'camera', 'screen'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+
+export const PERMISSIONS = [
+  'session.join',
+  'media.consume',
+  'media.publish.microphone',
+  'media.publish.camera',
+  'media.publish.screen',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const TABLE: Record<SessionRole, readonly Permission[]> = {
+  mediator: [
+    'session.join',
+    'media.consume',
+    'media.publish.microphone',
+    'media.publish.camera',
+    'media.publish.screen',
+  ],
+  // Parties and agents show documents on screen while presenting evidence.
+  party: [
+    'session.join',
+    'media.consume',
+    'media.publish.microphone',
+    'media.publish.camera',
+    'media.publish.screen',
+  ],
+  agent: [
+    'session.join',
+    'media.consume',
+    'media.publish.microphone',
+    'media.publish.camera',
+    'media.publish.screen',
+  ],
+  // An observer listens and watches; publishing needs the mediator's leave
+  // (a moderation feature of the mediator console, not granted by the role).
+  observer: ['session.join', 'media.consume'],
+};
+
+export function can(role: SessionRole, permission: Permission): boolean {
+  return TABLE[role].includes(permission);
+}
+
+export function publishPermission(source: MediaSource): Permission {
+  switch (source) {
+    case 'microphone':
+      return 'media.publish.microphone';
+    case 'camera':
+      return 'media.publish.camera';
+    case 'screen':
+      return 'media.publish.screen';
+  }
+}
+
+/** Labels shown in the UI, Simplified Chinese first. */
+export const ROLE_LABELS: Record<SessionRole, { zh: string; en: string }> = {
+  mediator: { zh: '调解员', en: 'Mediator' },
+  party: { zh: '当事人', en: 'Party' },
+  agent: { zh: '代理人', en: 'Agent' },
+  observer: { zh: '旁听人', en: 'Observer' },
+};
