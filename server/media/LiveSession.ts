@@ -139,8 +139,7 @@ export class LiveSession {
     if (previous) {
       // The same person connected again (new tab, new network): the newest wins.
       previous.channel.notify('session:replaced', {});
-      this.leave(previous.id);
-      previous.channel.disconnect();
+      this.#remove(previous.id);
     }
     const participant = new Participant(
       identity,
@@ -149,6 +148,8 @@ export class LiveSession {
       this.#logger.child({ participantId: identity.participantId, role: identity.role }),
     );
     this.#participants.set(participant.id, participant);
+    // Disconnected only now: its socket's disconnect must find the session non-empty.
+    previous?.channel.disconnect();
     this.#broadcast('participant:joined', participant.info(), participant.id);
     participant.logger.info('participant joined');
 
@@ -164,6 +165,11 @@ export class LiveSession {
   }
 
   leave(participantId: string): void {
+    this.#remove(participantId);
+    if (this.#participants.size === 0) this.close();
+  }
+
+  #remove(participantId: string): void {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
     this.#participants.delete(participantId);
@@ -173,7 +179,6 @@ export class LiveSession {
     participant.close();
     this.#broadcast('participant:left', { participantId }, participantId);
     participant.logger.info('participant left');
-    if (this.#participants.size === 0) this.close();
   }
 
   participants(): Participant[] {

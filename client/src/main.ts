@@ -1,0 +1,245 @@
+/**
+ * The join page: local preview, join, remote tiles with name and role,
+ * microphone/camera toggles, leave. The full mediator console is built on
+ * this later; this page is what a party opens from an invitation link.
+ */
+import type { ParticipantInfo } from '../../signaling/contract.js';
+import { ROLE_LABELS, type SessionRole } from '../../signaling/roles.js';
+import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
+import { lang, setLang, t, type MessageKey } from './i18n.js';
+import './styles.css';
+
+interface TokenPreview {
+  name: string;
+  role: SessionRole;
+  caseId: string;
+  sessionId: string;
+}
+
+const app = document.querySelector<HTMLDivElement>('#app')!;
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+// Keep the credential out of the address bar (screenshots, screen shares).
+if (token) history.replaceState(null, '', location.pathname);
+
+let client: CallClient | undefined;
+let localStream: MediaStream | undefined;
+let micMuted = false;
+let camMuted = false;
+let status: CallStatus = 'idle';
+let statusDetail: string | undefined;
+let fatalKey: string | undefined;
+let activeSpeaker: string | null = null;
+const remoteTiles = new Map<string, RemoteTrack>();
+
+/** Display-only view of the token; the server is what verifies it. */
+function previewToken(raw: string): TokenPreview | undefined {
+  try {
+    const payload = raw.split('.')[1];
+    if (!payload) return undefined;
+    const json = JSON.parse(decodeURIComponent(escape(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))))) as Record<string, unknown>;
+    const role = json['role'];
+    if (typeof json['name'] !== 'string' || typeof role !== 'string' || !(role in ROLE_LABELS)) return undefined;
+    return { name: json['name'], role: role as SessionRole, caseId: String(json['caseId']), sessionId: String(json['sessionId']) };
+  } catch {
+    return undefined;
+  }
+}
+
+const preview = previewToken(token);
+
+function roleLabel(role: SessionRole): string {
+  const l = ROLE_LABELS[role];
+  return lang() === 'en' ? l.en : l.zh;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function header(): HTMLElement {
+  const h = el('header');
+  const titles = el('div');
+  titles.append(el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle')));
+  const langButton = el('button', { class: 'link', 'data-testid': 'lang' }, t('language'));
+  langButton.onclick = () => {
+    setLang(lang() === 'en' ? 'zh-CN' : 'en');
+    render();
+  };
+  h.append(titles, langButton);
+  return h;
+}
+
+function render(): void {
+  app.replaceChildren(header());
+  if (!token || !preview) {
+    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('linkMissing')));
+    return;
+  }
+  if (fatalKey) {
+    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t(fatalKey as MessageKey) ?? fatalKey));
+    return;
+  }
+  if (status === 'left') {
+    app.append(el('p', { class: 'notice', 'data-testid': 'left' }, t('left')));
+    return;
+  }
+  const info = el('p', { class: 'case-info' });
+  info.textContent = `${t('case')} ${preview.caseId} · ${t('session')} ${preview.sessionId} · ${preview.name}（${roleLabel(preview.role)}）`;
+  app.append(info);
+
+  if (status === 'reconnecting') {
+    app.append(el('p', { class: 'banner', 'data-testid': 'reconnecting' }, t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting')));
+  } else if (status === 'failed') {
+    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('error') + (statusDetail ?? '')));
+  }
+  if (preview.role === 'observer') app.append(el('p', { class: 'notice' }, t('listenOnly')));
+
+  const grid = el('section', { class: 'grid', 'data-testid': 'grid' });
+  grid.append(localTile());
+  if (status === 'joined' || status === 'reconnecting') {
+    const others = client?.participants() ?? [];
+    for (const p of others) grid.append(remoteTile(p));
+    if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
+  }
+  app.append(grid, controls());
+}
+
+function localTile(): HTMLElement {
+  const tile = el('div', { class: 'tile local', 'data-testid': 'local-tile' });
+  const video = el('video', { playsinline: '', autoplay: '', muted: '' });
+  video.muted = true;
+  if (localStream) video.srcObject = localStream;
+  const label = el('div', { class: 'label' }, `${preview?.name ?? ''}${t('you')} · ${preview ? roleLabel(preview.role) : ''}`);
+  tile.append(video, label);
+  if (micMuted) label.append(el('span', { class: 'badge' }, t('muted')));
+  return tile;
+}
+
+function remoteTile(p: ParticipantInfo): HTMLElement {
+  const tile = el('div', { class: 'tile', 'data-testid': 'remote-tile', 'data-participant': p.participantId });
+  if (activeSpeaker === p.participantId) tile.classList.add('speaking');
+  const tracks = [...remoteTiles.values()].filter((r) => r.participantId === p.participantId);
+  const camera = tracks.find((r) => r.source === 'camera' && r.kind === 'video');
+  const audio = tracks.find((r) => r.kind === 'audio');
+  const video = el('video', { playsinline: '', autoplay: '' });
+  video.muted = true;
+  if (camera && !camera.paused) video.srcObject = new MediaStream([camera.track]);
+  else tile.append(el('div', { class: 'avatar' }, p.displayName.slice(0, 1)));
+  tile.append(video);
+  if (audio) {
+    const a = el('audio', { autoplay: '' });
+    a.srcObject = new MediaStream([audio.track]);
+    tile.append(a);
+  }
+  const label = el('div', { class: 'label' }, `${p.displayName} · ${roleLabel(p.role)}`);
+  if (!audio || audio.paused) label.append(el('span', { class: 'badge' }, t('muted')));
+  if (camera && camera.paused) label.append(el('span', { class: 'badge' }, t('cameraOff')));
+  tile.append(label);
+  if (camera) {
+    const select = el('select', { 'aria-label': t('quality'), class: 'quality' });
+    for (const [value, key] of [['2', 'qualityHigh'], ['1', 'qualityMedium'], ['0', 'qualityLow']] as const) {
+      select.append(el('option', { value }, `${t('quality')}：${t(key)}`));
+    }
+    select.onchange = () => void client?.setPreferredLayer(camera.consumerId, Number(select.value));
+    tile.append(select);
+  }
+  return tile;
+}
+
+function controls(): HTMLElement {
+  const bar = el('nav', { class: 'controls' });
+  const mic = el('button', { 'data-testid': 'toggle-mic' }, micMuted ? t('micOff') : t('micOn'));
+  mic.onclick = () => {
+    micMuted = !micMuted;
+    void client?.setMuted('microphone', micMuted);
+    localStream?.getAudioTracks().forEach((tr) => (tr.enabled = !micMuted));
+    render();
+  };
+  const cam = el('button', { 'data-testid': 'toggle-camera' }, camMuted ? t('camOff') : t('camOn'));
+  cam.onclick = () => {
+    camMuted = !camMuted;
+    void client?.setMuted('camera', camMuted);
+    localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
+    render();
+  };
+  bar.append(mic, cam);
+  if (status === 'idle' || status === 'failed') {
+    const join = el('button', { class: 'primary', 'data-testid': 'join' }, t('join'));
+    join.onclick = () => void joinCall();
+    bar.append(join);
+  } else if (status === 'joining') {
+    bar.append(el('button', { class: 'primary', disabled: '' }, t('joining')));
+  } else {
+    const leave = el('button', { class: 'danger', 'data-testid': 'leave' }, t('leave'));
+    leave.onclick = () => void client?.leave();
+    bar.append(leave);
+  }
+  return bar;
+}
+
+async function startPreview(): Promise<void> {
+  if (!preview || preview.role === 'observer') return;
+  try {
+    localStream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } },
+    });
+  } catch (error) {
+    statusDetail = `${t('noDevices')}${(error as Error).name}`;
+    status = 'failed';
+  }
+  render();
+}
+
+async function joinCall(): Promise<void> {
+  client ??= new CallClient(token, {
+    status(s, detail) {
+      status = s;
+      statusDetail = detail;
+      render();
+    },
+    participants() {
+      render();
+    },
+    trackAdded(track) {
+      remoteTiles.set(track.consumerId, track);
+      render();
+    },
+    trackRemoved(consumerId) {
+      remoteTiles.delete(consumerId);
+      render();
+    },
+    trackPaused() {
+      render();
+    },
+    activeSpeaker(participantId) {
+      activeSpeaker = participantId;
+      render();
+    },
+    fatal(reason) {
+      fatalKey = reason;
+      render();
+    },
+  });
+  const audio = localStream?.getAudioTracks()[0];
+  const video = localStream?.getVideoTracks()[0];
+  if (audio) audio.enabled = !micMuted;
+  if (video) video.enabled = !camMuted;
+  await client.join({ microphone: audio, camera: video });
+}
+
+// Read-only diagnostics for support staff and the end-to-end tests.
+Object.defineProperty(window, '__mediation', {
+  value: Object.freeze({
+    status: () => status,
+    participants: () => client?.participants().map((p) => p.participantId) ?? [],
+    inboundBytes: () => client?.inboundStats() ?? Promise.resolve({}),
+  }),
+});
+
+document.documentElement.lang = lang();
+render();
+void startPreview();

@@ -1,0 +1,169 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../signaling/index.js';
+import { connectClient, type TestClient } from '../support/client.js';
+import { fakePeer } from '../support/fakeDevice.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+describe('signaling over a real worker and a real Socket.IO client', () => {
+  let t: TestServer;
+  const clients: TestClient[] = [];
+  const open = async (sub: string, extra: Parameters<TestServer['token']>[0] | object = {}): Promise<TestClient> => {
+    const c = await connectClient(t.url, t.token({ sub, ...extra }));
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('creates workers, a router and WebRTC transports with the Debian-built worker', async () => {
+    expect(t.server.pool.workers).toHaveLength(2);
+    const c = await open('mediator', { role: 'mediator' });
+    const peer = await fakePeer(c);
+    const send = await peer.createTransport('send');
+    const recv = await peer.createTransport('recv');
+    expect(send.id).not.toBe(recv.id);
+    const session = t.server.sessions.get('SESSION-1');
+    expect(session?.dump().participants[0]?.id).toBe('mediator');
+    expect(t.server.pool.workers.map((w) => w.worker.pid)).toContain(session?.workerPid);
+  });
+
+  it('refuses requests before joining with INVALID_STATE', async () => {
+    const c = await open('early');
+    const res = await c.ack('transport:create', { direction: 'recv' });
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+  });
+
+  it("refuses an observer's attempt to publish", async () => {
+    const c = await open('observer-1', { role: 'observer' });
+    const peer = await fakePeer(c);
+    expect(peer.join.canPublish).toEqual([]);
+    expect(await c.ack('transport:create', { direction: 'send' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const forged = await c.ack('producer:create', {
+      transportId: 'x',
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }] },
+    });
+    expect(forged).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The observer can still receive.
+    await expect(peer.createTransport('recv')).resolves.toBeDefined();
+  });
+
+  it('keeps a party out of a session of another case', async () => {
+    const a = await open('case1-party');
+    await fakePeer(a);
+    const intruder = await open('case2-party', { caseId: 'CASE-2' });
+    const res = await intruder.ack('media:capabilities', {});
+    expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('answers malformed payloads with a validation error and stays up', async () => {
+    const c = await open('fuzzer');
+    await fakePeer(c);
+    const cases: [string, unknown[]][] = [
+      ['transport:create', [{ direction: 'sideways' }]],
+      ['transport:create', [null]],
+      ['transport:create', ['send']],
+      ['transport:create', [{ direction: 'send', extra: true }]],
+      ['transport:connect', [{ transportId: 'a', dtlsParameters: { fingerprints: [] } }]],
+      ['producer:create', [{ transportId: 'a', kind: 'audio', source: 'microphone', rtpParameters: { codecs: 'opus' } }]],
+      ['consumer:setPreferredLayers', [{ consumerId: 'c', spatialLayer: 99 }]],
+      ['session:join', [{ rtpCapabilities: { codecs: Array.from({ length: 500 }, () => ({})) } }]],
+    ];
+    for (const [event, args] of cases) {
+      const res = (await c.raw(event, ...args)) as { ok: boolean; error?: { code: string; issues?: string[] } };
+      expect(res, event).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(res.error?.issues?.length, event).toBeGreaterThan(0);
+    }
+    const unknown = await c.raw('admin:dropDatabase', {});
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'Unknown event: admin:dropDatabase' } });
+    // A request without an acknowledgement callback and an event with no args are ignored.
+    (c.socket.emit as (e: string, ...a: unknown[]) => void)('transport:create', { direction: 'send' });
+    (c.socket.emit as (e: string) => void)('session:leave');
+    // The same socket still works, and so does the server.
+    expect(await c.request('session:participants', {})).toMatchObject({ participants: [{ participantId: 'fuzzer' }] });
+    const health = await fetch(`${t.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('drops a connection that sends an oversized message, and nothing else', async () => {
+    const big = await open('big-sender');
+    const closed = new Promise<string>((resolve) => big.socket.once('disconnect', (reason) => resolve(reason)));
+    big.socket.emit('session:join', { rtpCapabilities: { codecs: [], pad: 'x'.repeat(MAX_MESSAGE_BYTES * 2) } } as never, () => undefined);
+    expect(await closed).toBe('transport close');
+    const other = await open('after-big');
+    expect(await other.ack('media:capabilities', {})).toMatchObject({ ok: true });
+  });
+
+  it('rate-limits a flooding socket', async () => {
+    const c = await open('flooder');
+    const results = await Promise.all(Array.from({ length: 150 }, () => c.ack('session:participants', {})));
+    const limited = results.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(results.length - limited.length).toBeLessThanOrEqual(101);
+  });
+
+  it('lets two peers exchange producer and consumer parameters', async () => {
+    const mediator = await open('m1', { role: 'mediator', name: '王调解' });
+    const mPeer = await fakePeer(mediator);
+    const mSend = await mPeer.createTransport('send');
+    const mic = await mPeer.produce(mSend, 'microphone');
+    const cam = await mPeer.produce(mSend, 'camera');
+
+    const party = await open('p1', { role: 'party', name: '张三' });
+    const joinedSeen = mediator.next('participant:joined');
+    const pPeer = await fakePeer(party);
+    expect((await joinedSeen).participantId).toBe('p1');
+    expect(pPeer.join.participants.map((p) => p.participantId)).toContain('m1');
+    const announced = pPeer.join.producers.filter((p) => p.participantId === 'm1');
+    expect(announced.map((p) => p.source).sort()).toEqual(['camera', 'microphone']);
+
+    const pRecv = await pPeer.createTransport('recv');
+    const audio = await pPeer.consume(pRecv, mic.id);
+    const video = await pPeer.consume(pRecv, cam.id);
+    expect(audio.options).toMatchObject({ kind: 'audio', participantId: 'm1', source: 'microphone' });
+    expect(audio.options.rtpParameters.codecs[0]?.mimeType.toLowerCase()).toBe('audio/opus');
+    expect(video.options.rtpParameters.codecs[0]?.mimeType.toLowerCase()).toBe('video/vp8');
+    expect(video.consumer.track.kind).toBe('video');
+    await party.request('consumer:resume', { consumerId: video.options.consumerId });
+    await party.request('consumer:setPreferredLayers', { consumerId: video.options.consumerId, spatialLayer: 0 });
+
+    // A second consume of the same producer and consuming one's own media are refused.
+    expect(await party.ack('consumer:create', { transportId: pRecv.id, producerId: mic.id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    const mRecv = await mPeer.createTransport('recv');
+    expect(await mediator.ack('consumer:create', { transportId: mRecv.id, producerId: mic.id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    // A party cannot pause someone else's producer.
+    expect(await party.ack('producer:pause', { producerId: mic.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    const paused = party.next('producer:paused');
+    await mediator.request('producer:pause', { producerId: mic.id });
+    expect(await paused).toEqual({ producerId: mic.id, participantId: 'm1' });
+
+    const consumerClosed = party.next('consumer:closed');
+    await mediator.request('producer:close', { producerId: cam.id });
+    expect(await consumerClosed).toEqual({ consumerId: video.options.consumerId, producerId: cam.id });
+
+    const left = party.next('participant:left');
+    mediator.close();
+    expect(await left).toEqual({ participantId: 'm1' });
+  });
+
+  it('replaces the older connection when the same person joins again', async () => {
+    const first = await open('twice');
+    await fakePeer(first);
+    const replaced = first.next('session:replaced');
+    const second = await open('twice');
+    await fakePeer(second);
+    await replaced;
+    const participants = await second.request('session:participants', {});
+    expect(participants.participants.filter((p) => p.participantId === 'twice')).toHaveLength(1);
+  });
+});

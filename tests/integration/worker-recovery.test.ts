@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectClient, type TestClient } from '../support/client.js';
+import { fakePeer } from '../support/fakeDevice.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('worker pool', () => {
+  let t: TestServer | undefined;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await t?.close();
+    t = undefined;
+  });
+
+  it('survives a SIGKILLed worker: replaces it, rebuilds the session router and tells clients to reconnect media', async () => {
+    t = await startTestServer();
+    const server = t.server;
+    const a = await connectClient(t.url, t.token({ sub: 'a', role: 'mediator' }));
+    const b = await connectClient(t.url, t.token({ sub: 'b' }));
+    clients.push(a, b);
+    const aPeer = await fakePeer(a);
+    await fakePeer(b);
+    const aSend = await aPeer.createTransport('send');
+    await aPeer.produce(aSend, 'microphone');
+
+    const session = server.sessions.get('SESSION-1')!;
+    const deadPid = session.workerPid;
+    const resetA = a.next('media:reset', 10_000);
+    const resetB = b.next('media:reset', 10_000);
+    process.kill(deadPid, 'SIGKILL');
+
+    expect(await resetA).toEqual({ reason: 'worker-died' });
+    expect(await resetB).toEqual({ reason: 'worker-died' });
+    expect(session.closed).toBe(false);
+    expect(session.workerPid).not.toBe(deadPid);
+    // Old media objects are gone; participants are still in the session.
+    expect(session.dump().participants.map((p) => ({ id: p.id, producers: p.producers.length }))).toEqual([
+      { id: 'a', producers: 0 },
+      { id: 'b', producers: 0 },
+    ]);
+    // The pool is back to one worker per configured slot.
+    await until(() => server.pool.workers.length === 2);
+    expect(server.pool.workers.map((w) => w.worker.pid)).not.toContain(deadPid);
+
+    // Clients rebuild: new transports, a new producer that the other side sees.
+    const announced = b.next('producer:new');
+    const aSend2 = await aPeer.createTransport('send');
+    const stale = await a.ack('transport:connect', { transportId: aSend.id, dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    aSend.close();
+    const mic = await aPeer.produce(aSend2, 'microphone');
+    expect(await announced).toMatchObject({ producerId: mic.id, participantId: 'a', source: 'microphone' });
+
+    const health = await (await fetch(`${t.url}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', workers: 2, sessions: 1 });
+  });
+
+  it('places new sessions on the least-loaded worker', async () => {
+    t = await startTestServer();
+    for (const sessionId of ['S-A', 'S-B']) {
+      const c = await connectClient(t.url, t.token({ sub: `p-${sessionId}`, sessionId }));
+      clients.push(c);
+      await fakePeer(c);
+    }
+    const pids = ['S-A', 'S-B'].map((s) => t!.server.sessions.get(s)!.workerPid);
+    expect(new Set(pids).size).toBe(2);
+    expect(t.server.pool.workers.map((w) => w.routers)).toEqual([1, 1]);
+  });
+
+  it('runs in single-port mode through a WebRtcServer per worker and shuts down with live transports', async () => {
+    const basePort = 46_000 + Math.floor(Math.random() * 1000) * 2;
+    t = await startTestServer({ MEDIASOUP_WEBRTC_SERVER: 'true', MEDIASOUP_WEBRTC_SERVER_PORT: String(basePort) });
+    const c = await connectClient(t.url, t.token({ sub: 'single-port' }));
+    clients.push(c);
+    await fakePeer(c);
+    const options = await c.request('transport:create', { direction: 'recv' });
+    const ports = new Set(options.iceCandidates.map((cand) => cand.port));
+    const protocols = new Set(options.iceCandidates.map((cand) => cand.protocol));
+    expect([...ports].every((p) => p === basePort || p === basePort + 1)).toBe(true);
+    expect(protocols).toEqual(new Set(['udp', 'tcp']));
+    // Closing with a live WebRTC transport must not abort the worker (mediasoup 3.12.16 defect).
+    const pids = t.server.pool.workers.map((w) => w.worker.pid);
+    await t.close();
+    t = undefined;
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => pids.every((pid) => !alive(pid)), 5_000);
+  });
+});

@@ -1,0 +1,93 @@
+/** A typed Socket.IO test client speaking the signaling contract. */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  NotificationMap,
+  NotificationName,
+  RequestName,
+  RequestOf,
+  ResponseOf,
+  ServerToClientEvents,
+} from '../../signaling/index.js';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestClient {
+  socket: TestSocket;
+  /** Sends a request and resolves with the raw acknowledgement (ok or error). */
+  ack<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<Ack<ResponseOf<E>>>;
+  /** Sends a request and resolves with its data; rejects on an error ack. */
+  request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>>;
+  /** Sends anything at all, for malformed-input tests. */
+  raw(event: string, ...args: unknown[]): Promise<unknown>;
+  next<E extends NotificationName>(event: E, timeoutMs?: number, match?: (p: NotificationMap[E]) => boolean): Promise<NotificationMap[E]>;
+  close(): void;
+}
+
+export function connect(url: string, token: string | undefined): TestSocket {
+  return io(url, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+/** Connects and resolves once the handshake is accepted, or rejects with connect_error's data. */
+export async function connectClient(url: string, token: string): Promise<TestClient> {
+  const socket = connect(url, token);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (e) => reject(e));
+  });
+  const raw = (event: string, ...args: unknown[]): Promise<unknown> =>
+    new Promise((resolve) => {
+      (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, resolve);
+    });
+  const ack = <E extends RequestName>(event: E, payload: RequestOf<E>) =>
+    raw(event, payload) as Promise<Ack<ResponseOf<E>>>;
+  return {
+    socket,
+    ack,
+    raw,
+    async request(event, payload) {
+      const res = await ack(event, payload);
+      if (!res.ok) throw Object.assign(new Error(`${event}: ${res.error.code} ${res.error.message}`), { code: res.error.code });
+      return res.data;
+    },
+    next(event, timeoutMs = 5000, match) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          socket.off(event as never, listener as never);
+          reject(new Error(`timed out waiting for ${event}`));
+        }, timeoutMs);
+        const listener = (payload: NotificationMap[typeof event]): void => {
+          if (match && !match(payload)) return;
+          clearTimeout(timer);
+          socket.off(event as never, listener as never);
+          resolve(payload);
+        };
+        socket.on(event as never, listener as never);
+      });
+    },
+    close() {
+      socket.disconnect();
+    },
+  };
+}
+
+/** The `connect_error` a handshake is refused with. */
+export function refusal(url: string, token: string | undefined): Promise<{ message: string; reason: unknown }> {
+  const socket = connect(url, token);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.disconnect();
+      reject(new Error('handshake was accepted'));
+    });
+    socket.once('connect_error', (e: Error & { data?: { reason?: unknown } }) => {
+      socket.disconnect();
+      resolve({ message: e.message, reason: e.data?.reason });
+    });
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * A mediasoup-client Device driven by mediasoup-client's FakeHandler: the real
+ * client-side negotiation logic (RTP parameters, transports, producers,
+ * consumers) without a browser. DTLS never completes, so no media flows; the
+ * end-to-end tests cover media with real Chromium.
+ */
+import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
+import { Device } from 'mediasoup-client';
+import { FakeHandler } from 'mediasoup-client/lib/handlers/FakeHandler.js';
+import * as fakeParameters from 'mediasoup-client/lib/test/fakeParameters.js';
+import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
+import type { ConsumerOptions, JoinResult, RtpCapabilities, TransportOptions } from '../../signaling/index.js';
+import type { TestClient } from './client.js';
+
+export interface FakePeer {
+  device: Device;
+  join: JoinResult;
+  createTransport(direction: 'send' | 'recv'): Promise<Transport>;
+  produce(transport: Transport, source: 'microphone' | 'camera'): Promise<Producer>;
+  consume(transport: Transport, producerId: string): Promise<{ consumer: Consumer; options: ConsumerOptions }>;
+}
+
+export async function fakePeer(client: TestClient): Promise<FakePeer> {
+  const device = new Device({ handlerFactory: FakeHandler.createFactory(fakeParameters) });
+  const { rtpCapabilities } = await client.request('media:capabilities', {});
+  await device.load({ routerRtpCapabilities: rtpCapabilities as Parameters<Device['load']>[0]['routerRtpCapabilities'] });
+  const join = await client.request('session:join', { rtpCapabilities: device.rtpCapabilities as RtpCapabilities });
+
+  const toClientOptions = (o: TransportOptions) => ({
+    id: o.transportId,
+    iceParameters: o.iceParameters,
+    iceCandidates: o.iceCandidates.map((c) => ({ ...c, address: c.ip })),
+    dtlsParameters: o.dtlsParameters as Parameters<Device['createSendTransport']>[0]['dtlsParameters'],
+  });
+
+  return {
+    device,
+    join,
+    async createTransport(direction) {
+      const o = await client.request('transport:create', { direction });
+      const transport = direction === 'send' ? device.createSendTransport(toClientOptions(o)) : device.createRecvTransport(toClientOptions(o));
+      transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+        client.request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => ok(), fail);
+      });
+      transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+        client
+          .request('producer:create', {
+            transportId: transport.id,
+            kind,
+            rtpParameters: rtpParameters as never,
+            source: appData['source'] as 'microphone' | 'camera',
+          })
+          .then(({ producerId }) => ok({ id: producerId }), fail);
+      });
+      return transport;
+    },
+    async produce(transport, source) {
+      const track = new FakeMediaStreamTrack({ kind: source === 'microphone' ? 'audio' : 'video' });
+      return transport.produce({
+        track: track as unknown as NonNullable<Parameters<Transport['produce']>[0]>['track'],
+        appData: { source },
+        ...(source === 'camera'
+          ? { encodings: [{ maxBitrate: 100_000 }, { maxBitrate: 300_000 }, { maxBitrate: 900_000 }] }
+          : {}),
+      });
+    },
+    async consume(transport, producerId) {
+      const options = await client.request('consumer:create', { transportId: transport.id, producerId });
+      const consumer = await transport.consume({
+        id: options.consumerId,
+        producerId: options.producerId,
+        kind: options.kind,
+        rtpParameters: options.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
+      });
+      return { consumer, options };
+    },
+  };
+}

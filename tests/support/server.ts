@@ -1,0 +1,51 @@
+/** Starts a real MediationServer on a loopback port with a temp data directory. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { MediationServer } from '../../server/MediationServer.js';
+import type { SessionClaims } from '../../signaling/index.js';
+
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+export interface TestServer {
+  server: MediationServer;
+  url: string;
+  dataDir: string;
+  token(claims: Partial<SessionClaims> & Pick<SessionClaims, 'sub'>, ttlSeconds?: number): string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-test-'));
+  const config = loadConfig(process.env, {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    PUBLIC_URL: '',
+    DATA_DIR: dataDir,
+    JWT_SECRET: TEST_SECRET,
+    MEDIASOUP_NUM_WORKERS: '2',
+    MEDIASOUP_LISTEN_IP: '127.0.0.1',
+    MEDIASOUP_ANNOUNCED_IP: '',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...env,
+  });
+  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    server,
+    url,
+    dataDir,
+    token(claims, ttlSeconds = 600) {
+      return server.tokens.issue(
+        { caseId: 'CASE-1', sessionId: 'SESSION-1', role: 'party', name: claims.sub, ...claims },
+        ttlSeconds,
+      );
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
