@@ -21,7 +21,10 @@ import { SignalingGateway, type SignalingServer } from './socket/SignalingGatewa
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The client bundle, whether running from sources (tsx/vitest) or from dist/. */
-const DEFAULT_CLIENT_DIR = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../client/dist' : '../client/dist');
+const DEFAULT_CLIENT_DIR = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`) ? '../../client/dist' : '../client/dist',
+);
 
 export interface MediationServerOptions {
   clientDir?: string;
@@ -55,7 +58,11 @@ export class MediationServer {
     this.#io = parts.io;
   }
 
-  static async create(config: Config, logger: Logger, options: MediationServerOptions = {}): Promise<MediationServer> {
+  static async create(
+    config: Config,
+    logger: Logger,
+    options: MediationServerOptions = {},
+  ): Promise<MediationServer> {
     const pool = await WorkerPool.create(config.media, logger);
     const sessions = new LiveSessionRegistry(pool, config.media, logger);
     const tokens = new SessionTokens(config.auth.jwtSecret);
@@ -65,7 +72,13 @@ export class MediationServer {
       health: () => ({ workers: pool.workers.length, sessions: sessions.all().length }),
     });
     const server = config.http.tls
-      ? https.createServer({ cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) }, app)
+      ? https.createServer(
+          {
+            cert: readFileSync(config.http.tls.certFile),
+            key: readFileSync(config.http.tls.keyFile),
+          },
+          app,
+        )
       : http.createServer(app);
     const io: SignalingServer = new SocketIOServer(server, {
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -77,7 +90,15 @@ export class MediationServer {
     });
     new SignalingGateway(tokens, sessions, config.socket, logger).attach(io);
 
-    const instance = new MediationServer({ config, logger, pool, sessions, tokens, http: server, io });
+    const instance = new MediationServer({
+      config,
+      logger,
+      pool,
+      sessions,
+      tokens,
+      http: server,
+      io,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -99,7 +120,12 @@ export class MediationServer {
     if (this.config.http.publicUrl) return this.config.http.publicUrl;
     const address = this.#http.address() as AddressInfo | null;
     const scheme = this.config.http.tls ? 'https' : 'http';
-    const host = !address || ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address.includes(':') ? `[${address.address}]` : address.address;
+    const host =
+      !address || ['0.0.0.0', '::'].includes(address.address)
+        ? 'localhost'
+        : address.address.includes(':')
+          ? `[${address.address}]`
+          : address.address;
     return `${scheme}://${host}:${address?.port ?? this.config.http.port}`;
   }
 

@@ -3,7 +3,15 @@
  * config or fails fast with a message naming the variable at fault.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -87,7 +95,9 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {}): Config {
   const merged: Env = { ...env, ...overrides };
   // Empty variables count as unset, the way a shell user expects.
-  const cleaned = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -99,7 +109,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     throw new ConfigError('MEDIASOUP_RTC_MIN_PORT must not exceed MEDIASOUP_RTC_MAX_PORT');
   }
   if (!e.MEDIASOUP_ENABLE_UDP && !e.MEDIASOUP_ENABLE_TCP) {
-    throw new ConfigError('At least one of MEDIASOUP_ENABLE_UDP and MEDIASOUP_ENABLE_TCP must be true');
+    throw new ConfigError(
+      'At least one of MEDIASOUP_ENABLE_UDP and MEDIASOUP_ENABLE_TCP must be true',
+    );
   }
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
@@ -146,7 +158,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,
       publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
-      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+      tls:
+        e.TLS_CERT_FILE && e.TLS_KEY_FILE
+          ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
+          : undefined,
     },
     dataDir,
     logLevel: e.LOG_LEVEL,
@@ -159,7 +174,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       announcedIp: e.MEDIASOUP_ANNOUNCED_IP,
       rtcMinPort: e.MEDIASOUP_RTC_MIN_PORT,
       rtcMaxPort: e.MEDIASOUP_RTC_MAX_PORT,
-      webRtcServer: e.MEDIASOUP_WEBRTC_SERVER ? { basePort: e.MEDIASOUP_WEBRTC_SERVER_PORT } : undefined,
+      webRtcServer: e.MEDIASOUP_WEBRTC_SERVER
+        ? { basePort: e.MEDIASOUP_WEBRTC_SERVER_PORT }
+        : undefined,
       enableUdp: e.MEDIASOUP_ENABLE_UDP,
       enableTcp: e.MEDIASOUP_ENABLE_TCP,
       iceServers,
@@ -174,7 +191,8 @@ function loadOrCreateSecret(dataDir: string): string {
   const file = path.join(dir, 'jwt-secret');
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
-    if (secret.length < 32) throw new ConfigError(`${file} holds a secret shorter than 32 characters`);
+    if (secret.length < 32)
+      throw new ConfigError(`${file} holds a secret shorter than 32 characters`);
     return secret;
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -191,7 +209,10 @@ export function redactConfig(config: Config): unknown {
     auth: { jwtSecret: '***' },
     media: {
       ...config.media,
-      iceServers: config.media.iceServers.map((s) => ({ ...s, credential: s.credential ? '***' : undefined })),
+      iceServers: config.media.iceServers.map((s) => ({
+        ...s,
+        credential: s.credential ? '***' : undefined,
+      })),
     },
   };
 }

@@ -18,7 +18,11 @@ export class AppError extends Error {
   }
 
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.issues ? { issues: this.issues } : {}),
+    };
   }
 }
 
@@ -109,7 +113,8 @@ export async function withClientParameters<T>(what: string, call: () => Promise<
       if (error.name === 'TypeError' || error.name === 'UnsupportedError') {
         throw new ValidationError(`${what}: ${error.message}`);
       }
-      if (error.name === 'InvalidStateError') throw new InvalidStateError(`${what}: ${error.message}`);
+      if (error.name === 'InvalidStateError')
+        throw new InvalidStateError(`${what}: ${error.message}`);
     }
     throw error;
   }

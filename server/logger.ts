@@ -6,6 +6,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'mediation-conference' },
-    redact: { paths: ['token', '*.token', 'auth.token', 'req.headers.authorization', 'req.headers.cookie'], censor: '***' },
+    redact: {
+      paths: ['token', '*.token', 'auth.token', 'req.headers.authorization', 'req.headers.cookie'],
+      censor: '***',
+    },
   });
 }

@@ -92,10 +92,14 @@ export class CallClient {
     });
     s.on('participant:left', ({ participantId }) => {
       this.#participants.delete(participantId);
-      for (const [id, r] of this.#remote) if (r.participantId === participantId) this.#dropConsumer(id);
+      for (const [id, r] of this.#remote)
+        if (r.participantId === participantId) this.#dropConsumer(id);
       events.participants(this.participants());
     });
-    s.on('producer:new', (p) => void this.#consume(p).catch((e: unknown) => console.warn('consume failed', e)));
+    s.on(
+      'producer:new',
+      (p) => void this.#consume(p).catch((e: unknown) => console.warn('consume failed', e)),
+    );
     s.on('producer:closed', ({ producerId }) => {
       for (const [id, r] of this.#remote) if (r.producerId === producerId) this.#dropConsumer(id);
     });
@@ -192,7 +196,10 @@ export class CallClient {
     const run = this.#queue.then(task).catch((error: unknown) => {
       if (!this.#wantJoined) return;
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof RequestError && (error.code === 'DISCONNECTED' || error.code === 'TIMEOUT')) {
+      if (
+        error instanceof RequestError &&
+        (error.code === 'DISCONNECTED' || error.code === 'TIMEOUT')
+      ) {
         this.#events.status('reconnecting');
         return;
       }
@@ -220,7 +227,11 @@ export class CallClient {
   async #loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
     if (this.#device?.loaded) return this.#device;
     const device = new Device();
-    await device.load({ routerRtpCapabilities: routerRtpCapabilities as Parameters<Device['load']>[0]['routerRtpCapabilities'] });
+    await device.load({
+      routerRtpCapabilities: routerRtpCapabilities as Parameters<
+        Device['load']
+      >[0]['routerRtpCapabilities'],
+    });
     this.#device = device;
     return device;
   }
@@ -236,12 +247,18 @@ export class CallClient {
       this.#recvTransport = recv;
     }
     await recv;
-    const sources = (['microphone', 'camera'] as const).filter((s) => join.canPublish.includes(s) && this.#local[s]);
+    const sources = (['microphone', 'camera'] as const).filter(
+      (s) => join.canPublish.includes(s) && this.#local[s],
+    );
     if (sources.length > 0) {
       this.#sendTransport = await this.#createTransport('send');
       for (const source of sources) await this.#produce(source);
     }
-    await Promise.all(producers.map((p) => this.#consume(p).catch((e: unknown) => console.warn('consume failed', e))));
+    await Promise.all(
+      producers.map((p) =>
+        this.#consume(p).catch((e: unknown) => console.warn('consume failed', e)),
+      ),
+    );
     this.#events.status('joined');
   }
 
@@ -254,13 +271,21 @@ export class CallClient {
       iceParameters: o.iceParameters,
       // mediasoup 3.12 names the candidate address `ip`; newer clients read `address`.
       iceCandidates: o.iceCandidates.map((c) => ({ ...c, address: c.ip })),
-      dtlsParameters: o.dtlsParameters as Parameters<Device['createSendTransport']>[0]['dtlsParameters'],
+      dtlsParameters: o.dtlsParameters as Parameters<
+        Device['createSendTransport']
+      >[0]['dtlsParameters'],
       iceServers: o.iceServers,
     };
-    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+    const transport =
+      direction === 'send'
+        ? device.createSendTransport(options)
+        : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
-        .request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+        .request('transport:connect', {
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters as never,
+        })
         .then(() => callback(), errback);
     });
     if (direction === 'send') {
@@ -337,7 +362,11 @@ export class CallClient {
       await this.signaling.request('consumer:resume', { consumerId: consumer.id });
     } catch (error) {
       // A producer that closed meanwhile is not an error worth showing.
-      if (error instanceof RequestError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_STATE')) return;
+      if (
+        error instanceof RequestError &&
+        (error.code === 'NOT_FOUND' || error.code === 'INVALID_STATE')
+      )
+        return;
       throw error;
     }
   }

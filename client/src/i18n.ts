@@ -67,7 +67,8 @@ const en: Record<MessageKey, string> = {
   qualityHigh: 'High',
   qualityMedium: 'Medium',
   qualityLow: 'Low',
-  linkMissing: 'Invalid link: no credentials. Use the full link sent by the mediation organisation.',
+  linkMissing:
+    'Invalid link: no credentials. Use the full link sent by the mediation organisation.',
   TOKEN_MISSING: 'Invalid link: no credentials.',
   TOKEN_INVALID: 'The link is invalid or has been altered; ask the mediator for a new one.',
   TOKEN_EXPIRED: 'The link has expired; ask the mediator for a new one.',

@@ -36,10 +36,18 @@ function previewToken(raw: string): TokenPreview | undefined {
   try {
     const payload = raw.split('.')[1];
     if (!payload) return undefined;
-    const json = JSON.parse(decodeURIComponent(escape(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))))) as Record<string, unknown>;
+    const json = JSON.parse(
+      decodeURIComponent(escape(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))),
+    ) as Record<string, unknown>;
     const role = json['role'];
-    if (typeof json['name'] !== 'string' || typeof role !== 'string' || !(role in ROLE_LABELS)) return undefined;
-    return { name: json['name'], role: role as SessionRole, caseId: String(json['caseId']), sessionId: String(json['sessionId']) };
+    if (typeof json['name'] !== 'string' || typeof role !== 'string' || !(role in ROLE_LABELS))
+      return undefined;
+    return {
+      name: json['name'],
+      role: role as SessionRole,
+      caseId: String(json['caseId']),
+      sessionId: String(json['sessionId']),
+    };
   } catch {
     return undefined;
   }
@@ -52,7 +60,11 @@ function roleLabel(role: SessionRole): string {
   return lang() === 'en' ? l.en : l.zh;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (text !== undefined) node.textContent = text;
@@ -79,7 +91,9 @@ function render(): void {
     return;
   }
   if (fatalKey) {
-    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t(fatalKey as MessageKey) ?? fatalKey));
+    app.append(
+      el('p', { class: 'error', 'data-testid': 'error' }, t(fatalKey as MessageKey) ?? fatalKey),
+    );
     return;
   }
   if (status === 'left') {
@@ -91,9 +105,17 @@ function render(): void {
   app.append(info);
 
   if (status === 'reconnecting') {
-    app.append(el('p', { class: 'banner', 'data-testid': 'reconnecting' }, t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting')));
+    app.append(
+      el(
+        'p',
+        { class: 'banner', 'data-testid': 'reconnecting' },
+        t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting'),
+      ),
+    );
   } else if (status === 'failed') {
-    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('error') + (statusDetail ?? '')));
+    app.append(
+      el('p', { class: 'error', 'data-testid': 'error' }, t('error') + (statusDetail ?? '')),
+    );
   }
   if (preview.role === 'observer') app.append(el('p', { class: 'notice' }, t('listenOnly')));
 
@@ -112,14 +134,22 @@ function localTile(): HTMLElement {
   const video = el('video', { playsinline: '', autoplay: '', muted: '' });
   video.muted = true;
   if (localStream) video.srcObject = localStream;
-  const label = el('div', { class: 'label' }, `${preview?.name ?? ''}${t('you')} · ${preview ? roleLabel(preview.role) : ''}`);
+  const label = el(
+    'div',
+    { class: 'label' },
+    `${preview?.name ?? ''}${t('you')} · ${preview ? roleLabel(preview.role) : ''}`,
+  );
   tile.append(video, label);
   if (micMuted) label.append(el('span', { class: 'badge' }, t('muted')));
   return tile;
 }
 
 function remoteTile(p: ParticipantInfo): HTMLElement {
-  const tile = el('div', { class: 'tile', 'data-testid': 'remote-tile', 'data-participant': p.participantId });
+  const tile = el('div', {
+    class: 'tile',
+    'data-testid': 'remote-tile',
+    'data-participant': p.participantId,
+  });
   if (activeSpeaker === p.participantId) tile.classList.add('speaking');
   const tracks = [...remoteTiles.values()].filter((r) => r.participantId === p.participantId);
   const camera = tracks.find((r) => r.source === 'camera' && r.kind === 'video');
@@ -135,12 +165,18 @@ function remoteTile(p: ParticipantInfo): HTMLElement {
     tile.append(a);
   }
   const label = el('div', { class: 'label' }, `${p.displayName} · ${roleLabel(p.role)}`);
-  if (!audio || audio.paused) label.append(el('span', { class: 'badge' }, t('muted')));
+  // Observers do not publish; "muted" would mislead.
+  if (audio?.paused || (!audio && p.role !== 'observer'))
+    label.append(el('span', { class: 'badge' }, t('muted')));
   if (camera && camera.paused) label.append(el('span', { class: 'badge' }, t('cameraOff')));
   tile.append(label);
   if (camera) {
     const select = el('select', { 'aria-label': t('quality'), class: 'quality' });
-    for (const [value, key] of [['2', 'qualityHigh'], ['1', 'qualityMedium'], ['0', 'qualityLow']] as const) {
+    for (const [value, key] of [
+      ['2', 'qualityHigh'],
+      ['1', 'qualityMedium'],
+      ['0', 'qualityLow'],
+    ] as const) {
       select.append(el('option', { value }, `${t('quality')}：${t(key)}`));
     }
     select.onchange = () => void client?.setPreferredLayer(camera.consumerId, Number(select.value));

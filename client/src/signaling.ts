@@ -67,7 +67,11 @@ export class SignalingClient {
   }
 
   on<E extends NotificationName>(event: E, listener: (payload: NotificationMap[E]) => void): void {
-    (this.socket.on as (e: E, l: (p: NotificationMap[E]) => void) => void).call(this.socket, event, listener);
+    (this.socket.on as (e: E, l: (p: NotificationMap[E]) => void) => void).call(
+      this.socket,
+      event,
+      listener,
+    );
   }
 
   close(): void {

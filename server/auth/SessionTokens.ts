@@ -58,7 +58,8 @@ export class SessionTokens {
     if (typeof token !== 'string' || token.length === 0) {
       throw new TokenRefusedError('TOKEN_MISSING', 'No session token was presented');
     }
-    if (token.length > 4096) throw new TokenRefusedError('TOKEN_INVALID', 'The session token is malformed');
+    if (token.length > 4096)
+      throw new TokenRefusedError('TOKEN_INVALID', 'The session token is malformed');
     let decoded: string | jwt.JwtPayload;
     try {
       decoded = jwt.verify(token, this.#secret, {
@@ -68,7 +69,10 @@ export class SessionTokens {
       });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) {
-        throw new TokenRefusedError('TOKEN_EXPIRED', 'The session link has expired; ask for a new one');
+        throw new TokenRefusedError(
+          'TOKEN_EXPIRED',
+          'The session link has expired; ask for a new one',
+        );
       }
       throw new TokenRefusedError('TOKEN_INVALID', 'The session token is not valid');
     }
@@ -76,7 +80,8 @@ export class SessionTokens {
       throw new TokenRefusedError('TOKEN_INVALID', 'The session token has no expiry');
     }
     const claims = sessionClaimsSchema.safeParse(decoded);
-    if (!claims.success) throw new TokenRefusedError('TOKEN_INVALID', 'The session token lacks required claims');
+    if (!claims.success)
+      throw new TokenRefusedError('TOKEN_INVALID', 'The session token lacks required claims');
     return { ...claims.data, jti: decoded.jti, expiresAt: new Date(decoded.exp * 1000) };
   }
 }

@@ -36,9 +36,16 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(
     pinoHttp({
       logger: options.logger.child({ component: 'http' }),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/') },
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/'),
+      },
       // The join token travels in the URL fragment, never the query; strip queries anyway.
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
+      },
     }),
   );
   app.use(securityHeaders);
@@ -50,14 +57,24 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   const index = path.join(options.clientDir, 'index.html');
   if (existsSync(index)) {
-    app.use('/assets', express.static(path.join(options.clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+    app.use(
+      '/assets',
+      express.static(path.join(options.clientDir, 'assets'), {
+        immutable: true,
+        maxAge: '1y',
+        index: false,
+      }),
+    );
     app.use(express.static(options.clientDir, { index: false }));
     app.get(['/', '/join'], (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     });
   } else {
-    options.logger.warn({ clientDir: options.clientDir }, 'client bundle not built; only the API is served');
+    options.logger.warn(
+      { clientDir: options.clientDir },
+      'client bundle not built; only the API is served',
+    );
   }
 
   app.use((_req, _res, next) => next(new NotFoundError('Page')));

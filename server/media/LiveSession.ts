@@ -185,7 +185,10 @@ export class LiveSession {
     return [...this.#participants.values()];
   }
 
-  async createTransport(participantId: string, direction: TransportDirection): Promise<TransportOptions> {
+  async createTransport(
+    participantId: string,
+    direction: TransportDirection,
+  ): Promise<TransportOptions> {
     const router = await this.#liveRouter();
     const participant = this.participant(participantId);
     const role = participant.identity.role;
@@ -194,7 +197,9 @@ export class LiveSession {
     }
     for (const t of participant.transports.values()) {
       if (t.appData.direction === direction) {
-        throw new InvalidStateError(`A ${direction} transport exists already; close it or restart ICE`);
+        throw new InvalidStateError(
+          `A ${direction} transport exists already; close it or restart ICE`,
+        );
       }
     }
     const appData: TransportAppData = { participantId, direction };
@@ -216,7 +221,8 @@ export class LiveSession {
         participant.logger.warn({ transportId: transport.id, state }, 'transport DTLS state');
       }
     });
-    if (direction === 'send') await transport.setMaxIncomingBitrate(2_500_000).catch(() => undefined);
+    if (direction === 'send')
+      await transport.setMaxIncomingBitrate(2_500_000).catch(() => undefined);
     return {
       transportId: transport.id,
       iceParameters: transport.iceParameters,
@@ -226,7 +232,11 @@ export class LiveSession {
     };
   }
 
-  async connectTransport(participantId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
+  async connectTransport(
+    participantId: string,
+    transportId: string,
+    dtlsParameters: DtlsParameters,
+  ): Promise<void> {
     const transport = this.#transport(participantId, transportId);
     await withClientParameters('transport:connect', () => transport.connect({ dtlsParameters }));
   }
@@ -238,7 +248,12 @@ export class LiveSession {
 
   async produce(
     participantId: string,
-    request: { transportId: string; kind: MediaKind; rtpParameters: RtpParameters; source: MediaSource },
+    request: {
+      transportId: string;
+      kind: MediaKind;
+      rtpParameters: RtpParameters;
+      source: MediaSource;
+    },
   ): Promise<string> {
     const participant = this.participant(participantId);
     if (!can(participant.identity.role, publishPermission(request.source))) {
@@ -258,11 +273,19 @@ export class LiveSession {
     participant.producers.set(producer.id, producer);
     producer.observer.once('close', () => participant.producers.delete(producer.id));
     if (producer.kind === 'audio') {
-      await this.#speakerObserver.addProducer({ producerId: producer.id }).catch((error: unknown) => {
-        participant.logger.warn({ err: error }, 'cannot observe audio producer for active speaker');
-      });
+      await this.#speakerObserver
+        .addProducer({ producerId: producer.id })
+        .catch((error: unknown) => {
+          participant.logger.warn(
+            { err: error },
+            'cannot observe audio producer for active speaker',
+          );
+        });
     }
-    participant.logger.info({ producerId: producer.id, source: request.source }, 'producer created');
+    participant.logger.info(
+      { producerId: producer.id, source: request.source },
+      'producer created',
+    );
     this.#broadcast('producer:new', producerInfo(producer), participantId);
     return producer.id;
   }
@@ -285,7 +308,11 @@ export class LiveSession {
     this.#broadcast('producer:closed', { producerId, participantId }, participantId);
   }
 
-  async consume(participantId: string, transportId: string, producerId: string): Promise<ConsumerOptions> {
+  async consume(
+    participantId: string,
+    transportId: string,
+    producerId: string,
+  ): Promise<ConsumerOptions> {
     const router = await this.#liveRouter();
     const participant = this.participant(participantId);
     if (!can(participant.identity.role, 'media.consume')) {
@@ -297,7 +324,8 @@ export class LiveSession {
       throw new InvalidStateError('A participant does not consume their own media');
     }
     for (const c of participant.consumers.values()) {
-      if (c.producerId === producerId) throw new InvalidStateError('Already consuming this producer');
+      if (c.producerId === producerId)
+        throw new InvalidStateError('Already consuming this producer');
     }
     if (!router.canConsume({ producerId, rtpCapabilities: participant.rtpCapabilities })) {
       throw new ValidationError('The browser cannot decode this media (no common codec)');
@@ -311,7 +339,12 @@ export class LiveSession {
     // Created paused: the client resumes once its consumer is ready, so no
     // early key frame is lost.
     const consumer = await withClientParameters('consumer:create', () =>
-      transport.consume({ producerId, rtpCapabilities: participant.rtpCapabilities, paused: true, appData }),
+      transport.consume({
+        producerId,
+        rtpCapabilities: participant.rtpCapabilities,
+        paused: true,
+        appData,
+      }),
     );
     participant.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => participant.consumers.delete(consumer.id));
@@ -346,7 +379,10 @@ export class LiveSession {
     if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
       throw new InvalidStateError('This stream has a single layer');
     }
-    await consumer.setPreferredLayers({ spatialLayer, ...(temporalLayer !== undefined ? { temporalLayer } : {}) });
+    await consumer.setPreferredLayers({
+      spatialLayer,
+      ...(temporalLayer !== undefined ? { temporalLayer } : {}),
+    });
   }
 
   close(): void {
@@ -362,7 +398,11 @@ export class LiveSession {
   }
 
   /** Producer descriptions of everyone, for tests and diagnostics. */
-  dump(): { workerPid: number; routerId: string; participants: { id: string; producers: ProducerInfo[]; consumers: number }[] } {
+  dump(): {
+    workerPid: number;
+    routerId: string;
+    participants: { id: string; producers: ProducerInfo[]; consumers: number }[];
+  } {
     return {
       workerPid: this.#host.worker.pid,
       routerId: this.#router.id,
@@ -395,7 +435,10 @@ export class LiveSession {
 
   #onWorkerLost(): void {
     if (this.#closed || this.#recovering) return;
-    this.#logger.warn({ workerIndex: this.#host.index }, 'worker of this session died; rebuilding its router');
+    this.#logger.warn(
+      { workerIndex: this.#host.index },
+      'worker of this session died; rebuilding its router',
+    );
     for (const p of this.#participants.values()) p.resetMedia();
     this.#recovering = this.#recover().finally(() => {
       this.#recovering = undefined;
@@ -406,7 +449,10 @@ export class LiveSession {
     while (!this.#closed) {
       try {
         await this.#attachRouter();
-        this.#logger.info({ workerIndex: this.#host.index }, 'session router rebuilt; asking clients to reconnect media');
+        this.#logger.info(
+          { workerIndex: this.#host.index },
+          'session router rebuilt; asking clients to reconnect media',
+        );
         this.#broadcast('media:reset', { reason: 'worker-died' });
         return;
       } catch (error) {
@@ -420,7 +466,8 @@ export class LiveSession {
     this.#assertOpen();
     if (this.#recovering) await this.#recovering;
     this.#assertOpen();
-    if (this.#router.closed) throw new MediaUnavailableError('The media router is being rebuilt; retry shortly');
+    if (this.#router.closed)
+      throw new MediaUnavailableError('The media router is being rebuilt; retry shortly');
     return this.#router;
   }
 
@@ -428,7 +475,11 @@ export class LiveSession {
     if (this.#closed) throw new InvalidStateError('The session has ended');
   }
 
-  #transport(participantId: string, transportId: string, direction?: TransportDirection): WebRtcTransport<TransportAppData> {
+  #transport(
+    participantId: string,
+    transportId: string,
+    direction?: TransportDirection,
+  ): WebRtcTransport<TransportAppData> {
     const transport = this.participant(participantId).transports.get(transportId);
     if (!transport) throw new NotFoundError('Transport');
     if (direction && transport.appData.direction !== direction) {
@@ -457,14 +508,23 @@ export class LiveSession {
     return undefined;
   }
 
-  #broadcast<E extends NotificationName>(event: E, payload: NotificationMap[E], exceptParticipantId?: string): void {
+  #broadcast<E extends NotificationName>(
+    event: E,
+    payload: NotificationMap[E],
+    exceptParticipantId?: string,
+  ): void {
     for (const p of this.#participants.values()) {
       if (p.id !== exceptParticipantId) p.channel.notify(event, payload);
     }
   }
 }
 
-function producerInfo(producer: { id: string; kind: MediaKind; paused: boolean; appData: ProducerAppData }): ProducerInfo {
+function producerInfo(producer: {
+  id: string;
+  kind: MediaKind;
+  paused: boolean;
+  appData: ProducerAppData;
+}): ProducerInfo {
   return {
     producerId: producer.id,
     participantId: producer.appData.participantId,

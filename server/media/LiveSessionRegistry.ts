@@ -36,7 +36,13 @@ export class LiveSessionRegistry {
 
     let creating = this.#pending.get(sessionId);
     if (!creating) {
-      creating = LiveSession.create({ sessionId, caseId, pool: this.#pool, media: this.#media, logger: this.#logger })
+      creating = LiveSession.create({
+        sessionId,
+        caseId,
+        pool: this.#pool,
+        media: this.#media,
+        logger: this.#logger,
+      })
         .then((session) => {
           this.#sessions.set(sessionId, session);
           session.onClose(() => {

@@ -102,7 +102,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   #nextReady(waitMs: number): Promise<MediaWorker> {
-    if (this.#closed) return Promise.reject(new MediaUnavailableError('The media service is shutting down'));
+    if (this.#closed)
+      return Promise.reject(new MediaUnavailableError('The media service is shutting down'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('workerReady', onReady);
@@ -131,8 +132,20 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (c.webRtcServer) {
       const port = c.webRtcServer.basePort + index;
       const listenInfos = [];
-      if (c.enableUdp) listenInfos.push({ protocol: 'udp' as const, ip: c.listenIp, announcedIp: c.announcedIp, port });
-      if (c.enableTcp) listenInfos.push({ protocol: 'tcp' as const, ip: c.listenIp, announcedIp: c.announcedIp, port });
+      if (c.enableUdp)
+        listenInfos.push({
+          protocol: 'udp' as const,
+          ip: c.listenIp,
+          announcedIp: c.announcedIp,
+          port,
+        });
+      if (c.enableTcp)
+        listenInfos.push({
+          protocol: 'tcp' as const,
+          ip: c.listenIp,
+          announcedIp: c.announcedIp,
+          port,
+        });
       try {
         webRtcServer = await worker.createWebRtcServer({ listenInfos });
       } catch (error) {
@@ -150,7 +163,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   #onDied(entry: MediaWorker, error: Error): void {
     if (this.#slots[entry.index] === entry) this.#slots[entry.index] = undefined;
     if (this.#closed) return;
-    this.#logger.error({ workerIndex: entry.index, pid: entry.worker.pid, err: error }, 'mediasoup worker died; replacing it');
+    this.#logger.error(
+      { workerIndex: entry.index, pid: entry.worker.pid, err: error },
+      'mediasoup worker died; replacing it',
+    );
     this.emit('workerDied', entry.index, entry.worker.pid);
     void this.#respawn(entry.index, 0);
   }
@@ -161,7 +177,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       await this.#start(index);
     } catch (error) {
       const delay = Math.min(MAX_RESPAWN_DELAY_MS, 500 * 2 ** attempt);
-      this.#logger.error({ workerIndex: index, err: error, retryInMs: delay }, 'cannot restart mediasoup worker');
+      this.#logger.error(
+        { workerIndex: index, err: error, retryInMs: delay },
+        'cannot restart mediasoup worker',
+      );
       setTimeout(() => void this.#respawn(index, attempt + 1), delay).unref();
     }
   }

@@ -16,7 +16,10 @@ export class TokenBucket {
 
   take(): boolean {
     const now = this.#now();
-    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#rate);
+    this.#tokens = Math.min(
+      this.#burst,
+      this.#tokens + ((now - this.#updatedAt) / 1000) * this.#rate,
+    );
     this.#updatedAt = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;

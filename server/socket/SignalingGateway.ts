@@ -37,8 +37,18 @@ interface SocketData {
   claims: VerifiedSessionToken;
 }
 
-export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SignalingServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type SignalingSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** What a request handler knows about who is asking. */
 interface RequestContext {
@@ -49,7 +59,9 @@ interface RequestContext {
   participant: Participant | undefined;
 }
 
-type Handlers = { [E in RequestName]: (ctx: RequestContext, request: RequestOf<E>) => Promise<ResponseOf<E>> };
+type Handlers = {
+  [E in RequestName]: (ctx: RequestContext, request: RequestOf<E>) => Promise<ResponseOf<E>>;
+};
 
 const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
 
@@ -59,7 +71,12 @@ export class SignalingGateway {
   readonly #config: Config['socket'];
   readonly #logger: Logger;
 
-  constructor(tokens: SessionTokens, sessions: LiveSessionRegistry, config: Config['socket'], logger: Logger) {
+  constructor(
+    tokens: SessionTokens,
+    sessions: LiveSessionRegistry,
+    config: Config['socket'],
+    logger: Logger,
+  ) {
     this.#tokens = tokens;
     this.#sessions = sessions;
     this.#config = config;
@@ -70,12 +87,21 @@ export class SignalingGateway {
     io.use((socket, next) => {
       try {
         const auth: unknown = socket.handshake.auth;
-        const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : undefined;
+        const token =
+          typeof auth === 'object' && auth !== null
+            ? (auth as Record<string, unknown>)['token']
+            : undefined;
         socket.data.claims = this.#tokens.verify(token);
         next();
       } catch (error) {
-        const refusal = error instanceof TokenRefusedError ? error : new TokenRefusedError('TOKEN_INVALID', 'Invalid token');
-        this.#logger.warn({ reason: refusal.reason, address: socket.handshake.address }, 'handshake refused');
+        const refusal =
+          error instanceof TokenRefusedError
+            ? error
+            : new TokenRefusedError('TOKEN_INVALID', 'Invalid token');
+        this.#logger.warn(
+          { reason: refusal.reason, address: socket.handshake.address },
+          'handshake refused',
+        );
         next(Object.assign(new Error(refusal.message), { data: { reason: refusal.reason } }));
       }
     });
@@ -87,7 +113,12 @@ export class SignalingGateway {
     const ctx: RequestContext = {
       socket,
       claims,
-      logger: this.#logger.child({ caseId: claims.caseId, sessionId: claims.sessionId, participantId: claims.sub, socketId: socket.id }),
+      logger: this.#logger.child({
+        caseId: claims.caseId,
+        sessionId: claims.sessionId,
+        participantId: claims.sub,
+        socketId: socket.id,
+      }),
       session: undefined,
       participant: undefined,
     };
@@ -101,7 +132,10 @@ export class SignalingGateway {
       ctx.logger.warn({ event: String(event).slice(0, 64) }, 'unknown event');
       const ack = args[args.length - 1];
       if (typeof ack === 'function') {
-        ack({ ok: false, error: new ValidationError(`Unknown event: ${String(event).slice(0, 64)}`).toPayload() });
+        ack({
+          ok: false,
+          error: new ValidationError(`Unknown event: ${String(event).slice(0, 64)}`).toPayload(),
+        });
       }
     });
 
@@ -124,8 +158,16 @@ export class SignalingGateway {
     });
   }
 
-  async #dispatch(ctx: RequestContext, bucket: TokenBucket, name: RequestName, args: unknown[]): Promise<void> {
-    const ack = args.length > 0 && typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (r: Ack<unknown>) => void) : undefined;
+  async #dispatch(
+    ctx: RequestContext,
+    bucket: TokenBucket,
+    name: RequestName,
+    args: unknown[],
+  ): Promise<void> {
+    const ack =
+      args.length > 0 && typeof args[args.length - 1] === 'function'
+        ? (args[args.length - 1] as (r: Ack<unknown>) => void)
+        : undefined;
     if (!ack) {
       ctx.logger.warn({ event: name }, 'request without acknowledgement callback ignored');
       return;
@@ -142,7 +184,10 @@ export class SignalingGateway {
       if (appError.code === 'INTERNAL') {
         ctx.logger.error({ err: error, event: name }, 'request failed');
       } else {
-        ctx.logger.info({ event: name, code: appError.code, msg: appError.message }, 'request refused');
+        ctx.logger.info(
+          { event: name, code: appError.code, msg: appError.message },
+          'request refused',
+        );
       }
       ack({ ok: false, error: appError.toPayload() });
     }
@@ -154,9 +199,14 @@ export class SignalingGateway {
       return { rtpCapabilities: await session.rtpCapabilities() };
     },
     'session:join': async (ctx, request) => {
-      if (!can(ctx.claims.role, 'session.join')) throw new ForbiddenError('This role may not join sessions');
+      if (!can(ctx.claims.role, 'session.join'))
+        throw new ForbiddenError('This role may not join sessions');
       if (ctx.participant && !ctx.participant.closed) throw new InvalidStateError('Already joined');
-      const identity = { participantId: ctx.claims.sub, displayName: ctx.claims.name, role: ctx.claims.role };
+      const identity = {
+        participantId: ctx.claims.sub,
+        displayName: ctx.claims.name,
+        role: ctx.claims.role,
+      };
       const channel = this.#channel(ctx.socket);
       // A session that emptied and closed between lookup and join is reopened once.
       for (let attempt = 0; ; attempt++) {
@@ -226,7 +276,12 @@ export class SignalingGateway {
     },
     'consumer:setPreferredLayers': async (ctx, r) => {
       const { session, participant } = this.#joined(ctx);
-      await session.setPreferredLayers(participant.id, r.consumerId, r.spatialLayer, r.temporalLayer);
+      await session.setPreferredLayers(
+        participant.id,
+        r.consumerId,
+        r.spatialLayer,
+        r.temporalLayer,
+      );
       return {};
     },
   };
@@ -257,4 +312,3 @@ export class SignalingGateway {
     };
   }
 }
-

@@ -7,7 +7,10 @@ import { startTestServer, type TestServer } from '../support/server.js';
 describe('signaling over a real worker and a real Socket.IO client', () => {
   let t: TestServer;
   const clients: TestClient[] = [];
-  const open = async (sub: string, extra: Parameters<TestServer['token']>[0] | object = {}): Promise<TestClient> => {
+  const open = async (
+    sub: string,
+    extra: Parameters<TestServer['token']>[0] | object = {},
+  ): Promise<TestClient> => {
     const c = await connectClient(t.url, t.token({ sub, ...extra }));
     clients.push(c);
     return c;
@@ -45,12 +48,17 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     const c = await open('observer-1', { role: 'observer' });
     const peer = await fakePeer(c);
     expect(peer.join.canPublish).toEqual([]);
-    expect(await c.ack('transport:create', { direction: 'send' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await c.ack('transport:create', { direction: 'send' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     const forged = await c.ack('producer:create', {
       transportId: 'x',
       kind: 'audio',
       source: 'microphone',
-      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }] },
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+      },
     });
     expect(forged).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // The observer can still receive.
@@ -74,30 +82,56 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
       ['transport:create', ['send']],
       ['transport:create', [{ direction: 'send', extra: true }]],
       ['transport:connect', [{ transportId: 'a', dtlsParameters: { fingerprints: [] } }]],
-      ['producer:create', [{ transportId: 'a', kind: 'audio', source: 'microphone', rtpParameters: { codecs: 'opus' } }]],
+      [
+        'producer:create',
+        [
+          {
+            transportId: 'a',
+            kind: 'audio',
+            source: 'microphone',
+            rtpParameters: { codecs: 'opus' },
+          },
+        ],
+      ],
       ['consumer:setPreferredLayers', [{ consumerId: 'c', spatialLayer: 99 }]],
       ['session:join', [{ rtpCapabilities: { codecs: Array.from({ length: 500 }, () => ({})) } }]],
     ];
     for (const [event, args] of cases) {
-      const res = (await c.raw(event, ...args)) as { ok: boolean; error?: { code: string; issues?: string[] } };
+      const res = (await c.raw(event, ...args)) as {
+        ok: boolean;
+        error?: { code: string; issues?: string[] };
+      };
       expect(res, event).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(res.error?.issues?.length, event).toBeGreaterThan(0);
     }
     const unknown = await c.raw('admin:dropDatabase', {});
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'Unknown event: admin:dropDatabase' } });
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'Unknown event: admin:dropDatabase' },
+    });
     // A request without an acknowledgement callback and an event with no args are ignored.
-    (c.socket.emit as (e: string, ...a: unknown[]) => void)('transport:create', { direction: 'send' });
+    (c.socket.emit as (e: string, ...a: unknown[]) => void)('transport:create', {
+      direction: 'send',
+    });
     (c.socket.emit as (e: string) => void)('session:leave');
     // The same socket still works, and so does the server.
-    expect(await c.request('session:participants', {})).toMatchObject({ participants: [{ participantId: 'fuzzer' }] });
+    expect(await c.request('session:participants', {})).toMatchObject({
+      participants: [{ participantId: 'fuzzer' }],
+    });
     const health = await fetch(`${t.url}/healthz`);
     expect(health.status).toBe(200);
   });
 
   it('drops a connection that sends an oversized message, and nothing else', async () => {
     const big = await open('big-sender');
-    const closed = new Promise<string>((resolve) => big.socket.once('disconnect', (reason) => resolve(reason)));
-    big.socket.emit('session:join', { rtpCapabilities: { codecs: [], pad: 'x'.repeat(MAX_MESSAGE_BYTES * 2) } } as never, () => undefined);
+    const closed = new Promise<string>((resolve) =>
+      big.socket.once('disconnect', (reason) => resolve(reason)),
+    );
+    big.socket.emit(
+      'session:join',
+      { rtpCapabilities: { codecs: [], pad: 'x'.repeat(MAX_MESSAGE_BYTES * 2) } } as never,
+      () => undefined,
+    );
     expect(await closed).toBe('transport close');
     const other = await open('after-big');
     expect(await other.ack('media:capabilities', {})).toMatchObject({ ok: true });
@@ -105,7 +139,9 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
 
   it('rate-limits a flooding socket', async () => {
     const c = await open('flooder');
-    const results = await Promise.all(Array.from({ length: 150 }, () => c.ack('session:participants', {})));
+    const results = await Promise.all(
+      Array.from({ length: 150 }, () => c.ack('session:participants', {})),
+    );
     const limited = results.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThan(0);
     expect(results.length - limited.length).toBeLessThanOrEqual(101);
@@ -129,19 +165,33 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     const pRecv = await pPeer.createTransport('recv');
     const audio = await pPeer.consume(pRecv, mic.id);
     const video = await pPeer.consume(pRecv, cam.id);
-    expect(audio.options).toMatchObject({ kind: 'audio', participantId: 'm1', source: 'microphone' });
+    expect(audio.options).toMatchObject({
+      kind: 'audio',
+      participantId: 'm1',
+      source: 'microphone',
+    });
     expect(audio.options.rtpParameters.codecs[0]?.mimeType.toLowerCase()).toBe('audio/opus');
     expect(video.options.rtpParameters.codecs[0]?.mimeType.toLowerCase()).toBe('video/vp8');
     expect(video.consumer.track.kind).toBe('video');
     await party.request('consumer:resume', { consumerId: video.options.consumerId });
-    await party.request('consumer:setPreferredLayers', { consumerId: video.options.consumerId, spatialLayer: 0 });
+    await party.request('consumer:setPreferredLayers', {
+      consumerId: video.options.consumerId,
+      spatialLayer: 0,
+    });
 
     // A second consume of the same producer and consuming one's own media are refused.
-    expect(await party.ack('consumer:create', { transportId: pRecv.id, producerId: mic.id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(
+      await party.ack('consumer:create', { transportId: pRecv.id, producerId: mic.id }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     const mRecv = await mPeer.createTransport('recv');
-    expect(await mediator.ack('consumer:create', { transportId: mRecv.id, producerId: mic.id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(
+      await mediator.ack('consumer:create', { transportId: mRecv.id, producerId: mic.id }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     // A party cannot pause someone else's producer.
-    expect(await party.ack('producer:pause', { producerId: mic.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await party.ack('producer:pause', { producerId: mic.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
 
     const paused = party.next('producer:paused');
     await mediator.request('producer:pause', { producerId: mic.id });
@@ -149,7 +199,10 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
 
     const consumerClosed = party.next('consumer:closed');
     await mediator.request('producer:close', { producerId: cam.id });
-    expect(await consumerClosed).toEqual({ consumerId: video.options.consumerId, producerId: cam.id });
+    expect(await consumerClosed).toEqual({
+      consumerId: video.options.consumerId,
+      producerId: cam.id,
+    });
 
     const left = party.next('participant:left');
     mediator.close();

@@ -42,7 +42,9 @@ describe('worker pool', () => {
     expect(session.closed).toBe(false);
     expect(session.workerPid).not.toBe(deadPid);
     // Old media objects are gone; participants are still in the session.
-    expect(session.dump().participants.map((p) => ({ id: p.id, producers: p.producers.length }))).toEqual([
+    expect(
+      session.dump().participants.map((p) => ({ id: p.id, producers: p.producers.length })),
+    ).toEqual([
       { id: 'a', producers: 0 },
       { id: 'b', producers: 0 },
     ]);
@@ -53,11 +55,18 @@ describe('worker pool', () => {
     // Clients rebuild: new transports, a new producer that the other side sees.
     const announced = b.next('producer:new');
     const aSend2 = await aPeer.createTransport('send');
-    const stale = await a.ack('transport:connect', { transportId: aSend.id, dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } });
+    const stale = await a.ack('transport:connect', {
+      transportId: aSend.id,
+      dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+    });
     expect(stale).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     aSend.close();
     const mic = await aPeer.produce(aSend2, 'microphone');
-    expect(await announced).toMatchObject({ producerId: mic.id, participantId: 'a', source: 'microphone' });
+    expect(await announced).toMatchObject({
+      producerId: mic.id,
+      participantId: 'a',
+      source: 'microphone',
+    });
 
     const health = await (await fetch(`${t.url}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', workers: 2, sessions: 1 });
@@ -77,7 +86,10 @@ describe('worker pool', () => {
 
   it('runs in single-port mode through a WebRtcServer per worker and shuts down with live transports', async () => {
     const basePort = 46_000 + Math.floor(Math.random() * 1000) * 2;
-    t = await startTestServer({ MEDIASOUP_WEBRTC_SERVER: 'true', MEDIASOUP_WEBRTC_SERVER_PORT: String(basePort) });
+    t = await startTestServer({
+      MEDIASOUP_WEBRTC_SERVER: 'true',
+      MEDIASOUP_WEBRTC_SERVER_PORT: String(basePort),
+    });
     const c = await connectClient(t.url, t.token({ sub: 'single-port' }));
     clients.push(c);
     await fakePeer(c);

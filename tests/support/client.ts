@@ -21,7 +21,11 @@ export interface TestClient {
   request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>>;
   /** Sends anything at all, for malformed-input tests. */
   raw(event: string, ...args: unknown[]): Promise<unknown>;
-  next<E extends NotificationName>(event: E, timeoutMs?: number, match?: (p: NotificationMap[E]) => boolean): Promise<NotificationMap[E]>;
+  next<E extends NotificationName>(
+    event: E,
+    timeoutMs?: number,
+    match?: (p: NotificationMap[E]) => boolean,
+  ): Promise<NotificationMap[E]>;
   close(): void;
 }
 
@@ -53,7 +57,10 @@ export async function connectClient(url: string, token: string): Promise<TestCli
     raw,
     async request(event, payload) {
       const res = await ack(event, payload);
-      if (!res.ok) throw Object.assign(new Error(`${event}: ${res.error.code} ${res.error.message}`), { code: res.error.code });
+      if (!res.ok)
+        throw Object.assign(new Error(`${event}: ${res.error.code} ${res.error.message}`), {
+          code: res.error.code,
+        });
       return res.data;
     },
     next(event, timeoutMs = 5000, match) {
@@ -78,7 +85,10 @@ export async function connectClient(url: string, token: string): Promise<TestCli
 }
 
 /** The `connect_error` a handshake is refused with. */
-export function refusal(url: string, token: string | undefined): Promise<{ message: string; reason: unknown }> {
+export function refusal(
+  url: string,
+  token: string | undefined,
+): Promise<{ message: string; reason: unknown }> {
   const socket = connect(url, token);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {

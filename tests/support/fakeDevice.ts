@@ -9,7 +9,12 @@ import { Device } from 'mediasoup-client';
 import { FakeHandler } from 'mediasoup-client/lib/handlers/FakeHandler.js';
 import * as fakeParameters from 'mediasoup-client/lib/test/fakeParameters.js';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.js';
-import type { ConsumerOptions, JoinResult, RtpCapabilities, TransportOptions } from '../../signaling/index.js';
+import type {
+  ConsumerOptions,
+  JoinResult,
+  RtpCapabilities,
+  TransportOptions,
+} from '../../signaling/index.js';
 import type { TestClient } from './client.js';
 
 export interface FakePeer {
@@ -17,20 +22,31 @@ export interface FakePeer {
   join: JoinResult;
   createTransport(direction: 'send' | 'recv'): Promise<Transport>;
   produce(transport: Transport, source: 'microphone' | 'camera'): Promise<Producer>;
-  consume(transport: Transport, producerId: string): Promise<{ consumer: Consumer; options: ConsumerOptions }>;
+  consume(
+    transport: Transport,
+    producerId: string,
+  ): Promise<{ consumer: Consumer; options: ConsumerOptions }>;
 }
 
 export async function fakePeer(client: TestClient): Promise<FakePeer> {
   const device = new Device({ handlerFactory: FakeHandler.createFactory(fakeParameters) });
   const { rtpCapabilities } = await client.request('media:capabilities', {});
-  await device.load({ routerRtpCapabilities: rtpCapabilities as Parameters<Device['load']>[0]['routerRtpCapabilities'] });
-  const join = await client.request('session:join', { rtpCapabilities: device.rtpCapabilities as RtpCapabilities });
+  await device.load({
+    routerRtpCapabilities: rtpCapabilities as Parameters<
+      Device['load']
+    >[0]['routerRtpCapabilities'],
+  });
+  const join = await client.request('session:join', {
+    rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
+  });
 
   const toClientOptions = (o: TransportOptions) => ({
     id: o.transportId,
     iceParameters: o.iceParameters,
     iceCandidates: o.iceCandidates.map((c) => ({ ...c, address: c.ip })),
-    dtlsParameters: o.dtlsParameters as Parameters<Device['createSendTransport']>[0]['dtlsParameters'],
+    dtlsParameters: o.dtlsParameters as Parameters<
+      Device['createSendTransport']
+    >[0]['dtlsParameters'],
   });
 
   return {
@@ -38,9 +54,17 @@ export async function fakePeer(client: TestClient): Promise<FakePeer> {
     join,
     async createTransport(direction) {
       const o = await client.request('transport:create', { direction });
-      const transport = direction === 'send' ? device.createSendTransport(toClientOptions(o)) : device.createRecvTransport(toClientOptions(o));
+      const transport =
+        direction === 'send'
+          ? device.createSendTransport(toClientOptions(o))
+          : device.createRecvTransport(toClientOptions(o));
       transport.on('connect', ({ dtlsParameters }, ok, fail) => {
-        client.request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => ok(), fail);
+        client
+          .request('transport:connect', {
+            transportId: transport.id,
+            dtlsParameters: dtlsParameters as never,
+          })
+          .then(() => ok(), fail);
       });
       transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
         client
@@ -60,17 +84,28 @@ export async function fakePeer(client: TestClient): Promise<FakePeer> {
         track: track as unknown as NonNullable<Parameters<Transport['produce']>[0]>['track'],
         appData: { source },
         ...(source === 'camera'
-          ? { encodings: [{ maxBitrate: 100_000 }, { maxBitrate: 300_000 }, { maxBitrate: 900_000 }] }
+          ? {
+              encodings: [
+                { maxBitrate: 100_000 },
+                { maxBitrate: 300_000 },
+                { maxBitrate: 900_000 },
+              ],
+            }
           : {}),
       });
     },
     async consume(transport, producerId) {
-      const options = await client.request('consumer:create', { transportId: transport.id, producerId });
+      const options = await client.request('consumer:create', {
+        transportId: transport.id,
+        producerId,
+      });
       const consumer = await transport.consume({
         id: options.consumerId,
         producerId: options.producerId,
         kind: options.kind,
-        rtpParameters: options.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
+        rtpParameters: options.rtpParameters as Parameters<
+          Transport['consume']
+        >[0]['rtpParameters'],
       });
       return { consumer, options };
     },

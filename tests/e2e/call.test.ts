@@ -1,0 +1,141 @@
+/**
+ * Three real Chromium pages (fake camera and microphone) in one mediation
+ * session against the real server: media flows every way, a departure is
+ * announced, and a SIGKILLed worker is survived without reloading.
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnostics, launchChromium, poll, type InboundBytes } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const PEOPLE = [
+  { sub: 'mediator', name: '王调解', role: 'mediator' as const },
+  { sub: 'applicant', name: '张三', role: 'party' as const },
+  { sub: 'respondent', name: '李四', role: 'party' as const },
+];
+
+/** True when every expected sender's audio and video byte counts rose since `before`. */
+function rising(before: InboundBytes, after: InboundBytes, senders: string[]): boolean {
+  return senders.every((s) => {
+    const b = before[s] ?? { audio: 0, video: 0 };
+    const a = after[s];
+    return a !== undefined && a.audio > b.audio && a.video > b.video;
+  });
+}
+
+async function expectMediaFrom(page: Page, senders: string[], timeoutMs: number): Promise<void> {
+  const before = await diagnostics.inboundBytes(page);
+  await poll(
+    () => diagnostics.inboundBytes(page),
+    (now) => rising(before, now, senders) && senders.every((s) => (now[s]?.video ?? 0) > 5_000),
+    timeoutMs,
+    `inbound audio+video from ${senders.join(', ')}`,
+  );
+}
+
+describe('a mediation call in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  const pages = new Map<string, Page>();
+
+  beforeAll(async () => {
+    if (!existsSync('client/dist/index.html'))
+      throw new Error('client/dist is missing: run `npm test` (it builds the client)');
+    t = await startTestServer();
+    browser = await launchChromium();
+    for (const person of PEOPLE) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      page.on('pageerror', (e) =>
+        process.stderr.write(`[${person.sub}] page error: ${e.message}\n`),
+      );
+      await page.goto(
+        `${t.url}/join#token=${t.token({ ...person, caseId: 'CASE-E2E', sessionId: 'SESSION-E2E' })}`,
+      );
+      pages.set(person.sub, page);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('joins a mediator and two parties who each receive the other two\u2019s audio and video', async () => {
+    for (const [sub, page] of pages) {
+      await page.getByTestId('join').click();
+      await poll(
+        () => diagnostics.status(page),
+        (s) => s === 'joined',
+        20_000,
+        `${sub} joined`,
+      );
+    }
+    for (const [sub, page] of pages) {
+      const others = PEOPLE.map((p) => p.sub).filter((s) => s !== sub);
+      await poll(
+        () => diagnostics.participants(page),
+        (list) => others.every((o) => list.includes(o)),
+        10_000,
+        `${sub} sees others`,
+      );
+      await expectMediaFrom(page, others, 30_000);
+      // The UI shows a tile per remote participant, with the Chinese role label.
+      await poll(
+        () => page.getByTestId('remote-tile').count(),
+        (n) => n === 2,
+        5_000,
+        `${sub} shows two remote tiles`,
+      );
+    }
+    const tileText = await pages.get('applicant')!.getByTestId('remote-tile').first().innerText();
+    expect(tileText).toMatch(/调解员|当事人/);
+  });
+
+  it('tells the others when a party leaves', async () => {
+    const respondent = pages.get('respondent')!;
+    await respondent.getByTestId('leave').click();
+    await respondent.getByTestId('left').waitFor({ state: 'visible', timeout: 5_000 });
+    for (const sub of ['mediator', 'applicant']) {
+      await poll(
+        () => diagnostics.participants(pages.get(sub)!),
+        (list) => !list.includes('respondent'),
+        10_000,
+        `${sub} told of departure`,
+      );
+    }
+    const mediator = pages.get('mediator')!;
+    await poll(
+      () => mediator.getByTestId('remote-tile').count(),
+      (n) => n === 1,
+      5_000,
+      'mediator shows one remote tile',
+    );
+  });
+
+  it('recovers media without reloading after the session\u2019s worker is SIGKILLed', async () => {
+    const session = t.server.sessions.get('SESSION-E2E');
+    expect(session).toBeDefined();
+    const deadPid = session!.workerPid;
+    process.kill(deadPid, 'SIGKILL');
+    await poll(
+      async () => session!.workerPid,
+      (pid) => pid !== deadPid,
+      10_000,
+      'router rebuilt on another worker',
+    );
+    const mediator = pages.get('mediator')!;
+    const applicant = pages.get('applicant')!;
+    for (const page of [mediator, applicant]) {
+      await poll(
+        () => diagnostics.status(page),
+        (s) => s === 'joined',
+        15_000,
+        'client re-established media',
+      );
+    }
+    await expectMediaFrom(mediator, ['applicant'], 20_000);
+    await expectMediaFrom(applicant, ['mediator'], 20_000);
+  });
+});

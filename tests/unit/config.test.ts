@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactConfig } from '../../server/config.js';
+
+const workerBin = process.env['MEDIASOUP_WORKER_BIN'] ?? '';
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mediation-config-'));
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: tmp() });
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 3000, tls: undefined });
+    expect(c.media).toMatchObject({
+      listenIp: '127.0.0.1',
+      rtcMinPort: 40000,
+      rtcMaxPort: 49999,
+      webRtcServer: undefined,
+      enableUdp: true,
+      enableTcp: true,
+      iceServers: [],
+    });
+    expect(c.media.numWorkers).toBe(os.availableParallelism());
+  });
+
+  it('fails fast with a message naming the worker when it is missing or not executable', () => {
+    expect(() => loadConfig({ DATA_DIR: tmp() })).toThrow(/MEDIASOUP_WORKER_BIN is not set/);
+    expect(() =>
+      loadConfig({ MEDIASOUP_WORKER_BIN: '/nonexistent/worker', DATA_DIR: tmp() }),
+    ).toThrow(/not an executable file/);
+  });
+
+  it('names each invalid variable', () => {
+    const bad = {
+      MEDIASOUP_WORKER_BIN: workerBin,
+      HTTP_PORT: 'eighty',
+      MEDIASOUP_LISTEN_IP: 'localhost',
+      LOG_LEVEL: 'loud',
+    };
+    try {
+      loadConfig(bad);
+      throw new Error('accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      for (const name of ['HTTP_PORT', 'MEDIASOUP_LISTEN_IP', 'LOG_LEVEL'])
+        expect(message).toContain(name);
+    }
+    expect(() =>
+      loadConfig({
+        MEDIASOUP_WORKER_BIN: workerBin,
+        MEDIASOUP_RTC_MIN_PORT: '50000',
+        MEDIASOUP_RTC_MAX_PORT: '40000',
+      }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({
+        MEDIASOUP_WORKER_BIN: workerBin,
+        MEDIASOUP_ENABLE_UDP: 'false',
+        MEDIASOUP_ENABLE_TCP: 'false',
+      }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, TLS_CERT_FILE: '/x.pem' })).toThrow(
+      /together/,
+    );
+    expect(() => loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, ICE_SERVERS: '{not json' })).toThrow(
+      /ICE_SERVERS/,
+    );
+  });
+
+  it('parses ICE servers and masks their credentials in logs', () => {
+    const c = loadConfig({
+      MEDIASOUP_WORKER_BIN: workerBin,
+      DATA_DIR: tmp(),
+      ICE_SERVERS: JSON.stringify([
+        { urls: 'stun:stun.example.org:3478' },
+        { urls: ['turn:turn.example.org:3478'], username: 'u', credential: 'secret-pass' },
+      ]),
+      JWT_SECRET: 'j'.repeat(40),
+    });
+    expect(c.media.iceServers).toEqual([
+      { urls: ['stun:stun.example.org:3478'] },
+      { urls: ['turn:turn.example.org:3478'], username: 'u', credential: 'secret-pass' },
+    ]);
+    const logged = JSON.stringify(redactConfig(c));
+    expect(logged).not.toContain('secret-pass');
+    expect(logged).not.toContain('j'.repeat(40));
+  });
+
+  it('creates a private signing secret once and reuses it', () => {
+    const dir = tmp();
+    const first = loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: dir });
+    const again = loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: dir });
+    expect(first.auth.jwtSecret).toHaveLength(64);
+    expect(again.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    const file = path.join(dir, 'secrets', 'jwt-secret');
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.auth.jwtSecret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
