@@ -37,7 +37,8 @@ export class MediationServer {
   readonly sessions: LiveSessionRegistry;
   readonly tokens: SessionTokens;
   readonly #http: http.Server;
-  readonly #io: SignalingServer;
+  /** The Socket.IO server (tests simulate network drops through it). */
+  readonly io: SignalingServer;
   #closing: Promise<void> | undefined;
 
   private constructor(parts: {
@@ -55,7 +56,7 @@ export class MediationServer {
     this.sessions = parts.sessions;
     this.tokens = parts.tokens;
     this.#http = parts.http;
-    this.#io = parts.io;
+    this.io = parts.io;
   }
 
   static async create(
@@ -137,10 +138,10 @@ export class MediationServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.logger.info('shutting down');
-      this.#io.disconnectSockets(true);
+      this.io.disconnectSockets(true);
       this.sessions.closeAll();
       this.pool.close();
-      await new Promise<void>((resolve) => this.#io.close(() => resolve()));
+      await new Promise<void>((resolve) => this.io.close(() => resolve()));
       this.#http.closeAllConnections();
       this.logger.info('shut down');
     })();

@@ -6,6 +6,7 @@
  */
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';
+import { MEDIA_SOURCES } from '../../signaling/roles.js';
 import type {
   JoinResult,
   MediaSource,
@@ -37,10 +38,7 @@ export interface CallEvents {
   fatal(reasonKey: string): void;
 }
 
-interface LocalTracks {
-  microphone?: MediaStreamTrack | undefined;
-  camera?: MediaStreamTrack | undefined;
-}
+type LocalTracks = Partial<Record<MediaSource, MediaStreamTrack | undefined>>;
 
 /** Camera simulcast: three spatial layers so each receiver can pick one. */
 const CAMERA_ENCODINGS = [
@@ -48,6 +46,13 @@ const CAMERA_ENCODINGS = [
   { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 350_000, scalabilityMode: 'L1T3' },
   { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 900_000, scalabilityMode: 'L1T3' },
 ];
+
+const PRODUCE_OPTIONS = {
+  microphone: { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } },
+  camera: { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } },
+  // Documents on screen need sharpness more than frame rate: one full layer.
+  screen: { encodings: [{ maxBitrate: 1_500_000 }] },
+} satisfies Record<MediaSource, object>;
 
 export class CallClient {
   readonly signaling: SignalingClient;
@@ -159,6 +164,33 @@ export class CallClient {
     }
   }
 
+  /** Publishes a screen (getDisplayMedia) track until it ends or is stopped. */
+  async startScreenShare(track: MediaStreamTrack): Promise<void> {
+    this.#local.screen = track;
+    track.addEventListener('ended', () => void this.stopScreenShare());
+    await this.#enqueueStrict(async () => {
+      this.#sendTransport ??= await this.#createTransport('send');
+      await this.#produce('screen');
+    });
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const track = this.#local.screen;
+    this.#local.screen = undefined;
+    track?.stop();
+    const producer = this.#producers.get('screen');
+    this.#producers.delete('screen');
+    if (!producer || producer.closed) return;
+    producer.close();
+    if (this.signaling.socket.connected) {
+      await this.signaling.request('producer:close', { producerId: producer.id });
+    }
+  }
+
+  get sharingScreen(): boolean {
+    return this.#local.screen !== undefined;
+  }
+
   async setPreferredLayer(consumerId: string, spatialLayer: number): Promise<void> {
     await this.signaling.request('consumer:setPreferredLayers', { consumerId, spatialLayer });
   }
@@ -190,6 +222,13 @@ export class CallClient {
       entry[r.kind] += bytes;
     }
     return out;
+  }
+
+  /** Like #enqueue, but the caller sees the failure. */
+  #enqueueStrict(task: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -247,8 +286,8 @@ export class CallClient {
       this.#recvTransport = recv;
     }
     await recv;
-    const sources = (['microphone', 'camera'] as const).filter(
-      (s) => join.canPublish.includes(s) && this.#local[s],
+    const sources = MEDIA_SOURCES.filter(
+      (s) => join.canPublish.includes(s) && this.#local[s]?.readyState === 'live',
     );
     if (sources.length > 0) {
       this.#sendTransport = await this.#createTransport('send');
@@ -311,7 +350,7 @@ export class CallClient {
     return transport;
   }
 
-  async #produce(source: 'microphone' | 'camera'): Promise<void> {
+  async #produce(source: MediaSource): Promise<void> {
     const track = this.#local[source];
     const transport = this.#sendTransport;
     if (!track || !transport) return;
@@ -319,9 +358,7 @@ export class CallClient {
       track,
       stopTracks: false,
       appData: { source },
-      ...(source === 'camera'
-        ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } }
-        : { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } }),
+      ...PRODUCE_OPTIONS[source],
     });
     this.#producers.set(source, producer);
     if (!track.enabled) {

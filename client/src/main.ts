@@ -124,6 +124,10 @@ function render(): void {
   if (status === 'joined' || status === 'reconnecting') {
     const others = client?.participants() ?? [];
     for (const p of others) grid.append(remoteTile(p));
+    for (const r of remoteTiles.values()) {
+      const owner = others.find((p) => p.participantId === r.participantId);
+      if (r.source === 'screen' && owner) grid.append(screenTile(owner, r));
+    }
     if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
   }
   app.append(grid, controls());
@@ -185,6 +189,15 @@ function remoteTile(p: ParticipantInfo): HTMLElement {
   return tile;
 }
 
+function screenTile(owner: ParticipantInfo, r: RemoteTrack): HTMLElement {
+  const tile = el('div', { class: 'tile screen', 'data-testid': 'screen-tile' });
+  const video = el('video', { playsinline: '', autoplay: '' });
+  video.muted = true;
+  video.srcObject = new MediaStream([r.track]);
+  tile.append(video, el('div', { class: 'label' }, `${t('screenOf')}${owner.displayName}`));
+  return tile;
+}
+
 function controls(): HTMLElement {
   const bar = el('nav', { class: 'controls' });
   const mic = el('button', { 'data-testid': 'toggle-mic' }, micMuted ? t('micOff') : t('micOn'));
@@ -202,6 +215,19 @@ function controls(): HTMLElement {
     render();
   };
   bar.append(mic, cam);
+  const canShare =
+    client?.joinResult?.canPublish.includes('screen') &&
+    'getDisplayMedia' in navigator.mediaDevices;
+  if (status === 'joined' && canShare) {
+    const sharing = client?.sharingScreen ?? false;
+    const share = el(
+      'button',
+      { 'data-testid': 'toggle-screen' },
+      sharing ? t('stopShare') : t('shareScreen'),
+    );
+    share.onclick = () => void toggleScreenShare();
+    bar.append(share);
+  }
   if (status === 'idle' || status === 'failed') {
     const join = el('button', { class: 'primary', 'data-testid': 'join' }, t('join'));
     join.onclick = () => void joinCall();
@@ -214,6 +240,29 @@ function controls(): HTMLElement {
     bar.append(leave);
   }
   return bar;
+}
+
+async function toggleScreenShare(): Promise<void> {
+  if (!client) return;
+  try {
+    if (client.sharingScreen) {
+      await client.stopScreenShare();
+    } else {
+      const stream = await navigator.mediaDevices.getDisplayMedia({
+        video: { frameRate: { ideal: 10 } },
+        audio: false,
+      });
+      const track = stream.getVideoTracks()[0];
+      if (track) await client.startScreenShare(track);
+    }
+  } catch (error) {
+    // Cancelling the browser's picker is not an error worth showing.
+    if ((error as Error).name !== 'NotAllowedError') {
+      statusDetail = (error as Error).message;
+      status = 'failed';
+    }
+  }
+  render();
 }
 
 async function startPreview(): Promise<void> {

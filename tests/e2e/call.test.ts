@@ -93,6 +93,87 @@ describe('a mediation call in Chromium', () => {
     expect(tileText).toMatch(/调解员|当事人/);
   });
 
+  it('sends camera video as simulcast and lets a receiver choose a layer', async () => {
+    const session = t.server.sessions.get('SESSION-E2E')!;
+    const mediator = session.participants().find((p) => p.id === 'mediator')!;
+    const cameraConsumers = [...mediator.consumers.values()].filter(
+      (c) => c.appData.source === 'camera',
+    );
+    expect(cameraConsumers).toHaveLength(2);
+    for (const c of cameraConsumers) expect(c.type).toBe('simulcast');
+    const page = pages.get('mediator')!;
+    const tile = page.locator('[data-testid="remote-tile"][data-participant="applicant"]');
+    await tile.locator('select').selectOption('0');
+    const applicantCamera = cameraConsumers.find(
+      (c) => c.appData.producerParticipantId === 'applicant',
+    )!;
+    await poll(
+      async () => applicantCamera.preferredLayers?.spatialLayer,
+      (l) => l === 0,
+      5_000,
+      'preferred layer applied',
+    );
+  });
+
+  it('highlights the active speaker', async () => {
+    // Chromium's fake microphone beeps; the server's ActiveSpeakerObserver picks a speaker.
+    const page = pages.get('mediator')!;
+    await poll(
+      () => page.locator('.tile.speaking').count(),
+      (n) => n > 0,
+      15_000,
+      'an active speaker tile',
+    );
+  });
+
+  it('shows a shared screen to the others', async () => {
+    const mediator = pages.get('mediator')!;
+    await mediator.getByTestId('toggle-screen').click();
+    for (const sub of ['applicant', 'respondent']) {
+      const page = pages.get(sub)!;
+      await poll(
+        () => page.getByTestId('screen-tile').count(),
+        (n) => n === 1,
+        10_000,
+        `${sub} sees the screen`,
+      );
+    }
+    await mediator.getByTestId('toggle-screen').click();
+    await poll(
+      () => pages.get('applicant')!.getByTestId('screen-tile').count(),
+      (n) => n === 0,
+      10_000,
+      'screen share ended',
+    );
+  });
+
+  it('reconnects by itself after a network drop, keeping the call', async () => {
+    const applicant = pages.get('applicant')!;
+    const sockets = await t.server.io.fetchSockets();
+    const target = sockets.find((s) => s.data.claims.sub === 'applicant');
+    expect(target).toBeDefined();
+    // Closing the underlying connection looks like a network drop to the client.
+    t.server.io.sockets.sockets.get(target!.id)!.conn.close();
+    // A new connection (not the old one surviving) carries the applicant afterwards.
+    await poll(
+      async () =>
+        (await t.server.io.fetchSockets())
+          .filter((s) => s.data.claims.sub === 'applicant')
+          .map((s) => s.id),
+      (ids) => ids.length === 1 && ids[0] !== target!.id,
+      15_000,
+      'applicant reconnected on a new socket',
+    );
+    await poll(
+      () => diagnostics.status(applicant),
+      (s) => s === 'joined',
+      15_000,
+      'applicant rejoined',
+    );
+    await expectMediaFrom(applicant, ['mediator', 'respondent'], 20_000);
+    await expectMediaFrom(pages.get('mediator')!, ['applicant'], 20_000);
+  });
+
   it('tells the others when a party leaves', async () => {
     const respondent = pages.get('respondent')!;
     await respondent.getByTestId('leave').click();

@@ -12,6 +12,7 @@ import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types.j
 import type {
   ConsumerOptions,
   JoinResult,
+  MediaSource,
   RtpCapabilities,
   TransportOptions,
 } from '../../signaling/index.js';
@@ -21,7 +22,7 @@ export interface FakePeer {
   device: Device;
   join: JoinResult;
   createTransport(direction: 'send' | 'recv'): Promise<Transport>;
-  produce(transport: Transport, source: 'microphone' | 'camera'): Promise<Producer>;
+  produce(transport: Transport, source: MediaSource): Promise<Producer>;
   consume(
     transport: Transport,
     producerId: string,
@@ -72,7 +73,7 @@ export async function fakePeer(client: TestClient): Promise<FakePeer> {
             transportId: transport.id,
             kind,
             rtpParameters: rtpParameters as never,
-            source: appData['source'] as 'microphone' | 'camera',
+            source: appData['source'] as MediaSource,
           })
           .then(({ producerId }) => ok({ id: producerId }), fail);
       });
