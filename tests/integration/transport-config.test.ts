@@ -44,7 +44,7 @@ describe('transport configuration and media sources', () => {
     const viewer = await connectClient(t.url, t.token({ sub: 'viewer' }));
     clients.push(sharer, viewer);
     const peer = await fakePeer(sharer);
-    await fakePeer(viewer);
+    const viewerPeer = await fakePeer(viewer);
     const send = await peer.createTransport('send');
     await peer.produce(send, 'camera');
     const announced = viewer.next('producer:new', 5_000, (p) => p.source === 'screen');
@@ -94,6 +94,7 @@ describe('transport configuration and media sources', () => {
       error: { code: 'INVALID_STATE' },
     });
     // Parameters mediasoup itself rejects (a codec the router lacks) come back as a validation error.
+    const viewerSend = await viewerPeer.createTransport('send');
     const h265 = {
       codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }],
       encodings: [{ ssrc: 2222 }],
@@ -103,8 +104,8 @@ describe('transport configuration and media sources', () => {
       encodings: [{ ssrc: 3333 }],
     };
     expect(
-      await sharer.ack('producer:create', {
-        transportId: send.id,
+      await viewer.ack('producer:create', {
+        transportId: viewerSend.id,
         kind: 'video',
         source: 'camera',
         rtpParameters: h265,
@@ -114,8 +115,8 @@ describe('transport configuration and media sources', () => {
       error: { code: 'VALIDATION' },
     });
     expect(
-      await sharer.ack('producer:create', {
-        transportId: send.id,
+      await viewer.ack('producer:create', {
+        transportId: viewerSend.id,
         kind: 'audio',
         source: 'microphone',
         rtpParameters: { ...mic, codecs: [{ ...mic.codecs[0]!, mimeType: 'audio/G729' }] },
