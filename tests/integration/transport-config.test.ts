@@ -1,27 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, type TestClient } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
 import { fakePeer } from '../support/fakeDevice.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { perTestServer } from '../support/server.js';
 
 describe('transport configuration and media sources', () => {
-  let t: TestServer | undefined;
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t?.close();
-    t = undefined;
-  });
+  const fixture = perTestServer();
 
   it('announces the configured IP, offers UDP and TCP and passes ICE servers to the browser', async () => {
     const iceServers = [
       { urls: ['turn:turn.example.org:3478?transport=udp'], username: 'u', credential: 'p' },
     ];
-    t = await startTestServer({
+    await fixture.start({
       MEDIASOUP_ANNOUNCED_IP: '203.0.113.10',
       ICE_SERVERS: JSON.stringify(iceServers),
     });
-    const c = await connectClient(t.url, t.token({ sub: 'nat' }));
-    clients.push(c);
+    const c = await fixture.client({ sub: 'nat' });
     await fakePeer(c);
     const options = await c.request('transport:create', { direction: 'send' });
     expect(new Set(options.iceCandidates.map((x) => x.ip))).toEqual(new Set(['203.0.113.10']));
@@ -30,19 +22,17 @@ describe('transport configuration and media sources', () => {
   });
 
   it('offers only TCP when UDP is disabled', async () => {
-    t = await startTestServer({ MEDIASOUP_ENABLE_UDP: 'false' });
-    const c = await connectClient(t.url, t.token({ sub: 'tcp-only' }));
-    clients.push(c);
+    await fixture.start({ MEDIASOUP_ENABLE_UDP: 'false' });
+    const c = await fixture.client({ sub: 'tcp-only' });
     await fakePeer(c);
     const options = await c.request('transport:create', { direction: 'recv' });
     expect(options.iceCandidates.map((x) => x.protocol)).toEqual(['tcp']);
   });
 
   it('publishes a screen next to the camera, one producer per source, with the kind the source implies', async () => {
-    t = await startTestServer();
-    const sharer = await connectClient(t.url, t.token({ sub: 'sharer', role: 'agent' }));
-    const viewer = await connectClient(t.url, t.token({ sub: 'viewer' }));
-    clients.push(sharer, viewer);
+    await fixture.start();
+    const sharer = await fixture.client({ sub: 'sharer', role: 'agent' });
+    const viewer = await fixture.client({ sub: 'viewer' });
     const peer = await fakePeer(sharer);
     const viewerPeer = await fakePeer(viewer);
     const send = await peer.createTransport('send');

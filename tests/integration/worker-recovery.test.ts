@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, type TestClient } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
 import { fakePeer } from '../support/fakeDevice.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { perTestServer } from '../support/server.js';
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -12,20 +11,13 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 describe('worker pool', () => {
-  let t: TestServer | undefined;
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await t?.close();
-    t = undefined;
-  });
+  const fixture = perTestServer();
 
   it('survives a SIGKILLed worker: replaces it, rebuilds the session router and tells clients to reconnect media', async () => {
-    t = await startTestServer();
+    const t = await fixture.start();
     const server = t.server;
-    const a = await connectClient(t.url, t.token({ sub: 'a', role: 'mediator' }));
-    const b = await connectClient(t.url, t.token({ sub: 'b' }));
-    clients.push(a, b);
+    const a = await fixture.client({ sub: 'a', role: 'mediator' });
+    const b = await fixture.client({ sub: 'b' });
     const aPeer = await fakePeer(a);
     await fakePeer(b);
     const aSend = await aPeer.createTransport('send');
@@ -73,25 +65,23 @@ describe('worker pool', () => {
   });
 
   it('places new sessions on the least-loaded worker', async () => {
-    t = await startTestServer();
+    const t = await fixture.start();
     for (const sessionId of ['S-A', 'S-B']) {
-      const c = await connectClient(t.url, t.token({ sub: `p-${sessionId}`, sessionId }));
-      clients.push(c);
+      const c = await fixture.client({ sub: `p-${sessionId}`, sessionId });
       await fakePeer(c);
     }
-    const pids = ['S-A', 'S-B'].map((s) => t!.server.sessions.get(s)!.workerPid);
+    const pids = ['S-A', 'S-B'].map((s) => t.server.sessions.get(s)!.workerPid);
     expect(new Set(pids).size).toBe(2);
     expect(t.server.pool.workers.map((w) => w.routers)).toEqual([1, 1]);
   });
 
   it('runs in single-port mode through a WebRtcServer per worker and shuts down with live transports', async () => {
     const basePort = 46_000 + Math.floor(Math.random() * 1000) * 2;
-    t = await startTestServer({
+    const t = await fixture.start({
       MEDIASOUP_WEBRTC_SERVER: 'true',
       MEDIASOUP_WEBRTC_SERVER_PORT: String(basePort),
     });
-    const c = await connectClient(t.url, t.token({ sub: 'single-port' }));
-    clients.push(c);
+    const c = await fixture.client({ sub: 'single-port' });
     await fakePeer(c);
     const options = await c.request('transport:create', { direction: 'recv' });
     const ports = new Set(options.iceCandidates.map((cand) => cand.port));
@@ -101,7 +91,6 @@ describe('worker pool', () => {
     // Closing with a live WebRTC transport must not abort the worker (mediasoup 3.12.16 defect).
     const pids = t.server.pool.workers.map((w) => w.worker.pid);
     await t.close();
-    t = undefined;
     const alive = (pid: number): boolean => {
       try {
         process.kill(pid, 0);

@@ -2,10 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer } from '../../server/MediationServer.js';
 import type { SessionClaims } from '../../signaling/index.js';
+import { connectClient, type TestClient } from './client.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 
@@ -46,6 +48,35 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A server started per test (with its own settings) and the clients opened
+ * against it, all closed after each test.
+ */
+export function perTestServer(): {
+  start(env?: Record<string, string>): Promise<TestServer>;
+  client(claims: Parameters<TestServer['token']>[0]): Promise<TestClient>;
+} {
+  let current: TestServer | undefined;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    async start(env = {}) {
+      current = await startTestServer(env);
+      return current;
+    },
+    async client(claims) {
+      if (!current) throw new Error('start() the server first');
+      const c = await connectClient(current.url, current.token(claims));
+      clients.push(c);
+      return c;
     },
   };
 }
