@@ -116,6 +116,8 @@ export interface JoinResult {
   producers: ProducerInfo[];
   /** The role's permissions, so the UI hides what the server would refuse. */
   canPublish: MediaSource[];
+  /** Who is speaking now (later changes arrive as `speaker:active`). */
+  activeSpeaker: string | null;
 }
 
 /** What each request resolves to on success. */

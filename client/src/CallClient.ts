@@ -258,6 +258,7 @@ export class CallClient {
       rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
     });
     this.#join = join;
+    this.#events.activeSpeaker(join.activeSpeaker);
     this.#participants = new Map(join.participants.map((p) => [p.participantId, p]));
     this.#events.participants(this.participants());
     await this.#rebuildMedia(join.producers);

@@ -134,7 +134,13 @@ function render(): void {
 }
 
 function localTile(): HTMLElement {
-  const tile = el('div', { class: 'tile local', 'data-testid': 'local-tile' });
+  const self = client?.self?.participantId ?? '';
+  const tile = el('div', {
+    class: 'tile local',
+    'data-testid': 'local-tile',
+    'data-participant': self,
+  });
+  if (self && activeSpeaker === self) tile.classList.add('speaking');
   const video = el('video', { playsinline: '', autoplay: '', muted: '' });
   video.muted = true;
   if (localStream) video.srcObject = localStream;

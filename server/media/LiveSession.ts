@@ -81,6 +81,7 @@ export class LiveSession {
   #router!: Router<RouterAppData>;
   #host!: MediaWorker;
   #speakerObserver!: ActiveSpeakerObserver;
+  #activeSpeaker: string | null = null;
   /** Pending while the router is being rebuilt after a worker death. */
   #recovering: Promise<void> | undefined;
   #closed = false;
@@ -161,6 +162,7 @@ export class LiveSession {
       participants: others.map((p) => p.info()),
       producers: others.flatMap((p) => [...p.producers.values()].map((pr) => producerInfo(pr))),
       canPublish: MEDIA_SOURCES.filter((s) => can(identity.role, publishPermission(s))),
+      activeSpeaker: this.#activeSpeaker,
     };
   }
 
@@ -178,6 +180,7 @@ export class LiveSession {
     }
     participant.close();
     this.#broadcast('participant:left', { participantId }, participantId);
+    if (this.#activeSpeaker === participantId) this.#setActiveSpeaker(null);
     participant.logger.info('participant left');
   }
 
@@ -428,7 +431,7 @@ export class LiveSession {
     this.#speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
     this.#speakerObserver.on('dominantspeaker', ({ producer }) => {
       const owner = (producer.appData as Partial<ProducerAppData>).participantId;
-      this.#broadcast('speaker:active', { participantId: owner ?? null });
+      this.#setActiveSpeaker(owner ?? null);
     });
     router.on('workerclose', () => this.#onWorkerLost());
   }
@@ -460,6 +463,12 @@ export class LiveSession {
         await new Promise((r) => setTimeout(r, RECOVERY_RETRY_MS));
       }
     }
+  }
+
+  #setActiveSpeaker(participantId: string | null): void {
+    if (this.#activeSpeaker === participantId) return;
+    this.#activeSpeaker = participantId;
+    this.#broadcast('speaker:active', { participantId });
   }
 
   async #liveRouter(): Promise<Router<RouterAppData>> {

@@ -116,14 +116,19 @@ describe('a mediation call in Chromium', () => {
   });
 
   it('highlights the active speaker', async () => {
-    // Chromium's fake microphone beeps; the server's ActiveSpeakerObserver picks a speaker.
-    const page = pages.get('mediator')!;
-    await poll(
-      () => page.locator('.tile.speaking').count(),
-      (n) => n > 0,
+    // Chromium's fake microphone beeps; the server's ActiveSpeakerObserver picks
+    // a speaker and every page (own tile included) highlights the same person.
+    const speakerOn = (page: Page) =>
+      page
+        .locator('.tile.speaking')
+        .evaluateAll((tiles) => tiles.map((el) => el.getAttribute('data-participant')));
+    const seen = await poll(
+      () => Promise.all([...pages.values()].map(speakerOn)),
+      (lists) => lists.every((l) => l.length === 1) && new Set(lists.map((l) => l[0])).size === 1,
       15_000,
-      'an active speaker tile',
+      'one and the same speaker highlighted on every page',
     );
+    expect(PEOPLE.map((p) => p.sub)).toContain(seen[0]![0]);
   });
 
   it('shows a shared screen to the others', async () => {
