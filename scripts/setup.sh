@@ -27,6 +27,11 @@ stamp=node_modules/.mediation-install-stamp
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+  # npm may hold back install scripts; better-sqlite3 must compile its addon.
+  if ! node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null; then
+    say "building better-sqlite3"
+    npm rebuild better-sqlite3 --foreground-scripts --loglevel=error
+  fi
   echo "$lock_hash" >"$stamp"
 fi
 

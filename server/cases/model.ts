@@ -1,0 +1,271 @@
+/**
+ * The case file of a labour or personnel dispute (../shared/DOMAIN.md): who the
+ * parties are, where the case came from, its state, its sessions and outcome.
+ * Plain data; no storage or transport code.
+ */
+
+export const DISPUTE_TYPES = [
+  'employment_relationship',
+  'wages',
+  'working_hours',
+  'termination',
+  'economic_compensation',
+  'social_insurance',
+  'work_injury',
+  'other',
+] as const;
+export type DisputeType = (typeof DISPUTE_TYPES)[number];
+
+export const DISPUTE_TYPE_LABELS: Record<DisputeType, string> = {
+  employment_relationship: '确认劳动关系',
+  wages: '追索劳动报酬',
+  working_hours: '工作时间',
+  termination: '解除和终止劳动合同',
+  economic_compensation: '经济补偿',
+  social_insurance: '社会保险',
+  work_injury: '工伤',
+  other: '其他',
+};
+
+export const CASE_SOURCES = [
+  'party_application',
+  'arbitration_delegated',
+  'court_delegated',
+  'court_entrusted',
+  'union_referral',
+  'one_stop_referral',
+] as const;
+export type CaseSource = (typeof CASE_SOURCES)[number];
+
+export const CASE_SOURCE_LABELS: Record<CaseSource, string> = {
+  party_application: '当事人申请',
+  arbitration_delegated: '仲裁委派',
+  court_delegated: '法院委派',
+  court_entrusted: '法院委托',
+  union_referral: '工会转介',
+  one_stop_referral: '一站式平台转介',
+};
+
+export const PRIORITY_GROUPS = ['migrant_worker', 'dispatched_worker', 'platform_worker'] as const;
+export type PriorityGroup = (typeof PRIORITY_GROUPS)[number];
+
+export const PRIORITY_GROUP_LABELS: Record<PriorityGroup, string> = {
+  migrant_worker: '农民工',
+  dispatched_worker: '劳务派遣',
+  platform_worker: '新就业形态',
+};
+
+/**
+ * Claim types matter after an agreement: for these, a worker whose employer
+ * misses the agreed deadline may ask a court for a payment order (支付令).
+ */
+export const CLAIM_TYPES = ['wages', 'work_injury_medical', 'economic_compensation', 'damages', 'other'] as const;
+export type ClaimType = (typeof CLAIM_TYPES)[number];
+export const PAYMENT_ORDER_CLAIMS: readonly ClaimType[] = ['wages', 'work_injury_medical', 'economic_compensation', 'damages'];
+
+export const INTAKE_MODES = ['written', 'oral'] as const;
+export type IntakeMode = (typeof INTAKE_MODES)[number];
+
+export const CASE_STATUSES = [
+  'registered', // 登记: application received, acceptance pending
+  'accepted', // 受理
+  'refused', // 不予受理
+  'in_mediation', // 调解中: a session has been scheduled
+  'settled', // 达成调解协议
+  'terminated', // 调解终止
+  'withdrawn', // 撤回申请
+  'archived', // 归档
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
+  registered: '已登记',
+  accepted: '已受理',
+  refused: '不予受理',
+  in_mediation: '调解中',
+  settled: '调解成功',
+  terminated: '调解终止',
+  withdrawn: '已撤回',
+  archived: '已归档',
+};
+
+export const TERMINATION_GROUNDS = [
+  'party_refuses', // 一方当事人拒绝调解
+  'no_agreement_in_time', // 期限届满未达成协议
+  'party_absent', // 当事人无正当理由未到场
+  'other',
+] as const;
+export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
+
+export const PERSON_KINDS = ['applicant', 'respondent', 'agent', 'observer'] as const;
+export type PersonKind = (typeof PERSON_KINDS)[number];
+
+export const STAFF_ROLES = ['clerk', 'mediator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const SESSION_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
+export type MediationSessionStatus = (typeof SESSION_STATUSES)[number];
+
+export interface Organisation {
+  id: string;
+  name: string;
+}
+
+export interface StaffMember {
+  id: string;
+  organisationId: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  /** Dispute types a mediator specialises in (empty for clerks). */
+  specialties: DisputeType[];
+  active: boolean;
+  createdAt: string;
+}
+
+export interface CasePerson {
+  id: string;
+  caseId: string;
+  kind: PersonKind;
+  name: string;
+  /** ID card number, or the employer's unified social credit code. */
+  idNumber: string | null;
+  phone: string | null;
+  address: string | null;
+  /** Employers: legal representative (法定代表人). */
+  legalRepresentative: string | null;
+  isOrganisation: boolean;
+  /** Agents: the party represented (applicant or respondent person id). */
+  representsId: string | null;
+  /** Agents: what the power of attorney allows. */
+  powerOfAttorney: { scope: 'general' | 'special'; maySign: boolean; document: string | null } | null;
+  /** Electronic service address (e-mail, phone, or in-app). */
+  serviceAddress: string | null;
+  createdAt: string;
+}
+
+export interface CaseApplication {
+  requests: string;
+  factsAndReasons: string;
+  claimTypes: ClaimType[];
+  /** Total amount claimed in yuan, when money is claimed. */
+  amountClaimed: number | null;
+}
+
+export interface CaseOutcome {
+  kind: 'agreement' | 'termination' | 'withdrawal';
+  at: string;
+  /** agreement: agreed terms, performance deadline (date) and method. */
+  terms?: string;
+  performanceDeadline?: string | null;
+  performanceMethod?: string | null;
+  /** agreement: when the last signature and the seal made it effective. */
+  effectiveAt?: string | null;
+  /** termination */
+  ground?: TerminationGround;
+  facts?: string;
+}
+
+export interface MediationCase {
+  id: string;
+  caseNumber: string;
+  organisationId: string;
+  status: CaseStatus;
+  disputeType: DisputeType;
+  source: CaseSource;
+  sourceReference: string | null;
+  priorityGroups: PriorityGroup[];
+  intakeMode: IntakeMode;
+  application: CaseApplication;
+  /** Date (Asia/Shanghai, YYYY-MM-DD) the organisation received the application. */
+  receivedOn: string;
+  registeredAt: string;
+  registeredBy: string;
+  decision: { kind: 'accepted' | 'refused'; at: string; by: string; reason: string | null } | null;
+  mediatorId: string | null;
+  /** The 15-day mediation period's end, later if both parties agreed to extend. */
+  mediationDueOn: string;
+  outcome: CaseOutcome | null;
+  closedAt: string | null;
+  archivedAt: string | null;
+  version: number;
+  updatedAt: string;
+}
+
+export interface ConflictDisclosure {
+  id: string;
+  caseId: string;
+  mediatorId: string;
+  hasConflict: boolean;
+  statement: string;
+  at: string;
+}
+
+export interface MediationSessionRecord {
+  id: string;
+  caseId: string;
+  status: MediationSessionStatus;
+  scheduledStart: string;
+  scheduledEnd: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  createdBy: string;
+}
+
+export interface Invitation {
+  id: string;
+  caseId: string;
+  personId: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface FollowUpVisit {
+  id: string;
+  caseId: string;
+  at: string;
+  by: string;
+  method: 'phone' | 'visit' | 'online';
+  notes: string;
+  /** e.g. agreement performed, partly performed, not performed. */
+  result: 'performed' | 'partly_performed' | 'not_performed' | 'other';
+}
+
+export const DEADLINE_KINDS = [
+  'acceptance_decision', // 3 working days from receipt to decide on acceptance
+  'mediation_period', // 15 days from receipt; then a party may apply for arbitration
+  'judicial_confirmation', // 30 days from the agreement taking effect
+  'arbitration_review', // 15 days from the agreement taking effect
+  'performance', // the agreed performance deadline
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export const DEADLINE_STATUSES = ['open', 'met', 'overdue', 'cancelled'] as const;
+export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
+
+export interface CaseDeadline {
+  id: string;
+  caseId: string;
+  kind: DeadlineKind;
+  /** Last day of the period (Asia/Shanghai calendar date, YYYY-MM-DD), inclusive. */
+  dueOn: string;
+  /** The legal basis, in Chinese, shown to everyone. */
+  basis: string;
+  /** What happens when it passes, in Chinese. */
+  consequence: string;
+  status: DeadlineStatus;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+/** A notice the scheduler produced for the document service to render and serve. */
+export interface CaseNotice {
+  id: string;
+  caseId: string;
+  kind: 'right_to_arbitration' | 'acceptance_overdue' | 'confirmation_window_closing' | 'payment_order_eligible';
+  deadlineId: string | null;
+  createdAt: string;
+  data: Record<string, unknown>;
+}

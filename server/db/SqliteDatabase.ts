@@ -1,0 +1,96 @@
+/**
+ * The embedded SQLite database: WAL journal, `synchronous=FULL` (case and audit
+ * data must survive a power cut once acknowledged), foreign keys on, and
+ * versioned migrations applied at open.
+ *
+ * Writes go through `transaction()`, which serialises transactions on the one
+ * connection: the repository interfaces are asynchronous (so a PostgreSQL
+ * backend can implement them), and without the lock two requests' awaits
+ * could interleave inside one SQLite transaction.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../logger.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export class SqliteDatabase {
+  readonly db: Db;
+  readonly file: string;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(db: Db, file: string) {
+    this.db = db;
+    this.file = file;
+  }
+
+  static open(file: string, logger: Logger): SqliteDatabase {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const instance = new SqliteDatabase(db, file);
+    instance.#migrate(logger.child({ component: 'db' }));
+    return instance;
+  }
+
+  get schemaVersion(): number {
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    return row.v ?? 0;
+  }
+
+  /**
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, one transaction at a time.
+   * Rolls back if `work` throws.
+   */
+  transaction<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.#queue.then(async () => {
+      if (this.#closed) throw new Error('The database is closed');
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for pending transactions, then closes. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#queue;
+    this.#closed = true;
+    this.db.close();
+  }
+
+  #migrate(logger: Logger): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`);
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(m.version, m.name, new Date().toISOString());
+      })();
+      logger.info({ version: m.version, name: m.name }, 'database migration applied');
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Versioned schema migrations, applied in order at start. Never edit a
+ * released migration: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'case files, people, sessions, invitations, deadlines, audit chain',
+    sql: `
+CREATE TABLE organisations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('clerk', 'mediator')),
+  password_hash TEXT NOT NULL,
+  specialties TEXT NOT NULL DEFAULT '[]',
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY,
+  case_number TEXT NOT NULL UNIQUE,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  status TEXT NOT NULL,
+  dispute_type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_reference TEXT,
+  priority_groups TEXT NOT NULL DEFAULT '[]',
+  intake_mode TEXT NOT NULL,
+  application TEXT NOT NULL,
+  received_on TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  registered_by TEXT NOT NULL,
+  decision TEXT,
+  mediator_id TEXT REFERENCES staff(id),
+  mediation_due_on TEXT NOT NULL,
+  outcome TEXT,
+  closed_at TEXT,
+  archived_at TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX cases_status ON cases(status);
+CREATE INDEX cases_mediator ON cases(mediator_id);
+
+CREATE TABLE case_people (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL CHECK (kind IN ('applicant', 'respondent', 'agent', 'observer')),
+  name TEXT NOT NULL,
+  id_number TEXT,
+  phone TEXT,
+  address TEXT,
+  legal_representative TEXT,
+  is_organisation INTEGER NOT NULL DEFAULT 0,
+  represents_id TEXT REFERENCES case_people(id),
+  power_of_attorney TEXT,
+  service_address TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX case_people_case ON case_people(case_id);
+
+CREATE TABLE conflict_disclosures (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  mediator_id TEXT NOT NULL REFERENCES staff(id),
+  has_conflict INTEGER NOT NULL,
+  statement TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX conflict_disclosures_case ON conflict_disclosures(case_id);
+
+CREATE TABLE mediation_sessions (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  status TEXT NOT NULL CHECK (status IN ('scheduled', 'live', 'ended', 'cancelled')),
+  scheduled_start TEXT NOT NULL,
+  scheduled_end TEXT,
+  started_at TEXT,
+  ended_at TEXT,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX mediation_sessions_case ON mediation_sessions(case_id);
+
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX invitations_case ON invitations(case_id);
+
+CREATE TABLE deadlines (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  consequence TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'met', 'overdue', 'cancelled')),
+  created_at TEXT NOT NULL,
+  resolved_at TEXT
+);
+CREATE INDEX deadlines_open ON deadlines(status, due_on);
+CREATE INDEX deadlines_case ON deadlines(case_id);
+
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  deadline_id TEXT REFERENCES deadlines(id),
+  created_at TEXT NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE (deadline_id, kind)
+);
+CREATE INDEX notices_case ON notices(case_id);
+
+CREATE TABLE follow_ups (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  at TEXT NOT NULL,
+  by_staff TEXT NOT NULL REFERENCES staff(id),
+  method TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+CREATE INDEX follow_ups_case ON follow_ups(case_id);
+
+-- The case's hash chain: one row per state-changing action, never updated.
+CREATE TABLE audit_events (
+  case_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+);
+
+-- The chain's head per case, written in the same transaction as each event,
+-- so that removing the newest events is detected too.
+CREATE TABLE audit_heads (
+  case_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+`,
+  },
+];
