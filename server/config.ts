@@ -185,6 +185,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   };
 }
 
+/** The data directory alone, for command-line tools that only read the database. */
+export function loadDataDir(env: Env = process.env): string {
+  return path.resolve(env['DATA_DIR'] || 'data');
+}
+
 /** A per-installation signing secret, created on first start and kept private. */
 function loadOrCreateSecret(dataDir: string): string {
   const dir = path.join(dataDir, 'secrets');

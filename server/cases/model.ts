@@ -59,9 +59,20 @@ export const PRIORITY_GROUP_LABELS: Record<PriorityGroup, string> = {
  * Claim types matter after an agreement: for these, a worker whose employer
  * misses the agreed deadline may ask a court for a payment order (支付令).
  */
-export const CLAIM_TYPES = ['wages', 'work_injury_medical', 'economic_compensation', 'damages', 'other'] as const;
+export const CLAIM_TYPES = [
+  'wages',
+  'work_injury_medical',
+  'economic_compensation',
+  'damages',
+  'other',
+] as const;
 export type ClaimType = (typeof CLAIM_TYPES)[number];
-export const PAYMENT_ORDER_CLAIMS: readonly ClaimType[] = ['wages', 'work_injury_medical', 'economic_compensation', 'damages'];
+export const PAYMENT_ORDER_CLAIMS: readonly ClaimType[] = [
+  'wages',
+  'work_injury_medical',
+  'economic_compensation',
+  'damages',
+];
 
 export const INTAKE_MODES = ['written', 'oral'] as const;
 export type IntakeMode = (typeof INTAKE_MODES)[number];
@@ -138,7 +149,11 @@ export interface CasePerson {
   /** Agents: the party represented (applicant or respondent person id). */
   representsId: string | null;
   /** Agents: what the power of attorney allows. */
-  powerOfAttorney: { scope: 'general' | 'special'; maySign: boolean; document: string | null } | null;
+  powerOfAttorney: {
+    scope: 'general' | 'special';
+    maySign: boolean;
+    document: string | null;
+  } | null;
   /** Electronic service address (e-mail, phone, or in-app). */
   serviceAddress: string | null;
   createdAt: string;
@@ -264,7 +279,11 @@ export interface CaseDeadline {
 export interface CaseNotice {
   id: string;
   caseId: string;
-  kind: 'right_to_arbitration' | 'acceptance_overdue' | 'confirmation_window_closing' | 'payment_order_eligible';
+  kind:
+    | 'right_to_arbitration'
+    | 'acceptance_overdue'
+    | 'confirmation_window_closing'
+    | 'payment_order_eligible';
   deadlineId: string | null;
   createdAt: string;
   data: Record<string, unknown>;

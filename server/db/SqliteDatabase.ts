@@ -40,7 +40,9 @@ export class SqliteDatabase {
   }
 
   get schemaVersion(): number {
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+      v: number | null;
+    };
     return row.v ?? 0;
   }
 
@@ -80,7 +82,9 @@ export class SqliteDatabase {
       applied_at TEXT NOT NULL
     )`);
     const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
     );
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
@@ -93,4 +97,9 @@ export class SqliteDatabase {
       logger.info({ version: m.version, name: m.name }, 'database migration applied');
     }
   }
+}
+
+/** Where the case database lives inside the data directory. */
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, 'mediation.sqlite');
 }
