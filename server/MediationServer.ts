@@ -1,7 +1,7 @@
 /**
- * The composition root: wires config, logging, the worker pool, live
- * sessions, HTTP and Socket.IO. `create()` starts everything; `close()` takes
- * it down in the order mediasoup needs.
+ * The composition root: wires config, logging, the case database, the worker
+ * pool, live sessions, HTTP and Socket.IO. `create()` starts everything;
+ * `close()` takes it down in the order mediasoup and SQLite need.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -12,7 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
 import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
 import { SessionTokens } from './auth/SessionTokens.js';
+import { InvitationTokens, StaffTokens } from './auth/StaffTokens.js';
+import { CaseService } from './cases/CaseService.js';
+import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
+import { createWorkCalendar } from './cases/deadlines.js';
 import type { Config } from './config.js';
+import { SqliteAuditLog } from './db/SqliteAuditLog.js';
+import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
+import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
+import { caseRoutes } from './http/api/caseRoutes.js';
+import { apiRouter } from './http/api/router.js';
 import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
@@ -20,7 +29,7 @@ import { WorkerPool } from './media/WorkerPool.js';
 import { SignalingGateway, type SignalingServer } from './socket/SignalingGateway.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The client bundle, whether running from sources (tsx/vitest) or from dist/. */
+/** The client bundle, whether running from sources (vitest) or from dist/. */
 const DEFAULT_CLIENT_DIR = path.resolve(
   here,
   here.includes(`${path.sep}dist${path.sep}`) ? '../../client/dist' : '../client/dist',
@@ -30,33 +39,44 @@ export interface MediationServerOptions {
   clientDir?: string;
 }
 
+interface Parts {
+  config: Config;
+  logger: Logger;
+  database: SqliteDatabase;
+  cases: CaseService;
+  scheduler: DeadlineScheduler;
+  pool: WorkerPool;
+  sessions: LiveSessionRegistry;
+  tokens: SessionTokens;
+  http: http.Server;
+  io: SignalingServer;
+}
+
 export class MediationServer {
   readonly config: Config;
   readonly logger: Logger;
+  readonly database: SqliteDatabase;
+  readonly cases: CaseService;
+  readonly scheduler: DeadlineScheduler;
   readonly pool: WorkerPool;
   readonly sessions: LiveSessionRegistry;
   readonly tokens: SessionTokens;
-  readonly #http: http.Server;
   /** The Socket.IO server (tests simulate network drops through it). */
   readonly io: SignalingServer;
+  readonly #http: http.Server;
   #closing: Promise<void> | undefined;
 
-  private constructor(parts: {
-    config: Config;
-    logger: Logger;
-    pool: WorkerPool;
-    sessions: LiveSessionRegistry;
-    tokens: SessionTokens;
-    http: http.Server;
-    io: SignalingServer;
-  }) {
+  private constructor(parts: Parts) {
     this.config = parts.config;
     this.logger = parts.logger;
+    this.database = parts.database;
+    this.cases = parts.cases;
+    this.scheduler = parts.scheduler;
     this.pool = parts.pool;
     this.sessions = parts.sessions;
     this.tokens = parts.tokens;
-    this.#http = parts.http;
     this.io = parts.io;
+    this.#http = parts.http;
   }
 
   static async create(
@@ -64,11 +84,38 @@ export class MediationServer {
     logger: Logger,
     options: MediationServerOptions = {},
   ): Promise<MediationServer> {
-    const pool = await WorkerPool.create(config.media, logger);
+    const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
+    const repository = new SqliteCaseRepository(database);
+    const cases = new CaseService({
+      repository,
+      audit: new SqliteAuditLog(database),
+      calendar: createWorkCalendar(config.calendar),
+    });
+    const scheduler = new DeadlineScheduler(cases, logger);
+    let pool: WorkerPool;
+    try {
+      pool = await WorkerPool.create(config.media, logger);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
     const sessions = new LiveSessionRegistry(pool, config.media, logger);
     const tokens = new SessionTokens(config.auth.jwtSecret);
+    const staffTokens = new StaffTokens(config.auth.jwtSecret);
+    const invitationTokens = new InvitationTokens(config.auth.jwtSecret);
+
+    let url = '';
+    const routes = caseRoutes({
+      cases,
+      repository,
+      staffTokens,
+      invitationTokens,
+      sessionTokens: tokens,
+      publicUrl: () => url,
+    });
     const app = createHttpApp({
       logger,
+      api: apiRouter({ routes, staffTokens, invitationTokens, repository, cases }),
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
       health: () => ({ workers: pool.workers.length, sessions: sessions.all().length }),
     });
@@ -89,11 +136,17 @@ export class MediationServer {
       // Same-origin only: the client is served by this server.
       cors: { origin: false },
     });
-    new SignalingGateway(tokens, sessions, config.socket, logger).attach(io);
+    // A session token made from an invitation dies with the invitation.
+    const stillValid = async (claims: { inv?: string | undefined }): Promise<boolean> =>
+      claims.inv === undefined || (await cases.activeInvitation(claims.inv)) !== undefined;
+    new SignalingGateway(tokens, sessions, config.socket, logger, stillValid).attach(io);
 
     const instance = new MediationServer({
       config,
       logger,
+      database,
+      cases,
+      scheduler,
       pool,
       sessions,
       tokens,
@@ -112,7 +165,9 @@ export class MediationServer {
       await instance.close();
       throw error;
     }
-    logger.info({ url: instance.url }, 'mediation server listening');
+    url = instance.url;
+    scheduler.start();
+    logger.info({ url }, 'mediation server listening');
     return instance;
   }
 
@@ -134,15 +189,20 @@ export class MediationServer {
     return (this.#http.address() as AddressInfo).port;
   }
 
-  /** Closes sockets, then sessions (their transports), then workers, then HTTP. */
+  /**
+   * Closes sockets, then sessions (their transports), then workers, the
+   * scheduler, HTTP, and last the database.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.logger.info('shutting down');
       this.io.disconnectSockets(true);
       this.sessions.closeAll();
       this.pool.close();
+      await this.scheduler.stop();
       await new Promise<void>((resolve) => this.io.close(() => resolve()));
       this.#http.closeAllConnections();
+      await this.database.close();
       this.logger.info('shut down');
     })();
     return this.#closing;

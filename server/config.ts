@@ -50,6 +50,8 @@ const envSchema = z.object({
   ICE_SERVERS: z.string().optional(),
   SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
   SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
+  WORK_CALENDAR_HOLIDAYS: z.string().optional(),
+  WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
 });
 
 export interface IceServerConfig {
@@ -83,6 +85,8 @@ export interface Config {
     iceServers: IceServerConfig[];
   };
   socket: { ratePerSecond: number; burst: number };
+  /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
+  calendar: { holidays: string[]; extraWorkdays: string[] };
 }
 
 export class ConfigError extends Error {
@@ -182,7 +186,24 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       iceServers,
     },
     socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
+    calendar: {
+      holidays: dateList('WORK_CALENDAR_HOLIDAYS', e.WORK_CALENDAR_HOLIDAYS),
+      extraWorkdays: dateList('WORK_CALENDAR_EXTRA_WORKDAYS', e.WORK_CALENDAR_EXTRA_WORKDAYS),
+    },
   };
+}
+
+function dateList(name: string, value: string | undefined): string[] {
+  if (!value) return [];
+  const dates = value
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  for (const d of dates) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
+      throw new ConfigError(`${name}: "${d}" is not a date YYYY-MM-DD`);
+  }
+  return dates;
 }
 
 /** The data directory alone, for command-line tools that only read the database. */

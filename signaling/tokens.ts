@@ -14,6 +14,8 @@ export const sessionClaimsSchema = z.object({
   sessionId: z.string().min(1).max(64),
   role: z.enum(SESSION_ROLES),
   name: z.string().min(1).max(100),
+  /** The invitation this session token was exchanged for, so revoking it ends access. */
+  inv: z.string().min(1).max(64).optional(),
 });
 
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;

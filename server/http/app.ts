@@ -4,13 +4,20 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type RequestHandler,
+  type Router,
+} from 'express';
 import { pinoHttp } from 'pino-http';
-import { HTTP_STATUS, NotFoundError, toAppError } from '../errors.js';
+import type { AppError } from '../errors.js';
+import { HTTP_STATUS, NotFoundError, ValidationError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface HttpAppOptions {
   logger: Logger;
+  api: Router;
   clientDir: string;
   health: () => { workers: number; sessions: number };
 }
@@ -55,6 +62,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(h.workers > 0 ? 200 : 503).json({ status: h.workers > 0 ? 'ok' : 'degraded', ...h });
   });
 
+  app.use('/api', options.api);
+
   const index = path.join(options.clientDir, 'index.html');
   if (existsSync(index)) {
     app.use(
@@ -79,10 +88,22 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use((_req, _res, next) => next(new NotFoundError('Page')));
   const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    const appError = toAppError(error);
+    const appError = toAppError(bodyParserError(error) ?? error);
     if (appError.code === 'INTERNAL') req.log.error({ err: error }, 'request failed');
     res.status(HTTP_STATUS[appError.code]).json({ error: appError.toPayload() });
   };
   app.use(onError);
   return app;
+}
+
+/** express.json() failures (malformed JSON, too large) are the client's: say so clearly. */
+function bodyParserError(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  const type = (error as { type: unknown }).type;
+  if (type === 'entity.parse.failed')
+    return new ValidationError('The request body is not valid JSON');
+  if (type === 'entity.too.large') return new ValidationError('The request body is too large');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return new ValidationError('Unsupported request encoding');
+  return undefined;
 }

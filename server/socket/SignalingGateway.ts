@@ -65,8 +65,12 @@ type Handlers = {
 
 const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
 
+/** Decides, at the handshake, whether a validly signed session token is still honoured. */
+export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolean>;
+
 export class SignalingGateway {
   readonly #tokens: SessionTokens;
+  readonly #stillValid: SessionTokenCheck;
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
@@ -76,8 +80,10 @@ export class SignalingGateway {
     sessions: LiveSessionRegistry,
     config: Config['socket'],
     logger: Logger,
+    stillValid: SessionTokenCheck = async () => true,
   ) {
     this.#tokens = tokens;
+    this.#stillValid = stillValid;
     this.#sessions = sessions;
     this.#config = config;
     this.#logger = logger.child({ component: 'signaling' });
@@ -85,25 +91,31 @@ export class SignalingGateway {
 
   attach(io: SignalingServer): void {
     io.use((socket, next) => {
-      try {
+      void (async () => {
         const auth: unknown = socket.handshake.auth;
         const token =
           typeof auth === 'object' && auth !== null
             ? (auth as Record<string, unknown>)['token']
             : undefined;
-        socket.data.claims = this.#tokens.verify(token);
-        next();
-      } catch (error) {
-        const refusal =
-          error instanceof TokenRefusedError
-            ? error
-            : new TokenRefusedError('TOKEN_INVALID', 'Invalid token');
-        this.#logger.warn(
-          { reason: refusal.reason, address: socket.handshake.address },
-          'handshake refused',
-        );
-        next(Object.assign(new Error(refusal.message), { data: { reason: refusal.reason } }));
-      }
+        const claims = this.#tokens.verify(token);
+        if (!(await this.#stillValid(claims))) {
+          throw new TokenRefusedError('TOKEN_REVOKED', 'This invitation has been revoked');
+        }
+        socket.data.claims = claims;
+      })().then(
+        () => next(),
+        (error: unknown) => {
+          const refusal =
+            error instanceof TokenRefusedError
+              ? error
+              : new TokenRefusedError('TOKEN_INVALID', 'Invalid token');
+          this.#logger.warn(
+            { reason: refusal.reason, address: socket.handshake.address },
+            'handshake refused',
+          );
+          next(Object.assign(new Error(refusal.message), { data: { reason: refusal.reason } }));
+        },
+      );
     });
     io.on('connection', (socket) => this.#onConnection(socket));
   }

@@ -1,0 +1,44 @@
+/**
+ * Credentials for the HTTP API: staff sign-in tokens, and single-case
+ * invitation tokens for parties, agents and observers. Each has its own
+ * audience, distinct from session tokens.
+ */
+import { z } from 'zod';
+import { SignedTokens, type Verified } from './SignedTokens.js';
+
+export const STAFF_TOKEN_AUDIENCE = 'mediation-staff';
+export const INVITATION_TOKEN_AUDIENCE = 'mediation-invitation';
+
+export const staffClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  role: z.enum(['clerk', 'mediator']),
+  org: z.string().min(1).max(64),
+  name: z.string().min(1).max(100),
+});
+export type StaffClaims = z.infer<typeof staffClaimsSchema>;
+
+export const invitationClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  caseId: z.string().min(1).max(64),
+  role: z.enum(['party', 'agent', 'observer']),
+  name: z.string().min(1).max(100),
+});
+export type InvitationClaims = z.infer<typeof invitationClaimsSchema>;
+
+export type VerifiedStaffToken = Verified<StaffClaims>;
+export type VerifiedInvitationToken = Verified<InvitationClaims>;
+
+export const STAFF_TOKEN_TTL_SECONDS = 12 * 3600;
+export const MAX_INVITATION_TTL_SECONDS = 90 * 24 * 3600;
+
+export class StaffTokens extends SignedTokens<typeof staffClaimsSchema> {
+  constructor(secret: string) {
+    super(secret, STAFF_TOKEN_AUDIENCE, staffClaimsSchema, STAFF_TOKEN_TTL_SECONDS);
+  }
+}
+
+export class InvitationTokens extends SignedTokens<typeof invitationClaimsSchema> {
+  constructor(secret: string) {
+    super(secret, INVITATION_TOKEN_AUDIENCE, invitationClaimsSchema, MAX_INVITATION_TTL_SECONDS);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The storage port of the case domain. The SQLite implementation lives in
+ * server/db; a PostgreSQL one can follow without touching the domain.
+ * Methods are asynchronous for that reason. Multi-step changes run inside
+ * `transaction()`, which the implementation makes atomic.
+ */
+import type {
+  CaseDeadline,
+  CaseNotice,
+  CasePerson,
+  ConflictDisclosure,
+  DeadlineStatus,
+  FollowUpVisit,
+  Invitation,
+  MediationCase,
+  MediationSessionRecord,
+  Organisation,
+  StaffMember,
+} from './model.js';
+
+export interface StaffWithSecret extends StaffMember {
+  passwordHash: string;
+}
+
+export interface CaseFilter {
+  organisationId: string;
+  mediatorId?: string;
+  status?: MediationCase['status'];
+}
+
+export interface CaseRepository {
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+
+  insertOrganisation(o: Organisation): Promise<void>;
+  getOrganisation(id: string): Promise<Organisation | undefined>;
+
+  insertStaff(s: StaffWithSecret): Promise<void>;
+  getStaff(id: string): Promise<StaffMember | undefined>;
+  getStaffByUsername(username: string): Promise<StaffWithSecret | undefined>;
+  /** Active mediators with the number of open cases each carries. */
+  listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]>;
+
+  countCasesReceivedInYear(organisationId: string, year: number): Promise<number>;
+  insertCase(c: MediationCase): Promise<void>;
+  /** Optimistic: fails with InvalidStateError when the stored version is not `c.version - 1`. */
+  updateCase(c: MediationCase): Promise<void>;
+  getCase(id: string): Promise<MediationCase | undefined>;
+  listCases(filter: CaseFilter): Promise<MediationCase[]>;
+
+  insertPerson(p: CasePerson): Promise<void>;
+  getPerson(id: string): Promise<CasePerson | undefined>;
+  listPeople(caseId: string): Promise<CasePerson[]>;
+
+  insertDisclosure(d: ConflictDisclosure): Promise<void>;
+  listDisclosures(caseId: string): Promise<ConflictDisclosure[]>;
+
+  insertSession(s: MediationSessionRecord): Promise<void>;
+  updateSession(s: MediationSessionRecord): Promise<void>;
+  getSession(id: string): Promise<MediationSessionRecord | undefined>;
+  listSessions(caseId: string): Promise<MediationSessionRecord[]>;
+
+  insertInvitation(i: Invitation): Promise<void>;
+  getInvitation(id: string): Promise<Invitation | undefined>;
+  revokeInvitation(id: string, at: string): Promise<void>;
+  listInvitations(caseId: string): Promise<Invitation[]>;
+
+  insertDeadline(d: CaseDeadline): Promise<void>;
+  listDeadlines(caseId: string): Promise<CaseDeadline[]>;
+  listOrganisationDeadlines(organisationId: string): Promise<CaseDeadline[]>;
+  /** Open deadlines whose last day is before `today`. */
+  listOpenDeadlinesBefore(today: string): Promise<CaseDeadline[]>;
+  setDeadlineStatus(id: string, status: DeadlineStatus, at: string): Promise<void>;
+
+  /** Idempotent per (deadline, kind): returns false when the notice existed already. */
+  insertNotice(n: CaseNotice): Promise<boolean>;
+  listNotices(caseId: string): Promise<CaseNotice[]>;
+
+  insertFollowUp(f: FollowUpVisit): Promise<void>;
+  listFollowUps(caseId: string): Promise<FollowUpVisit[]>;
+}

@@ -1,0 +1,768 @@
+/**
+ * The case file's operations: intake, acceptance, assignment, disclosure,
+ * sessions, invitations, outcomes, follow-up and archiving. Every change runs
+ * in one transaction with the audit event that records it. Knows nothing of
+ * HTTP or Socket.IO.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog.js';
+import type { ChainVerification } from '../audit/AuditChain.js';
+import { InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import { authorize, authorizeStaff, inScope, type Actor, type CasePermission } from './access.js';
+import type { CaseRepository } from './CaseRepository.js';
+import {
+  acceptanceDeadline,
+  agreementDeadlines,
+  mediationPeriodDeadline,
+  performanceDeadline,
+  shanghaiDate,
+  type DeadlineSpec,
+  type WorkCalendar,
+} from './deadlines.js';
+import type {
+  CaseDeadline,
+  CaseNotice,
+  CasePerson,
+  ConflictDisclosure,
+  FollowUpVisit,
+  Invitation,
+  MediationCase,
+  MediationSessionRecord,
+  StaffMember,
+} from './model.js';
+import type {
+  agreementEffectiveSchema,
+  agreementSchema,
+  disclosureSchema,
+  extendSchema,
+  followUpSchema,
+  personInputSchema,
+  registerCaseSchema,
+  scheduleSessionSchema,
+  terminateSchema,
+} from './schemas.js';
+import { applyTransition, isOpen, type CaseAction } from './stateMachine.js';
+import { computeStatistics, type CaseStatistics, type StatisticsPeriod } from './statistics.js';
+
+export interface CaseFile {
+  case: MediationCase;
+  people: CasePerson[];
+  sessions: MediationSessionRecord[];
+  deadlines: CaseDeadline[];
+  disclosures: ConflictDisclosure[];
+  notices: CaseNotice[];
+  followUps: FollowUpVisit[];
+  invitations: Invitation[];
+  mediator: Pick<StaffMember, 'id' | 'displayName'> | null;
+}
+
+export interface CaseServiceOptions {
+  repository: CaseRepository;
+  audit: AuditLog;
+  calendar: WorkCalendar;
+  now?: () => Date;
+}
+
+export class CaseService {
+  readonly #repo: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #calendar: WorkCalendar;
+  readonly #now: () => Date;
+
+  constructor(options: CaseServiceOptions) {
+    this.#repo = options.repository;
+    this.#audit = options.audit;
+    this.#calendar = options.calendar;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  // ---- intake ---------------------------------------------------------------
+
+  async register(actor: Actor, input: z.output<typeof registerCaseSchema>): Promise<MediationCase> {
+    const staff = authorizeStaff(actor, ['clerk']);
+    const at = this.#now().toISOString();
+    return this.#repo.transaction(async () => {
+      const year = Number(input.receivedOn.slice(0, 4));
+      const serial = (await this.#repo.countCasesReceivedInYear(staff.organisationId, year)) + 1;
+      const mediationPeriod = mediationPeriodDeadline(input.receivedOn, this.#calendar);
+      const c: MediationCase = {
+        id: randomUUID(),
+        caseNumber: `${year}-${String(serial).padStart(6, '0')}`,
+        organisationId: staff.organisationId,
+        status: 'registered',
+        disputeType: input.disputeType,
+        source: input.source,
+        sourceReference: input.sourceReference ?? null,
+        priorityGroups: [...new Set(input.priorityGroups)],
+        intakeMode: input.intakeMode,
+        application: input.application,
+        receivedOn: input.receivedOn,
+        registeredAt: at,
+        registeredBy: staff.id,
+        decision: null,
+        mediatorId: null,
+        mediationDueOn: mediationPeriod.dueOn,
+        outcome: null,
+        closedAt: null,
+        archivedAt: null,
+        version: 1,
+        updatedAt: at,
+      };
+      await this.#repo.insertCase(c);
+      const people = [
+        this.#person(c.id, { ...input.applicant, kind: 'applicant' }, at),
+        this.#person(c.id, { ...input.respondent, kind: 'respondent' }, at),
+      ];
+      for (const p of people) await this.#repo.insertPerson(p);
+      for (const spec of [acceptanceDeadline(input.receivedOn, this.#calendar), mediationPeriod]) {
+        await this.#repo.insertDeadline(this.#deadline(c.id, spec, at));
+      }
+      await this.#record(actor, c.id, 'case.registered', c.id, { case: c, people });
+      return c;
+    });
+  }
+
+  async addPerson(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof personInputSchema>,
+  ): Promise<CasePerson> {
+    return this.#change(actor, caseId, 'case.editPeople', 'addPerson', async (c, at) => {
+      if (input.representsId) {
+        const represented = await this.#repo.getPerson(input.representsId);
+        if (
+          !represented ||
+          represented.caseId !== c.id ||
+          !['applicant', 'respondent'].includes(represented.kind)
+        ) {
+          throw new ValidationError('An agent must represent a party of this case');
+        }
+      }
+      const person = this.#person(c.id, input, at);
+      await this.#repo.insertPerson(person);
+      return { result: person, action: 'person.added', target: person.id, payload: person };
+    });
+  }
+
+  // ---- acceptance -----------------------------------------------------------
+
+  async accept(actor: Actor, caseId: string): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.decide', 'accept', async (c, at) => {
+      c.decision = { kind: 'accepted', at, by: actor.id, reason: null };
+      await this.#resolveDeadlines(c.id, ['acceptance_decision'], 'met', at);
+      return {
+        result: c,
+        action: 'case.accepted',
+        target: c.id,
+        payload: { decision: c.decision },
+      };
+    });
+  }
+
+  async refuse(actor: Actor, caseId: string, reason: string): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.decide', 'refuse', async (c, at) => {
+      c.decision = { kind: 'refused', at, by: actor.id, reason };
+      c.closedAt = at;
+      await this.#resolveDeadlines(c.id, ['acceptance_decision'], 'met', at);
+      await this.#resolveDeadlines(c.id, ['mediation_period'], 'cancelled', at);
+      return { result: c, action: 'case.refused', target: c.id, payload: { decision: c.decision } };
+    });
+  }
+
+  // ---- mediator -------------------------------------------------------------
+
+  async roster(actor: Actor): Promise<(StaffMember & { openCases: number })[]> {
+    const staff = authorizeStaff(actor, ['clerk']);
+    return this.#repo.listMediators(staff.organisationId);
+  }
+
+  async assignMediator(actor: Actor, caseId: string, mediatorId: string): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.assign', 'assignMediator', async (c) => {
+      const mediator = await this.#repo.getStaff(mediatorId);
+      if (
+        !mediator ||
+        mediator.role !== 'mediator' ||
+        !mediator.active ||
+        mediator.organisationId !== c.organisationId
+      ) {
+        throw new ValidationError('No active mediator of this organisation has that id');
+      }
+      const previous = c.mediatorId;
+      c.mediatorId = mediatorId;
+      return {
+        result: c,
+        action: 'mediator.assigned',
+        target: mediatorId,
+        payload: { mediatorId, previous },
+      };
+    });
+  }
+
+  /** The assigned mediator discloses (or denies) a conflict of interest; a conflict unassigns them. */
+  async disclose(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof disclosureSchema>,
+  ): Promise<ConflictDisclosure> {
+    return this.#change(actor, caseId, 'case.disclose', 'discloseConflict', async (c, at) => {
+      const d: ConflictDisclosure = {
+        id: randomUUID(),
+        caseId: c.id,
+        mediatorId: actor.id,
+        ...input,
+        at,
+      };
+      await this.#repo.insertDisclosure(d);
+      if (d.hasConflict) c.mediatorId = null;
+      return { result: d, action: 'mediator.disclosed', target: actor.id, payload: d };
+    });
+  }
+
+  // ---- sessions ---------------------------------------------------------------
+
+  async scheduleSession(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof scheduleSessionSchema>,
+  ): Promise<MediationSessionRecord> {
+    return this.#change(actor, caseId, 'case.schedule', 'scheduleSession', async (c) => {
+      if (!c.mediatorId)
+        throw new InvalidStateError('Assign a mediator before scheduling a session');
+      const disclosures = await this.#repo.listDisclosures(c.id);
+      const latest = disclosures.filter((d) => d.mediatorId === c.mediatorId).at(-1);
+      if (!latest)
+        throw new InvalidStateError(
+          'The mediator must disclose any conflict of interest before the first session',
+        );
+      const s: MediationSessionRecord = {
+        id: randomUUID(),
+        caseId: c.id,
+        status: 'scheduled',
+        scheduledStart: new Date(input.scheduledStart).toISOString(),
+        scheduledEnd: input.scheduledEnd ? new Date(input.scheduledEnd).toISOString() : null,
+        startedAt: null,
+        endedAt: null,
+        createdBy: actor.id,
+      };
+      await this.#repo.insertSession(s);
+      return { result: s, action: 'session.scheduled', target: s.id, payload: s };
+    });
+  }
+
+  async setSessionState(
+    actor: Actor,
+    sessionId: string,
+    to: 'live' | 'ended' | 'cancelled',
+  ): Promise<MediationSessionRecord> {
+    const session = await this.#repo.getSession(sessionId);
+    if (!session) throw new NotFoundError('Session');
+    const action: CaseAction =
+      to === 'live' ? 'startSession' : to === 'ended' ? 'endSession' : 'cancelSession';
+    return this.#change(
+      actor,
+      session.caseId,
+      to === 'cancelled' ? 'case.schedule' : 'case.runSession',
+      action,
+      async (_c, at) => {
+        const current = await this.#repo.getSession(sessionId);
+        if (!current) throw new NotFoundError('Session');
+        const allowed: Record<typeof to, MediationSessionRecord['status'][]> = {
+          live: ['scheduled'],
+          ended: ['live'],
+          cancelled: ['scheduled'],
+        };
+        if (!allowed[to].includes(current.status)) {
+          throw new InvalidStateError(`A ${current.status} session cannot become ${to}`);
+        }
+        const next: MediationSessionRecord = {
+          ...current,
+          status: to,
+          startedAt: to === 'live' ? at : current.startedAt,
+          endedAt: to === 'live' ? null : at,
+        };
+        await this.#repo.updateSession(next);
+        return {
+          result: next,
+          action: `session.${to}`,
+          target: sessionId,
+          payload: { from: current.status, to },
+        };
+      },
+    );
+  }
+
+  // ---- invitations ------------------------------------------------------------
+
+  async invite(
+    actor: Actor,
+    caseId: string,
+    personId: string,
+    validDays: number,
+  ): Promise<{ invitation: Invitation; person: CasePerson }> {
+    return this.#change(actor, caseId, 'case.invite', 'invite', async (c, at) => {
+      const person = await this.#repo.getPerson(personId);
+      if (!person || person.caseId !== c.id) throw new NotFoundError('Person');
+      const invitation: Invitation = {
+        id: randomUUID(),
+        caseId: c.id,
+        personId,
+        expiresAt: new Date(this.#now().getTime() + validDays * 86_400_000).toISOString(),
+        revokedAt: null,
+        createdBy: actor.id,
+        createdAt: at,
+      };
+      await this.#repo.insertInvitation(invitation);
+      return {
+        result: { invitation, person },
+        action: 'invitation.issued',
+        target: invitation.id,
+        payload: invitation,
+      };
+    });
+  }
+
+  async revokeInvitation(actor: Actor, caseId: string, invitationId: string): Promise<Invitation> {
+    return this.#change(actor, caseId, 'case.invite', 'revokeInvitation', async (c, at) => {
+      const invitation = await this.#repo.getInvitation(invitationId);
+      if (!invitation || invitation.caseId !== c.id) throw new NotFoundError('Invitation');
+      if (invitation.revokedAt) return { result: invitation, action: null };
+      await this.#repo.revokeInvitation(invitationId, at);
+      return {
+        result: { ...invitation, revokedAt: at },
+        action: 'invitation.revoked',
+        target: invitationId,
+        payload: { invitationId },
+      };
+    });
+  }
+
+  /** The invitation behind a token, if it is still usable. */
+  async activeInvitation(invitationId: string | undefined): Promise<Invitation | undefined> {
+    if (!invitationId) return undefined;
+    const invitation = await this.#repo.getInvitation(invitationId);
+    if (!invitation || invitation.revokedAt || invitation.expiresAt <= this.#now().toISOString())
+      return undefined;
+    return invitation;
+  }
+
+  // ---- deadlines and outcomes -----------------------------------------------
+
+  async extend(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof extendSchema>,
+  ): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.extend', 'extendMediation', async (c, at) => {
+      if (input.newDueOn <= c.mediationDueOn)
+        throw new ValidationError(
+          'The extended date must be after the current end of the mediation period',
+        );
+      const previous = c.mediationDueOn;
+      c.mediationDueOn = input.newDueOn;
+      await this.#resolveDeadlines(c.id, ['mediation_period'], 'cancelled', at, [
+        'open',
+        'overdue',
+      ]);
+      const base = mediationPeriodDeadline(c.receivedOn, this.#calendar);
+      await this.#repo.insertDeadline(
+        this.#deadline(
+          c.id,
+          { ...base, dueOn: input.newDueOn, basis: `${base.basis}；经双方当事人同意延长` },
+          at,
+        ),
+      );
+      return {
+        result: c,
+        action: 'mediation.extended',
+        target: c.id,
+        payload: {
+          previous,
+          newDueOn: input.newDueOn,
+          note: input.note ?? null,
+          consent: { applicant: true, respondent: true },
+        },
+      };
+    });
+  }
+
+  async recordAgreement(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof agreementSchema>,
+  ): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.outcome', 'recordAgreement', async (c, at) => {
+      c.outcome = {
+        kind: 'agreement',
+        at,
+        terms: input.terms,
+        performanceDeadline: input.performanceDeadline ?? null,
+        performanceMethod: input.performanceMethod ?? null,
+        effectiveAt: null,
+      };
+      c.closedAt = at;
+      await this.#resolveDeadlines(c.id, ['mediation_period'], 'met', at, ['open', 'overdue']);
+      if (input.effectiveAt)
+        await this.#takeEffect(c, new Date(input.effectiveAt).toISOString(), at);
+      return { result: c, action: 'outcome.agreement', target: c.id, payload: c.outcome };
+    });
+  }
+
+  /** The agreement took effect (all signatures and the seal): the confirmation and review windows open. */
+  async agreementEffective(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof agreementEffectiveSchema>,
+  ): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.outcome', 'agreementEffective', async (c, at) => {
+      if (c.outcome?.effectiveAt) throw new InvalidStateError('The agreement is effective already');
+      await this.#takeEffect(c, new Date(input.effectiveAt).toISOString(), at);
+      return {
+        result: c,
+        action: 'agreement.effective',
+        target: c.id,
+        payload: { effectiveAt: c.outcome?.effectiveAt },
+      };
+    });
+  }
+
+  async terminate(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof terminateSchema>,
+  ): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.outcome', 'terminate', async (c, at) => {
+      c.outcome = { kind: 'termination', at, ground: input.ground, facts: input.facts };
+      c.closedAt = at;
+      await this.#resolveDeadlines(
+        c.id,
+        ['mediation_period', 'acceptance_decision'],
+        'cancelled',
+        at,
+      );
+      return { result: c, action: 'outcome.termination', target: c.id, payload: c.outcome };
+    });
+  }
+
+  async withdraw(actor: Actor, caseId: string, reason: string): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.decide', 'withdraw', async (c, at) => {
+      c.outcome = { kind: 'withdrawal', at, facts: reason };
+      c.closedAt = at;
+      await this.#resolveDeadlines(
+        c.id,
+        ['mediation_period', 'acceptance_decision'],
+        'cancelled',
+        at,
+      );
+      return { result: c, action: 'outcome.withdrawal', target: c.id, payload: c.outcome };
+    });
+  }
+
+  async recordFollowUp(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof followUpSchema>,
+  ): Promise<FollowUpVisit> {
+    return this.#change(actor, caseId, 'case.followUp', 'recordFollowUp', async (c, at) => {
+      const f: FollowUpVisit = { id: randomUUID(), caseId: c.id, at, by: actor.id, ...input };
+      await this.#repo.insertFollowUp(f);
+      if (input.result === 'performed')
+        await this.#resolveDeadlines(c.id, ['performance'], 'met', at, ['open', 'overdue']);
+      return { result: f, action: 'followup.recorded', target: f.id, payload: f };
+    });
+  }
+
+  async archive(actor: Actor, caseId: string): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.archive', 'archive', async (c, at) => {
+      c.archivedAt = at;
+      return { result: c, action: 'case.archived', target: c.id, payload: { archivedAt: at } };
+    });
+  }
+
+  // ---- reading --------------------------------------------------------------
+
+  async list(actor: Actor): Promise<(MediationCase & { openDeadlines: CaseDeadline[] })[]> {
+    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
+    const cases = await this.#repo.listCases({
+      organisationId: staff.organisationId,
+      ...(staff.role === 'mediator' ? { mediatorId: staff.id } : {}),
+    });
+    return Promise.all(
+      cases.map(async (c) => ({
+        ...c,
+        openDeadlines: (await this.#repo.listDeadlines(c.id)).filter(
+          (d) => d.status === 'open' || d.status === 'overdue',
+        ),
+      })),
+    );
+  }
+
+  async file(actor: Actor, caseId: string): Promise<CaseFile> {
+    const c = await this.#load(actor, caseId, 'case.view');
+    const [people, sessions, deadlines, disclosures, notices, followUps, invitations] =
+      await Promise.all([
+        this.#repo.listPeople(c.id),
+        this.#repo.listSessions(c.id),
+        this.#repo.listDeadlines(c.id),
+        this.#repo.listDisclosures(c.id),
+        this.#repo.listNotices(c.id),
+        this.#repo.listFollowUps(c.id),
+        this.#repo.listInvitations(c.id),
+      ]);
+    const mediator = c.mediatorId ? await this.#repo.getStaff(c.mediatorId) : undefined;
+    const staffView = actor.kind === 'staff' || actor.kind === 'system';
+    return {
+      case: c,
+      // Parties see who is involved, not the others' identity numbers and contacts.
+      people: staffView ? people : people.map((p) => (p.id === actor.id ? p : redactPerson(p))),
+      sessions,
+      deadlines,
+      disclosures,
+      notices,
+      followUps: staffView ? followUps : [],
+      invitations: staffView ? invitations : [],
+      mediator: mediator ? { id: mediator.id, displayName: mediator.displayName } : null,
+    };
+  }
+
+  async verifyAudit(actor: Actor, caseId: string): Promise<ChainVerification> {
+    await this.#load(actor, caseId, 'case.audit');
+    return this.#audit.verify(caseId);
+  }
+
+  async statistics(actor: Actor, period: StatisticsPeriod): Promise<CaseStatistics> {
+    const staff = authorizeStaff(actor, ['clerk']);
+    const [cases, deadlines] = await Promise.all([
+      this.#repo.listCases({ organisationId: staff.organisationId }),
+      this.#repo.listOrganisationDeadlines(staff.organisationId),
+    ]);
+    return computeStatistics(cases, deadlines, period, this.#now());
+  }
+
+  /** The session the actor may join now, with the case it belongs to. */
+  async joinableSession(
+    actor: Actor,
+    sessionId: string | undefined,
+    caseId: string,
+  ): Promise<{ case: MediationCase; session: MediationSessionRecord }> {
+    const c = await this.#load(actor, caseId, 'session.join');
+    const sessions = (await this.#repo.listSessions(c.id)).filter(
+      (s) => s.status === 'live' || s.status === 'scheduled',
+    );
+    const session = sessionId
+      ? sessions.find((s) => s.id === sessionId)
+      : (sessions.find((s) => s.status === 'live') ?? sessions[0]);
+    if (!session)
+      throw new InvalidStateError('No session of this case is scheduled or in progress');
+    return { case: c, session };
+  }
+
+  /** Whether a live-media session may run for this case (checked when its router is created). */
+  async sessionBelongsTo(sessionId: string, caseId: string): Promise<boolean> {
+    const s = await this.#repo.getSession(sessionId);
+    return (
+      s !== undefined && s.caseId === caseId && (s.status === 'scheduled' || s.status === 'live')
+    );
+  }
+
+  // ---- the scheduler's entry point -------------------------------------------
+
+  /** Marks deadlines whose last day has passed and produces the notices they call for. Idempotent. */
+  async markOverdue(): Promise<{ overdue: number; notices: number }> {
+    const now = this.#now();
+    const today = shanghaiDate(now);
+    const at = now.toISOString();
+    const system: Actor = { kind: 'system', id: 'system', role: 'system' };
+    let overdue = 0;
+    let notices = 0;
+    for (const d of await this.#repo.listOpenDeadlinesBefore(today)) {
+      await this.#repo.transaction(async () => {
+        await this.#repo.setDeadlineStatus(d.id, 'overdue', at);
+        overdue += 1;
+        await this.#record(system, d.caseId, 'deadline.overdue', d.id, {
+          kind: d.kind,
+          dueOn: d.dueOn,
+        });
+        const c = await this.#repo.getCase(d.caseId);
+        const notice = c ? noticeFor(d, c, at) : undefined;
+        if (notice && (await this.#repo.insertNotice(notice))) {
+          notices += 1;
+          await this.#record(system, d.caseId, 'notice.produced', notice.id, notice);
+        }
+      });
+    }
+    return { overdue, notices };
+  }
+
+  // ---- internals ------------------------------------------------------------
+
+  async #load(actor: Actor, caseId: string, permission: CasePermission): Promise<MediationCase> {
+    const c = await this.#repo.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    authorize(actor, permission, c);
+    return c;
+  }
+
+  /**
+   * Loads the case, checks who is asking and whether the action is legal in
+   * the case's state, runs `work`, saves the case with its new state and
+   * appends the audit event — all in one transaction.
+   */
+  async #change<T>(
+    actor: Actor,
+    caseId: string,
+    permission: CasePermission,
+    action: CaseAction,
+    work: (
+      c: MediationCase,
+      at: string,
+    ) => Promise<
+      { result: T; action: string; target: string; payload: unknown } | { result: T; action: null }
+    >,
+  ): Promise<T> {
+    return this.#repo.transaction(async () => {
+      const c = await this.#load(actor, caseId, permission);
+      const next = applyTransition(c.status, action);
+      const at = this.#now().toISOString();
+      const before = JSON.stringify(c);
+      const outcome = await work(c, at);
+      if (outcome.action === null) return outcome.result;
+      c.status = next;
+      if (JSON.stringify(c) !== before || next !== JSON.parse(before).status) {
+        c.version += 1;
+        c.updatedAt = at;
+        await this.#repo.updateCase(c);
+      }
+      await this.#record(actor, c.id, outcome.action, outcome.target, outcome.payload);
+      return outcome.result;
+    });
+  }
+
+  async #takeEffect(c: MediationCase, effectiveAt: string, at: string): Promise<void> {
+    if (!c.outcome || c.outcome.kind !== 'agreement')
+      throw new InvalidStateError('There is no agreement to take effect');
+    c.outcome = { ...c.outcome, effectiveAt };
+    const effectiveOn = shanghaiDate(new Date(effectiveAt));
+    const specs: DeadlineSpec[] = agreementDeadlines(effectiveOn, this.#calendar);
+    if (c.outcome.performanceDeadline)
+      specs.push(performanceDeadline(c.outcome.performanceDeadline, c.application.claimTypes));
+    for (const spec of specs) await this.#repo.insertDeadline(this.#deadline(c.id, spec, at));
+  }
+
+  async #resolveDeadlines(
+    caseId: string,
+    kinds: CaseDeadline['kind'][],
+    status: 'met' | 'cancelled',
+    at: string,
+    from: CaseDeadline['status'][] = ['open'],
+  ): Promise<void> {
+    for (const d of await this.#repo.listDeadlines(caseId)) {
+      if (kinds.includes(d.kind) && from.includes(d.status))
+        await this.#repo.setDeadlineStatus(d.id, status, at);
+    }
+  }
+
+  #deadline(caseId: string, spec: DeadlineSpec, at: string): CaseDeadline {
+    return { id: randomUUID(), caseId, ...spec, status: 'open', createdAt: at, resolvedAt: null };
+  }
+
+  #person(caseId: string, input: z.output<typeof personInputSchema>, at: string): CasePerson {
+    return {
+      id: randomUUID(),
+      caseId,
+      kind: input.kind,
+      name: input.name,
+      idNumber: input.idNumber ?? null,
+      phone: input.phone ?? null,
+      address: input.address ?? null,
+      legalRepresentative: input.legalRepresentative ?? null,
+      isOrganisation: input.isOrganisation,
+      representsId: input.representsId ?? null,
+      powerOfAttorney: input.powerOfAttorney
+        ? {
+            scope: input.powerOfAttorney.scope,
+            maySign: input.powerOfAttorney.maySign,
+            document: input.powerOfAttorney.document ?? null,
+          }
+        : null,
+      serviceAddress: input.serviceAddress ?? null,
+      createdAt: at,
+    };
+  }
+
+  async #record(
+    actor: Actor,
+    caseId: string,
+    action: string,
+    target: string,
+    payload: unknown,
+  ): Promise<void> {
+    await this.#audit.append({
+      caseId,
+      actorId: actor.id,
+      actorRole: actor.role,
+      action,
+      target,
+      payload: JSON.parse(JSON.stringify(payload ?? null)),
+    });
+  }
+}
+
+function redactPerson(p: CasePerson): CasePerson {
+  return {
+    ...p,
+    idNumber: null,
+    phone: null,
+    address: null,
+    serviceAddress: null,
+    powerOfAttorney: p.powerOfAttorney,
+  };
+}
+
+function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | undefined {
+  const base = { id: randomUUID(), caseId: c.id, deadlineId: d.id, createdAt: at };
+  switch (d.kind) {
+    case 'mediation_period':
+      // Only while mediation is still going on: the parties may now apply for arbitration.
+      return isOpen(c.status)
+        ? {
+            ...base,
+            kind: 'right_to_arbitration',
+            data: {
+              caseNumber: c.caseNumber,
+              dueOn: d.dueOn,
+              basis: d.basis,
+              consequence: d.consequence,
+            },
+          }
+        : undefined;
+    case 'acceptance_decision':
+      return c.status === 'registered'
+        ? {
+            ...base,
+            kind: 'acceptance_overdue',
+            data: { caseNumber: c.caseNumber, dueOn: d.dueOn },
+          }
+        : undefined;
+    case 'performance':
+      return {
+        ...base,
+        kind: 'payment_order_eligible',
+        data: {
+          caseNumber: c.caseNumber,
+          dueOn: d.dueOn,
+          consequence: d.consequence,
+          claimTypes: c.application.claimTypes,
+        },
+      };
+    case 'judicial_confirmation':
+    case 'arbitration_review':
+      return {
+        ...base,
+        kind: 'confirmation_window_closing',
+        data: { caseNumber: c.caseNumber, window: d.kind, dueOn: d.dueOn },
+      };
+  }
+}
+
+export { inScope };

@@ -1,0 +1,117 @@
+/**
+ * Who may do what to which case. Staff act within their organisation — a
+ * mediator only on the cases assigned to them; parties, agents and observers
+ * only on the one case their invitation names. A case outside the asker's
+ * scope is reported as not found, so its existence is not revealed.
+ */
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import type { MediationCase, StaffRole } from './model.js';
+
+export type Actor =
+  | { kind: 'staff'; id: string; role: StaffRole; organisationId: string; name: string }
+  | {
+      kind: 'person';
+      id: string;
+      role: 'party' | 'agent' | 'observer';
+      caseId: string;
+      invitationId: string;
+      name: string;
+    }
+  | { kind: 'system'; id: 'system'; role: 'system' };
+
+export const CASE_PERMISSIONS = [
+  'case.view',
+  'case.viewPersonalData',
+  'case.register',
+  'case.editPeople',
+  'case.decide',
+  'case.assign',
+  'case.disclose',
+  'case.schedule',
+  'case.runSession',
+  'case.invite',
+  'case.extend',
+  'case.outcome',
+  'case.followUp',
+  'case.archive',
+  'case.audit',
+  'session.join',
+] as const;
+export type CasePermission = (typeof CASE_PERMISSIONS)[number];
+
+const CLERK: readonly CasePermission[] = [
+  'case.view',
+  'case.viewPersonalData',
+  'case.register',
+  'case.editPeople',
+  'case.decide',
+  'case.assign',
+  'case.schedule',
+  'case.invite',
+  'case.extend',
+  'case.followUp',
+  'case.archive',
+  'case.audit',
+];
+const MEDIATOR: readonly CasePermission[] = [
+  'case.view',
+  'case.viewPersonalData',
+  'case.editPeople',
+  'case.disclose',
+  'case.schedule',
+  'case.runSession',
+  'case.invite',
+  'case.extend',
+  'case.outcome',
+  'case.followUp',
+  'case.audit',
+  'session.join',
+];
+const PERSON: readonly CasePermission[] = ['case.view', 'case.audit', 'session.join'];
+
+export function permissionsOf(actor: Actor): readonly CasePermission[] {
+  switch (actor.kind) {
+    case 'system':
+      return CASE_PERMISSIONS;
+    case 'person':
+      return PERSON;
+    case 'staff':
+      return actor.role === 'clerk' ? CLERK : MEDIATOR;
+  }
+}
+
+/** Whether `c` is within the actor's reach at all. */
+export function inScope(actor: Actor, c: MediationCase): boolean {
+  switch (actor.kind) {
+    case 'system':
+      return true;
+    case 'person':
+      return actor.caseId === c.id;
+    case 'staff':
+      return (
+        c.organisationId === actor.organisationId &&
+        (actor.role === 'clerk' || c.mediatorId === actor.id)
+      );
+  }
+}
+
+/** Throws NotFound outside the actor's scope and Forbidden for a permission the role lacks. */
+export function authorize(actor: Actor, permission: CasePermission, c: MediationCase): void {
+  if (!inScope(actor, c)) throw new NotFoundError('Case');
+  if (!permissionsOf(actor).includes(permission)) {
+    throw new ForbiddenError(
+      `A ${actor.role} may not ${permission.replace('case.', '')} this case`,
+    );
+  }
+}
+
+/** Organisation-wide permissions (no case yet). */
+export function authorizeStaff(
+  actor: Actor,
+  roles: readonly StaffRole[],
+): Extract<Actor, { kind: 'staff' }> {
+  if (actor.kind !== 'staff' || !roles.includes(actor.role)) {
+    throw new ForbiddenError(`Only ${roles.join(' or ')} staff may do this`);
+  }
+  return actor;
+}

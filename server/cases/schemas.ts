@@ -1,0 +1,176 @@
+/**
+ * Inputs to case operations, as zod schemas. The HTTP layer parses requests
+ * with these before the service runs, and the OpenAPI document is generated
+ * from them.
+ */
+import { z } from 'zod';
+import {
+  CASE_SOURCES,
+  CLAIM_TYPES,
+  DISPUTE_TYPES,
+  INTAKE_MODES,
+  PRIORITY_GROUPS,
+  TERMINATION_GROUNDS,
+} from './model.js';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((d) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, day));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === day;
+  }, 'not a calendar date');
+const instant = z.string().datetime({ offset: true });
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => z.string().trim().max(max).optional().nullable();
+const phone = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\-() ]{5,20}$/, 'not a phone number');
+
+export const personInputSchema = z
+  .object({
+    kind: z.enum(['applicant', 'respondent', 'agent', 'observer']),
+    name: text(100),
+    idNumber: optionalText(32),
+    phone: phone.optional().nullable(),
+    address: optionalText(200),
+    isOrganisation: z.boolean().default(false),
+    legalRepresentative: optionalText(100),
+    representsId: z.string().max(64).optional().nullable(),
+    powerOfAttorney: z
+      .object({
+        scope: z.enum(['general', 'special']),
+        maySign: z.boolean(),
+        document: optionalText(200),
+      })
+      .optional()
+      .nullable(),
+    serviceAddress: optionalText(200),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.kind === 'agent' && !p.powerOfAttorney) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['powerOfAttorney'],
+        message: 'an agent needs a power of attorney',
+      });
+    }
+    if (p.kind === 'agent' && !p.representsId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['representsId'],
+        message: 'an agent represents a party',
+      });
+    }
+    if (p.isOrganisation && !p.legalRepresentative) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['legalRepresentative'],
+        message: 'an employer needs its legal representative',
+      });
+    }
+  });
+export type PersonInput = z.input<typeof personInputSchema>;
+
+const partySchema = personInputSchema
+  .innerType()
+  .omit({ kind: true, representsId: true, powerOfAttorney: true });
+
+export const registerCaseSchema = z
+  .object({
+    intakeMode: z.enum(INTAKE_MODES),
+    disputeType: z.enum(DISPUTE_TYPES),
+    source: z.enum(CASE_SOURCES),
+    sourceReference: optionalText(100),
+    priorityGroups: z.array(z.enum(PRIORITY_GROUPS)).max(PRIORITY_GROUPS.length).default([]),
+    receivedOn: isoDate,
+    application: z
+      .object({
+        requests: text(4000),
+        factsAndReasons: text(20000),
+        claimTypes: z.array(z.enum(CLAIM_TYPES)).max(CLAIM_TYPES.length).default([]),
+        amountClaimed: z.number().nonnegative().max(1e10).nullable().default(null),
+      })
+      .strict(),
+    applicant: partySchema.strict(),
+    respondent: partySchema.strict(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.respondent.isOrganisation && !c.respondent.legalRepresentative) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['respondent', 'legalRepresentative'],
+        message: 'an employer needs its legal representative',
+      });
+    }
+  });
+export type RegisterCaseInput = z.input<typeof registerCaseSchema>;
+
+export const refuseSchema = z.object({ reason: text(2000) }).strict();
+export const assignMediatorSchema = z.object({ mediatorId: z.string().min(1).max(64) }).strict();
+export const disclosureSchema = z
+  .object({ hasConflict: z.boolean(), statement: text(2000) })
+  .strict();
+export const scheduleSessionSchema = z
+  .object({ scheduledStart: instant, scheduledEnd: instant.optional().nullable() })
+  .strict()
+  .refine((s) => !s.scheduledEnd || s.scheduledEnd > s.scheduledStart, {
+    message: 'the end must follow the start',
+    path: ['scheduledEnd'],
+  });
+export const inviteSchema = z
+  .object({
+    personId: z.string().min(1).max(64),
+    validDays: z.number().int().min(1).max(90).default(30),
+  })
+  .strict();
+export const extendSchema = z
+  .object({
+    newDueOn: isoDate,
+    applicantConsent: z.literal(true, {
+      errorMap: () => ({ message: 'the applicant must consent' }),
+    }),
+    respondentConsent: z.literal(true, {
+      errorMap: () => ({ message: 'the respondent must consent' }),
+    }),
+    note: optionalText(2000),
+  })
+  .strict();
+export const agreementSchema = z
+  .object({
+    terms: text(20000),
+    performanceDeadline: isoDate.optional().nullable(),
+    performanceMethod: optionalText(500),
+    /** When the agreement was signed by all and sealed (if already). */
+    effectiveAt: instant.optional().nullable(),
+  })
+  .strict();
+export const agreementEffectiveSchema = z.object({ effectiveAt: instant }).strict();
+export const terminateSchema = z
+  .object({ ground: z.enum(TERMINATION_GROUNDS), facts: text(4000) })
+  .strict();
+export const withdrawSchema = z.object({ reason: text(2000) }).strict();
+export const followUpSchema = z
+  .object({
+    method: z.enum(['phone', 'visit', 'online']),
+    notes: text(4000),
+    result: z.enum(['performed', 'partly_performed', 'not_performed', 'other']),
+  })
+  .strict();
+export const statisticsQuerySchema = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+export const loginSchema = z
+  .object({ username: text(64), password: z.string().min(1).max(200) })
+  .strict();
+export const joinTokenSchema = z
+  .object({ sessionId: z.string().min(1).max(64).optional() })
+  .strict();

@@ -1,0 +1,68 @@
+/**
+ * Which case actions are allowed in which state, and where they lead. The one
+ * place that decides; the service asks before changing anything.
+ */
+import { InvalidStateError } from '../errors.js';
+import { CASE_STATUS_LABELS, type CaseStatus } from './model.js';
+
+interface Transition {
+  from: readonly CaseStatus[];
+  /** The state after the action; absent when the action does not move the case. */
+  to?: CaseStatus;
+}
+
+const OPEN: readonly CaseStatus[] = ['registered', 'accepted', 'in_mediation'];
+const ENDED: readonly CaseStatus[] = ['settled', 'terminated', 'withdrawn'];
+
+export const CASE_TRANSITIONS = {
+  addPerson: { from: OPEN },
+  updatePerson: { from: OPEN },
+  accept: { from: ['registered'], to: 'accepted' },
+  refuse: { from: ['registered'], to: 'refused' },
+  assignMediator: { from: ['accepted', 'in_mediation'] },
+  discloseConflict: { from: ['accepted', 'in_mediation'] },
+  scheduleSession: { from: ['accepted', 'in_mediation'], to: 'in_mediation' },
+  startSession: { from: ['in_mediation'] },
+  endSession: { from: ['in_mediation', 'settled', 'terminated', 'withdrawn'] },
+  cancelSession: { from: ['in_mediation', 'settled', 'terminated', 'withdrawn'] },
+  invite: { from: ['accepted', 'in_mediation'] },
+  revokeInvitation: { from: [...OPEN, ...ENDED, 'refused', 'archived'] },
+  extendMediation: { from: ['accepted', 'in_mediation'] },
+  recordAgreement: { from: ['in_mediation'], to: 'settled' },
+  agreementEffective: { from: ['settled'] },
+  terminate: { from: ['accepted', 'in_mediation'], to: 'terminated' },
+  withdraw: { from: OPEN, to: 'withdrawn' },
+  recordFollowUp: { from: ENDED },
+  archive: { from: [...ENDED, 'refused'], to: 'archived' },
+} as const satisfies Record<string, Transition>;
+
+export type CaseAction = keyof typeof CASE_TRANSITIONS;
+export const CASE_ACTIONS = Object.keys(CASE_TRANSITIONS) as CaseAction[];
+
+export class InvalidTransitionError extends InvalidStateError {
+  readonly action: CaseAction;
+  readonly status: CaseStatus;
+
+  constructor(action: CaseAction, status: CaseStatus) {
+    super(
+      `案件处于“${CASE_STATUS_LABELS[status]}”状态，不能执行 ${action} / Cannot ${action} a case that is ${status}`,
+    );
+    this.action = action;
+    this.status = status;
+  }
+}
+
+export function canApply(status: CaseStatus, action: CaseAction): boolean {
+  return (CASE_TRANSITIONS[action].from as readonly CaseStatus[]).includes(status);
+}
+
+/** The state after `action`, or an InvalidTransitionError. */
+export function applyTransition(status: CaseStatus, action: CaseAction): CaseStatus {
+  if (!canApply(status, action)) throw new InvalidTransitionError(action, status);
+  const t: Transition = CASE_TRANSITIONS[action];
+  return t.to ?? status;
+}
+
+export function isOpen(status: CaseStatus): boolean {
+  return OPEN.includes(status);
+}

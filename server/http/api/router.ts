@@ -1,0 +1,128 @@
+/**
+ * Builds the Express router from the route table: resolves who is asking
+ * from the bearer token, parses params/body/query with the route's schemas,
+ * and maps errors through the shared taxonomy.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { TokenRefusedError } from '../../auth/SignedTokens.js';
+import type { InvitationTokens, StaffTokens } from '../../auth/StaffTokens.js';
+import type { Actor } from '../../cases/access.js';
+import type { CaseRepository } from '../../cases/CaseRepository.js';
+import type { CaseService } from '../../cases/CaseService.js';
+import {
+  ForbiddenError,
+  RateLimitedError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../errors.js';
+import { TokenBucket } from '../../socket/RateLimiter.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteSpec } from './routes.js';
+
+export interface ApiRouterDeps {
+  routes: RouteSpec[];
+  staffTokens: StaffTokens;
+  invitationTokens: InvitationTokens;
+  repository: CaseRepository;
+  cases: CaseService;
+}
+
+const MAX_BODY = '256kb';
+
+export function apiRouter(d: ApiRouterDeps): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: MAX_BODY, strict: true }));
+  const document = openApiDocument(d.routes);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  const loginBuckets = new Map<string, TokenBucket>();
+
+  /** Who is asking: a staff member (still active) or an invited person (invitation still valid). */
+  async function resolveActor(req: Request): Promise<Actor | undefined> {
+    const header = req.headers.authorization;
+    if (!header) return undefined;
+    const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(header);
+    if (!match) throw new UnauthenticatedError('Malformed Authorization header');
+    const token = match[1]!;
+    try {
+      const staff = d.staffTokens.verify(token);
+      const member = await d.repository.getStaff(staff.sub);
+      if (!member || !member.active)
+        throw new UnauthenticatedError('This account is no longer active');
+      return {
+        kind: 'staff',
+        id: member.id,
+        role: member.role,
+        organisationId: member.organisationId,
+        name: member.displayName,
+      };
+    } catch (error) {
+      if (!(error instanceof TokenRefusedError) || error.reason === 'TOKEN_EXPIRED')
+        throw asAuthError(error);
+    }
+    try {
+      const invitation = d.invitationTokens.verify(token);
+      const active = await d.cases.activeInvitation(invitation.jti);
+      if (!active || active.caseId !== invitation.caseId || active.personId !== invitation.sub) {
+        throw new UnauthenticatedError('This invitation has been revoked or has expired');
+      }
+      return {
+        kind: 'person',
+        id: invitation.sub,
+        role: invitation.role,
+        caseId: invitation.caseId,
+        invitationId: active.id,
+        name: invitation.name,
+      };
+    } catch (error) {
+      throw asAuthError(error);
+    }
+  }
+
+  for (const r of d.routes) {
+    router[r.method](r.path, (req: Request, res: Response, next: NextFunction) => {
+      void (async () => {
+        if (r.path === '/auth/login') {
+          const key = req.ip ?? 'unknown';
+          let bucket = loginBuckets.get(key);
+          if (!bucket) {
+            if (loginBuckets.size > 10_000) loginBuckets.clear();
+            bucket = new TokenBucket(0.2, 10);
+            loginBuckets.set(key, bucket);
+          }
+          if (!bucket.take()) throw new RateLimitedError();
+        }
+        const actor = await resolveActor(req);
+        if (r.auth !== 'none' && !actor) throw new UnauthenticatedError();
+        if (r.auth === 'staff' && actor?.kind !== 'staff') throw new ForbiddenError('Staff only');
+        const body = r.body ? r.body.safeParse(req.body ?? {}) : undefined;
+        if (body && !body.success)
+          throw ValidationError.fromZod(`${r.method.toUpperCase()} ${r.path}`, body.error);
+        const query = r.query ? r.query.safeParse(req.query) : undefined;
+        if (query && !query.success)
+          throw ValidationError.fromZod(`${r.method.toUpperCase()} ${r.path}`, query.error);
+        const result = await r.handler({
+          actor: actor ?? { kind: 'system', id: 'system', role: 'system' },
+          params: req.params as Record<string, string>,
+          body: body?.data,
+          query: query?.data,
+          req,
+          res,
+        });
+        if (result !== undefined) res.status(r.status ?? 200).json(result);
+      })().catch(next);
+    });
+  }
+  return router;
+}
+
+function asAuthError(error: unknown): Error {
+  if (error instanceof TokenRefusedError) {
+    return new UnauthenticatedError(
+      error.reason === 'TOKEN_EXPIRED' ? 'The token has expired' : 'The token is not valid',
+    );
+  }
+  return error as Error;
+}
