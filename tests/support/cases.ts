@@ -1,0 +1,77 @@
+/** Fixtures for case-file tests: an organisation with staff, and a valid registration. */
+import { randomUUID } from 'node:crypto';
+import { hashPassword } from '../../server/auth/passwords.js';
+import type { CaseRepository } from '../../server/cases/CaseRepository.js';
+import type { Actor } from '../../server/cases/access.js';
+import type { RegisterCaseInput } from '../../server/cases/schemas.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface StaffFixture {
+  organisationId: string;
+  clerk: Extract<Actor, { kind: 'staff' }> & { username: string };
+  mediator: Extract<Actor, { kind: 'staff' }> & { username: string };
+  otherMediator: Extract<Actor, { kind: 'staff' }> & { username: string };
+}
+
+/** Inserts an organisation with a clerk and two mediators (password TEST_PASSWORD). */
+export async function seedStaff(
+  repo: CaseRepository,
+  organisationId = `org-${randomUUID().slice(0, 8)}`,
+): Promise<StaffFixture> {
+  await repo.insertOrganisation({ id: organisationId, name: '测试调解委员会' });
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  const make = async (role: 'clerk' | 'mediator', name: string) => {
+    const id = randomUUID();
+    const username = `${role}-${id.slice(0, 8)}`;
+    await repo.insertStaff({
+      id,
+      organisationId,
+      username,
+      displayName: name,
+      role,
+      specialties: role === 'mediator' ? ['wages', 'termination'] : [],
+      active: true,
+      createdAt: new Date().toISOString(),
+      passwordHash,
+    });
+    return { kind: 'staff' as const, id, role, organisationId, name, username };
+  };
+  return {
+    organisationId,
+    clerk: await make('clerk', '李书记员'),
+    mediator: await make('mediator', '王调解'),
+    otherMediator: await make('mediator', '陈调解'),
+  };
+}
+
+/** A written wage claim by a worker against an employer. */
+export function registrationInput(overrides: Partial<RegisterCaseInput> = {}): RegisterCaseInput {
+  return {
+    intakeMode: 'written',
+    disputeType: 'wages',
+    source: 'party_application',
+    priorityGroups: ['migrant_worker'],
+    receivedOn: '2026-03-02',
+    application: {
+      requests: '支付拖欠工资人民币 12,000 元',
+      factsAndReasons: '申请人于 2025 年 6 月入职，2025 年 11 月至 2026 年 1 月工资未发放。',
+      claimTypes: ['wages'],
+      amountClaimed: 12000,
+    },
+    applicant: {
+      name: '张三',
+      idNumber: '310101199001011234',
+      phone: '13800000000',
+      isOrganisation: false,
+    },
+    respondent: {
+      name: '某某科技有限公司',
+      idNumber: '91310000MA1FL00000',
+      isOrganisation: true,
+      legalRepresentative: '李四',
+      address: '上海市浦东新区某路 1 号',
+    },
+    ...overrides,
+  };
+}
