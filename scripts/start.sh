@@ -7,5 +7,5 @@ cd "$root"
 bash scripts/setup.sh
 MEDIASOUP_WORKER_BIN=$(bash scripts/mediasoup-worker.sh path)
 export MEDIASOUP_WORKER_BIN
-node dist/server/cli/demo-links.js
+node dist/server/cli/seed-demo.js
 exec node dist/server/index.js

@@ -36,6 +36,8 @@ const zh = {
   TOKEN_EXPIRED: '链接已过期，请联系调解员获取新链接。',
   TOKEN_REVOKED: '您已被移出本次调解。',
   replaced: '您已在其他设备或窗口加入，本页面已断开。',
+  inviteInvalid: '邀请链接无效、已过期或已被撤销，请联系调解组织获取新链接。',
+  noSession: '本案目前没有已安排或正在进行的调解，请按调解通知书的时间再打开此链接。',
   error: '出错了：',
   case: '案件',
   session: '场次',
@@ -80,6 +82,10 @@ const en: Record<MessageKey, string> = {
   TOKEN_EXPIRED: 'The link has expired; ask the mediator for a new one.',
   TOKEN_REVOKED: 'You have been removed from this mediation.',
   replaced: 'You joined from another device or window; this page is disconnected.',
+  inviteInvalid:
+    'The invitation link is invalid, expired or revoked; ask the mediation organisation for a new one.',
+  noSession:
+    'No session of this case is scheduled or in progress; open this link again at the time in your session notice.',
   error: 'Error: ',
   case: 'Case',
   session: 'Session',

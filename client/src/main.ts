@@ -17,9 +17,11 @@ interface TokenPreview {
 }
 
 const app = document.querySelector<HTMLDivElement>('#app')!;
-const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+const linkParams = new URLSearchParams(location.hash.slice(1));
+let token = linkParams.get('token') ?? '';
+const invite = linkParams.get('invite') ?? '';
 // Keep the credential out of the address bar (screenshots, screen shares).
-if (token) history.replaceState(null, '', location.pathname);
+if (token || invite) history.replaceState(null, '', location.pathname);
 
 let client: CallClient | undefined;
 let localStream: MediaStream | undefined;
@@ -53,7 +55,31 @@ function previewToken(raw: string): TokenPreview | undefined {
   }
 }
 
-const preview = previewToken(token);
+let preview = previewToken(token);
+
+/** An invitation link names a case, not a session: ask the server for a token to the current one. */
+async function exchangeInvitation(): Promise<void> {
+  const response = await fetch('/api/join-token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${invite}` },
+    body: '{}',
+  });
+  const body = (await response.json().catch(() => ({}))) as {
+    token?: string;
+    error?: { code: string; message: string };
+  };
+  if (response.ok && body.token) {
+    token = body.token;
+    preview = previewToken(token);
+    return;
+  }
+  fatalKey =
+    response.status === 401
+      ? 'inviteInvalid'
+      : body.error?.code === 'INVALID_STATE'
+        ? 'noSession'
+        : 'error';
+}
 
 function roleLabel(role: SessionRole): string {
   const l = ROLE_LABELS[role];
@@ -86,14 +112,14 @@ function header(): HTMLElement {
 
 function render(): void {
   app.replaceChildren(header());
-  if (!token || !preview) {
-    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('linkMissing')));
-    return;
-  }
   if (fatalKey) {
     app.append(
       el('p', { class: 'error', 'data-testid': 'error' }, t(fatalKey as MessageKey) ?? fatalKey),
     );
+    return;
+  }
+  if (!token || !preview) {
+    app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('linkMissing')));
     return;
   }
   if (status === 'left') {
@@ -332,5 +358,8 @@ Object.defineProperty(window, '__mediation', {
 });
 
 document.documentElement.lang = lang();
-render();
-void startPreview();
+void (async () => {
+  if (invite && !token) await exchangeInvitation();
+  render();
+  if (!fatalKey) await startPreview();
+})();

@@ -313,7 +313,7 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async listPeople(caseId: string): Promise<CasePerson[]> {
     return this.#all(
-      'SELECT * FROM case_people WHERE case_id = ? ORDER BY created_at, id',
+      'SELECT * FROM case_people WHERE case_id = ? ORDER BY created_at, rowid',
       caseId,
     ).map(toPerson);
   }

@@ -1,0 +1,233 @@
+/**
+ * `npm start` runs this before the server: creates the database (migrations)
+ * and, the first time, a demo organisation with a clerk, a mediator and a
+ * wage-arrears case with two parties, accepted and with a session scheduled.
+ * Prints how to sign in and the join links. Staff passwords are generated
+ * once and kept in DATA_DIR/secrets/demo-credentials.json (mode 0600);
+ * invitation links are reused until revoked or expired.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { hashPassword } from '../auth/passwords.js';
+import { SessionTokens } from '../auth/SessionTokens.js';
+import { InvitationTokens } from '../auth/StaffTokens.js';
+import type { Actor } from '../cases/access.js';
+import { CaseService } from '../cases/CaseService.js';
+import { createWorkCalendar, shanghaiDate } from '../cases/deadlines.js';
+import type { CasePerson } from '../cases/model.js';
+import { registerCaseSchema } from '../cases/schemas.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
+import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
+import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
+import { createLogger } from '../logger.js';
+
+const ORG_ID = 'demo-org';
+const LINK_DAYS = 30;
+
+interface DemoState {
+  clerk: { id: string; username: string; password: string };
+  mediator: { id: string; username: string; password: string };
+  caseId: string;
+  invitations: Record<string, { invitationId: string; token: string }>;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('warn');
+  const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
+  const repository = new SqliteCaseRepository(database);
+  const cases = new CaseService({
+    repository,
+    audit: new SqliteAuditLog(database),
+    calendar: createWorkCalendar(config.calendar),
+  });
+  const stateFile = path.join(config.dataDir, 'secrets', 'demo-credentials.json');
+  try {
+    const state =
+      existsSync(stateFile) && (await repository.getOrganisation(ORG_ID))
+        ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState)
+        : await createDemo(repository, cases);
+    const clerk: Actor = {
+      kind: 'staff',
+      id: state.clerk.id,
+      role: 'clerk',
+      organisationId: ORG_ID,
+      name: '李书记员',
+    };
+    const mediator: Actor = {
+      kind: 'staff',
+      id: state.mediator.id,
+      role: 'mediator',
+      organisationId: ORG_ID,
+      name: '王调解',
+    };
+
+    const file = await cases.file(clerk, state.caseId);
+    let session = file.sessions.find((s) => s.status === 'live' || s.status === 'scheduled');
+    if (!session && (file.case.status === 'in_mediation' || file.case.status === 'accepted')) {
+      session = await cases.scheduleSession(mediator, state.caseId, {
+        scheduledStart: new Date().toISOString(),
+      });
+    }
+    const invitationTokens = new InvitationTokens(config.auth.jwtSecret);
+    const people = file.people.filter((p) => p.kind !== 'agent');
+    for (const person of people) {
+      const existing = state.invitations[person.id];
+      if (existing && (await cases.activeInvitation(existing.invitationId))) continue;
+      const { invitation } = await cases.invite(clerk, state.caseId, person.id, LINK_DAYS);
+      const ttl = Math.floor((Date.parse(invitation.expiresAt) - Date.now()) / 1000);
+      const token = invitationTokens.issue(
+        { sub: person.id, caseId: state.caseId, role: roleOf(person), name: person.name },
+        ttl,
+        invitation.id,
+      );
+      state.invitations[person.id] = { invitationId: invitation.id, token };
+    }
+    writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+
+    const base =
+      config.http.publicUrl ??
+      `${config.http.tls ? 'https' : 'http'}://${['0.0.0.0', '::', '127.0.0.1'].includes(config.http.host) ? 'localhost' : config.http.host}:${config.http.port}`;
+    const mediatorLink = session
+      ? `${base}/join#token=${new SessionTokens(config.auth.jwtSecret).issue({ sub: state.mediator.id, caseId: state.caseId, sessionId: session.id, role: 'mediator', name: '王调解' }, 12 * 3600)}`
+      : '(no session scheduled)';
+    const label: Record<string, string> = {
+      applicant: '申请人（劳动者）Applicant (worker)',
+      respondent: '被申请人（用人单位）Respondent (employer)',
+      observer: '旁听人 Observer',
+    };
+    const lines = [
+      '',
+      `演示案件 Demo case ${file.case.caseNumber} (${state.caseId})`,
+      '',
+      '工作人员登录 Staff sign-in (API; the console UI comes with the mediator console):',
+      `  书记员 Clerk     username ${state.clerk.username}  password ${state.clerk.password}`,
+      `  调解员 Mediator  username ${state.mediator.username}  password ${state.mediator.password}`,
+      `  curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' -d '{"username":"${state.clerk.username}","password":"${state.clerk.password}"}'`,
+      `  API reference: ${base}/api/openapi.json`,
+      '',
+      '加入调解 Join the session (open each in its own browser tab or device):',
+      `  调解员 Mediator (12 h)\n    ${mediatorLink}`,
+      ...people.map(
+        (p) =>
+          `  ${label[p.kind] ?? p.kind} — ${p.name} (invitation, ${LINK_DAYS} days)\n    ${base}/join#invite=${state.invitations[p.id]?.token ?? ''}`,
+      ),
+      '',
+      'Stop the service with Ctrl+C.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await database.close();
+  }
+}
+
+function roleOf(p: CasePerson): 'party' | 'agent' | 'observer' {
+  return p.kind === 'observer' ? 'observer' : p.kind === 'agent' ? 'agent' : 'party';
+}
+
+async function createDemo(
+  repository: SqliteCaseRepository,
+  cases: CaseService,
+): Promise<DemoState> {
+  const password = () => randomBytes(9).toString('base64url');
+  const state: DemoState = {
+    clerk: { id: randomUUID(), username: 'clerk', password: password() },
+    mediator: { id: randomUUID(), username: 'mediator', password: password() },
+    caseId: '',
+    invitations: {},
+  };
+  await repository.transaction(async () => {
+    if (!(await repository.getOrganisation(ORG_ID))) {
+      await repository.insertOrganisation({
+        id: ORG_ID,
+        name: '上海市某区劳动人事争议人民调解委员会（演示）',
+      });
+    }
+    const now = new Date().toISOString();
+    for (const [who, role, name, specialties] of [
+      [state.clerk, 'clerk', '李书记员', []],
+      [state.mediator, 'mediator', '王调解', ['wages', 'termination', 'economic_compensation']],
+    ] as const) {
+      const taken = await repository.getStaffByUsername(who.username);
+      if (taken) who.username = `${who.username}-${who.id.slice(0, 6)}`;
+      await repository.insertStaff({
+        id: who.id,
+        organisationId: ORG_ID,
+        username: who.username,
+        displayName: name,
+        role,
+        specialties: [...specialties],
+        active: true,
+        createdAt: now,
+        passwordHash: await hashPassword(who.password),
+      });
+    }
+  });
+  const clerk: Actor = {
+    kind: 'staff',
+    id: state.clerk.id,
+    role: 'clerk',
+    organisationId: ORG_ID,
+    name: '李书记员',
+  };
+  const mediator: Actor = {
+    kind: 'staff',
+    id: state.mediator.id,
+    role: 'mediator',
+    organisationId: ORG_ID,
+    name: '王调解',
+  };
+  const c = await cases.register(
+    clerk,
+    registerCaseSchema.parse({
+      intakeMode: 'written',
+      disputeType: 'wages',
+      source: 'party_application',
+      priorityGroups: ['migrant_worker'],
+      receivedOn: shanghaiDate(new Date()),
+      application: {
+        requests: '请求被申请人支付 2025 年 11 月至 2026 年 1 月拖欠工资共计人民币 18,600 元。',
+        factsAndReasons:
+          '申请人于 2025 年 3 月入职被申请人处从事装配工作，约定月工资 6,200 元。自 2025 年 11 月起被申请人未按时足额支付工资，经多次催要未果。',
+        claimTypes: ['wages'],
+        amountClaimed: 18600,
+      },
+      applicant: {
+        name: '张三',
+        idNumber: '310101199001011234',
+        phone: '13800000000',
+        address: '上海市闵行区某路 100 弄',
+        serviceAddress: 'in-app',
+      },
+      respondent: {
+        name: '某某科技有限公司',
+        idNumber: '91310000MA1FL00000',
+        isOrganisation: true,
+        legalRepresentative: '李四',
+        phone: '02100000000',
+        address: '上海市浦东新区某路 1 号',
+        serviceAddress: 'in-app',
+      },
+    }),
+  );
+  state.caseId = c.id;
+  await cases.addPerson(clerk, c.id, { kind: 'observer', name: '赵工会', isOrganisation: false });
+  await cases.accept(clerk, c.id);
+  await cases.assignMediator(clerk, c.id, state.mediator.id);
+  await cases.disclose(mediator, c.id, {
+    hasConflict: false,
+    statement: '本人与双方当事人及其代理人均无利害关系。',
+  });
+  await cases.scheduleSession(mediator, c.id, { scheduledStart: new Date().toISOString() });
+  return state;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(2);
+});

@@ -1,0 +1,122 @@
+/**
+ * A party opens the invitation link a clerk issued for their case and meets
+ * the mediator; once revoked, the same link is refused with a clear message.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../server/cases/access.js';
+import { InvitationTokens } from '../../server/auth/StaffTokens.js';
+import { registerCaseSchema } from '../../server/cases/schemas.js';
+import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { diagnostics, launchChromium, poll } from '../support/browser.js';
+import { registrationInput, seedStaff, type StaffFixture } from '../support/cases.js';
+import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
+
+describe('joining through an invitation link', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let staff: StaffFixture;
+  const invitationTokens = new InvitationTokens(TEST_SECRET);
+
+  async function invitationLink(
+    caseId: string,
+    personId: string,
+    name: string,
+  ): Promise<{ link: string; invitationId: string }> {
+    const { invitation } = await t.server.cases.invite(staff.clerk, caseId, personId, 7);
+    const token = invitationTokens.issue(
+      { sub: personId, caseId, role: 'party', name },
+      3600,
+      invitation.id,
+    );
+    return { link: `${t.url}/join#invite=${token}`, invitationId: invitation.id };
+  }
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('brings the invited party into the scheduled session with the mediator, and refuses the link once revoked', async () => {
+    const cases = t.server.cases;
+    const mediator: Actor = staff.mediator;
+    const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
+    await cases.accept(staff.clerk, c.id);
+    await cases.assignMediator(staff.clerk, c.id, staff.mediator.id);
+    await cases.disclose(mediator, c.id, { hasConflict: false, statement: '无利害关系' });
+    const session = await cases.scheduleSession(mediator, c.id, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const applicant = (await cases.file(staff.clerk, c.id)).people.find(
+      (p) => p.kind === 'applicant',
+    )!;
+    const { link, invitationId } = await invitationLink(c.id, applicant.id, applicant.name);
+
+    const mediatorToken = t.server.tokens.issue(
+      {
+        sub: staff.mediator.id,
+        caseId: c.id,
+        sessionId: session.id,
+        role: 'mediator',
+        name: staff.mediator.name,
+      },
+      600,
+    );
+    const mediatorPage = await (await browser.newContext()).newPage();
+    await mediatorPage.goto(`${t.url}/join#token=${mediatorToken}`);
+    const partyContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const partyPage = await partyContext.newPage();
+    await partyPage.goto(link);
+    // The link's credential is taken out of the address bar.
+    expect(partyPage.url()).toBe(`${t.url}/join`);
+    for (const page of [mediatorPage, partyPage]) {
+      await page.getByTestId('join').click();
+      await poll(
+        () => diagnostics.status(page),
+        (s) => s === 'joined',
+        20_000,
+        'joined',
+      );
+    }
+    await poll(
+      () => diagnostics.participants(partyPage),
+      (p) => p.includes(staff.mediator.id),
+      10_000,
+      'party sees the mediator',
+    );
+    await poll(
+      () => diagnostics.inboundBytes(mediatorPage),
+      (b) => (b[applicant.id]?.video ?? 0) > 5_000 && (b[applicant.id]?.audio ?? 0) > 0,
+      20_000,
+      'mediator receives the party',
+    );
+
+    await cases.revokeInvitation(staff.clerk, c.id, invitationId);
+    const again = await partyContext.newPage();
+    await again.goto(link);
+    await again.getByTestId('error').waitFor({ timeout: 10_000 });
+    expect(await again.getByTestId('error').innerText()).toContain(
+      '邀请链接无效、已过期或已被撤销',
+    );
+  });
+
+  it('tells an invited party when no session is scheduled', async () => {
+    const cases = t.server.cases;
+    const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
+    await cases.accept(staff.clerk, c.id);
+    const applicant = (await cases.file(staff.clerk, c.id)).people.find(
+      (p) => p.kind === 'applicant',
+    )!;
+    const { link } = await invitationLink(c.id, applicant.id, applicant.name);
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(link);
+    await page.getByTestId('error').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('error').innerText()).toContain('目前没有已安排或正在进行的调解');
+  });
+});
