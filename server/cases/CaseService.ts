@@ -231,9 +231,10 @@ export class CaseService {
         throw new InvalidStateError('Assign a mediator before scheduling a session');
       const disclosures = await this.#repo.listDisclosures(c.id);
       const latest = disclosures.filter((d) => d.mediatorId === c.mediatorId).at(-1);
-      if (!latest)
+      // The mediator's latest word counts: a declared conflict stands until withdrawn by a new disclosure.
+      if (!latest || latest.hasConflict)
         throw new InvalidStateError(
-          'The mediator must disclose any conflict of interest before the first session',
+          'The mediator must disclose, with no conflict of interest, before a session is scheduled',
         );
       const s: MediationSessionRecord = {
         id: randomUUID(),

@@ -326,7 +326,7 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async listDisclosures(caseId: string): Promise<ConflictDisclosure[]> {
     return this.#all(
-      'SELECT * FROM conflict_disclosures WHERE case_id = ? ORDER BY at, id',
+      'SELECT * FROM conflict_disclosures WHERE case_id = ? ORDER BY at, rowid',
       caseId,
     ).map((r) => ({
       id: str(r['id']),
@@ -367,7 +367,7 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async listSessions(caseId: string): Promise<MediationSessionRecord[]> {
     return this.#all(
-      'SELECT * FROM mediation_sessions WHERE case_id = ? ORDER BY scheduled_start, id',
+      'SELECT * FROM mediation_sessions WHERE case_id = ? ORDER BY scheduled_start, rowid',
       caseId,
     ).map(toSession);
   }
@@ -392,7 +392,7 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async listInvitations(caseId: string): Promise<Invitation[]> {
     return this.#all(
-      'SELECT * FROM invitations WHERE case_id = ? ORDER BY created_at, id',
+      'SELECT * FROM invitations WHERE case_id = ? ORDER BY created_at, rowid',
       caseId,
     ).map(toInvitation);
   }
@@ -415,21 +415,22 @@ export class SqliteCaseRepository implements CaseRepository {
   }
 
   async listDeadlines(caseId: string): Promise<CaseDeadline[]> {
-    return this.#all('SELECT * FROM deadlines WHERE case_id = ? ORDER BY due_on, id', caseId).map(
-      toDeadline,
-    );
+    return this.#all(
+      'SELECT * FROM deadlines WHERE case_id = ? ORDER BY due_on, rowid',
+      caseId,
+    ).map(toDeadline);
   }
 
   async listOrganisationDeadlines(organisationId: string): Promise<CaseDeadline[]> {
     return this.#all(
-      'SELECT d.* FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.organisation_id = ? ORDER BY d.due_on, d.id',
+      'SELECT d.* FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.organisation_id = ? ORDER BY d.due_on, d.rowid',
       organisationId,
     ).map(toDeadline);
   }
 
   async listOpenDeadlinesBefore(today: string): Promise<CaseDeadline[]> {
     return this.#all(
-      "SELECT * FROM deadlines WHERE status = 'open' AND due_on < ? ORDER BY due_on, id",
+      "SELECT * FROM deadlines WHERE status = 'open' AND due_on < ? ORDER BY due_on, rowid",
       today,
     ).map(toDeadline);
   }
@@ -446,16 +447,17 @@ export class SqliteCaseRepository implements CaseRepository {
   }
 
   async listNotices(caseId: string): Promise<CaseNotice[]> {
-    return this.#all('SELECT * FROM notices WHERE case_id = ? ORDER BY created_at, id', caseId).map(
-      (r) => ({
-        id: str(r['id']),
-        caseId: str(r['case_id']),
-        kind: r['kind'] as CaseNotice['kind'],
-        deadlineId: strOrNull(r['deadline_id']),
-        createdAt: str(r['created_at']),
-        data: json(r['data']),
-      }),
-    );
+    return this.#all(
+      'SELECT * FROM notices WHERE case_id = ? ORDER BY created_at, rowid',
+      caseId,
+    ).map((r) => ({
+      id: str(r['id']),
+      caseId: str(r['case_id']),
+      kind: r['kind'] as CaseNotice['kind'],
+      deadlineId: strOrNull(r['deadline_id']),
+      createdAt: str(r['created_at']),
+      data: json(r['data']),
+    }));
   }
 
   async insertFollowUp(f: FollowUpVisit): Promise<void> {
@@ -465,7 +467,7 @@ export class SqliteCaseRepository implements CaseRepository {
   }
 
   async listFollowUps(caseId: string): Promise<FollowUpVisit[]> {
-    return this.#all('SELECT * FROM follow_ups WHERE case_id = ? ORDER BY at, id', caseId).map(
+    return this.#all('SELECT * FROM follow_ups WHERE case_id = ? ORDER BY at, rowid', caseId).map(
       (r) => ({
         id: str(r['id']),
         caseId: str(r['case_id']),

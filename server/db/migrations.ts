@@ -33,7 +33,7 @@ CREATE TABLE staff (
 
 CREATE TABLE cases (
   id TEXT PRIMARY KEY,
-  case_number TEXT NOT NULL UNIQUE,
+  case_number TEXT NOT NULL,
   organisation_id TEXT NOT NULL REFERENCES organisations(id),
   status TEXT NOT NULL,
   dispute_type TEXT NOT NULL,
@@ -52,7 +52,9 @@ CREATE TABLE cases (
   closed_at TEXT,
   archived_at TEXT,
   version INTEGER NOT NULL DEFAULT 1,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  -- Case numbers run per organisation and year.
+  UNIQUE (organisation_id, case_number)
 );
 CREATE INDEX cases_status ON cases(status);
 CREATE INDEX cases_mediator ON cases(mediator_id);

@@ -795,6 +795,44 @@ describe('case lifecycle through CaseService on SQLite', () => {
     ]);
   });
 
+  it('keeps a mediator who declared a conflict from a session until a new disclosure clears it', async () => {
+    const f = await fresh();
+    const c = await register(f);
+    await f.service.accept(f.staff.clerk, c.id);
+    await f.service.assignMediator(f.staff.clerk, c.id, f.staff.mediator.id);
+    await f.service.disclose(f.staff.mediator, c.id, {
+      hasConflict: true,
+      statement: '曾任被申请人法律顾问',
+    });
+    // Reassigned after declaring a conflict, in the same millisecond as the disclosure.
+    await f.service.assignMediator(f.staff.clerk, c.id, f.staff.mediator.id);
+    const schedule = () =>
+      f.service.scheduleSession(
+        f.staff.mediator,
+        c.id,
+        scheduleSessionSchema.parse({ scheduledStart: START }),
+      );
+    await expect(schedule()).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await f.service.disclose(f.staff.mediator, c.id, {
+      hasConflict: false,
+      statement: '顾问关系已于两年前终止',
+    });
+    await expect(schedule()).resolves.toMatchObject({ status: 'scheduled' });
+  });
+
+  it('numbers cases per organisation, so two organisations both start at 000001', async () => {
+    const f = await fresh();
+    const other = await seedStaff(f.repository);
+    const first = await register(f);
+    const theirs = await f.service.register(
+      other.clerk,
+      registerCaseSchema.parse(registrationInput()),
+    );
+    expect(first.caseNumber).toBe('2026-000001');
+    expect(theirs.caseNumber).toBe('2026-000001');
+    expect(theirs.organisationId).toBe(other.organisationId);
+  });
+
   it('lets only one of two concurrent acceptances through', async () => {
     const f = await fresh();
     const c = await register(f);
