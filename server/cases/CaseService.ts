@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { ChainVerification } from '../audit/AuditChain.js';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
-import { authorize, authorizeStaff, inScope, type Actor, type CasePermission } from './access.js';
+import { authorize, authorizeStaff, type Actor, type CasePermission } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import {
   acceptanceDeadline,
@@ -629,7 +629,7 @@ export class CaseService {
       const outcome = await work(c, at);
       if (outcome.action === null) return outcome.result;
       c.status = next;
-      if (JSON.stringify(c) !== before || next !== JSON.parse(before).status) {
+      if (JSON.stringify(c) !== before) {
         c.version += 1;
         c.updatedAt = at;
         await this.#repo.updateCase(c);
@@ -766,4 +766,3 @@ function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | 
   }
 }
 
-export { inScope };

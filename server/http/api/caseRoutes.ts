@@ -1,5 +1,4 @@
 /** The case-file API routes. Thin: parse (done by the router), call the service, shape the reply. */
-import { z } from 'zod';
 import type { SessionTokens } from '../../auth/SessionTokens.js';
 import type { InvitationTokens, StaffTokens } from '../../auth/StaffTokens.js';
 import { STAFF_TOKEN_TTL_SECONDS } from '../../auth/StaffTokens.js';
@@ -39,7 +38,6 @@ export interface CaseRouteDeps {
 }
 
 const SESSION_TOKEN_TTL_SECONDS = 4 * 3600;
-const caseParam = z.object({}).strict();
 
 export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
   const c = d.cases;
@@ -109,7 +107,6 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
       summary: 'The case file: parties, sessions, deadlines, disclosures, notices',
       tag: 'cases',
       auth: 'any',
-      query: caseParam,
       handler: async ({ actor, params }) => c.file(actor, params['caseId']!),
     }),
     route({
