@@ -547,12 +547,16 @@ export class CaseService {
     caseId: string,
   ): Promise<{ case: MediationCase; session: MediationSessionRecord }> {
     const c = await this.#load(actor, caseId, 'session.join');
-    const sessions = (await this.#repo.listSessions(c.id)).filter(
-      (s) => s.status === 'live' || s.status === 'scheduled',
-    );
-    const session = sessionId
-      ? sessions.find((s) => s.id === sessionId)
-      : (sessions.find((s) => s.status === 'live') ?? sessions[0]);
+    const all = await this.#repo.listSessions(c.id);
+    const joinable = all.filter((s) => s.status === 'live' || s.status === 'scheduled');
+    if (sessionId) {
+      // A session of another case is as unknown to the asker as that case.
+      if (!all.some((s) => s.id === sessionId)) throw new NotFoundError('Session');
+      const session = joinable.find((s) => s.id === sessionId);
+      if (!session) throw new InvalidStateError('This session has ended or was cancelled');
+      return { case: c, session };
+    }
+    const session = joinable.find((s) => s.status === 'live') ?? joinable[0];
     if (!session)
       throw new InvalidStateError('No session of this case is scheduled or in progress');
     return { case: c, session };
@@ -765,4 +769,3 @@ function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | 
       };
   }
 }
-

@@ -94,7 +94,8 @@ export function apiRouter(d: ApiRouterDeps): Router {
           }
           if (!bucket.take()) throw new RateLimitedError();
         }
-        const actor = await resolveActor(req);
+        // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
+        const actor = r.auth === 'none' ? undefined : await resolveActor(req);
         if (r.auth !== 'none' && !actor) throw new UnauthenticatedError();
         if (r.auth === 'staff' && actor?.kind !== 'staff') throw new ForbiddenError('Staff only');
         const body = r.body ? r.body.safeParse(req.body ?? {}) : undefined;
