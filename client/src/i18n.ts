@@ -37,6 +37,9 @@ const zh = {
   TOKEN_REVOKED: '您已被移出本次调解。',
   replaced: '您已在其他设备或窗口加入，本页面已断开。',
   inviteInvalid: '邀请链接无效、已过期或已被撤销，请联系调解组织获取新链接。',
+  deadlines: '案件期限',
+  legalBasis: '依据：',
+  whenPassed: '期限届满：',
   noSession: '本案目前没有已安排或正在进行的调解，请按调解通知书的时间再打开此链接。',
   error: '出错了：',
   case: '案件',
@@ -84,6 +87,9 @@ const en: Record<MessageKey, string> = {
   replaced: 'You joined from another device or window; this page is disconnected.',
   inviteInvalid:
     'The invitation link is invalid, expired or revoked; ask the mediation organisation for a new one.',
+  deadlines: 'Deadlines of the case',
+  legalBasis: 'Legal basis: ',
+  whenPassed: 'When it passes: ',
   noSession:
     'No session of this case is scheduled or in progress; open this link again at the time in your session notice.',
   error: 'Error: ',
@@ -106,4 +112,34 @@ export function setLang(next: Lang): void {
 
 export function t(key: MessageKey): string {
   return current === 'en' ? en[key] : zh[key];
+}
+
+export type DeadlineKindKey =
+  | 'acceptance_decision'
+  | 'mediation_period'
+  | 'judicial_confirmation'
+  | 'arbitration_review'
+  | 'performance';
+
+const DEADLINE_LABELS: Record<DeadlineKindKey, [string, string]> = {
+  acceptance_decision: ['受理审查期限', 'Decision on acceptance'],
+  mediation_period: ['调解期限', 'Mediation period'],
+  judicial_confirmation: ['申请司法确认期限', 'Judicial confirmation window'],
+  arbitration_review: ['申请仲裁审查期限', 'Arbitration review window'],
+  performance: ['履行期限', 'Performance deadline'],
+};
+
+const DEADLINE_STATUS: Record<'open' | 'met' | 'overdue' | 'cancelled', [string, string]> = {
+  open: ['进行中', 'running'],
+  met: ['已完成', 'met'],
+  overdue: ['已届满', 'passed'],
+  cancelled: ['已取消', 'cancelled'],
+};
+
+export function deadlineLabel(kind: DeadlineKindKey): string {
+  return DEADLINE_LABELS[kind][current === 'en' ? 1 : 0];
+}
+
+export function deadlineStatusLabel(status: keyof typeof DEADLINE_STATUS): string {
+  return DEADLINE_STATUS[status][current === 'en' ? 1 : 0];
 }

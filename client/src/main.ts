@@ -6,7 +6,15 @@
 import type { ParticipantInfo } from '../../signaling/contract.js';
 import { ROLE_LABELS, type SessionRole } from '../../signaling/roles.js';
 import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
-import { lang, setLang, t, type MessageKey } from './i18n.js';
+import {
+  deadlineLabel,
+  deadlineStatusLabel,
+  lang,
+  setLang,
+  t,
+  type DeadlineKindKey,
+  type MessageKey,
+} from './i18n.js';
 import './styles.css';
 
 interface TokenPreview {
@@ -57,6 +65,26 @@ function previewToken(raw: string): TokenPreview | undefined {
 
 let preview = previewToken(token);
 
+/** A deadline of the party's case, as the case file API returns it. */
+interface CaseDeadlineView {
+  kind: DeadlineKindKey;
+  dueOn: string;
+  status: 'open' | 'met' | 'overdue' | 'cancelled';
+  basis: string;
+  consequence: string;
+}
+let deadlines: CaseDeadlineView[] = [];
+
+/** The case's deadlines, with their legal basis and what happens when they pass. */
+async function loadDeadlines(caseId: string): Promise<void> {
+  const response = await fetch(`/api/cases/${encodeURIComponent(caseId)}`, {
+    headers: { Authorization: `Bearer ${invite}` },
+  });
+  if (!response.ok) return;
+  const file = (await response.json()) as { deadlines?: CaseDeadlineView[] };
+  deadlines = (file.deadlines ?? []).filter((d) => d.status !== 'cancelled');
+}
+
 /** An invitation link names a case, not a session: ask the server for a token to the current one. */
 async function exchangeInvitation(): Promise<void> {
   const response = await fetch('/api/join-token', {
@@ -66,11 +94,13 @@ async function exchangeInvitation(): Promise<void> {
   });
   const body = (await response.json().catch(() => ({}))) as {
     token?: string;
+    caseId?: string;
     error?: { code: string; message: string };
   };
   if (response.ok && body.token) {
     token = body.token;
     preview = previewToken(token);
+    if (body.caseId) await loadDeadlines(body.caseId).catch(() => undefined);
     return;
   }
   fatalKey =
@@ -156,7 +186,24 @@ function render(): void {
     }
     if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
   }
-  app.append(grid, controls());
+  app.append(grid);
+  if (deadlines.length > 0) app.append(deadlinePanel());
+  app.append(controls());
+}
+
+function deadlinePanel(): HTMLElement {
+  const section = el('section', { class: 'deadlines', 'data-testid': 'deadlines' });
+  section.append(el('h2', {}, t('deadlines')));
+  for (const d of deadlines) {
+    const item = el('details', { class: `deadline ${d.status}` });
+    item.append(
+      el('summary', {}, `${deadlineLabel(d.kind)} · ${d.dueOn} · ${deadlineStatusLabel(d.status)}`),
+      el('p', {}, `${t('legalBasis')}${d.basis}`),
+      el('p', {}, `${t('whenPassed')}${d.consequence}`),
+    );
+    section.append(item);
+  }
+  return section;
 }
 
 function localTile(): HTMLElement {

@@ -257,6 +257,14 @@ export const DEADLINE_KINDS = [
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
+export const DEADLINE_KIND_LABELS: Record<DeadlineKind, string> = {
+  acceptance_decision: '受理审查期限',
+  mediation_period: '调解期限',
+  judicial_confirmation: '申请司法确认期限',
+  arbitration_review: '申请仲裁审查期限',
+  performance: '履行期限',
+};
+
 export const DEADLINE_STATUSES = ['open', 'met', 'overdue', 'cancelled'] as const;
 export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
 

@@ -6,6 +6,7 @@ import {
   CASE_SOURCES,
   CASE_SOURCE_LABELS,
   CASE_STATUS_LABELS,
+  DEADLINE_KIND_LABELS,
   DEADLINE_KINDS,
   DISPUTE_TYPES,
   DISPUTE_TYPE_LABELS,
@@ -76,15 +77,6 @@ const CLOSED_STATUSES: readonly CaseStatus[] = [
   'refused',
   'archived',
 ];
-
-// The model has no label map for deadline kinds; these name them as the notices do.
-const DEADLINE_KIND_LABELS: Record<DeadlineKind, string> = {
-  acceptance_decision: '受理审查期限',
-  mediation_period: '调解期限',
-  judicial_confirmation: '申请司法确认期限',
-  arbitration_review: '申请仲裁审查期限',
-  performance: '履行期限',
-};
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;

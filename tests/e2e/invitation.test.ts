@@ -75,6 +75,13 @@ describe('joining through an invitation link', () => {
     await partyPage.goto(link);
     // The link's credential is taken out of the address bar.
     expect(partyPage.url()).toBe(`${t.url}/join`);
+    // The party sees the case's deadlines with their legal basis.
+    const deadlines = partyPage.getByTestId('deadlines');
+    await deadlines.waitFor({ timeout: 10_000 });
+    const text = await deadlines.innerText();
+    expect(text).toContain('调解期限 · 2026-03-17');
+    await deadlines.locator('summary', { hasText: '调解期限' }).click();
+    expect(await deadlines.innerText()).toContain('劳动争议调解仲裁法》第十四条第三款');
     for (const page of [mediatorPage, partyPage]) {
       await page.getByTestId('join').click();
       await poll(
