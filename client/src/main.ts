@@ -20,8 +20,6 @@ import './styles.css';
 interface TokenPreview {
   name: string;
   role: SessionRole;
-  caseId: string;
-  sessionId: string;
 }
 
 const app = document.querySelector<HTMLDivElement>('#app')!;
@@ -46,17 +44,16 @@ function previewToken(raw: string): TokenPreview | undefined {
   try {
     const payload = raw.split('.')[1];
     if (!payload) return undefined;
-    const json = JSON.parse(
-      decodeURIComponent(escape(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))),
-    ) as Record<string, unknown>;
+    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (ch) =>
+      ch.charCodeAt(0),
+    );
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
     const role = json['role'];
     if (typeof json['name'] !== 'string' || typeof role !== 'string' || !(role in ROLE_LABELS))
       return undefined;
     return {
       name: json['name'],
       role: role as SessionRole,
-      caseId: String(json['caseId']),
-      sessionId: String(json['sessionId']),
     };
   } catch {
     return undefined;
@@ -74,6 +71,8 @@ interface CaseDeadlineView {
   consequence: string;
 }
 let deadlines: CaseDeadlineView[] = [];
+let caseNumber: string | undefined;
+let sessionStart: string | undefined;
 
 /** The case's deadlines, with their legal basis and what happens when they pass. */
 async function loadDeadlines(caseId: string): Promise<void> {
@@ -95,11 +94,15 @@ async function exchangeInvitation(): Promise<void> {
   const body = (await response.json().catch(() => ({}))) as {
     token?: string;
     caseId?: string;
+    caseNumber?: string;
+    session?: { scheduledStart?: string };
     error?: { code: string; message: string };
   };
   if (response.ok && body.token) {
     token = body.token;
     preview = previewToken(token);
+    caseNumber = body.caseNumber;
+    sessionStart = body.session?.scheduledStart;
     if (body.caseId) await loadDeadlines(body.caseId).catch(() => undefined);
     return;
   }
@@ -157,7 +160,12 @@ function render(): void {
     return;
   }
   const info = el('p', { class: 'case-info' });
-  info.textContent = `${t('case')} ${preview.caseId} · ${t('session')} ${preview.sessionId} · ${preview.name}（${roleLabel(preview.role)}）`;
+  // The case number and session time when the invitation exchange told us; never raw ids.
+  const where = caseNumber ? `${t('case')} ${caseNumber}` : '';
+  const when = sessionStart
+    ? ` · ${t('session')} ${new Date(sessionStart).toLocaleString(lang(), { dateStyle: 'medium', timeStyle: 'short' })}`
+    : '';
+  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${preview.name}（${roleLabel(preview.role)}）`;
   app.append(info);
 
   if (status === 'reconnecting') {

@@ -323,7 +323,7 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
           const session = await d.repository.getSession(body.sessionId);
           caseId = session?.caseId ?? '';
         }
-        const { session } = await c.joinableSession(actor, body.sessionId, caseId);
+        const { case: joined, session } = await c.joinableSession(actor, body.sessionId, caseId);
         const role = actor.kind === 'person' ? actor.role : 'mediator';
         const token = d.sessionTokens.issue(
           {
@@ -339,6 +339,7 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
         return {
           token,
           caseId,
+          caseNumber: joined.caseNumber,
           session,
           expiresAt: new Date(Date.now() + SESSION_TOKEN_TTL_SECONDS * 1000).toISOString(),
         };
