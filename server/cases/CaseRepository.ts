@@ -37,6 +37,7 @@ export interface CaseRepository {
   insertStaff(s: StaffWithSecret): Promise<void>;
   getStaff(id: string): Promise<StaffMember | undefined>;
   getStaffByUsername(username: string): Promise<StaffWithSecret | undefined>;
+  setStaffActive(id: string, active: boolean): Promise<void>;
   /** Active mediators with the number of open cases each carries. */
   listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]>;
 

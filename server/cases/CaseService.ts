@@ -31,8 +31,10 @@ import type {
   MediationSessionRecord,
   StaffMember,
 } from './model.js';
+import { hashPassword } from '../auth/passwords.js';
 import type {
   agreementEffectiveSchema,
+  createStaffSchema,
   agreementSchema,
   disclosureSchema,
   extendSchema,
@@ -175,6 +177,42 @@ export class CaseService {
   async roster(actor: Actor): Promise<(StaffMember & { openCases: number })[]> {
     const staff = authorizeStaff(actor, ['clerk']);
     return this.#repo.listMediators(staff.organisationId);
+  }
+
+  /** A clerk adds a mediator or a clerk to the organisation. */
+  async addStaff(actor: Actor, input: z.output<typeof createStaffSchema>): Promise<StaffMember> {
+    const clerk = authorizeStaff(actor, ['clerk']);
+    const passwordHash = await hashPassword(input.password);
+    return this.#repo.transaction(async () => {
+      if (await this.#repo.getStaffByUsername(input.username)) {
+        throw new ValidationError('This username is taken');
+      }
+      const member: StaffMember = {
+        id: randomUUID(),
+        organisationId: clerk.organisationId,
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        specialties: input.role === 'mediator' ? [...new Set(input.specialties)] : [],
+        active: true,
+        createdAt: this.#now().toISOString(),
+      };
+      await this.#repo.insertStaff({ ...member, passwordHash });
+      return member;
+    });
+  }
+
+  /** Takes someone off the roster: they can no longer sign in; their open cases need reassigning. */
+  async deactivateStaff(actor: Actor, staffId: string): Promise<StaffMember> {
+    const clerk = authorizeStaff(actor, ['clerk']);
+    if (staffId === clerk.id) throw new InvalidStateError('You cannot deactivate your own account');
+    return this.#repo.transaction(async () => {
+      const member = await this.#repo.getStaff(staffId);
+      if (!member || member.organisationId !== clerk.organisationId)
+        throw new NotFoundError('Staff member');
+      await this.#repo.setStaffActive(staffId, false);
+      return { ...member, active: false };
+    });
   }
 
   async assignMediator(actor: Actor, caseId: string, mediatorId: string): Promise<MediationCase> {

@@ -168,6 +168,17 @@ export const statisticsQuerySchema = z
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
+export const createStaffSchema = z
+  .object({
+    username: z
+      .string()
+      .regex(/^[a-z0-9._-]{3,32}$/, '3–32 lower-case letters, digits, dot, dash or underscore'),
+    displayName: text(100),
+    role: z.enum(['clerk', 'mediator']),
+    password: z.string().min(12, 'at least 12 characters').max(200),
+    specialties: z.array(z.enum(DISPUTE_TYPES)).max(DISPUTE_TYPES.length).default([]),
+  })
+  .strict();
 export const loginSchema = z
   .object({ username: text(64), password: z.string().min(1).max(200) })
   .strict();

@@ -223,6 +223,10 @@ export class SqliteCaseRepository implements CaseRepository {
     return r ? toStaff(r) : undefined;
   }
 
+  async setStaffActive(id: string, active: boolean): Promise<void> {
+    this.#sql('UPDATE staff SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+  }
+
   async listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]> {
     return this.#all(
       `SELECT s.*, (SELECT COUNT(*) FROM cases c WHERE c.mediator_id = s.id

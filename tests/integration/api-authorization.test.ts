@@ -194,6 +194,7 @@ async function applicantOf(caseId: string): Promise<string> {
 // ---- fresh cases ----------------------------------------------------------------
 
 type FreshState =
+  | 'staff' // a new mediator of organisation A, not a case
   | 'registered' // registered, acceptance pending
   | 'assigned' // accepted, mediator A assigned (not yet disclosed)
   | 'invited' // assigned, and the applicant holds an invitation
@@ -205,10 +206,30 @@ type FreshState =
 
 type Params = Record<string, string>;
 
+let staffSerial = 0;
+/** A valid new mediator with a username no other call used. */
+function newStaffBody(): Record<string, unknown> {
+  staffSerial += 1;
+  return {
+    username: `mediator-${staffSerial}-${Math.random().toString(36).slice(2, 8)}`,
+    displayName: '新调解员',
+    role: 'mediator',
+    password: 'a long enough password',
+    specialties: ['wages'],
+  };
+}
+
 /** A new case of organisation A brought to `state` through the API; returns its ids. */
 async function freshCase(state: FreshState): Promise<Params> {
   const clerk = w.tokens.clerkA;
   const mediator = w.tokens.mediatorA;
+  if (state === 'staff') {
+    const member = await ok<{ id: string }>(
+      'add staff',
+      api('post', '/staff', clerk, newStaffBody()),
+    );
+    return { staffId: member.id };
+  }
   const c = await ok<CaseView>('register', api('post', '/cases', clerk, registrationInput()));
   const params: Params = { caseId: c.id };
   if (state === 'registered') return params;
@@ -295,6 +316,14 @@ const MATRIX: readonly RouteCell[] = [
   {
     method: 'get', path: '/me',
     expect: [401, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK,  401, 401, 401],
+  },
+  {
+    method: 'post', path: '/staff', body: () => newStaffBody(),
+    expect: [401, OK,  403, 403, OK,  403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    method: 'post', path: '/staff/:staffId/deactivate', fresh: 'staff',
+    expect: [401, OK,  403, 403, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     method: 'get', path: '/mediators',
@@ -601,6 +630,45 @@ describe('API authorization', () => {
       );
       expect(MATRIX.map((r) => `${r.method} ${r.path}`).sort()).toEqual(declared.sort());
     });
+  });
+
+  it('a clerk adds a mediator to the roster; once deactivated they can neither sign in nor use their token', async () => {
+    const body = newStaffBody();
+    const member = await ok<{ id: string; specialties: string[] }>(
+      'add',
+      api('post', '/staff', w.tokens.clerkA, body),
+    );
+    expect(member.specialties).toEqual(['wages']);
+    const token = await login(String(body['username']), String(body['password']));
+    const roster = await ok<{ mediators: { id: string; openCases: number }[] }>(
+      'roster',
+      api('get', '/mediators', w.tokens.clerkA),
+    );
+    expect(roster.mediators.find((m) => m.id === member.id)).toMatchObject({ openCases: 0 });
+    expect((await api('get', '/me', token)).status).toBe(200);
+    // A taken username is refused, and a clerk cannot deactivate themselves.
+    expect(
+      (await api('post', '/staff', w.tokens.clerkA, { ...body, displayName: '重名' })).status,
+    ).toBe(400);
+    expect((await api('post', `/staff/${w.a.clerk.id}/deactivate`, w.tokens.clerkA)).status).toBe(
+      409,
+    );
+
+    await ok('deactivate', api('post', `/staff/${member.id}/deactivate`, w.tokens.clerkA));
+    expect((await api('get', '/me', token)).status).toBe(401);
+    const again = await api(
+      'post',
+      '/auth/login',
+      undefined,
+      { username: body['username'], password: body['password'] },
+      freshAddress(),
+    );
+    expect(again.status).toBe(401);
+    const after = await ok<{ mediators: { id: string }[] }>(
+      'roster',
+      api('get', '/mediators', w.tokens.clerkA),
+    );
+    expect(after.mediators.map((m) => m.id)).not.toContain(member.id);
   });
 
   it('a party of case A1 cannot read case A2 (404)', async () => {
