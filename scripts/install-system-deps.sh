@@ -3,23 +3,27 @@
 # Usage: scripts/install-system-deps.sh [build|test]...
 #   build: toolchain and system libraries the mediasoup worker is built against
 #   test:  Debian's Chromium and a CJK font for the end-to-end tests
+#   bench: FFmpeg (synthetic participants) and Chromium for the benchmarks
 # meson >= 1.1 is required by mediasoup 3.12.16; bookworm ships 1.0.1, so the
 # bookworm-backports suite is added to the machine's existing Debian source.
 set -euo pipefail
 
 want_build=0
 want_test=0
+want_bench=0
 for arg in "${@:-build}"; do
   case "$arg" in
     build) want_build=1 ;;
     test) want_test=1 ;;
-    *) echo "install-system-deps: unknown group '$arg' (build|test)" >&2; exit 2 ;;
+    bench) want_bench=1 ;;
+    *) echo "install-system-deps: unknown group '$arg' (build|test|bench)" >&2; exit 2 ;;
   esac
 done
 
 build_pkgs=(g++ make python3 pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev)
 test_pkgs=(chromium fonts-noto-cjk)
+bench_pkgs=(ffmpeg chromium fonts-noto-cjk)
 
 missing=()
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -28,6 +32,9 @@ if [ "$want_build" = 1 ]; then
 fi
 if [ "$want_test" = 1 ]; then
   for p in "${test_pkgs[@]}"; do is_installed "$p" || missing+=("$p"); done
+fi
+if [ "$want_bench" = 1 ]; then
+  for p in "${bench_pkgs[@]}"; do is_installed "$p" || missing+=("$p"); done
 fi
 
 meson_ok() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, and only that: Debian packages, npm packages,
 # the mediasoup worker (cached outside the clone), the client and server builds.
-# Usage: scripts/setup.sh [test]   (test also installs Chromium for end-to-end tests)
+# Usage: scripts/setup.sh [test|bench]   (test adds Chromium; bench adds FFmpeg and Chromium)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,7 +14,10 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 groups=(build)
-[ "${1:-}" = test ] && groups+=(test)
+case "${1:-}" in
+  test) groups+=(test) ;;
+  bench) groups+=(bench) ;;
+esac
 bash scripts/install-system-deps.sh "${groups[@]}"
 
 # mediasoup's postinstall would try to download its worker; with this variable
