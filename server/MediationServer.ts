@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
 import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
 import { SessionTokens } from './auth/SessionTokens.js';
-import { InvitationTokens, StaffTokens } from './auth/StaffTokens.js';
+import { EvidenceAccessTokens, InvitationTokens, StaffTokens } from './auth/StaffTokens.js';
 import { CaseService } from './cases/CaseService.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { createWorkCalendar } from './cases/deadlines.js';
@@ -20,6 +20,10 @@ import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
+import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
+import { EvidenceService } from './evidence/EvidenceService.js';
+import { evidenceRoutes } from './http/api/evidenceRoutes.js';
+import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { apiRouter } from './http/api/router.js';
 import { createHttpApp } from './http/app.js';
@@ -44,6 +48,7 @@ interface Parts {
   logger: Logger;
   database: SqliteDatabase;
   cases: CaseService;
+  evidence: EvidenceService;
   scheduler: DeadlineScheduler;
   pool: WorkerPool;
   sessions: LiveSessionRegistry;
@@ -57,6 +62,7 @@ export class MediationServer {
   readonly logger: Logger;
   readonly database: SqliteDatabase;
   readonly cases: CaseService;
+  readonly evidence: EvidenceService;
   readonly scheduler: DeadlineScheduler;
   readonly pool: WorkerPool;
   readonly sessions: LiveSessionRegistry;
@@ -71,6 +77,7 @@ export class MediationServer {
     this.logger = parts.logger;
     this.database = parts.database;
     this.cases = parts.cases;
+    this.evidence = parts.evidence;
     this.scheduler = parts.scheduler;
     this.pool = parts.pool;
     this.sessions = parts.sessions;
@@ -86,11 +93,27 @@ export class MediationServer {
   ): Promise<MediationServer> {
     const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqliteCaseRepository(database);
+    const audit = new SqliteAuditLog(database);
     const cases = new CaseService({
       repository,
-      audit: new SqliteAuditLog(database),
+      audit,
       calendar: createWorkCalendar(config.calendar),
     });
+    const evidence = new EvidenceService({
+      items: new SqliteEvidenceRepository(database),
+      cases: repository,
+      audit,
+      blobs: await FsBlobStore.open(path.join(config.dataDir, 'evidence')),
+      limits: config.evidence,
+    });
+    // Unfinished uploads of a crash go; records whose file vanished are flagged.
+    const reconciled = await evidence.reconcile();
+    if (reconciled.temporary + reconciled.orphans + reconciled.missing > 0) {
+      logger[reconciled.missing > 0 ? 'error' : 'warn'](
+        reconciled,
+        'evidence store reconciled at start',
+      );
+    }
     const scheduler = new DeadlineScheduler(cases, logger);
     let pool: WorkerPool;
     try {
@@ -103,16 +126,20 @@ export class MediationServer {
     const tokens = new SessionTokens(config.auth.jwtSecret);
     const staffTokens = new StaffTokens(config.auth.jwtSecret);
     const invitationTokens = new InvitationTokens(config.auth.jwtSecret);
+    const accessTokens = new EvidenceAccessTokens(config.auth.jwtSecret);
 
     let url = '';
-    const routes = caseRoutes({
-      cases,
-      repository,
-      staffTokens,
-      invitationTokens,
-      sessionTokens: tokens,
-      publicUrl: () => url,
-    });
+    const routes = [
+      ...caseRoutes({
+        cases,
+        repository,
+        staffTokens,
+        invitationTokens,
+        sessionTokens: tokens,
+        publicUrl: () => url,
+      }),
+      ...evidenceRoutes({ evidence, accessTokens }),
+    ];
     const app = createHttpApp({
       logger,
       api: apiRouter({ routes, staffTokens, invitationTokens, repository, cases }),
@@ -146,6 +173,7 @@ export class MediationServer {
       logger,
       database,
       cases,
+      evidence,
       scheduler,
       pool,
       sessions,

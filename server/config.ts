@@ -50,6 +50,16 @@ const envSchema = z.object({
   ICE_SERVERS: z.string().optional(),
   SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
   SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
+  EVIDENCE_CASE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024 * 1024),
   WORK_CALENDAR_HOLIDAYS: z.string().optional(),
   WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
 });
@@ -85,6 +95,7 @@ export interface Config {
     iceServers: IceServerConfig[];
   };
   socket: { ratePerSecond: number; burst: number };
+  evidence: { maxBytes: number; caseQuotaBytes: number };
   /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
   calendar: { holidays: string[]; extraWorkdays: string[] };
 }
@@ -186,6 +197,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       iceServers,
     },
     socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, caseQuotaBytes: e.EVIDENCE_CASE_QUOTA_BYTES },
     calendar: {
       holidays: dateList('WORK_CALENDAR_HOLIDAYS', e.WORK_CALENDAR_HOLIDAYS),
       extraWorkdays: dateList('WORK_CALENDAR_EXTRA_WORKDAYS', e.WORK_CALENDAR_EXTRA_WORKDAYS),

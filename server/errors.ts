@@ -69,6 +69,12 @@ export class RateLimitedError extends AppError {
   }
 }
 
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super('PAYLOAD_TOO_LARGE', message);
+  }
+}
+
 export class MediaUnavailableError extends AppError {
   constructor(message: string, cause?: unknown) {
     super('MEDIA_UNAVAILABLE', message, { cause });
@@ -88,6 +94,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
   MEDIA_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'INVALID_STATE',
   'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
   'MEDIA_UNAVAILABLE',
   'INTERNAL',
 ] as const;

@@ -42,3 +42,33 @@ export class InvitationTokens extends SignedTokens<typeof invitationClaimsSchema
     super(secret, INVITATION_TOKEN_AUDIENCE, invitationClaimsSchema, MAX_INVITATION_TTL_SECONDS);
   }
 }
+
+export const EVIDENCE_ACCESS_AUDIENCE = 'mediation-evidence';
+export const EVIDENCE_ACCESS_TTL_SECONDS = 15 * 60;
+
+/**
+ * Short-lived links to view one evidence item in the browser (an <img> or
+ * <video> cannot send an Authorization header). Bound to the viewer and the
+ * item; visibility is checked again against the case file on every request.
+ */
+export const evidenceAccessClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  caseId: z.string().min(1).max(64),
+  itemId: z.string().min(1).max(64),
+  viewer: z.enum(['staff', 'person']),
+  role: z.enum(['clerk', 'mediator', 'party', 'agent', 'observer']),
+  org: z.string().max(64).optional(),
+  name: z.string().min(1).max(100),
+});
+export type EvidenceAccessClaims = z.infer<typeof evidenceAccessClaimsSchema>;
+
+export class EvidenceAccessTokens extends SignedTokens<typeof evidenceAccessClaimsSchema> {
+  constructor(secret: string) {
+    super(
+      secret,
+      EVIDENCE_ACCESS_AUDIENCE,
+      evidenceAccessClaimsSchema,
+      EVIDENCE_ACCESS_TTL_SECONDS,
+    );
+  }
+}

@@ -170,4 +170,34 @@ CREATE TABLE audit_heads (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'evidence items',
+    sql: `
+CREATE TABLE evidence_items (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  original_or_copy TEXT NOT NULL CHECK (original_or_copy IN ('original', 'copy')),
+  filename TEXT NOT NULL,
+  type_id TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  pages INTEGER,
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploader_role TEXT NOT NULL,
+  uploader_side TEXT NOT NULL CHECK (uploader_side IN ('applicant', 'respondent', 'organisation')),
+  uploader_ip TEXT,
+  uploader_agent TEXT,
+  received_at TEXT NOT NULL,
+  shared INTEGER NOT NULL DEFAULT 0,
+  confidential INTEGER NOT NULL DEFAULT 0,
+  integrity TEXT NOT NULL DEFAULT 'ok' CHECK (integrity IN ('ok', 'missing'))
+);
+CREATE INDEX evidence_items_case ON evidence_items(case_id);
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the route table's zod schemas. */
 import type { z } from 'zod';
+import { ERROR_CODES } from '../../../signaling/index.js';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { RouteSpec } from './routes.js';
 
@@ -13,16 +14,7 @@ const ERROR_SCHEMA = {
       properties: {
         code: {
           type: 'string',
-          enum: [
-            'VALIDATION',
-            'UNAUTHENTICATED',
-            'FORBIDDEN',
-            'NOT_FOUND',
-            'INVALID_STATE',
-            'RATE_LIMITED',
-            'MEDIA_UNAVAILABLE',
-            'INTERNAL',
-          ],
+          enum: [...ERROR_CODES],
         },
         message: { type: 'string' },
         issues: { type: 'array', items: { type: 'string' } },
@@ -70,6 +62,30 @@ export function openApiDocument(routes: readonly RouteSpec[]): Record<string, un
             requestBody: {
               required: true,
               content: { 'application/json': { schema: jsonSchema(r.body) } },
+            },
+          }
+        : {}),
+      ...(r.multipart
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    properties: Object.fromEntries(
+                      Object.entries(r.multipart).map(([name, f]) => [
+                        name,
+                        {
+                          type: 'string',
+                          ...(f.type === 'binary' ? { format: 'binary' } : {}),
+                          description: f.description,
+                        },
+                      ]),
+                    ),
+                  },
+                },
+              },
             },
           }
         : {}),

@@ -96,7 +96,7 @@ export function apiRouter(d: ApiRouterDeps): Router {
         }
         // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
         const actor = r.auth === 'none' ? undefined : await resolveActor(req);
-        if (r.auth !== 'none' && !actor) throw new UnauthenticatedError();
+        if ((r.auth === 'any' || r.auth === 'staff') && !actor) throw new UnauthenticatedError();
         if (r.auth === 'staff' && actor?.kind !== 'staff') throw new ForbiddenError('Staff only');
         const body = r.body ? r.body.safeParse(req.body ?? {}) : undefined;
         if (body && !body.success)
@@ -105,7 +105,7 @@ export function apiRouter(d: ApiRouterDeps): Router {
         if (query && !query.success)
           throw ValidationError.fromZod(`${r.method.toUpperCase()} ${r.path}`, query.error);
         const result = await r.handler({
-          actor: actor ?? { kind: 'system', id: 'system', role: 'system' },
+          actor,
           params: req.params as Record<string, string>,
           body: body?.data,
           query: query?.data,

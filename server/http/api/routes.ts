@@ -7,10 +7,12 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Actor } from '../../cases/access.js';
 
-export type AuthRequirement = 'none' | 'staff' | 'any';
+/** none: no token looked at; optional: a token if present (the handler decides); any/staff: required. */
+export type AuthRequirement = 'none' | 'optional' | 'staff' | 'any';
 
-export interface RouteContext<B, Q> {
-  actor: Actor;
+export interface RouteContext<B, Q, A extends AuthRequirement> {
+  /** Always present on 'any' and 'staff' routes; on 'optional' ones only when a token was sent. */
+  actor: A extends 'any' | 'staff' ? Actor : Actor | undefined;
   params: Record<string, string>;
   body: B;
   query: Q;
@@ -21,17 +23,20 @@ export interface RouteContext<B, Q> {
 export interface RouteSpec<
   B extends z.ZodTypeAny = z.ZodTypeAny,
   Q extends z.ZodTypeAny = z.ZodTypeAny,
+  A extends AuthRequirement = AuthRequirement,
 > {
   method: 'get' | 'post';
   /** Express-style path below /api, e.g. `/cases/:caseId`. */
   path: string;
   summary: string;
   tag: string;
-  auth: AuthRequirement;
+  auth: A;
   body?: B;
   query?: Q;
+  /** Request body as multipart/form-data (documented, parsed by the handler). */
+  multipart?: Record<string, { type: 'string' | 'binary'; description: string }>;
   /** Returns the JSON body, or undefined when it wrote the response itself. */
-  handler(ctx: RouteContext<z.output<B>, z.output<Q>>): Promise<unknown>;
+  handler(ctx: RouteContext<z.output<B>, z.output<Q>, A>): Promise<unknown>;
   /** HTTP status on success (default 200). */
   status?: number;
 }
@@ -40,6 +45,7 @@ export interface RouteSpec<
 export function route<
   B extends z.ZodTypeAny = z.ZodUndefined,
   Q extends z.ZodTypeAny = z.ZodUndefined,
->(spec: RouteSpec<B, Q>): RouteSpec {
+  A extends AuthRequirement = AuthRequirement,
+>(spec: RouteSpec<B, Q, A>): RouteSpec {
   return spec as unknown as RouteSpec;
 }

@@ -1,0 +1,116 @@
+/** Evidence records on the embedded SQLite database. */
+import type { EvidenceRepository } from '../evidence/EvidenceRepository.js';
+import type { EvidenceItem } from '../evidence/model.js';
+import type { SqliteDatabase } from './SqliteDatabase.js';
+
+type Row = Record<string, unknown>;
+
+function toItem(r: Row): EvidenceItem {
+  return {
+    id: r['id'] as string,
+    caseId: r['case_id'] as string,
+    blobKey: r['blob_key'] as string,
+    title: r['title'] as string,
+    purpose: r['purpose'] as string,
+    originalOrCopy: r['original_or_copy'] as EvidenceItem['originalOrCopy'],
+    filename: r['filename'] as string,
+    typeId: r['type_id'] as string,
+    mediaType: r['media_type'] as string,
+    size: r['size'] as number,
+    pages: (r['pages'] as number | null) ?? null,
+    sha256: r['sha256'] as string,
+    uploadedBy: r['uploaded_by'] as string,
+    uploaderRole: r['uploader_role'] as string,
+    uploaderSide: r['uploader_side'] as EvidenceItem['uploaderSide'],
+    uploaderIp: (r['uploader_ip'] as string | null) ?? null,
+    uploaderAgent: (r['uploader_agent'] as string | null) ?? null,
+    receivedAt: r['received_at'] as string,
+    shared: r['shared'] === 1,
+    confidential: r['confidential'] === 1,
+    integrity: r['integrity'] as EvidenceItem['integrity'],
+  };
+}
+
+export class SqliteEvidenceRepository implements EvidenceRepository {
+  readonly #db: SqliteDatabase['db'];
+
+  constructor(database: SqliteDatabase) {
+    this.#db = database.db;
+  }
+
+  async insert(i: EvidenceItem): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO evidence_items (id, case_id, blob_key, title, purpose, original_or_copy, filename, type_id, media_type,
+           size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip, uploader_agent, received_at, shared,
+           confidential, integrity)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        i.id,
+        i.caseId,
+        i.blobKey,
+        i.title,
+        i.purpose,
+        i.originalOrCopy,
+        i.filename,
+        i.typeId,
+        i.mediaType,
+        i.size,
+        i.pages,
+        i.sha256,
+        i.uploadedBy,
+        i.uploaderRole,
+        i.uploaderSide,
+        i.uploaderIp,
+        i.uploaderAgent,
+        i.receivedAt,
+        i.shared ? 1 : 0,
+        i.confidential ? 1 : 0,
+        i.integrity,
+      );
+  }
+
+  async get(id: string): Promise<EvidenceItem | undefined> {
+    const r = this.#db.prepare('SELECT * FROM evidence_items WHERE id = ?').get(id) as
+      Row | undefined;
+    return r ? toItem(r) : undefined;
+  }
+
+  async listByCase(caseId: string): Promise<EvidenceItem[]> {
+    return (
+      this.#db
+        .prepare('SELECT * FROM evidence_items WHERE case_id = ? ORDER BY received_at, rowid')
+        .all(caseId) as Row[]
+    ).map(toItem);
+  }
+
+  async totalSize(caseId: string): Promise<number> {
+    const r = this.#db
+      .prepare('SELECT COALESCE(SUM(size), 0) AS total FROM evidence_items WHERE case_id = ?')
+      .get(caseId) as { total: number };
+    return r.total;
+  }
+
+  async setFlags(id: string, flags: { shared?: boolean; confidential?: boolean }): Promise<void> {
+    if (flags.shared !== undefined)
+      this.#db
+        .prepare('UPDATE evidence_items SET shared = ? WHERE id = ?')
+        .run(flags.shared ? 1 : 0, id);
+    if (flags.confidential !== undefined) {
+      this.#db
+        .prepare('UPDATE evidence_items SET confidential = ? WHERE id = ?')
+        .run(flags.confidential ? 1 : 0, id);
+    }
+  }
+
+  async setIntegrity(id: string, integrity: EvidenceItem['integrity']): Promise<void> {
+    this.#db.prepare('UPDATE evidence_items SET integrity = ? WHERE id = ?').run(integrity, id);
+  }
+
+  async listAll(): Promise<EvidenceItem[]> {
+    return (this.#db.prepare('SELECT * FROM evidence_items ORDER BY rowid').all() as Row[]).map(
+      toItem,
+    );
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * Evidence in a case file: received as a stream with its hash fixed on the
+ * way in, visible by side (a party sees its own side's items and what was
+ * shared; a caucus-confidential item never reaches the other side), every
+ * view and download written to the case's audit chain as custody.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog.js';
+import { inScope, type Actor } from '../cases/access.js';
+import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { CasePerson, MediationCase } from '../cases/model.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../errors.js';
+import type { BlobRange, BlobStore, StoredBlob } from './BlobStore.js';
+import {
+  EVIDENCE_TYPES,
+  EvidenceTypeError,
+  checkEvidenceContent,
+  cleanFilename,
+  countPdfPages,
+  type EvidenceTypeId,
+} from './contentType.js';
+import type { EvidenceRepository } from './EvidenceRepository.js';
+import type { EvidenceItem, EvidenceReceipt, EvidenceSide } from './model.js';
+
+export const evidenceFieldsSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    purpose: z.string().trim().min(1).max(2000),
+    originalOrCopy: z.enum(['original', 'copy']),
+  })
+  .strict();
+export type EvidenceFields = z.infer<typeof evidenceFieldsSchema>;
+
+export interface EvidenceLimits {
+  /** Largest single item (bytes). */
+  maxBytes: number;
+  /** Total per case (bytes). */
+  caseQuotaBytes: number;
+}
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Who is looking at evidence: a request's actor, or a participant of a live session. */
+export type Viewer = Actor;
+
+/** Bytes received and checked, not yet recorded: `record()` or `discard()` it. */
+export interface ReceivedFile {
+  blob: StoredBlob;
+  typeId: EvidenceTypeId;
+  filename: string;
+}
+
+const CASE_CLOSED: readonly MediationCase['status'][] = ['archived', 'refused'];
+
+export class EvidenceService {
+  readonly #items: EvidenceRepository;
+  readonly #cases: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #blobs: BlobStore;
+  readonly #limits: EvidenceLimits;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    items: EvidenceRepository;
+    cases: CaseRepository;
+    audit: AuditLog;
+    blobs: BlobStore;
+    limits: EvidenceLimits;
+    now?: () => Date;
+  }) {
+    this.#items = options.items;
+    this.#cases = options.cases;
+    this.#audit = options.audit;
+    this.#blobs = options.blobs;
+    this.#limits = options.limits;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  get limits(): EvidenceLimits {
+    return this.#limits;
+  }
+
+  /** Checks that the actor may add evidence to the case now; returns how many bytes it may send. */
+  async allowance(actor: Actor, caseId: string): Promise<{ maxBytes: number }> {
+    const { c } = await this.#caseFor(actor, caseId);
+    if (actor.kind === 'person' && actor.role === 'observer')
+      throw new ForbiddenError('An observer may not submit evidence');
+    if (CASE_CLOSED.includes(c.status))
+      throw new InvalidStateError('This case no longer accepts evidence');
+    const used = await this.#items.totalSize(caseId);
+    const left = this.#limits.caseQuotaBytes - used;
+    if (left <= 0)
+      throw new PayloadTooLargeError(
+        '本案证据已达存储上限 / The case has reached its evidence quota',
+      );
+    return { maxBytes: Math.min(this.#limits.maxBytes, left) };
+  }
+
+  /** Streams the file into the blob store, refusing a disallowed or mismatching type as soon as its first bytes are in. */
+  async receive(source: Readable, rawFilename: string, maxBytes: number): Promise<ReceivedFile> {
+    const filename = cleanFilename(rawFilename);
+    let typeId: EvidenceTypeId | undefined;
+    let blob: StoredBlob;
+    try {
+      blob = await this.#blobs.write(source, {
+        maxBytes,
+        inspect: (head) => {
+          typeId = checkEvidenceContent(head, rawFilename);
+        },
+      });
+    } catch (error) {
+      if (error instanceof EvidenceTypeError)
+        throw new ValidationError(error.message, [`file: ${error.reason}`]);
+      throw error;
+    }
+    if (!typeId) {
+      await this.#blobs.remove(blob.key);
+      throw new ValidationError('The file could not be checked');
+    }
+    return { blob, typeId, filename };
+  }
+
+  async discard(file: ReceivedFile): Promise<void> {
+    await this.#blobs.remove(file.blob.key);
+  }
+
+  /** Records the received file in the case (row and audit event in one transaction), or removes it. */
+  async record(
+    actor: Actor,
+    caseId: string,
+    file: ReceivedFile,
+    rawFields: unknown,
+    client: ClientInfo,
+  ): Promise<{ item: EvidenceItem; receipt: EvidenceReceipt }> {
+    try {
+      const fields = evidenceFieldsSchema.safeParse(rawFields);
+      if (!fields.success) throw ValidationError.fromZod('evidence upload', fields.error);
+      return await this.#cases.transaction(async () => {
+        const { c, people } = await this.#caseFor(actor, caseId);
+        const used = await this.#items.totalSize(caseId);
+        if (used + file.blob.size > this.#limits.caseQuotaBytes) {
+          throw new PayloadTooLargeError(
+            '本案证据已达存储上限 / The case has reached its evidence quota',
+          );
+        }
+        const type = EVIDENCE_TYPES[file.typeId];
+        const item: EvidenceItem = {
+          id: randomUUID(),
+          caseId,
+          blobKey: file.blob.key,
+          ...fields.data,
+          filename: file.filename,
+          typeId: file.typeId,
+          mediaType: type.mediaType,
+          size: file.blob.size,
+          pages: type.kind === 'pdf' ? await this.#pdfPages(file.blob.key) : null,
+          sha256: file.blob.sha256,
+          uploadedBy: actor.id,
+          uploaderRole: actor.role,
+          uploaderSide: sideOf(actor, people) ?? 'organisation',
+          uploaderIp: client.ip,
+          uploaderAgent: client.userAgent?.slice(0, 300) ?? null,
+          receivedAt: this.#now().toISOString(),
+          shared: false,
+          confidential: false,
+          integrity: 'ok',
+        };
+        await this.#items.insert(item);
+        await this.#audit.append({
+          caseId,
+          actorId: actor.id,
+          actorRole: actor.role,
+          action: 'evidence.received',
+          target: item.id,
+          payload: item,
+        });
+        return { item, receipt: await this.#receipt(item, c, people) };
+      });
+    } catch (error) {
+      await this.discard(file);
+      throw error;
+    }
+  }
+
+  async list(actor: Actor, caseId: string): Promise<EvidenceItem[]> {
+    const { people } = await this.#caseFor(actor, caseId);
+    return (await this.#items.listByCase(caseId)).filter((i) => canView(actor, i, people));
+  }
+
+  async receipt(actor: Actor, caseId: string, itemId: string): Promise<EvidenceReceipt> {
+    const { c, people, item } = await this.#visibleItem(actor, caseId, itemId);
+    return this.#receipt(item, c, people);
+  }
+
+  /** Opens the bytes for the viewer and writes the custody event (once per view: ranged re-reads of the same view are not logged again). */
+  async open(
+    viewer: Viewer,
+    caseId: string,
+    itemId: string,
+    request: { range?: BlobRange; download: boolean; client: ClientInfo },
+  ): Promise<{ item: EvidenceItem; stream: Readable }> {
+    const { item } = await this.#visibleItem(viewer, caseId, itemId);
+    if (item.integrity !== 'ok') throw new NotFoundError('Evidence file');
+    if (!request.range || request.range.start === 0) {
+      await this.#audit.append({
+        caseId,
+        actorId: viewer.id,
+        actorRole: viewer.role,
+        action: request.download ? 'evidence.downloaded' : 'evidence.viewed',
+        target: item.id,
+        payload: {
+          itemId: item.id,
+          sha256: item.sha256,
+          ip: request.client.ip,
+          userAgent: request.client.userAgent?.slice(0, 300) ?? null,
+          range: request.range ?? null,
+        },
+      });
+    }
+    return { item, stream: this.#blobs.read(item.blobKey, request.range) };
+  }
+
+  /** Staff and the uploader's side may see an item; the latter cannot widen a confidential one. */
+  async setFlags(
+    actor: Actor,
+    caseId: string,
+    itemId: string,
+    flags: { shared?: boolean; confidential?: boolean },
+  ): Promise<EvidenceItem> {
+    return this.#cases.transaction(async () => {
+      const { people, item } = await this.#visibleItem(actor, caseId, itemId);
+      if (
+        flags.confidential !== undefined &&
+        !(actor.kind === 'staff' && actor.role === 'mediator')
+      ) {
+        throw new ForbiddenError('Only the mediator keeps evidence confidential to a caucus');
+      }
+      if (
+        flags.shared !== undefined &&
+        actor.kind === 'person' &&
+        sideOf(actor, people) !== item.uploaderSide
+      ) {
+        throw new ForbiddenError('Only the side that submitted an item, or staff, may share it');
+      }
+      await this.#items.setFlags(itemId, flags);
+      await this.#audit.append({
+        caseId,
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: 'evidence.visibility',
+        target: itemId,
+        payload: flags,
+      });
+      return { ...item, ...flags };
+    });
+  }
+
+  /**
+   * Who of a live session's participants may see `itemId` when `presenter`
+   * presents it. Participants are identified as the session knows them.
+   */
+  async presentation(
+    presenter: Viewer,
+    caseId: string,
+    itemId: string,
+    participants: readonly { id: string; role: string }[],
+  ): Promise<{ item: EvidenceItem; viewers: Viewer[] }> {
+    const { c, people, item } = await this.#visibleItem(presenter, caseId, itemId);
+    const viewers: Viewer[] = [];
+    for (const p of participants) {
+      const viewer = await this.sessionViewer(c, p, people);
+      if (viewer && canView(viewer, item, people)) viewers.push(viewer);
+    }
+    await this.#audit.append({
+      caseId,
+      actorId: presenter.id,
+      actorRole: presenter.role,
+      action: 'evidence.presented',
+      target: itemId,
+      payload: { itemId, sha256: item.sha256, shownTo: viewers.map((v) => v.id) },
+    });
+    return { item, viewers };
+  }
+
+  /** The viewer a session participant is, by the case's records (unknown people get nothing). */
+  async sessionViewer(
+    c: MediationCase,
+    participant: { id: string; role: string },
+    people?: CasePerson[],
+  ): Promise<Viewer | undefined> {
+    if (participant.role === 'mediator') {
+      const staff = await this.#cases.getStaff(participant.id);
+      if (!staff || staff.organisationId !== c.organisationId || c.mediatorId !== staff.id)
+        return undefined;
+      return {
+        kind: 'staff',
+        id: staff.id,
+        role: 'mediator',
+        organisationId: staff.organisationId,
+        name: staff.displayName,
+      };
+    }
+    const person = (people ?? (await this.#cases.listPeople(c.id))).find(
+      (p) => p.id === participant.id,
+    );
+    if (!person || !['party', 'agent', 'observer'].includes(participant.role)) return undefined;
+    return {
+      kind: 'person',
+      id: person.id,
+      role: participant.role as 'party' | 'agent' | 'observer',
+      caseId: c.id,
+      invitationId: '',
+      name: person.name,
+    };
+  }
+
+  /** Start-up check: unfinished writes and unclaimed files go; records whose file is gone are flagged. */
+  async reconcile(): Promise<{ temporary: number; orphans: number; missing: number }> {
+    const items = await this.#items.listAll();
+    const keys = new Set(items.map((i) => i.blobKey));
+    const swept = await this.#blobs.sweep((key) => keys.has(key));
+    let missing = 0;
+    for (const item of items) {
+      const size = await this.#blobs.size(item.blobKey);
+      const integrity = size === item.size ? 'ok' : 'missing';
+      if (integrity !== item.integrity) await this.#items.setIntegrity(item.id, integrity);
+      if (integrity === 'missing') missing += 1;
+    }
+    return { ...swept, missing };
+  }
+
+  async #caseFor(
+    actor: Actor,
+    caseId: string,
+  ): Promise<{ c: MediationCase; people: CasePerson[] }> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c || !inScope(actor, c)) throw new NotFoundError('Case');
+    return { c, people: await this.#cases.listPeople(caseId) };
+  }
+
+  async #visibleItem(
+    actor: Actor,
+    caseId: string,
+    itemId: string,
+  ): Promise<{ c: MediationCase; people: CasePerson[]; item: EvidenceItem }> {
+    const { c, people } = await this.#caseFor(actor, caseId);
+    const item = await this.#items.get(itemId);
+    // An item the asker may not see is reported exactly like one that does not exist.
+    if (!item || item.caseId !== caseId || !canView(actor, item, people))
+      throw new NotFoundError('Evidence');
+    return { c, people, item };
+  }
+
+  async #receipt(
+    item: EvidenceItem,
+    c: MediationCase,
+    people: CasePerson[],
+  ): Promise<EvidenceReceipt> {
+    const organisation = await this.#cases.getOrganisation(c.organisationId);
+    const submitter =
+      people.find((p) => p.id === item.uploadedBy) ?? (await this.#cases.getStaff(item.uploadedBy));
+    const name = submitter
+      ? 'displayName' in submitter
+        ? submitter.displayName
+        : submitter.name
+      : item.uploadedBy;
+    return {
+      itemId: item.id,
+      caseId: c.id,
+      caseNumber: c.caseNumber,
+      title: item.title,
+      purpose: item.purpose,
+      originalOrCopy: item.originalOrCopy,
+      filename: item.filename,
+      typeLabel: EVIDENCE_TYPES[item.typeId as EvidenceTypeId]?.label ?? item.mediaType,
+      mediaType: item.mediaType,
+      size: item.size,
+      pages: item.pages,
+      receivedAt: item.receivedAt,
+      receivedBy: organisation?.name ?? c.organisationId,
+      submittedBy: { id: item.uploadedBy, name, role: item.uploaderRole },
+      sha256: item.sha256,
+    };
+  }
+
+  /** PDF page count, counted while streaming the file (a match may straddle two chunks). */
+  async #pdfPages(key: string): Promise<number | null> {
+    const page = /\/Type\s*\/Page(?![A-Za-z])/g;
+    let count = 0;
+    let carry = '';
+    for await (const chunk of this.#blobs.read(key)) {
+      const text = carry + (chunk as Buffer).toString('latin1');
+      // Matches lying wholly in the carried tail were counted with the previous chunk.
+      for (const m of text.matchAll(page)) if (m.index + m[0].length > carry.length) count += 1;
+      carry = text.slice(-64);
+    }
+    return count > 0 ? count : null;
+  }
+}
+
+/** The side a person stands on; agents stand with the party they represent. */
+export function sideOf(
+  actor: Actor,
+  people: readonly CasePerson[],
+): Exclude<EvidenceSide, 'organisation'> | undefined {
+  if (actor.kind !== 'person') return undefined;
+  const person = people.find((p) => p.id === actor.id);
+  if (!person) return undefined;
+  if (person.kind === 'applicant' || person.kind === 'respondent') return person.kind;
+  if (person.kind === 'agent') {
+    const represented = people.find((p) => p.id === person.representsId);
+    return represented?.kind === 'applicant' || represented?.kind === 'respondent'
+      ? represented.kind
+      : undefined;
+  }
+  return undefined;
+}
+
+export function canView(
+  viewer: Viewer,
+  item: EvidenceItem,
+  people: readonly CasePerson[],
+): boolean {
+  if (viewer.kind === 'system' || viewer.kind === 'staff') return true;
+  const side = sideOf(viewer, people);
+  if (side !== undefined && side === item.uploaderSide) return true;
+  return item.shared && !item.confidential;
+}

@@ -1,0 +1,52 @@
+/** An item of electronic evidence in a case file, with its fixed hash. */
+
+export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
+
+export interface EvidenceItem {
+  id: string;
+  caseId: string;
+  blobKey: string;
+  title: string;
+  /** What the item is meant to prove (证明目的). */
+  purpose: string;
+  originalOrCopy: 'original' | 'copy';
+  /** The client's filename, cleaned; metadata only. */
+  filename: string;
+  typeId: string;
+  mediaType: string;
+  size: number;
+  pages: number | null;
+  /** SHA-256 of the bytes, fixed while they were received. */
+  sha256: string;
+  uploadedBy: string;
+  uploaderRole: string;
+  uploaderSide: EvidenceSide;
+  uploaderIp: string | null;
+  uploaderAgent: string | null;
+  receivedAt: string;
+  /** Shared with every party of the case (otherwise: the uploader's side and staff). */
+  shared: boolean;
+  /** Kept to a caucus: never shown to the other side, whatever `shared` says. */
+  confidential: boolean;
+  /** 'missing' when the start-up check did not find the file (never expected). */
+  integrity: 'ok' | 'missing';
+}
+
+/** What the evidence receipt (证据收据) states. */
+export interface EvidenceReceipt {
+  itemId: string;
+  caseId: string;
+  caseNumber: string;
+  title: string;
+  purpose: string;
+  originalOrCopy: 'original' | 'copy';
+  filename: string;
+  typeLabel: string;
+  mediaType: string;
+  size: number;
+  pages: number | null;
+  receivedAt: string;
+  receivedBy: string;
+  submittedBy: { id: string; name: string; role: string };
+  sha256: string;
+}

@@ -1,0 +1,351 @@
+/**
+ * Evidence routes: streaming multipart upload, listing, receipts, content
+ * with HTTP Range, short-lived view links, and visibility. The upload streams
+ * straight into the blob store; nothing is held whole in memory.
+ */
+import type { Request, Response } from 'express';
+import busboy from 'busboy';
+import { z } from 'zod';
+import type { EvidenceAccessTokens } from '../../auth/StaffTokens.js';
+import { EVIDENCE_ACCESS_TTL_SECONDS } from '../../auth/StaffTokens.js';
+import type { Actor } from '../../cases/access.js';
+import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.js';
+import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
+import type { EvidenceItem } from '../../evidence/model.js';
+import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
+import { TokenRefusedError } from '../../auth/SignedTokens.js';
+import { route, type RouteSpec } from './routes.js';
+
+export interface EvidenceRouteDeps {
+  evidence: EvidenceService;
+  accessTokens: EvidenceAccessTokens;
+}
+
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+function clientOf(req: Request): ClientInfo {
+  return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+}
+
+/** RFC 6266 filename parameter that survives any character. */
+function disposition(kind: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** One `bytes=a-b` range (the only form media players send); undefined for none, 'invalid' when unsatisfiable. */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined | 'invalid' {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'invalid';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (!Number.isSafeInteger(start) || start >= size || end < start) return 'invalid';
+  return { start, end };
+}
+
+/** Receives one multipart upload: fields and exactly one file named `file`. */
+async function receiveUpload(
+  req: Request,
+  res: Response,
+  evidence: EvidenceService,
+  maxBytes: number,
+): Promise<{ file: ReceivedFile; fields: Record<string, string> }> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
+    res.setHeader('Connection', 'close');
+    throw new PayloadTooLargeError(
+      `文件超过 ${maxBytes} 字节的上限 / The file exceeds the ${maxBytes}-byte limit`,
+    );
+  }
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: { files: 1, fields: 10, parts: 12, fieldSize: 8 * 1024, fileSize: maxBytes + 1 },
+    });
+  } catch {
+    throw new ValidationError('Send the evidence as multipart/form-data with a "file" part');
+  }
+  const fields: Record<string, string> = {};
+  let received: Promise<ReceivedFile> | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('field', (name, value) => {
+      if (/^[A-Za-z]{1,32}$/.test(name)) fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || received) {
+        stream.resume();
+        return;
+      }
+      received = evidence.receive(stream, info.filename ?? '', maxBytes);
+      // A refused file ends the request early; the rest of the body is drained, not stored.
+      received.catch((error: unknown) => {
+        res.setHeader('Connection', 'close');
+        req.unpipe(parser);
+        req.resume();
+        reject(error);
+      });
+    });
+    parser.on('close', resolve);
+    parser.on('error', (error: unknown) =>
+      reject(new ValidationError(`Malformed upload: ${(error as Error).message}`)),
+    );
+    req.on('aborted', () => reject(new ValidationError('The upload was interrupted')));
+  });
+  req.pipe(parser);
+  try {
+    await done;
+    if (!received) throw new ValidationError('The upload has no "file" part');
+    return { file: await received, fields };
+  } catch (error) {
+    if (received)
+      await received.then(
+        (f) => evidence.discard(f),
+        () => undefined,
+      );
+    throw error;
+  }
+}
+
+function itemView(item: EvidenceItem): Omit<
+  EvidenceItem,
+  'blobKey' | 'uploaderIp' | 'uploaderAgent'
+> & {
+  kind: string;
+  label: string;
+} {
+  const { blobKey: _key, uploaderIp: _ip, uploaderAgent: _ua, ...rest } = item;
+  const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
+  return { ...rest, kind: type?.kind ?? 'document', label: type?.label ?? item.mediaType };
+}
+
+export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
+  const e = d.evidence;
+
+  /** The viewer of a content request: a bearer token, or a view link's access token. */
+  function viewerOf(
+    actor: Actor | undefined,
+    access: string | undefined,
+    caseId: string,
+    itemId: string,
+  ): Actor {
+    if (actor) return actor;
+    if (!access) throw new UnauthenticatedError();
+    let claims;
+    try {
+      claims = d.accessTokens.verify(access);
+    } catch (error) {
+      throw new UnauthenticatedError(
+        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
+          ? 'This view link has expired'
+          : 'Invalid view link',
+      );
+    }
+    if (claims.caseId !== caseId || claims.itemId !== itemId)
+      throw new UnauthenticatedError('This view link is for another item');
+    if (claims.viewer === 'staff' && (claims.role === 'clerk' || claims.role === 'mediator')) {
+      return {
+        kind: 'staff',
+        id: claims.sub,
+        role: claims.role,
+        organisationId: claims.org ?? '',
+        name: claims.name,
+      };
+    }
+    if (
+      claims.viewer === 'person' &&
+      (claims.role === 'party' || claims.role === 'agent' || claims.role === 'observer')
+    ) {
+      return {
+        kind: 'person',
+        id: claims.sub,
+        role: claims.role,
+        caseId,
+        invitationId: '',
+        name: claims.name,
+      };
+    }
+    throw new UnauthenticatedError('Invalid view link');
+  }
+
+  return [
+    route({
+      method: 'get',
+      path: '/cases/:caseId/evidence',
+      summary: 'Evidence of the case the caller may see',
+      tag: 'evidence',
+      auth: 'any',
+      handler: async ({ actor, params }) => ({
+        items: (await e.list(actor, params['caseId']!)).map(itemView),
+      }),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/evidence',
+      summary:
+        'Submit an item of evidence (multipart/form-data); returns the item and its receipt with the SHA-256',
+      tag: 'evidence',
+      auth: 'any',
+      status: 201,
+      multipart: {
+        title: { type: 'string', description: 'Title (证据名称), up to 200 characters' },
+        purpose: {
+          type: 'string',
+          description: 'What it is meant to prove (证明目的), up to 2000 characters',
+        },
+        originalOrCopy: { type: 'string', description: '"original" (原件) or "copy" (复印件)' },
+        file: {
+          type: 'binary',
+          description:
+            'PDF, JPEG, PNG, WebP, HEIC, MP3, M4A, WAV, OGG, MP4, WebM, DOCX, XLSX or plain text; send it after the other fields',
+        },
+      },
+      handler: async ({ actor, params, req, res }) => {
+        const caseId = params['caseId']!;
+        const { maxBytes } = await e.allowance(actor, caseId);
+        const { file, fields } = await receiveUpload(req, res, e, maxBytes);
+        const { item, receipt } = await e.record(actor, caseId, file, fields, clientOf(req));
+        return { item: itemView(item), receipt };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/evidence/:itemId/receipt',
+      summary:
+        'The evidence receipt (证据收据) data: item, size, pages, original or copy, time, receiver, SHA-256',
+      tag: 'evidence',
+      auth: 'any',
+      handler: async ({ actor, params }) => e.receipt(actor, params['caseId']!, params['itemId']!),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/evidence/:itemId/view-link',
+      summary: 'A link to view the item in the browser, valid 15 minutes, for the caller only',
+      tag: 'evidence',
+      auth: 'any',
+      handler: async ({ actor, params }) => {
+        const caseId = params['caseId']!;
+        const itemId = params['itemId']!;
+        await e.receipt(actor, caseId, itemId); // visibility check
+        return viewLink(d.accessTokens, actor, caseId, itemId);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/evidence/:itemId/content',
+      summary:
+        'The bytes (Range supported); `download=1` for an attachment; `access=` a view-link token instead of a bearer token',
+      tag: 'evidence',
+      auth: 'optional',
+      query: z
+        .object({
+          download: z.enum(['0', '1']).optional(),
+          access: z.string().max(4096).optional(),
+        })
+        .strict(),
+      handler: async ({ actor, params, query, req, res }) => {
+        const caseId = params['caseId']!;
+        const itemId = params['itemId']!;
+        const viewer = viewerOf(actor, query.access, caseId, itemId);
+        const download = query.download === '1';
+        // Size first, so a bad range is refused before any custody event.
+        const items = await e.list(viewer, caseId);
+        const known = items.find((i) => i.id === itemId);
+        const range = known ? parseRange(req.get('range'), known.size) : undefined;
+        if (range === 'invalid') {
+          res
+            .status(416)
+            .setHeader('Content-Range', `bytes */${known?.size ?? 0}`)
+            .end();
+          return undefined;
+        }
+        const { item, stream } = await e.open(viewer, caseId, itemId, {
+          range,
+          download,
+          client: clientOf(req),
+        });
+        const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
+        res.setHeader('Content-Type', item.mediaType);
+        res.setHeader(
+          'Content-Disposition',
+          disposition(download || !type?.inline ? 'attachment' : 'inline', item.filename),
+        );
+        res.setHeader('Accept-Ranges', 'bytes');
+        res.setHeader('Cache-Control', 'private, no-store');
+        // Viewable inside the app's own pages (PDF frame), never scriptable.
+        res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+        res.setHeader(
+          'Content-Security-Policy',
+          "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        );
+        if (range) {
+          res
+            .status(206)
+            .setHeader('Content-Range', `bytes ${range.start}-${range.end}/${item.size}`);
+          res.setHeader('Content-Length', String(range.end - range.start + 1));
+        } else {
+          res.setHeader('Content-Length', String(item.size));
+        }
+        stream.on('error', () => res.destroy());
+        stream.pipe(res);
+        return undefined;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/evidence/:itemId/visibility',
+      summary: 'Share an item with every party, or (mediator) keep it confidential to a caucus',
+      tag: 'evidence',
+      auth: 'any',
+      body: z
+        .object({ shared: z.boolean().optional(), confidential: z.boolean().optional() })
+        .strict()
+        .refine(
+          (b) => b.shared !== undefined || b.confidential !== undefined,
+          'set shared or confidential',
+        ),
+      handler: async ({ actor, params, body }) =>
+        itemView(await e.setFlags(actor, params['caseId']!, params['itemId']!, body)),
+    }),
+  ];
+}
+
+/** A view link for one viewer and one item. */
+export function viewLink(
+  tokens: EvidenceAccessTokens,
+  viewer: Actor,
+  caseId: string,
+  itemId: string,
+): { url: string; expiresAt: string } {
+  if (viewer.kind === 'system') throw new UnauthenticatedError();
+  const token = tokens.issue(
+    {
+      sub: viewer.id,
+      caseId,
+      itemId,
+      viewer: viewer.kind,
+      role: viewer.role,
+      ...(viewer.kind === 'staff' ? { org: viewer.organisationId } : {}),
+      name: viewer.name,
+    },
+    EVIDENCE_ACCESS_TTL_SECONDS,
+  );
+  return {
+    url: `/api/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/content?access=${token}`,
+    expiresAt: new Date(Date.now() + EVIDENCE_ACCESS_TTL_SECONDS * 1000).toISOString(),
+  };
+}

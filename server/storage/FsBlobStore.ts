@@ -1,0 +1,156 @@
+/**
+ * Blobs as files in one directory. A write goes to a temporary file in the
+ * same directory, hashed while it streams (nothing is held whole in memory),
+ * then fsync → rename to its final name → fsync of the directory, so a blob
+ * either exists completely under its name or not at all. The caller writes
+ * its database row only after that.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobRange, BlobStore, BlobWriteOptions, StoredBlob } from '../evidence/BlobStore.js';
+import { PayloadTooLargeError } from '../errors.js';
+
+const TEMP_PREFIX = '.tmp-';
+const HEAD_BYTES = 64 * 1024;
+const KEY = /^[0-9a-f-]{36}$/;
+
+/** Hashes, counts and limits the bytes flowing through, and hands the head to an inspector. */
+class Meter extends Transform {
+  readonly hash = createHash('sha256');
+  size = 0;
+  head: Buffer = Buffer.alloc(0);
+  #inspected = false;
+  readonly #options: BlobWriteOptions;
+
+  constructor(options: BlobWriteOptions) {
+    super();
+    this.#options = options;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.#options.maxBytes) {
+      done(
+        new PayloadTooLargeError(
+          `文件超过 ${this.#options.maxBytes} 字节的上限 / The file exceeds the ${this.#options.maxBytes}-byte limit`,
+        ),
+      );
+      return;
+    }
+    if (!this.#inspected && this.head.length < HEAD_BYTES) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
+    }
+    try {
+      if (!this.#inspected && this.head.length >= HEAD_BYTES) this.#inspect();
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      if (!this.#inspected) this.#inspect();
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  #inspect(): void {
+    this.#inspected = true;
+    this.#options.inspect?.(this.head);
+  }
+}
+
+export class FsBlobStore implements BlobStore {
+  readonly directory: string;
+
+  private constructor(directory: string) {
+    this.directory = directory;
+  }
+
+  static async open(directory: string): Promise<FsBlobStore> {
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    return new FsBlobStore(directory);
+  }
+
+  async write(source: Readable, options: BlobWriteOptions): Promise<StoredBlob> {
+    const key = randomUUID();
+    const temp = path.join(this.directory, `${TEMP_PREFIX}${key}`);
+    const meter = new Meter(options);
+    try {
+      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+      const handle = await open(temp, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.#path(key));
+      await this.#syncDirectory();
+    } catch (error) {
+      // Drain what the client still sends so the reply can reach it.
+      source.resume();
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    return { key, size: meter.size, sha256: meter.hash.digest('hex'), head: meter.head };
+  }
+
+  read(key: string, range?: BlobRange): Readable {
+    return createReadStream(this.#path(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.#path(key))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await unlink(this.#path(key)).catch(() => undefined);
+    await this.#syncDirectory();
+  }
+
+  async sweep(
+    isClaimed: (key: string) => boolean,
+  ): Promise<{ temporary: number; orphans: number }> {
+    let temporary = 0;
+    let orphans = 0;
+    for (const name of await readdir(this.directory)) {
+      if (name.startsWith(TEMP_PREFIX)) {
+        await unlink(path.join(this.directory, name)).catch(() => undefined);
+        temporary += 1;
+      } else if (KEY.test(name) && !isClaimed(name)) {
+        await unlink(path.join(this.directory, name)).catch(() => undefined);
+        orphans += 1;
+      }
+    }
+    if (temporary + orphans > 0) await this.#syncDirectory();
+    return { temporary, orphans };
+  }
+
+  /** Keys are generated here; anything else never reaches the filesystem. */
+  #path(key: string): string {
+    if (!KEY.test(key)) throw new Error('Invalid blob key');
+    return path.join(this.directory, key);
+  }
+
+  async #syncDirectory(): Promise<void> {
+    const dir = await open(this.directory, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+}
