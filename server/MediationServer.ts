@@ -22,7 +22,8 @@ import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
-import { evidenceRoutes } from './http/api/evidenceRoutes.js';
+import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
+import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { apiRouter } from './http/api/router.js';
@@ -30,7 +31,11 @@ import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
-import { SignalingGateway, type SignalingServer } from './socket/SignalingGateway.js';
+import {
+  SignalingGateway,
+  type EvidencePresenter,
+  type SignalingServer,
+} from './socket/SignalingGateway.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The client bundle, whether running from sources (vitest) or from dist/. */
@@ -166,7 +171,44 @@ export class MediationServer {
     // A session token made from an invitation dies with the invitation.
     const stillValid = async (claims: { inv?: string | undefined }): Promise<boolean> =>
       claims.inv === undefined || (await cases.activeInvitation(claims.inv)) !== undefined;
-    new SignalingGateway(tokens, sessions, config.socket, logger, stillValid).attach(io);
+    // Presenting evidence: each allowed participant gets a view link of its own.
+    const presentEvidence: EvidencePresenter = async ({
+      caseId,
+      presenter,
+      evidenceId,
+      participants,
+    }) => {
+      const { item, viewers } = await evidence.presentInSession(
+        caseId,
+        presenter,
+        evidenceId,
+        participants,
+      );
+      const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
+      const presenterName = viewers.find((v) => v.id === presenter.id && v.kind !== 'system');
+      return new Map(
+        viewers.map((v) => [
+          v.id,
+          {
+            evidenceId: item.id,
+            title: item.title,
+            kind: type?.kind ?? 'document',
+            mediaType: item.mediaType,
+            url: viewLink(accessTokens, v, caseId, item.id).url,
+            presenterId: presenter.id,
+            presenterName: presenterName && 'name' in presenterName ? presenterName.name : '',
+          },
+        ]),
+      );
+    };
+    new SignalingGateway(
+      tokens,
+      sessions,
+      config.socket,
+      logger,
+      stillValid,
+      presentEvidence,
+    ).attach(io);
 
     const instance = new MediationServer({
       config,

@@ -50,6 +50,8 @@ export const requestSchemas = {
   'producer:close': producerRef,
   'consumer:create': z.object({ transportId: idSchema, producerId: idSchema }).strict(),
   'consumer:resume': consumerRef,
+  'evidence:present': z.object({ evidenceId: idSchema }).strict(),
+  'evidence:stop': empty,
   'consumer:setPreferredLayers': z
     .object({
       consumerId: idSchema,
@@ -136,6 +138,21 @@ export interface ResponseMap {
   'consumer:create': ConsumerOptions;
   'consumer:resume': Record<string, never>;
   'consumer:setPreferredLayers': Record<string, never>;
+  /** How many participants (besides the presenter) were shown the item. */
+  'evidence:present': { shownTo: number };
+  'evidence:stop': Record<string, never>;
+}
+
+/** An item of evidence opened on a participant's screen by someone in the session. */
+export interface EvidencePresentation {
+  evidenceId: string;
+  title: string;
+  kind: 'image' | 'pdf' | 'audio' | 'video' | 'document' | 'text';
+  mediaType: string;
+  /** A short-lived link for this participant only. */
+  url: string;
+  presenterId: string;
+  presenterName: string;
 }
 
 export type ResponseOf<E extends RequestName> = ResponseMap[E];
@@ -158,6 +175,9 @@ export interface NotificationMap {
   /** The same person connected again elsewhere; this socket is being closed. */
   'session:replaced': Record<string, never>;
   'session:error': ErrorPayload;
+  /** Sent only to participants allowed to see the item; never to the other side of a confidential one. */
+  'evidence:presented': EvidencePresentation;
+  'evidence:stopped': { presenterId: string };
 }
 
 export type NotificationName = keyof NotificationMap;

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'media.publish.microphone',
   'media.publish.camera',
   'media.publish.screen',
+  'evidence.present',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,6 +26,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.microphone',
     'media.publish.camera',
     'media.publish.screen',
+    'evidence.present',
   ],
   // Parties and agents show documents on screen while presenting evidence.
   party: [
@@ -33,6 +35,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.microphone',
     'media.publish.camera',
     'media.publish.screen',
+    'evidence.present',
   ],
   agent: [
     'session.join',
@@ -40,6 +43,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.microphone',
     'media.publish.camera',
     'media.publish.screen',
+    'evidence.present',
   ],
   // An observer listens and watches; publishing needs the mediator's leave
   // (a moderation feature of the mediator console, not granted by the role).

@@ -8,6 +8,7 @@ import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';
 import { MEDIA_SOURCES } from '../../signaling/roles.js';
 import type {
+  EvidencePresentation,
   JoinResult,
   MediaSource,
   ParticipantInfo,
@@ -35,6 +36,8 @@ export interface CallEvents {
   trackRemoved(consumerId: string): void;
   trackPaused(producerId: string, paused: boolean): void;
   activeSpeaker(participantId: string | null): void;
+  evidencePresented(presentation: EvidencePresentation): void;
+  evidenceStopped(presenterId: string): void;
   fatal(reasonKey: string): void;
 }
 
@@ -112,6 +115,8 @@ export class CallClient {
     s.on('producer:paused', ({ producerId }) => this.#setRemotePaused(producerId, true));
     s.on('producer:resumed', ({ producerId }) => this.#setRemotePaused(producerId, false));
     s.on('speaker:active', ({ participantId }) => events.activeSpeaker(participantId));
+    s.on('evidence:presented', (p) => events.evidencePresented(p));
+    s.on('evidence:stopped', ({ presenterId }) => events.evidenceStopped(presenterId));
     s.on('media:reset', () => {
       events.status('reconnecting', 'mediaReset');
       // Producers announced after the reset wait for the new receive transport.
@@ -189,6 +194,15 @@ export class CallClient {
 
   get sharingScreen(): boolean {
     return this.#local.screen !== undefined;
+  }
+
+  /** Opens an item of evidence on the screens of everyone allowed to see it. */
+  async presentEvidence(evidenceId: string): Promise<number> {
+    return (await this.signaling.request('evidence:present', { evidenceId })).shownTo;
+  }
+
+  async stopPresenting(): Promise<void> {
+    await this.signaling.request('evidence:stop', {});
   }
 
   async setPreferredLayer(consumerId: string, spatialLayer: number): Promise<void> {

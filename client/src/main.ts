@@ -3,7 +3,7 @@
  * microphone/camera toggles, leave. The full mediator console is built on
  * this later; this page is what a party opens from an invitation link.
  */
-import type { ParticipantInfo } from '../../signaling/contract.js';
+import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { ROLE_LABELS, type SessionRole } from '../../signaling/roles.js';
 import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
 import {
@@ -15,6 +15,7 @@ import {
   type DeadlineKindKey,
   type MessageKey,
 } from './i18n.js';
+import { EvidencePanel, evidenceViewer } from './evidence.js';
 import './styles.css';
 
 interface TokenPreview {
@@ -72,6 +73,16 @@ interface CaseDeadlineView {
 }
 let deadlines: CaseDeadlineView[] = [];
 let caseNumber: string | undefined;
+let evidencePanel: EvidencePanel | undefined;
+/** An item open on this screen: opened here, or presented by someone in the session. */
+interface ViewerState {
+  title: string;
+  kind: EvidencePresentation['kind'];
+  presenterName?: string;
+  presenterId?: string;
+  url: string;
+}
+let viewer: ViewerState | null = null;
 let sessionStart: string | undefined;
 
 /** The case's deadlines, with their legal basis and what happens when they pass. */
@@ -103,7 +114,19 @@ async function exchangeInvitation(): Promise<void> {
     preview = previewToken(token);
     caseNumber = body.caseNumber;
     sessionStart = body.session?.scheduledStart;
-    if (body.caseId) await loadDeadlines(body.caseId).catch(() => undefined);
+    if (body.caseId) {
+      await loadDeadlines(body.caseId).catch(() => undefined);
+      evidencePanel = new EvidencePanel({
+        caseId: body.caseId,
+        bearer: invite,
+        canPresent: () => status === 'joined' && preview?.role !== 'observer',
+        present: async (evidenceId) => {
+          await client?.presentEvidence(evidenceId);
+        },
+        onChange: render,
+      });
+      await evidencePanel.load().catch(() => undefined);
+    }
     return;
   }
   fatalKey =
@@ -196,7 +219,34 @@ function render(): void {
   }
   app.append(grid);
   if (deadlines.length > 0) app.append(deadlinePanel());
+  if (evidencePanel) {
+    app.append(
+      evidencePanel.element((item, url) => {
+        viewer = { title: item.title, kind: item.kind, url };
+        render();
+      }),
+    );
+  }
+  if (viewer) app.append(viewerElement(viewer));
   app.append(controls());
+}
+
+/** The open item's viewer, kept across re-renders so a playing video does not restart. */
+let viewerNode: { for: ViewerState; node: HTMLElement } | undefined;
+function viewerElement(shown: ViewerState): HTMLElement {
+  if (!viewerNode || viewerNode.for !== shown) {
+    viewerNode = {
+      for: shown,
+      node: evidenceViewer(shown, shown.url, () => {
+        // The presenter closing the item closes it for everyone.
+        if (shown.presenterId && shown.presenterId === client?.self?.participantId)
+          void client?.stopPresenting();
+        viewer = null;
+        render();
+      }),
+    };
+  }
+  return viewerNode.node;
 }
 
 function deadlinePanel(): HTMLElement {
@@ -387,9 +437,26 @@ async function joinCall(): Promise<void> {
     trackPaused() {
       render();
     },
+    evidencePresented(p) {
+      viewer = {
+        title: p.title,
+        kind: p.kind,
+        presenterName: p.presenterName,
+        presenterId: p.presenterId,
+        url: p.url,
+      };
+      render();
+    },
+    evidenceStopped(presenterId) {
+      if (viewer?.presenterId === presenterId) viewer = null;
+      render();
+    },
     activeSpeaker(participantId) {
       activeSpeaker = participantId;
-      render();
+      // Frequent: move the highlight in place instead of rebuilding the page.
+      for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
+        tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
+      }
     },
     fatal(reason) {
       fatalKey = reason;

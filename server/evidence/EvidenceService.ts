@@ -293,6 +293,20 @@ export class EvidenceService {
     return { item, viewers };
   }
 
+  /** `presentation()` for a live session, where the presenter is known by its session identity. */
+  async presentInSession(
+    caseId: string,
+    presenter: { id: string; role: string },
+    itemId: string,
+    participants: readonly { id: string; role: string }[],
+  ): Promise<{ item: EvidenceItem; viewers: Viewer[] }> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    const viewer = await this.sessionViewer(c, presenter);
+    if (!viewer) throw new NotFoundError('Evidence');
+    return this.presentation(viewer, caseId, itemId, participants);
+  }
+
   /** The viewer a session participant is, by the case's records (unknown people get nothing). */
   async sessionViewer(
     c: MediationCase,

@@ -10,6 +10,7 @@ import {
   requestSchemas,
   type Ack,
   type ClientToServerEvents,
+  type EvidencePresentation,
   type NotificationMap,
   type NotificationName,
   type RequestName,
@@ -65,12 +66,24 @@ type Handlers = {
 
 const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
 
+/**
+ * Opens an item of evidence for the participants allowed to see it: returns,
+ * per participant id, what that participant's screen is to open.
+ */
+export type EvidencePresenter = (request: {
+  caseId: string;
+  presenter: { id: string; role: string };
+  evidenceId: string;
+  participants: { id: string; role: string }[];
+}) => Promise<Map<string, EvidencePresentation>>;
+
 /** Decides, at the handshake, whether a validly signed session token is still honoured. */
 export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolean>;
 
 export class SignalingGateway {
   readonly #tokens: SessionTokens;
   readonly #stillValid: SessionTokenCheck;
+  readonly #presentEvidence: EvidencePresenter | undefined;
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
@@ -81,7 +94,9 @@ export class SignalingGateway {
     config: Config['socket'],
     logger: Logger,
     stillValid: SessionTokenCheck = async () => true,
+    presentEvidence?: EvidencePresenter,
   ) {
+    this.#presentEvidence = presentEvidence;
     this.#tokens = tokens;
     this.#stillValid = stillValid;
     this.#sessions = sessions;
@@ -284,6 +299,35 @@ export class SignalingGateway {
     'consumer:resume': async (ctx, r) => {
       const { session, participant } = this.#joined(ctx);
       await session.resumeConsumer(participant.id, r.consumerId);
+      return {};
+    },
+    'evidence:present': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      if (!can(participant.identity.role, 'evidence.present')) {
+        throw new ForbiddenError(`A ${participant.identity.role} may not present evidence`);
+      }
+      if (!this.#presentEvidence) throw new InvalidStateError('Evidence is not available here');
+      const shown = await this.#presentEvidence({
+        caseId: session.caseId,
+        presenter: { id: participant.id, role: participant.identity.role },
+        evidenceId: r.evidenceId,
+        participants: session.participants().map((p) => ({ id: p.id, role: p.identity.role })),
+      });
+      for (const p of session.participants()) {
+        const presentation = shown.get(p.id);
+        if (presentation) p.channel.notify('evidence:presented', presentation);
+      }
+      ctx.logger.info(
+        { evidenceId: r.evidenceId, shownTo: [...shown.keys()] },
+        'evidence presented',
+      );
+      return { shownTo: [...shown.keys()].filter((id) => id !== participant.id).length };
+    },
+    'evidence:stop': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      for (const p of session.participants()) {
+        p.channel.notify('evidence:stopped', { presenterId: participant.id });
+      }
       return {};
     },
     'consumer:setPreferredLayers': async (ctx, r) => {

@@ -1,0 +1,306 @@
+/**
+ * The party's evidence panel (list, upload with progress, receipt with the
+ * SHA-256) and the viewer that opens an item presented in the session.
+ */
+import type { EvidencePresentation } from '../../signaling/contract.js';
+import { t } from './i18n.js';
+
+export interface EvidenceListItem {
+  id: string;
+  title: string;
+  purpose: string;
+  filename: string;
+  label: string;
+  kind: EvidencePresentation['kind'];
+  size: number;
+  sha256: string;
+  receivedAt: string;
+  shared: boolean;
+  confidential: boolean;
+}
+
+export interface EvidenceReceiptView {
+  title: string;
+  filename: string;
+  size: number;
+  pages: number | null;
+  originalOrCopy: 'original' | 'copy';
+  receivedAt: string;
+  receivedBy: string;
+  sha256: string;
+}
+
+const ACCEPT =
+  '.pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.mp3,.m4a,.wav,.ogg,.opus,.mp4,.mov,.m4v,.webm,.docx,.xlsx,.txt,.csv,image/*,audio/*,video/*';
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export interface EvidencePanelOptions {
+  caseId: string;
+  /** The invitation token the panel acts with. */
+  bearer: string;
+  /** Set while the page is in the session, to offer "present". */
+  canPresent: () => boolean;
+  present: (evidenceId: string) => Promise<void>;
+  onChange: () => void;
+}
+
+/** Holds the list and the upload state; renders into the page on demand. */
+export class EvidencePanel {
+  items: EvidenceListItem[] = [];
+  progress: number | null = null;
+  receipt: EvidenceReceiptView | null = null;
+  error: string | null = null;
+  readonly #o: EvidencePanelOptions;
+
+  constructor(options: EvidencePanelOptions) {
+    this.#o = options;
+  }
+
+  async load(): Promise<void> {
+    const r = await fetch(`/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence`, {
+      headers: { Authorization: `Bearer ${this.#o.bearer}` },
+    });
+    if (r.ok) this.items = ((await r.json()) as { items: EvidenceListItem[] }).items;
+    this.#o.onChange();
+  }
+
+  /** Uploads with progress (XMLHttpRequest reports upload progress; fetch does not). */
+  upload(form: HTMLFormElement): void {
+    const data = new FormData(form);
+    const file = data.get('file');
+    // The file goes last, so the fields are known before its bytes arrive.
+    data.delete('file');
+    if (file) data.append('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence`);
+    xhr.setRequestHeader('Authorization', `Bearer ${this.#o.bearer}`);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) {
+        this.progress = Math.round((e.loaded / e.total) * 100);
+        this.#o.onChange();
+      }
+    };
+    xhr.onload = () => {
+      this.progress = null;
+      const body = JSON.parse(xhr.responseText || '{}') as {
+        receipt?: EvidenceReceiptView;
+        error?: { message: string };
+      };
+      if (xhr.status === 201 && body.receipt) {
+        this.receipt = body.receipt;
+        this.error = null;
+        form.reset();
+        void this.load();
+      } else {
+        this.error = body.error?.message ?? `HTTP ${xhr.status}`;
+        this.#o.onChange();
+      }
+    };
+    xhr.onerror = () => {
+      this.progress = null;
+      this.error = t('uploadFailed');
+      this.#o.onChange();
+    };
+    this.progress = 0;
+    this.error = null;
+    this.receipt = null;
+    this.#o.onChange();
+    xhr.send(data);
+  }
+
+  async open(itemId: string): Promise<{ url: string } | undefined> {
+    const r = await fetch(
+      `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence/${encodeURIComponent(itemId)}/view-link`,
+      { method: 'POST', headers: { Authorization: `Bearer ${this.#o.bearer}` } },
+    );
+    return r.ok ? ((await r.json()) as { url: string }) : undefined;
+  }
+
+  #root: HTMLElement | undefined;
+  #list: HTMLElement | undefined;
+  #status: HTMLElement | undefined;
+  #submit: HTMLButtonElement | undefined;
+
+  /**
+   * The panel's element. Created once and updated in place, so a re-render of
+   * the page never loses what the user typed or the file they picked.
+   */
+  element(onView: (item: EvidenceListItem, url: string) => void): HTMLElement {
+    if (!this.#root) this.#build();
+    // Rebuilt only when its content changes: a button being tapped must not be replaced.
+    const signature = `${this.#o.canPresent()}|${this.items.map((i) => i.id).join(',')}`;
+    if (signature !== this.#listSignature) {
+      this.#listSignature = signature;
+      this.#renderList(onView);
+    }
+
+    const status = this.#status!;
+    status.replaceChildren();
+    this.#submit!.disabled = this.progress !== null;
+    if (this.progress !== null) {
+      status.append(
+        el('progress', {
+          max: '100',
+          value: String(this.progress),
+          'data-testid': 'upload-progress',
+        }),
+        el('span', {}, ` ${this.progress}%`),
+      );
+    }
+    if (this.error)
+      status.append(el('p', { class: 'error', 'data-testid': 'upload-error' }, this.error));
+    if (this.receipt) status.append(receiptView(this.receipt));
+    return this.#root!;
+  }
+
+  #listSignature = '';
+
+  #renderList(onView: (item: EvidenceListItem, url: string) => void): void {
+    const list = this.#list!;
+    list.replaceChildren();
+    for (const item of this.items) {
+      const li = el('li', { 'data-testid': 'evidence-item', 'data-evidence': item.id });
+      li.append(
+        el('strong', {}, item.title),
+        el('span', {}, ` · ${item.label} · ${formatSize(item.size)}`),
+        el('code', { title: item.sha256 }, ` SHA-256 ${item.sha256.slice(0, 16)}…`),
+      );
+      const view = el('button', { class: 'small' }, t('view'));
+      view.onclick = () =>
+        void this.open(item.id).then((link) => {
+          if (link) onView(item, link.url);
+        });
+      li.append(view);
+      if (this.#o.canPresent()) {
+        const present = el('button', { class: 'small', 'data-testid': 'present' }, t('present'));
+        present.onclick = () => void this.#o.present(item.id);
+        li.append(present);
+      }
+      list.append(li);
+    }
+    if (this.items.length === 0) list.append(el('li', { class: 'muted' }, t('noEvidence')));
+  }
+
+  #build(): void {
+    const section = el('section', { class: 'evidence', 'data-testid': 'evidence' });
+    section.append(el('h2', {}, t('evidence')));
+    this.#list = el('ul', { class: 'evidence-list' });
+    section.append(this.#list);
+    const form = el('form', { class: 'upload', 'data-testid': 'upload-form' });
+    form.append(
+      labelled(t('evidenceTitle'), el('input', { name: 'title', required: '', maxlength: '200' })),
+      labelled(
+        t('evidencePurpose'),
+        el('textarea', { name: 'purpose', required: '', maxlength: '2000', rows: '2' }),
+      ),
+    );
+    const kind = el('select', { name: 'originalOrCopy' });
+    kind.append(
+      el('option', { value: 'copy' }, t('copy')),
+      el('option', { value: 'original' }, t('original')),
+    );
+    form.append(labelled(t('originalOrCopy'), kind));
+    form.append(
+      labelled(
+        t('file'),
+        el('input', { name: 'file', type: 'file', required: '', accept: ACCEPT }),
+      ),
+    );
+    this.#submit = el(
+      'button',
+      { type: 'submit', class: 'primary', 'data-testid': 'upload' },
+      t('upload'),
+    );
+    form.append(this.#submit);
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      this.upload(form);
+    };
+    section.append(form);
+    this.#status = el('div', { class: 'upload-status' });
+    section.append(this.#status);
+    this.#root = section;
+  }
+}
+
+function labelled(text: string, control: HTMLElement): HTMLElement {
+  const label = el('label', {}, text);
+  label.append(control);
+  return label;
+}
+
+function receiptView(r: EvidenceReceiptView): HTMLElement {
+  const box = el('div', { class: 'receipt', 'data-testid': 'receipt' });
+  box.append(
+    el('h3', {}, t('receipt')),
+    el(
+      'p',
+      {},
+      `${r.title}（${r.filename}）· ${formatSize(r.size)}${r.pages ? ` · ${r.pages} ${t('pages')}` : ''} · ${r.originalOrCopy === 'original' ? t('original') : t('copy')}`,
+    ),
+    el('p', {}, `${t('receivedAt')}${new Date(r.receivedAt).toLocaleString()} · ${r.receivedBy}`),
+    el('p', { class: 'hash', 'data-testid': 'receipt-sha256' }, `SHA-256 ${r.sha256}`),
+  );
+  return box;
+}
+
+/** A full-screen viewer for an item: image, PDF, audio and video with seeking, or a download. */
+export function evidenceViewer(
+  item: { title: string; kind: EvidencePresentation['kind']; presenterName?: string },
+  url: string,
+  onClose: () => void,
+): HTMLElement {
+  const overlay = el('div', {
+    class: 'viewer',
+    role: 'dialog',
+    'aria-modal': 'true',
+    'data-testid': 'evidence-viewer',
+  });
+  const bar = el('div', { class: 'viewer-bar' });
+  const heading = item.presenterName
+    ? `${item.presenterName}${t('presents')}${item.title}`
+    : item.title;
+  bar.append(el('strong', {}, heading));
+  const close = el('button', { 'data-testid': 'close-viewer' }, t('close'));
+  close.onclick = onClose;
+  bar.append(close);
+  overlay.append(bar);
+  let body: HTMLElement;
+  switch (item.kind) {
+    case 'image':
+      body = el('img', { src: url, alt: item.title });
+      break;
+    case 'pdf':
+    case 'text':
+      body = el('iframe', { src: url, title: item.title });
+      break;
+    case 'audio':
+      body = el('audio', { src: url, controls: '', preload: 'metadata' });
+      break;
+    case 'video':
+      body = el('video', { src: url, controls: '', preload: 'metadata', playsinline: '' });
+      break;
+    case 'document':
+      body = el('a', { href: `${url}&download=1`, download: '' }, t('download'));
+      break;
+  }
+  body.setAttribute('data-testid', `viewer-${item.kind}`);
+  overlay.append(body);
+  return overlay;
+}

@@ -1,0 +1,149 @@
+/**
+ * A party submits evidence from the join page (receipt with the SHA-256),
+ * then presents it in the session: the mediator's screen opens it; the
+ * other side sees it only once it is shared, and never while it is kept
+ * confidential to a caucus.
+ */
+import { createHash } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvitationTokens } from '../../server/auth/StaffTokens.js';
+import { registerCaseSchema } from '../../server/cases/schemas.js';
+import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { diagnostics, launchChromium, poll } from '../support/browser.js';
+import { registrationInput, seedStaff, type StaffFixture } from '../support/cases.js';
+import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+describe('evidence in a session', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let staff: StaffFixture;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('is submitted with a receipt, presented to those allowed to see it, and kept from the other side when confidential', async () => {
+    const cases = t.server.cases;
+    const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
+    await cases.accept(staff.clerk, c.id);
+    await cases.assignMediator(staff.clerk, c.id, staff.mediator.id);
+    await cases.disclose(staff.mediator, c.id, { hasConflict: false, statement: '无' });
+    const session = await cases.scheduleSession(staff.mediator, c.id, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const people = (await cases.file(staff.clerk, c.id)).people;
+    const tokens = new InvitationTokens(TEST_SECRET);
+    const linkFor = async (kind: 'applicant' | 'respondent') => {
+      const person = people.find((p) => p.kind === kind)!;
+      const { invitation } = await cases.invite(staff.clerk, c.id, person.id, 7);
+      return `${t.url}/join#invite=${tokens.issue({ sub: person.id, caseId: c.id, role: 'party', name: person.name }, 3600, invitation.id)}`;
+    };
+    const pages: Record<'mediator' | 'applicant' | 'respondent', Page> = {
+      mediator: await (await browser.newContext()).newPage(),
+      applicant: await (
+        await browser.newContext({ viewport: { width: 390, height: 1200 } })
+      ).newPage(),
+      respondent: await (await browser.newContext()).newPage(),
+    };
+    const mediatorToken = t.server.tokens.issue(
+      {
+        sub: staff.mediator.id,
+        caseId: c.id,
+        sessionId: session.id,
+        role: 'mediator',
+        name: staff.mediator.name,
+      },
+      600,
+    );
+    await pages.mediator.goto(`${t.url}/join#token=${mediatorToken}`);
+    await pages.applicant.goto(await linkFor('applicant'));
+    await pages.respondent.goto(await linkFor('respondent'));
+
+    // Submit from the phone-sized page: the receipt carries the file's SHA-256.
+    const a = pages.applicant;
+    await a.getByTestId('upload-form').waitFor();
+    await a.locator('input[name=title]').fill('微信聊天记录截图');
+    await a.locator('textarea[name=purpose]').fill('证明被申请人承认拖欠工资');
+    await a
+      .locator('input[name=file]')
+      .setInputFiles({ name: '聊天记录.png', mimeType: 'image/png', buffer: PNG });
+    await a.getByTestId('upload').click();
+    const receipt = a.getByTestId('receipt-sha256');
+    await receipt.waitFor({ timeout: 10_000 });
+    expect(await receipt.innerText()).toBe(
+      `SHA-256 ${createHash('sha256').update(PNG).digest('hex')}`,
+    );
+    await poll(
+      () => a.getByTestId('evidence-item').count(),
+      (n) => n === 1,
+      5_000,
+      'item listed',
+    );
+    // The other side does not list it.
+    expect(await pages.respondent.getByTestId('evidence-item').count()).toBe(0);
+    const itemId = (await a.getByTestId('evidence-item').getAttribute('data-evidence'))!;
+
+    for (const page of Object.values(pages)) {
+      await page.getByTestId('join').click();
+      await poll(
+        () => diagnostics.status(page),
+        (s) => s === 'joined',
+        20_000,
+        'joined',
+      );
+    }
+
+    /** The applicant presents; returns whether the respondent's screen opened it. */
+    const present = async (): Promise<boolean> => {
+      await a.getByTestId('present').click();
+      await pages.mediator.getByTestId('evidence-viewer').waitFor({ timeout: 10_000 });
+      // The image really loads through the mediator's own view link.
+      await poll(
+        () =>
+          pages.mediator
+            .getByTestId('viewer-image')
+            .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+        (w) => w === 1,
+        5_000,
+        'image decoded',
+      );
+      await a.getByTestId('evidence-viewer').waitFor({ timeout: 5_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const respondentSaw = (await pages.respondent.getByTestId('evidence-viewer').count()) === 1;
+      // The presenter closing it closes it on every screen.
+      await a.getByTestId('close-viewer').click();
+      for (const page of [pages.mediator, pages.respondent]) {
+        await poll(
+          () => page.getByTestId('evidence-viewer').count(),
+          (n) => n === 0,
+          5_000,
+          'closed everywhere',
+        );
+      }
+      return respondentSaw;
+    };
+
+    // Not shared: the mediator sees it, the respondent does not.
+    expect(await present()).toBe(false);
+    // Shared with every party: the respondent's screen opens it too.
+    await t.server.evidence.setFlags(staff.mediator, c.id, itemId, { shared: true });
+    expect(await present()).toBe(true);
+    // Kept confidential to a caucus: never presented to the other side, shared or not.
+    await t.server.evidence.setFlags(staff.mediator, c.id, itemId, { confidential: true });
+    expect(await present()).toBe(false);
+  });
+});
