@@ -24,7 +24,7 @@ import {
   EvidenceTypeError,
   checkEvidenceContent,
   cleanFilename,
-  countPdfPages,
+  PdfPageCounter,
   type EvidenceTypeId,
 } from './contentType.js';
 import type { EvidenceRepository } from './EvidenceRepository.js';
@@ -408,18 +408,12 @@ export class EvidenceService {
     };
   }
 
-  /** PDF page count, counted while streaming the file (a match may straddle two chunks). */
+  /** PDF page count, counted while streaming the file. */
   async #pdfPages(key: string): Promise<number | null> {
-    const page = /\/Type\s*\/Page(?![A-Za-z])/g;
-    let count = 0;
-    let carry = '';
-    for await (const chunk of this.#blobs.read(key)) {
-      const text = carry + (chunk as Buffer).toString('latin1');
-      // Matches lying wholly in the carried tail were counted with the previous chunk.
-      for (const m of text.matchAll(page)) if (m.index + m[0].length > carry.length) count += 1;
-      carry = text.slice(-64);
-    }
-    return count > 0 ? count : null;
+    const counter = new PdfPageCounter();
+    for await (const chunk of this.#blobs.read(key))
+      counter.push((chunk as Buffer).toString('latin1'));
+    return counter.finish();
   }
 }
 

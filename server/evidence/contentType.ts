@@ -472,7 +472,44 @@ export function cleanFilename(raw: string): string {
  * string; null when there are none.
  */
 export function countPdfPages(latin1: string): number | null {
-  // A name ends at whitespace (incl. NUL) or a delimiter: ( ) < > [ ] { } / %
-  const matches = latin1.match(/\/Type[\s\0]*\/Page(?=[\s\0()<>[\]{}/%]|$)/g);
-  return matches ? matches.length : null;
+  const counter = new PdfPageCounter();
+  counter.push(latin1);
+  return counter.finish();
+}
+
+/**
+ * Counts page objects over a PDF fed in pieces (latin1), so a file is never
+ * held whole. A name ends at whitespace (incl. NUL) or a delimiter:
+ * ( ) < > [ ] { } / %; a match at the very end of a piece waits for the next
+ * piece, which may turn `/Page` into `/Pages`.
+ */
+export class PdfPageCounter {
+  static readonly #pattern = /\/Type[\s\0]*\/Page(?=[\s\0()<>[\]{}/%]|$)/g;
+  #count = 0;
+  #carry = '';
+
+  push(latin1: string): void {
+    const text = this.#carry + latin1;
+    let keepFrom = Math.max(0, text.length - 64);
+    for (const m of text.matchAll(PdfPageCounter.#pattern)) {
+      const end = m.index + m[0].length;
+      if (end === text.length) {
+        keepFrom = Math.min(keepFrom, m.index);
+        continue;
+      }
+      // Matches ending before the carried tail's last character were decided with the
+      // previous piece; one ending on it was deferred then and is decided now.
+      if (end >= this.#carry.length) this.#count += 1;
+    }
+    this.#carry = text.slice(keepFrom);
+  }
+
+  finish(): number | null {
+    for (const _ of this.#carry.matchAll(PdfPageCounter.#pattern)) {
+      // Only a match ending the file is still uncounted.
+      if (_.index + _[0].length === this.#carry.length) this.#count += 1;
+    }
+    this.#carry = '';
+    return this.#count > 0 ? this.#count : null;
+  }
 }

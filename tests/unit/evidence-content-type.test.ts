@@ -3,6 +3,7 @@ import {
   checkEvidenceContent,
   cleanFilename,
   countPdfPages,
+  PdfPageCounter,
   detectEvidenceType,
   EVIDENCE_TYPES,
   EvidenceTypeError,
@@ -283,6 +284,23 @@ describe('checkEvidenceContent', () => {
     expect(rejection(bytes([0xc0, 0xaf], 'x'), 'a.txt').reason).toBe('not_allowed');
     expect(rejection(bytes('abc', [0], 'def'), 'a.txt').reason).toBe('not_allowed');
     expect(detectEvidenceType(bytes([0xff, 0xfe], utf8('a')))).toBeUndefined();
+  });
+});
+
+describe('PdfPageCounter', () => {
+  it('counts the same in pieces of any size as over the whole text, /Pages straddling a piece included', () => {
+    const pdf =
+      '%PDF-1.7\n1 0 obj << /Type /Pages /Kids [2 0 R 3 0 R] >>\n2 0 obj << /Type /Page >>\n3 0 obj <</Type/Page/Parent 1 0 R>>\n4 0 obj << /Type /Pages >>';
+    expect(countPdfPages(pdf)).toBe(2);
+    for (const size of [1, 2, 3, 5, 7, 13, 64]) {
+      const counter = new PdfPageCounter();
+      for (let i = 0; i < pdf.length; i += size) counter.push(pdf.slice(i, i + size));
+      expect(counter.finish(), `pieces of ${size}`).toBe(2);
+    }
+    const endsWithPage = new PdfPageCounter();
+    endsWithPage.push('<< /Type /Pa');
+    endsWithPage.push('ge');
+    expect(endsWithPage.finish()).toBe(1);
   });
 });
 
