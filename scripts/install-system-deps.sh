@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs, and only those missing.
 # Usage: scripts/install-system-deps.sh [build|test]...
 #   build: toolchain and system libraries the mediasoup worker is built against
-#   test:  Debian's Chromium and a CJK font for the end-to-end tests
+#   test:  Chromium, a CJK font (end-to-end tests) and FFmpeg (plain RTP tests)
 #   bench: FFmpeg (synthetic participants) and Chromium for the benchmarks
 # meson >= 1.1 is required by mediasoup 3.12.16; bookworm ships 1.0.1, so the
 # bookworm-backports suite is added to the machine's existing Debian source.
@@ -22,7 +22,7 @@ done
 
 build_pkgs=(g++ make python3 pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev)
-test_pkgs=(chromium fonts-noto-cjk)
+test_pkgs=(chromium fonts-noto-cjk ffmpeg)
 bench_pkgs=(ffmpeg chromium fonts-noto-cjk)
 
 missing=()

@@ -143,7 +143,11 @@ export class MediationServer {
         sessionTokens: tokens,
         publicUrl: () => url,
       }),
-      ...evidenceRoutes({ evidence, accessTokens }),
+      ...evidenceRoutes({
+        evidence,
+        accessTokens,
+        invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
+      }),
     ];
     const app = createHttpApp({
       logger,

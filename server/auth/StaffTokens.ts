@@ -58,6 +58,8 @@ export const evidenceAccessClaimsSchema = z.object({
   viewer: z.enum(['staff', 'person']),
   role: z.enum(['clerk', 'mediator', 'party', 'agent', 'observer']),
   org: z.string().max(64).optional(),
+  /** The invitation the viewer came with: revoking it ends the link too. */
+  inv: z.string().max(64).optional(),
   name: z.string().min(1).max(100),
 });
 export type EvidenceAccessClaims = z.infer<typeof evidenceAccessClaimsSchema>;

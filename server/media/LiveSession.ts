@@ -7,6 +7,7 @@ import type {
   ActiveSpeakerObserver,
   DtlsParameters,
   MediaKind,
+  PlainTransport,
   Router,
   RtpCapabilities,
   RtpParameters,
@@ -37,9 +38,12 @@ import type { Logger } from '../logger.js';
 import { SESSION_MEDIA_CODECS } from './codecs.js';
 import {
   Participant,
+  isPlainTransport,
+  isWebRtcTransport,
   type ConsumerAppData,
   type ParticipantChannel,
   type ParticipantIdentity,
+  type ParticipantTransport,
   type ProducerAppData,
   type TransportAppData,
   type TransportDirection,
@@ -57,6 +61,15 @@ export interface LiveSessionOptions {
   pool: WorkerPool;
   media: Config['media'];
   logger: Logger;
+}
+
+/** Where a server-side plain RTP transport listens (see `createPlainTransport`). */
+export interface PlainTransportInfo {
+  transportId: string;
+  ip: string;
+  port: number;
+  /** Only without RTCP multiplexing; plain transports made here always multiplex. */
+  rtcpPort?: number;
 }
 
 interface LiveSessionEvents {
@@ -194,18 +207,15 @@ export class LiveSession {
   ): Promise<TransportOptions> {
     const router = await this.#liveRouter();
     const participant = this.participant(participantId);
-    const role = participant.identity.role;
-    if (direction === 'send' && !MEDIA_SOURCES.some((s) => can(role, publishPermission(s)))) {
-      throw new ForbiddenError(`A ${role} may not publish media`);
-    }
+    this.#assertMayOpen(participant, direction);
     for (const t of participant.transports.values()) {
-      if (t.appData.direction === direction) {
+      if (isWebRtcTransport(t) && t.appData.direction === direction) {
         throw new InvalidStateError(
           `A ${direction} transport exists already; close it or restart ICE`,
         );
       }
     }
-    const appData: TransportAppData = { participantId, direction };
+    const appData: TransportAppData = { participantId, direction, type: 'webrtc' };
     const m = this.#media;
     const listen: WebRtcTransportOptions<TransportAppData> = this.#host.webRtcServer
       ? { webRtcServer: this.#host.webRtcServer, appData }
@@ -240,13 +250,80 @@ export class LiveSession {
     transportId: string,
     dtlsParameters: DtlsParameters,
   ): Promise<void> {
-    const transport = this.#transport(participantId, transportId);
+    const transport = this.#webRtcTransport(participantId, transportId);
     await withClientParameters('transport:connect', () => transport.connect({ dtlsParameters }));
   }
 
   async restartIce(participantId: string, transportId: string): Promise<IceParameters> {
-    const transport = this.#transport(participantId, transportId);
+    const transport = this.#webRtcTransport(participantId, transportId);
     return withClientParameters('transport:restartIce', () => transport.restartIce());
+  }
+
+  /**
+   * A plain (unencrypted) RTP transport for server-side media: a recorder, a
+   * synthetic participant. Not reachable through the signaling contract. It
+   * listens on the configured listen IP (never the announced one: its peer is
+   * a local process), with RTP and RTCP on one port. With `comedia`, it
+   * learns its remote address from the first packet it receives; otherwise
+   * call `connectPlainTransport`. Unlike WebRTC transports, a participant may
+   * own several per direction (one per stream, as FFmpeg sends each from its
+   * own port). Same role rule: only a publishing role may open a send one.
+   */
+  async createPlainTransport(
+    participantId: string,
+    options: { direction: TransportDirection; comedia?: boolean },
+  ): Promise<PlainTransportInfo> {
+    const router = await this.#liveRouter();
+    const participant = this.participant(participantId);
+    const { direction, comedia = false } = options;
+    this.#assertMayOpen(participant, direction);
+    const appData: TransportAppData = { participantId, direction, type: 'plain', comedia };
+    const transport: PlainTransport<TransportAppData> = await router.createPlainTransport({
+      listenIp: { ip: this.#media.listenIp },
+      rtcpMux: true,
+      comedia,
+      appData,
+    });
+    if (participant.closed) {
+      // The participant left while the transport was being created.
+      transport.close();
+      throw new InvalidStateError('Not joined to this session');
+    }
+    participant.transports.set(transport.id, transport);
+    transport.observer.once('close', () => participant.transports.delete(transport.id));
+    const { localIp, localPort } = transport.tuple;
+    participant.logger.info(
+      { transportId: transport.id, direction, comedia, port: localPort },
+      'plain transport created',
+    );
+    return {
+      transportId: transport.id,
+      ip: reachableIp(localIp),
+      port: localPort,
+      ...(transport.rtcpTuple ? { rtcpPort: transport.rtcpTuple.localPort } : {}),
+    };
+  }
+
+  /** Tells a non-comedia plain transport where its peer listens. */
+  async connectPlainTransport(
+    participantId: string,
+    transportId: string,
+    remote: { ip: string; port: number; rtcpPort?: number },
+  ): Promise<void> {
+    const transport = this.#transport(participantId, transportId);
+    if (!isPlainTransport(transport)) {
+      throw new InvalidStateError(`Transport ${transportId} is not a plain transport`);
+    }
+    if (transport.appData.comedia === true || transport.tuple.remotePort !== undefined) {
+      throw new InvalidStateError(`Transport ${transportId} knows its remote address already`);
+    }
+    await withClientParameters('plainTransport:connect', () =>
+      transport.connect({
+        ip: remote.ip,
+        port: remote.port,
+        ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}),
+      }),
+    );
   }
 
   async produce(
@@ -484,16 +561,31 @@ export class LiveSession {
     if (this.#closed) throw new InvalidStateError('The session has ended');
   }
 
+  #assertMayOpen(participant: Participant, direction: TransportDirection): void {
+    const role = participant.identity.role;
+    if (direction === 'send' && !MEDIA_SOURCES.some((s) => can(role, publishPermission(s)))) {
+      throw new ForbiddenError(`A ${role} may not publish media`);
+    }
+  }
+
+  /** A transport of either type (WebRTC or plain) the participant owns. */
   #transport(
     participantId: string,
     transportId: string,
     direction?: TransportDirection,
-  ): WebRtcTransport<TransportAppData> {
+  ): ParticipantTransport {
     const transport = this.participant(participantId).transports.get(transportId);
     if (!transport) throw new NotFoundError('Transport');
     if (direction && transport.appData.direction !== direction) {
       throw new InvalidStateError(`Transport ${transportId} is not a ${direction} transport`);
     }
+    return transport;
+  }
+
+  /** A WebRTC transport; plain transports stay invisible to the signaling contract. */
+  #webRtcTransport(participantId: string, transportId: string): WebRtcTransport<TransportAppData> {
+    const transport = this.#transport(participantId, transportId);
+    if (!isWebRtcTransport(transport)) throw new NotFoundError('Transport');
     return transport;
   }
 
@@ -541,4 +633,11 @@ function producerInfo(producer: {
     source: producer.appData.source,
     paused: producer.paused,
   };
+}
+
+/** A local process reaches a transport bound to the unspecified address on loopback. */
+function reachableIp(localIp: string): string {
+  if (localIp === '0.0.0.0') return '127.0.0.1';
+  if (localIp === '::') return '::1';
+  return localIp;
 }

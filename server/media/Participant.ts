@@ -3,9 +3,14 @@
  * capabilities of their browser and the media objects they own. The session
  * owns participants; a participant owns its transports, and mediasoup
  * cascades a transport's close to its producers and consumers.
+ *
+ * A transport is either a WebRTC transport (a browser, through the signaling
+ * contract) or a plain RTP transport created server-side only (a recorder, a
+ * synthetic participant); `appData.type` tells them apart.
  */
 import type {
   Consumer,
+  PlainTransport,
   Producer,
   RtpCapabilities,
   WebRtcTransport,
@@ -34,9 +39,30 @@ export interface ParticipantChannel {
 
 export type TransportDirection = 'send' | 'recv';
 
+export type TransportType = 'webrtc' | 'plain';
+
 export interface TransportAppData extends Record<string, unknown> {
   participantId: string;
   direction: TransportDirection;
+  type: TransportType;
+  /** Plain transports only: the remote address is learnt from the first packet. */
+  comedia?: boolean;
+}
+
+/** A transport a participant owns: WebRTC (browsers) or plain RTP (server-side only). */
+export type ParticipantTransport =
+  WebRtcTransport<TransportAppData> | PlainTransport<TransportAppData>;
+
+export function isWebRtcTransport(
+  transport: ParticipantTransport,
+): transport is WebRtcTransport<TransportAppData> {
+  return transport.appData.type === 'webrtc';
+}
+
+export function isPlainTransport(
+  transport: ParticipantTransport,
+): transport is PlainTransport<TransportAppData> {
+  return transport.appData.type === 'plain';
 }
 
 export interface ProducerAppData extends Record<string, unknown> {
@@ -56,7 +82,7 @@ export class Participant {
   readonly channel: ParticipantChannel;
   readonly logger: Logger;
   rtpCapabilities: RtpCapabilities;
-  readonly transports = new Map<string, WebRtcTransport<TransportAppData>>();
+  readonly transports = new Map<string, ParticipantTransport>();
   readonly producers = new Map<string, Producer<ProducerAppData>>();
   readonly consumers = new Map<string, Consumer<ConsumerAppData>>();
   #closed = false;

@@ -85,8 +85,12 @@ export class FsBlobStore implements BlobStore {
     const key = randomUUID();
     const temp = path.join(this.directory, `${TEMP_PREFIX}${key}`);
     const meter = new Meter(options);
+    // The file is created before any byte flows, and the stream opens it with r+, which
+    // never creates: if a refusal on the first chunk unlinks it before the stream's lazy
+    // open, that open fails instead of leaving a file behind.
+    await (await open(temp, 'wx', 0o600)).close();
     try {
-      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(source, meter, createWriteStream(temp, { flags: 'r+' }));
       const handle = await open(temp, 'r');
       try {
         await handle.sync();

@@ -19,6 +19,8 @@ import { route, type RouteSpec } from './routes.js';
 export interface EvidenceRouteDeps {
   evidence: EvidenceService;
   accessTokens: EvidenceAccessTokens;
+  /** Whether an invitation is still valid (not revoked, not expired). */
+  invitationActive: (invitationId: string) => Promise<boolean>;
 }
 
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -137,12 +139,12 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
   const e = d.evidence;
 
   /** The viewer of a content request: a bearer token, or a view link's access token. */
-  function viewerOf(
+  async function viewerOf(
     actor: Actor | undefined,
     access: string | undefined,
     caseId: string,
     itemId: string,
-  ): Actor {
+  ): Promise<Actor> {
     if (actor) return actor;
     if (!access) throw new UnauthenticatedError();
     let claims;
@@ -157,6 +159,9 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
     }
     if (claims.caseId !== caseId || claims.itemId !== itemId)
       throw new UnauthenticatedError('This view link is for another item');
+    if (claims.inv !== undefined && !(await d.invitationActive(claims.inv))) {
+      throw new UnauthenticatedError('This invitation has been revoked or has expired');
+    }
     if (claims.viewer === 'staff' && (claims.role === 'clerk' || claims.role === 'mediator')) {
       return {
         kind: 'staff',
@@ -260,7 +265,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
       handler: async ({ actor, params, query, req, res }) => {
         const caseId = params['caseId']!;
         const itemId = params['itemId']!;
-        const viewer = viewerOf(actor, query.access, caseId, itemId);
+        const viewer = await viewerOf(actor, query.access, caseId, itemId);
         const download = query.download === '1';
         // Size first, so a bad range is refused before any custody event.
         const items = await e.list(viewer, caseId);
@@ -340,6 +345,7 @@ export function viewLink(
       viewer: viewer.kind,
       role: viewer.role,
       ...(viewer.kind === 'staff' ? { org: viewer.organisationId } : {}),
+      ...(viewer.kind === 'person' && viewer.invitationId ? { inv: viewer.invitationId } : {}),
       name: viewer.name,
     },
     EVIDENCE_ACCESS_TTL_SECONDS,
