@@ -304,15 +304,17 @@ export class CallClient {
     const sources = MEDIA_SOURCES.filter(
       (s) => join.canPublish.includes(s) && this.#local[s]?.readyState === 'live',
     );
-    if (sources.length > 0) {
-      this.#sendTransport = await this.#createTransport('send');
-      for (const source of sources) await this.#produce(source);
-    }
-    await Promise.all(
+    // Receiving others starts at once; publishing one's own tracks runs alongside.
+    const receiving = Promise.all(
       producers.map((p) =>
         this.#consume(p).catch((e: unknown) => console.warn('consume failed', e)),
       ),
     );
+    if (sources.length > 0) {
+      this.#sendTransport = await this.#createTransport('send');
+      for (const source of sources) await this.#produce(source);
+    }
+    await receiving;
     this.#events.status('joined');
   }
 

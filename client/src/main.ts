@@ -167,6 +167,12 @@ function header(): HTMLElement {
 }
 
 function render(): void {
+  placedMedia = new Set();
+  renderPage();
+  pruneMediaElements(placedMedia);
+}
+
+function renderPage(): void {
   app.replaceChildren(header());
   if (fatalKey) {
     app.append(
@@ -264,6 +270,49 @@ function deadlinePanel(): HTMLElement {
   return section;
 }
 
+/**
+ * Media elements outlive re-renders, keyed by what they play: replacing a
+ * <video> for the same camera a few times in a row makes Chromium stop
+ * delivering that camera's frames for seconds (measured by bench:join).
+ */
+const mediaElements = new Map<
+  string,
+  { node: HTMLMediaElement; source: MediaStream | MediaStreamTrack }
+>();
+
+function mediaElement(
+  kind: 'video' | 'audio',
+  key: string,
+  source: MediaStream | MediaStreamTrack | undefined,
+  muted: boolean,
+): HTMLMediaElement {
+  placedMedia.add(key);
+  const cached = mediaElements.get(key);
+  if (cached && cached.source === source) return cached.node;
+  const node =
+    cached?.node ??
+    el(kind, kind === 'video' ? { playsinline: '', autoplay: '' } : { autoplay: '' });
+  node.muted = muted;
+  node.srcObject =
+    source instanceof MediaStreamTrack ? new MediaStream([source]) : (source ?? null);
+  if (source) mediaElements.set(key, { node, source });
+  else mediaElements.delete(key);
+  return node;
+}
+
+/** Keys of the media elements the current render placed. */
+let placedMedia = new Set<string>();
+
+/** Forgets elements whose track is gone, so they do not pile up over a long session. */
+function pruneMediaElements(live: Set<string>): void {
+  for (const [key, { node }] of mediaElements) {
+    if (!live.has(key)) {
+      node.srcObject = null;
+      mediaElements.delete(key);
+    }
+  }
+}
+
 function localTile(): HTMLElement {
   const self = client?.self?.participantId ?? '';
   const tile = el('div', {
@@ -272,9 +321,7 @@ function localTile(): HTMLElement {
     'data-participant': self,
   });
   if (self && activeSpeaker === self) tile.classList.add('speaking');
-  const video = el('video', { playsinline: '', autoplay: '', muted: '' });
-  video.muted = true;
-  if (localStream) video.srcObject = localStream;
+  const video = mediaElement('video', 'local', localStream, true);
   const label = el(
     'div',
     { class: 'label' },
@@ -295,14 +342,12 @@ function remoteTile(p: ParticipantInfo): HTMLElement {
   const tracks = [...remoteTiles.values()].filter((r) => r.participantId === p.participantId);
   const camera = tracks.find((r) => r.source === 'camera' && r.kind === 'video');
   const audio = tracks.find((r) => r.kind === 'audio');
-  const video = el('video', { playsinline: '', autoplay: '' });
-  video.muted = true;
-  if (camera && !camera.paused) video.srcObject = new MediaStream([camera.track]);
-  else tile.append(el('div', { class: 'avatar' }, p.displayName.slice(0, 1)));
+  const showing = camera && !camera.paused ? camera.track : undefined;
+  const video = mediaElement('video', `camera:${p.participantId}`, showing, true);
+  if (!showing) tile.append(el('div', { class: 'avatar' }, p.displayName.slice(0, 1)));
   tile.append(video);
   if (audio) {
-    const a = el('audio', { autoplay: '' });
-    a.srcObject = new MediaStream([audio.track]);
+    const a = mediaElement('audio', `audio:${p.participantId}`, audio.track, false);
     tile.append(a);
   }
   const label = el('div', { class: 'label' }, `${p.displayName} · ${roleLabel(p.role)}`);
@@ -328,9 +373,7 @@ function remoteTile(p: ParticipantInfo): HTMLElement {
 
 function screenTile(owner: ParticipantInfo, r: RemoteTrack): HTMLElement {
   const tile = el('div', { class: 'tile screen', 'data-testid': 'screen-tile' });
-  const video = el('video', { playsinline: '', autoplay: '' });
-  video.muted = true;
-  video.srcObject = new MediaStream([r.track]);
+  const video = mediaElement('video', `screen:${r.consumerId}`, r.track, true);
   tile.append(video, el('div', { class: 'label' }, `${t('screenOf')}${owner.displayName}`));
   return tile;
 }

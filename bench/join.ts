@@ -1,0 +1,544 @@
+/**
+ * bench:join — time from opening a join link in Chromium to the first remote video
+ * frame on screen. Absolute time on loopback, reported (not a test, no baseline).
+ *
+ * Per run: a fresh live session on the in-process service, in which a first Chromium
+ * page (fake camera and microphone) has joined and publishes video that reaches the
+ * SFU steadily. A second page, in another Chromium process (as on another machine)
+ * and a fresh browser context (empty cache), opens a session-token join link, clicks
+ * join (`[data-testid=join]`) as soon as its own camera preview is live, and
+ * `requestVideoFrameCallback` on the remote tile's `<video>` reports the first frame
+ * presented. Times are `performance.now()` in that page, i.e. from its navigation
+ * start. Server milestones (requests received, DTLS, key frame request and keyframe
+ * at the SFU) are observed through Socket.IO and mediasoup observer/trace events, on
+ * the same wall clock. Median of 10 runs (`--runs`).
+ *
+ *   npm run bench:join [-- --runs 10]
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { Router, Transport, WebRtcTransport } from 'mediasoup/node/lib/types.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
+import { MediationServer } from '../server/MediationServer.js';
+import type { SessionClaims } from '../signaling/index.js';
+import { CHROMIUM, diagnostics, launchChromium, poll } from '../tests/support/browser.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const RESULT_FILE = path.join(here, 'results', 'join.json');
+const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+function flag(name: string, fallback: number): number {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value =
+      arg === `--${name}`
+        ? argv[i + 1]
+        : arg.startsWith(`--${name}=`)
+          ? arg.slice(name.length + 3)
+          : undefined;
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`--${name} needs a positive integer, got ${value}`);
+    return n;
+  }
+  return fallback;
+}
+
+const params = {
+  runs: flag('runs', 10),
+  /** Failed runs tolerated (retried) before the benchmark gives up. */
+  maxFailures: 3,
+  viewport: { width: 1280, height: 800 },
+  /**
+   * Before a run starts, the SFU must receive at least this many camera bytes from the
+   * publisher in each of `steadyWindows` consecutive 250 ms windows.
+   */
+  steadyBytesPer250Ms: 5_000,
+  steadyWindows: 6,
+  runTimeoutMs: 30_000,
+  mediasoupWorkers: 2,
+};
+
+const WATCHDOG_MS = 60_000 + (params.runs + params.maxFailures) * 45_000;
+setTimeout(() => {
+  process.stderr.write(`bench:join: watchdog fired after ${WATCHDOG_MS} ms\n`);
+  process.exit(2);
+}, WATCHDOG_MS).unref();
+
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Installed in the measured page before its own scripts: watches every `<video>` of
+ * a remote tile (the app re-renders, replacing elements) and keeps the first frame
+ * any of them presents; also notes the join click, the joined status and when a
+ * remote video first got a stream. All in `performance.now()` of the page.
+ */
+const PROBE = `(() => {
+  const state = { click: null, joined: null, track: null, frame: null };
+  Object.defineProperty(window, '__bench', { value: state });
+  const seen = new WeakSet();
+  const watch = (video) => {
+    if (seen.has(video)) return;
+    seen.add(video);
+    if (state.track === null && video.srcObject) state.track = performance.now();
+    video.requestVideoFrameCallback((now, meta) => {
+      if (state.frame !== null) return;
+      state.frame = {
+        at: performance.now(),
+        now,
+        expectedDisplayTime: meta.expectedDisplayTime,
+        presentationTime: meta.presentationTime,
+        width: meta.width,
+        height: meta.height,
+      };
+    });
+  };
+  new MutationObserver(() => {
+    document.querySelectorAll('[data-testid="remote-tile"] video').forEach(watch);
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener('click', (event) => {
+    const target = event.target;
+    if (state.click === null && target instanceof Element && target.closest('[data-testid="join"]'))
+      state.click = performance.now();
+  }, true);
+  const timer = setInterval(() => {
+    const m = window.__mediation;
+    if (m && m.status() === 'joined') {
+      state.joined = performance.now();
+      clearInterval(timer);
+    }
+  }, 5);
+})();`;
+
+/** True once the page's own camera preview has a stream (getUserMedia answered). */
+const PREVIEW_LIVE = `(() => {
+  const v = document.querySelector('[data-testid="local-tile"] video');
+  return !!v && v.srcObject !== null;
+})()`;
+
+interface Probe {
+  click: number | null;
+  joined: number | null;
+  track: number | null;
+  frame: {
+    at: number;
+    now: number;
+    expectedDisplayTime: number;
+    presentationTime: number;
+    width: number;
+    height: number;
+  } | null;
+  timeOrigin: number;
+}
+
+interface Run {
+  run: number;
+  /** navigation start → first remote frame presented (the measured figure), ms */
+  firstFrameMs: number;
+  /** navigation start → join clicked (own preview live), ms */
+  clickMs: number;
+  /** Node's wall clock before page.goto → first frame (includes opening the navigation), ms */
+  wallMs: number;
+  frameSize: string;
+  /**
+   * SFU's first key frame request to the publisher → first keyframe from it, ms. Long
+   * when the publisher's camera stalled (see bench/README.md).
+   */
+  publisherKeyframeWaitMs: number | null;
+  /** Page and server milestones, ms from the page's navigation start (server ones to ±1 ms). */
+  milestones: Record<string, number>;
+}
+
+/**
+ * Server-side milestones of the measured join, observed (never altered) through the
+ * Socket.IO server and mediasoup's observer and trace events. Wall-clock ms.
+ */
+interface Watch {
+  sessionId: string;
+  joiner: string;
+  publisher: string;
+  marks: Map<string, number>;
+}
+let watch: Watch | undefined;
+
+function mark(w: Watch, name: string): void {
+  // Date.now(): the page's timeOrigin is on the same wall clock (Node's own timeOrigin
+  // can drift from it by tens of ms over a long-running process).
+  if (!w.marks.has(name)) w.marks.set(name, Date.now());
+}
+
+function instrument(server: MediationServer): void {
+  server.io.on('connection', (socket) => {
+    const w = watch;
+    const claims = socket.data.claims;
+    if (!w || claims.sessionId !== w.sessionId || claims.sub !== w.joiner) return;
+    mark(w, 'server: socket connected');
+    socket.onAny((event: string) => mark(w, `server: first ${event}`));
+  });
+  for (const { worker } of server.pool.workers) {
+    worker.observer.on('newrouter', (router) => {
+      router.observer.on('newtransport', (transport) => watchTransport(router, transport));
+    });
+  }
+}
+
+function watchTransport(router: Router, transport: Transport): void {
+  const w = watch;
+  if (!w || router.appData['sessionId'] !== w.sessionId) return;
+  const who = transport.appData['participantId'];
+  const direction = transport.appData['direction'];
+  if (who === w.joiner && direction === 'recv') {
+    (transport as WebRtcTransport).observer.on('dtlsstatechange', (state) => {
+      if (state === 'connected') mark(w, 'server: receive transport DTLS connected');
+    });
+    transport.observer.on('newconsumer', (consumer) => {
+      if (consumer.kind !== 'video') return;
+      consumer.on('trace', (e) => {
+        if (e.type === 'keyframe' && e.direction === 'out')
+          mark(w, 'server: first video keyframe sent to the joiner');
+      });
+      consumer.enableTraceEvent(['keyframe']).catch(() => undefined);
+    });
+  }
+  if (who === w.publisher && direction === 'send') {
+    transport.observer.on('newproducer', (producer) => {
+      if (producer.kind !== 'video') return;
+      producer.on('trace', (e) => {
+        if (!w.marks.has('server: socket connected')) return;
+        if ((e.type === 'pli' || e.type === 'fir') && e.direction === 'out')
+          mark(w, 'server: first key frame request to the publisher');
+        if (e.type === 'keyframe' && e.direction === 'in')
+          mark(w, 'server: first keyframe from the publisher');
+      });
+      producer.enableTraceEvent(['keyframe', 'pli', 'fir']).catch(() => undefined);
+    });
+  }
+}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+async function startService(): Promise<{
+  server: MediationServer;
+  url: string;
+  close(): Promise<void>;
+}> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-bench-'));
+  const config = loadConfig(process.env, {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    PUBLIC_URL: '',
+    DATA_DIR: dataDir,
+    JWT_SECRET: SECRET,
+    MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
+    MEDIASOUP_LISTEN_IP: '127.0.0.1',
+    MEDIASOUP_ANNOUNCED_IP: '',
+    LOG_LEVEL: 'silent',
+  });
+  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  return {
+    server,
+    url: `http://127.0.0.1:${server.port}`,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Bytes the SFU has received on the session's camera producers. */
+async function cameraBytes(server: MediationServer, sessionId: string): Promise<number> {
+  const session = server.sessions.get(sessionId);
+  if (!session) return 0;
+  let bytes = 0;
+  for (const p of session.participants()) {
+    for (const producer of p.producers.values()) {
+      if (producer.appData.source !== 'camera') continue;
+      for (const s of await producer.getStats()) bytes += s.byteCount;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Polls a page expression until truthy. `page.evaluate` of a string goes through the
+ * DevTools protocol, which the page's CSP (no 'unsafe-eval') does not block, unlike
+ * a string predicate in `waitForFunction`.
+ */
+async function until(
+  page: Page,
+  expression: string,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: params.viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+  return { context, page };
+}
+
+async function oneRun(
+  browsers: { publisher: Browser; joiner: Browser },
+  service: Awaited<ReturnType<typeof startService>>,
+  run: number,
+): Promise<Run> {
+  const caseId = `CASE-JOIN-${run}`;
+  const sessionId = `SESSION-JOIN-${run}`;
+  const link = (claims: Pick<SessionClaims, 'sub' | 'role' | 'name'>): string =>
+    `${service.url}/join#token=${service.server.tokens.issue({ ...claims, caseId, sessionId }, 600)}`;
+  const contexts: BrowserContext[] = [];
+  const w: Watch = { sessionId, joiner: 'applicant', publisher: 'mediator', marks: new Map() };
+  watch = w;
+  try {
+    // The peer already in the call, publishing camera video that reaches the SFU.
+    const publisher = await newPage(browsers.publisher);
+    contexts.push(publisher.context);
+    await publisher.page.goto(link({ sub: 'mediator', role: 'mediator', name: '王调解' }));
+    await until(publisher.page, PREVIEW_LIVE, 15_000, 'publisher preview');
+    await publisher.page.getByTestId('join').click();
+    await poll(
+      () => diagnostics.status(publisher.page),
+      (s) => s === 'joined',
+      20_000,
+      'publisher joined',
+    );
+    // Steady video, not the first frames: Chromium's fake camera stalls for a few
+    // seconds when a sender starts using it; a peer already in the call is past that.
+    let previous: number | undefined;
+    let steadyWindows = 0;
+    await poll(
+      async () => {
+        const bytes = await cameraBytes(service.server, sessionId);
+        const delta = previous === undefined ? 0 : bytes - previous;
+        previous = bytes;
+        steadyWindows = delta >= params.steadyBytesPer250Ms ? steadyWindows + 1 : 0;
+        return steadyWindows;
+      },
+      (windows) => windows >= params.steadyWindows,
+      20_000,
+      'steady publisher video at the SFU',
+    );
+
+    // The measured page: open the link, click join once the own preview is live.
+    const joiner = await newPage(browsers.joiner);
+    contexts.push(joiner.context);
+    await joiner.page.addInitScript({ content: PROBE });
+    const wall0 = Date.now();
+    await joiner.page.goto(link({ sub: 'applicant', role: 'party', name: '张三' }));
+    await until(joiner.page, PREVIEW_LIVE, params.runTimeoutMs, 'preview');
+    await joiner.page.getByTestId('join').click();
+    await until(joiner.page, 'window.__bench.frame !== null', params.runTimeoutMs, 'remote frame');
+    const probe = (await joiner.page.evaluate(
+      '({ ...window.__bench, timeOrigin: performance.timeOrigin })',
+    )) as Probe;
+    const frame = probe.frame!;
+    const page = (t: number | null): number | undefined => (t === null ? undefined : round1(t));
+    const server = (name: string): number | undefined => {
+      const at = w.marks.get(name);
+      return at === undefined ? undefined : round1(at - probe.timeOrigin);
+    };
+    const asked = w.marks.get('server: first key frame request to the publisher');
+    const answered = w.marks.get('server: first keyframe from the publisher');
+    const keyframeWait =
+      asked !== undefined && answered !== undefined ? Math.max(0, answered - asked) : null;
+    const milestones: Record<string, number> = {};
+    const entries: [string, number | undefined][] = [
+      ['page: join clicked (own preview live)', page(probe.click)],
+      ['page: remote video stream attached', page(probe.track)],
+      ['page: status joined', page(probe.joined)],
+      ['page: first remote frame presented', page(frame.at)],
+      ...[...w.marks.keys()].map((k): [string, number | undefined] => [k, server(k)]),
+    ];
+    for (const [k, v] of entries) if (v !== undefined) milestones[k] = v;
+    return {
+      run,
+      firstFrameMs: round1(frame.at),
+      clickMs: round1(probe.click ?? Number.NaN),
+      wallMs: round1(probe.timeOrigin + frame.at - wall0),
+      frameSize: `${frame.width}×${frame.height}`,
+      publisherKeyframeWaitMs: keyframeWait,
+      milestones,
+    };
+  } finally {
+    watch = undefined;
+    for (const c of contexts) await c.close().catch(() => undefined);
+    // The session closes once both pages have left; the next run starts clean.
+    await poll(
+      async () => service.server.sessions.get(sessionId) === undefined,
+      (closed) => closed,
+      10_000,
+      `session ${sessionId} closed`,
+    ).catch(() => undefined);
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function versionOf(pkg: string): string {
+  try {
+    const file = path.join(root, 'node_modules', pkg, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<number> {
+  if (!existsSync(path.join(root, 'client', 'dist', 'index.html'))) {
+    throw new Error('client/dist is missing: run `npm run bench:join` (it builds the client)');
+  }
+  out(`bench:join — open link → first remote video frame, ${params.runs} runs`);
+  const service = await startService();
+  let publisherBrowser: Browser | undefined;
+  let joinerBrowser: Browser | undefined;
+  const runs: Run[] = [];
+  const failures: string[] = [];
+  try {
+    // Two browser processes, as two machines: Chromium's fake camera is shared by
+    // the pages of one browser, and one page starting to send stalls it for all.
+    publisherBrowser = await launchChromium();
+    joinerBrowser = await launchChromium();
+    const version = joinerBrowser.version();
+    instrument(service.server);
+    out(`service at ${service.url}, Chromium ${version}`);
+    let attempt = 0;
+    while (runs.length < params.runs) {
+      attempt++;
+      try {
+        const browsers = { publisher: publisherBrowser, joiner: joinerBrowser };
+        const r = await oneRun(browsers, service, attempt);
+        runs.push(r);
+        out(
+          `run ${String(runs.length).padStart(2)}: ${r.firstFrameMs.toFixed(0).padStart(5)} ms` +
+            `   (join clicked at ${r.clickMs.toFixed(0)} ms, publisher keyframe ` +
+            `${r.publisherKeyframeWaitMs?.toFixed(0) ?? '—'} ms after the SFU asked, first frame ${r.frameSize})`,
+        );
+      } catch (error) {
+        failures.push(`attempt ${attempt}: ${message(error)}`);
+        out(`attempt ${attempt} failed: ${message(error)}`);
+        if (failures.length > params.maxFailures) throw new Error('too many failed runs');
+      }
+    }
+    const firstFrame = runs.map((r) => r.firstFrameMs);
+    const clickToFrame = runs.map((r) => r.firstFrameMs - r.clickMs);
+    const summary = {
+      min: Math.min(...firstFrame),
+      median: round1(median(firstFrame)),
+      max: Math.max(...firstFrame),
+    };
+    out();
+    out(
+      `open link → first remote frame: min ${summary.min.toFixed(0)} ms, ` +
+        `median ${summary.median.toFixed(0)} ms, max ${summary.max.toFixed(0)} ms`,
+    );
+    out(
+      `  of which open link → join clicked (own preview live): median ${median(runs.map((r) => r.clickMs)).toFixed(0)} ms; ` +
+        `join clicked → first remote frame: median ${median(clickToFrame).toFixed(0)} ms`,
+    );
+    // A publisher whose camera stalled answers the key frame request late (> 1 s).
+    const stalled = runs.filter((r) => (r.publisherKeyframeWaitMs ?? 0) > 1000);
+    const fluent = runs.filter((r) => !stalled.includes(r));
+    const fluentMedian =
+      fluent.length > 0 ? round1(median(fluent.map((r) => r.firstFrameMs))) : null;
+    out(
+      `  runs whose publisher answered the key frame request after > 1 s: ${stalled.length}/${runs.length}` +
+        (fluentMedian === null ? '' : `; median of the other runs ${fluentMedian.toFixed(0)} ms`),
+    );
+    // Median timeline of the milestones seen in every run.
+    const names = [...new Set(runs.flatMap((r) => Object.keys(r.milestones)))].filter((n) =>
+      runs.every((r) => r.milestones[n] !== undefined),
+    );
+    const timeline = names
+      .map((n) => ({ milestone: n, medianMs: round1(median(runs.map((r) => r.milestones[n]!))) }))
+      .sort((a, b) => a.medianMs - b.medianMs);
+    out('median timeline, ms from opening the link:');
+    for (const t of timeline) out(`  ${t.medianMs.toFixed(0).padStart(6)}  ${t.milestone}`);
+    mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
+    writeFileSync(
+      RESULT_FILE,
+      `${JSON.stringify(
+        {
+          benchmark: 'join',
+          timestamp: new Date().toISOString(),
+          definition:
+            'navigation start of the join link → first remote video frame presented ' +
+            '(requestVideoFrameCallback), join clicked as soon as the own camera preview is live',
+          parameters: params,
+          environment: {
+            node: process.version,
+            platform: os.platform(),
+            release: os.release(),
+            arch: os.arch(),
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model,
+            totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
+            loadavg: os.loadavg(),
+            chromium: version,
+            chromiumPath: CHROMIUM,
+            mediasoup: versionOf('mediasoup'),
+            mediasoupClient: versionOf('mediasoup-client'),
+            playwrightCore: versionOf('playwright-core'),
+          },
+          unit: 'ms',
+          summary: {
+            ...summary,
+            medianClick: round1(median(runs.map((r) => r.clickMs))),
+            medianClickToFrame: round1(median(clickToFrame)),
+            runsWithLatePublisherKeyframe: stalled.length,
+            medianOfOtherRuns: fluentMedian,
+          },
+          timeline,
+          runs,
+          failures,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
+    out(
+      `median=${summary.median.toFixed(0)} ms (open link → first remote video frame, ${params.runs} runs)`,
+    );
+  } finally {
+    await joinerBrowser?.close();
+    await publisherBrowser?.close();
+    await service.close();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench:join failed: ${text}\n`);
+    process.exitCode = 1;
+  },
+);

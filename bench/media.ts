@@ -1,0 +1,768 @@
+/**
+ * bench:media — media forwarding cost of the service against bare mediasoup.
+ *
+ * Synthetic participants without browsers: a VP8 + Opus clip is encoded once from
+ * FFmpeg's test sources, then every participant is one FFmpeg that sends it looped,
+ * in real time and by stream copy (no re-encoding), as two RTP streams into two
+ * comedia PlainTransports. Every other participant of the room consumes both
+ * streams on its receive PlainTransport, connected to a local UDP socket (the sink)
+ * that counts the RTP packets and bytes it gets.
+ *
+ * Service: the real MediationServer in-process with one worker; synthetic
+ * participants go through LiveSession's join / createPlainTransport / produce /
+ * consume / resumeConsumer, so every product check and side effect (roles, active
+ * speaker observer, …) is on the path. Baseline, same run: a bare mediasoup script
+ * (its own worker, a router per room, plain transports, producers, consumers; no
+ * service code) with the same topology and the same FFmpeg senders.
+ *
+ * Both ramp side by side: each step adds a room of 4 to each, waits until every
+ * stream flows plus a warm-up, then measures both over the same window, so load
+ * from elsewhere on the machine hits both alike. Per rig: RTP packets into the
+ * worker (producer stats), media packets delivered to the sinks and loss from their
+ * sequence numbers, worker CPU (ru_utime + ru_stime deltas) over wall time. A rig
+ * stops at loss > 1 %, worker CPU ≥ 80 % of a core, or the room cap; the other
+ * ramps on alone.
+ *
+ *   npm run bench:media [-- --max-rooms 12 --window 5 --warmup 2]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import * as mediasoup from 'mediasoup';
+import type {
+  Producer,
+  Router,
+  RtpCapabilities,
+  RtpParameters,
+  Worker,
+} from 'mediasoup/node/lib/types.js';
+import { loadConfig } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
+import { MediationServer } from '../server/MediationServer.js';
+import { SESSION_MEDIA_CODECS } from '../server/media/codecs.js';
+import type { ParticipantChannel } from '../server/media/Participant.js';
+import type { SessionRole } from '../signaling/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RESULT_FILE = path.join(here, 'results', 'media.json');
+
+// ---------------------------------------------------------------- parameters
+
+function flag(name: string, fallback: number): number {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value =
+      arg === `--${name}`
+        ? argv[i + 1]
+        : arg.startsWith(`--${name}=`)
+          ? arg.slice(name.length + 3)
+          : undefined;
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`--${name} needs a positive number, got ${value}`);
+    return n;
+  }
+  return fallback;
+}
+
+const params = {
+  roomSize: 4,
+  /** Upper bound on rooms per rig, to keep the run under 5 minutes on 2 cores. */
+  maxRooms: Math.floor(flag('max-rooms', 12)),
+  /** Measured seconds per step. */
+  windowSeconds: flag('window', 5),
+  /** Unmeasured seconds once the new room's streams flow (steady rate). */
+  warmupSeconds: flag('warmup', 2),
+  lossLimit: 0.01,
+  cpuLimit: 0.8,
+  /** Wall-clock budget for the ramp; past it no room is added. */
+  budgetSeconds: 250,
+};
+
+/** The clip: encoded once, then only copied. A key frame every second. */
+const CLIP = {
+  seconds: 10,
+  video: 'testsrc2=size=640x360:rate=25',
+  audio: 'sine=frequency=440:sample_rate=48000',
+  videoArgs: ['-c:v', 'libvpx', '-b:v', '600k', '-g', '25', '-keyint_min', '25'],
+  // Like a WebRTC sender: no alt-ref (invisible) frames, no look-ahead.
+  videoTuning: ['-auto-alt-ref', '0', '-lag-in-frames', '0', '-deadline', 'good', '-cpu-used', '4'],
+  audioArgs: ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20', '-application', 'voip'],
+};
+
+const AUDIO_PT = 100;
+const VIDEO_PT = 101;
+/** RTP packet size FFmpeg packetises to (WebRTC-like MTU). */
+const PKT_SIZE = 1200;
+const LISTEN_IP = '127.0.0.1';
+
+const out = (line = ''): void => console.log(line);
+
+// ---------------------------------------------------------------- the clip
+
+function ffmpegVersion(): string {
+  const r = spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('ffmpeg not found; `npm run bench:media` installs it');
+  return r.stdout.split('\n')[0] ?? 'ffmpeg';
+}
+
+/** Encodes the VP8 + Opus WebM clip once per recipe, cached in the temp directory. */
+function ensureClip(): string {
+  const key = createHash('sha256').update(JSON.stringify(CLIP)).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), 'mediation-bench');
+  const file = path.join(dir, `clip-${key}.webm`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial.webm`;
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
+      ...['-f', 'lavfi', '-i', CLIP.video, '-f', 'lavfi', '-i', CLIP.audio],
+      ...['-t', String(CLIP.seconds), '-map', '0:v', '-map', '1:a'],
+      ...CLIP.videoArgs,
+      ...CLIP.videoTuning,
+      ...CLIP.audioArgs,
+      ...['-f', 'webm', partial],
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`cannot encode the clip: ${r.stderr}`);
+  renameSync(partial, file);
+  return file;
+}
+
+// ---------------------------------------------------------------- senders and sinks
+
+/** One RTP stream of a sender: the transport port it goes to and its SSRC. */
+interface Leg {
+  port: number;
+  ssrc: number;
+}
+
+interface SenderSpec {
+  audio: Leg;
+  video: Leg;
+}
+
+const children = new Set<ChildProcess>();
+let stopping = false;
+
+/** One FFmpeg per participant: the clip looped in real time, copied into two RTP outputs. */
+function startSender(clip: string, spec: SenderSpec): ChildProcess {
+  const rtp = (pt: number, leg: Leg): string[] => [
+    ...['-c', 'copy', '-f', 'rtp', '-payload_type', String(pt), '-ssrc', String(leg.ssrc)],
+    // No RTCP: FFmpeg sends it from a second socket, which a comedia transport
+    // with RTCP multiplexing would not accept (and RTCP first would mislead comedia).
+    ...['-rtpflags', 'skip_rtcp'],
+    `rtp://${LISTEN_IP}:${leg.port}?pkt_size=${PKT_SIZE}`,
+  ];
+  const child = spawn(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+      ...['-re', '-stream_loop', '-1', '-i', clip],
+      ...['-map', '0:a:0', ...rtp(AUDIO_PT, spec.audio)],
+      ...['-map', '0:v:0', ...rtp(VIDEO_PT, spec.video)],
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
+  children.add(child);
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    if (!stopping && signal === null) out(`ffmpeg ${child.pid} exited (${code}): ${stderr}`);
+  });
+  return child;
+}
+
+/** Stops FFmpegs (TERM, then KILL after 2 s), by default all, and waits for them to exit. */
+async function stopSenders(which: Iterable<ChildProcess> = children): Promise<void> {
+  stopping = true;
+  await Promise.all(
+    [...which].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => c.kill('SIGKILL'), 2_000);
+          c.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  stopping = false;
+}
+
+/** Packets each consumed stream must have delivered before a step's warm-up starts. */
+const READY_PACKETS = 20;
+const READY_TIMEOUT_MS = 15_000;
+
+/** A jump in sequence numbers larger than this is a restarted sender, not loss. */
+const MAX_SEQ_JUMP = 3000;
+
+/**
+ * A participant's receiving end: a UDP socket counting the media RTP packets of
+ * the SSRCs it consumes, and from their sequence numbers how many it should have
+ * got (RFC 3550 style), so loss anywhere on the way (into the worker, in it, out of
+ * it) shows.
+ */
+class Sink {
+  readonly ssrcs = new Set<number>();
+  packets = 0;
+  bytes = 0;
+  expected = 0;
+  /** RTCP, probation and unknown packets (not counted as media). */
+  other = 0;
+  readonly #highest = new Map<number, number>();
+  /** Media packets received per SSRC. */
+  readonly #perSsrc = new Map<number, number>();
+  readonly #socket: dgram.Socket;
+
+  private constructor(socket: dgram.Socket) {
+    this.#socket = socket;
+    socket.on('message', (msg) => this.#count(msg));
+  }
+
+  static async open(): Promise<Sink> {
+    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    await new Promise<void>((resolve) => socket.bind(0, LISTEN_IP, resolve));
+    return new Sink(socket);
+  }
+
+  get port(): number {
+    return this.#socket.address().port;
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+
+  /** Packets received so far on each consumed stream. */
+  counts(): Map<number, number> {
+    return new Map([...this.ssrcs].map((ssrc) => [ssrc, this.#perSsrc.get(ssrc) ?? 0]));
+  }
+
+  #count(msg: Buffer): void {
+    const b1 = msg[1] ?? 0;
+    const ssrc = msg.length >= 12 ? msg.readUInt32BE(8) : -1;
+    if ((b1 >= 192 && b1 <= 223) || !this.ssrcs.has(ssrc)) {
+      this.other += 1;
+      return;
+    }
+    this.packets += 1;
+    this.bytes += msg.length;
+    this.#perSsrc.set(ssrc, (this.#perSsrc.get(ssrc) ?? 0) + 1);
+    const seq = msg.readUInt16BE(2);
+    const highest = this.#highest.get(ssrc);
+    if (highest === undefined) {
+      this.#highest.set(ssrc, seq);
+      this.expected += 1;
+      return;
+    }
+    const ahead = (seq - highest + 65536) % 65536;
+    if (ahead === 0 || ahead >= 65536 - MAX_SEQ_JUMP) return; // duplicate or late
+    this.#highest.set(ssrc, seq);
+    this.expected += ahead <= MAX_SEQ_JUMP ? ahead : 1; // a restart opens a new run
+  }
+}
+
+// ---------------------------------------------------------------- rigs
+
+/** What a rig built for one room: its producers (stats), sinks and FFmpeg senders. */
+interface RoomMedia {
+  producers: Producer[];
+  sinks: Sink[];
+  senders: SenderSpec[];
+}
+
+interface Rig {
+  name: 'service' | 'baseline';
+  worker: Worker;
+  addRoom(index: number): Promise<RoomMedia>;
+  close(): Promise<void>;
+}
+
+/** What a synthetic receiver declares: the two codecs, no RTX, no header extensions. */
+function sinkCapabilities(router: { rtpCapabilities: RtpCapabilities }): RtpCapabilities {
+  return {
+    codecs: (router.rtpCapabilities.codecs ?? []).filter((c) =>
+      ['audio/opus', 'video/VP8'].includes(c.mimeType),
+    ),
+    headerExtensions: [],
+  };
+}
+
+let ssrcSeed = 0x10000;
+/** The RTP parameters matching what FFmpeg sends: payload types and SSRCs. */
+function senderParameters(): {
+  audio: RtpParameters;
+  video: RtpParameters;
+  audioSsrc: number;
+  videoSsrc: number;
+} {
+  const audioSsrc = ssrcSeed++;
+  const videoSsrc = ssrcSeed++;
+  const cname = `bench-${audioSsrc}`;
+  return {
+    audioSsrc,
+    videoSsrc,
+    audio: {
+      codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }],
+      encodings: [{ ssrc: audioSsrc }],
+      rtcp: { cname, reducedSize: true },
+    },
+    video: {
+      codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }],
+      encodings: [{ ssrc: videoSsrc }],
+      rtcp: { cname, reducedSize: true },
+    },
+  };
+}
+
+const ROOM_ROLES: SessionRole[] = ['mediator', 'party', 'party', 'agent'];
+
+/** The service: MediationServer with one worker; participants through LiveSession. */
+async function serviceRig(): Promise<Rig> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-bench-media-'));
+  const config = loadConfig(process.env, {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    PUBLIC_URL: '',
+    DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    MEDIASOUP_NUM_WORKERS: '1',
+    MEDIASOUP_LISTEN_IP: LISTEN_IP,
+    MEDIASOUP_ANNOUNCED_IP: '',
+    MEDIASOUP_WEBRTC_SERVER: 'false',
+    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+  });
+  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  const host = server.pool.workers[0];
+  if (!host) throw new Error('the service started no worker');
+  const channel: ParticipantChannel = { notify: () => undefined, disconnect: () => undefined };
+
+  return {
+    name: 'service',
+    worker: host.worker,
+    async addRoom(index) {
+      const session = await server.sessions.getOrCreate(`BENCH-S-${index}`, `BENCH-C-${index}`);
+      const caps = sinkCapabilities({ rtpCapabilities: await session.rtpCapabilities() });
+      const ids = ROOM_ROLES.map((_, i) => `room${index}-p${i}`);
+      for (const [i, participantId] of ids.entries()) {
+        await session.join(
+          { participantId, displayName: participantId, role: ROOM_ROLES[i]! },
+          caps,
+          channel,
+        );
+      }
+      // Publishing: two comedia send transports each (FFmpeg sends each stream
+      // from its own port), a producer on each.
+      const room: RoomMedia = { producers: [], sinks: [], senders: [] };
+      const published: { participantId: string; producerIds: string[] }[] = [];
+      for (const participantId of ids) {
+        const p = senderParameters();
+        const send = { direction: 'send', comedia: true } as const;
+        const a = await session.createPlainTransport(participantId, send);
+        const v = await session.createPlainTransport(participantId, send);
+        const audioId = await session.produce(participantId, {
+          transportId: a.transportId,
+          kind: 'audio',
+          source: 'microphone',
+          rtpParameters: p.audio,
+        });
+        const videoId = await session.produce(participantId, {
+          transportId: v.transportId,
+          kind: 'video',
+          source: 'camera',
+          rtpParameters: p.video,
+        });
+        const own = session.participant(participantId).producers;
+        for (const id of [audioId, videoId]) {
+          const producer = own.get(id);
+          if (!producer) throw new Error(`producer ${id} missing`);
+          room.producers.push(producer);
+        }
+        published.push({ participantId, producerIds: [audioId, videoId] });
+        room.senders.push({
+          audio: { port: a.port, ssrc: p.audioSsrc },
+          video: { port: v.port, ssrc: p.videoSsrc },
+        });
+      }
+      // Receiving: one recv transport each, connected to its sink, consuming everyone else.
+      for (const participantId of ids) {
+        const sink = await Sink.open();
+        room.sinks.push(sink);
+        const recv = await session.createPlainTransport(participantId, { direction: 'recv' });
+        await session.connectPlainTransport(participantId, recv.transportId, {
+          ip: LISTEN_IP,
+          port: sink.port,
+        });
+        for (const other of published) {
+          if (other.participantId === participantId) continue;
+          for (const producerId of other.producerIds) {
+            const c = await session.consume(participantId, recv.transportId, producerId);
+            for (const e of c.rtpParameters.encodings ?? []) if (e.ssrc) sink.ssrcs.add(e.ssrc);
+            await session.resumeConsumer(participantId, c.consumerId);
+          }
+        }
+      }
+      return room;
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The baseline: bare mediasoup, no service code (only the same codec list). Its
+ * own worker, one router per room, the same transports, producers and consumers.
+ */
+async function baselineRig(): Promise<Rig> {
+  const worker = await mediasoup.createWorker({
+    logLevel: 'warn',
+    rtcMinPort: 40000,
+    rtcMaxPort: 49999,
+  });
+  const routers: Router[] = [];
+  return {
+    name: 'baseline',
+    worker,
+    async addRoom() {
+      const router = await worker.createRouter({ mediaCodecs: SESSION_MEDIA_CODECS });
+      routers.push(router);
+      const caps = sinkCapabilities(router);
+      const listenIp = { ip: LISTEN_IP };
+      const room: RoomMedia = { producers: [], sinks: [], senders: [] };
+      const members = [];
+      for (let i = 0; i < ROOM_ROLES.length; i++) {
+        const p = senderParameters();
+        const a = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: true });
+        const v = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: true });
+        const audio = await a.produce({ kind: 'audio', rtpParameters: p.audio });
+        const video = await v.produce({ kind: 'video', rtpParameters: p.video });
+        room.producers.push(audio, video);
+        room.senders.push({
+          audio: { port: a.tuple.localPort, ssrc: p.audioSsrc },
+          video: { port: v.tuple.localPort, ssrc: p.videoSsrc },
+        });
+        members.push([audio, video]);
+      }
+      for (const mine of members) {
+        const sink = await Sink.open();
+        room.sinks.push(sink);
+        const recv = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: false });
+        await recv.connect({ ip: LISTEN_IP, port: sink.port });
+        for (const theirs of members) {
+          if (theirs === mine) continue;
+          for (const producer of theirs) {
+            const c = await recv.consume({ producerId: producer.id, rtpCapabilities: caps });
+            for (const e of c.rtpParameters.encodings ?? []) if (e.ssrc) sink.ssrcs.add(e.ssrc);
+          }
+        }
+      }
+      return room;
+    },
+    async close() {
+      for (const r of routers) r.close();
+      worker.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- measurement
+
+interface Snapshot {
+  at: number;
+  cpuMs: number;
+  /** RTP packets the producers received. */
+  packetsIn: number;
+  delivered: number;
+  expected: number;
+  bytes: number;
+}
+
+interface Step {
+  rooms: number;
+  seconds: number;
+  packetsInPerSecond: number;
+  packetsOutPerSecond: number;
+  mbitOutPerSecond: number;
+  /** Media packets the sinks should have received (from their sequence numbers). */
+  expectedOut: number;
+  /** Media packets the sinks received. */
+  deliveredOut: number;
+  loss: number;
+  workerCpuMs: number;
+  /** Worker CPU time ÷ wall time (1 = one core). */
+  workerCpu: number;
+  /** Worker CPU microseconds per packet delivered to a sink. */
+  cpuUsPerPacket: number;
+}
+
+interface RampState {
+  rig: Rig;
+  rooms: RoomMedia[];
+  steps: Step[];
+  senders: ChildProcess[];
+  roomsHeld: number;
+  stopReason: string;
+  done: boolean;
+}
+
+async function snapshot(worker: Worker, rooms: RoomMedia[]): Promise<Snapshot> {
+  const [usage, stats] = await Promise.all([
+    worker.getResourceUsage(),
+    Promise.all(rooms.flatMap((r) => r.producers).map((p) => p.getStats())),
+  ]);
+  const sinks = rooms.flatMap((r) => r.sinks);
+  return {
+    at: performance.now(),
+    cpuMs: usage.ru_utime + usage.ru_stime,
+    packetsIn: stats.flat().reduce((n, x) => n + x.packetCount, 0),
+    delivered: sinks.reduce((n, s) => n + s.packets, 0),
+    expected: sinks.reduce((n, s) => n + s.expected, 0),
+    bytes: sinks.reduce((n, s) => n + s.bytes, 0),
+  };
+}
+
+function stepOf(rooms: number, a: Snapshot, b: Snapshot): Step {
+  const seconds = (b.at - a.at) / 1000;
+  const deliveredOut = b.delivered - a.delivered;
+  const expectedOut = b.expected - a.expected;
+  const workerCpuMs = b.cpuMs - a.cpuMs;
+  return {
+    rooms,
+    seconds,
+    packetsInPerSecond: (b.packetsIn - a.packetsIn) / seconds,
+    packetsOutPerSecond: deliveredOut / seconds,
+    mbitOutPerSecond: ((b.bytes - a.bytes) * 8) / seconds / 1e6,
+    expectedOut,
+    deliveredOut,
+    loss: expectedOut > 0 ? Math.max(0, 1 - deliveredOut / expectedOut) : 1,
+    workerCpuMs,
+    workerCpu: workerCpuMs / 1000 / seconds,
+    cpuUsPerPacket: deliveredOut > 0 ? (workerCpuMs * 1000) / deliveredOut : Infinity,
+  };
+}
+
+const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
+
+const TABLE_HEAD =
+  'rig       rooms  pkt in/s  pkt out/s  Mbit/s out    loss  worker CPU  µs CPU/pkt';
+
+function row(rig: string, s: Step): string {
+  return [
+    rig.padEnd(8),
+    String(s.rooms).padStart(7),
+    s.packetsInPerSecond.toFixed(0).padStart(10),
+    s.packetsOutPerSecond.toFixed(0).padStart(11),
+    s.mbitOutPerSecond.toFixed(1).padStart(12),
+    pct(s.loss, 2).padStart(8),
+    pct(s.workerCpu).padStart(12),
+    s.cpuUsPerPacket.toFixed(2).padStart(12),
+  ].join('');
+}
+
+/** True once every consumed stream has delivered READY_PACKETS since `before`. */
+function flowing(sinks: Sink[], before: Map<number, number>[]): boolean {
+  return sinks.every((s, i) =>
+    [...s.counts()].every(([ssrc, n]) => n - (before[i]?.get(ssrc) ?? 0) >= READY_PACKETS),
+  );
+}
+
+/**
+ * One step: adds room `index` to every rig still ramping and starts its senders,
+ * waits until every stream flows and a warm-up, then measures all those rigs over
+ * the same window, so machine load hits them alike.
+ */
+async function step(active: RampState[], clip: string, index: number): Promise<void> {
+  for (const st of active) {
+    const room = await st.rig.addRoom(index);
+    st.rooms.push(room);
+    for (const spec of room.senders) st.senders.push(startSender(clip, spec));
+  }
+  const sinks = active.flatMap((st) => st.rooms.at(-1)?.sinks ?? []);
+  const before = sinks.map(() => new Map<number, number>());
+  const giveUp = performance.now() + READY_TIMEOUT_MS;
+  while (!flowing(sinks, before) && performance.now() < giveUp) await sleep(100);
+  await sleep(params.warmupSeconds * 1000);
+
+  const a = await Promise.all(active.map((st) => snapshot(st.rig.worker, st.rooms)));
+  await sleep(params.windowSeconds * 1000);
+  const b = await Promise.all(active.map((st) => snapshot(st.rig.worker, st.rooms)));
+  for (const [i, st] of active.entries()) {
+    const result = stepOf(index, a[i]!, b[i]!);
+    st.steps.push(result);
+    out(row(st.rig.name, result));
+    if (result.loss > params.lossLimit) {
+      st.stopReason = `loss ${pct(result.loss, 2)} > ${pct(params.lossLimit, 0)}`;
+      st.done = true;
+    } else if (result.workerCpu >= params.cpuLimit) {
+      st.stopReason = `worker CPU ${pct(result.workerCpu)} ≥ ${pct(params.cpuLimit, 0)} of a core`;
+      st.done = true;
+    } else {
+      st.roomsHeld = index;
+    }
+    // A rig that stopped stops sending; the other ramps on alone.
+    if (st.done) await stopSenders(st.senders);
+  }
+}
+
+/** Worker CPU per delivered packet over the first `n` steps (CPU and packets summed). */
+function cpuPerPacket(st: RampState, n: number): number {
+  const steps = st.steps.slice(0, n);
+  const cpuMs = steps.reduce((x, s) => x + s.workerCpuMs, 0);
+  const packets = steps.reduce((x, s) => x + s.deliveredOut, 0);
+  return (cpuMs * 1000) / packets;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const deadline = started + params.budgetSeconds * 1000;
+  const ffmpeg = ffmpegVersion();
+  const clip = ensureClip();
+  out(
+    `bench:media — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
+      `mediasoup ${mediasoup.version}, ${ffmpeg}`,
+  );
+  out(
+    `clip: ${CLIP.seconds} s VP8 640x360@25 600 kbit/s (key frame every 1 s) + Opus 32 kbit/s, ` +
+      `sent looped by stream copy, RTP packets ≤ ${PKT_SIZE} B; rooms of ${params.roomSize}; ` +
+      `window ${params.windowSeconds} s after ${params.warmupSeconds} s warm-up; stop at loss > ` +
+      `${pct(params.lossLimit, 0)}, worker CPU ≥ ${pct(params.cpuLimit, 0)} or ${params.maxRooms} rooms`,
+  );
+  out('service and baseline ramp side by side, measured over the same windows\n');
+  out(TABLE_HEAD);
+
+  const rigs: RampState[] = [];
+  try {
+    for (const make of [serviceRig, baselineRig]) {
+      rigs.push({
+        rig: await make(),
+        rooms: [],
+        steps: [],
+        senders: [],
+        roomsHeld: 0,
+        stopReason: `room cap (${params.maxRooms})`,
+        done: false,
+      });
+    }
+    for (let index = 1; index <= params.maxRooms; index++) {
+      const active = rigs.filter((st) => !st.done);
+      if (active.length === 0) break;
+      if (performance.now() > deadline) {
+        for (const st of active) st.stopReason = 'time budget';
+        break;
+      }
+      await step(active, clip, index);
+    }
+  } finally {
+    await stopSenders();
+    for (const st of rigs) {
+      for (const s of st.rooms.flatMap((r) => r.sinks)) s.close();
+      await st.rig.close();
+    }
+  }
+  const [service, baseline] = rigs as [RampState, RampState];
+
+  const common = Math.min(service.steps.length, baseline.steps.length);
+  const serviceUs = cpuPerPacket(service, common);
+  const baselineUs = cpuPerPacket(baseline, common);
+  const ratio = serviceUs / baselineUs;
+  const roomsRatio = baseline.roomsHeld > 0 ? service.roomsHeld / baseline.roomsHeld : NaN;
+  const perStep = Array.from({ length: common }, (_, i) => ({
+    rooms: i + 1,
+    ratio: service.steps[i]!.cpuUsPerPacket / baseline.steps[i]!.cpuUsPerPacket,
+  }));
+
+  out('\nservice ÷ baseline, worker CPU per forwarded packet, per step (rooms: ratio):');
+  out(perStep.map((s) => `${s.rooms}: ${s.ratio.toFixed(3)}`).join('  '));
+  out(
+    `worker CPU per forwarded packet over steps 1–${common} (CPU and packets summed): ` +
+      `service ${serviceUs.toFixed(2)} µs, baseline ${baselineUs.toFixed(2)} µs`,
+  );
+
+  const summary = (st: RampState) => ({
+    steps: st.steps,
+    roomsHeld: st.roomsHeld,
+    stopReason: st.stopReason,
+  });
+  mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
+  writeFileSync(
+    RESULT_FILE,
+    `${JSON.stringify(
+      {
+        benchmark: 'media',
+        date: new Date().toISOString(),
+        machine: {
+          cores: os.cpus().length,
+          cpu: os.cpus()[0]?.model ?? null,
+          memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+          loadAverage: os.loadavg(),
+          node: process.version,
+          mediasoup: mediasoup.version,
+          ffmpeg,
+        },
+        params: { ...params, clip: CLIP, pktSize: PKT_SIZE },
+        service: summary(service),
+        baseline: summary(baseline),
+        cpuUsPerPacket: { service: serviceUs, baseline: baselineUs, overSteps: common },
+        perStepRatio: perStep,
+        roomsHeld: { service: service.roomsHeld, baseline: baseline.roomsHeld, ratio: roomsRatio },
+        ratio,
+        seconds: (performance.now() - started) / 1000,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
+  out(
+    `rooms held: service ${service.roomsHeld} (${service.stopReason}), ` +
+      `baseline ${baseline.roomsHeld} (${baseline.stopReason})`,
+  );
+  out(`ratio=${ratio.toFixed(3)} (service worker CPU per forwarded packet / bare mediasoup)`);
+}
+
+// Bounded whatever happens: a watchdog, and FFmpeg children never outlive the run.
+const watchdog = setTimeout(() => {
+  console.error('bench:media: over 5 minutes; stopping');
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+}, 290_000);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  },
+);
