@@ -5,6 +5,7 @@
  * brought to the state in which the action is legal, so a cell checks
  * authorization and not what an earlier cell left behind.
  */
+import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -913,8 +914,26 @@ describe('API authorization', () => {
     const documented = Object.entries(paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m} ${p}`),
     );
+    // The document covers every table the server mounts: the case routes (the matrix) and
+    // the evidence routes (authorised in tests/integration/evidence.test.ts).
+    const evidence = evidenceRoutes({} as unknown as EvidenceRouteDeps);
     expect(documented.sort()).toEqual(
-      MATRIX.map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`).sort(),
+      [...MATRIX, ...evidence]
+        .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
+        .sort(),
     );
+    const upload = paths['/api/cases/{caseId}/evidence']?.['post'] as
+      | {
+          requestBody?: {
+            content?: Record<
+              string,
+              { schema?: { properties?: Record<string, { format?: string }> } }
+            >;
+          };
+        }
+      | undefined;
+    expect(
+      upload?.requestBody?.content?.['multipart/form-data']?.schema?.properties?.['file']?.format,
+    ).toBe('binary');
   });
 });
