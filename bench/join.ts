@@ -15,45 +15,34 @@
  *
  *   npm run bench:join [-- --runs 10]
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Router, Transport, WebRtcTransport } from 'mediasoup/node/lib/types.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { loadConfig } from '../server/config.js';
-import { createLogger } from '../server/logger.js';
-import { MediationServer } from '../server/MediationServer.js';
+import type { MediationServer } from '../server/MediationServer.js';
 import type { SessionClaims } from '../signaling/index.js';
 import { CHROMIUM, diagnostics, launchChromium, poll } from '../tests/support/browser.js';
+import {
+  environment,
+  errorText,
+  flag,
+  median,
+  message,
+  out,
+  root,
+  round1,
+  startBenchService,
+  versionOf,
+  type BenchService,
+} from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const RESULT_FILE = path.join(here, 'results', 'join.json');
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
-
-function flag(name: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value =
-      arg === `--${name}`
-        ? argv[i + 1]
-        : arg.startsWith(`--${name}=`)
-          ? arg.slice(name.length + 3)
-          : undefined;
-    if (value === undefined) continue;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new Error(`--${name} needs a positive integer, got ${value}`);
-    return n;
-  }
-  return fallback;
-}
 
 const params = {
-  runs: flag('runs', 10),
+  runs: flag('runs', 10, { integer: true }),
   /** Failed runs tolerated (retried) before the benchmark gives up. */
   maxFailures: 3,
   viewport: { width: 1280, height: 800 },
@@ -72,14 +61,6 @@ setTimeout(() => {
   process.stderr.write(`bench:join: watchdog fired after ${WATCHDOG_MS} ms\n`);
   process.exit(2);
 }, WATCHDOG_MS).unref();
-
-function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Installed in the measured page before its own scripts: watches every `<video>` of
@@ -229,36 +210,6 @@ function watchTransport(router: Router, transport: Transport): void {
   }
 }
 
-const round1 = (v: number): number => Math.round(v * 10) / 10;
-
-async function startService(): Promise<{
-  server: MediationServer;
-  url: string;
-  close(): Promise<void>;
-}> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-bench-'));
-  const config = loadConfig(process.env, {
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    PUBLIC_URL: '',
-    DATA_DIR: dataDir,
-    JWT_SECRET: SECRET,
-    MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
-    MEDIASOUP_LISTEN_IP: '127.0.0.1',
-    MEDIASOUP_ANNOUNCED_IP: '',
-    LOG_LEVEL: 'silent',
-  });
-  const server = await MediationServer.create(config, createLogger(config.logLevel));
-  return {
-    server,
-    url: `http://127.0.0.1:${server.port}`,
-    async close() {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** Bytes the SFU has received on the session's camera producers. */
 async function cameraBytes(server: MediationServer, sessionId: string): Promise<number> {
   const session = server.sessions.get(sessionId);
@@ -300,7 +251,7 @@ async function newPage(browser: Browser): Promise<{ context: BrowserContext; pag
 
 async function oneRun(
   browsers: { publisher: Browser; joiner: Browser },
-  service: Awaited<ReturnType<typeof startService>>,
+  service: BenchService,
   run: number,
 ): Promise<Run> {
   const caseId = `CASE-JOIN-${run}`;
@@ -393,27 +344,14 @@ async function oneRun(
   }
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function versionOf(pkg: string): string {
-  try {
-    const file = path.join(root, 'node_modules', pkg, 'package.json');
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main(): Promise<number> {
   if (!existsSync(path.join(root, 'client', 'dist', 'index.html'))) {
     throw new Error('client/dist is missing: run `npm run bench:join` (it builds the client)');
   }
   out(`bench:join — open link → first remote video frame, ${params.runs} runs`);
-  const service = await startService();
+  const service = await startBenchService({
+    MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
+  });
   let publisherBrowser: Browser | undefined;
   let joinerBrowser: Browser | undefined;
   const runs: Run[] = [];
@@ -489,21 +427,16 @@ async function main(): Promise<number> {
             'navigation start of the join link → first remote video frame presented ' +
             '(requestVideoFrameCallback), join clicked as soon as the own camera preview is live',
           parameters: params,
-          environment: {
-            node: process.version,
-            platform: os.platform(),
-            release: os.release(),
-            arch: os.arch(),
-            cpus: os.cpus().length,
-            cpuModel: os.cpus()[0]?.model,
-            totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
-            loadavg: os.loadavg(),
-            chromium: version,
-            chromiumPath: CHROMIUM,
-            mediasoup: versionOf('mediasoup'),
-            mediasoupClient: versionOf('mediasoup-client'),
-            playwrightCore: versionOf('playwright-core'),
-          },
+          environment: environment(
+            {
+              chromium: version,
+              chromiumPath: CHROMIUM,
+              mediasoup: versionOf('mediasoup'),
+              mediasoupClient: versionOf('mediasoup-client'),
+              playwrightCore: versionOf('playwright-core'),
+            },
+            { debian: false },
+          ),
           unit: 'ms',
           summary: {
             ...summary,
@@ -537,8 +470,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`bench:join failed: ${text}\n`);
+    process.stderr.write(`bench:join failed: ${errorText(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -28,7 +28,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,36 +41,15 @@ import type {
   RtpParameters,
   Worker,
 } from 'mediasoup/node/lib/types.js';
-import { loadConfig } from '../server/config.js';
-import { createLogger } from '../server/logger.js';
-import { MediationServer } from '../server/MediationServer.js';
 import { SESSION_MEDIA_CODECS } from '../server/media/codecs.js';
 import type { ParticipantChannel } from '../server/media/Participant.js';
 import type { SessionRole } from '../signaling/index.js';
+import { flag, out, startBenchService } from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULT_FILE = path.join(here, 'results', 'media.json');
 
 // ---------------------------------------------------------------- parameters
-
-function flag(name: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value =
-      arg === `--${name}`
-        ? argv[i + 1]
-        : arg.startsWith(`--${name}=`)
-          ? arg.slice(name.length + 3)
-          : undefined;
-    if (value === undefined) continue;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new Error(`--${name} needs a positive number, got ${value}`);
-    return n;
-  }
-  return fallback;
-}
 
 const params = {
   roomSize: 4,
@@ -102,8 +81,6 @@ const VIDEO_PT = 101;
 /** RTP packet size FFmpeg packetises to (WebRTC-like MTU). */
 const PKT_SIZE = 1200;
 const LISTEN_IP = '127.0.0.1';
-
-const out = (line = ''): void => console.log(line);
 
 // ---------------------------------------------------------------- the clip
 
@@ -336,20 +313,17 @@ const ROOM_ROLES: SessionRole[] = ['mediator', 'party', 'party', 'agent'];
 
 /** The service: MediationServer with one worker; participants through LiveSession. */
 async function serviceRig(): Promise<Rig> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-bench-media-'));
-  const config = loadConfig(process.env, {
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    PUBLIC_URL: '',
-    DATA_DIR: dataDir,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    MEDIASOUP_NUM_WORKERS: '1',
-    MEDIASOUP_LISTEN_IP: LISTEN_IP,
-    MEDIASOUP_ANNOUNCED_IP: '',
-    MEDIASOUP_WEBRTC_SERVER: 'false',
-    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
-  });
-  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  const service = await startBenchService(
+    {
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      MEDIASOUP_NUM_WORKERS: '1',
+      MEDIASOUP_LISTEN_IP: LISTEN_IP,
+      MEDIASOUP_WEBRTC_SERVER: 'false',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+    },
+    'mediation-bench-media-',
+  );
+  const { server } = service;
   const host = server.pool.workers[0];
   if (!host) throw new Error('the service started no worker');
   const channel: ParticipantChannel = { notify: () => undefined, disconnect: () => undefined };
@@ -421,10 +395,7 @@ async function serviceRig(): Promise<Rig> {
       }
       return room;
     },
-    async close() {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => service.close(),
   };
 }
 

@@ -22,10 +22,9 @@
  *   npm run bench:signaling [-- --clients 200 --rate 1000 --duration 20 --join-rate 20]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,33 +40,26 @@ import {
 } from '../signaling/index.js';
 import { connectClient, type TestClient } from '../tests/support/client.js';
 import { fakePeer } from '../tests/support/fakeDevice.js';
+import {
+  environment,
+  errorText,
+  flag,
+  median,
+  message,
+  out,
+  percentile,
+  round3,
+  startBenchService,
+  table,
+  versionOf,
+  withTimeout,
+} from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const RESULT_FILE = path.join(here, 'results', 'signaling.json');
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const ROLE = process.argv.includes('--role=load') ? 'load' : 'main';
 
 // ---------------------------------------------------------------- parameters
-
-function flag(name: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value =
-      arg === `--${name}`
-        ? argv[i + 1]
-        : arg.startsWith(`--${name}=`)
-          ? arg.slice(name.length + 3)
-          : undefined;
-    if (value === undefined) continue;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new Error(`--${name} needs a positive number, got ${value}`);
-    return n;
-  }
-  return fallback;
-}
 
 const params = {
   clients: Math.floor(flag('clients', 200)),
@@ -104,22 +96,6 @@ setTimeout(() => {
 
 // ---------------------------------------------------------------- helpers
 
-function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 interface Summary {
   count: number;
   mean: number;
@@ -128,14 +104,6 @@ interface Summary {
   p99: number;
   max: number;
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
-
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 function summarize(values: number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
@@ -149,60 +117,9 @@ function summarize(values: number[]): Summary {
   };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 function ms(v: number): string {
   if (!Number.isFinite(v)) return '—';
   return v < 10 ? `${v.toFixed(2)} ms` : v < 100 ? `${v.toFixed(1)} ms` : `${v.toFixed(0)} ms`;
-}
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  for (const r of rows) {
-    out(
-      r
-        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-        .join('   ')
-        .trimEnd(),
-    );
-  }
-}
-
-function versionOf(pkg: string): string {
-  try {
-    const file = path.join(root, 'node_modules', pkg, 'package.json');
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-function environment(): Record<string, unknown> {
-  let debian: string | undefined;
-  try {
-    debian = readFileSync('/etc/debian_version', 'utf8').trim();
-  } catch {
-    debian = undefined;
-  }
-  return {
-    node: process.version,
-    platform: os.platform(),
-    release: os.release(),
-    arch: os.arch(),
-    debian,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadavg: os.loadavg(),
-    mediasoup: versionOf('mediasoup'),
-    socketIo: versionOf('socket.io'),
-    socketIoClient: versionOf('socket.io-client'),
-    mediasoupClient: versionOf('mediasoup-client'),
-  };
 }
 
 // ---------------------------------------------------------------- protocol with the load process
@@ -488,28 +405,18 @@ interface Service {
   close(): Promise<void>;
 }
 
-/** The real service, in process, as tests/support/server.ts starts it (that file needs vitest). */
+/**
+ * The real service, in process, as tests/support/server.ts starts it (that file needs
+ * vitest); its modules load only here, never in the load process.
+ */
 async function startService(): Promise<Service> {
-  const { loadConfig } = await import('../server/config.js');
-  const { createLogger } = await import('../server/logger.js');
-  const { MediationServer } = await import('../server/MediationServer.js');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-bench-'));
-  const config = loadConfig(process.env, {
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    PUBLIC_URL: '',
-    DATA_DIR: dataDir,
-    JWT_SECRET: SECRET,
+  const { server, url, close } = await startBenchService({
     MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
-    MEDIASOUP_LISTEN_IP: '127.0.0.1',
-    MEDIASOUP_ANNOUNCED_IP: '',
-    LOG_LEVEL: 'silent',
     SOCKET_RATE_LIMIT: String(params.socketRateLimit),
     SOCKET_RATE_BURST: String(params.socketRateBurst),
   });
-  const server = await MediationServer.create(config, createLogger(config.logLevel));
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url,
     sessions: () => server.sessions.all().length,
     token(i) {
       const s = Math.floor(i / params.sessionSize);
@@ -525,10 +432,7 @@ async function startService(): Promise<Service> {
         3600,
       );
     },
-    async close() {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -846,7 +750,12 @@ async function main(): Promise<number> {
       benchmark: 'signaling',
       timestamp: new Date().toISOString(),
       parameters: params,
-      environment: environment(),
+      environment: environment({
+        mediasoup: versionOf('mediasoup'),
+        socketIo: versionOf('socket.io'),
+        socketIoClient: versionOf('socket.io-client'),
+        mediasoupClient: versionOf('mediasoup-client'),
+      }),
       unit: 'ms',
       service: {
         clients: svcJoin.clients,
@@ -898,8 +807,7 @@ if (ROLE === 'load') {
       process.exitCode = code;
     },
     (error: unknown) => {
-      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(`bench:signaling failed: ${text}\n`);
+      process.stderr.write(`bench:signaling failed: ${errorText(error)}\n`);
       process.exitCode = 1;
     },
   );

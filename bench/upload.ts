@@ -46,41 +46,23 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import {
+  environment,
+  errorText,
+  flag,
+  out,
+  root,
+  round1,
+  round3,
+  table,
+  textFlag,
+  withTimeout,
+} from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const RESULT_FILE = path.join(here, 'results', 'upload.json');
 
 // ---------------------------------------------------------------- parameters
-
-function flag(name: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value =
-      arg === `--${name}`
-        ? argv[i + 1]
-        : arg.startsWith(`--${name}=`)
-          ? arg.slice(name.length + 3)
-          : undefined;
-    if (value === undefined) continue;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new Error(`--${name} needs a positive integer, got ${value}`);
-    return n;
-  }
-  return fallback;
-}
-
-function textFlag(name: string): string | undefined {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === `--${name}`) return argv[i + 1];
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-  }
-  return undefined;
-}
 
 /** The build measured: this repository's dist/ unless `--server-root <dir holding dist/>`. */
 const serverRoot = path.resolve(textFlag('server-root') ?? root);
@@ -93,8 +75,8 @@ const PAGE = 4096;
 const POOL = 8;
 
 const params = {
-  sizeMiB: flag('size-mib', 1024),
-  rounds: flag('rounds', 2),
+  sizeMiB: flag('size-mib', 1024, { integer: true }),
+  rounds: flag('rounds', 2, { integer: true }),
   sampleMs: 100,
   idleMs: 1_000,
   /** Pause before every run, the same for both (the service's idle window is its last second). */
@@ -116,65 +98,19 @@ setTimeout(() => {
 
 // ---------------------------------------------------------------- helpers
 
-function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
+/** How this script's timeouts read ("<what>: not done in <ms> ms"): they bound its own work. */
+const NOT_DONE = 'not done';
 
-const round1 = (v: number): number => Math.round(v * 10) / 10;
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  for (const r of rows) {
-    out(
-      r
-        .map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-        .join('   ')
-        .trimEnd(),
-    );
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not done in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-function environment(dataDir: string): Record<string, unknown> {
-  let debian: string | undefined;
-  let fsType: string | undefined;
+/** The type of the file system holding `dir` (df), if known. */
+function filesystemOf(dir: string): string | undefined {
   try {
-    debian = readFileSync('/etc/debian_version', 'utf8').trim();
-  } catch {
-    debian = undefined;
-  }
-  try {
-    fsType = execFileSync('df', ['--output=fstype', dataDir], { encoding: 'utf8' })
+    return execFileSync('df', ['--output=fstype', dir], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .pop();
   } catch {
-    fsType = undefined;
+    return undefined;
   }
-  return {
-    node: process.version,
-    platform: os.platform(),
-    release: os.release(),
-    arch: os.arch(),
-    debian,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadavg: os.loadavg().map(round3),
-    dataDirFilesystem: fsType,
-  };
 }
 
 // ---------------------------------------------------------------- generated content
@@ -338,7 +274,8 @@ class RssSampler {
   }
 }
 
-function median(values: number[]): number {
+/** The upper median (the higher middle value for an even count; NaN when empty). */
+function upperMedian(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
@@ -413,7 +350,7 @@ async function stopService(service: Service): Promise<void> {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   try {
-    await withTimeout(exited, 12_000, 'server shutdown');
+    await withTimeout(exited, 12_000, 'server shutdown', NOT_DONE);
   } catch {
     child.kill('SIGKILL');
     await exited;
@@ -477,7 +414,7 @@ async function runService(
   await sleep(params.settleMs - params.idleMs);
   const idleSampler = new RssSampler(service.pid, params.sampleMs);
   await sleep(params.idleMs);
-  const idle = median(idleSampler.stop());
+  const idle = upperMedian(idleSampler.stop());
 
   const req = http.request({
     host: '127.0.0.1',
@@ -530,11 +467,13 @@ async function runService(
       })(),
       params.runTimeoutMs,
       `upload ${round} (sending)`,
+      NOT_DONE,
     );
     const reply = await withTimeout(
       response,
       params.replyTimeoutMs,
       `upload ${round}: all ${head.length + TOTAL + tail.length} bytes sent, but no reply`,
+      NOT_DONE,
     );
     const done = responded ?? performance.now();
     const samples = sampler.stop();
@@ -629,6 +568,7 @@ async function main(): Promise<number> {
     }),
     60_000,
     'seed-demo',
+    NOT_DONE,
   );
   const credentials = JSON.parse(
     readFileSync(path.join(dataDir, 'secrets', 'demo-credentials.json'), 'utf8'),
@@ -648,7 +588,12 @@ async function main(): Promise<number> {
   try {
     // Unmeasured: the first write of this size into memory the page cache never held costs
     // more on a VM (pages first touched); this one pays it for both sides.
-    const warm = await withTimeout(runBaseline(evidenceDir, 0), params.runTimeoutMs, 'warm-up');
+    const warm = await withTimeout(
+      runBaseline(evidenceDir, 0),
+      params.runTimeoutMs,
+      'warm-up',
+      NOT_DONE,
+    );
     warmUpSeconds = warm.seconds;
     out(`warm-up (hash+write, not counted): ${warm.seconds.toFixed(2)} s`);
     for (let round = 1; round <= params.rounds; round++) {
@@ -657,6 +602,7 @@ async function main(): Promise<number> {
         runBaseline(evidenceDir, round),
         params.runTimeoutMs,
         `baseline ${round}`,
+        NOT_DONE,
       );
       baselineRuns.push(b);
       out(
@@ -748,7 +694,7 @@ async function main(): Promise<number> {
       s.memory.peakAboveIdleMiB.toFixed(1),
     ]);
   }
-  table(rows);
+  table(rows, 2);
   out(
     'data in: baseline hash+write, service last byte sent; then: baseline fsync, service until 201; ' +
       'CPU: baseline this process, service the server process',
@@ -770,7 +716,10 @@ async function main(): Promise<number> {
       {
         benchmark: 'upload',
         date: new Date().toISOString(),
-        machine: { ...environment(dataDir), loadavgAtStart: loadAtStart },
+        machine: {
+          ...environment({ dataDirFilesystem: filesystemOf(dataDir) }, { roundLoadavg: round3 }),
+          loadavgAtStart: loadAtStart,
+        },
         params: {
           bytes: TOTAL,
           sizeMiB: params.sizeMiB,

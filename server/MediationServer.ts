@@ -205,14 +205,23 @@ export class MediationServer {
         ]),
       );
     };
-    new SignalingGateway(
-      tokens,
-      sessions,
-      config.socket,
-      logger,
-      stillValid,
-      presentEvidence,
-    ).attach(io);
+    new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
+      present: presentEvidence,
+      list: async ({ caseId, participant }) =>
+        (await evidence.listForSession(caseId, participant)).map((item) => {
+          const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
+          return {
+            id: item.id,
+            title: item.title,
+            label: type?.label ?? item.mediaType,
+            kind: type?.kind ?? 'document',
+            size: item.size,
+            sha256: item.sha256,
+            shared: item.shared,
+            confidential: item.confidential,
+          };
+        }),
+    }).attach(io);
 
     const instance = new MediationServer({
       config,

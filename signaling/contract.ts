@@ -50,6 +50,7 @@ export const requestSchemas = {
   'producer:close': producerRef,
   'consumer:create': z.object({ transportId: idSchema, producerId: idSchema }).strict(),
   'consumer:resume': consumerRef,
+  'evidence:list': empty,
   'evidence:present': z.object({ evidenceId: idSchema }).strict(),
   'evidence:stop': empty,
   'consumer:setPreferredLayers': z
@@ -138,9 +139,22 @@ export interface ResponseMap {
   'consumer:create': ConsumerOptions;
   'consumer:resume': Record<string, never>;
   'consumer:setPreferredLayers': Record<string, never>;
+  'evidence:list': { items: EvidenceSummary[] };
   /** How many participants (besides the presenter) were shown the item. */
   'evidence:present': { shownTo: number };
   'evidence:stop': Record<string, never>;
+}
+
+/** An item of evidence as a session participant may list it. */
+export interface EvidenceSummary {
+  id: string;
+  title: string;
+  label: string;
+  kind: EvidencePresentation['kind'];
+  size: number;
+  sha256: string;
+  shared: boolean;
+  confidential: boolean;
 }
 
 /** An item of evidence opened on a participant's screen by someone in the session. */

@@ -9,6 +9,7 @@ import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';
 import { MEDIA_SOURCES } from '../../signaling/roles.js';
 import type {
   EvidencePresentation,
+  EvidenceSummary,
   JoinResult,
   MediaSource,
   ParticipantInfo,
@@ -194,6 +195,11 @@ export class CallClient {
 
   get sharingScreen(): boolean {
     return this.#local.screen !== undefined;
+  }
+
+  /** The case's evidence this participant may see (and so present). */
+  async listEvidence(): Promise<EvidenceSummary[]> {
+    return (await this.signaling.request('evidence:list', {})).items;
   }
 
   /** Opens an item of evidence on the screens of everyone allowed to see it. */

@@ -2,7 +2,7 @@
  * The party's evidence panel (list, upload with progress, receipt with the
  * SHA-256) and the viewer that opens an item presented in the session.
  */
-import type { EvidencePresentation } from '../../signaling/contract.js';
+import type { EvidencePresentation, EvidenceSummary } from '../../signaling/contract.js';
 import { t } from './i18n.js';
 
 export interface EvidenceListItem {
@@ -303,4 +303,62 @@ export function evidenceViewer(
   body.setAttribute('data-testid', `viewer-${item.kind}`);
   overlay.append(body);
   return overlay;
+}
+
+/**
+ * The evidence a participant joined by session link (the mediator) may
+ * present, listed over the session's own connection. Submitting evidence
+ * stays with invitation links and the case file.
+ */
+export class SessionEvidenceList {
+  #items: EvidenceSummary[] = [];
+  #signature = '';
+  readonly #root = el('section', { class: 'evidence', 'data-testid': 'session-evidence' });
+  readonly #list = el('ul', { class: 'evidence-list' });
+  readonly #present: (id: string) => Promise<void>;
+
+  constructor(present: (id: string) => Promise<void>) {
+    this.#present = present;
+    const refresh = el(
+      'button',
+      { class: 'small', 'data-testid': 'refresh-evidence' },
+      t('refresh'),
+    );
+    refresh.onclick = () => void this.#reload?.();
+    const heading = el('h2', {}, t('evidence'));
+    heading.append(' ', refresh);
+    this.#root.append(heading, this.#list);
+  }
+
+  #reload: (() => Promise<void>) | undefined;
+
+  async load(list: () => Promise<EvidenceSummary[]>): Promise<void> {
+    this.#reload = () => this.load(list);
+    this.#items = await list();
+    const signature = this.#items.map((i) => `${i.id}:${i.shared}:${i.confidential}`).join(',');
+    if (signature === this.#signature) return;
+    this.#signature = signature;
+    this.#list.replaceChildren();
+    for (const item of this.#items) {
+      const li = el('li', { 'data-testid': 'evidence-item', 'data-evidence': item.id });
+      li.append(
+        el('strong', {}, item.title),
+        el(
+          'span',
+          {},
+          ` · ${item.label} · ${formatSize(item.size)}${item.confidential ? ` · ${t('confidential')}` : ''}`,
+        ),
+        el('code', { title: item.sha256 }, ` SHA-256 ${item.sha256.slice(0, 16)}…`),
+      );
+      const present = el('button', { class: 'small', 'data-testid': 'present' }, t('present'));
+      present.onclick = () => void this.#present(item.id);
+      li.append(present);
+      this.#list.append(li);
+    }
+    if (this.#items.length === 0) this.#list.append(el('li', { class: 'muted' }, t('noEvidence')));
+  }
+
+  element(): HTMLElement {
+    return this.#root;
+  }
 }

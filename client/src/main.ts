@@ -15,7 +15,7 @@ import {
   type DeadlineKindKey,
   type MessageKey,
 } from './i18n.js';
-import { EvidencePanel, evidenceViewer } from './evidence.js';
+import { EvidencePanel, SessionEvidenceList, evidenceViewer } from './evidence.js';
 import './styles.css';
 
 interface TokenPreview {
@@ -74,6 +74,8 @@ interface CaseDeadlineView {
 let deadlines: CaseDeadlineView[] = [];
 let caseNumber: string | undefined;
 let evidencePanel: EvidencePanel | undefined;
+/** For a session link without an invitation (the mediator): what may be presented. */
+let sessionEvidence: SessionEvidenceList | undefined;
 /** An item open on this screen: opened here, or presented by someone in the session. */
 interface ViewerState {
   title: string;
@@ -233,6 +235,8 @@ function renderPage(): void {
       }),
     );
   }
+  if (!evidencePanel && sessionEvidence && status === 'joined')
+    app.append(sessionEvidence.element());
   if (viewer) app.append(viewerElement(viewer));
   app.append(controls());
 }
@@ -464,6 +468,13 @@ async function joinCall(): Promise<void> {
     status(s, detail) {
       status = s;
       statusDetail = detail;
+      if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
+        sessionEvidence ??= new SessionEvidenceList(async (id) => {
+          await client?.presentEvidence(id);
+        });
+        const c = client;
+        void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
+      }
       render();
     },
     participants() {

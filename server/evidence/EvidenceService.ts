@@ -293,6 +293,17 @@ export class EvidenceService {
     return { item, viewers };
   }
 
+  /** What a live session's participant may list (nothing for someone the case does not know). */
+  async listForSession(
+    caseId: string,
+    participant: { id: string; role: string },
+  ): Promise<EvidenceItem[]> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) return [];
+    const viewer = await this.sessionViewer(c, participant);
+    return viewer ? this.list(viewer, caseId) : [];
+  }
+
   /** `presentation()` for a live session, where the presenter is known by its session identity. */
   async presentInSession(
     caseId: string,

@@ -11,6 +11,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type EvidencePresentation,
+  type EvidenceSummary,
   type NotificationMap,
   type NotificationName,
   type RequestName,
@@ -70,6 +71,15 @@ const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
  * Opens an item of evidence for the participants allowed to see it: returns,
  * per participant id, what that participant's screen is to open.
  */
+export interface EvidenceDesk {
+  /** What a participant may list of the case's evidence. */
+  list(request: {
+    caseId: string;
+    participant: { id: string; role: string };
+  }): Promise<EvidenceSummary[]>;
+  present: EvidencePresenter;
+}
+
 export type EvidencePresenter = (request: {
   caseId: string;
   presenter: { id: string; role: string };
@@ -83,7 +93,7 @@ export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolea
 export class SignalingGateway {
   readonly #tokens: SessionTokens;
   readonly #stillValid: SessionTokenCheck;
-  readonly #presentEvidence: EvidencePresenter | undefined;
+  readonly #evidence: EvidenceDesk | undefined;
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
@@ -94,9 +104,9 @@ export class SignalingGateway {
     config: Config['socket'],
     logger: Logger,
     stillValid: SessionTokenCheck = async () => true,
-    presentEvidence?: EvidencePresenter,
+    evidence?: EvidenceDesk,
   ) {
-    this.#presentEvidence = presentEvidence;
+    this.#evidence = evidence;
     this.#tokens = tokens;
     this.#stillValid = stillValid;
     this.#sessions = sessions;
@@ -306,8 +316,8 @@ export class SignalingGateway {
       if (!can(participant.identity.role, 'evidence.present')) {
         throw new ForbiddenError(`A ${participant.identity.role} may not present evidence`);
       }
-      if (!this.#presentEvidence) throw new InvalidStateError('Evidence is not available here');
-      const shown = await this.#presentEvidence({
+      if (!this.#evidence) throw new InvalidStateError('Evidence is not available here');
+      const shown = await this.#evidence.present({
         caseId: session.caseId,
         presenter: { id: participant.id, role: participant.identity.role },
         evidenceId: r.evidenceId,
@@ -322,6 +332,16 @@ export class SignalingGateway {
         'evidence presented',
       );
       return { shownTo: [...shown.keys()].filter((id) => id !== participant.id).length };
+    },
+    'evidence:list': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      if (!this.#evidence) return { items: [] };
+      return {
+        items: await this.#evidence.list({
+          caseId: session.caseId,
+          participant: { id: participant.id, role: participant.identity.role },
+        }),
+      };
     },
     'evidence:stop': async (ctx) => {
       const { session, participant } = this.#joined(ctx);

@@ -145,5 +145,22 @@ describe('evidence in a session', () => {
     // Kept confidential to a caucus: never presented to the other side, shared or not.
     await t.server.evidence.setFlags(staff.mediator, c.id, itemId, { confidential: true });
     expect(await present()).toBe(false);
+
+    // The mediator presents from the session page (listed over the session's connection):
+    // the confidential item opens for the applicant's side, not for the respondent.
+    const m = pages.mediator;
+    await m.getByTestId('session-evidence').waitFor({ timeout: 10_000 });
+    await m.getByTestId('refresh-evidence').click();
+    await poll(
+      () => m.getByTestId('session-evidence').innerText(),
+      (text) => text.includes('背靠背保密'),
+      5_000,
+      'marked confidential',
+    );
+    await m.locator(`[data-evidence="${itemId}"] [data-testid=present]`).click();
+    await a.getByTestId('evidence-viewer').waitFor({ timeout: 10_000 });
+    await m.getByTestId('evidence-viewer').waitFor({ timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await pages.respondent.getByTestId('evidence-viewer').count()).toBe(0);
   });
 });

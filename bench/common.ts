@@ -1,0 +1,192 @@
+/**
+ * Helpers shared by the benchmark scripts: command-line flags, output, timeouts,
+ * statistics, the facts recorded in result files, and the in-process service.
+ *
+ * Nothing here loads server code up front (the service modules are imported when
+ * `startBenchService` runs), so a script that never starts the service in-process
+ * (bench:upload, the load process of bench:signaling) does not load it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MediationServer } from '../server/MediationServer.js';
+
+/** The repository root (the folder holding bench/ and node_modules/). */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---------------------------------------------------------------- command line
+
+/** The value of `--name value` or `--name=value` on the command line, if given. */
+export function textFlag(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === `--${name}`) return argv[i + 1];
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+/** Numeric `--name`: a positive number (a positive integer with `integer: true`), else throws; `fallback` if absent. */
+export function flag(name: string, fallback: number, options: { integer?: boolean } = {}): number {
+  const value = textFlag(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  const kind = options.integer ? 'integer' : 'number';
+  if (!(options.integer ? Number.isInteger(n) : Number.isFinite(n)) || n <= 0)
+    throw new Error(`--${name} needs a positive ${kind}, got ${value}`);
+  return n;
+}
+
+// ---------------------------------------------------------------- output and errors
+
+/** Writes one line to stdout. */
+export function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** An error's message (or the thrown value as text). */
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** An error's stack, else its message (or the thrown value as text): for a fatal failure. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** Settles as `promise` does, or rejects with `<what>: <late> in <ms> ms` once `ms` have passed. */
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  late = 'no answer',
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: ${late} in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Prints rows as a table: the first `left` columns padded at the end, the others at the start. */
+export function table(rows: string[][], left = 1): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  for (const r of rows) {
+    out(
+      r
+        .map((cell, c) => (c < left ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('   ')
+        .trimEnd(),
+    );
+  }
+}
+
+// ---------------------------------------------------------------- statistics
+
+/** Rounds to 1 decimal. */
+export const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+/** Rounds to 3 decimals. */
+export const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** The median (the mean of the two middle values for an even count). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Nearest-rank percentile `p` (0–100) of ascending `sorted` values; NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+// ---------------------------------------------------------------- result files
+
+/** The installed version of a package in node_modules, or 'unknown'. */
+export function versionOf(pkg: string): string {
+  try {
+    const file = path.join(root, 'node_modules', pkg, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function debianVersion(): string | undefined {
+  try {
+    return readFileSync('/etc/debian_version', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Node, OS and machine facts for a result file (`debian: false` leaves out the Debian version), then `extra`. */
+export function environment(
+  extra: Record<string, unknown> = {},
+  options: { debian?: boolean; roundLoadavg?: (v: number) => number } = {},
+): Record<string, unknown> {
+  const { debian = true, roundLoadavg } = options;
+  return {
+    node: process.version,
+    platform: os.platform(),
+    release: os.release(),
+    arch: os.arch(),
+    ...(debian ? { debian: debianVersion() } : {}),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadavg: roundLoadavg ? os.loadavg().map(roundLoadavg) : os.loadavg(),
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------- the service in-process
+
+/** Signs the session tokens of the in-process service unless `JWT_SECRET` is given. */
+export const BENCH_SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+/** The service running in this process. */
+export interface BenchService {
+  server: MediationServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real MediationServer in this process, on a loopback port and a fresh
+ * temporary DATA_DIR (removed by `close`), silent, with `env` over those defaults.
+ */
+export async function startBenchService(
+  env: Record<string, string>,
+  dataDirPrefix = 'mediation-bench-',
+): Promise<BenchService> {
+  const { loadConfig } = await import('../server/config.js');
+  const { createLogger } = await import('../server/logger.js');
+  const { MediationServer } = await import('../server/MediationServer.js');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), dataDirPrefix));
+  const config = loadConfig(process.env, {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    PUBLIC_URL: '',
+    DATA_DIR: dataDir,
+    JWT_SECRET: BENCH_SECRET,
+    MEDIASOUP_LISTEN_IP: '127.0.0.1',
+    MEDIASOUP_ANNOUNCED_IP: '',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  return {
+    server,
+    url: `http://127.0.0.1:${server.port}`,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
