@@ -22,6 +22,7 @@ import {
 } from './deadlines.js';
 import type {
   CaseDeadline,
+  CaseOutcome,
   CaseNotice,
   CasePerson,
   ConflictDisclosure,
@@ -471,29 +472,22 @@ export class CaseService {
     input: z.output<typeof terminateSchema>,
   ): Promise<MediationCase> {
     return this.#change(actor, caseId, 'case.outcome', 'terminate', async (c, at) => {
-      c.outcome = { kind: 'termination', at, ground: input.ground, facts: input.facts };
-      c.closedAt = at;
-      await this.#resolveDeadlines(
-        c.id,
-        ['mediation_period', 'acceptance_decision'],
-        'cancelled',
+      const outcome = {
+        kind: 'termination' as const,
         at,
-      );
-      return { result: c, action: 'outcome.termination', target: c.id, payload: c.outcome };
+        ground: input.ground,
+        facts: input.facts,
+      };
+      await this.#endWithoutAgreement(c, outcome, at);
+      return { result: c, action: 'outcome.termination', target: c.id, payload: outcome };
     });
   }
 
   async withdraw(actor: Actor, caseId: string, reason: string): Promise<MediationCase> {
     return this.#change(actor, caseId, 'case.decide', 'withdraw', async (c, at) => {
-      c.outcome = { kind: 'withdrawal', at, facts: reason };
-      c.closedAt = at;
-      await this.#resolveDeadlines(
-        c.id,
-        ['mediation_period', 'acceptance_decision'],
-        'cancelled',
-        at,
-      );
-      return { result: c, action: 'outcome.withdrawal', target: c.id, payload: c.outcome };
+      const outcome = { kind: 'withdrawal' as const, at, facts: reason };
+      await this.#endWithoutAgreement(c, outcome, at);
+      return { result: c, action: 'outcome.withdrawal', target: c.id, payload: outcome };
     });
   }
 
@@ -679,6 +673,18 @@ export class CaseService {
       await this.#record(actor, c.id, outcome.action, outcome.target, outcome.payload);
       return outcome.result;
     });
+  }
+
+  /** Mediation ends without agreement: the case closes and its running periods stop. */
+  async #endWithoutAgreement(c: MediationCase, outcome: CaseOutcome, at: string): Promise<void> {
+    c.outcome = outcome;
+    c.closedAt = at;
+    await this.#resolveDeadlines(
+      c.id,
+      ['mediation_period', 'acceptance_decision'],
+      'cancelled',
+      at,
+    );
   }
 
   async #takeEffect(c: MediationCase, effectiveAt: string, at: string): Promise<void> {

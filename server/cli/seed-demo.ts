@@ -49,20 +49,7 @@ async function main(): Promise<void> {
       existsSync(stateFile) && (await repository.getOrganisation(ORG_ID))
         ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState)
         : await createDemo(repository, cases);
-    const clerk: Actor = {
-      kind: 'staff',
-      id: state.clerk.id,
-      role: 'clerk',
-      organisationId: ORG_ID,
-      name: '李书记员',
-    };
-    const mediator: Actor = {
-      kind: 'staff',
-      id: state.mediator.id,
-      role: 'mediator',
-      organisationId: ORG_ID,
-      name: '王调解',
-    };
+    const { clerk, mediator } = demoActors(state);
 
     const file = await cases.file(clerk, state.caseId);
     let session = file.sessions.find((s) => s.status === 'live' || s.status === 'scheduled');
@@ -124,6 +111,21 @@ async function main(): Promise<void> {
   }
 }
 
+/** The demo's clerk and mediator as they act on the case. */
+function demoActors(state: DemoState): { clerk: Actor; mediator: Actor } {
+  const staff = (id: string, role: 'clerk' | 'mediator', name: string): Actor => ({
+    kind: 'staff',
+    id,
+    role,
+    organisationId: ORG_ID,
+    name,
+  });
+  return {
+    clerk: staff(state.clerk.id, 'clerk', '李书记员'),
+    mediator: staff(state.mediator.id, 'mediator', '王调解'),
+  };
+}
+
 function roleOf(p: CasePerson): 'party' | 'agent' | 'observer' {
   return p.kind === 'observer' ? 'observer' : p.kind === 'agent' ? 'agent' : 'party';
 }
@@ -166,20 +168,8 @@ async function createDemo(
       });
     }
   });
-  const clerk: Actor = {
-    kind: 'staff',
-    id: state.clerk.id,
-    role: 'clerk',
-    organisationId: ORG_ID,
-    name: '李书记员',
-  };
-  const mediator: Actor = {
-    kind: 'staff',
-    id: state.mediator.id,
-    role: 'mediator',
-    organisationId: ORG_ID,
-    name: '王调解',
-  };
+  const { clerk, mediator } = demoActors(state);
+
   const c = await cases.register(
     clerk,
     registerCaseSchema.parse({

@@ -7,11 +7,14 @@
 import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvitationTokens } from '../../server/auth/StaffTokens.js';
-import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { diagnostics, launchChromium, poll } from '../support/browser.js';
-import { registrationInput, seedStaff, type StaffFixture } from '../support/cases.js';
+import {
+  caseInSession,
+  partyInvitationLink,
+  seedStaff,
+  type StaffFixture,
+} from '../support/cases.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 
 /** A 1×1 PNG. */
@@ -38,20 +41,17 @@ describe('evidence in a session', () => {
 
   it('is submitted with a receipt, presented to those allowed to see it, and kept from the other side when confidential', async () => {
     const cases = t.server.cases;
-    const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
-    await cases.accept(staff.clerk, c.id);
-    await cases.assignMediator(staff.clerk, c.id, staff.mediator.id);
-    await cases.disclose(staff.mediator, c.id, { hasConflict: false, statement: '无' });
-    const session = await cases.scheduleSession(staff.mediator, c.id, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const people = (await cases.file(staff.clerk, c.id)).people;
-    const tokens = new InvitationTokens(TEST_SECRET);
-    const linkFor = async (kind: 'applicant' | 'respondent') => {
-      const person = people.find((p) => p.kind === kind)!;
-      const { invitation } = await cases.invite(staff.clerk, c.id, person.id, 7);
-      return `${t.url}/join#invite=${tokens.issue({ sub: person.id, caseId: c.id, role: 'party', name: person.name }, 3600, invitation.id)}`;
-    };
+    const { case: c, session, people } = await caseInSession(cases, staff);
+    const linkFor = async (kind: 'applicant' | 'respondent') =>
+      (
+        await partyInvitationLink(
+          t.url,
+          TEST_SECRET,
+          cases,
+          staff.clerk,
+          people.find((p) => p.kind === kind)!,
+        )
+      ).link;
     const pages: Record<'mediator' | 'applicant' | 'respondent', Page> = {
       mediator: await (await browser.newContext()).newPage(),
       applicant: await (

@@ -4,33 +4,25 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../server/cases/access.js';
-import { InvitationTokens } from '../../server/auth/StaffTokens.js';
+import type { CasePerson } from '../../server/cases/model.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { diagnostics, launchChromium, poll } from '../support/browser.js';
-import { registrationInput, seedStaff, type StaffFixture } from '../support/cases.js';
+import {
+  caseInSession,
+  partyInvitationLink,
+  registrationInput,
+  seedStaff,
+  type StaffFixture,
+} from '../support/cases.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 
 describe('joining through an invitation link', () => {
   let t: TestServer;
   let browser: Browser;
   let staff: StaffFixture;
-  const invitationTokens = new InvitationTokens(TEST_SECRET);
-
-  async function invitationLink(
-    caseId: string,
-    personId: string,
-    name: string,
-  ): Promise<{ link: string; invitationId: string }> {
-    const { invitation } = await t.server.cases.invite(staff.clerk, caseId, personId, 7);
-    const token = invitationTokens.issue(
-      { sub: personId, caseId, role: 'party', name },
-      3600,
-      invitation.id,
-    );
-    return { link: `${t.url}/join#invite=${token}`, invitationId: invitation.id };
-  }
+  const invitationLink = (person: CasePerson) =>
+    partyInvitationLink(t.url, TEST_SECRET, t.server.cases, staff.clerk, person);
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -45,18 +37,9 @@ describe('joining through an invitation link', () => {
 
   it('brings the invited party into the scheduled session with the mediator, and refuses the link once revoked', async () => {
     const cases = t.server.cases;
-    const mediator: Actor = staff.mediator;
-    const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
-    await cases.accept(staff.clerk, c.id);
-    await cases.assignMediator(staff.clerk, c.id, staff.mediator.id);
-    await cases.disclose(mediator, c.id, { hasConflict: false, statement: '无利害关系' });
-    const session = await cases.scheduleSession(mediator, c.id, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const applicant = (await cases.file(staff.clerk, c.id)).people.find(
-      (p) => p.kind === 'applicant',
-    )!;
-    const { link, invitationId } = await invitationLink(c.id, applicant.id, applicant.name);
+    const { case: c, session, people } = await caseInSession(cases, staff);
+    const applicant = people.find((p) => p.kind === 'applicant')!;
+    const { link, invitationId } = await invitationLink(applicant);
 
     const mediatorToken = t.server.tokens.issue(
       {
@@ -120,7 +103,7 @@ describe('joining through an invitation link', () => {
     const applicant = (await cases.file(staff.clerk, c.id)).people.find(
       (p) => p.kind === 'applicant',
     )!;
-    const { link } = await invitationLink(c.id, applicant.id, applicant.name);
+    const { link } = await invitationLink(applicant);
     const page = await (await browser.newContext()).newPage();
     await page.goto(link);
     await page.getByTestId('error').waitFor({ timeout: 10_000 });

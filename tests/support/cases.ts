@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../server/auth/passwords.js';
 import type { CaseRepository } from '../../server/cases/CaseRepository.js';
 import type { Actor } from '../../server/cases/access.js';
-import type { RegisterCaseInput } from '../../server/cases/schemas.js';
+import { InvitationTokens } from '../../server/auth/StaffTokens.js';
+import type { CaseService } from '../../server/cases/CaseService.js';
+import type {
+  CasePerson,
+  MediationCase,
+  MediationSessionRecord,
+} from '../../server/cases/model.js';
+import { registerCaseSchema, type RegisterCaseInput } from '../../server/cases/schemas.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -74,4 +81,36 @@ export function registrationInput(overrides: Partial<RegisterCaseInput> = {}): R
     },
     ...overrides,
   };
+}
+
+/** A case accepted, its mediator assigned and cleared of conflicts, a session scheduled now. */
+export async function caseInSession(
+  cases: CaseService,
+  staff: StaffFixture,
+): Promise<{ case: MediationCase; session: MediationSessionRecord; people: CasePerson[] }> {
+  const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
+  await cases.accept(staff.clerk, c.id);
+  await cases.assignMediator(staff.clerk, c.id, staff.mediator.id);
+  await cases.disclose(staff.mediator, c.id, { hasConflict: false, statement: '无利害关系' });
+  const session = await cases.scheduleSession(staff.mediator, c.id, {
+    scheduledStart: new Date().toISOString(),
+  });
+  return { case: c, session, people: (await cases.file(staff.clerk, c.id)).people };
+}
+
+/** An invitation link for a party, as a clerk would send it. */
+export async function partyInvitationLink(
+  baseUrl: string,
+  secret: string,
+  cases: CaseService,
+  clerk: Actor,
+  person: CasePerson,
+): Promise<{ link: string; invitationId: string }> {
+  const { invitation } = await cases.invite(clerk, person.caseId, person.id, 7);
+  const token = new InvitationTokens(secret).issue(
+    { sub: person.id, caseId: person.caseId, role: 'party', name: person.name },
+    3600,
+    invitation.id,
+  );
+  return { link: `${baseUrl}/join#invite=${token}`, invitationId: invitation.id };
 }
