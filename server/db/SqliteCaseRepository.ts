@@ -155,7 +155,6 @@ function toInvitation(r: Row): Invitation {
 
 export class SqliteCaseRepository implements CaseRepository {
   readonly #database: SqliteDatabase;
-  readonly #statements = new Map<string, Statement>();
 
   constructor(database: SqliteDatabase) {
     this.#database = database;
@@ -165,14 +164,8 @@ export class SqliteCaseRepository implements CaseRepository {
     return this.#database.transaction(work);
   }
 
-  /** Prepared once per SQL text. */
   #sql(text: string): Statement {
-    let s = this.#statements.get(text);
-    if (!s) {
-      s = this.#database.db.prepare(text);
-      this.#statements.set(text, s);
-    }
-    return s;
+    return this.#database.statement(text);
   }
 
   #all(text: string, ...params: unknown[]): Row[] {

@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -20,6 +20,7 @@ export class SqliteDatabase {
   readonly db: Db;
   readonly file: string;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #statements = new Map<string, Statement>();
   #closed = false;
 
   private constructor(db: Db, file: string) {
@@ -37,6 +38,16 @@ export class SqliteDatabase {
     const instance = new SqliteDatabase(db, file);
     instance.#migrate(logger.child({ component: 'db' }));
     return instance;
+  }
+
+  /** A prepared statement, prepared once per SQL text for the connection's lifetime. */
+  statement(sql: string): Statement {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
   }
 
   get schemaVersion(): number {

@@ -32,15 +32,15 @@ function toItem(r: Row): EvidenceItem {
 }
 
 export class SqliteEvidenceRepository implements EvidenceRepository {
-  readonly #db: SqliteDatabase['db'];
+  readonly #database: SqliteDatabase;
 
   constructor(database: SqliteDatabase) {
-    this.#db = database.db;
+    this.#database = database;
   }
 
   async insert(i: EvidenceItem): Promise<void> {
-    this.#db
-      .prepare(
+    this.#database
+      .statement(
         `INSERT INTO evidence_items (id, case_id, blob_key, title, purpose, original_or_copy, filename, type_id, media_type,
            size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip, uploader_agent, received_at, shared,
            confidential, integrity)
@@ -72,45 +72,47 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
   }
 
   async get(id: string): Promise<EvidenceItem | undefined> {
-    const r = this.#db.prepare('SELECT * FROM evidence_items WHERE id = ?').get(id) as
+    const r = this.#database.statement('SELECT * FROM evidence_items WHERE id = ?').get(id) as
       Row | undefined;
     return r ? toItem(r) : undefined;
   }
 
   async listByCase(caseId: string): Promise<EvidenceItem[]> {
     return (
-      this.#db
-        .prepare('SELECT * FROM evidence_items WHERE case_id = ? ORDER BY received_at, rowid')
+      this.#database
+        .statement('SELECT * FROM evidence_items WHERE case_id = ? ORDER BY received_at, rowid')
         .all(caseId) as Row[]
     ).map(toItem);
   }
 
   async totalSize(caseId: string): Promise<number> {
-    const r = this.#db
-      .prepare('SELECT COALESCE(SUM(size), 0) AS total FROM evidence_items WHERE case_id = ?')
+    const r = this.#database
+      .statement('SELECT COALESCE(SUM(size), 0) AS total FROM evidence_items WHERE case_id = ?')
       .get(caseId) as { total: number };
     return r.total;
   }
 
   async setFlags(id: string, flags: { shared?: boolean; confidential?: boolean }): Promise<void> {
     if (flags.shared !== undefined)
-      this.#db
-        .prepare('UPDATE evidence_items SET shared = ? WHERE id = ?')
+      this.#database
+        .statement('UPDATE evidence_items SET shared = ? WHERE id = ?')
         .run(flags.shared ? 1 : 0, id);
     if (flags.confidential !== undefined) {
-      this.#db
-        .prepare('UPDATE evidence_items SET confidential = ? WHERE id = ?')
+      this.#database
+        .statement('UPDATE evidence_items SET confidential = ? WHERE id = ?')
         .run(flags.confidential ? 1 : 0, id);
     }
   }
 
   async setIntegrity(id: string, integrity: EvidenceItem['integrity']): Promise<void> {
-    this.#db.prepare('UPDATE evidence_items SET integrity = ? WHERE id = ?').run(integrity, id);
+    this.#database
+      .statement('UPDATE evidence_items SET integrity = ? WHERE id = ?')
+      .run(integrity, id);
   }
 
   async listAll(): Promise<EvidenceItem[]> {
-    return (this.#db.prepare('SELECT * FROM evidence_items ORDER BY rowid').all() as Row[]).map(
-      toItem,
-    );
+    return (
+      this.#database.statement('SELECT * FROM evidence_items ORDER BY rowid').all() as Row[]
+    ).map(toItem);
   }
 }

@@ -208,11 +208,22 @@ export class EvidenceService {
     viewer: Viewer,
     caseId: string,
     itemId: string,
-    request: { range?: BlobRange; download: boolean; client: ClientInfo },
-  ): Promise<{ item: EvidenceItem; stream: Readable }> {
+    request: {
+      /** The byte range wanted, given the item's size; 'invalid' when it cannot be served. */
+      range: (size: number) => BlobRange | undefined | 'invalid';
+      download: boolean;
+      client: ClientInfo;
+    },
+  ): Promise<
+    | { item: EvidenceItem; range: BlobRange | undefined; stream: Readable }
+    | { item: EvidenceItem; range: 'invalid' }
+  > {
     const { item } = await this.#visibleItem(viewer, caseId, itemId);
     if (item.integrity !== 'ok') throw new NotFoundError('Evidence file');
-    if (!request.range || request.range.start === 0) {
+    const range = request.range(item.size);
+    // An unsatisfiable range is refused before any custody event.
+    if (range === 'invalid') return { item, range };
+    if (!range || range.start === 0) {
       await this.#audit.append({
         caseId,
         actorId: viewer.id,
@@ -224,11 +235,11 @@ export class EvidenceService {
           sha256: item.sha256,
           ip: request.client.ip,
           userAgent: request.client.userAgent?.slice(0, 300) ?? null,
-          range: request.range ?? null,
+          range: range ?? null,
         },
       });
     }
-    return { item, stream: this.#blobs.read(item.blobKey, request.range) };
+    return { item, range, stream: this.#blobs.read(item.blobKey, range) };
   }
 
   /** Staff and the uploader's side may see an item; the latter cannot widen a confidential one. */

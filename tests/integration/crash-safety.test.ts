@@ -5,6 +5,7 @@
  * written. Three kill/reopen cycles on the same file. Runs the writer against
  * dist/ (npm test builds it).
  */
+import { registrationInput } from '../support/cases.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -44,7 +45,9 @@ interface Cycle {
 /** Runs the writer until it has acknowledged MIN_ACKS cases, then SIGKILLs it 300–900 ms later. */
 function writeThenKill(): Promise<Cycle> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [WRITER, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [WRITER, file, JSON.stringify(registrationInput())], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     const acked: string[] = [];
     let ready = false;

@@ -19,16 +19,19 @@ import { SqliteDatabase } from '../../dist/server/db/SqliteDatabase.js';
 import { createLogger } from '../../dist/server/logger.js';
 
 const CONCURRENT_LOOPS = 4;
-// One organisation for every run against the same file: case numbers are
-// unique across the whole database but counted per organisation, so a second
-// organisation's first 2026 case would collide with the first one's.
+// One organisation for every run against the same file, so case numbers run on
+// without gaps across the kill cycles (the test checks that).
 const ORGANISATION_ID = 'org-crash-safety';
 
-const file = process.argv[2];
-if (!file) {
-  process.stderr.write('usage: node tests/support/crash-writer.mjs <database file>\n');
+// The registration comes from the test (tests/support/cases.ts registrationInput), as JSON.
+const [file, registrationJson] = process.argv.slice(2);
+if (!file || !registrationJson) {
+  process.stderr.write(
+    'usage: node tests/support/crash-writer.mjs <database file> <registration JSON>\n',
+  );
   process.exit(2);
 }
+const registration = JSON.parse(registrationJson);
 
 function fail(error) {
   process.stderr.write(`crash-writer: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -67,32 +70,7 @@ const clerk = {
   name: '李书记员',
 };
 
-const input = registerCaseSchema.parse({
-  intakeMode: 'written',
-  disputeType: 'wages',
-  source: 'party_application',
-  priorityGroups: ['migrant_worker'],
-  receivedOn: '2026-03-02',
-  application: {
-    requests: '支付拖欠工资人民币 12,000 元',
-    factsAndReasons: '申请人于 2025 年 6 月入职，2025 年 11 月至 2026 年 1 月工资未发放。',
-    claimTypes: ['wages'],
-    amountClaimed: 12000,
-  },
-  applicant: {
-    name: '张三',
-    idNumber: '310101199001011234',
-    phone: '13800000000',
-    isOrganisation: false,
-  },
-  respondent: {
-    name: '某某科技有限公司',
-    idNumber: '91310000MA1FL00000',
-    isOrganisation: true,
-    legalRepresentative: '李四',
-    address: '上海市浦东新区某路 1 号',
-  },
-});
+const input = registerCaseSchema.parse(registration);
 
 process.stdout.write('ready\n');
 

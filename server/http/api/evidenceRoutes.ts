@@ -270,22 +270,16 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
         const itemId = params['itemId']!;
         const viewer = await viewerOf(actor, query.access, caseId, itemId);
         const download = query.download === '1';
-        // Size first, so a bad range is refused before any custody event.
-        const items = await e.list(viewer, caseId);
-        const known = items.find((i) => i.id === itemId);
-        const range = known ? parseRange(req.get('range'), known.size) : undefined;
-        if (range === 'invalid') {
-          res
-            .status(416)
-            .setHeader('Content-Range', `bytes */${known?.size ?? 0}`)
-            .end();
-          return undefined;
-        }
-        const { item, stream } = await e.open(viewer, caseId, itemId, {
-          range,
+        const opened = await e.open(viewer, caseId, itemId, {
+          range: (size) => parseRange(req.get('range'), size),
           download,
           client: clientOf(req),
         });
+        if (opened.range === 'invalid') {
+          res.status(416).setHeader('Content-Range', `bytes */${opened.item.size}`).end();
+          return undefined;
+        }
+        const { item, range, stream } = opened;
         const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
         res.setHeader('Content-Type', item.mediaType);
         res.setHeader(
