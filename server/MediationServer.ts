@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
 import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
 import { SessionTokens } from './auth/SessionTokens.js';
-import { EvidenceAccessTokens, InvitationTokens, StaffTokens } from './auth/StaffTokens.js';
+import {
+  EvidenceAccessTokens,
+  InvitationTokens,
+  RecordingAccessTokens,
+  StaffTokens,
+} from './auth/StaffTokens.js';
 import { CaseService } from './cases/CaseService.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { createWorkCalendar } from './cases/deadlines.js';
@@ -21,6 +26,10 @@ import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
+import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
+import { recordingRoutes } from './http/api/recordingRoutes.js';
+import { RecordingService } from './recording/RecordingService.js';
+import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
 import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
@@ -54,6 +63,8 @@ interface Parts {
   database: SqliteDatabase;
   cases: CaseService;
   evidence: EvidenceService;
+  recordings: RecordingService;
+  keys: ServiceKeys;
   scheduler: DeadlineScheduler;
   pool: WorkerPool;
   sessions: LiveSessionRegistry;
@@ -68,6 +79,9 @@ export class MediationServer {
   readonly database: SqliteDatabase;
   readonly cases: CaseService;
   readonly evidence: EvidenceService;
+  readonly recordings: RecordingService;
+  /** The service's signing keys (manifests, references); public at /.well-known/jwks.json. */
+  readonly keys: ServiceKeys;
   readonly scheduler: DeadlineScheduler;
   readonly pool: WorkerPool;
   readonly sessions: LiveSessionRegistry;
@@ -83,6 +97,8 @@ export class MediationServer {
     this.database = parts.database;
     this.cases = parts.cases;
     this.evidence = parts.evidence;
+    this.recordings = parts.recordings;
+    this.keys = parts.keys;
     this.scheduler = parts.scheduler;
     this.pool = parts.pool;
     this.sessions = parts.sessions;
@@ -120,6 +136,16 @@ export class MediationServer {
       );
     }
     const scheduler = new DeadlineScheduler(cases, logger);
+    const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
+    const recordings = new RecordingService({
+      repository: new SqliteRecordingRepository(database),
+      audit,
+      keys,
+      directory: path.join(config.dataDir, 'recordings'),
+      listenIp: '127.0.0.1',
+      cases: repository,
+      logger,
+    });
     let pool: WorkerPool;
     try {
       pool = await WorkerPool.create(config.media, logger);
@@ -148,12 +174,17 @@ export class MediationServer {
         accessTokens,
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
       }),
+      ...recordingRoutes({
+        recordings,
+        accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),
+      }),
     ];
     const app = createHttpApp({
       logger,
       api: apiRouter({ routes, staffTokens, invitationTokens, repository, cases }),
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
       health: () => ({ workers: pool.workers.length, sessions: sessions.all().length }),
+      jwks: () => keys.jwks(),
     });
     const server = config.http.tls
       ? https.createServer(
@@ -205,23 +236,31 @@ export class MediationServer {
         ]),
       );
     };
-    new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
-      present: presentEvidence,
-      list: async ({ caseId, participant }) =>
-        (await evidence.listForSession(caseId, participant)).map((item) => {
-          const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
-          return {
-            id: item.id,
-            title: item.title,
-            label: type?.label ?? item.mediaType,
-            kind: type?.kind ?? 'document',
-            size: item.size,
-            sha256: item.sha256,
-            shared: item.shared,
-            confidential: item.confidential,
-          };
-        }),
-    }).attach(io);
+    new SignalingGateway(
+      tokens,
+      sessions,
+      config.socket,
+      logger,
+      stillValid,
+      {
+        present: presentEvidence,
+        list: async ({ caseId, participant }) =>
+          (await evidence.listForSession(caseId, participant)).map((item) => {
+            const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
+            return {
+              id: item.id,
+              title: item.title,
+              label: type?.label ?? item.mediaType,
+              kind: type?.kind ?? 'document',
+              size: item.size,
+              sha256: item.sha256,
+              shared: item.shared,
+              confidential: item.confidential,
+            };
+          }),
+      },
+      recordings,
+    ).attach(io);
 
     const instance = new MediationServer({
       config,
@@ -229,6 +268,8 @@ export class MediationServer {
       database,
       cases,
       evidence,
+      recordings,
+      keys,
       scheduler,
       pool,
       sessions,
@@ -250,6 +291,8 @@ export class MediationServer {
     }
     url = instance.url;
     scheduler.start();
+    // Recordings cut off by a crash are closed; pending composites render again.
+    await recordings.recover();
     logger.info({ url }, 'mediation server listening');
     return instance;
   }
@@ -279,6 +322,8 @@ export class MediationServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.logger.info('shutting down');
+      // Recordings first: their captures finish their files while media still flows.
+      await this.recordings.close();
       this.io.disconnectSockets(true);
       this.sessions.closeAll();
       this.pool.close();

@@ -53,6 +53,10 @@ export const requestSchemas = {
   'evidence:list': empty,
   'evidence:present': z.object({ evidenceId: idSchema }).strict(),
   'evidence:stop': empty,
+  'recording:start': empty,
+  'recording:stop': empty,
+  'recording:acknowledge': z.object({ recordingId: idSchema }).strict(),
+  'recording:withdraw': z.object({ recordingId: idSchema }).strict(),
   'consumer:setPreferredLayers': z
     .object({
       consumerId: idSchema,
@@ -121,6 +125,19 @@ export interface JoinResult {
   canPublish: MediaSource[];
   /** Who is speaking now (later changes arrive as `speaker:active`). */
   activeSpeaker: string | null;
+  /** The recording in progress; a participant not in `consented` must be shown the notice. */
+  recording: RecordingState | null;
+}
+
+/** A recording in progress, as every participant sees it (the indicator and the notice). */
+export interface RecordingState {
+  recordingId: string;
+  startedAt: string;
+  startedByName: string;
+  /** Participants who acknowledged the notice and have not withdrawn: their media is recorded. */
+  consented: string[];
+  /** Participants who withdrew their consent: their media is no longer recorded. */
+  withdrawn: string[];
 }
 
 /** What each request resolves to on success. */
@@ -143,6 +160,10 @@ export interface ResponseMap {
   /** How many participants (besides the presenter) were shown the item. */
   'evidence:present': { shownTo: number };
   'evidence:stop': Record<string, never>;
+  'recording:start': { recording: RecordingState };
+  'recording:stop': Record<string, never>;
+  'recording:acknowledge': { recording: RecordingState };
+  'recording:withdraw': { recording: RecordingState };
 }
 
 /** An item of evidence as a session participant may list it. */
@@ -192,6 +213,8 @@ export interface NotificationMap {
   /** Sent only to participants allowed to see the item; never to the other side of a confidential one. */
   'evidence:presented': EvidencePresentation;
   'evidence:stopped': { presenterId: string };
+  /** Recording started, changed (consent given or withdrawn) or stopped (`null`). */
+  'recording:state': { recording: RecordingState | null };
 }
 
 export type NotificationName = keyof NotificationMap;

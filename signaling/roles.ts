@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'media.publish.camera',
   'media.publish.screen',
   'evidence.present',
+  'recording.control',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -27,6 +28,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.camera',
     'media.publish.screen',
     'evidence.present',
+    'recording.control',
   ],
   // Parties and agents show documents on screen while presenting evidence.
   party: [

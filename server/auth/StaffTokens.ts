@@ -74,3 +74,33 @@ export class EvidenceAccessTokens extends SignedTokens<typeof evidenceAccessClai
     );
   }
 }
+
+export const RECORDING_ACCESS_AUDIENCE = 'mediation-recording';
+export const RECORDING_ACCESS_TTL_SECONDS = 15 * 60;
+
+/**
+ * Short-lived links to play one file of a recording in the browser (a
+ * <video> cannot send an Authorization header). Staff only; the case scope
+ * is checked again on every request.
+ */
+export const recordingAccessClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  caseId: z.string().min(1).max(64),
+  recordingId: z.string().min(1).max(64),
+  fileId: z.string().min(1).max(64),
+  role: z.enum(['clerk', 'mediator']),
+  org: z.string().min(1).max(64),
+  name: z.string().min(1).max(100),
+});
+export type RecordingAccessClaims = z.infer<typeof recordingAccessClaimsSchema>;
+
+export class RecordingAccessTokens extends SignedTokens<typeof recordingAccessClaimsSchema> {
+  constructor(secret: string) {
+    super(
+      secret,
+      RECORDING_ACCESS_AUDIENCE,
+      recordingAccessClaimsSchema,
+      RECORDING_ACCESS_TTL_SECONDS,
+    );
+  }
+}

@@ -35,6 +35,7 @@ export const CASE_PERMISSIONS = [
   'case.followUp',
   'case.archive',
   'case.audit',
+  'case.recordings',
   'session.join',
 ] as const;
 export type CasePermission = (typeof CASE_PERMISSIONS)[number];
@@ -52,6 +53,7 @@ const CLERK: readonly CasePermission[] = [
   'case.followUp',
   'case.archive',
   'case.audit',
+  'case.recordings',
 ];
 const MEDIATOR: readonly CasePermission[] = [
   'case.view',
@@ -65,6 +67,7 @@ const MEDIATOR: readonly CasePermission[] = [
   'case.outcome',
   'case.followUp',
   'case.audit',
+  'case.recordings',
   'session.join',
 ];
 const PERSON: readonly CasePermission[] = ['case.view', 'case.audit', 'session.join'];

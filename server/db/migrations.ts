@@ -200,4 +200,64 @@ CREATE TABLE evidence_items (
 CREATE INDEX evidence_items_case ON evidence_items(case_id);
 `,
   },
+  {
+    version: 3,
+    name: 'session recordings: consent, track files, composite, signed manifest',
+    sql: `
+CREATE TABLE recordings (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  session_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('recording', 'processing', 'complete')),
+  started_at TEXT NOT NULL,
+  started_by TEXT NOT NULL,
+  stopped_at TEXT,
+  stop_reason TEXT,
+  private_phases TEXT NOT NULL DEFAULT '[]',
+  composite_status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (composite_status IN ('pending', 'rendering', 'complete', 'failed')),
+  composite_progress REAL NOT NULL DEFAULT 0,
+  composite TEXT,
+  manifest_sha256 TEXT,
+  manifest_kid TEXT,
+  completed_at TEXT
+);
+CREATE INDEX recordings_case ON recordings(case_id);
+CREATE INDEX recordings_status ON recordings(status);
+
+CREATE TABLE recording_consents (
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  participant_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  acknowledged_at TEXT NOT NULL,
+  withdrawn_at TEXT,
+  ip TEXT,
+  user_agent TEXT,
+  PRIMARY KEY (recording_id, participant_id)
+);
+
+CREATE TABLE recording_tracks (
+  id TEXT PRIMARY KEY,
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  participant_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  codec TEXT NOT NULL,
+  file TEXT NOT NULL,
+  pid INTEGER,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  end_reason TEXT,
+  end_detail TEXT,
+  duration_ms INTEGER,
+  size INTEGER,
+  sha256 TEXT,
+  pauses TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX recording_tracks_recording ON recording_tracks(recording_id);
+`,
+  },
 ];

@@ -13,6 +13,7 @@ import express, {
 import { pinoHttp } from 'pino-http';
 import type { AppError } from '../errors.js';
 import { HTTP_STATUS, NotFoundError, ValidationError, toAppError } from '../errors.js';
+import type { Jwks } from '../signing/jws.js';
 import type { Logger } from '../logger.js';
 
 export interface HttpAppOptions {
@@ -20,6 +21,7 @@ export interface HttpAppOptions {
   api: Router;
   clientDir: string;
   health: () => { workers: number; sessions: number };
+  jwks: () => Jwks;
 }
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
@@ -60,6 +62,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/healthz', (_req, res) => {
     const h = options.health();
     res.status(h.workers > 0 ? 200 : 503).json({ status: h.workers > 0 ? 'ok' : 'degraded', ...h });
+  });
+
+  // The service's public signing keys: anyone can verify manifests and references.
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(options.jwks());
   });
 
   app.use('/api', options.api);

@@ -6,6 +6,7 @@
 import type {
   ActiveSpeakerObserver,
   DtlsParameters,
+  Producer,
   MediaKind,
   PlainTransport,
   Router,
@@ -76,6 +77,44 @@ interface LiveSessionEvents {
   close: () => void;
 }
 
+/** Why a participant is no longer in the session. */
+export type LeaveReason = 'left' | 'disconnected' | 'replaced' | 'session-closed';
+
+/**
+ * What happens in the session, for server-side observers (the recorder).
+ * Called synchronously; a listener must not throw.
+ */
+export interface LiveSessionListener {
+  participantJoined?(participant: Participant): void;
+  participantLeft?(participant: Participant, reason: LeaveReason): void;
+  producerAdded?(participant: Participant, producer: SessionProducer): void;
+  producerPaused?(participant: Participant, producer: SessionProducer, paused: boolean): void;
+  producerClosed?(participant: Participant, producer: SessionProducer): void;
+  /** Every transport, producer and consumer is gone (worker death). */
+  mediaReset?(): void;
+  closed?(): void;
+}
+
+export type SessionProducer = Producer<ProducerAppData>;
+
+/**
+ * A server-side copy of one producer's RTP, sent over a plain transport
+ * (RTP and RTCP on separate ports, as FFmpeg expects) to a local receiver.
+ * Created paused: resume it once the receiver listens.
+ */
+export interface ProducerTap {
+  readonly producerId: string;
+  readonly kind: MediaKind;
+  /** What the receiver gets (payload types, SSRC, codec parameters). */
+  readonly rtpParameters: RtpParameters;
+  resume(): Promise<void>;
+  requestKeyFrame(): Promise<void>;
+  /** Stops sending; idempotent. */
+  close(): void;
+  /** Called once when the tap ends for any reason other than `close()`. */
+  onEnded(listener: (reason: 'producer-closed' | 'router-closed') => void): void;
+}
+
 const SOURCE_KIND: Record<MediaSource, MediaKind> = {
   microphone: 'audio',
   camera: 'video',
@@ -99,6 +138,9 @@ export class LiveSession {
   #recovering: Promise<void> | undefined;
   #closed = false;
   #onClose: LiveSessionEvents['close'] | undefined;
+  readonly #listeners = new Set<LiveSessionListener>();
+  /** Plain transports of producer taps, closed with the session. */
+  readonly #taps = new Set<PlainTransport>();
 
   private constructor(options: LiveSessionOptions) {
     this.sessionId = options.sessionId;
@@ -132,6 +174,26 @@ export class LiveSession {
     this.#onClose = listener;
   }
 
+  /** Observes the session until it closes; returns the function that stops observing. */
+  addListener(listener: LiveSessionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit<K extends keyof LiveSessionListener>(
+    event: K,
+    ...args: Parameters<NonNullable<LiveSessionListener[K]>>
+  ): void {
+    for (const listener of [...this.#listeners]) {
+      const fn = listener[event] as ((...a: typeof args) => void) | undefined;
+      try {
+        fn?.apply(listener, args);
+      } catch (error) {
+        this.#logger.error({ err: error, event }, 'session listener failed');
+      }
+    }
+  }
+
   participant(participantId: string): Participant {
     const p = this.#participants.get(participantId);
     if (!p || p.closed) throw new InvalidStateError('Not joined to this session');
@@ -153,7 +215,7 @@ export class LiveSession {
     if (previous) {
       // The same person connected again (new tab, new network): the newest wins.
       previous.channel.notify('session:replaced', {});
-      this.#remove(previous.id);
+      this.#remove(previous.id, 'replaced');
     }
     const participant = new Participant(
       identity,
@@ -166,6 +228,7 @@ export class LiveSession {
     previous?.channel.disconnect();
     this.#broadcast('participant:joined', participant.info(), participant.id);
     participant.logger.info('participant joined');
+    this.#emit('participantJoined', participant);
 
     const others = [...this.#participants.values()].filter((p) => p !== participant);
     return {
@@ -176,21 +239,24 @@ export class LiveSession {
       producers: others.flatMap((p) => [...p.producers.values()].map((pr) => producerInfo(pr))),
       canPublish: MEDIA_SOURCES.filter((s) => can(identity.role, publishPermission(s))),
       activeSpeaker: this.#activeSpeaker,
+      recording: null,
     };
   }
 
-  leave(participantId: string): void {
-    this.#remove(participantId);
+  leave(participantId: string, reason: 'left' | 'disconnected' = 'left'): void {
+    this.#remove(participantId, reason);
     if (this.#participants.size === 0) this.close();
   }
 
-  #remove(participantId: string): void {
+  #remove(participantId: string, reason: LeaveReason): void {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
     this.#participants.delete(participantId);
     for (const producer of participant.producers.values()) {
       this.#broadcast('producer:closed', { producerId: producer.id, participantId }, participantId);
     }
+    // Observers learn who left before the producers close, so they can tell why.
+    this.#emit('participantLeft', participant, reason);
     participant.close();
     this.#broadcast('participant:left', { participantId }, participantId);
     if (this.#activeSpeaker === participantId) this.#setActiveSpeaker(null);
@@ -351,7 +417,10 @@ export class LiveSession {
       transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
     );
     participant.producers.set(producer.id, producer);
-    producer.observer.once('close', () => participant.producers.delete(producer.id));
+    producer.observer.once('close', () => {
+      participant.producers.delete(producer.id);
+      this.#emit('producerClosed', participant, producer);
+    });
     if (producer.kind === 'audio') {
       await this.#speakerObserver
         .addProducer({ producerId: producer.id })
@@ -367,6 +436,7 @@ export class LiveSession {
       'producer created',
     );
     this.#broadcast('producer:new', producerInfo(producer), participantId);
+    this.#emit('producerAdded', participant, producer);
     return producer.id;
   }
 
@@ -374,12 +444,14 @@ export class LiveSession {
     const producer = this.#ownProducer(participantId, producerId);
     await producer.pause();
     this.#broadcast('producer:paused', { producerId, participantId }, participantId);
+    this.#emit('producerPaused', this.participant(participantId), producer, true);
   }
 
   async resumeProducer(participantId: string, producerId: string): Promise<void> {
     const producer = this.#ownProducer(participantId, producerId);
     await producer.resume();
     this.#broadcast('producer:resumed', { producerId, participantId }, participantId);
+    this.#emit('producerPaused', this.participant(participantId), producer, false);
   }
 
   closeProducer(participantId: string, producerId: string): void {
@@ -465,15 +537,82 @@ export class LiveSession {
     });
   }
 
+  /**
+   * Copies a producer's RTP to a local receiver (a recorder): a plain
+   * transport owned by the session, not by a participant, so it is invisible
+   * to everyone in the call. The consumer takes the producer's best layer.
+   */
+  async tapProducer(
+    producerId: string,
+    receiver: { ip: string; port: number; rtcpPort: number },
+  ): Promise<ProducerTap> {
+    const router = await this.#liveRouter();
+    const producer = this.#findProducer(producerId);
+    if (!producer) throw new NotFoundError('Producer');
+    const transport = await router.createPlainTransport({
+      listenIp: { ip: this.#media.listenIp },
+      rtcpMux: false,
+      comedia: false,
+    });
+    this.#taps.add(transport);
+    transport.observer.once('close', () => this.#taps.delete(transport));
+    try {
+      await transport.connect(receiver);
+      const consumer = await transport.consume({
+        producerId,
+        rtpCapabilities: router.rtpCapabilities,
+        paused: true,
+      });
+      if (consumer.type === 'simulcast') {
+        await consumer.setPreferredLayers({ spatialLayer: 3, temporalLayer: 3 });
+      }
+      type EndReason = 'producer-closed' | 'router-closed';
+      let onEnded: ((reason: EndReason) => void) | undefined;
+      let endedBy: EndReason | undefined;
+      let stopped = false;
+      const end = (reason: EndReason) => {
+        if (stopped || endedBy) return;
+        endedBy = reason;
+        transport.close();
+        onEnded?.(reason);
+      };
+      consumer.on('producerclose', () => end('producer-closed'));
+      transport.on('routerclose', () => end('router-closed'));
+      return {
+        producerId,
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters,
+        resume: () => consumer.resume(),
+        requestKeyFrame: () => consumer.requestKeyFrame(),
+        close: () => {
+          stopped = true;
+          transport.close();
+        },
+        onEnded: (listener) => {
+          onEnded = listener;
+          if (endedBy) listener(endedBy);
+        },
+      };
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const p of this.#participants.values()) this.#emit('participantLeft', p, 'session-closed');
     for (const p of this.#participants.values()) p.close();
     this.#participants.clear();
+    for (const tap of this.#taps) tap.close();
+    this.#taps.clear();
     // Transports are closed above, before the router and long before the
     // worker's WebRtcServer (see WorkerPool.close).
     this.#router?.close();
     this.#logger.info('live session closed');
+    this.#emit('closed');
+    this.#listeners.clear();
     this.#onClose?.();
   }
 
@@ -520,6 +659,8 @@ export class LiveSession {
       'worker of this session died; rebuilding its router',
     );
     for (const p of this.#participants.values()) p.resetMedia();
+    this.#taps.clear();
+    this.#emit('mediaReset');
     this.#recovering = this.#recover().finally(() => {
       this.#recovering = undefined;
     });
@@ -607,6 +748,11 @@ export class LiveSession {
       if (producer) return producer;
     }
     return undefined;
+  }
+
+  /** Sends a notification to everyone in the session. */
+  notifyAll<E extends NotificationName>(event: E, payload: NotificationMap[E]): void {
+    this.#broadcast(event, payload);
   }
 
   #broadcast<E extends NotificationName>(

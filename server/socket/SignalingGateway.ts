@@ -14,6 +14,7 @@ import {
   type EvidenceSummary,
   type NotificationMap,
   type NotificationName,
+  type RecordingState,
   type RequestName,
   type RequestOf,
   type ResponseOf,
@@ -87,6 +88,29 @@ export type EvidencePresenter = (request: {
   participants: { id: string; role: string }[];
 }) => Promise<Map<string, EvidencePresentation>>;
 
+/** The session recorder, as the socket layer reaches it (see RecordingService). */
+export interface RecordingDesk {
+  state(sessionId: string): RecordingState | null;
+  start(session: LiveSession, by: Participant, client: ClientInfo): Promise<RecordingState>;
+  stop(session: LiveSession, by: Participant): Promise<void>;
+  acknowledge(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+    client: ClientInfo,
+  ): Promise<RecordingState>;
+  withdraw(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+  ): Promise<RecordingState>;
+}
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
 /** Decides, at the handshake, whether a validly signed session token is still honoured. */
 export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolean>;
 
@@ -94,6 +118,7 @@ export class SignalingGateway {
   readonly #tokens: SessionTokens;
   readonly #stillValid: SessionTokenCheck;
   readonly #evidence: EvidenceDesk | undefined;
+  readonly #recording: RecordingDesk | undefined;
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
@@ -105,8 +130,10 @@ export class SignalingGateway {
     logger: Logger,
     stillValid: SessionTokenCheck = async () => true,
     evidence?: EvidenceDesk,
+    recording?: RecordingDesk,
   ) {
     this.#evidence = evidence;
+    this.#recording = recording;
     this.#tokens = tokens;
     this.#stillValid = stillValid;
     this.#sessions = sessions;
@@ -187,7 +214,9 @@ export class SignalingGateway {
       ctx.logger.info({ reason }, 'socket disconnected');
       const { session, participant } = ctx;
       // A replaced socket must not remove the newer connection of the same person.
-      if (session && participant && !participant.closed) session.leave(participant.id);
+      if (session && participant && !participant.closed) {
+        session.leave(participant.id, 'disconnected');
+      }
       // A session opened only to read capabilities closes if nobody joined it.
       else if (session && session.participantCount === 0) session.close();
       ctx.session = undefined;
@@ -252,7 +281,7 @@ export class SignalingGateway {
           const result = await session.join(identity, request.rtpCapabilities, channel);
           ctx.session = session;
           ctx.participant = session.participant(identity.participantId);
-          return result;
+          return { ...result, recording: this.#recording?.state(session.sessionId) ?? null };
         } catch (error) {
           if (attempt === 0 && session.closed) continue;
           throw error;
@@ -350,6 +379,31 @@ export class SignalingGateway {
       }
       return {};
     },
+    'recording:start': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      return {
+        recording: await this.#recorder().start(session, participant, clientInfo(ctx.socket)),
+      };
+    },
+    'recording:stop': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      await this.#recorder().stop(session, participant);
+      return {};
+    },
+    'recording:acknowledge': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      const recording = await this.#recorder().acknowledge(
+        session,
+        participant,
+        r.recordingId,
+        clientInfo(ctx.socket),
+      );
+      return { recording };
+    },
+    'recording:withdraw': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return { recording: await this.#recorder().withdraw(session, participant, r.recordingId) };
+    },
     'consumer:setPreferredLayers': async (ctx, r) => {
       const { session, participant } = this.#joined(ctx);
       await session.setPreferredLayers(
@@ -367,6 +421,11 @@ export class SignalingGateway {
     if (ctx.session && !ctx.session.closed) return ctx.session;
     ctx.session = await this.#sessions.getOrCreate(ctx.claims.sessionId, ctx.claims.caseId);
     return ctx.session;
+  }
+
+  #recorder(): RecordingDesk {
+    if (!this.#recording) throw new InvalidStateError('Recording is not available here');
+    return this.#recording;
   }
 
   #joined(ctx: RequestContext): { session: LiveSession; participant: Participant } {
@@ -387,4 +446,12 @@ export class SignalingGateway {
       },
     };
   }
+}
+
+function clientInfo(socket: SignalingSocket): ClientInfo {
+  const agent = socket.handshake.headers['user-agent'];
+  return {
+    ip: socket.handshake.address || null,
+    userAgent: typeof agent === 'string' ? agent.slice(0, 300) : null,
+  };
 }

@@ -5,6 +5,7 @@
  * brought to the state in which the action is legal, so a cell checks
  * authorization and not what an earlier cell left behind.
  */
+import { recordingRoutes, type RecordingRouteDeps } from '../../server/http/api/recordingRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -915,10 +916,12 @@ describe('API authorization', () => {
       Object.keys(ops).map((m) => `${m} ${p}`),
     );
     // The document covers every table the server mounts: the case routes (the matrix) and
-    // the evidence routes (authorised in tests/integration/evidence.test.ts).
+    // the evidence routes (authorised in tests/integration/evidence.test.ts) and the
+    // recording routes (tests/integration/recording.test.ts).
     const evidence = evidenceRoutes({} as unknown as EvidenceRouteDeps);
+    const recording = recordingRoutes({} as unknown as RecordingRouteDeps);
     expect(documented.sort()).toEqual(
-      [...MATRIX, ...evidence]
+      [...MATRIX, ...evidence, ...recording]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),
     );

@@ -14,6 +14,7 @@ import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/E
 import type { EvidenceItem } from '../../evidence/model.js';
 import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
+import { disposition, parseRange } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface EvidenceRouteDeps {
@@ -27,35 +28,6 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 
 function clientOf(req: Request): ClientInfo {
   return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
-}
-
-/** RFC 6266 filename parameter that survives any character. */
-function disposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
-
-/** One `bytes=a-b` range (the only form media players send); undefined for none, 'invalid' when unsatisfiable. */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | undefined | 'invalid' {
-  if (!header) return undefined;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
-  let start: number;
-  let end: number;
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0) return 'invalid';
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  if (!Number.isSafeInteger(start) || start >= size || end < start) return 'invalid';
-  return { start, end };
 }
 
 /** Receives one multipart upload: fields and exactly one file named `file`. */

@@ -1,0 +1,351 @@
+/**
+ * Capture of one producer's RTP into one file: FFmpeg reads the RTP a
+ * mediasoup consumer sends it (described by an SDP on its stdin) and copies
+ * the packets, without re-encoding, into a Matroska/WebM file written in
+ * one-second clusters, so a crash of anything leaves a file decodable up to
+ * the crash. FFmpeg runs under `setpriv --pdeathsig SIGINT`: if the server
+ * dies, FFmpeg is told to finish and writes its trailer.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+
+/** A copy of a producer's RTP (the server's `ProducerTap`). */
+export interface RtpSource {
+  readonly kind: 'audio' | 'video';
+  readonly rtpParameters: {
+    codecs: {
+      mimeType: string;
+      payloadType: number;
+      clockRate: number;
+      channels?: number;
+      parameters?: Record<string, unknown>;
+    }[];
+  };
+  resume(): Promise<void>;
+  requestKeyFrame(): Promise<void>;
+  close(): void;
+  onEnded(listener: (reason: 'producer-closed' | 'router-closed') => void): void;
+}
+
+export type OpenRtpSource = (receiver: {
+  ip: string;
+  port: number;
+  rtcpPort: number;
+}) => Promise<RtpSource>;
+
+/** Why a capture ended. */
+export type CaptureEndReason =
+  /** Stopped on purpose (recording stopped, consent withdrawn, caucus). */
+  | 'stopped'
+  /** The producer closed (the participant stopped the track or left). */
+  | 'producer-closed'
+  /** The media worker died. */
+  | 'router-closed'
+  /** FFmpeg exited by itself or was killed. */
+  | 'capture-failed';
+
+export interface CaptureEnd {
+  reason: CaptureEndReason;
+  endedAt: Date;
+  /** FFmpeg's exit code or signal, and its last lines of output when it failed. */
+  detail?: string;
+}
+
+export interface CodecInfo {
+  mimeType: string;
+  /** The container the stream copy goes into. */
+  container: 'webm' | 'matroska';
+  extension: '.webm' | '.mkv';
+}
+
+export interface CaptureLog {
+  info(data: Record<string, unknown>, message: string): void;
+  warn(data: Record<string, unknown>, message: string): void;
+}
+
+export interface TrackCaptureOptions {
+  /** Where to write; its extension must match `containerFor(codec)`. */
+  file: string;
+  source: RtpSource;
+  receiver: { ip: string; port: number; rtcpPort: number };
+  ffmpegPath?: string;
+  log?: CaptureLog;
+}
+
+const LISTEN_TIMEOUT_MS = 5_000;
+const STOP_TIMEOUT_MS = 5_000;
+const SECOND_SIGINT_MS = 300;
+/** Key frames asked for after resuming: the first may arrive before FFmpeg has probed. */
+const KEY_FRAME_RETRIES_MS = [0, 500, 1_500, 3_000];
+
+/** The container a codec is copied into: WebM for VP8/VP9/Opus, Matroska otherwise. */
+export function containerFor(mimeType: string): CodecInfo {
+  const webm = ['audio/opus', 'video/vp8', 'video/vp9'].includes(mimeType.toLowerCase());
+  return webm
+    ? { mimeType, container: 'webm', extension: '.webm' }
+    : { mimeType, container: 'matroska', extension: '.mkv' };
+}
+
+/** The SDP that tells FFmpeg what arrives on which port. */
+export function captureSdp(
+  source: Pick<RtpSource, 'kind' | 'rtpParameters'>,
+  receiver: { ip: string; port: number; rtcpPort: number },
+): string {
+  const codec = source.rtpParameters.codecs.find((c) => !/\/(rtx|red|ulpfec)$/i.test(c.mimeType));
+  if (!codec) throw new Error('The stream has no media codec');
+  const [, name] = codec.mimeType.split('/');
+  const family = receiver.ip.includes(':') ? 'IP6' : 'IP4';
+  const rtpmap =
+    source.kind === 'audio'
+      ? `${name}/${codec.clockRate}/${codec.channels ?? 1}`
+      : `${name}/${codec.clockRate}`;
+  const fmtp = Object.entries(codec.parameters ?? {})
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(';');
+  return [
+    'v=0',
+    `o=- 0 0 IN ${family} ${receiver.ip}`,
+    's=mediation-recording',
+    `c=IN ${family} ${receiver.ip}`,
+    't=0 0',
+    `m=${source.kind} ${receiver.port} RTP/AVP ${codec.payloadType}`,
+    `a=rtcp:${receiver.rtcpPort}`,
+    `a=rtpmap:${codec.payloadType} ${rtpmap}`,
+    ...(fmtp ? [`a=fmtp:${codec.payloadType} ${fmtp}`] : []),
+    'a=recvonly',
+    '',
+  ].join('\r\n');
+}
+
+/** The primary codec's MIME type. */
+export function primaryCodec(source: Pick<RtpSource, 'rtpParameters'>): string {
+  const codec = source.rtpParameters.codecs.find((c) => !/\/(rtx|red|ulpfec)$/i.test(c.mimeType));
+  if (!codec) throw new Error('The stream has no media codec');
+  return codec.mimeType;
+}
+
+export function captureArgs(container: CodecInfo['container'], file: string): string[] {
+  return [
+    ...['-hide_banner', '-loglevel', 'warning', '-nostats', '-nostdin'],
+    ...['-protocol_whitelist', 'pipe,udp,rtp', '-f', 'sdp'],
+    // Reordered packets wait at most 100 ms; late ones are dropped, not fatal.
+    ...['-reorder_queue_size', '64', '-max_delay', '100000'],
+    ...['-analyzeduration', '5000000', '-probesize', '5000000'],
+    ...['-i', 'pipe:0'],
+    ...['-map', '0', '-c', 'copy'],
+    // Clusters of at most one second, flushed as written: a crash loses < 1 s.
+    ...['-cluster_time_limit', '1000', '-flush_packets', '1'],
+    ...['-f', container, '-y', file],
+  ];
+}
+
+/** Two consecutive free UDP ports on `ip` (RTP even, RTCP the next), found by binding. */
+export async function freePortPair(ip: string): Promise<{ port: number; rtcpPort: number }> {
+  const type = ip.includes(':') ? 'udp6' : 'udp4';
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const a = dgram.createSocket(type);
+    const port = await new Promise<number>((resolve, reject) => {
+      a.once('error', reject);
+      a.bind(0, ip, () => resolve(a.address().port));
+    });
+    const b = dgram.createSocket(type);
+    const ok = await new Promise<boolean>((resolve) => {
+      b.once('error', () => resolve(false));
+      b.bind(port % 2 === 0 ? port + 1 : port - 1, ip, () => resolve(true));
+    });
+    a.close();
+    if (ok) b.close();
+    if (ok)
+      return port % 2 === 0 ? { port, rtcpPort: port + 1 } : { port: port - 1, rtcpPort: port };
+  }
+  throw new Error('No free UDP port pair');
+}
+
+/** Whether some process listens on a local UDP port (Linux /proc). */
+async function udpPortBound(port: number): Promise<boolean> {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      if (local?.endsWith(hex)) return true;
+    }
+  }
+  return false;
+}
+
+/** One FFmpeg stream copy of one producer; see the module comment. */
+export class TrackCapture {
+  readonly file: string;
+  readonly codec: CodecInfo;
+  readonly startedAt: Date;
+  readonly #child: ChildProcess;
+  readonly #source: RtpSource;
+  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #log: CaptureLog | undefined;
+  readonly #stderr: string[] = [];
+  #end: CaptureEnd | undefined;
+  #onEnded: ((end: CaptureEnd) => void) | undefined;
+  #stopping = false;
+  readonly #timers: NodeJS.Timeout[] = [];
+
+  private constructor(
+    options: TrackCaptureOptions,
+    child: ChildProcess,
+    codec: CodecInfo,
+    startedAt: Date,
+  ) {
+    this.file = options.file;
+    this.codec = codec;
+    this.startedAt = startedAt;
+    this.#child = child;
+    this.#source = options.source;
+    this.#log = options.log;
+    this.#exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve({ code: child.exitCode, signal: child.signalCode });
+      } else child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  get ended(): CaptureEnd | undefined {
+    return this.#end;
+  }
+
+  /**
+   * Starts FFmpeg, waits until it listens, then lets the media flow and asks
+   * for key frames. Resolves with the running capture; `startedAt` is when
+   * media was let through.
+   */
+  static async start(options: TrackCaptureOptions): Promise<TrackCapture> {
+    const { source, receiver, file } = options;
+    const codec = containerFor(primaryCodec(source));
+    if (!file.endsWith(codec.extension)) {
+      throw new Error(`A ${codec.mimeType} capture must be written to a ${codec.extension} file`);
+    }
+    const sdp = captureSdp(source, receiver);
+    const child = spawn(
+      'setpriv',
+      [
+        '--pdeathsig',
+        'SIGINT',
+        '--',
+        options.ffmpegPath ?? 'ffmpeg',
+        ...captureArgs(codec.container, file),
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    const stderr: string[] = [];
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr.push(...chunk.split('\n').filter(Boolean));
+      if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
+    });
+    const spawned = new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    try {
+      await spawned;
+      child.stdin?.end(sdp);
+      const deadline = Date.now() + LISTEN_TIMEOUT_MS;
+      while (!(await udpPortBound(receiver.port))) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`FFmpeg exited before listening: ${stderr.slice(-5).join(' | ')}`);
+        }
+        if (Date.now() > deadline) throw new Error('FFmpeg did not start listening in time');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await source.resume();
+    } catch (error) {
+      child.kill('SIGKILL');
+      source.close();
+      throw error;
+    }
+    const capture = new TrackCapture(options, child, codec, new Date());
+    capture.#stderr.push(...stderr);
+    child.stderr?.removeAllListeners('data');
+    child.stderr?.on('data', (chunk: string) => capture.#keepStderr(chunk));
+    capture.#watch();
+    return capture;
+  }
+
+  /** Called once when the capture ends by itself (not through `stop()`). */
+  onEnded(listener: (end: CaptureEnd) => void): void {
+    this.#onEnded = listener;
+    if (this.#end && this.#end.reason !== 'stopped') listener(this.#end);
+  }
+
+  /** Ends the capture on purpose: FFmpeg finishes the file and exits. */
+  async stop(reason: CaptureEndReason = 'stopped'): Promise<CaptureEnd> {
+    if (this.#end) {
+      await this.#exited;
+      return this.#end;
+    }
+    this.#stopping = true;
+    const end: CaptureEnd = { reason, endedAt: new Date() };
+    this.#end = end;
+    this.#clearTimers();
+    // FFmpeg first, while packets still arrive; then the source.
+    await this.#finishFfmpeg();
+    this.#source.close();
+    return end;
+  }
+
+  #watch(): void {
+    if (this.#source.kind === 'video') {
+      for (const delay of KEY_FRAME_RETRIES_MS) {
+        this.#timers.push(
+          setTimeout(() => void this.#source.requestKeyFrame().catch(() => undefined), delay),
+        );
+      }
+    }
+    this.#source.onEnded((reason) => {
+      if (this.#stopping) return;
+      this.#stopping = true;
+      this.#end = { reason, endedAt: new Date() };
+      this.#clearTimers();
+      void this.#finishFfmpeg().then(() => this.#onEnded?.(this.#end!));
+    });
+    void this.#exited.then(({ code, signal }) => {
+      if (this.#stopping) return;
+      this.#stopping = true;
+      this.#clearTimers();
+      this.#source.close();
+      const detail = `FFmpeg exited (code ${String(code)}, signal ${String(signal)}): ${this.#stderr
+        .slice(-5)
+        .join(' | ')}`;
+      this.#end = { reason: 'capture-failed', endedAt: new Date(), detail };
+      this.#log?.warn({ file: this.file, code, signal }, 'capture ended unexpectedly');
+      this.#onEnded?.(this.#end);
+    });
+  }
+
+  async #finishFfmpeg(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      // One SIGINT ends FFmpeg after its next packet; when no packet comes
+      // (the source ended) a second one interrupts its blocking read.
+      this.#child.kill('SIGINT');
+      const again = setTimeout(() => this.#child.kill('SIGINT'), SECOND_SIGINT_MS);
+      const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await this.#exited;
+      clearTimeout(again);
+      clearTimeout(timer);
+    }
+  }
+
+  #keepStderr(chunk: string): void {
+    this.#stderr.push(...chunk.split('\n').filter(Boolean));
+    if (this.#stderr.length > 40) this.#stderr.splice(0, this.#stderr.length - 40);
+  }
+
+  #clearTimers(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.length = 0;
+  }
+}

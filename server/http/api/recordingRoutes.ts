@@ -1,0 +1,186 @@
+/**
+ * Recording routes: the case file's recordings (status, composite progress,
+ * tracks, consents, the signed manifest) and their files with HTTP Range,
+ * for the case's staff. A <video> element plays through a short-lived view
+ * link, since it cannot send an Authorization header.
+ */
+import { createReadStream } from 'node:fs';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { TokenRefusedError } from '../../auth/SignedTokens.js';
+import {
+  RECORDING_ACCESS_TTL_SECONDS,
+  type RecordingAccessTokens,
+} from '../../auth/StaffTokens.js';
+import type { Actor } from '../../cases/access.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
+import type { RecordingService } from '../../recording/RecordingService.js';
+import { disposition, parseRange } from './fileResponse.js';
+import { route, type RouteSpec } from './routes.js';
+
+export interface RecordingRouteDeps {
+  recordings: RecordingService;
+  accessTokens: RecordingAccessTokens;
+}
+
+const fileIdSchema = z.union([z.literal('composite'), z.literal('manifest'), z.string().uuid()]);
+
+export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
+  const r = d.recordings;
+
+  function viewerOf(
+    actor: Actor | undefined,
+    access: string | undefined,
+    ids: { caseId: string; recordingId: string; fileId: string },
+  ): Actor {
+    if (actor) return actor;
+    if (!access) throw new UnauthenticatedError();
+    let claims;
+    try {
+      claims = d.accessTokens.verify(access);
+    } catch (error) {
+      throw new UnauthenticatedError(
+        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
+          ? 'This view link has expired'
+          : 'Invalid view link',
+      );
+    }
+    if (
+      claims.caseId !== ids.caseId ||
+      claims.recordingId !== ids.recordingId ||
+      claims.fileId !== ids.fileId
+    ) {
+      throw new UnauthenticatedError('This view link is for another file');
+    }
+    return {
+      kind: 'staff',
+      id: claims.sub,
+      role: claims.role,
+      organisationId: claims.org,
+      name: claims.name,
+    };
+  }
+
+  function clientOf(req: Request) {
+    return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+  }
+
+  return [
+    route({
+      method: 'get',
+      path: '/cases/:caseId/recordings',
+      summary: 'The recordings of a case, with composite render progress',
+      tag: 'recordings',
+      auth: 'staff',
+      handler: async ({ actor, params }) => ({
+        recordings: await r.list(actor, params['caseId']!),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/recordings/:recordingId',
+      summary: 'A recording: track files, consents, gaps and the signed manifest',
+      tag: 'recordings',
+      auth: 'staff',
+      handler: async ({ actor, params }) =>
+        r.detail(actor, params['caseId']!, params['recordingId']!),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/recordings/:recordingId/view-link',
+      summary: 'A link to play one file of the recording, valid 15 minutes, for the caller only',
+      tag: 'recordings',
+      auth: 'staff',
+      body: z.object({ file: fileIdSchema }).strict(),
+      handler: async ({ actor, params, body, req }) => {
+        const caseId = params['caseId']!;
+        const recordingId = params['recordingId']!;
+        if (actor.kind !== 'staff') throw new ForbiddenError('Staff only');
+        // Checks scope and that the file exists; custody is logged when it is played.
+        await r.openFile(actor, caseId, recordingId, body.file, {
+          custody: false,
+          client: clientOf(req),
+        });
+        const token = d.accessTokens.issue(
+          {
+            sub: actor.id,
+            caseId,
+            recordingId,
+            fileId: body.file,
+            role: actor.role,
+            org: actor.organisationId,
+            name: actor.name,
+          },
+          RECORDING_ACCESS_TTL_SECONDS,
+        );
+        return {
+          url: `/api/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}/files/${encodeURIComponent(body.file)}?access=${token}`,
+          expiresAt: new Date(Date.now() + RECORDING_ACCESS_TTL_SECONDS * 1000).toISOString(),
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/recordings/:recordingId/files/:fileId',
+      summary:
+        'A file of the recording (a track id, `composite` or `manifest`), Range supported; `access=` a view-link token instead of a bearer token',
+      tag: 'recordings',
+      auth: 'optional',
+      query: z
+        .object({
+          download: z.enum(['0', '1']).optional(),
+          access: z.string().max(4096).optional(),
+        })
+        .strict(),
+      handler: async ({ actor, params, query, req, res }) => {
+        const ids = {
+          caseId: params['caseId']!,
+          recordingId: params['recordingId']!,
+          fileId: params['fileId']!,
+        };
+        const parsedId = fileIdSchema.safeParse(ids.fileId);
+        const viewer = viewerOf(actor, query.access, ids);
+        if (!parsedId.success) {
+          // Unknown file names read as missing, after authentication.
+          await r.list(viewer, ids.caseId);
+          throw new NotFoundError('Recording file');
+        }
+        const range = req.get('range');
+        const file = await r.openFile(viewer, ids.caseId, ids.recordingId, ids.fileId, {
+          // One custody event per viewing, not per range request of the player.
+          custody: range === undefined || /^bytes=0-/.test(range),
+          client: clientOf(req),
+        });
+        const parsed = parseRange(range, file.size);
+        if (parsed === 'invalid') {
+          res.status(416).setHeader('Content-Range', `bytes */${file.size}`).end();
+          return undefined;
+        }
+        res.setHeader('Content-Type', file.mediaType);
+        res.setHeader(
+          'Content-Disposition',
+          disposition(query.download === '1' ? 'attachment' : 'inline', file.filename),
+        );
+        res.setHeader('Accept-Ranges', 'bytes');
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
+        res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
+        const stream = parsed
+          ? createReadStream(file.path, { start: parsed.start, end: parsed.end })
+          : createReadStream(file.path);
+        if (parsed) {
+          res
+            .status(206)
+            .setHeader('Content-Range', `bytes ${parsed.start}-${parsed.end}/${file.size}`);
+          res.setHeader('Content-Length', String(parsed.end - parsed.start + 1));
+        } else {
+          res.setHeader('Content-Length', String(file.size));
+        }
+        stream.on('error', () => res.destroy());
+        stream.pipe(res);
+        return undefined;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,84 @@
+/** Recordings as the case file keeps them. */
+import type {
+  ManifestComposite,
+  PrivatePhase,
+  TrackEndReason,
+  TrackSource,
+} from '../../recordings/manifest.js';
+
+export type RecordingStatus = 'recording' | 'processing' | 'complete';
+export type CompositeStatus = 'pending' | 'rendering' | 'complete' | 'failed';
+
+export interface Recording {
+  id: string;
+  caseId: string;
+  sessionId: string;
+  status: RecordingStatus;
+  startedAt: string;
+  /** The participant id of the mediator who started it. */
+  startedBy: string;
+  stoppedAt: string | null;
+  stopReason: string | null;
+  privatePhases: PrivatePhase[];
+  compositeStatus: CompositeStatus;
+  compositeProgress: number;
+  composite: ManifestComposite | null;
+  manifestSha256: string | null;
+  manifestKid: string | null;
+  completedAt: string | null;
+}
+
+export interface ConsentRecord {
+  recordingId: string;
+  participantId: string;
+  displayName: string;
+  role: string;
+  acknowledgedAt: string;
+  withdrawnAt: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface TrackRecord {
+  id: string;
+  recordingId: string;
+  participantId: string;
+  displayName: string;
+  role: string;
+  source: TrackSource;
+  kind: 'audio' | 'video';
+  codec: string;
+  /** File name inside the recording's directory. */
+  file: string;
+  pid: number | null;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: TrackEndReason | null;
+  endDetail: string | null;
+  durationMs: number | null;
+  size: number | null;
+  sha256: string | null;
+  pauses: { from: string; to: string | null }[];
+}
+
+export interface RecordingRepository {
+  insert(recording: Recording): Promise<void>;
+  get(id: string): Promise<Recording | undefined>;
+  listByCase(caseId: string): Promise<Recording[]>;
+  listByStatus(status: RecordingStatus): Promise<Recording[]>;
+  update(
+    id: string,
+    changes: Partial<Omit<Recording, 'id' | 'caseId' | 'sessionId'>>,
+  ): Promise<void>;
+  /** Inserts the consent, or returns the one stored already (acknowledging twice is one record). */
+  acknowledge(consent: ConsentRecord): Promise<{ record: ConsentRecord; created: boolean }>;
+  withdraw(
+    recordingId: string,
+    participantId: string,
+    at: string,
+  ): Promise<ConsentRecord | undefined>;
+  consents(recordingId: string): Promise<ConsentRecord[]>;
+  insertTrack(track: TrackRecord): Promise<void>;
+  updateTrack(id: string, changes: Partial<Omit<TrackRecord, 'id' | 'recordingId'>>): Promise<void>;
+  tracks(recordingId: string): Promise<TrackRecord[]>;
+}

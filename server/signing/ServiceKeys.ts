@@ -1,0 +1,256 @@
+/**
+ * The service's Ed25519 signing keys, one file per key in `${dataDir}/keys`,
+ * plus an `active` file naming the key that signs. Rotation adds a key and
+ * switches `active`; older keys stay loaded and published so everything they
+ * signed still verifies, but they never sign again.
+ *
+ * Every file is written to a temporary name in the same directory, fsynced,
+ * renamed and followed by an fsync of the directory, so a crash leaves either
+ * the old or the new file. Anything inconsistent on disk is an error, never a
+ * reason to make a fresh key: that would orphan every published signature.
+ */
+import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { publicJwk, signJws, verifyJws, type JwsHeader, type Jwks, type PublicJwk } from './jws.js';
+
+const ACTIVE_FILE = 'active';
+const TEMP_PREFIX = '.tmp-';
+/** A kid is an RFC 7638 SHA-256 thumbprint: 43 base64url characters. */
+const KID = /^[A-Za-z0-9_-]{43}$/;
+const KEY_FILE = /^([A-Za-z0-9_-]{43})\.json$/;
+
+const keyFileSchema = z.object({
+  kid: z.string().regex(KID),
+  createdAt: z.string().datetime(),
+  retiredAt: z.string().datetime().nullable(),
+  privateKeyPem: z.string().min(1),
+});
+
+type KeyFile = z.infer<typeof keyFileSchema>;
+
+interface ServiceKey {
+  kid: string;
+  createdAt: string;
+  retiredAt: string | null;
+  privateKey: KeyObject;
+  jwk: PublicJwk;
+}
+
+export interface ServiceKeyInfo {
+  kid: string;
+  createdAt: string;
+  retiredAt: string | null;
+  active: boolean;
+}
+
+/** The key directory cannot be trusted as it is; an operator has to look. */
+export class ServiceKeysError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = 'ServiceKeysError';
+  }
+}
+
+export class ServiceKeys {
+  readonly #directory: string;
+  readonly #now: () => Date;
+  readonly #keys: Map<string, ServiceKey>;
+  #activeKid: string;
+  #rotation: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    directory: string,
+    now: () => Date,
+    keys: Map<string, ServiceKey>,
+    activeKid: string,
+  ) {
+    this.#directory = directory;
+    this.#now = now;
+    this.#keys = keys;
+    this.#activeKid = activeKid;
+  }
+
+  /** Opens `${dataDir}/keys`, creating it (0700) and a first key when it holds none. */
+  static async open(directory: string, options?: { now?: () => Date }): Promise<ServiceKeys> {
+    const now = options?.now ?? (() => new Date());
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    await chmod(directory, 0o700);
+
+    const keys = new Map<string, ServiceKey>();
+    for (const name of (await readdir(directory)).sort()) {
+      const kid = KEY_FILE.exec(name)?.[1];
+      if (kid !== undefined) keys.set(kid, await loadKey(directory, kid));
+    }
+    let activeKid = await readActive(directory);
+
+    if (activeKid === undefined) {
+      if (keys.size === 0) {
+        const key = createKey(now());
+        await writeAtomically(directory, `${key.kid}.json`, serializeKey(key));
+        keys.set(key.kid, key);
+      }
+      // A crash while the first key was made leaves it without the `active` file;
+      // with several keys there is no telling which one should sign.
+      const [only, ...others] = [...keys.values()];
+      if (!only || others.length > 0 || only.retiredAt !== null) {
+        throw new ServiceKeysError(
+          `${path.join(directory, ACTIVE_FILE)} is missing and the active key cannot be inferred`,
+        );
+      }
+      await writeAtomically(directory, ACTIVE_FILE, `${only.kid}\n`);
+      activeKid = only.kid;
+    }
+
+    const active = keys.get(activeKid);
+    if (!active) {
+      throw new ServiceKeysError(
+        `The active key ${activeKid} named in ${path.join(directory, ACTIVE_FILE)} does not exist`,
+      );
+    }
+    if (active.retiredAt !== null) {
+      throw new ServiceKeysError(`The active key ${activeKid} was retired at ${active.retiredAt}`);
+    }
+    return new ServiceKeys(directory, now, keys, activeKid);
+  }
+
+  get activeKid(): string {
+    return this.#activeKid;
+  }
+
+  sign(payload: unknown, typ: string): string {
+    const key = this.#active();
+    return signJws(payload, { kid: key.kid, privateKey: key.privateKey }, typ);
+  }
+
+  /** Verifies against every key this service ever had, active or retired. */
+  verify<T>(jws: string, options?: { typ?: string }): { header: JwsHeader; payload: T } {
+    const { header, payload } = verifyJws<T>(jws, this.jwks(), options);
+    return { header, payload };
+  }
+
+  /** The public keys to publish at /.well-known/jwks.json, active first, then newest first. */
+  jwks(): Jwks {
+    return { keys: this.#ordered().map((key) => ({ ...key.jwk })) };
+  }
+
+  /** Makes a new key the active one and retires the previous; returns the new kid. */
+  rotate(): Promise<string> {
+    const rotation = this.#rotation.then(() => this.#rotateNow());
+    this.#rotation = rotation.catch(() => undefined);
+    return rotation;
+  }
+
+  keyInfo(): ServiceKeyInfo[] {
+    return this.#ordered().map((key) => ({
+      kid: key.kid,
+      createdAt: key.createdAt,
+      retiredAt: key.retiredAt,
+      active: key.kid === this.#activeKid,
+    }));
+  }
+
+  async #rotateNow(): Promise<string> {
+    const previous = this.#active();
+    const next = createKey(this.#now());
+    if (this.#keys.has(next.kid)) throw new ServiceKeysError(`Key ${next.kid} already exists`);
+
+    // New key first, then the switch, then the old key's retirement: a crash in
+    // between leaves at worst an unused or not-yet-marked key, never a missing one.
+    await writeAtomically(this.#directory, `${next.kid}.json`, serializeKey(next));
+    this.#keys.set(next.kid, next);
+    await writeAtomically(this.#directory, ACTIVE_FILE, `${next.kid}\n`);
+    this.#activeKid = next.kid;
+
+    const retired: ServiceKey = { ...previous, retiredAt: this.#now().toISOString() };
+    await writeAtomically(this.#directory, `${retired.kid}.json`, serializeKey(retired));
+    this.#keys.set(retired.kid, retired);
+    return next.kid;
+  }
+
+  #active(): ServiceKey {
+    const key = this.#keys.get(this.#activeKid);
+    if (!key) throw new ServiceKeysError(`The active key ${this.#activeKid} is not loaded`);
+    return key;
+  }
+
+  #ordered(): ServiceKey[] {
+    const active = this.#active();
+    const others = [...this.#keys.values()]
+      .filter((key) => key.kid !== active.kid)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.kid.localeCompare(b.kid));
+    return [active, ...others];
+  }
+}
+
+function createKey(createdAt: Date): ServiceKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = publicJwk(privateKey);
+  return { kid: jwk.kid, createdAt: createdAt.toISOString(), retiredAt: null, privateKey, jwk };
+}
+
+function serializeKey(key: ServiceKey): string {
+  const file: KeyFile = {
+    kid: key.kid,
+    createdAt: key.createdAt,
+    retiredAt: key.retiredAt,
+    privateKeyPem: key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+async function loadKey(directory: string, kid: string): Promise<ServiceKey> {
+  const file = path.join(directory, `${kid}.json`);
+  try {
+    const stored = keyFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    const privateKey = createPrivateKey({ key: stored.privateKeyPem, format: 'pem' });
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key');
+    const jwk = publicJwk(privateKey);
+    if (stored.kid !== kid || jwk.kid !== kid) {
+      throw new Error(`the key's thumbprint is ${jwk.kid}, its file says ${stored.kid}`);
+    }
+    return { ...stored, privateKey, jwk };
+  } catch (error) {
+    throw new ServiceKeysError(`The service key file ${file} is unreadable or corrupt`, {
+      cause: error,
+    });
+  }
+}
+
+async function readActive(directory: string): Promise<string | undefined> {
+  const file = path.join(directory, ACTIVE_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const kid = text.trim();
+  if (!KID.test(kid)) throw new ServiceKeysError(`${file} does not name a key`);
+  return kid;
+}
+
+async function writeAtomically(directory: string, name: string, content: string): Promise<void> {
+  const temp = path.join(directory, `${TEMP_PREFIX}${randomUUID()}`);
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path.join(directory, name));
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  const dir = await open(directory, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Session recording with a real mediasoup worker, real Socket.IO clients
+ * and FFmpeg: consent gates capture, a late joiner is recorded only after
+ * acknowledging, withdrawal ends their tracks, a killed capture is restarted
+ * with the gap marked, and the signed manifest matches the files.
+ * Participants publish synthetic media (FFmpeg → plain transports).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordingManifest } from '../../recordings/manifest.js';
+import type { MediationCase, MediationSessionRecord } from '../../server/cases/model.js';
+import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { verifyJws, type Jwks } from '../../server/signing/jws.js';
+import type { SessionRole } from '../../signaling/index.js';
+import { caseInSession, seedStaff } from '../support/cases.js';
+import { connectClient, type TestClient } from '../support/client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
+
+if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
+  throw new Error('ffmpeg is not installed: run scripts/install-system-deps.sh test');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Decoding errors FFmpeg reports for a file (empty when it decodes cleanly). */
+function decodeErrors(file: string): string {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+    encoding: 'utf8',
+  });
+  return r.status === 0 ? r.stderr.trim() : `exit ${String(r.status)}: ${r.stderr}`;
+}
+
+function probe(file: string): { duration: number; streams: string[] } {
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name', '-of', 'json', file],
+    { encoding: 'utf8' },
+  );
+  const parsed = JSON.parse(out) as {
+    format: { duration?: string };
+    streams: { codec_name: string }[];
+  };
+  return {
+    duration: Number(parsed.format.duration),
+    streams: parsed.streams.map((s) => s.codec_name),
+  };
+}
+
+describe('session recording', () => {
+  let t: TestServer;
+  let theCase: MediationCase;
+  let session: MediationSessionRecord;
+  const clients: TestClient[] = [];
+  const media: SyntheticMedia[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const made = await caseInSession(t.server.cases, staff);
+    theCase = made.case;
+    session = made.session;
+  });
+  afterAll(async () => {
+    for (const m of media) m.stop();
+    for (const c of clients) c.close();
+    await t.close();
+  });
+
+  /** Connects and joins as a participant of this case's session. */
+  async function join(sub: string, role: SessionRole, name = sub): Promise<TestClient> {
+    const c = await connectClient(
+      t.url,
+      t.server.tokens.issue({ sub, caseId: theCase.id, sessionId: session.id, role, name }, 600),
+    );
+    clients.push(c);
+    const { rtpCapabilities } = await c.request('media:capabilities', {});
+    await c.request('session:join', { rtpCapabilities });
+    return c;
+  }
+
+  async function publish(sub: string, frequency: number): Promise<SyntheticMedia> {
+    const live = t.server.sessions.get(session.id);
+    if (!live) throw new Error('no live session');
+    const m = await publishSynthetic(live, sub, { frequency });
+    media.push(m);
+    return m;
+  }
+
+  it('records only participants who acknowledged; a late joiner after acknowledging; withdrawal ends their tracks', async () => {
+    const mediator = await join('m-1', 'mediator', '王调解');
+    const worker = await join('p-worker', 'party', '张三');
+    const employer = await join('p-employer', 'party', '某某公司');
+    await publish('m-1', 300);
+    await publish('p-worker', 500);
+    await publish('p-employer', 700);
+
+    // A party may not start a recording; bad payloads are refused.
+    expect(await worker.ack('recording:start', {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await worker.raw('recording:acknowledge', { recordingId: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+
+    const noticeToWorker = worker.next('recording:state', 5000, (s) => s.recording !== null);
+    const { recording } = await mediator.request('recording:start', {});
+    expect(recording.consented).toEqual(['m-1']);
+    const notice = await noticeToWorker;
+    expect(notice.recording?.recordingId).toBe(recording.recordingId);
+    // Acknowledging an unknown recording is refused.
+    expect(
+      await worker.ack('recording:acknowledge', { recordingId: 'not-this-one' }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    const ackAt = Date.now();
+    const acked = await worker.request('recording:acknowledge', {
+      recordingId: recording.recordingId,
+    });
+    expect(acked.recording.consented.sort()).toEqual(['m-1', 'p-worker']);
+    // Acknowledging twice is one consent record.
+    await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
+
+    await sleep(2500);
+    // A late joiner sees the recording at once and is not recorded before acknowledging.
+    const late = await connectClient(
+      t.url,
+      t.server.tokens.issue(
+        { sub: 'p-agent', caseId: theCase.id, sessionId: session.id, role: 'agent', name: '律师' },
+        600,
+      ),
+    );
+    clients.push(late);
+    const { rtpCapabilities } = await late.request('media:capabilities', {});
+    const joined = await late.request('session:join', { rtpCapabilities });
+    expect(joined.recording?.recordingId).toBe(recording.recordingId);
+    expect(joined.recording?.consented).not.toContain('p-agent');
+    await publish('p-agent', 900);
+    await sleep(1500);
+    const lateAckAt = Date.now();
+    await late.request('recording:acknowledge', { recordingId: recording.recordingId });
+    await sleep(2500);
+
+    // The employer withdraws nothing (never consented); the agent withdraws.
+    const withdrawAt = Date.now();
+    const after = await late.request('recording:withdraw', { recordingId: recording.recordingId });
+    expect(after.recording.withdrawn).toEqual(['p-agent']);
+    expect(
+      await late.ack('recording:acknowledge', { recordingId: recording.recordingId }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    await sleep(1500);
+
+    const stoppedState = employer.next('recording:state', 5000, (s) => s.recording === null);
+    await mediator.request('recording:stop', {});
+    await stoppedState;
+    await t.server.recordings.idle();
+
+    const clerkView = await t.server.recordings.detail(
+      { kind: 'system', id: 'system', role: 'system' },
+      theCase.id,
+      recording.recordingId,
+    );
+    const { tracks, consents, manifest } = clerkView;
+    expect(clerkView.recording.status).toBe('complete');
+    const recordedPeople = new Set(tracks.map((x) => x.participantId));
+    expect([...recordedPeople].sort()).toEqual(['m-1', 'p-agent', 'p-worker']);
+    // Nothing of the employer, who never acknowledged.
+    expect(tracks.some((x) => x.participantId === 'p-employer')).toBe(false);
+    for (const track of tracks.filter((x) => x.participantId === 'p-worker')) {
+      expect(Date.parse(track.startedAt)).toBeGreaterThanOrEqual(ackAt);
+    }
+    const agentTracks = tracks.filter((x) => x.participantId === 'p-agent');
+    expect(agentTracks.map((x) => x.kind).sort()).toEqual(['audio', 'video']);
+    for (const track of agentTracks) {
+      expect(Date.parse(track.startedAt)).toBeGreaterThanOrEqual(lateAckAt);
+      expect(track.endReason).toBe('consent-withdrawn');
+      expect(Date.parse(track.endedAt!)).toBeLessThanOrEqual(withdrawAt + 1000);
+    }
+    expect(consents.map((c) => c.participantId).sort()).toEqual(['m-1', 'p-agent', 'p-worker']);
+    expect(consents.find((c) => c.participantId === 'p-agent')?.withdrawnAt).not.toBeNull();
+
+    // Every file: hash as stored, decodes cleanly, lasts as long as its span.
+    const dir = t.server.recordings.directoryOf(recording.recordingId);
+    for (const track of tracks) {
+      const file = path.join(dir, track.file);
+      expect(sha256(file)).toBe(track.sha256);
+      expect(decodeErrors(file)).toBe('');
+      const span = (Date.parse(track.endedAt!) - Date.parse(track.startedAt)) / 1000;
+      expect(Math.abs(probe(file).duration - span)).toBeLessThan(1);
+    }
+
+    // The manifest verifies against the published keys and names every file by hash.
+    const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+    const verified = verifyJws<RecordingManifest>(manifest!.jws, jwks, {
+      typ: 'mediation-recording-manifest+jws',
+    });
+    const m = verified.payload;
+    expect(m.caseNumber).toBe(theCase.caseNumber);
+    expect(m.tracks.map((x) => x.sha256).sort()).toEqual(tracks.map((x) => x.sha256).sort());
+    expect(m.consents.find((c) => c.participantId === 'p-agent')?.withdrawnAt).toBeTruthy();
+    expect(m.composite.status).toBe('complete');
+    if (m.composite.status !== 'complete') return;
+    const composite = path.join(dir, m.composite.file);
+    expect(sha256(composite)).toBe(m.composite.sha256);
+    const c = probe(composite);
+    expect(c.streams.sort()).toEqual(['aac', 'h264']);
+    const span = (Date.parse(m.stoppedAt) - Date.parse(m.startedAt)) / 1000;
+    expect(Math.abs(c.duration - span)).toBeLessThan(1);
+    // The manifest's hash is in the case's audit chain, which still verifies.
+    const audit = new SqliteAuditLog(t.server.database);
+    const sealed = (await audit.list(theCase.id)).find(
+      (e) => e.action === 'recording.manifest-signed' && e.target === recording.recordingId,
+    );
+    expect(JSON.parse(sealed!.payload)).toMatchObject({
+      manifestSha256: createHash('sha256').update(manifest!.jws).digest('hex'),
+    });
+    expect((await audit.verify(theCase.id)).ok).toBe(true);
+    expect(readFileSync(path.join(dir, 'manifest.jws'), 'utf8')).toBe(manifest!.jws);
+  });
+});
