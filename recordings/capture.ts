@@ -2,12 +2,16 @@
  * Capture of one producer's RTP into one file: FFmpeg reads the RTP a
  * mediasoup consumer sends it (described by an SDP on its stdin) and copies
  * the packets, without re-encoding, into a Matroska/WebM file written in
- * one-second clusters, so a crash of anything leaves a file decodable up to
- * the crash. FFmpeg runs under `setpriv --pdeathsig SIGINT`: if the server
- * dies, FFmpeg is told to finish and writes its trailer.
+ * half-second clusters, so a crash of anything leaves a file decodable up to
+ * the crash. FFmpeg ends its input by itself after 10 s without packets, so
+ * a capture whose source or server died still finishes its file (trailer,
+ * duration, cues). FFmpeg is deliberately not tied to the server's life with
+ * a parent-death signal: Linux sends that signal once per exiting thread of
+ * the parent, and a second SIGINT makes FFmpeg abandon its trailer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** A copy of a producer's RTP (the server's `ProducerTap`). */
@@ -75,7 +79,8 @@ export interface TrackCaptureOptions {
 
 const LISTEN_TIMEOUT_MS = 5_000;
 const STOP_TIMEOUT_MS = 5_000;
-const SECOND_SIGINT_MS = 300;
+/** FFmpeg gives up reading after 10 s without a packet (then finishes its file). */
+const INPUT_TIMEOUT_MS = 10_000;
 /** Key frames asked for after resuming: the first may arrive before FFmpeg has probed. */
 const KEY_FRAME_RETRIES_MS = [0, 500, 1_500, 3_000];
 
@@ -127,15 +132,15 @@ export function primaryCodec(source: Pick<RtpSource, 'rtpParameters'>): string {
 
 export function captureArgs(container: CodecInfo['container'], file: string): string[] {
   return [
-    ...['-hide_banner', '-loglevel', 'warning', '-nostats', '-nostdin'],
+    ...['-hide_banner', '-loglevel', 'error', '-nostats', '-nostdin'],
     ...['-protocol_whitelist', 'pipe,udp,rtp', '-f', 'sdp'],
     // Reordered packets wait at most 100 ms; late ones are dropped, not fatal.
     ...['-reorder_queue_size', '64', '-max_delay', '100000'],
     ...['-analyzeduration', '5000000', '-probesize', '5000000'],
     ...['-i', 'pipe:0'],
     ...['-map', '0', '-c', 'copy'],
-    // Clusters of at most one second, flushed as written: a crash loses < 1 s.
-    ...['-cluster_time_limit', '1000', '-flush_packets', '1'],
+    // Clusters of at most half a second, flushed as written: a crash loses < 0.5 s.
+    ...['-cluster_time_limit', '500', '-flush_packets', '1'],
     ...['-f', container, '-y', file],
   ];
 }
@@ -162,6 +167,12 @@ export async function freePortPair(ip: string): Promise<{ port: number; rtcpPort
   throw new Error('No free UDP port pair');
 }
 
+/** The last lines FFmpeg wrote to its log. */
+async function tail(logFile: string): Promise<string> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).slice(-5).join(' | ');
+}
+
 /** Whether some process listens on a local UDP port (Linux /proc). */
 async function udpPortBound(port: number): Promise<boolean> {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -184,7 +195,6 @@ export class TrackCapture {
   readonly #source: RtpSource;
   readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #log: CaptureLog | undefined;
-  readonly #stderr: string[] = [];
   #end: CaptureEnd | undefined;
   #onEnded: ((end: CaptureEnd) => void) | undefined;
   #stopping = false;
@@ -229,23 +239,19 @@ export class TrackCapture {
       throw new Error(`A ${codec.mimeType} capture must be written to a ${codec.extension} file`);
     }
     const sdp = captureSdp(source, receiver);
-    const child = spawn(
-      'setpriv',
-      [
-        '--pdeathsig',
-        'SIGINT',
-        '--',
-        options.ffmpegPath ?? 'ffmpeg',
-        ...captureArgs(codec.container, file),
-      ],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
-    );
-    const stderr: string[] = [];
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr.push(...chunk.split('\n').filter(Boolean));
-      if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
-    });
+    // FFmpeg's messages go to a file next to the capture, not a pipe: a pipe
+    // would kill it with SIGPIPE when the server dies, before its trailer.
+    const logFile = `${file}.log`;
+    const log = openSync(logFile, 'a', 0o600);
+    let child: ChildProcess;
+    try {
+      child = spawn(options.ffmpegPath ?? 'ffmpeg', captureArgs(codec.container, file), {
+        stdio: ['pipe', 'ignore', log],
+      });
+    } finally {
+      closeSync(log);
+    }
+    const stderr = async () => tail(logFile);
     const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
@@ -256,7 +262,7 @@ export class TrackCapture {
       const deadline = Date.now() + LISTEN_TIMEOUT_MS;
       while (!(await udpPortBound(receiver.port))) {
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`FFmpeg exited before listening: ${stderr.slice(-5).join(' | ')}`);
+          throw new Error(`FFmpeg exited before listening: ${await stderr()}`);
         }
         if (Date.now() > deadline) throw new Error('FFmpeg did not start listening in time');
         await new Promise((r) => setTimeout(r, 25));
@@ -268,9 +274,6 @@ export class TrackCapture {
       throw error;
     }
     const capture = new TrackCapture(options, child, codec, new Date());
-    capture.#stderr.push(...stderr);
-    child.stderr?.removeAllListeners('data');
-    child.stderr?.on('data', (chunk: string) => capture.#keepStderr(chunk));
     capture.#watch();
     return capture;
   }
@@ -292,7 +295,7 @@ export class TrackCapture {
     this.#end = end;
     this.#clearTimers();
     // FFmpeg first, while packets still arrive; then the source.
-    await this.#finishFfmpeg();
+    await this.#finishFfmpeg(false);
     this.#source.close();
     return end;
   }
@@ -310,38 +313,38 @@ export class TrackCapture {
       this.#stopping = true;
       this.#end = { reason, endedAt: new Date() };
       this.#clearTimers();
-      void this.#finishFfmpeg().then(() => this.#onEnded?.(this.#end!));
+      void this.#finishFfmpeg(true).then(() => this.#onEnded?.(this.#end!));
     });
-    void this.#exited.then(({ code, signal }) => {
+    void this.#exited.then(async ({ code, signal }) => {
       if (this.#stopping) return;
       this.#stopping = true;
       this.#clearTimers();
       this.#source.close();
-      const detail = `FFmpeg exited (code ${String(code)}, signal ${String(signal)}): ${this.#stderr
-        .slice(-5)
-        .join(' | ')}`;
+      const detail = `FFmpeg exited (code ${String(code)}, signal ${String(signal)}): ${await tail(
+        `${this.file}.log`,
+      )}`;
       this.#end = { reason: 'capture-failed', endedAt: new Date(), detail };
       this.#log?.warn({ file: this.file, code, signal }, 'capture ended unexpectedly');
       this.#onEnded?.(this.#end);
     });
   }
 
-  async #finishFfmpeg(): Promise<void> {
+  /**
+   * Ends FFmpeg with one SIGINT: while packets still arrive it finishes at
+   * the next one; when none will come (the source ended) its read gives up
+   * after 10 s and it finishes then. A second SIGINT would make it quit
+   * without writing its trailer, so none is sent.
+   */
+  async #finishFfmpeg(sourceEnded: boolean): Promise<void> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
-      // One SIGINT ends FFmpeg after its next packet; when no packet comes
-      // (the source ended) a second one interrupts its blocking read.
       this.#child.kill('SIGINT');
-      const again = setTimeout(() => this.#child.kill('SIGINT'), SECOND_SIGINT_MS);
-      const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => this.#child.kill('SIGKILL'),
+        sourceEnded ? INPUT_TIMEOUT_MS + STOP_TIMEOUT_MS : STOP_TIMEOUT_MS,
+      );
       await this.#exited;
-      clearTimeout(again);
       clearTimeout(timer);
     }
-  }
-
-  #keepStderr(chunk: string): void {
-    this.#stderr.push(...chunk.split('\n').filter(Boolean));
-    if (this.#stderr.length > 40) this.#stderr.splice(0, this.#stderr.length - 40);
   }
 
   #clearTimers(): void {

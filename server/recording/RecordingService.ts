@@ -392,6 +392,8 @@ export class RecordingService {
 
   #startTrack(active: ActiveRecording, participant: Participant, producer: SessionProducer): void {
     if (!this.#eligible(active, participant.id)) return;
+    // A paused track (muted, camera off) sends nothing to capture: it starts when resumed.
+    if (producer.paused) return;
     if (active.tracks.has(producer.id) || active.starting.has(producer.id)) return;
     active.starting.add(producer.id);
     void active
@@ -542,9 +544,12 @@ export class RecordingService {
         active.endingFor.delete(participant.id);
         this.#startTrack(active, participant, producer);
       },
-      producerPaused: (_participant, producer, paused) => {
+      producerPaused: (participant, producer, paused) => {
         const live = active.tracks.get(producer.id);
-        if (!live) return;
+        if (!live) {
+          if (!paused) this.#startTrack(active, participant, producer);
+          return;
+        }
         const at = this.#now().toISOString();
         const pauses = [...live.record.pauses];
         const last = pauses.at(-1);
@@ -1009,20 +1014,20 @@ async function writeDurably(file: string, content: string): Promise<void> {
  * interrupt it if it is ours, so its file is complete before it is hashed.
  */
 async function stopOrphan(pid: number, file: string): Promise<void> {
+  const alive = async () => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) !== '';
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (!cmdline.includes(file)) return;
-  for (let i = 0; i < 50; i++) {
+  // One SIGINT: FFmpeg finishes its file once its read gives up (10 s without
+  // packets); a second would make it quit without its trailer.
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     try {
-      process.kill(pid, 'SIGINT');
+      process.kill(pid, signal);
     } catch {
       return;
     }
-    await new Promise((r) => setTimeout(r, 100));
-    if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) return;
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone
+    for (let i = 0; i < 120; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (!(await alive())) return;
+    }
   }
 }

@@ -196,7 +196,10 @@ describe('session recording', () => {
       expect(sha256(file)).toBe(track.sha256);
       expect(decodeErrors(file)).toBe('');
       const span = (Date.parse(track.endedAt!) - Date.parse(track.startedAt)) / 1000;
-      expect(Math.abs(probe(file).duration - span)).toBeLessThan(1);
+      expect(
+        Math.abs(probe(file).duration - span),
+        `${track.participantId} ${track.source} ${track.startedAt}…${track.endedAt} (${track.endReason}) lasts ${probe(file).duration} s`,
+      ).toBeLessThan(1);
     }
 
     // The manifest verifies against the published keys and names every file by hash.
@@ -226,5 +229,5 @@ describe('session recording', () => {
     });
     expect((await audit.verify(theCase.id)).ok).toBe(true);
     expect(readFileSync(path.join(dir, 'manifest.jws'), 'utf8')).toBe(manifest!.jws);
-  });
+  }, 90_000);
 });

@@ -9,7 +9,9 @@ import { MediationServer } from '../../server/MediationServer.js';
 import type { SessionClaims } from '../../signaling/index.js';
 import { connectClient, type TestClient } from './client.js';
 
-export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+import { TEST_SECRET } from './secrets.js';
+
+export { TEST_SECRET };
 
 export interface TestServer {
   server: MediationServer;

@@ -76,7 +76,10 @@ export async function publishSynthetic(
       ...['-rtpflags', 'skip_rtcp', `rtp://${t.ip}:${t.port}?pkt_size=1200`],
     );
   }
-  const child = spawn('ffmpeg', [...args, ...outputs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Dies with the process that started it, even a killed one (crash tests).
+  const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'ffmpeg', ...args, ...outputs], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   return {
     audioProducerId,
     videoProducerId,

@@ -1,0 +1,208 @@
+/**
+ * Recording through failures: a capture FFmpeg killed mid-recording is
+ * replaced and the gap is marked; a server killed mid-recording leaves
+ * decodable files, and after the restart the recording is closed with the
+ * gap and a signed manifest.
+ */
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordingManifest } from '../../recordings/manifest.js';
+import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import type { RecordingDetail } from '../../server/recording/RecordingService.js';
+import { verifyJws } from '../../server/signing/jws.js';
+import type { SessionRole } from '../../signaling/index.js';
+import { caseInSession, seedStaff } from '../support/cases.js';
+import { connectClient, type TestClient } from '../support/client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
+
+if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
+  throw new Error('ffmpeg is not installed: run scripts/install-system-deps.sh test');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SYSTEM = { kind: 'system', id: 'system', role: 'system' } as const;
+
+/** Decodes the whole file; returns FFmpeg's exit status and how many seconds it decoded. */
+function decode(file: string): { status: number | null; seconds: number } {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-stats', '-i', file, '-f', 'null', '-'], {
+    encoding: 'utf8',
+  });
+  const times = [...r.stderr.matchAll(/time=(\d+):(\d+):(\d+\.\d+)/g)];
+  const last = times.at(-1);
+  const seconds = last ? Number(last[1]) * 3600 + Number(last[2]) * 60 + Number(last[3]) : 0;
+  return { status: r.status, seconds };
+}
+
+function duration(file: string): number {
+  return Number(
+    execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file],
+      { encoding: 'utf8' },
+    ).trim(),
+  );
+}
+
+function checkSealed(t: TestServer, detail: RecordingDetail): RecordingManifest {
+  expect(detail.recording.status).toBe('complete');
+  const verified = verifyJws<RecordingManifest>(detail.manifest!.jws, t.server.keys.jwks(), {
+    typ: 'mediation-recording-manifest+jws',
+  });
+  const dir = t.server.recordings.directoryOf(detail.recording.id);
+  for (const track of verified.payload.tracks) {
+    const bytes = readFileSync(path.join(dir, track.file));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(track.sha256);
+  }
+  return verified.payload;
+}
+
+describe('recording through failures', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('replaces a killed capture FFmpeg and marks the gap; the killed file decodes up to the kill', async () => {
+    const t = await startTestServer();
+    cleanups.push(() => t.close());
+    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const { case: theCase, session } = await caseInSession(t.server.cases, staff);
+    const clients: TestClient[] = [];
+    const media: SyntheticMedia[] = [];
+    cleanups.push(() => {
+      for (const m of media) m.stop();
+      for (const c of clients) c.close();
+    });
+    const join = async (sub: string, role: SessionRole) => {
+      const c = await connectClient(
+        t.url,
+        t.server.tokens.issue(
+          { sub, caseId: theCase.id, sessionId: session.id, role, name: sub },
+          600,
+        ),
+      );
+      clients.push(c);
+      const { rtpCapabilities } = await c.request('media:capabilities', {});
+      await c.request('session:join', { rtpCapabilities });
+      media.push(await publishSynthetic(t.server.sessions.get(session.id)!, sub));
+      return c;
+    };
+    const mediator = await join('m-1', 'mediator');
+    const party = await join('p-1', 'party');
+    const { recording } = await mediator.request('recording:start', {});
+    await party.request('recording:acknowledge', { recordingId: recording.recordingId });
+    const repo = new SqliteRecordingRepository(t.server.database);
+    await sleep(3000);
+    const victim = (await repo.tracks(recording.recordingId)).find(
+      (x) => x.participantId === 'p-1' && x.kind === 'video',
+    );
+    expect(victim?.pid).toBeGreaterThan(0);
+    const killedAt = Date.now();
+    process.kill(victim!.pid!, 'SIGKILL');
+    await sleep(3000);
+    await mediator.request('recording:stop', {});
+    await t.server.recordings.idle();
+
+    const detail = await t.server.recordings.detail(SYSTEM, theCase.id, recording.recordingId);
+    const manifest = checkSealed(t, detail);
+    const video = detail.tracks
+      .filter((x) => x.participantId === 'p-1' && x.kind === 'video')
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    expect(video.map((x) => x.endReason)).toEqual(['capture-failed', 'recording-stopped']);
+    const [killed, resumed] = video;
+    expect(Math.abs(Date.parse(killed!.endedAt!) - killedAt)).toBeLessThan(1000);
+    // The replacement started within a couple of seconds, after the kill.
+    expect(Date.parse(resumed!.startedAt)).toBeGreaterThan(Date.parse(killed!.endedAt!));
+    expect(Date.parse(resumed!.startedAt) - killedAt).toBeLessThan(3000);
+    const gap = manifest.gaps.find((g) => g.participantId === 'p-1' && g.source === 'camera');
+    expect(gap).toMatchObject({
+      reason: 'capture-failed',
+      from: killed!.endedAt,
+      to: resumed!.startedAt,
+    });
+    // The killed file: decodable, up to about the kill (its last cluster may be lost).
+    const file = path.join(t.server.recordings.directoryOf(recording.recordingId), killed!.file);
+    const decoded = decode(file);
+    expect(decoded.status).toBe(0);
+    const span = (Date.parse(killed!.endedAt!) - Date.parse(killed!.startedAt)) / 1000;
+    expect(decoded.seconds).toBeGreaterThan(span - 1.5);
+    // The other participant's tracks ran on untouched.
+    const mediatorTracks = detail.tracks.filter((x) => x.participantId === 'm-1');
+    expect(mediatorTracks.map((x) => x.endReason)).toEqual([
+      'recording-stopped',
+      'recording-stopped',
+    ]);
+  }, 60_000);
+
+  it('closes a recording cut off by a killed server at the next start: decodable files, the gap, a signed manifest', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'recording-crash-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const child = spawn(
+      path.join('node_modules', '.bin', 'vite-node'),
+      ['tests/support/recording-server.ts', dataDir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const ready = await new Promise<{ caseId: string; recordingId: string }>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(
+        () => reject(new Error('the recording server did not start')),
+        60_000,
+      );
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as { caseId: string; recordingId: string });
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`the recording server exited (${code})`)));
+    });
+    await sleep(4000);
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await sleep(1500);
+
+    const t = await startTestServer({ DATA_DIR: dataDir });
+    cleanups.push(() => t.close());
+    const restartedAt = Date.now();
+    await t.server.recordings.idle();
+    const detail = await t.server.recordings.detail(SYSTEM, ready.caseId, ready.recordingId);
+    const manifest = checkSealed(t, detail);
+    expect(manifest.stopReason).toBe('server-restart');
+    expect(detail.tracks).toHaveLength(4);
+    const dir = t.server.recordings.directoryOf(ready.recordingId);
+    for (const track of detail.tracks) {
+      expect(track.endReason).toBe('server-stopped');
+      const file = path.join(dir, track.file);
+      expect(decode(file).status).toBe(0);
+      // Each file holds the media up to about the kill; its end is taken from the file.
+      const recorded = duration(file);
+      expect(recorded).toBeGreaterThan(3);
+      expect(Math.abs(Date.parse(track.endedAt!) - killedAt)).toBeLessThan(1500);
+      expect(
+        Math.abs(Date.parse(track.endedAt!) - Date.parse(track.startedAt) - recorded * 1000),
+      ).toBeLessThan(50);
+    }
+    // Every track has a gap from the kill to the restart.
+    expect(manifest.gaps).toHaveLength(4);
+    for (const gap of manifest.gaps) {
+      expect(gap.reason).toBe('server-stopped');
+      expect(Date.parse(gap.to)).toBeGreaterThanOrEqual(killedAt);
+      expect(Date.parse(gap.to)).toBeLessThanOrEqual(restartedAt);
+    }
+    expect(manifest.notes.join(' ')).toContain('4 gap(s)');
+    expect(manifest.composite.status).toBe('complete');
+  }, 90_000);
+});
