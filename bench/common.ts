@@ -190,3 +190,24 @@ export async function startBenchService(
     },
   };
 }
+
+/**
+ * Plays the mediator's part in the waiting room for a benchmark: once a
+ * mediator is in a session, everyone waiting there is admitted at once.
+ * (A real mediator checks identity first; the benchmarks measure the rest.)
+ */
+export function autoAdmit(server: MediationServer): void {
+  server.sessions.onCreated((session) => {
+    const admitWaiting = (): void => {
+      const mediator = session
+        .participants()
+        .find((p) => p.identity.role === 'mediator' && p.admission === 'admitted');
+      if (!mediator) return;
+      for (const p of session.participants()) {
+        if (p.admission === 'waiting') session.admit(mediator.id, p.id);
+      }
+    };
+    // After the join's acknowledgement has gone out, as a mediator's click would be.
+    session.addListener({ participantJoined: () => setTimeout(admitWaiting, 10) });
+  });
+}

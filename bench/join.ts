@@ -25,6 +25,7 @@ import type { MediationServer } from '../server/MediationServer.js';
 import type { SessionClaims } from '../signaling/index.js';
 import { CHROMIUM, diagnostics, launchChromium, poll } from '../tests/support/browser.js';
 import {
+  autoAdmit,
   environment,
   errorText,
   flag,
@@ -352,6 +353,7 @@ async function main(): Promise<number> {
   const service = await startBenchService({
     MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
   });
+  autoAdmit(service.server);
   let publisherBrowser: Browser | undefined;
   let joinerBrowser: Browser | undefined;
   const runs: Run[] = [];

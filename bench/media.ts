@@ -555,6 +555,7 @@ async function serviceRig(): Promise<Rig> {
           { participantId, displayName: participantId, role: ROOM_ROLES[i]! },
           caps,
           channel,
+          { preAdmitted: true },
         );
       }
       // Publishing: two comedia send transports each (FFmpeg sends each stream

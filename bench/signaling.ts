@@ -41,6 +41,7 @@ import {
 import { connectClient, type TestClient } from '../tests/support/client.js';
 import { fakePeer } from '../tests/support/fakeDevice.js';
 import {
+  autoAdmit,
   environment,
   errorText,
   flag,
@@ -233,7 +234,7 @@ async function joinAll(
       else announced.push(p);
     });
     instrument(client, requests, canned);
-    const peer = await fakePeer(client);
+    const peer = await fakePeer(client, { awaitAdmission: true });
     report.join.push(performance.now() - t0);
     if (!full) {
       ready.push(client);
@@ -415,6 +416,7 @@ async function startService(): Promise<Service> {
     SOCKET_RATE_LIMIT: String(params.socketRateLimit),
     SOCKET_RATE_BURST: String(params.socketRateBurst),
   });
+  autoAdmit(server);
   return {
     url,
     sessions: () => server.sessions.all().length,

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
@@ -10,6 +12,8 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2020',
     chunkSizeWarningLimit: 1024,
+    // The join page, and the staff console served at /console.
+    rollupOptions: { input: { main: page('index.html'), console: page('console.html') } },
   },
   server: { proxy: { '/socket.io': { target: 'http://127.0.0.1:3000', ws: true } } },
 });

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, and only those missing.
 # Usage: scripts/install-system-deps.sh [build|test]...
-#   build: toolchain and system libraries the mediasoup worker is built against
-#   test:  Chromium, a CJK font (end-to-end tests) and FFmpeg (plain RTP tests)
+#   build: toolchain and system libraries the mediasoup worker is built against,
+#          and what the running service needs: FFmpeg (recording) and a CJK font
+#          (names on the composite recording, documents)
+#   test:  Chromium, a CJK font, FFmpeg and poppler-utils (PDF checks)
 #   bench: FFmpeg (synthetic participants) and Chromium for the benchmarks
 # meson >= 1.1 is required by mediasoup 3.12.16; bookworm ships 1.0.1, so the
 # bookworm-backports suite is added to the machine's existing Debian source.
@@ -22,13 +24,14 @@ done
 
 build_pkgs=(g++ make python3 pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev)
-test_pkgs=(chromium fonts-noto-cjk ffmpeg)
+runtime_pkgs=(ffmpeg fonts-noto-cjk)
+test_pkgs=(chromium fonts-noto-cjk ffmpeg poppler-utils)
 bench_pkgs=(ffmpeg chromium fonts-noto-cjk)
 
 missing=()
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 if [ "$want_build" = 1 ]; then
-  for p in "${build_pkgs[@]}"; do is_installed "$p" || missing+=("$p"); done
+  for p in "${build_pkgs[@]}" "${runtime_pkgs[@]}"; do is_installed "$p" || missing+=("$p"); done
 fi
 if [ "$want_test" = 1 ]; then
   for p in "${test_pkgs[@]}"; do is_installed "$p" || missing+=("$p"); done

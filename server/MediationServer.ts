@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
 import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
-import { SessionTokens } from './auth/SessionTokens.js';
+import { SessionTokens, TokenRefusedError } from './auth/SessionTokens.js';
 import {
   EvidenceAccessTokens,
   InvitationTokens,
@@ -26,11 +26,18 @@ import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
+import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { RecordingService } from './recording/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
+import { InAppDeliveryChannel } from './documents/DeliveryChannel.js';
+import { DocumentService } from './documents/DocumentService.js';
+import { OutboxChannel } from './documents/NotificationChannel.js';
+import { PdfRenderer } from './documents/PdfRenderer.js';
+import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
+import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
@@ -40,6 +47,7 @@ import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
+import { documentDesk } from './socket/documentDesk.js';
 import {
   SignalingGateway,
   type EvidencePresenter,
@@ -63,6 +71,8 @@ interface Parts {
   database: SqliteDatabase;
   cases: CaseService;
   evidence: EvidenceService;
+  documents: DocumentService;
+  documentDelivery: InAppDeliveryChannel;
   recordings: RecordingService;
   keys: ServiceKeys;
   scheduler: DeadlineScheduler;
@@ -79,6 +89,9 @@ export class MediationServer {
   readonly database: SqliteDatabase;
   readonly cases: CaseService;
   readonly evidence: EvidenceService;
+  /** The document service (文书送达) and its live in-app delivery channel. */
+  readonly documents: DocumentService;
+  readonly documentDelivery: InAppDeliveryChannel;
   readonly recordings: RecordingService;
   /** The service's signing keys (manifests, references); public at /.well-known/jwks.json. */
   readonly keys: ServiceKeys;
@@ -97,6 +110,8 @@ export class MediationServer {
     this.database = parts.database;
     this.cases = parts.cases;
     this.evidence = parts.evidence;
+    this.documents = parts.documents;
+    this.documentDelivery = parts.documentDelivery;
     this.recordings = parts.recordings;
     this.keys = parts.keys;
     this.scheduler = parts.scheduler;
@@ -112,6 +127,8 @@ export class MediationServer {
     logger: Logger,
     options: MediationServerOptions = {},
   ): Promise<MediationServer> {
+    // Fails before anything starts when the CJK font package is missing.
+    const renderer = PdfRenderer.open();
     const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqliteCaseRepository(database);
     const audit = new SqliteAuditLog(database);
@@ -153,13 +170,36 @@ export class MediationServer {
       await database.close();
       throw error;
     }
-    const sessions = new LiveSessionRegistry(pool, config.media, logger);
+    const floorLog = new SessionFloorLog(database, audit, logger);
+    const sessions = new LiveSessionRegistry(pool, config.media, logger, {
+      created: (session) => floorLog.attach(session),
+      recordingState: (sessionId) => recordings.state(sessionId),
+    });
     const tokens = new SessionTokens(config.auth.jwtSecret);
     const staffTokens = new StaffTokens(config.auth.jwtSecret);
     const invitationTokens = new InvitationTokens(config.auth.jwtSecret);
     const accessTokens = new EvidenceAccessTokens(config.auth.jwtSecret);
 
     let url = '';
+    const documentRepository = new SqliteDocumentRepository(database);
+    const documentDelivery = new InAppDeliveryChannel();
+    const documents = new DocumentService({
+      documents: documentRepository,
+      cases: repository,
+      caseService: cases,
+      audit,
+      blobs: await FsBlobStore.open(path.join(config.dataDir, 'documents')),
+      renderer,
+      keys,
+      notifications: new OutboxChannel(documentRepository, logger),
+      delivery: documentDelivery,
+      evidenceReceipt: (caseId, itemId) =>
+        evidence
+          .receipt({ kind: 'system', id: 'system', role: 'system' }, caseId, itemId)
+          .catch(() => undefined),
+      publicUrl: () => url,
+      logger,
+    });
     const routes = [
       ...caseRoutes({
         cases,
@@ -174,6 +214,7 @@ export class MediationServer {
         accessTokens,
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
       }),
+      ...documentRoutes({ documents }),
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),
@@ -204,8 +245,20 @@ export class MediationServer {
       cors: { origin: false },
     });
     // A session token made from an invitation dies with the invitation.
-    const stillValid = async (claims: { inv?: string | undefined }): Promise<boolean> =>
-      claims.inv === undefined || (await cases.activeInvitation(claims.inv)) !== undefined;
+    // …and a participant the mediator removed cannot come back to that session.
+    const stillValid = async (claims: {
+      inv?: string | undefined;
+      sub: string;
+      sessionId: string;
+    }): Promise<boolean> => {
+      if (floorLog.isRemoved(claims.sessionId, claims.sub)) {
+        throw new TokenRefusedError(
+          'TOKEN_REVOKED',
+          '调解员已将您移出本次调解 / The mediator removed you from this session',
+        );
+      }
+      return claims.inv === undefined || (await cases.activeInvitation(claims.inv)) !== undefined;
+    };
     // Presenting evidence: each allowed participant gets a view link of its own.
     const presentEvidence: EvidencePresenter = async ({
       caseId,
@@ -236,13 +289,8 @@ export class MediationServer {
         ]),
       );
     };
-    new SignalingGateway(
-      tokens,
-      sessions,
-      config.socket,
-      logger,
-      stillValid,
-      {
+    new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
+      evidence: {
         present: presentEvidence,
         list: async ({ caseId, participant }) =>
           (await evidence.listForSession(caseId, participant)).map((item) => {
@@ -259,8 +307,9 @@ export class MediationServer {
             };
           }),
       },
-      recordings,
-    ).attach(io);
+      recording: recordings,
+      documents: documentDesk(documents, documentDelivery),
+    }).attach(io);
 
     const instance = new MediationServer({
       config,
@@ -268,6 +317,8 @@ export class MediationServer {
       database,
       cases,
       evidence,
+      documents,
+      documentDelivery,
       recordings,
       keys,
       scheduler,

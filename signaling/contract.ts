@@ -57,6 +57,51 @@ export const requestSchemas = {
   'recording:stop': empty,
   'recording:acknowledge': z.object({ recordingId: idSchema }).strict(),
   'recording:withdraw': z.object({ recordingId: idSchema }).strict(),
+  /** The participant declined the notice: kept in the case record; they stay unrecorded. */
+  'recording:decline': z.object({ recordingId: idSchema }).strict(),
+  // Mediator's floor control.
+  'admission:admit': z.object({ participantId: idSchema }).strict(),
+  'admission:refuse': z
+    .object({ participantId: idSchema, reason: z.string().trim().max(200).optional() })
+    .strict(),
+  'identity:verify': z
+    .object({
+      participantId: idSchema,
+      result: z.enum(['confirmed', 'failed']),
+      method: z.enum(['id-document-on-camera', 'face-to-photo', 'personal-details', 'other']),
+      note: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+  'moderation:mute': z.object({ participantId: idSchema }).strict(),
+  'moderation:muteAll': empty,
+  'moderation:allowUnmute': z.object({ participantId: idSchema }).strict(),
+  'moderation:remove': z
+    .object({ participantId: idSchema, reason: z.string().trim().max(200).optional() })
+    .strict(),
+  'session:lock': z.object({ locked: z.boolean() }).strict(),
+  'caucus:start': z
+    .object({
+      participantIds: z.array(idSchema).min(1).max(10),
+      /** Record the caucus (off by default: caucus is not recorded). */
+      record: z.boolean().default(false),
+    })
+    .strict(),
+  'caucus:end': empty,
+  // Anyone admitted.
+  'hand:raise': z.object({ raised: z.boolean() }).strict(),
+  'chat:send': z.object({ text: z.string().trim().min(1).max(2000) }).strict(),
+  // Documents served on a party or agent (their inbox).
+  'document:list': empty,
+  /** The client has the notice: the "delivered" moment of electronic service. */
+  'document:received': z.object({ deliveryId: idSchema }).strict(),
+  'document:read': z.object({ deliveryId: idSchema }).strict(),
+  'document:acknowledge': z.object({ deliveryId: idSchema }).strict(),
+  'document:challenge': z
+    .object({ deliveryId: idSchema, reason: z.string().trim().min(1).max(2000) })
+    .strict(),
+  'document:paperCopy': z
+    .object({ deliveryId: idSchema, postalAddress: z.string().trim().min(1).max(300).optional() })
+    .strict(),
   'consumer:setPreferredLayers': z
     .object({
       consumerId: idSchema,
@@ -70,11 +115,37 @@ export type RequestName = keyof typeof requestSchemas;
 export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
 export type RequestOf<E extends RequestName> = z.infer<(typeof requestSchemas)[E]>;
 
+export type AdmissionState = 'waiting' | 'admitted';
+export type IdentityState = 'unchecked' | 'confirmed' | 'failed';
+
 export interface ParticipantInfo {
   participantId: string;
   displayName: string;
   role: SessionRole;
   joinedAt: string;
+  admission: AdmissionState;
+  identity: IdentityState;
+  handRaised: boolean;
+  /** Muted by the mediator: the microphone stays paused until the mediator allows it. */
+  mutedByMediator: boolean;
+}
+
+/** The private room (背靠背) in progress: who is in it with the mediator. */
+export interface CaucusState {
+  participantIds: string[];
+  startedAt: string;
+  recorded: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  participantId: string;
+  displayName: string;
+  role: SessionRole;
+  text: string;
+  sentAt: string;
+  /** Sent inside a caucus: seen only there, confidential in the case record. */
+  confidential: boolean;
 }
 
 export interface ProducerInfo {
@@ -127,6 +198,14 @@ export interface JoinResult {
   activeSpeaker: string | null;
   /** The recording in progress; a participant not in `consented` must be shown the notice. */
   recording: RecordingState | null;
+  /** `waiting`: in the waiting room; no media until the mediator admits (then `admission:granted`). */
+  admission: AdmissionState;
+  /** Mediators only: who is waiting to be admitted. */
+  waiting: ParticipantInfo[];
+  caucus: CaucusState | null;
+  locked: boolean;
+  /** The chat so far, as this participant may see it. */
+  chat: ChatMessage[];
 }
 
 /** A recording in progress, as every participant sees it (the indicator and the notice). */
@@ -164,6 +243,52 @@ export interface ResponseMap {
   'recording:stop': Record<string, never>;
   'recording:acknowledge': { recording: RecordingState };
   'recording:withdraw': { recording: RecordingState };
+  'recording:decline': Record<string, never>;
+  'admission:admit': Record<string, never>;
+  'admission:refuse': Record<string, never>;
+  'identity:verify': Record<string, never>;
+  'moderation:mute': Record<string, never>;
+  'moderation:muteAll': { muted: number };
+  'moderation:allowUnmute': Record<string, never>;
+  'moderation:remove': Record<string, never>;
+  'session:lock': { locked: boolean };
+  'caucus:start': { caucus: CaucusState };
+  'caucus:end': Record<string, never>;
+  'hand:raise': Record<string, never>;
+  'chat:send': { message: ChatMessage };
+  'document:list': { deliveries: DeliverySummary[] };
+  'document:received': { delivery: DeliverySummary };
+  'document:read': { delivery: DeliverySummary };
+  'document:acknowledge': { delivery: DeliverySummary };
+  'document:challenge': { delivery: DeliverySummary };
+  'document:paperCopy': { delivery: DeliverySummary };
+}
+
+export type DeliveryStatus =
+  | 'created'
+  | 'offline_pending'
+  | 'dispatched'
+  | 'delivered'
+  | 'read'
+  | 'acknowledged'
+  | 'failed'
+  | 'served_offline'
+  | 'challenged';
+
+/** A document served on the participant (pushed live, or at the next connection). */
+export interface ServedDocument {
+  deliveryId: string;
+  documentId: string;
+  title: string;
+  kind: string;
+  sha256: string;
+  issuedAt: string;
+}
+
+export interface DeliverySummary extends ServedDocument {
+  status: DeliveryStatus;
+  servedAt: string | null;
+  paperCopyRequested: boolean;
 }
 
 /** An item of evidence as a session participant may list it. */
@@ -215,6 +340,24 @@ export interface NotificationMap {
   'evidence:stopped': { presenterId: string };
   /** Recording started, changed (consent given or withdrawn) or stopped (`null`). */
   'recording:state': { recording: RecordingState | null };
+  /** Mediators: someone is waiting to be admitted (or stopped waiting: `participant:left`). */
+  'admission:knock': ParticipantInfo;
+  /** To the admitted participant: the session as a join would have returned it. */
+  'admission:granted': JoinResult;
+  /** To a refused participant, just before the connection closes. */
+  'admission:refused': { reason: string };
+  /** A participant's state changed (hand, identity check, mute by the mediator). */
+  'participant:updated': ParticipantInfo;
+  /** To the participant removed by the mediator, just before the connection closes. */
+  'session:removed': { reason: string };
+  'session:locked': { locked: boolean };
+  /** A caucus began (`caucus`) or ended (`null`); outsiders see that one is in progress. */
+  'caucus:state': { caucus: CaucusState | null };
+  'chat:message': ChatMessage;
+  /** Mediators: a participant's connection quality (mediasoup scores, 0 bad … 10 good). */
+  'quality:update': { participantId: string; score: number; producers: Record<string, number> };
+  /** A document served on this person; answer with `document:received` (that is the delivery). */
+  'document:served': ServedDocument;
 }
 
 export type NotificationName = keyof NotificationMap;

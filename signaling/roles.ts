@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'media.publish.screen',
   'evidence.present',
   'recording.control',
+  'session.moderate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,6 +30,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.screen',
     'evidence.present',
     'recording.control',
+    'session.moderate',
   ],
   // Parties and agents show documents on screen while presenting evidence.
   party: [

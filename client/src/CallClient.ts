@@ -14,8 +14,10 @@ import type {
   MediaSource,
   ParticipantInfo,
   ProducerInfo,
+  RecordingState,
   RtpCapabilities,
 } from '../../signaling/index.js';
+import type { HandshakeRefusal } from '../../signaling/errors.js';
 import { RequestError, SignalingClient } from './signaling.js';
 
 export interface RemoteTrack {
@@ -28,7 +30,16 @@ export interface RemoteTrack {
   paused: boolean;
 }
 
-export type CallStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+/**
+ * `waiting`: in the waiting room, connected but without media until the
+ * mediator admits this participant.
+ */
+export type CallStatus =
+  'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'left' | 'failed';
+
+/** Why the page stops for good (no retry): a message key and the server's words, if any. */
+export type FatalReason =
+  HandshakeRefusal | 'UNKNOWN' | 'replaced' | 'refused' | 'removed' | 'locked' | 'forbidden';
 
 export interface CallEvents {
   status(status: CallStatus, detail?: string): void;
@@ -39,7 +50,13 @@ export interface CallEvents {
   activeSpeaker(participantId: string | null): void;
   evidencePresented(presentation: EvidencePresentation): void;
   evidenceStopped(presenterId: string): void;
-  fatal(reasonKey: string): void;
+  /** The recording in progress (`null`: none), from the join result and every change after. */
+  recordingState(recording: RecordingState | null): void;
+  /** Every join result: the first, one after each reconnect, and the one admission grants. */
+  joinResult(result: JoinResult): void;
+  /** This participant's own state changed (identity check, mute by the mediator, hand). */
+  selfUpdated(self: ParticipantInfo): void;
+  fatal(reason: FatalReason, detail?: string): void;
 }
 
 type LocalTracks = Partial<Record<MediaSource, MediaStreamTrack | undefined>>;
@@ -79,13 +96,13 @@ export class CallClient {
     this.signaling = new SignalingClient(token, url);
     const s = this.signaling;
 
-    s.socket.on('connect_error', (error: Error & { data?: { reason?: string } }) => {
+    s.socket.on('connect_error', (error: Error & { data?: { reason?: HandshakeRefusal } }) => {
       const reason = error.data?.reason;
-      if (reason) {
-        this.#wantJoined = false;
-        s.socket.disconnect();
-        events.fatal(reason);
-      }
+      if (!reason) return;
+      // A removed participant's token is refused at the handshake for the rest of the session.
+      this.#stop(
+        reason === 'TOKEN_REVOKED' && /removed|移出/.test(error.message) ? 'removed' : reason,
+      );
     });
     s.socket.on('disconnect', (reason) => {
       if (this.#wantJoined && reason !== 'io client disconnect') events.status('reconnecting');
@@ -99,6 +116,26 @@ export class CallClient {
       this.#participants.set(p.participantId, p);
       events.participants(this.participants());
     });
+    s.on('participant:updated', (p) => {
+      if (p.participantId === this.#join?.self.participantId) {
+        this.#updateSelf(p);
+        return;
+      }
+      if (!this.#participants.has(p.participantId)) return;
+      this.#participants.set(p.participantId, p);
+      events.participants(this.participants());
+    });
+    s.on('admission:granted', (result) => {
+      if (!this.#wantJoined) return;
+      this.#applyJoin(result);
+      this.#events.status('joining');
+      // Producers announced from now on wait for the receive transport being made.
+      const recv = deferred<Transport>();
+      this.#recvTransport = recv.promise;
+      this.#enqueue(() => this.#rebuildMedia(result.producers, recv));
+    });
+    s.on('admission:refused', ({ reason }) => this.#stop('refused', reason));
+    s.on('session:removed', ({ reason }) => this.#stop('removed', reason));
     s.on('participant:left', ({ participantId }) => {
       this.#participants.delete(participantId);
       for (const [id, r] of this.#remote)
@@ -118,6 +155,7 @@ export class CallClient {
     s.on('speaker:active', ({ participantId }) => events.activeSpeaker(participantId));
     s.on('evidence:presented', (p) => events.evidencePresented(p));
     s.on('evidence:stopped', ({ presenterId }) => events.evidenceStopped(presenterId));
+    s.on('recording:state', ({ recording }) => events.recordingState(recording));
     s.on('media:reset', () => {
       events.status('reconnecting', 'mediaReset');
       // Producers announced after the reset wait for the new receive transport.
@@ -126,10 +164,34 @@ export class CallClient {
       this.#recvTransport = recv.promise;
       this.#enqueue(() => this.#rebuildMedia([], recv));
     });
-    s.on('session:replaced', () => {
-      this.#wantJoined = false;
-      events.fatal('replaced');
-    });
+    s.on('session:replaced', () => this.#stop('replaced'));
+  }
+
+  /** Ends the call for good: no reconnection, no retry. */
+  #stop(reason: FatalReason, detail?: string): void {
+    this.#wantJoined = false;
+    this.#closeMedia();
+    this.signaling.close();
+    this.#events.fatal(reason, detail);
+  }
+
+  /** Whether the mediator has muted this participant (the microphone stays off until allowed). */
+  get mutedByMediator(): boolean {
+    return this.#join?.self.mutedByMediator ?? false;
+  }
+
+  #updateSelf(self: ParticipantInfo): void {
+    const join = this.#join;
+    if (!join) return;
+    this.#join = { ...join, self };
+    if (self.mutedByMediator) {
+      // The server has paused the microphone already; follow it here so the UI tells the truth.
+      const track = this.#local.microphone;
+      if (track) track.enabled = false;
+      const producer = this.#producers.get('microphone');
+      if (producer && !producer.closed && !producer.paused) producer.pause();
+    }
+    this.#events.selfUpdated(self);
   }
 
   get self(): ParticipantInfo | undefined {
@@ -166,7 +228,14 @@ export class CallClient {
       await this.signaling.request('producer:pause', { producerId: producer.id });
     } else {
       producer.resume();
-      await this.signaling.request('producer:resume', { producerId: producer.id });
+      try {
+        await this.signaling.request('producer:resume', { producerId: producer.id });
+      } catch (error) {
+        // Refused (muted by the mediator): stay muted here as on the server.
+        producer.pause();
+        if (track) track.enabled = false;
+        throw error;
+      }
     }
   }
 
@@ -211,6 +280,25 @@ export class CallClient {
     await this.signaling.request('evidence:stop', {});
   }
 
+  /** Starts recording the session (mediator); the server counts it as the mediator's own consent. */
+  async startRecording(): Promise<RecordingState> {
+    return (await this.signaling.request('recording:start', {})).recording;
+  }
+
+  async stopRecording(): Promise<void> {
+    await this.signaling.request('recording:stop', {});
+  }
+
+  /** Acknowledges the recording notice: only then is this participant's media recorded. */
+  async acknowledgeRecording(recordingId: string): Promise<RecordingState> {
+    return (await this.signaling.request('recording:acknowledge', { recordingId })).recording;
+  }
+
+  /** Withdraws consent: this participant's media is no longer recorded. */
+  async withdrawRecordingConsent(recordingId: string): Promise<RecordingState> {
+    return (await this.signaling.request('recording:withdraw', { recordingId })).recording;
+  }
+
   async setPreferredLayer(consumerId: string, spatialLayer: number): Promise<void> {
     await this.signaling.request('consumer:setPreferredLayers', { consumerId, spatialLayer });
   }
@@ -244,6 +332,15 @@ export class CallClient {
     return out;
   }
 
+  /** The browser's statistics of this page's own transports (connection quality). */
+  async transportStats(): Promise<RTCStatsReport[]> {
+    const transports: Transport[] = [];
+    if (this.#sendTransport && !this.#sendTransport.closed) transports.push(this.#sendTransport);
+    const recv = await this.#recvTransport?.catch(() => undefined);
+    if (recv && !recv.closed) transports.push(recv);
+    return Promise.all(transports.map((tr) => tr.getStats()));
+  }
+
   /** Like #enqueue, but the caller sees the failure. */
   #enqueueStrict(task: () => Promise<void>): Promise<void> {
     const run = this.#queue.then(task);
@@ -274,14 +371,49 @@ export class CallClient {
     }
     const { rtpCapabilities } = await this.signaling.request('media:capabilities', {});
     const device = await this.#loadDevice(rtpCapabilities);
-    const join = await this.signaling.request('session:join', {
-      rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
-    });
+    let join: JoinResult;
+    try {
+      join = await this.signaling.request('session:join', {
+        rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
+      });
+    } catch (error) {
+      // Locked to newcomers, or removed: retrying cannot help.
+      if (error instanceof RequestError && error.code === 'FORBIDDEN') {
+        const reason = /locked|锁定/i.test(error.message)
+          ? 'locked'
+          : /removed|移出/i.test(error.message)
+            ? 'removed'
+            : 'forbidden';
+        // The server's words only where they add to ours (an unexpected refusal).
+        this.#stop(reason, reason === 'forbidden' ? error.message : undefined);
+        return;
+      }
+      throw error;
+    }
+    this.#applyJoin(join);
+    if (join.admission === 'waiting') {
+      // No media until the mediator admits: `admission:granted` carries on from here.
+      this.#closeMedia();
+      this.#events.status('waiting');
+      return;
+    }
+    await this.#rebuildMedia(join.producers);
+  }
+
+  /** Takes in a join result: from `session:join` or from `admission:granted`. */
+  #applyJoin(join: JoinResult): void {
     this.#join = join;
+    this.#events.joinResult(join);
     this.#events.activeSpeaker(join.activeSpeaker);
+    this.#events.recordingState(join.recording);
     this.#participants = new Map(join.participants.map((p) => [p.participantId, p]));
     this.#events.participants(this.participants());
-    await this.#rebuildMedia(join.producers);
+    if (join.self.mutedByMediator) this.#updateSelf(join.self);
+  }
+
+  /** Whether this participant waits in the waiting room. */
+  get admission(): JoinResult['admission'] | undefined {
+    return this.#join?.admission;
   }
 
   async #loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {

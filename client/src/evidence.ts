@@ -3,7 +3,8 @@
  * SHA-256) and the viewer that opens an item presented in the session.
  */
 import type { EvidencePresentation, EvidenceSummary } from '../../signaling/contract.js';
-import { t } from './i18n.js';
+import { formatSize } from './format.js';
+import { lang, t } from './i18n.js';
 
 export interface EvidenceListItem {
   id: string;
@@ -42,12 +43,6 @@ function el<K extends keyof HTMLElementTagNameMap>(
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export interface EvidencePanelOptions {
@@ -133,6 +128,7 @@ export class EvidencePanel {
   }
 
   #root: HTMLElement | undefined;
+  #builtIn = '';
   #list: HTMLElement | undefined;
   #status: HTMLElement | undefined;
   #submit: HTMLButtonElement | undefined;
@@ -142,7 +138,12 @@ export class EvidencePanel {
    * the page never loses what the user typed or the file they picked.
    */
   element(onView: (item: EvidenceListItem, url: string) => void): HTMLElement {
-    if (!this.#root) this.#build();
+    // Rebuilt in the other language after a switch (the typed fields start over).
+    if (this.#builtIn !== lang()) {
+      this.#builtIn = lang();
+      this.#build();
+      this.#listSignature = '';
+    }
     // Rebuilt only when its content changes: a button being tapped must not be replaced.
     const signature = `${this.#o.canPresent()}|${this.items.map((i) => i.id).join(',')}`;
     if (signature !== this.#listSignature) {
@@ -325,10 +326,14 @@ export class SessionEvidenceList {
       t('refresh'),
     );
     refresh.onclick = () => void this.#reload?.();
-    const heading = el('h2', {}, t('evidence'));
-    heading.append(' ', refresh);
-    this.#root.append(heading, this.#list);
+    this.#heading.append(this.#headingText, ' ', refresh);
+    this.#refresh = refresh;
+    this.#root.append(this.#heading, this.#list);
   }
+
+  readonly #heading = el('h2');
+  readonly #headingText = document.createTextNode('');
+  #refresh: HTMLButtonElement | undefined;
 
   #reload: (() => Promise<void>) | undefined;
 
@@ -359,6 +364,8 @@ export class SessionEvidenceList {
   }
 
   element(): HTMLElement {
+    this.#headingText.textContent = t('evidence');
+    if (this.#refresh) this.#refresh.textContent = t('refresh');
     return this.#root;
   }
 }

@@ -1,27 +1,45 @@
 /**
- * The join page: local preview, join, remote tiles with name and role,
- * microphone/camera toggles, leave. The full mediator console is built on
- * this later; this page is what a party opens from an invitation link.
+ * The call page, what a party opens from an invitation link and a mediator
+ * from a session link: device test and identity details, the waiting room,
+ * then the call (tiles, controls, chat) with, for the mediator, the floor
+ * panel (waiting room, participants, moderation, caucus). This file holds
+ * the page's state and lays the parts out; the parts live in `call/`,
+ * `floor/` and `devices/`.
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
-import { ROLE_LABELS, type SessionRole } from '../../signaling/roles.js';
+import { can } from '../../signaling/roles.js';
 import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
+import { ConnectionQuality } from './call/ConnectionQuality.js';
+import { controlsBar } from './call/controls.js';
+import { endingMessage, type CallEnding } from './call/ending.js';
 import {
-  deadlineLabel,
-  deadlineStatusLabel,
-  lang,
-  setLang,
-  t,
-  type DeadlineKindKey,
-  type MessageKey,
-} from './i18n.js';
+  deadlinePanel,
+  exchangeInvitation,
+  loadDeadlines,
+  previewToken,
+  type CaseDeadlineView,
+} from './call/invitation.js';
+import { LayerChooser } from './call/LayerChooser.js';
+import { MediaShelf } from './call/MediaShelf.js';
+import { localTile, remoteTile, screenTile, type TileContext } from './call/tiles.js';
+import {
+  DeviceCheck,
+  classifyMediaError,
+  deviceFailureText,
+  unsupportedBrowser,
+} from './devices/DeviceCheck.js';
+import { el } from './dom.js';
+import { DocumentInbox } from './documents/Inbox.js';
 import { EvidencePanel, SessionEvidenceList, evidenceViewer } from './evidence.js';
+import { ChatPanel } from './floor/ChatPanel.js';
+import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
+import { SessionFloor } from './floor/SessionFloor.js';
+import { CaseRegister } from './floor/caseRegister.js';
+import { caucusBanner } from './floor/caucus.js';
+import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
+import { lang, setLang, t } from './i18n.js';
+import { SessionRecording } from './recording.js';
 import './styles.css';
-
-interface TokenPreview {
-  name: string;
-  role: SessionRole;
-}
 
 const app = document.querySelector<HTMLDivElement>('#app')!;
 const linkParams = new URLSearchParams(location.hash.slice(1));
@@ -31,46 +49,33 @@ const invite = linkParams.get('invite') ?? '';
 if (token || invite) history.replaceState(null, '', location.pathname);
 
 let client: CallClient | undefined;
+let floor: SessionFloor | undefined;
+let mediatorPanel: MediatorPanel | undefined;
+let chatPanel: ChatPanel | undefined;
+let caseRegister: CaseRegister | undefined;
 let localStream: MediaStream | undefined;
+let deviceProblem: string | undefined;
 let micMuted = false;
 let camMuted = false;
 let status: CallStatus = 'idle';
 let statusDetail: string | undefined;
-let fatalKey: string | undefined;
+let fatal: CallEnding | undefined;
 let activeSpeaker: string | null = null;
+/** A short message under the controls (a refused unmute, a failed hand raise). */
+let controlMessage: string | undefined;
 const remoteTiles = new Map<string, RemoteTrack>();
-
-/** Display-only view of the token; the server is what verifies it. */
-function previewToken(raw: string): TokenPreview | undefined {
-  try {
-    const payload = raw.split('.')[1];
-    if (!payload) return undefined;
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (ch) =>
-      ch.charCodeAt(0),
-    );
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const role = json['role'];
-    if (typeof json['name'] !== 'string' || typeof role !== 'string' || !(role in ROLE_LABELS))
-      return undefined;
-    return {
-      name: json['name'],
-      role: role as SessionRole,
-    };
-  } catch {
-    return undefined;
-  }
-}
+const shelf = new MediaShelf();
+const layers = new LayerChooser((consumerId, layer) =>
+  client ? client.setPreferredLayer(consumerId, layer) : Promise.resolve(),
+);
+const deviceCheck = new DeviceCheck();
+const ownQuality = new ConnectionQuality(
+  () => client?.transportStats() ?? Promise.resolve([]),
+  () => render(),
+);
 
 let preview = previewToken(token);
 
-/** A deadline of the party's case, as the case file API returns it. */
-interface CaseDeadlineView {
-  kind: DeadlineKindKey;
-  dueOn: string;
-  status: 'open' | 'met' | 'overdue' | 'cancelled';
-  basis: string;
-  consequence: string;
-}
 let deadlines: CaseDeadlineView[] = [];
 let caseNumber: string | undefined;
 let evidencePanel: EvidencePanel | undefined;
@@ -87,79 +92,63 @@ interface ViewerState {
 let viewer: ViewerState | null = null;
 let sessionStart: string | undefined;
 
-/** The case's deadlines, with their legal basis and what happens when they pass. */
-async function loadDeadlines(caseId: string): Promise<void> {
-  const response = await fetch(`/api/cases/${encodeURIComponent(caseId)}`, {
-    headers: { Authorization: `Bearer ${invite}` },
-  });
-  if (!response.ok) return;
-  const file = (await response.json()) as { deadlines?: CaseDeadlineView[] };
-  deadlines = (file.deadlines ?? []).filter((d) => d.status !== 'cancelled');
-}
+const inCall = (): boolean => status === 'joined' || status === 'reconnecting';
+const isMediator = (): boolean => {
+  const role = client?.joinResult?.self.role ?? preview?.role;
+  return role !== undefined && can(role, 'session.moderate');
+};
 
-/** An invitation link names a case, not a session: ask the server for a token to the current one. */
-async function exchangeInvitation(): Promise<void> {
-  const response = await fetch('/api/join-token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${invite}` },
-    body: '{}',
-  });
-  const body = (await response.json().catch(() => ({}))) as {
-    token?: string;
-    caseId?: string;
-    caseNumber?: string;
-    session?: { scheduledStart?: string };
-    error?: { code: string; message: string };
-  };
-  if (response.ok && body.token) {
-    token = body.token;
-    preview = previewToken(token);
-    caseNumber = body.caseNumber;
-    sessionStart = body.session?.scheduledStart;
-    if (body.caseId) {
-      await loadDeadlines(body.caseId).catch(() => undefined);
-      evidencePanel = new EvidencePanel({
-        caseId: body.caseId,
-        bearer: invite,
-        canPresent: () => status === 'joined' && preview?.role !== 'observer',
-        present: async (evidenceId) => {
-          await client?.presentEvidence(evidenceId);
-        },
-        onChange: render,
-      });
-      await evidencePanel.load().catch(() => undefined);
-    }
+const recording = new SessionRecording({
+  selfId: () => client?.self?.participantId,
+  canControl: () => {
+    const role = client?.joinResult?.self.role ?? preview?.role;
+    return role !== undefined && can(role, 'recording.control');
+  },
+  inCall,
+  others: () => client?.participants() ?? [],
+  start: () => client!.startRecording(),
+  stop: () => client!.stopRecording(),
+  acknowledge: (id) => client!.acknowledgeRecording(id),
+  withdraw: (id) => client!.withdrawRecordingConsent(id),
+  background: app,
+  onChange: () => render(),
+});
+
+/** An invitation link: the session token, the case's deadlines and the evidence panel. */
+async function useInvitation(): Promise<void> {
+  const exchange = await exchangeInvitation(invite);
+  if (!exchange.ok) {
+    fatal = { reason: exchange.reason };
     return;
   }
-  fatalKey =
-    response.status === 401
-      ? 'inviteInvalid'
-      : body.error?.code === 'INVALID_STATE'
-        ? 'noSession'
-        : 'error';
-}
-
-function roleLabel(role: SessionRole): string {
-  const l = ROLE_LABELS[role];
-  return lang() === 'en' ? l.en : l.zh;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
+  token = exchange.token;
+  preview = previewToken(token);
+  caseNumber = exchange.caseNumber;
+  sessionStart = exchange.sessionStart;
+  const caseId = exchange.caseId;
+  if (!caseId) return;
+  deadlines = await loadDeadlines(caseId, invite).catch(() => []);
+  evidencePanel = new EvidencePanel({
+    caseId,
+    bearer: invite,
+    canPresent: () => status === 'joined' && preview?.role !== 'observer',
+    present: async (evidenceId) => {
+      await client?.presentEvidence(evidenceId);
+    },
+    onChange: render,
+  });
+  await evidencePanel.load().catch(() => undefined);
 }
 
 function header(): HTMLElement {
   const h = el('header');
   const titles = el('div');
   titles.append(el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle')));
-  const langButton = el('button', { class: 'link', 'data-testid': 'lang' }, t('language'));
+  const langButton = el(
+    'button',
+    { class: 'link', 'data-testid': 'lang', lang: lang() === 'en' ? 'zh-CN' : 'en' },
+    t('language'),
+  );
   langButton.onclick = () => {
     setLang(lang() === 'en' ? 'zh-CN' : 'en');
     render();
@@ -169,66 +158,70 @@ function header(): HTMLElement {
 }
 
 function render(): void {
-  placedMedia = new Set();
+  // Re-rendering moves nodes; keep the keyboard where it was.
+  const focused = document.activeElement;
+  shelf.beginRender();
   renderPage();
-  pruneMediaElements(placedMedia);
+  shelf.endRender();
+  recording.sync();
+  if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused)
+    focused.focus({ preventScroll: true });
 }
 
 function renderPage(): void {
   app.replaceChildren(header());
-  if (fatalKey) {
-    app.append(
-      el('p', { class: 'error', 'data-testid': 'error' }, t(fatalKey as MessageKey) ?? fatalKey),
-    );
+  if (fatal) {
+    app.append(endingMessage(fatal));
     return;
   }
   if (!token || !preview) {
     app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('linkMissing')));
     return;
   }
+  if (unsupportedBrowser()) {
+    app.append(
+      el(
+        'p',
+        { class: 'error', role: 'alert', 'data-testid': 'unsupported' },
+        t('unsupportedBrowser'),
+      ),
+    );
+    return;
+  }
   if (status === 'left') {
     app.append(el('p', { class: 'notice', 'data-testid': 'left' }, t('left')));
     return;
   }
+  const me = preview;
+  const caseText = caseNumber ? `${caseNumber}` : '';
   const info = el('p', { class: 'case-info' });
   // The case number and session time when the invitation exchange told us; never raw ids.
   const where = caseNumber ? `${t('case')} ${caseNumber}` : '';
   const when = sessionStart
     ? ` · ${t('session')} ${new Date(sessionStart).toLocaleString(lang(), { dateStyle: 'medium', timeStyle: 'short' })}`
     : '';
-  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${preview.name}（${roleLabel(preview.role)}）`;
+  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${me.name}${lang() === 'en' ? ` (${roleLabel(me.role)})` : `（${roleLabel(me.role)}）`}`;
   app.append(info);
+  app.append(...banners());
 
-  if (status === 'reconnecting') {
-    app.append(
-      el(
-        'p',
-        { class: 'banner', 'data-testid': 'reconnecting' },
-        t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting'),
-      ),
-    );
-  } else if (status === 'failed') {
-    app.append(
-      el('p', { class: 'error', 'data-testid': 'error' }, t('error') + (statusDetail ?? '')),
-    );
-  }
-  if (preview.role === 'observer') app.append(el('p', { class: 'notice' }, t('listenOnly')));
+  const main = el('div', { class: 'call-main' });
+  const side = el('aside', { class: 'call-side', 'aria-label': t('sidePanel') });
 
-  const grid = el('section', { class: 'grid', 'data-testid': 'grid' });
-  grid.append(localTile());
-  if (status === 'joined' || status === 'reconnecting') {
-    const others = client?.participants() ?? [];
-    for (const p of others) grid.append(remoteTile(p));
-    for (const r of remoteTiles.values()) {
-      const owner = others.find((p) => p.participantId === r.participantId);
-      if (r.source === 'screen' && owner) grid.append(screenTile(owner, r));
-    }
-    if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
+  if (status === 'waiting') main.append(waitingRoom(client?.self));
+  else if (!inCall() && me.role !== 'mediator')
+    main.append(identityDetails(me.name, roleLabel(me.role), caseText));
+
+  main.append(tileGrid());
+  if (!inCall() && me.role !== 'observer') main.append(deviceCheck.element(deviceProblem));
+  if (viewer) main.append(viewerElement(viewer));
+
+  if (inCall()) {
+    if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
+    if (chatPanel) side.append(chatPanel.element());
   }
-  app.append(grid);
-  if (deadlines.length > 0) app.append(deadlinePanel());
+  if (deadlines.length > 0) side.append(deadlinePanel(deadlines));
   if (evidencePanel) {
-    app.append(
+    side.append(
       evidencePanel.element((item, url) => {
         viewer = { title: item.title, kind: item.kind, url };
         render();
@@ -236,9 +229,107 @@ function renderPage(): void {
     );
   }
   if (!evidencePanel && sessionEvidence && status === 'joined')
-    app.append(sessionEvidence.element());
-  if (viewer) app.append(viewerElement(viewer));
-  app.append(controls());
+    side.append(sessionEvidence.element());
+
+  const layout = el('div', {
+    class: side.childElementCount > 0 ? 'call-layout two' : 'call-layout',
+  });
+  layout.append(main);
+  if (side.childElementCount > 0) layout.append(side);
+  app.append(layout, controls());
+}
+
+function banners(): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (status === 'reconnecting') {
+    out.push(
+      el(
+        'p',
+        { class: 'banner', role: 'status', 'data-testid': 'reconnecting' },
+        t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting'),
+      ),
+    );
+  } else if (status === 'failed') {
+    out.push(
+      el(
+        'p',
+        { class: 'error', role: 'alert', 'data-testid': 'error' },
+        t('error') + (statusDetail ?? ''),
+      ),
+    );
+  }
+  if (preview?.role === 'observer') out.push(el('p', { class: 'notice' }, t('listenOnly')));
+  const self = client?.self;
+  if (inCall() && floor?.caucus && self) {
+    out.push(
+      caucusBanner(floor.caucus, self, (ids) =>
+        (client?.participants() ?? [])
+          .filter((p) => ids.includes(p.participantId))
+          .map((p) => p.displayName),
+      ),
+    );
+  }
+  if (inCall() && self?.mutedByMediator) {
+    out.push(
+      el(
+        'p',
+        { class: 'banner', role: 'status', 'data-testid': 'muted-by-mediator' },
+        t('mutedByMediatorHint'),
+      ),
+    );
+  }
+  const indicator = recording.indicator();
+  if (indicator) out.push(indicator);
+  return out;
+}
+
+function tileContext(): TileContext {
+  const self = client?.self;
+  return {
+    shelf,
+    layers,
+    activeSpeaker,
+    remote: [...remoteTiles.values()],
+    recorded: (id) => recording.recorded(id),
+    // Media across a caucus wall is held on the server: show "away", not a frozen picture.
+    away: (p) =>
+      floor?.caucus !== null &&
+      floor?.caucus !== undefined &&
+      self !== undefined &&
+      floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
+  };
+}
+
+function tileGrid(): HTMLElement {
+  const ctx = tileContext();
+  const self = client?.self;
+  const grid = el('section', {
+    class: 'grid',
+    'data-testid': 'grid',
+    'aria-label': t('videoArea'),
+  });
+  grid.append(
+    localTile(ctx, {
+      selfId: self?.participantId ?? '',
+      name: preview?.name ?? '',
+      role: preview?.role,
+      stream: localStream,
+      micMuted,
+      mutedByMediator: self?.mutedByMediator ?? false,
+      handRaised: self?.handRaised ?? false,
+    }),
+  );
+  if (inCall()) {
+    const others = client?.participants() ?? [];
+    for (const p of others) grid.append(remoteTile(ctx, p));
+    for (const r of remoteTiles.values()) {
+      const owner = others.find((p) => p.participantId === r.participantId);
+      if (r.source === 'screen' && owner && !ctx.away(owner))
+        grid.append(screenTile(ctx, owner, r));
+    }
+    if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
+  }
+  return grid;
 }
 
 /** The open item's viewer, kept across re-renders so a playing video does not restart. */
@@ -259,171 +350,62 @@ function viewerElement(shown: ViewerState): HTMLElement {
   return viewerNode.node;
 }
 
-function deadlinePanel(): HTMLElement {
-  const section = el('section', { class: 'deadlines', 'data-testid': 'deadlines' });
-  section.append(el('h2', {}, t('deadlines')));
-  for (const d of deadlines) {
-    const item = el('details', { class: `deadline ${d.status}` });
-    item.append(
-      el('summary', {}, `${deadlineLabel(d.kind)} · ${d.dueOn} · ${deadlineStatusLabel(d.status)}`),
-      el('p', {}, `${t('legalBasis')}${d.basis}`),
-      el('p', {}, `${t('whenPassed')}${d.consequence}`),
-    );
-    section.append(item);
-  }
-  return section;
-}
-
-/**
- * Media elements outlive re-renders, keyed by what they play: replacing a
- * <video> for the same camera a few times in a row makes Chromium stop
- * delivering that camera's frames for seconds (measured by bench:join).
- */
-const mediaElements = new Map<
-  string,
-  { node: HTMLMediaElement; source: MediaStream | MediaStreamTrack }
->();
-
-function mediaElement(
-  kind: 'video' | 'audio',
-  key: string,
-  source: MediaStream | MediaStreamTrack | undefined,
-  muted: boolean,
-): HTMLMediaElement {
-  placedMedia.add(key);
-  const cached = mediaElements.get(key);
-  if (cached && cached.source === source) return cached.node;
-  const node =
-    cached?.node ??
-    el(kind, kind === 'video' ? { playsinline: '', autoplay: '' } : { autoplay: '' });
-  node.muted = muted;
-  node.srcObject =
-    source instanceof MediaStreamTrack ? new MediaStream([source]) : (source ?? null);
-  if (source) mediaElements.set(key, { node, source });
-  else mediaElements.delete(key);
-  return node;
-}
-
-/** Keys of the media elements the current render placed. */
-let placedMedia = new Set<string>();
-
-/** Forgets elements whose track is gone, so they do not pile up over a long session. */
-function pruneMediaElements(live: Set<string>): void {
-  for (const [key, { node }] of mediaElements) {
-    if (!live.has(key)) {
-      node.srcObject = null;
-      mediaElements.delete(key);
-    }
-  }
-}
-
-function localTile(): HTMLElement {
-  const self = client?.self?.participantId ?? '';
-  const tile = el('div', {
-    class: 'tile local',
-    'data-testid': 'local-tile',
-    'data-participant': self,
-  });
-  if (self && activeSpeaker === self) tile.classList.add('speaking');
-  const video = mediaElement('video', 'local', localStream, true);
-  const label = el(
-    'div',
-    { class: 'label' },
-    `${preview?.name ?? ''}${t('you')} · ${preview ? roleLabel(preview.role) : ''}`,
-  );
-  tile.append(video, label);
-  if (micMuted) label.append(el('span', { class: 'badge' }, t('muted')));
-  return tile;
-}
-
-function remoteTile(p: ParticipantInfo): HTMLElement {
-  const tile = el('div', {
-    class: 'tile',
-    'data-testid': 'remote-tile',
-    'data-participant': p.participantId,
-  });
-  if (activeSpeaker === p.participantId) tile.classList.add('speaking');
-  const tracks = [...remoteTiles.values()].filter((r) => r.participantId === p.participantId);
-  const camera = tracks.find((r) => r.source === 'camera' && r.kind === 'video');
-  const audio = tracks.find((r) => r.kind === 'audio');
-  const showing = camera && !camera.paused ? camera.track : undefined;
-  const video = mediaElement('video', `camera:${p.participantId}`, showing, true);
-  if (!showing) tile.append(el('div', { class: 'avatar' }, p.displayName.slice(0, 1)));
-  tile.append(video);
-  if (audio) {
-    const a = mediaElement('audio', `audio:${p.participantId}`, audio.track, false);
-    tile.append(a);
-  }
-  const label = el('div', { class: 'label' }, `${p.displayName} · ${roleLabel(p.role)}`);
-  // Observers do not publish; "muted" would mislead.
-  if (audio?.paused || (!audio && p.role !== 'observer'))
-    label.append(el('span', { class: 'badge' }, t('muted')));
-  if (camera && camera.paused) label.append(el('span', { class: 'badge' }, t('cameraOff')));
-  tile.append(label);
-  if (camera) {
-    const select = el('select', { 'aria-label': t('quality'), class: 'quality' });
-    for (const [value, key] of [
-      ['2', 'qualityHigh'],
-      ['1', 'qualityMedium'],
-      ['0', 'qualityLow'],
-    ] as const) {
-      select.append(el('option', { value }, `${t('quality')}：${t(key)}`));
-    }
-    select.onchange = () => void client?.setPreferredLayer(camera.consumerId, Number(select.value));
-    tile.append(select);
-  }
-  return tile;
-}
-
-function screenTile(owner: ParticipantInfo, r: RemoteTrack): HTMLElement {
-  const tile = el('div', { class: 'tile screen', 'data-testid': 'screen-tile' });
-  const video = mediaElement('video', `screen:${r.consumerId}`, r.track, true);
-  tile.append(video, el('div', { class: 'label' }, `${t('screenOf')}${owner.displayName}`));
-  return tile;
-}
-
 function controls(): HTMLElement {
-  const bar = el('nav', { class: 'controls' });
-  const mic = el('button', { 'data-testid': 'toggle-mic' }, micMuted ? t('micOff') : t('micOn'));
-  mic.onclick = () => {
-    micMuted = !micMuted;
-    void client?.setMuted('microphone', micMuted);
-    localStream?.getAudioTracks().forEach((tr) => (tr.enabled = !micMuted));
+  const self = client?.self;
+  return controlsBar(
+    {
+      status,
+      inCall: inCall(),
+      hasMic: (localStream?.getAudioTracks().length ?? 0) > 0,
+      hasCam: (localStream?.getVideoTracks().length ?? 0) > 0,
+      micMuted,
+      camMuted,
+      mutedByMediator: client?.mutedByMediator ?? false,
+      handRaised: inCall() && floor && self && !isMediator() ? self.handRaised : undefined,
+      canShare:
+        (client?.joinResult?.canPublish.includes('screen') ?? false) &&
+        'getDisplayMedia' in navigator.mediaDevices,
+      sharing: client?.sharingScreen ?? false,
+      ownQuality: ownQuality.sample.level,
+      message: controlMessage,
+      recordButton: recording.controlButton(),
+    },
+    {
+      toggleMic: () => void toggleMic(),
+      toggleCamera: () => {
+        camMuted = !camMuted;
+        void client?.setMuted('camera', camMuted);
+        localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
+        render();
+      },
+      raiseHand: (raised) => {
+        floor?.raiseHand(raised).catch((e: unknown) => {
+          controlMessage = `${t('actionFailed')}${(e as Error).message}`;
+          render();
+        });
+      },
+      toggleScreenShare: () => void toggleScreenShare(),
+      join: () => void joinCall(),
+      leave: () => void client?.leave(),
+    },
+  );
+}
+
+async function toggleMic(): Promise<void> {
+  const next = !micMuted;
+  micMuted = next;
+  controlMessage = undefined;
+  localStream?.getAudioTracks().forEach((tr) => (tr.enabled = !next));
+  render();
+  try {
+    await client?.setMuted('microphone', next);
+  } catch (error) {
+    // The server refused to unmute (muted by the mediator): stay muted and say why.
+    micMuted = true;
+    localStream?.getAudioTracks().forEach((tr) => (tr.enabled = false));
+    controlMessage = `${t('unmuteRefused')}${(error as Error).message}`;
     render();
-  };
-  const cam = el('button', { 'data-testid': 'toggle-camera' }, camMuted ? t('camOff') : t('camOn'));
-  cam.onclick = () => {
-    camMuted = !camMuted;
-    void client?.setMuted('camera', camMuted);
-    localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
-    render();
-  };
-  bar.append(mic, cam);
-  const canShare =
-    client?.joinResult?.canPublish.includes('screen') &&
-    'getDisplayMedia' in navigator.mediaDevices;
-  if (status === 'joined' && canShare) {
-    const sharing = client?.sharingScreen ?? false;
-    const share = el(
-      'button',
-      { 'data-testid': 'toggle-screen' },
-      sharing ? t('stopShare') : t('shareScreen'),
-    );
-    share.onclick = () => void toggleScreenShare();
-    bar.append(share);
   }
-  if (status === 'idle' || status === 'failed') {
-    const join = el('button', { class: 'primary', 'data-testid': 'join' }, t('join'));
-    join.onclick = () => void joinCall();
-    bar.append(join);
-  } else if (status === 'joining') {
-    bar.append(el('button', { class: 'primary', disabled: '' }, t('joining')));
-  } else {
-    const leave = el('button', { class: 'danger', 'data-testid': 'leave' }, t('leave'));
-    leave.onclick = () => void client?.leave();
-    bar.append(leave);
-  }
-  return bar;
 }
 
 async function toggleScreenShare(): Promise<void> {
@@ -450,73 +432,140 @@ async function toggleScreenShare(): Promise<void> {
 }
 
 async function startPreview(): Promise<void> {
-  if (!preview || preview.role === 'observer') return;
+  if (!preview || preview.role === 'observer' || unsupportedBrowser()) return;
   try {
     localStream = await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: true, noiseSuppression: true },
       video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } },
     });
+    deviceProblem = undefined;
   } catch (error) {
-    statusDetail = `${t('noDevices')}${(error as Error).name}`;
-    status = 'failed';
+    // Without a camera or microphone one can still join, listen and chat.
+    deviceProblem = deviceFailureText(classifyMediaError(error));
+    try {
+      localStream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch {
+      localStream = undefined;
+    }
   }
+  deviceCheck.setStream(localStream);
   render();
 }
 
-async function joinCall(): Promise<void> {
-  client ??= new CallClient(token, {
-    status(s, detail) {
-      status = s;
-      statusDetail = detail;
-      if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
-        sessionEvidence ??= new SessionEvidenceList(async (id) => {
-          await client?.presentEvidence(id);
-        });
-        const c = client;
-        void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
-      }
-      render();
-    },
-    participants() {
-      render();
-    },
-    trackAdded(track) {
-      remoteTiles.set(track.consumerId, track);
-      render();
-    },
-    trackRemoved(consumerId) {
-      remoteTiles.delete(consumerId);
-      render();
-    },
-    trackPaused() {
-      render();
-    },
-    evidencePresented(p) {
-      viewer = {
-        title: p.title,
-        kind: p.kind,
-        presenterName: p.presenterName,
-        presenterId: p.presenterId,
-        url: p.url,
-      };
-      render();
-    },
-    evidenceStopped(presenterId) {
-      if (viewer?.presenterId === presenterId) viewer = null;
-      render();
-    },
-    activeSpeaker(participantId) {
-      activeSpeaker = participantId;
-      // Frequent: move the highlight in place instead of rebuilding the page.
-      for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
-        tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
-      }
-    },
-    fatal(reason) {
-      fatalKey = reason;
-      render();
-    },
+function startFloor(c: CallClient): void {
+  floor = new SessionFloor(c.signaling, (change) => {
+    if (change === 'quality') {
+      mediatorPanel?.refreshQuality();
+      return;
+    }
+    if (change === 'chat') {
+      chatPanel?.element();
+      return;
+    }
+    render();
   });
+  chatPanel = new ChatPanel(floor);
+  const f = floor;
+  mediatorPanel = new MediatorPanel({
+    floor: f,
+    participants: () => client?.participants() ?? [],
+    recordingOn: () => recording.state !== null,
+    register: () => caseRegister,
+  });
+}
+
+/** Settles once the camera and microphone were asked for (granted or not). */
+let previewReady: Promise<void> = Promise.resolve();
+
+async function joinCall(): Promise<void> {
+  // Joining before the devices answered would join without them, and publish nothing.
+  status = 'joining';
+  render();
+  await previewReady;
+  if (!client) {
+    client = new CallClient(token, {
+      status(s, detail) {
+        const wasInCall = inCall();
+        status = s;
+        statusDetail = detail;
+        if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
+          sessionEvidence ??= new SessionEvidenceList(async (id) => {
+            await client?.presentEvidence(id);
+          });
+          const c = client;
+          void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
+        }
+        if (inCall() && !wasInCall) ownQuality.start();
+        if (!inCall()) ownQuality.stop();
+        render();
+      },
+      joinResult(result) {
+        floor?.reset(result);
+        if (!caseRegister && can(result.self.role, 'session.moderate')) {
+          void CaseRegister.load(result.caseId).then(
+            (r) => {
+              caseRegister = r;
+              render();
+            },
+            () => undefined,
+          );
+        }
+      },
+      selfUpdated(self) {
+        if (self.mutedByMediator) micMuted = true;
+        else if (controlMessage?.startsWith(t('unmuteRefused'))) controlMessage = undefined;
+        render();
+      },
+      participants() {
+        render();
+      },
+      trackAdded(track) {
+        remoteTiles.set(track.consumerId, track);
+        render();
+      },
+      trackRemoved(consumerId) {
+        remoteTiles.delete(consumerId);
+        layers.forget(consumerId);
+        render();
+      },
+      trackPaused() {
+        render();
+      },
+      evidencePresented(p) {
+        viewer = {
+          title: p.title,
+          kind: p.kind,
+          presenterName: p.presenterName,
+          presenterId: p.presenterId,
+          url: p.url,
+        };
+        render();
+      },
+      recordingState(state) {
+        recording.update(state);
+      },
+      evidenceStopped(presenterId) {
+        if (viewer?.presenterId === presenterId) viewer = null;
+        render();
+      },
+      activeSpeaker(participantId) {
+        activeSpeaker = participantId;
+        // Frequent: move the highlight in place instead of rebuilding the page.
+        for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
+          tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
+        }
+      },
+      fatal(reason, detail) {
+        fatal = { reason, ...(detail ? { detail } : {}) };
+        ownQuality.stop();
+        // Nothing of this page is sent any more: let the camera go.
+        localStream?.getTracks().forEach((tr) => tr.stop());
+        deviceCheck.close();
+        render();
+      },
+    });
+    startFloor(client);
+  }
   const audio = localStream?.getAudioTracks()[0];
   const video = localStream?.getVideoTracks()[0];
   if (audio) audio.enabled = !micMuted;
@@ -530,12 +579,38 @@ Object.defineProperty(window, '__mediation', {
     status: () => status,
     participants: () => client?.participants().map((p) => p.participantId) ?? [],
     inboundBytes: () => client?.inboundStats() ?? Promise.resolve({}),
+    /** The recording in progress as this page knows it. */
+    recording: () => {
+      const s = recording.state;
+      return s
+        ? { recordingId: s.recordingId, consented: [...s.consented], withdrawn: [...s.withdrawn] }
+        : null;
+    },
+    noticeVisible: () => recording.noticeVisible(),
+    /** 'waiting' in the waiting room, 'admitted' once in, null before joining. */
+    admission: () => client?.admission ?? null,
+    self: (): ParticipantInfo | null => client?.self ?? null,
+    /** Mediators: who waits to be admitted. */
+    waiting: () => floor?.waiting.map((p) => p.participantId) ?? [],
+    caucus: () => floor?.caucus ?? null,
+    locked: () => floor?.locked ?? false,
+    chat: () => floor?.chat.map((m) => ({ text: m.text, confidential: m.confidential })) ?? [],
+    quality: (participantId: string) => floor?.quality(participantId) ?? null,
+    ownQuality: () => ownQuality.sample,
+    micLevel: () => deviceCheck.level,
+    fatal: () => fatal ?? null,
   }),
 });
 
 document.documentElement.lang = lang();
 void (async () => {
-  if (invite && !token) await exchangeInvitation();
+  if (invite && !token) await useInvitation();
+  // The 文书 inbox and service-address form live beside the call page, on the invitation.
+  if (invite && fatal?.reason !== 'inviteInvalid')
+    DocumentInbox.mount(app, invite, token || undefined);
   render();
-  if (!fatalKey) await startPreview();
+  if (!fatal) {
+    previewReady = startPreview();
+    await previewReady;
+  }
 })();

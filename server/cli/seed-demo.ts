@@ -89,13 +89,12 @@ async function main(): Promise<void> {
       '',
       `演示案件 Demo case ${file.case.caseNumber} (${state.caseId})`,
       '',
-      '工作人员登录 Staff sign-in (API; the console UI comes with the mediator console):',
+      `工作人员控制台 Staff console (cases, recordings): ${base}/console`,
       `  书记员 Clerk     username ${state.clerk.username}  password ${state.clerk.password}`,
       `  调解员 Mediator  username ${state.mediator.username}  password ${state.mediator.password}`,
-      `  curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' -d '{"username":"${state.clerk.username}","password":"${state.clerk.password}"}'`,
-      `  API reference: ${base}/api/openapi.json`,
+      `  API: POST ${base}/api/auth/login; reference ${base}/api/openapi.json; public keys ${base}/.well-known/jwks.json`,
       '',
-      '加入调解 Join the session (open each in its own browser tab or device):',
+      '加入调解 Join the session (open each in its own browser tab or device; the mediator admits the others from the waiting room):',
       `  调解员 Mediator (12 h)\n    ${mediatorLink}`,
       ...people.map(
         (p) =>

@@ -22,6 +22,7 @@ const RECORDING_COLUMNS: Record<keyof Omit<Recording, 'id' | 'caseId' | 'session
   manifestSha256: 'manifest_sha256',
   manifestKid: 'manifest_kid',
   completedAt: 'completed_at',
+  aliveAt: 'alive_at',
 };
 const JSON_RECORDING = new Set(['privatePhases', 'composite']);
 
@@ -64,6 +65,7 @@ function toRecording(r: Row): Recording {
     manifestSha256: (r['manifest_sha256'] as string | null) ?? null,
     manifestKid: (r['manifest_kid'] as string | null) ?? null,
     completedAt: (r['completed_at'] as string | null) ?? null,
+    aliveAt: (r['alive_at'] as string | null) ?? null,
   };
 }
 

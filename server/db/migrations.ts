@@ -260,4 +260,177 @@ CREATE TABLE recording_tracks (
 CREATE INDEX recording_tracks_recording ON recording_tracks(recording_id);
 `,
   },
+  {
+    version: 4,
+    name: 'session chat and removals',
+    sql: `
+CREATE TABLE session_chat (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  session_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  text TEXT NOT NULL,
+  confidential INTEGER NOT NULL DEFAULT 0,
+  sent_at TEXT NOT NULL
+);
+CREATE INDEX session_chat_session ON session_chat(session_id, sent_at);
+
+CREATE TABLE session_removals (
+  session_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  removed_by TEXT NOT NULL,
+  reason TEXT,
+  removed_at TEXT NOT NULL,
+  PRIMARY KEY (session_id, participant_id)
+);
+`,
+  },
+  {
+    version: 5,
+    name: 'documents, service consents, deliveries and their steps, agreement signing and seal',
+    sql: `
+CREATE TABLE case_documents (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  series_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  blob_key TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  fields TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  issued_by TEXT NOT NULL,
+  issuer_role TEXT NOT NULL,
+  UNIQUE (series_id, version)
+);
+CREATE INDEX case_documents_case ON case_documents(case_id);
+
+CREATE TABLE service_consents (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  electronic INTEGER NOT NULL,
+  addresses TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  effect_acknowledged INTEGER NOT NULL,
+  postal_address TEXT,
+  given_by TEXT NOT NULL,
+  given_by_role TEXT NOT NULL,
+  given_at TEXT NOT NULL,
+  ip TEXT,
+  user_agent TEXT,
+  document_id TEXT NOT NULL REFERENCES case_documents(id)
+);
+CREATE INDEX service_consents_person ON service_consents(case_id, person_id);
+
+CREATE TABLE deliveries (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  document_sha256 TEXT NOT NULL,
+  recipient_id TEXT NOT NULL REFERENCES case_people(id),
+  recipient_name TEXT NOT NULL,
+  channel TEXT CHECK (channel IN ('in_app', 'email', 'sms')),
+  address TEXT,
+  consent_id TEXT REFERENCES service_consents(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX deliveries_case ON deliveries(case_id);
+
+-- Every step of a delivery; append-only.
+CREATE TABLE delivery_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+  state TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  channel TEXT,
+  ip TEXT,
+  user_agent TEXT,
+  document_sha256 TEXT NOT NULL,
+  implied INTEGER NOT NULL DEFAULT 0,
+  detail TEXT
+);
+CREATE INDEX delivery_events_delivery ON delivery_events(delivery_id, seq);
+CREATE TRIGGER delivery_events_no_update BEFORE UPDATE ON delivery_events
+BEGIN SELECT RAISE(ABORT, 'delivery events are append-only'); END;
+CREATE TRIGGER delivery_events_no_delete BEFORE DELETE ON delivery_events
+BEGIN SELECT RAISE(ABORT, 'delivery events are append-only'); END;
+CREATE TRIGGER case_documents_no_update BEFORE UPDATE ON case_documents
+BEGIN SELECT RAISE(ABORT, 'documents are immutable: issue a new version'); END;
+
+CREATE TABLE notification_outbox (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  person_id TEXT,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX notification_outbox_case ON notification_outbox(case_id, created_at);
+
+CREATE TABLE signing_codes (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  signer_id TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  used_at TEXT
+);
+CREATE INDEX signing_codes_signer ON signing_codes(document_id, signer_id, created_at);
+
+CREATE TABLE agreement_signatures (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  document_sha256 TEXT NOT NULL,
+  signer_id TEXT NOT NULL,
+  signer_kind TEXT NOT NULL CHECK (signer_kind IN ('person', 'staff')),
+  signer_role TEXT NOT NULL,
+  signs_for TEXT NOT NULL CHECK (signs_for IN ('applicant', 'respondent', 'mediator')),
+  signer_name TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  ip TEXT,
+  user_agent TEXT,
+  image BLOB,
+  image_sha256 TEXT,
+  code_id TEXT NOT NULL REFERENCES signing_codes(id),
+  UNIQUE (document_id, signer_id)
+);
+
+CREATE TABLE agreement_seals (
+  document_id TEXT PRIMARY KEY REFERENCES case_documents(id),
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  jws TEXT NOT NULL,
+  kid TEXT NOT NULL,
+  sealed_at TEXT NOT NULL,
+  sealed_by TEXT NOT NULL,
+  sealer_role TEXT NOT NULL
+);
+`,
+  },
+  {
+    version: 6,
+    name: 'recordings: last moment known alive (to end tracks cut off by a crash)',
+    sql: `
+ALTER TABLE recordings ADD COLUMN alive_at TEXT;
+`,
+  },
 ];

@@ -87,6 +87,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     });
+    // The staff console (recordings of the case file), a page of its own.
+    const consolePage = path.join(options.clientDir, 'console.html');
+    app.get('/console', (_req, res, next) => {
+      if (!existsSync(consolePage)) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(consolePage);
+    });
   } else {
     options.logger.warn(
       { clientDir: options.clientDir },

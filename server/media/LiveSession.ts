@@ -16,9 +16,13 @@ import type {
   WebRtcTransportOptions,
 } from 'mediasoup/node/lib/types.js';
 import type {
+  CaucusState,
+  ChatMessage,
   ConsumerOptions,
   IceParameters,
+  IdentityState,
   JoinResult,
+  RecordingState,
   MediaSource,
   NotificationMap,
   NotificationName,
@@ -62,6 +66,43 @@ export interface LiveSessionOptions {
   pool: WorkerPool;
   media: Config['media'];
   logger: Logger;
+  /** What outlives one live session of the same session id (see SessionMemory). */
+  memory?: SessionMemory;
+  /** The recording in progress, for join results (the recorder lives outside the media layer). */
+  recordingState?: (sessionId: string) => RecordingState | null;
+}
+
+/**
+ * What a session remembers while it empties and reopens (everyone dropped
+ * at once): who was admitted, checked and removed, whether it is locked, and
+ * its chat. Kept by the registry for the node's lifetime.
+ */
+export class SessionMemory {
+  readonly admitted = new Set<string>();
+  readonly identity = new Map<string, IdentityState>();
+  readonly removed = new Set<string>();
+  locked = false;
+  readonly chat: ChatMessage[] = [];
+}
+
+/** The mediator's actions, and chat, as observers of the session see them. */
+export interface FloorEvent {
+  kind:
+    | 'admitted'
+    | 'refused'
+    | 'identity-checked'
+    | 'muted'
+    | 'unmute-allowed'
+    | 'removed'
+    | 'locked'
+    | 'unlocked'
+    | 'caucus-started'
+    | 'caucus-ended'
+    | 'chat';
+  by: ParticipantIdentity;
+  target?: ParticipantIdentity;
+  detail?: Record<string, unknown>;
+  at: string;
 }
 
 /** Where a server-side plain RTP transport listens (see `createPlainTransport`). */
@@ -92,6 +133,10 @@ export interface LiveSessionListener {
   producerClosed?(participant: Participant, producer: SessionProducer): void;
   /** Every transport, producer and consumer is gone (worker death). */
   mediaReset?(): void;
+  /** A private phase (caucus) began or ended; `recorded` says whether the mediator records it. */
+  privatePhase?(phase: { participantIds: string[]; recorded: boolean } | null): void;
+  /** The mediator did something the case record keeps (admission, identity check, removal…). */
+  floor?(event: FloorEvent): void;
   closed?(): void;
 }
 
@@ -141,8 +186,14 @@ export class LiveSession {
   readonly #listeners = new Set<LiveSessionListener>();
   /** Plain transports of producer taps, closed with the session. */
   readonly #taps = new Set<PlainTransport>();
+  readonly #memory: SessionMemory;
+  readonly #recordingState: (sessionId: string) => RecordingState | null;
+  #caucus: CaucusState | null = null;
+  #qualityTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: LiveSessionOptions) {
+    this.#memory = options.memory ?? new SessionMemory();
+    this.#recordingState = options.recordingState ?? (() => null);
     this.sessionId = options.sessionId;
     this.caseId = options.caseId;
     this.#pool = options.pool;
@@ -204,14 +255,36 @@ export class LiveSession {
     return (await this.#liveRouter()).rtpCapabilities;
   }
 
+  /**
+   * Joins a participant. A mediator is admitted at once, and so is someone
+   * admitted earlier in this session (a reconnect); everyone else waits in
+   * the waiting room, without media, until a mediator admits them. A
+   * removed participant cannot come back; a locked session takes no one new.
+   * `preAdmitted` is for server-side participants (synthetic media), never
+   * for a socket.
+   */
   async join(
     identity: ParticipantIdentity,
     rtpCapabilities: RtpCapabilities,
     channel: ParticipantChannel,
+    options: { preAdmitted?: boolean } = {},
   ): Promise<JoinResult> {
     this.#assertOpen();
     await this.#liveRouter();
-    const previous = this.#participants.get(identity.participantId);
+    const id = identity.participantId;
+    if (this.#memory.removed.has(id)) {
+      throw new ForbiddenError(
+        '调解员已将您移出本次调解 / The mediator removed you from this session',
+      );
+    }
+    const admitted =
+      options.preAdmitted === true || identity.role === 'mediator' || this.#memory.admitted.has(id);
+    if (!admitted && this.#memory.locked) {
+      throw new ForbiddenError(
+        '本次调解已锁定，不再接纳新的参加人 / The session is locked to newcomers',
+      );
+    }
+    const previous = this.#participants.get(id);
     if (previous) {
       // The same person connected again (new tab, new network): the newest wins.
       previous.channel.notify('session:replaced', {});
@@ -221,25 +294,74 @@ export class LiveSession {
       identity,
       rtpCapabilities,
       channel,
-      this.#logger.child({ participantId: identity.participantId, role: identity.role }),
+      this.#logger.child({ participantId: id, role: identity.role }),
     );
+    participant.identityCheck = this.#memory.identity.get(id) ?? 'unchecked';
+    participant.admission = admitted ? 'admitted' : 'waiting';
+    if (admitted) this.#memory.admitted.add(id);
     this.#participants.set(participant.id, participant);
     // Disconnected only now: its socket's disconnect must find the session non-empty.
     previous?.channel.disconnect();
-    this.#broadcast('participant:joined', participant.info(), participant.id);
-    participant.logger.info('participant joined');
+    if (admitted) {
+      this.#broadcast('participant:joined', participant.info(), participant.id);
+      participant.logger.info('participant joined');
+    } else {
+      this.#toMediators('admission:knock', participant.info());
+      participant.logger.info('participant waiting for admission');
+    }
     this.#emit('participantJoined', participant);
+    if (admitted && can(identity.role, 'session.moderate')) this.#qualityTo(participant);
+    return this.#snapshot(participant);
+  }
 
-    const others = [...this.#participants.values()].filter((p) => p !== participant);
-    return {
+  /** The latest connection quality of everyone, for a mediator who just arrived. */
+  #qualityTo(mediator: Participant): void {
+    setTimeout(() => {
+      if (mediator.closed) return;
+      for (const p of this.#admitted()) {
+        if (p.scores.size === 0) continue;
+        mediator.channel.notify('quality:update', {
+          participantId: p.id,
+          score: Math.min(...p.scores.values()),
+          producers: Object.fromEntries(p.scores),
+        });
+      }
+    }, 0);
+  }
+
+  /** The session as `participant` may see it (a join result). */
+  #snapshot(participant: Participant): JoinResult {
+    const base = {
       self: participant.info(),
       caseId: this.caseId,
       sessionId: this.sessionId,
+      canPublish: MEDIA_SOURCES.filter((s) => can(participant.identity.role, publishPermission(s))),
+      recording: participant.admission === 'admitted' ? this.#recordingState(this.sessionId) : null,
+      locked: this.#memory.locked,
+    };
+    if (participant.admission !== 'admitted') {
+      return {
+        ...base,
+        participants: [],
+        producers: [],
+        activeSpeaker: null,
+        admission: 'waiting',
+        waiting: [],
+        caucus: null,
+        chat: [],
+      };
+    }
+    const others = this.#admitted().filter((p) => p !== participant);
+    const mediator = can(participant.identity.role, 'session.moderate');
+    return {
+      ...base,
       participants: others.map((p) => p.info()),
       producers: others.flatMap((p) => [...p.producers.values()].map((pr) => producerInfo(pr))),
-      canPublish: MEDIA_SOURCES.filter((s) => can(identity.role, publishPermission(s))),
-      activeSpeaker: this.#activeSpeaker,
-      recording: null,
+      activeSpeaker: this.#speakerFor(participant),
+      admission: 'admitted',
+      waiting: mediator ? this.#waiting().map((p) => p.info()) : [],
+      caucus: this.#caucus,
+      chat: this.#memory.chat.filter((m) => this.#mayRead(participant, m)),
     };
   }
 
@@ -258,7 +380,11 @@ export class LiveSession {
     // Observers learn who left before the producers close, so they can tell why.
     this.#emit('participantLeft', participant, reason);
     participant.close();
-    this.#broadcast('participant:left', { participantId }, participantId);
+    if (participant.admission === 'admitted') {
+      this.#broadcast('participant:left', { participantId }, participantId);
+    } else {
+      this.#toMediators('participant:left', { participantId });
+    }
     if (this.#activeSpeaker === participantId) this.#setActiveSpeaker(null);
     participant.logger.info('participant left');
   }
@@ -272,7 +398,7 @@ export class LiveSession {
     direction: TransportDirection,
   ): Promise<TransportOptions> {
     const router = await this.#liveRouter();
-    const participant = this.participant(participantId);
+    const participant = this.#admittedParticipant(participantId);
     this.#assertMayOpen(participant, direction);
     for (const t of participant.transports.values()) {
       if (isWebRtcTransport(t) && t.appData.direction === direction) {
@@ -340,7 +466,7 @@ export class LiveSession {
     options: { direction: TransportDirection; comedia?: boolean },
   ): Promise<PlainTransportInfo> {
     const router = await this.#liveRouter();
-    const participant = this.participant(participantId);
+    const participant = this.#admittedParticipant(participantId);
     const { direction, comedia = false } = options;
     this.#assertMayOpen(participant, direction);
     const appData: TransportAppData = { participantId, direction, type: 'plain', comedia };
@@ -401,7 +527,7 @@ export class LiveSession {
       source: MediaSource;
     },
   ): Promise<string> {
-    const participant = this.participant(participantId);
+    const participant = this.#admittedParticipant(participantId);
     if (!can(participant.identity.role, publishPermission(request.source))) {
       throw new ForbiddenError(`A ${participant.identity.role} may not publish ${request.source}`);
     }
@@ -419,8 +545,18 @@ export class LiveSession {
     participant.producers.set(producer.id, producer);
     producer.observer.once('close', () => {
       participant.producers.delete(producer.id);
+      participant.scores.delete(producer.id);
       this.#emit('producerClosed', participant, producer);
     });
+    producer.on('score', (scores) => {
+      const best = Math.max(0, ...scores.map((x) => x.score));
+      participant.scores.set(producer.id, best);
+      this.#scheduleQuality();
+    });
+    if (request.source === 'microphone' && participant.mutedByMediator) {
+      // Muted by the mediator before publishing: the microphone starts paused.
+      await producer.pause();
+    }
     if (producer.kind === 'audio') {
       await this.#speakerObserver
         .addProducer({ producerId: producer.id })
@@ -449,6 +585,14 @@ export class LiveSession {
 
   async resumeProducer(participantId: string, producerId: string): Promise<void> {
     const producer = this.#ownProducer(participantId, producerId);
+    if (
+      producer.appData.source === 'microphone' &&
+      this.participant(participantId).mutedByMediator
+    ) {
+      throw new ForbiddenError(
+        '调解员已将您静音，请举手申请发言 / The mediator muted you; raise your hand to ask to speak',
+      );
+    }
     await producer.resume();
     this.#broadcast('producer:resumed', { producerId, participantId }, participantId);
     this.#emit('producerPaused', this.participant(participantId), producer, false);
@@ -466,7 +610,7 @@ export class LiveSession {
     producerId: string,
   ): Promise<ConsumerOptions> {
     const router = await this.#liveRouter();
-    const participant = this.participant(participantId);
+    const participant = this.#admittedParticipant(participantId);
     if (!can(participant.identity.role, 'media.consume')) {
       throw new ForbiddenError(`A ${participant.identity.role} may not receive media`);
     }
@@ -517,6 +661,9 @@ export class LiveSession {
 
   async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
     const consumer = this.#ownConsumer(participantId, consumerId);
+    consumer.appData.wanted = true;
+    // During a caucus, media across the wall stays held on the server.
+    if (!this.#routable(participantId, consumer.appData.producerParticipantId)) return;
     await consumer.resume();
     if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
   }
@@ -560,7 +707,7 @@ export class LiveSession {
       await transport.connect(receiver);
       const consumer = await transport.consume({
         producerId,
-        rtpCapabilities: router.rtpCapabilities,
+        rtpCapabilities: tapCapabilities(router.rtpCapabilities),
         paused: true,
       });
       if (consumer.type === 'simulcast') {
@@ -599,9 +746,320 @@ export class LiveSession {
     }
   }
 
+  // ── the floor: admission, identity, moderation, caucus, chat ─────────────
+
+  #admitted(): Participant[] {
+    return [...this.#participants.values()].filter((p) => p.admission === 'admitted');
+  }
+
+  #waiting(): Participant[] {
+    return [...this.#participants.values()].filter((p) => p.admission === 'waiting');
+  }
+
+  #admittedParticipant(participantId: string): Participant {
+    const p = this.participant(participantId);
+    if (p.admission !== 'admitted') {
+      throw new ForbiddenError('请等待调解员准许进入 / Wait for the mediator to admit you');
+    }
+    return p;
+  }
+
+  /** The mediator acting; throws unless they are one, joined and admitted. */
+  #moderator(byId: string): Participant {
+    const by = this.#admittedParticipant(byId);
+    if (!can(by.identity.role, 'session.moderate')) {
+      throw new ForbiddenError(`A ${by.identity.role} may not moderate the session`);
+    }
+    return by;
+  }
+
+  /** Someone in the call (never someone waiting: nobody in the call may learn of them). */
+  #admittedTarget(participantId: string): Participant {
+    const p = this.#target(participantId);
+    if (p.admission !== 'admitted')
+      throw new InvalidStateError(`${participantId} is not in the call`);
+    return p;
+  }
+
+  #target(participantId: string): Participant {
+    const p = this.#participants.get(participantId);
+    if (!p || p.closed) throw new NotFoundError('Participant');
+    return p;
+  }
+
+  #floor(
+    kind: FloorEvent['kind'],
+    by: Participant,
+    target?: Participant,
+    detail?: Record<string, unknown>,
+  ): void {
+    this.#emit('floor', {
+      kind,
+      by: by.identity,
+      ...(target ? { target: target.identity } : {}),
+      ...(detail ? { detail } : {}),
+      at: new Date().toISOString(),
+    });
+  }
+
+  /** Whether media may flow from `fromId` to `toId`: always, except across a caucus wall. */
+  #routable(toId: string, fromId: string): boolean {
+    return this.#sameRoom(toId, fromId);
+  }
+
+  #roomOf(participantId: string): 'joint' | 'caucus' {
+    if (!this.#caucus) return 'joint';
+    const p = this.#participants.get(participantId);
+    if (p && can(p.identity.role, 'session.moderate')) return 'caucus';
+    return this.#caucus.participantIds.includes(participantId) ? 'caucus' : 'joint';
+  }
+
+  #sameRoom(a: string, b: string): boolean {
+    return this.#roomOf(a) === this.#roomOf(b);
+  }
+
+  /** The admitted participants in the same room as `participantId` (evidence, chat). */
+  roomOf(participantId: string): Participant[] {
+    return this.#admitted().filter((p) => this.#sameRoom(p.id, participantId));
+  }
+
+  get caucus(): CaucusState | null {
+    return this.#caucus;
+  }
+
+  get locked(): boolean {
+    return this.#memory.locked;
+  }
+
+  admit(byId: string, participantId: string): void {
+    const by = this.#moderator(byId);
+    const target = this.#target(participantId);
+    if (target.admission === 'admitted') return;
+    target.admission = 'admitted';
+    this.#memory.admitted.add(target.id);
+    target.channel.notify('admission:granted', this.#snapshot(target));
+    this.#broadcast('participant:joined', target.info(), target.id);
+    target.logger.info({ by: by.id }, 'participant admitted');
+    this.#floor('admitted', by, target);
+  }
+
+  refuse(byId: string, participantId: string, reason?: string): void {
+    const by = this.#moderator(byId);
+    const target = this.#target(participantId);
+    if (target.admission === 'admitted') {
+      throw new InvalidStateError('Already admitted: remove the participant instead');
+    }
+    target.channel.notify('admission:refused', {
+      reason: reason ?? '调解员未准许进入 / The mediator did not admit you',
+    });
+    this.#floor('refused', by, target, reason ? { reason } : undefined);
+    this.#remove(target.id, 'left');
+    target.channel.disconnect();
+  }
+
+  verifyIdentity(
+    byId: string,
+    participantId: string,
+    result: 'confirmed' | 'failed',
+    detail: Record<string, unknown>,
+  ): void {
+    const by = this.#moderator(byId);
+    const target = this.#target(participantId);
+    target.identityCheck = result;
+    this.#memory.identity.set(target.id, result);
+    const info = target.info();
+    if (target.admission === 'admitted') this.#toMediators('participant:updated', info);
+    else this.#toMediators('admission:knock', info);
+    target.channel.notify('participant:updated', info);
+    this.#floor('identity-checked', by, target, { result, ...detail });
+  }
+
+  async mute(byId: string, participantId: string): Promise<void> {
+    const by = this.#moderator(byId);
+    const target = this.#admittedTarget(participantId);
+    if (can(target.identity.role, 'session.moderate')) {
+      throw new ForbiddenError('A mediator cannot be muted by another participant');
+    }
+    await this.#muteOne(target);
+    this.#floor('muted', by, target);
+  }
+
+  async muteAll(byId: string): Promise<number> {
+    const by = this.#moderator(byId);
+    const targets = this.#admitted().filter((p) => !can(p.identity.role, 'session.moderate'));
+    for (const t of targets) await this.#muteOne(t);
+    this.#floor('muted', by, undefined, { all: true, count: targets.length });
+    return targets.length;
+  }
+
+  async #muteOne(target: Participant): Promise<void> {
+    target.mutedByMediator = true;
+    const mic = target.producerBySource('microphone');
+    if (mic && !mic.paused) {
+      // Paused here, on the server: whatever the muted browser sends goes nowhere.
+      await mic.pause();
+      this.#broadcast(
+        'producer:paused',
+        { producerId: mic.id, participantId: target.id },
+        target.id,
+      );
+      this.#emit('producerPaused', target, mic, true);
+    }
+    const info = target.info();
+    this.#broadcast('participant:updated', info);
+  }
+
+  allowUnmute(byId: string, participantId: string): void {
+    const by = this.#moderator(byId);
+    const target = this.#admittedTarget(participantId);
+    target.mutedByMediator = false;
+    this.#broadcast('participant:updated', target.info());
+    this.#floor('unmute-allowed', by, target);
+  }
+
+  /** Removes a participant for the rest of the session: they cannot rejoin with the same token. */
+  remove(byId: string, participantId: string, reason?: string): void {
+    const by = this.#moderator(byId);
+    const target = this.#target(participantId);
+    if (target.id === by.id) throw new InvalidStateError('Leave the session instead');
+    this.#memory.removed.add(target.id);
+    this.#memory.admitted.delete(target.id);
+    target.channel.notify('session:removed', {
+      reason: reason ?? '调解员已将您移出本次调解 / The mediator removed you from this session',
+    });
+    this.#floor('removed', by, target, reason ? { reason } : undefined);
+    this.#remove(target.id, 'left');
+    target.channel.disconnect();
+  }
+
+  isRemoved(participantId: string): boolean {
+    return this.#memory.removed.has(participantId);
+  }
+
+  lock(byId: string, locked: boolean): void {
+    const by = this.#moderator(byId);
+    if (this.#memory.locked === locked) return;
+    this.#memory.locked = locked;
+    this.#broadcast('session:locked', { locked });
+    this.#floor(locked ? 'locked' : 'unlocked', by);
+  }
+
+  raiseHand(participantId: string, raised: boolean): void {
+    const p = this.#admittedParticipant(participantId);
+    p.handRaised = raised;
+    // Not across a caucus wall: the side outside does not learn the side inside raised a hand.
+    const told = new Set([
+      ...this.roomOf(p.id),
+      ...this.#admitted().filter((x) => can(x.identity.role, 'session.moderate')),
+    ]);
+    for (const other of told) other.channel.notify('participant:updated', p.info());
+  }
+
+  /**
+   * Takes one side into a private room with the mediator, as routing state:
+   * every consumer across the wall is paused on the server (nothing is sent),
+   * and resumed when the caucus ends. Nobody rejoins.
+   */
+  async startCaucus(byId: string, participantIds: string[], record: boolean): Promise<CaucusState> {
+    const by = this.#moderator(byId);
+    if (this.#caucus) throw new InvalidStateError('A caucus is in progress; end it first');
+    const ids = [...new Set(participantIds)];
+    for (const id of ids) {
+      const p = this.#target(id);
+      if (p.admission !== 'admitted') throw new InvalidStateError(`${id} is not in the session`);
+      if (can(p.identity.role, 'session.moderate')) {
+        throw new ValidationError('The mediator is in every caucus; name the side to take aside');
+      }
+    }
+    this.#caucus = { participantIds: ids, startedAt: new Date().toISOString(), recorded: record };
+    await this.#applyRouting();
+    this.#broadcast('caucus:state', { caucus: this.#caucus });
+    for (const p of this.#admitted())
+      p.channel.notify('speaker:active', { participantId: this.#speakerFor(p) });
+    this.#logger.info({ participantIds: ids, recorded: record }, 'caucus started');
+    this.#floor('caucus-started', by, undefined, { participantIds: ids, recorded: record });
+    this.#emit('privatePhase', { participantIds: ids, recorded: record });
+    return this.#caucus;
+  }
+
+  async endCaucus(byId: string): Promise<void> {
+    const by = this.#moderator(byId);
+    if (!this.#caucus) throw new InvalidStateError('No caucus is in progress');
+    const ended = this.#caucus;
+    this.#caucus = null;
+    await this.#applyRouting();
+    this.#broadcast('caucus:state', { caucus: null });
+    this.#logger.info('caucus ended; everyone back in the joint session');
+    this.#floor('caucus-ended', by, undefined, { participantIds: ended.participantIds });
+    this.#emit('privatePhase', null);
+  }
+
+  /** Pauses or resumes every consumer as the rooms now require. */
+  async #applyRouting(): Promise<void> {
+    const changes: Promise<unknown>[] = [];
+    for (const p of this.#admitted()) {
+      for (const c of p.consumers.values()) {
+        const allowed = this.#routable(p.id, c.appData.producerParticipantId);
+        if (!allowed && !c.paused) changes.push(c.pause());
+        if (allowed && c.paused && c.appData.wanted === true) {
+          changes.push(
+            c
+              .resume()
+              .then(() =>
+                c.kind === 'video' ? c.requestKeyFrame().catch(() => undefined) : undefined,
+              ),
+          );
+        }
+      }
+    }
+    await Promise.all(changes.map((c) => c.catch(() => undefined)));
+  }
+
+  chat(participantId: string, text: string): ChatMessage {
+    const p = this.#admittedParticipant(participantId);
+    const message: ChatMessage = {
+      id: globalThis.crypto.randomUUID(),
+      participantId: p.id,
+      displayName: p.identity.displayName,
+      role: p.identity.role,
+      text,
+      sentAt: new Date().toISOString(),
+      confidential: this.#roomOf(p.id) === 'caucus',
+    };
+    this.#memory.chat.push(message);
+    for (const other of this.roomOf(p.id)) other.channel.notify('chat:message', message);
+    this.#floor('chat', p, undefined, { message });
+    return message;
+  }
+
+  /** Whether a participant may read a chat message: confidential ones only by those in the caucus then. */
+  #mayRead(p: Participant, m: ChatMessage): boolean {
+    if (!m.confidential) return true;
+    if (can(p.identity.role, 'session.moderate')) return true;
+    return m.participantId === p.id || (this.#caucus?.participantIds.includes(p.id) ?? false);
+  }
+
+  /** Connection quality to mediators, at most once a second. */
+  #scheduleQuality(): void {
+    if (this.#qualityTimer || this.#closed) return;
+    this.#qualityTimer = setTimeout(() => {
+      this.#qualityTimer = undefined;
+      for (const p of this.#admitted()) {
+        if (p.scores.size === 0) continue;
+        const producers = Object.fromEntries(p.scores);
+        this.#toMediators('quality:update', {
+          participantId: p.id,
+          score: Math.min(...p.scores.values()),
+          producers,
+        });
+      }
+    }, 1_000);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#qualityTimer);
     for (const p of this.#participants.values()) this.#emit('participantLeft', p, 'session-closed');
     for (const p of this.#participants.values()) p.close();
     this.#participants.clear();
@@ -686,7 +1144,15 @@ export class LiveSession {
   #setActiveSpeaker(participantId: string | null): void {
     if (this.#activeSpeaker === participantId) return;
     this.#activeSpeaker = participantId;
-    this.#broadcast('speaker:active', { participantId });
+    // Nobody outside a caucus learns who speaks inside it.
+    for (const p of this.#admitted()) {
+      p.channel.notify('speaker:active', { participantId: this.#speakerFor(p) });
+    }
+  }
+
+  #speakerFor(p: Participant): string | null {
+    const speaker = this.#activeSpeaker;
+    return speaker !== null && this.#sameRoom(p.id, speaker) ? speaker : null;
   }
 
   async #liveRouter(): Promise<Router<RouterAppData>> {
@@ -761,7 +1227,17 @@ export class LiveSession {
     exceptParticipantId?: string,
   ): void {
     for (const p of this.#participants.values()) {
-      if (p.id !== exceptParticipantId) p.channel.notify(event, payload);
+      if (p.id !== exceptParticipantId && p.admission === 'admitted') {
+        p.channel.notify(event, payload);
+      }
+    }
+  }
+
+  #toMediators<E extends NotificationName>(event: E, payload: NotificationMap[E]): void {
+    for (const p of this.#participants.values()) {
+      if (p.admission === 'admitted' && can(p.identity.role, 'session.moderate')) {
+        p.channel.notify(event, payload);
+      }
     }
   }
 }
@@ -786,4 +1262,23 @@ function reachableIp(localIp: string): string {
   if (localIp === '0.0.0.0') return '127.0.0.1';
   if (localIp === '::') return '::1';
   return localIp;
+}
+
+/**
+ * What a recorder receives: the media codecs without RTX, header extensions
+ * or congestion-control feedback. FFmpeg sends no feedback, so those would
+ * only make the worker run a bandwidth estimator (and probe) for nothing.
+ */
+function tapCapabilities(router: RtpCapabilities): RtpCapabilities {
+  return {
+    codecs: (router.codecs ?? [])
+      .filter((c) => !/\/rtx$/i.test(c.mimeType))
+      .map((c) => ({
+        ...c,
+        rtcpFeedback: (c.rtcpFeedback ?? []).filter(
+          (f) => f.type !== 'transport-cc' && f.type !== 'goog-remb',
+        ),
+      })),
+    headerExtensions: [],
+  };
 }

@@ -6,7 +6,14 @@
 import type { Config } from '../config.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { LiveSession } from './LiveSession.js';
+import type { RecordingState } from '../../signaling/index.js';
+import { LiveSession, SessionMemory } from './LiveSession.js';
+
+export interface LiveSessionHooks {
+  /** Called with every new live session (the floor log attaches here). */
+  created?(session: LiveSession): void;
+  recordingState?(sessionId: string): RecordingState | null;
+}
 import type { WorkerPool } from './WorkerPool.js';
 
 export class LiveSessionRegistry {
@@ -15,11 +22,37 @@ export class LiveSessionRegistry {
   readonly #pool: WorkerPool;
   readonly #media: Config['media'];
   readonly #logger: Logger;
+  readonly #memories = new Map<string, SessionMemory>();
+  readonly #hooks: LiveSessionHooks;
 
-  constructor(pool: WorkerPool, media: Config['media'], logger: Logger) {
+  constructor(
+    pool: WorkerPool,
+    media: Config['media'],
+    logger: Logger,
+    hooks: LiveSessionHooks = {},
+  ) {
     this.#pool = pool;
     this.#media = media;
     this.#logger = logger;
+    this.#hooks = hooks;
+  }
+
+  readonly #created = new Set<(session: LiveSession) => void>();
+
+  /** Also calls `listener` with every new live session (benchmarks, diagnostics). */
+  onCreated(listener: (session: LiveSession) => void): () => void {
+    this.#created.add(listener);
+    return () => this.#created.delete(listener);
+  }
+
+  /** What the session remembers across reopening (admissions, removals, lock, chat). */
+  memory(sessionId: string): SessionMemory {
+    let memory = this.#memories.get(sessionId);
+    if (!memory) {
+      memory = new SessionMemory();
+      this.#memories.set(sessionId, memory);
+    }
+    return memory;
   }
 
   get(sessionId: string): LiveSession | undefined {
@@ -42,9 +75,13 @@ export class LiveSessionRegistry {
         pool: this.#pool,
         media: this.#media,
         logger: this.#logger,
+        memory: this.memory(sessionId),
+        recordingState: (id) => this.#hooks.recordingState?.(id) ?? null,
       })
         .then((session) => {
           this.#sessions.set(sessionId, session);
+          this.#hooks.created?.(session);
+          for (const listener of this.#created) listener(session);
           session.onClose(() => {
             if (this.#sessions.get(sessionId) === session) this.#sessions.delete(sessionId);
           });

@@ -16,6 +16,8 @@ import type {
   WebRtcTransport,
 } from 'mediasoup/node/lib/types.js';
 import type {
+  AdmissionState,
+  IdentityState,
   MediaSource,
   NotificationMap,
   NotificationName,
@@ -74,6 +76,8 @@ export interface ConsumerAppData extends Record<string, unknown> {
   participantId: string;
   producerParticipantId: string;
   source: MediaSource;
+  /** The client asked for it to flow (`consumer:resume`); routing (caucus) may still hold it. */
+  wanted?: boolean;
 }
 
 export class Participant {
@@ -85,6 +89,12 @@ export class Participant {
   readonly transports = new Map<string, ParticipantTransport>();
   readonly producers = new Map<string, Producer<ProducerAppData>>();
   readonly consumers = new Map<string, Consumer<ConsumerAppData>>();
+  admission: AdmissionState = 'waiting';
+  identityCheck: IdentityState = 'unchecked';
+  handRaised = false;
+  mutedByMediator = false;
+  /** Latest mediasoup score (0–10) of each of this participant's producers. */
+  readonly scores = new Map<string, number>();
   #closed = false;
 
   constructor(
@@ -114,6 +124,10 @@ export class Participant {
       displayName: this.identity.displayName,
       role: this.identity.role,
       joinedAt: this.joinedAt.toISOString(),
+      admission: this.admission,
+      identity: this.identityCheck,
+      handRaised: this.handRaised,
+      mutedByMediator: this.mutedByMediator,
     };
   }
 

@@ -8,6 +8,7 @@
  * time, resumed after a restart) and the manifest is signed with the
  * service key; its hash goes into the case's audit chain.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename, stat } from 'node:fs/promises';
@@ -35,7 +36,12 @@ import { can, type RecordingState } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  MediaUnavailableError,
+  NotFoundError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   LeaveReason,
@@ -79,6 +85,15 @@ export interface RecordingDetail {
 
 const SYSTEM = { actorId: 'system', actorRole: 'system' };
 const CAPTURE_RESTART_MS = 500;
+const CAPTURE_ATTEMPTS = 3;
+const HEARTBEAT_MS = 1_000;
+/** Ends at which packets were still arriving: the file's last packet is the end time. */
+const ENDS_ON_TIME: ReadonlySet<TrackEndReason> = new Set<TrackEndReason>([
+  'recording-stopped',
+  'consent-withdrawn',
+  'private-phase',
+  'server-stopped',
+]);
 const PROGRESS_STEP = 0.05;
 
 /** One running capture of one producer. */
@@ -93,6 +108,8 @@ class ActiveRecording {
   readonly tracks = new Map<string, LiveTrack>();
   /** Producers whose capture is being started (so a second start is not made). */
   readonly starting = new Set<string>();
+  /** Captures being started. */
+  readonly pending = new Set<Promise<void>>();
   /** Why each participant's tracks are about to end (they left, the worker died). */
   readonly endingFor = new Map<string, TrackEndReason>();
   consented = new Set<string>();
@@ -141,6 +158,7 @@ export class RecordingService {
   readonly #progress = new Map<string, number>();
   #closing = false;
   readonly #abort = new AbortController();
+  #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: RecordingServiceOptions) {
     this.#repository = options.repository;
@@ -152,7 +170,15 @@ export class RecordingService {
     this.#logger = options.logger.child({ component: 'recording' });
     this.#now = options.now ?? (() => new Date());
     mkdirSync(this.#directory, { recursive: true, mode: 0o700 });
+    this.#ffmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+    if (!this.#ffmpeg) {
+      this.#logger.error(
+        'FFmpeg is not installed: sessions cannot be recorded (Debian package ffmpeg)',
+      );
+    }
   }
+
+  readonly #ffmpeg: boolean;
 
   /** The recording in progress in a live session, as participants see it. */
   state(sessionId: string): RecordingState | null {
@@ -176,6 +202,11 @@ export class RecordingService {
       throw new ForbiddenError(`A ${by.identity.role} may not start a recording`);
     }
     if (this.#closing) throw new InvalidStateError('The service is shutting down');
+    if (!this.#ffmpeg) {
+      throw new MediaUnavailableError(
+        '本服务器未安装 FFmpeg，无法录制 / Recording is unavailable: FFmpeg is not installed on the server',
+      );
+    }
     if (this.#active.has(session.sessionId)) {
       throw new InvalidStateError('This session is being recorded already');
     }
@@ -215,6 +246,7 @@ export class RecordingService {
       throw error;
     }
     active.detach = session.addListener(this.#listenerFor(active));
+    this.#startHeartbeat();
     this.#logger.info(
       { recordingId: recording.id, sessionId: session.sessionId },
       'recording started',
@@ -274,6 +306,31 @@ export class RecordingService {
     return active.state();
   }
 
+  /**
+   * The participant declined the notice: nothing of theirs is recorded, and
+   * the refusal is kept in the case record (the mediator sees who declined).
+   */
+  async decline(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    const active = this.#activeFor(session, recordingId);
+    if (active.consented.has(participant.id) && !active.withdrawn.has(participant.id)) {
+      throw new InvalidStateError('Consent was given: withdraw it instead');
+    }
+    await this.#audit.append({
+      caseId: session.caseId,
+      actorId: participant.id,
+      actorRole: participant.identity.role,
+      action: 'recording.consent-declined',
+      target: recordingId,
+      payload: { participantId: participant.id, at: this.#now().toISOString(), ip: client.ip },
+    });
+    this.#logger.info({ recordingId, participantId: participant.id }, 'recording notice declined');
+  }
+
   async stop(session: LiveSession, by: Participant): Promise<void> {
     if (!can(by.identity.role, 'recording.control')) {
       throw new ForbiddenError(`A ${by.identity.role} may not stop a recording`);
@@ -284,6 +341,23 @@ export class RecordingService {
       actorId: by.id,
       actorRole: by.identity.role,
     });
+  }
+
+  /** While anything records, notes every second that the server is alive (see recover()). */
+  #startHeartbeat(): void {
+    if (this.#heartbeat) return;
+    this.#heartbeat = setInterval(() => {
+      if (this.#active.size === 0) {
+        clearInterval(this.#heartbeat);
+        this.#heartbeat = undefined;
+        return;
+      }
+      const at = this.#now().toISOString();
+      for (const a of this.#active.values()) {
+        void this.#repository.update(a.recording.id, { aliveAt: at }).catch(() => undefined);
+      }
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
   }
 
   /**
@@ -396,19 +470,50 @@ export class RecordingService {
     if (producer.paused) return;
     if (active.tracks.has(producer.id) || active.starting.has(producer.id)) return;
     active.starting.add(producer.id);
-    void active
-      .serial(async () => {
-        if (!this.#eligible(active, participant.id) || producer.closed || participant.closed)
+    // Captures start side by side (each waits for its FFmpeg to listen); stopping
+    // waits for those in flight (see #settleStarts).
+    const job = (async () => {
+      if (!this.#eligible(active, participant.id) || producer.closed || participant.closed) return;
+      // A port picked for FFmpeg can be taken by another transport before FFmpeg
+      // binds it: try again with new ports.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.#openTrack(active, participant, producer);
           return;
-        await this.#openTrack(active, participant, producer);
-      })
+        } catch (error) {
+          if (attempt >= CAPTURE_ATTEMPTS || producer.closed || participant.closed) throw error;
+          this.#logger.warn(
+            { err: error, producerId: producer.id, attempt },
+            'capture did not start; retrying',
+          );
+          await new Promise((r) => setTimeout(r, CAPTURE_RESTART_MS));
+        }
+      }
+    })()
       .catch((error: unknown) => {
         this.#logger.error(
           { err: error, recordingId: active.recording.id, producerId: producer.id },
           'cannot start capture',
         );
       })
-      .finally(() => active.starting.delete(producer.id));
+      .finally(() => {
+        active.starting.delete(producer.id);
+        active.pending.delete(job);
+      });
+    active.pending.add(job);
+  }
+
+  /** Waits for captures being started, so a stop sees every one of them. */
+  async #settleStarts(active: ActiveRecording): Promise<void> {
+    while (active.pending.size > 0) await Promise.allSettled([...active.pending]);
+  }
+
+  /** Why a participant's capture must end now, if it must. */
+  #reasonToEnd(active: ActiveRecording, participantId: string): TrackEndReason | undefined {
+    if (active.stopping) return 'recording-stopped';
+    if (active.withdrawn.has(participantId)) return 'consent-withdrawn';
+    if (this.#privateUnrecorded(active)) return 'private-phase';
+    return undefined;
   }
 
   async #openTrack(
@@ -450,6 +555,14 @@ export class RecordingService {
     await this.#repository.insertTrack(record);
     const live: LiveTrack = { record, capture, producerId: producer.id };
     active.tracks.set(producer.id, live);
+    // Things may have changed while FFmpeg started (consent withdrawn, a caucus, a stop).
+    const reason = this.#reasonToEnd(active, participant.id);
+    if (reason) {
+      active.tracks.delete(producer.id);
+      const end = await capture.stop();
+      await this.#closeTrack(record, end.endedAt, reason, null);
+      return;
+    }
     capture.onEnded((end) => {
       void active
         .serial(() => this.#trackEnded(active, live, end))
@@ -499,6 +612,7 @@ export class RecordingService {
     which: (t: LiveTrack) => boolean,
     reason: TrackEndReason,
   ): Promise<void> {
+    await this.#settleStarts(active);
     const chosen = [...active.tracks.values()].filter(which);
     for (const t of chosen) active.tracks.delete(t.producerId);
     await Promise.all(
@@ -521,7 +635,17 @@ export class RecordingService {
     const pauses = record.pauses.map((p) =>
       p.to === null ? { ...p, to: endedAt.toISOString() } : p,
     );
+    // Media begins at the first key frame, which can come a moment after the
+    // capture opened. Stopped on purpose, a file ends at `endedAt` exactly, so
+    // its start is `endedAt` minus its length: the manifest then gives the
+    // wall-clock span of what the file holds.
+    let startedAt = record.startedAt;
+    if (ENDS_ON_TIME.has(reason) && media.durationMs > 0) {
+      const mediaStart = endedAt.getTime() - media.durationMs;
+      if (mediaStart > Date.parse(startedAt)) startedAt = new Date(mediaStart).toISOString();
+    }
     const changes = {
+      startedAt,
       endedAt: endedAt.toISOString(),
       endReason: reason,
       endDetail: detail,
@@ -570,6 +694,11 @@ export class RecordingService {
       },
       participantJoined: (participant) => {
         active.endingFor.delete(participant.id);
+      },
+      privatePhase: (phase) => {
+        void this.setPrivatePhase(active.session.sessionId, phase).catch((error: unknown) =>
+          this.#logger.error({ err: error }, 'cannot record the private phase'),
+        );
       },
       closed: () => {
         void this.#finish(active, 'session-ended', SYSTEM).catch((error: unknown) =>
@@ -634,7 +763,14 @@ export class RecordingService {
           await stopOrphan(track.pid, path.join(this.directoryOf(recording.id), track.file));
         const file = path.join(this.directoryOf(recording.id), track.file);
         const media = await mediaFacts(file).catch(() => ({ durationMs: 0, codecs: [] }));
-        const endedAt = new Date(Date.parse(track.startedAt) + media.durationMs);
+        // Media stopped when the server died: less than a second after the last
+        // heartbeat. Without one, the file's start plus its length.
+        const alive = recording.aliveAt ? Date.parse(recording.aliveAt) : NaN;
+        // (The file can hold a little more than that: then its own end counts.)
+        const fromFile = Date.parse(track.startedAt) + media.durationMs;
+        const endedAt = new Date(
+          Math.min(now.getTime(), Number.isFinite(alive) ? Math.max(alive, fromFile) : fromFile),
+        );
         await this.#closeTrack(
           track,
           endedAt,
@@ -765,7 +901,9 @@ export class RecordingService {
   ): Promise<void> {
     const consents = await this.#repository.consents(recording.id);
     const stoppedAt = recording.stoppedAt ?? this.#now().toISOString();
-    const manifestTracks: ManifestTrack[] = tracks.map((t) => ({
+    // A capture that ended before its first packet holds nothing: not a track of the recording.
+    const withMedia = tracks.filter((t) => (t.size ?? 0) > 0);
+    const manifestTracks: ManifestTrack[] = withMedia.map((t) => ({
       id: t.id,
       participantId: t.participantId,
       source: t.source,
@@ -972,6 +1110,7 @@ export class RecordingService {
   /** Ends live recordings (their files are finished) and stops post-processing. */
   async close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#heartbeat);
     await Promise.all(
       [...this.#active.values()].map((a) =>
         this.#finish(a, 'server-shutdown', SYSTEM).catch(() => undefined),

@@ -26,6 +26,8 @@ export interface Recording {
   manifestSha256: string | null;
   manifestKid: string | null;
   completedAt: string | null;
+  /** Written every second while recording: a crash happened less than a second after it. */
+  aliveAt?: string | null;
 }
 
 export interface ConsentRecord {

@@ -13,8 +13,10 @@ import {
   type EvidencePresentation,
   type EvidenceSummary,
   type NotificationMap,
+  type DeliverySummary,
   type NotificationName,
   type RecordingState,
+  type ServedDocument,
   type RequestName,
   type RequestOf,
   type ResponseOf,
@@ -104,11 +106,45 @@ export interface RecordingDesk {
     participant: Participant,
     recordingId: string,
   ): Promise<RecordingState>;
+  decline(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+    client: ClientInfo,
+  ): Promise<void>;
 }
 
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
+}
+
+/** The document service as the socket layer reaches it: a person's inbox and their steps. */
+export interface DocumentDesk {
+  /** Registers the person's live connection for pushes; returns the unregister function. */
+  connect(recipient: Recipient, push: (notice: ServedDocument) => void): () => void;
+  /** Notices dispatched and not yet delivered: pushed at each connection until received. */
+  pending(recipient: Recipient): Promise<ServedDocument[]>;
+  list(recipient: Recipient): Promise<DeliverySummary[]>;
+  step(
+    recipient: Recipient,
+    deliveryId: string,
+    action: 'deliver' | 'read' | 'acknowledge' | 'challenge' | 'requestPaperCopy',
+    detail: Record<string, unknown> | null,
+    client: ClientInfo,
+  ): Promise<DeliverySummary>;
+}
+
+export interface Recipient {
+  caseId: string;
+  personId: string;
+}
+
+/** The optional domain desks a gateway serves. */
+export interface GatewayDesks {
+  evidence?: EvidenceDesk;
+  recording?: RecordingDesk;
+  documents?: DocumentDesk;
 }
 
 /** Decides, at the handshake, whether a validly signed session token is still honoured. */
@@ -119,6 +155,7 @@ export class SignalingGateway {
   readonly #stillValid: SessionTokenCheck;
   readonly #evidence: EvidenceDesk | undefined;
   readonly #recording: RecordingDesk | undefined;
+  readonly #documents: DocumentDesk | undefined;
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
@@ -129,11 +166,11 @@ export class SignalingGateway {
     config: Config['socket'],
     logger: Logger,
     stillValid: SessionTokenCheck = async () => true,
-    evidence?: EvidenceDesk,
-    recording?: RecordingDesk,
+    desks: GatewayDesks = {},
   ) {
-    this.#evidence = evidence;
-    this.#recording = recording;
+    this.#evidence = desks.evidence;
+    this.#recording = desks.recording;
+    this.#documents = desks.documents;
     this.#tokens = tokens;
     this.#stillValid = stillValid;
     this.#sessions = sessions;
@@ -188,6 +225,7 @@ export class SignalingGateway {
     };
     const bucket = new TokenBucket(this.#config.ratePerSecond, this.#config.burst);
     ctx.logger.debug({ role: claims.role }, 'socket connected');
+    this.#attachInbox(socket, ctx);
 
     // Unknown events never reach a handler; if the sender waits for an
     // acknowledgement it gets a clear error.
@@ -281,7 +319,7 @@ export class SignalingGateway {
           const result = await session.join(identity, request.rtpCapabilities, channel);
           ctx.session = session;
           ctx.participant = session.participant(identity.participantId);
-          return { ...result, recording: this.#recording?.state(session.sessionId) ?? null };
+          return result;
         } catch (error) {
           if (attempt === 0 && session.closed) continue;
           throw error;
@@ -350,9 +388,12 @@ export class SignalingGateway {
         caseId: session.caseId,
         presenter: { id: participant.id, role: participant.identity.role },
         evidenceId: r.evidenceId,
-        participants: session.participants().map((p) => ({ id: p.id, role: p.identity.role })),
+        // During a caucus, only those in the presenter's room see it.
+        participants: session
+          .roomOf(participant.id)
+          .map((p) => ({ id: p.id, role: p.identity.role })),
       });
-      for (const p of session.participants()) {
+      for (const p of session.roomOf(participant.id)) {
         const presentation = shown.get(p.id);
         if (presentation) p.channel.notify('evidence:presented', presentation);
       }
@@ -374,7 +415,7 @@ export class SignalingGateway {
     },
     'evidence:stop': async (ctx) => {
       const { session, participant } = this.#joined(ctx);
-      for (const p of session.participants()) {
+      for (const p of session.roomOf(participant.id)) {
         p.channel.notify('evidence:stopped', { presenterId: participant.id });
       }
       return {};
@@ -404,6 +445,104 @@ export class SignalingGateway {
       const { session, participant } = this.#joined(ctx);
       return { recording: await this.#recorder().withdraw(session, participant, r.recordingId) };
     },
+    'recording:decline': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await this.#recorder().decline(session, participant, r.recordingId, clientInfo(ctx.socket));
+      return {};
+    },
+    'admission:admit': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.admit(participant.id, r.participantId);
+      return {};
+    },
+    'admission:refuse': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.refuse(participant.id, r.participantId, r.reason);
+      return {};
+    },
+    'identity:verify': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.verifyIdentity(participant.id, r.participantId, r.result, {
+        method: r.method,
+        ...(r.note ? { note: r.note } : {}),
+      });
+      return {};
+    },
+    'moderation:mute': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.mute(participant.id, r.participantId);
+      return {};
+    },
+    'moderation:muteAll': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      return { muted: await session.muteAll(participant.id) };
+    },
+    'moderation:allowUnmute': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.allowUnmute(participant.id, r.participantId);
+      return {};
+    },
+    'moderation:remove': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.remove(participant.id, r.participantId, r.reason);
+      return {};
+    },
+    'session:lock': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.lock(participant.id, r.locked);
+      return { locked: session.locked };
+    },
+    'caucus:start': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return { caucus: await session.startCaucus(participant.id, r.participantIds, r.record) };
+    },
+    'caucus:end': async (ctx) => {
+      const { session, participant } = this.#joined(ctx);
+      await session.endCaucus(participant.id);
+      return {};
+    },
+    'hand:raise': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      session.raiseHand(participant.id, r.raised);
+      return {};
+    },
+    'chat:send': async (ctx, r) => {
+      const { session, participant } = this.#joined(ctx);
+      return { message: session.chat(participant.id, r.text) };
+    },
+    'document:list': async (ctx) => {
+      const { desk, recipient } = this.#inbox(ctx);
+      return { deliveries: await desk.list(recipient) };
+    },
+    'document:received': async (ctx, r) => {
+      const { desk, recipient } = this.#inbox(ctx);
+      const client = clientInfo(ctx.socket);
+      return { delivery: await desk.step(recipient, r.deliveryId, 'deliver', null, client) };
+    },
+    'document:read': async (ctx, r) => {
+      const { desk, recipient } = this.#inbox(ctx);
+      const client = clientInfo(ctx.socket);
+      return { delivery: await desk.step(recipient, r.deliveryId, 'read', null, client) };
+    },
+    'document:acknowledge': async (ctx, r) => {
+      const { desk, recipient } = this.#inbox(ctx);
+      const client = clientInfo(ctx.socket);
+      return { delivery: await desk.step(recipient, r.deliveryId, 'acknowledge', null, client) };
+    },
+    'document:challenge': async (ctx, r) => {
+      const { desk, recipient } = this.#inbox(ctx);
+      const detail = { reason: r.reason };
+      const client = clientInfo(ctx.socket);
+      return { delivery: await desk.step(recipient, r.deliveryId, 'challenge', detail, client) };
+    },
+    'document:paperCopy': async (ctx, r) => {
+      const { desk, recipient } = this.#inbox(ctx);
+      const detail = r.postalAddress ? { postalAddress: r.postalAddress } : null;
+      const client = clientInfo(ctx.socket);
+      return {
+        delivery: await desk.step(recipient, r.deliveryId, 'requestPaperCopy', detail, client),
+      };
+    },
     'consumer:setPreferredLayers': async (ctx, r) => {
       const { session, participant } = this.#joined(ctx);
       await session.setPreferredLayers(
@@ -421,6 +560,32 @@ export class SignalingGateway {
     if (ctx.session && !ctx.session.closed) return ctx.session;
     ctx.session = await this.#sessions.getOrCreate(ctx.claims.sessionId, ctx.claims.caseId);
     return ctx.session;
+  }
+
+  /** Parties and agents receive served documents live, and the undelivered ones now. */
+  #attachInbox(socket: SignalingSocket, ctx: RequestContext): void {
+    const desk = this.#documents;
+    if (!desk || (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent')) return;
+    const recipient = { caseId: ctx.claims.caseId, personId: ctx.claims.sub };
+    const unregister = desk.connect(recipient, (notice) => socket.emit('document:served', notice));
+    socket.on('disconnect', unregister);
+    void desk
+      .pending(recipient)
+      .then((pending) => {
+        for (const notice of pending) socket.emit('document:served', notice);
+      })
+      .catch((error: unknown) => ctx.logger.error({ err: error }, 'pending documents not pushed'));
+  }
+
+  #inbox(ctx: RequestContext): { desk: DocumentDesk; recipient: Recipient } {
+    if (!this.#documents) throw new InvalidStateError('Documents are not available here');
+    if (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent') {
+      throw new ForbiddenError('Only parties and agents receive documents');
+    }
+    return {
+      desk: this.#documents,
+      recipient: { caseId: ctx.claims.caseId, personId: ctx.claims.sub },
+    };
   }
 
   #recorder(): RecordingDesk {

@@ -6,7 +6,13 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnostics, launchChromium, poll, type InboundBytes } from '../support/browser.js';
+import {
+  diagnostics,
+  joinWithAdmission,
+  launchChromium,
+  poll,
+  type InboundBytes,
+} from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const PEOPLE = [
@@ -63,15 +69,11 @@ describe('a mediation call in Chromium', () => {
   });
 
   it('joins a mediator and two parties who each receive the other two\u2019s audio and video', async () => {
-    for (const [sub, page] of pages) {
-      await page.getByTestId('join').click();
-      await poll(
-        () => diagnostics.status(page),
-        (s) => s === 'joined',
-        20_000,
-        `${sub} joined`,
-      );
-    }
+    // The parties wait until the mediator admits them from the waiting list.
+    await joinWithAdmission(pages.get('mediator')!, [
+      { page: pages.get('applicant')!, participantId: 'applicant' },
+      { page: pages.get('respondent')!, participantId: 'respondent' },
+    ]);
     for (const [sub, page] of pages) {
       const others = PEOPLE.map((p) => p.sub).filter((s) => s !== sub);
       await poll(

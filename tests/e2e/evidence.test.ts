@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { diagnostics, launchChromium, poll } from '../support/browser.js';
+import { joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
   partyInvitationLink,
@@ -97,15 +97,10 @@ describe('evidence in a session', () => {
     expect(await pages.respondent.getByTestId('evidence-item').count()).toBe(0);
     const itemId = (await a.getByTestId('evidence-item').getAttribute('data-evidence'))!;
 
-    for (const page of Object.values(pages)) {
-      await page.getByTestId('join').click();
-      await poll(
-        () => diagnostics.status(page),
-        (s) => s === 'joined',
-        20_000,
-        'joined',
-      );
-    }
+    await joinWithAdmission(pages.mediator, [
+      { page: pages.applicant, participantId: people.find((p) => p.kind === 'applicant')!.id },
+      { page: pages.respondent, participantId: people.find((p) => p.kind === 'respondent')!.id },
+    ]);
 
     /** The applicant presents; returns whether the respondent's screen opened it. */
     const present = async (): Promise<boolean> => {

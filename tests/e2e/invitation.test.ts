@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CasePerson } from '../../server/cases/model.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { diagnostics, launchChromium, poll } from '../support/browser.js';
+import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
   partyInvitationLink,
@@ -65,15 +65,7 @@ describe('joining through an invitation link', () => {
     expect(text).toContain('调解期限 · 2026-03-17');
     await deadlines.locator('summary', { hasText: '调解期限' }).click();
     expect(await deadlines.innerText()).toContain('劳动争议调解仲裁法》第十四条第三款');
-    for (const page of [mediatorPage, partyPage]) {
-      await page.getByTestId('join').click();
-      await poll(
-        () => diagnostics.status(page),
-        (s) => s === 'joined',
-        20_000,
-        'joined',
-      );
-    }
+    await joinWithAdmission(mediatorPage, [{ page: partyPage, participantId: applicant.id }]);
     await poll(
       () => diagnostics.participants(partyPage),
       (p) => p.includes(staff.mediator.id),

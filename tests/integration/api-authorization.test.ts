@@ -6,6 +6,7 @@
  * authorization and not what an earlier cell left behind.
  */
 import { recordingRoutes, type RecordingRouteDeps } from '../../server/http/api/recordingRoutes.js';
+import { documentRoutes, type DocumentRouteDeps } from '../../server/http/api/documentRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -917,11 +918,13 @@ describe('API authorization', () => {
     );
     // The document covers every table the server mounts: the case routes (the matrix) and
     // the evidence routes (authorised in tests/integration/evidence.test.ts) and the
-    // recording routes (tests/integration/recording.test.ts).
+    // recording routes (tests/integration/recording.test.ts) and the document routes
+    // (tests/integration/documents.test.ts).
     const evidence = evidenceRoutes({} as unknown as EvidenceRouteDeps);
     const recording = recordingRoutes({} as unknown as RecordingRouteDeps);
+    const documents = documentRoutes({} as unknown as DocumentRouteDeps);
     expect(documented.sort()).toEqual(
-      [...MATRIX, ...evidence, ...recording]
+      [...MATRIX, ...evidence, ...recording, ...documents]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),
     );

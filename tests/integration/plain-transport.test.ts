@@ -55,7 +55,9 @@ describe('plain RTP transports owned by a session participant', () => {
     const session = await t.server.sessions.getOrCreate(sessionId, 'CASE-1');
     const caps = (await session.rtpCapabilities()) as RtpCapabilities;
     for (const p of people) {
-      await session.join({ ...p, displayName: p.participantId }, caps, silentChannel);
+      await session.join({ ...p, displayName: p.participantId }, caps, silentChannel, {
+        preAdmitted: true,
+      });
     }
     return session;
   }

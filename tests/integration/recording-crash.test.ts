@@ -17,7 +17,7 @@ import type { RecordingDetail } from '../../server/recording/RecordingService.js
 import { verifyJws } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
-import { connectClient, type TestClient } from '../support/client.js';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
 
@@ -79,6 +79,7 @@ describe('recording through failures', () => {
       for (const m of media) m.stop();
       for (const c of clients) c.close();
     });
+    let admitter: TestClient | undefined;
     const join = async (sub: string, role: SessionRole) => {
       const c = await connectClient(
         t.url,
@@ -88,8 +89,8 @@ describe('recording through failures', () => {
         ),
       );
       clients.push(c);
-      const { rtpCapabilities } = await c.request('media:capabilities', {});
-      await c.request('session:join', { rtpCapabilities });
+      await joinSession(c, admitter ? { admitBy: admitter } : {});
+      if (role === 'mediator') admitter = c;
       media.push(await publishSynthetic(t.server.sessions.get(session.id)!, sub));
       return c;
     };

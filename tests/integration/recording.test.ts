@@ -7,17 +7,18 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import type { MediationCase, MediationSessionRecord } from '../../server/cases/model.js';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
-import { connectClient, type TestClient } from '../support/client.js';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
 
@@ -59,12 +60,13 @@ describe('session recording', () => {
   let t: TestServer;
   let theCase: MediationCase;
   let session: MediationSessionRecord;
+  let staff: Awaited<ReturnType<typeof seedStaff>>;
   const clients: TestClient[] = [];
   const media: SyntheticMedia[] = [];
 
   beforeAll(async () => {
     t = await startTestServer();
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
     const made = await caseInSession(t.server.cases, staff);
     theCase = made.case;
     session = made.session;
@@ -75,16 +77,40 @@ describe('session recording', () => {
     await t.close();
   });
 
-  /** Connects and joins as a participant of this case's session. */
+  let mediatorClient: TestClient | undefined;
+
+  /** Connects and joins as a participant of this case's session (admitted by the mediator). */
   async function join(sub: string, role: SessionRole, name = sub): Promise<TestClient> {
     const c = await connectClient(
       t.url,
       t.server.tokens.issue({ sub, caseId: theCase.id, sessionId: session.id, role, name }, 600),
     );
     clients.push(c);
-    const { rtpCapabilities } = await c.request('media:capabilities', {});
-    await c.request('session:join', { rtpCapabilities });
+    await joinSession(c, mediatorClient ? { admitBy: mediatorClient } : {});
+    if (role === 'mediator') mediatorClient = c;
     return c;
+  }
+
+  /** Waits until `sub` has an audio and a video track with media written (FFmpeg probed). */
+  async function untilCapturing(recordingId: string, sub: string): Promise<void> {
+    const repo = new SqliteRecordingRepository(t.server.database);
+    const dir = t.server.recordings.directoryOf(recordingId);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const open = (await repo.tracks(recordingId)).filter(
+        (x) => x.participantId === sub && x.endedAt === null,
+      );
+      const written = open.filter((x) => {
+        try {
+          return statSync(path.join(dir, x.file)).size > 2048;
+        } catch {
+          return false;
+        }
+      });
+      if (new Set(written.map((x) => x.kind)).size === 2) return;
+      if (Date.now() > deadline) throw new Error(`${sub} is not being captured`);
+      await sleep(100);
+    }
   }
 
   async function publish(sub: string, frequency: number): Promise<SyntheticMedia> {
@@ -128,6 +154,8 @@ describe('session recording', () => {
       recordingId: recording.recordingId,
     });
     expect(acked.recording.consented.sort()).toEqual(['m-1', 'p-worker']);
+    await untilCapturing(recording.recordingId, 'p-worker');
+    await untilCapturing(recording.recordingId, 'm-1');
     // Acknowledging twice is one consent record.
     await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
 
@@ -141,17 +169,20 @@ describe('session recording', () => {
       ),
     );
     clients.push(late);
-    const { rtpCapabilities } = await late.request('media:capabilities', {});
-    const joined = await late.request('session:join', { rtpCapabilities });
+    // Admitted from the waiting room, the late joiner learns of the recording at once.
+    const joined = await joinSession(late, { admitBy: mediator });
     expect(joined.recording?.recordingId).toBe(recording.recordingId);
     expect(joined.recording?.consented).not.toContain('p-agent');
     await publish('p-agent', 900);
     await sleep(1500);
     const lateAckAt = Date.now();
     await late.request('recording:acknowledge', { recordingId: recording.recordingId });
-    await sleep(2500);
+    await untilCapturing(recording.recordingId, 'p-agent');
+    await sleep(1000);
 
-    // The employer withdraws nothing (never consented); the agent withdraws.
+    // The employer declines the notice: kept in the case record, nothing of theirs recorded.
+    await employer.request('recording:decline', { recordingId: recording.recordingId });
+    // The agent withdraws after consenting.
     const withdrawAt = Date.now();
     const after = await late.request('recording:withdraw', { recordingId: recording.recordingId });
     expect(after.recording.withdrawn).toEqual(['p-agent']);
@@ -191,9 +222,16 @@ describe('session recording', () => {
 
     // Every file: hash as stored, decodes cleanly, lasts as long as its span.
     const dir = t.server.recordings.directoryOf(recording.recordingId);
+    // Each recorded participant has audio and video with media in them.
+    for (const who of ['m-1', 'p-worker', 'p-agent']) {
+      const kinds = tracks.filter((x) => x.participantId === who && (x.durationMs ?? 0) > 0);
+      expect(new Set(kinds.map((x) => x.kind)), who).toEqual(new Set(['audio', 'video']));
+    }
     for (const track of tracks) {
       const file = path.join(dir, track.file);
       expect(sha256(file)).toBe(track.sha256);
+      // A capture stopped before its first key frame holds no media; the manifest says 0 ms.
+      if (track.durationMs === 0) continue;
       expect(decodeErrors(file)).toBe('');
       const span = (Date.parse(track.endedAt!) - Date.parse(track.startedAt)) / 1000;
       expect(
@@ -228,6 +266,70 @@ describe('session recording', () => {
       manifestSha256: createHash('sha256').update(manifest!.jws).digest('hex'),
     });
     expect((await audit.verify(theCase.id)).ok).toBe(true);
+    const declined = (await audit.list(theCase.id)).filter(
+      (e) => e.action === 'recording.consent-declined',
+    );
+    expect(declined.map((e) => e.actorId)).toEqual(['p-employer']);
     expect(readFileSync(path.join(dir, 'manifest.jws'), 'utf8')).toBe(manifest!.jws);
+  }, 90_000);
+
+  it('does not record a caucus unless the mediator chooses to, and the manifest says so', async () => {
+    for (const c of clients.splice(0)) c.close();
+    mediatorClient = undefined;
+    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const mediator = await join('m-1', 'mediator', '王调解');
+    const worker = await join('p-worker', 'party', '张三');
+    await join('p-employer', 'party', '某某公司');
+    await publish('m-1', 300);
+    await publish('p-worker', 500);
+    const { recording } = await mediator.request('recording:start', {});
+    await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
+    await untilCapturing(recording.recordingId, 'm-1');
+    await untilCapturing(recording.recordingId, 'p-worker');
+    await sleep(1000);
+    const caucusFrom = Date.now();
+    await mediator.request('caucus:start', { participantIds: ['p-worker'], record: false });
+    await sleep(2500);
+    const caucusTo = Date.now();
+    await mediator.request('caucus:end', {});
+    await untilCapturing(recording.recordingId, 'm-1');
+    await untilCapturing(recording.recordingId, 'p-worker');
+    await sleep(1000);
+    await mediator.request('recording:stop', {});
+    await t.server.recordings.idle();
+
+    const { tracks, manifest } = await t.server.recordings.detail(
+      { kind: 'system', id: 'system', role: 'system' },
+      theCase.id,
+      recording.recordingId,
+    );
+    // Nothing was captured during the caucus: every track ends before it or starts after it.
+    for (const track of tracks) {
+      const from = Date.parse(track.startedAt);
+      const to = Date.parse(track.endedAt!);
+      expect(to <= caucusFrom + 500 || from >= caucusTo - 500, JSON.stringify(track)).toBe(true);
+    }
+    const ended = tracks.filter((x) => x.endReason === 'private-phase');
+    expect(ended.map((x) => x.participantId).sort()).toEqual([
+      'm-1',
+      'm-1',
+      'p-worker',
+      'p-worker',
+    ]);
+    // Captured again after the caucus.
+    expect(
+      tracks.filter((x) => Date.parse(x.startedAt) >= caucusTo - 500),
+      JSON.stringify(
+        tracks.map((x) => [x.participantId, x.source, x.startedAt, x.endedAt, x.endReason]),
+      ) + ` ${new Date(caucusFrom).toISOString()} ${new Date(caucusTo).toISOString()}`,
+    ).toHaveLength(4);
+    const m = verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks()).payload;
+    expect(m.privatePhases).toHaveLength(1);
+    expect(m.privatePhases[0]).toMatchObject({ participantIds: ['p-worker'], recorded: false });
+    expect(m.notes.join(' ')).toContain('not recorded');
+    // A caucus is not a gap in the recording: it is a declared private phase.
+    expect(m.gaps).toEqual([]);
   }, 90_000);
 });

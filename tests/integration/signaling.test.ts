@@ -45,8 +45,10 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
   });
 
   it("refuses an observer's attempt to publish", async () => {
+    const mediator = await open('m-obs', { role: 'mediator' });
+    await fakePeer(mediator);
     const c = await open('observer-1', { role: 'observer' });
-    const peer = await fakePeer(c);
+    const peer = await fakePeer(c, { admitBy: mediator });
     expect(peer.join.canPublish).toEqual([]);
     expect(await c.ack('transport:create', { direction: 'send' })).toMatchObject({
       ok: false,
@@ -74,7 +76,7 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
   });
 
   it('answers malformed payloads with a validation error and stays up', async () => {
-    const c = await open('fuzzer');
+    const c = await open('fuzzer', { role: 'mediator' });
     await fakePeer(c);
     const cases: [string, unknown[]][] = [
       ['transport:create', [{ direction: 'sideways' }]],
@@ -156,7 +158,7 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
 
     const party = await open('p1', { role: 'party', name: '张三' });
     const joinedSeen = mediator.next('participant:joined');
-    const pPeer = await fakePeer(party);
+    const pPeer = await fakePeer(party, { admitBy: mediator });
     expect((await joinedSeen).participantId).toBe('p1');
     expect(pPeer.join.participants.map((p) => p.participantId)).toContain('m1');
     const announced = pPeer.join.producers.filter((p) => p.participantId === 'm1');

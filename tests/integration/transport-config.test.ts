@@ -13,7 +13,7 @@ describe('transport configuration and media sources', () => {
       MEDIASOUP_ANNOUNCED_IP: '203.0.113.10',
       ICE_SERVERS: JSON.stringify(iceServers),
     });
-    const c = await fixture.client({ sub: 'nat' });
+    const c = await fixture.client({ sub: 'nat', role: 'mediator' });
     await fakePeer(c);
     const options = await c.request('transport:create', { direction: 'send' });
     expect(new Set(options.iceCandidates.map((x) => x.ip))).toEqual(new Set(['203.0.113.10']));
@@ -23,7 +23,7 @@ describe('transport configuration and media sources', () => {
 
   it('offers only TCP when UDP is disabled', async () => {
     await fixture.start({ MEDIASOUP_ENABLE_UDP: 'false' });
-    const c = await fixture.client({ sub: 'tcp-only' });
+    const c = await fixture.client({ sub: 'tcp-only', role: 'mediator' });
     await fakePeer(c);
     const options = await c.request('transport:create', { direction: 'recv' });
     expect(options.iceCandidates.map((x) => x.protocol)).toEqual(['tcp']);
@@ -31,10 +31,12 @@ describe('transport configuration and media sources', () => {
 
   it('publishes a screen next to the camera, one producer per source, with the kind the source implies', async () => {
     await fixture.start();
+    const mediator = await fixture.client({ sub: 'mediator', role: 'mediator' });
+    await fakePeer(mediator);
     const sharer = await fixture.client({ sub: 'sharer', role: 'agent' });
     const viewer = await fixture.client({ sub: 'viewer' });
-    const peer = await fakePeer(sharer);
-    const viewerPeer = await fakePeer(viewer);
+    const peer = await fakePeer(sharer, { admitBy: mediator });
+    const viewerPeer = await fakePeer(viewer, { admitBy: mediator });
     const send = await peer.createTransport('send');
     await peer.produce(send, 'camera');
     const announced = viewer.next('producer:new', 5_000, (p) => p.source === 'screen');

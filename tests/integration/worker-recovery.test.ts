@@ -19,7 +19,7 @@ describe('worker pool', () => {
     const a = await fixture.client({ sub: 'a', role: 'mediator' });
     const b = await fixture.client({ sub: 'b' });
     const aPeer = await fakePeer(a);
-    await fakePeer(b);
+    await fakePeer(b, { admitBy: a });
     const aSend = await aPeer.createTransport('send');
     await aPeer.produce(aSend, 'microphone');
 
@@ -67,7 +67,7 @@ describe('worker pool', () => {
   it('places new sessions on the least-loaded worker', async () => {
     const t = await fixture.start();
     for (const sessionId of ['S-A', 'S-B']) {
-      const c = await fixture.client({ sub: `p-${sessionId}`, sessionId });
+      const c = await fixture.client({ sub: `p-${sessionId}`, sessionId, role: 'mediator' });
       await fakePeer(c);
     }
     const pids = ['S-A', 'S-B'].map((s) => t.server.sessions.get(s)!.workerPid);
@@ -81,7 +81,7 @@ describe('worker pool', () => {
       MEDIASOUP_WEBRTC_SERVER: 'true',
       MEDIASOUP_WEBRTC_SERVER_PORT: String(basePort),
     });
-    const c = await fixture.client({ sub: 'single-port' });
+    const c = await fixture.client({ sub: 'single-port', role: 'mediator' });
     await fakePeer(c);
     const options = await c.request('transport:create', { direction: 'recv' });
     const ports = new Set(options.iceCandidates.map((cand) => cand.port));

@@ -30,6 +30,13 @@ export async function launchChromium(): Promise<Browser> {
 
 export type InboundBytes = Record<string, { audio: number; video: number }>;
 
+/** The recording in progress as a call page knows it. */
+export interface PageRecording {
+  recordingId: string;
+  consented: string[];
+  withdrawn: string[];
+}
+
 /** The page's read-only diagnostics (see client/src/main.ts). */
 export const diagnostics = {
   status: (page: Page) => page.evaluate('window.__mediation.status()') as Promise<string>,
@@ -37,7 +44,75 @@ export const diagnostics = {
     page.evaluate('window.__mediation.participants()') as Promise<string[]>,
   inboundBytes: (page: Page) =>
     page.evaluate('window.__mediation.inboundBytes()') as Promise<InboundBytes>,
+  recording: (page: Page) =>
+    page.evaluate('window.__mediation.recording()') as Promise<PageRecording | null>,
+  noticeVisible: (page: Page) =>
+    page.evaluate('window.__mediation.noticeVisible()') as Promise<boolean>,
+  /** 'waiting' in the waiting room, 'admitted' once in, null before joining. */
+  admission: (page: Page) =>
+    page.evaluate('window.__mediation.admission()') as Promise<'waiting' | 'admitted' | null>,
+  /** Mediators: the ids of those waiting to be admitted. */
+  waiting: (page: Page) => page.evaluate('window.__mediation.waiting()') as Promise<string[]>,
+  caucus: (page: Page) =>
+    page.evaluate('window.__mediation.caucus()') as Promise<{ participantIds: string[] } | null>,
 };
+
+/**
+ * The mediator admits a waiting participant through the waiting list of the
+ * floor panel (准许进入), as a person would.
+ */
+export async function admitThroughUi(
+  mediator: Page,
+  participantId: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const item = mediator.locator(
+    `[data-testid="waiting-item"][data-participant="${participantId}"]`,
+  );
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  await item.getByTestId('admit').click();
+  await item.waitFor({ state: 'detached', timeout: timeoutMs });
+}
+
+/**
+ * Joins the mediator (if their page is not in yet), then each party: the
+ * party lands in the waiting room and the mediator admits them through the
+ * UI. Resolves when every page is in the call.
+ */
+export async function joinWithAdmission(
+  mediator: Page,
+  parties: { page: Page; participantId: string }[],
+  timeoutMs = 20_000,
+): Promise<void> {
+  if ((await diagnostics.status(mediator)) !== 'joined') {
+    await mediator.getByTestId('join').click();
+    await poll(
+      () => diagnostics.status(mediator),
+      (s) => s === 'joined',
+      timeoutMs,
+      'mediator joined',
+    );
+  }
+  for (const { page } of parties) await page.getByTestId('join').click();
+  for (const { page, participantId } of parties) {
+    await poll(
+      () => diagnostics.status(page),
+      (s) => s === 'waiting' || s === 'joined',
+      timeoutMs,
+      `${participantId} in the waiting room`,
+    );
+    if ((await diagnostics.status(page)) === 'waiting')
+      await admitThroughUi(mediator, participantId);
+  }
+  for (const { page, participantId } of parties) {
+    await poll(
+      () => diagnostics.status(page),
+      (s) => s === 'joined',
+      timeoutMs,
+      `${participantId} joined`,
+    );
+  }
+}
 
 export async function poll<T>(
   read: () => Promise<T>,

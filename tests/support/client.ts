@@ -101,3 +101,20 @@ export function refusal(
     });
   });
 }
+
+/**
+ * Joins the client's session. Someone who lands in the waiting room is
+ * admitted by `admitBy` (a mediator's client); the result is then the session
+ * as the admission delivered it.
+ */
+export async function joinSession(
+  client: TestClient,
+  options: { admitBy?: TestClient } = {},
+): Promise<ResponseOf<'session:join'>> {
+  const { rtpCapabilities } = await client.request('media:capabilities', {});
+  const joined = await client.request('session:join', { rtpCapabilities });
+  if (joined.admission !== 'waiting' || !options.admitBy) return joined;
+  const granted = client.next('admission:granted');
+  await options.admitBy.request('admission:admit', { participantId: joined.self.participantId });
+  return granted;
+}

@@ -29,7 +29,15 @@ export interface FakePeer {
   ): Promise<{ consumer: Consumer; options: ConsumerOptions }>;
 }
 
-export async function fakePeer(client: TestClient): Promise<FakePeer> {
+/**
+ * Joins through a FakeHandler device. A participant who lands in the waiting
+ * room is admitted by `admitBy` (a mediator's client), and `join` is then the
+ * session as the admission delivered it.
+ */
+export async function fakePeer(
+  client: TestClient,
+  options: { admitBy?: TestClient; awaitAdmission?: boolean } = {},
+): Promise<FakePeer> {
   const device = new Device({ handlerFactory: FakeHandler.createFactory(fakeParameters) });
   const { rtpCapabilities } = await client.request('media:capabilities', {});
   await device.load({
@@ -37,9 +45,16 @@ export async function fakePeer(client: TestClient): Promise<FakePeer> {
       Device['load']
     >[0]['routerRtpCapabilities'],
   });
-  const join = await client.request('session:join', {
+  let join = await client.request('session:join', {
     rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
   });
+  if (join.admission === 'waiting' && options.admitBy) {
+    const granted = client.next('admission:granted');
+    await options.admitBy.request('admission:admit', { participantId: join.self.participantId });
+    join = await granted;
+  } else if (join.admission === 'waiting' && options.awaitAdmission) {
+    join = await client.next('admission:granted', 60_000);
+  }
 
   const toClientOptions = (o: TransportOptions) => ({
     id: o.transportId,

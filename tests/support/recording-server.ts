@@ -8,6 +8,8 @@
  *
  *   vite-node tests/support/recording-server.ts <data dir>
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
@@ -43,15 +45,27 @@ const live = await server.sessions.getOrCreate(session.id, theCase.id);
 const caps = (await live.rtpCapabilities()) as RtpCapabilities;
 const silent: ParticipantChannel = { notify: () => undefined, disconnect: () => undefined };
 await live.join({ participantId: 'm-1', displayName: '王调解', role: 'mediator' }, caps, silent);
-await live.join({ participantId: 'p-1', displayName: '张三', role: 'party' }, caps, silent);
+await live.join({ participantId: 'p-1', displayName: '张三', role: 'party' }, caps, silent, {
+  preAdmitted: true,
+});
 await publishSynthetic(live, 'm-1', { frequency: 300 });
 await publishSynthetic(live, 'p-1', { frequency: 600 });
 const client = { ip: '127.0.0.1', userAgent: 'recording-server' };
 const state = await server.recordings.start(live, live.participant('m-1'), client);
 await server.recordings.acknowledge(live, live.participant('p-1'), state.recordingId, client);
 const recordings = new SqliteRecordingRepository(server.database);
-for (let i = 0; i < 200; i++) {
-  if ((await recordings.tracks(state.recordingId)).length >= 4) break;
+// Ready once all four tracks have media written (FFmpeg probed its stream).
+const dir = server.recordings.directoryOf(state.recordingId);
+const sizeOf = (file: string) => {
+  try {
+    return statSync(path.join(dir, file)).size;
+  } catch {
+    return 0;
+  }
+};
+for (let i = 0; i < 400; i++) {
+  const tracks = await recordings.tracks(state.recordingId);
+  if (tracks.length >= 4 && tracks.every((t) => sizeOf(t.file) > 2048)) break;
   await new Promise((r) => setTimeout(r, 50));
 }
 process.stdout.write(

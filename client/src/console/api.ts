@@ -1,0 +1,234 @@
+/**
+ * The staff console's side of the HTTP API: sign-in, the bearer token kept
+ * in sessionStorage (gone when the tab closes), and the shapes it reads.
+ */
+import type {
+  ManifestComposite,
+  RecordingManifest,
+  TrackEndReason,
+  TrackSource,
+} from '../../../recordings/manifest.js';
+
+export interface StaffView {
+  id: string;
+  displayName: string;
+  role: 'clerk' | 'mediator';
+}
+
+export interface StaffSession {
+  token: string;
+  expiresAt: string;
+  staff: StaffView;
+}
+
+export interface CaseListItem {
+  id: string;
+  caseNumber: string;
+  status: string;
+  disputeType: string;
+  receivedOn: string;
+  mediationDueOn: string;
+}
+
+export interface CasePersonView {
+  id: string;
+  kind: 'applicant' | 'respondent' | 'agent' | 'observer' | string;
+  name: string;
+  /** ID card number or unified social credit code (staff only). */
+  idNumber?: string | null;
+  phone?: string | null;
+  legalRepresentative?: string | null;
+  isOrganisation?: boolean;
+  /** Agents: the party represented. */
+  representsId?: string | null;
+}
+
+export interface CaseSessionView {
+  id: string;
+  status: 'scheduled' | 'live' | 'ended' | 'cancelled';
+  scheduledStart: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export interface CaseFileView {
+  case: CaseListItem;
+  people: CasePersonView[];
+  sessions?: CaseSessionView[];
+}
+
+export type RecordingStatus = 'recording' | 'processing' | 'complete';
+export type CompositeStatus = 'pending' | 'rendering' | 'complete' | 'failed';
+
+export interface RecordingSummaryView {
+  id: string;
+  caseId: string;
+  status: RecordingStatus;
+  startedAt: string;
+  stoppedAt: string | null;
+  stopReason: string | null;
+  compositeStatus: CompositeStatus;
+  compositeProgress: number;
+  composite: ManifestComposite | null;
+  manifestSha256: string | null;
+  manifestKid: string | null;
+  completedAt: string | null;
+  durationMs: number | null;
+  tracks: number;
+}
+
+export interface TrackView {
+  id: string;
+  participantId: string;
+  displayName: string;
+  role: string;
+  source: TrackSource;
+  kind: 'audio' | 'video';
+  codec: string;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: TrackEndReason | null;
+  endDetail: string | null;
+  durationMs: number | null;
+  size: number | null;
+  sha256: string | null;
+}
+
+export interface ConsentView {
+  participantId: string;
+  displayName: string;
+  role: string;
+  acknowledgedAt: string;
+  withdrawnAt: string | null;
+  ip: string | null;
+}
+
+export interface RecordingDetailView {
+  recording: RecordingSummaryView;
+  tracks: TrackView[];
+  consents: ConsentView[];
+  manifest: { jws: string; payload: RecordingManifest } | null;
+}
+
+/** A recording file a view link can name. */
+export type RecordingFileId = 'composite' | 'manifest' | string;
+
+const STORAGE_KEY = 'mediation.console.session';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function storedSession(): StaffSession | undefined {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return undefined;
+    const session = JSON.parse(raw) as StaffSession;
+    if (Date.parse(session.expiresAt) <= Date.now()) {
+      sessionStorage.removeItem(STORAGE_KEY);
+      return undefined;
+    }
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
+export function forgetSession(): void {
+  sessionStorage.removeItem(STORAGE_KEY);
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+  };
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      body.error?.code ?? 'HTTP',
+      body.error?.message ?? `HTTP ${response.status}`,
+    );
+  }
+  return body as T;
+}
+
+export async function signIn(username: string, password: string): Promise<StaffSession> {
+  const response = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const session = await parse<StaffSession>(response);
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  return session;
+}
+
+/** The API as one signed-in staff member; a refused token ends the sign-in. */
+export class StaffApi {
+  constructor(
+    readonly session: StaffSession,
+    private readonly onSignedOut: () => void,
+  ) {}
+
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`/api${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.session.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status === 401) {
+      forgetSession();
+      this.onSignedOut();
+    }
+    return parse<T>(response);
+  }
+
+  async cases(): Promise<CaseListItem[]> {
+    return (await this.#call<{ cases: CaseListItem[] }>('GET', '/cases')).cases;
+  }
+
+  caseFile(caseId: string): Promise<CaseFileView> {
+    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}`);
+  }
+
+  async recordings(caseId: string): Promise<RecordingSummaryView[]> {
+    return (
+      await this.#call<{ recordings: RecordingSummaryView[] }>(
+        'GET',
+        `/cases/${encodeURIComponent(caseId)}/recordings`,
+      )
+    ).recordings;
+  }
+
+  recording(caseId: string, recordingId: string): Promise<RecordingDetailView> {
+    return this.#call(
+      'GET',
+      `/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}`,
+    );
+  }
+
+  /** A token to join a session of the case as its mediator (the call page takes it). */
+  async joinToken(sessionId: string): Promise<string> {
+    return (await this.#call<{ token: string }>('POST', '/join-token', { sessionId })).token;
+  }
+
+  /** A 15-minute link to one file, for elements that cannot send the bearer token. */
+  async viewLink(caseId: string, recordingId: string, file: RecordingFileId): Promise<string> {
+    const { url } = await this.#call<{ url: string }>(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}/view-link`,
+      { file },
+    );
+    return url;
+  }
+}

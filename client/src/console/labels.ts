@@ -1,0 +1,111 @@
+/** Codes the case file sends, as the console shows them (Chinese first), and value formats. */
+import type { TrackEndReason, TrackSource } from '../../../recordings/manifest.js';
+import { lang, label, type Labels } from '../i18n.js';
+import type { CompositeStatus, RecordingStatus } from './api.js';
+
+export const RECORDING_STATUS: Labels<RecordingStatus> = {
+  recording: ['录制中', 'recording'],
+  processing: ['处理中', 'processing'],
+  complete: ['已完成', 'complete'],
+};
+
+export const COMPOSITE_STATUS: Labels<CompositeStatus> = {
+  pending: ['等待合成', 'waiting to render'],
+  rendering: ['合成中', 'rendering'],
+  complete: ['已合成', 'rendered'],
+  failed: ['合成失败', 'failed'],
+};
+
+export const END_REASONS: Labels<TrackEndReason> = {
+  'recording-stopped': ['录制结束', 'recording stopped'],
+  'consent-withdrawn': ['撤回录制同意', 'consent withdrawn'],
+  'private-phase': ['背靠背环节不录制', 'private (caucus) phase, not recorded'],
+  'producer-closed': [
+    '停止发送（关闭设备或停止共享）',
+    'stopped sending (device off or share ended)',
+  ],
+  'participant-left': ['离开调解', 'left the mediation'],
+  'participant-disconnected': ['网络中断', 'connection lost'],
+  'worker-died': ['媒体服务故障', 'media service failure'],
+  'capture-failed': ['录制进程故障', 'capture failure'],
+  'server-stopped': ['服务器停止', 'server stopped'],
+  'session-ended': ['调解场次结束', 'session ended'],
+};
+
+export const SESSION_STATUS: Labels<'scheduled' | 'live' | 'ended' | 'cancelled'> = {
+  scheduled: ['已安排', 'scheduled'],
+  live: ['进行中', 'in progress'],
+  ended: ['已结束', 'ended'],
+  cancelled: ['已取消', 'cancelled'],
+};
+
+export const STOP_REASONS: Labels<string> = {
+  'stopped-by-mediator': ['调解员停止录制', 'stopped by the mediator'],
+  'session-ended': ['调解场次结束', 'session ended'],
+  'server-shutdown': ['服务器关闭', 'server shut down'],
+  'server-restart': ['服务器重启后补记', 'closed after a server restart'],
+};
+
+export const SOURCES: Labels<TrackSource> = {
+  microphone: ['麦克风', 'microphone'],
+  camera: ['摄像头', 'camera'],
+  screen: ['屏幕共享', 'screen'],
+};
+
+export const ROLES: Labels<string> = {
+  mediator: ['调解员', 'mediator'],
+  party: ['当事人', 'party'],
+  agent: ['代理人', 'agent'],
+  observer: ['旁听人', 'observer'],
+  clerk: ['书记员', 'clerk'],
+};
+
+export const CASE_STATUS: Labels<string> = {
+  registered: ['已登记', 'registered'],
+  accepted: ['已受理', 'accepted'],
+  refused: ['不予受理', 'refused'],
+  in_mediation: ['调解中', 'in mediation'],
+  settled: ['调解成功', 'settled'],
+  terminated: ['调解终止', 'terminated'],
+  withdrawn: ['已撤回', 'withdrawn'],
+  archived: ['已归档', 'archived'],
+};
+
+export const DISPUTE_TYPES: Labels<string> = {
+  employment_relationship: ['确认劳动关系', 'employment relationship'],
+  wages: ['追索劳动报酬', 'wages and pay'],
+  working_hours: ['工作时间', 'working hours'],
+  termination: ['解除和终止劳动合同', 'termination of contract'],
+  economic_compensation: ['经济补偿', 'economic compensation'],
+  social_insurance: ['社会保险', 'social insurance'],
+  work_injury: ['工伤', 'work injury'],
+  other: ['其他', 'other'],
+};
+
+export { label };
+
+/** Date and time to the second, in Beijing time (the organisation's and the courts' clock). */
+export function formatTime(iso: string | null): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang(), {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+/** `m:ss.s`, or `h:mm:ss.s` from an hour on. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  const tenths = Math.round(Math.max(0, ms) / 100);
+  const h = Math.floor(tenths / 36_000);
+  const m = Math.floor((tenths % 36_000) / 600);
+  const s = (tenths % 600) / 10;
+  const ss = s.toFixed(1).padStart(4, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Keeps in the case record what the mediator does on the floor of a live
+ * session — admissions and refusals, identity checks, mutes, removals,
+ * locks, caucus begin and end — and the chat, each as an event of the
+ * case's audit chain. Chat text is stored in full (confidential when sent
+ * in a caucus); removals are stored so the removed participant's token is
+ * refused at the next handshake.
+ */
+import { createHash } from 'node:crypto';
+import type { ChatMessage } from '../../signaling/index.js';
+import type { AuditLog } from '../audit/AuditLog.js';
+import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import type { Logger } from '../logger.js';
+import type { FloorEvent, LiveSession } from '../media/LiveSession.js';
+
+export class SessionFloorLog {
+  readonly #database: SqliteDatabase;
+  readonly #audit: AuditLog;
+  readonly #logger: Logger;
+  /** Writes in order, one at a time, so the chain follows the floor. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(database: SqliteDatabase, audit: AuditLog, logger: Logger) {
+    this.#database = database;
+    this.#audit = audit;
+    this.#logger = logger.child({ component: 'floor-log' });
+  }
+
+  /** Records what happens on the floor of `session` until it closes. */
+  attach(session: LiveSession): void {
+    session.addListener({
+      floor: (event) => {
+        this.#queue = this.#queue
+          .then(() => this.#record(session, event))
+          .catch((error: unknown) =>
+            this.#logger.error({ err: error, kind: event.kind }, 'cannot record floor event'),
+          );
+      },
+    });
+  }
+
+  /** Resolves when every floor event so far is stored (tests, shutdown). */
+  async flushed(): Promise<void> {
+    await this.#queue;
+  }
+
+  isRemoved(sessionId: string, participantId: string): boolean {
+    return (
+      this.#database
+        .statement('SELECT 1 FROM session_removals WHERE session_id = ? AND participant_id = ?')
+        .get(sessionId, participantId) !== undefined
+    );
+  }
+
+  chat(sessionId: string): ChatMessage[] {
+    const rows = this.#database
+      .statement('SELECT * FROM session_chat WHERE session_id = ? ORDER BY sent_at, id')
+      .all(sessionId) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: r['id'] as string,
+      participantId: r['participant_id'] as string,
+      displayName: r['display_name'] as string,
+      role: r['role'] as ChatMessage['role'],
+      text: r['text'] as string,
+      sentAt: r['sent_at'] as string,
+      confidential: r['confidential'] === 1,
+    }));
+  }
+
+  async #record(session: LiveSession, event: FloorEvent): Promise<void> {
+    const caseId = session.caseId;
+    await this.#database.transaction(async () => {
+      let payload: Record<string, unknown> = {
+        sessionId: session.sessionId,
+        at: event.at,
+        ...(event.target
+          ? {
+              participantId: event.target.participantId,
+              displayName: event.target.displayName,
+              role: event.target.role,
+            }
+          : {}),
+        ...(event.detail ?? {}),
+      };
+      if (event.kind === 'chat') {
+        const message = event.detail?.['message'] as ChatMessage;
+        this.#database
+          .statement(
+            `INSERT INTO session_chat (id, case_id, session_id, participant_id, display_name, role, text,
+               confidential, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            message.id,
+            caseId,
+            session.sessionId,
+            message.participantId,
+            message.displayName,
+            message.role,
+            message.text,
+            message.confidential ? 1 : 0,
+            message.sentAt,
+          );
+        // The chain holds the message's hash; the text is in the chat record.
+        payload = {
+          sessionId: session.sessionId,
+          messageId: message.id,
+          sha256: createHash('sha256').update(message.text).digest('hex'),
+          confidential: message.confidential,
+        };
+      }
+      if (event.kind === 'removed' && event.target) {
+        this.#database
+          .statement(
+            `INSERT OR IGNORE INTO session_removals (session_id, participant_id, case_id, removed_by, reason, removed_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            session.sessionId,
+            event.target.participantId,
+            caseId,
+            event.by.participantId,
+            (event.detail?.['reason'] as string | undefined) ?? null,
+            event.at,
+          );
+      }
+      await this.#audit.append({
+        caseId,
+        actorId: event.by.participantId,
+        actorRole: event.by.role,
+        action: `session.${event.kind}`,
+        target: event.target?.participantId ?? session.sessionId,
+        payload,
+      });
+    });
+  }
+}

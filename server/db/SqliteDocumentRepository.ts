@@ -1,0 +1,423 @@
+/** Documents, consents, deliveries, their steps, signatures and seals on the embedded SQLite database. */
+import type { DocumentRepository } from '../documents/DocumentRepository.js';
+import type {
+  AgreementSeal,
+  AgreementSignature,
+  CaseDocument,
+  Delivery,
+  DeliveryEvent,
+  OutboxMessage,
+  ServiceConsent,
+  SigningCode,
+} from '../documents/model.js';
+import type { SqliteDatabase } from './SqliteDatabase.js';
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => v as string;
+const opt = (v: unknown): string | null => (v as string | null) ?? null;
+
+function toDocument(r: Row): CaseDocument {
+  return {
+    id: str(r['id']),
+    caseId: str(r['case_id']),
+    seriesId: str(r['series_id']),
+    version: r['version'] as number,
+    kind: r['kind'] as CaseDocument['kind'],
+    title: str(r['title']),
+    blobKey: str(r['blob_key']),
+    sha256: str(r['sha256']),
+    size: r['size'] as number,
+    fields: JSON.parse(str(r['fields'])) as Record<string, unknown>,
+    issuedAt: str(r['issued_at']),
+    issuedBy: str(r['issued_by']),
+    issuerRole: str(r['issuer_role']),
+  };
+}
+
+function toConsent(r: Row): ServiceConsent {
+  return {
+    id: str(r['id']),
+    caseId: str(r['case_id']),
+    personId: str(r['person_id']),
+    electronic: r['electronic'] === 1,
+    addresses: JSON.parse(str(r['addresses'])) as ServiceConsent['addresses'],
+    scope: JSON.parse(str(r['scope'])) as ServiceConsent['scope'],
+    effectAcknowledged: r['effect_acknowledged'] === 1,
+    postalAddress: opt(r['postal_address']),
+    givenBy: str(r['given_by']),
+    givenByRole: str(r['given_by_role']),
+    givenAt: str(r['given_at']),
+    ip: opt(r['ip']),
+    userAgent: opt(r['user_agent']),
+    documentId: str(r['document_id']),
+  };
+}
+
+function toDelivery(r: Row): Delivery {
+  return {
+    id: str(r['id']),
+    caseId: str(r['case_id']),
+    documentId: str(r['document_id']),
+    documentSha256: str(r['document_sha256']),
+    recipientId: str(r['recipient_id']),
+    recipientName: str(r['recipient_name']),
+    channel: opt(r['channel']) as Delivery['channel'],
+    address: opt(r['address']),
+    consentId: opt(r['consent_id']),
+    createdAt: str(r['created_at']),
+    createdBy: str(r['created_by']),
+  };
+}
+
+function toEvent(r: Row): DeliveryEvent {
+  const detail = opt(r['detail']);
+  return {
+    seq: r['seq'] as number,
+    deliveryId: str(r['delivery_id']),
+    kind: r['state'] as DeliveryEvent['kind'],
+    at: str(r['at']),
+    actorId: str(r['actor']),
+    actorRole: str(r['actor_role']),
+    channel: opt(r['channel']),
+    ip: opt(r['ip']),
+    userAgent: opt(r['user_agent']),
+    documentSha256: str(r['document_sha256']),
+    implied: r['implied'] === 1,
+    detail: detail ? (JSON.parse(detail) as Record<string, unknown>) : null,
+  };
+}
+
+function toOutbox(r: Row): OutboxMessage {
+  return {
+    id: str(r['id']),
+    caseId: str(r['case_id']),
+    personId: opt(r['person_id']),
+    channel: r['channel'] as OutboxMessage['channel'],
+    address: str(r['address']),
+    purpose: r['purpose'] as OutboxMessage['purpose'],
+    subject: str(r['subject']),
+    body: str(r['body']),
+    createdAt: str(r['created_at']),
+  };
+}
+
+function toCode(r: Row): SigningCode {
+  return {
+    id: str(r['id']),
+    documentId: str(r['document_id']),
+    signerId: str(r['signer_id']),
+    codeHash: str(r['code_hash']),
+    salt: str(r['salt']),
+    channel: r['channel'] as SigningCode['channel'],
+    destination: str(r['destination']),
+    createdAt: str(r['created_at']),
+    expiresAt: str(r['expires_at']),
+    attempts: r['attempts'] as number,
+    usedAt: opt(r['used_at']),
+  };
+}
+
+function toSignature(r: Row): AgreementSignature {
+  return {
+    id: str(r['id']),
+    documentId: str(r['document_id']),
+    documentSha256: str(r['document_sha256']),
+    signerId: str(r['signer_id']),
+    signerKind: r['signer_kind'] as AgreementSignature['signerKind'],
+    signerRole: r['signer_role'] as AgreementSignature['signerRole'],
+    signsFor: r['signs_for'] as AgreementSignature['signsFor'],
+    signerName: str(r['signer_name']),
+    signedAt: str(r['signed_at']),
+    ip: opt(r['ip']),
+    userAgent: opt(r['user_agent']),
+    image: (r['image'] as Buffer | null) ?? null,
+    imageSha256: opt(r['image_sha256']),
+    codeId: str(r['code_id']),
+  };
+}
+
+function toSeal(r: Row): AgreementSeal {
+  return {
+    documentId: str(r['document_id']),
+    caseId: str(r['case_id']),
+    blobKey: str(r['blob_key']),
+    sha256: str(r['sha256']),
+    size: r['size'] as number,
+    jws: str(r['jws']),
+    kid: str(r['kid']),
+    sealedAt: str(r['sealed_at']),
+    sealedBy: str(r['sealed_by']),
+    sealerRole: str(r['sealer_role']),
+  };
+}
+
+export class SqliteDocumentRepository implements DocumentRepository {
+  readonly #db: SqliteDatabase;
+
+  constructor(database: SqliteDatabase) {
+    this.#db = database;
+  }
+
+  #all(sql: string, ...params: unknown[]): Row[] {
+    return this.#db.statement(sql).all(...params) as Row[];
+  }
+
+  #get(sql: string, ...params: unknown[]): Row | undefined {
+    return this.#db.statement(sql).get(...params) as Row | undefined;
+  }
+
+  #run(sql: string, ...params: unknown[]): void {
+    this.#db.statement(sql).run(...params);
+  }
+
+  async insertDocument(d: CaseDocument): Promise<void> {
+    this.#run(
+      `INSERT INTO case_documents (id, case_id, series_id, version, kind, title, blob_key, sha256, size, fields,
+         issued_at, issued_by, issuer_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      d.id,
+      d.caseId,
+      d.seriesId,
+      d.version,
+      d.kind,
+      d.title,
+      d.blobKey,
+      d.sha256,
+      d.size,
+      JSON.stringify(d.fields),
+      d.issuedAt,
+      d.issuedBy,
+      d.issuerRole,
+    );
+  }
+
+  async getDocument(id: string): Promise<CaseDocument | undefined> {
+    const r = this.#get('SELECT * FROM case_documents WHERE id = ?', id);
+    return r ? toDocument(r) : undefined;
+  }
+
+  async listDocuments(caseId: string): Promise<CaseDocument[]> {
+    return this.#all(
+      'SELECT * FROM case_documents WHERE case_id = ? ORDER BY issued_at, rowid',
+      caseId,
+    ).map(toDocument);
+  }
+
+  async latestVersion(seriesId: string): Promise<CaseDocument | undefined> {
+    const r = this.#get(
+      'SELECT * FROM case_documents WHERE series_id = ? ORDER BY version DESC LIMIT 1',
+      seriesId,
+    );
+    return r ? toDocument(r) : undefined;
+  }
+
+  async insertConsent(c: ServiceConsent): Promise<void> {
+    this.#run(
+      `INSERT INTO service_consents (id, case_id, person_id, electronic, addresses, scope, effect_acknowledged,
+         postal_address, given_by, given_by_role, given_at, ip, user_agent, document_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      c.id,
+      c.caseId,
+      c.personId,
+      c.electronic ? 1 : 0,
+      JSON.stringify(c.addresses),
+      JSON.stringify(c.scope),
+      c.effectAcknowledged ? 1 : 0,
+      c.postalAddress,
+      c.givenBy,
+      c.givenByRole,
+      c.givenAt,
+      c.ip,
+      c.userAgent,
+      c.documentId,
+    );
+  }
+
+  async currentConsent(caseId: string, personId: string): Promise<ServiceConsent | undefined> {
+    const r = this.#get(
+      `SELECT * FROM service_consents WHERE case_id = ? AND person_id = ?
+       ORDER BY given_at DESC, rowid DESC LIMIT 1`,
+      caseId,
+      personId,
+    );
+    return r ? toConsent(r) : undefined;
+  }
+
+  async listConsents(caseId: string): Promise<ServiceConsent[]> {
+    return this.#all(
+      'SELECT * FROM service_consents WHERE case_id = ? ORDER BY given_at, rowid',
+      caseId,
+    ).map(toConsent);
+  }
+
+  async insertDelivery(d: Delivery): Promise<void> {
+    this.#run(
+      `INSERT INTO deliveries (id, case_id, document_id, document_sha256, recipient_id, recipient_name, channel,
+         address, consent_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      d.id,
+      d.caseId,
+      d.documentId,
+      d.documentSha256,
+      d.recipientId,
+      d.recipientName,
+      d.channel,
+      d.address,
+      d.consentId,
+      d.createdAt,
+      d.createdBy,
+    );
+  }
+
+  async getDelivery(id: string): Promise<Delivery | undefined> {
+    const r = this.#get('SELECT * FROM deliveries WHERE id = ?', id);
+    return r ? toDelivery(r) : undefined;
+  }
+
+  async listDeliveries(caseId: string): Promise<Delivery[]> {
+    return this.#all(
+      'SELECT * FROM deliveries WHERE case_id = ? ORDER BY created_at, rowid',
+      caseId,
+    ).map(toDelivery);
+  }
+
+  async appendEvent(e: Omit<DeliveryEvent, 'seq'>): Promise<DeliveryEvent> {
+    const info = this.#db
+      .statement(
+        `INSERT INTO delivery_events (delivery_id, state, at, actor, actor_role, channel, ip, user_agent,
+           document_sha256, implied, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        e.deliveryId,
+        e.kind,
+        e.at,
+        e.actorId,
+        e.actorRole,
+        e.channel,
+        e.ip,
+        e.userAgent,
+        e.documentSha256,
+        e.implied ? 1 : 0,
+        e.detail ? JSON.stringify(e.detail) : null,
+      );
+    return { ...e, seq: Number(info.lastInsertRowid) };
+  }
+
+  async listEvents(deliveryId: string): Promise<DeliveryEvent[]> {
+    return this.#all(
+      'SELECT * FROM delivery_events WHERE delivery_id = ? ORDER BY seq',
+      deliveryId,
+    ).map(toEvent);
+  }
+
+  async insertOutbox(m: OutboxMessage): Promise<void> {
+    this.#run(
+      `INSERT INTO notification_outbox (id, case_id, person_id, channel, address, purpose, subject, body, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.id,
+      m.caseId,
+      m.personId,
+      m.channel,
+      m.address,
+      m.purpose,
+      m.subject,
+      m.body,
+      m.createdAt,
+    );
+  }
+
+  async listOutbox(filter: { caseId?: string; personId?: string }): Promise<OutboxMessage[]> {
+    return this.#all(
+      `SELECT * FROM notification_outbox
+       WHERE (? IS NULL OR case_id = ?) AND (? IS NULL OR person_id = ?)
+       ORDER BY created_at, rowid`,
+      filter.caseId ?? null,
+      filter.caseId ?? null,
+      filter.personId ?? null,
+      filter.personId ?? null,
+    ).map(toOutbox);
+  }
+
+  async insertSigningCode(c: SigningCode): Promise<void> {
+    this.#run(
+      `INSERT INTO signing_codes (id, document_id, signer_id, code_hash, salt, channel, destination, created_at,
+         expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      c.id,
+      c.documentId,
+      c.signerId,
+      c.codeHash,
+      c.salt,
+      c.channel,
+      c.destination,
+      c.createdAt,
+      c.expiresAt,
+      c.attempts,
+      c.usedAt,
+    );
+  }
+
+  async latestSigningCode(documentId: string, signerId: string): Promise<SigningCode | undefined> {
+    const r = this.#get(
+      `SELECT * FROM signing_codes WHERE document_id = ? AND signer_id = ?
+       ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      documentId,
+      signerId,
+    );
+    return r ? toCode(r) : undefined;
+  }
+
+  async recordCodeAttempt(id: string, used: string | null): Promise<void> {
+    if (used) this.#run('UPDATE signing_codes SET used_at = ? WHERE id = ?', used, id);
+    else this.#run('UPDATE signing_codes SET attempts = attempts + 1 WHERE id = ?', id);
+  }
+
+  async insertSignature(s: AgreementSignature): Promise<void> {
+    this.#run(
+      `INSERT INTO agreement_signatures (id, document_id, document_sha256, signer_id, signer_kind, signer_role,
+         signs_for, signer_name, signed_at, ip, user_agent, image, image_sha256, code_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      s.id,
+      s.documentId,
+      s.documentSha256,
+      s.signerId,
+      s.signerKind,
+      s.signerRole,
+      s.signsFor,
+      s.signerName,
+      s.signedAt,
+      s.ip,
+      s.userAgent,
+      s.image,
+      s.imageSha256,
+      s.codeId,
+    );
+  }
+
+  async listSignatures(documentId: string): Promise<AgreementSignature[]> {
+    return this.#all(
+      'SELECT * FROM agreement_signatures WHERE document_id = ? ORDER BY signed_at, rowid',
+      documentId,
+    ).map(toSignature);
+  }
+
+  async insertSeal(s: AgreementSeal): Promise<void> {
+    this.#run(
+      `INSERT INTO agreement_seals (document_id, case_id, blob_key, sha256, size, jws, kid, sealed_at, sealed_by,
+         sealer_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      s.documentId,
+      s.caseId,
+      s.blobKey,
+      s.sha256,
+      s.size,
+      s.jws,
+      s.kid,
+      s.sealedAt,
+      s.sealedBy,
+      s.sealerRole,
+    );
+  }
+
+  async getSeal(documentId: string): Promise<AgreementSeal | undefined> {
+    const r = this.#get('SELECT * FROM agreement_seals WHERE document_id = ?', documentId);
+    return r ? toSeal(r) : undefined;
+  }
+}

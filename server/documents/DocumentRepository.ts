@@ -1,0 +1,44 @@
+/** Storage port for documents, consents, deliveries and their steps, signatures and seals. */
+import type {
+  AgreementSeal,
+  AgreementSignature,
+  CaseDocument,
+  Delivery,
+  DeliveryEvent,
+  OutboxMessage,
+  ServiceConsent,
+  SigningCode,
+} from './model.js';
+
+export interface DocumentRepository {
+  insertDocument(d: CaseDocument): Promise<void>;
+  getDocument(id: string): Promise<CaseDocument | undefined>;
+  listDocuments(caseId: string): Promise<CaseDocument[]>;
+  /** The highest version of a series. */
+  latestVersion(seriesId: string): Promise<CaseDocument | undefined>;
+
+  insertConsent(c: ServiceConsent): Promise<void>;
+  /** The person's consent in force: the latest one given. */
+  currentConsent(caseId: string, personId: string): Promise<ServiceConsent | undefined>;
+  listConsents(caseId: string): Promise<ServiceConsent[]>;
+
+  insertDelivery(d: Delivery): Promise<void>;
+  getDelivery(id: string): Promise<Delivery | undefined>;
+  listDeliveries(caseId: string): Promise<Delivery[]>;
+  /** Appends a step; returns it with its sequence number. */
+  appendEvent(e: Omit<DeliveryEvent, 'seq'>): Promise<DeliveryEvent>;
+  listEvents(deliveryId: string): Promise<DeliveryEvent[]>;
+
+  insertOutbox(m: OutboxMessage): Promise<void>;
+  listOutbox(filter: { caseId?: string; personId?: string }): Promise<OutboxMessage[]>;
+
+  insertSigningCode(c: SigningCode): Promise<void>;
+  latestSigningCode(documentId: string, signerId: string): Promise<SigningCode | undefined>;
+  recordCodeAttempt(id: string, used: string | null): Promise<void>;
+
+  insertSignature(s: AgreementSignature): Promise<void>;
+  listSignatures(documentId: string): Promise<AgreementSignature[]>;
+
+  insertSeal(s: AgreementSeal): Promise<void>;
+  getSeal(documentId: string): Promise<AgreementSeal | undefined>;
+}

@@ -1,0 +1,578 @@
+/**
+ * The documents' contents (DOMAIN.md "Documents the service generates"), as
+ * pure functions from case data and the issuer's input to a layout the PDF
+ * renderer draws. Chinese only: these are the legal texts.
+ *
+ * ID numbers: one document has one PDF and one hash for every recipient, so
+ * masking cannot differ per reader. The agreement and the joint applications
+ * carry both parties' full ID numbers (a court or arbitration commission
+ * needs them to confirm or enforce); notices carry them masked.
+ */
+import type { EvidenceReceipt } from '../evidence/model.js';
+import {
+  CASE_SOURCE_LABELS,
+  DISPUTE_TYPE_LABELS,
+  type CasePerson,
+  type MediationCase,
+  type MediationSessionRecord,
+  type TerminationGround,
+} from '../cases/model.js';
+import type { DocumentLayout, LayoutBlock } from './PdfRenderer.js';
+import {
+  DOCUMENT_KIND_LABELS,
+  SERVICE_CHANNEL_LABELS,
+  type AgreementSignature,
+  type DocumentKind,
+  type ServiceAddress,
+} from './model.js';
+import type { IssueDocumentInput } from './schemas.js';
+
+export interface TemplateCase {
+  case: MediationCase;
+  people: readonly CasePerson[];
+  organisation: string;
+  mediator: string | null;
+  sessions: readonly MediationSessionRecord[];
+  publicUrl: string;
+  issuedAt: string;
+}
+
+export const TERMINATION_GROUND_LABELS: Record<TerminationGround, string> = {
+  party_refuses: '一方当事人拒绝继续调解',
+  no_agreement_in_time: '调解期限届满未达成调解协议',
+  party_absent: '当事人无正当理由未参加调解',
+  other: '其他原因',
+};
+
+/** `3101**********1234`: enough to tell who is meant, not enough to reuse. */
+export function maskId(value: string | null): string {
+  if (!value) return '—';
+  if (value.length <= 8) return `${value.slice(0, 1)}${'*'.repeat(value.length - 1)}`;
+  return `${value.slice(0, 4)}${'*'.repeat(value.length - 8)}${value.slice(-4)}`;
+}
+
+/** `13800000000` → `138****0000`; `a.b@c.cn` → `a***@c.cn`. */
+export function maskAddress(address: ServiceAddress | { channel: string; value: string }): string {
+  if (address.channel === 'sms' && address.value.length >= 7)
+    return `${address.value.slice(0, 3)}****${address.value.slice(-4)}`;
+  if (address.channel === 'email') {
+    const [user = '', domain = ''] = address.value.split('@');
+    return `${user.slice(0, 1)}***@${domain}`;
+  }
+  return SERVICE_CHANNEL_LABELS.in_app;
+}
+
+const SHANGHAI_MS = 8 * 3600 * 1000;
+
+/** `2026年03月02日 14:05` in Shanghai time. */
+export function chineseDateTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + SHANGHAI_MS);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${p(d.getUTCMonth() + 1)}月${p(d.getUTCDate())}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** `2026年03月02日` from YYYY-MM-DD. */
+export function chineseDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${y}年${m}月${d}日`;
+}
+
+function party(t: TemplateCase, kind: 'applicant' | 'respondent'): CasePerson | undefined {
+  return t.people.find((p) => p.kind === kind);
+}
+
+function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
+  const rows: (readonly [string, string])[] = [];
+  for (const kind of ['applicant', 'respondent'] as const) {
+    const p = party(t, kind);
+    if (!p) continue;
+    const label = kind === 'applicant' ? '申请人' : '被申请人';
+    const idLabel = p.isOrganisation ? '统一社会信用代码' : '公民身份号码';
+    const id = full ? (p.idNumber ?? '—') : maskId(p.idNumber);
+    rows.push([label, `${p.name}（${idLabel}：${id}）`]);
+    if (p.isOrganisation) {
+      rows.push(['法定代表人', p.legalRepresentative ?? '—']);
+      rows.push(['住所地', p.address ?? '—']);
+    } else if (full && p.address) {
+      rows.push(['住址', p.address]);
+    }
+    for (const agent of t.people.filter((a) => a.kind === 'agent' && a.representsId === p.id)) {
+      const scope = agent.powerOfAttorney?.scope === 'special' ? '特别授权' : '一般授权';
+      rows.push([`${label}委托代理人`, `${agent.name}（${scope}）`]);
+    }
+  }
+  return rows;
+}
+
+function caseRows(t: TemplateCase): (readonly [string, string])[] {
+  return [
+    ['案号', t.case.caseNumber],
+    ['纠纷类型', DISPUTE_TYPE_LABELS[t.case.disputeType]],
+    ['案件来源', CASE_SOURCE_LABELS[t.case.source]],
+    ['收到申请日期', chineseDate(t.case.receivedOn)],
+  ];
+}
+
+function closing(t: TemplateCase): LayoutBlock[] {
+  return [
+    { type: 'fields', rows: [['调解组织', t.organisation]] },
+    { type: 'fields', rows: [['日期', chineseDateTime(t.issuedAt)]] },
+  ];
+}
+
+export interface AgreementTerms {
+  items: readonly string[];
+  amount: number | null;
+  performanceDeadline: string | null;
+  performanceMethod: string | null;
+}
+
+export interface TemplateExtras {
+  evidence?: EvidenceReceipt;
+  agreement?: { terms: AgreementTerms; documentId: string; version: number; sha256: string };
+}
+
+/** The document's title and layout for an issued kind. */
+export function renderTemplate(
+  input: IssueDocumentInput,
+  t: TemplateCase,
+  extras: TemplateExtras,
+): DocumentLayout {
+  const title = DOCUMENT_KIND_LABELS[input.kind];
+  const subtitle = `${t.organisation}\u3000${t.case.caseNumber}`;
+  const footer = `${t.organisation} · ${title} · ${t.case.caseNumber}`;
+  const c = t.case;
+  const blocks: LayoutBlock[] = [];
+  switch (input.kind) {
+    case 'acceptance_notice':
+      blocks.push(
+        { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
+        {
+          type: 'paragraph',
+          text: `你方于${chineseDate(c.receivedOn)}提出的调解申请，经审查符合受理条件，本组织决定予以受理。本组织将指派调解员主持调解，调解期限自收到申请之日起十五日（${chineseDate(c.mediationDueOn)}届满），经双方当事人同意可以延长。期满未达成调解协议的，当事人可以依法申请劳动争议仲裁。`,
+        },
+        ...(c.decision?.kind === 'accepted'
+          ? [
+              {
+                type: 'fields' as const,
+                rows: [['受理时间', chineseDateTime(c.decision.at)] as const],
+              },
+            ]
+          : []),
+        ...(input.fields.note ? [{ type: 'paragraph' as const, text: input.fields.note }] : []),
+      );
+      break;
+    case 'refusal_notice':
+      blocks.push(
+        { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
+        {
+          type: 'paragraph',
+          text: `你方于${chineseDate(c.receivedOn)}提出的调解申请，经审查，本组织决定不予受理。`,
+        },
+        {
+          type: 'fields',
+          rows: [['不予受理理由', input.fields.reason ?? c.decision?.reason ?? '—']],
+        },
+        {
+          type: 'paragraph',
+          text: '你方可以依照《中华人民共和国劳动争议调解仲裁法》的规定，向劳动人事争议仲裁委员会申请仲裁。',
+        },
+      );
+      break;
+    case 'session_notice': {
+      const s = t.sessions.find((x) => x.id === input.fields.sessionId);
+      const joinUrl = input.fields.joinUrl ?? `${t.publicUrl}/join`;
+      blocks.push(
+        { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
+        {
+          type: 'paragraph',
+          text: '本组织定于下列时间以在线音视频方式主持调解，请准时参加。无正当理由不参加的，视为不同意调解。',
+        },
+        {
+          type: 'fields',
+          rows: [
+            ['调解时间', s ? chineseDateTime(s.scheduledStart) : '—'],
+            ['结束时间（预计）', s?.scheduledEnd ? chineseDateTime(s.scheduledEnd) : '—'],
+            ['调解员', t.mediator ?? '—'],
+            [
+              '参加方式',
+              `在线视频调解，入口：${joinUrl}（请使用本组织发送给您的个人邀请链接进入）`,
+            ],
+          ],
+        },
+        { type: 'heading', text: '请准备' },
+        {
+          type: 'paragraph',
+          text:
+            input.fields.prepare ??
+            '身份证件（单位为营业执照及法定代表人身份证明）、授权委托书、与争议有关的证据材料；能使用摄像头和麦克风的手机或电脑，安静的环境。',
+        },
+      );
+      break;
+    }
+    case 'mediation_agreement': {
+      const f = input.fields;
+      blocks.push(
+        { type: 'fields', rows: [['案号', c.caseNumber], ...partyRows(t, true)] },
+        { type: 'heading', text: '一、纠纷事项' },
+        {
+          type: 'paragraph',
+          text: `${DISPUTE_TYPE_LABELS[c.disputeType]}纠纷。申请人请求：${c.application.requests}`,
+        },
+        { type: 'paragraph', text: `事实与理由：${c.application.factsAndReasons}` },
+        { type: 'heading', text: '二、经调解，双方自愿达成如下协议' },
+        { type: 'list', items: f.items },
+        {
+          type: 'fields',
+          rows: [
+            ['金额', f.amount !== undefined ? `人民币 ${f.amount.toFixed(2)} 元` : '—'],
+            ['履行期限', f.performanceDeadline ? chineseDate(f.performanceDeadline) : '—'],
+            ['履行方式', f.performanceMethod ?? '—'],
+          ],
+        },
+        { type: 'heading', text: '三、效力' },
+        {
+          type: 'paragraph',
+          text: '本协议经双方当事人（或经特别授权的代理人）签名、调解员签名并加盖调解组织印章后生效，对双方当事人具有约束力，当事人应当履行。双方可以自协议生效之日起三十日内共同向人民法院申请司法确认，或自协议生效之日起十五日内共同向劳动人事争议仲裁委员会申请仲裁审查。',
+        },
+        {
+          type: 'fields',
+          rows: [
+            ['调解员', t.mediator ?? '—'],
+            ['调解组织', t.organisation],
+          ],
+        },
+        {
+          type: 'paragraph',
+          text: '签名、印章与生效时间见本协议签章页（电子签署，签章页载明本协议文本的 SHA-256 值）。',
+        },
+      );
+      break;
+    }
+    case 'performance_notice':
+      blocks.push(
+        { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
+        { type: 'heading', text: '应履行的义务' },
+        { type: 'paragraph', text: input.fields.obligations },
+        { type: 'fields', rows: [['履行期限', chineseDate(input.fields.deadline)]] },
+        { type: 'heading', text: '不履行的后果' },
+        {
+          type: 'paragraph',
+          text:
+            input.fields.consequences ??
+            '用人单位在协议约定期限内不履行支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金的，劳动者可以持调解协议书依法向人民法院申请支付令；一方不履行调解协议的，另一方可以依法申请仲裁。',
+        },
+      );
+      break;
+    case 'termination_record': {
+      const ground = input.fields.ground ?? c.outcome?.ground;
+      blocks.push(
+        { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
+        {
+          type: 'fields',
+          rows: [
+            ['终止调解的事由', ground ? TERMINATION_GROUND_LABELS[ground] : '—'],
+            ['终止时间', c.closedAt ? chineseDateTime(c.closedAt) : chineseDateTime(t.issuedAt)],
+          ],
+        },
+        { type: 'heading', text: '事实' },
+        { type: 'paragraph', text: input.fields.facts ?? c.outcome?.facts ?? '—' },
+        {
+          type: 'paragraph',
+          text: '调解终止后，当事人可以依法向劳动人事争议仲裁委员会申请仲裁。',
+        },
+      );
+      break;
+    }
+    case 'evidence_receipt': {
+      const e = extras.evidence;
+      blocks.push(
+        { type: 'fields', rows: caseRows(t) },
+        {
+          type: 'fields',
+          rows: [
+            ['证据名称', e?.title ?? '—'],
+            ['证明目的', e?.purpose ?? '—'],
+            ['原件/复印件', e?.originalOrCopy === 'original' ? '原件' : '复印件'],
+            ['文件名', e?.filename ?? '—'],
+            ['类型', e?.typeLabel ?? '—'],
+            ['大小', e ? `${e.size} 字节${e.pages ? `，${e.pages} 页` : ''}` : '—'],
+            ['提交人', e?.submittedBy.name ?? '—'],
+            ['接收时间', e ? chineseDateTime(e.receivedAt) : '—'],
+            ['接收人', e?.receivedBy ?? t.organisation],
+            ['SHA-256', e?.sha256 ?? '—'],
+          ],
+        },
+      );
+      break;
+    }
+    case 'judicial_confirmation_application':
+    case 'arbitration_review_application': {
+      const judicial = input.kind === 'judicial_confirmation_application';
+      const a = extras.agreement;
+      blocks.push(
+        { type: 'fields', rows: [['案号', c.caseNumber], ...partyRows(t, true)] },
+        {
+          type: 'paragraph',
+          text: judicial
+            ? `申请人与被申请人经${t.organisation}调解，达成调解协议。双方依照《中华人民共和国民事诉讼法》的规定，共同申请人民法院确认该调解协议有效。`
+            : `申请人与被申请人经${t.organisation}调解，达成调解协议。双方共同申请劳动人事争议仲裁委员会对该调解协议进行仲裁审查。`,
+        },
+        {
+          type: 'fields',
+          rows: [
+            [
+              '调解协议',
+              a ? `${DOCUMENT_KIND_LABELS.mediation_agreement}（第 ${a.version} 版）` : '—',
+            ],
+            ['协议 SHA-256', a?.sha256 ?? '—'],
+            ['协议生效时间', c.outcome?.effectiveAt ? chineseDateTime(c.outcome.effectiveAt) : '—'],
+          ],
+        },
+        { type: 'heading', text: '协议内容' },
+        { type: 'list', items: a?.terms.items ?? [] },
+        { type: 'heading', text: '附件' },
+        {
+          type: 'list',
+          items: input.fields.attachments ?? [
+            '调解协议书',
+            '双方当事人身份证明、法定代表人身份证明',
+            '授权委托书',
+            '送达地址确认书',
+          ],
+        },
+        {
+          type: 'signatures',
+          entries: [
+            { label: '申请人', name: party(t, 'applicant')?.name ?? '—', at: null, image: null },
+            { label: '被申请人', name: party(t, 'respondent')?.name ?? '—', at: null, image: null },
+          ],
+        },
+      );
+      break;
+    }
+    case 'right_to_arbitration_notice':
+      blocks.push(
+        { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
+        {
+          type: 'paragraph',
+          text: `本组织于${chineseDate(c.receivedOn)}收到调解申请，自收到调解申请之日起十五日内（至${chineseDate(c.mediationDueOn)}）未达成调解协议。根据《中华人民共和国劳动争议调解仲裁法》第十四条的规定，当事人可以依法向劳动人事争议仲裁委员会申请仲裁；经双方当事人同意，也可以延长调解期限继续调解。`,
+        },
+        {
+          type: 'paragraph',
+          text: '劳动争议申请仲裁的时效期间为一年，从当事人知道或者应当知道其权利被侵害之日起计算。',
+        },
+      );
+      break;
+  }
+  blocks.push(...closing(t));
+  return { title, subtitle, blocks, footer };
+}
+
+/** 送达地址确认书. */
+export function consentLayout(
+  t: TemplateCase,
+  person: CasePerson,
+  consent: {
+    consentToElectronicService: boolean;
+    addresses: readonly ServiceAddress[];
+    scope: 'all' | readonly DocumentKind[];
+    postalAddress: string | null;
+    givenAt: string;
+    recordedBy: string | null;
+  },
+): DocumentLayout {
+  const scope =
+    consent.scope === 'all'
+      ? '本案调解过程中的全部文书'
+      : consent.scope.map((k) => DOCUMENT_KIND_LABELS[k]).join('、');
+  return {
+    title: DOCUMENT_KIND_LABELS.service_consent,
+    subtitle: `${t.organisation}\u3000${t.case.caseNumber}`,
+    footer: `${t.organisation} · 送达地址确认书 · ${t.case.caseNumber}`,
+    blocks: [
+      {
+        type: 'fields',
+        rows: [
+          ['案号', t.case.caseNumber],
+          ['受送达人', person.name],
+          ['身份', personRole(person)],
+          ['是否同意电子送达', consent.consentToElectronicService ? '同意' : '不同意'],
+        ],
+      },
+      { type: 'heading', text: '电子送达地址' },
+      {
+        type: 'list',
+        items: consent.consentToElectronicService
+          ? consent.addresses.map(
+              (a) =>
+                `${SERVICE_CHANNEL_LABELS[a.channel]}${a.channel === 'in_app' ? '' : `：${maskAddress(a)}`}`,
+            )
+          : ['（未同意电子送达）'],
+      },
+      {
+        type: 'fields',
+        rows: [
+          ['送达范围', scope],
+          ['邮寄地址', consent.postalAddress ?? '—'],
+        ],
+      },
+      { type: 'heading', text: '告知事项' },
+      {
+        type: 'list',
+        items: [
+          '受送达人同意电子送达的，文书到达上述电子地址（进入受送达人特定系统）之日为送达之日。',
+          '向受送达人未确认的其他电子地址送达的，以受送达人回复或者以阅读、签收等行为确认收悉之日为送达之日。',
+          '受送达人应保证所填地址准确、有效；地址变更的，应及时重新填写本确认书，新确认书自提交时起生效。',
+          '未同意电子送达或电子送达失败的，本组织将采用直接送达、邮寄送达等方式送达。',
+          '受送达人可以申请获得纸质文书。',
+        ],
+      },
+      {
+        type: 'paragraph',
+        text: '本人已阅读并知悉上述告知事项及电子送达的法律效力，确认上述送达地址。',
+      },
+      {
+        type: 'fields',
+        rows: [
+          ['确认人', person.name],
+          ['确认时间', chineseDateTime(consent.givenAt)],
+          ...(consent.recordedBy
+            ? [['录入人', `${consent.recordedBy}（依受送达人签署的纸质确认书录入）`] as const]
+            : []),
+        ],
+      },
+    ],
+  };
+}
+
+export function personRole(p: CasePerson): string {
+  switch (p.kind) {
+    case 'applicant':
+      return '申请人';
+    case 'respondent':
+      return '被申请人';
+    case 'agent':
+      return '委托代理人';
+    case 'observer':
+      return '旁听人员';
+  }
+}
+
+export interface CertificateData {
+  caseNumber: string;
+  organisation: string;
+  document: {
+    title: string;
+    kind: DocumentKind;
+    version: number;
+    sha256: string;
+    issuedAt: string;
+  };
+  recipient: { name: string; role: string };
+  address: string;
+  consent: { given: boolean; at: string | null };
+  events: readonly { label: string; at: string; channel: string; implied: boolean; by: string }[];
+  served: { at: string; basis: string } | null;
+  challenge: string | null;
+  paperCopy: boolean;
+  generatedAt: string;
+  deliveryId: string;
+}
+
+/** 电子送达凭证: every step with its time and the document's hash. */
+export function certificateLayout(d: CertificateData): DocumentLayout {
+  return {
+    title: '电子送达凭证',
+    subtitle: `${d.organisation}\u3000${d.caseNumber}`,
+    footer: `${d.organisation} · 电子送达凭证 · ${d.deliveryId}`,
+    blocks: [
+      {
+        type: 'fields',
+        rows: [
+          ['案号', d.caseNumber],
+          ['送达文书', `${d.document.title}（第 ${d.document.version} 版）`],
+          ['文书 SHA-256', d.document.sha256],
+          ['文书生成时间', chineseDateTime(d.document.issuedAt)],
+          ['受送达人', `${d.recipient.name}（${d.recipient.role}）`],
+          ['送达地址', d.address],
+          [
+            '电子送达同意',
+            d.consent.given && d.consent.at
+              ? `已同意（${chineseDateTime(d.consent.at)}）`
+              : '未同意',
+          ],
+          ['送达编号', d.deliveryId],
+        ],
+      },
+      { type: 'heading', text: '送达记录' },
+      {
+        type: 'table',
+        header: ['环节', '时间', '渠道', '操作人'],
+        rows: d.events.map((e) => [
+          e.implied ? `${e.label}（由后续行为确认）` : e.label,
+          chineseDateTime(e.at),
+          e.channel,
+          e.by,
+        ]),
+      },
+      {
+        type: 'fields',
+        rows: [
+          ['送达完成时间', d.served ? chineseDateTime(d.served.at) : '尚未完成送达'],
+          ['送达完成依据', d.served?.basis ?? '—'],
+          ['受送达人异议', d.challenge ?? '无'],
+          ['申请纸质文书', d.paperCopy ? '是' : '否'],
+        ],
+      },
+      {
+        type: 'paragraph',
+        text: '本凭证依据本系统对送达过程的记录生成，记录以哈希链保存于案件审计日志；当事人有相反证据的，可以提出异议。',
+      },
+      { type: 'fields', rows: [['凭证生成时间', chineseDateTime(d.generatedAt)]] },
+    ],
+  };
+}
+
+/** The agreement as issued, plus the signature page with the seal. */
+export function sealedAgreementLayout(
+  agreement: DocumentLayout,
+  data: {
+    organisation: string;
+    agreementSha256: string;
+    version: number;
+    signatures: readonly AgreementSignature[];
+    labels: Record<AgreementSignature['signsFor'], string>;
+    sealedAt: string;
+  },
+): DocumentLayout {
+  const blocks: LayoutBlock[] = [
+    ...agreement.blocks,
+    { type: 'heading', text: '签章页' },
+    {
+      type: 'fields',
+      rows: [
+        ['协议版本', `第 ${data.version} 版`],
+        ['协议文本 SHA-256', data.agreementSha256],
+      ],
+    },
+    {
+      type: 'signatures',
+      entries: data.signatures.map((s) => ({
+        label:
+          s.signerRole === 'agent'
+            ? `${data.labels[s.signsFor]}（委托代理人）`
+            : data.labels[s.signsFor],
+        name: s.signerName,
+        at: chineseDateTime(s.signedAt),
+        image: s.image,
+      })),
+    },
+    {
+      type: 'seal',
+      organisation: data.organisation,
+      caption: `${data.organisation}（印章）\n盖章时间 / 生效时间：${chineseDateTime(data.sealedAt)}`,
+    },
+  ];
+  return { ...agreement, blocks };
+}

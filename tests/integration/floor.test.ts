@@ -1,0 +1,319 @@
+/**
+ * The mediator's floor, enforced on the server: the waiting room (even
+ * before the mediator arrives), admission kept across reconnects, refusal,
+ * lock, mute by the mediator, removal that survives a reconnect attempt,
+ * identity checks and chat kept in the case record, and the caucus as
+ * routing state (consumers across the wall paused on the server).
+ */
+import { describe, expect, it } from 'vitest';
+import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import type { SessionRole } from '../../signaling/index.js';
+import { caseInSession, seedStaff } from '../support/cases.js';
+import { connect, connectClient, joinSession, type TestClient } from '../support/client.js';
+import { fakePeer } from '../support/fakeDevice.js';
+import { perTestServer, type TestServer } from '../support/server.js';
+
+const fixture = perTestServer();
+
+async function setup(): Promise<{
+  t: TestServer;
+  caseId: string;
+  sessionId: string;
+  open(sub: string, role?: SessionRole): Promise<TestClient>;
+  token(sub: string, role?: SessionRole): string;
+}> {
+  const t = await fixture.start();
+  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const { case: c, session } = await caseInSession(t.server.cases, staff);
+  const token = (sub: string, role: SessionRole = 'party') =>
+    t.server.tokens.issue({ sub, caseId: c.id, sessionId: session.id, role, name: sub }, 600);
+  const opened: TestClient[] = [];
+  return {
+    t,
+    caseId: c.id,
+    sessionId: session.id,
+    token,
+    async open(sub, role = 'party') {
+      const client = await connectClient(t.url, token(sub, role));
+      opened.push(client);
+      return client;
+    },
+  };
+}
+
+describe('the mediator’s floor', () => {
+  it('keeps parties in the waiting room, even before the mediator arrives, until admitted', async () => {
+    const { open } = await setup();
+    const early = await open('p-early');
+    const waiting = await joinSession(early);
+    expect(waiting.admission).toBe('waiting');
+    expect(waiting.participants).toEqual([]);
+    // No media of any kind before admission.
+    expect(await early.ack('transport:create', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await early.ack('chat:send', { text: '你好' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    // A party cannot admit anyone, itself included.
+    expect(await early.ack('admission:admit', { participantId: 'p-early' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+
+    const mediator = await open('m-1', 'mediator');
+    const mJoin = await joinSession(mediator);
+    expect(mJoin.admission).toBe('admitted');
+    expect(mJoin.waiting.map((p) => p.participantId)).toEqual(['p-early']);
+    // The waiting party is not among the participants anyone sees.
+    expect(mJoin.participants).toEqual([]);
+
+    const granted = early.next('admission:granted');
+    const joinedSeen = mediator.next('participant:joined');
+    await mediator.request('admission:admit', { participantId: 'p-early' });
+    const result = await granted;
+    expect(result.admission).toBe('admitted');
+    expect(result.participants.map((p) => p.participantId)).toEqual(['m-1']);
+    expect((await joinedSeen).participantId).toBe('p-early');
+    await expect(early.request('transport:create', { direction: 'recv' })).resolves.toMatchObject({
+      transportId: expect.any(String),
+    });
+
+    // A second knock is refused: told why, then disconnected.
+    const late = await open('p-late');
+    const knock = mediator.next('admission:knock');
+    await joinSession(late);
+    expect((await knock).participantId).toBe('p-late');
+    const refused = late.next('admission:refused');
+    const gone = new Promise((r) => late.socket.once('disconnect', r));
+    await mediator.request('admission:refuse', { participantId: 'p-late', reason: '身份不符' });
+    expect(await refused).toEqual({ reason: '身份不符' });
+    await gone;
+  });
+
+  it('puts an admitted participant straight back in after a dropped connection, and locks out newcomers', async () => {
+    const { t, open, token } = await setup();
+    const mediator = await open('m-1', 'mediator');
+    await joinSession(mediator);
+    const party = await open('p-1');
+    await joinSession(party, { admitBy: mediator });
+
+    // The network drops: the server sees the socket go.
+    party.socket.disconnect();
+    const again = await connectClient(t.url, token('p-1'));
+    const knocked = mediator.next('admission:knock', 1500).then(
+      () => true,
+      () => false,
+    );
+    const rejoined = await joinSession(again);
+    expect(rejoined.admission).toBe('admitted');
+    expect(await knocked).toBe(false);
+    again.close();
+
+    const lockedSeen = mediator.next('session:locked');
+    expect(await mediator.request('session:lock', { locked: true })).toEqual({ locked: true });
+    expect(await lockedSeen).toEqual({ locked: true });
+    const newcomer = await open('p-new');
+    const { rtpCapabilities } = await newcomer.request('media:capabilities', {});
+    const refused = await newcomer.ack('session:join', { rtpCapabilities });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(JSON.stringify(refused)).toContain('locked');
+    // Someone admitted before the lock still gets back in.
+    const back = await connectClient(t.url, token('p-1'));
+    expect((await joinSession(back)).admission).toBe('admitted');
+    back.close();
+  });
+
+  it('mutes a party on the server, refuses their own unmute until allowed, and removes for good', async () => {
+    const { t, open, sessionId, caseId } = await setup();
+    const mediator = await open('m-1', 'mediator');
+    await fakePeer(mediator);
+    const party = await open('p-1');
+    const peer = await fakePeer(party, { admitBy: mediator });
+    const send = await peer.createTransport('send');
+    const mic = await peer.produce(send, 'microphone');
+    const live = t.server.sessions.get(sessionId)!;
+    const serverMic = live.participant('p-1').producers.get(mic.id)!;
+    expect(serverMic.paused).toBe(false);
+
+    // A party may not mute anyone.
+    expect(await party.ack('moderation:mute', { participantId: 'm-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    const updated = party.next('participant:updated', 5000, (p) => p.participantId === 'p-1');
+    await mediator.request('moderation:mute', { participantId: 'p-1' });
+    expect(serverMic.paused).toBe(true);
+    expect((await updated).mutedByMediator).toBe(true);
+    expect(await party.ack('producer:resume', { producerId: mic.id })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    await mediator.request('moderation:allowUnmute', { participantId: 'p-1' });
+    await party.request('producer:resume', { producerId: mic.id });
+    expect(serverMic.paused).toBe(false);
+    expect(await mediator.request('moderation:muteAll', {})).toEqual({ muted: 1 });
+    expect(serverMic.paused).toBe(true);
+
+    // Removal: told, disconnected, and the same token is refused at the handshake.
+    const removed = party.next('session:removed');
+    const gone = new Promise((r) => party.socket.once('disconnect', r));
+    await mediator.request('moderation:remove', { participantId: 'p-1', reason: '扰乱秩序' });
+    expect(await removed).toEqual({ reason: '扰乱秩序' });
+    await gone;
+    const retry = connect(
+      t.url,
+      t.server.tokens.issue({ sub: 'p-1', caseId, sessionId, role: 'party', name: 'p-1' }, 600),
+    );
+    const refusal = await new Promise<{ data?: { reason?: string }; message: string }>((r) =>
+      retry.once('connect_error', (e) => r(e as never)),
+    );
+    retry.close();
+    expect(refusal.data?.reason).toBe('TOKEN_REVOKED');
+    expect(refusal.message).toContain('removed');
+
+    const audit = new SqliteAuditLog(t.server.database);
+    await new Promise((r) => setTimeout(r, 200));
+    const actions = (await audit.list(caseId)).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['session.admitted', 'session.muted', 'session.removed']),
+    );
+  });
+
+  it('records identity checks and chat in the case; chat in a caucus stays in the caucus', async () => {
+    const { t, open, caseId } = await setup();
+    const mediator = await open('m-1', 'mediator');
+    await joinSession(mediator);
+    const a = await open('p-a');
+    const knock = mediator.next('admission:knock', 5000, (p) => p.identity === 'confirmed');
+    const { rtpCapabilities } = await a.request('media:capabilities', {});
+    await a.request('session:join', { rtpCapabilities });
+    // Checked while still waiting: the ID card held to the camera.
+    await mediator.request('identity:verify', {
+      participantId: 'p-a',
+      result: 'confirmed',
+      method: 'id-document-on-camera',
+      note: '身份证核对一致',
+    });
+    expect((await knock).identity).toBe('confirmed');
+    const granted = a.next('admission:granted');
+    await mediator.request('admission:admit', { participantId: 'p-a' });
+    expect((await granted).self.identity).toBe('confirmed');
+    const b = await open('p-b');
+    await joinSession(b, { admitBy: mediator });
+
+    const seenByB = b.next('chat:message');
+    await a.request('chat:send', { text: '我同意调解' });
+    expect((await seenByB).text).toBe('我同意调解');
+
+    await mediator.request('caucus:start', { participantIds: ['p-a'], record: false });
+    const bHears = b.next('chat:message', 1000).then(
+      () => 'leaked',
+      () => 'silent',
+    );
+    const mediatorHears = mediator.next('chat:message');
+    const secret = await a.request('chat:send', { text: '最低可以接受 8000 元' });
+    expect(secret.message.confidential).toBe(true);
+    expect((await mediatorHears).text).toBe('最低可以接受 8000 元');
+    expect(await bHears).toBe('silent');
+    await mediator.request('caucus:end', {});
+
+    await t.server.sessions.get(t.server.sessions.all()[0]!.sessionId);
+    await new Promise((r) => setTimeout(r, 200));
+    const chat = t.server.database
+      .statement('SELECT text, confidential FROM session_chat WHERE case_id = ? ORDER BY sent_at')
+      .all(caseId);
+    expect(chat).toEqual([
+      { text: '我同意调解', confidential: 0 },
+      { text: '最低可以接受 8000 元', confidential: 1 },
+    ]);
+    const audit = new SqliteAuditLog(t.server.database);
+    const events = await audit.list(caseId);
+    const check = events.find((e) => e.action === 'session.identity-checked');
+    expect(JSON.parse(check!.payload)).toMatchObject({
+      participantId: 'p-a',
+      result: 'confirmed',
+      method: 'id-document-on-camera',
+    });
+    // The chain holds the message's hash, not its text.
+    expect(events.filter((e) => e.payload.includes('最低可以接受')).map((e) => e.payload)).toEqual(
+      [],
+    );
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['session.caucus-started', 'session.caucus-ended', 'session.chat']),
+    );
+    expect((await audit.verify(caseId)).ok).toBe(true);
+  });
+
+  it('holds media across the caucus wall on the server and releases it on return, without rejoining', async () => {
+    const { t, open, sessionId } = await setup();
+    const mediator = await open('m-1', 'mediator');
+    const mPeer = await fakePeer(mediator);
+    const a = await open('p-a');
+    const aPeer = await fakePeer(a, { admitBy: mediator });
+    const b = await open('p-b');
+    const bPeer = await fakePeer(b, { admitBy: mediator });
+
+    const produced = new Map<string, string>();
+    for (const [who, peer] of [
+      ['m-1', mPeer],
+      ['p-a', aPeer],
+      ['p-b', bPeer],
+    ] as const) {
+      const send = await peer.createTransport('send');
+      produced.set(who, (await peer.produce(send, 'microphone')).id);
+    }
+    const consumers = new Map<string, string>();
+    for (const [who, peer, client] of [
+      ['m-1', mPeer, mediator],
+      ['p-a', aPeer, a],
+      ['p-b', bPeer, b],
+    ] as const) {
+      const recv = await peer.createTransport('recv');
+      for (const [owner, producerId] of produced) {
+        if (owner === who) continue;
+        const { options } = await peer.consume(recv, producerId);
+        await client.request('consumer:resume', { consumerId: options.consumerId });
+        consumers.set(`${who}<-${owner}`, options.consumerId);
+      }
+    }
+    const live = t.server.sessions.get(sessionId)!;
+    const paused = () =>
+      Object.fromEntries(
+        [...consumers].map(([key, id]) => [
+          key,
+          live.participant(key.split('<-')[0]!).consumers.get(id)!.paused,
+        ]),
+      );
+    expect(Object.values(paused()).every((p) => !p)).toBe(true);
+
+    const bSees = b.next('caucus:state');
+    await mediator.request('caucus:start', { participantIds: ['p-a'], record: false });
+    expect((await bSees).caucus?.participantIds).toEqual(['p-a']);
+    // B (outside) receives nothing from A or the mediator; they receive nothing from B.
+    expect(paused()).toEqual({
+      'm-1<-p-a': false,
+      'm-1<-p-b': true,
+      'p-a<-m-1': false,
+      'p-a<-p-b': true,
+      'p-b<-m-1': true,
+      'p-b<-p-a': true,
+    });
+    // A client cannot resume across the wall.
+    await b.request('consumer:resume', { consumerId: consumers.get('p-b<-p-a')! });
+    expect(paused()['p-b<-p-a']).toBe(true);
+
+    await mediator.request('caucus:end', {});
+    expect(Object.values(paused()).every((p) => !p)).toBe(true);
+    // Nobody rejoined: the same sockets and consumers throughout.
+    expect(
+      live
+        .participants()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['m-1', 'p-a', 'p-b']);
+  });
+});
