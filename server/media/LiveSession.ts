@@ -212,6 +212,11 @@ export class LiveSession {
     return this.#closed;
   }
 
+  /** The media router is gone (its worker died) and not rebuilt yet. */
+  get mediaLost(): boolean {
+    return this.#router.closed && !this.#closed;
+  }
+
   get participantCount(): number {
     return this.#participants.size;
   }

@@ -101,6 +101,10 @@ interface LiveTrack {
   record: TrackRecord;
   capture: TrackCapture;
   producerId: string;
+  /** Why and when its source went (noted at that moment; FFmpeg finishes later). */
+  ending?: { reason: TrackEndReason; at: Date };
+  /** Its record has been closed (or is being closed on purpose). */
+  closed?: boolean;
 }
 
 /** The live side of a recording in progress. */
@@ -110,6 +114,10 @@ class ActiveRecording {
   readonly starting = new Set<string>();
   /** Captures being started. */
   readonly pending = new Set<Promise<void>>();
+  /** Track files being finished after their source went (FFmpeg ends within 10 s). */
+  readonly finishing = new Set<Promise<void>>();
+  /** Tracks whose source went and whose file is not finished yet. */
+  readonly gone = new Set<LiveTrack>();
   /** Why each participant's tracks are about to end (they left, the worker died). */
   readonly endingFor = new Map<string, TrackEndReason>();
   consented = new Set<string>();
@@ -564,11 +572,13 @@ export class RecordingService {
       return;
     }
     capture.onEnded((end) => {
-      void active
+      const job = active
         .serial(() => this.#trackEnded(active, live, end))
         .catch((error: unknown) =>
           this.#logger.error({ err: error, trackId: id }, 'cannot close track record'),
-        );
+        )
+        .finally(() => active.finishing.delete(job));
+      active.finishing.add(job);
     });
     this.#logger.info(
       {
@@ -583,16 +593,18 @@ export class RecordingService {
 
   /** A capture ended by itself: the producer closed, the worker died, FFmpeg failed. */
   async #trackEnded(active: ActiveRecording, live: LiveTrack, end: CaptureEnd): Promise<void> {
-    if (active.tracks.get(live.producerId) !== live) return;
-    active.tracks.delete(live.producerId);
-    const participantReason = active.endingFor.get(live.record.participantId);
+    active.gone.delete(live);
+    if (live.closed) return;
+    live.closed = true;
+    if (active.tracks.get(live.producerId) === live) active.tracks.delete(live.producerId);
     const reason: TrackEndReason =
       end.reason === 'capture-failed'
         ? 'capture-failed'
-        : end.reason === 'router-closed'
-          ? 'worker-died'
-          : (participantReason ?? 'producer-closed');
-    await this.#closeTrack(live.record, end.endedAt, reason, end.detail ?? null);
+        : (live.ending?.reason ??
+          (end.reason === 'router-closed' ? 'worker-died' : 'producer-closed'));
+    const endedAt =
+      end.reason === 'capture-failed' ? end.endedAt : (live.ending?.at ?? end.endedAt);
+    await this.#closeTrack(live.record, endedAt, reason, end.detail ?? null);
     if (reason === 'capture-failed') {
       // Capture again after a moment, if the producer is still there: the gap is marked.
       setTimeout(() => {
@@ -614,7 +626,10 @@ export class RecordingService {
   ): Promise<void> {
     await this.#settleStarts(active);
     const chosen = [...active.tracks.values()].filter(which);
-    for (const t of chosen) active.tracks.delete(t.producerId);
+    for (const t of chosen) {
+      active.tracks.delete(t.producerId);
+      t.closed = true;
+    }
     await Promise.all(
       chosen.map(async (t) => {
         const end = await t.capture.stop();
@@ -662,8 +677,36 @@ export class RecordingService {
     );
   }
 
+  /**
+   * A track's source went (its producer closed, the worker died): noted now,
+   * with the reason known now (who left and how), though FFmpeg finishes the
+   * file a little later. The track is no longer running from this moment.
+   */
+  #sourceGone(active: ActiveRecording, live: LiveTrack, reason: TrackEndReason): void {
+    if (live.ending || live.closed) return;
+    live.ending = { reason, at: this.#now() };
+    active.gone.add(live);
+    if (active.tracks.get(live.producerId) === live) active.tracks.delete(live.producerId);
+    void this.#repository
+      .updateTrack(live.record.id, { endedAt: live.ending.at.toISOString(), endReason: reason })
+      .catch(() => undefined);
+  }
+
   #listenerFor(active: ActiveRecording): LiveSessionListener {
     return {
+      producerClosed: (participant, producer) => {
+        const live = active.tracks.get(producer.id);
+        if (live) {
+          const reason = active.session.mediaLost
+            ? 'worker-died'
+            : (active.endingFor.get(participant.id) ?? 'producer-closed');
+          this.#sourceGone(active, live, reason);
+        }
+      },
+      mediaReset: () => {
+        for (const live of [...active.tracks.values()])
+          this.#sourceGone(active, live, 'worker-died');
+      },
       producerAdded: (participant, producer) => {
         active.endingFor.delete(participant.id);
         this.#startTrack(active, participant, producer);
@@ -742,6 +785,13 @@ export class RecordingService {
       });
       return at;
     });
+    // Files whose source had already gone are finished before post-processing
+    // (FFmpeg ends them within ~10 s of their last packet): the manifest needs
+    // every file's hash.
+    const deadline = Date.now() + 30_000;
+    while ((active.gone.size > 0 || active.finishing.size > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     this.#logger.info({ recordingId: active.recording.id, reason, stoppedAt }, 'recording stopped');
     this.#enqueue(active.recording.id);
   }

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,6 +140,122 @@ describe('recording through failures', () => {
       'recording-stopped',
     ]);
   }, 60_000);
+
+  it('marks a dropped connection and a dead media worker as gaps, and records again after each', async () => {
+    const t = await startTestServer();
+    cleanups.push(() => t.close());
+    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const { case: theCase, session } = await caseInSession(t.server.cases, staff);
+    const clients: TestClient[] = [];
+    const media: SyntheticMedia[] = [];
+    cleanups.push(() => {
+      for (const m of media) m.stop();
+      for (const c of clients) c.close();
+    });
+    const connectAs = async (sub: string, role: SessionRole) => {
+      const c = await connectClient(
+        t.url,
+        t.server.tokens.issue(
+          { sub, caseId: theCase.id, sessionId: session.id, role, name: sub },
+          600,
+        ),
+      );
+      clients.push(c);
+      return c;
+    };
+    const publish = async (sub: string) => {
+      const m = await publishSynthetic(t.server.sessions.get(session.id)!, sub);
+      media.push(m);
+      return m;
+    };
+    const repo = new SqliteRecordingRepository(t.server.database);
+    const capturing = async (recordingId: string, subs: string[]) => {
+      const deadline = Date.now() + 20_000;
+      const dir = t.server.recordings.directoryOf(recordingId);
+      for (;;) {
+        const open = (await repo.tracks(recordingId)).filter((x) => x.endedAt === null);
+        const ok = subs.every(
+          (sub) =>
+            open.filter((x) => {
+              if (x.participantId !== sub) return false;
+              try {
+                return statSync(path.join(dir, x.file)).size > 2048;
+              } catch {
+                return false;
+              }
+            }).length === 2,
+        );
+        if (ok) return;
+        if (Date.now() > deadline) throw new Error(`not capturing ${subs.join(', ')}`);
+        await sleep(100);
+      }
+    };
+
+    const mediator = await connectAs('m-1', 'mediator');
+    await joinSession(mediator);
+    let party = await connectAs('p-1', 'party');
+    await joinSession(party, { admitBy: mediator });
+    let partyMedia = await publish('p-1');
+    const mediatorMedia = await publish('m-1');
+    const { recording } = await mediator.request('recording:start', {});
+    await party.request('recording:acknowledge', { recordingId: recording.recordingId });
+    await capturing(recording.recordingId, ['m-1', 'p-1']);
+    await sleep(1000);
+
+    // The party's network drops; they come back (no knock) and publish again.
+    partyMedia.stop();
+    const droppedAt = Date.now();
+    party.socket.disconnect();
+    await sleep(1000);
+    party = await connectAs('p-1', 'party');
+    expect((await joinSession(party)).admission).toBe('admitted');
+    partyMedia = await publish('p-1');
+    await capturing(recording.recordingId, ['p-1']);
+    await sleep(1000);
+
+    // The media worker dies; its router is rebuilt and the media published again.
+    const live = t.server.sessions.get(session.id)!;
+    const deadPid = live.workerPid;
+    const reset = party.next('media:reset', 10_000);
+    const workerDiedAt = Date.now();
+    process.kill(deadPid, 'SIGKILL');
+    await reset;
+    partyMedia.stop();
+    mediatorMedia.stop();
+    await publish('p-1');
+    await publish('m-1');
+    await capturing(recording.recordingId, ['m-1', 'p-1']);
+    await sleep(1000);
+    await mediator.request('recording:stop', {});
+    await t.server.recordings.idle();
+
+    const detail = await t.server.recordings.detail(SYSTEM, theCase.id, recording.recordingId);
+    const manifest = checkSealed(t, detail);
+    const gaps = manifest.gaps.map((g) => `${g.participantId} ${g.source} ${g.reason}`).sort();
+    expect(gaps).toEqual([
+      'm-1 camera worker-died',
+      'm-1 microphone worker-died',
+      'p-1 camera participant-disconnected',
+      'p-1 camera worker-died',
+      'p-1 microphone participant-disconnected',
+      'p-1 microphone worker-died',
+    ]);
+    for (const gap of manifest.gaps) {
+      const at = gap.reason === 'worker-died' ? workerDiedAt : droppedAt;
+      expect(Math.abs(Date.parse(gap.from) - at), JSON.stringify(gap)).toBeLessThan(1500);
+      expect(Date.parse(gap.to)).toBeGreaterThan(Date.parse(gap.from));
+      // Each gap ends where the next file of that track begins.
+      expect(
+        manifest.tracks.some(
+          (x) =>
+            x.participantId === gap.participantId &&
+            x.source === gap.source &&
+            x.startedAt === gap.to,
+        ),
+      ).toBe(true);
+    }
+    expect(manifest.notes.join(' ')).toContain('6 gap(s)');
+  }, 90_000);
 
   it('closes a recording cut off by a killed server at the next start: decodable files, the gap, a signed manifest', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'recording-crash-'));

@@ -15,9 +15,12 @@ import type { MediationCase, MediationSessionRecord } from '../../server/cases/m
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { RecordingAccessTokens } from '../../server/auth/StaffTokens.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
-import { caseInSession, seedStaff } from '../support/cases.js';
+import { TEST_PASSWORD, caseInSession, seedStaff } from '../support/cases.js';
+import { apiClient } from '../support/evidenceHttp.js';
+import { TEST_SECRET } from '../support/secrets.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
@@ -332,4 +335,74 @@ describe('session recording', () => {
     // A caucus is not a gap in the recording: it is a declared private phase.
     expect(m.gaps).toEqual([]);
   }, 90_000);
+
+  it('serves recordings only to the case staff: scope, view links, Range', async () => {
+    const api = apiClient(t.url);
+    const [recording] = await t.server.recordings.list(
+      { kind: 'system', id: 'system', role: 'system' },
+      theCase.id,
+    );
+    const id = recording!.id;
+    const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
+    const otherMediator = await api.login(staff.otherMediator.username, TEST_PASSWORD);
+    const outsider = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const otherClerk = await api.login(outsider.clerk.username, TEST_PASSWORD);
+    const base = `/cases/${theCase.id}/recordings`;
+
+    expect((await api.call('GET', base, clerk)).status).toBe(200);
+    // No token, another organisation's clerk, a mediator not assigned to the case.
+    expect((await api.call('GET', base)).status).toBe(401);
+    expect((await api.call('GET', base, otherClerk)).status).toBe(404);
+    expect((await api.call('GET', `${base}/${id}`, otherMediator)).status).toBe(404);
+    // A party's invitation token does not reach recordings.
+    const { token: invitation } = await api.ok<{ token: string }>(
+      'POST',
+      `/cases/${theCase.id}/invitations`,
+      clerk,
+      { personId: (await t.server.cases.file(staff.clerk, theCase.id)).people[0]!.id },
+    );
+    expect((await api.call('GET', base, invitation)).status).toBe(403);
+    // Bad input: an unknown file, a malformed file id.
+    expect((await api.call('POST', `${base}/${id}/view-link`, clerk, { file: 'x' })).status).toBe(
+      400,
+    );
+
+    const { url } = await api.ok<{ url: string }>('POST', `${base}/${id}/view-link`, clerk, {
+      file: 'composite',
+    });
+    const whole = await fetch(`${t.url}${url}`);
+    expect(whole.status).toBe(200);
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      whole.headers.get('x-content-sha256'),
+    );
+    const part = await fetch(`${t.url}${url}`, { headers: { range: 'bytes=100-199' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    const beyond = await fetch(`${t.url}${url}`, { headers: { range: `bytes=${bytes.length}-` } });
+    expect(beyond.status).toBe(416);
+    // The link is for that file only; a forged or altered one is refused.
+    expect((await fetch(`${t.url}${url.replace('/composite?', '/manifest?')}`)).status).toBe(401);
+    expect((await fetch(`${t.url}${url.slice(0, -3)}abc`)).status).toBe(401);
+    const expired = new RecordingAccessTokens(TEST_SECRET);
+    const old = expired.issue(
+      {
+        sub: staff.clerk.id,
+        caseId: theCase.id,
+        recordingId: id,
+        fileId: 'composite',
+        role: 'clerk',
+        org: staff.organisationId,
+        name: 'x',
+      },
+      1,
+    );
+    await sleep(1500);
+    const late = await fetch(
+      `${t.url}${base}/${id}/files/composite?access=${old}`.replace('/cases', '/api/cases'),
+    );
+    expect(late.status).toBe(401);
+    expect(JSON.stringify(await late.json())).toContain('expired');
+  });
 });
