@@ -70,6 +70,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json(options.jwks());
   });
 
+  // No icon: answer browsers' automatic request without an error in their console.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+
   app.use('/api', options.api);
 
   const index = path.join(options.clientDir, 'index.html');

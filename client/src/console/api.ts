@@ -21,6 +21,23 @@ export interface StaffSession {
   staff: StaffView;
 }
 
+export type DeadlineKind =
+  | 'acceptance_decision'
+  | 'mediation_period'
+  | 'judicial_confirmation'
+  | 'arbitration_review'
+  | 'performance';
+
+export interface DeadlineView {
+  id: string;
+  kind: DeadlineKind;
+  /** Last day (Asia/Shanghai, YYYY-MM-DD), inclusive. */
+  dueOn: string;
+  basis: string;
+  consequence: string;
+  status: 'open' | 'met' | 'overdue' | 'cancelled';
+}
+
 export interface CaseListItem {
   id: string;
   caseNumber: string;
@@ -28,6 +45,8 @@ export interface CaseListItem {
   disputeType: string;
   receivedOn: string;
   mediationDueOn: string;
+  /** The list only: deadlines still open or already passed. */
+  openDeadlines?: DeadlineView[];
 }
 
 export interface CasePersonView {
@@ -37,10 +56,80 @@ export interface CasePersonView {
   /** ID card number or unified social credit code (staff only). */
   idNumber?: string | null;
   phone?: string | null;
+  address?: string | null;
   legalRepresentative?: string | null;
   isOrganisation?: boolean;
   /** Agents: the party represented. */
   representsId?: string | null;
+  powerOfAttorney?: { scope: 'general' | 'special'; maySign: boolean } | null;
+}
+
+/** The caller as `GET /api/me` describes a staff member. */
+export interface MeView {
+  kind: 'staff' | 'person' | 'system';
+  id: string;
+  role: string;
+  name?: string;
+}
+
+export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
+
+export interface EvidenceItemView {
+  id: string;
+  title: string;
+  purpose: string;
+  originalOrCopy: 'original' | 'copy';
+  filename: string;
+  typeId: string;
+  mediaType: string;
+  /** The type's label (Chinese), and its broad kind (pdf, image, audio, video, document). */
+  label: string;
+  kind: string;
+  size: number;
+  pages: number | null;
+  sha256: string;
+  uploaderRole: string;
+  uploaderSide: EvidenceSide;
+  receivedAt: string;
+  shared: boolean;
+  confidential: boolean;
+  integrity: 'ok' | 'missing';
+}
+
+export type AuditVerification =
+  | { ok: true; caseId: string; length: number; head: { seq: number; hash: string } | null }
+  | {
+      ok: false;
+      caseId: string;
+      length: number;
+      failedAt: number;
+      reason: string;
+      detail: string;
+    };
+
+type Counts<K extends string> = Record<K, number>;
+
+/** The organisation's 统计报告 (server/cases/statistics.ts CaseStatistics). */
+export interface StatisticsView {
+  period: { from: string | null; to: string | null };
+  generatedAt: string;
+  totals: Counts<
+    | 'received'
+    | 'accepted'
+    | 'refused'
+    | 'open'
+    | 'closed'
+    | 'settled'
+    | 'terminated'
+    | 'withdrawn'
+    | 'archived'
+  >;
+  byDisputeType: Record<string, number>;
+  byOutcome: Counts<'agreement' | 'termination' | 'withdrawal' | 'refused' | 'pending'>;
+  byMonth: { month: string; received: number; closed: number; settled: number }[];
+  settlementRate: number | null;
+  medianDaysToClose: number | null;
+  overdue: { total: number; byKind: Record<string, number> };
 }
 
 export interface CaseSessionView {
@@ -55,6 +144,7 @@ export interface CaseFileView {
   case: CaseListItem;
   people: CasePersonView[];
   sessions?: CaseSessionView[];
+  deadlines?: DeadlineView[];
 }
 
 export type RecordingStatus = 'recording' | 'processing' | 'complete';
@@ -177,7 +267,7 @@ export class StaffApi {
     private readonly onSignedOut: () => void,
   ) {}
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async #fetch(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
     const response = await fetch(`/api${path}`, {
       method,
       headers: {
@@ -190,7 +280,15 @@ export class StaffApi {
       forgetSession();
       this.onSignedOut();
     }
-    return parse<T>(response);
+    return response;
+  }
+
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return parse<T>(await this.#fetch(method, path, body));
+  }
+
+  me(): Promise<MeView> {
+    return this.#call('GET', '/me');
   }
 
   async cases(): Promise<CaseListItem[]> {
@@ -230,5 +328,39 @@ export class StaffApi {
       { file },
     );
     return url;
+  }
+
+  async evidence(caseId: string): Promise<EvidenceItemView[]> {
+    return (
+      await this.#call<{ items: EvidenceItemView[] }>(
+        'GET',
+        `/cases/${encodeURIComponent(caseId)}/evidence`,
+      )
+    ).items;
+  }
+
+  /** A 15-minute link to view one item of evidence in the browser. */
+  async evidenceViewLink(caseId: string, itemId: string): Promise<string> {
+    const { url } = await this.#call<{ url: string }>(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/view-link`,
+    );
+    return url;
+  }
+
+  audit(caseId: string): Promise<AuditVerification> {
+    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+  }
+
+  /** Clerks only. */
+  statistics(): Promise<StatisticsView> {
+    return this.#call('GET', '/statistics');
+  }
+
+  /** The same report as CSV, fetched with the bearer token (a plain link cannot send it). */
+  async statisticsCsv(): Promise<Blob> {
+    const response = await this.#fetch('GET', '/statistics?format=csv');
+    if (!response.ok) return parse<never>(response);
+    return response.blob();
   }
 }

@@ -1,7 +1,7 @@
 /** Codes the case file sends, as the console shows them (Chinese first), and value formats. */
 import type { TrackEndReason, TrackSource } from '../../../recordings/manifest.js';
 import { lang, label, type Labels } from '../i18n.js';
-import type { CompositeStatus, RecordingStatus } from './api.js';
+import type { CompositeStatus, EvidenceSide, RecordingStatus } from './api.js';
 
 export const RECORDING_STATUS: Labels<RecordingStatus> = {
   recording: ['录制中', 'recording'],
@@ -109,3 +109,24 @@ export function formatDuration(ms: number | null): string {
   const ss = s.toFixed(1).padStart(4, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+export const PERSON_KINDS: Labels<string> = {
+  applicant: ['申请人', 'applicant'],
+  respondent: ['被申请人', 'respondent'],
+  agent: ['委托代理人', 'agent'],
+  observer: ['旁听人', 'observer'],
+};
+
+export const EVIDENCE_SIDES: Labels<EvidenceSide> = {
+  applicant: ['申请人方', 'applicant side'],
+  respondent: ['被申请人方', 'respondent side'],
+  organisation: ['调解组织', 'the organisation'],
+};
+
+export const AUDIT_FAILURES: Labels<string> = {
+  altered: ['事件内容被修改', 'an event was altered'],
+  payload_altered: ['事件数据被修改', "an event's payload was altered"],
+  removed: ['事件被删除', 'an event was removed'],
+  reordered: ['事件顺序被改变', 'events were reordered'],
+  wrong_case: ['混入其他案件的事件', "another case's event"],
+};

@@ -1,6 +1,8 @@
 /**
- * The staff console (/console): sign in, the cases within reach, and a
- * case's recordings. The start of the mediator's and clerk's console.
+ * The staff console (/console): sign in, the cases within reach with their
+ * open deadlines (and, for clerks, the organisation's statistics), and a
+ * case's file: parties, sessions, evidence, documents, recordings and the
+ * audit chain's verification.
  * Views follow the address's fragment (#/cases/<id>), so the browser's
  * back button works and a reload stays on the same case.
  */
@@ -17,9 +19,12 @@ import {
   type CaseListItem,
   type CaseSessionView,
 } from './api.js';
+import { auditSection, evidenceSection, partiesSection } from './caseFile.js';
+import { deadlineList } from './deadlines.js';
 import { documentsSection } from './documents.js';
 import { RecordingCard } from './RecordingCard.js';
 import { CASE_STATUS, DISPUTE_TYPES, ROLES, SESSION_STATUS, label } from './labels.js';
+import { statisticsPanel } from './statistics.js';
 
 const POLL_MS = 2_000;
 /** A new recording of the case shows up without a reload. */
@@ -155,14 +160,24 @@ async function caseList(main: HTMLElement): Promise<void> {
   const heading = el('h2', { tabindex: '-1' }, t('cases'));
   const list = el('ul', { class: 'case-list', 'data-testid': 'cases' });
   main.append(heading, el('p', { class: 'muted' }, t('loading')));
+  const currentApi = api!;
   let cases: CaseListItem[];
+  let role: string;
   try {
-    cases = await api!.cases();
+    // The server's word on the role, not the copy kept since sign-in.
+    [cases, role] = await Promise.all([
+      currentApi.cases(),
+      currentApi.me().then(
+        (me) => me.role,
+        () => currentApi.session.staff.role,
+      ),
+    ]);
   } catch (error) {
     main.replaceChildren(heading, failure(error));
     return;
   }
   main.replaceChildren(heading, list);
+  if (role === 'clerk') main.prepend(statisticsPanel(currentApi));
   if (cases.length === 0) list.append(el('li', { class: 'muted' }, t('noCases')));
   for (const c of cases) {
     const li = el('li', { 'data-testid': 'case-item', 'data-case': c.id });
@@ -176,6 +191,7 @@ async function caseList(main: HTMLElement): Promise<void> {
         { class: 'muted' },
         `${t('receivedOn')} ${c.receivedOn} · ${t('mediationDue')} ${c.mediationDueOn}`,
       ),
+      deadlineList(c.openDeadlines ?? []),
       el('span', { class: 'go' }, `${t('openRecordings')} ›`),
     );
     li.append(link);
@@ -219,8 +235,10 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
     const applicant = file.people.find((p) => p.kind === 'applicant')?.name;
     const respondent = file.people.find((p) => p.kind === 'respondent')?.name;
     if (applicant && respondent) parties.textContent = `${applicant} — ${respondent}`;
+    parties.after(deadlineList(file.deadlines ?? []), partiesSection(file.people));
     sessionList(sessions, currentApi, file.sessions ?? []);
-    sessions.after(documentsSection(currentApi, caseId, file));
+    sessions.after(evidenceSection(currentApi, caseId), documentsSection(currentApi, caseId, file));
+    main.append(auditSection(currentApi, caseId));
   } catch (error) {
     if (active) main.replaceChildren(back, failure(error));
     return;
