@@ -14,6 +14,7 @@ import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
 import { SessionTokens, TokenRefusedError } from './auth/SessionTokens.js';
 import {
   EvidenceAccessTokens,
+  InstitutionTokens,
   InvitationTokens,
   RecordingAccessTokens,
   StaffTokens,
@@ -29,6 +30,8 @@ import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
+import { institutionRoutes } from './http/api/institutionRoutes.js';
+import { InstitutionService } from './institutions/InstitutionService.js';
 import { RecordingService } from './recording/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
@@ -215,6 +218,11 @@ export class MediationServer {
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
       }),
       ...documentRoutes({ documents }),
+      ...institutionRoutes({
+        institutions: new InstitutionService({ database, cases: repository, audit }),
+        tokens: new InstitutionTokens(config.auth.jwtSecret),
+        documents,
+      }),
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),

@@ -104,3 +104,30 @@ export class RecordingAccessTokens extends SignedTokens<typeof recordingAccessCl
     );
   }
 }
+
+export const INSTITUTION_TOKEN_AUDIENCE = 'mediation-institution';
+export const INSTITUTION_TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * Access tokens of a court or arbitration commission (API clients, not
+ * people): their own audience, so no staff, invitation or session token can
+ * stand in for one, and the credential is checked again on every request.
+ */
+export const institutionClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  org: z.string().min(1).max(64),
+  kind: z.enum(['court', 'arbitration']),
+  name: z.string().min(1).max(200),
+});
+export type InstitutionClaims = z.infer<typeof institutionClaimsSchema>;
+
+export class InstitutionTokens extends SignedTokens<typeof institutionClaimsSchema> {
+  constructor(secret: string) {
+    super(
+      secret,
+      INSTITUTION_TOKEN_AUDIENCE,
+      institutionClaimsSchema,
+      INSTITUTION_TOKEN_TTL_SECONDS,
+    );
+  }
+}

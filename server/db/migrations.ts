@@ -433,4 +433,32 @@ CREATE TABLE agreement_seals (
 ALTER TABLE recordings ADD COLUMN alive_at TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'courts and arbitration commissions: accounts and referrals',
+    sql: `
+CREATE TABLE institutions (
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('court', 'arbitration')),
+  name TEXT NOT NULL,
+  webhook_url TEXT,
+  key_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+
+CREATE TABLE referrals (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  kind TEXT NOT NULL CHECK (kind IN ('delegated_report', 'judicial_confirmation', 'arbitration_review')),
+  referred_at TEXT NOT NULL,
+  referred_by TEXT NOT NULL,
+  UNIQUE (case_id, institution_id, kind)
+);
+CREATE INDEX referrals_institution ON referrals(institution_id);
+`,
+  },
 ];

@@ -5,6 +5,10 @@
  * brought to the state in which the action is legal, so a cell checks
  * authorization and not what an earlier cell left behind.
  */
+import {
+  institutionRoutes,
+  type InstitutionRouteDeps,
+} from '../../server/http/api/institutionRoutes.js';
 import { recordingRoutes, type RecordingRouteDeps } from '../../server/http/api/recordingRoutes.js';
 import { documentRoutes, type DocumentRouteDeps } from '../../server/http/api/documentRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
@@ -922,9 +926,10 @@ describe('API authorization', () => {
     // (tests/integration/documents.test.ts).
     const evidence = evidenceRoutes({} as unknown as EvidenceRouteDeps);
     const recording = recordingRoutes({} as unknown as RecordingRouteDeps);
+    const institution = institutionRoutes({} as unknown as InstitutionRouteDeps);
     const documents = documentRoutes({} as unknown as DocumentRouteDeps);
     expect(documented.sort()).toEqual(
-      [...MATRIX, ...evidence, ...recording, ...documents]
+      [...MATRIX, ...evidence, ...recording, ...institution, ...documents]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),
     );

@@ -30,7 +30,7 @@ function clientOf(req: Request): ClientInfo {
   return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
 }
 
-function sendPdf(res: Response, bytes: Buffer, sha256: string, filename: string): undefined {
+export function sendPdf(res: Response, bytes: Buffer, sha256: string, filename: string): undefined {
   res.setHeader('Content-Type', 'application/pdf');
   res.setHeader('Content-Disposition', disposition('inline', filename));
   res.setHeader('Content-Length', String(bytes.length));

@@ -1,0 +1,150 @@
+/**
+ * Courts and arbitration commissions: clerks register them and refer cases;
+ * an institution signs in with its API key for a one-hour access token (its
+ * own audience) and reads what concerns the cases referred to it — the
+ * electronic service certificates for now — each read written to the case's
+ * audit chain.
+ */
+import type { Request } from 'express';
+import { z } from 'zod';
+import { TokenRefusedError } from '../../auth/SignedTokens.js';
+import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
+import type { DocumentService } from '../../documents/DocumentService.js';
+import { UnauthenticatedError } from '../../errors.js';
+import {
+  referralSchema,
+  registerInstitutionSchema,
+  type InstitutionActor,
+  type InstitutionService,
+} from '../../institutions/InstitutionService.js';
+import { sendPdf } from './documentRoutes.js';
+import { route, type RouteSpec } from './routes.js';
+
+export interface InstitutionRouteDeps {
+  institutions: InstitutionService;
+  tokens: InstitutionTokens;
+  documents: DocumentService;
+}
+
+export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
+  /** The institution behind the request's bearer token (routes are `auth: none` for people). */
+  function institutionOf(req: Request): InstitutionActor {
+    const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(req.headers.authorization ?? '');
+    if (!match) throw new UnauthenticatedError('An institution access token is required');
+    let claims;
+    try {
+      claims = d.tokens.verify(match[1]);
+    } catch (error) {
+      throw new UnauthenticatedError(
+        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
+          ? 'This access token has expired'
+          : 'Invalid institution access token',
+      );
+    }
+    return d.institutions.actorFor(claims);
+  }
+
+  return [
+    route({
+      method: 'post',
+      path: '/institutions',
+      summary:
+        'Register a court or arbitration commission (clerk); the API key is in this reply only',
+      tag: 'institutions',
+      auth: 'staff',
+      body: registerInstitutionSchema,
+      status: 201,
+      handler: async ({ actor, body }) => d.institutions.register(actor, body),
+    }),
+    route({
+      method: 'get',
+      path: '/institutions',
+      summary: "The organisation's institutions",
+      tag: 'institutions',
+      auth: 'staff',
+      handler: async ({ actor }) => ({ institutions: d.institutions.list(actor) }),
+    }),
+    route({
+      method: 'post',
+      path: '/institutions/:institutionId/revoke',
+      summary: 'Revoke an institution’s credential (clerk): its tokens stop working at once',
+      tag: 'institutions',
+      auth: 'staff',
+      handler: async ({ actor, params }) => ({
+        institution: d.institutions.revoke(actor, params['institutionId']!),
+      }),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/referrals',
+      summary:
+        'Refer the case to an institution (delegated mediation report, joint application for judicial confirmation or arbitration review)',
+      tag: 'institutions',
+      auth: 'staff',
+      body: referralSchema,
+      status: 201,
+      handler: async ({ actor, params, body }) => ({
+        referral: await d.institutions.refer(actor, params['caseId']!, body),
+      }),
+    }),
+    route({
+      method: 'post',
+      path: '/institution/token',
+      summary: 'An institution signs in with its API key: a one-hour access token',
+      tag: 'institution API',
+      auth: 'none',
+      body: z
+        .object({ institutionId: z.string().min(1).max(64), apiKey: z.string().min(1).max(200) })
+        .strict(),
+      handler: async ({ body }) => {
+        const institution = await d.institutions.authenticate(body.institutionId, body.apiKey);
+        const token = d.tokens.issue(
+          {
+            sub: institution.id,
+            org: institution.organisationId,
+            kind: institution.kind,
+            name: institution.name,
+          },
+          INSTITUTION_TOKEN_TTL_SECONDS,
+        );
+        return {
+          token,
+          expiresAt: new Date(Date.now() + INSTITUTION_TOKEN_TTL_SECONDS * 1000).toISOString(),
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/institution/cases',
+      summary: 'The cases referred to the calling institution (institution access token)',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req }) => ({
+        cases: await d.institutions.referredCases(institutionOf(req)),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/institution/cases/:caseId/deliveries/:deliveryId/certificate',
+      summary:
+        '电子送达凭证 of a delivery in a case referred to the calling institution (institution access token)',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req, res, params }) => {
+        const institution = institutionOf(req);
+        const caseId = params['caseId']!;
+        const deliveryId = params['deliveryId']!;
+        await d.institutions.access(institution, caseId, {
+          item: `certificate/${deliveryId}`,
+          ip: req.ip ?? null,
+        });
+        const { bytes, sha256, delivery } = await d.documents.certificate(
+          { kind: 'system', id: 'system', role: 'system' },
+          caseId,
+          deliveryId,
+        );
+        return sendPdf(res, bytes, sha256, `电子送达凭证-${delivery.id}.pdf`);
+      },
+    }),
+  ];
+}

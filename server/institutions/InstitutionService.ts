@@ -1,0 +1,303 @@
+/**
+ * Courts and arbitration commissions as API clients of an organisation: a
+ * clerk registers one (its API key is shown once; only a scrypt hash is
+ * kept) and may revoke it; a case is referred to one; the institution reads
+ * what concerns the cases referred to it, and nothing else. Every read by an
+ * institution is an event in that case's audit chain.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords.js';
+import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
+import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import { NotFoundError, UnauthenticatedError } from '../errors.js';
+
+export const INSTITUTION_KINDS = ['court', 'arbitration'] as const;
+export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+export const REFERRAL_KINDS = [
+  'delegated_report',
+  'judicial_confirmation',
+  'arbitration_review',
+] as const;
+export type ReferralKind = (typeof REFERRAL_KINDS)[number];
+
+export const registerInstitutionSchema = z
+  .object({
+    kind: z.enum(INSTITUTION_KINDS),
+    name: z.string().trim().min(2).max(200),
+    webhookUrl: z.string().url().max(500).optional(),
+  })
+  .strict();
+
+export const referralSchema = z
+  .object({ institutionId: z.string().uuid(), kind: z.enum(REFERRAL_KINDS) })
+  .strict();
+
+export interface Institution {
+  id: string;
+  organisationId: string;
+  kind: InstitutionKind;
+  name: string;
+  webhookUrl: string | null;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+}
+
+export interface Referral {
+  id: string;
+  caseId: string;
+  institutionId: string;
+  kind: ReferralKind;
+  referredAt: string;
+  referredBy: string;
+}
+
+/** An authenticated institution (from its access token, checked against its account). */
+export interface InstitutionActor {
+  kind: 'institution';
+  id: string;
+  organisationId: string;
+  institutionKind: InstitutionKind;
+  name: string;
+}
+
+type Row = Record<string, unknown>;
+
+function toInstitution(r: Row): Institution {
+  return {
+    id: r['id'] as string,
+    organisationId: r['organisation_id'] as string,
+    kind: r['kind'] as InstitutionKind,
+    name: r['name'] as string,
+    webhookUrl: (r['webhook_url'] as string | null) ?? null,
+    createdAt: r['created_at'] as string,
+    createdBy: r['created_by'] as string,
+    revokedAt: (r['revoked_at'] as string | null) ?? null,
+  };
+}
+
+function toReferral(r: Row): Referral {
+  return {
+    id: r['id'] as string,
+    caseId: r['case_id'] as string,
+    institutionId: r['institution_id'] as string,
+    kind: r['kind'] as ReferralKind,
+    referredAt: r['referred_at'] as string,
+    referredBy: r['referred_by'] as string,
+  };
+}
+
+export class InstitutionService {
+  readonly #database: SqliteDatabase;
+  readonly #cases: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    database: SqliteDatabase;
+    cases: CaseRepository;
+    audit: AuditLog;
+    now?: () => Date;
+  }) {
+    this.#database = options.database;
+    this.#cases = options.cases;
+    this.#audit = options.audit;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** A clerk registers an institution; the API key is returned once and never again. */
+  async register(
+    actor: Actor,
+    input: z.infer<typeof registerInstitutionSchema>,
+  ): Promise<{ institution: Institution; apiKey: string }> {
+    const clerk = authorizeStaff(actor, ['clerk']);
+    const apiKey = randomBytes(32).toString('base64url');
+    const institution: Institution = {
+      id: randomUUID(),
+      organisationId: clerk.organisationId,
+      kind: input.kind,
+      name: input.name,
+      webhookUrl: input.webhookUrl ?? null,
+      createdAt: this.#now().toISOString(),
+      createdBy: clerk.id,
+      revokedAt: null,
+    };
+    const keyHash = await hashPassword(apiKey);
+    this.#database
+      .statement(
+        `INSERT INTO institutions (id, organisation_id, kind, name, webhook_url, key_hash, created_at, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        institution.id,
+        institution.organisationId,
+        institution.kind,
+        institution.name,
+        institution.webhookUrl,
+        keyHash,
+        institution.createdAt,
+        institution.createdBy,
+      );
+    return { institution, apiKey };
+  }
+
+  list(actor: Actor): Institution[] {
+    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
+    return (
+      this.#database
+        .statement('SELECT * FROM institutions WHERE organisation_id = ? ORDER BY created_at, id')
+        .all(staff.organisationId) as Row[]
+    ).map(toInstitution);
+  }
+
+  /** Revoking ends the credential at once: every later token check fails. */
+  revoke(actor: Actor, institutionId: string): Institution {
+    const clerk = authorizeStaff(actor, ['clerk']);
+    const institution = this.#get(institutionId);
+    if (!institution || institution.organisationId !== clerk.organisationId) {
+      throw new NotFoundError('Institution');
+    }
+    if (!institution.revokedAt) {
+      this.#database
+        .statement('UPDATE institutions SET revoked_at = ? WHERE id = ?')
+        .run(this.#now().toISOString(), institutionId);
+    }
+    return this.#get(institutionId)!;
+  }
+
+  /** Refers a case to an institution of the case's organisation (recorded in the audit chain). */
+  async refer(
+    actor: Actor,
+    caseId: string,
+    input: z.infer<typeof referralSchema>,
+  ): Promise<Referral> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    authorize(actor, 'case.view', c);
+    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
+    const institution = this.#get(input.institutionId);
+    if (!institution || institution.organisationId !== c.organisationId || institution.revokedAt) {
+      throw new NotFoundError('Institution');
+    }
+    const referral: Referral = {
+      id: randomUUID(),
+      caseId,
+      institutionId: institution.id,
+      kind: input.kind,
+      referredAt: this.#now().toISOString(),
+      referredBy: staff.id,
+    };
+    await this.#database.transaction(async () => {
+      const existing = this.#database
+        .statement('SELECT * FROM referrals WHERE case_id = ? AND institution_id = ? AND kind = ?')
+        .get(caseId, institution.id, input.kind) as Row | undefined;
+      if (existing) {
+        Object.assign(referral, toReferral(existing));
+        return;
+      }
+      this.#database
+        .statement(
+          `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          referral.id,
+          caseId,
+          institution.id,
+          referral.kind,
+          referral.referredAt,
+          referral.referredBy,
+        );
+      await this.#audit.append({
+        caseId,
+        actorId: staff.id,
+        actorRole: staff.role,
+        action: 'case.referred',
+        target: institution.id,
+        payload: { institution: institution.name, kind: referral.kind, at: referral.referredAt },
+      });
+    });
+    return referral;
+  }
+
+  /**
+   * Checks an institution's API key (constant work whether or not the
+   * institution exists) and returns the account; revoked ones are refused.
+   */
+  async authenticate(institutionId: string, apiKey: string): Promise<Institution> {
+    const row = this.#database
+      .statement('SELECT key_hash FROM institutions WHERE id = ?')
+      .get(institutionId) as { key_hash: string } | undefined;
+    const ok = await verifyPassword(apiKey, row?.key_hash ?? DUMMY_PASSWORD_HASH);
+    const institution = row ? this.#get(institutionId) : undefined;
+    if (!ok || !institution) throw new UnauthenticatedError('Unknown institution or wrong API key');
+    if (institution.revokedAt) throw new UnauthenticatedError('This credential has been revoked');
+    return institution;
+  }
+
+  /** The account behind a verified access token, still active. */
+  actorFor(claims: { sub: string }): InstitutionActor {
+    const institution = this.#get(claims.sub);
+    if (!institution) throw new UnauthenticatedError('Unknown institution');
+    if (institution.revokedAt) throw new UnauthenticatedError('This credential has been revoked');
+    return {
+      kind: 'institution',
+      id: institution.id,
+      organisationId: institution.organisationId,
+      institutionKind: institution.kind,
+      name: institution.name,
+    };
+  }
+
+  /** The cases referred to the institution. */
+  async referredCases(
+    institution: InstitutionActor,
+  ): Promise<{ caseId: string; caseNumber: string; referrals: Referral[] }[]> {
+    const referrals = (
+      this.#database
+        .statement('SELECT * FROM referrals WHERE institution_id = ? ORDER BY referred_at, id')
+        .all(institution.id) as Row[]
+    ).map(toReferral);
+    const byCase = new Map<string, Referral[]>();
+    for (const r of referrals) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
+    const out: { caseId: string; caseNumber: string; referrals: Referral[] }[] = [];
+    for (const [caseId, list] of byCase) {
+      const c = await this.#cases.getCase(caseId);
+      if (c) out.push({ caseId, caseNumber: c.caseNumber, referrals: list });
+    }
+    return out;
+  }
+
+  /**
+   * Lets an institution read something of a case: only a case referred to
+   * it (anything else reads as missing), and the read is written to the
+   * case's audit chain.
+   */
+  async access(
+    institution: InstitutionActor,
+    caseId: string,
+    what: { item: string; ip: string | null },
+  ): Promise<void> {
+    const referred = this.#database
+      .statement('SELECT 1 FROM referrals WHERE institution_id = ? AND case_id = ?')
+      .get(institution.id, caseId);
+    if (!referred) throw new NotFoundError('Case');
+    await this.#audit.append({
+      caseId,
+      actorId: institution.id,
+      actorRole: institution.institutionKind,
+      action: 'institution.accessed',
+      target: what.item,
+      payload: { institution: institution.name, item: what.item, ip: what.ip },
+    });
+  }
+
+  #get(id: string): Institution | undefined {
+    const r = this.#database.statement('SELECT * FROM institutions WHERE id = ?').get(id) as
+      Row | undefined;
+    return r ? toInstitution(r) : undefined;
+  }
+}
