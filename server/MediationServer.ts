@@ -14,6 +14,7 @@ import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
 import { SessionTokens, TokenRefusedError } from './auth/SessionTokens.js';
 import {
   EvidenceAccessTokens,
+  InstitutionFileTokens,
   InstitutionTokens,
   InvitationTokens,
   RecordingAccessTokens,
@@ -32,6 +33,7 @@ import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { InstitutionService } from './institutions/InstitutionService.js';
+import { ReferenceService } from './references/ReferenceService.js';
 import { RecordingService } from './recording/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
@@ -184,6 +186,7 @@ export class MediationServer {
     const accessTokens = new EvidenceAccessTokens(config.auth.jwtSecret);
 
     let url = '';
+    const institutions = new InstitutionService({ database, cases: repository, audit });
     const documentRepository = new SqliteDocumentRepository(database);
     const documentDelivery = new InAppDeliveryChannel();
     const documents = new DocumentService({
@@ -219,9 +222,18 @@ export class MediationServer {
       }),
       ...documentRoutes({ documents }),
       ...institutionRoutes({
-        institutions: new InstitutionService({ database, cases: repository, audit }),
+        institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),
         documents,
+        references: new ReferenceService({
+          institutions,
+          cases: repository,
+          audit,
+          recordings,
+          documents,
+          keys,
+          fileTokens: new InstitutionFileTokens(config.auth.jwtSecret),
+        }),
       }),
       ...recordingRoutes({
         recordings,

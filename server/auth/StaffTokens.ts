@@ -131,3 +131,26 @@ export class InstitutionTokens extends SignedTokens<typeof institutionClaimsSche
     );
   }
 }
+
+export const INSTITUTION_FILE_AUDIENCE = 'mediation-institution-file';
+export const INSTITUTION_FILE_TTL_SECONDS = 24 * 3600;
+
+/** A file link inside a case reference: for one institution, one item, 24 hours. */
+export const institutionFileClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  caseId: z.string().min(1).max(64),
+  item: z.enum(['document', 'sealed-agreement', 'recording-manifest', 'recording-composite']),
+  id: z.string().min(1).max(64),
+});
+export type InstitutionFileClaims = z.infer<typeof institutionFileClaimsSchema>;
+
+export class InstitutionFileTokens extends SignedTokens<typeof institutionFileClaimsSchema> {
+  constructor(secret: string) {
+    super(
+      secret,
+      INSTITUTION_FILE_AUDIENCE,
+      institutionFileClaimsSchema,
+      INSTITUTION_FILE_TTL_SECONDS,
+    );
+  }
+}

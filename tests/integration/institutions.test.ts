@@ -5,7 +5,11 @@
  * else; every read is in the case's audit chain; a revoked credential is
  * refused at once.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
@@ -13,6 +17,12 @@ import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../s
 import { apiClient, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
+import { InstitutionFileTokens } from '../../server/auth/StaffTokens.js';
+import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
+import { verifyReference } from '../../server/references/reference.js';
+import type { Jwks } from '../../server/signing/jws.js';
+import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
+import { TEST_SECRET } from '../support/secrets.js';
 
 describe('institutions: referred cases only, audited, revocable', () => {
   let t: TestServer;
@@ -141,6 +151,92 @@ describe('institutions: referred cases only, audited, revocable', () => {
     expect(events.filter((e) => e.action === 'institution.accessed')).toHaveLength(1);
     expect(events.some((e) => e.action === 'case.referred')).toBe(true);
     expect((await audit.verify(caseId)).ok).toBe(true);
+  });
+
+  it('hands the court a signed reference it verifies offline; one altered byte, a swapped file or an unknown key fail', async () => {
+    const token = ((await signIn(institutionId, apiKey)).body as { token: string }).token;
+    const { reference } = await api.ok<{ reference: string }>(
+      'GET',
+      `/institution/cases/${caseId}/reference`,
+      token,
+    );
+    const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+    const checked = verifyReference(reference, jwks);
+    expect(checked.ok).toBe(true);
+    if (!checked.ok) return;
+    const notice = checked.reference.items.find((i) => i.kind === 'document')!;
+    expect(notice.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(checked.reference.chain.events.length).toBeGreaterThan(5);
+
+    // The link gives the file; its hash is the item's.
+    const link = await fetch(`${t.url}${notice.file!.url}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(link.status).toBe(200);
+    const pdf = Buffer.from(await link.arrayBuffer());
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(notice.sha256);
+    // Without the institution's token the link is refused; an expired link too.
+    expect((await fetch(`${t.url}${notice.file!.url}`)).status).toBe(401);
+    const expired = new InstitutionFileTokens(TEST_SECRET).issue(
+      { sub: institutionId, caseId, item: 'document', id: notice.id },
+      1,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const late = await fetch(`${t.url}/api/institution/files/${expired}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(late.status).toBe(401);
+    expect(JSON.stringify(await late.json())).toContain('expired');
+
+    // Offline, with the files: the CLI's check.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'reference-'));
+    try {
+      writeFileSync(path.join(dir, 'reference.jws'), reference);
+      writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify(jwks));
+      writeFileSync(path.join(dir, 'notice.pdf'), pdf);
+      const args = (files: string[], jwksFile = 'jwks.json', ref = 'reference.jws') => [
+        path.join(dir, ref),
+        '--jwks',
+        path.join(dir, jwksFile),
+        ...files.map((f) => path.join(dir, f)),
+      ];
+      expect(verifyReferenceFiles(args(['notice.pdf'])).exitCode).toBe(0);
+      // The built CLI, as a court would run it.
+      const cli = spawnSync(
+        process.execPath,
+        ['dist/server/cli/verify-reference.js', ...args(['notice.pdf'])],
+        { encoding: 'utf8' },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout).toContain('verified');
+
+      // A swapped file: one byte changed.
+      const swapped = Buffer.from(pdf);
+      swapped[swapped.length - 10] = (swapped[swapped.length - 10]! + 1) % 256;
+      writeFileSync(path.join(dir, 'swapped.pdf'), swapped);
+      const bad = verifyReferenceFiles(args(['swapped.pdf']));
+      expect(bad.exitCode).toBe(1);
+      expect(bad.lines.join()).toContain('not in the reference');
+
+      // One byte of the reference altered (in the payload): the signature fails.
+      const [h, p, sig] = reference.split('.');
+      const bytes = Buffer.from(p!, 'base64url');
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = bytes[middle]! ^ 1;
+      writeFileSync(path.join(dir, 'altered.jws'), [h, bytes.toString('base64url'), sig].join('.'));
+      const altered = verifyReferenceFiles(args([], 'jwks.json', 'altered.jws'));
+      expect(altered.exitCode).toBe(1);
+      expect(altered.lines.join()).toContain('signature');
+
+      // Signed by a key the verifier does not hold.
+      const stranger = await ServiceKeys.open(path.join(dir, 'other-keys'));
+      writeFileSync(path.join(dir, 'other.json'), JSON.stringify(stranger.jwks()));
+      const unknown = verifyReferenceFiles(args([], 'other.json'));
+      expect(unknown.exitCode).toBe(1);
+      expect(unknown.lines.join()).toMatch(/signature/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a revoked credential at once, token and key alike', async () => {

@@ -5,6 +5,7 @@
  * electronic service certificates for now — each read written to the case's
  * audit chain.
  */
+import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
@@ -17,13 +18,16 @@ import {
   type InstitutionActor,
   type InstitutionService,
 } from '../../institutions/InstitutionService.js';
+import type { ReferenceService } from '../../references/ReferenceService.js';
 import { sendPdf } from './documentRoutes.js';
+import { disposition } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface InstitutionRouteDeps {
   institutions: InstitutionService;
   tokens: InstitutionTokens;
   documents: DocumentService;
+  references: ReferenceService;
 }
 
 export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
@@ -144,6 +148,44 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
           deliveryId,
         );
         return sendPdf(res, bytes, sha256, `电子送达凭证-${delivery.id}.pdf`);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/institution/cases/:caseId/reference',
+      summary:
+        'A signed reference (JWS, typ mediation-case-reference+jws) to a case referred to the calling institution: items by SHA-256 with the audit events that fixed them, the audit chain, 24-hour file links; verify offline with `npm run verify-reference`',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req, params }) => ({
+        reference: await d.references.reference(
+          institutionOf(req),
+          params['caseId']!,
+          req.ip ?? null,
+        ),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/institution/files/:token',
+      summary: 'A file named by a reference’s link (institution access token as well)',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req, res, params }) => {
+        const file = await d.references.file(institutionOf(req), params['token']!, req.ip ?? null);
+        res.setHeader('Content-Type', file.mediaType);
+        res.setHeader('Content-Disposition', disposition('attachment', file.name));
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
+        if (file.bytes) {
+          res.status(200).end(file.bytes);
+        } else if (file.path) {
+          const stream = createReadStream(file.path);
+          stream.on('error', () => res.destroy());
+          stream.pipe(res);
+        }
+        return undefined;
       },
     }),
   ];

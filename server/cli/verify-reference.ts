@@ -1,0 +1,64 @@
+/**
+ * Offline verification of a case reference a court or arbitration
+ * commission received, without the running server:
+ *
+ *   npm run verify-reference -- <reference> --jwks <jwks.json> [file …]
+ *
+ * <reference> holds the JWS (or the JSON `{"reference": "…"}` the API
+ * returned); <jwks.json> the service's public keys (from
+ * /.well-known/jwks.json, kept by the institution). Checks the signature,
+ * the audit chain up to its head, that each referenced item's hash was fixed
+ * by its event in that chain, and that each file given is one of the items.
+ * Exit 0 verified, 1 not verified, 2 usage or unreadable input.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Jwks } from '../signing/jws.js';
+import { verifyReference } from '../references/reference.js';
+
+const USAGE = '用法 / usage: npm run verify-reference -- <reference> --jwks <jwks.json> [file …]';
+
+export function verifyReferenceFiles(args: string[]): { exitCode: number; lines: string[] } {
+  const jwksAt = args.indexOf('--jwks');
+  const jwksFile = jwksAt >= 0 ? args[jwksAt + 1] : undefined;
+  const rest = args.filter((_, i) => i !== jwksAt && i !== jwksAt + 1);
+  const [referenceFile, ...files] = rest;
+  if (!referenceFile || !jwksFile) return { exitCode: 2, lines: [USAGE] };
+  let jws: string;
+  let jwks: Jwks;
+  let inputs: { name: string; bytes: Buffer }[];
+  try {
+    const text = readFileSync(referenceFile, 'utf8').trim();
+    jws = text.startsWith('{') ? (JSON.parse(text) as { reference: string }).reference : text;
+    jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as Jwks;
+    inputs = files.map((f) => ({ name: path.basename(f), bytes: readFileSync(f) }));
+  } catch (error) {
+    return {
+      exitCode: 2,
+      lines: [`无法读取输入 / cannot read the input: ${(error as Error).message}`],
+    };
+  }
+  const result = verifyReference(jws, jwks, inputs);
+  if (!result.ok) {
+    return { exitCode: 1, lines: [`未通过校验 / NOT verified: ${result.reason}`] };
+  }
+  const r = result.reference;
+  return {
+    exitCode: 0,
+    lines: [
+      `已通过校验 / verified: case ${r.case.caseNumber} for ${r.institution.name}, issued ${r.issuedAt}`,
+      `审计链 / audit chain: ${r.chain.events.length} events, head ${r.chain.head?.hash ?? '-'}`,
+      ...r.items.map((i) => `  ${i.kind} ${i.id} sha256 ${i.sha256} (event ${i.seq})`),
+      ...result.files.map((f) => `  file ${f.file} = ${f.item.kind} ${f.item.id}`),
+      ...r.excluded.map((x) => `  left out: ${x.kind} ${x.id} — ${x.reason}`),
+    ],
+  };
+}
+
+const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (import.meta.url === pathToFileURL(invoked).href) {
+  const { exitCode, lines } = verifyReferenceFiles(process.argv.slice(2));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exitCode = exitCode;
+}

@@ -1,0 +1,189 @@
+/**
+ * Issues signed case references to the institution a case was referred to
+ * (see reference.ts for what a reference holds and how it is verified), and
+ * serves the files its links name, to that institution only, for 24 hours.
+ */
+import type { AuditLog } from '../audit/AuditLog.js';
+import { INSTITUTION_FILE_TTL_SECONDS, type InstitutionFileTokens } from '../auth/StaffTokens.js';
+import { TokenRefusedError } from '../auth/SignedTokens.js';
+import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { Actor } from '../cases/access.js';
+import type { DocumentService } from '../documents/DocumentService.js';
+import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
+import type { RecordingService } from '../recording/RecordingService.js';
+import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import { REFERENCE_TYPE, itemsOf, type CaseReference, type ReferenceItem } from './reference.js';
+
+const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
+
+export class ReferenceService {
+  readonly #institutions: InstitutionService;
+  readonly #cases: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #recordings: RecordingService;
+  readonly #documents: DocumentService;
+  readonly #keys: ServiceKeys;
+  readonly #fileTokens: InstitutionFileTokens;
+
+  constructor(options: {
+    institutions: InstitutionService;
+    cases: CaseRepository;
+    audit: AuditLog;
+    recordings: RecordingService;
+    documents: DocumentService;
+    keys: ServiceKeys;
+    fileTokens: InstitutionFileTokens;
+  }) {
+    this.#institutions = options.institutions;
+    this.#cases = options.cases;
+    this.#audit = options.audit;
+    this.#recordings = options.recordings;
+    this.#documents = options.documents;
+    this.#keys = options.keys;
+    this.#fileTokens = options.fileTokens;
+  }
+
+  /** A reference to a case referred to `institution`, signed with the service key. */
+  async reference(
+    institution: InstitutionActor,
+    caseId: string,
+    ip: string | null,
+  ): Promise<string> {
+    await this.#institutions.access(institution, caseId, { item: 'reference', ip });
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    const referrals = (await this.#institutions.referredCases(institution)).find(
+      (r) => r.caseId === caseId,
+    );
+    const events = await this.#audit.list(caseId);
+    const last = events.at(-1);
+    // A recording whose caucus was recorded is confidential: never sent, only named as left out.
+    const confidential = new Set(
+      (await this.#recordings.list(SYSTEM, caseId))
+        .filter((r) => r.privatePhases.some((p) => p.recorded))
+        .map((r) => r.id),
+    );
+    const excluded: CaseReference['excluded'] = [];
+    const items: ReferenceItem[] = [];
+    for (const item of itemsOf(events)) {
+      if (item.kind.startsWith('recording-') && confidential.has(item.id)) {
+        if (!excluded.some((x) => x.id === item.id)) {
+          excluded.push({
+            kind: 'recording',
+            id: item.id,
+            reason: '含已录制的背靠背（保密）内容 / contains a recorded caucus (confidential)',
+          });
+        }
+        continue;
+      }
+      const token = this.#fileTokens.issue(
+        { sub: institution.id, caseId, item: item.kind, id: item.id },
+        INSTITUTION_FILE_TTL_SECONDS,
+      );
+      items.push({
+        ...item,
+        file: {
+          url: `/api/institution/files/${token}`,
+          expiresAt: new Date(Date.now() + INSTITUTION_FILE_TTL_SECONDS * 1000).toISOString(),
+        },
+      });
+    }
+    const reference: CaseReference = {
+      type: 'mediation-case-reference',
+      version: 1,
+      issuedAt: new Date().toISOString(),
+      institution: {
+        id: institution.id,
+        name: institution.name,
+        kind: institution.institutionKind,
+      },
+      case: { id: c.id, caseNumber: c.caseNumber, status: c.status, disputeType: c.disputeType },
+      referrals: (referrals?.referrals ?? []).map((r) => ({
+        kind: r.kind,
+        referredAt: r.referredAt,
+      })),
+      items,
+      excluded,
+      chain: { caseId, head: last ? { seq: last.seq, hash: last.hash } : null, events },
+    };
+    return this.#keys.sign(reference, REFERENCE_TYPE);
+  }
+
+  /** The bytes a reference's link names: for the institution it was made for, until it expires. */
+  async file(
+    institution: InstitutionActor,
+    token: string,
+    ip: string | null,
+  ): Promise<{
+    bytes?: Buffer;
+    path?: string;
+    sha256: string | null;
+    mediaType: string;
+    name: string;
+  }> {
+    let claims;
+    try {
+      claims = this.#fileTokens.verify(token);
+    } catch (error) {
+      throw new UnauthenticatedError(
+        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
+          ? 'This file link has expired; fetch a new reference'
+          : 'Invalid file link',
+      );
+    }
+    if (claims.sub !== institution.id)
+      throw new UnauthenticatedError('This link is for another institution');
+    await this.#institutions.access(institution, claims.caseId, {
+      item: `${claims.item}/${claims.id}`,
+      ip,
+    });
+    const client = { ip, userAgent: null };
+    switch (claims.item) {
+      case 'document': {
+        const { document, bytes } = await this.#documents.pdf(
+          SYSTEM,
+          claims.caseId,
+          claims.id,
+          client,
+        );
+        return {
+          bytes,
+          sha256: document.sha256,
+          mediaType: 'application/pdf',
+          name: `${document.title}.pdf`,
+        };
+      }
+      case 'sealed-agreement': {
+        const { seal, bytes } = await this.#documents.sealedPdf(
+          SYSTEM,
+          claims.caseId,
+          claims.id,
+          client,
+        );
+        return {
+          bytes,
+          sha256: seal.sha256,
+          mediaType: 'application/pdf',
+          name: 'sealed-agreement.pdf',
+        };
+      }
+      case 'recording-manifest':
+      case 'recording-composite': {
+        const file = await this.#recordings.openFile(
+          SYSTEM,
+          claims.caseId,
+          claims.id,
+          claims.item === 'recording-manifest' ? 'manifest' : 'composite',
+          { custody: false, client },
+        );
+        return {
+          path: file.path,
+          sha256: file.sha256,
+          mediaType: file.mediaType,
+          name: file.filename,
+        };
+      }
+    }
+  }
+}

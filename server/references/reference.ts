@@ -1,0 +1,123 @@
+/**
+ * A case reference for a court or arbitration commission, and its offline
+ * verification. The reference is a JWS signed with the service key; it names
+ * each referenced item (issued documents, the sealed agreement, recording
+ * manifests and composites) by SHA-256 together with the audit-chain event
+ * that fixed that hash, and carries the case's chain up to its head, so a
+ * verifier holding the reference, the service's public keys and the files
+ * checks the signature, the chain, each item's event and each file's hash
+ * without trusting the running server. Pure: no I/O.
+ */
+import { createHash } from 'node:crypto';
+import { verifyChain, type ChainHead, type StoredAuditEvent } from '../audit/AuditChain.js';
+import { verifyJws, type Jwks } from '../signing/jws.js';
+
+export const REFERENCE_TYPE = 'mediation-case-reference+jws';
+
+export type ReferenceItemKind =
+  'document' | 'sealed-agreement' | 'recording-manifest' | 'recording-composite';
+
+export interface ReferenceItem {
+  kind: ReferenceItemKind;
+  id: string;
+  sha256: string;
+  /** The audit event that fixed this hash: its position and its own hash. */
+  seq: number;
+  eventHash: string;
+  file?: { url: string; expiresAt: string };
+}
+
+export interface CaseReference {
+  type: 'mediation-case-reference';
+  version: 1;
+  issuedAt: string;
+  institution: { id: string; name: string; kind: string };
+  case: { id: string; caseNumber: string; status: string; disputeType: string };
+  referrals: { kind: string; referredAt: string }[];
+  items: ReferenceItem[];
+  /** Left out on purpose (confidential caucus material), with the reason. */
+  excluded: { kind: string; id: string; reason: string }[];
+  chain: { caseId: string; head: ChainHead | null; events: StoredAuditEvent[] };
+}
+
+/** The items an audit chain fixes: which event recorded which hash. */
+export function itemsOf(events: readonly StoredAuditEvent[]): ReferenceItem[] {
+  const items: ReferenceItem[] = [];
+  for (const e of events) {
+    const p = JSON.parse(e.payload) as Record<string, unknown>;
+    const add = (kind: ReferenceItemKind, id: unknown, sha256: unknown) => {
+      if (typeof id === 'string' && typeof sha256 === 'string') {
+        items.push({ kind, id, sha256, seq: e.seq, eventHash: e.hash });
+      }
+    };
+    if (e.action === 'document.issued') add('document', p['documentId'], p['sha256']);
+    if (e.action === 'agreement.sealed')
+      add('sealed-agreement', p['documentId'], p['sealedSha256']);
+    if (e.action === 'recording.manifest-signed') {
+      add('recording-manifest', e.target, p['manifestSha256']);
+      add('recording-composite', e.target, p['composite']);
+    }
+  }
+  return items;
+}
+
+export type ReferenceCheck =
+  | { ok: true; reference: CaseReference; files: { file: string; item: ReferenceItem }[] }
+  | { ok: false; reason: string };
+
+/** Checks a reference offline: signature, chain, items against their events, files against items. */
+export function verifyReference(
+  jws: string,
+  jwks: Jwks,
+  files: { name: string; bytes: Buffer }[] = [],
+): ReferenceCheck {
+  let reference: CaseReference;
+  try {
+    reference = verifyJws<CaseReference>(jws.trim(), jwks, { typ: REFERENCE_TYPE }).payload;
+  } catch (error) {
+    return { ok: false, reason: `signature: ${(error as Error).message}` };
+  }
+  const { chain } = reference;
+  const verified = verifyChain(chain.caseId, chain.events, chain.head);
+  if (!verified.ok) {
+    return {
+      ok: false,
+      reason: `audit chain: ${verified.reason} at ${verified.failedAt}: ${verified.detail}`,
+    };
+  }
+  if (chain.caseId !== reference.case.id) return { ok: false, reason: 'chain of another case' };
+  const bySeq = new Map(chain.events.map((e) => [e.seq, e]));
+  const fixed = itemsOf(chain.events);
+  for (const item of reference.items) {
+    const event = bySeq.get(item.seq);
+    if (!event || event.hash !== item.eventHash) {
+      return {
+        ok: false,
+        reason: `${item.kind} ${item.id}: its event ${item.seq} is not in the chain`,
+      };
+    }
+    const match = fixed.find(
+      (f) =>
+        f.seq === item.seq && f.kind === item.kind && f.id === item.id && f.sha256 === item.sha256,
+    );
+    if (!match) {
+      return {
+        ok: false,
+        reason: `${item.kind} ${item.id}: event ${item.seq} does not fix this hash`,
+      };
+    }
+  }
+  const matched: { file: string; item: ReferenceItem }[] = [];
+  for (const f of files) {
+    const sha256 = createHash('sha256').update(f.bytes).digest('hex');
+    const item = reference.items.find((i) => i.sha256 === sha256);
+    if (!item) {
+      return {
+        ok: false,
+        reason: `${f.name}: SHA-256 ${sha256} is not in the reference (altered or swapped)`,
+      };
+    }
+    matched.push({ file: f.name, item });
+  }
+  return { ok: true, reference, files: matched };
+}
