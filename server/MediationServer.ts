@@ -34,6 +34,7 @@ import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { InstitutionService } from './institutions/InstitutionService.js';
 import { ReferenceService } from './references/ReferenceService.js';
+import { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
 import { RecordingService } from './recording/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
@@ -80,6 +81,7 @@ interface Parts {
   documentDelivery: InAppDeliveryChannel;
   recordings: RecordingService;
   keys: ServiceKeys;
+  webhooks: WebhookDispatcher;
   scheduler: DeadlineScheduler;
   pool: WorkerPool;
   sessions: LiveSessionRegistry;
@@ -100,6 +102,8 @@ export class MediationServer {
   readonly recordings: RecordingService;
   /** The service's signing keys (manifests, references); public at /.well-known/jwks.json. */
   readonly keys: ServiceKeys;
+  /** Deliveries to institutions' webhooks (retried across restarts). */
+  readonly webhooks: WebhookDispatcher;
   readonly scheduler: DeadlineScheduler;
   readonly pool: WorkerPool;
   readonly sessions: LiveSessionRegistry;
@@ -119,6 +123,7 @@ export class MediationServer {
     this.documentDelivery = parts.documentDelivery;
     this.recordings = parts.recordings;
     this.keys = parts.keys;
+    this.webhooks = parts.webhooks;
     this.scheduler = parts.scheduler;
     this.pool = parts.pool;
     this.sessions = parts.sessions;
@@ -187,6 +192,14 @@ export class MediationServer {
 
     let url = '';
     const institutions = new InstitutionService({ database, cases: repository, audit });
+    const webhooks = new WebhookDispatcher({
+      database,
+      audit,
+      keys,
+      logger,
+      retryBaseMs: config.webhooks.retryBaseMs,
+      maxAttempts: config.webhooks.maxAttempts,
+    });
     const documentRepository = new SqliteDocumentRepository(database);
     const documentDelivery = new InAppDeliveryChannel();
     const documents = new DocumentService({
@@ -225,6 +238,7 @@ export class MediationServer {
         institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),
         documents,
+        webhooks,
         references: new ReferenceService({
           institutions,
           cases: repository,
@@ -341,6 +355,7 @@ export class MediationServer {
       documentDelivery,
       recordings,
       keys,
+      webhooks,
       scheduler,
       pool,
       sessions,
@@ -362,6 +377,7 @@ export class MediationServer {
     }
     url = instance.url;
     scheduler.start();
+    webhooks.start();
     // Recordings cut off by a crash are closed; pending composites render again.
     await recordings.recover();
     logger.info({ url }, 'mediation server listening');
@@ -399,6 +415,7 @@ export class MediationServer {
       this.sessions.closeAll();
       this.pool.close();
       await this.scheduler.stop();
+      await this.webhooks.stop();
       await new Promise<void>((resolve) => this.io.close(() => resolve()));
       this.#http.closeAllConnections();
       await this.database.close();

@@ -49,6 +49,9 @@ const envSchema = z.object({
   MEDIASOUP_ENABLE_TCP: bool.default('true'),
   ICE_SERVERS: z.string().optional(),
   SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
+  /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().max(50).default(10),
   SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
   EVIDENCE_MAX_BYTES: z.coerce
     .number()
@@ -96,6 +99,7 @@ export interface Config {
   };
   socket: { ratePerSecond: number; burst: number };
   evidence: { maxBytes: number; caseQuotaBytes: number };
+  webhooks: { retryBaseMs: number; maxAttempts: number };
   /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
   calendar: { holidays: string[]; extraWorkdays: string[] };
 }
@@ -198,6 +202,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     },
     socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, caseQuotaBytes: e.EVIDENCE_CASE_QUOTA_BYTES },
+    webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS },
     calendar: {
       holidays: dateList('WORK_CALENDAR_HOLIDAYS', e.WORK_CALENDAR_HOLIDAYS),
       extraWorkdays: dateList('WORK_CALENDAR_EXTRA_WORKDAYS', e.WORK_CALENDAR_EXTRA_WORKDAYS),

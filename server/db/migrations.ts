@@ -461,4 +461,26 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_institution ON referrals(institution_id);
 `,
   },
+  {
+    version: 8,
+    name: 'institution webhook deliveries (retried across restarts, dead letters)',
+    sql: `
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  event TEXT NOT NULL,
+  body TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  delivered_at TEXT,
+  receipt TEXT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+`,
+  },
 ];

@@ -238,6 +238,32 @@ export class InstitutionService {
     return institution;
   }
 
+  /** The account as an actor, for pushing to it (undefined when unknown or revoked). */
+  institutionActor(id: string): InstitutionActor | undefined {
+    const i = this.#get(id);
+    if (!i || i.revokedAt) return undefined;
+    return {
+      kind: 'institution',
+      id: i.id,
+      organisationId: i.organisationId,
+      institutionKind: i.kind,
+      name: i.name,
+    };
+  }
+
+  /** The webhook address of an institution (server-internal). */
+  webhookUrl(id: string): string | null {
+    return this.#get(id)?.webhookUrl ?? null;
+  }
+
+  /** An institution of the clerk's organisation. */
+  ofOrganisation(actor: Actor, id: string): Institution {
+    const staff = authorizeStaff(actor, ['clerk']);
+    const i = this.#get(id);
+    if (!i || i.organisationId !== staff.organisationId) throw new NotFoundError('Institution');
+    return i;
+  }
+
   /** The account behind a verified access token, still active. */
   actorFor(claims: { sub: string }): InstitutionActor {
     const institution = this.#get(claims.sub);

@@ -49,8 +49,13 @@ export class ReferenceService {
     institution: InstitutionActor,
     caseId: string,
     ip: string | null,
+    options: { pushed?: boolean } = {},
   ): Promise<string> {
-    await this.#institutions.access(institution, caseId, { item: 'reference', ip });
+    // Fetched by the institution: an access in the chain. Pushed to its webhook: the
+    // delivery is recorded when it is accepted.
+    if (!options.pushed) {
+      await this.#institutions.access(institution, caseId, { item: 'reference', ip });
+    }
     const c = await this.#cases.getCase(caseId);
     if (!c) throw new NotFoundError('Case');
     const referrals = (await this.#institutions.referredCases(institution)).find(

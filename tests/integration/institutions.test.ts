@@ -6,6 +6,7 @@
  * refused at once.
  */
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,7 @@ import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { InstitutionFileTokens } from '../../server/auth/StaffTokens.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyReference } from '../../server/references/reference.js';
-import type { Jwks } from '../../server/signing/jws.js';
+import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 import { TEST_SECRET } from '../support/secrets.js';
 
@@ -249,5 +250,162 @@ describe('institutions: referred cases only, audited, revocable', () => {
     // A forged token (signed with another secret) is refused too.
     const forged = `${token.split('.').slice(0, 2).join('.')}.AAAA`;
     expect((await api.call('GET', '/institution/cases', forged)).status).toBe(401);
+  });
+});
+
+describe('webhook deliveries to an institution', () => {
+  interface Receiver {
+    url: string;
+    attempts: { key: string; body: string; signature: string }[];
+    accepted: Map<string, string>;
+    close(): Promise<void>;
+  }
+
+  /** A local receiver that fails the first `failures` attempts, then accepts (once per key). */
+  async function receiver(failures: number): Promise<Receiver> {
+    const attempts: Receiver['attempts'] = [];
+    const accepted = new Map<string, string>();
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        const key = String(req.headers['idempotency-key']);
+        attempts.push({ key, body, signature: String(req.headers['x-mediation-signature']) });
+        if (attempts.length <= failures) {
+          res.statusCode = 500;
+          res.end('try later');
+          return;
+        }
+        if (!accepted.has(key)) accepted.set(key, body);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ receipt: `R-${accepted.size}`, duplicate: accepted.size > 1 }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}/hook`,
+      attempts,
+      accepted,
+      close: () => new Promise((r) => server.close(() => r())),
+    };
+  }
+
+  async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function referredCase(t: TestServer, webhookUrl: string) {
+    const api = apiClient(t.url);
+    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const made = await caseInSession(t.server.cases, staff);
+    const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
+    const { institution } = await api.ok<{ institution: { id: string } }>(
+      'POST',
+      '/institutions',
+      clerk,
+      { kind: 'arbitration', name: '某区劳动人事争议仲裁委员会', webhookUrl },
+    );
+    const { webhookDelivery } = await api.ok<{ webhookDelivery: string }>(
+      'POST',
+      `/cases/${made.case.id}/referrals`,
+      clerk,
+      { institutionId: institution.id, kind: 'delegated_report' },
+    );
+    return { api, clerk, caseId: made.case.id, institutionId: institution.id, webhookDelivery };
+  }
+
+  it('retries a failing receiver and delivers exactly once, signed, with the receipt kept', async () => {
+    const hook = await receiver(2);
+    const t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '100' });
+    try {
+      const w = await referredCase(t, hook.url);
+      await until(() => hook.accepted.size === 1);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(hook.attempts).toHaveLength(3);
+      expect(new Set(hook.attempts.map((a) => a.key))).toEqual(new Set([w.webhookDelivery]));
+      expect(hook.accepted.size).toBe(1);
+      // The signature holds the body's hash, under the service key.
+      const last = hook.attempts[2]!;
+      const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+      const signed = verifyJws<{ sha256: string; deliveryId: string }>(last.signature, jwks, {
+        typ: 'mediation-webhook+jws',
+      }).payload;
+      expect(signed.sha256).toBe(createHash('sha256').update(last.body).digest('hex'));
+      expect(signed.deliveryId).toBe(w.webhookDelivery);
+      // The body carries the signed reference, which verifies offline.
+      const { reference } = JSON.parse(last.body) as { reference: string };
+      expect(verifyReference(reference, jwks).ok).toBe(true);
+      const { deliveries } = await w.api.ok<{ deliveries: Record<string, unknown>[] }>(
+        'GET',
+        `/institutions/${w.institutionId}/webhooks`,
+        w.clerk,
+      );
+      expect(deliveries).toHaveLength(1);
+      expect(deliveries[0]).toMatchObject({ status: 'delivered', attempts: 3 });
+      expect(String(deliveries[0]!['receipt'])).toContain('R-1');
+      const audit = new SqliteAuditLog(t.server.database);
+      expect(
+        (await audit.list(w.caseId)).filter((e) => e.action === 'institution.webhook-delivered'),
+      ).toHaveLength(1);
+    } finally {
+      await t.close();
+      await hook.close();
+    }
+  });
+
+  it('keeps retrying across a restart without losing or repeating the delivery, and dead-letters a receiver that never accepts', async () => {
+    const hook = await receiver(1);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'webhook-restart-'));
+    try {
+      const first = await startTestServer({ DATA_DIR: dataDir, WEBHOOK_RETRY_BASE_MS: '1500' });
+      const w = await referredCase(first, hook.url);
+      await until(() => hook.attempts.length === 1);
+      await first.close();
+      expect(hook.accepted.size).toBe(0);
+      const second = await startTestServer({ DATA_DIR: dataDir, WEBHOOK_RETRY_BASE_MS: '100' });
+      try {
+        await until(() => hook.accepted.size === 1);
+        await new Promise((r) => setTimeout(r, 800));
+        expect(hook.attempts.map((a) => a.key)).toEqual([w.webhookDelivery, w.webhookDelivery]);
+        expect(hook.accepted.size).toBe(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await hook.close();
+    }
+
+    const never = await receiver(1_000);
+    const t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3' });
+    try {
+      const w = await referredCase(t, never.url);
+      await until(async () => {
+        const { deliveries } = await w.api.ok<{ deliveries: { status: string }[] }>(
+          'GET',
+          `/institutions/${w.institutionId}/webhooks`,
+          w.clerk,
+        );
+        return deliveries[0]?.status === 'dead';
+      });
+      const { deliveries } = await w.api.ok<{ deliveries: Record<string, unknown>[] }>(
+        'GET',
+        `/institutions/${w.institutionId}/webhooks`,
+        w.clerk,
+      );
+      expect(deliveries[0]).toMatchObject({ status: 'dead', attempts: 3 });
+      expect(String(deliveries[0]!['lastError'])).toContain('HTTP 500');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(never.attempts).toHaveLength(3);
+    } finally {
+      await t.close();
+      await never.close();
+    }
   });
 });

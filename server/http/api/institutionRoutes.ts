@@ -18,6 +18,7 @@ import {
   type InstitutionActor,
   type InstitutionService,
 } from '../../institutions/InstitutionService.js';
+import type { WebhookDispatcher } from '../../institutions/WebhookDispatcher.js';
 import type { ReferenceService } from '../../references/ReferenceService.js';
 import { sendPdf } from './documentRoutes.js';
 import { disposition } from './fileResponse.js';
@@ -28,6 +29,7 @@ export interface InstitutionRouteDeps {
   tokens: InstitutionTokens;
   documents: DocumentService;
   references: ReferenceService;
+  webhooks: WebhookDispatcher;
 }
 
 export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
@@ -87,9 +89,37 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       auth: 'staff',
       body: referralSchema,
       status: 201,
-      handler: async ({ actor, params, body }) => ({
-        referral: await d.institutions.refer(actor, params['caseId']!, body),
-      }),
+      handler: async ({ actor, params, body, req }) => {
+        const caseId = params['caseId']!;
+        const referral = await d.institutions.refer(actor, caseId, body);
+        // The institution's webhook gets the signed reference (retried until accepted).
+        const institution = d.institutions.institutionActor(body.institutionId);
+        let webhookDelivery: string | null = null;
+        if (institution && d.institutions.webhookUrl(institution.id)) {
+          const reference = await d.references.reference(institution, caseId, req.ip ?? null, {
+            pushed: true,
+          });
+          webhookDelivery = d.webhooks.enqueue({
+            institutionId: institution.id,
+            caseId,
+            event: 'case.referred',
+            body: { caseId, referral, reference },
+          });
+        }
+        return { referral, webhookDelivery };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/institutions/:institutionId/webhooks',
+      summary:
+        'Deliveries to the institution’s webhook (clerk): pending with their next attempt, delivered with the receipt, dead letters with the last error',
+      tag: 'institutions',
+      auth: 'staff',
+      handler: async ({ actor, params }) => {
+        const institution = d.institutions.ofOrganisation(actor, params['institutionId']!);
+        return { deliveries: d.webhooks.list(institution.id) };
+      },
     }),
     route({
       method: 'post',

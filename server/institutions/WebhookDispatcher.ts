@@ -1,0 +1,218 @@
+/**
+ * Deliveries to institutions' webhooks, kept in the database so a restart
+ * neither loses nor repeats one: each is POSTed with its idempotency key
+ * (the delivery id, the same on every attempt) and a signed token holding
+ * the body's SHA-256 (JWS with the service key), retried with doubling
+ * back-off on failure, and after the last attempt left as a dead letter the
+ * clerk sees. The institution's reply to the accepted attempt is kept as
+ * its receipt, and the delivery goes into the case's audit chain.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/AuditLog.js';
+import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import type { Logger } from '../logger.js';
+import type { ServiceKeys } from '../signing/ServiceKeys.js';
+
+export const WEBHOOK_SIGNATURE_TYPE = 'mediation-webhook+jws';
+const MAX_BACKOFF_MS = 3_600_000;
+const TICK_MS = 250;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface WebhookDelivery {
+  id: string;
+  institutionId: string;
+  caseId: string;
+  event: string;
+  bodySha256: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  receipt: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+function toDelivery(r: Row): WebhookDelivery {
+  return {
+    id: r['id'] as string,
+    institutionId: r['institution_id'] as string,
+    caseId: r['case_id'] as string,
+    event: r['event'] as string,
+    bodySha256: r['body_sha256'] as string,
+    status: r['status'] as WebhookDelivery['status'],
+    attempts: r['attempts'] as number,
+    nextAttemptAt: r['next_attempt_at'] as string,
+    lastError: (r['last_error'] as string | null) ?? null,
+    createdAt: r['created_at'] as string,
+    deliveredAt: (r['delivered_at'] as string | null) ?? null,
+    receipt: (r['receipt'] as string | null) ?? null,
+  };
+}
+
+export class WebhookDispatcher {
+  readonly #database: SqliteDatabase;
+  readonly #audit: AuditLog;
+  readonly #keys: ServiceKeys;
+  readonly #logger: Logger;
+  readonly #retryBaseMs: number;
+  readonly #maxAttempts: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: {
+    database: SqliteDatabase;
+    audit: AuditLog;
+    keys: ServiceKeys;
+    logger: Logger;
+    retryBaseMs: number;
+    maxAttempts: number;
+  }) {
+    this.#database = options.database;
+    this.#audit = options.audit;
+    this.#keys = options.keys;
+    this.#logger = options.logger.child({ component: 'webhooks' });
+    this.#retryBaseMs = options.retryBaseMs;
+    this.#maxAttempts = options.maxAttempts;
+  }
+
+  /** Queues a delivery (stored first: it survives a crash before the first attempt). */
+  enqueue(input: { institutionId: string; caseId: string; event: string; body: unknown }): string {
+    const id = randomUUID();
+    const body = JSON.stringify({ deliveryId: id, event: input.event, ...asObject(input.body) });
+    const now = new Date().toISOString();
+    this.#database
+      .statement(
+        `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, status,
+           attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      )
+      .run(id, input.institutionId, input.caseId, input.event, body, sha256(body), now, now);
+    return id;
+  }
+
+  list(institutionId: string): WebhookDelivery[] {
+    return (
+      this.#database
+        .statement(
+          'SELECT * FROM webhook_deliveries WHERE institution_id = ? ORDER BY created_at, id',
+        )
+        .all(institutionId) as Row[]
+    ).map(toDelivery);
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#timer ??= setInterval(() => {
+      this.#running ??= this.#tick().finally(() => {
+        this.#running = undefined;
+      });
+    }, TICK_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #tick(): Promise<void> {
+    const due = this.#database
+      .statement(
+        `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
+         JOIN institutions i ON i.id = d.institution_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT 10`,
+      )
+      .all(new Date().toISOString()) as Row[];
+    for (const row of due) {
+      if (this.#stopped) return;
+      await this.#attempt(row);
+    }
+  }
+
+  async #attempt(row: Row): Promise<void> {
+    const d = toDelivery(row);
+    const url = row['webhook_url'] as string | null;
+    const attempts = d.attempts + 1;
+    let error: string | null = null;
+    let receipt: string | null = null;
+    if (!url) error = 'the institution has no webhook address';
+    else if (row['revoked_at']) error = 'the institution’s credential was revoked';
+    else {
+      const body = row['body'] as string;
+      const signature = this.#keys.sign(
+        { deliveryId: d.id, sha256: d.bodySha256, iat: Math.floor(Date.now() / 1000) },
+        WEBHOOK_SIGNATURE_TYPE,
+      );
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': d.id,
+            'x-mediation-signature': signature,
+          },
+          body,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const text = (await res.text()).slice(0, 2000);
+        if (res.ok) receipt = JSON.stringify({ status: res.status, body: text });
+        else error = `HTTP ${res.status}: ${text.slice(0, 200)}`;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const now = new Date();
+    if (receipt !== null) {
+      await this.#database.transaction(async () => {
+        this.#database
+          .statement(
+            `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, receipt = ?,
+               last_error = NULL WHERE id = ?`,
+          )
+          .run(attempts, now.toISOString(), receipt, d.id);
+        await this.#audit.append({
+          caseId: d.caseId,
+          actorId: 'system',
+          actorRole: 'system',
+          action: 'institution.webhook-delivered',
+          target: d.institutionId,
+          payload: { deliveryId: d.id, event: d.event, sha256: d.bodySha256, attempts, receipt },
+        });
+      });
+      this.#logger.info({ deliveryId: d.id, attempts }, 'webhook delivered');
+      return;
+    }
+    const dead = attempts >= this.#maxAttempts;
+    const delay = Math.min(MAX_BACKOFF_MS, this.#retryBaseMs * 2 ** (attempts - 1));
+    this.#database
+      .statement(
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+         WHERE id = ?`,
+      )
+      .run(
+        dead ? 'dead' : 'pending',
+        attempts,
+        new Date(now.getTime() + delay).toISOString(),
+        error,
+        d.id,
+      );
+    this.#logger[dead ? 'error' : 'warn'](
+      { deliveryId: d.id, attempts, error },
+      dead ? 'webhook delivery given up (dead letter)' : 'webhook delivery failed; will retry',
+    );
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : { data: value };
+}
