@@ -211,6 +211,19 @@ export class InstitutionService {
           referral.referredAt,
           referral.referredBy,
         );
+      // A joint application made in time meets its window (30 days for judicial
+      // confirmation, 15 for arbitration review, from the agreement taking effect).
+      if (input.kind !== 'delegated_report') {
+        for (const d of await this.#cases.listDeadlines(caseId)) {
+          if (d.kind === input.kind && (d.status === 'open' || d.status === 'overdue')) {
+            await this.#cases.setDeadlineStatus(
+              d.id,
+              d.status === 'open' ? 'met' : d.status,
+              referral.referredAt,
+            );
+          }
+        }
+      }
       await this.#audit.append({
         caseId,
         actorId: staff.id,

@@ -69,6 +69,47 @@ export class ReferenceService {
         .filter((r) => r.privatePhases.some((p) => p.recorded))
         .map((r) => r.id),
     );
+    const sessions: CaseReference['sessions'] = [];
+    const consents: CaseReference['consents'] = [];
+    const recorded = (await this.#recordings.list(SYSTEM, caseId)).filter(
+      (r) => !confidential.has(r.id),
+    );
+    const seen = new Map<
+      string,
+      Map<string, CaseReference['sessions'][number]['participants'][number]>
+    >();
+    for (const r of recorded) {
+      const detail = await this.#recordings.detail(SYSTEM, caseId, r.id);
+      const people = seen.get(r.sessionId) ?? new Map();
+      for (const c of detail.consents) {
+        consents.push({
+          recordingId: r.id,
+          participantId: c.participantId,
+          displayName: c.displayName,
+          role: c.role,
+          acknowledgedAt: c.acknowledgedAt,
+          withdrawnAt: c.withdrawnAt,
+        });
+      }
+      for (const t of detail.tracks) {
+        people.set(t.participantId, {
+          participantId: t.participantId,
+          displayName: t.displayName,
+          role: t.role,
+        });
+      }
+      seen.set(r.sessionId, people);
+    }
+    for (const s of await this.#cases.listSessions(caseId)) {
+      sessions.push({
+        id: s.id,
+        status: s.status,
+        scheduledStart: s.scheduledStart,
+        startedAt: s.startedAt,
+        endedAt: s.endedAt,
+        participants: [...(seen.get(s.id)?.values() ?? [])],
+      });
+    }
     const excluded: CaseReference['excluded'] = [];
     const items: ReferenceItem[] = [];
     for (const item of itemsOf(events)) {
@@ -108,6 +149,8 @@ export class ReferenceService {
         kind: r.kind,
         referredAt: r.referredAt,
       })),
+      sessions,
+      consents,
       items,
       excluded,
       chain: { caseId, head: last ? { seq: last.seq, hash: last.hash } : null, events },

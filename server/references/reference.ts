@@ -34,6 +34,24 @@ export interface CaseReference {
   institution: { id: string; name: string; kind: string };
   case: { id: string; caseNumber: string; status: string; disputeType: string };
   referrals: { kind: string; referredAt: string }[];
+  /** The case's sessions with their times, and who took part in each recorded one. */
+  sessions: {
+    id: string;
+    status: string;
+    scheduledStart: string;
+    startedAt: string | null;
+    endedAt: string | null;
+    participants: { participantId: string; displayName: string; role: string }[];
+  }[];
+  /** Recording consents: who acknowledged the notice when, and any withdrawal. */
+  consents: {
+    recordingId: string;
+    participantId: string;
+    displayName: string;
+    role: string;
+    acknowledgedAt: string;
+    withdrawnAt: string | null;
+  }[];
   items: ReferenceItem[];
   /** Left out on purpose (confidential caucus material), with the reason. */
   excluded: { kind: string; id: string; reason: string }[];

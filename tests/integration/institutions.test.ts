@@ -17,7 +17,7 @@ import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../support/cases.js';
 import { apiClient, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { registerCaseSchema } from '../../server/cases/schemas.js';
+import { agreementSchema, registerCaseSchema } from '../../server/cases/schemas.js';
 import { InstitutionFileTokens } from '../../server/auth/StaffTokens.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyReference } from '../../server/references/reference.js';
@@ -168,6 +168,10 @@ describe('institutions: referred cases only, audited, revocable', () => {
     const notice = checked.reference.items.find((i) => i.kind === 'document')!;
     expect(notice.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(checked.reference.chain.events.length).toBeGreaterThan(5);
+    // The case's session is there with its times; the referral met nothing yet (judicial
+    // confirmation window opens when an agreement takes effect).
+    expect(checked.reference.sessions.map((s) => s.id)).toHaveLength(1);
+    expect(checked.reference.referrals.map((r) => r.kind)).toEqual(['judicial_confirmation']);
 
     // The link gives the file; its hash is the item's.
     const link = await fetch(`${t.url}${notice.file!.url}`, {
@@ -238,6 +242,40 @@ describe('institutions: referred cases only, audited, revocable', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a joint application for arbitration review made in time meets its 15-day window', async () => {
+    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const made = await caseInSession(t.server.cases, staff);
+    await t.server.cases.recordAgreement(
+      staff.mediator,
+      made.case.id,
+      agreementSchema.parse({
+        terms: '被申请人于一个月内支付工资 12,000 元',
+        effectiveAt: new Date().toISOString(),
+      }),
+    );
+    const staffClerk = await api.login(staff.clerk.username, TEST_PASSWORD);
+    const { institution } = await api.ok<{ institution: { id: string } }>(
+      'POST',
+      '/institutions',
+      staffClerk,
+      { kind: 'arbitration', name: '某区劳动人事争议仲裁委员会' },
+    );
+    const repo = new SqliteCaseRepository(t.server.database);
+    const window = async () =>
+      (await repo.listDeadlines(made.case.id)).find((d) => d.kind === 'arbitration_review');
+    expect((await window())?.status).toBe('open');
+    await api.ok('POST', `/cases/${made.case.id}/referrals`, staffClerk, {
+      institutionId: institution.id,
+      kind: 'arbitration_review',
+    });
+    expect((await window())?.status).toBe('met');
+    // The other window (judicial confirmation) is untouched.
+    const judicial = (await repo.listDeadlines(made.case.id)).find(
+      (d) => d.kind === 'judicial_confirmation',
+    );
+    expect(judicial?.status).toBe('open');
   });
 
   it('refuses a revoked credential at once, token and key alike', async () => {
