@@ -19,6 +19,7 @@ import { apiClient, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { agreementSchema, registerCaseSchema } from '../../server/cases/schemas.js';
 import { InstitutionFileTokens } from '../../server/auth/StaffTokens.js';
+import { rotateKey } from '../../server/cli/rotate-key.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyReference } from '../../server/references/reference.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
@@ -276,6 +277,33 @@ describe('institutions: referred cases only, audited, revocable', () => {
       (d) => d.kind === 'judicial_confirmation',
     );
     expect(judicial?.status).toBe('open');
+  });
+
+  it('rotates the signing key: new signatures carry the new key, earlier references still verify', async () => {
+    const token = ((await signIn(institutionId, apiKey)).body as { token: string }).token;
+    const before = (
+      await api.ok<{ reference: string }>('GET', `/institution/cases/${caseId}/reference`, token)
+    ).reference;
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rotate-'));
+    try {
+      const first = await ServiceKeys.open(path.join(dataDir, 'keys'));
+      const oldKid = first.activeKid;
+      const rotated = await rotateKey(dataDir);
+      expect(rotated.exitCode).toBe(0);
+      const reopened = await ServiceKeys.open(path.join(dataDir, 'keys'));
+      expect(reopened.activeKid).toBe(rotated.kid);
+      expect(reopened.activeKid).not.toBe(oldKid);
+      expect(reopened.jwks().keys.map((k) => k.kid)).toEqual([rotated.kid, oldKid]);
+      const signed = reopened.sign({ hello: 1 }, 'test+jws');
+      expect(JSON.parse(Buffer.from(signed.split('.')[0]!, 'base64url').toString()).kid).toBe(
+        rotated.kid,
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    // The running service's reference still verifies against its published keys.
+    const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+    expect(verifyReference(before, jwks).ok).toBe(true);
   });
 
   it('refuses a revoked credential at once, token and key alike', async () => {
