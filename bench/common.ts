@@ -6,7 +6,9 @@
  * `startBenchService` runs), so a script that never starts the service in-process
  * (bench:upload, the load process of bench:signaling) does not load it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -210,4 +212,52 @@ export function autoAdmit(server: MediationServer): void {
     // After the join's acknowledgement has gone out, as a mediator's click would be.
     session.addListener({ participantJoined: () => setTimeout(admitWaiting, 10) });
   });
+}
+
+/**
+ * The clip synthetic participants send (bench:media, bench:recording): 10 s of
+ * VP8 640×360 at 25 fps, 600 kbit/s, a key frame every second, and Opus
+ * 32 kbit/s in 20 ms frames, encoded once from FFmpeg's test sources.
+ */
+export const CLIP = {
+  seconds: 10,
+  video: 'testsrc2=size=640x360:rate=25',
+  audio: 'sine=frequency=440:sample_rate=48000',
+  videoArgs: ['-c:v', 'libvpx', '-b:v', '600k', '-g', '25', '-keyint_min', '25'],
+  // Like a WebRTC sender: no alt-ref (invisible) frames, no look-ahead.
+  videoTuning: ['-auto-alt-ref', '0', '-lag-in-frames', '0', '-deadline', 'good', '-cpu-used', '4'],
+  audioArgs: ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20', '-application', 'voip'],
+};
+
+/** FFmpeg's version line; fails clearly when it is missing (`npm run bench:<name>` installs it). */
+export function ffmpegVersion(bench: string): string {
+  const r = spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg not found; \`npm run bench:${bench}\` installs it`);
+  return r.stdout.split('\n')[0] ?? 'ffmpeg';
+}
+
+/** Encodes the VP8 + Opus WebM clip once per recipe, cached in the temp directory. */
+export function ensureClip(): string {
+  const key = createHash('sha256').update(JSON.stringify(CLIP)).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), 'mediation-bench');
+  const file = path.join(dir, `clip-${key}.webm`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial.webm`;
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
+      ...['-f', 'lavfi', '-i', CLIP.video, '-f', 'lavfi', '-i', CLIP.audio],
+      ...['-t', String(CLIP.seconds), '-map', '0:v', '-map', '1:a'],
+      ...CLIP.videoArgs,
+      ...CLIP.videoTuning,
+      ...CLIP.audioArgs,
+      ...['-f', 'webm', partial],
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`cannot encode the clip: ${r.stderr}`);
+  renameSync(partial, file);
+  return file;
 }

@@ -28,8 +28,8 @@
  *
  *   npm run bench:media [-- --max-rooms 60 --rooms-per-step 4 --window 5 --warmup 2]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -47,7 +47,16 @@ import type {
 import { SESSION_MEDIA_CODECS } from '../server/media/codecs.js';
 import type { ParticipantChannel } from '../server/media/Participant.js';
 import type { SessionRole } from '../signaling/index.js';
-import { flag, message, out, startBenchService, withTimeout } from './common.js';
+import {
+  CLIP,
+  ensureClip,
+  ffmpegVersion,
+  flag,
+  message,
+  out,
+  startBenchService,
+  withTimeout,
+} from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULT_FILE = path.join(here, 'results', 'media.json');
@@ -70,17 +79,6 @@ const params = {
   budgetSeconds: 300,
 };
 
-/** The clip: encoded once, then only copied. A key frame every second. */
-const CLIP = {
-  seconds: 10,
-  video: 'testsrc2=size=640x360:rate=25',
-  audio: 'sine=frequency=440:sample_rate=48000',
-  videoArgs: ['-c:v', 'libvpx', '-b:v', '600k', '-g', '25', '-keyint_min', '25'],
-  // Like a WebRTC sender: no alt-ref (invisible) frames, no look-ahead.
-  videoTuning: ['-auto-alt-ref', '0', '-lag-in-frames', '0', '-deadline', 'good', '-cpu-used', '4'],
-  audioArgs: ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20', '-application', 'voip'],
-};
-
 const AUDIO_PT = 100;
 const VIDEO_PT = 101;
 /** RTP packet size FFmpeg packetises to (WebRTC-like MTU). */
@@ -88,38 +86,6 @@ const PKT_SIZE = 1200;
 const LISTEN_IP = '127.0.0.1';
 
 // ---------------------------------------------------------------- the clip
-
-function ffmpegVersion(): string {
-  const r = spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('ffmpeg not found; `npm run bench:media` installs it');
-  return r.stdout.split('\n')[0] ?? 'ffmpeg';
-}
-
-/** Encodes the VP8 + Opus WebM clip once per recipe, cached in the temp directory. */
-function ensureClip(): string {
-  const key = createHash('sha256').update(JSON.stringify(CLIP)).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), 'mediation-bench');
-  const file = path.join(dir, `clip-${key}.webm`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const partial = `${file}.${process.pid}.partial.webm`;
-  const r = spawnSync(
-    'ffmpeg',
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
-      ...['-f', 'lavfi', '-i', CLIP.video, '-f', 'lavfi', '-i', CLIP.audio],
-      ...['-t', String(CLIP.seconds), '-map', '0:v', '-map', '1:a'],
-      ...CLIP.videoArgs,
-      ...CLIP.videoTuning,
-      ...CLIP.audioArgs,
-      ...['-f', 'webm', partial],
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`cannot encode the clip: ${r.stderr}`);
-  renameSync(partial, file);
-  return file;
-}
 
 // ---------------------------------------------------------------- the RTP capture
 
@@ -873,7 +839,7 @@ function cpuPerPacket(st: RampState, n: number): number {
 async function main(): Promise<void> {
   const started = performance.now();
   const deadline = started + params.budgetSeconds * 1000;
-  const ffmpeg = ffmpegVersion();
+  const ffmpeg = ffmpegVersion('media');
   const clip = ensureClip();
   const capture = await ensureCapture(clip);
   out(

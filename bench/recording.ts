@@ -29,10 +29,9 @@
  *
  *   npm run bench:recording [-- --participants 4 --window 60 --warmup 5]
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,6 +42,7 @@ import {
   captureSdp,
   containerFor,
   freePortPair,
+  udpPortBound,
   type RtpSource,
 } from '../recordings/capture.js';
 import { renderComposite, type CompositeSegment } from '../recordings/composite.js';
@@ -65,6 +65,9 @@ import {
   table,
   versionOf,
   withTimeout,
+  CLIP,
+  ensureClip,
+  ffmpegVersion,
 } from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -85,14 +88,6 @@ const params = {
 };
 
 /** The bench:media clip (same recipe, so the same cached file). */
-const CLIP = {
-  seconds: 10,
-  video: 'testsrc2=size=640x360:rate=25',
-  audio: 'sine=frequency=440:sample_rate=48000',
-  videoArgs: ['-c:v', 'libvpx', '-b:v', '600k', '-g', '25', '-keyint_min', '25'],
-  videoTuning: ['-auto-alt-ref', '0', '-lag-in-frames', '0', '-deadline', 'good', '-cpu-used', '4'],
-  audioArgs: ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20', '-application', 'voip'],
-};
 
 const LISTEN_IP = '127.0.0.1';
 const PKT_SIZE = 1200;
@@ -130,50 +125,6 @@ function procCpu(pid: number | 'self'): { own: number; children: number } | unde
   } catch {
     return undefined;
   }
-}
-
-/** Whether some process listens on a local UDP port (as capture.ts checks). */
-async function udpPortBound(port: number): Promise<boolean> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      if (line.trim().split(/\s+/)[1]?.endsWith(hex)) return true;
-    }
-  }
-  return false;
-}
-
-function ffmpegVersion(): string {
-  const r = spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('ffmpeg not found; `npm run bench:recording` installs it');
-  return r.stdout.split('\n')[0] ?? 'ffmpeg';
-}
-
-/** Encodes the clip once per recipe, cached in the temp directory (shared with bench:media). */
-function ensureClip(): string {
-  const key = createHash('sha256').update(JSON.stringify(CLIP)).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), 'mediation-bench');
-  const file = path.join(dir, `clip-${key}.webm`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const partial = `${file}.${process.pid}.partial.webm`;
-  const r = spawnSync(
-    'ffmpeg',
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
-      ...['-f', 'lavfi', '-i', CLIP.video, '-f', 'lavfi', '-i', CLIP.audio],
-      ...['-t', String(CLIP.seconds), '-map', '0:v', '-map', '1:a'],
-      ...CLIP.videoArgs,
-      ...CLIP.videoTuning,
-      ...CLIP.audioArgs,
-      ...['-f', 'webm', partial],
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`cannot encode the clip: ${r.stderr}`);
-  renameSync(partial, file);
-  return file;
 }
 
 // ---------------------------------------------------------------- the baseline captures
@@ -411,7 +362,7 @@ async function until(predicate: () => Promise<boolean>, timeoutMs: number, what:
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const ffmpeg = ffmpegVersion();
+  const ffmpeg = ffmpegVersion('recording');
   const clip = ensureClip();
   const n = params.participants;
   const half = params.windowSeconds / 2;

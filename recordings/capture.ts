@@ -174,7 +174,7 @@ async function tail(logFile: string): Promise<string> {
 }
 
 /** Whether some process listens on a local UDP port (Linux /proc). */
-async function udpPortBound(port: number): Promise<boolean> {
+export async function udpPortBound(port: number): Promise<boolean> {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
     const text = await readFile(table, 'utf8').catch(() => '');

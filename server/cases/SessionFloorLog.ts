@@ -52,21 +52,6 @@ export class SessionFloorLog {
     );
   }
 
-  chat(sessionId: string): ChatMessage[] {
-    const rows = this.#database
-      .statement('SELECT * FROM session_chat WHERE session_id = ? ORDER BY sent_at, id')
-      .all(sessionId) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: r['id'] as string,
-      participantId: r['participant_id'] as string,
-      displayName: r['display_name'] as string,
-      role: r['role'] as ChatMessage['role'],
-      text: r['text'] as string,
-      sentAt: r['sent_at'] as string,
-      confidential: r['confidential'] === 1,
-    }));
-  }
-
   async #record(session: LiveSession, event: FloorEvent): Promise<void> {
     const caseId = session.caseId;
     await this.#database.transaction(async () => {

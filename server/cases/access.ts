@@ -5,7 +5,8 @@
  * scope is reported as not found, so its existence is not revealed.
  */
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import type { MediationCase, StaffRole } from './model.js';
+import type { CaseRepository } from './CaseRepository.js';
+import type { CasePerson, MediationCase, StaffRole } from './model.js';
 
 export type Actor =
   | { kind: 'staff'; id: string; role: StaffRole; organisationId: string; name: string }
@@ -117,4 +118,15 @@ export function authorizeStaff(
     throw new ForbiddenError(`Only ${roles.join(' or ')} staff may do this`);
   }
   return actor;
+}
+
+/** The case and its people, when `c` is within the actor's reach; otherwise NotFound. */
+export async function caseInScope(
+  cases: Pick<CaseRepository, 'getCase' | 'listPeople'>,
+  actor: Actor,
+  caseId: string,
+): Promise<{ c: MediationCase; people: CasePerson[] }> {
+  const c = await cases.getCase(caseId);
+  if (!c || !inScope(actor, c)) throw new NotFoundError('Case');
+  return { c, people: await cases.listPeople(caseId) };
 }

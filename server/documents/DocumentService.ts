@@ -11,7 +11,7 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { inScope, type Actor } from '../cases/access.js';
+import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
@@ -1249,13 +1249,8 @@ export class DocumentService {
     };
   }
 
-  async #caseFor(
-    actor: Actor,
-    caseId: string,
-  ): Promise<{ c: MediationCase; people: CasePerson[] }> {
-    const c = await this.#cases.getCase(caseId);
-    if (!c || !inScope(actor, c)) throw new NotFoundError('Case');
-    return { c, people: await this.#cases.listPeople(caseId) };
+  #caseFor(actor: Actor, caseId: string): Promise<{ c: MediationCase; people: CasePerson[] }> {
+    return caseInScope(this.#cases, actor, caseId);
   }
 
   /** A document the actor may read; one they may not is reported as not found. */

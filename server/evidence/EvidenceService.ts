@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { inScope, type Actor } from '../cases/access.js';
+import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
 import {
@@ -376,13 +376,8 @@ export class EvidenceService {
     return { ...swept, missing };
   }
 
-  async #caseFor(
-    actor: Actor,
-    caseId: string,
-  ): Promise<{ c: MediationCase; people: CasePerson[] }> {
-    const c = await this.#cases.getCase(caseId);
-    if (!c || !inScope(actor, c)) throw new NotFoundError('Case');
-    return { c, people: await this.#cases.listPeople(caseId) };
+  #caseFor(actor: Actor, caseId: string): Promise<{ c: MediationCase; people: CasePerson[] }> {
+    return caseInScope(this.#cases, actor, caseId);
   }
 
   async #visibleItem(

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { renderComposite, type CompositeSegment } from '../../recordings/composite.js';
 import {
@@ -51,6 +51,7 @@ import type {
 } from '../media/LiveSession.js';
 import type { Participant } from '../media/Participant.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import { writeFileDurably } from '../storage/durableWrite.js';
 import type { ConsentRecord, Recording, RecordingRepository, TrackRecord } from './model.js';
 
 export interface RecordingServiceOptions {
@@ -196,11 +197,6 @@ export class RecordingService {
   /** The directory holding a recording's files. */
   directoryOf(recordingId: string): string {
     return path.join(this.#directory, recordingId);
-  }
-
-  /** Composite render progress (0..1) of a recording being processed. */
-  progress(recordingId: string): number | undefined {
-    return this.#progress.get(recordingId);
   }
 
   // ── live: start, consent, stop ────────────────────────────────────────────
@@ -1009,7 +1005,7 @@ export class RecordingService {
     const jws = this.#keys.sign(manifest, MANIFEST_TYPE);
     const manifestSha256 = createHash('sha256').update(jws).digest('hex');
     const dir = this.directoryOf(recording.id);
-    await writeDurably(path.join(dir, 'manifest.jws'), jws);
+    await writeFileDurably(dir, 'manifest.jws', jws);
     const completedAt = this.#now().toISOString();
     await this.#repository.update(recording.id, {
       status: 'complete',
@@ -1177,24 +1173,6 @@ function pick(p: { participantId: string; displayName: string; role: string }) {
 
 function emptySha256(): string {
   return createHash('sha256').digest('hex');
-}
-
-async function writeDurably(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-  const dir = await open(path.dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }
 
 /**

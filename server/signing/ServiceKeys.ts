@@ -9,14 +9,14 @@
  * the old or the new file. Anything inconsistent on disk is an error, never a
  * reason to make a fresh key: that would orphan every published signature.
  */
-import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, readFile, readdir } from 'node:fs/promises';
+import { writeFileDurably } from '../storage/durableWrite.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { publicJwk, signJws, verifyJws, type JwsHeader, type Jwks, type PublicJwk } from './jws.js';
 
 const ACTIVE_FILE = 'active';
-const TEMP_PREFIX = '.tmp-';
 /** A kid is an RFC 7638 SHA-256 thumbprint: 43 base64url characters. */
 const KID = /^[A-Za-z0-9_-]{43}$/;
 const KEY_FILE = /^([A-Za-z0-9_-]{43})\.json$/;
@@ -88,7 +88,7 @@ export class ServiceKeys {
     if (activeKid === undefined) {
       if (keys.size === 0) {
         const key = createKey(now());
-        await writeAtomically(directory, `${key.kid}.json`, serializeKey(key));
+        await writeFileDurably(directory, `${key.kid}.json`, serializeKey(key));
         keys.set(key.kid, key);
       }
       // A crash while the first key was made leaves it without the `active` file;
@@ -99,7 +99,7 @@ export class ServiceKeys {
           `${path.join(directory, ACTIVE_FILE)} is missing and the active key cannot be inferred`,
         );
       }
-      await writeAtomically(directory, ACTIVE_FILE, `${only.kid}\n`);
+      await writeFileDurably(directory, ACTIVE_FILE, `${only.kid}\n`);
       activeKid = only.kid;
     }
 
@@ -158,13 +158,13 @@ export class ServiceKeys {
 
     // New key first, then the switch, then the old key's retirement: a crash in
     // between leaves at worst an unused or not-yet-marked key, never a missing one.
-    await writeAtomically(this.#directory, `${next.kid}.json`, serializeKey(next));
+    await writeFileDurably(this.#directory, `${next.kid}.json`, serializeKey(next));
     this.#keys.set(next.kid, next);
-    await writeAtomically(this.#directory, ACTIVE_FILE, `${next.kid}\n`);
+    await writeFileDurably(this.#directory, ACTIVE_FILE, `${next.kid}\n`);
     this.#activeKid = next.kid;
 
     const retired: ServiceKey = { ...previous, retiredAt: this.#now().toISOString() };
-    await writeAtomically(this.#directory, `${retired.kid}.json`, serializeKey(retired));
+    await writeFileDurably(this.#directory, `${retired.kid}.json`, serializeKey(retired));
     this.#keys.set(retired.kid, retired);
     return next.kid;
   }
@@ -230,27 +230,4 @@ async function readActive(directory: string): Promise<string | undefined> {
   const kid = text.trim();
   if (!KID.test(kid)) throw new ServiceKeysError(`${file} does not name a key`);
   return kid;
-}
-
-async function writeAtomically(directory: string, name: string, content: string): Promise<void> {
-  const temp = path.join(directory, `${TEMP_PREFIX}${randomUUID()}`);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path.join(directory, name));
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  const dir = await open(directory, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }

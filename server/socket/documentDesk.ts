@@ -37,7 +37,7 @@ export function documentDesk(
     return actor;
   };
   const documentOf = async (r: Recipient, documentId: string) =>
-    (await documents.list(await actorOf(r), r.caseId)).documents.find((d) => d.id === documentId);
+    documents.document(await actorOf(r), r.caseId, documentId);
   return {
     connect: (recipient, push) =>
       delivery.connect(recipient, (notice) => push(notice as ServedDocument)),

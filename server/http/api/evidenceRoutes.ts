@@ -14,7 +14,7 @@ import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/E
 import type { EvidenceItem } from '../../evidence/model.js';
 import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
-import { disposition, parseRange } from './fileResponse.js';
+import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface EvidenceRouteDeps {
@@ -247,10 +247,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
           download,
           client: clientOf(req),
         });
-        if (opened.range === 'invalid') {
-          res.status(416).setHeader('Content-Range', `bytes */${opened.item.size}`).end();
-          return undefined;
-        }
+        if (opened.range === 'invalid') return refuseRange(res, opened.item.size);
         const { item, range, stream } = opened;
         const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
         res.setHeader('Content-Type', item.mediaType);
@@ -258,7 +255,6 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
           'Content-Disposition',
           disposition(download || !type?.inline ? 'attachment' : 'inline', item.filename),
         );
-        res.setHeader('Accept-Ranges', 'bytes');
         res.setHeader('Cache-Control', 'private, no-store');
         // Viewable inside the app's own pages (PDF frame), never scriptable.
         res.setHeader('X-Frame-Options', 'SAMEORIGIN');
@@ -266,17 +262,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
           'Content-Security-Policy',
           "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
         );
-        if (range) {
-          res
-            .status(206)
-            .setHeader('Content-Range', `bytes ${range.start}-${range.end}/${item.size}`);
-          res.setHeader('Content-Length', String(range.end - range.start + 1));
-        } else {
-          res.setHeader('Content-Length', String(item.size));
-        }
-        stream.on('error', () => res.destroy());
-        stream.pipe(res);
-        return undefined;
+        return sendRanged(res, item.size, range, () => stream);
       },
     }),
     route({

@@ -1,4 +1,6 @@
 /** Pieces of a file response shared by the evidence and recording routes. */
+import type { Readable } from 'node:stream';
+import type { Response } from 'express';
 
 /** RFC 6266 filename parameter that survives any character. */
 export function disposition(kind: 'inline' | 'attachment', filename: string): string {
@@ -27,4 +29,33 @@ export function parseRange(
   }
   if (!Number.isSafeInteger(start) || start >= size || end < start) return 'invalid';
   return { start, end };
+}
+
+/** Answers an unsatisfiable range (416). */
+export function refuseRange(res: Response, size: number): undefined {
+  res.status(416).setHeader('Content-Range', `bytes */${size}`).end();
+  return undefined;
+}
+
+/**
+ * Sends a byte range (206) or the whole file (200), with the headers a media
+ * player needs to seek; `open` reads the bytes chosen.
+ */
+export function sendRanged(
+  res: Response,
+  size: number,
+  range: { start: number; end: number } | undefined,
+  open: (range: { start: number; end: number } | undefined) => Readable,
+): undefined {
+  res.setHeader('Accept-Ranges', 'bytes');
+  if (range) {
+    res.status(206).setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    res.setHeader('Content-Length', String(range.end - range.start + 1));
+  } else {
+    res.setHeader('Content-Length', String(size));
+  }
+  const stream = open(range);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+  return undefined;
 }

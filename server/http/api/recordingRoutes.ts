@@ -15,7 +15,7 @@ import {
 import type { Actor } from '../../cases/access.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import type { RecordingService } from '../../recording/RecordingService.js';
-import { disposition, parseRange } from './fileResponse.js';
+import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface RecordingRouteDeps {
@@ -152,34 +152,19 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
           client: clientOf(req),
         });
         const parsed = parseRange(range, file.size);
-        if (parsed === 'invalid') {
-          res.status(416).setHeader('Content-Range', `bytes */${file.size}`).end();
-          return undefined;
-        }
+        if (parsed === 'invalid') return refuseRange(res, file.size);
         res.setHeader('Content-Type', file.mediaType);
         res.setHeader(
           'Content-Disposition',
           disposition(query.download === '1' ? 'attachment' : 'inline', file.filename),
         );
-        res.setHeader('Accept-Ranges', 'bytes');
         res.setHeader('Cache-Control', 'private, no-store');
         res.setHeader('X-Content-Type-Options', 'nosniff');
         if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
         res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
-        const stream = parsed
-          ? createReadStream(file.path, { start: parsed.start, end: parsed.end })
-          : createReadStream(file.path);
-        if (parsed) {
-          res
-            .status(206)
-            .setHeader('Content-Range', `bytes ${parsed.start}-${parsed.end}/${file.size}`);
-          res.setHeader('Content-Length', String(parsed.end - parsed.start + 1));
-        } else {
-          res.setHeader('Content-Length', String(file.size));
-        }
-        stream.on('error', () => res.destroy());
-        stream.pipe(res);
-        return undefined;
+        return sendRanged(res, file.size, parsed, (r) =>
+          r ? createReadStream(file.path, r) : createReadStream(file.path),
+        );
       },
     }),
   ];
