@@ -33,6 +33,8 @@ import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { InstitutionService } from './institutions/InstitutionService.js';
+import { BundleService } from './references/BundleService.js';
+import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
 import { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
 import { RecordingService } from './recording/RecordingService.js';
@@ -147,8 +149,9 @@ export class MediationServer {
       audit,
       calendar: createWorkCalendar(config.calendar),
     });
+    const evidenceItems = new SqliteEvidenceRepository(database);
     const evidence = new EvidenceService({
-      items: new SqliteEvidenceRepository(database),
+      items: evidenceItems,
       cases: repository,
       audit,
       blobs: await FsBlobStore.open(path.join(config.dataDir, 'evidence')),
@@ -219,6 +222,31 @@ export class MediationServer {
       publicUrl: () => url,
       logger,
     });
+    const disclosure = new DisclosureConsents({ database, cases: repository, audit });
+    const references = new ReferenceService({
+      institutions,
+      cases: repository,
+      audit,
+      recordings,
+      documents,
+      keys,
+      fileTokens: new InstitutionFileTokens(config.auth.jwtSecret),
+      evidence: evidenceItems,
+      disclosure,
+    });
+    const bundles = new BundleService({
+      database,
+      cases: repository,
+      audit,
+      documents,
+      evidence,
+      references,
+      disclosure,
+      institutions,
+      webhooks,
+      keys,
+      directory: path.join(config.dataDir, 'bundles'),
+    });
     const routes = [
       ...caseRoutes({
         cases,
@@ -239,15 +267,9 @@ export class MediationServer {
         tokens: new InstitutionTokens(config.auth.jwtSecret),
         documents,
         webhooks,
-        references: new ReferenceService({
-          institutions,
-          cases: repository,
-          audit,
-          recordings,
-          documents,
-          keys,
-          fileTokens: new InstitutionFileTokens(config.auth.jwtSecret),
-        }),
+        references,
+        bundles,
+        disclosure,
       }),
       ...recordingRoutes({
         recordings,

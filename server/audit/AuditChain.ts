@@ -95,6 +95,8 @@ export interface StoredAuditEvent {
   payloadHash: string;
   prevHash: string;
   hash: string;
+  /** Set when the payload was withheld from the holder (see withholdPayload). */
+  withheld?: true;
 }
 
 export interface ChainHead {
@@ -102,8 +104,14 @@ export interface ChainHead {
   hash: string;
 }
 
-/** The event's own hash: every field except `hash`, canonically encoded. */
-function eventHash(event: Omit<StoredAuditEvent, 'hash'>): string {
+/**
+ * The event's own hash. Events sealed since references existed commit to the
+ * payload through `payloadHash` only (version 2), so a payload can be
+ * withheld from a third party — a court must not read confidential caucus
+ * material — while the chain still verifies. Earlier events (version 1) also
+ * hashed the payload itself; both commit to the same content.
+ */
+function eventHash(event: Omit<StoredAuditEvent, 'hash'>, version: 1 | 2 = 2): string {
   return sha256Hex(
     canonicalJson({
       caseId: event.caseId,
@@ -113,11 +121,20 @@ function eventHash(event: Omit<StoredAuditEvent, 'hash'>): string {
       actorRole: event.actorRole,
       action: event.action,
       target: event.target,
-      payload: event.payload,
+      ...(version === 1 ? { payload: event.payload } : {}),
       payloadHash: event.payloadHash,
       prevHash: event.prevHash,
     }),
   );
+}
+
+/**
+ * The event with its payload withheld (`payload` empty, `withheld` set): its
+ * payload hash and its own hash stay, so the chain still verifies and the
+ * holder learns nothing of what was withheld.
+ */
+export function withholdPayload(event: StoredAuditEvent): StoredAuditEvent {
+  return { ...event, payload: '', withheld: true };
 }
 
 /**
@@ -204,7 +221,7 @@ export function verifyChain(
       }
       return fail(expected, 'reordered', `position ${expected} holds event ${event.seq}`);
     }
-    if (sha256Hex(event.payload) !== event.payloadHash) {
+    if (!event.withheld && sha256Hex(event.payload) !== event.payloadHash) {
       return fail(
         expected,
         'payload_altered',
@@ -221,7 +238,9 @@ export function verifyChain(
           : `event ${expected} does not link to event ${expected - 1}`,
       );
     }
-    if (eventHash(event) !== event.hash) {
+    const sealed =
+      eventHash(event) === event.hash || (!event.withheld && eventHash(event, 1) === event.hash);
+    if (!sealed) {
       return fail(expected, 'altered', `event ${expected}'s content does not match its hash`);
     }
     prevHash = event.hash;

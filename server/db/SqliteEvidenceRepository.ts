@@ -13,6 +13,7 @@ function toItem(r: Row): EvidenceItem {
     title: r['title'] as string,
     purpose: r['purpose'] as string,
     originalOrCopy: r['original_or_copy'] as EvidenceItem['originalOrCopy'],
+    category: (r['category'] as EvidenceItem['category'] | undefined) ?? 'evidence',
     filename: r['filename'] as string,
     typeId: r['type_id'] as string,
     mediaType: r['media_type'] as string,
@@ -43,8 +44,8 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
       .statement(
         `INSERT INTO evidence_items (id, case_id, blob_key, title, purpose, original_or_copy, filename, type_id, media_type,
            size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip, uploader_agent, received_at, shared,
-           confidential, integrity)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           confidential, integrity, category)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         i.id,
@@ -68,6 +69,7 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
         i.shared ? 1 : 0,
         i.confidential ? 1 : 0,
         i.integrity,
+        i.category,
       );
   }
 

@@ -483,4 +483,43 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
 `,
   },
+  {
+    version: 9,
+    name: 'joint application bundles, evidence categories, disclosure consents',
+    sql: `
+ALTER TABLE evidence_items ADD COLUMN category TEXT NOT NULL DEFAULT 'evidence'
+  CHECK (category IN ('evidence', 'identity', 'authorisation'));
+
+-- A webhook body kept as a file (a bundle) instead of inline JSON.
+ALTER TABLE webhook_deliveries ADD COLUMN body_path TEXT;
+ALTER TABLE webhook_deliveries ADD COLUMN content_type TEXT NOT NULL DEFAULT 'application/json';
+
+CREATE TABLE bundles (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  referral_id TEXT NOT NULL REFERENCES referrals(id),
+  kind TEXT NOT NULL CHECK (kind IN ('judicial_confirmation', 'arbitration_review')),
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  file_count INTEGER NOT NULL,
+  webhook_delivery_id TEXT REFERENCES webhook_deliveries(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX bundles_case ON bundles(case_id);
+
+-- Each party's say on submitting confidential caucus material; the latest row per person counts.
+CREATE TABLE disclosure_consents (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('applicant', 'respondent')),
+  agree INTEGER NOT NULL CHECK (agree IN (0, 1)),
+  at TEXT NOT NULL
+);
+CREATE INDEX disclosure_consents_case ON disclosure_consents(case_id, at);
+`,
+  },
 ];

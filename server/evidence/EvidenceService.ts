@@ -28,13 +28,19 @@ import {
   type EvidenceTypeId,
 } from './contentType.js';
 import type { EvidenceRepository } from './EvidenceRepository.js';
-import type { EvidenceItem, EvidenceReceipt, EvidenceSide } from './model.js';
+import {
+  EVIDENCE_CATEGORIES,
+  type EvidenceItem,
+  type EvidenceReceipt,
+  type EvidenceSide,
+} from './model.js';
 
 export const evidenceFieldsSchema = z
   .object({
     title: z.string().trim().min(1).max(200),
     purpose: z.string().trim().min(1).max(2000),
     originalOrCopy: z.enum(['original', 'copy']),
+    category: z.enum(EVIDENCE_CATEGORIES).default('evidence'),
   })
   .strict();
 export type EvidenceFields = z.infer<typeof evidenceFieldsSchema>;

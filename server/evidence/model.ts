@@ -2,6 +2,19 @@
 
 export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
 
+/**
+ * What an item is for the case file: evidence proper, or a party's identity
+ * document or authorisation (power of attorney), which a joint application
+ * bundle for judicial confirmation or arbitration review must carry.
+ */
+export const EVIDENCE_CATEGORIES = ['evidence', 'identity', 'authorisation'] as const;
+export type EvidenceCategory = (typeof EVIDENCE_CATEGORIES)[number];
+export const EVIDENCE_CATEGORY_LABELS: Record<EvidenceCategory, string> = {
+  evidence: '证据材料',
+  identity: '身份证明',
+  authorisation: '授权委托书',
+};
+
 export interface EvidenceItem {
   id: string;
   caseId: string;
@@ -10,6 +23,7 @@ export interface EvidenceItem {
   /** What the item is meant to prove (证明目的). */
   purpose: string;
   originalOrCopy: 'original' | 'copy';
+  category: EvidenceCategory;
   /** The client's filename, cleaned; metadata only. */
   filename: string;
   typeId: string;

@@ -291,6 +291,33 @@ export class InstitutionService {
     };
   }
 
+  /** Staff: the case's referrals, with the institutions' names. */
+  async caseReferrals(
+    actor: Actor,
+    caseId: string,
+  ): Promise<(Referral & { institutionName: string })[]> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    authorize(actor, 'case.view', c);
+    authorizeStaff(actor, ['clerk', 'mediator']);
+    return (
+      this.#database
+        .statement(
+          `SELECT r.*, i.name AS institution_name FROM referrals r JOIN institutions i ON i.id = r.institution_id
+           WHERE r.case_id = ? ORDER BY r.referred_at, r.id`,
+        )
+        .all(caseId) as Row[]
+    ).map((r) => ({ ...toReferral(r), institutionName: r['institution_name'] as string }));
+  }
+
+  /** A referral of the case (server-internal). */
+  referral(caseId: string, id: string): Referral | undefined {
+    const r = this.#database
+      .statement('SELECT * FROM referrals WHERE id = ? AND case_id = ?')
+      .get(id, caseId) as Row | undefined;
+    return r ? toReferral(r) : undefined;
+  }
+
   /** The cases referred to the institution. */
   async referredCases(
     institution: InstitutionActor,

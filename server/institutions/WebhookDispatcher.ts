@@ -8,6 +8,7 @@
  * its receipt, and the delivery goes into the case's audit chain.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +24,7 @@ export interface WebhookDelivery {
   institutionId: string;
   caseId: string;
   event: string;
+  contentType: string;
   bodySha256: string;
   status: 'pending' | 'delivered' | 'dead';
   attempts: number;
@@ -41,6 +43,7 @@ function toDelivery(r: Row): WebhookDelivery {
     institutionId: r['institution_id'] as string,
     caseId: r['case_id'] as string,
     event: r['event'] as string,
+    contentType: (r['content_type'] as string | undefined) ?? 'application/json',
     bodySha256: r['body_sha256'] as string,
     status: r['status'] as WebhookDelivery['status'],
     attempts: r['attempts'] as number,
@@ -83,14 +86,74 @@ export class WebhookDispatcher {
   enqueue(input: { institutionId: string; caseId: string; event: string; body: unknown }): string {
     const id = randomUUID();
     const body = JSON.stringify({ deliveryId: id, event: input.event, ...asObject(input.body) });
+    this.#insert(id, input, { body, sha256: sha256(body), path: null, type: 'application/json' });
+    return id;
+  }
+
+  /**
+   * Queues a file (a bundle) as the body: POSTed as `contentType`, its SHA-256
+   * (known to the caller, who wrote it durably) in the signed header.
+   */
+  enqueueFile(input: {
+    institutionId: string;
+    caseId: string;
+    event: string;
+    path: string;
+    sha256: string;
+    contentType: string;
+  }): string {
+    const id = randomUUID();
+    this.#insert(id, input, {
+      body: '',
+      sha256: input.sha256,
+      path: input.path,
+      type: input.contentType,
+    });
+    return id;
+  }
+
+  #insert(
+    id: string,
+    input: { institutionId: string; caseId: string; event: string },
+    body: { body: string; sha256: string; path: string | null; type: string },
+  ): void {
     const now = new Date().toISOString();
     this.#database
       .statement(
-        `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, status,
-           attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+        `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, body_path,
+           content_type, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
       )
-      .run(id, input.institutionId, input.caseId, input.event, body, sha256(body), now, now);
-    return id;
+      .run(
+        id,
+        input.institutionId,
+        input.caseId,
+        input.event,
+        body.body,
+        body.sha256,
+        body.path,
+        body.type,
+        now,
+        now,
+      );
+  }
+
+  get(id: string): WebhookDelivery | undefined {
+    const r = this.#database.statement('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as
+      Row | undefined;
+    return r ? toDelivery(r) : undefined;
+  }
+
+  /** A dead letter queued again by the clerk (same id: the receiver's idempotency holds). */
+  retry(institutionId: string, id: string): WebhookDelivery | undefined {
+    this.#database
+      .statement(
+        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?
+         WHERE id = ? AND institution_id = ? AND status = 'dead'`,
+      )
+      .run(new Date().toISOString(), id, institutionId);
+    const d = this.get(id);
+    return d && d.institutionId === institutionId ? d : undefined;
   }
 
   list(institutionId: string): WebhookDelivery[] {
@@ -142,7 +205,7 @@ export class WebhookDispatcher {
     if (!url) error = 'the institution has no webhook address';
     else if (row['revoked_at']) error = 'the institution’s credential was revoked';
     else {
-      const body = row['body'] as string;
+      const path = row['body_path'] as string | null;
       const signature = this.#keys.sign(
         { deliveryId: d.id, sha256: d.bodySha256, iat: Math.floor(Date.now() / 1000) },
         WEBHOOK_SIGNATURE_TYPE,
@@ -151,11 +214,12 @@ export class WebhookDispatcher {
         const res = await fetch(url, {
           method: 'POST',
           headers: {
-            'content-type': 'application/json',
+            'content-type': d.contentType,
             'idempotency-key': d.id,
+            'x-mediation-event': d.event,
             'x-mediation-signature': signature,
           },
-          body,
+          body: path ? await readFile(path) : (row['body'] as string),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const text = (await res.text()).slice(0, 2000);

@@ -3,16 +3,19 @@
  * (see reference.ts for what a reference holds and how it is verified), and
  * serves the files its links name, to that institution only, for 24 hours.
  */
+import { withholdPayload } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { INSTITUTION_FILE_TTL_SECONDS, type InstitutionFileTokens } from '../auth/StaffTokens.js';
 import { TokenRefusedError } from '../auth/SignedTokens.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { Actor } from '../cases/access.js';
 import type { DocumentService } from '../documents/DocumentService.js';
+import type { EvidenceRepository } from '../evidence/EvidenceRepository.js';
 import { NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
 import type { RecordingService } from '../recording/RecordingService.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import type { DisclosureConsents } from './DisclosureConsents.js';
 import { REFERENCE_TYPE, itemsOf, type CaseReference, type ReferenceItem } from './reference.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
@@ -25,6 +28,8 @@ export class ReferenceService {
   readonly #documents: DocumentService;
   readonly #keys: ServiceKeys;
   readonly #fileTokens: InstitutionFileTokens;
+  readonly #evidence: EvidenceRepository;
+  readonly #disclosure: DisclosureConsents;
 
   constructor(options: {
     institutions: InstitutionService;
@@ -34,6 +39,8 @@ export class ReferenceService {
     documents: DocumentService;
     keys: ServiceKeys;
     fileTokens: InstitutionFileTokens;
+    evidence: EvidenceRepository;
+    disclosure: DisclosureConsents;
   }) {
     this.#institutions = options.institutions;
     this.#cases = options.cases;
@@ -42,6 +49,8 @@ export class ReferenceService {
     this.#documents = options.documents;
     this.#keys = options.keys;
     this.#fileTokens = options.fileTokens;
+    this.#evidence = options.evidence;
+    this.#disclosure = options.disclosure;
   }
 
   /** A reference to a case referred to `institution`, signed with the service key. */
@@ -63,12 +72,28 @@ export class ReferenceService {
     );
     const events = await this.#audit.list(caseId);
     const last = events.at(-1);
-    // A recording whose caucus was recorded is confidential: never sent, only named as left out.
+    // A recording whose caucus was recorded is confidential: never sent, only named as left
+    // out — unless both parties agreed that caucus material may be submitted.
+    const disclosure = await this.#disclosure.current(caseId);
     const confidential = new Set(
-      (await this.#recordings.list(SYSTEM, caseId))
-        .filter((r) => r.privatePhases.some((p) => p.recorded))
-        .map((r) => r.id),
+      disclosure.agreed
+        ? []
+        : (await this.#recordings.list(SYSTEM, caseId))
+            .filter((r) => r.privatePhases.some((p) => p.recorded))
+            .map((r) => r.id),
     );
+    const secretEvidence = new Set(
+      disclosure.agreed
+        ? []
+        : (await this.#evidence.listByCase(caseId)).filter((i) => i.confidential).map((i) => i.id),
+    );
+    // The chain goes out whole, but what a confidential event says is withheld (its hashes stay).
+    const withheld = (e: (typeof events)[number]) =>
+      !disclosure.agreed &&
+      (confidential.has(e.target) ||
+        secretEvidence.has(e.target) ||
+        (JSON.parse(e.payload) as { confidential?: unknown }).confidential === true);
+    const chainEvents = events.map((e) => (withheld(e) ? withholdPayload(e) : e));
     const sessions: CaseReference['sessions'] = [];
     const consents: CaseReference['consents'] = [];
     const recorded = (await this.#recordings.list(SYSTEM, caseId)).filter(
@@ -153,7 +178,15 @@ export class ReferenceService {
       consents,
       items,
       excluded,
-      chain: { caseId, head: last ? { seq: last.seq, hash: last.hash } : null, events },
+      disclosure: {
+        agreed: disclosure.agreed,
+        withheldEvents: chainEvents.filter((e) => e.withheld).length,
+      },
+      chain: {
+        caseId,
+        head: last ? { seq: last.seq, hash: last.hash } : null,
+        events: chainEvents,
+      },
     };
     return this.#keys.sign(reference, REFERENCE_TYPE);
   }

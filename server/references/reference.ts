@@ -55,6 +55,11 @@ export interface CaseReference {
   items: ReferenceItem[];
   /** Left out on purpose (confidential caucus material), with the reason. */
   excluded: { kind: string; id: string; reason: string }[];
+  /**
+   * Whether both parties agreed that confidential caucus material may be
+   * submitted; when not, the payloads of its events are withheld (counted here).
+   */
+  disclosure: { agreed: boolean; withheldEvents: number };
   chain: { caseId: string; head: ChainHead | null; events: StoredAuditEvent[] };
 }
 
@@ -62,6 +67,7 @@ export interface CaseReference {
 export function itemsOf(events: readonly StoredAuditEvent[]): ReferenceItem[] {
   const items: ReferenceItem[] = [];
   for (const e of events) {
+    if (e.withheld) continue;
     const p = JSON.parse(e.payload) as Record<string, unknown>;
     const add = (kind: ReferenceItemKind, id: unknown, sha256: unknown) => {
       if (typeof id === 'string' && typeof sha256 === 'string') {

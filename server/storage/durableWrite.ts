@@ -1,5 +1,5 @@
 /**
- * Writes a small file so that a crash leaves either the old content or the
+ * Writes a file so that a crash leaves either the old content or the
  * new, never a torn file: a temporary file in the same directory (mode
  * 0600), fsynced, renamed over the target, then the directory fsynced.
  */
@@ -12,13 +12,13 @@ export const TEMP_PREFIX = '.tmp-';
 export async function writeFileDurably(
   directory: string,
   name: string,
-  content: string,
+  content: string | Uint8Array,
 ): Promise<void> {
   const temp = path.join(directory, `${TEMP_PREFIX}${randomUUID()}`);
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(content, 'utf8');
+      await handle.writeFile(content);
       await handle.sync();
     } finally {
       await handle.close();

@@ -6,7 +6,6 @@
  * refused at once.
  */
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +16,7 @@ import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../support/cases.js';
 import { apiClient, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { agreementSchema, registerCaseSchema } from '../../server/cases/schemas.js';
+import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { InstitutionFileTokens } from '../../server/auth/StaffTokens.js';
 import { rotateKey } from '../../server/cli/rotate-key.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
@@ -25,6 +24,7 @@ import { verifyReference } from '../../server/references/reference.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 import { TEST_SECRET } from '../support/secrets.js';
+import { until, webhookReceiver } from '../support/webhookReceiver.js';
 
 describe('institutions: referred cases only, audited, revocable', () => {
   let t: TestServer;
@@ -116,9 +116,19 @@ describe('institutions: referred cases only, audited, revocable', () => {
     expect((await api.ok<{ cases: unknown[] }>('GET', '/institution/cases', token)).cases).toEqual(
       [],
     );
-    await api.ok('POST', `/cases/${caseId}/referrals`, mediator, {
+    // A joint application is refused while the agreement is not effective, and nothing is recorded.
+    const early = await api.call('POST', `/cases/${caseId}/referrals`, mediator, {
       institutionId,
       kind: 'judicial_confirmation',
+    });
+    expect(early.status).toBe(409);
+    expect(JSON.stringify(early.body)).toContain('调解协议尚未生效');
+    expect((await api.ok<{ cases: unknown[] }>('GET', '/institution/cases', token)).cases).toEqual(
+      [],
+    );
+    await api.ok('POST', `/cases/${caseId}/referrals`, mediator, {
+      institutionId,
+      kind: 'delegated_report',
     });
     const cases = await api.ok<{ cases: { caseId: string }[] }>('GET', '/institution/cases', token);
     expect(cases.cases.map((c) => c.caseId)).toEqual([caseId]);
@@ -169,10 +179,9 @@ describe('institutions: referred cases only, audited, revocable', () => {
     const notice = checked.reference.items.find((i) => i.kind === 'document')!;
     expect(notice.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(checked.reference.chain.events.length).toBeGreaterThan(5);
-    // The case's session is there with its times; the referral met nothing yet (judicial
-    // confirmation window opens when an agreement takes effect).
+    // The case's session is there with its times; the referral is the delegated report.
     expect(checked.reference.sessions.map((s) => s.id)).toHaveLength(1);
-    expect(checked.reference.referrals.map((r) => r.kind)).toEqual(['judicial_confirmation']);
+    expect(checked.reference.referrals.map((r) => r.kind)).toEqual(['delegated_report']);
 
     // The link gives the file; its hash is the item's.
     const link = await fetch(`${t.url}${notice.file!.url}`, {
@@ -245,40 +254,6 @@ describe('institutions: referred cases only, audited, revocable', () => {
     }
   });
 
-  it('a joint application for arbitration review made in time meets its 15-day window', async () => {
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
-    const made = await caseInSession(t.server.cases, staff);
-    await t.server.cases.recordAgreement(
-      staff.mediator,
-      made.case.id,
-      agreementSchema.parse({
-        terms: '被申请人于一个月内支付工资 12,000 元',
-        effectiveAt: new Date().toISOString(),
-      }),
-    );
-    const staffClerk = await api.login(staff.clerk.username, TEST_PASSWORD);
-    const { institution } = await api.ok<{ institution: { id: string } }>(
-      'POST',
-      '/institutions',
-      staffClerk,
-      { kind: 'arbitration', name: '某区劳动人事争议仲裁委员会' },
-    );
-    const repo = new SqliteCaseRepository(t.server.database);
-    const window = async () =>
-      (await repo.listDeadlines(made.case.id)).find((d) => d.kind === 'arbitration_review');
-    expect((await window())?.status).toBe('open');
-    await api.ok('POST', `/cases/${made.case.id}/referrals`, staffClerk, {
-      institutionId: institution.id,
-      kind: 'arbitration_review',
-    });
-    expect((await window())?.status).toBe('met');
-    // The other window (judicial confirmation) is untouched.
-    const judicial = (await repo.listDeadlines(made.case.id)).find(
-      (d) => d.kind === 'judicial_confirmation',
-    );
-    expect(judicial?.status).toBe('open');
-  });
-
   it('rotates the signing key: new signatures carry the new key, earlier references still verify', async () => {
     const token = ((await signIn(institutionId, apiKey)).body as { token: string }).token;
     const before = (
@@ -320,52 +295,6 @@ describe('institutions: referred cases only, audited, revocable', () => {
 });
 
 describe('webhook deliveries to an institution', () => {
-  interface Receiver {
-    url: string;
-    attempts: { key: string; body: string; signature: string }[];
-    accepted: Map<string, string>;
-    close(): Promise<void>;
-  }
-
-  /** A local receiver that fails the first `failures` attempts, then accepts (once per key). */
-  async function receiver(failures: number): Promise<Receiver> {
-    const attempts: Receiver['attempts'] = [];
-    const accepted = new Map<string, string>();
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => (body += c));
-      req.on('end', () => {
-        const key = String(req.headers['idempotency-key']);
-        attempts.push({ key, body, signature: String(req.headers['x-mediation-signature']) });
-        if (attempts.length <= failures) {
-          res.statusCode = 500;
-          res.end('try later');
-          return;
-        }
-        if (!accepted.has(key)) accepted.set(key, body);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ receipt: `R-${accepted.size}`, duplicate: accepted.size > 1 }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as { port: number };
-    return {
-      url: `http://127.0.0.1:${port}/hook`,
-      attempts,
-      accepted,
-      close: () => new Promise((r) => server.close(() => r())),
-    };
-  }
-
-  async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   async function referredCase(t: TestServer, webhookUrl: string) {
     const api = apiClient(t.url);
     const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
@@ -387,7 +316,7 @@ describe('webhook deliveries to an institution', () => {
   }
 
   it('retries a failing receiver and delivers exactly once, signed, with the receipt kept', async () => {
-    const hook = await receiver(2);
+    const hook = await webhookReceiver(2);
     const t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '100' });
     try {
       const w = await referredCase(t, hook.url);
@@ -405,7 +334,7 @@ describe('webhook deliveries to an institution', () => {
       expect(signed.sha256).toBe(createHash('sha256').update(last.body).digest('hex'));
       expect(signed.deliveryId).toBe(w.webhookDelivery);
       // The body carries the signed reference, which verifies offline.
-      const { reference } = JSON.parse(last.body) as { reference: string };
+      const { reference } = JSON.parse(last.body.toString('utf8')) as { reference: string };
       expect(verifyReference(reference, jwks).ok).toBe(true);
       const { deliveries } = await w.api.ok<{ deliveries: Record<string, unknown>[] }>(
         'GET',
@@ -426,7 +355,7 @@ describe('webhook deliveries to an institution', () => {
   });
 
   it('keeps retrying across a restart without losing or repeating the delivery, and dead-letters a receiver that never accepts', async () => {
-    const hook = await receiver(1);
+    const hook = await webhookReceiver(1);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'webhook-restart-'));
     try {
       const first = await startTestServer({ DATA_DIR: dataDir, WEBHOOK_RETRY_BASE_MS: '1500' });
@@ -448,7 +377,7 @@ describe('webhook deliveries to an institution', () => {
       await hook.close();
     }
 
-    const never = await receiver(1_000);
+    const never = await webhookReceiver(1_000);
     const t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3' });
     try {
       const w = await referredCase(t, never.url);
@@ -469,6 +398,27 @@ describe('webhook deliveries to an institution', () => {
       expect(String(deliveries[0]!['lastError'])).toContain('HTTP 500');
       await new Promise((r) => setTimeout(r, 300));
       expect(never.attempts).toHaveLength(3);
+      // The clerk queues the dead letter again: attempted anew under the same idempotency key.
+      const retryPath = `/institutions/${w.institutionId}/webhooks/${w.webhookDelivery}/retry`;
+      const retried = await w.api.ok<{ delivery: { status: string; attempts: number } }>(
+        'POST',
+        retryPath,
+        w.clerk,
+      );
+      expect(retried.delivery).toMatchObject({ status: 'pending', attempts: 0 });
+      await until(() => never.attempts.length >= 4);
+      expect(new Set(never.attempts.map((a) => a.key))).toEqual(new Set([w.webhookDelivery]));
+      // Nobody but a clerk of the organisation re-queues; an unknown delivery is missing.
+      expect((await w.api.call('POST', retryPath)).status).toBe(401);
+      expect(
+        (
+          await w.api.call(
+            'POST',
+            `/institutions/${w.institutionId}/webhooks/00000000-0000-0000-0000-000000000000/retry`,
+            w.clerk,
+          )
+        ).status,
+      ).toBe(404);
     } finally {
       await t.close();
       await never.close();

@@ -21,6 +21,7 @@ export interface UploadFields {
   title: string;
   purpose: string;
   originalOrCopy: 'original' | 'copy';
+  category?: 'evidence' | 'identity' | 'authorisation';
 }
 
 export const FIELDS: UploadFields = {

@@ -5,6 +5,7 @@ import {
   sealEvent,
   sha256Hex,
   verifyChain,
+  withholdPayload,
   type AuditEventInput,
   type ChainHead,
   type ChainVerification,
@@ -215,5 +216,53 @@ describe('verifyChain', () => {
     const result = verifyChain('A', events.slice(0, 4), head);
     expect(result).toMatchObject({ ok: false, caseId: 'A', length: 4, failedAt: 5 });
     expect(result.ok ? '' : result.detail).toMatch(/head records 6 events but only 4/);
+  });
+});
+
+describe('withheld payloads and events sealed before version 2', () => {
+  /** How events were sealed before payloads could be withheld: the payload itself in the hash. */
+  function sealedV1(e: StoredAuditEvent, prevHash: string): StoredAuditEvent {
+    const v1 = { ...e, prevHash };
+    const { hash: _ignored, withheld: _none, ...fields } = v1;
+    return { ...v1, hash: sha256Hex(canonicalJson(fields)) };
+  }
+
+  it('verifies a chain whose confidential payloads are withheld, and shows nothing of them', () => {
+    const { events, head } = buildChain('A');
+    const held = events.map((e) => (e.seq % 2 === 0 ? withholdPayload(e) : e));
+    expect(verifyChain('A', held, head)).toMatchObject({ ok: true, length: LENGTH });
+    expect(held[1]?.payload).toBe('');
+    expect(JSON.stringify(held[1])).not.toContain('第 2 步');
+  });
+
+  it('a withheld event whose payload hash was changed fails as altered', () => {
+    const { events, head } = buildChain('A');
+    const held = events.map((e) =>
+      e.seq === 3 ? { ...withholdPayload(e), payloadHash: sha256Hex('something else') } : e,
+    );
+    expect(failure(verifyChain('A', held, head))).toEqual({ failedAt: 3, reason: 'altered' });
+  });
+
+  it('accepts events sealed the earlier way (payload in the hash), which cannot be withheld', () => {
+    const { events } = buildChain('A');
+    const old: StoredAuditEvent[] = [];
+    for (const e of events) old.push(sealedV1(e, old.at(-1)?.hash ?? GENESIS_HASH));
+    const head = { seq: LENGTH, hash: old.at(-1)!.hash };
+    expect(old[0]?.hash).not.toBe(events[0]?.hash);
+    expect(verifyChain('A', old, head)).toMatchObject({ ok: true });
+    expect(
+      failure(
+        verifyChain(
+          'A',
+          old.map((e) => (e.seq === 2 ? withholdPayload(e) : e)),
+          head,
+        ),
+      ),
+    ).toEqual({ failedAt: 2, reason: 'altered' });
+    // A version-1 event with its payload changed (and the payload hash recomputed) still fails.
+    const forged = old.map((e) =>
+      e.seq === 4 ? { ...e, payload: '{"n":99}', payloadHash: sha256Hex('{"n":99}') } : e,
+    );
+    expect(failure(verifyChain('A', forged, head))).toEqual({ failedAt: 4, reason: 'altered' });
   });
 });

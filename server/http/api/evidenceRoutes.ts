@@ -188,6 +188,11 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
           description: 'What it is meant to prove (证明目的), up to 2000 characters',
         },
         originalOrCopy: { type: 'string', description: '"original" (原件) or "copy" (复印件)' },
+        category: {
+          type: 'string',
+          description:
+            '"evidence" (证据材料, the default), "identity" (身份证明) or "authorisation" (授权委托书); identity and authorisation documents go into joint application bundles',
+        },
         file: {
           type: 'binary',
           description:

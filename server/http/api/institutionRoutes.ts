@@ -1,17 +1,19 @@
 /**
- * Courts and arbitration commissions: clerks register them and refer cases;
- * an institution signs in with its API key for a one-hour access token (its
- * own audience) and reads what concerns the cases referred to it — the
- * electronic service certificates for now — each read written to the case's
- * audit chain.
+ * Courts and arbitration commissions: clerks register them and refer cases
+ * (a joint application also exports its bundle and delivers it to the
+ * institution's webhook); an institution signs in with its API key for a
+ * one-hour access token (its own audience) and reads what concerns the cases
+ * referred to it — signed references, their files, service certificates,
+ * bundles — each read written to the case's audit chain. Parties say whether
+ * confidential caucus material may be submitted.
  */
 import { createReadStream } from 'node:fs';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
-import { UnauthenticatedError } from '../../errors.js';
+import { NotFoundError, UnauthenticatedError } from '../../errors.js';
 import {
   referralSchema,
   registerInstitutionSchema,
@@ -19,6 +21,8 @@ import {
   type InstitutionService,
 } from '../../institutions/InstitutionService.js';
 import type { WebhookDispatcher } from '../../institutions/WebhookDispatcher.js';
+import type { BundleService } from '../../references/BundleService.js';
+import { disclosureSchema, type DisclosureConsents } from '../../references/DisclosureConsents.js';
 import type { ReferenceService } from '../../references/ReferenceService.js';
 import { sendPdf } from './documentRoutes.js';
 import { disposition } from './fileResponse.js';
@@ -30,6 +34,8 @@ export interface InstitutionRouteDeps {
   documents: DocumentService;
   references: ReferenceService;
   webhooks: WebhookDispatcher;
+  bundles: BundleService;
+  disclosure: DisclosureConsents;
 }
 
 export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
@@ -91,7 +97,15 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       status: 201,
       handler: async ({ actor, params, body, req }) => {
         const caseId = params['caseId']!;
+        // A joint application needs its documents first: refused before anything is recorded.
+        const joint = body.kind !== 'delegated_report' ? body.kind : null;
+        if (joint) await d.bundles.prerequisites(actor, caseId, joint);
         const referral = await d.institutions.refer(actor, caseId, body);
+        if (joint) {
+          // The bundle (which holds the reference) goes to the webhook.
+          const bundle = await d.bundles.export(actor, referral);
+          return { referral, webhookDelivery: bundle.delivery?.id ?? null, bundle };
+        }
         // The institution's webhook gets the signed reference (retried until accepted).
         const institution = d.institutions.institutionActor(body.institutionId);
         let webhookDelivery: string | null = null;
@@ -106,7 +120,80 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
             body: { caseId, referral, reference },
           });
         }
-        return { referral, webhookDelivery };
+        return { referral, webhookDelivery, bundle: null };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/referrals',
+      summary:
+        'The case’s referrals and joint application bundles with their delivery state (staff)',
+      tag: 'institutions',
+      auth: 'staff',
+      handler: async ({ actor, params }) => ({
+        referrals: await d.institutions.caseReferrals(actor, params['caseId']!),
+        bundles: await d.bundles.list(actor, params['caseId']!),
+      }),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/referrals/:referralId/bundle',
+      summary:
+        'Export the joint application bundle of a referral again (e.g. after new documents) and deliver it (staff)',
+      tag: 'institutions',
+      auth: 'staff',
+      status: 201,
+      handler: async ({ actor, params }) => {
+        const caseId = params['caseId']!;
+        await d.institutions.caseReferrals(actor, caseId);
+        const referral = d.institutions.referral(caseId, params['referralId']!);
+        if (!referral) throw new NotFoundError('Referral');
+        return { bundle: await d.bundles.export(actor, referral) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/bundles/:bundleId/file',
+      summary: 'A joint application bundle (ZIP; X-Content-SHA256) for staff',
+      tag: 'institutions',
+      auth: 'staff',
+      handler: async ({ actor, params, res }) => {
+        const file = await d.bundles.file(actor, params['caseId']!, params['bundleId']!);
+        sendZip(res, file);
+        return undefined;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/cases/:caseId/disclosure',
+      summary:
+        'Whether both parties agreed that confidential caucus material may go to a court or arbitration commission',
+      tag: 'institutions',
+      auth: 'any',
+      handler: async ({ actor, params }) => d.disclosure.state(actor, params['caseId']!),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/disclosure',
+      summary:
+        'A party (or an agent with special authority) agrees or withdraws agreement that caucus material may be submitted',
+      tag: 'institutions',
+      auth: 'any',
+      body: disclosureSchema,
+      handler: async ({ actor, params, body }) =>
+        d.disclosure.record(actor, params['caseId']!, body),
+    }),
+    route({
+      method: 'post',
+      path: '/institutions/:institutionId/webhooks/:deliveryId/retry',
+      summary: 'Queue a dead letter again (clerk); the idempotency key stays the same',
+      tag: 'institutions',
+      auth: 'staff',
+      handler: async ({ actor, params }) => {
+        const institution = d.institutions.ofOrganisation(actor, params['institutionId']!);
+        const delivery = d.webhooks.retry(institution.id, params['deliveryId']!);
+        if (!delivery) throw new NotFoundError('Delivery');
+        return { delivery };
       },
     }),
     route({
@@ -197,6 +284,36 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
     }),
     route({
       method: 'get',
+      path: '/institution/cases/:caseId/bundles',
+      summary: 'Joint application bundles of a case referred to the calling institution',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req, params }) => ({
+        bundles: (await d.bundles.forInstitution(institutionOf(req), params['caseId']!)).map(
+          ({ delivery: _delivery, ...b }) => b,
+        ),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/institution/cases/:caseId/bundles/:bundleId',
+      summary:
+        'A joint application bundle (ZIP) of a case referred to the calling institution; verify offline with `npm run verify-reference -- bundle.zip --jwks jwks.json`',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req, res, params }) => {
+        const file = await d.bundles.institutionFile(
+          institutionOf(req),
+          params['caseId']!,
+          params['bundleId']!,
+          req.ip ?? null,
+        );
+        sendZip(res, file);
+        return undefined;
+      },
+    }),
+    route({
+      method: 'get',
       path: '/institution/files/:token',
       summary: 'A file named by a reference’s link (institution access token as well)',
       tag: 'institution API',
@@ -219,4 +336,13 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       },
     }),
   ];
+}
+
+function sendZip(res: Response, file: { bytes: Buffer; view: { sha256: string }; name: string }) {
+  res.setHeader('Content-Type', 'application/zip');
+  res.setHeader('Content-Disposition', disposition('attachment', file.name));
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Content-SHA256', file.view.sha256);
+  res.status(200).end(file.bytes);
 }

@@ -1,0 +1,515 @@
+/**
+ * Joint application bundles (see bundle.ts for the format and its offline
+ * check): built when a case is referred for judicial confirmation or
+ * arbitration review, written durably under DATA_DIR/bundles, fixed in the
+ * case's audit chain by its SHA-256, and delivered to the institution's
+ * webhook as application/zip (signed, idempotent, retried — see
+ * WebhookDispatcher), whose receipt is then kept. Staff and the institution
+ * download it; every institution download is an audited access.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import path from 'node:path';
+import type { StoredAuditEvent } from '../audit/AuditChain.js';
+import type { AuditLog } from '../audit/AuditLog.js';
+import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
+import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { MediationCase } from '../cases/model.js';
+import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import type { DocumentService, DocumentView } from '../documents/DocumentService.js';
+import { InvalidStateError, NotFoundError } from '../errors.js';
+import type { EvidenceService } from '../evidence/EvidenceService.js';
+import { EVIDENCE_CATEGORY_LABELS, type EvidenceItem } from '../evidence/model.js';
+import type {
+  InstitutionActor,
+  InstitutionService,
+  Referral,
+} from '../institutions/InstitutionService.js';
+import type { WebhookDelivery, WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
+import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import { writeFileDurably } from '../storage/durableWrite.js';
+import {
+  BUNDLE_TYPE,
+  REFERENCE_PATH,
+  assembleBundle,
+  sha256Of,
+  type BundleFile,
+  type BundleManifest,
+} from './bundle.js';
+import type { DisclosureConsents } from './DisclosureConsents.js';
+import type { ReferenceService } from './ReferenceService.js';
+
+const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
+const NO_CLIENT = { ip: null, userAgent: null };
+
+export type JointApplicationKind = 'judicial_confirmation' | 'arbitration_review';
+
+const APPLICATION_DOCUMENT = {
+  judicial_confirmation: 'judicial_confirmation_application',
+  arbitration_review: 'arbitration_review_application',
+} as const;
+
+export interface BundleView {
+  id: string;
+  caseId: string;
+  institutionId: string;
+  referralId: string;
+  kind: JointApplicationKind;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  createdAt: string;
+  delivery: Pick<
+    WebhookDelivery,
+    'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'receipt'
+  > | null;
+}
+
+type Row = Record<string, unknown>;
+
+/** A name usable inside the archive and on any file system. */
+function fileName(text: string): string {
+  return (
+    text
+      .split('')
+      .map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? '_' : ch))
+      .join('')
+      .trim()
+      .slice(0, 80) || 'file'
+  );
+}
+
+function extensionOf(item: EvidenceItem): string {
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(item.filename)?.[1];
+  return ext ? `.${ext.toLowerCase()}` : '';
+}
+
+const README = `调解案件联合申请材料包 / Joint application bundle
+
+本材料包由调解平台生成并以服务密钥签名。manifest.jws 为签名的清单，manifest.json 为其可读副本；
+reference.jws 为本案的签名引用（会议、录音录像清单、审计链）。任何一个字节被改动，校验都会失败。
+离线校验：npm run verify-reference -- <本文件.zip> --jwks jwks.json
+（jwks.json 取自平台的 /.well-known/jwks.json）
+
+Made and signed by the mediation service. manifest.jws is the signed manifest, manifest.json its
+readable copy; reference.jws is the signed case reference (sessions, recording manifests, audit
+chain). Changing any byte makes verification fail. Verify offline with
+npm run verify-reference -- <this.zip> --jwks jwks.json (keys from /.well-known/jwks.json).
+`;
+
+export class BundleService {
+  readonly #database: SqliteDatabase;
+  readonly #cases: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #documents: DocumentService;
+  readonly #evidence: EvidenceService;
+  readonly #references: ReferenceService;
+  readonly #disclosure: DisclosureConsents;
+  readonly #institutions: InstitutionService;
+  readonly #webhooks: WebhookDispatcher;
+  readonly #keys: ServiceKeys;
+  readonly #directory: string;
+  readonly #now: () => Date;
+
+  constructor(o: {
+    database: SqliteDatabase;
+    cases: CaseRepository;
+    audit: AuditLog;
+    documents: DocumentService;
+    evidence: EvidenceService;
+    references: ReferenceService;
+    disclosure: DisclosureConsents;
+    institutions: InstitutionService;
+    webhooks: WebhookDispatcher;
+    keys: ServiceKeys;
+    directory: string;
+    now?: () => Date;
+  }) {
+    this.#database = o.database;
+    this.#cases = o.cases;
+    this.#audit = o.audit;
+    this.#documents = o.documents;
+    this.#evidence = o.evidence;
+    this.#references = o.references;
+    this.#disclosure = o.disclosure;
+    this.#institutions = o.institutions;
+    this.#webhooks = o.webhooks;
+    this.#keys = o.keys;
+    this.#directory = o.directory;
+    this.#now = o.now ?? (() => new Date());
+  }
+
+  /**
+   * What a joint application needs, checked before the referral is recorded:
+   * an effective agreement, sealed, and the application document issued.
+   */
+  async prerequisites(
+    actor: Actor,
+    caseId: string,
+    kind: JointApplicationKind,
+  ): Promise<{ c: MediationCase; application: DocumentView; agreement: DocumentView }> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    authorize(actor, 'case.view', c);
+    if (!c.outcome?.effectiveAt) {
+      throw new InvalidStateError(
+        '调解协议尚未生效，不能申请司法确认或仲裁审查 / The agreement is not effective: no joint application yet',
+      );
+    }
+    const { documents } = await this.#documents.list(SYSTEM, caseId);
+    const agreement = documents.find((d) => d.kind === 'mediation_agreement' && d.signing?.sealed);
+    if (!agreement) {
+      throw new InvalidStateError(
+        '本平台没有已盖章生效的调解协议书 / There is no sealed agreement on the platform to submit',
+      );
+    }
+    const application = documents.find(
+      (d) => d.kind === APPLICATION_DOCUMENT[kind] && !d.superseded,
+    );
+    if (!application) {
+      throw new InvalidStateError(
+        kind === 'judicial_confirmation'
+          ? '请先出具司法确认申请书 / Issue the application for judicial confirmation first'
+          : '请先出具仲裁审查申请书 / Issue the application for arbitration review first',
+      );
+    }
+    return { c, application, agreement };
+  }
+
+  /** Builds, stores and (when the institution has a webhook) delivers the bundle of a referral. */
+  async export(actor: Actor, referral: Referral): Promise<BundleView> {
+    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
+    if (referral.kind === 'delegated_report') {
+      throw new InvalidStateError('A delegated mediation report has no application bundle');
+    }
+    const kind = referral.kind;
+    const caseId = referral.caseId;
+    const institution = this.#institutions.institutionActor(referral.institutionId);
+    if (!institution) throw new NotFoundError('Institution');
+    const { c, application, agreement } = await this.prerequisites(actor, caseId, kind);
+    const disclosure = await this.#disclosure.current(caseId);
+    const bundleId = randomUUID();
+    const files = new Map<string, Buffer>();
+    const listed: BundleFile[] = [];
+    const excluded: BundleManifest['excluded'] = [];
+    const add = (f: Omit<BundleFile, 'sha256' | 'size'>, bytes: Buffer) => {
+      files.set(f.path, bytes);
+      listed.push({ ...f, sha256: sha256Of(bytes), size: bytes.length });
+    };
+
+    add(
+      {
+        path: 'README.txt',
+        role: 'readme',
+        title: '说明 / Read me',
+        source: { kind: 'bundle', id: bundleId },
+        fixedBy: null,
+      },
+      Buffer.from(README, 'utf8'),
+    );
+    const app = await this.#documents.pdf(SYSTEM, caseId, application.id, NO_CLIENT);
+    const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+    const events = await this.#audit.list(caseId);
+    add(
+      {
+        path: `01-application/${fileName(app.document.title)}.pdf`,
+        role: 'application',
+        title: app.document.title,
+        source: { kind: 'document', id: application.id },
+        fixedBy: fixedBy(events, 'document.issued', (p) => p['documentId'] === application.id),
+      },
+      app.bytes,
+    );
+    add(
+      {
+        path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
+        role: 'agreement',
+        title: `${agreement.title}（已盖章生效 / sealed, effective）`,
+        source: { kind: 'sealed-agreement', id: agreement.id },
+        fixedBy: fixedBy(events, 'agreement.sealed', (p) => p['documentId'] === agreement.id),
+      },
+      sealed.bytes,
+    );
+
+    // Identity and authorisation documents from the evidence (confidential ones only with
+    // both parties' agreement).
+    const items = (await this.#evidence.list(SYSTEM, caseId)).filter(
+      (i) => i.category === 'identity' || i.category === 'authorisation',
+    );
+    let n = 0;
+    for (const item of items) {
+      if (item.confidential && !disclosure.agreed) {
+        excluded.push({
+          kind: 'evidence',
+          id: item.id,
+          reason: '背靠背中提交的保密材料 / confidential caucus material',
+        });
+        continue;
+      }
+      if (item.integrity !== 'ok') {
+        excluded.push({ kind: 'evidence', id: item.id, reason: 'file missing from the store' });
+        continue;
+      }
+      const opened = await this.#evidence.open(SYSTEM, caseId, item.id, {
+        range: () => undefined,
+        download: true,
+        client: NO_CLIENT,
+      });
+      if (opened.range === 'invalid') continue;
+      const bytes = await collect(opened.stream);
+      n++;
+      const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
+      add(
+        {
+          path: `${folder}/${String(n).padStart(2, '0')}-${fileName(item.title)}${extensionOf(item)}`,
+          role: item.category === 'identity' ? 'identity' : 'authorisation',
+          title: `${EVIDENCE_CATEGORY_LABELS[item.category]}：${item.title}`,
+          source: { kind: 'evidence', id: item.id },
+          fixedBy: fixedBy(events, 'evidence.received', (_, e) => e.target === item.id),
+        },
+        bytes,
+      );
+    }
+
+    // The electronic service certificates of every delivery in the case, as of now.
+    const { deliveries } = await this.#documents.list(SYSTEM, caseId);
+    let m = 0;
+    for (const d of deliveries) {
+      const cert = await this.#documents.certificate(SYSTEM, caseId, d.id);
+      m++;
+      add(
+        {
+          path: `05-certificates/${String(m).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
+          role: 'certificate',
+          title: `电子送达凭证 / service certificate: ${d.recipientName}`,
+          source: { kind: 'delivery', id: d.id },
+          fixedBy: null,
+        },
+        cert.bytes,
+      );
+    }
+
+    // The signed case reference last: its chain holds every read above.
+    const reference = await this.#references.reference(institution, caseId, null, {
+      pushed: true,
+    });
+    excluded.push(
+      ...(
+        JSON.parse(Buffer.from(reference.split('.')[1]!, 'base64url').toString('utf8')) as {
+          excluded: BundleManifest['excluded'];
+        }
+      ).excluded,
+    );
+    add(
+      {
+        path: REFERENCE_PATH,
+        role: 'reference',
+        title: '案件签名引用 / signed case reference',
+        source: { kind: 'bundle', id: bundleId },
+        fixedBy: null,
+      },
+      Buffer.from(reference, 'utf8'),
+    );
+
+    const createdAt = this.#now().toISOString();
+    const manifest: BundleManifest = {
+      type: 'mediation-application-bundle',
+      version: 1,
+      bundleId,
+      createdAt,
+      kind,
+      case: {
+        id: c.id,
+        caseNumber: c.caseNumber,
+        disputeType: c.disputeType,
+        effectiveAt: c.outcome!.effectiveAt!,
+      },
+      institution: {
+        id: institution.id,
+        name: institution.name,
+        kind: institution.institutionKind,
+      },
+      referral: { id: referral.id, referredAt: referral.referredAt },
+      files: listed,
+      excluded,
+      disclosureAgreed: disclosure.agreed,
+    };
+    const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
+    const sha256 = sha256Of(zip);
+    const directory = path.join(this.#directory, caseId);
+    await mkdir(directory, { recursive: true });
+    const name = `${bundleId}.zip`;
+    await writeFileDurably(directory, name, zip);
+    const file = path.join(directory, name);
+
+    let deliveryId: string | null = null;
+    await this.#database.transaction(async () => {
+      if (this.#institutions.webhookUrl(institution.id)) {
+        deliveryId = this.#webhooks.enqueueFile({
+          institutionId: institution.id,
+          caseId,
+          event: 'bundle.exported',
+          path: file,
+          sha256,
+          contentType: 'application/zip',
+        });
+      }
+      this.#database
+        .statement(
+          `INSERT INTO bundles (id, case_id, institution_id, referral_id, kind, path, sha256, size, file_count,
+             webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          bundleId,
+          caseId,
+          institution.id,
+          referral.id,
+          kind,
+          file,
+          sha256,
+          zip.length,
+          listed.length,
+          deliveryId,
+          createdAt,
+          staff.id,
+        );
+      await this.#audit.append({
+        caseId,
+        actorId: staff.id,
+        actorRole: staff.role,
+        action: 'bundle.exported',
+        target: bundleId,
+        payload: {
+          bundleId,
+          kind,
+          institution: institution.name,
+          sha256,
+          size: zip.length,
+          files: listed.map((f) => ({ path: f.path, sha256: f.sha256 })),
+          disclosureAgreed: disclosure.agreed,
+          webhookDelivery: deliveryId,
+        },
+      });
+    });
+    return this.#view(this.#row(bundleId)!);
+  }
+
+  /** Staff: the case's bundles with their delivery state. */
+  async list(actor: Actor, caseId: string): Promise<BundleView[]> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    authorize(actor, 'case.view', c);
+    authorizeStaff(actor, ['clerk', 'mediator']);
+    return this.#rows(caseId).map((r) => this.#view(r));
+  }
+
+  /** Staff download (read as the case's staff may). */
+  async file(
+    actor: Actor,
+    caseId: string,
+    bundleId: string,
+  ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
+    await this.list(actor, caseId);
+    return this.#read(caseId, bundleId);
+  }
+
+  /** The institution's bundles of a case referred to it. */
+  async forInstitution(institution: InstitutionActor, caseId: string): Promise<BundleView[]> {
+    await this.#institutions.access(institution, caseId, { item: 'bundles', ip: null });
+    return this.#rows(caseId)
+      .filter((r) => r['institution_id'] === institution.id)
+      .map((r) => this.#view(r));
+  }
+
+  async institutionFile(
+    institution: InstitutionActor,
+    caseId: string,
+    bundleId: string,
+    ip: string | null,
+  ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
+    const row = this.#row(bundleId);
+    if (!row || row['case_id'] !== caseId || row['institution_id'] !== institution.id) {
+      throw new NotFoundError('Bundle');
+    }
+    await this.#institutions.access(institution, caseId, { item: `bundle/${bundleId}`, ip });
+    return this.#read(caseId, bundleId);
+  }
+
+  async #read(
+    caseId: string,
+    bundleId: string,
+  ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
+    const row = this.#row(bundleId);
+    if (!row || row['case_id'] !== caseId) throw new NotFoundError('Bundle');
+    const bytes = await readFile(row['path'] as string);
+    if (sha256Of(bytes) !== row['sha256']) {
+      throw new InvalidStateError('The stored bundle no longer matches its hash');
+    }
+    const c = await this.#cases.getCase(caseId);
+    return {
+      bytes,
+      view: this.#view(row),
+      name: `${c?.caseNumber ?? caseId}-${row['kind'] === 'judicial_confirmation' ? '司法确认' : '仲裁审查'}-${bundleId.slice(0, 8)}.zip`,
+    };
+  }
+
+  #rows(caseId: string): Row[] {
+    return this.#database
+      .statement('SELECT * FROM bundles WHERE case_id = ? ORDER BY created_at, id')
+      .all(caseId) as Row[];
+  }
+
+  #row(id: string): Row | undefined {
+    return this.#database.statement('SELECT * FROM bundles WHERE id = ?').get(id) as
+      Row | undefined;
+  }
+
+  #view(r: Row): BundleView {
+    const deliveryId = r['webhook_delivery_id'] as string | null;
+    const d = deliveryId ? this.#webhooks.get(deliveryId) : undefined;
+    return {
+      id: r['id'] as string,
+      caseId: r['case_id'] as string,
+      institutionId: r['institution_id'] as string,
+      referralId: r['referral_id'] as string,
+      kind: r['kind'] as JointApplicationKind,
+      sha256: r['sha256'] as string,
+      size: r['size'] as number,
+      fileCount: r['file_count'] as number,
+      createdAt: r['created_at'] as string,
+      delivery: d
+        ? {
+            id: d.id,
+            status: d.status,
+            attempts: d.attempts,
+            nextAttemptAt: d.nextAttemptAt,
+            deliveredAt: d.deliveredAt,
+            lastError: d.lastError,
+            receipt: d.receipt,
+          }
+        : null,
+    };
+  }
+}
+
+/** The audit event that fixed a hash: the latest of `action` whose payload matches. */
+function fixedBy(
+  events: readonly StoredAuditEvent[],
+  action: string,
+  matches: (payload: Record<string, unknown>, event: StoredAuditEvent) => boolean,
+): { seq: number; eventHash: string } | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.action === action && matches(JSON.parse(e.payload) as Record<string, unknown>, e)) {
+      return { seq: e.seq, eventHash: e.hash };
+    }
+  }
+  return null;
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

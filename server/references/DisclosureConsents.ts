@@ -1,0 +1,125 @@
+/**
+ * Whether confidential caucus material may go to a court or arbitration
+ * commission. Concessions made in order to settle cannot later be used
+ * against a party, so by default references and bundles leave out recorded
+ * caucus phases and confidential evidence, and withhold the payloads of their
+ * audit events. Only when both sides agree — each through a party or an
+ * agent with special authority, the latest word of each person counting —
+ * is that material included. Every say is an event in the case's chain.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog.js';
+import { caseInScope, type Actor } from '../cases/access.js';
+import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { CasePerson } from '../cases/model.js';
+import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import { ForbiddenError } from '../errors.js';
+
+export const disclosureSchema = z.object({ agree: z.boolean() }).strict();
+
+type Side = 'applicant' | 'respondent';
+
+export interface DisclosureState {
+  /** Both sides agree. */
+  agreed: boolean;
+  sides: Record<Side, boolean>;
+  consents: { personId: string; name: string; side: Side; agree: boolean; at: string }[];
+}
+
+/** The side a person may speak for: a party, or an agent with special authority. */
+function sideFor(person: CasePerson, people: readonly CasePerson[]): Side | undefined {
+  if (person.kind === 'applicant' || person.kind === 'respondent') return person.kind;
+  if (person.kind === 'agent' && person.powerOfAttorney?.scope === 'special') {
+    const represented = people.find((p) => p.id === person.representsId);
+    if (represented?.kind === 'applicant' || represented?.kind === 'respondent') {
+      return represented.kind;
+    }
+  }
+  return undefined;
+}
+
+export class DisclosureConsents {
+  readonly #database: SqliteDatabase;
+  readonly #cases: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    database: SqliteDatabase;
+    cases: CaseRepository;
+    audit: AuditLog;
+    now?: () => Date;
+  }) {
+    this.#database = options.database;
+    this.#cases = options.cases;
+    this.#audit = options.audit;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async state(actor: Actor, caseId: string): Promise<DisclosureState> {
+    await caseInScope(this.#cases, actor, caseId);
+    return this.current(caseId);
+  }
+
+  /** A party (or an agent with special authority) says yes or no; staff cannot say it for them. */
+  async record(
+    actor: Actor,
+    caseId: string,
+    input: z.infer<typeof disclosureSchema>,
+  ): Promise<DisclosureState> {
+    const { people } = await caseInScope(this.#cases, actor, caseId);
+    const person = actor.kind === 'person' ? people.find((p) => p.id === actor.id) : undefined;
+    const side = person ? sideFor(person, people) : undefined;
+    if (!person || !side) {
+      throw new ForbiddenError(
+        '只有当事人或特别授权代理人可以作出此项同意 / Only a party or an agent with special authority may give this consent',
+      );
+    }
+    const at = this.#now().toISOString();
+    await this.#database.transaction(async () => {
+      this.#database
+        .statement(
+          `INSERT INTO disclosure_consents (id, case_id, person_id, side, agree, at) VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(randomUUID(), caseId, person.id, side, input.agree ? 1 : 0, at);
+      await this.#audit.append({
+        caseId,
+        actorId: person.id,
+        actorRole: actor.role,
+        action: input.agree ? 'disclosure.agreed' : 'disclosure.withdrawn',
+        target: caseId,
+        payload: { side, agree: input.agree, at },
+      });
+    });
+    return this.current(caseId);
+  }
+
+  /** The state now (server-internal: references and bundles ask it). */
+  async current(caseId: string): Promise<DisclosureState> {
+    const people = await this.#cases.listPeople(caseId);
+    const rows = this.#database
+      .statement(
+        'SELECT person_id, side, agree, at FROM disclosure_consents WHERE case_id = ? ORDER BY at, rowid',
+      )
+      .all(caseId) as { person_id: string; side: Side; agree: number; at: string }[];
+    const latest = new Map<string, DisclosureState['consents'][number]>();
+    for (const r of rows) {
+      latest.set(r.person_id, {
+        personId: r.person_id,
+        name: people.find((p) => p.id === r.person_id)?.name ?? r.person_id,
+        side: r.side,
+        agree: r.agree === 1,
+        at: r.at,
+      });
+    }
+    const consents = [...latest.values()];
+    // A side agrees when someone speaking for it agreed and nobody speaking for it said no.
+    const sideAgrees = (side: Side) => {
+      const said = consents.filter((c) => c.side === side);
+      return said.length > 0 && said.every((c) => c.agree);
+    };
+    const sides = { applicant: sideAgrees('applicant'), respondent: sideAgrees('respondent') };
+    return { agreed: sides.applicant && sides.respondent, sides, consents };
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The joint application bundle for judicial confirmation or arbitration
+ * review: one ZIP holding the application, the effective (sealed)
+ * agreement, the parties' identity and authorisation documents from the
+ * evidence, the electronic service certificates, the signed case reference
+ * and a manifest signed with the service key naming every file by SHA-256
+ * (and, where the case's audit chain fixed that hash, the event that did).
+ *
+ * Verification is offline and strict: the archive must be exactly what the
+ * service writes for its entries (zip.ts), the manifest's signature must
+ * hold, every file must match the manifest and nothing may be unlisted, the
+ * reference must verify, and each file the chain fixed must match the hash
+ * its event recorded. Pure: no I/O.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson, type StoredAuditEvent } from '../audit/AuditChain.js';
+import { verifyJws, type Jwks } from '../signing/jws.js';
+import { verifyReference, type CaseReference } from './reference.js';
+import { readZip, writeZip, ZipFormatError, type ZipEntry } from './zip.js';
+
+export const BUNDLE_TYPE = 'mediation-application-bundle+jws';
+export const MANIFEST_JWS = 'manifest.jws';
+export const MANIFEST_JSON = 'manifest.json';
+export const REFERENCE_PATH = 'reference.jws';
+
+export type BundleRole =
+  | 'application'
+  | 'agreement'
+  | 'identity'
+  | 'authorisation'
+  | 'certificate'
+  | 'reference'
+  | 'readme';
+
+export interface BundleFile {
+  path: string;
+  role: BundleRole;
+  title: string;
+  sha256: string;
+  size: number;
+  /** What the file is in the case: a document, the sealed agreement, an evidence item, a delivery. */
+  source: {
+    kind: 'document' | 'sealed-agreement' | 'evidence' | 'delivery' | 'bundle';
+    id: string;
+  };
+  /** The audit event that fixed this hash, when the chain fixed it. */
+  fixedBy: { seq: number; eventHash: string } | null;
+}
+
+export interface BundleManifest {
+  type: 'mediation-application-bundle';
+  version: 1;
+  bundleId: string;
+  createdAt: string;
+  kind: 'judicial_confirmation' | 'arbitration_review';
+  case: { id: string; caseNumber: string; disputeType: string; effectiveAt: string };
+  institution: { id: string; name: string; kind: string };
+  referral: { id: string; referredAt: string };
+  files: BundleFile[];
+  /** Left out on purpose (confidential caucus material without both parties' agreement). */
+  excluded: { kind: string; id: string; reason: string }[];
+  /** Whether both parties agreed that confidential caucus material may be submitted. */
+  disclosureAgreed: boolean;
+}
+
+/** The manifest as people read it inside the archive (the signed copy is manifest.jws). */
+export function manifestText(manifest: BundleManifest): string {
+  // Keys in canonical order, as signed, so the copy is a function of the signed payload.
+  return `${JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2)}\n`;
+}
+
+export function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Lays out the archive: signed manifest, its readable copy, then the files in manifest order. */
+export function assembleBundle(
+  manifest: BundleManifest,
+  files: ReadonlyMap<string, Buffer>,
+  sign: (manifest: BundleManifest) => string,
+): Buffer {
+  const entries: ZipEntry[] = [
+    { path: MANIFEST_JWS, bytes: Buffer.from(sign(manifest), 'utf8') },
+    { path: MANIFEST_JSON, bytes: Buffer.from(manifestText(manifest), 'utf8') },
+  ];
+  for (const f of manifest.files) {
+    const bytes = files.get(f.path);
+    if (!bytes || sha256Of(bytes) !== f.sha256 || bytes.length !== f.size) {
+      throw new Error(`assembleBundle: ${f.path} does not match its manifest entry`);
+    }
+    entries.push({ path: f.path, bytes });
+  }
+  return writeZip(entries);
+}
+
+/** What each chain event fixes for a bundle file: the hash its payload recorded for the source. */
+function fixedHash(event: StoredAuditEvent, file: BundleFile): string | undefined {
+  if (event.withheld) return undefined;
+  const p = JSON.parse(event.payload) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  switch (file.source.kind) {
+    case 'document':
+      return event.action === 'document.issued' && p['documentId'] === file.source.id
+        ? str(p['sha256'])
+        : undefined;
+    case 'sealed-agreement':
+      return event.action === 'agreement.sealed' && p['documentId'] === file.source.id
+        ? str(p['sealedSha256'])
+        : undefined;
+    case 'evidence':
+      return event.action === 'evidence.received' && p['id'] === file.source.id
+        ? str(p['sha256'])
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export type BundleCheck =
+  { ok: true; manifest: BundleManifest; reference: CaseReference } | { ok: false; reason: string };
+
+export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
+  let entries: ZipEntry[];
+  try {
+    entries = readZip(zip);
+  } catch (error) {
+    if (error instanceof ZipFormatError) return { ok: false, reason: `archive: ${error.message}` };
+    throw error;
+  }
+  const byPath = new Map(entries.map((e) => [e.path, e.bytes]));
+  const signed = byPath.get(MANIFEST_JWS);
+  if (!signed) return { ok: false, reason: `archive: no ${MANIFEST_JWS}` };
+  let manifest: BundleManifest;
+  try {
+    manifest = verifyJws<BundleManifest>(signed.toString('utf8'), jwks, {
+      typ: BUNDLE_TYPE,
+    }).payload;
+  } catch (error) {
+    return { ok: false, reason: `manifest signature: ${(error as Error).message}` };
+  }
+  if (byPath.get(MANIFEST_JSON)?.toString('utf8') !== manifestText(manifest)) {
+    return { ok: false, reason: `${MANIFEST_JSON} differs from the signed manifest` };
+  }
+  const listed = new Set(manifest.files.map((f) => f.path));
+  for (const e of entries) {
+    if (e.path !== MANIFEST_JWS && e.path !== MANIFEST_JSON && !listed.has(e.path)) {
+      return { ok: false, reason: `${e.path} is not in the manifest` };
+    }
+  }
+  for (const f of manifest.files) {
+    const bytes = byPath.get(f.path);
+    if (!bytes) return { ok: false, reason: `${f.path} is missing from the archive` };
+    if (bytes.length !== f.size || sha256Of(bytes) !== f.sha256) {
+      return { ok: false, reason: `${f.path}: SHA-256 differs from the manifest (altered)` };
+    }
+  }
+  const refFile = manifest.files.find((f) => f.role === 'reference');
+  const refBytes = refFile ? byPath.get(refFile.path) : undefined;
+  if (!refBytes) return { ok: false, reason: 'the bundle holds no case reference' };
+  const fixedFiles = manifest.files.filter(
+    (f) => f.source.kind === 'document' || f.source.kind === 'sealed-agreement',
+  );
+  const ref = verifyReference(
+    refBytes.toString('utf8'),
+    jwks,
+    fixedFiles.map((f) => ({ name: f.path, bytes: byPath.get(f.path)! })),
+  );
+  if (!ref.ok) return { ok: false, reason: `reference: ${ref.reason}` };
+  const reference = ref.reference;
+  if (
+    reference.case.id !== manifest.case.id ||
+    reference.institution.id !== manifest.institution.id
+  ) {
+    return { ok: false, reason: 'the reference is for another case or institution' };
+  }
+  const bySeq = new Map(reference.chain.events.map((e) => [e.seq, e]));
+  for (const f of manifest.files) {
+    if (!f.fixedBy) {
+      if (
+        f.source.kind === 'document' ||
+        f.source.kind === 'sealed-agreement' ||
+        f.source.kind === 'evidence'
+      ) {
+        return { ok: false, reason: `${f.path}: names no audit event although the chain fixes it` };
+      }
+      continue;
+    }
+    const event = bySeq.get(f.fixedBy.seq);
+    if (!event || event.hash !== f.fixedBy.eventHash) {
+      return { ok: false, reason: `${f.path}: its event ${f.fixedBy.seq} is not in the chain` };
+    }
+    if (fixedHash(event, f) !== f.sha256) {
+      return { ok: false, reason: `${f.path}: event ${f.fixedBy.seq} does not fix this hash` };
+    }
+  }
+  return { ok: true, manifest, reference };
+}

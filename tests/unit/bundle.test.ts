@@ -1,0 +1,264 @@
+/**
+ * The joint application bundle's archive and its offline check, on a
+ * synthetic case: a deterministic stored ZIP read back strictly, and a
+ * bundle that verifies whole — and fails when any single byte of it is
+ * changed, when a file is swapped, added or left unlisted, when the
+ * manifest's key is unknown, or when a file's event does not fix its hash.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealEvent, type ChainHead, type StoredAuditEvent } from '../../server/audit/AuditChain.js';
+import {
+  BUNDLE_TYPE,
+  assembleBundle,
+  sha256Of,
+  verifyBundle,
+  type BundleFile,
+  type BundleManifest,
+} from '../../server/references/bundle.js';
+import { REFERENCE_TYPE, type CaseReference } from '../../server/references/reference.js';
+import { crc32, readZip, writeZip } from '../../server/references/zip.js';
+import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
+
+describe('stored ZIP', () => {
+  it('computes the standard CRC-32', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(crc32(Buffer.alloc(0))).toBe(0);
+  });
+
+  it('writes the same bytes for the same entries and reads them back, UTF-8 names included', () => {
+    const entries = [
+      { path: 'a.txt', bytes: Buffer.from('hello') },
+      { path: '01-申请书/司法确认申请书.pdf', bytes: Buffer.from('%PDF-1.7 …') },
+      { path: 'empty', bytes: Buffer.alloc(0) },
+    ];
+    const zip = writeZip(entries);
+    expect(writeZip(entries).equals(zip)).toBe(true);
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(readZip(zip)).toEqual(entries);
+  });
+
+  it('refuses unsafe or duplicate paths, and archives it did not write', () => {
+    for (const bad of ['/etc/passwd', '../x', 'a/../b', 'a\\b', '', 'a//b']) {
+      expect(() => writeZip([{ path: bad, bytes: Buffer.from('x') }]), bad).toThrow(/unsafe/);
+    }
+    const x = { path: 'x', bytes: Buffer.from('x') };
+    expect(() => writeZip([x, x])).toThrow(/duplicate/);
+    expect(() => readZip(Buffer.from('not a zip at all, clearly not'))).toThrow(/not a ZIP/);
+    const zip = writeZip([x]);
+    // A trailing byte (or a comment) is not what the service writes.
+    expect(() => readZip(Buffer.concat([zip, Buffer.from([0])]))).toThrow();
+  });
+});
+
+describe('joint application bundle', () => {
+  let dir: string;
+  let keys: ServiceKeys;
+  let stranger: ServiceKeys;
+  const caseId = 'case-1';
+  const application = Buffer.from('%PDF-1.7 司法确认申请书');
+  const agreement = Buffer.from('%PDF-1.7 调解协议书（已盖章）');
+  const idCard = Buffer.from('\xff\xd8\xff JPEG 身份证');
+  const certificate = Buffer.from('%PDF-1.7 电子送达凭证');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bundle-unit-'));
+    keys = await ServiceKeys.open(path.join(dir, 'keys'));
+    stranger = await ServiceKeys.open(path.join(dir, 'other'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function chain(): { events: StoredAuditEvent[]; head: ChainHead } {
+    const events: StoredAuditEvent[] = [];
+    const add = (action: string, target: string, payload: unknown) => {
+      const prev = events.at(-1);
+      events.push(
+        sealEvent(
+          prev ? { seq: prev.seq, hash: prev.hash } : null,
+          { caseId, actorId: 'm', actorRole: 'mediator', action, target, payload },
+          new Date(Date.UTC(2026, 10, 1, 9, events.length)).toISOString(),
+        ),
+      );
+    };
+    add('evidence.received', 'ev-1', { id: 'ev-1', sha256: sha256Of(idCard), title: '身份证' });
+    add('document.issued', 'doc-a', { documentId: 'doc-a', sha256: sha256Of(application) });
+    add('agreement.sealed', 'doc-g', { documentId: 'doc-g', sealedSha256: sha256Of(agreement) });
+    const last = events.at(-1)!;
+    return { events, head: { seq: last.seq, hash: last.hash } };
+  }
+
+  function build(
+    options: {
+      mutate?: (m: BundleManifest, files: Map<string, Buffer>) => void;
+      signer?: ServiceKeys;
+    } = {},
+  ): Buffer {
+    const { events, head } = chain();
+    const reference: CaseReference = {
+      type: 'mediation-case-reference',
+      version: 1,
+      issuedAt: '2026-11-02T09:00:00.000Z',
+      institution: { id: 'court-1', name: '某区人民法院', kind: 'court' },
+      case: { id: caseId, caseNumber: '沪调〔2026〕1号', status: 'settled', disputeType: 'wages' },
+      referrals: [{ kind: 'judicial_confirmation', referredAt: '2026-11-02T09:00:00.000Z' }],
+      sessions: [],
+      consents: [],
+      items: [
+        {
+          kind: 'document',
+          id: 'doc-a',
+          sha256: sha256Of(application),
+          seq: 2,
+          eventHash: events[1]!.hash,
+        },
+        {
+          kind: 'sealed-agreement',
+          id: 'doc-g',
+          sha256: sha256Of(agreement),
+          seq: 3,
+          eventHash: events[2]!.hash,
+        },
+      ],
+      excluded: [],
+      disclosure: { agreed: false, withheldEvents: 0 },
+      chain: { caseId, head, events },
+    };
+    const refBytes = Buffer.from(keys.sign(reference, REFERENCE_TYPE));
+    const files = new Map<string, Buffer>([
+      ['01-application/司法确认申请书.pdf', application],
+      ['02-agreement/调解协议书.pdf', agreement],
+      ['03-identity/01-身份证.jpg', idCard],
+      ['05-certificates/01-电子送达凭证.pdf', certificate],
+      ['reference.jws', refBytes],
+    ]);
+    const entry = (
+      p: string,
+      role: BundleFile['role'],
+      source: BundleFile['source'],
+      fixedBy: BundleFile['fixedBy'],
+    ): BundleFile => ({
+      path: p,
+      role,
+      title: p,
+      sha256: sha256Of(files.get(p)!),
+      size: files.get(p)!.length,
+      source,
+      fixedBy,
+    });
+    const manifest: BundleManifest = {
+      type: 'mediation-application-bundle',
+      version: 1,
+      bundleId: 'b-1',
+      createdAt: '2026-11-02T09:00:01.000Z',
+      kind: 'judicial_confirmation',
+      case: {
+        id: caseId,
+        caseNumber: '沪调〔2026〕1号',
+        disputeType: 'wages',
+        effectiveAt: '2026-11-01T10:00:00.000Z',
+      },
+      institution: { id: 'court-1', name: '某区人民法院', kind: 'court' },
+      referral: { id: 'r-1', referredAt: '2026-11-02T09:00:00.000Z' },
+      files: [
+        entry(
+          '01-application/司法确认申请书.pdf',
+          'application',
+          { kind: 'document', id: 'doc-a' },
+          { seq: 2, eventHash: events[1]!.hash },
+        ),
+        entry(
+          '02-agreement/调解协议书.pdf',
+          'agreement',
+          { kind: 'sealed-agreement', id: 'doc-g' },
+          { seq: 3, eventHash: events[2]!.hash },
+        ),
+        entry(
+          '03-identity/01-身份证.jpg',
+          'identity',
+          { kind: 'evidence', id: 'ev-1' },
+          { seq: 1, eventHash: events[0]!.hash },
+        ),
+        entry(
+          '05-certificates/01-电子送达凭证.pdf',
+          'certificate',
+          { kind: 'delivery', id: 'd-1' },
+          null,
+        ),
+        entry('reference.jws', 'reference', { kind: 'bundle', id: 'b-1' }, null),
+      ],
+      excluded: [],
+      disclosureAgreed: false,
+    };
+    options.mutate?.(manifest, files);
+    const signer = options.signer ?? keys;
+    return assembleBundle(manifest, files, (m) => signer.sign(m, BUNDLE_TYPE));
+  }
+
+  it('verifies whole: archive, signed manifest, files, reference and the events that fixed them', () => {
+    const result = verifyBundle(build(), keys.jwks());
+    expect(result.ok, result.ok ? '' : result.reason).toBe(true);
+    if (!result.ok) return;
+    expect(result.manifest.files.map((f) => f.role)).toEqual([
+      'application',
+      'agreement',
+      'identity',
+      'certificate',
+      'reference',
+    ]);
+    expect(result.reference.case.caseNumber).toBe('沪调〔2026〕1号');
+  });
+
+  it('fails when any single byte of the bundle is changed', () => {
+    const zip = build();
+    const jwks = keys.jwks();
+    let passed = 0;
+    for (let i = 0; i < zip.length; i++) {
+      const altered = Buffer.from(zip);
+      altered[i] = altered[i]! ^ 0x01;
+      if (verifyBundle(altered, jwks).ok) passed++;
+    }
+    expect(zip.length).toBeGreaterThan(3000);
+    expect(passed).toBe(0);
+  });
+
+  it('names what is wrong: a swapped file, an unlisted file, an unknown key, a hash its event did not fix', () => {
+    const jwks = keys.jwks();
+    const reason = (zip: Buffer) => {
+      const r = verifyBundle(zip, jwks);
+      return r.ok ? 'verified' : r.reason;
+    };
+    // Signed by a key the verifier does not hold.
+    expect(reason(build({ signer: stranger }))).toMatch(/manifest signature/);
+    // A certificate swapped for another, manifest re-signed by the service: the chain still
+    // rules the application, the agreement and the identity document.
+    expect(
+      reason(
+        build({
+          mutate: (m, files) => {
+            const forged = Buffer.from('%PDF-1.7 另一份身份证');
+            files.set('03-identity/01-身份证.jpg', forged);
+            const f = m.files.find((x) => x.role === 'identity')!;
+            f.sha256 = sha256Of(forged);
+            f.size = forged.length;
+          },
+        }),
+      ),
+    ).toMatch(/does not fix this hash/);
+    // A file in the archive that the manifest does not name: rebuild by hand.
+    const entries = readZip(build());
+    entries.push({ path: 'extra.pdf', bytes: Buffer.from('%PDF') });
+    expect(reason(writeZip(entries))).toMatch(/extra.pdf is not in the manifest/);
+    // A file the manifest names left out of the archive.
+    const missing = readZip(build()).filter(
+      (e) => e.path !== '05-certificates/01-电子送达凭证.pdf',
+    );
+    expect(reason(writeZip(missing))).toMatch(/missing from the archive/);
+    // A changed file inside an otherwise well-formed archive.
+    const changed = readZip(build()).map((e) =>
+      e.path === '02-agreement/调解协议书.pdf' ? { ...e, bytes: Buffer.from('%PDF forged') } : e,
+    );
+    expect(reason(writeZip(changed))).toMatch(/SHA-256 differs from the manifest/);
+  });
+});
