@@ -1,0 +1,376 @@
+/**
+ * Joint application bundles, end to end through the API on a case settled
+ * the way users settle one: the court receives the bundle on its webhook
+ * exactly once (signed, idempotent, retried), the delivery and its receipt
+ * are recorded, the court downloads the same bytes and verifies them offline
+ * with the built CLI, and one altered byte fails. A joint application is
+ * refused until its documents exist; confidential caucus material stays
+ * out unless both parties agree; nobody reads a bundle that is not theirs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
+import { verifyBundle } from '../../server/references/bundle.js';
+import { readZip, writeZip } from '../../server/references/zip.js';
+import { verifyJws, type Jwks } from '../../server/signing/jws.js';
+import {
+  apiClient,
+  errorMessage,
+  pngBytes,
+  sha256sum,
+  twoPagePdf,
+  type Api,
+} from '../support/evidenceHttp.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { settledCase, type SettledCase } from '../support/settledCase.js';
+import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
+
+interface BundleView {
+  id: string;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  referralId: string;
+  delivery: { id: string; status: string; attempts: number; receipt: string | null } | null;
+}
+
+describe('joint application bundles', () => {
+  let t: TestServer;
+  let api: Api;
+  let hook: Receiver;
+  let w: SettledCase;
+  let jwks: Jwks;
+  let court: { id: string; apiKey: string };
+  let identitySha: string;
+  const idCard = pngBytes();
+  let bundle: BundleView;
+
+  const courtToken = async (c: { id: string; apiKey: string }) =>
+    (
+      await api.ok<{ token: string }>('POST', '/institution/token', undefined, {
+        institutionId: c.id,
+        apiKey: c.apiKey,
+      })
+    ).token;
+
+  const download = async (url: string, token: string) => {
+    const res = await fetch(`${t.url}/api${url}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: res.status,
+      sha256: res.headers.get('x-content-sha256'),
+      type: res.headers.get('content-type'),
+      bytes: Buffer.from(await res.arrayBuffer()),
+    };
+  };
+
+  beforeAll(async () => {
+    hook = await webhookReceiver(1);
+    t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '100' });
+    api = apiClient(t.url);
+    w = await settledCase(t, api);
+    jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+    const registered = await api.ok<{ institution: { id: string }; apiKey: string }>(
+      'POST',
+      '/institutions',
+      w.clerk,
+      { kind: 'court', name: '上海市某区人民法院', webhookUrl: hook.url },
+    );
+    court = { id: registered.institution.id, apiKey: registered.apiKey };
+    // The applicant's identity card, the respondent's authorisation, and ordinary evidence.
+    const id = await api.upload(w.caseId, w.tokens.applicant, idCard, '身份证.png', {
+      title: '申请人身份证',
+      purpose: '证明申请人身份',
+      category: 'identity',
+    });
+    expect(id.status).toBe(201);
+    identitySha = (id.body as { item: { sha256: string } }).item.sha256;
+    const auth = await api.upload(
+      w.caseId,
+      w.tokens.respondent,
+      twoPagePdf('授权委托书'),
+      '授权委托书.pdf',
+      { title: '法定代表人授权委托书', purpose: '证明委托权限', category: 'authorisation' },
+    );
+    expect(auth.status).toBe(201);
+    const ordinary = await api.upload(w.caseId, w.tokens.applicant, twoPagePdf(), '工资条.pdf', {
+      title: '工资条',
+    });
+    expect(ordinary.status).toBe(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    await hook.close();
+  });
+
+  it('refuses a joint application until the application is issued, and records nothing', async () => {
+    const r = await api.call('POST', `/cases/${w.caseId}/referrals`, w.clerk, {
+      institutionId: court.id,
+      kind: 'judicial_confirmation',
+    });
+    expect(r.status).toBe(409);
+    expect(errorMessage(r)).toContain('请先出具司法确认申请书');
+    const listed = await api.ok<{ referrals: unknown[]; bundles: unknown[] }>(
+      'GET',
+      `/cases/${w.caseId}/referrals`,
+      w.clerk,
+    );
+    expect(listed).toEqual({ referrals: [], bundles: [] });
+    expect(hook.attempts).toHaveLength(0);
+  });
+
+  it('delivers the bundle to the court once, signed; keeps the receipt; the court verifies it offline', async () => {
+    await api.ok('POST', `/cases/${w.caseId}/documents`, w.mediator, {
+      kind: 'judicial_confirmation_application',
+      recipients: [w.applicant.id, w.respondent.id],
+    });
+    // A party cannot refer the case.
+    expect(
+      (
+        await api.call('POST', `/cases/${w.caseId}/referrals`, w.tokens.applicant, {
+          institutionId: court.id,
+          kind: 'judicial_confirmation',
+        })
+      ).status,
+    ).toBe(403);
+    const referred = await api.call('POST', `/cases/${w.caseId}/referrals`, w.mediator, {
+      institutionId: court.id,
+      kind: 'judicial_confirmation',
+    });
+    expect(referred.status).toBe(201);
+    bundle = (referred.body as { bundle: BundleView }).bundle;
+    expect(bundle.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // The receiver fails once, then accepts: two attempts, one key, one accepted body.
+    await until(() => hook.accepted.size === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(hook.attempts).toHaveLength(2);
+    expect(new Set(hook.attempts.map((a) => a.key))).toEqual(new Set([bundle.delivery!.id]));
+    const body = hook.accepted.get(bundle.delivery!.id)!;
+    expect(hook.attempts[1]).toMatchObject({
+      contentType: 'application/zip',
+      event: 'bundle.exported',
+    });
+    expect(sha256sum(body)).toBe(bundle.sha256);
+    const signed = verifyJws<{ sha256: string; deliveryId: string }>(
+      hook.attempts[1]!.signature,
+      jwks,
+      { typ: 'mediation-webhook+jws' },
+    ).payload;
+    expect(signed).toMatchObject({ sha256: bundle.sha256, deliveryId: bundle.delivery!.id });
+
+    // What the court received verifies whole and holds what a joint application needs.
+    const checked = verifyBundle(body, jwks);
+    expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
+    if (!checked.ok) return;
+    const roles = checked.manifest.files.map((f) => f.role);
+    expect(roles.filter((r) => r === 'application')).toHaveLength(1);
+    expect(roles.filter((r) => r === 'agreement')).toHaveLength(1);
+    expect(roles.filter((r) => r === 'identity')).toHaveLength(1);
+    expect(roles.filter((r) => r === 'authorisation')).toHaveLength(1);
+    // Both parties were served the agreement and the application: four certificates.
+    expect(roles.filter((r) => r === 'certificate')).toHaveLength(4);
+    expect(roles).toContain('reference');
+    expect(checked.manifest.files.map((f) => f.title).join()).not.toContain('工资条');
+    const identity = checked.manifest.files.find((f) => f.role === 'identity')!;
+    expect(identity.sha256).toBe(identitySha);
+    expect(identity.fixedBy).not.toBeNull();
+    const files = new Map(readZip(body).map((e) => [e.path, e.bytes]));
+    expect(files.get(identity.path)!.equals(idCard)).toBe(true);
+    expect(
+      files
+        .get(checked.manifest.files.find((f) => f.role === 'agreement')!.path)!
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect(checked.manifest).toMatchObject({
+      kind: 'judicial_confirmation',
+      institution: { id: court.id },
+      disclosureAgreed: false,
+    });
+
+    // The clerk sees the delivery with the court's receipt; the chain records export and delivery.
+    const listed = await api.ok<{ referrals: { kind: string }[]; bundles: BundleView[] }>(
+      'GET',
+      `/cases/${w.caseId}/referrals`,
+      w.clerk,
+    );
+    expect(listed.referrals.map((r) => r.kind)).toEqual(['judicial_confirmation']);
+    expect(listed.bundles[0]!.delivery).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(listed.bundles[0]!.delivery!.receipt).toContain('R-1');
+    const events = await new SqliteAuditLog(t.server.database).list(w.caseId);
+    const exported = events.find((e) => e.action === 'bundle.exported')!;
+    expect(JSON.parse(exported.payload)).toMatchObject({ sha256: bundle.sha256 });
+    const delivered = events.find((e) => e.action === 'institution.webhook-delivered')!;
+    expect(JSON.parse(delivered.payload)).toMatchObject({
+      sha256: bundle.sha256,
+      event: 'bundle.exported',
+      attempts: 2,
+    });
+    // The judicial confirmation window is met by the application.
+    const deadlines = await new SqliteCaseRepository(t.server.database).listDeadlines(w.caseId);
+    expect(deadlines.find((d) => d.kind === 'judicial_confirmation')?.status).toBe('met');
+
+    // The court downloads the same bytes through its API, an audited access.
+    const token = await courtToken(court);
+    const own = await api.ok<{ bundles: { id: string }[] }>(
+      'GET',
+      `/institution/cases/${w.caseId}/bundles`,
+      token,
+    );
+    expect(own.bundles.map((b) => b.id)).toEqual([bundle.id]);
+    const got = await download(`/institution/cases/${w.caseId}/bundles/${bundle.id}`, token);
+    expect(got).toMatchObject({ status: 200, type: 'application/zip', sha256: bundle.sha256 });
+    expect(got.bytes.equals(body)).toBe(true);
+    const accessed = (await new SqliteAuditLog(t.server.database).list(w.caseId)).filter(
+      (e) => e.action === 'institution.accessed' && e.target === `bundle/${bundle.id}`,
+    );
+    expect(accessed).toHaveLength(1);
+
+    // Offline, with the built CLI; then one byte altered anywhere fails.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+    try {
+      const zipFile = path.join(dir, 'bundle.zip');
+      const jwksFile = path.join(dir, 'jwks.json');
+      writeFileSync(zipFile, got.bytes);
+      writeFileSync(jwksFile, JSON.stringify(jwks));
+      const cli = spawnSync(
+        process.execPath,
+        ['dist/server/cli/verify-reference.js', zipFile, '--jwks', jwksFile],
+        { encoding: 'utf8' },
+      );
+      expect(cli.status, cli.stdout + cli.stderr).toBe(0);
+      expect(cli.stdout).toContain('verified: judicial_confirmation bundle');
+      const step = Math.floor(got.bytes.length / 40);
+      for (let i = 0; i < got.bytes.length; i += step) {
+        const altered = Buffer.from(got.bytes);
+        altered[i] = altered[i]! ^ 0x20;
+        writeFileSync(zipFile, altered);
+        const r = verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
+        expect(r.exitCode, `byte ${i}: ${r.lines.join()}`).toBe(1);
+      }
+      // A certificate swapped for another PDF, the archive rebuilt cleanly: still refused.
+      const swapped = readZip(got.bytes).map((e) =>
+        e.path.startsWith('05-certificates/') ? { ...e, bytes: twoPagePdf('伪造') } : e,
+      );
+      writeFileSync(zipFile, writeZip(swapped));
+      const r = verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
+      expect(r.exitCode).toBe(1);
+      expect(r.lines.join()).toContain('SHA-256 differs from the manifest');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets nobody else read the bundle', async () => {
+    // Another court of the organisation, not referred: the case reads as missing.
+    const other = await api.ok<{ institution: { id: string }; apiKey: string }>(
+      'POST',
+      '/institutions',
+      w.clerk,
+      { kind: 'court', name: '上海市另一区人民法院' },
+    );
+    const otherToken = await courtToken({ id: other.institution.id, apiKey: other.apiKey });
+    expect(
+      (await download(`/institution/cases/${w.caseId}/bundles/${bundle.id}`, otherToken)).status,
+    ).toBe(404);
+    expect(
+      (await api.call('GET', `/institution/cases/${w.caseId}/bundles`, otherToken)).status,
+    ).toBe(404);
+    // Staff of the case download it; a party or no token cannot; a court token is not staff.
+    const staffPath = `/cases/${w.caseId}/bundles/${bundle.id}/file`;
+    const staff = await download(staffPath, w.mediator);
+    expect(staff).toMatchObject({ status: 200, sha256: bundle.sha256 });
+    expect((await download(staffPath, w.tokens.applicant)).status).toBe(403);
+    expect((await download(staffPath, await courtToken(court))).status).toBe(401);
+    expect((await fetch(`${t.url}/api${staffPath}`)).status).toBe(401);
+    // A party cannot list referrals either.
+    expect((await api.call('GET', `/cases/${w.caseId}/referrals`, w.tokens.applicant)).status).toBe(
+      403,
+    );
+  });
+
+  it('leaves confidential caucus material out unless both parties agree, and withholds its events', async () => {
+    // A document shown in a caucus, kept confidential by the mediator.
+    const secret = await api.upload(w.caseId, w.tokens.respondent, pngBytes(), '保密.png', {
+      title: '背靠背出示的营业执照',
+      purpose: '仅供调解员参考',
+      category: 'identity',
+    });
+    const secretId = (secret.body as { item: { id: string } }).item.id;
+    await api.ok('POST', `/cases/${w.caseId}/evidence/${secretId}/visibility`, w.mediator, {
+      confidential: true,
+    });
+    const reexport = async () =>
+      (
+        await api.ok<{ bundle: BundleView }>(
+          'POST',
+          `/cases/${w.caseId}/referrals/${bundle.referralId}/bundle`,
+          w.mediator,
+        )
+      ).bundle;
+    const bytesOf = async (b: BundleView) =>
+      (await download(`/cases/${w.caseId}/bundles/${b.id}/file`, w.clerk)).bytes;
+
+    const closed = await bytesOf(await reexport());
+    const first = verifyBundle(closed, jwks);
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    expect(first.manifest.excluded.map((x) => x.id)).toContain(secretId);
+    expect(first.manifest.files.some((f) => f.source.id === secretId)).toBe(false);
+    // Its events are in the chain (which verifies) but say nothing: not even its title.
+    const held = first.reference.chain.events.filter((e) => e.target === secretId);
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    expect(held.every((e) => e.withheld && e.payload === '')).toBe(true);
+    expect(first.reference.disclosure).toMatchObject({ agreed: false });
+    expect(closed.includes(Buffer.from('背靠背出示的营业执照'))).toBe(false);
+
+    // Staff cannot agree for the parties; one side alone is not enough.
+    const byStaff = await api.call('POST', `/cases/${w.caseId}/disclosure`, w.mediator, {
+      agree: true,
+    });
+    expect(byStaff.status).toBe(403);
+    const malformed = await api.call('POST', `/cases/${w.caseId}/disclosure`, w.tokens.applicant, {
+      agree: 'yes',
+    });
+    expect(malformed.status).toBe(400);
+    const one = await api.ok<{ agreed: boolean; sides: Record<string, boolean> }>(
+      'POST',
+      `/cases/${w.caseId}/disclosure`,
+      w.tokens.applicant,
+      { agree: true },
+    );
+    expect(one).toMatchObject({ agreed: false, sides: { applicant: true, respondent: false } });
+    const both = await api.ok<{ agreed: boolean }>(
+      'POST',
+      `/cases/${w.caseId}/disclosure`,
+      w.tokens.respondent,
+      { agree: true },
+    );
+    expect(both.agreed).toBe(true);
+    const open = await bytesOf(await reexport());
+    const second = verifyBundle(open, jwks);
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    expect(second.manifest.disclosureAgreed).toBe(true);
+    expect(second.manifest.files.some((f) => f.source.id === secretId)).toBe(true);
+    expect(second.reference.chain.events.some((e) => e.withheld)).toBe(false);
+
+    // Withdrawn by one side: closed again.
+    await api.ok('POST', `/cases/${w.caseId}/disclosure`, w.tokens.respondent, { agree: false });
+    const state = await api.ok<{ agreed: boolean }>(
+      'GET',
+      `/cases/${w.caseId}/disclosure`,
+      w.clerk,
+    );
+    expect(state.agreed).toBe(false);
+    const third = verifyBundle(await bytesOf(await reexport()), jwks);
+    expect(third.ok && third.manifest.files.some((f) => f.source.id === secretId)).toBe(false);
+  });
+});
