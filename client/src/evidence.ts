@@ -4,12 +4,27 @@
  */
 import type { EvidencePresentation, EvidenceSummary } from '../../signaling/contract.js';
 import { formatSize } from './format.js';
-import { lang, t } from './i18n.js';
+import { lang, t, type MessageKey } from './i18n.js';
+
+/** What an item is filed as: evidence, or a party's identity or authorisation papers. */
+export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation';
+
+const CATEGORIES: [EvidenceCategory, MessageKey][] = [
+  ['evidence', 'categoryEvidence'],
+  ['identity', 'categoryIdentity'],
+  ['authorisation', 'categoryAuthorisation'],
+];
+
+function categoryLabel(category: EvidenceCategory): string {
+  const key = CATEGORIES.find(([c]) => c === category)?.[1];
+  return key ? t(key) : category;
+}
 
 export interface EvidenceListItem {
   id: string;
   title: string;
   purpose: string;
+  category: EvidenceCategory;
   filename: string;
   label: string;
   kind: EvidencePresentation['kind'];
@@ -179,6 +194,11 @@ export class EvidencePanel {
       const li = el('li', { 'data-testid': 'evidence-item', 'data-evidence': item.id });
       li.append(
         el('strong', {}, item.title),
+        el(
+          'span',
+          { 'data-testid': 'evidence-item-category', 'data-category': item.category },
+          ` · ${categoryLabel(item.category)}`,
+        ),
         el('span', {}, ` · ${item.label} · ${formatSize(item.size)}`),
         el('code', { title: item.sha256 }, ` SHA-256 ${item.sha256.slice(0, 16)}…`),
       );
@@ -204,7 +224,11 @@ export class EvidencePanel {
     this.#list = el('ul', { class: 'evidence-list' });
     section.append(this.#list);
     const form = el('form', { class: 'upload', 'data-testid': 'upload-form' });
+    // Identity and authorisation papers go with an application to a court or commission.
+    const category = el('select', { name: 'category', 'data-testid': 'evidence-category' });
+    for (const [value, key] of CATEGORIES) category.append(el('option', { value }, t(key)));
     form.append(
+      labelled(t('category'), category),
       labelled(t('evidenceTitle'), el('input', { name: 'title', required: '', maxlength: '200' })),
       labelled(
         t('evidencePurpose'),

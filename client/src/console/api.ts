@@ -8,6 +8,8 @@ import type {
   TrackEndReason,
   TrackSource,
 } from '../../../recordings/manifest.js';
+import { filenameOf } from '../documents/api.js';
+import type { DisclosureView } from '../documents/model.js';
 
 export interface StaffView {
   id: string;
@@ -74,10 +76,14 @@ export interface MeView {
 
 export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
 
+/** What an item is filed as: evidence, or a party's identity or authorisation papers. */
+export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation';
+
 export interface EvidenceItemView {
   id: string;
   title: string;
   purpose: string;
+  category: EvidenceCategory;
   originalOrCopy: 'original' | 'copy';
   filename: string;
   typeId: string;
@@ -198,6 +204,94 @@ export interface RecordingDetailView {
   tracks: TrackView[];
   consents: ConsentView[];
   manifest: { jws: string; payload: RecordingManifest } | null;
+}
+
+export type InstitutionKind = 'court' | 'arbitration';
+
+export type ReferralKind = 'delegated_report' | 'judicial_confirmation' | 'arbitration_review';
+
+export interface InstitutionView {
+  id: string;
+  kind: InstitutionKind;
+  name: string;
+  webhookUrl: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ReferralView {
+  id: string;
+  caseId: string;
+  institutionId: string;
+  /** In the case's list; a fresh referral's reply may lack it. */
+  institutionName?: string;
+  kind: ReferralKind;
+  referredAt: string;
+  referredBy: string;
+}
+
+export type WebhookStatus = 'pending' | 'delivered' | 'dead';
+
+/** The ZIP sent with an application (judicial confirmation, arbitration review). */
+export interface BundleView {
+  id: string;
+  caseId: string;
+  institutionId: string;
+  referralId: string;
+  kind: ReferralKind;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  createdAt: string;
+  /** Its delivery to the institution's webhook; null when the institution has none. */
+  delivery: {
+    id: string;
+    status: WebhookStatus;
+    attempts: number;
+    nextAttemptAt: string;
+    deliveredAt: string | null;
+    lastError: string | null;
+    receipt: string | null;
+  } | null;
+}
+
+export interface ReferralsView {
+  referrals: ReferralView[];
+  bundles: BundleView[];
+}
+
+export interface ReferralReply {
+  referral: ReferralView;
+  webhookDelivery: string | null;
+  bundle: BundleView | null;
+}
+
+export interface WebhookDeliveryView {
+  id: string;
+  institutionId: string;
+  caseId: string;
+  event: string;
+  bodySha256: string;
+  status: WebhookStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  receipt: string | null;
+}
+
+export interface RegisterInstitutionInput {
+  kind: InstitutionKind;
+  name: string;
+  webhookUrl?: string;
+}
+
+/** A file fetched with the bearer token, with the hash the server states for it. */
+export interface FetchedFile {
+  blob: Blob;
+  filename: string;
+  headerSha256: string | null;
 }
 
 /** A recording file a view link can name. */
@@ -350,6 +444,76 @@ export class StaffApi {
 
   audit(caseId: string): Promise<AuditVerification> {
     return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+  }
+
+  /** Both parties' agreement (or not) that caucus material may go to a court or commission. */
+  disclosure(caseId: string): Promise<DisclosureView> {
+    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/disclosure`);
+  }
+
+  referrals(caseId: string): Promise<ReferralsView> {
+    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/referrals`);
+  }
+
+  refer(caseId: string, institutionId: string, kind: ReferralKind): Promise<ReferralReply> {
+    return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/referrals`, {
+      institutionId,
+      kind,
+    });
+  }
+
+  /** A bundle's ZIP, fetched with the bearer token (a plain link cannot send it). */
+  async bundleFile(caseId: string, bundleId: string): Promise<FetchedFile> {
+    const response = await this.#fetch(
+      'GET',
+      `/cases/${encodeURIComponent(caseId)}/bundles/${encodeURIComponent(bundleId)}/file`,
+    );
+    if (!response.ok) return parse<never>(response);
+    return {
+      blob: await response.blob(),
+      filename: filenameOf(response, `bundle-${bundleId}.zip`),
+      headerSha256: response.headers.get('x-content-sha256'),
+    };
+  }
+
+  async institutions(): Promise<InstitutionView[]> {
+    return (await this.#call<{ institutions: InstitutionView[] }>('GET', '/institutions'))
+      .institutions;
+  }
+
+  /** Clerks only; the API key is in this reply and nowhere else. */
+  registerInstitution(
+    input: RegisterInstitutionInput,
+  ): Promise<{ institution: InstitutionView; apiKey: string }> {
+    return this.#call('POST', '/institutions', input);
+  }
+
+  async revokeInstitution(institutionId: string): Promise<InstitutionView> {
+    return (
+      await this.#call<{ institution: InstitutionView }>(
+        'POST',
+        `/institutions/${encodeURIComponent(institutionId)}/revoke`,
+      )
+    ).institution;
+  }
+
+  async webhookDeliveries(institutionId: string): Promise<WebhookDeliveryView[]> {
+    return (
+      await this.#call<{ deliveries: WebhookDeliveryView[] }>(
+        'GET',
+        `/institutions/${encodeURIComponent(institutionId)}/webhooks`,
+      )
+    ).deliveries;
+  }
+
+  /** Clerks only: a dead letter back in the queue. */
+  async retryWebhook(institutionId: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    return (
+      await this.#call<{ delivery: WebhookDeliveryView }>(
+        'POST',
+        `/institutions/${encodeURIComponent(institutionId)}/webhooks/${encodeURIComponent(deliveryId)}/retry`,
+      )
+    ).delivery;
   }
 
   /** Clerks only. */

@@ -1,15 +1,19 @@
 /**
  * The case view's file sections: the parties (当事人) with their identity
- * numbers, the evidence (证据) with its fixed hashes and view links, and the
- * audit chain's verification (审计链校验).
+ * numbers, the evidence (证据) with its fixed hashes and view links, the
+ * parties' choice on caucus material (背靠背材料的使用) and the audit
+ * chain's verification (审计链校验).
  */
 import { el } from '../dom.js';
 import { formatSize } from '../format.js';
 import { t } from '../i18n.js';
+import type { DisclosureView } from '../documents/model.js';
 import type { AuditVerification, CasePersonView, EvidenceItemView, StaffApi } from './api.js';
 import {
   AUDIT_FAILURES,
+  EVIDENCE_CATEGORIES,
   EVIDENCE_SIDES,
+  PARTY_SIDES,
   PERSON_KINDS,
   ROLES,
   formatTime,
@@ -121,6 +125,9 @@ function evidenceRow(api: StaffApi, caseId: string, item: EvidenceItemView): HTM
     el('span', { class: 'muted' }, ` · ${ct(item.originalOrCopy)}`),
   );
   const flags = el('span', { class: 'flags' });
+  const category = item.category;
+  if (category !== 'evidence')
+    flags.append(el('span', { class: 'chip' }, label(EVIDENCE_CATEGORIES, category)), ' ');
   flags.append(
     el(
       'span',
@@ -143,6 +150,12 @@ function evidenceRow(api: StaffApi, caseId: string, item: EvidenceItemView): HTM
   head.append(title, view);
   const dl = el('dl', { class: 'facts' });
   dl.append(
+    el('dt', {}, ct('evidenceCategory')),
+    el(
+      'dd',
+      { 'data-testid': 'evidence-item-category', 'data-category': category },
+      label(EVIDENCE_CATEGORIES, category),
+    ),
     ...fact(ct('purpose'), item.purpose || '—'),
     ...fact(ct('type'), `${item.label}（${item.typeId.toUpperCase()}）`),
     ...fact(
@@ -179,6 +192,54 @@ export function evidenceSection(api: StaffApi, caseId: string): HTMLElement {
         list.append(evidenceRow(api, caseId, item));
       body.replaceChildren(list);
     })
+    .catch((error: unknown) => body.replaceChildren(failed(error)));
+  return box;
+}
+
+function disclosureState(d: DisclosureView): HTMLElement[] {
+  const verdict = el(
+    'p',
+    {
+      class: d.agreed ? 'verdict ok' : 'verdict',
+      'data-testid': 'disclosure-verdict',
+      'data-agreed': String(d.agreed),
+    },
+    d.agreed ? ct('disclosureBoth') : ct('disclosureNotBoth'),
+  );
+  const dl = el('dl', { class: 'facts' });
+  for (const side of ['applicant', 'respondent'] as const) {
+    const agreed = d.sides[side];
+    dl.append(
+      el('dt', {}, label(PARTY_SIDES, side)),
+      el(
+        'dd',
+        { 'data-testid': 'disclosure-side', 'data-side': side, 'data-agreed': String(agreed) },
+        agreed ? ct('disclosureAgreed') : ct('disclosureNotAgreed'),
+      ),
+    );
+  }
+  const people = el('ul', { class: 'rows small' });
+  for (const c of [...d.consents].sort((a, b) => b.at.localeCompare(a.at))) {
+    people.append(
+      el(
+        'li',
+        { 'data-testid': 'disclosure-consent', 'data-person': c.personId },
+        `${c.name}（${label(PARTY_SIDES, c.side)}）：${ct(c.agree ? 'disclosureAgreed' : 'disclosureNotAgreed')} · ${formatTime(c.at)}`,
+      ),
+    );
+  }
+  if (d.consents.length === 0) people.append(el('li', { class: 'muted' }, ct('disclosureNobody')));
+  return [verdict, dl, people];
+}
+
+/** Whether caucus material may go with an application: the parties decide, staff only see. */
+export function disclosureSection(api: StaffApi, caseId: string): HTMLElement {
+  const box = section('disclosureTitle', 'disclosure');
+  const body = el('div', {}, t('loading'));
+  box.append(el('p', { class: 'muted small' }, ct('disclosureNote')), body);
+  api
+    .disclosure(caseId)
+    .then((d) => body.replaceChildren(...disclosureState(d)))
     .catch((error: unknown) => body.replaceChildren(failed(error)));
   return box;
 }

@@ -1,7 +1,15 @@
 /** Codes the case file sends, as the console shows them (Chinese first), and value formats. */
 import type { TrackEndReason, TrackSource } from '../../../recordings/manifest.js';
 import { lang, label, type Labels } from '../i18n.js';
-import type { CompositeStatus, EvidenceSide, RecordingStatus } from './api.js';
+import type {
+  CompositeStatus,
+  EvidenceCategory,
+  EvidenceSide,
+  InstitutionKind,
+  RecordingStatus,
+  ReferralKind,
+  WebhookStatus,
+} from './api.js';
 
 export const RECORDING_STATUS: Labels<RecordingStatus> = {
   recording: ['录制中', 'recording'],
@@ -129,4 +137,36 @@ export const AUDIT_FAILURES: Labels<string> = {
   removed: ['事件被删除', 'an event was removed'],
   reordered: ['事件顺序被改变', 'events were reordered'],
   wrong_case: ['混入其他案件的事件', "another case's event"],
+};
+
+export const EVIDENCE_CATEGORIES: Labels<EvidenceCategory> = {
+  evidence: ['证据材料', 'evidence'],
+  identity: ['身份证明', 'identity document'],
+  authorisation: ['授权委托书', 'power of attorney / authorisation'],
+};
+
+export const PARTY_SIDES: Labels<'applicant' | 'respondent'> = {
+  applicant: ['申请人一方', 'applicant’s side'],
+  respondent: ['被申请人一方', 'respondent’s side'],
+};
+
+export const REFERRAL_KINDS: Labels<ReferralKind> = {
+  delegated_report: ['委托调解报告', 'report on a delegated mediation'],
+  judicial_confirmation: ['司法确认申请', 'application for judicial confirmation'],
+  arbitration_review: ['仲裁审查申请', 'application for arbitration review'],
+};
+
+export const INSTITUTION_KINDS: Labels<InstitutionKind> = {
+  court: ['人民法院', 'people’s court'],
+  arbitration: ['劳动人事争议仲裁委员会', 'labour dispute arbitration commission'],
+};
+
+export const WEBHOOK_STATUS: Labels<WebhookStatus> = {
+  pending: ['待投递', 'pending'],
+  delivered: ['已送达', 'delivered'],
+  dead: ['投递失败', 'failed (dead letter)'],
+};
+
+export const WEBHOOK_EVENTS: Labels<string> = {
+  'case.referred': ['案件移送', 'case referred'],
 };

@@ -1,10 +1,11 @@
 /**
  * The staff console (/console): sign in, the cases within reach with their
- * open deadlines (and, for clerks, the organisation's statistics), and a
- * case's file: parties, sessions, evidence, documents, recordings and the
- * audit chain's verification.
- * Views follow the address's fragment (#/cases/<id>), so the browser's
- * back button works and a reload stays on the same case.
+ * open deadlines (and, for clerks, the organisation's statistics and its
+ * institutions), and a case's file: parties, sessions, evidence, the
+ * parties' choice on caucus material, documents, referrals, recordings and
+ * the audit chain's verification.
+ * Views follow the address's fragment (#/cases/<id>, #/institutions), so the
+ * browser's back button works and a reload stays on the same view.
  */
 import { el } from '../dom.js';
 import { lang, setLang, t } from '../i18n.js';
@@ -19,12 +20,15 @@ import {
   type CaseListItem,
   type CaseSessionView,
 } from './api.js';
-import { auditSection, evidenceSection, partiesSection } from './caseFile.js';
+import { auditSection, disclosureSection, evidenceSection, partiesSection } from './caseFile.js';
 import { deadlineList } from './deadlines.js';
 import { documentsSection } from './documents.js';
+import { institutionsPanel } from './institutions.js';
 import { RecordingCard } from './RecordingCard.js';
 import { CASE_STATUS, DISPUTE_TYPES, ROLES, SESSION_STATUS, label } from './labels.js';
+import { referralsSection } from './referrals.js';
 import { statisticsPanel } from './statistics.js';
+import { ct } from './strings.js';
 
 const POLL_MS = 2_000;
 /** A new recording of the case shows up without a reload. */
@@ -96,6 +100,7 @@ function show(): void {
   }
   const match = /^#\/cases\/([^/]+)$/.exec(location.hash);
   if (match) void caseView(main, decodeURIComponent(match[1]!));
+  else if (location.hash === '#/institutions') institutionsView(main);
   else void caseList(main);
 }
 
@@ -177,7 +182,15 @@ async function caseList(main: HTMLElement): Promise<void> {
     return;
   }
   main.replaceChildren(heading, list);
-  if (role === 'clerk') main.prepend(statisticsPanel(currentApi));
+  if (role === 'clerk')
+    main.prepend(
+      statisticsPanel(currentApi),
+      el(
+        'a',
+        { href: '#/institutions', class: 'card nav-card', 'data-testid': 'open-institutions' },
+        `${ct('openInstitutions')} ›`,
+      ),
+    );
   if (cases.length === 0) list.append(el('li', { class: 'muted' }, t('noCases')));
   for (const c of cases) {
     const li = el('li', { 'data-testid': 'case-item', 'data-case': c.id });
@@ -197,6 +210,18 @@ async function caseList(main: HTMLElement): Promise<void> {
     li.append(link);
     list.append(li);
   }
+}
+
+/** Clerks: the courts and arbitration commissions cases are referred to. */
+function institutionsView(main: HTMLElement): void {
+  const back = el(
+    'a',
+    { href: '#/', class: 'back', 'data-testid': 'back' },
+    `‹ ${t('backToCases')}`,
+  );
+  const heading = el('h2', { tabindex: '-1' }, ct('institutionsTitle'));
+  main.append(back, heading, institutionsPanel(api!));
+  heading.focus();
 }
 
 async function caseView(main: HTMLElement, caseId: string): Promise<void> {
@@ -237,7 +262,12 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
     if (applicant && respondent) parties.textContent = `${applicant} — ${respondent}`;
     parties.after(deadlineList(file.deadlines ?? []), partiesSection(file.people));
     sessionList(sessions, currentApi, file.sessions ?? []);
-    sessions.after(evidenceSection(currentApi, caseId), documentsSection(currentApi, caseId, file));
+    sessions.after(
+      evidenceSection(currentApi, caseId),
+      disclosureSection(currentApi, caseId),
+      documentsSection(currentApi, caseId, file),
+      referralsSection(currentApi, caseId),
+    );
     main.append(auditSection(currentApi, caseId));
   } catch (error) {
     if (active) main.replaceChildren(back, failure(error));

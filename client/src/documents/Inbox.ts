@@ -6,7 +6,8 @@
  * moment. Opening a document fetches its PDF with the invitation token and
  * checks its SHA-256 (the server records the reading); the recipient
  * acknowledges, challenges the record or asks for a paper copy; an agreement
- * served on them can be signed here.
+ * served on them can be signed here. Beside them, the card on whether caucus
+ * material may go to a court or arbitration commission.
  *
  * Mounted beside the call page's root, not inside it, so the call page's
  * re-renders never touch it.
@@ -16,6 +17,7 @@ import { el } from '../dom.js';
 import { SignalingClient } from '../signaling.js';
 import { DocumentsApi, invitationClaims, type FetchedPdf } from './api.js';
 import { consentForm } from './ConsentForm.js';
+import { DisclosureCard } from './DisclosureCard.js';
 import type {
   DeliveryView,
   DocumentView,
@@ -38,6 +40,7 @@ export class DocumentInbox {
   readonly #banner: HTMLElement;
   readonly #api: DocumentsApi;
   readonly #selfId: string;
+  readonly #disclosure: DisclosureCard;
   #socket: SignalingClient | undefined;
   #live = false;
   #consents: ServiceConsentView[] | undefined;
@@ -57,6 +60,7 @@ export class DocumentInbox {
   private constructor(invite: string, selfId: string, caseId: string) {
     this.#selfId = selfId;
     this.#api = new DocumentsApi(caseId, () => invite);
+    this.#disclosure = new DisclosureCard(this.#api, selfId);
     this.root = el('section', {
       class: 'doc-inbox',
       id: 'documents',
@@ -127,6 +131,8 @@ export class DocumentInbox {
 
   async #refresh(): Promise<void> {
     clearTimeout(this.#timer);
+    // The card shows its own load error; it never fails the inbox.
+    void this.#disclosure.load();
     try {
       const [consents, inbox] = await Promise.all([this.#api.consents(), this.#api.list()]);
       this.#consents = consents;
@@ -202,7 +208,8 @@ export class DocumentInbox {
         el('p', { class: 'error', role: 'alert' }, `${dt('loadFailed')}${this.#loadError}`),
       );
     if (this.#consents !== undefined) parts.push(this.#consentPart(consent));
-    parts.push(this.#list());
+    this.#disclosure.render();
+    parts.push(this.#disclosure.element, this.#list());
     this.root.replaceChildren(...parts);
   }
 

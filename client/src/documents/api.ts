@@ -6,6 +6,7 @@
  */
 import type {
   DeliveryView,
+  DisclosureView,
   DocumentView,
   Inbox,
   ServiceChannel,
@@ -41,13 +42,14 @@ export interface FetchedPdf {
   filename: string;
 }
 
-async function sha256Hex(bytes: ArrayBuffer): Promise<string | null> {
+export async function sha256Hex(bytes: ArrayBuffer): Promise<string | null> {
   if (!globalThis.crypto?.subtle) return null;
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function filenameOf(response: Response, fallback: string): string {
+/** The name in `Content-Disposition` (RFC 5987 `filename*`), or the fallback. */
+export function filenameOf(response: Response, fallback: string): string {
   const header = response.headers.get('content-disposition') ?? '';
   const star = /filename\*=UTF-8''([^;]+)/i.exec(header)?.[1];
   if (star) {
@@ -106,6 +108,15 @@ export class DocumentsApi {
 
   consent(input: ServiceConsentInput): Promise<{ consent: ServiceConsentView }> {
     return this.#call('POST', '/service-consent', input);
+  }
+
+  disclosure(): Promise<DisclosureView> {
+    return this.#call('GET', '/disclosure');
+  }
+
+  /** The caller's own agreement (parties and agents), given or withdrawn. */
+  setDisclosure(agree: boolean): Promise<DisclosureView> {
+    return this.#call('POST', '/disclosure', { agree });
   }
 
   recipientStep(

@@ -153,3 +153,16 @@ export interface Inbox {
   documents: DocumentView[];
   deliveries: DeliveryView[];
 }
+
+export type PartySide = 'applicant' | 'respondent';
+
+/**
+ * Whether confidential caucus material may go to a court or arbitration
+ * commission: only once both sides agree (`agreed`). `consents` holds each
+ * person's latest choice.
+ */
+export interface DisclosureView {
+  agreed: boolean;
+  sides: Record<PartySide, boolean>;
+  consents: { personId: string; name: string; side: PartySide; agree: boolean; at: string }[];
+}

@@ -137,6 +137,15 @@ const zh = {
   mediatorSign: '调解员签署',
   none: '—',
   loadFailed: '加载失败：',
+  disclosureApplicant: '申请人一方',
+  disclosureRespondent: '被申请人一方',
+  disclosureYourSide: '（您这一方）',
+  disclosureAgreed: '已同意',
+  disclosureNotAgreed: '未同意',
+  disclosureBoth: '双方均已同意：背靠背材料可以随申请一并提交。',
+  disclosureNotBoth: '双方尚未都同意：背靠背材料不会提交。',
+  disclosureYouAgreed: '您已于 {at} 同意。',
+  disclosureYouWithdrew: '您已于 {at} 撤回同意。',
 } as const;
 
 export type DocKey = keyof typeof zh;
@@ -274,6 +283,15 @@ const en: Record<DocKey, string> = {
   mediatorSign: 'Mediator’s signature',
   none: '—',
   loadFailed: 'Could not load: ',
+  disclosureApplicant: 'Applicant’s side',
+  disclosureRespondent: 'Respondent’s side',
+  disclosureYourSide: ' (your side)',
+  disclosureAgreed: 'agreed',
+  disclosureNotAgreed: 'not agreed',
+  disclosureBoth: 'Both sides agree: caucus material may go with an application.',
+  disclosureNotBoth: 'Not both sides agree yet: caucus material is not submitted.',
+  disclosureYouAgreed: 'You agreed on {at}.',
+  disclosureYouWithdrew: 'You withdrew your agreement on {at}.',
 };
 
 export function dt(key: DocKey, vars: Record<string, string | number> = {}): string {
