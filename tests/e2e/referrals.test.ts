@@ -1,0 +1,309 @@
+/**
+ * Referring a settled case to a court, in real browsers: a clerk registers
+ * the court in the console and sees its API key once; the applicant uploads
+ * their identity card from the join page and both parties agree, each on
+ * their own page, that caucus material may go with the application; the
+ * console refuses a joint application until the mediator issued it, then
+ * builds the bundle and delivers it to the court's webhook once — the bytes
+ * the court received, the bytes the clerk downloads and the hash on screen
+ * are the same, and the bundle verifies offline with the identity card in
+ * it. Revoked in the console, the court's key stops working.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../server/references/bundle.js';
+import { readZip } from '../../server/references/zip.js';
+import type { Jwks } from '../../server/signing/jws.js';
+import { launchChromium, poll } from '../support/browser.js';
+import { TEST_PASSWORD } from '../support/cases.js';
+import { apiClient, pngBytes, sha256sum, type Api } from '../support/evidenceHttp.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { settledCase, type SettledCase } from '../support/settledCase.js';
+import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
+
+const ARTIFACTS = path.resolve('tests/artifacts');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const COURT = '上海市浦东新区人民法院';
+
+describe('referral to a court from the console', () => {
+  let t: TestServer;
+  let api: Api;
+  let browser: Browser;
+  let hook: Receiver;
+  let w: SettledCase;
+  let jwks: Jwks;
+  let clerk: Page;
+  const court = { id: '', apiKey: '' };
+  const idCard = pngBytes();
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    hook = await webhookReceiver(0);
+    t = await startTestServer();
+    api = apiClient(t.url);
+    w = await settledCase(t, api);
+    jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await hook?.close();
+  });
+
+  async function openPage(viewport: { width: number; height: number }, who: string) {
+    const page = await (await browser.newContext({ viewport })).newPage();
+    page.on('pageerror', (e) => process.stderr.write(`[${who}] page error: ${e.message}\n`));
+    return page;
+  }
+
+  async function shoot(page: Page, name: string, section?: string): Promise<void> {
+    for (const size of [PHONE, DESKTOP]) {
+      await page.setViewportSize(size);
+      if (section) await page.getByTestId(section).scrollIntoViewIfNeeded();
+      await page.screenshot({
+        path: path.join(ARTIFACTS, `referrals-${name}-${size.width}x${size.height}.png`),
+      });
+    }
+  }
+
+  const courtSignIn = () =>
+    api.call('POST', '/institution/token', undefined, {
+      institutionId: court.id,
+      apiKey: court.apiKey,
+    });
+
+  const attr = (page: Page, selector: string, name: string) => () =>
+    page.locator(selector).getAttribute(name);
+
+  it('lets a clerk register a court and shows its API key once', async () => {
+    clerk = await openPage(DESKTOP, 'clerk');
+    await clerk.goto(`${t.url}/console`);
+    await clerk.locator('input[name=username]').fill(w.staff.clerk.username);
+    await clerk.locator('input[name=password]').fill(TEST_PASSWORD);
+    await clerk.getByRole('button', { name: '登录', exact: true }).click();
+    await clerk.getByTestId('open-institutions').click();
+    const form = clerk.getByTestId('institution-form');
+    await form.waitFor({ timeout: 10_000 });
+    await form.getByTestId('institution-kind').selectOption('court');
+    await form.getByTestId('institution-name').fill(COURT);
+    await form.getByTestId('institution-webhook').fill(hook.url);
+    await form.getByTestId('institution-register').click();
+
+    const credentials = clerk.getByTestId('institution-credentials');
+    await credentials.waitFor({ timeout: 10_000 });
+    expect(await credentials.getByTestId('shown-once').isVisible()).toBe(true);
+    court.id = await credentials.getByTestId('credential-institution-id').innerText();
+    court.apiKey = await credentials.getByTestId('credential-api-key').innerText();
+    expect(court.id).not.toBe('');
+    expect(court.apiKey.length).toBeGreaterThan(0);
+    // The key on screen is the court's real credential.
+    expect((await courtSignIn()).status).toBe(200);
+
+    const card = clerk.locator(`[data-testid=institution][data-institution="${court.id}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.getAttribute('data-revoked')).toBe('false');
+    expect(await card.innerText()).toContain(COURT);
+    expect(await card.innerText()).toContain(hook.url);
+    expect(await card.innerText()).not.toContain(court.apiKey);
+    await shoot(clerk, 'institutions');
+
+    // Reloaded, the view is the same but the key is nowhere on the page.
+    await clerk.reload();
+    await card.waitFor({ timeout: 10_000 });
+    expect(await clerk.getByTestId('institution-credentials').count()).toBe(0);
+    expect(await clerk.content()).not.toContain(court.apiKey);
+  });
+
+  it('takes the identity card and both parties’ agreement to disclose from their join pages', async () => {
+    const applicant = await openPage(PHONE, 'applicant');
+    await applicant.goto(`${t.url}/join#invite=${w.tokens.applicant}`);
+    const upload = applicant.getByTestId('upload-form');
+    await upload.waitFor({ timeout: 10_000 });
+    await upload.getByTestId('evidence-category').selectOption('identity');
+    await upload.locator('input[name=title]').fill('申请人身份证');
+    await upload.locator('textarea[name=purpose]').fill('证明申请人身份');
+    await upload
+      .locator('input[name=file]')
+      .setInputFiles({ name: '身份证.png', mimeType: 'image/png', buffer: idCard });
+    await upload.getByTestId('upload').click();
+    const receipt = applicant.getByTestId('receipt-sha256');
+    await receipt.waitFor({ timeout: 10_000 });
+    expect(await receipt.innerText()).toBe(`SHA-256 ${sha256sum(idCard)}`);
+    await poll(
+      attr(applicant, '[data-testid=evidence-item-category]', 'data-category'),
+      (c) => c === 'identity',
+      10_000,
+      'listed as an identity paper',
+    );
+
+    /** Ticks the box and confirms; returns the card's verdict and sides once it has the reply. */
+    const agree = async (page: Page, side: 'applicant' | 'respondent') => {
+      const card = page.getByTestId('disclosure-card');
+      await card.getByTestId('disclosure-verdict').waitFor({ timeout: 10_000 });
+      expect(await card.getByTestId('disclosure-agree').isDisabled()).toBe(true);
+      await card.getByTestId('disclosure-check').check();
+      await card.getByTestId('disclosure-agree').click();
+      await card.getByTestId('disclosure-withdraw').waitFor({ state: 'visible', timeout: 10_000 });
+      const sideAgreed = (s: string) =>
+        card.locator(`[data-testid=disclosure-side][data-side=${s}]`).getAttribute('data-agreed');
+      expect(await sideAgreed(side)).toBe('true');
+      return {
+        verdict: await card.getByTestId('disclosure-verdict').getAttribute('data-agreed'),
+        applicant: await sideAgreed('applicant'),
+        respondent: await sideAgreed('respondent'),
+      };
+    };
+    // The applicant first: their side agrees, the two together do not yet.
+    expect(await agree(applicant, 'applicant')).toEqual({
+      verdict: 'false',
+      applicant: 'true',
+      respondent: 'false',
+    });
+    const respondent = await openPage(PHONE, 'respondent');
+    await respondent.goto(`${t.url}/join#invite=${w.tokens.respondent}`);
+    expect(await agree(respondent, 'respondent')).toEqual({
+      verdict: 'true',
+      applicant: 'true',
+      respondent: 'true',
+    });
+    await applicant.context().close();
+    await respondent.context().close();
+  });
+
+  it('refuses a joint application before it is issued, then delivers the bundle once to the court', async () => {
+    await clerk.getByTestId('back').click();
+    await clerk.locator(`[data-testid=case-item][data-case="${w.caseId}"] a`).click();
+
+    // The parties' choice, as staff see it.
+    const disclosure = clerk.getByTestId('disclosure');
+    await disclosure.getByTestId('disclosure-verdict').waitFor({ timeout: 10_000 });
+    expect(await disclosure.getByTestId('disclosure-verdict').getAttribute('data-agreed')).toBe(
+      'true',
+    );
+    for (const side of ['applicant', 'respondent'])
+      expect(
+        await disclosure
+          .locator(`[data-testid=disclosure-side][data-side=${side}]`)
+          .getAttribute('data-agreed'),
+      ).toBe('true');
+
+    const section = clerk.getByTestId('referrals');
+    const form = section.getByTestId('referral-form');
+    await form.waitFor({ timeout: 10_000 });
+    await form.getByTestId('referral-institution').selectOption(court.id);
+    await form.getByTestId('referral-kind').selectOption('judicial_confirmation');
+    const result = form.getByTestId('referral-result');
+
+    // No application issued yet: refused with the server's reason, nothing recorded or sent.
+    await form.getByTestId('referral-submit').click();
+    await poll(
+      () => result.getAttribute('class'),
+      (c) => c === 'error',
+      10_000,
+      'refusal shown',
+    );
+    expect(await result.innerText()).toContain('请先出具司法确认申请书');
+    expect(await section.getByTestId('referral').count()).toBe(0);
+    expect(await section.getByTestId('bundle').count()).toBe(0);
+    expect(hook.attempts).toHaveLength(0);
+
+    await api.ok('POST', `/cases/${w.caseId}/documents`, w.mediator, {
+      kind: 'judicial_confirmation_application',
+      recipients: [w.applicant.id, w.respondent.id],
+    });
+    await form.getByTestId('referral-submit').click();
+    await poll(
+      () => result.innerText(),
+      (s) => s.includes('已移送'),
+      10_000,
+      'referred',
+    );
+    expect(await result.getAttribute('class')).not.toBe('error');
+    expect(await result.innerText()).toContain(COURT);
+    const referral = section.locator('[data-testid=referral][data-kind=judicial_confirmation]');
+    await referral.waitFor({ timeout: 10_000 });
+    expect(await referral.getAttribute('data-institution')).toBe(court.id);
+
+    // The bundle row follows its delivery to the court's webhook.
+    const row = section.getByTestId('bundle');
+    await row.waitFor({ timeout: 10_000 });
+    await poll(
+      () => row.getAttribute('data-delivery-status'),
+      (s) => s === 'delivered',
+      15_000,
+      'bundle delivered',
+    );
+    const sha = (await row.getByTestId('bundle-sha256').getAttribute('data-sha256'))!;
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    await until(() => hook.accepted.size === 1, 5_000);
+    expect(hook.attempts).toHaveLength(1);
+    expect(hook.attempts[0]).toMatchObject({
+      contentType: 'application/zip',
+      event: 'bundle.exported',
+    });
+    const received = [...hook.accepted.values()][0]!;
+    expect(sha256sum(received)).toBe(sha);
+
+    // The clerk's download is the same bytes, checked in the page against the hash.
+    const [download] = await Promise.all([
+      clerk.waitForEvent('download'),
+      row.getByTestId('download-bundle').click(),
+    ]);
+    const downloaded = readFileSync((await download.path())!);
+    expect(downloaded.equals(received)).toBe(true);
+    expect(await row.locator('[role=alert]').count()).toBe(0);
+
+    // It verifies offline and carries the identity card the applicant uploaded, byte for byte.
+    const checked = verifyBundle(downloaded, jwks);
+    expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
+    if (!checked.ok) return;
+    expect(checked.manifest).toMatchObject({
+      kind: 'judicial_confirmation',
+      institution: { id: court.id, name: COURT },
+      disclosureAgreed: true,
+    });
+    expect(Number(await row.getByTestId('bundle-file-count').innerText())).toBe(
+      checked.manifest.files.length,
+    );
+    const identity = checked.manifest.files.filter((f) => f.role === 'identity');
+    expect(identity).toHaveLength(1);
+    const files = new Map(readZip(downloaded).map((e) => [e.path, e.bytes]));
+    expect(sha256sum(files.get(identity[0]!.path)!)).toBe(sha256sum(idCard));
+    await shoot(clerk, 'case', 'referrals');
+  });
+
+  it('revokes the court in the console, after which its key is refused', async () => {
+    await clerk.setViewportSize(DESKTOP);
+    await clerk.getByTestId('back').click();
+    await clerk.getByTestId('open-institutions').click();
+    const card = clerk.locator(`[data-testid=institution][data-institution="${court.id}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    // Re-opened, the view still keeps the key to itself.
+    expect(await clerk.getByTestId('institution-credentials').count()).toBe(0);
+
+    // The delivery log lists the bundle, delivered.
+    await card.getByTestId('show-webhooks').click();
+    const delivery = card.getByTestId('webhook-delivery');
+    await delivery.waitFor({ timeout: 10_000 });
+    expect(await delivery.count()).toBe(1);
+    expect(await delivery.getAttribute('data-delivery')).toBe(hook.attempts[0]!.key);
+    expect(await delivery.getAttribute('data-status')).toBe('delivered');
+
+    await card.getByTestId('revoke-institution').click();
+    await card.getByTestId('revoke-confirm').click();
+    await poll(
+      () => card.getAttribute('data-revoked'),
+      (r) => r === 'true',
+      10_000,
+      'court revoked',
+    );
+    expect(await card.innerText()).toContain('已撤销');
+    expect(await card.getByTestId('revoke-institution').count()).toBe(0);
+    expect((await courtSignIn()).status).toBe(401);
+  });
+});
