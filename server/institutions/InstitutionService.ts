@@ -23,11 +23,34 @@ export const REFERRAL_KINDS = [
 ] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
 
+/**
+ * Case material goes to the webhook: https only, except an address on this
+ * machine (a receiver beside the service, and tests).
+ */
+export function webhookAddressAllowed(address: string): boolean {
+  try {
+    const url = new URL(address);
+    if (url.username || url.password) return false;
+    if (url.protocol === 'https:') return true;
+    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 export const registerInstitutionSchema = z
   .object({
     kind: z.enum(INSTITUTION_KINDS),
     name: z.string().trim().min(2).max(200),
-    webhookUrl: z.string().url().max(500).optional(),
+    webhookUrl: z
+      .string()
+      .url()
+      .max(500)
+      .refine(webhookAddressAllowed, {
+        message:
+          'The webhook must be an https address (http only on this machine: localhost, 127.0.0.1, ::1) / 接收地址须为 https',
+      })
+      .optional(),
   })
   .strict();
 

@@ -106,6 +106,20 @@ describe('institutions: referred cases only, audited, revocable', () => {
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(JSON.stringify(wrong.body)).toBe(JSON.stringify(unknown.body));
 
+    // Case material goes out over https only (plain http only to this machine); no credentials in it.
+    for (const webhookUrl of [
+      'http://court.example.cn/hook',
+      'ftp://court.example.cn/hook',
+      'https://user:secret@court.example.cn/hook',
+      'not a url',
+    ]) {
+      const refused = await api.call('POST', '/institutions', clerk, {
+        kind: 'court',
+        name: '某区人民法院',
+        webhookUrl,
+      });
+      expect(refused.status, webhookUrl).toBe(400);
+    }
     const signedIn = await signIn(institutionId, apiKey);
     expect(signedIn.status).toBe(200);
     const token = (signedIn.body as { token: string }).token;

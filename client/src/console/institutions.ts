@@ -10,7 +10,14 @@
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
 import type { InstitutionKind, InstitutionView, StaffApi, WebhookDeliveryView } from './api.js';
-import { INSTITUTION_KINDS, WEBHOOK_EVENTS, WEBHOOK_STATUS, formatTime, label } from './labels.js';
+import {
+  INSTITUTION_KINDS,
+  WEBHOOK_EVENTS,
+  WEBHOOK_STATUS,
+  formatTime,
+  label,
+  receiptText,
+} from './labels.js';
 import { ct } from './strings.js';
 
 const POLL_MS = 5_000;
@@ -286,7 +293,7 @@ class WebhookLog {
     );
     if (d.status === 'pending') dl.append(...fact(ct('nextAttempt'), formatTime(d.nextAttemptAt)));
     if (d.deliveredAt) dl.append(...fact(ct('deliveredAt'), formatTime(d.deliveredAt)));
-    if (d.receipt) dl.append(...fact(ct('receipt'), d.receipt, { class: 'hash' }));
+    if (d.receipt) dl.append(...fact(ct('receipt'), receiptText(d.receipt), { class: 'hash' }));
     if (d.lastError)
       dl.append(
         ...fact(ct('lastError'), d.lastError, { class: 'error', 'data-testid': 'webhook-error' }),

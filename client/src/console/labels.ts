@@ -169,4 +169,25 @@ export const WEBHOOK_STATUS: Labels<WebhookStatus> = {
 
 export const WEBHOOK_EVENTS: Labels<string> = {
   'case.referred': ['案件移送', 'case referred'],
+  'bundle.exported': ['联合申请材料包', 'joint application bundle'],
 };
+
+/**
+ * An institution's receipt as kept by the server (`{"status":200,"body":"…"}`),
+ * shown as `HTTP 200 · <reply>`, the reply's JSON compacted; anything else as is.
+ */
+export function receiptText(receipt: string): string {
+  try {
+    const { status, body } = JSON.parse(receipt) as { status?: unknown; body?: unknown };
+    if (typeof status !== 'number' || typeof body !== 'string') return receipt;
+    let reply = body;
+    try {
+      reply = JSON.stringify(JSON.parse(body));
+    } catch {
+      // Not JSON: the reply's text as it came.
+    }
+    return `HTTP ${status} · ${reply}`;
+  } catch {
+    return receipt;
+  }
+}

@@ -21,7 +21,14 @@ import type {
   ReferralsView,
   StaffApi,
 } from './api.js';
-import { INSTITUTION_KINDS, REFERRAL_KINDS, WEBHOOK_STATUS, formatTime, label } from './labels.js';
+import {
+  INSTITUTION_KINDS,
+  REFERRAL_KINDS,
+  WEBHOOK_STATUS,
+  formatTime,
+  label,
+  receiptText,
+} from './labels.js';
 import { ct } from './strings.js';
 
 const POLL_MS = 3_000;
@@ -216,7 +223,7 @@ class BundleList {
       if (d.status === 'pending')
         dl.append(...fact(ct('nextAttempt'), formatTime(d.nextAttemptAt)));
       if (d.deliveredAt) dl.append(...fact(ct('deliveredAt'), formatTime(d.deliveredAt)));
-      if (d.receipt) dl.append(...fact(ct('receipt'), d.receipt, { class: 'hash' }));
+      if (d.receipt) dl.append(...fact(ct('receipt'), receiptText(d.receipt), { class: 'hash' }));
       if (d.lastError)
         dl.append(
           ...fact(ct('lastError'), d.lastError, {

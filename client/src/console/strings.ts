@@ -103,7 +103,7 @@ const zh = {
   registerTitle: '登记机构',
   institutionKind: '机构类型',
   institutionName: '名称',
-  webhookUrl: '接收地址（Webhook，https，可不填）',
+  webhookUrl: '接收地址（Webhook，须为 https，可不填）',
   webhook: '接收地址',
   register: '登记',
   credentialsTitle: '机构凭证',
