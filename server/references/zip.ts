@@ -6,6 +6,7 @@
  * rebuild it from what it read and require the very same bytes: any byte
  * changed anywhere — contents, names, headers, directory — fails. Pure: no I/O.
  */
+import zlib from 'node:zlib';
 
 /** One entry: a forward-slash path inside the archive and its bytes. */
 export interface ZipEntry {
@@ -32,7 +33,13 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
+/** CRC-32 (ISO-HDLC): zlib's where Node has it (20.15+), else crc32Portable. */
 export function crc32(bytes: Uint8Array): number {
+  return typeof zlib.crc32 === 'function' ? zlib.crc32(bytes) >>> 0 : crc32Portable(bytes);
+}
+
+/** The same CRC-32 as a table-driven loop, for Node versions without zlib.crc32. */
+export function crc32Portable(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -135,7 +142,8 @@ export function readZip(zip: Buffer): ZipEntry[] {
     if (localAt + 30 > dirAt || dataAt + size > dirAt || zip.readUInt32LE(localAt) !== LOCAL) {
       fail(`${path}: its local header is broken`);
     }
-    const bytes = Buffer.from(zip.subarray(dataAt, dataAt + size));
+    // A view, not a copy: the caller gets the archive's own bytes (no 2nd copy of a large bundle).
+    const bytes = zip.subarray(dataAt, dataAt + size);
     if (crc32(bytes) !== crc) fail(`${path}: its bytes do not match their CRC (altered)`);
     entries.push({ path, bytes });
     p += 46 + nameLength;

@@ -29,7 +29,10 @@ export interface SettledCase {
 
 const PHONES = { applicant: '13800000001', respondent: '13800000002' };
 
-export async function settledCase(t: TestServer, api: Api): Promise<SettledCase> {
+export async function settledCase(
+  t: Pick<TestServer, 'server' | 'url'>,
+  api: Api,
+): Promise<SettledCase> {
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
