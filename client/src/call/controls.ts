@@ -38,6 +38,21 @@ export interface ControlsActions {
   leave(): void;
 }
 
+/**
+ * The join button is one element for the page's life, moved into each new
+ * bar: the page re-renders when the invitation exchange or the devices
+ * answer, and a tap whose press and release landed on two different
+ * buttons (the old one replaced in between) was lost.
+ */
+let joinButton: HTMLButtonElement | undefined;
+let joinAction: () => void = () => undefined;
+
+function joinButtonElement(): HTMLButtonElement {
+  const join = el('button', { class: 'primary', 'data-testid': 'join' }, t('join'));
+  join.onclick = () => joinAction();
+  return join;
+}
+
 export function controlsBar(s: ControlsState, act: ControlsActions): HTMLElement {
   const bar = el('nav', { class: 'controls', 'aria-label': t('callControls') });
   if (s.hasMic) {
@@ -85,9 +100,10 @@ export function controlsBar(s: ControlsState, act: ControlsActions): HTMLElement
     bar.append(share);
   }
   if (s.status === 'idle' || s.status === 'failed') {
-    const join = el('button', { class: 'primary', 'data-testid': 'join' }, t('join'));
-    join.onclick = () => act.join();
-    bar.append(join);
+    joinAction = act.join;
+    joinButton ??= joinButtonElement();
+    joinButton.textContent = t('join');
+    bar.append(joinButton);
   } else if (s.status === 'joining') {
     bar.append(el('button', { class: 'primary', disabled: '' }, t('joining')));
   } else {
