@@ -8,12 +8,15 @@
  * out unless both parties agree; nobody reads a bundle that is not theirs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_TYPE } from '../../recordings/manifest.js';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { verifyReference } from '../../server/references/reference.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyBundle } from '../../server/references/bundle.js';
 import { readZip, writeZip } from '../../server/references/zip.js';
@@ -297,6 +300,73 @@ describe('joint application bundles', () => {
   });
 
   it('leaves confidential caucus material out unless both parties agree, and withholds its events', async () => {
+    // A finished recording of a session whose caucus the mediator chose to record (its
+    // record, signed manifest and manifest event stored as the recording service leaves them).
+    const recordingId = '5d3c1c1e-0000-4000-8000-000000000001';
+    const manifest = t.server.keys.sign(
+      { recordingId, caseId: w.caseId, tracks: [], gaps: [] },
+      MANIFEST_TYPE,
+    );
+    const manifestSha = sha256sum(Buffer.from(manifest));
+    const directory = t.server.recordings.directoryOf(recordingId);
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(path.join(directory, 'manifest.jws'), manifest);
+    const { sessions } = await api.ok<{ sessions: { id: string }[] }>(
+      'GET',
+      `/cases/${w.caseId}`,
+      w.clerk,
+    );
+    await new SqliteRecordingRepository(t.server.database).insert({
+      id: recordingId,
+      caseId: w.caseId,
+      sessionId: sessions[0]!.id,
+      status: 'complete',
+      startedAt: '2026-03-10T02:00:00.000Z',
+      startedBy: w.staff.mediator.id,
+      stoppedAt: '2026-03-10T03:00:00.000Z',
+      stopReason: 'stopped',
+      privatePhases: [
+        {
+          from: '2026-03-10T02:20:00.000Z',
+          to: '2026-03-10T02:30:00.000Z',
+          participantIds: [w.respondent.id],
+          recorded: true,
+        },
+      ],
+      compositeStatus: 'complete',
+      compositeProgress: 1,
+      composite: null,
+      manifestSha256: manifestSha,
+      manifestKid: null,
+      completedAt: '2026-03-10T03:01:00.000Z',
+    });
+    await new SqliteAuditLog(t.server.database).append({
+      caseId: w.caseId,
+      actorId: 'system',
+      actorRole: 'system',
+      action: 'recording.manifest-signed',
+      target: recordingId,
+      payload: { manifestSha256: manifestSha, composite: 'b'.repeat(64), gaps: 0 },
+    });
+    const courtReference = async () => {
+      const { reference } = await api.ok<{ reference: string }>(
+        'GET',
+        `/institution/cases/${w.caseId}/reference`,
+        await courtToken(court),
+      );
+      const r = verifyReference(reference, jwks);
+      if (!r.ok) throw new Error(r.reason);
+      return r.reference;
+    };
+    const closedRef = await courtReference();
+    expect(closedRef.excluded).toContainEqual(
+      expect.objectContaining({ kind: 'recording', id: recordingId }),
+    );
+    expect(closedRef.items.some((i) => i.id === recordingId)).toBe(false);
+    expect(
+      closedRef.chain.events.filter((e) => e.target === recordingId).every((e) => e.withheld),
+    ).toBe(true);
+
     // A document shown in a caucus, kept confidential by the mediator.
     const secret = await api.upload(w.caseId, w.tokens.respondent, pngBytes(), '保密.png', {
       title: '背靠背出示的营业执照',
@@ -354,6 +424,12 @@ describe('joint application bundles', () => {
       { agree: true },
     );
     expect(both.agreed).toBe(true);
+    const openRef = await courtReference();
+    expect(openRef.excluded.some((x) => x.id === recordingId)).toBe(false);
+    expect(openRef.items.filter((i) => i.id === recordingId).map((i) => i.kind)).toEqual([
+      'recording-manifest',
+      'recording-composite',
+    ]);
     const open = await bytesOf(await reexport());
     const second = verifyBundle(open, jwks);
     expect(second.ok).toBe(true);
