@@ -272,21 +272,30 @@ export class BundleService {
       );
     }
 
-    // The electronic service certificates of every delivery in the case, as of now.
+    // The electronic service certificates of every delivery in the case, as of now; each
+    // rendering's hash is fixed by its own delivery.certificate event.
     const { deliveries } = await this.#documents.list(SYSTEM, caseId);
-    let m = 0;
+    const certificates: { delivery: (typeof deliveries)[number]; bytes: Buffer; sha256: string }[] =
+      [];
     for (const d of deliveries) {
       const cert = await this.#documents.certificate(SYSTEM, caseId, d.id);
-      m++;
+      certificates.push({ delivery: d, bytes: cert.bytes, sha256: cert.sha256 });
+    }
+    const withCertificates = await this.#audit.list(caseId);
+    for (const [m, { delivery: d, bytes, sha256 }] of certificates.entries()) {
       add(
         {
-          path: `05-certificates/${String(m).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
+          path: `05-certificates/${String(m + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
           role: 'certificate',
           title: `电子送达凭证 / service certificate: ${d.recipientName}`,
           source: { kind: 'delivery', id: d.id },
-          fixedBy: null,
+          fixedBy: fixedBy(
+            withCertificates,
+            'delivery.certificate',
+            (p) => p['deliveryId'] === d.id && p['certificateSha256'] === sha256,
+          ),
         },
-        cert.bytes,
+        bytes,
       );
     }
 

@@ -148,6 +148,10 @@ export class ReferenceService {
         }
         continue;
       }
+      if (item.kind === 'certificate') {
+        items.push(item);
+        continue;
+      }
       const token = this.#fileTokens.issue(
         { sub: institution.id, caseId, item: item.kind, id: item.id },
         INSTITUTION_FILE_TTL_SECONDS,

@@ -112,6 +112,10 @@ function fixedHash(event: StoredAuditEvent, file: BundleFile): string | undefine
       return event.action === 'evidence.received' && p['id'] === file.source.id
         ? str(p['sha256'])
         : undefined;
+    case 'delivery':
+      return event.action === 'delivery.certificate' && p['deliveryId'] === file.source.id
+        ? str(p['certificateSha256'])
+        : undefined;
     default:
       return undefined;
   }
@@ -177,11 +181,7 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
   const bySeq = new Map(reference.chain.events.map((e) => [e.seq, e]));
   for (const f of manifest.files) {
     if (!f.fixedBy) {
-      if (
-        f.source.kind === 'document' ||
-        f.source.kind === 'sealed-agreement' ||
-        f.source.kind === 'evidence'
-      ) {
+      if (f.source.kind !== 'bundle') {
         return { ok: false, reason: `${f.path}: names no audit event although the chain fixes it` };
       }
       continue;

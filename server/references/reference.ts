@@ -15,7 +15,7 @@ import { verifyJws, type Jwks } from '../signing/jws.js';
 export const REFERENCE_TYPE = 'mediation-case-reference+jws';
 
 export type ReferenceItemKind =
-  'document' | 'sealed-agreement' | 'recording-manifest' | 'recording-composite';
+  'document' | 'sealed-agreement' | 'recording-manifest' | 'recording-composite' | 'certificate';
 
 export interface ReferenceItem {
   kind: ReferenceItemKind;
@@ -24,6 +24,11 @@ export interface ReferenceItem {
   /** The audit event that fixed this hash: its position and its own hash. */
   seq: number;
   eventHash: string;
+  /**
+   * A 24-hour link to the bytes. None for a certificate: one is rendered as of
+   * the moment it is asked for (the institution's certificate route), and each
+   * rendering's hash is fixed by its own event — the bundle carries the file.
+   */
   file?: { url: string; expiresAt: string };
 }
 
@@ -63,7 +68,10 @@ export interface CaseReference {
   chain: { caseId: string; head: ChainHead | null; events: StoredAuditEvent[] };
 }
 
-/** The items an audit chain fixes: which event recorded which hash. */
+/**
+ * The items an audit chain fixes: which event recorded which hash. For
+ * service certificates only the latest rendering of each delivery's counts.
+ */
 export function itemsOf(events: readonly StoredAuditEvent[]): ReferenceItem[] {
   const items: ReferenceItem[] = [];
   for (const e of events) {
@@ -80,6 +88,11 @@ export function itemsOf(events: readonly StoredAuditEvent[]): ReferenceItem[] {
     if (e.action === 'recording.manifest-signed') {
       add('recording-manifest', e.target, p['manifestSha256']);
       add('recording-composite', e.target, p['composite']);
+    }
+    if (e.action === 'delivery.certificate') {
+      const earlier = items.findIndex((i) => i.kind === 'certificate' && i.id === p['deliveryId']);
+      if (earlier >= 0) items.splice(earlier, 1);
+      add('certificate', p['deliveryId'], p['certificateSha256']);
     }
   }
   return items;

@@ -180,6 +180,15 @@ describe('joint application bundles', () => {
     // Both parties were served the agreement and the application: four certificates.
     expect(roles.filter((r) => r === 'certificate')).toHaveLength(4);
     expect(roles).toContain('reference');
+    // Each certificate's hash is fixed in the chain by its rendering, and the reference lists it.
+    const certificates = checked.manifest.files.filter((f) => f.role === 'certificate');
+    expect(certificates.every((f) => f.fixedBy !== null)).toBe(true);
+    expect(
+      checked.reference.items
+        .filter((i) => i.kind === 'certificate')
+        .map((i) => i.sha256)
+        .sort(),
+    ).toEqual(certificates.map((f) => f.sha256).sort());
     expect(checked.manifest.files.map((f) => f.title).join()).not.toContain('工资条');
     const identity = checked.manifest.files.find((f) => f.role === 'identity')!;
     expect(identity.sha256).toBe(identitySha);

@@ -89,6 +89,11 @@ describe('joint application bundle', () => {
     add('evidence.received', 'ev-1', { id: 'ev-1', sha256: sha256Of(idCard), title: '身份证' });
     add('document.issued', 'doc-a', { documentId: 'doc-a', sha256: sha256Of(application) });
     add('agreement.sealed', 'doc-g', { documentId: 'doc-g', sealedSha256: sha256Of(agreement) });
+    add('delivery.certificate', 'd-1', {
+      deliveryId: 'd-1',
+      documentSha256: sha256Of(agreement),
+      certificateSha256: sha256Of(certificate),
+    });
     const last = events.at(-1)!;
     return { events, head: { seq: last.seq, hash: last.hash } };
   }
@@ -188,7 +193,7 @@ describe('joint application bundle', () => {
           '05-certificates/01-电子送达凭证.pdf',
           'certificate',
           { kind: 'delivery', id: 'd-1' },
-          null,
+          { seq: 4, eventHash: events[3]!.hash },
         ),
         entry('reference.jws', 'reference', { kind: 'bundle', id: 'b-1' }, null),
       ],
@@ -250,6 +255,16 @@ describe('joint application bundle', () => {
         }),
       ),
     ).toMatch(/does not fix this hash/);
+    // A certificate that names no event although the chain fixes certificates.
+    expect(
+      reason(
+        build({
+          mutate: (m) => {
+            m.files.find((x) => x.role === 'certificate')!.fixedBy = null;
+          },
+        }),
+      ),
+    ).toMatch(/names no audit event/);
     // A file in the archive that the manifest does not name: rebuild by hand.
     const entries = readZip(build());
     entries.push({ path: 'extra.pdf', bytes: Buffer.from('%PDF') });
