@@ -246,6 +246,7 @@ export class MediationServer {
       webhooks,
       keys,
       directory: path.join(config.dataDir, 'bundles'),
+      maxBytes: config.bundles.maxBytes,
     });
     const routes = [
       ...caseRoutes({

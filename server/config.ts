@@ -52,6 +52,13 @@ const envSchema = z.object({
   /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().max(50).default(10),
+  /** Largest payload of a joint application bundle (the ZIP is built in memory, stored ZIP32). */
+  BUNDLE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(3 * 1024 * 1024 * 1024)
+    .default(1024 * 1024 * 1024),
   SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
   EVIDENCE_MAX_BYTES: z.coerce
     .number()
@@ -100,6 +107,7 @@ export interface Config {
   socket: { ratePerSecond: number; burst: number };
   evidence: { maxBytes: number; caseQuotaBytes: number };
   webhooks: { retryBaseMs: number; maxAttempts: number };
+  bundles: { maxBytes: number };
   /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
   calendar: { holidays: string[]; extraWorkdays: string[] };
 }
@@ -203,6 +211,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, caseQuotaBytes: e.EVIDENCE_CASE_QUOTA_BYTES },
     webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS },
+    bundles: { maxBytes: e.BUNDLE_MAX_BYTES },
     calendar: {
       holidays: dateList('WORK_CALENDAR_HOLIDAYS', e.WORK_CALENDAR_HOLIDAYS),
       extraWorkdays: dateList('WORK_CALENDAR_EXTRA_WORKDAYS', e.WORK_CALENDAR_EXTRA_WORKDAYS),

@@ -110,6 +110,7 @@ export class BundleService {
   readonly #webhooks: WebhookDispatcher;
   readonly #keys: ServiceKeys;
   readonly #directory: string;
+  readonly #maxBytes: number;
   readonly #now: () => Date;
 
   constructor(o: {
@@ -124,6 +125,8 @@ export class BundleService {
     webhooks: WebhookDispatcher;
     keys: ServiceKeys;
     directory: string;
+    /** The largest payload a bundle may carry. */
+    maxBytes: number;
     now?: () => Date;
   }) {
     this.#database = o.database;
@@ -137,12 +140,14 @@ export class BundleService {
     this.#webhooks = o.webhooks;
     this.#keys = o.keys;
     this.#directory = o.directory;
+    this.#maxBytes = o.maxBytes;
     this.#now = o.now ?? (() => new Date());
   }
 
   /**
    * What a joint application needs, checked before the referral is recorded:
-   * an effective agreement, sealed, and the application document issued.
+   * an effective agreement, sealed, the application document issued, and a
+   * payload within the bundle limit.
    */
   async prerequisites(
     actor: Actor,
@@ -172,6 +177,21 @@ export class BundleService {
         kind === 'judicial_confirmation'
           ? '请先出具司法确认申请书 / Issue the application for judicial confirmation first'
           : '请先出具仲裁审查申请书 / Issue the application for arbitration review first',
+      );
+    }
+    // Identity and authorisation documents ride along: the bundle is built in memory.
+    const disclosure = await this.#disclosure.current(caseId);
+    const payload =
+      application.size +
+      (agreement.signing?.sealed?.size ?? agreement.size) +
+      (await this.#evidence.list(SYSTEM, caseId))
+        .filter((i) => i.category === 'identity' || i.category === 'authorisation')
+        .filter((i) => disclosure.agreed || !i.confidential)
+        .reduce((n, i) => n + i.size, 0);
+    if (payload > this.#maxBytes) {
+      const mb = (n: number) => Math.ceil(n / 2 ** 20);
+      throw new InvalidStateError(
+        `材料包共 ${mb(payload)} MB，超过上限 ${mb(this.#maxBytes)} MB；请核对证据的分类（身份证明、授权委托书） / The bundle would carry ${mb(payload)} MB, over the ${mb(this.#maxBytes)} MB limit; check the evidence categories (identity, authorisation)`,
       );
     }
     return { c, application, agreement };

@@ -459,3 +459,42 @@ describe('joint application bundles', () => {
     expect(third.ok && third.manifest.files.some((f) => f.source.id === secretId)).toBe(false);
   });
 });
+
+describe('a bundle over the size limit', () => {
+  it('is refused before the referral is recorded, naming the sizes and what to check', async () => {
+    const t = await startTestServer({ BUNDLE_MAX_BYTES: '200000' });
+    try {
+      const api = apiClient(t.url);
+      const w = await settledCase(t, api);
+      await api.ok('POST', `/cases/${w.caseId}/documents`, w.mediator, {
+        kind: 'judicial_confirmation_application',
+        recipients: [w.applicant.id],
+      });
+      const scan = Buffer.concat([pngBytes(), Buffer.alloc(300_000, 7)]);
+      const up = await api.upload(w.caseId, w.tokens.applicant, scan, '身份证.png', {
+        title: '身份证（高清扫描）',
+        purpose: '证明身份',
+        category: 'identity',
+      });
+      expect(up.status).toBe(201);
+      const { institution } = await api.ok<{ institution: { id: string } }>(
+        'POST',
+        '/institutions',
+        w.clerk,
+        { kind: 'court', name: '某区人民法院' },
+      );
+      const r = await api.call('POST', `/cases/${w.caseId}/referrals`, w.clerk, {
+        institutionId: institution.id,
+        kind: 'judicial_confirmation',
+      });
+      expect(r.status).toBe(409);
+      expect(errorMessage(r)).toMatch(/超过上限 1 MB.*over the 1 MB limit/);
+      expect(await api.ok('GET', `/cases/${w.caseId}/referrals`, w.clerk)).toEqual({
+        referrals: [],
+        bundles: [],
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
