@@ -106,6 +106,12 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
     }
   }
 
+  async setCategory(id: string, category: EvidenceItem['category']): Promise<void> {
+    this.#database
+      .statement('UPDATE evidence_items SET category = ? WHERE id = ?')
+      .run(category, id);
+  }
+
   async setIntegrity(id: string, integrity: EvidenceItem['integrity']): Promise<void> {
     this.#database
       .statement('UPDATE evidence_items SET integrity = ? WHERE id = ?')

@@ -1,5 +1,5 @@
 /** Storage port for evidence records (the bytes live in a BlobStore). */
-import type { EvidenceItem } from './model.js';
+import type { EvidenceCategory, EvidenceItem } from './model.js';
 
 export interface EvidenceRepository {
   insert(item: EvidenceItem): Promise<void>;
@@ -7,6 +7,7 @@ export interface EvidenceRepository {
   listByCase(caseId: string): Promise<EvidenceItem[]>;
   totalSize(caseId: string): Promise<number>;
   setFlags(id: string, flags: { shared?: boolean; confidential?: boolean }): Promise<void>;
+  setCategory(id: string, category: EvidenceCategory): Promise<void>;
   setIntegrity(id: string, integrity: EvidenceItem['integrity']): Promise<void>;
   /** Every record, for the start-up check. */
   listAll(): Promise<EvidenceItem[]>;

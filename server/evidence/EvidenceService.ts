@@ -30,6 +30,7 @@ import {
 import type { EvidenceRepository } from './EvidenceRepository.js';
 import {
   EVIDENCE_CATEGORIES,
+  type EvidenceCategory,
   type EvidenceItem,
   type EvidenceReceipt,
   type EvidenceSide,
@@ -280,6 +281,38 @@ export class EvidenceService {
         payload: flags,
       });
       return { ...item, ...flags };
+    });
+  }
+
+  /**
+   * Corrects what an item is for the case file (evidence, identity document,
+   * authorisation): staff, or the side that submitted it. Its bytes and hash
+   * never change; the change is an audit event.
+   */
+  async setCategory(
+    actor: Actor,
+    caseId: string,
+    itemId: string,
+    category: EvidenceCategory,
+  ): Promise<EvidenceItem> {
+    return this.#cases.transaction(async () => {
+      const { people, item } = await this.#visibleItem(actor, caseId, itemId);
+      if (actor.kind === 'person' && sideOf(actor, people) !== item.uploaderSide) {
+        throw new ForbiddenError(
+          '只有提交方或工作人员可以更改材料类别 / Only the side that submitted an item, or staff, may change its category',
+        );
+      }
+      if (item.category === category) return item;
+      await this.#items.setCategory(itemId, category);
+      await this.#audit.append({
+        caseId,
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: 'evidence.categorised',
+        target: itemId,
+        payload: { itemId, from: item.category, to: category },
+      });
+      return { ...item, category };
     });
   }
 

@@ -50,6 +50,7 @@ describe('joint application bundles', () => {
   let jwks: Jwks;
   let court: { id: string; apiKey: string };
   let identitySha: string;
+  let ordinaryId: string;
   const idCard = pngBytes();
   let bundle: BundleView;
 
@@ -106,6 +107,7 @@ describe('joint application bundles', () => {
       title: '工资条',
     });
     expect(ordinary.status).toBe(201);
+    ordinaryId = (ordinary.body as { item: { id: string } }).item.id;
   });
   afterAll(async () => {
     await t.close();
@@ -457,6 +459,49 @@ describe('joint application bundles', () => {
     expect(state.agreed).toBe(false);
     const third = verifyBundle(await bytesOf(await reexport()), jwks);
     expect(third.ok && third.manifest.files.some((f) => f.source.id === secretId)).toBe(false);
+  });
+
+  it('lets staff or the submitting side correct a category, which the next bundle follows', async () => {
+    const path = `/cases/${w.caseId}/evidence/${ordinaryId}/category`;
+    // The other side does not even see an unshared item; once shared, it still may not change it.
+    expect(
+      (await api.call('POST', path, w.tokens.respondent, { category: 'identity' })).status,
+    ).toBe(404);
+    await api.ok(
+      'POST',
+      `/cases/${w.caseId}/evidence/${ordinaryId}/visibility`,
+      w.tokens.applicant,
+      {
+        shared: true,
+      },
+    );
+    const other = await api.call('POST', path, w.tokens.respondent, { category: 'identity' });
+    expect(other.status).toBe(403);
+    expect(errorMessage(other)).toContain('只有提交方或工作人员');
+    expect((await api.call('POST', path, w.clerk, { category: 'passport' })).status).toBe(400);
+    expect((await api.call('POST', path, undefined, { category: 'identity' })).status).toBe(401);
+    // The clerk files the payslip as an authorisation by mistake… and the next bundle carries it.
+    const changed = await api.ok<{ category: string; sha256: string }>('POST', path, w.clerk, {
+      category: 'authorisation',
+    });
+    expect(changed.category).toBe('authorisation');
+    const { bundle: next } = await api.ok<{ bundle: BundleView }>(
+      'POST',
+      `/cases/${w.caseId}/referrals/${bundle.referralId}/bundle`,
+      w.mediator,
+    );
+    const bytes = (await download(`/cases/${w.caseId}/bundles/${next.id}/file`, w.clerk)).bytes;
+    const checked = verifyBundle(bytes, jwks);
+    expect(checked.ok && checked.manifest.files.some((f) => f.source.id === ordinaryId)).toBe(true);
+    // The applicant, who submitted it, puts it back; each change is in the chain.
+    await api.ok('POST', path, w.tokens.applicant, { category: 'evidence' });
+    const changes = (await new SqliteAuditLog(t.server.database).list(w.caseId))
+      .filter((e) => e.action === 'evidence.categorised' && e.target === ordinaryId)
+      .map((e) => JSON.parse(e.payload) as { from: string; to: string });
+    expect(changes).toEqual([
+      { itemId: ordinaryId, from: 'evidence', to: 'authorisation' },
+      { itemId: ordinaryId, from: 'authorisation', to: 'evidence' },
+    ]);
   });
 });
 

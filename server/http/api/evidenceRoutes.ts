@@ -11,7 +11,7 @@ import { EVIDENCE_ACCESS_TTL_SECONDS } from '../../auth/StaffTokens.js';
 import type { Actor } from '../../cases/access.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.js';
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
-import type { EvidenceItem } from '../../evidence/model.js';
+import { EVIDENCE_CATEGORIES, type EvidenceItem } from '../../evidence/model.js';
 import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
 import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
@@ -285,6 +285,17 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
         ),
       handler: async ({ actor, params, body }) =>
         itemView(await e.setFlags(actor, params['caseId']!, params['itemId']!, body)),
+    }),
+    route({
+      method: 'post',
+      path: '/cases/:caseId/evidence/:itemId/category',
+      summary:
+        'Correct what an item is for the case file: evidence, identity document or authorisation (staff, or the side that submitted it)',
+      tag: 'evidence',
+      auth: 'any',
+      body: z.object({ category: z.enum(EVIDENCE_CATEGORIES) }).strict(),
+      handler: async ({ actor, params, body }) =>
+        itemView(await e.setCategory(actor, params['caseId']!, params['itemId']!, body.category)),
     }),
   ];
 }
