@@ -7,18 +7,20 @@
  * builds the bundle and delivers it to the court's webhook once — the bytes
  * the court received, the bytes the clerk downloads and the hash on screen
  * are the same, and the bundle verifies offline with the identity card in
- * it. Revoked in the console, the court's key stops working.
+ * it. A power of attorney filed as ordinary evidence is refiled in the
+ * console as an authorisation, and the bundle exported again carries it.
+ * Revoked in the console, the court's key stops working.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyBundle } from '../../server/references/bundle.js';
+import { verifyBundle, type BundleManifest } from '../../server/references/bundle.js';
 import { readZip } from '../../server/references/zip.js';
 import type { Jwks } from '../../server/signing/jws.js';
 import { launchChromium, poll } from '../support/browser.js';
 import { TEST_PASSWORD } from '../support/cases.js';
-import { apiClient, pngBytes, sha256sum, type Api } from '../support/evidenceHttp.js';
+import { apiClient, pngBytes, sha256sum, twoPagePdf, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { settledCase, type SettledCase } from '../support/settledCase.js';
 import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
@@ -38,6 +40,9 @@ describe('referral to a court from the console', () => {
   let clerk: Page;
   const court = { id: '', apiKey: '' };
   const idCard = pngBytes();
+  /** The respondent's power of attorney, uploaded as ordinary evidence by mistake. */
+  const letter = { id: '', bytes: twoPagePdf('power of attorney') };
+  const firstBundle = { id: '', manifest: undefined as BundleManifest | undefined };
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -45,6 +50,14 @@ describe('referral to a court from the console', () => {
     t = await startTestServer();
     api = apiClient(t.url);
     w = await settledCase(t, api);
+    const misfiled = await api.upload(w.caseId, w.tokens.respondent, letter.bytes, '委托书.pdf', {
+      title: '被申请人授权委托书',
+      purpose: '证明委托代理人的权限',
+      category: 'evidence',
+    });
+    if (misfiled.status !== 201)
+      throw new Error(`upload: ${misfiled.status} ${JSON.stringify(misfiled.body)}`);
+    letter.id = (misfiled.body as { item: { id: string } }).item.id;
     jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
     browser = await launchChromium();
   });
@@ -274,7 +287,81 @@ describe('referral to a court from the console', () => {
     expect(identity).toHaveLength(1);
     const files = new Map(readZip(downloaded).map((e) => [e.path, e.bytes]));
     expect(sha256sum(files.get(identity[0]!.path)!)).toBe(sha256sum(idCard));
+    // Ordinary evidence stays out of the bundle.
+    expect(checked.manifest.files.some((f) => f.source.id === letter.id)).toBe(false);
+    firstBundle.id = (await row.getAttribute('data-bundle'))!;
+    firstBundle.manifest = checked.manifest;
     await shoot(clerk, 'case', 'referrals');
+  });
+
+  it('refiles a power of attorney as an authorisation and exports the bundle again with it', async () => {
+    await clerk.setViewportSize(DESKTOP);
+    const item = clerk.locator(`[data-testid=evidence-item][data-item="${letter.id}"]`);
+    const category = item.getByTestId('evidence-item-category');
+    expect(await category.getAttribute('data-category')).toBe('evidence');
+    const select = clerk.locator(
+      `[data-testid=evidence-category-select][data-item="${letter.id}"]`,
+    );
+    expect(await select.inputValue()).toBe('evidence');
+    await select.selectOption('authorisation');
+    await poll(
+      () => category.getAttribute('data-category'),
+      (c) => c === 'authorisation',
+      10_000,
+      'refiled as an authorisation',
+    );
+    expect(await select.inputValue()).toBe('authorisation');
+    expect(await item.locator('[role=alert]').innerText()).toBe('');
+    const { items } = await api.ok<{ items: { id: string; category: string }[] }>(
+      'GET',
+      `/cases/${w.caseId}/evidence`,
+      w.clerk,
+    );
+    expect(items.find((i) => i.id === letter.id)?.category).toBe('authorisation');
+
+    const section = clerk.getByTestId('referrals');
+    const referralId = await section
+      .locator('[data-testid=referral][data-kind=judicial_confirmation]')
+      .getAttribute('data-referral');
+    await section.locator(`[data-testid=reexport-bundle][data-referral="${referralId}"]`).click();
+    const row = section.locator(`[data-testid=bundle]:not([data-bundle="${firstBundle.id}"])`);
+    await row.waitFor({ timeout: 10_000 });
+    await poll(
+      () => row.getAttribute('data-delivery-status'),
+      (s) => s === 'delivered',
+      15_000,
+      'second bundle delivered',
+    );
+    expect(await section.getByTestId('bundle').count()).toBe(2);
+    expect(await section.locator('[data-testid=referral] [role=alert]').count()).toBe(0);
+    const sha = (await row.getByTestId('bundle-sha256').getAttribute('data-sha256'))!;
+    await until(() => hook.accepted.size === 2, 5_000);
+    const received = [...hook.accepted.values()][1]!;
+    expect(sha256sum(received)).toBe(sha);
+
+    const [download] = await Promise.all([
+      clerk.waitForEvent('download'),
+      row.getByTestId('download-bundle').click(),
+    ]);
+    const downloaded = readFileSync((await download.path())!);
+    expect(downloaded.equals(received)).toBe(true);
+    expect(await row.locator('[role=alert]').count()).toBe(0);
+
+    const checked = verifyBundle(downloaded, jwks);
+    expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
+    if (!checked.ok) return;
+    expect(checked.manifest.bundleId).toBe(await row.getAttribute('data-bundle'));
+    expect(checked.manifest.referral.id).toBe(referralId);
+    const refiled = checked.manifest.files.filter((f) => f.source.id === letter.id);
+    expect(refiled).toHaveLength(1);
+    expect(refiled[0]).toMatchObject({ role: 'authorisation', source: { kind: 'evidence' } });
+    const files = new Map(readZip(downloaded).map((e) => [e.path, e.bytes]));
+    expect(sha256sum(files.get(refiled[0]!.path)!)).toBe(sha256sum(letter.bytes));
+    expect(checked.manifest.files.filter((f) => f.role === 'identity')).toHaveLength(1);
+    // The first bundle, as delivered, did not carry it.
+    expect(firstBundle.manifest?.files.some((f) => f.source.id === letter.id)).toBe(false);
+    await shoot(clerk, 'refiled', 'evidence-section');
+    await shoot(clerk, 'reexported', 'referrals');
   });
 
   it('revokes the court in the console, after which its key is refused', async () => {
@@ -286,13 +373,15 @@ describe('referral to a court from the console', () => {
     // Re-opened, the view still keeps the key to itself.
     expect(await clerk.getByTestId('institution-credentials').count()).toBe(0);
 
-    // The delivery log lists the bundle, delivered.
+    // The delivery log lists both bundles, delivered.
     await card.getByTestId('show-webhooks').click();
-    const delivery = card.getByTestId('webhook-delivery');
-    await delivery.waitFor({ timeout: 10_000 });
-    expect(await delivery.count()).toBe(1);
-    expect(await delivery.getAttribute('data-delivery')).toBe(hook.attempts[0]!.key);
-    expect(await delivery.getAttribute('data-status')).toBe('delivered');
+    const deliveries = card.getByTestId('webhook-delivery');
+    await deliveries.first().waitFor({ timeout: 10_000 });
+    const listed = await deliveries.evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute('data-delivery'), r.getAttribute('data-status')]),
+    );
+    expect(listed.map(([, status]) => status)).toEqual(['delivered', 'delivered']);
+    expect(new Set(listed.map(([key]) => key))).toEqual(new Set(hook.accepted.keys()));
 
     await card.getByTestId('revoke-institution').click();
     await card.getByTestId('revoke-confirm').click();

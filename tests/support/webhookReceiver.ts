@@ -30,9 +30,10 @@ export async function webhookReceiver(failures: number): Promise<Receiver> {
         res.end('try later');
         return;
       }
-      if (!accepted.has(key)) accepted.set(key, body);
+      const duplicate = accepted.has(key);
+      if (!duplicate) accepted.set(key, body);
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ receipt: `R-${accepted.size}`, duplicate: accepted.size > 1 }));
+      res.end(JSON.stringify({ receipt: `R-${accepted.size}`, duplicate }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -442,6 +442,19 @@ export class StaffApi {
     return url;
   }
 
+  /** Refiles an item as evidence, an identity document or an authorisation; its bytes stay. */
+  setEvidenceCategory(
+    caseId: string,
+    itemId: string,
+    category: EvidenceCategory,
+  ): Promise<EvidenceItemView> {
+    return this.#call(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/category`,
+      { category },
+    );
+  }
+
   audit(caseId: string): Promise<AuditVerification> {
     return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
   }
@@ -460,6 +473,16 @@ export class StaffApi {
       institutionId,
       kind,
     });
+  }
+
+  /** A new version of a joint application's bundle, delivered like the first. */
+  async exportBundle(caseId: string, referralId: string): Promise<BundleView> {
+    return (
+      await this.#call<{ bundle: BundleView }>(
+        'POST',
+        `/cases/${encodeURIComponent(caseId)}/referrals/${encodeURIComponent(referralId)}/bundle`,
+      )
+    ).bundle;
   }
 
   /** A bundle's ZIP, fetched with the bearer token (a plain link cannot send it). */

@@ -8,7 +8,13 @@ import { el } from '../dom.js';
 import { formatSize } from '../format.js';
 import { t } from '../i18n.js';
 import type { DisclosureView } from '../documents/model.js';
-import type { AuditVerification, CasePersonView, EvidenceItemView, StaffApi } from './api.js';
+import type {
+  AuditVerification,
+  CasePersonView,
+  EvidenceCategory,
+  EvidenceItemView,
+  StaffApi,
+} from './api.js';
 import {
   AUDIT_FAILURES,
   EVIDENCE_CATEGORIES,
@@ -112,6 +118,50 @@ function openInNewTab(link: () => Promise<string>, button: HTMLButtonElement, er
     });
 }
 
+const CATEGORIES = Object.keys(EVIDENCE_CATEGORIES) as EvidenceCategory[];
+
+/**
+ * What the item is filed as, changeable in place: a change is saved at once
+ * and `saved` gets the server's view of the item; a refusal puts the choice
+ * back and says why.
+ */
+function categorySelect(
+  api: StaffApi,
+  caseId: string,
+  item: EvidenceItemView,
+  error: HTMLElement,
+  saved: (item: EvidenceItemView) => void,
+): HTMLSelectElement {
+  const select = el('select', {
+    class: 'category-select',
+    'data-testid': 'evidence-category-select',
+    'data-item': item.id,
+    'aria-label': `${ct('evidenceCategory')} · ${item.title}`,
+  });
+  for (const category of CATEGORIES) {
+    const option = el('option', { value: category }, label(EVIDENCE_CATEGORIES, category));
+    option.selected = category === item.category;
+    select.append(option);
+  }
+  select.onchange = () => {
+    const category = CATEGORIES.find((c) => c === select.value);
+    if (!category) return;
+    select.disabled = true;
+    error.textContent = '';
+    api
+      .setEvidenceCategory(caseId, item.id, category)
+      .then(saved)
+      .catch((e: unknown) => {
+        select.value = item.category;
+        error.textContent = `${t('error')}${(e as Error).message}`;
+      })
+      .finally(() => {
+        select.disabled = false;
+      });
+  };
+  return select;
+}
+
 function evidenceRow(api: StaffApi, caseId: string, item: EvidenceItemView): HTMLElement {
   const li = el('li', {
     class: 'evidence-item',
@@ -148,14 +198,21 @@ function evidenceRow(api: StaffApi, caseId: string, item: EvidenceItemView): HTM
   const error = el('span', { class: 'error', role: 'alert' });
   view.onclick = () => openInNewTab(() => api.evidenceViewLink(caseId, item.id), view, error);
   head.append(title, view);
+  // Saved: the row is drawn again from the server's view, the focus kept on the choice.
+  const redraw = (updated: EvidenceItemView) => {
+    const next = evidenceRow(api, caseId, updated);
+    li.replaceWith(next);
+    next.querySelector('select')?.focus();
+  };
+  const categoryValue = el('dd', {
+    'data-testid': 'evidence-item-category',
+    'data-category': category,
+  });
+  categoryValue.append(categorySelect(api, caseId, item, error, redraw));
   const dl = el('dl', { class: 'facts' });
   dl.append(
     el('dt', {}, ct('evidenceCategory')),
-    el(
-      'dd',
-      { 'data-testid': 'evidence-item-category', 'data-category': category },
-      label(EVIDENCE_CATEGORIES, category),
-    ),
+    categoryValue,
     ...fact(ct('purpose'), item.purpose || '—'),
     ...fact(ct('type'), `${item.label}（${item.typeId.toUpperCase()}）`),
     ...fact(

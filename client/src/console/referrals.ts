@@ -119,10 +119,41 @@ function referralForm(
   return form;
 }
 
-function referralList(referrals: readonly ReferralView[], names: Map<string, string>) {
-  if (referrals.length === 0) return el('p', { class: 'muted' }, ct('noReferrals'));
-  const list = el('ul', { class: 'rows', 'data-testid': 'referral-list' });
-  for (const r of [...referrals].sort((a, b) => b.referredAt.localeCompare(a.referredAt))) {
+/** The referrals whose application goes with a bundle, which can be exported again. */
+function hasBundle(kind: ReferralKind): boolean {
+  return kind === 'judicial_confirmation' || kind === 'arbitration_review';
+}
+
+/**
+ * The referrals, each joint application with a button to export its bundle
+ * again; exports under way and their errors outlive the rows, which are
+ * rebuilt from the latest view.
+ */
+class ReferralList {
+  readonly element = el('div', {}, t('loading'));
+  readonly #busy = new Set<string>();
+  readonly #errors = new Map<string, string>();
+  #shown: { referrals: readonly ReferralView[]; names: Map<string, string> } | undefined;
+
+  constructor(
+    private readonly api: StaffApi,
+    private readonly caseId: string,
+    private readonly exported: () => Promise<void>,
+  ) {}
+
+  show(referrals: readonly ReferralView[], names: Map<string, string>): void {
+    this.#shown = { referrals, names };
+    if (referrals.length === 0) {
+      this.element.replaceChildren(el('p', { class: 'muted' }, ct('noReferrals')));
+      return;
+    }
+    const list = el('ul', { class: 'rows', 'data-testid': 'referral-list' });
+    for (const r of [...referrals].sort((a, b) => b.referredAt.localeCompare(a.referredAt)))
+      list.append(this.#row(r, names));
+    this.element.replaceChildren(list);
+  }
+
+  #row(r: ReferralView, names: Map<string, string>): HTMLElement {
     const li = el('li', {
       class: 'referral',
       'data-testid': 'referral',
@@ -136,9 +167,47 @@ function referralList(referrals: readonly ReferralView[], names: Map<string, str
       el('strong', {}, r.institutionName ?? names.get(r.institutionId) ?? r.institutionId),
       el('span', { class: 'muted small' }, ` · ${ct('referredAt')} ${formatTime(r.referredAt)}`),
     );
-    list.append(li);
+    if (hasBundle(r.kind)) {
+      const again = el(
+        'button',
+        {
+          type: 'button',
+          class: 'small reexport',
+          'data-testid': 'reexport-bundle',
+          'data-referral': r.id,
+        },
+        ct('reexportBundle'),
+      );
+      again.disabled = this.#busy.has(r.id);
+      again.onclick = () => this.#export(r.id, again);
+      li.append(' ', again);
+    }
+    const error = this.#errors.get(r.id);
+    if (error) li.append(el('p', { class: 'error', role: 'alert' }, error));
+    return li;
   }
-  return list;
+
+  #export(referralId: string, button: HTMLButtonElement): void {
+    button.disabled = true;
+    this.#busy.add(referralId);
+    const hadError = this.#errors.delete(referralId);
+    if (hadError) this.#redraw();
+    this.api
+      .exportBundle(this.caseId, referralId)
+      .then(() => this.exported())
+      .catch((err: unknown) => {
+        // The server says why in both languages (no effective agreement, no application…).
+        this.#errors.set(referralId, `${t('error')}${(err as Error).message}`);
+      })
+      .finally(() => {
+        this.#busy.delete(referralId);
+        this.#redraw();
+      });
+  }
+
+  #redraw(): void {
+    if (this.#shown) this.show(this.#shown.referrals, this.#shown.names);
+  }
 }
 
 /** Holds the bundles' download errors between polls; rows are rebuilt from the latest view. */
@@ -265,14 +334,15 @@ class BundleList {
 export function referralsSection(api: StaffApi, caseId: string): HTMLElement {
   const box = el('section', { class: 'file-section referrals', 'data-testid': 'referrals' });
   const problem = el('p', { class: 'error', role: 'alert' });
-  const list = el('div', {}, t('loading'));
   const formSlot = el('div');
   const bundles = new BundleList(api, caseId);
+  // A new bundle shows at once; its delivery is then followed like the first one's.
+  const referrals = new ReferralList(api, caseId, () => load());
   box.append(
     el('h3', {}, ct('referralsTitle')),
     el('p', { class: 'muted small' }, ct('referralsNote')),
     problem,
-    list,
+    referrals.element,
     formSlot,
     el('h4', {}, ct('bundlesTitle')),
     bundles.element,
@@ -293,7 +363,7 @@ export function referralsSection(api: StaffApi, caseId: string): HTMLElement {
       const next = JSON.stringify(view);
       if (next !== signature) {
         signature = next;
-        list.replaceChildren(referralList(view.referrals, names));
+        referrals.show(view.referrals, names);
         bundles.show(view, names);
       }
       again = view.bundles.some((b) => b.delivery?.status === 'pending');

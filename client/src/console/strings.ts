@@ -95,6 +95,7 @@ const zh = {
   receipt: '回执',
   noWebhook: '该机构未设置接收地址，材料包未投递；可下载后另行提交。',
   downloadBundle: '下载材料包',
+  reexportBundle: '重新生成材料包',
   bundleHashBad: '警告：下载文件的 SHA-256 与材料包记录不一致，请勿提交并联系管理员。',
   openInstitutions: '机构管理',
   institutionsTitle: '机构',
@@ -227,6 +228,7 @@ const en: Record<ConsoleKey, string> = {
   noWebhook:
     'The institution has no webhook, so the bundle was not sent; download it to submit otherwise.',
   downloadBundle: 'Download the bundle',
+  reexportBundle: 'Export the bundle again',
   bundleHashBad:
     'Warning: the downloaded file’s SHA-256 differs from the bundle record; do not submit it, tell an administrator.',
   openInstitutions: 'Institutions',
