@@ -21,15 +21,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.debug({ config: redactConfig(config) }, 'configuration');
 
-  let server: MediationServer;
-  try {
-    server = await MediationServer.create(config, logger);
-  } catch (error) {
-    logger.fatal({ err: error }, 'cannot start the mediation server');
-    process.exit(1);
-  }
-
+  // Signal handlers go in before anything starts: a SIGTERM that arrived between the
+  // "listening" line and their installation killed the process with the default action.
+  let server: MediationServer | undefined;
   let stopping = false;
+  const shutDown = (running: MediationServer): void => {
+    void running.close().then(() => process.exit(0));
+  };
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
@@ -39,10 +37,19 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
-    void server.close().then(() => process.exit(0));
+    // Still starting: it is closed as soon as it has started.
+    if (server) shutDown(server);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  try {
+    server = await MediationServer.create(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot start the mediation server');
+    process.exit(1);
+  }
+  if (stopping) shutDown(server);
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );

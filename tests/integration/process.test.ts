@@ -1,6 +1,6 @@
 /**
  * The built server as a process: clear failures at start, graceful shutdown
- * on SIGTERM. Runs dist/ (npm test builds it).
+ * on SIGTERM, also while it is still starting. Runs dist/ (npm test builds it).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -89,5 +89,26 @@ describe('the server process', () => {
       ]),
     );
     expect(messages.indexOf('shut down')).toBeGreaterThan(messages.indexOf('shutting down'));
+  });
+
+  it('shuts down gracefully on a SIGTERM that arrives while it is still starting', async () => {
+    let killed = false;
+    const r = await run(
+      { MEDIASOUP_WORKER_BIN: process.env['MEDIASOUP_WORKER_BIN'], LOG_LEVEL: 'info' },
+      (out, kill) => {
+        if (!killed && out.includes('mediasoup worker started')) {
+          killed = true;
+          kill();
+        }
+      },
+    );
+    expect(killed).toBe(true);
+    expect(r.code).toBe(0);
+    const messages = r.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining(['signal received', 'shut down']));
+    expect(messages.indexOf('shut down')).toBeGreaterThan(messages.indexOf('signal received'));
   });
 });
