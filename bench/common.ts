@@ -6,7 +6,7 @@
  * `startBenchService` runs), so a script that never starts the service in-process
  * (bench:upload, the load process of bench:signaling) does not load it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -260,4 +260,42 @@ export function ensureClip(): string {
   if (r.status !== 0) throw new Error(`cannot encode the clip: ${r.stderr}`);
   renameSync(partial, file);
   return file;
+}
+
+// ---------------------------------------------------------------- bounded runs
+
+/**
+ * Runs a benchmark's `main` bounded whatever happens: a watchdog stops it after
+ * `limitMs`, and its child processes never outlive the run (exit, signal, failure).
+ */
+export function runBounded(
+  name: string,
+  limitMs: number,
+  children: ReadonlySet<ChildProcess>,
+  main: () => Promise<unknown>,
+): void {
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`${name}: over ${limitMs / 60_000} minutes; stopping\n`);
+    killAll();
+    process.exit(1);
+  }, limitMs);
+  watchdog.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  process.once('exit', killAll);
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${errorText(error)}\n`);
+      killAll();
+      process.exit(1);
+    },
+  );
 }

@@ -56,6 +56,7 @@ import {
   out,
   startBenchService,
   withTimeout,
+  runBounded,
 } from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -956,28 +957,4 @@ async function main(): Promise<void> {
   out(`ratio=${ratio.toFixed(3)} (service worker CPU per forwarded packet / bare mediasoup)`);
 }
 
-// Bounded whatever happens: a watchdog, and child processes never outlive the run.
-const watchdog = setTimeout(() => {
-  console.error('bench:media: over 7.5 minutes; stopping');
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-}, 450_000);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(130);
-  });
-}
-process.once('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(1);
-  },
-);
+runBounded('bench:media', 450_000, children, main);

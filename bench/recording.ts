@@ -56,7 +56,6 @@ import type { SessionRole } from '../signaling/index.js';
 import { caseInSession, seedStaff } from '../tests/support/cases.js';
 import {
   environment,
-  errorText,
   flag,
   message,
   out,
@@ -68,6 +67,7 @@ import {
   CLIP,
   ensureClip,
   ffmpegVersion,
+  runBounded,
 } from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -787,28 +787,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Bounded whatever happens: a watchdog, and child processes never outlive the run.
-const watchdog = setTimeout(() => {
-  console.error('bench:recording: over 8 minutes; stopping');
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-}, 480_000);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(130);
-  });
-}
-process.once('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(errorText(error));
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(1);
-  },
-);
+runBounded('bench:recording', 480_000, children, main);

@@ -3,6 +3,7 @@
  * SHA-256) and the viewer that opens an item presented in the session.
  */
 import type { EvidencePresentation, EvidenceSummary } from '../../signaling/contract.js';
+import { el, labelled } from './dom.js';
 import { formatSize } from './format.js';
 import { lang, t, type MessageKey } from './i18n.js';
 
@@ -48,17 +49,6 @@ export interface EvidenceReceiptView {
 
 const ACCEPT =
   '.pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.mp3,.m4a,.wav,.ogg,.opus,.mp4,.mov,.m4v,.webm,.docx,.xlsx,.txt,.csv,image/*,audio/*,video/*';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export interface EvidencePanelOptions {
   caseId: string;
@@ -262,12 +252,6 @@ export class EvidencePanel {
     section.append(this.#status);
     this.#root = section;
   }
-}
-
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const label = el('label', {}, text);
-  label.append(control);
-  return label;
 }
 
 function receiptView(r: EvidenceReceiptView): HTMLElement {

@@ -39,10 +39,7 @@ export function verifyReferenceFiles(args: string[]): { exitCode: number; lines:
     raw = readFileSync(referenceFile);
     jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as Jwks;
   } catch (error) {
-    return {
-      exitCode: 2,
-      lines: [`无法读取输入 / cannot read the input: ${(error as Error).message}`],
-    };
+    return unreadable(error);
   }
   if (raw.subarray(0, 4).equals(ZIP_MAGIC)) return bundleLines(raw, jwks);
   try {
@@ -50,10 +47,7 @@ export function verifyReferenceFiles(args: string[]): { exitCode: number; lines:
     jws = text.startsWith('{') ? (JSON.parse(text) as { reference: string }).reference : text;
     inputs = files.map((f) => ({ name: path.basename(f), bytes: readFileSync(f) }));
   } catch (error) {
-    return {
-      exitCode: 2,
-      lines: [`无法读取输入 / cannot read the input: ${(error as Error).message}`],
-    };
+    return unreadable(error);
   }
   const result = verifyReference(jws, jwks, inputs);
   if (!result.ok) {
@@ -69,6 +63,13 @@ export function verifyReferenceFiles(args: string[]): { exitCode: number; lines:
       ...result.files.map((f) => `  file ${f.file} = ${f.item.kind} ${f.item.id}`),
       ...r.excluded.map((x) => `  left out: ${x.kind} ${x.id} — ${x.reason}`),
     ],
+  };
+}
+
+function unreadable(error: unknown): { exitCode: number; lines: string[] } {
+  return {
+    exitCode: 2,
+    lines: [`无法读取输入 / cannot read the input: ${(error as Error).message}`],
   };
 }
 

@@ -11,13 +11,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import type { StoredAuditEvent } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { MediationCase } from '../cases/model.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { DocumentService, DocumentView } from '../documents/DocumentService.js';
+import type { DeliveryView } from '../documents/model.js';
 import { InvalidStateError, NotFoundError } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import { EVIDENCE_CATEGORY_LABELS, type EvidenceItem } from '../evidence/model.js';
@@ -33,11 +33,12 @@ import {
   BUNDLE_TYPE,
   REFERENCE_PATH,
   assembleBundle,
+  fixingEvent,
   sha256Of,
   type BundleFile,
   type BundleManifest,
 } from './bundle.js';
-import type { DisclosureConsents } from './DisclosureConsents.js';
+import type { DisclosureConsents, DisclosureState } from './DisclosureConsents.js';
 import type { ReferenceService } from './ReferenceService.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
@@ -67,6 +68,19 @@ export interface BundleView {
 }
 
 type Row = Record<string, unknown>;
+
+/** What a joint application's bundle will hold, as `prerequisites` found it. */
+export interface Plan {
+  c: MediationCase;
+  application: DocumentView;
+  agreement: DocumentView;
+  deliveries: DeliveryView[];
+  /** Identity and authorisation documents going in. */
+  evidence: EvidenceItem[];
+  /** …and those left out, with the reason. */
+  excluded: BundleManifest['excluded'];
+  disclosure: DisclosureState;
+}
 
 /** A name usable inside the archive and on any file system. */
 function fileName(text: string): string {
@@ -147,13 +161,9 @@ export class BundleService {
   /**
    * What a joint application needs, checked before the referral is recorded:
    * an effective agreement, sealed, the application document issued, and a
-   * payload within the bundle limit.
+   * payload within the bundle limit. The plan it returns is what `export` packs.
    */
-  async prerequisites(
-    actor: Actor,
-    caseId: string,
-    kind: JointApplicationKind,
-  ): Promise<{ c: MediationCase; application: DocumentView; agreement: DocumentView }> {
+  async prerequisites(actor: Actor, caseId: string, kind: JointApplicationKind): Promise<Plan> {
     const c = await this.#cases.getCase(caseId);
     if (!c) throw new NotFoundError('Case');
     authorize(actor, 'case.view', c);
@@ -162,7 +172,7 @@ export class BundleService {
         '调解协议尚未生效，不能申请司法确认或仲裁审查 / The agreement is not effective: no joint application yet',
       );
     }
-    const { documents } = await this.#documents.list(SYSTEM, caseId);
+    const { documents, deliveries } = await this.#documents.list(SYSTEM, caseId);
     const agreement = documents.find((d) => d.kind === 'mediation_agreement' && d.signing?.sealed);
     if (!agreement) {
       throw new InvalidStateError(
@@ -179,26 +189,44 @@ export class BundleService {
           : '请先出具仲裁审查申请书 / Issue the application for arbitration review first',
       );
     }
-    // Identity and authorisation documents ride along: the bundle is built in memory.
+    // Identity and authorisation documents (confidential ones only with both parties'
+    // agreement) ride along: the bundle is built in memory.
     const disclosure = await this.#disclosure.current(caseId);
+    const evidence: EvidenceItem[] = [];
+    const excluded: BundleManifest['excluded'] = [];
+    for (const item of await this.#evidence.list(SYSTEM, caseId)) {
+      if (item.category !== 'identity' && item.category !== 'authorisation') continue;
+      if (item.confidential && !disclosure.agreed) {
+        excluded.push({
+          kind: 'evidence',
+          id: item.id,
+          reason: '背靠背中提交的保密材料 / confidential caucus material',
+        });
+      } else if (item.integrity !== 'ok') {
+        excluded.push({ kind: 'evidence', id: item.id, reason: 'file missing from the store' });
+      } else {
+        evidence.push(item);
+      }
+    }
     const payload =
       application.size +
       (agreement.signing?.sealed?.size ?? agreement.size) +
-      (await this.#evidence.list(SYSTEM, caseId))
-        .filter((i) => i.category === 'identity' || i.category === 'authorisation')
-        .filter((i) => disclosure.agreed || !i.confidential)
-        .reduce((n, i) => n + i.size, 0);
+      evidence.reduce((n, i) => n + i.size, 0);
     if (payload > this.#maxBytes) {
       const mb = (n: number) => Math.ceil(n / 2 ** 20);
       throw new InvalidStateError(
         `材料包共 ${mb(payload)} MB，超过上限 ${mb(this.#maxBytes)} MB；请核对证据的分类（身份证明、授权委托书） / The bundle would carry ${mb(payload)} MB, over the ${mb(this.#maxBytes)} MB limit; check the evidence categories (identity, authorisation)`,
       );
     }
-    return { c, application, agreement };
+    return { c, application, agreement, deliveries, evidence, excluded, disclosure };
   }
 
-  /** Builds, stores and (when the institution has a webhook) delivers the bundle of a referral. */
-  async export(actor: Actor, referral: Referral): Promise<BundleView> {
+  /**
+   * Builds, stores and (when the institution has a webhook) delivers the
+   * bundle of a referral; `plan` is `prerequisites`' answer when the caller
+   * already has it.
+   */
+  async export(actor: Actor, referral: Referral, plan?: Plan): Promise<BundleView> {
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);
     if (referral.kind === 'delegated_report') {
       throw new InvalidStateError('A delegated mediation report has no application bundle');
@@ -207,37 +235,54 @@ export class BundleService {
     const caseId = referral.caseId;
     const institution = this.#institutions.institutionActor(referral.institutionId);
     if (!institution) throw new NotFoundError('Institution');
-    const { c, application, agreement } = await this.prerequisites(actor, caseId, kind);
-    const disclosure = await this.#disclosure.current(caseId);
+    const { c, application, agreement, deliveries, evidence, excluded, disclosure } =
+      plan ?? (await this.prerequisites(actor, caseId, kind));
     const bundleId = randomUUID();
-    const files = new Map<string, Buffer>();
-    const listed: BundleFile[] = [];
-    const excluded: BundleManifest['excluded'] = [];
-    const add = (f: Omit<BundleFile, 'sha256' | 'size'>, bytes: Buffer) => {
-      files.set(f.path, bytes);
-      listed.push({ ...f, sha256: sha256Of(bytes), size: bytes.length });
-    };
 
-    add(
-      {
-        path: 'README.txt',
-        role: 'readme',
-        title: '说明 / Read me',
-        source: { kind: 'bundle', id: bundleId },
-        fixedBy: null,
-      },
-      Buffer.from(README, 'utf8'),
-    );
+    // Read and render everything first: the reads and renderings are audit events, and
+    // the chain as it then stands says which event fixed each file's hash.
     const app = await this.#documents.pdf(SYSTEM, caseId, application.id, NO_CLIENT);
     const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+    const evidenceBytes: Buffer[] = [];
+    for (const item of evidence) {
+      const opened = await this.#evidence.open(SYSTEM, caseId, item.id, {
+        range: () => undefined,
+        download: true,
+        client: NO_CLIENT,
+      });
+      if (opened.range === 'invalid') throw new InvalidStateError('Unreadable evidence file');
+      evidenceBytes.push(await collect(opened.stream));
+    }
+    // Service certificates of every delivery, as of now; each rendering is its own event.
+    const certificates: Buffer[] = [];
+    for (const d of deliveries) {
+      certificates.push((await this.#documents.certificate(SYSTEM, caseId, d.id)).bytes);
+    }
     const events = await this.#audit.list(caseId);
+
+    const files = new Map<string, Buffer>();
+    const listed: BundleFile[] = [];
+    const add = (f: Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'>, bytes: Buffer) => {
+      const sha256 = sha256Of(bytes);
+      files.set(f.path, bytes);
+      listed.push({
+        ...f,
+        sha256,
+        size: bytes.length,
+        fixedBy: fixingEvent(events, f.source, sha256),
+      });
+    };
+    const own = { kind: 'bundle', id: bundleId } as const;
+    add(
+      { path: 'README.txt', role: 'readme', title: '说明 / Read me', source: own },
+      Buffer.from(README, 'utf8'),
+    );
     add(
       {
         path: `01-application/${fileName(app.document.title)}.pdf`,
         role: 'application',
         title: app.document.title,
         source: { kind: 'document', id: application.id },
-        fixedBy: fixedBy(events, 'document.issued', (p) => p['documentId'] === application.id),
       },
       app.bytes,
     );
@@ -247,98 +292,44 @@ export class BundleService {
         role: 'agreement',
         title: `${agreement.title}（已盖章生效 / sealed, effective）`,
         source: { kind: 'sealed-agreement', id: agreement.id },
-        fixedBy: fixedBy(events, 'agreement.sealed', (p) => p['documentId'] === agreement.id),
       },
       sealed.bytes,
     );
-
-    // Identity and authorisation documents from the evidence (confidential ones only with
-    // both parties' agreement).
-    const items = (await this.#evidence.list(SYSTEM, caseId)).filter(
-      (i) => i.category === 'identity' || i.category === 'authorisation',
-    );
-    let n = 0;
-    for (const item of items) {
-      if (item.confidential && !disclosure.agreed) {
-        excluded.push({
-          kind: 'evidence',
-          id: item.id,
-          reason: '背靠背中提交的保密材料 / confidential caucus material',
-        });
-        continue;
-      }
-      if (item.integrity !== 'ok') {
-        excluded.push({ kind: 'evidence', id: item.id, reason: 'file missing from the store' });
-        continue;
-      }
-      const opened = await this.#evidence.open(SYSTEM, caseId, item.id, {
-        range: () => undefined,
-        download: true,
-        client: NO_CLIENT,
-      });
-      if (opened.range === 'invalid') continue;
-      const bytes = await collect(opened.stream);
-      n++;
+    for (const [i, item] of evidence.entries()) {
       const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
       add(
         {
-          path: `${folder}/${String(n).padStart(2, '0')}-${fileName(item.title)}${extensionOf(item)}`,
+          path: `${folder}/${String(i + 1).padStart(2, '0')}-${fileName(item.title)}${extensionOf(item)}`,
           role: item.category === 'identity' ? 'identity' : 'authorisation',
           title: `${EVIDENCE_CATEGORY_LABELS[item.category]}：${item.title}`,
           source: { kind: 'evidence', id: item.id },
-          fixedBy: fixedBy(events, 'evidence.received', (_, e) => e.target === item.id),
         },
-        bytes,
+        evidenceBytes[i]!,
       );
     }
-
-    // The electronic service certificates of every delivery in the case, as of now; each
-    // rendering's hash is fixed by its own delivery.certificate event.
-    const { deliveries } = await this.#documents.list(SYSTEM, caseId);
-    const certificates: { delivery: (typeof deliveries)[number]; bytes: Buffer; sha256: string }[] =
-      [];
-    for (const d of deliveries) {
-      const cert = await this.#documents.certificate(SYSTEM, caseId, d.id);
-      certificates.push({ delivery: d, bytes: cert.bytes, sha256: cert.sha256 });
-    }
-    const withCertificates = await this.#audit.list(caseId);
-    for (const [m, { delivery: d, bytes, sha256 }] of certificates.entries()) {
+    for (const [i, d] of deliveries.entries()) {
       add(
         {
-          path: `05-certificates/${String(m + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
+          path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
           role: 'certificate',
           title: `电子送达凭证 / service certificate: ${d.recipientName}`,
           source: { kind: 'delivery', id: d.id },
-          fixedBy: fixedBy(
-            withCertificates,
-            'delivery.certificate',
-            (p) => p['deliveryId'] === d.id && p['certificateSha256'] === sha256,
-          ),
         },
-        bytes,
+        certificates[i]!,
       );
     }
-
     // The signed case reference last: its chain holds every read above.
-    const reference = await this.#references.reference(institution, caseId, null, {
+    const { jws, reference } = await this.#references.signed(institution, caseId, null, {
       pushed: true,
     });
-    excluded.push(
-      ...(
-        JSON.parse(Buffer.from(reference.split('.')[1]!, 'base64url').toString('utf8')) as {
-          excluded: BundleManifest['excluded'];
-        }
-      ).excluded,
-    );
     add(
       {
         path: REFERENCE_PATH,
         role: 'reference',
         title: '案件签名引用 / signed case reference',
-        source: { kind: 'bundle', id: bundleId },
-        fixedBy: null,
+        source: own,
       },
-      Buffer.from(reference, 'utf8'),
+      Buffer.from(jws, 'utf8'),
     );
 
     const createdAt = this.#now().toISOString();
@@ -361,7 +352,7 @@ export class BundleService {
       },
       referral: { id: referral.id, referredAt: referral.referredAt },
       files: listed,
-      excluded,
+      excluded: [...excluded, ...reference.excluded],
       disclosureAgreed: disclosure.agreed,
     };
     const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
@@ -426,11 +417,16 @@ export class BundleService {
 
   /** Staff: the case's bundles with their delivery state. */
   async list(actor: Actor, caseId: string): Promise<BundleView[]> {
+    await this.#authorizeStaff(actor, caseId);
+    return this.#rows(caseId).map((r) => this.#view(r));
+  }
+
+  /** Staff of the case (clerk, or its mediator) may read its bundles. */
+  async #authorizeStaff(actor: Actor, caseId: string): Promise<void> {
     const c = await this.#cases.getCase(caseId);
     if (!c) throw new NotFoundError('Case');
     authorize(actor, 'case.view', c);
     authorizeStaff(actor, ['clerk', 'mediator']);
-    return this.#rows(caseId).map((r) => this.#view(r));
   }
 
   /** Staff download (read as the case's staff may). */
@@ -439,7 +435,7 @@ export class BundleService {
     caseId: string,
     bundleId: string,
   ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
-    await this.list(actor, caseId);
+    await this.#authorizeStaff(actor, caseId);
     return this.#read(caseId, bundleId);
   }
 
@@ -520,21 +516,6 @@ export class BundleService {
         : null,
     };
   }
-}
-
-/** The audit event that fixed a hash: the latest of `action` whose payload matches. */
-function fixedBy(
-  events: readonly StoredAuditEvent[],
-  action: string,
-  matches: (payload: Record<string, unknown>, event: StoredAuditEvent) => boolean,
-): { seq: number; eventHash: string } | null {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.action === action && matches(JSON.parse(e.payload) as Record<string, unknown>, e)) {
-      return { seq: e.seq, eventHash: e.hash };
-    }
-  }
-  return null;
 }
 
 async function collect(stream: Readable): Promise<Buffer> {

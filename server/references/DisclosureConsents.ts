@@ -12,9 +12,9 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import type { CasePerson } from '../cases/model.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import { ForbiddenError } from '../errors.js';
+import { sideOf } from '../evidence/EvidenceService.js';
 
 export const disclosureSchema = z.object({ agree: z.boolean() }).strict();
 
@@ -25,18 +25,6 @@ export interface DisclosureState {
   agreed: boolean;
   sides: Record<Side, boolean>;
   consents: { personId: string; name: string; side: Side; agree: boolean; at: string }[];
-}
-
-/** The side a person may speak for: a party, or an agent with special authority. */
-function sideFor(person: CasePerson, people: readonly CasePerson[]): Side | undefined {
-  if (person.kind === 'applicant' || person.kind === 'respondent') return person.kind;
-  if (person.kind === 'agent' && person.powerOfAttorney?.scope === 'special') {
-    const represented = people.find((p) => p.id === person.representsId);
-    if (represented?.kind === 'applicant' || represented?.kind === 'respondent') {
-      return represented.kind;
-    }
-  }
-  return undefined;
 }
 
 export class DisclosureConsents {
@@ -70,7 +58,11 @@ export class DisclosureConsents {
   ): Promise<DisclosureState> {
     const { people } = await caseInScope(this.#cases, actor, caseId);
     const person = actor.kind === 'person' ? people.find((p) => p.id === actor.id) : undefined;
-    const side = person ? sideFor(person, people) : undefined;
+    // A party speaks for its side; an agent only with special authority.
+    const side =
+      person?.kind === 'agent' && person.powerOfAttorney?.scope !== 'special'
+        ? undefined
+        : sideOf(actor, people);
     if (!person || !side) {
       throw new ForbiddenError(
         '只有当事人或特别授权代理人可以作出此项同意 / Only a party or an agent with special authority may give this consent',

@@ -6,7 +6,6 @@
 import { withholdPayload } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { INSTITUTION_FILE_TTL_SECONDS, type InstitutionFileTokens } from '../auth/StaffTokens.js';
-import { TokenRefusedError } from '../auth/SignedTokens.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { Actor } from '../cases/access.js';
 import type { DocumentService } from '../documents/DocumentService.js';
@@ -60,6 +59,16 @@ export class ReferenceService {
     ip: string | null,
     options: { pushed?: boolean } = {},
   ): Promise<string> {
+    return (await this.signed(institution, caseId, ip, options)).jws;
+  }
+
+  /** The reference as signed (`jws`) and as built, for a caller that reads what it holds. */
+  async signed(
+    institution: InstitutionActor,
+    caseId: string,
+    ip: string | null,
+    options: { pushed?: boolean } = {},
+  ): Promise<{ jws: string; reference: CaseReference }> {
     // Fetched by the institution: an access in the chain. Pushed to its webhook: the
     // delivery is recorded when it is accepted.
     if (!options.pushed) {
@@ -75,12 +84,11 @@ export class ReferenceService {
     // A recording whose caucus was recorded is confidential: never sent, only named as left
     // out — unless both parties agreed that caucus material may be submitted.
     const disclosure = await this.#disclosure.current(caseId);
+    const recordings = await this.#recordings.list(SYSTEM, caseId);
     const confidential = new Set(
       disclosure.agreed
         ? []
-        : (await this.#recordings.list(SYSTEM, caseId))
-            .filter((r) => r.privatePhases.some((p) => p.recorded))
-            .map((r) => r.id),
+        : recordings.filter((r) => r.privatePhases.some((p) => p.recorded)).map((r) => r.id),
     );
     const secretEvidence = new Set(
       disclosure.agreed
@@ -96,9 +104,7 @@ export class ReferenceService {
     const chainEvents = events.map((e) => (withheld(e) ? withholdPayload(e) : e));
     const sessions: CaseReference['sessions'] = [];
     const consents: CaseReference['consents'] = [];
-    const recorded = (await this.#recordings.list(SYSTEM, caseId)).filter(
-      (r) => !confidential.has(r.id),
-    );
+    const recorded = recordings.filter((r) => !confidential.has(r.id));
     const seen = new Map<
       string,
       Map<string, CaseReference['sessions'][number]['participants'][number]>
@@ -192,7 +198,7 @@ export class ReferenceService {
         events: chainEvents,
       },
     };
-    return this.#keys.sign(reference, REFERENCE_TYPE);
+    return { jws: this.#keys.sign(reference, REFERENCE_TYPE), reference };
   }
 
   /** The bytes a reference's link names: for the institution it was made for, until it expires. */
@@ -207,16 +213,10 @@ export class ReferenceService {
     mediaType: string;
     name: string;
   }> {
-    let claims;
-    try {
-      claims = this.#fileTokens.verify(token);
-    } catch (error) {
-      throw new UnauthenticatedError(
-        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
-          ? 'This file link has expired; fetch a new reference'
-          : 'Invalid file link',
-      );
-    }
+    const claims = this.#fileTokens.verifyOrRefuse(token, {
+      expired: 'This file link has expired; fetch a new reference',
+      invalid: 'Invalid file link',
+    });
     if (claims.sub !== institution.id)
       throw new UnauthenticatedError('This link is for another institution');
     await this.#institutions.access(institution, claims.caseId, {

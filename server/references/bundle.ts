@@ -94,31 +94,36 @@ export function assembleBundle(
   return writeZip(entries);
 }
 
-/** What each chain event fixes for a bundle file: the hash its payload recorded for the source. */
-function fixedHash(event: StoredAuditEvent, file: BundleFile): string | undefined {
-  if (event.withheld) return undefined;
+/** Which audit event fixes the hash of each kind of source, and where its payload says so. */
+const FIXED_BY: Partial<
+  Record<BundleFile['source']['kind'], { action: string; id: string; sha256: string }>
+> = {
+  document: { action: 'document.issued', id: 'documentId', sha256: 'sha256' },
+  'sealed-agreement': { action: 'agreement.sealed', id: 'documentId', sha256: 'sealedSha256' },
+  evidence: { action: 'evidence.received', id: 'id', sha256: 'sha256' },
+  delivery: { action: 'delivery.certificate', id: 'deliveryId', sha256: 'certificateSha256' },
+};
+
+/** The hash `event` fixed for `source`, if it is the kind of event that fixes one for it. */
+function fixedHash(event: StoredAuditEvent, source: BundleFile['source']): string | undefined {
+  const rule = FIXED_BY[source.kind];
+  if (!rule || event.action !== rule.action || event.withheld) return undefined;
   const p = JSON.parse(event.payload) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  switch (file.source.kind) {
-    case 'document':
-      return event.action === 'document.issued' && p['documentId'] === file.source.id
-        ? str(p['sha256'])
-        : undefined;
-    case 'sealed-agreement':
-      return event.action === 'agreement.sealed' && p['documentId'] === file.source.id
-        ? str(p['sealedSha256'])
-        : undefined;
-    case 'evidence':
-      return event.action === 'evidence.received' && p['id'] === file.source.id
-        ? str(p['sha256'])
-        : undefined;
-    case 'delivery':
-      return event.action === 'delivery.certificate' && p['deliveryId'] === file.source.id
-        ? str(p['certificateSha256'])
-        : undefined;
-    default:
-      return undefined;
+  const sha256 = p[rule.sha256];
+  return p[rule.id] === source.id && typeof sha256 === 'string' ? sha256 : undefined;
+}
+
+/** The latest event of `events` that fixed `sha256` for `source` (null when none did). */
+export function fixingEvent(
+  events: readonly StoredAuditEvent[],
+  source: BundleFile['source'],
+  sha256: string,
+): BundleFile['fixedBy'] {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (fixedHash(e, source) === sha256) return { seq: e.seq, eventHash: e.hash };
   }
+  return null;
 }
 
 export type BundleCheck =
@@ -181,7 +186,7 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
   const bySeq = new Map(reference.chain.events.map((e) => [e.seq, e]));
   for (const f of manifest.files) {
     if (!f.fixedBy) {
-      if (f.source.kind !== 'bundle') {
+      if (FIXED_BY[f.source.kind]) {
         return { ok: false, reason: `${f.path}: names no audit event although the chain fixes it` };
       }
       continue;
@@ -190,7 +195,7 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
     if (!event || event.hash !== f.fixedBy.eventHash) {
       return { ok: false, reason: `${f.path}: its event ${f.fixedBy.seq} is not in the chain` };
     }
-    if (fixedHash(event, f) !== f.sha256) {
+    if (fixedHash(event, f.source) !== f.sha256) {
       return { ok: false, reason: `${f.path}: event ${f.fixedBy.seq} does not fix this hash` };
     }
   }

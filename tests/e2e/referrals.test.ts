@@ -13,7 +13,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle, type BundleManifest } from '../../server/references/bundle.js';
 import { readZip } from '../../server/references/zip.js';
@@ -82,6 +82,18 @@ describe('referral to a court from the console', () => {
         path: path.join(ARTIFACTS, `referrals-${name}-${size.width}x${size.height}.png`),
       });
     }
+  }
+
+  /** Downloads a bundle row's ZIP from the console: the same bytes the court received, no warning. */
+  async function downloadBundle(row: Locator, received: Buffer): Promise<Buffer> {
+    const [download] = await Promise.all([
+      clerk.waitForEvent('download'),
+      row.getByTestId('download-bundle').click(),
+    ]);
+    const downloaded = readFileSync((await download.path())!);
+    expect(downloaded.equals(received)).toBe(true);
+    expect(await row.locator('[role=alert]').count()).toBe(0);
+    return downloaded;
   }
 
   const courtSignIn = () =>
@@ -263,13 +275,7 @@ describe('referral to a court from the console', () => {
     expect(sha256sum(received)).toBe(sha);
 
     // The clerk's download is the same bytes, checked in the page against the hash.
-    const [download] = await Promise.all([
-      clerk.waitForEvent('download'),
-      row.getByTestId('download-bundle').click(),
-    ]);
-    const downloaded = readFileSync((await download.path())!);
-    expect(downloaded.equals(received)).toBe(true);
-    expect(await row.locator('[role=alert]').count()).toBe(0);
+    const downloaded = await downloadBundle(row, received);
 
     // It verifies offline and carries the identity card the applicant uploaded, byte for byte.
     const checked = verifyBundle(downloaded, jwks);
@@ -339,13 +345,7 @@ describe('referral to a court from the console', () => {
     const received = [...hook.accepted.values()][1]!;
     expect(sha256sum(received)).toBe(sha);
 
-    const [download] = await Promise.all([
-      clerk.waitForEvent('download'),
-      row.getByTestId('download-bundle').click(),
-    ]);
-    const downloaded = readFileSync((await download.path())!);
-    expect(downloaded.equals(received)).toBe(true);
-    expect(await row.locator('[role=alert]').count()).toBe(0);
+    const downloaded = await downloadBundle(row, received);
 
     const checked = verifyBundle(downloaded, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);

@@ -63,23 +63,31 @@ describe('the server process', () => {
     expect(r.output).toContain('Cannot start the mediasoup worker (/bin/false)');
   });
 
-  it('shuts down gracefully on SIGTERM, taking its workers with it', async () => {
+  /** Starts the server, sends SIGTERM once `line` is logged; the exit code and log messages. */
+  async function terminateAfter(
+    line: string,
+  ): Promise<{ code: number | null; messages: string[] }> {
     let killed = false;
     const r = await run(
       { MEDIASOUP_WORKER_BIN: process.env['MEDIASOUP_WORKER_BIN'], LOG_LEVEL: 'info' },
       (out, kill) => {
-        if (!killed && out.includes('mediation server listening')) {
+        if (!killed && out.includes(line)) {
           killed = true;
           kill();
         }
       },
     );
     expect(killed).toBe(true);
-    expect(r.code).toBe(0);
     const messages = r.output
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    return { code: r.code, messages };
+  }
+
+  it('shuts down gracefully on SIGTERM, taking its workers with it', async () => {
+    const { code, messages } = await terminateAfter('mediation server listening');
+    expect(code).toBe(0);
     expect(messages).toEqual(
       expect.arrayContaining([
         'mediasoup worker started',
@@ -92,22 +100,8 @@ describe('the server process', () => {
   });
 
   it('shuts down gracefully on a SIGTERM that arrives while it is still starting', async () => {
-    let killed = false;
-    const r = await run(
-      { MEDIASOUP_WORKER_BIN: process.env['MEDIASOUP_WORKER_BIN'], LOG_LEVEL: 'info' },
-      (out, kill) => {
-        if (!killed && out.includes('mediasoup worker started')) {
-          killed = true;
-          kill();
-        }
-      },
-    );
-    expect(killed).toBe(true);
-    expect(r.code).toBe(0);
-    const messages = r.output
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    const { code, messages } = await terminateAfter('mediasoup worker started');
+    expect(code).toBe(0);
     expect(messages).toEqual(expect.arrayContaining(['signal received', 'shut down']));
     expect(messages.indexOf('shut down')).toBeGreaterThan(messages.indexOf('signal received'));
   });

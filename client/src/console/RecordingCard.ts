@@ -5,7 +5,7 @@
  * and notes. Kept across polls and updated in place, so a playing video is
  * never rebuilt.
  */
-import { el } from '../dom.js';
+import { el, fact } from '../dom.js';
 import { formatSize } from '../format.js';
 import { t } from '../i18n.js';
 import type {
@@ -274,7 +274,7 @@ export class RecordingCard {
           ? label(END_REASONS, track.endReason)
           : label(RECORDING_STATUS, 'recording'),
       ),
-      ...fact('SHA-256', track.sha256 ?? '—', 'hash'),
+      ...fact('SHA-256', track.sha256 ?? '—', { class: 'hash' }),
     );
     const slot = el('div', { class: 'player' });
     play.onclick = () => {
@@ -317,10 +317,6 @@ export class RecordingCard {
     });
     link().catch(failed);
   }
-}
-
-function fact(term: string, value: string, valueClass?: string): HTMLElement[] {
-  return [el('dt', {}, term), el('dd', valueClass ? { class: valueClass } : {}, value)];
 }
 
 function section(title: string, name: string): HTMLElement {

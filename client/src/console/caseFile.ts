@@ -4,7 +4,7 @@
  * parties' choice on caucus material (背靠背材料的使用) and the audit
  * chain's verification (审计链校验).
  */
-import { el } from '../dom.js';
+import { el, fact } from '../dom.js';
 import { formatSize } from '../format.js';
 import { t } from '../i18n.js';
 import type { DisclosureView } from '../documents/model.js';
@@ -26,10 +26,6 @@ import {
   label,
 } from './labels.js';
 import { ct, type ConsoleKey } from './strings.js';
-
-function fact(term: string, value: string, valueClass?: string): HTMLElement[] {
-  return [el('dt', {}, term), el('dd', valueClass ? { class: valueClass } : {}, value)];
-}
 
 function section(titleKey: ConsoleKey, testId: string): HTMLElement {
   const box = el('section', { class: 'file-section', 'data-testid': testId });
@@ -80,7 +76,9 @@ export function partiesSection(people: readonly CasePersonView[]): HTMLElement {
     );
     const dl = el('dl', { class: 'facts' });
     if (p.idNumber)
-      dl.append(...fact(ct(p.isOrganisation ? 'creditCode' : 'idNumber'), p.idNumber, 'hash'));
+      dl.append(
+        ...fact(ct(p.isOrganisation ? 'creditCode' : 'idNumber'), p.idNumber, { class: 'hash' }),
+      );
     if (p.legalRepresentative) dl.append(...fact(ct('legalRepresentative'), p.legalRepresentative));
     if (p.kind === 'agent' && p.representsId) {
       const power = p.powerOfAttorney
@@ -317,7 +315,7 @@ function auditResult(v: AuditVerification): HTMLElement[] {
     el('dd', { 'data-testid': 'audit-length' }, String(v.length)),
   );
   if (v.ok) {
-    dl.append(...fact(ct('auditHead'), v.head?.hash ?? ct('auditNoEvents'), 'hash'));
+    dl.append(...fact(ct('auditHead'), v.head?.hash ?? ct('auditNoEvents'), { class: 'hash' }));
   } else {
     dl.append(
       ...fact(

@@ -7,7 +7,7 @@
  *
  * The section stops polling by itself once its element leaves the page.
  */
-import { el } from '../dom.js';
+import { el, labelled, saveDownload } from '../dom.js';
 import { DocumentsApi, type FetchedPdf } from '../documents/api.js';
 import type { DeliveryView, DocumentView, Inbox, IssuableKind } from '../documents/model.js';
 import { SigningPanel, signersList } from '../documents/SigningPanel.js';
@@ -51,23 +51,8 @@ const PERSON_KIND: Record<string, [string, string]> = {
   agent: ['委托代理人', 'agent'],
 };
 
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const node = el('label', {}, text);
-  node.append(control);
-  return node;
-}
-
 function en(): boolean {
   return document.documentElement.lang === 'en';
-}
-
-/** Saves a fetched PDF under its name (a click on a temporary download link). */
-function save(pdf: FetchedPdf): void {
-  const a = el('a', { href: pdf.url, download: pdf.filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(pdf.url), 60_000);
 }
 
 interface FieldReader {
@@ -561,7 +546,7 @@ class DocumentsBoard {
     fetchPdf()
       .then((pdf) => {
         if (pdf.verified === false) this.#errors.set(documentId, dt('hashBad'));
-        save(pdf);
+        saveDownload(pdf.url, pdf.filename);
       })
       .catch((err: unknown) => {
         this.#errors.set(documentId, `${dt('failed')}${(err as Error).message}`);

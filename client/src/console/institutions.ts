@@ -7,7 +7,7 @@
  * An open delivery log polls while a delivery is pending and stops once it
  * leaves the page.
  */
-import { el } from '../dom.js';
+import { el, fact, labelled } from '../dom.js';
 import { t } from '../i18n.js';
 import type { InstitutionKind, InstitutionView, StaffApi, WebhookDeliveryView } from './api.js';
 import {
@@ -23,18 +23,6 @@ import { ct } from './strings.js';
 const POLL_MS = 5_000;
 
 const KINDS: InstitutionKind[] = ['court', 'arbitration'];
-
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const node = el('label', {}, text);
-  node.append(control);
-  return node;
-}
-
-function fact(term: string, value: string | HTMLElement, attrs: Record<string, string> = {}) {
-  const dd = el('dd', attrs);
-  dd.append(value);
-  return [el('dt', {}, term), dd];
-}
 
 function errorText(error: unknown): string {
   return `${t('error')}${(error as Error).message}`;

@@ -7,7 +7,7 @@
  * Views follow the address's fragment (#/cases/<id>, #/institutions), so the
  * browser's back button works and a reload stays on the same view.
  */
-import { el } from '../dom.js';
+import { el, labelled } from '../dom.js';
 import { lang, setLang, t } from '../i18n.js';
 import '../styles.css';
 import './console.css';
@@ -153,12 +153,6 @@ function signInForm(): HTMLElement {
   };
   queueMicrotask(() => username.focus());
   return form;
-}
-
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const node = el('label', {}, text);
-  node.append(control);
-  return node;
 }
 
 async function caseList(main: HTMLElement): Promise<void> {

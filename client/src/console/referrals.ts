@@ -9,7 +9,7 @@
  * While a delivery is pending the section polls; it stops once its element
  * leaves the page.
  */
-import { el } from '../dom.js';
+import { el, fact, labelled, saveDownload } from '../dom.js';
 import { sha256Hex } from '../documents/api.js';
 import { formatSize } from '../format.js';
 import { t } from '../i18n.js';
@@ -34,28 +34,6 @@ import { ct } from './strings.js';
 const POLL_MS = 3_000;
 
 const KINDS: ReferralKind[] = ['delegated_report', 'judicial_confirmation', 'arbitration_review'];
-
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const node = el('label', {}, text);
-  node.append(control);
-  return node;
-}
-
-function fact(term: string, value: string | HTMLElement, attrs: Record<string, string> = {}) {
-  const dd = el('dd', attrs);
-  dd.append(value);
-  return [el('dt', {}, term), dd];
-}
-
-/** Saves a fetched file under its name (a click on a temporary download link). */
-function save(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function referralForm(
   api: StaffApi,
@@ -318,7 +296,7 @@ class BundleList {
         const actual = await sha256Hex(await file.blob.arrayBuffer());
         // null: no SubtleCrypto here (not a secure context), nothing to compare.
         if (actual !== null && actual !== b.sha256) this.#errors.set(b.id, ct('bundleHashBad'));
-        save(file.blob, file.filename);
+        saveDownload(URL.createObjectURL(file.blob), file.filename);
       })
       .catch((err: unknown) => {
         this.#errors.set(b.id, `${t('error')}${(err as Error).message}`);

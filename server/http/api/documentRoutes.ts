@@ -19,7 +19,7 @@ import {
   signSchema,
 } from '../../documents/schemas.js';
 import type { ClientInfo } from '../../evidence/EvidenceService.js';
-import { disposition } from './fileResponse.js';
+import { fileHeaders } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface DocumentRouteDeps {
@@ -31,12 +31,8 @@ function clientOf(req: Request): ClientInfo {
 }
 
 export function sendPdf(res: Response, bytes: Buffer, sha256: string, filename: string): undefined {
-  res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', disposition('inline', filename));
+  fileHeaders(res, { mediaType: 'application/pdf', show: 'inline', name: filename, sha256 });
   res.setHeader('Content-Length', String(bytes.length));
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Content-SHA256', sha256);
   res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
   res.status(200).end(bytes);
   return undefined;

@@ -13,7 +13,6 @@ import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
 import { EVIDENCE_CATEGORIES, type EvidenceItem } from '../../evidence/model.js';
 import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
-import { TokenRefusedError } from '../../auth/SignedTokens.js';
 import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
@@ -122,16 +121,10 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
   ): Promise<Actor> {
     if (actor) return actor;
     if (!access) throw new UnauthenticatedError();
-    let claims;
-    try {
-      claims = d.accessTokens.verify(access);
-    } catch (error) {
-      throw new UnauthenticatedError(
-        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
-          ? 'This view link has expired'
-          : 'Invalid view link',
-      );
-    }
+    const claims = d.accessTokens.verifyOrRefuse(access, {
+      expired: 'This view link has expired',
+      invalid: 'Invalid view link',
+    });
     if (claims.caseId !== caseId || claims.itemId !== itemId)
       throw new UnauthenticatedError('This view link is for another item');
     if (claims.inv !== undefined && !(await d.invitationActive(claims.inv))) {

@@ -3,6 +3,21 @@ import type { Readable } from 'node:stream';
 import type { Response } from 'express';
 
 /** RFC 6266 filename parameter that survives any character. */
+/**
+ * The headers of a private file reply: its type, how to show it, never
+ * cached or sniffed, and its SHA-256 when known.
+ */
+export function fileHeaders(
+  res: Response,
+  file: { mediaType: string; show: 'inline' | 'attachment'; name: string; sha256: string | null },
+): void {
+  res.setHeader('Content-Type', file.mediaType);
+  res.setHeader('Content-Disposition', disposition(file.show, file.name));
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
+}
+
 export function disposition(kind: 'inline' | 'attachment', filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;

@@ -10,7 +10,6 @@
 import { createReadStream } from 'node:fs';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { TokenRefusedError } from '../../auth/SignedTokens.js';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';
@@ -25,7 +24,7 @@ import type { BundleService } from '../../references/BundleService.js';
 import { disclosureSchema, type DisclosureConsents } from '../../references/DisclosureConsents.js';
 import type { ReferenceService } from '../../references/ReferenceService.js';
 import { sendPdf } from './documentRoutes.js';
-import { disposition } from './fileResponse.js';
+import { fileHeaders } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface InstitutionRouteDeps {
@@ -43,16 +42,10 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
   function institutionOf(req: Request): InstitutionActor {
     const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(req.headers.authorization ?? '');
     if (!match) throw new UnauthenticatedError('An institution access token is required');
-    let claims;
-    try {
-      claims = d.tokens.verify(match[1]);
-    } catch (error) {
-      throw new UnauthenticatedError(
-        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
-          ? 'This access token has expired'
-          : 'Invalid institution access token',
-      );
-    }
+    const claims = d.tokens.verifyOrRefuse(match[1], {
+      expired: 'This access token has expired',
+      invalid: 'Invalid institution access token',
+    });
     return d.institutions.actorFor(claims);
   }
 
@@ -99,11 +92,11 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
         const caseId = params['caseId']!;
         // A joint application needs its documents first: refused before anything is recorded.
         const joint = body.kind !== 'delegated_report' ? body.kind : null;
-        if (joint) await d.bundles.prerequisites(actor, caseId, joint);
+        const plan = joint ? await d.bundles.prerequisites(actor, caseId, joint) : undefined;
         const referral = await d.institutions.refer(actor, caseId, body);
-        if (joint) {
+        if (plan) {
           // The bundle (which holds the reference) goes to the webhook.
-          const bundle = await d.bundles.export(actor, referral);
+          const bundle = await d.bundles.export(actor, referral, plan);
           return { referral, webhookDelivery: bundle.delivery?.id ?? null, bundle };
         }
         // The institution's webhook gets the signed reference (retried until accepted).
@@ -320,11 +313,7 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       auth: 'none',
       handler: async ({ req, res, params }) => {
         const file = await d.references.file(institutionOf(req), params['token']!, req.ip ?? null);
-        res.setHeader('Content-Type', file.mediaType);
-        res.setHeader('Content-Disposition', disposition('attachment', file.name));
-        res.setHeader('Cache-Control', 'private, no-store');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
+        fileHeaders(res, { ...file, show: 'attachment' });
         if (file.bytes) {
           res.status(200).end(file.bytes);
         } else if (file.path) {
@@ -339,10 +328,11 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
 }
 
 function sendZip(res: Response, file: { bytes: Buffer; view: { sha256: string }; name: string }) {
-  res.setHeader('Content-Type', 'application/zip');
-  res.setHeader('Content-Disposition', disposition('attachment', file.name));
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Content-SHA256', file.view.sha256);
+  fileHeaders(res, {
+    mediaType: 'application/zip',
+    show: 'attachment',
+    name: file.name,
+    sha256: file.view.sha256,
+  });
   res.status(200).end(file.bytes);
 }

@@ -7,7 +7,6 @@
 import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { TokenRefusedError } from '../../auth/SignedTokens.js';
 import {
   RECORDING_ACCESS_TTL_SECONDS,
   type RecordingAccessTokens,
@@ -15,7 +14,7 @@ import {
 import type { Actor } from '../../cases/access.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import type { RecordingService } from '../../recording/RecordingService.js';
-import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
+import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface RecordingRouteDeps {
@@ -35,16 +34,10 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
   ): Actor {
     if (actor) return actor;
     if (!access) throw new UnauthenticatedError();
-    let claims;
-    try {
-      claims = d.accessTokens.verify(access);
-    } catch (error) {
-      throw new UnauthenticatedError(
-        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
-          ? 'This view link has expired'
-          : 'Invalid view link',
-      );
-    }
+    const claims = d.accessTokens.verifyOrRefuse(access, {
+      expired: 'This view link has expired',
+      invalid: 'Invalid view link',
+    });
     if (
       claims.caseId !== ids.caseId ||
       claims.recordingId !== ids.recordingId ||
@@ -153,14 +146,12 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
         });
         const parsed = parseRange(range, file.size);
         if (parsed === 'invalid') return refuseRange(res, file.size);
-        res.setHeader('Content-Type', file.mediaType);
-        res.setHeader(
-          'Content-Disposition',
-          disposition(query.download === '1' ? 'attachment' : 'inline', file.filename),
-        );
-        res.setHeader('Cache-Control', 'private, no-store');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
+        fileHeaders(res, {
+          mediaType: file.mediaType,
+          show: query.download === '1' ? 'attachment' : 'inline',
+          name: file.filename,
+          sha256: file.sha256,
+        });
         res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
         return sendRanged(res, file.size, parsed, (r) =>
           r ? createReadStream(file.path, r) : createReadStream(file.path),
