@@ -261,6 +261,7 @@ export class MediationServer {
         evidence,
         accessTokens,
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
+        uploads: config.uploads,
       }),
       ...documentRoutes({ documents }),
       ...institutionRoutes({
@@ -293,6 +294,8 @@ export class MediationServer {
           app,
         )
       : http.createServer(app);
+    // Node's own limit on a whole request (a bare 408) stays behind the upload's, which is answered in full.
+    server.requestTimeout = Math.max(server.requestTimeout, config.uploads.timeoutMs + 10_000);
     const io: SignalingServer = new SocketIOServer(server, {
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       serveClient: false,

@@ -70,6 +70,10 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(4 * 1024 * 1024 * 1024),
+  /** An upload that sends no byte for this long is refused (408) and its partial file removed. */
+  UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** An upload must arrive whole within this time; the HTTP server's own request limit follows it. */
+  UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   WORK_CALENDAR_HOLIDAYS: z.string().optional(),
   WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
 });
@@ -106,6 +110,8 @@ export interface Config {
   };
   socket: { ratePerSecond: number; burst: number };
   evidence: { maxBytes: number; caseQuotaBytes: number };
+  /** Limits on how long a request body may take to arrive. */
+  uploads: { idleTimeoutMs: number; timeoutMs: number };
   webhooks: { retryBaseMs: number; maxAttempts: number };
   bundles: { maxBytes: number };
   /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
@@ -210,6 +216,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     },
     socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, caseQuotaBytes: e.EVIDENCE_CASE_QUOTA_BYTES },
+    uploads: { idleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS, timeoutMs: e.UPLOAD_TIMEOUT_MS },
     webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS },
     bundles: { maxBytes: e.BUNDLE_MAX_BYTES },
     calendar: {

@@ -75,6 +75,20 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A request body that stalled or took longer than allowed. */
+export class RequestTimeoutError extends AppError {
+  constructor(message: string) {
+    super('REQUEST_TIMEOUT', message);
+  }
+}
+
+/** A request body in an encoding or character set the server does not take. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super('UNSUPPORTED_MEDIA_TYPE', message);
+  }
+}
+
 export class MediaUnavailableError extends AppError {
   constructor(message: string, cause?: unknown) {
     super('MEDIA_UNAVAILABLE', message, { cause });
@@ -95,6 +109,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   MEDIA_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

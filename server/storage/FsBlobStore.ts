@@ -91,6 +91,9 @@ export class FsBlobStore implements BlobStore {
     const key = randomUUID();
     const temp = path.join(this.directory, `${TEMP_PREFIX}${key}`);
     const meter = new Meter(options);
+    // Until the pipeline below listens, an error of the source (a client that went away)
+    // would have no listener and end the process; the pipeline sees it all the same.
+    source.on('error', () => undefined);
     // The file is created before any byte flows, and the stream opens it with r+, which
     // never creates: if a refusal on the first chunk unlinks it before the stream's lazy
     // open, that open fails instead of leaving a file behind.

@@ -12,7 +12,12 @@ import type { Actor } from '../../cases/access.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.js';
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
 import { EVIDENCE_CATEGORIES, type EvidenceItem } from '../../evidence/model.js';
-import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
+import {
+  PayloadTooLargeError,
+  RequestTimeoutError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../errors.js';
 import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
@@ -21,6 +26,7 @@ export interface EvidenceRouteDeps {
   accessTokens: EvidenceAccessTokens;
   /** Whether an invitation is still valid (not revoked, not expired). */
   invitationActive: (invitationId: string) => Promise<boolean>;
+  uploads: UploadTimeouts;
 }
 
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -29,12 +35,28 @@ function clientOf(req: Request): ClientInfo {
   return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
 }
 
-/** Receives one multipart upload: fields and exactly one file named `file`. */
+/** How long an upload's body may take: without any byte, and in all. */
+export interface UploadTimeouts {
+  idleTimeoutMs: number;
+  timeoutMs: number;
+}
+
+/**
+ * Receives one multipart upload: fields and exactly one file named `file`.
+ *
+ * Every way a body can end badly (truncated form, malformed part, a client
+ * that drops the connection, stalls or trickles, a refused file) ends in one
+ * place, `stop`: the parser is destroyed, which destroys the file stream, so
+ * the blob store removes its temporary file and closes its descriptor; a file
+ * already stored is discarded. Every stream has an error listener from the
+ * moment it exists: an error nobody listens for would end the process.
+ */
 async function receiveUpload(
   req: Request,
   res: Response,
   evidence: EvidenceService,
   maxBytes: number,
+  timeouts: UploadTimeouts,
 ): Promise<{ file: ReceivedFile; fields: Record<string, string> }> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
@@ -58,29 +80,73 @@ async function receiveUpload(
   }
   const fields: Record<string, string> = {};
   let received: Promise<ReceivedFile> | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let overall: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (): void => {
+      settled = true;
+      clearTimeout(idle);
+      clearTimeout(overall);
+      req.off('data', onData);
+    };
+    const stop = (error: unknown): void => {
+      if (settled) return;
+      finish();
+      req.unpipe(parser);
+      parser.destroy(error instanceof Error ? error : new Error(String(error)));
+      if (!req.complete && !req.destroyed) {
+        // Drain what the client still sends so the reply can reach it, then hang up.
+        res.setHeader('Connection', 'close');
+        req.resume();
+      }
+      reject(error);
+    };
+    const timedOut = (what: string): void =>
+      stop(new RequestTimeoutError(`上传超时 / The upload ${what}`));
+    const armIdle = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(
+        () => timedOut(`sent nothing for ${timeouts.idleTimeoutMs} ms`),
+        timeouts.idleTimeoutMs,
+      );
+    };
+    const onData = (): void => armIdle();
+    armIdle();
+    overall = setTimeout(
+      () => timedOut(`did not complete within ${timeouts.timeoutMs} ms`),
+      timeouts.timeoutMs,
+    );
+    req.on('data', onData);
+    const interrupted = (): void => stop(new ValidationError('The upload was interrupted'));
+    req.on('error', interrupted);
+    req.on('close', () => {
+      if (!req.complete) interrupted();
+    });
+
     parser.on('field', (name, value) => {
       if (/^[A-Za-z]{1,32}$/.test(name)) fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
+      // Errors reach the blob store through its pipeline; this listener only keeps an
+      // error raised before the pipeline is attached from ending the process.
+      stream.on('error', () => undefined);
       if (name !== 'file' || received) {
         stream.resume();
         return;
       }
       received = evidence.receive(stream, info.filename ?? '', maxBytes);
       // A refused file ends the request early; the rest of the body is drained, not stored.
-      received.catch((error: unknown) => {
-        res.setHeader('Connection', 'close');
-        req.unpipe(parser);
-        req.resume();
-        reject(error);
-      });
+      received.catch(stop);
     });
-    parser.on('close', resolve);
+    parser.on('close', () => {
+      if (settled) return;
+      finish();
+      resolve();
+    });
     parser.on('error', (error: unknown) =>
-      reject(new ValidationError(`Malformed upload: ${(error as Error).message}`)),
+      stop(new ValidationError(`Malformed upload: ${(error as Error).message}`)),
     );
-    req.on('aborted', () => reject(new ValidationError('The upload was interrupted')));
   });
   req.pipe(parser);
   try {
@@ -195,7 +261,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
       handler: async ({ actor, params, req, res }) => {
         const caseId = params['caseId']!;
         const { maxBytes } = await e.allowance(actor, caseId);
-        const { file, fields } = await receiveUpload(req, res, e, maxBytes);
+        const { file, fields } = await receiveUpload(req, res, e, maxBytes, d.uploads);
         const { item, receipt } = await e.record(actor, caseId, file, fields, clientOf(req));
         return { item: itemView(item), receipt };
       },
