@@ -1,5 +1,5 @@
 /** Pieces of a file response shared by the evidence and recording routes. */
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { Response } from 'express';
 
 /** RFC 6266 filename parameter that survives any character. */
@@ -69,8 +69,8 @@ export function sendRanged(
   } else {
     res.setHeader('Content-Length', String(size));
   }
-  const stream = open(range);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline, not pipe: a client that hangs up mid-file closes the file too (pipe would
+  // leave it open, paused, until restart); a read error ends the response.
+  pipeline(open(range), res, () => undefined);
   return undefined;
 }

@@ -8,6 +8,7 @@
  * confidential caucus material may be submitted.
  */
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
@@ -317,9 +318,8 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
         if (file.bytes) {
           res.status(200).end(file.bytes);
         } else if (file.path) {
-          const stream = createReadStream(file.path);
-          stream.on('error', () => res.destroy());
-          stream.pipe(res);
+          // A client that hangs up mid-file closes the file too.
+          pipeline(createReadStream(file.path), res, () => undefined);
         }
         return undefined;
       },
