@@ -12,7 +12,14 @@ import express, {
 } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppError } from '../errors.js';
-import { HTTP_STATUS, NotFoundError, ValidationError, toAppError } from '../errors.js';
+import {
+  HTTP_STATUS,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  toAppError,
+} from '../errors.js';
 import type { Jwks } from '../signing/jws.js';
 import type { Logger } from '../logger.js';
 
@@ -108,7 +115,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use((_req, _res, next) => next(new NotFoundError('Page')));
   const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    const appError = toAppError(bodyParserError(error) ?? error);
+    const appError = toAppError(requestError(error) ?? error);
     if (appError.code === 'INTERNAL') req.log.error({ err: error }, 'request failed');
     res.status(HTTP_STATUS[appError.code]).json({ error: appError.toPayload() });
   };
@@ -116,14 +123,25 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
-/** express.json() failures (malformed JSON, too large) are the client's: say so clearly. */
-function bodyParserError(error: unknown): AppError | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  const type = (error as { type: unknown }).type;
+/**
+ * Failures of Express itself on a malformed request are the client's: say so
+ * with a 4xx. A percent-escape that does not decode in a path parameter
+ * (router: URIError), and body-parser's errors (http-errors with a 4xx status
+ * and a `type`): malformed JSON, too large (also once inflated), an encoding
+ * or charset not taken, a body that does not decompress.
+ */
+function requestError(error: unknown): AppError | undefined {
+  if (error instanceof URIError)
+    return new ValidationError('The address has a malformed percent-escape');
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { type, status } = error as { type?: unknown; status?: unknown };
   if (type === 'entity.parse.failed')
     return new ValidationError('The request body is not valid JSON');
-  if (type === 'entity.too.large') return new ValidationError('The request body is too large');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
-    return new ValidationError('Unsupported request encoding');
+  if (type === 'entity.too.large' || status === 413)
+    return new PayloadTooLargeError('The request body is too large');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || status === 415)
+    return new UnsupportedMediaTypeError('Unsupported request encoding or character set');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new ValidationError('The request body could not be read');
   return undefined;
 }

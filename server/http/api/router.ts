@@ -13,6 +13,7 @@ import {
   ForbiddenError,
   RateLimitedError,
   UnauthenticatedError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../../errors.js';
 import { TokenBucket } from '../../socket/RateLimiter.js';
@@ -31,7 +32,7 @@ const MAX_BODY = '256kb';
 
 export function apiRouter(d: ApiRouterDeps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: MAX_BODY, strict: true }));
+  router.use(utf8JsonOnly, express.json({ limit: MAX_BODY, strict: true }));
   const document = openApiDocument(d.routes);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
@@ -117,6 +118,20 @@ export function apiRouter(d: ApiRouterDeps): Router {
     });
   }
   return router;
+}
+
+/**
+ * JSON travels as UTF-8 (RFC 8259). express.json() would decode any `utf-*`
+ * charset, UTF-7 included, whose alternative spellings of the same characters
+ * slip past filters that look at the bytes: refuse every other charset.
+ */
+function utf8JsonOnly(req: Request, _res: Response, next: NextFunction): void {
+  if (!req.is('json')) return next();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.get('content-type') ?? '')?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    return next(new UnsupportedMediaTypeError('Send JSON encoded as UTF-8'));
+  }
+  next();
 }
 
 function asAuthError(error: unknown): Error {
