@@ -9,13 +9,7 @@ import type { InvitationTokens, StaffTokens } from '../../auth/StaffTokens.js';
 import type { Actor } from '../../cases/access.js';
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';
-import {
-  ForbiddenError,
-  RateLimitedError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../../errors.js';
-import { TokenBucket } from '../../socket/RateLimiter.js';
+import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../errors.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './routes.js';
 
@@ -36,8 +30,6 @@ export function apiRouter(d: ApiRouterDeps): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-
-  const loginBuckets = new Map<string, TokenBucket>();
 
   /** Who is asking: a staff member (still active) or an invited person (invitation still valid). */
   async function resolveActor(req: Request): Promise<Actor | undefined> {
@@ -84,16 +76,6 @@ export function apiRouter(d: ApiRouterDeps): Router {
   for (const r of d.routes) {
     router[r.method](r.path, (req: Request, res: Response, next: NextFunction) => {
       void (async () => {
-        if (r.path === '/auth/login') {
-          const key = req.ip ?? 'unknown';
-          let bucket = loginBuckets.get(key);
-          if (!bucket) {
-            if (loginBuckets.size > 10_000) loginBuckets.clear();
-            bucket = new TokenBucket(0.2, 10);
-            loginBuckets.set(key, bucket);
-          }
-          if (!bucket.take()) throw new RateLimitedError();
-        }
         // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
         const actor = r.auth === 'none' ? undefined : await resolveActor(req);
         if ((r.auth === 'any' || r.auth === 'staff') && !actor) throw new UnauthenticatedError();
