@@ -42,6 +42,11 @@ import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
 import { InAppDeliveryChannel } from './documents/DeliveryChannel.js';
 import { DocumentService } from './documents/DocumentService.js';
+import type { WebhookLookup, WebhookPolicy } from './institutions/webhookTarget.js';
+import { secureDataDir } from './storage/dataDirPermissions.js';
+import { SignInGuard } from './auth/SignInGuard.js';
+import { SignInNotices } from './auth/SignInNotices.js';
+import { SqliteSecurityEvents } from './db/SqliteSecurityEvents.js';
 import { OutboxChannel } from './documents/NotificationChannel.js';
 import { PdfRenderer } from './documents/PdfRenderer.js';
 import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
@@ -71,6 +76,8 @@ const DEFAULT_CLIENT_DIR = path.resolve(
 
 export interface MediationServerOptions {
   clientDir?: string;
+  /** Resolves webhook host names (tests inject one: no real DNS). */
+  webhookLookup?: WebhookLookup;
 }
 
 interface Parts {
@@ -141,6 +148,8 @@ export class MediationServer {
   ): Promise<MediationServer> {
     // Fails before anything starts when the CJK font package is missing.
     const renderer = PdfRenderer.open();
+    // Case files, evidence, recordings, keys: readable by the service's user only.
+    secureDataDir(config.dataDir, logger);
     const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqliteCaseRepository(database);
     const audit = new SqliteAuditLog(database);
@@ -194,8 +203,18 @@ export class MediationServer {
     const accessTokens = new EvidenceAccessTokens(config.auth.jwtSecret);
 
     let url = '';
-    const institutions = new InstitutionService({ database, cases: repository, audit });
+    const webhookPolicy: WebhookPolicy = {
+      httpAllowlist: config.webhooks.httpAllowlist,
+      ...(options.webhookLookup ? { lookup: options.webhookLookup } : {}),
+    };
+    const institutions = new InstitutionService({
+      database,
+      cases: repository,
+      audit,
+      webhookPolicy,
+    });
     const webhooks = new WebhookDispatcher({
+      policy: webhookPolicy,
       database,
       audit,
       keys,
@@ -205,6 +224,15 @@ export class MediationServer {
     });
     const documentRepository = new SqliteDocumentRepository(database);
     const documentDelivery = new InAppDeliveryChannel();
+    const outbox = new OutboxChannel(documentRepository, logger);
+    const signInNotices = new SignInNotices({
+      repository,
+      events: new SqliteSecurityEvents(database),
+      notifications: outbox,
+      institution: (id) => institutions.institutionActor(id),
+      logger,
+    });
+    const signIn = new SignInGuard({ onBackoff: (e) => signInNotices.backoffStarted(e) });
     const documents = new DocumentService({
       documents: documentRepository,
       cases: repository,
@@ -213,7 +241,7 @@ export class MediationServer {
       blobs: await FsBlobStore.open(path.join(config.dataDir, 'documents')),
       renderer,
       keys,
-      notifications: new OutboxChannel(documentRepository, logger),
+      notifications: outbox,
       delivery: documentDelivery,
       evidenceReceipt: (caseId, itemId) =>
         evidence
@@ -255,6 +283,7 @@ export class MediationServer {
         staffTokens,
         invitationTokens,
         sessionTokens: tokens,
+        signIn,
         publicUrl: () => url,
       }),
       ...evidenceRoutes({
@@ -272,6 +301,7 @@ export class MediationServer {
         references,
         bundles,
         disclosure,
+        signIn,
       }),
       ...recordingRoutes({
         recordings,
@@ -284,6 +314,7 @@ export class MediationServer {
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
       health: () => ({ workers: pool.workers.length, sessions: sessions.all().length }),
       jwks: () => keys.jwks(),
+      trustedProxies: config.trustedProxies,
     });
     const server = config.http.tls
       ? https.createServer(

@@ -52,6 +52,10 @@ const envSchema = z.object({
   /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().max(50).default(10),
+  /** Hosts a webhook may reach over plain http and at private/loopback addresses (comma-separated). */
+  WEBHOOK_HTTP_ALLOWLIST: z.string().optional(),
+  /** Proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs); none by default. */
+  TRUSTED_PROXIES: z.string().optional(),
   /** Largest payload of a joint application bundle (the ZIP is built in memory, stored ZIP32). */
   BUNDLE_MAX_BYTES: z.coerce
     .number()
@@ -112,7 +116,9 @@ export interface Config {
   evidence: { maxBytes: number; caseQuotaBytes: number };
   /** Limits on how long a request body may take to arrive. */
   uploads: { idleTimeoutMs: number; timeoutMs: number };
-  webhooks: { retryBaseMs: number; maxAttempts: number };
+  webhooks: { retryBaseMs: number; maxAttempts: number; httpAllowlist: string[] };
+  /** Addresses/subnets of reverse proxies trusted to set X-Forwarded-For. */
+  trustedProxies: string[];
   bundles: { maxBytes: number };
   /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
   calendar: { holidays: string[]; extraWorkdays: string[] };
@@ -217,7 +223,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, caseQuotaBytes: e.EVIDENCE_CASE_QUOTA_BYTES },
     uploads: { idleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS, timeoutMs: e.UPLOAD_TIMEOUT_MS },
-    webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS },
+    webhooks: {
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      httpAllowlist: hostList('WEBHOOK_HTTP_ALLOWLIST', e.WEBHOOK_HTTP_ALLOWLIST),
+    },
+    trustedProxies: proxyList(e.TRUSTED_PROXIES),
     bundles: { maxBytes: e.BUNDLE_MAX_BYTES },
     calendar: {
       holidays: dateList('WORK_CALENDAR_HOLIDAYS', e.WORK_CALENDAR_HOLIDAYS),
@@ -237,6 +248,35 @@ function dateList(name: string, value: string | undefined): string[] {
       throw new ConfigError(`${name}: "${d}" is not a date YYYY-MM-DD`);
   }
   return dates;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function hostList(name: string, value: string | undefined): string[] {
+  const hosts = splitList(value);
+  for (const h of hosts) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+|[A-Za-z0-9.-]+)$/.test(h))
+      throw new ConfigError(`${name}: "${h}" is not a host name or an IP address`);
+  }
+  return hosts;
+}
+
+function proxyList(value: string | undefined): string[] {
+  const proxies = splitList(value);
+  for (const p of proxies) {
+    const [ip, bits, ...rest] = p.split('/');
+    const ok =
+      rest.length === 0 &&
+      z.string().ip().safeParse(ip).success &&
+      (bits === undefined || /^\d{1,3}$/.test(bits));
+    if (!ok) throw new ConfigError(`TRUSTED_PROXIES: "${p}" is not an IP address or a CIDR subnet`);
+  }
+  return proxies;
 }
 
 /** The data directory alone, for command-line tools that only read the database. */

@@ -64,8 +64,8 @@ export class InvalidStateError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor() {
-    super('RATE_LIMITED', 'Too many requests; slow down');
+  constructor(message = 'Too many requests; slow down') {
+    super('RATE_LIMITED', message);
   }
 }
 

@@ -8,6 +8,8 @@ import { createLogger } from './logger.js';
 import { MediationServer } from './MediationServer.js';
 
 async function main(): Promise<void> {
+  // Everything the service and its child processes (FFmpeg) create is private to its user.
+  process.umask(0o077);
   let config;
   try {
     config = loadConfig();

@@ -1,16 +1,74 @@
-/** Staff passwords, stored as scrypt hashes with a per-password salt. */
+/**
+ * Staff passwords and institution API keys, stored as scrypt hashes with a
+ * per-secret salt. scrypt runs in libuv's small thread pool, which file and
+ * DNS work share: at most MAX_CONCURRENT hashes run at once and a short
+ * queue waits; beyond it a request is refused at once (RATE_LIMITED), so a
+ * sign-in flood cannot starve evidence downloads and the API.
+ */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { RateLimitedError } from '../errors.js';
 
 const N = 16384;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
+const MAX_CONCURRENT = 2;
+const MAX_QUEUED = 16;
+
+/** A counting semaphore with a bounded queue; its figures are for monitoring and tests. */
+class HashGate {
+  #active = 0;
+  #peak = 0;
+  #refused = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#active >= MAX_CONCURRENT) {
+      if (this.#waiting.length >= MAX_QUEUED) {
+        this.#refused += 1;
+        throw new RateLimitedError();
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else this.#active += 1;
+    this.#peak = Math.max(this.#peak, this.#active);
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter (the count stays), or is freed.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#active -= 1;
+    }
+  }
+
+  stats(): { active: number; queued: number; peak: number; refused: number } {
+    return {
+      active: this.#active,
+      queued: this.#waiting.length,
+      peak: this.#peak,
+      refused: this.#refused,
+    };
+  }
+
+  /** Starts the peak and refusal counts afresh (tests measure one burst). */
+  resetStats(): void {
+    this.#peak = this.#active;
+    this.#refused = 0;
+  }
+}
+
+export const passwordHashing = new HashGate();
+export const PASSWORD_HASH_CONCURRENCY = MAX_CONCURRENT;
+
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+  return passwordHashing.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) =>
+          err ? reject(err) : resolve(key),
+        ),
+      ),
   );
 }
 

@@ -32,6 +32,7 @@ import type {
   MediationSessionRecord,
   StaffMember,
 } from './model.js';
+import { assertStrongPassword } from '../auth/passwordPolicy.js';
 import { hashPassword } from '../auth/passwords.js';
 import type {
   agreementEffectiveSchema,
@@ -183,6 +184,12 @@ export class CaseService {
   /** A clerk adds a mediator or a clerk to the organisation. */
   async addStaff(actor: Actor, input: z.output<typeof createStaffSchema>): Promise<StaffMember> {
     const clerk = authorizeStaff(actor, ['clerk']);
+    const organisation = await this.#repo.getOrganisation(clerk.organisationId);
+    assertStrongPassword(input.password, [
+      input.username,
+      input.displayName,
+      ...(organisation ? [organisation.name] : []),
+    ]);
     const passwordHash = await hashPassword(input.password);
     return this.#repo.transaction(async () => {
       if (await this.#repo.getStaffByUsername(input.username)) {

@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MIN_PASSWORD_SCORE, ratePassword } from '../auth/passwordPolicy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { SessionTokens } from '../auth/SessionTokens.js';
 import { InvitationTokens } from '../auth/StaffTokens.js';
@@ -133,10 +134,16 @@ async function createDemo(
   repository: SqliteCaseRepository,
   cases: CaseService,
 ): Promise<DemoState> {
-  const password = () => randomBytes(9).toString('base64url');
+  // Random, and held to the same policy as passwords a clerk sets (a rare weak draw is redrawn).
+  const password = (username: string): string => {
+    for (;;) {
+      const candidate = randomBytes(12).toString('base64url');
+      if (ratePassword(candidate, [username]).score >= MIN_PASSWORD_SCORE) return candidate;
+    }
+  };
   const state: DemoState = {
-    clerk: { id: randomUUID(), username: 'clerk', password: password() },
-    mediator: { id: randomUUID(), username: 'mediator', password: password() },
+    clerk: { id: randomUUID(), username: 'clerk', password: password('clerk') },
+    mediator: { id: randomUUID(), username: 'mediator', password: password('mediator') },
     caseId: '',
     invitations: {},
   };

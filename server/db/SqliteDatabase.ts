@@ -8,7 +8,7 @@
  * backend can implement them), and without the lock two requests' awaits
  * could interleave inside one SQLite transaction.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Logger } from '../logger.js';
@@ -29,12 +29,20 @@ export class SqliteDatabase {
   }
 
   static open(file: string, logger: Logger): SqliteDatabase {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      // SQLite creates the file 0644 and gives its WAL and SHM files the file's mode: create it 0600.
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
+    }
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    for (const companion of [`${file}-wal`, `${file}-shm`]) {
+      if (file !== ':memory:' && existsSync(companion)) chmodSync(companion, 0o600);
+    }
     const instance = new SqliteDatabase(db, file);
     instance.#migrate(logger.child({ component: 'db' }));
     return instance;

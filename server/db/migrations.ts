@@ -522,4 +522,22 @@ CREATE TABLE disclosure_consents (
 CREATE INDEX disclosure_consents_case ON disclosure_consents(case_id, at);
 `,
   },
+  {
+    version: 10,
+    name: 'security events (sign-in backoffs) for the organisation',
+    sql: `
+CREATE TABLE security_events (
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT,
+  kind TEXT NOT NULL,
+  account_kind TEXT NOT NULL,
+  account TEXT NOT NULL,
+  account_id TEXT,
+  source TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX security_events_organisation ON security_events(organisation_id, created_at);
+`,
+  },
 ];

@@ -191,7 +191,8 @@ export interface OutboxMessage {
   personId: string | null;
   channel: ServiceChannel;
   address: string;
-  purpose: 'document_served' | 'signing_code';
+  /** sign_in_backoff: to a clerk, about an account of the organisation (caseId is empty). */
+  purpose: 'document_served' | 'signing_code' | 'sign_in_backoff';
   subject: string;
   body: string;
   createdAt: string;

@@ -29,6 +29,8 @@ export interface HttpAppOptions {
   clientDir: string;
   health: () => { workers: number; sessions: number };
   jwks: () => Jwks;
+  /** Proxies (IPs/CIDRs) whose X-Forwarded-For is believed; empty: the socket's address counts. */
+  trustedProxies: readonly string[];
 }
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
@@ -48,7 +50,8 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Anyone on this machine could otherwise choose their address for the sign-in limits.
+  app.set('trust proxy', options.trustedProxies.length > 0 ? [...options.trustedProxies] : false);
   app.use(
     pinoHttp({
       logger: options.logger.child({ component: 'http' }),

@@ -12,7 +12,12 @@ import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passw
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
-import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
+import {
+  resolveWebhookTarget,
+  WebhookAddressRefused,
+  type WebhookPolicy,
+} from './webhookTarget.js';
 
 export const INSTITUTION_KINDS = ['court', 'arbitration'] as const;
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
@@ -23,34 +28,12 @@ export const REFERRAL_KINDS = [
 ] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
 
-/**
- * Case material goes to the webhook: https only, except an address on this
- * machine (a receiver beside the service, and tests).
- */
-export function webhookAddressAllowed(address: string): boolean {
-  try {
-    const url = new URL(address);
-    if (url.username || url.password) return false;
-    if (url.protocol === 'https:') return true;
-    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  } catch {
-    return false;
-  }
-}
-
 export const registerInstitutionSchema = z
   .object({
     kind: z.enum(INSTITUTION_KINDS),
     name: z.string().trim().min(2).max(200),
-    webhookUrl: z
-      .string()
-      .url()
-      .max(500)
-      .refine(webhookAddressAllowed, {
-        message:
-          'The webhook must be an https address (http only on this machine: localhost, 127.0.0.1, ::1) / 接收地址须为 https',
-      })
-      .optional(),
+    // Where it may point is checked (and its name resolved) by the service: see webhookTarget.ts.
+    webhookUrl: z.string().url().max(500).optional(),
   })
   .strict();
 
@@ -118,16 +101,19 @@ export class InstitutionService {
   readonly #cases: CaseRepository;
   readonly #audit: AuditLog;
   readonly #now: () => Date;
+  readonly #webhookPolicy: WebhookPolicy;
 
   constructor(options: {
     database: SqliteDatabase;
     cases: CaseRepository;
     audit: AuditLog;
+    webhookPolicy: WebhookPolicy;
     now?: () => Date;
   }) {
     this.#database = options.database;
     this.#cases = options.cases;
     this.#audit = options.audit;
+    this.#webhookPolicy = options.webhookPolicy;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -137,6 +123,16 @@ export class InstitutionService {
     input: z.infer<typeof registerInstitutionSchema>,
   ): Promise<{ institution: Institution; apiKey: string }> {
     const clerk = authorizeStaff(actor, ['clerk']);
+    // Refused now with a clear reason; checked again at every delivery (DNS may change).
+    if (input.webhookUrl !== undefined) {
+      try {
+        await resolveWebhookTarget(input.webhookUrl, this.#webhookPolicy);
+      } catch (error) {
+        if (error instanceof WebhookAddressRefused)
+          throw new ValidationError(error.message, [`webhookUrl: ${error.message}`]);
+        throw error;
+      }
+    }
     const apiKey = randomBytes(32).toString('base64url');
     const institution: Institution = {
       id: randomUUID(),

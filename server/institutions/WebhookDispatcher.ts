@@ -4,8 +4,12 @@
  * (the delivery id, the same on every attempt) and a signed token holding
  * the body's SHA-256 (JWS with the service key), retried with doubling
  * back-off on failure, and after the last attempt left as a dead letter the
- * clerk sees. The institution's reply to the accepted attempt is kept as
- * its receipt, and the delivery goes into the case's audit chain.
+ * clerk sees. Each attempt checks the address again and connects only to
+ * the address it checked (webhookTarget.ts); a redirect is a failed attempt.
+ * Of the institution's reply to the accepted attempt only the status and a
+ * short excerpt marked as untrusted receiver text are kept (the receipt);
+ * the delivery goes into the case's audit chain without anything the
+ * receiver said, since that chain is sent to institutions.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +17,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { Logger } from '../logger.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import { postToWebhook, resolveWebhookTarget, type WebhookPolicy } from './webhookTarget.js';
 
 export const WEBHOOK_SIGNATURE_TYPE = 'mediation-webhook+jws';
 const MAX_BACKOFF_MS = 3_600_000;
@@ -62,6 +67,7 @@ export class WebhookDispatcher {
   readonly #logger: Logger;
   readonly #retryBaseMs: number;
   readonly #maxAttempts: number;
+  readonly #policy: WebhookPolicy;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -73,6 +79,7 @@ export class WebhookDispatcher {
     logger: Logger;
     retryBaseMs: number;
     maxAttempts: number;
+    policy: WebhookPolicy;
   }) {
     this.#database = options.database;
     this.#audit = options.audit;
@@ -80,6 +87,7 @@ export class WebhookDispatcher {
     this.#logger = options.logger.child({ component: 'webhooks' });
     this.#retryBaseMs = options.retryBaseMs;
     this.#maxAttempts = options.maxAttempts;
+    this.#policy = options.policy;
   }
 
   /** Queues a delivery (stored first: it survives a crash before the first attempt). */
@@ -202,6 +210,7 @@ export class WebhookDispatcher {
     const attempts = d.attempts + 1;
     let error: string | null = null;
     let receipt: string | null = null;
+    let status: number | null = null;
     if (!url) error = 'the institution has no webhook address';
     else if (row['revoked_at']) error = 'the institution’s credential was revoked';
     else {
@@ -211,8 +220,8 @@ export class WebhookDispatcher {
         WEBHOOK_SIGNATURE_TYPE,
       );
       try {
-        const res = await fetch(url, {
-          method: 'POST',
+        const target = await resolveWebhookTarget(url, this.#policy);
+        const reply = await postToWebhook(target, {
           headers: {
             'content-type': d.contentType,
             'idempotency-key': d.id,
@@ -220,11 +229,15 @@ export class WebhookDispatcher {
             'x-mediation-signature': signature,
           },
           body: path ? await readFile(path) : (row['body'] as string),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          timeoutMs: REQUEST_TIMEOUT_MS,
         });
-        const text = (await res.text()).slice(0, 2000);
-        if (res.ok) receipt = JSON.stringify({ status: res.status, body: text });
-        else error = `HTTP ${res.status}: ${text.slice(0, 200)}`;
+        status = reply.status;
+        if (reply.status >= 200 && reply.status < 300)
+          receipt = JSON.stringify({ status: reply.status, untrustedReceiverText: reply.excerpt });
+        else if (reply.status >= 300 && reply.status < 400)
+          error = `HTTP ${reply.status}: redirects are not followed`;
+        else
+          error = `HTTP ${reply.status}; untrusted receiver text: ${JSON.stringify(reply.excerpt)}`;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -244,7 +257,8 @@ export class WebhookDispatcher {
           actorRole: 'system',
           action: 'institution.webhook-delivered',
           target: d.institutionId,
-          payload: { deliveryId: d.id, event: d.event, sha256: d.bodySha256, attempts, receipt },
+          // Nothing the receiver said: the chain goes to institutions inside references.
+          payload: { deliveryId: d.id, event: d.event, sha256: d.bodySha256, attempts, status },
         });
       });
       this.#logger.info({ deliveryId: d.id, attempts }, 'webhook delivered');

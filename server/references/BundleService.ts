@@ -358,7 +358,7 @@ export class BundleService {
     const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
     const sha256 = sha256Of(zip);
     const directory = path.join(this.#directory, caseId);
-    await mkdir(directory, { recursive: true });
+    await mkdir(directory, { recursive: true, mode: 0o700 });
     const name = `${bundleId}.zip`;
     await writeFileDurably(directory, name, zip);
     const file = path.join(directory, name);

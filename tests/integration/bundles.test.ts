@@ -76,7 +76,10 @@ describe('joint application bundles', () => {
 
   beforeAll(async () => {
     hook = await webhookReceiver(1);
-    t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '100' });
+    t = await startTestServer({
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1',
+    });
     api = apiClient(t.url);
     w = await settledCase(t, api);
     jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;

@@ -38,7 +38,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
   let apiKey: string;
 
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1' });
     api = apiClient(t.url);
     const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
     const made = await caseInSession(t.server.cases, staff);
@@ -106,7 +106,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(JSON.stringify(wrong.body)).toBe(JSON.stringify(unknown.body));
 
-    // Case material goes out over https only (plain http only to this machine); no credentials in it.
+    // Case material goes out over https only (plain http only to allow-listed hosts); no credentials in it.
     for (const webhookUrl of [
       'http://court.example.cn/hook',
       'ftp://court.example.cn/hook',
@@ -331,7 +331,10 @@ describe('webhook deliveries to an institution', () => {
 
   it('retries a failing receiver and delivers exactly once, signed, with the receipt kept', async () => {
     const hook = await webhookReceiver(2);
-    const t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '100' });
+    const t = await startTestServer({
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1',
+    });
     try {
       const w = await referredCase(t, hook.url);
       await until(() => hook.accepted.size === 1);
@@ -372,12 +375,20 @@ describe('webhook deliveries to an institution', () => {
     const hook = await webhookReceiver(1);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'webhook-restart-'));
     try {
-      const first = await startTestServer({ DATA_DIR: dataDir, WEBHOOK_RETRY_BASE_MS: '1500' });
+      const first = await startTestServer({
+        DATA_DIR: dataDir,
+        WEBHOOK_RETRY_BASE_MS: '1500',
+        WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1',
+      });
       const w = await referredCase(first, hook.url);
       await until(() => hook.attempts.length === 1);
       await first.close();
       expect(hook.accepted.size).toBe(0);
-      const second = await startTestServer({ DATA_DIR: dataDir, WEBHOOK_RETRY_BASE_MS: '100' });
+      const second = await startTestServer({
+        DATA_DIR: dataDir,
+        WEBHOOK_RETRY_BASE_MS: '100',
+        WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1',
+      });
       try {
         await until(() => hook.accepted.size === 1);
         await new Promise((r) => setTimeout(r, 800));
@@ -392,7 +403,11 @@ describe('webhook deliveries to an institution', () => {
     }
 
     const never = await webhookReceiver(1_000);
-    const t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3' });
+    const t = await startTestServer({
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1',
+    });
     try {
       const w = await referredCase(t, never.url);
       await until(async () => {

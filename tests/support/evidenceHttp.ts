@@ -53,7 +53,7 @@ async function toReply(res: Response): Promise<Reply> {
 }
 
 let ipSeq = 0;
-/** Sign-in is rate limited per address; loopback may claim any address via X-Forwarded-For. */
+/** Sign-in is rate limited per address; test servers trust loopback as a proxy (TRUSTED_PROXIES). */
 export function freshAddress(): Record<string, string> {
   ipSeq += 1;
   return { 'x-forwarded-for': `10.91.${Math.floor(ipSeq / 250)}.${(ipSeq % 250) + 1}` };

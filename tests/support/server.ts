@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
-import { MediationServer } from '../../server/MediationServer.js';
+import { MediationServer, type MediationServerOptions } from '../../server/MediationServer.js';
 import type { SessionClaims } from '../../signaling/index.js';
 import { connectClient, type TestClient } from './client.js';
 
@@ -21,7 +21,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: MediationServerOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-test-'));
   const config = loadConfig(process.env, {
     HTTP_HOST: '127.0.0.1',
@@ -33,9 +36,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     MEDIASOUP_LISTEN_IP: '127.0.0.1',
     MEDIASOUP_ANNOUNCED_IP: '',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    // Test clients act as their own proxy: sign-ins claim fresh addresses (freshAddress()).
+    TRUSTED_PROXIES: '127.0.0.1',
     ...env,
   });
-  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  const server = await MediationServer.create(config, createLogger(config.logLevel), options);
   const url = `http://127.0.0.1:${server.port}`;
   return {
     server,

@@ -23,6 +23,29 @@ describe('loadConfig', () => {
     expect(c.media.numWorkers).toBe(os.availableParallelism());
   });
 
+  it('trusts no forwarding proxy and no plain-http webhook host unless configured', () => {
+    const c = loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: tmp() });
+    expect(c.trustedProxies).toEqual([]);
+    expect(c.webhooks.httpAllowlist).toEqual([]);
+    const set = loadConfig({
+      MEDIASOUP_WORKER_BIN: workerBin,
+      DATA_DIR: tmp(),
+      TRUSTED_PROXIES: '10.0.0.2, 192.168.0.0/16,::1',
+      WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1, receiver.internal,[::1]',
+    });
+    expect(set.trustedProxies).toEqual(['10.0.0.2', '192.168.0.0/16', '::1']);
+    expect(set.webhooks.httpAllowlist).toEqual(['127.0.0.1', 'receiver.internal', '[::1]']);
+    for (const [name, value] of [
+      ['TRUSTED_PROXIES', 'loopback'],
+      ['TRUSTED_PROXIES', '10.0.0.0/8/1'],
+      ['WEBHOOK_HTTP_ALLOWLIST', 'http://127.0.0.1/'],
+    ] as const) {
+      expect(() =>
+        loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: tmp(), [name]: value }),
+      ).toThrow(name);
+    }
+  });
+
   it('fails fast with a message naming the worker when it is missing or not executable', () => {
     expect(() => loadConfig({ DATA_DIR: tmp() })).toThrow(/MEDIASOUP_WORKER_BIN is not set/);
     expect(() =>

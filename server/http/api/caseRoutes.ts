@@ -3,6 +3,7 @@ import type { SessionTokens } from '../../auth/SessionTokens.js';
 import type { InvitationTokens, StaffTokens } from '../../auth/StaffTokens.js';
 import { STAFF_TOKEN_TTL_SECONDS } from '../../auth/StaffTokens.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../auth/passwords.js';
+import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';
 import {
@@ -34,6 +35,7 @@ export interface CaseRouteDeps {
   staffTokens: StaffTokens;
   invitationTokens: InvitationTokens;
   sessionTokens: SessionTokens;
+  signIn: SignInGuard;
   /** Base URL for links (e.g. https://mediation.example.org). */
   publicUrl: () => string;
 }
@@ -50,12 +52,24 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
       tag: 'auth',
       auth: 'none',
       body: loginSchema,
-      handler: async ({ body }) => {
-        const staff = await d.repository.getStaffByUsername(body.username);
-        // Always hash, so a wrong username takes as long as a wrong password.
-        const ok = await verifyPassword(body.password, staff?.passwordHash ?? DUMMY_PASSWORD_HASH);
-        if (!staff || !ok || !staff.active)
-          throw new UnauthenticatedError('用户名或密码错误 / Wrong username or password');
+      handler: async ({ body, req }) => {
+        // Throttled per source and per account (with backoff) before any hash is computed.
+        const staff = await d.signIn.guarded(
+          'staff',
+          req.ip ?? 'unknown',
+          body.username,
+          async () => {
+            const staff = await d.repository.getStaffByUsername(body.username);
+            // Always hash, so a wrong username takes as long as a wrong password.
+            const ok = await verifyPassword(
+              body.password,
+              staff?.passwordHash ?? DUMMY_PASSWORD_HASH,
+            );
+            if (!staff || !ok || !staff.active)
+              throw new UnauthenticatedError('用户名或密码错误 / Wrong username or password');
+            return staff;
+          },
+        );
         const token = d.staffTokens.issue(
           { sub: staff.id, role: staff.role, org: staff.organisationId, name: staff.displayName },
           STAFF_TOKEN_TTL_SECONDS,

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
+import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';
 import {
@@ -36,6 +37,7 @@ export interface InstitutionRouteDeps {
   webhooks: WebhookDispatcher;
   bundles: BundleService;
   disclosure: DisclosureConsents;
+  signIn: SignInGuard;
 }
 
 export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
@@ -211,8 +213,14 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       body: z
         .object({ institutionId: z.string().min(1).max(64), apiKey: z.string().min(1).max(200) })
         .strict(),
-      handler: async ({ body }) => {
-        const institution = await d.institutions.authenticate(body.institutionId, body.apiKey);
+      handler: async ({ body, req }) => {
+        // Throttled per source and per institution (with backoff) before the key is hashed.
+        const institution = await d.signIn.guarded(
+          'institution',
+          req.ip ?? 'unknown',
+          body.institutionId,
+          () => d.institutions.authenticate(body.institutionId, body.apiKey),
+        );
         const token = d.tokens.issue(
           {
             sub: institution.id,

@@ -11,12 +11,10 @@ import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';
 import {
   ForbiddenError,
-  RateLimitedError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../errors.js';
-import { TokenBucket } from '../../socket/RateLimiter.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './routes.js';
 
@@ -37,8 +35,6 @@ export function apiRouter(d: ApiRouterDeps): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-
-  const loginBuckets = new Map<string, TokenBucket>();
 
   /** Who is asking: a staff member (still active) or an invited person (invitation still valid). */
   async function resolveActor(req: Request): Promise<Actor | undefined> {
@@ -85,16 +81,6 @@ export function apiRouter(d: ApiRouterDeps): Router {
   for (const r of d.routes) {
     router[r.method](r.path, (req: Request, res: Response, next: NextFunction) => {
       void (async () => {
-        if (r.path === '/auth/login') {
-          const key = req.ip ?? 'unknown';
-          let bucket = loginBuckets.get(key);
-          if (!bucket) {
-            if (loginBuckets.size > 10_000) loginBuckets.clear();
-            bucket = new TokenBucket(0.2, 10);
-            loginBuckets.set(key, bucket);
-          }
-          if (!bucket.take()) throw new RateLimitedError();
-        }
         // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
         const actor = r.auth === 'none' ? undefined : await resolveActor(req);
         if ((r.auth === 'any' || r.auth === 'staff') && !actor) throw new UnauthenticatedError();

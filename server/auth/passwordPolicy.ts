@@ -1,0 +1,59 @@
+/**
+ * Staff password policy: besides a minimum length, a password must not be
+ * guessable — rated by zxcvbn-ts (dictionaries of common passwords, names,
+ * keyboard patterns, dates, l33t) with the person's username, name and
+ * organisation as extra words it must not lean on. Score 3 of 4 ("safely
+ * unguessable": about 10^8 guesses or more) is the floor.
+ */
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as en from '@zxcvbn-ts/language-en';
+import { ValidationError } from '../errors.js';
+
+export const MIN_PASSWORD_SCORE = 3;
+/** Only this many characters are rated (the estimator's work grows fast with length). */
+const RATED_LENGTH = 64;
+
+let estimator: ZxcvbnFactory | undefined;
+
+function zxcvbn(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+    maxLength: RATED_LENGTH,
+  });
+  return estimator;
+}
+
+export interface PasswordRating {
+  score: number;
+  warning: string | null;
+  suggestions: string[];
+}
+
+export function ratePassword(password: string, userInputs: string[]): PasswordRating {
+  const words = userInputs.flatMap((w) => [w, ...w.split(/[\s._@-]+/)]).filter((w) => w.length > 1);
+  const result = zxcvbn().check(password, words);
+  return {
+    score: result.score,
+    warning: result.feedback.warning,
+    suggestions: result.feedback.suggestions,
+  };
+}
+
+/** Refuses a weak password with the estimator's feedback as the issues. */
+export function assertStrongPassword(password: string, userInputs: string[]): void {
+  const rating = ratePassword(password, userInputs);
+  if (rating.score >= MIN_PASSWORD_SCORE) return;
+  throw new ValidationError(
+    `密码强度不足（评分 ${rating.score}/4，至少需要 ${MIN_PASSWORD_SCORE}）/ The password is too easy to guess (score ${rating.score} of 4, at least ${MIN_PASSWORD_SCORE} needed)`,
+    [
+      ...(rating.warning ? [`password: ${rating.warning}`] : []),
+      ...rating.suggestions.map((s) => `password: ${s}`),
+      ...(rating.warning || rating.suggestions.length
+        ? []
+        : ['password: use a longer passphrase of uncommon words']),
+    ],
+  );
+}

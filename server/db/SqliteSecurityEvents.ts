@@ -1,0 +1,80 @@
+/** Security events of an organisation (an account closed after repeated failed sign-ins). */
+import { randomUUID } from 'node:crypto';
+import type { SqliteDatabase } from './SqliteDatabase.js';
+
+export interface SecurityEvent {
+  id: string;
+  organisationId: string | null;
+  kind: 'sign_in_backoff';
+  accountKind: 'staff' | 'institution' | 'signing';
+  /** The account as typed. */
+  account: string;
+  /** The account's id when it exists. */
+  accountId: string | null;
+  source: string;
+  detail: Record<string, unknown>;
+  createdAt: string;
+}
+
+type Row = Record<string, unknown>;
+
+export class SqliteSecurityEvents {
+  readonly #database: SqliteDatabase;
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+  }
+
+  async record(event: Omit<SecurityEvent, 'id'>): Promise<SecurityEvent> {
+    const stored = { id: randomUUID(), ...event };
+    this.#database
+      .statement(
+        `INSERT INTO security_events (id, organisation_id, kind, account_kind, account, account_id, source, detail,
+           created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        stored.id,
+        stored.organisationId,
+        stored.kind,
+        stored.accountKind,
+        stored.account,
+        stored.accountId,
+        stored.source,
+        JSON.stringify(stored.detail),
+        stored.createdAt,
+      );
+    return stored;
+  }
+
+  async list(organisationId: string | null): Promise<SecurityEvent[]> {
+    return (
+      this.#database
+        .statement(
+          `SELECT * FROM security_events WHERE organisation_id IS ? ORDER BY created_at, rowid`,
+        )
+        .all(organisationId) as Row[]
+    ).map((r) => ({
+      id: r['id'] as string,
+      organisationId: (r['organisation_id'] as string | null) ?? null,
+      kind: r['kind'] as SecurityEvent['kind'],
+      accountKind: r['account_kind'] as SecurityEvent['accountKind'],
+      account: r['account'] as string,
+      accountId: (r['account_id'] as string | null) ?? null,
+      source: r['source'] as string,
+      detail: JSON.parse(r['detail'] as string) as Record<string, unknown>,
+      createdAt: r['created_at'] as string,
+    }));
+  }
+
+  /** The organisation's active clerks, who are told. */
+  async clerks(organisationId: string): Promise<{ id: string; displayName: string }[]> {
+    return (
+      this.#database
+        .statement(
+          `SELECT id, display_name FROM staff WHERE organisation_id = ? AND role = 'clerk' AND active = 1
+           ORDER BY created_at, id`,
+        )
+        .all(organisationId) as Row[]
+    ).map((r) => ({ id: r['id'] as string, displayName: r['display_name'] as string }));
+  }
+}
