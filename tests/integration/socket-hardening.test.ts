@@ -4,7 +4,7 @@
  * (finding 7), and per-person limits on sockets and request rate (finding 8).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type TestClient } from '../support/client.js';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -119,5 +119,51 @@ describe('pass-through media parameters (finding 9)', () => {
     // The same transport still connects with what a real client sends.
     const recv = await peer.createTransport('recv');
     expect(recv.id).toBeDefined();
+  });
+});
+
+describe('the waiting room (finding 7)', () => {
+  let t: TestServer;
+  const clients: TestClient[] = [];
+  const open = async (sub: string, role: 'mediator' | 'party' = 'party') => {
+    const c = await connectClient(t.url, await t.token({ sub, role }));
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('tells someone waiting nothing of the session: no participants, no evidence, no floor', async () => {
+    const mediator = await open('wr-mediator', 'mediator');
+    await joinSession(mediator);
+    const waiting = await open('wr-party');
+    expect((await joinSession(waiting)).admission).toBe('waiting');
+    for (const [event, payload] of [
+      ['session:participants', {}],
+      ['evidence:list', {}],
+      ['evidence:stop', {}],
+      ['hand:raise', { raised: true }],
+    ] as const) {
+      const res = await waiting.raw(event, payload);
+      expect(res, event).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(JSON.stringify(res), event).not.toContain('wr-mediator');
+    }
+    // What the waiting room needs still works: leaving.
+    expect(await waiting.ack('session:leave', {})).toEqual({ ok: true, data: {} });
+    // Once admitted, the same requests are answered.
+    const again = await open('wr-party-2');
+    await joinSession(again, { admitBy: mediator });
+    expect(await again.request('session:participants', {})).toMatchObject({
+      participants: expect.arrayContaining([
+        expect.objectContaining({ participantId: 'wr-mediator' }),
+      ]),
+    });
   });
 });
