@@ -115,6 +115,60 @@ export type RequestName = keyof typeof requestSchemas;
 export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
 export type RequestOf<E extends RequestName> = z.infer<(typeof requestSchemas)[E]>;
 
+/**
+ * Where in a session each request may be made. `connected`: by any connected
+ * socket, before joining (capabilities, the join itself, the person's own
+ * document inbox). `waiting`: once joined, also from the waiting room (only
+ * leaving). `admitted`: only once a mediator has admitted the participant —
+ * someone waiting learns nothing of the session and touches no media.
+ * Every request must be classified here: the record is keyed by request name.
+ */
+export type RequestStage = 'connected' | 'waiting' | 'admitted';
+export const REQUEST_STAGES: Record<RequestName, RequestStage> = {
+  'media:capabilities': 'connected',
+  'session:join': 'connected',
+  'session:leave': 'waiting',
+  'session:participants': 'admitted',
+  'transport:create': 'admitted',
+  'transport:connect': 'admitted',
+  'transport:restartIce': 'admitted',
+  'producer:create': 'admitted',
+  'producer:pause': 'admitted',
+  'producer:resume': 'admitted',
+  'producer:close': 'admitted',
+  'consumer:create': 'admitted',
+  'consumer:resume': 'admitted',
+  'consumer:setPreferredLayers': 'admitted',
+  'evidence:list': 'admitted',
+  'evidence:present': 'admitted',
+  'evidence:stop': 'admitted',
+  // The recording notice reaches only admitted participants (with the admission).
+  'recording:start': 'admitted',
+  'recording:stop': 'admitted',
+  'recording:acknowledge': 'admitted',
+  'recording:withdraw': 'admitted',
+  'recording:decline': 'admitted',
+  'admission:admit': 'admitted',
+  'admission:refuse': 'admitted',
+  'identity:verify': 'admitted',
+  'moderation:mute': 'admitted',
+  'moderation:muteAll': 'admitted',
+  'moderation:allowUnmute': 'admitted',
+  'moderation:remove': 'admitted',
+  'session:lock': 'admitted',
+  'caucus:start': 'admitted',
+  'caucus:end': 'admitted',
+  'hand:raise': 'admitted',
+  'chat:send': 'admitted',
+  // A party's or agent's own inbox: served documents are theirs, not the session's.
+  'document:list': 'connected',
+  'document:received': 'connected',
+  'document:read': 'connected',
+  'document:acknowledge': 'connected',
+  'document:challenge': 'connected',
+  'document:paperCopy': 'connected',
+};
+
 export type AdmissionState = 'waiting' | 'admitted';
 export type IdentityState = 'unchecked' | 'confirmed' | 'failed';
 

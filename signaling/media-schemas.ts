@@ -1,119 +1,179 @@
 /**
- * zod schemas for the mediasoup parameters a browser sends. They bound sizes
- * and check shapes before mediasoup sees anything; mediasoup's own checks
- * (codec matching, SSRCs) still run behind them. Objects pass unknown keys
- * through so that fields newer clients add are not silently dropped.
+ * zod schemas for the mediasoup parameters a browser sends. Every object is
+ * strict and every field bounded (lengths, counts, ranges, enumerations), so
+ * nothing of unknown shape or depth reaches mediasoup: what mediasoup-client
+ * 3.7 sends is listed field by field (see `Transport.produce()` and the
+ * Chrome111 handler), and anything else is refused with `VALIDATION`.
+ * mediasoup's own checks (codec matching, SSRCs) still run behind them.
  */
 import { z } from 'zod';
 
 const id = z.string().min(1).max(64);
-const shortText = z.string().min(1).max(256);
+const uint32 = z.number().int().min(0).max(0xffff_ffff);
+const payloadType = z.number().int().min(0).max(127);
+const clockRate = z.number().int().min(1000).max(1_000_000);
+/** Printable ASCII without spaces: URIs, CNAMEs, MIDs. */
+const token = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const mimeType = z
+  .string()
+  .max(48)
+  .regex(/^(audio|video)\/[A-Za-z0-9._+-]{1,32}$/, 'audio/… or video/…');
+/** SDP fmtp parameters: `profile-level-id`, `apt`, `useinbandfec`, … with scalar values. */
 const codecParameters = z
-  .record(z.string().max(64), z.union([z.string().max(512), z.number()]))
+  .record(
+    z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a codec parameter name'),
+    z.union([z.string().max(512), z.number().finite()]),
+  )
   .refine((r) => Object.keys(r).length <= 32, 'too many codec parameters');
+const priority = z.enum(['very-low', 'low', 'medium', 'high']);
 
 export const mediaKindSchema = z.enum(['audio', 'video']);
 
 export const rtcpFeedbackSchema = z
-  .object({ type: z.string().min(1).max(32), parameter: z.string().max(32).optional() })
-  .passthrough();
+  .object({
+    type: z
+      .string()
+      .max(32)
+      .regex(/^[A-Za-z0-9-]+$/, 'an RTCP feedback type'),
+    parameter: z
+      .string()
+      .max(32)
+      .regex(/^[A-Za-z0-9 -]*$/, 'an RTCP feedback parameter')
+      .optional(),
+  })
+  .strict();
 
 export const rtpCodecCapabilitySchema = z
   .object({
     kind: mediaKindSchema,
-    mimeType: shortText,
-    preferredPayloadType: z.number().int().min(0).max(127).optional(),
-    clockRate: z.number().int().positive(),
+    mimeType,
+    preferredPayloadType: payloadType.optional(),
+    clockRate,
     channels: z.number().int().min(1).max(8).optional(),
     parameters: codecParameters.optional(),
     rtcpFeedback: z.array(rtcpFeedbackSchema).max(16).optional(),
   })
-  .passthrough();
+  .strict();
 
 export const rtpHeaderExtensionSchema = z
   .object({
     kind: mediaKindSchema,
-    uri: shortText,
+    uri: token(256),
     preferredId: z.number().int().min(1).max(255),
     preferredEncrypt: z.boolean().optional(),
     direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
   })
-  .passthrough();
+  .strict();
 
 export const rtpCapabilitiesSchema = z
   .object({
     codecs: z.array(rtpCodecCapabilitySchema).max(64).optional(),
     headerExtensions: z.array(rtpHeaderExtensionSchema).max(64).optional(),
   })
-  .passthrough();
+  .strict();
 
 export const rtpCodecParametersSchema = z
   .object({
-    mimeType: shortText,
-    payloadType: z.number().int().min(0).max(127),
-    clockRate: z.number().int().positive(),
+    mimeType,
+    payloadType,
+    clockRate,
     channels: z.number().int().min(1).max(8).optional(),
     parameters: codecParameters.optional(),
     rtcpFeedback: z.array(rtcpFeedbackSchema).max(16).optional(),
   })
-  .passthrough();
+  .strict();
 
+/** One encoding: what the SDP gives (ssrc, rtx, rid) and what `produce()` normalises. */
 export const rtpEncodingParametersSchema = z
   .object({
-    ssrc: z.number().int().nonnegative().optional(),
-    rid: z.string().max(32).optional(),
-    codecPayloadType: z.number().int().min(0).max(127).optional(),
-    rtx: z.object({ ssrc: z.number().int().nonnegative() }).optional(),
+    ssrc: uint32.optional(),
+    rid: z
+      .string()
+      .max(32)
+      .regex(/^[A-Za-z0-9_-]+$/, 'an RTP stream id')
+      .optional(),
+    codecPayloadType: payloadType.optional(),
+    rtx: z.object({ ssrc: uint32 }).strict().optional(),
     dtx: z.boolean().optional(),
-    scalabilityMode: z.string().max(16).optional(),
+    scalabilityMode: z
+      .string()
+      .max(16)
+      .regex(/^[A-Za-z0-9_]+$/, 'a scalability mode such as L1T3')
+      .optional(),
     scaleResolutionDownBy: z.number().min(1).max(64).optional(),
-    maxBitrate: z.number().int().positive().optional(),
+    maxBitrate: z.number().int().positive().max(100_000_000).optional(),
+    maxFramerate: z.number().positive().max(240).optional(),
+    active: z.boolean().optional(),
+    adaptivePtime: z.boolean().optional(),
+    priority: priority.optional(),
+    networkPriority: priority.optional(),
   })
-  .passthrough();
+  .strict();
+
+export const rtpHeaderExtensionParametersSchema = z
+  .object({
+    uri: token(256),
+    id: z.number().int().min(1).max(255),
+    encrypt: z.boolean().optional(),
+    parameters: codecParameters.optional(),
+  })
+  .strict();
+
+export const rtcpParametersSchema = z
+  .object({
+    cname: token(256).optional(),
+    reducedSize: z.boolean().optional(),
+    mux: z.boolean().optional(),
+  })
+  .strict();
 
 export const rtpParametersSchema = z
   .object({
-    mid: z.string().max(32).optional(),
+    mid: token(32).optional(),
     codecs: z.array(rtpCodecParametersSchema).min(1).max(16),
-    headerExtensions: z
-      .array(
-        z
-          .object({
-            uri: shortText,
-            id: z.number().int().min(1).max(255),
-            encrypt: z.boolean().optional(),
-            parameters: codecParameters.optional(),
-          })
-          .passthrough(),
-      )
-      .max(32)
-      .optional(),
+    headerExtensions: z.array(rtpHeaderExtensionParametersSchema).max(32).optional(),
     encodings: z.array(rtpEncodingParametersSchema).max(8).optional(),
-    rtcp: z
-      .object({
-        cname: z.string().max(256).optional(),
-        reducedSize: z.boolean().optional(),
-        mux: z.boolean().optional(),
-      })
-      .passthrough()
-      .optional(),
+    rtcp: rtcpParametersSchema.optional(),
   })
-  .passthrough();
+  .strict();
+
+/** DTLS fingerprint algorithms mediasoup accepts; the value is colon-separated hex pairs. */
+export const DTLS_FINGERPRINT_ALGORITHMS = [
+  'sha-1',
+  'sha-224',
+  'sha-256',
+  'sha-384',
+  'sha-512',
+] as const;
 
 export const dtlsParametersSchema = z
   .object({
     role: z.enum(['auto', 'client', 'server']).optional(),
     fingerprints: z
       .array(
-        z.object({
-          algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
-          value: z.string().min(1).max(256),
-        }),
+        z
+          .object({
+            algorithm: z.enum(DTLS_FINGERPRINT_ALGORITHMS),
+            // 20 (sha-1) to 64 (sha-512) bytes as `AB:CD:…`.
+            value: z
+              .string()
+              .max(191)
+              .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){19,63}$/, 'hex pairs separated by colons'),
+          })
+          .strict(),
       )
       .min(1)
       .max(8),
   })
-  .passthrough();
+  .strict();
 
 export const iceParametersSchema = z.object({
   usernameFragment: z.string(),
@@ -121,17 +181,15 @@ export const iceParametersSchema = z.object({
   iceLite: z.boolean().optional(),
 });
 
-export const iceCandidateSchema = z
-  .object({
-    foundation: z.string(),
-    priority: z.number(),
-    ip: z.string(),
-    protocol: z.enum(['udp', 'tcp']),
-    port: z.number().int(),
-    type: z.literal('host'),
-    tcpType: z.literal('passive').optional(),
-  })
-  .passthrough();
+export const iceCandidateSchema = z.object({
+  foundation: z.string(),
+  priority: z.number(),
+  ip: z.string(),
+  protocol: z.enum(['udp', 'tcp']),
+  port: z.number().int(),
+  type: z.literal('host'),
+  tcpType: z.literal('passive').optional(),
+});
 
 export const idSchema = id;
 

@@ -6,6 +6,7 @@
 import type { Server, Socket } from 'socket.io';
 import {
   REQUEST_NAMES,
+  REQUEST_STAGES,
   can,
   requestSchemas,
   type Ack,
@@ -278,6 +279,7 @@ export class SignalingGateway {
     }
     try {
       if (!bucket.take()) throw new RateLimitedError();
+      this.#checkStage(ctx, name);
       const parsed = requestSchemas[name].safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
       const handler = this.#handlers[name] as (c: RequestContext, r: unknown) => Promise<unknown>;
@@ -554,6 +556,16 @@ export class SignalingGateway {
       return {};
     },
   };
+
+  /** Someone in the waiting room may make only the requests the waiting room needs. */
+  #checkStage(ctx: RequestContext, name: RequestName): void {
+    const stage = REQUEST_STAGES[name];
+    if (stage !== 'admitted') return;
+    const { participant } = ctx;
+    if (participant && !participant.closed && participant.admission !== 'admitted') {
+      throw new ForbiddenError('请等待调解员准许进入 / Wait for the mediator to admit you');
+    }
+  }
 
   /** The live session named by the token: a token never reaches another case or session. */
   async #sessionFor(ctx: RequestContext): Promise<LiveSession> {

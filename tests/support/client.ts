@@ -21,6 +21,12 @@ export interface TestClient {
   request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>>;
   /** Sends anything at all, for malformed-input tests. */
   raw(event: string, ...args: unknown[]): Promise<unknown>;
+  /**
+   * Sends a request whose payload is given as JSON text, written straight to
+   * the connection: for payloads the client library itself cannot encode
+   * (nesting deeper than its recursive encoder reaches).
+   */
+  rawJson(event: string, payloadJson: string): Promise<unknown>;
   next<E extends NotificationName>(
     event: E,
     timeoutMs?: number,
@@ -51,10 +57,19 @@ export async function connectClient(url: string, token: string): Promise<TestCli
     });
   const ack = <E extends RequestName>(event: E, payload: RequestOf<E>) =>
     raw(event, payload) as Promise<Ack<ResponseOf<E>>>;
+  let rawIds = 1_000_000;
+  const rawJson = (event: string, payloadJson: string): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = rawIds++;
+      // The client files the acknowledgement under the packet id, as for its own requests.
+      (socket as unknown as { acks: Record<number, (r: unknown) => void> }).acks[id] = resolve;
+      socket.io.engine.write(`2${id}[${JSON.stringify(event)},${payloadJson}]`);
+    });
   return {
     socket,
     ack,
     raw,
+    rawJson,
     async request(event, payload) {
       const res = await ack(event, payload);
       if (!res.ok)

