@@ -27,6 +27,8 @@ import type { ClientInfo } from '../evidence/EvidenceService.js';
 import type { EvidenceReceipt } from '../evidence/model.js';
 import type { Logger } from '../logger.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import { canonicalSignature } from '../untrusted/signatureImage.js';
+import { untrustedWorkers, type UntrustedWorkers } from '../untrusted/UntrustedWorkers.js';
 import type { DeliveryChannel, ServedNotice } from './DeliveryChannel.js';
 import type { DocumentRepository } from './DocumentRepository.js';
 import {
@@ -46,7 +48,7 @@ import {
   type SigningCode,
 } from './model.js';
 import type { NotificationChannel } from './NotificationChannel.js';
-import { PdfRenderer, type DocumentLayout } from './PdfRenderer.js';
+import type { DocumentLayout, PdfRenderer } from './PdfRenderer.js';
 import type { IssueDocumentInput, ServiceConsentInput } from './schemas.js';
 import {
   DELIVERY_EVENT_LABELS,
@@ -117,6 +119,8 @@ export interface DocumentServiceOptions {
   publicUrl: () => string;
   logger: Logger;
   now?: () => Date;
+  /** Where signature images are decoded (default: the process's shared pool). */
+  untrusted?: UntrustedWorkers;
 }
 
 type PersonActor = Extract<Actor, { kind: 'person' }>;
@@ -142,6 +146,7 @@ export class DocumentService {
   readonly #publicUrl: () => string;
   readonly #logger: Logger;
   readonly #now: () => Date;
+  readonly #untrusted: UntrustedWorkers;
 
   constructor(o: DocumentServiceOptions) {
     this.#docs = o.documents;
@@ -157,6 +162,7 @@ export class DocumentService {
     this.#publicUrl = o.publicUrl;
     this.#logger = o.logger.child({ component: 'documents' });
     this.#now = o.now ?? (() => new Date());
+    this.#untrusted = o.untrusted ?? untrustedWorkers;
   }
 
   // ---- reading ---------------------------------------------------------------
@@ -684,10 +690,10 @@ export class DocumentService {
     input: { code: string; signatureImage?: Buffer | undefined },
     client: ClientInfo,
   ): Promise<AgreementSignature> {
-    if (input.signatureImage && !PdfRenderer.imageUsable(input.signatureImage))
-      throw new ValidationError('签名图片无法识别 / The signature image cannot be read', [
-        'signatureImage: not a complete PNG image',
-      ]);
+    // Only the service's own re-encoding is stored, hashed and later drawn into the sealed PDF.
+    const image = input.signatureImage
+      ? (await canonicalSignature(input.signatureImage, this.#untrusted)).png
+      : null;
     const outcome = await this.#cases.transaction(async () => {
       const { c, people, doc } = await this.#agreementFor(actor, caseId, documentId);
       const signer = signerOf(actor, c, people);
@@ -741,8 +747,8 @@ export class DocumentService {
         signedAt: at,
         ip: client.ip,
         userAgent: client.userAgent?.slice(0, 300) ?? null,
-        image: input.signatureImage ?? null,
-        imageSha256: input.signatureImage ? sha(input.signatureImage) : null,
+        image,
+        imageSha256: image ? sha(image) : null,
         codeId: code.id,
       };
       await this.#docs.insertSignature(signature);
@@ -761,6 +767,8 @@ export class DocumentService {
           signsFor: signature.signsFor,
           signedAt: at,
           imageSha256: signature.imageSha256,
+          // The bytes the signer's browser sent, before re-encoding.
+          submittedImageSha256: input.signatureImage ? sha(input.signatureImage) : null,
           ...clientPayload(client),
         }),
       });

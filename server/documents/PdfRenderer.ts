@@ -19,6 +19,7 @@ export type LayoutBlock =
   | { type: 'list'; items: readonly string[] }
   | {
       type: 'signatures';
+      /** `image`: a PNG this service encoded (see untrusted/signatureImage.ts), never a client's bytes. */
       entries: readonly { label: string; name: string; at: string | null; image: Buffer | null }[];
     }
   | { type: 'seal'; organisation: string; caption: string }
@@ -57,20 +58,6 @@ export class PdfRenderer {
   static open(fontFile: string = DEFAULT_CJK_FONT_FILE): PdfRenderer {
     if (!existsSync(fontFile)) throw new FontMissingError(fontFile);
     return new PdfRenderer(fontFile);
-  }
-
-  /** Whether pdfkit can place the image (a PNG that decodes). */
-  static imageUsable(image: Buffer): boolean {
-    try {
-      // openImage is public in pdfkit but missing from its type definitions.
-      const doc = new PDFDocument({ autoFirstPage: false }) as unknown as {
-        openImage(src: Buffer): unknown;
-      };
-      doc.openImage(image);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   render(layout: DocumentLayout, at: Date): Promise<Buffer> {

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import zlib from 'node:zlib';
 import path from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationTokens } from '../../server/auth/StaffTokens.js';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
@@ -38,6 +39,7 @@ import {
   type Reply,
 } from '../support/evidenceHttp.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/server.js';
+import { PDFKIT_LOOPING_PNG } from '../support/untrustedInputs.js';
 
 interface Issued {
   document: DocumentView;
@@ -819,10 +821,11 @@ describe('signing and sealing the mediation agreement', () => {
     expect(errorMessage(wrong)).toMatch(/验证码不正确，还可尝试 4 次/);
 
     // The applicant signs with a drawn signature.
-    // A PNG that does not decode is refused before the code is looked at.
+    // A PNG that does not decode (a stored one that would loop pdfkit's reader forever)
+    // is refused before the code is looked at.
     const corrupt = await sign(document.id, world.tokens.applicant, {
       code: applicantCode,
-      signatureImage: `data:image/png;base64,${pngBytes().toString('base64')}`,
+      signatureImage: `data:image/png;base64,${PDFKIT_LOOPING_PNG.toString('base64')}`,
     });
     expect(corrupt.status).toBe(400);
     expect(errorMessage(corrupt)).toMatch(/签名图片无法识别/);
@@ -832,12 +835,21 @@ describe('signing and sealing the mediation agreement', () => {
       signatureImage: `data:image/png;base64,${drawn.toString('base64')}`,
     });
     expect(signed.status).toBe(201);
+    // What is stored and hashed is the service's own re-encoding: same pixels, RGBA.
+    const stored = (
+      await new SqliteDocumentRepository(t.server.database).listSignatures(document.id)
+    ).find((s) => s.signerId === world.applicant.id)!;
     expect(signed.body).toMatchObject({
       signerId: world.applicant.id,
       signsFor: 'applicant',
       documentSha256: document.sha256,
-      imageSha256: sha256(drawn),
+      imageSha256: sha256(stored.image!),
     });
+    const original = PNG.sync.read(drawn);
+    const canonical = PNG.sync.read(stored.image!);
+    expect([canonical.width, canonical.height]).toEqual([original.width, original.height]);
+    expect(canonical.data.equals(original.data)).toBe(true);
+    expect(stored.image!.readUInt8(25)).toBe(6); // colour type RGBA
     // Signing again is idempotent; a used code does not sign anything else.
     expect((await sign(document.id, world.tokens.applicant, { code: applicantCode })).status).toBe(
       201,

@@ -5,7 +5,7 @@
  * checks (sha256sum, recursive listings).
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -263,11 +263,18 @@ export function twoPagePdf(note = ''): Buffer {
   );
 }
 
+let pngSerial = 0;
+
+/**
+ * Bytes detected as PNG (signature and header, then filler): distinct on
+ * each call, the same sequence on every run. Not a decodable image.
+ */
 export function pngBytes(): Buffer {
+  pngSerial += 1;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     Buffer.from('0000000d49484452000000010000000108060000001f15c489', 'hex'),
-    randomBytes(64),
+    createHash('sha512').update(`png ${pngSerial}`).digest(),
   ]);
 }
 
