@@ -208,7 +208,7 @@ describe('multipart fuzzing of the evidence route', () => {
     );
     // Nothing the fuzzing opened is still open (connections, files).
     expect(await settles(() => openFds().length <= fdsAtStart, 3000)).toBe(true);
-  });
+  }, 30_000 + RUNS * 250);
 });
 
 // ---- the generated requests -----------------------------------------------------------
