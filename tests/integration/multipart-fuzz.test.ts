@@ -195,20 +195,24 @@ describe('multipart fuzzing of the evidence route', () => {
     }
   });
 
-  it(`generated malformed bodies (${RUNS} runs, seed ${SEED})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary(), async (request) => {
-        const before = await ledger();
-        const r = await send(request);
-        await checkRequest(r, before, request.delivery.kind === 'abort');
-        if (request.delivery.kind === 'stall' && r.kind === 'reply' && r.status >= 400)
-          expect([400, 408, 413]).toContain(r.status);
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
-    // Nothing the fuzzing opened is still open (connections, files).
-    expect(await settles(() => openFds().length <= fdsAtStart, 3000)).toBe(true);
-  }, 30_000 + RUNS * 250);
+  it(
+    `generated malformed bodies (${RUNS} runs, seed ${SEED})`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary(), async (request) => {
+          const before = await ledger();
+          const r = await send(request);
+          await checkRequest(r, before, request.delivery.kind === 'abort');
+          if (request.delivery.kind === 'stall' && r.kind === 'reply' && r.status >= 400)
+            expect([400, 408, 413]).toContain(r.status);
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+      // Nothing the fuzzing opened is still open (connections, files).
+      expect(await settles(() => openFds().length <= fdsAtStart, 3000)).toBe(true);
+    },
+    30_000 + RUNS * 250,
+  );
 });
 
 // ---- the generated requests -----------------------------------------------------------
