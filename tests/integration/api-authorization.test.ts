@@ -76,6 +76,8 @@ const CODE_FOR_STATUS: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'INVALID_STATE',
   429: 'RATE_LIMITED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
 // ---- the world built in beforeAll ---------------------------------------------
@@ -860,7 +862,7 @@ describe('API authorization', () => {
     ).toBe(200);
   });
 
-  it('malformed JSON → 400 VALIDATION; an oversized body (300 KB) → 400; an unknown field → 400 with issues listing it', async () => {
+  it('malformed JSON → 400 VALIDATION; an oversized body (300 KB) → 413; an unknown field → 400 with issues listing it', async () => {
     const token = w.tokens.clerkA;
     const malformed = await api('post', '/cases', token, '{"intakeMode": "written",');
     expect(malformed.status).toBe(400);
@@ -872,8 +874,9 @@ describe('API authorization', () => {
       ...input,
       application: { ...input.application, factsAndReasons: 'x'.repeat(300 * 1024) },
     });
-    expect(oversized.status).toBe(400);
+    expect(oversized.status).toBe(413);
     expect(errorShapeProblem(oversized)).toBeUndefined();
+    expect(errorCode(oversized)).toBe('PAYLOAD_TOO_LARGE');
     expect(errorMessage(oversized)).toMatch(/too large/);
 
     const unknown = await api('post', '/cases', token, { ...input, smuggledField: true });

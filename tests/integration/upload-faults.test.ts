@@ -159,6 +159,22 @@ describe('a multipart body that ends too early', () => {
       ]),
     ],
     [
+      // busboy reports the bad header, then still starts the next part (found by the fuzzer).
+      'after a malformed part header and a file part that follows it',
+      multipartBody(
+        BOUNDARY,
+        [
+          ...fields(),
+          {
+            headers: ['Content-Disposition: form-data; name="x"\u0000\u00ff'],
+            body: Buffer.from('x'),
+          },
+          filePart('file', 'd.txt', Buffer.from('some text\n')),
+        ],
+        false,
+      ),
+    ],
+    [
       'after the file part, before the closing delimiter',
       multipartBody(
         BOUNDARY,

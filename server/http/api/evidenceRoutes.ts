@@ -3,6 +3,7 @@
  * with HTTP Range, short-lived view links, and visibility. The upload streams
  * straight into the blob store; nothing is held whole in memory.
  */
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
 import { z } from 'zod';
@@ -80,6 +81,7 @@ async function receiveUpload(
   }
   const fields: Record<string, string> = {};
   let received: Promise<ReceivedFile> | undefined;
+  let receiving: Readable | undefined;
   let idle: NodeJS.Timeout | undefined;
   let overall: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -94,7 +96,10 @@ async function receiveUpload(
       if (settled) return;
       finish();
       req.unpipe(parser);
-      parser.destroy(error instanceof Error ? error : new Error(String(error)));
+      const reason = error instanceof Error ? error : new Error(String(error));
+      parser.destroy(reason);
+      // Destroyed here too: the blob store then gives up on it whatever state busboy was in.
+      receiving?.destroy(reason);
       if (!req.complete && !req.destroyed) {
         // Drain what the client still sends so the reply can reach it, then hang up.
         res.setHeader('Connection', 'close');
@@ -125,16 +130,23 @@ async function receiveUpload(
     });
 
     parser.on('field', (name, value) => {
-      if (/^[A-Za-z]{1,32}$/.test(name)) fields[name] = value;
+      if (!settled && /^[A-Za-z]{1,32}$/.test(name)) fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
       // Errors reach the blob store through its pipeline; this listener only keeps an
       // error raised before the pipeline is attached from ending the process.
       stream.on('error', () => undefined);
+      // busboy finishes the chunk at hand after reporting a malformed part: a part it
+      // starts after the upload was stopped is never read.
+      if (settled) {
+        stream.destroy();
+        return;
+      }
       if (name !== 'file' || received) {
         stream.resume();
         return;
       }
+      receiving = stream;
       received = evidence.receive(stream, info.filename ?? '', maxBytes);
       // A refused file ends the request early; the rest of the body is drained, not stored.
       received.catch(stop);
