@@ -291,7 +291,7 @@ export class MediationServer {
         accessTokens,
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
       }),
-      ...documentRoutes({ documents }),
+      ...documentRoutes({ documents, signIn }),
       ...institutionRoutes({
         institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),
