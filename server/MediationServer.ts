@@ -292,7 +292,7 @@ export class MediationServer {
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
         uploads: config.uploads,
       }),
-      ...documentRoutes({ documents }),
+      ...documentRoutes({ documents, signIn }),
       ...institutionRoutes({
         institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),

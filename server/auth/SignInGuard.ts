@@ -14,7 +14,7 @@
  * Checks run before any password hash is computed.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimitedError, UnauthenticatedError, ValidationError } from '../errors.js';
+import { RateLimitedError, UnauthenticatedError } from '../errors.js';
 
 export type CredentialKind = 'staff' | 'institution' | 'signing';
 const KINDS: readonly CredentialKind[] = ['staff', 'institution', 'signing'];
@@ -96,22 +96,23 @@ export class SignInGuard {
   }
 
   /**
-   * Runs a credential check under the limits: a refusal (wrong password, key
-   * or code) counts as a failure, anything returned as a success.
+   * Runs a credential check under the limits: a refusal (by default any
+   * UNAUTHENTICATED error; `isFailure` narrows it) counts as a failure,
+   * anything returned as a success.
    */
   async guarded<T>(
     kind: CredentialKind,
     source: string,
     account: string,
     check: () => Promise<T>,
+    isFailure: (error: unknown) => boolean = (e) => e instanceof UnauthenticatedError,
   ): Promise<T> {
     await this.attempt(kind, source, account);
     let result: T;
     try {
       result = await check();
     } catch (error) {
-      if (error instanceof UnauthenticatedError || error instanceof ValidationError)
-        await this.failed(kind, source, account);
+      if (isFailure(error)) await this.failed(kind, source, account);
       throw error;
     }
     await this.succeeded(kind, account);

@@ -7,6 +7,7 @@
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import {
   challengeSchema,
@@ -18,12 +19,15 @@ import {
   signingCodeSchema,
   signSchema,
 } from '../../documents/schemas.js';
+import { ValidationError } from '../../errors.js';
 import type { ClientInfo } from '../../evidence/EvidenceService.js';
 import { fileHeaders } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface DocumentRouteDeps {
   documents: DocumentService;
+  /** Signing codes are credentials: limited per source and per signer, with backoff. */
+  signIn: SignInGuard;
 }
 
 function clientOf(req: Request): ClientInfo {
@@ -246,12 +250,12 @@ export function documentRoutes(d: DocumentRouteDeps): RouteSpec[] {
       status: 201,
       body: signSchema,
       handler: async ({ actor, params, body, req }) => {
-        const signature = await s.sign(
-          actor,
-          params['caseId']!,
-          params['documentId']!,
-          body,
-          clientOf(req),
+        const signature = await d.signIn.guarded(
+          'signing',
+          req.ip ?? 'unknown',
+          actor?.id ?? 'anonymous',
+          () => s.sign(actor, params['caseId']!, params['documentId']!, body, clientOf(req)),
+          (e) => e instanceof ValidationError && (e.issues ?? []).includes('code: does not match'),
         );
         const { image: _image, codeId: _code, ...view } = signature;
         return view;
