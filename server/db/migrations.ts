@@ -522,4 +522,13 @@ CREATE TABLE disclosure_consents (
 CREATE INDEX disclosure_consents_case ON disclosure_consents(case_id, at);
 `,
   },
+  {
+    version: 10,
+    name: 'active content found in evidence PDFs',
+    sql: `
+-- JSON array of PDF names (JavaScript, Launch, EmbeddedFile, …) found at upload;
+-- NULL for a PDF received before the check existed.
+ALTER TABLE evidence_items ADD COLUMN active_content TEXT;
+`,
+  },
 ];

@@ -13,7 +13,7 @@ import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
 import { EVIDENCE_CATEGORIES, type EvidenceItem } from '../../evidence/model.js';
 import { PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../../errors.js';
-import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
+import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface EvidenceRouteDeps {
@@ -248,18 +248,12 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
         if (opened.range === 'invalid') return refuseRange(res, opened.item.size);
         const { item, range, stream } = opened;
         const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
-        res.setHeader('Content-Type', item.mediaType);
-        res.setHeader(
-          'Content-Disposition',
-          disposition(download || !type?.inline ? 'attachment' : 'inline', item.filename),
-        );
-        res.setHeader('Cache-Control', 'private, no-store');
-        // Viewable inside the app's own pages (PDF frame), never scriptable.
-        res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-        res.setHeader(
-          'Content-Security-Policy',
-          "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
-        );
+        fileHeaders(res, {
+          mediaType: item.mediaType,
+          show: download || !type?.inline ? 'attachment' : 'inline',
+          name: item.filename,
+          sha256: item.sha256,
+        });
         return sendRanged(res, item.size, range, () => stream);
       },
     }),
