@@ -204,7 +204,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
       method: 'get',
       path: '/cases/:caseId/evidence/:itemId/receipt',
       summary:
-        'The evidence receipt (证据收据) data: item, size, pages, original or copy, time, receiver, SHA-256',
+        'The evidence receipt (证据收据) data: item, size, pages, active PDF content, original or copy, time, receiver, SHA-256',
       tag: 'evidence',
       auth: 'any',
       handler: async ({ actor, params }) => e.receipt(actor, params['caseId']!, params['itemId']!),
