@@ -41,6 +41,8 @@ export interface EvidenceReceiptView {
   filename: string;
   size: number;
   pages: number | null;
+  /** PDF names of active content found at upload (JavaScript, Launch, …). */
+  activeContent?: string[] | null;
   originalOrCopy: 'original' | 'copy';
   receivedAt: string;
   receivedBy: string;
@@ -266,6 +268,14 @@ function receiptView(r: EvidenceReceiptView): HTMLElement {
     el('p', {}, `${t('receivedAt')}${new Date(r.receivedAt).toLocaleString()} · ${r.receivedBy}`),
     el('p', { class: 'hash', 'data-testid': 'receipt-sha256' }, `SHA-256 ${r.sha256}`),
   );
+  if (r.activeContent?.length)
+    box.append(
+      el(
+        'p',
+        { class: 'warning', 'data-testid': 'receipt-active-content' },
+        `${t('activeContent')}${r.activeContent.join(', ')}`,
+      ),
+    );
   return box;
 }
 

@@ -58,6 +58,7 @@ const zh = {
   uploadFailed: '上传失败，请检查网络后重试。',
   receipt: '证据收据',
   pages: '页',
+  activeContent: '注意：该 PDF 含脚本或嵌入内容，仅在隔离环境中查看：',
   receivedAt: '接收时间：',
   presents: ' 出示：',
   close: '关闭',
@@ -315,6 +316,8 @@ const en: Record<MessageKey, string> = {
   uploadFailed: 'The upload failed; check the connection and retry.',
   receipt: 'Evidence receipt',
   pages: 'pages',
+  activeContent:
+    'Note: this PDF contains scripts or embedded content; it is only shown sandboxed: ',
   receivedAt: 'Received: ',
   presents: ' presents: ',
   close: 'Close',

@@ -19,6 +19,7 @@ function toItem(r: Row): EvidenceItem {
     mediaType: r['media_type'] as string,
     size: r['size'] as number,
     pages: (r['pages'] as number | null) ?? null,
+    activeContent: activeContentOf(r),
     sha256: r['sha256'] as string,
     uploadedBy: r['uploaded_by'] as string,
     uploaderRole: r['uploader_role'] as string,
@@ -30,6 +31,13 @@ function toItem(r: Row): EvidenceItem {
     confidential: r['confidential'] === 1,
     integrity: r['integrity'] as EvidenceItem['integrity'],
   };
+}
+
+function activeContentOf(r: Row): string[] | null {
+  const raw = r['active_content'] as string | null;
+  if (raw !== null && raw !== undefined) return JSON.parse(raw) as string[];
+  // Received before the check existed: unknown for a PDF, nothing to find in anything else.
+  return r['type_id'] === 'pdf' ? null : [];
 }
 
 export class SqliteEvidenceRepository implements EvidenceRepository {
@@ -44,8 +52,8 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
       .statement(
         `INSERT INTO evidence_items (id, case_id, blob_key, title, purpose, original_or_copy, filename, type_id, media_type,
            size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip, uploader_agent, received_at, shared,
-           confidential, integrity, category)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           confidential, integrity, category, active_content)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         i.id,
@@ -70,6 +78,7 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
         i.confidential ? 1 : 0,
         i.integrity,
         i.category,
+        i.activeContent === null ? null : JSON.stringify(i.activeContent),
       );
   }
 

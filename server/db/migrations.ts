@@ -540,4 +540,13 @@ CREATE TABLE security_events (
 CREATE INDEX security_events_organisation ON security_events(organisation_id, created_at);
 `,
   },
+  {
+    version: 11,
+    name: 'active content found in evidence PDFs',
+    sql: `
+-- JSON array of PDF names (JavaScript, Launch, EmbeddedFile, …) found at upload;
+-- NULL for a PDF received before the check existed.
+ALTER TABLE evidence_items ADD COLUMN active_content TEXT;
+`,
+  },
 ];

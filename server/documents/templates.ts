@@ -301,6 +301,15 @@ export function renderTemplate(
             ['接收时间', e ? chineseDateTime(e.receivedAt) : '—'],
             ['接收人', e?.receivedBy ?? t.organisation],
             ['SHA-256', e?.sha256 ?? '—'],
+            // Only when found, so receipts of other items read as before.
+            ...(e?.activeContent?.length
+              ? [
+                  [
+                    '主动内容',
+                    `含可执行或嵌入内容（${e.activeContent.join('、')}），仅在隔离环境中查看，不执行其中脚本`,
+                  ] as [string, string],
+                ]
+              : []),
           ],
         },
       );

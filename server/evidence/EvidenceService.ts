@@ -24,6 +24,7 @@ import {
   EvidenceTypeError,
   checkEvidenceContent,
   cleanFilename,
+  PdfActiveContentScanner,
   PdfPageCounter,
   type EvidenceTypeId,
 } from './contentType.js';
@@ -171,7 +172,9 @@ export class EvidenceService {
           typeId: file.typeId,
           mediaType: type.mediaType,
           size: file.blob.size,
-          pages: type.kind === 'pdf' ? await this.#pdfPages(file.blob.key) : null,
+          ...(type.kind === 'pdf'
+            ? await this.#pdfScan(file.blob.key)
+            : { pages: null, activeContent: [] }),
           sha256: file.blob.sha256,
           uploadedBy: actor.id,
           uploaderRole: actor.role,
@@ -457,6 +460,7 @@ export class EvidenceService {
       mediaType: item.mediaType,
       size: item.size,
       pages: item.pages,
+      activeContent: item.activeContent,
       receivedAt: item.receivedAt,
       receivedBy: organisation?.name ?? c.organisationId,
       submittedBy: { id: item.uploadedBy, name, role: item.uploaderRole },
@@ -464,12 +468,21 @@ export class EvidenceService {
     };
   }
 
-  /** PDF page count, counted while streaming the file. */
-  async #pdfPages(key: string): Promise<number | null> {
+  /**
+   * PDF page count and active content, found in one streaming pass. Both
+   * scanners stay on the event loop: each does a single left-to-right pass
+   * with a fixed carry (linear, bounded per piece, no backtracking), and the
+   * loop is free between pieces.
+   */
+  async #pdfScan(key: string): Promise<{ pages: number | null; activeContent: string[] }> {
     const counter = new PdfPageCounter();
-    for await (const chunk of this.#blobs.read(key))
-      counter.push((chunk as Buffer).toString('latin1'));
-    return counter.finish();
+    const active = new PdfActiveContentScanner();
+    for await (const chunk of this.#blobs.read(key)) {
+      const text = (chunk as Buffer).toString('latin1');
+      counter.push(text);
+      active.push(text);
+    }
+    return { pages: counter.finish(), activeContent: active.finish() };
   }
 }
 

@@ -513,3 +513,70 @@ export class PdfPageCounter {
     return this.#count > 0 ? this.#count : null;
   }
 }
+
+/**
+ * PDF names for content that runs code, acts by itself or carries files:
+ * scripts, automatic actions, launching programs, embedded files, Flash/3D
+ * media, XFA forms, form submission. `/OpenAction` is named only next to one
+ * of these (on its own it usually just opens page 1).
+ */
+export const PDF_ACTIVE_NAMES = [
+  'JavaScript',
+  'JS',
+  'AA',
+  'Launch',
+  'EmbeddedFile',
+  'EmbeddedFiles',
+  'RichMedia',
+  'XFA',
+  'SubmitForm',
+  'ImportData',
+] as const;
+const ACTIVE = new Set<string>(PDF_ACTIVE_NAMES);
+
+/**
+ * Finds active-content names in a PDF fed in pieces (latin1), decoding `#xx`
+ * escapes (`/J#61vaScript` is `/JavaScript`). One left-to-right pass with a
+ * fixed 256-character carry: linear in the file, bounded work per piece.
+ * Names inside compressed object streams are not seen: this is a notice on
+ * the receipt; what protects viewers is that evidence is served sandboxed.
+ */
+export class PdfActiveContentScanner {
+  // Alternatives are disjoint (a regular character, or # and two hex digits): no backtracking.
+  static readonly #name = /\/((?:[^\s\0()<>[\]{}/%#]|#[0-9A-Fa-f]{2})+)/g;
+  static readonly #carryLength = 256;
+  readonly #found = new Set<string>();
+  #openAction = false;
+  #carry = '';
+
+  push(latin1: string): void {
+    const text = this.#carry + latin1;
+    this.#scan(text, false);
+    this.#carry = text.slice(-PdfActiveContentScanner.#carryLength);
+  }
+
+  /** The names found, sorted; empty when none. */
+  finish(): string[] {
+    this.#scan(this.#carry, true);
+    this.#carry = '';
+    const found = [...this.#found];
+    if (found.length === 0) return [];
+    if (this.#openAction) found.push('OpenAction');
+    return found.sort();
+  }
+
+  #scan(text: string, atEnd: boolean): void {
+    for (const m of text.matchAll(PdfActiveContentScanner.#name)) {
+      // A name running to the end of a piece may go on in the next: decided with it.
+      if (!atEnd && m.index + m[0].length === text.length) continue;
+      const raw = m[1] ?? '';
+      const name = raw.includes('#')
+        ? raw.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+            String.fromCharCode(parseInt(hex, 16)),
+          )
+        : raw;
+      if (ACTIVE.has(name)) this.#found.add(name);
+      else if (name === 'OpenAction') this.#openAction = true;
+    }
+  }
+}

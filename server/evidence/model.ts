@@ -30,6 +30,12 @@ export interface EvidenceItem {
   mediaType: string;
   size: number;
   pages: number | null;
+  /**
+   * PDF only: names of active content found at upload (scripts, automatic
+   * actions, embedded files, …), sorted; empty when none or not a PDF; null
+   * for a PDF received before the check existed.
+   */
+  activeContent: string[] | null;
   /** SHA-256 of the bytes, fixed while they were received. */
   sha256: string;
   uploadedBy: string;
@@ -59,6 +65,8 @@ export interface EvidenceReceipt {
   mediaType: string;
   size: number;
   pages: number | null;
+  /** See {@link EvidenceItem.activeContent}: flagged on the receipt. */
+  activeContent: string[] | null;
   receivedAt: string;
   receivedBy: string;
   submittedBy: { id: string; name: string; role: string };

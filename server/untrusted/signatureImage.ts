@@ -9,11 +9,11 @@
  * always gives the same bytes.
  */
 import type * as Pngjs from 'pngjs';
+// One limit: the signing route's schema refuses larger bodies before they get here.
+import { MAX_SIGNATURE_IMAGE_BYTES } from '../documents/schemas.js';
 import { UntrustedInputError, untrustedWorkers, type UntrustedTask } from './UntrustedWorkers.js';
 import type { UntrustedWorkers } from './UntrustedWorkers.js';
 
-/** Largest PNG accepted (the signing route refuses larger bodies before this). */
-export const MAX_SIGNATURE_PNG_BYTES = 200 * 1024;
 /** A signature pad is at most a phone or desktop width at 2× pixel ratio. */
 export const MAX_SIGNATURE_WIDTH = 2400;
 export const MAX_SIGNATURE_HEIGHT = 1200;
@@ -41,11 +41,11 @@ export function signatureShape(bytes: Uint8Array): { width: number; height: numb
   const refuse = (detail: string): never => {
     throw new UntrustedInputError(TASK, 'malformed', detail);
   };
-  if (bytes.length > MAX_SIGNATURE_PNG_BYTES)
+  if (bytes.length > MAX_SIGNATURE_IMAGE_BYTES)
     throw new UntrustedInputError(
       TASK,
       'too_large',
-      `${bytes.length} bytes exceed the ${MAX_SIGNATURE_PNG_BYTES}-byte limit`,
+      `${bytes.length} bytes exceed the ${MAX_SIGNATURE_IMAGE_BYTES}-byte limit`,
     );
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length < 8 + 25 || !b.subarray(0, 8).equals(PNG_SIGNATURE)) refuse('not a PNG image');
@@ -82,7 +82,7 @@ function canonicalise(input: Uint8Array, load: (module: string) => unknown): Uin
 export const signatureImageTask: UntrustedTask<Uint8Array, Uint8Array> = {
   name: TASK,
   timeoutMs: SIGNATURE_PARSE_TIMEOUT_MS,
-  maxInputBytes: MAX_SIGNATURE_PNG_BYTES,
+  maxInputBytes: MAX_SIGNATURE_IMAGE_BYTES,
   sizeOf: (input) => input.byteLength,
   modules: ['pngjs'],
   run: canonicalise,

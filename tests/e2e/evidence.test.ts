@@ -5,6 +5,7 @@
  * confidential to a caucus.
  */
 import { createHash } from 'node:crypto';
+import PDFDocument from 'pdfkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
@@ -15,7 +16,23 @@ import {
   seedStaff,
   type StaffFixture,
 } from '../support/cases.js';
+import { apiClient } from '../support/evidenceHttp.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
+import { pdfHtmlPolyglot } from '../support/untrustedInputs.js';
+
+/** A real two-page PDF, as a scanner or a word processor writes one. */
+function twoPageRenderedPdf(): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', info: { CreationDate: new Date(0) } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) =>
+    doc.on('end', () => resolve(Buffer.concat(chunks))),
+  );
+  doc.text('Payslip 2025-11');
+  doc.addPage().text('Page 2');
+  doc.end();
+  return done;
+}
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -157,5 +174,88 @@ describe('evidence in a session', () => {
     await m.getByTestId('evidence-viewer').waitFor({ timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await pages.respondent.getByTestId('evidence-viewer').count()).toBe(0);
+  });
+  it('shows PDF and text evidence under the sandbox policy; a PDF/HTML polyglot never runs as a page', async () => {
+    const cases = t.server.cases;
+    const { case: c, people } = await caseInSession(cases, staff);
+    const applicant = people.find((p) => p.kind === 'applicant')!;
+    const { link } = await partyInvitationLink(t.url, TEST_SECRET, cases, staff.clerk, applicant);
+    const bearer = new URL(link).hash.slice('#invite='.length);
+    const api = apiClient(t.url);
+    const upload = async (bytes: Buffer, name: string): Promise<string> => {
+      const r = await api.upload(c.id, bearer, bytes, name);
+      expect(r.status, name).toBe(201);
+      const id = (r.body as { item: { id: string } }).item.id;
+      const link = await api.ok<{ url: string }>(
+        'POST',
+        `/cases/${c.id}/evidence/${id}/view-link`,
+        bearer,
+      );
+      return link.url;
+    };
+    const pdfUrl = await upload(await twoPageRenderedPdf(), '工资条.pdf');
+    const textUrl = await upload(Buffer.from('2025 年 11 月工资 8000 元\n'), '说明.txt');
+    const polyglotUrl = await upload(pdfHtmlPolyglot(), 'polyglot.pdf');
+
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${t.url}/`);
+    const messages: string[] = [];
+    await page.exposeFunction('__reportMessage', (m: string) => messages.push(m));
+    await page.evaluate(
+      `window.addEventListener('message', (e) => __reportMessage(String(e.data)))`,
+    );
+    /** Opens a URL in an iframe of the app's page, as the evidence viewer does. */
+    const frame = (url: string) =>
+      page.evaluate(`(() => {
+        const f = document.createElement('iframe');
+        f.src = ${JSON.stringify(url)};
+        f.width = '600';
+        f.height = '400';
+        document.body.append(f);
+      })()`);
+
+    // Chromium's PDF viewer renders both pages inside the sandboxed frame.
+    await frame(pdfUrl);
+    const pages = await poll(
+      async () => {
+        const viewer = page.frames().find((f) => f.url().startsWith('chrome-extension://'));
+        if (!viewer) return 0;
+        return viewer
+          .evaluate(
+            `(() => {
+            const toolbar = document.querySelector('pdf-viewer')?.shadowRoot?.querySelector('viewer-toolbar');
+            return toolbar ? Number(toolbar.docLength) : 0;
+          })()`,
+          )
+          .then((n) => Number(n))
+          .catch(() => 0);
+      },
+      (n) => n === 2,
+      15_000,
+      'the PDF viewer shows 2 pages',
+    );
+    expect(pages).toBe(2);
+
+    // Text shows too; the sandbox gives its frame an opaque origin the app cannot script into.
+    await frame(textUrl);
+    const textFrame = await poll(
+      async () => page.frames().find((f) => f.url().includes(textUrl.split('?')[0]!)) ?? null,
+      (f) => f !== null,
+      10_000,
+      'text frame',
+    );
+    await poll(
+      () => textFrame!.evaluate('document.body.innerText').catch(() => ''),
+      (text) => String(text).includes('8000'),
+      10_000,
+      'text shown',
+    );
+    expect(await textFrame!.evaluate('window.origin')).toBe('null');
+
+    // The polyglot is a PDF to the browser: its HTML script never runs.
+    await frame(polyglotUrl);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(messages).toEqual([]);
+    await page.context().close();
   });
 });

@@ -32,6 +32,7 @@ import {
 import { startTestServer, type TestServer } from '../support/server.js';
 import { settledCase, type SettledCase } from '../support/settledCase.js';
 import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
+import { expectSandboxedFile } from '../support/untrustedInputs.js';
 
 interface BundleView {
   id: string;
@@ -66,6 +67,7 @@ describe('joint application bundles', () => {
     const res = await fetch(`${t.url}/api${url}`, {
       headers: { authorization: `Bearer ${token}` },
     });
+    if (res.status === 200) expectSandboxedFile(res.headers, url);
     return {
       status: res.status,
       sha256: res.headers.get('x-content-sha256'),

@@ -39,7 +39,13 @@ import {
   type Reply,
 } from '../support/evidenceHttp.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/server.js';
-import { PDFKIT_LOOPING_PNG } from '../support/untrustedInputs.js';
+import {
+  expectSandboxedFile,
+  healthDuring,
+  loopingPngAfterPixels,
+  pdfWithJavaScript,
+  PDFKIT_LOOPING_PNG,
+} from '../support/untrustedInputs.js';
 
 interface Issued {
   document: DocumentView;
@@ -141,6 +147,8 @@ async function fetchPdf(
   } catch {
     body = undefined;
   }
+  // Every PDF the service serves (documents, certificates, the sealed agreement) is sandboxed.
+  if (res.status === 200) expectSandboxedFile(res.headers, p);
   return { status: res.status, bytes, headers: res.headers, body };
 }
 
@@ -407,6 +415,29 @@ describe('templates rendered to PDF (poppler checks)', () => {
     );
     expect(receipt).toContain('证据收据');
     expect(receipt).toContain(item.sha256);
+    expect(receipt).not.toContain('主动内容');
+
+    // A PDF with a script: the receipt says so.
+    const scripted = await api.upload(
+      world.caseId,
+      world.tokens.applicant,
+      pdfWithJavaScript(),
+      '带脚本.pdf',
+    );
+    expect(scripted.status).toBe(201);
+    const scriptedItem = (scripted.body as { item: { id: string } }).item;
+    const flagged = await issue({
+      kind: 'evidence_receipt',
+      fields: { evidenceId: scriptedItem.id },
+    });
+    const flaggedText = flat(
+      pdfText(
+        (await fetchPdf(`/cases/${world.caseId}/documents/${flagged.document.id}/pdf`, world.clerk))
+          .bytes,
+      ),
+    );
+    expect(flaggedText).toContain('主动内容');
+    expect(flaggedText).toContain('JavaScript');
   });
 
   it('refuses a template that does not fit the case, and bad input, with clear messages', async () => {
@@ -821,14 +852,23 @@ describe('signing and sealing the mediation agreement', () => {
     expect(errorMessage(wrong)).toMatch(/验证码不正确，还可尝试 4 次/);
 
     // The applicant signs with a drawn signature.
-    // A PNG that does not decode (a stored one that would loop pdfkit's reader forever)
-    // is refused before the code is looked at.
-    const corrupt = await sign(document.id, world.tokens.applicant, {
-      code: applicantCode,
-      signatureImage: `data:image/png;base64,${PDFKIT_LOOPING_PNG.toString('base64')}`,
-    });
-    expect(corrupt.status).toBe(400);
-    expect(errorMessage(corrupt)).toMatch(/签名图片无法识别/);
+    // PNGs that do not decode (stored ones that looped pdfkit's reader forever and froze
+    // the whole server) are refused before the code is looked at, while the server answers.
+    const crafted = Promise.all(
+      [PDFKIT_LOOPING_PNG, loopingPngAfterPixels()].map((png) =>
+        sign(document.id, world.tokens.applicant, {
+          code: applicantCode,
+          signatureImage: `data:image/png;base64,${png.toString('base64')}`,
+        }),
+      ),
+    );
+    const health = await healthDuring(`${t.url}/healthz`, crafted);
+    expect(health.slowest).toBeLessThan(1_000);
+    for (const corrupt of await crafted) {
+      expect(corrupt.status).toBe(400);
+      expect(errorCode(corrupt)).toBe('VALIDATION');
+      expect(errorMessage(corrupt)).toMatch(/签名图片无法识别/);
+    }
     const drawn = signaturePng();
     const signed = await sign(document.id, world.tokens.applicant, {
       code: applicantCode,

@@ -33,6 +33,12 @@ import {
   type Reply,
 } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import {
+  expectSandboxedFile,
+  jpegHtmlPolyglot,
+  pdfHtmlPolyglot,
+  pdfWithJavaScript,
+} from '../support/untrustedInputs.js';
 
 interface ItemView {
   id: string;
@@ -335,6 +341,7 @@ describe('evidence', () => {
     expect(whole.bytes.equals(source)).toBe(true);
     expect(whole.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(whole.headers.get('x-content-type-options')).toBe('nosniff');
+    expectSandboxedFile(whole.headers, 'text evidence');
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(whole.headers.get('content-disposition')).toMatch(/^inline; filename="range\.txt"/);
     const attachment = await content(t, w.caseA, item.id, w.party, {}, '?download=1');
@@ -347,8 +354,10 @@ describe('evidence', () => {
     expect(pdfView.headers.get('content-type')).toBe('application/pdf');
     expect(pdfView.headers.get('content-disposition')).toMatch(/^inline;/);
     expect(pdfView.headers.get('x-content-type-options')).toBe('nosniff');
+    expectSandboxedFile(pdfView.headers, 'PDF evidence');
     const pdfDownload = await content(t, w.caseA, pdf.id, w.party, {}, '?download=1');
     expect(pdfDownload.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expectSandboxedFile(pdfDownload.headers, 'PDF evidence download');
 
     const docx = uploaded(await api.upload(w.caseA, w.party, docxBytes(), '合同.docx')).item;
     const docxView = await content(t, w.caseA, docx.id, w.party);
@@ -361,6 +370,7 @@ describe('evidence', () => {
       `filename*=UTF-8''${encodeURIComponent('合同.docx')}`,
     );
     expect(docxView.headers.get('x-content-type-options')).toBe('nosniff');
+    expectSandboxedFile(docxView.headers, 'DOCX evidence');
     expect(docxView.bytes.equals(docxBytes())).toBe(true);
   });
 
@@ -409,6 +419,57 @@ describe('evidence', () => {
     );
     expect(JSON.parse(events[0]!.payload)).toMatchObject({ itemId: item.id, sha256: item.sha256 });
     expect(await t.server.cases.verifyAudit(w.staff.clerk, w.caseA)).toMatchObject({ ok: true });
+  });
+
+  it('flags active PDF content on the receipt and serves polyglots and scripted PDFs sandboxed', async () => {
+    const scripted = uploaded(await api.upload(w.caseA, w.party, pdfWithJavaScript(), '脚本.pdf'));
+    expect(scripted.receipt.activeContent).toEqual(['JS', 'JavaScript', 'OpenAction']);
+    expect(scripted.receipt.pages).toBe(1);
+    const stored = await api.ok<EvidenceReceipt>(
+      'GET',
+      `/cases/${w.caseA}/evidence/${scripted.item.id}/receipt`,
+      w.party,
+    );
+    expect(stored.activeContent).toEqual(['JS', 'JavaScript', 'OpenAction']);
+
+    // Names hidden by #xx escapes, an embedded file and a launch action; the file is HTML too.
+    const polyglot = uploaded(
+      await api.upload(w.caseA, w.party, pdfHtmlPolyglot(), 'polyglot.pdf'),
+    );
+    expect(polyglot.receipt.activeContent).toEqual([
+      'AA',
+      'EmbeddedFile',
+      'EmbeddedFiles',
+      'JS',
+      'JavaScript',
+      'Launch',
+    ]);
+    // Nothing to flag in a plain PDF or in an image.
+    const plain = uploaded(await api.upload(w.caseA, w.party, twoPagePdf('plain'), 'plain.pdf'));
+    expect(plain.receipt.activeContent).toEqual([]);
+    const jpeg = uploaded(await api.upload(w.caseA, w.party, jpegHtmlPolyglot(), 'photo.jpg'));
+    expect(jpeg.receipt.activeContent).toEqual([]);
+
+    for (const [what, item, type] of [
+      ['scripted PDF', scripted.item, 'application/pdf'],
+      ['PDF/HTML polyglot', polyglot.item, 'application/pdf'],
+      ['JPEG/HTML polyglot', jpeg.item, 'image/jpeg'],
+    ] as const) {
+      const inline = await content(t, w.caseA, item.id, w.party);
+      expect(inline.status, what).toBe(200);
+      expect(inline.headers.get('content-type'), what).toBe(type);
+      expectSandboxedFile(inline.headers, what);
+      // Through a view link (no bearer token) and as a seekable range, the same.
+      const link = await api.ok<{ url: string }>(
+        'POST',
+        `/cases/${w.caseA}/evidence/${item.id}/view-link`,
+        w.party,
+      );
+      const viaLink = await fetch(`${t.url}${link.url}`, { headers: { range: 'bytes=0-9' } });
+      expect(viaLink.status, what).toBe(206);
+      expectSandboxedFile(viaLink.headers, `${what} by view link`);
+      await viaLink.arrayBuffer();
+    }
   });
 
   it('a view link works without a bearer token, only for its own item', async () => {

@@ -25,6 +25,7 @@ import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 import { TEST_SECRET } from '../support/secrets.js';
 import { until, webhookReceiver } from '../support/webhookReceiver.js';
+import { expectSandboxedFile } from '../support/untrustedInputs.js';
 
 describe('institutions: referred cases only, audited, revocable', () => {
   let t: TestServer;
@@ -152,6 +153,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
+    expectSandboxedFile(res.headers, 'certificate for an institution');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
       res.headers.get('x-content-sha256'),
@@ -202,6 +204,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(link.status).toBe(200);
+    expectSandboxedFile(link.headers, 'file by a reference link');
     const pdf = Buffer.from(await link.arrayBuffer());
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(notice.sha256);
     // Without the institution's token the link is refused; an expired link too.

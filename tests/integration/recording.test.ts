@@ -24,6 +24,7 @@ import { TEST_SECRET } from '../support/secrets.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
+import { expectSandboxedFile } from '../support/untrustedInputs.js';
 
 if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
   throw new Error('ffmpeg is not installed: run scripts/install-system-deps.sh test');
@@ -372,12 +373,14 @@ describe('session recording', () => {
     });
     const whole = await fetch(`${t.url}${url}`);
     expect(whole.status).toBe(200);
+    expectSandboxedFile(whole.headers, 'recording file');
     const bytes = Buffer.from(await whole.arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
       whole.headers.get('x-content-sha256'),
     );
     const part = await fetch(`${t.url}${url}`, { headers: { range: 'bytes=100-199' } });
     expect(part.status).toBe(206);
+    expectSandboxedFile(part.headers, 'recording range');
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${bytes.length}`);
     expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
     const beyond = await fetch(`${t.url}${url}`, { headers: { range: `bytes=${bytes.length}-` } });

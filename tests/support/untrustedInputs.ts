@@ -5,6 +5,7 @@
  */
 import zlib from 'node:zlib';
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
 
@@ -147,4 +148,93 @@ export function malformedPngArbitrary(): fc.Arbitrary<Buffer> {
 export function fuzzRuns(defaultRuns: number): number {
   const runs = Number(process.env['FUZZ_RUNS']);
   return Number.isInteger(runs) && runs > 0 ? runs : defaultRuns;
+}
+
+/**
+ * The headers every file from a case file is served with: sandboxed (its
+ * scripts, forms and plugins never run with the app's origin), never sniffed.
+ */
+export function expectSandboxedFile(headers: Headers, what: string): void {
+  const csp = headers.get('content-security-policy') ?? '';
+  expect(csp.split(';')[0]?.trim(), `${what}: CSP ${csp}`).toBe('sandbox');
+  expect(csp, what).toContain("default-src 'none'");
+  expect(csp, what).toContain("frame-ancestors 'self'");
+  expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+}
+
+/** A one-page PDF that runs JavaScript when opened (/OpenAction with a /JS action). */
+export function pdfWithJavaScript(): Buffer {
+  return Buffer.from(
+    [
+      '%PDF-1.7',
+      '1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >> endobj',
+      '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+      '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj',
+      '4 0 obj << /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >> endobj',
+      'trailer << /Root 1 0 R >>',
+      '%%EOF',
+      '',
+    ].join('\n'),
+    'latin1',
+  );
+}
+
+/**
+ * A PDF that is also an HTML page with a script (a PDF reader finds %PDF- in
+ * the first KiB; a browser sniffing it as HTML runs the script), with the
+ * names hidden by #xx escapes and an embedded file and a launch action.
+ */
+export function pdfHtmlPolyglot(): Buffer {
+  return Buffer.from(
+    [
+      '%PDF-1.4',
+      '<html><body><script>parent.postMessage("polyglot ran", "*")</script></body></html>',
+      '1 0 obj << /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 5 0 R >> >> endobj',
+      '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+      '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /AA << /O 4 0 R >> >> endobj',
+      '4 0 obj << /S /J#61vaScript /J#53 (x) /Next << /S /Launch /F (calc.exe) >> >> endobj',
+      '5 0 obj << /Names [(a.exe) << /Type /Filespec /EF << /F 6 0 R >> >>] >> endobj',
+      '6 0 obj << /Type /EmbeddedFile /Length 2 >> stream\nMZ\nendstream endobj',
+      'trailer << /Root 1 0 R >>',
+      '%%EOF',
+      '',
+    ].join('\n'),
+    'latin1',
+  );
+}
+
+/** A JPEG whose comment segment carries an HTML page with a script. */
+export function jpegHtmlPolyglot(): Buffer {
+  const html = Buffer.from('<html><script>parent.postMessage("polyglot ran", "*")</script>');
+  const com = Buffer.alloc(4);
+  com.writeUInt16BE(0xfffe, 0);
+  com.writeUInt16BE(html.length + 2, 2);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), com, html, Buffer.from([0xff, 0xd9])]);
+}
+
+/**
+ * Polls a health URL until `work` settles (at least once): the slowest answer
+ * in ms and how many came. A parser blocking the event loop shows here.
+ */
+export async function healthDuring(
+  url: string,
+  work: Promise<unknown>,
+): Promise<{ slowest: number; answers: number }> {
+  let done = false;
+  void work.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  let slowest = 0;
+  let answers = 0;
+  do {
+    const started = performance.now();
+    const r = await fetch(url);
+    await r.text();
+    expect(r.ok, url).toBe(true);
+    slowest = Math.max(slowest, performance.now() - started);
+    answers += 1;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (!done);
+  return { slowest, answers };
 }

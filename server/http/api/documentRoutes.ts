@@ -37,7 +37,6 @@ function clientOf(req: Request): ClientInfo {
 export function sendPdf(res: Response, bytes: Buffer, sha256: string, filename: string): undefined {
   fileHeaders(res, { mediaType: 'application/pdf', show: 'inline', name: filename, sha256 });
   res.setHeader('Content-Length', String(bytes.length));
-  res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
   res.status(200).end(bytes);
   return undefined;
 }

@@ -19,7 +19,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../errors.js';
-import { disposition, parseRange, refuseRange, sendRanged } from './fileResponse.js';
+import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface EvidenceRouteDeps {
@@ -282,7 +282,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
       method: 'get',
       path: '/cases/:caseId/evidence/:itemId/receipt',
       summary:
-        'The evidence receipt (证据收据) data: item, size, pages, original or copy, time, receiver, SHA-256',
+        'The evidence receipt (证据收据) data: item, size, pages, active PDF content, original or copy, time, receiver, SHA-256',
       tag: 'evidence',
       auth: 'any',
       handler: async ({ actor, params }) => e.receipt(actor, params['caseId']!, params['itemId']!),
@@ -326,18 +326,12 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
         if (opened.range === 'invalid') return refuseRange(res, opened.item.size);
         const { item, range, stream } = opened;
         const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
-        res.setHeader('Content-Type', item.mediaType);
-        res.setHeader(
-          'Content-Disposition',
-          disposition(download || !type?.inline ? 'attachment' : 'inline', item.filename),
-        );
-        res.setHeader('Cache-Control', 'private, no-store');
-        // Viewable inside the app's own pages (PDF frame), never scriptable.
-        res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-        res.setHeader(
-          'Content-Security-Policy',
-          "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
-        );
+        fileHeaders(res, {
+          mediaType: item.mediaType,
+          show: download || !type?.inline ? 'attachment' : 'inline',
+          name: item.filename,
+          sha256: item.sha256,
+        });
         return sendRanged(res, item.size, range, () => stream);
       },
     }),

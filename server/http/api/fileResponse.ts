@@ -2,10 +2,22 @@
 import { pipeline, type Readable } from 'node:stream';
 import type { Response } from 'express';
 
-/** RFC 6266 filename parameter that survives any character. */
+/**
+ * The policy of every file served from a case file (evidence, documents,
+ * recordings, bundles): a sandbox (unique origin, no scripts, no forms, no
+ * popups, no plugins), so nothing inside a file acts with this origin's
+ * rights even when a browser renders it as a page (a PDF/HTML or JPEG/HTML
+ * polyglot, a PDF's JavaScript); nothing loads from anywhere; only the app's
+ * own pages may frame it. Chromium's PDF viewer, images, audio and video
+ * still show under it (tests/e2e/evidence.test.ts).
+ */
+export const FILE_CONTENT_SECURITY_POLICY =
+  "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; " +
+  "frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
 /**
  * The headers of a private file reply: its type, how to show it, never
- * cached or sniffed, and its SHA-256 when known.
+ * cached or sniffed, sandboxed, and its SHA-256 when known.
  */
 export function fileHeaders(
   res: Response,
@@ -15,8 +27,13 @@ export function fileHeaders(
   res.setHeader('Content-Disposition', disposition(file.show, file.name));
   res.setHeader('Cache-Control', 'private, no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', FILE_CONTENT_SECURITY_POLICY);
+  // Viewable inside the app's own pages (PDF frame), never framed by others.
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
   if (file.sha256) res.setHeader('X-Content-SHA256', file.sha256);
 }
+
+/** RFC 6266 filename parameter that survives any character. */
 
 export function disposition(kind: 'inline' | 'attachment', filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');

@@ -152,7 +152,6 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
           name: file.filename,
           sha256: file.sha256,
         });
-        res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
         return sendRanged(res, file.size, parsed, (r) =>
           r ? createReadStream(file.path, r) : createReadStream(file.path),
         );
