@@ -56,6 +56,7 @@ import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { apiRouter } from './http/api/router.js';
+import type { RouteSpec } from './http/api/routes.js';
 import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
@@ -97,6 +98,7 @@ interface Parts {
   tokens: SessionTokens;
   http: http.Server;
   io: SignalingServer;
+  routes: readonly RouteSpec[];
 }
 
 export class MediationServer {
@@ -119,6 +121,8 @@ export class MediationServer {
   readonly tokens: SessionTokens;
   /** The Socket.IO server (tests simulate network drops through it). */
   readonly io: SignalingServer;
+  /** The API route table as mounted under /api (tests derive their authorization table from it). */
+  readonly routes: readonly RouteSpec[];
   readonly #http: http.Server;
   #closing: Promise<void> | undefined;
 
@@ -138,6 +142,7 @@ export class MediationServer {
     this.sessions = parts.sessions;
     this.tokens = parts.tokens;
     this.io = parts.io;
+    this.routes = parts.routes;
     this.#http = parts.http;
   }
 
@@ -419,6 +424,7 @@ export class MediationServer {
       tokens,
       http: server,
       io,
+      routes,
     });
     try {
       await new Promise<void>((resolve, reject) => {
