@@ -57,7 +57,7 @@ import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { apiRouter } from './http/api/router.js';
 import type { RouteSpec } from './http/api/routes.js';
-import { createHttpApp } from './http/app.js';
+import { answerClientErrors, createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
@@ -332,6 +332,7 @@ export class MediationServer {
       : http.createServer(app);
     // Node's own limit on a whole request (a bare 408) stays behind the upload's, which is answered in full.
     server.requestTimeout = Math.max(server.requestTimeout, config.uploads.timeoutMs + 10_000);
+    answerClientErrors(server, logger);
     const io: SignalingServer = new SocketIOServer(server, {
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       serveClient: false,

@@ -75,6 +75,13 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A request line or headers over the HTTP parser's limit (answered before routing). */
+export class HeadersTooLargeError extends AppError {
+  constructor() {
+    super('HEADERS_TOO_LARGE', 'The request line or headers are too large');
+  }
+}
+
 /** A request body that stalled or took longer than allowed. */
 export class RequestTimeoutError extends AppError {
   constructor(message: string) {
@@ -109,6 +116,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   REQUEST_TIMEOUT: 408,
   UNSUPPORTED_MEDIA_TYPE: 415,
   MEDIA_UNAVAILABLE: 503,

@@ -3,7 +3,10 @@
  * maps the error taxonomy to statuses.
  */
 import { existsSync } from 'node:fs';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -14,8 +17,10 @@ import { pinoHttp } from 'pino-http';
 import type { AppError } from '../errors.js';
 import {
   HTTP_STATUS,
+  HeadersTooLargeError,
   NotFoundError,
   PayloadTooLargeError,
+  RequestTimeoutError,
   UnsupportedMediaTypeError,
   ValidationError,
   toAppError,
@@ -147,4 +152,41 @@ function requestError(error: unknown): AppError | undefined {
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new ValidationError('The request body could not be read');
   return undefined;
+}
+
+/** The part of a socket Node's HTTP server attaches to it while a response is under way. */
+interface ServerSocket {
+  _httpMessage?: { headersSent?: boolean } | null;
+}
+
+/**
+ * Requests that Node's HTTP parser refuses before Express runs (request line or
+ * headers over the limit, malformed syntax, a request that took too long) get
+ * the standard error shape too, instead of Node's bare status line. Nothing is
+ * written onto a connection whose response has already begun.
+ */
+export function answerClientErrors(server: Server | TlsServer, logger: Logger): void {
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    const inFlight = (socket as Duplex & ServerSocket)._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const appError =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new HeadersTooLargeError()
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new RequestTimeoutError('The request took too long to arrive')
+          : new ValidationError('Malformed HTTP request');
+    logger.debug({ code: error.code }, 'client error answered before routing');
+    const status = HTTP_STATUS[appError.code];
+    const body = JSON.stringify({ error: appError.toPayload() });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n' +
+        body,
+    );
+  });
 }

@@ -4,6 +4,7 @@
  * inflated), in a character set other than UTF-8. Each is the client's fault:
  * a 4xx with the standard error shape, never a 500; and the server stays up.
  */
+import net from 'node:net';
 import zlib, { brotliCompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
@@ -182,6 +183,37 @@ describe('HTTP edge cases', () => {
     });
     expect(summary(r)).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', shaped: true });
     expect(await casesNow()).toBe(before);
+  });
+
+  it('a request line or headers over the parser limit → 431 HEADERS_TOO_LARGE, with the error shape', async () => {
+    for (const headers of [{}, { 'x-padding': 'p'.repeat(20_000) }] as Record<string, string>[]) {
+      const long = Object.keys(headers).length === 0;
+      const r = await rawRequest({
+        url: `${t.url}/api/staff/${long ? 'x'.repeat(20_000) : 'x'}/deactivate`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${clerk}`, ...headers },
+        timeoutMs: 5000,
+      });
+      expect(summary(r)).toEqual({ status: 431, code: 'HEADERS_TOO_LARGE', shaped: true });
+    }
+  });
+
+  it('a request that is not HTTP → 400 VALIDATION, with the error shape', async () => {
+    const socket = net.connect(
+      new URL(t.url).port === '' ? 80 : Number(new URL(t.url).port),
+      '127.0.0.1',
+    );
+    socket.write('NOT-A-METHOD / HTTP/1.1\r\n\r\n');
+    const reply = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const body: unknown = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+    expect(hasErrorShape(body)).toBe(true);
+    expect(body).toMatchObject({ error: { code: 'VALIDATION' } });
   });
 
   it('is still up and answering', async () => {

@@ -34,23 +34,6 @@ import { startTestServer, type TestServer } from '../../support/server.js';
 
 const RUNS = runs(6);
 
-/**
- * Replies owned by another change of issue 14 (the lead removes entries once
- * it merges): still sent and checked for process health and pollution, the
- * reply's shape not counted here.
- */
-const OWNED_ELSEWHERE: readonly {
-  finding: string;
-  matches(route: string, reply: { status: number; body: unknown }): boolean;
-}[] = [
-  {
-    // Node's HTTP parser answers a request line over its header limit (16 KiB) before
-    // Express runs: 431 with an empty body instead of the error shape.
-    finding: '10 (HTTP edge cases)',
-    matches: (_route, reply) => reply.status === 431 && reply.body === '',
-  },
-];
-
 const CALLERS = ['clerkA', 'mediatorA', 'applicantA1', 'clerkB', 'anonymous'] as const;
 const CONTENT_TYPES = [
   'application/json',
@@ -188,8 +171,7 @@ describe('HTTP API contract fuzzing', () => {
         fc.asyncProperty(cases, async (c) => {
           const r = await send(route, c);
           const p = problem(r);
-          const excused = p && OWNED_ELSEWHERE.some((x) => x.matches(name, r));
-          expect(excused ? undefined : p, name).toBeUndefined();
+          expect(p, name).toBeUndefined();
           expect(prototypes.problems()).toEqual([]);
           expect(await healthy()).toBe(true);
         }),

@@ -123,16 +123,6 @@ const RESPONSE_KEYS: Record<RequestName, readonly string[]> = {
   'document:paperCopy': ['delivery'],
 };
 
-/**
- * Generated cases that reach defects owned by another change of issue 14;
- * they are still sent (process up, no pollution) but an INTERNAL reply to
- * them is not counted here. The lead removes entries once those changes merge.
- */
-const OWNED_ELSEWHERE: readonly {
-  finding: string;
-  matches(event: RequestName, payload: unknown): boolean;
-}[] = [];
-
 const CALL_SHAPES = [
   'ack',
   'noAck',
@@ -444,11 +434,7 @@ describe('Socket.IO contract fuzzing', () => {
             const probe = await client.ack('session:participants', {});
             expect(ackProblem('session:participants', probe)).toBeUndefined();
           } else {
-            const problem = ackProblem(event, reply);
-            const excused =
-              problem?.startsWith('INTERNAL') &&
-              OWNED_ELSEWHERE.some((x) => x.matches(event, c.payload));
-            expect(excused ? undefined : problem).toBeUndefined();
+            expect(ackProblem(event, reply)).toBeUndefined();
           }
           expect(prototypes.problems()).toEqual([]);
           expect(await healthy()).toBe(true);
