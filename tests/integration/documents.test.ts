@@ -38,6 +38,7 @@ import {
   type Reply,
 } from '../support/evidenceHttp.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/server.js';
+import { enrolledToken } from '../support/enrol.js';
 
 interface Issued {
   document: DocumentView;
@@ -439,7 +440,8 @@ describe('serving: live delivery, steps, consent gating, certificate', () => {
     const received: ServedDocument[] = [];
     const socket = await connectClient(
       t.url,
-      t.server.tokens.issue(
+      await enrolledToken(
+        t.server,
         {
           sub: world.applicant.id,
           caseId: world.caseId,
