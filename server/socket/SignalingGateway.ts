@@ -38,7 +38,7 @@ import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
 import type { Participant, ParticipantChannel } from '../media/Participant.js';
-import { TokenBucket } from './RateLimiter.js';
+import { PersonRateLimiter, TokenBucket } from './RateLimiter.js';
 
 interface SocketData {
   claims: VerifiedSessionToken;
@@ -173,6 +173,7 @@ export class SignalingGateway {
   readonly #logger: Logger;
   /** Every connected socket, by the person its token names (oldest first). */
   readonly #live = new Map<string, SignalingSocket[]>();
+  readonly #personRate: PersonRateLimiter;
 
   constructor(
     tokens: SessionTokens,
@@ -190,6 +191,7 @@ export class SignalingGateway {
     this.#sessions = sessions;
     this.#config = config;
     this.#logger = logger.child({ component: 'signaling' });
+    this.#personRate = new PersonRateLimiter(config.personRatePerSecond, config.personBurst);
   }
 
   attach(io: SignalingServer): void {
@@ -284,6 +286,15 @@ export class SignalingGateway {
     const own = this.#live.get(claims.sub) ?? [];
     own.push(socket);
     this.#live.set(claims.sub, own);
+    // One person, a few connections (a call, the inbox, a reconnect overlapping a
+    // connection not yet seen dead): beyond the cap the oldest goes, as a second
+    // join of the same person already replaces the first. Refusing the newest
+    // instead would lock out someone whose dead connections linger until ping timeout.
+    for (const old of own.slice(0, Math.max(0, own.length - this.#config.maxPerPerson))) {
+      ctx.logger.info({ replaced: old.id }, 'connection limit per person: oldest replaced');
+      old.emit('session:replaced', {});
+      old.disconnect(true);
+    }
     socket.on('disconnect', () => {
       const rest = (this.#live.get(claims.sub) ?? []).filter((s) => s !== socket);
       if (rest.length > 0) this.#live.set(claims.sub, rest);
@@ -341,7 +352,8 @@ export class SignalingGateway {
       return;
     }
     try {
-      if (!bucket.take()) throw new RateLimitedError();
+      if (!bucket.take() || !(await this.#personRate.take(ctx.claims.sub)))
+        throw new RateLimitedError();
       this.#checkStage(ctx, name);
       const parsed = requestSchemas[name].safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
