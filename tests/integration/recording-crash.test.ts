@@ -238,8 +238,8 @@ describe('recording through failures', () => {
     const manifest = checkSealed(t, detail);
     const gaps = manifest.gaps.map((g) => `${g.participantId} ${g.source} ${g.reason}`).sort();
     expect(gaps).toEqual([
-      'm-1 camera worker-died',
-      'm-1 microphone worker-died',
+      `${M} camera worker-died`,
+      `${M} microphone worker-died`,
       'p-1 camera participant-disconnected',
       'p-1 camera worker-died',
       'p-1 microphone participant-disconnected',
