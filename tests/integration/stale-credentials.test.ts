@@ -6,7 +6,11 @@
  * shows, and the holder's evidence view links stop working.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvitationTokens, StaffTokens } from '../../server/auth/StaffTokens.js';
+import {
+  InvitationTokens,
+  RecordingAccessTokens,
+  StaffTokens,
+} from '../../server/auth/StaffTokens.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import type { Actor } from '../../server/cases/access.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
@@ -94,6 +98,23 @@ describe('stale session credentials (finding 3)', () => {
     await joinSession(mediator);
     const link = await viewLink(w.c.id, staffToken(w.staff.mediator), staffToken(w.staff.mediator));
     expect((await fetch(link)).status).toBe(200);
+    // A recording view link as the server issues them (for a file not there: 404 while valid).
+    const m = w.staff.mediator;
+    const recordingLink = `${t.url}/api/cases/${w.c.id}/recordings/r-none/files/composite?access=${new RecordingAccessTokens(
+      TEST_SECRET,
+    ).issue(
+      {
+        sub: m.id,
+        caseId: w.c.id,
+        recordingId: 'r-none',
+        fileId: 'composite',
+        role: 'mediator',
+        org: m.organisationId,
+        name: m.name,
+      },
+      600,
+    )}`;
+    expect((await fetch(recordingLink)).status).toBe(404);
 
     const closed = withdrawn(mediator);
     await api.ok('POST', `/staff/${w.staff.mediator.id}/deactivate`, staffToken(w.staff.clerk));
@@ -105,6 +126,7 @@ describe('stale session credentials (finding 3)', () => {
 
     expect(await refusal(t.url, w.mediatorToken)).toMatchObject({ reason: 'ACCESS_WITHDRAWN' });
     expect((await fetch(link)).status).toBe(401);
+    expect((await fetch(recordingLink)).status).toBe(401);
   });
 
   it('a mediator taken off the case is disconnected and cannot come back, record or chat', async () => {
