@@ -11,7 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
 import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
-import { SessionTokens, TokenRefusedError } from './auth/SessionTokens.js';
+import {
+  SessionTokens,
+  TokenRefusedError,
+  type VerifiedSessionToken,
+} from './auth/SessionTokens.js';
 import {
   EvidenceAccessTokens,
   InstitutionFileTokens,
@@ -21,6 +25,7 @@ import {
   StaffTokens,
 } from './auth/StaffTokens.js';
 import { CaseService } from './cases/CaseService.js';
+import { affectedBy } from './cases/sessionAccess.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { createWorkCalendar } from './cases/deadlines.js';
 import type { Config } from './config.js';
@@ -296,6 +301,7 @@ export class MediationServer {
         accessTokens,
         invitationActive: async (id) => (await cases.activeInvitation(id)) !== undefined,
         uploads: config.uploads,
+        viewerActive: (viewer) => cases.viewerActive(viewer),
       }),
       ...documentRoutes({ documents, signIn }),
       ...institutionRoutes({
@@ -311,6 +317,7 @@ export class MediationServer {
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),
+        viewerActive: (viewer) => cases.viewerActive(viewer),
       }),
     ];
     const app = createHttpApp({
@@ -341,20 +348,19 @@ export class MediationServer {
       // Same-origin only: the client is served by this server.
       cors: { origin: false },
     });
-    // A session token made from an invitation dies with the invitation.
-    // …and a participant the mediator removed cannot come back to that session.
-    const stillValid = async (claims: {
-      inv?: string | undefined;
-      sub: string;
-      sessionId: string;
-    }): Promise<boolean> => {
+    // A session token is honoured only while what it names is still true (see
+    // CaseService.sessionAccess); a participant the mediator removed cannot
+    // come back to that session.
+    const stillValid = async (claims: VerifiedSessionToken): Promise<boolean> => {
       if (floorLog.isRemoved(claims.sessionId, claims.sub)) {
         throw new TokenRefusedError(
           'TOKEN_REVOKED',
           '调解员已将您移出本次调解 / The mediator removed you from this session',
         );
       }
-      return claims.inv === undefined || (await cases.activeInvitation(claims.inv)) !== undefined;
+      const refusal = await cases.sessionAccess(claims);
+      if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message);
+      return true;
     };
     // Presenting evidence: each allowed participant gets a view link of its own.
     const presentEvidence: EvidencePresenter = async ({
@@ -386,7 +392,7 @@ export class MediationServer {
         ]),
       );
     };
-    new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
+    const gateway = new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
       evidence: {
         present: presentEvidence,
         list: async ({ caseId, participant }) =>
@@ -406,7 +412,10 @@ export class MediationServer {
       },
       recording: recordings,
       documents: documentDesk(documents, documentDelivery),
-    }).attach(io);
+    });
+    gateway.attach(io);
+    // Deactivation, reassignment, a revoked invitation or an ended session closes the live connections it withdraws.
+    cases.onAccessChange((change) => void gateway.revalidate(affectedBy(change)));
 
     const instance = new MediationServer({
       config,

@@ -64,6 +64,11 @@ const envSchema = z.object({
     .max(3 * 1024 * 1024 * 1024)
     .default(1024 * 1024 * 1024),
   SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
+  /** Live sockets one person (one token subject) may hold; a newer one replaces the oldest. */
+  SOCKET_MAX_PER_PERSON: z.coerce.number().int().min(1).max(50).default(3),
+  /** Request rate of one person across all their sockets (per second) and burst. */
+  SOCKET_PERSON_RATE_LIMIT: z.coerce.number().positive().default(50),
+  SOCKET_PERSON_RATE_BURST: z.coerce.number().int().positive().default(100),
   EVIDENCE_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -112,7 +117,13 @@ export interface Config {
     enableTcp: boolean;
     iceServers: IceServerConfig[];
   };
-  socket: { ratePerSecond: number; burst: number };
+  socket: {
+    ratePerSecond: number;
+    burst: number;
+    maxPerPerson: number;
+    personRatePerSecond: number;
+    personBurst: number;
+  };
   evidence: { maxBytes: number; caseQuotaBytes: number };
   /** Limits on how long a request body may take to arrive. */
   uploads: { idleTimeoutMs: number; timeoutMs: number };
@@ -220,7 +231,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       enableTcp: e.MEDIASOUP_ENABLE_TCP,
       iceServers,
     },
-    socket: { ratePerSecond: e.SOCKET_RATE_LIMIT, burst: e.SOCKET_RATE_BURST },
+    socket: {
+      ratePerSecond: e.SOCKET_RATE_LIMIT,
+      burst: e.SOCKET_RATE_BURST,
+      maxPerPerson: e.SOCKET_MAX_PER_PERSON,
+      personRatePerSecond: e.SOCKET_PERSON_RATE_LIMIT,
+      personBurst: e.SOCKET_PERSON_RATE_BURST,
+    },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, caseQuotaBytes: e.EVIDENCE_CASE_QUOTA_BYTES },
     uploads: { idleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS, timeoutMs: e.UPLOAD_TIMEOUT_MS },
     webhooks: {

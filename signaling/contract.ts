@@ -5,7 +5,7 @@
  * request schema before any handler runs.
  */
 import { z } from 'zod';
-import type { Ack, ErrorPayload } from './errors.js';
+import type { Ack, ErrorPayload, HandshakeRefusal } from './errors.js';
 import {
   dtlsParametersSchema,
   idSchema,
@@ -388,6 +388,11 @@ export interface NotificationMap {
   'media:reset': { reason: MediaResetReason };
   /** The same person connected again elsewhere; this socket is being closed. */
   'session:replaced': Record<string, never>;
+  /**
+   * The credential stopped being honoured (deactivated, taken off the case,
+   * invitation revoked, session ended); this socket is being closed.
+   */
+  'access:withdrawn': { reason: HandshakeRefusal; message: string };
   'session:error': ErrorPayload;
   /** Sent only to participants allowed to see the item; never to the other side of a confidential one. */
   'evidence:presented': EvidencePresentation;

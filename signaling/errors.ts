@@ -29,12 +29,19 @@ export interface ErrorPayload {
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
 
-/** Reasons the handshake is refused; sent as `connect_error` data. */
+/**
+ * Reasons the handshake is refused (sent as `connect_error` data), and a live
+ * connection withdrawn (`access:withdrawn`): `ACCESS_WITHDRAWN` when the
+ * holder is no longer an active, assigned mediator or a person of the case;
+ * `SESSION_CLOSED` when the session ended, was cancelled or is not the case's.
+ */
 export const HANDSHAKE_REFUSALS = [
   'TOKEN_MISSING',
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
   'TOKEN_REVOKED',
+  'ACCESS_WITHDRAWN',
+  'SESSION_CLOSED',
 ] as const;
 export type HandshakeRefusal = (typeof HANDSHAKE_REFUSALS)[number];
 

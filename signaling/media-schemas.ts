@@ -129,7 +129,12 @@ export const rtpHeaderExtensionParametersSchema = z
 
 export const rtcpParametersSchema = z
   .object({
-    cname: token(256).optional(),
+    // Chromium sends an empty CNAME with simulcast (no a=ssrc lines in its offer).
+    cname: z
+      .string()
+      .max(256)
+      .regex(/^[\x21-\x7e]*$/, 'printable ASCII without spaces')
+      .optional(),
     reducedSize: z.boolean().optional(),
     mux: z.boolean().optional(),
   })

@@ -165,6 +165,7 @@ export class CallClient {
       this.#enqueue(() => this.#rebuildMedia([], recv));
     });
     s.on('session:replaced', () => this.#stop('replaced'));
+    s.on('access:withdrawn', ({ reason }) => this.#stop(reason));
   }
 
   /** Ends the call for good: no reconnection, no retry. */

@@ -35,6 +35,9 @@ const zh = {
   TOKEN_INVALID: '链接无效或已被篡改，请联系调解员获取新链接。',
   TOKEN_EXPIRED: '链接已过期，请联系调解员获取新链接。',
   TOKEN_REVOKED: '您的参加链接已被撤销，请联系调解组织。',
+  ACCESS_WITHDRAWN:
+    '您已无权参加本次调解（账号停用、不再承办本案或已不是本案参加人），请联系调解组织。',
+  SESSION_CLOSED: '本次调解已结束或已取消。',
   replaced: '您已在其他设备或窗口加入，本页面已断开。',
   inviteInvalid: '邀请链接无效、已过期或已被撤销，请联系调解组织获取新链接。',
   deadlines: '案件期限',
@@ -292,6 +295,9 @@ const en: Record<MessageKey, string> = {
   TOKEN_INVALID: 'The link is invalid or has been altered; ask the mediator for a new one.',
   TOKEN_EXPIRED: 'The link has expired; ask the mediator for a new one.',
   TOKEN_REVOKED: 'Your link has been revoked; contact the mediation organisation.',
+  ACCESS_WITHDRAWN:
+    'You may no longer take part in this session (account deactivated, no longer on the case, or no longer a participant); contact the mediation organisation.',
+  SESSION_CLOSED: 'This session has ended or was cancelled.',
   replaced: 'You joined from another device or window; this page is disconnected.',
   inviteInvalid:
     'The invitation link is invalid, expired or revoked; ask the mediation organisation for a new one.',

@@ -47,6 +47,14 @@ import type {
   terminateSchema,
 } from './schemas.js';
 import { applyTransition, isOpen, type CaseAction } from './stateMachine.js';
+import {
+  REFUSALS,
+  sessionRoleOf,
+  type AccessChange,
+  type AccessChangeListener,
+  type SessionAccessRefusal,
+  type SessionCredential,
+} from './sessionAccess.js';
 import { computeStatistics, type CaseStatistics, type StatisticsPeriod } from './statistics.js';
 
 export interface CaseFile {
@@ -73,6 +81,7 @@ export class CaseService {
   readonly #audit: AuditLog;
   readonly #calendar: WorkCalendar;
   readonly #now: () => Date;
+  readonly #accessListeners = new Set<AccessChangeListener>();
 
   constructor(options: CaseServiceOptions) {
     this.#repo = options.repository;
@@ -214,13 +223,15 @@ export class CaseService {
   async deactivateStaff(actor: Actor, staffId: string): Promise<StaffMember> {
     const clerk = authorizeStaff(actor, ['clerk']);
     if (staffId === clerk.id) throw new InvalidStateError('You cannot deactivate your own account');
-    return this.#repo.transaction(async () => {
+    const member = await this.#repo.transaction(async () => {
       const member = await this.#repo.getStaff(staffId);
       if (!member || member.organisationId !== clerk.organisationId)
         throw new NotFoundError('Staff member');
       await this.#repo.setStaffActive(staffId, false);
       return { ...member, active: false };
     });
+    this.#announce({ kind: 'staff-deactivated', staffId });
+    return member;
   }
 
   async assignMediator(actor: Actor, caseId: string, mediatorId: string): Promise<MediationCase> {
@@ -241,6 +252,9 @@ export class CaseService {
         action: 'mediator.assigned',
         target: mediatorId,
         payload: { mediatorId, previous },
+        ...(previous !== mediatorId
+          ? { announce: { kind: 'mediator-changed', caseId: c.id, previous, next: mediatorId } }
+          : {}),
       };
     });
   }
@@ -260,8 +274,17 @@ export class CaseService {
         at,
       };
       await this.#repo.insertDisclosure(d);
+      const previous = c.mediatorId;
       if (d.hasConflict) c.mediatorId = null;
-      return { result: d, action: 'mediator.disclosed', target: actor.id, payload: d };
+      return {
+        result: d,
+        action: 'mediator.disclosed',
+        target: actor.id,
+        payload: d,
+        ...(d.hasConflict && previous
+          ? { announce: { kind: 'mediator-changed', caseId: c.id, previous, next: null } }
+          : {}),
+      };
     });
   }
 
@@ -334,6 +357,9 @@ export class CaseService {
           action: `session.${to}`,
           target: sessionId,
           payload: { from: current.status, to },
+          ...(to === 'live'
+            ? {}
+            : { announce: { kind: 'session-closed', caseId: current.caseId, sessionId } }),
         };
       },
     );
@@ -380,6 +406,12 @@ export class CaseService {
         action: 'invitation.revoked',
         target: invitationId,
         payload: { invitationId },
+        announce: {
+          kind: 'invitation-revoked',
+          caseId: c.id,
+          invitationId,
+          personId: invitation.personId,
+        },
       };
     });
   }
@@ -601,6 +633,73 @@ export class CaseService {
     return { case: c, session };
   }
 
+  /**
+   * Why a session credential is no longer honoured, or `undefined` if it is:
+   * the session must be open and of the credential's case; a mediator must be
+   * an active mediator of the case's organisation and its assigned mediator
+   * (clerks never join sessions); a party, agent or observer must still be a
+   * person of the case in that role, with the invitation the credential came
+   * from still live (or, for a credential naming none, some live invitation).
+   */
+  async sessionAccess(credential: SessionCredential): Promise<SessionAccessRefusal | undefined> {
+    if (!(await this.sessionBelongsTo(credential.sessionId, credential.caseId)))
+      return REFUSALS.sessionClosed;
+    const c = await this.#repo.getCase(credential.caseId);
+    if (!c) return REFUSALS.sessionClosed;
+    if (credential.role === 'mediator') {
+      const staff = await this.#repo.getStaff(credential.sub);
+      if (!staff || !staff.active || staff.role !== 'mediator') return REFUSALS.inactive;
+      if (staff.organisationId !== c.organisationId || c.mediatorId !== staff.id)
+        return REFUSALS.notAssigned;
+      return undefined;
+    }
+    const person = await this.#repo.getPerson(credential.sub);
+    if (!person || person.caseId !== c.id || sessionRoleOf(person) !== credential.role)
+      return REFUSALS.notInCase;
+    const now = this.#now().toISOString();
+    const live = (await this.#repo.listInvitations(c.id)).filter(
+      (i) =>
+        i.personId === person.id &&
+        !i.revokedAt &&
+        i.expiresAt > now &&
+        (credential.inv === undefined || i.id === credential.inv),
+    );
+    return live.length > 0 ? undefined : REFUSALS.invitationRevoked;
+  }
+
+  /** Whether the holder of a short-lived view link is still active (staff) or still invited (person). */
+  async viewerActive(viewer: {
+    kind: 'staff' | 'person';
+    id: string;
+    caseId: string;
+    inv?: string | undefined;
+  }): Promise<boolean> {
+    if (viewer.kind === 'staff') {
+      const staff = await this.#repo.getStaff(viewer.id);
+      return staff !== undefined && staff.active;
+    }
+    const person = await this.#repo.getPerson(viewer.id);
+    if (!person || person.caseId !== viewer.caseId) return false;
+    const now = this.#now().toISOString();
+    return (await this.#repo.listInvitations(viewer.caseId)).some(
+      (i) =>
+        i.personId === person.id &&
+        !i.revokedAt &&
+        i.expiresAt > now &&
+        (viewer.inv === undefined || i.id === viewer.inv),
+    );
+  }
+
+  /** Calls `listener` after each committed change that may withdraw credentials; returns the unsubscribe. */
+  onAccessChange(listener: AccessChangeListener): () => void {
+    this.#accessListeners.add(listener);
+    return () => this.#accessListeners.delete(listener);
+  }
+
+  #announce(change: AccessChange): void {
+    for (const listener of this.#accessListeners) listener(change);
+  }
+
   /** Whether a live-media session may run for this case (checked when its router is created). */
   async sessionBelongsTo(sessionId: string, caseId: string): Promise<boolean> {
     const s = await this.#repo.getSession(sessionId);
@@ -661,10 +760,12 @@ export class CaseService {
       c: MediationCase,
       at: string,
     ) => Promise<
-      { result: T; action: string; target: string; payload: unknown } | { result: T; action: null }
+      | { result: T; action: string; target: string; payload: unknown; announce?: AccessChange }
+      | { result: T; action: null }
     >,
   ): Promise<T> {
-    return this.#repo.transaction(async () => {
+    let announce: AccessChange | undefined;
+    const result = await this.#repo.transaction(async () => {
       const c = await this.#load(actor, caseId, permission);
       const next = applyTransition(c.status, action);
       const at = this.#now().toISOString();
@@ -678,8 +779,12 @@ export class CaseService {
         await this.#repo.updateCase(c);
       }
       await this.#record(actor, c.id, outcome.action, outcome.target, outcome.payload);
+      announce = outcome.announce;
       return outcome.result;
     });
+    // Announced once committed, so whoever checks credentials again sees the change.
+    if (announce) this.#announce(announce);
+    return result;
   }
 
   /** Mediation ends without agreement: the case closes and its running periods stop. */

@@ -1,3 +1,5 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
 /** A token bucket: `ratePerSecond` sustained, `burst` at once. */
 export class TokenBucket {
   readonly #rate: number;
@@ -24,5 +26,37 @@ export class TokenBucket {
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+}
+
+/**
+ * The request rate of one person across all their connections, so opening
+ * more sockets on one invitation buys no more rate. Built on
+ * rate-limiter-flexible: its memory backend here, and a RateLimiterRedis (same
+ * API) can be passed in when several nodes must share the limit.
+ */
+export class PersonRateLimiter {
+  readonly #limiter: RateLimiterAbstract;
+
+  constructor(ratePerSecond: number, burst: number, limiter?: RateLimiterAbstract) {
+    // A window of `burst` requests lasting burst/rate seconds: about `rate` sustained, `burst` at once.
+    this.#limiter =
+      limiter ??
+      new RateLimiterMemory({
+        keyPrefix: 'socket-person',
+        points: burst,
+        duration: Math.max(1, Math.round(burst / ratePerSecond)),
+      });
+  }
+
+  /** Whether `person` may make one more request now. */
+  async take(person: string): Promise<boolean> {
+    try {
+      await this.#limiter.consume(person);
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return false;
+      throw error;
+    }
   }
 }

@@ -22,6 +22,7 @@ import {
   type RequestOf,
   type ResponseOf,
   type ServerToClientEvents,
+  type HandshakeRefusal,
 } from '../../signaling/index.js';
 import type { SessionTokens, VerifiedSessionToken } from '../auth/SessionTokens.js';
 import { TokenRefusedError } from '../auth/SessionTokens.js';
@@ -37,7 +38,7 @@ import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
 import type { Participant, ParticipantChannel } from '../media/Participant.js';
-import { TokenBucket } from './RateLimiter.js';
+import { PersonRateLimiter, TokenBucket } from './RateLimiter.js';
 
 interface SocketData {
   claims: VerifiedSessionToken;
@@ -148,8 +149,18 @@ export interface GatewayDesks {
   documents?: DocumentDesk;
 }
 
-/** Decides, at the handshake, whether a validly signed session token is still honoured. */
+/**
+ * Decides whether a validly signed session token is still honoured: at the
+ * handshake, at each join and whenever the case file says a credential may
+ * have been withdrawn. Refuses by resolving `false` (a revoked token) or by
+ * throwing a TokenRefusedError with the reason and words the client shows.
+ */
 export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolean>;
+
+interface Refusal {
+  reason: HandshakeRefusal;
+  message: string;
+}
 
 export class SignalingGateway {
   readonly #tokens: SessionTokens;
@@ -160,6 +171,9 @@ export class SignalingGateway {
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
+  /** Every connected socket, by the person its token names (oldest first). */
+  readonly #live = new Map<string, SignalingSocket[]>();
+  readonly #personRate: PersonRateLimiter;
 
   constructor(
     tokens: SessionTokens,
@@ -177,6 +191,7 @@ export class SignalingGateway {
     this.#sessions = sessions;
     this.#config = config;
     this.#logger = logger.child({ component: 'signaling' });
+    this.#personRate = new PersonRateLimiter(config.personRatePerSecond, config.personBurst);
   }
 
   attach(io: SignalingServer): void {
@@ -188,9 +203,8 @@ export class SignalingGateway {
             ? (auth as Record<string, unknown>)['token']
             : undefined;
         const claims = this.#tokens.verify(token);
-        if (!(await this.#stillValid(claims))) {
-          throw new TokenRefusedError('TOKEN_REVOKED', 'This invitation has been revoked');
-        }
+        const refusal = await this.#refusalOf(claims);
+        if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message);
         socket.data.claims = claims;
       })().then(
         () => next(),
@@ -210,6 +224,49 @@ export class SignalingGateway {
     io.on('connection', (socket) => this.#onConnection(socket));
   }
 
+  /**
+   * Checks again every connected socket whose claims `affected` selects, and
+   * closes those no longer honoured, telling them why (`access:withdrawn`).
+   */
+  async revalidate(affected: (claims: VerifiedSessionToken) => boolean): Promise<void> {
+    const sockets = [...this.#live.values()].flat().filter((s) => affected(s.data.claims));
+    await Promise.all(
+      sockets.map(async (socket) => {
+        try {
+          const refusal = await this.#refusalOf(socket.data.claims);
+          if (refusal) this.#withdraw(socket, refusal);
+        } catch (error) {
+          this.#logger.error({ err: error, socketId: socket.id }, 'credential check failed');
+        }
+      }),
+    );
+  }
+
+  /** Why the claims are no longer honoured, if they are not. */
+  async #refusalOf(claims: VerifiedSessionToken): Promise<Refusal | undefined> {
+    try {
+      if (await this.#stillValid(claims)) return undefined;
+      return { reason: 'TOKEN_REVOKED', message: 'This invitation has been revoked' };
+    } catch (error) {
+      if (error instanceof TokenRefusedError)
+        return { reason: error.reason, message: error.message };
+      throw error;
+    }
+  }
+
+  #withdraw(socket: SignalingSocket, refusal: Refusal): void {
+    this.#logger.info(
+      {
+        reason: refusal.reason,
+        participantId: socket.data.claims.sub,
+        sessionId: socket.data.claims.sessionId,
+      },
+      'credential withdrawn: closing the connection',
+    );
+    socket.emit('access:withdrawn', refusal);
+    socket.disconnect(true);
+  }
+
   #onConnection(socket: SignalingSocket): void {
     const claims = socket.data.claims;
     const ctx: RequestContext = {
@@ -226,6 +283,23 @@ export class SignalingGateway {
     };
     const bucket = new TokenBucket(this.#config.ratePerSecond, this.#config.burst);
     ctx.logger.debug({ role: claims.role }, 'socket connected');
+    const own = this.#live.get(claims.sub) ?? [];
+    own.push(socket);
+    this.#live.set(claims.sub, own);
+    // One person, a few connections (a call, the inbox, a reconnect overlapping a
+    // connection not yet seen dead): beyond the cap the oldest goes, as a second
+    // join of the same person already replaces the first. Refusing the newest
+    // instead would lock out someone whose dead connections linger until ping timeout.
+    for (const old of own.slice(0, Math.max(0, own.length - this.#config.maxPerPerson))) {
+      ctx.logger.info({ replaced: old.id }, 'connection limit per person: oldest replaced');
+      old.emit('session:replaced', {});
+      old.disconnect(true);
+    }
+    socket.on('disconnect', () => {
+      const rest = (this.#live.get(claims.sub) ?? []).filter((s) => s !== socket);
+      if (rest.length > 0) this.#live.set(claims.sub, rest);
+      else this.#live.delete(claims.sub);
+    });
     this.#attachInbox(socket, ctx);
 
     // Unknown events never reach a handler; if the sender waits for an
@@ -278,7 +352,8 @@ export class SignalingGateway {
       return;
     }
     try {
-      if (!bucket.take()) throw new RateLimitedError();
+      if (!bucket.take() || !(await this.#personRate.take(ctx.claims.sub)))
+        throw new RateLimitedError();
       this.#checkStage(ctx, name);
       const parsed = requestSchemas[name].safeParse(args.length > 1 ? args[0] : undefined);
       if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
@@ -308,6 +383,12 @@ export class SignalingGateway {
       if (!can(ctx.claims.role, 'session.join'))
         throw new ForbiddenError('This role may not join sessions');
       if (ctx.participant && !ctx.participant.closed) throw new InvalidStateError('Already joined');
+      // Checked again at every join: the week-long token may have outlived what it names.
+      const refusal = await this.#refusalOf(ctx.claims);
+      if (refusal) {
+        setImmediate(() => this.#withdraw(ctx.socket, refusal));
+        throw new ForbiddenError(refusal.message);
+      }
       const identity = {
         participantId: ctx.claims.sub,
         displayName: ctx.claims.name,

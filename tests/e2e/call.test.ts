@@ -56,9 +56,8 @@ describe('a mediation call in Chromium', () => {
       page.on('pageerror', (e) =>
         process.stderr.write(`[${person.sub}] page error: ${e.message}\n`),
       );
-      await page.goto(
-        `${t.url}/join#token=${t.token({ ...person, caseId: 'CASE-E2E', sessionId: 'SESSION-E2E' })}`,
-      );
+      const token = await t.token({ ...person, caseId: 'CASE-E2E', sessionId: 'SESSION-E2E' });
+      await page.goto(`${t.url}/join#token=${token}`);
       pages.set(person.sub, page);
     }
   });

@@ -34,6 +34,7 @@ import {
   type StaffFixture,
 } from '../support/cases.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
+import { enrolledToken } from '../support/enrol.js';
 
 const ARTIFACTS = path.resolve('tests/artifacts');
 const PHONE = { width: 390, height: 844 };
@@ -520,7 +521,8 @@ describe('the mediator’s floor in Chromium', () => {
   it('refuses a newcomer with a reason, and locks the session to newcomers', async () => {
     const m = pages.mediator;
     const observerToken = () =>
-      t.server.tokens.issue(
+      enrolledToken(
+        t.server,
         {
           sub: 'observer-union',
           caseId: theCase.id,
@@ -531,7 +533,7 @@ describe('the mediator’s floor in Chromium', () => {
         600,
       );
     const observer = await openPage(PHONE, 'observer');
-    await observer.goto(`${t.url}/join#token=${observerToken()}`);
+    await observer.goto(`${t.url}/join#token=${await observerToken()}`);
     await observer.getByTestId('join').click();
     await item(m, 'waiting-item', 'observer-union').waitFor({ timeout: 10_000 });
     // The mediator's whole floor: someone waiting, participants with quality, a raised hand, chat.
@@ -569,7 +571,7 @@ describe('the mediator’s floor in Chromium', () => {
     await m.getByTestId('locked-note').waitFor({ timeout: 5_000 });
     // A fresh load (the address only differing in its fragment would not reload the page).
     await observer.goto('about:blank');
-    await observer.goto(`${t.url}/join#token=${observerToken()}`);
+    await observer.goto(`${t.url}/join#token=${await observerToken()}`);
     await observer.getByTestId('join').click();
     await observer.getByTestId('error').waitFor({ timeout: 10_000 });
     expect(await observer.getByTestId('error').getAttribute('data-reason')).toBe('locked');
@@ -655,7 +657,8 @@ describe('the mediator’s floor in Chromium', () => {
   });
 
   it('explains denied camera and microphone, and a browser without WebRTC', async () => {
-    const token = t.server.tokens.issue(
+    const token = await enrolledToken(
+      t.server,
       { sub: 'p-check', caseId: theCase.id, sessionId: session.id, role: 'party', name: '赵六' },
       600,
     );

@@ -46,6 +46,7 @@ import {
   pdfWithJavaScript,
   PDFKIT_LOOPING_PNG,
 } from '../support/untrustedInputs.js';
+import { enrolledToken } from '../support/enrol.js';
 
 interface Issued {
   document: DocumentView;
@@ -472,7 +473,8 @@ describe('serving: live delivery, steps, consent gating, certificate', () => {
     const received: ServedDocument[] = [];
     const socket = await connectClient(
       t.url,
-      t.server.tokens.issue(
+      await enrolledToken(
+        t.server,
         {
           sub: world.applicant.id,
           caseId: world.caseId,

@@ -11,6 +11,7 @@ import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
 import { connect, connectClient, joinSession, type TestClient } from '../support/client.js';
+import { enrolledToken } from '../support/enrol.js';
 import { fakePeer } from '../support/fakeDevice.js';
 import { perTestServer, type TestServer } from '../support/server.js';
 
@@ -21,13 +22,13 @@ async function setup(): Promise<{
   caseId: string;
   sessionId: string;
   open(sub: string, role?: SessionRole): Promise<TestClient>;
-  token(sub: string, role?: SessionRole): string;
+  token(sub: string, role?: SessionRole): Promise<string>;
 }> {
   const t = await fixture.start();
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   const { case: c, session } = await caseInSession(t.server.cases, staff);
   const token = (sub: string, role: SessionRole = 'party') =>
-    t.server.tokens.issue({ sub, caseId: c.id, sessionId: session.id, role, name: sub }, 600);
+    enrolledToken(t.server, { sub, caseId: c.id, sessionId: session.id, role, name: sub });
   const opened: TestClient[] = [];
   return {
     t,
@@ -35,7 +36,7 @@ async function setup(): Promise<{
     sessionId: session.id,
     token,
     async open(sub, role = 'party') {
-      const client = await connectClient(t.url, token(sub, role));
+      const client = await connectClient(t.url, await token(sub, role));
       opened.push(client);
       return client;
     },
@@ -103,7 +104,7 @@ describe('the mediator’s floor', () => {
 
     // The network drops: the server sees the socket go.
     party.socket.disconnect();
-    const again = await connectClient(t.url, token('p-1'));
+    const again = await connectClient(t.url, await token('p-1'));
     const knocked = mediator.next('admission:knock', 1500).then(
       () => true,
       () => false,
@@ -122,7 +123,7 @@ describe('the mediator’s floor', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(JSON.stringify(refused)).toContain('locked');
     // Someone admitted before the lock still gets back in.
-    const back = await connectClient(t.url, token('p-1'));
+    const back = await connectClient(t.url, await token('p-1'));
     expect((await joinSession(back)).admission).toBe('admitted');
     back.close();
   });
@@ -166,7 +167,7 @@ describe('the mediator’s floor', () => {
     await gone;
     const retry = connect(
       t.url,
-      t.server.tokens.issue({ sub: 'p-1', caseId, sessionId, role: 'party', name: 'p-1' }, 600),
+      await enrolledToken(t.server, { sub: 'p-1', caseId, sessionId, role: 'party', name: 'p-1' }),
     );
     const refusal = await new Promise<{ data?: { reason?: string }; message: string }>((r) =>
       retry.once('connect_error', (e) => r(e as never)),

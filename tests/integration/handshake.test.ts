@@ -27,7 +27,7 @@ describe('Socket.IO handshake authentication', () => {
   });
 
   it('accepts a valid token', async () => {
-    const client = await connectClient(t.url, t.token({ sub: 'p1' }));
+    const client = await connectClient(t.url, await t.token({ sub: 'p1' }));
     expect(client.socket.connected).toBe(true);
     client.close();
   });

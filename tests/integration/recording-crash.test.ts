@@ -20,6 +20,7 @@ import { caseInSession, seedStaff } from '../support/cases.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
+import { enrolledToken } from '../support/enrol.js';
 
 if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
   throw new Error('ffmpeg is not installed: run scripts/install-system-deps.sh test');
@@ -73,6 +74,7 @@ describe('recording through failures', () => {
     cleanups.push(() => t.close());
     const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
     const { case: theCase, session } = await caseInSession(t.server.cases, staff);
+    const M = staff.mediator.id;
     const clients: TestClient[] = [];
     const media: SyntheticMedia[] = [];
     cleanups.push(() => {
@@ -83,7 +85,8 @@ describe('recording through failures', () => {
     const join = async (sub: string, role: SessionRole) => {
       const c = await connectClient(
         t.url,
-        t.server.tokens.issue(
+        await enrolledToken(
+          t.server,
           { sub, caseId: theCase.id, sessionId: session.id, role, name: sub },
           600,
         ),
@@ -94,7 +97,7 @@ describe('recording through failures', () => {
       media.push(await publishSynthetic(t.server.sessions.get(session.id)!, sub));
       return c;
     };
-    const mediator = await join('m-1', 'mediator');
+    const mediator = await join(M, 'mediator');
     const party = await join('p-1', 'party');
     const { recording } = await mediator.request('recording:start', {});
     await party.request('recording:acknowledge', { recordingId: recording.recordingId });
@@ -134,7 +137,7 @@ describe('recording through failures', () => {
     const span = (Date.parse(killed!.endedAt!) - Date.parse(killed!.startedAt)) / 1000;
     expect(decoded.seconds).toBeGreaterThan(span - 1.5);
     // The other participant's tracks ran on untouched.
-    const mediatorTracks = detail.tracks.filter((x) => x.participantId === 'm-1');
+    const mediatorTracks = detail.tracks.filter((x) => x.participantId === M);
     expect(mediatorTracks.map((x) => x.endReason)).toEqual([
       'recording-stopped',
       'recording-stopped',
@@ -146,6 +149,7 @@ describe('recording through failures', () => {
     cleanups.push(() => t.close());
     const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
     const { case: theCase, session } = await caseInSession(t.server.cases, staff);
+    const M = staff.mediator.id;
     const clients: TestClient[] = [];
     const media: SyntheticMedia[] = [];
     cleanups.push(() => {
@@ -155,7 +159,8 @@ describe('recording through failures', () => {
     const connectAs = async (sub: string, role: SessionRole) => {
       const c = await connectClient(
         t.url,
-        t.server.tokens.issue(
+        await enrolledToken(
+          t.server,
           { sub, caseId: theCase.id, sessionId: session.id, role, name: sub },
           600,
         ),
@@ -191,15 +196,15 @@ describe('recording through failures', () => {
       }
     };
 
-    const mediator = await connectAs('m-1', 'mediator');
+    const mediator = await connectAs(M, 'mediator');
     await joinSession(mediator);
     let party = await connectAs('p-1', 'party');
     await joinSession(party, { admitBy: mediator });
     let partyMedia = await publish('p-1');
-    const mediatorMedia = await publish('m-1');
+    const mediatorMedia = await publish(M);
     const { recording } = await mediator.request('recording:start', {});
     await party.request('recording:acknowledge', { recordingId: recording.recordingId });
-    await capturing(recording.recordingId, ['m-1', 'p-1']);
+    await capturing(recording.recordingId, [M, 'p-1']);
     await sleep(1000);
 
     // The party's network drops; they come back (no knock) and publish again.
@@ -223,8 +228,8 @@ describe('recording through failures', () => {
     partyMedia.stop();
     mediatorMedia.stop();
     await publish('p-1');
-    await publish('m-1');
-    await capturing(recording.recordingId, ['m-1', 'p-1']);
+    await publish(M);
+    await capturing(recording.recordingId, [M, 'p-1']);
     await sleep(1000);
     await mediator.request('recording:stop', {});
     await t.server.recordings.idle();
@@ -233,8 +238,8 @@ describe('recording through failures', () => {
     const manifest = checkSealed(t, detail);
     const gaps = manifest.gaps.map((g) => `${g.participantId} ${g.source} ${g.reason}`).sort();
     expect(gaps).toEqual([
-      'm-1 camera worker-died',
-      'm-1 microphone worker-died',
+      `${M} camera worker-died`,
+      `${M} microphone worker-died`,
       'p-1 camera participant-disconnected',
       'p-1 camera worker-died',
       'p-1 microphone participant-disconnected',

@@ -25,6 +25,7 @@ import { connectClient, joinSession, type TestClient } from '../support/client.j
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
 import { expectSandboxedFile } from '../support/untrustedInputs.js';
+import { enrolledToken } from '../support/enrol.js';
 
 if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
   throw new Error('ffmpeg is not installed: run scripts/install-system-deps.sh test');
@@ -87,7 +88,11 @@ describe('session recording', () => {
   async function join(sub: string, role: SessionRole, name = sub): Promise<TestClient> {
     const c = await connectClient(
       t.url,
-      t.server.tokens.issue({ sub, caseId: theCase.id, sessionId: session.id, role, name }, 600),
+      await enrolledToken(
+        t.server,
+        { sub, caseId: theCase.id, sessionId: session.id, role, name },
+        600,
+      ),
     );
     clients.push(c);
     await joinSession(c, mediatorClient ? { admitBy: mediatorClient } : {});
@@ -126,10 +131,10 @@ describe('session recording', () => {
   }
 
   it('records only participants who acknowledged; a late joiner after acknowledging; withdrawal ends their tracks', async () => {
-    const mediator = await join('m-1', 'mediator', '王调解');
+    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
     const worker = await join('p-worker', 'party', '张三');
     const employer = await join('p-employer', 'party', '某某公司');
-    await publish('m-1', 300);
+    await publish(staff.mediator.id, 300);
     await publish('p-worker', 500);
     await publish('p-employer', 700);
 
@@ -145,7 +150,7 @@ describe('session recording', () => {
 
     const noticeToWorker = worker.next('recording:state', 5000, (s) => s.recording !== null);
     const { recording } = await mediator.request('recording:start', {});
-    expect(recording.consented).toEqual(['m-1']);
+    expect(recording.consented).toEqual([staff.mediator.id]);
     const notice = await noticeToWorker;
     expect(notice.recording?.recordingId).toBe(recording.recordingId);
     // Acknowledging an unknown recording is refused.
@@ -157,9 +162,9 @@ describe('session recording', () => {
     const acked = await worker.request('recording:acknowledge', {
       recordingId: recording.recordingId,
     });
-    expect(acked.recording.consented.sort()).toEqual(['m-1', 'p-worker']);
+    expect(acked.recording.consented.sort()).toEqual([staff.mediator.id, 'p-worker']);
     await untilCapturing(recording.recordingId, 'p-worker');
-    await untilCapturing(recording.recordingId, 'm-1');
+    await untilCapturing(recording.recordingId, staff.mediator.id);
     // Acknowledging twice is one consent record.
     await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
 
@@ -167,7 +172,8 @@ describe('session recording', () => {
     // A late joiner sees the recording at once and is not recorded before acknowledging.
     const late = await connectClient(
       t.url,
-      t.server.tokens.issue(
+      await enrolledToken(
+        t.server,
         { sub: 'p-agent', caseId: theCase.id, sessionId: session.id, role: 'agent', name: '律师' },
         600,
       ),
@@ -208,7 +214,7 @@ describe('session recording', () => {
     const { tracks, consents, manifest } = clerkView;
     expect(clerkView.recording.status).toBe('complete');
     const recordedPeople = new Set(tracks.map((x) => x.participantId));
-    expect([...recordedPeople].sort()).toEqual(['m-1', 'p-agent', 'p-worker']);
+    expect([...recordedPeople].sort()).toEqual([staff.mediator.id, 'p-agent', 'p-worker']);
     // Nothing of the employer, who never acknowledged.
     expect(tracks.some((x) => x.participantId === 'p-employer')).toBe(false);
     for (const track of tracks.filter((x) => x.participantId === 'p-worker')) {
@@ -221,13 +227,17 @@ describe('session recording', () => {
       expect(track.endReason).toBe('consent-withdrawn');
       expect(Date.parse(track.endedAt!)).toBeLessThanOrEqual(withdrawAt + 1000);
     }
-    expect(consents.map((c) => c.participantId).sort()).toEqual(['m-1', 'p-agent', 'p-worker']);
+    expect(consents.map((c) => c.participantId).sort()).toEqual([
+      staff.mediator.id,
+      'p-agent',
+      'p-worker',
+    ]);
     expect(consents.find((c) => c.participantId === 'p-agent')?.withdrawnAt).not.toBeNull();
 
     // Every file: hash as stored, decodes cleanly, lasts as long as its span.
     const dir = t.server.recordings.directoryOf(recording.recordingId);
     // Each recorded participant has audio and video with media in them.
-    for (const who of ['m-1', 'p-worker', 'p-agent']) {
+    for (const who of [staff.mediator.id, 'p-worker', 'p-agent']) {
       const kinds = tracks.filter((x) => x.participantId === who && (x.durationMs ?? 0) > 0);
       expect(new Set(kinds.map((x) => x.kind)), who).toEqual(new Set(['audio', 'video']));
     }
@@ -283,14 +293,14 @@ describe('session recording', () => {
     session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
       scheduledStart: new Date().toISOString(),
     });
-    const mediator = await join('m-1', 'mediator', '王调解');
+    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
     const worker = await join('p-worker', 'party', '张三');
     await join('p-employer', 'party', '某某公司');
-    await publish('m-1', 300);
+    await publish(staff.mediator.id, 300);
     await publish('p-worker', 500);
     const { recording } = await mediator.request('recording:start', {});
     await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
-    await untilCapturing(recording.recordingId, 'm-1');
+    await untilCapturing(recording.recordingId, staff.mediator.id);
     await untilCapturing(recording.recordingId, 'p-worker');
     await sleep(1000);
     const caucusFrom = Date.now();
@@ -298,7 +308,7 @@ describe('session recording', () => {
     await sleep(2500);
     const caucusTo = Date.now();
     await mediator.request('caucus:end', {});
-    await untilCapturing(recording.recordingId, 'm-1');
+    await untilCapturing(recording.recordingId, staff.mediator.id);
     await untilCapturing(recording.recordingId, 'p-worker');
     await sleep(1000);
     await mediator.request('recording:stop', {});
@@ -317,8 +327,8 @@ describe('session recording', () => {
     }
     const ended = tracks.filter((x) => x.endReason === 'private-phase');
     expect(ended.map((x) => x.participantId).sort()).toEqual([
-      'm-1',
-      'm-1',
+      staff.mediator.id,
+      staff.mediator.id,
       'p-worker',
       'p-worker',
     ]);

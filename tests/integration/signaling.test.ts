@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../signaling/index.js';
-import { connectClient, type TestClient } from '../support/client.js';
+import { connectClient, refusal, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -11,7 +11,7 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     sub: string,
     extra: Parameters<TestServer['token']>[0] | object = {},
   ): Promise<TestClient> => {
-    const c = await connectClient(t.url, t.token({ sub, ...extra }));
+    const c = await connectClient(t.url, await t.token({ sub, ...extra }));
     clients.push(c);
     return c;
   };
@@ -70,9 +70,15 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
   it('keeps a party out of a session of another case', async () => {
     const a = await open('case1-party');
     await fakePeer(a);
-    const intruder = await open('case2-party', { caseId: 'CASE-2' });
-    const res = await intruder.ack('media:capabilities', {});
-    expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // A token naming CASE-2 with CASE-1's session: refused at the handshake.
+    const intruder = await t.token({ sub: 'case2-party', caseId: 'CASE-2' });
+    expect(await refusal(t.url, intruder)).toMatchObject({ reason: 'SESSION_CLOSED' });
+    // Even with the check at the handshake bypassed, the live session refuses it.
+    const session = t.server.sessions.get('SESSION-1')!;
+    await expect(t.server.sessions.getOrCreate('SESSION-1', 'CASE-2')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(session.closed).toBe(false);
   });
 
   it('answers malformed payloads with a validation error and stays up', async () => {
@@ -212,10 +218,10 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
   });
 
   it('replaces the older connection when the same person joins again', async () => {
-    const first = await open('twice');
+    const first = await open('twice', { role: 'mediator' });
     await fakePeer(first);
     const replaced = first.next('session:replaced');
-    const second = await open('twice');
+    const second = await open('twice', { role: 'mediator' });
     await fakePeer(second);
     await replaced;
     const participants = await second.request('session:participants', {});

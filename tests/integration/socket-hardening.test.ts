@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { perTestServer, startTestServer, type TestServer } from '../support/server.js';
 
 /** `{"a":{"a":…}}`, `depth` levels deep, as JSON text (deeper than JSON.stringify reaches). */
 const DEEP = '{"a":'.repeat(8000) + '{}' + '}'.repeat(8000);
@@ -167,3 +167,66 @@ describe('the waiting room (finding 7)', () => {
     });
   });
 });
+
+describe('per-person limits (finding 8)', () => {
+  const fixture = perTestServer();
+
+  it('keeps at most SOCKET_MAX_PER_PERSON live sockets per person: the oldest are replaced', async () => {
+    await fixture.start();
+    const sockets: TestClient[] = [];
+    const replaced: Promise<unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = await fixture.client({ sub: 'one-invitation' });
+      sockets.push(c);
+      replaced.push(
+        Promise.race([
+          c.next('session:replaced', 5000),
+          new Promise((r) => c.socket.once('disconnect', r)),
+        ]),
+      );
+    }
+    // The seven oldest were told and closed; the three newest stay.
+    await Promise.all(replaced.slice(0, 7));
+    await until(() => sockets.filter((c) => c.socket.connected).length === 3);
+    expect(sockets.slice(7).every((c) => c.socket.connected)).toBe(true);
+    expect(await sockets[9]!.ack('media:capabilities', {})).toMatchObject({ ok: true });
+    // Someone else is not affected.
+    const other = await fixture.client({ sub: 'someone-else' });
+    expect(other.socket.connected).toBe(true);
+  });
+
+  it('rate-limits a person across all their sockets, not each socket apart', async () => {
+    await fixture.start({
+      SOCKET_RATE_LIMIT: '5',
+      SOCKET_RATE_BURST: '10',
+      SOCKET_PERSON_RATE_LIMIT: '5',
+      SOCKET_PERSON_RATE_BURST: '10',
+    });
+    const mine = [
+      await fixture.client({ sub: 'flooder' }),
+      await fixture.client({ sub: 'flooder' }),
+      await fixture.client({ sub: 'flooder' }),
+    ];
+    const replies = await Promise.all(
+      mine.flatMap((c) => Array.from({ length: 20 }, () => c.ack('session:participants', {}))),
+    );
+    const answered = replies.filter((r) => r.ok || r.error.code !== 'RATE_LIMITED').length;
+    // Ten for the person (the burst), not ten per socket.
+    expect(answered).toBeLessThanOrEqual(10);
+    expect(answered).toBeGreaterThan(0);
+    // Another person keeps their own budget.
+    const other = await fixture.client({ sub: 'bystander' });
+    expect(await other.ack('session:participants', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -49,7 +49,9 @@ describe('worker pool', () => {
     const aSend2 = await aPeer.createTransport('send');
     const stale = await a.ack('transport:connect', {
       transportId: aSend.id,
-      dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+      dtlsParameters: {
+        fingerprints: [{ algorithm: 'sha-256', value: Array(32).fill('AA').join(':') }],
+      },
     });
     expect(stale).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     aSend.close();

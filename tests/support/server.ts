@@ -8,6 +8,7 @@ import { createLogger } from '../../server/logger.js';
 import { MediationServer, type MediationServerOptions } from '../../server/MediationServer.js';
 import type { SessionClaims } from '../../signaling/index.js';
 import { connectClient, type TestClient } from './client.js';
+import { enrolledToken } from './enrol.js';
 
 import { TEST_SECRET } from './secrets.js';
 
@@ -17,7 +18,11 @@ export interface TestServer {
   server: MediationServer;
   url: string;
   dataDir: string;
-  token(claims: Partial<SessionClaims> & Pick<SessionClaims, 'sub'>, ttlSeconds?: number): string;
+  /** A session token, its case, session and holder entered in the case file (see enrol.ts). */
+  token(
+    claims: Partial<SessionClaims> & Pick<SessionClaims, 'sub'>,
+    ttlSeconds?: number,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -47,7 +52,8 @@ export async function startTestServer(
     url,
     dataDir,
     token(claims, ttlSeconds = 600) {
-      return server.tokens.issue(
+      return enrolledToken(
+        server,
         { caseId: 'CASE-1', sessionId: 'SESSION-1', role: 'party', name: claims.sub, ...claims },
         ttlSeconds,
       );
@@ -81,7 +87,7 @@ export function perTestServer(): {
     },
     async client(claims) {
       if (!current) throw new Error('start() the server first');
-      const c = await connectClient(current.url, current.token(claims));
+      const c = await connectClient(current.url, await current.token(claims));
       clients.push(c);
       return c;
     },

@@ -92,6 +92,8 @@ describe('signaling contract', () => {
     const deep = { a: { a: { a: {} } } };
     const [vp8, rtx] = chromeVideo.codecs;
     expect(produce(chromeVideo)).toBe(true);
+    // Chromium's simulcast offer has no a=ssrc lines: an empty CNAME.
+    expect(produce({ ...chromeVideo, rtcp: { cname: '', reducedSize: true } })).toBe(true);
     expect(produce({ ...chromeVideo, appData: deep })).toBe(false);
     expect(produce({ ...chromeVideo, rtcp: { cname: 'abc', x: deep } })).toBe(false);
     expect(produce({ ...chromeVideo, codecs: [{ ...vp8, parameters: { apt: deep } }, rtx] })).toBe(

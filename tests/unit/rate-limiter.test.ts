@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../server/socket/RateLimiter.js';
+import { PersonRateLimiter, TokenBucket } from '../../server/socket/RateLimiter.js';
 
 describe('TokenBucket', () => {
   it('allows a burst, then the sustained rate', () => {
@@ -12,5 +12,14 @@ describe('TokenBucket', () => {
     expect(bucket.take()).toBe(false);
     now += 10_000; // refills up to the burst, no further
     expect(Array.from({ length: 6 }, () => bucket.take()).filter(Boolean)).toHaveLength(5);
+  });
+});
+
+describe('PersonRateLimiter', () => {
+  it('counts one person across calls, each person apart', async () => {
+    const limiter = new PersonRateLimiter(5, 10);
+    const first = await Promise.all(Array.from({ length: 12 }, () => limiter.take('p1')));
+    expect(first.filter(Boolean)).toHaveLength(10);
+    expect(await limiter.take('p2')).toBe(true);
   });
 });

@@ -18,6 +18,8 @@ const KEYS: Record<CallEnding['reason'], MessageKey> = {
   TOKEN_INVALID: 'TOKEN_INVALID',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   TOKEN_REVOKED: 'TOKEN_REVOKED',
+  ACCESS_WITHDRAWN: 'ACCESS_WITHDRAWN',
+  SESSION_CLOSED: 'SESSION_CLOSED',
   UNKNOWN: 'error',
   replaced: 'replaced',
   refused: 'refused',

@@ -28,6 +28,13 @@ export interface EvidenceRouteDeps {
   /** Whether an invitation is still valid (not revoked, not expired). */
   invitationActive: (invitationId: string) => Promise<boolean>;
   uploads: UploadTimeouts;
+  /** Whether a view link's holder is still an active staff member or an invited person of the case. */
+  viewerActive?: (viewer: {
+    kind: 'staff' | 'person';
+    id: string;
+    caseId: string;
+    inv?: string | undefined;
+  }) => Promise<boolean>;
 }
 
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -207,6 +214,13 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
       throw new UnauthenticatedError('This view link is for another item');
     if (claims.inv !== undefined && !(await d.invitationActive(claims.inv))) {
       throw new UnauthenticatedError('This invitation has been revoked or has expired');
+    }
+    // A deactivated member's or an uninvited person's links die with their access.
+    if (
+      d.viewerActive &&
+      !(await d.viewerActive({ kind: claims.viewer, id: claims.sub, caseId, inv: claims.inv }))
+    ) {
+      throw new UnauthenticatedError('This view link is no longer valid');
     }
     if (claims.viewer === 'staff' && (claims.role === 'clerk' || claims.role === 'mediator')) {
       return {

@@ -20,6 +20,8 @@ import { route, type RouteSpec } from './routes.js';
 export interface RecordingRouteDeps {
   recordings: RecordingService;
   accessTokens: RecordingAccessTokens;
+  /** Whether a view link's holder is still an active staff member. */
+  viewerActive?: (viewer: { kind: 'staff'; id: string; caseId: string }) => Promise<boolean>;
 }
 
 const fileIdSchema = z.union([z.literal('composite'), z.literal('manifest'), z.string().uuid()]);
@@ -27,11 +29,11 @@ const fileIdSchema = z.union([z.literal('composite'), z.literal('manifest'), z.s
 export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
   const r = d.recordings;
 
-  function viewerOf(
+  async function viewerOf(
     actor: Actor | undefined,
     access: string | undefined,
     ids: { caseId: string; recordingId: string; fileId: string },
-  ): Actor {
+  ): Promise<Actor> {
     if (actor) return actor;
     if (!access) throw new UnauthenticatedError();
     const claims = d.accessTokens.verifyOrRefuse(access, {
@@ -44,6 +46,13 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
       claims.fileId !== ids.fileId
     ) {
       throw new UnauthenticatedError('This view link is for another file');
+    }
+    // A deactivated member's links die with the account (a reassigned one's by the case scope).
+    if (
+      d.viewerActive &&
+      !(await d.viewerActive({ kind: 'staff', id: claims.sub, caseId: ids.caseId }))
+    ) {
+      throw new UnauthenticatedError('This view link is no longer valid');
     }
     return {
       kind: 'staff',
@@ -132,7 +141,7 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
           fileId: params['fileId']!,
         };
         const parsedId = fileIdSchema.safeParse(ids.fileId);
-        const viewer = viewerOf(actor, query.access, ids);
+        const viewer = await viewerOf(actor, query.access, ids);
         if (!parsedId.success) {
           // Unknown file names read as missing, after authentication.
           await r.list(viewer, ids.caseId);

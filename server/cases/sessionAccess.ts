@@ -1,0 +1,85 @@
+/**
+ * Whether a session credential is still honoured, and the changes that may
+ * withdraw one. A session token is signed for a week; what it names can stop
+ * being true sooner: the mediator deactivated or taken off the case, the
+ * invitation revoked, the person removed from the case, the session ended.
+ * Clerks have no session role: they never join a live session (they follow
+ * it from the console), so a credential naming a clerk is never honoured.
+ * Knows nothing of Socket.IO or HTTP.
+ */
+import type { SessionRole } from '../../signaling/index.js';
+import type { CasePerson } from './model.js';
+
+/** What a session token says about its holder (its verified claims). */
+export interface SessionCredential {
+  sub: string;
+  caseId: string;
+  sessionId: string;
+  role: SessionRole;
+  inv?: string | undefined;
+}
+
+/** Why a credential is no longer honoured; the reasons a client shows (see HANDSHAKE_REFUSALS). */
+export type SessionAccessReason = 'ACCESS_WITHDRAWN' | 'TOKEN_REVOKED' | 'SESSION_CLOSED';
+
+export interface SessionAccessRefusal {
+  reason: SessionAccessReason;
+  /** Chinese first, then English: shown as it is. */
+  message: string;
+}
+
+export const REFUSALS = {
+  sessionClosed: {
+    reason: 'SESSION_CLOSED',
+    message: '本次调解已结束或已取消 / This session has ended or was cancelled',
+  },
+  inactive: {
+    reason: 'ACCESS_WITHDRAWN',
+    message: '您的账号已停用 / Your account is no longer active',
+  },
+  notAssigned: {
+    reason: 'ACCESS_WITHDRAWN',
+    message: '您已不再承办本案 / You are no longer the mediator of this case',
+  },
+  notInCase: {
+    reason: 'ACCESS_WITHDRAWN',
+    message: '您已不是本案的参加人 / You are no longer a participant in this case',
+  },
+  invitationRevoked: {
+    reason: 'TOKEN_REVOKED',
+    message: '您的参加链接已被撤销或已过期 / Your invitation has been revoked or has expired',
+  },
+} as const satisfies Record<string, SessionAccessRefusal>;
+
+/**
+ * A change that may withdraw credentials, announced after it is committed.
+ * The composition root hands these to the transports holding live
+ * connections, which check their holders again.
+ */
+export type AccessChange =
+  | { kind: 'staff-deactivated'; staffId: string }
+  | { kind: 'mediator-changed'; caseId: string; previous: string | null; next: string | null }
+  | { kind: 'invitation-revoked'; caseId: string; invitationId: string; personId: string }
+  | { kind: 'session-closed'; caseId: string; sessionId: string };
+
+/** Called after the change is committed; must not throw. */
+export type AccessChangeListener = (change: AccessChange) => void;
+
+/** Which credentials a change may have withdrawn (they are then checked again in full). */
+export function affectedBy(change: AccessChange): (credential: SessionCredential) => boolean {
+  switch (change.kind) {
+    case 'staff-deactivated':
+      return (c) => c.sub === change.staffId;
+    case 'mediator-changed':
+      return (c) => c.caseId === change.caseId && c.role === 'mediator';
+    case 'invitation-revoked':
+      return (c) => c.caseId === change.caseId && c.sub === change.personId;
+    case 'session-closed':
+      return (c) => c.sessionId === change.sessionId;
+  }
+}
+
+/** The session role a person of the case has (as their invitation names it). */
+export function sessionRoleOf(person: Pick<CasePerson, 'kind'>): Exclude<SessionRole, 'mediator'> {
+  return person.kind === 'observer' ? 'observer' : person.kind === 'agent' ? 'agent' : 'party';
+}
