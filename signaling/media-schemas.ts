@@ -8,28 +8,31 @@
  */
 import { z } from 'zod';
 
+/**
+ * Every string schema below that is bounded by a pattern, with its pattern:
+ * generated tests (tests/integration/fuzz) produce matching strings from it.
+ */
+export const PATTERNED_STRINGS = new Map<z.ZodString, RegExp>();
+
+/** A string of `min`–`max` characters matching `pattern` (registered in PATTERNED_STRINGS). */
+function patterned(pattern: RegExp, what: string, max: number, min = 0): z.ZodString {
+  const schema = z.string().min(min).max(max).regex(pattern, what);
+  PATTERNED_STRINGS.set(schema, pattern);
+  return schema;
+}
+
 const id = z.string().min(1).max(64);
 const uint32 = z.number().int().min(0).max(0xffff_ffff);
 const payloadType = z.number().int().min(0).max(127);
 const clockRate = z.number().int().min(1000).max(1_000_000);
 /** Printable ASCII without spaces: URIs, CNAMEs, MIDs. */
 const token = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-const mimeType = z
-  .string()
-  .max(48)
-  .regex(/^(audio|video)\/[A-Za-z0-9._+-]{1,32}$/, 'audio/… or video/…');
+  patterned(/^[\x21-\x7e]+$/, 'printable ASCII without spaces', max, 1);
+const mimeType = patterned(/^(audio|video)\/[A-Za-z0-9._+-]{1,32}$/, 'audio/… or video/…', 48);
 /** SDP fmtp parameters: `profile-level-id`, `apt`, `useinbandfec`, … with scalar values. */
 const codecParameters = z
   .record(
-    z
-      .string()
-      .max(64)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a codec parameter name'),
+    patterned(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a codec parameter name', 64),
     z.union([z.string().max(512), z.number().finite()]),
   )
   .refine((r) => Object.keys(r).length <= 32, 'too many codec parameters');
@@ -39,15 +42,8 @@ export const mediaKindSchema = z.enum(['audio', 'video']);
 
 export const rtcpFeedbackSchema = z
   .object({
-    type: z
-      .string()
-      .max(32)
-      .regex(/^[A-Za-z0-9-]+$/, 'an RTCP feedback type'),
-    parameter: z
-      .string()
-      .max(32)
-      .regex(/^[A-Za-z0-9 -]*$/, 'an RTCP feedback parameter')
-      .optional(),
+    type: patterned(/^[A-Za-z0-9-]+$/, 'an RTCP feedback type', 32),
+    parameter: patterned(/^[A-Za-z0-9 -]*$/, 'an RTCP feedback parameter', 32).optional(),
   })
   .strict();
 
@@ -95,19 +91,11 @@ export const rtpCodecParametersSchema = z
 export const rtpEncodingParametersSchema = z
   .object({
     ssrc: uint32.optional(),
-    rid: z
-      .string()
-      .max(32)
-      .regex(/^[A-Za-z0-9_-]+$/, 'an RTP stream id')
-      .optional(),
+    rid: patterned(/^[A-Za-z0-9_-]+$/, 'an RTP stream id', 32).optional(),
     codecPayloadType: payloadType.optional(),
     rtx: z.object({ ssrc: uint32 }).strict().optional(),
     dtx: z.boolean().optional(),
-    scalabilityMode: z
-      .string()
-      .max(16)
-      .regex(/^[A-Za-z0-9_]+$/, 'a scalability mode such as L1T3')
-      .optional(),
+    scalabilityMode: patterned(/^[A-Za-z0-9_]+$/, 'a scalability mode such as L1T3', 16).optional(),
     scaleResolutionDownBy: z.number().min(1).max(64).optional(),
     maxBitrate: z.number().int().positive().max(100_000_000).optional(),
     maxFramerate: z.number().positive().max(240).optional(),
@@ -130,11 +118,7 @@ export const rtpHeaderExtensionParametersSchema = z
 export const rtcpParametersSchema = z
   .object({
     // Chromium sends an empty CNAME with simulcast (no a=ssrc lines in its offer).
-    cname: z
-      .string()
-      .max(256)
-      .regex(/^[\x21-\x7e]*$/, 'printable ASCII without spaces')
-      .optional(),
+    cname: patterned(/^[\x21-\x7e]*$/, 'printable ASCII without spaces', 256).optional(),
     reducedSize: z.boolean().optional(),
     mux: z.boolean().optional(),
   })
@@ -168,10 +152,11 @@ export const dtlsParametersSchema = z
           .object({
             algorithm: z.enum(DTLS_FINGERPRINT_ALGORITHMS),
             // 20 (sha-1) to 64 (sha-512) bytes as `AB:CD:…`.
-            value: z
-              .string()
-              .max(191)
-              .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){19,63}$/, 'hex pairs separated by colons'),
+            value: patterned(
+              /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){19,63}$/,
+              'hex pairs separated by colons',
+              191,
+            ),
           })
           .strict(),
       )
