@@ -47,7 +47,8 @@ describe('referral to a court from the console', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     hook = await webhookReceiver(0);
-    t = await startTestServer();
+    // The court's receiver is a plain-http listener on this machine: allow-listed.
+    t = await startTestServer({ WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1' });
     api = apiClient(t.url);
     w = await settledCase(t, api);
     const misfiled = await api.upload(w.caseId, w.tokens.respondent, letter.bytes, '委托书.pdf', {
