@@ -27,7 +27,7 @@ import {
 import { CaseService } from './cases/CaseService.js';
 import { affectedBy } from './cases/sessionAccess.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
-import { createWorkCalendar } from './cases/deadlines.js';
+import { officialWorkCalendar } from './cases/holidayCalendar.js';
 import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
@@ -166,7 +166,7 @@ export class MediationServer {
     const cases = new CaseService({
       repository,
       audit,
-      calendar: createWorkCalendar(config.calendar),
+      calendar: officialWorkCalendar(config.calendar),
     });
     const evidenceItems = new SqliteEvidenceRepository(database);
     const evidence = new EvidenceService({

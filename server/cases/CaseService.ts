@@ -447,7 +447,14 @@ export class CaseService {
       await this.#repo.insertDeadline(
         this.#deadline(
           c.id,
-          { ...base, dueOn: input.newDueOn, basis: `${base.basis}；经双方当事人同意延长` },
+          {
+            ...base,
+            dueOn: input.newDueOn,
+            basis: `${base.basis}；经双方当事人同意延长`,
+            // a date the parties agreed on: no working-day calendar applies
+            provisional: false,
+            missingCalendarYears: [],
+          },
           at,
         ),
       );

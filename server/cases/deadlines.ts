@@ -9,6 +9,16 @@ export type IsoDate = string;
 
 export interface WorkCalendar {
   isWorkingDay(date: IsoDate): boolean;
+  /** Whether the State Council schedule of that year is loaded; without it only weekends are rest days there. */
+  hasSchedule(year: number): boolean;
+}
+
+/** One year's official schedule: holiday ranges [first, last, name] and make-up working days (调休上班). */
+export interface YearSchedule {
+  year: number;
+  source: string;
+  holidays: readonly (readonly [IsoDate, IsoDate, string])[];
+  workdays: readonly IsoDate[];
 }
 
 export interface DeadlineSpec {
@@ -16,6 +26,10 @@ export interface DeadlineSpec {
   dueOn: IsoDate;
   basis: string;
   consequence: string;
+  /** True when the computation touched a year whose official schedule is not loaded: the date may still move. */
+  provisional: boolean;
+  /** The years (ascending) whose schedule was missing; empty when not provisional. */
+  missingCalendarYears: number[];
 }
 
 interface Ymd {
@@ -115,9 +129,29 @@ export function parseIsoDate(value: string): IsoDate {
   return formatYmd(toYmd(value));
 }
 
-/** Saturdays and Sundays are rest days unless listed in extraWorkdays (调休); listed holidays are rest days. */
+/** Every date from `first` to `last` inclusive. */
+export function dateRange(first: IsoDate, last: IsoDate): IsoDate[] {
+  const dates: IsoDate[] = [];
+  for (let d = parseIsoDate(first); daysBetween(d, last) >= 0; d = addDays(d, 1)) dates.push(d);
+  return dates;
+}
+
+export function isWeekend(date: IsoDate): boolean {
+  const dow = weekday(date);
+  return dow === 0 || dow === 6;
+}
+
+/**
+ * Saturdays and Sundays are rest days unless made working days (调休); holidays are rest days.
+ * `years` are the official schedules; `holidays` and `extraWorkdays` are the operator's additions
+ * and override the official schedules where they disagree.
+ */
 export function createWorkCalendar(
-  options: { holidays?: IsoDate[]; extraWorkdays?: IsoDate[] } = {},
+  options: {
+    years?: readonly YearSchedule[];
+    holidays?: IsoDate[];
+    extraWorkdays?: IsoDate[];
+  } = {},
 ): WorkCalendar {
   const holidays = new Set((options.holidays ?? []).map(parseIsoDate));
   const extraWorkdays = new Set((options.extraWorkdays ?? []).map(parseIsoDate));
@@ -126,15 +160,51 @@ export function createWorkCalendar(
       throw new RangeError(`${date} is listed both as a holiday and as an extra workday`);
     }
   }
+  const loaded = new Set<number>();
+  const officialHolidays = new Set<IsoDate>();
+  const officialWorkdays = new Set<IsoDate>();
+  for (const schedule of options.years ?? []) {
+    loaded.add(schedule.year);
+    for (const [first, last] of schedule.holidays)
+      for (const d of dateRange(first, last)) officialHolidays.add(d);
+    for (const d of schedule.workdays) officialWorkdays.add(parseIsoDate(d));
+  }
   return {
     isWorkingDay(date: IsoDate): boolean {
       const day = parseIsoDate(date);
       if (extraWorkdays.has(day)) return true;
       if (holidays.has(day)) return false;
-      const dow = weekday(day);
-      return dow !== 0 && dow !== 6;
+      if (officialWorkdays.has(day)) return true;
+      if (officialHolidays.has(day)) return false;
+      return !isWeekend(day);
+    },
+    hasSchedule(year: number): boolean {
+      return loaded.has(year);
     },
   };
+}
+
+/**
+ * The years whose schedule decides whether the days from `first` to `last` are working days.
+ * A year's notice can also move the last days of the year before (元旦 holidays and make-up
+ * Saturdays have fallen in late December), so a date from 25 December on needs the next year too.
+ */
+export function scheduleYearsFor(first: IsoDate, last: IsoDate): number[] {
+  const a = toYmd(first);
+  const b = toYmd(last);
+  const years: number[] = [];
+  for (let y = a.year; y <= b.year; y++) years.push(y);
+  if (b.month === 12 && b.day >= 25) years.push(b.year + 1);
+  return years;
+}
+
+function provisionality(
+  first: IsoDate,
+  last: IsoDate,
+  calendar: WorkCalendar,
+): Pick<DeadlineSpec, 'provisional' | 'missingCalendarYears'> {
+  const missing = scheduleYearsFor(first, last).filter((y) => !calendar.hasSchedule(y));
+  return { provisional: missing.length > 0, missingCalendarYears: missing };
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -203,9 +273,11 @@ export function isOverdue(dueOn: IsoDate, today: IsoDate): boolean {
 }
 
 export function acceptanceDeadline(receivedOn: IsoDate, calendar: WorkCalendar): DeadlineSpec {
+  const dueOn = addWorkingDays(receivedOn, 3, calendar);
   return {
     kind: 'acceptance_decision',
-    dueOn: addWorkingDays(receivedOn, 3, calendar),
+    dueOn,
+    ...provisionality(addDays(receivedOn, 1), dueOn, calendar),
     basis:
       '《企业劳动争议协商调解规定》第二十条：调解委员会接到调解申请后，对属于劳动争议受理范围且双方当事人同意调解的，应当在3个工作日内受理。',
     consequence:
@@ -214,9 +286,11 @@ export function acceptanceDeadline(receivedOn: IsoDate, calendar: WorkCalendar):
 }
 
 export function mediationPeriodDeadline(receivedOn: IsoDate, calendar: WorkCalendar): DeadlineSpec {
+  const dueOn = periodEnd(receivedOn, { days: 15 }, calendar);
   return {
     kind: 'mediation_period',
-    dueOn: periodEnd(receivedOn, { days: 15 }, calendar),
+    dueOn,
+    ...provisionality(addDays(receivedOn, 15), dueOn, calendar),
     basis:
       '《中华人民共和国劳动争议调解仲裁法》第十四条第三款：自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁。',
     consequence:
@@ -226,17 +300,21 @@ export function mediationPeriodDeadline(receivedOn: IsoDate, calendar: WorkCalen
 
 /** [judicial_confirmation, arbitration_review], both counted from the day the agreement took effect. */
 export function agreementDeadlines(effectiveOn: IsoDate, calendar: WorkCalendar): DeadlineSpec[] {
+  const judicial = periodEnd(effectiveOn, { days: 30 }, calendar);
+  const review = periodEnd(effectiveOn, { days: 15 }, calendar);
   return [
     {
       kind: 'judicial_confirmation',
-      dueOn: periodEnd(effectiveOn, { days: 30 }, calendar),
+      dueOn: judicial,
+      ...provisionality(addDays(effectiveOn, 30), judicial, calendar),
       basis:
         '《中华人民共和国民事诉讼法》第二百零五条：经依法设立的调解组织调解达成调解协议，申请司法确认的，由双方当事人自调解协议生效之日起三十日内，共同向有管辖权的人民法院提出。',
       consequence: '期满后，双方当事人不能再共同向人民法院申请司法确认调解协议。',
     },
     {
       kind: 'arbitration_review',
-      dueOn: periodEnd(effectiveOn, { days: 15 }, calendar),
+      dueOn: review,
+      ...provisionality(addDays(effectiveOn, 15), review, calendar),
       basis:
         '《劳动人事争议仲裁办案规则》第七十四条：经调解组织调解达成调解协议的，双方当事人可以自调解协议生效之日起十五日内，共同向有管辖权的仲裁委员会提出仲裁审查申请。',
       consequence: '期满后，双方当事人不能再共同向劳动人事争议仲裁委员会申请仲裁审查。',
@@ -270,6 +348,8 @@ export function performanceDeadline(
   return {
     kind: 'performance',
     dueOn: parseIsoDate(dueOn),
+    provisional: false,
+    missingCalendarYears: [],
     basis: `调解协议约定的履行期限。${arbitration}${eligible ? paymentOrder : ''}`,
     consequence: eligible
       ? '用人单位逾期未履行调解协议的，劳动者可以依法申请劳动争议仲裁，也可以持调解协议书依法向人民法院申请支付令。'

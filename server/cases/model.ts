@@ -278,6 +278,10 @@ export interface CaseDeadline {
   basis: string;
   /** What happens when it passes, in Chinese. */
   consequence: string;
+  /** Computed across a year whose official holiday schedule was not loaded: the date may still move (暂定). */
+  provisional: boolean;
+  /** Those years, ascending; empty when not provisional. */
+  missingCalendarYears: number[];
   status: DeadlineStatus;
   createdAt: string;
   resolvedAt: string | null;

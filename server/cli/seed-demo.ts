@@ -15,7 +15,8 @@ import { SessionTokens } from '../auth/SessionTokens.js';
 import { InvitationTokens } from '../auth/StaffTokens.js';
 import type { Actor } from '../cases/access.js';
 import { CaseService } from '../cases/CaseService.js';
-import { createWorkCalendar, shanghaiDate } from '../cases/deadlines.js';
+import { shanghaiDate } from '../cases/deadlines.js';
+import { officialWorkCalendar } from '../cases/holidayCalendar.js';
 import type { CasePerson } from '../cases/model.js';
 import { registerCaseSchema } from '../cases/schemas.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const cases = new CaseService({
     repository,
     audit: new SqliteAuditLog(database),
-    calendar: createWorkCalendar(config.calendar),
+    calendar: officialWorkCalendar(config.calendar),
   });
   const stateFile = path.join(config.dataDir, 'secrets', 'demo-credentials.json');
   try {

@@ -135,6 +135,8 @@ function toDeadline(r: Row): CaseDeadline {
     dueOn: str(r['due_on']),
     basis: str(r['basis']),
     consequence: str(r['consequence']),
+    provisional: r['provisional'] === 1,
+    missingCalendarYears: JSON.parse(str(r['missing_calendar_years'])) as number[],
     status: r['status'] as DeadlineStatus,
     createdAt: str(r['created_at']),
     resolvedAt: strOrNull(r['resolved_at']),
@@ -396,8 +398,8 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async insertDeadline(d: CaseDeadline): Promise<void> {
     this.#sql(
-      `INSERT INTO deadlines (id, case_id, kind, due_on, basis, consequence, status, created_at, resolved_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deadlines (id, case_id, kind, due_on, basis, consequence, provisional, missing_calendar_years, status, created_at, resolved_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       d.id,
       d.caseId,
@@ -405,6 +407,8 @@ export class SqliteCaseRepository implements CaseRepository {
       d.dueOn,
       d.basis,
       d.consequence,
+      d.provisional ? 1 : 0,
+      JSON.stringify(d.missingCalendarYears),
       d.status,
       d.createdAt,
       d.resolvedAt,

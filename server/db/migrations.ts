@@ -549,4 +549,14 @@ CREATE INDEX security_events_organisation ON security_events(organisation_id, cr
 ALTER TABLE evidence_items ADD COLUMN active_content TEXT;
 `,
   },
+  {
+    version: 12,
+    name: 'provisional deadlines (computed across a year without a loaded holiday schedule)',
+    sql: `
+-- 1 when the deadline was computed across a year whose State Council schedule was not loaded;
+-- missing_calendar_years is the JSON array of those years. Rows from before are treated as final.
+ALTER TABLE deadlines ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0 CHECK (provisional IN (0, 1));
+ALTER TABLE deadlines ADD COLUMN missing_calendar_years TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];

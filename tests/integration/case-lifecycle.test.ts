@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/cases/access.js';
 import { CaseService } from '../../server/cases/CaseService.js';
-import { createWorkCalendar } from '../../server/cases/deadlines.js';
+import { officialWorkCalendar } from '../../server/cases/holidayCalendar.js';
 import type { CaseDeadline, DeadlineKind, MediationCase } from '../../server/cases/model.js';
 import {
   agreementEffectiveSchema,
@@ -49,7 +49,7 @@ async function fresh(): Promise<Fixture> {
   const service = new CaseService({
     repository,
     audit,
-    calendar: createWorkCalendar(),
+    calendar: officialWorkCalendar(),
     now: () => clock,
   });
   const fixture: Fixture = {
@@ -546,13 +546,17 @@ describe('case lifecycle through CaseService on SQLite', () => {
     expect((await onlyDeadline(f, c.id, 'mediation_period')).status).toBe('met');
     // Effective on Friday 2026-03-20 (Shanghai):
     //   judicial confirmation: +30 days = Sunday 2026-04-19 → Monday 2026-04-20;
-    //   arbitration review:    +15 days = Saturday 2026-04-04 → Monday 2026-04-06.
+    //   arbitration review:    +15 days = Saturday 2026-04-04, 清明节 holiday until Monday
+    //   2026-04-06 → Tuesday 2026-04-07 (both years' schedules are shipped: not provisional).
     expect(await onlyDeadline(f, c.id, 'judicial_confirmation')).toMatchObject({
       dueOn: '2026-04-20',
+      provisional: false,
       status: 'open',
     });
     expect(await onlyDeadline(f, c.id, 'arbitration_review')).toMatchObject({
-      dueOn: '2026-04-06',
+      dueOn: '2026-04-07',
+      provisional: false,
+      missingCalendarYears: [],
       status: 'open',
     });
     const performance = await onlyDeadline(f, c.id, 'performance');

@@ -145,9 +145,9 @@ describe('addWorkingDays', () => {
 
   it('rejects negative counts and a calendar without working days', () => {
     expect(() => addWorkingDays('2026-03-02', -1, weekendsOnly)).toThrow(RangeError);
-    expect(() => addWorkingDays('2026-03-02', 1, { isWorkingDay: () => false })).toThrow(
-      /No working day/,
-    );
+    expect(() =>
+      addWorkingDays('2026-03-02', 1, { isWorkingDay: () => false, hasSchedule: () => true }),
+    ).toThrow(/No working day/);
   });
 });
 

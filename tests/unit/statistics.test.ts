@@ -135,6 +135,8 @@ function deadline(id: string, caseId: string, kind: DeadlineKind, status: CaseDe
     dueOn: '2026-04-20',
     basis: '',
     consequence: '',
+    provisional: false,
+    missingCalendarYears: [],
     status,
     createdAt: '2026-03-01T00:00:00Z',
     resolvedAt: null,
