@@ -41,6 +41,7 @@ const zh = {
   replaced: '您已在其他设备或窗口加入，本页面已断开。',
   inviteInvalid: '邀请链接无效、已过期或已被撤销，请联系调解组织获取新链接。',
   deadlines: '案件期限',
+  deadlineProvisional: '暂定：节假日安排尚未公布，日期可能变动',
   evidence: '证据材料',
   refresh: '刷新',
   confidential: '背靠背保密',
@@ -302,6 +303,7 @@ const en: Record<MessageKey, string> = {
   inviteInvalid:
     'The invitation link is invalid, expired or revoked; ask the mediation organisation for a new one.',
   deadlines: 'Deadlines of the case',
+  deadlineProvisional: 'provisional: the holiday schedule is not published yet, the date may move',
   evidence: 'Evidence',
   refresh: 'Refresh',
   confidential: 'caucus-confidential',

@@ -162,6 +162,27 @@ describe('case lifecycle through CaseService on SQLite', () => {
     await expectAudit(f, second.id, ['case.registered']);
   });
 
+  it('stores and returns a deadline computed across a year without a holiday schedule as provisional', async () => {
+    const f = await fresh();
+    setClock(f, '2026-12-21T01:00:00.000Z');
+    const c = await register(f, { receivedOn: '2026-12-21' });
+    // Fifteen days → 2027-01-05: the 2027 schedule is not shipped, so the date may still move.
+    expect(await onlyDeadline(f, c.id, 'mediation_period')).toMatchObject({
+      dueOn: '2027-01-05',
+      provisional: true,
+      missingCalendarYears: [2027],
+    });
+    // Three working days → Thursday 2026-12-24, inside the loaded year: final.
+    expect(await onlyDeadline(f, c.id, 'acceptance_decision')).toMatchObject({
+      dueOn: '2026-12-24',
+      provisional: false,
+      missingCalendarYears: [],
+    });
+    // The case file the API and the join page read carries the flag.
+    const file = await f.service.file(f.staff.clerk, c.id);
+    expect(file.deadlines.find((d) => d.kind === 'mediation_period')?.provisional).toBe(true);
+  });
+
   it('accepts one case, refuses another, and will not accept a refused case', async () => {
     const f = await fresh();
     const a = await register(f);

@@ -41,6 +41,8 @@ export interface CaseDeadlineView {
   status: 'open' | 'met' | 'overdue' | 'cancelled';
   basis: string;
   consequence: string;
+  /** Computed across a year whose holiday schedule is not loaded: the date may still move. */
+  provisional?: boolean;
 }
 
 export type InvitationExchange =
@@ -97,7 +99,11 @@ export function deadlinePanel(deadlines: CaseDeadlineView[]): HTMLElement {
   for (const d of deadlines) {
     const item = el('details', { class: `deadline ${d.status}` });
     item.append(
-      el('summary', {}, `${deadlineLabel(d.kind)} · ${d.dueOn} · ${deadlineStatusLabel(d.status)}`),
+      el(
+        'summary',
+        {},
+        `${deadlineLabel(d.kind)} · ${d.dueOn}${d.provisional ? ` (${t('deadlineProvisional')})` : ''} · ${deadlineStatusLabel(d.status)}`,
+      ),
       el('p', {}, `${t('legalBasis')}${d.basis}`),
       el('p', {}, `${t('whenPassed')}${d.consequence}`),
     );

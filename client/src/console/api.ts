@@ -37,6 +37,9 @@ export interface DeadlineView {
   dueOn: string;
   basis: string;
   consequence: string;
+  /** Computed across a year whose holiday schedule is not loaded: the date may still move. */
+  provisional?: boolean;
+  missingCalendarYears?: number[];
   status: 'open' | 'met' | 'overdue' | 'cancelled';
 }
 

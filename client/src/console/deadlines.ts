@@ -34,6 +34,18 @@ export function deadlineList(deadlines: readonly DeadlineView[]): HTMLElement {
       el('span', { class: 'deadline-kind' }, deadlineLabel(d.kind)),
       el('time', { datetime: d.dueOn }, d.dueOn),
     );
+    if (d.provisional)
+      li.append(
+        el(
+          'span',
+          {
+            class: 'chip provisional',
+            'data-testid': 'deadline-provisional',
+            title: `${ct('deadlineProvisionalHint')}${(d.missingCalendarYears ?? []).join(', ')}`,
+          },
+          ct('deadlineProvisional'),
+        ),
+      );
     if (overdue) li.append(el('span', { class: 'chip overdue' }, ct('deadlineOverdue')));
     list.append(li);
   }

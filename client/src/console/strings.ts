@@ -7,6 +7,8 @@ import { lang } from '../i18n.js';
 const zh = {
   deadlinesNone: '无未届满期限',
   deadlineOverdue: '已逾期',
+  deadlineProvisional: '暂定',
+  deadlineProvisionalHint: '该年度国务院节假日安排尚未载入，届满日可能变动：',
   deadlineNext: '下一期限',
   due: '届满日',
   partiesTitle: '当事人',
@@ -138,6 +140,9 @@ export type ConsoleKey = keyof typeof zh;
 const en: Record<ConsoleKey, string> = {
   deadlinesNone: 'No open deadlines',
   deadlineOverdue: 'overdue',
+  deadlineProvisional: 'provisional',
+  deadlineProvisionalHint:
+    'the holiday schedule of this year is not loaded yet; the date may move: ',
   deadlineNext: 'Next deadline',
   due: 'due',
   partiesTitle: 'Parties',
