@@ -15,6 +15,7 @@ import {
   acceptanceDeadline,
   agreementDeadlines,
   mediationPeriodDeadline,
+  missingScheduleYears,
   performanceDeadline,
   shanghaiDate,
   type DeadlineSpec,
@@ -609,13 +610,21 @@ export class CaseService {
     return this.#audit.verify(caseId);
   }
 
-  async statistics(actor: Actor, period: StatisticsPeriod): Promise<CaseStatistics> {
+  async statistics(
+    actor: Actor,
+    period: StatisticsPeriod,
+  ): Promise<CaseStatistics & { calendar: { missingScheduleYears: number[] } }> {
     const staff = authorizeStaff(actor, ['clerk']);
     const [cases, deadlines] = await Promise.all([
       this.#repo.listCases({ organisationId: staff.organisationId }),
       this.#repo.listOrganisationDeadlines(staff.organisationId),
     ]);
-    return computeStatistics(cases, deadlines, period, this.#now());
+    const now = this.#now();
+    return {
+      ...computeStatistics(cases, deadlines, period, now),
+      // Years whose holiday schedule is due but not loaded: deadlines in them are provisional.
+      calendar: { missingScheduleYears: missingScheduleYears(this.#calendar, shanghaiDate(now)) },
+    };
   }
 
   /** The session the actor may join now, with the case it belongs to. */

@@ -356,3 +356,14 @@ export function performanceDeadline(
       : '用人单位逾期未履行调解协议的，劳动者可以依法申请劳动争议仲裁。',
   };
 }
+
+/**
+ * The years whose official schedule should be loaded on `today` but is not: the current year,
+ * and from 1 November (the State Council usually publishes in late October or November) the next.
+ * The console warns while this is not empty.
+ */
+export function missingScheduleYears(calendar: WorkCalendar, today: IsoDate): number[] {
+  const { year, month } = toYmd(today);
+  const wanted = month >= 11 ? [year, year + 1] : [year];
+  return wanted.filter((y) => !calendar.hasSchedule(y));
+}

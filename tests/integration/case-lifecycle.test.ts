@@ -181,6 +181,13 @@ describe('case lifecycle through CaseService on SQLite', () => {
     // The case file the API and the join page read carries the flag.
     const file = await f.service.file(f.staff.clerk, c.id);
     expect(file.deadlines.find((d) => d.kind === 'mediation_period')?.provisional).toBe(true);
+    // From 1 November the statistics the console shows warn that 2027 is not loaded.
+    const stats = await f.service.statistics(f.staff.clerk, { from: null, to: null });
+    expect(stats.calendar).toEqual({ missingScheduleYears: [2027] });
+    setClock(f, '2026-10-31T01:00:00.000Z');
+    expect((await f.service.statistics(f.staff.clerk, { from: null, to: null })).calendar).toEqual({
+      missingScheduleYears: [],
+    });
   });
 
   it('accepts one case, refuses another, and will not accept a refused case', async () => {

@@ -14,6 +14,7 @@ import {
   daysBetween,
   isWeekend,
   mediationPeriodDeadline,
+  missingScheduleYears,
   performanceDeadline,
   type DeadlineSpec,
   type IsoDate,
@@ -220,5 +221,21 @@ describe('a year without a loaded schedule', () => {
     });
     // An agreed performance date involves no calendar.
     expect(performanceDeadline('2027-05-01', ['wages']).provisional).toBe(false);
+  });
+});
+
+describe('the console warning for a schedule not loaded', () => {
+  it('warns for the current year, and for the next one from 1 November', () => {
+    const rows: [IsoDate, number[]][] = [
+      ['2025-01-01', []],
+      ['2026-10-31', []],
+      ['2026-11-01', [2027]],
+      ['2026-12-31', [2027]],
+      ['2027-01-01', [2027]],
+      ['2024-11-01', [2024]],
+    ];
+    for (const [today, missing] of rows)
+      expect(missingScheduleYears(calendar, today), today).toEqual(missing);
+    expect(missingScheduleYears(createWorkCalendar(), '2026-03-02')).toEqual([2026]);
   });
 });

@@ -122,6 +122,8 @@ type Counts<K extends string> = Record<K, number>;
 export interface StatisticsView {
   period: { from: string | null; to: string | null };
   generatedAt: string;
+  /** Years whose State Council holiday schedule is due (this year; next year from 1 November) but not loaded. */
+  calendar?: { missingScheduleYears: number[] };
   totals: Counts<
     | 'received'
     | 'accepted'

@@ -54,7 +54,17 @@ function report(s: StatisticsView): HTMLElement[] {
     tile('medianDays', s.medianDaysToClose === null ? '—' : `${s.medianDaysToClose} ${ct('days')}`),
     tile('overdueTotal', String(s.overdue.total)),
   );
-  const nodes: HTMLElement[] = [tiles];
+  const nodes: HTMLElement[] = [];
+  const missing = s.calendar?.missingScheduleYears ?? [];
+  if (missing.length > 0)
+    nodes.push(
+      el(
+        'p',
+        { class: 'error', role: 'alert', 'data-testid': 'calendar-warning' },
+        `${ct('calendarMissing')}${missing.join(', ')}`,
+      ),
+    );
+  nodes.push(tiles);
   const types = Object.entries(s.byDisputeType).filter(([, n]) => n > 0);
   const overdue = Object.entries(s.overdue.byKind).filter(([, n]) => n > 0);
   const details = el('div', { class: 'stat-details' });

@@ -8,6 +8,8 @@ const zh = {
   deadlinesNone: '无未届满期限',
   deadlineOverdue: '已逾期',
   deadlineProvisional: '暂定',
+  calendarMissing:
+    '节假日安排未载入，涉及下列年度的期限为暂定，请联系管理员载入国务院办公厅公布的放假安排：',
   deadlineProvisionalHint: '该年度国务院节假日安排尚未载入，届满日可能变动：',
   deadlineNext: '下一期限',
   due: '届满日',
@@ -141,6 +143,8 @@ const en: Record<ConsoleKey, string> = {
   deadlinesNone: 'No open deadlines',
   deadlineOverdue: 'overdue',
   deadlineProvisional: 'provisional',
+  calendarMissing:
+    'Holiday schedule not loaded: deadlines in these years are provisional until an administrator loads the State Council schedule: ',
   deadlineProvisionalHint:
     'the holiday schedule of this year is not loaded yet; the date may move: ',
   deadlineNext: 'Next deadline',
