@@ -15,6 +15,7 @@ import {
   acceptanceDeadline,
   agreementDeadlines,
   mediationPeriodDeadline,
+  paymentOrderEligible,
   performanceDeadline,
   shanghaiDate,
   type DeadlineSpec,
@@ -906,6 +907,8 @@ function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | 
           }
         : undefined;
     case 'performance':
+      // 劳动争议调解仲裁法 第十六条: only for wages, work-injury medical costs, economic compensation or damages.
+      if (!paymentOrderEligible(c.application.claimTypes)) return undefined;
       return {
         ...base,
         kind: 'payment_order_eligible',
