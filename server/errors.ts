@@ -63,6 +63,16 @@ export class InvalidStateError extends AppError {
   }
 }
 
+/**
+ * A participant is admitted only after a confirmed identity check in this
+ * session, or on the mediator's recorded override.
+ */
+export class IdentityUnconfirmedError extends AppError {
+  constructor(message: string) {
+    super('IDENTITY_UNCONFIRMED', message);
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; slow down') {
     super('RATE_LIMITED', message);
@@ -114,6 +124,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   INVALID_STATE: 409,
+  IDENTITY_UNCONFIRMED: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

@@ -60,7 +60,16 @@ export const requestSchemas = {
   /** The participant declined the notice: kept in the case record; they stay unrecorded. */
   'recording:decline': z.object({ recordingId: idSchema }).strict(),
   // Mediator's floor control.
-  'admission:admit': z.object({ participantId: idSchema }).strict(),
+  'admission:admit': z
+    .object({
+      participantId: idSchema,
+      /**
+       * Admits someone whose identity is not confirmed in this session (never
+       * checked, or the check failed): why, for the audit chain and the floor record.
+       */
+      overrideReason: z.string().trim().min(1).max(500).optional(),
+    })
+    .strict(),
   'admission:refuse': z
     .object({ participantId: idSchema, reason: z.string().trim().max(200).optional() })
     .strict(),

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'INVALID_STATE',
+  /** Admission refused: no confirmed identity check in this session and no override. */
+  'IDENTITY_UNCONFIRMED',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

@@ -180,6 +180,10 @@ const zh = {
   refuse: '拒绝',
   refuseReason: '拒绝原因（可选）',
   confirmRefuse: '确定拒绝',
+  admitUnchecked:
+    '此人的身份尚未在本次调解中核实一致。请先核实身份；如确需准许进入，请说明理由（记入案卷）。',
+  admitOverrideReason: '准许理由（必填）',
+  confirmAdmitOverride: '说明理由并准许进入',
   checkIdentity: '核实身份',
   identityMethod: '核实方式',
   identityNote: '备注（可选）',
@@ -193,7 +197,7 @@ const zh = {
   identityNotConfirmed: '身份核实未通过',
   identityUnchecked: '身份未核实',
   idDocumentHint:
-    '等候中的参加人没有音视频：可先核对个人信息；需在摄像头前出示证件的，请先准许进入，再在参加人列表中核实。',
+    '等候中的参加人没有音视频：请先核对个人信息再准许进入；需在摄像头前出示证件的，可说明理由后准许进入，再在参加人列表中核实。',
   participantsTitle: '参加人',
   mute: '静音',
   muteAll: '全体静音',
@@ -450,6 +454,10 @@ const en: Record<MessageKey, string> = {
   refuse: 'Refuse',
   refuseReason: 'Reason (optional)',
   confirmRefuse: 'Refuse',
+  admitUnchecked:
+    'This person’s identity has not been confirmed in this session. Check it first; to admit them anyway, give the reason (kept in the case record).',
+  admitOverrideReason: 'Reason for admitting (required)',
+  confirmAdmitOverride: 'Admit with this reason',
   checkIdentity: 'Check identity',
   identityMethod: 'Method',
   identityNote: 'Note (optional)',
@@ -463,7 +471,7 @@ const en: Record<MessageKey, string> = {
   identityNotConfirmed: 'Identity not confirmed',
   identityUnchecked: 'Identity not checked',
   idDocumentHint:
-    'People waiting send no audio or video: check personal details here; for an ID document shown to the camera, admit first, then check in the participant list.',
+    'People waiting send no audio or video: check personal details here before admitting; for an ID document shown to the camera, admit with a reason, then check in the participant list.',
   participantsTitle: 'Participants',
   mute: 'Mute',
   muteAll: 'Mute all',

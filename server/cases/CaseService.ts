@@ -16,6 +16,7 @@ import {
   agreementDeadlines,
   mediationPeriodDeadline,
   missingScheduleYears,
+  paymentOrderEligible,
   performanceDeadline,
   shanghaiDate,
   type DeadlineSpec,
@@ -922,6 +923,8 @@ function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | 
           }
         : undefined;
     case 'performance':
+      // 劳动争议调解仲裁法 第十六条: only for wages, work-injury medical costs, economic compensation or damages.
+      if (!paymentOrderEligible(c.application.claimTypes)) return undefined;
       return {
         ...base,
         kind: 'payment_order_eligible',

@@ -91,7 +91,12 @@ export const registerCaseSchema = z
       .object({
         requests: text(4000),
         factsAndReasons: text(20000),
-        claimTypes: z.array(z.enum(CLAIM_TYPES)).max(CLAIM_TYPES.length).default([]),
+        // Required: whether the worker may ask for a payment order (支付令) depends on them.
+        claimTypes: z
+          .array(z.enum(CLAIM_TYPES))
+          .min(1, '至少选择一项请求类型 / Choose at least one claim type')
+          .max(CLAIM_TYPES.length)
+          .refine((types) => new Set(types).size === types.length, 'Each claim type once'),
         amountClaimed: z.number().nonnegative().max(1e10).nullable().default(null),
       })
       .strict(),

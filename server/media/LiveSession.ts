@@ -33,6 +33,7 @@ import { MEDIA_SOURCES, can, publishPermission } from '../../signaling/index.js'
 import type { Config } from '../config.js';
 import {
   ForbiddenError,
+  IdentityUnconfirmedError,
   InvalidStateError,
   MediaUnavailableError,
   NotFoundError,
@@ -836,16 +837,40 @@ export class LiveSession {
     return this.#memory.locked;
   }
 
-  admit(byId: string, participantId: string): void {
+  /**
+   * Admits a waiting participant. Everyone but a mediator needs a confirmed
+   * identity check in this session first (DOMAIN: identity is verified
+   * before and at each session) — observers too: they hear everything the
+   * parties say, concessions included, and a link proves possession, not
+   * identity. Otherwise the mediator gives `overrideReason`, which goes
+   * into the floor record (the case's audit chain) with the check's state.
+   */
+  admit(byId: string, participantId: string, overrideReason?: string): void {
     const by = this.#moderator(byId);
     const target = this.#target(participantId);
     if (target.admission === 'admitted') return;
+    const check = this.#memory.identity.get(target.id) ?? 'unchecked';
+    const reason = overrideReason?.trim();
+    if (check !== 'confirmed' && !reason && !can(target.identity.role, 'session.moderate')) {
+      throw new IdentityUnconfirmedError(
+        check === 'failed'
+          ? '身份核实未通过，不能准许进入；如确需准许，请说明理由 / The identity check failed: admitting needs a reason'
+          : '尚未核实身份，请先核实；如确需准许，请说明理由 / Identity not checked yet: check it first, or give a reason to admit',
+      );
+    }
     target.admission = 'admitted';
     this.#memory.admitted.add(target.id);
     target.channel.notify('admission:granted', this.#snapshot(target));
     this.#broadcast('participant:joined', target.info(), target.id);
-    target.logger.info({ by: by.id }, 'participant admitted');
-    this.#floor('admitted', by, target);
+    target.logger.info({ by: by.id, identity: check, override: !!reason }, 'participant admitted');
+    this.#floor(
+      'admitted',
+      by,
+      target,
+      check !== 'confirmed' && reason
+        ? { identity: check, identityOverride: true, overrideReason: reason }
+        : { identity: check },
+    );
   }
 
   refuse(byId: string, participantId: string, reason?: string): void {

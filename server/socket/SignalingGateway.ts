@@ -535,7 +535,7 @@ export class SignalingGateway {
     },
     'admission:admit': async (ctx, r) => {
       const { session, participant } = this.#joined(ctx);
-      session.admit(participant.id, r.participantId);
+      session.admit(participant.id, r.participantId, r.overrideReason);
       return {};
     },
     'admission:refuse': async (ctx, r) => {

@@ -285,7 +285,8 @@ describe('the mediator’s floor in Chromium', () => {
     await flowing(pages.worker, [ids.mediator], 'worker receives the mediator');
     await flowing(m, [ids.worker], 'mediator receives the worker');
 
-    // The employer: admitted first, then the ID document is checked on camera.
+    // The employer shows an ID document on camera, which needs media: the
+    // mediator admits them unchecked, giving the reason the panel asks for.
     pages.employer = await openPage(DESKTOP, 'employer');
     await pages.employer.goto(links.employer);
     await pages.employer.getByTestId('join').click();
@@ -295,7 +296,19 @@ describe('the mediator’s floor in Chromium', () => {
       15_000,
       'employer waiting',
     );
-    await admitThroughUi(m, ids.employer);
+    const knocking = item(m, 'waiting-item', ids.employer);
+    await knocking.getByTestId('admit').click();
+    const admitForm = knocking.getByTestId('admit-form');
+    await admitForm.waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await admitForm.getByTestId('admit-unchecked').textContent()).toContain(
+      '身份尚未在本次调解中核实一致',
+    );
+    // No reason, no admission: the employer is still waiting.
+    await admitForm.getByTestId('confirm-admit-override').click();
+    expect(await diagnostics.status(pages.employer)).toBe('waiting');
+    const overrideReason = '法定代表人需在摄像头前出示营业执照和身份证，准许进入后核实';
+    await admitForm.getByTestId('reason').fill(overrideReason);
+    await admitForm.getByTestId('confirm-admit-override').click();
     await poll(
       () => diagnostics.status(pages.employer),
       (s) => s === 'joined',
@@ -326,10 +339,17 @@ describe('the mediator’s floor in Chromium', () => {
       auditActions,
       (events) =>
         events.filter((e) => e.action === 'session.identity-checked').length === 2 &&
-        events.some((e) => e.action === 'session.admitted'),
+        events.filter((e) => e.action === 'session.admitted').length === 2,
       5_000,
       'identity checks recorded',
     );
+    const admissions = (await auditActions()).filter((e) => e.action === 'session.admitted');
+    expect(
+      admissions.map((a) => [a.payload['participantId'], a.payload['overrideReason']]),
+    ).toEqual([
+      [ids.worker, undefined],
+      [ids.employer, overrideReason],
+    ]);
     const checks = (await auditActions()).filter((e) => e.action === 'session.identity-checked');
     expect(checks.map((c) => [c.payload['participantId'], c.payload['method']])).toEqual([
       [ids.worker, 'personal-details'],

@@ -862,7 +862,7 @@ describe('API authorization', () => {
     ).toBe(200);
   });
 
-  it('malformed JSON → 400 VALIDATION; an oversized body (300 KB) → 413; an unknown field → 400 with issues listing it', async () => {
+  it('malformed JSON → 400 VALIDATION; no claim types → 400; an oversized body (300 KB) → 413; an unknown field → 400 with issues listing it', async () => {
     const token = w.tokens.clerkA;
     const malformed = await api('post', '/cases', token, '{"intakeMode": "written",');
     expect(malformed.status).toBe(400);
@@ -878,6 +878,14 @@ describe('API authorization', () => {
     expect(errorShapeProblem(oversized)).toBeUndefined();
     expect(errorCode(oversized)).toBe('PAYLOAD_TOO_LARGE');
     expect(errorMessage(oversized)).toMatch(/too large/);
+
+    // Claim types decide whether a payment order may follow: required at registration.
+    const untyped = await api('post', '/cases', token, {
+      ...input,
+      application: { ...input.application, claimTypes: [] },
+    });
+    expect(untyped.status).toBe(400);
+    expect(errorCode(untyped)).toBe('VALIDATION');
 
     const unknown = await api('post', '/cases', token, { ...input, smuggledField: true });
     expect(unknown.status).toBe(400);

@@ -757,6 +757,67 @@ describe('case lifecycle through CaseService on SQLite', () => {
     await expectAudit(f, w.id, ['case.registered', 'outcome.withdrawal']);
   });
 
+  it('refuses a registration without claim types (the payment order depends on them)', () => {
+    const input = registrationInput();
+    const parsed = registerCaseSchema.safeParse({
+      ...input,
+      application: { ...input.application, claimTypes: [] },
+    });
+    expect(parsed.success).toBe(false);
+    const { claimTypes: _omitted, ...withoutTypes } = input.application;
+    expect(registerCaseSchema.safeParse({ ...input, application: withoutTypes }).success).toBe(
+      false,
+    );
+  });
+
+  it.each([
+    { claimTypes: ['other'] as const, flagged: false },
+    { claimTypes: ['wages', 'other'] as const, flagged: true },
+  ])(
+    'an overdue performance deadline flags a payment order only for eligible claims ($claimTypes)',
+    async ({ claimTypes, flagged }) => {
+      const f = await fresh();
+      const registered = await f.service.register(
+        f.staff.clerk,
+        registerCaseSchema.parse(
+          registrationInput({
+            application: { ...registrationInput().application, claimTypes: [...claimTypes] },
+          }),
+        ),
+      );
+      await f.service.accept(f.staff.clerk, registered.id);
+      await f.service.assignMediator(f.staff.clerk, registered.id, f.staff.mediator.id);
+      await f.service.disclose(
+        f.staff.mediator,
+        registered.id,
+        disclosureSchema.parse({ hasConflict: false, statement: '与双方当事人无利害关系' }),
+      );
+      await f.service.scheduleSession(
+        f.staff.mediator,
+        registered.id,
+        scheduleSessionSchema.parse({ scheduledStart: '2026-03-10T09:00:00+08:00' }),
+      );
+      setClock(f, '2026-03-10T02:00:00.000Z');
+      await f.service.recordAgreement(
+        f.staff.mediator,
+        registered.id,
+        agreementSchema.parse({
+          terms: '被申请人于 2026 年 3 月 31 日前支付申请人 10,000 元',
+          performanceDeadline: '2026-03-31',
+          performanceMethod: '银行转账',
+          effectiveAt: '2026-03-10T10:00:00+08:00',
+        }),
+      );
+      setClock(f, '2026-04-01T02:00:00.000Z');
+      await f.service.markOverdue();
+      expect(await onlyDeadline(f, registered.id, 'performance')).toMatchObject({
+        status: 'overdue',
+      });
+      const kinds = (await f.repository.listNotices(registered.id)).map((n) => n.kind);
+      expect(kinds.includes('payment_order_eligible')).toBe(flagged);
+    },
+  );
+
   it('marks overdue deadlines and produces each notice once', async () => {
     const f = await fresh();
     const { clerk } = f.staff;

@@ -74,6 +74,11 @@ describe('the mediator’s floor', () => {
 
     const granted = early.next('admission:granted');
     const joinedSeen = mediator.next('participant:joined');
+    await mediator.request('identity:verify', {
+      participantId: 'p-early',
+      result: 'confirmed',
+      method: 'personal-details',
+    });
     await mediator.request('admission:admit', { participantId: 'p-early' });
     const result = await granted;
     expect(result.admission).toBe('admitted');
@@ -93,6 +98,90 @@ describe('the mediator’s floor', () => {
     await mediator.request('admission:refuse', { participantId: 'p-late', reason: '身份不符' });
     expect(await refused).toEqual({ reason: '身份不符' });
     await gone;
+  });
+
+  it('admits a party, agent or observer only after a confirmed identity check in this session, or on a recorded override', async () => {
+    const { t, open, token, caseId } = await setup();
+    const mediator = await open('m-1', 'mediator');
+    await joinSession(mediator);
+    const unconfirmed = { ok: false, error: { code: 'IDENTITY_UNCONFIRMED' } };
+
+    // Never checked: refused, and the party is still waiting without media.
+    const party = await open('p-1');
+    expect((await joinSession(party)).admission).toBe('waiting');
+    expect(await mediator.ack('admission:admit', { participantId: 'p-1' })).toMatchObject(
+      unconfirmed,
+    );
+    expect(await party.ack('transport:create', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+
+    // The check failed: still refused.
+    await mediator.request('identity:verify', {
+      participantId: 'p-1',
+      result: 'failed',
+      method: 'personal-details',
+    });
+    const refusedAfterFailure = await mediator.ack('admission:admit', { participantId: 'p-1' });
+    expect(refusedAfterFailure).toMatchObject(unconfirmed);
+    expect(JSON.stringify(refusedAfterFailure)).toContain('身份核实未通过');
+    // An override needs a real reason.
+    expect(
+      await mediator.ack('admission:admit', { participantId: 'p-1', overrideReason: '   ' }),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(
+      await mediator.ack('admission:admit', {
+        participantId: 'p-1',
+        overrideReason: 'x'.repeat(501),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    // The mediator's override, with the reason: admitted.
+    const reason = '身份证遗失，已核对手机号与登记一致，会后补交证件';
+    const granted = party.next('admission:granted');
+    await mediator.request('admission:admit', { participantId: 'p-1', overrideReason: reason });
+    expect((await granted).self).toMatchObject({ participantId: 'p-1', identity: 'failed' });
+
+    // An agent with a confirmed check: admitted without a reason.
+    const agent = await open('a-1', 'agent');
+    expect((await joinSession(agent, { admitBy: mediator })).admission).toBe('admitted');
+
+    // An observer hears everything the parties say: checked like them.
+    const observer = await open('o-1', 'observer');
+    expect((await joinSession(observer)).admission).toBe('waiting');
+    expect(await mediator.ack('admission:admit', { participantId: 'o-1' })).toMatchObject(
+      unconfirmed,
+    );
+
+    // The overridden party's dropped connection: straight back in, no new check.
+    party.socket.disconnect();
+    const again = await connectClient(t.url, await token('p-1'));
+    try {
+      expect((await joinSession(again)).admission).toBe('admitted');
+    } finally {
+      again.close();
+    }
+
+    // The audit chain keeps the override with its reason and the check's state.
+    const audit = new SqliteAuditLog(t.server.database);
+    const admitted = async () =>
+      (await audit.list(caseId))
+        .filter((e) => e.action === 'session.admitted')
+        .map((e) => JSON.parse(e.payload) as Record<string, unknown>);
+    for (let i = 0; i < 50 && (await admitted()).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await admitted()).toEqual([
+      expect.objectContaining({
+        participantId: 'p-1',
+        identity: 'failed',
+        identityOverride: true,
+        overrideReason: reason,
+      }),
+      expect.objectContaining({ participantId: 'a-1', identity: 'confirmed' }),
+    ]);
+    expect((await admitted())[1]).not.toHaveProperty('overrideReason');
+    expect((await audit.verify(caseId)).ok).toBe(true);
   });
 
   it('puts an admitted participant straight back in after a dropped connection, and locks out newcomers', async () => {

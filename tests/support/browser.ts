@@ -59,18 +59,33 @@ export const diagnostics = {
 
 /**
  * The mediator admits a waiting participant through the waiting list of the
- * floor panel (准许进入), as a person would.
+ * floor panel (准许进入), as a person would: checks the personal details first
+ * (核实身份 → 核实一致) unless already confirmed, or — with `overrideReason` —
+ * admits them unchecked, giving the reason the panel asks for.
  */
 export async function admitThroughUi(
   mediator: Page,
   participantId: string,
   timeoutMs = 15_000,
+  options: { overrideReason?: string } = {},
 ): Promise<void> {
   const item = mediator.locator(
     `[data-testid="waiting-item"][data-participant="${participantId}"]`,
   );
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  const state = () => item.getByTestId('identity-state').getAttribute('data-identity');
+  if (options.overrideReason === undefined && (await state()) !== 'confirmed') {
+    await item.getByTestId('check-identity').click();
+    await item.getByTestId('identity-form').getByTestId('identity-confirm').click();
+    await poll(state, (s) => s === 'confirmed', timeoutMs, `${participantId} identity confirmed`);
+  }
   await item.getByTestId('admit').click();
+  if (options.overrideReason !== undefined) {
+    const form = item.getByTestId('admit-form');
+    await form.waitFor({ state: 'visible', timeout: timeoutMs });
+    await form.getByTestId('reason').fill(options.overrideReason);
+    await form.getByTestId('confirm-admit-override').click();
+  }
   await item.waitFor({ state: 'detached', timeout: timeoutMs });
 }
 

@@ -119,17 +119,41 @@ export function refusal(
 
 /**
  * Joins the client's session. Someone who lands in the waiting room is
- * admitted by `admitBy` (a mediator's client); the result is then the session
- * as the admission delivered it.
+ * admitted by `admitBy` (a mediator's client), who first confirms their
+ * identity as a mediator would (or, given `overrideReason`, admits them
+ * unchecked with that reason); the result is then the session as the
+ * admission delivered it.
  */
 export async function joinSession(
   client: TestClient,
-  options: { admitBy?: TestClient } = {},
+  options: { admitBy?: TestClient; overrideReason?: string } = {},
 ): Promise<ResponseOf<'session:join'>> {
   const { rtpCapabilities } = await client.request('media:capabilities', {});
   const joined = await client.request('session:join', { rtpCapabilities });
   if (joined.admission !== 'waiting' || !options.admitBy) return joined;
   const granted = client.next('admission:granted');
-  await options.admitBy.request('admission:admit', { participantId: joined.self.participantId });
+  await admitChecked(options.admitBy, joined.self.participantId, options.overrideReason);
   return granted;
+}
+
+/**
+ * What a mediator does with someone in the waiting room: confirms their
+ * identity against the registered details, then admits them — or, with
+ * `overrideReason`, admits them unchecked and says why.
+ */
+export async function admitChecked(
+  mediator: TestClient,
+  participantId: string,
+  overrideReason?: string,
+): Promise<void> {
+  if (overrideReason !== undefined) {
+    await mediator.request('admission:admit', { participantId, overrideReason });
+    return;
+  }
+  await mediator.request('identity:verify', {
+    participantId,
+    result: 'confirmed',
+    method: 'personal-details',
+  });
+  await mediator.request('admission:admit', { participantId });
 }

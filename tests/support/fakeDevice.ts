@@ -16,7 +16,7 @@ import type {
   RtpCapabilities,
   TransportOptions,
 } from '../../signaling/index.js';
-import type { TestClient } from './client.js';
+import { admitChecked, type TestClient } from './client.js';
 
 export interface FakePeer {
   device: Device;
@@ -31,7 +31,8 @@ export interface FakePeer {
 
 /**
  * Joins through a FakeHandler device. A participant who lands in the waiting
- * room is admitted by `admitBy` (a mediator's client), and `join` is then the
+ * room is admitted by `admitBy` (a mediator's client, after confirming their
+ * identity, see `admitChecked`), and `join` is then the
  * session as the admission delivered it.
  */
 export async function fakePeer(
@@ -50,7 +51,7 @@ export async function fakePeer(
   });
   if (join.admission === 'waiting' && options.admitBy) {
     const granted = client.next('admission:granted');
-    await options.admitBy.request('admission:admit', { participantId: join.self.participantId });
+    await admitChecked(options.admitBy, join.self.participantId);
     join = await granted;
   } else if (join.admission === 'waiting' && options.awaitAdmission) {
     join = await client.next('admission:granted', 60_000);

@@ -34,9 +34,16 @@ const METHOD_KEYS: Record<IdentityMethod, MessageKey> = {
   other: 'methodOther',
 };
 
+const FORM_TITLES: Record<OpenForm['kind'], MessageKey> = {
+  identity: 'checkIdentity',
+  refuse: 'refuse',
+  remove: 'remove',
+  admit: 'admit',
+};
+
 /** An inline form open under one participant. */
 interface OpenForm {
-  kind: 'identity' | 'refuse' | 'remove';
+  kind: 'identity' | 'refuse' | 'remove' | 'admit';
   participantId: string;
   method: IdentityMethod;
   text: string;
@@ -164,7 +171,11 @@ export class MediatorPanel {
           'admit',
           p,
           t('admit'),
-          () => this.#run(() => this.#host.floor.admit(p.participantId)),
+          // Unconfirmed identity: the server refuses without a reason, so ask for one.
+          () =>
+            p.identity === 'confirmed'
+              ? this.#run(() => this.#host.floor.admit(p.participantId))
+              : this.#openForm('admit', p),
           'primary',
         ),
         this.#button('refuse', p, t('refuse'), () => this.#openForm('refuse', p)),
@@ -433,7 +444,7 @@ export class MediatorPanel {
     const node = el('form', {
       class: 'floor-form',
       'data-testid': `${form.kind}-form`,
-      'aria-label': `${t(form.kind === 'identity' ? 'checkIdentity' : form.kind === 'refuse' ? 'refuse' : 'remove')}${colon()}${p.displayName}`,
+      'aria-label': `${t(FORM_TITLES[form.kind])}${colon()}${p.displayName}`,
     });
     // The primary button submits (so Enter in the text field does too).
     let primary: () => void = () => undefined;
@@ -443,7 +454,7 @@ export class MediatorPanel {
     };
     const text = el('input', {
       type: 'text',
-      maxlength: form.kind === 'identity' ? '500' : '200',
+      maxlength: form.kind === 'identity' || form.kind === 'admit' ? '500' : '200',
       'data-testid': form.kind === 'identity' ? 'identity-note' : 'reason',
       id: 'floor-form-text',
     });
@@ -509,6 +520,35 @@ export class MediatorPanel {
       );
       bad.onclick = () => verify('failed');
       buttons.append(ok, bad, cancel);
+    } else if (form.kind === 'admit') {
+      node.append(
+        el('p', { class: 'hint', 'data-testid': 'admit-unchecked' }, t('admitUnchecked')),
+      );
+      text.required = true;
+      node.append(labelled(t('admitOverrideReason'), text, 'floor-form-text'));
+      const check = el(
+        'button',
+        { type: 'button', class: 'small', 'data-testid': 'admit-check-first' },
+        t('checkIdentity'),
+      );
+      check.onclick = () => this.#openForm('identity', p, 'personal-details');
+      const go = el(
+        'button',
+        { type: 'submit', class: 'small primary', 'data-testid': 'confirm-admit-override' },
+        t('confirmAdmitOverride'),
+      );
+      primary = () => {
+        const why = reason();
+        if (!why) {
+          text.focus();
+          return;
+        }
+        this.#run(async () => {
+          await this.#host.floor.admit(p.participantId, why);
+          this.#form = undefined;
+        });
+      };
+      buttons.append(go, check, cancel);
     } else {
       node.append(
         labelled(

@@ -119,8 +119,12 @@ export class SessionFloor {
 
   // ── requests (the server checks that the sender may make them) ──────────
 
-  admit(participantId: string): Promise<unknown> {
-    return this.#signaling.request('admission:admit', { participantId });
+  /** `overrideReason`: admits someone whose identity is not confirmed, and says why. */
+  admit(participantId: string, overrideReason?: string): Promise<unknown> {
+    return this.#signaling.request('admission:admit', {
+      participantId,
+      ...(overrideReason ? { overrideReason } : {}),
+    });
   }
 
   refuse(participantId: string, reason?: string): Promise<unknown> {
