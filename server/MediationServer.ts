@@ -257,6 +257,10 @@ export class MediationServer {
         evidence
           .receipt({ kind: 'system', id: 'system', role: 'system' }, caseId, itemId)
           .catch(() => undefined),
+      evidenceItem: async (caseId, itemId) => {
+        const item = await evidenceItems.get(itemId);
+        return item?.caseId === caseId ? item : undefined;
+      },
       publicUrl: () => url,
       logger,
     });

@@ -8,12 +8,13 @@ import { formatSize } from './format.js';
 import { lang, t, type MessageKey } from './i18n.js';
 
 /** What an item is filed as: evidence, or a party's identity or authorisation papers. */
-export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation';
+export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation' | 'signed_agreement';
 
 const CATEGORIES: [EvidenceCategory, MessageKey][] = [
   ['evidence', 'categoryEvidence'],
   ['identity', 'categoryIdentity'],
   ['authorisation', 'categoryAuthorisation'],
+  ['signed_agreement', 'categorySignedAgreement'],
 ];
 
 function categoryLabel(category: EvidenceCategory): string {
@@ -218,7 +219,9 @@ export class EvidencePanel {
     const form = el('form', { class: 'upload', 'data-testid': 'upload-form' });
     // Identity and authorisation papers go with an application to a court or commission.
     const category = el('select', { name: 'category', 'data-testid': 'evidence-category' });
-    for (const [value, key] of CATEGORIES) category.append(el('option', { value }, t(key)));
+    // A signed paper agreement is filed by the organisation when it records the paper signing.
+    for (const [value, key] of CATEGORIES)
+      if (value !== 'signed_agreement') category.append(el('option', { value }, t(key)));
     form.append(
       labelled(t('category'), category),
       labelled(t('evidenceTitle'), el('input', { name: 'title', required: '', maxlength: '200' })),

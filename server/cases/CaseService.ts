@@ -474,12 +474,19 @@ export class CaseService {
     });
   }
 
+  /**
+   * Records the agreement reached. It takes effect only through `effect`,
+   * which DocumentService passes after the seal or a recorded paper signing;
+   * a time typed by hand (`effectiveAt`) is refused.
+   */
   async recordAgreement(
     actor: Actor,
     caseId: string,
     input: z.output<typeof agreementSchema>,
+    effect?: AgreementEffect,
   ): Promise<MediationCase> {
     return this.#change(actor, caseId, 'case.outcome', 'recordAgreement', async (c, at) => {
+      if (input.effectiveAt) throw arbitraryEffect();
       c.outcome = {
         kind: 'agreement',
         at,
@@ -490,26 +497,55 @@ export class CaseService {
       };
       c.closedAt = at;
       await this.#resolveDeadlines(c.id, ['mediation_period'], 'met', at, ['open', 'overdue']);
-      if (input.effectiveAt)
-        await this.#takeEffect(c, new Date(input.effectiveAt).toISOString(), at);
-      return { result: c, action: 'outcome.agreement', target: c.id, payload: c.outcome };
+      if (effect) await this.#takeEffect(c, effect, at);
+      return {
+        result: c,
+        action: 'outcome.agreement',
+        target: c.id,
+        payload: {
+          ...c.outcome,
+          ...(effect ? { basis: effect.basis, documentId: effect.documentId } : {}),
+        },
+      };
     });
   }
 
-  /** The agreement took effect (all signatures and the seal): the confirmation and review windows open. */
+  /**
+   * `POST /cases/:id/agreement/effective`: an effective time typed by hand is
+   * always refused (after the usual permission check). An agreement takes
+   * effect at the seal after every signature, or at a recorded paper signing.
+   */
   async agreementEffective(
     actor: Actor,
     caseId: string,
-    input: z.output<typeof agreementEffectiveSchema>,
+    _input: z.output<typeof agreementEffectiveSchema>,
+  ): Promise<MediationCase> {
+    return this.#change(actor, caseId, 'case.outcome', 'agreementEffective', async () => {
+      throw arbitraryEffect();
+    });
+  }
+
+  /**
+   * The agreement took effect (DocumentService: seal after every signature,
+   * or a recorded paper signing): the confirmation and review windows open.
+   */
+  async agreementTookEffect(
+    actor: Actor,
+    caseId: string,
+    effect: AgreementEffect,
   ): Promise<MediationCase> {
     return this.#change(actor, caseId, 'case.outcome', 'agreementEffective', async (c, at) => {
       if (c.outcome?.effectiveAt) throw new InvalidStateError('The agreement is effective already');
-      await this.#takeEffect(c, new Date(input.effectiveAt).toISOString(), at);
+      await this.#takeEffect(c, effect, at);
       return {
         result: c,
         action: 'agreement.effective',
         target: c.id,
-        payload: { effectiveAt: c.outcome?.effectiveAt },
+        payload: {
+          effectiveAt: c.outcome?.effectiveAt,
+          basis: effect.basis,
+          documentId: effect.documentId,
+        },
       };
     });
   }
@@ -816,9 +852,15 @@ export class CaseService {
     );
   }
 
-  async #takeEffect(c: MediationCase, effectiveAt: string, at: string): Promise<void> {
+  async #takeEffect(c: MediationCase, effect: AgreementEffect, at: string): Promise<void> {
     if (!c.outcome || c.outcome.kind !== 'agreement')
       throw new InvalidStateError('There is no agreement to take effect');
+    // Never in the future: the seal's or the paper signing's recorded time.
+    if (Date.parse(effect.effectiveAt) > Date.parse(at))
+      throw new InvalidStateError(
+        '生效时间不能晚于当前时间 / The effective time cannot be in the future',
+      );
+    const effectiveAt = new Date(effect.effectiveAt).toISOString();
     c.outcome = { ...c.outcome, effectiveAt };
     const effectiveOn = shanghaiDate(new Date(effectiveAt));
     const specs: DeadlineSpec[] = agreementDeadlines(effectiveOn, this.#calendar);
@@ -943,4 +985,19 @@ function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | 
         data: { caseNumber: c.caseNumber, window: d.kind, dueOn: d.dueOn },
       };
   }
+}
+
+/** How an agreement took effect; only DocumentService produces one. */
+export interface AgreementEffect {
+  basis: 'seal' | 'paper_signing';
+  /** The agreement document sealed or signed on paper. */
+  documentId: string;
+  /** The seal's time, or the time the paper signing was recorded. */
+  effectiveAt: string;
+}
+
+function arbitraryEffect(): InvalidStateError {
+  return new InvalidStateError(
+    '协议只能在全部签名并盖章后，或登记纸质签署后生效，不能直接填写生效时间 / An agreement takes effect only at the seal after every signature or at a recorded paper signing; an effective time cannot be set by hand',
+  );
 }

@@ -150,7 +150,11 @@ export const agreementSchema = z
     terms: text(20000),
     performanceDeadline: isoDate.optional().nullable(),
     performanceMethod: optionalText(500),
-    /** When the agreement was signed by all and sealed (if already). */
+    /**
+     * Refused when given (409): an agreement takes effect only at the seal
+     * after every signature or at a recorded paper signing. Kept in the
+     * schema so that old clients get that reason rather than an unknown key.
+     */
     effectiveAt: instant.optional().nullable(),
   })
   .strict();

@@ -559,4 +559,48 @@ ALTER TABLE deadlines ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0 CHECK (p
 ALTER TABLE deadlines ADD COLUMN missing_calendar_years TEXT NOT NULL DEFAULT '[]';
 `,
   },
+  {
+    version: 13,
+    name: 'signed paper agreements as an evidence category',
+    sql: `
+-- SQLite cannot change a CHECK: the table is rebuilt with 'signed_agreement' allowed
+-- (nothing references evidence_items).
+CREATE TABLE evidence_items_v13 (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  original_or_copy TEXT NOT NULL CHECK (original_or_copy IN ('original', 'copy')),
+  filename TEXT NOT NULL,
+  type_id TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  pages INTEGER,
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploader_role TEXT NOT NULL,
+  uploader_side TEXT NOT NULL CHECK (uploader_side IN ('applicant', 'respondent', 'organisation')),
+  uploader_ip TEXT,
+  uploader_agent TEXT,
+  received_at TEXT NOT NULL,
+  shared INTEGER NOT NULL DEFAULT 0,
+  confidential INTEGER NOT NULL DEFAULT 0,
+  integrity TEXT NOT NULL DEFAULT 'ok' CHECK (integrity IN ('ok', 'missing')),
+  category TEXT NOT NULL DEFAULT 'evidence'
+    CHECK (category IN ('evidence', 'identity', 'authorisation', 'signed_agreement')),
+  active_content TEXT
+);
+INSERT INTO evidence_items_v13 (id, case_id, blob_key, title, purpose, original_or_copy, filename,
+  type_id, media_type, size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip,
+  uploader_agent, received_at, shared, confidential, integrity, category, active_content)
+SELECT id, case_id, blob_key, title, purpose, original_or_copy, filename,
+  type_id, media_type, size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip,
+  uploader_agent, received_at, shared, confidential, integrity, category, active_content
+FROM evidence_items;
+DROP TABLE evidence_items;
+ALTER TABLE evidence_items_v13 RENAME TO evidence_items;
+CREATE INDEX evidence_items_case ON evidence_items(case_id);
+`,
+  },
 ];

@@ -15,6 +15,7 @@ import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
+import { shanghaiDate } from '../cases/deadlines.js';
 import {
   AppError,
   ForbiddenError,
@@ -24,7 +25,7 @@ import {
 } from '../errors.js';
 import type { BlobStore } from '../evidence/BlobStore.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
-import type { EvidenceReceipt } from '../evidence/model.js';
+import type { EvidenceItem, EvidenceReceipt } from '../evidence/model.js';
 import type { Logger } from '../logger.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
 import { canonicalSignature } from '../untrusted/signatureImage.js';
@@ -49,7 +50,13 @@ import {
 } from './model.js';
 import type { NotificationChannel } from './NotificationChannel.js';
 import type { DocumentLayout, PdfRenderer } from './PdfRenderer.js';
-import type { IssueDocumentInput, ServiceConsentInput } from './schemas.js';
+import type { IssueDocumentInput, PaperSigningInput, ServiceConsentInput } from './schemas.js';
+import {
+  missingSigners,
+  partyBound,
+  requiredSigners,
+  type RequiredSigner,
+} from './signingRules.js';
 import {
   DELIVERY_EVENT_LABELS,
   SERVICE_BASIS_LABELS,
@@ -93,7 +100,8 @@ export interface DocumentView {
 }
 
 export interface AgreementStatus {
-  required: { signsFor: AgreementSignature['signsFor']; signed: boolean }[];
+  /** Every party on its own (co-parties each sign) and the mediator. */
+  required: (RequiredSigner & { signed: boolean })[];
   signatures: Omit<AgreementSignature, 'image' | 'ip' | 'userAgent' | 'codeId'>[];
   sealed: Omit<AgreementSeal, 'blobKey'> | null;
   effective: boolean;
@@ -116,6 +124,8 @@ export interface DocumentServiceOptions {
   delivery: DeliveryChannel;
   /** The evidence receipt for an evidence receipt document. */
   evidenceReceipt?: (caseId: string, itemId: string) => Promise<EvidenceReceipt | undefined>;
+  /** An evidence item of the case (the scan of a paper-signed agreement). */
+  evidenceItem?: (caseId: string, itemId: string) => Promise<EvidenceItem | undefined>;
   publicUrl: () => string;
   logger: Logger;
   now?: () => Date;
@@ -143,6 +153,7 @@ export class DocumentService {
   readonly #notifications: NotificationChannel;
   readonly #delivery: DeliveryChannel;
   readonly #evidenceReceipt: DocumentServiceOptions['evidenceReceipt'];
+  readonly #evidenceItem: DocumentServiceOptions['evidenceItem'];
   readonly #publicUrl: () => string;
   readonly #logger: Logger;
   readonly #now: () => Date;
@@ -159,6 +170,7 @@ export class DocumentService {
     this.#notifications = o.notifications;
     this.#delivery = o.delivery;
     this.#evidenceReceipt = o.evidenceReceipt;
+    this.#evidenceItem = o.evidenceItem;
     this.#publicUrl = o.publicUrl;
     this.#logger = o.logger.child({ component: 'documents' });
     this.#now = o.now ?? (() => new Date());
@@ -790,7 +802,7 @@ export class DocumentService {
     documentId: string,
   ): Promise<{ seal: Omit<AgreementSeal, 'blobKey'>; case: MediationCase }> {
     const staff = requireStaff(actor, '加盖印章 / apply the seal');
-    const { c, doc } = await this.#agreementFor(staff, caseId, documentId, {
+    const { c, people, doc } = await this.#agreementFor(staff, caseId, documentId, {
       sealing: true,
     });
     let seal = await this.#docs.getSeal(doc.id);
@@ -798,12 +810,8 @@ export class DocumentService {
       const signatures = (await this.#docs.listSignatures(doc.id)).filter(
         (s) => s.documentSha256 === doc.sha256,
       );
-      const missing = missingSigners(signatures);
-      if (missing.length > 0) {
-        throw new InvalidStateError(
-          `尚缺${missing.map((m) => SIGNS_FOR_LABELS[m]).join('、')}的签名，不能盖章 / Not every required signer has signed: ${missing.join(', ')}`,
-        );
-      }
+      const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
+      if (missing.length > 0) throw missingError(missing, '不能盖章 / cannot seal');
       const sealedAt = this.#now().toISOString();
       const organisation =
         (await this.#cases.getOrganisation(c.organisationId))?.name ?? c.organisationId;
@@ -883,9 +891,96 @@ export class DocumentService {
       this.#logger.info({ caseId, documentId: doc.id, sha256: blob.sha256 }, 'agreement sealed');
     }
     // Effective only now; a repeat after a crash between the two steps finishes the job.
-    const updated = await this.#takeEffect(staff, c, doc, seal.sealedAt);
+    const updated = await this.#takeEffect(staff, c, doc, seal.sealedAt, 'seal');
     const { blobKey: _key, ...view } = seal;
     return { seal: view, case: updated };
+  }
+
+  /**
+   * Records a signing on paper (纸质签署): the case's mediator files the scan
+   * of the signed agreement (category signed_agreement), attests each
+   * party's signatory and date and gives their own signature's date. Every
+   * applicant and respondent must be covered (in person or by an agent with
+   * special authority). The agreement takes effect at the time of this
+   * record — never a time typed in, never in the future — and online
+   * signing of it ends.
+   */
+  async recordPaperSigning(
+    actor: Actor,
+    caseId: string,
+    documentId: string,
+    input: PaperSigningInput,
+  ): Promise<MediationCase> {
+    const staff = requireStaff(actor, '登记纸质签署 / record a paper signing');
+    const { c, people, doc } = await this.#agreementFor(staff, caseId, documentId);
+    if (staff.role !== 'mediator' || c.mediatorId !== staff.id)
+      throw new ForbiddenError(
+        "只有本案调解员可以登记纸质签署 / Only the case's mediator records a paper signing",
+      );
+    if (await this.#docs.getSeal(doc.id))
+      throw new InvalidStateError('协议已盖章生效 / The agreement is sealed already');
+    const scan = await this.#evidenceItem?.(caseId, input.evidenceId);
+    if (!scan || scan.category !== 'signed_agreement' || scan.uploaderSide !== 'organisation')
+      throw new ValidationError(
+        '请先由本组织上传已签署调解协议书的扫描件 / File the scan of the signed agreement first (category signed_agreement, uploaded by the organisation)',
+        ['evidenceId: not a signed agreement filed by the organisation in this case'],
+      );
+    const now = this.#now();
+    const today = shanghaiDate(now);
+    const issuedOn = shanghaiDate(new Date(doc.issuedAt));
+    const dateIssues = [
+      ...input.signatories.map((s, i) => ({ on: s.signedOn, at: `signatories.${i}.signedOn` })),
+      { on: input.mediatorSignedOn, at: 'mediatorSignedOn' },
+    ]
+      .filter((d) => d.on > today || d.on < issuedOn)
+      .map((d) => `${d.at}: not between the agreement's issue (${issuedOn}) and today (${today})`);
+    if (dateIssues.length > 0)
+      throw new ValidationError(
+        '签署日期不能早于协议出具日，也不能晚于今天 / A signing date must lie between the issue of the agreement and today',
+        dateIssues,
+      );
+    const facts = input.signatories.map((s) => {
+      const party = people.find((p) => p.id === s.partyId);
+      if (!party || (party.kind !== 'applicant' && party.kind !== 'respondent'))
+        throw new ValidationError('Not a party of the case', [`partyId: ${s.partyId}`]);
+      return { signerId: s.signerId ?? s.partyId, signsFor: party.kind, signedOn: s.signedOn };
+    });
+    const unauthorised = facts.filter((f) => partyBound(f, people) === null);
+    if (unauthorised.length > 0)
+      throw new ForbiddenError(
+        '代理人未获签署调解协议的特别授权 / The signer is neither the party nor its agent with special authority to sign',
+      );
+    const missing = missingSigners(people, c.mediatorId, '调解员', [
+      ...facts,
+      { signerId: staff.id, signsFor: 'mediator' },
+    ]);
+    if (missing.length > 0)
+      throw missingError(missing, '不能登记纸质签署 / cannot record the paper signing');
+    const at = now.toISOString();
+    await this.#audit.append({
+      caseId,
+      actorId: staff.id,
+      actorRole: staff.role,
+      action: 'agreement.paperSigned',
+      target: doc.id,
+      payload: json({
+        documentId: doc.id,
+        version: doc.version,
+        sha256: doc.sha256,
+        scan: { evidenceId: scan.id, sha256: scan.sha256 },
+        signatories: facts.map((f) => ({
+          partyId: partyBound(f, people),
+          signerId: f.signerId,
+          signsFor: f.signsFor,
+          signedOn: f.signedOn,
+        })),
+        mediator: { id: staff.id, name: staff.name, signedOn: input.mediatorSignedOn },
+        attestation: input.attestation,
+        recordedAt: at,
+      }),
+    });
+    this.#logger.info({ caseId, documentId: doc.id }, 'paper signing recorded');
+    return this.#takeEffect(staff, c, doc, at, 'paper_signing');
   }
 
   async sealInfo(
@@ -906,21 +1001,27 @@ export class DocumentService {
     staff: StaffActor,
     c: MediationCase,
     doc: CaseDocument,
-    sealedAt: string,
+    effectiveAt: string,
+    basis: 'seal' | 'paper_signing',
   ): Promise<MediationCase> {
     const current = (await this.#cases.getCase(c.id)) ?? c;
     if (current.outcome?.effectiveAt) return current;
     // CaseService lets the mediator record outcomes; a sealing clerk acts through the system.
     const by = staff.role === 'mediator' ? staff : SYSTEM_ACTOR;
+    const effect = { basis, documentId: doc.id, effectiveAt } as const;
     if (current.status === 'settled' && current.outcome?.kind === 'agreement')
-      return this.#caseService.agreementEffective(by, c.id, { effectiveAt: sealedAt });
+      return this.#caseService.agreementTookEffect(by, c.id, effect);
     const terms = agreementTermsOf(doc);
-    return this.#caseService.recordAgreement(by, c.id, {
-      terms: terms.items.map((t, i) => `${i + 1}. ${t}`).join('\n'),
-      performanceDeadline: terms.performanceDeadline,
-      performanceMethod: terms.performanceMethod ?? undefined,
-      effectiveAt: sealedAt,
-    });
+    return this.#caseService.recordAgreement(
+      by,
+      c.id,
+      {
+        terms: terms.items.map((t, i) => `${i + 1}. ${t}`).join('\n'),
+        performanceDeadline: terms.performanceDeadline,
+        performanceMethod: terms.performanceMethod ?? undefined,
+      },
+      effect,
+    );
   }
 
   /**
@@ -1222,11 +1323,12 @@ export class DocumentService {
       (s) => s.documentSha256 === doc.sha256,
     );
     const seal = await this.#docs.getSeal(doc.id);
-    const missing = missingSigners(signatures);
+    const people = await this.#cases.listPeople(c.id);
+    const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
     return {
-      required: (['applicant', 'respondent', 'mediator'] as const).map((signsFor) => ({
-        signsFor,
-        signed: !missing.includes(signsFor),
+      required: requiredSigners(people, '调解员').map((r) => ({
+        ...r,
+        signed: !missing.some((m) => m.signsFor === r.signsFor && m.partyId === r.partyId),
       })),
       signatures: signatures.map(
         ({ image: _i, ip: _ip, userAgent: _ua, codeId: _c, ...rest }) => rest,
@@ -1400,11 +1502,12 @@ function signerOf(
   throw new ForbiddenError('您不是本协议的签署人 / You are not a signer of this agreement');
 }
 
-function missingSigners(
-  signatures: readonly AgreementSignature[],
-): AgreementSignature['signsFor'][] {
-  return (['applicant', 'respondent', 'mediator'] as const).filter(
-    (side) => !signatures.some((s) => s.signsFor === side),
+function missingError(missing: readonly RequiredSigner[], what: string): InvalidStateError {
+  const zh = missing.map((m) => `${SIGNS_FOR_LABELS[m.signsFor]}${m.name}`).join('、');
+  const en = missing.map((m) => `${m.signsFor} ${m.name}`).join(', ');
+  const [zhWhat, enWhat] = what.split(' / ');
+  return new InvalidStateError(
+    `尚缺${zh}的签名，${zhWhat} / Not every required signer has signed (${en}); ${enWhat}`,
   );
 }
 

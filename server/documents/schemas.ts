@@ -207,3 +207,32 @@ export const signingCodeSchema = z
   .object({ channel: z.enum(SERVICE_CHANNELS).optional() })
   .strict()
   .default({});
+
+/**
+ * A paper signing recorded by the case's mediator: the scan of the signed
+ * agreement (evidence category signed_agreement), each party's signatory and
+ * date as the mediator attests them, and the mediator's own signature date.
+ */
+export const paperSigningSchema = z
+  .object({
+    evidenceId: id,
+    signatories: z
+      .array(
+        z
+          .object({
+            /** The party bound. */
+            partyId: id,
+            /** Who signed: the party itself, or its agent with special authority (default: the party). */
+            signerId: id.optional(),
+            signedOn: isoDate,
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(40),
+    mediatorSignedOn: isoDate,
+    /** The mediator's attestation that the signatures above are on the scanned paper. */
+    attestation: text(2000),
+  })
+  .strict();
+export type PaperSigningInput = z.output<typeof paperSigningSchema>;

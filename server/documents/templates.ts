@@ -77,16 +77,15 @@ export function chineseDate(date: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-function party(t: TemplateCase, kind: 'applicant' | 'respondent'): CasePerson | undefined {
-  return t.people.find((p) => p.kind === kind);
+/** Every party of a kind, in the order added: co-applicants and co-respondents are each listed. */
+function parties(t: TemplateCase, kind: 'applicant' | 'respondent'): CasePerson[] {
+  return t.people.filter((p) => p.kind === kind);
 }
 
 function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
   const rows: (readonly [string, string])[] = [];
-  for (const kind of ['applicant', 'respondent'] as const) {
-    const p = party(t, kind);
-    if (!p) continue;
-    const label = kind === 'applicant' ? '申请人' : '被申请人';
+  for (const p of [...parties(t, 'applicant'), ...parties(t, 'respondent')]) {
+    const label = p.kind === 'applicant' ? '申请人' : '被申请人';
     const idLabel = p.isOrganisation ? '统一社会信用代码' : '公民身份号码';
     const id = full ? (p.idNumber ?? '—') : maskId(p.idNumber);
     rows.push([label, `${p.name}（${idLabel}：${id}）`]);
@@ -352,10 +351,12 @@ export function renderTemplate(
         },
         {
           type: 'signatures',
-          entries: [
-            { label: '申请人', name: party(t, 'applicant')?.name ?? '—', at: null, image: null },
-            { label: '被申请人', name: party(t, 'respondent')?.name ?? '—', at: null, image: null },
-          ],
+          entries: [...parties(t, 'applicant'), ...parties(t, 'respondent')].map((p) => ({
+            label: p.kind === 'applicant' ? '申请人' : '被申请人',
+            name: p.name,
+            at: null,
+            image: null,
+          })),
         },
       );
       break;

@@ -5,14 +5,21 @@ export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
 /**
  * What an item is for the case file: evidence proper, or a party's identity
  * document or authorisation (power of attorney), which a joint application
- * bundle for judicial confirmation or arbitration review must carry.
+ * bundle for judicial confirmation or arbitration review must carry, or the
+ * scan of a mediation agreement signed on paper (the record of a paper signing).
  */
-export const EVIDENCE_CATEGORIES = ['evidence', 'identity', 'authorisation'] as const;
+export const EVIDENCE_CATEGORIES = [
+  'evidence',
+  'identity',
+  'authorisation',
+  'signed_agreement',
+] as const;
 export type EvidenceCategory = (typeof EVIDENCE_CATEGORIES)[number];
 export const EVIDENCE_CATEGORY_LABELS: Record<EvidenceCategory, string> = {
   evidence: '证据材料',
   identity: '身份证明',
   authorisation: '授权委托书',
+  signed_agreement: '已签署调解协议书',
 };
 
 export interface EvidenceItem {

@@ -341,7 +341,7 @@ describe('electronic service of documents', () => {
     await panel.getByTestId('sign').click();
     await poll(
       () => panel.locator('[data-signs-for=applicant]').innerText(),
-      (s) => s.includes('张三'),
+      (s) => s.includes('✓') && s.includes('张三'),
       10_000,
       'the applicant’s signature listed',
     );

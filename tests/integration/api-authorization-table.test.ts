@@ -222,8 +222,9 @@ const TABLE: readonly Row[] = [
     body: () => ({ newDueOn: `${2027 + (extensions += 1)}-12-31`, applicantConsent: true, respondentConsent: true }) },
   { method: 'post', path: '/cases/:caseId/agreement', allow: ['mediatorA'], target: fresh('scheduled'),
     body: () => ({ terms: '支付工资 10000 元' }), consumes: true },
+  // A hand-typed effective time is always refused (409) once past authorization.
   { method: 'post', path: '/cases/:caseId/agreement/effective', allow: ['mediatorA'], target: fresh('settled'),
-    body: () => ({ effectiveAt: new Date().toISOString() }), consumes: true },
+    body: () => ({ effectiveAt: new Date().toISOString() }), allowedStatus: 409 },
   { method: 'post', path: '/cases/:caseId/termination', allow: ['mediatorA'], target: fresh('assigned'),
     body: () => ({ ground: 'party_refuses', facts: '被申请人拒绝调解' }), consumes: true },
   { method: 'post', path: '/cases/:caseId/withdrawal', allow: ['clerkA'], target: fresh('assigned'),
@@ -284,6 +285,11 @@ const TABLE: readonly Row[] = [
   // Unsigned: sealing meets 409 once past authorization.
   { method: 'post', path: '/cases/:caseId/documents/:documentId/seal', target: agreement,
     allow: A1_STAFF, body: () => ({}), allowedStatus: 409 },
+  // Only the case's mediator records a paper signing; no scan filed: 400 once past authorization.
+  { method: 'post', path: '/cases/:caseId/documents/:documentId/paper-signing', target: agreement,
+    allow: ['mediatorA'], allowedStatus: 400,
+    body: (w) => ({ evidenceId: 'no-such-scan', signatories: [{ partyId: w.a1.respondentId, signedOn: '2026-03-05' }],
+      mediatorSignedOn: '2026-03-05', attestation: '当面签署' }) },
   // Not sealed yet: the allowed see "no seal" (404), the observer the agreement's absence (404).
   { method: 'get', path: '/cases/:caseId/documents/:documentId/seal', target: agreement,
     refuse: { observerA1: 404 }, allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },

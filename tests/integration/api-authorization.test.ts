@@ -413,9 +413,10 @@ const MATRIX: readonly RouteCell[] = [
     expect: [401, 403, OK,  404, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
+    // A hand-typed effective time is refused: only the seal or a paper signing makes it effective.
     method: 'post', path: '/cases/:caseId/agreement/effective', fresh: 'settled',
     body: () => ({ effectiveAt: new Date().toISOString() }),
-    expect: [401, 403, OK,  404, 404, 403, 403, 403, 403, 401, 401, 401],
+    expect: [401, 403, 409, 404, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     method: 'post', path: '/cases/:caseId/termination', fresh: 'assigned',

@@ -548,22 +548,36 @@ describe('case lifecycle through CaseService on SQLite', () => {
     const { clerk, mediator } = f.staff;
     const c = await caseInMediation(f);
 
-    setClock(f, '2026-03-19T08:00:00.000Z');
     // 00:30 on Friday 2026-03-20 in Shanghai, still Thursday 03-19 in UTC.
-    const effectiveAt = '2026-03-20T00:30:00+08:00';
-    const settled = await f.service.recordAgreement(
-      mediator,
-      c.id,
-      agreementSchema.parse({
-        terms: '被申请人于 2026 年 4 月 30 日前支付申请人工资 10,000 元',
-        performanceDeadline: '2026-04-30',
-        performanceMethod: '银行转账',
-        effectiveAt,
+    setClock(f, '2026-03-19T16:30:00.000Z');
+    const terms = {
+      terms: '被申请人于 2026 年 4 月 30 日前支付申请人工资 10,000 元',
+      performanceDeadline: '2026-04-30',
+      performanceMethod: '银行转账',
+    };
+    // An effective time typed by hand is refused, past or future.
+    for (const effectiveAt of ['2026-03-01T09:00:00+08:00', '2026-04-01T09:00:00+08:00'])
+      await expect(
+        f.service.recordAgreement(mediator, c.id, agreementSchema.parse({ ...terms, effectiveAt })),
+      ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    // Nor can the seal's time lie in the future.
+    await expect(
+      f.service.recordAgreement(mediator, c.id, agreementSchema.parse(terms), {
+        basis: 'seal',
+        documentId: 'doc-1',
+        effectiveAt: '2026-03-19T16:31:00.000Z',
       }),
-    );
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect(await deadlines(f, c.id, 'judicial_confirmation')).toEqual([]);
+    // The seal (DocumentService, after every signature) makes it effective.
+    const settled = await f.service.recordAgreement(mediator, c.id, agreementSchema.parse(terms), {
+      basis: 'seal',
+      documentId: 'doc-1',
+      effectiveAt: '2026-03-20T00:30:00+08:00',
+    });
     expect(settled).toMatchObject({
       status: 'settled',
-      closedAt: '2026-03-19T08:00:00.000Z',
+      closedAt: '2026-03-19T16:30:00.000Z',
       outcome: {
         kind: 'agreement',
         performanceDeadline: '2026-04-30',
@@ -596,8 +610,15 @@ describe('case lifecycle through CaseService on SQLite', () => {
       f.service.agreementEffective(
         mediator,
         c.id,
-        agreementEffectiveSchema.parse({ effectiveAt: '2026-03-21T10:00:00+08:00' }),
+        agreementEffectiveSchema.parse({ effectiveAt: '2026-03-19T10:00:00+08:00' }),
       ),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(
+      f.service.agreementTookEffect(mediator, c.id, {
+        basis: 'seal',
+        documentId: 'doc-1',
+        effectiveAt: '2026-03-19T16:30:00.000Z',
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_STATE' });
     expect(await deadlines(f, c.id, 'judicial_confirmation')).toHaveLength(1);
 
@@ -676,12 +697,23 @@ describe('case lifecycle through CaseService on SQLite', () => {
     expect(await deadlines(f, c.id, 'judicial_confirmation')).toEqual([]);
     expect(await deadlines(f, c.id, 'performance')).toEqual([]);
 
-    // Monday 2026-03-23 (Shanghai): +30 = Wednesday 04-22, +15 = Tuesday 04-07.
-    const effective = await f.service.agreementEffective(
-      mediator,
-      c.id,
-      agreementEffectiveSchema.parse({ effectiveAt: '2026-03-23T15:00:00+08:00' }),
-    );
+    // The old hand-typed path is refused, even for a past time.
+    await expect(
+      f.service.agreementEffective(
+        mediator,
+        c.id,
+        agreementEffectiveSchema.parse({ effectiveAt: '2026-03-01T15:00:00+08:00' }),
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect(await deadlines(f, c.id, 'judicial_confirmation')).toEqual([]);
+
+    // Sealed on Monday 2026-03-23 (Shanghai): +30 = Wednesday 04-22, +15 = Tuesday 04-07.
+    setClock(f, '2026-03-23T07:00:00.000Z');
+    const effective = await f.service.agreementTookEffect(mediator, c.id, {
+      basis: 'seal',
+      documentId: 'doc-1',
+      effectiveAt: '2026-03-23T15:00:00+08:00',
+    });
     expect(effective).toMatchObject({
       status: 'settled',
       outcome: { effectiveAt: '2026-03-23T07:00:00.000Z' },
@@ -689,11 +721,11 @@ describe('case lifecycle through CaseService on SQLite', () => {
     expect((await onlyDeadline(f, c.id, 'judicial_confirmation')).dueOn).toBe('2026-04-22');
     expect((await onlyDeadline(f, c.id, 'arbitration_review')).dueOn).toBe('2026-04-07');
     await expect(
-      f.service.agreementEffective(
-        mediator,
-        c.id,
-        agreementEffectiveSchema.parse({ effectiveAt: '2026-03-24T15:00:00+08:00' }),
-      ),
+      f.service.agreementTookEffect(mediator, c.id, {
+        basis: 'paper_signing',
+        documentId: 'doc-1',
+        effectiveAt: '2026-03-23T07:00:00.000Z',
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_STATE' });
 
     await expectAudit(f, c.id, [

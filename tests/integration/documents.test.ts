@@ -914,7 +914,7 @@ describe('signing and sealing the mediation agreement', () => {
     // One side has not signed: the seal is refused and nothing is effective.
     const early = await api.call('POST', `${agreementPath}/seal`, world.clerk, {});
     expect(early.status).toBe(409);
-    expect(errorMessage(early)).toMatch(/尚缺被申请人的签名/);
+    expect(errorMessage(early)).toMatch(/尚缺被申请人某某科技有限公司的签名/);
     const before = await api.ok<{ case: { outcome: unknown }; deadlines: { kind: string }[] }>(
       'GET',
       `/cases/${world.caseId}`,
@@ -1060,5 +1060,202 @@ describe('signing and sealing the mediation agreement', () => {
     const issues = JSON.stringify(c.body);
     expect(issues).toMatch(/code: the 6-digit code/);
     expect(issues).toMatch(/signatureImage: a data:image\/png;base64/);
+  });
+});
+
+describe('co-parties and paper signing', () => {
+  const SCHEDULE = {
+    scheduledStart: '2026-03-10T02:00:00.000Z',
+    scheduledEnd: '2026-03-10T04:00:00.000Z',
+  };
+  const PHONES = ['13900000001', '13900000002', '13900000003'];
+
+  /** A dispatched worker's case: the agency and the user unit are co-respondents. */
+  async function coPartyCase() {
+    const { caseId, people } = await newCase(true);
+    await api.ok('POST', `/cases/${caseId}/sessions`, world.mediator, SCHEDULE);
+    const applicant = people.find((p) => p.kind === 'applicant')!;
+    const agency = people.find((p) => p.kind === 'respondent')!;
+    const userUnit = await api.ok<Person>('POST', `/cases/${caseId}/people`, world.clerk, {
+      kind: 'respondent',
+      name: '某某用工单位有限公司',
+      idNumber: '91310000MA1FL11111',
+      isOrganisation: true,
+      legalRepresentative: '周五',
+      address: '上海市徐汇区某路 2 号',
+    });
+    const parties = [applicant, agency, userUnit];
+    const tokens: string[] = [];
+    for (const [i, p] of parties.entries()) {
+      const token = await invite(caseId, p.id);
+      await api.ok('POST', `/cases/${caseId}/service-consent`, token, {
+        consentToElectronicService: true,
+        addresses: [{ channel: 'in_app' }, { channel: 'sms', value: PHONES[i] }],
+        scope: 'all',
+        effectAcknowledged: true,
+      });
+      tokens.push(token);
+    }
+    const { document } = await issue(
+      {
+        kind: 'mediation_agreement',
+        fields: {
+          items: ['两被申请人连带向申请人支付拖欠工资人民币10000元'],
+          amount: 10000,
+          performanceDeadline: '2026-12-31',
+          performanceMethod: '银行转账',
+        },
+        recipients: parties.map((p) => p.id),
+      },
+      caseId,
+    );
+    return { caseId, parties, tokens, document, path: `/cases/${caseId}/documents/${document.id}` };
+  }
+
+  async function signOnline(caseId: string, path: string, token: string, address: string) {
+    expect((await api.call('POST', `${path}/signing-code`, token, {})).status).toBe(200);
+    const mine = (await outbox(caseId)).filter(
+      (m) => m.purpose === 'signing_code' && m.address === address,
+    );
+    const code = /验证码 (\d{6})/.exec(mine.at(-1)?.body ?? '')?.[1];
+    if (!code) throw new Error('no code in the outbox');
+    expect((await api.call('POST', `${path}/sign`, token, { code })).status).toBe(201);
+  }
+
+  it('lists every co-respondent in the agreement; one respondent signing is not enough to seal', async () => {
+    const { caseId, parties, tokens, path } = await coPartyCase();
+    const text = flat(pdfText((await fetchPdf(`${path}/pdf`, world.clerk)).bytes));
+    // Every party in the party list, each with its role.
+    for (const p of parties) expect(text).toContain(flat(p.name));
+    expect(text).toMatch(/被申请人[：:]?某某用工单位有限公司/);
+
+    await signOnline(caseId, path, tokens[0]!, PHONES[0]!);
+    await signOnline(caseId, path, tokens[1]!, PHONES[1]!);
+    await signOnline(caseId, path, world.mediator, world.staff.mediator.id);
+    const early = await api.call('POST', `${path}/seal`, world.clerk, {});
+    expect(early.status).toBe(409);
+    expect(errorMessage(early)).toMatch(/尚缺被申请人某某用工单位有限公司的签名/);
+    const before = await api.ok<{ case: { outcome: unknown } }>(
+      'GET',
+      `/cases/${caseId}`,
+      world.clerk,
+    );
+    expect(before.case.outcome).toBeNull();
+
+    await signOnline(caseId, path, tokens[2]!, PHONES[2]!);
+    const sealed = await api.ok<{
+      seal: { sealedAt: string };
+      case: { outcome: { effectiveAt: string } };
+    }>('POST', `${path}/seal`, world.clerk, {});
+    expect(sealed.case.outcome.effectiveAt).toBe(sealed.seal.sealedAt);
+  });
+
+  it('refuses hand-typed effective times; a recorded paper signing makes the agreement effective at its recording', async () => {
+    const { caseId, parties, tokens, document, path } = await coPartyCase();
+    // The agreement reached, not yet signed: the old ways to make it effective are refused.
+    const handTyped = await api.call('POST', `/cases/${caseId}/agreement`, world.mediator, {
+      terms: '两被申请人连带支付工资',
+      effectiveAt: '2026-03-01T09:00:00+08:00',
+    });
+    expect(handTyped.status).toBe(409);
+    expect(errorCode(handTyped)).toBe('INVALID_STATE');
+    await api.ok('POST', `/cases/${caseId}/agreement`, world.mediator, {
+      terms: '两被申请人连带支付工资',
+    });
+    for (const effectiveAt of ['2026-03-01T09:00:00+08:00', '2099-01-01T09:00:00+08:00']) {
+      const r = await api.call('POST', `/cases/${caseId}/agreement/effective`, world.mediator, {
+        effectiveAt,
+      });
+      expect(r.status).toBe(409);
+      expect(errorCode(r)).toBe('INVALID_STATE');
+    }
+    const unsigned = await api.ok<{ case: { outcome: { effectiveAt: unknown } } }>(
+      'GET',
+      `/cases/${caseId}`,
+      world.clerk,
+    );
+    expect(unsigned.case.outcome.effectiveAt).toBeNull();
+
+    // The scan of the agreement signed on paper, filed by the organisation.
+    const scan = await api.upload(caseId, world.mediator, pngBytes(), '调解协议书签署页.png', {
+      title: '已签署调解协议书',
+      purpose: '纸质签署的调解协议书',
+      originalOrCopy: 'copy',
+      category: 'signed_agreement',
+    });
+    expect(scan.status).toBe(201);
+    const evidenceId = (scan.body as { item: { id: string } }).item.id;
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const all = parties.map((p) => ({ partyId: p.id, signedOn: today }));
+    const body = (signatories: typeof all, extra: Record<string, unknown> = {}) => ({
+      evidenceId,
+      signatories,
+      mediatorSignedOn: today,
+      attestation: '各方当事人当面签名，经调解员核对身份',
+      ...extra,
+    });
+
+    // Only the case's mediator records it; every co-party must be attested; no future date.
+    expect((await api.call('POST', `${path}/paper-signing`, world.clerk, body(all))).status).toBe(
+      403,
+    );
+    const short = await api.call(
+      'POST',
+      `${path}/paper-signing`,
+      world.mediator,
+      body(all.slice(0, 2)),
+    );
+    expect(short.status).toBe(409);
+    expect(errorMessage(short)).toMatch(/尚缺被申请人某某用工单位有限公司的签名/);
+    const future = await api.call(
+      'POST',
+      `${path}/paper-signing`,
+      world.mediator,
+      body(all, { mediatorSignedOn: '2099-01-01' }),
+    );
+    expect(future.status).toBe(400);
+    const notAScan = await api.call(
+      'POST',
+      `${path}/paper-signing`,
+      world.mediator,
+      body(all, { evidenceId: 'no-such-item' }),
+    );
+    expect(notAScan.status).toBe(400);
+
+    const from = Date.now();
+    const recorded = await api.ok<{ outcome: { effectiveAt: string } }>(
+      'POST',
+      `${path}/paper-signing`,
+      world.mediator,
+      body(all),
+    );
+    const effectiveAt = Date.parse(recorded.outcome.effectiveAt);
+    expect(effectiveAt).toBeGreaterThanOrEqual(from - 1000);
+    expect(effectiveAt).toBeLessThanOrEqual(Date.now());
+    const file = await api.ok<{ deadlines: { kind: string }[] }>(
+      'GET',
+      `/cases/${caseId}`,
+      world.clerk,
+    );
+    expect(file.deadlines.map((d) => d.kind)).toEqual(
+      expect.arrayContaining(['judicial_confirmation', 'arbitration_review']),
+    );
+    // Effective now: no second paper signing, no online signing, no seal.
+    expect(
+      (await api.call('POST', `${path}/paper-signing`, world.mediator, body(all))).status,
+    ).toBe(409);
+    expect((await api.call('POST', `${path}/signing-code`, tokens[0]!, {})).status).toBe(409);
+    expect((await api.call('POST', `${path}/seal`, world.clerk, {})).status).toBe(409);
+
+    const audit = await new SqliteAuditLog(t.server.database).list(caseId);
+    const paper = audit.find((e) => e.action === 'agreement.paperSigned');
+    expect(JSON.parse(paper!.payload)).toMatchObject({
+      documentId: document.id,
+      scan: { evidenceId },
+      signatories: parties.map((p) => ({ partyId: p.id, signedOn: today })),
+    });
+    expect(
+      JSON.parse(audit.find((e) => e.action === 'agreement.effective')!.payload),
+    ).toMatchObject({ basis: 'paper_signing', documentId: document.id });
   });
 });

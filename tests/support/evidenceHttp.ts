@@ -21,7 +21,7 @@ export interface UploadFields {
   title: string;
   purpose: string;
   originalOrCopy: 'original' | 'copy';
-  category?: 'evidence' | 'identity' | 'authorisation';
+  category?: 'evidence' | 'identity' | 'authorisation' | 'signed_agreement';
 }
 
 export const FIELDS: UploadFields = {

@@ -80,7 +80,7 @@ export interface MeView {
 export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
 
 /** What an item is filed as: evidence, or a party's identity or authorisation papers. */
-export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation';
+export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation' | 'signed_agreement';
 
 export interface EvidenceItemView {
   id: string;

@@ -143,6 +143,7 @@ export const EVIDENCE_CATEGORIES: Labels<EvidenceCategory> = {
   evidence: ['证据材料', 'evidence'],
   identity: ['身份证明', 'identity document'],
   authorisation: ['授权委托书', 'power of attorney / authorisation'],
+  signed_agreement: ['已签署调解协议书', 'mediation agreement signed on paper'],
 };
 
 export const PARTY_SIDES: Labels<'applicant' | 'respondent'> = {

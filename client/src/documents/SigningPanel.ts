@@ -109,13 +109,18 @@ export class SignaturePad {
 export function signersList(status: AgreementStatus): HTMLElement {
   const list = el('ul', { class: 'signers', 'data-testid': 'signers' });
   for (const r of status.required) {
-    const signature = status.signatures.find((s) => s.signsFor === r.signsFor);
+    // The party's own signature, else (an agent's or the mediator's) one for the same side.
+    const signature = r.signed
+      ? (status.signatures.find((s) => r.partyId !== null && s.signerId === r.partyId) ??
+        status.signatures.find((s) => s.signsFor === r.signsFor))
+      : undefined;
     const li = el('li', {
       'data-signs-for': r.signsFor,
+      ...(r.partyId ? { 'data-party-id': r.partyId } : {}),
       class: signature ? 'signed' : 'unsigned',
     });
     li.append(
-      el('strong', {}, signsForLabel(r.signsFor)),
+      el('strong', {}, `${signsForLabel(r.signsFor)}${r.partyId ? ` ${r.name}` : ''}`),
       el(
         'span',
         {},

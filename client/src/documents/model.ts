@@ -97,7 +97,8 @@ export interface SealView {
 }
 
 export interface AgreementStatus {
-  required: { signsFor: SignsFor; signed: boolean }[];
+  /** Every party on its own (co-parties each sign) and the mediator (partyId null). */
+  required: { signsFor: SignsFor; partyId: string | null; name: string; signed: boolean }[];
   signatures: SignatureView[];
   sealed: SealView | null;
   effective: boolean;

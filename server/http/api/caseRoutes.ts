@@ -271,7 +271,8 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
     route({
       method: 'post',
       path: '/cases/:caseId/agreement/effective',
-      summary: 'Record when the agreement took effect (all signatures and the seal)',
+      summary:
+        'Refused (409): an agreement takes effect only at the seal after every signature or at a recorded paper signing (see the agreement document routes)',
       tag: 'outcomes',
       auth: 'staff',
       body: agreementEffectiveSchema,

@@ -15,6 +15,7 @@ import {
   issueDocumentSchema,
   offlineProofSchema,
   paperCopySchema,
+  paperSigningSchema,
   serviceConsentSchema,
   signingCodeSchema,
   signSchema,
@@ -269,6 +270,17 @@ export function documentRoutes(d: DocumentRouteDeps): RouteSpec[] {
       auth: 'staff',
       body: empty,
       handler: async ({ actor, params }) => s.seal(actor, params['caseId']!, params['documentId']!),
+    }),
+    route({
+      method: 'post',
+      path: `${agreement}/paper-signing`,
+      summary:
+        'Record a signing on paper by the case’s mediator: the scan (evidence category signed_agreement), each party’s signatory and date, the mediator’s signature; the agreement takes effect now',
+      tag: 'documents',
+      auth: 'staff',
+      body: paperSigningSchema,
+      handler: async ({ actor, params, body }) =>
+        s.recordPaperSigning(actor, params['caseId']!, params['documentId']!, body),
     }),
     route({
       method: 'get',
