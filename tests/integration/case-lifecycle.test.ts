@@ -837,9 +837,14 @@ describe('case lifecycle through CaseService on SQLite', () => {
           terms: '被申请人于 2026 年 3 月 31 日前支付申请人 10,000 元',
           performanceDeadline: '2026-03-31',
           performanceMethod: '银行转账',
-          effectiveAt: '2026-03-10T10:00:00+08:00',
         }),
       );
+      // As the seal after every signature does (DocumentService).
+      await f.service.agreementTookEffect(f.staff.mediator, registered.id, {
+        basis: 'seal',
+        documentId: 'doc-1',
+        effectiveAt: '2026-03-10T10:00:00+08:00',
+      });
       setClock(f, '2026-04-01T02:00:00.000Z');
       await f.service.markOverdue();
       expect(await onlyDeadline(f, registered.id, 'performance')).toMatchObject({
