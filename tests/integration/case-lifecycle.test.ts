@@ -81,15 +81,21 @@ function register(f: Fixture, overrides: Partial<RegisterCaseInput> = {}): Promi
 }
 
 /** Registered, accepted, and assigned to `staff.mediator`. */
-async function assignedCase(f: Fixture): Promise<MediationCase> {
-  const c = await register(f);
+async function assignedCase(
+  f: Fixture,
+  overrides: Partial<RegisterCaseInput> = {},
+): Promise<MediationCase> {
+  const c = await register(f, overrides);
   await f.service.accept(f.staff.clerk, c.id);
   return f.service.assignMediator(f.staff.clerk, c.id, f.staff.mediator.id);
 }
 
 /** As assignedCase, with the mediator's disclosure and a first session scheduled. */
-async function caseInMediation(f: Fixture): Promise<MediationCase> {
-  const c = await assignedCase(f);
+async function caseInMediation(
+  f: Fixture,
+  overrides: Partial<RegisterCaseInput> = {},
+): Promise<MediationCase> {
+  const c = await assignedCase(f, overrides);
   await f.service.disclose(
     f.staff.mediator,
     c.id,
@@ -809,26 +815,9 @@ describe('case lifecycle through CaseService on SQLite', () => {
     'an overdue performance deadline flags a payment order only for eligible claims ($claimTypes)',
     async ({ claimTypes, flagged }) => {
       const f = await fresh();
-      const registered = await f.service.register(
-        f.staff.clerk,
-        registerCaseSchema.parse(
-          registrationInput({
-            application: { ...registrationInput().application, claimTypes: [...claimTypes] },
-          }),
-        ),
-      );
-      await f.service.accept(f.staff.clerk, registered.id);
-      await f.service.assignMediator(f.staff.clerk, registered.id, f.staff.mediator.id);
-      await f.service.disclose(
-        f.staff.mediator,
-        registered.id,
-        disclosureSchema.parse({ hasConflict: false, statement: '与双方当事人无利害关系' }),
-      );
-      await f.service.scheduleSession(
-        f.staff.mediator,
-        registered.id,
-        scheduleSessionSchema.parse({ scheduledStart: '2026-03-10T09:00:00+08:00' }),
-      );
+      const registered = await caseInMediation(f, {
+        application: { ...registrationInput().application, claimTypes: [...claimTypes] },
+      });
       setClock(f, '2026-03-10T02:00:00.000Z');
       await f.service.recordAgreement(
         f.staff.mediator,
