@@ -1,41 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../signaling/index.js';
-import { connectClient, refusal, type TestClient } from '../support/client.js';
+import { refusal, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { sharedTestServer, type TestServer } from '../support/server.js';
 
 describe('signaling over a real worker and a real Socket.IO client', () => {
-  let t: TestServer;
-  const clients: TestClient[] = [];
-  const open = async (
+  const shared = sharedTestServer();
+  const open = (
     sub: string,
     extra: Parameters<TestServer['token']>[0] | object = {},
-  ): Promise<TestClient> => {
-    const c = await connectClient(t.url, await t.token({ sub, ...extra }));
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  ): Promise<TestClient> => shared.client({ sub, ...extra });
 
   it('creates workers, a router and WebRTC transports with the Debian-built worker', async () => {
-    expect(t.server.pool.workers).toHaveLength(2);
+    expect(shared.t.server.pool.workers).toHaveLength(2);
     const c = await open('mediator', { role: 'mediator' });
     const peer = await fakePeer(c);
     const send = await peer.createTransport('send');
     const recv = await peer.createTransport('recv');
     expect(send.id).not.toBe(recv.id);
-    const session = t.server.sessions.get('SESSION-1');
+    const session = shared.t.server.sessions.get('SESSION-1');
     expect(session?.dump().participants[0]?.id).toBe('mediator');
-    expect(t.server.pool.workers.map((w) => w.worker.pid)).toContain(session?.workerPid);
+    expect(shared.t.server.pool.workers.map((w) => w.worker.pid)).toContain(session?.workerPid);
   });
 
   it('refuses requests before joining with INVALID_STATE', async () => {
@@ -71,13 +56,15 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     const a = await open('case1-party');
     await fakePeer(a);
     // A token naming CASE-2 with CASE-1's session: refused at the handshake.
-    const intruder = await t.token({ sub: 'case2-party', caseId: 'CASE-2' });
-    expect(await refusal(t.url, intruder)).toMatchObject({ reason: 'SESSION_CLOSED' });
+    const intruder = await shared.t.token({ sub: 'case2-party', caseId: 'CASE-2' });
+    expect(await refusal(shared.t.url, intruder)).toMatchObject({ reason: 'SESSION_CLOSED' });
     // Even with the check at the handshake bypassed, the live session refuses it.
-    const session = t.server.sessions.get('SESSION-1')!;
-    await expect(t.server.sessions.getOrCreate('SESSION-1', 'CASE-2')).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-    });
+    const session = shared.t.server.sessions.get('SESSION-1')!;
+    await expect(shared.t.server.sessions.getOrCreate('SESSION-1', 'CASE-2')).rejects.toMatchObject(
+      {
+        code: 'FORBIDDEN',
+      },
+    );
     expect(session.closed).toBe(false);
   });
 
@@ -126,7 +113,7 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     expect(await c.request('session:participants', {})).toMatchObject({
       participants: [{ participantId: 'fuzzer' }],
     });
-    const health = await fetch(`${t.url}/healthz`);
+    const health = await fetch(`${shared.t.url}/healthz`);
     expect(health.status).toBe(200);
   });
 

@@ -3,10 +3,10 @@
  * field (finding 9), the waiting room refused everything it does not need
  * (finding 7), and per-person limits on sockets and request rate (finding 8).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
+import { joinSession, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
-import { perTestServer, startTestServer, type TestServer } from '../support/server.js';
+import { perTestServer, sharedTestServer } from '../support/server.js';
 
 /** `{"a":{"a":…}}`, `depth` levels deep, as JSON text (deeper than JSON.stringify reaches). */
 const DEEP = '{"a":'.repeat(8000) + '{}' + '}'.repeat(8000);
@@ -21,21 +21,11 @@ const FINGERPRINT = {
 };
 
 describe('pass-through media parameters (finding 9)', () => {
-  let t: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const shared = sharedTestServer();
 
   it('refuses deeply nested or oversized parameters with VALIDATION, and stays up', async () => {
-    const c = await connectClient(t.url, await t.token({ sub: 'deep-mediator', role: 'mediator' }));
-    clients.push(c);
+    const { t } = shared;
+    const c = await shared.client({ sub: 'deep-mediator', role: 'mediator' });
     const peer = await fakePeer(c);
     const send = await c.request('transport:create', { direction: 'send' });
     const codec = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
@@ -123,22 +113,8 @@ describe('pass-through media parameters (finding 9)', () => {
 });
 
 describe('the waiting room (finding 7)', () => {
-  let t: TestServer;
-  const clients: TestClient[] = [];
-  const open = async (sub: string, role: 'mediator' | 'party' = 'party') => {
-    const c = await connectClient(t.url, await t.token({ sub, role }));
-    clients.push(c);
-    return c;
-  };
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const shared = sharedTestServer();
+  const open = (sub: string, role: 'mediator' | 'party' = 'party') => shared.client({ sub, role });
 
   it('tells someone waiting nothing of the session: no participants, no evidence, no floor', async () => {
     const mediator = await open('wr-mediator', 'mediator');

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer, type MediationServerOptions } from '../../server/MediationServer.js';
@@ -61,6 +61,38 @@ export async function startTestServer(
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One server for the describe block it is called in, and the clients opened
+ * against it, closed after each test; the server is closed after the block.
+ */
+export function sharedTestServer(env: Record<string, string> = {}): {
+  readonly t: TestServer;
+  client(claims: Parameters<TestServer['token']>[0]): Promise<TestClient>;
+} {
+  let current: TestServer | undefined;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    current = await startTestServer(env);
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return {
+    get t() {
+      if (!current) throw new Error('the shared server starts in beforeAll');
+      return current;
+    },
+    async client(claims) {
+      const c = await connectClient(this.t.url, await this.t.token(claims));
+      clients.push(c);
+      return c;
     },
   };
 }
