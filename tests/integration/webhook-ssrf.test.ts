@@ -110,6 +110,57 @@ const REFUSED = [
   'https://user:secret@court.example/hook',
 ];
 
+type Delivery = Record<string, unknown>;
+
+/** The clerk registers a court whose webhook is `webhookUrl`. */
+function registerCourt(
+  api: Api,
+  clerk: string,
+  webhookUrl: string,
+): Promise<{ institution: { id: string }; apiKey: string }> {
+  return api.ok('POST', '/institutions', clerk, {
+    kind: 'court',
+    name: '某区人民法院',
+    webhookUrl,
+  });
+}
+
+/** A new case in session, referred to the institution as a delegated report. */
+async function referNewCase(
+  server: TestServer,
+  api: Api,
+  clerk: string,
+  staff: StaffFixture,
+  institutionId: string,
+): Promise<{ case: { id: string } }> {
+  const made = await caseInSession(server.server.cases, staff);
+  await api.ok('POST', `/cases/${made.case.id}/referrals`, clerk, {
+    institutionId,
+    kind: 'delegated_report',
+  });
+  return made;
+}
+
+/** The institution's newest webhook delivery, once `settled` holds for it. */
+async function deliveryWhen(
+  api: Api,
+  clerk: string,
+  institutionId: string,
+  settled: (delivery: Delivery | undefined) => boolean,
+): Promise<Delivery> {
+  let last: Delivery | undefined;
+  await until(async () => {
+    const { deliveries } = await api.ok<{ deliveries: Delivery[] }>(
+      'GET',
+      `/institutions/${institutionId}/webhooks`,
+      clerk,
+    );
+    last = deliveries[0];
+    return settled(last);
+  });
+  return last!;
+}
+
 describe('webhook addresses: nothing inside is reachable', () => {
   let t: TestServer;
   let api: Api;
@@ -171,30 +222,21 @@ describe('webhook addresses: nothing inside is reachable', () => {
     const { port } = inside.address() as net.AddressInfo;
     hosts.set('rebind.example', [{ address: '93.184.216.34', family: 4 }]);
     try {
-      const { institution } = await api.ok<{ institution: { id: string } }>(
-        'POST',
-        '/institutions',
+      const { institution } = await registerCourt(
+        api,
         clerk,
-        { kind: 'court', name: '某区人民法院', webhookUrl: `https://rebind.example:${port}/hook` },
+        `https://rebind.example:${port}/hook`,
       );
       hosts.set('rebind.example', [{ address: '127.0.0.1', family: 4 }]);
-      const made = await caseInSession(t.server.cases, staff);
-      await api.ok('POST', `/cases/${made.case.id}/referrals`, clerk, {
-        institutionId: institution.id,
-        kind: 'delegated_report',
-      });
-      let last: Record<string, unknown> | undefined;
-      await until(async () => {
-        const { deliveries } = await api.ok<{ deliveries: Record<string, unknown>[] }>(
-          'GET',
-          `/institutions/${institution.id}/webhooks`,
-          clerk,
-        );
-        last = deliveries[0];
-        return Number(last?.['attempts'] ?? 0) >= 2;
-      });
+      await referNewCase(t, api, clerk, staff, institution.id);
+      const last = await deliveryWhen(
+        api,
+        clerk,
+        institution.id,
+        (d) => Number(d?.['attempts'] ?? 0) >= 2,
+      );
       expect(last).toMatchObject({ status: 'pending' });
-      expect(String(last!['lastError'])).toContain('resolved to 127.0.0.1');
+      expect(String(last['lastError'])).toContain('resolved to 127.0.0.1');
       expect(connections).toBe(0);
     } finally {
       hosts.delete('rebind.example');
@@ -230,29 +272,11 @@ describe('webhook replies: redirects not followed, replies kept short and out of
       const api = apiClient(t.url);
       const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
       const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
-      const { institution } = await api.ok<{ institution: { id: string } }>(
-        'POST',
-        '/institutions',
-        clerk,
-        { kind: 'court', name: '某区人民法院', webhookUrl: `http://127.0.0.1:${port}/hook` },
-      );
-      const made = await caseInSession(t.server.cases, staff);
-      await api.ok('POST', `/cases/${made.case.id}/referrals`, clerk, {
-        institutionId: institution.id,
-        kind: 'delegated_report',
-      });
-      let last: Record<string, unknown> | undefined;
-      await until(async () => {
-        const { deliveries } = await api.ok<{ deliveries: Record<string, unknown>[] }>(
-          'GET',
-          `/institutions/${institution.id}/webhooks`,
-          clerk,
-        );
-        last = deliveries[0];
-        return last?.['status'] === 'dead';
-      });
+      const { institution } = await registerCourt(api, clerk, `http://127.0.0.1:${port}/hook`);
+      await referNewCase(t, api, clerk, staff, institution.id);
+      const last = await deliveryWhen(api, clerk, institution.id, (d) => d?.['status'] === 'dead');
       expect(last).toMatchObject({ status: 'dead', attempts: 2, receipt: null });
-      expect(String(last!['lastError'])).toContain('HTTP 307');
+      expect(String(last['lastError'])).toContain('HTTP 307');
       expect(redirects).toBe(2);
       expect(followed).toBe(0);
     } finally {
@@ -278,28 +302,19 @@ describe('webhook replies: redirects not followed, replies kept short and out of
       const api = apiClient(t.url);
       const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
       const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
-      const { institution, apiKey } = await api.ok<{ institution: { id: string }; apiKey: string }>(
-        'POST',
-        '/institutions',
+      const { institution, apiKey } = await registerCourt(
+        api,
         clerk,
-        { kind: 'court', name: '某区人民法院', webhookUrl: `http://127.0.0.1:${port}/hook` },
+        `http://127.0.0.1:${port}/hook`,
       );
-      const made = await caseInSession(t.server.cases, staff);
-      await api.ok('POST', `/cases/${made.case.id}/referrals`, clerk, {
-        institutionId: institution.id,
-        kind: 'delegated_report',
-      });
-      let delivered: Record<string, unknown> | undefined;
-      await until(async () => {
-        const { deliveries } = await api.ok<{ deliveries: Record<string, unknown>[] }>(
-          'GET',
-          `/institutions/${institution.id}/webhooks`,
-          clerk,
-        );
-        delivered = deliveries[0];
-        return delivered?.['status'] === 'delivered';
-      });
-      const receipt = JSON.parse(String(delivered!['receipt'])) as Record<string, unknown>;
+      const made = await referNewCase(t, api, clerk, staff, institution.id);
+      const delivered = await deliveryWhen(
+        api,
+        clerk,
+        institution.id,
+        (d) => d?.['status'] === 'delivered',
+      );
+      const receipt = JSON.parse(String(delivered['receipt'])) as Record<string, unknown>;
       expect(receipt['status']).toBe(200);
       expect(String(receipt['untrustedReceiverText'])).toContain(SECRET);
       expect(String(receipt['untrustedReceiverText']).length).toBeLessThanOrEqual(256);
