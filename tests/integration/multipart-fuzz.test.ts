@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
+import { runs } from '../support/fuzz.js';
 import { registrationInput, seedStaff, TEST_PASSWORD } from '../support/cases.js';
 import { apiClient, FIELDS, listFiles, twoPagePdf } from '../support/evidenceHttp.js';
 import {
@@ -34,7 +35,7 @@ import {
 } from '../support/rawHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? '') || 40;
+const RUNS = runs(40);
 const SEED = 14;
 const MAX_FILE = 64 * 1024;
 const IDLE_MS = 400;

@@ -144,12 +144,6 @@ export function malformedPngArbitrary(): fc.Arbitrary<Buffer> {
   return fc.oneof(truncated, overwritten, hostileLength, afterHeader);
 }
 
-/** Runs of generated cases: small by default, raised by `npm run fuzz`. */
-export function fuzzRuns(defaultRuns: number): number {
-  const runs = Number(process.env['FUZZ_RUNS']);
-  return Number.isInteger(runs) && runs > 0 ? runs : defaultRuns;
-}
-
 /**
  * The headers every file from a case file is served with: sandboxed (its
  * scripts, forms and plugins never run with the app's origin), never sniffed.

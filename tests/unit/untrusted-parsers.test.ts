@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runs } from '../support/fuzz.js';
 import {
   checkEvidenceContent,
   detectEvidenceType,
@@ -27,7 +28,6 @@ import {
 } from '../../server/untrusted/UntrustedWorkers.js';
 import {
   drawnSignaturePng,
-  fuzzRuns,
   healthDuring,
   malformedPngArbitrary,
   PDFKIT_LOOPING_PNG,
@@ -195,7 +195,7 @@ describe('signature images', () => {
         const png = (outcome as { png: Buffer }).png;
         await expect(workers.run(pdfkitOpenImage, png)).resolves.toBe(true);
       }),
-      { seed: 14, numRuns: fuzzRuns(40) },
+      { seed: 14, numRuns: runs(40) },
     );
   }, 120_000);
 });
@@ -247,7 +247,7 @@ describe('parsers that stay on the event loop are linear and bounded', () => {
         }
         slowest = Math.max(slowest, performance.now() - started);
       }),
-      { seed: 14, numRuns: fuzzRuns(200) },
+      { seed: 14, numRuns: runs(200) },
     );
     // Typically well under 5 ms; the bound leaves room for a loaded machine.
     expect(slowest).toBeLessThan(250);
@@ -273,7 +273,7 @@ describe('parsers that stay on the event loop are linear and bounded', () => {
         counter.finish();
         scanner.finish();
       }),
-      { seed: 14, numRuns: fuzzRuns(12) },
+      { seed: 14, numRuns: runs(12) },
     );
     expect(slowestPiece).toBeLessThan(250);
   }, 120_000);
