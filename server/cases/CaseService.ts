@@ -97,6 +97,12 @@ export class CaseService {
   async register(actor: Actor, input: z.output<typeof registerCaseSchema>): Promise<MediationCase> {
     const staff = authorizeStaff(actor, ['clerk']);
     const at = this.#now().toISOString();
+    const heardAt = input.application.oralRecord?.heardAt;
+    if (heardAt && Date.parse(heardAt) > Date.parse(at))
+      throw new ValidationError(
+        '口头申请的时间不能晚于现在 / The oral application cannot be heard in the future',
+        ['application.oralRecord.heardAt: in the future'],
+      );
     return this.#repo.transaction(async () => {
       const year = Number(input.receivedOn.slice(0, 4));
       const serial = (await this.#repo.countCasesReceivedInYear(staff.organisationId, year)) + 1;

@@ -165,6 +165,17 @@ export interface CaseApplication {
   claimTypes: ClaimType[];
   /** Total amount claimed in yuan, when money is claimed. */
   amountClaimed: number | null;
+  /** An oral application (口头申请): when it was heard and that it was read back to the applicant. */
+  oralRecord?: OralApplicationRecord | null;
+}
+
+export interface OralApplicationRecord {
+  /** When the applicant stated the application (instant). */
+  heardAt: string;
+  /** Where, e.g. the reception desk or "by telephone". */
+  place: string | null;
+  /** The record was read back to the applicant, who confirmed it. */
+  readBackConfirmed: true;
 }
 
 export interface CaseOutcome {

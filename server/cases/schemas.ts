@@ -12,6 +12,7 @@ import {
   PRIORITY_GROUPS,
   TERMINATION_GROUNDS,
 } from './model.js';
+import { shanghaiDate } from './deadlines.js';
 
 const isoDate = z
   .string()
@@ -98,6 +99,22 @@ export const registerCaseSchema = z
           .max(CLAIM_TYPES.length)
           .refine((types) => new Set(types).size === types.length, 'Each claim type once'),
         amountClaimed: z.number().nonnegative().max(1e10).nullable().default(null),
+        // An oral application is recorded with the applicant's details, the dispute, the
+        // reasons and the time (劳动争议调解仲裁法第十二条): the time and the read-back are here.
+        oralRecord: z
+          .object({
+            heardAt: instant,
+            place: optionalText(200).transform((v) => v ?? null),
+            readBackConfirmed: z.literal(true, {
+              errorMap: () => ({
+                message:
+                  '口头申请须向申请人宣读并经其确认 / Read the record back to the applicant and confirm',
+              }),
+            }),
+          })
+          .strict()
+          .nullable()
+          .default(null),
       })
       .strict(),
     applicant: partySchema.strict(),
@@ -105,6 +122,30 @@ export const registerCaseSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    const oral = c.application.oralRecord;
+    if (c.intakeMode === 'oral' && !oral) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['application', 'oralRecord'],
+        message:
+          '口头申请须记录申请时间并向申请人宣读确认 / An oral application needs the time it was made and the read-back',
+      });
+    }
+    if (c.intakeMode === 'written' && oral) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['application', 'oralRecord'],
+        message: 'only an oral application has an oral record',
+      });
+    }
+    if (oral && shanghaiDate(new Date(oral.heardAt)) !== c.receivedOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['application', 'oralRecord', 'heardAt'],
+        message:
+          '口头申请的时间须在收到申请之日 / The oral application was received on the day it was heard',
+      });
+    }
     if (c.respondent.isOrganisation && !c.respondent.legalRepresentative) {
       ctx.addIssue({
         code: 'custom',

@@ -1202,6 +1202,20 @@ export class DocumentService {
         if (c.status !== 'terminated' && !input.fields.ground)
           refuse('案件未终止调解，须写明终止事由', 'Give the ground: the case is not terminated');
         return;
+      case 'application_form':
+        if (c.intakeMode !== 'written')
+          refuse(
+            '口头申请应出具口头申请笔录',
+            'An oral application has an oral application record',
+          );
+        return;
+      case 'oral_application_record':
+        if (c.intakeMode !== 'oral')
+          refuse(
+            '书面申请没有口头申请笔录',
+            'A written application has no oral application record',
+          );
+        return;
       case 'judicial_confirmation_application':
       case 'arbitration_review_application':
         if (!c.outcome?.effectiveAt)
@@ -1259,7 +1273,9 @@ export class DocumentService {
     issuedAt: string,
   ): Promise<TemplateCase> {
     const mediator = c.mediatorId ? await this.#cases.getStaff(c.mediatorId) : undefined;
+    const registrar = await this.#cases.getStaff(c.registeredBy);
     return {
+      registeredBy: registrar?.displayName ?? null,
       case: c,
       people,
       organisation: (await this.#cases.getOrganisation(c.organisationId))?.name ?? c.organisationId,

@@ -17,6 +17,8 @@ export const DOCUMENT_KINDS = [
   'judicial_confirmation_application',
   'arbitration_review_application',
   'right_to_arbitration_notice',
+  'application_form',
+  'oral_application_record',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -32,6 +34,8 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   judicial_confirmation_application: '司法确认申请书',
   arbitration_review_application: '仲裁审查申请书',
   right_to_arbitration_notice: '申请仲裁权利告知书',
+  application_form: '调解申请书',
+  oral_application_record: '口头申请笔录',
 };
 
 /** One version of a generated document; never changed once written. */

@@ -53,6 +53,8 @@ export const ISSUE_FIELD_SCHEMAS = {
     .object({ agreementId: id.optional(), attachments: z.array(text(200)).max(30).optional() })
     .strict(),
   right_to_arbitration_notice: z.object({}).strict(),
+  application_form: z.object({}).strict(),
+  oral_application_record: z.object({}).strict(),
 } as const;
 
 export type IssuableKind = keyof typeof ISSUE_FIELD_SCHEMAS;
@@ -125,6 +127,20 @@ export const issueDocumentSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('right_to_arbitration_notice'),
       fields: ISSUE_FIELD_SCHEMAS.right_to_arbitration_notice.default({}),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('application_form'),
+      fields: ISSUE_FIELD_SCHEMAS.application_form.default({}),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('oral_application_record'),
+      fields: ISSUE_FIELD_SCHEMAS.oral_application_record.default({}),
       ...common,
     })
     .strict(),

@@ -32,6 +32,8 @@ export interface TemplateCase {
   people: readonly CasePerson[];
   organisation: string;
   mediator: string | null;
+  /** The clerk who registered (for an oral application: recorded) the application. */
+  registeredBy: string | null;
   sessions: readonly MediationSessionRecord[];
   publicUrl: string;
   issuedAt: string;
@@ -361,6 +363,10 @@ export function renderTemplate(
       );
       break;
     }
+    case 'application_form':
+    case 'oral_application_record':
+      blocks.push(...applicationBlocks(t));
+      break;
     case 'right_to_arbitration_notice':
       blocks.push(
         { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
@@ -377,6 +383,51 @@ export function renderTemplate(
   }
   blocks.push(...closing(t));
   return { title, subtitle, blocks, footer };
+}
+
+/**
+ * 调解申请书 / 口头申请笔录: the parties with their details and contacts, the
+ * requests, the facts and reasons, the date; an oral application also the time
+ * it was made, who recorded it and the applicant's confirmation of the read-back.
+ */
+function applicationBlocks(t: TemplateCase): LayoutBlock[] {
+  const c = t.case;
+  const a = c.application;
+  const rows: (readonly [string, string])[] = [...caseRows(t), ...partyRows(t, true)];
+  for (const p of [...parties(t, 'applicant'), ...parties(t, 'respondent')]) {
+    const role = p.kind === 'applicant' ? '申请人' : '被申请人';
+    rows.push([`${role}联系电话`, p.phone ?? '—']);
+    if (p.serviceAddress) rows.push([`${role}电子送达地址`, p.serviceAddress]);
+  }
+  const blocks: LayoutBlock[] = [
+    { type: 'fields', rows },
+    { type: 'heading', text: '请求事项' },
+    { type: 'paragraph', text: a.requests },
+    { type: 'heading', text: '事实和理由' },
+    { type: 'paragraph', text: a.factsAndReasons },
+  ];
+  if (a.amountClaimed !== null)
+    blocks.push({ type: 'fields', rows: [['请求金额', `人民币${a.amountClaimed.toFixed(2)}元`]] });
+  const oral = a.oralRecord;
+  if (c.intakeMode === 'oral' && oral) {
+    blocks.push(
+      {
+        type: 'fields',
+        rows: [
+          ['申请时间', chineseDateTime(oral.heardAt)],
+          ['申请地点', oral.place ?? '—'],
+          ['记录人', t.registeredBy ?? '—'],
+        ],
+      },
+      {
+        type: 'paragraph',
+        text: '以上笔录已向申请人宣读，申请人确认无误。（《中华人民共和国劳动争议调解仲裁法》第十二条：口头申请的，调解组织应当当场记录申请人基本情况、申请调解的争议事项、理由和时间。）',
+      },
+    );
+  } else {
+    blocks.push({ type: 'fields', rows: [['申请日期', chineseDate(c.receivedOn)]] });
+  }
+  return blocks;
 }
 
 /** 送达地址确认书. */

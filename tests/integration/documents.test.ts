@@ -24,6 +24,7 @@ import type { DocumentView } from '../../server/documents/DocumentService.js';
 import type { DeliveryView } from '../../server/documents/model.js';
 import { PdfRenderer } from '../../server/documents/PdfRenderer.js';
 import { chineseDateTime } from '../../server/documents/templates.js';
+import { shanghaiDate } from '../../server/cases/deadlines.js';
 import {
   registrationInput,
   seedStaff,
@@ -366,6 +367,20 @@ describe('templates rendered to PDF (poppler checks)', () => {
       ['调解终止书', '一方当事人拒绝继续调解', '被申请人明确表示拒绝继续调解'],
     ],
     ['right_to_arbitration_notice', {}, ['申请仲裁权利告知书', '第十四条', '2026年03月02日']],
+    [
+      'application_form',
+      {},
+      [
+        '调解申请书',
+        '310101199001011234',
+        '申请人联系电话：13800000000',
+        '请求事项',
+        '支付拖欠工资人民币12,000元',
+        '2025年11月至2026年1月工资未发放',
+        '请求金额：人民币12000.00元',
+        '申请日期：2026年03月02日',
+      ],
+    ],
   ];
 
   for (const [kind, fields, expected] of cases) {
@@ -439,6 +454,78 @@ describe('templates rendered to PDF (poppler checks)', () => {
     );
     expect(flaggedText).toContain('主动内容');
     expect(flaggedText).toContain('JavaScript');
+  });
+
+  it('records an oral application with its time, place and read-back, as a 口头申请笔录', async () => {
+    const oral = (oralRecord: unknown, receivedOn = '2026-03-02') =>
+      api.call('POST', '/cases', world.clerk, {
+        ...registrationInput({ intakeMode: 'oral', receivedOn }),
+        application: { ...registrationInput().application, oralRecord },
+      });
+    const missing = await oral(null);
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toMatch(/口头申请须记录申请时间并向申请人宣读确认/);
+    const notReadBack = await oral({
+      heardAt: '2026-03-02T09:30:00+08:00',
+      readBackConfirmed: false,
+    });
+    expect(notReadBack.status).toBe(400);
+    expect(JSON.stringify(notReadBack.body)).toMatch(/口头申请须向申请人宣读并经其确认/);
+    const otherDay = await oral({ heardAt: '2026-03-01T23:30:00+08:00', readBackConfirmed: true });
+    expect(otherDay.status).toBe(400);
+    expect(JSON.stringify(otherDay.body)).toMatch(/口头申请的时间须在收到申请之日/);
+    const future = new Date(Date.now() + 3_600_000);
+    const ahead = await oral(
+      { heardAt: future.toISOString(), readBackConfirmed: true },
+      shanghaiDate(future),
+    );
+    expect(ahead.status).toBe(400);
+    expect(JSON.stringify(ahead.body)).toMatch(/口头申请的时间不能晚于现在/);
+    const writtenWithRecord = await api.call('POST', '/cases', world.clerk, {
+      ...registrationInput(),
+      application: {
+        ...registrationInput().application,
+        oralRecord: { heardAt: '2026-03-02T09:30:00+08:00', readBackConfirmed: true },
+      },
+    });
+    expect(writtenWithRecord.status).toBe(400);
+
+    const made = await oral({
+      heardAt: '2026-03-02T09:30:00+08:00',
+      place: '调解委员会接待窗口',
+      readBackConfirmed: true,
+    });
+    expect(made.status).toBe(201);
+    const caseId = (made.body as { id: string }).id;
+    const wrongForm = await api.call('POST', `/cases/${caseId}/documents`, world.clerk, {
+      kind: 'application_form',
+    });
+    expect(wrongForm.status).toBe(409);
+    expect(errorMessage(wrongForm)).toMatch(/口头申请应出具口头申请笔录/);
+    const record = await api.call('POST', `/cases/${caseId}/documents`, world.clerk, {
+      kind: 'oral_application_record',
+    });
+    expect(record.status).toBe(201);
+    const doc = (record.body as Issued).document;
+    const text = flat(
+      pdfText((await fetchPdf(`/cases/${caseId}/documents/${doc.id}/pdf`, world.clerk)).bytes),
+    );
+    for (const expected of [
+      '口头申请笔录',
+      '张三',
+      '申请人联系电话：13800000000',
+      '支付拖欠工资人民币12,000元',
+      '2025年11月至2026年1月工资未发放',
+      '申请时间：2026年03月02日09:30:00',
+      '申请地点：调解委员会接待窗口',
+      '记录人：李书记员',
+      '以上笔录已向申请人宣读，申请人确认无误',
+    ])
+      expect(text).toContain(flat(expected));
+    const onWritten = await api.call('POST', `/cases/${world.caseId}/documents`, world.clerk, {
+      kind: 'oral_application_record',
+    });
+    expect(onWritten.status).toBe(409);
   });
 
   it('refuses a template that does not fit the case, and bad input, with clear messages', async () => {

@@ -36,6 +36,8 @@ const ISSUABLE: IssuableKind[] = [
   'right_to_arbitration_notice',
   'judicial_confirmation_application',
   'arbitration_review_application',
+  'application_form',
+  'oral_application_record',
 ];
 
 const TERMINATION_GROUNDS: [string, string, string][] = [
@@ -184,6 +186,8 @@ function templateFields(kind: IssuableKind, file: CaseFileView): FieldReader {
       };
     }
     case 'right_to_arbitration_notice':
+    case 'application_form':
+    case 'oral_application_record':
     case 'judicial_confirmation_application':
     case 'arbitration_review_application':
       return { element: box, read: () => ({}) };

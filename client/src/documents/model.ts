@@ -13,7 +13,9 @@ export type DocumentKind =
   | 'evidence_receipt'
   | 'judicial_confirmation_application'
   | 'arbitration_review_application'
-  | 'right_to_arbitration_notice';
+  | 'right_to_arbitration_notice'
+  | 'application_form'
+  | 'oral_application_record';
 
 /** What staff may issue from a template (everything but the consent form). */
 export type IssuableKind = Exclude<DocumentKind, 'service_consent'>;

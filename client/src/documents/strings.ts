@@ -334,6 +334,8 @@ export const KIND_LABELS: Record<DocumentKind, Pair> = {
   ],
   arbitration_review_application: ['仲裁审查申请书', 'joint application for arbitration review'],
   right_to_arbitration_notice: ['申请仲裁权利告知书', 'notice of the right to arbitration'],
+  application_form: ['调解申请书', 'application for mediation'],
+  oral_application_record: ['口头申请笔录', 'record of an oral application'],
 };
 
 export function kindLabel(kind: DocumentKind): string {
