@@ -66,6 +66,10 @@ export class LiveWorkCalendar implements WorkCalendar {
     return this.#current.hasSchedule(year);
   }
 
+  get current(): WorkCalendar {
+    return this.#current;
+  }
+
   replace(next: WorkCalendar): void {
     this.#current = next;
   }
@@ -165,41 +169,55 @@ export class CalendarService {
       );
     }
     const y = parsed.data;
-    const result = await this.#cases.transaction(async () => {
-      const records = await this.#years.list();
-      const loaded =
-        records.some((r) => r.year === y.year) ||
-        officialSchedules().some((s) => s.year === y.year);
-      if (loaded && !y.correction)
-        throw new InvalidStateError(
-          `${y.year} 年的节假日安排已载入；如需更正，请注明理由 / The ${y.year} schedule is loaded already; replacing it is a correction and needs a reason`,
+    let previous: { calendar: WorkCalendar; loaded: string } | undefined;
+    const result = await this.#cases
+      .transaction(async () => {
+        previous = { calendar: this.calendar.current, loaded: this.#loaded };
+        const records = await this.#years.list();
+        const loaded =
+          records.some((r) => r.year === y.year) ||
+          officialSchedules().some((s) => s.year === y.year);
+        if (loaded && !y.correction)
+          throw new InvalidStateError(
+            `${y.year} 年的节假日安排已载入；如需更正，请注明理由 / The ${y.year} schedule is loaded already; replacing it is a correction and needs a reason`,
+          );
+        const at = this.#now().toISOString();
+        const { correction, ...schedule } = y;
+        const record: CalendarYearRecord = {
+          year: y.year,
+          schedule,
+          addedBy: by.id,
+          addedAt: at,
+          correctionReason: loaded ? (correction?.reason ?? null) : null,
+        };
+        await this.#years.put(record);
+        const origin = loaded ? 'corrected' : 'added';
+        await this.#audit.append({
+          caseId: CALENDAR_AUDIT_CHAIN,
+          actorId: by.id,
+          actorRole: by.role,
+          action: loaded ? 'calendar.year_corrected' : 'calendar.year_added',
+          target: String(y.year),
+          payload: toJson({ ...record, origin }),
+        });
+        const nextRecords = [...records.filter((r) => r.year !== y.year), record].sort(
+          (a, b) => a.year - b.year,
         );
-      const at = this.#now().toISOString();
-      const { correction, ...schedule } = y;
-      const record: CalendarYearRecord = {
-        year: y.year,
-        schedule,
-        addedBy: by.id,
-        addedAt: at,
-        correctionReason: loaded ? (correction?.reason ?? null) : null,
-      };
-      await this.#years.put(record);
-      const origin = loaded ? 'corrected' : 'added';
-      await this.#audit.append({
-        caseId: CALENDAR_AUDIT_CHAIN,
-        actorId: by.id,
-        actorRole: by.role,
-        action: loaded ? 'calendar.year_corrected' : 'calendar.year_added',
-        target: String(y.year),
-        payload: toJson({ ...record, origin }),
+        const next = this.#build(nextRecords);
+        const changed = await this.#recompute(by, next, y.year, at);
+        // Swapped inside the transaction, so no deadline is computed on the old calendar after
+        // the commit; put back below if the transaction fails.
+        this.calendar.replace(next);
+        this.#loaded = JSON.stringify(nextRecords);
+        return { origin, ...changed } as const;
+      })
+      .catch((error: unknown) => {
+        if (previous) {
+          this.calendar.replace(previous.calendar);
+          this.#loaded = previous.loaded;
+        }
+        throw error;
       });
-      const nextRecords = [...records.filter((r) => r.year !== y.year), record];
-      const next = this.#build(nextRecords);
-      const changed = await this.#recompute(by, next, y.year, at);
-      return { next, nextRecords, origin, ...changed } as const;
-    });
-    this.calendar.replace(result.next);
-    this.#loaded = JSON.stringify(result.nextRecords);
     return {
       year: y.year,
       origin: result.origin,
@@ -218,11 +236,26 @@ export class CalendarService {
     const stamp = JSON.stringify(records);
     if (stamp === this.#loaded) return false;
     const next = this.#build(records);
-    await this.#cases.transaction(() =>
-      this.#recompute({ id: 'system', role: 'system' }, next, null, this.#now().toISOString()),
-    );
-    this.calendar.replace(next);
-    this.#loaded = stamp;
+    let previous: { calendar: WorkCalendar; loaded: string } | undefined;
+    await this.#cases
+      .transaction(async () => {
+        previous = { calendar: this.calendar.current, loaded: this.#loaded };
+        await this.#recompute(
+          { id: 'system', role: 'system' },
+          next,
+          null,
+          this.#now().toISOString(),
+        );
+        this.calendar.replace(next);
+        this.#loaded = stamp;
+      })
+      .catch((error: unknown) => {
+        if (previous) {
+          this.calendar.replace(previous.calendar);
+          this.#loaded = previous.loaded;
+        }
+        throw error;
+      });
     return true;
   }
 

@@ -18,7 +18,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { CalendarService } from '../cases/CalendarService.js';
-import { loadConfig } from '../config.js';
+import { loadDataDir, loadWorkCalendarConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
 import { SqliteCalendarYears } from '../db/SqliteCalendarYears.js';
@@ -118,12 +118,17 @@ export async function calendarYearTool(
 
 const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (import.meta.url === pathToFileURL(invoked).href) {
-  const config = loadConfig();
-  const { exitCode, lines } = await calendarYearTool(
-    process.argv.slice(2),
-    config.dataDir,
-    config.calendar,
-  );
-  (exitCode === 0 ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
-  process.exitCode = exitCode;
+  let outcome: Outcome;
+  try {
+    outcome = await calendarYearTool(
+      process.argv.slice(2),
+      loadDataDir(),
+      loadWorkCalendarConfig(),
+    );
+  } catch (error) {
+    // A malformed WORK_CALENDAR_* (ConfigError).
+    outcome = { exitCode: 2, lines: [(error as Error).message] };
+  }
+  (outcome.exitCode === 0 ? process.stdout : process.stderr).write(`${outcome.lines.join('\n')}\n`);
+  process.exitCode = outcome.exitCode;
 }

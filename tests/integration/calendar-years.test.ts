@@ -5,7 +5,8 @@
  * chain and a deadline_changed notice when it moves or becomes final); unchanged and closed
  * deadlines stay as they were. The 2027 and 2028 schedules here are TEST DATA.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALENDAR_AUDIT_CHAIN } from '../../server/cases/CalendarService.js';
@@ -19,6 +20,8 @@ import { testSchedule2027 } from '../support/calendar2027.js';
 import { TEST_PASSWORD, registrationInput, seedStaff } from '../support/cases.js';
 import { apiClient, errorCode, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+
+const CLI = 'dist/server/cli/calendar-year.js';
 
 interface CaseView {
   case: { id: string; mediationDueOn: string };
@@ -244,6 +247,15 @@ describe('loading a year with the CLI', () => {
       (await calendarYearTool(['add', path.join(t.dataDir, 'none.json')], t.dataDir)).exitCode,
     ).toBe(2);
     expect((await calendarYearTool(['add'], t.dataDir)).exitCode).toBe(2);
+    // The built tool as an operator runs it: the same refusal as its exit status.
+    if (!existsSync(CLI))
+      throw new Error(`${CLI} is missing: run \`npm test\` (it builds the server)`);
+    const run = spawnSync(process.execPath, [CLI, 'add', bad], {
+      env: { ...process.env, DATA_DIR: t.dataDir },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('workdays.0: 2028-01-04');
     const list = await calendarYearTool(['list'], t.dataDir);
     expect(list.lines.some((l) => l.startsWith('2028 '))).toBe(false);
   });
