@@ -27,7 +27,9 @@ import {
 import { CaseService } from './cases/CaseService.js';
 import { affectedBy } from './cases/sessionAccess.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
-import { officialWorkCalendar } from './cases/holidayCalendar.js';
+import { CalendarService } from './cases/CalendarService.js';
+import { SqliteCalendarYears } from './db/SqliteCalendarYears.js';
+import { calendarRoutes } from './http/api/calendarRoutes.js';
 import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
@@ -163,10 +165,17 @@ export class MediationServer {
     const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqliteCaseRepository(database);
     const audit = new SqliteAuditLog(database);
+    // The shipped schedules, the years clerks added (calendar_years) and WORK_CALENDAR_*.
+    const workCalendar = await CalendarService.open({
+      years: new SqliteCalendarYears(database),
+      cases: repository,
+      audit,
+      operator: config.calendar,
+    });
     const cases = new CaseService({
       repository,
       audit,
-      calendar: officialWorkCalendar(config.calendar),
+      calendar: workCalendar.calendar,
     });
     const evidenceItems = new SqliteEvidenceRepository(database);
     const evidence = new EvidenceService({
@@ -184,7 +193,8 @@ export class MediationServer {
         'evidence store reconciled at start',
       );
     }
-    const scheduler = new DeadlineScheduler(cases, logger);
+    // Each pass first picks up years the CLI stored while the service runs.
+    const scheduler = new DeadlineScheduler(cases, logger, undefined, () => workCalendar.refresh());
     const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
     const recordings = new RecordingService({
       repository: new SqliteRecordingRepository(database),
@@ -308,6 +318,7 @@ export class MediationServer {
         viewerActive: (viewer) => cases.viewerActive(viewer),
       }),
       ...documentRoutes({ documents, signIn }),
+      ...calendarRoutes({ calendar: workCalendar }),
       ...institutionRoutes({
         institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),

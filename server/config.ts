@@ -301,6 +301,15 @@ export function loadDataDir(env: Env = process.env): string {
   return path.resolve(env['DATA_DIR'] || 'data');
 }
 
+/** The operator's WORK_CALENDAR_* dates alone, for the calendar-year tool (no media settings). */
+export function loadWorkCalendarConfig(env: Env = process.env): Config['calendar'] {
+  const value = (name: string) => env[name] || undefined;
+  return {
+    holidays: dateList('WORK_CALENDAR_HOLIDAYS', value('WORK_CALENDAR_HOLIDAYS')),
+    extraWorkdays: dateList('WORK_CALENDAR_EXTRA_WORKDAYS', value('WORK_CALENDAR_EXTRA_WORKDAYS')),
+  };
+}
+
 /** A per-installation signing secret, created on first start and kept private. */
 function loadOrCreateSecret(dataDir: string): string {
   const dir = path.join(dataDir, 'secrets');

@@ -71,6 +71,13 @@ export interface CaseRepository {
   /** Open deadlines whose last day is before `today`. */
   listOpenDeadlinesBefore(today: string): Promise<CaseDeadline[]>;
   setDeadlineStatus(id: string, status: DeadlineStatus, at: string): Promise<void>;
+  /** Every organisation's deadlines still running (open or overdue), for a calendar change. */
+  listUnresolvedDeadlines(): Promise<CaseDeadline[]>;
+  /** A recomputed date (a calendar change); the status follows it (overdue → open when it moved past today). */
+  updateDeadlineDue(
+    id: string,
+    due: Pick<CaseDeadline, 'dueOn' | 'provisional' | 'missingCalendarYears' | 'status'>,
+  ): Promise<void>;
 
   /** Idempotent per (deadline, kind): returns false when the notice existed already. */
   insertNotice(n: CaseNotice): Promise<boolean>;

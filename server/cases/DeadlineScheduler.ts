@@ -12,8 +12,17 @@ export class DeadlineScheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(cases: CaseService, logger: Logger, intervalMs = 10 * 60_000) {
+  readonly #beforePass: () => Promise<unknown>;
+
+  /** `beforePass` runs first in each pass (the calendar picks up years stored by the CLI). */
+  constructor(
+    cases: CaseService,
+    logger: Logger,
+    intervalMs = 10 * 60_000,
+    beforePass: () => Promise<unknown> = async () => undefined,
+  ) {
     this.#cases = cases;
+    this.#beforePass = beforePass;
     this.#logger = logger.child({ component: 'deadline-scheduler' });
     this.#intervalMs = intervalMs;
   }
@@ -27,8 +36,14 @@ export class DeadlineScheduler {
 
   /** One pass; concurrent calls share the pass in progress. */
   tick(): Promise<void> {
-    this.#running ??= this.#cases
-      .markOverdue()
+    this.#running ??= this.#beforePass()
+      .catch((error: unknown) =>
+        this.#logger.error(
+          { err: error },
+          'calendar refresh failed; deadlines keep the loaded one',
+        ),
+      )
+      .then(() => this.#cases.markOverdue())
       .then(({ overdue, notices }) => {
         if (overdue > 0) this.#logger.info({ overdue, notices }, 'deadlines marked overdue');
       })

@@ -26,7 +26,7 @@ function validDate(value: string): boolean {
 const isoDate = z.string().refine(validDate, { message: 'expected a valid date YYYY-MM-DD' });
 
 /** A date belongs to year Y's notice when it is in Y or in the last week of December of Y-1. */
-function inNoticeYear(date: IsoDate, year: number): boolean {
+export function inNoticeYear(date: IsoDate, year: number): boolean {
   return (
     daysBetween(`${String(year - 1).padStart(4, '0')}-12-25`, date) >= 0 &&
     daysBetween(date, `${String(year).padStart(4, '0')}-12-31`) >= 0

@@ -306,7 +306,10 @@ export interface CaseNotice {
     | 'right_to_arbitration'
     | 'acceptance_overdue'
     | 'confirmation_window_closing'
-    | 'payment_order_eligible';
+    | 'payment_order_eligible'
+    // A calendar change moved a deadline or made it final; deadlineId is null (a deadline can
+    // change more than once) and data.deadlineId names it.
+    | 'deadline_changed';
   deadlineId: string | null;
   createdAt: string;
   data: Record<string, unknown>;

@@ -16,11 +16,12 @@ import { InvitationTokens } from '../auth/StaffTokens.js';
 import type { Actor } from '../cases/access.js';
 import { CaseService } from '../cases/CaseService.js';
 import { shanghaiDate } from '../cases/deadlines.js';
-import { officialWorkCalendar } from '../cases/holidayCalendar.js';
+import { CalendarService } from '../cases/CalendarService.js';
 import type { CasePerson } from '../cases/model.js';
 import { registerCaseSchema } from '../cases/schemas.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
+import { SqliteCalendarYears } from '../db/SqliteCalendarYears.js';
 import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
 import { createLogger } from '../logger.js';
@@ -40,11 +41,15 @@ async function main(): Promise<void> {
   const logger = createLogger('warn');
   const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
   const repository = new SqliteCaseRepository(database);
-  const cases = new CaseService({
-    repository,
-    audit: new SqliteAuditLog(database),
-    calendar: officialWorkCalendar(config.calendar),
+  const audit = new SqliteAuditLog(database);
+  // The same calendar as the service: shipped years, years clerks added, WORK_CALENDAR_*.
+  const { calendar } = await CalendarService.open({
+    years: new SqliteCalendarYears(database),
+    cases: repository,
+    audit,
+    operator: config.calendar,
   });
+  const cases = new CaseService({ repository, audit, calendar });
   const stateFile = path.join(config.dataDir, 'secrets', 'demo-credentials.json');
   try {
     const state =

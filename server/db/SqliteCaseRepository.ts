@@ -440,6 +440,30 @@ export class SqliteCaseRepository implements CaseRepository {
     this.#sql('UPDATE deadlines SET status = ?, resolved_at = ? WHERE id = ?').run(status, at, id);
   }
 
+  async listUnresolvedDeadlines(): Promise<CaseDeadline[]> {
+    return this.#all(
+      "SELECT * FROM deadlines WHERE status IN ('open', 'overdue') ORDER BY case_id, due_on, rowid",
+    ).map(toDeadline);
+  }
+
+  async updateDeadlineDue(
+    id: string,
+    due: Pick<CaseDeadline, 'dueOn' | 'provisional' | 'missingCalendarYears' | 'status'>,
+  ): Promise<void> {
+    this.#sql(
+      `UPDATE deadlines SET due_on = ?, provisional = ?, missing_calendar_years = ?, status = ?,
+         resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE resolved_at END
+       WHERE id = ? AND status IN ('open', 'overdue')`,
+    ).run(
+      due.dueOn,
+      due.provisional ? 1 : 0,
+      JSON.stringify(due.missingCalendarYears),
+      due.status,
+      due.status,
+      id,
+    );
+  }
+
   async insertNotice(n: CaseNotice): Promise<boolean> {
     const result = this.#sql(
       'INSERT OR IGNORE INTO notices (id, case_id, kind, deadline_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)',

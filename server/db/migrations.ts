@@ -603,4 +603,20 @@ ALTER TABLE evidence_items_v13 RENAME TO evidence_items;
 CREATE INDEX evidence_items_case ON evidence_items(case_id);
 `,
   },
+  {
+    version: 14,
+    name: 'holiday schedules added by clerks (later years and corrections of shipped ones)',
+    sql: `
+-- One row per year a clerk loaded; it wins over the schedule shipped with the project for
+-- that year. Replaced only by a correction (with its reason); every change is an event of
+-- the audit chain 'system:work-calendar'. schedule is the JSON the clerk gave.
+CREATE TABLE calendar_years (
+  year INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 9999),
+  schedule TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  correction_reason TEXT
+);
+`,
+  },
 ];

@@ -234,6 +234,11 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/archive', allow: ['clerkA'], target: fresh('terminated'), consumes: true },
   { method: 'get', path: '/cases/:caseId/audit', allow: [...A1_STAFF, ...A1_PEOPLE] },
   { method: 'get', path: '/statistics', allow: ['clerkA', 'clerkB'] },
+  { method: 'get', path: '/calendar', allow: ['clerkA', 'clerkB'] },
+  // The calendar is global: any organisation's clerk; loading the year again without a correction is 409.
+  { method: 'post', path: '/calendar/years', allow: ['clerkA', 'clerkB'], consumes: true,
+    body: () => ({ year: 2030, holidays: [{ first: '2030-01-01', last: '2030-01-01', name: '元旦（测试数据）' }],
+      workdays: [], source: { title: '测试数据（非官方）', publishedOn: '2029-11-01' } }) },
   { method: 'post', path: '/join-token', caseScoped: true,
     allow: ['mediatorA', ...A1_PEOPLE], body: (w) => ({ sessionId: w.a1.sessionId }) },
 

@@ -11,6 +11,7 @@ import {
 } from '../../server/http/api/institutionRoutes.js';
 import { recordingRoutes, type RecordingRouteDeps } from '../../server/http/api/recordingRoutes.js';
 import { documentRoutes, type DocumentRouteDeps } from '../../server/http/api/documentRoutes.js';
+import { calendarRoutes, type CalendarRouteDeps } from '../../server/http/api/calendarRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -941,8 +942,10 @@ describe('API authorization', () => {
     const recording = recordingRoutes({} as unknown as RecordingRouteDeps);
     const institution = institutionRoutes({} as unknown as InstitutionRouteDeps);
     const documents = documentRoutes({} as unknown as DocumentRouteDeps);
+    // The calendar routes (authorised in api-authorization-table.test.ts).
+    const calendar = calendarRoutes({} as unknown as CalendarRouteDeps);
     expect(documented.sort()).toEqual(
-      [...MATRIX, ...evidence, ...recording, ...institution, ...documents]
+      [...MATRIX, ...evidence, ...recording, ...institution, ...documents, ...calendar]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),
     );

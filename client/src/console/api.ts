@@ -118,6 +118,39 @@ export type AuditVerification =
 
 type Counts<K extends string> = Record<K, number>;
 
+/** A loaded holiday schedule (server/cases/CalendarService.ts CalendarYearView). */
+export interface CalendarYearView {
+  year: number;
+  origin: 'shipped' | 'added' | 'corrected';
+  source: string;
+  holidays: { first: string; last: string; name: string }[];
+  workdays: string[];
+  addedAt: string | null;
+  correctionReason: string | null;
+}
+
+export interface CalendarView {
+  years: CalendarYearView[];
+  missingScheduleYears: number[];
+}
+
+/** What POST /calendar/years takes (server/cases/calendarYears.ts). */
+export interface CalendarYearInput {
+  year: number;
+  holidays: { first: string; last: string; name: string }[];
+  workdays: string[];
+  source: { title: string; number?: string; url?: string; publishedOn: string };
+  correction?: { reason: string };
+}
+
+export interface CalendarChangeView {
+  year: number;
+  origin: 'added' | 'corrected';
+  deadlinesChanged: number;
+  notices: number;
+  missingScheduleYears: number[];
+}
+
 /** The organisation's 统计报告 (server/cases/statistics.ts CaseStatistics). */
 export interface StatisticsView {
   period: { from: string | null; to: string | null };
@@ -309,6 +342,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What a refused input got wrong, entry by entry (400). */
+    readonly issues: string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -336,13 +371,14 @@ export function forgetSession(): void {
 
 async function parse<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => ({}))) as {
-    error?: { code: string; message: string };
+    error?: { code: string; message: string; issues?: string[] };
   };
   if (!response.ok) {
     throw new ApiError(
       response.status,
       body.error?.code ?? 'HTTP',
       body.error?.message ?? `HTTP ${response.status}`,
+      body.error?.issues ?? [],
     );
   }
   return body as T;
@@ -542,6 +578,16 @@ export class StaffApi {
         `/institutions/${encodeURIComponent(institutionId)}/webhooks/${encodeURIComponent(deliveryId)}/retry`,
       )
     ).delivery;
+  }
+
+  /** Clerks only: the loaded holiday schedules and the years still missing. */
+  calendar(): Promise<CalendarView> {
+    return this.#call('GET', '/calendar');
+  }
+
+  /** Clerks only: a year's schedule (or a correction); running deadlines are recomputed. */
+  addCalendarYear(input: CalendarYearInput): Promise<CalendarChangeView> {
+    return this.#call('POST', '/calendar/years', input);
   }
 
   /** Clerks only. */

@@ -23,6 +23,7 @@ import {
 import { auditSection, disclosureSection, evidenceSection, partiesSection } from './caseFile.js';
 import { deadlineList } from './deadlines.js';
 import { documentsSection } from './documents.js';
+import { calendarPanel } from './calendar.js';
 import { institutionsPanel } from './institutions.js';
 import { RecordingCard } from './RecordingCard.js';
 import { CASE_STATUS, DISPUTE_TYPES, ROLES, SESSION_STATUS, label } from './labels.js';
@@ -101,6 +102,7 @@ function show(): void {
   const match = /^#\/cases\/([^/]+)$/.exec(location.hash);
   if (match) void caseView(main, decodeURIComponent(match[1]!));
   else if (location.hash === '#/institutions') institutionsView(main);
+  else if (location.hash === '#/calendar') calendarView(main);
   else void caseList(main);
 }
 
@@ -184,6 +186,11 @@ async function caseList(main: HTMLElement): Promise<void> {
         { href: '#/institutions', class: 'card nav-card', 'data-testid': 'open-institutions' },
         `${ct('openInstitutions')} ›`,
       ),
+      el(
+        'a',
+        { href: '#/calendar', class: 'card nav-card', 'data-testid': 'open-calendar' },
+        `${ct('openCalendar')} ›`,
+      ),
     );
   if (cases.length === 0) list.append(el('li', { class: 'muted' }, t('noCases')));
   for (const c of cases) {
@@ -215,6 +222,18 @@ function institutionsView(main: HTMLElement): void {
   );
   const heading = el('h2', { tabindex: '-1' }, ct('institutionsTitle'));
   main.append(back, heading, institutionsPanel(api!));
+  heading.focus();
+}
+
+/** Clerks: the State Council holiday schedules deadlines are computed on. */
+function calendarView(main: HTMLElement): void {
+  const back = el(
+    'a',
+    { href: '#/', class: 'back', 'data-testid': 'back' },
+    `‹ ${t('backToCases')}`,
+  );
+  const heading = el('h2', { tabindex: '-1' }, ct('calendarTitle'));
+  main.append(back, heading, calendarPanel(api!));
   heading.focus();
 }
 

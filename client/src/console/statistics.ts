@@ -56,14 +56,22 @@ function report(s: StatisticsView): HTMLElement[] {
   );
   const nodes: HTMLElement[] = [];
   const missing = s.calendar?.missingScheduleYears ?? [];
-  if (missing.length > 0)
-    nodes.push(
+  if (missing.length > 0) {
+    const warning = el(
+      'p',
+      { class: 'error', role: 'alert', 'data-testid': 'calendar-warning' },
+      `${ct('calendarMissing')}${missing.join(', ')} `,
+    );
+    // Where the clerk loads the year.
+    warning.append(
       el(
-        'p',
-        { class: 'error', role: 'alert', 'data-testid': 'calendar-warning' },
-        `${ct('calendarMissing')}${missing.join(', ')}`,
+        'a',
+        { href: '#/calendar', 'data-testid': 'calendar-warning-link' },
+        `${ct('calendarLoadLink')} ›`,
       ),
     );
+    nodes.push(warning);
+  }
   nodes.push(tiles);
   const types = Object.entries(s.byDisputeType).filter(([, n]) => n > 0);
   const overdue = Object.entries(s.overdue.byKind).filter(([, n]) => n > 0);

@@ -8,8 +8,7 @@ const zh = {
   deadlinesNone: '无未届满期限',
   deadlineOverdue: '已逾期',
   deadlineProvisional: '暂定',
-  calendarMissing:
-    '节假日安排未载入，涉及下列年度的期限为暂定，请联系管理员载入国务院办公厅公布的放假安排：',
+  calendarMissing: '节假日安排未载入，涉及下列年度的期限为暂定，请载入国务院办公厅公布的放假安排：',
   deadlineProvisionalHint: '该年度国务院节假日安排尚未载入，届满日可能变动：',
   deadlineNext: '下一期限',
   due: '届满日',
@@ -135,6 +134,29 @@ const zh = {
   noWebhooks: '暂无投递。',
   deadLetters: '投递失败：',
   retry: '重新投递',
+  openCalendar: '节假日安排',
+  calendarLoadLink: '载入节假日安排',
+  calendarTitle: '节假日安排',
+  calendarNote:
+    '期限按国务院办公厅每年公布的部分节假日安排计算（放假日为休息日，调休上班日为工作日）。本项目随附 2025、2026 年安排；以后年度请在通知发布后于此载入，载入后所有未届满期限自动重算，变动的期限记入审计链并通知当事人。',
+  calendarLoaded: '已载入年度',
+  calendarShipped: '随附',
+  calendarAdded: '书记员载入',
+  calendarCorrected: '已更正',
+  calendarAddTitle: '载入或更正一个年度',
+  calendarYear: '年度',
+  calendarSourceTitle: '通知标题',
+  calendarSourceNumber: '文号（可不填）',
+  calendarSourceUrl: '网址（可不填）',
+  calendarPublishedOn: '发布日期',
+  calendarHolidays: '放假安排（每行一段：开始日 结束日 名称；单日可只写一个日期）',
+  calendarWorkdays: '调休上班日（周六或周日，以空格、逗号或换行分隔）',
+  calendarCorrection: '更正已载入的年度',
+  calendarCorrectionReason: '更正理由',
+  calendarSubmit: '载入',
+  calendarBadLine: '无法识别的放假安排行：',
+  calendarDone: '已载入；重新计算的期限：',
+  calendarNotices: '，通知：',
 } as const;
 
 export type ConsoleKey = keyof typeof zh;
@@ -144,7 +166,7 @@ const en: Record<ConsoleKey, string> = {
   deadlineOverdue: 'overdue',
   deadlineProvisional: 'provisional',
   calendarMissing:
-    'Holiday schedule not loaded: deadlines in these years are provisional until an administrator loads the State Council schedule: ',
+    'Holiday schedule not loaded: deadlines in these years are provisional until the State Council schedule is loaded: ',
   deadlineProvisionalHint:
     'the holiday schedule of this year is not loaded yet; the date may move: ',
   deadlineNext: 'Next deadline',
@@ -275,6 +297,30 @@ const en: Record<ConsoleKey, string> = {
   noWebhooks: 'No deliveries.',
   deadLetters: 'Dead letters: ',
   retry: 'Retry',
+  openCalendar: 'Holiday schedules',
+  calendarLoadLink: 'Load the holiday schedule',
+  calendarTitle: 'Holiday schedules',
+  calendarNote:
+    'Deadlines follow the State Council’s yearly holiday notice (holidays are rest days, make-up Saturdays and Sundays are working days). The 2025 and 2026 schedules ship with the service; load later years here once the notice is out. Every running deadline is then recomputed; a deadline that moves is recorded in the audit chain and notified to the parties.',
+  calendarLoaded: 'Loaded years',
+  calendarShipped: 'shipped',
+  calendarAdded: 'loaded by a clerk',
+  calendarCorrected: 'corrected',
+  calendarAddTitle: 'Load or correct a year',
+  calendarYear: 'Year',
+  calendarSourceTitle: 'Notice title',
+  calendarSourceNumber: 'Document number (optional)',
+  calendarSourceUrl: 'URL (optional)',
+  calendarPublishedOn: 'Published on',
+  calendarHolidays: 'Holidays (one range a line: first last name; a single day may give one date)',
+  calendarWorkdays:
+    'Make-up working days (Saturdays or Sundays, separated by spaces, commas or lines)',
+  calendarCorrection: 'Correct a loaded year',
+  calendarCorrectionReason: 'Reason for the correction',
+  calendarSubmit: 'Load',
+  calendarBadLine: 'Cannot read this holiday line: ',
+  calendarDone: 'Loaded; deadlines recomputed: ',
+  calendarNotices: ', notices: ',
 };
 
 export function ct(key: ConsoleKey): string {
