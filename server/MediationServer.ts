@@ -27,6 +27,8 @@ import {
 import { CaseService } from './cases/CaseService.js';
 import { affectedBy } from './cases/sessionAccess.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
+import { ExtensionService } from './cases/extensions.js';
+import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
 import { officialWorkCalendar } from './cases/holidayCalendar.js';
 import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
@@ -60,6 +62,7 @@ import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
+import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
 import type { RouteSpec } from './http/api/routes.js';
 import { answerClientErrors, createHttpApp } from './http/app.js';
@@ -184,7 +187,6 @@ export class MediationServer {
         'evidence store reconciled at start',
       );
     }
-    const scheduler = new DeadlineScheduler(cases, logger);
     const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
     const recordings = new RecordingService({
       repository: new SqliteRecordingRepository(database),
@@ -264,6 +266,19 @@ export class MediationServer {
       publicUrl: () => url,
       logger,
     });
+    const scheduler = new DeadlineScheduler(cases, logger, undefined, () =>
+      documents.serveNotices(),
+    );
+    const extensions = new ExtensionService({
+      repository: new SqliteExtensionRepository(database),
+      cases: repository,
+      caseService: cases,
+      audit,
+      evidenceSha256: async (caseId, itemId) => {
+        const item = await evidenceItems.get(itemId);
+        return item?.caseId === caseId ? item.sha256 : undefined;
+      },
+    });
     const disclosure = new DisclosureConsents({ database, cases: repository, audit });
     const references = new ReferenceService({
       institutions,
@@ -300,6 +315,7 @@ export class MediationServer {
         signIn,
         publicUrl: () => url,
       }),
+      ...extensionRoutes({ extensions }),
       ...evidenceRoutes({
         evidence,
         accessTokens,

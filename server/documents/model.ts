@@ -17,6 +17,8 @@ export const DOCUMENT_KINDS = [
   'judicial_confirmation_application',
   'arbitration_review_application',
   'right_to_arbitration_notice',
+  // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.
+  'case_notice',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -32,6 +34,7 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   judicial_confirmation_application: '司法确认申请书',
   arbitration_review_application: '仲裁审查申请书',
   right_to_arbitration_notice: '申请仲裁权利告知书',
+  case_notice: '告知书',
 };
 
 /** One version of a generated document; never changed once written. */
