@@ -13,10 +13,12 @@ export type DocumentKind =
   | 'evidence_receipt'
   | 'judicial_confirmation_application'
   | 'arbitration_review_application'
-  | 'right_to_arbitration_notice';
+  | 'right_to_arbitration_notice'
+  /** A notice the case engine produced and served by itself (reminders and the like). */
+  | 'case_notice';
 
-/** What staff may issue from a template (everything but the consent form). */
-export type IssuableKind = Exclude<DocumentKind, 'service_consent'>;
+/** What staff may issue from a template (everything but the consent form and engine notices). */
+export type IssuableKind = Exclude<DocumentKind, 'service_consent' | 'case_notice'>;
 
 export type ServiceChannel = 'in_app' | 'email' | 'sms';
 

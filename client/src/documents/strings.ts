@@ -334,6 +334,7 @@ export const KIND_LABELS: Record<DocumentKind, Pair> = {
   ],
   arbitration_review_application: ['仲裁审查申请书', 'joint application for arbitration review'],
   right_to_arbitration_notice: ['申请仲裁权利告知书', 'notice of the right to arbitration'],
+  case_notice: ['告知书', 'notice'],
 };
 
 export function kindLabel(kind: DocumentKind): string {
