@@ -11,6 +11,7 @@ import {
 } from '../../server/http/api/institutionRoutes.js';
 import { recordingRoutes, type RecordingRouteDeps } from '../../server/http/api/recordingRoutes.js';
 import { documentRoutes, type DocumentRouteDeps } from '../../server/http/api/documentRoutes.js';
+import { extensionRoutes } from '../../server/http/api/extensionRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -944,8 +945,10 @@ describe('API authorization', () => {
     const recording = recordingRoutes({} as unknown as RecordingRouteDeps);
     const institution = institutionRoutes({} as unknown as InstitutionRouteDeps);
     const documents = documentRoutes({} as unknown as DocumentRouteDeps);
+    // and the extension routes (tests/integration/api-authorization-table.test.ts, notices.test.ts).
+    const extension = extensionRoutes({} as unknown as Parameters<typeof extensionRoutes>[0]);
     expect(documented.sort()).toEqual(
-      [...MATRIX, ...evidence, ...recording, ...institution, ...documents]
+      [...MATRIX, ...evidence, ...recording, ...institution, ...documents, ...extension]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),
     );
