@@ -9,6 +9,7 @@ import { el } from '../dom.js';
 import { lang } from '../i18n.js';
 import { invitationClaims } from './api.js';
 import { when } from './strings.js';
+import './documents.css';
 
 type Pair = readonly [zh: string, en: string];
 const pick = (pair: Pair): string => pair[lang() === 'en' ? 1 : 0];
