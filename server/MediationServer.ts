@@ -30,6 +30,9 @@ import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { CalendarService } from './cases/CalendarService.js';
 import { SqliteCalendarYears } from './db/SqliteCalendarYears.js';
 import { calendarRoutes } from './http/api/calendarRoutes.js';
+import { ExtensionService } from './cases/extensions.js';
+import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
+import { officialWorkCalendar } from './cases/holidayCalendar.js';
 import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
@@ -62,6 +65,7 @@ import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
+import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
 import type { RouteSpec } from './http/api/routes.js';
 import { answerClientErrors, createHttpApp } from './http/app.js';
@@ -193,8 +197,6 @@ export class MediationServer {
         'evidence store reconciled at start',
       );
     }
-    // Each pass first picks up years the CLI stored while the service runs.
-    const scheduler = new DeadlineScheduler(cases, logger, undefined, () => workCalendar.refresh());
     const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
     const recordings = new RecordingService({
       repository: new SqliteRecordingRepository(database),
@@ -274,6 +276,21 @@ export class MediationServer {
       publicUrl: () => url,
       logger,
     });
+    // Each pass first picks up years the CLI stored while the service runs, then serves notices.
+    const scheduler = new DeadlineScheduler(cases, logger, {
+      beforePass: () => workCalendar.refresh(),
+      serveNotices: () => documents.serveNotices(),
+    });
+    const extensions = new ExtensionService({
+      repository: new SqliteExtensionRepository(database),
+      cases: repository,
+      caseService: cases,
+      audit,
+      evidenceSha256: async (caseId, itemId) => {
+        const item = await evidenceItems.get(itemId);
+        return item?.caseId === caseId ? item.sha256 : undefined;
+      },
+    });
     const disclosure = new DisclosureConsents({ database, cases: repository, audit });
     const references = new ReferenceService({
       institutions,
@@ -310,6 +327,7 @@ export class MediationServer {
         signIn,
         publicUrl: () => url,
       }),
+      ...extensionRoutes({ extensions }),
       ...evidenceRoutes({
         evidence,
         accessTokens,

@@ -73,6 +73,13 @@ export class IdentityUnconfirmedError extends AppError {
   }
 }
 
+/** A party's own consent is required (e.g. to extend the mediation period); staff cannot give it for them. */
+export class PartyConsentRequiredError extends AppError {
+  constructor(message: string) {
+    super('PARTY_CONSENT_REQUIRED', message);
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; slow down') {
     super('RATE_LIMITED', message);
@@ -125,6 +132,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   IDENTITY_UNCONFIRMED: 409,
+  PARTY_CONSENT_REQUIRED: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

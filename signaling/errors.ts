@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   /** Admission refused: no confirmed identity check in this session and no override. */
   'IDENTITY_UNCONFIRMED',
+  /** A party's own consent is required; staff cannot give it for them (extension of the mediation period). */
+  'PARTY_CONSENT_REQUIRED',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

@@ -30,6 +30,7 @@ import {
 } from './devices/DeviceCheck.js';
 import { el } from './dom.js';
 import { DocumentInbox } from './documents/Inbox.js';
+import { ExtensionPanel } from './documents/ExtensionPanel.js';
 import { EvidencePanel, SessionEvidenceList, evidenceViewer } from './evidence.js';
 import { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
@@ -606,8 +607,10 @@ document.documentElement.lang = lang();
 void (async () => {
   if (invite && !token) await useInvitation();
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
-  if (invite && fatal?.reason !== 'inviteInvalid')
+  if (invite && fatal?.reason !== 'inviteInvalid') {
     DocumentInbox.mount(app, invite, token || undefined);
+    ExtensionPanel.mount(app, invite);
+  }
   render();
   if (!fatal) {
     previewReady = startPreview();

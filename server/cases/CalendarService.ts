@@ -308,6 +308,7 @@ export class CalendarService {
           caseId,
           kind: 'deadline_changed',
           deadlineId: null,
+          documentId: null,
           createdAt: at,
           data: {
             caseNumber: c.caseNumber,

@@ -82,6 +82,13 @@ export interface CaseRepository {
   /** Idempotent per (deadline, kind): returns false when the notice existed already. */
   insertNotice(n: CaseNotice): Promise<boolean>;
   listNotices(caseId: string): Promise<CaseNotice[]>;
+  getNotice(id: string): Promise<CaseNotice | undefined>;
+  /** Notices not yet rendered and served, oldest first. */
+  listUnservedNotices(): Promise<CaseNotice[]>;
+  /** Records the document a notice became; false when it had one already. */
+  setNoticeDocument(id: string, documentId: string): Promise<boolean>;
+  /** Open deadlines whose last day is on or before `last`. */
+  listOpenDeadlinesDueBy(last: string): Promise<CaseDeadline[]>;
 
   insertFollowUp(f: FollowUpVisit): Promise<void>;
   listFollowUps(caseId: string): Promise<FollowUpVisit[]>;

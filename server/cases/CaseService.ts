@@ -8,12 +8,21 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { ChainVerification } from '../audit/AuditChain.js';
-import { InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  InvalidStateError,
+  NotFoundError,
+  PartyConsentRequiredError,
+  ValidationError,
+} from '../errors.js';
 import { authorize, authorizeStaff, type Actor, type CasePermission } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import {
   acceptanceDeadline,
+  addDays,
   agreementDeadlines,
+  EXTENSION_BASIS,
+  isExtendedPeriod,
+  reminderDate,
   mediationPeriodDeadline,
   missingScheduleYears,
   paymentOrderEligible,
@@ -34,6 +43,7 @@ import type {
   MediationSessionRecord,
   StaffMember,
 } from './model.js';
+import { WINDOW_REMINDER_DAYS } from './model.js';
 import { assertStrongPassword } from '../auth/passwordPolicy.js';
 import { hashPassword } from '../auth/passwords.js';
 import type {
@@ -41,7 +51,6 @@ import type {
   createStaffSchema,
   agreementSchema,
   disclosureSchema,
-  extendSchema,
   followUpSchema,
   personInputSchema,
   registerCaseSchema,
@@ -435,12 +444,30 @@ export class CaseService {
 
   // ---- deadlines and outcomes -----------------------------------------------
 
-  async extend(
-    actor: Actor,
+  /**
+   * Refused: a clerk or mediator cannot type the parties' consent. An
+   * extension is proposed and each party answers it (cases/extensions.ts).
+   */
+  async extend(actor: Actor, caseId: string, _input: unknown): Promise<never> {
+    const c = await this.#load(actor, caseId, 'case.extend');
+    applyTransition(c.status, 'extendMediation');
+    throw new PartyConsentRequiredError(
+      '延长调解期限须由每一方当事人本人（或特别授权代理人）在其页面同意，或由工作人员凭证据登记线下同意；请先提出延期方案 / Each party must consent to an extension itself (or through an agent with special authority), or staff record an offline consent with proof: propose the extension (POST /cases/:caseId/extension-proposals)',
+    );
+  }
+
+  /**
+   * Moves the mediation period's end to an extension every party consented
+   * to; `alsoInTransaction` records the proposal's outcome atomically with it.
+   * Only the extension workflow calls this.
+   */
+  async applyAgreedExtension(
     caseId: string,
-    input: z.output<typeof extendSchema>,
+    input: { proposalId: string; newDueOn: string; reason: string; consents: unknown },
+    alsoInTransaction: () => Promise<void>,
   ): Promise<MediationCase> {
-    return this.#change(actor, caseId, 'case.extend', 'extendMediation', async (c, at) => {
+    const system: Actor = { kind: 'system', id: 'system', role: 'system' };
+    return this.#change(system, caseId, 'case.extend', 'extendMediation', async (c, at) => {
       if (input.newDueOn <= c.mediationDueOn)
         throw new ValidationError(
           'The extended date must be after the current end of the mediation period',
@@ -458,7 +485,7 @@ export class CaseService {
           {
             ...base,
             dueOn: input.newDueOn,
-            basis: `${base.basis}；经双方当事人同意延长`,
+            basis: `${base.basis}${EXTENSION_BASIS}`,
             // a date the parties agreed on: no working-day calendar applies
             provisional: false,
             missingCalendarYears: [],
@@ -466,6 +493,7 @@ export class CaseService {
           at,
         ),
       );
+      await alsoInTransaction();
       return {
         result: c,
         action: 'mediation.extended',
@@ -473,8 +501,9 @@ export class CaseService {
         payload: {
           previous,
           newDueOn: input.newDueOn,
-          note: input.note ?? null,
-          consent: { applicant: true, respondent: true },
+          reason: input.reason,
+          proposalId: input.proposalId,
+          consents: input.consents,
         },
       };
     });
@@ -786,14 +815,62 @@ export class CaseService {
           dueOn: d.dueOn,
         });
         const c = await this.#repo.getCase(d.caseId);
-        const notice = c ? noticeFor(d, c, at) : undefined;
+        const notice = c ? noticeFor(d, c, at, this.#calendar) : undefined;
         if (notice && (await this.#repo.insertNotice(notice))) {
           notices += 1;
           await this.#record(system, d.caseId, 'notice.produced', notice.id, notice);
         }
       });
     }
+    notices += await this.#remindWindows(today, at, system);
     return { overdue, notices };
+  }
+
+  /**
+   * 7 and 2 days before the judicial-confirmation and arbitration-review
+   * windows close (on the official calendar: see reminderDate), a reminder
+   * notice; each once, whatever the number of passes.
+   */
+  async #remindWindows(today: string, at: string, system: Actor): Promise<number> {
+    let produced = 0;
+    // A reminder date moves earlier over rest days: look far enough ahead for the longest holiday.
+    const horizon = addDays(today, Math.max(...WINDOW_REMINDER_DAYS) + 15);
+    for (const d of await this.#repo.listOpenDeadlinesDueBy(horizon)) {
+      if (d.kind !== 'judicial_confirmation' && d.kind !== 'arbitration_review') continue;
+      for (const daysBefore of WINDOW_REMINDER_DAYS) {
+        const remindOn = reminderDate(d.dueOn, daysBefore, this.#calendar);
+        if (remindOn > today || d.dueOn < today) continue;
+        const c = await this.#repo.getCase(d.caseId);
+        if (!c) continue;
+        const notice: CaseNotice = {
+          // One per deadline and lead time: the id makes a repeat a no-op.
+          id: `reminder:${d.id}:${daysBefore}`,
+          caseId: d.caseId,
+          kind: 'confirmation_window_reminder',
+          deadlineId: null,
+          createdAt: at,
+          data: {
+            caseNumber: c.caseNumber,
+            deadlineId: d.id,
+            window: d.kind,
+            dueOn: d.dueOn,
+            daysBefore,
+            remindOn,
+            provisional: d.provisional,
+            basis: d.basis,
+            consequence: d.consequence,
+          },
+          documentId: null,
+        };
+        await this.#repo.transaction(async () => {
+          if (await this.#repo.insertNotice(notice)) {
+            produced += 1;
+            await this.#record(system, d.caseId, 'notice.produced', notice.id, notice);
+          }
+        });
+      }
+    }
+    return produced;
   }
 
   // ---- internals ------------------------------------------------------------
@@ -945,8 +1022,19 @@ function redactPerson(p: CasePerson): CasePerson {
   };
 }
 
-function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | undefined {
-  const base = { id: randomUUID(), caseId: c.id, deadlineId: d.id, createdAt: at };
+function noticeFor(
+  d: CaseDeadline,
+  c: MediationCase,
+  at: string,
+  calendar: WorkCalendar,
+): CaseNotice | undefined {
+  const base = {
+    id: randomUUID(),
+    caseId: c.id,
+    deadlineId: d.id,
+    createdAt: at,
+    documentId: null,
+  };
   switch (d.kind) {
     case 'mediation_period':
       // Only while mediation is still going on: the parties may now apply for arbitration.
@@ -956,7 +1044,10 @@ function noticeFor(d: CaseDeadline, c: MediationCase, at: string): CaseNotice | 
             kind: 'right_to_arbitration',
             data: {
               caseNumber: c.caseNumber,
+              receivedOn: c.receivedOn,
+              statutoryDueOn: mediationPeriodDeadline(c.receivedOn, calendar).dueOn,
               dueOn: d.dueOn,
+              extended: isExtendedPeriod(d),
               basis: d.basis,
               consequence: d.consequence,
             },

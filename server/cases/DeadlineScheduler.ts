@@ -1,5 +1,6 @@
 /**
- * Marks overdue deadlines and produces their notices: once at start (the
+ * Marks overdue deadlines, produces their notices and reminders, then serves
+ * every notice not yet served (whoever produced it): once at start (the
  * service may have been down when a deadline passed), then periodically.
  */
 import type { Logger } from '../logger.js';
@@ -13,18 +14,24 @@ export class DeadlineScheduler {
   #running: Promise<void> | undefined;
 
   readonly #beforePass: () => Promise<unknown>;
+  readonly #serveNotices: (() => Promise<{ served: number }>) | undefined;
 
-  /** `beforePass` runs first in each pass (the calendar picks up years stored by the CLI). */
   constructor(
     cases: CaseService,
     logger: Logger,
-    intervalMs = 10 * 60_000,
-    beforePass: () => Promise<unknown> = async () => undefined,
+    options: {
+      intervalMs?: number;
+      /** Runs first in each pass (the calendar picks up years stored by the CLI). */
+      beforePass?: () => Promise<unknown>;
+      /** Renders and serves the notices not yet served (DocumentService.serveNotices). */
+      serveNotices?: () => Promise<{ served: number }>;
+    } = {},
   ) {
     this.#cases = cases;
-    this.#beforePass = beforePass;
+    this.#beforePass = options.beforePass ?? (async () => undefined);
+    this.#serveNotices = options.serveNotices;
     this.#logger = logger.child({ component: 'deadline-scheduler' });
-    this.#intervalMs = intervalMs;
+    this.#intervalMs = options.intervalMs ?? 10 * 60_000;
   }
 
   start(): void {
@@ -45,9 +52,16 @@ export class DeadlineScheduler {
       )
       .then(() => this.#cases.markOverdue())
       .then(({ overdue, notices }) => {
-        if (overdue > 0) this.#logger.info({ overdue, notices }, 'deadlines marked overdue');
+        if (overdue > 0 || notices > 0)
+          this.#logger.info({ overdue, notices }, 'deadlines marked overdue, notices produced');
       })
       .catch((error: unknown) => this.#logger.error({ err: error }, 'deadline pass failed'))
+      // Served even when marking failed: other producers' notices wait here too.
+      .then(() => this.#serveNotices?.())
+      .then((result) => {
+        if (result && result.served > 0) this.#logger.info(result, 'notices served');
+      })
+      .catch((error: unknown) => this.#logger.error({ err: error }, 'notice pass failed'))
       .finally(() => {
         this.#running = undefined;
       });

@@ -367,3 +367,27 @@ export function missingScheduleYears(calendar: WorkCalendar, today: IsoDate): nu
   const wanted = month >= 11 ? [year, year + 1] : [year];
   return wanted.filter((y) => !calendar.hasSchedule(y));
 }
+
+/**
+ * The day a window's reminder falls due, `daysBefore` days before its last day
+ * (`dueOn`, itself already moved past rest days): that calendar day, or the
+ * last working day before it when it is a rest day — a reminder may come
+ * early, never late.
+ */
+export function reminderDate(dueOn: IsoDate, daysBefore: number, calendar: WorkCalendar): IsoDate {
+  requireNonNegativeInteger('daysBefore', daysBefore);
+  let current = addDays(dueOn, -daysBefore);
+  for (let i = 0; i <= MAX_CONSECUTIVE_REST_DAYS; i++) {
+    if (calendar.isWorkingDay(current)) return current;
+    current = addDays(current, -1);
+  }
+  throw new RangeError(`No working day within ${MAX_CONSECUTIVE_REST_DAYS} days before ${dueOn}`);
+}
+
+/** Appended to a mediation period's basis when the parties agreed to extend it. */
+export const EXTENSION_BASIS = '；经双方当事人同意延长';
+
+/** Whether a mediation-period deadline is an agreed extension rather than the statutory 15 days. */
+export function isExtendedPeriod(d: { kind: DeadlineKind; basis: string }): boolean {
+  return d.kind === 'mediation_period' && d.basis.includes(EXTENSION_BASIS);
+}

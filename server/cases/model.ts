@@ -298,7 +298,11 @@ export interface CaseDeadline {
   resolvedAt: string | null;
 }
 
-/** A notice the scheduler produced for the document service to render and serve. */
+/**
+ * A notice some part of the case engine produced (a row); the document
+ * service renders it as a document and serves it on the parties
+ * (documents/NoticeService.ts), then records which document it became.
+ */
 export interface CaseNotice {
   id: string;
   caseId: string;
@@ -309,8 +313,42 @@ export interface CaseNotice {
     | 'payment_order_eligible'
     // A calendar change moved a deadline or made it final; deadlineId is null (a deadline can
     // change more than once) and data.deadlineId names it.
-    | 'deadline_changed';
+    | 'deadline_changed'
+    | 'confirmation_window_reminder';
   deadlineId: string | null;
   createdAt: string;
   data: Record<string, unknown>;
+  /** The document it was rendered as and served with; null until served. */
+  documentId: string | null;
+}
+
+/** Days before a judicial-confirmation or arbitration-review window closes that the parties are reminded. */
+export const WINDOW_REMINDER_DAYS = [7, 2] as const;
+
+/** A proposed extension of the mediation period; it takes effect only with every party's consent. */
+export interface ExtensionProposal {
+  id: string;
+  caseId: string;
+  newDueOn: string;
+  reason: string;
+  /** The mediation period's end when proposed. */
+  previousDueOn: string;
+  status: 'pending' | 'agreed' | 'refused' | 'withdrawn';
+  proposedBy: string;
+  proposedAt: string;
+  decidedAt: string | null;
+}
+
+/** One party's answer to an extension proposal (given itself, by its agent, or recorded offline). */
+export interface ExtensionResponse {
+  proposalId: string;
+  /** The applicant or respondent bound by the answer. */
+  partyId: string;
+  decision: 'consent' | 'refuse';
+  /** Who answered: the party, its agent, or the staff member recording an offline answer. */
+  byId: string;
+  byRole: string;
+  /** Offline answers: the proof (an evidence item of the case) and the staff member's attestation. */
+  offline: { evidenceId: string; evidenceSha256: string; attestation: string } | null;
+  at: string;
 }

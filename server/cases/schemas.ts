@@ -186,6 +186,19 @@ export const extendSchema = z
     note: optionalText(2000),
   })
   .strict();
+/** Staff propose an extension; each party answers it (cases/extensions.ts). */
+export const extensionProposalSchema = z.object({ newDueOn: isoDate, reason: text(2000) }).strict();
+/** A party's own answer, given on its page. */
+export const extensionAnswerSchema = z.object({ decision: z.enum(['consent', 'refuse']) }).strict();
+/** Staff record an answer a party gave offline: proof (an evidence item of the case) and attestation. */
+export const extensionOfflineAnswerSchema = z
+  .object({
+    partyId: text(100),
+    decision: z.enum(['consent', 'refuse']),
+    evidenceId: text(100),
+    attestation: text(2000),
+  })
+  .strict();
 export const agreementSchema = z
   .object({
     terms: text(20000),

@@ -466,8 +466,8 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async insertNotice(n: CaseNotice): Promise<boolean> {
     const result = this.#sql(
-      'INSERT OR IGNORE INTO notices (id, case_id, kind, deadline_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(n.id, n.caseId, n.kind, n.deadlineId, n.createdAt, JSON.stringify(n.data));
+      'INSERT OR IGNORE INTO notices (id, case_id, kind, deadline_id, created_at, data, document_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(n.id, n.caseId, n.kind, n.deadlineId, n.createdAt, JSON.stringify(n.data), n.documentId);
     return result.changes === 1;
   }
 
@@ -475,14 +475,32 @@ export class SqliteCaseRepository implements CaseRepository {
     return this.#all(
       'SELECT * FROM notices WHERE case_id = ? ORDER BY created_at, rowid',
       caseId,
-    ).map((r) => ({
-      id: str(r['id']),
-      caseId: str(r['case_id']),
-      kind: r['kind'] as CaseNotice['kind'],
-      deadlineId: strOrNull(r['deadline_id']),
-      createdAt: str(r['created_at']),
-      data: json(r['data']),
-    }));
+    ).map(toNotice);
+  }
+
+  async getNotice(id: string): Promise<CaseNotice | undefined> {
+    const r = this.#get('SELECT * FROM notices WHERE id = ?', id);
+    return r ? toNotice(r) : undefined;
+  }
+
+  async listUnservedNotices(): Promise<CaseNotice[]> {
+    return this.#all(
+      'SELECT * FROM notices WHERE document_id IS NULL ORDER BY created_at, rowid',
+    ).map(toNotice);
+  }
+
+  async setNoticeDocument(id: string, documentId: string): Promise<boolean> {
+    const result = this.#sql(
+      'UPDATE notices SET document_id = ? WHERE id = ? AND document_id IS NULL',
+    ).run(documentId, id);
+    return result.changes === 1;
+  }
+
+  async listOpenDeadlinesDueBy(last: string): Promise<CaseDeadline[]> {
+    return this.#all(
+      "SELECT * FROM deadlines WHERE status = 'open' AND due_on <= ? ORDER BY due_on, rowid",
+      last,
+    ).map(toDeadline);
   }
 
   async insertFollowUp(f: FollowUpVisit): Promise<void> {
@@ -504,4 +522,16 @@ export class SqliteCaseRepository implements CaseRepository {
       }),
     );
   }
+}
+
+function toNotice(r: Row): CaseNotice {
+  return {
+    id: str(r['id']),
+    caseId: str(r['case_id']),
+    kind: r['kind'] as CaseNotice['kind'],
+    deadlineId: strOrNull(r['deadline_id']),
+    createdAt: str(r['created_at']),
+    data: json(r['data']),
+    documentId: strOrNull(r['document_id']),
+  };
 }

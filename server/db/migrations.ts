@@ -619,4 +619,38 @@ CREATE TABLE calendar_years (
 );
 `,
   },
+  {
+    version: 15,
+    name: 'notices record their served document; extension proposals answered by each party',
+    sql: `
+ALTER TABLE notices ADD COLUMN document_id TEXT;
+CREATE INDEX notices_unserved ON notices(document_id) WHERE document_id IS NULL;
+
+CREATE TABLE extension_proposals (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  new_due_on TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  previous_due_on TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'agreed', 'refused', 'withdrawn')),
+  proposed_by TEXT NOT NULL,
+  proposed_at TEXT NOT NULL,
+  decided_at TEXT
+);
+CREATE INDEX extension_proposals_case ON extension_proposals(case_id);
+-- One pending proposal per case at a time.
+CREATE UNIQUE INDEX extension_proposals_pending ON extension_proposals(case_id) WHERE status = 'pending';
+
+CREATE TABLE extension_responses (
+  proposal_id TEXT NOT NULL REFERENCES extension_proposals(id),
+  party_id TEXT NOT NULL REFERENCES case_people(id),
+  decision TEXT NOT NULL CHECK (decision IN ('consent', 'refuse')),
+  by_id TEXT NOT NULL,
+  by_role TEXT NOT NULL,
+  offline TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY (proposal_id, party_id)
+);
+`,
+  },
 ];

@@ -14,8 +14,9 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
-import type { CasePerson, MediationCase } from '../cases/model.js';
-import { shanghaiDate } from '../cases/deadlines.js';
+import type { CaseNotice, CasePerson, MediationCase } from '../cases/model.js';
+import { isExtendedPeriod, shanghaiDate } from '../cases/deadlines.js';
+import { noticeDocument } from './noticeTemplates.js';
 import {
   AppError,
   ForbiddenError,
@@ -134,6 +135,11 @@ export interface DocumentServiceOptions {
 }
 
 type PersonActor = Extract<Actor, { kind: 'person' }>;
+/** A delivery to push once its transaction committed, with the addresses to notify. */
+interface Dispatch {
+  delivery: Delivery;
+  channels: readonly ServiceAddress[];
+}
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 
 const SIGNS_FOR_LABELS: Record<AgreementSignature['signsFor'], string> = {
@@ -158,6 +164,7 @@ export class DocumentService {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #untrusted: UntrustedWorkers;
+  #noticePass: Promise<unknown> = Promise.resolve();
 
   constructor(o: DocumentServiceOptions) {
     this.#docs = o.documents;
@@ -394,7 +401,7 @@ export class DocumentService {
       previous,
     );
 
-    const notices: { recipient: CasePerson; delivery: Delivery; channels: ServiceAddress[] }[] = [];
+    const notices: Dispatch[] = [];
     const deliveries = await this.#cases.transaction(async () => {
       // A concurrent reissue may have taken the version meanwhile.
       if (previous) {
@@ -403,36 +410,7 @@ export class DocumentService {
           throw new InvalidStateError('此文书已有更新版本 / A newer version was issued meanwhile');
       }
       await this.#insertDocument(staff, doc, previous ?? null);
-      const created: Delivery[] = [];
-      for (const p of recipients) {
-        const consent = await this.#docs.currentConsent(caseId, p.id);
-        const address = consent && covers(consent, input.kind) ? preferred(consent) : undefined;
-        const delivery: Delivery = {
-          id: randomUUID(),
-          caseId,
-          documentId: doc.id,
-          documentSha256: doc.sha256,
-          recipientId: p.id,
-          recipientName: p.name,
-          channel: address?.channel ?? null,
-          address: address?.value ?? null,
-          consentId: address ? consent!.id : null,
-          createdAt: at,
-          createdBy: staff.id,
-        };
-        await this.#docs.insertDelivery(delivery);
-        await this.#applyStep(
-          staff,
-          delivery,
-          address ? 'dispatch' : 'markOffline',
-          { ip: null, userAgent: null, channel: address?.channel ?? 'offline' },
-          address ? null : { reason: 'no_consent' },
-          'strict',
-        );
-        if (address) notices.push({ recipient: p, delivery, channels: consent!.addresses });
-        created.push(delivery);
-      }
-      return created;
+      return this.#createDeliveries(staff, doc, recipients, at, notices);
     });
 
     for (const n of notices) await this.#dispatch(c, doc, n.delivery, n.channels);
@@ -440,6 +418,136 @@ export class DocumentService {
       document: await this.#documentView(doc, await this.#docs.listDocuments(caseId), c),
       deliveries: await Promise.all(deliveries.map((d) => this.#deliveryView(d))),
     };
+  }
+
+  /**
+   * One delivery per recipient inside the caller's transaction: dispatched to
+   * the consented address, or marked for offline service without consent.
+   * `dispatches` collects what to push once the transaction commits.
+   */
+  async #createDeliveries(
+    actor: Actor,
+    doc: CaseDocument,
+    recipients: readonly CasePerson[],
+    at: string,
+    dispatches: Dispatch[],
+  ): Promise<Delivery[]> {
+    const created: Delivery[] = [];
+    for (const p of recipients) {
+      const consent = await this.#docs.currentConsent(doc.caseId, p.id);
+      const address = consent && covers(consent, doc.kind) ? preferred(consent) : undefined;
+      const delivery: Delivery = {
+        id: randomUUID(),
+        caseId: doc.caseId,
+        documentId: doc.id,
+        documentSha256: doc.sha256,
+        recipientId: p.id,
+        recipientName: p.name,
+        channel: address?.channel ?? null,
+        address: address?.value ?? null,
+        consentId: address ? consent!.id : null,
+        createdAt: at,
+        createdBy: actor.id,
+      };
+      await this.#docs.insertDelivery(delivery);
+      await this.#applyStep(
+        actor,
+        delivery,
+        address ? 'dispatch' : 'markOffline',
+        { ip: null, userAgent: null, channel: address?.channel ?? 'offline' },
+        address ? null : { reason: 'no_consent' },
+        'strict',
+      );
+      if (address) dispatches.push({ delivery, channels: consent!.addresses });
+      created.push(delivery);
+    }
+    return created;
+  }
+
+  // ---- notices the case engine produced ----------------------------------------
+
+  /**
+   * Renders every notice not yet served (whoever produced it) as a document
+   * and serves it on every applicant and respondent, and on each agent with
+   * an e-service consent of its own: electronically where consented, marked
+   * for offline service otherwise. Idempotent: the notice records its
+   * document in the transaction that writes the document and its deliveries,
+   * and passes run one at a time.
+   */
+  serveNotices(): Promise<{ served: number }> {
+    const pass = this.#noticePass.then(() => this.#serveNotices());
+    this.#noticePass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  async #serveNotices(): Promise<{ served: number }> {
+    let served = 0;
+    for (const notice of await this.#cases.listUnservedNotices()) {
+      try {
+        if (await this.#serveNotice(notice)) served += 1;
+      } catch (error) {
+        // One notice that cannot be rendered must not hold up the others; the next pass retries it.
+        this.#logger.error(
+          { err: error, noticeId: notice.id, caseId: notice.caseId },
+          'notice not served',
+        );
+      }
+    }
+    return { served };
+  }
+
+  async #serveNotice(notice: CaseNotice): Promise<boolean> {
+    const c = await this.#cases.getCase(notice.caseId);
+    if (!c) return false;
+    const people = await this.#cases.listPeople(c.id);
+    const recipients: CasePerson[] = [];
+    for (const p of people) {
+      if (p.kind === 'applicant' || p.kind === 'respondent') recipients.push(p);
+      else if (p.kind === 'agent' && (await this.#docs.currentConsent(c.id, p.id))?.electronic)
+        recipients.push(p);
+    }
+    const at = this.#now().toISOString();
+    const rendered = noticeDocument(notice, await this.#templateCase(c, people, at));
+    const written = await this.#write(SYSTEM_ACTOR, c, rendered.kind, rendered.layout, at, {
+      noticeId: notice.id,
+      noticeKind: notice.kind,
+      notice: json(notice.data),
+    });
+    const doc: CaseDocument = { ...written, title: rendered.title };
+    const dispatches: Dispatch[] = [];
+    const deliveries = await this.#cases.transaction(async () => {
+      const current = await this.#cases.getNotice(notice.id);
+      if (!current || current.documentId !== null) return undefined;
+      await this.#insertDocument(SYSTEM_ACTOR, doc, null);
+      const created = await this.#createDeliveries(SYSTEM_ACTOR, doc, recipients, at, dispatches);
+      await this.#cases.setNoticeDocument(notice.id, doc.id);
+      await this.#audit.append({
+        caseId: c.id,
+        actorId: SYSTEM_ACTOR.id,
+        actorRole: SYSTEM_ACTOR.role,
+        action: 'notice.served',
+        target: notice.id,
+        payload: json({
+          noticeId: notice.id,
+          kind: notice.kind,
+          documentId: doc.id,
+          sha256: doc.sha256,
+          deliveries: created.map((d) => ({
+            deliveryId: d.id,
+            recipientId: d.recipientId,
+            channel: d.channel ?? 'offline',
+          })),
+        }),
+      });
+      return created;
+    });
+    if (!deliveries) {
+      // Served meanwhile (another process): the rendered file is not part of any record.
+      await this.#blobs.remove(doc.blobKey).catch(() => undefined);
+      return false;
+    }
+    for (const d of dispatches) await this.#dispatch(c, doc, d.delivery, d.channels);
+    return true;
   }
 
   /**
@@ -1274,8 +1382,17 @@ export class DocumentService {
   ): Promise<TemplateCase> {
     const mediator = c.mediatorId ? await this.#cases.getStaff(c.mediatorId) : undefined;
     const registrar = await this.#cases.getStaff(c.registeredBy);
+    const periods = (await this.#cases.listDeadlines(c.id)).filter(
+      (d) => d.kind === 'mediation_period',
+    );
+    const statutory = periods.find((d) => !isExtendedPeriod(d));
+    const extended = periods.filter(isExtendedPeriod).find((d) => d.dueOn === c.mediationDueOn);
     return {
       registeredBy: registrar?.displayName ?? null,
+      mediationPeriod: {
+        statutoryDueOn: statutory?.dueOn ?? c.mediationDueOn,
+        extendedTo: extended ? extended.dueOn : null,
+      },
       case: c,
       people,
       organisation: (await this.#cases.getOrganisation(c.organisationId))?.name ?? c.organisationId,

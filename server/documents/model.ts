@@ -19,6 +19,8 @@ export const DOCUMENT_KINDS = [
   'right_to_arbitration_notice',
   'application_form',
   'oral_application_record',
+  // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.
+  'case_notice',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -36,6 +38,7 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   right_to_arbitration_notice: '申请仲裁权利告知书',
   application_form: '调解申请书',
   oral_application_record: '口头申请笔录',
+  case_notice: '告知书',
 };
 
 /** One version of a generated document; never changed once written. */

@@ -37,6 +37,30 @@ export interface TemplateCase {
   sessions: readonly MediationSessionRecord[];
   publicUrl: string;
   issuedAt: string;
+  /** The statutory 15-day end, and the agreed end when the parties extended it (see deadlines.isExtendedPeriod). */
+  mediationPeriod?: { statutoryDueOn: string; extendedTo: string | null };
+}
+
+/**
+ * How the mediation period is named in a document: the statutory fifteen
+ * days, or — once the parties agreed — the extended end, never "15日" for it.
+ */
+export function mediationPeriodText(t: TemplateCase): string {
+  const p = t.mediationPeriod;
+  if (p?.extendedTo)
+    return `调解期限自收到调解申请之日起十五日（${chineseDate(p.statutoryDueOn)}届满），经双方当事人同意延长至${chineseDate(p.extendedTo)}`;
+  return `调解期限自收到调解申请之日起十五日（${chineseDate(p?.statutoryDueOn ?? t.case.mediationDueOn)}届满）`;
+}
+
+/** 申请仲裁权利告知书's statement: the period that ran out is the one in force, statutory or extended. */
+export function rightToArbitrationText(t: TemplateCase): string {
+  const p = t.mediationPeriod;
+  const received = `本组织于${chineseDate(t.case.receivedOn)}收到调解申请`;
+  const law =
+    '根据《中华人民共和国劳动争议调解仲裁法》第十四条第三款的规定，当事人可以依法向劳动人事争议仲裁委员会申请仲裁';
+  if (p?.extendedTo)
+    return `${received}。自收到调解申请之日起十五日内（至${chineseDate(p.statutoryDueOn)}）未达成调解协议，调解期限经双方当事人同意延长至${chineseDate(p.extendedTo)}；延长的调解期限届满，仍未达成调解协议。${law}。`;
+  return `${received}，自收到调解申请之日起十五日内（至${chineseDate(p?.statutoryDueOn ?? t.case.mediationDueOn)}）未达成调解协议。${law}；经双方当事人同意，也可以延长调解期限继续调解。`;
 }
 
 export const TERMINATION_GROUND_LABELS: Record<TerminationGround, string> = {
@@ -84,7 +108,7 @@ function parties(t: TemplateCase, kind: 'applicant' | 'respondent'): CasePerson[
   return t.people.filter((p) => p.kind === kind);
 }
 
-function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
+export function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
   const rows: (readonly [string, string])[] = [];
   for (const p of [...parties(t, 'applicant'), ...parties(t, 'respondent')]) {
     const label = p.kind === 'applicant' ? '申请人' : '被申请人';
@@ -105,7 +129,7 @@ function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[
   return rows;
 }
 
-function caseRows(t: TemplateCase): (readonly [string, string])[] {
+export function caseRows(t: TemplateCase): (readonly [string, string])[] {
   return [
     ['案号', t.case.caseNumber],
     ['纠纷类型', DISPUTE_TYPE_LABELS[t.case.disputeType]],
@@ -114,7 +138,7 @@ function caseRows(t: TemplateCase): (readonly [string, string])[] {
   ];
 }
 
-function closing(t: TemplateCase): LayoutBlock[] {
+export function closing(t: TemplateCase): LayoutBlock[] {
   return [
     { type: 'fields', rows: [['调解组织', t.organisation]] },
     { type: 'fields', rows: [['日期', chineseDateTime(t.issuedAt)]] },
@@ -150,7 +174,7 @@ export function renderTemplate(
         { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
         {
           type: 'paragraph',
-          text: `你方于${chineseDate(c.receivedOn)}提出的调解申请，经审查符合受理条件，本组织决定予以受理。本组织将指派调解员主持调解，调解期限自收到申请之日起十五日（${chineseDate(c.mediationDueOn)}届满），经双方当事人同意可以延长。期满未达成调解协议的，当事人可以依法申请劳动争议仲裁。`,
+          text: `你方于${chineseDate(c.receivedOn)}提出的调解申请，经审查符合受理条件，本组织决定予以受理。本组织将指派调解员主持调解，${mediationPeriodText(t)}${t.mediationPeriod?.extendedTo ? '' : '，经双方当事人同意可以延长'}。期满未达成调解协议的，当事人可以依法申请劳动争议仲裁。`,
         },
         ...(c.decision?.kind === 'accepted'
           ? [
@@ -372,7 +396,7 @@ export function renderTemplate(
         { type: 'fields', rows: [...caseRows(t), ...partyRows(t, false)] },
         {
           type: 'paragraph',
-          text: `本组织于${chineseDate(c.receivedOn)}收到调解申请，自收到调解申请之日起十五日内（至${chineseDate(c.mediationDueOn)}）未达成调解协议。根据《中华人民共和国劳动争议调解仲裁法》第十四条的规定，当事人可以依法向劳动人事争议仲裁委员会申请仲裁；经双方当事人同意，也可以延长调解期限继续调解。`,
+          text: rightToArbitrationText(t),
         },
         {
           type: 'paragraph',

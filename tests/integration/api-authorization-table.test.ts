@@ -218,8 +218,22 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/invitations/:invitationId/revoke', allow: A1_STAFF, consumes: true,
     target: async (w) => ({ ...a1(), invitationId: (await w.api.ok<{ invitation: { id: string } }>(
       'POST', `/cases/${w.a1.caseId}/invitations`, w.tokens.clerkA, { personId: w.a1.respondentId })).invitation.id }) },
-  { method: 'post', path: '/cases/:caseId/extension', allow: A1_STAFF, target: fresh('assigned'), consumes: true,
-    body: () => ({ newDueOn: `${2027 + (extensions += 1)}-12-31`, applicantConsent: true, respondentConsent: true }) },
+  // Staff typing both parties' consent is always refused (409 PARTY_CONSENT_REQUIRED) once past authorization.
+  { method: 'post', path: '/cases/:caseId/extension', allow: A1_STAFF, target: fresh('assigned'),
+    body: () => ({ newDueOn: `${2027 + (extensions += 1)}-12-31`, applicantConsent: true, respondentConsent: true }),
+    allowedStatus: 409 },
+  { method: 'get', path: '/cases/:caseId/extension-proposals', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'post', path: '/cases/:caseId/extension-proposals', allow: A1_STAFF, target: fresh('assigned'),
+    consumes: true, body: () => ({ newDueOn: '2027-12-31', reason: '双方同意继续调解' }) },
+  // A1 is settled, so no proposal exists there: a party reaches the service and learns it is unknown (404);
+  // answering a real proposal is covered in notices.test.ts.
+  { method: 'post', path: '/cases/:caseId/extension-proposals/:proposalId/answer',
+    allow: ['applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404,
+    target: async () => ({ ...a1(), proposalId: randomUUID() }), body: () => ({ decision: 'consent' }) },
+  { method: 'post', path: '/cases/:caseId/extension-proposals/:proposalId/offline-answer',
+    allow: A1_STAFF, allowedStatus: 404, target: async () => ({ ...a1(), proposalId: randomUUID() }),
+    body: (w) => ({ partyId: w.a1.respondentId, decision: 'consent', evidenceId: w.a1.evidenceId,
+      attestation: '书面同意' }) },
   { method: 'post', path: '/cases/:caseId/agreement', allow: ['mediatorA'], target: fresh('scheduled'),
     body: () => ({ terms: '支付工资 10000 元' }), consumes: true },
   // A hand-typed effective time is always refused (409) once past authorization.

@@ -189,6 +189,39 @@ export interface CaseFileView {
   people: CasePersonView[];
   sessions?: CaseSessionView[];
   deadlines?: DeadlineView[];
+  notices?: CaseNoticeView[];
+}
+
+/** A notice the case engine produced, and the document it was served as (null until served). */
+export interface CaseNoticeView {
+  id: string;
+  kind: string;
+  deadlineId: string | null;
+  createdAt: string;
+  data: Record<string, unknown>;
+  documentId: string | null;
+}
+
+/** A proposed extension of the mediation period and each party's answer (server/cases/extensions.ts). */
+export interface ExtensionProposalView {
+  id: string;
+  newDueOn: string;
+  reason: string;
+  previousDueOn: string;
+  status: 'pending' | 'agreed' | 'refused' | 'withdrawn';
+  proposedAt: string;
+  parties: {
+    partyId: string;
+    name: string;
+    role: 'applicant' | 'respondent';
+    response: {
+      decision: 'consent' | 'refuse';
+      byId: string;
+      byRole: string;
+      at: string;
+      offline: { evidenceId: string; evidenceSha256: string; attestation: string } | null;
+    } | null;
+  }[];
 }
 
 export type RecordingStatus = 'recording' | 'processing' | 'complete';
@@ -432,6 +465,34 @@ export class StaffApi {
 
   caseFile(caseId: string): Promise<CaseFileView> {
     return this.#call('GET', `/cases/${encodeURIComponent(caseId)}`);
+  }
+
+  extensionProposals(caseId: string): Promise<ExtensionProposalView[]> {
+    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/extension-proposals`);
+  }
+
+  proposeExtension(
+    caseId: string,
+    body: { newDueOn: string; reason: string },
+  ): Promise<ExtensionProposalView> {
+    return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/extension-proposals`, body);
+  }
+
+  recordOfflineExtensionAnswer(
+    caseId: string,
+    proposalId: string,
+    body: {
+      partyId: string;
+      decision: 'consent' | 'refuse';
+      evidenceId: string;
+      attestation: string;
+    },
+  ): Promise<ExtensionProposalView> {
+    return this.#call(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/extension-proposals/${encodeURIComponent(proposalId)}/offline-answer`,
+      body,
+    );
   }
 
   async recordings(caseId: string): Promise<RecordingSummaryView[]> {

@@ -22,6 +22,7 @@ import {
 } from './api.js';
 import { auditSection, disclosureSection, evidenceSection, partiesSection } from './caseFile.js';
 import { deadlineList } from './deadlines.js';
+import { extensionSection, noticesSection } from './notices.js';
 import { documentsSection } from './documents.js';
 import { calendarPanel } from './calendar.js';
 import { institutionsPanel } from './institutions.js';
@@ -279,6 +280,8 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
       evidenceSection(currentApi, caseId),
       disclosureSection(currentApi, caseId),
       documentsSection(currentApi, caseId, file),
+      noticesSection(currentApi, caseId),
+      extensionSection(currentApi, caseId, file),
       referralsSection(currentApi, caseId),
     );
     main.append(auditSection(currentApi, caseId));

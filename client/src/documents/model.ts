@@ -15,10 +15,12 @@ export type DocumentKind =
   | 'arbitration_review_application'
   | 'right_to_arbitration_notice'
   | 'application_form'
-  | 'oral_application_record';
+  | 'oral_application_record'
+  /** A notice the case engine produced and served by itself (reminders and the like). */
+  | 'case_notice';
 
-/** What staff may issue from a template (everything but the consent form). */
-export type IssuableKind = Exclude<DocumentKind, 'service_consent'>;
+/** What staff may issue from a template (everything but the consent form and engine notices). */
+export type IssuableKind = Exclude<DocumentKind, 'service_consent' | 'case_notice'>;
 
 export type ServiceChannel = 'in_app' | 'email' | 'sms';
 

@@ -336,6 +336,7 @@ export const KIND_LABELS: Record<DocumentKind, Pair> = {
   right_to_arbitration_notice: ['申请仲裁权利告知书', 'notice of the right to arbitration'],
   application_form: ['调解申请书', 'application for mediation'],
   oral_application_record: ['口头申请笔录', 'record of an oral application'],
+  case_notice: ['告知书', 'notice'],
 };
 
 export function kindLabel(kind: DocumentKind): string {

@@ -253,7 +253,8 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
     route({
       method: 'post',
       path: '/cases/:caseId/extension',
-      summary: 'Extend the mediation period with both parties’ consent',
+      summary:
+        'Refused (409 PARTY_CONSENT_REQUIRED): staff cannot type the parties’ consent; propose an extension (extension-proposals) that each party answers',
       tag: 'cases',
       auth: 'staff',
       body: extendSchema,
