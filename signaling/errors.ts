@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   /** Admission refused: no confirmed identity check in this session and no override. */
   'IDENTITY_UNCONFIRMED',
+  /** A joint application sent to the wrong kind of institution (court vs arbitration commission). */
+  'REFERRAL_KIND_MISMATCH',
+  /** A joint application after its statutory window closed, with no recorded reason to send it. */
+  'REFERRAL_LATE',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

@@ -603,4 +603,13 @@ ALTER TABLE evidence_items_v13 RENAME TO evidence_items;
 CREATE INDEX evidence_items_case ON evidence_items(case_id);
 `,
   },
+  {
+    version: 14,
+    name: 'late joint applications: the window that closed and the reason staff gave',
+    sql: `
+-- Both NULL for a referral made in time (or before this existed).
+ALTER TABLE referrals ADD COLUMN late_reason TEXT;
+ALTER TABLE referrals ADD COLUMN window_closed_on TEXT;
+`,
+  },
 ];

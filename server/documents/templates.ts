@@ -17,6 +17,7 @@ import {
   type MediationSessionRecord,
   type TerminationGround,
 } from '../cases/model.js';
+import { CONCESSIONS_STATEMENT } from '../references/referralRules.js';
 import type { DocumentLayout, LayoutBlock } from './PdfRenderer.js';
 import {
   DOCUMENT_KIND_LABELS,
@@ -349,6 +350,8 @@ export function renderTemplate(
             '送达地址确认书',
           ],
         },
+        { type: 'heading', text: '关于妥协事实的声明' },
+        { type: 'paragraph', text: CONCESSIONS_STATEMENT },
         {
           type: 'signatures',
           entries: [...parties(t, 'applicant'), ...parties(t, 'respondent')].map((p) => ({

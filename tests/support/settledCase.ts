@@ -25,6 +25,8 @@ export interface SettledCase {
   respondent: Person;
   tokens: { applicant: string; respondent: string };
   agreementId: string;
+  /** Earlier versions of the agreement, superseded and never signed (see `drafts`). */
+  draftIds: string[];
 }
 
 const PHONES = { applicant: '13800000001', respondent: '13800000002' };
@@ -32,6 +34,10 @@ const PHONES = { applicant: '13800000001', respondent: '13800000002' };
 export async function settledCase(
   t: Pick<TestServer, 'server' | 'url'>,
   api: Api,
+  options: {
+    /** How many earlier versions of the agreement to issue (and serve) before the one signed. */
+    drafts?: number;
+  } = {},
 ): Promise<SettledCase> {
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
@@ -64,6 +70,26 @@ export async function settledCase(
       effectAcknowledged: true,
     });
   }
+  const draftIds: string[] = [];
+  for (let i = 0; i < (options.drafts ?? 0); i++) {
+    const { document: draft } = await api.ok<{ document: { id: string } }>(
+      'POST',
+      `/cases/${caseId}/documents`,
+      mediator,
+      {
+        kind: 'mediation_agreement',
+        fields: {
+          items: [`草稿${i + 1}：被申请人向申请人支付人民币${6000 + i * 1000}元`],
+          amount: 6000 + i * 1000,
+          performanceDeadline: '2026-12-31',
+          performanceMethod: '银行转账',
+        },
+        recipients: [applicant.id, respondent.id],
+        ...(draftIds.length > 0 ? { replaces: draftIds.at(-1) } : {}),
+      },
+    );
+    draftIds.push(draft.id);
+  }
   const { document } = await api.ok<{ document: { id: string } }>(
     'POST',
     `/cases/${caseId}/documents`,
@@ -77,6 +103,7 @@ export async function settledCase(
         performanceMethod: '银行转账',
       },
       recipients: [applicant.id, respondent.id],
+      ...(draftIds.length > 0 ? { replaces: draftIds.at(-1) } : {}),
     },
   );
   const path = `/cases/${caseId}/documents/${document.id}`;
@@ -103,5 +130,6 @@ export async function settledCase(
     respondent,
     tokens,
     agreementId: document.id,
+    draftIds,
   };
 }
