@@ -242,6 +242,31 @@ describe('referral to a court from the console', () => {
       kind: 'judicial_confirmation_application',
       recipients: [w.applicant.id, w.respondent.id],
     });
+
+    // Before the referral, the applicant sees on their page what the bundle will carry.
+    const applicant = await openPage(PHONE, 'applicant');
+    await applicant.goto(`${t.url}/join#invite=${w.tokens.applicant}`);
+    const preview = applicant.locator(
+      '[data-testid=referral-preview-kind][data-kind=judicial_confirmation]',
+    );
+    await preview.waitFor({ timeout: 10_000 });
+    // Only the application issued is previewed: arbitration review is not ready.
+    expect(
+      await applicant
+        .locator('[data-testid=referral-preview-kind][data-kind=arbitration_review]')
+        .count(),
+    ).toBe(0);
+    const previewed = await preview
+      .getByTestId('referral-preview-file')
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.getAttribute('data-path'), r.getAttribute('data-sha256')]),
+      );
+    expect(await preview.getByTestId('referral-preview-concessions').innerText()).toContain(
+      '不得在后续的仲裁或诉讼中作为对其不利的根据',
+    );
+    await shoot(applicant, 'party-preview', 'referral-preview');
+    await applicant.context().close();
+
     await form.getByTestId('referral-submit').click();
     await poll(
       () => result.innerText(),
@@ -296,6 +321,14 @@ describe('referral to a court from the console', () => {
     expect(sha256sum(files.get(identity[0]!.path)!)).toBe(sha256sum(idCard));
     // Ordinary evidence stays out of the bundle.
     expect(checked.manifest.files.some((f) => f.source.id === letter.id)).toBe(false);
+    // What the applicant saw is what went: every path, and the hash of every file not made at sending.
+    expect(previewed.map(([p]) => p)).toEqual(checked.manifest.files.map((f) => f.path));
+    for (const [i, f] of checked.manifest.files.entries()) {
+      const shown = previewed[i]![1];
+      expect(shown === '' ? ['certificate', 'reference'] : [f.sha256]).toContain(
+        shown === '' ? f.role : shown,
+      );
+    }
     firstBundle.id = (await row.getAttribute('data-bundle'))!;
     firstBundle.manifest = checked.manifest;
     await shoot(clerk, 'case', 'referrals');
