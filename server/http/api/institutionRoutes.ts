@@ -166,9 +166,7 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
         'Before a joint application: exactly what its bundle would send now (files with titles, sizes and SHA-256, what is withheld and why, the statement on concessions) — for the parties of the case and its staff',
       tag: 'institutions',
       auth: 'any',
-      query: z
-        .object({ kind: z.enum(['judicial_confirmation', 'arbitration_review']) })
-        .strict(),
+      query: z.object({ kind: z.enum(['judicial_confirmation', 'arbitration_review']) }).strict(),
       handler: async ({ actor, params, query }) =>
         d.bundles.preview(actor, params['caseId']!, query.kind),
     }),
