@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
+import type { StoredAuditEvent } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
@@ -81,6 +82,8 @@ export interface Plan {
   c: MediationCase;
   application: DocumentView;
   agreement: DocumentView;
+  /** When the agreement took effect by a recorded paper signing: the scan filed, which is sent. */
+  scan: EvidenceItem | null;
   deliveries: DeliveryView[];
   /** Identity and authorisation documents going in. */
   evidence: EvidenceItem[];
@@ -213,12 +216,23 @@ export class BundleService {
     const listed = await this.#documents.list(SYSTEM, caseId);
     const { documents } = listed;
     // Agreement drafts that never took effect, and their service, stay in the organisation.
-    const drafts = agreementDrafts(await this.#audit.list(caseId));
+    const events = await this.#audit.list(caseId);
+    const drafts = agreementDrafts(events);
     const deliveries = listed.deliveries.filter((d) => !drafts.has(d.documentId));
-    const agreement = documents.find((d) => d.kind === 'mediation_agreement' && d.signing?.sealed);
-    if (!agreement) {
+    // The effective agreement: sealed online, or signed on paper (then its scan is what goes).
+    const sealedAgreement = documents.find(
+      (d) => d.kind === 'mediation_agreement' && d.signing?.sealed,
+    );
+    const paper = sealedAgreement ? undefined : paperSigning(events);
+    const agreement = sealedAgreement ?? documents.find((d) => paper && d.id === paper.documentId);
+    const scan = paper
+      ? (await this.#evidence.list(SYSTEM, caseId)).find(
+          (i) => i.id === paper.evidenceId && i.integrity === 'ok',
+        )
+      : undefined;
+    if (!agreement || (!sealedAgreement && !scan)) {
       throw new InvalidStateError(
-        '本平台没有已盖章生效的调解协议书 / There is no sealed agreement on the platform to submit',
+        '本平台没有已盖章生效或已登记纸质签署的调解协议书 / There is no sealed or paper-signed agreement on the platform to submit',
       );
     }
     const application = documents.find(
@@ -257,7 +271,7 @@ export class BundleService {
     }
     const payload =
       application.size +
-      (agreement.signing?.sealed?.size ?? agreement.size) +
+      (scan?.size ?? agreement.signing?.sealed?.size ?? agreement.size) +
       evidence.reduce((n, i) => n + i.size, 0);
     if (payload > this.#maxBytes) {
       const mb = (n: number) => Math.ceil(n / 2 ** 20);
@@ -265,7 +279,16 @@ export class BundleService {
         `材料包共 ${mb(payload)} MB，超过上限 ${mb(this.#maxBytes)} MB；请核对证据的分类（身份证明、授权委托书） / The bundle would carry ${mb(payload)} MB, over the ${mb(this.#maxBytes)} MB limit; check the evidence categories (identity, authorisation)`,
       );
     }
-    return { c, application, agreement, deliveries, evidence, excluded, disclosure };
+    return {
+      c,
+      application,
+      agreement,
+      scan: scan ?? null,
+      deliveries,
+      evidence,
+      excluded,
+      disclosure,
+    };
   }
 
   /**
@@ -273,9 +296,8 @@ export class BundleService {
    * a party's preview shows. Paths and titles are decided here only.
    */
   #layout(plan: Plan, bundleId: string): LaidOutFile[] {
-    const { application, agreement, evidence, deliveries } = plan;
+    const { application, agreement, scan, evidence, deliveries } = plan;
     const own = { kind: 'bundle', id: bundleId } as const;
-    const sealed = agreement.signing!.sealed!;
     const files: LaidOutFile[] = [
       {
         path: 'README.txt',
@@ -291,13 +313,24 @@ export class BundleService {
         source: { kind: 'document', id: application.id },
         expected: { sha256: application.sha256, size: application.size },
       },
-      {
-        path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
-        role: 'agreement',
-        title: `${agreement.title}（已盖章生效 / sealed, effective）`,
-        source: { kind: 'sealed-agreement', id: agreement.id },
-        expected: { sha256: sealed.sha256, size: sealed.size },
-      },
+      scan
+        ? {
+            path: `02-agreement/${fileName(agreement.title)}（纸质签署）${extensionOf(scan)}`,
+            role: 'agreement',
+            title: `${agreement.title}（纸质签署扫描件 / signed on paper, scan）`,
+            source: { kind: 'evidence', id: scan.id },
+            expected: { sha256: scan.sha256, size: scan.size },
+          }
+        : {
+            path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
+            role: 'agreement',
+            title: `${agreement.title}（已盖章生效 / sealed, effective）`,
+            source: { kind: 'sealed-agreement', id: agreement.id },
+            expected: {
+              sha256: agreement.signing!.sealed!.sha256,
+              size: agreement.signing!.sealed!.size,
+            },
+          },
     ];
     for (const [i, item] of evidence.entries()) {
       const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
@@ -381,7 +414,7 @@ export class BundleService {
     const institution = this.#institutions.institutionActor(referral.institutionId);
     if (!institution) throw new NotFoundError('Institution');
     const planned = plan ?? (await this.prerequisites(actor, caseId, kind));
-    const { c, application, agreement, deliveries, evidence, excluded, disclosure } = planned;
+    const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure } = planned;
     const bundleId = randomUUID();
     const layout = this.#layout(planned, bundleId);
 
@@ -390,9 +423,11 @@ export class BundleService {
     const bytesOf = new Map<string, Buffer>();
     const app = await this.#documents.pdf(SYSTEM, caseId, application.id, NO_CLIENT);
     bytesOf.set(`document:${application.id}`, app.bytes);
-    const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
-    bytesOf.set(`sealed-agreement:${agreement.id}`, sealed.bytes);
-    for (const item of evidence) {
+    if (!scan) {
+      const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+      bytesOf.set(`sealed-agreement:${agreement.id}`, sealed.bytes);
+    }
+    for (const item of scan ? [scan, ...evidence] : evidence) {
       const opened = await this.#evidence.open(SYSTEM, caseId, item.id, {
         range: () => undefined,
         download: true,
@@ -625,6 +660,20 @@ export class BundleService {
         : null,
     };
   }
+}
+
+/** The latest recorded paper signing in the chain: the agreement and the scan filed for it. */
+function paperSigning(
+  events: readonly StoredAuditEvent[],
+): { documentId: string; evidenceId: string } | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.action !== 'agreement.paperSigned' || e.withheld) continue;
+    const p = JSON.parse(e.payload) as { documentId?: unknown; scan?: { evidenceId?: unknown } };
+    if (typeof p.documentId === 'string' && typeof p.scan?.evidenceId === 'string')
+      return { documentId: p.documentId, evidenceId: p.scan.evidenceId };
+  }
+  return undefined;
 }
 
 /** Both lists, each withheld thing once. */

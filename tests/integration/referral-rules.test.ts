@@ -293,6 +293,52 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     expect(pushedRef.reference.concessions).toBe(CONCESSIONS_STATEMENT);
   });
 
+  it('sends the scan of an agreement signed on paper, never its draft', async () => {
+    const paper = await settledCase(t, api, { drafts: 1, effect: 'paper' });
+    await api.ok('POST', `/cases/${paper.caseId}/documents`, paper.mediator, {
+      kind: 'judicial_confirmation_application',
+      recipients: [paper.applicant.id, paper.respondent.id],
+    });
+    const before = (await preview(paper.tokens.applicant, 'judicial_confirmation', paper.caseId))
+      .body as Preview;
+    // Its own organisation's court.
+    const paperCourt = await api.ok<{ institution: { id: string } }>(
+      'POST',
+      '/institutions',
+      paper.clerk,
+      { kind: 'court', name: '上海市另一区人民法院' },
+    );
+    const { bundle } = await api.ok<{ bundle: BundleView }>(
+      'POST',
+      `/cases/${paper.caseId}/referrals`,
+      paper.clerk,
+      { institutionId: paperCourt.institution.id, kind: 'judicial_confirmation' },
+    );
+    const res = await fetch(`${t.url}/api/cases/${paper.caseId}/bundles/${bundle.id}/file`, {
+      headers: { authorization: `Bearer ${paper.clerk}` },
+    });
+    const zip = Buffer.from(await res.arrayBuffer());
+    const checked = verifyBundle(zip, jwks);
+    if (!checked.ok) throw new Error(checked.reason);
+    const agreement = checked.manifest.files.find((f) => f.role === 'agreement')!;
+    expect(agreement.source).toEqual({ kind: 'evidence', id: paper.scan!.id });
+    expect(agreement.fixedBy).not.toBeNull();
+    const files = new Map(readZip(zip).map((e) => [e.path, e.bytes]));
+    expect(files.get(agreement.path)!.equals(paper.scan!.bytes)).toBe(true);
+    const sent = [
+      ...checked.manifest.files.map((f) => f.source.id),
+      ...checked.reference.items.map((i) => i.id),
+    ];
+    expect(sent).not.toContain(paper.draftIds[0]);
+    expect(checked.manifest.excluded.map((x) => x.id)).toContain(paper.draftIds[0]);
+    expect(before.files.map((f) => [f.path, f.sha256 ?? f.role])).toEqual(
+      checked.manifest.files.map((f) => [
+        f.path,
+        f.role === 'certificate' || f.role === 'reference' ? f.role : f.sha256,
+      ]),
+    );
+  });
+
   it('carries the statement on concessions in bundle, reference and README, and the verifier shows it', async () => {
     const { bundles } = await api.ok<{ bundles: BundleView[] }>(
       'GET',

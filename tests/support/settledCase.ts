@@ -7,7 +7,7 @@
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
 import { TEST_PASSWORD, registrationInput, seedStaff, type StaffFixture } from './cases.js';
-import type { Api } from './evidenceHttp.js';
+import { pngBytes, type Api } from './evidenceHttp.js';
 import type { TestServer } from './server.js';
 
 export interface Person {
@@ -27,6 +27,8 @@ export interface SettledCase {
   agreementId: string;
   /** Earlier versions of the agreement, superseded and never signed (see `drafts`). */
   draftIds: string[];
+  /** With `effect: 'paper'`: the scan of the agreement signed on paper. */
+  scan: { id: string; bytes: Buffer } | null;
 }
 
 const PHONES = { applicant: '13800000001', respondent: '13800000002' };
@@ -37,6 +39,8 @@ export async function settledCase(
   options: {
     /** How many earlier versions of the agreement to issue (and serve) before the one signed. */
     drafts?: number;
+    /** How the agreement takes effect: signed online and sealed (default), or signed on paper. */
+    effect?: 'seal' | 'paper';
   } = {},
 ): Promise<SettledCase> {
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
@@ -117,10 +121,30 @@ export async function settledCase(
     if (!code) throw new Error(`no signing code sent to ${address}`);
     await api.ok('POST', `${path}/sign`, token, { code });
   };
-  await sign(tokens.applicant, PHONES.applicant);
-  await sign(tokens.respondent, PHONES.respondent);
-  await sign(mediator, staff.mediator.id);
-  await api.ok('POST', `${path}/seal`, clerk, {});
+  let scan: SettledCase['scan'] = null;
+  if (options.effect === 'paper') {
+    const bytes = pngBytes();
+    const filed = await api.upload(caseId, mediator, bytes, '调解协议书签署页.png', {
+      title: '已签署调解协议书',
+      purpose: '纸质签署的调解协议书',
+      originalOrCopy: 'copy',
+      category: 'signed_agreement',
+    });
+    if (filed.status !== 201) throw new Error(`scan upload: ${filed.status}`);
+    scan = { id: (filed.body as { item: { id: string } }).item.id, bytes };
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    await api.ok('POST', `${path}/paper-signing`, mediator, {
+      evidenceId: scan.id,
+      signatories: [applicant, respondent].map((p) => ({ partyId: p.id, signedOn: today })),
+      mediatorSignedOn: today,
+      attestation: '各方当事人当面签名，经调解员核对身份',
+    });
+  } else {
+    await sign(tokens.applicant, PHONES.applicant);
+    await sign(tokens.respondent, PHONES.respondent);
+    await sign(mediator, staff.mediator.id);
+    await api.ok('POST', `${path}/seal`, clerk, {});
+  }
   return {
     staff,
     clerk,
@@ -131,5 +155,6 @@ export async function settledCase(
     tokens,
     agreementId: document.id,
     draftIds,
+    scan,
   };
 }
