@@ -278,6 +278,13 @@ export class ReferenceService {
       item: `${claims.item}/${claims.id}`,
       ip,
     });
+    // A link issued before a later version took effect does not open the draft it names.
+    if (
+      claims.item === 'document' &&
+      agreementDrafts(await this.#audit.list(claims.caseId)).has(claims.id)
+    ) {
+      throw new NotFoundError('Document');
+    }
     const client = { ip, userAgent: null };
     switch (claims.item) {
       case 'document': {

@@ -11,6 +11,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  INSTITUTION_FILE_TTL_SECONDS,
+  InstitutionFileTokens,
+} from '../../server/auth/StaffTokens.js';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyBundle, type BundleManifest } from '../../server/references/bundle.js';
@@ -19,7 +23,7 @@ import { CONCESSIONS_STATEMENT } from '../../server/references/referralRules.js'
 import { readZip } from '../../server/references/zip.js';
 import type { Jwks } from '../../server/signing/jws.js';
 import { apiClient, errorMessage, pngBytes, type Api } from '../support/evidenceHttp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 import { settledCase, type SettledCase } from '../support/settledCase.js';
 import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
 
@@ -265,6 +269,15 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     expect(ref.reference.excluded.filter((x) => x.kind === 'document').map((x) => x.id)).toEqual(
       w.draftIds,
     );
+    // A file link to a draft (as one issued before it was superseded) opens nothing.
+    const staleLink = new InstitutionFileTokens(TEST_SECRET).issue(
+      { sub: court.id, caseId: w.caseId, item: 'document', id: w.draftIds[0]! },
+      INSTITUTION_FILE_TTL_SECONDS,
+    );
+    const stale = await fetch(`${t.url}/api/institution/files/${staleLink}`, {
+      headers: { authorization: `Bearer ${courtToken}` },
+    });
+    expect(stale.status).toBe(404);
     // The certificate of a draft's service is not served to the court; one of the agreement is.
     const certificate = (deliveryId: string) =>
       fetch(`${t.url}/api/institution/cases/${w.caseId}/deliveries/${deliveryId}/certificate`, {
