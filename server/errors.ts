@@ -80,6 +80,20 @@ export class PartyConsentRequiredError extends AppError {
   }
 }
 
+/** A judicial confirmation goes to a court, an arbitration review to an arbitration commission. */
+export class ReferralKindMismatchError extends AppError {
+  constructor(message: string) {
+    super('REFERRAL_KIND_MISMATCH', message);
+  }
+}
+
+/** The 30- or 15-day window closed and staff gave no reason to send the application anyway. */
+export class ReferralLateError extends AppError {
+  constructor(message: string) {
+    super('REFERRAL_LATE', message);
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; slow down') {
     super('RATE_LIMITED', message);
@@ -133,6 +147,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   IDENTITY_UNCONFIRMED: 409,
   PARTY_CONSENT_REQUIRED: 409,
+  REFERRAL_KIND_MISMATCH: 409,
+  REFERRAL_LATE: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

@@ -12,6 +12,10 @@ export const ERROR_CODES = [
   'IDENTITY_UNCONFIRMED',
   /** A party's own consent is required; staff cannot give it for them (extension of the mediation period). */
   'PARTY_CONSENT_REQUIRED',
+  /** A joint application sent to the wrong kind of institution (court vs arbitration commission). */
+  'REFERRAL_KIND_MISMATCH',
+  /** A joint application after its statutory window closed, with no recorded reason to send it. */
+  'REFERRAL_LATE',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

@@ -62,6 +62,13 @@ export function verifyReferenceFiles(args: string[]): { exitCode: number; lines:
       ...r.items.map((i) => `  ${i.kind} ${i.id} sha256 ${i.sha256} (event ${i.seq})`),
       ...result.files.map((f) => `  file ${f.file} = ${f.item.kind} ${f.item.id}`),
       ...r.excluded.map((x) => `  left out: ${x.kind} ${x.id} — ${x.reason}`),
+      ...r.referrals
+        .filter((x) => x.late)
+        .map(
+          (x) =>
+            `  逾期移送 / sent late: ${x.kind}, window closed ${x.late!.windowClosedOn}: ${x.late!.reason}`,
+        ),
+      `妥协事实声明 / concessions: ${r.concessions}`,
     ],
   };
 }
@@ -91,6 +98,12 @@ function bundleLines(zip: Buffer, jwks: Jwks): { exitCode: number; lines: string
           `  ${f.role} ${f.path} sha256 ${f.sha256}${f.fixedBy ? ` (event ${f.fixedBy.seq})` : ''}`,
       ),
       ...m.excluded.map((x) => `  left out: ${x.kind} ${x.id} — ${x.reason}`),
+      ...(m.referral.late
+        ? [
+            `  逾期移送 / sent late: window closed ${m.referral.late.windowClosedOn}: ${m.referral.late.reason}`,
+          ]
+        : []),
+      `妥协事实声明 / concessions: ${m.concessions}`,
     ],
   };
 }

@@ -653,4 +653,13 @@ CREATE TABLE extension_responses (
 );
 `,
   },
+  {
+    version: 16,
+    name: 'late joint applications: the window that closed and the reason staff gave',
+    sql: `
+-- Both NULL for a referral made in time (or before this existed).
+ALTER TABLE referrals ADD COLUMN late_reason TEXT;
+ALTER TABLE referrals ADD COLUMN window_closed_on TEXT;
+`,
+  },
 ];

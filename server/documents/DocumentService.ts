@@ -1348,9 +1348,19 @@ export class DocumentService {
       input.kind === 'arbitration_review_application'
     ) {
       const docs = await this.#docs.listDocuments(c.id);
+      // Effective agreements: sealed online, or signed on paper (recorded in the chain).
+      const paperSigned = new Set(
+        (await this.#audit.list(c.id))
+          .filter((e) => e.action === 'agreement.paperSigned' && !e.withheld)
+          .map((e) => e.target),
+      );
       const sealed: CaseDocument[] = [];
       for (const d of docs)
-        if (d.kind === 'mediation_agreement' && (await this.#docs.getSeal(d.id))) sealed.push(d);
+        if (
+          d.kind === 'mediation_agreement' &&
+          (paperSigned.has(d.id) || (await this.#docs.getSeal(d.id)))
+        )
+          sealed.push(d);
       const agreement = input.fields.agreementId
         ? sealed.find((d) => d.id === input.fields.agreementId)
         : sealed.at(-1);

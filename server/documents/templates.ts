@@ -17,6 +17,7 @@ import {
   type MediationSessionRecord,
   type TerminationGround,
 } from '../cases/model.js';
+import { CONCESSIONS_STATEMENT } from '../references/referralRules.js';
 import type { DocumentLayout, LayoutBlock } from './PdfRenderer.js';
 import {
   DOCUMENT_KIND_LABELS,
@@ -33,7 +34,7 @@ export interface TemplateCase {
   organisation: string;
   mediator: string | null;
   /** The clerk who registered (for an oral application: recorded) the application. */
-  registeredBy: string | null;
+  registeredBy?: string | null;
   sessions: readonly MediationSessionRecord[];
   publicUrl: string;
   issuedAt: string;
@@ -375,6 +376,8 @@ export function renderTemplate(
             '送达地址确认书',
           ],
         },
+        { type: 'heading', text: '关于妥协事实的声明' },
+        { type: 'paragraph', text: CONCESSIONS_STATEMENT },
         {
           type: 'signatures',
           entries: [...parties(t, 'applicant'), ...parties(t, 'respondent')].map((p) => ({

@@ -12,7 +12,15 @@ import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passw
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
-import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
+import { shanghaiDate, isOverdue } from '../cases/deadlines.js';
+import {
+  NotFoundError,
+  ReferralKindMismatchError,
+  ReferralLateError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors.js';
+import { kindMismatch, lateMessage, type LateReferral } from '../references/referralRules.js';
 import {
   resolveWebhookTarget,
   WebhookAddressRefused,
@@ -38,7 +46,12 @@ export const registerInstitutionSchema = z
   .strict();
 
 export const referralSchema = z
-  .object({ institutionId: z.string().uuid(), kind: z.enum(REFERRAL_KINDS) })
+  .object({
+    institutionId: z.string().uuid(),
+    kind: z.enum(REFERRAL_KINDS),
+    /** Why a joint application is still sent after its window closed (recorded and sent with it). */
+    lateReason: z.string().trim().min(10).max(1000).optional(),
+  })
   .strict();
 
 export interface Institution {
@@ -59,6 +72,8 @@ export interface Referral {
   kind: ReferralKind;
   referredAt: string;
   referredBy: string;
+  /** Sent after the statutory window closed: its last day and the reason staff recorded. */
+  late: LateReferral | null;
 }
 
 /** An authenticated institution (from its access token, checked against its account). */
@@ -93,6 +108,10 @@ function toReferral(r: Row): Referral {
     kind: r['kind'] as ReferralKind,
     referredAt: r['referred_at'] as string,
     referredBy: r['referred_by'] as string,
+    late:
+      typeof r['late_reason'] === 'string'
+        ? { windowClosedOn: r['window_closed_on'] as string, reason: r['late_reason'] }
+        : null,
   };
 }
 
@@ -201,6 +220,10 @@ export class InstitutionService {
     if (!institution || institution.organisationId !== c.organisationId || institution.revokedAt) {
       throw new NotFoundError('Institution');
     }
+    if (input.kind !== 'delegated_report') {
+      const mismatch = kindMismatch(input.kind, institution.kind);
+      if (mismatch) throw new ReferralKindMismatchError(mismatch);
+    }
     const referral: Referral = {
       id: randomUUID(),
       caseId,
@@ -208,6 +231,7 @@ export class InstitutionService {
       kind: input.kind,
       referredAt: this.#now().toISOString(),
       referredBy: staff.id,
+      late: null,
     };
     await this.#database.transaction(async () => {
       const existing = this.#database
@@ -217,10 +241,27 @@ export class InstitutionService {
         Object.assign(referral, toReferral(existing));
         return;
       }
+      // After its window (on the official calendar) a joint application goes only with a reason.
+      if (input.kind !== 'delegated_report') {
+        const today = shanghaiDate(this.#now());
+        const closed = (await this.#cases.listDeadlines(caseId)).find(
+          (d) =>
+            d.kind === input.kind &&
+            (d.status === 'open' || d.status === 'overdue') &&
+            isOverdue(d.dueOn, today),
+        );
+        if (closed && !input.lateReason) {
+          throw new ReferralLateError(lateMessage(input.kind, closed.dueOn, closed.basis));
+        }
+        if (closed && input.lateReason) {
+          referral.late = { windowClosedOn: closed.dueOn, reason: input.lateReason };
+        }
+      }
       this.#database
         .statement(
-          `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by)
-           VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by,
+             late_reason, window_closed_on)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           referral.id,
@@ -229,6 +270,8 @@ export class InstitutionService {
           referral.kind,
           referral.referredAt,
           referral.referredBy,
+          referral.late?.reason ?? null,
+          referral.late?.windowClosedOn ?? null,
         );
       // A joint application made in time meets its window (30 days for judicial
       // confirmation, 15 for arbitration review, from the agreement taking effect).
@@ -249,7 +292,12 @@ export class InstitutionService {
         actorRole: staff.role,
         action: 'case.referred',
         target: institution.id,
-        payload: { institution: institution.name, kind: referral.kind, at: referral.referredAt },
+        payload: {
+          institution: institution.name,
+          kind: referral.kind,
+          at: referral.referredAt,
+          ...(referral.late ? { late: referral.late } : {}),
+        },
       });
     });
     return referral;

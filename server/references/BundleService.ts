@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
+import type { StoredAuditEvent } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
@@ -18,7 +19,7 @@ import type { MediationCase } from '../cases/model.js';
 import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { DocumentService, DocumentView } from '../documents/DocumentService.js';
 import type { DeliveryView } from '../documents/model.js';
-import { InvalidStateError, NotFoundError } from '../errors.js';
+import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import { EVIDENCE_CATEGORY_LABELS, type EvidenceItem } from '../evidence/model.js';
 import type {
@@ -40,11 +41,18 @@ import {
 } from './bundle.js';
 import type { DisclosureConsents, DisclosureState } from './DisclosureConsents.js';
 import type { ReferenceService } from './ReferenceService.js';
+import {
+  CONCESSIONS_STATEMENT,
+  DECIDED_BY,
+  DRAFT_REASON,
+  agreementDrafts,
+  type JointApplicationKind,
+} from './referralRules.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
 const NO_CLIENT = { ip: null, userAgent: null };
 
-export type JointApplicationKind = 'judicial_confirmation' | 'arbitration_review';
+export type { JointApplicationKind };
 
 const APPLICATION_DOCUMENT = {
   judicial_confirmation: 'judicial_confirmation_application',
@@ -74,12 +82,42 @@ export interface Plan {
   c: MediationCase;
   application: DocumentView;
   agreement: DocumentView;
+  /** When the agreement took effect by a recorded paper signing: the scan filed, which is sent. */
+  scan: EvidenceItem | null;
   deliveries: DeliveryView[];
   /** Identity and authorisation documents going in. */
   evidence: EvidenceItem[];
   /** …and those left out, with the reason. */
   excluded: BundleManifest['excluded'];
   disclosure: DisclosureState;
+}
+
+/**
+ * One file of a bundle as laid out from its plan. `expected` is the hash and
+ * size fixed when the file was written (the bundle's read must match it);
+ * null for what is rendered at sending (service certificates, the reference).
+ */
+interface LaidOutFile extends Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'> {
+  expected: { sha256: string; size: number } | null;
+}
+
+/** What a party sees before a referral: the bundle's files as `export` will lay them out. */
+export interface ReferralPreview {
+  caseId: string;
+  kind: JointApplicationKind;
+  /** The institution kind the application goes to. */
+  institutionKind: 'court' | 'arbitration';
+  files: {
+    path: string;
+    role: BundleFile['role'];
+    title: string;
+    /** Null for what is rendered at the moment of sending (certificates, the signed reference). */
+    sha256: string | null;
+    size: number | null;
+  }[];
+  excluded: BundleManifest['excluded'];
+  disclosureAgreed: boolean;
+  concessions: string;
 }
 
 /** A name usable inside the archive and on any file system. */
@@ -110,7 +148,10 @@ Made and signed by the mediation service. manifest.jws is the signed manifest, m
 readable copy; reference.jws is the signed case reference (sessions, recording manifests, audit
 chain). Changing any byte makes verification fail. Verify offline with
 npm run verify-reference -- <this.zip> --jwks jwks.json (keys from /.well-known/jwks.json).
+
+${CONCESSIONS_STATEMENT}
 `;
+const README_BYTES = Buffer.from(README, 'utf8');
 
 export class BundleService {
   readonly #database: SqliteDatabase;
@@ -172,11 +213,26 @@ export class BundleService {
         '调解协议尚未生效，不能申请司法确认或仲裁审查 / The agreement is not effective: no joint application yet',
       );
     }
-    const { documents, deliveries } = await this.#documents.list(SYSTEM, caseId);
-    const agreement = documents.find((d) => d.kind === 'mediation_agreement' && d.signing?.sealed);
-    if (!agreement) {
+    const listed = await this.#documents.list(SYSTEM, caseId);
+    const { documents } = listed;
+    // Agreement drafts that never took effect, and their service, stay in the organisation.
+    const events = await this.#audit.list(caseId);
+    const drafts = agreementDrafts(events);
+    const deliveries = listed.deliveries.filter((d) => !drafts.has(d.documentId));
+    // The effective agreement: sealed online, or signed on paper (then its scan is what goes).
+    const sealedAgreement = documents.find(
+      (d) => d.kind === 'mediation_agreement' && d.signing?.sealed,
+    );
+    const paper = sealedAgreement ? undefined : paperSigning(events);
+    const agreement = sealedAgreement ?? documents.find((d) => paper && d.id === paper.documentId);
+    const scan = paper
+      ? (await this.#evidence.list(SYSTEM, caseId)).find(
+          (i) => i.id === paper.evidenceId && i.integrity === 'ok',
+        )
+      : undefined;
+    if (!agreement || (!sealedAgreement && !scan)) {
       throw new InvalidStateError(
-        '本平台没有已盖章生效的调解协议书 / There is no sealed agreement on the platform to submit',
+        '本平台没有已盖章生效或已登记纸质签署的调解协议书 / There is no sealed or paper-signed agreement on the platform to submit',
       );
     }
     const application = documents.find(
@@ -194,6 +250,11 @@ export class BundleService {
     const disclosure = await this.#disclosure.current(caseId);
     const evidence: EvidenceItem[] = [];
     const excluded: BundleManifest['excluded'] = [];
+    for (const id of drafts) excluded.push({ kind: 'document', id, reason: DRAFT_REASON });
+    for (const d of listed.deliveries) {
+      if (drafts.has(d.documentId))
+        excluded.push({ kind: 'delivery', id: d.id, reason: DRAFT_REASON });
+    }
     for (const item of await this.#evidence.list(SYSTEM, caseId)) {
       if (item.category !== 'identity' && item.category !== 'authorisation') continue;
       if (item.confidential && !disclosure.agreed) {
@@ -210,7 +271,7 @@ export class BundleService {
     }
     const payload =
       application.size +
-      (agreement.signing?.sealed?.size ?? agreement.size) +
+      (scan?.size ?? agreement.signing?.sealed?.size ?? agreement.size) +
       evidence.reduce((n, i) => n + i.size, 0);
     if (payload > this.#maxBytes) {
       const mb = (n: number) => Math.ceil(n / 2 ** 20);
@@ -218,7 +279,124 @@ export class BundleService {
         `材料包共 ${mb(payload)} MB，超过上限 ${mb(this.#maxBytes)} MB；请核对证据的分类（身份证明、授权委托书） / The bundle would carry ${mb(payload)} MB, over the ${mb(this.#maxBytes)} MB limit; check the evidence categories (identity, authorisation)`,
       );
     }
-    return { c, application, agreement, deliveries, evidence, excluded, disclosure };
+    return {
+      c,
+      application,
+      agreement,
+      scan: scan ?? null,
+      deliveries,
+      evidence,
+      excluded,
+      disclosure,
+    };
+  }
+
+  /**
+   * The bundle's files in order, from its plan: what `export` packs and what
+   * a party's preview shows. Paths and titles are decided here only.
+   */
+  #layout(plan: Plan, bundleId: string): LaidOutFile[] {
+    const { application, agreement, scan, evidence, deliveries } = plan;
+    const own = { kind: 'bundle', id: bundleId } as const;
+    const files: LaidOutFile[] = [
+      {
+        path: 'README.txt',
+        role: 'readme',
+        title: '说明 / Read me',
+        source: own,
+        expected: { sha256: sha256Of(README_BYTES), size: README_BYTES.length },
+      },
+      {
+        path: `01-application/${fileName(application.title)}.pdf`,
+        role: 'application',
+        title: application.title,
+        source: { kind: 'document', id: application.id },
+        expected: { sha256: application.sha256, size: application.size },
+      },
+      scan
+        ? {
+            path: `02-agreement/${fileName(agreement.title)}（纸质签署）${extensionOf(scan)}`,
+            role: 'agreement',
+            title: `${agreement.title}（纸质签署扫描件 / signed on paper, scan）`,
+            source: { kind: 'evidence', id: scan.id },
+            expected: { sha256: scan.sha256, size: scan.size },
+          }
+        : {
+            path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
+            role: 'agreement',
+            title: `${agreement.title}（已盖章生效 / sealed, effective）`,
+            source: { kind: 'sealed-agreement', id: agreement.id },
+            expected: {
+              sha256: agreement.signing!.sealed!.sha256,
+              size: agreement.signing!.sealed!.size,
+            },
+          },
+    ];
+    for (const [i, item] of evidence.entries()) {
+      const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
+      files.push({
+        path: `${folder}/${String(i + 1).padStart(2, '0')}-${fileName(item.title)}${extensionOf(item)}`,
+        role: item.category === 'identity' ? 'identity' : 'authorisation',
+        title: `${EVIDENCE_CATEGORY_LABELS[item.category]}：${item.title}`,
+        source: { kind: 'evidence', id: item.id },
+        expected: { sha256: item.sha256, size: item.size },
+      });
+    }
+    for (const [i, d] of deliveries.entries()) {
+      files.push({
+        path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
+        role: 'certificate',
+        title: `电子送达凭证 / service certificate: ${d.recipientName}`,
+        source: { kind: 'delivery', id: d.id },
+        expected: null,
+      });
+    }
+    files.push({
+      path: REFERENCE_PATH,
+      role: 'reference',
+      title: '案件签名引用 / signed case reference',
+      source: own,
+      expected: null,
+    });
+    return files;
+  }
+
+  /**
+   * A party's view, before a referral, of exactly what the bundle of `kind`
+   * would send now: the same plan and layout `export` uses, with the hashes
+   * fixed when each file was written; what is withheld and why; the
+   * statement on concessions. Reads nothing but metadata: no custody event.
+   */
+  async preview(
+    actor: Actor,
+    caseId: string,
+    kind: JointApplicationKind,
+  ): Promise<ReferralPreview> {
+    if (actor.kind === 'person' && actor.role === 'observer') {
+      throw new ForbiddenError('旁听人员不能查看移送材料 / An observer cannot see the referral');
+    }
+    if (actor.kind === 'person' && actor.caseId !== caseId) {
+      throw new ForbiddenError(
+        '只能查看本人案件的移送材料 / Only your own case’s referral can be previewed',
+      );
+    }
+    const plan = await this.prerequisites(actor, caseId, kind);
+    const files = this.#layout(plan, 'preview').map((f) => ({
+      path: f.path,
+      role: f.role,
+      title: f.title,
+      sha256: f.expected?.sha256 ?? null,
+      size: f.expected?.size ?? null,
+    }));
+    return {
+      caseId,
+      kind,
+      institutionKind: DECIDED_BY[kind],
+      files,
+      excluded: mergeExcluded(plan.excluded, await this.#references.withheld(caseId)),
+      disclosureAgreed: plan.disclosure.agreed,
+      concessions: CONCESSIONS_STATEMENT,
+    };
   }
 
   /**
@@ -235,102 +413,66 @@ export class BundleService {
     const caseId = referral.caseId;
     const institution = this.#institutions.institutionActor(referral.institutionId);
     if (!institution) throw new NotFoundError('Institution');
-    const { c, application, agreement, deliveries, evidence, excluded, disclosure } =
-      plan ?? (await this.prerequisites(actor, caseId, kind));
+    const planned = plan ?? (await this.prerequisites(actor, caseId, kind));
+    const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure } = planned;
     const bundleId = randomUUID();
+    const layout = this.#layout(planned, bundleId);
 
     // Read and render everything first: the reads and renderings are audit events, and
     // the chain as it then stands says which event fixed each file's hash.
+    const bytesOf = new Map<string, Buffer>();
     const app = await this.#documents.pdf(SYSTEM, caseId, application.id, NO_CLIENT);
-    const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
-    const evidenceBytes: Buffer[] = [];
-    for (const item of evidence) {
+    bytesOf.set(`document:${application.id}`, app.bytes);
+    if (!scan) {
+      const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+      bytesOf.set(`sealed-agreement:${agreement.id}`, sealed.bytes);
+    }
+    for (const item of scan ? [scan, ...evidence] : evidence) {
       const opened = await this.#evidence.open(SYSTEM, caseId, item.id, {
         range: () => undefined,
         download: true,
         client: NO_CLIENT,
       });
       if (opened.range === 'invalid') throw new InvalidStateError('Unreadable evidence file');
-      evidenceBytes.push(await collect(opened.stream));
+      bytesOf.set(`evidence:${item.id}`, await collect(opened.stream));
     }
     // Service certificates of every delivery, as of now; each rendering is its own event.
-    const certificates: Buffer[] = [];
     for (const d of deliveries) {
-      certificates.push((await this.#documents.certificate(SYSTEM, caseId, d.id)).bytes);
+      bytesOf.set(
+        `delivery:${d.id}`,
+        (await this.#documents.certificate(SYSTEM, caseId, d.id)).bytes,
+      );
     }
     const events = await this.#audit.list(caseId);
 
     const files = new Map<string, Buffer>();
     const listed: BundleFile[] = [];
-    const add = (f: Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'>, bytes: Buffer) => {
+    let reference: Awaited<ReturnType<ReferenceService['signed']>>['reference'] | undefined;
+    for (const f of layout) {
+      let bytes: Buffer;
+      if (f.role === 'readme') bytes = README_BYTES;
+      else if (f.role === 'reference') {
+        // The signed case reference last: its chain holds every read above.
+        const signed = await this.#references.signed(institution, caseId, null, { pushed: true });
+        reference = signed.reference;
+        bytes = Buffer.from(signed.jws, 'utf8');
+      } else bytes = bytesOf.get(`${f.source.kind}:${f.source.id}`)!;
       const sha256 = sha256Of(bytes);
+      // What the preview showed is what goes: a file that changed since it was written stops here.
+      if (f.expected && (f.expected.sha256 !== sha256 || f.expected.size !== bytes.length)) {
+        throw new InvalidStateError(
+          `${f.path} no longer matches the hash fixed when it was written`,
+        );
+      }
       files.set(f.path, bytes);
+      const { expected: _expected, ...entry } = f;
       listed.push({
-        ...f,
+        ...entry,
         sha256,
         size: bytes.length,
         fixedBy: fixingEvent(events, f.source, sha256),
       });
-    };
-    const own = { kind: 'bundle', id: bundleId } as const;
-    add(
-      { path: 'README.txt', role: 'readme', title: '说明 / Read me', source: own },
-      Buffer.from(README, 'utf8'),
-    );
-    add(
-      {
-        path: `01-application/${fileName(app.document.title)}.pdf`,
-        role: 'application',
-        title: app.document.title,
-        source: { kind: 'document', id: application.id },
-      },
-      app.bytes,
-    );
-    add(
-      {
-        path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
-        role: 'agreement',
-        title: `${agreement.title}（已盖章生效 / sealed, effective）`,
-        source: { kind: 'sealed-agreement', id: agreement.id },
-      },
-      sealed.bytes,
-    );
-    for (const [i, item] of evidence.entries()) {
-      const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
-      add(
-        {
-          path: `${folder}/${String(i + 1).padStart(2, '0')}-${fileName(item.title)}${extensionOf(item)}`,
-          role: item.category === 'identity' ? 'identity' : 'authorisation',
-          title: `${EVIDENCE_CATEGORY_LABELS[item.category]}：${item.title}`,
-          source: { kind: 'evidence', id: item.id },
-        },
-        evidenceBytes[i]!,
-      );
     }
-    for (const [i, d] of deliveries.entries()) {
-      add(
-        {
-          path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
-          role: 'certificate',
-          title: `电子送达凭证 / service certificate: ${d.recipientName}`,
-          source: { kind: 'delivery', id: d.id },
-        },
-        certificates[i]!,
-      );
-    }
-    // The signed case reference last: its chain holds every read above.
-    const { jws, reference } = await this.#references.signed(institution, caseId, null, {
-      pushed: true,
-    });
-    add(
-      {
-        path: REFERENCE_PATH,
-        role: 'reference',
-        title: '案件签名引用 / signed case reference',
-        source: own,
-      },
-      Buffer.from(jws, 'utf8'),
-    );
 
     const createdAt = this.#now().toISOString();
     const manifest: BundleManifest = {
@@ -350,9 +492,10 @@ export class BundleService {
         name: institution.name,
         kind: institution.institutionKind,
       },
-      referral: { id: referral.id, referredAt: referral.referredAt },
+      referral: { id: referral.id, referredAt: referral.referredAt, late: referral.late },
+      concessions: CONCESSIONS_STATEMENT,
       files: listed,
-      excluded: [...excluded, ...reference.excluded],
+      excluded: mergeExcluded(excluded, reference!.excluded),
       disclosureAgreed: disclosure.agreed,
     };
     const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
@@ -408,6 +551,7 @@ export class BundleService {
           size: zip.length,
           files: listed.map((f) => ({ path: f.path, sha256: f.sha256 })),
           disclosureAgreed: disclosure.agreed,
+          ...(referral.late ? { late: referral.late } : {}),
           webhookDelivery: deliveryId,
         },
       });
@@ -516,6 +660,30 @@ export class BundleService {
         : null,
     };
   }
+}
+
+/** The latest recorded paper signing in the chain: the agreement and the scan filed for it. */
+function paperSigning(
+  events: readonly StoredAuditEvent[],
+): { documentId: string; evidenceId: string } | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.action !== 'agreement.paperSigned' || e.withheld) continue;
+    const p = JSON.parse(e.payload) as { documentId?: unknown; scan?: { evidenceId?: unknown } };
+    if (typeof p.documentId === 'string' && typeof p.scan?.evidenceId === 'string')
+      return { documentId: p.documentId, evidenceId: p.scan.evidenceId };
+  }
+  return undefined;
+}
+
+/** Both lists, each withheld thing once. */
+function mergeExcluded(
+  a: BundleManifest['excluded'],
+  b: BundleManifest['excluded'],
+): BundleManifest['excluded'] {
+  const out = [...a];
+  for (const x of b) if (!out.some((y) => y.kind === x.kind && y.id === x.id)) out.push(x);
+  return out;
 }
 
 async function collect(stream: Readable): Promise<Buffer> {

@@ -15,6 +15,7 @@ import type { InstitutionActor, InstitutionService } from '../institutions/Insti
 import type { RecordingService } from '../recording/RecordingService.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
+import { CONCESSIONS_STATEMENT, DRAFT_REASON, agreementDrafts } from './referralRules.js';
 import { REFERENCE_TYPE, itemsOf, type CaseReference, type ReferenceItem } from './reference.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
@@ -141,19 +142,10 @@ export class ReferenceService {
         participants: [...(seen.get(s.id)?.values() ?? [])],
       });
     }
-    const excluded: CaseReference['excluded'] = [];
+    const { excluded, sent } = await this.#withheld(caseId, events, confidential);
     const items: ReferenceItem[] = [];
     for (const item of itemsOf(events)) {
-      if (item.kind.startsWith('recording-') && confidential.has(item.id)) {
-        if (!excluded.some((x) => x.id === item.id)) {
-          excluded.push({
-            kind: 'recording',
-            id: item.id,
-            reason: '含已录制的背靠背（保密）内容 / contains a recorded caucus (confidential)',
-          });
-        }
-        continue;
-      }
+      if (!sent(item)) continue;
       if (item.kind === 'certificate') {
         items.push(item);
         continue;
@@ -183,7 +175,9 @@ export class ReferenceService {
       referrals: (referrals?.referrals ?? []).map((r) => ({
         kind: r.kind,
         referredAt: r.referredAt,
+        late: r.late,
       })),
+      concessions: CONCESSIONS_STATEMENT,
       sessions,
       consents,
       items,
@@ -199,6 +193,67 @@ export class ReferenceService {
       },
     };
     return { jws: this.#keys.sign(reference, REFERENCE_TYPE), reference };
+  }
+
+  /**
+   * What a reference to the case would leave out now, and why: agreement
+   * drafts that never took effect (and their service certificates), and —
+   * without both parties' agreement — recordings holding a recorded caucus.
+   */
+  async withheld(caseId: string): Promise<CaseReference['excluded']> {
+    const disclosure = await this.#disclosure.current(caseId);
+    const recordings = await this.#recordings.list(SYSTEM, caseId);
+    const confidential = new Set(
+      disclosure.agreed
+        ? []
+        : recordings.filter((r) => r.privatePhases.some((p) => p.recorded)).map((r) => r.id),
+    );
+    return (await this.#withheld(caseId, await this.#audit.list(caseId), confidential)).excluded;
+  }
+
+  async #withheld(
+    caseId: string,
+    events: Awaited<ReturnType<AuditLog['list']>>,
+    confidential: ReadonlySet<string>,
+  ): Promise<{ excluded: CaseReference['excluded']; sent: (item: ReferenceItem) => boolean }> {
+    // Agreement drafts that never took effect stay here, and so do their service certificates.
+    const drafts = agreementDrafts(events);
+    const draftDeliveries = await this.draftDeliveries(caseId, drafts);
+    const excluded: CaseReference['excluded'] = [...drafts].map((id) => ({
+      kind: 'document',
+      id,
+      reason: DRAFT_REASON,
+    }));
+    for (const item of itemsOf(events)) {
+      if (
+        item.kind.startsWith('recording-') &&
+        confidential.has(item.id) &&
+        !excluded.some((x) => x.id === item.id)
+      ) {
+        excluded.push({
+          kind: 'recording',
+          id: item.id,
+          reason: '含已录制的背靠背（保密）内容 / contains a recorded caucus (confidential)',
+        });
+      }
+    }
+    const sent = (item: ReferenceItem) =>
+      !(item.kind === 'document' && drafts.has(item.id)) &&
+      !(item.kind === 'certificate' && draftDeliveries.has(item.id)) &&
+      !(item.kind.startsWith('recording-') && confidential.has(item.id));
+    return { excluded, sent };
+  }
+
+  /** The deliveries of the case's agreement drafts: no institution gets their certificates. */
+  async draftDeliveryIds(caseId: string): Promise<Set<string>> {
+    return this.draftDeliveries(caseId, agreementDrafts(await this.#audit.list(caseId)));
+  }
+
+  /** The deliveries of the agreement drafts `drafts` (server-internal: their certificates stay here). */
+  async draftDeliveries(caseId: string, drafts: ReadonlySet<string>): Promise<Set<string>> {
+    if (drafts.size === 0) return new Set();
+    const { deliveries } = await this.#documents.list(SYSTEM, caseId);
+    return new Set(deliveries.filter((d) => drafts.has(d.documentId)).map((d) => d.id));
   }
 
   /** The bytes a reference's link names: for the institution it was made for, until it expires. */
@@ -223,6 +278,13 @@ export class ReferenceService {
       item: `${claims.item}/${claims.id}`,
       ip,
     });
+    // A link issued before a later version took effect does not open the draft it names.
+    if (
+      claims.item === 'document' &&
+      agreementDrafts(await this.#audit.list(claims.caseId)).has(claims.id)
+    ) {
+      throw new NotFoundError('Document');
+    }
     const client = { ip, userAgent: null };
     switch (claims.item) {
       case 'document': {

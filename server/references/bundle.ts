@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, type StoredAuditEvent } from '../audit/AuditChain.js';
 import { verifyJws, type Jwks } from '../signing/jws.js';
 import { verifyReference, type CaseReference } from './reference.js';
+import { CONCESSIONS_STATEMENT, type LateReferral } from './referralRules.js';
 import { readZip, writeZip, ZipFormatError, type ZipEntry } from './zip.js';
 
 export const BUNDLE_TYPE = 'mediation-application-bundle+jws';
@@ -55,7 +56,10 @@ export interface BundleManifest {
   kind: 'judicial_confirmation' | 'arbitration_review';
   case: { id: string; caseNumber: string; disputeType: string; effectiveAt: string };
   institution: { id: string; name: string; kind: string };
-  referral: { id: string; referredAt: string };
+  /** `late` when sent after the statutory window closed, with the reason staff recorded. */
+  referral: { id: string; referredAt: string; late: LateReferral | null };
+  /** The statutory statement on concessions (CONCESSIONS_STATEMENT): signed, and checked. */
+  concessions: string;
   files: BundleFile[];
   /** Left out on purpose (confidential caucus material without both parties' agreement). */
   excluded: { kind: string; id: string; reason: string }[];
@@ -150,6 +154,9 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
   }
   if (byPath.get(MANIFEST_JSON)?.toString('utf8') !== manifestText(manifest)) {
     return { ok: false, reason: `${MANIFEST_JSON} differs from the signed manifest` };
+  }
+  if (manifest.concessions !== CONCESSIONS_STATEMENT) {
+    return { ok: false, reason: 'the statement on concessions is missing or altered' };
   }
   const listed = new Set(manifest.files.map((f) => f.path));
   for (const e of entries) {

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { verifyChain, type ChainHead, type StoredAuditEvent } from '../audit/AuditChain.js';
 import { verifyJws, type Jwks } from '../signing/jws.js';
+import { CONCESSIONS_STATEMENT, type LateReferral } from './referralRules.js';
 
 export const REFERENCE_TYPE = 'mediation-case-reference+jws';
 
@@ -38,7 +39,10 @@ export interface CaseReference {
   issuedAt: string;
   institution: { id: string; name: string; kind: string };
   case: { id: string; caseNumber: string; status: string; disputeType: string };
-  referrals: { kind: string; referredAt: string }[];
+  /** `late` when a joint application went after its window closed, with the reason recorded. */
+  referrals: { kind: string; referredAt: string; late: LateReferral | null }[];
+  /** The statutory statement on concessions (CONCESSIONS_STATEMENT): signed, and checked. */
+  concessions: string;
   /** The case's sessions with their times, and who took part in each recorded one. */
   sessions: {
     id: string;
@@ -123,6 +127,9 @@ export function verifyReference(
     };
   }
   if (chain.caseId !== reference.case.id) return { ok: false, reason: 'chain of another case' };
+  if (reference.concessions !== CONCESSIONS_STATEMENT) {
+    return { ok: false, reason: 'the statement on concessions is missing or altered' };
+  }
   const bySeq = new Map(chain.events.map((e) => [e.seq, e]));
   const fixed = itemsOf(chain.events);
   for (const item of reference.items) {

@@ -9,6 +9,9 @@
  * are the same, and the bundle verifies offline with the identity card in
  * it. A power of attorney filed as ordinary evidence is refiled in the
  * console as an authorisation, and the bundle exported again carries it.
+ * Before the referral the applicant's join page lists exactly the files the
+ * bundle then carries. A late arbitration review is refused in the console
+ * with the legal reason and goes once the clerk records why.
  * Revoked in the console, the court's key stops working.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -242,6 +245,31 @@ describe('referral to a court from the console', () => {
       kind: 'judicial_confirmation_application',
       recipients: [w.applicant.id, w.respondent.id],
     });
+
+    // Before the referral, the applicant sees on their page what the bundle will carry.
+    const applicant = await openPage(PHONE, 'applicant');
+    await applicant.goto(`${t.url}/join#invite=${w.tokens.applicant}`);
+    const preview = applicant.locator(
+      '[data-testid=referral-preview-kind][data-kind=judicial_confirmation]',
+    );
+    await preview.waitFor({ timeout: 10_000 });
+    // Only the application issued is previewed: arbitration review is not ready.
+    expect(
+      await applicant
+        .locator('[data-testid=referral-preview-kind][data-kind=arbitration_review]')
+        .count(),
+    ).toBe(0);
+    const previewed = await preview
+      .getByTestId('referral-preview-file')
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.getAttribute('data-path'), r.getAttribute('data-sha256')]),
+      );
+    expect(await preview.getByTestId('referral-preview-concessions').innerText()).toContain(
+      '不得在后续的仲裁或诉讼中作为对其不利的根据',
+    );
+    await shoot(applicant, 'party-preview', 'referral-preview');
+    await applicant.context().close();
+
     await form.getByTestId('referral-submit').click();
     await poll(
       () => result.innerText(),
@@ -296,6 +324,14 @@ describe('referral to a court from the console', () => {
     expect(sha256sum(files.get(identity[0]!.path)!)).toBe(sha256sum(idCard));
     // Ordinary evidence stays out of the bundle.
     expect(checked.manifest.files.some((f) => f.source.id === letter.id)).toBe(false);
+    // What the applicant saw is what went: every path, and the hash of every file not made at sending.
+    expect(previewed.map(([p]) => p)).toEqual(checked.manifest.files.map((f) => f.path));
+    for (const [i, f] of checked.manifest.files.entries()) {
+      const shown = previewed[i]![1];
+      expect(shown === '' ? ['certificate', 'reference'] : [f.sha256]).toContain(
+        shown === '' ? f.role : shown,
+      );
+    }
     firstBundle.id = (await row.getAttribute('data-bundle'))!;
     firstBundle.manifest = checked.manifest;
     await shoot(clerk, 'case', 'referrals');
@@ -363,6 +399,65 @@ describe('referral to a court from the console', () => {
     expect(firstBundle.manifest?.files.some((f) => f.source.id === letter.id)).toBe(false);
     await shoot(clerk, 'refiled', 'evidence-section');
     await shoot(clerk, 'reexported', 'referrals');
+  });
+
+  it('refuses a late arbitration review with the legal reason, then sends it with the reason the clerk gives', async () => {
+    await clerk.setViewportSize(DESKTOP);
+    const commission = await api.ok<{ institution: { id: string } }>(
+      'POST',
+      '/institutions',
+      w.clerk,
+      { kind: 'arbitration', name: '上海市浦东新区劳动人事争议仲裁委员会' },
+    );
+    await api.ok('POST', `/cases/${w.caseId}/documents`, w.mediator, {
+      kind: 'arbitration_review_application',
+      recipients: [w.applicant.id, w.respondent.id],
+    });
+    // The 15-day window closed yesterday (as if the agreement took effect weeks ago).
+    const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    t.server.database
+      .statement(
+        `UPDATE deadlines SET due_on = ?, status = 'overdue' WHERE case_id = ? AND kind = ?`,
+      )
+      .run(yesterday, w.caseId, 'arbitration_review');
+
+    await clerk.getByTestId('back').click();
+    await clerk.locator(`[data-testid=case-item][data-case="${w.caseId}"] a`).click();
+    const section = clerk.getByTestId('referrals');
+    const form = section.getByTestId('referral-form');
+    await form.waitFor({ timeout: 10_000 });
+    await form.getByTestId('referral-institution').selectOption(commission.institution.id);
+    await form.getByTestId('referral-kind').selectOption('arbitration_review');
+    const result = form.getByTestId('referral-result');
+    const late = form.getByTestId('referral-late');
+    expect(await late.isVisible()).toBe(false);
+    await form.getByTestId('referral-submit').click();
+    await poll(
+      () => result.getAttribute('class'),
+      (c) => c === 'error',
+      10_000,
+      'late refusal shown',
+    );
+    expect(await result.innerText()).toContain(`仲裁审查申请期限已于 ${yesterday} 届满`);
+    expect(await late.isVisible()).toBe(true);
+    expect(
+      await section.locator('[data-testid=referral][data-kind=arbitration_review]').count(),
+    ).toBe(0);
+    await shoot(clerk, 'late-refused', 'referral-form');
+
+    const reason = '双方当事人在期限内已向仲裁委员会提交纸质申请，现补充电子材料';
+    await form.getByTestId('referral-late-reason').fill(reason);
+    await form.getByTestId('referral-submit').click();
+    await poll(
+      () => result.innerText(),
+      (s) => s.includes('已移送'),
+      10_000,
+      'referred late',
+    );
+    const row = section.locator('[data-testid=referral][data-kind=arbitration_review]');
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId('referral-sent-late').innerText()).toContain(reason);
+    expect(await late.isVisible()).toBe(false);
   });
 
   it('revokes the court in the console, after which its key is refused', async () => {

@@ -328,6 +328,9 @@ const TABLE: readonly Row[] = [
   // A delegated report has no bundle (409) and A1 has no bundle file (404): both past authorization.
   { method: 'post', path: '/cases/:caseId/referrals/:referralId/bundle', allow: A1_STAFF, allowedStatus: 409 },
   { method: 'get', path: '/cases/:caseId/bundles/:bundleId/file', allow: A1_STAFF, allowedStatus: 404 },
+  // Case A1's agreement is not effective: an allowed caller learns that (409), nobody else anything.
+  { method: 'get', path: '/cases/:caseId/referral-preview', allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'],
+    query: () => 'kind=judicial_confirmation', allowedStatus: 409, refuse: { applicantA2: 403 } },
   { method: 'get', path: '/cases/:caseId/disclosure', allow: [...A1_STAFF, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/disclosure', allow: ['applicantA1', 'respondentA1', 'agentA1'],
     body: () => ({ agree: true }) },

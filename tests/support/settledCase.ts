@@ -7,7 +7,7 @@
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
 import { TEST_PASSWORD, registrationInput, seedStaff, type StaffFixture } from './cases.js';
-import type { Api } from './evidenceHttp.js';
+import { pngBytes, type Api } from './evidenceHttp.js';
 import type { TestServer } from './server.js';
 
 export interface Person {
@@ -25,6 +25,10 @@ export interface SettledCase {
   respondent: Person;
   tokens: { applicant: string; respondent: string };
   agreementId: string;
+  /** Earlier versions of the agreement, superseded and never signed (see `drafts`). */
+  draftIds: string[];
+  /** With `effect: 'paper'`: the scan of the agreement signed on paper. */
+  scan: { id: string; bytes: Buffer } | null;
 }
 
 const PHONES = { applicant: '13800000001', respondent: '13800000002' };
@@ -32,6 +36,12 @@ const PHONES = { applicant: '13800000001', respondent: '13800000002' };
 export async function settledCase(
   t: Pick<TestServer, 'server' | 'url'>,
   api: Api,
+  options: {
+    /** How many earlier versions of the agreement to issue (and serve) before the one signed. */
+    drafts?: number;
+    /** How the agreement takes effect: signed online and sealed (default), or signed on paper. */
+    effect?: 'seal' | 'paper';
+  } = {},
 ): Promise<SettledCase> {
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
@@ -64,6 +74,26 @@ export async function settledCase(
       effectAcknowledged: true,
     });
   }
+  const draftIds: string[] = [];
+  for (let i = 0; i < (options.drafts ?? 0); i++) {
+    const { document: draft } = await api.ok<{ document: { id: string } }>(
+      'POST',
+      `/cases/${caseId}/documents`,
+      mediator,
+      {
+        kind: 'mediation_agreement',
+        fields: {
+          items: [`草稿${i + 1}：被申请人向申请人支付人民币${6000 + i * 1000}元`],
+          amount: 6000 + i * 1000,
+          performanceDeadline: '2026-12-31',
+          performanceMethod: '银行转账',
+        },
+        recipients: [applicant.id, respondent.id],
+        ...(draftIds.length > 0 ? { replaces: draftIds.at(-1) } : {}),
+      },
+    );
+    draftIds.push(draft.id);
+  }
   const { document } = await api.ok<{ document: { id: string } }>(
     'POST',
     `/cases/${caseId}/documents`,
@@ -77,6 +107,7 @@ export async function settledCase(
         performanceMethod: '银行转账',
       },
       recipients: [applicant.id, respondent.id],
+      ...(draftIds.length > 0 ? { replaces: draftIds.at(-1) } : {}),
     },
   );
   const path = `/cases/${caseId}/documents/${document.id}`;
@@ -90,10 +121,30 @@ export async function settledCase(
     if (!code) throw new Error(`no signing code sent to ${address}`);
     await api.ok('POST', `${path}/sign`, token, { code });
   };
-  await sign(tokens.applicant, PHONES.applicant);
-  await sign(tokens.respondent, PHONES.respondent);
-  await sign(mediator, staff.mediator.id);
-  await api.ok('POST', `${path}/seal`, clerk, {});
+  let scan: SettledCase['scan'] = null;
+  if (options.effect === 'paper') {
+    const bytes = pngBytes();
+    const filed = await api.upload(caseId, mediator, bytes, '调解协议书签署页.png', {
+      title: '已签署调解协议书',
+      purpose: '纸质签署的调解协议书',
+      originalOrCopy: 'copy',
+      category: 'signed_agreement',
+    });
+    if (filed.status !== 201) throw new Error(`scan upload: ${filed.status}`);
+    scan = { id: (filed.body as { item: { id: string } }).item.id, bytes };
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    await api.ok('POST', `${path}/paper-signing`, mediator, {
+      evidenceId: scan.id,
+      signatories: [applicant, respondent].map((p) => ({ partyId: p.id, signedOn: today })),
+      mediatorSignedOn: today,
+      attestation: '各方当事人当面签名，经调解员核对身份',
+    });
+  } else {
+    await sign(tokens.applicant, PHONES.applicant);
+    await sign(tokens.respondent, PHONES.respondent);
+    await sign(mediator, staff.mediator.id);
+    await api.ok('POST', `${path}/seal`, clerk, {});
+  }
   return {
     staff,
     clerk,
@@ -103,5 +154,7 @@ export async function settledCase(
     respondent,
     tokens,
     agreementId: document.id,
+    draftIds,
+    scan,
   };
 }

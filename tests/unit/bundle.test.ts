@@ -20,6 +20,7 @@ import {
   type BundleManifest,
 } from '../../server/references/bundle.js';
 import { REFERENCE_TYPE, type CaseReference } from '../../server/references/reference.js';
+import { CONCESSIONS_STATEMENT } from '../../server/references/referralRules.js';
 import { crc32, crc32Portable, readZip, writeZip } from '../../server/references/zip.js';
 import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 
@@ -101,6 +102,8 @@ describe('joint application bundle', () => {
   function build(
     options: {
       mutate?: (m: BundleManifest, files: Map<string, Buffer>) => void;
+      /** Changes the reference before the service signs it. */
+      mutateReference?: (r: CaseReference) => void;
       signer?: ServiceKeys;
     } = {},
   ): Buffer {
@@ -111,7 +114,10 @@ describe('joint application bundle', () => {
       issuedAt: '2026-11-02T09:00:00.000Z',
       institution: { id: 'court-1', name: '某区人民法院', kind: 'court' },
       case: { id: caseId, caseNumber: '沪调〔2026〕1号', status: 'settled', disputeType: 'wages' },
-      referrals: [{ kind: 'judicial_confirmation', referredAt: '2026-11-02T09:00:00.000Z' }],
+      referrals: [
+        { kind: 'judicial_confirmation', referredAt: '2026-11-02T09:00:00.000Z', late: null },
+      ],
+      concessions: CONCESSIONS_STATEMENT,
       sessions: [],
       consents: [],
       items: [
@@ -134,6 +140,7 @@ describe('joint application bundle', () => {
       disclosure: { agreed: false, withheldEvents: 0 },
       chain: { caseId, head, events },
     };
+    options.mutateReference?.(reference);
     const refBytes = Buffer.from(keys.sign(reference, REFERENCE_TYPE));
     const files = new Map<string, Buffer>([
       ['01-application/司法确认申请书.pdf', application],
@@ -169,7 +176,8 @@ describe('joint application bundle', () => {
         effectiveAt: '2026-11-01T10:00:00.000Z',
       },
       institution: { id: 'court-1', name: '某区人民法院', kind: 'court' },
-      referral: { id: 'r-1', referredAt: '2026-11-02T09:00:00.000Z' },
+      referral: { id: 'r-1', referredAt: '2026-11-02T09:00:00.000Z', late: null },
+      concessions: CONCESSIONS_STATEMENT,
       files: [
         entry(
           '01-application/司法确认申请书.pdf',
@@ -279,5 +287,45 @@ describe('joint application bundle', () => {
       e.path === '02-agreement/调解协议书.pdf' ? { ...e, bytes: Buffer.from('%PDF forged') } : e,
     );
     expect(reason(writeZip(changed))).toMatch(/SHA-256 differs from the manifest/);
+  });
+
+  it('refuses a bundle or reference, even one the service signed, without the statement on concessions', () => {
+    const jwks = keys.jwks();
+    const reason = (zip: Buffer) => {
+      const r = verifyBundle(zip, jwks);
+      return r.ok ? 'verified' : r.reason;
+    };
+    const ok = verifyBundle(build(), jwks);
+    expect(ok.ok && ok.manifest.concessions).toBe(CONCESSIONS_STATEMENT);
+    expect(ok.ok && ok.reference.concessions).toBe(CONCESSIONS_STATEMENT);
+    // Dropped from the manifest, or reworded so it no longer protects the parties.
+    expect(
+      reason(
+        build({
+          mutate: (m) => {
+            delete (m as Partial<BundleManifest>).concessions;
+          },
+        }),
+      ),
+    ).toMatch(/statement on concessions is missing or altered/);
+    expect(
+      reason(
+        build({
+          mutate: (m) => {
+            m.concessions = CONCESSIONS_STATEMENT.replace('不得', '可以');
+          },
+        }),
+      ),
+    ).toMatch(/statement on concessions is missing or altered/);
+    // Dropped from the reference inside the bundle.
+    expect(
+      reason(
+        build({
+          mutateReference: (r) => {
+            delete (r as Partial<CaseReference>).concessions;
+          },
+        }),
+      ),
+    ).toMatch(/reference: the statement on concessions is missing or altered/);
   });
 });

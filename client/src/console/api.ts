@@ -299,6 +299,8 @@ export interface ReferralView {
   kind: ReferralKind;
   referredAt: string;
   referredBy: string;
+  /** Sent after the statutory window closed: its last day and the reason staff recorded. */
+  late?: { windowClosedOn: string; reason: string } | null;
 }
 
 export type WebhookStatus = 'pending' | 'delivered' | 'dead';
@@ -570,10 +572,17 @@ export class StaffApi {
     return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/referrals`);
   }
 
-  refer(caseId: string, institutionId: string, kind: ReferralKind): Promise<ReferralReply> {
+  /** `lateReason`: why a joint application is still sent after its window closed. */
+  refer(
+    caseId: string,
+    institutionId: string,
+    kind: ReferralKind,
+    lateReason?: string,
+  ): Promise<ReferralReply> {
     return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/referrals`, {
       institutionId,
       kind,
+      ...(lateReason ? { lateReason } : {}),
     });
   }
 

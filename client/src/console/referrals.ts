@@ -13,13 +13,14 @@ import { el, fact, labelled, saveDownload } from '../dom.js';
 import { sha256Hex } from '../documents/api.js';
 import { formatSize } from '../format.js';
 import { t } from '../i18n.js';
-import type {
-  BundleView,
-  InstitutionView,
-  ReferralKind,
-  ReferralView,
-  ReferralsView,
-  StaffApi,
+import {
+  ApiError,
+  type BundleView,
+  type InstitutionView,
+  type ReferralKind,
+  type ReferralView,
+  type ReferralsView,
+  type StaffApi,
 } from './api.js';
 import {
   INSTITUTION_KINDS,
@@ -61,10 +62,32 @@ function referralForm(
     ct('referSubmit'),
   );
   const result = el('p', { class: 'small', role: 'status', 'data-testid': 'referral-result' });
+  // Shown once the server refuses a late joint application: the reason goes with the next submit.
+  const lateReason = el('textarea', {
+    name: 'lateReason',
+    id: 'referral-late-reason',
+    minlength: '10',
+    maxlength: '1000',
+    rows: '3',
+    'data-testid': 'referral-late-reason',
+  });
+  const late = el('div', { class: 'late-reason', hidden: '', 'data-testid': 'referral-late' });
+  late.append(
+    el('p', { class: 'small' }, ct('lateReasonHint')),
+    labelled(ct('lateReasonLabel'), lateReason),
+  );
+  const hideLate = () => {
+    late.hidden = true;
+    lateReason.required = false;
+    lateReason.value = '';
+  };
+  institution.onchange = hideLate;
+  kind.onchange = hideLate;
   form.append(
     el('h4', {}, ct('referTitle')),
     labelled(ct('referInstitution'), institution),
     labelled(ct('referKind'), kind),
+    late,
     submit,
     result,
   );
@@ -80,8 +103,14 @@ function referralForm(
     result.className = 'small';
     result.textContent = '';
     api
-      .refer(caseId, institution.value, kind.value as ReferralKind)
+      .refer(
+        caseId,
+        institution.value,
+        kind.value as ReferralKind,
+        late.hidden ? undefined : lateReason.value.trim(),
+      )
       .then((r) => {
+        hideLate();
         result.textContent = `${ct('referred')}${chosen?.name ?? r.referral.institutionId} · ${label(REFERRAL_KINDS, r.referral.kind)}`;
         referred();
       })
@@ -89,6 +118,12 @@ function referralForm(
         // The server says why in both languages (agreement not effective, application not issued…).
         result.className = 'error';
         result.textContent = `${t('error')}${(err as Error).message}`;
+        // Refused as late, with the legal reason: staff may record why it still goes.
+        if (err instanceof ApiError && err.code === 'REFERRAL_LATE') {
+          late.hidden = false;
+          lateReason.required = true;
+          lateReason.focus();
+        }
       })
       .finally(() => {
         submit.disabled = false;
@@ -145,6 +180,15 @@ class ReferralList {
       el('strong', {}, r.institutionName ?? names.get(r.institutionId) ?? r.institutionId),
       el('span', { class: 'muted small' }, ` · ${ct('referredAt')} ${formatTime(r.referredAt)}`),
     );
+    if (r.late) {
+      li.append(
+        el(
+          'p',
+          { class: 'small warning', 'data-testid': 'referral-sent-late' },
+          `${ct('sentLate')}（${r.late.windowClosedOn}）：${r.late.reason}`,
+        ),
+      );
+    }
     if (hasBundle(r.kind)) {
       const again = el(
         'button',

@@ -85,6 +85,9 @@ const zh = {
   referSubmit: '移送',
   referNoInstitutions: '尚无可用的机构：请书记员先在“机构”中登记法院或仲裁委员会。',
   referred: '已移送：',
+  lateReasonLabel: '逾期仍移送的理由（至少10个字，记入审计链和材料清单）',
+  lateReasonHint: '申请期限已届满。如仍需移送，请填写理由后再次点击“移送”。',
+  sentLate: '逾期移送',
   referredAt: '移送时间',
   bundlesTitle: '材料包',
   noBundles: '尚无材料包。',
@@ -245,6 +248,11 @@ const en: Record<ConsoleKey, string> = {
   referNoInstitutions:
     'No institution available: a clerk registers courts and arbitration commissions under “Institutions” first.',
   referred: 'Referred: ',
+  lateReasonLabel:
+    'Why it is still sent after the window (at least 10 characters; recorded in the audit chain and the manifest)',
+  lateReasonHint:
+    'The window has closed. To send it anyway, give the reason and press “Refer” again.',
+  sentLate: 'Sent late',
   referredAt: 'Referred',
   bundlesTitle: 'Bundles',
   noBundles: 'No bundles yet.',

@@ -18,6 +18,7 @@ import { SignalingClient } from '../signaling.js';
 import { DocumentsApi, invitationClaims, type FetchedPdf } from './api.js';
 import { consentForm } from './ConsentForm.js';
 import { DisclosureCard } from './DisclosureCard.js';
+import { ReferralPreviewCard } from './ReferralPreviewCard.js';
 import type {
   DeliveryView,
   DocumentView,
@@ -41,6 +42,7 @@ export class DocumentInbox {
   readonly #api: DocumentsApi;
   readonly #selfId: string;
   readonly #disclosure: DisclosureCard;
+  readonly #preview: ReferralPreviewCard;
   #socket: SignalingClient | undefined;
   #live = false;
   #consents: ServiceConsentView[] | undefined;
@@ -61,6 +63,7 @@ export class DocumentInbox {
     this.#selfId = selfId;
     this.#api = new DocumentsApi(caseId, () => invite);
     this.#disclosure = new DisclosureCard(this.#api, selfId);
+    this.#preview = new ReferralPreviewCard(this.#api);
     this.root = el('section', {
       class: 'doc-inbox',
       id: 'documents',
@@ -133,6 +136,7 @@ export class DocumentInbox {
     clearTimeout(this.#timer);
     // The card shows its own load error; it never fails the inbox.
     void this.#disclosure.load();
+    void this.#preview.load();
     try {
       const [consents, inbox] = await Promise.all([this.#api.consents(), this.#api.list()]);
       this.#consents = consents;
@@ -209,7 +213,7 @@ export class DocumentInbox {
       );
     if (this.#consents !== undefined) parts.push(this.#consentPart(consent));
     this.#disclosure.render();
-    parts.push(this.#disclosure.element, this.#list());
+    parts.push(this.#disclosure.element, this.#preview.element, this.#list());
     this.root.replaceChildren(...parts);
   }
 

@@ -9,6 +9,7 @@ import type {
   DisclosureView,
   DocumentView,
   Inbox,
+  ReferralPreviewView,
   ServiceChannel,
   ServiceConsentInput,
   ServiceConsentView,
@@ -112,6 +113,11 @@ export class DocumentsApi {
 
   disclosure(): Promise<DisclosureView> {
     return this.#call('GET', '/disclosure');
+  }
+
+  /** Exactly what the bundle of a joint application would send now. */
+  referralPreview(kind: ReferralPreviewView['kind']): Promise<ReferralPreviewView> {
+    return this.#call('GET', `/referral-preview?kind=${kind}`);
   }
 
   /** The caller's own agreement (parties and agents), given or withdrawn. */

@@ -171,3 +171,21 @@ export interface DisclosureView {
   sides: Record<PartySide, boolean>;
   consents: { personId: string; name: string; side: PartySide; agree: boolean; at: string }[];
 }
+
+/** What a joint application's bundle would send now (GET /cases/:id/referral-preview). */
+export interface ReferralPreviewView {
+  caseId: string;
+  kind: 'judicial_confirmation' | 'arbitration_review';
+  institutionKind: 'court' | 'arbitration';
+  files: {
+    path: string;
+    role: string;
+    title: string;
+    /** Null for what is rendered at the moment of sending (certificates, the signed reference). */
+    sha256: string | null;
+    size: number | null;
+  }[];
+  excluded: { kind: string; id: string; reason: string }[];
+  disclosureAgreed: boolean;
+  concessions: string;
+}

@@ -161,6 +161,17 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
     }),
     route({
       method: 'get',
+      path: '/cases/:caseId/referral-preview',
+      summary:
+        'Before a joint application: exactly what its bundle would send now (files with titles, sizes and SHA-256, what is withheld and why, the statement on concessions) — for the parties of the case and its staff',
+      tag: 'institutions',
+      auth: 'any',
+      query: z.object({ kind: z.enum(['judicial_confirmation', 'arbitration_review']) }).strict(),
+      handler: async ({ actor, params, query }) =>
+        d.bundles.preview(actor, params['caseId']!, query.kind),
+    }),
+    route({
+      method: 'get',
       path: '/cases/:caseId/disclosure',
       summary:
         'Whether both parties agreed that confidential caucus material may go to a court or arbitration commission',
@@ -261,6 +272,10 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
           item: `certificate/${deliveryId}`,
           ip: req.ip ?? null,
         });
+        // A draft agreement's service never leaves the organisation.
+        if ((await d.references.draftDeliveryIds(caseId)).has(deliveryId)) {
+          throw new NotFoundError('Delivery');
+        }
         const { bytes, sha256, delivery } = await d.documents.certificate(
           { kind: 'system', id: 'system', role: 'system' },
           caseId,
