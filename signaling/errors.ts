@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   /** Admission refused: no confirmed identity check in this session and no override. */
   'IDENTITY_UNCONFIRMED',
+  /** A payment-order pack asked for a case that does not (yet) qualify for one. */
+  'PAYMENT_ORDER_NOT_ELIGIBLE',
+  /** Sent to the wrong kind of institution (a payment order goes to a court only). */
+  'WRONG_INSTITUTION_KIND',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

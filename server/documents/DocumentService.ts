@@ -1226,15 +1226,25 @@ export class DocumentService {
       input.kind === 'arbitration_review_application'
     ) {
       const docs = await this.#docs.listDocuments(c.id);
+      // Effective by the seal, or by a recorded paper signing.
+      const paperSigned = new Set(
+        (await this.#audit.list(c.id))
+          .filter((e) => e.action === 'agreement.paperSigned')
+          .map((e) => (JSON.parse(e.payload) as { documentId?: unknown }).documentId),
+      );
       const sealed: CaseDocument[] = [];
       for (const d of docs)
-        if (d.kind === 'mediation_agreement' && (await this.#docs.getSeal(d.id))) sealed.push(d);
+        if (
+          d.kind === 'mediation_agreement' &&
+          (paperSigned.has(d.id) || (await this.#docs.getSeal(d.id)))
+        )
+          sealed.push(d);
       const agreement = input.fields.agreementId
         ? sealed.find((d) => d.id === input.fields.agreementId)
         : sealed.at(-1);
       if (!agreement)
-        throw new ValidationError('No sealed agreement to attach', [
-          'fields.agreementId: none sealed',
+        throw new ValidationError('No sealed or paper-signed agreement to attach', [
+          'fields.agreementId: none sealed or signed on paper',
         ]);
       return {
         agreement: {

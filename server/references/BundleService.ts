@@ -40,6 +40,7 @@ import {
 } from './bundle.js';
 import type { DisclosureConsents, DisclosureState } from './DisclosureConsents.js';
 import type { ReferenceService } from './ReferenceService.js';
+import { effectiveAgreement } from './effectiveAgreement.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
 const NO_CLIENT = { ip: null, userAgent: null };
@@ -74,6 +75,8 @@ export interface Plan {
   c: MediationCase;
   application: DocumentView;
   agreement: DocumentView;
+  /** The scan of the signed paper, when the agreement was signed on paper. */
+  scan: EvidenceItem | null;
   deliveries: DeliveryView[];
   /** Identity and authorisation documents going in. */
   evidence: EvidenceItem[];
@@ -173,12 +176,17 @@ export class BundleService {
       );
     }
     const { documents, deliveries } = await this.#documents.list(SYSTEM, caseId);
-    const agreement = documents.find((d) => d.kind === 'mediation_agreement' && d.signing?.sealed);
-    if (!agreement) {
+    // Sealed online, or signed on paper (then the scan of the signed paper goes too).
+    const effective = await effectiveAgreement(
+      { documents: this.#documents, evidence: this.#evidence, audit: this.#audit },
+      caseId,
+    );
+    if (!effective) {
       throw new InvalidStateError(
-        '本平台没有已盖章生效的调解协议书 / There is no sealed agreement on the platform to submit',
+        '本平台没有已盖章或已登记纸质签署的生效调解协议书 / There is no sealed or paper-signed effective agreement on the platform to submit',
       );
     }
+    const { agreement, scan } = effective;
     const application = documents.find(
       (d) => d.kind === APPLICATION_DOCUMENT[kind] && !d.superseded,
     );
@@ -211,6 +219,7 @@ export class BundleService {
     const payload =
       application.size +
       (agreement.signing?.sealed?.size ?? agreement.size) +
+      (scan?.size ?? 0) +
       evidence.reduce((n, i) => n + i.size, 0);
     if (payload > this.#maxBytes) {
       const mb = (n: number) => Math.ceil(n / 2 ** 20);
@@ -218,7 +227,7 @@ export class BundleService {
         `材料包共 ${mb(payload)} MB，超过上限 ${mb(this.#maxBytes)} MB；请核对证据的分类（身份证明、授权委托书） / The bundle would carry ${mb(payload)} MB, over the ${mb(this.#maxBytes)} MB limit; check the evidence categories (identity, authorisation)`,
       );
     }
-    return { c, application, agreement, deliveries, evidence, excluded, disclosure };
+    return { c, application, agreement, scan, deliveries, evidence, excluded, disclosure };
   }
 
   /**
@@ -235,14 +244,14 @@ export class BundleService {
     const caseId = referral.caseId;
     const institution = this.#institutions.institutionActor(referral.institutionId);
     if (!institution) throw new NotFoundError('Institution');
-    const { c, application, agreement, deliveries, evidence, excluded, disclosure } =
+    const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure } =
       plan ?? (await this.prerequisites(actor, caseId, kind));
     const bundleId = randomUUID();
 
     // Read and render everything first: the reads and renderings are audit events, and
     // the chain as it then stands says which event fixed each file's hash.
     const app = await this.#documents.pdf(SYSTEM, caseId, application.id, NO_CLIENT);
-    const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+    const signed = await agreementFiles(this.#documents, this.#evidence, caseId, agreement, scan);
     const evidenceBytes: Buffer[] = [];
     for (const item of evidence) {
       const opened = await this.#evidence.open(SYSTEM, caseId, item.id, {
@@ -286,15 +295,7 @@ export class BundleService {
       },
       app.bytes,
     );
-    add(
-      {
-        path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
-        role: 'agreement',
-        title: `${agreement.title}（已盖章生效 / sealed, effective）`,
-        source: { kind: 'sealed-agreement', id: agreement.id },
-      },
-      sealed.bytes,
-    );
+    for (const f of signed) add(f.file, f.bytes);
     for (const [i, item] of evidence.entries()) {
       const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
       add(
@@ -516,6 +517,61 @@ export class BundleService {
         : null,
     };
   }
+}
+
+/**
+ * The effective agreement's files under 02-agreement: the sealed PDF; or, for a
+ * paper signing, the issued agreement and the scan of the signed paper (its hash
+ * fixed in the chain at upload).
+ */
+export async function agreementFiles(
+  documents: DocumentService,
+  evidence: EvidenceService,
+  caseId: string,
+  agreement: DocumentView,
+  scan: EvidenceItem | null,
+): Promise<{ file: Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'>; bytes: Buffer }[]> {
+  if (!scan) {
+    const sealed = await documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+    return [
+      {
+        file: {
+          path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
+          role: 'agreement',
+          title: `${agreement.title}（已盖章生效 / sealed, effective）`,
+          source: { kind: 'sealed-agreement', id: agreement.id },
+        },
+        bytes: sealed.bytes,
+      },
+    ];
+  }
+  const issued = await documents.pdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+  const opened = await evidence.open(SYSTEM, caseId, scan.id, {
+    range: () => undefined,
+    download: true,
+    client: NO_CLIENT,
+  });
+  if (opened.range === 'invalid') throw new InvalidStateError('Unreadable signed agreement scan');
+  return [
+    {
+      file: {
+        path: `02-agreement/${fileName(agreement.title)}.pdf`,
+        role: 'agreement',
+        title: `${agreement.title}（纸质签署生效 / effective by paper signing）`,
+        source: { kind: 'document', id: agreement.id },
+      },
+      bytes: issued.bytes,
+    },
+    {
+      file: {
+        path: `02-agreement/已签署调解协议书扫描件-${fileName(scan.title)}${extensionOf(scan)}`,
+        role: 'signed_agreement',
+        title: `已签署调解协议书扫描件 / scan of the signed paper: ${scan.title}`,
+        source: { kind: 'evidence', id: scan.id },
+      },
+      bytes: await collect(opened.stream),
+    },
+  ];
 }
 
 async function collect(stream: Readable): Promise<Buffer> {

@@ -26,6 +26,10 @@ export const REFERENCE_PATH = 'reference.jws';
 export type BundleRole =
   | 'application'
   | 'agreement'
+  /** The scan of an agreement signed on paper. */
+  | 'signed_agreement'
+  /** 支付令申请书: the worker's application to a court for a payment order. */
+  | 'payment_order_application'
   | 'identity'
   | 'authorisation'
   | 'certificate'
@@ -40,7 +44,14 @@ export interface BundleFile {
   size: number;
   /** What the file is in the case: a document, the sealed agreement, an evidence item, a delivery. */
   source: {
-    kind: 'document' | 'sealed-agreement' | 'evidence' | 'delivery' | 'bundle';
+    kind:
+      | 'document'
+      | 'sealed-agreement'
+      | 'evidence'
+      | 'delivery'
+      | 'bundle'
+      /** A payment-order application rendered for the pack (id: the pack's). */
+      | 'payment-order-application';
     id: string;
   };
   /** The audit event that fixed this hash, when the chain fixed it. */
@@ -52,7 +63,8 @@ export interface BundleManifest {
   version: 1;
   bundleId: string;
   createdAt: string;
-  kind: 'judicial_confirmation' | 'arbitration_review';
+  /** payment_order: the worker's application pack for a payment order (支付令), to a court. */
+  kind: 'judicial_confirmation' | 'arbitration_review' | 'payment_order';
   case: { id: string; caseNumber: string; disputeType: string; effectiveAt: string };
   institution: { id: string; name: string; kind: string };
   referral: { id: string; referredAt: string };
@@ -102,6 +114,11 @@ const FIXED_BY: Partial<
   'sealed-agreement': { action: 'agreement.sealed', id: 'documentId', sha256: 'sealedSha256' },
   evidence: { action: 'evidence.received', id: 'id', sha256: 'sha256' },
   delivery: { action: 'delivery.certificate', id: 'deliveryId', sha256: 'certificateSha256' },
+  'payment-order-application': {
+    action: 'paymentOrder.applicationRendered',
+    id: 'packId',
+    sha256: 'sha256',
+  },
 };
 
 /** The hash `event` fixed for `source`, if it is the kind of event that fixes one for it. */

@@ -109,6 +109,7 @@ const a1 = (): Params => ({
   recordingId: w.a1.recordingId,
   fileId: w.a1.trackId,
   bundleId: randomUUID(),
+  packId: randomUUID(),
   token: 'not-a-file-token',
 });
 
@@ -309,6 +310,16 @@ const TABLE: readonly Row[] = [
   // A delegated report has no bundle (409) and A1 has no bundle file (404): both past authorization.
   { method: 'post', path: '/cases/:caseId/referrals/:referralId/bundle', allow: A1_STAFF, allowedStatus: 409 },
   { method: 'get', path: '/cases/:caseId/bundles/:bundleId/file', allow: A1_STAFF, allowedStatus: 404 },
+  // The payment order is the applicant side's: the respondent and the observer do not see it.
+  { method: 'get', path: '/cases/:caseId/payment-order', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+    refuse: { respondentA1: 404, observerA1: 404 } },
+  // A1 has no effective agreement: 409 once past authorization.
+  { method: 'post', path: '/cases/:caseId/payment-order', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+    allowedStatus: 409,
+    body: (w, _p, caller) => ({ institutionId: w.a1.institutionId,
+      ...(caller === 'clerkA' || caller === 'mediatorA' ? { requestedBy: w.a1.applicantId } : {}) }) },
+  { method: 'get', path: '/cases/:caseId/payment-order/:packId/file', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+    refuse: { respondentA1: 404, observerA1: 404 }, allowedStatus: 404 },
   { method: 'get', path: '/cases/:caseId/disclosure', allow: [...A1_STAFF, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/disclosure', allow: ['applicantA1', 'respondentA1', 'agentA1'],
     body: () => ({ agree: true }) },

@@ -7,7 +7,7 @@
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
 import { TEST_PASSWORD, registrationInput, seedStaff, type StaffFixture } from './cases.js';
-import type { Api } from './evidenceHttp.js';
+import { pngBytes, type Api } from './evidenceHttp.js';
 import type { TestServer } from './server.js';
 
 export interface Person {
@@ -29,14 +29,27 @@ export interface SettledCase {
 
 const PHONES = { applicant: '13800000001', respondent: '13800000002' };
 
+export interface SettledCaseOptions {
+  claimTypes?: string[];
+  /** The agreed performance deadline (default 2026-12-31). */
+  performanceDeadline?: string;
+  /** Signed on paper (the scan filed, the signing recorded by the mediator) instead of online and sealed. */
+  paper?: boolean;
+}
+
 export async function settledCase(
   t: Pick<TestServer, 'server' | 'url'>,
   api: Api,
-): Promise<SettledCase> {
+  options: SettledCaseOptions = {},
+): Promise<SettledCase & { scan: { id: string; sha256: string } | null }> {
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
-  const c = await api.ok<{ id: string }>('POST', '/cases', clerk, registrationInput());
+  const input = registrationInput();
+  if (options.claimTypes) {
+    (input.application as { claimTypes: string[] }).claimTypes = options.claimTypes;
+  }
+  const c = await api.ok<{ id: string }>('POST', '/cases', clerk, input);
   const caseId = c.id;
   await api.ok('POST', `/cases/${caseId}/accept`, clerk);
   await api.ok('POST', `/cases/${caseId}/mediator`, clerk, { mediatorId: staff.mediator.id });
@@ -73,7 +86,7 @@ export async function settledCase(
       fields: {
         items: ['被申请人向申请人支付拖欠工资人民币10000元'],
         amount: 10000,
-        performanceDeadline: '2026-12-31',
+        performanceDeadline: options.performanceDeadline ?? '2026-12-31',
         performanceMethod: '银行转账',
       },
       recipients: [applicant.id, respondent.id],
@@ -90,11 +103,31 @@ export async function settledCase(
     if (!code) throw new Error(`no signing code sent to ${address}`);
     await api.ok('POST', `${path}/sign`, token, { code });
   };
-  await sign(tokens.applicant, PHONES.applicant);
-  await sign(tokens.respondent, PHONES.respondent);
-  await sign(mediator, staff.mediator.id);
-  await api.ok('POST', `${path}/seal`, clerk, {});
+  let scan: { id: string; sha256: string } | null = null;
+  if (options.paper) {
+    const uploaded = await api.upload(caseId, mediator, pngBytes(), '调解协议书签署页.png', {
+      title: '已签署调解协议书',
+      purpose: '纸质签署的调解协议书',
+      originalOrCopy: 'copy',
+      category: 'signed_agreement',
+    });
+    if (uploaded.status !== 201) throw new Error(`scan upload: ${uploaded.status}`);
+    scan = (uploaded.body as { item: { id: string; sha256: string } }).item;
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    await api.ok('POST', `${path}/paper-signing`, mediator, {
+      evidenceId: scan.id,
+      signatories: [applicant, respondent].map((p) => ({ partyId: p.id, signedOn: today })),
+      mediatorSignedOn: today,
+      attestation: '各方当事人当面签名，经调解员核对身份',
+    });
+  } else {
+    await sign(tokens.applicant, PHONES.applicant);
+    await sign(tokens.respondent, PHONES.respondent);
+    await sign(mediator, staff.mediator.id);
+    await api.ok('POST', `${path}/seal`, clerk, {});
+  }
   return {
+    scan: scan && { id: scan.id, sha256: scan.sha256 },
     staff,
     clerk,
     mediator,

@@ -335,7 +335,10 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
   ];
 }
 
-function sendZip(res: Response, file: { bytes: Buffer; view: { sha256: string }; name: string }) {
+export function sendZip(
+  res: Response,
+  file: { bytes: Buffer; view: { sha256: string }; name: string },
+) {
   fileHeaders(res, {
     mediaType: 'application/zip',
     show: 'attachment',
