@@ -23,6 +23,7 @@ import {
 import { auditSection, disclosureSection, evidenceSection, partiesSection } from './caseFile.js';
 import { deadlineList } from './deadlines.js';
 import { documentsSection } from './documents.js';
+import { paymentOrderSection } from './paymentOrder.js';
 import { institutionsPanel } from './institutions.js';
 import { RecordingCard } from './RecordingCard.js';
 import { CASE_STATUS, DISPUTE_TYPES, ROLES, SESSION_STATUS, label } from './labels.js';
@@ -261,6 +262,7 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
       disclosureSection(currentApi, caseId),
       documentsSection(currentApi, caseId, file),
       referralsSection(currentApi, caseId),
+      paymentOrderSection(currentApi, caseId, file),
     );
     main.append(auditSection(currentApi, caseId));
   } catch (error) {

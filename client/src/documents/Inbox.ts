@@ -18,6 +18,7 @@ import { SignalingClient } from '../signaling.js';
 import { DocumentsApi, invitationClaims, type FetchedPdf } from './api.js';
 import { consentForm } from './ConsentForm.js';
 import { DisclosureCard } from './DisclosureCard.js';
+import { PaymentOrderCard } from './PaymentOrderCard.js';
 import type {
   DeliveryView,
   DocumentView,
@@ -41,6 +42,7 @@ export class DocumentInbox {
   readonly #api: DocumentsApi;
   readonly #selfId: string;
   readonly #disclosure: DisclosureCard;
+  readonly #paymentOrder: PaymentOrderCard;
   #socket: SignalingClient | undefined;
   #live = false;
   #consents: ServiceConsentView[] | undefined;
@@ -61,6 +63,7 @@ export class DocumentInbox {
     this.#selfId = selfId;
     this.#api = new DocumentsApi(caseId, () => invite);
     this.#disclosure = new DisclosureCard(this.#api, selfId);
+    this.#paymentOrder = new PaymentOrderCard(this.#api);
     this.root = el('section', {
       class: 'doc-inbox',
       id: 'documents',
@@ -133,6 +136,7 @@ export class DocumentInbox {
     clearTimeout(this.#timer);
     // The card shows its own load error; it never fails the inbox.
     void this.#disclosure.load();
+    void this.#paymentOrder.load();
     try {
       const [consents, inbox] = await Promise.all([this.#api.consents(), this.#api.list()]);
       this.#consents = consents;
@@ -209,7 +213,8 @@ export class DocumentInbox {
       );
     if (this.#consents !== undefined) parts.push(this.#consentPart(consent));
     this.#disclosure.render();
-    parts.push(this.#disclosure.element, this.#list());
+    this.#paymentOrder.render();
+    parts.push(this.#paymentOrder.element, this.#disclosure.element, this.#list());
     this.root.replaceChildren(...parts);
   }
 
