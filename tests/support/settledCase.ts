@@ -35,6 +35,8 @@ export interface SettledCaseOptions {
   performanceDeadline?: string;
   /** Signed on paper (the scan filed, the signing recorded by the mediator) instead of online and sealed. */
   paper?: boolean;
+  /** Stop once the agreement is issued: nobody signed, nothing recorded. */
+  unsigned?: boolean;
 }
 
 export async function settledCase(
@@ -104,7 +106,9 @@ export async function settledCase(
     await api.ok('POST', `${path}/sign`, token, { code });
   };
   let scan: { id: string; sha256: string } | null = null;
-  if (options.paper) {
+  if (options.unsigned) {
+    // Left for the test to sign.
+  } else if (options.paper) {
     const uploaded = await api.upload(caseId, mediator, pngBytes(), '调解协议书签署页.png', {
       title: '已签署调解协议书',
       purpose: '纸质签署的调解协议书',

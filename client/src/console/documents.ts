@@ -483,7 +483,12 @@ class DocumentsBoard {
     const status = doc.signing!;
     const box = el('section', { class: 'agreement', 'data-testid': 'agreement' });
     box.append(el('h4', {}, dt('signers')), signersList(status));
-    if (this.staff.session.staff.role === 'mediator' && !status.sealed && !doc.superseded) {
+    if (
+      this.staff.session.staff.role === 'mediator' &&
+      !status.sealed &&
+      !status.effective &&
+      !doc.superseded
+    ) {
       let panel = this.#signing.get(doc.id);
       if (!panel) {
         panel = new SigningPanel(doc, {
@@ -517,9 +522,11 @@ class DocumentsBoard {
         el(
           'p',
           { class: 'notice', 'data-testid': 'effective-paper' },
-          en()
-            ? 'Signed on paper: the agreement is effective (the scan of the signed paper is in the case file)'
-            : '已登记纸质签署，协议已生效（签署后的协议扫描件已归入案卷）',
+          `${
+            en()
+              ? 'Signed on paper: the agreement is effective (the scan of the signed paper is in the case file) · '
+              : '已登记纸质签署，协议已生效（签署后的协议扫描件已归入案卷）· '
+          }${when(status.paperSigned?.recordedAt ?? null)}`,
         ),
       );
     } else if (status.sealed) {

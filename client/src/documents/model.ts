@@ -101,6 +101,8 @@ export interface AgreementStatus {
   required: { signsFor: SignsFor; partyId: string | null; name: string; signed: boolean }[];
   signatures: SignatureView[];
   sealed: SealView | null;
+  /** Effective through a recorded paper signing instead of a seal. */
+  paperSigned?: { recordedAt: string; evidenceId: string } | null;
   effective: boolean;
 }
 
