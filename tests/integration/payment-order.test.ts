@@ -200,6 +200,15 @@ describe('payment-order pack (支付令)', () => {
 
   it('bundles a paper-signed agreement with the scan of the signed paper, for judicial confirmation and for the payment order', async () => {
     const w = await settled({ performanceDeadline: PASSED, paper: true });
+    // The agreement reads as effective by its paper signing (no seal, no online signing left).
+    const { documents } = await api.ok<{
+      documents: { id: string; signing: Record<string, unknown> | null }[];
+    }>('GET', `/cases/${w.caseId}/documents`, w.clerk);
+    expect(documents.find((d) => d.id === w.agreementId)!.signing).toMatchObject({
+      sealed: null,
+      effective: true,
+      paperSigned: { evidenceId: w.scan!.id },
+    });
     await api.ok('POST', `/cases/${w.caseId}/documents`, w.mediator, {
       kind: 'judicial_confirmation_application',
       recipients: [w.applicant.id, w.respondent.id],
