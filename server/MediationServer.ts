@@ -331,6 +331,7 @@ export class MediationServer {
         webhooks,
         references,
         bundles,
+        paymentOrders,
         disclosure,
         signIn,
       }),

@@ -34,7 +34,7 @@ import {
   WrongInstitutionKindError,
 } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
-import type { InstitutionService } from '../institutions/InstitutionService.js';
+import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
 import type { WebhookDelivery, WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
 import { writeFileDurably } from '../storage/durableWrite.js';
@@ -488,6 +488,41 @@ export class PaymentOrderService {
       bytes,
       view: this.#view(row),
       name: `${c.caseNumber}-支付令申请-${packId.slice(0, 8)}.zip`,
+    };
+  }
+
+  /**
+   * The court a pack was sent to downloads it (e.g. when its webhook was down);
+   * the read is an audited access like any institution's.
+   */
+  async institutionFile(
+    institution: InstitutionActor,
+    caseId: string,
+    packId: string,
+    ip: string | null,
+  ): Promise<{ bytes: Buffer; view: PaymentOrderView; name: string }> {
+    const row = this.#row(packId);
+    if (!row || row['case_id'] !== caseId || row['institution_id'] !== institution.id) {
+      throw new NotFoundError('Payment order');
+    }
+    const item = `payment-order/${packId}`;
+    await this.#audit.append({
+      caseId,
+      actorId: institution.id,
+      actorRole: institution.institutionKind,
+      action: 'institution.accessed',
+      target: item,
+      payload: { institution: institution.name, item, ip },
+    });
+    const bytes = await readFile(row['path'] as string);
+    if (sha256Of(bytes) !== row['sha256']) {
+      throw new InvalidStateError('The stored pack no longer matches its hash');
+    }
+    const c = await this.#cases.getCase(caseId);
+    return {
+      bytes,
+      view: this.#view(row),
+      name: `${c?.caseNumber ?? caseId}-支付令申请-${packId.slice(0, 8)}.zip`,
     };
   }
 

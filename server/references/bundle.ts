@@ -6,6 +6,11 @@
  * and a manifest signed with the service key naming every file by SHA-256
  * (and, where the case's audit chain fixed that hash, the event that did).
  *
+ * A payment-order pack (kind payment_order, PaymentOrderService) has the same
+ * shape: the 支付令申请书 (its hash fixed by the event that rendered it) in place of the
+ * joint application. A paper-signed agreement goes in as the issued agreement and
+ * the scan of the signed paper (an evidence item, fixed at upload).
+ *
  * Verification is offline and strict: the archive must be exactly what the
  * service writes for its entries (zip.ts), the manifest's signature must
  * hold, every file must match the manifest and nothing may be unlisted, the

@@ -333,6 +333,7 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/institution/cases/:caseId/reference', allow: ['institution'] },
   { method: 'get', path: '/institution/cases/:caseId/bundles', allow: ['institution'] },
   { method: 'get', path: '/institution/cases/:caseId/bundles/:bundleId', allow: ['institution'], allowedStatus: 404 },
+  { method: 'get', path: '/institution/cases/:caseId/payment-orders/:packId', allow: ['institution'], allowedStatus: 404 },
   // The link in the path is the credential (valid links: institutions.test.ts): a forged one is 401 for all.
   { method: 'get', path: '/institution/files/:token', allow: [] },
 

@@ -43,6 +43,7 @@ describe('payment-order pack (支付令)', () => {
   let hook: Receiver;
   let jwks: Jwks;
   let court: string;
+  let courtKey: string;
   let commission: string;
 
   beforeAll(async () => {
@@ -63,15 +64,20 @@ describe('payment-order pack (支付令)', () => {
   const settled = async (options: Parameters<typeof settledCase>[2]) => {
     const w = await settledCase(t, api, options);
     const register = async (kind: string, name: string) =>
-      (
-        await api.ok<{ institution: { id: string } }>('POST', '/institutions', w.clerk, {
+      await api.ok<{ institution: { id: string }; apiKey: string }>(
+        'POST',
+        '/institutions',
+        w.clerk,
+        {
           kind,
           name,
           webhookUrl: hook.url,
-        })
-      ).institution.id;
-    court = await register('court', '上海市某区人民法院');
-    commission = await register('arbitration', '某区劳动人事争议仲裁委员会');
+        },
+      );
+    const registered = await register('court', '上海市某区人民法院');
+    court = registered.institution.id;
+    courtKey = registered.apiKey;
+    commission = (await register('arbitration', '某区劳动人事争议仲裁委员会')).institution.id;
     return w;
   };
 
@@ -166,12 +172,25 @@ describe('payment-order pack (支付令)', () => {
       contentType: 'application/zip',
       event: 'payment_order.exported',
     });
-    // The stored pack, downloaded by the worker, is the same bytes.
+    // The stored pack, downloaded by the worker and by the court, is the same bytes.
     const res = await fetch(`${t.url}/api${path_}/${pack.id}/file`, {
       headers: { authorization: `Bearer ${w.tokens.applicant}` },
     });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(body)).toBe(true);
+    const { token } = await api.ok<{ token: string }>('POST', '/institution/token', undefined, {
+      institutionId: court,
+      apiKey: courtKey,
+    });
+    const pulled = await fetch(
+      `${t.url}/api/institution/cases/${w.caseId}/payment-orders/${pack.id}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    expect(pulled.status).toBe(200);
+    expect(pulled.headers.get('x-content-sha256')).toBe(pack.sha256);
+    expect(Buffer.from(await pulled.arrayBuffer()).equals(body)).toBe(true);
 
     const checked = verifyBundle(body, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
