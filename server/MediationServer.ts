@@ -44,6 +44,8 @@ import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { InstitutionService } from './institutions/InstitutionService.js';
 import { BundleService } from './references/BundleService.js';
+import { PaymentOrderService } from './references/PaymentOrderService.js';
+import { paymentOrderRoutes } from './http/api/paymentOrderRoutes.js';
 import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
 import { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
@@ -317,6 +319,20 @@ export class MediationServer {
       directory: path.join(config.dataDir, 'bundles'),
       maxBytes: config.bundles.maxBytes,
     });
+    const paymentOrders = new PaymentOrderService({
+      database,
+      cases: repository,
+      audit,
+      documents,
+      evidence,
+      references,
+      disclosure,
+      institutions,
+      webhooks,
+      keys,
+      renderer,
+      directory: path.join(config.dataDir, 'payment-orders'),
+    });
     const routes = [
       ...caseRoutes({
         cases,
@@ -344,9 +360,11 @@ export class MediationServer {
         webhooks,
         references,
         bundles,
+        paymentOrders,
         disclosure,
         signIn,
       }),
+      ...paymentOrderRoutes({ paymentOrders }),
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),

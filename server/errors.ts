@@ -94,6 +94,20 @@ export class ReferralLateError extends AppError {
   }
 }
 
+/** 劳动争议调解仲裁法第十六条 does not (yet) allow a payment order for this case. */
+export class PaymentOrderNotEligibleError extends AppError {
+  constructor(message: string) {
+    super('PAYMENT_ORDER_NOT_ELIGIBLE', message);
+  }
+}
+
+/** The institution is of the wrong kind for what is sent to it. */
+export class WrongInstitutionKindError extends AppError {
+  constructor(message: string) {
+    super('WRONG_INSTITUTION_KIND', message);
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; slow down') {
     super('RATE_LIMITED', message);
@@ -149,6 +163,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PARTY_CONSENT_REQUIRED: 409,
   REFERRAL_KIND_MISMATCH: 409,
   REFERRAL_LATE: 409,
+  PAYMENT_ORDER_NOT_ELIGIBLE: 409,
+  WRONG_INSTITUTION_KIND: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

@@ -16,6 +16,10 @@ export const ERROR_CODES = [
   'REFERRAL_KIND_MISMATCH',
   /** A joint application after its statutory window closed, with no recorded reason to send it. */
   'REFERRAL_LATE',
+  /** A payment-order pack asked for a case that does not (yet) qualify for one. */
+  'PAYMENT_ORDER_NOT_ELIGIBLE',
+  /** Sent to the wrong kind of institution (a payment order goes to a court only). */
+  'WRONG_INSTITUTION_KIND',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

@@ -10,9 +10,10 @@
  * /.well-known/jwks.json, kept by the institution). Checks the signature,
  * the audit chain up to its head, that each referenced item's hash was fixed
  * by its event in that chain, and that each file given is one of the items.
- * A joint application bundle (a ZIP) is checked whole: the archive byte for
- * byte, the signed manifest, every file against it, the reference inside,
- * and each file the chain fixed against its event (see bundle.ts).
+ * A joint application bundle or a payment-order pack (a ZIP) is checked
+ * whole: the archive byte for byte, the signed manifest, every file against
+ * it, the reference inside, and each file the chain fixed against its event
+ * (see bundle.ts).
  * Exit 0 verified, 1 not verified, 2 usage or unreadable input.
  */
 import { readFileSync, realpathSync } from 'node:fs';

@@ -662,4 +662,25 @@ ALTER TABLE referrals ADD COLUMN late_reason TEXT;
 ALTER TABLE referrals ADD COLUMN window_closed_on TEXT;
 `,
   },
+  {
+    version: 17,
+    name: 'payment-order application packs (支付令申请材料) sent to courts',
+    sql: `
+CREATE TABLE payment_orders (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  -- The applicant worker who asked (in person, by an agent, or through staff).
+  requested_by TEXT NOT NULL,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  file_count INTEGER NOT NULL,
+  webhook_delivery_id TEXT REFERENCES webhook_deliveries(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX payment_orders_case ON payment_orders(case_id);
+`,
+  },
 ];

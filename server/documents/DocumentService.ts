@@ -105,6 +105,8 @@ export interface AgreementStatus {
   required: (RequiredSigner & { signed: boolean })[];
   signatures: Omit<AgreementSignature, 'image' | 'ip' | 'userAgent' | 'codeId'>[];
   sealed: Omit<AgreementSeal, 'blobKey'> | null;
+  /** The recorded paper signing that made it effective instead of a seal. */
+  paperSigned: { recordedAt: string; evidenceId: string } | null;
   effective: boolean;
 }
 
@@ -1365,8 +1367,8 @@ export class DocumentService {
         ? sealed.find((d) => d.id === input.fields.agreementId)
         : sealed.at(-1);
       if (!agreement)
-        throw new ValidationError('No sealed agreement to attach', [
-          'fields.agreementId: none sealed',
+        throw new ValidationError('No sealed or paper-signed agreement to attach', [
+          'fields.agreementId: none sealed or signed on paper',
         ]);
       return {
         agreement: {
@@ -1468,6 +1470,21 @@ export class DocumentService {
     const seal = await this.#docs.getSeal(doc.id);
     const people = await this.#cases.listPeople(c.id);
     const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
+    const paper = seal
+      ? undefined
+      : (await this.#audit.list(c.id)).findLast(
+          (e) =>
+            e.action === 'agreement.paperSigned' &&
+            (JSON.parse(e.payload) as { documentId?: unknown }).documentId === doc.id,
+        );
+    const paperSigned = paper
+      ? {
+          recordedAt: paper.at,
+          evidenceId: String(
+            (JSON.parse(paper.payload) as { scan?: { evidenceId?: unknown } }).scan?.evidenceId,
+          ),
+        }
+      : null;
     return {
       required: requiredSigners(people, '调解员').map((r) => ({
         ...r,
@@ -1477,7 +1494,8 @@ export class DocumentService {
         ({ image: _i, ip: _ip, userAgent: _ua, codeId: _c, ...rest }) => rest,
       ),
       sealed: seal ? (({ blobKey: _k, ...rest }) => rest)(seal) : null,
-      effective: seal !== undefined && Boolean(c.outcome?.effectiveAt),
+      paperSigned,
+      effective: (seal !== undefined || paperSigned !== null) && Boolean(c.outcome?.effectiveAt),
     };
   }
 

@@ -105,11 +105,14 @@ export function chineseDate(date: string): string {
 }
 
 /** Every party of a kind, in the order added: co-applicants and co-respondents are each listed. */
-function parties(t: TemplateCase, kind: 'applicant' | 'respondent'): CasePerson[] {
+function parties(t: Pick<TemplateCase, 'people'>, kind: 'applicant' | 'respondent'): CasePerson[] {
   return t.people.filter((p) => p.kind === kind);
 }
 
-export function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
+export function partyRows(
+  t: Pick<TemplateCase, 'people'>,
+  full: boolean,
+): (readonly [string, string])[] {
   const rows: (readonly [string, string])[] = [];
   for (const p of [...parties(t, 'applicant'), ...parties(t, 'respondent')]) {
     const label = p.kind === 'applicant' ? '申请人' : '被申请人';
@@ -663,4 +666,92 @@ export function sealedAgreementLayout(
     },
   ];
   return { ...agreement, blocks };
+}
+
+/** What a payment-order application states besides the case and its parties. */
+export interface PaymentOrderFacts {
+  /** The court it is addressed to. */
+  court: string;
+  /** The applicant worker(s) applying (party ids; default: every applicant). */
+  applicantIds: readonly string[];
+  agreement: {
+    title: string;
+    version: number;
+    sha256: string;
+    effectiveAt: string;
+    basis: 'seal' | 'paper_signing';
+    /** The agreed terms, one per item. */
+    terms: readonly string[];
+    performanceMethod: string | null;
+  };
+  /** The agreed performance deadline (YYYY-MM-DD), now passed. */
+  performanceDueOn: string;
+  /** The files that go with the application, in the order of the bundle. */
+  attachments: readonly string[];
+}
+
+/**
+ * 支付令申请书: 劳动争议调解仲裁法第十六条 — for unpaid wages, work-injury
+ * medical costs, economic compensation or damages agreed in mediation, the
+ * worker may apply to a court for a payment order when the employer misses
+ * the agreed performance deadline. Every party is listed with its role.
+ */
+export function paymentOrderApplicationLayout(
+  t: Pick<TemplateCase, 'case' | 'people' | 'organisation' | 'issuedAt'>,
+  f: PaymentOrderFacts,
+): DocumentLayout {
+  const c = t.case;
+  const applying = parties(t, 'applicant').filter((p) => f.applicantIds.includes(p.id));
+  const respondents = parties(t, 'respondent');
+  const effect =
+    f.agreement.basis === 'seal'
+      ? '经各方签名并加盖调解组织印章'
+      : '经各方当事人纸质签署并由调解员登记';
+  return {
+    title: '支付令申请书',
+    subtitle: `致：${f.court}`,
+    blocks: [
+      { type: 'fields', rows: [['调解案号', c.caseNumber], ...partyRows(t, true)] },
+      { type: 'heading', text: '请求事项' },
+      {
+        type: 'paragraph',
+        text: `请求人民法院依法向被申请人${respondents.map((p) => p.name).join('、') || '—'}发出支付令，督促其按照调解协议的约定履行给付义务。`,
+      },
+      { type: 'heading', text: '事实与理由' },
+      {
+        type: 'paragraph',
+        text: `申请人${applying.map((p) => p.name).join('、') || '—'}与被申请人因劳动争议（${DISPUTE_TYPE_LABELS[c.disputeType]}）经${t.organisation}调解，达成调解协议，该协议于${chineseDateTime(f.agreement.effectiveAt)}${effect}生效。协议约定的履行期限为${chineseDate(f.performanceDueOn)}，该期限已经届满，被申请人未按约定履行。`,
+      },
+      { type: 'heading', text: '调解协议约定的给付内容' },
+      { type: 'list', items: f.agreement.terms.length > 0 ? [...f.agreement.terms] : ['—'] },
+      {
+        type: 'fields',
+        rows: [
+          [
+            '调解协议',
+            `${f.agreement.title}（第 ${f.agreement.version} 版，${f.agreement.basis === 'seal' ? '已盖章生效' : '纸质签署生效'}）`,
+          ],
+          ['协议 SHA-256', f.agreement.sha256],
+          ['协议生效时间', chineseDateTime(f.agreement.effectiveAt)],
+          ['履行期限', `${chineseDate(f.performanceDueOn)}（已届满）`],
+          ['履行方式', f.agreement.performanceMethod ?? '—'],
+        ],
+      },
+      {
+        type: 'paragraph',
+        text: '法律依据：《中华人民共和国劳动争议调解仲裁法》第十六条：因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，用人单位在协议约定期限内不履行的，劳动者可以持调解协议书依法向人民法院申请支付令。',
+      },
+      { type: 'paragraph', text: '此致' },
+      { type: 'paragraph', text: f.court },
+      { type: 'heading', text: '附件' },
+      { type: 'list', items: [...f.attachments] },
+      {
+        type: 'signatures',
+        entries: applying.map((p) => ({ label: '申请人', name: p.name, at: null, image: null })),
+      },
+      { type: 'fields', rows: [['调解组织', t.organisation]] },
+      { type: 'fields', rows: [['日期', chineseDateTime(t.issuedAt)]] },
+    ],
+    footer: `调解案号 ${c.caseNumber} · 支付令申请书`,
+  };
 }

@@ -691,3 +691,58 @@ async function collect(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
+
+/**
+ * The effective agreement's files under 02-agreement: the sealed PDF; or, for a
+ * paper signing, the issued agreement and the scan of the signed paper (its hash
+ * fixed in the chain at upload).
+ */
+export async function agreementFiles(
+  documents: DocumentService,
+  evidence: EvidenceService,
+  caseId: string,
+  agreement: DocumentView,
+  scan: EvidenceItem | null,
+): Promise<{ file: Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'>; bytes: Buffer }[]> {
+  if (!scan) {
+    const sealed = await documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+    return [
+      {
+        file: {
+          path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
+          role: 'agreement',
+          title: `${agreement.title}（已盖章生效 / sealed, effective）`,
+          source: { kind: 'sealed-agreement', id: agreement.id },
+        },
+        bytes: sealed.bytes,
+      },
+    ];
+  }
+  const issued = await documents.pdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
+  const opened = await evidence.open(SYSTEM, caseId, scan.id, {
+    range: () => undefined,
+    download: true,
+    client: NO_CLIENT,
+  });
+  if (opened.range === 'invalid') throw new InvalidStateError('Unreadable signed agreement scan');
+  return [
+    {
+      file: {
+        path: `02-agreement/${fileName(agreement.title)}.pdf`,
+        role: 'agreement',
+        title: `${agreement.title}（纸质签署生效 / effective by paper signing）`,
+        source: { kind: 'document', id: agreement.id },
+      },
+      bytes: issued.bytes,
+    },
+    {
+      file: {
+        path: `02-agreement/已签署调解协议书扫描件-${fileName(scan.title)}${extensionOf(scan)}`,
+        role: 'signed_agreement',
+        title: `已签署调解协议书扫描件 / scan of the signed paper: ${scan.title}`,
+        source: { kind: 'evidence', id: scan.id },
+      },
+      bytes: await collect(opened.stream),
+    },
+  ];
+}

@@ -6,6 +6,11 @@
  * and a manifest signed with the service key naming every file by SHA-256
  * (and, where the case's audit chain fixed that hash, the event that did).
  *
+ * A payment-order pack (kind payment_order, PaymentOrderService) has the same
+ * shape: the 支付令申请书 (its hash fixed by the event that rendered it) in place of the
+ * joint application. A paper-signed agreement goes in as the issued agreement and
+ * the scan of the signed paper (an evidence item, fixed at upload).
+ *
  * Verification is offline and strict: the archive must be exactly what the
  * service writes for its entries (zip.ts), the manifest's signature must
  * hold, every file must match the manifest and nothing may be unlisted, the
@@ -27,6 +32,10 @@ export const REFERENCE_PATH = 'reference.jws';
 export type BundleRole =
   | 'application'
   | 'agreement'
+  /** The scan of an agreement signed on paper. */
+  | 'signed_agreement'
+  /** 支付令申请书: the worker's application to a court for a payment order. */
+  | 'payment_order_application'
   | 'identity'
   | 'authorisation'
   | 'certificate'
@@ -41,7 +50,14 @@ export interface BundleFile {
   size: number;
   /** What the file is in the case: a document, the sealed agreement, an evidence item, a delivery. */
   source: {
-    kind: 'document' | 'sealed-agreement' | 'evidence' | 'delivery' | 'bundle';
+    kind:
+      | 'document'
+      | 'sealed-agreement'
+      | 'evidence'
+      | 'delivery'
+      | 'bundle'
+      /** A payment-order application rendered for the pack (id: the pack's). */
+      | 'payment-order-application';
     id: string;
   };
   /** The audit event that fixed this hash, when the chain fixed it. */
@@ -53,7 +69,8 @@ export interface BundleManifest {
   version: 1;
   bundleId: string;
   createdAt: string;
-  kind: 'judicial_confirmation' | 'arbitration_review';
+  /** payment_order: the worker's application pack for a payment order (支付令), to a court. */
+  kind: 'judicial_confirmation' | 'arbitration_review' | 'payment_order';
   case: { id: string; caseNumber: string; disputeType: string; effectiveAt: string };
   institution: { id: string; name: string; kind: string };
   /** `late` when sent after the statutory window closed, with the reason staff recorded. */
@@ -106,6 +123,11 @@ const FIXED_BY: Partial<
   'sealed-agreement': { action: 'agreement.sealed', id: 'documentId', sha256: 'sealedSha256' },
   evidence: { action: 'evidence.received', id: 'id', sha256: 'sha256' },
   delivery: { action: 'delivery.certificate', id: 'deliveryId', sha256: 'certificateSha256' },
+  'payment-order-application': {
+    action: 'paymentOrder.applicationRendered',
+    id: 'packId',
+    sha256: 'sha256',
+  },
 };
 
 /** The hash `event` fixed for `source`, if it is the kind of event that fixes one for it. */

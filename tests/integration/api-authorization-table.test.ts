@@ -109,6 +109,7 @@ const a1 = (): Params => ({
   recordingId: w.a1.recordingId,
   fileId: w.a1.trackId,
   bundleId: randomUUID(),
+  packId: randomUUID(),
   token: 'not-a-file-token',
 });
 
@@ -331,6 +332,16 @@ const TABLE: readonly Row[] = [
   // Case A1's agreement is not effective: an allowed caller learns that (409), nobody else anything.
   { method: 'get', path: '/cases/:caseId/referral-preview', allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'],
     query: () => 'kind=judicial_confirmation', allowedStatus: 409, refuse: { applicantA2: 403 } },
+  // The payment order is the applicant side's: the respondent and the observer do not see it.
+  { method: 'get', path: '/cases/:caseId/payment-order', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+    refuse: { respondentA1: 404, observerA1: 404 } },
+  // A1 has no effective agreement: 409 once past authorization.
+  { method: 'post', path: '/cases/:caseId/payment-order', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+    allowedStatus: 409,
+    body: (w, _p, caller) => ({ institutionId: w.a1.institutionId,
+      ...(caller === 'clerkA' || caller === 'mediatorA' ? { requestedBy: w.a1.applicantId } : {}) }) },
+  { method: 'get', path: '/cases/:caseId/payment-order/:packId/file', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+    refuse: { respondentA1: 404, observerA1: 404 }, allowedStatus: 404 },
   { method: 'get', path: '/cases/:caseId/disclosure', allow: [...A1_STAFF, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/disclosure', allow: ['applicantA1', 'respondentA1', 'agentA1'],
     body: () => ({ agree: true }) },
@@ -344,6 +355,7 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/institution/cases/:caseId/reference', allow: ['institution'] },
   { method: 'get', path: '/institution/cases/:caseId/bundles', allow: ['institution'] },
   { method: 'get', path: '/institution/cases/:caseId/bundles/:bundleId', allow: ['institution'], allowedStatus: 404 },
+  { method: 'get', path: '/institution/cases/:caseId/payment-orders/:packId', allow: ['institution'], allowedStatus: 404 },
   // The link in the path is the credential (valid links: institutions.test.ts): a forged one is 401 for all.
   { method: 'get', path: '/institution/files/:token', allow: [] },
 

@@ -28,25 +28,38 @@ export interface SettledCase {
   /** Earlier versions of the agreement, superseded and never signed (see `drafts`). */
   draftIds: string[];
   /** With `effect: 'paper'`: the scan of the agreement signed on paper. */
-  scan: { id: string; bytes: Buffer } | null;
+  scan: { id: string; sha256: string; bytes: Buffer } | null;
 }
 
 const PHONES = { applicant: '13800000001', respondent: '13800000002' };
 
+export interface SettledCaseOptions {
+  claimTypes?: string[];
+  /** The agreed performance deadline (default 2026-12-31). */
+  performanceDeadline?: string;
+  /** How many earlier versions of the agreement to issue (and serve) before the one signed. */
+  drafts?: number;
+  /** How the agreement takes effect: signed online and sealed (default), or signed on paper. */
+  effect?: 'seal' | 'paper';
+  /** The same as `effect: 'paper'`. */
+  paper?: boolean;
+  /** Stop once the agreement is issued: nobody signed, nothing recorded. */
+  unsigned?: boolean;
+}
+
 export async function settledCase(
   t: Pick<TestServer, 'server' | 'url'>,
   api: Api,
-  options: {
-    /** How many earlier versions of the agreement to issue (and serve) before the one signed. */
-    drafts?: number;
-    /** How the agreement takes effect: signed online and sealed (default), or signed on paper. */
-    effect?: 'seal' | 'paper';
-  } = {},
+  options: SettledCaseOptions = {},
 ): Promise<SettledCase> {
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
-  const c = await api.ok<{ id: string }>('POST', '/cases', clerk, registrationInput());
+  const input = registrationInput();
+  if (options.claimTypes) {
+    (input.application as { claimTypes: string[] }).claimTypes = options.claimTypes;
+  }
+  const c = await api.ok<{ id: string }>('POST', '/cases', clerk, input);
   const caseId = c.id;
   await api.ok('POST', `/cases/${caseId}/accept`, clerk);
   await api.ok('POST', `/cases/${caseId}/mediator`, clerk, { mediatorId: staff.mediator.id });
@@ -103,7 +116,7 @@ export async function settledCase(
       fields: {
         items: ['被申请人向申请人支付拖欠工资人民币10000元'],
         amount: 10000,
-        performanceDeadline: '2026-12-31',
+        performanceDeadline: options.performanceDeadline ?? '2026-12-31',
         performanceMethod: '银行转账',
       },
       recipients: [applicant.id, respondent.id],
@@ -122,7 +135,9 @@ export async function settledCase(
     await api.ok('POST', `${path}/sign`, token, { code });
   };
   let scan: SettledCase['scan'] = null;
-  if (options.effect === 'paper') {
+  if (options.unsigned) {
+    // Left for the test to sign.
+  } else if (options.effect === 'paper' || options.paper) {
     const bytes = pngBytes();
     const filed = await api.upload(caseId, mediator, bytes, '调解协议书签署页.png', {
       title: '已签署调解协议书',
@@ -131,7 +146,8 @@ export async function settledCase(
       category: 'signed_agreement',
     });
     if (filed.status !== 201) throw new Error(`scan upload: ${filed.status}`);
-    scan = { id: (filed.body as { item: { id: string } }).item.id, bytes };
+    const item = (filed.body as { item: { id: string; sha256: string } }).item;
+    scan = { id: item.id, sha256: item.sha256, bytes };
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     await api.ok('POST', `${path}/paper-signing`, mediator, {
       evidenceId: scan.id,

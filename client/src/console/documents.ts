@@ -21,6 +21,7 @@ import {
 } from '../documents/strings.js';
 import '../documents/documents.css';
 import type { CaseFileView, StaffApi } from './api.js';
+import { PaperSigningForm } from './PaperSigningForm.js';
 import './documents.css';
 
 const POLL_MS = 2_000;
@@ -276,11 +277,13 @@ class DocumentsBoard {
   readonly #openProof = new Set<string>();
   readonly #signing = new Map<string, SigningPanel>();
   readonly #errors = new Map<string, string>();
+  readonly #paper = new Map<string, PaperSigningForm>();
 
   constructor(
     private readonly docs: DocumentsApi,
     private readonly staff: StaffApi,
     private readonly refresh: () => void,
+    private readonly file: CaseFileView,
   ) {}
 
   show(inbox: Inbox): void {
@@ -484,7 +487,12 @@ class DocumentsBoard {
     const status = doc.signing!;
     const box = el('section', { class: 'agreement', 'data-testid': 'agreement' });
     box.append(el('h4', {}, dt('signers')), signersList(status));
-    if (this.staff.session.staff.role === 'mediator' && !status.sealed && !doc.superseded) {
+    if (
+      this.staff.session.staff.role === 'mediator' &&
+      !status.sealed &&
+      !status.effective &&
+      !doc.superseded
+    ) {
       let panel = this.#signing.get(doc.id);
       if (!panel) {
         panel = new SigningPanel(doc, {
@@ -497,8 +505,35 @@ class DocumentsBoard {
       } else panel.update(doc);
       box.append(panel.element);
     }
+    if (
+      this.staff.session.staff.role === 'mediator' &&
+      !status.sealed &&
+      !status.effective &&
+      !doc.superseded
+    ) {
+      let paper = this.#paper.get(doc.id);
+      if (!paper) {
+        paper = new PaperSigningForm(this.docs, this.staff, this.file, doc.id, () =>
+          this.refresh(),
+        );
+        this.#paper.set(doc.id, paper);
+      }
+      box.append(paper.element);
+    }
     const actions = el('div', { class: 'doc-actions' });
-    if (status.sealed) {
+    if (!status.sealed && status.effective) {
+      box.append(
+        el(
+          'p',
+          { class: 'notice', 'data-testid': 'effective-paper' },
+          `${
+            en()
+              ? 'Signed on paper: the agreement is effective (the scan of the signed paper is in the case file) · '
+              : '已登记纸质签署，协议已生效（签署后的协议扫描件已归入案卷）· '
+          }${when(status.paperSigned?.recordedAt ?? null)}`,
+        ),
+      );
+    } else if (status.sealed) {
       box.append(
         el(
           'p',
@@ -598,7 +633,7 @@ export function documentsSection(staff: StaffApi, caseId: string, file: CaseFile
     }
     timer = setTimeout(() => void tick(), POLL_MS);
   };
-  const board: DocumentsBoard = new DocumentsBoard(docs, staff, () => void tick());
+  const board: DocumentsBoard = new DocumentsBoard(docs, staff, () => void tick(), file);
   section.append(
     el('h3', {}, dt('docsTitle')),
     issueForm(docs, file, () => void tick()),

@@ -25,6 +25,7 @@ import { deadlineList } from './deadlines.js';
 import { extensionSection, noticesSection } from './notices.js';
 import { documentsSection } from './documents.js';
 import { calendarPanel } from './calendar.js';
+import { paymentOrderSection } from './paymentOrder.js';
 import { institutionsPanel } from './institutions.js';
 import { RecordingCard } from './RecordingCard.js';
 import { CASE_STATUS, DISPUTE_TYPES, ROLES, SESSION_STATUS, label } from './labels.js';
@@ -283,6 +284,7 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
       noticesSection(currentApi, caseId),
       extensionSection(currentApi, caseId, file),
       referralsSection(currentApi, caseId),
+      paymentOrderSection(currentApi, caseId, file),
     );
     main.append(auditSection(currentApi, caseId));
   } catch (error) {

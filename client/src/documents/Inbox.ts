@@ -19,6 +19,7 @@ import { DocumentsApi, invitationClaims, type FetchedPdf } from './api.js';
 import { consentForm } from './ConsentForm.js';
 import { DisclosureCard } from './DisclosureCard.js';
 import { ReferralPreviewCard } from './ReferralPreviewCard.js';
+import { PaymentOrderCard } from './PaymentOrderCard.js';
 import type {
   DeliveryView,
   DocumentView,
@@ -43,6 +44,7 @@ export class DocumentInbox {
   readonly #selfId: string;
   readonly #disclosure: DisclosureCard;
   readonly #preview: ReferralPreviewCard;
+  readonly #paymentOrder: PaymentOrderCard;
   #socket: SignalingClient | undefined;
   #live = false;
   #consents: ServiceConsentView[] | undefined;
@@ -64,6 +66,7 @@ export class DocumentInbox {
     this.#api = new DocumentsApi(caseId, () => invite);
     this.#disclosure = new DisclosureCard(this.#api, selfId);
     this.#preview = new ReferralPreviewCard(this.#api);
+    this.#paymentOrder = new PaymentOrderCard(this.#api);
     this.root = el('section', {
       class: 'doc-inbox',
       id: 'documents',
@@ -137,6 +140,7 @@ export class DocumentInbox {
     // The card shows its own load error; it never fails the inbox.
     void this.#disclosure.load();
     void this.#preview.load();
+    void this.#paymentOrder.load();
     try {
       const [consents, inbox] = await Promise.all([this.#api.consents(), this.#api.list()]);
       this.#consents = consents;
@@ -213,7 +217,13 @@ export class DocumentInbox {
       );
     if (this.#consents !== undefined) parts.push(this.#consentPart(consent));
     this.#disclosure.render();
-    parts.push(this.#disclosure.element, this.#preview.element, this.#list());
+    this.#paymentOrder.render();
+    parts.push(
+      this.#paymentOrder.element,
+      this.#disclosure.element,
+      this.#preview.element,
+      this.#list(),
+    );
     this.root.replaceChildren(...parts);
   }
 

@@ -131,10 +131,15 @@ export function signersList(status: AgreementStatus): HTMLElement {
     );
     list.append(li);
   }
+  const paper = status.paperSigned ?? null;
   const seal = el(
     'li',
-    { class: status.sealed ? 'sealed' : 'unsigned', 'data-testid': 'seal-state' },
-    status.sealed ? `${dt('sealed')}${when(status.sealed.sealedAt)}` : dt('notSealed'),
+    { class: status.sealed || paper ? 'sealed' : 'unsigned', 'data-testid': 'seal-state' },
+    status.sealed
+      ? `${dt('sealed')}${when(status.sealed.sealedAt)}`
+      : paper
+        ? `${dt('paperSigned')}${when(paper.recordedAt)}`
+        : dt('notSealed'),
   );
   list.append(seal);
   return list;
@@ -176,7 +181,8 @@ export class SigningPanel {
     if (!status) return;
     this.#signers.replaceChildren(signersList(status));
     const mine = status.signatures.some((s) => s.signerId === this.#o.selfId);
-    this.#form.hidden = mine || status.sealed !== null || document.superseded;
+    // Sealed, or effective through a paper signing: online signing has ended.
+    this.#form.hidden = mine || status.sealed !== null || status.effective || document.superseded;
     if (mine && !this.element.querySelector('.you-signed'))
       this.element.append(el('p', { class: 'notice you-signed' }, dt('youSigned')));
   }

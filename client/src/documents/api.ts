@@ -8,6 +8,9 @@ import type {
   DeliveryView,
   DisclosureView,
   DocumentView,
+  PaperSigningInput,
+  PaymentOrderPack,
+  PaymentOrderStatus,
   Inbox,
   ReferralPreviewView,
   ServiceChannel,
@@ -123,6 +126,54 @@ export class DocumentsApi {
   /** The caller's own agreement (parties and agents), given or withdrawn. */
   setDisclosure(agree: boolean): Promise<DisclosureView> {
     return this.#call('POST', '/disclosure', { agree });
+  }
+
+  /** The mediator records a signing on paper (the scan filed first, category signed_agreement). */
+  paperSigning(documentId: string, input: PaperSigningInput): Promise<unknown> {
+    return this.#call('POST', `/documents/${encodeURIComponent(documentId)}/paper-signing`, input);
+  }
+
+  /** Files the scan of a signed paper agreement as the organisation's (multipart: fields, then the file). */
+  async uploadSignedAgreement(file: File, title: string): Promise<{ id: string; sha256: string }> {
+    const form = new FormData();
+    form.append('title', title);
+    form.append('purpose', '纸质签署的调解协议书 / agreement signed on paper');
+    form.append('originalOrCopy', 'copy');
+    form.append('category', 'signed_agreement');
+    form.append('file', file, file.name);
+    const response = await fetch(`${this.#base}/evidence`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.bearer()}` },
+      body: form,
+    });
+    const parsed = (await response.json().catch(() => ({}))) as {
+      item?: { id: string; sha256: string };
+      error?: { code?: string; message?: string; issues?: string[] };
+    };
+    if (!response.ok || !parsed.item) {
+      throw new DocumentApiError(
+        response.status,
+        parsed.error?.code ?? 'HTTP',
+        parsed.error?.message ?? `HTTP ${response.status}`,
+        parsed.error?.issues ?? [],
+      );
+    }
+    return parsed.item;
+  }
+
+  paymentOrder(): Promise<PaymentOrderStatus> {
+    return this.#call('GET', '/payment-order');
+  }
+
+  /** `requestedBy`: staff only, the worker who asked. */
+  producePaymentOrder(
+    institutionId: string,
+    requestedBy?: string,
+  ): Promise<{ pack: PaymentOrderPack }> {
+    return this.#call('POST', '/payment-order', {
+      institutionId,
+      ...(requestedBy ? { requestedBy } : {}),
+    });
   }
 
   recipientStep(

@@ -105,6 +105,8 @@ export interface AgreementStatus {
   required: { signsFor: SignsFor; partyId: string | null; name: string; signed: boolean }[];
   signatures: SignatureView[];
   sealed: SealView | null;
+  /** Effective through a recorded paper signing instead of a seal. */
+  paperSigned?: { recordedAt: string; evidenceId: string } | null;
   effective: boolean;
 }
 
@@ -166,6 +168,33 @@ export type PartySide = 'applicant' | 'respondent';
  * commission: only once both sides agree (`agreed`). `consents` holds each
  * person's latest choice.
  */
+/** POST …/documents/{id}/paper-signing (server/documents/schemas.ts paperSigningSchema). */
+export interface PaperSigningInput {
+  evidenceId: string;
+  signatories: { partyId: string; signerId?: string; signedOn: string }[];
+  mediatorSignedOn: string;
+  attestation: string;
+}
+
+/** A payment-order pack (支付令申请材料) as sent to a court. */
+export interface PaymentOrderPack {
+  id: string;
+  institutionName: string;
+  sha256: string;
+  createdAt: string;
+  delivery: { status: 'pending' | 'delivered' | 'dead'; deliveredAt: string | null } | null;
+}
+
+/** Whether the worker may apply for a payment order (劳动争议调解仲裁法第十六条). */
+export interface PaymentOrderStatus {
+  eligible: boolean;
+  reasons: string[];
+  performanceDueOn: string | null;
+  courts: { id: string; name: string }[];
+  packs: PaymentOrderPack[];
+  mayProduce: boolean;
+}
+
 export interface DisclosureView {
   agreed: boolean;
   sides: Record<PartySide, boolean>;

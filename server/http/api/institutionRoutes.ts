@@ -23,6 +23,7 @@ import {
 } from '../../institutions/InstitutionService.js';
 import type { WebhookDispatcher } from '../../institutions/WebhookDispatcher.js';
 import type { BundleService } from '../../references/BundleService.js';
+import type { PaymentOrderService } from '../../references/PaymentOrderService.js';
 import { disclosureSchema, type DisclosureConsents } from '../../references/DisclosureConsents.js';
 import type { ReferenceService } from '../../references/ReferenceService.js';
 import { sendPdf } from './documentRoutes.js';
@@ -36,6 +37,7 @@ export interface InstitutionRouteDeps {
   references: ReferenceService;
   webhooks: WebhookDispatcher;
   bundles: BundleService;
+  paymentOrders: PaymentOrderService;
   disclosure: DisclosureConsents;
   signIn: SignInGuard;
 }
@@ -331,6 +333,24 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
     }),
     route({
       method: 'get',
+      path: '/institution/cases/:caseId/payment-orders/:packId',
+      summary:
+        'A payment-order pack (ZIP) sent to the calling court; verify offline with `npm run verify-reference -- pack.zip --jwks jwks.json`',
+      tag: 'institution API',
+      auth: 'none',
+      handler: async ({ req, res, params }) => {
+        const file = await d.paymentOrders.institutionFile(
+          institutionOf(req),
+          params['caseId']!,
+          params['packId']!,
+          req.ip ?? null,
+        );
+        sendZip(res, file);
+        return undefined;
+      },
+    }),
+    route({
+      method: 'get',
       path: '/institution/files/:token',
       summary: 'A file named by a reference’s link (institution access token as well)',
       tag: 'institution API',
@@ -350,7 +370,10 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
   ];
 }
 
-function sendZip(res: Response, file: { bytes: Buffer; view: { sha256: string }; name: string }) {
+export function sendZip(
+  res: Response,
+  file: { bytes: Buffer; view: { sha256: string }; name: string },
+) {
   fileHeaders(res, {
     mediaType: 'application/zip',
     show: 'attachment',

@@ -1,0 +1,623 @@
+/**
+ * The payment-order application pack (支付令申请材料): when an effective
+ * mediation agreement on an eligible claim (劳动争议调解仲裁法第十六条: unpaid
+ * wages, work-injury medical costs, economic compensation or damages) was not
+ * performed by its deadline, the worker — the applicant, or its agent with
+ * special authority; staff only on the worker's recorded request — produces
+ * a 支付令申请书 and sends it to a registered court with the effective
+ * agreement (the sealed PDF, or the issued agreement and the scan of the
+ * signed paper), the agreement's service certificates and the signed case
+ * reference, as a bundle verifiable offline like a joint application's
+ * (bundle.ts). It is delivered through the court's webhook (signed,
+ * idempotent, retried), kept under DATA_DIR/payment-orders and fixed in the
+ * case's audit chain.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/AuditLog.js';
+import { authorize, authorizeStaff, caseInScope, type Actor } from '../cases/access.js';
+import type { CaseRepository } from '../cases/CaseRepository.js';
+import { paymentOrderEligible, shanghaiDate } from '../cases/deadlines.js';
+import type { CaseDeadline, CasePerson, MediationCase } from '../cases/model.js';
+import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import type { DocumentService } from '../documents/DocumentService.js';
+import type { PdfRenderer } from '../documents/PdfRenderer.js';
+import { paymentOrderApplicationLayout } from '../documents/templates.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  PaymentOrderNotEligibleError,
+  ValidationError,
+  WrongInstitutionKindError,
+} from '../errors.js';
+import type { EvidenceService } from '../evidence/EvidenceService.js';
+import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
+import type { WebhookDelivery, WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
+import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import { writeFileDurably } from '../storage/durableWrite.js';
+import {
+  BUNDLE_TYPE,
+  REFERENCE_PATH,
+  assembleBundle,
+  fixingEvent,
+  sha256Of,
+  type BundleFile,
+  type BundleManifest,
+} from './bundle.js';
+import { agreementFiles } from './BundleService.js';
+import type { DisclosureConsents } from './DisclosureConsents.js';
+import { effectiveAgreement } from './effectiveAgreement.js';
+import { CONCESSIONS_STATEMENT } from './referralRules.js';
+import type { ReferenceService } from './ReferenceService.js';
+
+const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
+
+export const paymentOrderSchema = z
+  .object({
+    /** The registered court (institution kind court) to send the pack to. */
+    institutionId: z.string().uuid(),
+    /** Staff only: the applicant (or its agent with special authority) who asked for it. */
+    requestedBy: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+
+/** Why a case does not (yet) qualify for a payment order. */
+export type IneligibleReason =
+  | 'claim_type'
+  | 'agreement_not_effective'
+  | 'no_performance_deadline'
+  | 'deadline_not_passed'
+  | 'performed';
+
+export interface PaymentOrderEligibility {
+  eligible: boolean;
+  reasons: IneligibleReason[];
+  performanceDueOn: string | null;
+}
+
+const REASON_TEXT: Record<IneligibleReason, string> = {
+  claim_type:
+    '本案请求事项不属于拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金 / The claims are not unpaid wages, work-injury medical costs, economic compensation or damages',
+  agreement_not_effective: '调解协议尚未生效 / The agreement is not effective',
+  no_performance_deadline: '调解协议未约定履行期限 / The agreement sets no performance deadline',
+  deadline_not_passed: '协议约定的履行期限尚未届满 / The performance deadline has not passed',
+  performed: '协议已登记履行 / The agreement is recorded as performed',
+};
+
+/** 劳动争议调解仲裁法第十六条, as of `today` (Asia/Shanghai). */
+export function paymentOrderEligibility(
+  c: MediationCase,
+  deadlines: readonly CaseDeadline[],
+  today: string,
+): PaymentOrderEligibility {
+  const reasons: IneligibleReason[] = [];
+  if (!paymentOrderEligible(c.application.claimTypes)) reasons.push('claim_type');
+  if (c.outcome?.kind !== 'agreement' || !c.outcome.effectiveAt) {
+    reasons.push('agreement_not_effective');
+  }
+  const d = deadlines.filter((x) => x.kind === 'performance').at(-1);
+  if (!d) {
+    if (!reasons.includes('agreement_not_effective')) reasons.push('no_performance_deadline');
+  } else if (d.status === 'met' || d.status === 'cancelled') {
+    reasons.push('performed');
+  } else if (d.status === 'open' && d.dueOn >= today) {
+    reasons.push('deadline_not_passed');
+  }
+  return { eligible: reasons.length === 0, reasons, performanceDueOn: d?.dueOn ?? null };
+}
+
+export interface PaymentOrderView {
+  id: string;
+  caseId: string;
+  institutionId: string;
+  institutionName: string;
+  requestedBy: string;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  createdAt: string;
+  delivery: Pick<
+    WebhookDelivery,
+    'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'receipt'
+  > | null;
+}
+
+type Row = Record<string, unknown>;
+
+const README = `支付令申请材料包 / Payment-order application pack
+
+本材料包由调解平台生成并以服务密钥签名：支付令申请书、已生效的调解协议书（纸质签署的，附签署页扫描件）、
+送达凭证和本案的签名引用。manifest.jws 为签名的清单，manifest.json 为其可读副本。任何一个字节被改动，校验都会失败。
+离线校验：npm run verify-reference -- <本文件.zip> --jwks jwks.json（jwks.json 取自平台的 /.well-known/jwks.json）
+
+Made and signed by the mediation service: the application for a payment order, the effective
+agreement (with the scan of the signed paper when signed on paper), the service certificates and
+the signed case reference. Verify offline with npm run verify-reference -- <this.zip> --jwks jwks.json.
+
+${CONCESSIONS_STATEMENT}
+`;
+
+export class PaymentOrderService {
+  readonly #database: SqliteDatabase;
+  readonly #cases: CaseRepository;
+  readonly #audit: AuditLog;
+  readonly #documents: DocumentService;
+  readonly #evidence: EvidenceService;
+  readonly #references: ReferenceService;
+  readonly #disclosure: DisclosureConsents;
+  readonly #institutions: InstitutionService;
+  readonly #webhooks: WebhookDispatcher;
+  readonly #keys: ServiceKeys;
+  readonly #renderer: PdfRenderer;
+  readonly #directory: string;
+  readonly #now: () => Date;
+
+  constructor(o: {
+    database: SqliteDatabase;
+    cases: CaseRepository;
+    audit: AuditLog;
+    documents: DocumentService;
+    evidence: EvidenceService;
+    references: ReferenceService;
+    disclosure: DisclosureConsents;
+    institutions: InstitutionService;
+    webhooks: WebhookDispatcher;
+    keys: ServiceKeys;
+    renderer: PdfRenderer;
+    directory: string;
+    now?: () => Date;
+  }) {
+    this.#database = o.database;
+    this.#cases = o.cases;
+    this.#audit = o.audit;
+    this.#documents = o.documents;
+    this.#evidence = o.evidence;
+    this.#references = o.references;
+    this.#disclosure = o.disclosure;
+    this.#institutions = o.institutions;
+    this.#webhooks = o.webhooks;
+    this.#keys = o.keys;
+    this.#renderer = o.renderer;
+    this.#directory = o.directory;
+    this.#now = o.now ?? (() => new Date());
+  }
+
+  /**
+   * Whether the case qualifies, the courts it may go to, and the packs made so
+   * far: for staff of the case and the applicant side (the respondent's side
+   * learns of it from the court).
+   */
+  async status(
+    actor: Actor,
+    caseId: string,
+  ): Promise<
+    PaymentOrderEligibility & {
+      courts: { id: string; name: string }[];
+      packs: PaymentOrderView[];
+      mayProduce: boolean;
+    }
+  > {
+    const { c, people } = await this.#applicantSideOrStaff(actor, caseId);
+    const eligibility = paymentOrderEligibility(
+      c,
+      await this.#cases.listDeadlines(caseId),
+      shanghaiDate(this.#now()),
+    );
+    return {
+      ...eligibility,
+      courts: this.#courts(c.organisationId),
+      packs: this.#rows(caseId).map((r) => this.#view(r)),
+      mayProduce: actor.kind === 'staff' || applyingFor(actor, people) !== null,
+    };
+  }
+
+  /** Produces the pack, stores it and sends it to the court's webhook. */
+  async produce(
+    actor: Actor,
+    caseId: string,
+    input: z.infer<typeof paymentOrderSchema>,
+  ): Promise<PaymentOrderView> {
+    const { c, people } = await caseInScope(this.#cases, actor, caseId);
+    let requester: { personId: string; applicantId: string };
+    let by: { id: string; role: string };
+    if (actor.kind === 'staff') {
+      authorize(actor, 'case.view', c);
+      authorizeStaff(actor, ['clerk', 'mediator']);
+      const asked = input.requestedBy ? people.find((p) => p.id === input.requestedBy) : undefined;
+      const applicantId = asked ? applyingFor({ id: asked.id }, people) : null;
+      if (!asked || !applicantId) {
+        throw new ValidationError(
+          '请注明提出申请的劳动者（申请人或其特别授权代理人） / Name the worker (the applicant or its agent with special authority) who asked for it',
+          ['requestedBy: not the applicant or its agent with special authority'],
+        );
+      }
+      requester = { personId: asked.id, applicantId };
+      by = { id: actor.id, role: actor.role };
+    } else {
+      const applicantId = actor.kind === 'person' ? applyingFor(actor, people) : null;
+      if (actor.kind !== 'person' || !applicantId || input.requestedBy) {
+        throw new ForbiddenError(
+          '只有申请人或其特别授权代理人可以申请支付令 / Only the applicant or its agent with special authority applies for a payment order',
+        );
+      }
+      requester = { personId: actor.id, applicantId };
+      by = { id: actor.id, role: actor.role };
+    }
+    const eligibility = paymentOrderEligibility(
+      c,
+      await this.#cases.listDeadlines(caseId),
+      shanghaiDate(this.#now()),
+    );
+    if (!eligibility.eligible) {
+      throw new PaymentOrderNotEligibleError(
+        `本案不能申请支付令：${eligibility.reasons.map((r) => REASON_TEXT[r]).join('；')}`,
+      );
+    }
+    const institution = this.#institutions.institutionActor(input.institutionId);
+    if (!institution || institution.organisationId !== c.organisationId) {
+      throw new NotFoundError('Institution');
+    }
+    if (institution.institutionKind !== 'court') {
+      throw new WrongInstitutionKindError(
+        '支付令只能向人民法院申请，不能发送给仲裁委员会 / A payment order is applied for at a court, not an arbitration commission',
+      );
+    }
+    const effective = await effectiveAgreement(
+      { documents: this.#documents, evidence: this.#evidence, audit: this.#audit },
+      caseId,
+    );
+    if (!effective) {
+      throw new PaymentOrderNotEligibleError(
+        '本平台没有已盖章或已登记纸质签署的生效调解协议书 / There is no sealed or paper-signed effective agreement on the platform',
+      );
+    }
+    const { agreement, basis, scan } = effective;
+    const packId = randomUUID();
+    const createdAt = this.#now().toISOString();
+
+    // Read everything first: each read is an audit event, and the chain as it then
+    // stands names the event that fixed each file's hash.
+    const signed = await agreementFiles(this.#documents, this.#evidence, caseId, agreement, scan);
+    const issued = await this.#documents.pdf(SYSTEM, caseId, agreement.id, {
+      ip: null,
+      userAgent: null,
+    });
+    const { deliveries } = await this.#documents.list(SYSTEM, caseId);
+    const served = deliveries.filter((d) => d.documentId === agreement.id);
+    const certificates: Buffer[] = [];
+    for (const d of served) {
+      certificates.push((await this.#documents.certificate(SYSTEM, caseId, d.id)).bytes);
+    }
+    const terms = issued.document.fields['terms'] as
+      { items?: unknown; performanceMethod?: unknown } | undefined;
+    const layout = paymentOrderApplicationLayout(
+      {
+        case: c,
+        people,
+        organisation:
+          (await this.#cases.getOrganisation(c.organisationId))?.name ?? c.organisationId,
+        issuedAt: createdAt,
+      },
+      {
+        court: institution.name,
+        applicantIds: [requester.applicantId],
+        agreement: {
+          title: agreement.title,
+          version: agreement.version,
+          sha256: agreement.sha256,
+          effectiveAt: c.outcome!.effectiveAt!,
+          basis,
+          terms: Array.isArray(terms?.items) ? terms.items.map(String) : [],
+          performanceMethod:
+            typeof terms?.performanceMethod === 'string' ? terms.performanceMethod : null,
+        },
+        performanceDueOn: eligibility.performanceDueOn!,
+        attachments: [
+          basis === 'seal'
+            ? '调解协议书（已盖章生效）'
+            : '调解协议书及各方当事人纸质签署的调解协议书扫描件',
+          ...served.map((d) => `电子送达凭证（${d.recipientName}）`),
+          '案件签名引用（审计链）',
+        ],
+      },
+    );
+    const application = await this.#renderer.render(layout, new Date(createdAt));
+    const applicationSha256 = sha256Of(application);
+    await this.#audit.append({
+      caseId,
+      actorId: by.id,
+      actorRole: by.role,
+      action: 'paymentOrder.applicationRendered',
+      target: packId,
+      payload: {
+        packId,
+        sha256: applicationSha256,
+        requestedBy: requester.personId,
+        applicant: requester.applicantId,
+        court: institution.name,
+        performanceDueOn: eligibility.performanceDueOn,
+      },
+    });
+    const events = await this.#audit.list(caseId);
+
+    const files = new Map<string, Buffer>();
+    const listed: BundleFile[] = [];
+    const add = (f: Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'>, bytes: Buffer) => {
+      const sha256 = sha256Of(bytes);
+      files.set(f.path, bytes);
+      listed.push({
+        ...f,
+        sha256,
+        size: bytes.length,
+        fixedBy: fixingEvent(events, f.source, sha256),
+      });
+    };
+    const own = { kind: 'bundle', id: packId } as const;
+    add(
+      { path: 'README.txt', role: 'readme', title: '说明 / Read me', source: own },
+      Buffer.from(README, 'utf8'),
+    );
+    add(
+      {
+        path: '01-application/支付令申请书.pdf',
+        role: 'payment_order_application',
+        title: '支付令申请书 / application for a payment order',
+        source: { kind: 'payment-order-application', id: packId },
+      },
+      application,
+    );
+    for (const f of signed) add(f.file, f.bytes);
+    for (const [i, d] of served.entries()) {
+      add(
+        {
+          path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${safeName(d.recipientName)}.pdf`,
+          role: 'certificate',
+          title: `电子送达凭证 / service certificate: ${d.recipientName}`,
+          source: { kind: 'delivery', id: d.id },
+        },
+        certificates[i]!,
+      );
+    }
+    const { jws, reference } = await this.#references.signed(institution, caseId, null, {
+      pushed: true,
+    });
+    add(
+      {
+        path: REFERENCE_PATH,
+        role: 'reference',
+        title: '案件签名引用 / signed case reference',
+        source: own,
+      },
+      Buffer.from(jws, 'utf8'),
+    );
+    const disclosure = await this.#disclosure.current(caseId);
+    const manifest: BundleManifest = {
+      type: 'mediation-application-bundle',
+      version: 1,
+      bundleId: packId,
+      createdAt,
+      kind: 'payment_order',
+      case: {
+        id: c.id,
+        caseNumber: c.caseNumber,
+        disputeType: c.disputeType,
+        effectiveAt: c.outcome!.effectiveAt!,
+      },
+      institution: {
+        id: institution.id,
+        name: institution.name,
+        kind: institution.institutionKind,
+      },
+      // A payment order is no referral: the pack itself is what was sent, and when.
+      referral: { id: packId, referredAt: createdAt, late: null },
+      concessions: CONCESSIONS_STATEMENT,
+      files: listed,
+      excluded: reference.excluded,
+      disclosureAgreed: disclosure.agreed,
+    };
+    const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
+    const sha256 = sha256Of(zip);
+    const directory = path.join(this.#directory, caseId);
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const name = `${packId}.zip`;
+    await writeFileDurably(directory, name, zip);
+    const file = path.join(directory, name);
+
+    await this.#database.transaction(async () => {
+      const deliveryId = this.#institutions.webhookUrl(institution.id)
+        ? this.#webhooks.enqueueFile({
+            institutionId: institution.id,
+            caseId,
+            event: 'payment_order.exported',
+            path: file,
+            sha256,
+            contentType: 'application/zip',
+          })
+        : null;
+      this.#database
+        .statement(
+          `INSERT INTO payment_orders (id, case_id, institution_id, requested_by, path, sha256, size, file_count,
+             webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          packId,
+          caseId,
+          institution.id,
+          requester.personId,
+          file,
+          sha256,
+          zip.length,
+          listed.length,
+          deliveryId,
+          createdAt,
+          by.id,
+        );
+      await this.#audit.append({
+        caseId,
+        actorId: by.id,
+        actorRole: by.role,
+        action: 'paymentOrder.sent',
+        target: packId,
+        payload: {
+          packId,
+          institution: institution.name,
+          requestedBy: requester.personId,
+          sha256,
+          size: zip.length,
+          files: listed.map((f) => ({ path: f.path, sha256: f.sha256 })),
+          webhookDelivery: deliveryId,
+        },
+      });
+    });
+    return this.#view(this.#row(packId)!);
+  }
+
+  /** The pack's bytes, for staff of the case and the applicant side. */
+  async file(
+    actor: Actor,
+    caseId: string,
+    packId: string,
+  ): Promise<{ bytes: Buffer; view: PaymentOrderView; name: string }> {
+    const { c } = await this.#applicantSideOrStaff(actor, caseId);
+    const row = this.#row(packId);
+    if (!row || row['case_id'] !== caseId) throw new NotFoundError('Payment order');
+    const bytes = await readFile(row['path'] as string);
+    if (sha256Of(bytes) !== row['sha256']) {
+      throw new InvalidStateError('The stored pack no longer matches its hash');
+    }
+    return {
+      bytes,
+      view: this.#view(row),
+      name: `${c.caseNumber}-支付令申请-${packId.slice(0, 8)}.zip`,
+    };
+  }
+
+  /**
+   * The court a pack was sent to downloads it (e.g. when its webhook was down);
+   * the read is an audited access like any institution's.
+   */
+  async institutionFile(
+    institution: InstitutionActor,
+    caseId: string,
+    packId: string,
+    ip: string | null,
+  ): Promise<{ bytes: Buffer; view: PaymentOrderView; name: string }> {
+    const row = this.#row(packId);
+    if (!row || row['case_id'] !== caseId || row['institution_id'] !== institution.id) {
+      throw new NotFoundError('Payment order');
+    }
+    const item = `payment-order/${packId}`;
+    await this.#audit.append({
+      caseId,
+      actorId: institution.id,
+      actorRole: institution.institutionKind,
+      action: 'institution.accessed',
+      target: item,
+      payload: { institution: institution.name, item, ip },
+    });
+    const bytes = await readFile(row['path'] as string);
+    if (sha256Of(bytes) !== row['sha256']) {
+      throw new InvalidStateError('The stored pack no longer matches its hash');
+    }
+    const c = await this.#cases.getCase(caseId);
+    return {
+      bytes,
+      view: this.#view(row),
+      name: `${c?.caseNumber ?? caseId}-支付令申请-${packId.slice(0, 8)}.zip`,
+    };
+  }
+
+  async #applicantSideOrStaff(actor: Actor, caseId: string) {
+    const scope = await caseInScope(this.#cases, actor, caseId);
+    if (actor.kind === 'staff') authorize(actor, 'case.view', scope.c);
+    else if (actor.kind !== 'person' || !onApplicantSide(actor.id, scope.people)) {
+      throw new NotFoundError('Payment order');
+    }
+    return scope;
+  }
+
+  #courts(organisationId: string): { id: string; name: string }[] {
+    return this.#database
+      .statement(
+        `SELECT id, name FROM institutions WHERE organisation_id = ? AND kind = 'court' AND revoked_at IS NULL
+         ORDER BY name, id`,
+      )
+      .all(organisationId) as { id: string; name: string }[];
+  }
+
+  #rows(caseId: string): Row[] {
+    return this.#database
+      .statement('SELECT * FROM payment_orders WHERE case_id = ? ORDER BY created_at, id')
+      .all(caseId) as Row[];
+  }
+
+  #row(id: string): Row | undefined {
+    return this.#database.statement('SELECT * FROM payment_orders WHERE id = ?').get(id) as
+      Row | undefined;
+  }
+
+  #view(r: Row): PaymentOrderView {
+    const deliveryId = r['webhook_delivery_id'] as string | null;
+    const d = deliveryId ? this.#webhooks.get(deliveryId) : undefined;
+    const institutionId = r['institution_id'] as string;
+    return {
+      id: r['id'] as string,
+      caseId: r['case_id'] as string,
+      institutionId,
+      institutionName: this.#institutions.institutionActor(institutionId)?.name ?? institutionId,
+      requestedBy: r['requested_by'] as string,
+      sha256: r['sha256'] as string,
+      size: r['size'] as number,
+      fileCount: r['file_count'] as number,
+      createdAt: r['created_at'] as string,
+      delivery: d
+        ? {
+            id: d.id,
+            status: d.status,
+            attempts: d.attempts,
+            nextAttemptAt: d.nextAttemptAt,
+            deliveredAt: d.deliveredAt,
+            lastError: d.lastError,
+            receipt: d.receipt,
+          }
+        : null,
+    };
+  }
+}
+
+/**
+ * The applicant a person may apply for: the applicant itself, or the
+ * applicant its agent represents with special authority; null otherwise.
+ */
+function applyingFor(actor: { id: string }, people: readonly CasePerson[]): string | null {
+  const p = people.find((x) => x.id === actor.id);
+  if (p?.kind === 'applicant') return p.id;
+  if (p?.kind === 'agent' && p.powerOfAttorney?.scope === 'special') {
+    const principal = people.find((x) => x.id === p.representsId);
+    if (principal?.kind === 'applicant') return principal.id;
+  }
+  return null;
+}
+
+/** The applicant, or any agent of an applicant. */
+function onApplicantSide(id: string, people: readonly CasePerson[]): boolean {
+  const p = people.find((x) => x.id === id);
+  if (p?.kind === 'applicant') return true;
+  return (
+    p?.kind === 'agent' && people.some((x) => x.id === p.representsId && x.kind === 'applicant')
+  );
+}
+
+function safeName(text: string): string {
+  return (
+    text
+      .split('')
+      .map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? '_' : ch))
+      .join('')
+      .trim()
+      .slice(0, 80) || 'file'
+  );
+}
