@@ -57,6 +57,7 @@ import { PdfRenderer } from './documents/PdfRenderer.js';
 import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
+import { procedureRoutes } from './http/api/procedureRoutes.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
@@ -167,6 +168,10 @@ export class MediationServer {
       repository,
       audit,
       calendar: officialWorkCalendar(config.calendar),
+      evidenceItem: async (caseId, itemId) => {
+        const item = await evidenceItems.get(itemId);
+        return item?.caseId === caseId ? item : undefined;
+      },
     });
     const evidenceItems = new SqliteEvidenceRepository(database);
     const evidence = new EvidenceService({
@@ -308,6 +313,7 @@ export class MediationServer {
         viewerActive: (viewer) => cases.viewerActive(viewer),
       }),
       ...documentRoutes({ documents, signIn }),
+      ...procedureRoutes({ cases, documents }),
       ...institutionRoutes({
         institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),

@@ -73,6 +73,27 @@ export class IdentityUnconfirmedError extends AppError {
   }
 }
 
+/** The mediator must disclose (no conflict) for their current assignment before running the case. */
+export class DisclosureRequiredError extends AppError {
+  constructor(message: string) {
+    super('DISCLOSURE_REQUIRED', message);
+  }
+}
+
+/** No session of the case starts while a recusal request (回避申请) is undecided. */
+export class RecusalPendingError extends AppError {
+  constructor(message: string) {
+    super('RECUSAL_PENDING', message);
+  }
+}
+
+/** A party application is accepted only with every respondent's recorded agreement to mediate. */
+export class RespondentAgreementRequiredError extends AppError {
+  constructor(message: string) {
+    super('RESPONDENT_AGREEMENT_REQUIRED', message);
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; slow down') {
     super('RATE_LIMITED', message);
@@ -125,6 +146,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   IDENTITY_UNCONFIRMED: 409,
+  DISCLOSURE_REQUIRED: 409,
+  RECUSAL_PENDING: 409,
+  RESPONDENT_AGREEMENT_REQUIRED: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

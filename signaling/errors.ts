@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   /** Admission refused: no confirmed identity check in this session and no override. */
   'IDENTITY_UNCONFIRMED',
+  /** The mediator has no conflict disclosure for their current assignment to the case. */
+  'DISCLOSURE_REQUIRED',
+  /** A party's request for the mediator's recusal (回避申请) awaits the organisation's decision. */
+  'RECUSAL_PENDING',
+  /** A party application cannot be accepted before every respondent agreed to mediation. */
+  'RESPONDENT_AGREEMENT_REQUIRED',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

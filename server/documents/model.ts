@@ -17,6 +17,8 @@ export const DOCUMENT_KINDS = [
   'judicial_confirmation_application',
   'arbitration_review_application',
   'right_to_arbitration_notice',
+  'recusal_request',
+  'recusal_decision',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -32,6 +34,8 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   judicial_confirmation_application: '司法确认申请书',
   arbitration_review_application: '仲裁审查申请书',
   right_to_arbitration_notice: '申请仲裁权利告知书',
+  recusal_request: '回避申请书',
+  recusal_decision: '回避决定书',
 };
 
 /** One version of a generated document; never changed once written. */

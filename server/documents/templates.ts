@@ -41,6 +41,7 @@ export const TERMINATION_GROUND_LABELS: Record<TerminationGround, string> = {
   party_refuses: '一方当事人拒绝继续调解',
   no_agreement_in_time: '调解期限届满未达成调解协议',
   party_absent: '当事人无正当理由未参加调解',
+  respondent_refused_mediation: '被申请人不同意调解',
   other: '其他原因',
 };
 
@@ -82,7 +83,7 @@ function parties(t: TemplateCase, kind: 'applicant' | 'respondent'): CasePerson[
   return t.people.filter((p) => p.kind === kind);
 }
 
-function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
+export function partyRows(t: TemplateCase, full: boolean): (readonly [string, string])[] {
   const rows: (readonly [string, string])[] = [];
   for (const p of [...parties(t, 'applicant'), ...parties(t, 'respondent')]) {
     const label = p.kind === 'applicant' ? '申请人' : '被申请人';

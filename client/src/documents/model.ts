@@ -13,10 +13,15 @@ export type DocumentKind =
   | 'evidence_receipt'
   | 'judicial_confirmation_application'
   | 'arbitration_review_application'
-  | 'right_to_arbitration_notice';
+  | 'right_to_arbitration_notice'
+  | 'recusal_request'
+  | 'recusal_decision';
 
 /** What staff may issue from a template (everything but the consent form). */
-export type IssuableKind = Exclude<DocumentKind, 'service_consent'>;
+export type IssuableKind = Exclude<
+  DocumentKind,
+  'service_consent' | 'recusal_request' | 'recusal_decision'
+>;
 
 export type ServiceChannel = 'in_app' | 'email' | 'sms';
 

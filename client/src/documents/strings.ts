@@ -334,6 +334,8 @@ export const KIND_LABELS: Record<DocumentKind, Pair> = {
   ],
   arbitration_review_application: ['仲裁审查申请书', 'joint application for arbitration review'],
   right_to_arbitration_notice: ['申请仲裁权利告知书', 'notice of the right to arbitration'],
+  recusal_request: ['回避申请书', 'request for the mediator’s recusal'],
+  recusal_decision: ['回避决定书', 'decision on the recusal request'],
 };
 
 export function kindLabel(kind: DocumentKind): string {
