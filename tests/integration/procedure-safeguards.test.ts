@@ -320,7 +320,7 @@ describe('recusal requests (回避申请)', () => {
 });
 
 describe("the respondent's agreement to mediate", () => {
-  it('a party application is accepted only after every co-respondent agreed (personally or through a specially authorised agent)', async () => {
+  it('a party application is accepted only after every co-respondent agreed (personally or through a specially authorised agent); delegated cases need none', async () => {
     const r = await registered();
     const second = await api.ok<Person>('POST', `/cases/${r.caseId}/people`, clerk, {
       kind: 'respondent',
@@ -375,6 +375,19 @@ describe("the respondent's agreement to mediate", () => {
       [r.respondent.id, second.id].sort(),
     );
     expect((await audit(r.caseId)).filter((a) => a === 'mediation.agreed')).toHaveLength(2);
+
+    // Delegated and entrusted cases came through an institution: no separate agreement, and none taken.
+    for (const source of ['court_entrusted', 'arbitration_delegated'] as const) {
+      const d = await registered({ source, sourceReference: '（2026）沪0115民诉前调1号' });
+      const answer = await api.call(
+        'POST',
+        `/cases/${d.caseId}/mediation-response`,
+        await invite(d.caseId, d.respondent.id),
+        { decision: 'agree' },
+      );
+      expect(errorCode(answer)).toBe('INVALID_STATE');
+      expect((await api.call('POST', `/cases/${d.caseId}/accept`, clerk)).status).toBe(200);
+    }
   });
 
   it("a respondent's refusal ends the case and produces the right-to-arbitration notice", async () => {
@@ -408,19 +421,6 @@ describe("the respondent's agreement to mediate", () => {
     );
     const accept = await api.call('POST', `/cases/${r.caseId}/accept`, clerk);
     expect(errorCode(accept)).toBe('INVALID_STATE');
-  });
-
-  it('delegated and entrusted cases need no separate agreement', async () => {
-    for (const source of ['court_entrusted', 'arbitration_delegated'] as const) {
-      const c = await api.ok<{ id: string }>(
-        'POST',
-        '/cases',
-        clerk,
-        registrationInput({ source, sourceReference: '（2026）沪0115民诉前调1号' }),
-      );
-      const accepted = await api.call('POST', `/cases/${c.id}/accept`, clerk);
-      expect(accepted.status).toBe(200);
-    }
   });
 
   it('a clerk records an answer given offline only with its proof', async () => {

@@ -50,6 +50,7 @@ export interface CaseListItem {
   disputeType: string;
   receivedOn: string;
   mediationDueOn: string;
+  source?: string;
   /** The list only: deadlines still open or already passed. */
   openDeadlines?: DeadlineView[];
 }
@@ -156,6 +157,28 @@ export interface CaseFileView {
   people: CasePersonView[];
   sessions?: CaseSessionView[];
   deadlines?: DeadlineView[];
+  recusalRequests?: RecusalRequestView[];
+  mediationResponses?: MediationResponseView[];
+}
+
+export interface RecusalRequestView {
+  id: string;
+  mediatorId: string;
+  requestedBy: string;
+  reasons: string;
+  requestedAt: string;
+  status: 'pending' | 'granted' | 'refused';
+  decisionReasons: string | null;
+  decidedAt: string | null;
+}
+
+export interface MediationResponseView {
+  respondentId: string;
+  decision: 'agree' | 'refuse';
+  channel: 'online' | 'offline';
+  evidenceId: string | null;
+  note: string | null;
+  at: string;
 }
 
 export type RecordingStatus = 'recording' | 'processing' | 'complete';
@@ -462,6 +485,31 @@ export class StaffApi {
 
   audit(caseId: string): Promise<AuditVerification> {
     return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+  }
+
+  /** A respondent's answer given offline, with its proof (an evidence item) and a note. */
+  recordMediationResponse(
+    caseId: string,
+    body: { respondentId: string; decision: 'agree' | 'refuse'; evidenceId: string; note: string },
+  ): Promise<unknown> {
+    return this.#call(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/mediation-response/offline`,
+      body,
+    );
+  }
+
+  /** The organisation's decision on a recusal request (回避申请), with reasons. */
+  decideRecusal(
+    caseId: string,
+    requestId: string,
+    body: { decision: 'granted' | 'refused'; reasons: string },
+  ): Promise<unknown> {
+    return this.#call(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/recusal-requests/${encodeURIComponent(requestId)}/decision`,
+      body,
+    );
   }
 
   /** Both parties' agreement (or not) that caucus material may go to a court or commission. */

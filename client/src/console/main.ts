@@ -21,6 +21,7 @@ import {
   type CaseSessionView,
 } from './api.js';
 import { auditSection, disclosureSection, evidenceSection, partiesSection } from './caseFile.js';
+import { procedureSection } from './procedure.js';
 import { deadlineList } from './deadlines.js';
 import { documentsSection } from './documents.js';
 import { institutionsPanel } from './institutions.js';
@@ -259,6 +260,7 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
     sessions.after(
       evidenceSection(currentApi, caseId),
       disclosureSection(currentApi, caseId),
+      procedureSection(currentApi, caseId, file, show),
       documentsSection(currentApi, caseId, file),
       referralsSection(currentApi, caseId),
     );
