@@ -11,6 +11,7 @@ import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { launchChromium } from '../support/browser.js';
 import {
+  TEST_PASSWORD,
   partyInvitationLink,
   registrationInput,
   seedStaff,
@@ -75,7 +76,8 @@ describe('procedural steps on the join page', () => {
     const applicantPage = await (
       await browser.newContext({ viewport: { width: 390, height: 844 } })
     ).newPage();
-    await applicantPage.goto((await invitationLink(applicant)).link);
+    const applicantLink = (await invitationLink(applicant)).link;
+    await applicantPage.goto(applicantLink);
     const recusal = applicantPage.getByTestId('recusal');
     await recusal.waitFor({ timeout: 10_000 });
     await recusal.getByTestId('recusal-reasons').fill('调解员曾担任被申请人的法律顾问');
@@ -95,6 +97,41 @@ describe('procedural steps on the join page', () => {
     // While it waits for the organisation's decision, the session does not start.
     await expect(cases.setSessionState(staff.mediator, session.id, 'live')).rejects.toMatchObject({
       code: 'RECUSAL_PENDING',
+    });
+
+    // The clerk decides in the console, with reasons; the applicant's page shows the outcome.
+    const clerkPage = await (
+      await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    ).newPage();
+    await clerkPage.goto(`${t.url}/console`);
+    await clerkPage.locator('input[name=username]').fill(staff.clerk.username);
+    await clerkPage.locator('input[name=password]').fill(TEST_PASSWORD);
+    await clerkPage.getByRole('button', { name: '登录', exact: true }).click();
+    await clerkPage
+      .locator(`[data-testid=case-item][data-case="${c.id}"]`)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await clerkPage.goto(`${t.url}/console#/cases/${c.id}`);
+    const pending = clerkPage.locator('[data-testid=recusal-request][data-status=pending]');
+    await pending.waitFor({ timeout: 10_000 });
+    await pending
+      .getByTestId('recusal-decision-reasons')
+      .fill('顾问关系已于五年前终止，不影响公正调解');
+    await pending.getByTestId('recusal-refuse').click();
+    await clerkPage
+      .locator('[data-testid=recusal-request][data-status=refused]')
+      .waitFor({ timeout: 10_000 });
+    expect((await cases.file(staff.clerk, c.id)).recusalRequests).toEqual([
+      expect.objectContaining({ status: 'refused', decisionDocumentId: expect.any(String) }),
+    ]);
+    // The link's credential left the address bar: open the link again in a new tab.
+    const again = await applicantPage.context().newPage();
+    await again.goto(applicantLink);
+    await again
+      .locator('[data-testid=recusal-request][data-status=refused]')
+      .waitFor({ timeout: 10_000 });
+    await expect(cases.setSessionState(staff.mediator, session.id, 'live')).resolves.toMatchObject({
+      status: 'live',
     });
   });
 });

@@ -74,6 +74,11 @@ export class ProcedureCard {
   readonly #onChange: () => void;
   #file: CaseFile | undefined;
   #error: string | undefined;
+  readonly #reasons = el('textarea', {
+    rows: '3',
+    maxlength: '4000',
+    'data-testid': 'recusal-reasons',
+  });
 
   constructor(o: { caseId: string; invite: string; personId: string; onChange: () => void }) {
     this.#caseId = o.caseId;
@@ -185,11 +190,8 @@ export class ProcedureCard {
     const pending = f.recusalRequests.some((r) => r.status === 'pending');
     if (canAsk && !pending) {
       card.append(el('p', {}, pick(S.recusalHint)));
-      const reasons = el('textarea', {
-        rows: '3',
-        maxlength: '4000',
-        'data-testid': 'recusal-reasons',
-      });
+      // One textarea for the page's life: the page re-renders often, and a draft must survive it.
+      const reasons = this.#reasons;
       const submit = el(
         'button',
         { type: 'button', 'data-testid': 'recusal-submit' },
@@ -218,6 +220,7 @@ export class ProcedureCard {
     });
     if (response.ok) {
       this.#error = undefined;
+      if (path === 'recusal-requests') this.#reasons.value = '';
     } else {
       const failure = (await response.json().catch(() => ({}))) as {
         error?: { message?: string };
