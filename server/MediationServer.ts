@@ -64,6 +64,7 @@ import { PdfRenderer } from './documents/PdfRenderer.js';
 import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
+import { procedureRoutes } from './http/api/procedureRoutes.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
@@ -182,6 +183,10 @@ export class MediationServer {
       repository,
       audit,
       calendar: workCalendar.calendar,
+      evidenceItem: async (caseId, itemId) => {
+        const item = await evidenceItems.get(itemId);
+        return item?.caseId === caseId ? item : undefined;
+      },
     });
     const evidenceItems = new SqliteEvidenceRepository(database);
     const evidence = new EvidenceService({

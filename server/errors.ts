@@ -108,6 +108,27 @@ export class WrongInstitutionKindError extends AppError {
   }
 }
 
+/** The mediator must disclose (no conflict) for their current assignment before running the case. */
+export class DisclosureRequiredError extends AppError {
+  constructor(message: string) {
+    super('DISCLOSURE_REQUIRED', message);
+  }
+}
+
+/** No session of the case starts while a recusal request (回避申请) is undecided. */
+export class RecusalPendingError extends AppError {
+  constructor(message: string) {
+    super('RECUSAL_PENDING', message);
+  }
+}
+
+/** A party application is accepted only with every respondent's recorded agreement to mediate. */
+export class RespondentAgreementRequiredError extends AppError {
+  constructor(message: string) {
+    super('RESPONDENT_AGREEMENT_REQUIRED', message);
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; slow down') {
     super('RATE_LIMITED', message);
@@ -165,6 +186,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   REFERRAL_LATE: 409,
   PAYMENT_ORDER_NOT_ELIGIBLE: 409,
   WRONG_INSTITUTION_KIND: 409,
+  DISCLOSURE_REQUIRED: 409,
+  RECUSAL_PENDING: 409,
+  RESPONDENT_AGREEMENT_REQUIRED: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

@@ -20,6 +20,12 @@ export const ERROR_CODES = [
   'PAYMENT_ORDER_NOT_ELIGIBLE',
   /** Sent to the wrong kind of institution (a payment order goes to a court only). */
   'WRONG_INSTITUTION_KIND',
+  /** The mediator has no conflict disclosure for their current assignment to the case. */
+  'DISCLOSURE_REQUIRED',
+  /** A party's request for the mediator's recusal (回避申请) awaits the organisation's decision. */
+  'RECUSAL_PENDING',
+  /** A party application cannot be accepted before every respondent agreed to mediation. */
+  'RESPONDENT_AGREEMENT_REQUIRED',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'HEADERS_TOO_LARGE',

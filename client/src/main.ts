@@ -20,6 +20,7 @@ import {
   type CaseDeadlineView,
 } from './call/invitation.js';
 import { LayerChooser } from './call/LayerChooser.js';
+import { invitationClaims, ProcedureCard } from './call/procedure.js';
 import { MediaShelf } from './call/MediaShelf.js';
 import { localTile, remoteTile, screenTile, type TileContext } from './call/tiles.js';
 import {
@@ -92,6 +93,8 @@ interface ViewerState {
 }
 let viewer: ViewerState | null = null;
 let sessionStart: string | undefined;
+/** The respondent's agreement to mediate and recusal requests, on an invitation. */
+let procedure: ProcedureCard | undefined;
 
 const inCall = (): boolean => status === 'joined' || status === 'reconnecting';
 const isMediator = (): boolean => {
@@ -173,6 +176,8 @@ function renderPage(): void {
   app.replaceChildren(header());
   if (fatal) {
     app.append(endingMessage(fatal));
+    // No session yet (a respondent answering a party application): the procedural steps still apply.
+    if (procedure) app.append(...procedure.elements());
     return;
   }
   if (!token || !preview) {
@@ -220,6 +225,7 @@ function renderPage(): void {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
     if (chatPanel) side.append(chatPanel.element());
   }
+  if (procedure) side.append(...procedure.elements());
   if (deadlines.length > 0) side.append(deadlinePanel(deadlines));
   if (evidencePanel) {
     side.append(
@@ -606,6 +612,11 @@ Object.defineProperty(window, '__mediation', {
 document.documentElement.lang = lang();
 void (async () => {
   if (invite && !token) await useInvitation();
+  const claims = invite ? invitationClaims(invite) : undefined;
+  if (claims && fatal?.reason !== 'inviteInvalid') {
+    procedure = new ProcedureCard({ ...claims, invite, onChange: () => render() });
+    await procedure.load().catch(() => undefined);
+  }
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
     DocumentInbox.mount(app, invite, token || undefined);

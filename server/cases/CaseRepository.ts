@@ -13,8 +13,11 @@ import type {
   FollowUpVisit,
   Invitation,
   MediationCase,
+  MediationResponse,
   MediationSessionRecord,
+  MediatorAssignment,
   Organisation,
+  RecusalRequest,
   StaffMember,
 } from './model.js';
 
@@ -92,4 +95,21 @@ export interface CaseRepository {
 
   insertFollowUp(f: FollowUpVisit): Promise<void>;
   listFollowUps(caseId: string): Promise<FollowUpVisit[]>;
+
+  insertAssignment(a: MediatorAssignment): Promise<void>;
+  /** The case's assignment in force (not ended), if any. */
+  currentAssignment(caseId: string): Promise<MediatorAssignment | undefined>;
+  endAssignments(
+    caseId: string,
+    at: string,
+    reason: NonNullable<MediatorAssignment['endedReason']>,
+  ): Promise<void>;
+
+  /** Fails (unique index) when the case already has a pending request. */
+  insertRecusalRequest(q: RecusalRequest): Promise<void>;
+  updateRecusalRequest(q: RecusalRequest): Promise<void>;
+  listRecusalRequests(caseId: string): Promise<RecusalRequest[]>;
+
+  insertMediationResponse(m: MediationResponse): Promise<void>;
+  listMediationResponses(caseId: string): Promise<MediationResponse[]>;
 }

@@ -9,11 +9,22 @@ import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { ChainVerification } from '../audit/AuditChain.js';
 import {
+  DisclosureRequiredError,
+  ForbiddenError,
   InvalidStateError,
   NotFoundError,
   PartyConsentRequiredError,
+  RecusalPendingError,
+  RespondentAgreementRequiredError,
   ValidationError,
 } from '../errors.js';
+import {
+  needsRespondentAgreement,
+  REFUSAL_BASIS,
+  respondentAnsweredBy,
+  respondentsYetToAgree,
+} from './agreementToMediate.js';
+import { disclosureClears, mayRequestRecusal, pendingRecusal } from './recusal.js';
 import { authorize, authorizeStaff, type Actor, type CasePermission } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import {
@@ -40,7 +51,9 @@ import type {
   FollowUpVisit,
   Invitation,
   MediationCase,
+  MediationResponse,
   MediationSessionRecord,
+  RecusalRequest,
   StaffMember,
 } from './model.js';
 import { WINDOW_REMINDER_DAYS } from './model.js';
@@ -52,7 +65,11 @@ import type {
   agreementSchema,
   disclosureSchema,
   followUpSchema,
+  mediationResponseSchema,
+  offlineMediationResponseSchema,
   personInputSchema,
+  recusalDecisionSchema,
+  recusalRequestSchema,
   registerCaseSchema,
   scheduleSessionSchema,
   terminateSchema,
@@ -78,12 +95,16 @@ export interface CaseFile {
   followUps: FollowUpVisit[];
   invitations: Invitation[];
   mediator: Pick<StaffMember, 'id' | 'displayName'> | null;
+  recusalRequests: RecusalRequest[];
+  mediationResponses: MediationResponse[];
 }
 
 export interface CaseServiceOptions {
   repository: CaseRepository;
   audit: AuditLog;
   calendar: WorkCalendar;
+  /** An evidence item of the case (proof of a respondent's answer given offline). */
+  evidenceItem?: (caseId: string, itemId: string) => Promise<{ sha256: string } | undefined>;
   now?: () => Date;
 }
 
@@ -92,6 +113,7 @@ export class CaseService {
   readonly #audit: AuditLog;
   readonly #calendar: WorkCalendar;
   readonly #now: () => Date;
+  readonly #evidenceItem: CaseServiceOptions['evidenceItem'];
   readonly #accessListeners = new Set<AccessChangeListener>();
 
   constructor(options: CaseServiceOptions) {
@@ -99,6 +121,7 @@ export class CaseService {
     this.#audit = options.audit;
     this.#calendar = options.calendar;
     this.#now = options.now ?? (() => new Date());
+    this.#evidenceItem = options.evidenceItem;
   }
 
   // ---- intake ---------------------------------------------------------------
@@ -179,6 +202,16 @@ export class CaseService {
 
   async accept(actor: Actor, caseId: string): Promise<MediationCase> {
     return this.#change(actor, caseId, 'case.decide', 'accept', async (c, at) => {
+      if (needsRespondentAgreement(c.source)) {
+        const missing = respondentsYetToAgree(
+          await this.#repo.listPeople(c.id),
+          await this.#repo.listMediationResponses(c.id),
+        );
+        if (missing.length > 0)
+          throw new RespondentAgreementRequiredError(
+            `被申请人${missing.map((p) => p.name).join('、')}尚未同意调解，不能受理 / Every respondent must agree to mediation before a party application is accepted (missing: ${missing.map((p) => p.id).join(', ')})`,
+          );
+      }
       c.decision = { kind: 'accepted', at, by: actor.id, reason: null };
       await this.#resolveDeadlines(c.id, ['acceptance_decision'], 'met', at);
       return {
@@ -252,7 +285,7 @@ export class CaseService {
   }
 
   async assignMediator(actor: Actor, caseId: string, mediatorId: string): Promise<MediationCase> {
-    return this.#change(actor, caseId, 'case.assign', 'assignMediator', async (c) => {
+    return this.#change(actor, caseId, 'case.assign', 'assignMediator', async (c, at) => {
       const mediator = await this.#repo.getStaff(mediatorId);
       if (
         !mediator ||
@@ -264,11 +297,26 @@ export class CaseService {
       }
       const previous = c.mediatorId;
       c.mediatorId = mediatorId;
+      // Each new assignment needs its own disclosure; the same mediator confirmed keeps theirs.
+      let assignment = await this.#repo.currentAssignment(c.id);
+      if (!assignment || assignment.mediatorId !== mediatorId || previous !== mediatorId) {
+        await this.#repo.endAssignments(c.id, at, 'reassigned');
+        assignment = {
+          id: randomUUID(),
+          caseId: c.id,
+          mediatorId,
+          assignedAt: at,
+          assignedBy: actor.id,
+          endedAt: null,
+          endedReason: null,
+        };
+        await this.#repo.insertAssignment(assignment);
+      }
       return {
         result: c,
         action: 'mediator.assigned',
         target: mediatorId,
-        payload: { mediatorId, previous },
+        payload: { mediatorId, previous, assignmentId: assignment.id },
         ...(previous !== mediatorId
           ? { announce: { kind: 'mediator-changed', caseId: c.id, previous, next: mediatorId } }
           : {}),
@@ -283,16 +331,21 @@ export class CaseService {
     input: z.output<typeof disclosureSchema>,
   ): Promise<ConflictDisclosure> {
     return this.#change(actor, caseId, 'case.disclose', 'discloseConflict', async (c, at) => {
+      const assignment = await this.#repo.currentAssignment(c.id);
       const d: ConflictDisclosure = {
         id: randomUUID(),
         caseId: c.id,
         mediatorId: actor.id,
+        assignmentId: assignment?.mediatorId === actor.id ? assignment.id : null,
         ...input,
         at,
       };
       await this.#repo.insertDisclosure(d);
       const previous = c.mediatorId;
-      if (d.hasConflict) c.mediatorId = null;
+      if (d.hasConflict) {
+        c.mediatorId = null;
+        await this.#repo.endAssignments(c.id, at, 'conflict_disclosed');
+      }
       return {
         result: d,
         action: 'mediator.disclosed',
@@ -315,13 +368,7 @@ export class CaseService {
     return this.#change(actor, caseId, 'case.schedule', 'scheduleSession', async (c) => {
       if (!c.mediatorId)
         throw new InvalidStateError('Assign a mediator before scheduling a session');
-      const disclosures = await this.#repo.listDisclosures(c.id);
-      const latest = disclosures.filter((d) => d.mediatorId === c.mediatorId).at(-1);
-      // The mediator's latest word counts: a declared conflict stands until withdrawn by a new disclosure.
-      if (!latest || latest.hasConflict)
-        throw new InvalidStateError(
-          'The mediator must disclose, with no conflict of interest, before a session is scheduled',
-        );
+      await this.#requireDisclosure(c, c.mediatorId);
       const s: MediationSessionRecord = {
         id: randomUUID(),
         caseId: c.id,
@@ -351,9 +398,17 @@ export class CaseService {
       session.caseId,
       to === 'cancelled' ? 'case.schedule' : 'case.runSession',
       action,
-      async (_c, at) => {
+      async (c, at) => {
         const current = await this.#repo.getSession(sessionId);
         if (!current) throw new NotFoundError('Session');
+        if (to === 'live' && current.status === 'scheduled') {
+          // Whoever takes over must disclose before running anything; a recusal request waits for its decision.
+          await this.#requireDisclosure(c, actor.kind === 'staff' ? actor.id : c.mediatorId);
+          if (pendingRecusal(await this.#repo.listRecusalRequests(c.id)))
+            throw new RecusalPendingError(
+              '当事人申请调解员回避，组织作出决定前不能开始调解 / A recusal request awaits the organisation’s decision: no session starts before it',
+            );
+        }
         const allowed: Record<typeof to, MediationSessionRecord['status'][]> = {
           live: ['scheduled'],
           ended: ['live'],
@@ -631,6 +686,212 @@ export class CaseService {
     });
   }
 
+  // ---- respondent's agreement to mediate; recusal ------------------------------
+
+  /** A respondent (or its specially authorised agent) agrees to, or refuses, mediation of a party application. */
+  async respondToMediation(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof mediationResponseSchema>,
+  ): Promise<{ response: MediationResponse; case: MediationCase }> {
+    const c = await this.#load(actor, caseId, 'case.respond');
+    const respondent =
+      actor.kind === 'person'
+        ? respondentAnsweredBy(actor.id, await this.#repo.listPeople(c.id))
+        : undefined;
+    if (!respondent)
+      throw new ForbiddenError(
+        '只有被申请人或其特别授权代理人可以表示是否同意调解 / Only a respondent or its specially authorised agent may answer',
+      );
+    return this.#answer(actor, c.id, {
+      respondentId: respondent.id,
+      decision: input.decision,
+      channel: 'online',
+      evidenceId: null,
+      evidenceSha256: null,
+      note: input.note ?? null,
+    });
+  }
+
+  /** A clerk records a respondent's answer given offline, with its proof (an evidence item) and a note. */
+  async recordMediationResponse(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof offlineMediationResponseSchema>,
+  ): Promise<{ response: MediationResponse; case: MediationCase }> {
+    const c = await this.#load(actor, caseId, 'case.decide');
+    const respondent = await this.#repo.getPerson(input.respondentId);
+    if (!respondent || respondent.caseId !== c.id || respondent.kind !== 'respondent')
+      throw new ValidationError('Not a respondent of this case', [
+        'respondentId: not a respondent of this case',
+      ]);
+    const proof = this.#evidenceItem ? await this.#evidenceItem(c.id, input.evidenceId) : undefined;
+    if (!proof)
+      throw new ValidationError('线下表示须附证明材料 / An answer given offline needs its proof', [
+        'evidenceId: not an evidence item of this case',
+      ]);
+    return this.#answer(actor, c.id, {
+      respondentId: respondent.id,
+      decision: input.decision,
+      channel: 'offline',
+      evidenceId: input.evidenceId,
+      evidenceSha256: proof.sha256,
+      note: input.note,
+    });
+  }
+
+  async #answer(
+    actor: Actor,
+    caseId: string,
+    answer: Pick<
+      MediationResponse,
+      'respondentId' | 'decision' | 'channel' | 'evidenceId' | 'evidenceSha256' | 'note'
+    >,
+  ): Promise<{ response: MediationResponse; case: MediationCase }> {
+    const action = answer.decision === 'agree' ? 'agreeToMediate' : 'refuseMediation';
+    const permission = actor.kind === 'person' ? 'case.respond' : 'case.decide';
+    return this.#change(actor, caseId, permission, action, async (c, at) => {
+      if (!needsRespondentAgreement(c.source))
+        throw new InvalidStateError(
+          '委派、委托调解的案件无需被申请人另行同意 / Delegated or entrusted cases need no separate agreement',
+        );
+      const response: MediationResponse = {
+        id: randomUUID(),
+        caseId: c.id,
+        ...answer,
+        givenBy: actor.id,
+        givenByRole: actor.role,
+        at,
+      };
+      await this.#repo.insertMediationResponse(response);
+      if (answer.decision === 'agree')
+        return {
+          result: { response, case: c },
+          action: 'mediation.agreed',
+          target: answer.respondentId,
+          payload: response,
+        };
+      await this.#record(actor, c.id, 'mediation.refused', answer.respondentId, response);
+      const respondent = await this.#repo.getPerson(answer.respondentId);
+      const outcome: CaseOutcome = {
+        kind: 'termination',
+        at,
+        ground: 'respondent_refused_mediation',
+        facts: `被申请人${respondent?.name ?? ''}不同意调解${answer.note ? `：${answer.note}` : ''}`,
+      };
+      await this.#endWithoutAgreement(c, outcome, at);
+      // The applicant may go to arbitration now: the notice the document service renders and serves.
+      const notice: CaseNotice = {
+        id: randomUUID(),
+        caseId: c.id,
+        kind: 'right_to_arbitration',
+        deadlineId: null,
+        documentId: null,
+        createdAt: at,
+        data: {
+          caseNumber: c.caseNumber,
+          reason: 'respondent_refused_mediation',
+          respondentId: answer.respondentId,
+          respondentName: respondent?.name ?? null,
+          refusedAt: at,
+          basis: REFUSAL_BASIS,
+          consequence:
+            '被申请人不同意调解，本案调解终止；申请人可以依法向劳动争议仲裁委员会申请仲裁。',
+        },
+      };
+      if (await this.#repo.insertNotice(notice))
+        await this.#record(actor, c.id, 'notice.produced', notice.id, notice);
+      return {
+        result: { response, case: c },
+        action: 'outcome.termination',
+        target: c.id,
+        payload: outcome,
+      };
+    });
+  }
+
+  /** 回避申请: a party or agent asks that the assigned mediator withdraw, with reasons. */
+  async requestRecusal(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof recusalRequestSchema>,
+  ): Promise<RecusalRequest> {
+    return this.#change(actor, caseId, 'case.requestRecusal', 'requestRecusal', async (c, at) => {
+      const person = actor.kind === 'person' ? await this.#repo.getPerson(actor.id) : undefined;
+      if (!mayRequestRecusal(person) || person?.caseId !== c.id)
+        throw new ForbiddenError(
+          '只有当事人或其代理人可以申请回避 / Only a party or an agent may ask for recusal',
+        );
+      if (!c.mediatorId)
+        throw new InvalidStateError('本案尚未指派调解员 / No mediator is assigned to this case');
+      if (pendingRecusal(await this.#repo.listRecusalRequests(c.id)))
+        throw new RecusalPendingError(
+          '已有回避申请等待决定 / A recusal request of this case awaits its decision',
+        );
+      const request: RecusalRequest = {
+        id: randomUUID(),
+        caseId: c.id,
+        mediatorId: c.mediatorId,
+        assignmentId: (await this.#repo.currentAssignment(c.id))?.id ?? null,
+        requestedBy: person.id,
+        reasons: input.reasons,
+        requestedAt: at,
+        requestDocumentId: null,
+        status: 'pending',
+        decidedBy: null,
+        decidedAt: null,
+        decisionReasons: null,
+        decisionDocumentId: null,
+      };
+      await this.#repo.insertRecusalRequest(request);
+      return { result: request, action: 'recusal.requested', target: request.id, payload: request };
+    });
+  }
+
+  /** The organisation decides a recusal request with reasons; a granted one withdraws the mediator. */
+  async decideRecusal(
+    actor: Actor,
+    caseId: string,
+    requestId: string,
+    input: z.output<typeof recusalDecisionSchema>,
+  ): Promise<RecusalRequest> {
+    return this.#change(actor, caseId, 'case.assign', 'decideRecusal', async (c, at) => {
+      const request = (await this.#repo.listRecusalRequests(c.id)).find((r) => r.id === requestId);
+      if (!request) throw new NotFoundError('Recusal request');
+      if (request.status !== 'pending')
+        throw new InvalidStateError('此回避申请已作出决定 / This request has been decided');
+      const decided: RecusalRequest = {
+        ...request,
+        status: input.decision,
+        decidedBy: actor.id,
+        decidedAt: at,
+        decisionReasons: input.reasons,
+      };
+      await this.#repo.updateRecusalRequest(decided);
+      const withdrawn = input.decision === 'granted' && c.mediatorId === request.mediatorId;
+      if (withdrawn) {
+        c.mediatorId = null;
+        await this.#repo.endAssignments(c.id, at, 'recusal_granted');
+      }
+      return {
+        result: decided,
+        action: 'recusal.decided',
+        target: request.id,
+        payload: decided,
+        ...(withdrawn
+          ? {
+              announce: {
+                kind: 'mediator-changed',
+                caseId: c.id,
+                previous: request.mediatorId,
+                next: null,
+              },
+            }
+          : {}),
+      };
+    });
+  }
+
   // ---- reading --------------------------------------------------------------
 
   async list(actor: Actor): Promise<(MediationCase & { openDeadlines: CaseDeadline[] })[]> {
@@ -661,6 +922,10 @@ export class CaseService {
         this.#repo.listFollowUps(c.id),
         this.#repo.listInvitations(c.id),
       ]);
+    const [recusalRequests, mediationResponses] = await Promise.all([
+      this.#repo.listRecusalRequests(c.id),
+      this.#repo.listMediationResponses(c.id),
+    ]);
     const mediator = c.mediatorId ? await this.#repo.getStaff(c.mediatorId) : undefined;
     const staffView = actor.kind === 'staff' || actor.kind === 'system';
     return {
@@ -674,6 +939,11 @@ export class CaseService {
       followUps: staffView ? followUps : [],
       invitations: staffView ? invitations : [],
       mediator: mediator ? { id: mediator.id, displayName: mediator.displayName } : null,
+      recusalRequests,
+      // Offline proofs are the organisation's file; parties see each answer and how it was given.
+      mediationResponses: staffView
+        ? mediationResponses
+        : mediationResponses.map((r) => ({ ...r, evidenceId: null, note: null })),
     };
   }
 
@@ -706,6 +976,7 @@ export class CaseService {
     caseId: string,
   ): Promise<{ case: MediationCase; session: MediationSessionRecord }> {
     const c = await this.#load(actor, caseId, 'session.join');
+    if (actor.kind === 'staff') await this.#requireDisclosure(c, actor.id);
     const all = await this.#repo.listSessions(c.id);
     const joinable = all.filter((s) => s.status === 'live' || s.status === 'scheduled');
     if (sessionId) {
@@ -874,6 +1145,22 @@ export class CaseService {
   }
 
   // ---- internals ------------------------------------------------------------
+
+  /** The mediator must have disclosed, with no conflict, for their assignment in force. */
+  async #requireDisclosure(c: MediationCase, mediatorId: string | null): Promise<void> {
+    const cleared =
+      mediatorId !== null &&
+      mediatorId === c.mediatorId &&
+      disclosureClears(
+        mediatorId,
+        await this.#repo.currentAssignment(c.id),
+        await this.#repo.listDisclosures(c.id),
+      );
+    if (!cleared)
+      throw new DisclosureRequiredError(
+        '调解员须就本次指派先行披露利益冲突（无冲突）/ The mediator must disclose, with no conflict of interest, for their current assignment first',
+      );
+  }
 
   async #load(actor: Actor, caseId: string, permission: CasePermission): Promise<MediationCase> {
     const c = await this.#repo.getCase(caseId);

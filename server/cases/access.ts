@@ -38,6 +38,10 @@ export const CASE_PERMISSIONS = [
   'case.audit',
   'case.recordings',
   'session.join',
+  /** A respondent (or its specially authorised agent) answers a party application. */
+  'case.respond',
+  /** A party or agent asks for the mediator's recusal (回避申请). */
+  'case.requestRecusal',
 ] as const;
 export type CasePermission = (typeof CASE_PERMISSIONS)[number];
 
@@ -71,7 +75,13 @@ const MEDIATOR: readonly CasePermission[] = [
   'case.recordings',
   'session.join',
 ];
-const PERSON: readonly CasePermission[] = ['case.view', 'case.audit', 'session.join'];
+const PERSON: readonly CasePermission[] = [
+  'case.view',
+  'case.audit',
+  'session.join',
+  'case.respond',
+  'case.requestRecusal',
+];
 
 export function permissionsOf(actor: Actor): readonly CasePermission[] {
   switch (actor.kind) {

@@ -104,6 +104,7 @@ export const TERMINATION_GROUNDS = [
   'party_refuses', // 一方当事人拒绝调解
   'no_agreement_in_time', // 期限届满未达成协议
   'party_absent', // 当事人无正当理由未到场
+  'respondent_refused_mediation', // 被申请人不同意调解 (before acceptance)
   'other',
 ] as const;
 export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
@@ -222,8 +223,59 @@ export interface ConflictDisclosure {
   id: string;
   caseId: string;
   mediatorId: string;
+  /** The assignment it was made for; null for disclosures recorded before assignments were kept. */
+  assignmentId: string | null;
   hasConflict: boolean;
   statement: string;
+  at: string;
+}
+
+/** One mediator's assignment to a case, from the clerk's assignment to its end. */
+export interface MediatorAssignment {
+  id: string;
+  caseId: string;
+  mediatorId: string;
+  assignedAt: string;
+  assignedBy: string;
+  endedAt: string | null;
+  endedReason: 'reassigned' | 'conflict_disclosed' | 'recusal_granted' | null;
+}
+
+/** 回避申请: a party or agent asks that the mediator withdraw; the organisation decides with reasons. */
+export interface RecusalRequest {
+  id: string;
+  caseId: string;
+  mediatorId: string;
+  assignmentId: string | null;
+  /** The person who asked (a party, or an agent for their party). */
+  requestedBy: string;
+  reasons: string;
+  requestedAt: string;
+  /** The rendered 回避申请书 in the case file. */
+  requestDocumentId: string | null;
+  status: 'pending' | 'granted' | 'refused';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReasons: string | null;
+  /** The rendered 回避决定书, served on the parties. */
+  decisionDocumentId: string | null;
+}
+
+/** A respondent's answer to a party application: agrees to mediation, or refuses. */
+export interface MediationResponse {
+  id: string;
+  caseId: string;
+  /** The respondent the answer binds. */
+  respondentId: string;
+  decision: 'agree' | 'refuse';
+  /** The respondent, its agent with special authority, or the clerk who recorded it offline. */
+  givenBy: string;
+  givenByRole: string;
+  channel: 'online' | 'offline';
+  /** Offline: the evidence item proving it, with its hash, and the clerk's note. */
+  evidenceId: string | null;
+  evidenceSha256: string | null;
+  note: string | null;
   at: string;
 }
 

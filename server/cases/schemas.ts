@@ -248,3 +248,23 @@ export const loginSchema = z
 export const joinTokenSchema = z
   .object({ sessionId: z.string().min(1).max(64).optional() })
   .strict();
+
+/** A respondent (or its specially authorised agent) answers a party application on its own page. */
+export const mediationResponseSchema = z
+  .object({ decision: z.enum(['agree', 'refuse']), note: text(2000).optional() })
+  .strict();
+/** A clerk records a respondent's answer given offline, with proof: an evidence item and a note. */
+export const offlineMediationResponseSchema = z
+  .object({
+    respondentId: z.string().min(1).max(64),
+    decision: z.enum(['agree', 'refuse']),
+    evidenceId: z.string().min(1).max(64),
+    note: text(2000),
+  })
+  .strict();
+/** 回避申请: a party or agent asks for the mediator's recusal, with reasons. */
+export const recusalRequestSchema = z.object({ reasons: text(4000) }).strict();
+/** The organisation's decision on a recusal request, always with reasons. */
+export const recusalDecisionSchema = z
+  .object({ decision: z.enum(['granted', 'refused']), reasons: text(4000) })
+  .strict();

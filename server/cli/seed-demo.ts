@@ -217,6 +217,21 @@ async function createDemo(
   );
   state.caseId = c.id;
   await cases.addPerson(clerk, c.id, { kind: 'observer', name: '赵工会', isOrganisation: false });
+  // A party application is accepted only once the respondent agreed to mediation (on its page).
+  const respondent = (await cases.file(clerk, c.id)).people.find((p) => p.kind === 'respondent');
+  if (respondent)
+    await cases.respondToMediation(
+      {
+        kind: 'person',
+        id: respondent.id,
+        role: 'party',
+        caseId: c.id,
+        invitationId: 'demo-seed',
+        name: respondent.name,
+      },
+      c.id,
+      { decision: 'agree', note: '同意由本组织调解（演示数据）' },
+    );
   await cases.accept(clerk, c.id);
   await cases.assignMediator(clerk, c.id, state.mediator.id);
   await cases.disclose(mediator, c.id, {

@@ -683,4 +683,59 @@ CREATE TABLE payment_orders (
 CREATE INDEX payment_orders_case ON payment_orders(case_id);
 `,
   },
+  {
+    version: 18,
+    name: "mediator assignments, recusal requests, respondents' agreement to mediate",
+    sql: `
+-- Each assignment of a mediator to a case; a disclosure counts only for the assignment it names.
+CREATE TABLE mediator_assignments (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  mediator_id TEXT NOT NULL REFERENCES staff(id),
+  assigned_at TEXT NOT NULL,
+  assigned_by TEXT NOT NULL,
+  ended_at TEXT,
+  ended_reason TEXT CHECK (ended_reason IN ('reassigned', 'conflict_disclosed', 'recusal_granted'))
+);
+CREATE INDEX mediator_assignments_case ON mediator_assignments(case_id);
+ALTER TABLE conflict_disclosures ADD COLUMN assignment_id TEXT REFERENCES mediator_assignments(id);
+
+-- 回避申请 and the organisation's decision on it.
+CREATE TABLE recusal_requests (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  mediator_id TEXT NOT NULL REFERENCES staff(id),
+  assignment_id TEXT REFERENCES mediator_assignments(id),
+  requested_by TEXT NOT NULL REFERENCES case_people(id),
+  reasons TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  request_document_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'granted', 'refused')),
+  decided_by TEXT,
+  decided_at TEXT,
+  decision_reasons TEXT,
+  decision_document_id TEXT
+);
+CREATE INDEX recusal_requests_case ON recusal_requests(case_id);
+-- At most one undecided request per case.
+CREATE UNIQUE INDEX recusal_requests_pending ON recusal_requests(case_id) WHERE status = 'pending';
+
+-- A respondent's agreement to (or refusal of) mediation of a party application.
+CREATE TABLE mediation_responses (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  respondent_id TEXT NOT NULL REFERENCES case_people(id),
+  decision TEXT NOT NULL CHECK (decision IN ('agree', 'refuse')),
+  given_by TEXT NOT NULL,
+  given_by_role TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('online', 'offline')),
+  evidence_id TEXT,
+  evidence_sha256 TEXT,
+  note TEXT,
+  at TEXT NOT NULL,
+  CHECK (channel = 'online' OR (evidence_id IS NOT NULL AND note IS NOT NULL))
+);
+CREATE INDEX mediation_responses_case ON mediation_responses(case_id);
+`,
+  },
 ];

@@ -14,9 +14,12 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
-import type { CaseNotice, CasePerson, MediationCase } from '../cases/model.js';
+import type { CaseNotice, CasePerson, MediationCase, RecusalRequest } from '../cases/model.js';
 import { isExtendedPeriod, shanghaiDate } from '../cases/deadlines.js';
 import { noticeDocument } from './noticeTemplates.js';
+import type { recusalDecisionSchema, recusalRequestSchema } from '../cases/schemas.js';
+import type { z } from 'zod';
+import { recusalDecisionLayout, recusalRequestLayout } from './recusalTemplates.js';
 import {
   AppError,
   ForbiddenError,
@@ -259,6 +262,125 @@ export class DocumentService {
       payload: { documentId, sha256: seal.sha256, ...clientPayload(client) },
     });
     return { seal, bytes };
+  }
+
+  // ---- recusal (回避) ------------------------------------------------------------
+
+  /**
+   * A party or agent asks for the mediator's recusal: the request is recorded
+   * (CaseService) and its 回避申请书 rendered into the case file.
+   */
+  async requestRecusal(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof recusalRequestSchema>,
+  ): Promise<{ request: RecusalRequest; document: DocumentView }> {
+    const request = await this.#caseService.requestRecusal(actor, caseId, input);
+    const { c, people } = await this.#caseFor(SYSTEM_ACTOR, caseId);
+    const requester = people.find((p) => p.id === request.requestedBy);
+    if (!requester) throw new NotFoundError('Person');
+    const mediator = await this.#cases.getStaff(request.mediatorId);
+    const at = this.#now().toISOString();
+    const layout = recusalRequestLayout(
+      await this.#templateCase(c, people, at),
+      request,
+      requester,
+      mediator?.displayName ?? request.mediatorId,
+    );
+    const doc = await this.#write(actor, c, 'recusal_request', layout, at, {
+      personId: requester.id,
+      recusalRequestId: request.id,
+    });
+    const stored = { ...request, requestDocumentId: doc.id };
+    await this.#cases.transaction(async () => {
+      await this.#insertDocument(actor, doc, null);
+      await this.#cases.updateRecusalRequest(stored);
+    });
+    return { request: stored, document: await this.#documentView(doc, [doc], c) };
+  }
+
+  /**
+   * The organisation decides with reasons (CaseService); its 回避决定书 goes
+   * into the case file and is served on every party like any issued document.
+   */
+  async decideRecusal(
+    actor: Actor,
+    caseId: string,
+    requestId: string,
+    input: z.output<typeof recusalDecisionSchema>,
+  ): Promise<{ request: RecusalRequest; document: DocumentView; deliveries: DeliveryView[] }> {
+    const staff = requireStaff(actor, '决定回避申请 / decide a recusal request');
+    const request = await this.#caseService.decideRecusal(staff, caseId, requestId, input);
+    const { c, people } = await this.#caseFor(SYSTEM_ACTOR, caseId);
+    const mediator = await this.#cases.getStaff(request.mediatorId);
+    const at = this.#now().toISOString();
+    const layout = recusalDecisionLayout(
+      await this.#templateCase(c, people, at),
+      request,
+      people.find((p) => p.id === request.requestedBy),
+      mediator?.displayName ?? request.mediatorId,
+      staff.name,
+    );
+    const doc = await this.#write(staff, c, 'recusal_decision', layout, at, {
+      recusalRequestId: request.id,
+      decision: request.status,
+    });
+    const recipients = people.filter((p) => p.kind === 'applicant' || p.kind === 'respondent');
+    const stored = { ...request, decisionDocumentId: doc.id };
+    const { deliveries, notices } = await this.#cases.transaction(async () => {
+      await this.#insertDocument(staff, doc, null);
+      await this.#cases.updateRecusalRequest(stored);
+      return this.#serve(staff, doc, recipients, at);
+    });
+    for (const n of notices) await this.#dispatch(c, doc, n.delivery, n.channels);
+    return {
+      request: stored,
+      document: await this.#documentView(doc, await this.#docs.listDocuments(caseId), c),
+      deliveries: await Promise.all(deliveries.map((d) => this.#deliveryView(d))),
+    };
+  }
+
+  /** One delivery per recipient (inside the caller's transaction): dispatched with consent, else offline. */
+  async #serve(
+    staff: StaffActor,
+    doc: CaseDocument,
+    recipients: readonly CasePerson[],
+    at: string,
+  ): Promise<{
+    deliveries: Delivery[];
+    notices: { delivery: Delivery; channels: ServiceAddress[] }[];
+  }> {
+    const deliveries: Delivery[] = [];
+    const notices: { delivery: Delivery; channels: ServiceAddress[] }[] = [];
+    for (const p of recipients) {
+      const consent = await this.#docs.currentConsent(doc.caseId, p.id);
+      const address = consent && covers(consent, doc.kind) ? preferred(consent) : undefined;
+      const delivery: Delivery = {
+        id: randomUUID(),
+        caseId: doc.caseId,
+        documentId: doc.id,
+        documentSha256: doc.sha256,
+        recipientId: p.id,
+        recipientName: p.name,
+        channel: address?.channel ?? null,
+        address: address?.value ?? null,
+        consentId: address ? consent!.id : null,
+        createdAt: at,
+        createdBy: staff.id,
+      };
+      await this.#docs.insertDelivery(delivery);
+      await this.#applyStep(
+        staff,
+        delivery,
+        address ? 'dispatch' : 'markOffline',
+        { ip: null, userAgent: null, channel: address?.channel ?? 'offline' },
+        address ? null : { reason: 'no_consent' },
+        'strict',
+      );
+      if (address) notices.push({ delivery, channels: consent!.addresses });
+      deliveries.push(delivery);
+    }
+    return { deliveries, notices };
   }
 
   // ---- consent ---------------------------------------------------------------
@@ -1541,6 +1663,8 @@ export class DocumentService {
   async #canRead(actor: Actor, doc: CaseDocument, people: readonly CasePerson[]): Promise<boolean> {
     if (actor.kind !== 'person') return true;
     if (doc.kind === 'service_consent') return doc.fields['personId'] === actor.id;
+    // A 回避申请书 is the requester's own filing; the decision reaches the parties by service.
+    if (doc.kind === 'recusal_request' && doc.fields['personId'] === actor.id) return true;
     const me = people.find((p) => p.id === actor.id);
     const readers = new Set([actor.id]);
     if (me?.kind === 'agent' && me.representsId) readers.add(me.representsId);

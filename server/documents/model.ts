@@ -21,6 +21,8 @@ export const DOCUMENT_KINDS = [
   'oral_application_record',
   // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.
   'case_notice',
+  'recusal_request',
+  'recusal_decision',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -39,6 +41,8 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   application_form: '调解申请书',
   oral_application_record: '口头申请笔录',
   case_notice: '告知书',
+  recusal_request: '回避申请书',
+  recusal_decision: '回避决定书',
 };
 
 /** One version of a generated document; never changed once written. */

@@ -83,6 +83,19 @@ export function noticeDocument(notice: CaseNotice, t: TemplateCase): NoticeDocum
     case 'right_to_arbitration':
       kind = 'right_to_arbitration_notice';
       title = '申请仲裁权利告知书';
+      if (d['reason'] === 'respondent_refused_mediation') {
+        // Refused before acceptance: no mediation period ran, so none is named.
+        const at = text(d, 'refusedAt');
+        body.push(
+          {
+            type: 'paragraph',
+            text: `被申请人${text(d, 'respondentName') ?? ''}${at ? `于${chineseDate(shanghaiDate(new Date(at)))}` : ''}表示不同意调解，本案调解终止。申请人可以依法向劳动人事争议仲裁委员会申请仲裁。`,
+          },
+          ...(text(d, 'basis') ? [{ type: 'paragraph' as const, text: text(d, 'basis')! }] : []),
+          { type: 'paragraph', text: LIMITATION },
+        );
+        break;
+      }
       body.push(
         { type: 'paragraph', text: rightToArbitrationText(periodOf(notice, t)) },
         { type: 'paragraph', text: LIMITATION },

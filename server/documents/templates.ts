@@ -68,6 +68,7 @@ export const TERMINATION_GROUND_LABELS: Record<TerminationGround, string> = {
   party_refuses: '一方当事人拒绝继续调解',
   no_agreement_in_time: '调解期限届满未达成调解协议',
   party_absent: '当事人无正当理由未参加调解',
+  respondent_refused_mediation: '被申请人不同意调解',
   other: '其他原因',
 };
 

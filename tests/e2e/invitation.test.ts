@@ -14,6 +14,7 @@ import {
   registrationInput,
   seedStaff,
   type StaffFixture,
+  respondentsAgree,
 } from '../support/cases.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 
@@ -91,6 +92,7 @@ describe('joining through an invitation link', () => {
   it('tells an invited party when no session is scheduled', async () => {
     const cases = t.server.cases;
     const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
+    await respondentsAgree(cases, c.id);
     await cases.accept(staff.clerk, c.id);
     const applicant = (await cases.file(staff.clerk, c.id)).people.find(
       (p) => p.kind === 'applicant',

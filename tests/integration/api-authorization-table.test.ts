@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../server/http/api/routes.js';
 import { CALLERS, buildApiWorld, type ApiWorld, type Caller } from '../support/apiWorld.js';
-import { registrationInput } from '../support/cases.js';
+import { registrationInput, respondentsAgree } from '../support/cases.js';
 import { FIELDS, freshAddress } from '../support/evidenceHttp.js';
 import { TEST_PASSWORD } from '../support/cases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -113,8 +113,36 @@ const a1 = (): Params => ({
   token: 'not-a-file-token',
 });
 
+/** A1's pending recusal request (filed by its applicant if there is none). */
+async function pendingRecusal(w: ApiWorld): Promise<Params> {
+  const file = await w.api.ok<{ recusalRequests: { id: string; status: string }[] }>(
+    'GET',
+    `/cases/${w.a1.caseId}`,
+    w.tokens.clerkA,
+  );
+  const pending = file.recusalRequests.find((r) => r.status === 'pending');
+  const id =
+    pending?.id ??
+    (
+      await w.api.ok<{ request: { id: string } }>(
+        'POST',
+        `/cases/${w.a1.caseId}/recusal-requests`,
+        w.tokens.applicantA1,
+        { reasons: '申请回避' },
+      )
+    ).request.id;
+  return { ...a1(), requestId: id };
+}
+
 type FreshState =
-  'registered' | 'assigned' | 'disclosed' | 'scheduled' | 'live' | 'settled' | 'terminated';
+  | 'registered'
+  | 'agreed'
+  | 'assigned'
+  | 'disclosed'
+  | 'scheduled'
+  | 'live'
+  | 'settled'
+  | 'terminated';
 
 /** A new case of organisation A brought to `state` through the API. */
 async function freshCase(state: FreshState): Promise<Params> {
@@ -124,6 +152,8 @@ async function freshCase(state: FreshState): Promise<Params> {
   const c = await api.ok<{ id: string }>('POST', '/cases', clerk, registrationInput());
   const p: Params = { caseId: c.id };
   if (state === 'registered') return p;
+  await respondentsAgree(t.server.cases, c.id);
+  if (state === 'agreed') return p;
   await api.ok('POST', `/cases/${c.id}/accept`, clerk);
   await api.ok('POST', `/cases/${c.id}/mediator`, clerk, { mediatorId: w.a.mediator.id });
   if (state === 'assigned') return p;
@@ -201,7 +231,7 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/cases/:caseId', allow: [...A1_STAFF, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/people', allow: A1_STAFF,
     body: () => ({ kind: 'observer', name: '工会代表' }) },
-  { method: 'post', path: '/cases/:caseId/accept', allow: ['clerkA'], target: fresh('registered'),
+  { method: 'post', path: '/cases/:caseId/accept', allow: ['clerkA'], target: fresh('agreed'),
     refuse: { mediatorA: 404 }, consumes: true },
   { method: 'post', path: '/cases/:caseId/refuse', allow: ['clerkA'], target: fresh('registered'),
     refuse: { mediatorA: 404 }, body: () => ({ reason: '不属于劳动争议' }), consumes: true },
@@ -315,6 +345,17 @@ const TABLE: readonly Row[] = [
     refuse: { observerA1: 404 }, allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },
   { method: 'get', path: '/cases/:caseId/documents/:documentId/sealed-pdf', target: agreement,
     refuse: { observerA1: 404 }, allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },
+
+  // ---- agreement to mediate, recusal ----------------------------------------------------
+  // A1 is in mediation: its respondent gets past authorization and meets 409 (answers come before acceptance).
+  { method: 'post', path: '/cases/:caseId/mediation-response', allow: ['respondentA1'], allowedStatus: 409,
+    body: () => ({ decision: 'agree' }) },
+  { method: 'post', path: '/cases/:caseId/mediation-response/offline', allow: ['clerkA'], allowedStatus: 409,
+    body: (w) => ({ respondentId: w.a1.respondentId, decision: 'agree', evidenceId: w.a1.evidenceId, note: '线下同意' }) },
+  { method: 'post', path: '/cases/:caseId/recusal-requests', allow: ['applicantA1', 'respondentA1', 'agentA1'],
+    consumes: true, body: () => ({ reasons: '调解员与对方当事人相识' }) },
+  { method: 'post', path: '/cases/:caseId/recusal-requests/:requestId/decision', allow: ['clerkA'], consumes: true,
+    target: pendingRecusal, body: () => ({ decision: 'refused', reasons: '不存在应当回避的情形' }) },
 
   // ---- institutions ---------------------------------------------------------------------
   { method: 'post', path: '/institutions', allow: ['clerkA', 'clerkB'],

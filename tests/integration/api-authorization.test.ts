@@ -13,6 +13,7 @@ import { recordingRoutes, type RecordingRouteDeps } from '../../server/http/api/
 import { documentRoutes, type DocumentRouteDeps } from '../../server/http/api/documentRoutes.js';
 import { calendarRoutes, type CalendarRouteDeps } from '../../server/http/api/calendarRoutes.js';
 import { extensionRoutes } from '../../server/http/api/extensionRoutes.js';
+import { procedureRoutes, type ProcedureRouteDeps } from '../../server/http/api/procedureRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -30,6 +31,7 @@ import {
   seedStaff,
   TEST_PASSWORD,
   type StaffFixture,
+  respondentsAgree,
 } from '../support/cases.js';
 import { connectClient, refusal } from '../support/client.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/server.js';
@@ -209,6 +211,7 @@ async function applicantOf(caseId: string): Promise<string> {
 type FreshState =
   | 'staff' // a new mediator of organisation A, not a case
   | 'registered' // registered, acceptance pending
+  | 'agreed' // registered, every respondent agreed to mediation
   | 'assigned' // accepted, mediator A assigned (not yet disclosed)
   | 'invited' // assigned, and the applicant holds an invitation
   | 'disclosed' // assigned, mediator A disclosed no conflict
@@ -246,6 +249,8 @@ async function freshCase(state: FreshState): Promise<Params> {
   const c = await ok<CaseView>('register', api('post', '/cases', clerk, registrationInput()));
   const params: Params = { caseId: c.id };
   if (state === 'registered') return params;
+  await respondentsAgree(t.server.cases, c.id);
+  if (state === 'agreed') return params;
   await ok('accept', api('post', `/cases/${c.id}/accept`, clerk));
   await ok(
     'assign',
@@ -362,7 +367,7 @@ const MATRIX: readonly RouteCell[] = [
   {
     // A registered case cannot have a mediator yet (assignment needs acceptance), so mediator A
     // is out of scope here.
-    method: 'post', path: '/cases/:caseId/accept', fresh: 'registered',
+    method: 'post', path: '/cases/:caseId/accept', fresh: 'agreed',
     expect: [401, OK,  404, 404, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
@@ -522,6 +527,7 @@ describe('API authorization', () => {
         registrationInput({ applicant: { name: '赵六', isOrganisation: false } }),
       ),
     );
+    await respondentsAgree(t.server.cases, a1.id);
     await ok('accept A1', api('post', `/cases/${a1.id}/accept`, clerkA));
     await ok(
       'assign A1',
@@ -562,6 +568,7 @@ describe('API authorization', () => {
     const observerInvitation = await invite(a1.id, observer.id);
 
     // Case A2: accepted, its applicant invited.
+    await respondentsAgree(t.server.cases, a2.id);
     await ok('accept A2', api('post', `/cases/${a2.id}/accept`, clerkA));
     const partyA2 = await invite(a2.id, await applicantOf(a2.id));
 
@@ -941,7 +948,8 @@ describe('API authorization', () => {
     // The document covers every table the server mounts: the case routes (the matrix) and
     // the evidence routes (authorised in tests/integration/evidence.test.ts) and the
     // recording routes (tests/integration/recording.test.ts) and the document routes
-    // (tests/integration/documents.test.ts).
+    // (tests/integration/documents.test.ts), and the procedure routes (agreement to mediate,
+    // recusal: tests/integration/procedure-safeguards.test.ts and the authorization table).
     const evidence = evidenceRoutes({} as unknown as EvidenceRouteDeps);
     const recording = recordingRoutes({} as unknown as RecordingRouteDeps);
     const institution = institutionRoutes({} as unknown as InstitutionRouteDeps);
@@ -950,6 +958,7 @@ describe('API authorization', () => {
     const calendar = calendarRoutes({} as unknown as CalendarRouteDeps);
     // and the extension routes (tests/integration/api-authorization-table.test.ts, notices.test.ts).
     const extension = extensionRoutes({} as unknown as Parameters<typeof extensionRoutes>[0]);
+    const procedure = procedureRoutes({} as unknown as ProcedureRouteDeps);
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
@@ -959,6 +968,7 @@ describe('API authorization', () => {
         ...documents,
         ...calendar,
         ...extension,
+        ...procedure,
       ]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),

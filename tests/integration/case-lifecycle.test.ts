@@ -22,7 +22,12 @@ import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { createLogger } from '../../server/logger.js';
-import { registrationInput, seedStaff, type StaffFixture } from '../support/cases.js';
+import {
+  registrationInput,
+  respondentsAgree,
+  seedStaff,
+  type StaffFixture,
+} from '../support/cases.js';
 
 interface Fixture {
   dir: string;
@@ -86,6 +91,7 @@ async function assignedCase(
   overrides: Partial<RegisterCaseInput> = {},
 ): Promise<MediationCase> {
   const c = await register(f, overrides);
+  await respondentsAgree(f.service, c.id);
   await f.service.accept(f.staff.clerk, c.id);
   return f.service.assignMediator(f.staff.clerk, c.id, f.staff.mediator.id);
 }
@@ -202,6 +208,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
     const b = await register(f);
     setClock(f, '2026-03-03T02:00:00.000Z');
 
+    await respondentsAgree(f.service, a.id);
     const accepted = await f.service.accept(f.staff.clerk, a.id);
     expect(accepted).toMatchObject({
       status: 'accepted',
@@ -232,7 +239,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
     });
     expect((await f.repository.getCase(b.id))?.status).toBe('refused');
 
-    await expectAudit(f, a.id, ['case.registered', 'case.accepted']);
+    await expectAudit(f, a.id, ['case.registered', 'mediation.agreed', 'case.accepted']);
     await expectAudit(f, b.id, ['case.registered', 'case.refused']);
   });
 
@@ -249,7 +256,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
         c.id,
         scheduleSessionSchema.parse({ scheduledStart: '2026-03-10T09:00:00+08:00' }),
       ),
-    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    ).rejects.toMatchObject({ code: 'DISCLOSURE_REQUIRED' });
 
     // A conflict unassigns the mediator, who then loses sight of the case.
     const conflict = await f.service.disclose(
@@ -278,7 +285,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
         c.id,
         scheduleSessionSchema.parse({ scheduledStart: '2026-03-10T09:00:00+08:00' }),
       ),
-    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    ).rejects.toMatchObject({ code: 'DISCLOSURE_REQUIRED' });
     await f.service.disclose(
       otherMediator,
       c.id,
@@ -339,6 +346,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
 
     await expectAudit(f, c.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'mediator.assigned',
       'mediator.disclosed',
@@ -444,6 +452,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
     // None of the refused attempts left a trace.
     await expectAudit(f, c.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'mediator.assigned',
       'mediator.disclosed',
@@ -459,10 +468,13 @@ describe('case lifecycle through CaseService on SQLite', () => {
     const [applicant, respondent] = await f.repository.listPeople(c.id);
     if (!applicant || !respondent) throw new Error('registration stored no people');
 
-    // Not yet accepted: nobody is invited.
-    await expect(f.service.invite(clerk, c.id, applicant.id, 7)).rejects.toMatchObject({
+    // A refused application: nobody is invited (a registered one may be: its respondent answers on its page).
+    const refused = await register(f);
+    await f.service.refuse(clerk, refused.id, '不属于受理范围');
+    await expect(f.service.invite(clerk, refused.id, applicant.id, 7)).rejects.toMatchObject({
       code: 'INVALID_STATE',
     });
+    await respondentsAgree(f.service, c.id);
     await f.service.accept(clerk, c.id);
     await expect(f.service.invite(clerk, c.id, 'no-such-person', 7)).rejects.toMatchObject({
       code: 'NOT_FOUND',
@@ -502,6 +514,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
 
     await expectAudit(f, c.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'invitation.issued',
       'invitation.revoked',
@@ -513,6 +526,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
     const f = await fresh();
     const { clerk } = f.staff;
     const c = await register(f);
+    await respondentsAgree(f.service, c.id);
     await f.service.accept(clerk, c.id);
     const consent = { applicantConsent: true, respondentConsent: true };
     await expect(
@@ -520,7 +534,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
     ).rejects.toMatchObject({ code: 'PARTY_CONSENT_REQUIRED' });
     expect((await f.repository.getCase(c.id))?.mediationDueOn).toBe('2026-03-17');
     expect((await deadlines(f, c.id, 'mediation_period')).map((d) => d.status)).toEqual(['open']);
-    await expectAudit(f, c.id, ['case.registered', 'case.accepted']);
+    await expectAudit(f, c.id, ['case.registered', 'mediation.agreed', 'case.accepted']);
   });
 
   it('records an agreement with its deadlines, follows up and archives', async () => {
@@ -659,6 +673,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
 
     await expectAudit(f, c.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'mediator.assigned',
       'mediator.disclosed',
@@ -710,6 +725,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
 
     await expectAudit(f, c.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'mediator.assigned',
       'mediator.disclosed',
@@ -760,6 +776,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
 
     await expectAudit(f, t.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'mediator.assigned',
       'mediator.disclosed',
@@ -868,6 +885,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
 
     await expectAudit(f, a.id, [
       'case.registered',
+      'mediation.agreed',
       'case.accepted',
       'mediator.assigned',
       'mediator.disclosed',
@@ -891,6 +909,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   it('keeps a mediator who declared a conflict from a session until a new disclosure clears it', async () => {
     const f = await fresh();
     const c = await register(f);
+    await respondentsAgree(f.service, c.id);
     await f.service.accept(f.staff.clerk, c.id);
     await f.service.assignMediator(f.staff.clerk, c.id, f.staff.mediator.id);
     await f.service.disclose(f.staff.mediator, c.id, {
@@ -905,7 +924,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
         c.id,
         scheduleSessionSchema.parse({ scheduledStart: START }),
       );
-    await expect(schedule()).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(schedule()).rejects.toMatchObject({ code: 'DISCLOSURE_REQUIRED' });
     await f.service.disclose(f.staff.mediator, c.id, {
       hasConflict: false,
       statement: '顾问关系已于两年前终止',
@@ -930,6 +949,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
     const f = await fresh();
     const c = await register(f);
 
+    await respondentsAgree(f.service, c.id);
     const results = await Promise.allSettled([
       f.service.accept(f.staff.clerk, c.id),
       f.service.accept(f.staff.clerk, c.id),
@@ -941,6 +961,6 @@ describe('case lifecycle through CaseService on SQLite', () => {
     expect(rejected[0]?.reason).toMatchObject({ code: 'INVALID_STATE' });
 
     expect(await f.repository.getCase(c.id)).toMatchObject({ status: 'accepted', version: 2 });
-    await expectAudit(f, c.id, ['case.registered', 'case.accepted']);
+    await expectAudit(f, c.id, ['case.registered', 'mediation.agreed', 'case.accepted']);
   });
 });

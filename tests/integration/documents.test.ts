@@ -30,6 +30,7 @@ import {
   seedStaff,
   TEST_PASSWORD,
   type StaffFixture,
+  respondentsAgree,
 } from '../support/cases.js';
 import {
   apiClient,
@@ -164,6 +165,7 @@ async function invite(caseId: string, personId: string): Promise<string> {
 
 async function newCase(withMediator: boolean): Promise<{ caseId: string; people: Person[] }> {
   const c = await api.ok<{ id: string }>('POST', '/cases', world.clerk, registrationInput());
+  await respondentsAgree(t.server.cases, c.id);
   await api.ok('POST', `/cases/${c.id}/accept`, world.clerk);
   if (withMediator) {
     await api.ok('POST', `/cases/${c.id}/mediator`, world.clerk, {

@@ -16,6 +16,7 @@ import {
   seedStaff,
   TEST_PASSWORD,
   type StaffFixture,
+  respondentsAgreeOverHttp,
 } from '../support/cases.js';
 import {
   apiClient,
@@ -81,6 +82,7 @@ interface CaseWorld {
 
 async function newCase(api: Api, clerk: string, mediatorId?: string): Promise<string> {
   const c = await api.ok<{ id: string }>('POST', '/cases', clerk, registrationInput());
+  await respondentsAgreeOverHttp(api, clerk, c.id);
   await api.ok('POST', `/cases/${c.id}/accept`, clerk);
   if (mediatorId) await api.ok('POST', `/cases/${c.id}/mediator`, clerk, { mediatorId });
   return c.id;

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
 import { runs } from '../support/fuzz.js';
-import { registrationInput, seedStaff, TEST_PASSWORD } from '../support/cases.js';
+import { registrationInput, seedStaff, TEST_PASSWORD, respondentsAgree } from '../support/cases.js';
 import { apiClient, FIELDS, listFiles, twoPagePdf } from '../support/evidenceHttp.js';
 import {
   fieldPart,
@@ -61,6 +61,7 @@ beforeAll(async () => {
   const api = apiClient(t.url);
   clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   caseId = (await api.ok<{ id: string }>('POST', '/cases', clerk, registrationInput())).id;
+  await respondentsAgree(t.server.cases, caseId);
   await api.ok('POST', `/cases/${caseId}/accept`, clerk);
   // fetch keeps its connections open for a while; let them go before counting.
   await new Promise((w) => setTimeout(w, 300));

@@ -140,7 +140,16 @@ describe('stale session credentials (finding 3)', () => {
       reason: 'ACCESS_WITHDRAWN',
       message: expect.stringContaining('no longer the mediator'),
     });
-    // A conflict disclosed by the new mediator unassigns them: withdrawn too.
+    // The new mediator joins only after disclosing for this assignment.
+    const undisclosed = await api.call('POST', '/join-token', staffToken(w.staff.otherMediator), {
+      sessionId: w.session.id,
+    });
+    expect(undisclosed.status).toBe(409);
+    await t.server.cases.disclose(w.staff.otherMediator, w.c.id, {
+      hasConflict: false,
+      statement: '与双方当事人无利害关系',
+    });
+    // A conflict the new mediator discloses later unassigns them: withdrawn too.
     const next = await api.ok<{ token: string }>(
       'POST',
       '/join-token',

@@ -12,7 +12,13 @@ import { INVITATION_TOKEN_AUDIENCE } from '../../server/auth/StaffTokens.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { TOKEN_ISSUER } from '../../signaling/index.js';
-import { TEST_PASSWORD, registrationInput, seedStaff, type StaffFixture } from './cases.js';
+import {
+  TEST_PASSWORD,
+  registrationInput,
+  seedStaff,
+  type StaffFixture,
+  respondentsAgree,
+} from './cases.js';
 import { apiClient, type Api } from './evidenceHttp.js';
 import { TEST_SECRET } from './secrets.js';
 import type { TestServer } from './server.js';
@@ -112,6 +118,7 @@ export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
 
   const c1 = await api.ok<{ id: string }>('POST', '/cases', clerkA, registrationInput());
   const caseId = c1.id;
+  await respondentsAgree(t.server.cases, caseId);
   await api.ok('POST', `/cases/${caseId}/accept`, clerkA);
   await api.ok('POST', `/cases/${caseId}/mediator`, clerkA, { mediatorId: former.id });
   await api.ok('POST', `/cases/${caseId}/mediator`, clerkA, { mediatorId: a.mediator.id });
@@ -247,6 +254,7 @@ export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
     clerkA,
     registrationInput({ applicant: { name: '赵六', isOrganisation: false } }),
   );
+  await respondentsAgree(t.server.cases, c2.id);
   await api.ok('POST', `/cases/${c2.id}/accept`, clerkA);
   const { people: people2 } = await api.ok<{ people: Person[] }>('GET', `/cases/${c2.id}`, clerkA);
   const applicantA2 = await invite(c2.id, people2.find((p) => p.kind === 'applicant')!.id);

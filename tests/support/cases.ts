@@ -83,12 +83,50 @@ export function registrationInput(overrides: Partial<RegisterCaseInput> = {}): R
   };
 }
 
+/**
+ * Every respondent of a party application agrees to mediation, as each would
+ * from its own join page (the actor an invitation of theirs resolves to), so
+ * that the application can be accepted.
+ */
+export async function respondentsAgree(cases: CaseService, caseId: string): Promise<void> {
+  const system: Actor = { kind: 'system', id: 'system', role: 'system' };
+  const { people } = await cases.file(system, caseId);
+  for (const p of people.filter((x) => x.kind === 'respondent')) {
+    await cases.respondToMediation(
+      { kind: 'person', id: p.id, role: 'party', caseId, invitationId: 'fixture', name: p.name },
+      caseId,
+      { decision: 'agree' },
+    );
+  }
+}
+
+/** The HTTP version: each respondent is invited and agrees with its own invitation token. */
+export async function respondentsAgreeOverHttp(
+  api: {
+    ok<T>(method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<T>;
+  },
+  clerkToken: string,
+  caseId: string,
+): Promise<void> {
+  const { people } = await api.ok<{ people: CasePerson[] }>('GET', `/cases/${caseId}`, clerkToken);
+  for (const p of people.filter((x) => x.kind === 'respondent')) {
+    const { token } = await api.ok<{ token: string }>(
+      'POST',
+      `/cases/${caseId}/invitations`,
+      clerkToken,
+      { personId: p.id },
+    );
+    await api.ok('POST', `/cases/${caseId}/mediation-response`, token, { decision: 'agree' });
+  }
+}
+
 /** A case accepted, its mediator assigned and cleared of conflicts, a session scheduled now. */
 export async function caseInSession(
   cases: CaseService,
   staff: StaffFixture,
 ): Promise<{ case: MediationCase; session: MediationSessionRecord; people: CasePerson[] }> {
   const c = await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput()));
+  await respondentsAgree(cases, c.id);
   await cases.accept(staff.clerk, c.id);
   await cases.assignMediator(staff.clerk, c.id, staff.mediator.id);
   await cases.disclose(staff.mediator, c.id, { hasConflict: false, statement: '无利害关系' });

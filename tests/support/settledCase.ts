@@ -6,7 +6,13 @@
  */
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
-import { TEST_PASSWORD, registrationInput, seedStaff, type StaffFixture } from './cases.js';
+import {
+  TEST_PASSWORD,
+  registrationInput,
+  seedStaff,
+  type StaffFixture,
+  respondentsAgree,
+} from './cases.js';
 import { pngBytes, type Api } from './evidenceHttp.js';
 import type { TestServer } from './server.js';
 
@@ -61,6 +67,7 @@ export async function settledCase(
   }
   const c = await api.ok<{ id: string }>('POST', '/cases', clerk, input);
   const caseId = c.id;
+  await respondentsAgree(t.server.cases, caseId);
   await api.ok('POST', `/cases/${caseId}/accept`, clerk);
   await api.ok('POST', `/cases/${caseId}/mediator`, clerk, { mediatorId: staff.mediator.id });
   await api.ok('POST', `/cases/${caseId}/disclosures`, mediator, {

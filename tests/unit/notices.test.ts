@@ -198,6 +198,31 @@ describe('the other notices', () => {
     expect(layoutText(doc.layout)).toContain('第十六条');
   });
 
+  it('after a respondent refused mediation, names the refusal and article 5, not a fifteen-day period', () => {
+    const doc = noticeDocument(
+      {
+        id: 'n5',
+        caseId: 'case-1',
+        kind: 'right_to_arbitration',
+        deadlineId: null,
+        createdAt: '2026-03-03T02:00:00.000Z',
+        data: {
+          reason: 'respondent_refused_mediation',
+          respondentName: '某公司',
+          refusedAt: '2026-03-03T02:00:00.000Z',
+          basis: '《中华人民共和国劳动争议调解仲裁法》第五条：……',
+        },
+        documentId: null,
+      },
+      templateCase(null),
+    );
+    expect(doc.kind).toBe('right_to_arbitration_notice');
+    const text = layoutText(doc.layout);
+    expect(text).toContain('被申请人某公司于2026年03月03日表示不同意调解，本案调解终止');
+    expect(text).toContain('第五条');
+    expect(text).not.toContain('十五日');
+  });
+
   it('a calendar change names the deadline, its old (provisional) and new date', () => {
     const doc = noticeDocument(
       {

@@ -50,6 +50,7 @@ export interface CaseListItem {
   disputeType: string;
   receivedOn: string;
   mediationDueOn: string;
+  source?: string;
   /** The list only: deadlines still open or already passed. */
   openDeadlines?: DeadlineView[];
 }
@@ -190,6 +191,8 @@ export interface CaseFileView {
   sessions?: CaseSessionView[];
   deadlines?: DeadlineView[];
   notices?: CaseNoticeView[];
+  recusalRequests?: RecusalRequestView[];
+  mediationResponses?: MediationResponseView[];
 }
 
 /** A notice the case engine produced, and the document it was served as (null until served). */
@@ -222,6 +225,26 @@ export interface ExtensionProposalView {
       offline: { evidenceId: string; evidenceSha256: string; attestation: string } | null;
     } | null;
   }[];
+}
+
+export interface RecusalRequestView {
+  id: string;
+  mediatorId: string;
+  requestedBy: string;
+  reasons: string;
+  requestedAt: string;
+  status: 'pending' | 'granted' | 'refused';
+  decisionReasons: string | null;
+  decidedAt: string | null;
+}
+
+export interface MediationResponseView {
+  respondentId: string;
+  decision: 'agree' | 'refuse';
+  channel: 'online' | 'offline';
+  evidenceId: string | null;
+  note: string | null;
+  at: string;
 }
 
 export type RecordingStatus = 'recording' | 'processing' | 'complete';
@@ -561,6 +584,31 @@ export class StaffApi {
 
   audit(caseId: string): Promise<AuditVerification> {
     return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+  }
+
+  /** A respondent's answer given offline, with its proof (an evidence item) and a note. */
+  recordMediationResponse(
+    caseId: string,
+    body: { respondentId: string; decision: 'agree' | 'refuse'; evidenceId: string; note: string },
+  ): Promise<unknown> {
+    return this.#call(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/mediation-response/offline`,
+      body,
+    );
+  }
+
+  /** The organisation's decision on a recusal request (回避申请), with reasons. */
+  decideRecusal(
+    caseId: string,
+    requestId: string,
+    body: { decision: 'granted' | 'refused'; reasons: string },
+  ): Promise<unknown> {
+    return this.#call(
+      'POST',
+      `/cases/${encodeURIComponent(caseId)}/recusal-requests/${encodeURIComponent(requestId)}/decision`,
+      body,
+    );
   }
 
   /** Both parties' agreement (or not) that caucus material may go to a court or commission. */

@@ -21,6 +21,7 @@ import {
   type CaseSessionView,
 } from './api.js';
 import { auditSection, disclosureSection, evidenceSection, partiesSection } from './caseFile.js';
+import { procedureSection } from './procedure.js';
 import { deadlineList } from './deadlines.js';
 import { extensionSection, noticesSection } from './notices.js';
 import { documentsSection } from './documents.js';
@@ -280,6 +281,7 @@ async function caseView(main: HTMLElement, caseId: string): Promise<void> {
     sessions.after(
       evidenceSection(currentApi, caseId),
       disclosureSection(currentApi, caseId),
+      procedureSection(currentApi, caseId, file, show),
       documentsSection(currentApi, caseId, file),
       noticesSection(currentApi, caseId),
       extensionSection(currentApi, caseId, file),

@@ -17,10 +17,15 @@ export type DocumentKind =
   | 'application_form'
   | 'oral_application_record'
   /** A notice the case engine produced and served by itself (reminders and the like). */
-  | 'case_notice';
+  | 'case_notice'
+  | 'recusal_request'
+  | 'recusal_decision';
 
-/** What staff may issue from a template (everything but the consent form and engine notices). */
-export type IssuableKind = Exclude<DocumentKind, 'service_consent' | 'case_notice'>;
+/** What staff may issue from a template (not the consent form, engine notices or recusal papers). */
+export type IssuableKind = Exclude<
+  DocumentKind,
+  'service_consent' | 'case_notice' | 'recusal_request' | 'recusal_decision'
+>;
 
 export type ServiceChannel = 'in_app' | 'email' | 'sms';
 

@@ -339,6 +339,8 @@ export const KIND_LABELS: Record<DocumentKind, Pair> = {
   application_form: ['调解申请书', 'application for mediation'],
   oral_application_record: ['口头申请笔录', 'record of an oral application'],
   case_notice: ['告知书', 'notice'],
+  recusal_request: ['回避申请书', 'request for the mediator’s recusal'],
+  recusal_decision: ['回避决定书', 'decision on the recusal request'],
 };
 
 export function kindLabel(kind: DocumentKind): string {
