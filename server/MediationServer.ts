@@ -32,7 +32,6 @@ import { SqliteCalendarYears } from './db/SqliteCalendarYears.js';
 import { calendarRoutes } from './http/api/calendarRoutes.js';
 import { ExtensionService } from './cases/extensions.js';
 import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
-import { officialWorkCalendar } from './cases/holidayCalendar.js';
 import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
@@ -358,6 +357,7 @@ export class MediationServer {
       }),
       ...documentRoutes({ documents, signIn }),
       ...calendarRoutes({ calendar: workCalendar }),
+      ...procedureRoutes({ cases, documents }),
       ...institutionRoutes({
         institutions,
         tokens: new InstitutionTokens(config.auth.jwtSecret),
