@@ -14,6 +14,7 @@ import { documentRoutes, type DocumentRouteDeps } from '../../server/http/api/do
 import { calendarRoutes, type CalendarRouteDeps } from '../../server/http/api/calendarRoutes.js';
 import { extensionRoutes } from '../../server/http/api/extensionRoutes.js';
 import { procedureRoutes, type ProcedureRouteDeps } from '../../server/http/api/procedureRoutes.js';
+import { paymentOrderRoutes } from '../../server/http/api/paymentOrderRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -959,6 +960,10 @@ describe('API authorization', () => {
     // and the extension routes (tests/integration/api-authorization-table.test.ts, notices.test.ts).
     const extension = extensionRoutes({} as unknown as Parameters<typeof extensionRoutes>[0]);
     const procedure = procedureRoutes({} as unknown as ProcedureRouteDeps);
+    // and the payment-order routes (tests/integration/payment-order.test.ts and the table).
+    const paymentOrder = paymentOrderRoutes(
+      {} as unknown as Parameters<typeof paymentOrderRoutes>[0],
+    );
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
@@ -969,6 +974,7 @@ describe('API authorization', () => {
         ...calendar,
         ...extension,
         ...procedure,
+        ...paymentOrder,
       ]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),

@@ -17,7 +17,12 @@ import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { databaseFile } from '../../server/db/SqliteDatabase.js';
 import { testSchedule2027 } from '../support/calendar2027.js';
-import { TEST_PASSWORD, registrationInput, seedStaff } from '../support/cases.js';
+import {
+  TEST_PASSWORD,
+  registrationInput,
+  respondentsAgreeOverHttp,
+  seedStaff,
+} from '../support/cases.js';
 import { apiClient, errorCode, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -70,6 +75,7 @@ beforeAll(async () => {
     )
     .run(ids.legacy);
   // A party to invite: of the accepted March case (invitations need an accepted case).
+  await respondentsAgreeOverHttp(api, tokens.clerk, ids.march);
   await api.ok('POST', `/cases/${ids.march}/accept`, tokens.clerk);
   const applicant = (await view(ids.march)).people.find((p) => p.kind === 'applicant')!;
   tokens.party = (

@@ -38,7 +38,12 @@ import { serviceConsentSchema } from '../../server/documents/schemas.js';
 import { createLogger } from '../../server/logger.js';
 import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 import { FsBlobStore } from '../../server/storage/FsBlobStore.js';
-import { registrationInput, seedStaff, type StaffFixture } from '../support/cases.js';
+import {
+  registrationInput,
+  respondentsAgree,
+  seedStaff,
+  type StaffFixture,
+} from '../support/cases.js';
 
 interface World {
   dir: string;
@@ -142,6 +147,7 @@ function personActor(p: CasePerson): Actor {
 /** Received Mon 2026-03-02 (15 days end Tue 03-17), accepted, assigned, disclosed, a session scheduled. */
 async function caseInMediation(w: World): Promise<{ c: MediationCase; people: CasePerson[] }> {
   const c = await w.cases.register(w.staff.clerk, registerCaseSchema.parse(registrationInput()));
+  await respondentsAgree(w.cases, c.id);
   await w.cases.accept(w.staff.clerk, c.id);
   await w.cases.assignMediator(w.staff.clerk, c.id, w.staff.mediator.id);
   await w.cases.disclose(

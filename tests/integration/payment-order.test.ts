@@ -254,7 +254,12 @@ describe('payment-order pack (支付令)', () => {
       const checked = verifyBundle(zip, jwks);
       expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
       if (!checked.ok) return;
-      const scan = checked.manifest.files.find((f) => f.role === 'signed_agreement');
+      // The joint-application bundle sends the scan as the agreement itself; the pack adds it
+      // to the issued agreement (role signed_agreement). Either way it is the filed scan.
+      const scan = checked.manifest.files.find(
+        (f) => f.source.kind === 'evidence' && f.source.id === w.scan!.id,
+      );
+      expect(scan?.role).toBe(kind === 'payment_order' ? 'signed_agreement' : 'agreement');
       expect(scan).toMatchObject({
         sha256: w.scan!.sha256,
         source: { kind: 'evidence', id: w.scan!.id },

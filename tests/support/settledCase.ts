@@ -41,7 +41,7 @@ const PHONES = { applicant: '13800000001', respondent: '13800000002' };
 
 export interface SettledCaseOptions {
   claimTypes?: string[];
-  /** The agreed performance deadline (default 2026-12-31). */
+  /** The agreed performance deadline (default 2030-12-31, years ahead: no test becomes payment-order eligible with time). */
   performanceDeadline?: string;
   /** How many earlier versions of the agreement to issue (and serve) before the one signed. */
   drafts?: number;
@@ -105,7 +105,7 @@ export async function settledCase(
         fields: {
           items: [`草稿${i + 1}：被申请人向申请人支付人民币${6000 + i * 1000}元`],
           amount: 6000 + i * 1000,
-          performanceDeadline: '2026-12-31',
+          performanceDeadline: '2030-12-31',
           performanceMethod: '银行转账',
         },
         recipients: [applicant.id, respondent.id],
@@ -123,7 +123,7 @@ export async function settledCase(
       fields: {
         items: ['被申请人向申请人支付拖欠工资人民币10000元'],
         amount: 10000,
-        performanceDeadline: options.performanceDeadline ?? '2026-12-31',
+        performanceDeadline: options.performanceDeadline ?? '2030-12-31',
         performanceMethod: '银行转账',
       },
       recipients: [applicant.id, respondent.id],
