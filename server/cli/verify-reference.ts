@@ -69,7 +69,7 @@ export function verifyReferenceFiles(args: string[]): { exitCode: number; lines:
           (x) =>
             `  逾期移送 / sent late: ${x.kind}, window closed ${x.late!.windowClosedOn}: ${x.late!.reason}`,
         ),
-      `妥协事实声明 / concessions: ${r.concessions}`,
+      `妥协事实声明 / concessions: ${r.concessions ?? '（格式1，签发时尚无此声明 / format 1, issued before the statement）'}`,
     ],
   };
 }
@@ -104,7 +104,7 @@ function bundleLines(zip: Buffer, jwks: Jwks): { exitCode: number; lines: string
             `  逾期移送 / sent late: window closed ${m.referral.late.windowClosedOn}: ${m.referral.late.reason}`,
           ]
         : []),
-      `妥协事实声明 / concessions: ${m.concessions}`,
+      `妥协事实声明 / concessions: ${m.concessions ?? '（格式1，签发时尚无此声明 / format 1, issued before the statement）'}`,
     ],
   };
 }

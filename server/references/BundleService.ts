@@ -477,7 +477,7 @@ export class BundleService {
     const createdAt = this.#now().toISOString();
     const manifest: BundleManifest = {
       type: 'mediation-application-bundle',
-      version: 1,
+      version: 2,
       bundleId,
       createdAt,
       kind,

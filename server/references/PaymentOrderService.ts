@@ -396,7 +396,7 @@ export class PaymentOrderService {
     const disclosure = await this.#disclosure.current(caseId);
     const manifest: BundleManifest = {
       type: 'mediation-application-bundle',
-      version: 1,
+      version: 2,
       bundleId: packId,
       createdAt,
       kind: 'payment_order',

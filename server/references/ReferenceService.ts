@@ -164,7 +164,7 @@ export class ReferenceService {
     }
     const reference: CaseReference = {
       type: 'mediation-case-reference',
-      version: 1,
+      version: 2,
       issuedAt: new Date().toISOString(),
       institution: {
         id: institution.id,

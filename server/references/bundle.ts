@@ -66,7 +66,8 @@ export interface BundleFile {
 
 export interface BundleManifest {
   type: 'mediation-application-bundle';
-  version: 1;
+  /** 2 carries the statement on concessions (required); 1 predates it and verifies without it. */
+  version: 1 | 2;
   bundleId: string;
   createdAt: string;
   /** payment_order: the worker's application pack for a payment order (支付令), to a court. */
@@ -177,7 +178,7 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
   if (byPath.get(MANIFEST_JSON)?.toString('utf8') !== manifestText(manifest)) {
     return { ok: false, reason: `${MANIFEST_JSON} differs from the signed manifest` };
   }
-  if (manifest.concessions !== CONCESSIONS_STATEMENT) {
+  if (manifest.version !== 1 && manifest.concessions !== CONCESSIONS_STATEMENT) {
     return { ok: false, reason: 'the statement on concessions is missing or altered' };
   }
   const listed = new Set(manifest.files.map((f) => f.path));

@@ -35,7 +35,11 @@ export interface ReferenceItem {
 
 export interface CaseReference {
   type: 'mediation-case-reference';
-  version: 1;
+  /**
+   * 2 carries the statement on concessions, which the verifier then requires; 1 was
+   * signed before the statement existed and still verifies without it (copies courts hold).
+   */
+  version: 1 | 2;
   issuedAt: string;
   institution: { id: string; name: string; kind: string };
   case: { id: string; caseNumber: string; status: string; disputeType: string };
@@ -127,7 +131,7 @@ export function verifyReference(
     };
   }
   if (chain.caseId !== reference.case.id) return { ok: false, reason: 'chain of another case' };
-  if (reference.concessions !== CONCESSIONS_STATEMENT) {
+  if (reference.version !== 1 && reference.concessions !== CONCESSIONS_STATEMENT) {
     return { ok: false, reason: 'the statement on concessions is missing or altered' };
   }
   const bySeq = new Map(chain.events.map((e) => [e.seq, e]));

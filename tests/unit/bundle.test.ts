@@ -110,7 +110,7 @@ describe('joint application bundle', () => {
     const { events, head } = chain();
     const reference: CaseReference = {
       type: 'mediation-case-reference',
-      version: 1,
+      version: 2,
       issuedAt: '2026-11-02T09:00:00.000Z',
       institution: { id: 'court-1', name: '某区人民法院', kind: 'court' },
       case: { id: caseId, caseNumber: '沪调〔2026〕1号', status: 'settled', disputeType: 'wages' },
@@ -165,7 +165,7 @@ describe('joint application bundle', () => {
     });
     const manifest: BundleManifest = {
       type: 'mediation-application-bundle',
-      version: 1,
+      version: 2,
       bundleId: 'b-1',
       createdAt: '2026-11-02T09:00:01.000Z',
       kind: 'judicial_confirmation',
@@ -327,5 +327,18 @@ describe('joint application bundle', () => {
         }),
       ),
     ).toMatch(/reference: the statement on concessions is missing or altered/);
+    // Bundles and references signed before the statement existed (format 1) keep verifying:
+    // a court's copy does not go bad. A format-2 one cannot be relabelled 1: it is signed.
+    const legacy = build({
+      mutate: (m) => {
+        m.version = 1;
+        delete (m as Partial<BundleManifest>).concessions;
+      },
+      mutateReference: (r) => {
+        r.version = 1;
+        delete (r as Partial<CaseReference>).concessions;
+      },
+    });
+    expect(reason(legacy)).toBe('verified');
   });
 });
