@@ -3,9 +3,9 @@
  * commission. Concessions made in order to settle cannot later be used
  * against a party, so by default references and bundles leave out recorded
  * caucus phases and confidential evidence, and withhold the payloads of their
- * audit events. Only when both sides agree — each through a party or an
- * agent with special authority, the latest word of each person counting —
- * is that material included. Every say is an event in the case's chain.
+ * audit events. Only when every party of both sides agrees — each itself or
+ * through an agent with special authority, the latest word of each person
+ * counting — is that material included. Every say is an event in the case's chain.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -106,10 +106,20 @@ export class DisclosureConsents {
       });
     }
     const consents = [...latest.values()];
-    // A side agrees when someone speaking for it agreed and nobody speaking for it said no.
-    const sideAgrees = (side: Side) => {
-      const said = consents.filter((c) => c.side === side);
+    // Every party agrees, itself or through an agent with special authority, and nobody
+    // speaking for it said no: with co-parties (two respondents, several workers) one of
+    // them cannot give away another's concessions. A side agrees when all its parties do.
+    const partyAgrees = (party: (typeof people)[number]) => {
+      const said = consents.filter((c) => {
+        if (c.personId === party.id) return true;
+        const speaker = people.find((p) => p.id === c.personId);
+        return speaker?.kind === 'agent' && speaker.representsId === party.id;
+      });
       return said.length > 0 && said.every((c) => c.agree);
+    };
+    const sideAgrees = (side: Side) => {
+      const parties = people.filter((p) => p.kind === side);
+      return parties.length > 0 && parties.every(partyAgrees);
     };
     const sides = { applicant: sideAgrees('applicant'), respondent: sideAgrees('respondent') };
     return { agreed: sides.applicant && sides.respondent, sides, consents };

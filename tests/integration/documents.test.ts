@@ -1211,6 +1211,22 @@ describe('co-parties and paper signing', () => {
     expect((await api.call('POST', `${path}/sign`, token, { code })).status).toBe(201);
   }
 
+  it('lets caucus material go to a court only when every co-party agreed, not one per side', async () => {
+    const { caseId, tokens } = await coPartyCase();
+    const [applicant, agency, userUnit] = tokens as [string, string, string];
+    type State = { agreed: boolean; sides: { applicant: boolean; respondent: boolean } };
+    const say = (token: string, agree: boolean) =>
+      api.ok<State>('POST', `/cases/${caseId}/disclosure`, token, { agree });
+    await say(applicant, true);
+    const one = await say(agency, true);
+    expect(one).toMatchObject({ agreed: false, sides: { applicant: true, respondent: false } });
+    expect(await say(userUnit, true)).toMatchObject({
+      agreed: true,
+      sides: { applicant: true, respondent: true },
+    });
+    expect(await say(userUnit, false)).toMatchObject({ agreed: false });
+  });
+
   it('lists every co-respondent in the agreement; one respondent signing is not enough to seal', async () => {
     const { caseId, parties, tokens, path } = await coPartyCase();
     const text = flat(pdfText((await fetchPdf(`${path}/pdf`, world.clerk)).bytes));
