@@ -13,6 +13,7 @@ import { authorize, authorizeStaff, type Actor } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import type { CaseService } from './CaseService.js';
 import { isOpen } from './stateMachine.js';
+import { shanghaiDate } from './deadlines.js';
 import type { CasePerson, ExtensionProposal, ExtensionResponse, MediationCase } from './model.js';
 
 export interface ExtensionRepository {
@@ -99,6 +100,12 @@ export class ExtensionService {
         throw new ValidationError(
           '延长后的日期须晚于当前调解期限 / The new date must be after the current end of the mediation period',
           [`newDueOn: must be after ${c.mediationDueOn}`],
+        );
+      const today = shanghaiDate(this.#now());
+      if (input.newDueOn < today)
+        throw new ValidationError(
+          '延长后的日期不能早于今天 / The new end of the mediation period cannot lie in the past',
+          [`newDueOn: before today (${today})`],
         );
       if ((await this.#repo.listProposals(caseId)).some((p) => p.status === 'pending'))
         throw new InvalidStateError(

@@ -36,6 +36,11 @@ interface Doc {
   title: string;
 }
 
+/** The proposed new end of the mediation period: 60 days ahead (an extension cannot end in the past). */
+const NEW_END = new Date(Date.now() + 60 * 86_400_000).toLocaleDateString('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+});
+
 describe('notices and extension consent on the join page', () => {
   let t: TestServer;
   let browser: Browser;
@@ -125,12 +130,12 @@ describe('notices and extension consent on the join page', () => {
 
     // Staff propose; the party answers on its page.
     await api.ok('POST', `/cases/${c.id}/extension-proposals`, clerk, {
-      newDueOn: '2026-12-31',
+      newDueOn: NEW_END,
       reason: '双方正在核对工资明细',
     });
     const panel = party.getByTestId('extension-proposal');
     await panel.waitFor({ timeout: 10_000 });
-    expect(await panel.innerText()).toContain('2026-12-31');
+    expect(await panel.innerText()).toContain(NEW_END);
     await party.getByTestId('extension-consent').click();
     await poll(
       () => panel.innerText(),
@@ -157,11 +162,11 @@ describe('notices and extension consent on the join page', () => {
       { decision: 'consent' },
     );
     await party.getByTestId('extension-outcome').waitFor({ timeout: 10_000 });
-    expect(await party.getByTestId('extension-outcome').innerText()).toContain('2026-12-31');
+    expect(await party.getByTestId('extension-outcome').innerText()).toContain(NEW_END);
     expect(
       (await api.ok<{ case: { mediationDueOn: string } }>('GET', `/cases/${c.id}`, clerk)).case
         .mediationDueOn,
-    ).toBe('2026-12-31');
+    ).toBe(NEW_END);
     await context.close();
   });
 });

@@ -413,6 +413,16 @@ describe('extension of the mediation period needs every party', () => {
         reason: '不晚于原期限',
       }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
+    // Later than the period, but already past: an extension nobody could use.
+    const before = w.clock.getTime();
+    setClock(w, '2026-04-02T02:00:00.000Z');
+    await expect(
+      w.extensions.propose(w.staff.mediator, c.id, {
+        newDueOn: '2026-04-01',
+        reason: '补录一个已经过去的日期',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/不能早于今天/) });
+    w.clock.setTime(before);
     const proposal = await w.extensions.propose(w.staff.mediator, c.id, {
       newDueOn: '2026-03-31',
       reason: '双方正在核对工资明细，需要更多时间',
