@@ -385,21 +385,49 @@ export class InstitutionService {
     return r ? toReferral(r) : undefined;
   }
 
-  /** The cases referred to the institution. */
-  async referredCases(
-    institution: InstitutionActor,
-  ): Promise<{ caseId: string; caseNumber: string; referrals: Referral[] }[]> {
+  /**
+   * The cases referred to the institution, and the payment-order packs (支付令)
+   * a worker sent it: a court sees a case it only received a pack for too.
+   */
+  async referredCases(institution: InstitutionActor): Promise<
+    {
+      caseId: string;
+      caseNumber: string;
+      referrals: Referral[];
+      paymentOrders: { id: string; sentAt: string; sha256: string; size: number }[];
+    }[]
+  > {
     const referrals = (
       this.#database
         .statement('SELECT * FROM referrals WHERE institution_id = ? ORDER BY referred_at, id')
         .all(institution.id) as Row[]
     ).map(toReferral);
-    const byCase = new Map<string, Referral[]>();
-    for (const r of referrals) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
-    const out: { caseId: string; caseNumber: string; referrals: Referral[] }[] = [];
-    for (const [caseId, list] of byCase) {
+    const packs = this.#database
+      .statement(
+        'SELECT id, case_id, created_at, sha256, size FROM payment_orders WHERE institution_id = ? ORDER BY created_at, id',
+      )
+      .all(institution.id) as {
+      id: string;
+      case_id: string;
+      created_at: string;
+      sha256: string;
+      size: number;
+    }[];
+    const caseIds = [
+      ...new Set([...referrals.map((r) => r.caseId), ...packs.map((p) => p.case_id)]),
+    ];
+    const out = [];
+    for (const caseId of caseIds) {
       const c = await this.#cases.getCase(caseId);
-      if (c) out.push({ caseId, caseNumber: c.caseNumber, referrals: list });
+      if (!c) continue;
+      out.push({
+        caseId,
+        caseNumber: c.caseNumber,
+        referrals: referrals.filter((r) => r.caseId === caseId),
+        paymentOrders: packs
+          .filter((p) => p.case_id === caseId)
+          .map((p) => ({ id: p.id, sentAt: p.created_at, sha256: p.sha256, size: p.size })),
+      });
     }
     return out;
   }

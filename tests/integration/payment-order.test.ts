@@ -189,6 +189,20 @@ describe('payment-order pack (支付令)', () => {
       },
     );
     expect(pulled.status).toBe(200);
+    // The court's case list shows the case it received only a pack for.
+    const listed = await fetch(`${t.url}/api/institution/cases`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { cases } = (await listed.json()) as {
+      cases: {
+        caseId: string;
+        referrals: unknown[];
+        paymentOrders: { id: string; sha256: string }[];
+      }[];
+    };
+    expect(cases.find((c) => c.caseId === w.caseId)?.paymentOrders).toEqual([
+      expect.objectContaining({ id: pack.id, sha256: pack.sha256 }),
+    ]);
     expect(pulled.headers.get('x-content-sha256')).toBe(pack.sha256);
     expect(Buffer.from(await pulled.arrayBuffer()).equals(body)).toBe(true);
 
