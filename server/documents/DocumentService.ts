@@ -16,6 +16,7 @@ import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import type { CaseNotice, CasePerson, MediationCase, RecusalRequest } from '../cases/model.js';
 import { isExtendedPeriod, shanghaiDate } from '../cases/deadlines.js';
+import { latestPaperSigning, paperSignings } from './paperSigning.js';
 import { noticeDocument } from './noticeTemplates.js';
 import type { recusalDecisionSchema, recusalRequestSchema } from '../cases/schemas.js';
 import type { z } from 'zod';
@@ -243,6 +244,12 @@ export class DocumentService {
     return { document: doc, bytes };
   }
 
+  /** An agreement's terms as issued (server-internal: metadata only, no read of the file). */
+  async agreementTerms(documentId: string): Promise<AgreementTerms | undefined> {
+    const doc = await this.#docs.getDocument(documentId);
+    return doc?.kind === 'mediation_agreement' ? agreementTermsOf(doc) : undefined;
+  }
+
   async sealedPdf(
     actor: Actor,
     caseId: string,
@@ -327,60 +334,18 @@ export class DocumentService {
     });
     const recipients = people.filter((p) => p.kind === 'applicant' || p.kind === 'respondent');
     const stored = { ...request, decisionDocumentId: doc.id };
-    const { deliveries, notices } = await this.#cases.transaction(async () => {
+    const dispatches: Dispatch[] = [];
+    const deliveries = await this.#cases.transaction(async () => {
       await this.#insertDocument(staff, doc, null);
       await this.#cases.updateRecusalRequest(stored);
-      return this.#serve(staff, doc, recipients, at);
+      return this.#createDeliveries(staff, doc, recipients, at, dispatches);
     });
-    for (const n of notices) await this.#dispatch(c, doc, n.delivery, n.channels);
+    for (const n of dispatches) await this.#dispatch(c, doc, n.delivery, n.channels);
     return {
       request: stored,
       document: await this.#documentView(doc, await this.#docs.listDocuments(caseId), c),
       deliveries: await Promise.all(deliveries.map((d) => this.#deliveryView(d))),
     };
-  }
-
-  /** One delivery per recipient (inside the caller's transaction): dispatched with consent, else offline. */
-  async #serve(
-    staff: StaffActor,
-    doc: CaseDocument,
-    recipients: readonly CasePerson[],
-    at: string,
-  ): Promise<{
-    deliveries: Delivery[];
-    notices: { delivery: Delivery; channels: ServiceAddress[] }[];
-  }> {
-    const deliveries: Delivery[] = [];
-    const notices: { delivery: Delivery; channels: ServiceAddress[] }[] = [];
-    for (const p of recipients) {
-      const consent = await this.#docs.currentConsent(doc.caseId, p.id);
-      const address = consent && covers(consent, doc.kind) ? preferred(consent) : undefined;
-      const delivery: Delivery = {
-        id: randomUUID(),
-        caseId: doc.caseId,
-        documentId: doc.id,
-        documentSha256: doc.sha256,
-        recipientId: p.id,
-        recipientName: p.name,
-        channel: address?.channel ?? null,
-        address: address?.value ?? null,
-        consentId: address ? consent!.id : null,
-        createdAt: at,
-        createdBy: staff.id,
-      };
-      await this.#docs.insertDelivery(delivery);
-      await this.#applyStep(
-        staff,
-        delivery,
-        address ? 'dispatch' : 'markOffline',
-        { ip: null, userAgent: null, channel: address?.channel ?? 'offline' },
-        address ? null : { reason: 'no_consent' },
-        'strict',
-      );
-      if (address) notices.push({ delivery, channels: consent!.addresses });
-      deliveries.push(delivery);
-    }
-    return { deliveries, notices };
   }
 
   // ---- consent ---------------------------------------------------------------
@@ -1474,9 +1439,7 @@ export class DocumentService {
       const docs = await this.#docs.listDocuments(c.id);
       // Effective agreements: sealed online, or signed on paper (recorded in the chain).
       const paperSigned = new Set(
-        (await this.#audit.list(c.id))
-          .filter((e) => e.action === 'agreement.paperSigned' && !e.withheld)
-          .map((e) => e.target),
+        paperSignings(await this.#audit.list(c.id)).map((r) => r.documentId),
       );
       const sealed: CaseDocument[] = [];
       for (const d of docs)
@@ -1592,21 +1555,13 @@ export class DocumentService {
     const seal = await this.#docs.getSeal(doc.id);
     const people = await this.#cases.listPeople(c.id);
     const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
-    const paper = seal
-      ? undefined
-      : (await this.#audit.list(c.id)).findLast(
-          (e) =>
-            e.action === 'agreement.paperSigned' &&
-            (JSON.parse(e.payload) as { documentId?: unknown }).documentId === doc.id,
-        );
-    const paperSigned = paper
-      ? {
-          recordedAt: paper.at,
-          evidenceId: String(
-            (JSON.parse(paper.payload) as { scan?: { evidenceId?: unknown } }).scan?.evidenceId,
-          ),
-        }
-      : null;
+    // Only an effective case can have a paper signing: views of agreements still being
+    // signed (polled by the console) do not read the chain.
+    const paper =
+      seal || !c.outcome?.effectiveAt
+        ? undefined
+        : latestPaperSigning(await this.#audit.list(c.id), doc.id);
+    const paperSigned = paper ? { recordedAt: paper.at, evidenceId: paper.evidenceId } : null;
     return {
       required: requiredSigners(people, '调解员').map((r) => ({
         ...r,

@@ -446,6 +446,18 @@ export class InstitutionService {
       .statement('SELECT 1 FROM referrals WHERE institution_id = ? AND case_id = ?')
       .get(institution.id, caseId);
     if (!referred) throw new NotFoundError('Case');
+    await this.recordAccess(institution, caseId, what);
+  }
+
+  /**
+   * Writes an institution's read to the case's audit chain, for a reach the
+   * caller checked (a referral here; the pack's addressee for a payment order).
+   */
+  async recordAccess(
+    institution: InstitutionActor,
+    caseId: string,
+    what: { item: string; ip: string | null },
+  ): Promise<void> {
     await this.#audit.append({
       caseId,
       actorId: institution.id,

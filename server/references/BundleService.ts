@@ -11,7 +11,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import type { StoredAuditEvent } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
@@ -40,6 +39,7 @@ import {
   type BundleManifest,
 } from './bundle.js';
 import type { DisclosureConsents, DisclosureState } from './DisclosureConsents.js';
+import { effectiveAgreement } from './effectiveAgreement.js';
 import type { ReferenceService } from './ReferenceService.js';
 import {
   CONCESSIONS_STATEMENT,
@@ -69,10 +69,55 @@ export interface BundleView {
   size: number;
   fileCount: number;
   createdAt: string;
-  delivery: Pick<
-    WebhookDelivery,
-    'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'receipt'
-  > | null;
+  delivery: WebhookDeliveryView | null;
+}
+
+/** A bundle's or pack's webhook delivery as staff see it. */
+export type WebhookDeliveryView = Pick<
+  WebhookDelivery,
+  'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'receipt'
+>;
+
+export function webhookDeliveryView(d: WebhookDelivery | undefined): WebhookDeliveryView | null {
+  return d
+    ? {
+        id: d.id,
+        status: d.status,
+        attempts: d.attempts,
+        nextAttemptAt: d.nextAttemptAt,
+        deliveredAt: d.deliveredAt,
+        lastError: d.lastError,
+        receipt: d.receipt,
+      }
+    : null;
+}
+
+/**
+ * Signs an archive's manifest and stores the archive durably as
+ * `<directory>/<caseId>/<id>.zip`: what every bundle and payment-order pack does.
+ */
+export async function storeSignedBundle(
+  keys: ServiceKeys,
+  directory: string,
+  caseId: string,
+  id: string,
+  manifest: BundleManifest,
+  files: ReadonlyMap<string, Buffer>,
+): Promise<{ file: string; sha256: string; size: number }> {
+  const zip = assembleBundle(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
+  const folder = path.join(directory, caseId);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await writeFileDurably(folder, `${id}.zip`, zip);
+  return { file: path.join(folder, `${id}.zip`), sha256: sha256Of(zip), size: zip.length };
+}
+
+/** A stored archive's bytes, refused when they no longer match the hash recorded with them. */
+export async function readStoredBundle(file: string, sha256: string): Promise<Buffer> {
+  const bytes = await readFile(file);
+  if (sha256Of(bytes) !== sha256) {
+    throw new InvalidStateError('The stored archive no longer matches its hash');
+  }
+  return bytes;
 }
 
 type Row = Record<string, unknown>;
@@ -121,7 +166,7 @@ export interface ReferralPreview {
 }
 
 /** A name usable inside the archive and on any file system. */
-function fileName(text: string): string {
+export function fileName(text: string): string {
   return (
     text
       .split('')
@@ -220,21 +265,14 @@ export class BundleService {
     const drafts = agreementDrafts(events);
     const deliveries = listed.deliveries.filter((d) => !drafts.has(d.documentId));
     // The effective agreement: sealed online, or signed on paper (then its scan is what goes).
-    const sealedAgreement = documents.find(
-      (d) => d.kind === 'mediation_agreement' && d.signing?.sealed,
-    );
-    const paper = sealedAgreement ? undefined : paperSigning(events);
-    const agreement = sealedAgreement ?? documents.find((d) => paper && d.id === paper.documentId);
-    const scan = paper
-      ? (await this.#evidence.list(SYSTEM, caseId)).find(
-          (i) => i.id === paper.evidenceId && i.integrity === 'ok',
-        )
-      : undefined;
-    if (!agreement || (!sealedAgreement && !scan)) {
+    const items = await this.#evidence.list(SYSTEM, caseId);
+    const effective = await effectiveAgreement(documents, events, async () => items);
+    if (!effective) {
       throw new InvalidStateError(
         '本平台没有已盖章生效或已登记纸质签署的调解协议书 / There is no sealed or paper-signed agreement on the platform to submit',
       );
     }
+    const { agreement, scan } = effective;
     const application = documents.find(
       (d) => d.kind === APPLICATION_DOCUMENT[kind] && !d.superseded,
     );
@@ -255,7 +293,7 @@ export class BundleService {
       if (drafts.has(d.documentId))
         excluded.push({ kind: 'delivery', id: d.id, reason: DRAFT_REASON });
     }
-    for (const item of await this.#evidence.list(SYSTEM, caseId)) {
+    for (const item of items) {
       if (item.category !== 'identity' && item.category !== 'authorisation') continue;
       if (item.confidential && !disclosure.agreed) {
         excluded.push({
@@ -283,7 +321,7 @@ export class BundleService {
       c,
       application,
       agreement,
-      scan: scan ?? null,
+      scan,
       deliveries,
       evidence,
       excluded,
@@ -498,13 +536,15 @@ export class BundleService {
       excluded: mergeExcluded(excluded, reference!.excluded),
       disclosureAgreed: disclosure.agreed,
     };
-    const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
-    const sha256 = sha256Of(zip);
-    const directory = path.join(this.#directory, caseId);
-    await mkdir(directory, { recursive: true, mode: 0o700 });
-    const name = `${bundleId}.zip`;
-    await writeFileDurably(directory, name, zip);
-    const file = path.join(directory, name);
+    const stored = await storeSignedBundle(
+      this.#keys,
+      this.#directory,
+      caseId,
+      bundleId,
+      manifest,
+      files,
+    );
+    const { file, sha256 } = stored;
 
     let deliveryId: string | null = null;
     await this.#database.transaction(async () => {
@@ -531,7 +571,7 @@ export class BundleService {
           kind,
           file,
           sha256,
-          zip.length,
+          stored.size,
           listed.length,
           deliveryId,
           createdAt,
@@ -548,7 +588,7 @@ export class BundleService {
           kind,
           institution: institution.name,
           sha256,
-          size: zip.length,
+          size: stored.size,
           files: listed.map((f) => ({ path: f.path, sha256: f.sha256 })),
           disclosureAgreed: disclosure.agreed,
           ...(referral.late ? { late: referral.late } : {}),
@@ -611,10 +651,7 @@ export class BundleService {
   ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
     const row = this.#row(bundleId);
     if (!row || row['case_id'] !== caseId) throw new NotFoundError('Bundle');
-    const bytes = await readFile(row['path'] as string);
-    if (sha256Of(bytes) !== row['sha256']) {
-      throw new InvalidStateError('The stored bundle no longer matches its hash');
-    }
+    const bytes = await readStoredBundle(row['path'] as string, row['sha256'] as string);
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,
@@ -647,33 +684,9 @@ export class BundleService {
       size: r['size'] as number,
       fileCount: r['file_count'] as number,
       createdAt: r['created_at'] as string,
-      delivery: d
-        ? {
-            id: d.id,
-            status: d.status,
-            attempts: d.attempts,
-            nextAttemptAt: d.nextAttemptAt,
-            deliveredAt: d.deliveredAt,
-            lastError: d.lastError,
-            receipt: d.receipt,
-          }
-        : null,
+      delivery: webhookDeliveryView(d),
     };
   }
-}
-
-/** The latest recorded paper signing in the chain: the agreement and the scan filed for it. */
-function paperSigning(
-  events: readonly StoredAuditEvent[],
-): { documentId: string; evidenceId: string } | undefined {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.action !== 'agreement.paperSigned' || e.withheld) continue;
-    const p = JSON.parse(e.payload) as { documentId?: unknown; scan?: { evidenceId?: unknown } };
-    if (typeof p.documentId === 'string' && typeof p.scan?.evidenceId === 'string')
-      return { documentId: p.documentId, evidenceId: p.scan.evidenceId };
-  }
-  return undefined;
 }
 
 /** Both lists, each withheld thing once. */

@@ -13,8 +13,6 @@
  * case's audit chain.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, caseInScope, type Actor } from '../cases/access.js';
@@ -27,7 +25,6 @@ import type { PdfRenderer } from '../documents/PdfRenderer.js';
 import { paymentOrderApplicationLayout } from '../documents/templates.js';
 import {
   ForbiddenError,
-  InvalidStateError,
   NotFoundError,
   PaymentOrderNotEligibleError,
   ValidationError,
@@ -35,19 +32,23 @@ import {
 } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
-import type { WebhookDelivery, WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
+import type { WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
-import { writeFileDurably } from '../storage/durableWrite.js';
 import {
-  BUNDLE_TYPE,
   REFERENCE_PATH,
-  assembleBundle,
   fixingEvent,
   sha256Of,
   type BundleFile,
   type BundleManifest,
 } from './bundle.js';
-import { agreementFiles } from './BundleService.js';
+import {
+  agreementFiles,
+  fileName,
+  readStoredBundle,
+  storeSignedBundle,
+  webhookDeliveryView,
+  type WebhookDeliveryView,
+} from './BundleService.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
 import { CONCESSIONS_STATEMENT } from './referralRules.js';
@@ -119,10 +120,7 @@ export interface PaymentOrderView {
   size: number;
   fileCount: number;
   createdAt: string;
-  delivery: Pick<
-    WebhookDelivery,
-    'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'receipt'
-  > | null;
+  delivery: WebhookDeliveryView | null;
 }
 
 type Row = Record<string, unknown>;
@@ -265,9 +263,9 @@ export class PaymentOrderService {
         '支付令只能向人民法院申请，不能发送给仲裁委员会 / A payment order is applied for at a court, not an arbitration commission',
       );
     }
-    const effective = await effectiveAgreement(
-      { documents: this.#documents, evidence: this.#evidence, audit: this.#audit },
-      caseId,
+    const { documents, deliveries } = await this.#documents.list(SYSTEM, caseId);
+    const effective = await effectiveAgreement(documents, await this.#audit.list(caseId), () =>
+      this.#evidence.list(SYSTEM, caseId),
     );
     if (!effective) {
       throw new PaymentOrderNotEligibleError(
@@ -281,18 +279,12 @@ export class PaymentOrderService {
     // Read everything first: each read is an audit event, and the chain as it then
     // stands names the event that fixed each file's hash.
     const signed = await agreementFiles(this.#documents, this.#evidence, caseId, agreement, scan);
-    const issued = await this.#documents.pdf(SYSTEM, caseId, agreement.id, {
-      ip: null,
-      userAgent: null,
-    });
-    const { deliveries } = await this.#documents.list(SYSTEM, caseId);
+    const terms = await this.#documents.agreementTerms(agreement.id);
     const served = deliveries.filter((d) => d.documentId === agreement.id);
     const certificates: Buffer[] = [];
     for (const d of served) {
       certificates.push((await this.#documents.certificate(SYSTEM, caseId, d.id)).bytes);
     }
-    const terms = issued.document.fields['terms'] as
-      { items?: unknown; performanceMethod?: unknown } | undefined;
     const layout = paymentOrderApplicationLayout(
       {
         case: c,
@@ -310,9 +302,8 @@ export class PaymentOrderService {
           sha256: agreement.sha256,
           effectiveAt: c.outcome!.effectiveAt!,
           basis,
-          terms: Array.isArray(terms?.items) ? terms.items.map(String) : [],
-          performanceMethod:
-            typeof terms?.performanceMethod === 'string' ? terms.performanceMethod : null,
+          terms: terms?.items ?? [],
+          performanceMethod: terms?.performanceMethod ?? null,
         },
         performanceDueOn: eligibility.performanceDueOn!,
         attachments: [
@@ -373,7 +364,7 @@ export class PaymentOrderService {
     for (const [i, d] of served.entries()) {
       add(
         {
-          path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${safeName(d.recipientName)}.pdf`,
+          path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
           role: 'certificate',
           title: `电子送达凭证 / service certificate: ${d.recipientName}`,
           source: { kind: 'delivery', id: d.id },
@@ -418,13 +409,15 @@ export class PaymentOrderService {
       excluded: reference.excluded,
       disclosureAgreed: disclosure.agreed,
     };
-    const zip = assembleBundle(manifest, files, (m) => this.#keys.sign(m, BUNDLE_TYPE));
-    const sha256 = sha256Of(zip);
-    const directory = path.join(this.#directory, caseId);
-    await mkdir(directory, { recursive: true, mode: 0o700 });
-    const name = `${packId}.zip`;
-    await writeFileDurably(directory, name, zip);
-    const file = path.join(directory, name);
+    const stored = await storeSignedBundle(
+      this.#keys,
+      this.#directory,
+      caseId,
+      packId,
+      manifest,
+      files,
+    );
+    const { file, sha256 } = stored;
 
     await this.#database.transaction(async () => {
       const deliveryId = this.#institutions.webhookUrl(institution.id)
@@ -449,7 +442,7 @@ export class PaymentOrderService {
           requester.personId,
           file,
           sha256,
-          zip.length,
+          stored.size,
           listed.length,
           deliveryId,
           createdAt,
@@ -466,7 +459,7 @@ export class PaymentOrderService {
           institution: institution.name,
           requestedBy: requester.personId,
           sha256,
-          size: zip.length,
+          size: stored.size,
           files: listed.map((f) => ({ path: f.path, sha256: f.sha256 })),
           webhookDelivery: deliveryId,
         },
@@ -484,10 +477,7 @@ export class PaymentOrderService {
     const { c } = await this.#applicantSideOrStaff(actor, caseId);
     const row = this.#row(packId);
     if (!row || row['case_id'] !== caseId) throw new NotFoundError('Payment order');
-    const bytes = await readFile(row['path'] as string);
-    if (sha256Of(bytes) !== row['sha256']) {
-      throw new InvalidStateError('The stored pack no longer matches its hash');
-    }
+    const bytes = await readStoredBundle(row['path'] as string, row['sha256'] as string);
     return {
       bytes,
       view: this.#view(row),
@@ -509,19 +499,11 @@ export class PaymentOrderService {
     if (!row || row['case_id'] !== caseId || row['institution_id'] !== institution.id) {
       throw new NotFoundError('Payment order');
     }
-    const item = `payment-order/${packId}`;
-    await this.#audit.append({
-      caseId,
-      actorId: institution.id,
-      actorRole: institution.institutionKind,
-      action: 'institution.accessed',
-      target: item,
-      payload: { institution: institution.name, item, ip },
+    await this.#institutions.recordAccess(institution, caseId, {
+      item: `payment-order/${packId}`,
+      ip,
     });
-    const bytes = await readFile(row['path'] as string);
-    if (sha256Of(bytes) !== row['sha256']) {
-      throw new InvalidStateError('The stored pack no longer matches its hash');
-    }
+    const bytes = await readStoredBundle(row['path'] as string, row['sha256'] as string);
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,
@@ -573,17 +555,7 @@ export class PaymentOrderService {
       size: r['size'] as number,
       fileCount: r['file_count'] as number,
       createdAt: r['created_at'] as string,
-      delivery: d
-        ? {
-            id: d.id,
-            status: d.status,
-            attempts: d.attempts,
-            nextAttemptAt: d.nextAttemptAt,
-            deliveredAt: d.deliveredAt,
-            lastError: d.lastError,
-            receipt: d.receipt,
-          }
-        : null,
+      delivery: webhookDeliveryView(d),
     };
   }
 }
@@ -608,16 +580,5 @@ function onApplicantSide(id: string, people: readonly CasePerson[]): boolean {
   if (p?.kind === 'applicant') return true;
   return (
     p?.kind === 'agent' && people.some((x) => x.id === p.representsId && x.kind === 'applicant')
-  );
-}
-
-function safeName(text: string): string {
-  return (
-    text
-      .split('')
-      .map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? '_' : ch))
-      .join('')
-      .trim()
-      .slice(0, 80) || 'file'
   );
 }

@@ -5,12 +5,10 @@
  * paper-signing record names is part of what goes to a court or an
  * arbitration commission, since the issued PDF carries no signature.
  */
-import type { AuditLog } from '../audit/AuditLog.js';
-import type { Actor } from '../cases/access.js';
+import type { StoredAuditEvent } from '../audit/AuditChain.js';
 import type { DocumentView } from '../documents/DocumentService.js';
+import { latestPaperSigning } from '../documents/paperSigning.js';
 import type { EvidenceItem } from '../evidence/model.js';
-
-const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
 
 export interface EffectiveAgreement {
   agreement: DocumentView;
@@ -20,32 +18,22 @@ export interface EffectiveAgreement {
 }
 
 /**
- * The effective agreement of a case, or null when none is on the platform
- * (or, for a paper signing, its scan is missing from the store).
+ * The effective agreement of a case, from its documents and chain as the
+ * caller already loaded them, or null when none is on the platform (or, for a
+ * paper signing, its scan is missing from the store or no longer the one filed).
  */
 export async function effectiveAgreement(
-  o: {
-    documents: { list(actor: Actor, caseId: string): Promise<{ documents: DocumentView[] }> };
-    evidence: { list(actor: Actor, caseId: string): Promise<EvidenceItem[]> };
-    audit: Pick<AuditLog, 'list'>;
-  },
-  caseId: string,
+  documents: readonly DocumentView[],
+  events: readonly StoredAuditEvent[],
+  evidence: () => Promise<readonly EvidenceItem[]>,
 ): Promise<EffectiveAgreement | null> {
-  const { documents } = await o.documents.list(SYSTEM, caseId);
   const sealed = documents.find((d) => d.kind === 'mediation_agreement' && d.signing?.sealed);
   if (sealed) return { agreement: sealed, basis: 'seal', scan: null };
-  const events = await o.audit.list(caseId);
-  const record = events.findLast((e) => e.action === 'agreement.paperSigned');
+  const record = latestPaperSigning(events);
   if (!record) return null;
-  const payload = JSON.parse(record.payload) as {
-    documentId?: unknown;
-    scan?: { evidenceId?: unknown; sha256?: unknown };
-  };
-  const agreement = documents.find((d) => d.id === payload.documentId);
-  const scan = (await o.evidence.list(SYSTEM, caseId)).find(
-    (i) => i.id === payload.scan?.evidenceId,
-  );
-  if (!agreement || !scan || scan.integrity !== 'ok' || scan.sha256 !== payload.scan?.sha256) {
+  const agreement = documents.find((d) => d.id === record.documentId);
+  const scan = (await evidence()).find((i) => i.id === record.evidenceId);
+  if (!agreement || !scan || scan.integrity !== 'ok' || scan.sha256 !== record.evidenceSha256) {
     return null;
   }
   return { agreement, basis: 'paper_signing', scan };
