@@ -152,6 +152,8 @@ export class PaymentOrderService {
   readonly #renderer: PdfRenderer;
   readonly #directory: string;
   readonly #now: () => Date;
+  /** The request in progress per case, so a second one sees the first one's pack. */
+  readonly #producing = new Map<string, Promise<unknown>>();
 
   constructor(o: {
     database: SqliteDatabase;
@@ -212,8 +214,28 @@ export class PaymentOrderService {
     };
   }
 
-  /** Produces the pack, stores it and sends it to the court's webhook. */
-  async produce(
+  /**
+   * Produces the pack, stores it and sends it to the court's webhook. One pack
+   * per case and court: pressing send again, or from a second tab, answers
+   * with the pack already sent (a failed delivery is re-queued by a clerk,
+   * under the same idempotency key). Requests for one case run one at a time.
+   */
+  produce(
+    actor: Actor,
+    caseId: string,
+    input: z.infer<typeof paymentOrderSchema>,
+  ): Promise<PaymentOrderView> {
+    const previous = this.#producing.get(caseId) ?? Promise.resolve();
+    const run = previous.then(() => this.#produce(actor, caseId, input));
+    const settled = run.catch(() => undefined);
+    this.#producing.set(caseId, settled);
+    void settled.then(() => {
+      if (this.#producing.get(caseId) === settled) this.#producing.delete(caseId);
+    });
+    return run;
+  }
+
+  async #produce(
     actor: Actor,
     caseId: string,
     input: z.infer<typeof paymentOrderSchema>,
@@ -263,6 +285,8 @@ export class PaymentOrderService {
         '支付令只能向人民法院申请，不能发送给仲裁委员会 / A payment order is applied for at a court, not an arbitration commission',
       );
     }
+    const sent = this.#rows(caseId).find((r) => r['institution_id'] === institution.id);
+    if (sent) return this.#view(sent);
     const { documents, deliveries } = await this.#documents.list(SYSTEM, caseId);
     const effective = await effectiveAgreement(documents, await this.#audit.list(caseId), () =>
       this.#evidence.list(SYSTEM, caseId),

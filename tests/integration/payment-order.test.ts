@@ -231,6 +231,19 @@ describe('payment-order pack (支付令)', () => {
     await verifyOffline(body, 'verified: payment_order bundle');
   });
 
+  it('sends one pack per court, however often or from however many tabs the worker presses send', async () => {
+    const w = await settled({ performanceDeadline: PASSED });
+    const path_ = `/cases/${w.caseId}/payment-order`;
+    const send = () => api.call('POST', path_, w.tokens.applicant, { institutionId: court });
+    const [a, b] = await Promise.all([send(), send()]);
+    const again = await send();
+    const ids = [a, b, again].map((r) => (r.body as { pack: Pack }).pack.id);
+    expect([a.status, b.status, again.status]).toEqual([201, 201, 201]);
+    expect(new Set(ids).size).toBe(1);
+    const status = await api.ok<{ packs: Pack[] }>('GET', path_, w.tokens.applicant);
+    expect(status.packs.map((p) => p.id)).toEqual([ids[0]]);
+  });
+
   it('bundles a paper-signed agreement with the scan of the signed paper, for judicial confirmation and for the payment order', async () => {
     const w = await settled({ performanceDeadline: PASSED, paper: true });
     // The agreement reads as effective by its paper signing (no seal, no online signing left).
