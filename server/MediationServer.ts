@@ -62,9 +62,8 @@ import { OutboxChannel } from './documents/NotificationChannel.js';
 import { PdfRenderer } from './documents/PdfRenderer.js';
 import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
-import { evidenceRoutes, viewLink } from './http/api/evidenceRoutes.js';
+import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
-import { EVIDENCE_TYPES, type EvidenceTypeId } from './evidence/contentType.js';
 import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { extensionRoutes } from './http/api/extensionRoutes.js';
@@ -75,11 +74,8 @@ import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
 import { documentDesk } from './socket/documentDesk.js';
-import {
-  SignalingGateway,
-  type EvidencePresenter,
-  type SignalingServer,
-} from './socket/SignalingGateway.js';
+import { evidenceDesk } from './socket/evidenceDesk.js';
+import { SignalingGateway, type SignalingServer } from './socket/SignalingGateway.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The client bundle, whether running from sources (vitest) or from dist/. */
@@ -418,54 +414,8 @@ export class MediationServer {
       if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message);
       return true;
     };
-    // Presenting evidence: each allowed participant gets a view link of its own.
-    const presentEvidence: EvidencePresenter = async ({
-      caseId,
-      presenter,
-      evidenceId,
-      participants,
-    }) => {
-      const { item, viewers } = await evidence.presentInSession(
-        caseId,
-        presenter,
-        evidenceId,
-        participants,
-      );
-      const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
-      const presenterName = viewers.find((v) => v.id === presenter.id && v.kind !== 'system');
-      return new Map(
-        viewers.map((v) => [
-          v.id,
-          {
-            evidenceId: item.id,
-            title: item.title,
-            kind: type?.kind ?? 'document',
-            mediaType: item.mediaType,
-            url: viewLink(accessTokens, v, caseId, item.id).url,
-            presenterId: presenter.id,
-            presenterName: presenterName && 'name' in presenterName ? presenterName.name : '',
-          },
-        ]),
-      );
-    };
     const gateway = new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
-      evidence: {
-        present: presentEvidence,
-        list: async ({ caseId, participant }) =>
-          (await evidence.listForSession(caseId, participant)).map((item) => {
-            const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
-            return {
-              id: item.id,
-              title: item.title,
-              label: type?.label ?? item.mediaType,
-              kind: type?.kind ?? 'document',
-              size: item.size,
-              sha256: item.sha256,
-              shared: item.shared,
-              confidential: item.confidential,
-            };
-          }),
-      },
+      evidence: evidenceDesk(evidence, accessTokens),
       recording: recordings,
       documents: documentDesk(documents, documentDelivery),
     });

@@ -53,6 +53,10 @@ export const requestSchemas = {
   'evidence:list': empty,
   'evidence:present': z.object({ evidenceId: idSchema }).strict(),
   'evidence:stop': empty,
+  /** Share one's own side's item with every party (or, staff, any item); `false` takes it back. */
+  'evidence:share': z.object({ evidenceId: idSchema, shared: z.boolean() }).strict(),
+  /** The mediator keeps an item confidential to a caucus, or lifts that. */
+  'evidence:confidential': z.object({ evidenceId: idSchema, confidential: z.boolean() }).strict(),
   'recording:start': empty,
   'recording:stop': empty,
   'recording:acknowledge': z.object({ recordingId: idSchema }).strict(),
@@ -151,6 +155,8 @@ export const REQUEST_STAGES: Record<RequestName, RequestStage> = {
   'evidence:list': 'admitted',
   'evidence:present': 'admitted',
   'evidence:stop': 'admitted',
+  'evidence:share': 'admitted',
+  'evidence:confidential': 'admitted',
   // The recording notice reaches only admitted participants (with the admission).
   'recording:start': 'admitted',
   'recording:stop': 'admitted',
@@ -299,9 +305,18 @@ export interface ResponseMap {
   'consumer:resume': Record<string, never>;
   'consumer:setPreferredLayers': Record<string, never>;
   'evidence:list': { items: EvidenceSummary[] };
-  /** How many participants (besides the presenter) were shown the item. */
-  'evidence:present': { shownTo: number };
+  /**
+   * How many participants (besides the presenter) were shown the item, and
+   * who they are; `confidential` when it is kept to a caucus (presented inside one).
+   */
+  'evidence:present': {
+    shownTo: number;
+    viewers: EvidenceViewerInfo[];
+    confidential: boolean;
+  };
   'evidence:stop': Record<string, never>;
+  'evidence:share': { item: EvidenceSummary };
+  'evidence:confidential': { item: EvidenceSummary };
   'recording:start': { recording: RecordingState };
   'recording:stop': Record<string, never>;
   'recording:acknowledge': { recording: RecordingState };
@@ -366,6 +381,13 @@ export interface EvidenceSummary {
   confidential: boolean;
 }
 
+/** Someone a presented item was opened for, as the presenter is told. */
+export interface EvidenceViewerInfo {
+  participantId: string;
+  displayName: string;
+  role: SessionRole;
+}
+
 /** An item of evidence opened on a participant's screen by someone in the session. */
 export interface EvidencePresentation {
   evidenceId: string;
@@ -406,6 +428,13 @@ export interface NotificationMap {
   /** Sent only to participants allowed to see the item; never to the other side of a confidential one. */
   'evidence:presented': EvidencePresentation;
   'evidence:stopped': { presenterId: string };
+  /**
+   * An item was shared, kept confidential or released: sent only to the
+   * participants who may see it as it is now; refresh the evidence list.
+   */
+  'evidence:updated': { item: EvidenceSummary };
+  /** To those who could see the item and no longer may (kept confidential, unshared). */
+  'evidence:withdrawn': { evidenceId: string };
   /** Recording started, changed (consent given or withdrawn) or stopped (`null`). */
   'recording:state': { recording: RecordingState | null };
   /** Mediators: someone is waiting to be admitted (or stopped waiting: `participant:left`). */

@@ -16,6 +16,10 @@ export const PERMISSIONS = [
   'media.publish.camera',
   'media.publish.screen',
   'evidence.present',
+  /** Share an item of one's own side with every party. */
+  'evidence.share',
+  /** Keep an item confidential to a caucus, or lift that. */
+  'evidence.confidential',
   'recording.control',
   'session.moderate',
 ] as const;
@@ -29,6 +33,8 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.camera',
     'media.publish.screen',
     'evidence.present',
+    'evidence.share',
+    'evidence.confidential',
     'recording.control',
     'session.moderate',
   ],
@@ -40,6 +46,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.camera',
     'media.publish.screen',
     'evidence.present',
+    'evidence.share',
   ],
   agent: [
     'session.join',
@@ -48,6 +55,7 @@ const TABLE: Record<SessionRole, readonly Permission[]> = {
     'media.publish.camera',
     'media.publish.screen',
     'evidence.present',
+    'evidence.share',
   ],
   // An observer listens and watches; publishing needs the mediator's leave
   // (a moderation feature of the mediator console, not granted by the role).

@@ -71,6 +71,13 @@ export interface ReceivedFile {
 
 const CASE_CLOSED: readonly MediationCase['status'][] = ['archived', 'refused'];
 
+/** An item whose visibility changed: as it was, and as it is now (committed). */
+export interface EvidenceVisibilityChange {
+  caseId: string;
+  before: EvidenceItem;
+  after: EvidenceItem;
+}
+
 export class EvidenceService {
   readonly #items: EvidenceRepository;
   readonly #cases: CaseRepository;
@@ -78,6 +85,7 @@ export class EvidenceService {
   readonly #blobs: BlobStore;
   readonly #limits: EvidenceLimits;
   readonly #now: () => Date;
+  readonly #visibilityListeners = new Set<(change: EvidenceVisibilityChange) => void>();
 
   constructor(options: {
     items: EvidenceRepository;
@@ -97,6 +105,16 @@ export class EvidenceService {
 
   get limits(): EvidenceLimits {
     return this.#limits;
+  }
+
+  /** Called after each committed change of who may see an item; returns the unsubscribe function. */
+  onVisibilityChange(listener: (change: EvidenceVisibilityChange) => void): () => void {
+    this.#visibilityListeners.add(listener);
+    return () => this.#visibilityListeners.delete(listener);
+  }
+
+  #visibilityChanged(change: EvidenceVisibilityChange): void {
+    for (const listener of this.#visibilityListeners) listener(change);
   }
 
   /** Checks that the actor may add evidence to the case now; returns how many bytes it may send. */
@@ -252,27 +270,36 @@ export class EvidenceService {
     return { item, range, stream: this.#blobs.read(item.blobKey, range) };
   }
 
-  /** Staff and the uploader's side may see an item; the latter cannot widen a confidential one. */
+  /**
+   * Shares an item with every party (staff, or the side that submitted it) or
+   * keeps it confidential to a caucus (the mediator only). Sharing never
+   * widens a confidential item: it stays with its side until the mediator
+   * lifts confidentiality.
+   */
   async setFlags(
     actor: Actor,
     caseId: string,
     itemId: string,
     flags: { shared?: boolean; confidential?: boolean },
   ): Promise<EvidenceItem> {
-    return this.#cases.transaction(async () => {
+    const { before, after } = await this.#cases.transaction(async () => {
       const { people, item } = await this.#visibleItem(actor, caseId, itemId);
       if (
         flags.confidential !== undefined &&
         !(actor.kind === 'staff' && actor.role === 'mediator')
       ) {
-        throw new ForbiddenError('Only the mediator keeps evidence confidential to a caucus');
+        throw new ForbiddenError(
+          '只有调解员可以设定或解除保密 / Only the mediator keeps evidence confidential to a caucus',
+        );
       }
       if (
         flags.shared !== undefined &&
         actor.kind === 'person' &&
-        sideOf(actor, people) !== item.uploaderSide
+        (actor.role === 'observer' || sideOf(actor, people) !== item.uploaderSide)
       ) {
-        throw new ForbiddenError('Only the side that submitted an item, or staff, may share it');
+        throw new ForbiddenError(
+          '只有提交方或工作人员可以共享 / Only the side that submitted an item, or staff, may share it',
+        );
       }
       await this.#items.setFlags(itemId, flags);
       await this.#audit.append({
@@ -283,8 +310,10 @@ export class EvidenceService {
         target: itemId,
         payload: flags,
       });
-      return { ...item, ...flags };
+      return { before: item, after: { ...item, ...flags } };
     });
+    this.#visibilityChanged({ caseId, before, after });
+    return after;
   }
 
   /**
@@ -328,8 +357,13 @@ export class EvidenceService {
     caseId: string,
     itemId: string,
     participants: readonly { id: string; role: string }[],
+    options: { inCaucus?: boolean } = {},
   ): Promise<{ item: EvidenceItem; viewers: Viewer[] }> {
-    const { c, people, item } = await this.#visibleItem(presenter, caseId, itemId);
+    const visible = await this.#visibleItem(presenter, caseId, itemId);
+    const { c, people } = visible;
+    const item = options.inCaucus
+      ? await this.#keepToCaucus(presenter, caseId, visible.item)
+      : visible.item;
     const viewers: Viewer[] = [];
     for (const p of participants) {
       const viewer = await this.sessionViewer(c, p, people);
@@ -344,6 +378,82 @@ export class EvidenceService {
       payload: { itemId, sha256: item.sha256, shownTo: viewers.map((v) => v.id) },
     });
     return { item, viewers };
+  }
+
+  /**
+   * What is shown inside a caucus stays there: presenting an item in a caucus
+   * keeps it confidential (the other side never sees it, even once shared),
+   * unless the mediator has lifted confidentiality for this item, a decision
+   * a later presentation does not overturn. An item already shared in the
+   * open is left as it is: the other side has it already.
+   */
+  async #keepToCaucus(
+    presenter: Viewer,
+    caseId: string,
+    item: EvidenceItem,
+  ): Promise<EvidenceItem> {
+    if (item.confidential || item.shared) return item;
+    const after = await this.#cases.transaction(async () => {
+      const current = await this.#items.get(item.id);
+      if (!current || current.confidential || current.shared) return undefined;
+      if (await this.#confidentialityLifted(caseId, item.id)) return undefined;
+      await this.#items.setFlags(item.id, { confidential: true });
+      await this.#audit.append({
+        caseId,
+        actorId: presenter.id,
+        actorRole: presenter.role,
+        action: 'evidence.caucus-confidential',
+        target: item.id,
+        payload: { itemId: item.id, confidential: true },
+      });
+      return { ...current, confidential: true };
+    });
+    if (!after) return (await this.#items.get(item.id)) ?? item;
+    this.#visibilityChanged({ caseId, before: item, after });
+    return after;
+  }
+
+  /** Whether the mediator's last explicit decision on the item's confidentiality was to lift it. */
+  async #confidentialityLifted(caseId: string, itemId: string): Promise<boolean> {
+    const decisions = (await this.#audit.list(caseId)).filter(
+      (e) => e.action === 'evidence.visibility' && e.target === itemId,
+    );
+    for (const decision of decisions.reverse()) {
+      const payload = JSON.parse(decision.payload) as { confidential?: unknown };
+      if (typeof payload.confidential === 'boolean') return !payload.confidential;
+    }
+    return false;
+  }
+
+  /** Which of a live session's participants may see the item as it is given. */
+  async sessionAudience(
+    caseId: string,
+    item: EvidenceItem,
+    participants: readonly { id: string; role: string }[],
+  ): Promise<Set<string>> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c || item.caseId !== caseId) return new Set();
+    const people = await this.#cases.listPeople(caseId);
+    const seeing = new Set<string>();
+    for (const p of participants) {
+      const viewer = await this.sessionViewer(c, p, people);
+      if (viewer && canView(viewer, item, people)) seeing.add(p.id);
+    }
+    return seeing;
+  }
+
+  /** `setFlags()` for a live session's participant, known by its session identity. */
+  async setFlagsInSession(
+    caseId: string,
+    participant: { id: string; role: string },
+    itemId: string,
+    flags: { shared?: boolean; confidential?: boolean },
+  ): Promise<EvidenceItem> {
+    const c = await this.#cases.getCase(caseId);
+    if (!c) throw new NotFoundError('Case');
+    const viewer = await this.sessionViewer(c, participant);
+    if (!viewer) throw new NotFoundError('Evidence');
+    return this.setFlags(viewer, caseId, itemId, flags);
   }
 
   /** What a live session's participant may list (nothing for someone the case does not know). */
@@ -363,12 +473,13 @@ export class EvidenceService {
     presenter: { id: string; role: string },
     itemId: string,
     participants: readonly { id: string; role: string }[],
+    options: { inCaucus?: boolean } = {},
   ): Promise<{ item: EvidenceItem; viewers: Viewer[] }> {
     const c = await this.#cases.getCase(caseId);
     if (!c) throw new NotFoundError('Case');
     const viewer = await this.sessionViewer(c, presenter);
     if (!viewer) throw new NotFoundError('Evidence');
-    return this.presentation(viewer, caseId, itemId, participants);
+    return this.presentation(viewer, caseId, itemId, participants, options);
   }
 
   /** The viewer a session participant is, by the case's records (unknown people get nothing). */

@@ -83,14 +83,40 @@ export interface EvidenceDesk {
     participant: { id: string; role: string };
   }): Promise<EvidenceSummary[]>;
   present: EvidencePresenter;
+  /** Shares an item or keeps it confidential, as the participant may (refusals are errors). */
+  setVisibility(request: {
+    caseId: string;
+    participant: { id: string; role: string };
+    evidenceId: string;
+    flags: { shared?: boolean; confidential?: boolean };
+  }): Promise<EvidenceSummary>;
+  /** Calls `listener` after each change of who may see an item, whoever made it (session or case file). */
+  onVisibilityChange(listener: (change: EvidenceVisibilityChange) => void): () => void;
 }
 
+/** An item whose visibility changed, as the socket layer tells a case's live sessions. */
+export interface EvidenceVisibilityChange {
+  caseId: string;
+  /** The item as it is now. */
+  item: EvidenceSummary;
+  /** Of the given participants: who may see the item now, and who could before the change. */
+  audience(
+    participants: { id: string; role: string }[],
+  ): Promise<{ now: ReadonlySet<string>; before: ReadonlySet<string> }>;
+}
+
+/**
+ * Presents an item: per participant id allowed to see it, what that
+ * participant's screen is to open. Inside a caucus the item is kept
+ * confidential first (see EvidenceService.presentation).
+ */
 export type EvidencePresenter = (request: {
   caseId: string;
   presenter: { id: string; role: string };
   evidenceId: string;
   participants: { id: string; role: string }[];
-}) => Promise<Map<string, EvidencePresentation>>;
+  inCaucus: boolean;
+}) => Promise<{ shown: Map<string, EvidencePresentation>; confidential: boolean }>;
 
 /** The session recorder, as the socket layer reaches it (see RecordingService). */
 export interface RecordingDesk {
@@ -192,6 +218,37 @@ export class SignalingGateway {
     this.#config = config;
     this.#logger = logger.child({ component: 'signaling' });
     this.#personRate = new PersonRateLimiter(config.personRatePerSecond, config.personBurst);
+    this.#evidence?.onVisibilityChange((change) => void this.#evidenceChanged(change));
+  }
+
+  /**
+   * Refreshes the evidence lists of a case's live sessions: the item goes to
+   * every admitted participant who may see it now; those who could see it and
+   * no longer may are told it is gone; nobody else hears of it.
+   */
+  async #evidenceChanged(change: EvidenceVisibilityChange): Promise<void> {
+    for (const session of this.#sessions.all()) {
+      if (session.closed || session.caseId !== change.caseId) continue;
+      const admitted = session
+        .participants()
+        .filter((p) => !p.closed && p.admission === 'admitted');
+      try {
+        const { now, before } = await change.audience(
+          admitted.map((p) => ({ id: p.id, role: p.identity.role })),
+        );
+        for (const p of admitted) {
+          if (p.closed) continue;
+          if (now.has(p.id)) p.channel.notify('evidence:updated', { item: change.item });
+          else if (before.has(p.id))
+            p.channel.notify('evidence:withdrawn', { evidenceId: change.item.id });
+        }
+      } catch (error) {
+        this.#logger.error(
+          { err: error, caseId: change.caseId, evidenceId: change.item.id },
+          'evidence change not told',
+        );
+      }
+    }
   }
 
   attach(io: SignalingServer): void {
@@ -467,24 +524,53 @@ export class SignalingGateway {
         throw new ForbiddenError(`A ${participant.identity.role} may not present evidence`);
       }
       if (!this.#evidence) throw new InvalidStateError('Evidence is not available here');
-      const shown = await this.#evidence.present({
+      const room = session.roomOf(participant.id);
+      const { shown, confidential } = await this.#evidence.present({
         caseId: session.caseId,
         presenter: { id: participant.id, role: participant.identity.role },
         evidenceId: r.evidenceId,
-        // During a caucus, only those in the presenter's room see it.
-        participants: session
-          .roomOf(participant.id)
-          .map((p) => ({ id: p.id, role: p.identity.role })),
+        // During a caucus, only those in the presenter's room see it, and it stays confidential.
+        participants: room.map((p) => ({ id: p.id, role: p.identity.role })),
+        inCaucus: session.caucus !== null,
       });
-      for (const p of session.roomOf(participant.id)) {
+      for (const p of room) {
         const presentation = shown.get(p.id);
         if (presentation) p.channel.notify('evidence:presented', presentation);
       }
       ctx.logger.info(
-        { evidenceId: r.evidenceId, shownTo: [...shown.keys()] },
+        { evidenceId: r.evidenceId, shownTo: [...shown.keys()], confidential },
         'evidence presented',
       );
-      return { shownTo: [...shown.keys()].filter((id) => id !== participant.id).length };
+      const viewers = room
+        .filter((p) => p.id !== participant.id && shown.has(p.id))
+        .map((p) => ({
+          participantId: p.id,
+          displayName: p.identity.displayName,
+          role: p.identity.role,
+        }));
+      return { shownTo: viewers.length, viewers, confidential };
+    },
+    'evidence:share': async (ctx, r) => {
+      const { session, participant } = await this.#joinedAndHonoured(ctx);
+      if (!can(participant.identity.role, 'evidence.share')) {
+        throw new ForbiddenError(`A ${participant.identity.role} may not share evidence`);
+      }
+      return {
+        item: await this.#visibility(session, participant, r.evidenceId, { shared: r.shared }),
+      };
+    },
+    'evidence:confidential': async (ctx, r) => {
+      const { session, participant } = await this.#joinedAndHonoured(ctx);
+      if (!can(participant.identity.role, 'evidence.confidential')) {
+        throw new ForbiddenError(
+          '只有调解员可以设定或解除保密 / Only the mediator keeps evidence confidential',
+        );
+      }
+      return {
+        item: await this.#visibility(session, participant, r.evidenceId, {
+          confidential: r.confidential,
+        }),
+      };
     },
     'evidence:list': async (ctx) => {
       const { session, participant } = this.#joined(ctx);
@@ -679,6 +765,37 @@ export class SignalingGateway {
       desk: this.#documents,
       recipient: { caseId: ctx.claims.caseId, personId: ctx.claims.sub },
     };
+  }
+
+  async #visibility(
+    session: LiveSession,
+    participant: Participant,
+    evidenceId: string,
+    flags: { shared?: boolean; confidential?: boolean },
+  ): Promise<EvidenceSummary> {
+    if (!this.#evidence) throw new InvalidStateError('Evidence is not available here');
+    return this.#evidence.setVisibility({
+      caseId: session.caseId,
+      participant: { id: participant.id, role: participant.identity.role },
+      evidenceId,
+      flags,
+    });
+  }
+
+  /**
+   * `#joined()`, and the credential checked again now: a change that widens
+   * what others see is made only under a credential still honoured.
+   */
+  async #joinedAndHonoured(
+    ctx: RequestContext,
+  ): Promise<{ session: LiveSession; participant: Participant }> {
+    const joined = this.#joined(ctx);
+    const refusal = await this.#refusalOf(ctx.claims);
+    if (refusal) {
+      setImmediate(() => this.#withdraw(ctx.socket, refusal));
+      throw new ForbiddenError(refusal.message);
+    }
+    return joined;
   }
 
   #recorder(): RecordingDesk {
