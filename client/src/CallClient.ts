@@ -15,6 +15,7 @@ import type {
   ParticipantInfo,
   ProducerInfo,
   RecordingState,
+  ResponseOf,
   RtpCapabilities,
 } from '../../signaling/index.js';
 import type { HandshakeRefusal } from '../../signaling/errors.js';
@@ -272,9 +273,9 @@ export class CallClient {
     return (await this.signaling.request('evidence:list', {})).items;
   }
 
-  /** Opens an item of evidence on the screens of everyone allowed to see it. */
-  async presentEvidence(evidenceId: string): Promise<number> {
-    return (await this.signaling.request('evidence:present', { evidenceId })).shownTo;
+  /** Opens an item of evidence on the screens of everyone allowed to see it; says who they are. */
+  async presentEvidence(evidenceId: string): Promise<ResponseOf<'evidence:present'>> {
+    return this.signaling.request('evidence:present', { evidenceId });
   }
 
   async stopPresenting(): Promise<void> {

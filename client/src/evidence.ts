@@ -2,10 +2,35 @@
  * The party's evidence panel (list, upload with progress, receipt with the
  * SHA-256) and the viewer that opens an item presented in the session.
  */
-import type { EvidencePresentation, EvidenceSummary } from '../../signaling/contract.js';
+import type {
+  EvidencePresentation,
+  EvidenceSummary,
+  EvidenceViewerInfo,
+} from '../../signaling/contract.js';
+import { ROLE_LABELS } from '../../signaling/roles.js';
 import { el, labelled } from './dom.js';
 import { formatSize } from './format.js';
-import { lang, t, type MessageKey } from './i18n.js';
+import { label, lang, t, type Labels, type MessageKey } from './i18n.js';
+import type { SignalingClient } from './signaling.js';
+
+/** This module's own words (kept here so the shared catalogue stays untouched). */
+const WORDS = {
+  share: ['与各方共享', 'Share with every party'],
+  shared: ['已与各方共享', 'shared with every party'],
+  ownSide: ['仅本方和调解员可见', 'your side and the mediator only'],
+  keepConfidential: ['设为背靠背保密', 'Keep confidential'],
+  liftConfidential: ['解除保密', 'Lift confidentiality'],
+  seenBy: ['可见：', 'Seen by: '],
+  seenByNobody: ['除您以外无人可见', 'Nobody but you sees it'],
+  keptToCaucus: [
+    '（背靠背保密：对方看不到）',
+    ' (caucus-confidential: the other side cannot see it)',
+  ],
+  openSeparately: ['在新窗口打开', 'Open in a new window'],
+  actionFailed: ['操作失败：', 'Action failed: '],
+} satisfies Labels<string>;
+type Word = keyof typeof WORDS;
+const w = (key: Word): string => label(WORDS, key);
 
 /** What an item is filed as: evidence, or a party's identity or authorisation papers. */
 export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation' | 'signed_agreement';
@@ -60,6 +85,8 @@ export interface EvidencePanelOptions {
   /** Set while the page is in the session, to offer "present". */
   canPresent: () => boolean;
   present: (evidenceId: string) => Promise<void>;
+  /** Whether this person may share their side's items (not an observer). */
+  canShare?: () => boolean;
   onChange: () => void;
 }
 
@@ -127,6 +154,23 @@ export class EvidencePanel {
     xhr.send(data);
   }
 
+  /** Shares one of this side's items with every party (the case file route; works outside the call too). */
+  async share(itemId: string): Promise<void> {
+    const r = await fetch(
+      `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence/${encodeURIComponent(itemId)}/visibility`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${this.#o.bearer}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ shared: true }),
+      },
+    );
+    if (!r.ok) {
+      const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
+      this.error = `${w('actionFailed')}${body.error?.message ?? `HTTP ${r.status}`}`;
+    }
+    await this.load();
+  }
+
   async open(itemId: string): Promise<{ url: string } | undefined> {
     const r = await fetch(
       `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence/${encodeURIComponent(itemId)}/view-link`,
@@ -153,7 +197,7 @@ export class EvidencePanel {
       this.#listSignature = '';
     }
     // Rebuilt only when its content changes: a button being tapped must not be replaced.
-    const signature = `${this.#o.canPresent()}|${this.items.map((i) => i.id).join(',')}`;
+    const signature = `${this.#o.canPresent()}|${lang()}|${this.items.map((i) => `${i.id}:${i.shared}:${i.confidential}`).join(',')}`;
     if (signature !== this.#listSignature) {
       this.#listSignature = signature;
       this.#renderList(onView);
@@ -194,6 +238,7 @@ export class EvidencePanel {
         ),
         el('span', {}, ` · ${item.label} · ${formatSize(item.size)}`),
         el('code', { title: item.sha256 }, ` SHA-256 ${item.sha256.slice(0, 16)}…`),
+        visibilityBadge(item),
       );
       const view = el('button', { class: 'small' }, t('view'));
       view.onclick = () =>
@@ -206,9 +251,24 @@ export class EvidencePanel {
         present.onclick = () => void this.#o.present(item.id);
         li.append(present);
       }
+      // An item listed and not shared is this side's own: it may go to every party.
+      if (!item.shared && (this.#o.canShare?.() ?? true)) {
+        const share = el('button', { class: 'small', 'data-testid': 'share' }, w('share'));
+        share.onclick = () => {
+          share.disabled = true;
+          void this.share(item.id);
+        };
+        li.append(share);
+      }
       list.append(li);
     }
     if (this.items.length === 0) list.append(el('li', { class: 'muted' }, t('noEvidence')));
+  }
+
+  /** Whether this page may share the item now (listed, not yet shared). */
+  shareable(itemId: string): boolean {
+    const item = this.items.find((i) => i.id === itemId);
+    return item !== undefined && !item.shared && (this.#o.canShare?.() ?? true);
   }
 
   #build(): void {
@@ -259,6 +319,20 @@ export class EvidencePanel {
   }
 }
 
+/** Who may see an item: kept to a caucus, shared with every party, or this side's own. */
+function visibilityBadge(item: { shared: boolean; confidential: boolean }): HTMLElement {
+  const state = item.confidential ? 'confidential' : item.shared ? 'shared' : 'own';
+  return el(
+    'span',
+    {
+      class: `badge visibility ${state}`,
+      'data-testid': 'evidence-visibility',
+      'data-state': state,
+    },
+    item.confidential ? t('confidential') : w(item.shared ? 'shared' : 'ownSide'),
+  );
+}
+
 function receiptView(r: EvidenceReceiptView): HTMLElement {
   const box = el('div', { class: 'receipt', 'data-testid': 'receipt' });
   box.append(
@@ -298,10 +372,28 @@ export function evidenceViewer(
   const heading = item.presenterName
     ? `${item.presenterName}${t('presents')}${item.title}`
     : item.title;
-  bar.append(el('strong', {}, heading));
+  const titles = el('div', { class: 'viewer-titles' });
+  titles.append(
+    el('strong', {}, heading),
+    // Filled for the presenter: who the item was opened for.
+    el('p', { class: 'viewer-audience', 'data-testid': 'viewer-audience', hidden: '' }),
+  );
+  bar.append(titles);
+  const actions = el('div', { class: 'viewer-actions' });
+  if (item.kind === 'pdf') {
+    // Where the browser shows no PDF inside a page (some phones), it opens on its own.
+    actions.append(
+      el(
+        'a',
+        { href: url, target: '_blank', rel: 'noopener', 'data-testid': 'viewer-open' },
+        w('openSeparately'),
+      ),
+    );
+  }
   const close = el('button', { 'data-testid': 'close-viewer' }, t('close'));
   close.onclick = onClose;
-  bar.append(close);
+  actions.append(close);
+  bar.append(actions);
   overlay.append(bar);
   let body: HTMLElement;
   switch (item.kind) {
@@ -327,6 +419,88 @@ export function evidenceViewer(
   return overlay;
 }
 
+/** Who a presented item was opened for, as the server told the presenter. */
+export interface PresentationAudience {
+  viewers: EvidenceViewerInfo[];
+  confidential: boolean;
+}
+
+/**
+ * Tells the presenter, in the viewer's header, who sees the item; offers to
+ * share it with every party when it is theirs to share (`share`).
+ */
+export function showAudience(
+  viewer: HTMLElement,
+  audience: PresentationAudience,
+  share: (() => Promise<void>) | undefined,
+): void {
+  const line = viewer.querySelector<HTMLElement>('[data-testid=viewer-audience]');
+  if (!line) return;
+  const names = audience.viewers.map((v) => {
+    const role = ROLE_LABELS[v.role];
+    return `${lang() === 'en' ? role.en : role.zh} ${v.displayName}`;
+  });
+  const text =
+    (names.length > 0
+      ? `${w('seenBy')}${names.join(lang() === 'en' ? ', ' : '、')}`
+      : w('seenByNobody')) + (audience.confidential ? w('keptToCaucus') : '');
+  const signature = `${text}|${share !== undefined}`;
+  if (line.dataset['signature'] === signature) return;
+  line.dataset['signature'] = signature;
+  line.dataset['viewers'] = audience.viewers.map((v) => v.participantId).join(',');
+  line.hidden = false;
+  line.replaceChildren(text);
+  if (share) {
+    const button = el('button', { class: 'small', 'data-testid': 'viewer-share' }, w('share'));
+    button.onclick = () => {
+      button.disabled = true;
+      share().catch((error: unknown) => {
+        button.disabled = false;
+        line.append(
+          el('span', { class: 'error' }, ` ${w('actionFailed')}${(error as Error).message}`),
+        );
+      });
+    };
+    line.append(' ', button);
+  }
+}
+
+/**
+ * Holds the open viewer outside the page that every render rebuilds: an
+ * iframe or a media element taken out of the document and put back starts
+ * over (a PDF reloads before it can paint, a video pauses, and each reload
+ * is one more custody event). Used like MediaShelf: `beginRender`, `show`
+ * while rendering, `endRender`.
+ */
+export class ViewerHost {
+  readonly #host = el('div', { class: 'viewer-host' });
+  #wanted: HTMLElement | null = null;
+
+  beginRender(): void {
+    this.#wanted = null;
+  }
+
+  show(viewer: HTMLElement): void {
+    this.#wanted = viewer;
+  }
+
+  endRender(): void {
+    if (!this.#host.isConnected) document.body.append(this.#host);
+    if (this.#wanted === null) this.#host.replaceChildren();
+    else if (this.#host.firstElementChild !== this.#wanted)
+      this.#host.replaceChildren(this.#wanted);
+  }
+}
+
+/** Follows the server's word that an item was shared, kept confidential or released. */
+export function watchEvidence(
+  signaling: SignalingClient,
+  on: { changed(item: EvidenceSummary): void; withdrawn(evidenceId: string): void },
+): void {
+  signaling.on('evidence:updated', ({ item }) => on.changed(item));
+  signaling.on('evidence:withdrawn', ({ evidenceId }) => on.withdrawn(evidenceId));
+}
+
 /**
  * The evidence a participant joined by session link (the mediator) may
  * present, listed over the session's own connection. Submitting evidence
@@ -338,9 +512,15 @@ export class SessionEvidenceList {
   readonly #root = el('section', { class: 'evidence', 'data-testid': 'session-evidence' });
   readonly #list = el('ul', { class: 'evidence-list' });
   readonly #present: (id: string) => Promise<void>;
+  readonly #setConfidential: ((id: string, confidential: boolean) => Promise<void>) | undefined;
 
-  constructor(present: (id: string) => Promise<void>) {
+  /** `setConfidential`: given to the mediator, who keeps items confidential or lifts that. */
+  constructor(
+    present: (id: string) => Promise<void>,
+    setConfidential?: (id: string, confidential: boolean) => Promise<void>,
+  ) {
     this.#present = present;
+    this.#setConfidential = setConfidential;
     const refresh = el(
       'button',
       { class: 'small', 'data-testid': 'refresh-evidence' },
@@ -361,7 +541,7 @@ export class SessionEvidenceList {
   async load(list: () => Promise<EvidenceSummary[]>): Promise<void> {
     this.#reload = () => this.load(list);
     this.#items = await list();
-    const signature = this.#items.map((i) => `${i.id}:${i.shared}:${i.confidential}`).join(',');
+    const signature = `${lang()}|${this.#items.map((i) => `${i.id}:${i.shared}:${i.confidential}`).join(',')}`;
     if (signature === this.#signature) return;
     this.#signature = signature;
     this.#list.replaceChildren();
@@ -369,19 +549,44 @@ export class SessionEvidenceList {
       const li = el('li', { 'data-testid': 'evidence-item', 'data-evidence': item.id });
       li.append(
         el('strong', {}, item.title),
-        el(
-          'span',
-          {},
-          ` · ${item.label} · ${formatSize(item.size)}${item.confidential ? ` · ${t('confidential')}` : ''}`,
-        ),
+        el('span', {}, ` · ${item.label} · ${formatSize(item.size)}`),
         el('code', { title: item.sha256 }, ` SHA-256 ${item.sha256.slice(0, 16)}…`),
       );
+      li.append(visibilityBadge(item));
       const present = el('button', { class: 'small', 'data-testid': 'present' }, t('present'));
       present.onclick = () => void this.#present(item.id);
       li.append(present);
+      const setConfidential = this.#setConfidential;
+      if (setConfidential) {
+        const toggle = el(
+          'button',
+          {
+            class: 'small',
+            'data-testid': 'confidential-toggle',
+            'aria-pressed': String(item.confidential),
+          },
+          w(item.confidential ? 'liftConfidential' : 'keepConfidential'),
+        );
+        toggle.onclick = () => {
+          toggle.disabled = true;
+          void setConfidential(item.id, !item.confidential).finally(() => this.#reload?.());
+        };
+        li.append(toggle);
+      }
       this.#list.append(li);
     }
     if (this.#items.length === 0) this.#list.append(el('li', { class: 'muted' }, t('noEvidence')));
+  }
+
+  /** Whether the item is listed and not yet shared with every party. */
+  shareable(itemId: string): boolean {
+    const item = this.#items.find((i) => i.id === itemId);
+    return item !== undefined && !item.shared;
+  }
+
+  /** Lists again (after a change announced by the server). */
+  async reload(): Promise<void> {
+    await this.#reload?.();
   }
 
   element(): HTMLElement {

@@ -32,7 +32,15 @@ import {
 import { el } from './dom.js';
 import { DocumentInbox } from './documents/Inbox.js';
 import { ExtensionPanel } from './documents/ExtensionPanel.js';
-import { EvidencePanel, SessionEvidenceList, evidenceViewer } from './evidence.js';
+import {
+  EvidencePanel,
+  SessionEvidenceList,
+  ViewerHost,
+  evidenceViewer,
+  showAudience,
+  watchEvidence,
+  type PresentationAudience,
+} from './evidence.js';
 import { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
 import { SessionFloor } from './floor/SessionFloor.js';
@@ -85,6 +93,7 @@ let evidencePanel: EvidencePanel | undefined;
 let sessionEvidence: SessionEvidenceList | undefined;
 /** An item open on this screen: opened here, or presented by someone in the session. */
 interface ViewerState {
+  evidenceId?: string;
   title: string;
   kind: EvidencePresentation['kind'];
   presenterName?: string;
@@ -92,6 +101,27 @@ interface ViewerState {
   url: string;
 }
 let viewer: ViewerState | null = null;
+const viewerHost = new ViewerHost();
+/** Who this page's presentations were opened for, by item (the presenter is told). */
+const audiences = new Map<string, PresentationAudience>();
+
+async function presentEvidence(evidenceId: string): Promise<void> {
+  const shown = await client?.presentEvidence(evidenceId);
+  if (!shown) return;
+  audiences.set(evidenceId, shown);
+  render();
+}
+
+/** Sharing the presented item from the viewer: then shown again, to those who now may see it. */
+function viewerShare(evidenceId: string): (() => Promise<void>) | undefined {
+  const c = client;
+  const mine = evidencePanel?.shareable(evidenceId) ?? sessionEvidence?.shareable(evidenceId);
+  if (!c || !mine || preview?.role === 'observer') return undefined;
+  return async () => {
+    await c.signaling.request('evidence:share', { evidenceId, shared: true });
+    await presentEvidence(evidenceId);
+  };
+}
 let sessionStart: string | undefined;
 /** The respondent's agreement to mediate and recusal requests, on an invitation. */
 let procedure: ProcedureCard | undefined;
@@ -136,9 +166,8 @@ async function useInvitation(): Promise<void> {
     caseId,
     bearer: invite,
     canPresent: () => status === 'joined' && preview?.role !== 'observer',
-    present: async (evidenceId) => {
-      await client?.presentEvidence(evidenceId);
-    },
+    present: presentEvidence,
+    canShare: () => preview?.role !== 'observer',
     onChange: render,
   });
   await evidencePanel.load().catch(() => undefined);
@@ -165,7 +194,9 @@ function render(): void {
   // Re-rendering moves nodes; keep the keyboard where it was.
   const focused = document.activeElement;
   shelf.beginRender();
+  viewerHost.beginRender();
   renderPage();
+  viewerHost.endRender();
   shelf.endRender();
   recording.sync();
   if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused)
@@ -219,7 +250,7 @@ function renderPage(): void {
 
   main.append(tileGrid());
   if (!inCall() && me.role !== 'observer') main.append(deviceCheck.element(deviceProblem));
-  if (viewer) main.append(viewerElement(viewer));
+  if (viewer) viewerHost.show(viewerElement(viewer));
 
   if (inCall()) {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
@@ -230,7 +261,7 @@ function renderPage(): void {
   if (evidencePanel) {
     side.append(
       evidencePanel.element((item, url) => {
-        viewer = { title: item.title, kind: item.kind, url };
+        viewer = { evidenceId: item.id, title: item.title, kind: item.kind, url };
         render();
       }),
     );
@@ -354,6 +385,14 @@ function viewerElement(shown: ViewerState): HTMLElement {
       }),
     };
   }
+  const self = client?.self?.participantId;
+  const audience = shown.evidenceId ? audiences.get(shown.evidenceId) : undefined;
+  if (audience && shown.presenterId && shown.presenterId === self)
+    showAudience(
+      viewerNode.node,
+      audience,
+      audience.confidential ? undefined : viewerShare(shown.evidenceId!),
+    );
   return viewerNode.node;
 }
 
@@ -496,9 +535,17 @@ async function joinCall(): Promise<void> {
         status = s;
         statusDetail = detail;
         if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
-          sessionEvidence ??= new SessionEvidenceList(async (id) => {
-            await client?.presentEvidence(id);
-          });
+          sessionEvidence ??= new SessionEvidenceList(
+            presentEvidence,
+            isMediator()
+              ? async (evidenceId, confidential) => {
+                  await client?.signaling.request('evidence:confidential', {
+                    evidenceId,
+                    confidential,
+                  });
+                }
+              : undefined,
+          );
           const c = client;
           void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
         }
@@ -540,6 +587,7 @@ async function joinCall(): Promise<void> {
       },
       evidencePresented(p) {
         viewer = {
+          evidenceId: p.evidenceId,
           title: p.title,
           kind: p.kind,
           presenterName: p.presenterName,
@@ -572,6 +620,20 @@ async function joinCall(): Promise<void> {
       },
     });
     startFloor(client);
+    // Shared, kept confidential or released: every list this page shows follows at once.
+    const relist = (): void => {
+      void evidencePanel?.load().catch(() => undefined);
+      void sessionEvidence?.reload().then(render, () => undefined);
+    };
+    watchEvidence(client.signaling, {
+      changed: relist,
+      withdrawn: (evidenceId) => {
+        // No longer this person's to see: the open item closes.
+        if (viewer?.evidenceId === evidenceId) viewer = null;
+        relist();
+        render();
+      },
+    });
   }
   const audio = localStream?.getAudioTracks()[0];
   const video = localStream?.getVideoTracks()[0];
