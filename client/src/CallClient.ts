@@ -19,6 +19,15 @@ import type {
 } from '../../signaling/index.js';
 import type { HandshakeRefusal } from '../../signaling/errors.js';
 import { RequestError, SignalingClient } from './signaling.js';
+import {
+  cameraEncodings,
+  SCREEN_CONTENT_HINT,
+  SCREEN_DEGRADATION,
+  SCREEN_ENCODING,
+  spatialLayerFor,
+  spatialLayersOf,
+  type QualityLevel,
+} from './call/encodings.js';
 
 export interface RemoteTrack {
   consumerId: string;
@@ -61,19 +70,18 @@ export interface CallEvents {
 
 type LocalTracks = Partial<Record<MediaSource, MediaStreamTrack | undefined>>;
 
-/** Camera simulcast: three spatial layers so each receiver can pick one. */
-const CAMERA_ENCODINGS = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 120_000, scalabilityMode: 'L1T3' },
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 350_000, scalabilityMode: 'L1T3' },
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 900_000, scalabilityMode: 'L1T3' },
-];
-
 const PRODUCE_OPTIONS = {
   microphone: { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } },
-  camera: { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } },
-  // Documents on screen need sharpness more than frame rate: one full layer.
-  screen: { encodings: [{ maxBitrate: 1_500_000 }] },
+  camera: { codecOptions: { videoGoogleStartBitrate: 1000 } },
+  // Documents on screen need sharpness more than frame rate: one full-size layer.
+  screen: { encodings: [SCREEN_ENCODING] },
 } satisfies Record<MediaSource, object>;
+
+/** The camera's simulcast layers, from the size the browser really captures. */
+function cameraEncodingsFor(track: MediaStreamTrack): ReturnType<typeof cameraEncodings> {
+  const { width, height } = track.getSettings();
+  return cameraEncodings(width ?? 640, height ?? 480);
+}
 
 export class CallClient {
   readonly signaling: SignalingClient;
@@ -304,6 +312,17 @@ export class CallClient {
     await this.signaling.request('consumer:setPreferredLayers', { consumerId, spatialLayer });
   }
 
+  /**
+   * Asks for 高, 中 or 低 of a remote camera, mapped onto the layers its
+   * sender really has: a sender with a small camera sends fewer than three.
+   */
+  async setQuality(consumerId: string, level: QualityLevel): Promise<void> {
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer || consumer.closed) return;
+    const layers = spatialLayersOf(consumer.rtpParameters.encodings?.[0]?.scalabilityMode);
+    await this.setPreferredLayer(consumerId, spatialLayerFor(level, layers));
+  }
+
   async leave(): Promise<void> {
     this.#wantJoined = false;
     try {
@@ -510,13 +529,16 @@ export class CallClient {
     const track = this.#local[source];
     const transport = this.#sendTransport;
     if (!track || !transport) return;
+    if (source === 'screen') track.contentHint = SCREEN_CONTENT_HINT;
     const producer = await transport.produce({
       track,
       stopTracks: false,
       appData: { source },
       ...PRODUCE_OPTIONS[source],
+      ...(source === 'camera' ? { encodings: cameraEncodingsFor(track) } : {}),
     });
     this.#producers.set(source, producer);
+    if (source === 'screen') await keepResolution(producer.rtpSender);
     if (!track.enabled) {
       producer.pause();
       await this.signaling.request('producer:pause', { producerId: producer.id });
@@ -585,6 +607,17 @@ export class CallClient {
     const recv = this.#recvTransport;
     this.#recvTransport = undefined;
     void recv?.then((t) => t.close()).catch(() => undefined);
+  }
+}
+
+/** When bandwidth is short, a shared screen drops frames, never the pixels that make text legible. */
+async function keepResolution(sender: RTCRtpSender | undefined): Promise<void> {
+  if (!sender) return;
+  try {
+    const parameters = sender.getParameters();
+    await sender.setParameters({ ...parameters, degradationPreference: SCREEN_DEGRADATION });
+  } catch {
+    // A browser without degradationPreference still sends the full-size layer.
   }
 }
 
