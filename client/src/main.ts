@@ -305,6 +305,7 @@ function tileContext(): TileContext {
       floor?.caucus !== undefined &&
       self !== undefined &&
       floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
+    reconnecting: (id) => client?.awaitingMedia(id) ?? false,
   };
 }
 
