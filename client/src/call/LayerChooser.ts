@@ -13,10 +13,11 @@ export type LayerChoice = 'auto' | 0 | 1 | 2;
 const LEVELS: readonly QualityLevel[] = ['low', 'medium', 'high'];
 
 /**
- * Device pixels across the tile up to which 低 and 中 suffice: a 1280×720
- * camera's layers are 320, 640 and 1280 pixels wide.
+ * Device pixels across the tile up to which 低 and 中 suffice. A 1280×720
+ * camera's layers are 320, 640 and 1280 pixels wide: a tile always gets a
+ * layer at least a third wider than itself (a picture scaled down stays sharp).
  */
-const LAYER_WIDTHS = [320, 640] as const;
+const LAYER_WIDTHS = [240, 480] as const;
 const SETTLE_MS = 400;
 
 export function layerForWidth(devicePixels: number): 0 | 1 | 2 {
