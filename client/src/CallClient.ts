@@ -6,7 +6,6 @@
  */
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';
-import { MEDIA_SOURCES } from '../../signaling/roles.js';
 import type {
   EvidencePresentation,
   EvidenceSummary,
@@ -19,7 +18,18 @@ import type {
   RtpCapabilities,
 } from '../../signaling/index.js';
 import type { HandshakeRefusal } from '../../signaling/errors.js';
+import { MEDIA_SOURCES } from '../../signaling/roles.js';
 import { RequestError, SignalingClient } from './signaling.js';
+import {
+  cameraEncodings,
+  SCREEN_CONTENT_HINT,
+  SCREEN_DEGRADATION,
+  SCREEN_ENCODING,
+  spatialLayerFor,
+  spatialLayersOf,
+  type QualityLevel,
+} from './call/encodings.js';
+import { MediaRecovery, RECOVERY_GIVE_UP_MS, type RemoteMediaKey } from './call/recovery.js';
 
 export interface RemoteTrack {
   consumerId: string;
@@ -60,21 +70,23 @@ export interface CallEvents {
   fatal(reason: FatalReason, detail?: string): void;
 }
 
-type LocalTracks = Partial<Record<MediaSource, MediaStreamTrack | undefined>>;
+/** How often a recovering page checks whether remote media decodes again. */
+const RECOVERY_POLL_MS = 100;
 
-/** Camera simulcast: three spatial layers so each receiver can pick one. */
-const CAMERA_ENCODINGS = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 120_000, scalabilityMode: 'L1T3' },
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 350_000, scalabilityMode: 'L1T3' },
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 900_000, scalabilityMode: 'L1T3' },
-];
+type LocalTracks = Partial<Record<MediaSource, MediaStreamTrack | undefined>>;
 
 const PRODUCE_OPTIONS = {
   microphone: { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } },
-  camera: { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } },
-  // Documents on screen need sharpness more than frame rate: one full layer.
-  screen: { encodings: [{ maxBitrate: 1_500_000 }] },
+  camera: { codecOptions: { videoGoogleStartBitrate: 1000 } },
+  // Documents on screen need sharpness more than frame rate: one full-size layer.
+  screen: { encodings: [SCREEN_ENCODING] },
 } satisfies Record<MediaSource, object>;
+
+/** The camera's simulcast layers, from the size the browser really captures. */
+function cameraEncodingsFor(track: MediaStreamTrack): ReturnType<typeof cameraEncodings> {
+  const { width, height } = track.getSettings();
+  return cameraEncodings(width ?? 640, height ?? 480);
+}
 
 export class CallClient {
   readonly signaling: SignalingClient;
@@ -91,6 +103,10 @@ export class CallClient {
   #wantJoined = false;
   /** Serialises join/rebuild so a reset arriving mid-join waits its turn. */
   #queue: Promise<void> = Promise.resolve();
+  /** Remote media awaited after a teardown; the page says 恢复中 until it decodes again. */
+  readonly #recovery = new MediaRecovery();
+  /** Bumped at each teardown: a watch of an older one stops. */
+  #recoveryRound = 0;
 
   constructor(token: string, events: CallEvents, url?: string) {
     this.#events = events;
@@ -106,7 +122,10 @@ export class CallClient {
       );
     });
     s.socket.on('disconnect', (reason) => {
-      if (this.#wantJoined && reason !== 'io client disconnect') events.status('reconnecting');
+      if (this.#wantJoined && reason !== 'io client disconnect') {
+        this.#beginRecovery();
+        events.status('reconnecting');
+      }
     });
     s.socket.io.on('reconnect', () => {
       // A new socket is a new participant on the server: join again, rebuild media.
@@ -139,6 +158,7 @@ export class CallClient {
     s.on('session:removed', ({ reason }) => this.#stop('removed', reason));
     s.on('participant:left', ({ participantId }) => {
       this.#participants.delete(participantId);
+      this.#recovery.forget(participantId);
       for (const [id, r] of this.#remote)
         if (r.participantId === participantId) this.#dropConsumer(id);
       events.participants(this.participants());
@@ -158,6 +178,7 @@ export class CallClient {
     s.on('evidence:stopped', ({ presenterId }) => events.evidenceStopped(presenterId));
     s.on('recording:state', ({ recording }) => events.recordingState(recording));
     s.on('media:reset', () => {
+      this.#beginRecovery();
       events.status('reconnecting', 'mediaReset');
       // Producers announced after the reset wait for the new receive transport.
       this.#closeMedia();
@@ -172,6 +193,7 @@ export class CallClient {
   /** Ends the call for good: no reconnection, no retry. */
   #stop(reason: FatalReason, detail?: string): void {
     this.#wantJoined = false;
+    this.#recovery.finish();
     this.#closeMedia();
     this.signaling.close();
     this.#events.fatal(reason, detail);
@@ -305,8 +327,20 @@ export class CallClient {
     await this.signaling.request('consumer:setPreferredLayers', { consumerId, spatialLayer });
   }
 
+  /**
+   * Asks for 高, 中 or 低 of a remote camera, mapped onto the layers its
+   * sender really has: a sender with a small camera sends fewer than three.
+   */
+  async setQuality(consumerId: string, level: QualityLevel): Promise<void> {
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer || consumer.closed) return;
+    const layers = spatialLayersOf(consumer.rtpParameters.encodings?.[0]?.scalabilityMode);
+    await this.setPreferredLayer(consumerId, spatialLayerFor(level, layers));
+  }
+
   async leave(): Promise<void> {
     this.#wantJoined = false;
+    this.#recovery.finish();
     try {
       if (this.signaling.socket.connected) await this.signaling.request('session:leave', {});
     } catch {
@@ -409,6 +443,8 @@ export class CallClient {
     this.#events.activeSpeaker(join.activeSpeaker);
     this.#events.recordingState(join.recording);
     this.#participants = new Map(join.participants.map((p) => [p.participantId, p]));
+    // Someone who left while this page was away will not come back.
+    this.#recovery.retain(this.#participants.keys());
     this.#events.participants(this.participants());
     if (join.self.mutedByMediator) this.#updateSelf(join.self);
   }
@@ -434,28 +470,97 @@ export class CallClient {
     if (!pending) this.#closeMedia();
     const join = this.#join;
     if (!join) return;
+    const sources = MEDIA_SOURCES.filter(
+      (s) => join.canPublish.includes(s) && this.#local[s]?.readyState === 'live',
+    );
+    // Both transports at once: after a worker death every round trip delays the picture.
     const recv = this.#createTransport('recv');
     if (pending) {
       recv.then(pending.resolve, pending.reject);
     } else {
       this.#recvTransport = recv;
     }
-    await recv;
-    const sources = MEDIA_SOURCES.filter(
-      (s) => join.canPublish.includes(s) && this.#local[s]?.readyState === 'live',
-    );
+    const [received, sent] = await Promise.allSettled([
+      recv,
+      sources.length > 0 ? this.#createTransport('send') : Promise.resolve(undefined),
+    ]);
+    // Kept even if the other failed, so that the next teardown closes it.
+    if (sent.status === 'fulfilled') this.#sendTransport = sent.value;
+    if (received.status === 'rejected') throw received.reason;
+    if (sent.status === 'rejected') throw sent.reason;
     // Receiving others starts at once; publishing one's own tracks runs alongside.
     const receiving = Promise.all(
       producers.map((p) =>
         this.#consume(p).catch((e: unknown) => console.warn('consume failed', e)),
       ),
     );
-    if (sources.length > 0) {
-      this.#sendTransport = await this.#createTransport('send');
-      for (const source of sources) await this.#produce(source);
-    }
+    for (const source of sources) await this.#produce(source);
     await receiving;
-    this.#events.status('joined');
+    if (this.#recovery.active) void this.#watchRecovery(this.#recoveryRound);
+    else this.#events.status('joined');
+  }
+
+  /**
+   * Whether a participant's media, flowing before a teardown, has not come
+   * back yet: their tile says 重连中, not 已静音.
+   */
+  awaitingMedia(participantId: string): boolean {
+    return this.#recovery.awaiting(participantId);
+  }
+
+  /** Media is about to be torn down: remember what was flowing, to wait for it. */
+  #beginRecovery(): void {
+    this.#recoveryRound += 1;
+    const flowing: RemoteMediaKey[] = [];
+    for (const r of this.#remote.values())
+      if (!r.paused)
+        flowing.push({ participantId: r.participantId, source: r.source, kind: r.kind });
+    this.#recovery.begin(flowing);
+  }
+
+  /**
+   * After a rebuild: stays 'reconnecting' until every stream that flowed
+   * before decodes again on its new consumer (or stops being expected), then
+   * says 'joined'. Gives up waiting after RECOVERY_GIVE_UP_MS.
+   */
+  async #watchRecovery(round: number): Promise<void> {
+    const giveUp = Date.now() + RECOVERY_GIVE_UP_MS;
+    while (round === this.#recoveryRound && this.#wantJoined) {
+      let settled = false;
+      for (const m of this.#recovery.pending()) {
+        if (await this.#decoding(m)) {
+          this.#recovery.settle(m);
+          settled = true;
+        }
+      }
+      if (round !== this.#recoveryRound || !this.#wantJoined) return;
+      if (this.#recovery.complete || Date.now() > giveUp) {
+        this.#recovery.finish();
+        this.#events.participants(this.participants());
+        this.#events.status('joined');
+        return;
+      }
+      if (settled) this.#events.participants(this.participants());
+      await new Promise((resolve) => setTimeout(resolve, RECOVERY_POLL_MS));
+    }
+  }
+
+  /** Whether a remote stream is received again: frames decoded (video) or packets (audio). */
+  async #decoding(m: RemoteMediaKey): Promise<boolean> {
+    for (const r of this.#remote.values()) {
+      if (r.participantId !== m.participantId || r.source !== m.source || r.kind !== m.kind)
+        continue;
+      const consumer = this.#consumers.get(r.consumerId);
+      if (!consumer || consumer.closed) continue;
+      const stats = await consumer.getStats().catch(() => undefined);
+      let progress = 0;
+      stats?.forEach((s: { type: string; framesDecoded?: number; packetsReceived?: number }) => {
+        if (s.type === 'inbound-rtp')
+          progress += (m.kind === 'video' ? s.framesDecoded : s.packetsReceived) ?? 0;
+      });
+      if (progress > 0) return true;
+    }
+    return false;
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
@@ -511,13 +616,16 @@ export class CallClient {
     const track = this.#local[source];
     const transport = this.#sendTransport;
     if (!track || !transport) return;
+    if (source === 'screen') track.contentHint = SCREEN_CONTENT_HINT;
     const producer = await transport.produce({
       track,
       stopTracks: false,
       appData: { source },
       ...PRODUCE_OPTIONS[source],
+      ...(source === 'camera' ? { encodings: cameraEncodingsFor(track) } : {}),
     });
     this.#producers.set(source, producer);
+    if (source === 'screen') await keepResolution(producer.rtpSender);
     if (!track.enabled) {
       producer.pause();
       await this.signaling.request('producer:pause', { producerId: producer.id });
@@ -527,6 +635,7 @@ export class CallClient {
   async #consume(info: ProducerInfo): Promise<void> {
     const recvPromise = this.#recvTransport;
     if (!recvPromise || info.participantId === this.#join?.self.participantId) return;
+    if (info.paused) this.#recovery.forgetSource(info.participantId, info.source);
     try {
       const transport = await recvPromise;
       if (transport.closed) return;
@@ -552,8 +661,10 @@ export class CallClient {
         paused: o.producerPaused,
       };
       this.#remote.set(consumer.id, remote);
+      // Asked before the page redraws: the server sends a key frame as it resumes.
+      const resumed = this.signaling.request('consumer:resume', { consumerId: consumer.id });
       this.#events.trackAdded(remote);
-      await this.signaling.request('consumer:resume', { consumerId: consumer.id });
+      await resumed;
     } catch (error) {
       // A producer that closed meanwhile is not an error worth showing.
       if (
@@ -573,7 +684,12 @@ export class CallClient {
   }
 
   #setRemotePaused(producerId: string, paused: boolean): void {
-    for (const r of this.#remote.values()) if (r.producerId === producerId) r.paused = paused;
+    for (const r of this.#remote.values()) {
+      if (r.producerId !== producerId) continue;
+      r.paused = paused;
+      // A paused stream decodes nothing: its tile shows it paused, not reconnecting.
+      if (paused) this.#recovery.forgetSource(r.participantId, r.source);
+    }
     this.#events.trackPaused(producerId, paused);
   }
 
@@ -586,6 +702,17 @@ export class CallClient {
     const recv = this.#recvTransport;
     this.#recvTransport = undefined;
     void recv?.then((t) => t.close()).catch(() => undefined);
+  }
+}
+
+/** When bandwidth is short, a shared screen drops frames, never the pixels that make text legible. */
+async function keepResolution(sender: RTCRtpSender | undefined): Promise<void> {
+  if (!sender) return;
+  try {
+    const parameters = sender.getParameters();
+    await sender.setParameters({ ...parameters, degradationPreference: SCREEN_DEGRADATION });
+  } catch {
+    // A browser without degradationPreference still sends the full-size layer.
   }
 }
 

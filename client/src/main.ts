@@ -20,6 +20,7 @@ import {
   type CaseDeadlineView,
 } from './call/invitation.js';
 import { LayerChooser } from './call/LayerChooser.js';
+import { openCamera } from './call/capture.js';
 import { invitationClaims, ProcedureCard } from './call/procedure.js';
 import { MediaShelf } from './call/MediaShelf.js';
 import { localTile, remoteTile, screenTile, type TileContext } from './call/tiles.js';
@@ -75,8 +76,8 @@ let activeSpeaker: string | null = null;
 let controlMessage: string | undefined;
 const remoteTiles = new Map<string, RemoteTrack>();
 const shelf = new MediaShelf();
-const layers = new LayerChooser((consumerId, layer) =>
-  client ? client.setPreferredLayer(consumerId, layer) : Promise.resolve(),
+const layers = new LayerChooser((consumerId, level) =>
+  client ? client.setQuality(consumerId, level) : Promise.resolve(),
 );
 const deviceCheck = new DeviceCheck();
 const ownQuality = new ConnectionQuality(
@@ -335,6 +336,7 @@ function tileContext(): TileContext {
       floor?.caucus !== undefined &&
       self !== undefined &&
       floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
+    reconnecting: (id) => client?.awaitingMedia(id) ?? false,
   };
 }
 
@@ -480,9 +482,9 @@ async function toggleScreenShare(): Promise<void> {
 async function startPreview(): Promise<void> {
   if (!preview || preview.role === 'observer' || unsupportedBrowser()) return;
   try {
-    localStream = await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true },
-      video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } },
+    localStream = await openCamera(navigator.mediaDevices, {
+      echoCancellation: true,
+      noiseSuppression: true,
     });
     deviceProblem = undefined;
   } catch (error) {

@@ -1,14 +1,22 @@
 /**
- * Which simulcast layer each remote camera receives. On 'auto' (the
- * default) the layer follows the size the video is shown at: a small tile
- * on a phone takes the lowest layer, a large one the highest, so nobody
- * downloads pixels they cannot see. The receiver may also pick a layer.
+ * Which quality each remote camera receives. On 'auto' (the default) it
+ * follows the size the video is shown at: a small tile on a phone takes the
+ * lowest layer, a large one the highest, so nobody downloads pixels they
+ * cannot see. The receiver may also pick 高, 中 or 低; CallClient maps the
+ * level onto the layers the sender really has (see encodings.ts).
  */
+import type { QualityLevel } from './encodings.js';
 
-/** A receiver's choice: follow the tile, or a fixed spatial layer (0 low … 2 high). */
+/** A receiver's choice: follow the tile, or a fixed level (0 低, 1 中, 2 高). */
 export type LayerChoice = 'auto' | 0 | 1 | 2;
 
-/** Device pixels across the tile up to which each layer suffices (camera layers: ¼, ½, full). */
+const LEVELS: readonly QualityLevel[] = ['low', 'medium', 'high'];
+
+/**
+ * Device pixels across the tile up to which 低 and 中 suffice. A 1280×720
+ * camera's layers are 320, 640 and 1280 pixels wide: a tile always gets a
+ * layer at least a third wider than itself (a picture scaled down stays sharp).
+ */
 const LAYER_WIDTHS = [240, 480] as const;
 const SETTLE_MS = 400;
 
@@ -19,7 +27,7 @@ export function layerForWidth(devicePixels: number): 0 | 1 | 2 {
 }
 
 export class LayerChooser {
-  readonly #apply: (consumerId: string, layer: number) => Promise<void>;
+  readonly #apply: (consumerId: string, level: QualityLevel) => Promise<void>;
   readonly #choice = new Map<string, LayerChoice>();
   readonly #applied = new Map<string, number>();
   readonly #width = new Map<string, number>();
@@ -27,7 +35,7 @@ export class LayerChooser {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #observer: ResizeObserver | undefined;
 
-  constructor(apply: (consumerId: string, layer: number) => Promise<void>) {
+  constructor(apply: (consumerId: string, level: QualityLevel) => Promise<void>) {
     this.#apply = apply;
     this.#observer =
       typeof ResizeObserver === 'undefined'
@@ -56,7 +64,7 @@ export class LayerChooser {
     return this.#choice.get(consumerId) ?? 'auto';
   }
 
-  /** The layer last asked of the server, if any (diagnostics). */
+  /** The level (0 低 … 2 高) last asked of the server, if any (diagnostics). */
   applied(consumerId: string): number | undefined {
     return this.#applied.get(consumerId);
   }
@@ -97,7 +105,9 @@ export class LayerChooser {
         const layer = this.#wanted(consumerId);
         if (layer === undefined || this.#applied.get(consumerId) === layer) return;
         this.#applied.set(consumerId, layer);
-        this.#apply(consumerId, layer).catch(() => this.#applied.delete(consumerId));
+        this.#apply(consumerId, LEVELS[layer] ?? 'high').catch(() =>
+          this.#applied.delete(consumerId),
+        );
       }, delay),
     );
   }

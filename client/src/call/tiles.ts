@@ -21,6 +21,8 @@ export interface TileContext {
   recorded(participantId: string): boolean | undefined;
   /** Whether media from this participant is held by a caucus wall. */
   away(participant: ParticipantInfo): boolean;
+  /** Whether this participant's media is being re-established (not muted: on its way back). */
+  reconnecting(participantId: string): boolean;
 }
 
 export interface LocalTileState {
@@ -79,6 +81,16 @@ export function remoteTile(ctx: TileContext, p: ParticipantInfo): HTMLElement {
   if (away) {
     tile.classList.add('away');
     label.append(el('span', { class: 'badge away', 'data-testid': 'away-badge' }, t('caucusAway')));
+  } else if (ctx.reconnecting(p.participantId)) {
+    // Missing tracks mean "on their way back" here, not "muted".
+    tile.classList.add('reconnecting');
+    label.append(
+      el(
+        'span',
+        { class: 'badge reconnecting', 'data-testid': 'reconnecting-badge' },
+        t('reconnectingShort'),
+      ),
+    );
   } else {
     // Observers do not publish; "muted" would mislead.
     if (p.mutedByMediator) label.append(el('span', { class: 'badge' }, t('mutedByMediatorShort')));

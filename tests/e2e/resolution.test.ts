@@ -1,0 +1,114 @@
+/**
+ * Real video resolution: with Chromium's fake camera at 1280×720, the sender
+ * captures 720p and sends every simulcast layer it configures, a receiver
+ * choosing 高 decodes the full 1280-wide picture, 中 the half-size layer and
+ * 低 the quarter-size one, and on 自动 a small tile gets a smaller layer than
+ * a large one.
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinWithAdmission, launchChromium, poll } from '../support/browser.js';
+import { pageView } from '../support/mediaRecovery.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const SESSION = 'SESSION-RES';
+
+/** The width of the picture a receiver decodes from a sender's camera (0 while none). */
+async function decodedWidth(page: Page, sender: string): Promise<number> {
+  return (await pageView(page)).tiles[sender]?.width ?? 0;
+}
+
+describe('camera resolution in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let sender: Page;
+  let receiver: Page;
+  const figures: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync('client/dist/index.html'))
+      throw new Error('client/dist is missing: run `npm test` (it builds the client)');
+    t = await startTestServer();
+    browser = await launchChromium();
+    const open = async (sub: string, name: string, role: 'mediator' | 'party') => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => process.stderr.write(`[${sub}] page error: ${e.message}\n`));
+      const token = await t.token({ sub, name, role, caseId: 'CASE-RES', sessionId: SESSION });
+      await page.goto(`${t.url}/join#token=${token}`);
+      return page;
+    };
+    sender = await open('mediator', '王调解', 'mediator');
+    receiver = await open('applicant', '张三', 'party');
+    await joinWithAdmission(sender, [{ page: receiver, participantId: 'applicant' }]);
+  });
+
+  afterAll(async () => {
+    if (figures.length) process.stdout.write(`decoded widths: ${figures.join('; ')}\n`);
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('captures 1280×720 and sends every configured simulcast layer', async () => {
+    const local = (await sender.evaluate(
+      `(() => { const v = document.querySelector('[data-testid="local-tile"] video'); return [v.videoWidth, v.videoHeight]; })()`,
+    )) as [number, number];
+    expect(local).toEqual([1280, 720]);
+    const camera = t.server.sessions
+      .get(SESSION)!
+      .participant('mediator')
+      .producerBySource('camera');
+    expect(camera?.rtpParameters.encodings).toHaveLength(3);
+    // Each layer's stream carries bytes: none is configured and silently dropped.
+    const stats = await poll(
+      async () => (await camera!.getStats()).filter((s) => s.type === 'inbound-rtp'),
+      (list) => list.length === 3 && list.every((s) => s.byteCount > 20_000),
+      15_000,
+      'every simulcast layer of the camera received',
+    );
+    expect(new Set(stats.map((s) => s.rid))).toEqual(new Set(['r0', 'r1', 'r2']));
+  });
+
+  for (const [value, label, accept] of [
+    ['2', '高', (w: number) => w >= 1280],
+    ['1', '中', (w: number) => w === 640],
+    ['0', '低', (w: number) => w === 320],
+  ] as const) {
+    it(`gives a receiver choosing ${label} the matching layer`, async () => {
+      const tile = receiver.locator('[data-testid="remote-tile"][data-participant="mediator"]');
+      const started = Date.now();
+      await tile.getByTestId('layer-select').selectOption(value);
+      const width = await poll(
+        () => decodedWidth(receiver, 'mediator'),
+        accept,
+        15_000,
+        `decoded width for ${label}`,
+      );
+      figures.push(`${label} ${width} px after ${Date.now() - started} ms`);
+    });
+  }
+
+  it('follows the tile size on 自动: a small tile gets a lower layer than a large one', async () => {
+    const tile = receiver.locator('[data-testid="remote-tile"][data-participant="mediator"]');
+    await tile.getByTestId('layer-select').selectOption('auto');
+    await receiver.setViewportSize({ width: 390, height: 844 });
+    const small = await poll(
+      () => decodedWidth(receiver, 'mediator'),
+      (w) => w === 320,
+      15_000,
+      'small tile decodes the lowest layer',
+    );
+    await receiver.setViewportSize({ width: 1280, height: 800 });
+    const large = await poll(
+      () => decodedWidth(receiver, 'mediator'),
+      (w) => w > small,
+      15_000,
+      'large tile decodes a higher layer',
+    );
+    const tileWidth = await tile.evaluate(
+      (node) => (node as unknown as { clientWidth: number }).clientWidth,
+    );
+    figures.push(`自动: small tile ${small} px, ${tileWidth}-px tile ${large} px`);
+  });
+});
