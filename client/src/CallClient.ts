@@ -23,7 +23,7 @@ import { RequestError, SignalingClient } from './signaling.js';
 import {
   cameraEncodings,
   SCREEN_CONTENT_HINT,
-  SCREEN_DEGRADATION,
+  KEEP_RESOLUTION,
   SCREEN_ENCODING,
   spatialLayerFor,
   spatialLayersOf,
@@ -625,7 +625,8 @@ export class CallClient {
       ...(source === 'camera' ? { encodings: cameraEncodingsFor(track) } : {}),
     });
     this.#producers.set(source, producer);
-    if (source === 'screen') await keepResolution(producer.rtpSender);
+    // An ID card held to the camera, a document on screen: pixels matter more than motion.
+    if (source !== 'microphone') await keepResolution(producer.rtpSender);
     if (!track.enabled) {
       producer.pause();
       await this.signaling.request('producer:pause', { producerId: producer.id });
@@ -705,12 +706,12 @@ export class CallClient {
   }
 }
 
-/** When bandwidth is short, a shared screen drops frames, never the pixels that make text legible. */
+/** When the CPU is short, drop frames, never the pixels that make text legible. */
 async function keepResolution(sender: RTCRtpSender | undefined): Promise<void> {
   if (!sender) return;
   try {
     const parameters = sender.getParameters();
-    await sender.setParameters({ ...parameters, degradationPreference: SCREEN_DEGRADATION });
+    await sender.setParameters({ ...parameters, degradationPreference: KEEP_RESOLUTION });
   } catch {
     // A browser without degradationPreference still sends the full-size layer.
   }

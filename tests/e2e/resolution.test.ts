@@ -71,9 +71,10 @@ describe('camera resolution in Chromium', () => {
   });
 
   for (const [value, label, accept] of [
+    // 低 first: 高 must then raise the picture from the lowest layer to the top one.
+    ['0', '低', (w: number) => w === 320],
     ['2', '高', (w: number) => w >= 1280],
     ['1', '中', (w: number) => w === 640],
-    ['0', '低', (w: number) => w === 320],
   ] as const) {
     it(`gives a receiver choosing ${label} the matching layer`, async () => {
       const tile = receiver.locator('[data-testid="remote-tile"][data-participant="mediator"]');
@@ -110,5 +111,27 @@ describe('camera resolution in Chromium', () => {
       (node) => (node as unknown as { clientWidth: number }).clientWidth,
     );
     figures.push(`自动: small tile ${small} px, ${tileWidth}-px tile ${large} px`);
+  });
+
+  it('shows a shared screen at the size it is captured, not scaled down', async () => {
+    // The size of the browser's (fake) screen source, asked for as the page does.
+    const [sourceWidth] = (await sender.evaluate(`navigator.mediaDevices
+      .getDisplayMedia({ video: { frameRate: { ideal: 10 } }, audio: false })
+      .then((s) => {
+        const { width, height } = s.getVideoTracks()[0].getSettings();
+        s.getTracks().forEach((tr) => tr.stop());
+        return [width, height];
+      })`)) as [number, number];
+    await sender.getByTestId('toggle-screen').click();
+    const video = receiver.getByTestId('screen-tile').locator('video');
+    const width = await poll(
+      () =>
+        video.evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth).catch(() => 0),
+      (w) => w === sourceWidth,
+      15_000,
+      `screen decoded at the source's ${sourceWidth} px`,
+    );
+    figures.push(`screen ${width} px (source ${sourceWidth} px)`);
+    await sender.getByTestId('toggle-screen').click();
   });
 });

@@ -84,7 +84,12 @@ export const SCREEN_ENCODING = {
 } as const;
 
 export const SCREEN_CONTENT_HINT = 'detail';
-export const SCREEN_DEGRADATION = 'maintain-resolution';
+/**
+ * Camera and screen alike: under CPU pressure the browser drops frames
+ * rather than shrinking the picture (an ID card held to the camera must stay
+ * readable); short bandwidth still switches receivers to a lower layer.
+ */
+export const KEEP_RESOLUTION = 'maintain-resolution';
 
 /** A receiver's quality choice: 高, 中 or 低. */
 export type QualityLevel = 'high' | 'medium' | 'low';
