@@ -29,6 +29,7 @@ import {
   seedStaff,
   type StaffFixture,
 } from '../support/cases.js';
+import { mediaEnd } from '../support/mediaEnd.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 
 for (const tool of ['ffmpeg', 'ffprobe']) {
@@ -107,6 +108,8 @@ describe('recording a mediation session', () => {
   /** When the test pressed each party's "I acknowledge and agree". */
   const acknowledgedAt = {} as Record<'worker' | 'employer', number>;
   let detail: RecordingDetail;
+  /** When the test pressed the mediator's stop button. */
+  let stopClickedAt: number;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -291,6 +294,7 @@ describe('recording a mediation session', () => {
 
     // About ten seconds of recording, then the mediator stops.
     await sleep(Math.max(0, startedAt + RECORD_MS - Date.now()));
+    stopClickedAt = Date.now();
     await pages.mediator.getByTestId('record-stop').click();
     for (const [who, page] of Object.entries(pages)) {
       await poll(
@@ -368,8 +372,18 @@ describe('recording a mediation session', () => {
     const c = probe(composite);
     expect(c.streams.sort()).toEqual(['aac', 'h264']);
     const span = (Date.parse(m.stoppedAt) - Date.parse(m.startedAt)) / 1000;
-    expect(Math.abs(c.duration - span), `composite ${c.duration} s vs ${span} s`).toBeLessThan(1);
+    // The recording ends when the mediator pressed stop, not when the files were finished.
+    expect(
+      Math.abs(Date.parse(m.stoppedAt) - stopClickedAt),
+      `stoppedAt ${m.stoppedAt}, stop pressed ${new Date(stopClickedAt).toISOString()}`,
+    ).toBeLessThanOrEqual(500);
+    expect(
+      Math.abs(c.duration - span),
+      `composite ${c.duration} s vs ${span} s`,
+    ).toBeLessThanOrEqual(0.5);
     expect(span).toBeGreaterThan(RECORD_MS / 1000 - 1);
+    // Its last second still shows the cameras and sounds the microphones.
+    expect(mediaEnd(composite)).toEqual({ blackSeconds: 0, silentSeconds: 0 });
   });
 
   it('plays the composite in the staff console, with tracks, consents and the signed manifest', async () => {
