@@ -8,7 +8,7 @@
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { can } from '../../signaling/roles.js';
-import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
+import type { CallClient, CallStatus, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './call/ConnectionQuality.js';
 import { controlsBar } from './call/controls.js';
 import { endingMessage, type CallEnding } from './call/ending.js';
@@ -20,6 +20,7 @@ import {
   type CaseDeadlineView,
 } from './call/invitation.js';
 import { LayerChooser } from './call/LayerChooser.js';
+import { callParts, documentParts } from './call/lazyParts.js';
 import { invitationClaims, ProcedureCard } from './call/procedure.js';
 import { MediaShelf } from './call/MediaShelf.js';
 import { localTile, remoteTile, screenTile, type TileContext } from './call/tiles.js';
@@ -30,13 +31,11 @@ import {
   unsupportedBrowser,
 } from './devices/DeviceCheck.js';
 import { el } from './dom.js';
-import { DocumentInbox } from './documents/Inbox.js';
-import { ExtensionPanel } from './documents/ExtensionPanel.js';
 import { EvidencePanel, SessionEvidenceList, evidenceViewer } from './evidence.js';
-import { ChatPanel } from './floor/ChatPanel.js';
+import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
-import { SessionFloor } from './floor/SessionFloor.js';
-import { CaseRegister } from './floor/caseRegister.js';
+import type { SessionFloor } from './floor/SessionFloor.js';
+import type { CaseRegister } from './floor/caseRegister.js';
 import { caucusBanner } from './floor/caucus.js';
 import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from './i18n.js';
@@ -459,7 +458,10 @@ async function startPreview(): Promise<void> {
   render();
 }
 
-function startFloor(c: CallClient): void {
+function startFloor(
+  c: CallClient,
+  { SessionFloor, ChatPanel }: Awaited<ReturnType<typeof callParts>>,
+): void {
   floor = new SessionFloor(c.signaling, (change) => {
     if (change === 'quality') {
       mediatorPanel?.refreshQuality();
@@ -490,6 +492,8 @@ async function joinCall(): Promise<void> {
   render();
   await previewReady;
   if (!client) {
+    const parts = await callParts();
+    const { CallClient, CaseRegister } = parts;
     client = new CallClient(token, {
       status(s, detail) {
         const wasInCall = inCall();
@@ -571,7 +575,7 @@ async function joinCall(): Promise<void> {
         render();
       },
     });
-    startFloor(client);
+    startFloor(client, parts);
   }
   const audio = localStream?.getAudioTracks()[0];
   const video = localStream?.getVideoTracks()[0];
@@ -619,11 +623,16 @@ void (async () => {
   }
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
-    DocumentInbox.mount(app, invite, token || undefined);
-    ExtensionPanel.mount(app, invite);
+    const sessionToken = token || undefined;
+    void documentParts().then(({ DocumentInbox, ExtensionPanel }) => {
+      DocumentInbox.mount(app, invite, sessionToken);
+      ExtensionPanel.mount(app, invite);
+    });
   }
   render();
   if (!fatal) {
+    // Fetched while the camera starts: joining then waits for neither.
+    void callParts().catch(() => undefined);
     previewReady = startPreview();
     await previewReady;
   }
