@@ -491,8 +491,17 @@ async function joinCall(): Promise<void> {
   status = 'joining';
   render();
   await previewReady;
+  // Loaded before the check below, so that two clicks cannot both make a client.
+  let parts: Awaited<ReturnType<typeof callParts>>;
+  try {
+    parts = await callParts();
+  } catch (error) {
+    status = 'failed';
+    statusDetail = (error as Error).message;
+    render();
+    return;
+  }
   if (!client) {
-    const parts = await callParts();
     const { CallClient, CaseRegister } = parts;
     client = new CallClient(token, {
       status(s, detail) {
@@ -621,6 +630,7 @@ void (async () => {
     procedure = new ProcedureCard({ ...claims, invite, onChange: () => render() });
     await procedure.load().catch(() => undefined);
   }
+  render();
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
     const sessionToken = token || undefined;
@@ -629,7 +639,6 @@ void (async () => {
       ExtensionPanel.mount(app, invite);
     });
   }
-  render();
   if (!fatal) {
     // Fetched while the camera starts: joining then waits for neither.
     void callParts().catch(() => undefined);

@@ -30,15 +30,18 @@ function detected(log: string, name: 'black' | 'silence', windowSeconds: number)
 }
 
 /**
- * Black and silent time within the last `seconds` of `file`. A frame is black
- * when 90 % of it is below 10 % luma (a composite's empty tiles and margins
- * are black, its captions are not much); silence is below -50 dBFS for 0.2 s.
+ * Black and silent time within `seconds` of `file`: its last ones, or from
+ * `from` seconds on. A frame is black when 90 % of it is below 10 % luma (a
+ * composite's empty tiles and margins are black, its captions are not much);
+ * silence is below -50 dBFS for 0.2 s.
  */
-export function mediaEnd(file: string, seconds = 1): MediaEnd {
+export function mediaEnd(file: string, seconds = 1, from?: number): MediaEnd {
+  const seek =
+    from === undefined ? ['-sseof', `-${seconds}`] : ['-ss', String(from), '-t', String(seconds)];
   const run = (filter: string[]) =>
     spawnSync(
       'ffmpeg',
-      ['-hide_banner', '-nostats', '-v', 'info', '-sseof', `-${seconds}`, '-i', file, ...filter],
+      ['-hide_banner', '-nostats', '-v', 'info', ...seek, '-i', file, ...filter],
       { encoding: 'utf8' },
     ).stderr;
   const video = run([
