@@ -1,6 +1,7 @@
 /**
  * bench:join — time from opening a join link in Chromium to the first remote video
- * frame on screen. Absolute time on loopback, reported (not a test, no baseline).
+ * frame on screen. Absolute time on loopback, reported (not a test); the baseline is
+ * a bare page's time to the first frame of its own camera in the same browser and run.
  *
  * Per run: a fresh live session on the in-process service, in which a first Chromium
  * page (fake camera and microphone) has joined and publishes video that reaches the
@@ -24,6 +25,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MediationServer } from '../server/MediationServer.js';
 import type { SessionClaims } from '../signaling/index.js';
 import { CHROMIUM, diagnostics, launchChromium, poll } from '../tests/support/browser.js';
+import { enrolledToken } from '../tests/support/enrol.js';
 import {
   autoAdmit,
   environment,
@@ -34,6 +36,7 @@ import {
   out,
   root,
   round1,
+  round3,
   startBenchService,
   versionOf,
   type BenchService,
@@ -112,6 +115,39 @@ const PREVIEW_LIVE = `(() => {
   return !!v && v.srcObject !== null;
 })()`;
 
+/**
+ * The baseline: a bare page of no service (served by the test browser itself, no
+ * server) that asks for the camera and shows it in a <video>; the time from its
+ * navigation start to its first camera frame is what any call page pays before it
+ * can show anything live, in the same browser and run.
+ */
+/** Answered by the browser (page.route); a loopback origin, so a secure context for getUserMedia. */
+const BASELINE_URL = 'http://127.0.0.1:9/bench-baseline';
+const BASELINE_PAGE = `<!doctype html><html><body><video autoplay muted playsinline></video><script>
+  window.__frame = null;
+  navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } })
+    .then((stream) => {
+      const video = document.querySelector('video');
+      video.srcObject = stream;
+      video.requestVideoFrameCallback(() => { window.__frame = performance.now(); });
+    });
+</script></body></html>`;
+
+async function baselineRun(browser: Browser): Promise<number> {
+  const context = await browser.newContext({ viewport: params.viewport });
+  try {
+    const page = await context.newPage();
+    await page.route(BASELINE_URL, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: BASELINE_PAGE }),
+    );
+    await page.goto(BASELINE_URL);
+    await until(page, 'window.__frame !== null', params.runTimeoutMs, 'baseline camera frame');
+    return round1((await page.evaluate('window.__frame')) as number);
+  } finally {
+    await context.close();
+  }
+}
+
 interface Probe {
   click: number | null;
   joined: number | null;
@@ -136,6 +172,8 @@ interface Run {
   /** Node's wall clock before page.goto → first frame (includes opening the navigation), ms */
   wallMs: number;
   frameSize: string;
+  /** Baseline, same browser and run: bare page navigation start → first frame of its own camera, ms */
+  baselineMs: number;
   /**
    * SFU's first key frame request to the publisher → first keyframe from it, ms. Long
    * when the publisher's camera stalled (see bench/README.md).
@@ -257,16 +295,19 @@ async function oneRun(
 ): Promise<Run> {
   const caseId = `CASE-JOIN-${run}`;
   const sessionId = `SESSION-JOIN-${run}`;
-  const link = (claims: Pick<SessionClaims, 'sub' | 'role' | 'name'>): string =>
-    `${service.url}/join#token=${service.server.tokens.issue({ ...claims, caseId, sessionId }, 600)}`;
+  // The server honours a session token only for what the case file holds: enter it there first.
+  const link = async (claims: Pick<SessionClaims, 'sub' | 'role' | 'name'>): Promise<string> =>
+    `${service.url}/join#token=${await enrolledToken(service.server, { ...claims, caseId, sessionId }, 600)}`;
   const contexts: BrowserContext[] = [];
-  const w: Watch = { sessionId, joiner: 'applicant', publisher: 'mediator', marks: new Map() };
+  // A person belongs to one case: each run's case has its own applicant.
+  const applicant = `applicant-${run}`;
+  const w: Watch = { sessionId, joiner: applicant, publisher: 'mediator', marks: new Map() };
   watch = w;
   try {
     // The peer already in the call, publishing camera video that reaches the SFU.
     const publisher = await newPage(browsers.publisher);
     contexts.push(publisher.context);
-    await publisher.page.goto(link({ sub: 'mediator', role: 'mediator', name: '王调解' }));
+    await publisher.page.goto(await link({ sub: 'mediator', role: 'mediator', name: '王调解' }));
     await until(publisher.page, PREVIEW_LIVE, 15_000, 'publisher preview');
     await publisher.page.getByTestId('join').click();
     await poll(
@@ -296,11 +337,22 @@ async function oneRun(
     const joiner = await newPage(browsers.joiner);
     contexts.push(joiner.context);
     await joiner.page.addInitScript({ content: PROBE });
+    const joinLink = await link({ sub: applicant, role: 'party', name: '张三' });
     const wall0 = Date.now();
-    await joiner.page.goto(link({ sub: 'applicant', role: 'party', name: '张三' }));
+    await joiner.page.goto(joinLink);
     await until(joiner.page, PREVIEW_LIVE, params.runTimeoutMs, 'preview');
     await joiner.page.getByTestId('join').click();
-    await until(joiner.page, 'window.__bench.frame !== null', params.runTimeoutMs, 'remote frame');
+    await until(
+      joiner.page,
+      'window.__bench.frame !== null',
+      params.runTimeoutMs,
+      'remote frame',
+    ).catch(async (error: unknown) => {
+      const state = await joiner.page
+        .evaluate('JSON.stringify([window.__mediation.status(), window.__mediation.admission()])')
+        .catch(() => '?');
+      throw new Error(`${message(error)} (joiner status, admission: ${String(state)})`);
+    });
     const probe = (await joiner.page.evaluate(
       '({ ...window.__bench, timeOrigin: performance.timeOrigin })',
     )) as Probe;
@@ -329,6 +381,7 @@ async function oneRun(
       clickMs: round1(probe.click ?? Number.NaN),
       wallMs: round1(probe.timeOrigin + frame.at - wall0),
       frameSize: `${frame.width}×${frame.height}`,
+      baselineMs: 0,
       publisherKeyframeWaitMs: keyframeWait,
       milestones,
     };
@@ -372,11 +425,13 @@ async function main(): Promise<number> {
       try {
         const browsers = { publisher: publisherBrowser, joiner: joinerBrowser };
         const r = await oneRun(browsers, service, attempt);
+        r.baselineMs = await baselineRun(joinerBrowser);
         runs.push(r);
         out(
           `run ${String(runs.length).padStart(2)}: ${r.firstFrameMs.toFixed(0).padStart(5)} ms` +
             `   (join clicked at ${r.clickMs.toFixed(0)} ms, publisher keyframe ` +
-            `${r.publisherKeyframeWaitMs?.toFixed(0) ?? '—'} ms after the SFU asked, first frame ${r.frameSize})`,
+            `${r.publisherKeyframeWaitMs?.toFixed(0) ?? '—'} ms after the SFU asked, first frame ${r.frameSize}; ` +
+            `baseline ${r.baselineMs.toFixed(0)} ms)`,
         );
       } catch (error) {
         failures.push(`attempt ${attempt}: ${message(error)}`);
@@ -386,6 +441,7 @@ async function main(): Promise<number> {
     }
     const firstFrame = runs.map((r) => r.firstFrameMs);
     const clickToFrame = runs.map((r) => r.firstFrameMs - r.clickMs);
+    const baselineMedian = round1(median(runs.map((r) => r.baselineMs)));
     const summary = {
       min: Math.min(...firstFrame),
       median: round1(median(firstFrame)),
@@ -395,6 +451,9 @@ async function main(): Promise<number> {
     out(
       `open link → first remote frame: min ${summary.min.toFixed(0)} ms, ` +
         `median ${summary.median.toFixed(0)} ms, max ${summary.max.toFixed(0)} ms`,
+    );
+    out(
+      `baseline (bare page → first frame of its own camera, same browser): median ${baselineMedian.toFixed(0)} ms`,
     );
     out(
       `  of which open link → join clicked (own preview live): median ${median(runs.map((r) => r.clickMs)).toFixed(0)} ms; ` +
@@ -446,6 +505,10 @@ async function main(): Promise<number> {
             medianClickToFrame: round1(median(clickToFrame)),
             runsWithLatePublisherKeyframe: stalled.length,
             medianOfOtherRuns: fluentMedian,
+            baselineMedian,
+            ratio: round3(summary.median / baselineMedian),
+            ratioDefinition:
+              'median open link → first remote frame / median bare page → first own camera frame',
           },
           timeline,
           runs,
@@ -458,6 +521,10 @@ async function main(): Promise<number> {
     out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
     out(
       `median=${summary.median.toFixed(0)} ms (open link → first remote video frame, ${params.runs} runs)`,
+    );
+    out(
+      `ratio=${(summary.median / baselineMedian).toFixed(2)} (median open link → first remote frame ÷ ` +
+        `median bare page → first own camera frame, ${baselineMedian.toFixed(0)} ms)`,
     );
   } finally {
     await joinerBrowser?.close();

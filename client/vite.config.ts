@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { compressAssets } from './compressAssets.js';
 
 const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
+  // Brotli and gzip copies of every text file, for the server to send (server/http/staticAssets.ts).
+  plugins: [compressAssets()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -8,6 +8,9 @@
  * duration, cues). FFmpeg is deliberately not tied to the server's life with
  * a parent-death signal: Linux sends that signal once per exiting thread of
  * the parent, and a second SIGINT makes FFmpeg abandon its trailer.
+ * Ended on purpose, or after its source went, FFmpeg is also sent an RTCP
+ * BYE: its RTP reader then ends its input at once instead of waiting for a
+ * packet (a paused track sends none) or for its 10 s timeout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -145,6 +148,28 @@ export function captureArgs(container: CodecInfo['container'], file: string): st
   ];
 }
 
+/**
+ * An RTCP BYE (RFC 3550 §6.6) for two sources, 12 bytes: FFmpeg's RTP demuxer
+ * ignores anything shorter than an RTP header, and ends its input when every
+ * stream got a BYE, whoever its sources are.
+ */
+const RTCP_BYE = Buffer.from([0x82, 203, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+/** Tells the FFmpeg listening on `receiver` that no more packets will come. */
+export async function sendRtcpBye(receiver: { ip: string; rtcpPort: number }): Promise<void> {
+  const socket = dgram.createSocket(receiver.ip.includes(':') ? 'udp6' : 'udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.send(RTCP_BYE, receiver.rtcpPort, receiver.ip, (error) =>
+        error ? reject(error) : resolve(),
+      );
+    });
+  } finally {
+    socket.close();
+  }
+}
+
 /** Two consecutive free UDP ports on `ip` (RTP even, RTCP the next), found by binding. */
 export async function freePortPair(ip: string): Promise<{ port: number; rtcpPort: number }> {
   const type = ip.includes(':') ? 'udp6' : 'udp4';
@@ -193,6 +218,7 @@ export class TrackCapture {
   readonly startedAt: Date;
   readonly #child: ChildProcess;
   readonly #source: RtpSource;
+  readonly #receiver: { ip: string; rtcpPort: number };
   readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #log: CaptureLog | undefined;
   #end: CaptureEnd | undefined;
@@ -211,6 +237,7 @@ export class TrackCapture {
     this.startedAt = startedAt;
     this.#child = child;
     this.#source = options.source;
+    this.#receiver = options.receiver;
     this.#log = options.log;
     this.#exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -330,14 +357,18 @@ export class TrackCapture {
   }
 
   /**
-   * Ends FFmpeg with one SIGINT: while packets still arrive it finishes at
-   * the next one; when none will come (the source ended) its read gives up
-   * after 10 s and it finishes then. A second SIGINT would make it quit
-   * without writing its trailer, so none is sent.
+   * Ends FFmpeg with one SIGINT and an RTCP BYE: while packets still arrive
+   * it finishes at the next one; when none arrive (a paused track, a source
+   * that ended) the BYE ends its input at once. Were the BYE lost, its read
+   * gives up after 10 s and it finishes then. A second SIGINT would make it
+   * quit without writing its trailer, so none is sent.
    */
   async #finishFfmpeg(sourceEnded: boolean): Promise<void> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
       this.#child.kill('SIGINT');
+      void sendRtcpBye(this.#receiver).catch((error: unknown) =>
+        this.#log?.warn({ file: this.file, err: error }, 'cannot send RTCP BYE to FFmpeg'),
+      );
       const timer = setTimeout(
         () => this.#child.kill('SIGKILL'),
         sourceEnded ? INPUT_TIMEOUT_MS + STOP_TIMEOUT_MS : STOP_TIMEOUT_MS,

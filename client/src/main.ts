@@ -8,7 +8,7 @@
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { can } from '../../signaling/roles.js';
-import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
+import type { CallClient, CallStatus, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './call/ConnectionQuality.js';
 import { controlsBar } from './call/controls.js';
 import { endingMessage, type CallEnding } from './call/ending.js';
@@ -21,6 +21,7 @@ import {
 } from './call/invitation.js';
 import { LayerChooser } from './call/LayerChooser.js';
 import { openCamera } from './call/capture.js';
+import { callParts, documentParts } from './call/lazyParts.js';
 import { invitationClaims, ProcedureCard } from './call/procedure.js';
 import { MediaShelf } from './call/MediaShelf.js';
 import { localTile, remoteTile, screenTile, type TileContext } from './call/tiles.js';
@@ -31,8 +32,6 @@ import {
   unsupportedBrowser,
 } from './devices/DeviceCheck.js';
 import { el } from './dom.js';
-import { DocumentInbox } from './documents/Inbox.js';
-import { ExtensionPanel } from './documents/ExtensionPanel.js';
 import {
   EvidencePanel,
   SessionEvidenceList,
@@ -42,10 +41,10 @@ import {
   watchEvidence,
   type PresentationAudience,
 } from './evidence.js';
-import { ChatPanel } from './floor/ChatPanel.js';
+import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
-import { SessionFloor } from './floor/SessionFloor.js';
-import { CaseRegister } from './floor/caseRegister.js';
+import type { SessionFloor } from './floor/SessionFloor.js';
+import type { CaseRegister } from './floor/caseRegister.js';
 import { caucusBanner } from './floor/caucus.js';
 import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from './i18n.js';
@@ -500,7 +499,10 @@ async function startPreview(): Promise<void> {
   render();
 }
 
-function startFloor(c: CallClient): void {
+function startFloor(
+  c: CallClient,
+  { SessionFloor, ChatPanel }: Awaited<ReturnType<typeof callParts>>,
+): void {
   floor = new SessionFloor(c.signaling, (change) => {
     if (change === 'quality') {
       mediatorPanel?.refreshQuality();
@@ -530,7 +532,18 @@ async function joinCall(): Promise<void> {
   status = 'joining';
   render();
   await previewReady;
+  // Loaded before the check below, so that two clicks cannot both make a client.
+  let parts: Awaited<ReturnType<typeof callParts>>;
+  try {
+    parts = await callParts();
+  } catch (error) {
+    status = 'failed';
+    statusDetail = (error as Error).message;
+    render();
+    return;
+  }
   if (!client) {
+    const { CallClient, CaseRegister } = parts;
     client = new CallClient(token, {
       status(s, detail) {
         const wasInCall = inCall();
@@ -621,7 +634,7 @@ async function joinCall(): Promise<void> {
         render();
       },
     });
-    startFloor(client);
+    startFloor(client, parts);
     // Shared, kept confidential or released: every list this page shows follows at once.
     const relist = (): void => {
       void evidencePanel?.load().catch(() => undefined);
@@ -681,13 +694,18 @@ void (async () => {
     procedure = new ProcedureCard({ ...claims, invite, onChange: () => render() });
     await procedure.load().catch(() => undefined);
   }
+  render();
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
-    DocumentInbox.mount(app, invite, token || undefined);
-    ExtensionPanel.mount(app, invite);
+    const sessionToken = token || undefined;
+    void documentParts().then(({ DocumentInbox, ExtensionPanel }) => {
+      DocumentInbox.mount(app, invite, sessionToken);
+      ExtensionPanel.mount(app, invite);
+    });
   }
-  render();
   if (!fatal) {
+    // Fetched while the camera starts: joining then waits for neither.
+    void callParts().catch(() => undefined);
     previewReady = startPreview();
     await previewReady;
   }

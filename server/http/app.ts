@@ -27,6 +27,7 @@ import {
 } from '../errors.js';
 import type { Jwks } from '../signing/jws.js';
 import type { Logger } from '../logger.js';
+import { staticAssets } from './staticAssets.js';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -94,26 +95,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   const index = path.join(options.clientDir, 'index.html');
   if (existsSync(index)) {
-    app.use(
-      '/assets',
-      express.static(path.join(options.clientDir, 'assets'), {
-        immutable: true,
-        maxAge: '1y',
-        index: false,
-      }),
-    );
-    app.use(express.static(options.clientDir, { index: false }));
-    app.get(['/', '/join'], (_req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
-    });
+    // Compressed, hashed assets cached for a year, pages revalidated (staticAssets.ts).
+    const client = staticAssets(options.clientDir, options.logger);
+    app.use(client.files);
+    app.get(['/', '/join'], client.page('index.html'));
     // The staff console (recordings of the case file), a page of its own.
-    const consolePage = path.join(options.clientDir, 'console.html');
-    app.get('/console', (_req, res, next) => {
-      if (!existsSync(consolePage)) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(consolePage);
-    });
+    app.get('/console', client.page('console.html'));
   } else {
     options.logger.warn(
       { clientDir: options.clientDir },

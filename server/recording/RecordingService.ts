@@ -755,6 +755,9 @@ export class RecordingService {
   ): Promise<void> {
     if (active.stopping) return;
     active.stopping = true;
+    // The recording ends now, when it was asked to (or its session ended), not
+    // when FFmpeg has finished the files.
+    const at = this.#now().toISOString();
     active.detach();
     if (this.#active.get(active.session.sessionId) === active) {
       this.#active.delete(active.session.sessionId);
@@ -762,7 +765,6 @@ export class RecordingService {
     this.#broadcast(active);
     const stoppedAt = await active.serial(async () => {
       await this.#endTracks(active, () => true, 'recording-stopped');
-      const at = this.#now().toISOString();
       const phases = active.recording.privatePhases.map((p) =>
         p.to === null ? { ...p, to: at } : p,
       );

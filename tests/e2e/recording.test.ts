@@ -29,6 +29,7 @@ import {
   seedStaff,
   type StaffFixture,
 } from '../support/cases.js';
+import { mediaEnd } from '../support/mediaEnd.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 
 for (const tool of ['ffmpeg', 'ffprobe']) {
@@ -107,6 +108,9 @@ describe('recording a mediation session', () => {
   /** When the test pressed each party's "I acknowledge and agree". */
   const acknowledgedAt = {} as Record<'worker' | 'employer', number>;
   let detail: RecordingDetail;
+  /** When the test pressed the mediator's stop button. */
+  let stopClickedAt: number;
+  let stopClickDoneAt: number;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -291,7 +295,12 @@ describe('recording a mediation session', () => {
 
     // About ten seconds of recording, then the mediator stops.
     await sleep(Math.max(0, startedAt + RECORD_MS - Date.now()));
+    // The worker mutes their microphone first: its capture then receives no packets.
+    await pages.worker.getByTestId('toggle-mic').click();
+    await sleep(1_000);
+    stopClickedAt = Date.now();
     await pages.mediator.getByTestId('record-stop').click();
+    stopClickDoneAt = Date.now();
     for (const [who, page] of Object.entries(pages)) {
       await poll(
         () => diagnostics.recording(page),
@@ -368,8 +377,20 @@ describe('recording a mediation session', () => {
     const c = probe(composite);
     expect(c.streams.sort()).toEqual(['aac', 'h264']);
     const span = (Date.parse(m.stoppedAt) - Date.parse(m.startedAt)) / 1000;
-    expect(Math.abs(c.duration - span), `composite ${c.duration} s vs ${span} s`).toBeLessThan(1);
+    // The recording ends when the mediator pressed stop (between the click's start and
+    // end), not when the files were finished.
+    const stoppedAt = Date.parse(m.stoppedAt);
+    const pressed = `stoppedAt ${m.stoppedAt}, stop pressed ${new Date(stopClickedAt).toISOString()}…${new Date(stopClickDoneAt).toISOString()}`;
+    expect(stoppedAt, pressed).toBeGreaterThanOrEqual(stopClickedAt - 500);
+    expect(stoppedAt, pressed).toBeLessThanOrEqual(stopClickDoneAt + 500);
+    expect(
+      Math.abs(c.duration - span),
+      `composite ${c.duration} s vs ${span} s`,
+    ).toBeLessThanOrEqual(0.5);
     expect(span).toBeGreaterThan(RECORD_MS / 1000 - 1);
+    // Its last second still shows the cameras. (Silence is checked with steady tones in
+    // tests/integration/recording.test.ts: Chromium's fake microphones only beep.)
+    expect(mediaEnd(composite).blackSeconds).toBe(0);
   });
 
   it('plays the composite in the staff console, with tracks, consents and the signed manifest', async () => {

@@ -26,6 +26,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
 import { expectSandboxedFile } from '../support/untrustedInputs.js';
 import { enrolledToken } from '../support/enrol.js';
+import { mediaEnd } from '../support/mediaEnd.js';
 
 if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
   throw new Error('ffmpeg is not installed: run scripts/install-system-deps.sh test');
@@ -418,4 +419,54 @@ describe('session recording', () => {
     expect(late.status).toBe(401);
     expect(JSON.stringify(await late.json())).toContain('expired');
   });
+
+  it('ends when the mediator stops: stoppedAt is the stop, the composite lasts the span, no black or silent end', async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const m of media.splice(0)) m.stop();
+    mediatorClient = undefined;
+    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
+    const worker = await join('p-worker', 'party', '张三');
+    await publish(staff.mediator.id, 300);
+    const workerMedia = await publish('p-worker', 500);
+    const { recording } = await mediator.request('recording:start', {});
+    await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
+    await untilCapturing(recording.recordingId, staff.mediator.id);
+    await untilCapturing(recording.recordingId, 'p-worker');
+    await sleep(2000);
+    // The worker mutes their microphone: its capture receives no packets from now on.
+    await worker.request('producer:pause', { producerId: workerMedia.audioProducerId! });
+    await sleep(1000);
+    const stopRequestedAt = Date.now();
+    await mediator.request('recording:stop', {});
+    await t.server.recordings.idle();
+
+    const { manifest } = await t.server.recordings.detail(
+      { kind: 'system', id: 'system', role: 'system' },
+      theCase.id,
+      recording.recordingId,
+    );
+    const m = verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks()).payload;
+    // The stop time is when the mediator pressed stop, not when the files were finished.
+    expect(
+      Math.abs(Date.parse(m.stoppedAt) - stopRequestedAt),
+      `stoppedAt ${m.stoppedAt}, stop requested ${new Date(stopRequestedAt).toISOString()}`,
+    ).toBeLessThanOrEqual(500);
+    expect(m.composite.status).toBe('complete');
+    if (m.composite.status !== 'complete') return;
+    const composite = path.join(
+      t.server.recordings.directoryOf(recording.recordingId),
+      'composite.mp4',
+    );
+    const span = (Date.parse(m.stoppedAt) - Date.parse(m.startedAt)) / 1000;
+    const { duration } = probe(composite);
+    expect(
+      Math.abs(duration - span),
+      `composite ${duration} s, span ${span} s`,
+    ).toBeLessThanOrEqual(0.5);
+    // The last second still shows both pictures and sounds the mediator's tone.
+    expect(mediaEnd(composite)).toEqual({ blackSeconds: 0, silentSeconds: 0 });
+  }, 60_000);
 });

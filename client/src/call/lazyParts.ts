@@ -1,0 +1,37 @@
+/**
+ * The parts of the call page its first screen (device check, name, join
+ * button) does not need, each loaded once, on demand, as its own chunks:
+ * the media and signalling client (mediasoup-client, socket.io-client) and
+ * the session floor when joining — fetched early, while the camera starts,
+ * so the join does not wait for them — and the documents inbox and the
+ * extension panel beside an invitation's page.
+ */
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      // A failed fetch (the network dropped) is tried again next time.
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+};
+
+export const callParts = once(async () => {
+  const [{ CallClient }, { SessionFloor }, { ChatPanel }, { CaseRegister }] = await Promise.all([
+    import('../CallClient.js'),
+    import('../floor/SessionFloor.js'),
+    import('../floor/ChatPanel.js'),
+    import('../floor/caseRegister.js'),
+  ]);
+  return { CallClient, SessionFloor, ChatPanel, CaseRegister };
+});
+
+export const documentParts = once(async () => {
+  const [{ DocumentInbox }, { ExtensionPanel }] = await Promise.all([
+    import('../documents/Inbox.js'),
+    import('../documents/ExtensionPanel.js'),
+  ]);
+  return { DocumentInbox, ExtensionPanel };
+});
