@@ -8,10 +8,20 @@
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { can } from '../../signaling/roles.js';
-import { CallClient, type CallStatus, type RemoteTrack } from './CallClient.js';
+import { CallClient, type CallStatus, type FatalReason, type RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './call/ConnectionQuality.js';
 import { controlsBar } from './call/controls.js';
-import { endingMessage, type CallEnding } from './call/ending.js';
+import { endingMessage, isEndingReason, type CallEnding } from './call/ending.js';
+import { ct } from './call/strings.js';
+import {
+  forgetCredential,
+  hasStoredCredential,
+  markInCall,
+  refusedReason,
+  takeCredential,
+  watchReopenedLinks,
+} from './call/credential.js';
+import { leaveConfirmation, leftNotice } from './call/leave.js';
 import {
   deadlinePanel,
   exchangeInvitation,
@@ -44,11 +54,12 @@ import { SessionRecording } from './recording.js';
 import './styles.css';
 
 const app = document.querySelector<HTMLDivElement>('#app')!;
-const linkParams = new URLSearchParams(location.hash.slice(1));
-let token = linkParams.get('token') ?? '';
-const invite = linkParams.get('invite') ?? '';
-// Keep the credential out of the address bar (screenshots, screen shares).
-if (token || invite) history.replaceState(null, '', location.pathname);
+// The link's credential, out of the address bar and kept for this tab only (a reload finds it).
+const credential = takeCredential();
+let token = credential?.kind === 'token' ? credential.value : '';
+const invite = credential?.kind === 'invite' ? credential.value : '';
+// The link opened again in this tab: a new credential starts the page afresh.
+watchReopenedLinks(() => location.reload());
 
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
@@ -122,6 +133,8 @@ const recording = new SessionRecording({
 async function useInvitation(): Promise<void> {
   const exchange = await exchangeInvitation(invite);
   if (!exchange.ok) {
+    // Revoked or expired: a reload must not try it again.
+    if (exchange.reason === 'inviteInvalid') forgetCredential(exchange.reason);
     fatal = { reason: exchange.reason };
     return;
   }
@@ -176,11 +189,24 @@ function renderPage(): void {
   app.replaceChildren(header());
   if (fatal) {
     app.append(endingMessage(fatal));
+    if (!hasStoredCredential() && refusedReason() === fatal.reason)
+      app.append(
+        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, ct('credentialRefused')),
+      );
     // No session yet (a respondent answering a party application): the procedural steps still apply.
     if (procedure) app.append(...procedure.elements());
     return;
   }
   if (!token || !preview) {
+    const refused = !invite && !token ? refusedReason() : undefined;
+    if (refused && isEndingReason(refused)) {
+      // Reloaded after the server refused this tab's credential: still say why.
+      app.append(endingMessage({ reason: refused }));
+      app.append(
+        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, ct('credentialRefused')),
+      );
+      return;
+    }
     app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('linkMissing')));
     return;
   }
@@ -195,7 +221,7 @@ function renderPage(): void {
     return;
   }
   if (status === 'left') {
-    app.append(el('p', { class: 'notice', 'data-testid': 'left' }, t('left')));
+    app.append(leftNotice(() => void rejoin()));
     return;
   }
   const me = preview;
@@ -376,6 +402,7 @@ function controls(): HTMLElement {
       ownQuality: ownQuality.sample.level,
       message: controlMessage,
       recordButton: recording.controlButton(),
+      leaveConfirm: leaveConfirm(),
     },
     {
       toggleMic: () => void toggleMic(),
@@ -393,9 +420,58 @@ function controls(): HTMLElement {
       },
       toggleScreenShare: () => void toggleScreenShare(),
       join: () => void joinCall(),
-      leave: () => void client?.leave(),
+      leave: () => {
+        confirmingLeave = true;
+        render();
+      },
     },
   );
+}
+
+/** Whether the leave button was pressed and waits for its confirmation. */
+let confirmingLeave = false;
+
+function leaveConfirm(): HTMLElement | undefined {
+  if (!confirmingLeave || !inCall()) return undefined;
+  return leaveConfirmation(
+    () => {
+      confirmingLeave = false;
+      markInCall(false);
+      // Leaving lets the camera and microphone go; joining again asks for them anew.
+      localStream?.getTracks().forEach((tr) => tr.stop());
+      localStream = undefined;
+      deviceCheck.setStream(undefined);
+      void client?.leave();
+    },
+    () => {
+      confirmingLeave = false;
+      render();
+    },
+  );
+}
+
+/** Back into the call after leaving, without reloading: a new connection, the devices again. */
+async function rejoin(): Promise<void> {
+  client = undefined;
+  floor = undefined;
+  mediatorPanel = undefined;
+  chatPanel = undefined;
+  remoteTiles.clear();
+  activeSpeaker = null;
+  status = 'idle';
+  if (invite) {
+    // A fresh session token; a revoked invitation says so here.
+    const exchange = await exchangeInvitation(invite);
+    if (!exchange.ok) {
+      if (exchange.reason === 'inviteInvalid') forgetCredential(exchange.reason);
+      fatal = { reason: exchange.reason };
+      render();
+      return;
+    }
+    token = exchange.token;
+  }
+  previewReady = startPreview();
+  await joinCall();
 }
 
 async function toggleMic(): Promise<void> {
@@ -487,6 +563,7 @@ let previewReady: Promise<void> = Promise.resolve();
 async function joinCall(): Promise<void> {
   // Joining before the devices answered would join without them, and publish nothing.
   status = 'joining';
+  markInCall(true);
   render();
   await previewReady;
   if (!client) {
@@ -564,6 +641,8 @@ async function joinCall(): Promise<void> {
       },
       fatal(reason, detail) {
         fatal = { reason, ...(detail ? { detail } : {}) };
+        markInCall(false);
+        if (credentialRefused(reason)) forgetCredential(reason);
         ownQuality.stop();
         // Nothing of this page is sent any more: let the camera go.
         localStream?.getTracks().forEach((tr) => tr.stop());
@@ -606,6 +685,8 @@ Object.defineProperty(window, '__mediation', {
     ownQuality: () => ownQuality.sample,
     micLevel: () => deviceCheck.level,
     fatal: () => fatal ?? null,
+    /** Whether this tab keeps a credential for a reload. */
+    hasCredential: () => hasStoredCredential(),
   }),
 });
 
@@ -625,6 +706,22 @@ void (async () => {
   render();
   if (!fatal) {
     previewReady = startPreview();
+    // Reloaded during the call (or in its waiting room): back in without a tap.
+    if (credential?.inCall && token) void joinCall();
     await previewReady;
   }
 })();
+
+/** Whether a refusal means the kept credential itself will never work again. */
+function credentialRefused(reason: FatalReason): boolean {
+  // An invitation outlives its session tokens: only its revocation (or the person's) ends it.
+  if (invite) return reason === 'TOKEN_REVOKED' || reason === 'ACCESS_WITHDRAWN';
+  return [
+    'TOKEN_MISSING',
+    'TOKEN_INVALID',
+    'TOKEN_EXPIRED',
+    'TOKEN_REVOKED',
+    'ACCESS_WITHDRAWN',
+    'SESSION_CLOSED',
+  ].includes(reason);
+}

@@ -43,3 +43,8 @@ export function endingMessage(ending: CallEnding): HTMLElement {
     box.append(el('p', {}, `${t('reasonLabel')}${ending.detail}`));
   return box;
 }
+
+/** Whether a kept string names a reason this page can explain. */
+export function isEndingReason(reason: string): reason is CallEnding['reason'] {
+  return Object.hasOwn(KEYS, reason);
+}
