@@ -12,7 +12,7 @@ import { CallClient, type CallStatus, type FatalReason, type RemoteTrack } from 
 import { ConnectionQuality } from './call/ConnectionQuality.js';
 import { controlsBar } from './call/controls.js';
 import { endingMessage, isEndingReason, type CallEnding } from './call/ending.js';
-import { ct } from './call/strings.js';
+import { ct, localText, sideLabel } from './call/strings.js';
 import {
   forgetCredential,
   hasStoredCredential,
@@ -22,6 +22,7 @@ import {
   watchReopenedLinks,
 } from './call/credential.js';
 import { leaveConfirmation, leftNotice } from './call/leave.js';
+import { Announcer } from './call/announcer.js';
 import {
   deadlinePanel,
   exchangeInvitation,
@@ -44,7 +45,7 @@ import { DocumentInbox } from './documents/Inbox.js';
 import { ExtensionPanel } from './documents/ExtensionPanel.js';
 import { EvidencePanel, SessionEvidenceList, evidenceViewer } from './evidence.js';
 import { ChatPanel } from './floor/ChatPanel.js';
-import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
+import { MediatorPanel } from './floor/MediatorPanel.js';
 import { SessionFloor } from './floor/SessionFloor.js';
 import { CaseRegister } from './floor/caseRegister.js';
 import { caucusBanner } from './floor/caucus.js';
@@ -52,6 +53,7 @@ import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from './i18n.js';
 import { SessionRecording } from './recording.js';
 import './styles.css';
+import './call/call.css';
 
 const app = document.querySelector<HTMLDivElement>('#app')!;
 // The link's credential, out of the address bar and kept for this tab only (a reload finds it).
@@ -60,6 +62,23 @@ let token = credential?.kind === 'token' ? credential.value : '';
 const invite = credential?.kind === 'invite' ? credential.value : '';
 // The link opened again in this tab: a new credential starts the page afresh.
 watchReopenedLinks(() => location.reload());
+
+/**
+ * The controls live at the end of the page, after the documents and forms
+ * mounted beside #app, and stick to the bottom of the screen: the join
+ * button stays in reach wherever the party scrolled to. Announcements sit
+ * just above them.
+ */
+const announcer = new Announcer();
+const controlsSlot = el('div');
+const dock = el('div', { class: 'controls-dock', 'data-testid': 'controls-dock' });
+dock.append(announcer.element, controlsSlot);
+document.body.append(dock);
+// A dialog that makes the page inert (the recording notice) makes the controls inert too.
+new MutationObserver(() => (dock.inert = app.inert)).observe(app, {
+  attributes: true,
+  attributeFilter: ['inert'],
+});
 
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
@@ -187,6 +206,7 @@ function render(): void {
 
 function renderPage(): void {
   app.replaceChildren(header());
+  controlsSlot.replaceChildren();
   if (fatal) {
     app.append(endingMessage(fatal));
     if (!hasStoredCredential() && refusedReason() === fatal.reason)
@@ -232,7 +252,7 @@ function renderPage(): void {
   const when = sessionStart
     ? ` · ${t('session')} ${new Date(sessionStart).toLocaleString(lang(), { dateStyle: 'medium', timeStyle: 'short' })}`
     : '';
-  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${me.name}${lang() === 'en' ? ` (${roleLabel(me.role)})` : `（${roleLabel(me.role)}）`}`;
+  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${me.name}${lang() === 'en' ? ` (${sideLabel(me.role, me.side)})` : `（${sideLabel(me.role, me.side)}）`}`;
   app.append(info);
   app.append(...banners());
 
@@ -241,7 +261,7 @@ function renderPage(): void {
 
   if (status === 'waiting') main.append(waitingRoom(client?.self));
   else if (!inCall() && me.role !== 'mediator')
-    main.append(identityDetails(me.name, roleLabel(me.role), caseText));
+    main.append(identityDetails(me.name, sideLabel(me.role, me.side), caseText));
 
   main.append(tileGrid());
   if (!inCall() && me.role !== 'observer') main.append(deviceCheck.element(deviceProblem));
@@ -269,7 +289,8 @@ function renderPage(): void {
   });
   layout.append(main);
   if (side.childElementCount > 0) layout.append(side);
-  app.append(layout, controls());
+  app.append(layout);
+  controlsSlot.replaceChildren(controls());
 }
 
 function banners(): HTMLElement[] {
@@ -287,7 +308,7 @@ function banners(): HTMLElement[] {
       el(
         'p',
         { class: 'error', role: 'alert', 'data-testid': 'error' },
-        t('error') + (statusDetail ?? ''),
+        t('error') + localText(statusDetail ?? ''),
       ),
     );
   }
@@ -330,6 +351,7 @@ function tileContext(): TileContext {
       floor?.caucus !== undefined &&
       self !== undefined &&
       floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
+    inCaucus: (p) => floor?.inCaucus(p.participantId, p.role) ?? false,
   };
 }
 
@@ -350,6 +372,7 @@ function tileGrid(): HTMLElement {
       micMuted,
       mutedByMediator: self?.mutedByMediator ?? false,
       handRaised: self?.handRaised ?? false,
+      side: self?.side ?? preview?.side,
     }),
   );
   if (inCall()) {
@@ -414,7 +437,7 @@ function controls(): HTMLElement {
       },
       raiseHand: (raised) => {
         floor?.raiseHand(raised).catch((e: unknown) => {
-          controlMessage = `${t('actionFailed')}${(e as Error).message}`;
+          controlMessage = `${t('actionFailed')}${localText((e as Error).message)}`;
           render();
         });
       },
@@ -486,7 +509,7 @@ async function toggleMic(): Promise<void> {
     // The server refused to unmute (muted by the mediator): stay muted and say why.
     micMuted = true;
     localStream?.getAudioTracks().forEach((tr) => (tr.enabled = false));
-    controlMessage = `${t('unmuteRefused')}${(error as Error).message}`;
+    controlMessage = `${t('unmuteRefused')}${localText((error as Error).message)}`;
     render();
   }
 }
@@ -600,7 +623,8 @@ async function joinCall(): Promise<void> {
         else if (controlMessage?.startsWith(t('unmuteRefused'))) controlMessage = undefined;
         render();
       },
-      participants() {
+      participants(list) {
+        announcer.seen(list);
         render();
       },
       trackAdded(track) {
@@ -626,6 +650,7 @@ async function joinCall(): Promise<void> {
         render();
       },
       recordingState(state) {
+        if (state === null && recording.state !== null && inCall()) announcer.recordingStopped();
         recording.update(state);
       },
       evidenceStopped(presenterId) {
@@ -651,6 +676,7 @@ async function joinCall(): Promise<void> {
       },
     });
     startFloor(client);
+    client.signaling.on('participant:left', ({ participantId }) => announcer.left(participantId));
   }
   const audio = localStream?.getAudioTracks()[0];
   const video = localStream?.getVideoTracks()[0];

@@ -3,7 +3,8 @@
  * procedural sides on tiles, one language at a time (the language switch
  * picks; Chinese by default).
  */
-import { label, type Labels } from '../i18n.js';
+import type { ProceduralSide, SessionRole } from '../../../signaling/roles.js';
+import { label, lang, type Labels } from '../i18n.js';
 
 const TEXT = {
   leaveConfirm: [
@@ -23,6 +24,7 @@ const TEXT = {
     'The credential this page kept is no longer valid and has been removed from this page.',
   ],
   announceLeft: ['已离开调解', 'has left the mediation'],
+  announceBack: ['已回到调解', 'is back in the mediation'],
   announceRecordingStopped: ['录制已停止', 'Recording has stopped'],
   announcements: ['会场通知', 'Session announcements'],
   inCaucus: ['背靠背中', 'In caucus'],
@@ -41,4 +43,40 @@ export type CallText = keyof typeof TEXT;
 
 export function ct(key: CallText): string {
   return label<CallText>(TEXT, key);
+}
+
+/**
+ * How a participant takes part, as tiles say it: 申请人 / 被申请人 for a party,
+ * 代理人 (of which side, when known), 调解员, 旁听人.
+ */
+export function sideLabel(role: SessionRole, side: ProceduralSide | undefined): string {
+  switch (role) {
+    case 'mediator':
+      return ct('mediator');
+    case 'observer':
+      return ct('observer');
+    case 'agent':
+      return ct(
+        side === 'applicant'
+          ? 'applicantAgent'
+          : side === 'respondent'
+            ? 'respondentAgent'
+            : 'agent',
+      );
+    case 'party':
+      return ct(side ?? 'party');
+  }
+}
+
+/**
+ * A server message written "中文 / English", in the page's language only; any
+ * other text as it is.
+ */
+export function localText(message: string): string {
+  const at = message.indexOf(' / ');
+  if (at < 0) return message;
+  const zh = message.slice(0, at);
+  const en = message.slice(at + 3);
+  if (!/[\u4e00-\u9fff]/.test(zh) || /[\u4e00-\u9fff]/.test(en)) return message;
+  return lang() === 'en' ? en : zh;
 }
