@@ -19,7 +19,7 @@ import {
   type RtpCapabilities,
   type RtpParameters,
 } from './media-schemas.js';
-import { MEDIA_SOURCES, type MediaSource, type SessionRole } from './roles.js';
+import { MEDIA_SOURCES, type MediaSource, type ProceduralSide, type SessionRole } from './roles.js';
 
 const empty = z.object({}).strict();
 const transportRef = z.object({ transportId: idSchema }).strict();
@@ -197,6 +197,8 @@ export interface ParticipantInfo {
   handRaised: boolean;
   /** Muted by the mediator: the microphone stays paused until the mediator allows it. */
   mutedByMediator: boolean;
+  /** A party's side (an agent's: the party's it represents), when the credential names it. */
+  side?: ProceduralSide;
 }
 
 /** The private room (背靠背) in progress: who is in it with the mediator. */

@@ -6,6 +6,10 @@
 export const SESSION_ROLES = ['mediator', 'party', 'agent', 'observer'] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
 
+/** The side of the dispute a party (or the agent of one) stands on. */
+export const PROCEDURAL_SIDES = ['applicant', 'respondent'] as const;
+export type ProceduralSide = (typeof PROCEDURAL_SIDES)[number];
+
 export const MEDIA_SOURCES = ['microphone', 'camera', 'screen'] as const;
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
 

@@ -8,10 +8,21 @@
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { can } from '../../signaling/roles.js';
-import type { CallClient, CallStatus, RemoteTrack } from './CallClient.js';
+import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './call/ConnectionQuality.js';
 import { controlsBar } from './call/controls.js';
-import { endingMessage, type CallEnding } from './call/ending.js';
+import { endingMessage, isEndingReason, type CallEnding } from './call/ending.js';
+import { ct, localText, sideLabel } from './call/strings.js';
+import {
+  forgetCredential,
+  hasStoredCredential,
+  markInCall,
+  refusedReason,
+  takeCredential,
+  watchReopenedLinks,
+} from './call/credential.js';
+import { leaveConfirmation, leftNotice } from './call/leave.js';
+import { Announcer } from './call/announcer.js';
 import {
   deadlinePanel,
   exchangeInvitation,
@@ -42,7 +53,7 @@ import {
   type PresentationAudience,
 } from './evidence.js';
 import type { ChatPanel } from './floor/ChatPanel.js';
-import { MediatorPanel, roleLabel } from './floor/MediatorPanel.js';
+import { MediatorPanel } from './floor/MediatorPanel.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
 import { caucusBanner } from './floor/caucus.js';
@@ -50,13 +61,32 @@ import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from './i18n.js';
 import { SessionRecording } from './recording.js';
 import './styles.css';
+import './call/call.css';
 
 const app = document.querySelector<HTMLDivElement>('#app')!;
-const linkParams = new URLSearchParams(location.hash.slice(1));
-let token = linkParams.get('token') ?? '';
-const invite = linkParams.get('invite') ?? '';
-// Keep the credential out of the address bar (screenshots, screen shares).
-if (token || invite) history.replaceState(null, '', location.pathname);
+// The link's credential, out of the address bar and kept for this tab only (a reload finds it).
+const credential = takeCredential();
+let token = credential?.kind === 'token' ? credential.value : '';
+const invite = credential?.kind === 'invite' ? credential.value : '';
+// The link opened again in this tab: a new credential starts the page afresh.
+watchReopenedLinks(() => location.reload());
+
+/**
+ * The controls live at the end of the page, after the documents and forms
+ * mounted beside #app, and stick to the bottom of the screen: the join
+ * button stays in reach wherever the party scrolled to. Announcements sit
+ * just above them.
+ */
+const announcer = new Announcer();
+const controlsSlot = el('div');
+const dock = el('div', { class: 'controls-dock', 'data-testid': 'controls-dock' });
+dock.append(announcer.element, controlsSlot);
+document.body.append(dock);
+// A dialog that makes the page inert (the recording notice) makes the controls inert too.
+new MutationObserver(() => (dock.inert = app.inert)).observe(app, {
+  attributes: true,
+  attributeFilter: ['inert'],
+});
 
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
@@ -152,6 +182,8 @@ const recording = new SessionRecording({
 async function useInvitation(): Promise<void> {
   const exchange = await exchangeInvitation(invite);
   if (!exchange.ok) {
+    // Revoked or expired: a reload must not try it again.
+    if (exchange.reason === 'inviteInvalid') forgetCredential(exchange.reason);
     fatal = { reason: exchange.reason };
     return;
   }
@@ -205,13 +237,27 @@ function render(): void {
 
 function renderPage(): void {
   app.replaceChildren(header());
+  controlsSlot.replaceChildren();
   if (fatal) {
     app.append(endingMessage(fatal));
+    if (!hasStoredCredential() && refusedReason() === fatal.reason)
+      app.append(
+        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, ct('credentialRefused')),
+      );
     // No session yet (a respondent answering a party application): the procedural steps still apply.
     if (procedure) app.append(...procedure.elements());
     return;
   }
   if (!token || !preview) {
+    const refused = !invite && !token ? refusedReason() : undefined;
+    if (refused && isEndingReason(refused)) {
+      // Reloaded after the server refused this tab's credential: still say why.
+      app.append(endingMessage({ reason: refused }));
+      app.append(
+        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, ct('credentialRefused')),
+      );
+      return;
+    }
     app.append(el('p', { class: 'error', 'data-testid': 'error' }, t('linkMissing')));
     return;
   }
@@ -226,7 +272,7 @@ function renderPage(): void {
     return;
   }
   if (status === 'left') {
-    app.append(el('p', { class: 'notice', 'data-testid': 'left' }, t('left')));
+    app.append(leftNotice(() => void rejoin()));
     return;
   }
   const me = preview;
@@ -237,7 +283,7 @@ function renderPage(): void {
   const when = sessionStart
     ? ` · ${t('session')} ${new Date(sessionStart).toLocaleString(lang(), { dateStyle: 'medium', timeStyle: 'short' })}`
     : '';
-  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${me.name}${lang() === 'en' ? ` (${roleLabel(me.role)})` : `（${roleLabel(me.role)}）`}`;
+  info.textContent = `${where}${when}${where || when ? ' · ' : ''}${me.name}${lang() === 'en' ? ` (${sideLabel(me.role, me.side)})` : `（${sideLabel(me.role, me.side)}）`}`;
   app.append(info);
   app.append(...banners());
 
@@ -246,7 +292,7 @@ function renderPage(): void {
 
   if (status === 'waiting') main.append(waitingRoom(client?.self));
   else if (!inCall() && me.role !== 'mediator')
-    main.append(identityDetails(me.name, roleLabel(me.role), caseText));
+    main.append(identityDetails(me.name, sideLabel(me.role, me.side), caseText));
 
   main.append(tileGrid());
   if (!inCall() && me.role !== 'observer') main.append(deviceCheck.element(deviceProblem));
@@ -274,7 +320,8 @@ function renderPage(): void {
   });
   layout.append(main);
   if (side.childElementCount > 0) layout.append(side);
-  app.append(layout, controls());
+  app.append(layout);
+  controlsSlot.replaceChildren(controls());
 }
 
 function banners(): HTMLElement[] {
@@ -292,7 +339,7 @@ function banners(): HTMLElement[] {
       el(
         'p',
         { class: 'error', role: 'alert', 'data-testid': 'error' },
-        t('error') + (statusDetail ?? ''),
+        t('error') + localText(statusDetail ?? ''),
       ),
     );
   }
@@ -336,6 +383,7 @@ function tileContext(): TileContext {
       self !== undefined &&
       floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
     reconnecting: (id) => client?.awaitingMedia(id) ?? false,
+    inCaucus: (p) => floor?.inCaucus(p.participantId, p.role) ?? false,
   };
 }
 
@@ -356,6 +404,7 @@ function tileGrid(): HTMLElement {
       micMuted,
       mutedByMediator: self?.mutedByMediator ?? false,
       handRaised: self?.handRaised ?? false,
+      side: self?.side ?? preview?.side,
     }),
   );
   if (inCall()) {
@@ -416,6 +465,7 @@ function controls(): HTMLElement {
       ownQuality: ownQuality.sample.level,
       message: controlMessage,
       recordButton: recording.controlButton(),
+      leaveConfirm: leaveConfirm(),
     },
     {
       toggleMic: () => void toggleMic(),
@@ -427,15 +477,64 @@ function controls(): HTMLElement {
       },
       raiseHand: (raised) => {
         floor?.raiseHand(raised).catch((e: unknown) => {
-          controlMessage = `${t('actionFailed')}${(e as Error).message}`;
+          controlMessage = `${t('actionFailed')}${localText((e as Error).message)}`;
           render();
         });
       },
       toggleScreenShare: () => void toggleScreenShare(),
       join: () => void joinCall(),
-      leave: () => void client?.leave(),
+      leave: () => {
+        confirmingLeave = true;
+        render();
+      },
     },
   );
+}
+
+/** Whether the leave button was pressed and waits for its confirmation. */
+let confirmingLeave = false;
+
+function leaveConfirm(): HTMLElement | undefined {
+  if (!confirmingLeave || !inCall()) return undefined;
+  return leaveConfirmation(
+    () => {
+      confirmingLeave = false;
+      markInCall(false);
+      // Leaving lets the camera and microphone go; joining again asks for them anew.
+      localStream?.getTracks().forEach((tr) => tr.stop());
+      localStream = undefined;
+      deviceCheck.setStream(undefined);
+      void client?.leave();
+    },
+    () => {
+      confirmingLeave = false;
+      render();
+    },
+  );
+}
+
+/** Back into the call after leaving, without reloading: a new connection, the devices again. */
+async function rejoin(): Promise<void> {
+  client = undefined;
+  floor = undefined;
+  mediatorPanel = undefined;
+  chatPanel = undefined;
+  remoteTiles.clear();
+  activeSpeaker = null;
+  status = 'idle';
+  if (invite) {
+    // A fresh session token; a revoked invitation says so here.
+    const exchange = await exchangeInvitation(invite);
+    if (!exchange.ok) {
+      if (exchange.reason === 'inviteInvalid') forgetCredential(exchange.reason);
+      fatal = { reason: exchange.reason };
+      render();
+      return;
+    }
+    token = exchange.token;
+  }
+  previewReady = startPreview();
+  await joinCall();
 }
 
 async function toggleMic(): Promise<void> {
@@ -450,7 +549,7 @@ async function toggleMic(): Promise<void> {
     // The server refused to unmute (muted by the mediator): stay muted and say why.
     micMuted = true;
     localStream?.getAudioTracks().forEach((tr) => (tr.enabled = false));
-    controlMessage = `${t('unmuteRefused')}${(error as Error).message}`;
+    controlMessage = `${t('unmuteRefused')}${localText((error as Error).message)}`;
     render();
   }
 }
@@ -530,6 +629,7 @@ let previewReady: Promise<void> = Promise.resolve();
 async function joinCall(): Promise<void> {
   // Joining before the devices answered would join without them, and publish nothing.
   status = 'joining';
+  markInCall(true);
   render();
   await previewReady;
   // Loaded before the check below, so that two clicks cannot both make a client.
@@ -585,7 +685,8 @@ async function joinCall(): Promise<void> {
         else if (controlMessage?.startsWith(t('unmuteRefused'))) controlMessage = undefined;
         render();
       },
-      participants() {
+      participants(list) {
+        announcer.seen(list);
         render();
       },
       trackAdded(track) {
@@ -612,6 +713,7 @@ async function joinCall(): Promise<void> {
         render();
       },
       recordingState(state) {
+        if (state === null && recording.state !== null && inCall()) announcer.recordingStopped();
         recording.update(state);
       },
       evidenceStopped(presenterId) {
@@ -627,6 +729,8 @@ async function joinCall(): Promise<void> {
       },
       fatal(reason, detail) {
         fatal = { reason, ...(detail ? { detail } : {}) };
+        markInCall(false);
+        if (credentialRefused(reason)) forgetCredential(reason);
         ownQuality.stop();
         // Nothing of this page is sent any more: let the camera go.
         localStream?.getTracks().forEach((tr) => tr.stop());
@@ -635,6 +739,7 @@ async function joinCall(): Promise<void> {
       },
     });
     startFloor(client, parts);
+    client.signaling.on('participant:left', ({ participantId }) => announcer.left(participantId));
     // Shared, kept confidential or released: every list this page shows follows at once.
     const relist = (): void => {
       void evidencePanel?.load().catch(() => undefined);
@@ -683,6 +788,8 @@ Object.defineProperty(window, '__mediation', {
     ownQuality: () => ownQuality.sample,
     micLevel: () => deviceCheck.level,
     fatal: () => fatal ?? null,
+    /** Whether this tab keeps a credential for a reload. */
+    hasCredential: () => hasStoredCredential(),
   }),
 });
 
@@ -707,6 +814,22 @@ void (async () => {
     // Fetched while the camera starts: joining then waits for neither.
     void callParts().catch(() => undefined);
     previewReady = startPreview();
+    // Reloaded during the call (or in its waiting room): back in without a tap.
+    if (credential?.inCall && token) void joinCall();
     await previewReady;
   }
 })();
+
+/** Whether a refusal means the kept credential itself will never work again. */
+function credentialRefused(reason: FatalReason): boolean {
+  // An invitation outlives its session tokens: only its revocation (or the person's) ends it.
+  if (invite) return reason === 'TOKEN_REVOKED' || reason === 'ACCESS_WITHDRAWN';
+  return [
+    'TOKEN_MISSING',
+    'TOKEN_INVALID',
+    'TOKEN_EXPIRED',
+    'TOKEN_REVOKED',
+    'ACCESS_WITHDRAWN',
+    'SESSION_CLOSED',
+  ].includes(reason);
+}

@@ -7,7 +7,7 @@
  */
 import type { ParticipantInfo, RecordingState } from '../../signaling/contract.js';
 import { el } from './dom.js';
-import { lang, t } from './i18n.js';
+import { lang, setLang, t } from './i18n.js';
 
 /** Where this participant stands in the recording in progress. */
 export type OwnRecordingStatus = 'none' | 'recorded' | 'pending' | 'withdrawn';
@@ -294,12 +294,12 @@ export class SessionRecording {
     const title = el('h2', { id: 'recording-notice-title', tabindex: '-1' });
     title.append(
       el('span', { class: 'rec-dot', 'aria-hidden': 'true' }),
-      `${NOTICE.titleZh} `,
+      el('span', { lang: 'zh-CN', class: 'zh' }, NOTICE.titleZh),
       el('span', { lang: 'en', class: 'en' }, NOTICE.titleEn),
     );
     const zh = el(
       'p',
-      { id: 'recording-notice-zh', lang: 'zh-CN' },
+      { id: 'recording-notice-zh', lang: 'zh-CN', class: 'zh' },
       NOTICE.bodyZh(s.startedByName),
     );
     const en = el(
@@ -329,14 +329,31 @@ export class SessionRecording {
     decline.onclick = () => this.#decline(s.recordingId);
     const buttons = el('div', { class: 'modal-actions' });
     buttons.append(decline, agree);
-    dialog.append(title, zh, en, error, buttons);
+    // The page's language switch is under the dialog (inert): the notice has its own.
+    const switchLang = el(
+      'button',
+      {
+        type: 'button',
+        class: 'link notice-lang',
+        'data-testid': 'notice-lang',
+        lang: lang() === 'en' ? 'zh-CN' : 'en',
+      },
+      t('language'),
+    );
+    switchLang.onclick = () => {
+      setLang(lang() === 'en' ? 'zh-CN' : 'en');
+      switchLang.textContent = t('language');
+      switchLang.lang = lang() === 'en' ? 'zh-CN' : 'en';
+      this.#host.onChange();
+    };
+    dialog.append(title, switchLang, zh, en, error, buttons);
     // Escape is a refusal, never a silent agreement; Tab stays inside the dialog.
     dialog.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         e.preventDefault();
         this.#decline(s.recordingId);
       } else if (e.key === 'Tab') {
-        const focusable = [decline, agree].filter((b) => !b.disabled);
+        const focusable = [switchLang, decline, agree].filter((b) => !b.disabled);
         const first = focusable[0];
         const last = focusable.at(-1);
         if (!first || !last) return;
@@ -399,6 +416,9 @@ function bilingualButton(zh: string, en: string, attrs: Record<string, string>):
     ...attrs,
     class: `bilingual ${attrs['class'] ?? ''}`.trim(),
   });
-  button.append(el('span', { lang: 'zh-CN' }, zh), el('span', { lang: 'en', class: 'en' }, en));
+  button.append(
+    el('span', { lang: 'zh-CN', class: 'zh' }, zh),
+    el('span', { lang: 'en', class: 'en' }, en),
+  );
   return button;
 }

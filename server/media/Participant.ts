@@ -22,6 +22,7 @@ import type {
   NotificationMap,
   NotificationName,
   ParticipantInfo,
+  ProceduralSide,
   SessionRole,
 } from '../../signaling/index.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +31,8 @@ export interface ParticipantIdentity {
   participantId: string;
   displayName: string;
   role: SessionRole;
+  /** A party's (or an agent's party's) side, when the credential names it. */
+  side?: ProceduralSide | undefined;
 }
 
 /** How the session reaches the participant's client; given by the socket layer. */
@@ -128,6 +131,7 @@ export class Participant {
       identity: this.identityCheck,
       handRaised: this.handRaised,
       mutedByMediator: this.mutedByMediator,
+      ...(this.identity.side ? { side: this.identity.side } : {}),
     };
   }
 

@@ -450,6 +450,7 @@ export class SignalingGateway {
         participantId: ctx.claims.sub,
         displayName: ctx.claims.name,
         role: ctx.claims.role,
+        ...(ctx.claims.side ? { side: ctx.claims.side } : {}),
       };
       const channel = this.#channel(ctx.socket);
       // A session that emptied and closed between lookup and join is reopened once.

@@ -187,6 +187,7 @@ describe('a mediation call in Chromium', () => {
   it('tells the others when a party leaves', async () => {
     const respondent = pages.get('respondent')!;
     await respondent.getByTestId('leave').click();
+    await respondent.getByTestId('leave-confirm').click();
     await respondent.getByTestId('left').waitFor({ state: 'visible', timeout: 5_000 });
     for (const sub of ['mediator', 'applicant']) {
       await poll(

@@ -206,11 +206,9 @@ describe('recording a mediation session', () => {
       const text = await dialog.innerText();
       expect(text).toContain('本次调解将被录音录像');
       expect(text).toContain('可能提交法院或仲裁机构');
-      expect(text).toContain('This mediation will be recorded');
-      // Chinese first, English below.
-      expect(text.indexOf('本次调解将被录音录像')).toBeLessThan(
-        text.indexOf('This mediation will be recorded'),
-      );
+      // One language at a time: the English is behind the notice's own language switch.
+      expect(text).not.toContain('This mediation will be recorded');
+      expect(await page.getByTestId('notice-lang').innerText()).toBe('English');
       // Focus is inside the dialog; the page under it is inert.
       expect(
         await page.evaluate(`document.activeElement?.closest('[role="dialog"]') !== null`),

@@ -27,6 +27,8 @@ export interface ControlsState {
   message: string | undefined;
   /** The mediator's recording button, if any. */
   recordButton: HTMLElement | undefined;
+  /** Leaving asked for: the confirmation, in place of the leave button. */
+  leaveConfirm?: HTMLElement | undefined;
 }
 
 export interface ControlsActions {
@@ -106,6 +108,8 @@ export function controlsBar(s: ControlsState, act: ControlsActions): HTMLElement
     bar.append(joinButton);
   } else if (s.status === 'joining') {
     bar.append(el('button', { class: 'primary', disabled: '' }, t('joining')));
+  } else if (s.leaveConfirm) {
+    bar.append(s.leaveConfirm);
   } else {
     const leave = el('button', { class: 'danger', 'data-testid': 'leave' }, t('leave'));
     leave.onclick = () => act.leave();

@@ -6,6 +6,7 @@
 import type { FatalReason } from '../CallClient.js';
 import { el } from '../dom.js';
 import { t, type MessageKey } from '../i18n.js';
+import { localText } from './strings.js';
 
 export interface CallEnding {
   reason: FatalReason | 'inviteInvalid' | 'noSession' | 'error';
@@ -40,6 +41,11 @@ export function endingMessage(ending: CallEnding): HTMLElement {
   });
   box.append(el('p', { class: 'error' }, t(KEYS[ending.reason])));
   if (ending.detail && ['refused', 'removed', 'forbidden'].includes(ending.reason))
-    box.append(el('p', {}, `${t('reasonLabel')}${ending.detail}`));
+    box.append(el('p', {}, `${t('reasonLabel')}${localText(ending.detail)}`));
   return box;
+}
+
+/** Whether a kept string names a reason this page can explain. */
+export function isEndingReason(reason: string): reason is CallEnding['reason'] {
+  return Object.hasOwn(KEYS, reason);
 }

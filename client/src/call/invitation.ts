@@ -3,13 +3,15 @@
  * the invitation exchanged for a session token, and the case's deadlines
  * (with their legal basis) shown to an invited party.
  */
-import type { SessionRole } from '../../../signaling/roles.js';
+import type { ProceduralSide, SessionRole } from '../../../signaling/roles.js';
 import { el } from '../dom.js';
 import { deadlineLabel, deadlineStatusLabel, t, type DeadlineKindKey } from '../i18n.js';
 
 export interface TokenPreview {
   name: string;
   role: SessionRole;
+  /** The procedural side, when the token names it. */
+  side?: ProceduralSide;
 }
 
 /** Display-only view of the token; the server is what verifies it. */
@@ -28,7 +30,12 @@ export function previewToken(raw: string): TokenPreview | undefined {
       !['mediator', 'party', 'agent', 'observer'].includes(role)
     )
       return undefined;
-    return { name: json['name'], role: role as SessionRole };
+    const side = json['side'];
+    return {
+      name: json['name'],
+      role: role as SessionRole,
+      ...(side === 'applicant' || side === 'respondent' ? { side } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -5,10 +5,11 @@
  * a frozen picture.
  */
 import type { ParticipantInfo } from '../../../signaling/contract.js';
+import type { ProceduralSide } from '../../../signaling/roles.js';
 import type { RemoteTrack } from '../CallClient.js';
 import { el } from '../dom.js';
 import { colon, t } from '../i18n.js';
-import { roleLabel } from '../floor/MediatorPanel.js';
+import { ct, sideLabel } from './strings.js';
 import type { LayerChoice, LayerChooser } from './LayerChooser.js';
 import type { MediaShelf } from './MediaShelf.js';
 
@@ -23,6 +24,8 @@ export interface TileContext {
   away(participant: ParticipantInfo): boolean;
   /** Whether this participant's media is being re-established (not muted: on its way back). */
   reconnecting(participantId: string): boolean;
+  /** Whether this participant is inside the caucus in progress (with the mediator). */
+  inCaucus?(participant: Pick<ParticipantInfo, 'participantId' | 'role'>): boolean;
 }
 
 export interface LocalTileState {
@@ -33,6 +36,8 @@ export interface LocalTileState {
   micMuted: boolean;
   mutedByMediator: boolean;
   handRaised: boolean;
+  /** The procedural side, once the server named it. */
+  side?: ProceduralSide | undefined;
 }
 
 export function localTile(ctx: TileContext, me: LocalTileState): HTMLElement {
@@ -47,14 +52,16 @@ export function localTile(ctx: TileContext, me: LocalTileState): HTMLElement {
   const label = el(
     'div',
     { class: 'label' },
-    `${me.name}${t('you')}${me.role ? ` · ${roleLabel(me.role)}` : ''}`,
+    `${me.name}${t('you')}${me.role ? ` · ${sideLabel(me.role, me.side)}` : ''}`,
   );
-  tile.append(video, label);
+  tile.append(video, tileBar(label));
   if (!me.stream?.getVideoTracks().length)
     tile.append(el('div', { class: 'avatar' }, me.name.slice(0, 1)));
   if (me.mutedByMediator) label.append(el('span', { class: 'badge' }, t('mutedByMediatorShort')));
   else if (me.micMuted) label.append(el('span', { class: 'badge' }, t('muted')));
   if (me.handRaised) label.append(el('span', { class: 'badge hand' }, t('handRaised')));
+  if (me.selfId && me.role && ctx.inCaucus?.({ participantId: me.selfId, role: me.role }))
+    label.append(caucusBadge());
   if (me.selfId) recordingBadge(ctx, label, me.selfId);
   return tile;
 }
@@ -77,11 +84,15 @@ export function remoteTile(ctx: TileContext, p: ParticipantInfo): HTMLElement {
   if (camera) ctx.layers.watch(camera.consumerId, video);
   if (audio)
     tile.append(ctx.shelf.element('audio', `audio:${p.participantId}`, audio.track, false));
-  const label = el('div', { class: 'label' }, `${p.displayName} · ${roleLabel(p.role)}`);
-  if (away) {
-    tile.classList.add('away');
-    label.append(el('span', { class: 'badge away', 'data-testid': 'away-badge' }, t('caucusAway')));
-  } else if (ctx.reconnecting(p.participantId)) {
+  const label = el('div', { class: 'label' }, `${p.displayName} · ${sideLabel(p.role, p.side)}`);
+  if (away) tile.classList.add('away');
+  // The caucus badge marks who is in the caucus; someone held outside it is said to be outside.
+  if (ctx.inCaucus?.(p)) label.append(caucusBadge());
+  else if (away)
+    label.append(
+      el('span', { class: 'badge away', 'data-testid': 'away-badge' }, ct('outsideCaucus')),
+    );
+  if (!away && ctx.reconnecting(p.participantId)) {
     // Missing tracks mean "on their way back" here, not "muted".
     tile.classList.add('reconnecting');
     label.append(
@@ -91,7 +102,7 @@ export function remoteTile(ctx: TileContext, p: ParticipantInfo): HTMLElement {
         t('reconnectingShort'),
       ),
     );
-  } else {
+  } else if (!away) {
     // Observers do not publish; "muted" would mislead.
     if (p.mutedByMediator) label.append(el('span', { class: 'badge' }, t('mutedByMediatorShort')));
     else if (audio?.paused || (!audio && p.role !== 'observer'))
@@ -100,16 +111,35 @@ export function remoteTile(ctx: TileContext, p: ParticipantInfo): HTMLElement {
   }
   if (p.handRaised) label.append(el('span', { class: 'badge hand' }, t('handRaised')));
   recordingBadge(ctx, label, p.participantId);
-  tile.append(label);
-  if (camera && !away) tile.append(layerSelect(ctx.layers, camera.consumerId, p.displayName));
+  // Name, badges and the quality choice sit under the picture, never over it.
+  tile.append(
+    tileBar(
+      label,
+      camera && !away ? layerSelect(ctx.layers, camera.consumerId, p.displayName) : undefined,
+    ),
+  );
   return tile;
 }
 
 export function screenTile(ctx: TileContext, owner: ParticipantInfo, r: RemoteTrack): HTMLElement {
   const tile = el('div', { class: 'tile screen', 'data-testid': 'screen-tile' });
   const video = ctx.shelf.element('video', `screen:${r.consumerId}`, r.track, true);
-  tile.append(video, el('div', { class: 'label' }, `${t('screenOf')}${owner.displayName}`));
+  tile.append(
+    video,
+    tileBar(el('div', { class: 'label' }, `${t('screenOf')}${owner.displayName}`)),
+  );
   return tile;
+}
+
+function tileBar(label: HTMLElement, select?: HTMLElement): HTMLElement {
+  const bar = el('div', { class: 'tile-bar' });
+  bar.append(label);
+  if (select) bar.append(select);
+  return bar;
+}
+
+function caucusBadge(): HTMLElement {
+  return el('span', { class: 'badge caucus', 'data-testid': 'caucus-badge' }, ct('inCaucus'));
 }
 
 /** The receiver's quality choice: automatic (follows the tile) or a fixed layer. */

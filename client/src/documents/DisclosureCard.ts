@@ -33,7 +33,10 @@ const NOTICE = {
 
 /** Chinese, then English in a smaller line. */
 function both(zh: string, en: string): HTMLElement[] {
-  return [el('span', { lang: 'zh-CN' }, zh), el('span', { lang: 'en', class: 'en' }, en)];
+  return [
+    el('span', { lang: 'zh-CN', class: 'zh' }, zh),
+    el('span', { lang: 'en', class: 'en' }, en),
+  ];
 }
 
 export class DisclosureCard {
@@ -71,7 +74,7 @@ export class DisclosureCard {
       'aria-labelledby': 'disclosure-title',
     });
     const title = el('h3', { id: 'disclosure-title' });
-    title.append(`${NOTICE.titleZh} `, el('span', { lang: 'en', class: 'en' }, NOTICE.titleEn));
+    title.append(...both(NOTICE.titleZh, NOTICE.titleEn));
     const label = el('label', { class: 'check' });
     const text = el('span');
     text.append(...both(NOTICE.agreeZh, NOTICE.agreeEn));
@@ -81,7 +84,7 @@ export class DisclosureCard {
     this.#form.append(label, this.#agree);
     this.element.append(
       title,
-      el('p', { lang: 'zh-CN' }, NOTICE.bodyZh),
+      el('p', { lang: 'zh-CN', class: 'zh' }, NOTICE.bodyZh),
       el('p', { lang: 'en', class: 'en' }, NOTICE.bodyEn),
       this.#state,
       this.#form,

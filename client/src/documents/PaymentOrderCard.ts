@@ -7,6 +7,7 @@
  * and their delivery follow. Chinese first, English below, whatever the
  * page's language, as the disclosure card: it is a legal step.
  */
+import { localText } from '../call/strings.js';
 import { el } from '../dom.js';
 import type { DocumentsApi } from './api.js';
 import type { PaymentOrderPack, PaymentOrderStatus } from './model.js';
@@ -38,7 +39,10 @@ const DELIVERY = {
 } as const;
 
 function both(zh: string, en: string): HTMLElement[] {
-  return [el('span', { lang: 'zh-CN' }, zh), el('span', { lang: 'en', class: 'en' }, en)];
+  return [
+    el('span', { lang: 'zh-CN', class: 'zh' }, zh),
+    el('span', { lang: 'en', class: 'en' }, en),
+  ];
 }
 
 export class PaymentOrderCard {
@@ -73,14 +77,14 @@ export class PaymentOrderCard {
       hidden: '',
     });
     const title = el('h3', { id: 'payment-order-title' });
-    title.append(`${TEXT.titleZh} `, el('span', { lang: 'en', class: 'en' }, TEXT.titleEn));
+    title.append(...both(TEXT.titleZh, TEXT.titleEn));
     const label = el('label', {});
-    label.append(`${TEXT.courtZh} / ${TEXT.courtEn} `, this.#court);
+    label.append(...both(TEXT.courtZh, TEXT.courtEn), ' ', this.#court);
     this.#send.append(...both(TEXT.sendZh, TEXT.sendEn));
     this.#form.append(label, this.#send);
     this.element.append(
       title,
-      el('p', { lang: 'zh-CN' }, TEXT.bodyZh),
+      el('p', { lang: 'zh-CN', class: 'zh' }, TEXT.bodyZh),
       el('p', { lang: 'en', class: 'en' }, TEXT.bodyEn),
       this.#due,
       this.#form,
@@ -116,7 +120,7 @@ export class PaymentOrderCard {
     this.#form.hidden = !s.eligible || !s.mayProduce;
     this.#send.disabled = this.#busy || s.courts.length === 0;
     if (s.eligible && s.courts.length === 0 && !this.#error.textContent) {
-      this.#error.textContent = `${TEXT.noCourtZh} ${TEXT.noCourtEn}`;
+      this.#error.textContent = localText(`${TEXT.noCourtZh} / ${TEXT.noCourtEn}`);
     }
     this.#packs.replaceChildren(...s.packs.map((p) => this.#pack(p)));
   }
@@ -125,8 +129,8 @@ export class PaymentOrderCard {
     return el(
       'li',
       { 'data-testid': 'payment-order-pack', 'data-delivery': p.delivery?.status ?? 'none' },
-      `${TEXT.sentZh} / ${TEXT.sentEn} ${when(p.createdAt)} → ${p.institutionName}：${
-        p.delivery ? DELIVERY[p.delivery.status] : '—'
+      `${localText(`${TEXT.sentZh} / ${TEXT.sentEn}`)} ${when(p.createdAt)} → ${p.institutionName}：${
+        p.delivery ? localText(DELIVERY[p.delivery.status]) : '—'
       }（SHA-256 ${p.sha256.slice(0, 16)}…）`,
     );
   }

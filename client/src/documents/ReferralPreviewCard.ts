@@ -38,7 +38,11 @@ const TEXT = {
 
 function both(tag: 'h3' | 'h4' | 'p', zh: string, en: string, attrs = {}): HTMLElement {
   const node = el(tag, attrs);
-  node.append(el('span', { lang: 'zh-CN' }, zh), ' ', el('span', { lang: 'en', class: 'en' }, en));
+  node.append(
+    el('span', { lang: 'zh-CN', class: 'zh' }, zh),
+    ' ',
+    el('span', { lang: 'en', class: 'en' }, en),
+  );
   return node;
 }
 

@@ -27,6 +27,7 @@ import {
 } from '../../cases/schemas.js';
 import { statisticsToCsv } from '../../cases/statistics.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
+import { proceduralSide } from '../../cases/proceduralSide.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface CaseRouteDeps {
@@ -360,6 +361,9 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
         }
         const { case: joined, session } = await c.joinableSession(actor, body.sessionId, caseId);
         const role = actor.kind === 'person' ? actor.role : 'mediator';
+        // The side the tiles show (申请人 / 被申请人), named once here from the case file.
+        const person = actor.kind === 'person' ? await d.repository.getPerson(actor.id) : undefined;
+        const side = person ? await proceduralSide(d.repository, person) : undefined;
         const token = d.sessionTokens.issue(
           {
             sub: actor.id,
@@ -368,6 +372,7 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
             role,
             name: actor.name,
             ...(actor.kind === 'person' ? { inv: actor.invitationId } : {}),
+            ...(side ? { side } : {}),
           },
           SESSION_TOKEN_TTL_SECONDS,
         );
