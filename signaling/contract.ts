@@ -191,6 +191,12 @@ export interface ParticipantInfo {
   handRaised: boolean;
   /** Muted by the mediator: the microphone stays paused until the mediator allows it. */
   mutedByMediator: boolean;
+  /**
+   * The connection dropped (network fault): no media arrives from them, or
+   * their socket is gone and they keep their place for a while. Cleared when
+   * their media flows again or they are back on a new connection.
+   */
+  reconnecting?: boolean;
 }
 
 /** The private room (背靠背) in progress: who is in it with the mediator. */

@@ -76,6 +76,17 @@ export function remoteTile(ctx: TileContext, p: ParticipantInfo): HTMLElement {
   if (audio)
     tile.append(ctx.shelf.element('audio', `audio:${p.participantId}`, audio.track, false));
   const label = el('div', { class: 'label' }, `${p.displayName} · ${roleLabel(p.role)}`);
+  if (p.reconnecting) {
+    // Their network dropped: say so rather than show a frozen picture as if live.
+    tile.classList.add('reconnecting');
+    label.append(
+      el(
+        'span',
+        { class: 'badge reconnect', 'data-testid': 'reconnecting-badge' },
+        t('peerReconnecting'),
+      ),
+    );
+  }
   if (away) {
     tile.classList.add('away');
     label.append(el('span', { class: 'badge away', 'data-testid': 'away-badge' }, t('caucusAway')));
