@@ -199,6 +199,12 @@ export interface ParticipantInfo {
   mutedByMediator: boolean;
   /** A party's side (an agent's: the party's it represents), when the credential names it. */
   side?: ProceduralSide;
+  /**
+   * The connection dropped (network fault): no media arrives from them, or
+   * their socket is gone and they keep their place for a while. Cleared when
+   * their media flows again or they are back on a new connection.
+   */
+  reconnecting?: boolean;
 }
 
 /** The private room (背靠背) in progress: who is in it with the mediator. */

@@ -241,6 +241,7 @@ const zh = {
   caucusInside: '您正在与调解员单独沟通（背靠背）',
   caucusInsideHint: '对方听不到、看不到这里的内容；此处的文字交流和出示的证据标记为保密。',
   caucusAway: '背靠背中',
+  peerReconnecting: '网络中断，重连中',
   chatTitle: '文字交流',
   chatInput: '消息',
   chatPlaceholder: '输入消息，按回车发送',
@@ -519,6 +520,7 @@ const en: Record<MessageKey, string> = {
   caucusInsideHint:
     'The other side neither hears nor sees this; chat and evidence shown here are marked confidential.',
   caucusAway: 'In caucus',
+  peerReconnecting: 'Connection lost, reconnecting',
   chatTitle: 'Chat',
   chatInput: 'Message',
   chatPlaceholder: 'Type a message, Enter to send',

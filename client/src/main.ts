@@ -10,6 +10,7 @@ import type { EvidencePresentation, ParticipantInfo } from '../../signaling/cont
 import { can } from '../../signaling/roles.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './call/ConnectionQuality.js';
+import { selectedProtocol } from './call/icePath.js';
 import { controlsBar } from './call/controls.js';
 import { endingMessage, isEndingReason, type CallEnding } from './call/ending.js';
 import { ct, localText, sideLabel } from './call/strings.js';
@@ -786,6 +787,9 @@ Object.defineProperty(window, '__mediation', {
     chat: () => floor?.chat.map((m) => ({ text: m.text, confidential: m.confidential })) ?? [],
     quality: (participantId: string) => floor?.quality(participantId) ?? null,
     ownQuality: () => ownQuality.sample,
+    /** Per transport of this page, the protocol (udp/tcp) of its selected ICE path. */
+    iceProtocols: async () =>
+      ((await client?.transportStats()) ?? []).map((r) => selectedProtocol(r) ?? null),
     micLevel: () => deviceCheck.level,
     fatal: () => fatal ?? null,
     /** Whether this tab keeps a credential for a reload. */

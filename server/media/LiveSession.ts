@@ -191,6 +191,10 @@ export class LiveSession {
   readonly #recordingState: (sessionId: string) => RecordingState | null;
   #caucus: CaucusState | null = null;
   #qualityTimer: NodeJS.Timeout | undefined;
+  /** Places kept for participants whose connection dropped (see connectionLost). */
+  readonly #graceTimers = new Set<NodeJS.Timeout>();
+  /** Watches for participants whose packets stopped (see #watchStalls). */
+  #stallTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: LiveSessionOptions) {
     this.#memory = options.memory ?? new SessionMemory();
@@ -371,6 +375,67 @@ export class LiveSession {
     };
   }
 
+  /**
+   * A participant's socket dropped without leaving (a network fault). An
+   * admitted one keeps their place for `graceMs`, shown to the others as
+   * reconnecting; their new connection replaces them (see join), otherwise
+   * they leave when the grace ends. Someone in the waiting room leaves at once.
+   */
+  connectionLost(participant: Participant, graceMs: number): void {
+    if (this.#participants.get(participant.id) !== participant || participant.closed) return;
+    if (participant.admission !== 'admitted' || graceMs <= 0) {
+      this.leave(participant.id, 'disconnected');
+      return;
+    }
+    participant.connectionLost = true;
+    this.#broadcast('participant:updated', participant.info(), participant.id);
+    participant.logger.info({ graceMs }, 'connection lost; keeping the place');
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(timer);
+      if (this.#closed) return;
+      if (this.#participants.get(participant.id) === participant && !participant.closed)
+        this.leave(participant.id, 'disconnected');
+    }, graceMs);
+    this.#graceTimers.add(timer);
+  }
+
+  /**
+   * Once a second, what each publishing participant's transports received:
+   * nothing at all for two seconds (no RTP, RTCP or ICE) while a producer is
+   * unpaused means their network dropped, and the others see them as
+   * reconnecting until packets arrive again. The socket notices much later
+   * (its ping timeout), often only after the network is back.
+   */
+  #watchStalls(): void {
+    if (this.#stallTimer || this.#closed) return;
+    this.#stallTimer = setInterval(() => void this.#checkStalls(), 1_000);
+    this.#stallTimer.unref();
+  }
+
+  async #checkStalls(): Promise<void> {
+    for (const p of this.#admitted()) {
+      const live = [...p.producers.values()].some((pr) => !pr.closed && !pr.paused);
+      let received = 0;
+      try {
+        for (const transport of p.transports.values()) {
+          if (!isWebRtcTransport(transport) || transport.closed) continue;
+          for (const s of await transport.getStats()) received += s.bytesReceived;
+        }
+      } catch {
+        continue; // A transport closing meanwhile: next tick.
+      }
+      if (p.closed) continue;
+      const quiet = live && received === p.bytesReceived;
+      p.bytesReceived = received;
+      p.quietSeconds = quiet ? p.quietSeconds + 1 : 0;
+      const stalled = p.quietSeconds >= 2;
+      if (stalled === p.mediaStalled) continue;
+      p.mediaStalled = stalled;
+      p.logger.info({ stalled }, stalled ? 'no packets from participant' : 'packets again');
+      this.#broadcast('participant:updated', p.info(), p.id);
+    }
+  }
+
   leave(participantId: string, reason: 'left' | 'disconnected' = 'left'): void {
     this.#remove(participantId, reason);
     if (this.#participants.size === 0) this.close();
@@ -549,6 +614,7 @@ export class LiveSession {
       transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
     );
     participant.producers.set(producer.id, producer);
+    this.#watchStalls();
     producer.observer.once('close', () => {
       participant.producers.delete(producer.id);
       participant.scores.delete(producer.id);
@@ -1090,6 +1156,9 @@ export class LiveSession {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#qualityTimer);
+    clearInterval(this.#stallTimer);
+    for (const timer of this.#graceTimers) clearTimeout(timer);
+    this.#graceTimers.clear();
     for (const p of this.#participants.values()) this.#emit('participantLeft', p, 'session-closed');
     for (const p of this.#participants.values()) p.close();
     this.#participants.clear();

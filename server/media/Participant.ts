@@ -96,6 +96,13 @@ export class Participant {
   identityCheck: IdentityState = 'unchecked';
   handRaised = false;
   mutedByMediator = false;
+  /** No packets from this participant for two seconds while publishing (see LiveSession). */
+  mediaStalled = false;
+  /** Bytes their transports had received at the last check, and seconds without more. */
+  bytesReceived = 0;
+  quietSeconds = 0;
+  /** The socket dropped without leaving; the place is kept until it comes back or the grace ends. */
+  connectionLost = false;
   /** Latest mediasoup score (0–10) of each of this participant's producers. */
   readonly scores = new Map<string, number>();
   #closed = false;
@@ -132,6 +139,7 @@ export class Participant {
       handRaised: this.handRaised,
       mutedByMediator: this.mutedByMediator,
       ...(this.identity.side ? { side: this.identity.side } : {}),
+      reconnecting: this.mediaStalled || this.connectionLost,
     };
   }
 

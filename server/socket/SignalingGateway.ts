@@ -72,6 +72,15 @@ type Handlers = {
 
 const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
 
+/** Socket.IO disconnect reasons that mean the network failed, not that the person left. */
+const NETWORK_DROP: ReadonlySet<string> = new Set([
+  'ping timeout',
+  'transport close',
+  'transport error',
+]);
+/** How long a participant whose network dropped keeps their place in the session. */
+const RECONNECT_GRACE_MS = 20_000;
+
 /**
  * Opens an item of evidence for the participants allowed to see it: returns,
  * per participant id, what that participant's screen is to open.
@@ -385,7 +394,10 @@ export class SignalingGateway {
       const { session, participant } = ctx;
       // A replaced socket must not remove the newer connection of the same person.
       if (session && participant && !participant.closed) {
-        session.leave(participant.id, 'disconnected');
+        // A network fault keeps the place for a while (shown as reconnecting);
+        // leaving, a closed tab or a replaced connection does not.
+        if (NETWORK_DROP.has(reason)) session.connectionLost(participant, RECONNECT_GRACE_MS);
+        else session.leave(participant.id, 'disconnected');
       }
       // A session opened only to read capabilities closes if nobody joined it.
       else if (session && session.participantCount === 0) session.close();

@@ -4,14 +4,27 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
+export interface LaunchOptions {
+  /**
+   * A program standing in for Chromium that runs it elsewhere, e.g. inside a
+   * network namespace (tests/support/netns.ts: `ip netns exec … chromium "$@"`).
+   */
+  executablePath?: string;
+  /**
+   * Origins to treat as secure (camera, microphone and WebRTC need a secure
+   * context; only loopback is one without TLS), e.g. a server on a veth address.
+   */
+  secureOrigins?: string[];
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} not found: run \`scripts/install-system-deps.sh test\` (npm test does)`,
     );
   }
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',
@@ -24,6 +37,9 @@ export async function launchChromium(): Promise<Browser> {
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
+      ...(options.secureOrigins?.length
+        ? [`--unsafely-treat-insecure-origin-as-secure=${options.secureOrigins.join(',')}`]
+        : []),
     ],
   });
 }

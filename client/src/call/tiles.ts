@@ -92,14 +92,19 @@ export function remoteTile(ctx: TileContext, p: ParticipantInfo): HTMLElement {
     label.append(
       el('span', { class: 'badge away', 'data-testid': 'away-badge' }, ct('outsideCaucus')),
     );
-  if (!away && ctx.reconnecting(p.participantId)) {
-    // Missing tracks mean "on their way back" here, not "muted".
+  // Their network dropped (the server says so), or their media is being re-established
+  // here: "on their way back", never "muted", and not a frozen picture passed off as live.
+  const peerLost = p.reconnecting === true;
+  if (!away && (peerLost || ctx.reconnecting(p.participantId))) {
     tile.classList.add('reconnecting');
     label.append(
       el(
         'span',
-        { class: 'badge reconnecting', 'data-testid': 'reconnecting-badge' },
-        t('reconnectingShort'),
+        {
+          class: peerLost ? 'badge reconnecting lost' : 'badge reconnecting',
+          'data-testid': 'reconnecting-badge',
+        },
+        peerLost ? t('peerReconnecting') : t('reconnectingShort'),
       ),
     );
   } else if (!away) {
