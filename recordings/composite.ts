@@ -329,9 +329,11 @@ function planComposite(
         `[${input}:v:0]setpts=PTS-STARTPTS,trim=end=${span},setpts=PTS+${seconds(s.startMs)}/TB,` +
           `${fit},pad=${w}:${h}:-1:-1:color=black,setsar=1,format=yuv420p[s${input}]`,
       );
+      // A camera's file ends a little before its span does (its first frame waits for a
+      // key frame): its last picture stays up until the span ends, never a black tile.
       const enable = filterValue(`between(t,${seconds(s.startMs)},${seconds(s.endMs)})`);
       chains.push(
-        `[v${video}][s${input}]overlay=x=${tile.x}:y=${tile.y}:eof_action=pass:enable=${enable}` +
+        `[v${video}][s${input}]overlay=x=${tile.x}:y=${tile.y}:eof_action=repeat:enable=${enable}` +
           `[v${video + 1}]`,
       );
       video++;

@@ -425,7 +425,8 @@ export class LiveSession {
         continue; // A transport closing meanwhile: next tick.
       }
       if (p.closed) continue;
-      const quiet = live && received === p.bytesReceived;
+      // A transport that never carried anything is still connecting, not dropped.
+      const quiet = live && received > 0 && received === p.bytesReceived;
       p.bytesReceived = received;
       p.quietSeconds = quiet ? p.quietSeconds + 1 : 0;
       const stalled = p.quietSeconds >= 2;
