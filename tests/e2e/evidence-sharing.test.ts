@@ -16,6 +16,7 @@ import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
+  mediatorSessionLink,
   partyInvitationLink,
   seedStaff,
   type StaffFixture,
@@ -147,15 +148,12 @@ describe('evidence shared and kept confidential from the call page', () => {
       '加班记录',
     );
 
-    const mediatorToken = t.server.tokens.issue(
-      {
-        sub: staff.mediator.id,
-        caseId: c.id,
-        sessionId: session.id,
-        role: 'mediator',
-        name: staff.mediator.name,
-      },
-      600,
+    const mediatorLink = mediatorSessionLink(
+      t.url,
+      t.server.tokens,
+      staff.mediator,
+      c.id,
+      session.id,
     );
     const contexts = [
       await browser.newContext({ viewport: { width: 1280, height: 800 } }),
@@ -164,7 +162,7 @@ describe('evidence shared and kept confidential from the call page', () => {
     ];
     try {
       const [m, a, b] = (await Promise.all(contexts.map((x) => x.newPage()))) as [Page, Page, Page];
-      await m.goto(`${t.url}/join#token=${mediatorToken}`);
+      await m.goto(mediatorLink);
       await a.goto(links.applicant.link);
       await b.goto(links.respondent.link);
       await joinWithAdmission(m, [

@@ -13,6 +13,7 @@ import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
+  mediatorSessionLink,
   partyInvitationLink,
   seedStaff,
   type StaffFixture,
@@ -92,18 +93,15 @@ describe('the call page on a phone', () => {
     respondent = people.find((p) => p.kind === 'respondent')!;
     const link = async (person: CasePerson) =>
       (await partyInvitationLink(t.url, TEST_SECRET, t.server.cases, staff.clerk, person)).link;
-    const mediatorToken = t.server.tokens.issue(
-      {
-        sub: staff.mediator.id,
-        caseId: c.id,
-        sessionId: session.id,
-        role: 'mediator',
-        name: staff.mediator.name,
-      },
-      600,
+    const mediatorLink = mediatorSessionLink(
+      t.url,
+      t.server.tokens,
+      staff.mediator,
+      c.id,
+      session.id,
     );
     mediator = await (await browser.newContext()).newPage();
-    await mediator.goto(`${t.url}/join#token=${mediatorToken}`);
+    await mediator.goto(mediatorLink);
     worker = await (await browser.newContext({ viewport: PHONE })).newPage();
     await worker.goto(await link(applicant));
     employer = await (await browser.newContext({ viewport: PHONE })).newPage();

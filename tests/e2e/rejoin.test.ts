@@ -13,6 +13,7 @@ import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
+  mediatorSessionLink,
   partyInvitationLink,
   seedStaff,
   type StaffFixture,
@@ -72,18 +73,15 @@ describe('rejoining the call from a reload, a re-opened link or after leaving', 
       partyInvitationLink(t.url, TEST_SECRET, t.server.cases, staff.clerk, person);
     ({ link: applicantLink, invitationId: applicantInvitation } = await invite(applicant));
     ({ link: respondentLink } = await invite(respondent));
-    const mediatorToken = t.server.tokens.issue(
-      {
-        sub: staff.mediator.id,
-        caseId: c.id,
-        sessionId: session.id,
-        role: 'mediator',
-        name: staff.mediator.name,
-      },
-      600,
+    const mediatorLink = mediatorSessionLink(
+      t.url,
+      t.server.tokens,
+      staff.mediator,
+      c.id,
+      session.id,
     );
     mediator = await (await browser.newContext()).newPage();
-    await mediator.goto(`${t.url}/join#token=${mediatorToken}`);
+    await mediator.goto(mediatorLink);
     partyContext = await browser.newContext({ viewport: PHONE });
     party = await partyContext.newPage();
     await party.goto(applicantLink);

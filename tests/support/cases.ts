@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../server/auth/passwords.js';
 import type { CaseRepository } from '../../server/cases/CaseRepository.js';
 import type { Actor } from '../../server/cases/access.js';
+import type { SessionTokens } from '../../server/auth/SessionTokens.js';
 import { InvitationTokens } from '../../server/auth/StaffTokens.js';
 import type { CaseService } from '../../server/cases/CaseService.js';
 import type {
@@ -151,4 +152,19 @@ export async function partyInvitationLink(
     invitation.id,
   );
   return { link: `${baseUrl}/join#invite=${token}`, invitationId: invitation.id };
+}
+
+/** The mediator's session link (a session token for ten minutes), as the console opens it. */
+export function mediatorSessionLink(
+  baseUrl: string,
+  tokens: SessionTokens,
+  mediator: StaffFixture['mediator'],
+  caseId: string,
+  sessionId: string,
+): string {
+  const token = tokens.issue(
+    { sub: mediator.id, caseId, sessionId, role: 'mediator', name: mediator.name },
+    600,
+  );
+  return `${baseUrl}/join#token=${token}`;
 }
