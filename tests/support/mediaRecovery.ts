@@ -61,6 +61,24 @@ export interface RecoveryResult {
   msToFrames: Record<string, number>;
   /** Every sample taken, per receiver, from the fault until its frames advanced. */
   samples: Record<string, PageView[]>;
+  /** What each receiver showed just before the fault. */
+  before: Record<string, PageView>;
+}
+
+/**
+ * Whether a page shows every sender's camera back: a tile playing a track
+ * other than the one it played before the fault, with frames decoded.
+ */
+export function videoBack(view: PageView, before: PageView, senders: string[]): boolean {
+  return senders.every((s) => {
+    const tile = view.tiles[s];
+    return (
+      tile !== undefined &&
+      tile.trackId !== '' &&
+      tile.trackId !== before.tiles[s]?.trackId &&
+      tile.frames > 0
+    );
+  });
 }
 
 /**
@@ -116,7 +134,7 @@ export async function measureMediaRecovery(
       }
     }),
   );
-  return { msToFrames, samples };
+  return { msToFrames, samples, before: Object.fromEntries(before) };
 }
 
 export function median(values: number[]): number {
