@@ -107,6 +107,8 @@ export class CallClient {
   readonly #recovery = new MediaRecovery();
   /** Bumped at each teardown: a watch of an older one stops. */
   #recoveryRound = 0;
+  /** The connection and the loaded device, made ahead of the join by `prepare()`. */
+  #ready: Promise<Device> | undefined;
 
   constructor(token: string, events: CallEvents, url?: string) {
     this.#events = events;
@@ -232,6 +234,36 @@ export class CallClient {
 
   remoteTracks(): RemoteTrack[] {
     return [...this.#remote.values()];
+  }
+
+  /**
+   * Connects and loads the router's capabilities while the page still shows
+   * the device check, so that joining is one request away from media. Joins
+   * nothing: nobody in the session sees this page until `join`. A refused
+   * credential ends the page here, before the party presses join in vain.
+   */
+  prepare(): void {
+    void this.#readyDevice().catch(() => undefined);
+  }
+
+  /** The loaded device, connecting first if need be; made once, again after a failure. */
+  #readyDevice(): Promise<Device> {
+    if (this.#device?.loaded) return Promise.resolve(this.#device);
+    this.#ready ??= (async () => {
+      await this.#connected();
+      const { rtpCapabilities } = await this.signaling.request('media:capabilities', {});
+      return this.#loadDevice(rtpCapabilities);
+    })();
+    const ready = this.#ready;
+    ready.catch(() => {
+      if (this.#ready === ready) this.#ready = undefined;
+    });
+    return ready;
+  }
+
+  #connected(): Promise<void> {
+    if (this.signaling.socket.connected) return Promise.resolve();
+    return new Promise<void>((resolve) => this.signaling.socket.once('connect', () => resolve()));
   }
 
   /** Joins with the given local tracks (either may be absent). */
@@ -402,11 +434,9 @@ export class CallClient {
   }
 
   async #joinAndBuild(): Promise<void> {
-    if (!this.signaling.socket.connected) {
-      await new Promise<void>((resolve) => this.signaling.socket.once('connect', () => resolve()));
-    }
-    const { rtpCapabilities } = await this.signaling.request('media:capabilities', {});
-    const device = await this.#loadDevice(rtpCapabilities);
+    await this.#connected();
+    // Loaded once (by `prepare` as a rule): the routers' codecs do not change on a reconnect.
+    const device = await this.#readyDevice();
     let join: JoinResult;
     try {
       join = await this.signaling.request('session:join', {

@@ -64,6 +64,8 @@ import { SessionRecording } from './recording.js';
 import './styles.css';
 import './call/call.css';
 
+// The media and signalling client loads while the first screen is drawn and the camera starts.
+void callParts().catch(() => undefined);
 const app = document.querySelector<HTMLDivElement>('#app')!;
 // The link's credential, out of the address bar and kept for this tab only (a reload finds it).
 const credential = takeCredential();
@@ -192,9 +194,10 @@ async function useInvitation(): Promise<void> {
   preview = previewToken(token);
   caseNumber = exchange.caseNumber;
   sessionStart = exchange.sessionStart;
+  startCallEarly();
   const caseId = exchange.caseId;
   if (!caseId) return;
-  deadlines = await loadDeadlines(caseId, invite).catch(() => []);
+  const deadlinesLoaded = loadDeadlines(caseId, invite).catch(() => []);
   evidencePanel = new EvidencePanel({
     caseId,
     bearer: invite,
@@ -204,6 +207,7 @@ async function useInvitation(): Promise<void> {
     onChange: render,
   });
   await evidencePanel.load().catch(() => undefined);
+  deadlines = await deadlinesLoaded;
 }
 
 function header(): HTMLElement {
@@ -223,7 +227,27 @@ function header(): HTMLElement {
   return h;
 }
 
+/**
+ * Redraws the page once per burst of changes, in a task of its own: a join
+ * result brings half a dozen events at once, and the requests that follow
+ * it (the media transports) leave before the page is rebuilt, not after each
+ * of six rebuilds. A message port, not a timer: background tabs throttle
+ * timers to one a second.
+ */
+let renderQueued = false;
+const renderPort = new MessageChannel();
+renderPort.port1.onmessage = () => {
+  renderQueued = false;
+  renderNow();
+};
+
 function render(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  renderPort.port2.postMessage(null);
+}
+
+function renderNow(): void {
   // Re-rendering moves nodes; keep the keyboard where it was.
   const focused = document.activeElement;
   shelf.beginRender();
@@ -624,8 +648,148 @@ function startFloor(
   });
 }
 
+/**
+ * The page's call client with its event handlers. Made as soon as the call
+ * parts have loaded, before the join is clicked: it connects and loads the
+ * media device while the camera preview starts (`prepare`).
+ */
+function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
+  const { CallClient, CaseRegister } = parts;
+  const made = new CallClient(token, {
+    status(s, detail) {
+      const wasInCall = inCall();
+      status = s;
+      statusDetail = detail;
+      if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
+        sessionEvidence ??= new SessionEvidenceList(
+          presentEvidence,
+          isMediator()
+            ? async (evidenceId, confidential) => {
+                await client?.signaling.request('evidence:confidential', {
+                  evidenceId,
+                  confidential,
+                });
+              }
+            : undefined,
+        );
+        const c = client;
+        void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
+      }
+      if (inCall() && !wasInCall) ownQuality.start();
+      if (!inCall()) ownQuality.stop();
+      render();
+    },
+    joinResult(result) {
+      floor?.reset(result);
+      if (!caseRegister && can(result.self.role, 'session.moderate')) {
+        void CaseRegister.load(result.caseId).then(
+          (r) => {
+            caseRegister = r;
+            render();
+          },
+          () => undefined,
+        );
+      }
+    },
+    selfUpdated(self) {
+      if (self.mutedByMediator) micMuted = true;
+      else if (controlMessage?.startsWith(t('unmuteRefused'))) controlMessage = undefined;
+      render();
+    },
+    participants(list) {
+      announcer.seen(list);
+      render();
+    },
+    trackAdded(track) {
+      remoteTiles.set(track.consumerId, track);
+      render();
+    },
+    trackRemoved(consumerId) {
+      remoteTiles.delete(consumerId);
+      layers.forget(consumerId);
+      render();
+    },
+    trackPaused() {
+      render();
+    },
+    evidencePresented(p) {
+      viewer = {
+        evidenceId: p.evidenceId,
+        title: p.title,
+        kind: p.kind,
+        presenterName: p.presenterName,
+        presenterId: p.presenterId,
+        url: p.url,
+      };
+      render();
+    },
+    recordingState(state) {
+      if (state === null && recording.state !== null && inCall()) announcer.recordingStopped();
+      recording.update(state);
+    },
+    evidenceStopped(presenterId) {
+      if (viewer?.presenterId === presenterId) viewer = null;
+      render();
+    },
+    activeSpeaker(participantId) {
+      activeSpeaker = participantId;
+      // Frequent: move the highlight in place instead of rebuilding the page.
+      for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
+        tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
+      }
+    },
+    fatal(reason, detail) {
+      fatal = { reason, ...(detail ? { detail } : {}) };
+      markInCall(false);
+      if (credentialRefused(reason)) forgetCredential(reason);
+      ownQuality.stop();
+      // Nothing of this page is sent any more: let the camera go.
+      localStream?.getTracks().forEach((tr) => tr.stop());
+      deviceCheck.close();
+      render();
+    },
+  });
+  startFloor(made, parts);
+  made.signaling.on('participant:left', ({ participantId }) => announcer.left(participantId));
+  // Shared, kept confidential or released: every list this page shows follows at once.
+  const relist = (): void => {
+    void evidencePanel?.load().catch(() => undefined);
+    void sessionEvidence?.reload().then(render, () => undefined);
+  };
+  watchEvidence(made.signaling, {
+    changed: relist,
+    withdrawn: (evidenceId) => {
+      // No longer this person's to see: the open item closes.
+      if (viewer?.evidenceId === evidenceId) viewer = null;
+      relist();
+      render();
+    },
+  });
+  return made;
+}
+
 /** Settles once the camera and microphone were asked for (granted or not). */
 let previewReady: Promise<void> = Promise.resolve();
+let startedEarly = false;
+
+/**
+ * As soon as the page knows who this is: the camera preview starts, and the
+ * call client loads, connects and learns the media capabilities meanwhile,
+ * so that the join button is one request away from the call.
+ */
+function startCallEarly(): void {
+  if (startedEarly || fatal || !token) return;
+  startedEarly = true;
+  previewReady = startPreview();
+  void callParts().then(
+    (parts) => {
+      if (fatal || client || !preview || unsupportedBrowser()) return;
+      client = makeClient(parts);
+      client.prepare();
+    },
+    () => undefined,
+  );
+}
 
 async function joinCall(): Promise<void> {
   // Joining before the devices answered would join without them, and publish nothing.
@@ -643,119 +807,7 @@ async function joinCall(): Promise<void> {
     render();
     return;
   }
-  if (!client) {
-    const { CallClient, CaseRegister } = parts;
-    client = new CallClient(token, {
-      status(s, detail) {
-        const wasInCall = inCall();
-        status = s;
-        statusDetail = detail;
-        if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
-          sessionEvidence ??= new SessionEvidenceList(
-            presentEvidence,
-            isMediator()
-              ? async (evidenceId, confidential) => {
-                  await client?.signaling.request('evidence:confidential', {
-                    evidenceId,
-                    confidential,
-                  });
-                }
-              : undefined,
-          );
-          const c = client;
-          void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
-        }
-        if (inCall() && !wasInCall) ownQuality.start();
-        if (!inCall()) ownQuality.stop();
-        render();
-      },
-      joinResult(result) {
-        floor?.reset(result);
-        if (!caseRegister && can(result.self.role, 'session.moderate')) {
-          void CaseRegister.load(result.caseId).then(
-            (r) => {
-              caseRegister = r;
-              render();
-            },
-            () => undefined,
-          );
-        }
-      },
-      selfUpdated(self) {
-        if (self.mutedByMediator) micMuted = true;
-        else if (controlMessage?.startsWith(t('unmuteRefused'))) controlMessage = undefined;
-        render();
-      },
-      participants(list) {
-        announcer.seen(list);
-        render();
-      },
-      trackAdded(track) {
-        remoteTiles.set(track.consumerId, track);
-        render();
-      },
-      trackRemoved(consumerId) {
-        remoteTiles.delete(consumerId);
-        layers.forget(consumerId);
-        render();
-      },
-      trackPaused() {
-        render();
-      },
-      evidencePresented(p) {
-        viewer = {
-          evidenceId: p.evidenceId,
-          title: p.title,
-          kind: p.kind,
-          presenterName: p.presenterName,
-          presenterId: p.presenterId,
-          url: p.url,
-        };
-        render();
-      },
-      recordingState(state) {
-        if (state === null && recording.state !== null && inCall()) announcer.recordingStopped();
-        recording.update(state);
-      },
-      evidenceStopped(presenterId) {
-        if (viewer?.presenterId === presenterId) viewer = null;
-        render();
-      },
-      activeSpeaker(participantId) {
-        activeSpeaker = participantId;
-        // Frequent: move the highlight in place instead of rebuilding the page.
-        for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
-          tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
-        }
-      },
-      fatal(reason, detail) {
-        fatal = { reason, ...(detail ? { detail } : {}) };
-        markInCall(false);
-        if (credentialRefused(reason)) forgetCredential(reason);
-        ownQuality.stop();
-        // Nothing of this page is sent any more: let the camera go.
-        localStream?.getTracks().forEach((tr) => tr.stop());
-        deviceCheck.close();
-        render();
-      },
-    });
-    startFloor(client, parts);
-    client.signaling.on('participant:left', ({ participantId }) => announcer.left(participantId));
-    // Shared, kept confidential or released: every list this page shows follows at once.
-    const relist = (): void => {
-      void evidencePanel?.load().catch(() => undefined);
-      void sessionEvidence?.reload().then(render, () => undefined);
-    };
-    watchEvidence(client.signaling, {
-      changed: relist,
-      withdrawn: (evidenceId) => {
-        // No longer this person's to see: the open item closes.
-        if (viewer?.evidenceId === evidenceId) viewer = null;
-        relist();
-        render();
-      },
-    });
-  }
+  client ??= makeClient(parts);
   const audio = localStream?.getAudioTracks()[0];
   const video = localStream?.getVideoTracks()[0];
   if (audio) audio.enabled = !micMuted;
@@ -787,6 +839,8 @@ Object.defineProperty(window, '__mediation', {
     chat: () => floor?.chat.map((m) => ({ text: m.text, confidential: m.confidential })) ?? [],
     quality: (participantId: string) => floor?.quality(participantId) ?? null,
     ownQuality: () => ownQuality.sample,
+    /** The camera layer this page asked for, by consumer: its tile's size or the choice made. */
+    layers: () => layers.appliedLayers(),
     /** Per transport of this page, the protocol (udp/tcp) of its selected ICE path. */
     iceProtocols: async () =>
       ((await client?.transportStats()) ?? []).map((r) => selectedProtocol(r) ?? null),
@@ -799,11 +853,17 @@ Object.defineProperty(window, '__mediation', {
 
 document.documentElement.lang = lang();
 void (async () => {
-  if (invite && !token) await useInvitation();
   const claims = invite ? invitationClaims(invite) : undefined;
-  if (claims && fatal?.reason !== 'inviteInvalid') {
-    procedure = new ProcedureCard({ ...claims, invite, onChange: () => render() });
-    await procedure.load().catch(() => undefined);
+  // The procedure card needs only the invitation: fetched alongside its exchange.
+  const procedureCard = claims
+    ? new ProcedureCard({ ...claims, invite, onChange: () => render() })
+    : undefined;
+  const procedureLoaded = procedureCard?.load().catch(() => undefined);
+  if (invite && !token) await useInvitation();
+  else startCallEarly();
+  if (procedureCard && fatal?.reason !== 'inviteInvalid') {
+    procedure = procedureCard;
+    await procedureLoaded;
   }
   render();
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
@@ -815,9 +875,7 @@ void (async () => {
     });
   }
   if (!fatal) {
-    // Fetched while the camera starts: joining then waits for neither.
-    void callParts().catch(() => undefined);
-    previewReady = startPreview();
+    startCallEarly();
     // Reloaded during the call (or in its waiting room): back in without a tap.
     if (credential?.inCall && token) void joinCall();
     await previewReady;

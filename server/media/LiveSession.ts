@@ -706,12 +706,17 @@ export class LiveSession {
       source: producer.appData.source,
     };
     // Created paused: the client resumes once its consumer is ready, so no
-    // early key frame is lost.
+    // early key frame is lost. A camera starts on its lowest layer: its key
+    // frame is a tenth of the top layer's, so the picture appears sooner; the
+    // receiver asks for its tile's layer as soon as the tile has a size.
     const consumer = await withClientParameters('consumer:create', () =>
       transport.consume({
         producerId,
         rtpCapabilities: participant.rtpCapabilities,
         paused: true,
+        ...(producer.type === 'simulcast' && producer.appData.source === 'camera'
+          ? { preferredLayers: { spatialLayer: 0 } }
+          : {}),
         appData,
       }),
     );

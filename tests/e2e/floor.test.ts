@@ -362,12 +362,22 @@ describe('the mediator’s floor in Chromium', () => {
       [...liveSession().participant(participant).consumers.values()]
         .filter((c) => c.appData.source === 'camera')
         .map((c) => c.preferredLayers?.spatialLayer);
-    // Two columns of small tiles on a phone: the lowest layer.
+    // Two columns of small tiles on a phone: the lowest layer, asked for by the page
+    // (a camera also starts there on the server, until its tile has a size).
     await poll(
       async () => cameraLayers(ids.worker),
       (l) => l.length === 2 && l.every((x) => x === 0),
       10_000,
       'phone tiles take layer 0',
+    );
+    await poll(
+      async () =>
+        Object.values(
+          (await pages.worker.evaluate('window.__mediation.layers()')) as Record<string, number>,
+        ),
+      (asked) => asked.length === 2 && asked.every((x) => x === 0),
+      10_000,
+      'the phone page asked for layer 0 for both tiles',
     );
     // The same page on a desktop: larger tiles, a higher layer.
     await pages.worker.setViewportSize(DESKTOP);
@@ -660,11 +670,12 @@ describe('the mediator’s floor in Chromium', () => {
       5_000,
       'employer gone from the mediator’s page',
     );
-    // Opening the same invitation again: the session refuses them with a clear message.
+    // Opening the same invitation again: the session refuses them with a clear message,
+    // as soon as the page connects — before a join button could raise false hopes.
     await employer.goto('about:blank');
     await employer.goto(links.employer);
-    await employer.getByTestId('join').click();
     await employer.getByTestId('error').waitFor({ timeout: 10_000 });
+    expect(await employer.getByTestId('join').count()).toBe(0);
     expect(await employer.getByTestId('error').getAttribute('data-reason')).toBe('removed');
     expect(await employer.getByTestId('error').innerText()).toContain('移出');
     expect(

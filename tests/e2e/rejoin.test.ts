@@ -221,8 +221,13 @@ describe('rejoining the call from a reload, a re-opened link or after leaving', 
   });
 
   it('refuses a revoked invitation after a reload with a clear message, and forgets it', async () => {
+    // Revoked while the tab was elsewhere, then back in it: the kept invitation is refused.
+    // (A page left open would be told at once over its connection.)
+    const page = party.url();
+    expect(page).not.toContain('#');
+    await party.goto('about:blank');
     await t.server.cases.revokeInvitation(staff.clerk, caseId, applicantInvitation);
-    await party.reload();
+    await party.goto(page);
     const error = party.getByTestId('error');
     await error.waitFor({ timeout: 10_000 });
     expect(await error.getAttribute('data-reason')).toBe('inviteInvalid');

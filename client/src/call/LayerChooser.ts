@@ -46,8 +46,11 @@ export class LayerChooser {
               const width = entry.contentRect.width;
               // Detached or hidden: keep the last size rather than dropping to the lowest layer.
               if (!consumerId || width === 0) continue;
+              const first = !this.#width.has(consumerId);
               this.#width.set(consumerId, width * (window.devicePixelRatio || 1));
-              this.#schedule(consumerId);
+              // A new camera starts on its lowest layer (a small key frame, a picture
+              // at once): its tile's own layer is asked for as soon as the tile has a size.
+              this.#schedule(consumerId, first ? 0 : SETTLE_MS);
             }
           });
   }
@@ -67,6 +70,11 @@ export class LayerChooser {
   /** The level (0 低 … 2 高) last asked of the server, if any (diagnostics). */
   applied(consumerId: string): number | undefined {
     return this.#applied.get(consumerId);
+  }
+
+  /** Every level asked of the server, by consumer (diagnostics). */
+  appliedLayers(): Record<string, number> {
+    return Object.fromEntries(this.#applied);
   }
 
   choose(consumerId: string, choice: LayerChoice): void {
