@@ -176,6 +176,14 @@ export class NetnsHost {
     return this.#udpBlocked;
   }
 
+  /** Whether a rate limit (tbf) is on either end of the link. */
+  rateLimited(): boolean {
+    const show = (ns: string[], dev: string) => run('tc', [...ns, 'qdisc', 'show', 'dev', dev]);
+    return [show([], this.hostIf), show(['-n', this.name], this.nsIf)].some((out) =>
+      /\bqdisc tbf\b/.test(out),
+    );
+  }
+
   /** Removes rate limits and UDP blocks (qdiscs back to the default). */
   clearFaults(): void {
     tryRun('tc', ['qdisc', 'del', 'dev', this.hostIf, 'root']);
