@@ -400,6 +400,62 @@ export class CallClient {
     return out;
   }
 
+  /**
+   * Per remote participant: audio packets received and the size of the video
+   * last decoded (diagnostics for the end-to-end tests: a rate-limited sender's
+   * audio must keep arriving while its video drops to a lower layer).
+   */
+  async inboundMedia(): Promise<Record<string, InboundMedia>> {
+    const out: Record<string, InboundMedia> = {};
+    for (const r of this.#remote.values()) {
+      const consumer = this.#consumers.get(r.consumerId);
+      if (!consumer || consumer.closed || (r.source !== 'camera' && r.source !== 'microphone'))
+        continue;
+      const stats = await consumer.getStats();
+      const entry = (out[r.participantId] ??= {
+        audioPackets: 0,
+        audioLost: 0,
+        videoWidth: 0,
+        framesDecoded: 0,
+      });
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s['type'] !== 'inbound-rtp') return;
+        if (r.kind === 'audio') {
+          entry.audioPackets += numberOf(s['packetsReceived']);
+          entry.audioLost += numberOf(s['packetsLost']);
+        } else {
+          entry.videoWidth = numberOf(s['frameWidth']);
+          entry.framesDecoded += numberOf(s['framesDecoded']);
+        }
+      });
+    }
+    return out;
+  }
+
+  /** What this page's camera sends, per simulcast layer, and the sender's bandwidth estimate. */
+  async outboundCamera(): Promise<OutboundCamera | null> {
+    const producer = this.#producers.get('camera');
+    if (!producer || producer.closed) return null;
+    const stats = await producer.getStats();
+    const layers: OutboundCamera['layers'] = [];
+    let available: number | undefined;
+    stats.forEach((s: Record<string, unknown>) => {
+      if (s['type'] === 'outbound-rtp') {
+        layers.push({
+          rid: String(s['rid'] ?? ''),
+          bytesSent: numberOf(s['bytesSent']),
+          frameWidth: numberOf(s['frameWidth']),
+          limitation: String(s['qualityLimitationReason'] ?? ''),
+        });
+      } else if (s['type'] === 'candidate-pair' && s['nominated'] === true) {
+        const value = s['availableOutgoingBitrate'];
+        if (typeof value === 'number') available = value;
+      }
+    });
+    layers.sort((a, b) => a.rid.localeCompare(b.rid));
+    return { availableOutgoingBitrate: available, layers };
+  }
+
   /** The browser's statistics of this page's own transports (connection quality). */
   async transportStats(): Promise<RTCStatsReport[]> {
     const transports: Transport[] = [];
@@ -745,6 +801,25 @@ async function keepResolution(sender: RTCRtpSender | undefined): Promise<void> {
   } catch {
     // A browser without degradationPreference still sends the full-size layer.
   }
+}
+
+export interface InboundMedia {
+  audioPackets: number;
+  /** RTP sequence numbers never received (as the browser counts them). */
+  audioLost: number;
+  /** 0 until a frame is decoded. */
+  videoWidth: number;
+  framesDecoded: number;
+}
+
+export interface OutboundCamera {
+  /** Bits per second the browser's bandwidth estimator allows this transport. */
+  availableOutgoingBitrate: number | undefined;
+  layers: { rid: string; bytesSent: number; frameWidth: number; limitation: string }[];
+}
+
+function numberOf(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
 }
 
 interface Deferred<T> {

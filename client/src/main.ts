@@ -821,6 +821,10 @@ Object.defineProperty(window, '__mediation', {
     status: () => status,
     participants: () => client?.participants().map((p) => p.participantId) ?? [],
     inboundBytes: () => client?.inboundStats() ?? Promise.resolve({}),
+    /** Per remote participant: audio packets received, width of the video decoded. */
+    inboundMedia: () => client?.inboundMedia() ?? Promise.resolve({}),
+    /** This page's camera as sent: bytes and width per layer, the bandwidth estimate. */
+    outboundCamera: () => client?.outboundCamera() ?? Promise.resolve(null),
     /** The recording in progress as this page knows it. */
     recording: () => {
       const s = recording.state;

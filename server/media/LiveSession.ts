@@ -46,6 +46,7 @@ import {
   Participant,
   isPlainTransport,
   isWebRtcTransport,
+  producerScore,
   type ConsumerAppData,
   type ParticipantChannel,
   type ParticipantIdentity,
@@ -622,8 +623,10 @@ export class LiveSession {
       this.#emit('producerClosed', participant, producer);
     });
     producer.on('score', (scores) => {
-      const best = Math.max(0, ...scores.map((x) => x.score));
-      participant.scores.set(producer.id, best);
+      participant.scores.set(
+        producer.id,
+        producerScore(scores, producer.rtpParameters.encodings ?? []),
+      );
       this.#scheduleQuality();
     });
     if (request.source === 'microphone' && participant.mutedByMediator) {

@@ -162,3 +162,35 @@ export class Participant {
     this.resetMedia();
   }
 }
+
+/** "Fair" in the clients' reading of a score (≥ 4 fair, ≥ 7 good). */
+const HELD_BACK_SCORE = 6;
+
+/** One RTP stream's score as mediasoup reports it (0 bad … 10 good). */
+export interface StreamScore {
+  ssrc: number;
+  rid?: string | undefined;
+  score: number;
+}
+
+/**
+ * The score shown to mediators for one producer: its best stream's, but no
+ * better than "fair" (6) while a simulcast camera is down to its lowest
+ * layer — the sender's browser found too little bandwidth (or CPU) for more,
+ * and everyone sees a small picture of this participant although the few
+ * packets it still sends arrive intact. `encodings` are the producer's, lowest
+ * layer first.
+ */
+export function producerScore(
+  scores: readonly StreamScore[],
+  encodings: readonly { rid?: string | undefined; ssrc?: number | undefined }[],
+): number {
+  const best = Math.max(0, ...scores.map((x) => x.score));
+  const lowest = encodings[0];
+  if (encodings.length < 2 || scores.length < 2 || !lowest) return best;
+  const isLowest = (x: StreamScore) =>
+    lowest.rid !== undefined ? x.rid === lowest.rid : x.ssrc === lowest.ssrc;
+  const active = scores.filter((x) => x.score > 0);
+  if (active.length === 1 && isLowest(active[0]!)) return Math.min(best, HELD_BACK_SCORE);
+  return best;
+}

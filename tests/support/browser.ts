@@ -46,6 +46,25 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
 
 export type InboundBytes = Record<string, { audio: number; video: number }>;
 
+/** Per remote participant: audio packets received and the width of the video last decoded. */
+export type InboundMedia = Record<
+  string,
+  { audioPackets: number; audioLost: number; videoWidth: number; framesDecoded: number }
+>;
+
+/** A page's camera as sent: per simulcast layer, and the browser's bandwidth estimate. */
+export interface OutboundCamera {
+  availableOutgoingBitrate: number | undefined;
+  layers: { rid: string; bytesSent: number; frameWidth: number; limitation: string }[];
+}
+
+/** The page's own connection quality (the 网络 badge under the controls). */
+export interface OwnQuality {
+  rtt: number | undefined;
+  loss: number | undefined;
+  level: 'good' | 'fair' | 'poor' | undefined;
+}
+
 /** The recording in progress as a call page knows it. */
 export interface PageRecording {
   recordingId: string;
@@ -60,6 +79,17 @@ export const diagnostics = {
     page.evaluate('window.__mediation.participants()') as Promise<string[]>,
   inboundBytes: (page: Page) =>
     page.evaluate('window.__mediation.inboundBytes()') as Promise<InboundBytes>,
+  inboundMedia: (page: Page) =>
+    page.evaluate('window.__mediation.inboundMedia()') as Promise<InboundMedia>,
+  outboundCamera: (page: Page) =>
+    page.evaluate('window.__mediation.outboundCamera()') as Promise<OutboundCamera | null>,
+  ownQuality: (page: Page) =>
+    page.evaluate('window.__mediation.ownQuality()') as Promise<OwnQuality>,
+  /** Mediators: the connection score (0…10) the server reports of a participant. */
+  quality: (page: Page, participantId: string) =>
+    page.evaluate(`window.__mediation.quality(${JSON.stringify(participantId)})`) as Promise<
+      number | null
+    >,
   recording: (page: Page) =>
     page.evaluate('window.__mediation.recording()') as Promise<PageRecording | null>,
   noticeVisible: (page: Page) =>

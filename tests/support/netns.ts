@@ -129,7 +129,14 @@ export class NetnsHost {
     run('ip', ['link', 'set', this.hostIf, 'up']);
   }
 
-  /** Limits both directions of the link to `kbit` kbit/s with a token bucket (tbf). */
+  /**
+   * Limits both directions of the link to `kbit` kbit/s with a token bucket
+   * (tbf). Its queue holds 100 ms at that rate: at 300 kbit/s 3.75 KB, three
+   * full-size packets, shallower than most real uplinks. Measured enough for
+   * Chromium's estimator to settle below the rate without losing audio once
+   * it has (tests/e2e/network-faults.test.ts), so the test is not easier than
+   * a real link.
+   */
   limit(kbit: number): void {
     this.clearFaults();
     const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '4kb', 'latency', '100ms'];
@@ -174,6 +181,14 @@ export class NetnsHost {
 
   get udpBlocked(): boolean {
     return this.#udpBlocked;
+  }
+
+  /** Whether a rate limit (tbf) is on either end of the link. */
+  rateLimited(): boolean {
+    const show = (ns: string[], dev: string) => run('tc', [...ns, 'qdisc', 'show', 'dev', dev]);
+    return [show([], this.hostIf), show(['-n', this.name], this.nsIf)].some((out) =>
+      /\bqdisc tbf\b/.test(out),
+    );
   }
 
   /** Removes rate limits and UDP blocks (qdiscs back to the default). */
