@@ -6,14 +6,18 @@ import tseslint from 'typescript-eslint';
  * @typedef {{ paths?: { name: string, message: string }[], patterns?: { regex: string, message: string }[] }} Boundary
  */
 
-/** @type {Boundary} SQLite and the repositories' implementations. */
-const DATABASE = {
+/** @type {Boundary} The SQLite driver. */
+const SQLITE = {
   paths: [
     {
       name: 'better-sqlite3',
-      message: 'SQLite only in server/db/ and the composition root: use a repository interface.',
+      message: 'The SQLite driver only in server/db/: use a repository interface.',
     },
   ],
+};
+/** @type {Boundary} SQLite and the repositories' implementations. */
+const DATABASE = {
+  paths: SQLITE.paths,
   patterns: [
     {
       regex: '(^|/)db/',
@@ -108,13 +112,13 @@ export default tseslint.config(
   {
     // The composition root wires the SQLite repositories and the Socket.IO server.
     files: ['server/MediationServer.ts'],
-    rules: { 'no-restricted-imports': boundaries(MEDIASOUP) },
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP) },
   },
   {
-    // The CLI tools are composition roots of their own: they open the database (verify-audit
-    // reads it with better-sqlite3 directly, read-only, so opening it never migrates it).
+    // The CLI tools are composition roots of their own: they open the database through
+    // server/db/ (seed-demo, calendar-year; verify-audit read-only, so it never migrates).
     files: ['server/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB) },
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, WEB) },
   },
   {
     // The recording pipeline (FFmpeg, manifests) and the contract shared with the client.

@@ -40,6 +40,12 @@ const cases: {
     allowedIn: 'server/db/Planted.ts',
   },
   {
+    boundary: 'the SQLite driver stays in server/db/, even for the CLI tools',
+    code: "import Database from 'better-sqlite3';\nexport const open = Database;\n",
+    refusedIn: 'server/cli/Planted.ts',
+    allowedIn: 'server/db/nested/Planted.ts',
+  },
+  {
     boundary: 'server/db/ only in server/db/ and the composition root',
     code: "import type { SqliteDatabase } from '../db/SqliteDatabase.js';\nexport type Planted = SqliteDatabase;\n",
     refusedIn: 'server/cases/Planted.ts',
