@@ -2,6 +2,75 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * @typedef {{ paths?: { name: string, message: string }[], patterns?: { regex: string, message: string }[] }} Boundary
+ */
+
+/** @type {Boundary} The SQLite driver. */
+const SQLITE = {
+  paths: [
+    {
+      name: 'better-sqlite3',
+      message: 'The SQLite driver only in server/db/: use a repository interface.',
+    },
+  ],
+};
+/** @type {Boundary} SQLite and the repositories' implementations. */
+const DATABASE = {
+  paths: SQLITE.paths,
+  patterns: [
+    {
+      regex: '(^|/)db/',
+      message:
+        'server/db/ only in server/db/ and the composition root: depend on the repository interface declared next to the domain.',
+    },
+  ],
+};
+/** @type {Boundary} The SFU (the browser's mediasoup-client is not this). */
+const MEDIASOUP = {
+  paths: [{ name: 'mediasoup', message: 'mediasoup only in server/media/ and server/recording/.' }],
+  patterns: [
+    { regex: '^mediasoup/', message: 'mediasoup only in server/media/ and server/recording/.' },
+  ],
+};
+/** @type {Boundary} The HTTP and Socket.IO servers (the browser's socket.io-client is not this). */
+const WEB = {
+  paths: [
+    { name: 'express', message: 'Express only in server/http/ (and the composition root).' },
+    {
+      name: 'socket.io',
+      message: 'Socket.IO only in server/socket/ (and the composition root).',
+    },
+  ],
+  patterns: [
+    { regex: '^express/', message: 'Express only in server/http/ (and the composition root).' },
+    {
+      regex: '^socket\\.io/',
+      message: 'Socket.IO only in server/socket/ (and the composition root).',
+    },
+  ],
+};
+/** @type {Boundary} The server's code, for what runs in the browser or is shared with it. */
+const SERVER = {
+  patterns: [
+    {
+      regex: '(^|/)server/',
+      message: 'Never import server/ here: share types through signaling/.',
+    },
+  ],
+};
+
+/** @param {Boundary[]} kept */
+function boundaries(...kept) {
+  return [
+    'error',
+    {
+      paths: kept.flatMap((b) => b.paths ?? []),
+      patterns: kept.flatMap((b) => b.patterns ?? []),
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'client/dist/', 'bench/results/'] },
   js.configs.recommended,
@@ -23,5 +92,41 @@ export default tseslint.config(
     // The server logs through pino only.
     files: ['server/**/*.ts', 'signaling/**/*.ts', 'recordings/**/*.ts'],
     rules: { 'no-console': 'error' },
+  },
+  // Import boundaries (tests/unit/import-boundaries.test.ts plants a violation of each).
+  // A later block replaces an earlier one's options for the same file, so each folder
+  // lists every boundary it keeps.
+  {
+    files: ['server/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB) },
+  },
+  { files: ['server/db/**/*.ts'], rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB) } },
+  {
+    files: ['server/media/**/*.ts', 'server/recording/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(DATABASE, WEB) },
+  },
+  {
+    files: ['server/http/**/*.ts', 'server/socket/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP) },
+  },
+  {
+    // The composition root wires the SQLite repositories and the Socket.IO server.
+    files: ['server/MediationServer.ts'],
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP) },
+  },
+  {
+    // The CLI tools are composition roots of their own: they open the database through
+    // server/db/ (seed-demo, calendar-year; verify-audit read-only, so it never migrates).
+    files: ['server/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, WEB) },
+  },
+  {
+    // The recording pipeline (FFmpeg, manifests) and the contract shared with the client.
+    files: ['recordings/**/*.ts', 'signaling/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
+  },
+  {
+    files: ['client/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
   },
 );

@@ -37,6 +37,12 @@ import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
+import { SqliteBundleRepository } from './db/SqliteBundleRepository.js';
+import { SqliteDisclosureConsentRepository } from './db/SqliteDisclosureConsentRepository.js';
+import { SqliteFloorLogRepository } from './db/SqliteFloorLogRepository.js';
+import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js';
+import { SqlitePaymentOrderRepository } from './db/SqlitePaymentOrderRepository.js';
+import { SqliteWebhookDeliveryRepository } from './db/SqliteWebhookDeliveryRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
@@ -216,7 +222,7 @@ export class MediationServer {
       await database.close();
       throw error;
     }
-    const floorLog = new SessionFloorLog(database, audit, logger);
+    const floorLog = new SessionFloorLog(new SqliteFloorLogRepository(database), audit, logger);
     const sessions = new LiveSessionRegistry(pool, config.media, logger, {
       created: (session) => floorLog.attach(session),
       recordingState: (sessionId) => recordings.state(sessionId),
@@ -232,14 +238,14 @@ export class MediationServer {
       ...(options.webhookLookup ? { lookup: options.webhookLookup } : {}),
     };
     const institutions = new InstitutionService({
-      database,
+      repository: new SqliteInstitutionRepository(database),
       cases: repository,
       audit,
       webhookPolicy,
     });
     const webhooks = new WebhookDispatcher({
       policy: webhookPolicy,
-      database,
+      repository: new SqliteWebhookDeliveryRepository(database),
       audit,
       keys,
       logger,
@@ -293,7 +299,11 @@ export class MediationServer {
         return item?.caseId === caseId ? item.sha256 : undefined;
       },
     });
-    const disclosure = new DisclosureConsents({ database, cases: repository, audit });
+    const disclosure = new DisclosureConsents({
+      repository: new SqliteDisclosureConsentRepository(database),
+      cases: repository,
+      audit,
+    });
     const references = new ReferenceService({
       institutions,
       cases: repository,
@@ -306,7 +316,7 @@ export class MediationServer {
       disclosure,
     });
     const bundles = new BundleService({
-      database,
+      repository: new SqliteBundleRepository(database),
       cases: repository,
       audit,
       documents,
@@ -320,7 +330,7 @@ export class MediationServer {
       maxBytes: config.bundles.maxBytes,
     });
     const paymentOrders = new PaymentOrderService({
-      database,
+      repository: new SqlitePaymentOrderRepository(database),
       cases: repository,
       audit,
       documents,

@@ -4,14 +4,14 @@
  * the event is recorded, so someone notices a password being guessed.
  */
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import type { SqliteSecurityEvents } from '../db/SqliteSecurityEvents.js';
+import type { SecurityEventRepository } from './SecurityEventRepository.js';
 import type { NotificationChannel } from '../documents/NotificationChannel.js';
 import type { Logger } from '../logger.js';
 import type { BackoffEvent } from './SignInGuard.js';
 
 export class SignInNotices {
   readonly #repository: CaseRepository;
-  readonly #events: SqliteSecurityEvents;
+  readonly #events: SecurityEventRepository;
   readonly #notifications: NotificationChannel;
   readonly #institution: (id: string) => { organisationId: string; name: string } | undefined;
   readonly #logger: Logger;
@@ -19,7 +19,7 @@ export class SignInNotices {
 
   constructor(options: {
     repository: CaseRepository;
-    events: SqliteSecurityEvents;
+    events: SecurityEventRepository;
     notifications: NotificationChannel;
     institution: (id: string) => { organisationId: string; name: string } | undefined;
     logger: Logger;

@@ -9,19 +9,19 @@
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
-import type { SqliteDatabase } from '../db/SqliteDatabase.js';
+import type { FloorLogRepository } from './FloorLogRepository.js';
 import type { Logger } from '../logger.js';
 import type { FloorEvent, LiveSession } from '../media/LiveSession.js';
 
 export class SessionFloorLog {
-  readonly #database: SqliteDatabase;
+  readonly #repository: FloorLogRepository;
   readonly #audit: AuditLog;
   readonly #logger: Logger;
   /** Writes in order, one at a time, so the chain follows the floor. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(database: SqliteDatabase, audit: AuditLog, logger: Logger) {
-    this.#database = database;
+  constructor(repository: FloorLogRepository, audit: AuditLog, logger: Logger) {
+    this.#repository = repository;
     this.#audit = audit;
     this.#logger = logger.child({ component: 'floor-log' });
   }
@@ -45,16 +45,12 @@ export class SessionFloorLog {
   }
 
   isRemoved(sessionId: string, participantId: string): boolean {
-    return (
-      this.#database
-        .statement('SELECT 1 FROM session_removals WHERE session_id = ? AND participant_id = ?')
-        .get(sessionId, participantId) !== undefined
-    );
+    return this.#repository.isRemoved(sessionId, participantId);
   }
 
   async #record(session: LiveSession, event: FloorEvent): Promise<void> {
     const caseId = session.caseId;
-    await this.#database.transaction(async () => {
+    await this.#repository.transaction(async () => {
       let payload: Record<string, unknown> = {
         sessionId: session.sessionId,
         at: event.at,
@@ -69,22 +65,17 @@ export class SessionFloorLog {
       };
       if (event.kind === 'chat') {
         const message = event.detail?.['message'] as ChatMessage;
-        this.#database
-          .statement(
-            `INSERT INTO session_chat (id, case_id, session_id, participant_id, display_name, role, text,
-               confidential, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            message.id,
-            caseId,
-            session.sessionId,
-            message.participantId,
-            message.displayName,
-            message.role,
-            message.text,
-            message.confidential ? 1 : 0,
-            message.sentAt,
-          );
+        await this.#repository.insertChat({
+          id: message.id,
+          caseId,
+          sessionId: session.sessionId,
+          participantId: message.participantId,
+          displayName: message.displayName,
+          role: message.role,
+          text: message.text,
+          confidential: message.confidential,
+          sentAt: message.sentAt,
+        });
         // The chain holds the message's hash; the text is in the chat record.
         payload = {
           sessionId: session.sessionId,
@@ -94,19 +85,14 @@ export class SessionFloorLog {
         };
       }
       if (event.kind === 'removed' && event.target) {
-        this.#database
-          .statement(
-            `INSERT OR IGNORE INTO session_removals (session_id, participant_id, case_id, removed_by, reason, removed_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            session.sessionId,
-            event.target.participantId,
-            caseId,
-            event.by.participantId,
-            (event.detail?.['reason'] as string | undefined) ?? null,
-            event.at,
-          );
+        await this.#repository.insertRemoval({
+          sessionId: session.sessionId,
+          participantId: event.target.participantId,
+          caseId,
+          removedBy: event.by.participantId,
+          reason: (event.detail?.['reason'] as string | undefined) ?? null,
+          removedAt: event.at,
+        });
       }
       await this.#audit.append({
         caseId,

@@ -11,10 +11,9 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { verifyChain, type ChainVerification } from '../audit/AuditChain.js';
 import { loadDataDir } from '../config.js';
-import { auditReader } from '../db/SqliteAuditLog.js';
+import { openAuditFile, type AuditFile } from '../db/SqliteAuditLog.js';
 import { databaseFile } from '../db/SqliteDatabase.js';
 
 const USAGE = '用法 / usage: npm run verify -- <caseId> | --all';
@@ -45,9 +44,9 @@ export function verifyDatabase(
   if (target === '' || (target.startsWith('-') && target !== '--all')) {
     return { exitCode: 2, lines: [USAGE] };
   }
-  let db: Database.Database;
+  let db: AuditFile;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openAuditFile(file);
   } catch (error) {
     return {
       exitCode: 2,
@@ -55,7 +54,7 @@ export function verifyDatabase(
     };
   }
   try {
-    const reader = auditReader(db);
+    const reader = db.reader();
     const caseIds = target === '--all' ? reader.caseIds() : [target];
     if (target === '--all' && caseIds.length === 0) {
       return { exitCode: 0, lines: ['没有任何审计记录 / no audit chains in the database'] };

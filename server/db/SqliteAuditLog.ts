@@ -11,6 +11,7 @@ import {
   type ChainVerification,
   type StoredAuditEvent,
 } from '../audit/AuditChain.js';
+import Database from 'better-sqlite3';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { Db, SqliteDatabase } from './SqliteDatabase.js';
 
@@ -79,6 +80,23 @@ export function auditReader(db: Db): AuditReader {
     },
     caseIds: () => caseIds.all(),
   };
+}
+
+/** A database file opened read-only for the offline verifier. */
+export interface AuditFile {
+  /** The audit tables' reader (throws when they cannot be read). */
+  reader(): AuditReader;
+  close(): void;
+}
+
+/**
+ * Opens the database file at `file` read-only — never SqliteDatabase.open,
+ * which would migrate — so the offline check is safe against a live or
+ * copied database. Throws when the file cannot be opened.
+ */
+export function openAuditFile(file: string): AuditFile {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  return { reader: () => auditReader(db), close: () => db.close() };
 }
 
 export class SqliteAuditLog implements AuditLog {

@@ -1,24 +1,13 @@
 /** Security events of an organisation (an account closed after repeated failed sign-ins). */
 import { randomUUID } from 'node:crypto';
+import type { SecurityEvent, SecurityEventRepository } from '../auth/SecurityEventRepository.js';
 import type { SqliteDatabase } from './SqliteDatabase.js';
 
-export interface SecurityEvent {
-  id: string;
-  organisationId: string | null;
-  kind: 'sign_in_backoff';
-  accountKind: 'staff' | 'institution' | 'signing';
-  /** The account as typed. */
-  account: string;
-  /** The account's id when it exists. */
-  accountId: string | null;
-  source: string;
-  detail: Record<string, unknown>;
-  createdAt: string;
-}
+export type { SecurityEvent };
 
 type Row = Record<string, unknown>;
 
-export class SqliteSecurityEvents {
+export class SqliteSecurityEvents implements SecurityEventRepository {
   readonly #database: SqliteDatabase;
 
   constructor(database: SqliteDatabase) {

@@ -11,7 +11,6 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import { shanghaiDate, isOverdue } from '../cases/deadlines.js';
 import {
   NotFoundError,
@@ -21,6 +20,7 @@ import {
   ValidationError,
 } from '../errors.js';
 import { kindMismatch, lateMessage, type LateReferral } from '../references/referralRules.js';
+import type { InstitutionRepository } from './InstitutionRepository.js';
 import {
   resolveWebhookTarget,
   WebhookAddressRefused,
@@ -85,51 +85,21 @@ export interface InstitutionActor {
   name: string;
 }
 
-type Row = Record<string, unknown>;
-
-function toInstitution(r: Row): Institution {
-  return {
-    id: r['id'] as string,
-    organisationId: r['organisation_id'] as string,
-    kind: r['kind'] as InstitutionKind,
-    name: r['name'] as string,
-    webhookUrl: (r['webhook_url'] as string | null) ?? null,
-    createdAt: r['created_at'] as string,
-    createdBy: r['created_by'] as string,
-    revokedAt: (r['revoked_at'] as string | null) ?? null,
-  };
-}
-
-function toReferral(r: Row): Referral {
-  return {
-    id: r['id'] as string,
-    caseId: r['case_id'] as string,
-    institutionId: r['institution_id'] as string,
-    kind: r['kind'] as ReferralKind,
-    referredAt: r['referred_at'] as string,
-    referredBy: r['referred_by'] as string,
-    late:
-      typeof r['late_reason'] === 'string'
-        ? { windowClosedOn: r['window_closed_on'] as string, reason: r['late_reason'] }
-        : null,
-  };
-}
-
 export class InstitutionService {
-  readonly #database: SqliteDatabase;
+  readonly #repository: InstitutionRepository;
   readonly #cases: CaseRepository;
   readonly #audit: AuditLog;
   readonly #now: () => Date;
   readonly #webhookPolicy: WebhookPolicy;
 
   constructor(options: {
-    database: SqliteDatabase;
+    repository: InstitutionRepository;
     cases: CaseRepository;
     audit: AuditLog;
     webhookPolicy: WebhookPolicy;
     now?: () => Date;
   }) {
-    this.#database = options.database;
+    this.#repository = options.repository;
     this.#cases = options.cases;
     this.#audit = options.audit;
     this.#webhookPolicy = options.webhookPolicy;
@@ -164,31 +134,13 @@ export class InstitutionService {
       revokedAt: null,
     };
     const keyHash = await hashPassword(apiKey);
-    this.#database
-      .statement(
-        `INSERT INTO institutions (id, organisation_id, kind, name, webhook_url, key_hash, created_at, created_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        institution.id,
-        institution.organisationId,
-        institution.kind,
-        institution.name,
-        institution.webhookUrl,
-        keyHash,
-        institution.createdAt,
-        institution.createdBy,
-      );
+    await this.#repository.insertInstitution(institution, keyHash);
     return { institution, apiKey };
   }
 
   list(actor: Actor): Institution[] {
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);
-    return (
-      this.#database
-        .statement('SELECT * FROM institutions WHERE organisation_id = ? ORDER BY created_at, id')
-        .all(staff.organisationId) as Row[]
-    ).map(toInstitution);
+    return this.#repository.listInstitutions(staff.organisationId);
   }
 
   /** Revoking ends the credential at once: every later token check fails. */
@@ -199,9 +151,7 @@ export class InstitutionService {
       throw new NotFoundError('Institution');
     }
     if (!institution.revokedAt) {
-      this.#database
-        .statement('UPDATE institutions SET revoked_at = ? WHERE id = ?')
-        .run(this.#now().toISOString(), institutionId);
+      this.#repository.setRevoked(institutionId, this.#now().toISOString());
     }
     return this.#get(institutionId)!;
   }
@@ -233,12 +183,10 @@ export class InstitutionService {
       referredBy: staff.id,
       late: null,
     };
-    await this.#database.transaction(async () => {
-      const existing = this.#database
-        .statement('SELECT * FROM referrals WHERE case_id = ? AND institution_id = ? AND kind = ?')
-        .get(caseId, institution.id, input.kind) as Row | undefined;
+    await this.#repository.transaction(async () => {
+      const existing = await this.#repository.findReferral(caseId, institution.id, input.kind);
       if (existing) {
-        Object.assign(referral, toReferral(existing));
+        Object.assign(referral, existing);
         return;
       }
       // After its window (on the official calendar) a joint application goes only with a reason.
@@ -257,22 +205,7 @@ export class InstitutionService {
           referral.late = { windowClosedOn: closed.dueOn, reason: input.lateReason };
         }
       }
-      this.#database
-        .statement(
-          `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by,
-             late_reason, window_closed_on)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          referral.id,
-          caseId,
-          institution.id,
-          referral.kind,
-          referral.referredAt,
-          referral.referredBy,
-          referral.late?.reason ?? null,
-          referral.late?.windowClosedOn ?? null,
-        );
+      await this.#repository.insertReferral(referral);
       // A joint application made in time meets its window (30 days for judicial
       // confirmation, 15 for arbitration review, from the agreement taking effect).
       if (input.kind !== 'delegated_report') {
@@ -308,11 +241,9 @@ export class InstitutionService {
    * institution exists) and returns the account; revoked ones are refused.
    */
   async authenticate(institutionId: string, apiKey: string): Promise<Institution> {
-    const row = this.#database
-      .statement('SELECT key_hash FROM institutions WHERE id = ?')
-      .get(institutionId) as { key_hash: string } | undefined;
-    const ok = await verifyPassword(apiKey, row?.key_hash ?? DUMMY_PASSWORD_HASH);
-    const institution = row ? this.#get(institutionId) : undefined;
+    const keyHash = await this.#repository.keyHash(institutionId);
+    const ok = await verifyPassword(apiKey, keyHash ?? DUMMY_PASSWORD_HASH);
+    const institution = keyHash !== undefined ? this.#get(institutionId) : undefined;
     if (!ok || !institution) throw new UnauthenticatedError('Unknown institution or wrong API key');
     if (institution.revokedAt) throw new UnauthenticatedError('This credential has been revoked');
     return institution;
@@ -367,22 +298,12 @@ export class InstitutionService {
     if (!c) throw new NotFoundError('Case');
     authorize(actor, 'case.view', c);
     authorizeStaff(actor, ['clerk', 'mediator']);
-    return (
-      this.#database
-        .statement(
-          `SELECT r.*, i.name AS institution_name FROM referrals r JOIN institutions i ON i.id = r.institution_id
-           WHERE r.case_id = ? ORDER BY r.referred_at, r.id`,
-        )
-        .all(caseId) as Row[]
-    ).map((r) => ({ ...toReferral(r), institutionName: r['institution_name'] as string }));
+    return this.#repository.listCaseReferrals(caseId);
   }
 
   /** A referral of the case (server-internal). */
   referral(caseId: string, id: string): Referral | undefined {
-    const r = this.#database
-      .statement('SELECT * FROM referrals WHERE id = ? AND case_id = ?')
-      .get(id, caseId) as Row | undefined;
-    return r ? toReferral(r) : undefined;
+    return this.#repository.getReferral(caseId, id);
   }
 
   /**
@@ -397,24 +318,10 @@ export class InstitutionService {
       paymentOrders: { id: string; sentAt: string; sha256: string; size: number }[];
     }[]
   > {
-    const referrals = (
-      this.#database
-        .statement('SELECT * FROM referrals WHERE institution_id = ? ORDER BY referred_at, id')
-        .all(institution.id) as Row[]
-    ).map(toReferral);
-    const packs = this.#database
-      .statement(
-        'SELECT id, case_id, created_at, sha256, size FROM payment_orders WHERE institution_id = ? ORDER BY created_at, id',
-      )
-      .all(institution.id) as {
-      id: string;
-      case_id: string;
-      created_at: string;
-      sha256: string;
-      size: number;
-    }[];
+    const referrals = await this.#repository.listInstitutionReferrals(institution.id);
+    const packs = await this.#repository.packsSentTo(institution.id);
     const caseIds = [
-      ...new Set([...referrals.map((r) => r.caseId), ...packs.map((p) => p.case_id)]),
+      ...new Set([...referrals.map((r) => r.caseId), ...packs.map((p) => p.caseId)]),
     ];
     const out = [];
     for (const caseId of caseIds) {
@@ -425,8 +332,8 @@ export class InstitutionService {
         caseNumber: c.caseNumber,
         referrals: referrals.filter((r) => r.caseId === caseId),
         paymentOrders: packs
-          .filter((p) => p.case_id === caseId)
-          .map((p) => ({ id: p.id, sentAt: p.created_at, sha256: p.sha256, size: p.size })),
+          .filter((p) => p.caseId === caseId)
+          .map((p) => ({ id: p.id, sentAt: p.createdAt, sha256: p.sha256, size: p.size })),
       });
     }
     return out;
@@ -442,9 +349,7 @@ export class InstitutionService {
     caseId: string,
     what: { item: string; ip: string | null },
   ): Promise<void> {
-    const referred = this.#database
-      .statement('SELECT 1 FROM referrals WHERE institution_id = ? AND case_id = ?')
-      .get(institution.id, caseId);
+    const referred = await this.#repository.isReferred(institution.id, caseId);
     if (!referred) throw new NotFoundError('Case');
     await this.recordAccess(institution, caseId, what);
   }
@@ -468,9 +373,12 @@ export class InstitutionService {
     });
   }
 
+  /** The organisation's courts with an active credential (server-internal: payment orders). */
+  activeCourts(organisationId: string): { id: string; name: string }[] {
+    return this.#repository.activeCourts(organisationId);
+  }
+
   #get(id: string): Institution | undefined {
-    const r = this.#database.statement('SELECT * FROM institutions WHERE id = ?').get(id) as
-      Row | undefined;
-    return r ? toInstitution(r) : undefined;
+    return this.#repository.getInstitution(id);
   }
 }

@@ -14,9 +14,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AuditLog } from '../audit/AuditLog.js';
-import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { Logger } from '../logger.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import type { DueWebhookDelivery, WebhookDeliveryRepository } from './WebhookDeliveryRepository.js';
 import { postToWebhook, resolveWebhookTarget, type WebhookPolicy } from './webhookTarget.js';
 
 export const WEBHOOK_SIGNATURE_TYPE = 'mediation-webhook+jws';
@@ -40,28 +40,8 @@ export interface WebhookDelivery {
   receipt: string | null;
 }
 
-type Row = Record<string, unknown>;
-
-function toDelivery(r: Row): WebhookDelivery {
-  return {
-    id: r['id'] as string,
-    institutionId: r['institution_id'] as string,
-    caseId: r['case_id'] as string,
-    event: r['event'] as string,
-    contentType: (r['content_type'] as string | undefined) ?? 'application/json',
-    bodySha256: r['body_sha256'] as string,
-    status: r['status'] as WebhookDelivery['status'],
-    attempts: r['attempts'] as number,
-    nextAttemptAt: r['next_attempt_at'] as string,
-    lastError: (r['last_error'] as string | null) ?? null,
-    createdAt: r['created_at'] as string,
-    deliveredAt: (r['delivered_at'] as string | null) ?? null,
-    receipt: (r['receipt'] as string | null) ?? null,
-  };
-}
-
 export class WebhookDispatcher {
-  readonly #database: SqliteDatabase;
+  readonly #repository: WebhookDeliveryRepository;
   readonly #audit: AuditLog;
   readonly #keys: ServiceKeys;
   readonly #logger: Logger;
@@ -73,7 +53,7 @@ export class WebhookDispatcher {
   #stopped = false;
 
   constructor(options: {
-    database: SqliteDatabase;
+    repository: WebhookDeliveryRepository;
     audit: AuditLog;
     keys: ServiceKeys;
     logger: Logger;
@@ -81,7 +61,7 @@ export class WebhookDispatcher {
     maxAttempts: number;
     policy: WebhookPolicy;
   }) {
-    this.#database = options.database;
+    this.#repository = options.repository;
     this.#audit = options.audit;
     this.#keys = options.keys;
     this.#logger = options.logger.child({ component: 'webhooks' });
@@ -126,52 +106,32 @@ export class WebhookDispatcher {
     body: { body: string; sha256: string; path: string | null; type: string },
   ): void {
     const now = new Date().toISOString();
-    this.#database
-      .statement(
-        `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, body_path,
-           content_type, status, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(
-        id,
-        input.institutionId,
-        input.caseId,
-        input.event,
-        body.body,
-        body.sha256,
-        body.path,
-        body.type,
-        now,
-        now,
-      );
+    this.#repository.insert({
+      id,
+      institutionId: input.institutionId,
+      caseId: input.caseId,
+      event: input.event,
+      body: body.body,
+      bodySha256: body.sha256,
+      bodyPath: body.path,
+      contentType: body.type,
+      createdAt: now,
+    });
   }
 
   get(id: string): WebhookDelivery | undefined {
-    const r = this.#database.statement('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as
-      Row | undefined;
-    return r ? toDelivery(r) : undefined;
+    return this.#repository.get(id);
   }
 
   /** A dead letter queued again by the clerk (same id: the receiver's idempotency holds). */
   retry(institutionId: string, id: string): WebhookDelivery | undefined {
-    this.#database
-      .statement(
-        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?
-         WHERE id = ? AND institution_id = ? AND status = 'dead'`,
-      )
-      .run(new Date().toISOString(), id, institutionId);
+    this.#repository.requeueDead(id, institutionId, new Date().toISOString());
     const d = this.get(id);
     return d && d.institutionId === institutionId ? d : undefined;
   }
 
   list(institutionId: string): WebhookDelivery[] {
-    return (
-      this.#database
-        .statement(
-          'SELECT * FROM webhook_deliveries WHERE institution_id = ? ORDER BY created_at, id',
-        )
-        .all(institutionId) as Row[]
-    ).map(toDelivery);
+    return this.#repository.listByInstitution(institutionId);
   }
 
   start(): void {
@@ -191,30 +151,24 @@ export class WebhookDispatcher {
   }
 
   async #tick(): Promise<void> {
-    const due = this.#database
-      .statement(
-        `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
-         JOIN institutions i ON i.id = d.institution_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT 10`,
-      )
-      .all(new Date().toISOString()) as Row[];
+    const due = await this.#repository.due(new Date().toISOString(), 10);
     for (const row of due) {
       if (this.#stopped) return;
       await this.#attempt(row);
     }
   }
 
-  async #attempt(row: Row): Promise<void> {
-    const d = toDelivery(row);
-    const url = row['webhook_url'] as string | null;
+  async #attempt(row: DueWebhookDelivery): Promise<void> {
+    const d = row.delivery;
+    const url = row.webhookUrl;
     const attempts = d.attempts + 1;
     let error: string | null = null;
     let receipt: string | null = null;
     let status: number | null = null;
     if (!url) error = 'the institution has no webhook address';
-    else if (row['revoked_at']) error = 'the institution’s credential was revoked';
+    else if (row.revokedAt) error = 'the institution’s credential was revoked';
     else {
-      const path = row['body_path'] as string | null;
+      const path = row.bodyPath;
       const signature = this.#keys.sign(
         { deliveryId: d.id, sha256: d.bodySha256, iat: Math.floor(Date.now() / 1000) },
         WEBHOOK_SIGNATURE_TYPE,
@@ -228,7 +182,7 @@ export class WebhookDispatcher {
             'x-mediation-event': d.event,
             'x-mediation-signature': signature,
           },
-          body: path ? await readFile(path) : (row['body'] as string),
+          body: path ? await readFile(path) : row.body,
           timeoutMs: REQUEST_TIMEOUT_MS,
         });
         status = reply.status;
@@ -244,13 +198,9 @@ export class WebhookDispatcher {
     }
     const now = new Date();
     if (receipt !== null) {
-      await this.#database.transaction(async () => {
-        this.#database
-          .statement(
-            `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, receipt = ?,
-               last_error = NULL WHERE id = ?`,
-          )
-          .run(attempts, now.toISOString(), receipt, d.id);
+      const delivered = receipt;
+      await this.#repository.transaction(async () => {
+        await this.#repository.markDelivered(d.id, attempts, now.toISOString(), delivered);
         await this.#audit.append({
           caseId: d.caseId,
           actorId: 'system',
@@ -266,18 +216,12 @@ export class WebhookDispatcher {
     }
     const dead = attempts >= this.#maxAttempts;
     const delay = Math.min(MAX_BACKOFF_MS, this.#retryBaseMs * 2 ** (attempts - 1));
-    this.#database
-      .statement(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
-         WHERE id = ?`,
-      )
-      .run(
-        dead ? 'dead' : 'pending',
-        attempts,
-        new Date(now.getTime() + delay).toISOString(),
-        error,
-        d.id,
-      );
+    await this.#repository.markFailed(d.id, {
+      status: dead ? 'dead' : 'pending',
+      attempts,
+      nextAttemptAt: new Date(now.getTime() + delay).toISOString(),
+      lastError: error,
+    });
     this.#logger[dead ? 'error' : 'warn'](
       { deliveryId: d.id, attempts, error },
       dead ? 'webhook delivery given up (dead letter)' : 'webhook delivery failed; will retry',

@@ -15,7 +15,6 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { MediationCase } from '../cases/model.js';
-import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { DocumentService, DocumentView } from '../documents/DocumentService.js';
 import type { DeliveryView } from '../documents/model.js';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js';
@@ -38,6 +37,7 @@ import {
   type BundleFile,
   type BundleManifest,
 } from './bundle.js';
+import type { BundleRecord, BundleRepository } from './BundleRepository.js';
 import type { DisclosureConsents, DisclosureState } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
 import type { ReferenceService } from './ReferenceService.js';
@@ -120,8 +120,6 @@ export async function readStoredBundle(file: string, sha256: string): Promise<Bu
   return bytes;
 }
 
-type Row = Record<string, unknown>;
-
 /** What a joint application's bundle will hold, as `prerequisites` found it. */
 export interface Plan {
   c: MediationCase;
@@ -199,7 +197,7 @@ ${CONCESSIONS_STATEMENT}
 const README_BYTES = Buffer.from(README, 'utf8');
 
 export class BundleService {
-  readonly #database: SqliteDatabase;
+  readonly #repository: BundleRepository;
   readonly #cases: CaseRepository;
   readonly #audit: AuditLog;
   readonly #documents: DocumentService;
@@ -214,7 +212,7 @@ export class BundleService {
   readonly #now: () => Date;
 
   constructor(o: {
-    database: SqliteDatabase;
+    repository: BundleRepository;
     cases: CaseRepository;
     audit: AuditLog;
     documents: DocumentService;
@@ -229,7 +227,7 @@ export class BundleService {
     maxBytes: number;
     now?: () => Date;
   }) {
-    this.#database = o.database;
+    this.#repository = o.repository;
     this.#cases = o.cases;
     this.#audit = o.audit;
     this.#documents = o.documents;
@@ -547,7 +545,7 @@ export class BundleService {
     const { file, sha256 } = stored;
 
     let deliveryId: string | null = null;
-    await this.#database.transaction(async () => {
+    await this.#repository.transaction(async () => {
       if (this.#institutions.webhookUrl(institution.id)) {
         deliveryId = this.#webhooks.enqueueFile({
           institutionId: institution.id,
@@ -558,25 +556,20 @@ export class BundleService {
           contentType: 'application/zip',
         });
       }
-      this.#database
-        .statement(
-          `INSERT INTO bundles (id, case_id, institution_id, referral_id, kind, path, sha256, size, file_count,
-             webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          bundleId,
-          caseId,
-          institution.id,
-          referral.id,
-          kind,
-          file,
-          sha256,
-          stored.size,
-          listed.length,
-          deliveryId,
-          createdAt,
-          staff.id,
-        );
+      await this.#repository.insert({
+        id: bundleId,
+        caseId,
+        institutionId: institution.id,
+        referralId: referral.id,
+        kind,
+        path: file,
+        sha256,
+        size: stored.size,
+        fileCount: listed.length,
+        webhookDeliveryId: deliveryId,
+        createdAt,
+        createdBy: staff.id,
+      });
       await this.#audit.append({
         caseId,
         actorId: staff.id,
@@ -596,13 +589,13 @@ export class BundleService {
         },
       });
     });
-    return this.#view(this.#row(bundleId)!);
+    return this.#view((await this.#repository.get(bundleId))!);
   }
 
   /** Staff: the case's bundles with their delivery state. */
   async list(actor: Actor, caseId: string): Promise<BundleView[]> {
     await this.#authorizeStaff(actor, caseId);
-    return this.#rows(caseId).map((r) => this.#view(r));
+    return (await this.#repository.listByCase(caseId)).map((r) => this.#view(r));
   }
 
   /** Staff of the case (clerk, or its mediator) may read its bundles. */
@@ -626,8 +619,8 @@ export class BundleService {
   /** The institution's bundles of a case referred to it. */
   async forInstitution(institution: InstitutionActor, caseId: string): Promise<BundleView[]> {
     await this.#institutions.access(institution, caseId, { item: 'bundles', ip: null });
-    return this.#rows(caseId)
-      .filter((r) => r['institution_id'] === institution.id)
+    return (await this.#repository.listByCase(caseId))
+      .filter((r) => r.institutionId === institution.id)
       .map((r) => this.#view(r));
   }
 
@@ -637,8 +630,8 @@ export class BundleService {
     bundleId: string,
     ip: string | null,
   ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
-    const row = this.#row(bundleId);
-    if (!row || row['case_id'] !== caseId || row['institution_id'] !== institution.id) {
+    const row = await this.#repository.get(bundleId);
+    if (!row || row.caseId !== caseId || row.institutionId !== institution.id) {
       throw new NotFoundError('Bundle');
     }
     await this.#institutions.access(institution, caseId, { item: `bundle/${bundleId}`, ip });
@@ -649,41 +642,29 @@ export class BundleService {
     caseId: string,
     bundleId: string,
   ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
-    const row = this.#row(bundleId);
-    if (!row || row['case_id'] !== caseId) throw new NotFoundError('Bundle');
-    const bytes = await readStoredBundle(row['path'] as string, row['sha256'] as string);
+    const row = await this.#repository.get(bundleId);
+    if (!row || row.caseId !== caseId) throw new NotFoundError('Bundle');
+    const bytes = await readStoredBundle(row.path, row.sha256);
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,
       view: this.#view(row),
-      name: `${c?.caseNumber ?? caseId}-${row['kind'] === 'judicial_confirmation' ? '司法确认' : '仲裁审查'}-${bundleId.slice(0, 8)}.zip`,
+      name: `${c?.caseNumber ?? caseId}-${row.kind === 'judicial_confirmation' ? '司法确认' : '仲裁审查'}-${bundleId.slice(0, 8)}.zip`,
     };
   }
 
-  #rows(caseId: string): Row[] {
-    return this.#database
-      .statement('SELECT * FROM bundles WHERE case_id = ? ORDER BY created_at, id')
-      .all(caseId) as Row[];
-  }
-
-  #row(id: string): Row | undefined {
-    return this.#database.statement('SELECT * FROM bundles WHERE id = ?').get(id) as
-      Row | undefined;
-  }
-
-  #view(r: Row): BundleView {
-    const deliveryId = r['webhook_delivery_id'] as string | null;
-    const d = deliveryId ? this.#webhooks.get(deliveryId) : undefined;
+  #view(r: BundleRecord): BundleView {
+    const d = r.webhookDeliveryId ? this.#webhooks.get(r.webhookDeliveryId) : undefined;
     return {
-      id: r['id'] as string,
-      caseId: r['case_id'] as string,
-      institutionId: r['institution_id'] as string,
-      referralId: r['referral_id'] as string,
-      kind: r['kind'] as JointApplicationKind,
-      sha256: r['sha256'] as string,
-      size: r['size'] as number,
-      fileCount: r['file_count'] as number,
-      createdAt: r['created_at'] as string,
+      id: r.id,
+      caseId: r.caseId,
+      institutionId: r.institutionId,
+      referralId: r.referralId,
+      kind: r.kind,
+      sha256: r.sha256,
+      size: r.size,
+      fileCount: r.fileCount,
+      createdAt: r.createdAt,
       delivery: webhookDeliveryView(d),
     };
   }

@@ -12,13 +12,13 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import { ForbiddenError } from '../errors.js';
 import { sideOf } from '../evidence/EvidenceService.js';
+import type { DisclosureConsentRepository, DisclosureSide } from './DisclosureConsentRepository.js';
 
 export const disclosureSchema = z.object({ agree: z.boolean() }).strict();
 
-type Side = 'applicant' | 'respondent';
+type Side = DisclosureSide;
 
 export interface DisclosureState {
   /** Both sides agree. */
@@ -28,18 +28,18 @@ export interface DisclosureState {
 }
 
 export class DisclosureConsents {
-  readonly #database: SqliteDatabase;
+  readonly #repository: DisclosureConsentRepository;
   readonly #cases: CaseRepository;
   readonly #audit: AuditLog;
   readonly #now: () => Date;
 
   constructor(options: {
-    database: SqliteDatabase;
+    repository: DisclosureConsentRepository;
     cases: CaseRepository;
     audit: AuditLog;
     now?: () => Date;
   }) {
-    this.#database = options.database;
+    this.#repository = options.repository;
     this.#cases = options.cases;
     this.#audit = options.audit;
     this.#now = options.now ?? (() => new Date());
@@ -69,12 +69,15 @@ export class DisclosureConsents {
       );
     }
     const at = this.#now().toISOString();
-    await this.#database.transaction(async () => {
-      this.#database
-        .statement(
-          `INSERT INTO disclosure_consents (id, case_id, person_id, side, agree, at) VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(randomUUID(), caseId, person.id, side, input.agree ? 1 : 0, at);
+    await this.#repository.transaction(async () => {
+      await this.#repository.insert({
+        id: randomUUID(),
+        caseId,
+        personId: person.id,
+        side,
+        agree: input.agree,
+        at,
+      });
       await this.#audit.append({
         caseId,
         actorId: person.id,
@@ -90,18 +93,14 @@ export class DisclosureConsents {
   /** The state now (server-internal: references and bundles ask it). */
   async current(caseId: string): Promise<DisclosureState> {
     const people = await this.#cases.listPeople(caseId);
-    const rows = this.#database
-      .statement(
-        'SELECT person_id, side, agree, at FROM disclosure_consents WHERE case_id = ? ORDER BY at, rowid',
-      )
-      .all(caseId) as { person_id: string; side: Side; agree: number; at: string }[];
+    const says = await this.#repository.listByCase(caseId);
     const latest = new Map<string, DisclosureState['consents'][number]>();
-    for (const r of rows) {
-      latest.set(r.person_id, {
-        personId: r.person_id,
-        name: people.find((p) => p.id === r.person_id)?.name ?? r.person_id,
+    for (const r of says) {
+      latest.set(r.personId, {
+        personId: r.personId,
+        name: people.find((p) => p.id === r.personId)?.name ?? r.personId,
         side: r.side,
-        agree: r.agree === 1,
+        agree: r.agree,
         at: r.at,
       });
     }

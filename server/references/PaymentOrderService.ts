@@ -19,7 +19,6 @@ import { authorize, authorizeStaff, caseInScope, type Actor } from '../cases/acc
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import { paymentOrderEligible, shanghaiDate } from '../cases/deadlines.js';
 import type { CaseDeadline, CasePerson, MediationCase } from '../cases/model.js';
-import type { SqliteDatabase } from '../db/SqliteDatabase.js';
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { PdfRenderer } from '../documents/PdfRenderer.js';
 import { paymentOrderApplicationLayout } from '../documents/templates.js';
@@ -51,6 +50,7 @@ import {
 } from './BundleService.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
+import type { PaymentOrderRecord, PaymentOrderRepository } from './PaymentOrderRepository.js';
 import { CONCESSIONS_STATEMENT } from './referralRules.js';
 import type { ReferenceService } from './ReferenceService.js';
 
@@ -123,8 +123,6 @@ export interface PaymentOrderView {
   delivery: WebhookDeliveryView | null;
 }
 
-type Row = Record<string, unknown>;
-
 const README = `支付令申请材料包 / Payment-order application pack
 
 本材料包由调解平台生成并以服务密钥签名：支付令申请书、已生效的调解协议书（纸质签署的，附签署页扫描件）、
@@ -139,7 +137,7 @@ ${CONCESSIONS_STATEMENT}
 `;
 
 export class PaymentOrderService {
-  readonly #database: SqliteDatabase;
+  readonly #repository: PaymentOrderRepository;
   readonly #cases: CaseRepository;
   readonly #audit: AuditLog;
   readonly #documents: DocumentService;
@@ -156,7 +154,7 @@ export class PaymentOrderService {
   readonly #producing = new Map<string, Promise<unknown>>();
 
   constructor(o: {
-    database: SqliteDatabase;
+    repository: PaymentOrderRepository;
     cases: CaseRepository;
     audit: AuditLog;
     documents: DocumentService;
@@ -170,7 +168,7 @@ export class PaymentOrderService {
     directory: string;
     now?: () => Date;
   }) {
-    this.#database = o.database;
+    this.#repository = o.repository;
     this.#cases = o.cases;
     this.#audit = o.audit;
     this.#documents = o.documents;
@@ -208,8 +206,8 @@ export class PaymentOrderService {
     );
     return {
       ...eligibility,
-      courts: this.#courts(c.organisationId),
-      packs: this.#rows(caseId).map((r) => this.#view(r)),
+      courts: this.#institutions.activeCourts(c.organisationId),
+      packs: (await this.#repository.listByCase(caseId)).map((r) => this.#view(r)),
       mayProduce: actor.kind === 'staff' || applyingFor(actor, people) !== null,
     };
   }
@@ -285,7 +283,9 @@ export class PaymentOrderService {
         '支付令只能向人民法院申请，不能发送给仲裁委员会 / A payment order is applied for at a court, not an arbitration commission',
       );
     }
-    const sent = this.#rows(caseId).find((r) => r['institution_id'] === institution.id);
+    const sent = (await this.#repository.listByCase(caseId)).find(
+      (r) => r.institutionId === institution.id,
+    );
     if (sent) return this.#view(sent);
     const { documents, deliveries } = await this.#documents.list(SYSTEM, caseId);
     const effective = await effectiveAgreement(documents, await this.#audit.list(caseId), () =>
@@ -443,7 +443,7 @@ export class PaymentOrderService {
     );
     const { file, sha256 } = stored;
 
-    await this.#database.transaction(async () => {
+    await this.#repository.transaction(async () => {
       const deliveryId = this.#institutions.webhookUrl(institution.id)
         ? this.#webhooks.enqueueFile({
             institutionId: institution.id,
@@ -454,24 +454,19 @@ export class PaymentOrderService {
             contentType: 'application/zip',
           })
         : null;
-      this.#database
-        .statement(
-          `INSERT INTO payment_orders (id, case_id, institution_id, requested_by, path, sha256, size, file_count,
-             webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          packId,
-          caseId,
-          institution.id,
-          requester.personId,
-          file,
-          sha256,
-          stored.size,
-          listed.length,
-          deliveryId,
-          createdAt,
-          by.id,
-        );
+      await this.#repository.insert({
+        id: packId,
+        caseId,
+        institutionId: institution.id,
+        requestedBy: requester.personId,
+        path: file,
+        sha256,
+        size: stored.size,
+        fileCount: listed.length,
+        webhookDeliveryId: deliveryId,
+        createdAt,
+        createdBy: by.id,
+      });
       await this.#audit.append({
         caseId,
         actorId: by.id,
@@ -489,7 +484,7 @@ export class PaymentOrderService {
         },
       });
     });
-    return this.#view(this.#row(packId)!);
+    return this.#view((await this.#repository.get(packId))!);
   }
 
   /** The pack's bytes, for staff of the case and the applicant side. */
@@ -499,9 +494,9 @@ export class PaymentOrderService {
     packId: string,
   ): Promise<{ bytes: Buffer; view: PaymentOrderView; name: string }> {
     const { c } = await this.#applicantSideOrStaff(actor, caseId);
-    const row = this.#row(packId);
-    if (!row || row['case_id'] !== caseId) throw new NotFoundError('Payment order');
-    const bytes = await readStoredBundle(row['path'] as string, row['sha256'] as string);
+    const row = await this.#repository.get(packId);
+    if (!row || row.caseId !== caseId) throw new NotFoundError('Payment order');
+    const bytes = await readStoredBundle(row.path, row.sha256);
     return {
       bytes,
       view: this.#view(row),
@@ -519,15 +514,15 @@ export class PaymentOrderService {
     packId: string,
     ip: string | null,
   ): Promise<{ bytes: Buffer; view: PaymentOrderView; name: string }> {
-    const row = this.#row(packId);
-    if (!row || row['case_id'] !== caseId || row['institution_id'] !== institution.id) {
+    const row = await this.#repository.get(packId);
+    if (!row || row.caseId !== caseId || row.institutionId !== institution.id) {
       throw new NotFoundError('Payment order');
     }
     await this.#institutions.recordAccess(institution, caseId, {
       item: `payment-order/${packId}`,
       ip,
     });
-    const bytes = await readStoredBundle(row['path'] as string, row['sha256'] as string);
+    const bytes = await readStoredBundle(row.path, row.sha256);
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,
@@ -545,40 +540,19 @@ export class PaymentOrderService {
     return scope;
   }
 
-  #courts(organisationId: string): { id: string; name: string }[] {
-    return this.#database
-      .statement(
-        `SELECT id, name FROM institutions WHERE organisation_id = ? AND kind = 'court' AND revoked_at IS NULL
-         ORDER BY name, id`,
-      )
-      .all(organisationId) as { id: string; name: string }[];
-  }
-
-  #rows(caseId: string): Row[] {
-    return this.#database
-      .statement('SELECT * FROM payment_orders WHERE case_id = ? ORDER BY created_at, id')
-      .all(caseId) as Row[];
-  }
-
-  #row(id: string): Row | undefined {
-    return this.#database.statement('SELECT * FROM payment_orders WHERE id = ?').get(id) as
-      Row | undefined;
-  }
-
-  #view(r: Row): PaymentOrderView {
-    const deliveryId = r['webhook_delivery_id'] as string | null;
-    const d = deliveryId ? this.#webhooks.get(deliveryId) : undefined;
-    const institutionId = r['institution_id'] as string;
+  #view(r: PaymentOrderRecord): PaymentOrderView {
+    const d = r.webhookDeliveryId ? this.#webhooks.get(r.webhookDeliveryId) : undefined;
+    const institutionId = r.institutionId;
     return {
-      id: r['id'] as string,
-      caseId: r['case_id'] as string,
+      id: r.id,
+      caseId: r.caseId,
       institutionId,
       institutionName: this.#institutions.institutionActor(institutionId)?.name ?? institutionId,
-      requestedBy: r['requested_by'] as string,
-      sha256: r['sha256'] as string,
-      size: r['size'] as number,
-      fileCount: r['file_count'] as number,
-      createdAt: r['created_at'] as string,
+      requestedBy: r.requestedBy,
+      sha256: r.sha256,
+      size: r.size,
+      fileCount: r.fileCount,
+      createdAt: r.createdAt,
       delivery: webhookDeliveryView(d),
     };
   }

@@ -1,0 +1,130 @@
+/** Webhook deliveries to institutions, on SQLite. */
+import type {
+  DueWebhookDelivery,
+  NewWebhookDelivery,
+  WebhookDeliveryRepository,
+} from '../institutions/WebhookDeliveryRepository.js';
+import type { WebhookDelivery } from '../institutions/WebhookDispatcher.js';
+import type { SqliteDatabase } from './SqliteDatabase.js';
+
+type Row = Record<string, unknown>;
+
+function toDelivery(r: Row): WebhookDelivery {
+  return {
+    id: r['id'] as string,
+    institutionId: r['institution_id'] as string,
+    caseId: r['case_id'] as string,
+    event: r['event'] as string,
+    contentType: (r['content_type'] as string | undefined) ?? 'application/json',
+    bodySha256: r['body_sha256'] as string,
+    status: r['status'] as WebhookDelivery['status'],
+    attempts: r['attempts'] as number,
+    nextAttemptAt: r['next_attempt_at'] as string,
+    lastError: (r['last_error'] as string | null) ?? null,
+    createdAt: r['created_at'] as string,
+    deliveredAt: (r['delivered_at'] as string | null) ?? null,
+    receipt: (r['receipt'] as string | null) ?? null,
+  };
+}
+
+export class SqliteWebhookDeliveryRepository implements WebhookDeliveryRepository {
+  readonly #database: SqliteDatabase;
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+  }
+
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.#database.transaction(work);
+  }
+
+  insert(d: NewWebhookDelivery): void {
+    this.#database
+      .statement(
+        `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, body_path,
+           content_type, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      )
+      .run(
+        d.id,
+        d.institutionId,
+        d.caseId,
+        d.event,
+        d.body,
+        d.bodySha256,
+        d.bodyPath,
+        d.contentType,
+        d.createdAt,
+        d.createdAt,
+      );
+  }
+
+  get(id: string): WebhookDelivery | undefined {
+    const r = this.#database.statement('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as
+      Row | undefined;
+    return r ? toDelivery(r) : undefined;
+  }
+
+  requeueDead(id: string, institutionId: string, at: string): void {
+    this.#database
+      .statement(
+        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?
+         WHERE id = ? AND institution_id = ? AND status = 'dead'`,
+      )
+      .run(at, id, institutionId);
+  }
+
+  listByInstitution(institutionId: string): WebhookDelivery[] {
+    return (
+      this.#database
+        .statement(
+          'SELECT * FROM webhook_deliveries WHERE institution_id = ? ORDER BY created_at, id',
+        )
+        .all(institutionId) as Row[]
+    ).map(toDelivery);
+  }
+
+  async due(now: string, limit: number): Promise<DueWebhookDelivery[]> {
+    return (
+      this.#database
+        .statement(
+          `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
+           JOIN institutions i ON i.id = d.institution_id
+           WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+        )
+        .all(now, limit) as Row[]
+    ).map((row) => ({
+      delivery: toDelivery(row),
+      body: row['body'] as string,
+      bodyPath: row['body_path'] as string | null,
+      webhookUrl: row['webhook_url'] as string | null,
+      revokedAt: (row['revoked_at'] as string | null) ?? null,
+    }));
+  }
+
+  async markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<void> {
+    this.#database
+      .statement(
+        `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, receipt = ?,
+           last_error = NULL WHERE id = ?`,
+      )
+      .run(attempts, at, receipt, id);
+  }
+
+  async markFailed(
+    id: string,
+    o: {
+      status: 'pending' | 'dead';
+      attempts: number;
+      nextAttemptAt: string;
+      lastError: string | null;
+    },
+  ): Promise<void> {
+    this.#database
+      .statement(
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+         WHERE id = ?`,
+      )
+      .run(o.status, o.attempts, o.nextAttemptAt, o.lastError, id);
+  }
+}
