@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { sealEvent, type ChainHead, type StoredAuditEvent } from '../../server/audit/AuditChain.js';
 import {
   BUNDLE_TYPE,
@@ -56,7 +57,47 @@ describe('stored ZIP', () => {
     // A trailing byte (or a comment) is not what the service writes.
     expect(() => readZip(Buffer.concat([zip, Buffer.from([0])]))).toThrow();
   });
+
+  // Why zip.ts keeps its own writer (issue 17, must-have 9): issued archives are
+  // verified by rebuilding them byte for byte, and yazl — even set to stored
+  // entries, a fixed DOS time and mode 0 — writes a different central directory.
+  it('cannot hand the writing to yazl: its archives differ from issued ones byte for byte', async () => {
+    const entries = [
+      { path: 'manifest.json', bytes: Buffer.from('{"a":1}') },
+      { path: '01-申请书/司法确认申请书.pdf', bytes: Buffer.from('%PDF-1.7 …') },
+    ];
+    const ours = writeZip(entries);
+    const theirs = await yazlZip(entries);
+    expect(await yazlZip(entries)).toEqual(theirs); // deterministic too
+    expect(theirs.length).toBe(ours.length);
+    const directoryAt = ours.readUInt32LE(ours.length - 22 + 16);
+    // Local headers and data agree; the first difference is the central
+    // directory's "version made by": yazl hard-codes 0x033f (Unix, 6.3).
+    expect(theirs.subarray(0, directoryAt)).toEqual(ours.subarray(0, directoryAt));
+    expect(ours.readUInt16LE(directoryAt + 4)).toBe(0x0014);
+    expect(theirs.readUInt16LE(directoryAt + 4)).toBe(0x033f);
+    expect(() => readZip(theirs)).toThrow(/differs from its entries/);
+  });
 });
+
+function yazlZip(entries: readonly { path: string; bytes: Buffer }[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const { path: name, bytes } of entries) {
+      zip.addBuffer(bytes, name, {
+        mtime: new Date(1980, 0, 1),
+        mode: 0,
+        compress: false,
+        forceDosTimestamp: true,
+      });
+    }
+    zip.end();
+    const parts: Buffer[] = [];
+    zip.outputStream.on('data', (chunk: Buffer) => parts.push(chunk));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream.on('error', reject);
+  });
+}
 
 describe('joint application bundle', () => {
   let dir: string;
