@@ -215,7 +215,7 @@ export class WebhookDispatcher {
     else if (row['revoked_at']) error = 'the institution’s credential was revoked';
     else {
       const path = row['body_path'] as string | null;
-      const signature = this.#keys.sign(
+      const signature = await this.#keys.sign(
         { deliveryId: d.id, sha256: d.bodySha256, iat: Math.floor(Date.now() / 1000) },
         WEBHOOK_SIGNATURE_TYPE,
       );
