@@ -178,7 +178,7 @@ async function main(): Promise<number> {
       });
       const zip = Buffer.from(await res.arrayBuffer());
       const v0 = performance.now();
-      const checked = verifyBundle(zip, jwks);
+      const checked = await verifyBundle(zip, jwks);
       const v1 = performance.now() - v0;
       if (!checked.ok) throw new Error(`the exported bundle does not verify: ${checked.reason}`);
       const h0 = performance.now();

@@ -26,7 +26,9 @@ import { verifyReference } from '../references/reference.js';
 const USAGE =
   '用法 / usage: npm run verify-reference -- <reference | bundle.zip> --jwks <jwks.json> [file …]';
 
-export function verifyReferenceFiles(args: string[]): { exitCode: number; lines: string[] } {
+export async function verifyReferenceFiles(
+  args: string[],
+): Promise<{ exitCode: number; lines: string[] }> {
   const jwksAt = args.indexOf('--jwks');
   const jwksFile = jwksAt >= 0 ? args[jwksAt + 1] : undefined;
   const rest = args.filter((_, i) => i !== jwksAt && i !== jwksAt + 1);
@@ -50,7 +52,7 @@ export function verifyReferenceFiles(args: string[]): { exitCode: number; lines:
   } catch (error) {
     return unreadable(error);
   }
-  const result = verifyReference(jws, jwks, inputs);
+  const result = await verifyReference(jws, jwks, inputs);
   if (!result.ok) {
     return { exitCode: 1, lines: [`未通过校验 / NOT verified: ${result.reason}`] };
   }
@@ -83,8 +85,11 @@ function unreadable(error: unknown): { exitCode: number; lines: string[] } {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-function bundleLines(zip: Buffer, jwks: Jwks): { exitCode: number; lines: string[] } {
-  const result = verifyBundle(zip, jwks);
+async function bundleLines(
+  zip: Buffer,
+  jwks: Jwks,
+): Promise<{ exitCode: number; lines: string[] }> {
+  const result = await verifyBundle(zip, jwks);
   if (!result.ok) {
     return { exitCode: 1, lines: [`未通过校验 / NOT verified: ${result.reason}`] };
   }
@@ -111,7 +116,7 @@ function bundleLines(zip: Buffer, jwks: Jwks): { exitCode: number; lines: string
 
 const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (import.meta.url === pathToFileURL(invoked).href) {
-  const { exitCode, lines } = verifyReferenceFiles(process.argv.slice(2));
+  const { exitCode, lines } = await verifyReferenceFiles(process.argv.slice(2));
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exitCode = exitCode;
 }

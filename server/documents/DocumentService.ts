@@ -1022,7 +1022,7 @@ export class DocumentService {
       });
       const bytes = await this.#renderer.render(layout, new Date(sealedAt));
       const blob = await this.#blobs.write(Readable.from([bytes]), { maxBytes: MAX_PDF_BYTES });
-      const jws = this.#keys.sign(
+      const jws = await this.#keys.sign(
         {
           caseId,
           caseNumber: c.caseNumber,

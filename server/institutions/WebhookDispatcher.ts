@@ -169,7 +169,7 @@ export class WebhookDispatcher {
     else if (row.revokedAt) error = 'the institution’s credential was revoked';
     else {
       const path = row.bodyPath;
-      const signature = this.#keys.sign(
+      const signature = await this.#keys.sign(
         { deliveryId: d.id, sha256: d.bodySha256, iat: Math.floor(Date.now() / 1000) },
         WEBHOOK_SIGNATURE_TYPE,
       );

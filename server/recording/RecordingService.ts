@@ -1004,7 +1004,7 @@ export class RecordingService {
       composite,
       issuedAt: this.#now().toISOString(),
     };
-    const jws = this.#keys.sign(manifest, MANIFEST_TYPE);
+    const jws = await this.#keys.sign(manifest, MANIFEST_TYPE);
     const manifestSha256 = createHash('sha256').update(jws).digest('hex');
     const dir = this.directoryOf(recording.id);
     await writeFileDurably(dir, 'manifest.jws', jws);
@@ -1081,7 +1081,8 @@ export class RecordingService {
       manifest: manifest
         ? {
             jws: manifest,
-            payload: this.#keys.verify<RecordingManifest>(manifest, { typ: MANIFEST_TYPE }).payload,
+            payload: (await this.#keys.verify<RecordingManifest>(manifest, { typ: MANIFEST_TYPE }))
+              .payload,
           }
         : null,
     };

@@ -104,7 +104,7 @@ export async function storeSignedBundle(
   manifest: BundleManifest,
   files: ReadonlyMap<string, Buffer>,
 ): Promise<{ file: string; sha256: string; size: number }> {
-  const zip = assembleBundle(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
+  const zip = await assembleBundle(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
   const folder = path.join(directory, caseId);
   await mkdir(folder, { recursive: true, mode: 0o700 });
   await writeFileDurably(folder, `${id}.zip`, zip);

@@ -192,7 +192,7 @@ export class ReferenceService {
         events: chainEvents,
       },
     };
-    return { jws: this.#keys.sign(reference, REFERENCE_TYPE), reference };
+    return { jws: await this.#keys.sign(reference, REFERENCE_TYPE), reference };
   }
 
   /**

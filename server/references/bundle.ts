@@ -96,13 +96,13 @@ export function sha256Of(bytes: Buffer): string {
 }
 
 /** Lays out the archive: signed manifest, its readable copy, then the files in manifest order. */
-export function assembleBundle(
+export async function assembleBundle(
   manifest: BundleManifest,
   files: ReadonlyMap<string, Buffer>,
-  sign: (manifest: BundleManifest) => string,
-): Buffer {
+  sign: (manifest: BundleManifest) => Promise<string>,
+): Promise<Buffer> {
   const entries: ZipEntry[] = [
-    { path: MANIFEST_JWS, bytes: Buffer.from(sign(manifest), 'utf8') },
+    { path: MANIFEST_JWS, bytes: Buffer.from(await sign(manifest), 'utf8') },
     { path: MANIFEST_JSON, bytes: Buffer.from(manifestText(manifest), 'utf8') },
   ];
   for (const f of manifest.files) {
@@ -156,7 +156,7 @@ export function fixingEvent(
 export type BundleCheck =
   { ok: true; manifest: BundleManifest; reference: CaseReference } | { ok: false; reason: string };
 
-export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
+export async function verifyBundle(zip: Buffer, jwks: Jwks): Promise<BundleCheck> {
   let entries: ZipEntry[];
   try {
     entries = readZip(zip);
@@ -169,9 +169,9 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
   if (!signed) return { ok: false, reason: `archive: no ${MANIFEST_JWS}` };
   let manifest: BundleManifest;
   try {
-    manifest = verifyJws<BundleManifest>(signed.toString('utf8'), jwks, {
+    ({ payload: manifest } = await verifyJws<BundleManifest>(signed.toString('utf8'), jwks, {
       typ: BUNDLE_TYPE,
-    }).payload;
+    }));
   } catch (error) {
     return { ok: false, reason: `manifest signature: ${(error as Error).message}` };
   }
@@ -200,7 +200,7 @@ export function verifyBundle(zip: Buffer, jwks: Jwks): BundleCheck {
   const fixedFiles = manifest.files.filter(
     (f) => f.source.kind === 'document' || f.source.kind === 'sealed-agreement',
   );
-  const ref = verifyReference(
+  const ref = await verifyReference(
     refBytes.toString('utf8'),
     jwks,
     fixedFiles.map((f) => ({ name: f.path, bytes: byPath.get(f.path)! })),

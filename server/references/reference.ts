@@ -111,14 +111,16 @@ export type ReferenceCheck =
   | { ok: false; reason: string };
 
 /** Checks a reference offline: signature, chain, items against their events, files against items. */
-export function verifyReference(
+export async function verifyReference(
   jws: string,
   jwks: Jwks,
   files: { name: string; bytes: Buffer }[] = [],
-): ReferenceCheck {
+): Promise<ReferenceCheck> {
   let reference: CaseReference;
   try {
-    reference = verifyJws<CaseReference>(jws.trim(), jwks, { typ: REFERENCE_TYPE }).payload;
+    ({ payload: reference } = await verifyJws<CaseReference>(jws.trim(), jwks, {
+      typ: REFERENCE_TYPE,
+    }));
   } catch (error) {
     return { ok: false, reason: `signature: ${(error as Error).message}` };
   }

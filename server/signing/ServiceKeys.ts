@@ -87,7 +87,7 @@ export class ServiceKeys {
 
     if (activeKid === undefined) {
       if (keys.size === 0) {
-        const key = createKey(now());
+        const key = await createKey(now());
         await writeFileDurably(directory, `${key.kid}.json`, serializeKey(key));
         keys.set(key.kid, key);
       }
@@ -119,14 +119,17 @@ export class ServiceKeys {
     return this.#activeKid;
   }
 
-  sign(payload: unknown, typ: string): string {
+  sign(payload: unknown, typ: string): Promise<string> {
     const key = this.#active();
     return signJws(payload, { kid: key.kid, privateKey: key.privateKey }, typ);
   }
 
   /** Verifies against every key this service ever had, active or retired. */
-  verify<T>(jws: string, options?: { typ?: string }): { header: JwsHeader; payload: T } {
-    const { header, payload } = verifyJws<T>(jws, this.jwks(), options);
+  async verify<T>(
+    jws: string,
+    options?: { typ?: string },
+  ): Promise<{ header: JwsHeader; payload: T }> {
+    const { header, payload } = await verifyJws<T>(jws, this.jwks(), options);
     return { header, payload };
   }
 
@@ -153,7 +156,7 @@ export class ServiceKeys {
 
   async #rotateNow(): Promise<string> {
     const previous = this.#active();
-    const next = createKey(this.#now());
+    const next = await createKey(this.#now());
     if (this.#keys.has(next.kid)) throw new ServiceKeysError(`Key ${next.kid} already exists`);
 
     // New key first, then the switch, then the old key's retirement: a crash in
@@ -184,9 +187,9 @@ export class ServiceKeys {
   }
 }
 
-function createKey(createdAt: Date): ServiceKey {
+async function createKey(createdAt: Date): Promise<ServiceKey> {
   const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = publicJwk(privateKey);
+  const jwk = await publicJwk(privateKey);
   return { kid: jwk.kid, createdAt: createdAt.toISOString(), retiredAt: null, privateKey, jwk };
 }
 
@@ -206,7 +209,7 @@ async function loadKey(directory: string, kid: string): Promise<ServiceKey> {
     const stored = keyFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
     const privateKey = createPrivateKey({ key: stored.privateKeyPem, format: 'pem' });
     if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key');
-    const jwk = publicJwk(privateKey);
+    const jwk = await publicJwk(privateKey);
     if (stored.kid !== kid || jwk.kid !== kid) {
       throw new Error(`the key's thumbprint is ${jwk.kid}, its file says ${stored.kid}`);
     }

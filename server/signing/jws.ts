@@ -1,15 +1,35 @@
 /**
- * JWS compact serialization (RFC 7515) with EdDSA over Ed25519 (RFC 8037), as
- * pure functions: the server signs with them and an offline verifier checks
- * with them against a published JWKS, without trusting the server.
+ * JWS compact serialization (RFC 7515) with EdDSA over Ed25519 (RFC 8037): the
+ * server signs with these functions and an offline verifier checks with them
+ * against a published JWKS, without trusting the server.
  *
- * The verifier is deliberately narrow: EdDSA only (checked before any key is
- * looked up, so `none` and HS256-with-the-public-key confusion cannot reach a
- * key), keys only from the caller's set (headers that embed or point at keys
- * are refused, never fetched), strict base64url, and a fixed signature length.
+ * The cryptography, key import and key selection are jose's (CompactSign,
+ * compactVerify, createLocalJWKSet, exportJWK, calculateJwkThumbprint). What
+ * stays here is the policy, checked before jose sees the token, where jose is
+ * more lenient than issued documents need:
+ * - EdDSA only, checked before any key is looked up, so `none` and
+ *   HS256-with-the-public-key confusion cannot reach a key;
+ * - keys only from the caller's set, and only Ed25519 ones (jose's EdDSA
+ *   would also take Ed448); headers that embed or point at keys (jwk, jku,
+ *   x5u, x5c), demand extensions (crit) or change what is signed (b64) are
+ *   refused outright, where jose merely ignores the first ones;
+ * - strict base64url (jose decodes non-canonical and padded segments, so two
+ *   strings could carry one signature) and a fixed signature length;
+ * - the payload is canonical JSON, so equal values always give the same bytes.
+ * The wire format is unchanged: a token issued before verifies, and the same
+ * payload signed again gives the same token (tests/unit/service-keys.test.ts).
  */
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { TextDecoder } from 'node:util';
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  compactVerify,
+  createLocalJWKSet,
+  errors,
+  exportJWK,
+  type JWK,
+} from 'jose';
 import { canonicalJson } from '../audit/AuditChain.js';
 
 const ALGORITHM = 'EdDSA' as const;
@@ -62,27 +82,28 @@ export class JwsError extends Error {
 }
 
 /** Signs `payload` as canonical JSON, so equal values always give the same bytes. */
-export function signJws(
+export async function signJws(
   payload: unknown,
   key: { kid: string; privateKey: KeyObject },
   typ: string,
-): string {
+): Promise<string> {
   if (key.privateKey.type !== 'private' || key.privateKey.asymmetricKeyType !== 'ed25519') {
     throw new TypeError('signJws needs an Ed25519 private key');
   }
   if (key.kid.length === 0) throw new TypeError('signJws needs a key id');
   if (typ.length === 0) throw new TypeError('signJws needs a typ');
-  const header: JwsHeader = { alg: ALGORITHM, kid: key.kid, typ };
-  const signingInput = `${encode(canonicalJson(header))}.${encode(canonicalJson(payload))}`;
-  const signature = sign(null, Buffer.from(signingInput, 'ascii'), key.privateKey);
-  return `${signingInput}.${signature.toString('base64url')}`;
+  // jose writes the header with JSON.stringify: in this member order it is the
+  // canonical JSON of the header, as in every token issued before.
+  return new CompactSign(Buffer.from(canonicalJson(payload), 'utf8'))
+    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ })
+    .sign(key.privateKey);
 }
 
-export function verifyJws<T = unknown>(
+export async function verifyJws<T = unknown>(
   jws: string,
   keys: Jwks | PublicJwk[],
   options?: { typ?: string },
-): VerifiedJws<T> {
+): Promise<VerifiedJws<T>> {
   if (typeof jws !== 'string') throw new JwsError('MALFORMED', 'The JWS is not a string');
   const segments = jws.split('.');
   if (segments.length !== 3) {
@@ -91,44 +112,56 @@ export function verifyJws<T = unknown>(
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
 
   const header = parseHeader(decodeJson(headerSegment, 'header'));
-  const payload = decodeJson(payloadSegment, 'payload') as T;
+  decodeJson(payloadSegment, 'payload');
   const signature = decodeSegment(signatureSegment, 'signature');
   if (signature.length !== SIGNATURE_BYTES) {
     throw new JwsError('MALFORMED', `An Ed25519 signature is ${SIGNATURE_BYTES} bytes`);
   }
 
-  const publicKey = findKey(Array.isArray(keys) ? keys : keys.keys, header.kid);
-  const signingInput = `${headerSegment}.${payloadSegment}`;
-  if (!verify(null, Buffer.from(signingInput, 'ascii'), publicKey, signature)) {
-    throw new JwsError('BAD_SIGNATURE', 'The signature does not match');
+  const keySet = signingKeys(Array.isArray(keys) ? keys : keys.keys, header.kid);
+  let verified: Uint8Array;
+  try {
+    ({ payload: verified } = await compactVerify(
+      jws,
+      async (protectedHeader, token) => {
+        try {
+          return await keySet(protectedHeader, token);
+        } catch {
+          throw new JwsError('UNKNOWN_KEY', `The key ${header.kid} is not a valid Ed25519 key`);
+        }
+      },
+      { algorithms: [ALGORITHM] },
+    ));
+  } catch (error) {
+    if (error instanceof JwsError) throw error;
+    if (error instanceof errors.JWSSignatureVerificationFailed) {
+      throw new JwsError('BAD_SIGNATURE', 'The signature does not match');
+    }
+    throw new JwsError('MALFORMED', `The JWS was refused: ${(error as Error).message}`);
   }
+  const payload = parseJson(verified, 'payload') as T;
   // Checked after the signature, so only authentic documents are told apart by type.
   if (options?.typ !== undefined && header.typ !== options.typ) {
     throw new JwsError('WRONG_TYPE', `Expected a ${options.typ}, got a ${header.typ}`);
   }
-  return { header, payload, signingInput };
+  return { header, payload, signingInput: `${headerSegment}.${payloadSegment}` };
 }
 
 /** RFC 7638 thumbprint of an OKP key: SHA-256 over `{"crv","kty","x"}`, base64url. */
-export function jwkThumbprint(jwk: { crv: string; kty: string; x: string }): string {
-  const members = `{"crv":${JSON.stringify(jwk.crv)},"kty":${JSON.stringify(jwk.kty)},"x":${JSON.stringify(jwk.x)}}`;
-  return createHash('sha256').update(members, 'utf8').digest('base64url');
+export function jwkThumbprint(jwk: { crv: string; kty: string; x: string }): Promise<string> {
+  return calculateJwkThumbprint({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }, 'sha256');
 }
 
 /** The publishable JWK of an Ed25519 key (a private key's public half is derived), kid = thumbprint. */
-export function publicJwk(publicKey: KeyObject): PublicJwk {
+export async function publicJwk(publicKey: KeyObject): Promise<PublicJwk> {
   const key = publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
   if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') {
     throw new TypeError('publicJwk needs an Ed25519 key');
   }
-  const { x } = key.export({ format: 'jwk' });
+  const { x } = await exportJWK(key);
   if (typeof x !== 'string') throw new TypeError('The Ed25519 key has no public value');
-  const kid = jwkThumbprint({ crv: 'Ed25519', kty: 'OKP', x });
+  const kid = await jwkThumbprint({ crv: 'Ed25519', kty: 'OKP', x });
   return { kty: 'OKP', crv: 'Ed25519', x, kid, use: 'sig', alg: ALGORITHM };
-}
-
-function encode(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
 }
 
 /** Strict base64url: its alphabet only, no padding, and the one canonical encoding of the bytes. */
@@ -144,7 +177,10 @@ function decodeSegment(segment: string, what: string): Buffer {
 }
 
 function decodeJson(segment: string, what: string): unknown {
-  const bytes = decodeSegment(segment, what);
+  return parseJson(decodeSegment(segment, what), what);
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
   } catch {
@@ -181,7 +217,14 @@ function parseHeader(value: unknown): JwsHeader {
   return { alg: ALGORITHM, kid, typ, ...(cty !== undefined ? { cty } : {}) };
 }
 
-function findKey(keys: readonly PublicJwk[], kid: string): KeyObject {
+/**
+ * jose's key set over the caller's key named `kid`, if it is an Ed25519
+ * signing key; refused here otherwise. Only kty, crv, x and kid are handed on.
+ */
+function signingKeys(
+  keys: readonly PublicJwk[],
+  kid: string,
+): ReturnType<typeof createLocalJWKSet> {
   // The set may come straight from a JSON file in the offline verifier.
   const jwk = keys.find(
     (candidate) => typeof candidate === 'object' && candidate !== null && candidate.kid === kid,
@@ -198,9 +241,6 @@ function findKey(keys: readonly PublicJwk[], kid: string): KeyObject {
   ) {
     throw new JwsError('UNKNOWN_KEY', `The key ${kid} is not an Ed25519 signing key`);
   }
-  try {
-    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
-  } catch {
-    throw new JwsError('UNKNOWN_KEY', `The key ${kid} is not a valid Ed25519 key`);
-  }
+  const only: JWK = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid };
+  return createLocalJWKSet({ keys: [only] });
 }

@@ -1,58 +1,40 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
-/** A token bucket: `ratePerSecond` sustained, `burst` at once. */
-export class TokenBucket {
-  readonly #rate: number;
-  readonly #burst: number;
-  readonly #now: () => number;
-  #tokens: number;
-  #updatedAt: number;
-
-  constructor(ratePerSecond: number, burst: number, now: () => number = () => performance.now()) {
-    this.#rate = ratePerSecond;
-    this.#burst = burst;
-    this.#now = now;
-    this.#tokens = burst;
-    this.#updatedAt = now();
-  }
-
-  take(): boolean {
-    const now = this.#now();
-    this.#tokens = Math.min(
-      this.#burst,
-      this.#tokens + ((now - this.#updatedAt) / 1000) * this.#rate,
-    );
-    this.#updatedAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-}
-
 /**
- * The request rate of one person across all their connections, so opening
- * more sockets on one invitation buys no more rate. Built on
- * rate-limiter-flexible: its memory backend here, and a RateLimiterRedis (same
- * API) can be passed in when several nodes must share the limit.
+ * A request rate limit per key (one connection, or one person across all
+ * their connections so opening more sockets on one invitation buys no more
+ * rate), built on rate-limiter-flexible instead of a hand-written token bucket.
+ *
+ * It keeps its counters in memory (RateLimiterMemory) today. Its Redis backend
+ * (RateLimiterRedis, same API) can be passed in as `limiter` when several
+ * nodes must share one limit.
+ *
+ * The limit is a window of `burst` requests lasting burst/rate seconds: the
+ * same sustained rate and burst as the token bucket it replaces, except that
+ * a client may spend a second burst right after a window turns over.
  */
-export class PersonRateLimiter {
+export class RequestRateLimiter {
   readonly #limiter: RateLimiterAbstract;
 
-  constructor(ratePerSecond: number, burst: number, limiter?: RateLimiterAbstract) {
-    // A window of `burst` requests lasting burst/rate seconds: about `rate` sustained, `burst` at once.
+  constructor(
+    keyPrefix: string,
+    ratePerSecond: number,
+    burst: number,
+    limiter?: RateLimiterAbstract,
+  ) {
     this.#limiter =
       limiter ??
       new RateLimiterMemory({
-        keyPrefix: 'socket-person',
+        keyPrefix,
         points: burst,
         duration: Math.max(1, Math.round(burst / ratePerSecond)),
       });
   }
 
-  /** Whether `person` may make one more request now. */
-  async take(person: string): Promise<boolean> {
+  /** Whether `key` may make one more request now. */
+  async take(key: string): Promise<boolean> {
     try {
-      await this.#limiter.consume(person);
+      await this.#limiter.consume(key);
       return true;
     } catch (error) {
       if (error instanceof RateLimiterRes) return false;

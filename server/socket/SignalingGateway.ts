@@ -38,7 +38,7 @@ import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
 import type { Participant, ParticipantChannel } from '../media/Participant.js';
-import { PersonRateLimiter, TokenBucket } from './RateLimiter.js';
+import { RequestRateLimiter } from './RateLimiter.js';
 
 interface SocketData {
   claims: VerifiedSessionToken;
@@ -208,7 +208,9 @@ export class SignalingGateway {
   readonly #logger: Logger;
   /** Every connected socket, by the person its token names (oldest first). */
   readonly #live = new Map<string, SignalingSocket[]>();
-  readonly #personRate: PersonRateLimiter;
+  /** Requests per connection, and per person across their connections. */
+  readonly #socketRate: RequestRateLimiter;
+  readonly #personRate: RequestRateLimiter;
 
   constructor(
     tokens: SessionTokens,
@@ -226,7 +228,12 @@ export class SignalingGateway {
     this.#sessions = sessions;
     this.#config = config;
     this.#logger = logger.child({ component: 'signaling' });
-    this.#personRate = new PersonRateLimiter(config.personRatePerSecond, config.personBurst);
+    this.#socketRate = new RequestRateLimiter('socket', config.ratePerSecond, config.burst);
+    this.#personRate = new RequestRateLimiter(
+      'socket-person',
+      config.personRatePerSecond,
+      config.personBurst,
+    );
     this.#evidence?.onVisibilityChange((change) => void this.#evidenceChanged(change));
   }
 
@@ -347,7 +354,6 @@ export class SignalingGateway {
       session: undefined,
       participant: undefined,
     };
-    const bucket = new TokenBucket(this.#config.ratePerSecond, this.#config.burst);
     ctx.logger.debug({ role: claims.role }, 'socket connected');
     const own = this.#live.get(claims.sub) ?? [];
     own.push(socket);
@@ -385,7 +391,7 @@ export class SignalingGateway {
     for (const name of REQUEST_NAMES) {
       // Registered untyped on purpose: what arrives is unknown until parsed.
       (socket as unknown as Socket).on(name, (...args: unknown[]) => {
-        void this.#dispatch(ctx, bucket, name, args);
+        void this.#dispatch(ctx, name, args);
       });
     }
 
@@ -406,12 +412,7 @@ export class SignalingGateway {
     });
   }
 
-  async #dispatch(
-    ctx: RequestContext,
-    bucket: TokenBucket,
-    name: RequestName,
-    args: unknown[],
-  ): Promise<void> {
+  async #dispatch(ctx: RequestContext, name: RequestName, args: unknown[]): Promise<void> {
     const ack =
       args.length > 0 && typeof args[args.length - 1] === 'function'
         ? (args[args.length - 1] as (r: Ack<unknown>) => void)
@@ -421,7 +422,10 @@ export class SignalingGateway {
       return;
     }
     try {
-      if (!bucket.take() || !(await this.#personRate.take(ctx.claims.sub)))
+      if (
+        !(await this.#socketRate.take(ctx.socket.id)) ||
+        !(await this.#personRate.take(ctx.claims.sub))
+      )
         throw new RateLimitedError();
       this.#checkStage(ctx, name);
       const parsed = requestSchemas[name].safeParse(args.length > 1 ? args[0] : undefined);

@@ -150,7 +150,7 @@ describe('paper signing in the console, then the worker’s payment order', () =
 
     await until(() => hook.accepted.size === 1, 30_000);
     const [zip] = [...hook.accepted.values()];
-    const checked = verifyBundle(zip!, jwks);
+    const checked = await verifyBundle(zip!, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
     if (!checked.ok) return;
     expect(checked.manifest.kind).toBe('payment_order');

@@ -356,9 +356,11 @@ describe('recording a mediation session', () => {
     // The manifest verifies against the published keys and names every file by its hash.
     expect(manifest).not.toBeNull();
     const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
-    const m = verifyJws<RecordingManifest>(manifest!.jws, jwks, {
-      typ: 'mediation-recording-manifest+jws',
-    }).payload;
+    const m = (
+      await verifyJws<RecordingManifest>(manifest!.jws, jwks, {
+        typ: 'mediation-recording-manifest+jws',
+      })
+    ).payload;
     expect(m.recordingId).toBe(recordingId);
     expect(m.caseNumber).toBe(theCase.caseNumber);
     expect(createHash('sha256').update(manifest!.jws).digest('hex')).toBe(recording.manifestSha256);

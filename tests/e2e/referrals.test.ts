@@ -307,7 +307,7 @@ describe('referral to a court from the console', () => {
     const downloaded = await downloadBundle(row, received);
 
     // It verifies offline and carries the identity card the applicant uploaded, byte for byte.
-    const checked = verifyBundle(downloaded, jwks);
+    const checked = await verifyBundle(downloaded, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
     if (!checked.ok) return;
     expect(checked.manifest).toMatchObject({
@@ -384,7 +384,7 @@ describe('referral to a court from the console', () => {
 
     const downloaded = await downloadBundle(row, received);
 
-    const checked = verifyBundle(downloaded, jwks);
+    const checked = await verifyBundle(downloaded, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
     if (!checked.ok) return;
     expect(checked.manifest.bundleId).toBe(await row.getAttribute('data-bundle'));

@@ -168,15 +168,15 @@ describe('joint application bundles', () => {
       event: 'bundle.exported',
     });
     expect(sha256sum(body)).toBe(bundle.sha256);
-    const signed = verifyJws<{ sha256: string; deliveryId: string }>(
-      hook.attempts[1]!.signature,
-      jwks,
-      { typ: 'mediation-webhook+jws' },
+    const signed = (
+      await verifyJws<{ sha256: string; deliveryId: string }>(hook.attempts[1]!.signature, jwks, {
+        typ: 'mediation-webhook+jws',
+      })
     ).payload;
     expect(signed).toMatchObject({ sha256: bundle.sha256, deliveryId: bundle.delivery!.id });
 
     // What the court received verifies whole and holds what a joint application needs.
-    const checked = verifyBundle(body, jwks);
+    const checked = await verifyBundle(body, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
     if (!checked.ok) return;
     const roles = checked.manifest.files.map((f) => f.role);
@@ -271,7 +271,7 @@ describe('joint application bundles', () => {
         const altered = Buffer.from(got.bytes);
         altered[i] = altered[i]! ^ 0x20;
         writeFileSync(zipFile, altered);
-        const r = verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
+        const r = await verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
         expect(r.exitCode, `byte ${i}: ${r.lines.join()}`).toBe(1);
       }
       // A certificate swapped for another PDF, the archive rebuilt cleanly: still refused.
@@ -279,7 +279,7 @@ describe('joint application bundles', () => {
         e.path.startsWith('05-certificates/') ? { ...e, bytes: twoPagePdf('伪造') } : e,
       );
       writeFileSync(zipFile, writeZip(swapped));
-      const r = verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
+      const r = await verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
       expect(r.exitCode).toBe(1);
       expect(r.lines.join()).toContain('SHA-256 differs from the manifest');
     } finally {
@@ -319,7 +319,7 @@ describe('joint application bundles', () => {
     // A finished recording of a session whose caucus the mediator chose to record (its
     // record, signed manifest and manifest event stored as the recording service leaves them).
     const recordingId = '5d3c1c1e-0000-4000-8000-000000000001';
-    const manifest = t.server.keys.sign(
+    const manifest = await t.server.keys.sign(
       { recordingId, caseId: w.caseId, tracks: [], gaps: [] },
       MANIFEST_TYPE,
     );
@@ -370,7 +370,7 @@ describe('joint application bundles', () => {
         `/institution/cases/${w.caseId}/reference`,
         await courtToken(court),
       );
-      const r = verifyReference(reference, jwks);
+      const r = await verifyReference(reference, jwks);
       if (!r.ok) throw new Error(r.reason);
       return r.reference;
     };
@@ -405,7 +405,7 @@ describe('joint application bundles', () => {
       (await download(`/cases/${w.caseId}/bundles/${b.id}/file`, w.clerk)).bytes;
 
     const closed = await bytesOf(await reexport());
-    const first = verifyBundle(closed, jwks);
+    const first = await verifyBundle(closed, jwks);
     expect(first.ok).toBe(true);
     if (!first.ok) return;
     expect(first.manifest.excluded.map((x) => x.id)).toContain(secretId);
@@ -447,7 +447,7 @@ describe('joint application bundles', () => {
       'recording-composite',
     ]);
     const open = await bytesOf(await reexport());
-    const second = verifyBundle(open, jwks);
+    const second = await verifyBundle(open, jwks);
     expect(second.ok).toBe(true);
     if (!second.ok) return;
     expect(second.manifest.disclosureAgreed).toBe(true);
@@ -462,7 +462,7 @@ describe('joint application bundles', () => {
       w.clerk,
     );
     expect(state.agreed).toBe(false);
-    const third = verifyBundle(await bytesOf(await reexport()), jwks);
+    const third = await verifyBundle(await bytesOf(await reexport()), jwks);
     expect(third.ok && third.manifest.files.some((f) => f.source.id === secretId)).toBe(false);
   });
 
@@ -496,7 +496,7 @@ describe('joint application bundles', () => {
       w.mediator,
     );
     const bytes = (await download(`/cases/${w.caseId}/bundles/${next.id}/file`, w.clerk)).bytes;
-    const checked = verifyBundle(bytes, jwks);
+    const checked = await verifyBundle(bytes, jwks);
     expect(checked.ok && checked.manifest.files.some((f) => f.source.id === ordinaryId)).toBe(true);
     // The applicant, who submitted it, puts it back; each change is in the chain.
     await api.ok('POST', path, w.tokens.applicant, { category: 'evidence' });

@@ -1029,7 +1029,7 @@ describe('signing and sealing the mediation agreement', () => {
     expect(sealed.case.outcome.effectiveAt).toBe(sealed.seal.sealedAt);
 
     // The JWS verifies against the service's keys and binds the hashes and the signatures.
-    const { header, payload } = t.server.keys.verify<{
+    const { header, payload } = await t.server.keys.verify<{
       documentId: string;
       version: number;
       sha256: string;

@@ -189,7 +189,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
       token,
     );
     const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
-    const checked = verifyReference(reference, jwks);
+    const checked = await verifyReference(reference, jwks);
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
     const notice = checked.reference.items.find((i) => i.kind === 'document')!;
@@ -232,7 +232,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
         path.join(dir, jwksFile),
         ...files.map((f) => path.join(dir, f)),
       ];
-      expect(verifyReferenceFiles(args(['notice.pdf'])).exitCode).toBe(0);
+      expect((await verifyReferenceFiles(args(['notice.pdf']))).exitCode).toBe(0);
       // The built CLI, as a court would run it.
       const cli = spawnSync(
         process.execPath,
@@ -246,7 +246,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
       const swapped = Buffer.from(pdf);
       swapped[swapped.length - 10] = (swapped[swapped.length - 10]! + 1) % 256;
       writeFileSync(path.join(dir, 'swapped.pdf'), swapped);
-      const bad = verifyReferenceFiles(args(['swapped.pdf']));
+      const bad = await verifyReferenceFiles(args(['swapped.pdf']));
       expect(bad.exitCode).toBe(1);
       expect(bad.lines.join()).toContain('not in the reference');
 
@@ -256,14 +256,14 @@ describe('institutions: referred cases only, audited, revocable', () => {
       const middle = Math.floor(bytes.length / 2);
       bytes[middle] = bytes[middle]! ^ 1;
       writeFileSync(path.join(dir, 'altered.jws'), [h, bytes.toString('base64url'), sig].join('.'));
-      const altered = verifyReferenceFiles(args([], 'jwks.json', 'altered.jws'));
+      const altered = await verifyReferenceFiles(args([], 'jwks.json', 'altered.jws'));
       expect(altered.exitCode).toBe(1);
       expect(altered.lines.join()).toContain('signature');
 
       // Signed by a key the verifier does not hold.
       const stranger = await ServiceKeys.open(path.join(dir, 'other-keys'));
       writeFileSync(path.join(dir, 'other.json'), JSON.stringify(stranger.jwks()));
-      const unknown = verifyReferenceFiles(args([], 'other.json'));
+      const unknown = await verifyReferenceFiles(args([], 'other.json'));
       expect(unknown.exitCode).toBe(1);
       expect(unknown.lines.join()).toMatch(/signature/);
     } finally {
@@ -286,7 +286,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
       expect(reopened.activeKid).toBe(rotated.kid);
       expect(reopened.activeKid).not.toBe(oldKid);
       expect(reopened.jwks().keys.map((k) => k.kid)).toEqual([rotated.kid, oldKid]);
-      const signed = reopened.sign({ hello: 1 }, 'test+jws');
+      const signed = await reopened.sign({ hello: 1 }, 'test+jws');
       expect(JSON.parse(Buffer.from(signed.split('.')[0]!, 'base64url').toString()).kid).toBe(
         rotated.kid,
       );
@@ -295,7 +295,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
     }
     // The running service's reference still verifies against its published keys.
     const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
-    expect(verifyReference(before, jwks).ok).toBe(true);
+    expect((await verifyReference(before, jwks)).ok).toBe(true);
   });
 
   it('refuses a revoked credential at once, token and key alike', async () => {
@@ -348,14 +348,16 @@ describe('webhook deliveries to an institution', () => {
       // The signature holds the body's hash, under the service key.
       const last = hook.attempts[2]!;
       const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
-      const signed = verifyJws<{ sha256: string; deliveryId: string }>(last.signature, jwks, {
-        typ: 'mediation-webhook+jws',
-      }).payload;
+      const signed = (
+        await verifyJws<{ sha256: string; deliveryId: string }>(last.signature, jwks, {
+          typ: 'mediation-webhook+jws',
+        })
+      ).payload;
       expect(signed.sha256).toBe(createHash('sha256').update(last.body).digest('hex'));
       expect(signed.deliveryId).toBe(w.webhookDelivery);
       // The body carries the signed reference, which verifies offline.
       const { reference } = JSON.parse(last.body.toString('utf8')) as { reference: string };
-      expect(verifyReference(reference, jwks).ok).toBe(true);
+      expect((await verifyReference(reference, jwks)).ok).toBe(true);
       const { deliveries } = await w.api.ok<{ deliveries: Record<string, unknown>[] }>(
         'GET',
         `/institutions/${w.institutionId}/webhooks`,

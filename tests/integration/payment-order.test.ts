@@ -206,7 +206,7 @@ describe('payment-order pack (支付令)', () => {
     expect(pulled.headers.get('x-content-sha256')).toBe(pack.sha256);
     expect(Buffer.from(await pulled.arrayBuffer()).equals(body)).toBe(true);
 
-    const checked = verifyBundle(body, jwks);
+    const checked = await verifyBundle(body, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
     if (!checked.ok) return;
     expect(checked.manifest).toMatchObject({
@@ -278,7 +278,7 @@ describe('payment-order pack (支付令)', () => {
       [hook.accepted.get(bundle.delivery!.id)!, 'judicial_confirmation'],
       [hook.accepted.get(pack.delivery!.id)!, 'payment_order'],
     ] as const) {
-      const checked = verifyBundle(zip, jwks);
+      const checked = await verifyBundle(zip, jwks);
       expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
       if (!checked.ok) return;
       // The joint-application bundle sends the scan as the agreement itself; the pack adds it
@@ -307,7 +307,7 @@ describe('payment-order pack (支付令)', () => {
       const jwksFile = path.join(dir, 'jwks.json');
       writeFileSync(zipFile, zip);
       writeFileSync(jwksFile, JSON.stringify(jwks));
-      const ok = verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
+      const ok = await verifyReferenceFiles([zipFile, '--jwks', jwksFile]);
       expect(ok.exitCode, ok.lines.join('\n')).toBe(0);
       expect(ok.lines.join('\n')).toContain(expected);
       const cli = spawnSync(
@@ -320,7 +320,7 @@ describe('payment-order pack (支付令)', () => {
       const at = Math.floor(zip.length / 2);
       altered[at] = altered[at]! ^ 0x20;
       writeFileSync(zipFile, altered);
-      expect(verifyReferenceFiles([zipFile, '--jwks', jwksFile]).exitCode).toBe(1);
+      expect((await verifyReferenceFiles([zipFile, '--jwks', jwksFile])).exitCode).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -50,9 +50,9 @@ function duration(file: string): number {
   );
 }
 
-function checkSealed(t: TestServer, detail: RecordingDetail): RecordingManifest {
+async function checkSealed(t: TestServer, detail: RecordingDetail): Promise<RecordingManifest> {
   expect(detail.recording.status).toBe('complete');
-  const verified = verifyJws<RecordingManifest>(detail.manifest!.jws, t.server.keys.jwks(), {
+  const verified = await verifyJws<RecordingManifest>(detail.manifest!.jws, t.server.keys.jwks(), {
     typ: 'mediation-recording-manifest+jws',
   });
   const dir = t.server.recordings.directoryOf(detail.recording.id);
@@ -114,7 +114,7 @@ describe('recording through failures', () => {
     await t.server.recordings.idle();
 
     const detail = await t.server.recordings.detail(SYSTEM, theCase.id, recording.recordingId);
-    const manifest = checkSealed(t, detail);
+    const manifest = await checkSealed(t, detail);
     const video = detail.tracks
       .filter((x) => x.participantId === 'p-1' && x.kind === 'video')
       .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
@@ -235,7 +235,7 @@ describe('recording through failures', () => {
     await t.server.recordings.idle();
 
     const detail = await t.server.recordings.detail(SYSTEM, theCase.id, recording.recordingId);
-    const manifest = checkSealed(t, detail);
+    const manifest = await checkSealed(t, detail);
     const gaps = manifest.gaps.map((g) => `${g.participantId} ${g.source} ${g.reason}`).sort();
     expect(gaps).toEqual([
       `${M} camera worker-died`,
@@ -301,7 +301,7 @@ describe('recording through failures', () => {
     const restartedAt = Date.now();
     await t.server.recordings.idle();
     const detail = await t.server.recordings.detail(SYSTEM, ready.caseId, ready.recordingId);
-    const manifest = checkSealed(t, detail);
+    const manifest = await checkSealed(t, detail);
     expect(manifest.stopReason).toBe('server-restart');
     expect(detail.tracks).toHaveLength(4);
     const dir = t.server.recordings.directoryOf(ready.recordingId);

@@ -257,7 +257,7 @@ describe('session recording', () => {
 
     // The manifest verifies against the published keys and names every file by hash.
     const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
-    const verified = verifyJws<RecordingManifest>(manifest!.jws, jwks, {
+    const verified = await verifyJws<RecordingManifest>(manifest!.jws, jwks, {
       typ: 'mediation-recording-manifest+jws',
     });
     const m = verified.payload;
@@ -340,7 +340,7 @@ describe('session recording', () => {
         tracks.map((x) => [x.participantId, x.source, x.startedAt, x.endedAt, x.endReason]),
       ) + ` ${new Date(caucusFrom).toISOString()} ${new Date(caucusTo).toISOString()}`,
     ).toHaveLength(4);
-    const m = verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks()).payload;
+    const m = (await verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks())).payload;
     expect(m.privatePhases).toHaveLength(1);
     expect(m.privatePhases[0]).toMatchObject({ participantIds: ['p-worker'], recorded: false });
     expect(m.notes.join(' ')).toContain('not recorded');
@@ -448,7 +448,7 @@ describe('session recording', () => {
       theCase.id,
       recording.recordingId,
     );
-    const m = verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks()).payload;
+    const m = (await verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks())).payload;
     // The stop time is when the mediator pressed stop, not when the files were finished.
     expect(
       Math.abs(Date.parse(m.stoppedAt) - stopRequestedAt),

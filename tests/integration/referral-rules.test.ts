@@ -185,7 +185,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     expect(referred.status).toBe(201);
     const bundle = (referred.body as { bundle: BundleView }).bundle;
     const zip = await bundleBytes(w.caseId, bundle.id);
-    const checked = verifyBundle(zip, jwks);
+    const checked = await verifyBundle(zip, jwks);
     expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
     if (!checked.ok) return;
     const m = checked.manifest;
@@ -230,7 +230,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
       w.clerk,
     );
     const zip = await bundleBytes(w.caseId, bundles[0]!.id);
-    const checked = verifyBundle(zip, jwks);
+    const checked = await verifyBundle(zip, jwks);
     if (!checked.ok) throw new Error(checked.reason);
     const drafts = new Set([...w.draftIds, ...draftDeliveryIds]);
     const leaks = (m: BundleManifest | CaseReference) =>
@@ -253,7 +253,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
 
     // The bundle the court's webhook received.
     await until(() => hook.accepted.size === 1);
-    const pushed = verifyBundle([...hook.accepted.values()][0]!, jwks);
+    const pushed = await verifyBundle([...hook.accepted.values()][0]!, jwks);
     expect(pushed.ok && leaks(pushed.manifest)).toEqual([]);
 
     // The court's own reference: no draft item, no link to one; the drafts named as left out.
@@ -263,7 +263,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
       `/institution/cases/${w.caseId}/reference`,
       courtToken,
     );
-    const ref = verifyReference(reference, jwks);
+    const ref = await verifyReference(reference, jwks);
     if (!ref.ok) throw new Error(ref.reason);
     expect(leaks(ref.reference)).toEqual([]);
     expect(ref.reference.excluded.filter((x) => x.kind === 'document').map((x) => x.id)).toEqual(
@@ -300,7 +300,10 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     expect(report.status).toBe(201);
     await until(() => hook.accepted.size === 2);
     const body = [...hook.accepted.values()][1]!.toString('utf8');
-    const pushedRef = verifyReference((JSON.parse(body) as { reference: string }).reference, jwks);
+    const pushedRef = await verifyReference(
+      (JSON.parse(body) as { reference: string }).reference,
+      jwks,
+    );
     if (!pushedRef.ok) throw new Error(pushedRef.reason);
     expect(leaks(pushedRef.reference)).toEqual([]);
     expect(pushedRef.reference.concessions).toBe(CONCESSIONS_STATEMENT);
@@ -331,7 +334,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
       headers: { authorization: `Bearer ${paper.clerk}` },
     });
     const zip = Buffer.from(await res.arrayBuffer());
-    const checked = verifyBundle(zip, jwks);
+    const checked = await verifyBundle(zip, jwks);
     if (!checked.ok) throw new Error(checked.reason);
     const agreement = checked.manifest.files.find((f) => f.role === 'agreement')!;
     expect(agreement.source).toEqual({ kind: 'evidence', id: paper.scan!.id });
@@ -359,7 +362,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
       w.clerk,
     );
     const zip = await bundleBytes(w.caseId, bundles[0]!.id);
-    const checked = verifyBundle(zip, jwks);
+    const checked = await verifyBundle(zip, jwks);
     if (!checked.ok) throw new Error(checked.reason);
     expect(checked.manifest.concessions).toBe(CONCESSIONS_STATEMENT);
     expect(checked.reference.concessions).toBe(CONCESSIONS_STATEMENT);
@@ -369,7 +372,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     try {
       writeFileSync(path.join(dir, 'bundle.zip'), zip);
       writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify(jwks));
-      const r = verifyReferenceFiles([
+      const r = await verifyReferenceFiles([
         path.join(dir, 'bundle.zip'),
         '--jwks',
         path.join(dir, 'jwks.json'),
@@ -416,7 +419,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     const events = await new SqliteAuditLog(t.server.database).list(w.caseId);
     const referredEvent = events.filter((e) => e.action === 'case.referred').at(-1)!;
     expect(JSON.parse(referredEvent.payload)).toMatchObject({ kind: 'arbitration_review', late });
-    const checked = verifyBundle(await bundleBytes(w.caseId, bundle.id), jwks);
+    const checked = await verifyBundle(await bundleBytes(w.caseId, bundle.id), jwks);
     if (!checked.ok) throw new Error(checked.reason);
     expect(checked.manifest.referral.late).toEqual(late);
     expect(checked.reference.referrals.find((r) => r.kind === 'arbitration_review')!.late).toEqual(

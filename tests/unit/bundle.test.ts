@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { sealEvent, type ChainHead, type StoredAuditEvent } from '../../server/audit/AuditChain.js';
 import {
   BUNDLE_TYPE,
@@ -56,7 +57,47 @@ describe('stored ZIP', () => {
     // A trailing byte (or a comment) is not what the service writes.
     expect(() => readZip(Buffer.concat([zip, Buffer.from([0])]))).toThrow();
   });
+
+  // Why zip.ts keeps its own writer (issue 17, must-have 9): issued archives are
+  // verified by rebuilding them byte for byte, and yazl — even set to stored
+  // entries, a fixed DOS time and mode 0 — writes a different central directory.
+  it('cannot hand the writing to yazl: its archives differ from issued ones byte for byte', async () => {
+    const entries = [
+      { path: 'manifest.json', bytes: Buffer.from('{"a":1}') },
+      { path: '01-申请书/司法确认申请书.pdf', bytes: Buffer.from('%PDF-1.7 …') },
+    ];
+    const ours = writeZip(entries);
+    const theirs = await yazlZip(entries);
+    expect(await yazlZip(entries)).toEqual(theirs); // deterministic too
+    expect(theirs.length).toBe(ours.length);
+    const directoryAt = ours.readUInt32LE(ours.length - 22 + 16);
+    // Local headers and data agree; the first difference is the central
+    // directory's "version made by": yazl hard-codes 0x033f (Unix, 6.3).
+    expect(theirs.subarray(0, directoryAt)).toEqual(ours.subarray(0, directoryAt));
+    expect(ours.readUInt16LE(directoryAt + 4)).toBe(0x0014);
+    expect(theirs.readUInt16LE(directoryAt + 4)).toBe(0x033f);
+    expect(() => readZip(theirs)).toThrow(/differs from its entries/);
+  });
 });
+
+function yazlZip(entries: readonly { path: string; bytes: Buffer }[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const { path: name, bytes } of entries) {
+      zip.addBuffer(bytes, name, {
+        mtime: new Date(1980, 0, 1),
+        mode: 0,
+        compress: false,
+        forceDosTimestamp: true,
+      });
+    }
+    zip.end();
+    const parts: Buffer[] = [];
+    zip.outputStream.on('data', (chunk: Buffer) => parts.push(chunk));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream.on('error', reject);
+  });
+}
 
 describe('joint application bundle', () => {
   let dir: string;
@@ -99,14 +140,14 @@ describe('joint application bundle', () => {
     return { events, head: { seq: last.seq, hash: last.hash } };
   }
 
-  function build(
+  async function build(
     options: {
       mutate?: (m: BundleManifest, files: Map<string, Buffer>) => void;
       /** Changes the reference before the service signs it. */
       mutateReference?: (r: CaseReference) => void;
       signer?: ServiceKeys;
     } = {},
-  ): Buffer {
+  ): Promise<Buffer> {
     const { events, head } = chain();
     const reference: CaseReference = {
       type: 'mediation-case-reference',
@@ -141,7 +182,7 @@ describe('joint application bundle', () => {
       chain: { caseId, head, events },
     };
     options.mutateReference?.(reference);
-    const refBytes = Buffer.from(keys.sign(reference, REFERENCE_TYPE));
+    const refBytes = Buffer.from(await keys.sign(reference, REFERENCE_TYPE));
     const files = new Map<string, Buffer>([
       ['01-application/司法确认申请书.pdf', application],
       ['02-agreement/调解协议书.pdf', agreement],
@@ -213,8 +254,8 @@ describe('joint application bundle', () => {
     return assembleBundle(manifest, files, (m) => signer.sign(m, BUNDLE_TYPE));
   }
 
-  it('verifies whole: archive, signed manifest, files, reference and the events that fixed them', () => {
-    const result = verifyBundle(build(), keys.jwks());
+  it('verifies whole: archive, signed manifest, files, reference and the events that fixed them', async () => {
+    const result = await verifyBundle(await build(), keys.jwks());
     expect(result.ok, result.ok ? '' : result.reason).toBe(true);
     if (!result.ok) return;
     expect(result.manifest.files.map((f) => f.role)).toEqual([
@@ -227,32 +268,32 @@ describe('joint application bundle', () => {
     expect(result.reference.case.caseNumber).toBe('沪调〔2026〕1号');
   });
 
-  it('fails when any single byte of the bundle is changed', () => {
-    const zip = build();
+  it('fails when any single byte of the bundle is changed', async () => {
+    const zip = await build();
     const jwks = keys.jwks();
     let passed = 0;
     for (let i = 0; i < zip.length; i++) {
       const altered = Buffer.from(zip);
       altered[i] = altered[i]! ^ 0x01;
-      if (verifyBundle(altered, jwks).ok) passed++;
+      if ((await verifyBundle(altered, jwks)).ok) passed++;
     }
     expect(zip.length).toBeGreaterThan(3000);
     expect(passed).toBe(0);
   });
 
-  it('names what is wrong: a swapped file, an unlisted file, an unknown key, a hash its event did not fix', () => {
+  it('names what is wrong: a swapped file, an unlisted file, an unknown key, a hash its event did not fix', async () => {
     const jwks = keys.jwks();
-    const reason = (zip: Buffer) => {
-      const r = verifyBundle(zip, jwks);
+    const reason = async (zip: Buffer) => {
+      const r = await verifyBundle(zip, jwks);
       return r.ok ? 'verified' : r.reason;
     };
     // Signed by a key the verifier does not hold.
-    expect(reason(build({ signer: stranger }))).toMatch(/manifest signature/);
+    expect(await reason(await build({ signer: stranger }))).toMatch(/manifest signature/);
     // A certificate swapped for another, manifest re-signed by the service: the chain still
     // rules the application, the agreement and the identity document.
     expect(
-      reason(
-        build({
+      await reason(
+        await build({
           mutate: (m, files) => {
             const forged = Buffer.from('%PDF-1.7 另一份身份证');
             files.set('03-identity/01-身份证.jpg', forged);
@@ -265,8 +306,8 @@ describe('joint application bundle', () => {
     ).toMatch(/does not fix this hash/);
     // A certificate that names no event although the chain fixes certificates.
     expect(
-      reason(
-        build({
+      await reason(
+        await build({
           mutate: (m) => {
             m.files.find((x) => x.role === 'certificate')!.fixedBy = null;
           },
@@ -274,34 +315,34 @@ describe('joint application bundle', () => {
       ),
     ).toMatch(/names no audit event/);
     // A file in the archive that the manifest does not name: rebuild by hand.
-    const entries = readZip(build());
+    const entries = readZip(await build());
     entries.push({ path: 'extra.pdf', bytes: Buffer.from('%PDF') });
-    expect(reason(writeZip(entries))).toMatch(/extra.pdf is not in the manifest/);
+    expect(await reason(writeZip(entries))).toMatch(/extra.pdf is not in the manifest/);
     // A file the manifest names left out of the archive.
-    const missing = readZip(build()).filter(
+    const missing = readZip(await build()).filter(
       (e) => e.path !== '05-certificates/01-电子送达凭证.pdf',
     );
-    expect(reason(writeZip(missing))).toMatch(/missing from the archive/);
+    expect(await reason(writeZip(missing))).toMatch(/missing from the archive/);
     // A changed file inside an otherwise well-formed archive.
-    const changed = readZip(build()).map((e) =>
+    const changed = readZip(await build()).map((e) =>
       e.path === '02-agreement/调解协议书.pdf' ? { ...e, bytes: Buffer.from('%PDF forged') } : e,
     );
-    expect(reason(writeZip(changed))).toMatch(/SHA-256 differs from the manifest/);
+    expect(await reason(writeZip(changed))).toMatch(/SHA-256 differs from the manifest/);
   });
 
-  it('refuses a bundle or reference, even one the service signed, without the statement on concessions', () => {
+  it('refuses a bundle or reference, even one the service signed, without the statement on concessions', async () => {
     const jwks = keys.jwks();
-    const reason = (zip: Buffer) => {
-      const r = verifyBundle(zip, jwks);
+    const reason = async (zip: Buffer) => {
+      const r = await verifyBundle(zip, jwks);
       return r.ok ? 'verified' : r.reason;
     };
-    const ok = verifyBundle(build(), jwks);
+    const ok = await verifyBundle(await build(), jwks);
     expect(ok.ok && ok.manifest.concessions).toBe(CONCESSIONS_STATEMENT);
     expect(ok.ok && ok.reference.concessions).toBe(CONCESSIONS_STATEMENT);
     // Dropped from the manifest, or reworded so it no longer protects the parties.
     expect(
-      reason(
-        build({
+      await reason(
+        await build({
           mutate: (m) => {
             delete (m as Partial<BundleManifest>).concessions;
           },
@@ -309,8 +350,8 @@ describe('joint application bundle', () => {
       ),
     ).toMatch(/statement on concessions is missing or altered/);
     expect(
-      reason(
-        build({
+      await reason(
+        await build({
           mutate: (m) => {
             m.concessions = CONCESSIONS_STATEMENT.replace('不得', '可以');
           },
@@ -319,8 +360,8 @@ describe('joint application bundle', () => {
     ).toMatch(/statement on concessions is missing or altered/);
     // Dropped from the reference inside the bundle.
     expect(
-      reason(
-        build({
+      await reason(
+        await build({
           mutateReference: (r) => {
             delete (r as Partial<CaseReference>).concessions;
           },
@@ -329,7 +370,7 @@ describe('joint application bundle', () => {
     ).toMatch(/reference: the statement on concessions is missing or altered/);
     // Bundles and references signed before the statement existed (format 1) keep verifying:
     // a court's copy does not go bad. A format-2 one cannot be relabelled 1: it is signed.
-    const legacy = build({
+    const legacy = await build({
       mutate: (m) => {
         m.version = 1;
         delete (m as Partial<BundleManifest>).concessions;
@@ -339,6 +380,6 @@ describe('joint application bundle', () => {
         delete (r as Partial<CaseReference>).concessions;
       },
     });
-    expect(reason(legacy)).toBe('verified');
+    expect(await reason(legacy)).toBe('verified');
   });
 });

@@ -1,25 +1,42 @@
-import { describe, expect, it } from 'vitest';
-import { PersonRateLimiter, TokenBucket } from '../../server/socket/RateLimiter.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RequestRateLimiter } from '../../server/socket/RateLimiter.js';
 
-describe('TokenBucket', () => {
-  it('allows a burst, then the sustained rate', () => {
-    let now = 0;
-    const bucket = new TokenBucket(10, 5, () => now);
-    const burst = Array.from({ length: 7 }, () => bucket.take());
-    expect(burst).toEqual([true, true, true, true, true, false, false]);
-    now += 100; // 10/s → one token per 100 ms
-    expect(bucket.take()).toBe(true);
-    expect(bucket.take()).toBe(false);
-    now += 10_000; // refills up to the burst, no further
-    expect(Array.from({ length: 6 }, () => bucket.take()).filter(Boolean)).toHaveLength(5);
+async function takeMany(limiter: RequestRateLimiter, key: string, n: number): Promise<boolean[]> {
+  return Promise.all(Array.from({ length: n }, () => limiter.take(key)));
+}
+
+describe('RequestRateLimiter', () => {
+  afterEach(() => {
+    vi.useRealTimers();
   });
-});
 
-describe('PersonRateLimiter', () => {
-  it('counts one person across calls, each person apart', async () => {
-    const limiter = new PersonRateLimiter(5, 10);
-    const first = await Promise.all(Array.from({ length: 12 }, () => limiter.take('p1')));
-    expect(first.filter(Boolean)).toHaveLength(10);
+  it('allows a burst, then refills to the burst over burst/rate seconds, no further', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const limiter = new RequestRateLimiter('test', 5, 10); // 10 at once, 5/s sustained
+    expect(await takeMany(limiter, 'c1', 12)).toEqual([
+      ...Array<boolean>(10).fill(true),
+      false,
+      false,
+    ]);
+    vi.advanceTimersByTime(1000); // half the window: still spent
+    expect(await limiter.take('c1')).toBe(false);
+    vi.advanceTimersByTime(60_000); // long idle: back to one burst, not more
+    expect((await takeMany(limiter, 'c1', 12)).filter(Boolean)).toHaveLength(10);
+  });
+
+  it('counts each key apart', async () => {
+    const limiter = new RequestRateLimiter('test', 5, 10);
+    expect((await takeMany(limiter, 'p1', 12)).filter(Boolean)).toHaveLength(10);
     expect(await limiter.take('p2')).toBe(true);
+  });
+
+  it('uses a limiter passed in (e.g. a shared Redis one) instead of its own', async () => {
+    const shared = new RateLimiterMemory({ keyPrefix: 'shared', points: 2, duration: 60 });
+    const nodeA = new RequestRateLimiter('a', 50, 100, shared);
+    const nodeB = new RequestRateLimiter('b', 50, 100, shared);
+    expect(await nodeA.take('p1')).toBe(true);
+    expect(await nodeB.take('p1')).toBe(true);
+    expect(await nodeA.take('p1')).toBe(false);
   });
 });

@@ -32,9 +32,9 @@ const RFC_D = 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A';
 const RFC_X = '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo';
 const RFC_THUMBPRINT = 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k';
 
-function refusal(fn: () => unknown): string {
+async function refusal(fn: () => Promise<unknown>): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof JwsError) return error.reason;
     throw error;
@@ -66,11 +66,42 @@ function mode(file: string): number {
 }
 
 describe('jws', () => {
-  it('computes the RFC 8037 A.3 thumbprint', () => {
-    expect(jwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: RFC_X })).toBe(RFC_THUMBPRINT);
+  // Signed by the hand-written implementation before jose took over (issue 17): the
+  // RFC 8037 A.1 key over `payload`. Ed25519 is deterministic, so the same input must
+  // give this very token, and tokens, references and bundles issued before still verify.
+  const ISSUED_BEFORE_JOSE =
+    'eyJhbGciOiJFZERTQSIsImtpZCI6ImtQcktfcW14VldhWVZBOXd3QkY2SXVvM3ZWeno3VHhIQ1R3WEJ5Z3JTNGsiLCJ0eXAiOiJyZWNvcmRpbmctbWFuaWZlc3QrandzIn0' +
+    '.eyJjYXNlSWQiOiJDLTIwMjYtMDAxIiwibm90ZSI6Iuiwg-inoyIsInNlZ21lbnRzIjpbeyJuIjoxLCJzaGEyNTYiOiJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiIn1dfQ' +
+    '.Mv4qOQWRAwILl5xEIBH-s-goswPFIsrtLvzCXmJayRtsVck-5fRQgWZCig6HXyWqBfLDjNEFkgE8n3zcI9-UBQ';
+
+  it('keeps the wire format: a token issued before verifies, and signing again gives it byte for byte', async () => {
+    const privateKey = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', d: RFC_D, x: RFC_X },
+      format: 'jwk',
+    });
+    const jwk = await publicJwk(privateKey);
+    const verified = await verifyJws(ISSUED_BEFORE_JOSE, [jwk], { typ: TYP });
+    expect(verified.payload).toEqual(payload);
+    expect(verified.header).toEqual({ alg: 'EdDSA', kid: RFC_THUMBPRINT, typ: TYP });
+    expect(await signJws(payload, { kid: jwk.kid, privateKey }, TYP)).toBe(ISSUED_BEFORE_JOSE);
   });
 
-  it('publishes the RFC 8037 A.1 key with its thumbprint as kid', () => {
+  it('takes only an Ed25519 key from the set, where EdDSA in jose would also take Ed448', async () => {
+    const { publicKey } = generateKeyPairSync('ed448');
+    const x = publicKey.export({ format: 'jwk' }).x!;
+    const kid = 'ed448-key';
+    const input = `${b64(JSON.stringify({ alg: 'EdDSA', kid, typ: TYP }))}.${b64(JSON.stringify(payload))}`;
+    // A signature of Ed25519's length, so the refusal is about the key, not the format.
+    const token = `${input}.${b64(Buffer.alloc(64, 7))}`;
+    const set = [{ kty: 'OKP', crv: 'Ed448', x, kid } as unknown as PublicJwk];
+    expect(await refusal(() => verifyJws(token, set))).toBe('UNKNOWN_KEY');
+  });
+
+  it('computes the RFC 8037 A.3 thumbprint', async () => {
+    expect(await jwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: RFC_X })).toBe(RFC_THUMBPRINT);
+  });
+
+  it('publishes the RFC 8037 A.1 key with its thumbprint as kid', async () => {
     const privateKey = createPrivateKey({
       key: { kty: 'OKP', crv: 'Ed25519', d: RFC_D, x: RFC_X },
       format: 'jwk',
@@ -83,28 +114,30 @@ describe('jws', () => {
       use: 'sig',
       alg: 'EdDSA',
     };
-    expect(publicJwk(createPublicKey(privateKey))).toEqual(expected);
-    expect(publicJwk(privateKey)).toEqual(expected);
+    expect(await publicJwk(createPublicKey(privateKey))).toEqual(expected);
+    expect(await publicJwk(privateKey)).toEqual(expected);
   });
 
-  it('signs canonical JSON, so key order does not change the token', () => {
+  it('signs canonical JSON, so key order does not change the token', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
-    const key = { kid: publicJwk(privateKey).kid, privateKey };
-    const a = signJws({ b: 1, a: { d: [1, { z: 0, y: 1 }], c: 'é' } }, key, TYP);
-    const b = signJws({ a: { c: 'é', d: [1, { y: 1, z: 0 }] }, b: 1 }, key, TYP);
+    const key = { kid: (await publicJwk(privateKey)).kid, privateKey };
+    const a = await signJws({ b: 1, a: { d: [1, { z: 0, y: 1 }], c: 'é' } }, key, TYP);
+    const b = await signJws({ a: { c: 'é', d: [1, { y: 1, z: 0 }] }, b: 1 }, key, TYP);
     expect(a).toBe(b);
     const [h, p] = segments(a);
     expect(decode(p)).toBe('{"a":{"c":"é","d":[1,{"y":1,"z":0}]},"b":1}');
     expect(decode(h)).toBe(`{"alg":"EdDSA","kid":"${key.kid}","typ":"${TYP}"}`);
   });
 
-  it('verifies against a bare key list as well as a JWKS, and refuses an empty one', () => {
+  it('verifies against a bare key list as well as a JWKS, and refuses an empty one', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
-    const jwk = publicJwk(privateKey);
-    const jws = signJws(['any', 'json', 1], { kid: jwk.kid, privateKey }, TYP);
-    expect(verifyJws(jws, [jwk]).payload).toEqual(['any', 'json', 1]);
-    expect(verifyJws(jws, { keys: [jwk] }).signingInput).toBe(jws.slice(0, jws.lastIndexOf('.')));
-    expect(refusal(() => verifyJws(jws, []))).toBe('UNKNOWN_KEY');
+    const jwk = await publicJwk(privateKey);
+    const jws = await signJws(['any', 'json', 1], { kid: jwk.kid, privateKey }, TYP);
+    expect((await verifyJws(jws, [jwk])).payload).toEqual(['any', 'json', 1]);
+    expect((await verifyJws(jws, { keys: [jwk] })).signingInput).toBe(
+      jws.slice(0, jws.lastIndexOf('.')),
+    );
+    expect(await refusal(() => verifyJws(jws, []))).toBe('UNKNOWN_KEY');
   });
 });
 
@@ -123,25 +156,27 @@ describe('ServiceKeys', () => {
 
   it('round-trips a payload with the active kid and typ in the header', async () => {
     const keys = await ServiceKeys.open(keysDir);
-    const jws = keys.sign(payload, TYP);
-    const verified = keys.verify<typeof payload>(jws, { typ: TYP });
+    const jws = await keys.sign(payload, TYP);
+    const verified = await keys.verify<typeof payload>(jws, { typ: TYP });
     expect(verified.payload).toEqual(payload);
     expect(verified.header).toEqual({ alg: 'EdDSA', kid: keys.activeKid, typ: TYP });
-    expect(keys.verify<number[]>(keys.sign([3, 2, 1], TYP)).payload).toEqual([3, 2, 1]);
+    expect((await keys.verify<number[]>(await keys.sign([3, 2, 1], TYP))).payload).toEqual([
+      3, 2, 1,
+    ]);
   });
 
   it('refuses a one-byte change in the header, payload or signature', async () => {
     const keys = await ServiceKeys.open(keysDir);
-    const jws = keys.sign(payload, TYP);
+    const jws = await keys.sign(payload, TYP);
     const [h, p, s] = segments(jws);
 
     const header = b64(decode(h).replace(TYP, `${TYP.slice(0, -1)}x`));
-    expect(refusal(() => keys.verify(`${header}.${p}.${s}`))).toBe('BAD_SIGNATURE');
+    expect(await refusal(() => keys.verify(`${header}.${p}.${s}`))).toBe('BAD_SIGNATURE');
     const body = b64(decode(p).replace('C-2026-001', 'C-2026-002'));
-    expect(refusal(() => keys.verify(`${h}.${body}.${s}`))).toBe('BAD_SIGNATURE');
+    expect(await refusal(() => keys.verify(`${h}.${body}.${s}`))).toBe('BAD_SIGNATURE');
     const signature = Buffer.from(s, 'base64url');
     signature[10] = (signature[10] ?? 0) ^ 0x01;
-    expect(refusal(() => keys.verify(`${h}.${p}.${b64(signature)}`))).toBe('BAD_SIGNATURE');
+    expect(await refusal(() => keys.verify(`${h}.${p}.${b64(signature)}`))).toBe('BAD_SIGNATURE');
 
     // Any single character replaced anywhere is refused, whatever the reason.
     const reasons = new Set<string>();
@@ -149,7 +184,7 @@ describe('ServiceKeys', () => {
       if (jws[i] === '.') continue;
       const replacement = jws[i] === 'A' ? 'B' : 'A';
       reasons.add(
-        refusal(() => keys.verify(`${jws.slice(0, i)}${replacement}${jws.slice(i + 1)}`)),
+        await refusal(() => keys.verify(`${jws.slice(0, i)}${replacement}${jws.slice(i + 1)}`)),
       );
     }
     expect(reasons.has('BAD_SIGNATURE')).toBe(true);
@@ -159,15 +194,16 @@ describe('ServiceKeys', () => {
   it('refuses a token signed by another key under the same kid', async () => {
     const keys = await ServiceKeys.open(keysDir);
     const { privateKey } = generateKeyPairSync('ed25519');
-    const forged = signJws(payload, { kid: keys.activeKid, privateKey }, TYP);
-    expect(refusal(() => keys.verify(forged))).toBe('BAD_SIGNATURE');
-    expect(refusal(() => verifyJws(forged, keys.jwks()))).toBe('BAD_SIGNATURE');
+    const forged = await signJws(payload, { kid: keys.activeKid, privateKey }, TYP);
+    expect(await refusal(() => keys.verify(forged))).toBe('BAD_SIGNATURE');
+    expect(await refusal(() => verifyJws(forged, keys.jwks()))).toBe('BAD_SIGNATURE');
   });
 
   it('refuses a key that is not in the set', async () => {
     const keys = await ServiceKeys.open(keysDir);
     const other = await ServiceKeys.open(path.join(dir, 'other-keys'));
-    expect(refusal(() => keys.verify(other.sign(payload, TYP)))).toBe('UNKNOWN_KEY');
+    const foreign = await other.sign(payload, TYP);
+    expect(await refusal(() => keys.verify(foreign))).toBe('UNKNOWN_KEY');
   });
 
   it('refuses alg none, HS256 keyed with the public key, and ES256 before any key lookup', async () => {
@@ -177,53 +213,53 @@ describe('ServiceKeys', () => {
     const body = b64(JSON.stringify(payload));
     const header = (alg: string): string => b64(JSON.stringify({ alg, kid: jwk.kid, typ: TYP }));
 
-    expect(refusal(() => keys.verify(`${header('none')}.${body}.`))).toBe('UNSUPPORTED_ALG');
-    expect(refusal(() => keys.verify(`${header('none')}.${body}.${b64(Buffer.alloc(64))}`))).toBe(
-      'UNSUPPORTED_ALG',
-    );
+    expect(await refusal(() => keys.verify(`${header('none')}.${body}.`))).toBe('UNSUPPORTED_ALG');
+    expect(
+      await refusal(() => keys.verify(`${header('none')}.${body}.${b64(Buffer.alloc(64))}`)),
+    ).toBe('UNSUPPORTED_ALG');
     const pem = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' })
       .export({ type: 'spki', format: 'pem' })
       .toString();
     for (const secret of [Buffer.from(jwk.x, 'base64url'), Buffer.from(pem), Buffer.from(jwk.x)]) {
       const input = `${header('HS256')}.${body}`;
       const mac = createHmac('sha256', secret).update(input).digest();
-      expect(refusal(() => keys.verify(`${input}.${b64(mac)}`))).toBe('UNSUPPORTED_ALG');
+      expect(await refusal(() => keys.verify(`${input}.${b64(mac)}`))).toBe('UNSUPPORTED_ALG');
     }
     const es256 = `${header('ES256')}.${body}.${b64(Buffer.alloc(64, 1))}`;
-    expect(refusal(() => keys.verify(es256))).toBe('UNSUPPORTED_ALG');
-    expect(refusal(() => keys.verify(`${header('eddsa')}.${body}.${b64(Buffer.alloc(64))}`))).toBe(
-      'UNSUPPORTED_ALG',
-    );
+    expect(await refusal(() => keys.verify(es256))).toBe('UNSUPPORTED_ALG');
+    expect(
+      await refusal(() => keys.verify(`${header('eddsa')}.${body}.${b64(Buffer.alloc(64))}`)),
+    ).toBe('UNSUPPORTED_ALG');
   });
 
   it('never trusts a key embedded in or pointed at by the header', async () => {
     const keys = await ServiceKeys.open(keysDir);
     const { privateKey } = generateKeyPairSync('ed25519');
-    const attacker = publicJwk(privateKey);
+    const attacker = await publicJwk(privateKey);
     const base = { alg: 'EdDSA', kid: attacker.kid, typ: TYP };
     const embedded = forgeEdDsa({ ...base, jwk: attacker }, payload, privateKey);
-    expect(refusal(() => keys.verify(embedded))).toBe('MALFORMED');
+    expect(await refusal(() => keys.verify(embedded))).toBe('MALFORMED');
     // Even when the embedded key's kid is in the set, the header is refused outright.
     const inSet = forgeEdDsa(
       { ...base, kid: keys.activeKid, jwk: keys.jwks().keys[0] },
       payload,
       privateKey,
     );
-    expect(refusal(() => verifyJws(inSet, keys.jwks()))).toBe('MALFORMED');
+    expect(await refusal(() => verifyJws(inSet, keys.jwks()))).toBe('MALFORMED');
     for (const extra of [
       { jku: 'https://evil.example/jwks.json' },
       { x5u: 'https://evil.example/cert.pem' },
       { crit: ['exp'] },
     ]) {
       expect(
-        refusal(() => keys.verify(forgeEdDsa({ ...base, ...extra }, payload, privateKey))),
+        await refusal(() => keys.verify(forgeEdDsa({ ...base, ...extra }, payload, privateKey))),
       ).toBe('MALFORMED');
     }
   });
 
   it('refuses malformed compact serializations', async () => {
     const keys = await ServiceKeys.open(keysDir);
-    const jws = keys.sign(payload, TYP);
+    const jws = await keys.sign(payload, TYP);
     const [h, p, s] = segments(jws);
     const sig = Buffer.from(s, 'base64url');
     const malformed = [
@@ -240,27 +276,28 @@ describe('ServiceKeys', () => {
       `${h}.${b64(Buffer.from([0xff, 0xfe]))}.${s}`,
       '',
     ];
-    for (const token of malformed) expect(refusal(() => keys.verify(token))).toBe('MALFORMED');
+    for (const token of malformed)
+      expect(await refusal(() => keys.verify(token))).toBe('MALFORMED');
   });
 
   it('checks the typ when asked to', async () => {
     const keys = await ServiceKeys.open(keysDir);
-    const jws = keys.sign(payload, 'sealed-agreement+jws');
-    expect(refusal(() => keys.verify(jws, { typ: TYP }))).toBe('WRONG_TYPE');
-    expect(refusal(() => verifyJws(jws, keys.jwks(), { typ: TYP }))).toBe('WRONG_TYPE');
-    expect(keys.verify(jws, { typ: 'sealed-agreement+jws' }).header.typ).toBe(
+    const jws = await keys.sign(payload, 'sealed-agreement+jws');
+    expect(await refusal(() => keys.verify(jws, { typ: TYP }))).toBe('WRONG_TYPE');
+    expect(await refusal(() => verifyJws(jws, keys.jwks(), { typ: TYP }))).toBe('WRONG_TYPE');
+    expect((await keys.verify(jws, { typ: 'sealed-agreement+jws' })).header.typ).toBe(
       'sealed-agreement+jws',
     );
   });
 
   it('loads the same keys after a restart', async () => {
     const first = await ServiceKeys.open(keysDir);
-    const jws = first.sign(payload, TYP);
+    const jws = await first.sign(payload, TYP);
     const second = await ServiceKeys.open(keysDir);
     expect(second.activeKid).toBe(first.activeKid);
     expect(second.jwks()).toEqual(first.jwks());
-    expect(second.verify(jws, { typ: TYP }).payload).toEqual(payload);
-    expect(second.sign(payload, TYP)).toBe(jws);
+    expect((await second.verify(jws, { typ: TYP })).payload).toEqual(payload);
+    expect(await second.sign(payload, TYP)).toBe(jws);
   });
 
   it('keeps the directory at 0700 and every file at 0600', async () => {
@@ -278,14 +315,14 @@ describe('ServiceKeys', () => {
     const now = (): Date => new Date((clock += 60_000));
     const keys = await ServiceKeys.open(keysDir, { now });
     const oldKid = keys.activeKid;
-    const old = keys.sign(payload, TYP);
+    const old = await keys.sign(payload, TYP);
 
     const newKid = await keys.rotate();
     expect(newKid).not.toBe(oldKid);
     expect(keys.activeKid).toBe(newKid);
-    expect(keys.verify(old, { typ: TYP }).payload).toEqual(payload);
-    expect(verifyJws(old, keys.jwks(), { typ: TYP }).header.kid).toBe(oldKid);
-    expect(keys.verify(keys.sign(payload, TYP)).header.kid).toBe(newKid);
+    expect((await keys.verify(old, { typ: TYP })).payload).toEqual(payload);
+    expect((await verifyJws(old, keys.jwks(), { typ: TYP })).header.kid).toBe(oldKid);
+    expect((await keys.verify(await keys.sign(payload, TYP))).header.kid).toBe(newKid);
     expect(keys.jwks().keys.map((k) => k.kid)).toEqual([newKid, oldKid]);
 
     expect(keys.keyInfo()).toEqual([
@@ -301,7 +338,7 @@ describe('ServiceKeys', () => {
     const reopened = await ServiceKeys.open(keysDir);
     expect(reopened.activeKid).toBe(newKid);
     expect(reopened.keyInfo()).toEqual(keys.keyInfo());
-    expect(reopened.verify(old).payload).toEqual(payload);
+    expect((await reopened.verify(old)).payload).toEqual(payload);
   });
 
   it('serialises concurrent rotations', async () => {
