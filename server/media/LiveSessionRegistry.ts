@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RecordingState } from '../../signaling/index.js';
-import { LiveSession, SessionMemory } from './LiveSession.js';
+import { SessionMemory } from '../floor/SessionMemory.js';
+import { LiveSession } from './LiveSession.js';
 
 export interface LiveSessionHooks {
   /** Called with every new live session (the floor log attaches here). */
