@@ -5,6 +5,10 @@
  * mediator's floor (admission, identity, moderation, caucus, hands, chat) is
  * a SessionFloor this session hosts and delegates to; routing asks it
  * whether media may flow between two participants.
+ *
+ * Longer than 600 lines because it is one router's state: WebRTC and plain
+ * transports, producers, consumers, recorder taps, stall and quality
+ * watching, and the rebuild after a worker death all touch the same maps.
  */
 import type {
   ActiveSpeakerObserver,
