@@ -432,6 +432,10 @@ export class MediationServer {
     gateway.attach(io);
     // Deactivation, reassignment, a revoked invitation or an ended session closes the live connections it withdraws.
     cases.onAccessChange((change) => void gateway.revalidate(affectedBy(change)));
+    // A session ended or cancelled will not reopen: its floor memory goes with its live session.
+    cases.onAccessChange((change) => {
+      if (change.kind === 'session-closed') sessions.end(change.sessionId);
+    });
 
     const instance = new MediationServer({
       config,

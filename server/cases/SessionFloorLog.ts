@@ -11,7 +11,7 @@ import type { ChatMessage } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { FloorLogRepository } from './FloorLogRepository.js';
 import type { Logger } from '../logger.js';
-import type { FloorEvent, LiveSession } from '../media/LiveSession.js';
+import type { FloorEvent, ObservableFloor } from '../floor/SessionFloor.js';
 
 export class SessionFloorLog {
   readonly #repository: FloorLogRepository;
@@ -27,7 +27,7 @@ export class SessionFloorLog {
   }
 
   /** Records what happens on the floor of `session` until it closes. */
-  attach(session: LiveSession): void {
+  attach(session: ObservableFloor): void {
     session.addListener({
       floor: (event) => {
         this.#queue = this.#queue
@@ -48,7 +48,7 @@ export class SessionFloorLog {
     return this.#repository.isRemoved(sessionId, participantId);
   }
 
-  async #record(session: LiveSession, event: FloorEvent): Promise<void> {
+  async #record(session: ObservableFloor, event: FloorEvent): Promise<void> {
     const caseId = session.caseId;
     await this.#repository.transaction(async () => {
       let payload: Record<string, unknown> = {

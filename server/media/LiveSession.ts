@@ -1,7 +1,14 @@
 /**
  * The media side of one live mediation session: a router on a worker of the
  * pool, the participants in it and what each publishes and receives. Knows
- * nothing of Socket.IO: participants are reached through their channel.
+ * nothing of Socket.IO: participants are reached through their channel. The
+ * mediator's floor (admission, identity, moderation, caucus, hands, chat) is
+ * a SessionFloor this session hosts and delegates to; routing asks it
+ * whether media may flow between two participants.
+ *
+ * Longer than 600 lines because it is one router's state: WebRTC and plain
+ * transports, producers, consumers, recorder taps, stall and quality
+ * watching, and the rebuild after a worker death all touch the same maps.
  */
 import type {
   ActiveSpeakerObserver,
@@ -20,7 +27,6 @@ import type {
   ChatMessage,
   ConsumerOptions,
   IceParameters,
-  IdentityState,
   JoinResult,
   RecordingState,
   MediaSource,
@@ -33,13 +39,14 @@ import { MEDIA_SOURCES, can, publishPermission } from '../../signaling/index.js'
 import type { Config } from '../config.js';
 import {
   ForbiddenError,
-  IdentityUnconfirmedError,
   InvalidStateError,
   MediaUnavailableError,
   NotFoundError,
   ValidationError,
   withClientParameters,
 } from '../errors.js';
+import { SessionFloor, type FloorEvent, type PrivatePhase } from '../floor/SessionFloor.js';
+import type { SessionMemory } from '../floor/SessionMemory.js';
 import type { Logger } from '../logger.js';
 import { SESSION_MEDIA_CODECS } from './codecs.js';
 import {
@@ -74,38 +81,7 @@ export interface LiveSessionOptions {
   recordingState?: (sessionId: string) => RecordingState | null;
 }
 
-/**
- * What a session remembers while it empties and reopens (everyone dropped
- * at once): who was admitted, checked and removed, whether it is locked, and
- * its chat. Kept by the registry for the node's lifetime.
- */
-export class SessionMemory {
-  readonly admitted = new Set<string>();
-  readonly identity = new Map<string, IdentityState>();
-  readonly removed = new Set<string>();
-  locked = false;
-  readonly chat: ChatMessage[] = [];
-}
-
-/** The mediator's actions, and chat, as observers of the session see them. */
-export interface FloorEvent {
-  kind:
-    | 'admitted'
-    | 'refused'
-    | 'identity-checked'
-    | 'muted'
-    | 'unmute-allowed'
-    | 'removed'
-    | 'locked'
-    | 'unlocked'
-    | 'caucus-started'
-    | 'caucus-ended'
-    | 'chat';
-  by: ParticipantIdentity;
-  target?: ParticipantIdentity;
-  detail?: Record<string, unknown>;
-  at: string;
-}
+export type { FloorEvent } from '../floor/SessionFloor.js';
 
 /** Where a server-side plain RTP transport listens (see `createPlainTransport`). */
 export interface PlainTransportInfo {
@@ -136,7 +112,7 @@ export interface LiveSessionListener {
   /** Every transport, producer and consumer is gone (worker death). */
   mediaReset?(): void;
   /** A private phase (caucus) began or ended; `recorded` says whether the mediator records it. */
-  privatePhase?(phase: { participantIds: string[]; recorded: boolean } | null): void;
+  privatePhase?(phase: PrivatePhase): void;
   /** The mediator did something the case record keeps (admission, identity check, removal…). */
   floor?(event: FloorEvent): void;
   closed?(): void;
@@ -188,9 +164,8 @@ export class LiveSession {
   readonly #listeners = new Set<LiveSessionListener>();
   /** Plain transports of producer taps, closed with the session. */
   readonly #taps = new Set<PlainTransport>();
-  readonly #memory: SessionMemory;
+  readonly #floor: SessionFloor<Participant>;
   readonly #recordingState: (sessionId: string) => RecordingState | null;
-  #caucus: CaucusState | null = null;
   #qualityTimer: NodeJS.Timeout | undefined;
   /** Places kept for participants whose connection dropped (see connectionLost). */
   readonly #graceTimers = new Set<NodeJS.Timeout>();
@@ -198,13 +173,32 @@ export class LiveSession {
   #stallTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: LiveSessionOptions) {
-    this.#memory = options.memory ?? new SessionMemory();
     this.#recordingState = options.recordingState ?? (() => null);
     this.sessionId = options.sessionId;
     this.caseId = options.caseId;
     this.#pool = options.pool;
     this.#media = options.media;
     this.#logger = options.logger.child({ caseId: options.caseId, sessionId: options.sessionId });
+    this.#floor = new SessionFloor<Participant>({
+      members: this.#participants,
+      logger: this.#logger,
+      ...(options.memory ? { memory: options.memory } : {}),
+      host: {
+        silence: (member) => this.#silence(member),
+        reroute: () => this.#applyRouting(),
+        announceSpeakers: () => {
+          for (const p of this.#admitted())
+            p.channel.notify('speaker:active', { participantId: this.#speakerFor(p) });
+        },
+        dismiss: (member) => {
+          this.#remove(member.id, 'left');
+          member.channel.disconnect();
+        },
+        snapshot: (member) => this.#snapshot(member),
+        floorEvent: (event) => this.#emit('floor', event),
+        privatePhase: (phase) => this.#emit('privatePhase', phase),
+      },
+    });
   }
 
   static async create(options: LiveSessionOptions): Promise<LiveSession> {
@@ -283,18 +277,7 @@ export class LiveSession {
     this.#assertOpen();
     await this.#liveRouter();
     const id = identity.participantId;
-    if (this.#memory.removed.has(id)) {
-      throw new ForbiddenError(
-        '调解员已将您移出本次调解 / The mediator removed you from this session',
-      );
-    }
-    const admitted =
-      options.preAdmitted === true || identity.role === 'mediator' || this.#memory.admitted.has(id);
-    if (!admitted && this.#memory.locked) {
-      throw new ForbiddenError(
-        '本次调解已锁定，不再接纳新的参加人 / The session is locked to newcomers',
-      );
-    }
+    const admitted = this.#floor.entry(identity, options.preAdmitted === true);
     const previous = this.#participants.get(id);
     if (previous) {
       // The same person connected again (new tab, new network): the newest wins.
@@ -307,19 +290,11 @@ export class LiveSession {
       channel,
       this.#logger.child({ participantId: id, role: identity.role }),
     );
-    participant.identityCheck = this.#memory.identity.get(id) ?? 'unchecked';
-    participant.admission = admitted ? 'admitted' : 'waiting';
-    if (admitted) this.#memory.admitted.add(id);
+    this.#floor.seat(participant, admitted);
     this.#participants.set(participant.id, participant);
     // Disconnected only now: its socket's disconnect must find the session non-empty.
     previous?.channel.disconnect();
-    if (admitted) {
-      this.#broadcast('participant:joined', participant.info(), participant.id);
-      participant.logger.info('participant joined');
-    } else {
-      this.#toMediators('admission:knock', participant.info());
-      participant.logger.info('participant waiting for admission');
-    }
+    this.#floor.announceArrival(participant);
     this.#emit('participantJoined', participant);
     if (admitted && can(identity.role, 'session.moderate')) this.#qualityTo(participant);
     return this.#snapshot(participant);
@@ -348,7 +323,7 @@ export class LiveSession {
       sessionId: this.sessionId,
       canPublish: MEDIA_SOURCES.filter((s) => can(participant.identity.role, publishPermission(s))),
       recording: participant.admission === 'admitted' ? this.#recordingState(this.sessionId) : null,
-      locked: this.#memory.locked,
+      locked: this.#floor.locked,
     };
     if (participant.admission !== 'admitted') {
       return {
@@ -370,9 +345,9 @@ export class LiveSession {
       producers: others.flatMap((p) => [...p.producers.values()].map((pr) => producerInfo(pr))),
       activeSpeaker: this.#speakerFor(participant),
       admission: 'admitted',
-      waiting: mediator ? this.#waiting().map((p) => p.info()) : [],
-      caucus: this.#caucus,
-      chat: this.#memory.chat.filter((m) => this.#mayRead(participant, m)),
+      waiting: mediator ? this.#floor.waiting().map((p) => p.info()) : [],
+      caucus: this.#floor.caucus,
+      chat: this.#floor.chatFor(participant),
     };
   }
 
@@ -661,14 +636,8 @@ export class LiveSession {
 
   async resumeProducer(participantId: string, producerId: string): Promise<void> {
     const producer = this.#ownProducer(participantId, producerId);
-    if (
-      producer.appData.source === 'microphone' &&
-      this.participant(participantId).mutedByMediator
-    ) {
-      throw new ForbiddenError(
-        '调解员已将您静音，请举手申请发言 / The mediator muted you; raise your hand to ask to speak',
-      );
-    }
+    if (producer.appData.source === 'microphone')
+      this.#floor.assertMayUnmute(this.participant(participantId));
     await producer.resume();
     this.#broadcast('producer:resumed', { producerId, participantId }, participantId);
     this.#emit('producerPaused', this.participant(participantId), producer, false);
@@ -744,7 +713,7 @@ export class LiveSession {
     const consumer = this.#ownConsumer(participantId, consumerId);
     consumer.appData.wanted = true;
     // During a caucus, media across the wall stays held on the server.
-    if (!this.#routable(participantId, consumer.appData.producerParticipantId)) return;
+    if (!this.#floor.mayFlow(participantId, consumer.appData.producerParticipantId)) return;
     await consumer.resume();
     if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
   }
@@ -827,139 +796,36 @@ export class LiveSession {
     }
   }
 
-  // ── the floor: admission, identity, moderation, caucus, chat ─────────────
+  // ── the floor: a SessionFloor (server/floor/) decides; this session routes ──
 
   #admitted(): Participant[] {
-    return [...this.#participants.values()].filter((p) => p.admission === 'admitted');
-  }
-
-  #waiting(): Participant[] {
-    return [...this.#participants.values()].filter((p) => p.admission === 'waiting');
+    return this.#floor.admitted();
   }
 
   #admittedParticipant(participantId: string): Participant {
-    const p = this.participant(participantId);
-    if (p.admission !== 'admitted') {
-      throw new ForbiddenError('请等待调解员准许进入 / Wait for the mediator to admit you');
-    }
-    return p;
-  }
-
-  /** The mediator acting; throws unless they are one, joined and admitted. */
-  #moderator(byId: string): Participant {
-    const by = this.#admittedParticipant(byId);
-    if (!can(by.identity.role, 'session.moderate')) {
-      throw new ForbiddenError(`A ${by.identity.role} may not moderate the session`);
-    }
-    return by;
-  }
-
-  /** Someone in the call (never someone waiting: nobody in the call may learn of them). */
-  #admittedTarget(participantId: string): Participant {
-    const p = this.#target(participantId);
-    if (p.admission !== 'admitted')
-      throw new InvalidStateError(`${participantId} is not in the call`);
-    return p;
-  }
-
-  #target(participantId: string): Participant {
-    const p = this.#participants.get(participantId);
-    if (!p || p.closed) throw new NotFoundError('Participant');
-    return p;
-  }
-
-  #floor(
-    kind: FloorEvent['kind'],
-    by: Participant,
-    target?: Participant,
-    detail?: Record<string, unknown>,
-  ): void {
-    this.#emit('floor', {
-      kind,
-      by: by.identity,
-      ...(target ? { target: target.identity } : {}),
-      ...(detail ? { detail } : {}),
-      at: new Date().toISOString(),
-    });
-  }
-
-  /** Whether media may flow from `fromId` to `toId`: always, except across a caucus wall. */
-  #routable(toId: string, fromId: string): boolean {
-    return this.#sameRoom(toId, fromId);
-  }
-
-  #roomOf(participantId: string): 'joint' | 'caucus' {
-    if (!this.#caucus) return 'joint';
-    const p = this.#participants.get(participantId);
-    if (p && can(p.identity.role, 'session.moderate')) return 'caucus';
-    return this.#caucus.participantIds.includes(participantId) ? 'caucus' : 'joint';
-  }
-
-  #sameRoom(a: string, b: string): boolean {
-    return this.#roomOf(a) === this.#roomOf(b);
+    return this.#floor.admittedMember(participantId);
   }
 
   /** The admitted participants in the same room as `participantId` (evidence, chat). */
   roomOf(participantId: string): Participant[] {
-    return this.#admitted().filter((p) => this.#sameRoom(p.id, participantId));
+    return this.#floor.roomOf(participantId);
   }
 
   get caucus(): CaucusState | null {
-    return this.#caucus;
+    return this.#floor.caucus;
   }
 
   get locked(): boolean {
-    return this.#memory.locked;
+    return this.#floor.locked;
   }
 
-  /**
-   * Admits a waiting participant. Everyone but a mediator needs a confirmed
-   * identity check in this session first (DOMAIN: identity is verified
-   * before and at each session) — observers too: they hear everything the
-   * parties say, concessions included, and a link proves possession, not
-   * identity. Otherwise the mediator gives `overrideReason`, which goes
-   * into the floor record (the case's audit chain) with the check's state.
-   */
+  /** Admits a waiting participant (see SessionFloor.admit: identity first, or a reason). */
   admit(byId: string, participantId: string, overrideReason?: string): void {
-    const by = this.#moderator(byId);
-    const target = this.#target(participantId);
-    if (target.admission === 'admitted') return;
-    const check = this.#memory.identity.get(target.id) ?? 'unchecked';
-    const reason = overrideReason?.trim();
-    if (check !== 'confirmed' && !reason && !can(target.identity.role, 'session.moderate')) {
-      throw new IdentityUnconfirmedError(
-        check === 'failed'
-          ? '身份核实未通过，不能准许进入；如确需准许，请说明理由 / The identity check failed: admitting needs a reason'
-          : '尚未核实身份，请先核实；如确需准许，请说明理由 / Identity not checked yet: check it first, or give a reason to admit',
-      );
-    }
-    target.admission = 'admitted';
-    this.#memory.admitted.add(target.id);
-    target.channel.notify('admission:granted', this.#snapshot(target));
-    this.#broadcast('participant:joined', target.info(), target.id);
-    target.logger.info({ by: by.id, identity: check, override: !!reason }, 'participant admitted');
-    this.#floor(
-      'admitted',
-      by,
-      target,
-      check !== 'confirmed' && reason
-        ? { identity: check, identityOverride: true, overrideReason: reason }
-        : { identity: check },
-    );
+    this.#floor.admit(byId, participantId, overrideReason);
   }
 
   refuse(byId: string, participantId: string, reason?: string): void {
-    const by = this.#moderator(byId);
-    const target = this.#target(participantId);
-    if (target.admission === 'admitted') {
-      throw new InvalidStateError('Already admitted: remove the participant instead');
-    }
-    target.channel.notify('admission:refused', {
-      reason: reason ?? '调解员未准许进入 / The mediator did not admit you',
-    });
-    this.#floor('refused', by, target, reason ? { reason } : undefined);
-    this.#remove(target.id, 'left');
-    target.channel.disconnect();
+    this.#floor.refuse(byId, participantId, reason);
   }
 
   verifyIdentity(
@@ -968,37 +834,19 @@ export class LiveSession {
     result: 'confirmed' | 'failed',
     detail: Record<string, unknown>,
   ): void {
-    const by = this.#moderator(byId);
-    const target = this.#target(participantId);
-    target.identityCheck = result;
-    this.#memory.identity.set(target.id, result);
-    const info = target.info();
-    if (target.admission === 'admitted') this.#toMediators('participant:updated', info);
-    else this.#toMediators('admission:knock', info);
-    target.channel.notify('participant:updated', info);
-    this.#floor('identity-checked', by, target, { result, ...detail });
+    this.#floor.verifyIdentity(byId, participantId, result, detail);
   }
 
-  async mute(byId: string, participantId: string): Promise<void> {
-    const by = this.#moderator(byId);
-    const target = this.#admittedTarget(participantId);
-    if (can(target.identity.role, 'session.moderate')) {
-      throw new ForbiddenError('A mediator cannot be muted by another participant');
-    }
-    await this.#muteOne(target);
-    this.#floor('muted', by, target);
+  mute(byId: string, participantId: string): Promise<void> {
+    return this.#floor.mute(byId, participantId);
   }
 
-  async muteAll(byId: string): Promise<number> {
-    const by = this.#moderator(byId);
-    const targets = this.#admitted().filter((p) => !can(p.identity.role, 'session.moderate'));
-    for (const t of targets) await this.#muteOne(t);
-    this.#floor('muted', by, undefined, { all: true, count: targets.length });
-    return targets.length;
+  muteAll(byId: string): Promise<number> {
+    return this.#floor.muteAll(byId);
   }
 
-  async #muteOne(target: Participant): Promise<void> {
-    target.mutedByMediator = true;
+  /** A mute's media side: the microphone paused here, on the server. */
+  async #silence(target: Participant): Promise<void> {
     const mic = target.producerBySource('microphone');
     if (mic && !mic.paused) {
       // Paused here, on the server: whatever the muted browser sends goes nowhere.
@@ -1010,101 +858,44 @@ export class LiveSession {
       );
       this.#emit('producerPaused', target, mic, true);
     }
-    const info = target.info();
-    this.#broadcast('participant:updated', info);
   }
 
   allowUnmute(byId: string, participantId: string): void {
-    const by = this.#moderator(byId);
-    const target = this.#admittedTarget(participantId);
-    target.mutedByMediator = false;
-    this.#broadcast('participant:updated', target.info());
-    this.#floor('unmute-allowed', by, target);
+    this.#floor.allowUnmute(byId, participantId);
   }
 
   /** Removes a participant for the rest of the session: they cannot rejoin with the same token. */
   remove(byId: string, participantId: string, reason?: string): void {
-    const by = this.#moderator(byId);
-    const target = this.#target(participantId);
-    if (target.id === by.id) throw new InvalidStateError('Leave the session instead');
-    this.#memory.removed.add(target.id);
-    this.#memory.admitted.delete(target.id);
-    target.channel.notify('session:removed', {
-      reason: reason ?? '调解员已将您移出本次调解 / The mediator removed you from this session',
-    });
-    this.#floor('removed', by, target, reason ? { reason } : undefined);
-    this.#remove(target.id, 'left');
-    target.channel.disconnect();
+    this.#floor.remove(byId, participantId, reason);
   }
 
   isRemoved(participantId: string): boolean {
-    return this.#memory.removed.has(participantId);
+    return this.#floor.isRemoved(participantId);
   }
 
   lock(byId: string, locked: boolean): void {
-    const by = this.#moderator(byId);
-    if (this.#memory.locked === locked) return;
-    this.#memory.locked = locked;
-    this.#broadcast('session:locked', { locked });
-    this.#floor(locked ? 'locked' : 'unlocked', by);
+    this.#floor.lock(byId, locked);
   }
 
   raiseHand(participantId: string, raised: boolean): void {
-    const p = this.#admittedParticipant(participantId);
-    p.handRaised = raised;
-    // Not across a caucus wall: the side outside does not learn the side inside raised a hand.
-    const told = new Set([
-      ...this.roomOf(p.id),
-      ...this.#admitted().filter((x) => can(x.identity.role, 'session.moderate')),
-    ]);
-    for (const other of told) other.channel.notify('participant:updated', p.info());
+    this.#floor.raiseHand(participantId, raised);
   }
 
-  /**
-   * Takes one side into a private room with the mediator, as routing state:
-   * every consumer across the wall is paused on the server (nothing is sent),
-   * and resumed when the caucus ends. Nobody rejoins.
-   */
-  async startCaucus(byId: string, participantIds: string[], record: boolean): Promise<CaucusState> {
-    const by = this.#moderator(byId);
-    if (this.#caucus) throw new InvalidStateError('A caucus is in progress; end it first');
-    const ids = [...new Set(participantIds)];
-    for (const id of ids) {
-      const p = this.#target(id);
-      if (p.admission !== 'admitted') throw new InvalidStateError(`${id} is not in the session`);
-      if (can(p.identity.role, 'session.moderate')) {
-        throw new ValidationError('The mediator is in every caucus; name the side to take aside');
-      }
-    }
-    this.#caucus = { participantIds: ids, startedAt: new Date().toISOString(), recorded: record };
-    await this.#applyRouting();
-    this.#broadcast('caucus:state', { caucus: this.#caucus });
-    for (const p of this.#admitted())
-      p.channel.notify('speaker:active', { participantId: this.#speakerFor(p) });
-    this.#logger.info({ participantIds: ids, recorded: record }, 'caucus started');
-    this.#floor('caucus-started', by, undefined, { participantIds: ids, recorded: record });
-    this.#emit('privatePhase', { participantIds: ids, recorded: record });
-    return this.#caucus;
+  /** Takes one side aside with the mediator; media across the wall is held (see #applyRouting). */
+  startCaucus(byId: string, participantIds: string[], record: boolean): Promise<CaucusState> {
+    return this.#floor.startCaucus(byId, participantIds, record);
   }
 
-  async endCaucus(byId: string): Promise<void> {
-    const by = this.#moderator(byId);
-    if (!this.#caucus) throw new InvalidStateError('No caucus is in progress');
-    const ended = this.#caucus;
-    this.#caucus = null;
-    await this.#applyRouting();
-    this.#broadcast('caucus:state', { caucus: null });
-    this.#logger.info('caucus ended; everyone back in the joint session');
-    this.#floor('caucus-ended', by, undefined, { participantIds: ended.participantIds });
-    this.#emit('privatePhase', null);
+  endCaucus(byId: string): Promise<void> {
+    return this.#floor.endCaucus(byId);
   }
 
-  /** Pauses or resumes every consumer as the rooms now require. */
+  /** Pauses or resumes every consumer as the rooms now require (held: paused on the server). */
   async #applyRouting(): Promise<void> {
     const changes: Promise<unknown>[] = [];
     for (const p of this.#admitted()) {
       for (const c of p.consumers.values()) {
-        const allowed = this.#routable(p.id, c.appData.producerParticipantId);
+        const allowed = this.#floor.mayFlow(p.id, c.appData.producerParticipantId);
         if (!allowed && !c.paused) changes.push(c.pause());
         if (allowed && c.paused && c.appData.wanted === true) {
           changes.push(
@@ -1121,27 +912,7 @@ export class LiveSession {
   }
 
   chat(participantId: string, text: string): ChatMessage {
-    const p = this.#admittedParticipant(participantId);
-    const message: ChatMessage = {
-      id: globalThis.crypto.randomUUID(),
-      participantId: p.id,
-      displayName: p.identity.displayName,
-      role: p.identity.role,
-      text,
-      sentAt: new Date().toISOString(),
-      confidential: this.#roomOf(p.id) === 'caucus',
-    };
-    this.#memory.chat.push(message);
-    for (const other of this.roomOf(p.id)) other.channel.notify('chat:message', message);
-    this.#floor('chat', p, undefined, { message });
-    return message;
-  }
-
-  /** Whether a participant may read a chat message: confidential ones only by those in the caucus then. */
-  #mayRead(p: Participant, m: ChatMessage): boolean {
-    if (!m.confidential) return true;
-    if (can(p.identity.role, 'session.moderate')) return true;
-    return m.participantId === p.id || (this.#caucus?.participantIds.includes(p.id) ?? false);
+    return this.#floor.chat(participantId, text);
   }
 
   /** Connection quality to mediators, at most once a second. */
@@ -1260,7 +1031,7 @@ export class LiveSession {
 
   #speakerFor(p: Participant): string | null {
     const speaker = this.#activeSpeaker;
-    return speaker !== null && this.#sameRoom(p.id, speaker) ? speaker : null;
+    return speaker !== null && this.#floor.mayFlow(p.id, speaker) ? speaker : null;
   }
 
   async #liveRouter(): Promise<Router<RouterAppData>> {
@@ -1329,24 +1100,17 @@ export class LiveSession {
     this.#broadcast(event, payload);
   }
 
+  /** To every admitted participant (the floor decides who hears what). */
   #broadcast<E extends NotificationName>(
     event: E,
     payload: NotificationMap[E],
     exceptParticipantId?: string,
   ): void {
-    for (const p of this.#participants.values()) {
-      if (p.id !== exceptParticipantId && p.admission === 'admitted') {
-        p.channel.notify(event, payload);
-      }
-    }
+    this.#floor.broadcast(event, payload, exceptParticipantId);
   }
 
   #toMediators<E extends NotificationName>(event: E, payload: NotificationMap[E]): void {
-    for (const p of this.#participants.values()) {
-      if (p.admission === 'admitted' && can(p.identity.role, 'session.moderate')) {
-        p.channel.notify(event, payload);
-      }
-    }
+    this.#floor.toMediators(event, payload);
   }
 }
 

@@ -2,12 +2,19 @@
  * The live sessions of this node, keyed by session id. Get-or-create is
  * serialised per session so two participants arriving together share one
  * router. A session is bound to the case named by its first token.
+ *
+ * The floor's memory of a session (admissions, identity checks, removals,
+ * lock, chat) outlives its live session while the session may reopen
+ * (everyone dropped at once; a worker death keeps the live session and
+ * rebuilds its router), and is forgotten once the session ends for good
+ * (`end`: ended or cancelled), as soon as its live session is closed.
  */
 import type { Config } from '../config.js';
 import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RecordingState } from '../../signaling/index.js';
-import { LiveSession, SessionMemory } from './LiveSession.js';
+import { SessionMemories, type SessionMemory } from '../floor/SessionMemory.js';
+import { LiveSession } from './LiveSession.js';
 
 export interface LiveSessionHooks {
   /** Called with every new live session (the floor log attaches here). */
@@ -22,7 +29,9 @@ export class LiveSessionRegistry {
   readonly #pool: WorkerPool;
   readonly #media: Config['media'];
   readonly #logger: Logger;
-  readonly #memories = new Map<string, SessionMemory>();
+  readonly #memories = new SessionMemories();
+  /** Sessions ended for good whose live session is still open: forgotten when it closes. */
+  readonly #ending = new Set<string>();
   readonly #hooks: LiveSessionHooks;
 
   constructor(
@@ -47,12 +56,30 @@ export class LiveSessionRegistry {
 
   /** What the session remembers across reopening (admissions, removals, lock, chat). */
   memory(sessionId: string): SessionMemory {
-    let memory = this.#memories.get(sessionId);
-    if (!memory) {
-      memory = new SessionMemory();
-      this.#memories.set(sessionId, memory);
+    return this.#memories.of(sessionId);
+  }
+
+  /** The session ids whose floor memory this node keeps (tests, diagnostics). */
+  remembered(): string[] {
+    return this.#memories.sessionIds();
+  }
+
+  /**
+   * The session ended for good (ended or cancelled): its floor memory goes
+   * now, or when its live session closes (its sockets are being withdrawn).
+   */
+  end(sessionId: string): void {
+    const live = this.#sessions.get(sessionId);
+    if ((live && !live.closed) || this.#pending.has(sessionId)) {
+      this.#ending.add(sessionId);
+      return;
     }
-    return memory;
+    this.#forget(sessionId);
+  }
+
+  #forget(sessionId: string): void {
+    this.#ending.delete(sessionId);
+    this.#memories.forget(sessionId);
   }
 
   get(sessionId: string): LiveSession | undefined {
@@ -84,10 +111,16 @@ export class LiveSessionRegistry {
           for (const listener of this.#created) listener(session);
           session.onClose(() => {
             if (this.#sessions.get(sessionId) === session) this.#sessions.delete(sessionId);
+            if (this.#ending.has(sessionId)) this.#forget(sessionId);
           });
           return session;
         })
-        .finally(() => this.#pending.delete(sessionId));
+        .finally(() => {
+          this.#pending.delete(sessionId);
+          // Ended for good while its live session was being created, which then failed.
+          if (this.#ending.has(sessionId) && !this.#sessions.has(sessionId))
+            this.#forget(sessionId);
+        });
       this.#pending.set(sessionId, creating);
     }
     return this.#checkCase(await creating, caseId);
@@ -96,6 +129,8 @@ export class LiveSessionRegistry {
   closeAll(): void {
     for (const session of this.#sessions.values()) session.close();
     this.#sessions.clear();
+    this.#ending.clear();
+    this.#memories.clear();
   }
 
   #checkCase(session: LiveSession, caseId: string): LiveSession {

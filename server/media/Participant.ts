@@ -19,28 +19,12 @@ import type {
   AdmissionState,
   IdentityState,
   MediaSource,
-  NotificationMap,
-  NotificationName,
   ParticipantInfo,
-  ProceduralSide,
-  SessionRole,
 } from '../../signaling/index.js';
+import type { FloorMember, ParticipantChannel, ParticipantIdentity } from '../floor/FloorMember.js';
 import type { Logger } from '../logger.js';
 
-export interface ParticipantIdentity {
-  participantId: string;
-  displayName: string;
-  role: SessionRole;
-  /** A party's (or an agent's party's) side, when the credential names it. */
-  side?: ProceduralSide | undefined;
-}
-
-/** How the session reaches the participant's client; given by the socket layer. */
-export interface ParticipantChannel {
-  notify<E extends NotificationName>(event: E, payload: NotificationMap[E]): void;
-  /** Ends the connection (e.g. the same person joined again elsewhere). */
-  disconnect(): void;
-}
+export type { ParticipantChannel, ParticipantIdentity } from '../floor/FloorMember.js';
 
 export type TransportDirection = 'send' | 'recv';
 
@@ -83,7 +67,7 @@ export interface ConsumerAppData extends Record<string, unknown> {
   wanted?: boolean;
 }
 
-export class Participant {
+export class Participant implements FloorMember {
   readonly identity: ParticipantIdentity;
   readonly joinedAt: Date;
   readonly channel: ParticipantChannel;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import type { SessionRole } from '../../signaling/index.js';
-import { caseInSession, seedStaff } from '../support/cases.js';
+import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
 import { connect, connectClient, joinSession, type TestClient } from '../support/client.js';
 import { enrolledToken } from '../support/enrol.js';
 import { fakePeer } from '../support/fakeDevice.js';
@@ -19,6 +19,7 @@ const fixture = perTestServer();
 
 async function setup(): Promise<{
   t: TestServer;
+  staff: StaffFixture;
   caseId: string;
   sessionId: string;
   open(sub: string, role?: SessionRole): Promise<TestClient>;
@@ -32,6 +33,7 @@ async function setup(): Promise<{
   const opened: TestClient[] = [];
   return {
     t,
+    staff,
     caseId: c.id,
     sessionId: session.id,
     token,
@@ -41,6 +43,14 @@ async function setup(): Promise<{
       return client;
     },
   };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('the mediator’s floor', () => {
@@ -405,5 +415,33 @@ describe('the mediator’s floor', () => {
         .map((p) => p.id)
         .sort(),
     ).toEqual(['m-1', 'p-a', 'p-b']);
+  });
+
+  it('keeps the floor of a session that empties, and forgets it once the session has ended', async () => {
+    const { t, staff, sessionId, open } = await setup();
+    // The case's own mediator, so the same person can end the session.
+    const mediator = await open(staff.mediator.id, 'mediator');
+    await joinSession(mediator);
+    const party = await open('p-1');
+    await joinSession(party, { admitBy: mediator });
+    await mediator.request('session:lock', { locked: true });
+
+    // Everyone leaves: the live session closes, its floor is kept for when they come back.
+    mediator.close();
+    party.close();
+    await until(() => t.server.sessions.get(sessionId) === undefined);
+    expect(t.server.sessions.remembered()).toEqual([sessionId]);
+    const back = await open('p-1');
+    const rejoined = await joinSession(back);
+    expect(rejoined).toMatchObject({ admission: 'admitted', locked: true });
+
+    // The session ends for good: its connections go, and so does what the node remembered of it.
+    const gone = new Promise((r) => back.socket.once('disconnect', r));
+    await t.server.cases.setSessionState(staff.mediator, sessionId, 'live');
+    expect(t.server.sessions.remembered()).toEqual([sessionId]);
+    await t.server.cases.setSessionState(staff.mediator, sessionId, 'ended');
+    await gone;
+    await until(() => t.server.sessions.get(sessionId) === undefined);
+    expect(t.server.sessions.remembered()).toEqual([]);
   });
 });

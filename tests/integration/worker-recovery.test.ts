@@ -40,6 +40,12 @@ describe('worker pool', () => {
       { id: 'a', producers: 0 },
       { id: 'b', producers: 0 },
     ]);
+    // The floor is untouched: the party admitted before stays admitted, without a knock.
+    expect(session.participant('b').admission).toBe('admitted');
+    expect(server.sessions.remembered()).toEqual(['SESSION-1']);
+    await expect(b.request('transport:create', { direction: 'recv' })).resolves.toMatchObject({
+      transportId: expect.any(String),
+    });
     // The pool is back to one worker per configured slot.
     await until(() => server.pool.workers.length === 2);
     expect(server.pool.workers.map((w) => w.worker.pid)).not.toContain(deadPid);
