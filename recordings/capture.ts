@@ -11,6 +11,9 @@
  * Ended on purpose, or after its source went, FFmpeg is also sent an RTCP
  * BYE: its RTP reader then ends its input at once instead of waiting for a
  * packet (a paused track sends none) or for its 10 s timeout.
+ *
+ * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
+ * imports); the case-file side that drives it is `server/recording/`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';

@@ -3,6 +3,9 @@
  * segment file (one participant's one source over one wall-clock interval)
  * placed on a grid canvas at its time, every voice mixed, written as one MP4
  * for playback and review. One FFmpeg process does the whole render.
+ *
+ * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
+ * imports); the case-file side that drives it is `server/recording/`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';

@@ -3,6 +3,9 @@
  * track file with its hash and wall-clock span, the gaps and why they
  * happened, the private (caucus) phases and whether they were recorded, and
  * the composite. Pure: built from records, signed by the caller.
+ *
+ * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
+ * imports); the case-file side that drives it is `server/recording/`.
  */
 
 export const MANIFEST_TYPE = 'mediation-recording-manifest+jws';

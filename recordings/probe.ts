@@ -3,6 +3,9 @@
  * span of its packets, read with ffprobe. A file whose trailer is missing
  * (FFmpeg or the server was killed) has no stated duration; then the last
  * packet's time is used.
+ *
+ * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
+ * imports); the case-file side that drives it is `server/recording/`.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -206,7 +206,7 @@ export class MediationServer {
       );
     }
     const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
-    const recordings = new RecordingService({
+    const recordings = await RecordingService.create({
       repository: new SqliteRecordingRepository(database),
       audit,
       keys,

@@ -1,0 +1,363 @@
+/**
+ * The consent protocol of a live recording. The mediator starts and stops
+ * it (starting is their own acknowledgement of the notice); a participant's
+ * tracks are captured only after their acknowledgement is stored, a
+ * withdrawal stops them for good, a refusal is kept in the case record; an
+ * unrecorded private phase (caucus) stops everyone's tracks while it lasts.
+ * Every change is written to the audit chain and sent to the session as
+ * `recording:state`. Stopping closes the recording and hands it to
+ * finishing.ts; capturing itself is tracks.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { can, type RecordingState } from '../../signaling/index.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  MediaUnavailableError,
+  NotFoundError,
+} from '../errors.js';
+import type { LiveSession } from '../media/LiveSession.js';
+import type { Participant } from '../media/Participant.js';
+import { ActiveRecording, SYSTEM, type ClientInfo, type RecordingContext } from './context.js';
+import type { ConsentRecord, Recording } from './model.js';
+import { Heartbeat } from './recovery.js';
+import type { RecordingTracks } from './tracks.js';
+
+export class ConsentProtocol {
+  readonly #ctx: RecordingContext;
+  readonly #tracks: RecordingTracks;
+  /** Queues a stopped recording's post-processing (finishing.ts). */
+  readonly #enqueue: (recordingId: string) => void;
+  /** FFmpeg was found at start: without it nothing can be recorded. */
+  readonly #ffmpeg: boolean;
+  /** Recordings in progress, by session id. */
+  readonly #active = new Map<string, ActiveRecording>();
+  readonly #heartbeat: Heartbeat;
+  #closing = false;
+
+  constructor(
+    ctx: RecordingContext,
+    parts: { tracks: RecordingTracks; enqueue: (recordingId: string) => void; ffmpeg: boolean },
+  ) {
+    this.#ctx = ctx;
+    this.#tracks = parts.tracks;
+    this.#enqueue = parts.enqueue;
+    this.#ffmpeg = parts.ffmpeg;
+    this.#heartbeat = new Heartbeat(ctx, this.#active);
+  }
+
+  /** The recording in progress in a live session, as participants see it. */
+  state(sessionId: string): RecordingState | null {
+    return this.#active.get(sessionId)?.state() ?? null;
+  }
+
+  /** Ids of the recordings in progress in this process. */
+  liveIds(): string[] {
+    return [...this.#active.values()].map((a) => a.recording.id);
+  }
+
+  async start(session: LiveSession, by: Participant, client: ClientInfo): Promise<RecordingState> {
+    if (!can(by.identity.role, 'recording.control')) {
+      throw new ForbiddenError(`A ${by.identity.role} may not start a recording`);
+    }
+    if (this.#closing) throw new InvalidStateError('The service is shutting down');
+    if (!this.#ffmpeg) {
+      throw new MediaUnavailableError(
+        '本服务器未安装 FFmpeg，无法录制 / Recording is unavailable: FFmpeg is not installed on the server',
+      );
+    }
+    if (this.#active.has(session.sessionId)) {
+      throw new InvalidStateError('This session is being recorded already');
+    }
+    const now = this.#ctx.now().toISOString();
+    const recording: Recording = {
+      id: randomUUID(),
+      caseId: session.caseId,
+      sessionId: session.sessionId,
+      status: 'recording',
+      startedAt: now,
+      startedBy: by.id,
+      stoppedAt: null,
+      stopReason: null,
+      privatePhases: [],
+      compositeStatus: 'pending',
+      compositeProgress: 0,
+      composite: null,
+      manifestSha256: null,
+      manifestKid: null,
+      completedAt: null,
+    };
+    const active = new ActiveRecording(recording, session, by.identity.displayName);
+    this.#active.set(session.sessionId, active);
+    try {
+      await mkdir(this.#ctx.directoryOf(recording.id), { recursive: true, mode: 0o700 });
+      await this.#ctx.repository.insert(recording);
+      await this.#ctx.audit.append({
+        caseId: session.caseId,
+        actorId: by.id,
+        actorRole: by.identity.role,
+        action: 'recording.started',
+        target: recording.id,
+        payload: { sessionId: session.sessionId, startedAt: now },
+      });
+    } catch (error) {
+      this.#active.delete(session.sessionId);
+      throw error;
+    }
+    active.detach = session.addListener(
+      this.#tracks.listenerFor(active, {
+        privatePhase: (phase) => {
+          void this.setPrivatePhase(active.session.sessionId, phase).catch((error: unknown) =>
+            this.#ctx.logger.error({ err: error }, 'cannot record the private phase'),
+          );
+        },
+        closed: () => {
+          void this.#finish(active, 'session-ended', SYSTEM).catch((error: unknown) =>
+            this.#ctx.logger.error({ err: error }, 'cannot finish recording at session end'),
+          );
+        },
+      }),
+    );
+    this.#heartbeat.start();
+    this.#ctx.logger.info(
+      { recordingId: recording.id, sessionId: session.sessionId },
+      'recording started',
+    );
+    // Starting the recording is the mediator's own acknowledgement of it.
+    await this.#consent(active, by, client);
+    this.#broadcast(active);
+    return active.state();
+  }
+
+  async acknowledge(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+    client: ClientInfo,
+  ): Promise<RecordingState> {
+    const active = this.#activeFor(session, recordingId);
+    if (active.withdrawn.has(participant.id)) {
+      throw new InvalidStateError(
+        'Consent to this recording was withdrawn; it cannot be given again',
+      );
+    }
+    await this.#consent(active, participant, client);
+    this.#broadcast(active);
+    return active.state();
+  }
+
+  async withdraw(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+  ): Promise<RecordingState> {
+    const active = this.#activeFor(session, recordingId);
+    if (!active.consented.has(participant.id) || active.withdrawn.has(participant.id)) {
+      return active.state();
+    }
+    const at = this.#ctx.now().toISOString();
+    await active.serial(async () => {
+      active.withdrawn.add(participant.id);
+      await this.#ctx.repository.withdraw(recordingId, participant.id, at);
+      await this.#ctx.audit.append({
+        caseId: session.caseId,
+        actorId: participant.id,
+        actorRole: participant.identity.role,
+        action: 'recording.consent-withdrawn',
+        target: recordingId,
+        payload: { participantId: participant.id, withdrawnAt: at },
+      });
+      await this.#tracks.endTracks(
+        active,
+        (t) => t.record.participantId === participant.id,
+        'consent-withdrawn',
+      );
+    });
+    this.#ctx.logger.info({ recordingId, participantId: participant.id }, 'consent withdrawn');
+    this.#broadcast(active);
+    return active.state();
+  }
+
+  /**
+   * The participant declined the notice: nothing of theirs is recorded, and
+   * the refusal is kept in the case record (the mediator sees who declined).
+   */
+  async decline(
+    session: LiveSession,
+    participant: Participant,
+    recordingId: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    const active = this.#activeFor(session, recordingId);
+    if (active.consented.has(participant.id) && !active.withdrawn.has(participant.id)) {
+      throw new InvalidStateError('Consent was given: withdraw it instead');
+    }
+    await this.#ctx.audit.append({
+      caseId: session.caseId,
+      actorId: participant.id,
+      actorRole: participant.identity.role,
+      action: 'recording.consent-declined',
+      target: recordingId,
+      payload: { participantId: participant.id, at: this.#ctx.now().toISOString(), ip: client.ip },
+    });
+    this.#ctx.logger.info(
+      { recordingId, participantId: participant.id },
+      'recording notice declined',
+    );
+  }
+
+  async stop(session: LiveSession, by: Participant): Promise<void> {
+    if (!can(by.identity.role, 'recording.control')) {
+      throw new ForbiddenError(`A ${by.identity.role} may not stop a recording`);
+    }
+    const active = this.#active.get(session.sessionId);
+    if (!active) throw new InvalidStateError('This session is not being recorded');
+    await this.#finish(active, 'stopped-by-mediator', {
+      actorId: by.id,
+      actorRole: by.identity.role,
+    });
+  }
+
+  /**
+   * A private phase (caucus) begins or ends. Unless the mediator records it,
+   * the tracks of everyone stop for its duration (the recording shows only
+   * that a private phase took place) and resume when it ends.
+   */
+  async setPrivatePhase(
+    sessionId: string,
+    phase: { participantIds: string[]; recorded: boolean } | null,
+  ): Promise<void> {
+    const active = this.#active.get(sessionId);
+    if (!active) return;
+    const now = this.#ctx.now().toISOString();
+    await active.serial(async () => {
+      const phases = [...active.recording.privatePhases];
+      const open = phases.at(-1);
+      if (open && open.to === null) phases[phases.length - 1] = { ...open, to: now };
+      if (phase) phases.push({ from: now, to: null, ...phase });
+      active.recording.privatePhases = phases;
+      await this.#ctx.repository.update(active.recording.id, { privatePhases: phases });
+      await this.#ctx.audit.append({
+        caseId: active.recording.caseId,
+        ...SYSTEM,
+        action: phase ? 'recording.private-phase-started' : 'recording.private-phase-ended',
+        target: active.recording.id,
+        payload: phase ? { at: now, ...phase } : { at: now },
+      });
+      if (phase && !phase.recorded) {
+        await this.#tracks.endTracks(active, () => true, 'private-phase');
+      }
+    });
+    if (!phase || phase.recorded) this.#tracks.captureEligible(active);
+  }
+
+  /** Ends every live recording (their files are finished); no new one starts. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#heartbeat.stop();
+    await Promise.all(
+      [...this.#active.values()].map((a) =>
+        this.#finish(a, 'server-shutdown', SYSTEM).catch(() => undefined),
+      ),
+    );
+  }
+
+  async #consent(
+    active: ActiveRecording,
+    participant: Participant,
+    client: ClientInfo,
+  ): Promise<void> {
+    const consent: ConsentRecord = {
+      recordingId: active.recording.id,
+      participantId: participant.id,
+      displayName: participant.identity.displayName,
+      role: participant.identity.role,
+      acknowledgedAt: this.#ctx.now().toISOString(),
+      withdrawnAt: null,
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+    };
+    await active.serial(async () => {
+      const { record, created } = await this.#ctx.repository.acknowledge(consent);
+      if (created) {
+        await this.#ctx.audit.append({
+          caseId: active.recording.caseId,
+          actorId: participant.id,
+          actorRole: participant.identity.role,
+          action: 'recording.consent',
+          target: active.recording.id,
+          payload: { participantId: participant.id, acknowledgedAt: record.acknowledgedAt },
+        });
+      }
+      // Only after the acknowledgement is stored may the tracks be captured.
+      active.consented.add(participant.id);
+    });
+    this.#tracks.captureEligible(active, participant.id);
+  }
+
+  #activeFor(session: LiveSession, recordingId: string): ActiveRecording {
+    const active = this.#active.get(session.sessionId);
+    if (!active || active.recording.id !== recordingId) {
+      throw new NotFoundError('Recording');
+    }
+    return active;
+  }
+
+  #broadcast(active: ActiveRecording): void {
+    if (active.session.closed) return;
+    active.session.notifyAll('recording:state', {
+      recording: this.#active.get(active.session.sessionId) === active ? active.state() : null,
+    });
+  }
+
+  /** Stops every capture, closes the recording and queues its post-processing. */
+  async #finish(
+    active: ActiveRecording,
+    reason: string,
+    actor: { actorId: string; actorRole: string },
+  ): Promise<void> {
+    if (active.stopping) return;
+    active.stopping = true;
+    // The recording ends now, when it was asked to (or its session ended), not
+    // when FFmpeg has finished the files.
+    const at = this.#ctx.now().toISOString();
+    active.detach();
+    if (this.#active.get(active.session.sessionId) === active) {
+      this.#active.delete(active.session.sessionId);
+    }
+    this.#broadcast(active);
+    const stoppedAt = await active.serial(async () => {
+      await this.#tracks.endTracks(active, () => true, 'recording-stopped');
+      const phases = active.recording.privatePhases.map((p) =>
+        p.to === null ? { ...p, to: at } : p,
+      );
+      await this.#ctx.repository.update(active.recording.id, {
+        status: 'processing',
+        stoppedAt: at,
+        stopReason: reason,
+        privatePhases: phases,
+      });
+      await this.#ctx.audit.append({
+        caseId: active.recording.caseId,
+        ...actor,
+        action: 'recording.stopped',
+        target: active.recording.id,
+        payload: { stoppedAt: at, reason },
+      });
+      return at;
+    });
+    // Files whose source had already gone are finished before post-processing
+    // (FFmpeg ends them within ~10 s of their last packet): the manifest needs
+    // every file's hash.
+    const deadline = Date.now() + 30_000;
+    while ((active.gone.size > 0 || active.finishing.size > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.#ctx.logger.info(
+      { recordingId: active.recording.id, reason, stoppedAt },
+      'recording stopped',
+    );
+    this.#enqueue(active.recording.id);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Surviving a crash. While anything records, a heartbeat notes every second
+ * that the server is alive (`aliveAt`); after a start, recordings a killed
+ * server left open are closed: an orphaned capture FFmpeg is interrupted so
+ * its file gets its trailer, each unfinished track ends at its file's last
+ * packet (never after the last heartbeat but one second), the gap until now
+ * is marked, and every recording awaiting its composite is queued again.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { mediaFacts } from '../../recordings/probe.js';
+import { SYSTEM, type ActiveRecording, type RecordingContext } from './context.js';
+import type { RecordingTracks } from './tracks.js';
+
+const HEARTBEAT_MS = 1_000;
+
+/** Notes every second that the server is alive, while any recording is in progress. */
+export class Heartbeat {
+  readonly #ctx: RecordingContext;
+  readonly #active: ReadonlyMap<string, ActiveRecording>;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(ctx: RecordingContext, active: ReadonlyMap<string, ActiveRecording>) {
+    this.#ctx = ctx;
+    this.#active = active;
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      if (this.#active.size === 0) {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+        return;
+      }
+      const at = this.#ctx.now().toISOString();
+      for (const a of this.#active.values()) {
+        void this.#ctx.repository.update(a.recording.id, { aliveAt: at }).catch(() => undefined);
+      }
+    }, HEARTBEAT_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/**
+ * Closes the recordings a previous process left in progress (those not
+ * live in this one), then queues every recording awaiting its composite.
+ */
+export async function recoverRecordings(
+  ctx: RecordingContext,
+  parts: {
+    /** Recording ids live in this process (left alone). */
+    live: () => Iterable<string>;
+    tracks: RecordingTracks;
+    enqueue: (recordingId: string) => void;
+  },
+): Promise<void> {
+  const { repository } = ctx;
+  const now = ctx.now();
+  for (const recording of await repository.listByStatus('recording')) {
+    if ([...parts.live()].includes(recording.id)) continue;
+    for (const track of await repository.tracks(recording.id)) {
+      if (track.endedAt !== null) continue;
+      if (track.pid !== null)
+        await stopOrphan(track.pid, path.join(ctx.directoryOf(recording.id), track.file));
+      const file = path.join(ctx.directoryOf(recording.id), track.file);
+      const media = await mediaFacts(file).catch(() => ({ durationMs: 0, codecs: [] }));
+      // Media stopped when the server died: less than a second after the last
+      // heartbeat. Without one, the file's start plus its length.
+      const alive = recording.aliveAt ? Date.parse(recording.aliveAt) : NaN;
+      // (The file can hold a little more than that: then its own end counts.)
+      const fromFile = Date.parse(track.startedAt) + media.durationMs;
+      const endedAt = new Date(
+        Math.min(now.getTime(), Number.isFinite(alive) ? Math.max(alive, fromFile) : fromFile),
+      );
+      await parts.tracks.closeTrack(
+        track,
+        endedAt,
+        'server-stopped',
+        'the server stopped during the recording',
+      );
+    }
+    const at = now.toISOString();
+    await repository.update(recording.id, {
+      status: 'processing',
+      stoppedAt: at,
+      stopReason: 'server-restart',
+      privatePhases: recording.privatePhases.map((p) => (p.to === null ? { ...p, to: at } : p)),
+    });
+    await ctx.audit.append({
+      caseId: recording.caseId,
+      ...SYSTEM,
+      action: 'recording.recovered',
+      target: recording.id,
+      payload: { stoppedAt: at, reason: 'server-restart' },
+    });
+    ctx.logger.warn({ recordingId: recording.id }, 'recording cut off by a restart closed');
+  }
+  for (const recording of await repository.listByStatus('processing')) {
+    parts.enqueue(recording.id);
+  }
+}
+
+/**
+ * A capture FFmpeg of a previous server process may still be running (it
+ * was told to finish when the server died, but may be waiting for a packet):
+ * interrupt it if it is ours, so its file is complete before it is hashed.
+ */
+async function stopOrphan(pid: number, file: string): Promise<void> {
+  const alive = async () => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) !== '';
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes(file)) return;
+  // One SIGINT: FFmpeg finishes its file once its read gives up (10 s without
+  // packets); a second would make it quit without its trailer.
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 120; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (!(await alive())) return;
+    }
+  }
+}
