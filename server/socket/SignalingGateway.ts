@@ -208,6 +208,8 @@ export class SignalingGateway {
   readonly #logger: Logger;
   /** Every connected socket, by the person its token names (oldest first). */
   readonly #live = new Map<string, SignalingSocket[]>();
+  /** Connections that have joined a session (a call), as opposed to a page not yet in one. */
+  readonly #inCall = new WeakSet<SignalingSocket>();
   /** Requests per connection, and per person across their connections. */
   readonly #socketRate: RequestRateLimiter;
   readonly #personRate: RequestRateLimiter;
@@ -362,7 +364,13 @@ export class SignalingGateway {
     // connection not yet seen dead): beyond the cap the oldest goes, as a second
     // join of the same person already replaces the first. Refusing the newest
     // instead would lock out someone whose dead connections linger until ping timeout.
-    for (const old of own.slice(0, Math.max(0, own.length - this.#config.maxPerPerson))) {
+    // Pages not in a call go first (a page that connects ahead of its join, an inbox): opening
+    // the link on a second device must not end the call on the first before anyone joins.
+    const evictable = [
+      ...own.filter((s) => s !== socket && !this.#inCall.has(s)),
+      ...own.filter((s) => s !== socket && this.#inCall.has(s)),
+    ];
+    for (const old of evictable.slice(0, Math.max(0, own.length - this.#config.maxPerPerson))) {
       ctx.logger.info({ replaced: old.id }, 'connection limit per person: oldest replaced');
       old.emit('session:replaced', {});
       old.disconnect(true);
@@ -476,6 +484,7 @@ export class SignalingGateway {
           const result = await session.join(identity, request.rtpCapabilities, channel);
           ctx.session = session;
           ctx.participant = session.participant(identity.participantId);
+          this.#inCall.add(ctx.socket);
           return result;
         } catch (error) {
           if (attempt === 0 && session.closed) continue;
@@ -488,6 +497,7 @@ export class SignalingGateway {
       session.leave(participant.id);
       ctx.session = undefined;
       ctx.participant = undefined;
+      this.#inCall.delete(ctx.socket);
       return {};
     },
     'session:participants': async (ctx) => {

@@ -171,6 +171,25 @@ describe('per-person limits (finding 8)', () => {
     expect(other.socket.connected).toBe(true);
   });
 
+  it('replaces pages not in the call before the one in it: a second device opening the link does not end the call', async () => {
+    await fixture.start();
+    const inCall = await fixture.client({ sub: 'two-devices', role: 'mediator' });
+    await joinSession(inCall);
+    let told = false;
+    inCall.socket.on('session:replaced' as never, () => {
+      told = true;
+    });
+    // The other device's page connects ahead of its join (and its inbox), three times over.
+    const idle: TestClient[] = [];
+    for (let i = 0; i < 3; i++)
+      idle.push(await fixture.client({ sub: 'two-devices', role: 'mediator' }));
+    await until(() => idle.filter((c) => c.socket.connected).length === 2);
+    expect(idle[0]!.socket.connected).toBe(false);
+    expect(inCall.socket.connected).toBe(true);
+    expect(told).toBe(false);
+    expect(await inCall.ack('session:participants', {})).toMatchObject({ ok: true });
+  });
+
   it('rate-limits a person across all their sockets, not each socket apart', async () => {
     await fixture.start({
       SOCKET_RATE_LIMIT: '5',
