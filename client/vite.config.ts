@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { compressAssets } from './compressAssets.js';
+import { preloadMedia } from './preloadMedia.js';
 
 const page = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -8,7 +9,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   // Brotli and gzip copies of every text file, for the server to send (server/http/staticAssets.ts).
-  plugins: [compressAssets()],
+  plugins: [preloadMedia(), compressAssets()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

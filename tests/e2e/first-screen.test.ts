@@ -57,9 +57,15 @@ describe('the join page’s first screen', () => {
     const page = await get(`${t.url}/join`, { 'accept-encoding': 'identity' });
     expect(page.status).toBe(200);
     const html = page.body.toString();
+    const preloads = [...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*>/g)].map((m) => m[0]);
+    // The media client's chunks are named too, at low priority, for the browser to fetch
+    // while it runs the entry; the first screen does not wait for them.
+    const media = preloads.filter((tag) => /\sdata-media(\s|>|=)/.test(tag));
+    expect(media.length).toBeGreaterThan(0);
+    for (const tag of media) expect(tag).toMatch(/fetchpriority="low"/);
     const scripts = [
       ...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g),
-      ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+      ...preloads.filter((tag) => !media.includes(tag)).map((tag) => /href="([^"]+)"/.exec(tag)!),
     ].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     let sent = 0;
@@ -80,6 +86,16 @@ describe('the join page’s first screen', () => {
     expect(sent, `first-screen JavaScript: ${sent} bytes sent`).toBeLessThanOrEqual(
       FIRST_SCREEN_JS_BUDGET,
     );
+    // What the low-priority preloads name is the media client itself.
+    const mediaCode = await Promise.all(
+      media.map(async (tag) => {
+        const reply = await get(`${t.url}${/href="([^"]+)"/.exec(tag)![1]!}`, {
+          'accept-encoding': 'identity',
+        });
+        return reply.body.toString();
+      }),
+    );
+    expect(mediaCode.some((code) => code.includes('mediasoup-client'))).toBe(true);
   });
 
   it('shows the title and a loading notice before any script runs', async () => {
