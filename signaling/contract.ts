@@ -29,7 +29,18 @@ const consumerRef = z.object({ consumerId: idSchema }).strict();
 /** Inbound request schemas, one per client → server event. */
 export const requestSchemas = {
   'media:capabilities': empty,
-  'session:join': z.object({ rtpCapabilities: rtpCapabilitiesSchema }).strict(),
+  'session:join': z
+    .object({
+      rtpCapabilities: rtpCapabilitiesSchema,
+      /**
+       * The server makes this participant's receive transport and a paused
+       * consumer of everyone's media as soon as they are admitted, and sends
+       * them with the join result or the admission (`JoinResult.receive`):
+       * two round trips fewer before the first picture.
+       */
+      receive: z.boolean().optional(),
+    })
+    .strict(),
   'session:leave': empty,
   'session:participants': empty,
   'transport:create': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
@@ -263,6 +274,17 @@ export interface ConsumerOptions {
   producerPaused: boolean;
 }
 
+/**
+ * Made by the server at admission for a participant who asked (`receive`):
+ * their receive transport and a paused consumer per producer of `producers`
+ * at that moment (resumed with `consumer:resume`, as any). A producer listed
+ * without one is consumed with `consumer:create`.
+ */
+export interface ReceiveSetup {
+  transport: TransportOptions;
+  consumers: ConsumerOptions[];
+}
+
 export interface JoinResult {
   self: ParticipantInfo;
   caseId: string;
@@ -283,6 +305,8 @@ export interface JoinResult {
   locked: boolean;
   /** The chat so far, as this participant may see it. */
   chat: ChatMessage[];
+  /** Admitted, having asked for it: the receive side, made already. */
+  receive?: ReceiveSetup;
 }
 
 /** A recording in progress, as every participant sees it (the indicator and the notice). */

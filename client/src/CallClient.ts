@@ -7,15 +7,18 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';
 import type {
+  ConsumerOptions,
   EvidencePresentation,
   EvidenceSummary,
   JoinResult,
   MediaSource,
   ParticipantInfo,
   ProducerInfo,
+  ReceiveSetup,
   RecordingState,
   ResponseOf,
   RtpCapabilities,
+  TransportOptions,
 } from '../../signaling/index.js';
 import type { HandshakeRefusal } from '../../signaling/errors.js';
 import { MEDIA_SOURCES } from '../../signaling/roles.js';
@@ -100,6 +103,10 @@ export class CallClient {
   readonly #consumers = new Map<string, Consumer>();
   readonly #remote = new Map<string, RemoteTrack>();
   #local: LocalTracks = {};
+  /** Settles when the tracks given to `join` are there (the camera may answer after the click). */
+  #localReady: Promise<void> = Promise.resolve();
+  /** Bumped by every teardown of the media: publishing of an older build stops. */
+  #mediaRound = 0;
   #wantJoined = false;
   /** Serialises join/rebuild so a reset arriving mid-join waits its turn. */
   #queue: Promise<void> = Promise.resolve();
@@ -154,7 +161,7 @@ export class CallClient {
       // Producers announced from now on wait for the receive transport being made.
       const recv = deferred<Transport>();
       this.#recvTransport = recv.promise;
-      this.#enqueue(() => this.#rebuildMedia(result.producers, recv));
+      this.#enqueue(() => this.#rebuildMedia(result.producers, recv, result.receive));
     });
     s.on('admission:refused', ({ reason }) => this.#stop('refused', reason));
     s.on('session:removed', ({ reason }) => this.#stop('removed', reason));
@@ -251,8 +258,12 @@ export class CallClient {
     if (this.#device?.loaded) return Promise.resolve(this.#device);
     this.#ready ??= (async () => {
       await this.#connected();
+      performance.mark('mediation: socket connected');
       const { rtpCapabilities } = await this.signaling.request('media:capabilities', {});
-      return this.#loadDevice(rtpCapabilities);
+      performance.mark('mediation: capabilities received');
+      const device = await this.#loadDevice(rtpCapabilities);
+      performance.mark('mediation: device loaded');
+      return device;
     })();
     const ready = this.#ready;
     ready.catch(() => {
@@ -266,9 +277,18 @@ export class CallClient {
     return new Promise<void>((resolve) => this.signaling.socket.once('connect', () => resolve()));
   }
 
-  /** Joins with the given local tracks (either may be absent). */
-  join(local: LocalTracks): Promise<void> {
-    this.#local = local;
+  /**
+   * Joins with the given local tracks (either may be absent). They may still
+   * be on their way: receiving the others starts at once, publishing when
+   * the tracks are there, so a tap on join need not wait for the camera.
+   */
+  join(local: LocalTracks | Promise<LocalTracks>): Promise<void> {
+    this.#localReady = Promise.resolve(local).then(
+      (tracks) => {
+        this.#local = { ...tracks, screen: this.#local.screen };
+      },
+      () => undefined,
+    );
     this.#wantJoined = true;
     this.#events.status('joining');
     return this.#enqueue(() => this.#joinAndBuild());
@@ -497,6 +517,7 @@ export class CallClient {
     try {
       join = await this.signaling.request('session:join', {
         rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
+        receive: true,
       });
     } catch (error) {
       // Locked to newcomers, or removed: retrying cannot help.
@@ -519,7 +540,7 @@ export class CallClient {
       this.#events.status('waiting');
       return;
     }
-    await this.#rebuildMedia(join.producers);
+    await this.#rebuildMedia(join.producers, undefined, join.receive);
   }
 
   /** Takes in a join result: from `session:join` or from `admission:granted`. */
@@ -552,38 +573,71 @@ export class CallClient {
     return device;
   }
 
-  async #rebuildMedia(producers: ProducerInfo[], pending?: Deferred<Transport>): Promise<void> {
+  /**
+   * Makes the receive and send sides anew. `receive`: the receive transport
+   * and consumers the server made already (at this join or admission), used
+   * once; anything it lacks is asked for here.
+   */
+  async #rebuildMedia(
+    producers: ProducerInfo[],
+    pending?: Deferred<Transport>,
+    receive?: ReceiveSetup,
+  ): Promise<void> {
     if (!pending) this.#closeMedia();
     const join = this.#join;
     if (!join) return;
-    const sources = MEDIA_SOURCES.filter(
-      (s) => join.canPublish.includes(s) && this.#local[s]?.readyState === 'live',
-    );
-    // Both transports at once: after a worker death every round trip delays the picture.
-    const recv = this.#createTransport('recv');
+    const round = this.#mediaRound;
+    const recovering = this.#recovery.active;
+    const recv = receive
+      ? Promise.resolve().then(() => this.#makeTransport('recv', receive.transport))
+      : this.#createTransport('recv');
+    const made = new Map(receive?.consumers.map((c) => [c.producerId, c]));
     if (pending) {
       recv.then(pending.resolve, pending.reject);
     } else {
       this.#recvTransport = recv;
     }
-    const [received, sent] = await Promise.allSettled([
-      recv,
-      sources.length > 0 ? this.#createTransport('send') : Promise.resolve(undefined),
-    ]);
-    // Kept even if the other failed, so that the next teardown closes it.
-    if (sent.status === 'fulfilled') this.#sendTransport = sent.value;
-    if (received.status === 'rejected') throw received.reason;
-    if (sent.status === 'rejected') throw sent.reason;
-    // Receiving others starts at once; publishing one's own tracks runs alongside.
+    // Receiving others starts at once.
     const receiving = Promise.all(
       producers.map((p) =>
-        this.#consume(p).catch((e: unknown) => console.warn('consume failed', e)),
+        this.#consume(p, made.get(p.producerId)).catch((e: unknown) =>
+          console.warn('consume failed', e),
+        ),
       ),
     );
-    for (const source of sources) await this.#produce(source);
-    await receiving;
+    // One's own tracks go out once they are there. On a first join, after the
+    // others' media is asked for: the encoder's start competes with it for the
+    // page's thread, and the joiner's first look at the call matters more.
+    // After a teardown both run at once: everyone waits for everyone's media.
+    const publishing = (async () => {
+      await this.#localReady;
+      if (!recovering) await receiving;
+      const sources = MEDIA_SOURCES.filter(
+        (s) => join.canPublish.includes(s) && this.#local[s]?.readyState === 'live',
+      );
+      if (sources.length === 0 || round !== this.#mediaRound) return;
+      const send = await this.#createTransport('send');
+      if (round !== this.#mediaRound) {
+        send.close();
+        return;
+      }
+      this.#sendTransport = send;
+      for (const source of sources) await this.#produce(source);
+    })();
+    // In the call as soon as the others' media is set up; publishing may still run.
+    const received = recv.then(() => receiving);
+    received.then(
+      () => {
+        if (!recovering && !this.#recovery.active && round === this.#mediaRound)
+          this.#events.status('joined');
+      },
+      () => undefined,
+    );
+    // Either failure fails the build, after both settled (a transport made is closed by the next teardown).
+    const [r, p] = await Promise.allSettled([received, publishing]);
+    if (r.status === 'rejected') throw r.reason;
+    if (p.status === 'rejected') throw p.reason;
     if (this.#recovery.active) void this.#watchRecovery(this.#recoveryRound);
-    else this.#events.status('joined');
   }
 
   /**
@@ -652,7 +706,16 @@ export class CallClient {
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
     const device = this.#device;
     if (!device) throw new Error('Device not loaded');
-    const o = await this.signaling.request('transport:create', { direction });
+    return this.#makeTransport(
+      direction,
+      await this.signaling.request('transport:create', { direction }),
+    );
+  }
+
+  /** The page's side of a transport the server made. */
+  #makeTransport(direction: 'send' | 'recv', o: TransportOptions): Transport {
+    const device = this.#device;
+    if (!device) throw new Error('Device not loaded');
     const options = {
       id: o.transportId,
       iceParameters: o.iceParameters,
@@ -719,17 +782,20 @@ export class CallClient {
     }
   }
 
-  async #consume(info: ProducerInfo): Promise<void> {
+  /** Receives a producer's media: with the consumer the server made already, or asks for one. */
+  async #consume(info: ProducerInfo, made?: ConsumerOptions): Promise<void> {
     const recvPromise = this.#recvTransport;
     if (!recvPromise || info.participantId === this.#join?.self.participantId) return;
     if (info.paused) this.#recovery.forgetSource(info.participantId, info.source);
     try {
       const transport = await recvPromise;
       if (transport.closed) return;
-      const o = await this.signaling.request('consumer:create', {
-        transportId: transport.id,
-        producerId: info.producerId,
-      });
+      const o =
+        made ??
+        (await this.signaling.request('consumer:create', {
+          transportId: transport.id,
+          producerId: info.producerId,
+        }));
       const consumer = await transport.consume({
         id: o.consumerId,
         producerId: o.producerId,
@@ -781,6 +847,7 @@ export class CallClient {
   }
 
   #closeMedia(): void {
+    this.#mediaRound += 1;
     for (const id of [...this.#remote.keys()]) this.#dropConsumer(id);
     for (const p of this.#producers.values()) p.close();
     this.#producers.clear();

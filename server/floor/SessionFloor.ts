@@ -11,7 +11,6 @@
 import type {
   CaucusState,
   ChatMessage,
-  JoinResult,
   NotificationMap,
   NotificationName,
 } from '../../signaling/index.js';
@@ -68,8 +67,11 @@ export interface FloorHost<M extends FloorMember> {
   announceSpeakers(): void;
   /** Takes the member out of the session and ends their connection (refused, removed). */
   dismiss(member: M): void;
-  /** The session as the member may now see it, sent with their admission. */
-  snapshot(member: M): JoinResult;
+  /**
+   * Sends the member, just admitted, the session as they may now see it
+   * (`admission:granted`), with their receive side if they asked for it.
+   */
+  admitted(member: M): void;
   /** The mediator did something the case record keeps. */
   floorEvent(event: FloorEvent): void;
   /** A caucus began (with who is in it) or ended (null). */
@@ -236,7 +238,7 @@ export class SessionFloor<M extends FloorMember> {
     }
     target.admission = 'admitted';
     this.#memory.admitted.add(target.id);
-    target.channel.notify('admission:granted', this.#host.snapshot(target));
+    this.#host.admitted(target);
     this.broadcast('participant:joined', target.info(), target.id);
     target.logger.info({ by: by.id, identity: check, override: !!reason }, 'participant admitted');
     this.#record(

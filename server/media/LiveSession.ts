@@ -33,6 +33,7 @@ import type {
   NotificationMap,
   NotificationName,
   ProducerInfo,
+  ReceiveSetup,
   TransportOptions,
 } from '../../signaling/index.js';
 import { MEDIA_SOURCES, can, publishPermission } from '../../signaling/index.js';
@@ -194,7 +195,7 @@ export class LiveSession {
           this.#remove(member.id, 'left');
           member.channel.disconnect();
         },
-        snapshot: (member) => this.#snapshot(member),
+        admitted: (member) => void this.#grant(member),
         floorEvent: (event) => this.#emit('floor', event),
         privatePhase: (phase) => this.#emit('privatePhase', phase),
       },
@@ -272,7 +273,7 @@ export class LiveSession {
     identity: ParticipantIdentity,
     rtpCapabilities: RtpCapabilities,
     channel: ParticipantChannel,
-    options: { preAdmitted?: boolean } = {},
+    options: { preAdmitted?: boolean; receive?: boolean } = {},
   ): Promise<JoinResult> {
     this.#assertOpen();
     await this.#liveRouter();
@@ -290,6 +291,7 @@ export class LiveSession {
       channel,
       this.#logger.child({ participantId: id, role: identity.role }),
     );
+    participant.wantsReceive = options.receive === true;
     this.#floor.seat(participant, admitted);
     this.#participants.set(participant.id, participant);
     // Disconnected only now: its socket's disconnect must find the session non-empty.
@@ -297,7 +299,60 @@ export class LiveSession {
     this.#floor.announceArrival(participant);
     this.#emit('participantJoined', participant);
     if (admitted && can(identity.role, 'session.moderate')) this.#qualityTo(participant);
-    return this.#snapshot(participant);
+    const receive = admitted ? await this.#receiveSetup(participant) : undefined;
+    return { ...this.#snapshot(participant), ...(receive ? { receive } : {}) };
+  }
+
+  /** Admitted by a mediator: the session as they may now see it, their receive side made. */
+  async #grant(participant: Participant): Promise<void> {
+    const receive = await this.#receiveSetup(participant);
+    if (participant.closed || participant.admission !== 'admitted') return;
+    participant.channel.notify('admission:granted', {
+      ...this.#snapshot(participant),
+      ...(receive ? { receive } : {}),
+    });
+  }
+
+  /**
+   * For a participant who asked at join: their receive transport and a paused
+   * consumer of every producer there is, made before the join result or the
+   * admission goes out, so that their page needs two round trips fewer. What
+   * cannot be made here (a producer closing meanwhile) the page asks for itself.
+   */
+  async #receiveSetup(participant: Participant): Promise<ReceiveSetup | undefined> {
+    if (!participant.wantsReceive || !can(participant.identity.role, 'media.consume')) return;
+    try {
+      const transport = await this.createTransport(participant.id, 'recv');
+      const consumers: ConsumerOptions[] = [];
+      for (const other of this.#admitted()) {
+        if (other === participant) continue;
+        for (const producer of other.producers.values()) {
+          const made = await this.consume(participant.id, transport.transportId, producer.id).catch(
+            (error: unknown) => {
+              participant.logger.debug(
+                { err: error, producerId: producer.id },
+                'not consumed ahead',
+              );
+              return undefined;
+            },
+          );
+          if (made) consumers.push(made);
+        }
+      }
+      // Whatever closed while the others were made is left out (its page learns of it anyway).
+      return {
+        transport,
+        consumers: consumers.filter(
+          (c) => participant.consumers.get(c.consumerId)?.closed === false,
+        ),
+      };
+    } catch (error) {
+      // The page makes its receive side itself, as without asking.
+      participant.logger.warn({ err: error }, 'receive side not made ahead');
+      for (const t of participant.transports.values())
+        if (t.appData.direction === 'recv') t.close();
+      return undefined;
+    }
   }
 
   /** The latest connection quality of everyone, for a mediator who just arrived. */

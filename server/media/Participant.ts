@@ -87,6 +87,8 @@ export class Participant implements FloorMember {
   quietSeconds = 0;
   /** The socket dropped without leaving; the place is kept until it comes back or the grace ends. */
   connectionLost = false;
+  /** Asked at join: their receive side is made by the server at admission (`JoinResult.receive`). */
+  wantsReceive = false;
   /** Latest mediasoup score (0–10) of each of this participant's producers. */
   readonly scores = new Map<string, number>();
   #closed = false;

@@ -481,7 +481,9 @@ export class SignalingGateway {
       for (let attempt = 0; ; attempt++) {
         const session = await this.#sessionFor(ctx);
         try {
-          const result = await session.join(identity, request.rtpCapabilities, channel);
+          const result = await session.join(identity, request.rtpCapabilities, channel, {
+            receive: request.receive === true,
+          });
           ctx.session = session;
           ctx.participant = session.participant(identity.participantId);
           this.#inCall.add(ctx.socket);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../signaling/index.js';
-import { refusal, type TestClient } from '../support/client.js';
+import { admitChecked, refusal, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
 import { sharedTestServer, type TestServer } from '../support/server.js';
 
@@ -202,6 +202,73 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     const left = party.next('participant:left');
     mediator.close();
     expect(await left).toEqual({ participantId: 'm1' });
+  });
+
+  it('makes the receive side at admission for a participant who asks, never in the waiting room', async () => {
+    const mediator = await open('recv-m', { role: 'mediator', name: '王调解' });
+    const mPeer = await fakePeer(mediator);
+    // Not asked for: nothing made ahead.
+    expect(mPeer.join.receive).toBeUndefined();
+    const mSend = await mPeer.createTransport('send');
+    const mic = await mPeer.produce(mSend, 'microphone');
+    const cam = await mPeer.produce(mSend, 'camera');
+    const session = shared.t.server.sessions.get('SESSION-1')!;
+
+    // In the waiting room: no transport, no consumer, nothing in the join result.
+    const party = await open('recv-p', { role: 'party', name: '张三' });
+    const pPeer = await fakePeer(party, { receive: true });
+    expect(pPeer.join.admission).toBe('waiting');
+    expect(pPeer.join.receive).toBeUndefined();
+    expect(session.participant('recv-p')?.transports.size).toBe(0);
+    expect(session.participant('recv-p')?.consumers.size).toBe(0);
+
+    // Admitted: the admission carries the transport and a paused consumer per producer.
+    const granted = party.next('admission:granted');
+    await admitChecked(mediator, 'recv-p');
+    const admission = await granted;
+    const receive = admission.receive!;
+    expect(receive).toBeDefined();
+    const ofMediator = receive.consumers.filter((c) => c.participantId === 'recv-m');
+    expect(ofMediator.map((c) => [c.producerId, c.kind, c.source]).sort()).toEqual(
+      [
+        [cam.id, 'video', 'camera'],
+        [mic.id, 'audio', 'microphone'],
+      ].sort(),
+    );
+    const server = session.participant('recv-p')!;
+    for (const c of ofMediator) expect(server.consumers.get(c.consumerId)?.paused).toBe(true);
+
+    // The page takes them as its own: consumes with them and resumes one.
+    const recv = pPeer.adoptTransport('recv', receive.transport);
+    expect(recv.id).toBe(receive.transport.transportId);
+    const video = await pPeer.consume(
+      recv,
+      cam.id,
+      ofMediator.find((c) => c.producerId === cam.id),
+    );
+    expect(video.consumer.track.kind).toBe('video');
+    await party.request('consumer:resume', { consumerId: video.options.consumerId });
+    expect(server.consumers.get(video.options.consumerId)?.paused).toBe(false);
+    // They are the consumers of record: a second one, or a second receive transport, is refused.
+    expect(
+      await party.ack('consumer:create', { transportId: recv.id, producerId: cam.id }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(await party.ack('transport:create', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
+
+    // Admitted at once (a mediator): the join result itself carries them.
+    const second = await open('recv-m2', { role: 'mediator', name: '李调解' });
+    const m2Peer = await fakePeer(second, { receive: true });
+    expect(m2Peer.join.admission).toBe('admitted');
+    expect(
+      m2Peer.join
+        .receive!.consumers.filter((c) => c.participantId === 'recv-m')
+        .map((c) => c.producerId)
+        .sort(),
+    ).toEqual([cam.id, mic.id].sort());
+    for (const c of [party, second, mediator]) c.close();
   });
 
   it('replaces the older connection when the same person joins again', async () => {

@@ -22,10 +22,14 @@ export interface FakePeer {
   device: Device;
   join: JoinResult;
   createTransport(direction: 'send' | 'recv'): Promise<Transport>;
+  /** The page's side of a transport the server made already (`JoinResult.receive`). */
+  adoptTransport(direction: 'send' | 'recv', o: TransportOptions): Transport;
   produce(transport: Transport, source: MediaSource): Promise<Producer>;
+  /** With `made`, the consumer the server made already; otherwise asked for. */
   consume(
     transport: Transport,
     producerId: string,
+    made?: ConsumerOptions,
   ): Promise<{ consumer: Consumer; options: ConsumerOptions }>;
 }
 
@@ -37,7 +41,7 @@ export interface FakePeer {
  */
 export async function fakePeer(
   client: TestClient,
-  options: { admitBy?: TestClient; awaitAdmission?: boolean } = {},
+  options: { admitBy?: TestClient; awaitAdmission?: boolean; receive?: boolean } = {},
 ): Promise<FakePeer> {
   const device = new Device({ handlerFactory: FakeHandler.createFactory(fakeParameters) });
   const { rtpCapabilities } = await client.request('media:capabilities', {});
@@ -48,6 +52,7 @@ export async function fakePeer(
   });
   let join = await client.request('session:join', {
     rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
+    ...(options.receive ? { receive: true } : {}),
   });
   if (join.admission === 'waiting' && options.admitBy) {
     const granted = client.next('admission:granted');
@@ -66,11 +71,16 @@ export async function fakePeer(
     >[0]['dtlsParameters'],
   });
 
-  return {
+  const peer: FakePeer = {
     device,
     join,
     async createTransport(direction) {
-      const o = await client.request('transport:create', { direction });
+      return peer.adoptTransport(
+        direction,
+        await client.request('transport:create', { direction }),
+      );
+    },
+    adoptTransport(direction, o) {
       const transport =
         direction === 'send'
           ? device.createSendTransport(toClientOptions(o))
@@ -111,11 +121,13 @@ export async function fakePeer(
           : {}),
       });
     },
-    async consume(transport, producerId) {
-      const options = await client.request('consumer:create', {
-        transportId: transport.id,
-        producerId,
-      });
+    async consume(transport, producerId, made) {
+      const options =
+        made ??
+        (await client.request('consumer:create', {
+          transportId: transport.id,
+          producerId,
+        }));
       const consumer = await transport.consume({
         id: options.consumerId,
         producerId: options.producerId,
@@ -127,4 +139,5 @@ export async function fakePeer(
       return { consumer, options };
     },
   };
+  return peer;
 }

@@ -105,24 +105,25 @@ function floorOf(memory = new SessionMemory()) {
       m.closed = true;
       m.channel.disconnect();
     },
-    snapshot: (m): JoinResult => ({
-      self: m.info(),
-      caseId: 'C-1',
-      sessionId: 'S-1',
-      canPublish: [],
-      recording: null,
-      locked: floor.locked,
-      participants: [],
-      producers: [],
-      activeSpeaker: null,
-      admission: m.admission,
-      waiting: [],
-      caucus: floor.caucus,
-      chat: floor.chatFor(m),
-    }),
+    admitted: (m) => m.channel.notify('admission:granted', snapshot(m)),
     floorEvent: (e) => events.push(e),
     privatePhase: (p) => phases.push(p),
   };
+  const snapshot = (m: Member): JoinResult => ({
+    self: m.info(),
+    caseId: 'C-1',
+    sessionId: 'S-1',
+    canPublish: [],
+    recording: null,
+    locked: floor.locked,
+    participants: [],
+    producers: [],
+    activeSpeaker: null,
+    admission: m.admission,
+    waiting: [],
+    caucus: floor.caucus,
+    chat: floor.chatFor(m),
+  });
   const floor = new SessionFloor<Member>({
     members,
     host,
