@@ -7,8 +7,8 @@
  * page (fake camera and microphone) has joined and publishes video that reaches the
  * SFU steadily. A second page, in another Chromium process (as on another machine)
  * and a fresh browser context (empty cache), opens a session-token join link; a
- * script in the page clicks join (`[data-testid=join]`) as soon as its own camera
- * preview is live (and the button enabled), and
+ * script in the page clicks join (`[data-testid=join]`) as soon as the button is
+ * there and enabled (the page joins before its own camera answers), and
  * `requestVideoFrameCallback` on the remote tile's `<video>` reports the first frame
  * presented. Times are `performance.now()` in that page, i.e. from its navigation
  * start. Server milestones (requests received, DTLS, key frame request and keyframe
@@ -77,6 +77,7 @@ const PROBE = `(() => {
   const state = {
     click: null, joined: null, track: null, frame: null,
     domContentLoaded: null, cameraAsked: null, cameraAnswered: null, previewPlaying: null,
+    socketCreated: null, socketOpen: null,
   };
   const devices = navigator.mediaDevices;
   const getUserMedia = devices.getUserMedia.bind(devices);
@@ -86,6 +87,16 @@ const PROBE = `(() => {
       if (state.cameraAnswered === null) state.cameraAnswered = performance.now();
       return stream;
     });
+  };
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      if (state.socketCreated === null) {
+        state.socketCreated = performance.now();
+        this.addEventListener('open', () => { state.socketOpen = performance.now(); });
+      }
+    }
   };
   document.addEventListener('DOMContentLoaded', () => { state.domContentLoaded = performance.now(); });
   document.addEventListener('playing', (event) => {
@@ -119,13 +130,14 @@ const PROBE = `(() => {
     if (state.click === null && target instanceof Element && target.closest('[data-testid="join"]'))
       state.click = performance.now();
   }, true);
-  // The join is clicked in the page the moment the own preview is live, as a
-  // person's tap would land on it: over the DevTools protocol, polling and
+  // The join is clicked in the page the moment the button is there and enabled,
+  // as a person's tap would land on it: over the DevTools protocol, polling and
   // Playwright's actionability checks added 100–300 ms that no click costs.
+  // The page lets one join before the own camera has answered (it publishes
+  // when it does), so the click does not wait for the preview.
   const clicker = setInterval(() => {
-    const video = document.querySelector('[data-testid="local-tile"] video');
     const join = document.querySelector('[data-testid="join"]');
-    if (!video || video.srcObject === null || !join || join.disabled) return;
+    if (!join || join.disabled) return;
     clearInterval(clicker);
     join.click();
   }, 2);
@@ -137,6 +149,26 @@ const PROBE = `(() => {
     }
   }, 5);
 })();`;
+
+/**
+ * When the page's own files arrived (resource timing): the HTML, the entry script and the
+ * media chunk (mediasoup-client, socket.io-client), each as [milestone, ms].
+ */
+const LOADS = `(() => {
+  const out = [];
+  const nav = performance.getEntriesByType('navigation')[0];
+  if (nav) out.push(['HTML received', nav.responseEnd]);
+  for (const r of performance.getEntriesByType('resource')) {
+    const file = r.name.split('/').pop() || '';
+    const what = /^main-/.test(file) ? 'entry script' : /^CallClient-/.test(file) ? 'media chunk' : null;
+    if (!what) continue;
+    out.push([what + ' requested', r.startTime]);
+    out.push([what + ' received', r.responseEnd]);
+  }
+  for (const m of performance.getEntriesByType('mark'))
+    if (m.name.startsWith('mediation: ')) out.push([m.name.slice(11), m.startTime]);
+  return out;
+})()`;
 
 /** True once the page's own camera preview has a stream (getUserMedia answered). */
 const PREVIEW_LIVE = `(() => {
@@ -183,8 +215,12 @@ interface Probe {
   cameraAsked: number | null;
   cameraAnswered: number | null;
   previewPlaying: number | null;
+  socketCreated: number | null;
+  socketOpen: number | null;
   joined: number | null;
   track: number | null;
+  /** [milestone, ms from navigation start] of the page's own files, from resource timing. */
+  loads: [string, number][];
   frame: {
     at: number;
     now: number;
@@ -200,7 +236,7 @@ interface Run {
   run: number;
   /** navigation start → first remote frame presented (the measured figure), ms */
   firstFrameMs: number;
-  /** navigation start → join clicked (own preview live), ms */
+  /** navigation start → join clicked (button enabled), ms */
   clickMs: number;
   /** Node's wall clock before page.goto → first frame (includes opening the navigation), ms */
   wallMs: number;
@@ -366,14 +402,14 @@ async function oneRun(
       'steady publisher video at the SFU',
     );
 
-    // The measured page: open the link, click join once the own preview is live.
+    // The measured page: open the link, click join once the button is enabled.
     const joiner = await newPage(browsers.joiner);
     contexts.push(joiner.context);
     await joiner.page.addInitScript({ content: PROBE });
     const joinLink = await link({ sub: applicant, role: 'party', name: '张三' });
     const wall0 = Date.now();
     await joiner.page.goto(joinLink);
-    // The probe clicks join in the page once the preview is live.
+    // The probe clicks join in the page once the button is enabled.
     await until(joiner.page, 'window.__bench.click !== null', params.runTimeoutMs, 'join click');
     await until(
       joiner.page,
@@ -387,7 +423,7 @@ async function oneRun(
       throw new Error(`${message(error)} (joiner status, admission: ${String(state)})`);
     });
     const probe = (await joiner.page.evaluate(
-      '({ ...window.__bench, timeOrigin: performance.timeOrigin })',
+      '({ ...window.__bench, timeOrigin: performance.timeOrigin, loads: ' + LOADS + ' })',
     )) as Probe;
     const frame = probe.frame!;
     const page = (t: number | null): number | undefined => (t === null ? undefined : round1(t));
@@ -401,11 +437,14 @@ async function oneRun(
       asked !== undefined && answered !== undefined ? Math.max(0, answered - asked) : null;
     const milestones: Record<string, number> = {};
     const entries: [string, number | undefined][] = [
+      ...probe.loads.map(([name, at]): [string, number] => [`page: ${name}`, round1(at)]),
       ['page: DOMContentLoaded', page(probe.domContentLoaded)],
       ['page: camera asked for', page(probe.cameraAsked)],
+      ['page: WebSocket created', page(probe.socketCreated)],
+      ['page: WebSocket open', page(probe.socketOpen)],
       ['page: camera answered', page(probe.cameraAnswered)],
       ['page: own preview playing', page(probe.previewPlaying)],
-      ['page: join clicked (own preview live)', page(probe.click)],
+      ['page: join clicked (button enabled)', page(probe.click)],
       ['page: remote video stream attached', page(probe.track)],
       ['page: status joined', page(probe.joined)],
       ['page: first remote frame presented', page(frame.at)],
@@ -493,7 +532,7 @@ async function main(): Promise<number> {
       `baseline (bare page → first frame of its own camera, same browser): median ${baselineMedian.toFixed(0)} ms`,
     );
     out(
-      `  of which open link → join clicked (own preview live): median ${median(runs.map((r) => r.clickMs)).toFixed(0)} ms; ` +
+      `  of which open link → join clicked (button enabled): median ${median(runs.map((r) => r.clickMs)).toFixed(0)} ms; ` +
         `join clicked → first remote frame: median ${median(clickToFrame).toFixed(0)} ms`,
     );
     // A publisher whose camera stalled answers the key frame request late (> 1 s).
@@ -523,7 +562,7 @@ async function main(): Promise<number> {
           timestamp: new Date().toISOString(),
           definition:
             'navigation start of the join link → first remote video frame presented ' +
-            '(requestVideoFrameCallback), join clicked in the page as soon as the own camera preview is live',
+            '(requestVideoFrameCallback), join clicked in the page as soon as the join button is enabled',
           parameters: params,
           environment: environment(
             {

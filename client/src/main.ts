@@ -33,6 +33,7 @@ import {
 } from './call/invitation.js';
 import { LayerChooser } from './call/LayerChooser.js';
 import { openCamera } from './call/capture.js';
+import { warmUpWebRtc } from './call/warmUp.js';
 import { callParts, documentParts } from './call/lazyParts.js';
 import { invitationClaims, ProcedureCard } from './call/procedure.js';
 import { MediaShelf } from './call/MediaShelf.js';
@@ -781,10 +782,13 @@ function startCallEarly(): void {
   if (startedEarly || fatal || !token) return;
   startedEarly = true;
   previewReady = startPreview();
+  if (!unsupportedBrowser()) warmUpWebRtc();
   void callParts().then(
     (parts) => {
+      performance.mark('mediation: call parts loaded');
       if (fatal || client || !preview || unsupportedBrowser()) return;
       client = makeClient(parts);
+      performance.mark('mediation: call client made');
       client.prepare();
     },
     () => undefined,
@@ -792,11 +796,9 @@ function startCallEarly(): void {
 }
 
 async function joinCall(): Promise<void> {
-  // Joining before the devices answered would join without them, and publish nothing.
   status = 'joining';
   markInCall(true);
   render();
-  await previewReady;
   // Loaded before the check below, so that two clicks cannot both make a client.
   let parts: Awaited<ReturnType<typeof callParts>>;
   try {
@@ -808,11 +810,15 @@ async function joinCall(): Promise<void> {
     return;
   }
   client ??= makeClient(parts);
-  const audio = localStream?.getAudioTracks()[0];
-  const video = localStream?.getVideoTracks()[0];
-  if (audio) audio.enabled = !micMuted;
-  if (video) video.enabled = !camMuted;
-  await client.join({ microphone: audio, camera: video });
+  // The others' media comes at once; one's own goes out when the devices have answered.
+  const local = previewReady.then(() => {
+    const audio = localStream?.getAudioTracks()[0];
+    const video = localStream?.getVideoTracks()[0];
+    if (audio) audio.enabled = !micMuted;
+    if (video) video.enabled = !camMuted;
+    return { microphone: audio, camera: video };
+  });
+  await client.join(local);
 }
 
 // Read-only diagnostics for support staff and the end-to-end tests.
