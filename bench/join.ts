@@ -165,8 +165,12 @@ const LOADS = `(() => {
     out.push([what + ' requested', r.startTime]);
     out.push([what + ' received', r.responseEnd]);
   }
-  for (const m of performance.getEntriesByType('mark'))
-    if (m.name.startsWith('mediation: ')) out.push([m.name.slice(11), m.startTime]);
+  const marked = new Set();
+  for (const m of performance.getEntriesByType('mark')) {
+    if (!m.name.startsWith('mediation: ') || marked.has(m.name)) continue;
+    marked.add(m.name);
+    out.push([m.name.slice(11), m.startTime]);
+  }
   return out;
 })()`;
 

@@ -155,6 +155,7 @@ export class CallClient {
       events.participants(this.participants());
     });
     s.on('admission:granted', (result) => {
+      performance.mark('mediation: admitted');
       if (!this.#wantJoined) return;
       this.#applyJoin(result);
       this.#events.status('joining');
@@ -533,6 +534,7 @@ export class CallClient {
       }
       throw error;
     }
+    performance.mark('mediation: join answered');
     this.#applyJoin(join);
     if (join.admission === 'waiting') {
       // No media until the mediator admits: `admission:granted` carries on from here.
@@ -803,6 +805,7 @@ export class CallClient {
         rtpParameters: o.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
       });
       if (transport.closed) return;
+      performance.mark('mediation: consumer ready');
       this.#consumers.set(consumer.id, consumer);
       const remote: RemoteTrack = {
         consumerId: consumer.id,
