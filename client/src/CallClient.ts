@@ -404,6 +404,18 @@ export class CallClient {
     this.#events.status('left');
   }
 
+  /**
+   * The page is going away (tab closed, reload, another address): says so to
+   * the server in the same task, so that the others see the person leave
+   * instead of 重连中 for the whole reconnection grace. A reload joins again
+   * by itself (the tab keeps its credential) and keeps its admission.
+   */
+  leaveOnUnload(): void {
+    if (!this.#wantJoined || !this.signaling.socket.connected) return;
+    this.#wantJoined = false;
+    this.signaling.socket.emit('session:leave', {}, () => undefined);
+  }
+
   /** Bytes received per participant and kind: read by the end-to-end tests and the quality view. */
   async inboundStats(): Promise<Record<string, { audio: number; video: number }>> {
     const out: Record<string, { audio: number; video: number }> = {};

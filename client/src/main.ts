@@ -861,6 +861,9 @@ Object.defineProperty(window, '__mediation', {
   }),
 });
 
+// Closed, reloaded or navigated away: the others see this person leave at once.
+addEventListener('pagehide', () => client?.leaveOnUnload());
+
 document.documentElement.lang = lang();
 void (async () => {
   const claims = invite ? invitationClaims(invite) : undefined;

@@ -3,7 +3,8 @@
  * 加入调解 while the browser still starts their camera (a slow device, a
  * permission prompt not yet answered) is admitted and sees and hears the
  * mediator at once; their own camera and microphone go out as soon as the
- * devices answer, without another tap.
+ * devices answer, without another tap. Closing the tab is a leave, seen at
+ * once, not a lost connection awaited for the reconnection grace.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +108,17 @@ describe('joining before the camera has answered', () => {
     const camera = await diagnostics.outboundCamera(party);
     expect(camera?.layers.some((l) => l.bytesSent > 0)).toBe(true);
     expect(await diagnostics.status(party)).toBe('joined');
+  });
+
+  it('shows the party as gone at once when they close the tab, not as reconnecting', async () => {
+    expect(await diagnostics.participants(mediator)).toContain(applicant.id);
+    await party.close({ runBeforeUnload: true });
+    // The reconnection grace (20 s) is for lost connections, not for a closed page.
+    await poll(
+      () => diagnostics.participants(mediator),
+      (ids) => !ids.includes(applicant.id),
+      5_000,
+      'party gone from the mediator',
+    );
   });
 });
