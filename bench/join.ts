@@ -104,6 +104,13 @@ const PROBE = `(() => {
     if (state.previewPlaying === null && target instanceof Element && target.closest('[data-testid="local-tile"]'))
       state.previewPlaying = performance.now();
   }, true);
+  // Main-thread tasks over 50 ms: what keeps the page from answering its socket.
+  state.longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) state.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
   Object.defineProperty(window, '__bench', { value: state });
   const seen = new WeakSet();
   const watch = (video) => {
@@ -223,6 +230,8 @@ interface Probe {
   socketOpen: number | null;
   joined: number | null;
   track: number | null;
+  /** Main-thread tasks over 50 ms: [start, duration] ms. */
+  longTasks: [number, number][];
   /** [milestone, ms from navigation start] of the page's own files, from resource timing. */
   loads: [string, number][];
   frame: {
@@ -252,6 +261,8 @@ interface Run {
    * when the publisher's camera stalled (see bench/README.md).
    */
   publisherKeyframeWaitMs: number | null;
+  /** The joining page's main-thread tasks over 50 ms before its first remote frame: [start, duration] ms. */
+  longTasks: [number, number][];
   /** Page and server milestones, ms from the page's navigation start (server ones to ±1 ms). */
   milestones: Record<string, number>;
 }
@@ -463,6 +474,7 @@ async function oneRun(
       frameSize: `${frame.width}×${frame.height}`,
       baselineMs: 0,
       publisherKeyframeWaitMs: keyframeWait,
+      longTasks: probe.longTasks.filter(([start]) => start < frame.at),
       milestones,
     };
   } finally {
@@ -513,6 +525,10 @@ async function main(): Promise<number> {
             `${r.publisherKeyframeWaitMs?.toFixed(0) ?? '—'} ms after the SFU asked, first frame ${r.frameSize}; ` +
             `baseline ${r.baselineMs.toFixed(0)} ms)`,
         );
+        if (r.longTasks.length > 0)
+          out(
+            `        long tasks before it: ${r.longTasks.map(([at, ms]) => `${ms} ms at ${at}`).join(', ')}`,
+          );
       } catch (error) {
         failures.push(`attempt ${attempt}: ${message(error)}`);
         out(`attempt ${attempt} failed: ${message(error)}`);
