@@ -4,10 +4,9 @@
  * entry it refuses; this form only turns the lines typed into the request.
  */
 import { el, labelled } from '../dom.js';
-import { t } from '../i18n.js';
 import { ApiError, type CalendarView, type CalendarYearInput, type StaffApi } from './api.js';
 import { formatTime } from './labels.js';
-import { ct } from './strings.js';
+import { ct, ct as t } from './i18n.js';
 
 const DATE = String.raw`\d{4}-\d{2}-\d{2}`;
 const HOLIDAY_LINE = new RegExp(`^(${DATE})(?:\\s*(?:至|~|–|—|to|\\s)\\s*(${DATE}))?\\s+(.+)$`);

@@ -6,7 +6,6 @@
  */
 import { el, fact } from '../dom.js';
 import { formatSize } from '../format.js';
-import { t } from '../i18n.js';
 import type { DisclosureView } from '../documents/model.js';
 import type {
   AuditVerification,
@@ -25,7 +24,7 @@ import {
   formatTime,
   label,
 } from './labels.js';
-import { ct, type ConsoleKey } from './strings.js';
+import { ct, ct as t, type ConsoleKey } from './i18n.js';
 
 function section(titleKey: ConsoleKey, testId: string): HTMLElement {
   const box = el('section', { class: 'file-section', 'data-testid': testId });

@@ -2,7 +2,7 @@
 import { el } from '../dom.js';
 import { deadlineLabel } from '../i18n.js';
 import type { DeadlineView } from './api.js';
-import { ct } from './strings.js';
+import { ct } from './i18n.js';
 
 /** Today on the organisation's calendar (Asia/Shanghai, no daylight saving). */
 export function shanghaiToday(now = Date.now()): string {

@@ -8,7 +8,7 @@
  * browser's back button works and a reload stays on the same view.
  */
 import { el, labelled } from '../dom.js';
-import { lang, setLang, t } from '../i18n.js';
+import { lang } from '../i18n.js';
 import '../styles.css';
 import './console.css';
 import {
@@ -32,7 +32,7 @@ import { RecordingCard } from './RecordingCard.js';
 import { CASE_STATUS, DISPUTE_TYPES, ROLES, SESSION_STATUS, label } from './labels.js';
 import { referralsSection } from './referrals.js';
 import { statisticsPanel } from './statistics.js';
-import { ct } from './strings.js';
+import { ct, ct as t, switchLang } from './i18n.js';
 
 const POLL_MS = 2_000;
 /** A new recording of the case shows up without a reload. */
@@ -84,7 +84,7 @@ function header(): HTMLElement {
   }
   const langButton = el('button', { class: 'link', 'data-testid': 'lang' }, t('language'));
   langButton.onclick = () => {
-    setLang(lang() === 'en' ? 'zh-CN' : 'en');
+    switchLang();
     show();
   };
   tools.append(langButton);

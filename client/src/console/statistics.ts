@@ -1,9 +1,9 @@
 /** The organisation's 统计报告 on the console home, for clerks, with its CSV download. */
 import { el } from '../dom.js';
-import { deadlineLabel, t } from '../i18n.js';
+import { deadlineLabel } from '../i18n.js';
 import type { DeadlineKind, StaffApi, StatisticsView } from './api.js';
 import { DISPUTE_TYPES, formatTime, label } from './labels.js';
-import { ct, type ConsoleKey } from './strings.js';
+import { ct, ct as t, type ConsoleKey } from './i18n.js';
 
 const TOTALS: ConsoleKey[] = [
   'received',

@@ -1,10 +1,89 @@
 /**
- * Strings of the console's case-file, statistics and institutions views: Simplified Chinese
- * first, English second, in the language the rest of the page uses.
+ * The staff console's message catalogue (vue-i18n): Simplified Chinese first, English second.
+ * One catalogue for the whole console: the shell's sign-in, case list, sessions and recordings,
+ * the case-file, statistics, institutions and calendar views, and the codes the server sends
+ * (the tables of labels.ts, under `labels.<table>.<code>`).
  */
-import { lang } from '../i18n.js';
+import {
+  AUDIT_FAILURES,
+  CASE_STATUS,
+  COMPOSITE_STATUS,
+  DISPUTE_TYPES,
+  END_REASONS,
+  EVIDENCE_CATEGORIES,
+  EVIDENCE_SIDES,
+  INSTITUTION_KINDS,
+  PARTY_SIDES,
+  PERSON_KINDS,
+  RECORDING_STATUS,
+  REFERRAL_KINDS,
+  ROLES,
+  SESSION_STATUS,
+  SOURCES,
+  STOP_REASONS,
+  WEBHOOK_EVENTS,
+  WEBHOOK_STATUS,
+} from './labels.js';
+import type { Labels } from '../i18n.js';
 
 const zh = {
+  // The shell (sign-in, case list, sessions, recordings): the console's part of ../i18n.ts.
+  title: '在线调解',
+  error: '出错了：',
+  case: '案件',
+  language: 'English',
+  loading: '加载中…',
+  loadFailed: '加载失败：',
+  consoleTitle: '调解工作台',
+  consoleSubtitle: '案件、调解场次与录音录像',
+  signInHeading: '工作人员登录',
+  username: '用户名',
+  password: '密码',
+  signIn: '登录',
+  signingIn: '正在登录…',
+  signOut: '退出登录',
+  signInFailed: '用户名或密码错误。',
+  sessionExpired: '登录已过期，请重新登录。',
+  cases: '案件',
+  noCases: '暂无案件。',
+  status: '状态',
+  receivedOn: '收件日期',
+  mediationDue: '调解期限届满',
+  openRecordings: '查看案件',
+  backToCases: '返回案件列表',
+  recordings: '录音录像',
+  noRecordings: '本案暂无录制。',
+  startedAt: '开始时间',
+  stoppedAt: '结束时间',
+  duration: '时长',
+  stopReason: '结束方式',
+  composite: '合成录像',
+  rendering: '正在合成录像',
+  compositeFailed: '录像合成失败：',
+  tracks: '分轨文件',
+  endReason: '结束原因',
+  play: '播放',
+  consents: '录制告知确认',
+  acknowledgedAt: '确认时间',
+  withdrawnAt: '撤回时间',
+  notWithdrawn: '未撤回',
+  gaps: '录制中断',
+  noGaps: '无中断。',
+  notes: '说明',
+  manifest: '签名清单',
+  downloadManifest: '下载签名清单',
+  manifestHash: '清单 SHA-256：',
+  manifestKey: '签名密钥：',
+  verifyHint: '可用本服务的公钥（/.well-known/jwks.json）离线核验签名和每个文件的 SHA-256。',
+  timesNote: '时间均为北京时间。',
+  sessionsTitle: '调解场次',
+  noSessions: '本案暂无调解场次。',
+  enterSession: '进入调解室',
+  upload: '提交证据',
+  pages: '页',
+  close: '关闭',
+  recOn: '录制中',
+  // The case file, statistics, institutions and calendar.
   deadlinesNone: '无未届满期限',
   deadlineOverdue: '已逾期',
   deadlineProvisional: '暂定',
@@ -165,6 +244,62 @@ const zh = {
 export type ConsoleKey = keyof typeof zh;
 
 const en: Record<ConsoleKey, string> = {
+  title: 'Online mediation',
+  error: 'Error: ',
+  case: 'Case',
+  language: '中文',
+  loading: 'Loading…',
+  loadFailed: 'Could not load: ',
+  consoleTitle: 'Mediation console',
+  consoleSubtitle: 'Cases, sessions and recordings',
+  signInHeading: 'Staff sign-in',
+  username: 'Username',
+  password: 'Password',
+  signIn: 'Sign in',
+  signingIn: 'Signing in…',
+  signOut: 'Sign out',
+  signInFailed: 'Wrong username or password.',
+  sessionExpired: 'Your sign-in has expired; sign in again.',
+  cases: 'Cases',
+  noCases: 'No cases.',
+  status: 'Status',
+  receivedOn: 'Received',
+  mediationDue: 'Mediation period ends',
+  openRecordings: 'Open the case',
+  backToCases: 'Back to the cases',
+  recordings: 'Recordings',
+  noRecordings: 'No recordings in this case.',
+  startedAt: 'Started',
+  stoppedAt: 'Stopped',
+  duration: 'Duration',
+  stopReason: 'Ended by',
+  composite: 'Composite video',
+  rendering: 'Rendering the composite video',
+  compositeFailed: 'The composite video could not be rendered: ',
+  tracks: 'Track files',
+  endReason: 'End reason',
+  play: 'Play',
+  consents: 'Acknowledgements of the notice',
+  acknowledgedAt: 'Acknowledged',
+  withdrawnAt: 'Withdrawn',
+  notWithdrawn: 'not withdrawn',
+  gaps: 'Gaps',
+  noGaps: 'No gaps.',
+  notes: 'Notes',
+  manifest: 'Signed manifest',
+  downloadManifest: 'Download the signed manifest',
+  manifestHash: 'Manifest SHA-256: ',
+  manifestKey: 'Signing key: ',
+  verifyHint:
+    'Verify the signature and every file’s SHA-256 offline with the service’s public keys (/.well-known/jwks.json).',
+  timesNote: 'Times are China Standard Time (UTC+8).',
+  sessionsTitle: 'Sessions',
+  noSessions: 'No sessions in this case.',
+  enterSession: 'Enter the session',
+  upload: 'Submit evidence',
+  pages: 'pages',
+  close: 'Close',
+  recOn: 'Recording',
   deadlinesNone: 'No open deadlines',
   deadlineOverdue: 'overdue',
   deadlineProvisional: 'provisional',
@@ -331,6 +466,48 @@ const en: Record<ConsoleKey, string> = {
   calendarNotices: ', notices: ',
 };
 
-export function ct(key: ConsoleKey): string {
-  return lang() === 'en' ? en[key] : zh[key];
+/** The server's codes as the console shows them, by table. */
+export const LABEL_TABLES = {
+  auditFailures: AUDIT_FAILURES,
+  caseStatus: CASE_STATUS,
+  compositeStatus: COMPOSITE_STATUS,
+  disputeTypes: DISPUTE_TYPES,
+  endReasons: END_REASONS,
+  evidenceCategories: EVIDENCE_CATEGORIES,
+  evidenceSides: EVIDENCE_SIDES,
+  institutionKinds: INSTITUTION_KINDS,
+  partySides: PARTY_SIDES,
+  personKinds: PERSON_KINDS,
+  recordingStatus: RECORDING_STATUS,
+  referralKinds: REFERRAL_KINDS,
+  roles: ROLES,
+  sessionStatus: SESSION_STATUS,
+  sources: SOURCES,
+  stopReasons: STOP_REASONS,
+  webhookEvents: WEBHOOK_EVENTS,
+  webhookStatus: WEBHOOK_STATUS,
+} as const;
+
+export type LabelTable = keyof typeof LABEL_TABLES;
+
+/** A code as a message key: codes may hold dots (`case.referred`), which vue-i18n reads as a path. */
+export function codeKey(code: string): string {
+  return code.replaceAll('.', '_');
 }
+
+function labelMessages(side: 0 | 1): Record<LabelTable, Record<string, string>> {
+  const pick = (labels: Labels<string>) =>
+    Object.fromEntries(Object.entries(labels).map(([code, pair]) => [codeKey(code), pair[side]]));
+  return Object.fromEntries(
+    Object.entries(LABEL_TABLES).map(([table, labels]) => [table, pick(labels)]),
+  ) as Record<LabelTable, Record<string, string>>;
+}
+
+export type ConsoleMessages = Record<ConsoleKey, string> & {
+  labels: Record<LabelTable, Record<string, string>>;
+};
+
+export const messages: Record<'zh-CN' | 'en', ConsoleMessages> = {
+  'zh-CN': { ...zh, labels: labelMessages(0) },
+  en: { ...en, labels: labelMessages(1) },
+};
