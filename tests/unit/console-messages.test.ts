@@ -24,7 +24,7 @@ interface ConsoleI18n {
   i18n: { global: { t(key: string, named: object, options: { locale: string }): string } };
   consoleLang(): string;
   switchLang(): void;
-  ct(key: string): string;
+  ct(key: string, named?: Record<string, string>): string;
   tl(table: string, code: string): string;
 }
 interface Catalogue {
@@ -49,13 +49,22 @@ function leaves(tree: object, prefix = ''): [string, string][] {
 }
 
 describe('console message catalogue (vue-i18n)', () => {
-  it('renders every message verbatim in both languages', () => {
+  it('renders every message verbatim in both languages, `{name}` filled in', () => {
     for (const locale of ['zh-CN', 'en'] as const) {
       const all = leaves(catalogue.messages[locale]);
       expect(all.length).toBeGreaterThan(250);
-      const rendered = all.map(([key]) => [key, i18n.i18n.global.t(key, {}, { locale })]);
-      expect(rendered).toEqual(all);
+      // Each placeholder's value is its own name in angle brackets.
+      const named = (text: string) =>
+        Object.fromEntries([...text.matchAll(/\{(\w+)\}/g)].map(([, n]) => [n, `<${n}>`]));
+      const rendered = all.map(([key, text]) => [
+        key,
+        i18n.i18n.global.t(key, named(text), { locale }),
+      ]);
+      expect(rendered).toEqual(all.map(([key, text]) => [key, text.replace(/\{(\w+)\}/g, '<$1>')]));
     }
+    expect(i18n.ct('paymentOrderEligible', { due: '2026-01-30' })).toBe(
+      '履行期限 2026-01-30 已届满，劳动者可以申请支付令',
+    );
   });
 
   it('holds the same keys in Chinese and English', () => {

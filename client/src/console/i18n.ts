@@ -30,9 +30,9 @@ export function switchLang(): void {
   i18n.global.locale.value = next;
 }
 
-/** A message of the console's catalogue in the language shown. */
-export function ct(key: ConsoleKey): string {
-  return i18n.global.t(key);
+/** A message of the console's catalogue in the language shown, `{name}` filled from `named`. */
+export function ct(key: ConsoleKey, named?: Record<string, string | number>): string {
+  return named ? i18n.global.t(key, named) : i18n.global.t(key);
 }
 
 /** A code the server sends, as the console shows it; an unknown code as it came. */
