@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
 
 /**
  * @typedef {{ paths?: { name: string, message: string }[], patterns?: { regex: string, message: string }[] }} Boundary
@@ -75,6 +76,29 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'client/dist/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The console's single-file components: vue-eslint-parser for the template, typescript-eslint's
+  // parser for <script lang="ts">.
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['client/**/*.vue'],
+    languageOptions: {
+      parserOptions: {
+        parser: tseslint.parser,
+        extraFileExtensions: ['.vue'],
+        sourceType: 'module',
+      },
+    },
+    // Prettier lays the templates out: the plugin's layout rules would only fight it.
+    // vue-tsc checks the names in use (as typescript-eslint has no-undef off for .ts files).
+    rules: {
+      ...Object.fromEntries(
+        Object.entries(pluginVue.rules)
+          .filter(([, rule]) => rule.meta?.type === 'layout')
+          .map(([name]) => [`vue/${name}`, 'off']),
+      ),
+      'no-undef': 'off',
+    },
+  },
   {
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
@@ -126,7 +150,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
   },
   {
-    files: ['client/**/*.ts'],
+    files: ['client/**/*.ts', 'client/**/*.vue'],
     rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
   },
 );

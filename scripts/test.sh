@@ -8,6 +8,7 @@ bash scripts/setup.sh test
 MEDIASOUP_WORKER_BIN=$(bash scripts/mediasoup-worker.sh path)
 export MEDIASOUP_WORKER_BIN
 
+# The client's type check goes through vue-tsc, which also checks the single-file components.
 echo "== type check"; npm run --silent typecheck
 echo "== lint"; npx eslint --max-warnings 0 .
 echo "== format"; npx prettier --check . --log-level warn

@@ -150,6 +150,21 @@ describe('staff console: case list, case file and statistics', () => {
     await clerk.setViewportSize(PHONE);
     await clerk.screenshot({ path: path.join(ARTIFACTS, 'console-audit-390x844.png') });
 
+    // The language switch: the case file in English at once, components and the sections
+    // still drawn by hand alike (the referrals section), and back to Chinese.
+    await clerk.setViewportSize(DESKTOP);
+    await clerk.getByTestId('lang').click();
+    expect(await clerk.getByTestId('lang').innerText()).toBe('中文');
+    expect(await clerk.evaluate('document.documentElement.lang')).toBe('en');
+    expect(await clerk.getByTestId('case-heading').innerText()).toMatch(/^Case /);
+    expect(await parties.locator('h3').innerText()).toBe('Parties');
+    expect(await clerk.getByTestId('referrals').locator('h3').first().innerText()).toBe(
+      'Referrals',
+    );
+    await clerk.getByTestId('lang').click();
+    expect(await clerk.getByTestId('case-heading').innerText()).toMatch(/^案件 /);
+    expect(await clerk.getByTestId('referrals').locator('h3').first().innerText()).toBe('移送');
+
     // The mediator: their case, no statistics.
     const mediator = await signIn(staff.mediator.username);
     await mediator.locator(`[data-testid=case-item][data-case="${c.id}"]`).waitFor();

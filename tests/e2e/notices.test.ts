@@ -149,6 +149,36 @@ describe('notices and extension consent on the join page', () => {
     ).toBe('2026-03-17');
     await panel.screenshot({ path: path.join(ARTIFACTS, 'notices-extension-390x844.png') });
 
+    // The clerk's console: the notice with each recipient's service state, the proposal with
+    // the applicant's consent and the respondent still to answer. What the clerk types into the
+    // offline-answer form stays while the proposals are read again (every 3 s).
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const clerkPage = await desk.newPage();
+    await clerkPage.goto(`${t.url}/console`);
+    await clerkPage.locator('input[name=username]').fill(staff.clerk.username);
+    await clerkPage.locator('input[name=password]').fill(TEST_PASSWORD);
+    await clerkPage.getByRole('button', { name: '登录', exact: true }).click();
+    await clerkPage.locator(`[data-testid=case-item][data-case="${c.id}"] a`).click();
+    const notice = clerkPage.locator('[data-testid=notice][data-kind=right_to_arbitration]');
+    await notice.getByTestId('notice-delivery').first().waitFor({ timeout: 10_000 });
+    expect(await notice.innerText()).toContain('申请仲裁权利告知');
+    expect(await notice.getByTestId('notice-delivery').count()).toBe(2);
+    const proposal = clerkPage.getByTestId('extension').getByTestId('extension-proposal');
+    await proposal.waitFor({ timeout: 10_000 });
+    expect(await proposal.getAttribute('data-status')).toBe('pending');
+    const partyState = (id: string) =>
+      proposal.locator(`[data-testid=extension-party][data-party="${id}"]`).innerText();
+    expect(await partyState(applicant.id)).toContain('已同意');
+    expect(await partyState(respondent.id)).toContain('待答复');
+    const attestation = proposal.locator('input[name=attestation]');
+    await attestation.fill('被申请人已书面同意');
+    for (let reads = 0; reads < 2; reads += 1)
+      await clerkPage.waitForResponse((r) => r.url().endsWith('/extension-proposals'), {
+        timeout: 10_000,
+      });
+    expect(await attestation.inputValue()).toBe('被申请人已书面同意');
+    await desk.close();
+
     // The other party consents on its own page (here: its own token through the API).
     const proposals = await api.ok<{ id: string }[]>(
       'GET',

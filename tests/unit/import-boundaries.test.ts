@@ -110,6 +110,21 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await boundaryMessages('client/src/Planted.ts', code)).toEqual([]);
   }, 60_000);
 
+  it('a single-file component of the client never imports server/ either', async () => {
+    const code = [
+      '<script setup lang="ts">',
+      "import type { MediationCase } from '../../../server/cases/model.js';",
+      'defineProps<{ planted: MediationCase }>();',
+      '</script>',
+      '',
+      '<template><p>{{ planted.id }}</p></template>',
+      '',
+    ].join('\n');
+    expect(await boundaryMessages('client/src/console/Planted.vue', code)).toHaveLength(1);
+    const allowed = code.replace('../../../server/cases/model.js', '../../../signaling/index.js');
+    expect(await boundaryMessages('client/src/console/Planted.vue', allowed)).toEqual([]);
+  }, 60_000);
+
   it('the client is also kept from the server-side packages', async () => {
     const code = "import express from 'express';\nexport const app = express();\n";
     expect(await boundaryMessages('client/src/Planted.ts', code)).toHaveLength(1);

@@ -7,7 +7,6 @@
  */
 import { el, fact } from '../dom.js';
 import { formatSize } from '../format.js';
-import { t } from '../i18n.js';
 import type {
   RecordingDetailView,
   RecordingFileId,
@@ -26,6 +25,7 @@ import {
   formatTime,
   label,
 } from './labels.js';
+import { ct as t } from './i18n.js';
 
 /** A view link lasts 15 minutes; a player whose link has expired asks for a new one. */
 const LINK_REFRESH_MIN_MS = 30_000;

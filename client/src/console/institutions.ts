@@ -8,7 +8,6 @@
  * leaves the page.
  */
 import { el, fact, labelled } from '../dom.js';
-import { t } from '../i18n.js';
 import type { InstitutionKind, InstitutionView, StaffApi, WebhookDeliveryView } from './api.js';
 import {
   INSTITUTION_KINDS,
@@ -18,7 +17,7 @@ import {
   label,
   receiptText,
 } from './labels.js';
-import { ct } from './strings.js';
+import { ct, ct as t } from './i18n.js';
 
 const POLL_MS = 5_000;
 

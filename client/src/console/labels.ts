@@ -162,6 +162,15 @@ export const INSTITUTION_KINDS: Labels<InstitutionKind> = {
   arbitration: ['劳动人事争议仲裁委员会', 'labour dispute arbitration commission'],
 };
 
+/** The notices the case engine produces. */
+export const NOTICE_KINDS: Labels<string> = {
+  right_to_arbitration: ['申请仲裁权利告知', 'right to arbitration'],
+  acceptance_overdue: ['受理审查期限届满', 'acceptance decision overdue'],
+  confirmation_window_closing: ['申请期限届满', 'application window closed'],
+  confirmation_window_reminder: ['申请期限届满提醒', 'application window closing soon'],
+  payment_order_eligible: ['可申请支付令', 'payment order available'],
+};
+
 export const WEBHOOK_STATUS: Labels<WebhookStatus> = {
   pending: ['待投递', 'pending'],
   delivered: ['已送达', 'delivered'],

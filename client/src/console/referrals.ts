@@ -12,7 +12,6 @@
 import { el, fact, labelled, saveDownload } from '../dom.js';
 import { sha256Hex } from '../documents/api.js';
 import { formatSize } from '../format.js';
-import { t } from '../i18n.js';
 import {
   ApiError,
   type BundleView,
@@ -30,7 +29,7 @@ import {
   label,
   receiptText,
 } from './labels.js';
-import { ct } from './strings.js';
+import { ct, ct as t } from './i18n.js';
 
 const POLL_MS = 3_000;
 
