@@ -3,6 +3,8 @@
  * send and a receive transport, a producer per local track and a consumer
  * per remote one. Rebuilds everything by itself when the server says the
  * media was reset (a worker died) or when the socket reconnects.
+ *
+ * Size: pending — the call page's client state moves behind Vue (issue 17, must-have 1; lead's join-path work).
  */
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';

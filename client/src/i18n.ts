@@ -1,4 +1,8 @@
-/** UI strings: Simplified Chinese first, English second. */
+/**
+ * UI strings: Simplified Chinese first, English second.
+ *
+ * Size: data — the string table, Chinese first then English; replaced by the vue-i18n catalogue (issue 17, must-have 1).
+ */
 export type Lang = 'zh-CN' | 'en';
 
 const zh = {

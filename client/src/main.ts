@@ -5,6 +5,8 @@
  * panel (waiting room, participants, moderation, caucus). This file holds
  * the page's state and lays the parts out; the parts live in `call/`,
  * `floor/` and `devices/`.
+ *
+ * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1; lead's join-path work).
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { can } from '../../signaling/roles.js';

@@ -1,4 +1,8 @@
-/** The case repository on the embedded SQLite database. */
+/**
+ * The case repository on the embedded SQLite database.
+ *
+ * Size: pending — one prepared statement per CaseRepository method; a split by record kind belongs with the PostgreSQL backend.
+ */
 import type { Statement } from 'better-sqlite3';
 import type { CaseFilter, CaseRepository, StaffWithSecret } from '../cases/CaseRepository.js';
 import type {

@@ -1,6 +1,8 @@
 /**
  * Versioned schema migrations, applied in order at start. Never edit a
  * released migration: add the next one.
+ *
+ * Size: data — the ordered list of schema migrations; it only grows and is read top to bottom.
  */
 export interface Migration {
   version: number;

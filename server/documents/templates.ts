@@ -7,6 +7,8 @@
  * masking cannot differ per reader. The agreement and the joint applications
  * carry both parties' full ID numbers (a court or arbitration commission
  * needs them to confirm or enforce); notices carry them masked.
+ *
+ * Size: data — one layout per document kind in its legal wording, pure functions read top to bottom; splitting by kind would scatter texts reviewed together.
  */
 import type { EvidenceReceipt } from '../evidence/model.js';
 import {

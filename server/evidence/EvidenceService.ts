@@ -3,6 +3,8 @@
  * way in, visible by side (a party sees its own side's items and what was
  * shared; a caucus-confidential item never reaches the other side), every
  * view and download written to the case's audit chain as custody.
+ *
+ * Size: pending — upload, scanning, presentation and custody in one service; a split along those seams is a later step of issue 17.
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';

@@ -6,6 +6,8 @@
  * webhook as application/zip (signed, idempotent, retried — see
  * WebhookDispatcher), whose receipt is then kept. Staff and the institution
  * download it; every institution download is an audited access.
+ *
+ * Size: pending — building, signing and delivering a court bundle in one service; a split along those seams is a later step of issue 17.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';

@@ -2,6 +2,8 @@
  * The Socket.IO adapter: authenticates the handshake, validates every inbound
  * payload against the contract, rate-limits, and hands typed requests to the
  * live session. Holds no media logic of its own.
+ *
+ * Size: pending — one handler per socket event in one gateway; a split by event group is a later step of issue 17.
  */
 import type { Server, Socket } from 'socket.io';
 import {

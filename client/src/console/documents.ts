@@ -6,6 +6,8 @@
  * signature and the seal that makes it effective.
  *
  * The section stops polling by itself once its element leaves the page.
+ *
+ * Size: pending — the console's documents page moves to Vue single-file components (issue 17, must-have 1).
  */
 import { el, labelled, saveDownload } from '../dom.js';
 import { DocumentsApi, type FetchedPdf } from '../documents/api.js';

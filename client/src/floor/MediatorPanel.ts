@@ -9,6 +9,8 @@
  * Identity: a waiting participant sends no media, so the mediator can check
  * personal details while they wait; an ID document shown to the camera is
  * checked once they are admitted, from the participant list.
+ *
+ * Size: pending — moves to a Vue single-file component (issue 17, must-have 1).
  */
 import type { ParticipantInfo, RequestOf } from '../../../signaling/contract.js';
 import { ROLE_LABELS } from '../../../signaling/roles.js';

@@ -1,0 +1,133 @@
+/**
+ * Reading cases: the list a staff member works on, the case file as the
+ * actor may see it (parties see others' identity and contacts redacted), the
+ * audit chain's verification and the organisation's statistics.
+ */
+import type { ChainVerification } from '../audit/AuditChain.js';
+import { authorizeStaff, type Actor } from './access.js';
+import { missingScheduleYears, shanghaiDate } from './deadlines.js';
+import type {
+  CaseDeadline,
+  CaseNotice,
+  CasePerson,
+  ConflictDisclosure,
+  FollowUpVisit,
+  Invitation,
+  MediationCase,
+  MediationResponse,
+  MediationSessionRecord,
+  RecusalRequest,
+  StaffMember,
+} from './model.js';
+import { computeStatistics, type CaseStatistics, type StatisticsPeriod } from './statistics.js';
+import type { CaseContext } from './context.js';
+
+export interface CaseFile {
+  case: MediationCase;
+  people: CasePerson[];
+  sessions: MediationSessionRecord[];
+  deadlines: CaseDeadline[];
+  disclosures: ConflictDisclosure[];
+  notices: CaseNotice[];
+  followUps: FollowUpVisit[];
+  invitations: Invitation[];
+  mediator: Pick<StaffMember, 'id' | 'displayName'> | null;
+  recusalRequests: RecusalRequest[];
+  mediationResponses: MediationResponse[];
+}
+
+export class CaseReading {
+  readonly #ctx: CaseContext;
+
+  constructor(ctx: CaseContext) {
+    this.#ctx = ctx;
+  }
+
+  async list(actor: Actor): Promise<(MediationCase & { openDeadlines: CaseDeadline[] })[]> {
+    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
+    const cases = await this.#ctx.repo.listCases({
+      organisationId: staff.organisationId,
+      ...(staff.role === 'mediator' ? { mediatorId: staff.id } : {}),
+    });
+    return Promise.all(
+      cases.map(async (c) => ({
+        ...c,
+        openDeadlines: (await this.#ctx.repo.listDeadlines(c.id)).filter(
+          (d) => d.status === 'open' || d.status === 'overdue',
+        ),
+      })),
+    );
+  }
+
+  async file(actor: Actor, caseId: string): Promise<CaseFile> {
+    const c = await this.#ctx.load(actor, caseId, 'case.view');
+    const [people, sessions, deadlines, disclosures, notices, followUps, invitations] =
+      await Promise.all([
+        this.#ctx.repo.listPeople(c.id),
+        this.#ctx.repo.listSessions(c.id),
+        this.#ctx.repo.listDeadlines(c.id),
+        this.#ctx.repo.listDisclosures(c.id),
+        this.#ctx.repo.listNotices(c.id),
+        this.#ctx.repo.listFollowUps(c.id),
+        this.#ctx.repo.listInvitations(c.id),
+      ]);
+    const [recusalRequests, mediationResponses] = await Promise.all([
+      this.#ctx.repo.listRecusalRequests(c.id),
+      this.#ctx.repo.listMediationResponses(c.id),
+    ]);
+    const mediator = c.mediatorId ? await this.#ctx.repo.getStaff(c.mediatorId) : undefined;
+    const staffView = actor.kind === 'staff' || actor.kind === 'system';
+    return {
+      case: c,
+      // Parties see who is involved, not the others' identity numbers and contacts.
+      people: staffView ? people : people.map((p) => (p.id === actor.id ? p : redactPerson(p))),
+      sessions,
+      deadlines,
+      disclosures,
+      notices,
+      followUps: staffView ? followUps : [],
+      invitations: staffView ? invitations : [],
+      mediator: mediator ? { id: mediator.id, displayName: mediator.displayName } : null,
+      recusalRequests,
+      // Offline proofs are the organisation's file; parties see each answer and how it was given.
+      mediationResponses: staffView
+        ? mediationResponses
+        : mediationResponses.map((r) => ({ ...r, evidenceId: null, note: null })),
+    };
+  }
+
+  async verifyAudit(actor: Actor, caseId: string): Promise<ChainVerification> {
+    await this.#ctx.load(actor, caseId, 'case.audit');
+    return this.#ctx.audit.verify(caseId);
+  }
+
+  async statistics(
+    actor: Actor,
+    period: StatisticsPeriod,
+  ): Promise<CaseStatistics & { calendar: { missingScheduleYears: number[] } }> {
+    const staff = authorizeStaff(actor, ['clerk']);
+    const [cases, deadlines] = await Promise.all([
+      this.#ctx.repo.listCases({ organisationId: staff.organisationId }),
+      this.#ctx.repo.listOrganisationDeadlines(staff.organisationId),
+    ]);
+    const now = this.#ctx.now();
+    return {
+      ...computeStatistics(cases, deadlines, period, now),
+      // Years whose holiday schedule is due but not loaded: deadlines in them are provisional.
+      calendar: {
+        missingScheduleYears: missingScheduleYears(this.#ctx.calendar, shanghaiDate(now)),
+      },
+    };
+  }
+}
+
+function redactPerson(p: CasePerson): CasePerson {
+  return {
+    ...p,
+    idNumber: null,
+    phone: null,
+    address: null,
+    serviceAddress: null,
+    powerOfAttorney: p.powerOfAttorney,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Consent to electronic service (送达地址确认书): a person confirms their
+ * addresses online, or staff record the paper form; the consent in force
+ * decides where later deliveries go (service.ts). Its PDF goes into the case
+ * file and is readable only by the person it concerns and by staff.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../cases/access.js';
+import type { CasePerson } from '../cases/model.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import type { ClientInfo } from '../evidence/EvidenceService.js';
+import { clientPayload, json, type DocumentContext } from './context.js';
+import type { ServiceAddress, ServiceConsent } from './model.js';
+import type { ServiceConsentInput } from './schemas.js';
+import { consentLayout } from './templates.js';
+import { documentView, type DocumentView } from './views.js';
+
+export class ServiceConsents {
+  readonly #ctx: DocumentContext;
+
+  constructor(ctx: DocumentContext) {
+    this.#ctx = ctx;
+  }
+
+  /** 送达地址确认书: records the consent in force and produces its PDF. */
+  async consent(
+    actor: Actor,
+    caseId: string,
+    input: ServiceConsentInput,
+    client: ClientInfo,
+  ): Promise<{ consent: ServiceConsent; document: DocumentView }> {
+    const ctx = this.#ctx;
+    const { c, people } = await ctx.caseFor(actor, caseId);
+    let person: CasePerson | undefined;
+    if (actor.kind === 'person') {
+      if (input.personId !== undefined && input.personId !== actor.id)
+        throw new ForbiddenError('只能确认本人的送达地址 / You may confirm only your own address');
+      person = people.find((p) => p.id === actor.id);
+    } else if (actor.kind === 'staff') {
+      if (input.personId === undefined)
+        throw new ValidationError('Name the person whose paper form is recorded', [
+          'personId: required when staff record a consent',
+        ]);
+      person = people.find((p) => p.id === input.personId);
+    }
+    if (!person) throw new NotFoundError('Person');
+    if (person.kind === 'observer')
+      throw new ForbiddenError('旁听人员不是受送达人 / An observer is not served documents');
+    const at = ctx.now().toISOString();
+    const addresses: ServiceAddress[] = input.consentToElectronicService
+      ? input.addresses.map((a) =>
+          a.channel === 'in_app' ? { channel: 'in_app', value: person.id } : a,
+        )
+      : [];
+    const t = await ctx.templateCase(c, people, at);
+    const layout = consentLayout(t, person, {
+      consentToElectronicService: input.consentToElectronicService,
+      addresses,
+      scope: input.scope,
+      postalAddress: input.postalAddress ?? null,
+      givenAt: at,
+      recordedBy: actor.kind === 'staff' ? actor.name : null,
+    });
+    const doc = await ctx.write(actor, c, 'service_consent', layout, at, {
+      personId: person.id,
+    });
+    const consent: ServiceConsent = {
+      id: randomUUID(),
+      caseId,
+      personId: person.id,
+      electronic: input.consentToElectronicService,
+      addresses,
+      scope: input.scope,
+      effectAcknowledged: input.effectAcknowledged,
+      postalAddress: input.postalAddress ?? null,
+      givenBy: actor.id,
+      givenByRole: actor.role,
+      givenAt: at,
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      documentId: doc.id,
+    };
+    await ctx.cases.transaction(async () => {
+      await ctx.insertDocument(actor, doc, null);
+      await ctx.docs.insertConsent(consent);
+      await ctx.audit.append({
+        caseId,
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: 'service.consent',
+        target: person.id,
+        payload: json({
+          consentId: consent.id,
+          personId: person.id,
+          electronic: consent.electronic,
+          channels: addresses.map((a) => a.channel),
+          scope: consent.scope,
+          documentId: doc.id,
+          sha256: doc.sha256,
+          ...clientPayload(client),
+        }),
+      });
+    });
+    return { consent, document: await documentView(ctx, doc, [doc], c) };
+  }
+
+  async consents(actor: Actor, caseId: string): Promise<ServiceConsent[]> {
+    await this.#ctx.caseFor(actor, caseId);
+    const all = await this.#ctx.docs.listConsents(caseId);
+    return actor.kind === 'person' ? all.filter((x) => x.personId === actor.id) : all;
+  }
+}

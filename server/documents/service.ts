@@ -1,0 +1,424 @@
+/**
+ * Service of documents (送达): one delivery per recipient, dispatched to the
+ * consented address or marked for offline service; every step of a delivery
+ * (dispatched, delivered, read, acknowledged, challenged, paper copy,
+ * failure, offline proof) checked by serviceStateMachine.ts and recorded as
+ * an immutable row plus an audit-chain event; the live push and the e-mail /
+ * SMS notices; the electronic service certificate (电子送达凭证).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../cases/access.js';
+import type { CasePerson, MediationCase } from '../cases/model.js';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import type { ClientInfo } from '../evidence/EvidenceService.js';
+import {
+  json,
+  noticeOf,
+  requireStaff,
+  sha,
+  type DocumentContext,
+  type PersonActor,
+} from './context.js';
+import type { ServedNotice } from './DeliveryChannel.js';
+import {
+  SERVICE_CHANNEL_LABELS,
+  type CaseDocument,
+  type Delivery,
+  type DeliveryView,
+  type DocumentKind,
+  type ServiceAddress,
+  type ServiceConsent,
+} from './model.js';
+import {
+  DELIVERY_EVENT_LABELS,
+  SERVICE_BASIS_LABELS,
+  replay,
+  transition,
+  type DeliveryAction,
+} from './serviceStateMachine.js';
+import { certificateLayout, maskAddress, personRole } from './templates.js';
+import { deliveryView } from './views.js';
+
+/** What a recipient's client tells about itself when it acknowledges a step. */
+export interface StepClient extends ClientInfo {
+  channel?: string;
+}
+
+/** A delivery to push once its transaction committed, with the addresses to notify. */
+export interface Dispatch {
+  delivery: Delivery;
+  channels: readonly ServiceAddress[];
+}
+
+type StepInfo = { ip: string | null; userAgent: string | null; channel?: string | null };
+
+export class ServiceOfDocuments {
+  readonly #ctx: DocumentContext;
+
+  constructor(ctx: DocumentContext) {
+    this.#ctx = ctx;
+  }
+
+  /**
+   * One delivery per recipient inside the caller's transaction: dispatched to
+   * the consented address, or marked for offline service without consent.
+   * `dispatches` collects what to push once the transaction commits.
+   */
+  async createDeliveries(
+    actor: Actor,
+    doc: CaseDocument,
+    recipients: readonly CasePerson[],
+    at: string,
+    dispatches: Dispatch[],
+  ): Promise<Delivery[]> {
+    const created: Delivery[] = [];
+    for (const p of recipients) {
+      const consent = await this.#ctx.docs.currentConsent(doc.caseId, p.id);
+      const address = consent && covers(consent, doc.kind) ? preferred(consent) : undefined;
+      const delivery: Delivery = {
+        id: randomUUID(),
+        caseId: doc.caseId,
+        documentId: doc.id,
+        documentSha256: doc.sha256,
+        recipientId: p.id,
+        recipientName: p.name,
+        channel: address?.channel ?? null,
+        address: address?.value ?? null,
+        consentId: address ? consent!.id : null,
+        createdAt: at,
+        createdBy: actor.id,
+      };
+      await this.#ctx.docs.insertDelivery(delivery);
+      await this.applyStep(
+        actor,
+        delivery,
+        address ? 'dispatch' : 'markOffline',
+        { ip: null, userAgent: null, channel: address?.channel ?? 'offline' },
+        address ? null : { reason: 'no_consent' },
+        'strict',
+      );
+      if (address) dispatches.push({ delivery, channels: consent!.addresses });
+      created.push(delivery);
+    }
+    return created;
+  }
+
+  /**
+   * A recipient's step on their delivery: delivered (client receipt), read,
+   * acknowledge, challenge, paper copy. Repeats are harmless.
+   */
+  async recipientStep(
+    actor: Actor,
+    caseId: string,
+    deliveryId: string,
+    action: Extract<
+      DeliveryAction,
+      'deliver' | 'read' | 'acknowledge' | 'challenge' | 'requestPaperCopy'
+    >,
+    detail: Record<string, unknown> | null,
+    client: StepClient,
+  ): Promise<DeliveryView> {
+    const { delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
+    if (actor.kind !== 'person' || actor.id !== delivery.recipientId)
+      throw new ForbiddenError('只有受送达人本人可以操作 / Only the recipient may do this');
+    await this.step(
+      actor,
+      delivery,
+      action,
+      { ...client, channel: client.channel ?? 'in_app' },
+      detail,
+      'strict',
+    );
+    return deliveryView(this.#ctx, delivery);
+  }
+
+  /** Staff record a failed electronic delivery, or a proof of offline service. */
+  async staffStep(
+    actor: Actor,
+    caseId: string,
+    deliveryId: string,
+    action: Extract<DeliveryAction, 'fail' | 'offlineProof'>,
+    detail: Record<string, unknown>,
+    client: ClientInfo,
+  ): Promise<DeliveryView> {
+    const { delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
+    requireStaff(
+      actor,
+      action === 'fail'
+        ? '记录送达失败 / record a failure'
+        : '记录线下送达 / record offline service',
+    );
+    if (
+      action === 'offlineProof' &&
+      typeof detail['evidenceId'] === 'string' &&
+      this.#ctx.evidenceReceipt
+    ) {
+      const item = await this.#ctx.evidenceReceipt(caseId, detail['evidenceId']);
+      if (!item)
+        throw new ValidationError('Unknown evidence item', [`evidenceId: not in this case`]);
+      detail = { ...detail, evidenceSha256: item.sha256 };
+    }
+    await this.step(
+      actor,
+      delivery,
+      action,
+      { ...client, channel: action === 'fail' ? delivery.channel : 'offline' },
+      detail,
+      'strict',
+    );
+    return deliveryView(this.#ctx, delivery);
+  }
+
+  /** The socket layer's "delivered" moment: the recipient's client acknowledged the pushed notice. */
+  async onDelivered(
+    deliveryId: string,
+    client: { caseId: string; personId: string } & ClientInfo,
+  ): Promise<DeliveryView> {
+    const actor = await this.personActor(client.caseId, client.personId);
+    if (!actor) throw new NotFoundError('Delivery');
+    return this.recipientStep(actor, client.caseId, deliveryId, 'deliver', null, {
+      ...client,
+      channel: 'in_app',
+    });
+  }
+
+  /** Notices dispatched to a person and not yet delivered: pushed at their next connection. */
+  async pendingFor(caseId: string, personId: string): Promise<ServedNotice[]> {
+    const out: ServedNotice[] = [];
+    for (const d of await this.#ctx.docs.listDeliveries(caseId)) {
+      if (d.recipientId !== personId) continue;
+      const view = await deliveryView(this.#ctx, d);
+      if (view.state !== 'dispatched') continue;
+      const doc = await this.#ctx.docs.getDocument(d.documentId);
+      if (doc) out.push(noticeOf(d, doc));
+    }
+    return out;
+  }
+
+  /** The actor a case's person is, for the socket layer (undefined for people the case does not know). */
+  async personActor(caseId: string, personId: string): Promise<PersonActor | undefined> {
+    const person = (await this.#ctx.cases.listPeople(caseId)).find((p) => p.id === personId);
+    if (!person) return undefined;
+    return {
+      kind: 'person',
+      id: person.id,
+      role: person.kind === 'agent' ? 'agent' : person.kind === 'observer' ? 'observer' : 'party',
+      caseId,
+      invitationId: '',
+      name: person.name,
+    };
+  }
+
+  /** 电子送达凭证 for one delivery, as of now. */
+  async certificate(
+    actor: Actor,
+    caseId: string,
+    deliveryId: string,
+  ): Promise<{ bytes: Buffer; sha256: string; delivery: DeliveryView }> {
+    const ctx = this.#ctx;
+    const { c, people, delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
+    if (actor.kind === 'person' && actor.id !== delivery.recipientId)
+      throw new NotFoundError('Delivery');
+    const view = await deliveryView(ctx, delivery);
+    const doc = await ctx.docs.getDocument(delivery.documentId);
+    if (!doc) throw new NotFoundError('Document');
+    const consent = delivery.consentId
+      ? (await ctx.docs.listConsents(caseId)).find((x) => x.id === delivery.consentId)
+      : undefined;
+    const recipient = people.find((p) => p.id === delivery.recipientId);
+    const names = new Map<string, string>(people.map((p) => [p.id, p.name]));
+    const generatedAt = ctx.now().toISOString();
+    const challenge = view.events.find((e) => e.kind === 'challenged');
+    const layout = certificateLayout({
+      caseNumber: c.caseNumber,
+      organisation: (await ctx.cases.getOrganisation(c.organisationId))?.name ?? c.organisationId,
+      document: {
+        title: doc.title,
+        kind: doc.kind,
+        version: doc.version,
+        sha256: doc.sha256,
+        issuedAt: doc.issuedAt,
+      },
+      recipient: {
+        name: delivery.recipientName,
+        role: recipient ? personRole(recipient) : '受送达人',
+      },
+      address: delivery.channel
+        ? `${SERVICE_CHANNEL_LABELS[delivery.channel]}${
+            delivery.channel === 'in_app'
+              ? ''
+              : `：${maskAddress({ channel: delivery.channel, value: delivery.address ?? '' })}`
+          }`
+        : '线下送达',
+      consent: { given: consent !== undefined, at: consent?.givenAt ?? null },
+      events: await Promise.all(
+        view.events.map(async (e) => ({
+          label: DELIVERY_EVENT_LABELS[e.kind],
+          at: e.at,
+          channel: channelLabel(e.channel),
+          implied: e.implied,
+          by:
+            names.get(e.actorId) ?? (await ctx.cases.getStaff(e.actorId))?.displayName ?? e.actorId,
+        })),
+      ),
+      served: view.served
+        ? { at: view.served.at, basis: SERVICE_BASIS_LABELS[view.served.basis] }
+        : null,
+      challenge: challenge ? String(challenge.detail?.['reason'] ?? '有异议') : null,
+      paperCopy: view.paperCopyRequested,
+      generatedAt,
+      deliveryId: delivery.id,
+    });
+    const bytes = await ctx.renderer.render(layout, new Date(generatedAt));
+    const sha256 = sha(bytes);
+    await ctx.audit.append({
+      caseId,
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'delivery.certificate',
+      target: delivery.id,
+      payload: { deliveryId: delivery.id, documentSha256: doc.sha256, certificateSha256: sha256 },
+    });
+    return { bytes, sha256, delivery: view };
+  }
+
+  /**
+   * Records a step if the state machine allows it (a duplicate records
+   * nothing). 'tolerant' swallows refusals (a PDF view that cannot count as
+   * a read); 'strict' reports them.
+   */
+  async step(
+    actor: Actor,
+    delivery: Delivery,
+    action: DeliveryAction,
+    client: StepInfo,
+    detail: Record<string, unknown> | null,
+    mode: 'strict' | 'tolerant',
+  ): Promise<void> {
+    await this.#ctx.cases.transaction(() =>
+      this.applyStep(actor, delivery, action, client, detail, mode),
+    );
+  }
+
+  /** `step` inside the caller's transaction. */
+  async applyStep(
+    actor: Actor,
+    delivery: Delivery,
+    action: DeliveryAction,
+    client: StepInfo,
+    detail: Record<string, unknown> | null,
+    mode: 'strict' | 'tolerant',
+  ): Promise<void> {
+    const events = await this.#ctx.docs.listEvents(delivery.id);
+    const result = transition(replay(events), action, { consented: delivery.consentId !== null });
+    if (result.kind === 'duplicate') return;
+    if (result.kind === 'refused') {
+      if (mode === 'tolerant') return;
+      throw new InvalidStateError(result.message);
+    }
+    const at = this.#ctx.now().toISOString();
+    for (const e of result.events) {
+      const row = await this.#ctx.docs.appendEvent({
+        deliveryId: delivery.id,
+        kind: e.kind,
+        at,
+        actorId: actor.id,
+        actorRole: actor.role,
+        channel: client.channel ?? null,
+        ip: client.ip,
+        userAgent: client.userAgent?.slice(0, 300) ?? null,
+        documentSha256: delivery.documentSha256,
+        implied: e.implied,
+        detail: e.implied ? null : detail,
+      });
+      await this.#ctx.audit.append({
+        caseId: delivery.caseId,
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: `delivery.${e.kind}`,
+        target: delivery.id,
+        payload: json({
+          deliveryId: delivery.id,
+          documentId: delivery.documentId,
+          sha256: delivery.documentSha256,
+          recipientId: delivery.recipientId,
+          seq: row.seq,
+          channel: row.channel,
+          ip: row.ip,
+          userAgent: row.userAgent,
+          implied: e.implied,
+          detail: row.detail,
+        }),
+      });
+    }
+  }
+
+  /** Pushes a dispatched delivery live, and queues e-mail/SMS notices for the consented addresses. */
+  async dispatch(
+    c: MediationCase,
+    doc: CaseDocument,
+    delivery: Delivery,
+    addresses: readonly ServiceAddress[],
+  ): Promise<void> {
+    const live = this.#ctx.delivery.deliver(
+      { caseId: c.id, personId: delivery.recipientId },
+      noticeOf(delivery, doc),
+    );
+    this.#ctx.logger.info(
+      { caseId: c.id, deliveryId: delivery.id, live },
+      'document dispatched to its recipient',
+    );
+    for (const a of addresses) {
+      if (a.channel === 'in_app') continue;
+      await this.#ctx.notifications.send({
+        caseId: c.id,
+        personId: delivery.recipientId,
+        channel: a.channel,
+        address: a.value,
+        purpose: 'document_served',
+        subject: `【${c.caseNumber}】${doc.title}`,
+        body: `${delivery.recipientName}：${c.caseNumber}号案件的${doc.title}已向您送达，请登录在线调解平台查看并签收。文书 SHA-256：${doc.sha256}`,
+      });
+    }
+  }
+
+  async #deliveryFor(
+    actor: Actor,
+    caseId: string,
+    deliveryId: string,
+  ): Promise<{ c: MediationCase; people: CasePerson[]; delivery: Delivery }> {
+    const { c, people } = await this.#ctx.caseFor(actor, caseId);
+    const delivery = await this.#ctx.docs.getDelivery(deliveryId);
+    if (
+      !delivery ||
+      delivery.caseId !== caseId ||
+      (actor.kind === 'person' && delivery.recipientId !== actor.id)
+    )
+      throw new NotFoundError('Delivery');
+    return { c, people, delivery };
+  }
+}
+
+function covers(consent: ServiceConsent, kind: DocumentKind): boolean {
+  return (
+    consent.electronic &&
+    consent.addresses.length > 0 &&
+    (consent.scope === 'all' || consent.scope.includes(kind))
+  );
+}
+
+/** In-app first (the live channel), then e-mail, then SMS. */
+function preferred(consent: ServiceConsent): ServiceAddress | undefined {
+  for (const channel of ['in_app', 'email', 'sms'] as const) {
+    const found = consent.addresses.find((a) => a.channel === channel);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function channelLabel(channel: string | null): string {
+  if (channel === 'offline') return '线下';
+  if (channel === 'in_app' || channel === 'email' || channel === 'sms')
+    return SERVICE_CHANNEL_LABELS[channel];
+  return channel ?? '—';
+}
