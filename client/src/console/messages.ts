@@ -3,6 +3,7 @@
  * One catalogue for the whole console: the shell's sign-in, case list, sessions and recordings,
  * the case-file, statistics, institutions and calendar views, and the codes the server sends
  * (the tables of labels.ts, under `labels.<table>.<code>`).
+ * Size: data — one catalogue by design (issue 17), both languages side by side for review.
  */
 import {
   AUDIT_FAILURES,
