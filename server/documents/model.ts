@@ -3,6 +3,7 @@
  * recorded, the recipients' service-address consents, and the signing and
  * sealing of the mediation agreement. Plain data; no storage or transport.
  */
+import { SERVICE_CHANNELS } from '../../signaling/http/vocabulary.js';
 import type { DeliveryEventKind, DeliveryState, ServiceBasis } from './serviceStateMachine.js';
 
 export const DOCUMENT_KINDS = [
@@ -65,7 +66,7 @@ export interface CaseDocument {
   issuerRole: string;
 }
 
-export const SERVICE_CHANNELS = ['in_app', 'email', 'sms'] as const;
+export { SERVICE_CHANNELS };
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 export const SERVICE_CHANNEL_LABELS: Record<ServiceChannel, string> = {
   in_app: '本平台在线文书箱',
