@@ -68,3 +68,51 @@ export const DEADLINE_KINDS = [
 export const DEADLINE_STATUSES = ['open', 'met', 'overdue', 'cancelled'] as const;
 
 export const SERVICE_CHANNELS = ['in_app', 'email', 'sms'] as const;
+
+export const DOCUMENT_KINDS = [
+  'service_consent',
+  'acceptance_notice',
+  'refusal_notice',
+  'session_notice',
+  'mediation_agreement',
+  'performance_notice',
+  'termination_record',
+  'evidence_receipt',
+  'judicial_confirmation_application',
+  'arbitration_review_application',
+  'right_to_arbitration_notice',
+  'application_form',
+  'oral_application_record',
+  // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.
+  'case_notice',
+  'recusal_request',
+  'recusal_decision',
+] as const;
+
+export const DELIVERY_STATES = [
+  'created', // the delivery exists, nothing sent yet (transient, inside one transaction)
+  'offline_pending', // no e-service consent: marked for offline service
+  'dispatched',
+  'delivered', // reached the recipient's system (client acknowledgement)
+  'read',
+  'acknowledged',
+  'failed',
+  'served_offline', // a proof of offline service was attached
+] as const;
+export const DELIVERY_EVENT_KINDS = [
+  'dispatched',
+  'offline_required',
+  'delivered',
+  'read',
+  'acknowledged',
+  'failed',
+  'offline_served',
+  'challenged',
+  'paper_copy_requested',
+] as const;
+
+export const SERVICE_BASES = [
+  'delivered_to_consented_address',
+  'recipient_acted',
+  'offline_proof',
+] as const;
