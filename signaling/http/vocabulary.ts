@@ -116,3 +116,10 @@ export const SERVICE_BASES = [
   'recipient_acted',
   'offline_proof',
 ] as const;
+
+export const INSTITUTION_KINDS = ['court', 'arbitration'] as const;
+export const REFERRAL_KINDS = [
+  'delegated_report',
+  'judicial_confirmation',
+  'arbitration_review',
+] as const;
