@@ -64,7 +64,6 @@ export const calendarYearObject = z
   })
   .strict();
 
-
 const holidayView = z.object({ first: z.string(), last: z.string(), name: z.string() });
 
 export const calendarYearView = z.object({

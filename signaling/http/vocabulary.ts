@@ -123,3 +123,10 @@ export const REFERRAL_KINDS = [
   'judicial_confirmation',
   'arbitration_review',
 ] as const;
+
+export const EVIDENCE_CATEGORIES = [
+  'evidence',
+  'identity',
+  'authorisation',
+  'signed_agreement',
+] as const;
