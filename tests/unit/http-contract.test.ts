@@ -6,7 +6,8 @@
 import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { endpoint, pathId } from '../../signaling/http/endpoint.js';
+import { endpoint, pathId, type AnyEndpoint } from '../../signaling/http/endpoint.js';
+import { httpApi } from '../../signaling/http/index.js';
 import { loadConfig } from '../../server/config.js';
 import { ValidationError } from '../../server/errors.js';
 import { handleRoute, ReplyContractError } from '../../server/http/api/router.js';
@@ -96,5 +97,28 @@ describe('the HTTP contract in the router', () => {
     // @ts-expect-error count must be a number: the compiler refuses this handler.
     const r = route(planted, async () => ({ id: 'a', count: 'one' }));
     expect(r.path).toBe('/planted/:itemId');
+  });
+});
+
+describe('the HTTP contract, every area', () => {
+  it('gives every entry a reply schema (or a raw media type) and unique method+path', () => {
+    const seen = new Set<string>();
+    for (const area of Object.values(httpApi)) {
+      for (const [name, e] of Object.entries(area) as [string, AnyEndpoint][]) {
+        const key = `${e.method} ${e.path}`;
+        expect(seen.has(key), key).toBe(false);
+        seen.add(key);
+        if (e.response instanceof z.ZodType) {
+          expect(e.response, name).not.toBeInstanceOf(z.ZodUnknown);
+          expect(e.response, name).not.toBeInstanceOf(z.ZodAny);
+        } else {
+          expect(e.response.raw, name).toMatch(/^[a-z]+\/[a-z.+-]+$/);
+        }
+        // Every :param of the path is in its params schema.
+        const names = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+        expect(Object.keys((e.params as z.AnyZodObject).shape).sort(), key).toEqual(names.sort());
+      }
+    }
+    expect(seen.size).toBe(93);
   });
 });

@@ -6,7 +6,7 @@
  * the handler's reply is type-checked against the contract's reply schema.
  */
 import type { Request, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AnyEndpoint } from '../../../signaling/http/endpoint.js';
 import type { Actor } from '../../cases/access.js';
 
@@ -36,60 +36,10 @@ export interface RouteSpec extends AnyEndpoint {
   handler(ctx: RouteContext<AnyEndpoint>): Promise<unknown>;
 }
 
-/**
- * A route of the old shape, not yet in the contract: any params, reply unchecked.
- * Transitional, while areas move to signaling/http one by one.
- */
-export interface LegacyRouteSpec<
-  B extends z.ZodTypeAny,
-  Q extends z.ZodTypeAny,
-  A extends AuthRequirement,
-> {
-  method: 'get' | 'post';
-  path: string;
-  summary: string;
-  tag: string;
-  auth: A;
-  body?: B;
-  query?: Q;
-  multipart?: Record<string, { type: 'string' | 'binary'; description: string }>;
-  handler(ctx: {
-    actor: A extends 'any' | 'staff' ? Actor : Actor | undefined;
-    params: Record<string, string>;
-    body: z.output<B>;
-    query: z.output<Q>;
-    req: Request;
-    res: Response;
-  }): Promise<unknown>;
-  status?: number;
-}
-
 /** Keeps each route's handler typed by its own contract entry inside a heterogeneous table. */
 export function route<E extends AnyEndpoint>(
   endpoint: E,
   handler: (ctx: RouteContext<E>) => Promise<HandlerReply<E>>,
-): RouteSpec;
-export function route<
-  B extends z.ZodTypeAny = z.ZodUndefined,
-  Q extends z.ZodTypeAny = z.ZodUndefined,
-  A extends AuthRequirement = AuthRequirement,
->(spec: LegacyRouteSpec<B, Q, A>): RouteSpec;
-export function route(
-  first: AnyEndpoint | LegacyRouteSpec<z.ZodTypeAny, z.ZodTypeAny, AuthRequirement>,
-  handler?: (ctx: RouteContext<AnyEndpoint>) => Promise<unknown>,
 ): RouteSpec {
-  if (handler) return { ...(first as AnyEndpoint), handler };
-  const { handler: legacy, ...rest } = first as LegacyRouteSpec<
-    z.ZodTypeAny,
-    z.ZodTypeAny,
-    AuthRequirement
-  >;
-  return {
-    ...rest,
-    params: z.record(z.string()),
-    query: rest.query,
-    body: rest.body,
-    response: z.unknown(),
-    handler: legacy as unknown as RouteSpec['handler'],
-  };
+  return { ...endpoint, handler: handler as unknown as RouteSpec['handler'] };
 }
