@@ -138,4 +138,6 @@ export const signingCodeReply = z.object({
   destination: z.string(),
   expiresAt: z.string(),
   attempts: z.number(),
+  /** In-app only: the signing screen is the channel, so the code is shown there. */
+  code: z.string().optional(),
 });

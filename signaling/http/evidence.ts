@@ -32,8 +32,8 @@ export const evidenceItemView = z.object({
   shared: z.boolean(),
   confidential: z.boolean(),
   integrity: z.enum(['ok', 'missing']),
-  /** The type's broad kind (pdf, image, audio, video, document) and its label (Chinese). */
-  kind: z.string(),
+  /** The type's broad kind and its label (Chinese). */
+  kind: z.enum(['image', 'pdf', 'audio', 'video', 'document', 'text']),
   label: z.string(),
 });
 

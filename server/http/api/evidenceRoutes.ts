@@ -9,7 +9,11 @@ import busboy from 'busboy';
 import type { EvidenceAccessTokens } from '../../auth/StaffTokens.js';
 import { EVIDENCE_ACCESS_TTL_SECONDS } from '../../auth/StaffTokens.js';
 import type { Actor } from '../../cases/access.js';
-import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.js';
+import {
+  EVIDENCE_TYPES,
+  type EvidenceKind,
+  type EvidenceTypeId,
+} from '../../evidence/contentType.js';
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
 import type { EvidenceItem } from '../../evidence/model.js';
 import {
@@ -186,7 +190,7 @@ function itemView(item: EvidenceItem): Omit<
   EvidenceItem,
   'blobKey' | 'uploaderIp' | 'uploaderAgent'
 > & {
-  kind: string;
+  kind: EvidenceKind;
   label: string;
 } {
   const { blobKey: _key, uploaderIp: _ip, uploaderAgent: _ua, ...rest } = item;
