@@ -3,7 +3,8 @@
  * in sessionStorage (gone when the tab closes), and the shapes it reads.
  */
 import type { z } from 'zod';
-import type { BodyOf, ReplyOf } from '../../../signaling/http/endpoint.js';
+import type { AnyEndpoint, BodyOf, ParamsOf, ReplyOf } from '../../../signaling/http/endpoint.js';
+import { fillPath } from '../../../signaling/http/path.js';
 import type { HttpApi } from '../../../signaling/http/index.js';
 import type { calendarYearObject } from '../../../signaling/http/calendar.js';
 import type { bundleView, referralView } from '../../../signaling/http/institutions.js';
@@ -159,91 +160,110 @@ export class StaffApi {
     return parse<T>(await this.#fetch(method, path, body));
   }
 
+  /**
+   * One route of the contract: the method and path must be the entry's own (the
+   * compiler checks them against signaling/http), the reply is the entry's type.
+   */
+  #send<E extends AnyEndpoint>(
+    method: E['method'],
+    path: E['path'],
+    params: ParamsOf<E>,
+    ...body: BodyOf<E> extends undefined ? [] : [BodyOf<E>]
+  ): Promise<ReplyOf<E>> {
+    return this.#call(
+      method === 'get' ? 'GET' : 'POST',
+      fillPath(path, params as Record<string, string>),
+      body[0],
+    );
+  }
+
   me(): Promise<MeView> {
-    return this.#call('GET', '/me');
+    return this.#send<Api['cases']['me']>('get', '/me', {});
   }
 
   async cases(): Promise<CaseListItem[]> {
-    return (await this.#call<{ cases: CaseListItem[] }>('GET', '/cases')).cases;
+    return (await this.#send<Api['cases']['list']>('get', '/cases', {})).cases;
   }
 
   caseFile(caseId: string): Promise<CaseFileView> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}`);
+    return this.#send<Api['cases']['file']>('get', '/cases/:caseId', { caseId });
   }
 
   extensionProposals(caseId: string): Promise<ExtensionProposalView[]> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/extension-proposals`);
+    return this.#send<Api['procedure']['extensionProposals']>(
+      'get',
+      '/cases/:caseId/extension-proposals',
+      { caseId },
+    );
   }
 
   proposeExtension(
     caseId: string,
-    body: { newDueOn: string; reason: string },
+    body: BodyOf<Api['procedure']['proposeExtension']>,
   ): Promise<ExtensionProposalView> {
-    return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/extension-proposals`, body);
+    return this.#send<Api['procedure']['proposeExtension']>(
+      'post',
+      '/cases/:caseId/extension-proposals',
+      { caseId },
+      body,
+    );
   }
 
   recordOfflineExtensionAnswer(
     caseId: string,
     proposalId: string,
-    body: {
-      partyId: string;
-      decision: 'consent' | 'refuse';
-      evidenceId: string;
-      attestation: string;
-    },
+    body: BodyOf<Api['procedure']['recordOfflineExtensionAnswer']>,
   ): Promise<ExtensionProposalView> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/extension-proposals/${encodeURIComponent(proposalId)}/offline-answer`,
+    return this.#send<Api['procedure']['recordOfflineExtensionAnswer']>(
+      'post',
+      '/cases/:caseId/extension-proposals/:proposalId/offline-answer',
+      { caseId, proposalId },
       body,
     );
   }
 
   async recordings(caseId: string): Promise<RecordingSummaryView[]> {
     return (
-      await this.#call<{ recordings: RecordingSummaryView[] }>(
-        'GET',
-        `/cases/${encodeURIComponent(caseId)}/recordings`,
-      )
+      await this.#send<Api['recordings']['list']>('get', '/cases/:caseId/recordings', { caseId })
     ).recordings;
   }
 
   recording(caseId: string, recordingId: string): Promise<RecordingDetailView> {
-    return this.#call(
-      'GET',
-      `/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}`,
+    return this.#send<Api['recordings']['detail']>(
+      'get',
+      '/cases/:caseId/recordings/:recordingId',
+      { caseId, recordingId },
     );
   }
 
   /** A token to join a session of the case as its mediator (the call page takes it). */
   async joinToken(sessionId: string): Promise<string> {
-    return (await this.#call<{ token: string }>('POST', '/join-token', { sessionId })).token;
+    return (await this.#send<Api['cases']['joinToken']>('post', '/join-token', {}, { sessionId }))
+      .token;
   }
 
   /** A 15-minute link to one file, for elements that cannot send the bearer token. */
   async viewLink(caseId: string, recordingId: string, file: RecordingFileId): Promise<string> {
-    const { url } = await this.#call<{ url: string }>(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}/view-link`,
+    const { url } = await this.#send<Api['recordings']['viewLink']>(
+      'post',
+      '/cases/:caseId/recordings/:recordingId/view-link',
+      { caseId, recordingId },
       { file },
     );
     return url;
   }
 
   async evidence(caseId: string): Promise<EvidenceItemView[]> {
-    return (
-      await this.#call<{ items: EvidenceItemView[] }>(
-        'GET',
-        `/cases/${encodeURIComponent(caseId)}/evidence`,
-      )
-    ).items;
+    return (await this.#send<Api['evidence']['list']>('get', '/cases/:caseId/evidence', { caseId }))
+      .items;
   }
 
   /** A 15-minute link to view one item of evidence in the browser. */
   async evidenceViewLink(caseId: string, itemId: string): Promise<string> {
-    const { url } = await this.#call<{ url: string }>(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/view-link`,
+    const { url } = await this.#send<Api['evidence']['viewLink']>(
+      'post',
+      '/cases/:caseId/evidence/:itemId/view-link',
+      { caseId, itemId },
     );
     return url;
   }
@@ -254,25 +274,27 @@ export class StaffApi {
     itemId: string,
     category: EvidenceCategory,
   ): Promise<EvidenceItemView> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/category`,
+    return this.#send<Api['evidence']['category']>(
+      'post',
+      '/cases/:caseId/evidence/:itemId/category',
+      { caseId, itemId },
       { category },
     );
   }
 
   audit(caseId: string): Promise<AuditVerification> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+    return this.#send<Api['cases']['audit']>('get', '/cases/:caseId/audit', { caseId });
   }
 
   /** A respondent's answer given offline, with its proof (an evidence item) and a note. */
   recordMediationResponse(
     caseId: string,
-    body: { respondentId: string; decision: 'agree' | 'refuse'; evidenceId: string; note: string },
-  ): Promise<unknown> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/mediation-response/offline`,
+    body: BodyOf<Api['procedure']['recordMediationResponse']>,
+  ): Promise<ReplyOf<Api['procedure']['recordMediationResponse']>> {
+    return this.#send<Api['procedure']['recordMediationResponse']>(
+      'post',
+      '/cases/:caseId/mediation-response/offline',
+      { caseId },
       body,
     );
   }
@@ -281,22 +303,27 @@ export class StaffApi {
   decideRecusal(
     caseId: string,
     requestId: string,
-    body: { decision: 'granted' | 'refused'; reasons: string },
-  ): Promise<unknown> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/recusal-requests/${encodeURIComponent(requestId)}/decision`,
+    body: BodyOf<Api['procedure']['decideRecusal']>,
+  ): Promise<ReplyOf<Api['procedure']['decideRecusal']>> {
+    return this.#send<Api['procedure']['decideRecusal']>(
+      'post',
+      '/cases/:caseId/recusal-requests/:requestId/decision',
+      { caseId, requestId },
       body,
     );
   }
 
   /** Both parties' agreement (or not) that caucus material may go to a court or commission. */
   disclosure(caseId: string): Promise<DisclosureView> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/disclosure`);
+    return this.#send<Api['institutions']['disclosure']>('get', '/cases/:caseId/disclosure', {
+      caseId,
+    });
   }
 
   referrals(caseId: string): Promise<ReferralsView> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/referrals`);
+    return this.#send<Api['institutions']['referrals']>('get', '/cases/:caseId/referrals', {
+      caseId,
+    });
   }
 
   /** `lateReason`: why a joint application is still sent after its window closed. */
@@ -306,29 +333,29 @@ export class StaffApi {
     kind: ReferralKind,
     lateReason?: string,
   ): Promise<ReferralReply> {
-    return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/referrals`, {
-      institutionId,
-      kind,
-      ...(lateReason ? { lateReason } : {}),
-    });
+    return this.#send<Api['institutions']['refer']>(
+      'post',
+      '/cases/:caseId/referrals',
+      { caseId },
+      { institutionId, kind, ...(lateReason ? { lateReason } : {}) },
+    );
   }
 
   /** A new version of a joint application's bundle, delivered like the first. */
   async exportBundle(caseId: string, referralId: string): Promise<BundleView> {
     return (
-      await this.#call<{ bundle: BundleView }>(
-        'POST',
-        `/cases/${encodeURIComponent(caseId)}/referrals/${encodeURIComponent(referralId)}/bundle`,
+      await this.#send<Api['institutions']['exportBundle']>(
+        'post',
+        '/cases/:caseId/referrals/:referralId/bundle',
+        { caseId, referralId },
       )
     ).bundle;
   }
 
   /** A bundle's ZIP, fetched with the bearer token (a plain link cannot send it). */
   async bundleFile(caseId: string, bundleId: string): Promise<FetchedFile> {
-    const response = await this.#fetch(
-      'GET',
-      `/cases/${encodeURIComponent(caseId)}/bundles/${encodeURIComponent(bundleId)}/file`,
-    );
+    const path: Api['institutions']['bundleFile']['path'] = '/cases/:caseId/bundles/:bundleId/file';
+    const response = await this.#fetch('GET', fillPath(path, { caseId, bundleId }));
     if (!response.ok) return parse<never>(response);
     return {
       blob: await response.blob(),
@@ -338,31 +365,32 @@ export class StaffApi {
   }
 
   async institutions(): Promise<InstitutionView[]> {
-    return (await this.#call<{ institutions: InstitutionView[] }>('GET', '/institutions'))
-      .institutions;
+    return (await this.#send<Api['institutions']['list']>('get', '/institutions', {})).institutions;
   }
 
   /** Clerks only; the API key is in this reply and nowhere else. */
   registerInstitution(
     input: RegisterInstitutionInput,
-  ): Promise<{ institution: InstitutionView; apiKey: string }> {
-    return this.#call('POST', '/institutions', input);
+  ): Promise<ReplyOf<Api['institutions']['register']>> {
+    return this.#send<Api['institutions']['register']>('post', '/institutions', {}, input);
   }
 
   async revokeInstitution(institutionId: string): Promise<InstitutionView> {
     return (
-      await this.#call<{ institution: InstitutionView }>(
-        'POST',
-        `/institutions/${encodeURIComponent(institutionId)}/revoke`,
+      await this.#send<Api['institutions']['revoke']>(
+        'post',
+        '/institutions/:institutionId/revoke',
+        { institutionId },
       )
     ).institution;
   }
 
   async webhookDeliveries(institutionId: string): Promise<WebhookDeliveryView[]> {
     return (
-      await this.#call<{ deliveries: WebhookDeliveryView[] }>(
-        'GET',
-        `/institutions/${encodeURIComponent(institutionId)}/webhooks`,
+      await this.#send<Api['institutions']['webhooks']>(
+        'get',
+        '/institutions/:institutionId/webhooks',
+        { institutionId },
       )
     ).deliveries;
   }
@@ -370,26 +398,27 @@ export class StaffApi {
   /** Clerks only: a dead letter back in the queue. */
   async retryWebhook(institutionId: string, deliveryId: string): Promise<WebhookDeliveryView> {
     return (
-      await this.#call<{ delivery: WebhookDeliveryView }>(
-        'POST',
-        `/institutions/${encodeURIComponent(institutionId)}/webhooks/${encodeURIComponent(deliveryId)}/retry`,
+      await this.#send<Api['institutions']['retryWebhook']>(
+        'post',
+        '/institutions/:institutionId/webhooks/:deliveryId/retry',
+        { institutionId, deliveryId },
       )
     ).delivery;
   }
 
   /** Clerks only: the loaded holiday schedules and the years still missing. */
   calendar(): Promise<CalendarView> {
-    return this.#call('GET', '/calendar');
+    return this.#send<Api['calendar']['view']>('get', '/calendar', {});
   }
 
   /** Clerks only: a year's schedule (or a correction); running deadlines are recomputed. */
   addCalendarYear(input: CalendarYearInput): Promise<CalendarChangeView> {
-    return this.#call('POST', '/calendar/years', input);
+    return this.#send<Api['calendar']['addYear']>('post', '/calendar/years', {}, input);
   }
 
   /** Clerks only. */
   statistics(): Promise<StatisticsView> {
-    return this.#call('GET', '/statistics');
+    return this.#send<Api['cases']['statistics']>('get', '/statistics', {});
   }
 
   /** The same report as CSV, fetched with the bearer token (a plain link cannot send it). */
