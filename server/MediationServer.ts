@@ -384,7 +384,14 @@ export class MediationServer {
     ];
     const app = createHttpApp({
       logger,
-      api: apiRouter({ routes, staffTokens, invitationTokens, repository, cases }),
+      api: apiRouter({
+        routes,
+        staffTokens,
+        invitationTokens,
+        repository,
+        cases,
+        checkResponses: config.http.checkResponses,
+      }),
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
       health: () => ({ workers: pool.workers.length, sessions: sessions.all().length }),
       jwks: () => keys.jwks(),

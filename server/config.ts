@@ -85,6 +85,9 @@ const envSchema = z.object({
   UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   WORK_CALENDAR_HOLIDAYS: z.string().optional(),
   WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
+  /** Check every HTTP reply against its contract schema (500 on a mismatch); on under NODE_ENV=test. */
+  CHECK_RESPONSES: bool.optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface IceServerConfig {
@@ -99,6 +102,8 @@ export interface Config {
     port: number;
     publicUrl: string | undefined;
     tls: { certFile: string; keyFile: string } | undefined;
+    /** Every JSON reply is checked against its contract schema (tests). */
+    checkResponses: boolean;
   };
   dataDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -212,6 +217,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
         e.TLS_CERT_FILE && e.TLS_KEY_FILE
           ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
           : undefined,
+      checkResponses: e.CHECK_RESPONSES ?? e.NODE_ENV === 'test',
     },
     dataDir,
     logLevel: e.LOG_LEVEL,

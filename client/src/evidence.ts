@@ -7,6 +7,8 @@ import type {
   EvidenceSummary,
   EvidenceViewerInfo,
 } from '../../signaling/contract.js';
+import type { z } from 'zod';
+import type { evidenceItemView, evidenceReceiptView } from '../../signaling/http/evidence.js';
 import { ROLE_LABELS } from '../../signaling/roles.js';
 import { el, labelled } from './dom.js';
 import { formatSize } from './format.js';
@@ -33,7 +35,7 @@ type Word = keyof typeof WORDS;
 const w = (key: Word): string => label(WORDS, key);
 
 /** What an item is filed as: evidence, or a party's identity or authorisation papers. */
-export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation' | 'signed_agreement';
+export type EvidenceCategory = EvidenceListItem['category'];
 
 const CATEGORIES: [EvidenceCategory, MessageKey][] = [
   ['evidence', 'categoryEvidence'],
@@ -47,33 +49,11 @@ function categoryLabel(category: EvidenceCategory): string {
   return key ? t(key) : category;
 }
 
-export interface EvidenceListItem {
-  id: string;
-  title: string;
-  purpose: string;
-  category: EvidenceCategory;
-  filename: string;
-  label: string;
-  kind: EvidencePresentation['kind'];
-  size: number;
-  sha256: string;
-  receivedAt: string;
-  shared: boolean;
-  confidential: boolean;
-}
+/** An item as GET /cases/:caseId/evidence lists it (the shared HTTP contract). */
+export type EvidenceListItem = z.output<typeof evidenceItemView>;
 
-export interface EvidenceReceiptView {
-  title: string;
-  filename: string;
-  size: number;
-  pages: number | null;
-  /** PDF names of active content found at upload (JavaScript, Launch, …). */
-  activeContent?: string[] | null;
-  originalOrCopy: 'original' | 'copy';
-  receivedAt: string;
-  receivedBy: string;
-  sha256: string;
-}
+/** The evidence receipt (证据收据) as the upload's reply carries it. */
+export type EvidenceReceiptView = z.output<typeof evidenceReceiptView>;
 
 const ACCEPT =
   '.pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.mp3,.m4a,.wav,.ogg,.opus,.mp4,.mov,.m4v,.webm,.docx,.xlsx,.txt,.csv,image/*,audio/*,video/*';

@@ -3,7 +3,7 @@
  * ranges with their names, make-up working days (调休上班) and the notice it comes from. Checked
  * strictly here, so a typo cannot silently move every deadline of the year.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   daysBetween,
   isWeekend,
@@ -12,6 +12,13 @@ import {
   type YearSchedule,
 } from './deadlines.js';
 import { inNoticeYear } from './holidayCalendar.js';
+import {
+  calendarHolidaySchema,
+  calendarSourceSchema,
+  calendarYearObject,
+} from '../../signaling/http/calendar.js';
+
+export { calendarHolidaySchema, calendarSourceSchema };
 
 function validDate(value: string): boolean {
   try {
@@ -20,54 +27,6 @@ function validDate(value: string): boolean {
     return false;
   }
 }
-
-const isoDate = z
-  .string()
-  .refine(validDate, { message: '日期应为有效的 YYYY-MM-DD / expected a valid date YYYY-MM-DD' });
-
-const text = (max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: `${what}不能为空 / must not be empty` })
-    .max(max);
-
-export const calendarSourceSchema = z
-  .object({
-    /** The notice's title, e.g. 国务院办公厅关于2027年部分节假日安排的通知. */
-    title: text(200, '通知标题'),
-    /** Its document number, e.g. 国办发明电〔2026〕N号. */
-    number: text(100, '文号').optional(),
-    url: z
-      .string()
-      .trim()
-      .max(500)
-      .url({ message: '来源网址无效 / the source URL is not a valid URL' })
-      .refine((u) => /^https?:\/\//i.test(u), {
-        message: '来源网址应以 http(s):// 开头 / the source URL must be http(s)',
-      })
-      .optional(),
-    publishedOn: isoDate,
-  })
-  .strict();
-
-export const calendarHolidaySchema = z
-  .object({ first: isoDate, last: isoDate, name: text(50, '节日名称') })
-  .strict();
-
-const calendarYearObject = z
-  .object({
-    year: z.number().int().min(2000).max(9999),
-    holidays: z.array(calendarHolidaySchema).min(1).max(20),
-    workdays: z.array(isoDate).max(20),
-    source: calendarSourceSchema,
-    /** Replacing a year already loaded (shipped or added) is a correction and needs a reason. */
-    correction: z
-      .object({ reason: text(500, '更正理由') })
-      .strict()
-      .optional(),
-  })
-  .strict();
 
 type CalendarYearObject = z.output<typeof calendarYearObject>;
 

@@ -3,17 +3,36 @@
  * parties are, where the case came from, its state, its sessions and outcome.
  * Plain data; no storage or transport code.
  */
+import {
+  DISPUTE_TYPES,
+  CASE_SOURCES,
+  PRIORITY_GROUPS,
+  CLAIM_TYPES,
+  INTAKE_MODES,
+  CASE_STATUSES,
+  TERMINATION_GROUNDS,
+  PERSON_KINDS,
+  STAFF_ROLES,
+  SESSION_STATUSES,
+  DEADLINE_KINDS,
+  DEADLINE_STATUSES,
+} from '../../signaling/http/vocabulary.js';
 
-export const DISPUTE_TYPES = [
-  'employment_relationship',
-  'wages',
-  'working_hours',
-  'termination',
-  'economic_compensation',
-  'social_insurance',
-  'work_injury',
-  'other',
-] as const;
+export {
+  DISPUTE_TYPES,
+  CASE_SOURCES,
+  PRIORITY_GROUPS,
+  CLAIM_TYPES,
+  INTAKE_MODES,
+  CASE_STATUSES,
+  TERMINATION_GROUNDS,
+  PERSON_KINDS,
+  STAFF_ROLES,
+  SESSION_STATUSES,
+  DEADLINE_KINDS,
+  DEADLINE_STATUSES,
+};
+
 export type DisputeType = (typeof DISPUTE_TYPES)[number];
 
 export const DISPUTE_TYPE_LABELS: Record<DisputeType, string> = {
@@ -27,14 +46,6 @@ export const DISPUTE_TYPE_LABELS: Record<DisputeType, string> = {
   other: '其他',
 };
 
-export const CASE_SOURCES = [
-  'party_application',
-  'arbitration_delegated',
-  'court_delegated',
-  'court_entrusted',
-  'union_referral',
-  'one_stop_referral',
-] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
 
 export const CASE_SOURCE_LABELS: Record<CaseSource, string> = {
@@ -46,7 +57,6 @@ export const CASE_SOURCE_LABELS: Record<CaseSource, string> = {
   one_stop_referral: '一站式平台转介',
 };
 
-export const PRIORITY_GROUPS = ['migrant_worker', 'dispatched_worker', 'platform_worker'] as const;
 export type PriorityGroup = (typeof PRIORITY_GROUPS)[number];
 
 export const PRIORITY_GROUP_LABELS: Record<PriorityGroup, string> = {
@@ -59,13 +69,6 @@ export const PRIORITY_GROUP_LABELS: Record<PriorityGroup, string> = {
  * Claim types matter after an agreement: for these, a worker whose employer
  * misses the agreed deadline may ask a court for a payment order (支付令).
  */
-export const CLAIM_TYPES = [
-  'wages',
-  'work_injury_medical',
-  'economic_compensation',
-  'damages',
-  'other',
-] as const;
 export type ClaimType = (typeof CLAIM_TYPES)[number];
 export const PAYMENT_ORDER_CLAIMS: readonly ClaimType[] = [
   'wages',
@@ -74,19 +77,8 @@ export const PAYMENT_ORDER_CLAIMS: readonly ClaimType[] = [
   'damages',
 ];
 
-export const INTAKE_MODES = ['written', 'oral'] as const;
 export type IntakeMode = (typeof INTAKE_MODES)[number];
 
-export const CASE_STATUSES = [
-  'registered', // 登记: application received, acceptance pending
-  'accepted', // 受理
-  'refused', // 不予受理
-  'in_mediation', // 调解中: a session has been scheduled
-  'settled', // 达成调解协议
-  'terminated', // 调解终止
-  'withdrawn', // 撤回申请
-  'archived', // 归档
-] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
@@ -100,22 +92,12 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   archived: '已归档',
 };
 
-export const TERMINATION_GROUNDS = [
-  'party_refuses', // 一方当事人拒绝调解
-  'no_agreement_in_time', // 期限届满未达成协议
-  'party_absent', // 当事人无正当理由未到场
-  'respondent_refused_mediation', // 被申请人不同意调解 (before acceptance)
-  'other',
-] as const;
 export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
 
-export const PERSON_KINDS = ['applicant', 'respondent', 'agent', 'observer'] as const;
 export type PersonKind = (typeof PERSON_KINDS)[number];
 
-export const STAFF_ROLES = ['clerk', 'mediator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export const SESSION_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
 export type MediationSessionStatus = (typeof SESSION_STATUSES)[number];
 
 export interface Organisation {
@@ -311,13 +293,6 @@ export interface FollowUpVisit {
   result: 'performed' | 'partly_performed' | 'not_performed' | 'other';
 }
 
-export const DEADLINE_KINDS = [
-  'acceptance_decision', // 3 working days from receipt to decide on acceptance
-  'mediation_period', // 15 days from receipt; then a party may apply for arbitration
-  'judicial_confirmation', // 30 days from the agreement taking effect
-  'arbitration_review', // 15 days from the agreement taking effect
-  'performance', // the agreed performance deadline
-] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 export const DEADLINE_KIND_LABELS: Record<DeadlineKind, string> = {
@@ -328,7 +303,6 @@ export const DEADLINE_KIND_LABELS: Record<DeadlineKind, string> = {
   performance: '履行期限',
 };
 
-export const DEADLINE_STATUSES = ['open', 'met', 'overdue', 'cancelled'] as const;
 export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
 
 export interface CaseDeadline {

@@ -3,27 +3,11 @@
  * recorded, the recipients' service-address consents, and the signing and
  * sealing of the mediation agreement. Plain data; no storage or transport.
  */
+import { DOCUMENT_KINDS, SERVICE_CHANNELS } from '../../signaling/http/vocabulary.js';
+
+export { DOCUMENT_KINDS };
 import type { DeliveryEventKind, DeliveryState, ServiceBasis } from './serviceStateMachine.js';
 
-export const DOCUMENT_KINDS = [
-  'service_consent',
-  'acceptance_notice',
-  'refusal_notice',
-  'session_notice',
-  'mediation_agreement',
-  'performance_notice',
-  'termination_record',
-  'evidence_receipt',
-  'judicial_confirmation_application',
-  'arbitration_review_application',
-  'right_to_arbitration_notice',
-  'application_form',
-  'oral_application_record',
-  // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.
-  'case_notice',
-  'recusal_request',
-  'recusal_decision',
-] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
@@ -65,7 +49,7 @@ export interface CaseDocument {
   issuerRole: string;
 }
 
-export const SERVICE_CHANNELS = ['in_app', 'email', 'sms'] as const;
+export { SERVICE_CHANNELS };
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 export const SERVICE_CHANNEL_LABELS: Record<ServiceChannel, string> = {
   in_app: '本平台在线文书箱',

@@ -8,17 +8,10 @@
  *
  * No I/O here: the service records what `transition` returns.
  */
+import { DELIVERY_EVENT_KINDS, DELIVERY_STATES } from '../../signaling/http/vocabulary.js';
 
-export const DELIVERY_STATES = [
-  'created', // the delivery exists, nothing sent yet (transient, inside one transaction)
-  'offline_pending', // no e-service consent: marked for offline service
-  'dispatched',
-  'delivered', // reached the recipient's system (client acknowledgement)
-  'read',
-  'acknowledged',
-  'failed',
-  'served_offline', // a proof of offline service was attached
-] as const;
+export { DELIVERY_EVENT_KINDS, DELIVERY_STATES };
+
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
@@ -46,17 +39,6 @@ export const DELIVERY_ACTIONS = [
 export type DeliveryAction = (typeof DELIVERY_ACTIONS)[number];
 
 /** What each recorded step is called in `delivery_events.state`. */
-export const DELIVERY_EVENT_KINDS = [
-  'dispatched',
-  'offline_required',
-  'delivered',
-  'read',
-  'acknowledged',
-  'failed',
-  'offline_served',
-  'challenged',
-  'paper_copy_requested',
-] as const;
 export type DeliveryEventKind = (typeof DELIVERY_EVENT_KINDS)[number];
 
 export const DELIVERY_EVENT_LABELS: Record<DeliveryEventKind, string> = {

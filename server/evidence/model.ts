@@ -1,4 +1,5 @@
 /** An item of electronic evidence in a case file, with its fixed hash. */
+import { EVIDENCE_CATEGORIES } from '../../signaling/http/vocabulary.js';
 
 export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
 
@@ -8,12 +9,7 @@ export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
  * bundle for judicial confirmation or arbitration review must carry, or the
  * scan of a mediation agreement signed on paper (the record of a paper signing).
  */
-export const EVIDENCE_CATEGORIES = [
-  'evidence',
-  'identity',
-  'authorisation',
-  'signed_agreement',
-] as const;
+export { EVIDENCE_CATEGORIES };
 export type EvidenceCategory = (typeof EVIDENCE_CATEGORIES)[number];
 export const EVIDENCE_CATEGORY_LABELS: Record<EvidenceCategory, string> = {
   evidence: '证据材料',

@@ -6,7 +6,7 @@
  * institution is an event in that case's audit chain.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
@@ -26,33 +26,12 @@ import {
   WebhookAddressRefused,
   type WebhookPolicy,
 } from './webhookTarget.js';
+import { INSTITUTION_KINDS, REFERRAL_KINDS } from '../../signaling/http/vocabulary.js';
+import { referralSchema, registerInstitutionSchema } from '../../signaling/http/institutions.js';
 
-export const INSTITUTION_KINDS = ['court', 'arbitration'] as const;
+export { INSTITUTION_KINDS, REFERRAL_KINDS, referralSchema, registerInstitutionSchema };
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
-export const REFERRAL_KINDS = [
-  'delegated_report',
-  'judicial_confirmation',
-  'arbitration_review',
-] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
-
-export const registerInstitutionSchema = z
-  .object({
-    kind: z.enum(INSTITUTION_KINDS),
-    name: z.string().trim().min(2).max(200),
-    // Where it may point is checked (and its name resolved) by the service: see webhookTarget.ts.
-    webhookUrl: z.string().url().max(500).optional(),
-  })
-  .strict();
-
-export const referralSchema = z
-  .object({
-    institutionId: z.string().uuid(),
-    kind: z.enum(REFERRAL_KINDS),
-    /** Why a joint application is still sent after its window closed (recorded and sent with it). */
-    lateReason: z.string().trim().min(10).max(1000).optional(),
-  })
-  .strict();
 
 export interface Institution {
   id: string;

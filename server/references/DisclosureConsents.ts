@@ -8,15 +8,16 @@
  * counting — is that material included. Every say is an event in the case's chain.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import { ForbiddenError } from '../errors.js';
 import { sideOf } from '../evidence/EvidenceService.js';
+import { disclosureConsentSchema } from '../../signaling/http/institutions.js';
 import type { DisclosureConsentRepository, DisclosureSide } from './DisclosureConsentRepository.js';
 
-export const disclosureSchema = z.object({ agree: z.boolean() }).strict();
+export { disclosureConsentSchema as disclosureSchema };
 
 type Side = DisclosureSide;
 
@@ -54,7 +55,7 @@ export class DisclosureConsents {
   async record(
     actor: Actor,
     caseId: string,
-    input: z.infer<typeof disclosureSchema>,
+    input: z.infer<typeof disclosureConsentSchema>,
   ): Promise<DisclosureState> {
     const { people } = await caseInScope(this.#cases, actor, caseId);
     const person = actor.kind === 'person' ? people.find((p) => p.id === actor.id) : undefined;

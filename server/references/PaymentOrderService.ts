@@ -12,8 +12,9 @@
  * idempotent, retried), kept under DATA_DIR/payment-orders and fixed in the
  * case's audit chain.
  */
+import { paymentOrderSchema } from '../../signaling/http/institutions.js';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
@@ -56,14 +57,7 @@ import type { ReferenceService } from './ReferenceService.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
 
-export const paymentOrderSchema = z
-  .object({
-    /** The registered court (institution kind court) to send the pack to. */
-    institutionId: z.string().uuid(),
-    /** Staff only: the applicant (or its agent with special authority) who asked for it. */
-    requestedBy: z.string().trim().min(1).max(100).optional(),
-  })
-  .strict();
+export { paymentOrderSchema };
 
 /** Why a case does not (yet) qualify for a payment order. */
 export type IneligibleReason =

@@ -4,386 +4,66 @@
  *
  * Size: pending — to be derived from the HTTP contract in signaling/ (issue 17, must-have 2), which replaces the hand-written request types.
  */
-import type {
-  ManifestComposite,
-  RecordingManifest,
-  TrackEndReason,
-  TrackSource,
-} from '../../../recordings/manifest.js';
+import type { z } from 'zod';
+import type { AnyEndpoint, BodyOf, ParamsOf, ReplyOf } from '../../../signaling/http/endpoint.js';
+import { fillPath } from '../../../signaling/http/path.js';
+import type { HttpApi } from '../../../signaling/http/index.js';
+import type { calendarYearObject } from '../../../signaling/http/calendar.js';
+import type { bundleView, referralView } from '../../../signaling/http/institutions.js';
+import type { evidenceItemView } from '../../../signaling/http/evidence.js';
 import { filenameOf } from '../documents/api.js';
 import type { DisclosureView } from '../documents/model.js';
 
-export interface StaffView {
-  id: string;
-  displayName: string;
-  role: 'clerk' | 'mediator';
-}
-
-export interface StaffSession {
-  token: string;
-  expiresAt: string;
-  staff: StaffView;
-}
-
-export type DeadlineKind =
-  | 'acceptance_decision'
-  | 'mediation_period'
-  | 'judicial_confirmation'
-  | 'arbitration_review'
-  | 'performance';
-
-export interface DeadlineView {
-  id: string;
-  kind: DeadlineKind;
-  /** Last day (Asia/Shanghai, YYYY-MM-DD), inclusive. */
-  dueOn: string;
-  basis: string;
-  consequence: string;
-  /** Computed across a year whose holiday schedule is not loaded: the date may still move. */
-  provisional?: boolean;
-  missingCalendarYears?: number[];
-  status: 'open' | 'met' | 'overdue' | 'cancelled';
-}
-
-export interface CaseListItem {
-  id: string;
-  caseNumber: string;
-  status: string;
-  disputeType: string;
-  receivedOn: string;
-  mediationDueOn: string;
-  source?: string;
-  /** The list only: deadlines still open or already passed. */
-  openDeadlines?: DeadlineView[];
-}
-
-export interface CasePersonView {
-  id: string;
-  kind: 'applicant' | 'respondent' | 'agent' | 'observer' | string;
-  name: string;
-  /** ID card number or unified social credit code (staff only). */
-  idNumber?: string | null;
-  phone?: string | null;
-  address?: string | null;
-  legalRepresentative?: string | null;
-  isOrganisation?: boolean;
-  /** Agents: the party represented. */
-  representsId?: string | null;
-  powerOfAttorney?: { scope: 'general' | 'special'; maySign: boolean } | null;
-}
-
-/** The caller as `GET /api/me` describes a staff member. */
-export interface MeView {
-  kind: 'staff' | 'person' | 'system';
-  id: string;
-  role: string;
-  name?: string;
-}
-
-export type EvidenceSide = 'applicant' | 'respondent' | 'organisation';
-
-/** What an item is filed as: evidence, or a party's identity or authorisation papers. */
-export type EvidenceCategory = 'evidence' | 'identity' | 'authorisation' | 'signed_agreement';
-
-export interface EvidenceItemView {
-  id: string;
-  title: string;
-  purpose: string;
-  category: EvidenceCategory;
-  originalOrCopy: 'original' | 'copy';
-  filename: string;
-  typeId: string;
-  mediaType: string;
-  /** The type's label (Chinese), and its broad kind (pdf, image, audio, video, document). */
-  label: string;
-  kind: string;
-  size: number;
-  pages: number | null;
-  sha256: string;
-  uploaderRole: string;
-  uploaderSide: EvidenceSide;
-  receivedAt: string;
-  shared: boolean;
-  confidential: boolean;
-  integrity: 'ok' | 'missing';
-}
-
-export type AuditVerification =
-  | { ok: true; caseId: string; length: number; head: { seq: number; hash: string } | null }
-  | {
-      ok: false;
-      caseId: string;
-      length: number;
-      failedAt: number;
-      reason: string;
-      detail: string;
-    };
-
-type Counts<K extends string> = Record<K, number>;
-
-/** A loaded holiday schedule (server/cases/CalendarService.ts CalendarYearView). */
-export interface CalendarYearView {
-  year: number;
-  origin: 'shipped' | 'added' | 'corrected';
-  source: string;
-  holidays: { first: string; last: string; name: string }[];
-  workdays: string[];
-  addedAt: string | null;
-  correctionReason: string | null;
-}
-
-export interface CalendarView {
-  years: CalendarYearView[];
-  missingScheduleYears: number[];
-}
-
-/** What POST /calendar/years takes (server/cases/calendarYears.ts). */
-export interface CalendarYearInput {
-  year: number;
-  holidays: { first: string; last: string; name: string }[];
-  workdays: string[];
-  source: { title: string; number?: string; url?: string; publishedOn: string };
-  correction?: { reason: string };
-}
-
-export interface CalendarChangeView {
-  year: number;
-  origin: 'added' | 'corrected';
-  deadlinesChanged: number;
-  notices: number;
-  missingScheduleYears: number[];
-}
-
-/** The organisation's 统计报告 (server/cases/statistics.ts CaseStatistics). */
-export interface StatisticsView {
-  period: { from: string | null; to: string | null };
-  generatedAt: string;
-  /** Years whose State Council holiday schedule is due (this year; next year from 1 November) but not loaded. */
-  calendar?: { missingScheduleYears: number[] };
-  totals: Counts<
-    | 'received'
-    | 'accepted'
-    | 'refused'
-    | 'open'
-    | 'closed'
-    | 'settled'
-    | 'terminated'
-    | 'withdrawn'
-    | 'archived'
-  >;
-  byDisputeType: Record<string, number>;
-  byOutcome: Counts<'agreement' | 'termination' | 'withdrawal' | 'refused' | 'pending'>;
-  byMonth: { month: string; received: number; closed: number; settled: number }[];
-  settlementRate: number | null;
-  medianDaysToClose: number | null;
-  overdue: { total: number; byKind: Record<string, number> };
-}
-
-export interface CaseSessionView {
-  id: string;
-  status: 'scheduled' | 'live' | 'ended' | 'cancelled';
-  scheduledStart: string;
-  startedAt: string | null;
-  endedAt: string | null;
-}
-
-export interface CaseFileView {
-  case: CaseListItem;
-  people: CasePersonView[];
-  sessions?: CaseSessionView[];
-  deadlines?: DeadlineView[];
-  notices?: CaseNoticeView[];
-  recusalRequests?: RecusalRequestView[];
-  mediationResponses?: MediationResponseView[];
-}
-
+// The replies, derived from the shared HTTP contract (signaling/http): type-only, no zod in the bundle.
+type Api = HttpApi;
+export type StaffSession = ReplyOf<Api['cases']['login']>;
+export type StaffView = StaffSession['staff'];
+/** The caller as `GET /api/me` describes it. */
+export type MeView = ReplyOf<Api['cases']['me']>;
+export type CaseListItem = ReplyOf<Api['cases']['list']>['cases'][number];
+export type DeadlineView = CaseListItem['openDeadlines'][number];
+export type DeadlineKind = DeadlineView['kind'];
+export type CaseFileView = ReplyOf<Api['cases']['file']>;
+export type CasePersonView = CaseFileView['people'][number];
+export type CaseSessionView = CaseFileView['sessions'][number];
 /** A notice the case engine produced, and the document it was served as (null until served). */
-export interface CaseNoticeView {
-  id: string;
-  kind: string;
-  deadlineId: string | null;
-  createdAt: string;
-  data: Record<string, unknown>;
-  documentId: string | null;
-}
-
-/** A proposed extension of the mediation period and each party's answer (server/cases/extensions.ts). */
-export interface ExtensionProposalView {
-  id: string;
-  newDueOn: string;
-  reason: string;
-  previousDueOn: string;
-  status: 'pending' | 'agreed' | 'refused' | 'withdrawn';
-  proposedAt: string;
-  parties: {
-    partyId: string;
-    name: string;
-    role: 'applicant' | 'respondent';
-    response: {
-      decision: 'consent' | 'refuse';
-      byId: string;
-      byRole: string;
-      at: string;
-      offline: { evidenceId: string; evidenceSha256: string; attestation: string } | null;
-    } | null;
-  }[];
-}
-
-export interface RecusalRequestView {
-  id: string;
-  mediatorId: string;
-  requestedBy: string;
-  reasons: string;
-  requestedAt: string;
-  status: 'pending' | 'granted' | 'refused';
-  decisionReasons: string | null;
-  decidedAt: string | null;
-}
-
-export interface MediationResponseView {
-  respondentId: string;
-  decision: 'agree' | 'refuse';
-  channel: 'online' | 'offline';
-  evidenceId: string | null;
-  note: string | null;
-  at: string;
-}
-
-export type RecordingStatus = 'recording' | 'processing' | 'complete';
-export type CompositeStatus = 'pending' | 'rendering' | 'complete' | 'failed';
-
-export interface RecordingSummaryView {
-  id: string;
-  caseId: string;
-  status: RecordingStatus;
-  startedAt: string;
-  stoppedAt: string | null;
-  stopReason: string | null;
-  compositeStatus: CompositeStatus;
-  compositeProgress: number;
-  composite: ManifestComposite | null;
-  manifestSha256: string | null;
-  manifestKid: string | null;
-  completedAt: string | null;
-  durationMs: number | null;
-  tracks: number;
-}
-
-export interface TrackView {
-  id: string;
-  participantId: string;
-  displayName: string;
-  role: string;
-  source: TrackSource;
-  kind: 'audio' | 'video';
-  codec: string;
-  startedAt: string;
-  endedAt: string | null;
-  endReason: TrackEndReason | null;
-  endDetail: string | null;
-  durationMs: number | null;
-  size: number | null;
-  sha256: string | null;
-}
-
-export interface ConsentView {
-  participantId: string;
-  displayName: string;
-  role: string;
-  acknowledgedAt: string;
-  withdrawnAt: string | null;
-  ip: string | null;
-}
-
-export interface RecordingDetailView {
-  recording: RecordingSummaryView;
-  tracks: TrackView[];
-  consents: ConsentView[];
-  manifest: { jws: string; payload: RecordingManifest } | null;
-}
-
-export type InstitutionKind = 'court' | 'arbitration';
-
-export type ReferralKind = 'delegated_report' | 'judicial_confirmation' | 'arbitration_review';
-
-export interface InstitutionView {
-  id: string;
-  kind: InstitutionKind;
-  name: string;
-  webhookUrl: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-export interface ReferralView {
-  id: string;
-  caseId: string;
-  institutionId: string;
-  /** In the case's list; a fresh referral's reply may lack it. */
+export type CaseNoticeView = CaseFileView['notices'][number];
+export type RecusalRequestView = CaseFileView['recusalRequests'][number];
+export type MediationResponseView = CaseFileView['mediationResponses'][number];
+export type EvidenceItemView = z.output<typeof evidenceItemView>;
+export type EvidenceSide = EvidenceItemView['uploaderSide'];
+/** What an item is filed as: evidence, or a party's identity or authorisation papers. */
+export type EvidenceCategory = EvidenceItemView['category'];
+export type AuditVerification = ReplyOf<Api['cases']['audit']>;
+export type CalendarView = ReplyOf<Api['calendar']['view']>;
+export type CalendarYearView = CalendarView['years'][number];
+/** What POST /calendar/years takes. */
+export type CalendarYearInput = z.input<typeof calendarYearObject>;
+export type CalendarChangeView = ReplyOf<Api['calendar']['addYear']>;
+/** The organisation's 统计报告. */
+export type StatisticsView = ReplyOf<Api['cases']['statistics']>;
+/** A proposed extension of the mediation period and each party's answer. */
+export type ExtensionProposalView = ReplyOf<Api['procedure']['proposeExtension']>;
+export type RecordingSummaryView = ReplyOf<Api['recordings']['list']>['recordings'][number];
+export type RecordingStatus = RecordingSummaryView['status'];
+export type CompositeStatus = RecordingSummaryView['compositeStatus'];
+export type RecordingDetailView = ReplyOf<Api['recordings']['detail']>;
+export type TrackView = RecordingDetailView['tracks'][number];
+export type ConsentView = RecordingDetailView['consents'][number];
+export type InstitutionView = ReplyOf<Api['institutions']['list']>['institutions'][number];
+export type InstitutionKind = InstitutionView['kind'];
+export type ReferralView = z.output<typeof referralView> & {
+  /** In the case's list; a fresh referral's reply lacks it. */
   institutionName?: string;
-  kind: ReferralKind;
-  referredAt: string;
-  referredBy: string;
-  /** Sent after the statutory window closed: its last day and the reason staff recorded. */
-  late?: { windowClosedOn: string; reason: string } | null;
-}
-
-export type WebhookStatus = 'pending' | 'delivered' | 'dead';
-
+};
+export type ReferralKind = ReferralView['kind'];
 /** The ZIP sent with an application (judicial confirmation, arbitration review). */
-export interface BundleView {
-  id: string;
-  caseId: string;
-  institutionId: string;
-  referralId: string;
-  kind: ReferralKind;
-  sha256: string;
-  size: number;
-  fileCount: number;
-  createdAt: string;
-  /** Its delivery to the institution's webhook; null when the institution has none. */
-  delivery: {
-    id: string;
-    status: WebhookStatus;
-    attempts: number;
-    nextAttemptAt: string;
-    deliveredAt: string | null;
-    lastError: string | null;
-    receipt: string | null;
-  } | null;
-}
-
-export interface ReferralsView {
-  referrals: ReferralView[];
-  bundles: BundleView[];
-}
-
-export interface ReferralReply {
-  referral: ReferralView;
-  webhookDelivery: string | null;
-  bundle: BundleView | null;
-}
-
-export interface WebhookDeliveryView {
-  id: string;
-  institutionId: string;
-  caseId: string;
-  event: string;
-  bodySha256: string;
-  status: WebhookStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-  receipt: string | null;
-}
-
-export interface RegisterInstitutionInput {
-  kind: InstitutionKind;
-  name: string;
-  webhookUrl?: string;
-}
+export type BundleView = z.output<typeof bundleView>;
+export type WebhookStatus = NonNullable<BundleView['delivery']>['status'];
+export type ReferralsView = ReplyOf<Api['institutions']['referrals']>;
+export type ReferralReply = ReplyOf<Api['institutions']['refer']>;
+export type WebhookDeliveryView = ReplyOf<Api['institutions']['webhooks']>['deliveries'][number];
+export type RegisterInstitutionInput = BodyOf<Api['institutions']['register']>;
 
 /** A file fetched with the bearer token, with the hash the server states for it. */
 export interface FetchedFile {
@@ -482,91 +162,110 @@ export class StaffApi {
     return parse<T>(await this.#fetch(method, path, body));
   }
 
+  /**
+   * One route of the contract: the method and path must be the entry's own (the
+   * compiler checks them against signaling/http), the reply is the entry's type.
+   */
+  #send<E extends AnyEndpoint>(
+    method: E['method'],
+    path: E['path'],
+    params: ParamsOf<E>,
+    ...body: BodyOf<E> extends undefined ? [] : [BodyOf<E>]
+  ): Promise<ReplyOf<E>> {
+    return this.#call(
+      method === 'get' ? 'GET' : 'POST',
+      fillPath(path, params as Record<string, string>),
+      body[0],
+    );
+  }
+
   me(): Promise<MeView> {
-    return this.#call('GET', '/me');
+    return this.#send<Api['cases']['me']>('get', '/me', {});
   }
 
   async cases(): Promise<CaseListItem[]> {
-    return (await this.#call<{ cases: CaseListItem[] }>('GET', '/cases')).cases;
+    return (await this.#send<Api['cases']['list']>('get', '/cases', {})).cases;
   }
 
   caseFile(caseId: string): Promise<CaseFileView> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}`);
+    return this.#send<Api['cases']['file']>('get', '/cases/:caseId', { caseId });
   }
 
   extensionProposals(caseId: string): Promise<ExtensionProposalView[]> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/extension-proposals`);
+    return this.#send<Api['procedure']['extensionProposals']>(
+      'get',
+      '/cases/:caseId/extension-proposals',
+      { caseId },
+    );
   }
 
   proposeExtension(
     caseId: string,
-    body: { newDueOn: string; reason: string },
+    body: BodyOf<Api['procedure']['proposeExtension']>,
   ): Promise<ExtensionProposalView> {
-    return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/extension-proposals`, body);
+    return this.#send<Api['procedure']['proposeExtension']>(
+      'post',
+      '/cases/:caseId/extension-proposals',
+      { caseId },
+      body,
+    );
   }
 
   recordOfflineExtensionAnswer(
     caseId: string,
     proposalId: string,
-    body: {
-      partyId: string;
-      decision: 'consent' | 'refuse';
-      evidenceId: string;
-      attestation: string;
-    },
+    body: BodyOf<Api['procedure']['recordOfflineExtensionAnswer']>,
   ): Promise<ExtensionProposalView> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/extension-proposals/${encodeURIComponent(proposalId)}/offline-answer`,
+    return this.#send<Api['procedure']['recordOfflineExtensionAnswer']>(
+      'post',
+      '/cases/:caseId/extension-proposals/:proposalId/offline-answer',
+      { caseId, proposalId },
       body,
     );
   }
 
   async recordings(caseId: string): Promise<RecordingSummaryView[]> {
     return (
-      await this.#call<{ recordings: RecordingSummaryView[] }>(
-        'GET',
-        `/cases/${encodeURIComponent(caseId)}/recordings`,
-      )
+      await this.#send<Api['recordings']['list']>('get', '/cases/:caseId/recordings', { caseId })
     ).recordings;
   }
 
   recording(caseId: string, recordingId: string): Promise<RecordingDetailView> {
-    return this.#call(
-      'GET',
-      `/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}`,
+    return this.#send<Api['recordings']['detail']>(
+      'get',
+      '/cases/:caseId/recordings/:recordingId',
+      { caseId, recordingId },
     );
   }
 
   /** A token to join a session of the case as its mediator (the call page takes it). */
   async joinToken(sessionId: string): Promise<string> {
-    return (await this.#call<{ token: string }>('POST', '/join-token', { sessionId })).token;
+    return (await this.#send<Api['cases']['joinToken']>('post', '/join-token', {}, { sessionId }))
+      .token;
   }
 
   /** A 15-minute link to one file, for elements that cannot send the bearer token. */
   async viewLink(caseId: string, recordingId: string, file: RecordingFileId): Promise<string> {
-    const { url } = await this.#call<{ url: string }>(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}/view-link`,
+    const { url } = await this.#send<Api['recordings']['viewLink']>(
+      'post',
+      '/cases/:caseId/recordings/:recordingId/view-link',
+      { caseId, recordingId },
       { file },
     );
     return url;
   }
 
   async evidence(caseId: string): Promise<EvidenceItemView[]> {
-    return (
-      await this.#call<{ items: EvidenceItemView[] }>(
-        'GET',
-        `/cases/${encodeURIComponent(caseId)}/evidence`,
-      )
-    ).items;
+    return (await this.#send<Api['evidence']['list']>('get', '/cases/:caseId/evidence', { caseId }))
+      .items;
   }
 
   /** A 15-minute link to view one item of evidence in the browser. */
   async evidenceViewLink(caseId: string, itemId: string): Promise<string> {
-    const { url } = await this.#call<{ url: string }>(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/view-link`,
+    const { url } = await this.#send<Api['evidence']['viewLink']>(
+      'post',
+      '/cases/:caseId/evidence/:itemId/view-link',
+      { caseId, itemId },
     );
     return url;
   }
@@ -577,25 +276,27 @@ export class StaffApi {
     itemId: string,
     category: EvidenceCategory,
   ): Promise<EvidenceItemView> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(itemId)}/category`,
+    return this.#send<Api['evidence']['category']>(
+      'post',
+      '/cases/:caseId/evidence/:itemId/category',
+      { caseId, itemId },
       { category },
     );
   }
 
   audit(caseId: string): Promise<AuditVerification> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+    return this.#send<Api['cases']['audit']>('get', '/cases/:caseId/audit', { caseId });
   }
 
   /** A respondent's answer given offline, with its proof (an evidence item) and a note. */
   recordMediationResponse(
     caseId: string,
-    body: { respondentId: string; decision: 'agree' | 'refuse'; evidenceId: string; note: string },
-  ): Promise<unknown> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/mediation-response/offline`,
+    body: BodyOf<Api['procedure']['recordMediationResponse']>,
+  ): Promise<ReplyOf<Api['procedure']['recordMediationResponse']>> {
+    return this.#send<Api['procedure']['recordMediationResponse']>(
+      'post',
+      '/cases/:caseId/mediation-response/offline',
+      { caseId },
       body,
     );
   }
@@ -604,22 +305,27 @@ export class StaffApi {
   decideRecusal(
     caseId: string,
     requestId: string,
-    body: { decision: 'granted' | 'refused'; reasons: string },
-  ): Promise<unknown> {
-    return this.#call(
-      'POST',
-      `/cases/${encodeURIComponent(caseId)}/recusal-requests/${encodeURIComponent(requestId)}/decision`,
+    body: BodyOf<Api['procedure']['decideRecusal']>,
+  ): Promise<ReplyOf<Api['procedure']['decideRecusal']>> {
+    return this.#send<Api['procedure']['decideRecusal']>(
+      'post',
+      '/cases/:caseId/recusal-requests/:requestId/decision',
+      { caseId, requestId },
       body,
     );
   }
 
   /** Both parties' agreement (or not) that caucus material may go to a court or commission. */
   disclosure(caseId: string): Promise<DisclosureView> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/disclosure`);
+    return this.#send<Api['institutions']['disclosure']>('get', '/cases/:caseId/disclosure', {
+      caseId,
+    });
   }
 
   referrals(caseId: string): Promise<ReferralsView> {
-    return this.#call('GET', `/cases/${encodeURIComponent(caseId)}/referrals`);
+    return this.#send<Api['institutions']['referrals']>('get', '/cases/:caseId/referrals', {
+      caseId,
+    });
   }
 
   /** `lateReason`: why a joint application is still sent after its window closed. */
@@ -629,29 +335,29 @@ export class StaffApi {
     kind: ReferralKind,
     lateReason?: string,
   ): Promise<ReferralReply> {
-    return this.#call('POST', `/cases/${encodeURIComponent(caseId)}/referrals`, {
-      institutionId,
-      kind,
-      ...(lateReason ? { lateReason } : {}),
-    });
+    return this.#send<Api['institutions']['refer']>(
+      'post',
+      '/cases/:caseId/referrals',
+      { caseId },
+      { institutionId, kind, ...(lateReason ? { lateReason } : {}) },
+    );
   }
 
   /** A new version of a joint application's bundle, delivered like the first. */
   async exportBundle(caseId: string, referralId: string): Promise<BundleView> {
     return (
-      await this.#call<{ bundle: BundleView }>(
-        'POST',
-        `/cases/${encodeURIComponent(caseId)}/referrals/${encodeURIComponent(referralId)}/bundle`,
+      await this.#send<Api['institutions']['exportBundle']>(
+        'post',
+        '/cases/:caseId/referrals/:referralId/bundle',
+        { caseId, referralId },
       )
     ).bundle;
   }
 
   /** A bundle's ZIP, fetched with the bearer token (a plain link cannot send it). */
   async bundleFile(caseId: string, bundleId: string): Promise<FetchedFile> {
-    const response = await this.#fetch(
-      'GET',
-      `/cases/${encodeURIComponent(caseId)}/bundles/${encodeURIComponent(bundleId)}/file`,
-    );
+    const path: Api['institutions']['bundleFile']['path'] = '/cases/:caseId/bundles/:bundleId/file';
+    const response = await this.#fetch('GET', fillPath(path, { caseId, bundleId }));
     if (!response.ok) return parse<never>(response);
     return {
       blob: await response.blob(),
@@ -661,31 +367,32 @@ export class StaffApi {
   }
 
   async institutions(): Promise<InstitutionView[]> {
-    return (await this.#call<{ institutions: InstitutionView[] }>('GET', '/institutions'))
-      .institutions;
+    return (await this.#send<Api['institutions']['list']>('get', '/institutions', {})).institutions;
   }
 
   /** Clerks only; the API key is in this reply and nowhere else. */
   registerInstitution(
     input: RegisterInstitutionInput,
-  ): Promise<{ institution: InstitutionView; apiKey: string }> {
-    return this.#call('POST', '/institutions', input);
+  ): Promise<ReplyOf<Api['institutions']['register']>> {
+    return this.#send<Api['institutions']['register']>('post', '/institutions', {}, input);
   }
 
   async revokeInstitution(institutionId: string): Promise<InstitutionView> {
     return (
-      await this.#call<{ institution: InstitutionView }>(
-        'POST',
-        `/institutions/${encodeURIComponent(institutionId)}/revoke`,
+      await this.#send<Api['institutions']['revoke']>(
+        'post',
+        '/institutions/:institutionId/revoke',
+        { institutionId },
       )
     ).institution;
   }
 
   async webhookDeliveries(institutionId: string): Promise<WebhookDeliveryView[]> {
     return (
-      await this.#call<{ deliveries: WebhookDeliveryView[] }>(
-        'GET',
-        `/institutions/${encodeURIComponent(institutionId)}/webhooks`,
+      await this.#send<Api['institutions']['webhooks']>(
+        'get',
+        '/institutions/:institutionId/webhooks',
+        { institutionId },
       )
     ).deliveries;
   }
@@ -693,26 +400,27 @@ export class StaffApi {
   /** Clerks only: a dead letter back in the queue. */
   async retryWebhook(institutionId: string, deliveryId: string): Promise<WebhookDeliveryView> {
     return (
-      await this.#call<{ delivery: WebhookDeliveryView }>(
-        'POST',
-        `/institutions/${encodeURIComponent(institutionId)}/webhooks/${encodeURIComponent(deliveryId)}/retry`,
+      await this.#send<Api['institutions']['retryWebhook']>(
+        'post',
+        '/institutions/:institutionId/webhooks/:deliveryId/retry',
+        { institutionId, deliveryId },
       )
     ).delivery;
   }
 
   /** Clerks only: the loaded holiday schedules and the years still missing. */
   calendar(): Promise<CalendarView> {
-    return this.#call('GET', '/calendar');
+    return this.#send<Api['calendar']['view']>('get', '/calendar', {});
   }
 
   /** Clerks only: a year's schedule (or a correction); running deadlines are recomputed. */
   addCalendarYear(input: CalendarYearInput): Promise<CalendarChangeView> {
-    return this.#call('POST', '/calendar/years', input);
+    return this.#send<Api['calendar']['addYear']>('post', '/calendar/years', {}, input);
   }
 
   /** Clerks only. */
   statistics(): Promise<StatisticsView> {
-    return this.#call('GET', '/statistics');
+    return this.#send<Api['cases']['statistics']>('get', '/statistics', {});
   }
 
   /** The same report as CSV, fetched with the bearer token (a plain link cannot send it). */

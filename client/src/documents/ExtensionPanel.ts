@@ -5,6 +5,8 @@
  * authority). The extension takes effect only when every party consented;
  * one refusal ends the proposal. Refreshed every few seconds while shown.
  */
+import type { z } from 'zod';
+import type { extensionProposalView } from '../../../signaling/http/procedure.js';
 import { el } from '../dom.js';
 import { lang } from '../i18n.js';
 import { invitationClaims } from './api.js';
@@ -33,19 +35,8 @@ const S = {
   failed: ['操作失败：', 'Failed: '],
 } as const satisfies Record<string, Pair>;
 
-interface ProposalView {
-  id: string;
-  newDueOn: string;
-  reason: string;
-  status: 'pending' | 'agreed' | 'refused' | 'withdrawn';
-  proposedAt: string;
-  parties: {
-    partyId: string;
-    name: string;
-    role: 'applicant' | 'respondent';
-    response: { decision: 'consent' | 'refuse'; byId: string; at: string; offline: unknown } | null;
-  }[];
-}
+/** A proposal and each party's answer, as the shared HTTP contract describes it. */
+type ProposalView = z.output<typeof extensionProposalView>;
 
 const POLL_MS = 3_000;
 

@@ -4,6 +4,7 @@
  * organisation.
  */
 import type { CalendarService } from '../../cases/CalendarService.js';
+import { calendarApi } from '../../../signaling/http/calendar.js';
 import { calendarYearInputSchema } from '../../cases/calendarYears.js';
 import { route, type RouteSpec } from './routes.js';
 
@@ -13,25 +14,10 @@ export interface CalendarRouteDeps {
 
 export function calendarRoutes(d: CalendarRouteDeps): RouteSpec[] {
   return [
-    route({
-      method: 'get',
-      path: '/calendar',
-      summary:
-        'The loaded holiday schedules (shipped and added by clerks) and the years still missing (clerk)',
-      tag: 'staff',
-      auth: 'staff',
-      handler: ({ actor }) => d.calendar.view(actor),
-    }),
-    route({
-      method: 'post',
-      path: '/calendar/years',
-      summary:
-        'Load a year’s State Council holiday schedule, or correct a loaded one with a reason; running deadlines are recomputed (clerk)',
-      tag: 'staff',
-      auth: 'staff',
-      body: calendarYearInputSchema,
-      status: 201,
-      handler: ({ actor, body }) => d.calendar.addYear(actor, body),
-    }),
+    route(calendarApi.view, ({ actor }) => d.calendar.view(actor)),
+    // The contract gives the shape; the server adds the rules between the dates (same input type).
+    route({ ...calendarApi.addYear, body: calendarYearInputSchema }, ({ actor, body }) =>
+      d.calendar.addYear(actor, body),
+    ),
   ];
 }

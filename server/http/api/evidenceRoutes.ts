@@ -6,13 +6,16 @@
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
-import { z } from 'zod';
 import type { EvidenceAccessTokens } from '../../auth/StaffTokens.js';
 import { EVIDENCE_ACCESS_TTL_SECONDS } from '../../auth/StaffTokens.js';
 import type { Actor } from '../../cases/access.js';
-import { EVIDENCE_TYPES, type EvidenceTypeId } from '../../evidence/contentType.js';
+import {
+  EVIDENCE_TYPES,
+  type EvidenceKind,
+  type EvidenceTypeId,
+} from '../../evidence/contentType.js';
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
-import { EVIDENCE_CATEGORIES, type EvidenceItem } from '../../evidence/model.js';
+import type { EvidenceItem } from '../../evidence/model.js';
 import {
   PayloadTooLargeError,
   RequestTimeoutError,
@@ -20,6 +23,7 @@ import {
   ValidationError,
 } from '../../errors.js';
 import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
+import { evidenceApi } from '../../../signaling/http/evidence.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface EvidenceRouteDeps {
@@ -186,7 +190,7 @@ function itemView(item: EvidenceItem): Omit<
   EvidenceItem,
   'blobKey' | 'uploaderIp' | 'uploaderAgent'
 > & {
-  kind: string;
+  kind: EvidenceKind;
   label: string;
 } {
   const { blobKey: _key, uploaderIp: _ip, uploaderAgent: _ua, ...rest } = item;
@@ -248,134 +252,52 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
   }
 
   return [
-    route({
-      method: 'get',
-      path: '/cases/:caseId/evidence',
-      summary: 'Evidence of the case the caller may see',
-      tag: 'evidence',
-      auth: 'any',
-      handler: async ({ actor, params }) => ({
-        items: (await e.list(actor, params['caseId']!)).map(itemView),
-      }),
+    route(evidenceApi.list, async ({ actor, params }) => ({
+      items: (await e.list(actor, params.caseId)).map(itemView),
+    })),
+    route(evidenceApi.submit, async ({ actor, params, req, res }) => {
+      const caseId = params.caseId;
+      const { maxBytes } = await e.allowance(actor, caseId);
+      const { file, fields } = await receiveUpload(req, res, e, maxBytes, d.uploads);
+      const { item, receipt } = await e.record(actor, caseId, file, fields, clientOf(req));
+      return { item: itemView(item), receipt };
     }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/evidence',
-      summary:
-        'Submit an item of evidence (multipart/form-data); returns the item and its receipt with the SHA-256',
-      tag: 'evidence',
-      auth: 'any',
-      status: 201,
-      multipart: {
-        title: { type: 'string', description: 'Title (证据名称), up to 200 characters' },
-        purpose: {
-          type: 'string',
-          description: 'What it is meant to prove (证明目的), up to 2000 characters',
-        },
-        originalOrCopy: { type: 'string', description: '"original" (原件) or "copy" (复印件)' },
-        category: {
-          type: 'string',
-          description:
-            '"evidence" (证据材料, the default), "identity" (身份证明) or "authorisation" (授权委托书); identity and authorisation documents go into joint application bundles',
-        },
-        file: {
-          type: 'binary',
-          description:
-            'PDF, JPEG, PNG, WebP, HEIC, MP3, M4A, WAV, OGG, MP4, WebM, DOCX, XLSX or plain text; send it after the other fields',
-        },
-      },
-      handler: async ({ actor, params, req, res }) => {
-        const caseId = params['caseId']!;
-        const { maxBytes } = await e.allowance(actor, caseId);
-        const { file, fields } = await receiveUpload(req, res, e, maxBytes, d.uploads);
-        const { item, receipt } = await e.record(actor, caseId, file, fields, clientOf(req));
-        return { item: itemView(item), receipt };
-      },
+    route(evidenceApi.receipt, async ({ actor, params }) =>
+      e.receipt(actor, params.caseId, params.itemId),
+    ),
+    route(evidenceApi.viewLink, async ({ actor, params }) => {
+      const caseId = params.caseId;
+      const itemId = params.itemId;
+      await e.receipt(actor, caseId, itemId); // visibility check
+      return viewLink(d.accessTokens, actor, caseId, itemId);
     }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/evidence/:itemId/receipt',
-      summary:
-        'The evidence receipt (证据收据) data: item, size, pages, active PDF content, original or copy, time, receiver, SHA-256',
-      tag: 'evidence',
-      auth: 'any',
-      handler: async ({ actor, params }) => e.receipt(actor, params['caseId']!, params['itemId']!),
+    route(evidenceApi.content, async ({ actor, params, query, req, res }) => {
+      const caseId = params.caseId;
+      const itemId = params.itemId;
+      const viewer = await viewerOf(actor, query.access, caseId, itemId);
+      const download = query.download === '1';
+      const opened = await e.open(viewer, caseId, itemId, {
+        range: (size) => parseRange(req.get('range'), size),
+        download,
+        client: clientOf(req),
+      });
+      if (opened.range === 'invalid') return refuseRange(res, opened.item.size);
+      const { item, range, stream } = opened;
+      const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
+      fileHeaders(res, {
+        mediaType: item.mediaType,
+        show: download || !type?.inline ? 'attachment' : 'inline',
+        name: item.filename,
+        sha256: item.sha256,
+      });
+      return sendRanged(res, item.size, range, () => stream);
     }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/evidence/:itemId/view-link',
-      summary: 'A link to view the item in the browser, valid 15 minutes, for the caller only',
-      tag: 'evidence',
-      auth: 'any',
-      handler: async ({ actor, params }) => {
-        const caseId = params['caseId']!;
-        const itemId = params['itemId']!;
-        await e.receipt(actor, caseId, itemId); // visibility check
-        return viewLink(d.accessTokens, actor, caseId, itemId);
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/evidence/:itemId/content',
-      summary:
-        'The bytes (Range supported); `download=1` for an attachment; `access=` a view-link token instead of a bearer token',
-      tag: 'evidence',
-      auth: 'optional',
-      query: z
-        .object({
-          download: z.enum(['0', '1']).optional(),
-          access: z.string().max(4096).optional(),
-        })
-        .strict(),
-      handler: async ({ actor, params, query, req, res }) => {
-        const caseId = params['caseId']!;
-        const itemId = params['itemId']!;
-        const viewer = await viewerOf(actor, query.access, caseId, itemId);
-        const download = query.download === '1';
-        const opened = await e.open(viewer, caseId, itemId, {
-          range: (size) => parseRange(req.get('range'), size),
-          download,
-          client: clientOf(req),
-        });
-        if (opened.range === 'invalid') return refuseRange(res, opened.item.size);
-        const { item, range, stream } = opened;
-        const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
-        fileHeaders(res, {
-          mediaType: item.mediaType,
-          show: download || !type?.inline ? 'attachment' : 'inline',
-          name: item.filename,
-          sha256: item.sha256,
-        });
-        return sendRanged(res, item.size, range, () => stream);
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/evidence/:itemId/visibility',
-      summary: 'Share an item with every party, or (mediator) keep it confidential to a caucus',
-      tag: 'evidence',
-      auth: 'any',
-      body: z
-        .object({ shared: z.boolean().optional(), confidential: z.boolean().optional() })
-        .strict()
-        .refine(
-          (b) => b.shared !== undefined || b.confidential !== undefined,
-          'set shared or confidential',
-        ),
-      handler: async ({ actor, params, body }) =>
-        itemView(await e.setFlags(actor, params['caseId']!, params['itemId']!, body)),
-    }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/evidence/:itemId/category',
-      summary:
-        'Correct what an item is for the case file: evidence, identity document or authorisation (staff, or the side that submitted it)',
-      tag: 'evidence',
-      auth: 'any',
-      body: z.object({ category: z.enum(EVIDENCE_CATEGORIES) }).strict(),
-      handler: async ({ actor, params, body }) =>
-        itemView(await e.setCategory(actor, params['caseId']!, params['itemId']!, body.category)),
-    }),
+    route(evidenceApi.visibility, async ({ actor, params, body }) =>
+      itemView(await e.setFlags(actor, params.caseId, params.itemId, body)),
+    ),
+    route(evidenceApi.category, async ({ actor, params, body }) =>
+      itemView(await e.setCategory(actor, params.caseId, params.itemId, body.category)),
+    ),
   ];
 }
 

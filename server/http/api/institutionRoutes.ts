@@ -10,24 +10,22 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
 import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';
 import {
-  referralSchema,
-  registerInstitutionSchema,
   type InstitutionActor,
   type InstitutionService,
 } from '../../institutions/InstitutionService.js';
 import type { WebhookDispatcher } from '../../institutions/WebhookDispatcher.js';
 import type { BundleService } from '../../references/BundleService.js';
 import type { PaymentOrderService } from '../../references/PaymentOrderService.js';
-import { disclosureSchema, type DisclosureConsents } from '../../references/DisclosureConsents.js';
+import type { DisclosureConsents } from '../../references/DisclosureConsents.js';
 import type { ReferenceService } from '../../references/ReferenceService.js';
 import { sendPdf } from './documentRoutes.js';
 import { fileHeaders } from './fileResponse.js';
+import { institutionApi } from '../../../signaling/http/institutions.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface InstitutionRouteDeps {
@@ -55,317 +53,155 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
   }
 
   return [
-    route({
-      method: 'post',
-      path: '/institutions',
-      summary:
-        'Register a court or arbitration commission (clerk); the API key is in this reply only',
-      tag: 'institutions',
-      auth: 'staff',
-      body: registerInstitutionSchema,
-      status: 201,
-      handler: async ({ actor, body }) => d.institutions.register(actor, body),
-    }),
-    route({
-      method: 'get',
-      path: '/institutions',
-      summary: "The organisation's institutions",
-      tag: 'institutions',
-      auth: 'staff',
-      handler: async ({ actor }) => ({ institutions: d.institutions.list(actor) }),
-    }),
-    route({
-      method: 'post',
-      path: '/institutions/:institutionId/revoke',
-      summary: 'Revoke an institution’s credential (clerk): its tokens stop working at once',
-      tag: 'institutions',
-      auth: 'staff',
-      handler: async ({ actor, params }) => ({
-        institution: d.institutions.revoke(actor, params['institutionId']!),
-      }),
-    }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/referrals',
-      summary:
-        'Refer the case to an institution (delegated mediation report, joint application for judicial confirmation or arbitration review)',
-      tag: 'institutions',
-      auth: 'staff',
-      body: referralSchema,
-      status: 201,
-      handler: async ({ actor, params, body, req }) => {
-        const caseId = params['caseId']!;
-        // A joint application needs its documents first: refused before anything is recorded.
-        const joint = body.kind !== 'delegated_report' ? body.kind : null;
-        const plan = joint ? await d.bundles.prerequisites(actor, caseId, joint) : undefined;
-        const referral = await d.institutions.refer(actor, caseId, body);
-        if (plan) {
-          // The bundle (which holds the reference) goes to the webhook.
-          const bundle = await d.bundles.export(actor, referral, plan);
-          return { referral, webhookDelivery: bundle.delivery?.id ?? null, bundle };
-        }
-        // The institution's webhook gets the signed reference (retried until accepted).
-        const institution = d.institutions.institutionActor(body.institutionId);
-        let webhookDelivery: string | null = null;
-        if (institution && d.institutions.webhookUrl(institution.id)) {
-          const reference = await d.references.reference(institution, caseId, req.ip ?? null, {
-            pushed: true,
-          });
-          webhookDelivery = d.webhooks.enqueue({
-            institutionId: institution.id,
-            caseId,
-            event: 'case.referred',
-            body: { caseId, referral, reference },
-          });
-        }
-        return { referral, webhookDelivery, bundle: null };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/referrals',
-      summary:
-        'The case’s referrals and joint application bundles with their delivery state (staff)',
-      tag: 'institutions',
-      auth: 'staff',
-      handler: async ({ actor, params }) => ({
-        referrals: await d.institutions.caseReferrals(actor, params['caseId']!),
-        bundles: await d.bundles.list(actor, params['caseId']!),
-      }),
-    }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/referrals/:referralId/bundle',
-      summary:
-        'Export the joint application bundle of a referral again (e.g. after new documents) and deliver it (staff)',
-      tag: 'institutions',
-      auth: 'staff',
-      status: 201,
-      handler: async ({ actor, params }) => {
-        const caseId = params['caseId']!;
-        await d.institutions.caseReferrals(actor, caseId);
-        const referral = d.institutions.referral(caseId, params['referralId']!);
-        if (!referral) throw new NotFoundError('Referral');
-        return { bundle: await d.bundles.export(actor, referral) };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/bundles/:bundleId/file',
-      summary: 'A joint application bundle (ZIP; X-Content-SHA256) for staff',
-      tag: 'institutions',
-      auth: 'staff',
-      handler: async ({ actor, params, res }) => {
-        const file = await d.bundles.file(actor, params['caseId']!, params['bundleId']!);
-        sendZip(res, file);
-        return undefined;
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/referral-preview',
-      summary:
-        'Before a joint application: exactly what its bundle would send now (files with titles, sizes and SHA-256, what is withheld and why, the statement on concessions) — for the parties of the case and its staff',
-      tag: 'institutions',
-      auth: 'any',
-      query: z.object({ kind: z.enum(['judicial_confirmation', 'arbitration_review']) }).strict(),
-      handler: async ({ actor, params, query }) =>
-        d.bundles.preview(actor, params['caseId']!, query.kind),
-    }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/disclosure',
-      summary:
-        'Whether both parties agreed that confidential caucus material may go to a court or arbitration commission',
-      tag: 'institutions',
-      auth: 'any',
-      handler: async ({ actor, params }) => d.disclosure.state(actor, params['caseId']!),
-    }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/disclosure',
-      summary:
-        'A party (or an agent with special authority) agrees or withdraws agreement that caucus material may be submitted',
-      tag: 'institutions',
-      auth: 'any',
-      body: disclosureSchema,
-      handler: async ({ actor, params, body }) =>
-        d.disclosure.record(actor, params['caseId']!, body),
-    }),
-    route({
-      method: 'post',
-      path: '/institutions/:institutionId/webhooks/:deliveryId/retry',
-      summary: 'Queue a dead letter again (clerk); the idempotency key stays the same',
-      tag: 'institutions',
-      auth: 'staff',
-      handler: async ({ actor, params }) => {
-        const institution = d.institutions.ofOrganisation(actor, params['institutionId']!);
-        const delivery = d.webhooks.retry(institution.id, params['deliveryId']!);
-        if (!delivery) throw new NotFoundError('Delivery');
-        return { delivery };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/institutions/:institutionId/webhooks',
-      summary:
-        'Deliveries to the institution’s webhook (clerk): pending with their next attempt, delivered with the receipt, dead letters with the last error',
-      tag: 'institutions',
-      auth: 'staff',
-      handler: async ({ actor, params }) => {
-        const institution = d.institutions.ofOrganisation(actor, params['institutionId']!);
-        return { deliveries: d.webhooks.list(institution.id) };
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/institution/token',
-      summary: 'An institution signs in with its API key: a one-hour access token',
-      tag: 'institution API',
-      auth: 'none',
-      body: z
-        .object({ institutionId: z.string().min(1).max(64), apiKey: z.string().min(1).max(200) })
-        .strict(),
-      handler: async ({ body, req }) => {
-        // Throttled per source and per institution (with backoff) before the key is hashed.
-        const institution = await d.signIn.guarded(
-          'institution',
-          req.ip ?? 'unknown',
-          body.institutionId,
-          () => d.institutions.authenticate(body.institutionId, body.apiKey),
-        );
-        const token = d.tokens.issue(
-          {
-            sub: institution.id,
-            org: institution.organisationId,
-            kind: institution.kind,
-            name: institution.name,
-          },
-          INSTITUTION_TOKEN_TTL_SECONDS,
-        );
-        return {
-          token,
-          expiresAt: new Date(Date.now() + INSTITUTION_TOKEN_TTL_SECONDS * 1000).toISOString(),
-        };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/institution/cases',
-      summary: 'The cases referred to the calling institution (institution access token)',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req }) => ({
-        cases: await d.institutions.referredCases(institutionOf(req)),
-      }),
-    }),
-    route({
-      method: 'get',
-      path: '/institution/cases/:caseId/deliveries/:deliveryId/certificate',
-      summary:
-        '电子送达凭证 of a delivery in a case referred to the calling institution (institution access token)',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req, res, params }) => {
-        const institution = institutionOf(req);
-        const caseId = params['caseId']!;
-        const deliveryId = params['deliveryId']!;
-        await d.institutions.access(institution, caseId, {
-          item: `certificate/${deliveryId}`,
-          ip: req.ip ?? null,
+    route(institutionApi.register, async ({ actor, body }) => d.institutions.register(actor, body)),
+    route(institutionApi.list, async ({ actor }) => ({ institutions: d.institutions.list(actor) })),
+    route(institutionApi.revoke, async ({ actor, params }) => ({
+      institution: d.institutions.revoke(actor, params.institutionId),
+    })),
+    route(institutionApi.refer, async ({ actor, params, body, req }) => {
+      const caseId = params.caseId;
+      // A joint application needs its documents first: refused before anything is recorded.
+      const joint = body.kind !== 'delegated_report' ? body.kind : null;
+      const plan = joint ? await d.bundles.prerequisites(actor, caseId, joint) : undefined;
+      const referral = await d.institutions.refer(actor, caseId, body);
+      if (plan) {
+        // The bundle (which holds the reference) goes to the webhook.
+        const bundle = await d.bundles.export(actor, referral, plan);
+        return { referral, webhookDelivery: bundle.delivery?.id ?? null, bundle };
+      }
+      // The institution's webhook gets the signed reference (retried until accepted).
+      const institution = d.institutions.institutionActor(body.institutionId);
+      let webhookDelivery: string | null = null;
+      if (institution && d.institutions.webhookUrl(institution.id)) {
+        const reference = await d.references.reference(institution, caseId, req.ip ?? null, {
+          pushed: true,
         });
-        // A draft agreement's service never leaves the organisation.
-        if ((await d.references.draftDeliveryIds(caseId)).has(deliveryId)) {
-          throw new NotFoundError('Delivery');
-        }
-        const { bytes, sha256, delivery } = await d.documents.certificate(
-          { kind: 'system', id: 'system', role: 'system' },
+        webhookDelivery = d.webhooks.enqueue({
+          institutionId: institution.id,
           caseId,
-          deliveryId,
-        );
-        return sendPdf(res, bytes, sha256, `电子送达凭证-${delivery.id}.pdf`);
-      },
+          event: 'case.referred',
+          body: { caseId, referral, reference },
+        });
+      }
+      return { referral, webhookDelivery, bundle: null };
     }),
-    route({
-      method: 'get',
-      path: '/institution/cases/:caseId/reference',
-      summary:
-        'A signed reference (JWS, typ mediation-case-reference+jws) to a case referred to the calling institution: items by SHA-256 with the audit events that fixed them, the audit chain, 24-hour file links; verify offline with `npm run verify-reference`',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req, params }) => ({
-        reference: await d.references.reference(
-          institutionOf(req),
-          params['caseId']!,
-          req.ip ?? null,
-        ),
-      }),
+    route(institutionApi.referrals, async ({ actor, params }) => ({
+      referrals: await d.institutions.caseReferrals(actor, params.caseId),
+      bundles: await d.bundles.list(actor, params.caseId),
+    })),
+    route(institutionApi.exportBundle, async ({ actor, params }) => {
+      const caseId = params.caseId;
+      await d.institutions.caseReferrals(actor, caseId);
+      const referral = d.institutions.referral(caseId, params.referralId);
+      if (!referral) throw new NotFoundError('Referral');
+      return { bundle: await d.bundles.export(actor, referral) };
     }),
-    route({
-      method: 'get',
-      path: '/institution/cases/:caseId/bundles',
-      summary: 'Joint application bundles of a case referred to the calling institution',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req, params }) => ({
-        bundles: (await d.bundles.forInstitution(institutionOf(req), params['caseId']!)).map(
-          ({ delivery: _delivery, ...b }) => b,
-        ),
-      }),
+    route(institutionApi.bundleFile, async ({ actor, params, res }) => {
+      const file = await d.bundles.file(actor, params.caseId, params.bundleId);
+      sendZip(res, file);
+      return undefined;
     }),
-    route({
-      method: 'get',
-      path: '/institution/cases/:caseId/bundles/:bundleId',
-      summary:
-        'A joint application bundle (ZIP) of a case referred to the calling institution; verify offline with `npm run verify-reference -- bundle.zip --jwks jwks.json`',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req, res, params }) => {
-        const file = await d.bundles.institutionFile(
-          institutionOf(req),
-          params['caseId']!,
-          params['bundleId']!,
-          req.ip ?? null,
-        );
-        sendZip(res, file);
-        return undefined;
-      },
+    route(institutionApi.referralPreview, async ({ actor, params, query }) =>
+      d.bundles.preview(actor, params.caseId, query.kind),
+    ),
+    route(institutionApi.disclosure, async ({ actor, params }) =>
+      d.disclosure.state(actor, params.caseId),
+    ),
+    route(institutionApi.recordDisclosure, async ({ actor, params, body }) =>
+      d.disclosure.record(actor, params.caseId, body),
+    ),
+    route(institutionApi.retryWebhook, async ({ actor, params }) => {
+      const institution = d.institutions.ofOrganisation(actor, params.institutionId);
+      const delivery = d.webhooks.retry(institution.id, params.deliveryId);
+      if (!delivery) throw new NotFoundError('Delivery');
+      return { delivery };
     }),
-    route({
-      method: 'get',
-      path: '/institution/cases/:caseId/payment-orders/:packId',
-      summary:
-        'A payment-order pack (ZIP) sent to the calling court; verify offline with `npm run verify-reference -- pack.zip --jwks jwks.json`',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req, res, params }) => {
-        const file = await d.paymentOrders.institutionFile(
-          institutionOf(req),
-          params['caseId']!,
-          params['packId']!,
-          req.ip ?? null,
-        );
-        sendZip(res, file);
-        return undefined;
-      },
+    route(institutionApi.webhooks, async ({ actor, params }) => {
+      const institution = d.institutions.ofOrganisation(actor, params.institutionId);
+      return { deliveries: d.webhooks.list(institution.id) };
     }),
-    route({
-      method: 'get',
-      path: '/institution/files/:token',
-      summary: 'A file named by a reference’s link (institution access token as well)',
-      tag: 'institution API',
-      auth: 'none',
-      handler: async ({ req, res, params }) => {
-        const file = await d.references.file(institutionOf(req), params['token']!, req.ip ?? null);
-        fileHeaders(res, { ...file, show: 'attachment' });
-        if (file.bytes) {
-          res.status(200).end(file.bytes);
-        } else if (file.path) {
-          // A client that hangs up mid-file closes the file too.
-          pipeline(createReadStream(file.path), res, () => undefined);
-        }
-        return undefined;
-      },
+    route(institutionApi.token, async ({ body, req }) => {
+      // Throttled per source and per institution (with backoff) before the key is hashed.
+      const institution = await d.signIn.guarded(
+        'institution',
+        req.ip ?? 'unknown',
+        body.institutionId,
+        () => d.institutions.authenticate(body.institutionId, body.apiKey),
+      );
+      const token = d.tokens.issue(
+        {
+          sub: institution.id,
+          org: institution.organisationId,
+          kind: institution.kind,
+          name: institution.name,
+        },
+        INSTITUTION_TOKEN_TTL_SECONDS,
+      );
+      return {
+        token,
+        expiresAt: new Date(Date.now() + INSTITUTION_TOKEN_TTL_SECONDS * 1000).toISOString(),
+      };
+    }),
+    route(institutionApi.referredCases, async ({ req }) => ({
+      cases: await d.institutions.referredCases(institutionOf(req)),
+    })),
+    route(institutionApi.certificate, async ({ req, res, params }) => {
+      const institution = institutionOf(req);
+      const caseId = params.caseId;
+      const deliveryId = params.deliveryId;
+      await d.institutions.access(institution, caseId, {
+        item: `certificate/${deliveryId}`,
+        ip: req.ip ?? null,
+      });
+      // A draft agreement's service never leaves the organisation.
+      if ((await d.references.draftDeliveryIds(caseId)).has(deliveryId)) {
+        throw new NotFoundError('Delivery');
+      }
+      const { bytes, sha256, delivery } = await d.documents.certificate(
+        { kind: 'system', id: 'system', role: 'system' },
+        caseId,
+        deliveryId,
+      );
+      return sendPdf(res, bytes, sha256, `电子送达凭证-${delivery.id}.pdf`);
+    }),
+    route(institutionApi.reference, async ({ req, params }) => ({
+      reference: await d.references.reference(institutionOf(req), params.caseId, req.ip ?? null),
+    })),
+    route(institutionApi.bundles, async ({ req, params }) => ({
+      bundles: (await d.bundles.forInstitution(institutionOf(req), params.caseId)).map(
+        ({ delivery: _delivery, ...b }) => b,
+      ),
+    })),
+    route(institutionApi.bundle, async ({ req, res, params }) => {
+      const file = await d.bundles.institutionFile(
+        institutionOf(req),
+        params.caseId,
+        params.bundleId,
+        req.ip ?? null,
+      );
+      sendZip(res, file);
+      return undefined;
+    }),
+    route(institutionApi.paymentOrderPack, async ({ req, res, params }) => {
+      const file = await d.paymentOrders.institutionFile(
+        institutionOf(req),
+        params.caseId,
+        params.packId,
+        req.ip ?? null,
+      );
+      sendZip(res, file);
+      return undefined;
+    }),
+    route(institutionApi.file, async ({ req, res, params }) => {
+      const file = await d.references.file(institutionOf(req), params.token, req.ip ?? null);
+      fileHeaders(res, { ...file, show: 'attachment' });
+      if (file.bytes) {
+        res.status(200).end(file.bytes);
+      } else if (file.path) {
+        // A client that hangs up mid-file closes the file too.
+        pipeline(createReadStream(file.path), res, () => undefined);
+      }
+      return undefined;
     }),
   ];
 }

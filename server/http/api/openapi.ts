@@ -1,5 +1,5 @@
-/** The OpenAPI 3.1 document, generated from the route table's zod schemas. */
-import type { z } from 'zod';
+/** The OpenAPI 3.1 document, generated from the contract's zod schemas (signaling/http). */
+import { z } from 'zod';
 import { ERROR_CODES } from '../../../signaling/index.js';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { RouteSpec } from './routes.js';
@@ -35,11 +35,12 @@ export function openApiDocument(routes: readonly RouteSpec[]): Record<string, un
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = `/api${r.path.replace(/:(\w+)/g, '{$1}')}`;
+    const paramSchemas = jsonSchema(r.params)['properties'] as Record<string, unknown> | undefined;
     const params = [...r.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1],
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: paramSchemas?.[m[1]!] ?? { type: 'string' },
     }));
     const query = r.query ? jsonSchema(r.query) : undefined;
     const queryParams =
@@ -90,7 +91,13 @@ export function openApiDocument(routes: readonly RouteSpec[]): Record<string, un
           }
         : {}),
       responses: {
-        [String(r.status ?? 200)]: { description: 'Success' },
+        [String(r.status ?? 200)]: {
+          description: 'Success',
+          content:
+            r.response instanceof z.ZodType
+              ? { 'application/json': { schema: jsonSchema(r.response) } }
+              : { [r.response.raw]: { schema: { type: 'string', format: 'binary' } } },
+        },
         default: {
           description: 'Error',
           content: { 'application/json': { schema: ERROR_SCHEMA } },

@@ -6,7 +6,6 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
-import { z } from 'zod';
 import {
   RECORDING_ACCESS_TTL_SECONDS,
   type RecordingAccessTokens,
@@ -15,6 +14,7 @@ import type { Actor } from '../../cases/access.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import type { RecordingService } from '../../recording/RecordingService.js';
 import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
+import { recordingApi, recordingFileIdSchema } from '../../../signaling/http/recordings.js';
 import { route, type RouteSpec } from './routes.js';
 
 export interface RecordingRouteDeps {
@@ -23,8 +23,6 @@ export interface RecordingRouteDeps {
   /** Whether a view link's holder is still an active staff member. */
   viewerActive?: (viewer: { kind: 'staff'; id: string; caseId: string }) => Promise<boolean>;
 }
-
-const fileIdSchema = z.union([z.literal('composite'), z.literal('manifest'), z.string().uuid()]);
 
 export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
   const r = d.recordings;
@@ -68,103 +66,68 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
   }
 
   return [
-    route({
-      method: 'get',
-      path: '/cases/:caseId/recordings',
-      summary: 'The recordings of a case, with composite render progress',
-      tag: 'recordings',
-      auth: 'staff',
-      handler: async ({ actor, params }) => ({
-        recordings: await r.list(actor, params['caseId']!),
-      }),
+    route(recordingApi.list, async ({ actor, params }) => ({
+      recordings: await r.list(actor, params.caseId),
+    })),
+    route(recordingApi.detail, async ({ actor, params }) =>
+      r.detail(actor, params.caseId, params.recordingId),
+    ),
+    route(recordingApi.viewLink, async ({ actor, params, body, req }) => {
+      const caseId = params.caseId;
+      const recordingId = params.recordingId;
+      if (actor.kind !== 'staff') throw new ForbiddenError('Staff only');
+      // Checks scope and that the file exists; custody is logged when it is played.
+      await r.openFile(actor, caseId, recordingId, body.file, {
+        custody: false,
+        client: clientOf(req),
+      });
+      const token = d.accessTokens.issue(
+        {
+          sub: actor.id,
+          caseId,
+          recordingId,
+          fileId: body.file,
+          role: actor.role,
+          org: actor.organisationId,
+          name: actor.name,
+        },
+        RECORDING_ACCESS_TTL_SECONDS,
+      );
+      return {
+        url: `/api/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}/files/${encodeURIComponent(body.file)}?access=${token}`,
+        expiresAt: new Date(Date.now() + RECORDING_ACCESS_TTL_SECONDS * 1000).toISOString(),
+      };
     }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/recordings/:recordingId',
-      summary: 'A recording: track files, consents, gaps and the signed manifest',
-      tag: 'recordings',
-      auth: 'staff',
-      handler: async ({ actor, params }) =>
-        r.detail(actor, params['caseId']!, params['recordingId']!),
-    }),
-    route({
-      method: 'post',
-      path: '/cases/:caseId/recordings/:recordingId/view-link',
-      summary: 'A link to play one file of the recording, valid 15 minutes, for the caller only',
-      tag: 'recordings',
-      auth: 'staff',
-      body: z.object({ file: fileIdSchema }).strict(),
-      handler: async ({ actor, params, body, req }) => {
-        const caseId = params['caseId']!;
-        const recordingId = params['recordingId']!;
-        if (actor.kind !== 'staff') throw new ForbiddenError('Staff only');
-        // Checks scope and that the file exists; custody is logged when it is played.
-        await r.openFile(actor, caseId, recordingId, body.file, {
-          custody: false,
-          client: clientOf(req),
-        });
-        const token = d.accessTokens.issue(
-          {
-            sub: actor.id,
-            caseId,
-            recordingId,
-            fileId: body.file,
-            role: actor.role,
-            org: actor.organisationId,
-            name: actor.name,
-          },
-          RECORDING_ACCESS_TTL_SECONDS,
-        );
-        return {
-          url: `/api/cases/${encodeURIComponent(caseId)}/recordings/${encodeURIComponent(recordingId)}/files/${encodeURIComponent(body.file)}?access=${token}`,
-          expiresAt: new Date(Date.now() + RECORDING_ACCESS_TTL_SECONDS * 1000).toISOString(),
-        };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/cases/:caseId/recordings/:recordingId/files/:fileId',
-      summary:
-        'A file of the recording (a track id, `composite` or `manifest`), Range supported; `access=` a view-link token instead of a bearer token',
-      tag: 'recordings',
-      auth: 'optional',
-      query: z
-        .object({
-          download: z.enum(['0', '1']).optional(),
-          access: z.string().max(4096).optional(),
-        })
-        .strict(),
-      handler: async ({ actor, params, query, req, res }) => {
-        const ids = {
-          caseId: params['caseId']!,
-          recordingId: params['recordingId']!,
-          fileId: params['fileId']!,
-        };
-        const parsedId = fileIdSchema.safeParse(ids.fileId);
-        const viewer = await viewerOf(actor, query.access, ids);
-        if (!parsedId.success) {
-          // Unknown file names read as missing, after authentication.
-          await r.list(viewer, ids.caseId);
-          throw new NotFoundError('Recording file');
-        }
-        const range = req.get('range');
-        const file = await r.openFile(viewer, ids.caseId, ids.recordingId, ids.fileId, {
-          // One custody event per viewing, not per range request of the player.
-          custody: range === undefined || /^bytes=0-/.test(range),
-          client: clientOf(req),
-        });
-        const parsed = parseRange(range, file.size);
-        if (parsed === 'invalid') return refuseRange(res, file.size);
-        fileHeaders(res, {
-          mediaType: file.mediaType,
-          show: query.download === '1' ? 'attachment' : 'inline',
-          name: file.filename,
-          sha256: file.sha256,
-        });
-        return sendRanged(res, file.size, parsed, (r) =>
-          r ? createReadStream(file.path, r) : createReadStream(file.path),
-        );
-      },
+    route(recordingApi.file, async ({ actor, params, query, req, res }) => {
+      const ids = {
+        caseId: params.caseId,
+        recordingId: params.recordingId,
+        fileId: params.fileId,
+      };
+      const parsedId = recordingFileIdSchema.safeParse(ids.fileId);
+      const viewer = await viewerOf(actor, query.access, ids);
+      if (!parsedId.success) {
+        // Unknown file names read as missing, after authentication.
+        await r.list(viewer, ids.caseId);
+        throw new NotFoundError('Recording file');
+      }
+      const range = req.get('range');
+      const file = await r.openFile(viewer, ids.caseId, ids.recordingId, ids.fileId, {
+        // One custody event per viewing, not per range request of the player.
+        custody: range === undefined || /^bytes=0-/.test(range),
+        client: clientOf(req),
+      });
+      const parsed = parseRange(range, file.size);
+      if (parsed === 'invalid') return refuseRange(res, file.size);
+      fileHeaders(res, {
+        mediaType: file.mediaType,
+        show: query.download === '1' ? 'attachment' : 'inline',
+        name: file.filename,
+        sha256: file.sha256,
+      });
+      return sendRanged(res, file.size, parsed, (r) =>
+        r ? createReadStream(file.path, r) : createReadStream(file.path),
+      );
     }),
   ];
 }

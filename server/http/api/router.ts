@@ -15,6 +15,8 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../errors.js';
+import { z } from 'zod';
+import type { AnyEndpoint } from '../../../signaling/http/endpoint.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './routes.js';
 
@@ -24,6 +26,11 @@ export interface ApiRouterDeps {
   invitationTokens: InvitationTokens;
   repository: CaseRepository;
   cases: CaseService;
+  /**
+   * Check every JSON reply against its contract schema and answer 500 (logged)
+   * on a mismatch: on in tests (config.http.checkResponses), off in production.
+   */
+  checkResponses?: boolean;
 }
 
 const MAX_BODY = '256kb';
@@ -80,27 +87,7 @@ export function apiRouter(d: ApiRouterDeps): Router {
 
   for (const r of d.routes) {
     router[r.method](r.path, (req: Request, res: Response, next: NextFunction) => {
-      void (async () => {
-        // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
-        const actor = r.auth === 'none' ? undefined : await resolveActor(req);
-        if ((r.auth === 'any' || r.auth === 'staff') && !actor) throw new UnauthenticatedError();
-        if (r.auth === 'staff' && actor?.kind !== 'staff') throw new ForbiddenError('Staff only');
-        const body = r.body ? r.body.safeParse(req.body ?? {}) : undefined;
-        if (body && !body.success)
-          throw ValidationError.fromZod(`${r.method.toUpperCase()} ${r.path}`, body.error);
-        const query = r.query ? r.query.safeParse(req.query) : undefined;
-        if (query && !query.success)
-          throw ValidationError.fromZod(`${r.method.toUpperCase()} ${r.path}`, query.error);
-        const result = await r.handler({
-          actor,
-          params: req.params as Record<string, string>,
-          body: body?.data,
-          query: query?.data,
-          req,
-          res,
-        });
-        if (result !== undefined) res.status(r.status ?? 200).json(result);
-      })().catch(next);
+      void handleRoute(r, req, res, resolveActor, d.checkResponses ?? false).catch(next);
     });
   }
   return router;
@@ -111,6 +98,59 @@ export function apiRouter(d: ApiRouterDeps): Router {
  * charset, UTF-7 included, whose alternative spellings of the same characters
  * slip past filters that look at the bytes: refuse every other charset.
  */
+/** Runs one route: who is asking, params/body/query by the contract's schemas, the handler, the reply. */
+export async function handleRoute(
+  r: RouteSpec,
+  req: Request,
+  res: Response,
+  resolveActor: (req: Request) => Promise<Actor | undefined>,
+  checkResponses: boolean,
+): Promise<void> {
+  const e = r;
+  const what = `${e.method.toUpperCase()} ${e.path}`;
+  // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
+  const actor = e.auth === 'none' ? undefined : await resolveActor(req);
+  if ((e.auth === 'any' || e.auth === 'staff') && !actor) throw new UnauthenticatedError();
+  if (e.auth === 'staff' && actor?.kind !== 'staff') throw new ForbiddenError('Staff only');
+  const params = e.params.safeParse(req.params);
+  if (!params.success) throw ValidationError.fromZod(what, params.error);
+  const body = e.body ? e.body.safeParse(req.body ?? {}) : undefined;
+  if (body && !body.success) throw ValidationError.fromZod(what, body.error);
+  const query = e.query ? e.query.safeParse(req.query) : undefined;
+  if (query && !query.success) throw ValidationError.fromZod(what, query.error);
+  const result = await r.handler({
+    actor,
+    params: params.data as Record<string, string>,
+    body: body?.data,
+    query: query?.data,
+    req,
+    res,
+  });
+  if (result === undefined) return;
+  if (checkResponses) checkReply(e, what, result);
+  res.status(e.status ?? 200).json(result);
+}
+
+/** The reply that does not match its contract schema is our bug: refuse to send it. */
+export class ReplyContractError extends Error {
+  override name = 'ReplyContractError';
+}
+
+function checkReply(e: AnyEndpoint, what: string, result: unknown): void {
+  if (!(e.response instanceof z.ZodType)) {
+    throw new ReplyContractError(`${what} returned JSON but its contract says ${e.response.raw}`);
+  }
+  // Checked as the browser reads it: after JSON.
+  const sent: unknown = JSON.parse(JSON.stringify(result));
+  const checked = e.response.safeParse(sent);
+  if (!checked.success) {
+    const issues = checked.error.issues
+      .slice(0, 10)
+      .map((i) => `${i.path.join('.') || '(reply)'}: ${i.message}`);
+    throw new ReplyContractError(`${what} replied outside its contract: ${issues.join('; ')}`);
+  }
+}
+
 function utf8JsonOnly(req: Request, _res: Response, next: NextFunction): void {
   if (!req.is('json')) return next();
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.get('content-type') ?? '')?.[1];

@@ -1,0 +1,20 @@
+/** The HTTP contract, every area (the server's route table pairs each entry with its handler). */
+import { calendarApi } from './calendar.js';
+import { caseApi } from './cases.js';
+import { documentApi } from './documents.js';
+import { evidenceApi } from './evidence.js';
+import { institutionApi } from './institutions.js';
+import { procedureApi } from './procedure.js';
+import { recordingApi } from './recordings.js';
+
+export const httpApi = {
+  cases: caseApi,
+  procedure: procedureApi,
+  calendar: calendarApi,
+  documents: documentApi,
+  evidence: evidenceApi,
+  institutions: institutionApi,
+  recordings: recordingApi,
+} as const;
+
+export type HttpApi = typeof httpApi;
