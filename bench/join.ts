@@ -39,6 +39,7 @@ import {
   round1,
   round3,
   startBenchService,
+  textFlag,
   versionOf,
   type BenchService,
 } from './common.js';
@@ -48,6 +49,8 @@ const RESULT_FILE = path.join(here, 'results', 'join.json');
 
 const params = {
   runs: flag('runs', 10, { integer: true }),
+  /** `--frames yes`: prints the joining page's long animation frames with the scripts that ran in them. */
+  frames: textFlag('frames') === 'yes',
   /** Failed runs tolerated (retried) before the benchmark gives up. */
   maxFailures: 3,
   viewport: { width: 1280, height: 800 },
@@ -106,10 +109,22 @@ const PROBE = `(() => {
   }, true);
   // Main-thread tasks over 50 ms: what keeps the page from answering its socket.
   state.longTasks = [];
+  state.frames = [];
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) state.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
     }).observe({ type: 'longtask', buffered: true });
+    // Long animation frames name the scripts that ran in them.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        state.frames.push({
+          at: Math.round(e.startTime),
+          ms: Math.round(e.duration),
+          blocking: Math.round(e.blockingDuration),
+          render: Math.round(e.renderStart ? e.startTime + e.duration - e.renderStart : 0),
+          scripts: e.scripts.map((x) => [Math.round(x.duration), x.invoker, (x.sourceURL || '').split('/').pop(), x.sourceFunctionName]),
+        });
+    }).observe({ type: 'long-animation-frame', buffered: true });
   } catch {}
   Object.defineProperty(window, '__bench', { value: state });
   const seen = new WeakSet();
@@ -441,6 +456,20 @@ async function oneRun(
       '({ ...window.__bench, timeOrigin: performance.timeOrigin, loads: ' + LOADS + ' })',
     )) as Probe;
     const frame = probe.frame!;
+    if (params.frames) {
+      const frames = (await joiner.page.evaluate('window.__bench.frames')) as {
+        at: number;
+        ms: number;
+        blocking: number;
+        render: number;
+        scripts: [number, string, string, string][];
+      }[];
+      for (const f of frames.filter((x) => x.at < frame.at))
+        out(
+          `    frame at ${f.at}: ${f.ms} ms (blocking ${f.blocking}, render ${f.render}): ` +
+            f.scripts.map(([ms, inv, file, fn]) => `${ms} ${inv} ${file}:${fn}`).join(' | '),
+        );
+    }
     const page = (t: number | null): number | undefined => (t === null ? undefined : round1(t));
     const server = (name: string): number | undefined => {
       const at = w.marks.get(name);
