@@ -29,9 +29,14 @@ const DATABASE = {
 };
 /** @type {Boundary} The SFU (the browser's mediasoup-client is not this). */
 const MEDIASOUP = {
-  paths: [{ name: 'mediasoup', message: 'mediasoup only in server/media/ and server/recording/.' }],
+  paths: [
+    { name: 'mediasoup', message: 'mediasoup only in server/media/ and server/recordingService/.' },
+  ],
   patterns: [
-    { regex: '^mediasoup/', message: 'mediasoup only in server/media/ and server/recording/.' },
+    {
+      regex: '^mediasoup/',
+      message: 'mediasoup only in server/media/ and server/recordingService/.',
+    },
   ],
 };
 /** @type {Boundary} The HTTP and Socket.IO servers (the browser's socket.io-client is not this). */
@@ -126,7 +131,7 @@ export default tseslint.config(
   },
   { files: ['server/db/**/*.ts'], rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB) } },
   {
-    files: ['server/media/**/*.ts', 'server/recording/**/*.ts'],
+    files: ['server/media/**/*.ts', 'server/recordingService/**/*.ts'],
     rules: { 'no-restricted-imports': boundaries(DATABASE, WEB) },
   },
   {

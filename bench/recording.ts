@@ -51,7 +51,7 @@ import type { Actor } from '../server/cases/access.js';
 import { SqliteCaseRepository } from '../server/db/SqliteCaseRepository.js';
 import type { LiveSession } from '../server/media/LiveSession.js';
 import type { ParticipantChannel } from '../server/media/Participant.js';
-import type { TrackRecord } from '../server/recording/model.js';
+import type { TrackRecord } from '../server/recordingService/model.js';
 import type { SessionRole } from '../signaling/index.js';
 import { caseInSession, seedStaff } from '../tests/support/cases.js';
 import {

@@ -13,7 +13,7 @@
  * packet (a paused track sends none) or for its 10 s timeout.
  *
  * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
- * imports); the case-file side that drives it is `server/recording/`.
+ * imports); the case-file side that drives it is `server/recordingService/`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';

@@ -5,7 +5,7 @@
  * for playback and review. One FFmpeg process does the whole render.
  *
  * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
- * imports); the case-file side that drives it is `server/recording/`.
+ * imports); the case-file side that drives it is `server/recordingService/`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';

@@ -5,7 +5,7 @@
  * the composite. Pure: built from records, signed by the caller.
  *
  * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
- * imports); the case-file side that drives it is `server/recording/`.
+ * imports); the case-file side that drives it is `server/recordingService/`.
  */
 
 export const MANIFEST_TYPE = 'mediation-recording-manifest+jws';

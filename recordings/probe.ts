@@ -5,7 +5,7 @@
  * packet's time is used.
  *
  * Top-level `recordings/` is the media pipeline (FFmpeg, files, no server
- * imports); the case-file side that drives it is `server/recording/`.
+ * imports); the case-file side that drives it is `server/recordingService/`.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -23,7 +23,7 @@ import {
   InvitationTokens,
   RecordingAccessTokens,
   StaffTokens,
-} from './auth/StaffTokens.js';
+} from './auth/tokenKinds.js';
 import { CaseService } from './cases/CaseService.js';
 import { affectedBy } from './cases/sessionAccess.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
@@ -54,7 +54,7 @@ import { paymentOrderRoutes } from './http/api/paymentOrderRoutes.js';
 import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
 import { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
-import { RecordingService } from './recording/RecordingService.js';
+import { RecordingService } from './recordingService/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
 import { InAppDeliveryChannel } from './documents/DeliveryChannel.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { MIN_PASSWORD_SCORE, ratePassword } from '../auth/passwordPolicy.js';
 import { hashPassword } from '../auth/passwords.js';
 import { SessionTokens } from '../auth/SessionTokens.js';
-import { InvitationTokens } from '../auth/StaffTokens.js';
+import { InvitationTokens } from '../auth/tokenKinds.js';
 import type { Actor } from '../cases/access.js';
 import { CaseService } from '../cases/CaseService.js';
 import { shanghaiDate } from '../cases/deadlines.js';

@@ -4,7 +4,7 @@ import type {
   Recording,
   RecordingRepository,
   TrackRecord,
-} from '../recording/model.js';
+} from '../recordingService/model.js';
 import type { SqliteDatabase } from './SqliteDatabase.js';
 
 type Row = Record<string, unknown>;

@@ -5,14 +5,14 @@
  */
 import { withholdPayload } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { INSTITUTION_FILE_TTL_SECONDS, type InstitutionFileTokens } from '../auth/StaffTokens.js';
+import { INSTITUTION_FILE_TTL_SECONDS, type InstitutionFileTokens } from '../auth/tokenKinds.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { Actor } from '../cases/access.js';
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { EvidenceRepository } from '../evidence/EvidenceRepository.js';
 import { NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
-import type { RecordingService } from '../recording/RecordingService.js';
+import type { RecordingService } from '../recordingService/RecordingService.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
 import { CONCESSIONS_STATEMENT, DRAFT_REASON, agreementDrafts } from './referralRules.js';

@@ -5,7 +5,7 @@
  * an item whose visibility changed.
  */
 import type { EvidenceSummary } from '../../signaling/index.js';
-import type { EvidenceAccessTokens } from '../auth/StaffTokens.js';
+import type { EvidenceAccessTokens } from '../auth/tokenKinds.js';
 import { EVIDENCE_TYPES, type EvidenceTypeId } from '../evidence/contentType.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import type { EvidenceItem } from '../evidence/model.js';

@@ -19,7 +19,7 @@ import type {
   MediationSessionRecord,
 } from '../../server/cases/model.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import type { RecordingDetail } from '../../server/recording/RecordingService.js';
+import type { RecordingDetail } from '../../server/recordingService/RecordingService.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {

@@ -23,7 +23,7 @@ import {
   INVITATION_TOKEN_AUDIENCE,
   InvitationTokens,
   StaffTokens,
-} from '../../server/auth/StaffTokens.js';
+} from '../../server/auth/tokenKinds.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { caseRoutes, type CaseRouteDeps } from '../../server/http/api/caseRoutes.js';
 import { TOKEN_ISSUER } from '../../signaling/index.js';

@@ -16,7 +16,7 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvitationTokens } from '../../server/auth/StaffTokens.js';
+import { InvitationTokens } from '../../server/auth/tokenKinds.js';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';

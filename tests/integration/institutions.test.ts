@@ -17,7 +17,7 @@ import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../s
 import { apiClient, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
-import { InstitutionFileTokens } from '../../server/auth/StaffTokens.js';
+import { InstitutionFileTokens } from '../../server/auth/tokenKinds.js';
 import { rotateKey } from '../../server/cli/rotate-key.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyReference } from '../../server/references/reference.js';

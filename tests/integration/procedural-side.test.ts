@@ -5,7 +5,7 @@
  * live session carries it to the others.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvitationTokens, StaffTokens } from '../../server/auth/StaffTokens.js';
+import { InvitationTokens, StaffTokens } from '../../server/auth/tokenKinds.js';
 import type { CasePerson } from '../../server/cases/model.js';
 import { personInputSchema } from '../../server/cases/schemas.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
-import type { RecordingDetail } from '../../server/recording/RecordingService.js';
+import type { RecordingDetail } from '../../server/recordingService/RecordingService.js';
 import { verifyJws } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff } from '../support/cases.js';

@@ -15,7 +15,7 @@ import type { MediationCase, MediationSessionRecord } from '../../server/cases/m
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
-import { RecordingAccessTokens } from '../../server/auth/StaffTokens.js';
+import { RecordingAccessTokens } from '../../server/auth/tokenKinds.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { TEST_PASSWORD, caseInSession, seedStaff } from '../support/cases.js';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   INSTITUTION_FILE_TTL_SECONDS,
   InstitutionFileTokens,
-} from '../../server/auth/StaffTokens.js';
+} from '../../server/auth/tokenKinds.js';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyBundle, type BundleManifest } from '../../server/references/bundle.js';

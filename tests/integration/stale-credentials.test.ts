@@ -10,7 +10,7 @@ import {
   InvitationTokens,
   RecordingAccessTokens,
   StaffTokens,
-} from '../../server/auth/StaffTokens.js';
+} from '../../server/auth/tokenKinds.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import type { Actor } from '../../server/cases/access.js';
 import { caseInSession, seedStaff } from '../support/cases.js';

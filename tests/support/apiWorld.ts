@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { INVITATION_TOKEN_AUDIENCE } from '../../server/auth/StaffTokens.js';
+import { INVITATION_TOKEN_AUDIENCE } from '../../server/auth/tokenKinds.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { TOKEN_ISSUER } from '../../signaling/index.js';

@@ -4,7 +4,7 @@ import { hashPassword } from '../../server/auth/passwords.js';
 import type { CaseRepository } from '../../server/cases/CaseRepository.js';
 import type { Actor } from '../../server/cases/access.js';
 import type { SessionTokens } from '../../server/auth/SessionTokens.js';
-import { InvitationTokens } from '../../server/auth/StaffTokens.js';
+import { InvitationTokens } from '../../server/auth/tokenKinds.js';
 import type { CaseService } from '../../server/cases/CaseService.js';
 import type {
   CasePerson,

@@ -58,10 +58,10 @@ const cases: {
     allowedIn: 'server/MediationServer.ts',
   },
   {
-    boundary: 'mediasoup only in server/media/ and server/recording/',
+    boundary: 'mediasoup only in server/media/ and server/recordingService/',
     code: "import type { Router } from 'mediasoup/node/lib/types.js';\nexport type Planted = Router;\n",
     refusedIn: 'server/cases/Planted.ts',
-    allowedIn: 'server/recording/Planted.ts',
+    allowedIn: 'server/recordingService/Planted.ts',
   },
   {
     boundary: 'the mediasoup package itself',

@@ -13,11 +13,11 @@ import { MediaUnavailableError } from '../../server/errors.js';
 import { createLogger } from '../../server/logger.js';
 import type { LiveSession } from '../../server/media/LiveSession.js';
 import type { Participant } from '../../server/media/Participant.js';
-import type { RecordingRepository } from '../../server/recording/model.js';
+import type { RecordingRepository } from '../../server/recordingService/model.js';
 import {
   RecordingService,
   type RecordingServiceOptions,
-} from '../../server/recording/RecordingService.js';
+} from '../../server/recordingService/RecordingService.js';
 import type { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 
 let root: string;

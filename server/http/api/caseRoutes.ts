@@ -1,7 +1,7 @@
 /** The case-file API routes. Thin: parse (done by the router), call the service, shape the reply. */
 import type { SessionTokens } from '../../auth/SessionTokens.js';
-import type { InvitationTokens, StaffTokens } from '../../auth/StaffTokens.js';
-import { STAFF_TOKEN_TTL_SECONDS } from '../../auth/StaffTokens.js';
+import type { InvitationTokens, StaffTokens } from '../../auth/tokenKinds.js';
+import { STAFF_TOKEN_TTL_SECONDS } from '../../auth/tokenKinds.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../auth/passwords.js';
 import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { CaseRepository } from '../../cases/CaseRepository.js';

@@ -6,8 +6,8 @@
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
-import type { EvidenceAccessTokens } from '../../auth/StaffTokens.js';
-import { EVIDENCE_ACCESS_TTL_SECONDS } from '../../auth/StaffTokens.js';
+import type { EvidenceAccessTokens } from '../../auth/tokenKinds.js';
+import { EVIDENCE_ACCESS_TTL_SECONDS } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
 import {
   EVIDENCE_TYPES,

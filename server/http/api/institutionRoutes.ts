@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
-import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/StaffTokens.js';
+import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/tokenKinds.js';
 import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';

@@ -6,13 +6,10 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
-import {
-  RECORDING_ACCESS_TTL_SECONDS,
-  type RecordingAccessTokens,
-} from '../../auth/StaffTokens.js';
+import { RECORDING_ACCESS_TTL_SECONDS, type RecordingAccessTokens } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
-import type { RecordingService } from '../../recording/RecordingService.js';
+import type { RecordingService } from '../../recordingService/RecordingService.js';
 import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { recordingApi, recordingFileIdSchema } from '../../../signaling/http/recordings.js';
 import { route, type RouteSpec } from './routes.js';

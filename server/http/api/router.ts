@@ -5,7 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
-import type { InvitationTokens, StaffTokens } from '../../auth/StaffTokens.js';
+import type { InvitationTokens, StaffTokens } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';

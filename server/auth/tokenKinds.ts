@@ -1,7 +1,10 @@
 /**
- * Credentials for the HTTP API: staff sign-in tokens, and single-case
- * invitation tokens for parties, agents and observers. Each has its own
- * audience, distinct from session tokens.
+ * The kinds of signed token the HTTP API accepts besides session tokens
+ * (`SessionTokens.ts`), each with its own audience and lifetime so that one
+ * can never stand for another: staff sign-in, single-case invitations for
+ * parties, agents and observers, short-lived evidence and recording access
+ * links, institution (court, arbitration commission) access, and institution
+ * file links. (Formerly `StaffTokens.ts`, which named only the first kind.)
  */
 import { z } from 'zod';
 import { SignedTokens, type Verified } from './SignedTokens.js';

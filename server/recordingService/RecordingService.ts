@@ -10,7 +10,7 @@
  * - recovery.ts  — the heartbeat and closing what a crash left open;
  * - files.ts     — the case file's listing, detail and file serving.
  *
- * `server/recording/` is the case-file side (consent, records, audit,
+ * `server/recordingService/` is the case-file side (consent, records, audit,
  * serving); the top-level `recordings/` is the media pipeline it drives
  * (FFmpeg capture, probe, composite render, manifest shape) and knows
  * nothing of the server.
