@@ -74,6 +74,7 @@ import { FsBlobStore } from './storage/FsBlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
+import { mediaRoutes } from './http/api/mediaRoutes.js';
 import type { RouteSpec } from './http/api/routes.js';
 import { answerClientErrors, createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -376,6 +377,7 @@ export class MediationServer {
         signIn,
       }),
       ...paymentOrderRoutes({ paymentOrders }),
+      ...mediaRoutes({ sessions }),
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),

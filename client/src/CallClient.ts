@@ -119,11 +119,21 @@ export class CallClient {
   /** The connection and the loaded device, made ahead of the join by `prepare()`. */
   #ready: Promise<Device> | undefined;
 
-  constructor(token: string, events: CallEvents, url?: string) {
+  /** The routers' capabilities fetched over HTTP by the page, if it did (see `#readyDevice`). */
+  readonly #capabilities: Promise<{ rtpCapabilities: RtpCapabilities }> | undefined;
+
+  constructor(
+    token: string,
+    capabilities: Promise<{ rtpCapabilities: RtpCapabilities }> | undefined,
+    events: CallEvents,
+    url?: string,
+  ) {
+    this.#capabilities = capabilities;
     this.#events = events;
     this.signaling = new SignalingClient(token, url);
     const s = this.signaling;
 
+    s.socket.on('connect', () => performance.mark('mediation: socket connected'));
     s.socket.on('connect_error', (error: Error & { data?: { reason?: HandshakeRefusal } }) => {
       const reason = error.data?.reason;
       if (!reason) return;
@@ -260,9 +270,12 @@ export class CallClient {
   #readyDevice(): Promise<Device> {
     if (this.#device?.loaded) return Promise.resolve(this.#device);
     this.#ready ??= (async () => {
-      await this.#connected();
-      performance.mark('mediation: socket connected');
-      const { rtpCapabilities } = await this.signaling.request('media:capabilities', {});
+      // Fetched over HTTP while the socket connects; asked on the socket if that failed.
+      let rtpCapabilities = (await this.#capabilities?.catch(() => undefined))?.rtpCapabilities;
+      if (!rtpCapabilities) {
+        await this.#connected();
+        ({ rtpCapabilities } = await this.signaling.request('media:capabilities', {}));
+      }
       performance.mark('mediation: capabilities received');
       const device = await this.#loadDevice(rtpCapabilities);
       performance.mark('mediation: device loaded');

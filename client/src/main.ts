@@ -64,6 +64,7 @@ import { caucusBanner } from './floor/caucus.js';
 import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from './i18n.js';
 import { SessionRecording } from './recording.js';
+import type { RouterCapabilitiesReply } from '../../signaling/http/media.js';
 import './styles.css';
 import './call/call.css';
 
@@ -76,6 +77,16 @@ let token = credential?.kind === 'token' ? credential.value : '';
 const invite = credential?.kind === 'invite' ? credential.value : '';
 // The link opened again in this tab: a new credential starts the page afresh.
 watchReopenedLinks(() => location.reload());
+// The routers' capabilities (public, the same for every session), asked for at once: the
+// media device loads from them while the socket still connects.
+const routerCapabilities: Promise<RouterCapabilitiesReply> | undefined = credential
+  ? fetch('/api/media/capabilities').then((r) =>
+      r.ok
+        ? (r.json() as Promise<RouterCapabilitiesReply>)
+        : Promise.reject(new Error(r.statusText)),
+    )
+  : undefined;
+routerCapabilities?.catch(() => undefined);
 
 /**
  * The controls live at the end of the page, after the documents and forms
@@ -658,7 +669,7 @@ function startFloor(
  */
 function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
   const { CallClient, CaseRegister } = parts;
-  const made = new CallClient(token, {
+  const made = new CallClient(token, routerCapabilities, {
     status(s, detail) {
       const wasInCall = inCall();
       status = s;

@@ -14,6 +14,8 @@ import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RecordingState } from '../../signaling/index.js';
 import { SessionMemories, type SessionMemory } from '../floor/SessionMemory.js';
+import type { RtpCapabilities } from 'mediasoup/node/lib/types.js';
+import { SESSION_MEDIA_CODECS } from './codecs.js';
 import { LiveSession } from './LiveSession.js';
 
 export interface LiveSessionHooks {
@@ -88,6 +90,30 @@ export class LiveSessionRegistry {
 
   all(): LiveSession[] {
     return [...this.#sessions.values()];
+  }
+
+  #capabilities: Promise<RtpCapabilities> | undefined;
+
+  /**
+   * The routers' RTP capabilities, the same for every session (one codec list,
+   * SESSION_MEDIA_CODECS): read once from a router made for the purpose and
+   * closed at once, then kept. A page loads its device from them while its
+   * socket connects (`GET /api/media/capabilities`).
+   */
+  routerCapabilities(): Promise<RtpCapabilities> {
+    this.#capabilities ??= (async () => {
+      const { router } = await this.#pool.createRouter({ mediaCodecs: SESSION_MEDIA_CODECS });
+      try {
+        return router.rtpCapabilities;
+      } finally {
+        router.close();
+      }
+    })();
+    const pending = this.#capabilities;
+    pending.catch(() => {
+      if (this.#capabilities === pending) this.#capabilities = undefined;
+    });
+    return pending;
   }
 
   async getOrCreate(sessionId: string, caseId: string): Promise<LiveSession> {

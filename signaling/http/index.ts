@@ -4,6 +4,7 @@ import { caseApi } from './cases.js';
 import { documentApi } from './documents.js';
 import { evidenceApi } from './evidence.js';
 import { institutionApi } from './institutions.js';
+import { mediaApi } from './media.js';
 import { procedureApi } from './procedure.js';
 import { recordingApi } from './recordings.js';
 
@@ -15,6 +16,7 @@ export const httpApi = {
   evidence: evidenceApi,
   institutions: institutionApi,
   recordings: recordingApi,
+  media: mediaApi,
 } as const;
 
 export type HttpApi = typeof httpApi;

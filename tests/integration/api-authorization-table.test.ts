@@ -280,6 +280,8 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/cases/:caseId/audit', allow: [...A1_STAFF, ...A1_PEOPLE] },
   { method: 'get', path: '/statistics', allow: ['clerkA', 'clerkB'] },
   { method: 'get', path: '/calendar', allow: ['clerkA', 'clerkB'] },
+  // The codecs the service speaks: nothing of any case; public, for the join page's device.
+  { method: 'get', path: '/media/capabilities', allow: EVERYONE },
   // The calendar is global: any organisation's clerk; loading the year again without a correction is 409.
   { method: 'post', path: '/calendar/years', allow: ['clerkA', 'clerkB'], consumes: true,
     body: () => ({ year: 2030, holidays: [{ first: '2030-01-01', last: '2030-01-01', name: '元旦（测试数据）' }],

@@ -15,6 +15,7 @@ import { calendarRoutes, type CalendarRouteDeps } from '../../server/http/api/ca
 import { extensionRoutes } from '../../server/http/api/extensionRoutes.js';
 import { procedureRoutes, type ProcedureRouteDeps } from '../../server/http/api/procedureRoutes.js';
 import { paymentOrderRoutes } from '../../server/http/api/paymentOrderRoutes.js';
+import { mediaRoutes } from '../../server/http/api/mediaRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -964,6 +965,8 @@ describe('API authorization', () => {
     const paymentOrder = paymentOrderRoutes(
       {} as unknown as Parameters<typeof paymentOrderRoutes>[0],
     );
+    // and the media capabilities (public: tests/integration/signaling.test.ts and the table).
+    const media = mediaRoutes({} as unknown as Parameters<typeof mediaRoutes>[0]);
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
@@ -975,6 +978,7 @@ describe('API authorization', () => {
         ...extension,
         ...procedure,
         ...paymentOrder,
+        ...media,
       ]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),

@@ -142,6 +142,21 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     expect(results.length - limited.length).toBeLessThanOrEqual(101);
   });
 
+  it("serves the routers' capabilities over HTTP, public and cacheable, the same as a session's", async () => {
+    const c = await open('caps', { role: 'mediator' });
+    const viaSocket = await c.request('media:capabilities', {});
+    // No credential: a joining page asks while its socket still connects.
+    const reply = await fetch(`${shared.t.url}/api/media/capabilities`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('cache-control')).toBe('public, max-age=300');
+    const body = (await reply.json()) as typeof viaSocket;
+    expect(body).toEqual(viaSocket);
+    expect(body.rtpCapabilities.codecs?.map((codec) => codec.mimeType.toLowerCase())).toEqual(
+      expect.arrayContaining(['audio/opus', 'video/vp8']),
+    );
+    c.close();
+  });
+
   it('lets two peers exchange producer and consumer parameters', async () => {
     const mediator = await open('m1', { role: 'mediator', name: '王调解' });
     const mPeer = await fakePeer(mediator);
