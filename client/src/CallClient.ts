@@ -654,11 +654,13 @@ export class CallClient {
       for (const source of sources) await this.#produce(source);
     })();
     // In the call as soon as the others' media is set up; publishing may still run.
+    let announced = false;
     const received = recv.then(() => receiving);
     received.then(
       () => {
-        if (!recovering && !this.#recovery.active && round === this.#mediaRound)
-          this.#events.status('joined');
+        if (recovering || this.#recovery.active || round !== this.#mediaRound) return;
+        announced = true;
+        this.#events.status('joined');
       },
       () => undefined,
     );
@@ -667,6 +669,7 @@ export class CallClient {
     if (r.status === 'rejected') throw r.reason;
     if (p.status === 'rejected') throw p.reason;
     if (this.#recovery.active) void this.#watchRecovery(this.#recoveryRound);
+    else if (!announced) this.#events.status('joined');
   }
 
   /**
@@ -694,10 +697,17 @@ export class CallClient {
    */
   async #watchRecovery(round: number): Promise<void> {
     const giveUp = Date.now() + RECOVERY_GIVE_UP_MS;
+    // Progress seen at the previous look, per stream.
+    const seen = new Map<string, number>();
     while (round === this.#recoveryRound && this.#wantJoined) {
       let settled = false;
       for (const m of this.#recovery.pending()) {
-        if (await this.#decoding(m)) {
+        const { consumerId, progress } = await this.#decoding(m);
+        const key = `${m.participantId}/${m.source}/${m.kind}/${consumerId}`;
+        const earlier = seen.get(key) ?? 0;
+        seen.set(key, progress);
+        // Back once it advances between two looks: frames going on screen, not one decoded.
+        if (earlier > 0 && progress > earlier) {
           this.#recovery.settle(m);
           settled = true;
         }
@@ -714,8 +724,11 @@ export class CallClient {
     }
   }
 
-  /** Whether a remote stream is received again: frames decoded (video) or packets (audio). */
-  async #decoding(m: RemoteMediaKey): Promise<boolean> {
+  /**
+   * How far a remote stream is received again: frames decoded (video) or
+   * packets (audio) on its consumer, with that consumer's id; 0 if none yet.
+   */
+  async #decoding(m: RemoteMediaKey): Promise<{ consumerId: string; progress: number }> {
     for (const r of this.#remote.values()) {
       if (r.participantId !== m.participantId || r.source !== m.source || r.kind !== m.kind)
         continue;
@@ -727,9 +740,9 @@ export class CallClient {
         if (s.type === 'inbound-rtp')
           progress += (m.kind === 'video' ? s.framesDecoded : s.packetsReceived) ?? 0;
       });
-      if (progress > 0) return true;
+      if (progress > 0) return { consumerId: r.consumerId, progress };
     }
-    return false;
+    return { consumerId: '', progress: 0 };
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
