@@ -51,6 +51,8 @@ const params = {
   runs: flag('runs', 10, { integer: true }),
   /** `--frames yes`: prints the joining page's long animation frames with the scripts that ran in them. */
   frames: textFlag('frames') === 'yes',
+  /** `--trace FILE`: writes a Chromium performance trace of the first run's joining page. */
+  trace: textFlag('trace'),
   /** Failed runs tolerated (retried) before the benchmark gives up. */
   maxFailures: 3,
   viewport: { width: 1280, height: 800 },
@@ -321,8 +323,11 @@ function watchTransport(router: Router, transport: Transport): void {
   const who = transport.appData['participantId'];
   const direction = transport.appData['direction'];
   if (who === w.joiner && direction === 'recv') {
+    (transport as WebRtcTransport).observer.on('icestatechange', (state) => {
+      mark(w, `server: receive transport ICE ${state}`);
+    });
     (transport as WebRtcTransport).observer.on('dtlsstatechange', (state) => {
-      if (state === 'connected') mark(w, 'server: receive transport DTLS connected');
+      mark(w, `server: receive transport DTLS ${state}`);
     });
     transport.observer.on('newconsumer', (consumer) => {
       if (consumer.kind !== 'video') return;
@@ -437,6 +442,19 @@ async function oneRun(
     contexts.push(joiner.context);
     await joiner.page.addInitScript({ content: PROBE });
     const joinLink = await link({ sub: applicant, role: 'party', name: '张三' });
+    const tracing = params.trace !== undefined && run === 1;
+    if (tracing)
+      await browsers.joiner.startTracing(joiner.page, {
+        path: params.trace,
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'blink.user_timing',
+          'v8.execute',
+          'loading',
+          'toplevel',
+        ],
+      });
     const wall0 = Date.now();
     await joiner.page.goto(joinLink);
     // The probe clicks join in the page once the button is enabled.
@@ -456,6 +474,7 @@ async function oneRun(
       '({ ...window.__bench, timeOrigin: performance.timeOrigin, loads: ' + LOADS + ' })',
     )) as Probe;
     const frame = probe.frame!;
+    if (tracing) await browsers.joiner.stopTracing();
     if (params.frames) {
       const frames = (await joiner.page.evaluate('window.__bench.frames')) as {
         at: number;

@@ -122,26 +122,38 @@ export class CallClient {
   /** The routers' capabilities fetched over HTTP by the page, if it did (see `#readyDevice`). */
   readonly #capabilities: Promise<{ rtpCapabilities: RtpCapabilities }> | undefined;
 
+  /**
+   * `connection`: the credential, or the page's signalling connection opened
+   * with it already (the page connects before this client's code has loaded).
+   */
   constructor(
-    token: string,
+    connection: string | SignalingClient,
     capabilities: Promise<{ rtpCapabilities: RtpCapabilities }> | undefined,
     events: CallEvents,
     url?: string,
   ) {
     this.#capabilities = capabilities;
     this.#events = events;
-    this.signaling = new SignalingClient(token, url);
+    this.signaling =
+      typeof connection === 'string' ? new SignalingClient(connection, url) : connection;
     const s = this.signaling;
 
+    if (s.socket.connected) performance.mark('mediation: socket connected');
     s.socket.on('connect', () => performance.mark('mediation: socket connected'));
-    s.socket.on('connect_error', (error: Error & { data?: { reason?: HandshakeRefusal } }) => {
+    const refused = (error: Error & { data?: { reason?: HandshakeRefusal } }): void => {
       const reason = error.data?.reason;
       if (!reason) return;
       // A removed participant's token is refused at the handshake for the rest of the session.
       this.#stop(
         reason === 'TOKEN_REVOKED' && /removed|移出/.test(error.message) ? 'removed' : reason,
       );
-    });
+    };
+    s.socket.on('connect_error', refused);
+    // Refused before this client existed: the page ends now, as it would have then.
+    if (s.lastConnectError && !s.socket.connected) {
+      const early = s.lastConnectError;
+      queueMicrotask(() => refused(early));
+    }
     s.socket.on('disconnect', (reason) => {
       if (this.#wantJoined && reason !== 'io client disconnect') {
         this.#beginRecovery();
@@ -778,7 +790,10 @@ export class CallClient {
           transportId: transport.id,
           dtlsParameters: dtlsParameters as never,
         })
-        .then(() => callback(), errback);
+        .then(() => {
+          performance.mark(`mediation: ${direction} transport connect answered`);
+          callback();
+        }, errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -793,6 +808,7 @@ export class CallClient {
       });
     }
     transport.on('connectionstatechange', (state) => {
+      performance.mark(`mediation: ${direction} transport ${state}`);
       if (state === 'failed' && !transport.closed && this.signaling.socket.connected) {
         void this.signaling
           .request('transport:restartIce', { transportId: transport.id })

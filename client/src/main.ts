@@ -65,6 +65,7 @@ import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from './i18n.js';
 import { SessionRecording } from './recording.js';
 import type { RouterCapabilitiesReply } from '../../signaling/http/media.js';
+import type { SignalingClient } from './signaling.js';
 import './styles.css';
 import './call/call.css';
 
@@ -132,6 +133,27 @@ const ownQuality = new ConnectionQuality(
 );
 
 let preview = previewToken(token);
+
+/**
+ * The signalling connection, opened as soon as the page knows its credential:
+ * the handshake runs while the media client's larger code still loads. Taken
+ * once, by the first call client made with the same credential.
+ */
+let early: { token: string; signaling: SignalingClient } | undefined;
+let connectingEarly = false;
+function connectEarly(): void {
+  if (connectingEarly || !token || !preview || fatal || unsupportedBrowser()) return;
+  connectingEarly = true;
+  const t = token;
+  void import('./signaling.js').then(
+    ({ SignalingClient }) => {
+      // The call client came first and connected itself.
+      if (!client) early = { token: t, signaling: new SignalingClient(t) };
+    },
+    () => (connectingEarly = false),
+  );
+}
+connectEarly();
 
 let deadlines: CaseDeadlineView[] = [];
 let caseNumber: string | undefined;
@@ -669,7 +691,10 @@ function startFloor(
  */
 function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
   const { CallClient, CaseRegister } = parts;
-  const made = new CallClient(token, routerCapabilities, {
+  const connection = early?.token === token ? early.signaling : token;
+  if (early && connection === token) early.signaling.close();
+  early = undefined;
+  const made = new CallClient(connection, routerCapabilities, {
     status(s, detail) {
       const wasInCall = inCall();
       status = s;
@@ -794,6 +819,7 @@ let startedEarly = false;
 function startCallEarly(): void {
   if (startedEarly || fatal || !token) return;
   startedEarly = true;
+  connectEarly();
   previewReady = startPreview();
   if (!unsupportedBrowser()) warmUpWebRtc();
   void callParts().then(

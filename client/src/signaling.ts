@@ -37,6 +37,12 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /**
+   * The handshake's last refusal, kept for a listener that arrives later: the
+   * page connects as soon as it knows the credential, before its call client
+   * (and its handlers) have loaded.
+   */
+  lastConnectError: (Error & { data?: { reason?: HandshakeRefusal } }) | undefined;
 
   constructor(token: string, url?: string) {
     const options = {
@@ -47,6 +53,8 @@ export class SignalingClient {
       reconnectionDelayMax: 4000,
     };
     this.socket = url ? io(url, options) : io(options);
+    this.socket.on('connect_error', (error) => (this.lastConnectError = error));
+    this.socket.on('connect', () => (this.lastConnectError = undefined));
   }
 
   async request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>> {
