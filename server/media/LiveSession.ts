@@ -324,12 +324,13 @@ export class LiveSession {
   async #receiveSetup(participant: Participant): Promise<ReceiveSetup | undefined> {
     if (!participant.wantsReceive || !can(participant.identity.role, 'media.consume')) return;
     try {
-      const transport = await this.createTransport(participant.id, 'recv');
+      const transport = await this.#createTransportFor(participant, 'recv');
       const consumers: ConsumerOptions[] = [];
       for (const other of this.#admitted()) {
         if (other === participant) continue;
         for (const producer of other.producers.values()) {
-          const made = await this.consume(participant.id, transport.transportId, producer.id).catch(
+          if (participant.closed) return undefined;
+          const made = await this.#consumeFor(participant, transport.transportId, producer.id).catch(
             (error: unknown) => {
               participant.logger.debug(
                 { err: error, producerId: producer.id },
@@ -502,8 +503,20 @@ export class LiveSession {
     participantId: string,
     direction: TransportDirection,
   ): Promise<TransportOptions> {
+    await this.#liveRouter();
+    return this.#createTransportFor(this.#admittedParticipant(participantId), direction);
+  }
+
+  /**
+   * For this participant object, not whoever holds its id by the time the
+   * router answers: a second tab of the same person replaces it meanwhile.
+   */
+  async #createTransportFor(
+    participant: Participant,
+    direction: TransportDirection,
+  ): Promise<TransportOptions> {
     const router = await this.#liveRouter();
-    const participant = this.#admittedParticipant(participantId);
+    const participantId = participant.id;
     this.#assertMayOpen(participant, direction);
     for (const t of participant.transports.values()) {
       if (isWebRtcTransport(t) && t.appData.direction === direction) {
@@ -524,6 +537,10 @@ export class LiveSession {
       preferUdp: true,
       initialAvailableOutgoingBitrate: 800_000,
     });
+    if (participant.closed) {
+      transport.close();
+      throw new InvalidStateError('The participant left while their transport was made');
+    }
     participant.transports.set(transport.id, transport);
     transport.observer.once('close', () => participant.transports.delete(transport.id));
     transport.on('dtlsstatechange', (state) => {
@@ -711,8 +728,19 @@ export class LiveSession {
     transportId: string,
     producerId: string,
   ): Promise<ConsumerOptions> {
+    await this.#liveRouter();
+    return this.#consumeFor(this.#admittedParticipant(participantId), transportId, producerId);
+  }
+
+  /** As `#createTransportFor`: for this participant object, which may close meanwhile. */
+  async #consumeFor(
+    participant: Participant,
+    transportId: string,
+    producerId: string,
+  ): Promise<ConsumerOptions> {
     const router = await this.#liveRouter();
-    const participant = this.#admittedParticipant(participantId);
+    const participantId = participant.id;
+    if (participant.closed) throw new InvalidStateError('The participant left');
     if (!can(participant.identity.role, 'media.consume')) {
       throw new ForbiddenError(`A ${participant.identity.role} may not receive media`);
     }
@@ -728,7 +756,10 @@ export class LiveSession {
     if (!router.canConsume({ producerId, rtpCapabilities: participant.rtpCapabilities })) {
       throw new ValidationError('The browser cannot decode this media (no common codec)');
     }
-    const transport = this.#transport(participantId, transportId, 'recv');
+    const transport = participant.transports.get(transportId);
+    if (!transport) throw new NotFoundError('Transport');
+    if (transport.appData.direction !== 'recv')
+      throw new InvalidStateError(`Transport ${transportId} is not a recv transport`);
     const appData: ConsumerAppData = {
       participantId,
       producerParticipantId: producer.appData.participantId,
@@ -749,6 +780,10 @@ export class LiveSession {
         appData,
       }),
     );
+    if (participant.closed) {
+      consumer.close();
+      throw new InvalidStateError('The participant left while their consumer was made');
+    }
     participant.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => participant.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {

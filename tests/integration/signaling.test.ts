@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { Router } from 'mediasoup/node/lib/Router.js';
+import type { WebRtcTransport, WebRtcTransportOptions } from 'mediasoup/node/lib/types.js';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../signaling/index.js';
 import { admitChecked, refusal, type TestClient } from '../support/client.js';
 import { fakePeer } from '../support/fakeDevice.js';
@@ -284,6 +286,64 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
         .sort(),
     ).toEqual([cam.id, mic.id].sort());
     for (const c of [party, second, mediator]) c.close();
+  });
+
+  it("keeps a replaced tab's receive side off the same person's newer tab", async () => {
+    const mediator = await open('tabs-m', { role: 'mediator', name: '王调解' });
+    const mPeer = await fakePeer(mediator);
+    const mSend = await mPeer.createTransport('send');
+    const mic = await mPeer.produce(mSend, 'microphone');
+    const cam = await mPeer.produce(mSend, 'camera');
+    const session = shared.t.server.sessions.get('SESSION-1')!;
+
+    // The first tab's receive transport is held inside the worker's router until released.
+    const original = Router.prototype.createWebRtcTransport;
+    let hit!: () => void;
+    const reached = new Promise<void>((resolve) => (hit = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding = true;
+    let held: WebRtcTransport | undefined;
+    Router.prototype.createWebRtcTransport = async function (
+      this: Router,
+      options: WebRtcTransportOptions,
+    ): Promise<WebRtcTransport> {
+      const appData = options.appData as { participantId?: string; direction?: string } | undefined;
+      if (holding && appData?.participantId === 'tabs-p' && appData.direction === 'recv') {
+        holding = false;
+        hit();
+        await gate;
+        held = await original.call(this, options);
+        return held;
+      }
+      return original.call(this, options);
+    } as typeof original;
+    try {
+      const first = await open('tabs-p', { role: 'mediator', name: '李调解' });
+      void fakePeer(first, { receive: true }).catch(() => undefined);
+      await reached;
+      // The same person in a second tab, while the first tab's receive side is being made.
+      const second = await open('tabs-p', { role: 'mediator', name: '李调解' });
+      const peer = await fakePeer(second, { receive: true });
+      const receive = peer.join.receive!;
+      release();
+      await vi.waitFor(() => expect(held?.closed).toBe(true), { timeout: 5_000 });
+
+      // The newer tab holds exactly what its join result named: one receive transport, its consumers.
+      const server = session.participant('tabs-p')!;
+      const recv = [...server.transports.values()].filter((t) => t.appData.direction === 'recv');
+      expect(recv.map((t) => t.id)).toEqual([receive.transport.transportId]);
+      expect([...server.consumers.keys()].sort()).toEqual(
+        receive.consumers.map((c) => c.consumerId).sort(),
+      );
+      expect(receive.consumers.map((c) => c.producerId).sort()).toEqual([cam.id, mic.id].sort());
+      first.close();
+      second.close();
+    } finally {
+      Router.prototype.createWebRtcTransport = original;
+      release();
+      mediator.close();
+    }
   });
 
   it('replaces the older connection when the same person joins again', async () => {
