@@ -6,7 +6,7 @@
  *
  * Size: pending — the call page's client state moves behind Vue (issue 17, must-have 1; lead's join-path work).
  */
-import { Device } from 'mediasoup-client';
+import type { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/lib/types';
 import type {
   ConsumerOptions,
@@ -35,6 +35,7 @@ import {
   type QualityLevel,
 } from './call/encodings.js';
 import { MediaRecovery, RECOVERY_GIVE_UP_MS, type RemoteMediaKey } from './call/recovery.js';
+import { newDevice } from './call/device.js';
 
 export interface RemoteTrack {
   consumerId: string;
@@ -604,7 +605,7 @@ export class CallClient {
 
   async #loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
     if (this.#device?.loaded) return this.#device;
-    const device = new Device();
+    const device = newDevice();
     await device.load({
       routerRtpCapabilities: routerRtpCapabilities as Parameters<
         Device['load']

@@ -72,6 +72,7 @@ describe('the join page connects while its media client loads', () => {
   let caseId: string;
   let sessionId: string;
   let applicant: CasePerson;
+  let respondent: CasePerson;
   let mediator: Page;
 
   beforeAll(async () => {
@@ -82,6 +83,7 @@ describe('the join page connects while its media client loads', () => {
     caseId = c.id;
     sessionId = session.id;
     applicant = people.find((p) => p.kind === 'applicant')!;
+    respondent = people.find((p) => p.kind === 'respondent')!;
     mediator = await (await browser.newContext()).newPage();
     await mediator.goto(
       mediatorSessionLink(t.url, t.server.tokens, staff.mediator, caseId, sessionId),
@@ -136,6 +138,52 @@ describe('the join page connects while its media client loads', () => {
     } finally {
       party.release();
       await party.context.close();
+    }
+  });
+
+  it('loads the media device from the offer made at the start, and the call runs both ways with it', async () => {
+    const token = await enrolledToken(
+      t.server,
+      { sub: respondent.id, caseId, sessionId, role: 'party', name: respondent.name },
+      600,
+    );
+    const context = await browser.newContext();
+    // Counts the page's RTCPeerConnections as they are made.
+    await context.addInitScript({
+      content: `(() => {
+        const Native = window.RTCPeerConnection;
+        window.__peerConnections = 0;
+        window.RTCPeerConnection = class extends Native {
+          constructor(...args) { super(...args); window.__peerConnections += 1; }
+        };
+      })();`,
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${t.url}/join#token=${token}`);
+      await page.waitForFunction(
+        () => performance.getEntriesByName('mediation: device loaded').length > 0,
+        undefined,
+        { timeout: 15_000 },
+      );
+      // The warm-up's connection only: the device load made none of its own.
+      expect(await page.evaluate('window.__peerConnections')).toBe(1);
+      await page.getByTestId('join').click();
+      await admitThroughUi(mediator, respondent.id);
+      await poll(
+        () => diagnostics.inboundMedia(page),
+        (m) => (m[staff.mediator.id]?.videoWidth ?? 0) > 0,
+        20_000,
+        'mediator decoded by the party',
+      );
+      await poll(
+        () => diagnostics.inboundMedia(mediator),
+        (m) => (m[respondent.id]?.videoWidth ?? 0) > 0 && (m[respondent.id]?.audioPackets ?? 0) > 0,
+        20_000,
+        'party decoded by the mediator',
+      );
+    } finally {
+      await context.close();
     }
   });
 

@@ -1,21 +1,41 @@
 /**
  * Starts the browser's WebRTC machinery while the page still loads its media
  * client and connects. The first RTCPeerConnection of a page pays for setting
- * that machinery up and listing the codecs, and mediasoup-client's device
- * load makes one to learn them, on the join's critical path; made here once,
- * early, that cost is paid while the page waits for the network anyway.
+ * that machinery up and listing the codecs. The offer made here is the one
+ * mediasoup-client's Chromium handler makes to learn the browser's codecs
+ * (one audio and one video transceiver, the same configuration), so the
+ * device load takes its capabilities from it instead of making another
+ * connection on the join's critical path (`call/device.ts`).
  */
+let offer: Promise<string | undefined> | undefined;
+
 export function warmUpWebRtc(): void {
-  if (typeof RTCPeerConnection === 'undefined') return;
+  offer ??= makeOffer();
+}
+
+/** The warm-up's offer SDP, if the page made one and the browser answered. */
+export function warmOffer(): Promise<string | undefined> | undefined {
+  return offer;
+}
+
+async function makeOffer(): Promise<string | undefined> {
+  if (typeof RTCPeerConnection === 'undefined') return undefined;
+  let pc: RTCPeerConnection | undefined;
   try {
-    const pc = new RTCPeerConnection();
-    pc.addTransceiver('audio', { direction: 'recvonly' });
-    pc.addTransceiver('video', { direction: 'recvonly' });
-    void pc
-      .createOffer()
-      .catch(() => undefined)
-      .finally(() => pc.close());
+    pc = new RTCPeerConnection({
+      iceServers: [],
+      iceTransportPolicy: 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
+    pc.addTransceiver('audio');
+    pc.addTransceiver('video');
+    const { sdp } = await pc.createOffer();
+    return sdp;
   } catch {
     // A browser without WebRTC is told so by the join itself.
+    return undefined;
+  } finally {
+    pc?.close();
   }
 }
