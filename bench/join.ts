@@ -198,6 +198,11 @@ const LOADS = `(() => {
   return out;
 })()`;
 
+/** The page's renders, from its own 'mediation: render' measures: [start, duration] ms. */
+const RENDERS = `performance
+  .getEntriesByName('mediation: render')
+  .map((m) => [Math.round(m.startTime), Math.round(m.duration)])`;
+
 /** True once the page's own camera preview has a stream (getUserMedia answered). */
 const PREVIEW_LIVE = `(() => {
   const v = document.querySelector('[data-testid="local-tile"] video');
@@ -251,6 +256,8 @@ interface Probe {
   longTasks: [number, number][];
   /** [milestone, ms from navigation start] of the page's own files, from resource timing. */
   loads: [string, number][];
+  /** The page's renders (its 'mediation: render' measures): [start, duration] ms. */
+  renders: [number, number][];
   frame: {
     at: number;
     now: number;
@@ -280,6 +287,8 @@ interface Run {
   publisherKeyframeWaitMs: number | null;
   /** The joining page's main-thread tasks over 50 ms before its first remote frame: [start, duration] ms. */
   longTasks: [number, number][];
+  /** The page's renders before its first remote frame: [start, duration] ms. */
+  renders: [number, number][];
   /** Page and server milestones, ms from the page's navigation start (server ones to ±1 ms). */
   milestones: Record<string, number>;
 }
@@ -471,7 +480,11 @@ async function oneRun(
       throw new Error(`${message(error)} (joiner status, admission: ${String(state)})`);
     });
     const probe = (await joiner.page.evaluate(
-      '({ ...window.__bench, timeOrigin: performance.timeOrigin, loads: ' + LOADS + ' })',
+      '({ ...window.__bench, timeOrigin: performance.timeOrigin, loads: ' +
+        LOADS +
+        ', renders: ' +
+        RENDERS +
+        ' })',
     )) as Probe;
     const frame = probe.frame!;
     if (tracing) await browsers.joiner.stopTracing();
@@ -523,6 +536,7 @@ async function oneRun(
       baselineMs: 0,
       publisherKeyframeWaitMs: keyframeWait,
       longTasks: probe.longTasks.filter(([start]) => start < frame.at),
+      renders: probe.renders.filter(([start]) => start < frame.at),
       milestones,
     };
   } finally {
@@ -573,6 +587,11 @@ async function main(): Promise<number> {
             `${r.publisherKeyframeWaitMs?.toFixed(0) ?? '—'} ms after the SFU asked, first frame ${r.frameSize}; ` +
             `baseline ${r.baselineMs.toFixed(0)} ms)`,
         );
+        if (r.renders.length > 0)
+          out(
+            `        ${r.renders.length} renders before it, ${r.renders.reduce((a, [, ms]) => a + ms, 0)} ms: ` +
+              r.renders.map(([at, ms]) => `${ms} at ${at}`).join(', '),
+          );
         if (r.longTasks.length > 0)
           out(
             `        long tasks before it: ${r.longTasks.map(([at, ms]) => `${ms} ms at ${at}`).join(', ')}`,
