@@ -166,6 +166,8 @@ export interface BenchService {
 export async function startBenchService(
   env: Record<string, string>,
   dataDirPrefix = 'mediation-bench-',
+  /** Another build of the browser client to serve (bench:join `--compare`). */
+  clientDir?: string,
 ): Promise<BenchService> {
   const { loadConfig } = await import('../server/config.js');
   const { createLogger } = await import('../server/logger.js');
@@ -182,7 +184,11 @@ export async function startBenchService(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await MediationServer.create(config, createLogger(config.logLevel));
+  const server = await MediationServer.create(
+    config,
+    createLogger(config.logLevel),
+    clientDir ? { clientDir } : {},
+  );
   return {
     server,
     url: `http://127.0.0.1:${server.port}`,

@@ -53,6 +53,12 @@ const params = {
   frames: textFlag('frames') === 'yes',
   /** `--trace FILE`: writes a Chromium performance trace of the first run's joining page. */
   trace: textFlag('trace'),
+  /**
+   * `--compare DIR`: another build of the client (a vite outDir). Runs alternate between
+   * this checkout's build (A) and DIR (B), each on its own in-process service of the same
+   * server code, so the two are compared at the same hour, on the same machine load.
+   */
+  compare: textFlag('compare'),
   /** Failed runs tolerated (retried) before the benchmark gives up. */
   maxFailures: 3,
   viewport: { width: 1280, height: 800 },
@@ -567,6 +573,15 @@ async function main(): Promise<number> {
     MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
   });
   autoAdmit(service.server);
+  const other = params.compare
+    ? await startBenchService(
+        { MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers) },
+        'mediation-bench-',
+        path.resolve(params.compare),
+      )
+    : undefined;
+  if (other) autoAdmit(other.server);
+  const compared: { build: 'A' | 'B'; run: Run }[] = [];
   let publisherBrowser: Browser | undefined;
   let joinerBrowser: Browser | undefined;
   const runs: Run[] = [];
@@ -578,12 +593,32 @@ async function main(): Promise<number> {
     joinerBrowser = await launchChromium();
     const version = joinerBrowser.version();
     instrument(service.server);
+    if (other) instrument(other.server);
     out(`service at ${service.url}, Chromium ${version}`);
+    if (other) out(`build B (${params.compare}) at ${other.url}; runs alternate A, B`);
     let attempt = 0;
     while (runs.length < params.runs) {
       attempt++;
       try {
         const browsers = { publisher: publisherBrowser, joiner: joinerBrowser };
+        if (other) {
+          // The other build first in every second pair: neither always runs on a warmer machine.
+          const order: ('A' | 'B')[] = compared.length % 4 === 0 ? ['A', 'B'] : ['B', 'A'];
+          for (const build of order) {
+            const r = await oneRun(
+              browsers,
+              build === 'A' ? service : other,
+              attempt * 2 + (build === 'A' ? 0 : 1),
+            );
+            compared.push({ build, run: r });
+            out(
+              `  ${build}: ${r.firstFrameMs.toFixed(0).padStart(5)} ms (join clicked at ${r.clickMs.toFixed(0)} ms)`,
+            );
+          }
+          runs.push(compared.at(-1)!.build === 'A' ? compared.at(-1)!.run : compared.at(-2)!.run);
+          runs.at(-1)!.baselineMs = await baselineRun(joinerBrowser);
+          continue;
+        }
         const r = await oneRun(browsers, service, attempt);
         r.baselineMs = await baselineRun(joinerBrowser);
         runs.push(r);
@@ -646,47 +681,69 @@ async function main(): Promise<number> {
       .sort((a, b) => a.medianMs - b.medianMs);
     out('median timeline, ms from opening the link:');
     for (const t of timeline) out(`  ${t.medianMs.toFixed(0).padStart(6)}  ${t.milestone}`);
-    mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
-    writeFileSync(
-      RESULT_FILE,
-      `${JSON.stringify(
-        {
-          benchmark: 'join',
-          timestamp: new Date().toISOString(),
-          definition:
-            'navigation start of the join link → first remote video frame presented ' +
-            '(requestVideoFrameCallback), join clicked in the page as soon as the join button is enabled',
-          parameters: params,
-          environment: environment(
-            {
-              chromium: version,
-              chromiumPath: CHROMIUM,
-              mediasoup: versionOf('mediasoup'),
-              mediasoupClient: versionOf('mediasoup-client'),
-              playwrightCore: versionOf('playwright-core'),
+    // A comparison of two builds is a diagnosis, not this checkout's figure: nothing recorded.
+    if (!other) mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
+    if (!other)
+      writeFileSync(
+        RESULT_FILE,
+        `${JSON.stringify(
+          {
+            benchmark: 'join',
+            timestamp: new Date().toISOString(),
+            definition:
+              'navigation start of the join link → first remote video frame presented ' +
+              '(requestVideoFrameCallback), join clicked in the page as soon as the join button is enabled',
+            parameters: params,
+            environment: environment(
+              {
+                chromium: version,
+                chromiumPath: CHROMIUM,
+                mediasoup: versionOf('mediasoup'),
+                mediasoupClient: versionOf('mediasoup-client'),
+                playwrightCore: versionOf('playwright-core'),
+              },
+              { debian: false },
+            ),
+            unit: 'ms',
+            summary: {
+              ...summary,
+              medianClick: round1(median(runs.map((r) => r.clickMs))),
+              medianClickToFrame: round1(median(clickToFrame)),
+              runsWithLatePublisherKeyframe: stalled.length,
+              medianOfOtherRuns: fluentMedian,
+              baselineMedian,
+              ratio: round3(summary.median / baselineMedian),
+              ratioDefinition:
+                'median open link → first remote frame / median bare page → first own camera frame',
             },
-            { debian: false },
-          ),
-          unit: 'ms',
-          summary: {
-            ...summary,
-            medianClick: round1(median(runs.map((r) => r.clickMs))),
-            medianClickToFrame: round1(median(clickToFrame)),
-            runsWithLatePublisherKeyframe: stalled.length,
-            medianOfOtherRuns: fluentMedian,
-            baselineMedian,
-            ratio: round3(summary.median / baselineMedian),
-            ratioDefinition:
-              'median open link → first remote frame / median bare page → first own camera frame',
+            timeline,
+            runs,
+            failures,
           },
-          timeline,
-          runs,
-          failures,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+          null,
+          2,
+        )}\n`,
+      );
+    if (other) {
+      const of = (b: 'A' | 'B'): number[] =>
+        compared.filter((c) => c.build === b).map((c) => c.run.firstFrameMs);
+      const [a, b] = [median(of('A')), median(of('B'))];
+      out(
+        `compare: A (this build) median ${a.toFixed(0)} ms, B (${params.compare}) median ` +
+          `${b.toFixed(0)} ms over ${of('A').length} pairs; A ÷ B = ${(a / b).toFixed(3)}`,
+      );
+      out(
+        `  A: ${of('A')
+          .map((x) => x.toFixed(0))
+          .join(', ')}`,
+      );
+      out(
+        `  B: ${of('B')
+          .map((x) => x.toFixed(0))
+          .join(', ')}`,
+      );
+      return 0;
+    }
     out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
     out(
       `median=${summary.median.toFixed(0)} ms (open link → first remote video frame, ${params.runs} runs)`,
@@ -699,6 +756,7 @@ async function main(): Promise<number> {
     await joinerBrowser?.close();
     await publisherBrowser?.close();
     await service.close();
+    await other?.close();
   }
   return 0;
 }
