@@ -160,7 +160,7 @@ export default tseslint.config(
   },
   {
     // The party page names its routes through client/src/shared/request.ts, which builds the
-    // URL from the contract's path template (tests/unit/party-requests.test.ts plants one).
+    // URL from the contract's path template (tests/unit/import-boundaries.test.ts plants one).
     // The console has its own API layer; main.ts's public capabilities fetch is the lead's.
     files: ['client/src/**/*.ts'],
     ignores: ['client/src/console/**', 'client/src/main.ts', 'client/src/shared/request.ts'],
