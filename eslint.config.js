@@ -158,4 +158,23 @@ export default tseslint.config(
     files: ['client/**/*.ts', 'client/**/*.vue'],
     rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
   },
+  {
+    // The party page names its routes through client/src/shared/request.ts, which builds the
+    // URL from the contract's path template (tests/unit/import-boundaries.test.ts plants one).
+    // The console has its own API layer; main.ts's public capabilities fetch is the lead's.
+    files: ['client/src/**/*.ts'],
+    ignores: ['client/src/console/**', 'client/src/main.ts', 'client/src/shared/request.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal[value=/^\\/api(\\/|$)/]', 'TemplateElement[value.raw=/^\\/api(\\/|$)/]'].map(
+          (selector) => ({
+            selector,
+            message:
+              'No hand-built API URLs on the party page: name the route through shared/request.ts (requests, apiUrl).',
+          }),
+        ),
+      ],
+    },
+  },
 );

@@ -7,12 +7,18 @@ import type {
   EvidenceSummary,
   EvidenceViewerInfo,
 } from '../../signaling/contract.js';
-import type { z } from 'zod';
-import type { evidenceItemView, evidenceReceiptView } from '../../signaling/http/evidence.js';
 import { ROLE_LABELS } from '../../signaling/roles.js';
 import { el, labelled } from './dom.js';
 import { formatSize } from './format.js';
 import { label, lang, t, type Labels, type MessageKey } from './i18n.js';
+import {
+  ApiRefusal,
+  apiUrl,
+  refusal,
+  requests,
+  type Reply,
+  type Requests,
+} from './shared/request.js';
 import type { SignalingClient } from './signaling.js';
 
 /** This module's own words (kept here so the shared catalogue stays untouched). */
@@ -49,11 +55,14 @@ function categoryLabel(category: EvidenceCategory): string {
   return key ? t(key) : category;
 }
 
-/** An item as GET /cases/:caseId/evidence lists it (the shared HTTP contract). */
-export type EvidenceListItem = z.output<typeof evidenceItemView>;
+/** An upload's reply: the item and its receipt (the shared HTTP contract). */
+type Submitted = Reply<'post', '/cases/:caseId/evidence'>;
+
+/** An item as GET /cases/:caseId/evidence lists it. */
+export type EvidenceListItem = Submitted['item'];
 
 /** The evidence receipt (证据收据) as the upload's reply carries it. */
-export type EvidenceReceiptView = z.output<typeof evidenceReceiptView>;
+export type EvidenceReceiptView = Submitted['receipt'];
 
 const ACCEPT =
   '.pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.mp3,.m4a,.wav,.ogg,.opus,.mp4,.mov,.m4v,.webm,.docx,.xlsx,.txt,.csv,image/*,audio/*,video/*';
@@ -78,15 +87,20 @@ export class EvidencePanel {
   error: string | null = null;
   readonly #o: EvidencePanelOptions;
 
+  readonly #requests: Requests;
+  readonly #case: { caseId: string };
+
   constructor(options: EvidencePanelOptions) {
     this.#o = options;
+    this.#requests = requests(() => options.bearer);
+    this.#case = { caseId: options.caseId };
   }
 
   async load(): Promise<void> {
-    const r = await fetch(`/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence`, {
-      headers: { Authorization: `Bearer ${this.#o.bearer}` },
+    const reply = await this.#requests.sendIfOk('get', '/cases/:caseId/evidence', {
+      params: this.#case,
     });
-    if (r.ok) this.items = ((await r.json()) as { items: EvidenceListItem[] }).items;
+    if (reply) this.items = reply.items;
     this.#o.onChange();
   }
 
@@ -98,7 +112,7 @@ export class EvidencePanel {
     data.delete('file');
     if (file) data.append('file', file);
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence`);
+    xhr.open('POST', apiUrl('post', '/cases/:caseId/evidence', { params: this.#case }));
     xhr.setRequestHeader('Authorization', `Bearer ${this.#o.bearer}`);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) {
@@ -108,17 +122,15 @@ export class EvidencePanel {
     };
     xhr.onload = () => {
       this.progress = null;
-      const body = JSON.parse(xhr.responseText || '{}') as {
-        receipt?: EvidenceReceiptView;
-        error?: { message: string };
-      };
-      if (xhr.status === 201 && body.receipt) {
-        this.receipt = body.receipt;
+      const json: unknown = JSON.parse(xhr.responseText || '{}');
+      const { receipt } = json as Partial<Submitted>;
+      if (xhr.status === 201 && receipt) {
+        this.receipt = receipt;
         this.error = null;
         form.reset();
         void this.load();
       } else {
-        this.error = body.error?.message ?? `HTTP ${xhr.status}`;
+        this.error = refusal(xhr.status, json).said;
         this.#o.onChange();
       }
     };
@@ -136,27 +148,22 @@ export class EvidencePanel {
 
   /** Shares one of this side's items with every party (the case file route; works outside the call too). */
   async share(itemId: string): Promise<void> {
-    const r = await fetch(
-      `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence/${encodeURIComponent(itemId)}/visibility`,
-      {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${this.#o.bearer}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ shared: true }),
-      },
-    );
-    if (!r.ok) {
-      const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
-      this.error = `${w('actionFailed')}${body.error?.message ?? `HTTP ${r.status}`}`;
-    }
+    await this.#requests
+      .send('post', '/cases/:caseId/evidence/:itemId/visibility', {
+        params: { ...this.#case, itemId },
+        body: { shared: true },
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof ApiRefusal)) throw error;
+        this.error = `${w('actionFailed')}${error.said}`;
+      });
     await this.load();
   }
 
   async open(itemId: string): Promise<{ url: string } | undefined> {
-    const r = await fetch(
-      `/api/cases/${encodeURIComponent(this.#o.caseId)}/evidence/${encodeURIComponent(itemId)}/view-link`,
-      { method: 'POST', headers: { Authorization: `Bearer ${this.#o.bearer}` } },
-    );
-    return r.ok ? ((await r.json()) as { url: string }) : undefined;
+    return this.#requests.sendIfOk('post', '/cases/:caseId/evidence/:itemId/view-link', {
+      params: { ...this.#case, itemId },
+    });
   }
 
   #root: HTMLElement | undefined;

@@ -3,6 +3,8 @@
  *
  * Size: data — the string table, Chinese first then English; replaced by the vue-i18n catalogue (issue 17, must-have 1).
  */
+import type { DEADLINE_KINDS, DEADLINE_STATUSES } from '../../signaling/http/vocabulary.js';
+
 export type Lang = 'zh-CN' | 'en';
 
 const zh = {
@@ -565,12 +567,8 @@ export function t(key: MessageKey): string {
   return current === 'en' ? en[key] : zh[key];
 }
 
-export type DeadlineKindKey =
-  | 'acceptance_decision'
-  | 'mediation_period'
-  | 'judicial_confirmation'
-  | 'arbitration_review'
-  | 'performance';
+export type DeadlineKindKey = (typeof DEADLINE_KINDS)[number];
+type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
 
 const DEADLINE_LABELS: Record<DeadlineKindKey, [string, string]> = {
   acceptance_decision: ['受理审查期限', 'Decision on acceptance'],
@@ -580,7 +578,7 @@ const DEADLINE_LABELS: Record<DeadlineKindKey, [string, string]> = {
   performance: ['履行期限', 'Performance deadline'],
 };
 
-const DEADLINE_STATUS: Record<'open' | 'met' | 'overdue' | 'cancelled', [string, string]> = {
+const DEADLINE_STATUS: Record<DeadlineStatus, [string, string]> = {
   open: ['进行中', 'running'],
   met: ['已完成', 'met'],
   overdue: ['已届满', 'passed'],
@@ -591,7 +589,7 @@ export function deadlineLabel(kind: DeadlineKindKey): string {
   return DEADLINE_LABELS[kind][current === 'en' ? 1 : 0];
 }
 
-export function deadlineStatusLabel(status: keyof typeof DEADLINE_STATUS): string {
+export function deadlineStatusLabel(status: DeadlineStatus): string {
   return DEADLINE_STATUS[status][current === 'en' ? 1 : 0];
 }
 

@@ -10,6 +10,7 @@
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
 import { can } from '../../signaling/roles.js';
+import { HANDSHAKE_REFUSALS } from '../../signaling/errors.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './call/ConnectionQuality.js';
 import { selectedProtocol } from './call/icePath.js';
@@ -943,12 +944,5 @@ void (async () => {
 function credentialRefused(reason: FatalReason): boolean {
   // An invitation outlives its session tokens: only its revocation (or the person's) ends it.
   if (invite) return reason === 'TOKEN_REVOKED' || reason === 'ACCESS_WITHDRAWN';
-  return [
-    'TOKEN_MISSING',
-    'TOKEN_INVALID',
-    'TOKEN_EXPIRED',
-    'TOKEN_REVOKED',
-    'ACCESS_WITHDRAWN',
-    'SESSION_CLOSED',
-  ].includes(reason);
+  return (HANDSHAKE_REFUSALS as readonly string[]).includes(reason);
 }

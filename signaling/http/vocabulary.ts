@@ -69,8 +69,8 @@ export const DEADLINE_STATUSES = ['open', 'met', 'overdue', 'cancelled'] as cons
 
 export const SERVICE_CHANNELS = ['in_app', 'email', 'sms'] as const;
 
-export const DOCUMENT_KINDS = [
-  'service_consent',
+/** The documents served on the parties: a party's e-service consent (送达地址确认书) may name some of them. */
+export const SERVED_DOCUMENT_KINDS = [
   'acceptance_notice',
   'refusal_notice',
   'session_notice',
@@ -78,9 +78,14 @@ export const DOCUMENT_KINDS = [
   'performance_notice',
   'termination_record',
   'evidence_receipt',
+  'right_to_arbitration_notice',
+] as const;
+
+export const DOCUMENT_KINDS = [
+  'service_consent',
+  ...SERVED_DOCUMENT_KINDS,
   'judicial_confirmation_application',
   'arbitration_review_application',
-  'right_to_arbitration_notice',
   'application_form',
   'oral_application_record',
   // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.

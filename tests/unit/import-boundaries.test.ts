@@ -130,3 +130,39 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await boundaryMessages('client/src/Planted.ts', code)).toHaveLength(1);
   }, 60_000);
 });
+
+/**
+ * The party page builds no API URL by hand: a route is named through
+ * client/src/shared/request.ts, which fills the contract's path template.
+ */
+describe('hand-built API URLs on the party page (eslint.config.js, no-restricted-syntax)', () => {
+  const planted = [
+    "export const list = (): Promise<Response> => fetch('/api/cases/c1/evidence');",
+    'export const one = (id: string): Promise<Response> =>',
+    '  fetch(`/api/cases/${encodeURIComponent(id)}/documents`);',
+    '',
+  ].join('\n');
+  const handBuilt = async (file: string): Promise<number[]> => {
+    const [result] = await eslint.lintText(planted, { filePath: path.join(root, file) });
+    expect(result!.messages.filter((m) => m.ruleId === null)).toEqual([]);
+    return result!.messages
+      .filter((m) => m.ruleId === 'no-restricted-syntax' && /hand-built API URLs/.test(m.message))
+      .map((m) => m.line);
+  };
+
+  it.each([
+    'client/src/documents/Planted.ts',
+    'client/src/call/Planted.ts',
+    'client/src/Planted.ts',
+  ])(
+    'are reported in %s',
+    async (file) => {
+      expect(await handBuilt(file)).toEqual([1, 3]);
+    },
+    60_000,
+  );
+
+  it('are the helper’s own business: not reported in client/src/shared/request.ts', async () => {
+    expect(await handBuilt('client/src/shared/request.ts')).toEqual([]);
+  }, 60_000);
+});

@@ -3,54 +3,37 @@
  * the invitation exchanged for a session token, and the case's deadlines
  * (with their legal basis) shown to an invited party.
  */
-import type { ProceduralSide, SessionRole } from '../../../signaling/roles.js';
+import { SESSION_ROLES, type SessionRole } from '../../../signaling/roles.js';
+import type { SessionClaims } from '../../../signaling/tokens.js';
 import { el } from '../dom.js';
-import { deadlineLabel, deadlineStatusLabel, t, type DeadlineKindKey } from '../i18n.js';
+import { deadlineLabel, deadlineStatusLabel, t } from '../i18n.js';
+import { refusal, requests, type Reply } from '../shared/request.js';
+import { tokenClaims } from '../shared/token.js';
 
-export interface TokenPreview {
-  name: string;
-  role: SessionRole;
-  /** The procedural side, when the token names it. */
-  side?: ProceduralSide;
-}
+/** What the page shows of a session token: the name, the role, the procedural side when named. */
+export type TokenPreview = Pick<SessionClaims, 'name' | 'role' | 'side'>;
 
 /** Display-only view of the token; the server is what verifies it. */
 export function previewToken(raw: string): TokenPreview | undefined {
-  try {
-    const payload = raw.split('.')[1];
-    if (!payload) return undefined;
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (ch) =>
-      ch.charCodeAt(0),
-    );
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const role = json['role'];
-    if (
-      typeof json['name'] !== 'string' ||
-      typeof role !== 'string' ||
-      !['mediator', 'party', 'agent', 'observer'].includes(role)
-    )
-      return undefined;
-    const side = json['side'];
-    return {
-      name: json['name'],
-      role: role as SessionRole,
-      ...(side === 'applicant' || side === 'respondent' ? { side } : {}),
-    };
-  } catch {
+  const claims = tokenClaims(raw);
+  const name = claims?.['name'];
+  const role = claims?.['role'];
+  if (
+    typeof name !== 'string' ||
+    typeof role !== 'string' ||
+    !(SESSION_ROLES as readonly string[]).includes(role)
+  )
     return undefined;
-  }
+  const side = claims?.['side'];
+  return {
+    name,
+    role: role as SessionRole,
+    ...(side === 'applicant' || side === 'respondent' ? { side } : {}),
+  };
 }
 
-/** A deadline of the party's case, as the case file API returns it. */
-export interface CaseDeadlineView {
-  kind: DeadlineKindKey;
-  dueOn: string;
-  status: 'open' | 'met' | 'overdue' | 'cancelled';
-  basis: string;
-  consequence: string;
-  /** Computed across a year whose holiday schedule is not loaded: the date may still move. */
-  provisional?: boolean;
-}
+/** A deadline of the party's case, as the case file (the shared HTTP contract) carries it. */
+export type CaseDeadlineView = Reply<'get', '/cases/:caseId'>['deadlines'][number];
 
 export type InvitationExchange =
   | { ok: true; token: string; caseId?: string; caseNumber?: string; sessionStart?: string }
@@ -58,25 +41,16 @@ export type InvitationExchange =
 
 /** An invitation link names a case, not a session: asks the server for a token to the current one. */
 export async function exchangeInvitation(invite: string): Promise<InvitationExchange> {
-  const response = await fetch('/api/join-token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${invite}` },
-    body: '{}',
-  });
-  const body = (await response.json().catch(() => ({}))) as {
-    token?: string;
-    caseId?: string;
-    caseNumber?: string;
-    session?: { scheduledStart?: string };
-    error?: { code: string; message: string };
-  };
-  if (response.ok && body.token) {
+  const response = await requests(() => invite).fetch('post', '/join-token', { body: {} });
+  const json: unknown = await response.json().catch(() => ({}));
+  const reply = json as Partial<Reply<'post', '/join-token'>>;
+  if (response.ok && reply.token) {
     return {
       ok: true,
-      token: body.token,
-      ...(body.caseId ? { caseId: body.caseId } : {}),
-      ...(body.caseNumber ? { caseNumber: body.caseNumber } : {}),
-      ...(body.session?.scheduledStart ? { sessionStart: body.session.scheduledStart } : {}),
+      token: reply.token,
+      ...(reply.caseId ? { caseId: reply.caseId } : {}),
+      ...(reply.caseNumber ? { caseNumber: reply.caseNumber } : {}),
+      ...(reply.session?.scheduledStart ? { sessionStart: reply.session.scheduledStart } : {}),
     };
   }
   return {
@@ -84,7 +58,7 @@ export async function exchangeInvitation(invite: string): Promise<InvitationExch
     reason:
       response.status === 401
         ? 'inviteInvalid'
-        : body.error?.code === 'INVALID_STATE'
+        : refusal(response.status, json).code === 'INVALID_STATE'
           ? 'noSession'
           : 'error',
   };
@@ -92,12 +66,10 @@ export async function exchangeInvitation(invite: string): Promise<InvitationExch
 
 /** The case's deadlines, with their legal basis and what happens when they pass. */
 export async function loadDeadlines(caseId: string, invite: string): Promise<CaseDeadlineView[]> {
-  const response = await fetch(`/api/cases/${encodeURIComponent(caseId)}`, {
-    headers: { Authorization: `Bearer ${invite}` },
+  const file = await requests(() => invite).sendIfOk('get', '/cases/:caseId', {
+    params: { caseId },
   });
-  if (!response.ok) return [];
-  const file = (await response.json()) as { deadlines?: CaseDeadlineView[] };
-  return (file.deadlines ?? []).filter((d) => d.status !== 'cancelled');
+  return (file?.deadlines ?? []).filter((d) => d.status !== 'cancelled');
 }
 
 export function deadlinePanel(deadlines: CaseDeadlineView[]): HTMLElement {

@@ -6,6 +6,8 @@
  */
 import { el, labelled } from '../dom.js';
 import { lang } from '../i18n.js';
+import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../shared/request.js';
+import { tokenClaims } from '../shared/token.js';
 
 type Pair = readonly [zh: string, en: string];
 const pick = (pair: Pair): string => pair[lang() === 'en' ? 1 : 0];
@@ -35,41 +37,22 @@ const S = {
   failed: ['提交失败：', 'Could not submit: '],
 } satisfies Record<string, Pair>;
 
-interface CaseFile {
-  case: { id: string; status: string; source: string; mediatorId: string | null };
-  people: { id: string; kind: string; representsId: string | null }[];
-  mediator: { displayName: string } | null;
-  recusalRequests: {
-    id: string;
-    requestedBy: string;
-    status: 'pending' | 'granted' | 'refused';
-    decisionReasons: string | null;
-  }[];
-  mediationResponses: { respondentId: string; decision: 'agree' | 'refuse' }[];
-}
+/** The case file as GET /cases/:caseId answers it (the shared HTTP contract). */
+type CaseFile = Reply<'get', '/cases/:caseId'>;
 
 /** The case and person an invitation names (display-only decoding; the server verifies). */
 export function invitationClaims(invite: string): { caseId: string; personId: string } | undefined {
-  try {
-    const payload = invite.split('.')[1];
-    if (!payload) return undefined;
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (ch) =>
-      ch.charCodeAt(0),
-    );
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const caseId = json['caseId'];
-    const personId = json['sub'];
-    return typeof caseId === 'string' && typeof personId === 'string'
-      ? { caseId, personId }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const claims = tokenClaims(invite);
+  const caseId = claims?.['caseId'];
+  const personId = claims?.['sub'];
+  return typeof caseId === 'string' && typeof personId === 'string'
+    ? { caseId, personId }
+    : undefined;
 }
 
 export class ProcedureCard {
-  readonly #caseId: string;
-  readonly #invite: string;
+  readonly #case: { caseId: string };
+  readonly #requests: Requests;
   readonly #personId: string;
   readonly #onChange: () => void;
   #file: CaseFile | undefined;
@@ -81,17 +64,17 @@ export class ProcedureCard {
   });
 
   constructor(o: { caseId: string; invite: string; personId: string; onChange: () => void }) {
-    this.#caseId = o.caseId;
-    this.#invite = o.invite;
+    this.#case = { caseId: o.caseId };
+    this.#requests = requests(() => o.invite);
     this.#personId = o.personId;
     this.#onChange = o.onChange;
   }
 
   async load(): Promise<void> {
-    const response = await fetch(`/api/cases/${encodeURIComponent(this.#caseId)}`, {
-      headers: { Authorization: `Bearer ${this.#invite}` },
-    });
-    if (response.ok) this.#file = (await response.json()) as CaseFile;
+    // A refused read keeps what the card showed.
+    this.#file =
+      (await this.#requests.sendIfOk('get', '/cases/:caseId', { params: this.#case })) ??
+      this.#file;
   }
 
   /** Empty when nothing applies to this person now. */
@@ -154,10 +137,9 @@ export class ProcedureCard {
         { type: 'button', class: 'secondary', 'data-testid': 'refuse-mediation' },
         pick(S.refuse),
       );
-      agree.onclick = () => void this.#post('mediation-response', { decision: 'agree' });
+      agree.onclick = () => void this.#answer('agree');
       refuse.onclick = () => {
-        if (window.confirm(pick(S.confirmRefuse)))
-          void this.#post('mediation-response', { decision: 'refuse' });
+        if (window.confirm(pick(S.confirmRefuse))) void this.#answer('refuse');
       };
       card.append(agree, refuse);
     }
@@ -199,7 +181,13 @@ export class ProcedureCard {
       );
       submit.onclick = () => {
         if (reasons.value.trim())
-          void this.#post('recusal-requests', { reasons: reasons.value.trim() });
+          void this.#step(
+            this.#requests.send('post', '/cases/:caseId/recusal-requests', {
+              params: this.#case,
+              body: { reasons: reasons.value.trim() },
+            }),
+            () => (reasons.value = ''),
+          );
       };
       card.append(labelled(pick(S.reasons), reasons), submit);
     }
@@ -212,20 +200,24 @@ export class ProcedureCard {
       card.append(el('p', { class: 'error', role: 'alert' }, `${pick(S.failed)}${this.#error}`));
   }
 
-  async #post(path: string, body: unknown): Promise<void> {
-    const response = await fetch(`/api/cases/${encodeURIComponent(this.#caseId)}/${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.#invite}` },
-      body: JSON.stringify(body),
-    });
-    if (response.ok) {
+  #answer(decision: Body<'post', '/cases/:caseId/mediation-response'>['decision']): void {
+    void this.#step(
+      this.#requests.send('post', '/cases/:caseId/mediation-response', {
+        params: this.#case,
+        body: { decision },
+      }),
+    );
+  }
+
+  /** Shows a refusal, or clears the last one; either way, the card then shows the case as it is now. */
+  async #step(request: Promise<unknown>, done?: () => void): Promise<void> {
+    try {
+      await request;
       this.#error = undefined;
-      if (path === 'recusal-requests') this.#reasons.value = '';
-    } else {
-      const failure = (await response.json().catch(() => ({}))) as {
-        error?: { message?: string };
-      };
-      this.#error = failure.error?.message ?? String(response.status);
+      done?.();
+    } catch (error) {
+      if (!(error instanceof ApiRefusal)) throw error;
+      this.#error = error.said;
     }
     await this.load().catch(() => undefined);
     this.#onChange();

@@ -4,20 +4,13 @@
  * electronic service in plain words and how to change the form later. The
  * server validates again; this only keeps obvious mistakes from a round trip.
  */
+import { SERVED_DOCUMENT_KINDS } from '../../../signaling/http/vocabulary.js';
 import { el } from '../dom.js';
 import type { IssuableKind, ServiceConsentInput, ServiceConsentView } from './model.js';
 import { KIND_LABELS, dt } from './strings.js';
 
-const SCOPE_KINDS: IssuableKind[] = [
-  'acceptance_notice',
-  'refusal_notice',
-  'session_notice',
-  'mediation_agreement',
-  'performance_notice',
-  'termination_record',
-  'evidence_receipt',
-  'right_to_arbitration_notice',
-];
+/** What a party may limit its consent to: the documents served on the parties. */
+const SCOPE_KINDS: readonly IssuableKind[] = SERVED_DOCUMENT_KINDS;
 
 function field(text: string, control: HTMLElement, attrs: Record<string, string> = {}) {
   const label = el('label', attrs, text);

@@ -5,10 +5,9 @@
  * authority). The extension takes effect only when every party consented;
  * one refusal ends the proposal. Refreshed every few seconds while shown.
  */
-import type { z } from 'zod';
-import type { extensionProposalView } from '../../../signaling/http/procedure.js';
 import { el } from '../dom.js';
 import { lang } from '../i18n.js';
+import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../shared/request.js';
 import { invitationClaims } from './api.js';
 import { when } from './strings.js';
 import './documents.css';
@@ -35,23 +34,24 @@ const S = {
   failed: ['操作失败：', 'Failed: '],
 } as const satisfies Record<string, Pair>;
 
-/** A proposal and each party's answer, as the shared HTTP contract describes it. */
-type ProposalView = z.output<typeof extensionProposalView>;
+/** The proposals and each party's answer, as the shared HTTP contract describes them. */
+type Proposals = Reply<'get', '/cases/:caseId/extension-proposals'>;
+type Answer = Body<'post', '/cases/:caseId/extension-proposals/:proposalId/answer'>;
 
 const POLL_MS = 3_000;
 
 export class ExtensionPanel {
   readonly root = el('section', { class: 'extension-panel', 'data-testid': 'extension-panel' });
-  readonly #invite: string;
+  readonly #requests: Requests;
   readonly #sub: string;
-  readonly #base: string;
-  #proposals: ProposalView[] = [];
+  readonly #case: { caseId: string };
+  #proposals: Proposals = [];
   #problem = '';
 
   private constructor(invite: string, sub: string, caseId: string) {
-    this.#invite = invite;
+    this.#requests = requests(() => invite);
     this.#sub = sub;
-    this.#base = `/api/cases/${encodeURIComponent(caseId)}/extension-proposals`;
+    this.#case = { caseId };
   }
 
   /** Beside the document inbox, for parties and agents only. */
@@ -75,26 +75,27 @@ export class ExtensionPanel {
 
   async #refresh(): Promise<void> {
     try {
-      const response = await fetch(this.#base, {
-        headers: { Authorization: `Bearer ${this.#invite}` },
-      });
-      if (response.ok) this.#proposals = (await response.json()) as ProposalView[];
+      this.#proposals =
+        (await this.#requests.sendIfOk('get', '/cases/:caseId/extension-proposals', {
+          params: this.#case,
+        })) ?? this.#proposals;
     } catch {
       // Offline for a moment: the next poll tries again.
     }
     this.#render();
   }
 
-  async #answer(proposalId: string, decision: 'consent' | 'refuse'): Promise<void> {
-    const response = await fetch(`${this.#base}/${encodeURIComponent(proposalId)}/answer`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${this.#invite}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ decision }),
-    });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-      this.#problem = `${pick(S.failed)}${body.error?.message ?? response.status}`;
-    } else this.#problem = '';
+  async #answer(proposalId: string, decision: Answer['decision']): Promise<void> {
+    try {
+      await this.#requests.send('post', '/cases/:caseId/extension-proposals/:proposalId/answer', {
+        params: { ...this.#case, proposalId },
+        body: { decision },
+      });
+      this.#problem = '';
+    } catch (error) {
+      if (!(error instanceof ApiRefusal)) throw error;
+      this.#problem = `${pick(S.failed)}${error.said}`;
+    }
     await this.#refresh();
   }
 

@@ -20,21 +20,32 @@ import type {
   SignatureView,
   SealView,
 } from './model.js';
+import {
+  ApiRefusal,
+  apiUrl,
+  refusal,
+  requests,
+  type Body,
+  type Reply,
+  type Requests,
+} from '../shared/request.js';
+import { tokenClaims } from '../shared/token.js';
 
-export class DocumentApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: string[] = [],
-  ) {
-    super(issues.length > 0 ? `${message}（${issues.join('；')}）` : message);
-    this.name = 'DocumentApiError';
-  }
-}
+/** What the document routes throw when the API refuses (the shared refusal). */
+export { ApiRefusal as DocumentApiError };
 
 export type RecipientStep = 'delivered' | 'read' | 'acknowledge' | 'challenge' | 'paper-copy';
 export type StaffStep = 'failed' | 'offline-proof';
+type DeliveryStepPath<S extends RecipientStep | StaffStep = RecipientStep | StaffStep> =
+  `/cases/:caseId/deliveries/:deliveryId/${S}`;
+/** A step's body: optional where the step takes none. */
+type StepBody<S extends RecipientStep> =
+  object extends Body<'post', DeliveryStepPath<S>>
+    ? [body?: Body<'post', DeliveryStepPath<S>>]
+    : [body: Body<'post', DeliveryStepPath<S>>];
+/** The contract's path of a step on a delivery (every step answers the delivery). */
+const deliveryStep = (step: RecipientStep | StaffStep): DeliveryStepPath =>
+  `/cases/:caseId/deliveries/:deliveryId/${step}`;
 
 /** A PDF fetched with the bearer token; `verified` compares its SHA-256 with the issue record. */
 export interface FetchedPdf {
@@ -67,70 +78,65 @@ export function filenameOf(response: Response, fallback: string): string {
 }
 
 export class DocumentsApi {
-  readonly #base: string;
+  readonly #requests: Requests;
+  readonly #case: { caseId: string };
 
   constructor(
     readonly caseId: string,
     private readonly bearer: () => string,
-    private readonly onUnauthorized: () => void = () => undefined,
+    onUnauthorized: () => void = () => undefined,
   ) {
-    this.#base = `/api/cases/${encodeURIComponent(caseId)}`;
-  }
-
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.#base}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${this.bearer()}`,
-        ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
-      },
-      ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
-    });
-    if (response.status === 401) this.onUnauthorized();
-    const parsed = (await response.json().catch(() => ({}))) as {
-      error?: { code?: string; message?: string; issues?: string[] };
-    };
-    if (!response.ok) {
-      throw new DocumentApiError(
-        response.status,
-        parsed.error?.code ?? 'HTTP',
-        parsed.error?.message ?? `HTTP ${response.status}`,
-        parsed.error?.issues ?? [],
-      );
-    }
-    return parsed as T;
+    this.#requests = requests(bearer, onUnauthorized);
+    this.#case = { caseId };
   }
 
   list(): Promise<Inbox> {
-    return this.#call('GET', '/documents');
+    return this.#requests.send('get', '/cases/:caseId/documents', { params: this.#case });
   }
 
   async consents(): Promise<ServiceConsentView[]> {
-    return (await this.#call<{ consents: ServiceConsentView[] }>('GET', '/service-consents'))
-      .consents;
+    const reply = await this.#requests.send('get', '/cases/:caseId/service-consents', {
+      params: this.#case,
+    });
+    return reply.consents;
   }
 
-  consent(input: ServiceConsentInput): Promise<{ consent: ServiceConsentView }> {
-    return this.#call('POST', '/service-consent', input);
+  consent(input: ServiceConsentInput): Promise<Reply<'post', '/cases/:caseId/service-consent'>> {
+    return this.#requests.send('post', '/cases/:caseId/service-consent', {
+      params: this.#case,
+      body: input,
+    });
   }
 
   disclosure(): Promise<DisclosureView> {
-    return this.#call('GET', '/disclosure');
+    return this.#requests.send('get', '/cases/:caseId/disclosure', { params: this.#case });
   }
 
   /** Exactly what the bundle of a joint application would send now. */
   referralPreview(kind: ReferralPreviewView['kind']): Promise<ReferralPreviewView> {
-    return this.#call('GET', `/referral-preview?kind=${kind}`);
+    return this.#requests.send('get', '/cases/:caseId/referral-preview', {
+      params: this.#case,
+      query: { kind },
+    });
   }
 
   /** The caller's own agreement (parties and agents), given or withdrawn. */
   setDisclosure(agree: boolean): Promise<DisclosureView> {
-    return this.#call('POST', '/disclosure', { agree });
+    return this.#requests.send('post', '/cases/:caseId/disclosure', {
+      params: this.#case,
+      body: { agree },
+    });
   }
 
   /** The mediator records a signing on paper (the scan filed first, category signed_agreement). */
-  paperSigning(documentId: string, input: PaperSigningInput): Promise<unknown> {
-    return this.#call('POST', `/documents/${encodeURIComponent(documentId)}/paper-signing`, input);
+  paperSigning(
+    documentId: string,
+    input: PaperSigningInput,
+  ): Promise<Reply<'post', '/cases/:caseId/documents/:documentId/paper-signing'>> {
+    return this.#requests.send('post', '/cases/:caseId/documents/:documentId/paper-signing', {
+      params: { ...this.#case, documentId },
+      body: input,
+    });
   }
 
   /** Files the scan of a signed paper agreement as the organisation's (multipart: fields, then the file). */
@@ -141,28 +147,18 @@ export class DocumentsApi {
     form.append('originalOrCopy', 'copy');
     form.append('category', 'signed_agreement');
     form.append('file', file, file.name);
-    const response = await fetch(`${this.#base}/evidence`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${this.bearer()}` },
-      body: form,
-    });
-    const parsed = (await response.json().catch(() => ({}))) as {
-      item?: { id: string; sha256: string };
-      error?: { code?: string; message?: string; issues?: string[] };
-    };
-    if (!response.ok || !parsed.item) {
-      throw new DocumentApiError(
-        response.status,
-        parsed.error?.code ?? 'HTTP',
-        parsed.error?.message ?? `HTTP ${response.status}`,
-        parsed.error?.issues ?? [],
-      );
-    }
-    return parsed.item;
+    const response = await fetch(
+      apiUrl('post', '/cases/:caseId/evidence', { params: this.#case }),
+      { method: 'POST', headers: { Authorization: `Bearer ${this.bearer()}` }, body: form },
+    );
+    const parsed: unknown = await response.json().catch(() => ({}));
+    const item = (parsed as Partial<Reply<'post', '/cases/:caseId/evidence'>>).item;
+    if (!response.ok || !item) throw refusal(response.status, parsed);
+    return item;
   }
 
   paymentOrder(): Promise<PaymentOrderStatus> {
-    return this.#call('GET', '/payment-order');
+    return this.#requests.send('get', '/cases/:caseId/payment-order', { params: this.#case });
   }
 
   /** `requestedBy`: staff only, the worker who asked. */
@@ -170,56 +166,70 @@ export class DocumentsApi {
     institutionId: string,
     requestedBy?: string,
   ): Promise<{ pack: PaymentOrderPack }> {
-    return this.#call('POST', '/payment-order', {
-      institutionId,
-      ...(requestedBy ? { requestedBy } : {}),
+    return this.#requests.send('post', '/cases/:caseId/payment-order', {
+      params: this.#case,
+      body: { institutionId, ...(requestedBy ? { requestedBy } : {}) },
     });
   }
 
-  recipientStep(
+  recipientStep<S extends RecipientStep>(
     deliveryId: string,
-    step: RecipientStep,
-    body: Record<string, unknown> = {},
+    step: S,
+    ...body: StepBody<S>
   ): Promise<DeliveryView> {
-    return this.#call('POST', `/deliveries/${encodeURIComponent(deliveryId)}/${step}`, body);
+    return this.#requests.send('post', deliveryStep(step), {
+      params: { ...this.#case, deliveryId },
+      body: body[0] ?? {},
+    });
   }
 
-  staffStep(deliveryId: string, step: StaffStep, body: Record<string, unknown>) {
-    return this.#call<DeliveryView>(
-      'POST',
-      `/deliveries/${encodeURIComponent(deliveryId)}/${step}`,
+  staffStep<S extends StaffStep>(
+    deliveryId: string,
+    step: S,
+    body: Body<'post', DeliveryStepPath<S>>,
+  ): Promise<DeliveryView> {
+    return this.#requests.send('post', deliveryStep(step), {
+      params: { ...this.#case, deliveryId },
       body,
-    );
+    });
   }
 
+  /** Staff issue a document from a template (the console's form builds the body). */
   issue(
     body: Record<string, unknown>,
   ): Promise<{ document: DocumentView; deliveries: DeliveryView[] }> {
-    return this.#call('POST', '/documents', body);
+    return this.#requests.send('post', '/cases/:caseId/documents', {
+      params: this.#case,
+      body: body as Body<'post', '/cases/:caseId/documents'>,
+    });
   }
 
   signingCode(documentId: string, channel?: ServiceChannel): Promise<SigningCodeReply> {
-    return this.#call(
-      'POST',
-      `/documents/${encodeURIComponent(documentId)}/signing-code`,
-      channel ? { channel } : {},
-    );
+    return this.#requests.send('post', '/cases/:caseId/documents/:documentId/signing-code', {
+      params: { ...this.#case, documentId },
+      body: channel ? { channel } : {},
+    });
   }
 
   sign(documentId: string, code: string, signatureImage?: string): Promise<SignatureView> {
-    return this.#call('POST', `/documents/${encodeURIComponent(documentId)}/sign`, {
-      code,
-      ...(signatureImage ? { signatureImage } : {}),
+    return this.#requests.send('post', '/cases/:caseId/documents/:documentId/sign', {
+      params: { ...this.#case, documentId },
+      body: { code, ...(signatureImage ? { signatureImage } : {}) },
     });
   }
 
   seal(documentId: string): Promise<{ seal: SealView }> {
-    return this.#call('POST', `/documents/${encodeURIComponent(documentId)}/seal`, {});
+    return this.#requests.send('post', '/cases/:caseId/documents/:documentId/seal', {
+      params: { ...this.#case, documentId },
+      body: {},
+    });
   }
 
   documentPdf(document: DocumentView): Promise<FetchedPdf> {
     return this.#pdf(
-      `/documents/${encodeURIComponent(document.id)}/pdf`,
+      this.#requests.fetch('get', '/cases/:caseId/documents/:documentId/pdf', {
+        params: { ...this.#case, documentId: document.id },
+      }),
       document.sha256,
       `${document.title}-v${document.version}.pdf`,
     );
@@ -227,7 +237,9 @@ export class DocumentsApi {
 
   sealedPdf(documentId: string, sha256: string): Promise<FetchedPdf> {
     return this.#pdf(
-      `/documents/${encodeURIComponent(documentId)}/sealed-pdf`,
+      this.#requests.fetch('get', '/cases/:caseId/documents/:documentId/sealed-pdf', {
+        params: { ...this.#case, documentId },
+      }),
       sha256,
       '调解协议书-已盖章.pdf',
     );
@@ -235,7 +247,9 @@ export class DocumentsApi {
 
   certificate(deliveryId: string): Promise<FetchedPdf> {
     return this.#pdf(
-      `/deliveries/${encodeURIComponent(deliveryId)}/certificate`,
+      this.#requests.fetch('get', '/cases/:caseId/deliveries/:deliveryId/certificate', {
+        params: { ...this.#case, deliveryId },
+      }),
       null,
       `电子送达凭证-${deliveryId}.pdf`,
     );
@@ -246,21 +260,13 @@ export class DocumentsApi {
    * checks its bytes: against the issue record when known, else against the
    * hash the server states in `X-Content-SHA256`.
    */
-  async #pdf(path: string, expected: string | null, fallbackName: string): Promise<FetchedPdf> {
-    const response = await fetch(`${this.#base}${path}`, {
-      headers: { Authorization: `Bearer ${this.bearer()}` },
-    });
-    if (response.status === 401) this.onUnauthorized();
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as {
-        error?: { code?: string; message?: string };
-      };
-      throw new DocumentApiError(
-        response.status,
-        body.error?.code ?? 'HTTP',
-        body.error?.message ?? `HTTP ${response.status}`,
-      );
-    }
+  async #pdf(
+    fetched: Promise<Response>,
+    expected: string | null,
+    fallbackName: string,
+  ): Promise<FetchedPdf> {
+    const response = await fetched;
+    if (!response.ok) throw refusal(response.status, await response.json().catch(() => ({})));
     const bytes = await response.arrayBuffer();
     const sha256 = await sha256Hex(bytes);
     const headerSha256 = response.headers.get('x-content-sha256');
@@ -279,23 +285,13 @@ export class DocumentsApi {
 export function invitationClaims(
   token: string,
 ): { sub: string; caseId: string; role: string; name: string } | undefined {
-  try {
-    const payload = token.split('.')[1];
-    if (!payload) return undefined;
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
-      c.charCodeAt(0),
-    );
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const { sub, caseId, role, name } = json;
-    if (
-      typeof sub !== 'string' ||
-      typeof caseId !== 'string' ||
-      typeof role !== 'string' ||
-      typeof name !== 'string'
-    )
-      return undefined;
-    return { sub, caseId, role, name };
-  } catch {
+  const { sub, caseId, role, name } = tokenClaims(token) ?? {};
+  if (
+    typeof sub !== 'string' ||
+    typeof caseId !== 'string' ||
+    typeof role !== 'string' ||
+    typeof name !== 'string'
+  )
     return undefined;
-  }
+  return { sub, caseId, role, name };
 }

@@ -1,56 +1,38 @@
 /**
- * The document service's shapes as the HTTP API sends them, derived from the
- * shared contract (signaling/http). Type-only imports: no zod reaches the bundle.
+ * The document service's shapes as the HTTP API sends and takes them, each
+ * read off the route that carries it in the shared contract (signaling/http).
+ * Types only: no zod reaches the bundle.
  */
-import type { z } from 'zod';
-import type { ReplyOf } from '../../../signaling/http/endpoint.js';
+import type { BodyOf, ReplyOf } from '../../../signaling/http/endpoint.js';
 import type { HttpApi } from '../../../signaling/http/index.js';
-import type {
-  documentView,
-  deliveryView,
-  deliveryStatus,
-  serviceConsentView,
-  signatureView,
-  sealView,
-  agreementStatusView,
-  signingCodeReply,
-  deliveryEventView,
-} from '../../../signaling/http/documentViews.js';
-import type {
-  paperSigningSchema,
-  serviceAddressSchema,
-  serviceConsentSchema,
-  ISSUE_FIELD_SCHEMAS,
-} from '../../../signaling/http/documentRequests.js';
-import type {
-  disclosureStateView,
-  paymentOrderStatusView,
-  paymentOrderView,
-  referralPreviewView,
-} from '../../../signaling/http/institutions.js';
+import type { IssuableKind } from '../../../signaling/http/documentRequests.js';
 
-export type DocumentView = z.output<typeof documentView>;
+type Documents = HttpApi['documents'];
+type Institutions = HttpApi['institutions'];
+
+export type { IssuableKind };
+/** What GET /cases/:caseId/documents answers (a party's inbox, or everything for staff). */
+export type Inbox = ReplyOf<Documents['list']>;
+export type DocumentView = Inbox['documents'][number];
 export type DocumentKind = DocumentView['kind'];
-export type IssuableKind = keyof typeof ISSUE_FIELD_SCHEMAS;
-export type DeliveryView = z.output<typeof deliveryView>;
+export type DeliveryView = Inbox['deliveries'][number];
 export type DeliveryState = DeliveryView['state'];
-export type DeliveryStatus = z.output<typeof deliveryStatus>;
-export type DeliveryEventView = z.output<typeof deliveryEventView>;
+export type DeliveryStatus = DeliveryView['status'];
+export type DeliveryEventView = DeliveryView['events'][number];
 export type DeliveryEventKind = DeliveryEventView['kind'];
 export type ServiceChannel = Exclude<DeliveryView['channel'], null>;
+/** The signing of a mediation agreement, as its document carries it. */
+export type AgreementStatus = NonNullable<DocumentView['signing']>;
+export type SignatureView = AgreementStatus['signatures'][number];
 export type SignsFor = SignatureView['signsFor'];
-export type SignatureView = z.output<typeof signatureView>;
-export type SealView = z.output<typeof sealView>;
-export type AgreementStatus = z.output<typeof agreementStatusView>;
-export type ServiceConsentView = z.output<typeof serviceConsentView>;
-export type ServiceAddressInput = z.input<typeof serviceAddressSchema>;
-export type ServiceConsentInput = z.input<typeof serviceConsentSchema>;
-export type SigningCodeReply = z.output<typeof signingCodeReply>;
-/** What GET /cases/:caseId/documents answers (a party's inbox, or everything for staff). */
-export type Inbox = ReplyOf<HttpApi['documents']['list']>;
-export type PaperSigningInput = z.input<typeof paperSigningSchema>;
-export type PaymentOrderPack = z.output<typeof paymentOrderView>;
-export type PaymentOrderStatus = z.output<typeof paymentOrderStatusView>;
-export type DisclosureView = z.output<typeof disclosureStateView>;
+export type SealView = ReplyOf<Documents['sealInfo']>;
+export type ServiceConsentView = ReplyOf<Documents['consents']>['consents'][number];
+export type ServiceConsentInput = BodyOf<Documents['consent']>;
+export type ServiceAddressInput = ServiceConsentInput['addresses'][number];
+export type SigningCodeReply = ReplyOf<Documents['signingCode']>;
+export type PaperSigningInput = BodyOf<Documents['paperSigning']>;
+export type PaymentOrderStatus = ReplyOf<Institutions['paymentOrder']>;
+export type PaymentOrderPack = ReplyOf<Institutions['producePaymentOrder']>['pack'];
+export type DisclosureView = ReplyOf<Institutions['disclosure']>;
 export type PartySide = keyof DisclosureView['sides'];
-export type ReferralPreviewView = z.output<typeof referralPreviewView>;
+export type ReferralPreviewView = ReplyOf<Institutions['referralPreview']>;

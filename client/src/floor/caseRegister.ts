@@ -8,6 +8,7 @@
  */
 import { storedSession, type CasePersonView } from '../console/api.js';
 import { t, type MessageKey } from '../i18n.js';
+import { requests } from '../shared/request.js';
 
 export type CaseSide = 'applicant' | 'respondent';
 
@@ -17,13 +18,12 @@ export class CaseRegister {
   static async load(caseId: string): Promise<CaseRegister | undefined> {
     const session = storedSession();
     if (!session || session.staff.role !== 'mediator') return undefined;
-    const response = await fetch(`/api/cases/${encodeURIComponent(caseId)}`, {
-      headers: { Authorization: `Bearer ${session.token}` },
+    const file = await requests(() => session.token).sendIfOk('get', '/cases/:caseId', {
+      params: { caseId },
     });
-    if (!response.ok) return undefined;
-    const file = (await response.json()) as { people?: CasePersonView[] };
+    if (!file) return undefined;
     const register = new CaseRegister();
-    for (const p of file.people ?? []) register.#people.set(p.id, p);
+    for (const p of file.people) register.#people.set(p.id, p);
     return register;
   }
 
