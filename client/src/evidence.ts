@@ -12,7 +12,8 @@ import type { evidenceItemView, evidenceReceiptView } from '../../signaling/http
 import { ROLE_LABELS } from '../../signaling/roles.js';
 import { el, labelled } from './dom.js';
 import { formatSize } from './format.js';
-import { label, lang, t, type Labels, type MessageKey } from './i18n.js';
+import type { ErrorPayload } from '../../signaling/errors.js';
+import { errorText, label, lang, t, type Labels, type MessageKey } from './i18n.js';
 import type { SignalingClient } from './signaling.js';
 
 /** This module's own words (kept here so the shared catalogue stays untouched). */
@@ -110,7 +111,7 @@ export class EvidencePanel {
       this.progress = null;
       const body = JSON.parse(xhr.responseText || '{}') as {
         receipt?: EvidenceReceiptView;
-        error?: { message: string };
+        error?: ErrorPayload;
       };
       if (xhr.status === 201 && body.receipt) {
         this.receipt = body.receipt;
@@ -118,7 +119,7 @@ export class EvidencePanel {
         form.reset();
         void this.load();
       } else {
-        this.error = body.error?.message ?? `HTTP ${xhr.status}`;
+        this.error = body.error ? errorText(body.error) : `HTTP ${xhr.status}`;
         this.#o.onChange();
       }
     };
@@ -145,8 +146,8 @@ export class EvidencePanel {
       },
     );
     if (!r.ok) {
-      const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
-      this.error = `${w('actionFailed')}${body.error?.message ?? `HTTP ${r.status}`}`;
+      const body = (await r.json().catch(() => ({}))) as { error?: ErrorPayload };
+      this.error = `${w('actionFailed')}${body.error ? errorText(body.error) : `HTTP ${r.status}`}`;
     }
     await this.load();
   }

@@ -3,6 +3,8 @@
  *
  * Size: data — the string table, Chinese first then English; replaced by the vue-i18n catalogue (issue 17, must-have 1).
  */
+import type { ErrorCode, Reason } from '../../signaling/index.js';
+
 export type Lang = 'zh-CN' | 'en';
 
 const zh = {
@@ -606,4 +608,195 @@ export function label<K extends string>(labels: Labels<K>, key: K): string {
 /** The colon between a label and its value, as each language writes it. */
 export function colon(): string {
   return current === 'en' ? ': ' : '：';
+}
+
+/**
+ * Why a request failed, by the server's reason code (signaling/reasons.ts),
+ * `{name}` filled from its parameters. The console's catalogue carries the same
+ * table (console/messages.ts, `labels.reasons`); a test checks both cover every reason.
+ */
+export const REASON_TEXT: Labels<Reason> = {
+  NOT_FOUND: ['未找到所请求的内容（{what}）。', 'Not found: {what}.'],
+  INVALID_PAYLOAD: [
+    '提交的内容有误，请检查后重试。',
+    'The request was not valid; check it and try again.',
+  ],
+  UNKNOWN_EVENT: ['不支持的请求（{event}）。', 'Unsupported request ({event}).'],
+  PARTICIPANT_REMOVED: [
+    '调解员已将您移出本次调解。',
+    'The mediator removed you from this session.',
+  ],
+  SESSION_ENDED: ['本次调解已结束或已取消。', 'This session has ended or was cancelled.'],
+  ACCOUNT_INACTIVE: ['您的账号已停用。', 'Your account is no longer active.'],
+  MEDIATOR_NOT_ASSIGNED: ['您已不再承办本案。', 'You are no longer the mediator of this case.'],
+  NOT_IN_CASE: ['您已不是本案的参加人。', 'You are no longer a participant in this case.'],
+  INVITATION_REVOKED: [
+    '您的参加链接已被撤销或已过期。',
+    'Your invitation has been revoked or has expired.',
+  ],
+  SESSION_OF_OTHER_CASE: ['该场次不属于本案。', 'This session belongs to another case.'],
+  ROLE_MAY_NOT_JOIN: ['您的身份不能参加调解场次。', 'Your role may not join sessions.'],
+  SESSION_LOCKED: ['本次调解已锁定，不再接纳新的参加人。', 'The session is locked to newcomers.'],
+  ADMISSION_REQUIRED: ['请等待调解员准许进入。', 'Wait for the mediator to admit you.'],
+  NOT_JOINED: ['您尚未加入本次调解。', 'You have not joined this session.'],
+  ALREADY_JOINED: ['您已加入本次调解。', 'You have joined this session already.'],
+  JOIN_FIRST: ['请先加入调解。', 'Join the session first.'],
+  IDENTITY_CHECK_FAILED: [
+    '身份核实未通过，不能准许进入；如确需准许，请说明理由。',
+    'The identity check failed: admitting needs a reason.',
+  ],
+  IDENTITY_UNCHECKED: [
+    '尚未核实身份，请先核实；如确需准许，请说明理由。',
+    'Identity not checked yet: check it first, or give a reason to admit.',
+  ],
+  ALREADY_ADMITTED: [
+    '该参加人已在调解中；如需请其离开，请移出。',
+    'Already admitted: remove the participant instead.',
+  ],
+  MEDIATOR_NOT_MUTABLE: [
+    '不能将调解员静音。',
+    'A mediator cannot be muted by another participant.',
+  ],
+  MUTED_BY_MEDIATOR: [
+    '调解员已将您静音，请举手申请发言。',
+    'The mediator muted you; raise your hand to ask to speak.',
+  ],
+  CANNOT_REMOVE_SELF: ['不能移出自己，请直接离开。', 'Leave the session instead.'],
+  CAUCUS_IN_PROGRESS: ['背靠背调解正在进行，请先结束。', 'A caucus is in progress; end it first.'],
+  NO_CAUCUS: ['当前没有进行中的背靠背调解。', 'No caucus is in progress.'],
+  CAUCUS_SIDE_REQUIRED: [
+    '调解员参加每一场背靠背调解，请选择要单独沟通的一方。',
+    'The mediator is in every caucus; name the side to take aside.',
+  ],
+  PARTICIPANT_ABSENT: ['该参加人不在本次调解中。', 'That participant is not in the session.'],
+  ROLE_MAY_NOT_MODERATE: [
+    '您的身份（{role}）不能主持调解。',
+    'A {role} may not moderate the session.',
+  ],
+  SESSION_HAS_ENDED: ['本次调解已结束。', 'The session has ended.'],
+  ROUTER_REBUILDING: [
+    '媒体服务正在恢复，请稍后重试。',
+    'The media service is being restored; retry shortly.',
+  ],
+  MEDIA_WORKER_UNAVAILABLE: ['媒体服务暂不可用。', 'The media service is unavailable.'],
+  TRANSPORT_EXISTS: ['媒体连接已存在。', 'A media connection exists already.'],
+  TRANSPORT_WRONG_KIND: ['媒体连接类型不符。', 'The media connection is of the wrong kind.'],
+  TRANSPORT_CONNECTED: ['媒体连接已建立。', 'The media connection is established already.'],
+  ROLE_MAY_NOT_PUBLISH: [
+    '您的身份（{role}）不能发送音视频（{source}）。',
+    'A {role} may not publish {source}.',
+  ],
+  SOURCE_KIND_MISMATCH: ['音视频类型不符。', 'A {source} track must be {kind}.'],
+  ALREADY_PUBLISHING: ['已在发送（{source}）。', 'Already publishing {source}.'],
+  ROLE_MAY_NOT_RECEIVE: ['您的身份（{role}）不能接收音视频。', 'A {role} may not receive media.'],
+  OWN_MEDIA: ['不能接收自己的音视频。', 'A participant does not receive their own media.'],
+  ALREADY_CONSUMING: ['已在接收该音视频。', 'Already receiving this stream.'],
+  NO_COMMON_CODEC: [
+    '您的浏览器无法解码该音视频，请换用其他浏览器。',
+    'Your browser cannot decode this media (no common codec); try another browser.',
+  ],
+  SINGLE_LAYER: ['该视频只有一种清晰度。', 'This stream has a single layer.'],
+  MEDIA_PARAMETERS_REJECTED: [
+    '媒体参数不被接受，请刷新页面后重试。',
+    'The media parameters were refused; reload the page and try again.',
+  ],
+  MEDIA_OBJECT_CLOSED: [
+    '媒体连接已关闭，请稍后重试。',
+    'The media connection closed meanwhile; try again.',
+  ],
+  ROLE_MAY_NOT_PRESENT: ['您的身份（{role}）不能出示证据。', 'A {role} may not present evidence.'],
+  ROLE_MAY_NOT_SHARE: ['您的身份（{role}）不能共享证据。', 'A {role} may not share evidence.'],
+  MEDIATOR_ONLY_CONFIDENTIAL: [
+    '只有调解员可以设定或解除保密。',
+    'Only the mediator keeps evidence confidential to a caucus.',
+  ],
+  FEATURE_UNAVAILABLE: ['此功能暂不可用（{feature}）。', '{feature} is not available here.'],
+  RECIPIENTS_ONLY: ['只有当事人和代理人接收文书。', 'Only parties and agents receive documents.'],
+  SIGNATURE_IMAGE_UNREADABLE: ['签名图片无法识别。', 'The signature image cannot be read.'],
+};
+
+/** What a failure means when its reason is unknown to this page: by its code alone. */
+export const ERROR_CODE_TEXT: Labels<ErrorCode> = {
+  VALIDATION: ['提交的内容有误。', 'The request was not valid.'],
+  UNAUTHENTICATED: ['请先登录。', 'Please sign in.'],
+  FORBIDDEN: ['您无权进行此操作。', 'You may not do this.'],
+  NOT_FOUND: ['未找到所请求的内容。', 'Not found.'],
+  INVALID_STATE: ['当前状态下不能进行此操作。', 'This cannot be done now.'],
+  IDENTITY_UNCONFIRMED: ['尚未核实身份。', 'The identity is not confirmed.'],
+  PARTY_CONSENT_REQUIRED: ['须由当事人本人同意。', "The party's own consent is required."],
+  REFERRAL_KIND_MISMATCH: [
+    '申请与受理机构的类型不符。',
+    'The application does not suit this institution.',
+  ],
+  REFERRAL_LATE: ['申请期限已届满。', 'The window for this application has closed.'],
+  PAYMENT_ORDER_NOT_ELIGIBLE: [
+    '本案不能申请支付令。',
+    'This case does not qualify for a payment order.',
+  ],
+  WRONG_INSTITUTION_KIND: ['受理机构的类型不符。', 'The institution is of the wrong kind.'],
+  DISCLOSURE_REQUIRED: [
+    '调解员须先披露利益冲突情况。',
+    'The mediator must disclose conflicts of interest first.',
+  ],
+  RECUSAL_PENDING: ['回避申请尚待决定。', 'A recusal request awaits its decision.'],
+  RESPONDENT_AGREEMENT_REQUIRED: [
+    '被申请人尚未同意调解。',
+    'Every respondent must agree to mediation first.',
+  ],
+  RATE_LIMITED: ['操作过于频繁，请稍后再试。', 'Too many requests; try again shortly.'],
+  PAYLOAD_TOO_LARGE: ['提交的内容过大。', 'The request is too large.'],
+  HEADERS_TOO_LARGE: ['请求头过大。', 'The request headers are too large.'],
+  REQUEST_TIMEOUT: ['请求超时，请重试。', 'The request timed out; try again.'],
+  UNSUPPORTED_MEDIA_TYPE: ['不支持的内容格式。', 'Unsupported content type.'],
+  MEDIA_UNAVAILABLE: [
+    '媒体服务暂不可用，请稍后重试。',
+    'The media service is unavailable; retry shortly.',
+  ],
+  INTERNAL: ['服务器内部错误，请稍后重试。', 'Internal error; try again later.'],
+};
+
+/** A failure as the server sent it: its code, and its reason with parameters where it has one. */
+export interface ErrorLike {
+  code: string;
+  reason?: string | undefined;
+  params?: Record<string, string | number> | undefined;
+  message?: string | undefined;
+}
+
+/** Fills `{name}` from the parameters; a placeholder without a value stays as it is. */
+export function fillParams(text: string, params: ErrorLike['params']): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params?.[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/**
+ * A bilingual sentence `中文 / English` of a failure that carries no reason yet,
+ * in the reader's language; undefined for a sentence of one language.
+ */
+function bilingual(message: string | undefined): string | undefined {
+  const at = message?.indexOf(' / ') ?? -1;
+  if (!message || at < 0 || !/[\u4e00-\u9fff]/.test(message)) return undefined;
+  return current === 'en' ? message.slice(at + 3) : message.slice(0, at);
+}
+
+/**
+ * A failure in the reader's language: its reason from the catalogue; else,
+ * for the server's sentences not yet turned into reasons, the reader's half of
+ * the bilingual sentence; else the generic text of its code; else the words.
+ */
+export function errorText(error: ErrorLike): string {
+  const side = current === 'en' ? 1 : 0;
+  const byReason = error.reason
+    ? (REASON_TEXT as Record<string, Labels<string>[string] | undefined>)[error.reason]
+    : undefined;
+  if (byReason) return fillParams(byReason[side], error.params);
+  const legacy = bilingual(error.message);
+  if (legacy) return legacy;
+  const byCode = (ERROR_CODE_TEXT as Record<string, Labels<string>[string] | undefined>)[
+    error.code
+  ];
+  if (byCode) return byCode[side];
+  return error.message ?? error.code;
 }

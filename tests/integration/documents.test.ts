@@ -36,6 +36,7 @@ import {
   apiClient,
   errorCode,
   errorMessage,
+  errorReason,
   pngBytes,
   type Api,
   type Reply,
@@ -958,7 +959,7 @@ describe('signing and sealing the mediation agreement', () => {
     for (const corrupt of await crafted) {
       expect(corrupt.status).toBe(400);
       expect(errorCode(corrupt)).toBe('VALIDATION');
-      expect(errorMessage(corrupt)).toMatch(/签名图片无法识别/);
+      expect(errorReason(corrupt)).toBe('SIGNATURE_IMAGE_UNREADABLE');
     }
     const drawn = signaturePng();
     const signed = await sign(document.id, world.tokens.applicant, {

@@ -5,7 +5,8 @@
  * organisation's decision with its reasons.
  */
 import { el, labelled } from '../dom.js';
-import { lang } from '../i18n.js';
+import type { ErrorPayload } from '../../../signaling/errors.js';
+import { errorText, lang } from '../i18n.js';
 
 type Pair = readonly [zh: string, en: string];
 const pick = (pair: Pair): string => pair[lang() === 'en' ? 1 : 0];
@@ -222,10 +223,8 @@ export class ProcedureCard {
       this.#error = undefined;
       if (path === 'recusal-requests') this.#reasons.value = '';
     } else {
-      const failure = (await response.json().catch(() => ({}))) as {
-        error?: { message?: string };
-      };
-      this.#error = failure.error?.message ?? String(response.status);
+      const failure = (await response.json().catch(() => ({}))) as { error?: ErrorPayload };
+      this.#error = failure.error ? errorText(failure.error) : String(response.status);
     }
     await this.load().catch(() => undefined);
     this.#onChange();

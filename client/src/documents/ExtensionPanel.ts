@@ -8,7 +8,8 @@
 import type { z } from 'zod';
 import type { extensionProposalView } from '../../../signaling/http/procedure.js';
 import { el } from '../dom.js';
-import { lang } from '../i18n.js';
+import type { ErrorPayload } from '../../../signaling/errors.js';
+import { errorText, lang } from '../i18n.js';
 import { invitationClaims } from './api.js';
 import { when } from './strings.js';
 import './documents.css';
@@ -92,8 +93,8 @@ export class ExtensionPanel {
       body: JSON.stringify({ decision }),
     });
     if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-      this.#problem = `${pick(S.failed)}${body.error?.message ?? response.status}`;
+      const body = (await response.json().catch(() => ({}))) as { error?: ErrorPayload };
+      this.#problem = `${pick(S.failed)}${body.error ? errorText(body.error) : response.status}`;
     } else this.#problem = '';
     await this.#refresh();
   }

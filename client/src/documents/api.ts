@@ -4,6 +4,8 @@
  * sign-in), and the PDF fetch that checks the bytes against the hash fixed
  * at issue before showing them.
  */
+import type { ErrorPayload } from '../../../signaling/errors.js';
+import { errorText } from '../i18n.js';
 import type {
   DeliveryView,
   DisclosureView,
@@ -30,6 +32,16 @@ export class DocumentApiError extends Error {
   ) {
     super(issues.length > 0 ? `${message}（${issues.join('；')}）` : message);
     this.name = 'DocumentApiError';
+  }
+
+  /** A refusal as the server sent it, its message rendered from the page's catalogue. */
+  static from(status: number, error: Partial<ErrorPayload> | undefined): DocumentApiError {
+    return new DocumentApiError(
+      status,
+      error?.code ?? 'HTTP',
+      error?.code ? errorText({ ...error, code: error.code }) : `HTTP ${status}`,
+      error?.issues ?? [],
+    );
   }
 }
 
@@ -88,15 +100,10 @@ export class DocumentsApi {
     });
     if (response.status === 401) this.onUnauthorized();
     const parsed = (await response.json().catch(() => ({}))) as {
-      error?: { code?: string; message?: string; issues?: string[] };
+      error?: Partial<ErrorPayload>;
     };
     if (!response.ok) {
-      throw new DocumentApiError(
-        response.status,
-        parsed.error?.code ?? 'HTTP',
-        parsed.error?.message ?? `HTTP ${response.status}`,
-        parsed.error?.issues ?? [],
-      );
+      throw DocumentApiError.from(response.status, parsed.error);
     }
     return parsed as T;
   }
@@ -148,15 +155,10 @@ export class DocumentsApi {
     });
     const parsed = (await response.json().catch(() => ({}))) as {
       item?: { id: string; sha256: string };
-      error?: { code?: string; message?: string; issues?: string[] };
+      error?: Partial<ErrorPayload>;
     };
     if (!response.ok || !parsed.item) {
-      throw new DocumentApiError(
-        response.status,
-        parsed.error?.code ?? 'HTTP',
-        parsed.error?.message ?? `HTTP ${response.status}`,
-        parsed.error?.issues ?? [],
-      );
+      throw DocumentApiError.from(response.status, parsed.error);
     }
     return parsed.item;
   }
@@ -253,13 +255,9 @@ export class DocumentsApi {
     if (response.status === 401) this.onUnauthorized();
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as {
-        error?: { code?: string; message?: string };
+        error?: Partial<ErrorPayload>;
       };
-      throw new DocumentApiError(
-        response.status,
-        body.error?.code ?? 'HTTP',
-        body.error?.message ?? `HTTP ${response.status}`,
-      );
+      throw DocumentApiError.from(response.status, body.error);
     }
     const bytes = await response.arrayBuffer();
     const sha256 = await sha256Hex(bytes);
