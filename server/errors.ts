@@ -71,6 +71,11 @@ export class ReasonError<R extends Reason = Reason> extends AppError {
       ...(values ? { params: values } : {}),
     });
   }
+
+  /** The same failure with what the input got wrong, entry by entry. */
+  withIssues(issues: string[]): ReasonError<R> {
+    return new ReasonError(this.reason, this.params as ReasonParams<R> | undefined, { issues });
+  }
 }
 
 /** `throw fail('SESSION_LOCKED')`: the error for a reason, parameters typed by its schema. */
@@ -121,8 +126,8 @@ export class NotFoundError extends AppError {
 }
 
 export class InvalidStateError extends AppError {
-  constructor(message: string) {
-    super('INVALID_STATE', message);
+  constructor(message: string, because?: { reason: Reason; params?: ReasonParamValues }) {
+    super('INVALID_STATE', message, because);
   }
 }
 

@@ -713,6 +713,240 @@ export const REASON_TEXT: Labels<Reason> = {
   FEATURE_UNAVAILABLE: ['此功能暂不可用（{feature}）。', '{feature} is not available here.'],
   RECIPIENTS_ONLY: ['只有当事人和代理人接收文书。', 'Only parties and agents receive documents.'],
   SIGNATURE_IMAGE_UNREADABLE: ['签名图片无法识别。', 'The signature image cannot be read.'],
+  CASE_TRANSITION_INVALID: [
+    '案件当前状态（{status}）不允许此操作（{action}）。',
+    'Cannot {action} a case that is {status}.',
+  ],
+  ROLE_MAY_NOT_ON_CASE: [
+    '您的身份（{role}）不能对本案进行此操作。',
+    'A {role} may not {action} this case.',
+  ],
+  STAFF_ONLY: ['只有工作人员（{roles}）可以进行此操作。', 'Only {roles} staff may do this.'],
+  CASE_CLOSED: ['本案已结案。', 'The case is closed.'],
+  DISCLOSURE_FIRST: [
+    '调解员须就本次指派先行披露利益冲突（无冲突）。',
+    'The mediator must disclose, with no conflict of interest, for their current assignment first.',
+  ],
+  MEDIATOR_BEFORE_SCHEDULING: [
+    '请先指派调解员，再安排调解。',
+    'Assign a mediator before scheduling a session.',
+  ],
+  RECUSAL_BLOCKS_SESSION: [
+    '当事人申请调解员回避，组织作出决定前不能开始调解。',
+    'A recusal request awaits the organisation’s decision: no session starts before it.',
+  ],
+  SESSION_TRANSITION_INVALID: [
+    '该调解场次当前状态（{from}）不能变为（{to}）。',
+    'A {from} session cannot become {to}.',
+  ],
+  SESSION_OVER: ['本次调解已结束或已取消。', 'This session has ended or was cancelled.'],
+  NO_SESSION_SCHEDULED: [
+    '本案目前没有已安排或正在进行的调解。',
+    'No session of this case is scheduled or in progress.',
+  ],
+  ORAL_APPLICATION_IN_FUTURE: [
+    '口头申请的时间不能晚于现在。',
+    'The oral application cannot be heard in the future.',
+  ],
+  RESPONDENTS_NOT_AGREED: [
+    '被申请人{names}尚未同意调解，不能受理。',
+    'Every respondent must agree to mediation before a party application is accepted (missing: {names}).',
+  ],
+  RESPONDENT_ANSWERS_ONLY: [
+    '只有被申请人或其特别授权代理人可以表示是否同意调解。',
+    'Only a respondent or its specially authorised agent may answer.',
+  ],
+  NOT_A_RESPONDENT: ['该人员不是本案的被申请人。', 'Not a respondent of this case.'],
+  OFFLINE_ANSWER_NEEDS_PROOF: [
+    '线下表示须附证明材料。',
+    'An answer given offline needs its proof.',
+  ],
+  NO_SEPARATE_AGREEMENT: [
+    '委派、委托调解的案件无需被申请人另行同意。',
+    'Delegated or entrusted cases need no separate agreement.',
+  ],
+  HOLIDAY_SCHEDULE_INVALID: [
+    '节假日安排有误，未保存。',
+    'The holiday schedule is invalid; nothing was stored.',
+  ],
+  HOLIDAY_YEAR_LOADED: [
+    '{year} 年的节假日安排已载入；如需更正，请注明理由。',
+    'The {year} schedule is loaded already; replacing it is a correction and needs a reason.',
+  ],
+  AGENT_NEEDS_PARTY: [
+    '代理人须代理本案的一方当事人。',
+    'An agent must represent a party of this case.',
+  ],
+  USERNAME_TAKEN: ['该用户名已被使用。', 'This username is taken.'],
+  CANNOT_DEACTIVATE_SELF: ['不能停用自己的账号。', 'You cannot deactivate your own account.'],
+  NO_SUCH_MEDIATOR: [
+    '本组织没有该在职调解员。',
+    'No active mediator of this organisation has that id.',
+  ],
+  RECUSAL_PARTIES_ONLY: [
+    '只有当事人或其代理人可以申请回避。',
+    'Only a party or an agent may ask for recusal.',
+  ],
+  NO_MEDIATOR_ASSIGNED: ['本案尚未指派调解员。', 'No mediator is assigned to this case.'],
+  RECUSAL_ALREADY_PENDING: [
+    '已有回避申请等待决定。',
+    'A recusal request of this case awaits its decision.',
+  ],
+  RECUSAL_DECIDED: ['此回避申请已作出决定。', 'This request has been decided.'],
+  EXTENSION_NEEDS_PARTIES: [
+    '延长调解期限须由每一方当事人本人（或特别授权代理人）在其页面同意，或由工作人员凭证据登记线下同意；请先提出延期方案。',
+    'Each party must consent to an extension itself (or through an agent with special authority), or staff record an offline consent with proof: propose the extension first.',
+  ],
+  EXTENSION_NOT_LATER: [
+    '延长后的日期须晚于当前调解期限。',
+    'The new date must be after the current end of the mediation period.',
+  ],
+  EXTENSION_IN_PAST: [
+    '延长后的日期不能早于今天。',
+    'The new end of the mediation period cannot lie in the past.',
+  ],
+  EXTENSION_NOT_IN_MEDIATION: [
+    '案件不在调解中，不能延长调解期限。',
+    'The mediation period can be extended only while mediation goes on.',
+  ],
+  EXTENSION_ALREADY_PROPOSED: [
+    '已有待当事人答复的延期方案。',
+    'An extension proposal is already awaiting the parties.',
+  ],
+  EXTENSION_STAFF_RECORD_OFFLINE: [
+    '只有当事人本人或其特别授权代理人可以答复；工作人员只能凭证据登记线下答复。',
+    'Only a party or its specially authorised agent answers; staff may only record an offline answer with proof.',
+  ],
+  EXTENSION_AUTHORITY_REQUIRED: [
+    '只有当事人本人或其特别授权代理人可以答复。',
+    'Only a party or an agent with special authority may answer.',
+  ],
+  NOT_A_PARTY: ['该人员不是本案的当事人。', 'Not a party of this case.'],
+  EXTENSION_OFFLINE_NEEDS_PROOF: [
+    '线下答复须附本案的证据材料。',
+    'An offline answer needs proof: an evidence item of this case.',
+  ],
+  EXTENSION_CLOSED: ['此延期方案已结束。', 'This extension proposal is closed.'],
+  EXTENSION_ALREADY_ANSWERED: [
+    '该当事人已答复此延期方案。',
+    'This party has already answered the proposal.',
+  ],
+  AGREEMENT_ALREADY_EFFECTIVE: ['调解协议已生效。', 'The agreement is effective already.'],
+  NO_AGREEMENT: ['没有可以生效的调解协议。', 'There is no agreement to take effect.'],
+  EFFECTIVE_TIME_IN_FUTURE: [
+    '生效时间不能晚于当前时间。',
+    'The effective time cannot be in the future.',
+  ],
+  EFFECTIVE_TIME_BY_HAND: [
+    '协议只能在全部签名并盖章后，或登记纸质签署后生效，不能直接填写生效时间。',
+    'An agreement takes effect only at the seal after every signature or at a recorded paper signing; an effective time cannot be set by hand.',
+  ],
+  STAFF_ONLY_ACTION: ['只有调解员或书记员可以进行此操作。', 'Only staff may {action}.'],
+  OWN_ADDRESS_ONLY: ['只能确认本人的送达地址。', 'You may confirm only your own address.'],
+  CONSENT_PERSON_REQUIRED: [
+    '请指明登记的是哪一位人员的纸质确认书。',
+    'Name the person whose paper form is recorded.',
+  ],
+  OBSERVER_NOT_SERVED: ['旁听人员不是受送达人。', 'An observer is not served documents.'],
+  OBSERVER_NOT_RECIPIENT: ['旁听人员不是受送达人。', 'An observer cannot be served.'],
+  AGREEMENT_NO_LAYOUT: ['调解协议书缺少存档版式。', 'The agreement has no stored layout.'],
+  UNKNOWN_RECIPIENT: ['受送达人不是本案人员。', 'Unknown recipient.'],
+  RECIPIENT_TWICE: ['同一受送达人只能列一次。', 'Each recipient once.'],
+  REPLACED_NOT_IN_CASE: [
+    '要替换的文书不在本案中。',
+    'The document to replace is not in this case.',
+  ],
+  VERSION_KIND_MISMATCH: ['新版本须与原文书类型相同。', 'A new version must be of the same kind.'],
+  SEALED_NOT_REISSUED: ['已盖章生效的协议不能重新出具。', 'A sealed agreement cannot be reissued.'],
+  NEWER_VERSION_ISSUED: ['此文书已有更新版本。', 'A newer version was issued meanwhile.'],
+  CASE_NOT_ACCEPTED: ['案件尚未受理。', 'The case has not been accepted.'],
+  CASE_NOT_REFUSED: ['案件未被决定不予受理。', 'The case was not refused.'],
+  AGREEMENT_NOT_ISSUABLE: [
+    '案件不在可以出具调解协议的状态。',
+    'An agreement cannot be issued in this state.',
+  ],
+  TERMINATION_GROUND_REQUIRED: [
+    '案件未终止调解，须写明终止事由。',
+    'Give the ground: the case is not terminated.',
+  ],
+  ORAL_NEEDS_RECORD: [
+    '口头申请应出具口头申请笔录。',
+    'An oral application has an oral application record.',
+  ],
+  WRITTEN_NO_RECORD: [
+    '书面申请没有口头申请笔录。',
+    'A written application has no oral application record.',
+  ],
+  AGREEMENT_NOT_EFFECTIVE: ['调解协议尚未生效。', 'The agreement is not effective yet.'],
+  UNKNOWN_EVIDENCE: ['该证据不在本案中。', 'Unknown evidence item.'],
+  NO_AGREEMENT_TO_ATTACH: [
+    '没有已盖章或已登记纸质签署的调解协议书可以附上。',
+    'No sealed or paper-signed agreement to attach.',
+  ],
+  UNKNOWN_SESSION: ['该调解场次不在本案中。', 'Unknown session.'],
+  SEAL_SIGNERS_MISSING: [
+    '尚缺{signers}的签名，不能盖章。',
+    'Not every required signer has signed ({signers}); cannot seal.',
+  ],
+  PAPER_SIGNERS_MISSING: [
+    '尚缺{signers}的签名，不能登记纸质签署。',
+    'Not every required signer has signed ({signers}); cannot record the paper signing.',
+  ],
+  AGREEMENT_SEALED_MEANWHILE: ['协议已在此期间盖章。', 'The agreement was sealed meanwhile.'],
+  PAPER_SIGNING_MEDIATOR_ONLY: [
+    '只有本案调解员可以登记纸质签署。',
+    "Only the case's mediator records a paper signing.",
+  ],
+  AGREEMENT_SEALED: ['协议已盖章生效。', 'The agreement is sealed already.'],
+  SIGNED_SCAN_REQUIRED: [
+    '请先由本组织上传已签署调解协议书的扫描件。',
+    'File the scan of the signed agreement first (category signed agreement, uploaded by the organisation).',
+  ],
+  SIGNING_DATE_OUT_OF_RANGE: [
+    '签署日期不能早于协议出具日，也不能晚于今天。',
+    'A signing date must lie between the issue of the agreement and today.',
+  ],
+  AGENT_NOT_AUTHORISED_TO_SIGN: [
+    '代理人未获签署调解协议的特别授权。',
+    'The signer is neither the party nor its agent with special authority to sign.',
+  ],
+  RECIPIENT_ONLY: ['只有受送达人本人可以操作。', 'Only the recipient may do this.'],
+  DELIVERY_STEP_REFUSED: [
+    '送达当前状态（{state}）不能执行该操作。',
+    'Cannot {action} a delivery that is {state}.',
+  ],
+  DELIVERY_NO_CONSENT: [
+    '受送达人未确认电子送达地址并同意电子送达，不能电子送达。',
+    'The recipient has not consented to electronic service at this address.',
+  ],
+  SIGNING_CODE_NONE: ['请先获取验证码。', 'Request a signing code first.'],
+  SIGNING_CODE_EXPIRED: ['验证码已过期，请重新获取。', 'The code has expired; request a new one.'],
+  SIGNING_CODE_EXHAUSTED: [
+    '验证码错误次数过多，请重新获取。',
+    'Too many wrong codes; request a new one.',
+  ],
+  SIGNING_CODE_WRONG: ['验证码不正确，还可尝试 {left} 次。', 'Wrong code; {left} attempts left.'],
+  NO_ADDRESS_ON_CHANNEL: ['没有该渠道的送达地址。', 'No address on that channel.'],
+  ONLY_AGREEMENT_SIGNED: ['只有调解协议书需要签署。', 'Only the mediation agreement is signed.'],
+  VERSION_REPLACED: [
+    '此版本已被第 {latest} 版取代。',
+    'Version {version} was replaced by version {latest}.',
+  ],
+  SEALED_NO_MORE_SIGNING: ['协议已盖章生效，不能再签署。', 'The agreement is sealed already.'],
+  CASE_AGREEMENT_EFFECTIVE: [
+    '案件的调解协议已生效。',
+    "The case's agreement is effective already.",
+  ],
+  CASE_CANNOT_TAKE_AGREEMENT: [
+    '案件不在可以签署协议的状态。',
+    'The case cannot take an agreement now.',
+  ],
+  MEDIATOR_SIGNS_OWN_CASE: [
+    '只有本案调解员可以作为调解员签署。',
+    "Only the case's mediator signs as mediator.",
+  ],
+  NO_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
+  NOT_A_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
 };
 
 /** What a failure means when its reason is unknown to this page: by its code alone. */
