@@ -13,7 +13,8 @@ import { ROLE_LABELS } from '../../signaling/roles.js';
 import { el, labelled } from './dom.js';
 import { formatSize } from './format.js';
 import type { ErrorPayload } from '../../signaling/errors.js';
-import { errorText, label, lang, t, type Labels, type MessageKey } from './i18n.js';
+import { errorText } from './errorText.js';
+import { label, lang, t, type Labels, type MessageKey } from './i18n.js';
 import type { SignalingClient } from './signaling.js';
 
 /** This module's own words (kept here so the shared catalogue stays untouched). */

@@ -1,6 +1,6 @@
 /** A typed request/notification layer over Socket.IO, shaped by the shared contract. */
 import { io, type Socket } from 'socket.io-client';
-import { errorText } from './i18n.js';
+import { errorText } from './errorText.js';
 import type {
   Ack,
   ClientToServerEvents,

@@ -51,7 +51,10 @@ beforeAll(async () => {
   // Through a variable: the server-side type check (no DOM library) does not follow it into
   // the client; client/tsconfig.json checks those files.
   const client = '../../client/src/';
-  call = (await import(`${client}i18n.js`)) as CallCatalogue;
+  call = {
+    ...((await import(`${client}errorText.js`)) as Omit<CallCatalogue, 'setLang'>),
+    setLang: ((await import(`${client}i18n.js`)) as Pick<CallCatalogue, 'setLang'>).setLang,
+  };
   consoleCatalogue = (await import(`${client}console/messages.js`)) as ConsoleCatalogue;
 });
 

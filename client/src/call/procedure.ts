@@ -6,7 +6,8 @@
  */
 import { el, labelled } from '../dom.js';
 import type { ErrorPayload } from '../../../signaling/errors.js';
-import { errorText, lang } from '../i18n.js';
+import { errorText } from '../errorText.js';
+import { lang } from '../i18n.js';
 
 type Pair = readonly [zh: string, en: string];
 const pick = (pair: Pair): string => pair[lang() === 'en' ? 1 : 0];

@@ -14,7 +14,7 @@ import type { evidenceItemView } from '../../../signaling/http/evidence.js';
 import { filenameOf } from '../documents/api.js';
 import type { DisclosureView } from '../documents/model.js';
 import type { ErrorPayload } from '../../../signaling/errors.js';
-import { errorText } from '../i18n.js';
+import { errorText } from '../errorText.js';
 
 // The replies, derived from the shared HTTP contract (signaling/http): type-only, no zod in the bundle.
 type Api = HttpApi;

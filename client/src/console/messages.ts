@@ -26,7 +26,8 @@ import {
   WEBHOOK_EVENTS,
   WEBHOOK_STATUS,
 } from './labels.js';
-import { ERROR_CODE_TEXT, REASON_TEXT, type Labels } from '../i18n.js';
+import { ERROR_CODE_TEXT, REASON_TEXT } from '../errorText.js';
+import type { Labels } from '../i18n.js';
 
 const zh = {
   // The shell (sign-in, case list, sessions, recordings): the console's part of ../i18n.ts.

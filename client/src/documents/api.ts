@@ -5,7 +5,7 @@
  * at issue before showing them.
  */
 import type { ErrorPayload } from '../../../signaling/errors.js';
-import { errorText } from '../i18n.js';
+import { errorText } from '../errorText.js';
 import type {
   DeliveryView,
   DisclosureView,
