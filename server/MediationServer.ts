@@ -424,13 +424,10 @@ export class MediationServer {
     // come back to that session.
     const stillValid = async (claims: VerifiedSessionToken): Promise<boolean> => {
       if (floorLog.isRemoved(claims.sessionId, claims.sub)) {
-        throw new TokenRefusedError(
-          'TOKEN_REVOKED',
-          '调解员已将您移出本次调解 / The mediator removed you from this session',
-        );
+        throw TokenRefusedError.because('TOKEN_REVOKED', 'PARTICIPANT_REMOVED');
       }
       const refusal = await cases.sessionAccess(claims);
-      if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message);
+      if (refusal) throw TokenRefusedError.because(refusal.reason, refusal.detail);
       return true;
     };
     const gateway = new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {

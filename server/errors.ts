@@ -1,41 +1,106 @@
 /**
  * One error taxonomy for the whole server: each class carries a stable code
  * from the signaling contract, mapped once to an HTTP status and once to a
- * socket acknowledgement.
+ * socket acknowledgement. A failure a client shows is thrown as a reason
+ * (`fail`, signaling/reasons.ts): the client renders it in its reader's
+ * language, the message stays one English developer sentence.
  */
 import { ZodError } from 'zod';
-import type { ErrorCode, ErrorPayload } from '../signaling/index.js';
+import {
+  REASONS,
+  reasonMessage,
+  type ErrorCode,
+  type ErrorPayload,
+  type Reason,
+  type ReasonParams,
+  type ReasonParamValues,
+} from '../signaling/index.js';
+
+interface AppErrorOptions {
+  cause?: unknown;
+  issues?: string[] | undefined;
+  reason?: Reason;
+  params?: ReasonParamValues;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: string[] | undefined;
+  readonly reason: Reason | undefined;
+  readonly params: ReasonParamValues | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: string[] }) {
+  constructor(code: ErrorCode, message: string, options?: AppErrorOptions) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = new.target.name;
     this.code = code;
     this.issues = options?.issues;
+    this.reason = options?.reason;
+    this.params = options?.params;
   }
 
   toPayload(): ErrorPayload {
     return {
       code: this.code,
       message: this.message,
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.params && Object.keys(this.params).length > 0 ? { params: this.params } : {}),
       ...(this.issues ? { issues: this.issues } : {}),
     };
   }
 }
 
+/** A reason's parameters as arguments: optional when the reason takes none. */
+export type ReasonArgs<R extends Reason> =
+  Record<string, never> extends ReasonParams<R>
+    ? [params?: ReasonParams<R>]
+    : [params: ReasonParams<R>];
+
+/** A failure for a reason: its code, its English sentence and its parameters from one table. */
+export class ReasonError<R extends Reason = Reason> extends AppError {
+  declare readonly reason: R;
+
+  constructor(
+    reason: R,
+    params?: ReasonParams<R>,
+    options?: { cause?: unknown; issues?: string[] },
+  ) {
+    const values = params as ReasonParamValues | undefined;
+    super(REASONS[reason].code, reasonMessage(reason, values), {
+      ...options,
+      reason,
+      ...(values ? { params: values } : {}),
+    });
+  }
+
+  /** The same failure with what the input got wrong, entry by entry. */
+  withIssues(issues: string[]): ReasonError<R> {
+    return new ReasonError(this.reason, this.params as ReasonParams<R> | undefined, { issues });
+  }
+}
+
+/** `throw fail('SESSION_LOCKED')`: the error for a reason, parameters typed by its schema. */
+export function fail<R extends Reason>(reason: R, ...[params]: ReasonArgs<R>): ReasonError<R> {
+  return new ReasonError(reason, params);
+}
+
 export class ValidationError extends AppError {
-  constructor(message: string, issues?: string[]) {
-    super('VALIDATION', message, issues ? { issues } : undefined);
+  constructor(
+    message: string,
+    issues?: string[],
+    because?: { reason: Reason; params?: ReasonParamValues },
+  ) {
+    super('VALIDATION', message, { ...(issues ? { issues } : {}), ...because });
   }
 
   static fromZod(event: string, error: ZodError): ValidationError {
     const issues = error.issues
       .slice(0, 10)
       .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`);
-    return new ValidationError(`Invalid payload for ${event}`, issues);
+    const params = { event: event.slice(0, 200) };
+    return new ValidationError(reasonMessage('INVALID_PAYLOAD', params), issues, {
+      reason: 'INVALID_PAYLOAD',
+      params,
+    });
   }
 }
 
@@ -53,13 +118,16 @@ export class ForbiddenError extends AppError {
 
 export class NotFoundError extends AppError {
   constructor(what: string) {
-    super('NOT_FOUND', `${what} not found`);
+    super('NOT_FOUND', reasonMessage('NOT_FOUND', { what }), {
+      reason: 'NOT_FOUND',
+      params: { what },
+    });
   }
 }
 
 export class InvalidStateError extends AppError {
-  constructor(message: string) {
-    super('INVALID_STATE', message);
+  constructor(message: string, because?: { reason: Reason; params?: ReasonParamValues }) {
+    super('INVALID_STATE', message, because);
   }
 }
 
@@ -216,11 +284,11 @@ export async function withClientParameters<T>(what: string, call: () => Promise<
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (error instanceof Error) {
+      const params = { what, detail: error.message.slice(0, 200) };
       if (error.name === 'TypeError' || error.name === 'UnsupportedError') {
-        throw new ValidationError(`${what}: ${error.message}`);
+        throw fail('MEDIA_PARAMETERS_REJECTED', params);
       }
-      if (error.name === 'InvalidStateError')
-        throw new InvalidStateError(`${what}: ${error.message}`);
+      if (error.name === 'InvalidStateError') throw fail('MEDIA_OBJECT_CLOSED', params);
     }
     throw error;
   }

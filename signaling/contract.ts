@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Ack, ErrorPayload, HandshakeRefusal } from './errors.js';
+import type { Reason } from './reasons.js';
 import {
   dtlsParametersSchema,
   idSchema,
@@ -455,7 +456,7 @@ export interface NotificationMap {
    * The credential stopped being honoured (deactivated, taken off the case,
    * invitation revoked, session ended); this socket is being closed.
    */
-  'access:withdrawn': { reason: HandshakeRefusal; message: string };
+  'access:withdrawn': { reason: HandshakeRefusal; message: string; detail?: Reason };
   'session:error': ErrorPayload;
   /** Sent only to participants allowed to see the item; never to the other side of a confidential one. */
   'evidence:presented': EvidencePresentation;

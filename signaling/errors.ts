@@ -1,3 +1,5 @@
+import type { Reason, ReasonParamValues } from './reasons.js';
+
 /**
  * Error codes shared by the server and the browser. Every failed request is
  * acknowledged with one of these; the HTTP layer maps the same codes to statuses.
@@ -40,7 +42,15 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** The serialised shape of an error sent to a client. */
 export interface ErrorPayload {
   code: ErrorCode;
+  /** The English developer sentence (logs, API callers); clients render `reason` instead. */
   message: string;
+  /**
+   * Why, as a stable code of signaling/reasons.ts with its parameters: what a
+   * client renders from its catalogue. Absent only for failures no reason
+   * names yet, which clients render by `code`.
+   */
+  reason?: Reason;
+  params?: ReasonParamValues;
   /** Where validation failed: `path: problem` lines, never the raw input. */
   issues?: string[];
 }

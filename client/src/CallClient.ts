@@ -23,6 +23,7 @@ import type {
   TransportOptions,
 } from '../../signaling/index.js';
 import type { HandshakeRefusal } from '../../signaling/errors.js';
+import type { Reason } from '../../signaling/reasons.js';
 import { MEDIA_SOURCES } from '../../signaling/roles.js';
 import { RequestError, SignalingClient } from './signaling.js';
 import {
@@ -141,13 +142,13 @@ export class CallClient {
 
     if (s.socket.connected) performance.mark('mediation: socket connected');
     s.socket.on('connect', () => performance.mark('mediation: socket connected'));
-    const refused = (error: Error & { data?: { reason?: HandshakeRefusal } }): void => {
+    const refused = (
+      error: Error & { data?: { reason?: HandshakeRefusal; detail?: Reason } },
+    ): void => {
       const reason = error.data?.reason;
       if (!reason) return;
       // A removed participant's token is refused at the handshake for the rest of the session.
-      this.#stop(
-        reason === 'TOKEN_REVOKED' && /removed|移出/.test(error.message) ? 'removed' : reason,
-      );
+      this.#stop(error.data?.detail === 'PARTICIPANT_REMOVED' ? 'removed' : reason);
     };
     s.socket.on('connect_error', refused);
     // Refused before this client existed: the page ends now, as it would have then.
@@ -563,11 +564,12 @@ export class CallClient {
     } catch (error) {
       // Locked to newcomers, or removed: retrying cannot help.
       if (error instanceof RequestError && error.code === 'FORBIDDEN') {
-        const reason = /locked|锁定/i.test(error.message)
-          ? 'locked'
-          : /removed|移出/i.test(error.message)
-            ? 'removed'
-            : 'forbidden';
+        const reason =
+          error.reason === 'SESSION_LOCKED'
+            ? 'locked'
+            : error.reason === 'PARTICIPANT_REMOVED'
+              ? 'removed'
+              : 'forbidden';
         // The server's words only where they add to ours (an unexpected refusal).
         this.#stop(reason, reason === 'forbidden' ? error.message : undefined);
         return;

@@ -1,9 +1,13 @@
 /** A typed request/notification layer over Socket.IO, shaped by the shared contract. */
 import { io, type Socket } from 'socket.io-client';
+import { errorText } from './errorText.js';
 import type {
   Ack,
   ClientToServerEvents,
   ErrorCode,
+  ErrorPayload,
+  Reason,
+  ReasonParamValues,
   HandshakeRefusal,
   NotificationMap,
   NotificationName,
@@ -15,11 +19,26 @@ import type {
 
 export class RequestError extends Error {
   readonly code: ErrorCode | 'TIMEOUT' | 'DISCONNECTED';
+  /** Why the server refused (signaling/reasons.ts), where it said. */
+  readonly reason: Reason | undefined;
+  readonly params: ReasonParamValues | undefined;
 
-  constructor(code: RequestError['code'], message: string) {
+  constructor(
+    code: RequestError['code'],
+    message: string,
+    reason?: Reason,
+    params?: ReasonParamValues,
+  ) {
     super(message);
     this.name = 'RequestError';
     this.code = code;
+    this.reason = reason;
+    this.params = params;
+  }
+
+  /** A refusal the server acknowledged, its message rendered from the page's catalogue. */
+  static fromPayload(error: ErrorPayload): RequestError {
+    return new RequestError(error.code, errorText(error), error.reason, error.params);
   }
 }
 
@@ -70,7 +89,7 @@ export class SignalingClient {
         else resolve(res);
       });
     });
-    if (!response.ok) throw new RequestError(response.error.code, response.error.message);
+    if (!response.ok) throw RequestError.fromPayload(response.error);
     return response.data;
   }
 

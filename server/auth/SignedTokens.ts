@@ -6,18 +6,31 @@
  */
 import jwt from 'jsonwebtoken';
 import type { z } from 'zod';
-import { TOKEN_ISSUER, type HandshakeRefusal } from '../../signaling/index.js';
+import {
+  TOKEN_ISSUER,
+  reasonMessage,
+  type HandshakeRefusal,
+  type Reason,
+} from '../../signaling/index.js';
 import { UnauthenticatedError } from '../errors.js';
 
 const ALGORITHM = 'HS256' as const;
 
 export class TokenRefusedError extends Error {
   readonly reason: HandshakeRefusal;
+  /** The finer reason a client renders, where the refusal alone does not say it. */
+  readonly detail: Reason | undefined;
 
-  constructor(reason: HandshakeRefusal, message: string) {
+  constructor(reason: HandshakeRefusal, message: string, detail?: Reason) {
     super(message);
     this.name = 'TokenRefusedError';
     this.reason = reason;
+    this.detail = detail;
+  }
+
+  /** A refusal for a finer reason, its message that reason's English sentence. */
+  static because(reason: HandshakeRefusal, detail: Reason): TokenRefusedError {
+    return new TokenRefusedError(reason, reasonMessage(detail), detail);
   }
 }
 

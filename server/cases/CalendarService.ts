@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { InvalidStateError, ValidationError } from '../errors.js';
+import { fail } from '../errors.js';
 import { authorizeStaff, type Actor } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import {
@@ -161,8 +161,7 @@ export class CalendarService {
   async loadYear(by: CalendarChanger, input: unknown): Promise<CalendarChangeResult> {
     const parsed = calendarYearInputSchema.safeParse(input);
     if (!parsed.success) {
-      throw new ValidationError(
-        '节假日安排有误，未保存 / The holiday schedule is invalid; nothing was stored',
+      throw fail('HOLIDAY_SCHEDULE_INVALID').withIssues(
         parsed.error.issues
           .slice(0, 20)
           .map((i) => `${i.path.length ? i.path.join('.') : '(schedule)'}: ${i.message}`),
@@ -177,10 +176,7 @@ export class CalendarService {
         const loaded =
           records.some((r) => r.year === y.year) ||
           officialSchedules().some((s) => s.year === y.year);
-        if (loaded && !y.correction)
-          throw new InvalidStateError(
-            `${y.year} 年的节假日安排已载入；如需更正，请注明理由 / The ${y.year} schedule is loaded already; replacing it is a correction and needs a reason`,
-          );
+        if (loaded && !y.correction) throw fail('HOLIDAY_YEAR_LOADED', { year: String(y.year) });
         const at = this.#now().toISOString();
         const { correction, ...schedule } = y;
         const record: CalendarYearRecord = {

@@ -4,7 +4,7 @@
  * only on the one case their invitation names. A case outside the asker's
  * scope is reported as not found, so its existence is not revealed.
  */
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { CaseRepository } from './CaseRepository.js';
 import type { CasePerson, MediationCase, StaffRole } from './model.js';
 
@@ -113,9 +113,10 @@ export function inScope(actor: Actor, c: MediationCase): boolean {
 export function authorize(actor: Actor, permission: CasePermission, c: MediationCase): void {
   if (!inScope(actor, c)) throw new NotFoundError('Case');
   if (!permissionsOf(actor).includes(permission)) {
-    throw new ForbiddenError(
-      `A ${actor.role} may not ${permission.replace('case.', '')} this case`,
-    );
+    throw fail('ROLE_MAY_NOT_ON_CASE', {
+      role: actor.role,
+      action: permission.replace('case.', ''),
+    });
   }
 }
 
@@ -125,7 +126,7 @@ export function authorizeStaff(
   roles: readonly StaffRole[],
 ): Extract<Actor, { kind: 'staff' }> {
   if (actor.kind !== 'staff' || !roles.includes(actor.role)) {
-    throw new ForbiddenError(`Only ${roles.join(' or ')} staff may do this`);
+    throw fail('STAFF_ONLY', { roles: roles.join(' or ') });
   }
   return actor;
 }

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { DisclosureRequiredError, NotFoundError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import { authorize, type Actor, type CasePermission } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import type { DeadlineSpec, WorkCalendar } from './deadlines.js';
@@ -79,10 +79,7 @@ export class CaseContext {
         await this.repo.currentAssignment(c.id),
         await this.repo.listDisclosures(c.id),
       );
-    if (!cleared)
-      throw new DisclosureRequiredError(
-        '调解员须就本次指派先行披露利益冲突（无冲突）/ The mediator must disclose, with no conflict of interest, for their current assignment first',
-      );
+    if (!cleared) throw fail('DISCLOSURE_FIRST');
   }
 
   async load(actor: Actor, caseId: string, permission: CasePermission): Promise<MediationCase> {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import { authorize, authorizeStaff, type Actor } from './access.js';
 import type { CaseRepository } from './CaseRepository.js';
 import type { CaseService } from './CaseService.js';
@@ -93,24 +93,16 @@ export class ExtensionService {
     return this.#cases.transaction(async () => {
       const { c, people } = await this.#load(actor, caseId, 'case.extend');
       if (c.status !== 'accepted' && c.status !== 'in_mediation')
-        throw new InvalidStateError(
-          '案件不在调解中，不能延长调解期限 / The mediation period can be extended only while mediation goes on',
-        );
+        throw fail('EXTENSION_NOT_IN_MEDIATION');
       if (input.newDueOn <= c.mediationDueOn)
-        throw new ValidationError(
-          '延长后的日期须晚于当前调解期限 / The new date must be after the current end of the mediation period',
-          [`newDueOn: must be after ${c.mediationDueOn}`],
-        );
+        throw fail('EXTENSION_NOT_LATER').withIssues([
+          `newDueOn: must be after ${c.mediationDueOn}`,
+        ]);
       const today = shanghaiDate(this.#now());
       if (input.newDueOn < today)
-        throw new ValidationError(
-          '延长后的日期不能早于今天 / The new end of the mediation period cannot lie in the past',
-          [`newDueOn: before today (${today})`],
-        );
+        throw fail('EXTENSION_IN_PAST').withIssues([`newDueOn: before today (${today})`]);
       if ((await this.#repo.listProposals(caseId)).some((p) => p.status === 'pending'))
-        throw new InvalidStateError(
-          '已有待当事人答复的延期方案 / An extension proposal is already awaiting the parties',
-        );
+        throw fail('EXTENSION_ALREADY_PROPOSED');
       const at = this.#now().toISOString();
       const proposal: ExtensionProposal = {
         id: randomUUID(),
@@ -138,17 +130,11 @@ export class ExtensionService {
   ): Promise<ExtensionProposalView> {
     // Outside the case: not found, before anything else is revealed.
     await this.#load(actor, caseId, 'case.view');
-    if (actor.kind !== 'person')
-      throw new ForbiddenError(
-        '只有当事人本人或其特别授权代理人可以答复；工作人员只能凭证据登记线下答复 / Only a party or its specially authorised agent answers; staff may only record an offline answer with proof',
-      );
+    if (actor.kind !== 'person') throw fail('EXTENSION_STAFF_RECORD_OFFLINE');
     return this.#answer(actor, caseId, proposalId, async (people) => {
       const me = people.find((p) => p.id === actor.id);
       const partyId = me ? partyAnsweredBy(me, people) : null;
-      if (!partyId)
-        throw new ForbiddenError(
-          '只有当事人本人或其特别授权代理人可以答复 / Only a party or an agent with special authority may answer',
-        );
+      if (!partyId) throw fail('EXTENSION_AUTHORITY_REQUIRED');
       return { partyId, decision, byId: actor.id, byRole: actor.role, offline: null };
     });
   }
@@ -170,14 +156,13 @@ export class ExtensionService {
     return this.#answer(actor, caseId, proposalId, async (people) => {
       const party = people.find((p) => p.id === input.partyId);
       if (!party || (party.kind !== 'applicant' && party.kind !== 'respondent'))
-        throw new ValidationError('Not a party of this case', [
+        throw fail('NOT_A_PARTY').withIssues([
           `partyId: ${input.partyId} is not an applicant or respondent of this case`,
         ]);
       if (!evidenceSha256)
-        throw new ValidationError(
-          '线下答复须附本案的证据材料 / An offline answer needs proof: an evidence item of this case',
-          [`evidenceId: ${input.evidenceId} is not in this case`],
-        );
+        throw fail('EXTENSION_OFFLINE_NEEDS_PROOF').withIssues([
+          `evidenceId: ${input.evidenceId} is not in this case`,
+        ]);
       return {
         partyId: party.id,
         decision: input.decision,
@@ -200,14 +185,10 @@ export class ExtensionService {
       const answer = await who(people);
       const proposal = await this.#repo.getProposal(proposalId);
       if (!proposal || proposal.caseId !== caseId) throw new NotFoundError('Extension proposal');
-      if (proposal.status !== 'pending')
-        throw new InvalidStateError('此延期方案已结束 / This extension proposal is closed');
+      if (proposal.status !== 'pending') throw fail('EXTENSION_CLOSED');
       const at = this.#now().toISOString();
       const response: ExtensionResponse = { proposalId, at, ...answer };
-      if (!(await this.#repo.insertResponse(response)))
-        throw new InvalidStateError(
-          '该当事人已答复此延期方案 / This party has already answered the proposal',
-        );
+      if (!(await this.#repo.insertResponse(response))) throw fail('EXTENSION_ALREADY_ANSWERED');
       await this.#record(actor, caseId, `extension.${response.decision}`, proposalId, response);
       const responses = await this.#repo.listResponses(proposalId);
       if (response.decision === 'refuse') {
@@ -255,8 +236,7 @@ export class ExtensionService {
     const c = await this.#cases.getCase(caseId);
     if (!c) throw new NotFoundError('Case');
     authorize(actor, permission, c);
-    if (permission === 'case.extend' && !isOpen(c.status))
-      throw new InvalidStateError('The case is closed');
+    if (permission === 'case.extend' && !isOpen(c.status)) throw fail('CASE_CLOSED');
     return { c, people: await this.#cases.listPeople(caseId) };
   }
 

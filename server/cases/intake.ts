@@ -7,12 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  RespondentAgreementRequiredError,
-  ValidationError,
-} from '../errors.js';
+import { fail } from '../errors.js';
 import {
   needsRespondentAgreement,
   REFUSAL_BASIS,
@@ -41,10 +36,9 @@ export class CaseIntake {
     const at = this.#ctx.now().toISOString();
     const heardAt = input.application.oralRecord?.heardAt;
     if (heardAt && Date.parse(heardAt) > Date.parse(at))
-      throw new ValidationError(
-        '口头申请的时间不能晚于现在 / The oral application cannot be heard in the future',
-        ['application.oralRecord.heardAt: in the future'],
-      );
+      throw fail('ORAL_APPLICATION_IN_FUTURE').withIssues([
+        'application.oralRecord.heardAt: in the future',
+      ]);
     return this.#ctx.repo.transaction(async () => {
       const year = Number(input.receivedOn.slice(0, 4));
       const serial =
@@ -98,9 +92,10 @@ export class CaseIntake {
           await this.#ctx.repo.listMediationResponses(c.id),
         );
         if (missing.length > 0)
-          throw new RespondentAgreementRequiredError(
-            `被申请人${missing.map((p) => p.name).join('、')}尚未同意调解，不能受理 / Every respondent must agree to mediation before a party application is accepted (missing: ${missing.map((p) => p.id).join(', ')})`,
-          );
+          throw fail('RESPONDENTS_NOT_AGREED', {
+            names: missing.map((p) => p.name).join('、'),
+            ids: missing.map((p) => p.id).join(', '),
+          });
       }
       c.decision = { kind: 'accepted', at, by: actor.id, reason: null };
       await this.#ctx.resolveDeadlines(c.id, ['acceptance_decision'], 'met', at);
@@ -134,10 +129,7 @@ export class CaseIntake {
       actor.kind === 'person'
         ? respondentAnsweredBy(actor.id, await this.#ctx.repo.listPeople(c.id))
         : undefined;
-    if (!respondent)
-      throw new ForbiddenError(
-        '只有被申请人或其特别授权代理人可以表示是否同意调解 / Only a respondent or its specially authorised agent may answer',
-      );
+    if (!respondent) throw fail('RESPONDENT_ANSWERS_ONLY');
     return this.#answer(actor, c.id, {
       respondentId: respondent.id,
       decision: input.decision,
@@ -157,14 +149,12 @@ export class CaseIntake {
     const c = await this.#ctx.load(actor, caseId, 'case.decide');
     const respondent = await this.#ctx.repo.getPerson(input.respondentId);
     if (!respondent || respondent.caseId !== c.id || respondent.kind !== 'respondent')
-      throw new ValidationError('Not a respondent of this case', [
-        'respondentId: not a respondent of this case',
-      ]);
+      throw fail('NOT_A_RESPONDENT').withIssues(['respondentId: not a respondent of this case']);
     const proof = this.#ctx.evidenceItem
       ? await this.#ctx.evidenceItem(c.id, input.evidenceId)
       : undefined;
     if (!proof)
-      throw new ValidationError('线下表示须附证明材料 / An answer given offline needs its proof', [
+      throw fail('OFFLINE_ANSWER_NEEDS_PROOF').withIssues([
         'evidenceId: not an evidence item of this case',
       ]);
     return this.#answer(actor, c.id, {
@@ -188,10 +178,7 @@ export class CaseIntake {
     const action = answer.decision === 'agree' ? 'agreeToMediate' : 'refuseMediation';
     const permission = actor.kind === 'person' ? 'case.respond' : 'case.decide';
     return this.#ctx.change(actor, caseId, permission, action, async (c, at) => {
-      if (!needsRespondentAgreement(c.source))
-        throw new InvalidStateError(
-          '委派、委托调解的案件无需被申请人另行同意 / Delegated or entrusted cases need no separate agreement',
-        );
+      if (!needsRespondentAgreement(c.source)) throw fail('NO_SEPARATE_AGREEMENT');
       const response: MediationResponse = {
         id: randomUUID(),
         caseId: c.id,

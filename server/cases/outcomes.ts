@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { InvalidStateError, PartyConsentRequiredError, ValidationError } from '../errors.js';
+import { type AppError, fail } from '../errors.js';
 import type { Actor } from './access.js';
 import {
   agreementDeadlines,
@@ -40,9 +40,7 @@ export class CaseOutcomes {
   async extend(actor: Actor, caseId: string, _input: unknown): Promise<never> {
     const c = await this.#ctx.load(actor, caseId, 'case.extend');
     applyTransition(c.status, 'extendMediation');
-    throw new PartyConsentRequiredError(
-      '延长调解期限须由每一方当事人本人（或特别授权代理人）在其页面同意，或由工作人员凭证据登记线下同意；请先提出延期方案 / Each party must consent to an extension itself (or through an agent with special authority), or staff record an offline consent with proof: propose the extension (POST /cases/:caseId/extension-proposals)',
-    );
+    throw fail('EXTENSION_NEEDS_PARTIES');
   }
 
   /**
@@ -57,10 +55,7 @@ export class CaseOutcomes {
   ): Promise<MediationCase> {
     const system: Actor = { kind: 'system', id: 'system', role: 'system' };
     return this.#ctx.change(system, caseId, 'case.extend', 'extendMediation', async (c, at) => {
-      if (input.newDueOn <= c.mediationDueOn)
-        throw new ValidationError(
-          'The extended date must be after the current end of the mediation period',
-        );
+      if (input.newDueOn <= c.mediationDueOn) throw fail('EXTENSION_NOT_LATER');
       const previous = c.mediationDueOn;
       c.mediationDueOn = input.newDueOn;
       await this.#ctx.resolveDeadlines(c.id, ['mediation_period'], 'cancelled', at, [
@@ -159,7 +154,7 @@ export class CaseOutcomes {
     effect: AgreementEffect,
   ): Promise<MediationCase> {
     return this.#ctx.change(actor, caseId, 'case.outcome', 'agreementEffective', async (c, at) => {
-      if (c.outcome?.effectiveAt) throw new InvalidStateError('The agreement is effective already');
+      if (c.outcome?.effectiveAt) throw fail('AGREEMENT_ALREADY_EFFECTIVE');
       await this.#takeEffect(c, effect, at);
       return {
         result: c,
@@ -221,13 +216,9 @@ export class CaseOutcomes {
   }
 
   async #takeEffect(c: MediationCase, effect: AgreementEffect, at: string): Promise<void> {
-    if (!c.outcome || c.outcome.kind !== 'agreement')
-      throw new InvalidStateError('There is no agreement to take effect');
+    if (!c.outcome || c.outcome.kind !== 'agreement') throw fail('NO_AGREEMENT');
     // Never in the future: the seal's or the paper signing's recorded time.
-    if (Date.parse(effect.effectiveAt) > Date.parse(at))
-      throw new InvalidStateError(
-        '生效时间不能晚于当前时间 / The effective time cannot be in the future',
-      );
+    if (Date.parse(effect.effectiveAt) > Date.parse(at)) throw fail('EFFECTIVE_TIME_IN_FUTURE');
     const effectiveAt = new Date(effect.effectiveAt).toISOString();
     c.outcome = { ...c.outcome, effectiveAt };
     const effectiveOn = shanghaiDate(new Date(effectiveAt));
@@ -248,8 +239,6 @@ export interface AgreementEffect {
   effectiveAt: string;
 }
 
-function arbitraryEffect(): InvalidStateError {
-  return new InvalidStateError(
-    '协议只能在全部签名并盖章后，或登记纸质签署后生效，不能直接填写生效时间 / An agreement takes effect only at the seal after every signature or at a recorded paper signing; an effective time cannot be set by hand',
-  );
+function arbitraryEffect(): AppError {
+  return fail('EFFECTIVE_TIME_BY_HAND');
 }

@@ -6,13 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  NotFoundError,
-  RecusalPendingError,
-  ValidationError,
-} from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import { mayRequestRecusal, pendingRecusal } from './recusal.js';
 import { authorizeStaff, type Actor } from './access.js';
 import type {
@@ -53,7 +47,7 @@ export class CaseRoster {
           represented.caseId !== c.id ||
           !['applicant', 'respondent'].includes(represented.kind)
         ) {
-          throw new ValidationError('An agent must represent a party of this case');
+          throw fail('AGENT_NEEDS_PARTY');
         }
       }
       const person = this.#ctx.person(c.id, input, at);
@@ -79,7 +73,7 @@ export class CaseRoster {
     const passwordHash = await hashPassword(input.password);
     return this.#ctx.repo.transaction(async () => {
       if (await this.#ctx.repo.getStaffByUsername(input.username)) {
-        throw new ValidationError('This username is taken');
+        throw fail('USERNAME_TAKEN');
       }
       const member: StaffMember = {
         id: randomUUID(),
@@ -99,7 +93,7 @@ export class CaseRoster {
   /** Takes someone off the roster: they can no longer sign in; their open cases need reassigning. */
   async deactivateStaff(actor: Actor, staffId: string): Promise<StaffMember> {
     const clerk = authorizeStaff(actor, ['clerk']);
-    if (staffId === clerk.id) throw new InvalidStateError('You cannot deactivate your own account');
+    if (staffId === clerk.id) throw fail('CANNOT_DEACTIVATE_SELF');
     const member = await this.#ctx.repo.transaction(async () => {
       const member = await this.#ctx.repo.getStaff(staffId);
       if (!member || member.organisationId !== clerk.organisationId)
@@ -120,7 +114,7 @@ export class CaseRoster {
         !mediator.active ||
         mediator.organisationId !== c.organisationId
       ) {
-        throw new ValidationError('No active mediator of this organisation has that id');
+        throw fail('NO_SUCH_MEDIATOR');
       }
       const previous = c.mediatorId;
       c.mediatorId = mediatorId;
@@ -200,15 +194,10 @@ export class CaseRoster {
         const person =
           actor.kind === 'person' ? await this.#ctx.repo.getPerson(actor.id) : undefined;
         if (!mayRequestRecusal(person) || person?.caseId !== c.id)
-          throw new ForbiddenError(
-            '只有当事人或其代理人可以申请回避 / Only a party or an agent may ask for recusal',
-          );
-        if (!c.mediatorId)
-          throw new InvalidStateError('本案尚未指派调解员 / No mediator is assigned to this case');
+          throw fail('RECUSAL_PARTIES_ONLY');
+        if (!c.mediatorId) throw fail('NO_MEDIATOR_ASSIGNED');
         if (pendingRecusal(await this.#ctx.repo.listRecusalRequests(c.id)))
-          throw new RecusalPendingError(
-            '已有回避申请等待决定 / A recusal request of this case awaits its decision',
-          );
+          throw fail('RECUSAL_ALREADY_PENDING');
         const request: RecusalRequest = {
           id: randomUUID(),
           caseId: c.id,
@@ -247,8 +236,7 @@ export class CaseRoster {
         (r) => r.id === requestId,
       );
       if (!request) throw new NotFoundError('Recusal request');
-      if (request.status !== 'pending')
-        throw new InvalidStateError('此回避申请已作出决定 / This request has been decided');
+      if (request.status !== 'pending') throw fail('RECUSAL_DECIDED');
       const decided: RecusalRequest = {
         ...request,
         status: input.decision,

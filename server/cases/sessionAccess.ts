@@ -7,7 +7,7 @@
  * it from the console), so a credential naming a clerk is never honoured.
  * Knows nothing of Socket.IO or HTTP.
  */
-import type { SessionRole } from '../../signaling/index.js';
+import { reasonMessage, type Reason, type SessionRole } from '../../signaling/index.js';
 import type { CasePerson } from './model.js';
 
 /** What a session token says about its holder (its verified claims). */
@@ -24,31 +24,22 @@ export type SessionAccessReason = 'ACCESS_WITHDRAWN' | 'TOKEN_REVOKED' | 'SESSIO
 
 export interface SessionAccessRefusal {
   reason: SessionAccessReason;
-  /** Chinese first, then English: shown as it is. */
+  /** The finer reason (signaling/reasons.ts) a client renders in its reader's language. */
+  detail: Reason;
+  /** The English developer sentence of `detail`. */
   message: string;
 }
 
+function refusal(reason: SessionAccessReason, detail: Reason): SessionAccessRefusal {
+  return { reason, detail, message: reasonMessage(detail) };
+}
+
 export const REFUSALS = {
-  sessionClosed: {
-    reason: 'SESSION_CLOSED',
-    message: '本次调解已结束或已取消 / This session has ended or was cancelled',
-  },
-  inactive: {
-    reason: 'ACCESS_WITHDRAWN',
-    message: '您的账号已停用 / Your account is no longer active',
-  },
-  notAssigned: {
-    reason: 'ACCESS_WITHDRAWN',
-    message: '您已不再承办本案 / You are no longer the mediator of this case',
-  },
-  notInCase: {
-    reason: 'ACCESS_WITHDRAWN',
-    message: '您已不是本案的参加人 / You are no longer a participant in this case',
-  },
-  invitationRevoked: {
-    reason: 'TOKEN_REVOKED',
-    message: '您的参加链接已被撤销或已过期 / Your invitation has been revoked or has expired',
-  },
+  sessionClosed: refusal('SESSION_CLOSED', 'SESSION_ENDED'),
+  inactive: refusal('ACCESS_WITHDRAWN', 'ACCOUNT_INACTIVE'),
+  notAssigned: refusal('ACCESS_WITHDRAWN', 'MEDIATOR_NOT_ASSIGNED'),
+  notInCase: refusal('ACCESS_WITHDRAWN', 'NOT_IN_CASE'),
+  invitationRevoked: refusal('TOKEN_REVOKED', 'INVITATION_REVOKED'),
 } as const satisfies Record<string, SessionAccessRefusal>;
 
 /**

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { InvalidStateError, NotFoundError, RecusalPendingError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import { pendingRecusal } from './recusal.js';
 import type { Actor } from './access.js';
 import type { MediationCase, MediationSessionRecord } from './model.js';
@@ -26,8 +26,7 @@ export class CaseSessions {
     input: z.output<typeof scheduleSessionSchema>,
   ): Promise<MediationSessionRecord> {
     return this.#ctx.change(actor, caseId, 'case.schedule', 'scheduleSession', async (c) => {
-      if (!c.mediatorId)
-        throw new InvalidStateError('Assign a mediator before scheduling a session');
+      if (!c.mediatorId) throw fail('MEDIATOR_BEFORE_SCHEDULING');
       await this.#ctx.requireDisclosure(c, c.mediatorId);
       const s: MediationSessionRecord = {
         id: randomUUID(),
@@ -65,9 +64,7 @@ export class CaseSessions {
           // Whoever takes over must disclose before running anything; a recusal request waits for its decision.
           await this.#ctx.requireDisclosure(c, actor.kind === 'staff' ? actor.id : c.mediatorId);
           if (pendingRecusal(await this.#ctx.repo.listRecusalRequests(c.id)))
-            throw new RecusalPendingError(
-              '当事人申请调解员回避，组织作出决定前不能开始调解 / A recusal request awaits the organisation’s decision: no session starts before it',
-            );
+            throw fail('RECUSAL_BLOCKS_SESSION');
         }
         const allowed: Record<typeof to, MediationSessionRecord['status'][]> = {
           live: ['scheduled'],
@@ -75,7 +72,7 @@ export class CaseSessions {
           cancelled: ['scheduled'],
         };
         if (!allowed[to].includes(current.status)) {
-          throw new InvalidStateError(`A ${current.status} session cannot become ${to}`);
+          throw fail('SESSION_TRANSITION_INVALID', { from: current.status, to });
         }
         const next: MediationSessionRecord = {
           ...current,
@@ -111,12 +108,11 @@ export class CaseSessions {
       // A session of another case is as unknown to the asker as that case.
       if (!all.some((s) => s.id === sessionId)) throw new NotFoundError('Session');
       const session = joinable.find((s) => s.id === sessionId);
-      if (!session) throw new InvalidStateError('This session has ended or was cancelled');
+      if (!session) throw fail('SESSION_OVER');
       return { case: c, session };
     }
     const session = joinable.find((s) => s.status === 'live') ?? joinable[0];
-    if (!session)
-      throw new InvalidStateError('No session of this case is scheduled or in progress');
+    if (!session) throw fail('NO_SESSION_SCHEDULED');
     return { case: c, session };
   }
 }

@@ -3,7 +3,8 @@
  * place that decides; the service asks before changing anything.
  */
 import { InvalidStateError } from '../errors.js';
-import { CASE_STATUS_LABELS, type CaseStatus } from './model.js';
+import { reasonMessage } from '../../signaling/index.js';
+import type { CaseStatus } from './model.js';
 
 interface Transition {
   from: readonly CaseStatus[];
@@ -50,9 +51,10 @@ export class InvalidTransitionError extends InvalidStateError {
   readonly status: CaseStatus;
 
   constructor(action: CaseAction, status: CaseStatus) {
-    super(
-      `案件处于“${CASE_STATUS_LABELS[status]}”状态，不能执行 ${action} / Cannot ${action} a case that is ${status}`,
-    );
+    super(reasonMessage('CASE_TRANSITION_INVALID', { action, status }), {
+      reason: 'CASE_TRANSITION_INVALID',
+      params: { action, status },
+    });
     this.action = action;
     this.status = status;
   }

@@ -38,7 +38,7 @@ export interface DocumentLayout {
 export class FontMissingError extends Error {
   constructor(file: string) {
     super(
-      `The CJK font ${file} is missing; install the Debian package fonts-noto-cjk (apt-get install fonts-noto-cjk) / 缺少中文字体，请安装 fonts-noto-cjk`,
+      `The CJK font ${file} is missing; install the Debian package fonts-noto-cjk (apt-get install fonts-noto-cjk)`,
     );
     this.name = 'FontMissingError';
   }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../cases/access.js';
 import type { CasePerson } from '../cases/model.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import { clientPayload, json, type DocumentContext } from './context.js';
 import type { ServiceAddress, ServiceConsent } from './model.js';
@@ -34,18 +34,17 @@ export class ServiceConsents {
     let person: CasePerson | undefined;
     if (actor.kind === 'person') {
       if (input.personId !== undefined && input.personId !== actor.id)
-        throw new ForbiddenError('只能确认本人的送达地址 / You may confirm only your own address');
+        throw fail('OWN_ADDRESS_ONLY');
       person = people.find((p) => p.id === actor.id);
     } else if (actor.kind === 'staff') {
       if (input.personId === undefined)
-        throw new ValidationError('Name the person whose paper form is recorded', [
+        throw fail('CONSENT_PERSON_REQUIRED').withIssues([
           'personId: required when staff record a consent',
         ]);
       person = people.find((p) => p.id === input.personId);
     }
     if (!person) throw new NotFoundError('Person');
-    if (person.kind === 'observer')
-      throw new ForbiddenError('旁听人员不是受送达人 / An observer is not served documents');
+    if (person.kind === 'observer') throw fail('OBSERVER_NOT_SERVED');
     const at = ctx.now().toISOString();
     const addresses: ServiceAddress[] = input.consentToElectronicService
       ? input.addresses.map((a) =>

@@ -19,7 +19,7 @@ import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import { isExtendedPeriod } from '../cases/deadlines.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
-import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js';
+import { AppError, fail, NotFoundError } from '../errors.js';
 import type { BlobStore } from '../evidence/BlobStore.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import type { EvidenceItem, EvidenceReceipt } from '../evidence/model.js';
@@ -229,11 +229,9 @@ export class DocumentContext {
   }
 }
 
-export function requireStaff(actor: Actor, what: string): StaffActor {
-  if (actor.kind !== 'staff')
-    throw new ForbiddenError(
-      `只有调解员或书记员可以${what.split(' / ')[0]} / Only staff may ${what.split(' / ')[1] ?? what}`,
-    );
+/** The staff member doing `action` (English, for the developer sentence); refused for anyone else. */
+export function requireStaff(actor: Actor, action: string): StaffActor {
+  if (actor.kind !== 'staff') throw fail('STAFF_ONLY_ACTION', { action });
   return actor;
 }
 
@@ -275,8 +273,7 @@ export function agreementTermsOf(doc: CaseDocument): AgreementTerms {
 /** The layout a document was rendered from, as stored with it. */
 export function storedLayout(doc: CaseDocument): DocumentLayout {
   const layout = doc.fields['layout'] as DocumentLayout | undefined;
-  if (!layout || !Array.isArray(layout.blocks))
-    throw new InvalidStateError('The agreement has no stored layout');
+  if (!layout || !Array.isArray(layout.blocks)) throw fail('AGREEMENT_NO_LAYOUT');
   return layout;
 }
 

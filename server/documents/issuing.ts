@@ -5,11 +5,12 @@
  * 回避申请书 / 回避决定书 beside CaseService's recusal records, the notices
  * the case engine produced, and reading a document or its PDF.
  */
+import type { Reason } from '../../signaling/index.js';
 import type { z } from 'zod';
 import type { Actor } from '../cases/access.js';
 import type { CaseNotice, CasePerson, MediationCase, RecusalRequest } from '../cases/model.js';
 import type { recusalDecisionSchema, recusalRequestSchema } from '../cases/schemas.js';
-import { InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import {
   SYSTEM_ACTOR,
@@ -153,7 +154,7 @@ export class DocumentIssuing {
     requestId: string,
     input: z.output<typeof recusalDecisionSchema>,
   ): Promise<{ request: RecusalRequest; document: DocumentView; deliveries: DeliveryView[] }> {
-    const staff = requireStaff(actor, '决定回避申请 / decide a recusal request');
+    const staff = requireStaff(actor, 'decide a recusal request');
     const request = await this.#ctx.caseService.decideRecusal(staff, caseId, requestId, input);
     const { c, people } = await this.#ctx.caseFor(SYSTEM_ACTOR, caseId);
     const mediator = await this.#ctx.cases.getStaff(request.mediatorId);
@@ -192,33 +193,25 @@ export class DocumentIssuing {
     input: IssueDocumentInput,
   ): Promise<{ document: DocumentView; deliveries: DeliveryView[] }> {
     const { c, people } = await this.#ctx.caseFor(actor, caseId);
-    const staff = requireStaff(actor, '签发文书 / issue documents');
+    const staff = requireStaff(actor, 'issue documents');
     this.#checkIssuable(c, input);
     const recipients = input.recipients.map((id) => {
       const p = people.find((x) => x.id === id);
-      if (!p)
-        throw new ValidationError('Unknown recipient', [`recipients: ${id} is not in this case`]);
+      if (!p) throw fail('UNKNOWN_RECIPIENT').withIssues([`recipients: ${id} is not in this case`]);
       if (p.kind === 'observer')
-        throw new ValidationError('旁听人员不是受送达人 / An observer cannot be served', [
-          `recipients: ${id} is an observer`,
-        ]);
+        throw fail('OBSERVER_NOT_RECIPIENT').withIssues([`recipients: ${id} is an observer`]);
       return p;
     });
     if (new Set(input.recipients).size !== input.recipients.length)
-      throw new ValidationError('Each recipient once', ['recipients: duplicates']);
+      throw fail('RECIPIENT_TWICE').withIssues(['recipients: duplicates']);
     const previous = input.replaces ? await this.#ctx.docs.getDocument(input.replaces) : undefined;
     if (input.replaces && (!previous || previous.caseId !== caseId))
-      throw new ValidationError('The document to replace is not in this case', [
-        `replaces: ${input.replaces} not found`,
-      ]);
+      throw fail('REPLACED_NOT_IN_CASE').withIssues([`replaces: ${input.replaces} not found`]);
     if (previous && previous.kind !== input.kind)
-      throw new ValidationError('A new version must be of the same kind', [
+      throw fail('VERSION_KIND_MISMATCH').withIssues([
         `replaces: a ${previous.kind}, not a ${input.kind}`,
       ]);
-    if (previous && (await this.#ctx.docs.getSeal(previous.id)))
-      throw new InvalidStateError(
-        '已盖章生效的协议不能重新出具 / A sealed agreement cannot be reissued',
-      );
+    if (previous && (await this.#ctx.docs.getSeal(previous.id))) throw fail('SEALED_NOT_REISSUED');
 
     const at = this.#ctx.now().toISOString();
     const extras = await this.#extras(c, input);
@@ -242,8 +235,7 @@ export class DocumentIssuing {
       // A concurrent reissue may have taken the version meanwhile.
       if (previous) {
         const latest = await this.#ctx.docs.latestVersion(previous.seriesId);
-        if (latest && latest.version >= doc.version)
-          throw new InvalidStateError('此文书已有更新版本 / A newer version was issued meanwhile');
+        if (latest && latest.version >= doc.version) throw fail('NEWER_VERSION_ISSUED');
       }
       await this.#ctx.insertDocument(staff, doc, previous ?? null);
       return this.#service.createDeliveries(staff, doc, recipients, at, notices);
@@ -348,44 +340,33 @@ export class DocumentIssuing {
     return true;
   }
   #checkIssuable(c: MediationCase, input: IssueDocumentInput): void {
-    const refuse = (zh: string, en: string): never => {
-      throw new InvalidStateError(`${zh} / ${en}`);
+    const refuse = (reason: Reason): never => {
+      throw fail(reason);
     };
     switch (input.kind) {
       case 'acceptance_notice':
-        if (c.decision?.kind !== 'accepted')
-          refuse('案件尚未受理', 'The case has not been accepted');
+        if (c.decision?.kind !== 'accepted') refuse('CASE_NOT_ACCEPTED');
         return;
       case 'refusal_notice':
-        if (c.decision?.kind !== 'refused')
-          refuse('案件未被决定不予受理', 'The case was not refused');
+        if (c.decision?.kind !== 'refused') refuse('CASE_NOT_REFUSED');
         return;
       case 'mediation_agreement':
         if (!['in_mediation', 'settled'].includes(c.status) || c.outcome?.effectiveAt)
-          refuse('案件不在可以出具调解协议的状态', 'An agreement cannot be issued in this state');
+          refuse('AGREEMENT_NOT_ISSUABLE');
         return;
       case 'termination_record':
         if (c.status !== 'terminated' && !input.fields.ground)
-          refuse('案件未终止调解，须写明终止事由', 'Give the ground: the case is not terminated');
+          refuse('TERMINATION_GROUND_REQUIRED');
         return;
       case 'application_form':
-        if (c.intakeMode !== 'written')
-          refuse(
-            '口头申请应出具口头申请笔录',
-            'An oral application has an oral application record',
-          );
+        if (c.intakeMode !== 'written') refuse('ORAL_NEEDS_RECORD');
         return;
       case 'oral_application_record':
-        if (c.intakeMode !== 'oral')
-          refuse(
-            '书面申请没有口头申请笔录',
-            'A written application has no oral application record',
-          );
+        if (c.intakeMode !== 'oral') refuse('WRITTEN_NO_RECORD');
         return;
       case 'judicial_confirmation_application':
       case 'arbitration_review_application':
-        if (!c.outcome?.effectiveAt)
-          refuse('调解协议尚未生效', 'The agreement is not effective yet');
+        if (!c.outcome?.effectiveAt) refuse('AGREEMENT_NOT_EFFECTIVE');
         return;
       default:
         return;
@@ -398,7 +379,7 @@ export class DocumentIssuing {
         ? await this.#ctx.evidenceReceipt(c.id, input.fields.evidenceId)
         : undefined;
       if (!receipt)
-        throw new ValidationError('Unknown evidence item', ['fields.evidenceId: not in this case']);
+        throw fail('UNKNOWN_EVIDENCE').withIssues(['fields.evidenceId: not in this case']);
       return { evidence: receipt };
     }
     if (
@@ -421,7 +402,7 @@ export class DocumentIssuing {
         ? sealed.find((d) => d.id === input.fields.agreementId)
         : sealed.at(-1);
       if (!agreement)
-        throw new ValidationError('No sealed or paper-signed agreement to attach', [
+        throw fail('NO_AGREEMENT_TO_ATTACH').withIssues([
           'fields.agreementId: none sealed or signed on paper',
         ]);
       return {
@@ -436,7 +417,7 @@ export class DocumentIssuing {
     if (input.kind === 'session_notice') {
       const session = await this.#ctx.cases.getSession(input.fields.sessionId);
       if (!session || session.caseId !== c.id)
-        throw new ValidationError('Unknown session', ['fields.sessionId: not in this case']);
+        throw fail('UNKNOWN_SESSION').withIssues(['fields.sessionId: not in this case']);
     }
     return {};
   }

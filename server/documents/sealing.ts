@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { Actor } from '../cases/access.js';
 import { shanghaiDate } from '../cases/deadlines.js';
 import type { MediationCase } from '../cases/model.js';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import {
   MAX_PDF_BYTES,
@@ -50,7 +50,7 @@ export class AgreementSealing {
     caseId: string,
     documentId: string,
   ): Promise<{ seal: Omit<AgreementSeal, 'blobKey'>; case: MediationCase }> {
-    const staff = requireStaff(actor, '加盖印章 / apply the seal');
+    const staff = requireStaff(actor, 'apply the seal');
     const { c, people, doc } = await this.#signing.agreementFor(staff, caseId, documentId, {
       sealing: true,
     });
@@ -60,7 +60,7 @@ export class AgreementSealing {
         (s) => s.documentSha256 === doc.sha256,
       );
       const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
-      if (missing.length > 0) throw missingError(missing, '不能盖章 / cannot seal');
+      if (missing.length > 0) throw missingError(missing, 'SEAL_SIGNERS_MISSING');
       const sealedAt = this.#ctx.now().toISOString();
       const organisation =
         (await this.#ctx.cases.getOrganisation(c.organisationId))?.name ?? c.organisationId;
@@ -111,8 +111,7 @@ export class AgreementSealing {
       };
       try {
         await this.#ctx.cases.transaction(async () => {
-          if (await this.#ctx.docs.getSeal(doc.id))
-            throw new InvalidStateError('The agreement was sealed meanwhile');
+          if (await this.#ctx.docs.getSeal(doc.id)) throw fail('AGREEMENT_SEALED_MEANWHILE');
           await this.#ctx.docs.insertSeal(row);
           await this.#ctx.audit.append({
             caseId,
@@ -163,20 +162,16 @@ export class AgreementSealing {
     documentId: string,
     input: PaperSigningInput,
   ): Promise<MediationCase> {
-    const staff = requireStaff(actor, '登记纸质签署 / record a paper signing');
+    const staff = requireStaff(actor, 'record a paper signing');
     const { c, people, doc } = await this.#signing.agreementFor(staff, caseId, documentId);
     if (staff.role !== 'mediator' || c.mediatorId !== staff.id)
-      throw new ForbiddenError(
-        "只有本案调解员可以登记纸质签署 / Only the case's mediator records a paper signing",
-      );
-    if (await this.#ctx.docs.getSeal(doc.id))
-      throw new InvalidStateError('协议已盖章生效 / The agreement is sealed already');
+      throw fail('PAPER_SIGNING_MEDIATOR_ONLY');
+    if (await this.#ctx.docs.getSeal(doc.id)) throw fail('AGREEMENT_SEALED');
     const scan = await this.#ctx.evidenceItem?.(caseId, input.evidenceId);
     if (!scan || scan.category !== 'signed_agreement' || scan.uploaderSide !== 'organisation')
-      throw new ValidationError(
-        '请先由本组织上传已签署调解协议书的扫描件 / File the scan of the signed agreement first (category signed_agreement, uploaded by the organisation)',
-        ['evidenceId: not a signed agreement filed by the organisation in this case'],
-      );
+      throw fail('SIGNED_SCAN_REQUIRED').withIssues([
+        'evidenceId: not a signed agreement filed by the organisation in this case',
+      ]);
     const now = this.#ctx.now();
     const today = shanghaiDate(now);
     const issuedOn = shanghaiDate(new Date(doc.issuedAt));
@@ -186,28 +181,20 @@ export class AgreementSealing {
     ]
       .filter((d) => d.on > today || d.on < issuedOn)
       .map((d) => `${d.at}: not between the agreement's issue (${issuedOn}) and today (${today})`);
-    if (dateIssues.length > 0)
-      throw new ValidationError(
-        '签署日期不能早于协议出具日，也不能晚于今天 / A signing date must lie between the issue of the agreement and today',
-        dateIssues,
-      );
+    if (dateIssues.length > 0) throw fail('SIGNING_DATE_OUT_OF_RANGE').withIssues(dateIssues);
     const facts = input.signatories.map((s) => {
       const party = people.find((p) => p.id === s.partyId);
       if (!party || (party.kind !== 'applicant' && party.kind !== 'respondent'))
-        throw new ValidationError('Not a party of the case', [`partyId: ${s.partyId}`]);
+        throw fail('NOT_A_PARTY').withIssues([`partyId: ${s.partyId}`]);
       return { signerId: s.signerId ?? s.partyId, signsFor: party.kind, signedOn: s.signedOn };
     });
     const unauthorised = facts.filter((f) => partyBound(f, people) === null);
-    if (unauthorised.length > 0)
-      throw new ForbiddenError(
-        '代理人未获签署调解协议的特别授权 / The signer is neither the party nor its agent with special authority to sign',
-      );
+    if (unauthorised.length > 0) throw fail('AGENT_NOT_AUTHORISED_TO_SIGN');
     const missing = missingSigners(people, c.mediatorId, '调解员', [
       ...facts,
       { signerId: staff.id, signsFor: 'mediator' },
     ]);
-    if (missing.length > 0)
-      throw missingError(missing, '不能登记纸质签署 / cannot record the paper signing');
+    if (missing.length > 0) throw missingError(missing, 'PAPER_SIGNERS_MISSING');
     const at = now.toISOString();
     await this.#ctx.audit.append({
       caseId,

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../cases/access.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import {
   json,
@@ -119,8 +119,7 @@ export class ServiceOfDocuments {
     client: StepClient,
   ): Promise<DeliveryView> {
     const { delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
-    if (actor.kind !== 'person' || actor.id !== delivery.recipientId)
-      throw new ForbiddenError('只有受送达人本人可以操作 / Only the recipient may do this');
+    if (actor.kind !== 'person' || actor.id !== delivery.recipientId) throw fail('RECIPIENT_ONLY');
     await this.step(
       actor,
       delivery,
@@ -142,20 +141,14 @@ export class ServiceOfDocuments {
     client: ClientInfo,
   ): Promise<DeliveryView> {
     const { delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
-    requireStaff(
-      actor,
-      action === 'fail'
-        ? '记录送达失败 / record a failure'
-        : '记录线下送达 / record offline service',
-    );
+    requireStaff(actor, action === 'fail' ? 'record a failure' : 'record offline service');
     if (
       action === 'offlineProof' &&
       typeof detail['evidenceId'] === 'string' &&
       this.#ctx.evidenceReceipt
     ) {
       const item = await this.#ctx.evidenceReceipt(caseId, detail['evidenceId']);
-      if (!item)
-        throw new ValidationError('Unknown evidence item', [`evidenceId: not in this case`]);
+      if (!item) throw fail('UNKNOWN_EVIDENCE').withIssues([`evidenceId: not in this case`]);
       detail = { ...detail, evidenceSha256: item.sha256 };
     }
     await this.step(
@@ -314,7 +307,9 @@ export class ServiceOfDocuments {
     if (result.kind === 'duplicate') return;
     if (result.kind === 'refused') {
       if (mode === 'tolerant') return;
-      throw new InvalidStateError(result.message);
+      throw result.reason === 'NO_CONSENT'
+        ? fail('DELIVERY_NO_CONSENT')
+        : fail('DELIVERY_STEP_REFUSED', { action, state: result.state });
     }
     const at = this.#ctx.now().toISOString();
     for (const e of result.events) {

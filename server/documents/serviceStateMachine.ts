@@ -164,7 +164,7 @@ export type TransitionResult =
       events: { kind: DeliveryEventKind; implied: boolean }[];
     }
   | { kind: 'duplicate'; next: DeliverySnapshot }
-  | { kind: 'refused'; reason: TransitionRefusal; message: string };
+  | { kind: 'refused'; reason: TransitionRefusal; state: DeliveryState };
 
 export const INITIAL_SNAPSHOT: DeliverySnapshot = {
   state: 'created',
@@ -179,7 +179,7 @@ export function transition(
 ): TransitionResult {
   const event = ACTION_EVENT[action];
   if (action === 'challenge' || action === 'requestPaperCopy') {
-    if (!SENT_ON.includes(snapshot.state)) return refused(action, snapshot.state);
+    if (!SENT_ON.includes(snapshot.state)) return refused(snapshot.state);
     const flag = action === 'challenge' ? 'challenged' : 'paperCopyRequested';
     if (snapshot[flag]) return { kind: 'duplicate', next: snapshot };
     return {
@@ -189,15 +189,10 @@ export function transition(
     };
   }
   const cell = DELIVERY_TRANSITIONS[action][snapshot.state];
-  if (cell === undefined) return refused(action, snapshot.state);
+  if (cell === undefined) return refused(snapshot.state);
   if (cell === 'duplicate') return { kind: 'duplicate', next: snapshot };
   if (action === 'dispatch' && !context.consented) {
-    return {
-      kind: 'refused',
-      reason: 'NO_CONSENT',
-      message:
-        '受送达人未确认电子送达地址并同意电子送达，不能电子送达 / The recipient has not consented to electronic service at this address',
-    };
+    return { kind: 'refused', reason: 'NO_CONSENT', state: snapshot.state };
   }
   return {
     kind: 'apply',
@@ -209,12 +204,8 @@ export function transition(
   };
 }
 
-function refused(action: DeliveryAction, state: DeliveryState): TransitionResult {
-  return {
-    kind: 'refused',
-    reason: 'ILLEGAL',
-    message: `送达处于“${DELIVERY_STATE_LABELS[state]}”状态，不能执行该操作 / Cannot ${action} a delivery that is ${state}`,
-  };
+function refused(state: DeliveryState): TransitionResult {
+  return { kind: 'refused', reason: 'ILLEGAL', state };
 }
 
 /** Replays recorded steps into the snapshot they produce (steps are trusted: they were checked when recorded). */

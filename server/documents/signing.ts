@@ -8,7 +8,7 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../cases/access.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import { type AppError, fail, NotFoundError } from '../errors.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import { canonicalSignature } from '../untrusted/signatureImage.js';
 import { clientPayload, json, sha, type DocumentContext } from './context.js';
@@ -135,31 +135,26 @@ export class AgreementSigning {
       if (!code || code.usedAt !== null)
         return {
           kind: 'refused' as const,
-          error: new InvalidStateError('请先获取验证码 / Request a signing code first'),
+          error: fail('SIGNING_CODE_NONE'),
         };
       if (Date.parse(code.expiresAt) <= now.getTime())
         return {
           kind: 'refused' as const,
-          error: new InvalidStateError(
-            '验证码已过期，请重新获取 / The code has expired; request a new one',
-          ),
+          error: fail('SIGNING_CODE_EXPIRED'),
         };
       if (code.attempts >= SIGNING_CODE_ATTEMPTS)
         return {
           kind: 'refused' as const,
-          error: new InvalidStateError(
-            '验证码错误次数过多，请重新获取 / Too many wrong codes; request a new one',
-          ),
+          error: fail('SIGNING_CODE_EXHAUSTED'),
         };
       if (!sameHash(code.codeHash, hashCode(code.salt, input.code))) {
         await this.#ctx.docs.recordCodeAttempt(code.id, null);
         const left = SIGNING_CODE_ATTEMPTS - code.attempts - 1;
         return {
           kind: 'refused' as const,
-          error: new ValidationError(
-            `验证码不正确，还可尝试 ${left} 次 / Wrong code; ${left} attempts left`,
-            ['code: does not match'],
-          ),
+          error: fail('SIGNING_CODE_WRONG', { left: String(left) }).withIssues([
+            'code: does not match',
+          ]),
         };
       }
       const at = now.toISOString();
@@ -226,7 +221,7 @@ export class AgreementSigning {
       const found = options.find((o) => o.channel === channel);
       if (found) return { channel, address: found.value };
     }
-    throw new ValidationError('No address on that channel', [
+    throw fail('NO_ADDRESS_ON_CHANNEL').withIssues([
       `channel: no ${wanted ?? ''} address is known for you`,
     ]);
   }
@@ -240,25 +235,18 @@ export class AgreementSigning {
   ): Promise<{ c: MediationCase; people: CasePerson[]; doc: CaseDocument }> {
     const { c, people, doc } = await this.#readableForSigning(actor, caseId, documentId);
     if (doc.kind !== 'mediation_agreement')
-      throw new ValidationError('Only the mediation agreement is signed', [
-        `documentId: a ${doc.kind}`,
-      ]);
+      throw fail('ONLY_AGREEMENT_SIGNED').withIssues([`documentId: a ${doc.kind}`]);
     const latest = await this.#ctx.docs.latestVersion(doc.seriesId);
     if (latest && latest.version !== doc.version)
-      throw new InvalidStateError(
-        `此版本已被第 ${latest.version} 版取代 / Version ${doc.version} was replaced by version ${latest.version}`,
-      );
+      throw fail('VERSION_REPLACED', {
+        version: String(doc.version),
+        latest: String(latest.version),
+      });
     const sealed = await this.#ctx.docs.getSeal(doc.id);
-    if (sealed && !options.sealing)
-      throw new InvalidStateError('协议已盖章生效，不能再签署 / The agreement is sealed already');
-    if (!sealed && c.outcome?.effectiveAt)
-      throw new InvalidStateError(
-        "案件的调解协议已生效 / The case's agreement is effective already",
-      );
+    if (sealed && !options.sealing) throw fail('SEALED_NO_MORE_SIGNING');
+    if (!sealed && c.outcome?.effectiveAt) throw fail('CASE_AGREEMENT_EFFECTIVE');
     if (!sealed && !['in_mediation', 'settled'].includes(c.status))
-      throw new InvalidStateError(
-        '案件不在可以签署协议的状态 / The case cannot take an agreement now',
-      );
+      throw fail('CASE_CANNOT_TAKE_AGREEMENT');
     return { c, people, doc };
   }
 
@@ -287,11 +275,9 @@ function signerOf(
   if (actor.kind === 'staff') {
     if (actor.role === 'mediator' && c.mediatorId === actor.id)
       return { role: 'mediator', signsFor: 'mediator', name: actor.name };
-    throw new ForbiddenError(
-      "只有本案调解员可以作为调解员签署 / Only the case's mediator signs as mediator",
-    );
+    throw fail('MEDIATOR_SIGNS_OWN_CASE');
   }
-  if (actor.kind !== 'person') throw new ForbiddenError('No signer');
+  if (actor.kind !== 'person') throw fail('NO_SIGNER');
   const me = people.find((p) => p.id === actor.id);
   if (me?.kind === 'applicant' || me?.kind === 'respondent')
     return { role: me.kind, signsFor: me.kind, name: me.name };
@@ -304,20 +290,17 @@ function signerOf(
       me.powerOfAttorney.scope === 'special'
     )
       return { role: 'agent', signsFor: party.kind, name: me.name };
-    throw new ForbiddenError(
-      "代理人未获签署调解协议的特别授权 / The agent's power of attorney does not cover signing",
-    );
+    throw fail('AGENT_NOT_AUTHORISED_TO_SIGN');
   }
-  throw new ForbiddenError('您不是本协议的签署人 / You are not a signer of this agreement');
+  throw fail('NOT_A_SIGNER');
 }
 
-export function missingError(missing: readonly RequiredSigner[], what: string): InvalidStateError {
-  const zh = missing.map((m) => `${SIGNS_FOR_LABELS[m.signsFor]}${m.name}`).join('、');
-  const en = missing.map((m) => `${m.signsFor} ${m.name}`).join(', ');
-  const [zhWhat, enWhat] = what.split(' / ');
-  return new InvalidStateError(
-    `尚缺${zh}的签名，${zhWhat} / Not every required signer has signed (${en}); ${enWhat}`,
-  );
+/** The signers still missing, by name, for the step that needs them all. */
+export function missingError(
+  missing: readonly RequiredSigner[],
+  reason: 'SEAL_SIGNERS_MISSING' | 'PAPER_SIGNERS_MISSING',
+): AppError {
+  return fail(reason, { signers: missing.map((m) => m.name).join('、') });
 }
 
 function hashCode(salt: string, code: string): string {

@@ -15,13 +15,7 @@ import type {
   NotificationName,
 } from '../../signaling/index.js';
 import { can } from '../../signaling/index.js';
-import {
-  ForbiddenError,
-  IdentityUnconfirmedError,
-  InvalidStateError,
-  NotFoundError,
-  ValidationError,
-} from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FloorMember, ParticipantIdentity } from './FloorMember.js';
 import { SessionMemory } from './SessionMemory.js';
@@ -126,12 +120,10 @@ export class SessionFloor<M extends FloorMember> {
    */
   entry(identity: ParticipantIdentity, preAdmitted = false): boolean {
     const id = identity.participantId;
-    if (this.#memory.removed.has(id)) throw new ForbiddenError(REMOVED);
+    if (this.#memory.removed.has(id)) throw fail('PARTICIPANT_REMOVED');
     const admitted = preAdmitted || identity.role === 'mediator' || this.#memory.admitted.has(id);
     if (!admitted && this.#memory.locked) {
-      throw new ForbiddenError(
-        '本次调解已锁定，不再接纳新的参加人 / The session is locked to newcomers',
-      );
+      throw fail('SESSION_LOCKED');
     }
     return admitted;
   }
@@ -167,10 +159,8 @@ export class SessionFloor<M extends FloorMember> {
   /** A joined member who was admitted; throws for someone absent or still waiting. */
   admittedMember(participantId: string): M {
     const p = this.#members.get(participantId);
-    if (!p || p.closed) throw new InvalidStateError('Not joined to this session');
-    if (p.admission !== 'admitted') {
-      throw new ForbiddenError('请等待调解员准许进入 / Wait for the mediator to admit you');
-    }
+    if (!p || p.closed) throw fail('NOT_JOINED');
+    if (p.admission !== 'admitted') throw fail('ADMISSION_REQUIRED');
     return p;
   }
 
@@ -230,11 +220,7 @@ export class SessionFloor<M extends FloorMember> {
     const check = this.#memory.identity.get(target.id) ?? 'unchecked';
     const reason = overrideReason?.trim();
     if (check !== 'confirmed' && !reason && !can(target.identity.role, 'session.moderate')) {
-      throw new IdentityUnconfirmedError(
-        check === 'failed'
-          ? '身份核实未通过，不能准许进入；如确需准许，请说明理由 / The identity check failed: admitting needs a reason'
-          : '尚未核实身份，请先核实；如确需准许，请说明理由 / Identity not checked yet: check it first, or give a reason to admit',
-      );
+      throw fail(check === 'failed' ? 'IDENTITY_CHECK_FAILED' : 'IDENTITY_UNCHECKED');
     }
     target.admission = 'admitted';
     this.#memory.admitted.add(target.id);
@@ -255,7 +241,7 @@ export class SessionFloor<M extends FloorMember> {
     const by = this.#moderator(byId);
     const target = this.#target(participantId);
     if (target.admission === 'admitted') {
-      throw new InvalidStateError('Already admitted: remove the participant instead');
+      throw fail('ALREADY_ADMITTED');
     }
     target.channel.notify('admission:refused', {
       reason: reason ?? '调解员未准许进入 / The mediator did not admit you',
@@ -287,7 +273,7 @@ export class SessionFloor<M extends FloorMember> {
     const by = this.#moderator(byId);
     const target = this.#admittedTarget(participantId);
     if (can(target.identity.role, 'session.moderate')) {
-      throw new ForbiddenError('A mediator cannot be muted by another participant');
+      throw fail('MEDIATOR_NOT_MUTABLE');
     }
     await this.#muteOne(target);
     this.#record('muted', by, target);
@@ -318,9 +304,7 @@ export class SessionFloor<M extends FloorMember> {
   /** Throws if the member may not unmute their own microphone (the mediator muted them). */
   assertMayUnmute(member: M): void {
     if (member.mutedByMediator) {
-      throw new ForbiddenError(
-        '调解员已将您静音，请举手申请发言 / The mediator muted you; raise your hand to ask to speak',
-      );
+      throw fail('MUTED_BY_MEDIATOR');
     }
   }
 
@@ -328,7 +312,7 @@ export class SessionFloor<M extends FloorMember> {
   remove(byId: string, participantId: string, reason?: string): void {
     const by = this.#moderator(byId);
     const target = this.#target(participantId);
-    if (target.id === by.id) throw new InvalidStateError('Leave the session instead');
+    if (target.id === by.id) throw fail('CANNOT_REMOVE_SELF');
     this.#memory.removed.add(target.id);
     this.#memory.admitted.delete(target.id);
     target.channel.notify('session:removed', { reason: reason ?? REMOVED });
@@ -368,13 +352,13 @@ export class SessionFloor<M extends FloorMember> {
    */
   async startCaucus(byId: string, participantIds: string[], record: boolean): Promise<CaucusState> {
     const by = this.#moderator(byId);
-    if (this.#caucus) throw new InvalidStateError('A caucus is in progress; end it first');
+    if (this.#caucus) throw fail('CAUCUS_IN_PROGRESS');
     const ids = [...new Set(participantIds)];
     for (const id of ids) {
       const p = this.#target(id);
-      if (p.admission !== 'admitted') throw new InvalidStateError(`${id} is not in the session`);
+      if (p.admission !== 'admitted') throw fail('PARTICIPANT_ABSENT', { participantId: id });
       if (can(p.identity.role, 'session.moderate')) {
-        throw new ValidationError('The mediator is in every caucus; name the side to take aside');
+        throw fail('CAUCUS_SIDE_REQUIRED');
       }
     }
     this.#caucus = { participantIds: ids, startedAt: this.#now().toISOString(), recorded: record };
@@ -389,7 +373,7 @@ export class SessionFloor<M extends FloorMember> {
 
   async endCaucus(byId: string): Promise<void> {
     const by = this.#moderator(byId);
-    if (!this.#caucus) throw new InvalidStateError('No caucus is in progress');
+    if (!this.#caucus) throw fail('NO_CAUCUS');
     const ended = this.#caucus;
     this.#caucus = null;
     await this.#host.reroute();
@@ -437,7 +421,7 @@ export class SessionFloor<M extends FloorMember> {
   #moderator(byId: string): M {
     const by = this.admittedMember(byId);
     if (!can(by.identity.role, 'session.moderate')) {
-      throw new ForbiddenError(`A ${by.identity.role} may not moderate the session`);
+      throw fail('ROLE_MAY_NOT_MODERATE', { role: by.identity.role });
     }
     return by;
   }
@@ -445,8 +429,7 @@ export class SessionFloor<M extends FloorMember> {
   /** Someone in the call (never someone waiting: nobody in the call may learn of them). */
   #admittedTarget(participantId: string): M {
     const p = this.#target(participantId);
-    if (p.admission !== 'admitted')
-      throw new InvalidStateError(`${participantId} is not in the call`);
+    if (p.admission !== 'admitted') throw fail('PARTICIPANT_ABSENT', { participantId });
     return p;
   }
 

@@ -40,14 +40,7 @@ import type {
 } from '../../signaling/index.js';
 import { MEDIA_SOURCES, can, publishPermission } from '../../signaling/index.js';
 import type { Config } from '../config.js';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  MediaUnavailableError,
-  NotFoundError,
-  ValidationError,
-  withClientParameters,
-} from '../errors.js';
+import { fail, NotFoundError, withClientParameters } from '../errors.js';
 import { SessionFloor, type FloorEvent, type PrivatePhase } from '../floor/SessionFloor.js';
 import type { SessionMemory } from '../floor/SessionMemory.js';
 import type { Logger } from '../logger.js';
@@ -255,7 +248,7 @@ export class LiveSession {
 
   participant(participantId: string): Participant {
     const p = this.#participants.get(participantId);
-    if (!p || p.closed) throw new InvalidStateError('Not joined to this session');
+    if (!p || p.closed) throw fail('NOT_JOINED');
     return p;
   }
 
@@ -330,15 +323,14 @@ export class LiveSession {
         if (other === participant) continue;
         for (const producer of other.producers.values()) {
           if (participant.closed) return undefined;
-          const made = await this.#consumeFor(participant, transport.transportId, producer.id).catch(
-            (error: unknown) => {
-              participant.logger.debug(
-                { err: error, producerId: producer.id },
-                'not consumed ahead',
-              );
-              return undefined;
-            },
-          );
+          const made = await this.#consumeFor(
+            participant,
+            transport.transportId,
+            producer.id,
+          ).catch((error: unknown) => {
+            participant.logger.debug({ err: error, producerId: producer.id }, 'not consumed ahead');
+            return undefined;
+          });
           if (made) consumers.push(made);
         }
       }
@@ -520,9 +512,7 @@ export class LiveSession {
     this.#assertMayOpen(participant, direction);
     for (const t of participant.transports.values()) {
       if (isWebRtcTransport(t) && t.appData.direction === direction) {
-        throw new InvalidStateError(
-          `A ${direction} transport exists already; close it or restart ICE`,
-        );
+        throw fail('TRANSPORT_EXISTS', { direction });
       }
     }
     const appData: TransportAppData = { participantId, direction, type: 'webrtc' };
@@ -539,7 +529,7 @@ export class LiveSession {
     });
     if (participant.closed) {
       transport.close();
-      throw new InvalidStateError('The participant left while their transport was made');
+      throw fail('NOT_JOINED');
     }
     participant.transports.set(transport.id, transport);
     transport.observer.once('close', () => participant.transports.delete(transport.id));
@@ -601,7 +591,7 @@ export class LiveSession {
     if (participant.closed) {
       // The participant left while the transport was being created.
       transport.close();
-      throw new InvalidStateError('Not joined to this session');
+      throw fail('NOT_JOINED');
     }
     participant.transports.set(transport.id, transport);
     transport.observer.once('close', () => participant.transports.delete(transport.id));
@@ -626,10 +616,10 @@ export class LiveSession {
   ): Promise<void> {
     const transport = this.#transport(participantId, transportId);
     if (!isPlainTransport(transport)) {
-      throw new InvalidStateError(`Transport ${transportId} is not a plain transport`);
+      throw fail('TRANSPORT_WRONG_KIND', { transportId, kind: 'plain' });
     }
     if (transport.appData.comedia === true || transport.tuple.remotePort !== undefined) {
-      throw new InvalidStateError(`Transport ${transportId} knows its remote address already`);
+      throw fail('TRANSPORT_CONNECTED', { transportId });
     }
     await withClientParameters('plainTransport:connect', () =>
       transport.connect({
@@ -651,13 +641,19 @@ export class LiveSession {
   ): Promise<string> {
     const participant = this.#admittedParticipant(participantId);
     if (!can(participant.identity.role, publishPermission(request.source))) {
-      throw new ForbiddenError(`A ${participant.identity.role} may not publish ${request.source}`);
+      throw fail('ROLE_MAY_NOT_PUBLISH', {
+        role: participant.identity.role,
+        source: request.source,
+      });
     }
     if (SOURCE_KIND[request.source] !== request.kind) {
-      throw new ValidationError(`A ${request.source} track must be ${SOURCE_KIND[request.source]}`);
+      throw fail('SOURCE_KIND_MISMATCH', {
+        source: request.source,
+        kind: SOURCE_KIND[request.source],
+      });
     }
     if (participant.producerBySource(request.source)) {
-      throw new InvalidStateError(`Already publishing ${request.source}`);
+      throw fail('ALREADY_PUBLISHING', { source: request.source });
     }
     const transport = this.#transport(participantId, request.transportId, 'send');
     const appData: ProducerAppData = { participantId, source: request.source };
@@ -740,26 +736,25 @@ export class LiveSession {
   ): Promise<ConsumerOptions> {
     const router = await this.#liveRouter();
     const participantId = participant.id;
-    if (participant.closed) throw new InvalidStateError('The participant left');
+    if (participant.closed) throw fail('NOT_JOINED');
     if (!can(participant.identity.role, 'media.consume')) {
-      throw new ForbiddenError(`A ${participant.identity.role} may not receive media`);
+      throw fail('ROLE_MAY_NOT_RECEIVE', { role: participant.identity.role });
     }
     const producer = this.#findProducer(producerId);
     if (!producer) throw new NotFoundError('Producer');
     if (producer.appData.participantId === participantId) {
-      throw new InvalidStateError('A participant does not consume their own media');
+      throw fail('OWN_MEDIA');
     }
     for (const c of participant.consumers.values()) {
-      if (c.producerId === producerId)
-        throw new InvalidStateError('Already consuming this producer');
+      if (c.producerId === producerId) throw fail('ALREADY_CONSUMING');
     }
     if (!router.canConsume({ producerId, rtpCapabilities: participant.rtpCapabilities })) {
-      throw new ValidationError('The browser cannot decode this media (no common codec)');
+      throw fail('NO_COMMON_CODEC');
     }
     const transport = participant.transports.get(transportId);
     if (!transport) throw new NotFoundError('Transport');
     if (transport.appData.direction !== 'recv')
-      throw new InvalidStateError(`Transport ${transportId} is not a recv transport`);
+      throw fail('TRANSPORT_WRONG_KIND', { transportId, kind: 'recv' });
     const appData: ConsumerAppData = {
       participantId,
       producerParticipantId: producer.appData.participantId,
@@ -782,7 +777,7 @@ export class LiveSession {
     );
     if (participant.closed) {
       consumer.close();
-      throw new InvalidStateError('The participant left while their consumer was made');
+      throw fail('NOT_JOINED');
     }
     participant.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => participant.consumers.delete(consumer.id));
@@ -818,7 +813,7 @@ export class LiveSession {
   ): Promise<void> {
     const consumer = this.#ownConsumer(participantId, consumerId);
     if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
-      throw new InvalidStateError('This stream has a single layer');
+      throw fail('SINGLE_LAYER');
     }
     await consumer.setPreferredLayers({
       spatialLayer,
@@ -1130,19 +1125,18 @@ export class LiveSession {
     this.#assertOpen();
     if (this.#recovering) await this.#recovering;
     this.#assertOpen();
-    if (this.#router.closed)
-      throw new MediaUnavailableError('The media router is being rebuilt; retry shortly');
+    if (this.#router.closed) throw fail('ROUTER_REBUILDING');
     return this.#router;
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new InvalidStateError('The session has ended');
+    if (this.#closed) throw fail('SESSION_HAS_ENDED');
   }
 
   #assertMayOpen(participant: Participant, direction: TransportDirection): void {
     const role = participant.identity.role;
     if (direction === 'send' && !MEDIA_SOURCES.some((s) => can(role, publishPermission(s)))) {
-      throw new ForbiddenError(`A ${role} may not publish media`);
+      throw fail('ROLE_MAY_NOT_PUBLISH', { role, source: 'media' });
     }
   }
 
@@ -1155,7 +1149,7 @@ export class LiveSession {
     const transport = this.participant(participantId).transports.get(transportId);
     if (!transport) throw new NotFoundError('Transport');
     if (direction && transport.appData.direction !== direction) {
-      throw new InvalidStateError(`Transport ${transportId} is not a ${direction} transport`);
+      throw fail('TRANSPORT_WRONG_KIND', { transportId, kind: direction });
     }
     return transport;
   }

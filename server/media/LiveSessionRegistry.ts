@@ -10,7 +10,7 @@
  * (`end`: ended or cancelled), as soon as its live session is closed.
  */
 import type { Config } from '../config.js';
-import { ForbiddenError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RecordingState } from '../../signaling/index.js';
 import { SessionMemories, type SessionMemory } from '../floor/SessionMemory.js';
@@ -161,7 +161,7 @@ export class LiveSessionRegistry {
 
   #checkCase(session: LiveSession, caseId: string): LiveSession {
     if (session.caseId !== caseId) {
-      throw new ForbiddenError('This session belongs to another case');
+      throw fail('SESSION_OF_OTHER_CASE');
     }
     return session;
   }

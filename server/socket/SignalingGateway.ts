@@ -25,17 +25,13 @@ import {
   type ResponseOf,
   type ServerToClientEvents,
   type HandshakeRefusal,
+  type Reason,
+  reasonMessage,
 } from '../../signaling/index.js';
 import type { SessionTokens, VerifiedSessionToken } from '../auth/SessionTokens.js';
 import { TokenRefusedError } from '../auth/SessionTokens.js';
 import type { Config } from '../config.js';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  RateLimitedError,
-  ValidationError,
-  toAppError,
-} from '../errors.js';
+import { fail, RateLimitedError, ValidationError, toAppError, type AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
@@ -197,6 +193,12 @@ export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolea
 interface Refusal {
   reason: HandshakeRefusal;
   message: string;
+  detail?: Reason;
+}
+
+/** A request refused because the credential is no longer honoured. */
+function refused(refusal: Refusal): AppError {
+  return fail(refusal.detail ?? 'INVITATION_REVOKED');
 }
 
 export class SignalingGateway {
@@ -281,7 +283,7 @@ export class SignalingGateway {
             : undefined;
         const claims = this.#tokens.verify(token);
         const refusal = await this.#refusalOf(claims);
-        if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message);
+        if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message, refusal.detail);
         socket.data.claims = claims;
       })().then(
         () => next(),
@@ -294,7 +296,11 @@ export class SignalingGateway {
             { reason: refusal.reason, address: socket.handshake.address },
             'handshake refused',
           );
-          next(Object.assign(new Error(refusal.message), { data: { reason: refusal.reason } }));
+          const data = {
+            reason: refusal.reason,
+            ...(refusal.detail ? { detail: refusal.detail } : {}),
+          };
+          next(Object.assign(new Error(refusal.message), { data }));
         },
       );
     });
@@ -323,10 +329,19 @@ export class SignalingGateway {
   async #refusalOf(claims: VerifiedSessionToken): Promise<Refusal | undefined> {
     try {
       if (await this.#stillValid(claims)) return undefined;
-      return { reason: 'TOKEN_REVOKED', message: 'This invitation has been revoked' };
+      return {
+        reason: 'TOKEN_REVOKED',
+        message: reasonMessage('INVITATION_REVOKED'),
+        detail: 'INVITATION_REVOKED',
+      };
     } catch (error) {
-      if (error instanceof TokenRefusedError)
-        return { reason: error.reason, message: error.message };
+      if (error instanceof TokenRefusedError) {
+        return {
+          reason: error.reason,
+          message: error.message,
+          ...(error.detail ? { detail: error.detail } : {}),
+        };
+      }
       throw error;
     }
   }
@@ -393,7 +408,7 @@ export class SignalingGateway {
       if (typeof ack === 'function') {
         ack({
           ok: false,
-          error: new ValidationError(`Unknown event: ${String(event).slice(0, 64)}`).toPayload(),
+          error: fail('UNKNOWN_EVENT', { event: String(event).slice(0, 64) }).toPayload(),
         });
       }
     });
@@ -463,14 +478,13 @@ export class SignalingGateway {
       return { rtpCapabilities: await session.rtpCapabilities() };
     },
     'session:join': async (ctx, request) => {
-      if (!can(ctx.claims.role, 'session.join'))
-        throw new ForbiddenError('This role may not join sessions');
-      if (ctx.participant && !ctx.participant.closed) throw new InvalidStateError('Already joined');
+      if (!can(ctx.claims.role, 'session.join')) throw fail('ROLE_MAY_NOT_JOIN');
+      if (ctx.participant && !ctx.participant.closed) throw fail('ALREADY_JOINED');
       // Checked again at every join: the week-long token may have outlived what it names.
       const refusal = await this.#refusalOf(ctx.claims);
       if (refusal) {
         setImmediate(() => this.#withdraw(ctx.socket, refusal));
-        throw new ForbiddenError(refusal.message);
+        throw refused(refusal);
       }
       const identity = {
         participantId: ctx.claims.sub,
@@ -552,9 +566,9 @@ export class SignalingGateway {
     'evidence:present': async (ctx, r) => {
       const { session, participant } = this.#joined(ctx);
       if (!can(participant.identity.role, 'evidence.present')) {
-        throw new ForbiddenError(`A ${participant.identity.role} may not present evidence`);
+        throw fail('ROLE_MAY_NOT_PRESENT', { role: participant.identity.role });
       }
-      if (!this.#evidence) throw new InvalidStateError('Evidence is not available here');
+      if (!this.#evidence) throw fail('FEATURE_UNAVAILABLE', { feature: 'Evidence' });
       const room = session.roomOf(participant.id);
       const { shown, confidential } = await this.#evidence.present({
         caseId: session.caseId,
@@ -584,7 +598,7 @@ export class SignalingGateway {
     'evidence:share': async (ctx, r) => {
       const { session, participant } = await this.#joinedAndHonoured(ctx);
       if (!can(participant.identity.role, 'evidence.share')) {
-        throw new ForbiddenError(`A ${participant.identity.role} may not share evidence`);
+        throw fail('ROLE_MAY_NOT_SHARE', { role: participant.identity.role });
       }
       return {
         item: await this.#visibility(session, participant, r.evidenceId, { shared: r.shared }),
@@ -593,9 +607,7 @@ export class SignalingGateway {
     'evidence:confidential': async (ctx, r) => {
       const { session, participant } = await this.#joinedAndHonoured(ctx);
       if (!can(participant.identity.role, 'evidence.confidential')) {
-        throw new ForbiddenError(
-          '只有调解员可以设定或解除保密 / Only the mediator keeps evidence confidential',
-        );
+        throw fail('MEDIATOR_ONLY_CONFIDENTIAL');
       }
       return {
         item: await this.#visibility(session, participant, r.evidenceId, {
@@ -761,7 +773,7 @@ export class SignalingGateway {
     if (stage !== 'admitted') return;
     const { participant } = ctx;
     if (participant && !participant.closed && participant.admission !== 'admitted') {
-      throw new ForbiddenError('请等待调解员准许进入 / Wait for the mediator to admit you');
+      throw fail('ADMISSION_REQUIRED');
     }
   }
 
@@ -788,10 +800,8 @@ export class SignalingGateway {
   }
 
   #inbox(ctx: RequestContext): { desk: DocumentDesk; recipient: Recipient } {
-    if (!this.#documents) throw new InvalidStateError('Documents are not available here');
-    if (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent') {
-      throw new ForbiddenError('Only parties and agents receive documents');
-    }
+    if (!this.#documents) throw fail('FEATURE_UNAVAILABLE', { feature: 'Documents' });
+    if (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent') throw fail('RECIPIENTS_ONLY');
     return {
       desk: this.#documents,
       recipient: { caseId: ctx.claims.caseId, personId: ctx.claims.sub },
@@ -804,7 +814,7 @@ export class SignalingGateway {
     evidenceId: string,
     flags: { shared?: boolean; confidential?: boolean },
   ): Promise<EvidenceSummary> {
-    if (!this.#evidence) throw new InvalidStateError('Evidence is not available here');
+    if (!this.#evidence) throw fail('FEATURE_UNAVAILABLE', { feature: 'Evidence' });
     return this.#evidence.setVisibility({
       caseId: session.caseId,
       participant: { id: participant.id, role: participant.identity.role },
@@ -824,20 +834,20 @@ export class SignalingGateway {
     const refusal = await this.#refusalOf(ctx.claims);
     if (refusal) {
       setImmediate(() => this.#withdraw(ctx.socket, refusal));
-      throw new ForbiddenError(refusal.message);
+      throw refused(refusal);
     }
     return joined;
   }
 
   #recorder(): RecordingDesk {
-    if (!this.#recording) throw new InvalidStateError('Recording is not available here');
+    if (!this.#recording) throw fail('FEATURE_UNAVAILABLE', { feature: 'Recording' });
     return this.#recording;
   }
 
   #joined(ctx: RequestContext): { session: LiveSession; participant: Participant } {
     const { session, participant } = ctx;
     if (!session || !participant || participant.closed || session.closed) {
-      throw new InvalidStateError('Join the session first');
+      throw fail('JOIN_FIRST');
     }
     return { session, participant };
   }

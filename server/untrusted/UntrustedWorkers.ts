@@ -14,10 +14,11 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { reasonMessage, type Reason } from '../../signaling/index.js';
 import { AppError, RateLimitedError, ValidationError } from '../errors.js';
 
 export interface UntrustedTask<I, O> {
-  /** What is parsed, in refusals: `{ zh: '签名图片', en: 'signature image' }`. */
+  /** What is parsed, in refusals: `{ en: 'signature image', unreadable: 'SIGNATURE_IMAGE_UNREADABLE' }`. */
   name: TaskName;
   /** Longest the parse may take once its worker is up. */
   timeoutMs: number;
@@ -35,19 +36,20 @@ export interface UntrustedTask<I, O> {
 }
 
 export interface TaskName {
-  zh: string;
   en: string;
+  /** The reason a client shows when the input is refused (signaling/reasons.ts). */
+  unreadable: Reason;
 }
 
 export type UntrustedRefusalReason = 'too_large' | 'timeout' | 'malformed' | 'crashed';
 
 /** The input was refused: too large, malformed, or its parse overran the time limit. */
 export class UntrustedInputError extends ValidationError {
-  readonly reason: UntrustedRefusalReason;
+  readonly refusal: UntrustedRefusalReason;
 
-  constructor(task: TaskName, reason: UntrustedRefusalReason, detail: string) {
-    super(`${task.zh}无法识别 / The ${task.en} cannot be read`, [`${reason}: ${detail}`]);
-    this.reason = reason;
+  constructor(task: TaskName, refusal: UntrustedRefusalReason, detail: string) {
+    super(reasonMessage(task.unreadable), [`${refusal}: ${detail}`], { reason: task.unreadable });
+    this.refusal = refusal;
   }
 }
 

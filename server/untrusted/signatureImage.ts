@@ -20,7 +20,7 @@ export const MAX_SIGNATURE_HEIGHT = 1200;
 /** Decoding a PNG of this size takes milliseconds; more means the decoder is stuck. */
 export const SIGNATURE_PARSE_TIMEOUT_MS = 2_000;
 
-const TASK = { zh: '签名图片', en: 'signature image' };
+const TASK = { en: 'signature image', unreadable: 'SIGNATURE_IMAGE_UNREADABLE' } as const;
 const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
 
 export interface CanonicalSignature {

@@ -35,7 +35,9 @@ import {
 import {
   apiClient,
   errorCode,
+  errorBody,
   errorMessage,
+  errorReason,
   pngBytes,
   type Api,
   type Reply,
@@ -482,7 +484,7 @@ describe('templates rendered to PDF (poppler checks)', () => {
       shanghaiDate(future),
     );
     expect(ahead.status).toBe(400);
-    expect(JSON.stringify(ahead.body)).toMatch(/口头申请的时间不能晚于现在/);
+    expect(errorReason(ahead)).toBe('ORAL_APPLICATION_IN_FUTURE');
     const writtenWithRecord = await api.call('POST', '/cases', world.clerk, {
       ...registrationInput(),
       application: {
@@ -503,7 +505,7 @@ describe('templates rendered to PDF (poppler checks)', () => {
       kind: 'application_form',
     });
     expect(wrongForm.status).toBe(409);
-    expect(errorMessage(wrongForm)).toMatch(/口头申请应出具口头申请笔录/);
+    expect(errorReason(wrongForm)).toBe('ORAL_NEEDS_RECORD');
     const record = await api.call('POST', `/cases/${caseId}/documents`, world.clerk, {
       kind: 'oral_application_record',
     });
@@ -535,7 +537,7 @@ describe('templates rendered to PDF (poppler checks)', () => {
       kind: 'judicial_confirmation_application',
     });
     expect(r.status).toBe(409);
-    expect(errorMessage(r)).toMatch(/调解协议尚未生效 \/ The agreement is not effective yet/);
+    expect(errorReason(r)).toBe('AGREEMENT_NOT_EFFECTIVE');
     const bad = await api.call('POST', `/cases/${world.caseId}/documents`, world.mediator, {
       kind: 'mediation_agreement',
       fields: { items: [] },
@@ -741,7 +743,10 @@ describe('serving: live delivery, steps, consent gating, certificate', () => {
       world.tokens.respondent,
     );
     expect(claim.status).toBe(409);
-    expect(errorMessage(claim)).toMatch(/待线下送达.*Cannot deliver/);
+    expect(errorBody(claim)).toMatchObject({
+      reason: 'DELIVERY_STEP_REFUSED',
+      params: { action: 'deliver', state: 'offline_pending' },
+    });
     // A party cannot attach a proof; staff can.
     const proof = {
       method: '邮寄送达',
@@ -940,7 +945,7 @@ describe('signing and sealing the mediation agreement', () => {
       code: applicantCode === '000000' ? '111111' : '000000',
     });
     expect(wrong.status).toBe(400);
-    expect(errorMessage(wrong)).toMatch(/验证码不正确，还可尝试 4 次/);
+    expect(errorBody(wrong)).toMatchObject({ reason: 'SIGNING_CODE_WRONG', params: { left: '4' } });
 
     // The applicant signs with a drawn signature.
     // PNGs that do not decode (stored ones that looped pdfkit's reader forever and froze
@@ -958,7 +963,7 @@ describe('signing and sealing the mediation agreement', () => {
     for (const corrupt of await crafted) {
       expect(corrupt.status).toBe(400);
       expect(errorCode(corrupt)).toBe('VALIDATION');
-      expect(errorMessage(corrupt)).toMatch(/签名图片无法识别/);
+      expect(errorReason(corrupt)).toBe('SIGNATURE_IMAGE_UNREADABLE');
     }
     const drawn = signaturePng();
     const signed = await sign(document.id, world.tokens.applicant, {
@@ -994,7 +999,7 @@ describe('signing and sealing the mediation agreement', () => {
       {},
     );
     expect(weak.status).toBe(403);
-    expect(errorMessage(weak)).toMatch(/特别授权/);
+    expect(errorReason(weak)).toBe('AGENT_NOT_AUTHORISED_TO_SIGN');
 
     // The mediator signs (code through the in-app channel).
     const mediatorCode = await codeFor(document.id, world.mediator, world.staff.mediator.id);
@@ -1003,7 +1008,10 @@ describe('signing and sealing the mediation agreement', () => {
     // One side has not signed: the seal is refused and nothing is effective.
     const early = await api.call('POST', `${agreementPath}/seal`, world.clerk, {});
     expect(early.status).toBe(409);
-    expect(errorMessage(early)).toMatch(/尚缺被申请人某某科技有限公司的签名/);
+    expect(errorBody(early)).toMatchObject({
+      reason: 'SEAL_SIGNERS_MISSING',
+      params: { signers: '某某科技有限公司' },
+    });
     const before = await api.ok<{ case: { outcome: unknown }; deadlines: { kind: string }[] }>(
       'GET',
       `/cases/${world.caseId}`,
@@ -1239,7 +1247,10 @@ describe('co-parties and paper signing', () => {
     await signOnline(caseId, path, world.mediator, world.staff.mediator.id);
     const early = await api.call('POST', `${path}/seal`, world.clerk, {});
     expect(early.status).toBe(409);
-    expect(errorMessage(early)).toMatch(/尚缺被申请人某某用工单位有限公司的签名/);
+    expect(errorBody(early)).toMatchObject({
+      reason: 'SEAL_SIGNERS_MISSING',
+      params: { signers: '某某用工单位有限公司' },
+    });
     const before = await api.ok<{ case: { outcome: unknown } }>(
       'GET',
       `/cases/${caseId}`,
@@ -1311,7 +1322,10 @@ describe('co-parties and paper signing', () => {
       body(all.slice(0, 2)),
     );
     expect(short.status).toBe(409);
-    expect(errorMessage(short)).toMatch(/尚缺被申请人某某用工单位有限公司的签名/);
+    expect(errorBody(short)).toMatchObject({
+      reason: 'PAPER_SIGNERS_MISSING',
+      params: { signers: '某某用工单位有限公司' },
+    });
     const future = await api.call(
       'POST',
       `${path}/paper-signing`,

@@ -104,7 +104,12 @@ describe('signaling over a real worker and a real Socket.IO client', () => {
     const unknown = await c.raw('admin:dropDatabase', {});
     expect(unknown).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION', message: 'Unknown event: admin:dropDatabase' },
+      error: {
+        code: 'VALIDATION',
+        reason: 'UNKNOWN_EVENT',
+        params: { event: 'admin:dropDatabase' },
+        message: 'Unknown event: admin:dropDatabase',
+      },
     });
     // A request without an acknowledgement callback and an event with no args are ignored.
     (c.socket.emit as (e: string, ...a: unknown[]) => void)('transport:create', {

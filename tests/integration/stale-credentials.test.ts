@@ -138,6 +138,7 @@ describe('stale session credentials (finding 3)', () => {
     expect((await closed).reason).toBe('ACCESS_WITHDRAWN');
     expect(await refusal(t.url, w.mediatorToken)).toMatchObject({
       reason: 'ACCESS_WITHDRAWN',
+      detail: 'MEDIATOR_NOT_ASSIGNED',
       message: expect.stringContaining('no longer the mediator'),
     });
     // The new mediator joins only after disclosing for this assignment.

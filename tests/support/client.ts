@@ -103,16 +103,16 @@ export async function connectClient(url: string, token: string): Promise<TestCli
 export function refusal(
   url: string,
   token: string | undefined,
-): Promise<{ message: string; reason: unknown }> {
+): Promise<{ message: string; reason: unknown; detail: unknown }> {
   const socket = connect(url, token);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket.disconnect();
       reject(new Error('handshake was accepted'));
     });
-    socket.once('connect_error', (e: Error & { data?: { reason?: unknown } }) => {
+    socket.once('connect_error', (e: Error & { data?: { reason?: unknown; detail?: unknown } }) => {
       socket.disconnect();
-      resolve({ message: e.message, reason: e.data?.reason });
+      resolve({ message: e.message, reason: e.data?.reason, detail: e.data?.detail });
     });
   });
 }

@@ -36,6 +36,17 @@ export function errorCode(r: { body: unknown }): string | undefined {
   return typeof error?.code === 'string' ? error.code : undefined;
 }
 
+/** The `error` of an `{ error }` reply. */
+export function errorBody(r: { body: unknown }): Record<string, unknown> | undefined {
+  return (r.body as { error?: Record<string, unknown> } | undefined)?.error;
+}
+
+/** The reason (signaling/reasons.ts) of an `{ error: { reason } }` reply. */
+export function errorReason(r: { body: unknown }): string | undefined {
+  const error = (r.body as { error?: { reason?: unknown } } | undefined)?.error;
+  return typeof error?.reason === 'string' ? error.reason : undefined;
+}
+
 export function errorMessage(r: { body: unknown }): string {
   const error = (r.body as { error?: { message?: unknown } } | undefined)?.error;
   return typeof error?.message === 'string' ? error.message : '';

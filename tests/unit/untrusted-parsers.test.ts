@@ -36,7 +36,7 @@ import {
 
 /** What the service did before: hand the bytes to pdfkit's PNG reader. Self-contained for the worker. */
 const pdfkitOpenImage: UntrustedTask<Uint8Array, boolean> = {
-  name: { zh: 'pdfkit 图片', en: 'pdfkit image' },
+  name: { en: 'pdfkit image', unreadable: 'SIGNATURE_IMAGE_UNREADABLE' },
   timeoutMs: 1_500,
   maxInputBytes: 1 << 20,
   sizeOf: (input) => input.byteLength,
@@ -84,7 +84,7 @@ describe('the worker pool for untrusted bytes', () => {
     const call = workers.run(pdfkitOpenImage, PDFKIT_LOOPING_PNG);
     const { slowest, answers } = await healthDuring(healthUrl, call);
     const error = await refusal(call);
-    expect(error.reason).toBe('timeout');
+    expect(error.refusal).toBe('timeout');
     expect(error.code).toBe('VALIDATION');
     expect(performance.now() - started).toBeLessThan(pdfkitOpenImage.timeoutMs + 5_000);
     expect(answers).toBeGreaterThan(3);
@@ -97,13 +97,13 @@ describe('the worker pool for untrusted bytes', () => {
     const error = await refusal(
       workers.run({ ...pdfkitOpenImage, maxInputBytes: 10 }, Buffer.alloc(11)),
     );
-    expect(error.reason).toBe('too_large');
+    expect(error.refusal).toBe('too_large');
     expect(workers.running).toBe(0);
   });
 
   it('runs two at a time, queues a few, refuses beyond the queue, and keeps going after overruns', async () => {
     const spin: UntrustedTask<number, number> = {
-      name: { zh: '测试', en: 'test' },
+      name: { en: 'test', unreadable: 'SIGNATURE_IMAGE_UNREADABLE' },
       timeoutMs: 300,
       maxInputBytes: 8,
       sizeOf: () => 1,
@@ -135,8 +135,12 @@ describe('signature images', () => {
     const call = canonicalSignature(PDFKIT_LOOPING_PNG, workers);
     const { slowest } = await healthDuring(healthUrl, call);
     const error = await refusal(call);
-    expect(error.reason).toBe('malformed');
-    expect(error.message).toBe('签名图片无法识别 / The signature image cannot be read');
+    expect(error.refusal).toBe('malformed');
+    expect(error.toPayload()).toMatchObject({
+      code: 'VALIDATION',
+      reason: 'SIGNATURE_IMAGE_UNREADABLE',
+      message: 'The signature image cannot be read',
+    });
     expect(performance.now() - started).toBeLessThan(SIGNATURE_PARSE_TIMEOUT_MS + 5_000);
     expect(slowest).toBeLessThan(1_000);
   });
@@ -159,11 +163,11 @@ describe('signature images', () => {
     for (const [name, bytes] of Object.entries(inputs)) {
       const started = performance.now();
       const error = await refusal(canonicalSignature(bytes, workers));
-      expect({ name, reason: error.reason }).toEqual({ name, reason: expected[name] });
+      expect({ name, reason: error.refusal }).toEqual({ name, reason: expected[name] });
       expect(performance.now() - started).toBeLessThan(SIGNATURE_PARSE_TIMEOUT_MS + 5_000);
     }
     const tooBig = await refusal(canonicalSignature(Buffer.alloc(300 * 1024), workers));
-    expect(tooBig.reason).toBe('too_large');
+    expect(tooBig.refusal).toBe('too_large');
   });
 
   it('re-encodes a drawing to the same canonical RGBA PNG every time, one pdfkit opens', async () => {
@@ -187,7 +191,7 @@ describe('signature images', () => {
           (e: unknown) => e,
         );
         if (outcome instanceof UntrustedInputError) {
-          expect(['malformed', 'too_large']).toContain(outcome.reason);
+          expect(['malformed', 'too_large']).toContain(outcome.refusal);
           return;
         }
         expect(outcome).toHaveProperty('png');

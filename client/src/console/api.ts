@@ -13,6 +13,8 @@ import type { bundleView, referralView } from '../../../signaling/http/instituti
 import type { evidenceItemView } from '../../../signaling/http/evidence.js';
 import { filenameOf } from '../documents/api.js';
 import type { DisclosureView } from '../documents/model.js';
+import type { ErrorPayload } from '../../../signaling/errors.js';
+import { errorText } from '../errorText.js';
 
 // The replies, derived from the shared HTTP contract (signaling/http): type-only, no zod in the bundle.
 type Api = HttpApi;
@@ -84,6 +86,8 @@ export class ApiError extends Error {
     message: string,
     /** What a refused input got wrong, entry by entry (400). */
     readonly issues: string[] = [],
+    /** Why, as the server's reason code (signaling/reasons.ts), where it said. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -110,15 +114,14 @@ export function forgetSession(): void {
 }
 
 async function parse<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => ({}))) as {
-    error?: { code: string; message: string; issues?: string[] };
-  };
+  const body = (await response.json().catch(() => ({}))) as { error?: ErrorPayload };
   if (!response.ok) {
     throw new ApiError(
       response.status,
       body.error?.code ?? 'HTTP',
-      body.error?.message ?? `HTTP ${response.status}`,
+      body.error ? errorText(body.error) : `HTTP ${response.status}`,
       body.error?.issues ?? [],
+      body.error?.reason,
     );
   }
   return body as T;

@@ -26,6 +26,7 @@ import {
   WEBHOOK_EVENTS,
   WEBHOOK_STATUS,
 } from './labels.js';
+import { ERROR_CODE_TEXT, REASON_TEXT } from '../errorText.js';
 import type { Labels } from '../i18n.js';
 
 const zh = {
@@ -607,6 +608,9 @@ export const LABEL_TABLES = {
   stopReasons: STOP_REASONS,
   webhookEvents: WEBHOOK_EVENTS,
   webhookStatus: WEBHOOK_STATUS,
+  // Why a request failed, by the server's reason and code (rendered by ../i18n.ts `errorText`).
+  reasons: REASON_TEXT,
+  errorCodes: ERROR_CODE_TEXT,
 } as const;
 
 export type LabelTable = keyof typeof LABEL_TABLES;

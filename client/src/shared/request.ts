@@ -14,6 +14,7 @@ import type {
 } from '../../../signaling/http/endpoint.js';
 import type { HttpApi } from '../../../signaling/http/index.js';
 import { fillPath } from '../../../signaling/http/path.js';
+import { errorText, type ErrorLike } from '../errorText.js';
 
 /** Every entry of the contract. */
 type Entry = { [A in keyof HttpApi]: HttpApi[A][keyof HttpApi[A]] }[keyof HttpApi];
@@ -67,12 +68,12 @@ export function apiUrl<M extends Method, P extends PathOf<M>>(
 
 /** The refusal a reply's JSON states. */
 export function refusal(status: number, json: unknown): ApiRefusal {
-  const error = (json as { error?: { code?: string; message?: string; issues?: string[] } } | null)
-    ?.error;
+  const error = (json as { error?: Partial<ErrorLike> & { issues?: string[] } } | null)?.error;
   return new ApiRefusal(
     status,
     error?.code ?? 'HTTP',
-    error?.message ?? `HTTP ${status}`,
+    // The reason in the reader's language (signaling/reasons.ts), not the server's sentence.
+    error?.code ? errorText({ ...error, code: error.code }) : `HTTP ${status}`,
     error?.issues ?? [],
   );
 }

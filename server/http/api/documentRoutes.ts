@@ -9,7 +9,7 @@ import type { Request, Response } from 'express';
 import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { documentApi } from '../../../signaling/http/documents.js';
-import { ValidationError } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { ClientInfo } from '../../evidence/EvidenceService.js';
 import { fileHeaders } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
@@ -125,7 +125,7 @@ export function documentRoutes(d: DocumentRouteDeps): RouteSpec[] {
         req.ip ?? 'unknown',
         actor?.id ?? 'anonymous',
         () => s.sign(actor, params.caseId, params.documentId, body, clientOf(req)),
-        (e) => e instanceof ValidationError && (e.issues ?? []).includes('code: does not match'),
+        (e) => e instanceof AppError && e.reason === 'SIGNING_CODE_WRONG',
       );
       const { image: _image, codeId: _code, ...view } = signature;
       return view;

@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the contract's zod schemas (signaling/http). */
 import { z } from 'zod';
-import { ERROR_CODES } from '../../../signaling/index.js';
+import { ERROR_CODES, REASON_CODES } from '../../../signaling/index.js';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { RouteSpec } from './routes.js';
 
@@ -16,7 +16,16 @@ const ERROR_SCHEMA = {
           type: 'string',
           enum: [...ERROR_CODES],
         },
-        message: { type: 'string' },
+        message: { type: 'string', description: 'English developer sentence' },
+        reason: {
+          type: 'string',
+          enum: [...REASON_CODES],
+          description: 'Why: clients render it from their catalogue (signaling/reasons.ts)',
+        },
+        params: {
+          type: 'object',
+          additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+        },
         issues: { type: 'array', items: { type: 'string' } },
       },
     },

@@ -1,0 +1,433 @@
+/**
+ * Failures as the reader sees them: the server's reason codes (signaling/reasons.ts)
+ * rendered in the reader's language, Chinese first then English. Kept apart from
+ * ./i18n.ts so that the table loads with the parts that show failures, not with
+ * the first screen. Size: data — one line pair per reason.
+ */
+import type { ErrorCode, Reason } from '../../signaling/index.js';
+import { lang, type Labels } from './i18n.js';
+
+/**
+ * Why a request failed, by the server's reason code (signaling/reasons.ts),
+ * `{name}` filled from its parameters. The console's catalogue carries the same
+ * table (console/messages.ts, `labels.reasons`); a test checks both cover every reason.
+ */
+export const REASON_TEXT: Labels<Reason> = {
+  NOT_FOUND: ['未找到所请求的内容（{what}）。', 'Not found: {what}.'],
+  INVALID_PAYLOAD: [
+    '提交的内容有误，请检查后重试。',
+    'The request was not valid; check it and try again.',
+  ],
+  UNKNOWN_EVENT: ['不支持的请求（{event}）。', 'Unsupported request ({event}).'],
+  PARTICIPANT_REMOVED: [
+    '调解员已将您移出本次调解。',
+    'The mediator removed you from this session.',
+  ],
+  SESSION_ENDED: ['本次调解已结束或已取消。', 'This session has ended or was cancelled.'],
+  ACCOUNT_INACTIVE: ['您的账号已停用。', 'Your account is no longer active.'],
+  MEDIATOR_NOT_ASSIGNED: ['您已不再承办本案。', 'You are no longer the mediator of this case.'],
+  NOT_IN_CASE: ['您已不是本案的参加人。', 'You are no longer a participant in this case.'],
+  INVITATION_REVOKED: [
+    '您的参加链接已被撤销或已过期。',
+    'Your invitation has been revoked or has expired.',
+  ],
+  SESSION_OF_OTHER_CASE: ['该场次不属于本案。', 'This session belongs to another case.'],
+  ROLE_MAY_NOT_JOIN: ['您的身份不能参加调解场次。', 'Your role may not join sessions.'],
+  SESSION_LOCKED: ['本次调解已锁定，不再接纳新的参加人。', 'The session is locked to newcomers.'],
+  ADMISSION_REQUIRED: ['请等待调解员准许进入。', 'Wait for the mediator to admit you.'],
+  NOT_JOINED: ['您尚未加入本次调解。', 'You have not joined this session.'],
+  ALREADY_JOINED: ['您已加入本次调解。', 'You have joined this session already.'],
+  JOIN_FIRST: ['请先加入调解。', 'Join the session first.'],
+  IDENTITY_CHECK_FAILED: [
+    '身份核实未通过，不能准许进入；如确需准许，请说明理由。',
+    'The identity check failed: admitting needs a reason.',
+  ],
+  IDENTITY_UNCHECKED: [
+    '尚未核实身份，请先核实；如确需准许，请说明理由。',
+    'Identity not checked yet: check it first, or give a reason to admit.',
+  ],
+  ALREADY_ADMITTED: [
+    '该参加人已在调解中；如需请其离开，请移出。',
+    'Already admitted: remove the participant instead.',
+  ],
+  MEDIATOR_NOT_MUTABLE: [
+    '不能将调解员静音。',
+    'A mediator cannot be muted by another participant.',
+  ],
+  MUTED_BY_MEDIATOR: [
+    '调解员已将您静音，请举手申请发言。',
+    'The mediator muted you; raise your hand to ask to speak.',
+  ],
+  CANNOT_REMOVE_SELF: ['不能移出自己，请直接离开。', 'Leave the session instead.'],
+  CAUCUS_IN_PROGRESS: ['背靠背调解正在进行，请先结束。', 'A caucus is in progress; end it first.'],
+  NO_CAUCUS: ['当前没有进行中的背靠背调解。', 'No caucus is in progress.'],
+  CAUCUS_SIDE_REQUIRED: [
+    '调解员参加每一场背靠背调解，请选择要单独沟通的一方。',
+    'The mediator is in every caucus; name the side to take aside.',
+  ],
+  PARTICIPANT_ABSENT: ['该参加人不在本次调解中。', 'That participant is not in the session.'],
+  ROLE_MAY_NOT_MODERATE: [
+    '您的身份（{role}）不能主持调解。',
+    'A {role} may not moderate the session.',
+  ],
+  SESSION_HAS_ENDED: ['本次调解已结束。', 'The session has ended.'],
+  ROUTER_REBUILDING: [
+    '媒体服务正在恢复，请稍后重试。',
+    'The media service is being restored; retry shortly.',
+  ],
+  MEDIA_WORKER_UNAVAILABLE: ['媒体服务暂不可用。', 'The media service is unavailable.'],
+  TRANSPORT_EXISTS: ['媒体连接已存在。', 'A media connection exists already.'],
+  TRANSPORT_WRONG_KIND: ['媒体连接类型不符。', 'The media connection is of the wrong kind.'],
+  TRANSPORT_CONNECTED: ['媒体连接已建立。', 'The media connection is established already.'],
+  ROLE_MAY_NOT_PUBLISH: [
+    '您的身份（{role}）不能发送音视频（{source}）。',
+    'A {role} may not publish {source}.',
+  ],
+  SOURCE_KIND_MISMATCH: ['音视频类型不符。', 'A {source} track must be {kind}.'],
+  ALREADY_PUBLISHING: ['已在发送（{source}）。', 'Already publishing {source}.'],
+  ROLE_MAY_NOT_RECEIVE: ['您的身份（{role}）不能接收音视频。', 'A {role} may not receive media.'],
+  OWN_MEDIA: ['不能接收自己的音视频。', 'A participant does not receive their own media.'],
+  ALREADY_CONSUMING: ['已在接收该音视频。', 'Already receiving this stream.'],
+  NO_COMMON_CODEC: [
+    '您的浏览器无法解码该音视频，请换用其他浏览器。',
+    'Your browser cannot decode this media (no common codec); try another browser.',
+  ],
+  SINGLE_LAYER: ['该视频只有一种清晰度。', 'This stream has a single layer.'],
+  MEDIA_PARAMETERS_REJECTED: [
+    '媒体参数不被接受，请刷新页面后重试。',
+    'The media parameters were refused; reload the page and try again.',
+  ],
+  MEDIA_OBJECT_CLOSED: [
+    '媒体连接已关闭，请稍后重试。',
+    'The media connection closed meanwhile; try again.',
+  ],
+  ROLE_MAY_NOT_PRESENT: ['您的身份（{role}）不能出示证据。', 'A {role} may not present evidence.'],
+  ROLE_MAY_NOT_SHARE: ['您的身份（{role}）不能共享证据。', 'A {role} may not share evidence.'],
+  MEDIATOR_ONLY_CONFIDENTIAL: [
+    '只有调解员可以设定或解除保密。',
+    'Only the mediator keeps evidence confidential to a caucus.',
+  ],
+  FEATURE_UNAVAILABLE: ['此功能暂不可用（{feature}）。', '{feature} is not available here.'],
+  RECIPIENTS_ONLY: ['只有当事人和代理人接收文书。', 'Only parties and agents receive documents.'],
+  SIGNATURE_IMAGE_UNREADABLE: ['签名图片无法识别。', 'The signature image cannot be read.'],
+  CASE_TRANSITION_INVALID: [
+    '案件当前状态（{status}）不允许此操作（{action}）。',
+    'Cannot {action} a case that is {status}.',
+  ],
+  ROLE_MAY_NOT_ON_CASE: [
+    '您的身份（{role}）不能对本案进行此操作。',
+    'A {role} may not {action} this case.',
+  ],
+  STAFF_ONLY: ['只有工作人员（{roles}）可以进行此操作。', 'Only {roles} staff may do this.'],
+  CASE_CLOSED: ['本案已结案。', 'The case is closed.'],
+  DISCLOSURE_FIRST: [
+    '调解员须就本次指派先行披露利益冲突（无冲突）。',
+    'The mediator must disclose, with no conflict of interest, for their current assignment first.',
+  ],
+  MEDIATOR_BEFORE_SCHEDULING: [
+    '请先指派调解员，再安排调解。',
+    'Assign a mediator before scheduling a session.',
+  ],
+  RECUSAL_BLOCKS_SESSION: [
+    '当事人申请调解员回避，组织作出决定前不能开始调解。',
+    'A recusal request awaits the organisation’s decision: no session starts before it.',
+  ],
+  SESSION_TRANSITION_INVALID: [
+    '该调解场次当前状态（{from}）不能变为（{to}）。',
+    'A {from} session cannot become {to}.',
+  ],
+  SESSION_OVER: ['本次调解已结束或已取消。', 'This session has ended or was cancelled.'],
+  NO_SESSION_SCHEDULED: [
+    '本案目前没有已安排或正在进行的调解。',
+    'No session of this case is scheduled or in progress.',
+  ],
+  ORAL_APPLICATION_IN_FUTURE: [
+    '口头申请的时间不能晚于现在。',
+    'The oral application cannot be heard in the future.',
+  ],
+  RESPONDENTS_NOT_AGREED: [
+    '被申请人{names}尚未同意调解，不能受理。',
+    'Every respondent must agree to mediation before a party application is accepted (missing: {names}).',
+  ],
+  RESPONDENT_ANSWERS_ONLY: [
+    '只有被申请人或其特别授权代理人可以表示是否同意调解。',
+    'Only a respondent or its specially authorised agent may answer.',
+  ],
+  NOT_A_RESPONDENT: ['该人员不是本案的被申请人。', 'Not a respondent of this case.'],
+  OFFLINE_ANSWER_NEEDS_PROOF: [
+    '线下表示须附证明材料。',
+    'An answer given offline needs its proof.',
+  ],
+  NO_SEPARATE_AGREEMENT: [
+    '委派、委托调解的案件无需被申请人另行同意。',
+    'Delegated or entrusted cases need no separate agreement.',
+  ],
+  HOLIDAY_SCHEDULE_INVALID: [
+    '节假日安排有误，未保存。',
+    'The holiday schedule is invalid; nothing was stored.',
+  ],
+  HOLIDAY_YEAR_LOADED: [
+    '{year} 年的节假日安排已载入；如需更正，请注明理由。',
+    'The {year} schedule is loaded already; replacing it is a correction and needs a reason.',
+  ],
+  AGENT_NEEDS_PARTY: [
+    '代理人须代理本案的一方当事人。',
+    'An agent must represent a party of this case.',
+  ],
+  USERNAME_TAKEN: ['该用户名已被使用。', 'This username is taken.'],
+  CANNOT_DEACTIVATE_SELF: ['不能停用自己的账号。', 'You cannot deactivate your own account.'],
+  NO_SUCH_MEDIATOR: [
+    '本组织没有该在职调解员。',
+    'No active mediator of this organisation has that id.',
+  ],
+  RECUSAL_PARTIES_ONLY: [
+    '只有当事人或其代理人可以申请回避。',
+    'Only a party or an agent may ask for recusal.',
+  ],
+  NO_MEDIATOR_ASSIGNED: ['本案尚未指派调解员。', 'No mediator is assigned to this case.'],
+  RECUSAL_ALREADY_PENDING: [
+    '已有回避申请等待决定。',
+    'A recusal request of this case awaits its decision.',
+  ],
+  RECUSAL_DECIDED: ['此回避申请已作出决定。', 'This request has been decided.'],
+  EXTENSION_NEEDS_PARTIES: [
+    '延长调解期限须由每一方当事人本人（或特别授权代理人）在其页面同意，或由工作人员凭证据登记线下同意；请先提出延期方案。',
+    'Each party must consent to an extension itself (or through an agent with special authority), or staff record an offline consent with proof: propose the extension first.',
+  ],
+  EXTENSION_NOT_LATER: [
+    '延长后的日期须晚于当前调解期限。',
+    'The new date must be after the current end of the mediation period.',
+  ],
+  EXTENSION_IN_PAST: [
+    '延长后的日期不能早于今天。',
+    'The new end of the mediation period cannot lie in the past.',
+  ],
+  EXTENSION_NOT_IN_MEDIATION: [
+    '案件不在调解中，不能延长调解期限。',
+    'The mediation period can be extended only while mediation goes on.',
+  ],
+  EXTENSION_ALREADY_PROPOSED: [
+    '已有待当事人答复的延期方案。',
+    'An extension proposal is already awaiting the parties.',
+  ],
+  EXTENSION_STAFF_RECORD_OFFLINE: [
+    '只有当事人本人或其特别授权代理人可以答复；工作人员只能凭证据登记线下答复。',
+    'Only a party or its specially authorised agent answers; staff may only record an offline answer with proof.',
+  ],
+  EXTENSION_AUTHORITY_REQUIRED: [
+    '只有当事人本人或其特别授权代理人可以答复。',
+    'Only a party or an agent with special authority may answer.',
+  ],
+  NOT_A_PARTY: ['该人员不是本案的当事人。', 'Not a party of this case.'],
+  EXTENSION_OFFLINE_NEEDS_PROOF: [
+    '线下答复须附本案的证据材料。',
+    'An offline answer needs proof: an evidence item of this case.',
+  ],
+  EXTENSION_CLOSED: ['此延期方案已结束。', 'This extension proposal is closed.'],
+  EXTENSION_ALREADY_ANSWERED: [
+    '该当事人已答复此延期方案。',
+    'This party has already answered the proposal.',
+  ],
+  AGREEMENT_ALREADY_EFFECTIVE: ['调解协议已生效。', 'The agreement is effective already.'],
+  NO_AGREEMENT: ['没有可以生效的调解协议。', 'There is no agreement to take effect.'],
+  EFFECTIVE_TIME_IN_FUTURE: [
+    '生效时间不能晚于当前时间。',
+    'The effective time cannot be in the future.',
+  ],
+  EFFECTIVE_TIME_BY_HAND: [
+    '协议只能在全部签名并盖章后，或登记纸质签署后生效，不能直接填写生效时间。',
+    'An agreement takes effect only at the seal after every signature or at a recorded paper signing; an effective time cannot be set by hand.',
+  ],
+  STAFF_ONLY_ACTION: ['只有调解员或书记员可以进行此操作。', 'Only staff may {action}.'],
+  OWN_ADDRESS_ONLY: ['只能确认本人的送达地址。', 'You may confirm only your own address.'],
+  CONSENT_PERSON_REQUIRED: [
+    '请指明登记的是哪一位人员的纸质确认书。',
+    'Name the person whose paper form is recorded.',
+  ],
+  OBSERVER_NOT_SERVED: ['旁听人员不是受送达人。', 'An observer is not served documents.'],
+  OBSERVER_NOT_RECIPIENT: ['旁听人员不是受送达人。', 'An observer cannot be served.'],
+  AGREEMENT_NO_LAYOUT: ['调解协议书缺少存档版式。', 'The agreement has no stored layout.'],
+  UNKNOWN_RECIPIENT: ['受送达人不是本案人员。', 'Unknown recipient.'],
+  RECIPIENT_TWICE: ['同一受送达人只能列一次。', 'Each recipient once.'],
+  REPLACED_NOT_IN_CASE: [
+    '要替换的文书不在本案中。',
+    'The document to replace is not in this case.',
+  ],
+  VERSION_KIND_MISMATCH: ['新版本须与原文书类型相同。', 'A new version must be of the same kind.'],
+  SEALED_NOT_REISSUED: ['已盖章生效的协议不能重新出具。', 'A sealed agreement cannot be reissued.'],
+  NEWER_VERSION_ISSUED: ['此文书已有更新版本。', 'A newer version was issued meanwhile.'],
+  CASE_NOT_ACCEPTED: ['案件尚未受理。', 'The case has not been accepted.'],
+  CASE_NOT_REFUSED: ['案件未被决定不予受理。', 'The case was not refused.'],
+  AGREEMENT_NOT_ISSUABLE: [
+    '案件不在可以出具调解协议的状态。',
+    'An agreement cannot be issued in this state.',
+  ],
+  TERMINATION_GROUND_REQUIRED: [
+    '案件未终止调解，须写明终止事由。',
+    'Give the ground: the case is not terminated.',
+  ],
+  ORAL_NEEDS_RECORD: [
+    '口头申请应出具口头申请笔录。',
+    'An oral application has an oral application record.',
+  ],
+  WRITTEN_NO_RECORD: [
+    '书面申请没有口头申请笔录。',
+    'A written application has no oral application record.',
+  ],
+  AGREEMENT_NOT_EFFECTIVE: ['调解协议尚未生效。', 'The agreement is not effective yet.'],
+  UNKNOWN_EVIDENCE: ['该证据不在本案中。', 'Unknown evidence item.'],
+  NO_AGREEMENT_TO_ATTACH: [
+    '没有已盖章或已登记纸质签署的调解协议书可以附上。',
+    'No sealed or paper-signed agreement to attach.',
+  ],
+  UNKNOWN_SESSION: ['该调解场次不在本案中。', 'Unknown session.'],
+  SEAL_SIGNERS_MISSING: [
+    '尚缺{signers}的签名，不能盖章。',
+    'Not every required signer has signed ({signers}); cannot seal.',
+  ],
+  PAPER_SIGNERS_MISSING: [
+    '尚缺{signers}的签名，不能登记纸质签署。',
+    'Not every required signer has signed ({signers}); cannot record the paper signing.',
+  ],
+  AGREEMENT_SEALED_MEANWHILE: ['协议已在此期间盖章。', 'The agreement was sealed meanwhile.'],
+  PAPER_SIGNING_MEDIATOR_ONLY: [
+    '只有本案调解员可以登记纸质签署。',
+    "Only the case's mediator records a paper signing.",
+  ],
+  AGREEMENT_SEALED: ['协议已盖章生效。', 'The agreement is sealed already.'],
+  SIGNED_SCAN_REQUIRED: [
+    '请先由本组织上传已签署调解协议书的扫描件。',
+    'File the scan of the signed agreement first (category signed agreement, uploaded by the organisation).',
+  ],
+  SIGNING_DATE_OUT_OF_RANGE: [
+    '签署日期不能早于协议出具日，也不能晚于今天。',
+    'A signing date must lie between the issue of the agreement and today.',
+  ],
+  AGENT_NOT_AUTHORISED_TO_SIGN: [
+    '代理人未获签署调解协议的特别授权。',
+    'The signer is neither the party nor its agent with special authority to sign.',
+  ],
+  RECIPIENT_ONLY: ['只有受送达人本人可以操作。', 'Only the recipient may do this.'],
+  DELIVERY_STEP_REFUSED: [
+    '送达当前状态（{state}）不能执行该操作。',
+    'Cannot {action} a delivery that is {state}.',
+  ],
+  DELIVERY_NO_CONSENT: [
+    '受送达人未确认电子送达地址并同意电子送达，不能电子送达。',
+    'The recipient has not consented to electronic service at this address.',
+  ],
+  SIGNING_CODE_NONE: ['请先获取验证码。', 'Request a signing code first.'],
+  SIGNING_CODE_EXPIRED: ['验证码已过期，请重新获取。', 'The code has expired; request a new one.'],
+  SIGNING_CODE_EXHAUSTED: [
+    '验证码错误次数过多，请重新获取。',
+    'Too many wrong codes; request a new one.',
+  ],
+  SIGNING_CODE_WRONG: ['验证码不正确，还可尝试 {left} 次。', 'Wrong code; {left} attempts left.'],
+  NO_ADDRESS_ON_CHANNEL: ['没有该渠道的送达地址。', 'No address on that channel.'],
+  ONLY_AGREEMENT_SIGNED: ['只有调解协议书需要签署。', 'Only the mediation agreement is signed.'],
+  VERSION_REPLACED: [
+    '此版本已被第 {latest} 版取代。',
+    'Version {version} was replaced by version {latest}.',
+  ],
+  SEALED_NO_MORE_SIGNING: ['协议已盖章生效，不能再签署。', 'The agreement is sealed already.'],
+  CASE_AGREEMENT_EFFECTIVE: [
+    '案件的调解协议已生效。',
+    "The case's agreement is effective already.",
+  ],
+  CASE_CANNOT_TAKE_AGREEMENT: [
+    '案件不在可以签署协议的状态。',
+    'The case cannot take an agreement now.',
+  ],
+  MEDIATOR_SIGNS_OWN_CASE: [
+    '只有本案调解员可以作为调解员签署。',
+    "Only the case's mediator signs as mediator.",
+  ],
+  NO_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
+  NOT_A_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
+};
+
+/** What a failure means when its reason is unknown to this page: by its code alone. */
+export const ERROR_CODE_TEXT: Labels<ErrorCode> = {
+  VALIDATION: ['提交的内容有误。', 'The request was not valid.'],
+  UNAUTHENTICATED: ['请先登录。', 'Please sign in.'],
+  FORBIDDEN: ['您无权进行此操作。', 'You may not do this.'],
+  NOT_FOUND: ['未找到所请求的内容。', 'Not found.'],
+  INVALID_STATE: ['当前状态下不能进行此操作。', 'This cannot be done now.'],
+  IDENTITY_UNCONFIRMED: ['尚未核实身份。', 'The identity is not confirmed.'],
+  PARTY_CONSENT_REQUIRED: ['须由当事人本人同意。', "The party's own consent is required."],
+  REFERRAL_KIND_MISMATCH: [
+    '申请与受理机构的类型不符。',
+    'The application does not suit this institution.',
+  ],
+  REFERRAL_LATE: ['申请期限已届满。', 'The window for this application has closed.'],
+  PAYMENT_ORDER_NOT_ELIGIBLE: [
+    '本案不能申请支付令。',
+    'This case does not qualify for a payment order.',
+  ],
+  WRONG_INSTITUTION_KIND: ['受理机构的类型不符。', 'The institution is of the wrong kind.'],
+  DISCLOSURE_REQUIRED: [
+    '调解员须先披露利益冲突情况。',
+    'The mediator must disclose conflicts of interest first.',
+  ],
+  RECUSAL_PENDING: ['回避申请尚待决定。', 'A recusal request awaits its decision.'],
+  RESPONDENT_AGREEMENT_REQUIRED: [
+    '被申请人尚未同意调解。',
+    'Every respondent must agree to mediation first.',
+  ],
+  RATE_LIMITED: ['操作过于频繁，请稍后再试。', 'Too many requests; try again shortly.'],
+  PAYLOAD_TOO_LARGE: ['提交的内容过大。', 'The request is too large.'],
+  HEADERS_TOO_LARGE: ['请求头过大。', 'The request headers are too large.'],
+  REQUEST_TIMEOUT: ['请求超时，请重试。', 'The request timed out; try again.'],
+  UNSUPPORTED_MEDIA_TYPE: ['不支持的内容格式。', 'Unsupported content type.'],
+  MEDIA_UNAVAILABLE: [
+    '媒体服务暂不可用，请稍后重试。',
+    'The media service is unavailable; retry shortly.',
+  ],
+  INTERNAL: ['服务器内部错误，请稍后重试。', 'Internal error; try again later.'],
+};
+
+/** A failure as the server sent it: its code, and its reason with parameters where it has one. */
+export interface ErrorLike {
+  code: string;
+  reason?: string | undefined;
+  params?: Record<string, string | number> | undefined;
+  message?: string | undefined;
+}
+
+/** Fills `{name}` from the parameters; a placeholder without a value stays as it is. */
+export function fillParams(text: string, params: ErrorLike['params']): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params?.[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/**
+ * A bilingual sentence `中文 / English` of a failure that carries no reason yet,
+ * in the reader's language; undefined for a sentence of one language.
+ */
+function bilingual(message: string | undefined): string | undefined {
+  const at = message?.indexOf(' / ') ?? -1;
+  if (!message || at < 0 || !/[\u4e00-\u9fff]/.test(message)) return undefined;
+  return lang() === 'en' ? message.slice(at + 3) : message.slice(0, at);
+}
+
+/**
+ * A failure in the reader's language: its reason from the catalogue; else,
+ * for the server's sentences not yet turned into reasons, the reader's half of
+ * the bilingual sentence; else the generic text of its code; else the words.
+ */
+export function errorText(error: ErrorLike): string {
+  const side = lang() === 'en' ? 1 : 0;
+  const byReason = error.reason
+    ? (REASON_TEXT as Record<string, Labels<string>[string] | undefined>)[error.reason]
+    : undefined;
+  if (byReason) return fillParams(byReason[side], error.params);
+  const legacy = bilingual(error.message);
+  if (legacy) return legacy;
+  const byCode = (ERROR_CODE_TEXT as Record<string, Labels<string>[string] | undefined>)[
+    error.code
+  ];
+  if (byCode) return byCode[side];
+  return error.message ?? error.code;
+}

@@ -1,0 +1,364 @@
+/**
+ * Why a request failed, as a stable reason code with parameters: the server
+ * throws a reason (server/errors.ts `fail`), the error payload carries it, and
+ * each client renders it from its own catalogue in the reader's language. The
+ * `message` template here is the one English developer sentence (logs, API
+ * callers); `{name}` is filled from the parameters, the same placeholders the
+ * client catalogues use. A reason names its code: the code picks the HTTP
+ * status and the client's fallback text for a reason it does not know yet.
+ */
+import { z } from 'zod';
+import type { ErrorCode } from './errors.js';
+
+type ParamShape = Record<string, z.ZodString | z.ZodNumber>;
+
+interface ReasonSpec<S extends ParamShape> {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly params: z.ZodObject<S, 'strict'>;
+}
+
+function reason<S extends ParamShape = Record<never, never>>(
+  code: ErrorCode,
+  message: string,
+  shape?: S,
+): ReasonSpec<S> {
+  return { code, message, params: z.object(shape ?? ({} as S)).strict() };
+}
+
+const text = z.string().max(200);
+
+export const REASONS = {
+  // ── generic, parameterised by what the code alone does not say ──────────
+  NOT_FOUND: reason('NOT_FOUND', '{what} not found', { what: text }),
+  INVALID_PAYLOAD: reason('VALIDATION', 'Invalid payload for {event}', { event: text }),
+  UNKNOWN_EVENT: reason('VALIDATION', 'Unknown event: {event}', { event: text }),
+
+  // ── session access (handshake, withdrawal) ───────────────────────────────
+  PARTICIPANT_REMOVED: reason('FORBIDDEN', 'The mediator removed you from this session'),
+  SESSION_ENDED: reason('FORBIDDEN', 'This session has ended or was cancelled'),
+  ACCOUNT_INACTIVE: reason('FORBIDDEN', 'Your account is no longer active'),
+  MEDIATOR_NOT_ASSIGNED: reason('FORBIDDEN', 'You are no longer the mediator of this case'),
+  NOT_IN_CASE: reason('FORBIDDEN', 'You are no longer a participant in this case'),
+  INVITATION_REVOKED: reason('FORBIDDEN', 'Your invitation has been revoked or has expired'),
+  SESSION_OF_OTHER_CASE: reason('FORBIDDEN', 'This session belongs to another case'),
+  ROLE_MAY_NOT_JOIN: reason('FORBIDDEN', 'This role may not join sessions'),
+
+  // ── the floor: admission, moderation, caucus ─────────────────────────────
+  SESSION_LOCKED: reason('FORBIDDEN', 'The session is locked to newcomers'),
+  ADMISSION_REQUIRED: reason('FORBIDDEN', 'Wait for the mediator to admit you'),
+  NOT_JOINED: reason('INVALID_STATE', 'Not joined to this session'),
+  ALREADY_JOINED: reason('INVALID_STATE', 'Already joined'),
+  JOIN_FIRST: reason('INVALID_STATE', 'Join the session first'),
+  IDENTITY_CHECK_FAILED: reason(
+    'IDENTITY_UNCONFIRMED',
+    'The identity check failed: admitting needs a reason',
+  ),
+  IDENTITY_UNCHECKED: reason(
+    'IDENTITY_UNCONFIRMED',
+    'Identity not checked yet: check it first, or give a reason to admit',
+  ),
+  ALREADY_ADMITTED: reason('INVALID_STATE', 'Already admitted: remove the participant instead'),
+  MEDIATOR_NOT_MUTABLE: reason('FORBIDDEN', 'A mediator cannot be muted by another participant'),
+  MUTED_BY_MEDIATOR: reason('FORBIDDEN', 'The mediator muted you; raise your hand to ask to speak'),
+  CANNOT_REMOVE_SELF: reason('INVALID_STATE', 'Leave the session instead'),
+  CAUCUS_IN_PROGRESS: reason('INVALID_STATE', 'A caucus is in progress; end it first'),
+  NO_CAUCUS: reason('INVALID_STATE', 'No caucus is in progress'),
+  CAUCUS_SIDE_REQUIRED: reason(
+    'VALIDATION',
+    'The mediator is in every caucus; name the side to take aside',
+  ),
+  PARTICIPANT_ABSENT: reason('INVALID_STATE', '{participantId} is not in the session', {
+    participantId: text,
+  }),
+  ROLE_MAY_NOT_MODERATE: reason('FORBIDDEN', 'A {role} may not moderate the session', {
+    role: text,
+  }),
+
+  // ── media ────────────────────────────────────────────────────────────────
+  SESSION_HAS_ENDED: reason('INVALID_STATE', 'The session has ended'),
+  ROUTER_REBUILDING: reason(
+    'MEDIA_UNAVAILABLE',
+    'The media router is being rebuilt; retry shortly',
+  ),
+  MEDIA_WORKER_UNAVAILABLE: reason('MEDIA_UNAVAILABLE', 'The media worker cannot start'),
+  TRANSPORT_EXISTS: reason(
+    'INVALID_STATE',
+    'A {direction} transport exists already; close it or restart ICE',
+    { direction: text },
+  ),
+  TRANSPORT_WRONG_KIND: reason(
+    'INVALID_STATE',
+    'Transport {transportId} is not a {kind} transport',
+    {
+      transportId: text,
+      kind: text,
+    },
+  ),
+  TRANSPORT_CONNECTED: reason(
+    'INVALID_STATE',
+    'Transport {transportId} knows its remote address already',
+    { transportId: text },
+  ),
+  ROLE_MAY_NOT_PUBLISH: reason('FORBIDDEN', 'A {role} may not publish {source}', {
+    role: text,
+    source: text,
+  }),
+  SOURCE_KIND_MISMATCH: reason('VALIDATION', 'A {source} track must be {kind}', {
+    source: text,
+    kind: text,
+  }),
+  ALREADY_PUBLISHING: reason('INVALID_STATE', 'Already publishing {source}', { source: text }),
+  ROLE_MAY_NOT_RECEIVE: reason('FORBIDDEN', 'A {role} may not receive media', { role: text }),
+  OWN_MEDIA: reason('INVALID_STATE', 'A participant does not consume their own media'),
+  ALREADY_CONSUMING: reason('INVALID_STATE', 'Already consuming this producer'),
+  NO_COMMON_CODEC: reason('VALIDATION', 'The browser cannot decode this media (no common codec)'),
+  SINGLE_LAYER: reason('INVALID_STATE', 'This stream has a single layer'),
+  MEDIA_PARAMETERS_REJECTED: reason('VALIDATION', '{what}: {detail}', {
+    what: text,
+    detail: text,
+  }),
+  MEDIA_OBJECT_CLOSED: reason('INVALID_STATE', '{what}: {detail}', { what: text, detail: text }),
+
+  // ── what a participant may do in the session ─────────────────────────────
+  ROLE_MAY_NOT_PRESENT: reason('FORBIDDEN', 'A {role} may not present evidence', { role: text }),
+  ROLE_MAY_NOT_SHARE: reason('FORBIDDEN', 'A {role} may not share evidence', { role: text }),
+  MEDIATOR_ONLY_CONFIDENTIAL: reason(
+    'FORBIDDEN',
+    'Only the mediator keeps evidence confidential to a caucus',
+  ),
+  FEATURE_UNAVAILABLE: reason('INVALID_STATE', '{feature} is not available here', {
+    feature: text,
+  }),
+  RECIPIENTS_ONLY: reason('FORBIDDEN', 'Only parties and agents receive documents'),
+
+  // ── untrusted input ──────────────────────────────────────────────────────
+  SIGNATURE_IMAGE_UNREADABLE: reason('VALIDATION', 'The signature image cannot be read'),
+
+  // ── case file: intake, roster, sessions, outcomes, extensions ─────────────
+  CASE_TRANSITION_INVALID: reason('INVALID_STATE', 'Cannot {action} a case that is {status}', {
+    action: text,
+    status: text,
+  }),
+  ROLE_MAY_NOT_ON_CASE: reason('FORBIDDEN', 'A {role} may not {action} this case', {
+    role: text,
+    action: text,
+  }),
+  STAFF_ONLY: reason('FORBIDDEN', 'Only {roles} staff may do this', { roles: text }),
+  CASE_CLOSED: reason('INVALID_STATE', 'The case is closed'),
+  DISCLOSURE_FIRST: reason(
+    'DISCLOSURE_REQUIRED',
+    'The mediator must disclose, with no conflict of interest, for their current assignment first',
+  ),
+  MEDIATOR_BEFORE_SCHEDULING: reason(
+    'INVALID_STATE',
+    'Assign a mediator before scheduling a session',
+  ),
+  RECUSAL_BLOCKS_SESSION: reason(
+    'RECUSAL_PENDING',
+    'A recusal request awaits the organisation’s decision: no session starts before it',
+  ),
+  SESSION_TRANSITION_INVALID: reason('INVALID_STATE', 'A {from} session cannot become {to}', {
+    from: text,
+    to: text,
+  }),
+  SESSION_OVER: reason('INVALID_STATE', 'This session has ended or was cancelled'),
+  NO_SESSION_SCHEDULED: reason(
+    'INVALID_STATE',
+    'No session of this case is scheduled or in progress',
+  ),
+  ORAL_APPLICATION_IN_FUTURE: reason(
+    'VALIDATION',
+    'The oral application cannot be heard in the future',
+  ),
+  RESPONDENTS_NOT_AGREED: reason(
+    'RESPONDENT_AGREEMENT_REQUIRED',
+    'Every respondent must agree to mediation before a party application is accepted (missing: {ids})',
+    { names: text, ids: text },
+  ),
+  RESPONDENT_ANSWERS_ONLY: reason(
+    'FORBIDDEN',
+    'Only a respondent or its specially authorised agent may answer',
+  ),
+  NOT_A_RESPONDENT: reason('VALIDATION', 'Not a respondent of this case'),
+  OFFLINE_ANSWER_NEEDS_PROOF: reason('VALIDATION', 'An answer given offline needs its proof'),
+  NO_SEPARATE_AGREEMENT: reason(
+    'INVALID_STATE',
+    'Delegated or entrusted cases need no separate agreement',
+  ),
+  HOLIDAY_SCHEDULE_INVALID: reason(
+    'VALIDATION',
+    'The holiday schedule is invalid; nothing was stored',
+  ),
+  HOLIDAY_YEAR_LOADED: reason(
+    'INVALID_STATE',
+    'The {year} schedule is loaded already; replacing it is a correction and needs a reason',
+    { year: text },
+  ),
+  AGENT_NEEDS_PARTY: reason('VALIDATION', 'An agent must represent a party of this case'),
+  USERNAME_TAKEN: reason('VALIDATION', 'This username is taken'),
+  CANNOT_DEACTIVATE_SELF: reason('INVALID_STATE', 'You cannot deactivate your own account'),
+  NO_SUCH_MEDIATOR: reason('VALIDATION', 'No active mediator of this organisation has that id'),
+  RECUSAL_PARTIES_ONLY: reason('FORBIDDEN', 'Only a party or an agent may ask for recusal'),
+  NO_MEDIATOR_ASSIGNED: reason('INVALID_STATE', 'No mediator is assigned to this case'),
+  RECUSAL_ALREADY_PENDING: reason(
+    'RECUSAL_PENDING',
+    'A recusal request of this case awaits its decision',
+  ),
+  RECUSAL_DECIDED: reason('INVALID_STATE', 'This request has been decided'),
+  EXTENSION_NEEDS_PARTIES: reason(
+    'PARTY_CONSENT_REQUIRED',
+    'Each party must consent to an extension itself (or through an agent with special authority), or staff record an offline consent with proof: propose the extension (POST /cases/:caseId/extension-proposals)',
+  ),
+  EXTENSION_NOT_LATER: reason(
+    'VALIDATION',
+    'The new date must be after the current end of the mediation period',
+  ),
+  EXTENSION_IN_PAST: reason(
+    'VALIDATION',
+    'The new end of the mediation period cannot lie in the past',
+  ),
+  EXTENSION_NOT_IN_MEDIATION: reason(
+    'INVALID_STATE',
+    'The mediation period can be extended only while mediation goes on',
+  ),
+  EXTENSION_ALREADY_PROPOSED: reason(
+    'INVALID_STATE',
+    'An extension proposal is already awaiting the parties',
+  ),
+  EXTENSION_STAFF_RECORD_OFFLINE: reason(
+    'FORBIDDEN',
+    'Only a party or its specially authorised agent answers; staff may only record an offline answer with proof',
+  ),
+  EXTENSION_AUTHORITY_REQUIRED: reason(
+    'FORBIDDEN',
+    'Only a party or an agent with special authority may answer',
+  ),
+  NOT_A_PARTY: reason('VALIDATION', 'Not a party of this case'),
+  EXTENSION_OFFLINE_NEEDS_PROOF: reason(
+    'VALIDATION',
+    'An offline answer needs proof: an evidence item of this case',
+  ),
+  EXTENSION_CLOSED: reason('INVALID_STATE', 'This extension proposal is closed'),
+  EXTENSION_ALREADY_ANSWERED: reason(
+    'INVALID_STATE',
+    'This party has already answered the proposal',
+  ),
+  AGREEMENT_ALREADY_EFFECTIVE: reason('INVALID_STATE', 'The agreement is effective already'),
+  NO_AGREEMENT: reason('INVALID_STATE', 'There is no agreement to take effect'),
+  EFFECTIVE_TIME_IN_FUTURE: reason('INVALID_STATE', 'The effective time cannot be in the future'),
+  EFFECTIVE_TIME_BY_HAND: reason(
+    'INVALID_STATE',
+    'An agreement takes effect only at the seal after every signature or at a recorded paper signing; an effective time cannot be set by hand',
+  ),
+
+  // ── documents: issuing, service of documents, signing, sealing ────────────
+  STAFF_ONLY_ACTION: reason('FORBIDDEN', 'Only staff may {action}', { action: text }),
+  OWN_ADDRESS_ONLY: reason('FORBIDDEN', 'You may confirm only your own address'),
+  CONSENT_PERSON_REQUIRED: reason('VALIDATION', 'Name the person whose paper form is recorded'),
+  OBSERVER_NOT_SERVED: reason('FORBIDDEN', 'An observer is not served documents'),
+  OBSERVER_NOT_RECIPIENT: reason('VALIDATION', 'An observer cannot be served'),
+  AGREEMENT_NO_LAYOUT: reason('INVALID_STATE', 'The agreement has no stored layout'),
+  UNKNOWN_RECIPIENT: reason('VALIDATION', 'Unknown recipient'),
+  RECIPIENT_TWICE: reason('VALIDATION', 'Each recipient once'),
+  REPLACED_NOT_IN_CASE: reason('VALIDATION', 'The document to replace is not in this case'),
+  VERSION_KIND_MISMATCH: reason('VALIDATION', 'A new version must be of the same kind'),
+  SEALED_NOT_REISSUED: reason('INVALID_STATE', 'A sealed agreement cannot be reissued'),
+  NEWER_VERSION_ISSUED: reason('INVALID_STATE', 'A newer version was issued meanwhile'),
+  CASE_NOT_ACCEPTED: reason('INVALID_STATE', 'The case has not been accepted'),
+  CASE_NOT_REFUSED: reason('INVALID_STATE', 'The case was not refused'),
+  AGREEMENT_NOT_ISSUABLE: reason('INVALID_STATE', 'An agreement cannot be issued in this state'),
+  TERMINATION_GROUND_REQUIRED: reason(
+    'INVALID_STATE',
+    'Give the ground: the case is not terminated',
+  ),
+  ORAL_NEEDS_RECORD: reason('INVALID_STATE', 'An oral application has an oral application record'),
+  WRITTEN_NO_RECORD: reason(
+    'INVALID_STATE',
+    'A written application has no oral application record',
+  ),
+  AGREEMENT_NOT_EFFECTIVE: reason('INVALID_STATE', 'The agreement is not effective yet'),
+  UNKNOWN_EVIDENCE: reason('VALIDATION', 'Unknown evidence item'),
+  NO_AGREEMENT_TO_ATTACH: reason('VALIDATION', 'No sealed or paper-signed agreement to attach'),
+  UNKNOWN_SESSION: reason('VALIDATION', 'Unknown session'),
+  SEAL_SIGNERS_MISSING: reason(
+    'INVALID_STATE',
+    'Not every required signer has signed ({signers}); cannot seal',
+    { signers: text },
+  ),
+  PAPER_SIGNERS_MISSING: reason(
+    'INVALID_STATE',
+    'Not every required signer has signed ({signers}); cannot record the paper signing',
+    { signers: text },
+  ),
+  AGREEMENT_SEALED_MEANWHILE: reason('INVALID_STATE', 'The agreement was sealed meanwhile'),
+  PAPER_SIGNING_MEDIATOR_ONLY: reason(
+    'FORBIDDEN',
+    "Only the case's mediator records a paper signing",
+  ),
+  AGREEMENT_SEALED: reason('INVALID_STATE', 'The agreement is sealed already'),
+  SIGNED_SCAN_REQUIRED: reason(
+    'VALIDATION',
+    'File the scan of the signed agreement first (category signed_agreement, uploaded by the organisation)',
+  ),
+  SIGNING_DATE_OUT_OF_RANGE: reason(
+    'VALIDATION',
+    'A signing date must lie between the issue of the agreement and today',
+  ),
+  AGENT_NOT_AUTHORISED_TO_SIGN: reason(
+    'FORBIDDEN',
+    'The signer is neither the party nor its agent with special authority to sign',
+  ),
+  RECIPIENT_ONLY: reason('FORBIDDEN', 'Only the recipient may do this'),
+  DELIVERY_STEP_REFUSED: reason('INVALID_STATE', 'Cannot {action} a delivery that is {state}', {
+    action: text,
+    state: text,
+  }),
+  DELIVERY_NO_CONSENT: reason(
+    'INVALID_STATE',
+    'The recipient has not consented to electronic service at this address',
+  ),
+  SIGNING_CODE_NONE: reason('INVALID_STATE', 'Request a signing code first'),
+  SIGNING_CODE_EXPIRED: reason('INVALID_STATE', 'The code has expired; request a new one'),
+  SIGNING_CODE_EXHAUSTED: reason('INVALID_STATE', 'Too many wrong codes; request a new one'),
+  SIGNING_CODE_WRONG: reason('VALIDATION', 'Wrong code; {left} attempts left', { left: text }),
+  NO_ADDRESS_ON_CHANNEL: reason('VALIDATION', 'No address on that channel'),
+  ONLY_AGREEMENT_SIGNED: reason('VALIDATION', 'Only the mediation agreement is signed'),
+  VERSION_REPLACED: reason('INVALID_STATE', 'Version {version} was replaced by version {latest}', {
+    version: text,
+    latest: text,
+  }),
+  SEALED_NO_MORE_SIGNING: reason('INVALID_STATE', 'The agreement is sealed already'),
+  CASE_AGREEMENT_EFFECTIVE: reason('INVALID_STATE', "The case's agreement is effective already"),
+  CASE_CANNOT_TAKE_AGREEMENT: reason('INVALID_STATE', 'The case cannot take an agreement now'),
+  MEDIATOR_SIGNS_OWN_CASE: reason('FORBIDDEN', "Only the case's mediator signs as mediator"),
+  NO_SIGNER: reason('FORBIDDEN', 'No signer'),
+  NOT_A_SIGNER: reason('FORBIDDEN', 'You are not a signer of this agreement'),
+} as const satisfies Record<string, ReasonSpec<ParamShape>>;
+
+export type Reason = keyof typeof REASONS;
+
+/** A reason's parameters, as its schema types them. */
+export type ReasonParams<R extends Reason> = z.infer<(typeof REASONS)[R]['params']>;
+
+/** Parameter values as they travel: text or whole numbers, nothing to escape. */
+export type ReasonParamValues = Record<string, string | number>;
+
+export const REASON_CODES = Object.keys(REASONS) as Reason[];
+
+export function isReason(value: unknown): value is Reason {
+  return typeof value === 'string' && Object.hasOwn(REASONS, value);
+}
+
+/** Fills `{name}` placeholders; a placeholder without a value stays as it is. */
+export function fillReason(template: string, params: ReasonParamValues | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params?.[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** The English developer sentence of a reason with its parameters. */
+export function reasonMessage(reason: Reason, params?: ReasonParamValues): string {
+  return fillReason(REASONS[reason].message, params);
+}
