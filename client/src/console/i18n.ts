@@ -1,10 +1,11 @@
 /**
  * The console's vue-i18n instance over its one catalogue (messages.ts), and the language switch.
  * The language is the one the call page keeps (../i18n.ts, in localStorage): switching here
- * switches both, so the DOM views not yet made components (which read `lang()`) follow too.
+ * switches both, so the shared DOM parts (documents/, which read `lang()`) follow too.
  */
 import { createI18n } from 'vue-i18n';
 import { lang, setLang, type Lang } from '../i18n.js';
+import type { DocKey } from '../documents/strings.js';
 import { codeKey, messages, type ConsoleKey, type LabelTable } from './messages.js';
 
 export type { ConsoleKey, LabelTable };
@@ -33,6 +34,11 @@ export function switchLang(): void {
 /** A message of the console's catalogue in the language shown, `{name}` filled from `named`. */
 export function ct(key: ConsoleKey, named?: Record<string, string | number>): string {
   return named ? i18n.global.t(key, named) : i18n.global.t(key);
+}
+
+/** A message of the documents table (documents/strings.ts, in the catalogue under `doc`). */
+export function dct(key: DocKey, named?: Record<string, string | number>): string {
+  return named ? i18n.global.t(`doc.${key}`, named) : i18n.global.t(`doc.${key}`);
 }
 
 /** A code the server sends, as the console shows it; an unknown code as it came. */

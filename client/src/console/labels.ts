@@ -171,6 +171,27 @@ export const NOTICE_KINDS: Labels<string> = {
   payment_order_eligible: ['可申请支付令', 'payment order available'],
 };
 
+/** The grounds a termination record (调解终止书) names. */
+export const TERMINATION_GROUNDS: Labels<string> = {
+  party_refuses: ['一方当事人拒绝继续调解', 'a party refuses to continue'],
+  no_agreement_in_time: ['调解期限届满未达成调解协议', 'no agreement within the period'],
+  party_absent: ['当事人无正当理由未参加调解', 'a party absent without good reason'],
+  other: ['其他原因', 'other'],
+};
+
+/** The steps of a document's delivery to one recipient. */
+export const DELIVERY_STEPS: Labels<string> = {
+  dispatched: ['发送', 'sent'],
+  offline_required: ['转线下送达', 'marked for offline service'],
+  delivered: ['送达', 'delivered'],
+  read: ['阅读', 'read'],
+  acknowledged: ['签收', 'acknowledged'],
+  failed: ['送达失败', 'failed'],
+  offline_served: ['线下送达', 'served offline'],
+  challenged: ['提出异议', 'challenged'],
+  paper_copy_requested: ['申请纸质文书', 'paper copy requested'],
+};
+
 export const WEBHOOK_STATUS: Labels<WebhookStatus> = {
   pending: ['待投递', 'pending'],
   delivered: ['已送达', 'delivered'],

@@ -2,13 +2,15 @@
  * The staff console's message catalogue (vue-i18n): Simplified Chinese first, English second.
  * One catalogue for the whole console: the shell's sign-in, case list, sessions and recordings,
  * the case-file, statistics, institutions and calendar views, and the codes the server sends
- * (the tables of labels.ts, under `labels.<table>.<code>`).
+ * (the tables of labels.ts, under `labels.<table>.<code>`), and the documents table the party page
+ * shares (documents/strings.ts, under `doc.<key>`).
  * Size: data — one catalogue by design (issue 17), both languages side by side for review.
  */
 import {
   AUDIT_FAILURES,
   CASE_STATUS,
   COMPOSITE_STATUS,
+  DELIVERY_STEPS,
   DISPUTE_TYPES,
   END_REASONS,
   EVIDENCE_CATEGORIES,
@@ -23,11 +25,20 @@ import {
   SESSION_STATUS,
   SOURCES,
   STOP_REASONS,
+  TERMINATION_GROUNDS,
   WEBHOOK_EVENTS,
   WEBHOOK_STATUS,
 } from './labels.js';
 import { ERROR_CODE_TEXT, REASON_TEXT } from '../errorText.js';
 import type { Labels } from '../i18n.js';
+import {
+  CHANNELS,
+  KIND_LABELS,
+  STATUS as DELIVERY_STATUS,
+  en as documentsEn,
+  zh as documentsZh,
+  type DocKey,
+} from '../documents/strings.js';
 
 const zh = {
   // The shell (sign-in, case list, sessions, recordings): the console's part of ../i18n.ts.
@@ -302,6 +313,22 @@ const zh = {
   extStatusRefused: '已结束（有当事人不同意）',
   extStatusWithdrawn: '已撤回',
   noticesFailed: '操作失败：',
+  // The documents section: what the shared documents table (doc.*) does not hold.
+  effectivePaper: '已登记纸质签署，协议已生效（签署后的协议扫描件已归入案卷）· ',
+  paperTitle: '登记纸质签署',
+  paperHint:
+    '各方当事人在纸质调解协议书上签名后，上传签署后的协议扫描件，逐一核对签署人和签署日期，并由调解员本人签名。登记后协议即时生效，不能再在线签署。',
+  paperScan: '已签署协议扫描件',
+  paperUpload: '上传新的扫描件',
+  paperNoScan: '（尚无，请上传）',
+  paperSigner: '签署人',
+  paperSelf: '本人',
+  paperSignedOn: '签署日期',
+  paperMediatorOn: '调解员签署日期',
+  paperAttestation: '调解员核对说明',
+  paperSubmit: '登记纸质签署，协议生效',
+  paperFailed: '登记失败：',
+  paperNeedScan: '请先选择或上传已签署协议的扫描件',
 } as const;
 
 export type ConsoleKey = keyof typeof zh;
@@ -585,6 +612,22 @@ const en: Record<ConsoleKey, string> = {
   extStatusRefused: 'ended (refused)',
   extStatusWithdrawn: 'withdrawn',
   noticesFailed: 'Failed: ',
+  effectivePaper:
+    'Signed on paper: the agreement is effective (the scan of the signed paper is in the case file) · ',
+  paperTitle: 'Record a paper signing',
+  paperHint:
+    'After every party signed the paper agreement, file its scan, attest each signatory and date, and give your own signature. The agreement takes effect when this is recorded; online signing of it ends.',
+  paperScan: 'Scan of the signed agreement',
+  paperUpload: 'File a new scan',
+  paperNoScan: '(none yet: file one)',
+  paperSigner: 'Signed by',
+  paperSelf: 'the party itself',
+  paperSignedOn: 'Signed on',
+  paperMediatorOn: 'Your signature, on',
+  paperAttestation: 'Your attestation',
+  paperSubmit: 'Record it: the agreement takes effect',
+  paperFailed: 'Not recorded: ',
+  paperNeedScan: 'Choose or file the scan of the signed agreement first',
 };
 
 /** The server's codes as the console shows them, by table. */
@@ -592,6 +635,10 @@ export const LABEL_TABLES = {
   auditFailures: AUDIT_FAILURES,
   caseStatus: CASE_STATUS,
   compositeStatus: COMPOSITE_STATUS,
+  deliveryChannels: CHANNELS,
+  deliveryStatus: DELIVERY_STATUS,
+  deliverySteps: DELIVERY_STEPS,
+  documentKinds: KIND_LABELS,
   disputeTypes: DISPUTE_TYPES,
   endReasons: END_REASONS,
   evidenceCategories: EVIDENCE_CATEGORIES,
@@ -606,6 +653,7 @@ export const LABEL_TABLES = {
   sessionStatus: SESSION_STATUS,
   sources: SOURCES,
   stopReasons: STOP_REASONS,
+  terminationGrounds: TERMINATION_GROUNDS,
   webhookEvents: WEBHOOK_EVENTS,
   webhookStatus: WEBHOOK_STATUS,
   // Why a request failed, by the server's reason and code (rendered by ../i18n.ts `errorText`).
@@ -630,9 +678,11 @@ function labelMessages(side: 0 | 1): Record<LabelTable, Record<string, string>> 
 
 export type ConsoleMessages = Record<ConsoleKey, string> & {
   labels: Record<LabelTable, Record<string, string>>;
+  /** The documents table the party page shares (documents/strings.ts), included, not copied. */
+  doc: Record<DocKey, string>;
 };
 
 export const messages: Record<'zh-CN' | 'en', ConsoleMessages> = {
-  'zh-CN': { ...zh, labels: labelMessages(0) },
-  en: { ...en, labels: labelMessages(1) },
+  'zh-CN': { ...zh, labels: labelMessages(0), doc: documentsZh },
+  en: { ...en, labels: labelMessages(1), doc: documentsEn },
 };

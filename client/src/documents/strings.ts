@@ -6,7 +6,8 @@
 import { lang } from '../i18n.js';
 import type { DeliveryStatus, DocumentKind, ServiceChannel, SignsFor } from './model.js';
 
-const zh = {
+/** The table, exported for the console's catalogue (console/messages.ts), which includes it. */
+export const zh = {
   inboxTitle: '文书',
   inboxEmpty: '暂无送达给您的文书。调解组织送达文书后，会立即显示在这里。',
   inboxLive: '实时接收中',
@@ -151,7 +152,7 @@ const zh = {
 
 export type DocKey = keyof typeof zh;
 
-const en: Record<DocKey, string> = {
+export const en: Record<DocKey, string> = {
   inboxTitle: 'Documents',
   inboxEmpty:
     'No documents have been served on you. When the organisation serves one, it appears here at once.',
@@ -305,7 +306,7 @@ export function dt(key: DocKey, vars: Record<string, string | number> = {}): str
 type Pair = readonly [zh: string, en: string];
 const pick = (pair: Pair): string => pair[lang() === 'en' ? 1 : 0];
 
-const STATUS: Record<DeliveryStatus, Pair> = {
+export const STATUS: Record<DeliveryStatus, Pair> = {
   created: ['待送达', 'pending'],
   offline_pending: ['待线下送达', 'offline service pending'],
   dispatched: ['已发送', 'dispatched'],
@@ -347,7 +348,7 @@ export function kindLabel(kind: DocumentKind): string {
   return pick(KIND_LABELS[kind] ?? [kind, kind]);
 }
 
-const CHANNELS: Record<ServiceChannel, Pair> = {
+export const CHANNELS: Record<ServiceChannel, Pair> = {
   in_app: ['本平台在线文书箱', 'in-app inbox'],
   email: ['电子邮箱', 'e-mail'],
   sms: ['手机短信', 'SMS'],
