@@ -241,7 +241,7 @@ async function joinAll(
       return;
     }
 
-    // As the browser does (client/src/CallClient.ts): receive transport, then send
+    // As the browser does (client/src/call/CallClient.ts): receive transport, then send
     // transport and producers, then a consumer (resumed) for every other producer.
     const expected = 2 * (membersOf(i) - 1);
     const consumed = new Set<string>();

@@ -14,10 +14,10 @@ import type { Plugin } from 'vite';
 
 /** The modules `client/src/call/lazyParts.ts` loads for the call (`callParts`). */
 const CALL_MODULES = [
-  '/src/CallClient.ts',
-  '/src/floor/SessionFloor.ts',
-  '/src/floor/ChatPanel.ts',
-  '/src/floor/caseRegister.ts',
+  '/src/call/CallClient.ts',
+  '/src/call/floor/SessionFloor.ts',
+  '/src/call/floor/ChatPanel.ts',
+  '/src/call/floor/caseRegister.ts',
 ];
 
 export function preloadMedia(page = 'index.html'): Plugin {

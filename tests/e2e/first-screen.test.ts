@@ -79,6 +79,8 @@ describe('the join page’s first screen', () => {
       // mediasoup-client and socket.io-client come later, in chunks of their own.
       expect(code.includes('mediasoup-client'), `${src} holds mediasoup-client`).toBe(false);
       expect(code.includes('engine.io'), `${src} holds engine.io-client`).toBe(false);
+      // So do the texts of every refusal reason (client/src/shared/errorText.ts).
+      expect(code.includes('SESSION_LOCKED'), `${src} holds the reason texts`).toBe(false);
       // The gzip body is the same file.
       const gz = await get(`${t.url}${src}`, { 'accept-encoding': 'gzip' });
       expect(gunzipSync(gz.body).toString(), src).toBe(code);

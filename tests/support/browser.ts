@@ -72,7 +72,7 @@ export interface PageRecording {
   withdrawn: string[];
 }
 
-/** The page's read-only diagnostics (see client/src/main.ts). */
+/** The page's read-only diagnostics (see client/src/call/main.ts). */
 export const diagnostics = {
   status: (page: Page) => page.evaluate('window.__mediation.status()') as Promise<string>,
   participants: (page: Page) =>

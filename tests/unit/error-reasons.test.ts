@@ -1,7 +1,7 @@
 /**
  * Reasons, not sentences (issue 17, must-have 7): a failure carries a stable
  * reason code with parameters (signaling/reasons.ts), the clients render it
- * from their catalogues (client/src/i18n.ts for the call page,
+ * from their catalogues (client/src/shared/i18n.ts for the call page,
  * client/src/console/messages.ts for the console), and the server's throw
  * sites carry no Chinese sentence: the only Chinese a failure shows comes from
  * a catalogue, in the reader's language.
@@ -52,8 +52,8 @@ beforeAll(async () => {
   // the client; client/tsconfig.json checks those files.
   const client = '../../client/src/';
   call = {
-    ...((await import(`${client}errorText.js`)) as Omit<CallCatalogue, 'setLang'>),
-    setLang: ((await import(`${client}i18n.js`)) as Pick<CallCatalogue, 'setLang'>).setLang,
+    ...((await import(`${client}shared/errorText.js`)) as Omit<CallCatalogue, 'setLang'>),
+    setLang: ((await import(`${client}shared/i18n.js`)) as Pick<CallCatalogue, 'setLang'>).setLang,
   };
   consoleCatalogue = (await import(`${client}console/messages.js`)) as ConsoleCatalogue;
 });

@@ -151,7 +151,7 @@ describe('hand-built API URLs on the party page (eslint.config.js, no-restricted
   };
 
   it.each([
-    'client/src/documents/Planted.ts',
+    'client/src/shared/documents/Planted.ts',
     'client/src/call/Planted.ts',
     'client/src/Planted.ts',
   ])(

@@ -3,7 +3,7 @@
  * a <video> for the same camera a few times in a row makes Chromium stop
  * delivering that camera's frames for seconds (measured by bench:join).
  */
-import { el } from '../dom.js';
+import { el } from '../shared/dom.js';
 
 type Source = MediaStream | MediaStreamTrack;
 

@@ -5,8 +5,8 @@
  * readers (a polite live region that stays in the page across re-renders).
  */
 import type { ParticipantInfo } from '../../../signaling/contract.js';
-import { el } from '../dom.js';
-import { lang } from '../i18n.js';
+import { el } from '../shared/dom.js';
+import { lang } from '../shared/i18n.js';
 import { ct, sideLabel } from './strings.js';
 
 /** How long an announcement stays on screen. */

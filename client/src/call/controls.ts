@@ -4,10 +4,10 @@
  * recording (mediator), screen share, join or leave, and one's own
  * connection quality.
  */
-import type { CallStatus } from '../CallClient.js';
-import { el } from '../dom.js';
-import { t } from '../i18n.js';
-import { qualityText } from '../floor/MediatorPanel.js';
+import type { CallStatus } from './CallClient.js';
+import { el } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
+import { qualityText } from './floor/MediatorPanel.js';
 import type { QualityLevel } from './ConnectionQuality.js';
 
 export interface ControlsState {

@@ -3,9 +3,9 @@
  * mediator's refusal or removal (with the reason they gave), a locked
  * session, another device taking over. No retry follows any of these.
  */
-import type { FatalReason } from '../CallClient.js';
-import { el } from '../dom.js';
-import { t, type MessageKey } from '../i18n.js';
+import type { FatalReason } from './CallClient.js';
+import { el } from '../shared/dom.js';
+import { t, type MessageKey } from '../shared/i18n.js';
 import { localText } from './strings.js';
 
 export interface CallEnding {

@@ -5,9 +5,9 @@
  */
 import { SESSION_ROLES, type SessionRole } from '../../../signaling/roles.js';
 import type { SessionClaims } from '../../../signaling/tokens.js';
-import { el } from '../dom.js';
-import { deadlineLabel, deadlineStatusLabel, t } from '../i18n.js';
-import { refusal, requests, type Reply } from '../shared/request.js';
+import { el } from '../shared/dom.js';
+import { deadlineLabel, deadlineStatusLabel, t } from '../shared/i18n.js';
+import { refusalCode, requests, type Reply } from '../shared/request.js';
 import { tokenClaims } from '../shared/token.js';
 
 /** What the page shows of a session token: the name, the role, the procedural side when named. */
@@ -58,7 +58,7 @@ export async function exchangeInvitation(invite: string): Promise<InvitationExch
     reason:
       response.status === 401
         ? 'inviteInvalid'
-        : refusal(response.status, json).code === 'INVALID_STATE'
+        : refusalCode(json) === 'INVALID_STATE'
           ? 'noSession'
           : 'error',
   };

@@ -20,18 +20,18 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
 
 export const callParts = once(async () => {
   const [{ CallClient }, { SessionFloor }, { ChatPanel }, { CaseRegister }] = await Promise.all([
-    import('../CallClient.js'),
-    import('../floor/SessionFloor.js'),
-    import('../floor/ChatPanel.js'),
-    import('../floor/caseRegister.js'),
+    import('./CallClient.js'),
+    import('./floor/SessionFloor.js'),
+    import('./floor/ChatPanel.js'),
+    import('./floor/caseRegister.js'),
   ]);
   return { CallClient, SessionFloor, ChatPanel, CaseRegister };
 });
 
 export const documentParts = once(async () => {
   const [{ DocumentInbox }, { ExtensionPanel }] = await Promise.all([
-    import('../documents/Inbox.js'),
-    import('../documents/ExtensionPanel.js'),
+    import('../shared/documents/Inbox.js'),
+    import('../shared/documents/ExtensionPanel.js'),
   ]);
   return { DocumentInbox, ExtensionPanel };
 });

@@ -3,7 +3,7 @@
  * must not end the call), and afterwards the way back (重新加入) without
  * reloading the page.
  */
-import { el } from '../dom.js';
+import { el } from '../shared/dom.js';
 import { ct } from './strings.js';
 
 /** The question under the controls, with "leave" and "stay"; focus goes to "stay". */

@@ -4,8 +4,8 @@
  * party or agent asks for the mediator's recusal (回避申请) and sees the
  * organisation's decision with its reasons.
  */
-import { el, labelled } from '../dom.js';
-import { lang } from '../i18n.js';
+import { el, labelled } from '../shared/dom.js';
+import { lang } from '../shared/i18n.js';
 import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../shared/request.js';
 import { tokenClaims } from '../shared/token.js';
 

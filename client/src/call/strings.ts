@@ -4,7 +4,7 @@
  * picks; Chinese by default).
  */
 import type { ProceduralSide, SessionRole } from '../../../signaling/roles.js';
-import { label, lang, type Labels } from '../i18n.js';
+import { label, lang, type Labels } from '../shared/i18n.js';
 
 const TEXT = {
   leaveConfirm: [

@@ -6,9 +6,9 @@
  */
 import type { ParticipantInfo } from '../../../signaling/contract.js';
 import type { ProceduralSide } from '../../../signaling/roles.js';
-import type { RemoteTrack } from '../CallClient.js';
-import { el } from '../dom.js';
-import { colon, t } from '../i18n.js';
+import type { RemoteTrack } from './CallClient.js';
+import { el } from '../shared/dom.js';
+import { colon, t } from '../shared/i18n.js';
 import { ct, sideLabel } from './strings.js';
 import type { LayerChoice, LayerChooser } from './LayerChooser.js';
 import type { MediaShelf } from './MediaShelf.js';

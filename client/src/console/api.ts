@@ -11,10 +11,10 @@ import type { HttpApi } from '../../../signaling/http/index.js';
 import type { calendarYearObject } from '../../../signaling/http/calendar.js';
 import type { bundleView, referralView } from '../../../signaling/http/institutions.js';
 import type { evidenceItemView } from '../../../signaling/http/evidence.js';
-import { filenameOf } from '../documents/api.js';
-import type { DisclosureView } from '../documents/model.js';
+import { filenameOf } from '../shared/documents/api.js';
+import type { DisclosureView } from '../shared/documents/model.js';
 import type { ErrorPayload } from '../../../signaling/errors.js';
-import { errorText } from '../errorText.js';
+import { errorText } from '../shared/errorText.js';
 
 // The replies, derived from the shared HTTP contract (signaling/http): type-only, no zod in the bundle.
 type Api = HttpApi;

@@ -4,8 +4,8 @@
  * switches both, so the shared DOM parts (documents/, which read `lang()`) follow too.
  */
 import { createI18n } from 'vue-i18n';
-import { lang, setLang, type Lang } from '../i18n.js';
-import type { DocKey } from '../documents/strings.js';
+import { lang, setLang, type Lang } from '../shared/i18n.js';
+import type { DocKey } from '../shared/documents/strings.js';
 import { codeKey, messages, type ConsoleKey, type LabelTable } from './messages.js';
 
 export type { ConsoleKey, LabelTable };

@@ -1,6 +1,6 @@
 /** Codes the case file sends, as the console shows them (Chinese first), and value formats. */
 import type { TrackEndReason, TrackSource } from '../../../recordings/manifest.js';
-import { lang, label, type Labels } from '../i18n.js';
+import { lang, label, type Labels } from '../shared/i18n.js';
 import type {
   CompositeStatus,
   EvidenceCategory,

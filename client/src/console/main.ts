@@ -4,8 +4,8 @@
  * organisation's statistics and its institutions), and a case's file.
  */
 import { createApp } from 'vue';
-import { lang } from '../i18n.js';
-import '../styles.css';
+import { lang } from '../shared/i18n.js';
+import '../shared/styles.css';
 import './console.css';
 import App from './App.vue';
 import { i18n } from './i18n.js';

@@ -29,8 +29,8 @@ import {
   WEBHOOK_EVENTS,
   WEBHOOK_STATUS,
 } from './labels.js';
-import { ERROR_CODE_TEXT, REASON_TEXT } from '../errorText.js';
-import type { Labels } from '../i18n.js';
+import { ERROR_CODE_TEXT, REASON_TEXT } from '../shared/errorText.js';
+import type { Labels } from '../shared/i18n.js';
 import {
   CHANNELS,
   KIND_LABELS,
@@ -38,7 +38,7 @@ import {
   en as documentsEn,
   zh as documentsZh,
   type DocKey,
-} from '../documents/strings.js';
+} from '../shared/documents/strings.js';
 
 const zh = {
   // The shell (sign-in, case list, sessions, recordings): the console's part of ../i18n.ts.

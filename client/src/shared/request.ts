@@ -14,7 +14,7 @@ import type {
 } from '../../../signaling/http/endpoint.js';
 import type { HttpApi } from '../../../signaling/http/index.js';
 import { fillPath } from '../../../signaling/http/path.js';
-import { errorText, type ErrorLike } from '../errorText.js';
+import type { ErrorLike } from './errorText.js';
 
 /** Every entry of the contract. */
 type Entry = { [A in keyof HttpApi]: HttpApi[A][keyof HttpApi[A]] }[keyof HttpApi];
@@ -67,15 +67,22 @@ export function apiUrl<M extends Method, P extends PathOf<M>>(
 }
 
 /** The refusal a reply's JSON states. */
-export function refusal(status: number, json: unknown): ApiRefusal {
-  const error = (json as { error?: Partial<ErrorLike> & { issues?: string[] } } | null)?.error;
-  return new ApiRefusal(
-    status,
-    error?.code ?? 'HTTP',
-    // The reason in the reader's language (signaling/reasons.ts), not the server's sentence.
-    error?.code ? errorText({ ...error, code: error.code }) : `HTTP ${status}`,
-    error?.issues ?? [],
-  );
+export async function refusal(status: number, json: unknown): Promise<ApiRefusal> {
+  const error = refusalPayload(json);
+  // The texts of every reason load only when a refusal is shown, not with the first screen.
+  const said = error?.code
+    ? (await import('./errorText.js')).errorText({ ...error, code: error.code })
+    : `HTTP ${status}`;
+  return new ApiRefusal(status, error?.code ?? 'HTTP', said, error?.issues ?? []);
+}
+
+/** The error code of a refusal's reply, `HTTP` when it has none. */
+export function refusalCode(json: unknown): string {
+  return refusalPayload(json)?.code ?? 'HTTP';
+}
+
+function refusalPayload(json: unknown): (Partial<ErrorLike> & { issues?: string[] }) | undefined {
+  return (json as { error?: Partial<ErrorLike> & { issues?: string[] } } | null)?.error;
 }
 
 /** Requests with one bearer token (an invitation, a session token, or a staff sign-in). */
@@ -126,7 +133,7 @@ export function requests(bearer: () => string, onUnauthorized?: () => void): Req
     async send(method, path, parts) {
       const response = await call(method, path, parts);
       const json: unknown = await response.json().catch(() => ({}));
-      if (!response.ok) throw refusal(response.status, json);
+      if (!response.ok) throw await refusal(response.status, json);
       return json as never;
     },
     async sendIfOk(method, path, parts) {

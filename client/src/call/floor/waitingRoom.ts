@@ -3,9 +3,9 @@
  * mediator will ask, and the identity check once the mediator has recorded
  * it. The device test stays on the page below it.
  */
-import type { ParticipantInfo } from '../../../signaling/contract.js';
-import { el } from '../dom.js';
-import { t } from '../i18n.js';
+import type { ParticipantInfo } from '../../../../signaling/contract.js';
+import { el } from '../../shared/dom.js';
+import { t } from '../../shared/i18n.js';
 
 export function waitingRoom(self: ParticipantInfo | undefined): HTMLElement {
   const section = el('section', {

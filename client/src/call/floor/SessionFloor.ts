@@ -11,8 +11,8 @@ import type {
   JoinResult,
   ParticipantInfo,
   RequestOf,
-} from '../../../signaling/contract.js';
-import type { SignalingClient } from '../signaling.js';
+} from '../../../../signaling/contract.js';
+import type { SignalingClient } from '../../shared/signaling.js';
 
 /** What the page redraws when the floor changes. */
 export type FloorChange = 'waiting' | 'caucus' | 'locked' | 'chat' | 'quality';

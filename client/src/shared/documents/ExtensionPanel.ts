@@ -7,7 +7,7 @@
  */
 import { el } from '../dom.js';
 import { lang } from '../i18n.js';
-import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../shared/request.js';
+import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../request.js';
 import { invitationClaims } from './api.js';
 import { when } from './strings.js';
 import './documents.css';

@@ -6,11 +6,11 @@ import type {
   EvidencePresentation,
   EvidenceSummary,
   EvidenceViewerInfo,
-} from '../../signaling/contract.js';
-import { ROLE_LABELS } from '../../signaling/roles.js';
-import { el, labelled } from './dom.js';
-import { formatSize } from './format.js';
-import { label, lang, t, type Labels, type MessageKey } from './i18n.js';
+} from '../../../signaling/contract.js';
+import { ROLE_LABELS } from '../../../signaling/roles.js';
+import { el, labelled } from '../shared/dom.js';
+import { formatSize } from '../shared/format.js';
+import { label, lang, t, type Labels, type MessageKey } from '../shared/i18n.js';
 import {
   ApiRefusal,
   apiUrl,
@@ -18,8 +18,8 @@ import {
   requests,
   type Reply,
   type Requests,
-} from './shared/request.js';
-import type { SignalingClient } from './signaling.js';
+} from '../shared/request.js';
+import type { SignalingClient } from '../shared/signaling.js';
 
 /** This module's own words (kept here so the shared catalogue stays untouched). */
 const WORDS = {
@@ -130,8 +130,10 @@ export class EvidencePanel {
         form.reset();
         void this.load();
       } else {
-        this.error = refusal(xhr.status, json).said;
-        this.#o.onChange();
+        void refusal(xhr.status, json).then(({ said }) => {
+          this.error = said;
+          this.#o.onChange();
+        });
       }
     };
     xhr.onerror = () => {

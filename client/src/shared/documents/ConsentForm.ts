@@ -4,7 +4,7 @@
  * electronic service in plain words and how to change the form later. The
  * server validates again; this only keeps obvious mistakes from a round trip.
  */
-import { SERVED_DOCUMENT_KINDS } from '../../../signaling/http/vocabulary.js';
+import { SERVED_DOCUMENT_KINDS } from '../../../../signaling/http/vocabulary.js';
 import { el } from '../dom.js';
 import type { IssuableKind, ServiceConsentInput, ServiceConsentView } from './model.js';
 import { KIND_LABELS, dt } from './strings.js';

@@ -12,7 +12,7 @@
  * Mounted beside the call page's root, not inside it, so the call page's
  * re-renders never touch it.
  */
-import type { ServedDocument } from '../../../signaling/contract.js';
+import type { ServedDocument } from '../../../../signaling/contract.js';
 import { el } from '../dom.js';
 import { SignalingClient } from '../signaling.js';
 import { DocumentsApi, invitationClaims, type FetchedPdf } from './api.js';

@@ -6,9 +6,9 @@
  * representing it) at once. Without a console sign-in the page works
  * without it.
  */
-import { storedSession, type CasePersonView } from '../console/api.js';
-import { t, type MessageKey } from '../i18n.js';
-import { requests } from '../shared/request.js';
+import { storedSession, type CasePersonView } from '../../console/api.js';
+import { t, type MessageKey } from '../../shared/i18n.js';
+import { requests } from '../../shared/request.js';
 
 export type CaseSide = 'applicant' | 'respondent';
 

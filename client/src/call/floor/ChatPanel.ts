@@ -4,9 +4,9 @@
  * in the case record. Built once and updated in place, so a message arriving
  * never takes the text being typed or the focus away.
  */
-import type { ChatMessage } from '../../../signaling/contract.js';
-import { el } from '../dom.js';
-import { lang, t } from '../i18n.js';
+import type { ChatMessage } from '../../../../signaling/contract.js';
+import { el } from '../../shared/dom.js';
+import { lang, t } from '../../shared/i18n.js';
 import { roleLabel } from './MediatorPanel.js';
 import type { SessionFloor } from './SessionFloor.js';
 

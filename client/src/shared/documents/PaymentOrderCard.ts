@@ -7,7 +7,7 @@
  * and their delivery follow. Chinese first, English below, whatever the
  * page's language, as the disclosure card: it is a legal step.
  */
-import { localText } from '../call/strings.js';
+import { localText } from '../../call/strings.js';
 import { el } from '../dom.js';
 import type { DocumentsApi } from './api.js';
 import type { PaymentOrderPack, PaymentOrderStatus } from './model.js';

@@ -4,9 +4,9 @@
  * the side taken aside knows the other side cannot hear or see them; the
  * mediator sees with whom they are.
  */
-import type { CaucusState, ParticipantInfo } from '../../../signaling/contract.js';
-import { el } from '../dom.js';
-import { t } from '../i18n.js';
+import type { CaucusState, ParticipantInfo } from '../../../../signaling/contract.js';
+import { el } from '../../shared/dom.js';
+import { t } from '../../shared/i18n.js';
 
 export type CaucusSide = 'inside' | 'outside' | 'mediator';
 

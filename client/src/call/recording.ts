@@ -5,9 +5,9 @@
  * on, and withdrawing consent. The server decides who is recorded; this
  * page shows its state and sends the participant's choice.
  */
-import type { ParticipantInfo, RecordingState } from '../../signaling/contract.js';
-import { el } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import type { ParticipantInfo, RecordingState } from '../../../signaling/contract.js';
+import { el } from '../shared/dom.js';
+import { lang, setLang, t } from '../shared/i18n.js';
 
 /** Where this participant stands in the recording in progress. */
 export type OwnRecordingStatus = 'none' | 'recorded' | 'pending' | 'withdrawn';

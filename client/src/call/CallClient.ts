@@ -21,11 +21,11 @@ import type {
   ResponseOf,
   RtpCapabilities,
   TransportOptions,
-} from '../../signaling/index.js';
-import type { HandshakeRefusal } from '../../signaling/errors.js';
-import type { Reason } from '../../signaling/reasons.js';
-import { MEDIA_SOURCES } from '../../signaling/roles.js';
-import { RequestError, SignalingClient } from './signaling.js';
+} from '../../../signaling/index.js';
+import type { HandshakeRefusal } from '../../../signaling/errors.js';
+import type { Reason } from '../../../signaling/reasons.js';
+import { MEDIA_SOURCES } from '../../../signaling/roles.js';
+import { RequestError, SignalingClient } from '../shared/signaling.js';
 import {
   cameraEncodings,
   SCREEN_CONTENT_HINT,
@@ -34,9 +34,9 @@ import {
   spatialLayerFor,
   spatialLayersOf,
   type QualityLevel,
-} from './call/encodings.js';
-import { MediaRecovery, RECOVERY_GIVE_UP_MS, type RemoteMediaKey } from './call/recovery.js';
-import { newDevice } from './call/device.js';
+} from './encodings.js';
+import { MediaRecovery, RECOVERY_GIVE_UP_MS, type RemoteMediaKey } from './recovery.js';
+import { newDevice } from './device.js';
 
 export interface RemoteTrack {
   consumerId: string;

@@ -12,11 +12,11 @@
  *
  * Size: pending — moves to a Vue single-file component (issue 17, must-have 1).
  */
-import type { ParticipantInfo, RequestOf } from '../../../signaling/contract.js';
-import { ROLE_LABELS } from '../../../signaling/roles.js';
-import { levelFromScore, type QualityLevel } from '../call/ConnectionQuality.js';
-import { el } from '../dom.js';
-import { colon, lang, t, type MessageKey } from '../i18n.js';
+import type { ParticipantInfo, RequestOf } from '../../../../signaling/contract.js';
+import { ROLE_LABELS } from '../../../../signaling/roles.js';
+import { levelFromScore, type QualityLevel } from '../ConnectionQuality.js';
+import { el } from '../../shared/dom.js';
+import { colon, lang, t, type MessageKey } from '../../shared/i18n.js';
 import type { CaseRegister, CaseSide } from './caseRegister.js';
 import type { SessionFloor } from './SessionFloor.js';
 

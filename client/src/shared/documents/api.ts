@@ -28,8 +28,8 @@ import {
   type Body,
   type Reply,
   type Requests,
-} from '../shared/request.js';
-import { tokenClaims } from '../shared/token.js';
+} from '../request.js';
+import { tokenClaims } from '../token.js';
 
 /** What the document routes throw when the API refuses (the shared refusal). */
 export { ApiRefusal as DocumentApiError };
@@ -153,7 +153,7 @@ export class DocumentsApi {
     );
     const parsed: unknown = await response.json().catch(() => ({}));
     const item = (parsed as Partial<Reply<'post', '/cases/:caseId/evidence'>>).item;
-    if (!response.ok || !item) throw refusal(response.status, parsed);
+    if (!response.ok || !item) throw await refusal(response.status, parsed);
     return item;
   }
 
@@ -266,7 +266,7 @@ export class DocumentsApi {
     fallbackName: string,
   ): Promise<FetchedPdf> {
     const response = await fetched;
-    if (!response.ok) throw refusal(response.status, await response.json().catch(() => ({})));
+    if (!response.ok) throw await refusal(response.status, await response.json().catch(() => ({})));
     const bytes = await response.arrayBuffer();
     const sha256 = await sha256Hex(bytes);
     const headerSha256 = response.headers.get('x-content-sha256');

@@ -3,7 +3,7 @@
  *
  * Size: data — the string table, Chinese first then English; replaced by the vue-i18n catalogue (issue 17, must-have 1).
  */
-import type { DEADLINE_KINDS, DEADLINE_STATUSES } from '../../signaling/http/vocabulary.js';
+import type { DEADLINE_KINDS, DEADLINE_STATUSES } from '../../../signaling/http/vocabulary.js';
 
 export type Lang = 'zh-CN' | 'en';
 

@@ -3,9 +3,9 @@
  * read off the route that carries it in the shared contract (signaling/http).
  * Types only: no zod reaches the bundle.
  */
-import type { BodyOf, ReplyOf } from '../../../signaling/http/endpoint.js';
-import type { HttpApi } from '../../../signaling/http/index.js';
-import type { IssuableKind } from '../../../signaling/http/documentRequests.js';
+import type { BodyOf, ReplyOf } from '../../../../signaling/http/endpoint.js';
+import type { HttpApi } from '../../../../signaling/http/index.js';
+import type { IssuableKind } from '../../../../signaling/http/documentRequests.js';
 
 type Documents = HttpApi['documents'];
 type Institutions = HttpApi['institutions'];

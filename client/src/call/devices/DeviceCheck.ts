@@ -3,8 +3,8 @@
  * camera, microphone and speaker work. Browser media errors are reduced to
  * a few named failures the page explains in plain words.
  */
-import { el } from '../dom.js';
-import { t, type MessageKey } from '../i18n.js';
+import { el } from '../../shared/dom.js';
+import { t, type MessageKey } from '../../shared/i18n.js';
 
 /** Why the camera and microphone cannot be used. */
 export type DeviceFailure = 'denied' | 'notFound' | 'busy' | 'insecure' | 'other';

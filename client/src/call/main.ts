@@ -8,15 +8,15 @@
  *
  * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1; lead's join-path work).
  */
-import type { EvidencePresentation, ParticipantInfo } from '../../signaling/contract.js';
-import { can } from '../../signaling/roles.js';
-import { HANDSHAKE_REFUSALS } from '../../signaling/errors.js';
+import type { EvidencePresentation, ParticipantInfo } from '../../../signaling/contract.js';
+import { can } from '../../../signaling/roles.js';
+import { HANDSHAKE_REFUSALS } from '../../../signaling/errors.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
-import { ConnectionQuality } from './call/ConnectionQuality.js';
-import { selectedProtocol } from './call/icePath.js';
-import { controlsBar } from './call/controls.js';
-import { endingMessage, isEndingReason, type CallEnding } from './call/ending.js';
-import { ct, localText, sideLabel } from './call/strings.js';
+import { ConnectionQuality } from './ConnectionQuality.js';
+import { selectedProtocol } from './icePath.js';
+import { controlsBar } from './controls.js';
+import { endingMessage, isEndingReason, type CallEnding } from './ending.js';
+import { ct, localText, sideLabel } from './strings.js';
 import {
   forgetCredential,
   hasStoredCredential,
@@ -24,30 +24,30 @@ import {
   refusedReason,
   takeCredential,
   watchReopenedLinks,
-} from './call/credential.js';
-import { leaveConfirmation, leftNotice } from './call/leave.js';
-import { Announcer } from './call/announcer.js';
+} from './credential.js';
+import { leaveConfirmation, leftNotice } from './leave.js';
+import { Announcer } from './announcer.js';
 import {
   deadlinePanel,
   exchangeInvitation,
   loadDeadlines,
   previewToken,
   type CaseDeadlineView,
-} from './call/invitation.js';
-import { LayerChooser } from './call/LayerChooser.js';
-import { openCamera } from './call/capture.js';
-import { warmUpWebRtc } from './call/warmUp.js';
-import { callParts, documentParts } from './call/lazyParts.js';
-import { invitationClaims, ProcedureCard } from './call/procedure.js';
-import { MediaShelf } from './call/MediaShelf.js';
-import { localTile, remoteTile, screenTile, type TileContext } from './call/tiles.js';
+} from './invitation.js';
+import { LayerChooser } from './LayerChooser.js';
+import { openCamera } from './capture.js';
+import { warmUpWebRtc } from './warmUp.js';
+import { callParts, documentParts } from './lazyParts.js';
+import { invitationClaims, ProcedureCard } from './procedure.js';
+import { MediaShelf } from './MediaShelf.js';
+import { localTile, remoteTile, screenTile, type TileContext } from './tiles.js';
 import {
   DeviceCheck,
   classifyMediaError,
   deviceFailureText,
   unsupportedBrowser,
 } from './devices/DeviceCheck.js';
-import { el } from './dom.js';
+import { el } from '../shared/dom.js';
 import {
   EvidencePanel,
   SessionEvidenceList,
@@ -63,12 +63,12 @@ import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
 import { caucusBanner } from './floor/caucus.js';
 import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
-import { lang, setLang, t } from './i18n.js';
+import { lang, setLang, t } from '../shared/i18n.js';
 import { SessionRecording } from './recording.js';
-import type { RouterCapabilitiesReply } from '../../signaling/http/media.js';
-import type { SignalingClient } from './signaling.js';
-import './styles.css';
-import './call/call.css';
+import type { RouterCapabilitiesReply } from '../../../signaling/http/media.js';
+import type { SignalingClient } from '../shared/signaling.js';
+import '../shared/styles.css';
+import './call.css';
 
 // The media and signalling client loads while the first screen is drawn and the camera starts.
 void callParts().catch(() => undefined);
@@ -146,7 +146,7 @@ function connectEarly(): void {
   if (connectingEarly || !token || !preview || fatal || unsupportedBrowser()) return;
   connectingEarly = true;
   const t = token;
-  void import('./signaling.js').then(
+  void import('../shared/signaling.js').then(
     ({ SignalingClient }) => {
       // The call client came first and connected itself.
       if (!client) early = { token: t, signaling: new SignalingClient(t) };

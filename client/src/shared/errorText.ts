@@ -4,7 +4,7 @@
  * ./i18n.ts so that the table loads with the parts that show failures, not with
  * the first screen. Size: data — one line pair per reason.
  */
-import type { ErrorCode, Reason } from '../../signaling/index.js';
+import type { ErrorCode, Reason } from '../../../signaling/index.js';
 import { lang, type Labels } from './i18n.js';
 
 /**

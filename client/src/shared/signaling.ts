@@ -15,7 +15,7 @@ import type {
   RequestOf,
   ResponseOf,
   ServerToClientEvents,
-} from '../../signaling/index.js';
+} from '../../../signaling/index.js';
 
 export class RequestError extends Error {
   readonly code: ErrorCode | 'TIMEOUT' | 'DISCONNECTED';
