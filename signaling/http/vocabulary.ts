@@ -81,13 +81,18 @@ export const SERVED_DOCUMENT_KINDS = [
   'right_to_arbitration_notice',
 ] as const;
 
-export const DOCUMENT_KINDS = [
-  'service_consent',
+/** What staff issue from a template (the console's 签发文书): the served kinds, the applications and their records. */
+export const ISSUABLE_DOCUMENT_KINDS = [
   ...SERVED_DOCUMENT_KINDS,
   'judicial_confirmation_application',
   'arbitration_review_application',
   'application_form',
   'oral_application_record',
+] as const;
+
+export const DOCUMENT_KINDS = [
+  'service_consent',
+  ...ISSUABLE_DOCUMENT_KINDS,
   // A notice the case engine produced (deadline reminders and the like), rendered and served automatically.
   'case_notice',
   'recusal_request',

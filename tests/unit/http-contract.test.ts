@@ -7,7 +7,9 @@ import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { endpoint, pathId, type AnyEndpoint } from '../../signaling/http/endpoint.js';
+import { ISSUE_FIELD_SCHEMAS } from '../../signaling/http/documentRequests.js';
 import { httpApi } from '../../signaling/http/index.js';
+import { ISSUABLE_DOCUMENT_KINDS } from '../../signaling/http/vocabulary.js';
 import { loadConfig } from '../../server/config.js';
 import { ValidationError } from '../../server/errors.js';
 import { handleRoute, ReplyContractError } from '../../server/http/api/router.js';
@@ -120,5 +122,11 @@ describe('the HTTP contract, every area', () => {
       }
     }
     expect(seen.size).toBe(94);
+  });
+});
+
+describe('the kinds of document staff issue from a template', () => {
+  it('are the ones the issuing route has field schemas for, in the list the console offers', () => {
+    expect([...ISSUABLE_DOCUMENT_KINDS].sort()).toEqual(Object.keys(ISSUE_FIELD_SCHEMAS).sort());
   });
 });
