@@ -751,10 +751,7 @@ export class LiveSession {
     if (!router.canConsume({ producerId, rtpCapabilities: participant.rtpCapabilities })) {
       throw fail('NO_COMMON_CODEC');
     }
-    const transport = participant.transports.get(transportId);
-    if (!transport) throw new NotFoundError('Transport');
-    if (transport.appData.direction !== 'recv')
-      throw fail('TRANSPORT_WRONG_KIND', { transportId, kind: 'recv' });
+    const transport = this.#transport(participant, transportId, 'recv');
     const appData: ConsumerAppData = {
       participantId,
       producerParticipantId: producer.appData.participantId,
@@ -1141,12 +1138,14 @@ export class LiveSession {
   }
 
   /** A transport of either type (WebRTC or plain) the participant owns. */
+  /** `who`: the participant object itself where it may have been replaced meanwhile. */
   #transport(
-    participantId: string,
+    who: string | Participant,
     transportId: string,
     direction?: TransportDirection,
   ): ParticipantTransport {
-    const transport = this.participant(participantId).transports.get(transportId);
+    const owner = typeof who === 'string' ? this.participant(who) : who;
+    const transport = owner.transports.get(transportId);
     if (!transport) throw new NotFoundError('Transport');
     if (direction && transport.appData.direction !== direction) {
       throw fail('TRANSPORT_WRONG_KIND', { transportId, kind: direction });
