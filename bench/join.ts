@@ -615,7 +615,8 @@ async function main(): Promise<number> {
               `  ${build}: ${r.firstFrameMs.toFixed(0).padStart(5)} ms (join clicked at ${r.clickMs.toFixed(0)} ms)`,
             );
           }
-          runs.push(compared.at(-1)!.build === 'A' ? compared.at(-1)!.run : compared.at(-2)!.run);
+          // This checkout's run of the pair counts towards the usual summary.
+          runs.push(compared.slice(-2).find((c) => c.build === 'A')!.run);
           runs.at(-1)!.baselineMs = await baselineRun(joinerBrowser);
           continue;
         }
