@@ -182,7 +182,7 @@ const PROBE = `(() => {
 
 /**
  * When the page's own files arrived (resource timing): the HTML, the entry script and the
- * media chunk (mediasoup-client, socket.io-client), each as [milestone, ms].
+ * media chunk (mediasoup-client) and the signalling chunk (socket.io-client), each as [milestone, ms].
  */
 const LOADS = `(() => {
   const out = [];
@@ -190,7 +190,13 @@ const LOADS = `(() => {
   if (nav) out.push(['HTML received', nav.responseEnd]);
   for (const r of performance.getEntriesByType('resource')) {
     const file = r.name.split('/').pop() || '';
-    const what = /^main-/.test(file) ? 'entry script' : /^CallClient-/.test(file) ? 'media chunk' : null;
+    const what = /^main-/.test(file)
+      ? 'entry script'
+      : /^CallClient-/.test(file)
+        ? 'media chunk'
+        : /^signaling-/.test(file)
+          ? 'signalling chunk'
+          : null;
     if (!what) continue;
     out.push([what + ' requested', r.startTime]);
     out.push([what + ' received', r.responseEnd]);

@@ -70,8 +70,6 @@ import type { SignalingClient } from '../shared/signaling.js';
 import '../shared/styles.css';
 import './call.css';
 
-// The media and signalling client loads while the first screen is drawn and the camera starts.
-void callParts().catch(() => undefined);
 const app = document.querySelector<HTMLDivElement>('#app')!;
 // The link's credential, out of the address bar and kept for this tab only (a reload finds it).
 const credential = takeCredential();
@@ -148,6 +146,7 @@ function connectEarly(): void {
   const t = token;
   void import('../shared/signaling.js').then(
     ({ SignalingClient }) => {
+      performance.mark('mediation: signalling loaded');
       // The call client came first and connected itself.
       if (!client) early = { token: t, signaling: new SignalingClient(t) };
     },
@@ -155,6 +154,10 @@ function connectEarly(): void {
   );
 }
 connectEarly();
+// The media client loads while the first screen is drawn and the camera starts. Asked for
+// after the signalling client: a module graph that holds the other (the media chunk imports
+// the signalling chunk) would otherwise hold back the early connection until it has loaded.
+void callParts().catch(() => undefined);
 
 let deadlines: CaseDeadlineView[] = [];
 let caseNumber: string | undefined;

@@ -1,6 +1,5 @@
 /** A typed request/notification layer over Socket.IO, shaped by the shared contract. */
 import { io, type Socket } from 'socket.io-client';
-import { errorText } from './errorText.js';
 import type {
   Ack,
   ClientToServerEvents,
@@ -36,8 +35,13 @@ export class RequestError extends Error {
     this.params = params;
   }
 
-  /** A refusal the server acknowledged, its message rendered from the page's catalogue. */
-  static fromPayload(error: ErrorPayload): RequestError {
+  /**
+   * A refusal the server acknowledged, its message rendered from the page's catalogue. The
+   * catalogue is a chunk of its own, loaded on the first refusal: the page connects as soon
+   * as it opens (`connectEarly`), and that connection must not wait for every refusal's text.
+   */
+  static async fromPayload(error: ErrorPayload): Promise<RequestError> {
+    const { errorText } = await import('./errorText.js');
     return new RequestError(error.code, errorText(error), error.reason, error.params);
   }
 }
@@ -89,7 +93,7 @@ export class SignalingClient {
         else resolve(res);
       });
     });
-    if (!response.ok) throw RequestError.fromPayload(response.error);
+    if (!response.ok) throw await RequestError.fromPayload(response.error);
     return response.data;
   }
 
