@@ -9,8 +9,17 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from './errors.js';
+import { PAYMENT_ORDER_INELIGIBLE_REASONS } from './http/institutions.js';
 
-type ParamShape = Record<string, z.ZodString | z.ZodNumber>;
+/**
+ * A parameter is text, a whole number, or a list of codes: a client renders
+ * each item of a list from its catalogue and joins them in the reader's
+ * language (、 in Chinese, ", " in English).
+ */
+type ParamShape = Record<
+  string,
+  z.ZodString | z.ZodNumber | z.ZodArray<z.ZodString> | z.ZodArray<z.ZodEnum<[string, ...string[]]>>
+>;
 
 interface ReasonSpec<S extends ParamShape> {
   readonly code: ErrorCode;
@@ -27,6 +36,7 @@ function reason<S extends ParamShape = Record<never, never>>(
 }
 
 const text = z.string().max(200);
+const count = z.number().int().nonnegative();
 
 export const REASONS = {
   // ── generic, parameterised by what the code alone does not say ──────────
@@ -334,6 +344,116 @@ export const REASONS = {
   MEDIATOR_SIGNS_OWN_CASE: reason('FORBIDDEN', "Only the case's mediator signs as mediator"),
   NO_SIGNER: reason('FORBIDDEN', 'No signer'),
   NOT_A_SIGNER: reason('FORBIDDEN', 'You are not a signer of this agreement'),
+
+  // references, evidence, storage ──────────────────────────────────────────
+  // Joint applications (referral bundles) and the parties' disclosure consent.
+  REFERRAL_AGREEMENT_NOT_EFFECTIVE: reason(
+    'INVALID_STATE',
+    'The agreement is not effective: no joint application yet',
+  ),
+  REFERRAL_NO_EFFECTIVE_AGREEMENT: reason(
+    'INVALID_STATE',
+    'There is no sealed or paper-signed agreement on the platform to submit',
+  ),
+  JUDICIAL_APPLICATION_NOT_ISSUED: reason(
+    'INVALID_STATE',
+    'Issue the application for judicial confirmation first',
+  ),
+  ARBITRATION_APPLICATION_NOT_ISSUED: reason(
+    'INVALID_STATE',
+    'Issue the application for arbitration review first',
+  ),
+  BUNDLE_TOO_LARGE: reason(
+    'INVALID_STATE',
+    'The bundle would carry {sizeMb} MB, over the {limitMb} MB limit; check the evidence categories (identity, authorisation)',
+    { sizeMb: count, limitMb: count },
+  ),
+  DELEGATED_REPORT_NO_BUNDLE: reason(
+    'INVALID_STATE',
+    'A delegated mediation report has no application bundle',
+  ),
+  BUNDLE_FILE_CHANGED: reason(
+    'INVALID_STATE',
+    '{path} no longer matches the hash fixed when it was written',
+    { path: text },
+  ),
+  STORED_ARCHIVE_ALTERED: reason('INVALID_STATE', 'The stored archive no longer matches its hash'),
+  EVIDENCE_FILE_UNREADABLE: reason('INVALID_STATE', 'Unreadable evidence file'),
+  SIGNED_SCAN_UNREADABLE: reason('INVALID_STATE', 'Unreadable signed agreement scan'),
+  REFERRAL_PREVIEW_OBSERVER: reason('FORBIDDEN', 'An observer cannot see the referral'),
+  REFERRAL_PREVIEW_OWN_CASE: reason('FORBIDDEN', 'Only your own case’s referral can be previewed'),
+  DISCLOSURE_CONSENT_PARTIES_ONLY: reason(
+    'FORBIDDEN',
+    'Only a party or an agent with special authority may give this consent',
+  ),
+  // The payment-order pack (劳动争议调解仲裁法第十六条).
+  PAYMENT_ORDER_REQUESTER_REQUIRED: reason(
+    'VALIDATION',
+    'Name the worker (the applicant or its agent with special authority) who asked for it',
+  ),
+  PAYMENT_ORDER_APPLICANT_ONLY: reason(
+    'FORBIDDEN',
+    'Only the applicant or its agent with special authority applies for a payment order',
+  ),
+  PAYMENT_ORDER_NOT_ELIGIBLE: reason(
+    'PAYMENT_ORDER_NOT_ELIGIBLE',
+    'This case does not qualify for a payment order (unmet: {unmet})',
+    { unmet: z.array(z.enum(PAYMENT_ORDER_INELIGIBLE_REASONS)).min(1) },
+  ),
+  PAYMENT_ORDER_NO_EFFECTIVE_AGREEMENT: reason(
+    'PAYMENT_ORDER_NOT_ELIGIBLE',
+    'There is no sealed or paper-signed effective agreement on the platform',
+  ),
+  PAYMENT_ORDER_COURT_ONLY: reason(
+    'WRONG_INSTITUTION_KIND',
+    'A payment order is applied for at a court, not an arbitration commission',
+  ),
+  // Evidence: who may submit, share and file it; the upload and its content check.
+  OBSERVER_NO_EVIDENCE: reason('FORBIDDEN', 'An observer may not submit evidence'),
+  CASE_CLOSED_TO_EVIDENCE: reason('INVALID_STATE', 'This case no longer accepts evidence'),
+  EVIDENCE_QUOTA_REACHED: reason('PAYLOAD_TOO_LARGE', 'The case has reached its evidence quota'),
+  FILE_TOO_LARGE: reason('PAYLOAD_TOO_LARGE', 'The file exceeds the {maxBytes}-byte limit', {
+    maxBytes: count,
+  }),
+  SUBMITTER_OR_STAFF_SHARES: reason(
+    'FORBIDDEN',
+    'Only the side that submitted an item, or staff, may share it',
+  ),
+  SUBMITTER_OR_STAFF_CATEGORISES: reason(
+    'FORBIDDEN',
+    'Only the side that submitted an item, or staff, may change its category',
+  ),
+  EVIDENCE_EMPTY: reason('VALIDATION', 'The file is empty'),
+  EVIDENCE_MARKUP: reason(
+    'VALIDATION',
+    'HTML and SVG files are not accepted; convert them to PDF or an image',
+  ),
+  EVIDENCE_TYPE_NOT_ACCEPTED: reason(
+    'VALIDATION',
+    'This file type is not accepted; accepted are PDF, images (JPEG/PNG/WebP/HEIC), audio (MP3/M4A/WAV/OGG), video (MP4/WebM), Word, Excel and plain text',
+  ),
+  EVIDENCE_NAME_MISMATCH: reason(
+    'VALIDATION',
+    'The content is {detected} but the file name ends in .{extension} (used for {owner}); correct the file name and upload again',
+    { detected: text, extension: text, owner: text },
+  ),
+  EVIDENCE_EXTENSION_NOT_ACCEPTED: reason(
+    'VALIDATION',
+    'The content is {detected} but the file name ends in .{extension} (not accepted); correct the file name and upload again',
+    { detected: text, extension: text },
+  ),
+  EVIDENCE_UNCHECKED: reason('VALIDATION', 'The file could not be checked'),
+  UPLOAD_NOT_MULTIPART: reason(
+    'VALIDATION',
+    'Send the evidence as multipart/form-data with a "file" part',
+  ),
+  UPLOAD_NO_FILE: reason('VALIDATION', 'The upload has no "file" part'),
+  UPLOAD_MALFORMED: reason('VALIDATION', 'Malformed upload: {detail}', { detail: text }),
+  UPLOAD_INTERRUPTED: reason('VALIDATION', 'The upload was interrupted'),
+  UPLOAD_IDLE: reason('REQUEST_TIMEOUT', 'The upload sent nothing for {ms} ms', { ms: count }),
+  UPLOAD_TOO_SLOW: reason('REQUEST_TIMEOUT', 'The upload did not complete within {ms} ms', {
+    ms: count,
+  }),
 } as const satisfies Record<string, ReasonSpec<ParamShape>>;
 
 export type Reason = keyof typeof REASONS;
@@ -341,8 +461,8 @@ export type Reason = keyof typeof REASONS;
 /** A reason's parameters, as its schema types them. */
 export type ReasonParams<R extends Reason> = z.infer<(typeof REASONS)[R]['params']>;
 
-/** Parameter values as they travel: text or whole numbers, nothing to escape. */
-export type ReasonParamValues = Record<string, string | number>;
+/** Parameter values as they travel: text, whole numbers or lists of codes, nothing to escape. */
+export type ReasonParamValues = Record<string, string | number | readonly string[]>;
 
 export const REASON_CODES = Object.keys(REASONS) as Reason[];
 
@@ -350,11 +470,12 @@ export function isReason(value: unknown): value is Reason {
   return typeof value === 'string' && Object.hasOwn(REASONS, value);
 }
 
-/** Fills `{name}` placeholders; a placeholder without a value stays as it is. */
+/** Fills `{name}` placeholders (a list joined by ", "); a placeholder without a value stays as it is. */
 export function fillReason(template: string, params: ReasonParamValues | undefined): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params?.[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    return typeof value === 'object' ? value.join(', ') : String(value);
   });
 }
 

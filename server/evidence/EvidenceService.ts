@@ -13,13 +13,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  NotFoundError,
-  PayloadTooLargeError,
-  ValidationError,
-} from '../errors.js';
+import { fail, NotFoundError, ValidationError, type ReasonError } from '../errors.js';
 import type { BlobRange, BlobStore, StoredBlob } from './BlobStore.js';
 import {
   EVIDENCE_TYPES,
@@ -69,6 +63,19 @@ export interface ReceivedFile {
   blob: StoredBlob;
   typeId: EvidenceTypeId;
   filename: string;
+}
+
+/** A refused file type as the reason the clients render. */
+function evidenceTypeFailure(error: EvidenceTypeError): ReasonError {
+  const { detected, extension, owner } = error;
+  if (error.reason === 'name_mismatch' && detected && extension) {
+    return owner
+      ? fail('EVIDENCE_NAME_MISMATCH', { detected, extension, owner })
+      : fail('EVIDENCE_EXTENSION_NOT_ACCEPTED', { detected, extension });
+  }
+  if (error.reason === 'empty') return fail('EVIDENCE_EMPTY');
+  if (error.reason === 'markup') return fail('EVIDENCE_MARKUP');
+  return fail('EVIDENCE_TYPE_NOT_ACCEPTED');
 }
 
 const CASE_CLOSED: readonly MediationCase['status'][] = ['archived', 'refused'];
@@ -122,16 +129,11 @@ export class EvidenceService {
   /** Checks that the actor may add evidence to the case now; returns how many bytes it may send. */
   async allowance(actor: Actor, caseId: string): Promise<{ maxBytes: number }> {
     const { c } = await this.#caseFor(actor, caseId);
-    if (actor.kind === 'person' && actor.role === 'observer')
-      throw new ForbiddenError('An observer may not submit evidence');
-    if (CASE_CLOSED.includes(c.status))
-      throw new InvalidStateError('This case no longer accepts evidence');
+    if (actor.kind === 'person' && actor.role === 'observer') throw fail('OBSERVER_NO_EVIDENCE');
+    if (CASE_CLOSED.includes(c.status)) throw fail('CASE_CLOSED_TO_EVIDENCE');
     const used = await this.#items.totalSize(caseId);
     const left = this.#limits.caseQuotaBytes - used;
-    if (left <= 0)
-      throw new PayloadTooLargeError(
-        '本案证据已达存储上限 / The case has reached its evidence quota',
-      );
+    if (left <= 0) throw fail('EVIDENCE_QUOTA_REACHED');
     return { maxBytes: Math.min(this.#limits.maxBytes, left) };
   }
 
@@ -149,12 +151,12 @@ export class EvidenceService {
       });
     } catch (error) {
       if (error instanceof EvidenceTypeError)
-        throw new ValidationError(error.message, [`file: ${error.reason}`]);
+        throw evidenceTypeFailure(error).withIssues([`file: ${error.reason}`]);
       throw error;
     }
     if (!typeId) {
       await this.#blobs.remove(blob.key);
-      throw new ValidationError('The file could not be checked');
+      throw fail('EVIDENCE_UNCHECKED');
     }
     return { blob, typeId, filename };
   }
@@ -177,11 +179,8 @@ export class EvidenceService {
       return await this.#cases.transaction(async () => {
         const { c, people } = await this.#caseFor(actor, caseId);
         const used = await this.#items.totalSize(caseId);
-        if (used + file.blob.size > this.#limits.caseQuotaBytes) {
-          throw new PayloadTooLargeError(
-            '本案证据已达存储上限 / The case has reached its evidence quota',
-          );
-        }
+        if (used + file.blob.size > this.#limits.caseQuotaBytes)
+          throw fail('EVIDENCE_QUOTA_REACHED');
         const type = EVIDENCE_TYPES[file.typeId];
         const item: EvidenceItem = {
           id: randomUUID(),
@@ -290,18 +289,14 @@ export class EvidenceService {
         flags.confidential !== undefined &&
         !(actor.kind === 'staff' && actor.role === 'mediator')
       ) {
-        throw new ForbiddenError(
-          '只有调解员可以设定或解除保密 / Only the mediator keeps evidence confidential to a caucus',
-        );
+        throw fail('MEDIATOR_ONLY_CONFIDENTIAL');
       }
       if (
         flags.shared !== undefined &&
         actor.kind === 'person' &&
         (actor.role === 'observer' || sideOf(actor, people) !== item.uploaderSide)
       ) {
-        throw new ForbiddenError(
-          '只有提交方或工作人员可以共享 / Only the side that submitted an item, or staff, may share it',
-        );
+        throw fail('SUBMITTER_OR_STAFF_SHARES');
       }
       await this.#items.setFlags(itemId, flags);
       await this.#audit.append({
@@ -332,9 +327,7 @@ export class EvidenceService {
     return this.#cases.transaction(async () => {
       const { people, item } = await this.#visibleItem(actor, caseId, itemId);
       if (actor.kind === 'person' && sideOf(actor, people) !== item.uploaderSide) {
-        throw new ForbiddenError(
-          '只有提交方或工作人员可以更改材料类别 / Only the side that submitted an item, or staff, may change its category',
-        );
+        throw fail('SUBMITTER_OR_STAFF_CATEGORISES');
       }
       if (item.category === category) return item;
       await this.#items.setCategory(itemId, category);

@@ -317,23 +317,28 @@ export class EvidenceTypeError extends Error {
   readonly detected: EvidenceTypeId | undefined;
   /** The filename's extension, lower-case without the dot, when it has one. */
   readonly extension: string | undefined;
+  /** The type the extension belongs to (name_mismatch only, when it is on the allow-list). */
+  readonly owner: EvidenceTypeId | undefined;
 
+  /**
+   * `message` is an English developer sentence: the service turns the refusal
+   * into a reason (signaling/reasons.ts) that the clients render.
+   */
   constructor(
     reason: EvidenceTypeErrorReason,
     message: string,
-    details: { detected?: EvidenceTypeId; extension?: string } = {},
+    details: { detected?: EvidenceTypeId; extension?: string; owner?: EvidenceTypeId } = {},
   ) {
     super(message);
     this.name = 'EvidenceTypeError';
     this.reason = reason;
     this.detected = details.detected;
     this.extension = details.extension;
+    this.owner = details.owner;
   }
 }
 
-const ACCEPTED_ZH =
-  'PDF、图片（JPEG/PNG/WebP/HEIC）、录音（MP3/M4A/WAV/OGG）、录像（MP4/WebM）、Word、Excel 和纯文本';
-const ACCEPTED_EN =
+const ACCEPTED =
   'PDF, images (JPEG/PNG/WebP/HEIC), audio (MP3/M4A/WAV/OGG), video (MP4/WebM), Word, Excel and plain text';
 
 /**
@@ -349,10 +354,6 @@ function extensionOf(filename: string): string {
   return /^\d+$/.test(ext) || /\s/.test(ext) ? '' : ext;
 }
 
-function describe(id: EvidenceTypeId): string {
-  return `${EVIDENCE_TYPES[id].label}（${id.toUpperCase()}）`;
-}
-
 /**
  * The whole check: empty → 'empty'; HTML/SVG/XML markup → 'markup'; unknown
  * content → 'not_allowed'; a filename extension that belongs to another type
@@ -363,13 +364,12 @@ export function checkEvidenceContent(head: Uint8Array, filename: string): Eviden
   const ext = extensionOf(filename);
   const extDetails = ext ? { extension: ext } : {};
   if (head.length === 0) {
-    throw new EvidenceTypeError('empty', '文件为空，请重新选择。 The file is empty.', extDetails);
+    throw new EvidenceTypeError('empty', 'The file is empty', extDetails);
   }
   if (isMarkup(head)) {
     throw new EvidenceTypeError(
       'markup',
-      'HTML 和 SVG 文件不予接收，请转换为 PDF 或图片后上传。 ' +
-        'HTML and SVG files are not accepted; please convert them to PDF or an image.',
+      'HTML and SVG files are not accepted; convert them to PDF or an image',
       extDetails,
     );
   }
@@ -377,8 +377,7 @@ export function checkEvidenceContent(head: Uint8Array, filename: string): Eviden
   if (!detected) {
     throw new EvidenceTypeError(
       'not_allowed',
-      `不支持该文件类型${ext ? `（.${ext}）` : ''}，仅接受${ACCEPTED_ZH}。 ` +
-        `This file type${ext ? ` (.${ext})` : ''} is not accepted; accepted are ${ACCEPTED_EN}.`,
+      `This file type${ext ? ` (.${ext})` : ''} is not accepted; accepted are ${ACCEPTED}`,
       extDetails,
     );
   }
@@ -386,14 +385,11 @@ export function checkEvidenceContent(head: Uint8Array, filename: string): Eviden
     const owner = TYPE_IDS.find((id) =>
       (EVIDENCE_TYPES[id].extensions as readonly string[]).includes(ext),
     );
-    const zhOwner = owner ? `（属于${describe(owner)}）` : '（不在接收范围内）';
-    const enOwner = owner ? ` (used for ${owner})` : ' (not accepted)';
     throw new EvidenceTypeError(
       'name_mismatch',
-      `文件内容是${describe(detected)}，但文件名扩展名为 .${ext}${zhOwner}，请更正文件名后重新上传。 ` +
-        `The content is ${detected} but the file name ends in .${ext}${enOwner}; ` +
-        'please correct the file name and upload again.',
-      { detected, extension: ext },
+      `The content is ${detected} but the file name ends in .${ext}` +
+        `${owner ? ` (used for ${owner})` : ' (not accepted)'}; correct the file name and upload again`,
+      { detected, extension: ext, ...(owner ? { owner } : {}) },
     );
   }
   return detected;

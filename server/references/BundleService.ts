@@ -19,7 +19,7 @@ import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { MediationCase } from '../cases/model.js';
 import type { DocumentService, DocumentView } from '../documents/DocumentService.js';
 import type { DeliveryView } from '../documents/model.js';
-import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import { EVIDENCE_CATEGORY_LABELS, type EvidenceItem } from '../evidence/model.js';
 import type {
@@ -117,7 +117,7 @@ export async function storeSignedBundle(
 export async function readStoredBundle(file: string, sha256: string): Promise<Buffer> {
   const bytes = await readFile(file);
   if (sha256Of(bytes) !== sha256) {
-    throw new InvalidStateError('The stored archive no longer matches its hash');
+    throw fail('STORED_ARCHIVE_ALTERED');
   }
   return bytes;
 }
@@ -254,9 +254,7 @@ export class BundleService {
     if (!c) throw new NotFoundError('Case');
     authorize(actor, 'case.view', c);
     if (!c.outcome?.effectiveAt) {
-      throw new InvalidStateError(
-        '调解协议尚未生效，不能申请司法确认或仲裁审查 / The agreement is not effective: no joint application yet',
-      );
+      throw fail('REFERRAL_AGREEMENT_NOT_EFFECTIVE');
     }
     const listed = await this.#documents.list(SYSTEM, caseId);
     const { documents } = listed;
@@ -268,19 +266,17 @@ export class BundleService {
     const items = await this.#evidence.list(SYSTEM, caseId);
     const effective = await effectiveAgreement(documents, events, async () => items);
     if (!effective) {
-      throw new InvalidStateError(
-        '本平台没有已盖章生效或已登记纸质签署的调解协议书 / There is no sealed or paper-signed agreement on the platform to submit',
-      );
+      throw fail('REFERRAL_NO_EFFECTIVE_AGREEMENT');
     }
     const { agreement, scan } = effective;
     const application = documents.find(
       (d) => d.kind === APPLICATION_DOCUMENT[kind] && !d.superseded,
     );
     if (!application) {
-      throw new InvalidStateError(
+      throw fail(
         kind === 'judicial_confirmation'
-          ? '请先出具司法确认申请书 / Issue the application for judicial confirmation first'
-          : '请先出具仲裁审查申请书 / Issue the application for arbitration review first',
+          ? 'JUDICIAL_APPLICATION_NOT_ISSUED'
+          : 'ARBITRATION_APPLICATION_NOT_ISSUED',
       );
     }
     // Identity and authorisation documents (confidential ones only with both parties'
@@ -313,9 +309,7 @@ export class BundleService {
       evidence.reduce((n, i) => n + i.size, 0);
     if (payload > this.#maxBytes) {
       const mb = (n: number) => Math.ceil(n / 2 ** 20);
-      throw new InvalidStateError(
-        `材料包共 ${mb(payload)} MB，超过上限 ${mb(this.#maxBytes)} MB；请核对证据的分类（身份证明、授权委托书） / The bundle would carry ${mb(payload)} MB, over the ${mb(this.#maxBytes)} MB limit; check the evidence categories (identity, authorisation)`,
-      );
+      throw fail('BUNDLE_TOO_LARGE', { sizeMb: mb(payload), limitMb: mb(this.#maxBytes) });
     }
     return {
       c,
@@ -411,12 +405,10 @@ export class BundleService {
     kind: JointApplicationKind,
   ): Promise<ReferralPreview> {
     if (actor.kind === 'person' && actor.role === 'observer') {
-      throw new ForbiddenError('旁听人员不能查看移送材料 / An observer cannot see the referral');
+      throw fail('REFERRAL_PREVIEW_OBSERVER');
     }
     if (actor.kind === 'person' && actor.caseId !== caseId) {
-      throw new ForbiddenError(
-        '只能查看本人案件的移送材料 / Only your own case’s referral can be previewed',
-      );
+      throw fail('REFERRAL_PREVIEW_OWN_CASE');
     }
     const plan = await this.prerequisites(actor, caseId, kind);
     const files = this.#layout(plan, 'preview').map((f) => ({
@@ -445,7 +437,7 @@ export class BundleService {
   async export(actor: Actor, referral: Referral, plan?: Plan): Promise<BundleView> {
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);
     if (referral.kind === 'delegated_report') {
-      throw new InvalidStateError('A delegated mediation report has no application bundle');
+      throw fail('DELEGATED_REPORT_NO_BUNDLE');
     }
     const kind = referral.kind;
     const caseId = referral.caseId;
@@ -471,7 +463,7 @@ export class BundleService {
         download: true,
         client: NO_CLIENT,
       });
-      if (opened.range === 'invalid') throw new InvalidStateError('Unreadable evidence file');
+      if (opened.range === 'invalid') throw fail('EVIDENCE_FILE_UNREADABLE');
       bytesOf.set(`evidence:${item.id}`, await collect(opened.stream));
     }
     // Service certificates of every delivery, as of now; each rendering is its own event.
@@ -498,9 +490,7 @@ export class BundleService {
       const sha256 = sha256Of(bytes);
       // What the preview showed is what goes: a file that changed since it was written stops here.
       if (f.expected && (f.expected.sha256 !== sha256 || f.expected.size !== bytes.length)) {
-        throw new InvalidStateError(
-          `${f.path} no longer matches the hash fixed when it was written`,
-        );
+        throw fail('BUNDLE_FILE_CHANGED', { path: f.path });
       }
       files.set(f.path, bytes);
       const { expected: _expected, ...entry } = f;
@@ -720,7 +710,7 @@ export async function agreementFiles(
     download: true,
     client: NO_CLIENT,
   });
-  if (opened.range === 'invalid') throw new InvalidStateError('Unreadable signed agreement scan');
+  if (opened.range === 'invalid') throw fail('SIGNED_SCAN_UNREADABLE');
   return [
     {
       file: {

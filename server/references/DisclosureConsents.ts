@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { caseInScope, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import { ForbiddenError } from '../errors.js';
+import { fail } from '../errors.js';
 import { sideOf } from '../evidence/EvidenceService.js';
 import { disclosureConsentSchema } from '../../signaling/http/institutions.js';
 import type { DisclosureConsentRepository, DisclosureSide } from './DisclosureConsentRepository.js';
@@ -65,9 +65,7 @@ export class DisclosureConsents {
         ? undefined
         : sideOf(actor, people);
     if (!person || !side) {
-      throw new ForbiddenError(
-        '只有当事人或特别授权代理人可以作出此项同意 / Only a party or an agent with special authority may give this consent',
-      );
+      throw fail('DISCLOSURE_CONSENT_PARTIES_ONLY');
     }
     const at = this.#now().toISOString();
     await this.#repository.transaction(async () => {

@@ -12,7 +12,10 @@
  * idempotent, retried), kept under DATA_DIR/payment-orders and fixed in the
  * case's audit chain.
  */
-import { paymentOrderSchema } from '../../signaling/http/institutions.js';
+import {
+  paymentOrderSchema,
+  type PAYMENT_ORDER_INELIGIBLE_REASONS,
+} from '../../signaling/http/institutions.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
@@ -23,13 +26,7 @@ import type { CaseDeadline, CasePerson, MediationCase } from '../cases/model.js'
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { PdfRenderer } from '../documents/PdfRenderer.js';
 import { paymentOrderApplicationLayout } from '../documents/templates.js';
-import {
-  ForbiddenError,
-  NotFoundError,
-  PaymentOrderNotEligibleError,
-  ValidationError,
-  WrongInstitutionKindError,
-} from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
 import type { WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
@@ -59,28 +56,14 @@ const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
 
 export { paymentOrderSchema };
 
-/** Why a case does not (yet) qualify for a payment order. */
-export type IneligibleReason =
-  | 'claim_type'
-  | 'agreement_not_effective'
-  | 'no_performance_deadline'
-  | 'deadline_not_passed'
-  | 'performed';
+/** Why a case does not (yet) qualify for a payment order: the contract's codes. */
+export type IneligibleReason = (typeof PAYMENT_ORDER_INELIGIBLE_REASONS)[number];
 
 export interface PaymentOrderEligibility {
   eligible: boolean;
   reasons: IneligibleReason[];
   performanceDueOn: string | null;
 }
-
-const REASON_TEXT: Record<IneligibleReason, string> = {
-  claim_type:
-    '本案请求事项不属于拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金 / The claims are not unpaid wages, work-injury medical costs, economic compensation or damages',
-  agreement_not_effective: '调解协议尚未生效 / The agreement is not effective',
-  no_performance_deadline: '调解协议未约定履行期限 / The agreement sets no performance deadline',
-  deadline_not_passed: '协议约定的履行期限尚未届满 / The performance deadline has not passed',
-  performed: '协议已登记履行 / The agreement is recorded as performed',
-};
 
 /** 劳动争议调解仲裁法第十六条, as of `today` (Asia/Shanghai). */
 export function paymentOrderEligibility(
@@ -241,19 +224,16 @@ export class PaymentOrderService {
       const asked = input.requestedBy ? people.find((p) => p.id === input.requestedBy) : undefined;
       const applicantId = asked ? applyingFor({ id: asked.id }, people) : null;
       if (!asked || !applicantId) {
-        throw new ValidationError(
-          '请注明提出申请的劳动者（申请人或其特别授权代理人） / Name the worker (the applicant or its agent with special authority) who asked for it',
-          ['requestedBy: not the applicant or its agent with special authority'],
-        );
+        throw fail('PAYMENT_ORDER_REQUESTER_REQUIRED').withIssues([
+          'requestedBy: not the applicant or its agent with special authority',
+        ]);
       }
       requester = { personId: asked.id, applicantId };
       by = { id: actor.id, role: actor.role };
     } else {
       const applicantId = actor.kind === 'person' ? applyingFor(actor, people) : null;
       if (actor.kind !== 'person' || !applicantId || input.requestedBy) {
-        throw new ForbiddenError(
-          '只有申请人或其特别授权代理人可以申请支付令 / Only the applicant or its agent with special authority applies for a payment order',
-        );
+        throw fail('PAYMENT_ORDER_APPLICANT_ONLY');
       }
       requester = { personId: actor.id, applicantId };
       by = { id: actor.id, role: actor.role };
@@ -264,18 +244,15 @@ export class PaymentOrderService {
       shanghaiDate(this.#now()),
     );
     if (!eligibility.eligible) {
-      throw new PaymentOrderNotEligibleError(
-        `本案不能申请支付令：${eligibility.reasons.map((r) => REASON_TEXT[r]).join('；')}`,
-      );
+      // What is unmet travels as codes; the clients render and join them (errorText.ts).
+      throw fail('PAYMENT_ORDER_NOT_ELIGIBLE', { unmet: eligibility.reasons });
     }
     const institution = this.#institutions.institutionActor(input.institutionId);
     if (!institution || institution.organisationId !== c.organisationId) {
       throw new NotFoundError('Institution');
     }
     if (institution.institutionKind !== 'court') {
-      throw new WrongInstitutionKindError(
-        '支付令只能向人民法院申请，不能发送给仲裁委员会 / A payment order is applied for at a court, not an arbitration commission',
-      );
+      throw fail('PAYMENT_ORDER_COURT_ONLY');
     }
     const sent = (await this.#repository.listByCase(caseId)).find(
       (r) => r.institutionId === institution.id,
@@ -286,9 +263,7 @@ export class PaymentOrderService {
       this.#evidence.list(SYSTEM, caseId),
     );
     if (!effective) {
-      throw new PaymentOrderNotEligibleError(
-        '本平台没有已盖章或已登记纸质签署的生效调解协议书 / There is no sealed or paper-signed effective agreement on the platform',
-      );
+      throw fail('PAYMENT_ORDER_NO_EFFECTIVE_AGREEMENT');
     }
     const { agreement, basis, scan } = effective;
     const packId = randomUUID();

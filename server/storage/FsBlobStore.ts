@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobRange, BlobStore, BlobWriteOptions, StoredBlob } from '../evidence/BlobStore.js';
-import { PayloadTooLargeError } from '../errors.js';
+import { fail } from '../errors.js';
 
 const TEMP_PREFIX = '.tmp-';
 /**
@@ -40,11 +40,7 @@ class Meter extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
     if (this.size > this.#options.maxBytes) {
-      done(
-        new PayloadTooLargeError(
-          `文件超过 ${this.#options.maxBytes} 字节的上限 / The file exceeds the ${this.#options.maxBytes}-byte limit`,
-        ),
-      );
+      done(fail('FILE_TOO_LARGE', { maxBytes: this.#options.maxBytes }));
       return;
     }
     if (!this.#inspected && this.head.length < HEAD_BYTES) {

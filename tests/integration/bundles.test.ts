@@ -23,7 +23,9 @@ import { readZip, writeZip } from '../../server/references/zip.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import {
   apiClient,
+  errorBody,
   errorMessage,
+  errorReason,
   pngBytes,
   sha256sum,
   twoPagePdf,
@@ -125,7 +127,7 @@ describe('joint application bundles', () => {
       kind: 'judicial_confirmation',
     });
     expect(r.status).toBe(409);
-    expect(errorMessage(r)).toContain('请先出具司法确认申请书');
+    expect(errorReason(r)).toBe('JUDICIAL_APPLICATION_NOT_ISSUED');
     const listed = await api.ok<{ referrals: unknown[]; bundles: unknown[] }>(
       'GET',
       `/cases/${w.caseId}/referrals`,
@@ -482,7 +484,7 @@ describe('joint application bundles', () => {
     );
     const other = await api.call('POST', path, w.tokens.respondent, { category: 'identity' });
     expect(other.status).toBe(403);
-    expect(errorMessage(other)).toContain('只有提交方或工作人员');
+    expect(errorReason(other)).toBe('SUBMITTER_OR_STAFF_CATEGORISES');
     expect((await api.call('POST', path, w.clerk, { category: 'passport' })).status).toBe(400);
     expect((await api.call('POST', path, undefined, { category: 'identity' })).status).toBe(401);
     // The clerk files the payslip as an authorisation by mistake… and the next bundle carries it.
@@ -538,7 +540,8 @@ describe('a bundle over the size limit', () => {
         kind: 'judicial_confirmation',
       });
       expect(r.status).toBe(409);
-      expect(errorMessage(r)).toMatch(/超过上限 1 MB.*over the 1 MB limit/);
+      expect(errorBody(r)).toMatchObject({ reason: 'BUNDLE_TOO_LARGE', params: { limitMb: 1 } });
+      expect(errorMessage(r)).toMatch(/over the 1 MB limit/);
       expect(await api.ok('GET', `/cases/${w.caseId}/referrals`, w.clerk)).toEqual({
         referrals: [],
         bundles: [],

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../support/cases.js';
-import { apiClient, type Api } from '../support/evidenceHttp.js';
+import { apiClient, errorReason, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { InstitutionFileTokens } from '../../server/auth/tokenKinds.js';
@@ -137,7 +137,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
       kind: 'judicial_confirmation',
     });
     expect(early.status).toBe(409);
-    expect(JSON.stringify(early.body)).toContain('调解协议尚未生效');
+    expect(errorReason(early)).toBe('REFERRAL_AGREEMENT_NOT_EFFECTIVE');
     expect((await api.ok<{ cases: unknown[] }>('GET', '/institution/cases', token)).cases).toEqual(
       [],
     );

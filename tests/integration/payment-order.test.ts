@@ -20,7 +20,14 @@ import { verifyBundle } from '../../server/references/bundle.js';
 import { readZip } from '../../server/references/zip.js';
 import type { Jwks } from '../../server/signing/jws.js';
 import { registrationInput } from '../support/cases.js';
-import { apiClient, errorCode, sha256sum, type Api } from '../support/evidenceHttp.js';
+import {
+  apiClient,
+  errorBody,
+  errorCode,
+  errorReason,
+  sha256sum,
+  type Api,
+} from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { settledCase } from '../support/settledCase.js';
 import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
@@ -105,6 +112,11 @@ describe('payment-order pack (支付令)', () => {
       });
       expect(r.status).toBe(409);
       expect(errorCode(r)).toBe('PAYMENT_ORDER_NOT_ELIGIBLE');
+      // What is unmet travels as the same codes the status lists; the client renders them.
+      expect(errorBody(r)).toMatchObject({
+        reason: 'PAYMENT_ORDER_NOT_ELIGIBLE',
+        params: { unmet: [reason] },
+      });
     }
     const r = await api.call('POST', `/cases/${registered.id}/payment-order`, ahead.clerk, {
       institutionId: court,
@@ -126,6 +138,9 @@ describe('payment-order pack (支付令)', () => {
     );
     expect(notEffective.status).toBe(409);
     expect(errorCode(notEffective)).toBe('PAYMENT_ORDER_NOT_ELIGIBLE');
+    expect(errorBody(notEffective)).toMatchObject({
+      params: { unmet: ['agreement_not_effective'] },
+    });
     expect(hook.attempts).toHaveLength(0);
   });
 
@@ -146,15 +161,18 @@ describe('payment-order pack (支付令)', () => {
     });
     expect(toCommission.status).toBe(409);
     expect(errorCode(toCommission)).toBe('WRONG_INSTITUTION_KIND');
+    expect(errorReason(toCommission)).toBe('PAYMENT_ORDER_COURT_ONLY');
     // The employer does not apply for a payment order against itself, nor see the worker's.
     const byRespondent = await api.call('POST', path_, w.tokens.respondent, {
       institutionId: court,
     });
     expect(byRespondent.status).toBe(403);
+    expect(errorReason(byRespondent)).toBe('PAYMENT_ORDER_APPLICANT_ONLY');
     expect((await api.call('GET', path_, w.tokens.respondent)).status).toBe(404);
     // Staff act only on a named request of the worker.
     const unnamed = await api.call('POST', path_, w.clerk, { institutionId: court });
     expect(unnamed.status).toBe(400);
+    expect(errorReason(unnamed)).toBe('PAYMENT_ORDER_REQUESTER_REQUIRED');
     const forRespondent = await api.call('POST', path_, w.clerk, {
       institutionId: court,
       requestedBy: w.respondent.id,

@@ -6,10 +6,12 @@
  * sites carry no Chinese sentence: the only Chinese a failure shows comes from
  * a catalogue, in the reader's language.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
 import ts from 'typescript';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ERROR_CODES,
   REASONS,
@@ -17,7 +19,15 @@ import {
   reasonMessage,
   type ErrorPayload,
 } from '../../signaling/index.js';
-import { HTTP_STATUS, fail, NotFoundError, ValidationError } from '../../server/errors.js';
+import {
+  AppError,
+  HTTP_STATUS,
+  fail,
+  NotFoundError,
+  ValidationError,
+} from '../../server/errors.js';
+import { EvidenceService } from '../../server/evidence/EvidenceService.js';
+import { FsBlobStore } from '../../server/storage/FsBlobStore.js';
 import { z } from 'zod';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -151,6 +161,96 @@ describe('reason codes', () => {
   });
 });
 
+// references, evidence, storage
+describe('reasons of references, evidence and storage', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** What EvidenceService.receive refuses a file with, as its payload. */
+  async function refusedUpload(bytes: Buffer, filename: string, maxBytes: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'reasons-evidence-'));
+    dirs.push(dir);
+    // receive() uses the blob store only; the rest of the service is not reached.
+    const unused = {} as never;
+    const service = new EvidenceService({
+      items: unused,
+      cases: unused,
+      audit: unused,
+      blobs: await FsBlobStore.open(dir),
+      limits: { maxBytes, caseQuotaBytes: maxBytes } as never,
+    });
+    const error: unknown = await service.receive(Readable.from([bytes]), filename, maxBytes).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    return (error as AppError).toPayload();
+  }
+
+  it('a refused evidence file travels as code, reason and parameters and renders in both languages', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const mismatch = await refusedUpload(png, 'photo.pdf', 1024);
+    expect(mismatch).toEqual({
+      code: 'VALIDATION',
+      reason: 'EVIDENCE_NAME_MISMATCH',
+      params: { detected: 'png', extension: 'pdf', owner: 'pdf' },
+      message:
+        'The content is png but the file name ends in .pdf (used for pdf); correct the file name and upload again',
+      issues: ['file: name_mismatch'],
+    });
+    call.setLang('zh-CN');
+    expect(call.errorText(mismatch)).toBe(
+      '文件内容为 png 格式，但文件名扩展名为 .pdf（属于 pdf 格式），请更正文件名后重新上传。',
+    );
+    call.setLang('en');
+    expect(call.errorText(mismatch)).toBe(
+      'The content is png but the file name ends in .pdf (used for pdf); correct the file name and upload again.',
+    );
+
+    const tooLarge = await refusedUpload(Buffer.alloc(64, 'a'), 'notes.txt', 10);
+    expect(tooLarge).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      reason: 'FILE_TOO_LARGE',
+      params: { maxBytes: 10 },
+    });
+    expect(HTTP_STATUS[tooLarge.code]).toBe(413);
+    expect(JSON.stringify(tooLarge)).not.toMatch(CJK);
+    expect(call.errorText(tooLarge)).toBe('The file exceeds the 10-byte limit.');
+    call.setLang('zh-CN');
+    expect(call.errorText(tooLarge)).toBe('文件超过 10 字节的上限。');
+  });
+
+  it('what a payment order lacks travels as a list of codes, each rendered and joined in the reader’s language', () => {
+    const payload = fail('PAYMENT_ORDER_NOT_ELIGIBLE', {
+      unmet: ['claim_type', 'deadline_not_passed'],
+    }).toPayload();
+    expect(payload).toEqual({
+      code: 'PAYMENT_ORDER_NOT_ELIGIBLE',
+      reason: 'PAYMENT_ORDER_NOT_ELIGIBLE',
+      params: { unmet: ['claim_type', 'deadline_not_passed'] },
+      message:
+        'This case does not qualify for a payment order (unmet: claim_type, deadline_not_passed)',
+    });
+    expect(HTTP_STATUS[payload.code]).toBe(409);
+    call.setLang('zh-CN');
+    expect(call.errorText(payload)).toBe(
+      '本案不能申请支付令：本案请求事项不属于可申请支付令的事项（拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金）、协议约定的履行期限尚未届满。',
+    );
+    call.setLang('en');
+    expect(call.errorText(payload)).toBe(
+      'This case does not qualify for a payment order: the claims are not unpaid wages, work-injury medical costs, economic compensation or damages, the performance deadline has not passed.',
+    );
+    call.setLang('zh-CN');
+    // Only the contract's codes, and at least one.
+    const params = REASONS.PAYMENT_ORDER_NOT_ELIGIBLE.params;
+    expect(params.safeParse({ unmet: ['performed'] }).success).toBe(true);
+    expect(params.safeParse({ unmet: ['本案不能申请支付令'] }).success).toBe(false);
+    expect(params.safeParse({ unmet: [] }).success).toBe(false);
+  });
+});
+
 /**
  * Files whose throw sites still carry Chinese sentences, and how many: the
  * areas not yet turned into reasons. The count may only fall; a file not
@@ -159,16 +259,9 @@ describe('reason codes', () => {
 const NOT_YET_REASONS: Record<string, number> = {
   'server/auth/SignInGuard.ts': 2,
   'server/auth/passwordPolicy.ts': 1,
-  'server/evidence/EvidenceService.ts': 5,
-  'server/evidence/contentType.ts': 4,
   'server/http/api/caseRoutes.ts': 1,
-  'server/http/api/evidenceRoutes.ts': 2,
   'server/institutions/webhookTarget.ts': 6,
   'server/recordingService/consent.ts': 1,
-  'server/references/BundleService.ts': 6,
-  'server/references/DisclosureConsents.ts': 1,
-  'server/references/PaymentOrderService.ts': 5,
-  'server/storage/FsBlobStore.ts': 1,
 };
 
 function tsFiles(dir: string): string[] {

@@ -5,7 +5,10 @@
  * the first screen. Size: data — one line pair per reason.
  */
 import type { ErrorCode, Reason } from '../../../signaling/index.js';
+import type { PAYMENT_ORDER_INELIGIBLE_REASONS } from '../../../signaling/http/institutions.js';
 import { lang, type Labels } from './i18n.js';
+
+type PaymentOrderIneligibleReason = (typeof PAYMENT_ORDER_INELIGIBLE_REASONS)[number];
 
 /**
  * Why a request failed, by the server's reason code (signaling/reasons.ts),
@@ -344,6 +347,149 @@ export const REASON_TEXT: Labels<Reason> = {
   ],
   NO_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
   NOT_A_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
+  // references, evidence, storage
+  REFERRAL_AGREEMENT_NOT_EFFECTIVE: [
+    '调解协议尚未生效，不能申请司法确认或仲裁审查。',
+    'The agreement is not effective yet: no joint application can be made.',
+  ],
+  REFERRAL_NO_EFFECTIVE_AGREEMENT: [
+    '本平台没有已盖章生效或已登记纸质签署的调解协议书。',
+    'There is no sealed or paper-signed agreement on the platform to submit.',
+  ],
+  JUDICIAL_APPLICATION_NOT_ISSUED: [
+    '请先出具司法确认申请书。',
+    'Issue the application for judicial confirmation first.',
+  ],
+  ARBITRATION_APPLICATION_NOT_ISSUED: [
+    '请先出具仲裁审查申请书。',
+    'Issue the application for arbitration review first.',
+  ],
+  BUNDLE_TOO_LARGE: [
+    '材料包共 {sizeMb} MB，超过上限 {limitMb} MB；请核对证据的分类（身份证明、授权委托书）。',
+    'The bundle would carry {sizeMb} MB, over the {limitMb} MB limit; check the evidence categories (identity, authorisation).',
+  ],
+  DELEGATED_REPORT_NO_BUNDLE: [
+    '委派调解的调解情况报告没有申请材料包。',
+    'A delegated mediation report has no application bundle.',
+  ],
+  BUNDLE_FILE_CHANGED: [
+    '材料（{path}）与生成时记录的哈希值不符。',
+    '{path} no longer matches the hash fixed when it was written.',
+  ],
+  STORED_ARCHIVE_ALTERED: [
+    '存档的材料包与其记录的哈希值不符。',
+    'The stored archive no longer matches its hash.',
+  ],
+  EVIDENCE_FILE_UNREADABLE: ['证据文件无法读取。', 'An evidence file cannot be read.'],
+  SIGNED_SCAN_UNREADABLE: [
+    '已签署协议的扫描件无法读取。',
+    'The scan of the signed agreement cannot be read.',
+  ],
+  REFERRAL_PREVIEW_OBSERVER: ['旁听人员不能查看移送材料。', 'An observer cannot see the referral.'],
+  REFERRAL_PREVIEW_OWN_CASE: [
+    '只能查看本人案件的移送材料。',
+    'Only your own case’s referral can be previewed.',
+  ],
+  DISCLOSURE_CONSENT_PARTIES_ONLY: [
+    '只有当事人或特别授权代理人可以作出此项同意。',
+    'Only a party or an agent with special authority may give this consent.',
+  ],
+  PAYMENT_ORDER_REQUESTER_REQUIRED: [
+    '请注明提出申请的劳动者（申请人或其特别授权代理人）。',
+    'Name the worker (the applicant or its agent with special authority) who asked for it.',
+  ],
+  PAYMENT_ORDER_APPLICANT_ONLY: [
+    '只有申请人或其特别授权代理人可以申请支付令。',
+    'Only the applicant or its agent with special authority applies for a payment order.',
+  ],
+  PAYMENT_ORDER_NOT_ELIGIBLE: [
+    '本案不能申请支付令：{unmet}。',
+    'This case does not qualify for a payment order: {unmet}.',
+  ],
+  PAYMENT_ORDER_NO_EFFECTIVE_AGREEMENT: [
+    '本平台没有已盖章或已登记纸质签署的生效调解协议书。',
+    'There is no sealed or paper-signed effective agreement on the platform.',
+  ],
+  PAYMENT_ORDER_COURT_ONLY: [
+    '支付令只能向人民法院申请，不能发送给仲裁委员会。',
+    'A payment order is applied for at a court, not an arbitration commission.',
+  ],
+  OBSERVER_NO_EVIDENCE: ['旁听人员不能提交证据。', 'An observer may not submit evidence.'],
+  CASE_CLOSED_TO_EVIDENCE: ['本案已不再接收证据。', 'This case no longer accepts evidence.'],
+  EVIDENCE_QUOTA_REACHED: [
+    '本案证据已达存储上限。',
+    'The case has reached its evidence storage limit.',
+  ],
+  FILE_TOO_LARGE: [
+    '文件超过 {maxBytes} 字节的上限。',
+    'The file exceeds the {maxBytes}-byte limit.',
+  ],
+  SUBMITTER_OR_STAFF_SHARES: [
+    '只有提交方或工作人员可以共享。',
+    'Only the side that submitted an item, or staff, may share it.',
+  ],
+  SUBMITTER_OR_STAFF_CATEGORISES: [
+    '只有提交方或工作人员可以更改材料类别。',
+    'Only the side that submitted an item, or staff, may change its category.',
+  ],
+  EVIDENCE_EMPTY: ['文件为空，请重新选择。', 'The file is empty; choose another.'],
+  EVIDENCE_MARKUP: [
+    'HTML 和 SVG 文件不予接收，请转换为 PDF 或图片后上传。',
+    'HTML and SVG files are not accepted; convert them to PDF or an image.',
+  ],
+  EVIDENCE_TYPE_NOT_ACCEPTED: [
+    '不支持该文件类型，仅接受 PDF、图片（JPEG/PNG/WebP/HEIC）、录音（MP3/M4A/WAV/OGG）、录像（MP4/WebM）、Word、Excel 和纯文本。',
+    'This file type is not accepted; accepted are PDF, images (JPEG/PNG/WebP/HEIC), audio (MP3/M4A/WAV/OGG), video (MP4/WebM), Word, Excel and plain text.',
+  ],
+  EVIDENCE_NAME_MISMATCH: [
+    '文件内容为 {detected} 格式，但文件名扩展名为 .{extension}（属于 {owner} 格式），请更正文件名后重新上传。',
+    'The content is {detected} but the file name ends in .{extension} (used for {owner}); correct the file name and upload again.',
+  ],
+  EVIDENCE_EXTENSION_NOT_ACCEPTED: [
+    '文件内容为 {detected} 格式，但文件名扩展名为 .{extension}（不在接收范围内），请更正文件名后重新上传。',
+    'The content is {detected} but the file name ends in .{extension} (not accepted); correct the file name and upload again.',
+  ],
+  EVIDENCE_UNCHECKED: [
+    '文件无法检查，请重新上传。',
+    'The file could not be checked; upload it again.',
+  ],
+  UPLOAD_NOT_MULTIPART: [
+    '上传格式有误，请重新选择文件上传。',
+    'Send the evidence as a file upload.',
+  ],
+  UPLOAD_NO_FILE: ['未收到文件，请选择文件后上传。', 'The upload has no file.'],
+  UPLOAD_MALFORMED: ['上传内容有误，请重新上传。', 'The upload was malformed; upload it again.'],
+  UPLOAD_INTERRUPTED: ['上传中断，请重新上传。', 'The upload was interrupted; upload it again.'],
+  UPLOAD_IDLE: [
+    '上传超时（{ms} 毫秒内未收到数据），请检查网络后重新上传。',
+    'The upload timed out (nothing arrived for {ms} ms); check the connection and upload again.',
+  ],
+  UPLOAD_TOO_SLOW: [
+    '上传超时（未在 {ms} 毫秒内完成），请检查网络后重新上传。',
+    'The upload timed out (not complete within {ms} ms); check the connection and upload again.',
+  ],
+};
+
+/**
+ * The items of a list parameter, by the parameter's name: a reason such as
+ * PAYMENT_ORDER_NOT_ELIGIBLE names what is unmet as codes, rendered here and
+ * joined in the reader's language.
+ */
+export const LIST_ITEM_TEXT: Record<string, Labels<string> | undefined> = {
+  // references, evidence, storage
+  unmet: {
+    claim_type: [
+      '本案请求事项不属于可申请支付令的事项（拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金）',
+      'the claims are not unpaid wages, work-injury medical costs, economic compensation or damages',
+    ],
+    agreement_not_effective: ['调解协议尚未生效', 'the agreement is not effective'],
+    no_performance_deadline: [
+      '调解协议未约定履行期限',
+      'the agreement sets no performance deadline',
+    ],
+    deadline_not_passed: ['协议约定的履行期限尚未届满', 'the performance deadline has not passed'],
+    performed: ['协议已登记履行', 'the agreement is recorded as performed'],
+  } satisfies Labels<PaymentOrderIneligibleReason>,
 };
 
 /** What a failure means when its reason is unknown to this page: by its code alone. */
@@ -390,15 +536,26 @@ export const ERROR_CODE_TEXT: Labels<ErrorCode> = {
 export interface ErrorLike {
   code: string;
   reason?: string | undefined;
-  params?: Record<string, string | number> | undefined;
+  params?: Record<string, string | number | readonly string[]> | undefined;
   message?: string | undefined;
 }
 
-/** Fills `{name}` from the parameters; a placeholder without a value stays as it is. */
-export function fillParams(text: string, params: ErrorLike['params']): string {
+/**
+ * Fills `{name}` from the parameters; a placeholder without a value stays as
+ * it is. A list renders each item from LIST_ITEM_TEXT (an unknown item as it
+ * came) and joins them: 、 in Chinese, ", " in English.
+ */
+export function fillParams(
+  text: string,
+  params: ErrorLike['params'],
+  side: 0 | 1 = lang() === 'en' ? 1 : 0,
+): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params?.[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    if (typeof value !== 'object') return String(value);
+    const items = LIST_ITEM_TEXT[name];
+    return value.map((item) => items?.[item]?.[side] ?? item).join(side === 0 ? '、' : ', ');
   });
 }
 
@@ -422,7 +579,7 @@ export function errorText(error: ErrorLike): string {
   const byReason = error.reason
     ? (REASON_TEXT as Record<string, Labels<string>[string] | undefined>)[error.reason]
     : undefined;
-  if (byReason) return fillParams(byReason[side], error.params);
+  if (byReason) return fillParams(byReason[side], error.params, side);
   const legacy = bilingual(error.message);
   if (legacy) return legacy;
   const byCode = (ERROR_CODE_TEXT as Record<string, Labels<string>[string] | undefined>)[

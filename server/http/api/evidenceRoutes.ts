@@ -16,12 +16,7 @@ import {
 } from '../../evidence/contentType.js';
 import type { ClientInfo, EvidenceService, ReceivedFile } from '../../evidence/EvidenceService.js';
 import type { EvidenceItem } from '../../evidence/model.js';
-import {
-  PayloadTooLargeError,
-  RequestTimeoutError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../../errors.js';
+import { fail, UnauthenticatedError } from '../../errors.js';
 import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { evidenceApi } from '../../../signaling/http/evidence.js';
 import { route, type RouteSpec } from './routes.js';
@@ -73,9 +68,7 @@ async function receiveUpload(
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
     res.setHeader('Connection', 'close');
-    throw new PayloadTooLargeError(
-      `文件超过 ${maxBytes} 字节的上限 / The file exceeds the ${maxBytes}-byte limit`,
-    );
+    throw fail('FILE_TOO_LARGE', { maxBytes });
   }
   let parser: busboy.Busboy;
   try {
@@ -88,7 +81,7 @@ async function receiveUpload(
       limits: { files: 1, fields: 10, parts: 12, fieldSize: 8 * 1024, fileSize: maxBytes + 1 },
     });
   } catch {
-    throw new ValidationError('Send the evidence as multipart/form-data with a "file" part');
+    throw fail('UPLOAD_NOT_MULTIPART');
   }
   const fields: Record<string, string> = {};
   let received: Promise<ReceivedFile> | undefined;
@@ -118,23 +111,21 @@ async function receiveUpload(
       }
       reject(error);
     };
-    const timedOut = (what: string): void =>
-      stop(new RequestTimeoutError(`上传超时 / The upload ${what}`));
     const armIdle = (): void => {
       clearTimeout(idle);
       idle = setTimeout(
-        () => timedOut(`sent nothing for ${timeouts.idleTimeoutMs} ms`),
+        () => stop(fail('UPLOAD_IDLE', { ms: timeouts.idleTimeoutMs })),
         timeouts.idleTimeoutMs,
       );
     };
     const onData = (): void => armIdle();
     armIdle();
     overall = setTimeout(
-      () => timedOut(`did not complete within ${timeouts.timeoutMs} ms`),
+      () => stop(fail('UPLOAD_TOO_SLOW', { ms: timeouts.timeoutMs })),
       timeouts.timeoutMs,
     );
     req.on('data', onData);
-    const interrupted = (): void => stop(new ValidationError('The upload was interrupted'));
+    const interrupted = (): void => stop(fail('UPLOAD_INTERRUPTED'));
     req.on('error', interrupted);
     req.on('close', () => {
       if (!req.complete) interrupted();
@@ -168,13 +159,13 @@ async function receiveUpload(
       resolve();
     });
     parser.on('error', (error: unknown) =>
-      stop(new ValidationError(`Malformed upload: ${(error as Error).message}`)),
+      stop(fail('UPLOAD_MALFORMED', { detail: (error as Error).message.slice(0, 200) })),
     );
   });
   req.pipe(parser);
   try {
     await done;
-    if (!received) throw new ValidationError('The upload has no "file" part');
+    if (!received) throw fail('UPLOAD_NO_FILE');
     return { file: await received, fields };
   } catch (error) {
     if (received)
