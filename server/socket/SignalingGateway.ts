@@ -1,31 +1,20 @@
 /**
- * The Socket.IO adapter: authenticates the handshake, validates every inbound
- * payload against the contract, rate-limits, and hands typed requests to the
- * live session. Holds no media logic of its own.
- *
- * Size: pending — one handler per socket event in one gateway; a split by event group is a later step of issue 17.
+ * The Socket.IO adapter: authenticates the handshake, keeps the bookkeeping of
+ * each person's connections, and runs every inbound request through one
+ * dispatcher (rate limits, waiting-room stage, validation against the
+ * contract, error mapping) before handing it to the handler of its event
+ * group in handlers/ (session, media, floor, evidence, recording, documents).
+ * Holds no media logic of its own.
  */
-import type { Server, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import {
   REQUEST_NAMES,
   REQUEST_STAGES,
-  can,
   requestSchemas,
   type Ack,
-  type ClientToServerEvents,
-  type EvidencePresentation,
-  type EvidenceSummary,
-  type NotificationMap,
-  type DeliverySummary,
-  type NotificationName,
-  type RecordingState,
-  type ServedDocument,
-  type RequestName,
-  type RequestOf,
-  type ResponseOf,
-  type ServerToClientEvents,
   type HandshakeRefusal,
   type Reason,
+  type RequestName,
   reasonMessage,
 } from '../../signaling/index.js';
 import type { SessionTokens, VerifiedSessionToken } from '../auth/SessionTokens.js';
@@ -35,38 +24,24 @@ import { fail, RateLimitedError, ValidationError, toAppError, type AppError } fr
 import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
-import type { Participant, ParticipantChannel } from '../media/Participant.js';
+import type {
+  GatewayTools,
+  Handlers,
+  Joined,
+  RequestContext,
+  SignalingServer,
+  SignalingSocket,
+} from './context.js';
+import type { GatewayDesks } from './desks.js';
+import { documentHandlers, attachInbox } from './handlers/documents.js';
+import { evidenceHandlers, tellEvidenceChange } from './handlers/evidence.js';
+import { floorHandlers } from './handlers/floor.js';
+import { mediaHandlers } from './handlers/media.js';
+import { recordingHandlers } from './handlers/recording.js';
+import { sessionHandlers } from './handlers/session.js';
 import { RequestRateLimiter } from './RateLimiter.js';
 
-interface SocketData {
-  claims: VerifiedSessionToken;
-}
-
-export type SignalingServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-type SignalingSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-
-/** What a request handler knows about who is asking. */
-interface RequestContext {
-  socket: SignalingSocket;
-  claims: VerifiedSessionToken;
-  logger: Logger;
-  session: LiveSession | undefined;
-  participant: Participant | undefined;
-}
-
-type Handlers = {
-  [E in RequestName]: (ctx: RequestContext, request: RequestOf<E>) => Promise<ResponseOf<E>>;
-};
+export type { SignalingServer } from './context.js';
 
 const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
 
@@ -78,109 +53,6 @@ const NETWORK_DROP: ReadonlySet<string> = new Set([
 ]);
 /** How long a participant whose network dropped keeps their place in the session. */
 const RECONNECT_GRACE_MS = 20_000;
-
-/**
- * Opens an item of evidence for the participants allowed to see it: returns,
- * per participant id, what that participant's screen is to open.
- */
-export interface EvidenceDesk {
-  /** What a participant may list of the case's evidence. */
-  list(request: {
-    caseId: string;
-    participant: { id: string; role: string };
-  }): Promise<EvidenceSummary[]>;
-  present: EvidencePresenter;
-  /** Shares an item or keeps it confidential, as the participant may (refusals are errors). */
-  setVisibility(request: {
-    caseId: string;
-    participant: { id: string; role: string };
-    evidenceId: string;
-    flags: { shared?: boolean; confidential?: boolean };
-  }): Promise<EvidenceSummary>;
-  /** Calls `listener` after each change of who may see an item, whoever made it (session or case file). */
-  onVisibilityChange(listener: (change: EvidenceVisibilityChange) => void): () => void;
-}
-
-/** An item whose visibility changed, as the socket layer tells a case's live sessions. */
-export interface EvidenceVisibilityChange {
-  caseId: string;
-  /** The item as it is now. */
-  item: EvidenceSummary;
-  /** Of the given participants: who may see the item now, and who could before the change. */
-  audience(
-    participants: { id: string; role: string }[],
-  ): Promise<{ now: ReadonlySet<string>; before: ReadonlySet<string> }>;
-}
-
-/**
- * Presents an item: per participant id allowed to see it, what that
- * participant's screen is to open. Inside a caucus the item is kept
- * confidential first (see EvidenceService.presentation).
- */
-export type EvidencePresenter = (request: {
-  caseId: string;
-  presenter: { id: string; role: string };
-  evidenceId: string;
-  participants: { id: string; role: string }[];
-  inCaucus: boolean;
-}) => Promise<{ shown: Map<string, EvidencePresentation>; confidential: boolean }>;
-
-/** The session recorder, as the socket layer reaches it (see RecordingService). */
-export interface RecordingDesk {
-  state(sessionId: string): RecordingState | null;
-  start(session: LiveSession, by: Participant, client: ClientInfo): Promise<RecordingState>;
-  stop(session: LiveSession, by: Participant): Promise<void>;
-  acknowledge(
-    session: LiveSession,
-    participant: Participant,
-    recordingId: string,
-    client: ClientInfo,
-  ): Promise<RecordingState>;
-  withdraw(
-    session: LiveSession,
-    participant: Participant,
-    recordingId: string,
-  ): Promise<RecordingState>;
-  decline(
-    session: LiveSession,
-    participant: Participant,
-    recordingId: string,
-    client: ClientInfo,
-  ): Promise<void>;
-}
-
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
-
-/** The document service as the socket layer reaches it: a person's inbox and their steps. */
-export interface DocumentDesk {
-  /** Registers the person's live connection for pushes; returns the unregister function. */
-  connect(recipient: Recipient, push: (notice: ServedDocument) => void): () => void;
-  /** Notices dispatched and not yet delivered: pushed at each connection until received. */
-  pending(recipient: Recipient): Promise<ServedDocument[]>;
-  list(recipient: Recipient): Promise<DeliverySummary[]>;
-  step(
-    recipient: Recipient,
-    deliveryId: string,
-    action: 'deliver' | 'read' | 'acknowledge' | 'challenge' | 'requestPaperCopy',
-    detail: Record<string, unknown> | null,
-    client: ClientInfo,
-  ): Promise<DeliverySummary>;
-}
-
-export interface Recipient {
-  caseId: string;
-  personId: string;
-}
-
-/** The optional domain desks a gateway serves. */
-export interface GatewayDesks {
-  evidence?: EvidenceDesk;
-  recording?: RecordingDesk;
-  documents?: DocumentDesk;
-}
 
 /**
  * Decides whether a validly signed session token is still honoured: at the
@@ -204,9 +76,7 @@ function refused(refusal: Refusal): AppError {
 export class SignalingGateway {
   readonly #tokens: SessionTokens;
   readonly #stillValid: SessionTokenCheck;
-  readonly #evidence: EvidenceDesk | undefined;
-  readonly #recording: RecordingDesk | undefined;
-  readonly #documents: DocumentDesk | undefined;
+  readonly #desks: GatewayDesks;
   readonly #sessions: LiveSessionRegistry;
   readonly #config: Config['socket'];
   readonly #logger: Logger;
@@ -217,6 +87,8 @@ export class SignalingGateway {
   /** Requests per connection, and per person across their connections. */
   readonly #socketRate: RequestRateLimiter;
   readonly #personRate: RequestRateLimiter;
+  /** One handler per request of the contract, from the event groups in handlers/. */
+  readonly #handlers: Handlers;
 
   constructor(
     tokens: SessionTokens,
@@ -226,9 +98,7 @@ export class SignalingGateway {
     stillValid: SessionTokenCheck = async () => true,
     desks: GatewayDesks = {},
   ) {
-    this.#evidence = desks.evidence;
-    this.#recording = desks.recording;
-    this.#documents = desks.documents;
+    this.#desks = { ...desks };
     this.#tokens = tokens;
     this.#stillValid = stillValid;
     this.#sessions = sessions;
@@ -240,37 +110,27 @@ export class SignalingGateway {
       config.personRatePerSecond,
       config.personBurst,
     );
-    this.#evidence?.onVisibilityChange((change) => void this.#evidenceChanged(change));
-  }
-
-  /**
-   * Refreshes the evidence lists of a case's live sessions: the item goes to
-   * every admitted participant who may see it now; those who could see it and
-   * no longer may are told it is gone; nobody else hears of it.
-   */
-  async #evidenceChanged(change: EvidenceVisibilityChange): Promise<void> {
-    for (const session of this.#sessions.all()) {
-      if (session.closed || session.caseId !== change.caseId) continue;
-      const admitted = session
-        .participants()
-        .filter((p) => !p.closed && p.admission === 'admitted');
-      try {
-        const { now, before } = await change.audience(
-          admitted.map((p) => ({ id: p.id, role: p.identity.role })),
-        );
-        for (const p of admitted) {
-          if (p.closed) continue;
-          if (now.has(p.id)) p.channel.notify('evidence:updated', { item: change.item });
-          else if (before.has(p.id))
-            p.channel.notify('evidence:withdrawn', { evidenceId: change.item.id });
-        }
-      } catch (error) {
-        this.#logger.error(
-          { err: error, caseId: change.caseId, evidenceId: change.item.id },
-          'evidence change not told',
-        );
-      }
-    }
+    const tools: GatewayTools = {
+      desks: this.#desks,
+      joined: (ctx) => this.#joined(ctx),
+      honoured: (ctx) => this.#honoured(ctx),
+      sessionFor: (ctx) => this.#sessionFor(ctx),
+      setInCall: (socket, inCall) => {
+        if (inCall) this.#inCall.add(socket);
+        else this.#inCall.delete(socket);
+      },
+    };
+    this.#handlers = {
+      ...sessionHandlers(tools),
+      ...mediaHandlers(tools),
+      ...floorHandlers(tools),
+      ...evidenceHandlers(tools),
+      ...recordingHandlers(tools),
+      ...documentHandlers(tools),
+    };
+    this.#desks.evidence?.onVisibilityChange(
+      (change) => void tellEvidenceChange(this.#sessions, this.#logger, change),
+    );
   }
 
   attach(io: SignalingServer): void {
@@ -397,7 +257,7 @@ export class SignalingGateway {
       if (rest.length > 0) this.#live.set(claims.sub, rest);
       else this.#live.delete(claims.sub);
     });
-    this.#attachInbox(socket, ctx);
+    attachInbox(this.#desks, socket, ctx);
 
     // Unknown events never reach a handler; if the sender waits for an
     // acknowledgement it gets a clear error.
@@ -472,301 +332,6 @@ export class SignalingGateway {
     }
   }
 
-  readonly #handlers: Handlers = {
-    'media:capabilities': async (ctx) => {
-      const session = await this.#sessionFor(ctx);
-      return { rtpCapabilities: await session.rtpCapabilities() };
-    },
-    'session:join': async (ctx, request) => {
-      if (!can(ctx.claims.role, 'session.join')) throw fail('ROLE_MAY_NOT_JOIN');
-      if (ctx.participant && !ctx.participant.closed) throw fail('ALREADY_JOINED');
-      // Checked again at every join: the week-long token may have outlived what it names.
-      const refusal = await this.#refusalOf(ctx.claims);
-      if (refusal) {
-        setImmediate(() => this.#withdraw(ctx.socket, refusal));
-        throw refused(refusal);
-      }
-      const identity = {
-        participantId: ctx.claims.sub,
-        displayName: ctx.claims.name,
-        role: ctx.claims.role,
-        ...(ctx.claims.side ? { side: ctx.claims.side } : {}),
-      };
-      const channel = this.#channel(ctx.socket);
-      // A session that emptied and closed between lookup and join is reopened once.
-      for (let attempt = 0; ; attempt++) {
-        const session = await this.#sessionFor(ctx);
-        try {
-          const result = await session.join(identity, request.rtpCapabilities, channel, {
-            receive: request.receive === true,
-          });
-          ctx.session = session;
-          ctx.participant = session.participant(identity.participantId);
-          this.#inCall.add(ctx.socket);
-          return result;
-        } catch (error) {
-          if (attempt === 0 && session.closed) continue;
-          throw error;
-        }
-      }
-    },
-    'session:leave': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      session.leave(participant.id);
-      ctx.session = undefined;
-      ctx.participant = undefined;
-      this.#inCall.delete(ctx.socket);
-      return {};
-    },
-    'session:participants': async (ctx) => {
-      const { session } = this.#joined(ctx);
-      return { participants: session.participants().map((p) => p.info()) };
-    },
-    'transport:create': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return session.createTransport(participant.id, r.direction);
-    },
-    'transport:connect': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.connectTransport(participant.id, r.transportId, r.dtlsParameters);
-      return {};
-    },
-    'transport:restartIce': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return { iceParameters: await session.restartIce(participant.id, r.transportId) };
-    },
-    'producer:create': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return { producerId: await session.produce(participant.id, r) };
-    },
-    'producer:pause': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.pauseProducer(participant.id, r.producerId);
-      return {};
-    },
-    'producer:resume': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.resumeProducer(participant.id, r.producerId);
-      return {};
-    },
-    'producer:close': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.closeProducer(participant.id, r.producerId);
-      return {};
-    },
-    'consumer:create': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return session.consume(participant.id, r.transportId, r.producerId);
-    },
-    'consumer:resume': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.resumeConsumer(participant.id, r.consumerId);
-      return {};
-    },
-    'evidence:present': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      if (!can(participant.identity.role, 'evidence.present')) {
-        throw fail('ROLE_MAY_NOT_PRESENT', { role: participant.identity.role });
-      }
-      if (!this.#evidence) throw fail('FEATURE_UNAVAILABLE', { feature: 'Evidence' });
-      const room = session.roomOf(participant.id);
-      const { shown, confidential } = await this.#evidence.present({
-        caseId: session.caseId,
-        presenter: { id: participant.id, role: participant.identity.role },
-        evidenceId: r.evidenceId,
-        // During a caucus, only those in the presenter's room see it, and it stays confidential.
-        participants: room.map((p) => ({ id: p.id, role: p.identity.role })),
-        inCaucus: session.caucus !== null,
-      });
-      for (const p of room) {
-        const presentation = shown.get(p.id);
-        if (presentation) p.channel.notify('evidence:presented', presentation);
-      }
-      ctx.logger.info(
-        { evidenceId: r.evidenceId, shownTo: [...shown.keys()], confidential },
-        'evidence presented',
-      );
-      const viewers = room
-        .filter((p) => p.id !== participant.id && shown.has(p.id))
-        .map((p) => ({
-          participantId: p.id,
-          displayName: p.identity.displayName,
-          role: p.identity.role,
-        }));
-      return { shownTo: viewers.length, viewers, confidential };
-    },
-    'evidence:share': async (ctx, r) => {
-      const { session, participant } = await this.#joinedAndHonoured(ctx);
-      if (!can(participant.identity.role, 'evidence.share')) {
-        throw fail('ROLE_MAY_NOT_SHARE', { role: participant.identity.role });
-      }
-      return {
-        item: await this.#visibility(session, participant, r.evidenceId, { shared: r.shared }),
-      };
-    },
-    'evidence:confidential': async (ctx, r) => {
-      const { session, participant } = await this.#joinedAndHonoured(ctx);
-      if (!can(participant.identity.role, 'evidence.confidential')) {
-        throw fail('MEDIATOR_ONLY_CONFIDENTIAL');
-      }
-      return {
-        item: await this.#visibility(session, participant, r.evidenceId, {
-          confidential: r.confidential,
-        }),
-      };
-    },
-    'evidence:list': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      if (!this.#evidence) return { items: [] };
-      return {
-        items: await this.#evidence.list({
-          caseId: session.caseId,
-          participant: { id: participant.id, role: participant.identity.role },
-        }),
-      };
-    },
-    'evidence:stop': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      for (const p of session.roomOf(participant.id)) {
-        p.channel.notify('evidence:stopped', { presenterId: participant.id });
-      }
-      return {};
-    },
-    'recording:start': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      return {
-        recording: await this.#recorder().start(session, participant, clientInfo(ctx.socket)),
-      };
-    },
-    'recording:stop': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      await this.#recorder().stop(session, participant);
-      return {};
-    },
-    'recording:acknowledge': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      const recording = await this.#recorder().acknowledge(
-        session,
-        participant,
-        r.recordingId,
-        clientInfo(ctx.socket),
-      );
-      return { recording };
-    },
-    'recording:withdraw': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return { recording: await this.#recorder().withdraw(session, participant, r.recordingId) };
-    },
-    'recording:decline': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await this.#recorder().decline(session, participant, r.recordingId, clientInfo(ctx.socket));
-      return {};
-    },
-    'admission:admit': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.admit(participant.id, r.participantId, r.overrideReason);
-      return {};
-    },
-    'admission:refuse': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.refuse(participant.id, r.participantId, r.reason);
-      return {};
-    },
-    'identity:verify': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.verifyIdentity(participant.id, r.participantId, r.result, {
-        method: r.method,
-        ...(r.note ? { note: r.note } : {}),
-      });
-      return {};
-    },
-    'moderation:mute': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.mute(participant.id, r.participantId);
-      return {};
-    },
-    'moderation:muteAll': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      return { muted: await session.muteAll(participant.id) };
-    },
-    'moderation:allowUnmute': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.allowUnmute(participant.id, r.participantId);
-      return {};
-    },
-    'moderation:remove': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.remove(participant.id, r.participantId, r.reason);
-      return {};
-    },
-    'session:lock': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.lock(participant.id, r.locked);
-      return { locked: session.locked };
-    },
-    'caucus:start': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return { caucus: await session.startCaucus(participant.id, r.participantIds, r.record) };
-    },
-    'caucus:end': async (ctx) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.endCaucus(participant.id);
-      return {};
-    },
-    'hand:raise': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      session.raiseHand(participant.id, r.raised);
-      return {};
-    },
-    'chat:send': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      return { message: session.chat(participant.id, r.text) };
-    },
-    'document:list': async (ctx) => {
-      const { desk, recipient } = this.#inbox(ctx);
-      return { deliveries: await desk.list(recipient) };
-    },
-    'document:received': async (ctx, r) => {
-      const { desk, recipient } = this.#inbox(ctx);
-      const client = clientInfo(ctx.socket);
-      return { delivery: await desk.step(recipient, r.deliveryId, 'deliver', null, client) };
-    },
-    'document:read': async (ctx, r) => {
-      const { desk, recipient } = this.#inbox(ctx);
-      const client = clientInfo(ctx.socket);
-      return { delivery: await desk.step(recipient, r.deliveryId, 'read', null, client) };
-    },
-    'document:acknowledge': async (ctx, r) => {
-      const { desk, recipient } = this.#inbox(ctx);
-      const client = clientInfo(ctx.socket);
-      return { delivery: await desk.step(recipient, r.deliveryId, 'acknowledge', null, client) };
-    },
-    'document:challenge': async (ctx, r) => {
-      const { desk, recipient } = this.#inbox(ctx);
-      const detail = { reason: r.reason };
-      const client = clientInfo(ctx.socket);
-      return { delivery: await desk.step(recipient, r.deliveryId, 'challenge', detail, client) };
-    },
-    'document:paperCopy': async (ctx, r) => {
-      const { desk, recipient } = this.#inbox(ctx);
-      const detail = r.postalAddress ? { postalAddress: r.postalAddress } : null;
-      const client = clientInfo(ctx.socket);
-      return {
-        delivery: await desk.step(recipient, r.deliveryId, 'requestPaperCopy', detail, client),
-      };
-    },
-    'consumer:setPreferredLayers': async (ctx, r) => {
-      const { session, participant } = this.#joined(ctx);
-      await session.setPreferredLayers(
-        participant.id,
-        r.consumerId,
-        r.spatialLayer,
-        r.temporalLayer,
-      );
-      return {};
-    },
-  };
-
   /** Someone in the waiting room may make only the requests the waiting room needs. */
   #checkStage(ctx: RequestContext, name: RequestName): void {
     const stage = REQUEST_STAGES[name];
@@ -784,90 +349,23 @@ export class SignalingGateway {
     return ctx.session;
   }
 
-  /** Parties and agents receive served documents live, and the undelivered ones now. */
-  #attachInbox(socket: SignalingSocket, ctx: RequestContext): void {
-    const desk = this.#documents;
-    if (!desk || (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent')) return;
-    const recipient = { caseId: ctx.claims.caseId, personId: ctx.claims.sub };
-    const unregister = desk.connect(recipient, (notice) => socket.emit('document:served', notice));
-    socket.on('disconnect', unregister);
-    void desk
-      .pending(recipient)
-      .then((pending) => {
-        for (const notice of pending) socket.emit('document:served', notice);
-      })
-      .catch((error: unknown) => ctx.logger.error({ err: error }, 'pending documents not pushed'));
-  }
-
-  #inbox(ctx: RequestContext): { desk: DocumentDesk; recipient: Recipient } {
-    if (!this.#documents) throw fail('FEATURE_UNAVAILABLE', { feature: 'Documents' });
-    if (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent') throw fail('RECIPIENTS_ONLY');
-    return {
-      desk: this.#documents,
-      recipient: { caseId: ctx.claims.caseId, personId: ctx.claims.sub },
-    };
-  }
-
-  async #visibility(
-    session: LiveSession,
-    participant: Participant,
-    evidenceId: string,
-    flags: { shared?: boolean; confidential?: boolean },
-  ): Promise<EvidenceSummary> {
-    if (!this.#evidence) throw fail('FEATURE_UNAVAILABLE', { feature: 'Evidence' });
-    return this.#evidence.setVisibility({
-      caseId: session.caseId,
-      participant: { id: participant.id, role: participant.identity.role },
-      evidenceId,
-      flags,
-    });
-  }
-
   /**
-   * `#joined()`, and the credential checked again now: a change that widens
-   * what others see is made only under a credential still honoured.
+   * The credential checked again now: if it is no longer honoured, the request
+   * is refused and the connection closed right after, told why.
    */
-  async #joinedAndHonoured(
-    ctx: RequestContext,
-  ): Promise<{ session: LiveSession; participant: Participant }> {
-    const joined = this.#joined(ctx);
+  async #honoured(ctx: RequestContext): Promise<void> {
     const refusal = await this.#refusalOf(ctx.claims);
     if (refusal) {
       setImmediate(() => this.#withdraw(ctx.socket, refusal));
       throw refused(refusal);
     }
-    return joined;
   }
 
-  #recorder(): RecordingDesk {
-    if (!this.#recording) throw fail('FEATURE_UNAVAILABLE', { feature: 'Recording' });
-    return this.#recording;
-  }
-
-  #joined(ctx: RequestContext): { session: LiveSession; participant: Participant } {
+  #joined(ctx: RequestContext): Joined {
     const { session, participant } = ctx;
     if (!session || !participant || participant.closed || session.closed) {
       throw fail('JOIN_FIRST');
     }
     return { session, participant };
   }
-
-  #channel(socket: SignalingSocket): ParticipantChannel {
-    return {
-      notify<E extends NotificationName>(event: E, payload: NotificationMap[E]): void {
-        (socket.emit as (e: E, p: NotificationMap[E]) => boolean)(event, payload);
-      },
-      disconnect(): void {
-        socket.disconnect(true);
-      },
-    };
-  }
-}
-
-function clientInfo(socket: SignalingSocket): ClientInfo {
-  const agent = socket.handshake.headers['user-agent'];
-  return {
-    ip: socket.handshake.address || null,
-    userAgent: typeof agent === 'string' ? agent.slice(0, 300) : null,
-  };
 }

@@ -8,7 +8,7 @@ import type { InAppDeliveryChannel } from '../documents/DeliveryChannel.js';
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { DeliveryView } from '../documents/model.js';
 import { NotFoundError } from '../errors.js';
-import type { DocumentDesk, Recipient } from './SignalingGateway.js';
+import type { DocumentDesk, Recipient } from './desks.js';
 
 function summary(
   v: DeliveryView,

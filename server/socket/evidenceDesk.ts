@@ -10,7 +10,7 @@ import { EVIDENCE_TYPES, type EvidenceTypeId } from '../evidence/contentType.js'
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import type { EvidenceItem } from '../evidence/model.js';
 import { viewLink } from '../http/api/evidenceRoutes.js';
-import type { EvidenceDesk } from './SignalingGateway.js';
+import type { EvidenceDesk } from './desks.js';
 
 export function evidenceSummary(item: EvidenceItem): EvidenceSummary {
   const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];

@@ -1,0 +1,59 @@
+/**
+ * Requests of the mediator's floor: admission from the waiting room, identity
+ * checks, moderation, the session lock, caucuses, raised hands and chat. The
+ * live session decides who may do what; these handlers only pass requests on.
+ */
+import { whenJoined, type GatewayTools } from '../context.js';
+
+export function floorHandlers(tools: GatewayTools) {
+  return whenJoined(tools, {
+    'admission:admit': async ({ session, participant }, r) => {
+      session.admit(participant.id, r.participantId, r.overrideReason);
+      return {};
+    },
+    'admission:refuse': async ({ session, participant }, r) => {
+      session.refuse(participant.id, r.participantId, r.reason);
+      return {};
+    },
+    'identity:verify': async ({ session, participant }, r) => {
+      session.verifyIdentity(participant.id, r.participantId, r.result, {
+        method: r.method,
+        ...(r.note ? { note: r.note } : {}),
+      });
+      return {};
+    },
+    'moderation:mute': async ({ session, participant }, r) => {
+      await session.mute(participant.id, r.participantId);
+      return {};
+    },
+    'moderation:muteAll': async ({ session, participant }) => ({
+      muted: await session.muteAll(participant.id),
+    }),
+    'moderation:allowUnmute': async ({ session, participant }, r) => {
+      session.allowUnmute(participant.id, r.participantId);
+      return {};
+    },
+    'moderation:remove': async ({ session, participant }, r) => {
+      session.remove(participant.id, r.participantId, r.reason);
+      return {};
+    },
+    'session:lock': async ({ session, participant }, r) => {
+      session.lock(participant.id, r.locked);
+      return { locked: session.locked };
+    },
+    'caucus:start': async ({ session, participant }, r) => ({
+      caucus: await session.startCaucus(participant.id, r.participantIds, r.record),
+    }),
+    'caucus:end': async ({ session, participant }) => {
+      await session.endCaucus(participant.id);
+      return {};
+    },
+    'hand:raise': async ({ session, participant }, r) => {
+      session.raiseHand(participant.id, r.raised);
+      return {};
+    },
+    'chat:send': async ({ session, participant }, r) => ({
+      message: session.chat(participant.id, r.text),
+    }),
+  });
+}
