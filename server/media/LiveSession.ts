@@ -137,6 +137,7 @@ export class LiveSession {
       pool: options.pool,
       appData: { sessionId: session.sessionId, caseId: session.caseId },
       logger: session.#logger,
+      isClosed: () => session.#closed,
       onDominantSpeaker: (participantId) => session.#speaker.set(participantId),
       onLost: () => {
         for (const p of session.#participants.values()) p.resetMedia();

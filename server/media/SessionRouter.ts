@@ -23,6 +23,8 @@ export interface SessionRouterOptions {
   pool: WorkerPool;
   appData: RouterAppData;
   logger: Logger;
+  /** The session has closed: the router is not (re)built and `live()` refuses. */
+  isClosed(): boolean;
   /** The loudest audio producer changed: its participant, or null. */
   onDominantSpeaker(participantId: string | null): void;
   /** The worker died: every media object on the router is gone. Called before the rebuild. */
@@ -40,7 +42,6 @@ export class SessionRouter {
   #speakerObserver!: ActiveSpeakerObserver;
   /** Pending while the router is being rebuilt after a worker death. */
   #recovering: Promise<void> | undefined;
-  #closed = false;
 
   private constructor(options: SessionRouterOptions) {
     this.#options = options;
@@ -64,7 +65,7 @@ export class SessionRouter {
 
   /** The router is gone (its worker died) and not rebuilt yet. */
   get lost(): boolean {
-    return this.#router.closed && !this.#closed;
+    return this.#router.closed && !this.#options.isClosed();
   }
 
   /** The router, once any rebuild is done; refuses once the session has ended. */
@@ -77,7 +78,7 @@ export class SessionRouter {
   }
 
   assertOpen(): void {
-    if (this.#closed) throw fail('SESSION_HAS_ENDED');
+    if (this.#options.isClosed()) throw fail('SESSION_HAS_ENDED');
   }
 
   /** Lets an audio producer compete for the active speaker. */
@@ -85,9 +86,8 @@ export class SessionRouter {
     return this.#speakerObserver.addProducer({ producerId });
   }
 
-  /** Closes the router (after the session closed its transports) and stops any rebuild. */
+  /** Closes the router (after the session closed its transports). */
   close(): void {
-    this.#closed = true;
     this.#router?.close();
   }
 
@@ -96,7 +96,7 @@ export class SessionRouter {
       mediaCodecs: SESSION_MEDIA_CODECS,
       appData: this.#options.appData,
     });
-    if (this.#closed) {
+    if (this.#options.isClosed()) {
       router.close();
       return;
     }
@@ -111,7 +111,7 @@ export class SessionRouter {
   }
 
   #onWorkerLost(): void {
-    if (this.#closed || this.#recovering) return;
+    if (this.#options.isClosed() || this.#recovering) return;
     this.#options.logger.warn(
       { workerIndex: this.#host.index },
       'worker of this session died; rebuilding its router',
@@ -123,7 +123,7 @@ export class SessionRouter {
   }
 
   async #recover(): Promise<void> {
-    while (!this.#closed) {
+    while (!this.#options.isClosed()) {
       try {
         await this.#attach();
         this.#options.logger.info(
