@@ -59,6 +59,9 @@ export interface ProducerAppData extends Record<string, unknown> {
   source: MediaSource;
 }
 
+/** A producer in a live session (what observers such as the recorder receive). */
+export type SessionProducer = Producer<ProducerAppData>;
+
 export interface ConsumerAppData extends Record<string, unknown> {
   participantId: string;
   producerParticipantId: string;
@@ -67,6 +70,9 @@ export interface ConsumerAppData extends Record<string, unknown> {
   wanted?: boolean;
 }
 
+/** A consumer a participant owns. */
+export type ParticipantConsumer = Consumer<ConsumerAppData>;
+
 export class Participant implements FloorMember {
   readonly identity: ParticipantIdentity;
   readonly joinedAt: Date;
@@ -74,8 +80,8 @@ export class Participant implements FloorMember {
   readonly logger: Logger;
   rtpCapabilities: RtpCapabilities;
   readonly transports = new Map<string, ParticipantTransport>();
-  readonly producers = new Map<string, Producer<ProducerAppData>>();
-  readonly consumers = new Map<string, Consumer<ConsumerAppData>>();
+  readonly producers = new Map<string, SessionProducer>();
+  readonly consumers = new Map<string, ParticipantConsumer>();
   admission: AdmissionState = 'waiting';
   identityCheck: IdentityState = 'unchecked';
   handRaised = false;
@@ -137,7 +143,7 @@ export class Participant implements FloorMember {
     this.consumers.clear();
   }
 
-  producerBySource(source: MediaSource): Producer<ProducerAppData> | undefined {
+  producerBySource(source: MediaSource): SessionProducer | undefined {
     for (const p of this.producers.values()) if (p.appData.source === source) return p;
     return undefined;
   }
