@@ -193,6 +193,18 @@ describe('the mediator’s floor in Chromium', () => {
 
   const liveSession = () => t.server.sessions.get(session.id)!;
 
+  /** The text of every script the page fetched (entry, preloads, lazily loaded chunks). */
+  const loadedScripts = (page: Page) =>
+    page.evaluate(() =>
+      Promise.all(
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((url) => new URL(url).pathname.endsWith('.js'))
+          .map(async (url) => (await fetch(url)).text()),
+      ),
+    );
+
   it('keeps a party in the waiting room until the mediator, from the console, checks identity and admits them', async () => {
     // The worker arrives before the mediator: the waiting room, no one else, no media.
     pages.worker = await openPage(PHONE, 'worker');
@@ -285,6 +297,21 @@ describe('the mediator’s floor in Chromium', () => {
     await flowing(pages.worker, [ids.mediator], 'worker receives the mediator');
     await flowing(m, [ids.worker], 'mediator receives the worker');
 
+    // Only the mediator's page loads the floor panel, and Vue with it.
+    const panelIn = async (page: Page) => {
+      const scripts = await loadedScripts(page);
+      return {
+        panel: scripts.some((code) => code.includes('caucus-start')),
+        vue: scripts.some((code) => code.includes('__vue_app__')),
+      };
+    };
+    expect(await panelIn(pages.worker)).toEqual({ panel: false, vue: false });
+    expect(await panelIn(m)).toEqual({ panel: true, vue: true });
+
+    // The panel follows the floor without rebuilding itself: a knock leaves its controls in place.
+    const lockButton = await m.getByTestId('lock-toggle').elementHandle();
+    const workerRow = await item(m, 'floor-participant', ids.worker).elementHandle();
+
     // The employer shows an ID document on camera, which needs media: the
     // mediator admits them unchecked, giving the reason the panel asks for.
     pages.employer = await openPage(DESKTOP, 'employer');
@@ -297,6 +324,9 @@ describe('the mediator’s floor in Chromium', () => {
       'employer waiting',
     );
     const knocking = item(m, 'waiting-item', ids.employer);
+    await knocking.waitFor({ timeout: 10_000 });
+    expect(await lockButton!.evaluate((b) => b.isConnected)).toBe(true);
+    expect(await workerRow!.evaluate((row) => row.isConnected)).toBe(true);
     await knocking.getByTestId('admit').click();
     const admitForm = knocking.getByTestId('admit-form');
     await admitForm.waitFor({ state: 'visible', timeout: 5_000 });

@@ -7,7 +7,7 @@
 import type { CallStatus } from './CallClient.js';
 import { el } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
-import { qualityText } from './floor/MediatorPanel.js';
+import { qualityText } from './floor/labels.js';
 import type { QualityLevel } from './ConnectionQuality.js';
 
 export interface ControlsState {

@@ -58,7 +58,7 @@ import {
   type PresentationAudience,
 } from './evidence.js';
 import type { ChatPanel } from './floor/ChatPanel.js';
-import { MediatorPanel } from './floor/MediatorPanel.js';
+import { MediatorPanelSlot } from './floor/MediatorPanelSlot.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
 import { caucusBanner } from './floor/caucus.js';
@@ -107,7 +107,7 @@ new MutationObserver(() => (dock.inert = app.inert)).observe(app, {
 
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
-let mediatorPanel: MediatorPanel | undefined;
+let mediatorPanel: MediatorPanelSlot | undefined;
 let chatPanel: ChatPanel | undefined;
 let caseRegister: CaseRegister | undefined;
 let localStream: MediaStream | undefined;
@@ -587,6 +587,7 @@ function leaveConfirm(): HTMLElement | undefined {
 async function rejoin(): Promise<void> {
   client = undefined;
   floor = undefined;
+  mediatorPanel?.close();
   mediatorPanel = undefined;
   chatPanel = undefined;
   remoteTiles.clear();
@@ -685,12 +686,15 @@ function startFloor(
   });
   chatPanel = new ChatPanel(floor);
   const f = floor;
-  mediatorPanel = new MediatorPanel({
-    floor: f,
-    participants: () => client?.participants() ?? [],
-    recordingOn: () => recording.state !== null,
-    register: () => caseRegister,
-  });
+  // Only a mediator loads the panel (and Vue with it).
+  mediatorPanel = isMediator()
+    ? new MediatorPanelSlot({
+        floor: f,
+        participants: () => client?.participants() ?? [],
+        recordingOn: () => recording.state !== null,
+        register: () => caseRegister,
+      })
+    : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { ChatMessage } from '../../../../signaling/contract.js';
 import { el } from '../../shared/dom.js';
 import { lang, t } from '../../shared/i18n.js';
-import { roleLabel } from './MediatorPanel.js';
+import { roleLabel } from './labels.js';
 import type { SessionFloor } from './SessionFloor.js';
 
 export class ChatPanel {
