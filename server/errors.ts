@@ -148,34 +148,6 @@ export class PartyConsentRequiredError extends AppError {
   }
 }
 
-/** A judicial confirmation goes to a court, an arbitration review to an arbitration commission. */
-export class ReferralKindMismatchError extends AppError {
-  constructor(message: string) {
-    super('REFERRAL_KIND_MISMATCH', message);
-  }
-}
-
-/** The 30- or 15-day window closed and staff gave no reason to send the application anyway. */
-export class ReferralLateError extends AppError {
-  constructor(message: string) {
-    super('REFERRAL_LATE', message);
-  }
-}
-
-/** 劳动争议调解仲裁法第十六条 does not (yet) allow a payment order for this case. */
-export class PaymentOrderNotEligibleError extends AppError {
-  constructor(message: string) {
-    super('PAYMENT_ORDER_NOT_ELIGIBLE', message);
-  }
-}
-
-/** The institution is of the wrong kind for what is sent to it. */
-export class WrongInstitutionKindError extends AppError {
-  constructor(message: string) {
-    super('WRONG_INSTITUTION_KIND', message);
-  }
-}
-
 /** The mediator must disclose (no conflict) for their current assignment before running the case. */
 export class DisclosureRequiredError extends AppError {
   constructor(message: string) {

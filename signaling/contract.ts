@@ -474,12 +474,15 @@ export interface NotificationMap {
   'admission:knock': ParticipantInfo;
   /** To the admitted participant: the session as a join would have returned it. */
   'admission:granted': JoinResult;
-  /** To a refused participant, just before the connection closes. */
-  'admission:refused': { reason: string };
+  /**
+   * To a refused participant, just before the connection closes: why, as a
+   * reason the page renders, and the mediator's own words where they gave some.
+   */
+  'admission:refused': { detail: 'ADMISSION_REFUSED'; reason?: string };
   /** A participant's state changed (hand, identity check, mute by the mediator). */
   'participant:updated': ParticipantInfo;
-  /** To the participant removed by the mediator, just before the connection closes. */
-  'session:removed': { reason: string };
+  /** To the participant removed by the mediator, just before the connection closes (as above). */
+  'session:removed': { detail: 'PARTICIPANT_REMOVED'; reason?: string };
   'session:locked': { locked: boolean };
   /** A caucus began (`caucus`) or ended (`null`); outsiders see that one is in progress. */
   'caucus:state': { caucus: CaucusState | null };

@@ -454,6 +454,121 @@ export const REASONS = {
   UPLOAD_TOO_SLOW: reason('REQUEST_TIMEOUT', 'The upload did not complete within {ms} ms', {
     ms: count,
   }),
+  // ── auth, institutions, recording, http ─────────────────────────────────
+  // Sign-in, tokens and the password policy.
+  WRONG_CREDENTIALS: reason('UNAUTHENTICATED', 'Wrong username or password'),
+  ACCOUNT_LOCKED_OUT: reason(
+    'RATE_LIMITED',
+    'Too many failed attempts for this account; try again in {seconds} s',
+    { seconds: z.number().int().nonnegative() },
+  ),
+  TOO_MANY_ATTEMPTS: reason('RATE_LIMITED', 'Too many attempts; try again in {seconds} s', {
+    seconds: z.number().int().nonnegative(),
+  }),
+  PASSWORD_TOO_WEAK: reason(
+    'VALIDATION',
+    'The password is too easy to guess (score {score} of 4, at least {min} needed)',
+    { score: z.number().int(), min: z.number().int() },
+  ),
+  AUTH_HEADER_MALFORMED: reason('UNAUTHENTICATED', 'Malformed Authorization header'),
+  CREDENTIAL_EXPIRED: reason('UNAUTHENTICATED', 'The token has expired'),
+  CREDENTIAL_INVALID: reason('UNAUTHENTICATED', 'The token is not valid'),
+  SIGNED_IN_ACCOUNT_INACTIVE: reason('UNAUTHENTICATED', 'This account is no longer active'),
+  INVITATION_LINK_REVOKED: reason(
+    'UNAUTHENTICATED',
+    'This invitation has been revoked or has expired',
+  ),
+  STAFF_ACCESS_ONLY: reason('FORBIDDEN', 'Staff only'),
+  NOT_FOR_SYSTEM: reason('FORBIDDEN', 'Not for the system'),
+  JOIN_SESSION_REQUIRED: reason('FORBIDDEN', 'Staff name the session to join'),
+  CASE_CHANGED_MEANWHILE: reason(
+    'INVALID_STATE',
+    'The case was changed by someone else; reload and retry',
+  ),
+  // Institutions: their credentials, webhook addresses and referrals.
+  INSTITUTION_TOKEN_REQUIRED: reason('UNAUTHENTICATED', 'An institution access token is required'),
+  INSTITUTION_TOKEN_EXPIRED: reason('UNAUTHENTICATED', 'This access token has expired'),
+  INSTITUTION_TOKEN_INVALID: reason('UNAUTHENTICATED', 'Invalid institution access token'),
+  INSTITUTION_KEY_WRONG: reason('UNAUTHENTICATED', 'Unknown institution or wrong API key'),
+  INSTITUTION_UNKNOWN: reason('UNAUTHENTICATED', 'Unknown institution'),
+  INSTITUTION_REVOKED: reason('UNAUTHENTICATED', 'This credential has been revoked'),
+  WEBHOOK_URL_INVALID: reason('VALIDATION', 'The webhook address is not a valid URL'),
+  WEBHOOK_URL_CREDENTIALS: reason('VALIDATION', 'The webhook address must not contain credentials'),
+  WEBHOOK_URL_NOT_HTTPS: reason(
+    'VALIDATION',
+    'The webhook must be an https address (plain http only for hosts listed in WEBHOOK_HTTP_ALLOWLIST)',
+  ),
+  WEBHOOK_ADDRESS_INTERNAL: reason(
+    'VALIDATION',
+    'The webhook address is refused: {host} is a {range} address',
+    { host: text, range: text },
+  ),
+  WEBHOOK_HOST_RESOLVES_INTERNAL: reason(
+    'VALIDATION',
+    'The webhook address is refused: {host} is resolved to {address}, a {range} address',
+    { host: text, address: text, range: text },
+  ),
+  WEBHOOK_HOST_UNRESOLVED: reason(
+    'VALIDATION',
+    'The webhook host {host} does not resolve ({detail})',
+    { host: text, detail: text },
+  ),
+  JUDICIAL_CONFIRMATION_COURT_ONLY: reason(
+    'REFERRAL_KIND_MISMATCH',
+    'A joint application for judicial confirmation goes to a court, not to an arbitration commission (Civil Procedure Law art. 205)',
+  ),
+  ARBITRATION_REVIEW_COMMISSION_ONLY: reason(
+    'REFERRAL_KIND_MISMATCH',
+    'A joint application for arbitration review goes to an arbitration commission, not to a court (Rules for Handling Labour and Personnel Dispute Arbitration art. 74)',
+  ),
+  JUDICIAL_CONFIRMATION_LATE: reason(
+    'REFERRAL_LATE',
+    'The 30-day window for judicial confirmation closed on {dueOn}; to send the application anyway, record the reason (lateReason), which goes into the audit chain and the manifest',
+    { dueOn: text },
+  ),
+  ARBITRATION_REVIEW_LATE: reason(
+    'REFERRAL_LATE',
+    'The 15-day window for arbitration review closed on {dueOn}; to send the application anyway, record the reason (lateReason), which goes into the audit chain and the manifest',
+    { dueOn: text },
+  ),
+  // Recording: who controls it, and the consent protocol; recording view links.
+  ROLE_MAY_NOT_START_RECORDING: reason('FORBIDDEN', 'A {role} may not start a recording', {
+    role: text,
+  }),
+  ROLE_MAY_NOT_STOP_RECORDING: reason('FORBIDDEN', 'A {role} may not stop a recording', {
+    role: text,
+  }),
+  SERVICE_SHUTTING_DOWN: reason('INVALID_STATE', 'The service is shutting down'),
+  RECORDING_UNAVAILABLE: reason(
+    'MEDIA_UNAVAILABLE',
+    'Recording is unavailable: FFmpeg is not installed on the server',
+  ),
+  ALREADY_RECORDING: reason('INVALID_STATE', 'This session is being recorded already'),
+  NOT_RECORDING: reason('INVALID_STATE', 'This session is not being recorded'),
+  CONSENT_WITHDRAWN_FOR_GOOD: reason(
+    'INVALID_STATE',
+    'Consent to this recording was withdrawn; it cannot be given again',
+  ),
+  CONSENT_GIVEN_WITHDRAW_INSTEAD: reason('INVALID_STATE', 'Consent was given: withdraw it instead'),
+  RECORDING_LINK_EXPIRED: reason('UNAUTHENTICATED', 'This view link has expired'),
+  RECORDING_LINK_INVALID: reason('UNAUTHENTICATED', 'Invalid view link'),
+  RECORDING_LINK_OTHER_FILE: reason('UNAUTHENTICATED', 'This view link is for another file'),
+  RECORDING_LINK_WITHDRAWN: reason('UNAUTHENTICATED', 'This view link is no longer valid'),
+  // The floor's notices to a participant sent away, and the HTTP edge.
+  ADMISSION_REFUSED: reason('FORBIDDEN', 'The mediator did not admit you'),
+  MALFORMED_PERCENT_ESCAPE: reason('VALIDATION', 'The address has a malformed percent-escape'),
+  BODY_NOT_JSON: reason('VALIDATION', 'The request body is not valid JSON'),
+  BODY_TOO_LARGE: reason('PAYLOAD_TOO_LARGE', 'The request body is too large'),
+  BODY_ENCODING_UNSUPPORTED: reason(
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Unsupported request encoding or character set',
+  ),
+  JSON_NOT_UTF8: reason('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8'),
+  BODY_UNREADABLE: reason('VALIDATION', 'The request body could not be read'),
+  REQUEST_TOO_SLOW: reason('REQUEST_TIMEOUT', 'The request took too long to arrive'),
+  MALFORMED_REQUEST: reason('VALIDATION', 'Malformed HTTP request'),
+  PARSERS_SHUTTING_DOWN: reason('INTERNAL', 'Shutting down'),
+  STORED_DOCUMENT_CORRUPT: reason('INTERNAL', 'The stored document does not match its hash'),
 } as const satisfies Record<string, ReasonSpec<ParamShape>>;
 
 export type Reason = keyof typeof REASONS;

@@ -14,7 +14,7 @@
  * Checks run before any password hash is computed.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimitedError, UnauthenticatedError } from '../errors.js';
+import { AppError, fail } from '../errors.js';
 
 export type CredentialKind = 'staff' | 'institution' | 'signing';
 const KINDS: readonly CredentialKind[] = ['staff', 'institution', 'signing'];
@@ -73,9 +73,7 @@ export class SignInGuard {
     const key = accountKey(kind, account);
     const closed = await this.#closed.get(key);
     if (closed && closed.consumedPoints > 1) {
-      throw new RateLimitedError(
-        `登录失败次数过多，请 ${Math.ceil(closed.msBeforeNext / 1000)} 秒后再试 / Too many failed attempts for this account; try again in ${Math.ceil(closed.msBeforeNext / 1000)} s`,
-      );
+      throw fail('ACCOUNT_LOCKED_OUT', { seconds: Math.ceil(closed.msBeforeNext / 1000) });
     }
     await consumeOrRefuse(this.#source.get(kind)!, source);
     await consumeOrRefuse(this.#account.get(kind)!, key);
@@ -105,7 +103,8 @@ export class SignInGuard {
     source: string,
     account: string,
     check: () => Promise<T>,
-    isFailure: (error: unknown) => boolean = (e) => e instanceof UnauthenticatedError,
+    isFailure: (error: unknown) => boolean = (e) =>
+      e instanceof AppError && e.code === 'UNAUTHENTICATED',
   ): Promise<T> {
     await this.attempt(kind, source, account);
     let result: T;
@@ -139,9 +138,7 @@ async function consumeOrRefuse(limiter: RateLimiterMemory, key: string): Promise
     await limiter.consume(key);
   } catch (error) {
     if (error instanceof RateLimiterRes)
-      throw new RateLimitedError(
-        `尝试过于频繁，请 ${Math.ceil(error.msBeforeNext / 1000)} 秒后再试 / Too many attempts; try again in ${Math.ceil(error.msBeforeNext / 1000)} s`,
-      );
+      throw fail('TOO_MANY_ATTEMPTS', { seconds: Math.ceil(error.msBeforeNext / 1000) });
     throw error;
   }
 }

@@ -11,8 +11,9 @@ import {
   reasonMessage,
   type HandshakeRefusal,
   type Reason,
+  type ReasonParams,
 } from '../../signaling/index.js';
-import { UnauthenticatedError } from '../errors.js';
+import { UnauthenticatedError, fail } from '../errors.js';
 
 const ALGORITHM = 'HS256' as const;
 
@@ -35,6 +36,11 @@ export class TokenRefusedError extends Error {
 }
 
 export type Verified<C> = C & { sub: string; jti: string | undefined; expiresAt: Date };
+
+/** A reason that takes no parameters (a refusal that says it all by its code). */
+export type PlainReason = {
+  [R in Reason]: Record<string, never> extends ReasonParams<R> ? R : never;
+}[Reason];
 
 export class SignedTokens<S extends z.ZodType<Record<string, unknown> & { sub: string }>> {
   readonly #secret: string;
@@ -84,6 +90,25 @@ export class SignedTokens<S extends z.ZodType<Record<string, unknown> & { sub: s
         error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
           ? words.expired
           : words.invalid,
+      );
+    }
+  }
+
+  /**
+   * `verify` for a token a request presents: any refusal becomes a 401 for
+   * one of two reasons, one for an expired token and one for any other bad one.
+   */
+  verifyOrFail(
+    token: unknown,
+    reasons: { expired: PlainReason; invalid: PlainReason },
+  ): Verified<z.output<S>> {
+    try {
+      return this.verify(token);
+    } catch (error) {
+      throw fail(
+        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
+          ? reasons.expired
+          : reasons.invalid,
       );
     }
   }

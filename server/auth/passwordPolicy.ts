@@ -8,7 +8,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
-import { ValidationError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export const MIN_PASSWORD_SCORE = 3;
 /** Only this many characters are rated (the estimator's work grows fast with length). */
@@ -46,14 +46,11 @@ export function ratePassword(password: string, userInputs: string[]): PasswordRa
 export function assertStrongPassword(password: string, userInputs: string[]): void {
   const rating = ratePassword(password, userInputs);
   if (rating.score >= MIN_PASSWORD_SCORE) return;
-  throw new ValidationError(
-    `密码强度不足（评分 ${rating.score}/4，至少需要 ${MIN_PASSWORD_SCORE}）/ The password is too easy to guess (score ${rating.score} of 4, at least ${MIN_PASSWORD_SCORE} needed)`,
-    [
-      ...(rating.warning ? [`password: ${rating.warning}`] : []),
-      ...rating.suggestions.map((s) => `password: ${s}`),
-      ...(rating.warning || rating.suggestions.length
-        ? []
-        : ['password: use a longer passphrase of uncommon words']),
-    ],
-  );
+  throw fail('PASSWORD_TOO_WEAK', { score: rating.score, min: MIN_PASSWORD_SCORE }).withIssues([
+    ...(rating.warning ? [`password: ${rating.warning}`] : []),
+    ...rating.suggestions.map((s) => `password: ${s}`),
+    ...(rating.warning || rating.suggestions.length
+      ? []
+      : ['password: use a longer passphrase of uncommon words']),
+  ]);
 }

@@ -21,7 +21,7 @@ import type {
   RecusalRequest,
   StaffMember,
 } from '../cases/model.js';
-import { InvalidStateError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { SqliteDatabase } from './SqliteDatabase.js';
 
 type Row = Record<string, unknown>;
@@ -267,8 +267,7 @@ export class SqliteCaseRepository implements CaseRepository {
          version = @version, updated_at = @updated_at
        WHERE id = @id AND version = @version - 1`,
     ).run(caseParams(c));
-    if (result.changes !== 1)
-      throw new InvalidStateError('The case was changed by someone else; reload and retry');
+    if (result.changes !== 1) throw fail('CASE_CHANGED_MEANWHILE');
   }
 
   async getCase(id: string): Promise<MediationCase | undefined> {

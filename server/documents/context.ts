@@ -19,7 +19,7 @@ import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import { isExtendedPeriod } from '../cases/deadlines.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
-import { AppError, fail, NotFoundError } from '../errors.js';
+import { fail, NotFoundError } from '../errors.js';
 import type { BlobStore } from '../evidence/BlobStore.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import type { EvidenceItem, EvidenceReceipt } from '../evidence/model.js';
@@ -137,7 +137,7 @@ export class DocumentContext {
     const bytes = Buffer.concat(chunks);
     if (sha(bytes) !== expected) {
       this.logger.error({ key, expected }, 'stored document does not match its hash');
-      throw new AppError('INTERNAL', 'The stored document does not match its hash');
+      throw fail('STORED_DOCUMENT_CORRUPT');
     }
     return bytes;
   }

@@ -82,8 +82,6 @@ export interface SessionFloorOptions<M extends FloorMember> {
   newId?: () => string;
 }
 
-const REMOVED = '调解员已将您移出本次调解 / The mediator removed you from this session';
-
 export class SessionFloor<M extends FloorMember> {
   readonly #members: ReadonlyMap<string, M>;
   readonly #host: FloorHost<M>;
@@ -244,7 +242,8 @@ export class SessionFloor<M extends FloorMember> {
       throw fail('ALREADY_ADMITTED');
     }
     target.channel.notify('admission:refused', {
-      reason: reason ?? '调解员未准许进入 / The mediator did not admit you',
+      detail: 'ADMISSION_REFUSED',
+      ...(reason !== undefined ? { reason } : {}),
     });
     this.#record('refused', by, target, reason ? { reason } : undefined);
     this.#host.dismiss(target);
@@ -315,7 +314,10 @@ export class SessionFloor<M extends FloorMember> {
     if (target.id === by.id) throw fail('CANNOT_REMOVE_SELF');
     this.#memory.removed.add(target.id);
     this.#memory.admitted.delete(target.id);
-    target.channel.notify('session:removed', { reason: reason ?? REMOVED });
+    target.channel.notify('session:removed', {
+      detail: 'PARTICIPANT_REMOVED',
+      ...(reason !== undefined ? { reason } : {}),
+    });
     this.#record('removed', by, target, reason ? { reason } : undefined);
     this.#host.dismiss(target);
   }

@@ -15,16 +15,7 @@ import express, {
 } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppError } from '../errors.js';
-import {
-  HTTP_STATUS,
-  HeadersTooLargeError,
-  NotFoundError,
-  PayloadTooLargeError,
-  RequestTimeoutError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-  toAppError,
-} from '../errors.js';
+import { HTTP_STATUS, HeadersTooLargeError, NotFoundError, fail, toAppError } from '../errors.js';
 import type { Jwks } from '../signing/jws.js';
 import type { Logger } from '../logger.js';
 import { staticAssets } from './staticAssets.js';
@@ -126,18 +117,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
  * or charset not taken, a body that does not decompress.
  */
 function requestError(error: unknown): AppError | undefined {
-  if (error instanceof URIError)
-    return new ValidationError('The address has a malformed percent-escape');
+  if (error instanceof URIError) return fail('MALFORMED_PERCENT_ESCAPE');
   if (typeof error !== 'object' || error === null) return undefined;
   const { type, status } = error as { type?: unknown; status?: unknown };
-  if (type === 'entity.parse.failed')
-    return new ValidationError('The request body is not valid JSON');
-  if (type === 'entity.too.large' || status === 413)
-    return new PayloadTooLargeError('The request body is too large');
+  if (type === 'entity.parse.failed') return fail('BODY_NOT_JSON');
+  if (type === 'entity.too.large' || status === 413) return fail('BODY_TOO_LARGE');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported' || status === 415)
-    return new UnsupportedMediaTypeError('Unsupported request encoding or character set');
-  if (typeof status === 'number' && status >= 400 && status < 500)
-    return new ValidationError('The request body could not be read');
+    return fail('BODY_ENCODING_UNSUPPORTED');
+  if (typeof status === 'number' && status >= 400 && status < 500) return fail('BODY_UNREADABLE');
   return undefined;
 }
 
@@ -163,8 +150,8 @@ export function answerClientErrors(server: Server | TlsServer, logger: Logger): 
       error.code === 'HPE_HEADER_OVERFLOW'
         ? new HeadersTooLargeError()
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? new RequestTimeoutError('The request took too long to arrive')
-          : new ValidationError('Malformed HTTP request');
+          ? fail('REQUEST_TOO_SLOW')
+          : fail('MALFORMED_REQUEST');
     logger.debug({ code: error.code }, 'client error answered before routing');
     const status = HTTP_STATUS[appError.code];
     const body = JSON.stringify({ error: appError.toPayload() });

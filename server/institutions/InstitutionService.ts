@@ -12,20 +12,19 @@ import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passw
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import { shanghaiDate, isOverdue } from '../cases/deadlines.js';
+import { NotFoundError, fail } from '../errors.js';
 import {
-  NotFoundError,
-  ReferralKindMismatchError,
-  ReferralLateError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../errors.js';
-import { kindMismatch, lateMessage, type LateReferral } from '../references/referralRules.js';
+  DECIDED_BY,
+  type JointApplicationKind,
+  type LateReferral,
+} from '../references/referralRules.js';
 import type { InstitutionRepository } from './InstitutionRepository.js';
 import {
   resolveWebhookTarget,
   WebhookAddressRefused,
   type WebhookPolicy,
 } from './webhookTarget.js';
+import type { Reason } from '../../signaling/index.js';
 import { INSTITUTION_KINDS, REFERRAL_KINDS } from '../../signaling/http/vocabulary.js';
 import { referralSchema, registerInstitutionSchema } from '../../signaling/http/institutions.js';
 
@@ -64,6 +63,18 @@ export interface InstitutionActor {
   name: string;
 }
 
+/** A joint application sent to the institution that does not decide it. */
+const WRONG_INSTITUTION = {
+  judicial_confirmation: 'JUDICIAL_CONFIRMATION_COURT_ONLY',
+  arbitration_review: 'ARBITRATION_REVIEW_COMMISSION_ONLY',
+} as const satisfies Record<JointApplicationKind, Reason>;
+
+/** A joint application after its window closed, without a reason to send it anyway. */
+const LATE = {
+  judicial_confirmation: 'JUDICIAL_CONFIRMATION_LATE',
+  arbitration_review: 'ARBITRATION_REVIEW_LATE',
+} as const satisfies Record<JointApplicationKind, Reason>;
+
 export class InstitutionService {
   readonly #repository: InstitutionRepository;
   readonly #cases: CaseRepository;
@@ -97,7 +108,7 @@ export class InstitutionService {
         await resolveWebhookTarget(input.webhookUrl, this.#webhookPolicy);
       } catch (error) {
         if (error instanceof WebhookAddressRefused)
-          throw new ValidationError(error.message, [`webhookUrl: ${error.message}`]);
+          throw error.withIssues([`webhookUrl: ${error.message}`]);
         throw error;
       }
     }
@@ -150,8 +161,7 @@ export class InstitutionService {
       throw new NotFoundError('Institution');
     }
     if (input.kind !== 'delegated_report') {
-      const mismatch = kindMismatch(input.kind, institution.kind);
-      if (mismatch) throw new ReferralKindMismatchError(mismatch);
+      if (DECIDED_BY[input.kind] !== institution.kind) throw fail(WRONG_INSTITUTION[input.kind]);
     }
     const referral: Referral = {
       id: randomUUID(),
@@ -178,7 +188,7 @@ export class InstitutionService {
             isOverdue(d.dueOn, today),
         );
         if (closed && !input.lateReason) {
-          throw new ReferralLateError(lateMessage(input.kind, closed.dueOn, closed.basis));
+          throw fail(LATE[input.kind], { dueOn: closed.dueOn });
         }
         if (closed && input.lateReason) {
           referral.late = { windowClosedOn: closed.dueOn, reason: input.lateReason };
@@ -223,8 +233,8 @@ export class InstitutionService {
     const keyHash = await this.#repository.keyHash(institutionId);
     const ok = await verifyPassword(apiKey, keyHash ?? DUMMY_PASSWORD_HASH);
     const institution = keyHash !== undefined ? this.#get(institutionId) : undefined;
-    if (!ok || !institution) throw new UnauthenticatedError('Unknown institution or wrong API key');
-    if (institution.revokedAt) throw new UnauthenticatedError('This credential has been revoked');
+    if (!ok || !institution) throw fail('INSTITUTION_KEY_WRONG');
+    if (institution.revokedAt) throw fail('INSTITUTION_REVOKED');
     return institution;
   }
 
@@ -257,8 +267,8 @@ export class InstitutionService {
   /** The account behind a verified access token, still active. */
   actorFor(claims: { sub: string }): InstitutionActor {
     const institution = this.#get(claims.sub);
-    if (!institution) throw new UnauthenticatedError('Unknown institution');
-    if (institution.revokedAt) throw new UnauthenticatedError('This credential has been revoked');
+    if (!institution) throw fail('INSTITUTION_UNKNOWN');
+    if (institution.revokedAt) throw fail('INSTITUTION_REVOKED');
     return {
       kind: 'institution',
       id: institution.id,

@@ -17,6 +17,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { ReasonError } from '../errors.js';
 
 /** Resolves a host name to every address it has (injectable: tests use no real DNS). */
 export type WebhookLookup = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
@@ -27,10 +28,21 @@ export interface WebhookPolicy {
   lookup?: WebhookLookup;
 }
 
-/** An address the policy refuses; the message is fit for the clerk. */
-export class WebhookAddressRefused extends Error {
-  override name = 'WebhookAddressRefused';
-}
+type WebhookRefusal =
+  | 'WEBHOOK_URL_INVALID'
+  | 'WEBHOOK_URL_CREDENTIALS'
+  | 'WEBHOOK_URL_NOT_HTTPS'
+  | 'WEBHOOK_ADDRESS_INTERNAL'
+  | 'WEBHOOK_HOST_RESOLVES_INTERNAL'
+  | 'WEBHOOK_HOST_UNRESOLVED';
+
+/**
+ * An address the policy refuses, for a reason the clerk's console renders; the
+ * message (its English sentence) is what a failed delivery records.
+ */
+export class WebhookAddressRefused<
+  R extends WebhookRefusal = WebhookRefusal,
+> extends ReasonError<R> {}
 
 export interface WebhookTarget {
   url: URL;
@@ -108,32 +120,23 @@ export function checkWebhookUrl(
   try {
     url = new URL(address);
   } catch {
-    throw new WebhookAddressRefused(
-      '接收地址不是有效网址 / The webhook address is not a valid URL',
-    );
+    throw new WebhookAddressRefused('WEBHOOK_URL_INVALID');
   }
-  if (url.username || url.password)
-    throw new WebhookAddressRefused(
-      '接收地址不得包含用户名或密码 / The webhook address must not contain credentials',
-    );
+  if (url.username || url.password) throw new WebhookAddressRefused('WEBHOOK_URL_CREDENTIALS');
   const host = normaliseHost(url.hostname);
   const allowlisted = policy.httpAllowlist.some((h) => normaliseHost(h) === host);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowlisted))
-    throw new WebhookAddressRefused(
-      '接收地址须为 https（http 仅限配置 WEBHOOK_HTTP_ALLOWLIST 列出的主机）/ The webhook must be an https address (plain http only for hosts listed in WEBHOOK_HTTP_ALLOWLIST)',
-    );
+    throw new WebhookAddressRefused('WEBHOOK_URL_NOT_HTTPS');
   if (!allowlisted && ipaddr.isValid(host)) refuseAddress(host, host);
   return { url, allowlisted };
 }
 
 function refuseAddress(host: string, address: string): void {
-  const reason = forbiddenAddressReason(address);
-  if (reason !== undefined)
-    throw new WebhookAddressRefused(
-      `接收地址指向内部或保留网络，不予使用 / The webhook address is refused: ${host} is ${
-        host === address ? '' : `resolved to ${address}, `
-      }a ${reason} address`,
-    );
+  const range = forbiddenAddressReason(address);
+  if (range === undefined) return;
+  throw host === address
+    ? new WebhookAddressRefused('WEBHOOK_ADDRESS_INTERNAL', { host, range })
+    : new WebhookAddressRefused('WEBHOOK_HOST_RESOLVES_INTERNAL', { host, address, range });
 }
 
 /**
@@ -158,16 +161,13 @@ export async function resolveWebhookTarget(
   try {
     resolved = await (policy.lookup ?? systemLookup)(host);
   } catch (error) {
-    throw new WebhookAddressRefused(
-      `接收地址的主机名无法解析 / The webhook host ${host} does not resolve (${
-        error instanceof Error ? error.message : String(error)
-      })`,
-    );
+    throw new WebhookAddressRefused('WEBHOOK_HOST_UNRESOLVED', {
+      host,
+      detail: (error instanceof Error ? error.message : String(error)).slice(0, 200),
+    });
   }
   if (resolved.length === 0)
-    throw new WebhookAddressRefused(
-      `接收地址的主机名无法解析 / The webhook host ${host} does not resolve`,
-    );
+    throw new WebhookAddressRefused('WEBHOOK_HOST_UNRESOLVED', { host, detail: 'no address' });
   if (!allowlisted) for (const r of resolved) refuseAddress(host, r.address);
   const first = resolved[0]!;
   return { url, address: first.address, family: first.family, allowlisted };

@@ -11,12 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { can, type RecordingState } from '../../signaling/index.js';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  MediaUnavailableError,
-  NotFoundError,
-} from '../errors.js';
+import { NotFoundError, fail } from '../errors.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { Participant } from '../media/Participant.js';
 import { ActiveRecording, SYSTEM, type ClientInfo, type RecordingContext } from './context.js';
@@ -59,17 +54,11 @@ export class ConsentProtocol {
 
   async start(session: LiveSession, by: Participant, client: ClientInfo): Promise<RecordingState> {
     if (!can(by.identity.role, 'recording.control')) {
-      throw new ForbiddenError(`A ${by.identity.role} may not start a recording`);
+      throw fail('ROLE_MAY_NOT_START_RECORDING', { role: by.identity.role });
     }
-    if (this.#closing) throw new InvalidStateError('The service is shutting down');
-    if (!this.#ffmpeg) {
-      throw new MediaUnavailableError(
-        '本服务器未安装 FFmpeg，无法录制 / Recording is unavailable: FFmpeg is not installed on the server',
-      );
-    }
-    if (this.#active.has(session.sessionId)) {
-      throw new InvalidStateError('This session is being recorded already');
-    }
+    if (this.#closing) throw fail('SERVICE_SHUTTING_DOWN');
+    if (!this.#ffmpeg) throw fail('RECORDING_UNAVAILABLE');
+    if (this.#active.has(session.sessionId)) throw fail('ALREADY_RECORDING');
     const now = this.#ctx.now().toISOString();
     const recording: Recording = {
       id: randomUUID(),
@@ -138,9 +127,7 @@ export class ConsentProtocol {
   ): Promise<RecordingState> {
     const active = this.#activeFor(session, recordingId);
     if (active.withdrawn.has(participant.id)) {
-      throw new InvalidStateError(
-        'Consent to this recording was withdrawn; it cannot be given again',
-      );
+      throw fail('CONSENT_WITHDRAWN_FOR_GOOD');
     }
     await this.#consent(active, participant, client);
     this.#broadcast(active);
@@ -191,7 +178,7 @@ export class ConsentProtocol {
   ): Promise<void> {
     const active = this.#activeFor(session, recordingId);
     if (active.consented.has(participant.id) && !active.withdrawn.has(participant.id)) {
-      throw new InvalidStateError('Consent was given: withdraw it instead');
+      throw fail('CONSENT_GIVEN_WITHDRAW_INSTEAD');
     }
     await this.#ctx.audit.append({
       caseId: session.caseId,
@@ -209,10 +196,10 @@ export class ConsentProtocol {
 
   async stop(session: LiveSession, by: Participant): Promise<void> {
     if (!can(by.identity.role, 'recording.control')) {
-      throw new ForbiddenError(`A ${by.identity.role} may not stop a recording`);
+      throw fail('ROLE_MAY_NOT_STOP_RECORDING', { role: by.identity.role });
     }
     const active = this.#active.get(session.sessionId);
-    if (!active) throw new InvalidStateError('This session is not being recorded');
+    if (!active) throw fail('NOT_RECORDING');
     await this.#finish(active, 'stopped-by-mediator', {
       actorId: by.id,
       actorRole: by.identity.role,

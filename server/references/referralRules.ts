@@ -24,25 +24,6 @@ export const DECIDED_BY: Record<JointApplicationKind, 'court' | 'arbitration'> =
   arbitration_review: 'arbitration',
 };
 
-const KIND_LABELS: Record<JointApplicationKind, { zh: string; en: string; days: number }> = {
-  judicial_confirmation: { zh: '司法确认', en: 'judicial confirmation', days: 30 },
-  arbitration_review: { zh: '仲裁审查', en: 'arbitration review', days: 15 },
-};
-
-/** Why a joint application may not go to an institution of `institutionKind` (null when it may). */
-export function kindMismatch(kind: JointApplicationKind, institutionKind: string): string | null {
-  if (DECIDED_BY[kind] === institutionKind) return null;
-  return kind === 'judicial_confirmation'
-    ? '司法确认申请只能向人民法院提出，不能移送仲裁委员会（《民事诉讼法》第二百零五条） / A joint application for judicial confirmation goes to a court, not to an arbitration commission (Civil Procedure Law art. 205)'
-    : '仲裁审查申请只能向劳动人事争议仲裁委员会提出，不能移送人民法院（《劳动人事争议仲裁办案规则》第七十四条） / A joint application for arbitration review goes to an arbitration commission, not to a court (Rules for Handling Labour and Personnel Dispute Arbitration art. 74)';
-}
-
-/** The refusal of a joint application whose window closed on `dueOn` (its last day). */
-export function lateMessage(kind: JointApplicationKind, dueOn: string, basis: string): string {
-  const k = KIND_LABELS[kind];
-  return `${k.zh}申请期限已于 ${dueOn} 届满。${basis} 如仍需移送，请填写理由（lateReason），理由将记入审计链和材料清单 / The ${k.days}-day window for ${k.en} closed on ${dueOn}; to send the application anyway, record the reason (lateReason), which goes into the audit chain and the manifest`;
-}
-
 /** A late referral's record: the window's last day and the reason staff gave. */
 export interface LateReferral {
   windowClosedOn: string;

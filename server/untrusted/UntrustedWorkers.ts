@@ -15,7 +15,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { reasonMessage, type Reason } from '../../signaling/index.js';
-import { AppError, RateLimitedError, ValidationError } from '../errors.js';
+import { RateLimitedError, ValidationError, fail } from '../errors.js';
 
 export interface UntrustedTask<I, O> {
   /** What is parsed, in refusals: `{ en: 'signature image', unreadable: 'SIGNATURE_IMAGE_UNREADABLE' }`. */
@@ -137,7 +137,7 @@ export class UntrustedWorkers {
   }
 
   #acquire(): Promise<void> {
-    if (this.#closed) return Promise.reject(new AppError('INTERNAL', 'Shutting down'));
+    if (this.#closed) return Promise.reject(fail('PARSERS_SHUTTING_DOWN'));
     if (this.#active < this.#concurrency) {
       this.#active += 1;
       return Promise.resolve();

@@ -91,8 +91,11 @@ describe('data at rest', () => {
       const r = await api.call('POST', '/staff', clerk, body(username, password));
       expect(r.status, password).toBe(400);
       expect(errorCode(r)).toBe('VALIDATION');
-      const error = (r.body as { error: { message: string; issues?: string[] } }).error;
-      expect(error.message).toContain('密码强度不足');
+      const error = (
+        r.body as { error: { reason?: string; params?: { min?: number }; issues?: string[] } }
+      ).error;
+      expect(error.reason, password).toBe('PASSWORD_TOO_WEAK');
+      expect(error.params?.min).toBe(3);
       expect(error.issues?.length, password).toBeGreaterThan(0);
     }
     const created = await api.call(

@@ -106,7 +106,7 @@ describe('the mediator’s floor', () => {
     const refused = late.next('admission:refused');
     const gone = new Promise((r) => late.socket.once('disconnect', r));
     await mediator.request('admission:refuse', { participantId: 'p-late', reason: '身份不符' });
-    expect(await refused).toEqual({ reason: '身份不符' });
+    expect(await refused).toEqual({ detail: 'ADMISSION_REFUSED', reason: '身份不符' });
     await gone;
   });
 
@@ -267,7 +267,7 @@ describe('the mediator’s floor', () => {
     const removed = party.next('session:removed');
     const gone = new Promise((r) => party.socket.once('disconnect', r));
     await mediator.request('moderation:remove', { participantId: 'p-1', reason: '扰乱秩序' });
-    expect(await removed).toEqual({ reason: '扰乱秩序' });
+    expect(await removed).toEqual({ detail: 'PARTICIPANT_REMOVED', reason: '扰乱秩序' });
     await gone;
     const retry = connect(
       t.url,

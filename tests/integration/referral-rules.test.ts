@@ -22,7 +22,14 @@ import { verifyReference, type CaseReference } from '../../server/references/ref
 import { CONCESSIONS_STATEMENT } from '../../server/references/referralRules.js';
 import { readZip } from '../../server/references/zip.js';
 import type { Jwks } from '../../server/signing/jws.js';
-import { apiClient, errorMessage, pngBytes, type Api } from '../support/evidenceHttp.js';
+import {
+  apiClient,
+  errorBody,
+  errorMessage,
+  errorReason,
+  pngBytes,
+  type Api,
+} from '../support/evidenceHttp.js';
 import { TEST_SECRET, startTestServer, type TestServer } from '../support/server.js';
 import { settledCase, type SettledCase } from '../support/settledCase.js';
 import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
@@ -140,14 +147,15 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     });
     expect(toCommission.status).toBe(409);
     expect(errorCode(toCommission)).toBe('REFERRAL_KIND_MISMATCH');
-    expect(errorMessage(toCommission)).toMatch(/^司法确认申请只能向人民法院提出.* \/ A joint/);
+    expect(errorReason(toCommission)).toBe('JUDICIAL_CONFIRMATION_COURT_ONLY');
+    expect(errorMessage(toCommission)).toMatch(/^A joint application for judicial confirmation/);
     const toCourt = await api.call('POST', `/cases/${w.caseId}/referrals`, w.clerk, {
       institutionId: court.id,
       kind: 'arbitration_review',
     });
     expect(toCourt.status).toBe(409);
     expect(errorCode(toCourt)).toBe('REFERRAL_KIND_MISMATCH');
-    expect(errorMessage(toCourt)).toContain('仲裁审查申请只能向劳动人事争议仲裁委员会提出');
+    expect(errorReason(toCourt)).toBe('ARBITRATION_REVIEW_COMMISSION_ONLY');
     expect((await referrals()).referrals).toEqual([]);
     expect(hook.attempts).toHaveLength(0);
   });
@@ -401,8 +409,11 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     const refused = await refer();
     expect(refused.status).toBe(409);
     expect(errorCode(refused)).toBe('REFERRAL_LATE');
-    expect(errorMessage(refused)).toContain(`仲裁审查申请期限已于 ${yesterday} 届满`);
-    expect(errorMessage(refused)).toContain('第七十四条');
+    // The console renders the reason with the legal basis (tests/unit/error-reasons.test.ts).
+    expect(errorBody(refused)).toMatchObject({
+      reason: 'ARBITRATION_REVIEW_LATE',
+      params: { dueOn: yesterday },
+    });
     expect(errorMessage(refused)).toContain(`closed on ${yesterday}`);
     expect((await refer('太晚了')).status).toBe(400);
     expect((await referrals()).referrals.map((r) => r.kind)).not.toContain('arbitration_review');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditLog } from '../../server/audit/AuditLog.js';
 import type { CaseRepository } from '../../server/cases/CaseRepository.js';
-import { MediaUnavailableError } from '../../server/errors.js';
+import { AppError } from '../../server/errors.js';
 import { createLogger } from '../../server/logger.js';
 import type { LiveSession } from '../../server/media/LiveSession.js';
 import type { Participant } from '../../server/media/Participant.js';
@@ -53,15 +53,19 @@ describe('RecordingService construction', () => {
     await created.close();
   });
 
-  it('refuses to start a recording when create() found no FFmpeg, with the reason in Chinese first', async () => {
+  it('refuses to start a recording when create() found no FFmpeg, with its reason', async () => {
     const service = new RecordingService(options(path.join(root, 'recordings')), {
       ffmpeg: false,
     });
     const session = { sessionId: 's1', caseId: 'c1' } as unknown as LiveSession;
     const mediator = { id: 'm1', identity: { role: 'mediator' } } as unknown as Participant;
     const attempt = service.start(session, mediator, { ip: null, userAgent: null });
-    await expect(attempt).rejects.toBeInstanceOf(MediaUnavailableError);
-    await expect(attempt).rejects.toThrow(/^本服务器未安装 FFmpeg/);
+    await expect(attempt).rejects.toBeInstanceOf(AppError);
+    await expect(attempt).rejects.toMatchObject({
+      code: 'MEDIA_UNAVAILABLE',
+      reason: 'RECORDING_UNAVAILABLE',
+      message: 'Recording is unavailable: FFmpeg is not installed on the server',
+    });
     expect(service.state('s1')).toBeNull();
     await service.close();
   });

@@ -219,7 +219,9 @@ describe('the session floor', () => {
 
     expect(() => f.floor.remove('med', 'med')).toThrow(/Leave/);
     f.floor.remove('med', 'p-1', 'disruptive');
-    expect(p1.payloads('session:removed')).toEqual([{ reason: 'disruptive' }]);
+    expect(p1.payloads('session:removed')).toEqual([
+      { detail: 'PARTICIPANT_REMOVED', reason: 'disruptive' },
+    ]);
     expect(p1.disconnected).toBe(true);
     expect(f.members.has('p-1')).toBe(false);
     expect(f.floor.isRemoved('p-1')).toBe(true);
@@ -228,10 +230,16 @@ describe('the session floor', () => {
 
     const waiting = f.arrive('p-2');
     f.floor.refuse('med', 'p-2');
-    expect(waiting.payloads('admission:refused')[0]?.reason).toContain('did not admit');
+    // No words from the mediator: only the reason, which the page renders from its catalogue.
+    expect(waiting.payloads('admission:refused')).toEqual([{ detail: 'ADMISSION_REFUSED' }]);
     expect(f.members.has('p-2')).toBe(false);
     // A refusal is not a removal: they may knock again.
     expect(f.floor.isRemoved('p-2')).toBe(false);
+
+    // Removed without words: the reason alone, no sentence of the server's.
+    const p3 = f.admitted('p-3');
+    f.floor.remove('med', 'p-3');
+    expect(p3.payloads('session:removed')).toEqual([{ detail: 'PARTICIPANT_REMOVED' }]);
   });
 
   it('lets media flow between everyone, except across the caucus wall, and reroutes as the caucus begins and ends', async () => {

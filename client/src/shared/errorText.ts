@@ -468,6 +468,152 @@ export const REASON_TEXT: Labels<Reason> = {
     '上传超时（未在 {ms} 毫秒内完成），请检查网络后重新上传。',
     'The upload timed out (not complete within {ms} ms); check the connection and upload again.',
   ],
+  // ── auth, institutions, recording, http ─────────────────────────────────
+  WRONG_CREDENTIALS: ['用户名或密码错误。', 'Wrong username or password.'],
+  ACCOUNT_LOCKED_OUT: [
+    '登录失败次数过多，请 {seconds} 秒后再试。',
+    'Too many failed attempts for this account; try again in {seconds} s.',
+  ],
+  TOO_MANY_ATTEMPTS: [
+    '尝试过于频繁，请 {seconds} 秒后再试。',
+    'Too many attempts; try again in {seconds} s.',
+  ],
+  PASSWORD_TOO_WEAK: [
+    '密码强度不足（评分 {score}/4，至少需要 {min}），请换用更长、更不常见的密码。',
+    'The password is too easy to guess (score {score} of 4, at least {min} needed).',
+  ],
+  AUTH_HEADER_MALFORMED: [
+    '登录凭证格式有误，请重新登录。',
+    'The sign-in credential is malformed; sign in again.',
+  ],
+  CREDENTIAL_EXPIRED: [
+    '登录或链接已过期，请重新登录或索取新链接。',
+    'The sign-in or link has expired; sign in again or ask for a new link.',
+  ],
+  CREDENTIAL_INVALID: [
+    '登录凭证无效，请重新登录。',
+    'The sign-in credential is not valid; sign in again.',
+  ],
+  SIGNED_IN_ACCOUNT_INACTIVE: ['该账号已停用。', 'This account is no longer active.'],
+  INVITATION_LINK_REVOKED: [
+    '该参加链接已被撤销或已过期。',
+    'This invitation has been revoked or has expired.',
+  ],
+  STAFF_ACCESS_ONLY: ['仅限调解组织工作人员。', 'Staff only.'],
+  NOT_FOR_SYSTEM: ['系统账号不能进行此操作。', 'Not for the system account.'],
+  JOIN_SESSION_REQUIRED: ['工作人员须指明要加入的调解场次。', 'Staff name the session to join.'],
+  CASE_CHANGED_MEANWHILE: [
+    '案件已被他人修改，请刷新后重试。',
+    'The case was changed by someone else; reload and retry.',
+  ],
+  INSTITUTION_TOKEN_REQUIRED: [
+    '需要受理机构的访问令牌。',
+    'An institution access token is required.',
+  ],
+  INSTITUTION_TOKEN_EXPIRED: ['访问令牌已过期。', 'This access token has expired.'],
+  INSTITUTION_TOKEN_INVALID: ['受理机构的访问令牌无效。', 'Invalid institution access token.'],
+  INSTITUTION_KEY_WRONG: [
+    '受理机构不存在或接口密钥错误。',
+    'Unknown institution or wrong API key.',
+  ],
+  INSTITUTION_UNKNOWN: ['受理机构不存在。', 'Unknown institution.'],
+  INSTITUTION_REVOKED: ['该凭证已被吊销。', 'This credential has been revoked.'],
+  WEBHOOK_URL_INVALID: ['接收地址不是有效网址。', 'The webhook address is not a valid URL.'],
+  WEBHOOK_URL_CREDENTIALS: [
+    '接收地址不得包含用户名或密码。',
+    'The webhook address must not contain credentials.',
+  ],
+  WEBHOOK_URL_NOT_HTTPS: [
+    '接收地址须为 https（http 仅限配置 WEBHOOK_HTTP_ALLOWLIST 列出的主机）。',
+    'The webhook must be an https address (plain http only for hosts listed in WEBHOOK_HTTP_ALLOWLIST).',
+  ],
+  WEBHOOK_ADDRESS_INTERNAL: [
+    '接收地址指向内部或保留网络（{host}：{range}），不予使用。',
+    'The webhook address is refused: {host} is a {range} address.',
+  ],
+  WEBHOOK_HOST_RESOLVES_INTERNAL: [
+    '接收地址指向内部或保留网络（{host} 解析为 {address}：{range}），不予使用。',
+    'The webhook address is refused: {host} is resolved to {address}, a {range} address.',
+  ],
+  WEBHOOK_HOST_UNRESOLVED: [
+    '接收地址的主机名无法解析（{host}：{detail}）。',
+    'The webhook host {host} does not resolve ({detail}).',
+  ],
+  JUDICIAL_CONFIRMATION_COURT_ONLY: [
+    '司法确认申请只能向人民法院提出，不能移送仲裁委员会（《民事诉讼法》第二百零五条）。',
+    'A joint application for judicial confirmation goes to a court, not to an arbitration commission (Civil Procedure Law art. 205).',
+  ],
+  ARBITRATION_REVIEW_COMMISSION_ONLY: [
+    '仲裁审查申请只能向劳动人事争议仲裁委员会提出，不能移送人民法院（《劳动人事争议仲裁办案规则》第七十四条）。',
+    'A joint application for arbitration review goes to an arbitration commission, not to a court (Rules for Handling Labour and Personnel Dispute Arbitration art. 74).',
+  ],
+  JUDICIAL_CONFIRMATION_LATE: [
+    '司法确认申请期限已于 {dueOn} 届满。《中华人民共和国民事诉讼法》第二百零五条：申请司法确认的，由双方当事人自调解协议生效之日起三十日内，共同向有管辖权的人民法院提出。如仍需移送，请填写理由，理由将记入审计链和材料清单。',
+    'The 30-day window for judicial confirmation closed on {dueOn}; to send the application anyway, record the reason, which goes into the audit chain and the manifest.',
+  ],
+  ARBITRATION_REVIEW_LATE: [
+    '仲裁审查申请期限已于 {dueOn} 届满。《劳动人事争议仲裁办案规则》第七十四条：双方当事人可以自调解协议生效之日起十五日内，共同向有管辖权的仲裁委员会提出仲裁审查申请。如仍需移送，请填写理由，理由将记入审计链和材料清单。',
+    'The 15-day window for arbitration review closed on {dueOn}; to send the application anyway, record the reason, which goes into the audit chain and the manifest.',
+  ],
+  ROLE_MAY_NOT_START_RECORDING: [
+    '您的身份（{role}）不能开始录制。',
+    'A {role} may not start a recording.',
+  ],
+  ROLE_MAY_NOT_STOP_RECORDING: [
+    '您的身份（{role}）不能停止录制。',
+    'A {role} may not stop a recording.',
+  ],
+  SERVICE_SHUTTING_DOWN: [
+    '服务正在关闭，请稍后再试。',
+    'The service is shutting down; try again later.',
+  ],
+  RECORDING_UNAVAILABLE: [
+    '本服务器未安装 FFmpeg，无法录制。',
+    'Recording is unavailable: FFmpeg is not installed on the server.',
+  ],
+  ALREADY_RECORDING: ['本次调解已在录制中。', 'This session is being recorded already.'],
+  NOT_RECORDING: ['本次调解没有在录制。', 'This session is not being recorded.'],
+  CONSENT_WITHDRAWN_FOR_GOOD: [
+    '您已撤回对本次录制的同意，不能再次同意。',
+    'Consent to this recording was withdrawn; it cannot be given again.',
+  ],
+  CONSENT_GIVEN_WITHDRAW_INSTEAD: [
+    '您已同意录制；如不再同意，请撤回同意。',
+    'Consent was given: withdraw it instead.',
+  ],
+  RECORDING_LINK_EXPIRED: ['查看链接已过期。', 'This view link has expired.'],
+  RECORDING_LINK_INVALID: ['查看链接无效。', 'Invalid view link.'],
+  RECORDING_LINK_OTHER_FILE: [
+    '该查看链接对应的是另一个文件。',
+    'This view link is for another file.',
+  ],
+  RECORDING_LINK_WITHDRAWN: ['该查看链接已失效。', 'This view link is no longer valid.'],
+  ADMISSION_REFUSED: [
+    '调解员未准许您进入本次调解。',
+    'The mediator did not admit you to this session.',
+  ],
+  MALFORMED_PERCENT_ESCAPE: [
+    '网址中含有无效的转义字符。',
+    'The address has a malformed percent-escape.',
+  ],
+  BODY_NOT_JSON: ['提交的内容不是有效的 JSON。', 'The request body is not valid JSON.'],
+  BODY_TOO_LARGE: ['提交的内容过大。', 'The request body is too large.'],
+  BODY_ENCODING_UNSUPPORTED: [
+    '不支持的请求编码或字符集。',
+    'Unsupported request encoding or character set.',
+  ],
+  JSON_NOT_UTF8: ['JSON 须以 UTF-8 编码提交。', 'Send JSON encoded as UTF-8.'],
+  BODY_UNREADABLE: ['无法读取提交的内容。', 'The request body could not be read.'],
+  REQUEST_TOO_SLOW: ['请求传输超时，请重试。', 'The request took too long to arrive; try again.'],
+  MALFORMED_REQUEST: ['请求格式有误。', 'Malformed HTTP request.'],
+  PARSERS_SHUTTING_DOWN: [
+    '服务正在关闭，请稍后再试。',
+    'The service is shutting down; try again later.',
+  ],
+  STORED_DOCUMENT_CORRUPT: [
+    '存储的文书与其校验值不符，请联系管理员。',
+    'The stored document does not match its hash; contact the administrator.',
+  ],
 };
 
 /**

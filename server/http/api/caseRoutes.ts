@@ -8,7 +8,7 @@ import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';
 import { caseApi } from '../../../signaling/http/cases.js';
 import { statisticsToCsv } from '../../cases/statistics.js';
-import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
+import { fail } from '../../errors.js';
 import { proceduralSide } from '../../cases/proceduralSide.js';
 import { route, type RouteSpec } from './routes.js';
 
@@ -41,8 +41,7 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
             body.password,
             staff?.passwordHash ?? DUMMY_PASSWORD_HASH,
           );
-          if (!staff || !ok || !staff.active)
-            throw new UnauthenticatedError('用户名或密码错误 / Wrong username or password');
+          if (!staff || !ok || !staff.active) throw fail('WRONG_CREDENTIALS');
           return staff;
         },
       );
@@ -137,12 +136,12 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
       return undefined;
     }),
     route(caseApi.joinToken, async ({ actor, body }) => {
-      if (actor.kind === 'system') throw new ForbiddenError('Not for the system');
+      if (actor.kind === 'system') throw fail('NOT_FOR_SYSTEM');
       let caseId: string;
       if (actor.kind === 'person') {
         caseId = actor.caseId;
       } else {
-        if (!body.sessionId) throw new ForbiddenError('Staff name the session to join');
+        if (!body.sessionId) throw fail('JOIN_SESSION_REQUIRED');
         const session = await d.repository.getSession(body.sessionId);
         caseId = session?.caseId ?? '';
       }

@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/tokenKinds.js';
 import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
-import { NotFoundError, UnauthenticatedError } from '../../errors.js';
+import { NotFoundError, fail } from '../../errors.js';
 import {
   type InstitutionActor,
   type InstitutionService,
@@ -44,10 +44,10 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
   /** The institution behind the request's bearer token (routes are `auth: none` for people). */
   function institutionOf(req: Request): InstitutionActor {
     const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(req.headers.authorization ?? '');
-    if (!match) throw new UnauthenticatedError('An institution access token is required');
-    const claims = d.tokens.verifyOrRefuse(match[1], {
-      expired: 'This access token has expired',
-      invalid: 'Invalid institution access token',
+    if (!match) throw fail('INSTITUTION_TOKEN_REQUIRED');
+    const claims = d.tokens.verifyOrFail(match[1], {
+      expired: 'INSTITUTION_TOKEN_EXPIRED',
+      invalid: 'INSTITUTION_TOKEN_INVALID',
     });
     return d.institutions.actorFor(claims);
   }

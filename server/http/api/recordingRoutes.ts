@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
 import { RECORDING_ACCESS_TTL_SECONDS, type RecordingAccessTokens } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
+import { NotFoundError, UnauthenticatedError, fail } from '../../errors.js';
 import type { RecordingService } from '../../recordingService/RecordingService.js';
 import { fileHeaders, parseRange, refuseRange, sendRanged } from './fileResponse.js';
 import { recordingApi, recordingFileIdSchema } from '../../../signaling/http/recordings.js';
@@ -31,23 +31,23 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
   ): Promise<Actor> {
     if (actor) return actor;
     if (!access) throw new UnauthenticatedError();
-    const claims = d.accessTokens.verifyOrRefuse(access, {
-      expired: 'This view link has expired',
-      invalid: 'Invalid view link',
+    const claims = d.accessTokens.verifyOrFail(access, {
+      expired: 'RECORDING_LINK_EXPIRED',
+      invalid: 'RECORDING_LINK_INVALID',
     });
     if (
       claims.caseId !== ids.caseId ||
       claims.recordingId !== ids.recordingId ||
       claims.fileId !== ids.fileId
     ) {
-      throw new UnauthenticatedError('This view link is for another file');
+      throw fail('RECORDING_LINK_OTHER_FILE');
     }
     // A deactivated member's links die with the account (a reassigned one's by the case scope).
     if (
       d.viewerActive &&
       !(await d.viewerActive({ kind: 'staff', id: claims.sub, caseId: ids.caseId }))
     ) {
-      throw new UnauthenticatedError('This view link is no longer valid');
+      throw fail('RECORDING_LINK_WITHDRAWN');
     }
     return {
       kind: 'staff',
@@ -72,7 +72,7 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
     route(recordingApi.viewLink, async ({ actor, params, body, req }) => {
       const caseId = params.caseId;
       const recordingId = params.recordingId;
-      if (actor.kind !== 'staff') throw new ForbiddenError('Staff only');
+      if (actor.kind !== 'staff') throw fail('STAFF_ACCESS_ONLY');
       // Checks scope and that the file exists; custody is logged when it is played.
       await r.openFile(actor, caseId, recordingId, body.file, {
         custody: false,

@@ -9,12 +9,7 @@ import type { InvitationTokens, StaffTokens } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';
-import {
-  ForbiddenError,
-  UnauthenticatedError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../../errors.js';
+import { UnauthenticatedError, ValidationError, fail } from '../../errors.js';
 import { z } from 'zod';
 import type { AnyEndpoint } from '../../../signaling/http/endpoint.js';
 import { openApiDocument } from './openapi.js';
@@ -48,13 +43,12 @@ export function apiRouter(d: ApiRouterDeps): Router {
     const header = req.headers.authorization;
     if (!header) return undefined;
     const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(header);
-    if (!match) throw new UnauthenticatedError('Malformed Authorization header');
+    if (!match) throw fail('AUTH_HEADER_MALFORMED');
     const token = match[1]!;
     try {
       const staff = d.staffTokens.verify(token);
       const member = await d.repository.getStaff(staff.sub);
-      if (!member || !member.active)
-        throw new UnauthenticatedError('This account is no longer active');
+      if (!member || !member.active) throw fail('SIGNED_IN_ACCOUNT_INACTIVE');
       return {
         kind: 'staff',
         id: member.id,
@@ -70,7 +64,7 @@ export function apiRouter(d: ApiRouterDeps): Router {
       const invitation = d.invitationTokens.verify(token);
       const active = await d.cases.activeInvitation(invitation.jti);
       if (!active || active.caseId !== invitation.caseId || active.personId !== invitation.sub) {
-        throw new UnauthenticatedError('This invitation has been revoked or has expired');
+        throw fail('INVITATION_LINK_REVOKED');
       }
       return {
         kind: 'person',
@@ -111,7 +105,7 @@ export async function handleRoute(
   // Routes open to anyone (sign-in) ignore whatever stale token the header still carries.
   const actor = e.auth === 'none' ? undefined : await resolveActor(req);
   if ((e.auth === 'any' || e.auth === 'staff') && !actor) throw new UnauthenticatedError();
-  if (e.auth === 'staff' && actor?.kind !== 'staff') throw new ForbiddenError('Staff only');
+  if (e.auth === 'staff' && actor?.kind !== 'staff') throw fail('STAFF_ACCESS_ONLY');
   const params = e.params.safeParse(req.params);
   if (!params.success) throw ValidationError.fromZod(what, params.error);
   const body = e.body ? e.body.safeParse(req.body ?? {}) : undefined;
@@ -155,16 +149,14 @@ function utf8JsonOnly(req: Request, _res: Response, next: NextFunction): void {
   if (!req.is('json')) return next();
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.get('content-type') ?? '')?.[1];
   if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
-    return next(new UnsupportedMediaTypeError('Send JSON encoded as UTF-8'));
+    return next(fail('JSON_NOT_UTF8'));
   }
   next();
 }
 
 function asAuthError(error: unknown): Error {
   if (error instanceof TokenRefusedError) {
-    return new UnauthenticatedError(
-      error.reason === 'TOKEN_EXPIRED' ? 'The token has expired' : 'The token is not valid',
-    );
+    return fail(error.reason === 'TOKEN_EXPIRED' ? 'CREDENTIAL_EXPIRED' : 'CREDENTIAL_INVALID');
   }
   return error as Error;
 }
