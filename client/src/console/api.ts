@@ -1,8 +1,7 @@
 /**
  * The staff console's side of the HTTP API: sign-in, the bearer token kept
- * in sessionStorage (gone when the tab closes), and the shapes it reads.
- *
- * Size: pending — to be derived from the HTTP contract in signaling/ (issue 17, must-have 2), which replaces the hand-written request types.
+ * in sessionStorage (gone when the tab closes), and the shapes it reads,
+ * derived from the HTTP contract in signaling/http/.
  */
 import type { z } from 'zod';
 import type { AnyEndpoint, BodyOf, ParamsOf, ReplyOf } from '../../../signaling/http/endpoint.js';
