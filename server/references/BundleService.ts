@@ -7,40 +7,41 @@
  * WebhookDispatcher), whose receipt is then kept. Staff and the institution
  * download it; every institution download is an audited access.
  *
- * Size: pending — building, signing and delivering a court bundle in one service; a split along those seams is a later step of issue 17.
+ * What goes in and where is `bundleLayout.ts`; storing and reading a signed
+ * archive is `bundleStore.ts` (shared with the payment-order pack).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import path from 'node:path';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { authorize, authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
-import type { MediationCase } from '../cases/model.js';
-import type { DocumentService, DocumentView } from '../documents/DocumentService.js';
-import type { DeliveryView } from '../documents/model.js';
+import type { DocumentService } from '../documents/DocumentService.js';
 import { fail, NotFoundError } from '../errors.js';
 import type { EvidenceService } from '../evidence/EvidenceService.js';
-import { EVIDENCE_CATEGORY_LABELS, type EvidenceItem } from '../evidence/model.js';
+import type { EvidenceItem } from '../evidence/model.js';
 import type {
   InstitutionActor,
   InstitutionService,
   Referral,
 } from '../institutions/InstitutionService.js';
-import type { WebhookDelivery, WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
+import type { WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
-import { writeFileDurably } from '../storage/durableWrite.js';
-import {
-  BUNDLE_TYPE,
-  REFERENCE_PATH,
-  assembleBundle,
-  fixingEvent,
-  sha256Of,
-  type BundleFile,
-  type BundleManifest,
-} from './bundle.js';
+import { fixingEvent, sha256Of, type BundleFile, type BundleManifest } from './bundle.js';
 import type { BundleRecord, BundleRepository } from './BundleRepository.js';
-import type { DisclosureConsents, DisclosureState } from './DisclosureConsents.js';
+import {
+  README_BYTES,
+  collect,
+  layoutBundle,
+  mergeExcluded,
+  type Plan,
+  type ReferralPreview,
+} from './bundleLayout.js';
+import {
+  readStoredBundle,
+  storeSignedBundle,
+  webhookDeliveryView,
+  type WebhookDeliveryView,
+} from './bundleStore.js';
+import type { DisclosureConsents } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
 import type { ReferenceService } from './ReferenceService.js';
 import {
@@ -73,130 +74,6 @@ export interface BundleView {
   createdAt: string;
   delivery: WebhookDeliveryView | null;
 }
-
-/** A bundle's or pack's webhook delivery as staff see it. */
-export type WebhookDeliveryView = Pick<
-  WebhookDelivery,
-  'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'receipt'
->;
-
-export function webhookDeliveryView(d: WebhookDelivery | undefined): WebhookDeliveryView | null {
-  return d
-    ? {
-        id: d.id,
-        status: d.status,
-        attempts: d.attempts,
-        nextAttemptAt: d.nextAttemptAt,
-        deliveredAt: d.deliveredAt,
-        lastError: d.lastError,
-        receipt: d.receipt,
-      }
-    : null;
-}
-
-/**
- * Signs an archive's manifest and stores the archive durably as
- * `<directory>/<caseId>/<id>.zip`: what every bundle and payment-order pack does.
- */
-export async function storeSignedBundle(
-  keys: ServiceKeys,
-  directory: string,
-  caseId: string,
-  id: string,
-  manifest: BundleManifest,
-  files: ReadonlyMap<string, Buffer>,
-): Promise<{ file: string; sha256: string; size: number }> {
-  const zip = await assembleBundle(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
-  const folder = path.join(directory, caseId);
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  await writeFileDurably(folder, `${id}.zip`, zip);
-  return { file: path.join(folder, `${id}.zip`), sha256: sha256Of(zip), size: zip.length };
-}
-
-/** A stored archive's bytes, refused when they no longer match the hash recorded with them. */
-export async function readStoredBundle(file: string, sha256: string): Promise<Buffer> {
-  const bytes = await readFile(file);
-  if (sha256Of(bytes) !== sha256) {
-    throw fail('STORED_ARCHIVE_ALTERED');
-  }
-  return bytes;
-}
-
-/** What a joint application's bundle will hold, as `prerequisites` found it. */
-export interface Plan {
-  c: MediationCase;
-  application: DocumentView;
-  agreement: DocumentView;
-  /** When the agreement took effect by a recorded paper signing: the scan filed, which is sent. */
-  scan: EvidenceItem | null;
-  deliveries: DeliveryView[];
-  /** Identity and authorisation documents going in. */
-  evidence: EvidenceItem[];
-  /** …and those left out, with the reason. */
-  excluded: BundleManifest['excluded'];
-  disclosure: DisclosureState;
-}
-
-/**
- * One file of a bundle as laid out from its plan. `expected` is the hash and
- * size fixed when the file was written (the bundle's read must match it);
- * null for what is rendered at sending (service certificates, the reference).
- */
-interface LaidOutFile extends Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'> {
-  expected: { sha256: string; size: number } | null;
-}
-
-/** What a party sees before a referral: the bundle's files as `export` will lay them out. */
-export interface ReferralPreview {
-  caseId: string;
-  kind: JointApplicationKind;
-  /** The institution kind the application goes to. */
-  institutionKind: 'court' | 'arbitration';
-  files: {
-    path: string;
-    role: BundleFile['role'];
-    title: string;
-    /** Null for what is rendered at the moment of sending (certificates, the signed reference). */
-    sha256: string | null;
-    size: number | null;
-  }[];
-  excluded: BundleManifest['excluded'];
-  disclosureAgreed: boolean;
-  concessions: string;
-}
-
-/** A name usable inside the archive and on any file system. */
-export function fileName(text: string): string {
-  return (
-    text
-      .split('')
-      .map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? '_' : ch))
-      .join('')
-      .trim()
-      .slice(0, 80) || 'file'
-  );
-}
-
-function extensionOf(item: EvidenceItem): string {
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(item.filename)?.[1];
-  return ext ? `.${ext.toLowerCase()}` : '';
-}
-
-const README = `调解案件联合申请材料包 / Joint application bundle
-
-本材料包由调解平台生成并以服务密钥签名。manifest.jws 为签名的清单，manifest.json 为其可读副本；
-reference.jws 为本案的签名引用（会议、录音录像清单、审计链）。任何一个字节被改动，校验都会失败。
-离线校验：npm run verify-reference -- <本文件.zip> --jwks jwks.json
-（jwks.json 取自平台的 /.well-known/jwks.json）
-
-Made and signed by the mediation service. manifest.jws is the signed manifest, manifest.json its
-readable copy; reference.jws is the signed case reference (sessions, recording manifests, audit
-chain). Changing any byte makes verification fail. Verify offline with
-npm run verify-reference -- <this.zip> --jwks jwks.json (keys from /.well-known/jwks.json).
-
-${CONCESSIONS_STATEMENT}
-`;
-const README_BYTES = Buffer.from(README, 'utf8');
 
 export class BundleService {
   readonly #repository: BundleRepository;
@@ -324,76 +201,6 @@ export class BundleService {
   }
 
   /**
-   * The bundle's files in order, from its plan: what `export` packs and what
-   * a party's preview shows. Paths and titles are decided here only.
-   */
-  #layout(plan: Plan, bundleId: string): LaidOutFile[] {
-    const { application, agreement, scan, evidence, deliveries } = plan;
-    const own = { kind: 'bundle', id: bundleId } as const;
-    const files: LaidOutFile[] = [
-      {
-        path: 'README.txt',
-        role: 'readme',
-        title: '说明 / Read me',
-        source: own,
-        expected: { sha256: sha256Of(README_BYTES), size: README_BYTES.length },
-      },
-      {
-        path: `01-application/${fileName(application.title)}.pdf`,
-        role: 'application',
-        title: application.title,
-        source: { kind: 'document', id: application.id },
-        expected: { sha256: application.sha256, size: application.size },
-      },
-      scan
-        ? {
-            path: `02-agreement/${fileName(agreement.title)}（纸质签署）${extensionOf(scan)}`,
-            role: 'agreement',
-            title: `${agreement.title}（纸质签署扫描件 / signed on paper, scan）`,
-            source: { kind: 'evidence', id: scan.id },
-            expected: { sha256: scan.sha256, size: scan.size },
-          }
-        : {
-            path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
-            role: 'agreement',
-            title: `${agreement.title}（已盖章生效 / sealed, effective）`,
-            source: { kind: 'sealed-agreement', id: agreement.id },
-            expected: {
-              sha256: agreement.signing!.sealed!.sha256,
-              size: agreement.signing!.sealed!.size,
-            },
-          },
-    ];
-    for (const [i, item] of evidence.entries()) {
-      const folder = item.category === 'identity' ? '03-identity' : '04-authorisation';
-      files.push({
-        path: `${folder}/${String(i + 1).padStart(2, '0')}-${fileName(item.title)}${extensionOf(item)}`,
-        role: item.category === 'identity' ? 'identity' : 'authorisation',
-        title: `${EVIDENCE_CATEGORY_LABELS[item.category]}：${item.title}`,
-        source: { kind: 'evidence', id: item.id },
-        expected: { sha256: item.sha256, size: item.size },
-      });
-    }
-    for (const [i, d] of deliveries.entries()) {
-      files.push({
-        path: `05-certificates/${String(i + 1).padStart(2, '0')}-电子送达凭证-${fileName(d.recipientName)}.pdf`,
-        role: 'certificate',
-        title: `电子送达凭证 / service certificate: ${d.recipientName}`,
-        source: { kind: 'delivery', id: d.id },
-        expected: null,
-      });
-    }
-    files.push({
-      path: REFERENCE_PATH,
-      role: 'reference',
-      title: '案件签名引用 / signed case reference',
-      source: own,
-      expected: null,
-    });
-    return files;
-  }
-
-  /**
    * A party's view, before a referral, of exactly what the bundle of `kind`
    * would send now: the same plan and layout `export` uses, with the hashes
    * fixed when each file was written; what is withheld and why; the
@@ -411,7 +218,7 @@ export class BundleService {
       throw fail('REFERRAL_PREVIEW_OWN_CASE');
     }
     const plan = await this.prerequisites(actor, caseId, kind);
-    const files = this.#layout(plan, 'preview').map((f) => ({
+    const files = layoutBundle(plan, 'preview').map((f) => ({
       path: f.path,
       role: f.role,
       title: f.title,
@@ -446,7 +253,7 @@ export class BundleService {
     const planned = plan ?? (await this.prerequisites(actor, caseId, kind));
     const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure } = planned;
     const bundleId = randomUUID();
-    const layout = this.#layout(planned, bundleId);
+    const layout = layoutBundle(planned, bundleId);
 
     // Read and render everything first: the reads and renderings are audit events, and
     // the chain as it then stands says which event fixed each file's hash.
@@ -660,75 +467,4 @@ export class BundleService {
       delivery: webhookDeliveryView(d),
     };
   }
-}
-
-/** Both lists, each withheld thing once. */
-function mergeExcluded(
-  a: BundleManifest['excluded'],
-  b: BundleManifest['excluded'],
-): BundleManifest['excluded'] {
-  const out = [...a];
-  for (const x of b) if (!out.some((y) => y.kind === x.kind && y.id === x.id)) out.push(x);
-  return out;
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/**
- * The effective agreement's files under 02-agreement: the sealed PDF; or, for a
- * paper signing, the issued agreement and the scan of the signed paper (its hash
- * fixed in the chain at upload).
- */
-export async function agreementFiles(
-  documents: DocumentService,
-  evidence: EvidenceService,
-  caseId: string,
-  agreement: DocumentView,
-  scan: EvidenceItem | null,
-): Promise<{ file: Omit<BundleFile, 'sha256' | 'size' | 'fixedBy'>; bytes: Buffer }[]> {
-  if (!scan) {
-    const sealed = await documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
-    return [
-      {
-        file: {
-          path: `02-agreement/${fileName(agreement.title)}（已生效）.pdf`,
-          role: 'agreement',
-          title: `${agreement.title}（已盖章生效 / sealed, effective）`,
-          source: { kind: 'sealed-agreement', id: agreement.id },
-        },
-        bytes: sealed.bytes,
-      },
-    ];
-  }
-  const issued = await documents.pdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
-  const opened = await evidence.open(SYSTEM, caseId, scan.id, {
-    range: () => undefined,
-    download: true,
-    client: NO_CLIENT,
-  });
-  if (opened.range === 'invalid') throw fail('SIGNED_SCAN_UNREADABLE');
-  return [
-    {
-      file: {
-        path: `02-agreement/${fileName(agreement.title)}.pdf`,
-        role: 'agreement',
-        title: `${agreement.title}（纸质签署生效 / effective by paper signing）`,
-        source: { kind: 'document', id: agreement.id },
-      },
-      bytes: issued.bytes,
-    },
-    {
-      file: {
-        path: `02-agreement/已签署调解协议书扫描件-${fileName(scan.title)}${extensionOf(scan)}`,
-        role: 'signed_agreement',
-        title: `已签署调解协议书扫描件 / scan of the signed paper: ${scan.title}`,
-        source: { kind: 'evidence', id: scan.id },
-      },
-      bytes: await collect(opened.stream),
-    },
-  ];
 }

@@ -38,14 +38,13 @@ import {
   type BundleFile,
   type BundleManifest,
 } from './bundle.js';
+import { agreementFiles, fileName } from './bundleLayout.js';
 import {
-  agreementFiles,
-  fileName,
   readStoredBundle,
   storeSignedBundle,
   webhookDeliveryView,
   type WebhookDeliveryView,
-} from './BundleService.js';
+} from './bundleStore.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
 import type { PaymentOrderRecord, PaymentOrderRepository } from './PaymentOrderRepository.js';
