@@ -19,13 +19,21 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
 };
 
 export const callParts = once(async () => {
-  const [{ CallClient }, { SessionFloor }, { ChatPanel }, { CaseRegister }] = await Promise.all([
+  const [{ CallClient }, { SessionFloor }, { ChatPanel }] = await Promise.all([
     import('./CallClient.js'),
     import('./floor/SessionFloor.js'),
     import('./floor/ChatPanel.js'),
-    import('./floor/caseRegister.js'),
   ]);
-  return { CallClient, SessionFloor, ChatPanel, CaseRegister };
+  return { CallClient, SessionFloor, ChatPanel };
+});
+
+/**
+ * The mediator's case register (who is who in the case, from the staff API): a mediator's
+ * part only, so a party's join does not fetch it, nor the staff API client it brings along.
+ */
+export const mediatorParts = once(async () => {
+  const { CaseRegister } = await import('./floor/caseRegister.js');
+  return { CaseRegister };
 });
 
 export const documentParts = once(async () => {

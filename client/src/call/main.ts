@@ -37,7 +37,7 @@ import {
 import { LayerChooser } from './LayerChooser.js';
 import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
-import { callParts, documentParts } from './lazyParts.js';
+import { callParts, documentParts, mediatorParts } from './lazyParts.js';
 import { invitationClaims, ProcedureCard } from './procedure.js';
 import { MediaShelf } from './MediaShelf.js';
 import { localTile, remoteTile, screenTile, type TileContext } from './tiles.js';
@@ -703,7 +703,7 @@ function startFloor(
  * media device while the camera preview starts (`prepare`).
  */
 function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
-  const { CallClient, CaseRegister } = parts;
+  const { CallClient } = parts;
   const connection = early?.token === token ? early.signaling : token;
   if (early && connection === token) early.signaling.close();
   early = undefined;
@@ -734,13 +734,15 @@ function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
     joinResult(result) {
       floor?.reset(result);
       if (!caseRegister && can(result.self.role, 'session.moderate')) {
-        void CaseRegister.load(result.caseId).then(
-          (r) => {
-            caseRegister = r;
-            render();
-          },
-          () => undefined,
-        );
+        void mediatorParts()
+          .then(({ CaseRegister }) => CaseRegister.load(result.caseId))
+          .then(
+            (r) => {
+              caseRegister = r;
+              render();
+            },
+            () => undefined,
+          );
       }
     },
     selfUpdated(self) {

@@ -39,10 +39,15 @@ export class RequestError extends Error {
    * A refusal the server acknowledged, its message rendered from the page's catalogue. The
    * catalogue is a chunk of its own, loaded on the first refusal: the page connects as soon
    * as it opens (`connectEarly`), and that connection must not wait for every refusal's text.
+   * If that chunk cannot load (the network dropped just then), the refusal keeps its code and
+   * reason, which is what the page acts on, with the server's own sentence as its message.
    */
   static async fromPayload(error: ErrorPayload): Promise<RequestError> {
-    const { errorText } = await import('./errorText.js');
-    return new RequestError(error.code, errorText(error), error.reason, error.params);
+    const text = await import('./errorText.js').then(
+      ({ errorText }) => errorText(error),
+      () => error.message,
+    );
+    return new RequestError(error.code, text, error.reason, error.params);
   }
 }
 
