@@ -59,26 +59,35 @@ async function growth(page: Page, ms: number): Promise<InboundBytes> {
   return out;
 }
 
-/** Waits until `page` receives the given kinds of media from every sender. */
+/**
+ * Waits until `page` receives the given kinds of media from every sender: bytes grown
+ * since some earlier sample. Any earlier sample, not only the first: a page that replaces
+ * its consumers (a reconnect finishing) starts their counters again from zero.
+ */
 async function flowing(
   page: Page,
   senders: string[],
   what: string,
   kinds: 'audio+video' | 'audio' | 'video' = 'audio+video',
 ) {
-  const before = await diagnostics.inboundBytes(page);
+  const samples = [await diagnostics.inboundBytes(page)];
+  const grown = (before: InboundBytes, now: InboundBytes) =>
+    senders.every((s) => {
+      const b = before[s] ?? { audio: 0, video: 0 };
+      const a = now[s];
+      return (
+        a !== undefined &&
+        (kinds === 'video' || a.audio > b.audio + 500) &&
+        (kinds === 'audio' || a.video > b.video + 2_000)
+      );
+    });
   await poll(
     () => diagnostics.inboundBytes(page),
-    (now) =>
-      senders.every((s) => {
-        const b = before[s] ?? { audio: 0, video: 0 };
-        const a = now[s];
-        return (
-          a !== undefined &&
-          (kinds === 'video' || a.audio > b.audio + 500) &&
-          (kinds === 'audio' || a.video > b.video + 2_000)
-        );
-      }),
+    (now) => {
+      const reached = samples.some((before) => grown(before, now));
+      samples.push(now);
+      return reached;
+    },
     20_000,
     what,
   );
@@ -629,6 +638,13 @@ describe('the mediator’s floor in Chromium', () => {
 
     await m.getByTestId('lock-toggle').click();
     await m.getByTestId('locked-note').waitFor({ timeout: 5_000 });
+    // The refusal texts' chunk fails to load (the network drops just then): the page
+    // still tells a locked session from any other failure.
+    let textChunkRefused = false;
+    await observer.route(/\/assets\/errorText-[^/]+\.js$/, async (route) => {
+      textChunkRefused = true;
+      await route.abort('internetdisconnected');
+    });
     // A fresh load (the address only differing in its fragment would not reload the page).
     await observer.goto('about:blank');
     await observer.goto(`${t.url}/join#token=${await observerToken()}`);
@@ -636,6 +652,7 @@ describe('the mediator’s floor in Chromium', () => {
     await observer.getByTestId('error').waitFor({ timeout: 10_000 });
     expect(await observer.getByTestId('error').getAttribute('data-reason')).toBe('locked');
     expect(await observer.getByTestId('error').innerText()).toContain('已锁定');
+    expect(textChunkRefused).toBe(true);
     expect(await diagnostics.waiting(m)).toEqual([]);
     await m.getByTestId('lock-toggle').click();
     await m.getByTestId('locked-note').waitFor({ state: 'detached', timeout: 5_000 });
@@ -674,7 +691,21 @@ describe('the mediator’s floor in Chromium', () => {
       'worker back',
     );
     expect(await diagnostics.admission(worker)).toBe('admitted');
-    await flowing(worker, [ids.mediator], 'worker receives the mediator again');
+    await flowing(worker, [ids.mediator], 'worker receives the mediator again').catch(
+      (error: unknown) => {
+        // What the server holds for the worker, to tell a consumer never resumed from one missing.
+        const held = [...liveSession().participant(ids.worker).consumers.values()].map((c) => ({
+          from: c.appData.producerParticipantId,
+          kind: c.kind,
+          paused: c.paused,
+          producerPaused: c.producerPaused,
+          wanted: c.appData.wanted,
+          closed: c.closed,
+        }));
+        process.stderr.write(`worker's consumers on the server: ${JSON.stringify(held)}\n`);
+        throw error;
+      },
+    );
     // The worker's microphone stays off since "mute all": their camera shows the way back.
     await flowing(m, [ids.worker], 'mediator receives the worker again', 'video');
     watching = false;
