@@ -12,12 +12,14 @@
  */
 import type { Plugin } from 'vite';
 
-/** The modules `client/src/call/lazyParts.ts` loads for the call (`callParts`). */
-const CALL_MODULES = [
+/**
+ * The modules `client/src/call/lazyParts.ts` loads for everyone's call (`callParts`); the
+ * mediator's case register (`mediatorParts`) is not preloaded: parties never use it.
+ */
+export const CALL_MODULES = [
   '/src/call/CallClient.ts',
   '/src/call/floor/SessionFloor.ts',
   '/src/call/floor/ChatPanel.ts',
-  '/src/call/floor/caseRegister.ts',
 ];
 
 export function preloadMedia(page = 'index.html'): Plugin {
