@@ -39,8 +39,7 @@ import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
 import { callParts, documentParts } from './lazyParts.js';
 import { invitationClaims, ProcedureCard } from './procedure.js';
-import { MediaShelf } from './MediaShelf.js';
-import { localTile, remoteTile, screenTile, type TileContext } from './tiles.js';
+import type { MountedCallView } from './view/mount.js';
 import {
   DeviceCheck,
   classifyMediaError,
@@ -121,7 +120,6 @@ let activeSpeaker: string | null = null;
 /** A short message under the controls (a refused unmute, a failed hand raise). */
 let controlMessage: string | undefined;
 const remoteTiles = new Map<string, RemoteTrack>();
-const shelf = new MediaShelf();
 const layers = new LayerChooser((consumerId, level) =>
   client ? client.setQuality(consumerId, level) : Promise.resolve(),
 );
@@ -291,11 +289,10 @@ function renderNow(): void {
   const started = performance.now();
   // Re-rendering moves nodes; keep the keyboard where it was.
   const focused = document.activeElement;
-  shelf.beginRender();
   viewerHost.beginRender();
   renderPage();
   viewerHost.endRender();
-  shelf.endRender();
+  syncView();
   recording.sync();
   if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused)
     focused.focus({ preventScroll: true });
@@ -438,56 +435,48 @@ function banners(): HTMLElement[] {
   return out;
 }
 
-function tileContext(): TileContext {
-  const self = client?.self;
-  return {
-    shelf,
-    layers,
-    activeSpeaker,
-    remote: [...remoteTiles.values()],
-    recorded: (id) => recording.recorded(id),
-    // Media across a caucus wall is held on the server: show "away", not a frozen picture.
-    away: (p) =>
-      floor?.caucus !== null &&
-      floor?.caucus !== undefined &&
-      self !== undefined &&
-      floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
-    reconnecting: (id) => client?.awaitingMedia(id) ?? false,
-    inCaucus: (p) => floor?.inCaucus(p.participantId, p.role) ?? false,
-  };
-}
+/**
+ * The video area: a stable host that redraws move into place, with the
+ * Vue tile grid (view/) mounted in it once the call parts have loaded.
+ */
+const grid = el('section', { class: 'grid', 'data-testid': 'grid' });
+let callView: MountedCallView | undefined;
 
 function tileGrid(): HTMLElement {
-  const ctx = tileContext();
+  grid.setAttribute('aria-label', t('videoArea'));
+  return grid;
+}
+
+function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
+  callView ??= parts.mountCallView(grid, layers);
+  syncView();
+}
+
+/** Tells the Vue parts what the page knows now. */
+function syncView(): void {
   const self = client?.self;
-  const grid = el('section', {
-    class: 'grid',
-    'data-testid': 'grid',
-    'aria-label': t('videoArea'),
-  });
-  grid.append(
-    localTile(ctx, {
-      selfId: self?.participantId ?? '',
+  const participants = client?.participants() ?? [];
+  callView?.update(
+    {
+      status,
+      inCall: inCall(),
+      self,
       name: preview?.name ?? '',
       role: preview?.role,
-      stream: localStream,
-      micMuted,
-      mutedByMediator: self?.mutedByMediator ?? false,
-      handRaised: self?.handRaised ?? false,
       side: self?.side ?? preview?.side,
-    }),
+      localStream,
+      micMuted,
+      participants,
+      tracks: [...remoteTiles.values()],
+      activeSpeaker,
+      caucus: floor?.caucus ?? null,
+      recorded: recording.state?.consented ?? null,
+      awaiting: participants
+        .filter((p) => client?.awaitingMedia(p.participantId))
+        .map((p) => p.participantId),
+    },
+    lang(),
   );
-  if (inCall()) {
-    const others = client?.participants() ?? [];
-    for (const p of others) grid.append(remoteTile(ctx, p));
-    for (const r of remoteTiles.values()) {
-      const owner = others.find((p) => p.participantId === r.participantId);
-      if (r.source === 'screen' && owner && !ctx.away(owner))
-        grid.append(screenTile(ctx, owner, r));
-    }
-    if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
-  }
-  return grid;
 }
 
 /** The open item's viewer, kept across re-renders so a playing video does not restart. */
@@ -785,10 +774,8 @@ function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
     },
     activeSpeaker(participantId) {
       activeSpeaker = participantId;
-      // Frequent: move the highlight in place instead of rebuilding the page.
-      for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
-        tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
-      }
+      // Frequent: only the highlight moves, without redrawing the page.
+      if (callView) callView.state.activeSpeaker = participantId;
     },
     fatal(reason, detail) {
       fatal = { reason, ...(detail ? { detail } : {}) };
@@ -839,6 +826,7 @@ function startCallEarly(): void {
     (parts) => {
       performance.mark('mediation: call parts loaded');
       if (fatal || client || !preview || unsupportedBrowser()) return;
+      showCallView(parts);
       client = makeClient(parts);
       performance.mark('mediation: call client made');
       client.prepare();
@@ -861,6 +849,7 @@ async function joinCall(): Promise<void> {
     render();
     return;
   }
+  showCallView(parts);
   client ??= makeClient(parts);
   // The others' media comes at once; one's own goes out when the devices have answered.
   const local = previewReady.then(() => {
