@@ -14,7 +14,7 @@ import { HANDSHAKE_REFUSALS } from '../../../signaling/errors.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './ConnectionQuality.js';
 import { selectedProtocol } from './icePath.js';
-import { controlsBar } from './controls.js';
+import { FirstScreenControls, type ControlsActions, type ControlsState } from './controls.js';
 import { endingMessage, isEndingReason, type CallEnding } from './ending.js';
 import { ct, localText, sideLabel } from './strings.js';
 import {
@@ -25,7 +25,7 @@ import {
   takeCredential,
   watchReopenedLinks,
 } from './credential.js';
-import { leaveConfirmation, leftNotice } from './leave.js';
+import { leftNotice } from './leave.js';
 import { Announcer } from './announcer.js';
 import {
   deadlinePanel,
@@ -448,7 +448,7 @@ function tileGrid(): HTMLElement {
 }
 
 function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
-  callView ??= parts.mountCallView(grid, layers);
+  callView ??= parts.mountCallView({ grid, controls: controlsHost }, layers, controlActions);
   syncView();
 }
 
@@ -474,6 +474,7 @@ function syncView(): void {
       awaiting: participants
         .filter((p) => client?.awaitingMedia(p.participantId))
         .map((p) => p.participantId),
+      controls: controlsState(),
     },
     lang(),
   );
@@ -505,71 +506,77 @@ function viewerElement(shown: ViewerState): HTMLElement {
   return viewerNode.node;
 }
 
-function controls(): HTMLElement {
+/** What the controls bar shows now. */
+function controlsState(): ControlsState {
   const self = client?.self;
-  return controlsBar(
-    {
-      status,
-      inCall: inCall(),
-      hasMic: (localStream?.getAudioTracks().length ?? 0) > 0,
-      hasCam: (localStream?.getVideoTracks().length ?? 0) > 0,
-      micMuted,
-      camMuted,
-      mutedByMediator: client?.mutedByMediator ?? false,
-      handRaised: inCall() && floor && self && !isMediator() ? self.handRaised : undefined,
-      canShare:
-        (client?.joinResult?.canPublish.includes('screen') ?? false) &&
-        'getDisplayMedia' in navigator.mediaDevices,
-      sharing: client?.sharingScreen ?? false,
-      ownQuality: ownQuality.sample.level,
-      message: controlMessage,
-      recordButton: recording.controlButton(),
-      leaveConfirm: leaveConfirm(),
-    },
-    {
-      toggleMic: () => void toggleMic(),
-      toggleCamera: () => {
-        camMuted = !camMuted;
-        void client?.setMuted('camera', camMuted);
-        localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
-        render();
-      },
-      raiseHand: (raised) => {
-        floor?.raiseHand(raised).catch((e: unknown) => {
-          controlMessage = `${t('actionFailed')}${localText((e as Error).message)}`;
-          render();
-        });
-      },
-      toggleScreenShare: () => void toggleScreenShare(),
-      join: () => void joinCall(),
-      leave: () => {
-        confirmingLeave = true;
-        render();
-      },
-    },
-  );
+  return {
+    status,
+    inCall: inCall(),
+    hasMic: (localStream?.getAudioTracks().length ?? 0) > 0,
+    hasCam: (localStream?.getVideoTracks().length ?? 0) > 0,
+    micMuted,
+    camMuted,
+    mutedByMediator: client?.mutedByMediator ?? false,
+    handRaised: inCall() && floor && self && !isMediator() ? self.handRaised : undefined,
+    canShare:
+      (client?.joinResult?.canPublish.includes('screen') ?? false) &&
+      'getDisplayMedia' in navigator.mediaDevices,
+    sharing: client?.sharingScreen ?? false,
+    ownQuality: ownQuality.sample.level,
+    message: controlMessage,
+    record: recording.control(),
+    confirmingLeave: confirmingLeave && inCall(),
+  };
 }
 
 /** Whether the leave button was pressed and waits for its confirmation. */
 let confirmingLeave = false;
 
-function leaveConfirm(): HTMLElement | undefined {
-  if (!confirmingLeave || !inCall()) return undefined;
-  return leaveConfirmation(
-    () => {
-      confirmingLeave = false;
-      markInCall(false);
-      // Leaving lets the camera and microphone go; joining again asks for them anew.
-      localStream?.getTracks().forEach((tr) => tr.stop());
-      localStream = undefined;
-      deviceCheck.setStream(undefined);
-      void client?.leave();
-    },
-    () => {
-      confirmingLeave = false;
+const controlActions: ControlsActions = {
+  toggleMic: () => void toggleMic(),
+  toggleCamera: () => {
+    camMuted = !camMuted;
+    void client?.setMuted('camera', camMuted);
+    localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
+    render();
+  },
+  raiseHand: (raised) => {
+    floor?.raiseHand(raised).catch((e: unknown) => {
+      controlMessage = `${t('actionFailed')}${localText((e as Error).message)}`;
       render();
-    },
-  );
+    });
+  },
+  toggleRecording: () => recording.toggle(),
+  toggleScreenShare: () => void toggleScreenShare(),
+  join: () => void joinCall(),
+  leave: () => {
+    confirmingLeave = true;
+    render();
+  },
+  confirmLeave: () => {
+    confirmingLeave = false;
+    markInCall(false);
+    // Leaving lets the camera and microphone go; joining again asks for them anew.
+    localStream?.getTracks().forEach((tr) => tr.stop());
+    localStream = undefined;
+    deviceCheck.setStream(undefined);
+    void client?.leave();
+  },
+  cancelLeave: () => {
+    confirmingLeave = false;
+    render();
+  },
+};
+
+/**
+ * The controls: the first screen's bar (in the first bundle) until the
+ * call's Vue bar has loaded and the join was asked for; then the Vue bar.
+ */
+const firstControls = new FirstScreenControls(controlActions);
+const controlsHost = el('div');
+
+function controls(): HTMLElement {
+  return callView && status !== 'idle' ? controlsHost : firstControls.update(controlsState());
 }
 
 /** Back into the call after leaving, without reloading: a new connection, the devices again. */

@@ -10,6 +10,7 @@ import { shallowReactive } from 'vue';
 import type { CaucusState, ParticipantInfo } from '../../../../signaling/contract.js';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import type { CallStatus, RemoteTrack } from '../CallClient.js';
+import type { ControlsState } from '../controls.js';
 
 export interface CallViewState {
   status: CallStatus;
@@ -33,6 +34,8 @@ export interface CallViewState {
   recorded: readonly string[] | null;
   /** Participants whose media is being re-established (on its way back, not muted). */
   awaiting: readonly string[];
+  /** What the controls bar shows. */
+  controls: ControlsState;
 }
 
 export function createCallView(): CallViewState {
@@ -51,6 +54,22 @@ export function createCallView(): CallViewState {
     caucus: null,
     recorded: null,
     awaiting: [],
+    controls: {
+      status: 'idle',
+      inCall: false,
+      hasMic: false,
+      hasCam: false,
+      micMuted: false,
+      camMuted: false,
+      mutedByMediator: false,
+      handRaised: undefined,
+      canShare: false,
+      sharing: false,
+      ownQuality: undefined,
+      message: undefined,
+      record: undefined,
+      confirmingLeave: false,
+    },
   });
 }
 
@@ -61,7 +80,7 @@ export function createCallView(): CallViewState {
  * re-render only for what they show.
  */
 export function updateCallView(state: CallViewState, next: Readonly<CallViewState>): void {
-  const { participants, tracks, recorded, awaiting, ...scalars } = next;
+  const { participants, tracks, recorded, awaiting, controls, ...scalars } = next;
   for (const key of Object.keys(scalars) as (keyof typeof scalars)[])
     if (state[key] !== scalars[key]) Object.assign(state, { [key]: scalars[key] });
   if (!sameItems(state.participants, participants)) state.participants = participants;
@@ -70,6 +89,16 @@ export function updateCallView(state: CallViewState, next: Readonly<CallViewStat
     if (recorded !== state.recorded) state.recorded = recorded && [...recorded];
   } else if (!sameItems(state.recorded, recorded)) state.recorded = [...recorded];
   if (!sameItems(state.awaiting, awaiting)) state.awaiting = awaiting;
+  if (!sameControls(state.controls, controls)) state.controls = controls;
+}
+
+function sameControls(a: ControlsState, b: ControlsState): boolean {
+  const { record: ra, ...rest } = a;
+  return (
+    (Object.keys(rest) as (keyof typeof rest)[]).every((key) => rest[key] === b[key]) &&
+    ra?.on === b.record?.on &&
+    ra?.busy === b.record?.busy
+  );
 }
 
 /** The same entries in the same order (each the same object: changed ones are replaced). */

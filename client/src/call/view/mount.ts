@@ -1,14 +1,16 @@
 /**
  * The call page's Vue parts, loaded with the call client (../lazyParts.ts),
- * never on the first screen: the video area, mounted once into the page's
- * stable host. The page moves the host into place on each redraw but never
- * rebuilds it, and hands `update` what it knows; Vue patches what changed.
+ * never on the first screen: the video area and the controls bar, each
+ * mounted once into a stable host of the page. The page moves the hosts
+ * into place on each redraw but never rebuilds them, and hands `update` what
+ * it knows; Vue patches what changed.
  */
 import { createApp, markRaw } from 'vue';
 import type { Lang } from '../../shared/i18n.js';
+import type { ControlsActions } from '../controls.js';
 import type { LayerChooser } from '../LayerChooser.js';
 import { createCallView, updateCallView, type CallViewState } from './callView.js';
-import TileGrid from './TileGrid.vue';
+import CallView from './CallView.vue';
 import { viewLang } from './text.js';
 
 export type { CallViewState } from './callView.js';
@@ -20,10 +22,25 @@ export interface MountedCallView {
   unmount(): void;
 }
 
-export function mountCallView(grid: HTMLElement, layers: LayerChooser): MountedCallView {
+export interface CallViewHosts {
+  grid: HTMLElement;
+  controls: HTMLElement;
+}
+
+export function mountCallView(
+  hosts: CallViewHosts,
+  layers: LayerChooser,
+  act: ControlsActions,
+): MountedCallView {
   const state = createCallView();
-  const app = createApp(TileGrid, { view: state, layers: markRaw(layers) });
-  app.mount(grid);
+  const app = createApp(CallView, {
+    view: state,
+    layers: markRaw(layers),
+    act: markRaw(act),
+    hosts: markRaw(hosts),
+  });
+  // The parts teleport into their hosts; the app's own element holds nothing.
+  app.mount(document.createElement('div'));
   return {
     state,
     update(next, lang) {
