@@ -60,7 +60,6 @@ import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanelSlot } from './floor/MediatorPanelSlot.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
-import { caucusBanner } from './floor/caucus.js';
 import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from '../shared/i18n.js';
 import { SessionRecording } from './recording.js';
@@ -391,6 +390,9 @@ function renderPage(): void {
   controlsSlot.replaceChildren(controls());
 }
 
+/** The call's own banners (caucus, mute): a stable host for the Vue parts, moved into place. */
+const callBanners = el('div', { class: 'call-banners' });
+
 function banners(): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (status === 'reconnecting') {
@@ -411,25 +413,8 @@ function banners(): HTMLElement[] {
     );
   }
   if (preview?.role === 'observer') out.push(el('p', { class: 'notice' }, t('listenOnly')));
-  const self = client?.self;
-  if (inCall() && floor?.caucus && self) {
-    out.push(
-      caucusBanner(floor.caucus, self, (ids) =>
-        (client?.participants() ?? [])
-          .filter((p) => ids.includes(p.participantId))
-          .map((p) => p.displayName),
-      ),
-    );
-  }
-  if (inCall() && self?.mutedByMediator) {
-    out.push(
-      el(
-        'p',
-        { class: 'banner', role: 'status', 'data-testid': 'muted-by-mediator' },
-        t('mutedByMediatorHint'),
-      ),
-    );
-  }
+  // The caucus and one's mute by the mediator (Vue, view/CallBanners.vue).
+  out.push(callBanners);
   const indicator = recording.indicator();
   if (indicator) out.push(indicator);
   return out;
@@ -448,7 +433,11 @@ function tileGrid(): HTMLElement {
 }
 
 function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
-  callView ??= parts.mountCallView({ grid, controls: controlsHost }, layers, controlActions);
+  callView ??= parts.mountCallView(
+    { banners: callBanners, grid, controls: controlsHost },
+    layers,
+    controlActions,
+  );
   syncView();
 }
 

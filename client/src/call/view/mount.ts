@@ -1,6 +1,7 @@
 /**
  * The call page's Vue parts, loaded with the call client (../lazyParts.ts),
- * never on the first screen: the video area and the controls bar, each
+ * never on the first screen: the call's banners, the video area and the
+ * controls bar, each
  * mounted once into a stable host of the page. The page moves the hosts
  * into place on each redraw but never rebuilds them, and hands `update` what
  * it knows; Vue patches what changed.
@@ -23,6 +24,7 @@ export interface MountedCallView {
 }
 
 export interface CallViewHosts {
+  banners: HTMLElement;
   grid: HTMLElement;
   controls: HTMLElement;
 }
