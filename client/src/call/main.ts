@@ -3,10 +3,12 @@
  * from a session link: device test and identity details, the waiting room,
  * then the call (tiles, controls, chat) with, for the mediator, the floor
  * panel (waiting room, participants, moderation, caucus). This file holds
- * the page's state and lays the parts out; the parts live in `call/`,
- * `floor/` and `devices/`.
+ * the page's state, draws the small first screen and lays the parts out;
+ * the parts live in `call/`, `view/` (the in-call Vue components: tiles,
+ * controls, the call's banners, the notice after leaving), `floor/` and
+ * `devices/`.
  *
- * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1; lead's join-path work).
+ * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1); the tiles, controls, call banners and leave/rejoin are in view/, the evidence viewer and side panels are still drawn here.
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../../signaling/contract.js';
 import { can } from '../../../signaling/roles.js';
@@ -14,7 +16,7 @@ import { HANDSHAKE_REFUSALS } from '../../../signaling/errors.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './ConnectionQuality.js';
 import { selectedProtocol } from './icePath.js';
-import { FirstScreenControls, type ControlsActions, type ControlsState } from './controls.js';
+import { FirstScreenControls, type ControlsState } from './controls.js';
 import { endingMessage, isEndingReason, type CallEnding } from './ending.js';
 import { ct, localText, sideLabel } from './strings.js';
 import {
@@ -25,7 +27,6 @@ import {
   takeCredential,
   watchReopenedLinks,
 } from './credential.js';
-import { leftNotice } from './leave.js';
 import { Announcer } from './announcer.js';
 import {
   deadlinePanel,
@@ -39,7 +40,7 @@ import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
 import { callParts, documentParts } from './lazyParts.js';
 import { invitationClaims, ProcedureCard } from './procedure.js';
-import type { MountedCallView } from './view/mount.js';
+import type { CallActions, MountedCallView } from './view/mount.js';
 import {
   DeviceCheck,
   classifyMediaError,
@@ -338,7 +339,8 @@ function renderPage(): void {
     return;
   }
   if (status === 'left') {
-    app.append(leftNotice(() => void rejoin()));
+    // What happened and the way back (Vue, view/LeftNotice.vue).
+    app.append(leftHost);
     return;
   }
   const me = preview;
@@ -392,6 +394,8 @@ function renderPage(): void {
 
 /** The call's own banners (caucus, mute): a stable host for the Vue parts, moved into place. */
 const callBanners = el('div', { class: 'call-banners' });
+/** Where the notice after leaving goes (Vue). */
+const leftHost = el('div', { class: 'call-left' });
 
 function banners(): HTMLElement[] {
   const out: HTMLElement[] = [];
@@ -434,7 +438,7 @@ function tileGrid(): HTMLElement {
 
 function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
   callView ??= parts.mountCallView(
-    { banners: callBanners, grid, controls: controlsHost },
+    { banners: callBanners, grid, controls: controlsHost, left: leftHost },
     layers,
     controlActions,
   );
@@ -521,7 +525,7 @@ function controlsState(): ControlsState {
 /** Whether the leave button was pressed and waits for its confirmation. */
 let confirmingLeave = false;
 
-const controlActions: ControlsActions = {
+const controlActions: CallActions = {
   toggleMic: () => void toggleMic(),
   toggleCamera: () => {
     camMuted = !camMuted;
@@ -555,6 +559,7 @@ const controlActions: ControlsActions = {
     confirmingLeave = false;
     render();
   },
+  rejoin: () => void rejoin(),
 };
 
 /**

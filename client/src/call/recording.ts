@@ -101,12 +101,6 @@ export class SessionRecording {
     return this.#dialog !== undefined;
   }
 
-  /** Whether a participant's media is being recorded now; undefined when nothing is. */
-  recorded(participantId: string): boolean | undefined {
-    if (!this.#state) return undefined;
-    return this.#state.consented.includes(participantId);
-  }
-
   /** The mediator's start/stop button for the controls bar: whether a recording is on, busy. */
   control(): { on: boolean; busy: boolean } | undefined {
     if (!this.#host.canControl() || !this.#host.inCall()) return undefined;

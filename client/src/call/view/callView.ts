@@ -10,7 +10,7 @@ import { shallowReactive } from 'vue';
 import type { CaucusState, ParticipantInfo } from '../../../../signaling/contract.js';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import type { CallStatus, RemoteTrack } from '../CallClient.js';
-import type { ControlsState } from '../controls.js';
+import type { ControlsActions, ControlsState } from '../controls.js';
 
 export interface CallViewState {
   status: CallStatus;
@@ -36,6 +36,12 @@ export interface CallViewState {
   awaiting: readonly string[];
   /** What the controls bar shows. */
   controls: ControlsState;
+}
+
+/** What the view's parts ask the page to do. */
+export interface CallActions extends ControlsActions {
+  /** Back into the call after leaving, without reloading. */
+  rejoin(): void;
 }
 
 export function createCallView(): CallViewState {

@@ -8,13 +8,17 @@
  */
 import { createApp, markRaw } from 'vue';
 import type { Lang } from '../../shared/i18n.js';
-import type { ControlsActions } from '../controls.js';
 import type { LayerChooser } from '../LayerChooser.js';
-import { createCallView, updateCallView, type CallViewState } from './callView.js';
+import {
+  createCallView,
+  updateCallView,
+  type CallActions,
+  type CallViewState,
+} from './callView.js';
 import CallView from './CallView.vue';
 import { viewLang } from './text.js';
 
-export type { CallViewState } from './callView.js';
+export type { CallActions, CallViewState } from './callView.js';
 
 export interface MountedCallView {
   /** The state components render from; the page may set a field directly (the active speaker). */
@@ -27,12 +31,13 @@ export interface CallViewHosts {
   banners: HTMLElement;
   grid: HTMLElement;
   controls: HTMLElement;
+  left: HTMLElement;
 }
 
 export function mountCallView(
   hosts: CallViewHosts,
   layers: LayerChooser,
-  act: ControlsActions,
+  act: CallActions,
 ): MountedCallView {
   const state = createCallView();
   const app = createApp(CallView, {
