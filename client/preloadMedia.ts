@@ -1,6 +1,6 @@
 /**
  * A build step: the join page's HTML names the media client's chunks
- * (mediasoup-client, socket.io-client, the floor) as low-priority module
+ * (mediasoup-client, socket.io-client, the floor, the in-call view) as low-priority module
  * preloads, so the browser fetches and compiles them while it still loads
  * and runs the small entry. Without it they are asked for only once the
  * entry has run, and the socket connects a round trip and a parse later.
@@ -20,6 +20,7 @@ export const CALL_MODULES = [
   '/src/call/CallClient.ts',
   '/src/call/floor/SessionFloor.ts',
   '/src/call/floor/ChatPanel.ts',
+  '/src/call/view/mount.ts',
 ];
 
 export function preloadMedia(page = 'index.html'): Plugin {

@@ -81,6 +81,8 @@ describe('the join page’s first screen', () => {
       expect(code.includes('engine.io'), `${src} holds engine.io-client`).toBe(false);
       // So do the texts of every refusal reason (client/src/shared/errorText.ts).
       expect(code.includes('SESSION_LOCKED'), `${src} holds the reason texts`).toBe(false);
+      // And Vue, which renders the in-call view (client/src/call/view/).
+      expect(code.includes('__vue_app__'), `${src} holds the Vue runtime`).toBe(false);
       // The gzip body is the same file.
       const gz = await get(`${t.url}${src}`, { 'accept-encoding': 'gzip' });
       expect(gunzipSync(gz.body).toString(), src).toBe(code);

@@ -306,7 +306,8 @@ describe('the mediator’s floor in Chromium', () => {
     await flowing(pages.worker, [ids.mediator], 'worker receives the mediator');
     await flowing(m, [ids.worker], 'mediator receives the worker');
 
-    // Only the mediator's page loads the floor panel, and Vue with it.
+    // Only the mediator's page loads the floor panel. Vue renders every page's in-call view
+    // (loaded with the call parts, never on the first screen: tests/e2e/first-screen.test.ts).
     const panelIn = async (page: Page) => {
       const scripts = await loadedScripts(page);
       return {
@@ -314,7 +315,7 @@ describe('the mediator’s floor in Chromium', () => {
         vue: scripts.some((code) => code.includes('__vue_app__')),
       };
     };
-    expect(await panelIn(pages.worker)).toEqual({ panel: false, vue: false });
+    expect(await panelIn(pages.worker)).toEqual({ panel: false, vue: true });
     expect(await panelIn(m)).toEqual({ panel: true, vue: true });
 
     // The panel follows the floor without rebuilding itself: a knock leaves its controls in place.

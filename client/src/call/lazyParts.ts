@@ -2,7 +2,7 @@
  * The parts of the call page its first screen (device check, name, join
  * button) does not need, each loaded once, on demand, as its own chunks:
  * the media and signalling client (mediasoup-client, socket.io-client) and
- * the session floor when joining — fetched early, while the camera starts,
+ * the session floor and the in-call view (Vue) when joining — fetched early, while the camera starts,
  * so the join does not wait for them — and the documents inbox and the
  * extension panel beside an invitation's page.
  */
@@ -19,12 +19,13 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
 };
 
 export const callParts = once(async () => {
-  const [{ CallClient }, { SessionFloor }, { ChatPanel }] = await Promise.all([
+  const [{ CallClient }, { SessionFloor }, { ChatPanel }, { mountCallView }] = await Promise.all([
     import('./CallClient.js'),
     import('./floor/SessionFloor.js'),
     import('./floor/ChatPanel.js'),
+    import('./view/mount.js'),
   ]);
-  return { CallClient, SessionFloor, ChatPanel };
+  return { CallClient, SessionFloor, ChatPanel, mountCallView };
 });
 
 /**

@@ -3,10 +3,12 @@
  * from a session link: device test and identity details, the waiting room,
  * then the call (tiles, controls, chat) with, for the mediator, the floor
  * panel (waiting room, participants, moderation, caucus). This file holds
- * the page's state and lays the parts out; the parts live in `call/`,
- * `floor/` and `devices/`.
+ * the page's state, draws the small first screen and lays the parts out;
+ * the parts live in `call/`, `view/` (the in-call Vue components: tiles,
+ * controls, the call's banners, the notice after leaving), `floor/` and
+ * `devices/`.
  *
- * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1; lead's join-path work).
+ * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1); the tiles, controls, call banners and leave/rejoin are in view/, the evidence viewer and side panels are still drawn here.
  */
 import type { EvidencePresentation, ParticipantInfo } from '../../../signaling/contract.js';
 import { can } from '../../../signaling/roles.js';
@@ -14,7 +16,7 @@ import { HANDSHAKE_REFUSALS } from '../../../signaling/errors.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
 import { ConnectionQuality } from './ConnectionQuality.js';
 import { selectedProtocol } from './icePath.js';
-import { controlsBar } from './controls.js';
+import { FirstScreenControls, type ControlsState } from './controls.js';
 import { endingMessage, isEndingReason, type CallEnding } from './ending.js';
 import { ct, localText, sideLabel } from './strings.js';
 import {
@@ -25,7 +27,6 @@ import {
   takeCredential,
   watchReopenedLinks,
 } from './credential.js';
-import { leaveConfirmation, leftNotice } from './leave.js';
 import { Announcer } from './announcer.js';
 import {
   deadlinePanel,
@@ -39,8 +40,7 @@ import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
 import { callParts, documentParts, mediatorParts } from './lazyParts.js';
 import { invitationClaims, ProcedureCard } from './procedure.js';
-import { MediaShelf } from './MediaShelf.js';
-import { localTile, remoteTile, screenTile, type TileContext } from './tiles.js';
+import type { CallActions, MountedCallView } from './view/mount.js';
 import {
   DeviceCheck,
   classifyMediaError,
@@ -61,7 +61,6 @@ import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanelSlot } from './floor/MediatorPanelSlot.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
-import { caucusBanner } from './floor/caucus.js';
 import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
 import { lang, setLang, t } from '../shared/i18n.js';
 import { SessionRecording } from './recording.js';
@@ -121,7 +120,6 @@ let activeSpeaker: string | null = null;
 /** A short message under the controls (a refused unmute, a failed hand raise). */
 let controlMessage: string | undefined;
 const remoteTiles = new Map<string, RemoteTrack>();
-const shelf = new MediaShelf();
 const layers = new LayerChooser((consumerId, level) =>
   client ? client.setQuality(consumerId, level) : Promise.resolve(),
 );
@@ -291,11 +289,10 @@ function renderNow(): void {
   const started = performance.now();
   // Re-rendering moves nodes; keep the keyboard where it was.
   const focused = document.activeElement;
-  shelf.beginRender();
   viewerHost.beginRender();
   renderPage();
   viewerHost.endRender();
-  shelf.endRender();
+  syncView();
   recording.sync();
   if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused)
     focused.focus({ preventScroll: true });
@@ -342,7 +339,8 @@ function renderPage(): void {
     return;
   }
   if (status === 'left') {
-    app.append(leftNotice(() => void rejoin()));
+    // What happened and the way back (Vue, view/LeftNotice.vue).
+    app.append(leftHost);
     return;
   }
   const me = preview;
@@ -394,6 +392,11 @@ function renderPage(): void {
   controlsSlot.replaceChildren(controls());
 }
 
+/** The call's own banners (caucus, mute): a stable host for the Vue parts, moved into place. */
+const callBanners = el('div', { class: 'call-banners' });
+/** Where the notice after leaving goes (Vue). */
+const leftHost = el('div', { class: 'call-left' });
+
 function banners(): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (status === 'reconnecting') {
@@ -414,80 +417,60 @@ function banners(): HTMLElement[] {
     );
   }
   if (preview?.role === 'observer') out.push(el('p', { class: 'notice' }, t('listenOnly')));
-  const self = client?.self;
-  if (inCall() && floor?.caucus && self) {
-    out.push(
-      caucusBanner(floor.caucus, self, (ids) =>
-        (client?.participants() ?? [])
-          .filter((p) => ids.includes(p.participantId))
-          .map((p) => p.displayName),
-      ),
-    );
-  }
-  if (inCall() && self?.mutedByMediator) {
-    out.push(
-      el(
-        'p',
-        { class: 'banner', role: 'status', 'data-testid': 'muted-by-mediator' },
-        t('mutedByMediatorHint'),
-      ),
-    );
-  }
+  // The caucus and one's mute by the mediator (Vue, view/CallBanners.vue).
+  out.push(callBanners);
   const indicator = recording.indicator();
   if (indicator) out.push(indicator);
   return out;
 }
 
-function tileContext(): TileContext {
-  const self = client?.self;
-  return {
-    shelf,
-    layers,
-    activeSpeaker,
-    remote: [...remoteTiles.values()],
-    recorded: (id) => recording.recorded(id),
-    // Media across a caucus wall is held on the server: show "away", not a frozen picture.
-    away: (p) =>
-      floor?.caucus !== null &&
-      floor?.caucus !== undefined &&
-      self !== undefined &&
-      floor.inCaucus(p.participantId, p.role) !== floor.inCaucus(self.participantId, self.role),
-    reconnecting: (id) => client?.awaitingMedia(id) ?? false,
-    inCaucus: (p) => floor?.inCaucus(p.participantId, p.role) ?? false,
-  };
-}
+/**
+ * The video area: a stable host that redraws move into place, with the
+ * Vue tile grid (view/) mounted in it once the call parts have loaded.
+ */
+const grid = el('section', { class: 'grid', 'data-testid': 'grid' });
+let callView: MountedCallView | undefined;
 
 function tileGrid(): HTMLElement {
-  const ctx = tileContext();
+  grid.setAttribute('aria-label', t('videoArea'));
+  return grid;
+}
+
+function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
+  callView ??= parts.mountCallView(
+    { banners: callBanners, grid, controls: controlsHost, left: leftHost },
+    layers,
+    controlActions,
+  );
+  syncView();
+}
+
+/** Tells the Vue parts what the page knows now. */
+function syncView(): void {
   const self = client?.self;
-  const grid = el('section', {
-    class: 'grid',
-    'data-testid': 'grid',
-    'aria-label': t('videoArea'),
-  });
-  grid.append(
-    localTile(ctx, {
-      selfId: self?.participantId ?? '',
+  const participants = client?.participants() ?? [];
+  callView?.update(
+    {
+      status,
+      inCall: inCall(),
+      self,
       name: preview?.name ?? '',
       role: preview?.role,
-      stream: localStream,
-      micMuted,
-      mutedByMediator: self?.mutedByMediator ?? false,
-      handRaised: self?.handRaised ?? false,
       side: self?.side ?? preview?.side,
-    }),
+      localStream,
+      micMuted,
+      participants,
+      tracks: [...remoteTiles.values()],
+      activeSpeaker,
+      caucus: floor?.caucus ?? null,
+      recorded: recording.state?.consented ?? null,
+      awaiting: participants
+        .filter((p) => client?.awaitingMedia(p.participantId))
+        .map((p) => p.participantId),
+      controls: controlsState(),
+    },
+    lang(),
   );
-  if (inCall()) {
-    const others = client?.participants() ?? [];
-    for (const p of others) grid.append(remoteTile(ctx, p));
-    for (const r of remoteTiles.values()) {
-      const owner = others.find((p) => p.participantId === r.participantId);
-      if (r.source === 'screen' && owner && !ctx.away(owner))
-        grid.append(screenTile(ctx, owner, r));
-    }
-    if (others.length === 0) grid.append(el('div', { class: 'tile placeholder' }, t('waiting')));
-  }
-  return grid;
 }
 
 /** The open item's viewer, kept across re-renders so a playing video does not restart. */
@@ -516,71 +499,78 @@ function viewerElement(shown: ViewerState): HTMLElement {
   return viewerNode.node;
 }
 
-function controls(): HTMLElement {
+/** What the controls bar shows now. */
+function controlsState(): ControlsState {
   const self = client?.self;
-  return controlsBar(
-    {
-      status,
-      inCall: inCall(),
-      hasMic: (localStream?.getAudioTracks().length ?? 0) > 0,
-      hasCam: (localStream?.getVideoTracks().length ?? 0) > 0,
-      micMuted,
-      camMuted,
-      mutedByMediator: client?.mutedByMediator ?? false,
-      handRaised: inCall() && floor && self && !isMediator() ? self.handRaised : undefined,
-      canShare:
-        (client?.joinResult?.canPublish.includes('screen') ?? false) &&
-        'getDisplayMedia' in navigator.mediaDevices,
-      sharing: client?.sharingScreen ?? false,
-      ownQuality: ownQuality.sample.level,
-      message: controlMessage,
-      recordButton: recording.controlButton(),
-      leaveConfirm: leaveConfirm(),
-    },
-    {
-      toggleMic: () => void toggleMic(),
-      toggleCamera: () => {
-        camMuted = !camMuted;
-        void client?.setMuted('camera', camMuted);
-        localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
-        render();
-      },
-      raiseHand: (raised) => {
-        floor?.raiseHand(raised).catch((e: unknown) => {
-          controlMessage = `${t('actionFailed')}${localText((e as Error).message)}`;
-          render();
-        });
-      },
-      toggleScreenShare: () => void toggleScreenShare(),
-      join: () => void joinCall(),
-      leave: () => {
-        confirmingLeave = true;
-        render();
-      },
-    },
-  );
+  return {
+    status,
+    inCall: inCall(),
+    hasMic: (localStream?.getAudioTracks().length ?? 0) > 0,
+    hasCam: (localStream?.getVideoTracks().length ?? 0) > 0,
+    micMuted,
+    camMuted,
+    mutedByMediator: client?.mutedByMediator ?? false,
+    handRaised: inCall() && floor && self && !isMediator() ? self.handRaised : undefined,
+    canShare:
+      (client?.joinResult?.canPublish.includes('screen') ?? false) &&
+      'getDisplayMedia' in navigator.mediaDevices,
+    sharing: client?.sharingScreen ?? false,
+    ownQuality: ownQuality.sample.level,
+    message: controlMessage,
+    record: recording.control(),
+    confirmingLeave: confirmingLeave && inCall(),
+  };
 }
 
 /** Whether the leave button was pressed and waits for its confirmation. */
 let confirmingLeave = false;
 
-function leaveConfirm(): HTMLElement | undefined {
-  if (!confirmingLeave || !inCall()) return undefined;
-  return leaveConfirmation(
-    () => {
-      confirmingLeave = false;
-      markInCall(false);
-      // Leaving lets the camera and microphone go; joining again asks for them anew.
-      localStream?.getTracks().forEach((tr) => tr.stop());
-      localStream = undefined;
-      deviceCheck.setStream(undefined);
-      void client?.leave();
-    },
-    () => {
-      confirmingLeave = false;
+const controlActions: CallActions = {
+  toggleMic: () => void toggleMic(),
+  toggleCamera: () => {
+    camMuted = !camMuted;
+    void client?.setMuted('camera', camMuted);
+    localStream?.getVideoTracks().forEach((tr) => (tr.enabled = !camMuted));
+    render();
+  },
+  raiseHand: (raised) => {
+    floor?.raiseHand(raised).catch((e: unknown) => {
+      controlMessage = `${t('actionFailed')}${localText((e as Error).message)}`;
       render();
-    },
-  );
+    });
+  },
+  toggleRecording: () => recording.toggle(),
+  toggleScreenShare: () => void toggleScreenShare(),
+  join: () => void joinCall(),
+  leave: () => {
+    confirmingLeave = true;
+    render();
+  },
+  confirmLeave: () => {
+    confirmingLeave = false;
+    markInCall(false);
+    // Leaving lets the camera and microphone go; joining again asks for them anew.
+    localStream?.getTracks().forEach((tr) => tr.stop());
+    localStream = undefined;
+    deviceCheck.setStream(undefined);
+    void client?.leave();
+  },
+  cancelLeave: () => {
+    confirmingLeave = false;
+    render();
+  },
+  rejoin: () => void rejoin(),
+};
+
+/**
+ * The controls: the first screen's bar (in the first bundle) until the
+ * call's Vue bar has loaded and the join was asked for; then the Vue bar.
+ */
+const firstControls = new FirstScreenControls(controlActions);
+const controlsHost = el('div');
+
+function controls(): HTMLElement {
+  return callView && status !== 'idle' ? controlsHost : firstControls.update(controlsState());
 }
 
 /** Back into the call after leaving, without reloading: a new connection, the devices again. */
@@ -787,10 +777,8 @@ function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
     },
     activeSpeaker(participantId) {
       activeSpeaker = participantId;
-      // Frequent: move the highlight in place instead of rebuilding the page.
-      for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-participant]')) {
-        tile.classList.toggle('speaking', tile.dataset['participant'] === participantId);
-      }
+      // Frequent: only the highlight moves, without redrawing the page.
+      if (callView) callView.state.activeSpeaker = participantId;
     },
     fatal(reason, detail) {
       fatal = { reason, ...(detail ? { detail } : {}) };
@@ -841,6 +829,7 @@ function startCallEarly(): void {
     (parts) => {
       performance.mark('mediation: call parts loaded');
       if (fatal || client || !preview || unsupportedBrowser()) return;
+      showCallView(parts);
       client = makeClient(parts);
       performance.mark('mediation: call client made');
       client.prepare();
@@ -863,6 +852,7 @@ async function joinCall(): Promise<void> {
     render();
     return;
   }
+  showCallView(parts);
   client ??= makeClient(parts);
   // The others' media comes at once; one's own goes out when the devices have answered.
   const local = previewReady.then(() => {

@@ -101,24 +101,16 @@ export class SessionRecording {
     return this.#dialog !== undefined;
   }
 
-  /** Whether a participant's media is being recorded now; undefined when nothing is. */
-  recorded(participantId: string): boolean | undefined {
-    if (!this.#state) return undefined;
-    return this.#state.consented.includes(participantId);
+  /** The mediator's start/stop button for the controls bar: whether a recording is on, busy. */
+  control(): { on: boolean; busy: boolean } | undefined {
+    if (!this.#host.canControl() || !this.#host.inCall()) return undefined;
+    return { on: this.#state !== null, busy: this.#busy };
   }
 
-  /** The mediator's start/stop button for the controls bar. */
-  controlButton(): HTMLButtonElement | undefined {
-    if (!this.#host.canControl() || !this.#host.inCall()) return undefined;
+  /** The mediator's button pressed: starts a recording, or stops the one on. */
+  toggle(): void {
     const on = this.#state !== null;
-    const button = el(
-      'button',
-      { class: on ? 'record on' : 'record', 'data-testid': on ? 'record-stop' : 'record-start' },
-      on ? t('recStop') : t('recStart'),
-    );
-    button.disabled = this.#busy;
-    button.onclick = () => void this.#run(() => (on ? this.#host.stop() : this.#host.start()));
-    return button;
+    void this.#run(() => (on ? this.#host.stop() : this.#host.start()));
   }
 
   /**
