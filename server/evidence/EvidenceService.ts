@@ -12,7 +12,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
-import type { BlobRange, BlobStore } from './BlobStore.js';
+import type { BlobStore } from './BlobStore.js';
 import {
   EvidenceContext,
   type ClientInfo,
@@ -20,7 +20,7 @@ import {
   type SessionParticipant,
   type Viewer,
 } from './context.js';
-import { EvidenceCustody } from './custody.js';
+import { EvidenceCustody, type OpenRequest, type Opened } from './custody.js';
 import type { EvidenceRepository } from './EvidenceRepository.js';
 import { EvidenceIntake, type ReceivedFile } from './intake.js';
 import type { EvidenceCategory, EvidenceItem, EvidenceReceipt } from './model.js';
@@ -110,20 +110,7 @@ export class EvidenceService {
   }
 
   /** Opens the bytes for the viewer and writes the custody event (once per view). */
-  open(
-    viewer: Viewer,
-    caseId: string,
-    itemId: string,
-    request: {
-      /** The byte range wanted, given the item's size; 'invalid' when it cannot be served. */
-      range: (size: number) => BlobRange | undefined | 'invalid';
-      download: boolean;
-      client: ClientInfo;
-    },
-  ): Promise<
-    | { item: EvidenceItem; range: BlobRange | undefined; stream: Readable }
-    | { item: EvidenceItem; range: 'invalid' }
-  > {
+  open(viewer: Viewer, caseId: string, itemId: string, request: OpenRequest): Promise<Opened> {
     return this.#custody.open(viewer, caseId, itemId, request);
   }
 

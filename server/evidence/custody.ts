@@ -12,6 +12,19 @@ import { EVIDENCE_TYPES, type EvidenceTypeId } from './contentType.js';
 import { canView, type ClientInfo, type EvidenceContext, type Viewer } from './context.js';
 import type { EvidenceItem, EvidenceReceipt } from './model.js';
 
+/** What a viewer asks to open. */
+export interface OpenRequest {
+  /** The byte range wanted, given the item's size; 'invalid' when it cannot be served. */
+  range: (size: number) => BlobRange | undefined | 'invalid';
+  download: boolean;
+  client: ClientInfo;
+}
+
+/** The item opened, with its bytes, or an unsatisfiable range (nothing logged). */
+export type Opened =
+  | { item: EvidenceItem; range: BlobRange | undefined; stream: Readable }
+  | { item: EvidenceItem; range: 'invalid' };
+
 export class EvidenceCustody {
   readonly #ctx: EvidenceContext;
 
@@ -34,16 +47,8 @@ export class EvidenceCustody {
     viewer: Viewer,
     caseId: string,
     itemId: string,
-    request: {
-      /** The byte range wanted, given the item's size; 'invalid' when it cannot be served. */
-      range: (size: number) => BlobRange | undefined | 'invalid';
-      download: boolean;
-      client: ClientInfo;
-    },
-  ): Promise<
-    | { item: EvidenceItem; range: BlobRange | undefined; stream: Readable }
-    | { item: EvidenceItem; range: 'invalid' }
-  > {
+    request: OpenRequest,
+  ): Promise<Opened> {
     const { item } = await this.#ctx.visibleItem(viewer, caseId, itemId);
     if (item.integrity !== 'ok') throw new NotFoundError('Evidence file');
     const range = request.range(item.size);
