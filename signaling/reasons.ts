@@ -454,6 +454,10 @@ export const REASONS = {
   UPLOAD_TOO_SLOW: reason('REQUEST_TIMEOUT', 'The upload did not complete within {ms} ms', {
     ms: count,
   }),
+  EVIDENCE_LINK_EXPIRED: reason('UNAUTHENTICATED', 'This view link has expired'),
+  EVIDENCE_LINK_INVALID: reason('UNAUTHENTICATED', 'Invalid view link'),
+  EVIDENCE_LINK_OTHER_ITEM: reason('UNAUTHENTICATED', 'This view link is for another item'),
+  EVIDENCE_LINK_WITHDRAWN: reason('UNAUTHENTICATED', 'This view link is no longer valid'),
   // ── auth, institutions, recording, http ─────────────────────────────────
   // Sign-in, tokens and the password policy.
   WRONG_CREDENTIALS: reason('UNAUTHENTICATED', 'Wrong username or password'),
@@ -492,6 +496,15 @@ export const REASONS = {
   INSTITUTION_KEY_WRONG: reason('UNAUTHENTICATED', 'Unknown institution or wrong API key'),
   INSTITUTION_UNKNOWN: reason('UNAUTHENTICATED', 'Unknown institution'),
   INSTITUTION_REVOKED: reason('UNAUTHENTICATED', 'This credential has been revoked'),
+  REFERENCE_LINK_EXPIRED: reason(
+    'UNAUTHENTICATED',
+    'This file link has expired; fetch a new reference',
+  ),
+  REFERENCE_LINK_INVALID: reason('UNAUTHENTICATED', 'Invalid file link'),
+  REFERENCE_LINK_OTHER_INSTITUTION: reason(
+    'UNAUTHENTICATED',
+    'This link is for another institution',
+  ),
   WEBHOOK_URL_INVALID: reason('VALIDATION', 'The webhook address is not a valid URL'),
   WEBHOOK_URL_CREDENTIALS: reason('VALIDATION', 'The webhook address must not contain credentials'),
   WEBHOOK_URL_NOT_HTTPS: reason(

@@ -13,7 +13,7 @@ import {
   type Reason,
   type ReasonParams,
 } from '../../signaling/index.js';
-import { UnauthenticatedError, fail } from '../errors.js';
+import { fail } from '../errors.js';
 
 const ALGORITHM = 'HS256' as const;
 
@@ -73,25 +73,6 @@ export class SignedTokens<S extends z.ZodType<Record<string, unknown> & { sub: s
       expiresIn: ttlSeconds,
       jwtid: tokenId,
     });
-  }
-
-  /**
-   * `verify` for a token a request presents: any refusal becomes a 401 in the
-   * caller's words, one for an expired token and one for any other bad one.
-   */
-  verifyOrRefuse(
-    token: unknown,
-    words: { expired: string; invalid: string },
-  ): Verified<z.output<S>> {
-    try {
-      return this.verify(token);
-    } catch (error) {
-      throw new UnauthenticatedError(
-        error instanceof TokenRefusedError && error.reason === 'TOKEN_EXPIRED'
-          ? words.expired
-          : words.invalid,
-      );
-    }
   }
 
   /**

@@ -10,7 +10,7 @@ import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { Actor } from '../cases/access.js';
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { EvidenceRepository } from '../evidence/EvidenceRepository.js';
-import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import { NotFoundError, fail } from '../errors.js';
 import type { InstitutionActor, InstitutionService } from '../institutions/InstitutionService.js';
 import type { RecordingService } from '../recordingService/RecordingService.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
@@ -268,12 +268,11 @@ export class ReferenceService {
     mediaType: string;
     name: string;
   }> {
-    const claims = this.#fileTokens.verifyOrRefuse(token, {
-      expired: 'This file link has expired; fetch a new reference',
-      invalid: 'Invalid file link',
+    const claims = this.#fileTokens.verifyOrFail(token, {
+      expired: 'REFERENCE_LINK_EXPIRED',
+      invalid: 'REFERENCE_LINK_INVALID',
     });
-    if (claims.sub !== institution.id)
-      throw new UnauthenticatedError('This link is for another institution');
+    if (claims.sub !== institution.id) throw fail('REFERENCE_LINK_OTHER_INSTITUTION');
     await this.#institutions.access(institution, claims.caseId, {
       item: `${claims.item}/${claims.id}`,
       ip,

@@ -468,6 +468,13 @@ export const REASON_TEXT: Labels<Reason> = {
     '上传超时（未在 {ms} 毫秒内完成），请检查网络后重新上传。',
     'The upload timed out (not complete within {ms} ms); check the connection and upload again.',
   ],
+  EVIDENCE_LINK_EXPIRED: ['证据查看链接已过期。', 'This view link has expired.'],
+  EVIDENCE_LINK_INVALID: ['证据查看链接无效。', 'Invalid view link.'],
+  EVIDENCE_LINK_OTHER_ITEM: [
+    '该查看链接对应的是另一份证据。',
+    'This view link is for another item.',
+  ],
+  EVIDENCE_LINK_WITHDRAWN: ['该证据查看链接已失效。', 'This view link is no longer valid.'],
   // ── auth, institutions, recording, http ─────────────────────────────────
   WRONG_CREDENTIALS: ['用户名或密码错误。', 'Wrong username or password.'],
   ACCOUNT_LOCKED_OUT: [
@@ -518,6 +525,15 @@ export const REASON_TEXT: Labels<Reason> = {
   ],
   INSTITUTION_UNKNOWN: ['受理机构不存在。', 'Unknown institution.'],
   INSTITUTION_REVOKED: ['该凭证已被吊销。', 'This credential has been revoked.'],
+  REFERENCE_LINK_EXPIRED: [
+    '文件链接已过期，请重新获取引用。',
+    'This file link has expired; fetch a new reference.',
+  ],
+  REFERENCE_LINK_INVALID: ['文件链接无效。', 'Invalid file link.'],
+  REFERENCE_LINK_OTHER_INSTITUTION: [
+    '该链接是为其他机构签发的。',
+    'This link is for another institution.',
+  ],
   WEBHOOK_URL_INVALID: ['接收地址不是有效网址。', 'The webhook address is not a valid URL.'],
   WEBHOOK_URL_CREDENTIALS: [
     '接收地址不得包含用户名或密码。',

@@ -201,21 +201,21 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
   ): Promise<Actor> {
     if (actor) return actor;
     if (!access) throw new UnauthenticatedError();
-    const claims = d.accessTokens.verifyOrRefuse(access, {
-      expired: 'This view link has expired',
-      invalid: 'Invalid view link',
+    const claims = d.accessTokens.verifyOrFail(access, {
+      expired: 'EVIDENCE_LINK_EXPIRED',
+      invalid: 'EVIDENCE_LINK_INVALID',
     });
     if (claims.caseId !== caseId || claims.itemId !== itemId)
-      throw new UnauthenticatedError('This view link is for another item');
+      throw fail('EVIDENCE_LINK_OTHER_ITEM');
     if (claims.inv !== undefined && !(await d.invitationActive(claims.inv))) {
-      throw new UnauthenticatedError('This invitation has been revoked or has expired');
+      throw fail('INVITATION_LINK_REVOKED');
     }
     // A deactivated member's or an uninvited person's links die with their access.
     if (
       d.viewerActive &&
       !(await d.viewerActive({ kind: claims.viewer, id: claims.sub, caseId, inv: claims.inv }))
     ) {
-      throw new UnauthenticatedError('This view link is no longer valid');
+      throw fail('EVIDENCE_LINK_WITHDRAWN');
     }
     if (claims.viewer === 'staff' && (claims.role === 'clerk' || claims.role === 'mediator')) {
       return {
@@ -239,7 +239,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps): RouteSpec[] {
         name: claims.name,
       };
     }
-    throw new UnauthenticatedError('Invalid view link');
+    throw fail('EVIDENCE_LINK_INVALID');
   }
 
   return [

@@ -1,0 +1,58 @@
+/**
+ * The mediation sessions of a case: scheduled, started, ended.
+ */
+import type { CaseRepository } from '../../cases/CaseRepository.js';
+import type { MediationSessionRecord } from '../../cases/model.js';
+import { SqliteRecords, str, strOrNull, type Row } from './rows.js';
+
+function toSession(r: Row): MediationSessionRecord {
+  return {
+    id: str(r['id']),
+    caseId: str(r['case_id']),
+    status: r['status'] as MediationSessionRecord['status'],
+    scheduledStart: str(r['scheduled_start']),
+    scheduledEnd: strOrNull(r['scheduled_end']),
+    startedAt: strOrNull(r['started_at']),
+    endedAt: strOrNull(r['ended_at']),
+    createdBy: str(r['created_by']),
+  };
+}
+
+export class SessionRecords
+  extends SqliteRecords
+  implements Pick<CaseRepository, 'insertSession' | 'updateSession' | 'getSession' | 'listSessions'>
+{
+  async insertSession(s: MediationSessionRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO mediation_sessions (id, case_id, status, scheduled_start, scheduled_end, started_at, ended_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      s.id,
+      s.caseId,
+      s.status,
+      s.scheduledStart,
+      s.scheduledEnd,
+      s.startedAt,
+      s.endedAt,
+      s.createdBy,
+    );
+  }
+
+  async updateSession(s: MediationSessionRecord): Promise<void> {
+    this.sql(
+      'UPDATE mediation_sessions SET status = ?, started_at = ?, ended_at = ? WHERE id = ?',
+    ).run(s.status, s.startedAt, s.endedAt, s.id);
+  }
+
+  async getSession(id: string): Promise<MediationSessionRecord | undefined> {
+    const r = this.row('SELECT * FROM mediation_sessions WHERE id = ?', id);
+    return r ? toSession(r) : undefined;
+  }
+
+  async listSessions(caseId: string): Promise<MediationSessionRecord[]> {
+    return this.rows(
+      'SELECT * FROM mediation_sessions WHERE case_id = ? ORDER BY scheduled_start, rowid',
+      caseId,
+    ).map(toSession);
+  }
+}
