@@ -13,15 +13,23 @@
 import type { Plugin } from 'vite';
 
 /**
- * The modules `client/src/call/lazyParts.ts` loads for everyone's call (`callParts`); the
- * mediator's case register (`mediatorParts`) is not preloaded: parties never use it.
+ * The modules `client/src/call/lazyParts.ts` loads for everyone's call (`callParts`), but
+ * for LATE_CALL_MODULES; the mediator's case register (`mediatorParts`) is not preloaded:
+ * parties never use it.
  */
 export const CALL_MODULES = [
   '/src/call/CallClient.ts',
   '/src/call/floor/SessionFloor.ts',
   '/src/call/floor/ChatPanel.ts',
-  '/src/call/view/mount.ts',
 ];
+
+/**
+ * Parts of `callParts` left to its own request, made when the entry runs: the in-call view
+ * and the Vue runtime. Preloaded with the others they competed with the entry and the media
+ * client for the page's thread, and the join got slower (bench:join, A/B over 6 pairs:
+ * median 1,661 ms preloaded, 1,561 ms not).
+ */
+export const LATE_CALL_MODULES = ['/src/call/view/mount.ts'];
 
 export function preloadMedia(page = 'index.html'): Plugin {
   return {
