@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinWithAdmission, launchChromium, poll } from '../support/browser.js';
+import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import { pageView } from '../support/mediaRecovery.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -66,7 +66,12 @@ describe('camera resolution in Chromium', () => {
       (list) => list.length === 3 && list.every((s) => s.byteCount > 20_000),
       15_000,
       'every simulcast layer of the camera received',
-    );
+    ).catch(async (error: unknown) => {
+      // The sender's side of a missing layer: bytes and width per layer, its bandwidth estimate.
+      const sent = await diagnostics.outboundCamera(sender).catch(() => null);
+      process.stderr.write(`sender's camera as sent: ${JSON.stringify(sent)}\n`);
+      throw error;
+    });
     expect(new Set(stats.map((s) => s.rid))).toEqual(new Set(['r0', 'r1', 'r2']));
   });
 
