@@ -5,7 +5,9 @@
  * 低 the quarter-size one, and on 自动 a small tile gets a smaller layer than
  * a large one.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
@@ -17,6 +19,19 @@ const SESSION = 'SESSION-RES';
 /** The width of the picture a receiver decodes from a sender's camera (0 while none). */
 async function decodedWidth(page: Page, sender: string): Promise<number> {
   return (await pageView(page)).tiles[sender]?.width ?? 0;
+}
+
+/** The five processes using most CPU, for a failure's report (what starved the encoder). */
+function busiestProcesses(): string {
+  try {
+    return execFileSync('ps', ['-eo', 'pcpu,comm', '--sort=-pcpu'], { encoding: 'utf8' })
+      .split('\n')
+      .slice(1, 6)
+      .map((line) => line.trim())
+      .join(', ');
+  } catch {
+    return 'ps unavailable';
+  }
 }
 
 describe('camera resolution in Chromium', () => {
@@ -42,6 +57,10 @@ describe('camera resolution in Chromium', () => {
     sender = await open('mediator', '王调解', 'mediator');
     receiver = await open('applicant', '张三', 'party');
     await joinWithAdmission(sender, [{ page: receiver, participantId: 'applicant' }]);
+    // Only the mediator's camera is under test. Both pages share one Chromium on
+    // two cores; a second 720p simulcast encoder starved the first under the
+    // suite's load until its bandwidth estimate never reached the top layer.
+    await receiver.getByTestId('toggle-camera').click();
   });
 
   afterAll(async () => {
@@ -70,6 +89,7 @@ describe('camera resolution in Chromium', () => {
       // The sender's side of a missing layer: bytes and width per layer, its bandwidth estimate.
       const sent = await diagnostics.outboundCamera(sender).catch(() => null);
       process.stderr.write(`sender's camera as sent: ${JSON.stringify(sent)}\n`);
+      process.stderr.write(`machine: load ${loadavg().join(' ')}; ${busiestProcesses()}\n`);
       throw error;
     });
     expect(new Set(stats.map((s) => s.rid))).toEqual(new Set(['r0', 'r1', 'r2']));
