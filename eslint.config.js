@@ -7,12 +7,16 @@ import pluginVue from 'eslint-plugin-vue';
  * @typedef {{ paths?: { name: string, message: string }[], patterns?: { regex: string, message: string }[] }} Boundary
  */
 
-/** @type {Boundary} The SQLite driver. */
+/** @type {Boundary} The database drivers (SQLite, PostgreSQL). */
 const SQLITE = {
   paths: [
     {
       name: 'better-sqlite3',
       message: 'The SQLite driver only in server/db/: use a repository interface.',
+    },
+    {
+      name: 'pg',
+      message: 'The PostgreSQL driver only in server/db/: use a repository interface.',
     },
   ],
 };

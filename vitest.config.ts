@@ -26,6 +26,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          // A throwaway PostgreSQL cluster for the run: the tests that run on both backends.
+          globalSetup: ['tests/support/postgresGlobal.ts'],
           env: { MEDIASOUP_WORKER_BIN: workerBin },
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -25,7 +25,8 @@ done
 build_pkgs=(g++ make python3 pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev)
 runtime_pkgs=(ffmpeg fonts-noto-cjk)
-test_pkgs=(chromium fonts-noto-cjk ffmpeg poppler-utils)
+# postgresql: the server binaries for the tests' throwaway clusters (tests/support/postgres.ts).
+test_pkgs=(chromium fonts-noto-cjk ffmpeg poppler-utils postgresql)
 bench_pkgs=(ffmpeg chromium fonts-noto-cjk)
 
 missing=()
@@ -73,6 +74,13 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
   fi
+fi
+
+# Debian's postgresql package would create and start a cluster of its own on port 5432; the
+# tests make throwaway clusters as needed, so none is created at install.
+if printf '%s\n' "${missing[@]}" | grep -qx postgresql; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.d/mediation-no-main.conf >/dev/null
 fi
 
 echo "install-system-deps: installing ${missing[*]} ${need_meson:+meson}" >&2

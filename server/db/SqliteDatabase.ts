@@ -10,9 +10,10 @@
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Logger } from '../logger.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, refuseNewerSchema } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -20,6 +21,8 @@ export class SqliteDatabase {
   readonly db: Db;
   readonly file: string;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Set inside `transaction()`'s work, so that a transaction started there joins it. */
+  readonly #inTransaction = new AsyncLocalStorage<{ open: boolean }>();
   readonly #statements = new Map<string, Statement>();
   #closed = false;
 
@@ -70,17 +73,25 @@ export class SqliteDatabase {
    * Rolls back if `work` throws.
    */
   transaction<T>(work: () => Promise<T> | T): Promise<T> {
-    const run = this.#queue.then(async () => {
-      if (this.#closed) throw new Error('The database is closed');
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work();
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
+    // Started inside another (across its awaits): part of it, as the queue would never reach it.
+    if (this.#inTransaction.getStore()?.open) return Promise.resolve().then(work);
+    const run = this.#queue.then(() => {
+      const current = { open: true };
+      return this.#inTransaction.run(current, async () => {
+        if (this.#closed) throw new Error('The database is closed');
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work();
+          this.db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw error;
+        } finally {
+          // Work it started that outlives it (not awaited) starts transactions of its own.
+          current.open = false;
+        }
+      });
     });
     this.#queue = run.catch(() => undefined);
     return run;
@@ -105,6 +116,7 @@ export class SqliteDatabase {
         (r) => r.version,
       ),
     );
+    refuseNewerSchema(Math.max(0, ...applied), MIGRATIONS);
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
       this.db.transaction(() => {

@@ -741,3 +741,16 @@ CREATE INDEX mediation_responses_case ON mediation_responses(case_id);
 `,
   },
 ];
+
+/**
+ * Refuses a database whose schema a newer release of the service migrated:
+ * this code does not know its tables, and writing to them could lose data.
+ */
+export function refuseNewerSchema(applied: number, known: readonly { version: number }[]): void {
+  const newest = Math.max(0, ...known.map((m) => m.version));
+  if (applied > newest) {
+    throw new Error(
+      `The database's schema is at version ${applied}, newer than this release knows (${newest}): run the release that migrated it, or a newer one`,
+    );
+  }
+}

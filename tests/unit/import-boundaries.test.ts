@@ -46,6 +46,12 @@ const cases: {
     allowedIn: 'server/db/nested/Planted.ts',
   },
   {
+    boundary: 'pg only in server/db/',
+    code: "import pg from 'pg';\nexport const Pool = pg.Pool;\n",
+    refusedIn: 'server/cases/Planted.ts',
+    allowedIn: 'server/db/sql/Planted.ts',
+  },
+  {
     boundary: 'server/db/ only in server/db/ and the composition root',
     code: "import type { SqliteDatabase } from '../db/SqliteDatabase.js';\nexport type Planted = SqliteDatabase;\n",
     refusedIn: 'server/cases/Planted.ts',

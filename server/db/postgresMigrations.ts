@@ -1,0 +1,677 @@
+/**
+ * Versioned schema migrations of the PostgreSQL backend, applied in order at
+ * start (server/db/sql/postgresSchema.ts). Never edit a released migration: add
+ * the next one, with its SQLite twin in migrations.ts under the same version.
+ *
+ * Version 18 is the baseline: the schema SQLite reaches through its migrations
+ * 1–18, in PostgreSQL's types (BIGINT for INTEGER, DOUBLE PRECISION for REAL,
+ * BYTEA for BLOB, an identity for AUTOINCREMENT) plus a `rowid` identity column
+ * on every table without an INTEGER PRIMARY KEY (in SQLite that key is the
+ * rowid), which the portable SQL orders by as SQLite's implicit rowid.
+ * tests/integration/postgres-schema.test.ts checks both schemas have the same
+ * tables, columns, nullability, keys and indexes.
+ *
+ * Size: data — the ordered list of schema migrations; it only grows and is read top to bottom.
+ */
+import type { Migration } from './migrations.js';
+
+export const POSTGRES_MIGRATIONS: Migration[] = [
+  {
+    version: 18,
+    name: 'baseline: the schema of the SQLite migrations 1-18',
+    sql: `
+CREATE TABLE audit_events (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  case_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+);
+
+CREATE TABLE audit_heads (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  case_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL
+);
+
+CREATE TABLE calendar_years (
+  year BIGINT PRIMARY KEY CHECK (year BETWEEN 2000 AND 9999),
+  schedule TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  correction_reason TEXT
+);
+
+CREATE TABLE notification_outbox (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  person_id TEXT,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE organisations (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE security_events (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT,
+  kind TEXT NOT NULL,
+  account_kind TEXT NOT NULL,
+  account TEXT NOT NULL,
+  account_id TEXT,
+  source TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE staff (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('clerk', 'mediator')),
+  password_hash TEXT NOT NULL,
+  specialties TEXT NOT NULL DEFAULT '[]',
+  active BIGINT NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE cases (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_number TEXT NOT NULL,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  status TEXT NOT NULL,
+  dispute_type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_reference TEXT,
+  priority_groups TEXT NOT NULL DEFAULT '[]',
+  intake_mode TEXT NOT NULL,
+  application TEXT NOT NULL,
+  received_on TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  registered_by TEXT NOT NULL,
+  decision TEXT,
+  mediator_id TEXT REFERENCES staff(id),
+  mediation_due_on TEXT NOT NULL,
+  outcome TEXT,
+  closed_at TEXT,
+  archived_at TEXT,
+  version BIGINT NOT NULL DEFAULT 1,
+  updated_at TEXT NOT NULL,
+  -- Case numbers run per organisation and year.
+  UNIQUE (organisation_id, case_number)
+);
+
+CREATE TABLE deadlines (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  consequence TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'met', 'overdue', 'cancelled')),
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  provisional BIGINT NOT NULL DEFAULT 0 CHECK (provisional IN (0, 1)),
+  missing_calendar_years TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE disclosure_consents (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('applicant', 'respondent')),
+  agree BIGINT NOT NULL CHECK (agree IN (0, 1)),
+  at TEXT NOT NULL
+);
+
+CREATE TABLE evidence_items (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  original_or_copy TEXT NOT NULL CHECK (original_or_copy IN ('original', 'copy')),
+  filename TEXT NOT NULL,
+  type_id TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  pages BIGINT,
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploader_role TEXT NOT NULL,
+  uploader_side TEXT NOT NULL CHECK (uploader_side IN ('applicant', 'respondent', 'organisation')),
+  uploader_ip TEXT,
+  uploader_agent TEXT,
+  received_at TEXT NOT NULL,
+  shared BIGINT NOT NULL DEFAULT 0,
+  confidential BIGINT NOT NULL DEFAULT 0,
+  integrity TEXT NOT NULL DEFAULT 'ok' CHECK (integrity IN ('ok', 'missing')),
+  category TEXT NOT NULL DEFAULT 'evidence'
+    CHECK (category IN ('evidence', 'identity', 'authorisation', 'signed_agreement')),
+  active_content TEXT
+);
+
+CREATE TABLE extension_proposals (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  new_due_on TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  previous_due_on TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'agreed', 'refused', 'withdrawn')),
+  proposed_by TEXT NOT NULL,
+  proposed_at TEXT NOT NULL,
+  decided_at TEXT
+);
+
+CREATE TABLE follow_ups (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  at TEXT NOT NULL,
+  by_staff TEXT NOT NULL REFERENCES staff(id),
+  method TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+
+CREATE TABLE institutions (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('court', 'arbitration')),
+  name TEXT NOT NULL,
+  webhook_url TEXT,
+  key_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+
+CREATE TABLE mediation_sessions (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  status TEXT NOT NULL CHECK (status IN ('scheduled', 'live', 'ended', 'cancelled')),
+  scheduled_start TEXT NOT NULL,
+  scheduled_end TEXT,
+  started_at TEXT,
+  ended_at TEXT,
+  created_by TEXT NOT NULL
+);
+
+CREATE TABLE mediator_assignments (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  mediator_id TEXT NOT NULL REFERENCES staff(id),
+  assigned_at TEXT NOT NULL,
+  assigned_by TEXT NOT NULL,
+  ended_at TEXT,
+  ended_reason TEXT CHECK (ended_reason IN ('reassigned', 'conflict_disclosed', 'recusal_granted'))
+);
+
+CREATE TABLE notices (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,
+  deadline_id TEXT REFERENCES deadlines(id),
+  created_at TEXT NOT NULL,
+  data TEXT NOT NULL,
+  document_id TEXT,
+  UNIQUE (deadline_id, kind)
+);
+
+CREATE TABLE recordings (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  session_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('recording', 'processing', 'complete')),
+  started_at TEXT NOT NULL,
+  started_by TEXT NOT NULL,
+  stopped_at TEXT,
+  stop_reason TEXT,
+  private_phases TEXT NOT NULL DEFAULT '[]',
+  composite_status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (composite_status IN ('pending', 'rendering', 'complete', 'failed')),
+  composite_progress DOUBLE PRECISION NOT NULL DEFAULT 0,
+  composite TEXT,
+  manifest_sha256 TEXT,
+  manifest_kid TEXT,
+  completed_at TEXT,
+  alive_at TEXT
+);
+
+CREATE TABLE referrals (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  kind TEXT NOT NULL CHECK (kind IN ('delegated_report', 'judicial_confirmation', 'arbitration_review')),
+  referred_at TEXT NOT NULL,
+  referred_by TEXT NOT NULL,
+  late_reason TEXT,
+  window_closed_on TEXT,
+  UNIQUE (case_id, institution_id, kind)
+);
+
+CREATE TABLE session_chat (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  session_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  text TEXT NOT NULL,
+  confidential BIGINT NOT NULL DEFAULT 0,
+  sent_at TEXT NOT NULL
+);
+
+CREATE TABLE session_removals (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  session_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  removed_by TEXT NOT NULL,
+  reason TEXT,
+  removed_at TEXT NOT NULL,
+  PRIMARY KEY (session_id, participant_id)
+);
+
+CREATE TABLE webhook_deliveries (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  event TEXT NOT NULL,
+  body TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  delivered_at TEXT,
+  receipt TEXT,
+  body_path TEXT,
+  content_type TEXT NOT NULL DEFAULT 'application/json'
+);
+
+CREATE TABLE bundles (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  referral_id TEXT NOT NULL REFERENCES referrals(id),
+  kind TEXT NOT NULL CHECK (kind IN ('judicial_confirmation', 'arbitration_review')),
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  file_count BIGINT NOT NULL,
+  webhook_delivery_id TEXT REFERENCES webhook_deliveries(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+
+CREATE TABLE case_documents (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  series_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  blob_key TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  fields TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  issued_by TEXT NOT NULL,
+  issuer_role TEXT NOT NULL,
+  UNIQUE (series_id, version)
+);
+
+CREATE TABLE case_people (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL CHECK (kind IN ('applicant', 'respondent', 'agent', 'observer')),
+  name TEXT NOT NULL,
+  id_number TEXT,
+  phone TEXT,
+  address TEXT,
+  legal_representative TEXT,
+  is_organisation BIGINT NOT NULL DEFAULT 0,
+  represents_id TEXT REFERENCES case_people(id),
+  power_of_attorney TEXT,
+  service_address TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE conflict_disclosures (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  mediator_id TEXT NOT NULL REFERENCES staff(id),
+  has_conflict BIGINT NOT NULL,
+  statement TEXT NOT NULL,
+  at TEXT NOT NULL,
+  assignment_id TEXT REFERENCES mediator_assignments(id)
+);
+
+CREATE TABLE extension_responses (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  proposal_id TEXT NOT NULL REFERENCES extension_proposals(id),
+  party_id TEXT NOT NULL REFERENCES case_people(id),
+  decision TEXT NOT NULL CHECK (decision IN ('consent', 'refuse')),
+  by_id TEXT NOT NULL,
+  by_role TEXT NOT NULL,
+  offline TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY (proposal_id, party_id)
+);
+
+CREATE TABLE invitations (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE mediation_responses (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  respondent_id TEXT NOT NULL REFERENCES case_people(id),
+  decision TEXT NOT NULL CHECK (decision IN ('agree', 'refuse')),
+  given_by TEXT NOT NULL,
+  given_by_role TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('online', 'offline')),
+  evidence_id TEXT,
+  evidence_sha256 TEXT,
+  note TEXT,
+  at TEXT NOT NULL,
+  CHECK (channel = 'online' OR (evidence_id IS NOT NULL AND note IS NOT NULL))
+);
+
+CREATE TABLE payment_orders (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  -- The applicant worker who asked (in person, by an agent, or through staff).
+  requested_by TEXT NOT NULL,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  file_count BIGINT NOT NULL,
+  webhook_delivery_id TEXT REFERENCES webhook_deliveries(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+
+CREATE TABLE recording_consents (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  participant_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  acknowledged_at TEXT NOT NULL,
+  withdrawn_at TEXT,
+  ip TEXT,
+  user_agent TEXT,
+  PRIMARY KEY (recording_id, participant_id)
+);
+
+CREATE TABLE recording_tracks (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  participant_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  codec TEXT NOT NULL,
+  file TEXT NOT NULL,
+  pid BIGINT,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  end_reason TEXT,
+  end_detail TEXT,
+  duration_ms BIGINT,
+  size BIGINT,
+  sha256 TEXT,
+  pauses TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE recusal_requests (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  mediator_id TEXT NOT NULL REFERENCES staff(id),
+  assignment_id TEXT REFERENCES mediator_assignments(id),
+  requested_by TEXT NOT NULL REFERENCES case_people(id),
+  reasons TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  request_document_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'granted', 'refused')),
+  decided_by TEXT,
+  decided_at TEXT,
+  decision_reasons TEXT,
+  decision_document_id TEXT
+);
+
+CREATE TABLE service_consents (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  electronic BIGINT NOT NULL,
+  addresses TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  effect_acknowledged BIGINT NOT NULL,
+  postal_address TEXT,
+  given_by TEXT NOT NULL,
+  given_by_role TEXT NOT NULL,
+  given_at TEXT NOT NULL,
+  ip TEXT,
+  user_agent TEXT,
+  document_id TEXT NOT NULL REFERENCES case_documents(id)
+);
+
+CREATE TABLE signing_codes (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  signer_id TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  used_at TEXT
+);
+
+CREATE TABLE agreement_seals (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  document_id TEXT PRIMARY KEY REFERENCES case_documents(id),
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  jws TEXT NOT NULL,
+  kid TEXT NOT NULL,
+  sealed_at TEXT NOT NULL,
+  sealed_by TEXT NOT NULL,
+  sealer_role TEXT NOT NULL
+);
+
+CREATE TABLE agreement_signatures (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  document_sha256 TEXT NOT NULL,
+  signer_id TEXT NOT NULL,
+  signer_kind TEXT NOT NULL CHECK (signer_kind IN ('person', 'staff')),
+  signer_role TEXT NOT NULL,
+  signs_for TEXT NOT NULL CHECK (signs_for IN ('applicant', 'respondent', 'mediator')),
+  signer_name TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  ip TEXT,
+  user_agent TEXT,
+  image BYTEA,
+  image_sha256 TEXT,
+  code_id TEXT NOT NULL REFERENCES signing_codes(id),
+  UNIQUE (document_id, signer_id)
+);
+
+CREATE TABLE deliveries (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  document_sha256 TEXT NOT NULL,
+  recipient_id TEXT NOT NULL REFERENCES case_people(id),
+  recipient_name TEXT NOT NULL,
+  channel TEXT CHECK (channel IN ('in_app', 'email', 'sms')),
+  address TEXT,
+  consent_id TEXT REFERENCES service_consents(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+
+CREATE TABLE delivery_events (
+  seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+  state TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  channel TEXT,
+  ip TEXT,
+  user_agent TEXT,
+  document_sha256 TEXT NOT NULL,
+  implied BIGINT NOT NULL DEFAULT 0,
+  detail TEXT
+);
+
+CREATE INDEX bundles_case ON bundles(case_id);
+
+CREATE INDEX case_documents_case ON case_documents(case_id);
+
+CREATE INDEX case_people_case ON case_people(case_id);
+
+CREATE INDEX cases_mediator ON cases(mediator_id);
+
+CREATE INDEX cases_status ON cases(status);
+
+CREATE INDEX conflict_disclosures_case ON conflict_disclosures(case_id);
+
+CREATE INDEX deadlines_case ON deadlines(case_id);
+
+CREATE INDEX deadlines_open ON deadlines(status, due_on);
+
+CREATE INDEX deliveries_case ON deliveries(case_id);
+
+CREATE INDEX delivery_events_delivery ON delivery_events(delivery_id, seq);
+
+CREATE INDEX disclosure_consents_case ON disclosure_consents(case_id, at);
+
+CREATE INDEX evidence_items_case ON evidence_items(case_id);
+
+CREATE INDEX extension_proposals_case ON extension_proposals(case_id);
+
+CREATE UNIQUE INDEX extension_proposals_pending ON extension_proposals(case_id) WHERE status = 'pending';
+
+CREATE INDEX follow_ups_case ON follow_ups(case_id);
+
+CREATE INDEX invitations_case ON invitations(case_id);
+
+CREATE INDEX mediation_responses_case ON mediation_responses(case_id);
+
+CREATE INDEX mediation_sessions_case ON mediation_sessions(case_id);
+
+CREATE INDEX mediator_assignments_case ON mediator_assignments(case_id);
+
+CREATE INDEX notices_case ON notices(case_id);
+
+CREATE INDEX notices_unserved ON notices(document_id) WHERE document_id IS NULL;
+
+CREATE INDEX notification_outbox_case ON notification_outbox(case_id, created_at);
+
+CREATE INDEX payment_orders_case ON payment_orders(case_id);
+
+CREATE INDEX recording_tracks_recording ON recording_tracks(recording_id);
+
+CREATE INDEX recordings_case ON recordings(case_id);
+
+CREATE INDEX recordings_status ON recordings(status);
+
+CREATE INDEX recusal_requests_case ON recusal_requests(case_id);
+
+CREATE UNIQUE INDEX recusal_requests_pending ON recusal_requests(case_id) WHERE status = 'pending';
+
+CREATE INDEX referrals_institution ON referrals(institution_id);
+
+CREATE INDEX security_events_organisation ON security_events(organisation_id, created_at);
+
+CREATE INDEX service_consents_person ON service_consents(case_id, person_id);
+
+CREATE INDEX session_chat_session ON session_chat(session_id, sent_at);
+
+CREATE INDEX signing_codes_signer ON signing_codes(document_id, signer_id, created_at);
+
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+
+-- The immutable rows: documents are never changed (a new version is issued), delivery events
+-- only appended. SQLSTATE P0001 (SqlConstraintError 'immutable'), as SQLite's RAISE(ABORT).
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION '%', TG_ARGV[0];
+END
+$fn$;
+CREATE TRIGGER case_documents_no_update BEFORE UPDATE ON case_documents
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('documents are immutable: issue a new version');
+CREATE TRIGGER delivery_events_no_update BEFORE UPDATE ON delivery_events
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('delivery events are append-only');
+CREATE TRIGGER delivery_events_no_delete BEFORE DELETE ON delivery_events
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('delivery events are append-only');
+`,
+  },
+];
