@@ -28,7 +28,7 @@ import { CaseService } from './cases/CaseService.js';
 import { affectedBy } from './cases/sessionAccess.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { CalendarService } from './cases/CalendarService.js';
-import { SqliteCalendarYears } from './db/SqliteCalendarYears.js';
+import { SqlCalendarYears } from './db/SqlCalendarYears.js';
 import { calendarRoutes } from './http/api/calendarRoutes.js';
 import { ExtensionService } from './cases/extensions.js';
 import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
@@ -38,7 +38,7 @@ import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
 import { SqliteBundleRepository } from './db/SqliteBundleRepository.js';
-import { SqliteDisclosureConsentRepository } from './db/SqliteDisclosureConsentRepository.js';
+import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
 import { SqliteFloorLogRepository } from './db/SqliteFloorLogRepository.js';
 import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js';
 import { SqlitePaymentOrderRepository } from './db/SqlitePaymentOrderRepository.js';
@@ -63,7 +63,7 @@ import type { WebhookLookup, WebhookPolicy } from './institutions/webhookTarget.
 import { secureDataDir } from './storage/dataDirPermissions.js';
 import { SignInGuard } from './auth/SignInGuard.js';
 import { SignInNotices } from './auth/SignInNotices.js';
-import { SqliteSecurityEvents } from './db/SqliteSecurityEvents.js';
+import { SqlSecurityEvents } from './db/SqlSecurityEvents.js';
 import { OutboxChannel } from './documents/NotificationChannel.js';
 import { PdfRenderer } from './documents/PdfRenderer.js';
 import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
@@ -176,7 +176,7 @@ export class MediationServer {
     const audit = new SqliteAuditLog(database);
     // The shipped schedules, the years clerks added (calendar_years) and WORK_CALENDAR_*.
     const workCalendar = await CalendarService.open({
-      years: new SqliteCalendarYears(database),
+      years: new SqlCalendarYears(database),
       cases: repository,
       audit,
       operator: config.calendar,
@@ -258,7 +258,7 @@ export class MediationServer {
     const outbox = new OutboxChannel(documentRepository, logger);
     const signInNotices = new SignInNotices({
       repository,
-      events: new SqliteSecurityEvents(database),
+      events: new SqlSecurityEvents(database),
       notifications: outbox,
       institution: (id) => institutions.institutionActor(id),
       logger,
@@ -301,7 +301,7 @@ export class MediationServer {
       },
     });
     const disclosure = new DisclosureConsents({
-      repository: new SqliteDisclosureConsentRepository(database),
+      repository: new SqlDisclosureConsentRepository(database),
       cases: repository,
       audit,
     });

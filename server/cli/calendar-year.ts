@@ -21,7 +21,7 @@ import { CalendarService } from '../cases/CalendarService.js';
 import { loadDataDir, loadWorkCalendarConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
-import { SqliteCalendarYears } from '../db/SqliteCalendarYears.js';
+import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
 import { createLogger } from '../logger.js';
@@ -78,7 +78,7 @@ export async function calendarYearTool(
   }
   try {
     const calendar = await CalendarService.open({
-      years: new SqliteCalendarYears(database),
+      years: new SqlCalendarYears(database),
       cases: new SqliteCaseRepository(database),
       audit: new SqliteAuditLog(database),
       operator,

@@ -21,7 +21,7 @@ import type { CasePerson } from '../cases/model.js';
 import { registerCaseSchema } from '../cases/schemas.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
-import { SqliteCalendarYears } from '../db/SqliteCalendarYears.js';
+import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
 import { createLogger } from '../logger.js';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const audit = new SqliteAuditLog(database);
   // The same calendar as the service: shipped years, years clerks added, WORK_CALENDAR_*.
   const { calendar } = await CalendarService.open({
-    years: new SqliteCalendarYears(database),
+    years: new SqlCalendarYears(database),
     cases: repository,
     audit,
     operator: config.calendar,

@@ -1,5 +1,5 @@
 /**
- * The embedded SQLite database: WAL journal, `synchronous=FULL` (case and audit
+ * The embedded SQLite database, one of the two SqlClients (sql/SqlClient.ts): WAL journal, `synchronous=FULL` (case and audit
  * data must survive a power cut once acknowledged), foreign keys on, and
  * versioned migrations applied at open.
  *
@@ -14,10 +14,35 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS, refuseNewerSchema } from './migrations.js';
+import {
+  SqlConstraintError,
+  type ConstraintKind,
+  type RunResult,
+  type SqlClient,
+  type SqlValue,
+} from './sql/SqlClient.js';
 
 export type Db = Database.Database;
 
-export class SqliteDatabase {
+/** better-sqlite3's extended result codes for what a constraint refused. */
+const CONSTRAINTS: Record<string, ConstraintKind> = {
+  SQLITE_CONSTRAINT_UNIQUE: 'unique',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign-key',
+  SQLITE_CONSTRAINT_CHECK: 'check',
+  SQLITE_CONSTRAINT_NOTNULL: 'not-null',
+  // RAISE(ABORT, …) in the immutability triggers.
+  SQLITE_CONSTRAINT_TRIGGER: 'immutable',
+};
+
+function mapped(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const kind = typeof code === 'string' ? CONSTRAINTS[code] : undefined;
+  return kind ? new SqlConstraintError(kind, (error as Error).message, error) : error;
+}
+
+export class SqliteDatabase implements SqlClient {
+  readonly dialect = 'sqlite' as const;
   readonly db: Db;
   readonly file: string;
   #queue: Promise<unknown> = Promise.resolve();
@@ -60,6 +85,36 @@ export class SqliteDatabase {
     }
     return s;
   }
+
+  async all<R extends object>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    try {
+      return this.statement(sql).all(...params) as R[];
+    } catch (error) {
+      throw mapped(error);
+    }
+  }
+
+  async get<R extends object>(
+    sql: string,
+    params: readonly SqlValue[] = [],
+  ): Promise<R | undefined> {
+    try {
+      return this.statement(sql).get(...params) as R | undefined;
+    } catch (error) {
+      throw mapped(error);
+    }
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    try {
+      return { changes: this.statement(sql).run(...params).changes };
+    } catch (error) {
+      throw mapped(error);
+    }
+  }
+
+  /** One connection, one writer: `BEGIN IMMEDIATE` already holds every key. */
+  async lockKey(): Promise<void> {}
 
   get schemaVersion(): number {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {

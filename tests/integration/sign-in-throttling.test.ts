@@ -11,7 +11,7 @@ import { PASSWORD_HASH_CONCURRENCY, passwordHashing } from '../../server/auth/pa
 import { ACCOUNT_ATTEMPTS_PER_10_MINUTES, FREE_FAILURES } from '../../server/auth/SignInGuard.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
-import { SqliteSecurityEvents } from '../../server/db/SqliteSecurityEvents.js';
+import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import { TEST_PASSWORD, seedStaff, type StaffFixture } from '../support/cases.js';
 import { apiClient, errorCode, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -137,9 +137,7 @@ describe('credential endpoints under a flood', () => {
     expect(notices.some((m) => m.body.includes(target))).toBe(true);
     // (The institution closed by the flood above was reported too.)
     expect(notices.some((m) => m.body.includes('某区人民法院'))).toBe(true);
-    const events = await new SqliteSecurityEvents(t.server.database).list(
-      staff.clerk.organisationId,
-    );
+    const events = await new SqlSecurityEvents(t.server.database).list(staff.clerk.organisationId);
     expect(events.filter((e) => e.accountKind === 'staff')).toEqual([
       expect.objectContaining({
         kind: 'sign_in_backoff',

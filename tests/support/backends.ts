@@ -10,7 +10,6 @@ import { inject } from 'vitest';
 import { databaseFile, SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { PostgresClient } from '../../server/db/sql/PostgresClient.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
-import { SqliteClient } from '../../server/db/sql/SqliteClient.js';
 import { createLogger } from '../../server/logger.js';
 import { freshDatabase } from './postgres.js';
 
@@ -31,12 +30,11 @@ export async function openBackend(backend: Backend, label: string): Promise<Open
   if (backend === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), `${label}-`));
     const sqlite = SqliteDatabase.open(databaseFile(dir), logger);
-    const sql = new SqliteClient(sqlite);
     return {
-      sql,
+      sql: sqlite,
       sqlite,
       async close() {
-        await sql.close();
+        await sqlite.close();
         rmSync(dir, { recursive: true, force: true });
       },
     };

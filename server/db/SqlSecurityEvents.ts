@@ -1,27 +1,25 @@
-/** Security events of an organisation (an account closed after repeated failed sign-ins). */
+/** Security events of an organisation (an account closed after repeated failed sign-ins); on either database. */
 import { randomUUID } from 'node:crypto';
 import type { SecurityEvent, SecurityEventRepository } from '../auth/SecurityEventRepository.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 export type { SecurityEvent };
 
 type Row = Record<string, unknown>;
 
-export class SqliteSecurityEvents implements SecurityEventRepository {
-  readonly #database: SqliteDatabase;
+export class SqlSecurityEvents implements SecurityEventRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   async record(event: Omit<SecurityEvent, 'id'>): Promise<SecurityEvent> {
     const stored = { id: randomUUID(), ...event };
-    this.#database
-      .statement(
-        `INSERT INTO security_events (id, organisation_id, kind, account_kind, account, account_id, source, detail,
-           created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO security_events (id, organisation_id, kind, account_kind, account, account_id, source, detail,
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         stored.id,
         stored.organisationId,
         stored.kind,
@@ -31,17 +29,18 @@ export class SqliteSecurityEvents implements SecurityEventRepository {
         stored.source,
         JSON.stringify(stored.detail),
         stored.createdAt,
-      );
+      ],
+    );
     return stored;
   }
 
   async list(organisationId: string | null): Promise<SecurityEvent[]> {
     return (
-      this.#database
-        .statement(
-          `SELECT * FROM security_events WHERE organisation_id IS ? ORDER BY created_at, rowid`,
-        )
-        .all(organisationId) as Row[]
+      await this.#sql.all<Row>(
+        `SELECT * FROM security_events WHERE organisation_id IS NOT DISTINCT FROM ?
+         ORDER BY created_at, rowid`,
+        [organisationId],
+      )
     ).map((r) => ({
       id: r['id'] as string,
       organisationId: (r['organisation_id'] as string | null) ?? null,
@@ -58,12 +57,11 @@ export class SqliteSecurityEvents implements SecurityEventRepository {
   /** The organisation's active clerks, who are told. */
   async clerks(organisationId: string): Promise<{ id: string; displayName: string }[]> {
     return (
-      this.#database
-        .statement(
-          `SELECT id, display_name FROM staff WHERE organisation_id = ? AND role = 'clerk' AND active = 1
-           ORDER BY created_at, id`,
-        )
-        .all(organisationId) as Row[]
+      await this.#sql.all<Row>(
+        `SELECT id, display_name FROM staff WHERE organisation_id = ? AND role = 'clerk' AND active = 1
+         ORDER BY created_at, id`,
+        [organisationId],
+      )
     ).map((r) => ({ id: r['id'] as string, displayName: r['display_name'] as string }));
   }
 }
