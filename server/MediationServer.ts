@@ -39,7 +39,7 @@ import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
 import { SqliteBundleRepository } from './db/SqliteBundleRepository.js';
 import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
-import { SqliteFloorLogRepository } from './db/SqliteFloorLogRepository.js';
+import { SqlFloorLogRepository } from './db/SqlFloorLogRepository.js';
 import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js';
 import { SqlitePaymentOrderRepository } from './db/SqlitePaymentOrderRepository.js';
 import { SqliteWebhookDeliveryRepository } from './db/SqliteWebhookDeliveryRepository.js';
@@ -223,7 +223,7 @@ export class MediationServer {
       await database.close();
       throw error;
     }
-    const floorLog = new SessionFloorLog(new SqliteFloorLogRepository(database), audit, logger);
+    const floorLog = new SessionFloorLog(new SqlFloorLogRepository(database), audit, logger);
     const sessions = new LiveSessionRegistry(pool, config.media, logger, {
       created: (session) => floorLog.attach(session),
       recordingState: (sessionId) => recordings.state(sessionId),
@@ -423,7 +423,7 @@ export class MediationServer {
     // CaseService.sessionAccess); a participant the mediator removed cannot
     // come back to that session.
     const stillValid = async (claims: VerifiedSessionToken): Promise<boolean> => {
-      if (floorLog.isRemoved(claims.sessionId, claims.sub)) {
+      if (await floorLog.isRemoved(claims.sessionId, claims.sub)) {
         throw TokenRefusedError.because('TOKEN_REVOKED', 'PARTICIPANT_REMOVED');
       }
       const refusal = await cases.sessionAccess(claims);

@@ -33,6 +33,6 @@ export interface FloorLogRepository {
   insertChat(message: FloorChatRecord): Promise<void>;
   /** A second removal of the same participant from the same session is ignored. */
   insertRemoval(removal: FloorRemovalRecord): Promise<void>;
-  /** Synchronous: the Socket.IO handshake asks it before admitting a participant. */
-  isRemoved(sessionId: string, participantId: string): boolean;
+  /** The Socket.IO handshake asks it before admitting a participant. */
+  isRemoved(sessionId: string, participantId: string): Promise<boolean>;
 }

@@ -44,7 +44,7 @@ export class SessionFloorLog {
     await this.#queue;
   }
 
-  isRemoved(sessionId: string, participantId: string): boolean {
+  isRemoved(sessionId: string, participantId: string): Promise<boolean> {
     return this.#repository.isRemoved(sessionId, participantId);
   }
 

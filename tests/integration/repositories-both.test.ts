@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CalendarYearRecord } from '../../server/cases/calendarYears.js';
 import { SqlCalendarYears } from '../../server/db/SqlCalendarYears.js';
+import { SqlFloorLogRepository } from '../../server/db/SqlFloorLogRepository.js';
 import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureConsentRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
@@ -68,6 +69,43 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     await seed(b.sql);
     return b.sql;
   }
+
+  it('floor log: chat kept, a removal counted once, asked per session and participant', async () => {
+    const sql = await open();
+    const log = new SqlFloorLogRepository(sql);
+    const removal = {
+      sessionId: 'SES-1',
+      participantId: 'P1',
+      caseId: 'C1',
+      removedBy: 'S4',
+      reason: '扰乱调解秩序',
+      removedAt: NOW,
+    };
+    await log.insertRemoval(removal);
+    await log.insertRemoval({ ...removal, reason: 'again', removedAt: '2026-03-02T10:00:00.000Z' });
+    expect(await log.isRemoved('SES-1', 'P1')).toBe(true);
+    expect(await log.isRemoved('SES-1', 'P2')).toBe(false);
+    expect(await log.isRemoved('SES-2', 'P1')).toBe(false);
+    expect(await sql.all('SELECT reason FROM session_removals')).toEqual([
+      { reason: '扰乱调解秩序' },
+    ]);
+    await log.transaction(() =>
+      log.insertChat({
+        id: 'M1',
+        caseId: 'C1',
+        sessionId: 'SES-1',
+        participantId: 'S4',
+        displayName: '王调解',
+        role: 'mediator',
+        text: '请双方陈述',
+        confidential: true,
+        sentAt: NOW,
+      }),
+    );
+    expect(await sql.all('SELECT id, text, confidential FROM session_chat')).toEqual([
+      { id: 'M1', text: '请双方陈述', confidential: 1 },
+    ]);
+  });
 
   it('calendar years: listed by year, a correction replaces the year', async () => {
     const years = new SqlCalendarYears(await open());
