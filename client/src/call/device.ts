@@ -11,6 +11,7 @@ import { Chrome111 } from 'mediasoup-client/lib/handlers/Chrome111';
 import { addNackSuppportForOpus } from 'mediasoup-client/lib/handlers/ortc/utils';
 import { extractRtpCapabilities } from 'mediasoup-client/lib/handlers/sdp/commonUtils';
 import { parse } from 'sdp-transform';
+import type { RtpCapabilities } from '../../../signaling/index.js';
 import { warmOffer } from './warmUp.js';
 
 export function newDevice(): Device {
@@ -32,4 +33,61 @@ export function newDevice(): Device {
       return handler;
     },
   });
+}
+
+/**
+ * The device loaded with the routers' capabilities: made once (ahead of the
+ * join, as a rule: `CallClient.prepare`), made again after a failure. The
+ * capabilities are those the page fetched over HTTP, if it did; else `ask`
+ * fetches them on the socket.
+ */
+export class RouterDevice {
+  readonly #fetched: Promise<{ rtpCapabilities: RtpCapabilities }> | undefined;
+  readonly #ask: () => Promise<RtpCapabilities>;
+  #device: Device | undefined;
+  #ready: Promise<Device> | undefined;
+
+  constructor(
+    fetched: Promise<{ rtpCapabilities: RtpCapabilities }> | undefined,
+    ask: () => Promise<RtpCapabilities>,
+  ) {
+    this.#fetched = fetched;
+    this.#ask = ask;
+  }
+
+  /** The device once loaded. */
+  get current(): Device | undefined {
+    return this.#device;
+  }
+
+  /** The loaded device, fetching the capabilities first if need be. */
+  ready(): Promise<Device> {
+    if (this.#device?.loaded) return Promise.resolve(this.#device);
+    this.#ready ??= (async () => {
+      // Fetched over HTTP while the socket connects; asked on the socket if that failed.
+      let rtpCapabilities = (await this.#fetched?.catch(() => undefined))?.rtpCapabilities;
+      rtpCapabilities ??= await this.#ask();
+      performance.mark('mediation: capabilities received');
+      const device = await this.#load(rtpCapabilities);
+      performance.mark('mediation: device loaded');
+      return device;
+    })();
+    const ready = this.#ready;
+    ready.catch(() => {
+      if (this.#ready === ready) this.#ready = undefined;
+    });
+    return ready;
+  }
+
+  async #load(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
+    if (this.#device?.loaded) return this.#device;
+    const device = newDevice();
+    await device.load({
+      routerRtpCapabilities: routerRtpCapabilities as Parameters<
+        Device['load']
+      >[0]['routerRtpCapabilities'],
+    });
+    this.#device = device;
+    return device;
+  }
 }
