@@ -33,7 +33,7 @@ import { calendarRoutes } from './http/api/calendarRoutes.js';
 import { ExtensionService } from './cases/extensions.js';
 import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
 import type { Config } from './config.js';
-import { SqliteAuditLog } from './db/SqliteAuditLog.js';
+import { SqlAuditLog } from './db/SqlAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
@@ -173,7 +173,7 @@ export class MediationServer {
     secureDataDir(config.dataDir, logger);
     const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqliteCaseRepository(database);
-    const audit = new SqliteAuditLog(database);
+    const audit = new SqlAuditLog(database);
     // The shipped schedules, the years clerks added (calendar_years) and WORK_CALENDAR_*.
     const workCalendar = await CalendarService.open({
       years: new SqlCalendarYears(database),

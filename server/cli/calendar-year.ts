@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { CalendarService } from '../cases/CalendarService.js';
 import { loadDataDir, loadWorkCalendarConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
@@ -80,7 +80,7 @@ export async function calendarYearTool(
     const calendar = await CalendarService.open({
       years: new SqlCalendarYears(database),
       cases: new SqliteCaseRepository(database),
-      audit: new SqliteAuditLog(database),
+      audit: new SqlAuditLog(database),
       operator,
     });
     if (parsed.command === 'list') {

@@ -20,7 +20,7 @@ import { CalendarService } from '../cases/CalendarService.js';
 import type { CasePerson } from '../cases/model.js';
 import { registerCaseSchema } from '../cases/schemas.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { SqliteAuditLog } from '../db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const logger = createLogger('warn');
   const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
   const repository = new SqliteCaseRepository(database);
-  const audit = new SqliteAuditLog(database);
+  const audit = new SqlAuditLog(database);
   // The same calendar as the service: shipped years, years clerks added, WORK_CALENDAR_*.
   const { calendar } = await CalendarService.open({
     years: new SqlCalendarYears(database),

@@ -13,7 +13,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { verifyChain, type ChainVerification } from '../audit/AuditChain.js';
 import { loadDataDir } from '../config.js';
-import { openAuditFile, type AuditFile } from '../db/SqliteAuditLog.js';
+import { openAuditFile, type AuditFile } from '../db/SqliteAuditFile.js';
 import { databaseFile } from '../db/SqliteDatabase.js';
 
 const USAGE = '用法 / usage: npm run verify -- <caseId> | --all';

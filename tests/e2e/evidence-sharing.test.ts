@@ -11,7 +11,7 @@ import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
@@ -115,7 +115,7 @@ describe('evidence shared and kept confidential from the call page', () => {
       }
       expect(darkShare(await frame.screenshot())).toBeGreaterThan(0.05);
       expect(fetches.filter((u) => !u.includes('download')).length).toBeLessThanOrEqual(2);
-      const views = (await new SqliteAuditLog(t.server.database).list(c.id)).filter(
+      const views = (await new SqlAuditLog(t.server.database).list(c.id)).filter(
         (e) => e.action === 'evidence.viewed' && e.target === payslip,
       );
       expect(views.length).toBe(1);

@@ -17,7 +17,7 @@ import type {
   MediationCase,
   MediationSessionRecord,
 } from '../../server/cases/model.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import {
   admitThroughUi,
@@ -195,7 +195,7 @@ describe('the mediator’s floor in Chromium', () => {
     page.locator(`[data-testid="${list}"][data-participant="${id}"]`);
 
   const auditActions = async () =>
-    (await new SqliteAuditLog(t.server.database).list(theCase.id)).map((e) => ({
+    (await new SqlAuditLog(t.server.database).list(theCase.id)).map((e) => ({
       action: e.action,
       payload: JSON.parse(e.payload) as Record<string, unknown>,
     }));

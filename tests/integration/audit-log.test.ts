@@ -4,14 +4,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '../../server/audit/AuditChain.js';
 import { verifyDatabase } from '../../server/cli/verify-audit.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { databaseFile, SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { createLogger } from '../../server/logger.js';
 
 interface Fixture {
   dir: string;
   database: SqliteDatabase;
-  log: SqliteAuditLog;
+  log: SqlAuditLog;
 }
 
 const open: Fixture[] = [];
@@ -21,7 +21,7 @@ function fresh(): Fixture {
   const database = SqliteDatabase.open(databaseFile(dir), createLogger('silent'));
   let tick = 0;
   // A fixed clock keeps the stored timestamps predictable.
-  const log = new SqliteAuditLog(database, () => new Date(Date.UTC(2026, 2, 1, 9, 0, tick++)));
+  const log = new SqlAuditLog(database, () => new Date(Date.UTC(2026, 2, 1, 9, 0, tick++)));
   const fixture = { dir, database, log };
   open.push(fixture);
   return fixture;
@@ -46,14 +46,14 @@ function event(caseId: string, n: number): AuditEventInput {
 }
 
 /** Five events for case A and three for B, interleaved. */
-async function seed(log: SqliteAuditLog): Promise<void> {
+async function seed(log: SqlAuditLog): Promise<void> {
   for (let n = 1; n <= 5; n++) {
     await log.append(event('A', n));
     if (n <= 3) await log.append(event('B', n));
   }
 }
 
-describe('SqliteAuditLog', () => {
+describe('SqlAuditLog', () => {
   it('appends independent chains per case and verifies both', async () => {
     const { log } = fresh();
     await seed(log);

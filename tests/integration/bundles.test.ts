@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_TYPE } from '../../recordings/manifest.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { verifyReference } from '../../server/references/reference.js';
@@ -225,7 +225,7 @@ describe('joint application bundles', () => {
     expect(listed.referrals.map((r) => r.kind)).toEqual(['judicial_confirmation']);
     expect(listed.bundles[0]!.delivery).toMatchObject({ status: 'delivered', attempts: 2 });
     expect(listed.bundles[0]!.delivery!.receipt).toContain('R-1');
-    const events = await new SqliteAuditLog(t.server.database).list(w.caseId);
+    const events = await new SqlAuditLog(t.server.database).list(w.caseId);
     const exported = events.find((e) => e.action === 'bundle.exported')!;
     expect(JSON.parse(exported.payload)).toMatchObject({ sha256: bundle.sha256 });
     const delivered = events.find((e) => e.action === 'institution.webhook-delivered')!;
@@ -249,7 +249,7 @@ describe('joint application bundles', () => {
     const got = await download(`/institution/cases/${w.caseId}/bundles/${bundle.id}`, token);
     expect(got).toMatchObject({ status: 200, type: 'application/zip', sha256: bundle.sha256 });
     expect(got.bytes.equals(body)).toBe(true);
-    const accessed = (await new SqliteAuditLog(t.server.database).list(w.caseId)).filter(
+    const accessed = (await new SqlAuditLog(t.server.database).list(w.caseId)).filter(
       (e) => e.action === 'institution.accessed' && e.target === `bundle/${bundle.id}`,
     );
     expect(accessed).toHaveLength(1);
@@ -358,7 +358,7 @@ describe('joint application bundles', () => {
       manifestKid: null,
       completedAt: '2026-03-10T03:01:00.000Z',
     });
-    await new SqliteAuditLog(t.server.database).append({
+    await new SqlAuditLog(t.server.database).append({
       caseId: w.caseId,
       actorId: 'system',
       actorRole: 'system',
@@ -502,7 +502,7 @@ describe('joint application bundles', () => {
     expect(checked.ok && checked.manifest.files.some((f) => f.source.id === ordinaryId)).toBe(true);
     // The applicant, who submitted it, puts it back; each change is in the chain.
     await api.ok('POST', path, w.tokens.applicant, { category: 'evidence' });
-    const changes = (await new SqliteAuditLog(t.server.database).list(w.caseId))
+    const changes = (await new SqlAuditLog(t.server.database).list(w.caseId))
       .filter((e) => e.action === 'evidence.categorised' && e.target === ordinaryId)
       .map((e) => JSON.parse(e.payload) as { from: string; to: string });
     expect(changes).toEqual([

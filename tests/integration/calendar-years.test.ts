@@ -13,7 +13,7 @@ import { CALENDAR_AUDIT_CHAIN } from '../../server/cases/CalendarService.js';
 import type { CaseDeadline, CaseNotice } from '../../server/cases/model.js';
 import { calendarYearTool } from '../../server/cli/calendar-year.js';
 import { verifyDatabase } from '../../server/cli/verify-audit.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { databaseFile } from '../../server/db/SqliteDatabase.js';
 import { testSchedule2027 } from '../support/calendar2027.js';
@@ -37,7 +37,7 @@ interface CaseView {
 
 let t: TestServer;
 let api: Api;
-let audit: SqliteAuditLog;
+let audit: SqlAuditLog;
 const tokens = { clerk: '', mediator: '', party: '' };
 const ids = { open: '', legacy: '', march: '', closed: '' };
 const before: Record<string, CaseView> = {};
@@ -49,7 +49,7 @@ const recomputedEvents = async (caseId: string) =>
 beforeAll(async () => {
   t = await startTestServer();
   api = apiClient(t.url);
-  audit = new SqliteAuditLog(t.server.database);
+  audit = new SqlAuditLog(t.server.database);
   const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
   tokens.clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   tokens.mediator = await api.login(staff.mediator.username, TEST_PASSWORD);

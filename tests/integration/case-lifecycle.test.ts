@@ -18,7 +18,7 @@ import {
   type RegisterCaseInput,
 } from '../../server/cases/schemas.js';
 import { InvalidTransitionError } from '../../server/cases/stateMachine.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { createLogger } from '../../server/logger.js';
@@ -33,7 +33,7 @@ interface Fixture {
   dir: string;
   database: SqliteDatabase;
   repository: SqliteCaseRepository;
-  audit: SqliteAuditLog;
+  audit: SqlAuditLog;
   service: CaseService;
   /** The service's clock: mutate with setClock(). */
   clock: Date;
@@ -49,7 +49,7 @@ async function fresh(): Promise<Fixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'case-lifecycle-'));
   const database = SqliteDatabase.open(path.join(dir, 'db.sqlite'), createLogger('silent'));
   const repository = new SqliteCaseRepository(database);
-  const audit = new SqliteAuditLog(database);
+  const audit = new SqlAuditLog(database);
   const clock = new Date(START);
   const service = new CaseService({
     repository,

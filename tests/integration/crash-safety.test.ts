@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { createLogger } from '../../server/logger.js';
 
@@ -19,7 +19,8 @@ const WRITER = 'tests/support/crash-writer.mjs';
 const BUILT = [
   'dist/server/db/SqliteDatabase.js',
   'dist/server/db/SqliteCaseRepository.js',
-  'dist/server/db/SqliteAuditLog.js',
+  'dist/server/db/SqlAuditLog.js',
+  'dist/server/db/SqliteAuditFile.js',
   'dist/server/cases/CaseService.js',
   'dist/server/cases/deadlines.js',
   'dist/server/cases/schemas.js',
@@ -151,7 +152,7 @@ describe('crash safety', () => {
             'SELECT action FROM audit_events WHERE case_id = ? ORDER BY seq LIMIT 1',
           )
           .pluck();
-        const audit = new SqliteAuditLog(database);
+        const audit = new SqlAuditLog(database);
         const halfWritten: string[] = [];
         for (const id of present) {
           const c = counts.get({ id });

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationTokens } from '../../server/auth/tokenKinds.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
 import type { DocumentView } from '../../server/documents/DocumentService.js';
@@ -683,7 +683,7 @@ describe('serving: live delivery, steps, consent gating, certificate', () => {
       expect(
         (await api.ok<{ ok: boolean }>('GET', `/cases/${world.caseId}/audit`, world.clerk)).ok,
       ).toBe(true);
-      const audit = await new SqliteAuditLog(t.server.database).list(world.caseId);
+      const audit = await new SqlAuditLog(t.server.database).list(world.caseId);
       const actions = audit.filter((e) => e.target === mine.id).map((e) => e.action);
       expect(actions).toEqual([
         'delivery.dispatched',
@@ -1096,7 +1096,7 @@ describe('signing and sealing the mediation agreement', () => {
     expect(
       (await api.ok<{ ok: boolean }>('GET', `/cases/${world.caseId}/audit`, world.clerk)).ok,
     ).toBe(true);
-    const audit = await new SqliteAuditLog(t.server.database).list(world.caseId);
+    const audit = await new SqlAuditLog(t.server.database).list(world.caseId);
     const sealEvent = audit.find(
       (e) => e.action === 'agreement.sealed' && e.target === document.id,
     );
@@ -1366,7 +1366,7 @@ describe('co-parties and paper signing', () => {
     expect((await api.call('POST', `${path}/signing-code`, tokens[0]!, {})).status).toBe(409);
     expect((await api.call('POST', `${path}/seal`, world.clerk, {})).status).toBe(409);
 
-    const audit = await new SqliteAuditLog(t.server.database).list(caseId);
+    const audit = await new SqlAuditLog(t.server.database).list(caseId);
     const paper = audit.find((e) => e.action === 'agreement.paperSigned');
     expect(JSON.parse(paper!.payload)).toMatchObject({
       documentId: document.id,

@@ -14,7 +14,7 @@ import { CaseService } from '../../server/cases/CaseService.js';
 import { createWorkCalendar } from '../../server/cases/deadlines.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { loadConfig } from '../../server/config.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
@@ -148,7 +148,7 @@ describe('evidence across a crash of the server process', () => {
       staff = await seedStaff(repository);
       const cases = new CaseService({
         repository,
-        audit: new SqliteAuditLog(database),
+        audit: new SqlAuditLog(database),
         calendar: createWorkCalendar(),
       });
       caseId = (await cases.register(staff.clerk, registerCaseSchema.parse(registrationInput())))

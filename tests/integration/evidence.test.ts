@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
 import type { EvidenceReceipt } from '../../server/evidence/model.js';
@@ -379,7 +379,7 @@ describe('evidence', () => {
   it('writes every view and download to the case audit chain as custody, with the viewer', async () => {
     const source = twoPagePdf('custody');
     const { item } = uploaded(await api.upload(w.caseA, w.party, source, 'custody.pdf'));
-    const audit = new SqliteAuditLog(t.server.database);
+    const audit = new SqlAuditLog(t.server.database);
     const custody = async (): Promise<{ action: string; actorId: string }[]> =>
       (await audit.list(w.caseA))
         .filter((e) => e.target === item.id && e.action.startsWith('evidence.'))

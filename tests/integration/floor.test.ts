@@ -6,7 +6,7 @@
  * routing state (consumers across the wall paused on the server).
  */
 import { describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
@@ -177,7 +177,7 @@ describe('the mediator’s floor', () => {
     }
 
     // The audit chain keeps the override with its reason and the check's state.
-    const audit = new SqliteAuditLog(t.server.database);
+    const audit = new SqlAuditLog(t.server.database);
     const admitted = async () =>
       (await audit.list(caseId))
         .filter((e) => e.action === 'session.admitted')
@@ -281,7 +281,7 @@ describe('the mediator’s floor', () => {
     expect(refusal.data).toEqual({ reason: 'TOKEN_REVOKED', detail: 'PARTICIPANT_REMOVED' });
     expect(refusal.message).toContain('removed');
 
-    const audit = new SqliteAuditLog(t.server.database);
+    const audit = new SqlAuditLog(t.server.database);
     await new Promise((r) => setTimeout(r, 200));
     const actions = (await audit.list(caseId)).map((e) => e.action);
     expect(actions).toEqual(
@@ -336,7 +336,7 @@ describe('the mediator’s floor', () => {
       { text: '我同意调解', confidential: 0 },
       { text: '最低可以接受 8000 元', confidential: 1 },
     ]);
-    const audit = new SqliteAuditLog(t.server.database);
+    const audit = new SqlAuditLog(t.server.database);
     const events = await audit.list(caseId);
     const check = events.find((e) => e.action === 'session.identity-checked');
     expect(JSON.parse(check!.payload)).toMatchObject({

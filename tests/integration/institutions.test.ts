@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../support/cases.js';
 import { apiClient, errorReason, type Api } from '../support/evidenceHttp.js';
@@ -174,7 +174,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
     expect((await api.call('GET', `/cases/${caseId}`, token)).status).toBe(401);
 
     // Every read is in the case's audit chain, which still verifies.
-    const audit = new SqliteAuditLog(t.server.database);
+    const audit = new SqlAuditLog(t.server.database);
     const events = await audit.list(caseId);
     expect(events.filter((e) => e.action === 'institution.accessed')).toHaveLength(1);
     expect(events.some((e) => e.action === 'case.referred')).toBe(true);
@@ -366,7 +366,7 @@ describe('webhook deliveries to an institution', () => {
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]).toMatchObject({ status: 'delivered', attempts: 3 });
       expect(String(deliveries[0]!['receipt'])).toContain('R-1');
-      const audit = new SqliteAuditLog(t.server.database);
+      const audit = new SqlAuditLog(t.server.database);
       expect(
         (await audit.list(w.caseId)).filter((e) => e.action === 'institution.webhook-delivered'),
       ).toHaveLength(1);

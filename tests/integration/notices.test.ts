@@ -25,7 +25,7 @@ import {
   registerCaseSchema,
   scheduleSessionSchema,
 } from '../../server/cases/schemas.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
@@ -50,7 +50,7 @@ interface World {
   database: SqliteDatabase;
   repository: SqliteCaseRepository;
   documentRepository: SqliteDocumentRepository;
-  audit: SqliteAuditLog;
+  audit: SqlAuditLog;
   cases: CaseService;
   documents: DocumentService;
   extensions: ExtensionService;
@@ -71,7 +71,7 @@ async function world(): Promise<World> {
   const database = SqliteDatabase.open(path.join(dir, 'db.sqlite'), logger);
   const repository = new SqliteCaseRepository(database);
   const documentRepository = new SqliteDocumentRepository(database);
-  const audit = new SqliteAuditLog(database);
+  const audit = new SqlAuditLog(database);
   // Monday 2026-03-02, 09:00 in Shanghai.
   const clock = new Date('2026-03-02T01:00:00.000Z');
   const now = () => new Date(clock.getTime());

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { verifyBundle } from '../../server/references/bundle.js';
 import { readZip } from '../../server/references/zip.js';
 import type { Jwks } from '../../server/signing/jws.js';
@@ -242,7 +242,7 @@ describe('payment-order pack (支付令)', () => {
     const files = new Map(readZip(body).map((e) => [e.path, e.bytes]));
     expect(files.get(application.path)!.subarray(0, 5).toString()).toBe('%PDF-');
 
-    const events = await new SqliteAuditLog(t.server.database).list(w.caseId);
+    const events = await new SqlAuditLog(t.server.database).list(w.caseId);
     expect(JSON.parse(events.find((e) => e.action === 'paymentOrder.sent')!.payload)).toMatchObject(
       { sha256: pack.sha256, requestedBy: w.applicant.id },
     );

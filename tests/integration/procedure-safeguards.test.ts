@@ -7,7 +7,7 @@
  * case with the right-to-arbitration notice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import {
   TEST_PASSWORD,
@@ -67,7 +67,7 @@ async function invite(caseId: string, personId: string): Promise<string> {
 }
 
 async function audit(caseId: string): Promise<string[]> {
-  return (await new SqliteAuditLog(t.server.database).list(caseId)).map((e) => e.action);
+  return (await new SqlAuditLog(t.server.database).list(caseId)).map((e) => e.action);
 }
 
 /** A party application, registered; its people by kind. */

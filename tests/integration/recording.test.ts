@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import type { MediationCase, MediationSessionRecord } from '../../server/cases/model.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { RecordingAccessTokens } from '../../server/auth/tokenKinds.js';
@@ -273,7 +273,7 @@ describe('session recording', () => {
     const span = (Date.parse(m.stoppedAt) - Date.parse(m.startedAt)) / 1000;
     expect(Math.abs(c.duration - span)).toBeLessThan(1);
     // The manifest's hash is in the case's audit chain, which still verifies.
-    const audit = new SqliteAuditLog(t.server.database);
+    const audit = new SqlAuditLog(t.server.database);
     const sealed = (await audit.list(theCase.id)).find(
       (e) => e.action === 'recording.manifest-signed' && e.target === recording.recordingId,
     );

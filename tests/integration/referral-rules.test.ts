@@ -15,7 +15,7 @@ import {
   INSTITUTION_FILE_TTL_SECONDS,
   InstitutionFileTokens,
 } from '../../server/auth/tokenKinds.js';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyBundle, type BundleManifest } from '../../server/references/bundle.js';
 import { verifyReference, type CaseReference } from '../../server/references/reference.js';
@@ -427,7 +427,7 @@ describe('referral rules: institution kind, late applications, drafts, concessio
     expect(
       (await referrals()).referrals.find((r) => r.kind === 'arbitration_review')!.late,
     ).toEqual(late);
-    const events = await new SqliteAuditLog(t.server.database).list(w.caseId);
+    const events = await new SqlAuditLog(t.server.database).list(w.caseId);
     const referredEvent = events.filter((e) => e.action === 'case.referred').at(-1)!;
     expect(JSON.parse(referredEvent.payload)).toMatchObject({ kind: 'arbitration_review', late });
     const checked = await verifyBundle(await bundleBytes(w.caseId, bundle.id), jwks);

@@ -6,6 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CalendarYearRecord } from '../../server/cases/calendarYears.js';
 import { SqlCalendarYears } from '../../server/db/SqlCalendarYears.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
+import { PostgresClient } from '../../server/db/sql/PostgresClient.js';
+import { createLogger } from '../../server/logger.js';
 import { SqlFloorLogRepository } from '../../server/db/SqlFloorLogRepository.js';
 import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureConsentRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
@@ -105,6 +108,59 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     expect(await sql.all('SELECT id, text, confidential FROM session_chat')).toEqual([
       { id: 'M1', text: '请双方陈述', confidential: 1 },
     ]);
+  });
+
+  it('audit chain: concurrent appends to one case (from two processes on PostgreSQL) never fork it', async () => {
+    const b = await openBackend(backend, 'audit');
+    opened.push(b);
+    // On PostgreSQL a second pool on the same database, as a second service process has. SQLite
+    // runs one process (its writers wait on the file lock, which would block this one thread).
+    const second = b.url
+      ? await PostgresClient.open(b.url, { max: 5 }, createLogger('silent'))
+      : b.sql;
+    if (second !== b.sql) opened.push({ sql: second, close: () => second.close() });
+    const logs = [new SqlAuditLog(b.sql), new SqlAuditLog(second)];
+    const appended = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        logs[i % 2]!.append({
+          caseId: 'C1',
+          actorId: `process-${i % 2}`,
+          actorRole: 'clerk',
+          action: 'case.note',
+          target: 'C1',
+          payload: { n: i },
+        }),
+      ),
+    );
+    expect(appended.map((e) => e.seq).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    const verification = await logs[1]!.verify('C1');
+    expect(verification).toMatchObject({ ok: true, length: 40, head: { seq: 40 } });
+    // A failed transaction takes its event with it; the chain goes on from the last kept one.
+    await expect(
+      b.sql.transaction(async () => {
+        await logs[0]!.append({
+          caseId: 'C1',
+          actorId: 'p',
+          actorRole: 'clerk',
+          action: 'case.note',
+          target: 'C1',
+          payload: { lost: true },
+        });
+        throw new Error('the change it records failed');
+      }),
+    ).rejects.toThrow('the change it records failed');
+    const next = await logs[0]!.append({
+      caseId: 'C1',
+      actorId: 'p',
+      actorRole: 'clerk',
+      action: 'case.note',
+      target: 'C1',
+      payload: { kept: true },
+    });
+    expect(next.seq).toBe(41);
+    expect(await logs[0]!.verify('C1')).toMatchObject({ ok: true, length: 41 });
   });
 
   it('calendar years: listed by year, a correction replaces the year', async () => {

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteAuditLog } from '../../server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
 import type { WebhookLookup } from '../../server/institutions/webhookTarget.js';
 import { TEST_PASSWORD, caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
@@ -320,7 +320,7 @@ describe('webhook replies: redirects not followed, replies kept short and out of
       expect(String(receipt['untrustedReceiverText']).length).toBeLessThanOrEqual(256);
 
       // The chain and the reference sent to institutions hold nothing the receiver said.
-      const events = await new SqliteAuditLog(t.server.database).list(made.case.id);
+      const events = await new SqlAuditLog(t.server.database).list(made.case.id);
       const event = events.find((e) => e.action === 'institution.webhook-delivered');
       expect(JSON.parse(event!.payload)).toMatchObject({ status: 200 });
       expect(events.map((e) => e.payload).join('\n')).not.toContain(SECRET);

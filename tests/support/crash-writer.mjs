@@ -13,7 +13,7 @@ import { hashPassword } from '../../dist/server/auth/passwords.js';
 import { CaseService } from '../../dist/server/cases/CaseService.js';
 import { createWorkCalendar } from '../../dist/server/cases/deadlines.js';
 import { registerCaseSchema } from '../../dist/server/cases/schemas.js';
-import { SqliteAuditLog } from '../../dist/server/db/SqliteAuditLog.js';
+import { SqlAuditLog } from '../../dist/server/db/SqlAuditLog.js';
 import { SqliteCaseRepository } from '../../dist/server/db/SqliteCaseRepository.js';
 import { SqliteDatabase } from '../../dist/server/db/SqliteDatabase.js';
 import { createLogger } from '../../dist/server/logger.js';
@@ -43,7 +43,7 @@ const database = SqliteDatabase.open(file, createLogger('silent'));
 const repository = new SqliteCaseRepository(database);
 const service = new CaseService({
   repository,
-  audit: new SqliteAuditLog(database),
+  audit: new SqlAuditLog(database),
   calendar: createWorkCalendar(),
 });
 
