@@ -98,11 +98,6 @@ const controlsSlot = el('div');
 const dock = el('div', { class: 'controls-dock', 'data-testid': 'controls-dock' });
 dock.append(announcer.element, controlsSlot);
 document.body.append(dock);
-// A dialog that makes the page inert (the recording notice) makes the controls inert too.
-new MutationObserver(() => (dock.inert = app.inert)).observe(app, {
-  attributes: true,
-  attributeFilter: ['inert'],
-});
 
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
@@ -215,7 +210,6 @@ const recording = new SessionRecording({
   stop: () => client!.stopRecording(),
   acknowledge: (id) => client!.acknowledgeRecording(id),
   withdraw: (id) => client!.withdrawRecordingConsent(id),
-  background: app,
   onChange: () => render(),
 });
 
@@ -248,6 +242,11 @@ async function useInvitation(): Promise<void> {
   deadlines = await deadlinesLoaded;
 }
 
+function switchLang(): void {
+  setLang(lang() === 'en' ? 'zh-CN' : 'en');
+  render();
+}
+
 function header(): HTMLElement {
   const h = el('header');
   const titles = el('div');
@@ -257,10 +256,7 @@ function header(): HTMLElement {
     { class: 'link', 'data-testid': 'lang', lang: lang() === 'en' ? 'zh-CN' : 'en' },
     t('language'),
   );
-  langButton.onclick = () => {
-    setLang(lang() === 'en' ? 'zh-CN' : 'en');
-    render();
-  };
+  langButton.onclick = switchLang;
   h.append(titles, langButton);
   return h;
 }
@@ -292,8 +288,9 @@ function renderNow(): void {
   viewerHost.beginRender();
   renderPage();
   viewerHost.endRender();
+  // The recording notice (Vue) is a modal dialog: the page and its controls under it are inert.
+  app.inert = dock.inert = recording.noticeVisible();
   syncView();
-  recording.sync();
   if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused)
     focused.focus({ preventScroll: true });
   // The script's share of a render (style and layout follow in the browser), for bench:join:
@@ -392,22 +389,15 @@ function renderPage(): void {
   controlsSlot.replaceChildren(controls());
 }
 
-/** The call's own banners (caucus, mute): a stable host for the Vue parts, moved into place. */
+/** The call's banners (status, listen-only, caucus, mute): a stable host for the Vue parts, moved into place. */
 const callBanners = el('div', { class: 'call-banners' });
 /** Where the notice after leaving goes (Vue). */
 const leftHost = el('div', { class: 'call-left' });
 
 function banners(): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (status === 'reconnecting') {
-    out.push(
-      el(
-        'p',
-        { class: 'banner', role: 'status', 'data-testid': 'reconnecting' },
-        t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting'),
-      ),
-    );
-  } else if (status === 'failed') {
+  // The call parts could not load (the network dropped): no view to say it, so said here.
+  if (!callView && status === 'failed')
     out.push(
       el(
         'p',
@@ -415,12 +405,8 @@ function banners(): HTMLElement[] {
         t('error') + localText(statusDetail ?? ''),
       ),
     );
-  }
-  if (preview?.role === 'observer') out.push(el('p', { class: 'notice' }, t('listenOnly')));
-  // The caucus and one's mute by the mediator (Vue, view/CallBanners.vue).
+  // The view's banners (view/CallBanners.vue).
   out.push(callBanners);
-  const indicator = recording.indicator();
-  if (indicator) out.push(indicator);
   return out;
 }
 
@@ -452,6 +438,7 @@ function syncView(): void {
   callView?.update(
     {
       status,
+      statusDetail,
       inCall: inCall(),
       self,
       name: preview?.name ?? '',
@@ -463,6 +450,7 @@ function syncView(): void {
       tracks: [...remoteTiles.values()],
       activeSpeaker,
       caucus: floor?.caucus ?? null,
+      recording: recording.view(),
       recorded: recording.state?.consented ?? null,
       awaiting: participants
         .filter((p) => client?.awaitingMedia(p.participantId))
@@ -560,6 +548,8 @@ const controlActions: CallActions = {
     render();
   },
   rejoin: () => void rejoin(),
+  switchLang,
+  recording,
 };
 
 /**

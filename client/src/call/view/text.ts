@@ -8,7 +8,7 @@
 import { ref } from 'vue';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import { colon, lang, t, type Lang, type MessageKey } from '../../shared/i18n.js';
-import { ct, sideLabel, type CallText } from '../strings.js';
+import { ct, localText, sideLabel, type CallText } from '../strings.js';
 
 export const viewLang = ref<Lang>(lang());
 
@@ -32,4 +32,10 @@ export function vside(role: SessionRole, side: ProceduralSide | undefined): stri
 export function vcolon(): string {
   void viewLang.value;
   return colon();
+}
+
+/** A server message written "中文 / English", in the page's language; reactive in components. */
+export function vlocal(message: string): string {
+  void viewLang.value;
+  return localText(message);
 }
