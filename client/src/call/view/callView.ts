@@ -11,6 +11,13 @@ import type { CaucusState, ParticipantInfo } from '../../../../signaling/contrac
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import type { CallStatus, RemoteTrack } from '../CallClient.js';
 import type { ControlsActions, ControlsState } from '../controls.js';
+import type {
+  CaseEvidenceView,
+  EvidenceActions,
+  SessionEvidenceView,
+  ViewerView,
+} from '../evidence.js';
+import type { CaseDeadlineView } from '../invitation.js';
 import type { RecordingActions, RecordingView } from '../recording.js';
 
 export interface CallViewState {
@@ -41,6 +48,12 @@ export interface CallViewState {
   awaiting: readonly string[];
   /** What the controls bar shows. */
   controls: ControlsState;
+  /** The case's deadlines (an invitation's page). */
+  deadlines: readonly CaseDeadlineView[];
+  /** The side panel's evidence: a party's case evidence, or what a mediator may present. */
+  evidence: CaseEvidenceView | SessionEvidenceView | null;
+  /** The item open on this screen. */
+  viewer: ViewerView | null;
 }
 
 /** What the view's parts ask the page to do. */
@@ -50,6 +63,7 @@ export interface CallActions extends ControlsActions {
   /** The page's other language (the recording notice has its own switch). */
   switchLang(): void;
   recording: RecordingActions;
+  evidence: EvidenceActions;
 }
 
 export function createCallView(): CallViewState {
@@ -86,6 +100,9 @@ export function createCallView(): CallViewState {
       record: undefined,
       confirmingLeave: false,
     },
+    deadlines: [],
+    evidence: null,
+    viewer: null,
   });
 }
 

@@ -8,6 +8,7 @@
 import { ref } from 'vue';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import { colon, lang, t, type Lang, type MessageKey } from '../../shared/i18n.js';
+import type { EvidenceCategory } from '../evidence.js';
 import { ct, localText, sideLabel, type CallText } from '../strings.js';
 
 export const viewLang = ref<Lang>(lang());
@@ -39,3 +40,11 @@ export function vlocal(message: string): string {
   void viewLang.value;
   return localText(message);
 }
+
+/** What an evidence item is filed as, by the message that names it. */
+export const EVIDENCE_CATEGORIES: Record<EvidenceCategory, MessageKey> = {
+  evidence: 'categoryEvidence',
+  identity: 'categoryIdentity',
+  authorisation: 'categoryAuthorisation',
+  signed_agreement: 'categorySignedAgreement',
+};
