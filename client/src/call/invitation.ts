@@ -1,12 +1,10 @@
 /**
  * What the page knows before the call: the token's display-only preview,
  * the invitation exchanged for a session token, and the case's deadlines
- * (with their legal basis) shown to an invited party.
+ * (with their legal basis) shown to an invited party (view/CaseDeadlines.vue).
  */
 import { SESSION_ROLES, type SessionRole } from '../../../signaling/roles.js';
 import type { SessionClaims } from '../../../signaling/tokens.js';
-import { el } from '../shared/dom.js';
-import { deadlineLabel, deadlineStatusLabel, t } from '../shared/i18n.js';
 import { refusalCode, requests, type Reply } from '../shared/request.js';
 import { tokenClaims } from '../shared/token.js';
 
@@ -70,23 +68,4 @@ export async function loadDeadlines(caseId: string, invite: string): Promise<Cas
     params: { caseId },
   });
   return (file?.deadlines ?? []).filter((d) => d.status !== 'cancelled');
-}
-
-export function deadlinePanel(deadlines: CaseDeadlineView[]): HTMLElement {
-  const section = el('section', { class: 'deadlines', 'data-testid': 'deadlines' });
-  section.append(el('h2', {}, t('deadlines')));
-  for (const d of deadlines) {
-    const item = el('details', { class: `deadline ${d.status}` });
-    item.append(
-      el(
-        'summary',
-        {},
-        `${deadlineLabel(d.kind)} · ${d.dueOn}${d.provisional ? ` (${t('deadlineProvisional')})` : ''} · ${deadlineStatusLabel(d.status)}`,
-      ),
-      el('p', {}, `${t('legalBasis')}${d.basis}`),
-      el('p', {}, `${t('whenPassed')}${d.consequence}`),
-    );
-    section.append(item);
-  }
-  return section;
 }

@@ -5,12 +5,12 @@
  * panel (waiting room, participants, moderation, caucus). This file holds
  * the page's state, draws the small first screen and lays the parts out;
  * the parts live in `call/`, `view/` (the in-call Vue components: tiles,
- * controls, the call's banners, the notice after leaving), `floor/` and
- * `devices/`.
+ * controls, the call's banners, the recording, the evidence and its viewer,
+ * the notice after leaving), `floor/` and `devices/`.
  *
- * Size: pending — the call page moves to Vue single-file components (issue 17, must-have 1); the tiles, controls, call banners and leave/rejoin are in view/, the evidence viewer and side panels are still drawn here.
+ * Size: the page's state, its join sequence and the plain-DOM first screen (which must draw before Vue loads); the procedure card (shown also when no call can start, so without Vue) and the state behind the controls are still here (issue 17, must-have 1).
  */
-import type { EvidencePresentation, ParticipantInfo } from '../../../signaling/contract.js';
+import type { ParticipantInfo } from '../../../signaling/contract.js';
 import { can } from '../../../signaling/roles.js';
 import { HANDSHAKE_REFUSALS } from '../../../signaling/errors.js';
 import type { CallClient, CallStatus, FatalReason, RemoteTrack } from './CallClient.js';
@@ -29,7 +29,6 @@ import {
 } from './credential.js';
 import { Announcer } from './announcer.js';
 import {
-  deadlinePanel,
   exchangeInvitation,
   loadDeadlines,
   previewToken,
@@ -48,15 +47,7 @@ import {
   unsupportedBrowser,
 } from './devices/DeviceCheck.js';
 import { el } from '../shared/dom.js';
-import {
-  EvidencePanel,
-  SessionEvidenceList,
-  ViewerHost,
-  evidenceViewer,
-  showAudience,
-  watchEvidence,
-  type PresentationAudience,
-} from './evidence.js';
+import { CallEvidence } from './callEvidence.js';
 import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanelSlot } from './floor/MediatorPanelSlot.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
@@ -98,11 +89,6 @@ const controlsSlot = el('div');
 const dock = el('div', { class: 'controls-dock', 'data-testid': 'controls-dock' });
 dock.append(announcer.element, controlsSlot);
 document.body.append(dock);
-// A dialog that makes the page inert (the recording notice) makes the controls inert too.
-new MutationObserver(() => (dock.inert = app.inert)).observe(app, {
-  attributes: true,
-  attributeFilter: ['inert'],
-});
 
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
@@ -159,40 +145,13 @@ void callParts().catch(() => undefined);
 
 let deadlines: CaseDeadlineView[] = [];
 let caseNumber: string | undefined;
-let evidencePanel: EvidencePanel | undefined;
-/** For a session link without an invitation (the mediator): what may be presented. */
-let sessionEvidence: SessionEvidenceList | undefined;
-/** An item open on this screen: opened here, or presented by someone in the session. */
-interface ViewerState {
-  evidenceId?: string;
-  title: string;
-  kind: EvidencePresentation['kind'];
-  presenterName?: string;
-  presenterId?: string;
-  url: string;
-}
-let viewer: ViewerState | null = null;
-const viewerHost = new ViewerHost();
-/** Who this page's presentations were opened for, by item (the presenter is told). */
-const audiences = new Map<string, PresentationAudience>();
-
-async function presentEvidence(evidenceId: string): Promise<void> {
-  const shown = await client?.presentEvidence(evidenceId);
-  if (!shown) return;
-  audiences.set(evidenceId, shown);
-  render();
-}
-
-/** Sharing the presented item from the viewer: then shown again, to those who now may see it. */
-function viewerShare(evidenceId: string): (() => Promise<void>) | undefined {
-  const c = client;
-  const mine = evidencePanel?.shareable(evidenceId) ?? sessionEvidence?.shareable(evidenceId);
-  if (!c || !mine || preview?.role === 'observer') return undefined;
-  return async () => {
-    await c.signaling.request('evidence:share', { evidenceId, shared: true });
-    await presentEvidence(evidenceId);
-  };
-}
+/** The case's evidence (invitation) or the session's (mediator), and the item open here. */
+const evidence = new CallEvidence({
+  client: () => client,
+  joined: () => status === 'joined',
+  observer: () => preview?.role === 'observer',
+  render: () => render(),
+});
 let sessionStart: string | undefined;
 /** The respondent's agreement to mediate and recusal requests, on an invitation. */
 let procedure: ProcedureCard | undefined;
@@ -215,7 +174,6 @@ const recording = new SessionRecording({
   stop: () => client!.stopRecording(),
   acknowledge: (id) => client!.acknowledgeRecording(id),
   withdraw: (id) => client!.withdrawRecordingConsent(id),
-  background: app,
   onChange: () => render(),
 });
 
@@ -236,16 +194,13 @@ async function useInvitation(): Promise<void> {
   const caseId = exchange.caseId;
   if (!caseId) return;
   const deadlinesLoaded = loadDeadlines(caseId, invite).catch(() => []);
-  evidencePanel = new EvidencePanel({
-    caseId,
-    bearer: invite,
-    canPresent: () => status === 'joined' && preview?.role !== 'observer',
-    present: presentEvidence,
-    canShare: () => preview?.role !== 'observer',
-    onChange: render,
-  });
-  await evidencePanel.load().catch(() => undefined);
+  await evidence.useCase(caseId, invite);
   deadlines = await deadlinesLoaded;
+}
+
+function switchLang(): void {
+  setLang(lang() === 'en' ? 'zh-CN' : 'en');
+  render();
 }
 
 function header(): HTMLElement {
@@ -257,10 +212,7 @@ function header(): HTMLElement {
     { class: 'link', 'data-testid': 'lang', lang: lang() === 'en' ? 'zh-CN' : 'en' },
     t('language'),
   );
-  langButton.onclick = () => {
-    setLang(lang() === 'en' ? 'zh-CN' : 'en');
-    render();
-  };
+  langButton.onclick = switchLang;
   h.append(titles, langButton);
   return h;
 }
@@ -289,11 +241,11 @@ function renderNow(): void {
   const started = performance.now();
   // Re-rendering moves nodes; keep the keyboard where it was.
   const focused = document.activeElement;
-  viewerHost.beginRender();
+  callLaidOut = false;
   renderPage();
-  viewerHost.endRender();
+  // The recording notice (Vue) is a modal dialog: the page and its controls under it are inert.
+  app.inert = dock.inert = recording.noticeVisible();
   syncView();
-  recording.sync();
   if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused)
     focused.focus({ preventScroll: true });
   // The script's share of a render (style and layout follow in the browser), for bench:join:
@@ -364,24 +316,14 @@ function renderPage(): void {
 
   main.append(tileGrid());
   if (!inCall() && me.role !== 'observer') main.append(deviceCheck.element(deviceProblem));
-  if (viewer) viewerHost.show(viewerElement(viewer));
 
   if (inCall()) {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
     if (chatPanel) side.append(chatPanel.element());
   }
   if (procedure) side.append(...procedure.elements());
-  if (deadlines.length > 0) side.append(deadlinePanel(deadlines));
-  if (evidencePanel) {
-    side.append(
-      evidencePanel.element((item, url) => {
-        viewer = { evidenceId: item.id, title: item.title, kind: item.kind, url };
-        render();
-      }),
-    );
-  }
-  if (!evidencePanel && sessionEvidence && status === 'joined')
-    side.append(sessionEvidence.element());
+  // The deadlines and the evidence (Vue: view/CaseDeadlines.vue, CaseEvidence.vue, SessionEvidence.vue).
+  if (callView && (deadlines.length > 0 || evidence.side())) side.append(sideHost);
 
   const layout = el('div', {
     class: side.childElementCount > 0 ? 'call-layout two' : 'call-layout',
@@ -390,24 +332,23 @@ function renderPage(): void {
   if (side.childElementCount > 0) layout.append(side);
   app.append(layout);
   controlsSlot.replaceChildren(controls());
+  callLaidOut = true;
 }
 
-/** The call's own banners (caucus, mute): a stable host for the Vue parts, moved into place. */
+/** Whether the page shows the call's layout (not an ending, a notice or a bad link). */
+let callLaidOut = false;
+const sideHost = el('div', { class: 'call-side-view' });
+const viewerHost = el('div', { class: 'viewer-host' });
+
+/** The call's banners (status, listen-only, caucus, mute): a stable host for the Vue parts, moved into place. */
 const callBanners = el('div', { class: 'call-banners' });
 /** Where the notice after leaving goes (Vue). */
 const leftHost = el('div', { class: 'call-left' });
 
 function banners(): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (status === 'reconnecting') {
-    out.push(
-      el(
-        'p',
-        { class: 'banner', role: 'status', 'data-testid': 'reconnecting' },
-        t(statusDetail === 'mediaReset' ? 'mediaReset' : 'reconnecting'),
-      ),
-    );
-  } else if (status === 'failed') {
+  // The call parts could not load (the network dropped): no view to say it, so said here.
+  if (!callView && status === 'failed')
     out.push(
       el(
         'p',
@@ -415,12 +356,8 @@ function banners(): HTMLElement[] {
         t('error') + localText(statusDetail ?? ''),
       ),
     );
-  }
-  if (preview?.role === 'observer') out.push(el('p', { class: 'notice' }, t('listenOnly')));
-  // The caucus and one's mute by the mediator (Vue, view/CallBanners.vue).
+  // The view's banners (view/CallBanners.vue).
   out.push(callBanners);
-  const indicator = recording.indicator();
-  if (indicator) out.push(indicator);
   return out;
 }
 
@@ -437,8 +374,16 @@ function tileGrid(): HTMLElement {
 }
 
 function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
+  if (!viewerHost.isConnected) document.body.append(viewerHost);
   callView ??= parts.mountCallView(
-    { banners: callBanners, grid, controls: controlsHost, left: leftHost },
+    {
+      banners: callBanners,
+      grid,
+      controls: controlsHost,
+      left: leftHost,
+      side: sideHost,
+      viewer: viewerHost,
+    },
     layers,
     controlActions,
   );
@@ -452,6 +397,7 @@ function syncView(): void {
   callView?.update(
     {
       status,
+      statusDetail,
       inCall: inCall(),
       self,
       name: preview?.name ?? '',
@@ -463,40 +409,18 @@ function syncView(): void {
       tracks: [...remoteTiles.values()],
       activeSpeaker,
       caucus: floor?.caucus ?? null,
+      recording: recording.view(),
       recorded: recording.state?.consented ?? null,
       awaiting: participants
         .filter((p) => client?.awaitingMedia(p.participantId))
         .map((p) => p.participantId),
       controls: controlsState(),
+      deadlines: callLaidOut ? deadlines : [],
+      evidence: callLaidOut ? evidence.side() : null,
+      viewer: callLaidOut ? evidence.viewer() : null,
     },
     lang(),
   );
-}
-
-/** The open item's viewer, kept across re-renders so a playing video does not restart. */
-let viewerNode: { for: ViewerState; node: HTMLElement } | undefined;
-function viewerElement(shown: ViewerState): HTMLElement {
-  if (!viewerNode || viewerNode.for !== shown) {
-    viewerNode = {
-      for: shown,
-      node: evidenceViewer(shown, shown.url, () => {
-        // The presenter closing the item closes it for everyone.
-        if (shown.presenterId && shown.presenterId === client?.self?.participantId)
-          void client?.stopPresenting();
-        viewer = null;
-        render();
-      }),
-    };
-  }
-  const self = client?.self?.participantId;
-  const audience = shown.evidenceId ? audiences.get(shown.evidenceId) : undefined;
-  if (audience && shown.presenterId && shown.presenterId === self)
-    showAudience(
-      viewerNode.node,
-      audience,
-      audience.confidential ? undefined : viewerShare(shown.evidenceId!),
-    );
-  return viewerNode.node;
 }
 
 /** What the controls bar shows now. */
@@ -560,6 +484,9 @@ const controlActions: CallActions = {
     render();
   },
   rejoin: () => void rejoin(),
+  switchLang,
+  recording,
+  evidence,
 };
 
 /**
@@ -702,21 +629,7 @@ function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
       const wasInCall = inCall();
       status = s;
       statusDetail = detail;
-      if (s === 'joined' && !evidencePanel && client?.joinResult?.canPublish.length) {
-        sessionEvidence ??= new SessionEvidenceList(
-          presentEvidence,
-          isMediator()
-            ? async (evidenceId, confidential) => {
-                await client?.signaling.request('evidence:confidential', {
-                  evidenceId,
-                  confidential,
-                });
-              }
-            : undefined,
-        );
-        const c = client;
-        void sessionEvidence.load(() => c.listEvidence()).then(render, () => undefined);
-      }
+      if (s === 'joined' && client) evidence.joined(client, isMediator());
       if (inCall() && !wasInCall) ownQuality.start();
       if (!inCall()) ownQuality.stop();
       render();
@@ -756,25 +669,12 @@ function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
     trackPaused() {
       render();
     },
-    evidencePresented(p) {
-      viewer = {
-        evidenceId: p.evidenceId,
-        title: p.title,
-        kind: p.kind,
-        presenterName: p.presenterName,
-        presenterId: p.presenterId,
-        url: p.url,
-      };
-      render();
-    },
+    evidencePresented: (p) => evidence.presented(p),
     recordingState(state) {
       if (state === null && recording.state !== null && inCall()) announcer.recordingStopped();
       recording.update(state);
     },
-    evidenceStopped(presenterId) {
-      if (viewer?.presenterId === presenterId) viewer = null;
-      render();
-    },
+    evidenceStopped: (presenterId) => evidence.stopped(presenterId),
     activeSpeaker(participantId) {
       activeSpeaker = participantId;
       // Frequent: only the highlight moves, without redrawing the page.
@@ -793,20 +693,7 @@ function makeClient(parts: Awaited<ReturnType<typeof callParts>>): CallClient {
   });
   startFloor(made, parts);
   made.signaling.on('participant:left', ({ participantId }) => announcer.left(participantId));
-  // Shared, kept confidential or released: every list this page shows follows at once.
-  const relist = (): void => {
-    void evidencePanel?.load().catch(() => undefined);
-    void sessionEvidence?.reload().then(render, () => undefined);
-  };
-  watchEvidence(made.signaling, {
-    changed: relist,
-    withdrawn: (evidenceId) => {
-      // No longer this person's to see: the open item closes.
-      if (viewer?.evidenceId === evidenceId) viewer = null;
-      relist();
-      render();
-    },
-  });
+  evidence.watch(made);
   return made;
 }
 

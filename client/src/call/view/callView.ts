@@ -11,9 +11,19 @@ import type { CaucusState, ParticipantInfo } from '../../../../signaling/contrac
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import type { CallStatus, RemoteTrack } from '../CallClient.js';
 import type { ControlsActions, ControlsState } from '../controls.js';
+import type {
+  CaseEvidenceView,
+  EvidenceActions,
+  SessionEvidenceView,
+  ViewerView,
+} from '../evidence.js';
+import type { CaseDeadlineView } from '../invitation.js';
+import type { RecordingActions, RecordingView } from '../recording.js';
 
 export interface CallViewState {
   status: CallStatus;
+  /** Why the call failed or reconnects ('mediaReset': the media server came back). */
+  statusDetail: string | undefined;
   /** Joined or reconnecting: the others' tiles are shown. */
   inCall: boolean;
   /** This page's participant as the server knows it, once joined. */
@@ -30,23 +40,36 @@ export interface CallViewState {
   tracks: readonly RemoteTrack[];
   activeSpeaker: string | null;
   caucus: CaucusState | null;
+  /** The recording in progress as this page is in it; null when none, or out of the call. */
+  recording: RecordingView | null;
   /** While a recording is on: who consented to be in it; null when nothing is recorded. */
   recorded: readonly string[] | null;
   /** Participants whose media is being re-established (on its way back, not muted). */
   awaiting: readonly string[];
   /** What the controls bar shows. */
   controls: ControlsState;
+  /** The case's deadlines (an invitation's page). */
+  deadlines: readonly CaseDeadlineView[];
+  /** The side panel's evidence: a party's case evidence, or what a mediator may present. */
+  evidence: CaseEvidenceView | SessionEvidenceView | null;
+  /** The item open on this screen. */
+  viewer: ViewerView | null;
 }
 
 /** What the view's parts ask the page to do. */
 export interface CallActions extends ControlsActions {
   /** Back into the call after leaving, without reloading. */
   rejoin(): void;
+  /** The page's other language (the recording notice has its own switch). */
+  switchLang(): void;
+  recording: RecordingActions;
+  evidence: EvidenceActions;
 }
 
 export function createCallView(): CallViewState {
   return shallowReactive<CallViewState>({
     status: 'idle',
+    statusDetail: undefined,
     inCall: false,
     self: undefined,
     name: '',
@@ -58,6 +81,7 @@ export function createCallView(): CallViewState {
     tracks: [],
     activeSpeaker: null,
     caucus: null,
+    recording: null,
     recorded: null,
     awaiting: [],
     controls: {
@@ -76,6 +100,9 @@ export function createCallView(): CallViewState {
       record: undefined,
       confirmingLeave: false,
     },
+    deadlines: [],
+    evidence: null,
+    viewer: null,
   });
 }
 

@@ -1,8 +1,8 @@
 /**
  * The call page's Vue parts, loaded with the call client (../lazyParts.ts),
- * never on the first screen: the call's banners, the video area and the
- * controls bar, each
- * mounted once into a stable host of the page. The page moves the hosts
+ * never on the first screen: the call's banners, the video area, the
+ * controls bar, the deadlines and evidence in the side panel, the viewer, each mounted
+ * once into a stable host of the page. The page moves the hosts
  * into place on each redraw but never rebuilds them, and hands `update` what
  * it knows; Vue patches what changed.
  */
@@ -32,6 +32,10 @@ export interface CallViewHosts {
   grid: HTMLElement;
   controls: HTMLElement;
   left: HTMLElement;
+  /** In the side panel: the deadlines and the evidence. */
+  side: HTMLElement;
+  /** At the end of the page, over it. */
+  viewer: HTMLElement;
 }
 
 export function mountCallView(

@@ -8,7 +8,8 @@
 import { ref } from 'vue';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import { colon, lang, t, type Lang, type MessageKey } from '../../shared/i18n.js';
-import { ct, sideLabel, type CallText } from '../strings.js';
+import type { EvidenceCategory } from '../evidence.js';
+import { ct, localText, sideLabel, type CallText } from '../strings.js';
 
 export const viewLang = ref<Lang>(lang());
 
@@ -33,3 +34,17 @@ export function vcolon(): string {
   void viewLang.value;
   return colon();
 }
+
+/** A server message written "中文 / English", in the page's language; reactive in components. */
+export function vlocal(message: string): string {
+  void viewLang.value;
+  return localText(message);
+}
+
+/** What an evidence item is filed as, by the message that names it. */
+export const EVIDENCE_CATEGORIES: Record<EvidenceCategory, MessageKey> = {
+  evidence: 'categoryEvidence',
+  identity: 'categoryIdentity',
+  authorisation: 'categoryAuthorisation',
+  signed_agreement: 'categorySignedAgreement',
+};
