@@ -34,7 +34,7 @@ import { ExtensionService } from './cases/extensions.js';
 import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
 import type { Config } from './config.js';
 import { SqlAuditLog } from './db/SqlAuditLog.js';
-import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from './db/SqlCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
 import { SqliteBundleRepository } from './db/SqliteBundleRepository.js';
@@ -66,7 +66,7 @@ import { SignInNotices } from './auth/SignInNotices.js';
 import { SqlSecurityEvents } from './db/SqlSecurityEvents.js';
 import { OutboxChannel } from './documents/NotificationChannel.js';
 import { PdfRenderer } from './documents/PdfRenderer.js';
-import { SqliteDocumentRepository } from './db/SqliteDocumentRepository.js';
+import { SqlDocumentRepository } from './db/SqlDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
@@ -172,7 +172,7 @@ export class MediationServer {
     // Case files, evidence, recordings, keys: readable by the service's user only.
     secureDataDir(config.dataDir, logger);
     const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
-    const repository = new SqliteCaseRepository(database);
+    const repository = new SqlCaseRepository(database);
     const audit = new SqlAuditLog(database);
     // The shipped schedules, the years clerks added (calendar_years) and WORK_CALENDAR_*.
     const workCalendar = await CalendarService.open({
@@ -253,7 +253,7 @@ export class MediationServer {
       retryBaseMs: config.webhooks.retryBaseMs,
       maxAttempts: config.webhooks.maxAttempts,
     });
-    const documentRepository = new SqliteDocumentRepository(database);
+    const documentRepository = new SqlDocumentRepository(database);
     const documentDelivery = new InAppDeliveryChannel();
     const outbox = new OutboxChannel(documentRepository, logger);
     const signInNotices = new SignInNotices({

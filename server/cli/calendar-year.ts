@@ -22,7 +22,7 @@ import { loadDataDir, loadWorkCalendarConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
-import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../db/SqlCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
 import { createLogger } from '../logger.js';
 
@@ -79,7 +79,7 @@ export async function calendarYearTool(
   try {
     const calendar = await CalendarService.open({
       years: new SqlCalendarYears(database),
-      cases: new SqliteCaseRepository(database),
+      cases: new SqlCaseRepository(database),
       audit: new SqlAuditLog(database),
       operator,
     });

@@ -22,7 +22,7 @@ import { registerCaseSchema } from '../cases/schemas.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
-import { SqliteCaseRepository } from '../db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../db/SqlCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
 import { createLogger } from '../logger.js';
 
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('warn');
   const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
-  const repository = new SqliteCaseRepository(database);
+  const repository = new SqlCaseRepository(database);
   const audit = new SqlAuditLog(database);
   // The same calendar as the service: shipped years, years clerks added, WORK_CALENDAR_*.
   const { calendar } = await CalendarService.open({
@@ -136,10 +136,7 @@ function roleOf(p: CasePerson): 'party' | 'agent' | 'observer' {
   return p.kind === 'observer' ? 'observer' : p.kind === 'agent' ? 'agent' : 'party';
 }
 
-async function createDemo(
-  repository: SqliteCaseRepository,
-  cases: CaseService,
-): Promise<DemoState> {
+async function createDemo(repository: SqlCaseRepository, cases: CaseService): Promise<DemoState> {
   // Random, and held to the same policy as passwords a clerk sets (a rare weak draw is redrawn).
   const password = (username: string): string => {
     for (;;) {

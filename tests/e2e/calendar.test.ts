@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { launchChromium } from '../support/browser.js';
 import { TEST_PASSWORD, registrationInput, seedStaff } from '../support/cases.js';
 import { apiClient, type Api } from '../support/evidenceHttp.js';
@@ -41,7 +41,7 @@ describe('console: loading a year’s holiday schedule', () => {
   });
 
   it('the warning links to the screen where the clerk loads the year; then it and the 暂定 marks are gone', async () => {
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const clerkToken = await api.login(staff.clerk.username, TEST_PASSWORD);
     const { missingScheduleYears: missing } = await api.ok<{ missingScheduleYears: number[] }>(
       'GET',

@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
 import { launchChromium, poll } from '../support/browser.js';
 import {
   TEST_PASSWORD,
@@ -69,7 +69,7 @@ describe('electronic service of documents', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     api = apiClient(t.url);
     browser = await launchChromium();
   });
@@ -302,7 +302,7 @@ describe('electronic service of documents', () => {
         recipients: [applicant.id, respondent.id],
       },
     );
-    const outbox = new SqliteDocumentRepository(t.server.database);
+    const outbox = new SqlDocumentRepository(t.server.database);
     const codeSentTo = async (address: string) => {
       const messages = (await outbox.listOutbox({ caseId: c.id })).filter(
         (m) => m.purpose === 'signing_code' && m.address === address,

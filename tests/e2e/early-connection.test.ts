@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CasePerson } from '../../server/cases/model.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { admitThroughUi, diagnostics, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
@@ -77,7 +77,7 @@ describe('the join page connects while its media client loads', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     browser = await launchChromium();
     const { case: c, session, people } = await caseInSession(t.server.cases, staff);
     caseId = c.id;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
@@ -47,7 +47,7 @@ describe('evidence in a session', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     browser = await launchChromium();
   });
 

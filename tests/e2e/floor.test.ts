@@ -18,7 +18,7 @@ import type {
   MediationSessionRecord,
 } from '../../server/cases/model.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import {
   admitThroughUi,
   diagnostics,
@@ -158,7 +158,7 @@ describe('the mediator’s floor in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     ({ case: theCase, session, people } = await caseInSession(t.server.cases, staff));
     const worker = people.find((p) => p.kind === 'applicant')!;
     const employer = people.find((p) => p.kind === 'respondent')!;

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CasePerson } from '../../server/cases/model.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
@@ -27,7 +27,7 @@ describe('joining through an invitation link', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     browser = await launchChromium();
   });
 

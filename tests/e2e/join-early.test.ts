@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CasePerson } from '../../server/cases/model.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { admitThroughUi, diagnostics, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
@@ -42,7 +42,7 @@ describe('joining before the camera has answered', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     browser = await launchChromium();
     const { case: c, session, people } = await caseInSession(t.server.cases, staff);
     applicant = people.find((p) => p.kind === 'applicant')!;

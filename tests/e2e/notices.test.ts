@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { launchChromium, poll } from '../support/browser.js';
 import {
   TEST_PASSWORD,
@@ -50,7 +50,7 @@ describe('notices and extension consent on the join page', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     api = apiClient(t.url);
     browser = await launchChromium();
   });

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CasePerson } from '../../server/cases/model.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { launchChromium } from '../support/browser.js';
 import {
   TEST_PASSWORD,
@@ -28,7 +28,7 @@ describe('procedural steps on the join page', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     browser = await launchChromium();
   });
 

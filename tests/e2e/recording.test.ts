@@ -18,7 +18,7 @@ import type {
   MediationCase,
   MediationSessionRecord,
 } from '../../server/cases/model.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import type { RecordingDetail } from '../../server/recordingService/RecordingService.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
@@ -114,7 +114,7 @@ describe('recording a mediation session', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     ({ case: theCase, session, people } = await caseInSession(t.server.cases, staff));
     browser = await launchChromium();
   });

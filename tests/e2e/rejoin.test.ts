@@ -9,7 +9,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CasePerson } from '../../server/cases/model.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { diagnostics, joinWithAdmission, launchChromium, poll } from '../support/browser.js';
 import {
   caseInSession,
@@ -63,7 +63,7 @@ describe('rejoining the call from a reload, a re-opened link or after leaving', 
 
   beforeAll(async () => {
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     browser = await launchChromium();
     const { case: c, session, people } = await caseInSession(t.server.cases, staff);
     caseId = c.id;

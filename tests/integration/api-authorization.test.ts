@@ -25,7 +25,7 @@ import {
   InvitationTokens,
   StaffTokens,
 } from '../../server/auth/tokenKinds.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { caseRoutes, type CaseRouteDeps } from '../../server/http/api/caseRoutes.js';
 import { TOKEN_ISSUER } from '../../signaling/index.js';
 import {
@@ -486,7 +486,7 @@ function tokenOf(caller: Caller): string | undefined {
 describe('API authorization', () => {
   beforeAll(async () => {
     t = await startTestServer();
-    const repo = new SqliteCaseRepository(t.server.database);
+    const repo = new SqlCaseRepository(t.server.database);
     const a = await seedStaff(repo);
     const b = await seedStaff(repo);
     const [clerkA, mediatorA, otherMediatorA, clerkB] = await Promise.all([

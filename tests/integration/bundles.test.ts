@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_TYPE } from '../../recordings/manifest.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { verifyReference } from '../../server/references/reference.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
@@ -235,7 +235,7 @@ describe('joint application bundles', () => {
       attempts: 2,
     });
     // The judicial confirmation window is met by the application.
-    const deadlines = await new SqliteCaseRepository(t.server.database).listDeadlines(w.caseId);
+    const deadlines = await new SqlCaseRepository(t.server.database).listDeadlines(w.caseId);
     expect(deadlines.find((d) => d.kind === 'judicial_confirmation')?.status).toBe('met');
 
     // The court downloads the same bytes through its API, an audited access.

@@ -14,7 +14,7 @@ import type { CaseDeadline, CaseNotice } from '../../server/cases/model.js';
 import { calendarYearTool } from '../../server/cli/calendar-year.js';
 import { verifyDatabase } from '../../server/cli/verify-audit.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { databaseFile } from '../../server/db/SqliteDatabase.js';
 import { testSchedule2027 } from '../support/calendar2027.js';
 import {
@@ -50,7 +50,7 @@ beforeAll(async () => {
   t = await startTestServer();
   api = apiClient(t.url);
   audit = new SqlAuditLog(t.server.database);
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   tokens.clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   tokens.mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
   const register = async (receivedOn: string) =>

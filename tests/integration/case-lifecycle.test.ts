@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/cases/access.js';
 import { CaseService } from '../../server/cases/CaseService.js';
@@ -19,9 +16,8 @@ import {
 } from '../../server/cases/schemas.js';
 import { InvalidTransitionError } from '../../server/cases/stateMachine.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
-import { createLogger } from '../../server/logger.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { BACKENDS, openBackend, type Backend, type OpenedBackend } from '../support/backends.js';
 import {
   registrationInput,
   respondentsAgree,
@@ -30,9 +26,8 @@ import {
 } from '../support/cases.js';
 
 interface Fixture {
-  dir: string;
-  database: SqliteDatabase;
-  repository: SqliteCaseRepository;
+  backend: OpenedBackend;
+  repository: SqlCaseRepository;
   audit: SqlAuditLog;
   service: CaseService;
   /** The service's clock: mutate with setClock(). */
@@ -45,11 +40,10 @@ const open: Fixture[] = [];
 /** Monday 2026-03-02, 09:00 in Shanghai. */
 const START = '2026-03-02T01:00:00.000Z';
 
-async function fresh(): Promise<Fixture> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'case-lifecycle-'));
-  const database = SqliteDatabase.open(path.join(dir, 'db.sqlite'), createLogger('silent'));
-  const repository = new SqliteCaseRepository(database);
-  const audit = new SqlAuditLog(database);
+async function fresh(kind: Backend): Promise<Fixture> {
+  const backend = await openBackend(kind, 'case-lifecycle');
+  const repository = new SqlCaseRepository(backend.sql);
+  const audit = new SqlAuditLog(backend.sql);
   const clock = new Date(START);
   const service = new CaseService({
     repository,
@@ -58,8 +52,7 @@ async function fresh(): Promise<Fixture> {
     now: () => clock,
   });
   const fixture: Fixture = {
-    dir,
-    database,
+    backend,
     repository,
     audit,
     service,
@@ -71,10 +64,7 @@ async function fresh(): Promise<Fixture> {
 }
 
 afterEach(async () => {
-  for (const { dir, database } of open.splice(0)) {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (const { backend } of open.splice(0)) await backend.close();
 });
 
 function setClock(f: Fixture, iso: string): void {
@@ -130,9 +120,9 @@ async function expectAudit(f: Fixture, caseId: string, actions: string[]): Promi
   expect((await f.audit.list(caseId)).map((e) => e.action)).toEqual(actions);
 }
 
-describe('case lifecycle through CaseService on SQLite', () => {
+describe.each(BACKENDS)('case lifecycle through CaseService on %s', (kind) => {
   it('registers cases with sequential numbers, both parties and the statutory deadlines', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const first = await register(f);
     const second = await register(f);
 
@@ -175,7 +165,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('stores and returns a deadline computed across a year without a holiday schedule as provisional', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     setClock(f, '2026-12-21T01:00:00.000Z');
     const c = await register(f, { receivedOn: '2026-12-21' });
     // Fifteen days → 2027-01-05: the 2027 schedule is not shipped, so the date may still move.
@@ -203,7 +193,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('accepts one case, refuses another, and will not accept a refused case', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const a = await register(f);
     const b = await register(f);
     setClock(f, '2026-03-03T02:00:00.000Z');
@@ -244,7 +234,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('assigns, takes disclosures, schedules and runs sessions', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk, mediator, otherMediator } = f.staff;
     const c = await assignedCase(f);
     expect(c).toMatchObject({ status: 'accepted', mediatorId: mediator.id });
@@ -360,7 +350,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('keeps mediators and parties to their own cases and roles', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk, mediator, otherMediator } = f.staff;
     const c = await caseInMediation(f);
     const other = await register(f, {
@@ -462,7 +452,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('issues invitations that stop working when revoked or expired', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk } = f.staff;
     const c = await register(f);
     const [applicant, respondent] = await f.repository.listPeople(c.id);
@@ -523,7 +513,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('refuses an extension typed by staff for both parties (each party consents itself: notices.test.ts)', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk } = f.staff;
     const c = await register(f);
     await respondentsAgree(f.service, c.id);
@@ -538,7 +528,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('records an agreement with its deadlines, follows up and archives', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk, mediator } = f.staff;
     const c = await caseInMediation(f);
 
@@ -685,7 +675,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('takes effect later when the agreement was not yet sealed', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { mediator } = f.staff;
     const c = await caseInMediation(f);
     await f.service.recordAgreement(mediator, c.id, agreementSchema.parse({ terms: '一次性支付' }));
@@ -736,7 +726,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('terminates and withdraws cases with their outcome', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk, mediator } = f.staff;
     const t = await caseInMediation(f);
     const w = await register(f);
@@ -805,7 +795,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   ])(
     'an overdue performance deadline flags a payment order only for eligible claims ($claimTypes)',
     async ({ claimTypes, flagged }) => {
-      const f = await fresh();
+      const f = await fresh(kind);
       const registered = await caseInMediation(f, {
         application: { ...registrationInput().application, claimTypes: [...claimTypes] },
       });
@@ -836,7 +826,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   );
 
   it('marks overdue deadlines and produces each notice once', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const { clerk } = f.staff;
     const a = await caseInMediation(f);
     const b = await register(f);
@@ -907,7 +897,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('keeps a mediator who declared a conflict from a session until a new disclosure clears it', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const c = await register(f);
     await respondentsAgree(f.service, c.id);
     await f.service.accept(f.staff.clerk, c.id);
@@ -933,7 +923,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('numbers cases per organisation, so two organisations both start at 000001', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const other = await seedStaff(f.repository);
     const first = await register(f);
     const theirs = await f.service.register(
@@ -946,7 +936,7 @@ describe('case lifecycle through CaseService on SQLite', () => {
   });
 
   it('lets only one of two concurrent acceptances through', async () => {
-    const f = await fresh();
+    const f = await fresh(kind);
     const c = await register(f);
 
     await respondentsAgree(f.service, c.id);

@@ -18,7 +18,7 @@ import { createLogger } from '../../server/logger.js';
 const WRITER = 'tests/support/crash-writer.mjs';
 const BUILT = [
   'dist/server/db/SqliteDatabase.js',
-  'dist/server/db/SqliteCaseRepository.js',
+  'dist/server/db/SqlCaseRepository.js',
   'dist/server/db/SqlAuditLog.js',
   'dist/server/db/SqliteAuditFile.js',
   'dist/server/cases/CaseService.js',

@@ -8,7 +8,7 @@
 import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { TEST_PASSWORD, caseInSession, seedStaff } from '../support/cases.js';
 import { apiClient, errorCode, twoPagePdf } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -38,7 +38,7 @@ describe('data at rest', () => {
     const t = await startTestServer();
     running.push(t);
     const api = apiClient(t.url);
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const made = await caseInSession(t.server.cases, staff);
     const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
     const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
@@ -72,7 +72,7 @@ describe('data at rest', () => {
     const t = await startTestServer();
     running.push(t);
     const api = apiClient(t.url);
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
     const body = (username: string, password: string) => ({
       username,

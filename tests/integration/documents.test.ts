@@ -18,8 +18,8 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationTokens } from '../../server/auth/tokenKinds.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
 import type { DocumentView } from '../../server/documents/DocumentService.js';
 import type { DeliveryView } from '../../server/documents/model.js';
 import { PdfRenderer } from '../../server/documents/PdfRenderer.js';
@@ -183,7 +183,7 @@ async function newCase(withMediator: boolean): Promise<{ caseId: string; people:
 }
 
 async function buildWorld(): Promise<World> {
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   world = {
     staff,
     clerk: await api.login(staff.clerk.username, TEST_PASSWORD),
@@ -248,7 +248,7 @@ async function issue(body: Record<string, unknown>, caseId = world.caseId): Prom
 }
 
 function outbox(caseId = world.caseId) {
-  return new SqliteDocumentRepository(t.server.database).listOutbox({ caseId });
+  return new SqlDocumentRepository(t.server.database).listOutbox({ caseId });
 }
 
 beforeAll(async () => {
@@ -827,7 +827,7 @@ describe('serving: live delivery, steps, consent gating, certificate', () => {
 
 describe('authorization', () => {
   it('another organisation’s clerk gets 404; a party cannot read the other side’s documents', async () => {
-    const other = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const other = await seedStaff(new SqlCaseRepository(t.server.database));
     const otherClerk = await api.login(other.clerk.username, TEST_PASSWORD);
     expect((await api.call('GET', `/cases/${world.caseId}/documents`, otherClerk)).status).toBe(
       404,
@@ -973,7 +973,7 @@ describe('signing and sealing the mediation agreement', () => {
     expect(signed.status).toBe(201);
     // What is stored and hashed is the service's own re-encoding: same pixels, RGBA.
     const stored = (
-      await new SqliteDocumentRepository(t.server.database).listSignatures(document.id)
+      await new SqlDocumentRepository(t.server.database).listSignatures(document.id)
     ).find((s) => s.signerId === world.applicant.id)!;
     expect(signed.body).toMatchObject({
       signerId: world.applicant.id,

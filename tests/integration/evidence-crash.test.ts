@@ -15,7 +15,7 @@ import { createWorkCalendar } from '../../server/cases/deadlines.js';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { loadConfig } from '../../server/config.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
 import { createLogger } from '../../server/logger.js';
@@ -144,7 +144,7 @@ describe('evidence across a crash of the server process', () => {
       createLogger('silent'),
     );
     try {
-      const repository = new SqliteCaseRepository(database);
+      const repository = new SqlCaseRepository(database);
       staff = await seedStaff(repository);
       const cases = new CaseService({
         repository,

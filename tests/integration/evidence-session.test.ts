@@ -7,7 +7,7 @@
  * party can share nothing of the other side's and lift nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import type { CasePerson } from '../../server/cases/model.js';
 import type { NotificationName } from '../../signaling/index.js';
 import {
@@ -50,7 +50,7 @@ describe('evidence in a live session', () => {
   beforeAll(async () => {
     t = await startTestServer({ MEDIASOUP_NUM_WORKERS: '1' });
     api = apiClient(t.url);
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
 import type { EvidenceReceipt } from '../../server/evidence/model.js';
 import {
@@ -95,7 +95,7 @@ async function invite(api: Api, clerk: string, caseId: string, personId: string)
 }
 
 async function buildWorld(t: TestServer, api: Api): Promise<CaseWorld> {
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
   const caseA = await newCase(api, clerk, staff.mediator.id);
@@ -701,7 +701,7 @@ describe('evidence', () => {
         EVIDENCE_CASE_QUOTA_BYTES: String(1.5 * MIB),
       });
       smallApi = apiClient(small.url);
-      const staff = await seedStaff(new SqliteCaseRepository(small.server.database));
+      const staff = await seedStaff(new SqlCaseRepository(small.server.database));
       clerk = await smallApi.login(staff.clerk.username, TEST_PASSWORD);
       caseId = await newCase(smallApi, clerk);
       uploaded(await smallApi.upload(caseId, clerk, twoPagePdf('first'), 'first.pdf'));

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
 import { connect, connectClient, joinSession, type TestClient } from '../support/client.js';
@@ -26,7 +26,7 @@ async function setup(): Promise<{
   token(sub: string, role?: SessionRole): Promise<string>;
 }> {
   const t = await fixture.start();
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   const { case: c, session } = await caseInSession(t.server.cases, staff);
   const token = (sub: string, role: SessionRole = 'party') =>
     enrolledToken(t.server, { sub, caseId: c.id, sessionId: session.id, role, name: sub });

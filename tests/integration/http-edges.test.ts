@@ -7,7 +7,7 @@
 import net from 'node:net';
 import zlib, { brotliCompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { registrationInput, seedStaff, TEST_PASSWORD } from '../support/cases.js';
 import { apiClient } from '../support/evidenceHttp.js';
 import { hasErrorShape, healthStatus, rawRequest, type RawOutcome } from '../support/rawHttp.js';
@@ -18,7 +18,7 @@ let clerk = '';
 
 beforeAll(async () => {
   t = await startTestServer({ MEDIASOUP_NUM_WORKERS: '1' });
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   clerk = await apiClient(t.url).login(staff.clerk.username, TEST_PASSWORD);
 });
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { TEST_PASSWORD, caseInSession, registrationInput, seedStaff } from '../support/cases.js';
 import { apiClient, errorReason, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -41,7 +41,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
   beforeAll(async () => {
     t = await startTestServer({ WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1' });
     api = apiClient(t.url);
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const made = await caseInSession(t.server.cases, staff);
     caseId = made.case.id;
     otherCaseId = (
@@ -314,7 +314,7 @@ describe('institutions: referred cases only, audited, revocable', () => {
 describe('webhook deliveries to an institution', () => {
   async function referredCase(t: TestServer, webhookUrl: string) {
     const api = apiClient(t.url);
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const made = await caseInSession(t.server.cases, staff);
     const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
     const { institution } = await api.ok<{ institution: { id: string } }>(

@@ -15,7 +15,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
 import { runs } from '../support/fuzz.js';
 import { registrationInput, seedStaff, TEST_PASSWORD, respondentsAgree } from '../support/cases.js';
@@ -57,7 +57,7 @@ beforeAll(async () => {
     UPLOAD_IDLE_TIMEOUT_MS: String(IDLE_MS),
     UPLOAD_TIMEOUT_MS: '3000',
   });
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   const api = apiClient(t.url);
   clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   caseId = (await api.ok<{ id: string }>('POST', '/cases', clerk, registrationInput())).id;

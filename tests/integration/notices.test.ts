@@ -26,9 +26,9 @@ import {
   scheduleSessionSchema,
 } from '../../server/cases/schemas.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
-import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
+import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
 import { SqliteExtensionRepository } from '../../server/db/SqliteExtensionRepository.js';
 import { InAppDeliveryChannel, type ServedNotice } from '../../server/documents/DeliveryChannel.js';
 import { DocumentService } from '../../server/documents/DocumentService.js';
@@ -48,8 +48,8 @@ import {
 interface World {
   dir: string;
   database: SqliteDatabase;
-  repository: SqliteCaseRepository;
-  documentRepository: SqliteDocumentRepository;
+  repository: SqlCaseRepository;
+  documentRepository: SqlDocumentRepository;
   audit: SqlAuditLog;
   cases: CaseService;
   documents: DocumentService;
@@ -69,8 +69,8 @@ const PROOF = { id: 'evidence-signed-consent', sha256: 'a'.repeat(64) };
 async function world(): Promise<World> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'notices-'));
   const database = SqliteDatabase.open(path.join(dir, 'db.sqlite'), logger);
-  const repository = new SqliteCaseRepository(database);
-  const documentRepository = new SqliteDocumentRepository(database);
+  const repository = new SqlCaseRepository(database);
+  const documentRepository = new SqlDocumentRepository(database);
   const audit = new SqlAuditLog(database);
   // Monday 2026-03-02, 09:00 in Shanghai.
   const clock = new Date('2026-03-02T01:00:00.000Z');

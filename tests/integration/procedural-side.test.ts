@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationTokens, StaffTokens } from '../../server/auth/tokenKinds.js';
 import type { CasePerson } from '../../server/cases/model.js';
 import { personInputSchema } from '../../server/cases/schemas.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { apiClient, type Api } from '../support/evidenceHttp.js';
@@ -31,7 +31,7 @@ describe('the procedural side of each participant', () => {
   });
 
   it('names the side in the session token and in the participant info the others see', async () => {
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const { case: c, session, people } = await caseInSession(t.server.cases, staff);
     const applicant = people.find((p) => p.kind === 'applicant')!;
     const respondent = people.find((p) => p.kind === 'respondent')!;

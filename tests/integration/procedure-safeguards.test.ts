@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import {
   TEST_PASSWORD,
   registrationInput,
@@ -45,7 +45,7 @@ let otherMediator: string;
 beforeAll(async () => {
   t = await startTestServer({ MEDIASOUP_NUM_WORKERS: '1' });
   api = apiClient(t.url);
-  staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  staff = await seedStaff(new SqlCaseRepository(t.server.database));
   [clerk, mediator, otherMediator] = await Promise.all([
     api.login(staff.clerk.username, TEST_PASSWORD),
     api.login(staff.mediator.username, TEST_PASSWORD),

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import type { RecordingDetail } from '../../server/recordingService/RecordingService.js';
 import { verifyJws } from '../../server/signing/jws.js';
@@ -72,7 +72,7 @@ describe('recording through failures', () => {
   it('replaces a killed capture FFmpeg and marks the gap; the killed file decodes up to the kill', async () => {
     const t = await startTestServer();
     cleanups.push(() => t.close());
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const { case: theCase, session } = await caseInSession(t.server.cases, staff);
     const M = staff.mediator.id;
     const clients: TestClient[] = [];
@@ -147,7 +147,7 @@ describe('recording through failures', () => {
   it('marks a dropped connection and a dead media worker as gaps, and records again after each', async () => {
     const t = await startTestServer();
     cleanups.push(() => t.close());
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const { case: theCase, session } = await caseInSession(t.server.cases, staff);
     const M = staff.mediator.id;
     const clients: TestClient[] = [];

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import type { MediationCase, MediationSessionRecord } from '../../server/cases/model.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { RecordingAccessTokens } from '../../server/auth/tokenKinds.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
@@ -72,7 +72,7 @@ describe('session recording', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const made = await caseInSession(t.server.cases, staff);
     theCase = made.case;
     session = made.session;
@@ -357,7 +357,7 @@ describe('session recording', () => {
     const id = recording!.id;
     const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
     const otherMediator = await api.login(staff.otherMediator.username, TEST_PASSWORD);
-    const outsider = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const outsider = await seedStaff(new SqlCaseRepository(t.server.database));
     const otherClerk = await api.login(outsider.clerk.username, TEST_PASSWORD);
     const base = `/cases/${theCase.id}/recordings`;
 

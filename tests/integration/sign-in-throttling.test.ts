@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_HASH_CONCURRENCY, passwordHashing } from '../../server/auth/passwords.js';
 import { ACCOUNT_ATTEMPTS_PER_10_MINUTES, FREE_FAILURES } from '../../server/auth/SignInGuard.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import { TEST_PASSWORD, seedStaff, type StaffFixture } from '../support/cases.js';
 import { apiClient, errorCode, type Api } from '../support/evidenceHttp.js';
@@ -48,7 +48,7 @@ describe('credential endpoints under a flood', () => {
   beforeAll(async () => {
     t = await startTestServer();
     api = apiClient(t.url);
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
     ({
       institution: { id: institutionId },
@@ -130,7 +130,7 @@ describe('credential endpoints under a flood', () => {
     expect(closed.status).toBe(429);
     expect(JSON.stringify(closed.body)).toContain('Too many failed attempts');
     // The clerk of the organisation gets a notice; the event is recorded.
-    const outbox = await new SqliteDocumentRepository(t.server.database).listOutbox({
+    const outbox = await new SqlDocumentRepository(t.server.database).listOutbox({
       personId: staff.clerk.id,
     });
     const notices = outbox.filter((m) => m.purpose === 'sign_in_backoff');

@@ -9,7 +9,7 @@
  * credentials and a clerk never get a connection, so every request is denied.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import {
   REQUEST_NAMES,
   REQUEST_STAGES,
@@ -170,7 +170,7 @@ describe('socket authorization by generation', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const repo = new SqliteCaseRepository(t.server.database);
+    const repo = new SqlCaseRepository(t.server.database);
     staff = await seedStaff(repo);
     const a = await caseInSession(t.server.cases, staff);
     const b = await caseInSession(t.server.cases, staff);

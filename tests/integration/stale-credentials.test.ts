@@ -11,7 +11,7 @@ import {
   RecordingAccessTokens,
   StaffTokens,
 } from '../../server/auth/tokenKinds.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import type { Actor } from '../../server/cases/access.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
 import { connectClient, joinSession, refusal, type TestClient } from '../support/client.js';
@@ -23,14 +23,14 @@ type Staff = Extract<Actor, { kind: 'staff' }>;
 describe('stale session credentials (finding 3)', () => {
   let t: TestServer;
   let api: Api;
-  let repo: SqliteCaseRepository;
+  let repo: SqlCaseRepository;
   const staffTokens = new StaffTokens(TEST_SECRET);
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
     t = await startTestServer();
     api = apiClient(t.url);
-    repo = new SqliteCaseRepository(t.server.database);
+    repo = new SqlCaseRepository(t.server.database);
   });
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();

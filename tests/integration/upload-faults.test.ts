@@ -9,7 +9,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
 import { caseInSession, seedStaff, TEST_PASSWORD } from '../support/cases.js';
 import { connectClient, type TestClient } from '../support/client.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
     UPLOAD_IDLE_TIMEOUT_MS: String(IDLE_MS),
     UPLOAD_TIMEOUT_MS: String(TOTAL_MS),
   });
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   clerk = await apiClient(t.url).login(staff.clerk.username, TEST_PASSWORD);
   const live = await caseInSession(t.server.cases, staff);
   caseId = live.case.id;

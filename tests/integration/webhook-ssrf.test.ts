@@ -12,7 +12,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import type { WebhookLookup } from '../../server/institutions/webhookTarget.js';
 import { TEST_PASSWORD, caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
 import { apiClient, errorCode, type Api } from '../support/evidenceHttp.js';
@@ -170,7 +170,7 @@ describe('webhook addresses: nothing inside is reachable', () => {
   beforeAll(async () => {
     t = await startTestServer({ WEBHOOK_RETRY_BASE_MS: '100' }, { webhookLookup: lookup });
     api = apiClient(t.url);
-    staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    staff = await seedStaff(new SqlCaseRepository(t.server.database));
     clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   });
   afterAll(async () => {
@@ -270,7 +270,7 @@ describe('webhook replies: redirects not followed, replies kept short and out of
     });
     try {
       const api = apiClient(t.url);
-      const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+      const staff = await seedStaff(new SqlCaseRepository(t.server.database));
       const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
       const { institution } = await registerCourt(api, clerk, `http://127.0.0.1:${port}/hook`);
       await referNewCase(t, api, clerk, staff, institution.id);
@@ -300,7 +300,7 @@ describe('webhook replies: redirects not followed, replies kept short and out of
     const t = await startTestServer({ WEBHOOK_HTTP_ALLOWLIST: '127.0.0.1' });
     try {
       const api = apiClient(t.url);
-      const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+      const staff = await seedStaff(new SqlCaseRepository(t.server.database));
       const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
       const { institution, apiKey } = await registerCourt(
         api,

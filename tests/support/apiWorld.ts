@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { INVITATION_TOKEN_AUDIENCE } from '../../server/auth/tokenKinds.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { TOKEN_ISSUER } from '../../signaling/index.js';
 import {
@@ -89,7 +89,7 @@ export function expiredInvitationToken(invitationId: string, personId: string, c
 
 export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
   const api = apiClient(t.url);
-  const repo = new SqliteCaseRepository(t.server.database);
+  const repo = new SqlCaseRepository(t.server.database);
   const a = await seedStaff(repo);
   const b = await seedStaff(repo);
   const login = (username: string) => api.login(username, TEST_PASSWORD);

@@ -14,7 +14,7 @@ import { CaseService } from '../../dist/server/cases/CaseService.js';
 import { createWorkCalendar } from '../../dist/server/cases/deadlines.js';
 import { registerCaseSchema } from '../../dist/server/cases/schemas.js';
 import { SqlAuditLog } from '../../dist/server/db/SqlAuditLog.js';
-import { SqliteCaseRepository } from '../../dist/server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../dist/server/db/SqlCaseRepository.js';
 import { SqliteDatabase } from '../../dist/server/db/SqliteDatabase.js';
 import { createLogger } from '../../dist/server/logger.js';
 
@@ -40,7 +40,7 @@ function fail(error) {
 
 // The logger writes to stdout, which carries the protocol: keep it silent.
 const database = SqliteDatabase.open(file, createLogger('silent'));
-const repository = new SqliteCaseRepository(database);
+const repository = new SqlCaseRepository(database);
 const service = new CaseService({
   repository,
   audit: new SqlAuditLog(database),

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MediationCase } from '../../server/cases/model.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import type { MediationServer } from '../../server/MediationServer.js';
 import type { SessionClaims } from '../../signaling/index.js';
 
@@ -19,7 +19,7 @@ export async function enrol(
   server: MediationServer,
   claims: SessionClaims,
 ): Promise<SessionClaims> {
-  const repo = new SqliteCaseRepository(server.database);
+  const repo = new SqlCaseRepository(server.database);
   const at = new Date().toISOString();
   let c = await repo.getCase(claims.caseId);
   if (!c) {

@@ -11,7 +11,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer } from '../../server/MediationServer.js';
@@ -39,7 +39,7 @@ const config = loadConfig(process.env, {
   LOG_LEVEL: 'silent',
 });
 const server = await MediationServer.create(config, createLogger(config.logLevel));
-const staff = await seedStaff(new SqliteCaseRepository(server.database));
+const staff = await seedStaff(new SqlCaseRepository(server.database));
 const { case: theCase, session } = await caseInSession(server.cases, staff);
 const live = await server.sessions.getOrCreate(session.id, theCase.id);
 const caps = (await live.rtpCapabilities()) as RtpCapabilities;

@@ -4,8 +4,8 @@
  * the agreement is issued, signed by both parties and the mediator with
  * one-time codes, and sealed by the clerk — so it is effective.
  */
-import { SqliteCaseRepository } from '../../server/db/SqliteCaseRepository.js';
-import { SqliteDocumentRepository } from '../../server/db/SqliteDocumentRepository.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
 import {
   TEST_PASSWORD,
   registrationInput,
@@ -58,7 +58,7 @@ export async function settledCase(
   api: Api,
   options: SettledCaseOptions = {},
 ): Promise<SettledCase> {
-  const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+  const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
   const input = registrationInput();
@@ -131,7 +131,7 @@ export async function settledCase(
     },
   );
   const path = `/cases/${caseId}/documents/${document.id}`;
-  const outbox = new SqliteDocumentRepository(t.server.database);
+  const outbox = new SqlDocumentRepository(t.server.database);
   const sign = async (token: string, address: string) => {
     await api.ok('POST', `${path}/signing-code`, token, {});
     const sent = (await outbox.listOutbox({ caseId })).filter(

@@ -4,8 +4,9 @@
  */
 import type { CaseRepository, CaseFilter } from '../../cases/CaseRepository.js';
 import type { MediationCase } from '../../cases/model.js';
+import type { SqlValue } from '../sql/SqlClient.js';
 import { fail } from '../../errors.js';
-import { SqliteRecords, str, strOrNull, json, jsonOrNull, type Row } from './rows.js';
+import { SqlRecords, str, strOrNull, json, jsonOrNull, type Row } from './rows.js';
 
 function toCase(r: Row): MediationCase {
   return {
@@ -33,7 +34,32 @@ function toCase(r: Row): MediationCase {
   };
 }
 
-function caseParams(c: MediationCase): Row {
+/** The case's columns in the order CASE_COLUMNS names them. */
+const CASE_COLUMNS = [
+  'id',
+  'case_number',
+  'organisation_id',
+  'status',
+  'dispute_type',
+  'source',
+  'source_reference',
+  'priority_groups',
+  'intake_mode',
+  'application',
+  'received_on',
+  'registered_at',
+  'registered_by',
+  'decision',
+  'mediator_id',
+  'mediation_due_on',
+  'outcome',
+  'closed_at',
+  'archived_at',
+  'version',
+  'updated_at',
+] as const;
+
+function caseParams(c: MediationCase): Record<(typeof CASE_COLUMNS)[number], SqlValue> {
   return {
     id: c.id,
     case_number: c.caseNumber,
@@ -59,8 +85,26 @@ function caseParams(c: MediationCase): Row {
   };
 }
 
+/** What an update may change, in the order of the SET clause below. */
+const UPDATED_COLUMNS = [
+  'status',
+  'dispute_type',
+  'source',
+  'source_reference',
+  'priority_groups',
+  'application',
+  'decision',
+  'mediator_id',
+  'mediation_due_on',
+  'outcome',
+  'closed_at',
+  'archived_at',
+  'version',
+  'updated_at',
+] as const;
+
 export class CaseRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements
     Pick<
       CaseRepository,
@@ -68,7 +112,7 @@ export class CaseRecords
     >
 {
   async countCasesReceivedInYear(organisationId: string, year: number): Promise<number> {
-    const r = this.row(
+    const r = await this.row(
       'SELECT COUNT(*) AS n FROM cases WHERE organisation_id = ? AND substr(case_number, 1, 4) = ?',
       organisationId,
       String(year),
@@ -77,43 +121,47 @@ export class CaseRecords
   }
 
   async insertCase(c: MediationCase): Promise<void> {
-    this.sql(
-      `INSERT INTO cases (id, case_number, organisation_id, status, dispute_type, source, source_reference, priority_groups,
-         intake_mode, application, received_on, registered_at, registered_by, decision, mediator_id, mediation_due_on,
-         outcome, closed_at, archived_at, version, updated_at)
-       VALUES (@id, @case_number, @organisation_id, @status, @dispute_type, @source, @source_reference, @priority_groups,
-         @intake_mode, @application, @received_on, @registered_at, @registered_by, @decision, @mediator_id, @mediation_due_on,
-         @outcome, @closed_at, @archived_at, @version, @updated_at)`,
-    ).run(caseParams(c));
+    const p = caseParams(c);
+    await this.run(
+      `INSERT INTO cases (${CASE_COLUMNS.join(', ')})
+       VALUES (${CASE_COLUMNS.map(() => '?').join(', ')})`,
+      ...CASE_COLUMNS.map((column) => p[column]),
+    );
   }
 
   async updateCase(c: MediationCase): Promise<void> {
-    const result = this.sql(
-      `UPDATE cases SET status = @status, dispute_type = @dispute_type, source = @source, source_reference = @source_reference,
-         priority_groups = @priority_groups, application = @application, decision = @decision, mediator_id = @mediator_id,
-         mediation_due_on = @mediation_due_on, outcome = @outcome, closed_at = @closed_at, archived_at = @archived_at,
-         version = @version, updated_at = @updated_at
-       WHERE id = @id AND version = @version - 1`,
-    ).run(caseParams(c));
+    const p = caseParams(c);
+    const result = await this.run(
+      `UPDATE cases SET ${UPDATED_COLUMNS.map((column) => `${column} = ?`).join(', ')}
+       WHERE id = ? AND version = ?`,
+      ...UPDATED_COLUMNS.map((column) => p[column]),
+      c.id,
+      c.version - 1,
+    );
     if (result.changes !== 1) throw fail('CASE_CHANGED_MEANWHILE');
   }
 
   async getCase(id: string): Promise<MediationCase | undefined> {
-    const r = this.row('SELECT * FROM cases WHERE id = ?', id);
+    const r = await this.row('SELECT * FROM cases WHERE id = ?', id);
     return r ? toCase(r) : undefined;
   }
 
   async listCases(filter: CaseFilter): Promise<MediationCase[]> {
-    return this.rows(
-      `SELECT * FROM cases WHERE organisation_id = @organisationId
-         AND (@mediatorId IS NULL OR mediator_id = @mediatorId)
-         AND (@status IS NULL OR status = @status)
+    const mediatorId = filter.mediatorId ?? null;
+    const status = filter.status ?? null;
+    // CAST: PostgreSQL must know a parameter's type to test it for NULL.
+    return (
+      await this.rows(
+        `SELECT * FROM cases WHERE organisation_id = ?
+         AND (CAST(? AS TEXT) IS NULL OR mediator_id = ?)
+         AND (CAST(? AS TEXT) IS NULL OR status = ?)
        ORDER BY registered_at DESC`,
-      {
-        organisationId: filter.organisationId,
-        mediatorId: filter.mediatorId ?? null,
-        status: filter.status ?? null,
-      },
+        filter.organisationId,
+        mediatorId,
+        mediatorId,
+        status,
+        status,
+      )
     ).map(toCase);
   }
 }

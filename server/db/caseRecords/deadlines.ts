@@ -4,7 +4,7 @@
  */
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseDeadline, CaseNotice, DeadlineStatus } from '../../cases/model.js';
-import { SqliteRecords, str, strOrNull, json, type Row } from './rows.js';
+import { SqlRecords, str, strOrNull, json, type Row } from './rows.js';
 
 function toDeadline(r: Row): CaseDeadline {
   return {
@@ -35,7 +35,7 @@ function toNotice(r: Row): CaseNotice {
 }
 
 export class DeadlineRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements
     Pick<
       CaseRepository,
@@ -55,10 +55,9 @@ export class DeadlineRecords
     >
 {
   async insertDeadline(d: CaseDeadline): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO deadlines (id, case_id, kind, due_on, basis, consequence, provisional, missing_calendar_years, status, created_at, resolved_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
       d.id,
       d.caseId,
       d.kind,
@@ -74,33 +73,38 @@ export class DeadlineRecords
   }
 
   async listDeadlines(caseId: string): Promise<CaseDeadline[]> {
-    return this.rows(
-      'SELECT * FROM deadlines WHERE case_id = ? ORDER BY due_on, rowid',
-      caseId,
+    return (
+      await this.rows('SELECT * FROM deadlines WHERE case_id = ? ORDER BY due_on, rowid', caseId)
     ).map(toDeadline);
   }
 
   async listOrganisationDeadlines(organisationId: string): Promise<CaseDeadline[]> {
-    return this.rows(
-      'SELECT d.* FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.organisation_id = ? ORDER BY d.due_on, d.rowid',
-      organisationId,
+    return (
+      await this.rows(
+        'SELECT d.* FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.organisation_id = ? ORDER BY d.due_on, d.rowid',
+        organisationId,
+      )
     ).map(toDeadline);
   }
 
   async listOpenDeadlinesBefore(today: string): Promise<CaseDeadline[]> {
-    return this.rows(
-      "SELECT * FROM deadlines WHERE status = 'open' AND due_on < ? ORDER BY due_on, rowid",
-      today,
+    return (
+      await this.rows(
+        "SELECT * FROM deadlines WHERE status = 'open' AND due_on < ? ORDER BY due_on, rowid",
+        today,
+      )
     ).map(toDeadline);
   }
 
   async setDeadlineStatus(id: string, status: DeadlineStatus, at: string): Promise<void> {
-    this.sql('UPDATE deadlines SET status = ?, resolved_at = ? WHERE id = ?').run(status, at, id);
+    await this.run('UPDATE deadlines SET status = ?, resolved_at = ? WHERE id = ?', status, at, id);
   }
 
   async listUnresolvedDeadlines(): Promise<CaseDeadline[]> {
-    return this.rows(
-      "SELECT * FROM deadlines WHERE status IN ('open', 'overdue') ORDER BY case_id, due_on, rowid",
+    return (
+      await this.rows(
+        "SELECT * FROM deadlines WHERE status IN ('open', 'overdue') ORDER BY case_id, due_on, rowid",
+      )
     ).map(toDeadline);
   }
 
@@ -108,11 +112,10 @@ export class DeadlineRecords
     id: string,
     due: Pick<CaseDeadline, 'dueOn' | 'provisional' | 'missingCalendarYears' | 'status'>,
   ): Promise<void> {
-    this.sql(
+    await this.run(
       `UPDATE deadlines SET due_on = ?, provisional = ?, missing_calendar_years = ?, status = ?,
          resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE resolved_at END
        WHERE id = ? AND status IN ('open', 'overdue')`,
-    ).run(
       due.dueOn,
       due.provisional ? 1 : 0,
       JSON.stringify(due.missingCalendarYears),
@@ -123,41 +126,52 @@ export class DeadlineRecords
   }
 
   async listOpenDeadlinesDueBy(last: string): Promise<CaseDeadline[]> {
-    return this.rows(
-      "SELECT * FROM deadlines WHERE status = 'open' AND due_on <= ? ORDER BY due_on, rowid",
-      last,
+    return (
+      await this.rows(
+        "SELECT * FROM deadlines WHERE status = 'open' AND due_on <= ? ORDER BY due_on, rowid",
+        last,
+      )
     ).map(toDeadline);
   }
 
   async insertNotice(n: CaseNotice): Promise<boolean> {
-    const result = this.sql(
-      'INSERT OR IGNORE INTO notices (id, case_id, kind, deadline_id, created_at, data, document_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(n.id, n.caseId, n.kind, n.deadlineId, n.createdAt, JSON.stringify(n.data), n.documentId);
+    const result = await this.run(
+      `INSERT INTO notices (id, case_id, kind, deadline_id, created_at, data, document_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      n.id,
+      n.caseId,
+      n.kind,
+      n.deadlineId,
+      n.createdAt,
+      JSON.stringify(n.data),
+      n.documentId,
+    );
     return result.changes === 1;
   }
 
   async listNotices(caseId: string): Promise<CaseNotice[]> {
-    return this.rows(
-      'SELECT * FROM notices WHERE case_id = ? ORDER BY created_at, rowid',
-      caseId,
+    return (
+      await this.rows('SELECT * FROM notices WHERE case_id = ? ORDER BY created_at, rowid', caseId)
     ).map(toNotice);
   }
 
   async getNotice(id: string): Promise<CaseNotice | undefined> {
-    const r = this.row('SELECT * FROM notices WHERE id = ?', id);
+    const r = await this.row('SELECT * FROM notices WHERE id = ?', id);
     return r ? toNotice(r) : undefined;
   }
 
   async listUnservedNotices(): Promise<CaseNotice[]> {
-    return this.rows(
-      'SELECT * FROM notices WHERE document_id IS NULL ORDER BY created_at, rowid',
+    return (
+      await this.rows('SELECT * FROM notices WHERE document_id IS NULL ORDER BY created_at, rowid')
     ).map(toNotice);
   }
 
   async setNoticeDocument(id: string, documentId: string): Promise<boolean> {
-    const result = this.sql(
+    const result = await this.run(
       'UPDATE notices SET document_id = ? WHERE id = ? AND document_id IS NULL',
-    ).run(documentId, id);
+      documentId,
+      id,
+    );
     return result.changes === 1;
   }
 }

@@ -4,10 +4,10 @@
  */
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { ConflictDisclosure, MediatorAssignment, RecusalRequest } from '../../cases/model.js';
-import { SqliteRecords, str, strOrNull } from './rows.js';
+import { SqlRecords, str, strOrNull } from './rows.js';
 
 export class MediatorRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements
     Pick<
       CaseRepository,
@@ -22,15 +22,24 @@ export class MediatorRecords
     >
 {
   async insertDisclosure(d: ConflictDisclosure): Promise<void> {
-    this.sql(
+    await this.run(
       'INSERT INTO conflict_disclosures (id, case_id, mediator_id, assignment_id, has_conflict, statement, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(d.id, d.caseId, d.mediatorId, d.assignmentId, d.hasConflict ? 1 : 0, d.statement, d.at);
+      d.id,
+      d.caseId,
+      d.mediatorId,
+      d.assignmentId,
+      d.hasConflict ? 1 : 0,
+      d.statement,
+      d.at,
+    );
   }
 
   async listDisclosures(caseId: string): Promise<ConflictDisclosure[]> {
-    return this.rows(
-      'SELECT * FROM conflict_disclosures WHERE case_id = ? ORDER BY at, rowid',
-      caseId,
+    return (
+      await this.rows(
+        'SELECT * FROM conflict_disclosures WHERE case_id = ? ORDER BY at, rowid',
+        caseId,
+      )
     ).map((r) => ({
       id: str(r['id']),
       caseId: str(r['case_id']),
@@ -43,14 +52,21 @@ export class MediatorRecords
   }
 
   async insertAssignment(a: MediatorAssignment): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO mediator_assignments (id, case_id, mediator_id, assigned_at, assigned_by, ended_at, ended_reason)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(a.id, a.caseId, a.mediatorId, a.assignedAt, a.assignedBy, a.endedAt, a.endedReason);
+      a.id,
+      a.caseId,
+      a.mediatorId,
+      a.assignedAt,
+      a.assignedBy,
+      a.endedAt,
+      a.endedReason,
+    );
   }
 
   async currentAssignment(caseId: string): Promise<MediatorAssignment | undefined> {
-    const r = this.row(
+    const r = await this.row(
       'SELECT * FROM mediator_assignments WHERE case_id = ? AND ended_at IS NULL ORDER BY assigned_at DESC, rowid DESC LIMIT 1',
       caseId,
     );
@@ -72,17 +88,19 @@ export class MediatorRecords
     at: string,
     reason: NonNullable<MediatorAssignment['endedReason']>,
   ): Promise<void> {
-    this.sql(
+    await this.run(
       'UPDATE mediator_assignments SET ended_at = ?, ended_reason = ? WHERE case_id = ? AND ended_at IS NULL',
-    ).run(at, reason, caseId);
+      at,
+      reason,
+      caseId,
+    );
   }
 
   async insertRecusalRequest(q: RecusalRequest): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO recusal_requests (id, case_id, mediator_id, assignment_id, requested_by, reasons, requested_at,
          request_document_id, status, decided_by, decided_at, decision_reasons, decision_document_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
       q.id,
       q.caseId,
       q.mediatorId,
@@ -100,10 +118,9 @@ export class MediatorRecords
   }
 
   async updateRecusalRequest(q: RecusalRequest): Promise<void> {
-    this.sql(
+    await this.run(
       `UPDATE recusal_requests SET request_document_id = ?, status = ?, decided_by = ?, decided_at = ?,
          decision_reasons = ?, decision_document_id = ? WHERE id = ?`,
-    ).run(
       q.requestDocumentId,
       q.status,
       q.decidedBy,
@@ -115,9 +132,11 @@ export class MediatorRecords
   }
 
   async listRecusalRequests(caseId: string): Promise<RecusalRequest[]> {
-    return this.rows(
-      'SELECT * FROM recusal_requests WHERE case_id = ? ORDER BY requested_at, rowid',
-      caseId,
+    return (
+      await this.rows(
+        'SELECT * FROM recusal_requests WHERE case_id = ? ORDER BY requested_at, rowid',
+        caseId,
+      )
     ).map((r) => ({
       id: str(r['id']),
       caseId: str(r['case_id']),

@@ -4,7 +4,7 @@
  */
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CasePerson, Invitation } from '../../cases/model.js';
-import { SqliteRecords, str, strOrNull, jsonOrNull, type Row } from './rows.js';
+import { SqlRecords, str, strOrNull, jsonOrNull, type Row } from './rows.js';
 
 function toPerson(r: Row): CasePerson {
   return {
@@ -37,7 +37,7 @@ function toInvitation(r: Row): Invitation {
 }
 
 export class PeopleRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements
     Pick<
       CaseRepository,
@@ -51,11 +51,10 @@ export class PeopleRecords
     >
 {
   async insertPerson(p: CasePerson): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO case_people (id, case_id, kind, name, id_number, phone, address, legal_representative, is_organisation,
          represents_id, power_of_attorney, service_address, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
       p.id,
       p.caseId,
       p.kind,
@@ -73,39 +72,51 @@ export class PeopleRecords
   }
 
   async getPerson(id: string): Promise<CasePerson | undefined> {
-    const r = this.row('SELECT * FROM case_people WHERE id = ?', id);
+    const r = await this.row('SELECT * FROM case_people WHERE id = ?', id);
     return r ? toPerson(r) : undefined;
   }
 
   async listPeople(caseId: string): Promise<CasePerson[]> {
-    return this.rows(
-      'SELECT * FROM case_people WHERE case_id = ? ORDER BY created_at, rowid',
-      caseId,
+    return (
+      await this.rows(
+        'SELECT * FROM case_people WHERE case_id = ? ORDER BY created_at, rowid',
+        caseId,
+      )
     ).map(toPerson);
   }
 
   async insertInvitation(i: Invitation): Promise<void> {
-    this.sql(
+    await this.run(
       'INSERT INTO invitations (id, case_id, person_id, expires_at, revoked_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(i.id, i.caseId, i.personId, i.expiresAt, i.revokedAt, i.createdBy, i.createdAt);
+      i.id,
+      i.caseId,
+      i.personId,
+      i.expiresAt,
+      i.revokedAt,
+      i.createdBy,
+      i.createdAt,
+    );
   }
 
   async getInvitation(id: string): Promise<Invitation | undefined> {
-    const r = this.row('SELECT * FROM invitations WHERE id = ?', id);
+    const r = await this.row('SELECT * FROM invitations WHERE id = ?', id);
     return r ? toInvitation(r) : undefined;
   }
 
   async revokeInvitation(id: string, at: string): Promise<void> {
-    this.sql('UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(
+    await this.run(
+      'UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
       at,
       id,
     );
   }
 
   async listInvitations(caseId: string): Promise<Invitation[]> {
-    return this.rows(
-      'SELECT * FROM invitations WHERE case_id = ? ORDER BY created_at, rowid',
-      caseId,
+    return (
+      await this.rows(
+        'SELECT * FROM invitations WHERE case_id = ? ORDER BY created_at, rowid',
+        caseId,
+      )
     ).map(toInvitation);
   }
 }

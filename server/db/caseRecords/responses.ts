@@ -4,10 +4,10 @@
  */
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { FollowUpVisit, MediationResponse } from '../../cases/model.js';
-import { SqliteRecords, str, strOrNull } from './rows.js';
+import { SqlRecords, str, strOrNull } from './rows.js';
 
 export class ResponseRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements
     Pick<
       CaseRepository,
@@ -15,10 +15,9 @@ export class ResponseRecords
     >
 {
   async insertMediationResponse(m: MediationResponse): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO mediation_responses (id, case_id, respondent_id, decision, given_by, given_by_role, channel,
          evidence_id, evidence_sha256, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
       m.id,
       m.caseId,
       m.respondentId,
@@ -34,9 +33,11 @@ export class ResponseRecords
   }
 
   async listMediationResponses(caseId: string): Promise<MediationResponse[]> {
-    return this.rows(
-      'SELECT * FROM mediation_responses WHERE case_id = ? ORDER BY at, rowid',
-      caseId,
+    return (
+      await this.rows(
+        'SELECT * FROM mediation_responses WHERE case_id = ? ORDER BY at, rowid',
+        caseId,
+      )
     ).map((r) => ({
       id: str(r['id']),
       caseId: str(r['case_id']),
@@ -53,22 +54,29 @@ export class ResponseRecords
   }
 
   async insertFollowUp(f: FollowUpVisit): Promise<void> {
-    this.sql(
+    await this.run(
       'INSERT INTO follow_ups (id, case_id, at, by_staff, method, notes, result) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(f.id, f.caseId, f.at, f.by, f.method, f.notes, f.result);
+      f.id,
+      f.caseId,
+      f.at,
+      f.by,
+      f.method,
+      f.notes,
+      f.result,
+    );
   }
 
   async listFollowUps(caseId: string): Promise<FollowUpVisit[]> {
-    return this.rows('SELECT * FROM follow_ups WHERE case_id = ? ORDER BY at, rowid', caseId).map(
-      (r) => ({
-        id: str(r['id']),
-        caseId: str(r['case_id']),
-        at: str(r['at']),
-        by: str(r['by_staff']),
-        method: r['method'] as FollowUpVisit['method'],
-        notes: str(r['notes']),
-        result: r['result'] as FollowUpVisit['result'],
-      }),
-    );
+    return (
+      await this.rows('SELECT * FROM follow_ups WHERE case_id = ? ORDER BY at, rowid', caseId)
+    ).map((r) => ({
+      id: str(r['id']),
+      caseId: str(r['case_id']),
+      at: str(r['at']),
+      by: str(r['by_staff']),
+      method: r['method'] as FollowUpVisit['method'],
+      notes: str(r['notes']),
+      result: r['result'] as FollowUpVisit['result'],
+    }));
   }
 }

@@ -1,10 +1,9 @@
 /**
- * What the parts of the SQLite case repository share: the connection's
- * prepared statements and reading a row's columns back into the domain's
- * types. SqliteCaseRepository composes the parts, one per record kind.
+ * What the parts of the case repository share: the database (either, through
+ * SqlClient) and reading a row's columns back into the domain's types.
+ * SqlCaseRepository composes the parts, one per record kind.
  */
-import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../SqliteDatabase.js';
+import type { RunResult, SqlClient, SqlValue } from '../sql/SqlClient.js';
 
 export type Row = Record<string, unknown>;
 
@@ -15,23 +14,23 @@ export const json = <T>(v: unknown): T => JSON.parse(v as string) as T;
 export const jsonOrNull = <T>(v: unknown): T | null =>
   v === null || v === undefined ? null : json<T>(v);
 
-/** One record kind's statements on the shared connection. */
-export abstract class SqliteRecords {
-  readonly #database: SqliteDatabase;
+/** One record kind's statements on the shared database. */
+export abstract class SqlRecords {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
-  protected sql(text: string): Statement {
-    return this.#database.statement(text);
+  protected run(text: string, ...params: SqlValue[]): Promise<RunResult> {
+    return this.#sql.run(text, params);
   }
 
-  protected rows(text: string, ...params: unknown[]): Row[] {
-    return this.sql(text).all(...params) as Row[];
+  protected rows(text: string, ...params: SqlValue[]): Promise<Row[]> {
+    return this.#sql.all<Row>(text, params);
   }
 
-  protected row(text: string, ...params: unknown[]): Row | undefined {
-    return this.sql(text).get(...params) as Row | undefined;
+  protected row(text: string, ...params: SqlValue[]): Promise<Row | undefined> {
+    return this.#sql.get<Row>(text, params);
   }
 }

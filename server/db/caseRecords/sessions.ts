@@ -3,7 +3,7 @@
  */
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { MediationSessionRecord } from '../../cases/model.js';
-import { SqliteRecords, str, strOrNull, type Row } from './rows.js';
+import { SqlRecords, str, strOrNull, type Row } from './rows.js';
 
 function toSession(r: Row): MediationSessionRecord {
   return {
@@ -19,14 +19,13 @@ function toSession(r: Row): MediationSessionRecord {
 }
 
 export class SessionRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements Pick<CaseRepository, 'insertSession' | 'updateSession' | 'getSession' | 'listSessions'>
 {
   async insertSession(s: MediationSessionRecord): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO mediation_sessions (id, case_id, status, scheduled_start, scheduled_end, started_at, ended_at, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
       s.id,
       s.caseId,
       s.status,
@@ -39,20 +38,26 @@ export class SessionRecords
   }
 
   async updateSession(s: MediationSessionRecord): Promise<void> {
-    this.sql(
+    await this.run(
       'UPDATE mediation_sessions SET status = ?, started_at = ?, ended_at = ? WHERE id = ?',
-    ).run(s.status, s.startedAt, s.endedAt, s.id);
+      s.status,
+      s.startedAt,
+      s.endedAt,
+      s.id,
+    );
   }
 
   async getSession(id: string): Promise<MediationSessionRecord | undefined> {
-    const r = this.row('SELECT * FROM mediation_sessions WHERE id = ?', id);
+    const r = await this.row('SELECT * FROM mediation_sessions WHERE id = ?', id);
     return r ? toSession(r) : undefined;
   }
 
   async listSessions(caseId: string): Promise<MediationSessionRecord[]> {
-    return this.rows(
-      'SELECT * FROM mediation_sessions WHERE case_id = ? ORDER BY scheduled_start, rowid',
-      caseId,
+    return (
+      await this.rows(
+        'SELECT * FROM mediation_sessions WHERE case_id = ? ORDER BY scheduled_start, rowid',
+        caseId,
+      )
     ).map(toSession);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { CaseRepository, StaffWithSecret } from '../../cases/CaseRepository.js';
 import type { Organisation, StaffMember } from '../../cases/model.js';
-import { SqliteRecords, str, json, type Row } from './rows.js';
+import { SqlRecords, str, json, type Row } from './rows.js';
 
 function toStaff(r: Row): StaffWithSecret {
   return {
@@ -26,7 +26,7 @@ function publicStaff(s: StaffWithSecret): StaffMember {
 }
 
 export class StaffRecords
-  extends SqliteRecords
+  extends SqlRecords
   implements
     Pick<
       CaseRepository,
@@ -40,7 +40,8 @@ export class StaffRecords
     >
 {
   async insertOrganisation(o: Organisation): Promise<void> {
-    this.sql('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)').run(
+    await this.run(
+      'INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)',
       o.id,
       o.name,
       new Date().toISOString(),
@@ -48,15 +49,14 @@ export class StaffRecords
   }
 
   async getOrganisation(id: string): Promise<Organisation | undefined> {
-    const r = this.row('SELECT id, name FROM organisations WHERE id = ?', id);
+    const r = await this.row('SELECT id, name FROM organisations WHERE id = ?', id);
     return r ? { id: str(r['id']), name: str(r['name']) } : undefined;
   }
 
   async insertStaff(s: StaffWithSecret): Promise<void> {
-    this.sql(
+    await this.run(
       `INSERT INTO staff (id, organisation_id, username, display_name, role, password_hash, specialties, active, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
       s.id,
       s.organisationId,
       s.username,
@@ -70,26 +70,28 @@ export class StaffRecords
   }
 
   async getStaff(id: string): Promise<StaffMember | undefined> {
-    const r = this.row('SELECT * FROM staff WHERE id = ?', id);
+    const r = await this.row('SELECT * FROM staff WHERE id = ?', id);
     return r ? publicStaff(toStaff(r)) : undefined;
   }
 
   async getStaffByUsername(username: string): Promise<StaffWithSecret | undefined> {
-    const r = this.row('SELECT * FROM staff WHERE username = ?', username);
+    const r = await this.row('SELECT * FROM staff WHERE username = ?', username);
     return r ? toStaff(r) : undefined;
   }
 
   async setStaffActive(id: string, active: boolean): Promise<void> {
-    this.sql('UPDATE staff SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+    await this.run('UPDATE staff SET active = ? WHERE id = ?', active ? 1 : 0, id);
   }
 
   async listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]> {
-    return this.rows(
-      `SELECT s.*, (SELECT COUNT(*) FROM cases c WHERE c.mediator_id = s.id
+    return (
+      await this.rows(
+        `SELECT s.*, (SELECT COUNT(*) FROM cases c WHERE c.mediator_id = s.id
                     AND c.status IN ('registered', 'accepted', 'in_mediation')) AS open_cases
        FROM staff s WHERE s.organisation_id = ? AND s.role = 'mediator' AND s.active = 1
        ORDER BY open_cases, s.display_name`,
-      organisationId,
+        organisationId,
+      )
     ).map((r) => ({ ...publicStaff(toStaff(r)), openCases: r['open_cases'] as number }));
   }
 }

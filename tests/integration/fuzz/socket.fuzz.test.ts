@@ -19,7 +19,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodFastCheck } from 'zod-fast-check';
-import { SqliteCaseRepository } from '../../../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../../../server/db/SqlCaseRepository.js';
 import {
   ERROR_CODES,
   REQUEST_NAMES,
@@ -390,7 +390,7 @@ describe('Socket.IO contract fuzzing', () => {
       SOCKET_PERSON_RATE_BURST: '100000',
     });
     prototypes = snapshotPrototypes();
-    const staff = await seedStaff(new SqliteCaseRepository(t.server.database));
+    const staff = await seedStaff(new SqlCaseRepository(t.server.database));
     const one = await caseInSession(t.server.cases, staff);
     const two = await caseInSession(t.server.cases, staff);
     s1 = { caseId: one.case.id, sessionId: one.session.id };

@@ -1,8 +1,8 @@
 /**
- * The case repository on the embedded SQLite database: one part per record
- * kind under caseRecords/ (staff, cases, people and invitations, sessions,
- * deadlines and notices, mediators, responses), all on the one connection, so
- * `transaction()` spans them. This class only composes them behind the
+ * The case repository on either database: one part per record kind under
+ * caseRecords/ (staff, cases, people and invitations, sessions, deadlines and
+ * notices, mediators, responses), all on the one SqlClient, so `transaction()`
+ * spans them. This class only composes them behind the
  * CaseRepository interface.
  */
 import type { CaseFilter, CaseRepository, StaffWithSecret } from '../cases/CaseRepository.js';
@@ -29,10 +29,10 @@ import { PeopleRecords } from './caseRecords/people.js';
 import { ResponseRecords } from './caseRecords/responses.js';
 import { SessionRecords } from './caseRecords/sessions.js';
 import { StaffRecords } from './caseRecords/staff.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
-export class SqliteCaseRepository implements CaseRepository {
-  readonly #database: SqliteDatabase;
+export class SqlCaseRepository implements CaseRepository {
+  readonly #sql: SqlClient;
   readonly #staff: StaffRecords;
   readonly #cases: CaseRecords;
   readonly #people: PeopleRecords;
@@ -41,8 +41,8 @@ export class SqliteCaseRepository implements CaseRepository {
   readonly #mediators: MediatorRecords;
   readonly #responses: ResponseRecords;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(database: SqlClient) {
+    this.#sql = database;
     this.#staff = new StaffRecords(database);
     this.#cases = new CaseRecords(database);
     this.#people = new PeopleRecords(database);
@@ -53,7 +53,7 @@ export class SqliteCaseRepository implements CaseRepository {
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.#database.transaction(work);
+    return this.#sql.transaction(work);
   }
 
   // ── caseRecords/staff.ts ─────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-/** Documents, consents, deliveries, their steps, signatures and seals on the embedded SQLite database. */
+/** Documents, consents, deliveries, their steps, signatures and seals; on either database. */
 import type { DocumentRepository } from '../documents/DocumentRepository.js';
 import type {
   AgreementSeal,
@@ -10,7 +10,7 @@ import type {
   ServiceConsent,
   SigningCode,
 } from '../documents/model.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient, SqlValue } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -152,27 +152,27 @@ function toSeal(r: Row): AgreementSeal {
   };
 }
 
-export class SqliteDocumentRepository implements DocumentRepository {
-  readonly #db: SqliteDatabase;
+export class SqlDocumentRepository implements DocumentRepository {
+  readonly #db: SqlClient;
 
-  constructor(database: SqliteDatabase) {
+  constructor(database: SqlClient) {
     this.#db = database;
   }
 
-  #all(sql: string, ...params: unknown[]): Row[] {
-    return this.#db.statement(sql).all(...params) as Row[];
+  #all(sql: string, ...params: SqlValue[]): Promise<Row[]> {
+    return this.#db.all<Row>(sql, params);
   }
 
-  #get(sql: string, ...params: unknown[]): Row | undefined {
-    return this.#db.statement(sql).get(...params) as Row | undefined;
+  #get(sql: string, ...params: SqlValue[]): Promise<Row | undefined> {
+    return this.#db.get<Row>(sql, params);
   }
 
-  #run(sql: string, ...params: unknown[]): void {
-    this.#db.statement(sql).run(...params);
+  async #run(sql: string, ...params: SqlValue[]): Promise<void> {
+    await this.#db.run(sql, params);
   }
 
   async insertDocument(d: CaseDocument): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO case_documents (id, case_id, series_id, version, kind, title, blob_key, sha256, size, fields,
          issued_at, issued_by, issuer_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       d.id,
@@ -192,19 +192,21 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async getDocument(id: string): Promise<CaseDocument | undefined> {
-    const r = this.#get('SELECT * FROM case_documents WHERE id = ?', id);
+    const r = await this.#get('SELECT * FROM case_documents WHERE id = ?', id);
     return r ? toDocument(r) : undefined;
   }
 
   async listDocuments(caseId: string): Promise<CaseDocument[]> {
-    return this.#all(
-      'SELECT * FROM case_documents WHERE case_id = ? ORDER BY issued_at, rowid',
-      caseId,
+    return (
+      await this.#all(
+        'SELECT * FROM case_documents WHERE case_id = ? ORDER BY issued_at, rowid',
+        caseId,
+      )
     ).map(toDocument);
   }
 
   async latestVersion(seriesId: string): Promise<CaseDocument | undefined> {
-    const r = this.#get(
+    const r = await this.#get(
       'SELECT * FROM case_documents WHERE series_id = ? ORDER BY version DESC LIMIT 1',
       seriesId,
     );
@@ -212,7 +214,7 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async insertConsent(c: ServiceConsent): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO service_consents (id, case_id, person_id, electronic, addresses, scope, effect_acknowledged,
          postal_address, given_by, given_by_role, given_at, ip, user_agent, document_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -234,7 +236,7 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async currentConsent(caseId: string, personId: string): Promise<ServiceConsent | undefined> {
-    const r = this.#get(
+    const r = await this.#get(
       `SELECT * FROM service_consents WHERE case_id = ? AND person_id = ?
        ORDER BY given_at DESC, rowid DESC LIMIT 1`,
       caseId,
@@ -244,14 +246,16 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async listConsents(caseId: string): Promise<ServiceConsent[]> {
-    return this.#all(
-      'SELECT * FROM service_consents WHERE case_id = ? ORDER BY given_at, rowid',
-      caseId,
+    return (
+      await this.#all(
+        'SELECT * FROM service_consents WHERE case_id = ? ORDER BY given_at, rowid',
+        caseId,
+      )
     ).map(toConsent);
   }
 
   async insertDelivery(d: Delivery): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO deliveries (id, case_id, document_id, document_sha256, recipient_id, recipient_name, channel,
          address, consent_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       d.id,
@@ -269,24 +273,25 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async getDelivery(id: string): Promise<Delivery | undefined> {
-    const r = this.#get('SELECT * FROM deliveries WHERE id = ?', id);
+    const r = await this.#get('SELECT * FROM deliveries WHERE id = ?', id);
     return r ? toDelivery(r) : undefined;
   }
 
   async listDeliveries(caseId: string): Promise<Delivery[]> {
-    return this.#all(
-      'SELECT * FROM deliveries WHERE case_id = ? ORDER BY created_at, rowid',
-      caseId,
+    return (
+      await this.#all(
+        'SELECT * FROM deliveries WHERE case_id = ? ORDER BY created_at, rowid',
+        caseId,
+      )
     ).map(toDelivery);
   }
 
   async appendEvent(e: Omit<DeliveryEvent, 'seq'>): Promise<DeliveryEvent> {
-    const info = this.#db
-      .statement(
-        `INSERT INTO delivery_events (delivery_id, state, at, actor, actor_role, channel, ip, user_agent,
-           document_sha256, implied, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    const inserted = await this.#db.get<{ seq: number }>(
+      `INSERT INTO delivery_events (delivery_id, state, at, actor, actor_role, channel, ip, user_agent,
+         document_sha256, implied, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING seq`,
+      [
         e.deliveryId,
         e.kind,
         e.at,
@@ -298,19 +303,22 @@ export class SqliteDocumentRepository implements DocumentRepository {
         e.documentSha256,
         e.implied ? 1 : 0,
         e.detail ? JSON.stringify(e.detail) : null,
-      );
-    return { ...e, seq: Number(info.lastInsertRowid) };
+      ],
+    );
+    return { ...e, seq: inserted!.seq };
   }
 
   async listEvents(deliveryId: string): Promise<DeliveryEvent[]> {
-    return this.#all(
-      'SELECT * FROM delivery_events WHERE delivery_id = ? ORDER BY seq',
-      deliveryId,
+    return (
+      await this.#all(
+        'SELECT * FROM delivery_events WHERE delivery_id = ? ORDER BY seq',
+        deliveryId,
+      )
     ).map(toEvent);
   }
 
   async insertOutbox(m: OutboxMessage): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO notification_outbox (id, case_id, person_id, channel, address, purpose, subject, body, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
@@ -326,19 +334,21 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async listOutbox(filter: { caseId?: string; personId?: string }): Promise<OutboxMessage[]> {
-    return this.#all(
-      `SELECT * FROM notification_outbox
+    return (
+      await this.#all(
+        `SELECT * FROM notification_outbox
        WHERE (? IS NULL OR case_id = ?) AND (? IS NULL OR person_id = ?)
        ORDER BY created_at, rowid`,
-      filter.caseId ?? null,
-      filter.caseId ?? null,
-      filter.personId ?? null,
-      filter.personId ?? null,
+        filter.caseId ?? null,
+        filter.caseId ?? null,
+        filter.personId ?? null,
+        filter.personId ?? null,
+      )
     ).map(toOutbox);
   }
 
   async insertSigningCode(c: SigningCode): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO signing_codes (id, document_id, signer_id, code_hash, salt, channel, destination, created_at,
          expires_at, attempts, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
@@ -356,7 +366,7 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async latestSigningCode(documentId: string, signerId: string): Promise<SigningCode | undefined> {
-    const r = this.#get(
+    const r = await this.#get(
       `SELECT * FROM signing_codes WHERE document_id = ? AND signer_id = ?
        ORDER BY created_at DESC, rowid DESC LIMIT 1`,
       documentId,
@@ -366,12 +376,12 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async recordCodeAttempt(id: string, used: string | null): Promise<void> {
-    if (used) this.#run('UPDATE signing_codes SET used_at = ? WHERE id = ?', used, id);
-    else this.#run('UPDATE signing_codes SET attempts = attempts + 1 WHERE id = ?', id);
+    if (used) await this.#run('UPDATE signing_codes SET used_at = ? WHERE id = ?', used, id);
+    else await this.#run('UPDATE signing_codes SET attempts = attempts + 1 WHERE id = ?', id);
   }
 
   async insertSignature(s: AgreementSignature): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO agreement_signatures (id, document_id, document_sha256, signer_id, signer_kind, signer_role,
          signs_for, signer_name, signed_at, ip, user_agent, image, image_sha256, code_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -393,14 +403,16 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async listSignatures(documentId: string): Promise<AgreementSignature[]> {
-    return this.#all(
-      'SELECT * FROM agreement_signatures WHERE document_id = ? ORDER BY signed_at, rowid',
-      documentId,
+    return (
+      await this.#all(
+        'SELECT * FROM agreement_signatures WHERE document_id = ? ORDER BY signed_at, rowid',
+        documentId,
+      )
     ).map(toSignature);
   }
 
   async insertSeal(s: AgreementSeal): Promise<void> {
-    this.#run(
+    await this.#run(
       `INSERT INTO agreement_seals (document_id, case_id, blob_key, sha256, size, jws, kid, sealed_at, sealed_by,
          sealer_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       s.documentId,
@@ -417,7 +429,7 @@ export class SqliteDocumentRepository implements DocumentRepository {
   }
 
   async getSeal(documentId: string): Promise<AgreementSeal | undefined> {
-    const r = this.#get('SELECT * FROM agreement_seals WHERE document_id = ?', documentId);
+    const r = await this.#get('SELECT * FROM agreement_seals WHERE document_id = ?', documentId);
     return r ? toSeal(r) : undefined;
   }
 }
