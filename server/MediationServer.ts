@@ -37,11 +37,11 @@ import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
-import { SqliteBundleRepository } from './db/SqliteBundleRepository.js';
+import { SqlBundleRepository } from './db/SqlBundleRepository.js';
 import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
 import { SqliteFloorLogRepository } from './db/SqliteFloorLogRepository.js';
 import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js';
-import { SqlitePaymentOrderRepository } from './db/SqlitePaymentOrderRepository.js';
+import { SqlPaymentOrderRepository } from './db/SqlPaymentOrderRepository.js';
 import { SqliteWebhookDeliveryRepository } from './db/SqliteWebhookDeliveryRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
@@ -317,7 +317,7 @@ export class MediationServer {
       disclosure,
     });
     const bundles = new BundleService({
-      repository: new SqliteBundleRepository(database),
+      repository: new SqlBundleRepository(database),
       cases: repository,
       audit,
       documents,
@@ -331,7 +331,7 @@ export class MediationServer {
       maxBytes: config.bundles.maxBytes,
     });
     const paymentOrders = new PaymentOrderService({
-      repository: new SqlitePaymentOrderRepository(database),
+      repository: new SqlPaymentOrderRepository(database),
       cases: repository,
       audit,
       documents,

@@ -5,10 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CalendarYearRecord } from '../../server/cases/calendarYears.js';
+import { SqlBundleRepository } from '../../server/db/SqlBundleRepository.js';
 import { SqlCalendarYears } from '../../server/db/SqlCalendarYears.js';
 import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureConsentRepository.js';
+import { SqlPaymentOrderRepository } from '../../server/db/SqlPaymentOrderRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
+import type { BundleRecord } from '../../server/references/BundleRepository.js';
+import type { PaymentOrderRecord } from '../../server/references/PaymentOrderRepository.js';
 import { BACKENDS, openBackend, type OpenedBackend } from '../support/backends.js';
 
 const opened: OpenedBackend[] = [];
@@ -38,6 +42,21 @@ async function seed(sql: SqlClient): Promise<void> {
        application, received_on, registered_at, registered_by, mediation_due_on, updated_at)
      VALUES ('C1', 'N1', 'ORG', 'registered', 'wages', 'walk_in', 'in_person', '{}', '2026-03-02', ?, 'S1',
        '2026-04-01', ?)`,
+    [NOW, NOW],
+  );
+  await sql.run(
+    `INSERT INTO institutions (id, organisation_id, kind, name, webhook_url, key_hash, created_at, created_by)
+     VALUES ('I1', 'ORG', 'court', '某区人民法院', 'https://court.example/hook', 'h', ?, 'S1')`,
+    [NOW],
+  );
+  await sql.run(
+    `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by)
+     VALUES ('R1', 'C1', 'I1', 'judicial_confirmation', ?, 'S1')`,
+    [NOW],
+  );
+  await sql.run(
+    `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, status, attempts,
+       next_attempt_at, created_at) VALUES ('W1', 'I1', 'C1', 'bundle.created', '{}', 'b', 'pending', 0, ?, ?)`,
     [NOW, NOW],
   );
 }
@@ -127,5 +146,68 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       }),
     ).rejects.toThrow('audit append failed');
     expect(await consents.listByCase('C1')).toEqual([say('D2', true), say('D1', false)]);
+  });
+
+  it('bundles: round-trip with their types, oldest first; a failed transaction keeps none', async () => {
+    const bundles = new SqlBundleRepository(await open());
+    const bundle = (id: string, createdAt: string, delivery: string | null): BundleRecord => ({
+      id,
+      caseId: 'C1',
+      institutionId: 'I1',
+      referralId: 'R1',
+      kind: 'judicial_confirmation',
+      path: `bundles/${id}.zip`,
+      sha256: `sha-${id}`,
+      size: 3_000_000_123,
+      fileCount: 7,
+      webhookDeliveryId: delivery,
+      createdAt,
+      createdBy: 'S1',
+    });
+    await bundles.insert(bundle('B2', '2026-03-02T10:00:00.000Z', 'W1'));
+    await bundles.insert(bundle('B3', NOW, null));
+    await bundles.insert(bundle('B1', NOW, null));
+    await expect(
+      bundles.transaction(async () => {
+        await bundles.insert(bundle('B4', NOW, null));
+        throw new Error('audit append failed');
+      }),
+    ).rejects.toThrow('audit append failed');
+    expect(await bundles.get('B2')).toEqual(bundle('B2', '2026-03-02T10:00:00.000Z', 'W1'));
+    expect(await bundles.get('B4')).toBeUndefined();
+    expect((await bundles.listByCase('C1')).map((b) => b.id)).toEqual(['B1', 'B3', 'B2']);
+    expect((await bundles.listByCase('C1'))[0]).toEqual(bundle('B1', NOW, null));
+    expect(await bundles.listByCase('C2')).toEqual([]);
+  });
+
+  it('payment orders: round-trip with their types, oldest first; a failed transaction keeps none', async () => {
+    const packs = new SqlPaymentOrderRepository(await open());
+    const pack = (id: string, createdAt: string, delivery: string | null): PaymentOrderRecord => ({
+      id,
+      caseId: 'C1',
+      institutionId: 'I1',
+      requestedBy: 'P1',
+      path: `payment-orders/${id}.zip`,
+      sha256: `sha-${id}`,
+      size: 4096,
+      fileCount: 3,
+      webhookDeliveryId: delivery,
+      createdAt,
+      createdBy: 'S2',
+    });
+    await packs.insert(pack('O2', '2026-03-02T10:00:00.000Z', 'W1'));
+    await packs.insert(pack('O1', NOW, null));
+    await expect(
+      packs.transaction(async () => {
+        await packs.insert(pack('O3', NOW, null));
+        throw new Error('audit append failed');
+      }),
+    ).rejects.toThrow('audit append failed');
+    expect(await packs.get('O2')).toEqual(pack('O2', '2026-03-02T10:00:00.000Z', 'W1'));
+    expect(await packs.get('O3')).toBeUndefined();
+    expect(await packs.listByCase('C1')).toEqual([
+      pack('O1', NOW, null),
+      pack('O2', '2026-03-02T10:00:00.000Z', 'W1'),
+    ]);
   });
 });
