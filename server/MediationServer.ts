@@ -36,7 +36,7 @@ import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
-import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
+import { SqlEvidenceRepository } from './db/SqlEvidenceRepository.js';
 import { SqlBundleRepository } from './db/SqlBundleRepository.js';
 import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
 import { SqliteFloorLogRepository } from './db/SqliteFloorLogRepository.js';
@@ -190,7 +190,7 @@ export class MediationServer {
         return item?.caseId === caseId ? item : undefined;
       },
     });
-    const evidenceItems = new SqliteEvidenceRepository(database);
+    const evidenceItems = new SqlEvidenceRepository(database);
     const evidence = new EvidenceService({
       items: evidenceItems,
       cases: repository,

@@ -8,9 +8,11 @@ import type { CalendarYearRecord } from '../../server/cases/calendarYears.js';
 import { SqlBundleRepository } from '../../server/db/SqlBundleRepository.js';
 import { SqlCalendarYears } from '../../server/db/SqlCalendarYears.js';
 import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureConsentRepository.js';
+import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
 import { SqlPaymentOrderRepository } from '../../server/db/SqlPaymentOrderRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
+import type { EvidenceItem } from '../../server/evidence/model.js';
 import type { BundleRecord } from '../../server/references/BundleRepository.js';
 import type { PaymentOrderRecord } from '../../server/references/PaymentOrderRepository.js';
 import { BACKENDS, openBackend, type OpenedBackend } from '../support/backends.js';
@@ -209,5 +211,82 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       pack('O1', NOW, null),
       pack('O2', '2026-03-02T10:00:00.000Z', 'W1'),
     ]);
+  });
+
+  it('evidence: round-trip with their types, in order received; flags, category and integrity change', async () => {
+    const sql = await open();
+    const evidence = new SqlEvidenceRepository(sql);
+    const item = (id: string, o: Partial<EvidenceItem> = {}): EvidenceItem => ({
+      id,
+      caseId: 'C1',
+      blobKey: `blob-${id}`,
+      title: `证据${id}`,
+      purpose: '证明拖欠工资',
+      originalOrCopy: 'copy',
+      category: 'evidence',
+      filename: `${id}.pdf`,
+      typeId: 'pdf',
+      mediaType: 'application/pdf',
+      size: 1000,
+      pages: 3,
+      activeContent: [],
+      sha256: `sha-${id}`,
+      uploadedBy: 'S1',
+      uploaderRole: 'clerk',
+      uploaderSide: 'organisation',
+      uploaderIp: '127.0.0.1',
+      uploaderAgent: 'Firefox',
+      receivedAt: NOW,
+      shared: false,
+      confidential: false,
+      integrity: 'ok',
+      ...o,
+    });
+    const e3 = item('E3', { size: 3_000_000_000, activeContent: ['JavaScript', 'OpenAction'] });
+    const e2 = item('E2', { activeContent: null, shared: true, confidential: true });
+    const e1 = item('E1', {
+      receivedAt: '2026-03-01T09:00:00.000Z',
+      typeId: 'jpeg',
+      mediaType: 'image/jpeg',
+      pages: null,
+      uploaderIp: null,
+      uploaderAgent: null,
+      originalOrCopy: 'original',
+      uploaderSide: 'applicant',
+    });
+    await evidence.insert(e3);
+    await evidence.insert(e2);
+    await evidence.insert(e1);
+    await sql.run(
+      `INSERT INTO cases (id, case_number, organisation_id, status, dispute_type, source, intake_mode,
+         application, received_on, registered_at, registered_by, mediation_due_on, updated_at)
+       VALUES ('C2', 'N2', 'ORG', 'registered', 'wages', 'walk_in', 'in_person', '{}', '2026-03-02', ?, 'S1',
+         '2026-04-01', ?)`,
+      [NOW, NOW],
+    );
+    const other = item('E0', { caseId: 'C2', receivedAt: '2026-01-01T00:00:00.000Z' });
+    await evidence.insert(other);
+
+    expect(await evidence.get('E3')).toEqual(e3);
+    expect(await evidence.get('E2')).toEqual(e2);
+    expect(await evidence.get('nope')).toBeUndefined();
+    // Same time received: in the order inserted.
+    expect(await evidence.listByCase('C1')).toEqual([e1, e3, e2]);
+    expect((await evidence.listAll()).map((i) => i.id)).toEqual(['E3', 'E2', 'E1', 'E0']);
+    expect(await evidence.totalSize('C1')).toBe(3_000_002_000);
+    expect(await evidence.totalSize('C3')).toBe(0);
+
+    await evidence.setFlags('E3', { shared: true });
+    await evidence.setFlags('E2', { confidential: false });
+    await evidence.setCategory('E1', 'identity');
+    await evidence.setIntegrity('E3', 'missing');
+    expect(await evidence.listByCase('C1')).toEqual([
+      { ...e1, category: 'identity' },
+      { ...e3, shared: true, integrity: 'missing' },
+      { ...e2, confidential: false },
+    ]);
+    await evidence.setFlags('E3', { shared: false, confidential: true });
+    expect(await evidence.get('E3')).toMatchObject({ shared: false, confidential: true });
+    expect(await evidence.get('E0')).toEqual(other);
   });
 });
