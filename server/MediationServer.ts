@@ -31,7 +31,7 @@ import { CalendarService } from './cases/CalendarService.js';
 import { SqlCalendarYears } from './db/SqlCalendarYears.js';
 import { calendarRoutes } from './http/api/calendarRoutes.js';
 import { ExtensionService } from './cases/extensions.js';
-import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
+import { SqlExtensionRepository } from './db/SqlExtensionRepository.js';
 import type { Config } from './config.js';
 import { SqliteAuditLog } from './db/SqliteAuditLog.js';
 import { SqliteCaseRepository } from './db/SqliteCaseRepository.js';
@@ -291,7 +291,7 @@ export class MediationServer {
       serveNotices: () => documents.serveNotices(),
     });
     const extensions = new ExtensionService({
-      repository: new SqliteExtensionRepository(database),
+      repository: new SqlExtensionRepository(database),
       cases: repository,
       caseService: cases,
       audit,

@@ -5,10 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CalendarYearRecord } from '../../server/cases/calendarYears.js';
+import type { ExtensionProposal, ExtensionResponse } from '../../server/cases/model.js';
 import { SqlBundleRepository } from '../../server/db/SqlBundleRepository.js';
 import { SqlCalendarYears } from '../../server/db/SqlCalendarYears.js';
 import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureConsentRepository.js';
 import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
+import { SqlExtensionRepository } from '../../server/db/SqlExtensionRepository.js';
 import { SqlPaymentOrderRepository } from '../../server/db/SqlPaymentOrderRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
@@ -288,5 +290,78 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     await evidence.setFlags('E3', { shared: false, confidential: true });
     expect(await evidence.get('E3')).toMatchObject({ shared: false, confidential: true });
     expect(await evidence.get('E0')).toEqual(other);
+  });
+
+  it('extensions: proposals and answers in order; a status decided; a party answers once', async () => {
+    const sql = await open();
+    for (const [id, kind] of [
+      ['P1', 'applicant'],
+      ['P2', 'respondent'],
+    ] as const)
+      await sql.run(
+        `INSERT INTO case_people (id, case_id, kind, name, created_at) VALUES (?, 'C1', ?, ?, ?)`,
+        [id, kind, `当事人${id}`, NOW],
+      );
+    const extensions = new SqlExtensionRepository(sql);
+    const proposal = (
+      id: string,
+      proposedAt: string,
+      status: ExtensionProposal['status'] = 'pending',
+    ): ExtensionProposal => ({
+      id,
+      caseId: 'C1',
+      newDueOn: '2026-04-16',
+      reason: '双方需要时间核对工资表',
+      previousDueOn: '2026-04-01',
+      status,
+      proposedBy: 'S1',
+      proposedAt,
+      decidedAt: status === 'pending' ? null : '2026-03-02T12:00:00.000Z',
+    });
+    await extensions.insertProposal(proposal('X3', NOW, 'withdrawn'));
+    await extensions.insertProposal(proposal('X1', NOW));
+    await extensions.insertProposal(proposal('X2', '2026-03-01T09:00:00.000Z', 'refused'));
+    // One pending proposal per case, on both databases.
+    await expect(extensions.insertProposal(proposal('X4', NOW))).rejects.toMatchObject({
+      name: 'SqlConstraintError',
+      kind: 'unique',
+    });
+    expect((await extensions.listProposals('C1')).map((p) => p.id)).toEqual(['X2', 'X3', 'X1']);
+    expect(await extensions.getProposal('X3')).toEqual(proposal('X3', NOW, 'withdrawn'));
+    expect(await extensions.getProposal('X1')).toEqual(proposal('X1', NOW));
+    expect(await extensions.getProposal('X4')).toBeUndefined();
+    await extensions.setProposalStatus('X1', 'agreed', '2026-03-03T09:00:00.000Z');
+    expect(await extensions.getProposal('X1')).toEqual({
+      ...proposal('X1', NOW),
+      status: 'agreed',
+      decidedAt: '2026-03-03T09:00:00.000Z',
+    });
+    expect((await extensions.getProposal('X3'))?.status).toBe('withdrawn');
+
+    const offline: ExtensionResponse = {
+      proposalId: 'X1',
+      partyId: 'P2',
+      decision: 'consent',
+      byId: 'S1',
+      byRole: 'clerk',
+      offline: { evidenceId: 'E1', evidenceSha256: 'abc', attestation: '当面确认' },
+      at: NOW,
+    };
+    const own: ExtensionResponse = {
+      proposalId: 'X1',
+      partyId: 'P1',
+      decision: 'refuse',
+      byId: 'P1',
+      byRole: 'applicant',
+      offline: null,
+      at: NOW,
+    };
+    expect(await extensions.insertResponse(offline)).toBe(true);
+    expect(await extensions.insertResponse(own)).toBe(true);
+    expect(await extensions.insertResponse({ ...own, decision: 'consent', at: '2026-03-05' })).toBe(
+      false,
+    );
+    expect(await extensions.listResponses('X1')).toEqual([offline, own]);
+    expect(await extensions.listResponses('X3')).toEqual([]);
   });
 });
