@@ -44,7 +44,7 @@ import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js
 import { SqlPaymentOrderRepository } from './db/SqlPaymentOrderRepository.js';
 import { SqliteWebhookDeliveryRepository } from './db/SqliteWebhookDeliveryRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
-import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from './db/SqlRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { InstitutionService } from './institutions/InstitutionService.js';
@@ -208,7 +208,7 @@ export class MediationServer {
     }
     const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
     const recordings = await RecordingService.create({
-      repository: new SqliteRecordingRepository(database),
+      repository: new SqlRecordingRepository(database),
       audit,
       keys,
       directory: path.join(config.dataDir, 'recordings'),

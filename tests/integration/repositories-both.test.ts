@@ -12,9 +12,11 @@ import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureCon
 import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
 import { SqlExtensionRepository } from '../../server/db/SqlExtensionRepository.js';
 import { SqlPaymentOrderRepository } from '../../server/db/SqlPaymentOrderRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import { SqlSecurityEvents } from '../../server/db/SqlSecurityEvents.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
 import type { EvidenceItem } from '../../server/evidence/model.js';
+import type { ConsentRecord, Recording, TrackRecord } from '../../server/recordingService/model.js';
 import type { BundleRecord } from '../../server/references/BundleRepository.js';
 import type { PaymentOrderRecord } from '../../server/references/PaymentOrderRepository.js';
 import { BACKENDS, openBackend, type OpenedBackend } from '../support/backends.js';
@@ -363,5 +365,178 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     );
     expect(await extensions.listResponses('X1')).toEqual([offline, own]);
     expect(await extensions.listResponses('X3')).toEqual([]);
+  });
+
+  it('recordings: round-trip, lists in order, partial updates; a consent acknowledged and withdrawn once; tracks', async () => {
+    const recordings = new SqlRecordingRepository(await open());
+    const recording = (id: string, startedAt: string): Recording => ({
+      id,
+      caseId: 'C1',
+      sessionId: 'M1',
+      status: 'recording',
+      startedAt,
+      startedBy: 'S4',
+      stoppedAt: null,
+      stopReason: null,
+      privatePhases: [],
+      compositeStatus: 'pending',
+      compositeProgress: 0,
+      composite: null,
+      manifestSha256: null,
+      manifestKid: null,
+      completedAt: null,
+      aliveAt: null,
+    });
+    await recordings.insert(recording('RB', NOW));
+    await recordings.insert(recording('RA', NOW));
+    await recordings.insert(recording('RC', '2026-03-02T08:00:00.000Z'));
+    expect(await recordings.get('RB')).toEqual(recording('RB', NOW));
+    expect(await recordings.get('nope')).toBeUndefined();
+    expect((await recordings.listByCase('C1')).map((r) => r.id)).toEqual(['RC', 'RA', 'RB']);
+
+    const phases = [
+      {
+        from: '2026-03-02T09:05:00.000Z',
+        to: '2026-03-02T09:10:00.000Z',
+        participantIds: ['p1'],
+        recorded: false,
+      },
+    ];
+    const composite = {
+      status: 'complete' as const,
+      file: 'composite.webm',
+      sha256: 'c0ffee',
+      size: 5_000_000_000,
+      durationMs: 600_000,
+      width: 1280,
+      height: 720,
+    };
+    await recordings.update('RA', {
+      status: 'processing',
+      stoppedAt: '2026-03-02T09:30:00.000Z',
+      stopReason: 'mediator',
+      privatePhases: phases,
+      compositeStatus: 'rendering',
+      compositeProgress: 0.375,
+      aliveAt: '2026-03-02T09:29:59.500Z',
+    });
+    await recordings.update('RC', {
+      status: 'complete',
+      composite,
+      compositeStatus: 'complete',
+      compositeProgress: 1,
+    });
+    await recordings.update('RB', {});
+    await recordings.update('RB', { stopReason: undefined });
+    expect(await recordings.get('RA')).toEqual({
+      ...recording('RA', NOW),
+      status: 'processing',
+      stoppedAt: '2026-03-02T09:30:00.000Z',
+      stopReason: 'mediator',
+      privatePhases: phases,
+      compositeStatus: 'rendering',
+      compositeProgress: 0.375,
+      aliveAt: '2026-03-02T09:29:59.500Z',
+    });
+    expect((await recordings.get('RC'))?.composite).toEqual(composite);
+    expect(await recordings.get('RB')).toEqual(recording('RB', NOW));
+    await recordings.update('RC', { composite: null, manifestSha256: 'm', manifestKid: 'k1' });
+    expect(await recordings.get('RC')).toMatchObject({
+      composite: null,
+      manifestSha256: 'm',
+      manifestKid: 'k1',
+    });
+    expect((await recordings.listByStatus('recording')).map((r) => r.id)).toEqual(['RB']);
+    expect((await recordings.listByStatus('complete')).map((r) => r.id)).toEqual(['RC']);
+
+    const consent = (participantId: string, at: string): ConsentRecord => ({
+      recordingId: 'RA',
+      participantId,
+      displayName: `参与人${participantId}`,
+      role: 'applicant',
+      acknowledgedAt: at,
+      withdrawnAt: null,
+      ip: participantId === 'p2' ? null : '10.0.0.1',
+      userAgent: participantId === 'p2' ? null : 'Chrome',
+    });
+    expect(await recordings.acknowledge(consent('p2', NOW))).toEqual({
+      record: consent('p2', NOW),
+      created: true,
+    });
+    expect(await recordings.acknowledge(consent('p1', NOW))).toEqual({
+      record: consent('p1', NOW),
+      created: true,
+    });
+    // Acknowledging again is the one record, as first stored.
+    expect(await recordings.acknowledge(consent('p1', '2026-03-02T09:20:00.000Z'))).toEqual({
+      record: consent('p1', NOW),
+      created: false,
+    });
+    expect(await recordings.withdraw('RA', 'p1', '2026-03-02T09:21:00.000Z')).toEqual({
+      ...consent('p1', NOW),
+      withdrawnAt: '2026-03-02T09:21:00.000Z',
+    });
+    // Withdrawn once: the first time stands.
+    expect((await recordings.withdraw('RA', 'p1', '2026-03-02T09:25:00.000Z'))?.withdrawnAt).toBe(
+      '2026-03-02T09:21:00.000Z',
+    );
+    expect(await recordings.withdraw('RA', 'p9', NOW)).toBeUndefined();
+    expect(await recordings.consents('RA')).toEqual([
+      { ...consent('p1', NOW), withdrawnAt: '2026-03-02T09:21:00.000Z' },
+      consent('p2', NOW),
+    ]);
+    expect(await recordings.consents('RB')).toEqual([]);
+
+    const track = (id: string, startedAt: string): TrackRecord => ({
+      id,
+      recordingId: 'RA',
+      participantId: 'p1',
+      displayName: '参与人p1',
+      role: 'applicant',
+      source: 'microphone',
+      kind: 'audio',
+      codec: 'opus',
+      file: `${id}.webm`,
+      pid: 4242,
+      startedAt,
+      endedAt: null,
+      endReason: null,
+      endDetail: null,
+      durationMs: null,
+      size: null,
+      sha256: null,
+      pauses: [],
+    });
+    await recordings.insertTrack(track('T2', NOW));
+    await recordings.insertTrack(track('T1', NOW));
+    await recordings.insertTrack(track('T0', '2026-03-02T09:01:00.000Z'));
+    const pauses = [{ from: '2026-03-02T09:05:00.000Z', to: null }];
+    await recordings.updateTrack('T2', {
+      pid: null,
+      endedAt: '2026-03-02T09:30:00.000Z',
+      endReason: 'recording-stopped',
+      endDetail: 'stopped by the mediator',
+      durationMs: 1_800_000,
+      size: 3_500_000_000,
+      sha256: 'abc',
+      pauses,
+    });
+    await recordings.updateTrack('T1', {});
+    expect(await recordings.tracks('RA')).toEqual([
+      track('T1', NOW),
+      {
+        ...track('T2', NOW),
+        pid: null,
+        endedAt: '2026-03-02T09:30:00.000Z',
+        endReason: 'recording-stopped',
+        endDetail: 'stopped by the mediator',
+        durationMs: 1_800_000,
+        size: 3_500_000_000,
+        sha256: 'abc',
+        pauses,
+      },
+      track('T0', '2026-03-02T09:01:00.000Z'),
+    ]);
+    expect(await recordings.tracks('RB')).toEqual([]);
   });
 });
