@@ -48,7 +48,7 @@ import {
 import { renderComposite, type CompositeSegment } from '../recordings/composite.js';
 import { fileFacts, mediaFacts } from '../recordings/probe.js';
 import type { Actor } from '../server/cases/access.js';
-import { SqliteCaseRepository } from '../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../server/db/SqlCaseRepository.js';
 import type { LiveSession } from '../server/media/LiveSession.js';
 import type { ParticipantChannel } from '../server/media/Participant.js';
 import type { TrackRecord } from '../server/recordingService/model.js';
@@ -391,7 +391,7 @@ async function main(): Promise<void> {
   try {
     const host = server.pool.workers[0];
     if (!host) throw new Error('the service started no worker');
-    const staff = await seedStaff(new SqliteCaseRepository(server.database));
+    const staff = await seedStaff(new SqlCaseRepository(server.database));
     const made = await caseInSession(server.cases, staff);
     const session = await server.sessions.getOrCreate(made.session.id, made.case.id);
     const caps = await session.rtpCapabilities();

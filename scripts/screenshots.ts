@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { BENCH_SECRET, startBenchService, type BenchService } from '../bench/common.js';
-import { SqliteCaseRepository } from '../server/db/SqliteCaseRepository.js';
+import { SqlCaseRepository } from '../server/db/SqlCaseRepository.js';
 import { admitThroughUi, diagnostics, launchChromium, poll } from '../tests/support/browser.js';
 import { caseInSession, partyInvitationLink, seedStaff } from '../tests/support/cases.js';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   try {
     service = await startBenchService({ MEDIASOUP_NUM_WORKERS: '1' }, 'mediation-screens-');
     const { server, url } = service;
-    const staff = await seedStaff(new SqliteCaseRepository(server.database));
+    const staff = await seedStaff(new SqlCaseRepository(server.database));
     const { case: c, session, people } = await caseInSession(server.cases, staff);
     const applicant = people.find((p) => p.kind === 'applicant')!;
     const respondent = people.find((p) => p.kind === 'respondent')!;

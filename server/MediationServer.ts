@@ -31,20 +31,20 @@ import { CalendarService } from './cases/CalendarService.js';
 import { SqlCalendarYears } from './db/SqlCalendarYears.js';
 import { calendarRoutes } from './http/api/calendarRoutes.js';
 import { ExtensionService } from './cases/extensions.js';
-import { SqliteExtensionRepository } from './db/SqliteExtensionRepository.js';
+import { SqlExtensionRepository } from './db/SqlExtensionRepository.js';
 import type { Config } from './config.js';
 import { SqlAuditLog } from './db/SqlAuditLog.js';
 import { SqlCaseRepository } from './db/SqlCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
-import { SqliteEvidenceRepository } from './db/SqliteEvidenceRepository.js';
-import { SqliteBundleRepository } from './db/SqliteBundleRepository.js';
+import { SqlEvidenceRepository } from './db/SqlEvidenceRepository.js';
+import { SqlBundleRepository } from './db/SqlBundleRepository.js';
 import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
 import { SqlFloorLogRepository } from './db/SqlFloorLogRepository.js';
 import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js';
-import { SqlitePaymentOrderRepository } from './db/SqlitePaymentOrderRepository.js';
+import { SqlPaymentOrderRepository } from './db/SqlPaymentOrderRepository.js';
 import { SqliteWebhookDeliveryRepository } from './db/SqliteWebhookDeliveryRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
-import { SqliteRecordingRepository } from './db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from './db/SqlRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { InstitutionService } from './institutions/InstitutionService.js';
@@ -190,7 +190,7 @@ export class MediationServer {
         return item?.caseId === caseId ? item : undefined;
       },
     });
-    const evidenceItems = new SqliteEvidenceRepository(database);
+    const evidenceItems = new SqlEvidenceRepository(database);
     const evidence = new EvidenceService({
       items: evidenceItems,
       cases: repository,
@@ -208,7 +208,7 @@ export class MediationServer {
     }
     const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
     const recordings = await RecordingService.create({
-      repository: new SqliteRecordingRepository(database),
+      repository: new SqlRecordingRepository(database),
       audit,
       keys,
       directory: path.join(config.dataDir, 'recordings'),
@@ -291,7 +291,7 @@ export class MediationServer {
       serveNotices: () => documents.serveNotices(),
     });
     const extensions = new ExtensionService({
-      repository: new SqliteExtensionRepository(database),
+      repository: new SqlExtensionRepository(database),
       cases: repository,
       caseService: cases,
       audit,
@@ -317,7 +317,7 @@ export class MediationServer {
       disclosure,
     });
     const bundles = new BundleService({
-      repository: new SqliteBundleRepository(database),
+      repository: new SqlBundleRepository(database),
       cases: repository,
       audit,
       documents,
@@ -331,7 +331,7 @@ export class MediationServer {
       maxBytes: config.bundles.maxBytes,
     });
     const paymentOrders = new PaymentOrderService({
-      repository: new SqlitePaymentOrderRepository(database),
+      repository: new SqlPaymentOrderRepository(database),
       cases: repository,
       audit,
       documents,

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_TYPE } from '../../recordings/manifest.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import { verifyReference } from '../../server/references/reference.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyBundle } from '../../server/references/bundle.js';
@@ -334,7 +334,7 @@ describe('joint application bundles', () => {
       `/cases/${w.caseId}`,
       w.clerk,
     );
-    await new SqliteRecordingRepository(t.server.database).insert({
+    await new SqlRecordingRepository(t.server.database).insert({
       id: recordingId,
       caseId: w.caseId,
       sessionId: sessions[0]!.id,

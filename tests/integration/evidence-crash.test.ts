@@ -17,7 +17,7 @@ import { loadConfig } from '../../server/config.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
-import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
+import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer } from '../../server/MediationServer.js';
 import {
@@ -243,7 +243,7 @@ describe('evidence across a crash of the server process', () => {
 
     const files = listFiles(evidenceDir);
     expect(files.filter((f) => f.startsWith('.tmp-'))).toEqual([]);
-    const rows = await new SqliteEvidenceRepository(restarted.database).listAll();
+    const rows = await new SqlEvidenceRepository(restarted.database).listAll();
     const keys = new Set(rows.map((r) => r.blobKey));
     expect(
       files.filter((f) => !keys.has(f)),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
+import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
 import type { EvidenceReceipt } from '../../server/evidence/model.js';
 import {
   registrationInput,
@@ -676,7 +676,7 @@ describe('evidence', () => {
       expect(item.sha256).toBe(sha256sum(sources[i]!));
     }
     expect(new Set(items.map((i) => i.id)).size).toBe(20);
-    const rows = await new SqliteEvidenceRepository(t.server.database).listByCase(caseId);
+    const rows = await new SqlEvidenceRepository(t.server.database).listByCase(caseId);
     expect(rows).toHaveLength(20);
     const dir = path.join(t.dataDir, 'evidence');
     const files = new Set(listFiles(dir));

@@ -16,7 +16,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
+import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
 import { runs } from '../support/fuzz.js';
 import { registrationInput, seedStaff, TEST_PASSWORD, respondentsAgree } from '../support/cases.js';
 import { apiClient, FIELDS, listFiles, twoPagePdf } from '../support/evidenceHttp.js';
@@ -82,7 +82,7 @@ interface Ledger {
 }
 
 async function ledger(): Promise<Ledger> {
-  const items = new SqliteEvidenceRepository(t.server.database);
+  const items = new SqlEvidenceRepository(t.server.database);
   return {
     rows: (await items.listByCase(caseId)).length,
     bytes: await items.totalSize(caseId),

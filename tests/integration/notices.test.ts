@@ -29,7 +29,7 @@ import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
-import { SqliteExtensionRepository } from '../../server/db/SqliteExtensionRepository.js';
+import { SqlExtensionRepository } from '../../server/db/SqlExtensionRepository.js';
 import { InAppDeliveryChannel, type ServedNotice } from '../../server/documents/DeliveryChannel.js';
 import { DocumentService } from '../../server/documents/DocumentService.js';
 import { OutboxChannel } from '../../server/documents/NotificationChannel.js';
@@ -92,7 +92,7 @@ async function world(): Promise<World> {
     now,
   });
   const extensions = new ExtensionService({
-    repository: new SqliteExtensionRepository(database),
+    repository: new SqlExtensionRepository(database),
     cases: repository,
     caseService: cases,
     audit,

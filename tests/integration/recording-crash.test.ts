@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import type { RecordingDetail } from '../../server/recordingService/RecordingService.js';
 import { verifyJws } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
@@ -101,7 +101,7 @@ describe('recording through failures', () => {
     const party = await join('p-1', 'party');
     const { recording } = await mediator.request('recording:start', {});
     await party.request('recording:acknowledge', { recordingId: recording.recordingId });
-    const repo = new SqliteRecordingRepository(t.server.database);
+    const repo = new SqlRecordingRepository(t.server.database);
     await sleep(3000);
     const victim = (await repo.tracks(recording.recordingId)).find(
       (x) => x.participantId === 'p-1' && x.kind === 'video',
@@ -173,7 +173,7 @@ describe('recording through failures', () => {
       media.push(m);
       return m;
     };
-    const repo = new SqliteRecordingRepository(t.server.database);
+    const repo = new SqlRecordingRepository(t.server.database);
     const capturing = async (recordingId: string, subs: string[]) => {
       const deadline = Date.now() + 20_000;
       const dir = t.server.recordings.directoryOf(recordingId);

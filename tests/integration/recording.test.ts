@@ -14,7 +14,7 @@ import type { RecordingManifest } from '../../recordings/manifest.js';
 import type { MediationCase, MediationSessionRecord } from '../../server/cases/model.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import { RecordingAccessTokens } from '../../server/auth/tokenKinds.js';
 import { verifyJws, type Jwks } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
@@ -103,7 +103,7 @@ describe('session recording', () => {
 
   /** Waits until `sub` has an audio and a video track with media written (FFmpeg probed). */
   async function untilCapturing(recordingId: string, sub: string): Promise<void> {
-    const repo = new SqliteRecordingRepository(t.server.database);
+    const repo = new SqlRecordingRepository(t.server.database);
     const dir = t.server.recordings.directoryOf(recordingId);
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteEvidenceRepository } from '../../server/db/SqliteEvidenceRepository.js';
+import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
 import { caseInSession, seedStaff, TEST_PASSWORD } from '../support/cases.js';
 import { connectClient, type TestClient } from '../support/client.js';
 import { apiClient, FIELDS, listFiles, textChunks } from '../support/evidenceHttp.js';
@@ -96,7 +96,7 @@ async function residue(): Promise<{
   rows: number;
   bytes: number;
 }> {
-  const items = new SqliteEvidenceRepository(t.server.database);
+  const items = new SqlEvidenceRepository(t.server.database);
   return {
     temporary: listFiles(t.dataDir).filter((f) => path.basename(f).startsWith('.tmp-')),
     fds: openFdsBelow(evidenceDir()),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { INVITATION_TOKEN_AUDIENCE } from '../../server/auth/tokenKinds.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import { TOKEN_ISSUER } from '../../signaling/index.js';
 import {
   TEST_PASSWORD,
@@ -204,7 +204,7 @@ export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
   // A finished recording of the session with one track file, as the recorder leaves it.
   const recordingId = randomUUID();
   const trackId = randomUUID();
-  const recordings = new SqliteRecordingRepository(t.server.database);
+  const recordings = new SqlRecordingRepository(t.server.database);
   const startedAt = new Date(Date.now() - 60_000).toISOString();
   const stoppedAt = new Date().toISOString();
   await recordings.insert({

@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { SqliteRecordingRepository } from '../../server/db/SqliteRecordingRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer } from '../../server/MediationServer.js';
 import type { ParticipantChannel } from '../../server/media/Participant.js';
@@ -53,7 +53,7 @@ await publishSynthetic(live, 'p-1', { frequency: 600 });
 const client = { ip: '127.0.0.1', userAgent: 'recording-server' };
 const state = await server.recordings.start(live, live.participant('m-1'), client);
 await server.recordings.acknowledge(live, live.participant('p-1'), state.recordingId, client);
-const recordings = new SqliteRecordingRepository(server.database);
+const recordings = new SqlRecordingRepository(server.database);
 // Ready once all four tracks have media written (FFmpeg probed its stream).
 const dir = server.recordings.directoryOf(state.recordingId);
 const sizeOf = (file: string) => {

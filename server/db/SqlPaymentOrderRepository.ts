@@ -1,9 +1,9 @@
-/** Payment-order application packs, on SQLite. */
+/** Payment-order application packs; on either database. */
 import type {
   PaymentOrderRecord,
   PaymentOrderRepository,
 } from '../references/PaymentOrderRepository.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -23,24 +23,22 @@ function toPack(r: Row): PaymentOrderRecord {
   };
 }
 
-export class SqlitePaymentOrderRepository implements PaymentOrderRepository {
-  readonly #database: SqliteDatabase;
+export class SqlPaymentOrderRepository implements PaymentOrderRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.#database.transaction(work);
+    return this.#sql.transaction(work);
   }
 
   async insert(p: PaymentOrderRecord): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO payment_orders (id, case_id, institution_id, requested_by, path, sha256, size, file_count,
-           webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO payment_orders (id, case_id, institution_id, requested_by, path, sha256, size, file_count,
+         webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         p.id,
         p.caseId,
         p.institutionId,
@@ -52,20 +50,21 @@ export class SqlitePaymentOrderRepository implements PaymentOrderRepository {
         p.webhookDeliveryId,
         p.createdAt,
         p.createdBy,
-      );
+      ],
+    );
   }
 
   async get(id: string): Promise<PaymentOrderRecord | undefined> {
-    const r = this.#database.statement('SELECT * FROM payment_orders WHERE id = ?').get(id) as
-      Row | undefined;
+    const r = await this.#sql.get<Row>('SELECT * FROM payment_orders WHERE id = ?', [id]);
     return r ? toPack(r) : undefined;
   }
 
   async listByCase(caseId: string): Promise<PaymentOrderRecord[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM payment_orders WHERE case_id = ? ORDER BY created_at, id')
-        .all(caseId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM payment_orders WHERE case_id = ? ORDER BY created_at, id',
+        [caseId],
+      )
     ).map(toPack);
   }
 }

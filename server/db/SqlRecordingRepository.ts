@@ -1,11 +1,11 @@
-/** Recordings, consents and track files on the embedded SQLite database. */
+/** Recordings, consents and track files; on either database. */
 import type {
   ConsentRecord,
   Recording,
   RecordingRepository,
   TrackRecord,
 } from '../recordingService/model.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient, SqlValue } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -110,32 +110,31 @@ function assignments<K extends string>(
   changes: Partial<Record<K, unknown>>,
   columns: Record<K, string>,
   json: ReadonlySet<string>,
-): { sql: string; values: unknown[] } {
+): { sql: string; values: SqlValue[] } {
   const parts: string[] = [];
-  const values: unknown[] = [];
+  const values: SqlValue[] = [];
   for (const [key, value] of Object.entries(changes) as [K, unknown][]) {
     if (value === undefined) continue;
     parts.push(`${columns[key]} = ?`);
-    values.push(json.has(key) && value !== null ? JSON.stringify(value) : value);
+    // The other fields are text, numbers or null.
+    values.push(json.has(key) && value !== null ? JSON.stringify(value) : (value as SqlValue));
   }
   return { sql: parts.join(', '), values };
 }
 
-export class SqliteRecordingRepository implements RecordingRepository {
-  readonly #database: SqliteDatabase;
+export class SqlRecordingRepository implements RecordingRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   async insert(r: Recording): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO recordings (id, case_id, session_id, status, started_at, started_by, stopped_at, stop_reason,
-           private_phases, composite_status, composite_progress, composite, manifest_sha256, manifest_kid, completed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO recordings (id, case_id, session_id, status, started_at, started_by, stopped_at, stop_reason,
+         private_phases, composite_status, composite_progress, composite, manifest_sha256, manifest_kid, completed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         r.id,
         r.caseId,
         r.sessionId,
@@ -151,28 +150,30 @@ export class SqliteRecordingRepository implements RecordingRepository {
         r.manifestSha256,
         r.manifestKid,
         r.completedAt,
-      );
+      ],
+    );
   }
 
   async get(id: string): Promise<Recording | undefined> {
-    const r = this.#database.statement('SELECT * FROM recordings WHERE id = ?').get(id) as
-      Row | undefined;
+    const r = await this.#sql.get<Row>('SELECT * FROM recordings WHERE id = ?', [id]);
     return r ? toRecording(r) : undefined;
   }
 
   async listByCase(caseId: string): Promise<Recording[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM recordings WHERE case_id = ? ORDER BY started_at, id')
-        .all(caseId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM recordings WHERE case_id = ? ORDER BY started_at, id',
+        [caseId],
+      )
     ).map(toRecording);
   }
 
   async listByStatus(status: Recording['status']): Promise<Recording[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM recordings WHERE status = ? ORDER BY started_at, id')
-        .all(status) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM recordings WHERE status = ? ORDER BY started_at, id',
+        [status],
+      )
     ).map(toRecording);
   }
 
@@ -182,17 +183,15 @@ export class SqliteRecordingRepository implements RecordingRepository {
   ): Promise<void> {
     const { sql, values } = assignments(changes, RECORDING_COLUMNS, JSON_RECORDING);
     if (!sql) return;
-    this.#database.statement(`UPDATE recordings SET ${sql} WHERE id = ?`).run(...values, id);
+    await this.#sql.run(`UPDATE recordings SET ${sql} WHERE id = ?`, [...values, id]);
   }
 
   async acknowledge(c: ConsentRecord): Promise<{ record: ConsentRecord; created: boolean }> {
-    const result = this.#database
-      .statement(
-        `INSERT INTO recording_consents (recording_id, participant_id, display_name, role, acknowledged_at,
-           withdrawn_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recording_id, participant_id) DO NOTHING`,
-      )
-      .run(
+    const result = await this.#sql.run(
+      `INSERT INTO recording_consents (recording_id, participant_id, display_name, role, acknowledged_at,
+         withdrawn_at, ip, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recording_id, participant_id) DO NOTHING`,
+      [
         c.recordingId,
         c.participantId,
         c.displayName,
@@ -201,11 +200,13 @@ export class SqliteRecordingRepository implements RecordingRepository {
         c.withdrawnAt,
         c.ip,
         c.userAgent,
-      );
-    const stored = this.#database
-      .statement('SELECT * FROM recording_consents WHERE recording_id = ? AND participant_id = ?')
-      .get(c.recordingId, c.participantId) as Row;
-    return { record: toConsent(stored), created: result.changes === 1 };
+      ],
+    );
+    const stored = await this.#sql.get<Row>(
+      'SELECT * FROM recording_consents WHERE recording_id = ? AND participant_id = ?',
+      [c.recordingId, c.participantId],
+    );
+    return { record: toConsent(stored!), created: result.changes === 1 };
   }
 
   async withdraw(
@@ -213,36 +214,33 @@ export class SqliteRecordingRepository implements RecordingRepository {
     participantId: string,
     at: string,
   ): Promise<ConsentRecord | undefined> {
-    this.#database
-      .statement(
-        `UPDATE recording_consents SET withdrawn_at = ?
-         WHERE recording_id = ? AND participant_id = ? AND withdrawn_at IS NULL`,
-      )
-      .run(at, recordingId, participantId);
-    const r = this.#database
-      .statement('SELECT * FROM recording_consents WHERE recording_id = ? AND participant_id = ?')
-      .get(recordingId, participantId) as Row | undefined;
+    await this.#sql.run(
+      `UPDATE recording_consents SET withdrawn_at = ?
+       WHERE recording_id = ? AND participant_id = ? AND withdrawn_at IS NULL`,
+      [at, recordingId, participantId],
+    );
+    const r = await this.#sql.get<Row>(
+      'SELECT * FROM recording_consents WHERE recording_id = ? AND participant_id = ?',
+      [recordingId, participantId],
+    );
     return r ? toConsent(r) : undefined;
   }
 
   async consents(recordingId: string): Promise<ConsentRecord[]> {
     return (
-      this.#database
-        .statement(
-          'SELECT * FROM recording_consents WHERE recording_id = ? ORDER BY acknowledged_at, participant_id',
-        )
-        .all(recordingId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM recording_consents WHERE recording_id = ? ORDER BY acknowledged_at, participant_id',
+        [recordingId],
+      )
     ).map(toConsent);
   }
 
   async insertTrack(t: TrackRecord): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO recording_tracks (id, recording_id, participant_id, display_name, role, source, kind, codec,
-           file, pid, started_at, ended_at, end_reason, end_detail, duration_ms, size, sha256, pauses)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO recording_tracks (id, recording_id, participant_id, display_name, role, source, kind, codec,
+         file, pid, started_at, ended_at, end_reason, end_detail, duration_ms, size, sha256, pauses)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         t.id,
         t.recordingId,
         t.participantId,
@@ -261,7 +259,8 @@ export class SqliteRecordingRepository implements RecordingRepository {
         t.size,
         t.sha256,
         JSON.stringify(t.pauses),
-      );
+      ],
+    );
   }
 
   async updateTrack(
@@ -270,14 +269,15 @@ export class SqliteRecordingRepository implements RecordingRepository {
   ): Promise<void> {
     const { sql, values } = assignments(changes, TRACK_COLUMNS, JSON_TRACK);
     if (!sql) return;
-    this.#database.statement(`UPDATE recording_tracks SET ${sql} WHERE id = ?`).run(...values, id);
+    await this.#sql.run(`UPDATE recording_tracks SET ${sql} WHERE id = ?`, [...values, id]);
   }
 
   async tracks(recordingId: string): Promise<TrackRecord[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM recording_tracks WHERE recording_id = ? ORDER BY started_at, id')
-        .all(recordingId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM recording_tracks WHERE recording_id = ? ORDER BY started_at, id',
+        [recordingId],
+      )
     ).map(toTrack);
   }
 }

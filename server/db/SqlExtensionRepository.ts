@@ -1,7 +1,7 @@
-/** Extension proposals of the mediation period and the parties' answers, on SQLite. */
+/** Extension proposals of the mediation period and the parties' answers; on either database. */
 import type { ExtensionRepository } from '../cases/extensions.js';
 import type { ExtensionProposal, ExtensionResponse } from '../cases/model.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -36,20 +36,18 @@ function toResponse(r: Row): ExtensionResponse {
   };
 }
 
-export class SqliteExtensionRepository implements ExtensionRepository {
-  readonly #database: SqliteDatabase;
+export class SqlExtensionRepository implements ExtensionRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   async insertProposal(p: ExtensionProposal): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO extension_proposals (id, case_id, new_due_on, reason, previous_due_on, status,
-           proposed_by, proposed_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO extension_proposals (id, case_id, new_due_on, reason, previous_due_on, status,
+         proposed_by, proposed_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         p.id,
         p.caseId,
         p.newDueOn,
@@ -59,22 +57,21 @@ export class SqliteExtensionRepository implements ExtensionRepository {
         p.proposedBy,
         p.proposedAt,
         p.decidedAt,
-      );
+      ],
+    );
   }
 
   async getProposal(id: string): Promise<ExtensionProposal | undefined> {
-    const r = this.#database.statement('SELECT * FROM extension_proposals WHERE id = ?').get(id) as
-      Row | undefined;
+    const r = await this.#sql.get<Row>('SELECT * FROM extension_proposals WHERE id = ?', [id]);
     return r ? toProposal(r) : undefined;
   }
 
   async listProposals(caseId: string): Promise<ExtensionProposal[]> {
     return (
-      this.#database
-        .statement(
-          'SELECT * FROM extension_proposals WHERE case_id = ? ORDER BY proposed_at, rowid',
-        )
-        .all(caseId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM extension_proposals WHERE case_id = ? ORDER BY proposed_at, rowid',
+        [caseId],
+      )
     ).map(toProposal);
   }
 
@@ -83,18 +80,19 @@ export class SqliteExtensionRepository implements ExtensionRepository {
     status: ExtensionProposal['status'],
     at: string,
   ): Promise<void> {
-    this.#database
-      .statement('UPDATE extension_proposals SET status = ?, decided_at = ? WHERE id = ?')
-      .run(status, at, id);
+    await this.#sql.run('UPDATE extension_proposals SET status = ?, decided_at = ? WHERE id = ?', [
+      status,
+      at,
+      id,
+    ]);
   }
 
   async insertResponse(r: ExtensionResponse): Promise<boolean> {
-    const result = this.#database
-      .statement(
-        `INSERT OR IGNORE INTO extension_responses (proposal_id, party_id, decision, by_id, by_role,
-           offline, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    // The party's first answer stands: a second one is not stored.
+    const result = await this.#sql.run(
+      `INSERT INTO extension_responses (proposal_id, party_id, decision, by_id, by_role, offline, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (proposal_id, party_id) DO NOTHING`,
+      [
         r.proposalId,
         r.partyId,
         r.decision,
@@ -102,15 +100,17 @@ export class SqliteExtensionRepository implements ExtensionRepository {
         r.byRole,
         r.offline ? JSON.stringify(r.offline) : null,
         r.at,
-      );
+      ],
+    );
     return result.changes === 1;
   }
 
   async listResponses(proposalId: string): Promise<ExtensionResponse[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM extension_responses WHERE proposal_id = ? ORDER BY at, rowid')
-        .all(proposalId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM extension_responses WHERE proposal_id = ? ORDER BY at, rowid',
+        [proposalId],
+      )
     ).map(toResponse);
   }
 }

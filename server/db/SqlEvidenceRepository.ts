@@ -1,7 +1,7 @@
-/** Evidence records on the embedded SQLite database. */
+/** Evidence records; on either database. */
 import type { EvidenceRepository } from '../evidence/EvidenceRepository.js';
 import type { EvidenceItem } from '../evidence/model.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -40,22 +40,20 @@ function activeContentOf(r: Row): string[] | null {
   return r['type_id'] === 'pdf' ? null : [];
 }
 
-export class SqliteEvidenceRepository implements EvidenceRepository {
-  readonly #database: SqliteDatabase;
+export class SqlEvidenceRepository implements EvidenceRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   async insert(i: EvidenceItem): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO evidence_items (id, case_id, blob_key, title, purpose, original_or_copy, filename, type_id, media_type,
-           size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip, uploader_agent, received_at, shared,
-           confidential, integrity, category, active_content)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO evidence_items (id, case_id, blob_key, title, purpose, original_or_copy, filename, type_id, media_type,
+         size, pages, sha256, uploaded_by, uploader_role, uploader_side, uploader_ip, uploader_agent, received_at, shared,
+         confidential, integrity, category, active_content)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         i.id,
         i.caseId,
         i.blobKey,
@@ -79,57 +77,56 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
         i.integrity,
         i.category,
         i.activeContent === null ? null : JSON.stringify(i.activeContent),
-      );
+      ],
+    );
   }
 
   async get(id: string): Promise<EvidenceItem | undefined> {
-    const r = this.#database.statement('SELECT * FROM evidence_items WHERE id = ?').get(id) as
-      Row | undefined;
+    const r = await this.#sql.get<Row>('SELECT * FROM evidence_items WHERE id = ?', [id]);
     return r ? toItem(r) : undefined;
   }
 
   async listByCase(caseId: string): Promise<EvidenceItem[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM evidence_items WHERE case_id = ? ORDER BY received_at, rowid')
-        .all(caseId) as Row[]
+      await this.#sql.all<Row>(
+        'SELECT * FROM evidence_items WHERE case_id = ? ORDER BY received_at, rowid',
+        [caseId],
+      )
     ).map(toItem);
   }
 
   async totalSize(caseId: string): Promise<number> {
-    const r = this.#database
-      .statement('SELECT COALESCE(SUM(size), 0) AS total FROM evidence_items WHERE case_id = ?')
-      .get(caseId) as { total: number };
-    return r.total;
+    // PostgreSQL's SUM of BIGINTs is NUMERIC (a string in JavaScript): back to an integer.
+    const r = await this.#sql.get<{ total: number }>(
+      'SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS total FROM evidence_items WHERE case_id = ?',
+      [caseId],
+    );
+    return r?.total ?? 0;
   }
 
   async setFlags(id: string, flags: { shared?: boolean; confidential?: boolean }): Promise<void> {
     if (flags.shared !== undefined)
-      this.#database
-        .statement('UPDATE evidence_items SET shared = ? WHERE id = ?')
-        .run(flags.shared ? 1 : 0, id);
+      await this.#sql.run('UPDATE evidence_items SET shared = ? WHERE id = ?', [
+        flags.shared ? 1 : 0,
+        id,
+      ]);
     if (flags.confidential !== undefined) {
-      this.#database
-        .statement('UPDATE evidence_items SET confidential = ? WHERE id = ?')
-        .run(flags.confidential ? 1 : 0, id);
+      await this.#sql.run('UPDATE evidence_items SET confidential = ? WHERE id = ?', [
+        flags.confidential ? 1 : 0,
+        id,
+      ]);
     }
   }
 
   async setCategory(id: string, category: EvidenceItem['category']): Promise<void> {
-    this.#database
-      .statement('UPDATE evidence_items SET category = ? WHERE id = ?')
-      .run(category, id);
+    await this.#sql.run('UPDATE evidence_items SET category = ? WHERE id = ?', [category, id]);
   }
 
   async setIntegrity(id: string, integrity: EvidenceItem['integrity']): Promise<void> {
-    this.#database
-      .statement('UPDATE evidence_items SET integrity = ? WHERE id = ?')
-      .run(integrity, id);
+    await this.#sql.run('UPDATE evidence_items SET integrity = ? WHERE id = ?', [integrity, id]);
   }
 
   async listAll(): Promise<EvidenceItem[]> {
-    return (
-      this.#database.statement('SELECT * FROM evidence_items ORDER BY rowid').all() as Row[]
-    ).map(toItem);
+    return (await this.#sql.all<Row>('SELECT * FROM evidence_items ORDER BY rowid')).map(toItem);
   }
 }

@@ -1,7 +1,7 @@
-/** Joint application bundles, on SQLite. */
+/** Joint application bundles; on either database. */
 import type { JointApplicationKind } from '../references/referralRules.js';
 import type { BundleRecord, BundleRepository } from '../references/BundleRepository.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,24 +22,22 @@ function toBundle(r: Row): BundleRecord {
   };
 }
 
-export class SqliteBundleRepository implements BundleRepository {
-  readonly #database: SqliteDatabase;
+export class SqlBundleRepository implements BundleRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.#database.transaction(work);
+    return this.#sql.transaction(work);
   }
 
   async insert(b: BundleRecord): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO bundles (id, case_id, institution_id, referral_id, kind, path, sha256, size, file_count,
-           webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.#sql.run(
+      `INSERT INTO bundles (id, case_id, institution_id, referral_id, kind, path, sha256, size, file_count,
+         webhook_delivery_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         b.id,
         b.caseId,
         b.institutionId,
@@ -52,20 +50,20 @@ export class SqliteBundleRepository implements BundleRepository {
         b.webhookDeliveryId,
         b.createdAt,
         b.createdBy,
-      );
+      ],
+    );
   }
 
   async get(id: string): Promise<BundleRecord | undefined> {
-    const r = this.#database.statement('SELECT * FROM bundles WHERE id = ?').get(id) as
-      Row | undefined;
+    const r = await this.#sql.get<Row>('SELECT * FROM bundles WHERE id = ?', [id]);
     return r ? toBundle(r) : undefined;
   }
 
   async listByCase(caseId: string): Promise<BundleRecord[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM bundles WHERE case_id = ? ORDER BY created_at, id')
-        .all(caseId) as Row[]
+      await this.#sql.all<Row>('SELECT * FROM bundles WHERE case_id = ? ORDER BY created_at, id', [
+        caseId,
+      ])
     ).map(toBundle);
   }
 }
