@@ -36,13 +36,15 @@ import type { Config } from './config.js';
 import { SqlAuditLog } from './db/SqlAuditLog.js';
 import { SqlCaseRepository } from './db/SqlCaseRepository.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
+import { PostgresClient } from './db/sql/PostgresClient.js';
+import type { SqlClient } from './db/sql/SqlClient.js';
 import { SqlEvidenceRepository } from './db/SqlEvidenceRepository.js';
 import { SqlBundleRepository } from './db/SqlBundleRepository.js';
 import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
 import { SqlFloorLogRepository } from './db/SqlFloorLogRepository.js';
-import { SqliteInstitutionRepository } from './db/SqliteInstitutionRepository.js';
+import { SqlInstitutionRepository } from './db/SqlInstitutionRepository.js';
 import { SqlPaymentOrderRepository } from './db/SqlPaymentOrderRepository.js';
-import { SqliteWebhookDeliveryRepository } from './db/SqliteWebhookDeliveryRepository.js';
+import { SqlWebhookDeliveryRepository } from './db/SqlWebhookDeliveryRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqlRecordingRepository } from './db/SqlRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
@@ -100,7 +102,7 @@ export interface MediationServerOptions {
 interface Parts {
   config: Config;
   logger: Logger;
-  database: SqliteDatabase;
+  database: SqlClient;
   cases: CaseService;
   evidence: EvidenceService;
   documents: DocumentService;
@@ -120,7 +122,8 @@ interface Parts {
 export class MediationServer {
   readonly config: Config;
   readonly logger: Logger;
-  readonly database: SqliteDatabase;
+  /** The case database: embedded SQLite, or PostgreSQL when DATABASE_URL is set. */
+  readonly database: SqlClient;
   readonly cases: CaseService;
   readonly evidence: EvidenceService;
   /** The document service (文书送达) and its live in-app delivery channel. */
@@ -171,7 +174,9 @@ export class MediationServer {
     const renderer = PdfRenderer.open();
     // Case files, evidence, recordings, keys: readable by the service's user only.
     secureDataDir(config.dataDir, logger);
-    const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
+    const database: SqlClient = config.database.url
+      ? await PostgresClient.open(config.database.url, { max: config.database.poolSize }, logger)
+      : SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqlCaseRepository(database);
     const audit = new SqlAuditLog(database);
     // The shipped schedules, the years clerks added (calendar_years) and WORK_CALENDAR_*.
@@ -239,14 +244,14 @@ export class MediationServer {
       ...(options.webhookLookup ? { lookup: options.webhookLookup } : {}),
     };
     const institutions = new InstitutionService({
-      repository: new SqliteInstitutionRepository(database),
+      repository: new SqlInstitutionRepository(database),
       cases: repository,
       audit,
       webhookPolicy,
     });
     const webhooks = new WebhookDispatcher({
       policy: webhookPolicy,
-      repository: new SqliteWebhookDeliveryRepository(database),
+      repository: new SqlWebhookDeliveryRepository(database),
       audit,
       keys,
       logger,

@@ -48,6 +48,12 @@ const envSchema = z.object({
   MEDIASOUP_ENABLE_UDP: bool.default('true'),
   MEDIASOUP_ENABLE_TCP: bool.default('true'),
   ICE_SERVERS: z.string().optional(),
+  /** postgres://user:password@host:port/database selects PostgreSQL; unset: embedded SQLite. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
   /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
@@ -106,6 +112,8 @@ export interface Config {
     checkResponses: boolean;
   };
   dataDir: string;
+  /** PostgreSQL when `url` is set (DATABASE_URL), else the embedded SQLite file in dataDir. */
+  database: { url: string | undefined; poolSize: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   auth: { jwtSecret: string };
   media: {
@@ -220,6 +228,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       checkResponses: e.CHECK_RESPONSES ?? e.NODE_ENV === 'test',
     },
     dataDir,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     logLevel: e.LOG_LEVEL,
     auth: { jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir) },
     media: {
@@ -338,6 +347,7 @@ export function redactConfig(config: Config): unknown {
   return {
     ...config,
     auth: { jwtSecret: '***' },
+    database: { ...config.database, url: redactUrl(config.database.url) },
     media: {
       ...config.media,
       iceServers: config.media.iceServers.map((s) => ({
@@ -346,4 +356,16 @@ export function redactConfig(config: Config): unknown {
       })),
     },
   };
+}
+
+/** A database URL with its password replaced, for the logs. */
+function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '***';
+  }
 }

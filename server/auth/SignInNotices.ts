@@ -13,7 +13,9 @@ export class SignInNotices {
   readonly #repository: CaseRepository;
   readonly #events: SecurityEventRepository;
   readonly #notifications: NotificationChannel;
-  readonly #institution: (id: string) => { organisationId: string; name: string } | undefined;
+  readonly #institution: (
+    id: string,
+  ) => Promise<{ organisationId: string; name: string } | undefined>;
   readonly #logger: Logger;
   readonly #now: () => Date;
 
@@ -21,7 +23,7 @@ export class SignInNotices {
     repository: CaseRepository;
     events: SecurityEventRepository;
     notifications: NotificationChannel;
-    institution: (id: string) => { organisationId: string; name: string } | undefined;
+    institution: (id: string) => Promise<{ organisationId: string; name: string } | undefined>;
     logger: Logger;
     now?: () => Date;
   }) {
@@ -45,7 +47,7 @@ export class SignInNotices {
         label = `${staff.displayName}（${staff.username}）`;
       }
     } else if (e.kind === 'institution') {
-      const institution = this.#institution(e.account);
+      const institution = await this.#institution(e.account);
       if (institution) {
         organisationId = institution.organisationId;
         accountId = e.account;

@@ -1,10 +1,8 @@
 /**
  * Storage port of institutions (courts and arbitration commissions as API
- * clients) and of the referrals of cases to them. The SQLite implementation
- * lives in server/db. A referral is written inside `transaction()`, with
- * the deadlines it meets and its audit event. Reads the HTTP layer makes
- * synchronously (an institution behind a token, its webhook address) are
- * synchronous here.
+ * clients) and of the referrals of cases to them. The implementation (SQLite
+ * or PostgreSQL) lives in server/db. A referral is written inside
+ * `transaction()`, with the deadlines it meets and its audit event.
  */
 import type { Institution, Referral } from './InstitutionService.js';
 
@@ -21,12 +19,12 @@ export interface InstitutionRepository {
   transaction<T>(work: () => Promise<T>): Promise<T>;
 
   insertInstitution(institution: Institution, keyHash: string): Promise<void>;
-  getInstitution(id: string): Institution | undefined;
+  getInstitution(id: string): Promise<Institution | undefined>;
   /** The organisation's institutions, oldest first. */
-  listInstitutions(organisationId: string): Institution[];
+  listInstitutions(organisationId: string): Promise<Institution[]>;
   /** The organisation's courts whose credential is not revoked, by name. */
-  activeCourts(organisationId: string): { id: string; name: string }[];
-  setRevoked(id: string, at: string): void;
+  activeCourts(organisationId: string): Promise<{ id: string; name: string }[]>;
+  setRevoked(id: string, at: string): Promise<void>;
   /** The scrypt hash of the institution's API key (undefined when unknown). */
   keyHash(id: string): Promise<string | undefined>;
 
@@ -37,7 +35,7 @@ export interface InstitutionRepository {
     institutionId: string,
     kind: Referral['kind'],
   ): Promise<Referral | undefined>;
-  getReferral(caseId: string, id: string): Referral | undefined;
+  getReferral(caseId: string, id: string): Promise<Referral | undefined>;
   /** The case's referrals, oldest first, with the institutions' names. */
   listCaseReferrals(caseId: string): Promise<(Referral & { institutionName: string })[]>;
   /** The institution's referrals, oldest first. */

@@ -128,22 +128,22 @@ export class InstitutionService {
     return { institution, apiKey };
   }
 
-  list(actor: Actor): Institution[] {
+  async list(actor: Actor): Promise<Institution[]> {
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);
     return this.#repository.listInstitutions(staff.organisationId);
   }
 
   /** Revoking ends the credential at once: every later token check fails. */
-  revoke(actor: Actor, institutionId: string): Institution {
+  async revoke(actor: Actor, institutionId: string): Promise<Institution> {
     const clerk = authorizeStaff(actor, ['clerk']);
-    const institution = this.#get(institutionId);
+    const institution = await this.#get(institutionId);
     if (!institution || institution.organisationId !== clerk.organisationId) {
       throw new NotFoundError('Institution');
     }
     if (!institution.revokedAt) {
-      this.#repository.setRevoked(institutionId, this.#now().toISOString());
+      await this.#repository.setRevoked(institutionId, this.#now().toISOString());
     }
-    return this.#get(institutionId)!;
+    return (await this.#get(institutionId))!;
   }
 
   /** Refers a case to an institution of the case's organisation (recorded in the audit chain). */
@@ -156,7 +156,7 @@ export class InstitutionService {
     if (!c) throw new NotFoundError('Case');
     authorize(actor, 'case.view', c);
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);
-    const institution = this.#get(input.institutionId);
+    const institution = await this.#get(input.institutionId);
     if (!institution || institution.organisationId !== c.organisationId || institution.revokedAt) {
       throw new NotFoundError('Institution');
     }
@@ -232,15 +232,15 @@ export class InstitutionService {
   async authenticate(institutionId: string, apiKey: string): Promise<Institution> {
     const keyHash = await this.#repository.keyHash(institutionId);
     const ok = await verifyPassword(apiKey, keyHash ?? DUMMY_PASSWORD_HASH);
-    const institution = keyHash !== undefined ? this.#get(institutionId) : undefined;
+    const institution = keyHash !== undefined ? await this.#get(institutionId) : undefined;
     if (!ok || !institution) throw fail('INSTITUTION_KEY_WRONG');
     if (institution.revokedAt) throw fail('INSTITUTION_REVOKED');
     return institution;
   }
 
   /** The account as an actor, for pushing to it (undefined when unknown or revoked). */
-  institutionActor(id: string): InstitutionActor | undefined {
-    const i = this.#get(id);
+  async institutionActor(id: string): Promise<InstitutionActor | undefined> {
+    const i = await this.#get(id);
     if (!i || i.revokedAt) return undefined;
     return {
       kind: 'institution',
@@ -252,21 +252,21 @@ export class InstitutionService {
   }
 
   /** The webhook address of an institution (server-internal). */
-  webhookUrl(id: string): string | null {
-    return this.#get(id)?.webhookUrl ?? null;
+  async webhookUrl(id: string): Promise<string | null> {
+    return (await this.#get(id))?.webhookUrl ?? null;
   }
 
   /** An institution of the clerk's organisation. */
-  ofOrganisation(actor: Actor, id: string): Institution {
+  async ofOrganisation(actor: Actor, id: string): Promise<Institution> {
     const staff = authorizeStaff(actor, ['clerk']);
-    const i = this.#get(id);
+    const i = await this.#get(id);
     if (!i || i.organisationId !== staff.organisationId) throw new NotFoundError('Institution');
     return i;
   }
 
   /** The account behind a verified access token, still active. */
-  actorFor(claims: { sub: string }): InstitutionActor {
-    const institution = this.#get(claims.sub);
+  async actorFor(claims: { sub: string }): Promise<InstitutionActor> {
+    const institution = await this.#get(claims.sub);
     if (!institution) throw fail('INSTITUTION_UNKNOWN');
     if (institution.revokedAt) throw fail('INSTITUTION_REVOKED');
     return {
@@ -291,7 +291,7 @@ export class InstitutionService {
   }
 
   /** A referral of the case (server-internal). */
-  referral(caseId: string, id: string): Referral | undefined {
+  referral(caseId: string, id: string): Promise<Referral | undefined> {
     return this.#repository.getReferral(caseId, id);
   }
 
@@ -363,11 +363,11 @@ export class InstitutionService {
   }
 
   /** The organisation's courts with an active credential (server-internal: payment orders). */
-  activeCourts(organisationId: string): { id: string; name: string }[] {
+  activeCourts(organisationId: string): Promise<{ id: string; name: string }[]> {
     return this.#repository.activeCourts(organisationId);
   }
 
-  #get(id: string): Institution | undefined {
+  #get(id: string): Promise<Institution | undefined> {
     return this.#repository.getInstitution(id);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Storage port of webhook deliveries (WebhookDispatcher): kept so a restart
- * neither loses nor repeats one. The SQLite implementation lives in
- * server/db. Queuing is synchronous so a caller can queue inside its own
- * transaction (the delivery commits with the bundle or pack it carries).
+ * neither loses nor repeats one. The implementation (SQLite or PostgreSQL)
+ * lives in server/db. A caller queues inside its own transaction and awaits
+ * it there (the delivery commits with the bundle or pack it carries).
  */
 import type { WebhookDelivery } from './WebhookDispatcher.js';
 
@@ -33,12 +33,12 @@ export interface DueWebhookDelivery {
 export interface WebhookDeliveryRepository {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Stores a pending delivery, first attempt due at once. */
-  insert(delivery: NewWebhookDelivery): void;
-  get(id: string): WebhookDelivery | undefined;
+  insert(delivery: NewWebhookDelivery): Promise<void>;
+  get(id: string): Promise<WebhookDelivery | undefined>;
   /** A dead letter of the institution back to pending, attempts from zero; others untouched. */
-  requeueDead(id: string, institutionId: string, at: string): void;
+  requeueDead(id: string, institutionId: string, at: string): Promise<void>;
   /** The institution's deliveries, oldest first. */
-  listByInstitution(institutionId: string): WebhookDelivery[];
+  listByInstitution(institutionId: string): Promise<WebhookDelivery[]>;
   /** Pending deliveries due at `now`, earliest first, at most `limit`. */
   due(now: string, limit: number): Promise<DueWebhookDelivery[]>;
   markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<void>;

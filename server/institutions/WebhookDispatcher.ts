@@ -71,10 +71,20 @@ export class WebhookDispatcher {
   }
 
   /** Queues a delivery (stored first: it survives a crash before the first attempt). */
-  enqueue(input: { institutionId: string; caseId: string; event: string; body: unknown }): string {
+  async enqueue(input: {
+    institutionId: string;
+    caseId: string;
+    event: string;
+    body: unknown;
+  }): Promise<string> {
     const id = randomUUID();
     const body = JSON.stringify({ deliveryId: id, event: input.event, ...asObject(input.body) });
-    this.#insert(id, input, { body, sha256: sha256(body), path: null, type: 'application/json' });
+    await this.#insert(id, input, {
+      body,
+      sha256: sha256(body),
+      path: null,
+      type: 'application/json',
+    });
     return id;
   }
 
@@ -82,16 +92,16 @@ export class WebhookDispatcher {
    * Queues a file (a bundle) as the body: POSTed as `contentType`, its SHA-256
    * (known to the caller, who wrote it durably) in the signed header.
    */
-  enqueueFile(input: {
+  async enqueueFile(input: {
     institutionId: string;
     caseId: string;
     event: string;
     path: string;
     sha256: string;
     contentType: string;
-  }): string {
+  }): Promise<string> {
     const id = randomUUID();
-    this.#insert(id, input, {
+    await this.#insert(id, input, {
       body: '',
       sha256: input.sha256,
       path: input.path,
@@ -100,13 +110,13 @@ export class WebhookDispatcher {
     return id;
   }
 
-  #insert(
+  async #insert(
     id: string,
     input: { institutionId: string; caseId: string; event: string },
     body: { body: string; sha256: string; path: string | null; type: string },
-  ): void {
+  ): Promise<void> {
     const now = new Date().toISOString();
-    this.#repository.insert({
+    await this.#repository.insert({
       id,
       institutionId: input.institutionId,
       caseId: input.caseId,
@@ -119,18 +129,18 @@ export class WebhookDispatcher {
     });
   }
 
-  get(id: string): WebhookDelivery | undefined {
+  get(id: string): Promise<WebhookDelivery | undefined> {
     return this.#repository.get(id);
   }
 
   /** A dead letter queued again by the clerk (same id: the receiver's idempotency holds). */
-  retry(institutionId: string, id: string): WebhookDelivery | undefined {
-    this.#repository.requeueDead(id, institutionId, new Date().toISOString());
-    const d = this.get(id);
+  async retry(institutionId: string, id: string): Promise<WebhookDelivery | undefined> {
+    await this.#repository.requeueDead(id, institutionId, new Date().toISOString());
+    const d = await this.get(id);
     return d && d.institutionId === institutionId ? d : undefined;
   }
 
-  list(institutionId: string): WebhookDelivery[] {
+  list(institutionId: string): Promise<WebhookDelivery[]> {
     return this.#repository.listByInstitution(institutionId);
   }
 

@@ -248,7 +248,7 @@ export class BundleService {
     }
     const kind = referral.kind;
     const caseId = referral.caseId;
-    const institution = this.#institutions.institutionActor(referral.institutionId);
+    const institution = await this.#institutions.institutionActor(referral.institutionId);
     if (!institution) throw new NotFoundError('Institution');
     const planned = plan ?? (await this.prerequisites(actor, caseId, kind));
     const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure } = planned;
@@ -345,8 +345,8 @@ export class BundleService {
 
     let deliveryId: string | null = null;
     await this.#repository.transaction(async () => {
-      if (this.#institutions.webhookUrl(institution.id)) {
-        deliveryId = this.#webhooks.enqueueFile({
+      if (await this.#institutions.webhookUrl(institution.id)) {
+        deliveryId = await this.#webhooks.enqueueFile({
           institutionId: institution.id,
           caseId,
           event: 'bundle.exported',
@@ -394,7 +394,7 @@ export class BundleService {
   /** Staff: the case's bundles with their delivery state. */
   async list(actor: Actor, caseId: string): Promise<BundleView[]> {
     await this.#authorizeStaff(actor, caseId);
-    return (await this.#repository.listByCase(caseId)).map((r) => this.#view(r));
+    return Promise.all((await this.#repository.listByCase(caseId)).map((r) => this.#view(r)));
   }
 
   /** Staff of the case (clerk, or its mediator) may read its bundles. */
@@ -418,9 +418,11 @@ export class BundleService {
   /** The institution's bundles of a case referred to it. */
   async forInstitution(institution: InstitutionActor, caseId: string): Promise<BundleView[]> {
     await this.#institutions.access(institution, caseId, { item: 'bundles', ip: null });
-    return (await this.#repository.listByCase(caseId))
-      .filter((r) => r.institutionId === institution.id)
-      .map((r) => this.#view(r));
+    return Promise.all(
+      (await this.#repository.listByCase(caseId))
+        .filter((r) => r.institutionId === institution.id)
+        .map((r) => this.#view(r)),
+    );
   }
 
   async institutionFile(
@@ -447,13 +449,13 @@ export class BundleService {
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,
-      view: this.#view(row),
+      view: await this.#view(row),
       name: `${c?.caseNumber ?? caseId}-${row.kind === 'judicial_confirmation' ? '司法确认' : '仲裁审查'}-${bundleId.slice(0, 8)}.zip`,
     };
   }
 
-  #view(r: BundleRecord): BundleView {
-    const d = r.webhookDeliveryId ? this.#webhooks.get(r.webhookDeliveryId) : undefined;
+  async #view(r: BundleRecord): Promise<BundleView> {
+    const d = r.webhookDeliveryId ? await this.#webhooks.get(r.webhookDeliveryId) : undefined;
     return {
       id: r.id,
       caseId: r.caseId,

@@ -182,8 +182,10 @@ export class PaymentOrderService {
     );
     return {
       ...eligibility,
-      courts: this.#institutions.activeCourts(c.organisationId),
-      packs: (await this.#repository.listByCase(caseId)).map((r) => this.#view(r)),
+      courts: await this.#institutions.activeCourts(c.organisationId),
+      packs: await Promise.all(
+        (await this.#repository.listByCase(caseId)).map((r) => this.#view(r)),
+      ),
       mayProduce: actor.kind === 'staff' || applyingFor(actor, people) !== null,
     };
   }
@@ -246,7 +248,7 @@ export class PaymentOrderService {
       // What is unmet travels as codes; the clients render and join them (errorText.ts).
       throw fail('PAYMENT_ORDER_NOT_ELIGIBLE', { unmet: eligibility.reasons });
     }
-    const institution = this.#institutions.institutionActor(input.institutionId);
+    const institution = await this.#institutions.institutionActor(input.institutionId);
     if (!institution || institution.organisationId !== c.organisationId) {
       throw new NotFoundError('Institution');
     }
@@ -412,8 +414,8 @@ export class PaymentOrderService {
     const { file, sha256 } = stored;
 
     await this.#repository.transaction(async () => {
-      const deliveryId = this.#institutions.webhookUrl(institution.id)
-        ? this.#webhooks.enqueueFile({
+      const deliveryId = (await this.#institutions.webhookUrl(institution.id))
+        ? await this.#webhooks.enqueueFile({
             institutionId: institution.id,
             caseId,
             event: 'payment_order.exported',
@@ -467,7 +469,7 @@ export class PaymentOrderService {
     const bytes = await readStoredBundle(row.path, row.sha256);
     return {
       bytes,
-      view: this.#view(row),
+      view: await this.#view(row),
       name: `${c.caseNumber}-支付令申请-${packId.slice(0, 8)}.zip`,
     };
   }
@@ -494,7 +496,7 @@ export class PaymentOrderService {
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,
-      view: this.#view(row),
+      view: await this.#view(row),
       name: `${c?.caseNumber ?? caseId}-支付令申请-${packId.slice(0, 8)}.zip`,
     };
   }
@@ -508,14 +510,15 @@ export class PaymentOrderService {
     return scope;
   }
 
-  #view(r: PaymentOrderRecord): PaymentOrderView {
-    const d = r.webhookDeliveryId ? this.#webhooks.get(r.webhookDeliveryId) : undefined;
+  async #view(r: PaymentOrderRecord): Promise<PaymentOrderView> {
+    const d = r.webhookDeliveryId ? await this.#webhooks.get(r.webhookDeliveryId) : undefined;
     const institutionId = r.institutionId;
     return {
       id: r.id,
       caseId: r.caseId,
       institutionId,
-      institutionName: this.#institutions.institutionActor(institutionId)?.name ?? institutionId,
+      institutionName:
+        (await this.#institutions.institutionActor(institutionId))?.name ?? institutionId,
       requestedBy: r.requestedBy,
       sha256: r.sha256,
       size: r.size,

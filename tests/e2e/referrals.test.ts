@@ -415,11 +415,10 @@ describe('referral to a court from the console', () => {
     });
     // The 15-day window closed yesterday (as if the agreement took effect weeks ago).
     const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
-    t.server.database
-      .statement(
-        `UPDATE deadlines SET due_on = ?, status = 'overdue' WHERE case_id = ? AND kind = ?`,
-      )
-      .run(yesterday, w.caseId, 'arbitration_review');
+    await t.server.database.run(
+      `UPDATE deadlines SET due_on = ?, status = 'overdue' WHERE case_id = ? AND kind = ?`,
+      [yesterday, w.caseId, 'arbitration_review'],
+    );
 
     await clerk.getByTestId('back').click();
     await clerk.locator(`[data-testid=case-item][data-case="${w.caseId}"] a`).click();

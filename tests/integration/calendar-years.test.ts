@@ -69,11 +69,10 @@ beforeAll(async () => {
   ids.closed = await register('2026-12-29');
   await api.ok('POST', `/cases/${ids.closed}/refuse`, tokens.clerk, { reason: '不属于受理范围' });
   // Rows stored before provisional deadlines existed (migration 12) read as final.
-  t.server.database.db
-    .prepare(
-      "UPDATE deadlines SET provisional = 0, missing_calendar_years = '[]' WHERE case_id = ?",
-    )
-    .run(ids.legacy);
+  await t.server.database.run(
+    "UPDATE deadlines SET provisional = 0, missing_calendar_years = '[]' WHERE case_id = ?",
+    [ids.legacy],
+  );
   // A party to invite: of the accepted March case (invitations need an accepted case).
   await respondentsAgreeOverHttp(api, tokens.clerk, ids.march);
   await api.ok('POST', `/cases/${ids.march}/accept`, tokens.clerk);

@@ -329,9 +329,10 @@ describe('the mediator’s floor', () => {
 
     await t.server.sessions.get(t.server.sessions.all()[0]!.sessionId);
     await new Promise((r) => setTimeout(r, 200));
-    const chat = t.server.database
-      .statement('SELECT text, confidential FROM session_chat WHERE case_id = ? ORDER BY sent_at')
-      .all(caseId);
+    const chat = await t.server.database.all(
+      'SELECT text, confidential FROM session_chat WHERE case_id = ? ORDER BY sent_at',
+      [caseId],
+    );
     expect(chat).toEqual([
       { text: '我同意调解', confidential: 0 },
       { text: '最低可以接受 8000 元', confidential: 1 },

@@ -395,11 +395,10 @@ describe('referral rules: institution kind, late applications, drafts, concessio
   it('refuses a joint application after its window with the legal reason, and sends it with a recorded reason', async () => {
     // The agreement took effect long enough ago that the 15-day window closed yesterday.
     const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
-    t.server.database
-      .statement(
-        `UPDATE deadlines SET due_on = ?, status = 'overdue' WHERE case_id = ? AND kind = ?`,
-      )
-      .run(yesterday, w.caseId, 'arbitration_review');
+    await t.server.database.run(
+      `UPDATE deadlines SET due_on = ?, status = 'overdue' WHERE case_id = ? AND kind = ?`,
+      [yesterday, w.caseId, 'arbitration_review'],
+    );
     const refer = (lateReason?: string) =>
       api.call('POST', `/cases/${w.caseId}/referrals`, w.clerk, {
         institutionId: commission.id,

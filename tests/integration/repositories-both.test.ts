@@ -11,6 +11,8 @@ import { SqlCalendarYears } from '../../server/db/SqlCalendarYears.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { PostgresClient } from '../../server/db/sql/PostgresClient.js';
 import { createLogger } from '../../server/logger.js';
+import { SqlInstitutionRepository } from '../../server/db/SqlInstitutionRepository.js';
+import { SqlWebhookDeliveryRepository } from '../../server/db/SqlWebhookDeliveryRepository.js';
 import { SqlFloorLogRepository } from '../../server/db/SqlFloorLogRepository.js';
 import { SqlDisclosureConsentRepository } from '../../server/db/SqlDisclosureConsentRepository.js';
 import { SqlEvidenceRepository } from '../../server/db/SqlEvidenceRepository.js';
@@ -632,5 +634,93 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       track('T0', '2026-03-02T09:01:00.000Z'),
     ]);
     expect(await recordings.tracks('RB')).toEqual([]);
+  });
+  it('institutions: listed oldest first, courts still active, revocation, referrals by case', async () => {
+    const sql = await open();
+    const repo = new SqlInstitutionRepository(sql);
+    const commission = {
+      id: 'I2',
+      organisationId: 'ORG',
+      kind: 'arbitration' as const,
+      name: '区劳动人事争议仲裁委员会',
+      webhookUrl: null,
+      createdAt: '2026-03-02T10:00:00.000Z',
+      createdBy: 'S1',
+      revokedAt: null,
+    };
+    const court = { ...commission, id: 'I3', kind: 'court' as const, name: '甲区人民法院' };
+    await repo.insertInstitution(commission, 'hash-2');
+    await repo.insertInstitution(court, 'hash-3');
+    expect(await repo.getInstitution('I2')).toEqual(commission);
+    expect(await repo.getInstitution('NONE')).toBeUndefined();
+    expect((await repo.listInstitutions('ORG')).map((i) => i.id)).toEqual(['I1', 'I2', 'I3']);
+    // By name, in code point order on both (某 U+67D0 before 甲 U+7532).
+    expect(await repo.activeCourts('ORG')).toEqual([
+      { id: 'I1', name: '某区人民法院' },
+      { id: 'I3', name: '甲区人民法院' },
+    ]);
+    await repo.setRevoked('I3', '2026-03-03T00:00:00.000Z');
+    expect((await repo.getInstitution('I3'))?.revokedAt).toBe('2026-03-03T00:00:00.000Z');
+    expect(await repo.activeCourts('ORG')).toEqual([{ id: 'I1', name: '某区人民法院' }]);
+    expect(await repo.keyHash('I2')).toBe('hash-2');
+    expect(await repo.keyHash('NONE')).toBeUndefined();
+    expect(await repo.getReferral('C1', 'R1')).toMatchObject({ id: 'R1', institutionId: 'I1' });
+    expect(await repo.getReferral('OTHER-CASE', 'R1')).toBeUndefined();
+    expect(await repo.isReferred('I1', 'C1')).toBe(true);
+    expect(await repo.isReferred('I2', 'C1')).toBe(false);
+  });
+
+  it('webhook deliveries: queued inside a transaction or not at all, due in order, requeued', async () => {
+    const sql = await open();
+    const repo = new SqlWebhookDeliveryRepository(sql);
+    const delivery = (id: string, createdAt: string) => ({
+      id,
+      institutionId: 'I1',
+      caseId: 'C1',
+      event: 'case.referred',
+      body: '{"caseId":"C1"}',
+      bodySha256: 'c'.repeat(64),
+      bodyPath: null,
+      contentType: 'application/json',
+      createdAt,
+    });
+    await expect(
+      repo.transaction(async () => {
+        await repo.insert(delivery('W9', '2026-03-02T09:30:00.000Z'));
+        throw new Error('the bundle was not stored');
+      }),
+    ).rejects.toThrow('the bundle was not stored');
+    expect(await repo.get('W9')).toBeUndefined();
+    await repo.transaction(() => repo.insert(delivery('W2', '2026-03-02T09:30:00.000Z')));
+    expect(await repo.get('W2')).toMatchObject({ id: 'W2', status: 'pending', attempts: 0 });
+    const due = await repo.due('2026-03-02T09:45:00.000Z', 10);
+    expect(due.map((d) => [d.delivery.id, d.webhookUrl, d.revokedAt])).toEqual([
+      ['W1', 'https://court.example/hook', null],
+      ['W2', 'https://court.example/hook', null],
+    ]);
+    expect(await repo.due('2026-03-02T09:45:00.000Z', 1)).toHaveLength(1);
+    await repo.markFailed('W2', {
+      status: 'dead',
+      attempts: 8,
+      nextAttemptAt: '2026-03-02T10:00:00.000Z',
+      lastError: 'HTTP 500',
+    });
+    await repo.requeueDead('W2', 'SOMEONE-ELSE', '2026-03-02T11:00:00.000Z');
+    expect(await repo.get('W2')).toMatchObject({
+      status: 'dead',
+      attempts: 8,
+      lastError: 'HTTP 500',
+    });
+    await repo.requeueDead('W2', 'I1', '2026-03-02T11:00:00.000Z');
+    expect(await repo.get('W2')).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: '2026-03-02T11:00:00.000Z',
+    });
+    await repo.markDelivered('W1', 2, '2026-03-02T12:00:00.000Z', '{"ok":true}');
+    expect((await repo.listByInstitution('I1')).map((d) => [d.id, d.status])).toEqual([
+      ['W1', 'delivered'],
+      ['W2', 'pending'],
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer, type MediationServerOptions } from '../../server/MediationServer.js';
@@ -10,6 +10,7 @@ import type { SessionClaims } from '../../signaling/index.js';
 import { connectClient, type TestClient } from './client.js';
 import { enrolledToken } from './enrol.js';
 
+import { freshDatabase } from './postgres.js';
 import { TEST_SECRET } from './secrets.js';
 
 export { TEST_SECRET };
@@ -31,7 +32,14 @@ export async function startTestServer(
   options: MediationServerOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-test-'));
+  // TEST_DATABASE=postgres: the server on a fresh database in the run's PostgreSQL cluster
+  // (integration layer; tests/support/postgresGlobal.ts). Otherwise SQLite in dataDir.
+  const databaseUrl =
+    process.env['TEST_DATABASE'] === 'postgres'
+      ? await freshDatabase(inject('postgresUrl'), 'server')
+      : '';
   const config = loadConfig(process.env, {
+    DATABASE_URL: databaseUrl,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     PUBLIC_URL: '',

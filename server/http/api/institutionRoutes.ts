@@ -42,7 +42,7 @@ export interface InstitutionRouteDeps {
 
 export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
   /** The institution behind the request's bearer token (routes are `auth: none` for people). */
-  function institutionOf(req: Request): InstitutionActor {
+  async function institutionOf(req: Request): Promise<InstitutionActor> {
     const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(req.headers.authorization ?? '');
     if (!match) throw fail('INSTITUTION_TOKEN_REQUIRED');
     const claims = d.tokens.verifyOrFail(match[1], {
@@ -54,9 +54,11 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
 
   return [
     route(institutionApi.register, async ({ actor, body }) => d.institutions.register(actor, body)),
-    route(institutionApi.list, async ({ actor }) => ({ institutions: d.institutions.list(actor) })),
+    route(institutionApi.list, async ({ actor }) => ({
+      institutions: await d.institutions.list(actor),
+    })),
     route(institutionApi.revoke, async ({ actor, params }) => ({
-      institution: d.institutions.revoke(actor, params.institutionId),
+      institution: await d.institutions.revoke(actor, params.institutionId),
     })),
     route(institutionApi.refer, async ({ actor, params, body, req }) => {
       const caseId = params.caseId;
@@ -70,13 +72,13 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
         return { referral, webhookDelivery: bundle.delivery?.id ?? null, bundle };
       }
       // The institution's webhook gets the signed reference (retried until accepted).
-      const institution = d.institutions.institutionActor(body.institutionId);
+      const institution = await d.institutions.institutionActor(body.institutionId);
       let webhookDelivery: string | null = null;
-      if (institution && d.institutions.webhookUrl(institution.id)) {
+      if (institution && (await d.institutions.webhookUrl(institution.id))) {
         const reference = await d.references.reference(institution, caseId, req.ip ?? null, {
           pushed: true,
         });
-        webhookDelivery = d.webhooks.enqueue({
+        webhookDelivery = await d.webhooks.enqueue({
           institutionId: institution.id,
           caseId,
           event: 'case.referred',
@@ -92,7 +94,7 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
     route(institutionApi.exportBundle, async ({ actor, params }) => {
       const caseId = params.caseId;
       await d.institutions.caseReferrals(actor, caseId);
-      const referral = d.institutions.referral(caseId, params.referralId);
+      const referral = await d.institutions.referral(caseId, params.referralId);
       if (!referral) throw new NotFoundError('Referral');
       return { bundle: await d.bundles.export(actor, referral) };
     }),
@@ -111,14 +113,14 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       d.disclosure.record(actor, params.caseId, body),
     ),
     route(institutionApi.retryWebhook, async ({ actor, params }) => {
-      const institution = d.institutions.ofOrganisation(actor, params.institutionId);
-      const delivery = d.webhooks.retry(institution.id, params.deliveryId);
+      const institution = await d.institutions.ofOrganisation(actor, params.institutionId);
+      const delivery = await d.webhooks.retry(institution.id, params.deliveryId);
       if (!delivery) throw new NotFoundError('Delivery');
       return { delivery };
     }),
     route(institutionApi.webhooks, async ({ actor, params }) => {
-      const institution = d.institutions.ofOrganisation(actor, params.institutionId);
-      return { deliveries: d.webhooks.list(institution.id) };
+      const institution = await d.institutions.ofOrganisation(actor, params.institutionId);
+      return { deliveries: await d.webhooks.list(institution.id) };
     }),
     route(institutionApi.token, async ({ body, req }) => {
       // Throttled per source and per institution (with backoff) before the key is hashed.
@@ -143,10 +145,10 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       };
     }),
     route(institutionApi.referredCases, async ({ req }) => ({
-      cases: await d.institutions.referredCases(institutionOf(req)),
+      cases: await d.institutions.referredCases(await institutionOf(req)),
     })),
     route(institutionApi.certificate, async ({ req, res, params }) => {
-      const institution = institutionOf(req);
+      const institution = await institutionOf(req);
       const caseId = params.caseId;
       const deliveryId = params.deliveryId;
       await d.institutions.access(institution, caseId, {
@@ -165,16 +167,20 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       return sendPdf(res, bytes, sha256, `电子送达凭证-${delivery.id}.pdf`);
     }),
     route(institutionApi.reference, async ({ req, params }) => ({
-      reference: await d.references.reference(institutionOf(req), params.caseId, req.ip ?? null),
+      reference: await d.references.reference(
+        await institutionOf(req),
+        params.caseId,
+        req.ip ?? null,
+      ),
     })),
     route(institutionApi.bundles, async ({ req, params }) => ({
-      bundles: (await d.bundles.forInstitution(institutionOf(req), params.caseId)).map(
+      bundles: (await d.bundles.forInstitution(await institutionOf(req), params.caseId)).map(
         ({ delivery: _delivery, ...b }) => b,
       ),
     })),
     route(institutionApi.bundle, async ({ req, res, params }) => {
       const file = await d.bundles.institutionFile(
-        institutionOf(req),
+        await institutionOf(req),
         params.caseId,
         params.bundleId,
         req.ip ?? null,
@@ -184,7 +190,7 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
     }),
     route(institutionApi.paymentOrderPack, async ({ req, res, params }) => {
       const file = await d.paymentOrders.institutionFile(
-        institutionOf(req),
+        await institutionOf(req),
         params.caseId,
         params.packId,
         req.ip ?? null,
@@ -193,7 +199,7 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       return undefined;
     }),
     route(institutionApi.file, async ({ req, res, params }) => {
-      const file = await d.references.file(institutionOf(req), params.token, req.ip ?? null);
+      const file = await d.references.file(await institutionOf(req), params.token, req.ip ?? null);
       fileHeaders(res, { ...file, show: 'attachment' });
       if (file.bytes) {
         res.status(200).end(file.bytes);

@@ -1,4 +1,4 @@
-/** Institutions and the referrals of cases to them, on SQLite. */
+/** Institutions and the referrals of cases to them; on either database. */
 import type {
   InstitutionRepository,
   SentPaymentOrderPack,
@@ -9,7 +9,7 @@ import type {
   Referral,
   ReferralKind,
 } from '../institutions/InstitutionService.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -41,68 +41,64 @@ function toReferral(r: Row): Referral {
   };
 }
 
-export class SqliteInstitutionRepository implements InstitutionRepository {
-  readonly #database: SqliteDatabase;
+export class SqlInstitutionRepository implements InstitutionRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.#database.transaction(work);
+    return this.#sql.transaction(work);
   }
 
   async insertInstitution(i: Institution, keyHash: string): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO institutions (id, organisation_id, kind, name, webhook_url, key_hash, created_at, created_by)
+    await this.#sql.run(
+      `INSERT INTO institutions (id, organisation_id, kind, name, webhook_url, key_hash, created_at, created_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(i.id, i.organisationId, i.kind, i.name, i.webhookUrl, keyHash, i.createdAt, i.createdBy);
+      [i.id, i.organisationId, i.kind, i.name, i.webhookUrl, keyHash, i.createdAt, i.createdBy],
+    );
   }
 
-  getInstitution(id: string): Institution | undefined {
-    const r = this.#database.statement('SELECT * FROM institutions WHERE id = ?').get(id) as
+  async getInstitution(id: string): Promise<Institution | undefined> {
+    const r = (await this.#sql.get('SELECT * FROM institutions WHERE id = ?', [id])) as
       Row | undefined;
     return r ? toInstitution(r) : undefined;
   }
 
-  listInstitutions(organisationId: string): Institution[] {
+  async listInstitutions(organisationId: string): Promise<Institution[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM institutions WHERE organisation_id = ? ORDER BY created_at, id')
-        .all(organisationId) as Row[]
+      (await this.#sql.all(
+        'SELECT * FROM institutions WHERE organisation_id = ? ORDER BY created_at, id',
+        [organisationId],
+      )) as Row[]
     ).map(toInstitution);
   }
 
-  activeCourts(organisationId: string): { id: string; name: string }[] {
-    return this.#database
-      .statement(
-        `SELECT id, name FROM institutions WHERE organisation_id = ? AND kind = 'court' AND revoked_at IS NULL
+  async activeCourts(organisationId: string): Promise<{ id: string; name: string }[]> {
+    return (await this.#sql.all(
+      `SELECT id, name FROM institutions WHERE organisation_id = ? AND kind = 'court' AND revoked_at IS NULL
          ORDER BY name, id`,
-      )
-      .all(organisationId) as { id: string; name: string }[];
+      [organisationId],
+    )) as { id: string; name: string }[];
   }
 
-  setRevoked(id: string, at: string): void {
-    this.#database.statement('UPDATE institutions SET revoked_at = ? WHERE id = ?').run(at, id);
+  async setRevoked(id: string, at: string): Promise<void> {
+    await this.#sql.run('UPDATE institutions SET revoked_at = ? WHERE id = ?', [at, id]);
   }
 
   async keyHash(id: string): Promise<string | undefined> {
-    const row = this.#database
-      .statement('SELECT key_hash FROM institutions WHERE id = ?')
-      .get(id) as { key_hash: string } | undefined;
+    const row = (await this.#sql.get('SELECT key_hash FROM institutions WHERE id = ?', [id])) as
+      { key_hash: string } | undefined;
     return row?.key_hash;
   }
 
   async insertReferral(referral: Referral): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by,
+    await this.#sql.run(
+      `INSERT INTO referrals (id, case_id, institution_id, kind, referred_at, referred_by,
            late_reason, window_closed_on)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+      [
         referral.id,
         referral.caseId,
         referral.institutionId,
@@ -111,7 +107,8 @@ export class SqliteInstitutionRepository implements InstitutionRepository {
         referral.referredBy,
         referral.late?.reason ?? null,
         referral.late?.windowClosedOn ?? null,
-      );
+      ],
+    );
   }
 
   async findReferral(
@@ -119,53 +116,55 @@ export class SqliteInstitutionRepository implements InstitutionRepository {
     institutionId: string,
     kind: ReferralKind,
   ): Promise<Referral | undefined> {
-    const r = this.#database
-      .statement('SELECT * FROM referrals WHERE case_id = ? AND institution_id = ? AND kind = ?')
-      .get(caseId, institutionId, kind) as Row | undefined;
+    const r = (await this.#sql.get(
+      'SELECT * FROM referrals WHERE case_id = ? AND institution_id = ? AND kind = ?',
+      [caseId, institutionId, kind],
+    )) as Row | undefined;
     return r ? toReferral(r) : undefined;
   }
 
-  getReferral(caseId: string, id: string): Referral | undefined {
-    const r = this.#database
-      .statement('SELECT * FROM referrals WHERE id = ? AND case_id = ?')
-      .get(id, caseId) as Row | undefined;
+  async getReferral(caseId: string, id: string): Promise<Referral | undefined> {
+    const r = (await this.#sql.get('SELECT * FROM referrals WHERE id = ? AND case_id = ?', [
+      id,
+      caseId,
+    ])) as Row | undefined;
     return r ? toReferral(r) : undefined;
   }
 
   async listCaseReferrals(caseId: string): Promise<(Referral & { institutionName: string })[]> {
     return (
-      this.#database
-        .statement(
-          `SELECT r.*, i.name AS institution_name FROM referrals r JOIN institutions i ON i.id = r.institution_id
+      (await this.#sql.all(
+        `SELECT r.*, i.name AS institution_name FROM referrals r JOIN institutions i ON i.id = r.institution_id
            WHERE r.case_id = ? ORDER BY r.referred_at, r.id`,
-        )
-        .all(caseId) as Row[]
+        [caseId],
+      )) as Row[]
     ).map((r) => ({ ...toReferral(r), institutionName: r['institution_name'] as string }));
   }
 
   async listInstitutionReferrals(institutionId: string): Promise<Referral[]> {
     return (
-      this.#database
-        .statement('SELECT * FROM referrals WHERE institution_id = ? ORDER BY referred_at, id')
-        .all(institutionId) as Row[]
+      (await this.#sql.all(
+        'SELECT * FROM referrals WHERE institution_id = ? ORDER BY referred_at, id',
+        [institutionId],
+      )) as Row[]
     ).map(toReferral);
   }
 
   async isReferred(institutionId: string, caseId: string): Promise<boolean> {
     return (
-      this.#database
-        .statement('SELECT 1 FROM referrals WHERE institution_id = ? AND case_id = ?')
-        .get(institutionId, caseId) !== undefined
+      (await this.#sql.get('SELECT 1 FROM referrals WHERE institution_id = ? AND case_id = ?', [
+        institutionId,
+        caseId,
+      ])) !== undefined
     );
   }
 
   async packsSentTo(institutionId: string): Promise<SentPaymentOrderPack[]> {
     return (
-      this.#database
-        .statement(
-          'SELECT id, case_id, created_at, sha256, size FROM payment_orders WHERE institution_id = ? ORDER BY created_at, id',
-        )
-        .all(institutionId) as {
+      (await this.#sql.all(
+        'SELECT id, case_id, created_at, sha256, size FROM payment_orders WHERE institution_id = ? ORDER BY created_at, id',
+        [institutionId],
+      )) as {
         id: string;
         case_id: string;
         created_at: string;

@@ -1,11 +1,11 @@
-/** Webhook deliveries to institutions, on SQLite. */
+/** Webhook deliveries to institutions; on either database. */
 import type {
   DueWebhookDelivery,
   NewWebhookDelivery,
   WebhookDeliveryRepository,
 } from '../institutions/WebhookDeliveryRepository.js';
 import type { WebhookDelivery } from '../institutions/WebhookDispatcher.js';
-import type { SqliteDatabase } from './SqliteDatabase.js';
+import type { SqlClient } from './sql/SqlClient.js';
 
 type Row = Record<string, unknown>;
 
@@ -27,25 +27,23 @@ function toDelivery(r: Row): WebhookDelivery {
   };
 }
 
-export class SqliteWebhookDeliveryRepository implements WebhookDeliveryRepository {
-  readonly #database: SqliteDatabase;
+export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
+  readonly #sql: SqlClient;
 
-  constructor(database: SqliteDatabase) {
-    this.#database = database;
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.#database.transaction(work);
+    return this.#sql.transaction(work);
   }
 
-  insert(d: NewWebhookDelivery): void {
-    this.#database
-      .statement(
-        `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, body_path,
+  async insert(d: NewWebhookDelivery): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO webhook_deliveries (id, institution_id, case_id, event, body, body_sha256, body_path,
            content_type, status, attempts, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(
+      [
         d.id,
         d.institutionId,
         d.caseId,
@@ -56,43 +54,41 @@ export class SqliteWebhookDeliveryRepository implements WebhookDeliveryRepositor
         d.contentType,
         d.createdAt,
         d.createdAt,
-      );
+      ],
+    );
   }
 
-  get(id: string): WebhookDelivery | undefined {
-    const r = this.#database.statement('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as
+  async get(id: string): Promise<WebhookDelivery | undefined> {
+    const r = (await this.#sql.get('SELECT * FROM webhook_deliveries WHERE id = ?', [id])) as
       Row | undefined;
     return r ? toDelivery(r) : undefined;
   }
 
-  requeueDead(id: string, institutionId: string, at: string): void {
-    this.#database
-      .statement(
-        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?
+  async requeueDead(id: string, institutionId: string, at: string): Promise<void> {
+    await this.#sql.run(
+      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?
          WHERE id = ? AND institution_id = ? AND status = 'dead'`,
-      )
-      .run(at, id, institutionId);
+      [at, id, institutionId],
+    );
   }
 
-  listByInstitution(institutionId: string): WebhookDelivery[] {
+  async listByInstitution(institutionId: string): Promise<WebhookDelivery[]> {
     return (
-      this.#database
-        .statement(
-          'SELECT * FROM webhook_deliveries WHERE institution_id = ? ORDER BY created_at, id',
-        )
-        .all(institutionId) as Row[]
+      (await this.#sql.all(
+        'SELECT * FROM webhook_deliveries WHERE institution_id = ? ORDER BY created_at, id',
+        [institutionId],
+      )) as Row[]
     ).map(toDelivery);
   }
 
   async due(now: string, limit: number): Promise<DueWebhookDelivery[]> {
     return (
-      this.#database
-        .statement(
-          `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
+      (await this.#sql.all(
+        `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
            JOIN institutions i ON i.id = d.institution_id
            WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
-        )
-        .all(now, limit) as Row[]
+        [now, limit],
+      )) as Row[]
     ).map((row) => ({
       delivery: toDelivery(row),
       body: row['body'] as string,
@@ -103,12 +99,11 @@ export class SqliteWebhookDeliveryRepository implements WebhookDeliveryRepositor
   }
 
   async markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<void> {
-    this.#database
-      .statement(
-        `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, receipt = ?,
+    await this.#sql.run(
+      `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, receipt = ?,
            last_error = NULL WHERE id = ?`,
-      )
-      .run(attempts, at, receipt, id);
+      [attempts, at, receipt, id],
+    );
   }
 
   async markFailed(
@@ -120,11 +115,10 @@ export class SqliteWebhookDeliveryRepository implements WebhookDeliveryRepositor
       lastError: string | null;
     },
   ): Promise<void> {
-    this.#database
-      .statement(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+    await this.#sql.run(
+      `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
          WHERE id = ?`,
-      )
-      .run(o.status, o.attempts, o.nextAttemptAt, o.lastError, id);
+      [o.status, o.attempts, o.nextAttemptAt, o.lastError, id],
+    );
   }
 }
