@@ -337,7 +337,7 @@ export class SqlDocumentRepository implements DocumentRepository {
     return (
       await this.#all(
         `SELECT * FROM notification_outbox
-       WHERE (? IS NULL OR case_id = ?) AND (? IS NULL OR person_id = ?)
+       WHERE (CAST(? AS TEXT) IS NULL OR case_id = ?) AND (CAST(? AS TEXT) IS NULL OR person_id = ?)
        ORDER BY created_at, rowid`,
         filter.caseId ?? null,
         filter.caseId ?? null,
