@@ -15,7 +15,7 @@ import Database, { type Statement } from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS, refuseNewerSchema } from './migrations.js';
 import {
-  SqlConstraintError,
+  constraintError,
   type ConstraintKind,
   type RunResult,
   type SqlClient,
@@ -35,11 +35,7 @@ const CONSTRAINTS: Record<string, ConstraintKind> = {
   SQLITE_CONSTRAINT_TRIGGER: 'immutable',
 };
 
-function mapped(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  const kind = typeof code === 'string' ? CONSTRAINTS[code] : undefined;
-  return kind ? new SqlConstraintError(kind, (error as Error).message, error) : error;
-}
+const mapped = (error: unknown): unknown => constraintError(error, CONSTRAINTS);
 
 export class SqliteDatabase implements SqlClient {
   readonly dialect = 'sqlite' as const;

@@ -14,7 +14,7 @@ import type { Logger } from '../../logger.js';
 import { refuseNewerSchema, type Migration } from '../migrations.js';
 import { POSTGRES_MIGRATIONS } from '../postgresMigrations.js';
 import {
-  SqlConstraintError,
+  constraintError,
   type ConstraintKind,
   type RunResult,
   type SqlClient,
@@ -30,11 +30,7 @@ const CONSTRAINTS: Record<string, ConstraintKind> = {
   P0001: 'immutable',
 };
 
-function mapped(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  const kind = typeof code === 'string' ? CONSTRAINTS[code] : undefined;
-  return kind ? new SqlConstraintError(kind, (error as Error).message, error) : error;
-}
+const mapped = (error: unknown): unknown => constraintError(error, CONSTRAINTS);
 
 const INT8 = 20;
 /** 64-bit integers come back as numbers, as SQLite's do; past 2^53 they would lose digits. */

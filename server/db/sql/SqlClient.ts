@@ -53,3 +53,16 @@ export class SqlConstraintError extends Error {
     this.cause = cause;
   }
 }
+
+/**
+ * `error` as a SqlConstraintError when its driver code is one of `codes` (each
+ * backend's own table of codes), else unchanged.
+ */
+export function constraintError(
+  error: unknown,
+  codes: Readonly<Record<string, ConstraintKind>>,
+): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const kind = typeof code === 'string' ? codes[code] : undefined;
+  return kind ? new SqlConstraintError(kind, (error as Error).message, error) : error;
+}
