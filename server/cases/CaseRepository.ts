@@ -33,6 +33,12 @@ export interface CaseFilter {
 
 export interface CaseRepository {
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Inside `transaction()`: waits until no other transaction (in any process)
+   * holds the case, then holds it until this one ends, for checks that read
+   * then write per case (the evidence quota).
+   */
+  lockCase(caseId: string): Promise<void>;
 
   insertOrganisation(o: Organisation): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | undefined>;

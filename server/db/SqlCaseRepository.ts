@@ -56,6 +56,10 @@ export class SqlCaseRepository implements CaseRepository {
     return this.#sql.transaction(work);
   }
 
+  lockCase(caseId: string): Promise<void> {
+    return this.#sql.lockKey(`case:${caseId}`);
+  }
+
   // ── caseRecords/staff.ts ─────────────────────────────────────────────────
 
   insertOrganisation(o: Organisation): Promise<void> {

@@ -116,6 +116,8 @@ export class EvidenceIntake {
       if (!fields.success) throw ValidationError.fromZod('evidence upload', fields.error);
       return await ctx.cases.transaction(async () => {
         const { c, people } = await ctx.caseFor(actor, caseId);
+        // Two uploads to one case (from any process) check the quota one after the other.
+        await ctx.cases.lockCase(caseId);
         const used = await ctx.items.totalSize(caseId);
         if (used + file.blob.size > ctx.limits.caseQuotaBytes) throw fail('EVIDENCE_QUOTA_REACHED');
         const type = EVIDENCE_TYPES[file.typeId];
