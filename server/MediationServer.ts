@@ -35,6 +35,8 @@ import { SqlExtensionRepository } from './db/SqlExtensionRepository.js';
 import type { Config } from './config.js';
 import { SqlAuditLog } from './db/SqlAuditLog.js';
 import { SqlCaseRepository } from './db/SqlCaseRepository.js';
+import { SqlJobLeases } from './db/SqlJobLeases.js';
+import { processIdentity, type JobClaims } from './jobs/JobLeases.js';
 import { SqliteDatabase, databaseFile } from './db/SqliteDatabase.js';
 import { PostgresClient } from './db/sql/PostgresClient.js';
 import type { SqlClient } from './db/sql/SqlClient.js';
@@ -179,6 +181,12 @@ export class MediationServer {
       : SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqlCaseRepository(database);
     const audit = new SqlAuditLog(database);
+    // Background work every process on the database shares: claimed before it is done.
+    const jobs: JobClaims = {
+      leases: new SqlJobLeases(database),
+      owner: processIdentity(),
+      leaseMs: config.jobs.leaseMs,
+    };
     // The shipped schedules, the years clerks added (calendar_years) and WORK_CALENDAR_*.
     const workCalendar = await CalendarService.open({
       years: new SqlCalendarYears(database),
@@ -220,6 +228,7 @@ export class MediationServer {
       listenIp: '127.0.0.1',
       cases: repository,
       logger,
+      jobs,
     });
     let pool: WorkerPool;
     try {
@@ -257,6 +266,7 @@ export class MediationServer {
       logger,
       retryBaseMs: config.webhooks.retryBaseMs,
       maxAttempts: config.webhooks.maxAttempts,
+      leaseMs: config.jobs.leaseMs,
     });
     const documentRepository = new SqlDocumentRepository(database);
     const documentDelivery = new InAppDeliveryChannel();
@@ -270,6 +280,7 @@ export class MediationServer {
     });
     const signIn = new SignInGuard({ onBackoff: (e) => signInNotices.backoffStarted(e) });
     const documents = new DocumentService({
+      jobs,
       documents: documentRepository,
       cases: repository,
       caseService: cases,
@@ -292,6 +303,7 @@ export class MediationServer {
     });
     // Each pass first picks up years the CLI stored while the service runs, then serves notices.
     const scheduler = new DeadlineScheduler(cases, logger, {
+      intervalMs: config.jobs.deadlinePassMs,
       beforePass: () => workCalendar.refresh(),
       serveNotices: () => documents.serveNotices(),
     });
@@ -484,6 +496,8 @@ export class MediationServer {
     webhooks.start();
     // Recordings cut off by a crash are closed; pending composites render again.
     await recordings.recover();
+    // …and after that, those another process sharing the database left when it died.
+    recordings.startSweeps();
     logger.info({ url }, 'mediation server listening');
     return instance;
   }

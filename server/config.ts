@@ -54,6 +54,13 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * How long a process holds a background job (a notice being served, a webhook attempt, a
+   * composite render) before another process may take it over; renewed while the job runs.
+   */
+  JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** How often each process marks passed deadlines and serves pending notices. */
+  DEADLINE_PASS_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
   /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
@@ -114,6 +121,7 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL when `url` is set (DATABASE_URL), else the embedded SQLite file in dataDir. */
   database: { url: string | undefined; poolSize: number };
+  jobs: { leaseMs: number; deadlinePassMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   auth: { jwtSecret: string };
   media: {
@@ -229,6 +237,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     },
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    jobs: { leaseMs: e.JOB_LEASE_MS, deadlinePassMs: e.DEADLINE_PASS_MS },
     logLevel: e.LOG_LEVEL,
     auth: { jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir) },
     media: {

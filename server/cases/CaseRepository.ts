@@ -80,6 +80,12 @@ export interface CaseRepository {
   /** Open deadlines whose last day is before `today`. */
   listOpenDeadlinesBefore(today: string): Promise<CaseDeadline[]>;
   setDeadlineStatus(id: string, status: DeadlineStatus, at: string): Promise<void>;
+  /**
+   * An open deadline marked overdue; false when it was no longer open (another
+   * process's pass marked it first: on PostgreSQL the second writer waits for
+   * the first's row and then finds it changed).
+   */
+  markDeadlineOverdue(id: string, at: string): Promise<boolean>;
   /** Every organisation's deadlines still running (open or overdue), for a calendar change. */
   listUnresolvedDeadlines(): Promise<CaseDeadline[]>;
   /** A recomputed date (a calendar change); the status follows it (overdue → open when it moved past today). */

@@ -36,7 +36,8 @@ export class DeadlinePasses {
     let notices = 0;
     for (const d of await this.#ctx.repo.listOpenDeadlinesBefore(today)) {
       await this.#ctx.repo.transaction(async () => {
-        await this.#ctx.repo.setDeadlineStatus(d.id, 'overdue', at);
+        // Every process runs this pass: the one whose update finds the deadline open marks it.
+        if (!(await this.#ctx.repo.markDeadlineOverdue(d.id, at))) return;
         overdue += 1;
         await this.#ctx.record(system, d.caseId, 'deadline.overdue', d.id, {
           kind: d.kind,

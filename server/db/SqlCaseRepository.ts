@@ -182,6 +182,10 @@ export class SqlCaseRepository implements CaseRepository {
     return this.#deadlines.setDeadlineStatus(id, status, at);
   }
 
+  markDeadlineOverdue(id: string, at: string): Promise<boolean> {
+    return this.#deadlines.markDeadlineOverdue(id, at);
+  }
+
   listUnresolvedDeadlines(): Promise<CaseDeadline[]> {
     return this.#deadlines.listUnresolvedDeadlines();
   }

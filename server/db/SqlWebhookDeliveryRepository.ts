@@ -81,29 +81,39 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
     ).map(toDelivery);
   }
 
-  async due(now: string, limit: number): Promise<DueWebhookDelivery[]> {
-    return (
-      (await this.#sql.all(
-        `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
-           JOIN institutions i ON i.id = d.institution_id
-           WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
-        [now, limit],
-      )) as Row[]
-    ).map((row) => ({
+  async claimDue(now: string, leaseUntil: string): Promise<DueWebhookDelivery | undefined> {
+    // PostgreSQL: a row another process is claiming is skipped, not waited for.
+    const skipLocked = this.#sql.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const claimed = await this.#sql.get<{ id: string }>(
+      `UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?
+         WHERE id = (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+                       ORDER BY next_attempt_at, id LIMIT 1${skipLocked})
+         RETURNING id`,
+      [leaseUntil, now],
+    );
+    if (!claimed) return undefined;
+    const row = (await this.#sql.get(
+      `SELECT d.*, i.webhook_url, i.revoked_at FROM webhook_deliveries d
+         JOIN institutions i ON i.id = d.institution_id WHERE d.id = ?`,
+      [claimed.id],
+    )) as Row | undefined;
+    if (!row) return undefined;
+    return {
       delivery: toDelivery(row),
       body: row['body'] as string,
       bodyPath: row['body_path'] as string | null,
       webhookUrl: row['webhook_url'] as string | null,
       revokedAt: (row['revoked_at'] as string | null) ?? null,
-    }));
+    };
   }
 
-  async markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<void> {
-    await this.#sql.run(
-      `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, receipt = ?,
-           last_error = NULL WHERE id = ?`,
-      [attempts, at, receipt, id],
+  async markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<boolean> {
+    const result = await this.#sql.run(
+      `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ?, receipt = ?, last_error = NULL
+         WHERE id = ? AND attempts = ? AND status = 'pending'`,
+      [at, receipt, id, attempts],
     );
+    return result.changes === 1;
   }
 
   async markFailed(
@@ -114,11 +124,12 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
       nextAttemptAt: string;
       lastError: string | null;
     },
-  ): Promise<void> {
-    await this.#sql.run(
-      `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
-         WHERE id = ?`,
-      [o.status, o.attempts, o.nextAttemptAt, o.lastError, id],
+  ): Promise<boolean> {
+    const result = await this.#sql.run(
+      `UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, last_error = ?
+         WHERE id = ? AND attempts = ? AND status = 'pending'`,
+      [o.status, o.nextAttemptAt, o.lastError, id, o.attempts],
     );
+    return result.changes === 1;
   }
 }

@@ -740,6 +740,21 @@ CREATE TABLE mediation_responses (
 CREATE INDEX mediation_responses_case ON mediation_responses(case_id);
 `,
   },
+  {
+    version: 19,
+    name: 'job leases: background work claimed by one process at a time',
+    sql: `
+-- Who is doing a piece of background work (serving a notice, rendering a composite, closing a
+-- dead process's recording) and until when: another process takes the job over once
+-- lease_until has passed (server/jobs/JobLeases.ts).
+CREATE TABLE job_leases (
+  job TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  lease_until TEXT NOT NULL,
+  claimed_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /**

@@ -674,4 +674,17 @@ CREATE TRIGGER delivery_events_no_delete BEFORE DELETE ON delivery_events
   FOR EACH ROW EXECUTE FUNCTION refuse_change('delivery events are append-only');
 `,
   },
+  {
+    version: 19,
+    name: 'job leases: background work claimed by one process at a time',
+    sql: `
+CREATE TABLE job_leases (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  job TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  lease_until TEXT NOT NULL,
+  claimed_at TEXT NOT NULL
+);
+`,
+  },
 ];

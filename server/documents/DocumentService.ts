@@ -23,6 +23,7 @@
  * sockets and the reference services keep one dependency. Construction does
  * no I/O.
  */
+import { processLocalClaims, type JobClaims } from '../jobs/JobLeases.js';
 import type { z } from 'zod';
 import type { Actor } from '../cases/access.js';
 import type { MediationCase, RecusalRequest } from '../cases/model.js';
@@ -55,8 +56,10 @@ export type { StepClient } from './service.js';
 export type { AgreementStatus, DocumentView } from './views.js';
 export type { DeliveryEvent };
 
-export type DocumentServiceOptions = Omit<DocumentDeps, 'now' | 'untrusted'> & {
+export type DocumentServiceOptions = Omit<DocumentDeps, 'now' | 'untrusted' | 'jobs'> & {
   now?: () => Date;
+  /** Claims shared with the other processes on the database (default: this process alone). */
+  jobs?: JobClaims;
   /** Where signature images are decoded (default: the process's shared pool). */
   untrusted?: DocumentDeps['untrusted'];
 };
@@ -74,6 +77,7 @@ export class DocumentService {
       logger: o.logger.child({ component: 'documents' }),
       now: o.now ?? (() => new Date()),
       untrusted: o.untrusted ?? untrustedWorkers,
+      jobs: o.jobs ?? processLocalClaims(),
     });
     this.#service = new ServiceOfDocuments(ctx);
     this.#issuing = new DocumentIssuing(ctx, this.#service);

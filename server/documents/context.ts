@@ -11,6 +11,7 @@
  * signatures), sealing.ts (seal, paper signing, the agreement's effect);
  * views.ts renders what readers see; DocumentService.ts composes them.
  */
+import type { JobClaims } from '../jobs/JobLeases.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/AuditLog.js';
@@ -64,6 +65,8 @@ export interface DocumentDeps {
   now: () => Date;
   /** Where signature images are decoded. */
   untrusted: UntrustedWorkers;
+  /** Notices being served are claimed here, so one process serves each. */
+  jobs: JobClaims;
 }
 
 export class DocumentContext {
@@ -82,6 +85,7 @@ export class DocumentContext {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly untrusted: UntrustedWorkers;
+  readonly jobs: JobClaims;
 
   constructor(d: DocumentDeps) {
     this.docs = d.documents;
@@ -99,6 +103,7 @@ export class DocumentContext {
     this.logger = d.logger;
     this.now = d.now;
     this.untrusted = d.untrusted;
+    this.jobs = d.jobs;
   }
 
   caseFor(actor: Actor, caseId: string): Promise<{ c: MediationCase; people: CasePerson[] }> {

@@ -5,6 +5,7 @@
  * 回避申请书 / 回避决定书 beside CaseService's recusal records, the notices
  * the case engine produced, and reading a document or its PDF.
  */
+import { withLease } from '../jobs/JobLeases.js';
 import type { Reason } from '../../signaling/index.js';
 import type { z } from 'zod';
 import type { Actor } from '../cases/access.js';
@@ -255,8 +256,12 @@ export class DocumentIssuing {
    * and serves it on every applicant and respondent, and on each agent with
    * an e-service consent of its own: electronically where consented, marked
    * for offline service otherwise. Idempotent: the notice records its
-   * document in the transaction that writes the document and its deliveries,
-   * and passes run one at a time.
+   * document in the transaction that writes the document and its deliveries
+   * (the first statement: a concurrent server's transaction waits for that
+   * row and then finds the notice served), and passes run one at a time.
+   * Every process on the database runs these passes: a notice is claimed
+   * (JobLeases) before it is rendered, so one process renders it, and one
+   * that dies mid-render leaves it to another when the lease runs out.
    */
   serveNotices(): Promise<{ served: number }> {
     const pass = this.#noticePass.then(() => this.#serveNotices());
@@ -268,7 +273,10 @@ export class DocumentIssuing {
     let served = 0;
     for (const notice of await this.#ctx.cases.listUnservedNotices()) {
       try {
-        if (await this.#serveNotice(notice)) served += 1;
+        const result = await withLease(this.#ctx.jobs, `notice:${notice.id}`, () =>
+          this.#serveNotice(notice),
+        );
+        if (result.ran && result.value) served += 1;
       } catch (error) {
         // One notice that cannot be rendered must not hold up the others; the next pass retries it.
         this.#ctx.logger.error(
@@ -300,8 +308,9 @@ export class DocumentIssuing {
     const doc: CaseDocument = { ...written, title: rendered.title };
     const dispatches: Dispatch[] = [];
     const deliveries = await this.#ctx.cases.transaction(async () => {
-      const current = await this.#ctx.cases.getNotice(notice.id);
-      if (!current || current.documentId !== null) return undefined;
+      // First: the notice's row is this transaction's until it ends, and a notice
+      // served meanwhile (a process that outlived its lease) is not served again.
+      if (!(await this.#ctx.cases.setNoticeDocument(notice.id, doc.id))) return undefined;
       await this.#ctx.insertDocument(SYSTEM_ACTOR, doc, null);
       const created = await this.#service.createDeliveries(
         SYSTEM_ACTOR,
@@ -310,7 +319,6 @@ export class DocumentIssuing {
         at,
         dispatches,
       );
-      await this.#ctx.cases.setNoticeDocument(notice.id, doc.id);
       await this.#ctx.audit.append({
         caseId: c.id,
         actorId: SYSTEM_ACTOR.id,

@@ -39,9 +39,19 @@ export interface WebhookDeliveryRepository {
   requeueDead(id: string, institutionId: string, at: string): Promise<void>;
   /** The institution's deliveries, oldest first. */
   listByInstitution(institutionId: string): Promise<WebhookDelivery[]>;
-  /** Pending deliveries due at `now`, earliest first, at most `limit`. */
-  due(now: string, limit: number): Promise<DueWebhookDelivery[]>;
-  markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<void>;
+  /**
+   * Claims the earliest pending delivery due at `now` for one attempt: counts
+   * the attempt and moves its next attempt to `leaseUntil`, so no other
+   * process takes it meanwhile and, should this one die, another takes it
+   * over then. Deliveries another process is claiming are skipped.
+   */
+  claimDue(now: string, leaseUntil: string): Promise<DueWebhookDelivery | undefined>;
+  /**
+   * Records the claimed attempt (`attempts`, as claimed) as accepted; false
+   * when the claim was lost meanwhile (another process attempted it since).
+   */
+  markDelivered(id: string, attempts: number, at: string, receipt: string): Promise<boolean>;
+  /** Records the claimed attempt as failed, retried at `nextAttemptAt` or dead; false when lost. */
   markFailed(
     id: string,
     outcome: {
@@ -50,5 +60,5 @@ export interface WebhookDeliveryRepository {
       nextAttemptAt: string;
       lastError: string | null;
     },
-  ): Promise<void>;
+  ): Promise<boolean>;
 }

@@ -10,6 +10,13 @@
  * short excerpt marked as untrusted receiver text are kept (the receipt);
  * the delivery goes into the case's audit chain without anything the
  * receiver said, since that chain is sent to institutions.
+ *
+ * Every process sharing the database runs a dispatcher: each attempt is
+ * claimed first (the delivery's next attempt moved a lease ahead, see
+ * WebhookDeliveryRepository.claimDue), so one process makes it; a process
+ * that dies mid-attempt leaves the delivery due again when the lease ends,
+ * and its late outcome, should it only have stalled, is not recorded over
+ * the newer attempt's.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -23,6 +30,8 @@ export const WEBHOOK_SIGNATURE_TYPE = 'mediation-webhook+jws';
 const MAX_BACKOFF_MS = 3_600_000;
 const TICK_MS = 250;
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Attempts per tick, one after another. */
+const ATTEMPTS_PER_TICK = 10;
 
 export interface WebhookDelivery {
   id: string;
@@ -48,6 +57,8 @@ export class WebhookDispatcher {
   readonly #retryBaseMs: number;
   readonly #maxAttempts: number;
   readonly #policy: WebhookPolicy;
+  readonly #leaseMs: number;
+  readonly #requestTimeoutMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -60,6 +71,8 @@ export class WebhookDispatcher {
     retryBaseMs: number;
     maxAttempts: number;
     policy: WebhookPolicy;
+    /** How long a claimed attempt is this process's (JOB_LEASE_MS). */
+    leaseMs: number;
   }) {
     this.#repository = options.repository;
     this.#audit = options.audit;
@@ -68,6 +81,9 @@ export class WebhookDispatcher {
     this.#retryBaseMs = options.retryBaseMs;
     this.#maxAttempts = options.maxAttempts;
     this.#policy = options.policy;
+    this.#leaseMs = options.leaseMs;
+    // An attempt ends well within its lease, so a live process never races its successor.
+    this.#requestTimeoutMs = Math.min(REQUEST_TIMEOUT_MS, Math.floor(options.leaseMs / 3));
   }
 
   /** Queues a delivery (stored first: it survives a crash before the first attempt). */
@@ -161,17 +177,22 @@ export class WebhookDispatcher {
   }
 
   async #tick(): Promise<void> {
-    const due = await this.#repository.due(new Date().toISOString(), 10);
-    for (const row of due) {
-      if (this.#stopped) return;
+    for (let i = 0; i < ATTEMPTS_PER_TICK && !this.#stopped; i++) {
+      const now = Date.now();
+      const row = await this.#repository.claimDue(
+        new Date(now).toISOString(),
+        new Date(now + this.#leaseMs).toISOString(),
+      );
+      if (!row) return;
       await this.#attempt(row);
     }
   }
 
+  /** One claimed attempt (its count already includes it). */
   async #attempt(row: DueWebhookDelivery): Promise<void> {
     const d = row.delivery;
     const url = row.webhookUrl;
-    const attempts = d.attempts + 1;
+    const attempts = d.attempts;
     let error: string | null = null;
     let receipt: string | null = null;
     let status: number | null = null;
@@ -193,7 +214,7 @@ export class WebhookDispatcher {
             'x-mediation-signature': signature,
           },
           body: path ? await readFile(path) : row.body,
-          timeoutMs: REQUEST_TIMEOUT_MS,
+          timeoutMs: this.#requestTimeoutMs,
         });
         status = reply.status;
         if (reply.status >= 200 && reply.status < 300)
@@ -209,8 +230,9 @@ export class WebhookDispatcher {
     const now = new Date();
     if (receipt !== null) {
       const delivered = receipt;
-      await this.#repository.transaction(async () => {
-        await this.#repository.markDelivered(d.id, attempts, now.toISOString(), delivered);
+      const recorded = await this.#repository.transaction(async () => {
+        if (!(await this.#repository.markDelivered(d.id, attempts, now.toISOString(), delivered)))
+          return false;
         await this.#audit.append({
           caseId: d.caseId,
           actorId: 'system',
@@ -220,21 +242,34 @@ export class WebhookDispatcher {
           // Nothing the receiver said: the chain goes to institutions inside references.
           payload: { deliveryId: d.id, event: d.event, sha256: d.bodySha256, attempts, status },
         });
+        return true;
       });
-      this.#logger.info({ deliveryId: d.id, attempts }, 'webhook delivered');
+      if (recorded) this.#logger.info({ deliveryId: d.id, attempts }, 'webhook delivered');
+      else this.#lost(d.id, attempts);
       return;
     }
     const dead = attempts >= this.#maxAttempts;
     const delay = Math.min(MAX_BACKOFF_MS, this.#retryBaseMs * 2 ** (attempts - 1));
-    await this.#repository.markFailed(d.id, {
+    const recorded = await this.#repository.markFailed(d.id, {
       status: dead ? 'dead' : 'pending',
       attempts,
       nextAttemptAt: new Date(now.getTime() + delay).toISOString(),
       lastError: error,
     });
+    if (!recorded) {
+      this.#lost(d.id, attempts);
+      return;
+    }
     this.#logger[dead ? 'error' : 'warn'](
       { deliveryId: d.id, attempts, error },
       dead ? 'webhook delivery given up (dead letter)' : 'webhook delivery failed; will retry',
+    );
+  }
+
+  #lost(deliveryId: string, attempts: number): void {
+    this.#logger.warn(
+      { deliveryId, attempts },
+      'webhook attempt outlived its lease; another process attempted it since, its outcome stands',
     );
   }
 }

@@ -37,6 +37,7 @@ import {
   type RecordingDetail,
   type RecordingSummary,
 } from './files.js';
+import { processLocalClaims, type JobClaims } from '../jobs/JobLeases.js';
 import { Finishing } from './finishing.js';
 import type { RecordingRepository } from './model.js';
 import { recoverRecordings } from './recovery.js';
@@ -56,6 +57,8 @@ export interface RecordingServiceOptions {
   cases: CaseRepository;
   logger: Logger;
   now?: () => Date;
+  /** Claims shared with the other processes on the database (default: this process alone). */
+  jobs?: JobClaims;
 }
 
 /** What create() found on the machine. */
@@ -70,6 +73,7 @@ export class RecordingService {
   readonly #live: ConsentProtocol;
   readonly #finishing: Finishing;
   readonly #files: RecordingFiles;
+  #sweep: NodeJS.Timeout | undefined;
 
   /** Makes the recordings directory, looks for FFmpeg, then constructs the service. */
   static async create(options: RecordingServiceOptions): Promise<RecordingService> {
@@ -93,6 +97,7 @@ export class RecordingService {
       options.logger.child({ component: 'recording' }),
       options.now ?? (() => new Date()),
       options.directory,
+      options.jobs ?? processLocalClaims(),
     );
     this.#tracks = new RecordingTracks(this.#ctx, options.listenIp);
     this.#finishing = new Finishing(this.#ctx);
@@ -173,6 +178,27 @@ export class RecordingService {
     });
   }
 
+  /**
+   * From now on, every `intervalMs`: the same as recover(), for recordings
+   * another process left when it died and composites nobody is rendering.
+   */
+  startSweeps(intervalMs = 2_000): void {
+    if (this.#sweep) return;
+    let running = false;
+    this.#sweep = setInterval(() => {
+      if (running) return;
+      running = true;
+      void this.recover()
+        .catch((error: unknown) =>
+          this.#ctx.logger.error({ err: error }, 'recording recovery sweep failed'),
+        )
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    this.#sweep.unref();
+  }
+
   /** Resolves when every queued post-processing job has run (tests, shutdown). */
   idle(): Promise<void> {
     return this.#finishing.idle();
@@ -201,6 +227,7 @@ export class RecordingService {
 
   /** Ends live recordings (their files are finished) and stops post-processing. */
   async close(): Promise<void> {
+    clearInterval(this.#sweep);
     this.#finishing.refuse();
     await this.#live.close();
     await this.#finishing.close();

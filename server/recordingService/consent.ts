@@ -14,7 +14,14 @@ import { can, type RecordingState } from '../../signaling/index.js';
 import { NotFoundError, fail } from '../errors.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { Participant } from '../media/Participant.js';
-import { ActiveRecording, SYSTEM, type ClientInfo, type RecordingContext } from './context.js';
+import {
+  ActiveRecording,
+  LIVE_LEASE_MS,
+  SYSTEM,
+  liveJob,
+  type ClientInfo,
+  type RecordingContext,
+} from './context.js';
 import type { ConsentRecord, Recording } from './model.js';
 import { Heartbeat } from './recovery.js';
 import type { RecordingTracks } from './tracks.js';
@@ -28,6 +35,8 @@ export class ConsentProtocol {
   readonly #ffmpeg: boolean;
   /** Recordings in progress, by session id. */
   readonly #active = new Map<string, ActiveRecording>();
+  /** Recordings this process holds the live lease of (in progress or being stopped). */
+  readonly #leased = new Set<string>();
   readonly #heartbeat: Heartbeat;
   #closing = false;
 
@@ -39,7 +48,7 @@ export class ConsentProtocol {
     this.#tracks = parts.tracks;
     this.#enqueue = parts.enqueue;
     this.#ffmpeg = parts.ffmpeg;
-    this.#heartbeat = new Heartbeat(ctx, this.#active);
+    this.#heartbeat = new Heartbeat(ctx, this.#active, this.#leased);
   }
 
   /** The recording in progress in a live session, as participants see it. */
@@ -49,7 +58,7 @@ export class ConsentProtocol {
 
   /** Ids of the recordings in progress in this process. */
   liveIds(): string[] {
-    return [...this.#active.values()].map((a) => a.recording.id);
+    return [...this.#active.values()].map((a) => a.recording.id).concat([...this.#leased]);
   }
 
   async start(session: LiveSession, by: Participant, client: ClientInfo): Promise<RecordingState> {
@@ -80,6 +89,13 @@ export class ConsentProtocol {
     const active = new ActiveRecording(recording, session, by.identity.displayName);
     this.#active.set(session.sessionId, active);
     try {
+      // Live in this process before it exists for the others (their recovery sweeps).
+      await this.#ctx.liveClaims.leases.claim(
+        liveJob(recording.id),
+        this.#ctx.jobs.owner,
+        LIVE_LEASE_MS,
+      );
+      this.#leased.add(recording.id);
       await mkdir(this.#ctx.directoryOf(recording.id), { recursive: true, mode: 0o700 });
       await this.#ctx.repository.insert(recording);
       await this.#ctx.audit.append({
@@ -92,6 +108,7 @@ export class ConsentProtocol {
       });
     } catch (error) {
       this.#active.delete(session.sessionId);
+      this.#releaseLive(recording.id);
       throw error;
     }
     active.detach = session.addListener(
@@ -250,6 +267,13 @@ export class ConsentProtocol {
     );
   }
 
+  #releaseLive(recordingId: string): void {
+    this.#leased.delete(recordingId);
+    void this.#ctx.jobs.leases
+      .release(liveJob(recordingId), this.#ctx.jobs.owner)
+      .catch(() => undefined);
+  }
+
   async #consent(
     active: ActiveRecording,
     participant: Participant,
@@ -345,6 +369,8 @@ export class ConsentProtocol {
       { recordingId: active.recording.id, reason, stoppedAt },
       'recording stopped',
     );
+    // Its files are finished: from now on its composite is a job any process may claim.
+    this.#releaseLive(active.recording.id);
     this.#enqueue(active.recording.id);
   }
 }

@@ -17,6 +17,7 @@ import type { TrackEndReason } from '../../recordings/manifest.js';
 import type { RecordingState } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { JobClaims } from '../jobs/JobLeases.js';
 import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
@@ -30,6 +31,14 @@ export interface ClientInfo {
 /** The actor of what the service does by itself. */
 export const SYSTEM = { actorId: 'system', actorRole: 'system' };
 
+/** How long a recording stays someone's without a heartbeat (which beats every second). */
+export const LIVE_LEASE_MS = 5_000;
+
+/** The job name of a live recording's lease. */
+export function liveJob(recordingId: string): string {
+  return `recording:${recordingId}`;
+}
+
 /** The stores, keys and clock every part works with. */
 export class RecordingContext {
   constructor(
@@ -41,7 +50,18 @@ export class RecordingContext {
     readonly now: () => Date,
     /** `${dataDir}/recordings`: one directory per recording. */
     readonly directory: string,
+    /** Composite renders and live recordings are claimed here (one process each). */
+    readonly jobs: JobClaims,
   ) {}
+
+  /**
+   * The lease that says a recording is live in some process: renewed every
+   * second by its heartbeat, so another process closes it only once that
+   * process has died (or stalled this long).
+   */
+  get liveClaims(): JobClaims {
+    return { ...this.jobs, leaseMs: LIVE_LEASE_MS };
+  }
 
   /** The directory holding a recording's files. */
   directoryOf(recordingId: string): string {

@@ -19,6 +19,7 @@ import {
   type RecordingManifest,
 } from '../../recordings/manifest.js';
 import { fileFacts } from '../../recordings/probe.js';
+import { withLease } from '../jobs/JobLeases.js';
 import { writeFileDurably } from '../storage/durableWrite.js';
 import { SYSTEM, emptySha256, type RecordingContext } from './context.js';
 import type { Recording, TrackRecord } from './model.js';
@@ -81,7 +82,12 @@ export class Finishing {
     await this.#jobs.catch(() => undefined);
   }
 
+  /** One process renders each composite: the one that claims it (another takes it over if that one dies). */
   async #process(recordingId: string): Promise<void> {
+    await withLease(this.#ctx.jobs, `composite:${recordingId}`, () => this.#render(recordingId));
+  }
+
+  async #render(recordingId: string): Promise<void> {
     const { repository, logger } = this.#ctx;
     const recording = await repository.get(recordingId);
     if (!recording || recording.status !== 'processing') return;

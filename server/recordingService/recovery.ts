@@ -1,15 +1,27 @@
 /**
  * Surviving a crash. While anything records, a heartbeat notes every second
- * that the server is alive (`aliveAt`); after a start, recordings a killed
- * server left open are closed: an orphaned capture FFmpeg is interrupted so
- * its file gets its trailer, each unfinished track ends at its file's last
- * packet (never after the last heartbeat but one second), the gap until now
- * is marked, and every recording awaiting its composite is queued again.
+ * that the server is alive (`aliveAt`) and renews the recording's live lease
+ * (JobLeases); after a start, and every few seconds after, recordings whose
+ * process died (their lease ran out, or its holder is a gone process of this
+ * machine) are closed: an orphaned capture FFmpeg is interrupted so its file
+ * gets its trailer, each unfinished track ends at its file's last packet
+ * (never after the last heartbeat but one second), the gap until now is
+ * marked, and every recording awaiting its composite is queued again. Every
+ * process sharing the database runs this; the lease makes one of them close
+ * each recording.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mediaFacts } from '../../recordings/probe.js';
-import { SYSTEM, type ActiveRecording, type RecordingContext } from './context.js';
+import { withLease } from '../jobs/JobLeases.js';
+import {
+  LIVE_LEASE_MS,
+  SYSTEM,
+  liveJob,
+  type ActiveRecording,
+  type RecordingContext,
+} from './context.js';
+import type { Recording } from './model.js';
 import type { RecordingTracks } from './tracks.js';
 
 const HEARTBEAT_MS = 1_000;
@@ -18,17 +30,24 @@ const HEARTBEAT_MS = 1_000;
 export class Heartbeat {
   readonly #ctx: RecordingContext;
   readonly #active: ReadonlyMap<string, ActiveRecording>;
+  readonly #leased: ReadonlySet<string>;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(ctx: RecordingContext, active: ReadonlyMap<string, ActiveRecording>) {
+  constructor(
+    ctx: RecordingContext,
+    active: ReadonlyMap<string, ActiveRecording>,
+    /** Recordings whose live lease this process holds (also while they are being stopped). */
+    leased: ReadonlySet<string>,
+  ) {
     this.#ctx = ctx;
     this.#active = active;
+    this.#leased = leased;
   }
 
   start(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
-      if (this.#active.size === 0) {
+      if (this.#active.size === 0 && this.#leased.size === 0) {
         clearInterval(this.#timer);
         this.#timer = undefined;
         return;
@@ -36,6 +55,10 @@ export class Heartbeat {
       const at = this.#ctx.now().toISOString();
       for (const a of this.#active.values()) {
         void this.#ctx.repository.update(a.recording.id, { aliveAt: at }).catch(() => undefined);
+      }
+      const { leases, owner } = this.#ctx.jobs;
+      for (const id of this.#leased) {
+        void leases.renew(liveJob(id), owner, LIVE_LEASE_MS).catch(() => undefined);
       }
     }, HEARTBEAT_MS);
     this.#timer.unref();
@@ -60,49 +83,66 @@ export async function recoverRecordings(
   },
 ): Promise<void> {
   const { repository } = ctx;
-  const now = ctx.now();
-  for (const recording of await repository.listByStatus('recording')) {
-    if ([...parts.live()].includes(recording.id)) continue;
-    for (const track of await repository.tracks(recording.id)) {
-      if (track.endedAt !== null) continue;
-      if (track.pid !== null)
-        await stopOrphan(track.pid, path.join(ctx.directoryOf(recording.id), track.file));
-      const file = path.join(ctx.directoryOf(recording.id), track.file);
-      const media = await mediaFacts(file).catch(() => ({ durationMs: 0, codecs: [] }));
-      // Media stopped when the server died: less than a second after the last
-      // heartbeat. Without one, the file's start plus its length.
-      const alive = recording.aliveAt ? Date.parse(recording.aliveAt) : NaN;
-      // (The file can hold a little more than that: then its own end counts.)
-      const fromFile = Date.parse(track.startedAt) + media.durationMs;
-      const endedAt = new Date(
-        Math.min(now.getTime(), Number.isFinite(alive) ? Math.max(alive, fromFile) : fromFile),
-      );
-      await parts.tracks.closeTrack(
-        track,
-        endedAt,
-        'server-stopped',
-        'the server stopped during the recording',
-      );
-    }
-    const at = now.toISOString();
-    await repository.update(recording.id, {
-      status: 'processing',
-      stoppedAt: at,
-      stopReason: 'server-restart',
-      privatePhases: recording.privatePhases.map((p) => (p.to === null ? { ...p, to: at } : p)),
+  for (const found of await repository.listByStatus('recording')) {
+    if ([...parts.live()].includes(found.id)) continue;
+    // Not claimed: live in another process (its heartbeat renews the lease), or being closed.
+    await withLease(ctx.liveClaims, liveJob(found.id), async () => {
+      const recording = await repository.get(found.id);
+      if (recording?.status === 'recording') await closeOrphaned(ctx, recording, parts.tracks);
     });
-    await ctx.audit.append({
-      caseId: recording.caseId,
-      ...SYSTEM,
-      action: 'recording.recovered',
-      target: recording.id,
-      payload: { stoppedAt: at, reason: 'server-restart' },
-    });
-    ctx.logger.warn({ recordingId: recording.id }, 'recording cut off by a restart closed');
   }
   for (const recording of await repository.listByStatus('processing')) {
-    parts.enqueue(recording.id);
+    if ([...parts.live()].includes(recording.id)) continue;
+    // Still held live: its process is finishing the track files the manifest will hash.
+    const free = await withLease(ctx.liveClaims, liveJob(recording.id), async () => true);
+    if (free.ran) parts.enqueue(recording.id);
   }
+}
+
+/** Closes a recording its process left open when it died (its live lease is now this one's). */
+async function closeOrphaned(
+  ctx: RecordingContext,
+  recording: Recording,
+  tracks: RecordingTracks,
+): Promise<void> {
+  const { repository } = ctx;
+  const now = ctx.now();
+  for (const track of await repository.tracks(recording.id)) {
+    if (track.endedAt !== null) continue;
+    if (track.pid !== null)
+      await stopOrphan(track.pid, path.join(ctx.directoryOf(recording.id), track.file));
+    const file = path.join(ctx.directoryOf(recording.id), track.file);
+    const media = await mediaFacts(file).catch(() => ({ durationMs: 0, codecs: [] }));
+    // Media stopped when the server died: less than a second after the last
+    // heartbeat. Without one, the file's start plus its length.
+    const alive = recording.aliveAt ? Date.parse(recording.aliveAt) : NaN;
+    // (The file can hold a little more than that: then its own end counts.)
+    const fromFile = Date.parse(track.startedAt) + media.durationMs;
+    const endedAt = new Date(
+      Math.min(now.getTime(), Number.isFinite(alive) ? Math.max(alive, fromFile) : fromFile),
+    );
+    await tracks.closeTrack(
+      track,
+      endedAt,
+      'server-stopped',
+      'the server stopped during the recording',
+    );
+  }
+  const at = now.toISOString();
+  await repository.update(recording.id, {
+    status: 'processing',
+    stoppedAt: at,
+    stopReason: 'server-restart',
+    privatePhases: recording.privatePhases.map((p) => (p.to === null ? { ...p, to: at } : p)),
+  });
+  await ctx.audit.append({
+    caseId: recording.caseId,
+    ...SYSTEM,
+    action: 'recording.recovered',
+    target: recording.id,
+    payload: { stoppedAt: at, reason: 'server-restart' },
+  });
+  ctx.logger.warn({ recordingId: recording.id }, 'recording cut off by a restart closed');
 }
 
 /**

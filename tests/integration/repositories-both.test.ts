@@ -25,6 +25,7 @@ import type { EvidenceItem } from '../../server/evidence/model.js';
 import type { ConsentRecord, Recording, TrackRecord } from '../../server/recordingService/model.js';
 import type { BundleRecord } from '../../server/references/BundleRepository.js';
 import type { PaymentOrderRecord } from '../../server/references/PaymentOrderRepository.js';
+import { SqlJobLeases } from '../../server/db/SqlJobLeases.js';
 import { BACKENDS, openBackend, type OpenedBackend } from '../support/backends.js';
 
 const opened: OpenedBackend[] = [];
@@ -188,6 +189,40 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     });
     expect(next.seq).toBe(41);
     expect(await logs[0]!.verify('C1')).toMatchObject({ ok: true, length: 41 });
+  });
+
+  it('job leases: one holder at a time across pools, renewed, taken over when expired or its holder is gone', async () => {
+    const b = await openBackend(backend, 'leases');
+    opened.push(b);
+    const second = b.url
+      ? await PostgresClient.open(b.url, { max: 5 }, createLogger('silent'))
+      : b.sql;
+    if (second !== b.sql) opened.push({ sql: second, close: () => second.close() });
+    const pools = [new SqlJobLeases(b.sql), new SqlJobLeases(second)];
+    // 30 concurrent claims of one job by 30 owners from two pools: exactly one wins.
+    const won = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => pools[i % 2]!.claim('notice:N1', `owner-${i}`, 60_000)),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = `owner-${won.indexOf(true)}`;
+    expect(await pools[1]!.holder('notice:N1')).toMatchObject({ owner: winner });
+    // The holder claims again (a renewal); another owner cannot, nor renew it.
+    expect(await pools[0]!.claim('notice:N1', winner, 60_000)).toBe(true);
+    expect(await pools[0]!.renew('notice:N1', 'someone-else', 60_000)).toBe(false);
+    expect(await pools[1]!.renew('notice:N1', winner, 60_000)).toBe(true);
+    // A holder known to be gone is taken over before its lease ends; only by naming it.
+    expect(await pools[0]!.claim('notice:N1', 'owner-new', 60_000, 'not-the-holder')).toBe(false);
+    expect(await pools[0]!.claim('notice:N1', 'owner-new', 60_000, winner)).toBe(true);
+    // An expired lease is anyone's; a released one too.
+    expect(await pools[1]!.claim('composite:R1', 'a', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await pools[0]!.claim('composite:R1', 'b', 60_000)).toBe(true);
+    expect(await pools[1]!.renew('composite:R1', 'a', 60_000)).toBe(false);
+    await pools[0]!.release('composite:R1', 'a');
+    expect(await pools[0]!.holder('composite:R1')).toMatchObject({ owner: 'b' });
+    await pools[1]!.release('composite:R1', 'b');
+    expect(await pools[0]!.holder('composite:R1')).toBeUndefined();
+    expect(await pools[1]!.claim('composite:R1', 'c', 60_000)).toBe(true);
   });
 
   it('calendar years: listed by year, a correction replaces the year', async () => {
@@ -693,22 +728,41 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     expect(await repo.get('W9')).toBeUndefined();
     await repo.transaction(() => repo.insert(delivery('W2', '2026-03-02T09:30:00.000Z')));
     expect(await repo.get('W2')).toMatchObject({ id: 'W2', status: 'pending', attempts: 0 });
-    const due = await repo.due('2026-03-02T09:45:00.000Z', 10);
-    expect(due.map((d) => [d.delivery.id, d.webhookUrl, d.revokedAt])).toEqual([
+    // Claims go earliest first; a claimed delivery is not due again until its lease ends.
+    const lease = '2026-03-02T09:46:00.000Z';
+    const first = await repo.claimDue('2026-03-02T09:45:00.000Z', lease);
+    const second = await repo.claimDue('2026-03-02T09:45:00.000Z', lease);
+    expect([first, second].map((d) => [d?.delivery.id, d?.webhookUrl, d?.revokedAt])).toEqual([
       ['W1', 'https://court.example/hook', null],
       ['W2', 'https://court.example/hook', null],
     ]);
-    expect(await repo.due('2026-03-02T09:45:00.000Z', 1)).toHaveLength(1);
-    await repo.markFailed('W2', {
-      status: 'dead',
-      attempts: 8,
-      nextAttemptAt: '2026-03-02T10:00:00.000Z',
-      lastError: 'HTTP 500',
-    });
+    expect(second?.delivery).toMatchObject({ attempts: 1, nextAttemptAt: lease });
+    expect(await repo.claimDue('2026-03-02T09:45:00.000Z', lease)).toBeUndefined();
+    // The lease ended (its process died): the next claim counts a second attempt; the late
+    // outcome of the first is not recorded over it.
+    const later = ['2026-03-02T09:46:00.000Z', '2026-03-02T09:47:00.000Z'] as const;
+    expect((await repo.claimDue(...later))?.delivery).toMatchObject({ id: 'W1', attempts: 2 });
+    expect((await repo.claimDue(...later))?.delivery).toMatchObject({ id: 'W2', attempts: 2 });
+    expect(
+      await repo.markFailed('W2', {
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: '2026-03-02T09:50:00.000Z',
+        lastError: 'late',
+      }),
+    ).toBe(false);
+    expect(
+      await repo.markFailed('W2', {
+        status: 'dead',
+        attempts: 2,
+        nextAttemptAt: '2026-03-02T10:00:00.000Z',
+        lastError: 'HTTP 500',
+      }),
+    ).toBe(true);
     await repo.requeueDead('W2', 'SOMEONE-ELSE', '2026-03-02T11:00:00.000Z');
     expect(await repo.get('W2')).toMatchObject({
       status: 'dead',
-      attempts: 8,
+      attempts: 2,
       lastError: 'HTTP 500',
     });
     await repo.requeueDead('W2', 'I1', '2026-03-02T11:00:00.000Z');
@@ -717,7 +771,10 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       attempts: 0,
       nextAttemptAt: '2026-03-02T11:00:00.000Z',
     });
-    await repo.markDelivered('W1', 2, '2026-03-02T12:00:00.000Z', '{"ok":true}');
+    expect(await repo.markDelivered('W1', 1, '2026-03-02T12:00:00.000Z', '{"ok":true}')).toBe(
+      false,
+    );
+    expect(await repo.markDelivered('W1', 2, '2026-03-02T12:00:00.000Z', '{"ok":true}')).toBe(true);
     expect((await repo.listByInstitution('I1')).map((d) => [d.id, d.status])).toEqual([
       ['W1', 'delivered'],
       ['W2', 'pending'],

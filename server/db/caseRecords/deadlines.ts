@@ -44,6 +44,7 @@ export class DeadlineRecords
       | 'listOrganisationDeadlines'
       | 'listOpenDeadlinesBefore'
       | 'setDeadlineStatus'
+      | 'markDeadlineOverdue'
       | 'listUnresolvedDeadlines'
       | 'updateDeadlineDue'
       | 'listOpenDeadlinesDueBy'
@@ -98,6 +99,15 @@ export class DeadlineRecords
 
   async setDeadlineStatus(id: string, status: DeadlineStatus, at: string): Promise<void> {
     await this.run('UPDATE deadlines SET status = ?, resolved_at = ? WHERE id = ?', status, at, id);
+  }
+
+  async markDeadlineOverdue(id: string, at: string): Promise<boolean> {
+    const result = await this.run(
+      "UPDATE deadlines SET status = 'overdue', resolved_at = ? WHERE id = ? AND status = 'open'",
+      at,
+      id,
+    );
+    return result.changes === 1;
   }
 
   async listUnresolvedDeadlines(): Promise<CaseDeadline[]> {
