@@ -5,7 +5,7 @@
 #          and what the running service needs: FFmpeg (recording) and a CJK font
 #          (names on the composite recording, documents)
 #   test:  Chromium, a CJK font, FFmpeg and poppler-utils (PDF checks)
-#   bench: FFmpeg (synthetic participants) and Chromium for the benchmarks
+#   bench: FFmpeg (synthetic participants), Chromium and PostgreSQL (bench:db) for the benchmarks
 # meson >= 1.1 is required by mediasoup 3.12.16; bookworm ships 1.0.1, so the
 # bookworm-backports suite is added to the machine's existing Debian source.
 set -euo pipefail
@@ -27,7 +27,7 @@ build_pkgs=(g++ make python3 pkg-config ninja-build libuv1-dev libssl-dev libsrt
 runtime_pkgs=(ffmpeg fonts-noto-cjk)
 # postgresql: the server binaries for the tests' throwaway clusters (tests/support/postgres.ts).
 test_pkgs=(chromium fonts-noto-cjk ffmpeg poppler-utils postgresql)
-bench_pkgs=(ffmpeg chromium fonts-noto-cjk)
+bench_pkgs=(ffmpeg chromium fonts-noto-cjk postgresql)
 
 missing=()
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

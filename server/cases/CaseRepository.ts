@@ -39,6 +39,12 @@ export interface CaseRepository {
    * then write per case (the evidence quota).
    */
   lockCase(caseId: string): Promise<void>;
+  /**
+   * Inside `transaction()`: holds the organisation's case numbering for `year` until this
+   * transaction ends, so that counting the year's cases and inserting the next one is one
+   * step across processes (no two registrations draw the same number).
+   */
+  lockCaseNumbering(organisationId: string, year: number): Promise<void>;
 
   insertOrganisation(o: Organisation): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | undefined>;

@@ -60,6 +60,10 @@ export class SqlCaseRepository implements CaseRepository {
     return this.#sql.lockKey(`case:${caseId}`);
   }
 
+  lockCaseNumbering(organisationId: string, year: number): Promise<void> {
+    return this.#sql.lockKey(`case-number:${organisationId}:${year}`);
+  }
+
   // ── caseRecords/staff.ts ─────────────────────────────────────────────────
 
   insertOrganisation(o: Organisation): Promise<void> {

@@ -164,6 +164,17 @@ describe.each(BACKENDS)('case lifecycle through CaseService on %s', (kind) => {
     await expectAudit(f, second.id, ['case.registered']);
   });
 
+  it('numbers concurrent registrations one after another (on PostgreSQL, transactions at once)', async () => {
+    // Found by bench:db: on PostgreSQL each transaction counted the year's cases before any
+    // other had inserted, so two clerks registering at once drew the same number (a 500).
+    const f = await fresh(kind);
+    const cases = await Promise.all(Array.from({ length: 8 }, () => register(f)));
+    expect(cases.map((c) => c.caseNumber).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => `2026-${String(i + 1).padStart(6, '0')}`),
+    );
+    for (const c of cases) await expectAudit(f, c.id, ['case.registered']);
+  });
+
   it('stores and returns a deadline computed across a year without a holiday schedule as provisional', async () => {
     const f = await fresh(kind);
     setClock(f, '2026-12-21T01:00:00.000Z');
