@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { calendarYearTool } from '../../server/cli/calendar-year.js';
 import { migrateToPostgres } from '../../server/cli/migrate-to-postgres.js';
 import { verifyDatabase, verifyPostgres } from '../../server/cli/verify-audit.js';
 import { copyOrder } from '../../server/db/copyToPostgres.js';
@@ -495,4 +496,75 @@ describe('npm run verify on PostgreSQL', () => {
       await t.close();
     }
   }, 120_000);
+});
+
+describe('the writing command-line tools on PostgreSQL (DATABASE_URL)', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('calendar-year loads a year into PostgreSQL, its event in the calendar chain', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'calendar-pg-'));
+    dirs.push(dir);
+    const url = await freshDatabase(inject('postgresUrl'), 'calendar_cli');
+    const schedule = path.join(dir, '2028.json');
+    writeFileSync(
+      schedule,
+      JSON.stringify({
+        year: 2028,
+        holidays: [{ first: '2028-01-01', last: '2028-01-03', name: '元旦（测试数据）' }],
+        workdays: [],
+        source: {
+          title: '测试数据：虚构的 2028 年节假日安排（非官方）',
+          publishedOn: '2027-11-10',
+        },
+      }),
+    );
+    const operator = { holidays: [], extraWorkdays: [] };
+    const database = { url, poolSize: 2 };
+    const added = await calendarYearTool(
+      ['add', schedule, '--by', 'test'],
+      dir,
+      operator,
+      database,
+    );
+    expect(added.exitCode, added.lines.join('\n')).toBe(0);
+    const listed = await calendarYearTool(['list'], dir, operator, database);
+    expect(listed.lines.some((l) => l.startsWith('2028 added'))).toBe(true);
+    // Not in an SQLite file in the data directory: in PostgreSQL, with its audit event.
+    expect(existsSync(databaseFile(dir))).toBe(false);
+    const verified = await verifyPostgres(url, '--all');
+    expect(verified.exitCode).toBe(0);
+    expect(verified.lines).toHaveLength(1);
+    expect(verified.lines[0]).toMatch(/审计链完整（1 条）/);
+  });
+
+  it('seed-demo (npm start) creates the demo case in PostgreSQL, and reuses it on the next start', async () => {
+    const entry = 'dist/server/cli/seed-demo.js';
+    if (!existsSync(entry)) throw new Error(`${entry} missing: run npm test, it builds dist/`);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-pg-'));
+    dirs.push(dir);
+    const url = await freshDatabase(inject('postgresUrl'), 'seed_demo');
+    const seed = () =>
+      spawnSync(process.execPath, [entry], {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: url, DATA_DIR: dir, LOG_LEVEL: 'warn' },
+      });
+    const first = seed();
+    expect(first.status, first.stderr).toBe(0);
+    const caseId = /Demo case \S+ \(([^)]+)\)/.exec(first.stdout)?.[1];
+    expect(caseId).toBeDefined();
+    const again = seed();
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`(${caseId})`);
+    expect(existsSync(databaseFile(dir))).toBe(false);
+    const postgres = await PostgresClient.open(url, { max: 1 }, logger);
+    try {
+      expect(await postgres.all('SELECT id FROM cases')).toEqual([{ id: caseId }]);
+    } finally {
+      await postgres.close();
+    }
+    expect((await verifyPostgres(url, caseId!)).exitCode).toBe(0);
+  }, 60_000);
 });
