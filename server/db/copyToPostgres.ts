@@ -202,9 +202,10 @@ async function countRows(
 
 /**
  * Copies `source` (opened read-only is enough) into `target`, which must hold
- * the same tables and no rows. Throws CopyRefused before writing anything when
- * the schemas differ or the target holds data; any other error rolls the
- * whole copy back. Returns every table's rows in the source and, counted
+ * the same tables and no rows (checked with every table locked against
+ * writers, so nothing can slip in between). Throws CopyRefused, having written
+ * nothing, when the schemas differ or the target holds data; any other error
+ * rolls the whole copy back. Returns every table's rows in the source and, counted
  * again after the commit, in the target.
  */
 export async function copySqliteToPostgres(
@@ -246,16 +247,6 @@ export async function copySqliteToPostgres(
   }
 
   const tables = [...to.keys()];
-  const occupied: string[] = [];
-  for (const t of tables) {
-    if (await target.get(`SELECT 1 AS one FROM ${ident(t)} LIMIT 1`)) occupied.push(t);
-  }
-  if (occupied.length > 0) {
-    throw new CopyRefused(
-      `目标数据库已有数据，不会合并 / the target database already holds data (${occupied.join(', ')}); copy only into an empty database`,
-    );
-  }
-
   const { order, deferred } = copyOrder(tables, await foreignKeys(target));
   const batchRows = options.batchRows ?? 500;
   const sourceCounts = new Map<string, number>();
@@ -264,6 +255,17 @@ export async function copySqliteToPostgres(
   source.exec('BEGIN');
   try {
     await target.transaction(async () => {
+      // No one writes while the target is found empty and filled (readers may still read).
+      await target.run(`LOCK TABLE ${tables.map(ident).join(', ')} IN EXCLUSIVE MODE`);
+      const occupied: string[] = [];
+      for (const t of tables) {
+        if (await target.get(`SELECT 1 AS one FROM ${ident(t)} LIMIT 1`)) occupied.push(t);
+      }
+      if (occupied.length > 0) {
+        throw new CopyRefused(
+          `目标数据库已有数据，不会合并 / the target database already holds data (${occupied.join(', ')}); copy only into an empty database`,
+        );
+      }
       for (const k of deferred) {
         await target.run(
           `ALTER TABLE ${ident(k.child)} ALTER CONSTRAINT ${ident(k.name)} DEFERRABLE INITIALLY DEFERRED`,

@@ -10,12 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { calendarYearTool } from '../../server/cli/calendar-year.js';
 import { migrateToPostgres } from '../../server/cli/migrate-to-postgres.js';
 import { verifyDatabase, verifyPostgres } from '../../server/cli/verify-audit.js';
 import { copyOrder } from '../../server/db/copyToPostgres.js';
+import { MIGRATIONS } from '../../server/db/migrations.js';
 import { databaseFile, SqliteDatabase } from '../../server/db/SqliteDatabase.js';
 import { PostgresClient } from '../../server/db/sql/PostgresClient.js';
 import type { SqlClient } from '../../server/db/sql/SqlClient.js';
@@ -394,6 +396,61 @@ describe('db:migrate-to-postgres refusals and edges', () => {
     } finally {
       await postgres.close();
     }
+  });
+
+  it('brings a file at an older schema to this release first, as the service would at start', async () => {
+    // A file an earlier release left: every migration but the newest.
+    const file = databaseFile(tempDir());
+    const older = new Database(file);
+    older.exec(`CREATE TABLE schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    for (const m of MIGRATIONS.slice(0, -1)) {
+      older.exec(m.sql);
+      older
+        .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(m.version, m.name, NOW);
+    }
+    older
+      .prepare(`INSERT INTO organisations (id, name, created_at) VALUES ('ORG', '中心', ?)`)
+      .run(NOW);
+    older.close();
+    const url = await freshDatabase(inject('postgresUrl'), 'older');
+    const copied = await migrateToPostgres([file, url], { logger });
+    expect(copied.exitCode, copied.lines.join('\n')).toBe(0);
+    const reopened = new Database(file, { readonly: true });
+    try {
+      expect(reopened.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({
+        v: MIGRATIONS.at(-1)!.version,
+      });
+    } finally {
+      reopened.close();
+    }
+    const postgres = await PostgresClient.open(url, { max: 1 }, logger);
+    try {
+      expect(await postgres.all('SELECT id, name FROM organisations')).toEqual([
+        { id: 'ORG', name: '中心' },
+      ]);
+    } finally {
+      await postgres.close();
+    }
+  });
+
+  it('refuses a file at a newer schema than this release knows (exit 2, file unchanged)', async () => {
+    const { file, sqlite } = await tinyInstallation();
+    const newer = MIGRATIONS.at(-1)!.version + 1;
+    await sqlite.run(
+      `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', ?)`,
+      [newer, NOW],
+    );
+    await sqlite.close();
+    const url = await freshDatabase(inject('postgresUrl'), 'newer');
+    const refused = await migrateToPostgres([file, url], { logger });
+    expect(refused).toEqual({
+      exitCode: 2,
+      lines: [
+        `架构版本不同：SQLite ${newer}，PostgreSQL ${newer - 1} / the schema versions differ: SQLite ${newer}, PostgreSQL ${newer - 1}`,
+      ],
+    });
   });
 
   it('orders parents before children and defers only keys in cycles', () => {
