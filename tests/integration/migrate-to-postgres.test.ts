@@ -523,6 +523,20 @@ describe('npm run verify on PostgreSQL', () => {
       const intact = await verifyPostgres(url, '--all');
       expect(intact.exitCode).toBe(0);
       expect(intact.lines.length).toBeGreaterThanOrEqual(2);
+      // As an operator runs it: DATABASE_URL picks PostgreSQL over DATA_DIR's (absent) file.
+      const entry = 'dist/server/cli/verify-audit.js';
+      if (!existsSync(entry)) throw new Error(`${entry} missing: run npm test, it builds dist/`);
+      const verify = (databaseUrl: string) =>
+        spawnSync(process.execPath, [entry, '--all'], {
+          encoding: 'utf8',
+          env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: t.dataDir },
+        });
+      const built = verify(url);
+      expect(built.status, built.stderr).toBe(0);
+      expect(built.stdout.trim().split('\n')).toEqual(intact.lines);
+      const wrong = verify('mysql://x@y/z');
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
       expect(await verifyPostgres(url, 'no-such-case')).toEqual({
         exitCode: 1,
         lines: ['案件 no-such-case：没有审计记录 / no audit events for this case'],
