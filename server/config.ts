@@ -325,6 +325,24 @@ export function loadDataDir(env: Env = process.env): string {
   return path.resolve(env['DATA_DIR'] || 'data');
 }
 
+/**
+ * DATABASE_URL and DATABASE_POOL_SIZE alone, validated as loadConfig does, for
+ * command-line tools (no media settings): `url` undefined means the SQLite file.
+ */
+export function loadDatabaseConfig(env: Env = process.env): Config['database'] {
+  const cleaned = Object.fromEntries(
+    ['DATABASE_URL', 'DATABASE_POOL_SIZE'].flatMap((k) => (env[k] ? [[k, env[k]]] : [])),
+  );
+  const parsed = envSchema
+    .pick({ DATABASE_URL: true, DATABASE_POOL_SIZE: true })
+    .safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { url: parsed.data.DATABASE_URL, poolSize: parsed.data.DATABASE_POOL_SIZE };
+}
+
 /** The operator's WORK_CALENDAR_* dates alone, for the calendar-year tool (no media settings). */
 export function loadWorkCalendarConfig(env: Env = process.env): Config['calendar'] {
   const value = (name: string) => env[name] || undefined;
@@ -368,7 +386,7 @@ export function redactConfig(config: Config): unknown {
 }
 
 /** A database URL with its password replaced, for the logs. */
-function redactUrl(url: string | undefined): string | undefined {
+export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   try {
     const parsed = new URL(url);

@@ -5,6 +5,9 @@
  *   bash scripts/cli.sh calendar-year add <schedule.json> [--by <name>]
  *   bash scripts/cli.sh calendar-year list
  *
+ * With DATABASE_URL=postgres://… it works on that PostgreSQL database (migrated first, as the
+ * service does at start), otherwise on DATA_DIR's SQLite file.
+ *
  * The file holds what POST /api/calendar/years takes: {"year", "holidays": [{"first","last",
  * "name"}], "workdays": [...], "source": {"title","number?","url?","publishedOn"},
  * "correction?": {"reason"}}. Works on DATA_DIR's database whether the service is stopped or
@@ -18,12 +21,13 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { CalendarService } from '../cases/CalendarService.js';
-import { loadDataDir, loadWorkCalendarConfig } from '../config.js';
+import { loadDatabaseConfig, loadDataDir, loadWorkCalendarConfig, type Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqlCaseRepository } from '../db/SqlCaseRepository.js';
-import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
+import { openDatabase } from '../db/openDatabase.js';
+import type { SqlClient } from '../db/sql/SqlClient.js';
 import { createLogger } from '../logger.js';
 
 const USAGE = '用法 / usage: calendar-year add <schedule.json> [--by <name>] | calendar-year list';
@@ -46,11 +50,15 @@ function parseArgs(
   return { command, file, by };
 }
 
-/** Runs the tool on the database of `dataDir`; tests call this directly. */
+/**
+ * Runs the tool on the database of `dataDir`, or on PostgreSQL when `database.url` is set;
+ * tests call this directly.
+ */
 export async function calendarYearTool(
   args: readonly string[],
   dataDir: string,
   operator: { holidays: string[]; extraWorkdays: string[] } = { holidays: [], extraWorkdays: [] },
+  database: Config['database'] = { url: undefined, poolSize: 2 },
 ): Promise<Outcome> {
   const parsed = parseArgs(args);
   if (!parsed) return { exitCode: 2, lines: [USAGE] };
@@ -67,9 +75,9 @@ export async function calendarYearTool(
       };
     }
   }
-  let database: SqliteDatabase;
+  let sql: SqlClient;
   try {
-    database = SqliteDatabase.open(databaseFile(dataDir), createLogger('warn'));
+    sql = await openDatabase(database, dataDir, createLogger('warn'));
   } catch (error) {
     return {
       exitCode: 2,
@@ -78,9 +86,9 @@ export async function calendarYearTool(
   }
   try {
     const calendar = await CalendarService.open({
-      years: new SqlCalendarYears(database),
-      cases: new SqlCaseRepository(database),
-      audit: new SqlAuditLog(database),
+      years: new SqlCalendarYears(sql),
+      cases: new SqlCaseRepository(sql),
+      audit: new SqlAuditLog(sql),
       operator,
     });
     if (parsed.command === 'list') {
@@ -112,7 +120,7 @@ export async function calendarYearTool(
       };
     return { exitCode: 2, lines: [`失败 / failed: ${(error as Error).message}`] };
   } finally {
-    await database.close();
+    await sql.close();
   }
 }
 
@@ -124,9 +132,10 @@ if (import.meta.url === pathToFileURL(invoked).href) {
       process.argv.slice(2),
       loadDataDir(),
       loadWorkCalendarConfig(),
+      loadDatabaseConfig(),
     );
   } catch (error) {
-    // A malformed WORK_CALENDAR_* (ConfigError).
+    // A malformed WORK_CALENDAR_* or DATABASE_URL (ConfigError).
     outcome = { exitCode: 2, lines: [(error as Error).message] };
   }
   (outcome.exitCode === 0 ? process.stdout : process.stderr).write(`${outcome.lines.join('\n')}\n`);

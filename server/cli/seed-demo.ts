@@ -1,5 +1,6 @@
 /**
- * `npm start` runs this before the server: creates the database (migrations)
+ * `npm start` runs this before the server: creates the database (migrations;
+ * PostgreSQL when DATABASE_URL is set, else DATA_DIR's SQLite file)
  * and, the first time, a demo organisation with a clerk, a mediator and a
  * wage-arrears case with two parties, accepted and with a session scheduled.
  * Prints how to sign in and the join links. Staff passwords are generated
@@ -23,7 +24,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqlCaseRepository } from '../db/SqlCaseRepository.js';
-import { SqliteDatabase, databaseFile } from '../db/SqliteDatabase.js';
+import { openDatabase } from '../db/openDatabase.js';
 import { createLogger } from '../logger.js';
 
 const ORG_ID = 'demo-org';
@@ -39,7 +40,7 @@ interface DemoState {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('warn');
-  const database = SqliteDatabase.open(databaseFile(config.dataDir), logger);
+  const database = await openDatabase(config.database, config.dataDir, logger);
   const repository = new SqlCaseRepository(database);
   const audit = new SqlAuditLog(database);
   // The same calendar as the service: shipped years, years clerks added, WORK_CALENDAR_*.

@@ -79,6 +79,16 @@ export class SqlAuditLog implements AuditLog {
     return rows.map(toEvent);
   }
 
+  /** Every chain with a head or an event (a chain whose head was deleted still shows). */
+  async chainIds(): Promise<string[]> {
+    const rows = await this.#sql.all<{ case_id: string }>(
+      `SELECT case_id FROM audit_heads
+       UNION SELECT case_id FROM audit_events
+       ORDER BY case_id`,
+    );
+    return rows.map((r) => r.case_id);
+  }
+
   async verify(caseId: string): Promise<ChainVerification> {
     return verifyChain(caseId, await this.list(caseId), await this.#head(caseId));
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactConfig } from '../../server/config.js';
+import { ConfigError, loadConfig, loadDatabaseConfig, redactConfig } from '../../server/config.js';
 
 const workerBin = process.env['MEDIASOUP_WORKER_BIN'] ?? '';
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mediation-config-'));
@@ -119,5 +119,24 @@ describe('loadConfig', () => {
     const file = path.join(dir, 'secrets', 'jwt-secret');
     expect(readFileSync(file, 'utf8').trim()).toBe(first.auth.jwtSecret);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('loadDatabaseConfig (the command-line tools)', () => {
+  it('reads DATABASE_URL and DATABASE_POOL_SIZE as loadConfig does, without media settings', () => {
+    expect(loadDatabaseConfig({})).toEqual({ url: undefined, poolSize: 10 });
+    expect(loadDatabaseConfig({ DATABASE_URL: '', DATABASE_POOL_SIZE: '' })).toEqual({
+      url: undefined,
+      poolSize: 10,
+    });
+    const url = 'postgresql://app:pw@db.internal:5432/mediation';
+    expect(loadDatabaseConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '4' })).toEqual({
+      url,
+      poolSize: 4,
+    });
+    expect(() => loadDatabaseConfig({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(
+      /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(() => loadDatabaseConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(ConfigError);
   });
 });
