@@ -10,13 +10,44 @@
  * reason to make a fresh key: that would orphan every published signature.
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { writeFileDurably } from '../storage/durableWrite.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { publicJwk, signJws, verifyJws, type JwsHeader, type Jwks, type PublicJwk } from './jws.js';
 
 const ACTIVE_FILE = 'active';
+/** A directory held by the process making the first key (mkdir is atomic). */
+const CREATING_LOCK = '.creating';
+/** A lock older than this was left by a process that died making the key. */
+const STALE_LOCK_MS = 10_000;
+
+/**
+ * True once this process holds the first-key lock; false after another process
+ * held it and has finished (the `active` file exists, or its lock went stale and
+ * was removed): then open again.
+ */
+async function firstKeyLock(directory: string): Promise<boolean> {
+  const lock = path.join(directory, CREATING_LOCK);
+  for (;;) {
+    try {
+      await mkdir(lock, { mode: 0o700 });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const started = await stat(lock).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
+    if (started !== undefined && Date.now() - started > STALE_LOCK_MS) {
+      await rmdir(lock).catch(() => undefined);
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    if ((await readActive(directory)) !== undefined) return false;
+  }
+}
 /** A kid is an RFC 7638 SHA-256 thumbprint: 43 base64url characters. */
 const KID = /^[A-Za-z0-9_-]{43}$/;
 const KEY_FILE = /^([A-Za-z0-9_-]{43})\.json$/;
@@ -77,7 +108,21 @@ export class ServiceKeys {
     const now = options?.now ?? (() => new Date());
     await mkdir(directory, { recursive: true, mode: 0o700 });
     await chmod(directory, 0o700);
+    // Several processes sharing the data directory may start at once on an empty one:
+    // one of them makes the first key, the others wait for it.
+    if ((await readActive(directory)) === undefined) {
+      const made = await firstKeyLock(directory);
+      if (!made) return ServiceKeys.open(directory, options);
+      try {
+        return await ServiceKeys.#load(directory, now);
+      } finally {
+        await rmdir(path.join(directory, CREATING_LOCK)).catch(() => undefined);
+      }
+    }
+    return ServiceKeys.#load(directory, now);
+  }
 
+  static async #load(directory: string, now: () => Date): Promise<ServiceKeys> {
     const keys = new Map<string, ServiceKey>();
     for (const name of (await readdir(directory)).sort()) {
       const kid = KEY_FILE.exec(name)?.[1];

@@ -154,6 +154,25 @@ describe('ServiceKeys', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('several processes opening an empty directory at once make one first key, which all of them use', async () => {
+    const opened = await Promise.all(Array.from({ length: 6 }, () => ServiceKeys.open(keysDir)));
+    expect(new Set(opened.map((k) => k.activeKid)).size).toBe(1);
+    expect(readdirSync(keysDir).sort()).toEqual([`${opened[0]!.activeKid}.json`, 'active'].sort());
+    // What one signs, another verifies.
+    const jws = await opened[0]!.sign(payload, TYP);
+    await expect(opened[5]!.verify(jws, { typ: TYP })).resolves.toBeTruthy();
+  });
+
+  it('takes over the first-key lock of a process that died making the key', async () => {
+    const { mkdirSync, utimesSync } = await import('node:fs');
+    mkdirSync(keysDir, { recursive: true });
+    mkdirSync(path.join(keysDir, '.creating'));
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(path.join(keysDir, '.creating'), old, old);
+    const keys = await ServiceKeys.open(keysDir);
+    expect(readdirSync(keysDir).sort()).toEqual([`${keys.activeKid}.json`, 'active'].sort());
+  });
+
   it('round-trips a payload with the active kid and typ in the header', async () => {
     const keys = await ServiceKeys.open(keysDir);
     const jws = await keys.sign(payload, TYP);
