@@ -7,6 +7,32 @@ const workerBin =
   process.env.MEDIASOUP_WORKER_BIN ||
   execFileSync('bash', ['scripts/mediasoup-worker.sh', 'path'], { encoding: 'utf8' }).trim();
 
+/** Integration suites run a second time with their servers on PostgreSQL (see the project below). */
+const POSTGRES_PASS = [
+  'api-authorization-table',
+  'api-authorization',
+  'bundles',
+  'calendar-years',
+  'documents',
+  'evidence',
+  'evidence-session',
+  'floor',
+  'fuzz/http.fuzz',
+  'http-edges',
+  'institutions',
+  'multipart-fuzz',
+  'payment-order',
+  'procedural-side',
+  'procedure-safeguards',
+  'recording-crash',
+  'referral-rules',
+  'sign-in-throttling',
+  'socket-authorization',
+  'stale-credentials',
+  'upload-faults',
+  'webhook-ssrf',
+];
+
 export default defineConfig({
   test: {
     env: { MEDIASOUP_WORKER_BIN: workerBin },
@@ -29,6 +55,23 @@ export default defineConfig({
           // A throwaway PostgreSQL cluster for the run: the tests that run on both backends.
           globalSetup: ['tests/support/postgresGlobal.ts'],
           env: { MEDIASOUP_WORKER_BIN: workerBin },
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        // The integration suites whose subject is stored state, again on PostgreSQL: each
+        // server they start gets a fresh database in the run's cluster (tests/support/server.ts).
+        // The suites that open a database themselves already run on both backends
+        // (repositories-both, case-lifecycle, crash-safety, sql-client, jobs-three-processes,
+        // migrate-to-postgres); media-path suites (calls, transports, recording capture)
+        // store through the same repositories and run once, on SQLite.
+        test: {
+          name: 'integration-postgres',
+          include: POSTGRES_PASS.map((f) => `tests/integration/${f}.test.ts`),
+          environment: 'node',
+          globalSetup: ['tests/support/postgresGlobal.ts'],
+          env: { MEDIASOUP_WORKER_BIN: workerBin, TEST_DATABASE: 'postgres' },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

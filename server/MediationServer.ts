@@ -440,7 +440,11 @@ export class MediationServer {
     // CaseService.sessionAccess); a participant the mediator removed cannot
     // come back to that session.
     const stillValid = async (claims: VerifiedSessionToken): Promise<boolean> => {
-      if (await floorLog.isRemoved(claims.sessionId, claims.sub)) {
+      // The live session knows at once; the stored removal (written just after) holds for good.
+      if (
+        sessions.get(claims.sessionId)?.isRemoved(claims.sub) === true ||
+        (await floorLog.isRemoved(claims.sessionId, claims.sub))
+      ) {
         throw TokenRefusedError.because('TOKEN_REVOKED', 'PARTICIPANT_REMOVED');
       }
       const refusal = await cases.sessionAccess(claims);

@@ -265,3 +265,31 @@ export async function withClientParameters<T>(what: string, call: () => Promise<
     throw error;
   }
 }
+
+/**
+ * Refuses input holding U+0000 anywhere (a string, a key, at any depth): no
+ * text of a case has one, PostgreSQL cannot store one, and C-based tools cut
+ * strings at it. Checked at the edges (HTTP params, query and body; socket
+ * payloads) so it is a 400 on either database, never a 500 on one of them.
+ */
+export function refuseNulCharacters(event: string, value: unknown): void {
+  const found = nulPath(value, [], 0);
+  if (found === undefined) return;
+  const params = { event: event.slice(0, 200) };
+  throw new ValidationError(
+    reasonMessage('INVALID_PAYLOAD', params),
+    [`${found || '(payload)'}: the NUL character (U+0000) is not allowed in text`],
+    { reason: 'INVALID_PAYLOAD', params },
+  );
+}
+
+function nulPath(value: unknown, at: string[], depth: number): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at.join('.') : undefined;
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...at, '(key)'].join('.');
+    const found = nulPath(inner, [...at, key], depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

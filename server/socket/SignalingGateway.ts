@@ -20,7 +20,14 @@ import {
 import type { SessionTokens, VerifiedSessionToken } from '../auth/SessionTokens.js';
 import { TokenRefusedError } from '../auth/SessionTokens.js';
 import type { Config } from '../config.js';
-import { fail, RateLimitedError, ValidationError, toAppError, type AppError } from '../errors.js';
+import {
+  fail,
+  RateLimitedError,
+  ValidationError,
+  refuseNulCharacters,
+  toAppError,
+  type AppError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
@@ -313,7 +320,9 @@ export class SignalingGateway {
       )
         throw new RateLimitedError();
       this.#checkStage(ctx, name);
-      const parsed = requestSchemas[name].safeParse(args.length > 1 ? args[0] : undefined);
+      const payload: unknown = args.length > 1 ? args[0] : undefined;
+      refuseNulCharacters(name, payload);
+      const parsed = requestSchemas[name].safeParse(payload);
       if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
       const handler = this.#handlers[name] as (c: RequestContext, r: unknown) => Promise<unknown>;
       const data = await handler(ctx, parsed.data);

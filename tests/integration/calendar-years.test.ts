@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALENDAR_AUDIT_CHAIN } from '../../server/cases/CalendarService.js';
 import type { CaseDeadline, CaseNotice } from '../../server/cases/model.js';
 import { calendarYearTool } from '../../server/cli/calendar-year.js';
-import { verifyDatabase } from '../../server/cli/verify-audit.js';
+import { verifyDatabase, verifyPostgres } from '../../server/cli/verify-audit.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { databaseFile } from '../../server/db/SqliteDatabase.js';
@@ -211,7 +211,12 @@ describe('loading a year through the API', () => {
       tokens.clerk,
     );
     expect(calendar.years.map((y) => [y.year, y.origin])).toContainEqual([2027, 'added']);
-    expect(verifyDatabase(databaseFile(t.dataDir), '--all').exitCode).toBe(0);
+    const databaseUrl = t.server.config.database.url;
+    expect(
+      databaseUrl
+        ? (await verifyPostgres(databaseUrl, '--all')).exitCode
+        : verifyDatabase(databaseFile(t.dataDir), '--all').exitCode,
+    ).toBe(0);
   });
 
   it('loading 2027 again is refused without a correction; a correction with a reason replaces it', async () => {
@@ -245,30 +250,53 @@ describe('loading a year with the CLI', () => {
   it('exits non-zero on bad input and stores nothing', async () => {
     const bad = path.join(t.dataDir, 'bad-2028.json');
     writeFileSync(bad, JSON.stringify({ ...schedule2028, workdays: ['2028-01-04'] }));
-    const refused = await calendarYearTool(['add', bad], t.dataDir);
+    const refused = await calendarYearTool(
+      ['add', bad],
+      t.dataDir,
+      undefined,
+      t.server.config.database,
+    );
     expect(refused.exitCode).toBe(1);
     expect(refused.lines.join('\n')).toContain('workdays.0: 2028-01-04 不是周六或周日');
     expect(
-      (await calendarYearTool(['add', path.join(t.dataDir, 'none.json')], t.dataDir)).exitCode,
+      (
+        await calendarYearTool(
+          ['add', path.join(t.dataDir, 'none.json')],
+          t.dataDir,
+          undefined,
+          t.server.config.database,
+        )
+      ).exitCode,
     ).toBe(2);
-    expect((await calendarYearTool(['add'], t.dataDir)).exitCode).toBe(2);
+    expect(
+      (await calendarYearTool(['add'], t.dataDir, undefined, t.server.config.database)).exitCode,
+    ).toBe(2);
     // The built tool as an operator runs it: the same refusal as its exit status.
     if (!existsSync(CLI))
       throw new Error(`${CLI} is missing: run \`npm test\` (it builds the server)`);
     const run = spawnSync(process.execPath, [CLI, 'add', bad], {
-      env: { ...process.env, DATA_DIR: t.dataDir },
+      env: {
+        ...process.env,
+        DATA_DIR: t.dataDir,
+        ...(t.server.config.database.url ? { DATABASE_URL: t.server.config.database.url } : {}),
+      },
       encoding: 'utf8',
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('workdays.0: 2028-01-04');
-    const list = await calendarYearTool(['list'], t.dataDir);
+    const list = await calendarYearTool(['list'], t.dataDir, undefined, t.server.config.database);
     expect(list.lines.some((l) => l.startsWith('2028 '))).toBe(false);
   });
 
   it('adds a year on the data directory of the running service, which picks it up', async () => {
     const good = path.join(t.dataDir, 'good-2028.json');
     writeFileSync(good, JSON.stringify(schedule2028));
-    const added = await calendarYearTool(['add', good, '--by', '运维'], t.dataDir);
+    const added = await calendarYearTool(
+      ['add', good, '--by', '运维'],
+      t.dataDir,
+      undefined,
+      t.server.config.database,
+    );
     expect(added).toMatchObject({ exitCode: 0 });
     const chain = await audit.list(CALENDAR_AUDIT_CHAIN);
     expect(chain.at(-1)).toMatchObject({

@@ -1,19 +1,24 @@
 /**
- * Crash safety: a process writing cases is killed with SIGKILL in the middle
- * of its writes; on reopening, the database passes `PRAGMA integrity_check`,
- * every acknowledged registration is there in full, and no case is half
- * written. Three kill/reopen cycles on the same file. Runs the writer against
- * dist/ (npm test builds it).
+ * Crash safety, on each backend: a process writing cases is killed with
+ * SIGKILL in the middle of its writes; on reopening, every acknowledged
+ * registration is there in full, no case is half written and the case
+ * numbers have no gap (and on SQLite the file passes `PRAGMA
+ * integrity_check`). Three kill/reopen cycles on the same database. Runs the
+ * writer against dist/ (npm test builds it).
  */
 import { registrationInput } from '../support/cases.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqliteDatabase } from '../../server/db/SqliteDatabase.js';
+import { PostgresClient } from '../../server/db/sql/PostgresClient.js';
+import type { SqlClient } from '../../server/db/sql/SqlClient.js';
 import { createLogger } from '../../server/logger.js';
+import { BACKENDS } from '../support/backends.js';
+import { freshDatabase } from '../support/postgres.js';
 
 const WRITER = 'tests/support/crash-writer.mjs';
 const BUILT = [
@@ -21,6 +26,7 @@ const BUILT = [
   'dist/server/db/SqlCaseRepository.js',
   'dist/server/db/SqlAuditLog.js',
   'dist/server/db/SqliteAuditFile.js',
+  'dist/server/db/sql/PostgresClient.js',
   'dist/server/cases/CaseService.js',
   'dist/server/cases/deadlines.js',
   'dist/server/cases/schemas.js',
@@ -33,7 +39,8 @@ const MIN_ACKS = 20;
 const START_TIMEOUT_MS = 15_000;
 
 let dir = '';
-let file = '';
+/** The SQLite file, or the PostgreSQL database's URL. */
+let target = '';
 let child: ChildProcess | undefined;
 
 interface Cycle {
@@ -46,7 +53,7 @@ interface Cycle {
 /** Runs the writer until it has acknowledged MIN_ACKS cases, then SIGKILLs it 300–900 ms later. */
 function writeThenKill(): Promise<Cycle> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [WRITER, file, JSON.stringify(registrationInput())], {
+    const proc = spawn(process.execPath, [WRITER, target, JSON.stringify(registrationInput())], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -93,20 +100,33 @@ interface Counts {
   mediation: number;
 }
 
-describe('crash safety', () => {
-  beforeAll(() => {
+describe.each(BACKENDS)('crash safety on %s', (backend) => {
+  beforeAll(async () => {
     const missing = BUILT.filter((f) => !existsSync(f));
     if (missing.length > 0) {
       throw new Error(`${missing.join(', ')} missing: run npm test, it builds dist/`);
     }
     dir = mkdtempSync(path.join(os.tmpdir(), 'mediation-crash-'));
-    file = path.join(dir, 'crash.sqlite');
+    target =
+      backend === 'sqlite'
+        ? path.join(dir, 'crash.sqlite')
+        : await freshDatabase(inject('postgresUrl'), 'crash');
   });
 
   afterAll(() => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  /** Reopens the database as the service would after the crash (SQLite recovers its WAL). */
+  async function reopen(): Promise<{ sql: SqlClient; sqlite?: SqliteDatabase }> {
+    const logger = createLogger('silent');
+    if (backend === 'sqlite') {
+      const sqlite = SqliteDatabase.open(target, logger);
+      return { sql: sqlite, sqlite };
+    }
+    return { sql: await PostgresClient.open(target, { max: 2 }, logger) };
+  }
 
   it('keeps every acknowledged registration, whole, across SIGKILLs mid-write', async () => {
     const everAcked = new Set<string>();
@@ -127,35 +147,38 @@ describe('crash safety', () => {
       ).toBeGreaterThanOrEqual(MIN_ACKS);
       for (const id of run.acked) everAcked.add(id);
 
-      // Reopening recovers the WAL and runs the migrations.
-      const database = SqliteDatabase.open(file, createLogger('silent'));
+      // Reopening recovers the WAL (SQLite) and runs the migrations.
+      const { sql, sqlite } = await reopen();
       try {
-        const { db } = database;
-        expect(db.pragma('integrity_check', { simple: true }), `cycle ${cycle}`).toBe('ok');
-        expect(db.pragma('foreign_key_check'), `cycle ${cycle}`).toEqual([]);
-
-        const present = new Set(db.prepare('SELECT id FROM cases').pluck().all() as string[]);
+        if (sqlite) {
+          expect(sqlite.db.pragma('integrity_check', { simple: true }), `cycle ${cycle}`).toBe(
+            'ok',
+          );
+          expect(sqlite.db.pragma('foreign_key_check'), `cycle ${cycle}`).toEqual([]);
+        }
+        const ids = async (query: string) =>
+          (await sql.all<{ id: string }>(query)).map((r) => r.id);
+        const present = new Set(await ids('SELECT id FROM cases'));
         const lost = [...everAcked].filter((id) => !present.has(id));
         expect(lost, `cycle ${cycle}: acknowledged cases missing after the kill`).toEqual([]);
 
-        const counts = db.prepare<[{ id: string }], Counts>(
-          `SELECT
-             (SELECT COUNT(*) FROM case_people WHERE case_id = @id) AS people,
-             (SELECT COUNT(*) FROM case_people WHERE case_id = @id AND kind = 'applicant') AS applicants,
-             (SELECT COUNT(*) FROM case_people WHERE case_id = @id AND kind = 'respondent') AS respondents,
-             (SELECT COUNT(*) FROM deadlines WHERE case_id = @id) AS deadlines,
-             (SELECT COUNT(*) FROM deadlines WHERE case_id = @id AND kind = 'acceptance_decision') AS acceptance,
-             (SELECT COUNT(*) FROM deadlines WHERE case_id = @id AND kind = 'mediation_period') AS mediation`,
-        );
-        const firstAction = db
-          .prepare<[string], string>(
-            'SELECT action FROM audit_events WHERE case_id = ? ORDER BY seq LIMIT 1',
-          )
-          .pluck();
-        const audit = new SqlAuditLog(database);
+        const audit = new SqlAuditLog(sql);
         const halfWritten: string[] = [];
         for (const id of present) {
-          const c = counts.get({ id });
+          const c = await sql.get<Counts>(
+            `SELECT
+               (SELECT COUNT(*) FROM case_people WHERE case_id = ?) AS people,
+               (SELECT COUNT(*) FROM case_people WHERE case_id = ? AND kind = 'applicant') AS applicants,
+               (SELECT COUNT(*) FROM case_people WHERE case_id = ? AND kind = 'respondent') AS respondents,
+               (SELECT COUNT(*) FROM deadlines WHERE case_id = ?) AS deadlines,
+               (SELECT COUNT(*) FROM deadlines WHERE case_id = ? AND kind = 'acceptance_decision') AS acceptance,
+               (SELECT COUNT(*) FROM deadlines WHERE case_id = ? AND kind = 'mediation_period') AS mediation`,
+            [id, id, id, id, id, id],
+          );
+          const first = await sql.get<{ action: string }>(
+            'SELECT action FROM audit_events WHERE case_id = ? ORDER BY seq LIMIT 1',
+            [id],
+          );
           const verification = await audit.verify(id);
           const whole =
             c !== undefined &&
@@ -167,34 +190,30 @@ describe('crash safety', () => {
             c.mediation === 1 &&
             verification.ok &&
             verification.length === 1 &&
-            firstAction.get(id) === 'case.registered';
+            first?.action === 'case.registered';
           if (!whole) halfWritten.push(`${id}: ${JSON.stringify({ ...c, verification })}`);
         }
         expect(halfWritten, `cycle ${cycle}: cases not written whole`).toEqual([]);
 
         // Nor people, deadlines or audit events whose case row is missing.
-        const orphans = db
-          .prepare(
-            `SELECT case_id FROM case_people UNION SELECT case_id FROM deadlines
-             UNION SELECT case_id FROM audit_events UNION SELECT case_id FROM audit_heads`,
-          )
-          .pluck()
-          .all() as string[];
+        const orphans = await ids(
+          `SELECT case_id AS id FROM case_people UNION SELECT case_id FROM deadlines
+           UNION SELECT case_id FROM audit_events UNION SELECT case_id FROM audit_heads`,
+        );
         expect(
           orphans.filter((id) => !present.has(id)),
           `cycle ${cycle}: rows of a case that does not exist`,
         ).toEqual([]);
 
         // Case numbers stay a gapless sequence: nothing half-committed took a number.
-        const numbers = db
-          .prepare('SELECT case_number FROM cases ORDER BY case_number')
-          .pluck()
-          .all() as string[];
+        const numbers = (
+          await sql.all<{ n: string }>('SELECT case_number AS n FROM cases ORDER BY case_number')
+        ).map((r) => r.n);
         expect(numbers, `cycle ${cycle}`).toEqual(
           numbers.map((_, i) => `2026-${String(i + 1).padStart(6, '0')}`),
         );
       } finally {
-        await database.close();
+        await sql.close();
       }
     }
   }, 30_000);

@@ -76,6 +76,31 @@ describe('HTTP edge cases', () => {
     expect(summary(r)).toEqual({ status: 400, code: 'VALIDATION', shaped: true });
   });
 
+  it.each([
+    ['a path parameter', '/api/cases/%00', undefined],
+    ['the query', '/api/cases?status=%00', undefined],
+    ['a body field', '/api/cases', { ...registrationInput(), receivedOn: '2026-03-02\u0000' }],
+    ['a body key', '/api/cases', { ...registrationInput(), 'x\u0000': 1 }],
+  ])(
+    'a NUL character in %s → 400 VALIDATION on either database, nothing stored',
+    async (_, p, body) => {
+      const before = (await t.server.database.all('SELECT id FROM cases')).length;
+      const r = await rawRequest({
+        url: `${t.url}${p}`,
+        method: body ? 'POST' : 'GET',
+        headers: {
+          authorization: `Bearer ${clerk}`,
+          ...(body ? { ...JSON_TYPE, 'content-length': String(json(body).length) } : {}),
+        },
+        ...(body ? { chunks: [json(body)] } : {}),
+        timeoutMs: 5000,
+      });
+      expect(summary(r)).toEqual({ status: 400, code: 'VALIDATION', shaped: true });
+      expect(JSON.stringify(r.kind === 'reply' ? r.body : '')).toContain('U+0000');
+      expect(await t.server.database.all('SELECT id FROM cases')).toHaveLength(before);
+    },
+  );
+
   it('a well-formed body is accepted, also gzip-, deflate- and brotli-encoded', async () => {
     const body = json(registrationInput());
     for (const [encoding, bytes] of [

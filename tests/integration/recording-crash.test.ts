@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
@@ -18,6 +18,7 @@ import { verifyJws } from '../../server/signing/jws.js';
 import type { SessionRole } from '../../signaling/index.js';
 import { caseInSession, seedStaff } from '../support/cases.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { freshDatabase } from '../support/postgres.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
 import { enrolledToken } from '../support/enrol.js';
@@ -265,10 +266,15 @@ describe('recording through failures', () => {
   it('closes a recording cut off by a killed server at the next start: decodable files, the gap, a signed manifest', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'recording-crash-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    // On PostgreSQL (TEST_DATABASE=postgres) the killed server and the next one share a database.
+    const database: Record<string, string> =
+      process.env['TEST_DATABASE'] === 'postgres'
+        ? { DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'recording-crash') }
+        : {};
     const child = spawn(
       path.join('node_modules', '.bin', 'vite-node'),
       ['tests/support/recording-server.ts', dataDir],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...database } },
     );
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -296,7 +302,7 @@ describe('recording through failures', () => {
     await new Promise((r) => child.once('exit', r));
     await sleep(1500);
 
-    const t = await startTestServer({ DATA_DIR: dataDir });
+    const t = await startTestServer({ DATA_DIR: dataDir, ...database });
     cleanups.push(() => t.close());
     const restartedAt = Date.now();
     await t.server.recordings.idle();

@@ -23,6 +23,23 @@ const FINGERPRINT = {
 describe('pass-through media parameters (finding 9)', () => {
   const shared = sharedTestServer();
 
+  it('refuses a NUL character anywhere in a payload with VALIDATION (PostgreSQL cannot store one)', async () => {
+    const c = await shared.client({ sub: 'nul-mediator', role: 'mediator' });
+    for (const payload of [
+      { direction: 'send\u0000' },
+      { direction: 'send', ['x\u0000']: 1 },
+      { direction: 'send', nested: [{ a: 'ok' }, { b: '\u0000' }] },
+    ]) {
+      const reply = (await c.ack('transport:create', payload as never)) as {
+        ok: boolean;
+        error?: { code?: string; details?: { issues?: string[] } };
+      };
+      expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(JSON.stringify(reply.error)).toContain('U+0000');
+    }
+    expect(await c.ack('media:capabilities', {})).toMatchObject({ ok: true });
+  });
+
   it('refuses deeply nested or oversized parameters with VALIDATION, and stays up', async () => {
     const { t } = shared;
     const c = await shared.client({ sub: 'deep-mediator', role: 'mediator' });

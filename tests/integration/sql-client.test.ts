@@ -55,7 +55,7 @@ describe.each(BACKENDS)('SqlClient on %s', (backend) => {
   it('opens with the schema of this release', async () => {
     const { sql } = await open(backend);
     const row = await sql.get<{ v: number }>('SELECT MAX(version) AS v FROM schema_migrations');
-    expect(row?.v).toBe(18);
+    expect(row?.v).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
     const tables = await sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM cases');
     expect(tables).toEqual([{ n: 0 }]);
   });
@@ -191,7 +191,7 @@ describe('schema versions', () => {
     );
     await expect(
       PostgresClient.open(pgBackend.url!, { max: 1 }, createLogger('silent')),
-    ).rejects.toThrow(/version 99, newer than this release knows \(18\)/);
+    ).rejects.toThrow(/version 99, newer than this release knows \(\d+\)/);
 
     const lite = await open('sqlite');
     await lite.sql.run(
@@ -200,7 +200,7 @@ describe('schema versions', () => {
     );
     const file = lite.sqlite!.file;
     expect(() => SqliteDatabase.open(file, createLogger('silent'))).toThrow(
-      /version 99, newer than this release knows \(18\)/,
+      /version 99, newer than this release knows \(\d+\)/,
     );
   });
 });

@@ -1,3 +1,5 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fakePeer } from '../support/fakeDevice.js';
 import { perTestServer } from '../support/server.js';
@@ -84,7 +86,8 @@ describe('worker pool', () => {
   });
 
   it('runs in single-port mode through a WebRtcServer per worker and shuts down with live transports', async () => {
-    const basePort = 46_000 + Math.floor(Math.random() * 1000) * 2;
+    // Two adjacent ports free for TCP and UDP (one per worker): a fixed guess can be taken.
+    const basePort = await freePortPair(46_000);
     const t = await fixture.start({
       MEDIASOUP_WEBRTC_SERVER: 'true',
       MEDIASOUP_WEBRTC_SERVER_PORT: String(basePort),
@@ -110,3 +113,29 @@ describe('worker pool', () => {
     await until(() => pids.every((pid) => !alive(pid)), 5_000);
   });
 });
+
+/** Whether `port` on 127.0.0.1 can be bound for `kind` right now. */
+function bindable(kind: 'tcp' | 'udp', port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (kind === 'tcp') {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    } else {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    }
+  });
+}
+
+/** The first even port from `from` whose pair (it and the next) is free for TCP and UDP. */
+async function freePortPair(from: number): Promise<number> {
+  for (let port = from; port < from + 4000; port += 2) {
+    const checks = await Promise.all(
+      [port, port + 1].flatMap((p) => [bindable('tcp', p), bindable('udp', p)]),
+    );
+    if (checks.every(Boolean)) return port;
+  }
+  throw new Error(`no free port pair from ${from}`);
+}

@@ -6,7 +6,7 @@
  * organisation and clerk exist. Used by tests/integration/crash-safety.test.ts,
  * which SIGKILLs it mid-write.
  *
- *   node tests/support/crash-writer.mjs <database file>
+ *   node tests/support/crash-writer.mjs <database file | postgres://…> <registration JSON>
  */
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../dist/server/auth/passwords.js';
@@ -16,6 +16,7 @@ import { registerCaseSchema } from '../../dist/server/cases/schemas.js';
 import { SqlAuditLog } from '../../dist/server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../dist/server/db/SqlCaseRepository.js';
 import { SqliteDatabase } from '../../dist/server/db/SqliteDatabase.js';
+import { PostgresClient } from '../../dist/server/db/sql/PostgresClient.js';
 import { createLogger } from '../../dist/server/logger.js';
 
 const CONCURRENT_LOOPS = 4;
@@ -27,7 +28,7 @@ const ORGANISATION_ID = 'org-crash-safety';
 const [file, registrationJson] = process.argv.slice(2);
 if (!file || !registrationJson) {
   process.stderr.write(
-    'usage: node tests/support/crash-writer.mjs <database file> <registration JSON>\n',
+    'usage: node tests/support/crash-writer.mjs <database file | postgres://…> <registration JSON>\n',
   );
   process.exit(2);
 }
@@ -39,7 +40,9 @@ function fail(error) {
 }
 
 // The logger writes to stdout, which carries the protocol: keep it silent.
-const database = SqliteDatabase.open(file, createLogger('silent'));
+const database = file.startsWith('postgres://')
+  ? await PostgresClient.open(file, { max: 8 }, createLogger('silent'))
+  : SqliteDatabase.open(file, createLogger('silent'));
 const repository = new SqlCaseRepository(database);
 const service = new CaseService({
   repository,

@@ -27,6 +27,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** TEST_DATABASE=postgres: each data directory's database, for servers started again on it. */
+const databasesByDataDir = new Map<string, string>();
+
 export async function startTestServer(
   env: Record<string, string> = {},
   options: MediationServerOptions = {},
@@ -34,10 +37,14 @@ export async function startTestServer(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-test-'));
   // TEST_DATABASE=postgres: the server on a fresh database in the run's PostgreSQL cluster
   // (integration layer; tests/support/postgresGlobal.ts). Otherwise SQLite in dataDir.
+  // A server started again on an earlier one's DATA_DIR (a restart) gets that one's database.
+  const reused = env['DATA_DIR'] ? databasesByDataDir.get(env['DATA_DIR']) : undefined;
   const databaseUrl =
-    process.env['TEST_DATABASE'] === 'postgres'
-      ? await freshDatabase(inject('postgresUrl'), 'server')
-      : '';
+    env['DATABASE_URL'] ??
+    (process.env['TEST_DATABASE'] === 'postgres'
+      ? (reused ?? (await freshDatabase(inject('postgresUrl'), 'server')))
+      : '');
+  if (databaseUrl) databasesByDataDir.set(env['DATA_DIR'] ?? dataDir, databaseUrl);
   const config = loadConfig(process.env, {
     DATABASE_URL: databaseUrl,
     HTTP_HOST: '127.0.0.1',

@@ -9,7 +9,7 @@ import type { InvitationTokens, StaffTokens } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
 import type { CaseRepository } from '../../cases/CaseRepository.js';
 import type { CaseService } from '../../cases/CaseService.js';
-import { UnauthenticatedError, ValidationError, fail } from '../../errors.js';
+import { UnauthenticatedError, ValidationError, fail, refuseNulCharacters } from '../../errors.js';
 import { z } from 'zod';
 import type { AnyEndpoint } from '../../../signaling/http/endpoint.js';
 import { openApiDocument } from './openapi.js';
@@ -106,6 +106,7 @@ export async function handleRoute(
   const actor = e.auth === 'none' ? undefined : await resolveActor(req);
   if ((e.auth === 'any' || e.auth === 'staff') && !actor) throw new UnauthenticatedError();
   if (e.auth === 'staff' && actor?.kind !== 'staff') throw fail('STAFF_ACCESS_ONLY');
+  refuseNulCharacters(what, { params: req.params, query: req.query, body: req.body as unknown });
   const params = e.params.safeParse(req.params);
   if (!params.success) throw ValidationError.fromZod(what, params.error);
   const body = e.body ? e.body.safeParse(req.body ?? {}) : undefined;
