@@ -100,7 +100,8 @@ export async function migrateToPostgres(
         onTable: (table, rows) => options.progress?.(`${table}: ${rows}`),
       });
     } catch (error) {
-      if (error instanceof CopyRefused) return { exitCode: 2, lines: [error.message] };
+      if (error instanceof CopyRefused)
+        return { exitCode: 2, lines: [`${refusedZh(error)} / ${error.message}`] };
       return {
         exitCode: 2,
         lines: [
@@ -153,4 +154,16 @@ if (isEntryPoint(import.meta.url)) {
   );
   // exitCode (not exit()) lets the output flush when piped.
   process.exitCode = outcome.exitCode;
+}
+
+/** The operator's Chinese line for a refusal (the error itself carries the English). */
+function refusedZh(error: CopyRefused): string {
+  switch (error.reason) {
+    case 'schemas-differ':
+      return '表不一致';
+    case 'columns-differ':
+      return `表 ${error.table ?? ''} 的列不一致`;
+    case 'target-not-empty':
+      return '目标数据库已有数据，不会合并';
+  }
 }

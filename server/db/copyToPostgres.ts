@@ -25,9 +25,20 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteDatabase, type Db } from './SqliteDatabase.js';
 import type { SqlClient, SqlValue } from './sql/SqlClient.js';
 
-/** The copy was refused before anything was written (exit 2 of the command). */
+/**
+ * The copy was refused before anything was written (exit 2 of the command).
+ * The message is English; the command says `reason` in Chinese first.
+ */
 export class CopyRefused extends Error {
   override name = 'CopyRefused';
+  readonly reason: 'schemas-differ' | 'columns-differ' | 'target-not-empty';
+  readonly table: string | undefined;
+
+  constructor(reason: CopyRefused['reason'], message: string, table?: string) {
+    super(message);
+    this.reason = reason;
+    this.table = table;
+  }
 }
 
 export interface TableCount {
@@ -221,7 +232,8 @@ export async function copySqliteToPostgres(
   const onlyTarget = [...to.keys()].filter((t) => !from.has(t));
   if (onlySource.length > 0 || onlyTarget.length > 0) {
     throw new CopyRefused(
-      `表不一致 / the schemas differ: only in SQLite [${onlySource.join(', ')}], only in PostgreSQL [${onlyTarget.join(', ')}]`,
+      'schemas-differ',
+      `the schemas differ: only in SQLite [${onlySource.join(', ')}], only in PostgreSQL [${onlyTarget.join(', ')}]`,
     );
   }
   const selects = new Map<string, { sql: string; columns: TargetColumn[] }>();
@@ -234,7 +246,9 @@ export async function copySqliteToPostgres(
     );
     if (lost.length > 0 || missing.length > 0) {
       throw new CopyRefused(
-        `表 ${table} 的列不一致 / the columns of ${table} differ: only in SQLite [${lost.join(', ')}], only in PostgreSQL [${missing.map((c) => c.name).join(', ')}]`,
+        'columns-differ',
+        `the columns of ${table} differ: only in SQLite [${lost.join(', ')}], only in PostgreSQL [${missing.map((c) => c.name).join(', ')}]`,
+        table,
       );
     }
     const list = targetColumns
@@ -263,7 +277,8 @@ export async function copySqliteToPostgres(
       }
       if (occupied.length > 0) {
         throw new CopyRefused(
-          `目标数据库已有数据，不会合并 / the target database already holds data (${occupied.join(', ')}); copy only into an empty database`,
+          'target-not-empty',
+          `the target database already holds data (${occupied.join(', ')}); copy only into an empty database`,
         );
       }
       for (const k of deferred) {
