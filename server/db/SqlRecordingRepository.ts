@@ -2,6 +2,7 @@
 import type {
   ConsentRecord,
   Recording,
+  RecordingStatus,
   RecordingRepository,
   TrackRecord,
 } from '../recordingService/model.js';
@@ -184,6 +185,23 @@ export class SqlRecordingRepository implements RecordingRepository {
     const { sql, values } = assignments(changes, RECORDING_COLUMNS, JSON_RECORDING);
     if (!sql) return;
     await this.#sql.run(`UPDATE recordings SET ${sql} WHERE id = ?`, [...values, id]);
+  }
+
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.#sql.transaction(work);
+  }
+
+  async updateIf(
+    id: string,
+    status: RecordingStatus,
+    changes: Partial<Omit<Recording, 'id' | 'caseId' | 'sessionId'>>,
+  ): Promise<boolean> {
+    const { sql, values } = assignments(changes, RECORDING_COLUMNS, JSON_RECORDING);
+    const result = await this.#sql.run(
+      `UPDATE recordings SET ${sql || 'status = status'} WHERE id = ? AND status = ?`,
+      [...values, id, status],
+    );
+    return result.changes === 1;
   }
 
   async acknowledge(c: ConsentRecord): Promise<{ record: ConsentRecord; created: boolean }> {

@@ -224,30 +224,43 @@ export class Finishing {
     const jws = await keys.sign(manifest, MANIFEST_TYPE);
     const manifestSha256 = createHash('sha256').update(jws).digest('hex');
     const dir = this.#ctx.directoryOf(recording.id);
-    await writeFileDurably(dir, 'manifest.jws', jws);
     const completedAt = this.#ctx.now().toISOString();
-    await repository.update(recording.id, {
-      status: 'complete',
-      compositeStatus: composite.status === 'complete' ? 'complete' : 'failed',
-      compositeProgress: composite.status === 'complete' ? 1 : 0,
-      composite,
-      manifestSha256,
-      manifestKid: keys.activeKid,
-      completedAt,
-    });
-    await audit.append({
-      caseId: recording.caseId,
-      ...SYSTEM,
-      action: 'recording.manifest-signed',
-      target: recording.id,
-      payload: {
+    // Completed once: the row first (a process that outlived its lease finds it
+    // complete and leaves the manifest alone), then the file, then the chain.
+    const sealed = await repository.transaction(async () => {
+      const won = await repository.updateIf(recording.id, 'processing', {
+        status: 'complete',
+        compositeStatus: composite.status === 'complete' ? 'complete' : 'failed',
+        compositeProgress: composite.status === 'complete' ? 1 : 0,
+        composite,
         manifestSha256,
-        kid: keys.activeKid,
-        tracks: manifestTracks.map((t) => ({ id: t.id, sha256: t.sha256 })),
-        composite: composite.status === 'complete' ? composite.sha256 : null,
-        gaps: gaps.length,
-      },
+        manifestKid: keys.activeKid,
+        completedAt,
+      });
+      if (!won) return false;
+      await writeFileDurably(dir, 'manifest.jws', jws);
+      await audit.append({
+        caseId: recording.caseId,
+        ...SYSTEM,
+        action: 'recording.manifest-signed',
+        target: recording.id,
+        payload: {
+          manifestSha256,
+          kid: keys.activeKid,
+          tracks: manifestTracks.map((t) => ({ id: t.id, sha256: t.sha256 })),
+          composite: composite.status === 'complete' ? composite.sha256 : null,
+          gaps: gaps.length,
+        },
+      });
+      return true;
     });
+    if (!sealed) {
+      this.#ctx.logger.warn(
+        { recordingId: recording.id },
+        'recording already sealed by another process; this seal is dropped',
+      );
+      return;
+    }
     this.#ctx.logger.info(
       { recordingId: recording.id, manifestSha256, gaps: gaps.length },
       'recording sealed',

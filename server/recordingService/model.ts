@@ -64,6 +64,7 @@ export interface TrackRecord {
 }
 
 export interface RecordingRepository {
+  transaction<T>(work: () => Promise<T>): Promise<T>;
   insert(recording: Recording): Promise<void>;
   get(id: string): Promise<Recording | undefined>;
   listByCase(caseId: string): Promise<Recording[]>;
@@ -72,6 +73,16 @@ export interface RecordingRepository {
     id: string,
     changes: Partial<Omit<Recording, 'id' | 'caseId' | 'sessionId'>>,
   ): Promise<void>;
+  /**
+   * The same, only while the recording is in `status`; false when it was not
+   * (another process got there first). On PostgreSQL the row stays locked until
+   * the surrounding transaction ends.
+   */
+  updateIf(
+    id: string,
+    status: RecordingStatus,
+    changes: Partial<Omit<Recording, 'id' | 'caseId' | 'sessionId'>>,
+  ): Promise<boolean>;
   /** Inserts the consent, or returns the one stored already (acknowledging twice is one record). */
   acknowledge(consent: ConsentRecord): Promise<{ record: ConsentRecord; created: boolean }>;
   withdraw(

@@ -524,6 +524,15 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     expect(await recordings.get('RB')).toEqual(recording('RB', NOW));
     expect(await recordings.get('nope')).toBeUndefined();
     expect((await recordings.listByCase('C1')).map((r) => r.id)).toEqual(['RC', 'RA', 'RB']);
+    // Completed once: only from the status it was in (a second sealer finds it changed).
+    await recordings.update('RC', { status: 'processing' });
+    const seal = () =>
+      recordings.transaction(() =>
+        recordings.updateIf('RC', 'processing', { status: 'complete', completedAt: NOW }),
+      );
+    expect(await seal()).toBe(true);
+    expect(await seal()).toBe(false);
+    expect(await recordings.get('RC')).toMatchObject({ status: 'complete', completedAt: NOW });
 
     const phases = [
       {
