@@ -6,8 +6,8 @@
  */
 import type { ParticipantInfo } from '../../../signaling/contract.js';
 import { el } from '../shared/dom.js';
-import { lang } from '../shared/i18n.js';
-import { ct, sideLabel } from './strings.js';
+import { lang, t } from '../shared/i18n.js';
+import { sideLabel } from './strings.js';
 
 /** How long an announcement stays on screen. */
 const SHOWN_MS = 15_000;
@@ -18,7 +18,7 @@ export class Announcer {
     class: 'announcements',
     role: 'status',
     'aria-live': 'polite',
-    'aria-label': ct('announcements'),
+    'aria-label': t('announcements'),
     'data-testid': 'announcements',
   });
   /** Everyone seen in the session, so a departure can be named after the list dropped them. */
@@ -41,15 +41,15 @@ export class Announcer {
   }
 
   recordingStopped(): void {
-    this.say(ct('announceRecordingStopped'), 'recording-stopped');
+    this.say(t('announceRecordingStopped'), 'recording-stopped');
   }
 
   say(text: string, kind: 'left' | 'back' | 'recording-stopped'): void {
     const message =
       kind === 'left'
-        ? `${text}${lang() === 'en' ? ' ' : ''}${ct('announceLeft')}`
+        ? `${text}${lang() === 'en' ? ' ' : ''}${t('announceLeft')}`
         : kind === 'back'
-          ? `${text}${lang() === 'en' ? ' ' : ''}${ct('announceBack')}`
+          ? `${text}${lang() === 'en' ? ' ' : ''}${t('announceBack')}`
           : text;
     const item = el('p', { class: 'announcement', 'data-kind': kind }, message);
     this.element.append(item);

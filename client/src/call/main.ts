@@ -18,7 +18,7 @@ import { ConnectionQuality } from './ConnectionQuality.js';
 import { selectedProtocol } from './icePath.js';
 import { FirstScreenControls, type ControlsState } from './controls.js';
 import { endingMessage, isEndingReason, type CallEnding } from './ending.js';
-import { ct, localText, sideLabel } from './strings.js';
+import { localText, sideLabel } from './strings.js';
 import {
   forgetCredential,
   hasStoredCredential,
@@ -261,7 +261,7 @@ function renderPage(): void {
     app.append(endingMessage(fatal));
     if (!hasStoredCredential() && refusedReason() === fatal.reason)
       app.append(
-        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, ct('credentialRefused')),
+        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, t('credentialRefused')),
       );
     // No session yet (a respondent answering a party application): the procedural steps still apply.
     if (procedure) app.append(...procedure.elements());
@@ -273,7 +273,7 @@ function renderPage(): void {
       // Reloaded after the server refused this tab's credential: still say why.
       app.append(endingMessage({ reason: refused }));
       app.append(
-        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, ct('credentialRefused')),
+        el('p', { class: 'hint', 'data-testid': 'credential-removed' }, t('credentialRefused')),
       );
       return;
     }

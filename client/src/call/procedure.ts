@@ -5,37 +5,9 @@
  * organisation's decision with its reasons.
  */
 import { el, labelled } from '../shared/dom.js';
-import { lang } from '../shared/i18n.js';
+import { t } from '../shared/i18n.js';
 import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../shared/request.js';
 import { tokenClaims } from '../shared/token.js';
-
-type Pair = readonly [zh: string, en: string];
-const pick = (pair: Pair): string => pair[lang() === 'en' ? 1 : 0];
-
-const S = {
-  agreementTitle: ['是否同意调解', 'Agreement to mediate'],
-  agreementAsk: [
-    '申请人已申请调解。请表示是否同意由本组织调解；不同意的，调解终止，申请人可以申请仲裁。',
-    'The applicant asked for mediation. Say whether you agree to mediation by this organisation; if you refuse, mediation ends and the applicant may go to arbitration.',
-  ],
-  agree: ['同意调解', 'Agree to mediation'],
-  refuse: ['不同意调解', 'Refuse mediation'],
-  confirmRefuse: ['确定不同意调解？本案调解将终止。', 'Refuse mediation? The case will end.'],
-  agreed: ['您已同意调解', 'You agreed to mediation'],
-  refused: ['您已表示不同意调解，调解终止', 'You refused mediation; the case ended'],
-  recusalTitle: ['申请调解员回避', 'Ask for the mediator’s recusal'],
-  recusalHint: [
-    '认为调解员与本案有利害关系或者可能影响公正调解的，可以申请回避，并说明理由。',
-    'If you believe the mediator has an interest in the case or cannot mediate impartially, ask for recusal and give your reasons.',
-  ],
-  reasons: ['申请理由', 'Reasons'],
-  submit: ['提交回避申请', 'Submit the request'],
-  pending: ['已提交，等待组织决定', 'Submitted; awaiting the organisation’s decision'],
-  granted: ['准予回避', 'Granted'],
-  refusedDecision: ['驳回申请', 'Refused'],
-  decisionReasons: ['决定理由', 'Reasons for the decision'],
-  failed: ['提交失败：', 'Could not submit: '],
-} satisfies Record<string, Pair>;
 
 /** The case file as GET /cases/:caseId answers it (the shared HTTP contract). */
 type CaseFile = Reply<'get', '/cases/:caseId'>;
@@ -115,31 +87,31 @@ export class ProcedureCard {
 
   #agreementCard(f: CaseFile, decision: 'agree' | 'refuse' | undefined): HTMLElement {
     const card = el('section', { class: 'procedure', 'data-testid': 'mediation-agreement' });
-    card.append(el('h2', {}, pick(S.agreementTitle)));
+    card.append(el('h2', {}, t('procedureAgreementTitle')));
     if (decision) {
       card.append(
         el(
           'p',
           { 'data-testid': 'mediation-answer', 'data-decision': decision },
-          pick(decision === 'agree' ? S.agreed : S.refused),
+          t(decision === 'agree' ? 'procedureAgreed' : 'procedureRefused'),
         ),
       );
     }
     if (f.case.status === 'registered') {
-      card.append(el('p', {}, pick(S.agreementAsk)));
+      card.append(el('p', {}, t('procedureAgreementAsk')));
       const agree = el(
         'button',
         { type: 'button', 'data-testid': 'agree-to-mediate' },
-        pick(S.agree),
+        t('procedureAgree'),
       );
       const refuse = el(
         'button',
         { type: 'button', class: 'secondary', 'data-testid': 'refuse-mediation' },
-        pick(S.refuse),
+        t('procedureRefuse'),
       );
       agree.onclick = () => void this.#answer('agree');
       refuse.onclick = () => {
-        if (window.confirm(pick(S.confirmRefuse))) void this.#answer('refuse');
+        if (window.confirm(t('procedureConfirmRefuse'))) void this.#answer('refuse');
       };
       card.append(agree, refuse);
     }
@@ -149,35 +121,35 @@ export class ProcedureCard {
 
   #recusalCard(f: CaseFile, canAsk: boolean, mine: CaseFile['recusalRequests']): HTMLElement {
     const card = el('section', { class: 'procedure', 'data-testid': 'recusal' });
-    card.append(el('h2', {}, pick(S.recusalTitle)));
+    card.append(el('h2', {}, t('procedureRecusalTitle')));
     for (const r of mine) {
       const item = el('div', { 'data-testid': 'recusal-request', 'data-status': r.status });
       item.append(
         el(
           'p',
           {},
-          pick(
+          t(
             r.status === 'pending'
-              ? S.pending
+              ? 'procedurePending'
               : r.status === 'granted'
-                ? S.granted
-                : S.refusedDecision,
+                ? 'procedureGranted'
+                : 'procedureRefusedDecision',
           ),
         ),
       );
       if (r.decisionReasons)
-        item.append(el('p', {}, `${pick(S.decisionReasons)}：${r.decisionReasons}`));
+        item.append(el('p', {}, `${t('procedureDecisionReasons')}：${r.decisionReasons}`));
       card.append(item);
     }
     const pending = f.recusalRequests.some((r) => r.status === 'pending');
     if (canAsk && !pending) {
-      card.append(el('p', {}, pick(S.recusalHint)));
+      card.append(el('p', {}, t('procedureRecusalHint')));
       // One textarea for the page's life: the page re-renders often, and a draft must survive it.
       const reasons = this.#reasons;
       const submit = el(
         'button',
         { type: 'button', 'data-testid': 'recusal-submit' },
-        pick(S.submit),
+        t('procedureSubmit'),
       );
       submit.onclick = () => {
         if (reasons.value.trim())
@@ -189,7 +161,7 @@ export class ProcedureCard {
             () => (reasons.value = ''),
           );
       };
-      card.append(labelled(pick(S.reasons), reasons), submit);
+      card.append(labelled(t('procedureReasons'), reasons), submit);
     }
     this.#appendError(card);
     return card;
@@ -197,7 +169,9 @@ export class ProcedureCard {
 
   #appendError(card: HTMLElement): void {
     if (this.#error)
-      card.append(el('p', { class: 'error', role: 'alert' }, `${pick(S.failed)}${this.#error}`));
+      card.append(
+        el('p', { class: 'error', role: 'alert' }, `${t('procedureFailed')}${this.#error}`),
+      );
   }
 
   #answer(decision: Body<'post', '/cases/:caseId/mediation-response'>['decision']): void {

@@ -1,6 +1,6 @@
 /**
- * The call page's texts for its Vue parts: the page's tables (shared/i18n.ts,
- * call/strings.ts) in the language the page shows. The page switches
+ * The call page's texts for its Vue parts: the page's table (shared/i18n.ts)
+ * in the language the page shows. The page switches
  * language through `setLang` and redraws; the redraw copies the language
  * into `viewLang`, which every text read here depends on, so components
  * follow the switch.
@@ -9,7 +9,7 @@ import { ref } from 'vue';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import { colon, lang, t, type Lang, type MessageKey } from '../../shared/i18n.js';
 import type { EvidenceCategory } from '../evidence.js';
-import { ct, localText, sideLabel, type CallText } from '../strings.js';
+import { localText, sideLabel } from '../strings.js';
 
 export const viewLang = ref<Lang>(lang());
 
@@ -17,12 +17,6 @@ export const viewLang = ref<Lang>(lang());
 export function vt(key: MessageKey): string {
   void viewLang.value;
   return t(key);
-}
-
-/** A message of the call page's own table; reactive in components. */
-export function vct(key: CallText): string {
-  void viewLang.value;
-  return ct(key);
 }
 
 export function vside(role: SessionRole, side: ProceduralSide | undefined): string {
