@@ -49,14 +49,14 @@ export class CaseReading {
       organisationId: staff.organisationId,
       ...(staff.role === 'mediator' ? { mediatorId: staff.id } : {}),
     });
-    return Promise.all(
-      cases.map(async (c) => ({
-        ...c,
-        openDeadlines: (await this.#ctx.repo.listDeadlines(c.id)).filter(
-          (d) => d.status === 'open' || d.status === 'overdue',
-        ),
-      })),
-    );
+    // One query for the organisation's deadlines, not one per case (bench:db: the list
+    // was a round trip per case on PostgreSQL); each case's stay in due-date order.
+    const running = new Map<string, CaseDeadline[]>();
+    for (const d of await this.#ctx.repo.listOrganisationDeadlines(staff.organisationId)) {
+      if (d.status !== 'open' && d.status !== 'overdue') continue;
+      running.set(d.caseId, [...(running.get(d.caseId) ?? []), d]);
+    }
+    return cases.map((c) => ({ ...c, openDeadlines: running.get(c.id) ?? [] }));
   }
 
   async file(actor: Actor, caseId: string): Promise<CaseFile> {

@@ -175,6 +175,22 @@ describe.each(BACKENDS)('case lifecycle through CaseService on %s', (kind) => {
     for (const c of cases) await expectAudit(f, c.id, ['case.registered']);
   });
 
+  it('lists the cases with each one’s running deadlines, in due order, from one query', async () => {
+    const f = await fresh(kind);
+    const made = [await register(f), await register(f, { receivedOn: '2026-02-16' })];
+    // A resolved deadline is not running: the first case's acceptance decision.
+    await f.service.accept(f.staff.clerk, made[0]!.id).catch(() => undefined);
+    const listed = await f.service.list(f.staff.clerk);
+    expect(listed.map((c) => c.id).sort()).toEqual(made.map((c) => c.id).sort());
+    for (const c of listed) {
+      const running = (await f.repository.listDeadlines(c.id)).filter(
+        (d) => d.status === 'open' || d.status === 'overdue',
+      );
+      expect(running.length).toBeGreaterThan(0);
+      expect(c.openDeadlines).toEqual(running);
+    }
+  });
+
   it('stores and returns a deadline computed across a year without a holiday schedule as provisional', async () => {
     const f = await fresh(kind);
     setClock(f, '2026-12-21T01:00:00.000Z');
