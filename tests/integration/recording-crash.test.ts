@@ -110,7 +110,31 @@ describe('recording through failures', () => {
     expect(victim?.pid).toBeGreaterThan(0);
     const killedAt = Date.now();
     process.kill(victim!.pid!, 'SIGKILL');
-    await sleep(3000);
+    // Stop once the replacement capture holds media: a fixed wait raced the
+    // replacement's first key frame on a loaded machine, and an empty file is
+    // (rightly) no track of the recording.
+    const dir = t.server.recordings.directoryOf(recording.recordingId);
+    const holdsMedia = async () => {
+      const replacement = (await repo.tracks(recording.recordingId)).find(
+        (x) =>
+          x.participantId === 'p-1' &&
+          x.kind === 'video' &&
+          x.id !== victim!.id &&
+          Date.parse(x.startedAt) > killedAt,
+      );
+      if (!replacement) return false;
+      try {
+        return statSync(path.join(dir, replacement.file)).size > 0;
+      } catch {
+        return false;
+      }
+    };
+    const waitUntil = Date.now() + 15_000;
+    while (!(await holdsMedia())) {
+      if (Date.now() > waitUntil) throw new Error('the replacement capture wrote nothing in 15 s');
+      await sleep(100);
+    }
+    await sleep(1000);
     await mediator.request('recording:stop', {});
     await t.server.recordings.idle();
 
