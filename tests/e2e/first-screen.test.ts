@@ -69,6 +69,7 @@ describe('the join page’s first screen', () => {
     ].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     let sent = 0;
+    let withCallSection = false;
     for (const src of scripts) {
       const reply = await get(`${t.url}${src}`, { 'accept-encoding': 'gzip, deflate, br' });
       expect(reply.status, src).toBe(200);
@@ -83,10 +84,18 @@ describe('the join page’s first screen', () => {
       expect(code.includes('SESSION_LOCKED'), `${src} holds the reason texts`).toBe(false);
       // And Vue, which renders the in-call view (client/src/call/view/).
       expect(code.includes('__vue_app__'), `${src} holds the Vue runtime`).toBe(false);
+      // Of the one catalogue (client/src/shared/catalogue/), only the call section: not the
+      // documents', the console's or the codes' (nor vue-i18n, which the console reads it with).
+      expect(code.includes('暂无送达给您的文书'), `${src} holds the documents section`).toBe(false);
+      expect(code.includes('Mediation console'), `${src} holds the console section`).toBe(false);
+      expect(code.includes('waiting to render'), `${src} holds the codes`).toBe(false);
+      expect(code.includes('vue-i18n'), `${src} holds vue-i18n`).toBe(false);
+      withCallSection ||= code.includes('加入调解');
       // The gzip body is the same file.
       const gz = await get(`${t.url}${src}`, { 'accept-encoding': 'gzip' });
       expect(gunzipSync(gz.body).toString(), src).toBe(code);
     }
+    expect(withCallSection, 'the first screen has the call section').toBe(true);
     expect(sent, `first-screen JavaScript: ${sent} bytes sent`).toBeLessThanOrEqual(
       FIRST_SCREEN_JS_BUDGET,
     );

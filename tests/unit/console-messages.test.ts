@@ -1,6 +1,6 @@
 /**
- * The staff console's one message catalogue (client/src/console/messages.ts) as vue-i18n
- * renders it: every message, in both languages, comes out exactly as written (vue-i18n's
+ * The client's one message catalogue (client/src/shared/catalogue/) as vue-i18n renders it in
+ * the console: every message, in both languages, comes out exactly as written (vue-i18n's
  * message syntax gives `{`, `@`, `|` meanings of their own, and a sentence must not be
  * cut or mangled by them); both languages hold the same keys; the server's codes come
  * out in the language shown, an unknown code as it came; the switch changes both the
@@ -19,7 +19,7 @@ Object.assign(globalThis, {
   document: { documentElement: { lang: 'zh-CN' }, createElement: () => ({}) },
 });
 
-/** What the test uses of client/src/console/i18n.ts and messages.ts. */
+/** What the test uses of client/src/console/i18n.ts and the catalogue. */
 interface ConsoleI18n {
   i18n: { global: { t(key: string, named: object, options: { locale: string }): string } };
   consoleLang(): string;
@@ -37,8 +37,9 @@ beforeAll(async () => {
   // Through a variable: the server-side type check (no DOM library) does not follow it into
   // the client; client/tsconfig.json checks those files.
   const client = '../../client/src/console/';
+  const shared = '../../client/src/shared/';
   i18n = (await import(`${client}i18n.js`)) as ConsoleI18n;
-  catalogue = (await import(`${client}messages.js`)) as Catalogue;
+  catalogue = (await import(`${shared}catalogue/index.js`)) as Catalogue;
 });
 
 /** Every message's key path and text. */
@@ -88,5 +89,26 @@ describe('console message catalogue (vue-i18n)', () => {
     expect(stored.get('lang')).toBe('en');
     i18n.switchLang();
     expect(stored.get('lang')).toBe('zh-CN');
+  });
+
+  it('follows a language switch made by the call page, as do the call page’s Vue parts', async () => {
+    const shared = '../../client/src/shared/';
+    const page = (await import(`${shared}i18n.js`)) as {
+      setLang(next: 'zh-CN' | 'en'): void;
+      t(key: string): string;
+    };
+    const reactive = (await import(`${shared}reactiveText.js`)) as {
+      shownLang: { value: string };
+      rt(key: string): string;
+    };
+    page.setLang('en');
+    expect(i18n.consoleLang()).toBe('en');
+    expect(reactive.shownLang.value).toBe('en');
+    expect(reactive.rt('join')).toBe('Join mediation');
+    // The call page's first screen and the console read the same call section.
+    expect(i18n.i18n.global.t('call.join', {}, { locale: 'en' })).toBe(page.t('join'));
+    page.setLang('zh-CN');
+    expect(i18n.consoleLang()).toBe('zh-CN');
+    expect(reactive.rt('join')).toBe('加入调解');
   });
 });

@@ -68,7 +68,7 @@ beforeAll(async () => {
     ...((await import(`${client}shared/errorText.js`)) as Omit<CallCatalogue, 'setLang'>),
     setLang: ((await import(`${client}shared/i18n.js`)) as Pick<CallCatalogue, 'setLang'>).setLang,
   };
-  consoleCatalogue = (await import(`${client}console/messages.js`)) as ConsoleCatalogue;
+  consoleCatalogue = (await import(`${client}shared/catalogue/index.js`)) as ConsoleCatalogue;
 });
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(([, n]) => n!).sort();
@@ -76,7 +76,7 @@ const paramNames = (reason: keyof typeof REASONS) =>
   Object.keys((REASONS[reason].params as z.AnyZodObject).shape).sort();
 
 describe('reason codes', () => {
-  it('each reason has Chinese and English text in both catalogues, with only its own parameters', () => {
+  it('each reason has Chinese and English text in the catalogue, read alike by the call page and the console, with only its own parameters', () => {
     expect(REASON_CODES.length).toBeGreaterThan(40);
     const missing: string[] = [];
     for (const reason of REASON_CODES) {

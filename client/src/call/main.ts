@@ -394,33 +394,30 @@ function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
 function syncView(): void {
   const self = client?.self;
   const participants = client?.participants() ?? [];
-  callView?.update(
-    {
-      status,
-      statusDetail,
-      inCall: inCall(),
-      self,
-      name: preview?.name ?? '',
-      role: preview?.role,
-      side: self?.side ?? preview?.side,
-      localStream,
-      micMuted,
-      participants,
-      tracks: [...remoteTiles.values()],
-      activeSpeaker,
-      caucus: floor?.caucus ?? null,
-      recording: recording.view(),
-      recorded: recording.state?.consented ?? null,
-      awaiting: participants
-        .filter((p) => client?.awaitingMedia(p.participantId))
-        .map((p) => p.participantId),
-      controls: controlsState(),
-      deadlines: callLaidOut ? deadlines : [],
-      evidence: callLaidOut ? evidence.side() : null,
-      viewer: callLaidOut ? evidence.viewer() : null,
-    },
-    lang(),
-  );
+  callView?.update({
+    status,
+    statusDetail,
+    inCall: inCall(),
+    self,
+    name: preview?.name ?? '',
+    role: preview?.role,
+    side: self?.side ?? preview?.side,
+    localStream,
+    micMuted,
+    participants,
+    tracks: [...remoteTiles.values()],
+    activeSpeaker,
+    caucus: floor?.caucus ?? null,
+    recording: recording.view(),
+    recorded: recording.state?.consented ?? null,
+    awaiting: participants
+      .filter((p) => client?.awaitingMedia(p.participantId))
+      .map((p) => p.participantId),
+    controls: controlsState(),
+    deadlines: callLaidOut ? deadlines : [],
+    evidence: callLaidOut ? evidence.side() : null,
+    viewer: callLaidOut ? evidence.viewer() : null,
+  });
 }
 
 /** What the controls bar shows now. */

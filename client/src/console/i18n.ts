@@ -1,12 +1,17 @@
 /**
- * The console's vue-i18n instance over its one catalogue (messages.ts), and the language switch.
- * The language is the one the call page keeps (../i18n.ts, in localStorage): switching here
- * switches both, so the shared DOM parts (documents/, which read `lang()`) follow too.
+ * The console's vue-i18n instance over the client's one catalogue (../shared/catalogue/), and
+ * the language switch. The language is the one the call page keeps (../shared/i18n.ts, in
+ * localStorage): switching here switches both, and a switch made elsewhere reaches here.
  */
 import { createI18n } from 'vue-i18n';
-import { lang, setLang, type Lang } from '../shared/i18n.js';
-import type { DocKey } from '../shared/documents/strings.js';
-import { codeKey, messages, type ConsoleKey, type LabelTable } from './messages.js';
+import {
+  codeKey,
+  messages,
+  type ConsoleKey,
+  type DocKey,
+  type LabelTable,
+} from '../shared/catalogue/index.js';
+import { lang, onLangChange, setLang, type Lang } from '../shared/i18n.js';
 
 export type { ConsoleKey, LabelTable };
 
@@ -20,23 +25,25 @@ export const i18n = createI18n({
   fallbackWarn: false,
 });
 
+onLangChange((next) => {
+  i18n.global.locale.value = next;
+});
+
 /** The language shown; reactive in components. */
 export function consoleLang(): Lang {
   return i18n.global.locale.value;
 }
 
 export function switchLang(): void {
-  const next: Lang = consoleLang() === 'en' ? 'zh-CN' : 'en';
-  setLang(next);
-  i18n.global.locale.value = next;
+  setLang(consoleLang() === 'en' ? 'zh-CN' : 'en');
 }
 
-/** A message of the console's catalogue in the language shown, `{name}` filled from `named`. */
+/** A message of the console's section, `{name}` filled from `named`. */
 export function ct(key: ConsoleKey, named?: Record<string, string | number>): string {
-  return named ? i18n.global.t(key, named) : i18n.global.t(key);
+  return named ? i18n.global.t(`console.${key}`, named) : i18n.global.t(`console.${key}`);
 }
 
-/** A message of the documents table (documents/strings.ts, in the catalogue under `doc`). */
+/** A message of the documents section. */
 export function dct(key: DocKey, named?: Record<string, string | number>): string {
   return named ? i18n.global.t(`doc.${key}`, named) : i18n.global.t(`doc.${key}`);
 }

@@ -7,7 +7,6 @@
  * it knows; Vue patches what changed.
  */
 import { createApp, markRaw } from 'vue';
-import type { Lang } from '../../shared/i18n.js';
 import type { LayerChooser } from '../LayerChooser.js';
 import {
   createCallView,
@@ -16,14 +15,13 @@ import {
   type CallViewState,
 } from './callView.js';
 import CallView from './CallView.vue';
-import { viewLang } from './text.js';
 
 export type { CallActions, CallViewState } from './callView.js';
 
 export interface MountedCallView {
   /** The state components render from; the page may set a field directly (the active speaker). */
   readonly state: CallViewState;
-  update(next: Readonly<CallViewState>, lang: Lang): void;
+  update(next: Readonly<CallViewState>): void;
   unmount(): void;
 }
 
@@ -54,8 +52,7 @@ export function mountCallView(
   app.mount(document.createElement('div'));
   return {
     state,
-    update(next, lang) {
-      viewLang.value = lang;
+    update(next) {
       updateCallView(state, next);
     },
     unmount: () => app.unmount(),

@@ -1,38 +1,25 @@
 /**
- * The call page's texts for its Vue parts: the page's table (shared/i18n.ts)
- * in the language the page shows. The page switches
- * language through `setLang` and redraws; the redraw copies the language
- * into `viewLang`, which every text read here depends on, so components
- * follow the switch.
+ * The call view's texts: the catalogue's call section in the language shown, reactive in
+ * components (../../shared/reactiveText.ts), and the call page's own text functions made so.
  */
-import { ref } from 'vue';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
-import { colon, lang, t, type Lang, type MessageKey } from '../../shared/i18n.js';
+import type { MessageKey } from '../../shared/i18n.js';
+import { rcolon, reactively, rt, shownLang } from '../../shared/reactiveText.js';
 import type { EvidenceCategory } from '../evidence.js';
 import { localText, sideLabel } from '../strings.js';
 
-export const viewLang = ref<Lang>(lang());
-
-/** A message of the page's table; reactive in components. */
-export function vt(key: MessageKey): string {
-  void viewLang.value;
-  return t(key);
-}
+/** The language shown; reactive. */
+export const viewLang = shownLang;
+export const vt = rt;
+export const vcolon = rcolon;
 
 export function vside(role: SessionRole, side: ProceduralSide | undefined): string {
-  void viewLang.value;
-  return sideLabel(role, side);
-}
-
-export function vcolon(): string {
-  void viewLang.value;
-  return colon();
+  return reactively(() => sideLabel(role, side));
 }
 
 /** A server message written "中文 / English", in the page's language; reactive in components. */
 export function vlocal(message: string): string {
-  void viewLang.value;
-  return localText(message);
+  return reactively(() => localText(message));
 }
 
 /** What an evidence item is filed as, by the message that names it. */

@@ -7,7 +7,8 @@
 import { SERVED_DOCUMENT_KINDS } from '../../../../signaling/http/vocabulary.js';
 import { el } from '../dom.js';
 import type { IssuableKind, ServiceConsentInput, ServiceConsentView } from './model.js';
-import { KIND_LABELS, dt } from './strings.js';
+import { KIND_LABELS } from '../catalogue/documents.js';
+import { dt } from './strings.js';
 
 /** What a party may limit its consent to: the documents served on the parties. */
 const SCOPE_KINDS: readonly IssuableKind[] = SERVED_DOCUMENT_KINDS;

@@ -8,10 +8,8 @@
  */
 import { createApp, markRaw, shallowReactive } from 'vue';
 import type { ParticipantInfo } from '../../../../../signaling/contract.js';
-import { lang } from '../../../shared/i18n.js';
 import MediatorPanel from './MediatorPanel.vue';
 import type { FloorView, MediatorPanelSource } from './state.js';
-import { panelLang } from './text.js';
 
 export type { MediatorPanelSource } from './state.js';
 
@@ -54,7 +52,6 @@ export function mountMediatorPanel(host: HTMLElement, source: MediatorPanelSourc
   app.mount(host);
   return {
     refresh() {
-      panelLang.value = lang();
       // The lists are new arrays on every read: replaced only when an entry changed.
       const waiting = floor.waiting;
       if (!sameEntries(view.waiting, waiting)) view.waiting = waiting;

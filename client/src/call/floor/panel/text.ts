@@ -1,32 +1,24 @@
 /**
- * The panel's texts: the call page's table (shared/i18n.ts), in the
- * language the page shows. The page switches language through `setLang`
- * and redraws; the redraw copies the language into `panelLang`, which every
- * text read here depends on, so the components follow the switch.
+ * The panel's texts: the catalogue's call section in the language shown, reactive in
+ * components (../../../shared/reactiveText.ts).
  */
-import { ref } from 'vue';
 import type { ParticipantInfo } from '../../../../../signaling/contract.js';
-import { colon, lang, t, type Lang, type MessageKey } from '../../../shared/i18n.js';
+import { colon, t, type MessageKey } from '../../../shared/i18n.js';
+import { reactively, rt, shownLang } from '../../../shared/reactiveText.js';
 import type { CaseRegister } from '../caseRegister.js';
 import { roleLabel } from '../labels.js';
 
-export const panelLang = ref<Lang>(lang());
-
-/** A message of the call page's table; reactive in components. */
-export function pt(key: MessageKey): string {
-  void panelLang.value;
-  return t(key);
-}
+/** A message of the call section; reactive in components. */
+export const pt = rt;
 
 /** A heading with a count, punctuated for the page's language. */
 export function counted(key: MessageKey, n: number): string {
-  return panelLang.value === 'en' ? `${t(key)} (${n})` : `${t(key)}（${n}）`;
+  return shownLang.value === 'en' ? `${t(key)} (${n})` : `${t(key)}（${n}）`;
 }
 
 /** What someone takes part as: their kind in the case register, else their role. */
 export function kindOf(p: ParticipantInfo, register: CaseRegister | undefined): string {
-  void panelLang.value;
-  return register?.kindLabel(p.participantId) ?? roleLabel(p.role);
+  return reactively(() => register?.kindLabel(p.participantId) ?? roleLabel(p.role));
 }
 
 export function identityText(p: ParticipantInfo): string {

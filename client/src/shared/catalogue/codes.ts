@@ -1,6 +1,11 @@
-/** Codes the case file sends, as the console shows them (Chinese first), and value formats. */
-import type { TrackEndReason, TrackSource } from '../../../recordings/manifest.js';
-import { lang, label, type Labels } from '../shared/i18n.js';
+/**
+ * The catalogue's codes (`labels.<table>.<code>`): what the case file sends as codes (statuses,
+ * kinds, reasons for an end), as the console shows them, Chinese first.
+ *
+ * Size: data — one label pair per code.
+ */
+import type { TrackEndReason, TrackSource } from '../../../../recordings/manifest.js';
+import type { Labels } from './types.js';
 import type {
   CompositeStatus,
   EvidenceCategory,
@@ -9,7 +14,7 @@ import type {
   RecordingStatus,
   ReferralKind,
   WebhookStatus,
-} from './api.js';
+} from '../../console/api.js';
 
 export const RECORDING_STATUS: Labels<RecordingStatus> = {
   recording: ['录制中', 'recording'],
@@ -89,34 +94,6 @@ export const DISPUTE_TYPES: Labels<string> = {
   work_injury: ['工伤', 'work injury'],
   other: ['其他', 'other'],
 };
-
-export { label };
-
-/** Date and time to the second, in Beijing time (the organisation's and the courts' clock). */
-export function formatTime(iso: string | null): string {
-  if (!iso) return '—';
-  return new Intl.DateTimeFormat(lang(), {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
-}
-
-/** `m:ss.s`, or `h:mm:ss.s` from an hour on. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '—';
-  const tenths = Math.round(Math.max(0, ms) / 100);
-  const h = Math.floor(tenths / 36_000);
-  const m = Math.floor((tenths % 36_000) / 600);
-  const s = (tenths % 600) / 10;
-  const ss = s.toFixed(1).padStart(4, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
 
 export const PERSON_KINDS: Labels<string> = {
   applicant: ['申请人', 'applicant'],
@@ -202,23 +179,3 @@ export const WEBHOOK_EVENTS: Labels<string> = {
   'case.referred': ['案件移送', 'case referred'],
   'bundle.exported': ['联合申请材料包', 'joint application bundle'],
 };
-
-/**
- * An institution's receipt as kept by the server (`{"status":200,"body":"…"}`),
- * shown as `HTTP 200 · <reply>`, the reply's JSON compacted; anything else as is.
- */
-export function receiptText(receipt: string): string {
-  try {
-    const { status, body } = JSON.parse(receipt) as { status?: unknown; body?: unknown };
-    if (typeof status !== 'number' || typeof body !== 'string') return receipt;
-    let reply = body;
-    try {
-      reply = JSON.stringify(JSON.parse(body));
-    } catch {
-      // Not JSON: the reply's text as it came.
-    }
-    return `HTTP ${status} · ${reply}`;
-  } catch {
-    return receipt;
-  }
-}

@@ -1,46 +1,12 @@
 /**
- * The staff console's message catalogue (vue-i18n): Simplified Chinese first, English second.
- * One catalogue for the whole console: the shell's sign-in, case list, sessions and recordings,
- * the case-file, statistics, institutions and calendar views, and the codes the server sends
- * (the tables of labels.ts, under `labels.<table>.<code>`), and the documents table the party page
- * shares (documents/strings.ts, under `doc.<key>`).
- * Size: data — one catalogue by design (issue 17), both languages side by side for review.
+ * The catalogue's console section (`console.*`): the staff console's shell (sign-in, case list,
+ * sessions and recordings), the case file, statistics, institutions and calendar views,
+ * Simplified Chinese first, English second.
+ *
+ * Size: data — one message per key in each language, read top to bottom.
  */
-import {
-  AUDIT_FAILURES,
-  CASE_STATUS,
-  COMPOSITE_STATUS,
-  DELIVERY_STEPS,
-  DISPUTE_TYPES,
-  END_REASONS,
-  EVIDENCE_CATEGORIES,
-  EVIDENCE_SIDES,
-  INSTITUTION_KINDS,
-  NOTICE_KINDS,
-  PARTY_SIDES,
-  PERSON_KINDS,
-  RECORDING_STATUS,
-  REFERRAL_KINDS,
-  ROLES,
-  SESSION_STATUS,
-  SOURCES,
-  STOP_REASONS,
-  TERMINATION_GROUNDS,
-  WEBHOOK_EVENTS,
-  WEBHOOK_STATUS,
-} from './labels.js';
-import { ERROR_CODE_TEXT, REASON_TEXT } from '../shared/errorText.js';
-import type { Labels } from '../shared/i18n.js';
-import {
-  CHANNELS,
-  KIND_LABELS,
-  STATUS as DELIVERY_STATUS,
-  en as documentsEn,
-  zh as documentsZh,
-  type DocKey,
-} from '../shared/documents/strings.js';
 
-const zh = {
+export const consoleZh = {
   // The shell (sign-in, case list, sessions, recordings): the console's part of ../i18n.ts.
   title: '在线调解',
   error: '出错了：',
@@ -331,9 +297,9 @@ const zh = {
   paperNeedScan: '请先选择或上传已签署协议的扫描件',
 } as const;
 
-export type ConsoleKey = keyof typeof zh;
+export type ConsoleKey = keyof typeof consoleZh;
 
-const en: Record<ConsoleKey, string> = {
+export const consoleEn: Record<ConsoleKey, string> = {
   title: 'Online mediation',
   error: 'Error: ',
   case: 'Case',
@@ -628,61 +594,4 @@ const en: Record<ConsoleKey, string> = {
   paperSubmit: 'Record it: the agreement takes effect',
   paperFailed: 'Not recorded: ',
   paperNeedScan: 'Choose or file the scan of the signed agreement first',
-};
-
-/** The server's codes as the console shows them, by table. */
-export const LABEL_TABLES = {
-  auditFailures: AUDIT_FAILURES,
-  caseStatus: CASE_STATUS,
-  compositeStatus: COMPOSITE_STATUS,
-  deliveryChannels: CHANNELS,
-  deliveryStatus: DELIVERY_STATUS,
-  deliverySteps: DELIVERY_STEPS,
-  documentKinds: KIND_LABELS,
-  disputeTypes: DISPUTE_TYPES,
-  endReasons: END_REASONS,
-  evidenceCategories: EVIDENCE_CATEGORIES,
-  evidenceSides: EVIDENCE_SIDES,
-  institutionKinds: INSTITUTION_KINDS,
-  noticeKinds: NOTICE_KINDS,
-  partySides: PARTY_SIDES,
-  personKinds: PERSON_KINDS,
-  recordingStatus: RECORDING_STATUS,
-  referralKinds: REFERRAL_KINDS,
-  roles: ROLES,
-  sessionStatus: SESSION_STATUS,
-  sources: SOURCES,
-  stopReasons: STOP_REASONS,
-  terminationGrounds: TERMINATION_GROUNDS,
-  webhookEvents: WEBHOOK_EVENTS,
-  webhookStatus: WEBHOOK_STATUS,
-  // Why a request failed, by the server's reason and code (rendered by ../i18n.ts `errorText`).
-  reasons: REASON_TEXT,
-  errorCodes: ERROR_CODE_TEXT,
-} as const;
-
-export type LabelTable = keyof typeof LABEL_TABLES;
-
-/** A code as a message key: codes may hold dots (`case.referred`), which vue-i18n reads as a path. */
-export function codeKey(code: string): string {
-  return code.replaceAll('.', '_');
-}
-
-function labelMessages(side: 0 | 1): Record<LabelTable, Record<string, string>> {
-  const pick = (labels: Labels<string>) =>
-    Object.fromEntries(Object.entries(labels).map(([code, pair]) => [codeKey(code), pair[side]]));
-  return Object.fromEntries(
-    Object.entries(LABEL_TABLES).map(([table, labels]) => [table, pick(labels)]),
-  ) as Record<LabelTable, Record<string, string>>;
-}
-
-export type ConsoleMessages = Record<ConsoleKey, string> & {
-  labels: Record<LabelTable, Record<string, string>>;
-  /** The documents table the party page shares (documents/strings.ts), included, not copied. */
-  doc: Record<DocKey, string>;
-};
-
-export const messages: Record<'zh-CN' | 'en', ConsoleMessages> = {
-  'zh-CN': { ...zh, labels: labelMessages(0), doc: documentsZh },
-  en: { ...en, labels: labelMessages(1), doc: documentsEn },
 };

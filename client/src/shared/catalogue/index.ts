@@ -1,0 +1,102 @@
+/**
+ * The client's one message catalogue, Simplified Chinese first, English second, as vue-i18n
+ * reads it:
+ *
+ * - `call.*` the call page (./call.ts; its first screen reads this section alone, through
+ *   ../i18n.ts, without loading the rest or the vue-i18n runtime);
+ * - `doc.*` documents and their service, on the party page and in the console (./documents.ts);
+ * - `console.*` the staff console (./console.ts);
+ * - `labels.<table>.<code>` the codes the server sends (./codes.ts), with why a request failed
+ *   (`labels.reasons`, `labels.errorCodes`, ./reasons.ts).
+ *
+ * Sections keep `{name}` placeholders only; a test renders every message through vue-i18n in
+ * both languages and checks that it comes out as written.
+ */
+import { callEn, callZh, type CallKey } from './call.js';
+import {
+  AUDIT_FAILURES,
+  CASE_STATUS,
+  COMPOSITE_STATUS,
+  DELIVERY_STEPS,
+  DISPUTE_TYPES,
+  END_REASONS,
+  EVIDENCE_CATEGORIES,
+  EVIDENCE_SIDES,
+  INSTITUTION_KINDS,
+  NOTICE_KINDS,
+  PARTY_SIDES,
+  PERSON_KINDS,
+  RECORDING_STATUS,
+  REFERRAL_KINDS,
+  ROLES,
+  SESSION_STATUS,
+  SOURCES,
+  STOP_REASONS,
+  TERMINATION_GROUNDS,
+  WEBHOOK_EVENTS,
+  WEBHOOK_STATUS,
+} from './codes.js';
+import { consoleEn, consoleZh, type ConsoleKey } from './console.js';
+import { CHANNELS, KIND_LABELS, STATUS, docEn, docZh, type DocKey } from './documents.js';
+import { ERROR_CODE_TEXT, REASON_TEXT } from './reasons.js';
+import type { Labels, Lang } from './types.js';
+
+export type { CallKey, ConsoleKey, DocKey, Lang };
+
+/** The server's codes as the pages show them, by table. */
+export const LABEL_TABLES = {
+  auditFailures: AUDIT_FAILURES,
+  caseStatus: CASE_STATUS,
+  compositeStatus: COMPOSITE_STATUS,
+  deliveryChannels: CHANNELS,
+  deliveryStatus: STATUS,
+  deliverySteps: DELIVERY_STEPS,
+  documentKinds: KIND_LABELS,
+  disputeTypes: DISPUTE_TYPES,
+  endReasons: END_REASONS,
+  evidenceCategories: EVIDENCE_CATEGORIES,
+  evidenceSides: EVIDENCE_SIDES,
+  institutionKinds: INSTITUTION_KINDS,
+  noticeKinds: NOTICE_KINDS,
+  partySides: PARTY_SIDES,
+  personKinds: PERSON_KINDS,
+  recordingStatus: RECORDING_STATUS,
+  referralKinds: REFERRAL_KINDS,
+  roles: ROLES,
+  sessionStatus: SESSION_STATUS,
+  sources: SOURCES,
+  stopReasons: STOP_REASONS,
+  terminationGrounds: TERMINATION_GROUNDS,
+  webhookEvents: WEBHOOK_EVENTS,
+  webhookStatus: WEBHOOK_STATUS,
+  reasons: REASON_TEXT,
+  errorCodes: ERROR_CODE_TEXT,
+} as const;
+
+export type LabelTable = keyof typeof LABEL_TABLES;
+
+/** A code as a message key: codes may hold dots (`case.referred`), which vue-i18n reads as a path. */
+export function codeKey(code: string): string {
+  return code.replaceAll('.', '_');
+}
+
+function labelMessages(side: 0 | 1): Record<LabelTable, Record<string, string>> {
+  const pick = (labels: Labels<string>) =>
+    Object.fromEntries(Object.entries(labels).map(([code, pair]) => [codeKey(code), pair[side]]));
+  return Object.fromEntries(
+    Object.entries(LABEL_TABLES).map(([table, labels]) => [table, pick(labels)]),
+  ) as Record<LabelTable, Record<string, string>>;
+}
+
+/** One language of the catalogue. */
+export type CatalogueMessages = {
+  call: Record<CallKey, string>;
+  doc: Record<DocKey, string>;
+  console: Record<ConsoleKey, string>;
+  labels: Record<LabelTable, Record<string, string>>;
+};
+
+export const messages: Record<Lang, CatalogueMessages> = {
+  'zh-CN': { call: callZh, doc: docZh, console: consoleZh, labels: labelMessages(0) },
+  en: { call: callEn, doc: docEn, console: consoleEn, labels: labelMessages(1) },
+};
