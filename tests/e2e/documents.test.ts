@@ -338,6 +338,21 @@ describe('electronic service of documents', () => {
     for (let i = 1; i <= 10; i += 1)
       await party.mouse.move(box.x + 20 + i * 25, box.y + 60 + (i % 2 ? -25 : 25));
     await party.mouse.up();
+    // A reason being typed too; then opening the agreement refreshes the inbox (it is now read):
+    // the card is patched in place, so neither the code, the reason nor the drawing is lost
+    // (the signature image checked below is the one drawn before the refresh).
+    await item.getByTestId('challenge').click();
+    await item.locator('textarea[name=reason]').fill('尚未核对');
+    await item.getByTestId('open-document').click();
+    await poll(
+      () => item.getAttribute('data-status'),
+      (s) => s === 'read',
+      10_000,
+      'read once opened, the inbox refreshed',
+    );
+    expect(await panel.getByTestId('signing-code').inputValue()).toBe(code);
+    expect(await item.locator('textarea[name=reason]').inputValue()).toBe('尚未核对');
+    await item.getByTestId('challenge').click();
     await panel.getByTestId('sign').click();
     await poll(
       () => panel.locator('[data-signs-for=applicant]').innerText(),
