@@ -214,6 +214,24 @@ describe('electronic service of documents', () => {
     );
     expect(await item.getByTestId('delivery-status').innerText()).toBe('已签收');
     expect(await party.getByTestId('documents-banner').isHidden()).toBe(true);
+    // The page's language switch re-renders the inbox in place, opened document included.
+    await party.getByTestId('lang').click();
+    await poll(
+      () => item.getByTestId('delivery-status').innerText(),
+      (s) => s === 'acknowledged',
+      5_000,
+      'the inbox in English',
+    );
+    expect(await party.getByTestId('inbox-live').innerText()).toBe('Receiving live');
+    expect(await summary.innerText()).toContain('Electronic service accepted');
+    expect(await item.getByTestId('hash-check').innerText()).not.toContain('已核验');
+    await party.getByTestId('lang').click();
+    await poll(
+      () => item.getByTestId('delivery-status').innerText(),
+      (s) => s === '已签收',
+      5_000,
+      'the inbox in Chinese again',
+    );
     await party.screenshot({
       path: path.join(ARTIFACTS, 'documents-inbox-390x844.png'),
       fullPage: true,
