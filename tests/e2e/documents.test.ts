@@ -214,6 +214,24 @@ describe('electronic service of documents', () => {
     );
     expect(await item.getByTestId('delivery-status').innerText()).toBe('已签收');
     expect(await party.getByTestId('documents-banner').isHidden()).toBe(true);
+    // The page's language switch re-renders the inbox in place, opened document included.
+    await party.getByTestId('lang').click();
+    await poll(
+      () => item.getByTestId('delivery-status').innerText(),
+      (s) => s === 'acknowledged',
+      5_000,
+      'the inbox in English',
+    );
+    expect(await party.getByTestId('inbox-live').innerText()).toBe('Receiving live');
+    expect(await summary.innerText()).toContain('Electronic service accepted');
+    expect(await item.getByTestId('hash-check').innerText()).not.toContain('已核验');
+    await party.getByTestId('lang').click();
+    await poll(
+      () => item.getByTestId('delivery-status').innerText(),
+      (s) => s === '已签收',
+      5_000,
+      'the inbox in Chinese again',
+    );
     await party.screenshot({
       path: path.join(ARTIFACTS, 'documents-inbox-390x844.png'),
       fullPage: true,
@@ -338,6 +356,21 @@ describe('electronic service of documents', () => {
     for (let i = 1; i <= 10; i += 1)
       await party.mouse.move(box.x + 20 + i * 25, box.y + 60 + (i % 2 ? -25 : 25));
     await party.mouse.up();
+    // A reason being typed too; then opening the agreement refreshes the inbox (it is now read):
+    // the card is patched in place, so neither the code, the reason nor the drawing is lost
+    // (the signature image checked below is the one drawn before the refresh).
+    await item.getByTestId('challenge').click();
+    await item.locator('textarea[name=reason]').fill('尚未核对');
+    await item.getByTestId('open-document').click();
+    await poll(
+      () => item.getAttribute('data-status'),
+      (s) => s === 'read',
+      10_000,
+      'read once opened, the inbox refreshed',
+    );
+    expect(await panel.getByTestId('signing-code').inputValue()).toBe(code);
+    expect(await item.locator('textarea[name=reason]').inputValue()).toBe('尚未核对');
+    await item.getByTestId('challenge').click();
     await panel.getByTestId('sign').click();
     await poll(
       () => panel.locator('[data-signs-for=applicant]').innerText(),

@@ -37,10 +37,4 @@ export const mediatorParts = once(async () => {
   return { CaseRegister };
 });
 
-export const documentParts = once(async () => {
-  const [{ DocumentInbox }, { ExtensionPanel }] = await Promise.all([
-    import('../shared/documents/Inbox.js'),
-    import('../shared/documents/ExtensionPanel.js'),
-  ]);
-  return { DocumentInbox, ExtensionPanel };
-});
+export const documentParts = once(() => import('../shared/documents/mount.js'));

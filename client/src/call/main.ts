@@ -810,9 +810,9 @@ void (async () => {
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
     const sessionToken = token || undefined;
-    void documentParts().then(({ DocumentInbox, ExtensionPanel }) => {
-      DocumentInbox.mount(app, invite, sessionToken);
-      ExtensionPanel.mount(app, invite);
+    void documentParts().then(({ mountDocumentInbox, mountExtensionPanel }) => {
+      mountDocumentInbox(app, invite, sessionToken);
+      mountExtensionPanel(app, invite);
     });
   }
   if (!fatal) {
