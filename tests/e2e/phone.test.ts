@@ -134,6 +134,19 @@ describe('the call page on a phone', () => {
     await card.getByTestId('disclosure-agree').click();
     await card.getByTestId('disclosure-withdraw').waitFor({ state: 'visible', timeout: 10_000 });
     expect(await inViewport(worker, worker.getByTestId('join'))).toBe(true);
+
+    // Changing the service address can be abandoned: the form opens with the address in force,
+    // and cancelling brings the same confirmation back (same time given: no new one).
+    const summary = worker.getByTestId('consent-summary');
+    const given = await summary.innerText();
+    expect(given).toContain('13800000000');
+    await summary.getByTestId('consent-change').click();
+    await form.waitFor({ timeout: 10_000 });
+    expect(await worker.getByTestId('consent-sms').inputValue()).toBe('13800000000');
+    await form.getByRole('button', { name: '取消', exact: true }).click();
+    await summary.waitFor({ timeout: 10_000 });
+    expect(await summary.innerText()).toBe(given);
+    expect(await form.count()).toBe(0);
     await inCall();
   });
 
