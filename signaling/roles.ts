@@ -80,11 +80,3 @@ export function publishPermission(source: MediaSource): Permission {
       return 'media.publish.screen';
   }
 }
-
-/** Labels shown in the UI, Simplified Chinese first. */
-export const ROLE_LABELS: Record<SessionRole, { zh: string; en: string }> = {
-  mediator: { zh: '调解员', en: 'Mediator' },
-  party: { zh: '当事人', en: 'Party' },
-  agent: { zh: '代理人', en: 'Agent' },
-  observer: { zh: '旁听人', en: 'Observer' },
-};

@@ -5,13 +5,12 @@
  * mediator's panel.
  */
 import type { ParticipantInfo } from '../../../../signaling/contract.js';
-import { ROLE_LABELS } from '../../../../signaling/roles.js';
+import { SESSION_ROLES } from '../../shared/catalogue/call.js';
 import type { QualityLevel } from '../ConnectionQuality.js';
-import { lang, t } from '../../shared/i18n.js';
+import { label, t } from '../../shared/i18n.js';
 
 export function roleLabel(role: ParticipantInfo['role']): string {
-  const l = ROLE_LABELS[role];
-  return lang() === 'en' ? l.en : l.zh;
+  return label(SESSION_ROLES, role);
 }
 
 export function qualityText(level: QualityLevel | undefined): string {

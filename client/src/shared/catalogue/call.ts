@@ -6,6 +6,7 @@
  * Size: data — one message per key in each language, read top to bottom.
  */
 import type { DEADLINE_KINDS, DEADLINE_STATUSES } from '../../../../signaling/http/vocabulary.js';
+import type { SessionRole } from '../../../../signaling/roles.js';
 import type { Labels } from './types.js';
 
 export const callZh = {
@@ -560,4 +561,12 @@ export const DEADLINE_STATUS: Labels<DeadlineStatus> = {
   met: ['已完成', 'met'],
   overdue: ['已届满', 'passed'],
   cancelled: ['已取消', 'cancelled'],
+};
+
+/** What someone takes part in a session as, on the call page's tiles, lists and chat. */
+export const SESSION_ROLES: Labels<SessionRole> = {
+  mediator: ['调解员', 'Mediator'],
+  party: ['当事人', 'Party'],
+  agent: ['代理人', 'Agent'],
+  observer: ['旁听人', 'Observer'],
 };
