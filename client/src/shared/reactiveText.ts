@@ -5,6 +5,7 @@
  * than it needs); the console reads it through vue-i18n (../console/i18n.ts).
  */
 import { ref } from 'vue';
+import { callEn, callZh } from './catalogue/call.js';
 import { colon, lang, onLangChange, t, type Lang, type MessageKey } from './i18n.js';
 
 /** The language shown; reactive. */
@@ -29,4 +30,17 @@ export function rcolon(): string {
 export function reactively<T>(read: () => T): T {
   void shownLang.value;
   return read();
+}
+
+/**
+ * A message of the call section in both languages, `{name}` filled from `named`: for the
+ * notices that hold both (the page's CSS shows the one of its language).
+ */
+export function bothCall(
+  key: MessageKey,
+  named: Record<string, string> = {},
+): { zh: string; en: string } {
+  const fill = (text: string) =>
+    text.replace(/\{(\w+)\}/g, (whole, n: string) => named[n] ?? whole);
+  return { zh: fill(callZh[key]), en: fill(callEn[key]) };
 }

@@ -107,6 +107,11 @@ export const callZh = {
   recBadgeOn: '录制中',
   recBadgeOff: '未录制',
   recFailed: '录制操作失败：',
+  recNoticeTitle: '录制告知',
+  recNoticeBody:
+    '调解员{by}已开始录制。本次调解将被录音录像。录制内容将存入案卷，可能提交法院或仲裁机构。确认后开始录制您的音视频；不同意的，您仍可继续参加调解，您的音视频不会被录制，调解员会看到您尚未同意。同意后可随时撤回。',
+  recNoticeDecline: '不同意',
+  recNoticeAgree: '我已知悉并同意',
   cancel: '取消',
   loading: '加载中…',
   loadFailed: '加载失败：',
@@ -377,6 +382,11 @@ export const callEn: Record<CallKey, string> = {
   recBadgeOn: 'Recorded',
   recBadgeOff: 'Not recorded',
   recFailed: 'The recording action failed: ',
+  recNoticeTitle: 'Recording notice',
+  recNoticeBody:
+    'The mediator {by} has started recording. This mediation will be recorded (audio and video). The recording is kept in the case file and may be submitted to a court or an arbitration commission. Your audio and video are recorded only after you confirm. If you do not agree, you stay in the mediation unrecorded and the mediator sees that you have not agreed. You may withdraw your consent at any time.',
+  recNoticeDecline: 'I do not agree',
+  recNoticeAgree: 'I acknowledge and agree',
   cancel: 'Cancel',
   loading: 'Loading…',
   loadFailed: 'Could not load: ',

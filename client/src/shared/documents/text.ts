@@ -4,6 +4,7 @@
  * (../reactiveText.ts follows every `setLang`, on the join page and in the console alike).
  */
 import { localText } from '../../call/strings.js';
+import { docEn, docZh } from '../catalogue/documents.js';
 import type { Pair } from '../catalogue/types.js';
 import { colon } from '../i18n.js';
 import { reactively, shownLang } from '../reactiveText.js';
@@ -58,4 +59,12 @@ export function vlocal(message: string): string {
 /** One of a [Chinese, English] pair, in the page's language; reactive in components. */
 export function vpick(pair: Pair): string {
   return pair[shownLang.value === 'en' ? 1 : 0];
+}
+
+/**
+ * A message of the documents section in both languages, for the legal notices that hold both
+ * (the page's CSS shows the one of its language; BilingualText takes the pair).
+ */
+export function both(key: DocKey): { zh: string; en: string } {
+  return { zh: docZh[key], en: docEn[key] };
 }
