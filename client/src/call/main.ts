@@ -8,7 +8,7 @@
  * controls, the call's banners, the recording, the evidence and its viewer,
  * the notice after leaving), `floor/` and `devices/`.
  *
- * Size: the page's state, its join sequence and the plain-DOM first screen (which must draw before Vue loads); the procedure card (shown also when no call can start, so without Vue) and the state behind the controls are still here (issue 17, must-have 1).
+ * Size: the page's state, its join sequence and the plain-DOM first screen (which must draw before Vue loads); the state behind the controls are still here (issue 17, must-have 1).
  */
 import type { ParticipantInfo } from '../../../signaling/contract.js';
 import { can } from '../../../signaling/roles.js';
@@ -37,8 +37,9 @@ import {
 import { LayerChooser } from './LayerChooser.js';
 import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
-import { callParts, documentParts, mediatorParts } from './lazyParts.js';
-import { invitationClaims, ProcedureCard } from './procedure.js';
+import { callParts, documentParts, mediatorParts, procedureParts } from './lazyParts.js';
+import { invitationClaims, readCaseFile } from './procedure.js';
+import type { MountedProcedure } from './procedure/mount.js';
 import type { CallActions, MountedCallView } from './view/mount.js';
 import {
   DeviceCheck,
@@ -153,8 +154,8 @@ const evidence = new CallEvidence({
   render: () => render(),
 });
 let sessionStart: string | undefined;
-/** The respondent's agreement to mediate and recusal requests, on an invitation. */
-let procedure: ProcedureCard | undefined;
+/** The respondent's agreement to mediate and recusal requests, on an invitation (Vue, lazily). */
+let procedure: MountedProcedure | undefined;
 
 const inCall = (): boolean => status === 'joined' || status === 'reconnecting';
 const isMediator = (): boolean => {
@@ -264,7 +265,7 @@ function renderPage(): void {
         el('p', { class: 'hint', 'data-testid': 'credential-removed' }, t('credentialRefused')),
       );
     // No session yet (a respondent answering a party application): the procedural steps still apply.
-    if (procedure) app.append(...procedure.elements());
+    if (procedure?.shown()) app.append(procedureHost);
     return;
   }
   if (!token || !preview) {
@@ -321,7 +322,7 @@ function renderPage(): void {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
     if (chatPanel) side.append(chatPanel.element());
   }
-  if (procedure) side.append(...procedure.elements());
+  if (procedure?.shown()) side.append(procedureHost);
   // The deadlines and the evidence (Vue: view/CaseDeadlines.vue, CaseEvidence.vue, SessionEvidence.vue).
   if (callView && (deadlines.length > 0 || evidence.side())) side.append(sideHost);
 
@@ -338,6 +339,7 @@ function renderPage(): void {
 /** Whether the page shows the call's layout (not an ending, a notice or a bad link). */
 let callLaidOut = false;
 const sideHost = el('div', { class: 'call-side-view' });
+const procedureHost = el('div', { class: 'call-procedure' });
 const viewerHost = el('div', { class: 'viewer-host' });
 
 /** The call's banners (status, listen-only, caucus, mute): a stable host for the Vue parts, moved into place. */
@@ -795,18 +797,16 @@ addEventListener('pagehide', () => client?.leaveOnUnload());
 document.documentElement.lang = lang();
 void (async () => {
   const claims = invite ? invitationClaims(invite) : undefined;
-  // The procedure card needs only the invitation: fetched alongside its exchange.
-  const procedureCard = claims
-    ? new ProcedureCard({ ...claims, invite, onChange: () => render() })
-    : undefined;
-  const procedureLoaded = procedureCard?.load().catch(() => undefined);
+  // The procedure card needs only the invitation: its case file is read alongside the exchange.
+  const caseFile = claims && readCaseFile(claims.caseId, invite);
   if (invite && !token) await useInvitation();
   else startCallEarly();
-  if (procedureCard && fatal?.reason !== 'inviteInvalid') {
-    procedure = procedureCard;
-    await procedureLoaded;
-  }
   render();
+  if (claims && fatal?.reason !== 'inviteInvalid')
+    void Promise.all([procedureParts(), caseFile]).then(([{ mountProcedureCard }, file]) => {
+      procedure = mountProcedureCard(procedureHost, { ...claims, invite, file, onChange: render });
+      render();
+    });
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
     const sessionToken = token || undefined;
