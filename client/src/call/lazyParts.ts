@@ -19,13 +19,12 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
 };
 
 export const callParts = once(async () => {
-  const [{ CallClient }, { SessionFloor }, { ChatPanel }, { mountCallView }] = await Promise.all([
+  const [{ CallClient }, { SessionFloor }, { mountCallView }] = await Promise.all([
     import('./CallClient.js'),
     import('./floor/SessionFloor.js'),
-    import('./floor/ChatPanel.js'),
     import('./view/mount.js'),
   ]);
-  return { CallClient, SessionFloor, ChatPanel, mountCallView };
+  return { CallClient, SessionFloor, mountCallView };
 });
 
 /**

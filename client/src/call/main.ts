@@ -49,11 +49,10 @@ import {
 } from './devices/DeviceCheck.js';
 import { el } from '../shared/dom.js';
 import { CallEvidence } from './callEvidence.js';
-import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanelSlot } from './floor/MediatorPanelSlot.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
-import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
+import { identityDetails } from './floor/identityDetails.js';
 import { lang, setLang, t } from '../shared/i18n.js';
 import { SessionRecording } from './recording.js';
 import type { RouterCapabilitiesReply } from '../../../signaling/http/media.js';
@@ -94,7 +93,6 @@ document.body.append(dock);
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
 let mediatorPanel: MediatorPanelSlot | undefined;
-let chatPanel: ChatPanel | undefined;
 let caseRegister: CaseRegister | undefined;
 let localStream: MediaStream | undefined;
 let deviceProblem: string | undefined;
@@ -311,7 +309,7 @@ function renderPage(): void {
   const main = el('div', { class: 'call-main' });
   const side = el('aside', { class: 'call-side', 'aria-label': t('sidePanel') });
 
-  if (status === 'waiting') main.append(waitingRoom(client?.self));
+  if (status === 'waiting') main.append(waitingHost);
   else if (!inCall() && me.role !== 'mediator')
     main.append(identityDetails(me.name, sideLabel(me.role, me.side), caseText));
 
@@ -320,7 +318,7 @@ function renderPage(): void {
 
   if (inCall()) {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
-    if (chatPanel) side.append(chatPanel.element());
+    if (callView && floor) side.append(chatHost);
   }
   if (procedure?.shown()) side.append(procedureHost);
   // The deadlines and the evidence (Vue: view/CaseDeadlines.vue, CaseEvidence.vue, SessionEvidence.vue).
@@ -339,6 +337,8 @@ function renderPage(): void {
 /** Whether the page shows the call's layout (not an ending, a notice or a bad link). */
 let callLaidOut = false;
 const sideHost = el('div', { class: 'call-side-view' });
+const chatHost = el('div', { class: 'call-chat' });
+const waitingHost = el('div', { class: 'call-waiting' });
 const procedureHost = el('div', { class: 'call-procedure' });
 const viewerHost = el('div', { class: 'viewer-host' });
 
@@ -384,6 +384,8 @@ function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
       controls: controlsHost,
       left: leftHost,
       side: sideHost,
+      chat: chatHost,
+      waiting: waitingHost,
       viewer: viewerHost,
     },
     layers,
@@ -419,6 +421,7 @@ function syncView(): void {
     deadlines: callLaidOut ? deadlines : [],
     evidence: callLaidOut ? evidence.side() : null,
     viewer: callLaidOut ? evidence.viewer() : null,
+    chat: floor?.chat ?? [],
   });
 }
 
@@ -449,6 +452,7 @@ function controlsState(): ControlsState {
 let confirmingLeave = false;
 
 const controlActions: CallActions = {
+  sendChat: (text) => floor?.sendChat(text) ?? Promise.resolve(),
   toggleMic: () => void toggleMic(),
   toggleCamera: () => {
     camMuted = !camMuted;
@@ -505,7 +509,6 @@ async function rejoin(): Promise<void> {
   floor = undefined;
   mediatorPanel?.close();
   mediatorPanel = undefined;
-  chatPanel = undefined;
   remoteTiles.clear();
   activeSpeaker = null;
   status = 'idle';
@@ -585,22 +588,16 @@ async function startPreview(): Promise<void> {
   render();
 }
 
-function startFloor(
-  c: CallClient,
-  { SessionFloor, ChatPanel }: Awaited<ReturnType<typeof callParts>>,
-): void {
+function startFloor(c: CallClient, { SessionFloor }: Awaited<ReturnType<typeof callParts>>): void {
   floor = new SessionFloor(c.signaling, (change) => {
     if (change === 'quality') {
       mediatorPanel?.refreshQuality();
       return;
     }
-    if (change === 'chat') {
-      chatPanel?.element();
-      return;
-    }
-    render();
+    // A chat message: the view only, without redrawing the page.
+    if (change === 'chat') syncView();
+    else render();
   });
-  chatPanel = new ChatPanel(floor);
   const f = floor;
   // Only a mediator loads the panel (and Vue with it).
   mediatorPanel = isMediator()
