@@ -37,9 +37,8 @@ import {
 import { LayerChooser } from './LayerChooser.js';
 import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
-import { callParts, documentParts, mediatorParts, procedureParts } from './lazyParts.js';
-import { invitationClaims, readCaseFile } from './procedure.js';
-import type { MountedProcedure } from './procedure/mount.js';
+import { callParts, documentParts, mediatorParts } from './lazyParts.js';
+import { invitationClaims, ProcedureSlot } from './procedure.js';
 import type { CallActions, MountedCallView } from './view/mount.js';
 import {
   DeviceCheck,
@@ -153,7 +152,7 @@ const evidence = new CallEvidence({
 });
 let sessionStart: string | undefined;
 /** The respondent's agreement to mediate and recusal requests, on an invitation (Vue, lazily). */
-let procedure: MountedProcedure | undefined;
+let procedure: ProcedureSlot | undefined;
 
 const inCall = (): boolean => status === 'joined' || status === 'reconnecting';
 const isMediator = (): boolean => {
@@ -263,7 +262,7 @@ function renderPage(): void {
         el('p', { class: 'hint', 'data-testid': 'credential-removed' }, t('credentialRefused')),
       );
     // No session yet (a respondent answering a party application): the procedural steps still apply.
-    if (procedure?.shown()) app.append(procedureHost);
+    if (procedure) app.append(...procedure.elements());
     return;
   }
   if (!token || !preview) {
@@ -320,7 +319,7 @@ function renderPage(): void {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
     if (callView && floor) side.append(chatHost);
   }
-  if (procedure?.shown()) side.append(procedureHost);
+  if (procedure) side.append(...procedure.elements());
   // The deadlines and the evidence (Vue: view/CaseDeadlines.vue, CaseEvidence.vue, SessionEvidence.vue).
   if (callView && (deadlines.length > 0 || evidence.side())) side.append(sideHost);
 
@@ -339,7 +338,6 @@ let callLaidOut = false;
 const sideHost = el('div', { class: 'call-side-view' });
 const chatHost = el('div', { class: 'call-chat' });
 const waitingHost = el('div', { class: 'call-waiting' });
-const procedureHost = el('div', { class: 'call-procedure' });
 const viewerHost = el('div', { class: 'viewer-host' });
 
 /** The call's banners (status, listen-only, caucus, mute): a stable host for the Vue parts, moved into place. */
@@ -795,15 +793,15 @@ document.documentElement.lang = lang();
 void (async () => {
   const claims = invite ? invitationClaims(invite) : undefined;
   // The procedure card needs only the invitation: its case file is read alongside the exchange.
-  const caseFile = claims && readCaseFile(claims.caseId, invite);
+  const procedureSlot = claims && new ProcedureSlot({ ...claims, invite, onChange: render });
   if (invite && !token) await useInvitation();
   else startCallEarly();
   render();
-  if (claims && fatal?.reason !== 'inviteInvalid')
-    void Promise.all([procedureParts(), caseFile]).then(([{ mountProcedureCard }, file]) => {
-      procedure = mountProcedureCard(procedureHost, { ...claims, invite, file, onChange: render });
-      render();
-    });
+  // The card itself (Vue) after the first screen.
+  if (procedureSlot && fatal?.reason !== 'inviteInvalid') {
+    procedure = procedureSlot;
+    procedure.load();
+  }
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
     const sessionToken = token || undefined;
