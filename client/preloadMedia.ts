@@ -17,11 +17,7 @@ import type { Plugin } from 'vite';
  * for LATE_CALL_MODULES; the mediator's case register (`mediatorParts`) is not preloaded:
  * parties never use it.
  */
-export const CALL_MODULES = [
-  '/src/call/CallClient.ts',
-  '/src/call/floor/SessionFloor.ts',
-  '/src/call/floor/ChatPanel.ts',
-];
+export const CALL_MODULES = ['/src/call/CallClient.ts', '/src/call/floor/SessionFloor.ts'];
 
 /**
  * Parts of `callParts` left to its own request, made when the entry runs: the in-call view

@@ -449,7 +449,10 @@ describe('the mediator’s floor in Chromium', () => {
   it('takes one side into a caucus: the other side neither hears nor sees it, sees the banner, and all return with one action', async () => {
     const m = pages.mediator;
     const { employer, worker } = pages;
-    // A joint message first: everyone reads it.
+    // A joint message first: everyone reads it, and it does not take the employer's draft.
+    const employerChat = employer.getByTestId('chat');
+    await employerChat.locator('li.empty').waitFor({ timeout: 5_000 });
+    await employer.getByTestId('chat-input').fill('稍等');
     await worker.getByTestId('chat-input').fill('我同意先调解');
     await worker.getByTestId('chat-send').click();
     await poll(
@@ -458,6 +461,16 @@ describe('the mediator’s floor in Chromium', () => {
       5_000,
       'employer reads the joint chat',
     );
+    expect(await employerChat.locator('li.empty').count()).toBe(0);
+    expect(await employer.getByTestId('chat-input').inputValue()).toBe('稍等');
+    // A language switch re-renders the chat in place: the draft and the message stay.
+    await employer.getByTestId('lang').click();
+    await employerChat.locator('h2', { hasText: 'Chat' }).waitFor({ timeout: 5_000 });
+    expect(await employer.getByTestId('chat-input').inputValue()).toBe('稍等');
+    expect(await employer.getByTestId('chat-message').innerText()).toContain('我同意先调解');
+    await employer.getByTestId('lang').click();
+    await employerChat.locator('h2', { hasText: '文字交流' }).waitFor({ timeout: 5_000 });
+    await employer.getByTestId('chat-input').fill('');
 
     // The applicant's side (the worker and any agent) goes into the caucus.
     await m.getByTestId('pick-applicant').click();

@@ -81,6 +81,16 @@ describe('procedural steps on the join page', () => {
     const recusal = applicantPage.getByTestId('recusal');
     await recusal.waitFor({ timeout: 10_000 });
     await recusal.getByTestId('recusal-reasons').fill('调解员曾担任被申请人的法律顾问');
+    // A language switch re-renders the card (Vue) in place: the draft being typed stays.
+    await applicantPage.getByTestId('lang').click();
+    await recusal
+      .locator('h2', { hasText: 'Ask for the mediator’s recusal' })
+      .waitFor({ timeout: 10_000 });
+    expect(await recusal.getByTestId('recusal-reasons').inputValue()).toBe(
+      '调解员曾担任被申请人的法律顾问',
+    );
+    await applicantPage.getByTestId('lang').click();
+    await recusal.locator('h2', { hasText: '申请调解员回避' }).waitFor({ timeout: 10_000 });
     await recusal.getByTestId('recusal-submit').click();
     await recusal
       .locator('[data-testid=recusal-request][data-status=pending]')

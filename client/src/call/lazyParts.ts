@@ -3,8 +3,8 @@
  * button) does not need, each loaded once, on demand, as its own chunks:
  * the media and signalling client (mediasoup-client, socket.io-client) and
  * the session floor and the in-call view (Vue) when joining — fetched early, while the camera starts,
- * so the join does not wait for them — and the documents inbox and the
- * extension panel beside an invitation's page.
+ * so the join does not wait for them — and, beside an invitation's page, the documents
+ * inbox, the extension panel and the procedure card, after its first screen is drawn.
  */
 const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   let loading: Promise<T> | undefined;
@@ -19,13 +19,12 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
 };
 
 export const callParts = once(async () => {
-  const [{ CallClient }, { SessionFloor }, { ChatPanel }, { mountCallView }] = await Promise.all([
+  const [{ CallClient }, { SessionFloor }, { mountCallView }] = await Promise.all([
     import('./CallClient.js'),
     import('./floor/SessionFloor.js'),
-    import('./floor/ChatPanel.js'),
     import('./view/mount.js'),
   ]);
-  return { CallClient, SessionFloor, ChatPanel, mountCallView };
+  return { CallClient, SessionFloor, mountCallView };
 });
 
 /**
@@ -38,3 +37,6 @@ export const mediatorParts = once(async () => {
 });
 
 export const documentParts = once(() => import('../shared/documents/mount.js'));
+
+/** A party's procedural steps (Vue): shown also when no call can start, but never on the first screen. */
+export const procedureParts = once(() => import('./procedure/mount.js'));

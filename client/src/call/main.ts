@@ -8,7 +8,7 @@
  * controls, the call's banners, the recording, the evidence and its viewer,
  * the notice after leaving), `floor/` and `devices/`.
  *
- * Size: the page's state, its join sequence and the plain-DOM first screen (which must draw before Vue loads); the procedure card (shown also when no call can start, so without Vue) and the state behind the controls are still here (issue 17, must-have 1).
+ * Size: the page's state, its join sequence and the plain-DOM first screen (which must draw before Vue loads); the state behind the controls are still here (issue 17, must-have 1).
  */
 import type { ParticipantInfo } from '../../../signaling/contract.js';
 import { can } from '../../../signaling/roles.js';
@@ -38,7 +38,7 @@ import { LayerChooser } from './LayerChooser.js';
 import { openCamera } from './capture.js';
 import { warmUpWebRtc } from './warmUp.js';
 import { callParts, documentParts, mediatorParts } from './lazyParts.js';
-import { invitationClaims, ProcedureCard } from './procedure.js';
+import { invitationClaims, ProcedureSlot } from './procedure.js';
 import type { CallActions, MountedCallView } from './view/mount.js';
 import {
   DeviceCheck,
@@ -48,11 +48,10 @@ import {
 } from './devices/DeviceCheck.js';
 import { el } from '../shared/dom.js';
 import { CallEvidence } from './callEvidence.js';
-import type { ChatPanel } from './floor/ChatPanel.js';
 import { MediatorPanelSlot } from './floor/MediatorPanelSlot.js';
 import type { SessionFloor } from './floor/SessionFloor.js';
 import type { CaseRegister } from './floor/caseRegister.js';
-import { identityDetails, waitingRoom } from './floor/waitingRoom.js';
+import { identityDetails } from './floor/identityDetails.js';
 import { lang, setLang, t } from '../shared/i18n.js';
 import { SessionRecording } from './recording.js';
 import type { RouterCapabilitiesReply } from '../../../signaling/http/media.js';
@@ -93,7 +92,6 @@ document.body.append(dock);
 let client: CallClient | undefined;
 let floor: SessionFloor | undefined;
 let mediatorPanel: MediatorPanelSlot | undefined;
-let chatPanel: ChatPanel | undefined;
 let caseRegister: CaseRegister | undefined;
 let localStream: MediaStream | undefined;
 let deviceProblem: string | undefined;
@@ -153,8 +151,8 @@ const evidence = new CallEvidence({
   render: () => render(),
 });
 let sessionStart: string | undefined;
-/** The respondent's agreement to mediate and recusal requests, on an invitation. */
-let procedure: ProcedureCard | undefined;
+/** The respondent's agreement to mediate and recusal requests, on an invitation (Vue, lazily). */
+let procedure: ProcedureSlot | undefined;
 
 const inCall = (): boolean => status === 'joined' || status === 'reconnecting';
 const isMediator = (): boolean => {
@@ -310,7 +308,7 @@ function renderPage(): void {
   const main = el('div', { class: 'call-main' });
   const side = el('aside', { class: 'call-side', 'aria-label': t('sidePanel') });
 
-  if (status === 'waiting') main.append(waitingRoom(client?.self));
+  if (status === 'waiting') main.append(waitingHost);
   else if (!inCall() && me.role !== 'mediator')
     main.append(identityDetails(me.name, sideLabel(me.role, me.side), caseText));
 
@@ -319,7 +317,7 @@ function renderPage(): void {
 
   if (inCall()) {
     if (mediatorPanel && isMediator()) side.append(mediatorPanel.element());
-    if (chatPanel) side.append(chatPanel.element());
+    if (callView && floor) side.append(chatHost);
   }
   if (procedure) side.append(...procedure.elements());
   // The deadlines and the evidence (Vue: view/CaseDeadlines.vue, CaseEvidence.vue, SessionEvidence.vue).
@@ -338,6 +336,8 @@ function renderPage(): void {
 /** Whether the page shows the call's layout (not an ending, a notice or a bad link). */
 let callLaidOut = false;
 const sideHost = el('div', { class: 'call-side-view' });
+const chatHost = el('div', { class: 'call-chat' });
+const waitingHost = el('div', { class: 'call-waiting' });
 const viewerHost = el('div', { class: 'viewer-host' });
 
 /** The call's banners (status, listen-only, caucus, mute): a stable host for the Vue parts, moved into place. */
@@ -382,6 +382,8 @@ function showCallView(parts: Awaited<ReturnType<typeof callParts>>): void {
       controls: controlsHost,
       left: leftHost,
       side: sideHost,
+      chat: chatHost,
+      waiting: waitingHost,
       viewer: viewerHost,
     },
     layers,
@@ -417,6 +419,7 @@ function syncView(): void {
     deadlines: callLaidOut ? deadlines : [],
     evidence: callLaidOut ? evidence.side() : null,
     viewer: callLaidOut ? evidence.viewer() : null,
+    chat: floor?.chat ?? [],
   });
 }
 
@@ -447,6 +450,7 @@ function controlsState(): ControlsState {
 let confirmingLeave = false;
 
 const controlActions: CallActions = {
+  sendChat: (text) => floor?.sendChat(text) ?? Promise.resolve(),
   toggleMic: () => void toggleMic(),
   toggleCamera: () => {
     camMuted = !camMuted;
@@ -503,7 +507,6 @@ async function rejoin(): Promise<void> {
   floor = undefined;
   mediatorPanel?.close();
   mediatorPanel = undefined;
-  chatPanel = undefined;
   remoteTiles.clear();
   activeSpeaker = null;
   status = 'idle';
@@ -583,22 +586,16 @@ async function startPreview(): Promise<void> {
   render();
 }
 
-function startFloor(
-  c: CallClient,
-  { SessionFloor, ChatPanel }: Awaited<ReturnType<typeof callParts>>,
-): void {
+function startFloor(c: CallClient, { SessionFloor }: Awaited<ReturnType<typeof callParts>>): void {
   floor = new SessionFloor(c.signaling, (change) => {
     if (change === 'quality') {
       mediatorPanel?.refreshQuality();
       return;
     }
-    if (change === 'chat') {
-      chatPanel?.element();
-      return;
-    }
-    render();
+    // A chat message: the view only, without redrawing the page.
+    if (change === 'chat') syncView();
+    else render();
   });
-  chatPanel = new ChatPanel(floor);
   const f = floor;
   // Only a mediator loads the panel (and Vue with it).
   mediatorPanel = isMediator()
@@ -795,18 +792,16 @@ addEventListener('pagehide', () => client?.leaveOnUnload());
 document.documentElement.lang = lang();
 void (async () => {
   const claims = invite ? invitationClaims(invite) : undefined;
-  // The procedure card needs only the invitation: fetched alongside its exchange.
-  const procedureCard = claims
-    ? new ProcedureCard({ ...claims, invite, onChange: () => render() })
-    : undefined;
-  const procedureLoaded = procedureCard?.load().catch(() => undefined);
+  // The procedure card needs only the invitation: its case file is read alongside the exchange.
+  const procedureSlot = claims && new ProcedureSlot({ ...claims, invite, onChange: render });
   if (invite && !token) await useInvitation();
   else startCallEarly();
-  if (procedureCard && fatal?.reason !== 'inviteInvalid') {
-    procedure = procedureCard;
-    await procedureLoaded;
-  }
   render();
+  // The card itself (Vue) after the first screen.
+  if (procedureSlot && fatal?.reason !== 'inviteInvalid') {
+    procedure = procedureSlot;
+    procedure.load();
+  }
   // The 文书 inbox and service-address form live beside the call page, on the invitation.
   if (invite && fatal?.reason !== 'inviteInvalid') {
     const sessionToken = token || undefined;

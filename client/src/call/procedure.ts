@@ -1,16 +1,16 @@
 /**
- * A party's procedural steps on its own page: a respondent agrees to, or
- * refuses, mediation of a party application (before acceptance), and a
- * party or agent asks for the mediator's recusal (回避申请) and sees the
- * organisation's decision with its reasons.
+ * A party's procedural steps on the call page, as far as the first screen is concerned,
+ * without Vue: the case and person an invitation names, and the slot where the procedure
+ * card goes. The case file is read at once, alongside the invitation's exchange; the card
+ * (procedure/ProcedureCard.vue) and Vue load only after the first screen is drawn
+ * (../lazyParts.ts `procedureParts`). It is shown also when no call can start.
  */
-import { el, labelled } from '../shared/dom.js';
-import { t } from '../shared/i18n.js';
-import { ApiRefusal, requests, type Body, type Reply, type Requests } from '../shared/request.js';
+import { el } from '../shared/dom.js';
+import { requests } from '../shared/request.js';
 import { tokenClaims } from '../shared/token.js';
-
-/** The case file as GET /cases/:caseId answers it (the shared HTTP contract). */
-type CaseFile = Reply<'get', '/cases/:caseId'>;
+import { procedureParts } from './lazyParts.js';
+import type { MountedProcedure } from './procedure/mount.js';
+import type { CaseFile } from './procedure/state.js';
 
 /** The case and person an invitation names (display-only decoding; the server verifies). */
 export function invitationClaims(invite: string): { caseId: string; personId: string } | undefined {
@@ -22,178 +22,37 @@ export function invitationClaims(invite: string): { caseId: string; personId: st
     : undefined;
 }
 
-export class ProcedureCard {
-  readonly #case: { caseId: string };
-  readonly #requests: Requests;
-  readonly #personId: string;
-  readonly #onChange: () => void;
-  #file: CaseFile | undefined;
-  #error: string | undefined;
-  readonly #reasons = el('textarea', {
-    rows: '3',
-    maxlength: '4000',
-    'data-testid': 'recusal-reasons',
-  });
+/**
+ * The card's stable host, which the page's redraws move into place but never rebuild (a draft
+ * of the reasons survives them), with the card mounted in it once loaded.
+ */
+export class ProcedureSlot {
+  readonly #host = el('div', { class: 'call-procedure' });
+  readonly #o: { caseId: string; personId: string; invite: string; onChange: () => void };
+  readonly #file: Promise<CaseFile | undefined>;
+  #card: MountedProcedure | undefined;
 
-  constructor(o: { caseId: string; invite: string; personId: string; onChange: () => void }) {
-    this.#case = { caseId: o.caseId };
-    this.#requests = requests(() => o.invite);
-    this.#personId = o.personId;
-    this.#onChange = o.onChange;
+  /** Starts reading the case file; a refusal or a dropped network shows nothing. */
+  constructor(o: { caseId: string; personId: string; invite: string; onChange: () => void }) {
+    this.#o = o;
+    this.#file = requests(() => o.invite)
+      .sendIfOk('get', '/cases/:caseId', { params: { caseId: o.caseId } })
+      .catch(() => undefined);
   }
 
-  async load(): Promise<void> {
-    // A refused read keeps what the card showed.
-    this.#file =
-      (await this.#requests.sendIfOk('get', '/cases/:caseId', { params: this.#case })) ??
-      this.#file;
-  }
-
-  /** Empty when nothing applies to this person now. */
-  elements(): HTMLElement[] {
-    const f = this.#file;
-    if (!f) return [];
-    const out: HTMLElement[] = [];
-    const respondent = this.#respondentId(f);
-    const answer = respondent
-      ? f.mediationResponses.filter((r) => r.respondentId === respondent).at(-1)
-      : undefined;
-    if (
-      respondent &&
-      f.case.source === 'party_application' &&
-      (answer || f.case.status === 'registered')
-    )
-      out.push(this.#agreementCard(f, answer?.decision));
-    const me = f.people.find((p) => p.id === this.#personId);
-    const mine = f.recusalRequests.filter((r) => r.requestedBy === this.#personId);
-    const canAsk =
-      me !== undefined &&
-      ['applicant', 'respondent', 'agent'].includes(me.kind) &&
-      f.case.mediatorId !== null &&
-      ['accepted', 'in_mediation'].includes(f.case.status);
-    if (canAsk || mine.length > 0) out.push(this.#recusalCard(f, canAsk, mine));
-    return out;
-  }
-
-  #respondentId(f: CaseFile): string | undefined {
-    const me = f.people.find((p) => p.id === this.#personId);
-    if (me?.kind === 'respondent') return me.id;
-    if (me?.kind === 'agent') {
-      const party = f.people.find((p) => p.id === me.representsId);
-      if (party?.kind === 'respondent') return party.id;
-    }
-    return undefined;
-  }
-
-  #agreementCard(f: CaseFile, decision: 'agree' | 'refuse' | undefined): HTMLElement {
-    const card = el('section', { class: 'procedure', 'data-testid': 'mediation-agreement' });
-    card.append(el('h2', {}, t('procedureAgreementTitle')));
-    if (decision) {
-      card.append(
-        el(
-          'p',
-          { 'data-testid': 'mediation-answer', 'data-decision': decision },
-          t(decision === 'agree' ? 'procedureAgreed' : 'procedureRefused'),
-        ),
-      );
-    }
-    if (f.case.status === 'registered') {
-      card.append(el('p', {}, t('procedureAgreementAsk')));
-      const agree = el(
-        'button',
-        { type: 'button', 'data-testid': 'agree-to-mediate' },
-        t('procedureAgree'),
-      );
-      const refuse = el(
-        'button',
-        { type: 'button', class: 'secondary', 'data-testid': 'refuse-mediation' },
-        t('procedureRefuse'),
-      );
-      agree.onclick = () => void this.#answer('agree');
-      refuse.onclick = () => {
-        if (window.confirm(t('procedureConfirmRefuse'))) void this.#answer('refuse');
-      };
-      card.append(agree, refuse);
-    }
-    this.#appendError(card);
-    return card;
-  }
-
-  #recusalCard(f: CaseFile, canAsk: boolean, mine: CaseFile['recusalRequests']): HTMLElement {
-    const card = el('section', { class: 'procedure', 'data-testid': 'recusal' });
-    card.append(el('h2', {}, t('procedureRecusalTitle')));
-    for (const r of mine) {
-      const item = el('div', { 'data-testid': 'recusal-request', 'data-status': r.status });
-      item.append(
-        el(
-          'p',
-          {},
-          t(
-            r.status === 'pending'
-              ? 'procedurePending'
-              : r.status === 'granted'
-                ? 'procedureGranted'
-                : 'procedureRefusedDecision',
-          ),
-        ),
-      );
-      if (r.decisionReasons)
-        item.append(el('p', {}, `${t('procedureDecisionReasons')}：${r.decisionReasons}`));
-      card.append(item);
-    }
-    const pending = f.recusalRequests.some((r) => r.status === 'pending');
-    if (canAsk && !pending) {
-      card.append(el('p', {}, t('procedureRecusalHint')));
-      // One textarea for the page's life: the page re-renders often, and a draft must survive it.
-      const reasons = this.#reasons;
-      const submit = el(
-        'button',
-        { type: 'button', 'data-testid': 'recusal-submit' },
-        t('procedureSubmit'),
-      );
-      submit.onclick = () => {
-        if (reasons.value.trim())
-          void this.#step(
-            this.#requests.send('post', '/cases/:caseId/recusal-requests', {
-              params: this.#case,
-              body: { reasons: reasons.value.trim() },
-            }),
-            () => (reasons.value = ''),
-          );
-      };
-      card.append(labelled(t('procedureReasons'), reasons), submit);
-    }
-    this.#appendError(card);
-    return card;
-  }
-
-  #appendError(card: HTMLElement): void {
-    if (this.#error)
-      card.append(
-        el('p', { class: 'error', role: 'alert' }, `${t('procedureFailed')}${this.#error}`),
-      );
-  }
-
-  #answer(decision: Body<'post', '/cases/:caseId/mediation-response'>['decision']): void {
-    void this.#step(
-      this.#requests.send('post', '/cases/:caseId/mediation-response', {
-        params: this.#case,
-        body: { decision },
-      }),
+  /** After the first screen: the card's chunk, then the card; a failed fetch leaves it out. */
+  load(): void {
+    void Promise.all([procedureParts(), this.#file]).then(
+      ([{ mountProcedureCard }, file]) => {
+        this.#card ??= mountProcedureCard(this.#host, { ...this.#o, file });
+        this.#o.onChange();
+      },
+      () => undefined,
     );
   }
 
-  /** Shows a refusal, or clears the last one; either way, the card then shows the case as it is now. */
-  async #step(request: Promise<unknown>, done?: () => void): Promise<void> {
-    try {
-      await request;
-      this.#error = undefined;
-      done?.();
-    } catch (error) {
-      if (!(error instanceof ApiRefusal)) throw error;
-      this.#error = error.said;
-    }
-    await this.load().catch(() => undefined);
-    this.#onChange();
+  /** The card's host when anything applies to this person now; else nothing. */
+  elements(): HTMLElement[] {
+    return this.#card?.shown() ? [this.#host] : [];
   }
 }

@@ -7,7 +7,7 @@
  * the tile's key.
  */
 import { shallowReactive } from 'vue';
-import type { CaucusState, ParticipantInfo } from '../../../../signaling/contract.js';
+import type { CaucusState, ChatMessage, ParticipantInfo } from '../../../../signaling/contract.js';
 import type { ProceduralSide, SessionRole } from '../../../../signaling/roles.js';
 import type { CallStatus, RemoteTrack } from '../CallClient.js';
 import type { ControlsActions, ControlsState } from '../controls.js';
@@ -54,6 +54,8 @@ export interface CallViewState {
   evidence: CaseEvidenceView | SessionEvidenceView | null;
   /** The item open on this screen. */
   viewer: ViewerView | null;
+  /** The session chat as this page may read it (a copy taken when it last changed). */
+  chat: readonly ChatMessage[];
 }
 
 /** What the view's parts ask the page to do. */
@@ -64,6 +66,8 @@ export interface CallActions extends ControlsActions {
   switchLang(): void;
   recording: RecordingActions;
   evidence: EvidenceActions;
+  /** A message to the session chat; rejects with the reason it was refused. */
+  sendChat(text: string): Promise<void>;
 }
 
 export function createCallView(): CallViewState {
@@ -103,6 +107,7 @@ export function createCallView(): CallViewState {
     deadlines: [],
     evidence: null,
     viewer: null,
+    chat: [],
   });
 }
 
@@ -113,7 +118,7 @@ export function createCallView(): CallViewState {
  * re-render only for what they show.
  */
 export function updateCallView(state: CallViewState, next: Readonly<CallViewState>): void {
-  const { participants, tracks, recorded, awaiting, controls, ...scalars } = next;
+  const { participants, tracks, recorded, awaiting, controls, chat, ...scalars } = next;
   for (const key of Object.keys(scalars) as (keyof typeof scalars)[])
     if (state[key] !== scalars[key]) Object.assign(state, { [key]: scalars[key] });
   if (!sameItems(state.participants, participants)) state.participants = participants;
@@ -123,6 +128,8 @@ export function updateCallView(state: CallViewState, next: Readonly<CallViewStat
   } else if (!sameItems(state.recorded, recorded)) state.recorded = [...recorded];
   if (!sameItems(state.awaiting, awaiting)) state.awaiting = awaiting;
   if (!sameControls(state.controls, controls)) state.controls = controls;
+  // The floor's chat grows in place: the view keeps a copy.
+  if (!sameItems(state.chat, chat)) state.chat = [...chat];
 }
 
 function sameControls(a: ControlsState, b: ControlsState): boolean {

@@ -1,7 +1,8 @@
 /**
  * The call page's Vue parts, loaded with the call client (../lazyParts.ts),
  * never on the first screen: the call's banners, the video area, the
- * controls bar, the deadlines and evidence in the side panel, the viewer, each mounted
+ * controls bar, the deadlines and evidence in the side panel, the chat, the waiting room,
+ * the viewer, each mounted
  * once into a stable host of the page. The page moves the hosts
  * into place on each redraw but never rebuilds them, and hands `update` what
  * it knows; Vue patches what changed.
@@ -34,6 +35,10 @@ export interface CallViewHosts {
   side: HTMLElement;
   /** At the end of the page, over it. */
   viewer: HTMLElement;
+  /** In the side panel, in the call. */
+  chat: HTMLElement;
+  /** Above the video area, while waiting to be admitted. */
+  waiting: HTMLElement;
 }
 
 export function mountCallView(
