@@ -6,7 +6,7 @@
  * the person waits for the call. Anywhere else, or without that offer, the
  * handler learns them itself.
  */
-import { Device, detectDevice } from 'mediasoup-client';
+import { Device } from 'mediasoup-client';
 import { Chrome111 } from 'mediasoup-client/lib/handlers/Chrome111';
 import { addNackSuppportForOpus } from 'mediasoup-client/lib/handlers/ortc/utils';
 import { extractRtpCapabilities } from 'mediasoup-client/lib/handlers/sdp/commonUtils';
@@ -14,9 +14,31 @@ import { parse } from 'sdp-transform';
 import type { RtpCapabilities } from '../../../signaling/index.js';
 import { warmOffer } from './warmUp.js';
 
+/**
+ * The Chromium engine's major version from the browser's client hints, if
+ * it has them (every Chromium-based browser: Chrome, Edge, Opera, Samsung
+ * Internet, WeChat's XWeb; none on iOS, where every browser is WebKit).
+ * mediasoup-client's own detection parses the user agent with ua-parser-js,
+ * whose first run compiles a few hundred expressions: 60-70 ms of the call
+ * page's main thread on the way to the call (bench:join's profile).
+ */
+export function chromiumMajor(nav: Navigator = navigator): number | undefined {
+  const data = (nav as Navigator & { userAgentData?: { brands?: UserAgentBrand[] } }).userAgentData;
+  const brand = data?.brands?.find((b) => b.brand === 'Chromium');
+  const major = brand ? Number.parseInt(brand.version, 10) : Number.NaN;
+  return Number.isFinite(major) ? major : undefined;
+}
+
+interface UserAgentBrand {
+  brand: string;
+  version: string;
+}
+
 export function newDevice(): Device {
+  // Chromium ≥ 111 is what mediasoup-client's detection would call Chrome111; anything
+  // else is left to that detection.
+  if ((chromiumMajor() ?? 0) < 111) return new Device();
   const offer = warmOffer();
-  if (!offer || detectDevice() !== 'Chrome111') return new Device();
   const chrome = Chrome111.createFactory();
   return new Device({
     handlerFactory: () => {

@@ -705,7 +705,8 @@ function startCallEarly(): void {
   startedEarly = true;
   connectEarly();
   previewReady = startPreview();
-  if (!unsupportedBrowser()) warmUpWebRtc();
+  // The first RTCPeerConnection costs the main thread 10-45 ms: after the first screen is drawn.
+  if (!unsupportedBrowser()) setTimeout(warmUpWebRtc, 0);
   void callParts().then(
     (parts) => {
       performance.mark('mediation: call parts loaded');

@@ -13,9 +13,12 @@ export function warmUpWebRtc(): void {
   offer ??= makeOffer();
 }
 
-/** The warm-up's offer SDP, if the page made one and the browser answered. */
-export function warmOffer(): Promise<string | undefined> | undefined {
-  return offer;
+/**
+ * The warm-up's offer SDP (undefined if the browser made none): the offer
+ * made at the start, or made now if the page has not warmed up yet.
+ */
+export function warmOffer(): Promise<string | undefined> {
+  return (offer ??= makeOffer());
 }
 
 async function makeOffer(): Promise<string | undefined> {
