@@ -1,9 +1,10 @@
 /**
  * A build step: the join page's HTML names the media client's chunks
- * (mediasoup-client, socket.io-client, the floor, the in-call view) as low-priority module
+ * (mediasoup-client, the floor) as low-priority module
  * preloads, so the browser fetches and compiles them while it still loads
  * and runs the small entry. Without it they are asked for only once the
- * entry has run, and the socket connects a round trip and a parse later.
+ * entry has run. (socket.io-client is in the entry itself: the socket
+ * connects while the entry runs.)
  *
  * The first screen does not wait for them: `fetchpriority="low"` lets the
  * entry and its stylesheet go first on a slow link, and module preloads

@@ -53,7 +53,7 @@ describe('the join page’s first screen', () => {
     await t?.close();
   });
 
-  it(`needs at most ${FIRST_SCREEN_JS_BUDGET / 1024} KiB of compressed JavaScript, none of it the media client`, async () => {
+  it(`needs at most ${FIRST_SCREEN_JS_BUDGET / 1024} KiB of compressed JavaScript, the signalling client but not the media client`, async () => {
     const page = await get(`${t.url}/join`, { 'accept-encoding': 'identity' });
     expect(page.status).toBe(200);
     const html = page.body.toString();
@@ -70,6 +70,7 @@ describe('the join page’s first screen', () => {
     expect(scripts.length).toBeGreaterThan(0);
     let sent = 0;
     let withCallSection = false;
+    let withSignalling = false;
     for (const src of scripts) {
       const reply = await get(`${t.url}${src}`, { 'accept-encoding': 'gzip, deflate, br' });
       expect(reply.status, src).toBe(200);
@@ -77,9 +78,11 @@ describe('the join page’s first screen', () => {
       expect(reply.headers['cache-control'], src).toBe('public, max-age=31536000, immutable');
       sent += reply.body.length;
       const code = brotliDecompressSync(reply.body).toString();
-      // mediasoup-client and socket.io-client come later, in chunks of their own.
+      // mediasoup-client comes later, in a chunk of its own. socket.io-client is in the
+      // first screen: the signalling connection opens while the entry runs (bench:join: a
+      // lazily imported signalling chunk resolved only after the first render, 250 ms later).
       expect(code.includes('mediasoup-client'), `${src} holds mediasoup-client`).toBe(false);
-      expect(code.includes('engine.io'), `${src} holds engine.io-client`).toBe(false);
+      withSignalling ||= code.includes('engine.io');
       // So do the texts of every refusal reason (client/src/shared/errorText.ts).
       expect(code.includes('SESSION_LOCKED'), `${src} holds the reason texts`).toBe(false);
       // And Vue, which renders the in-call view (client/src/call/view/).
@@ -96,6 +99,7 @@ describe('the join page’s first screen', () => {
       expect(gunzipSync(gz.body).toString(), src).toBe(code);
     }
     expect(withCallSection, 'the first screen has the call section').toBe(true);
+    expect(withSignalling, 'the first screen has the signalling client').toBe(true);
     expect(sent, `first-screen JavaScript: ${sent} bytes sent`).toBeLessThanOrEqual(
       FIRST_SCREEN_JS_BUDGET,
     );

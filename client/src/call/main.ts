@@ -55,7 +55,7 @@ import { identityDetails } from './floor/identityDetails.js';
 import { lang, setLang, t } from '../shared/i18n.js';
 import { SessionRecording } from './recording.js';
 import type { RouterCapabilitiesReply } from '../../../signaling/http/media.js';
-import type { SignalingClient } from '../shared/signaling.js';
+import { SignalingClient } from '../shared/signaling.js';
 import '../shared/styles.css';
 import './call.css';
 
@@ -116,8 +116,11 @@ const ownQuality = new ConnectionQuality(
 let preview = previewToken(token);
 
 /**
- * The signalling connection, opened as soon as the page knows its credential:
- * the handshake runs while the media client's larger code still loads. Taken
+ * The signalling connection, opened while the entry runs, as soon as the page
+ * knows its credential: the handshake runs while the first screen is drawn and
+ * the media client's larger code still loads. socket.io-client is therefore in
+ * the entry (about 13 KB with Brotli): imported lazily, its chunk resolved only
+ * after the first render and the socket opened 250 ms later (bench:join). Taken
  * once, by the first call client made with the same credential.
  */
 let early: { token: string; signaling: SignalingClient } | undefined;
@@ -125,20 +128,12 @@ let connectingEarly = false;
 function connectEarly(): void {
   if (connectingEarly || !token || !preview || fatal || unsupportedBrowser()) return;
   connectingEarly = true;
-  const t = token;
-  void import('../shared/signaling.js').then(
-    ({ SignalingClient }) => {
-      performance.mark('mediation: signalling loaded');
-      // The call client came first and connected itself.
-      if (!client) early = { token: t, signaling: new SignalingClient(t) };
-    },
-    () => (connectingEarly = false),
-  );
+  performance.mark('mediation: signalling loaded');
+  // The call client came first and connected itself.
+  if (!client) early = { token, signaling: new SignalingClient(token) };
 }
 connectEarly();
-// The media client loads while the first screen is drawn and the camera starts. Asked for
-// after the signalling client: a module graph that holds the other (the media chunk imports
-// the signalling chunk) would otherwise hold back the early connection until it has loaded.
+// The media client loads while the first screen is drawn and the camera starts.
 void callParts().catch(() => undefined);
 
 let deadlines: CaseDeadlineView[] = [];
