@@ -480,6 +480,8 @@ async function oneRun(
           'v8.execute',
           'loading',
           'toplevel',
+          // V8's sampling profiler: which functions the page's long tasks ran.
+          'disabled-by-default-v8.cpu_profiler',
         ],
       });
     const wall0 = Date.now();
