@@ -60,6 +60,15 @@ const WEB = {
     },
   ],
 };
+/** @type {Boundary} The object store's SDK (storage/S3BlobStore.ts behind the BlobStore port). */
+const OBJECT_STORE = {
+  patterns: [
+    {
+      regex: '^@aws-sdk/',
+      message: 'The S3 SDK only in server/storage/: use the BlobStore port.',
+    },
+  ],
+};
 /** @type {Boundary} The server's code, for what runs in the browser or is shared with it. */
 const SERVER = {
   patterns: [
@@ -131,36 +140,43 @@ export default tseslint.config(
   // lists every boundary it keeps.
   {
     files: ['server/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
+  },
+  {
+    files: ['server/db/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB, OBJECT_STORE) },
+  },
+  {
+    files: ['server/storage/**/*.ts'],
     rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB) },
   },
-  { files: ['server/db/**/*.ts'], rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB) } },
   {
     files: ['server/media/**/*.ts', 'server/recordingService/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(DATABASE, WEB) },
+    rules: { 'no-restricted-imports': boundaries(DATABASE, WEB, OBJECT_STORE) },
   },
   {
     files: ['server/http/**/*.ts', 'server/socket/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP) },
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, OBJECT_STORE) },
   },
   {
     // The composition root wires the SQLite repositories and the Socket.IO server.
     files: ['server/MediationServer.ts'],
-    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP) },
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, OBJECT_STORE) },
   },
   {
     // The CLI tools are composition roots of their own: they open the database through
     // server/db/ (seed-demo, calendar-year; verify-audit read-only, so it never migrates).
     files: ['server/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, WEB) },
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, WEB, OBJECT_STORE) },
   },
   {
     // The recording pipeline (FFmpeg, manifests) and the contract shared with the client.
     files: ['recordings/**/*.ts', 'signaling/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
+    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
   },
   {
     files: ['client/**/*.ts', 'client/**/*.vue'],
-    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB) },
+    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
   },
   {
     // The party page names its routes through client/src/shared/request.ts, which builds the

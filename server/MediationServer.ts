@@ -74,7 +74,8 @@ import { SqlDocumentRepository } from './db/SqlDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
-import { FsBlobStore } from './storage/FsBlobStore.js';
+import { openBlobStore } from './storage/openBlobStore.js';
+import type { BlobStore } from './evidence/BlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
@@ -119,6 +120,8 @@ interface Parts {
   http: http.Server;
   io: SignalingServer;
   routes: readonly RouteSpec[];
+  /** Evidence's and documents' stores (their connections close last). */
+  blobStores: readonly BlobStore[];
 }
 
 export class MediationServer {
@@ -147,6 +150,8 @@ export class MediationServer {
   readonly #http: http.Server;
   #closing: Promise<void> | undefined;
 
+  readonly #blobStores: readonly BlobStore[];
+
   private constructor(parts: Parts) {
     this.config = parts.config;
     this.logger = parts.logger;
@@ -165,6 +170,7 @@ export class MediationServer {
     this.io = parts.io;
     this.routes = parts.routes;
     this.#http = parts.http;
+    this.#blobStores = parts.blobStores;
   }
 
   static async create(
@@ -204,11 +210,14 @@ export class MediationServer {
       },
     });
     const evidenceItems = new SqlEvidenceRepository(database);
+    // Files under DATA_DIR, or the object store every node reads (S3_BUCKET).
+    const evidenceBlobs = await openBlobStore(config, 'evidence');
+    const documentBlobs = await openBlobStore(config, 'documents');
     const evidence = new EvidenceService({
       items: evidenceItems,
       cases: repository,
       audit,
-      blobs: await FsBlobStore.open(path.join(config.dataDir, 'evidence')),
+      blobs: evidenceBlobs,
       limits: config.evidence,
     });
     // Unfinished uploads of a crash go; records whose file vanished are flagged.
@@ -285,7 +294,7 @@ export class MediationServer {
       cases: repository,
       caseService: cases,
       audit,
-      blobs: await FsBlobStore.open(path.join(config.dataDir, 'documents')),
+      blobs: documentBlobs,
       renderer,
       keys,
       notifications: outbox,
@@ -482,6 +491,7 @@ export class MediationServer {
       http: server,
       io,
       routes,
+      blobStores: [evidenceBlobs, documentBlobs],
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -541,6 +551,7 @@ export class MediationServer {
       await new Promise<void>((resolve) => this.io.close(() => resolve()));
       this.#http.closeAllConnections();
       await this.database.close();
+      for (const store of this.#blobStores) store.close?.();
       this.logger.info('shut down');
     })();
     return this.#closing;

@@ -15,6 +15,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ObjectStoreConfig } from './storage/S3BlobStore.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -54,6 +55,26 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * An S3-compatible object store for evidence and documents (every node reads what any
+   * node wrote); unset: files under DATA_DIR. S3_ENDPOINT for MinIO, Ceph or a test
+   * server; unset with S3_BUCKET: AWS in S3_REGION.
+   */
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([a-z0-9][a-z0-9._-]*\/)*$/, 'must be empty or end with /, e.g. mediation/')
+    .default(''),
+  /** Days every stored object stays under S3 Object Lock (COMPLIANCE); the bucket must allow it. */
+  S3_OBJECT_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /**
    * How long a process holds a background job (a notice being served, a webhook attempt, a
    * composite render) before another process may take it over; renewed while the job runs.
@@ -121,6 +142,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL when `url` is set (DATABASE_URL), else the embedded SQLite file in dataDir. */
   database: { url: string | undefined; poolSize: number };
+  /** Evidence and documents in an S3-compatible store (S3_BUCKET), else files in dataDir. */
+  objectStore: ObjectStoreConfig | undefined;
   jobs: { leaseMs: number; deadlinePassMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   auth: { jwtSecret: string };
@@ -237,6 +260,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     },
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    objectStore: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          // A store of one's own (an endpoint) usually wants the bucket in the path.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+          prefix: e.S3_PREFIX,
+          ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+          ...(e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID } : {}),
+          ...(e.S3_SECRET_ACCESS_KEY ? { secretAccessKey: e.S3_SECRET_ACCESS_KEY } : {}),
+          ...(e.S3_OBJECT_LOCK_DAYS ? { objectLockDays: e.S3_OBJECT_LOCK_DAYS } : {}),
+        }
+      : undefined,
     jobs: { leaseMs: e.JOB_LEASE_MS, deadlinePassMs: e.DEADLINE_PASS_MS },
     logLevel: e.LOG_LEVEL,
     auth: { jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir) },

@@ -1,6 +1,7 @@
 /**
- * Where evidence bytes live. The filesystem store is the only one now; an
- * S3-compatible store can implement the same port later.
+ * Where evidence and document bytes live: files under the data directory
+ * (storage/FsBlobStore.ts, the embedded default) or an S3-compatible object
+ * store (storage/S3BlobStore.ts, S3_BUCKET), which every node of a cluster reads.
  */
 import type { Readable } from 'node:stream';
 
@@ -32,4 +33,6 @@ export interface BlobStore {
   remove(key: string): Promise<void>;
   /** Removes unfinished writes and blobs no record claims; returns what was removed. */
   sweep(isClaimed: (key: string) => boolean): Promise<{ temporary: number; orphans: number }>;
+  /** Lets the store's connections go (the server shutting down). */
+  close?(): void;
 }

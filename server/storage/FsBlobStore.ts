@@ -5,71 +5,17 @@
  * either exists completely under its name or not at all. The caller writes
  * its database row only after that.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobRange, BlobStore, BlobWriteOptions, StoredBlob } from '../evidence/BlobStore.js';
-import { fail } from '../errors.js';
+import { Meter, WRITE_BUFFER } from './meter.js';
 
 const TEMP_PREFIX = '.tmp-';
-/**
- * Stream buffer for writes: with Node's 16 KiB default the server spent about
- * twice the baseline's CPU per GiB in per-chunk overhead (bench:upload); 1 MiB
- * costs a few MB per upload in flight.
- */
-const WRITE_BUFFER = 1024 * 1024;
-const HEAD_BYTES = 64 * 1024;
 const KEY = /^[0-9a-f-]{36}$/;
-
-/** Hashes, counts and limits the bytes flowing through, and hands the head to an inspector. */
-class Meter extends Transform {
-  readonly hash = createHash('sha256');
-  size = 0;
-  head: Buffer = Buffer.alloc(0);
-  #inspected = false;
-  readonly #options: BlobWriteOptions;
-
-  constructor(options: BlobWriteOptions) {
-    super({ highWaterMark: WRITE_BUFFER });
-    this.#options = options;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.#options.maxBytes) {
-      done(fail('FILE_TOO_LARGE', { maxBytes: this.#options.maxBytes }));
-      return;
-    }
-    if (!this.#inspected && this.head.length < HEAD_BYTES) {
-      this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
-    }
-    try {
-      if (!this.#inspected && this.head.length >= HEAD_BYTES) this.#inspect();
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      if (!this.#inspected) this.#inspect();
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  }
-
-  #inspect(): void {
-    this.#inspected = true;
-    this.#options.inspect?.(this.head);
-  }
-}
 
 export class FsBlobStore implements BlobStore {
   readonly directory: string;
