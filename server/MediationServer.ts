@@ -75,6 +75,7 @@ import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
 import { openBlobStore } from './storage/openBlobStore.js';
+import { NodeLoadMeter } from './media/nodeLoad.js';
 import type { BlobStore } from './evidence/BlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { extensionRoutes } from './http/api/extensionRoutes.js';
@@ -122,6 +123,9 @@ interface Parts {
   routes: readonly RouteSpec[];
   /** Evidence's and documents' stores (their connections close last). */
   blobStores: readonly BlobStore[];
+  load: NodeLoadMeter;
+  /** Set when close() starts: /healthz answers 503 'draining'. */
+  draining: { now: boolean };
 }
 
 export class MediationServer {
@@ -151,6 +155,8 @@ export class MediationServer {
   #closing: Promise<void> | undefined;
 
   readonly #blobStores: readonly BlobStore[];
+  readonly #load: NodeLoadMeter;
+  readonly #draining: { now: boolean };
 
   private constructor(parts: Parts) {
     this.config = parts.config;
@@ -171,6 +177,8 @@ export class MediationServer {
     this.routes = parts.routes;
     this.#http = parts.http;
     this.#blobStores = parts.blobStores;
+    this.#load = parts.load;
+    this.#draining = parts.draining;
   }
 
   static async create(
@@ -251,6 +259,9 @@ export class MediationServer {
       created: (session) => floorLog.attach(session),
       recordingState: (sessionId) => recordings.state(sessionId),
     });
+    // What /healthz reports to the load balancer; `draining` from the moment close() starts.
+    const load = new NodeLoadMeter(pool, sessions, config.media.numWorkers);
+    const draining = { now: false };
     const tokens = new SessionTokens(config.auth.jwtSecret);
     const staffTokens = new StaffTokens(config.auth.jwtSecret);
     const invitationTokens = new InvitationTokens(config.auth.jwtSecret);
@@ -421,7 +432,7 @@ export class MediationServer {
         checkResponses: config.http.checkResponses,
       }),
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
-      health: () => ({ workers: pool.workers.length, sessions: sessions.all().length }),
+      health: () => ({ node: config.nodeId, accepting: !draining.now, ...load.read() }),
       jwks: () => keys.jwks(),
       trustedProxies: config.trustedProxies,
     });
@@ -492,6 +503,8 @@ export class MediationServer {
       io,
       routes,
       blobStores: [evidenceBlobs, documentBlobs],
+      load,
+      draining,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -541,6 +554,7 @@ export class MediationServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.logger.info('shutting down');
+      this.#draining.now = true;
       // Recordings first: their captures finish their files while media still flows.
       await this.recordings.close();
       this.io.disconnectSockets(true);
@@ -552,6 +566,7 @@ export class MediationServer {
       this.#http.closeAllConnections();
       await this.database.close();
       for (const store of this.#blobStores) store.close?.();
+      this.#load.close();
       this.logger.info('shut down');
     })();
     return this.#closing;

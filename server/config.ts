@@ -55,6 +55,11 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** This node's name in health reports and logs (several nodes); default host name and pid. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)')
+    .optional(),
   /**
    * An S3-compatible object store for evidence and documents (every node reads what any
    * node wrote); unset: files under DATA_DIR. S3_ENDPOINT for MinIO, Ceph or a test
@@ -142,6 +147,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL when `url` is set (DATABASE_URL), else the embedded SQLite file in dataDir. */
   database: { url: string | undefined; poolSize: number };
+  /** This node's name (NODE_ID, else host name and process id). */
+  nodeId: string;
   /** Evidence and documents in an S3-compatible store (S3_BUCKET), else files in dataDir. */
   objectStore: ObjectStoreConfig | undefined;
   jobs: { leaseMs: number; deadlinePassMs: number };
@@ -260,6 +267,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     },
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    nodeId: e.NODE_ID ?? `${os.hostname()}-${process.pid}`,
     objectStore: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

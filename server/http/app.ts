@@ -17,6 +17,7 @@ import { pinoHttp } from 'pino-http';
 import type { AppError } from '../errors.js';
 import { HTTP_STATUS, HeadersTooLargeError, NotFoundError, fail, toAppError } from '../errors.js';
 import type { Jwks } from '../signing/jws.js';
+import type { NodeLoad } from '../media/nodeLoad.js';
 import type { Logger } from '../logger.js';
 import { staticAssets } from './staticAssets.js';
 
@@ -24,7 +25,8 @@ export interface HttpAppOptions {
   logger: Logger;
   api: Router;
   clientDir: string;
-  health: () => { workers: number; sessions: number };
+  /** The node's load, and whether it takes new connections (false while it shuts down). */
+  health: () => NodeLoad & { node: string; accepting: boolean };
   jwks: () => Jwks;
   /** Proxies (IPs/CIDRs) whose X-Forwarded-For is believed; empty: the socket's address counts. */
   trustedProxies: readonly string[];
@@ -66,9 +68,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   app.use(securityHeaders);
 
+  // For the load balancer: 200 while the node takes calls; 503 without a media worker
+  // ('degraded') or while it shuts down ('draining'), so no new connection is sent to it.
   app.get('/healthz', (_req, res) => {
-    const h = options.health();
-    res.status(h.workers > 0 ? 200 : 503).json({ status: h.workers > 0 ? 'ok' : 'degraded', ...h });
+    const { accepting, ...h } = options.health();
+    const status = !accepting ? 'draining' : h.workers > 0 ? 'ok' : 'degraded';
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(status === 'ok' ? 200 : 503).json({ status, ...h });
   });
 
   // The service's public signing keys: anyone can verify manifests and references.

@@ -96,7 +96,17 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     api: express.Router(),
     clientDir: dist,
-    health: () => ({ workers: 1, sessions: 0 }),
+    health: () => ({
+      node: 'static-assets',
+      accepting: true,
+      sessions: 0,
+      participants: 0,
+      workers: 1,
+      workersConfigured: 1,
+      routers: [],
+      eventLoopDelayMs: { p99: 0, max: 0 },
+      rssMiB: 0,
+    }),
     jwks: () => ({ keys: [] }),
     trustedProxies: [],
   });
