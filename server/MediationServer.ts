@@ -75,6 +75,7 @@ import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
 import { openBlobStore } from './storage/openBlobStore.js';
+import { SqlServiceKeyVault } from './db/SqlServiceKeyVault.js';
 import { NodeLoadMeter } from './media/nodeLoad.js';
 import type { BlobStore } from './evidence/BlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
@@ -236,7 +237,16 @@ export class MediationServer {
         'evidence store reconciled at start',
       );
     }
-    const keys = await ServiceKeys.open(path.join(config.dataDir, 'keys'));
+    // Several nodes (SERVICE_KEYS_SECRET): the keys every node shares, sealed in the database;
+    // the first node brings this data directory's keys. Else the key files of DATA_DIR.
+    const keyFiles = path.join(config.dataDir, 'keys');
+    const keys = config.auth.serviceKeysSecret
+      ? await ServiceKeys.openShared(
+          new SqlServiceKeyVault(database),
+          config.auth.serviceKeysSecret,
+          { importFrom: keyFiles },
+        )
+      : await ServiceKeys.open(keyFiles);
     const recordings = await RecordingService.create({
       repository: new SqlRecordingRepository(database),
       audit,
@@ -555,6 +565,8 @@ export class MediationServer {
     this.#closing ??= (async () => {
       this.logger.info('shutting down');
       this.#draining.now = true;
+      // Shared keys: no more looking for other nodes' rotations (the database closes below).
+      this.keys.close();
       // Recordings first: their captures finish their files while media still flows.
       await this.recordings.close();
       this.io.disconnectSockets(true);

@@ -37,6 +37,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  /** Seals the signing keys every node shares in the database (several nodes); unset: key files. */
+  SERVICE_KEYS_SECRET: z
+    .string()
+    .min(32, 'SERVICE_KEYS_SECRET must be at least 32 characters')
+    .optional(),
   MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
   MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
@@ -153,7 +158,11 @@ export interface Config {
   objectStore: ObjectStoreConfig | undefined;
   jobs: { leaseMs: number; deadlinePassMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  auth: { jwtSecret: string };
+  /**
+   * jwtSecret signs tokens; serviceKeysSecret (SERVICE_KEYS_SECRET) seals the signing keys
+   * every node shares in the database — unset: the keys are files in dataDir/keys.
+   */
+  auth: { jwtSecret: string; serviceKeysSecret: string | undefined };
   media: {
     workerBin: string;
     numWorkers: number;
@@ -283,7 +292,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       : undefined,
     jobs: { leaseMs: e.JOB_LEASE_MS, deadlinePassMs: e.DEADLINE_PASS_MS },
     logLevel: e.LOG_LEVEL,
-    auth: { jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir) },
+    auth: {
+      jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir),
+      serviceKeysSecret: e.SERVICE_KEYS_SECRET,
+    },
     media: {
       workerBin,
       numWorkers: e.MEDIASOUP_NUM_WORKERS ?? Math.max(1, os.availableParallelism()),
@@ -387,6 +399,19 @@ export function loadDatabaseConfig(env: Env = process.env): Config['database'] {
   return { url: parsed.data.DATABASE_URL, poolSize: parsed.data.DATABASE_POOL_SIZE };
 }
 
+/** SERVICE_KEYS_SECRET alone, validated, for the key rotation tool. */
+export function loadServiceKeysSecret(env: Env = process.env): string | undefined {
+  const value = env['SERVICE_KEYS_SECRET'] || undefined;
+  const parsed = envSchema.pick({ SERVICE_KEYS_SECRET: true }).safeParse({
+    SERVICE_KEYS_SECRET: value,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data.SERVICE_KEYS_SECRET;
+}
+
 /** The operator's WORK_CALENDAR_* dates alone, for the calendar-year tool (no media settings). */
 export function loadWorkCalendarConfig(env: Env = process.env): Config['calendar'] {
   const value = (name: string) => env[name] || undefined;
@@ -417,8 +442,15 @@ function loadOrCreateSecret(dataDir: string): string {
 export function redactConfig(config: Config): unknown {
   return {
     ...config,
-    auth: { jwtSecret: '***' },
+    auth: {
+      jwtSecret: '***',
+      serviceKeysSecret: config.auth.serviceKeysSecret ? '***' : undefined,
+    },
     database: { ...config.database, url: redactUrl(config.database.url) },
+    objectStore: config.objectStore && {
+      ...config.objectStore,
+      secretAccessKey: config.objectStore.secretAccessKey ? '***' : undefined,
+    },
     media: {
       ...config.media,
       iceServers: config.media.iceServers.map((s) => ({

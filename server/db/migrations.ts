@@ -755,6 +755,28 @@ CREATE TABLE job_leases (
 );
 `,
   },
+  {
+    version: 20,
+    name: 'service signing keys shared by every node, sealed',
+    sql: `
+-- The service's Ed25519 signing keys when SERVICE_KEYS_SECRET is set (several nodes sign
+-- with the same keys): the private key sealed with AES-256-GCM under a key derived from that
+-- secret, its kid as associated data (server/signing/sealing.ts). Never deleted: a retired key
+-- still verifies what it signed.
+CREATE TABLE service_keys (
+  kid TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  retired_at TEXT,
+  sealed_private_key TEXT NOT NULL
+);
+-- The one key that signs now; a rotation changes it in the transaction that adds the new key.
+CREATE TABLE service_key_active (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  kid TEXT NOT NULL REFERENCES service_keys(kid),
+  changed_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /**

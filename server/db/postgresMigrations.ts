@@ -687,4 +687,22 @@ CREATE TABLE job_leases (
 );
 `,
   },
+  {
+    version: 20,
+    name: 'service signing keys shared by every node, sealed',
+    sql: `
+CREATE TABLE service_keys (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  kid TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  retired_at TEXT,
+  sealed_private_key TEXT NOT NULL
+);
+CREATE TABLE service_key_active (
+  id BIGINT PRIMARY KEY CHECK (id = 1),
+  kid TEXT NOT NULL REFERENCES service_keys(kid),
+  changed_at TEXT NOT NULL
+);
+`,
+  },
 ];

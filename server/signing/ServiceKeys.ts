@@ -1,6 +1,8 @@
 /**
- * The service's Ed25519 signing keys, one file per key in `${dataDir}/keys`,
- * plus an `active` file naming the key that signs. Rotation adds a key and
+ * The service's Ed25519 signing keys. Embedded default: one file per key in
+ * `${dataDir}/keys`, plus an `active` file naming the key that signs. With
+ * SERVICE_KEYS_SECRET (several nodes): in the shared database, sealed
+ * (`openShared`, see the end of this comment). Rotation adds a key and
  * switches `active`; older keys stay loaded and published so everything they
  * signed still verifies, but they never sign again.
  *
@@ -8,10 +10,19 @@
  * renamed and followed by an fsync of the directory, so a crash leaves either
  * the old or the new file. Anything inconsistent on disk is an error, never a
  * reason to make a fresh key: that would orphan every published signature.
+ *
+ * Shared keys: every node loads the keys from the database (`ServiceKeyVault`),
+ * private keys sealed with AES-256-GCM under SERVICE_KEYS_SECRET. The first node
+ * on an empty database brings the keys of its data directory (so what they
+ * signed still verifies) or makes one. A rotation is one transaction; every
+ * node sees it within `refreshMs` (its signatures use the new key from then,
+ * and a signature by a key it has not loaded yet makes it look again).
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { writeFileDurably } from '../storage/durableWrite.js';
+import type { ServiceKeyVault, StoredServiceKey } from './KeyVault.js';
+import { seal, sealingKey, unseal } from './sealing.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { publicJwk, signJws, verifyJws, type JwsHeader, type Jwks, type PublicJwk } from './jws.js';
@@ -84,23 +95,90 @@ export class ServiceKeysError extends Error {
   }
 }
 
+/** Where shared keys come from and how fresh this node's copy is. */
+interface SharedKeys {
+  vault: ServiceKeyVault;
+  sealing: Buffer;
+  refreshMs: number;
+  loadedAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
 export class ServiceKeys {
-  readonly #directory: string;
+  readonly #directory: string | undefined;
   readonly #now: () => Date;
   readonly #keys: Map<string, ServiceKey>;
   #activeKid: string;
   #rotation: Promise<unknown> = Promise.resolve();
+  readonly #shared: SharedKeys | undefined;
 
   private constructor(
-    directory: string,
+    directory: string | undefined,
     now: () => Date,
     keys: Map<string, ServiceKey>,
     activeKid: string,
+    shared?: SharedKeys,
   ) {
     this.#directory = directory;
     this.#now = now;
     this.#keys = keys;
     this.#activeKid = activeKid;
+    this.#shared = shared;
+    if (shared) {
+      shared.timer = setInterval(
+        () => void this.#refresh().catch(() => undefined),
+        shared.refreshMs,
+      );
+      shared.timer.unref();
+    }
+  }
+
+  /**
+   * The keys every node shares, from `vault`, sealed under `secret`. On an empty vault the
+   * first node stores the keys of `importFrom` (a data directory's key directory), if it
+   * holds any, or a new key. A wrong secret is an error, never a reason to make a new key.
+   */
+  static async openShared(
+    vault: ServiceKeyVault,
+    secret: string,
+    options: { now?: () => Date; importFrom?: string; refreshMs?: number } = {},
+  ): Promise<ServiceKeys> {
+    const now = options.now ?? (() => new Date());
+    const sealing = sealingKey(secret);
+    let state = await vault.load();
+    if (state.activeKid === undefined) {
+      const fromFiles =
+        options.importFrom && (await readActive(options.importFrom)) !== undefined
+          ? await ServiceKeys.open(options.importFrom, { now })
+          : undefined;
+      const keys = fromFiles ? [...fromFiles.#keys.values()] : [await createKey(now())];
+      const activeKid = fromFiles?.activeKid ?? keys[0]!.kid;
+      // Another node may have initialised it meanwhile: then its keys are the ones.
+      await vault.initialise(
+        keys.map((k) => sealed(k, sealing)),
+        activeKid,
+        now().toISOString(),
+      );
+      state = await vault.load();
+    }
+    const keys = new Map<string, ServiceKey>();
+    for (const stored of state.keys) keys.set(stored.kid, await unsealed(stored, sealing));
+    const activeKid = state.activeKid;
+    const active = activeKid === undefined ? undefined : keys.get(activeKid);
+    if (!active || active.retiredAt !== null)
+      throw new ServiceKeysError(`The shared active key ${activeKid ?? '(none)'} is not usable`);
+    return new ServiceKeys(undefined, now, keys, active.kid, {
+      vault,
+      sealing,
+      refreshMs: options.refreshMs ?? 5_000,
+      loadedAt: Date.now(),
+      timer: undefined,
+    });
+  }
+
+  /** Stops looking for other nodes' rotations (shared keys). */
+  close(): void {
+    if (this.#shared?.timer) clearInterval(this.#shared.timer);
   }
 
   /** Opens `${dataDir}/keys`, creating it (0700) and a first key when it holds none. */
@@ -164,7 +242,11 @@ export class ServiceKeys {
     return this.#activeKid;
   }
 
-  sign(payload: unknown, typ: string): Promise<string> {
+  async sign(payload: unknown, typ: string): Promise<string> {
+    // Shared keys: another node's rotation is seen before signing (one query a second at most).
+    const shared = this.#shared;
+    if (shared && Date.now() - shared.loadedAt > Math.min(1_000, shared.refreshMs))
+      await this.#refresh();
     const key = this.#active();
     return signJws(payload, { kid: key.kid, privateKey: key.privateKey }, typ);
   }
@@ -174,8 +256,18 @@ export class ServiceKeys {
     jws: string,
     options?: { typ?: string },
   ): Promise<{ header: JwsHeader; payload: T }> {
-    const { header, payload } = await verifyJws<T>(jws, this.jwks(), options);
-    return { header, payload };
+    try {
+      const { header, payload } = await verifyJws<T>(jws, this.jwks(), options);
+      return { header, payload };
+    } catch (error) {
+      // Signed by a key another node made since this one last looked: look, then try again.
+      if (!this.#shared) throw error;
+      const known = this.#keys.size;
+      await this.#refresh();
+      if (this.#keys.size === known) throw error;
+      const { header, payload } = await verifyJws<T>(jws, this.jwks(), options);
+      return { header, payload };
+    }
   }
 
   /** The public keys to publish at /.well-known/jwks.json, active first, then newest first. */
@@ -200,21 +292,53 @@ export class ServiceKeys {
   }
 
   async #rotateNow(): Promise<string> {
+    if (this.#shared) return this.#rotateShared(this.#shared);
+    const directory = this.#directory!;
     const previous = this.#active();
     const next = await createKey(this.#now());
     if (this.#keys.has(next.kid)) throw new ServiceKeysError(`Key ${next.kid} already exists`);
 
     // New key first, then the switch, then the old key's retirement: a crash in
     // between leaves at worst an unused or not-yet-marked key, never a missing one.
-    await writeFileDurably(this.#directory, `${next.kid}.json`, serializeKey(next));
+    await writeFileDurably(directory, `${next.kid}.json`, serializeKey(next));
     this.#keys.set(next.kid, next);
-    await writeFileDurably(this.#directory, ACTIVE_FILE, `${next.kid}\n`);
+    await writeFileDurably(directory, ACTIVE_FILE, `${next.kid}\n`);
     this.#activeKid = next.kid;
 
     const retired: ServiceKey = { ...previous, retiredAt: this.#now().toISOString() };
-    await writeFileDurably(this.#directory, `${retired.kid}.json`, serializeKey(retired));
+    await writeFileDurably(directory, `${retired.kid}.json`, serializeKey(retired));
     this.#keys.set(retired.kid, retired);
     return next.kid;
+  }
+
+  /** One transaction in the vault; a node that rotated first wins, and its key is loaded. */
+  async #rotateShared(shared: SharedKeys): Promise<string> {
+    await this.#refresh();
+    const previous = this.#active();
+    const next = await createKey(this.#now());
+    const at = this.#now().toISOString();
+    if (!(await shared.vault.rotate(sealed(next, shared.sealing), previous.kid, at))) {
+      await this.#refresh();
+      throw new ServiceKeysError(
+        `Another node rotated the key first; the active key is now ${this.#activeKid}`,
+      );
+    }
+    await this.#refresh();
+    return next.kid;
+  }
+
+  /** Shared keys: loads what the vault holds now (new keys, retirements, the active key). */
+  async #refresh(): Promise<void> {
+    const shared = this.#shared;
+    if (!shared) return;
+    const state = await shared.vault.load();
+    for (const stored of state.keys) {
+      const known = this.#keys.get(stored.kid);
+      if (known) known.retiredAt = stored.retiredAt;
+      else this.#keys.set(stored.kid, await unsealed(stored, shared.sealing));
+    }
+    if (state.activeKid && this.#keys.has(state.activeKid)) this.#activeKid = state.activeKid;
+    shared.loadedAt = Date.now();
   }
 
   #active(): ServiceKey {
@@ -278,4 +402,37 @@ async function readActive(directory: string): Promise<string | undefined> {
   const kid = text.trim();
   if (!KID.test(kid)) throw new ServiceKeysError(`${file} does not name a key`);
   return kid;
+}
+
+function sealed(key: ServiceKey, sealing: Buffer): StoredServiceKey {
+  const pem = key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  return {
+    kid: key.kid,
+    createdAt: key.createdAt,
+    retiredAt: key.retiredAt,
+    sealedPrivateKey: seal(pem, key.kid, sealing),
+  };
+}
+
+async function unsealed(stored: StoredServiceKey, sealing: Buffer): Promise<ServiceKey> {
+  try {
+    const pem = unseal(stored.sealedPrivateKey, stored.kid, sealing);
+    const privateKey = createPrivateKey({ key: pem, format: 'pem' });
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key');
+    const jwk = await publicJwk(privateKey);
+    if (jwk.kid !== stored.kid)
+      throw new Error(`the key's thumbprint is ${jwk.kid}, its row says ${stored.kid}`);
+    return {
+      kid: stored.kid,
+      createdAt: stored.createdAt,
+      retiredAt: stored.retiredAt,
+      privateKey,
+      jwk,
+    };
+  } catch (error) {
+    throw new ServiceKeysError(
+      `The shared key ${stored.kid} does not open with SERVICE_KEYS_SECRET (a different secret, or altered)`,
+      { cause: error },
+    );
+  }
 }

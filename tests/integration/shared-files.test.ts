@@ -3,7 +3,8 @@
  * PostgreSQL database and one S3-compatible object store (s3rver on
  * loopback): evidence uploaded through node A is downloaded, whole and by
  * range, through node B with the same SHA-256, and no node keeps the bytes
- * in its own data directory (issue 19, files on any node).
+ * in its own data directory; both publish the same signing keys (issue 19,
+ * files and keys on any node).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -44,7 +45,12 @@ describe('files on any node: two nodes, one database, one object store', () => {
   beforeAll(async () => {
     s3 = await startObjectStore();
     const url = await freshDatabase(inject('postgresUrl'), 'shared-files');
-    const env = { ...s3.env, DATABASE_URL: url, MEDIASOUP_NUM_WORKERS: '1' };
+    const env = {
+      ...s3.env,
+      DATABASE_URL: url,
+      MEDIASOUP_NUM_WORKERS: '1',
+      SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
+    };
     a = await startTestServer(env);
     b = await startTestServer(env);
     apiA = apiClient(a.url);
@@ -108,6 +114,15 @@ describe('files on any node: two nodes, one database, one object store', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  it('publishes the same signing keys on both nodes (sealed in the shared database)', async () => {
+    const [ja, jb] = await Promise.all(
+      [a, b].map(async (n) => (await fetch(`${n.url}/.well-known/jwks.json`)).json()),
+    );
+    expect((ja as { keys: unknown[] }).keys).toHaveLength(1);
+    expect(jb).toEqual(ja);
+    expect(b.server.keys.activeKid).toBe(a.server.keys.activeKid);
   });
 
   it('loses nothing to an upload cut off mid-part, and the node keeps serving', async () => {
