@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.js';
@@ -53,27 +52,18 @@ const sha256 = (data: Buffer): string => createHash('sha256').update(data).diges
 describe('S3-compatible blob store', () => {
   let s3: TestObjectStore;
   let store: S3BlobStore;
-  let client: S3Client;
 
   /** Keys in the bucket under `prefix`. */
   async function keys(prefix: string): Promise<string[]> {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
-    return (page.Contents ?? []).map((o) => o.Key!).sort();
+    return (await s3.list(prefix)).map((o) => o.key);
   }
 
   beforeAll(async () => {
     s3 = await startObjectStore();
     store = await S3BlobStore.open(s3.config, 'evidence', { partBytes: PART });
-    client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
   });
 
   afterAll(async () => {
-    client?.destroy();
     store?.close();
     await s3?.close();
   });

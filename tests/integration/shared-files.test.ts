@@ -8,7 +8,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import {
@@ -100,20 +99,7 @@ describe('files on any node: two nodes, one database, one object store', () => {
       const dir = path.join(node.dataDir, 'evidence');
       expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     }
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
-    try {
-      const listed = await client.send(
-        new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'evidence/' }),
-      );
-      expect(listed.Contents?.map((o) => o.Size)).toEqual([source.length]);
-    } finally {
-      client.destroy();
-    }
+    expect((await s3.list('evidence/')).map((o) => o.size)).toEqual([source.length]);
   });
 
   it('publishes the same signing keys on both nodes (sealed in the shared database)', async () => {
@@ -126,22 +112,7 @@ describe('files on any node: two nodes, one database, one object store', () => {
   });
 
   it('loses nothing to an upload cut off mid-part, and the node keeps serving', async () => {
-    const objects = async (): Promise<number> => {
-      const client = new S3Client({
-        endpoint: s3.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      });
-      try {
-        const listed = await client.send(
-          new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'evidence/' }),
-        );
-        return listed.Contents?.length ?? 0;
-      } finally {
-        client.destroy();
-      }
-    };
+    const objects = async (): Promise<number> => (await s3.list('evidence/')).length;
     const before = await objects();
     const source = ledger();
     const chunk = 256 * 1024;

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import type { ObjectStoreConfig } from '../../server/storage/S3BlobStore.js';
 
@@ -18,6 +19,8 @@ export interface TestObjectStore {
   config: ObjectStoreConfig;
   /** The environment that selects this store (S3_*). */
   env: Record<string, string>;
+  /** The objects under `prefix`, as the store lists them (key order). */
+  list(prefix: string): Promise<{ key: string; size: number }[]>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,12 @@ export async function startObjectStore(bucket = 'mediation-test'): Promise<TestO
   });
   const { port } = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: ACCESS,
+  });
   return {
     endpoint,
     bucket,
@@ -52,7 +61,12 @@ export async function startObjectStore(bucket = 'mediation-test'): Promise<TestO
       S3_ACCESS_KEY_ID: ACCESS.accessKeyId,
       S3_SECRET_ACCESS_KEY: ACCESS.secretAccessKey,
     },
+    async list(prefix) {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+      return (page.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0 }));
+    },
     async close() {
+      client.destroy();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
