@@ -46,6 +46,18 @@ const cases: {
     allowedIn: 'server/db/nested/Planted.ts',
   },
   {
+    boundary: 'the S3 SDK only in server/storage/, behind the BlobStore port',
+    code: "import { S3Client } from '@aws-sdk/client-s3';\nexport const planted = S3Client;\n",
+    refusedIn: 'server/evidence/Planted.ts',
+    allowedIn: 'server/storage/Planted.ts',
+  },
+  {
+    boundary: 'the S3 SDK stays out of the composition root too',
+    code: "import { S3Client } from '@aws-sdk/client-s3';\nexport const planted = S3Client;\n",
+    refusedIn: 'server/MediationServer.ts',
+    allowedIn: 'server/storage/nested/Planted.ts',
+  },
+  {
     boundary: 'pg only in server/db/',
     code: "import pg from 'pg';\nexport const Pool = pg.Pool;\n",
     refusedIn: 'server/cases/Planted.ts',
