@@ -103,31 +103,42 @@ describe('recording through failures', () => {
     const { recording } = await mediator.request('recording:start', {});
     await party.request('recording:acknowledge', { recordingId: recording.recordingId });
     const repo = new SqlRecordingRepository(t.server.database);
-    await sleep(3000);
-    const victim = (await repo.tracks(recording.recordingId)).find(
-      (x) => x.participantId === 'p-1' && x.kind === 'video',
-    );
-    expect(victim?.pid).toBeGreaterThan(0);
+    const dir = t.server.recordings.directoryOf(recording.recordingId);
+    const written = (file: string): number => {
+      try {
+        return statSync(path.join(dir, file)).size;
+      } catch {
+        return 0;
+      }
+    };
+    // Kill once the capture has written media: a fixed 3 s raced its first key frame in CI
+    // (an empty file is rightly no track of the recording, and then there is no gap to see).
+    const victimUntil = Date.now() + 15_000;
+    let victim: Awaited<ReturnType<typeof repo.tracks>>[number] | undefined;
+    for (;;) {
+      victim = (await repo.tracks(recording.recordingId)).find(
+        (x) => x.participantId === 'p-1' && x.kind === 'video',
+      );
+      if (victim && written(victim.file) > 0) break;
+      if (Date.now() > victimUntil) throw new Error('the capture wrote nothing in 15 s');
+      await sleep(100);
+    }
+    await sleep(2000);
+    expect(victim.pid).toBeGreaterThan(0);
     const killedAt = Date.now();
-    process.kill(victim!.pid!, 'SIGKILL');
+    process.kill(victim.pid!, 'SIGKILL');
     // Stop once the replacement capture holds media: a fixed wait raced the
     // replacement's first key frame on a loaded machine, and an empty file is
     // (rightly) no track of the recording.
-    const dir = t.server.recordings.directoryOf(recording.recordingId);
     const holdsMedia = async () => {
       const replacement = (await repo.tracks(recording.recordingId)).find(
         (x) =>
           x.participantId === 'p-1' &&
           x.kind === 'video' &&
-          x.id !== victim!.id &&
+          x.id !== victim.id &&
           Date.parse(x.startedAt) > killedAt,
       );
-      if (!replacement) return false;
-      try {
-        return statSync(path.join(dir, replacement.file)).size > 0;
-      } catch {
-        return false;
-      }
+      return replacement !== undefined && written(replacement.file) > 0;
     };
     const waitUntil = Date.now() + 15_000;
     while (!(await holdsMedia())) {
