@@ -74,7 +74,7 @@ import { SqlDocumentRepository } from './db/SqlDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
-import { openBlobStore } from './storage/openBlobStore.js';
+import { openArchives, openBlobStore } from './storage/openBlobStore.js';
 import { SqlServiceKeyVault } from './db/SqlServiceKeyVault.js';
 import { NodeLoadMeter } from './media/nodeLoad.js';
 import type { BlobStore } from './evidence/BlobStore.js';
@@ -222,6 +222,8 @@ export class MediationServer {
     // Files under DATA_DIR, or the object store every node reads (S3_BUCKET).
     const evidenceBlobs = await openBlobStore(config, 'evidence');
     const documentBlobs = await openBlobStore(config, 'documents');
+    // Bundles and payment-order packs: files, or objects of their own areas in the same store.
+    const { archives, stores: archiveBlobs } = await openArchives(config);
     const evidence = new EvidenceService({
       items: evidenceItems,
       cases: repository,
@@ -289,6 +291,7 @@ export class MediationServer {
       webhookPolicy,
     });
     const webhooks = new WebhookDispatcher({
+      archives,
       policy: webhookPolicy,
       repository: new SqlWebhookDeliveryRepository(database),
       audit,
@@ -374,7 +377,7 @@ export class MediationServer {
       institutions,
       webhooks,
       keys,
-      directory: path.join(config.dataDir, 'bundles'),
+      archives,
       maxBytes: config.bundles.maxBytes,
     });
     const paymentOrders = new PaymentOrderService({
@@ -389,7 +392,7 @@ export class MediationServer {
       webhooks,
       keys,
       renderer,
-      directory: path.join(config.dataDir, 'payment-orders'),
+      archives,
     });
     const routes = [
       ...caseRoutes({
@@ -512,7 +515,7 @@ export class MediationServer {
       http: server,
       io,
       routes,
-      blobStores: [evidenceBlobs, documentBlobs],
+      blobStores: [evidenceBlobs, documentBlobs, ...archiveBlobs],
       load,
       draining,
     });

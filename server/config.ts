@@ -66,7 +66,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)')
     .optional(),
   /**
-   * An S3-compatible object store for evidence and documents (every node reads what any
+   * An S3-compatible object store for evidence, documents and archives (every node reads what any
    * node wrote); unset: files under DATA_DIR. S3_ENDPOINT for MinIO, Ceph or a test
    * server; unset with S3_BUCKET: AWS in S3_REGION.
    */
@@ -154,7 +154,7 @@ export interface Config {
   database: { url: string | undefined; poolSize: number };
   /** This node's name (NODE_ID, else host name and process id). */
   nodeId: string;
-  /** Evidence and documents in an S3-compatible store (S3_BUCKET), else files in dataDir. */
+  /** Evidence, documents and archives in an S3-compatible store (S3_BUCKET), else files in dataDir. */
   objectStore: ObjectStoreConfig | undefined;
   jobs: { leaseMs: number; deadlinePassMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];

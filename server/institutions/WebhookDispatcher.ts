@@ -19,10 +19,10 @@
  * the newer attempt's.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
+import type { ArchiveStore } from '../storage/archives.js';
 import type { DueWebhookDelivery, WebhookDeliveryRepository } from './WebhookDeliveryRepository.js';
 import { postToWebhook, resolveWebhookTarget, type WebhookPolicy } from './webhookTarget.js';
 
@@ -53,6 +53,7 @@ export class WebhookDispatcher {
   readonly #repository: WebhookDeliveryRepository;
   readonly #audit: AuditLog;
   readonly #keys: ServiceKeys;
+  readonly #archives: ArchiveStore;
   readonly #logger: Logger;
   readonly #retryBaseMs: number;
   readonly #maxAttempts: number;
@@ -67,6 +68,8 @@ export class WebhookDispatcher {
     repository: WebhookDeliveryRepository;
     audit: AuditLog;
     keys: ServiceKeys;
+    /** Where a queued file body (a bundle) is read from at each attempt. */
+    archives: ArchiveStore;
     logger: Logger;
     retryBaseMs: number;
     maxAttempts: number;
@@ -77,6 +80,7 @@ export class WebhookDispatcher {
     this.#repository = options.repository;
     this.#audit = options.audit;
     this.#keys = options.keys;
+    this.#archives = options.archives;
     this.#logger = options.logger.child({ component: 'webhooks' });
     this.#retryBaseMs = options.retryBaseMs;
     this.#maxAttempts = options.maxAttempts;
@@ -213,7 +217,7 @@ export class WebhookDispatcher {
             'x-mediation-event': d.event,
             'x-mediation-signature': signature,
           },
-          body: path ? await readFile(path) : row.body,
+          body: path ? await this.#archives.read(path) : row.body,
           timeoutMs: this.#requestTimeoutMs,
         });
         status = reply.status;

@@ -41,6 +41,7 @@ import {
   webhookDeliveryView,
   type WebhookDeliveryView,
 } from './bundleStore.js';
+import type { ArchiveStore } from '../storage/archives.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
 import type { ReferenceService } from './ReferenceService.js';
@@ -86,7 +87,7 @@ export class BundleService {
   readonly #institutions: InstitutionService;
   readonly #webhooks: WebhookDispatcher;
   readonly #keys: ServiceKeys;
-  readonly #directory: string;
+  readonly #archives: ArchiveStore;
   readonly #maxBytes: number;
   readonly #now: () => Date;
 
@@ -101,7 +102,8 @@ export class BundleService {
     institutions: InstitutionService;
     webhooks: WebhookDispatcher;
     keys: ServiceKeys;
-    directory: string;
+    /** Where the signed archives are stored (files or the object store). */
+    archives: ArchiveStore;
     /** The largest payload a bundle may carry. */
     maxBytes: number;
     now?: () => Date;
@@ -116,7 +118,7 @@ export class BundleService {
     this.#institutions = o.institutions;
     this.#webhooks = o.webhooks;
     this.#keys = o.keys;
-    this.#directory = o.directory;
+    this.#archives = o.archives;
     this.#maxBytes = o.maxBytes;
     this.#now = o.now ?? (() => new Date());
   }
@@ -335,7 +337,8 @@ export class BundleService {
     };
     const stored = await storeSignedBundle(
       this.#keys,
-      this.#directory,
+      this.#archives,
+      'bundles',
       caseId,
       bundleId,
       manifest,
@@ -445,7 +448,7 @@ export class BundleService {
   ): Promise<{ bytes: Buffer; view: BundleView; name: string }> {
     const row = await this.#repository.get(bundleId);
     if (!row || row.caseId !== caseId) throw new NotFoundError('Bundle');
-    const bytes = await readStoredBundle(row.path, row.sha256);
+    const bytes = await readStoredBundle(this.#archives, row.path, row.sha256);
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,

@@ -45,6 +45,7 @@ import {
   webhookDeliveryView,
   type WebhookDeliveryView,
 } from './bundleStore.js';
+import type { ArchiveStore } from '../storage/archives.js';
 import type { DisclosureConsents } from './DisclosureConsents.js';
 import { effectiveAgreement } from './effectiveAgreement.js';
 import type { PaymentOrderRecord, PaymentOrderRepository } from './PaymentOrderRepository.js';
@@ -124,7 +125,7 @@ export class PaymentOrderService {
   readonly #webhooks: WebhookDispatcher;
   readonly #keys: ServiceKeys;
   readonly #renderer: PdfRenderer;
-  readonly #directory: string;
+  readonly #archives: ArchiveStore;
   readonly #now: () => Date;
   /** The request in progress per case, so a second one sees the first one's pack. */
   readonly #producing = new Map<string, Promise<unknown>>();
@@ -141,7 +142,8 @@ export class PaymentOrderService {
     webhooks: WebhookDispatcher;
     keys: ServiceKeys;
     renderer: PdfRenderer;
-    directory: string;
+    /** Where the signed archives are stored (files or the object store). */
+    archives: ArchiveStore;
     now?: () => Date;
   }) {
     this.#repository = o.repository;
@@ -155,7 +157,7 @@ export class PaymentOrderService {
     this.#webhooks = o.webhooks;
     this.#keys = o.keys;
     this.#renderer = o.renderer;
-    this.#directory = o.directory;
+    this.#archives = o.archives;
     this.#now = o.now ?? (() => new Date());
   }
 
@@ -405,7 +407,8 @@ export class PaymentOrderService {
     };
     const stored = await storeSignedBundle(
       this.#keys,
-      this.#directory,
+      this.#archives,
+      'payment-orders',
       caseId,
       packId,
       manifest,
@@ -466,7 +469,7 @@ export class PaymentOrderService {
     const { c } = await this.#applicantSideOrStaff(actor, caseId);
     const row = await this.#repository.get(packId);
     if (!row || row.caseId !== caseId) throw new NotFoundError('Payment order');
-    const bytes = await readStoredBundle(row.path, row.sha256);
+    const bytes = await readStoredBundle(this.#archives, row.path, row.sha256);
     return {
       bytes,
       view: await this.#view(row),
@@ -492,7 +495,7 @@ export class PaymentOrderService {
       item: `payment-order/${packId}`,
       ip,
     });
-    const bytes = await readStoredBundle(row.path, row.sha256);
+    const bytes = await readStoredBundle(this.#archives, row.path, row.sha256);
     const c = await this.#cases.getCase(caseId);
     return {
       bytes,

@@ -1,15 +1,13 @@
 /**
- * A signed archive on disk (a joint application bundle or a payment-order
- * pack): stored durably with its manifest signed, read back only while its
+ * A signed archive (a joint application bundle or a payment-order pack):
+ * stored durably (storage/archives.ts) with its manifest signed, read back only while its
  * bytes still match the hash recorded with them; and its webhook delivery as
  * staff see it.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { fail } from '../errors.js';
 import type { WebhookDelivery } from '../institutions/WebhookDispatcher.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
-import { writeFileDurably } from '../storage/durableWrite.js';
+import type { ArchiveArea, ArchiveStore } from '../storage/archives.js';
 import { BUNDLE_TYPE, assembleBundle, sha256Of, type BundleManifest } from './bundle.js';
 
 /** A bundle's or pack's webhook delivery as staff see it. */
@@ -33,27 +31,31 @@ export function webhookDeliveryView(d: WebhookDelivery | undefined): WebhookDeli
 }
 
 /**
- * Signs an archive's manifest and stores the archive durably as
- * `<directory>/<caseId>/<id>.zip`: what every bundle and payment-order pack does.
+ * Signs an archive's manifest and stores the archive durably in `archives` (files under
+ * `<dataDir>/<area>/<caseId>/<id>.zip`, or the object store): what every bundle and
+ * payment-order pack does. `file` is the archive's location, kept in its row.
  */
 export async function storeSignedBundle(
   keys: ServiceKeys,
-  directory: string,
+  archives: ArchiveStore,
+  area: ArchiveArea,
   caseId: string,
   id: string,
   manifest: BundleManifest,
   files: ReadonlyMap<string, Buffer>,
 ): Promise<{ file: string; sha256: string; size: number }> {
   const zip = await assembleBundle(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
-  const folder = path.join(directory, caseId);
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  await writeFileDurably(folder, `${id}.zip`, zip);
-  return { file: path.join(folder, `${id}.zip`), sha256: sha256Of(zip), size: zip.length };
+  const file = await archives.put(area, caseId, id, zip);
+  return { file, sha256: sha256Of(zip), size: zip.length };
 }
 
 /** A stored archive's bytes, refused when they no longer match the hash recorded with them. */
-export async function readStoredBundle(file: string, sha256: string): Promise<Buffer> {
-  const bytes = await readFile(file);
+export async function readStoredBundle(
+  archives: ArchiveStore,
+  location: string,
+  sha256: string,
+): Promise<Buffer> {
+  const bytes = await archives.read(location);
   if (sha256Of(bytes) !== sha256) {
     throw fail('STORED_ARCHIVE_ALTERED');
   }

@@ -1,10 +1,18 @@
 /**
- * The blob store of one area (evidence, documents): the S3-compatible object
- * store when one is configured (S3_BUCKET; every node of a cluster reads
- * what any node wrote), else files under the data directory.
+ * The blob store of one area (evidence, documents) and the archive store:
+ * the S3-compatible object store when one is configured (S3_BUCKET; every
+ * node of a cluster reads what any node wrote), else files under the data
+ * directory.
  */
 import path from 'node:path';
 import type { BlobStore } from '../evidence/BlobStore.js';
+import {
+  ARCHIVE_AREAS,
+  FileArchives,
+  ObjectArchives,
+  type ArchiveArea,
+  type ArchiveStore,
+} from './archives.js';
 import { FsBlobStore } from './FsBlobStore.js';
 import { S3BlobStore, type ObjectStoreConfig } from './S3BlobStore.js';
 
@@ -16,4 +24,17 @@ export async function openBlobStore(
 ): Promise<BlobStore> {
   if (config.objectStore) return S3BlobStore.open(config.objectStore, area);
   return FsBlobStore.open(path.join(config.dataDir, area));
+}
+
+/** Bundles' and payment-order packs' store, and the blob stores it opened (to close). */
+export async function openArchives(config: {
+  dataDir: string;
+  objectStore: ObjectStoreConfig | undefined;
+}): Promise<{ archives: ArchiveStore; stores: BlobStore[] }> {
+  const files = new FileArchives(config.dataDir);
+  if (!config.objectStore) return { archives: files, stores: [] };
+  const stores = new Map<ArchiveArea, BlobStore>();
+  for (const area of ARCHIVE_AREAS)
+    stores.set(area, await S3BlobStore.open(config.objectStore, area));
+  return { archives: new ObjectArchives(stores, files), stores: [...stores.values()] };
 }
