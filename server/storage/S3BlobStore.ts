@@ -164,6 +164,11 @@ export class S3BlobStore implements BlobStore {
   read(key: string, range?: BlobRange): Readable {
     const out = new PassThrough({ highWaterMark: WRITE_BUFFER });
     const objectKey = this.#objectKey(key);
+    // A reader that goes away before the reply (a download aborted at once) cancels the
+    // request: an unread reply would hold one of the SDK's pooled connections for good,
+    // and 50 such aborts left no connection for any read.
+    const abort = new AbortController();
+    out.once('close', () => abort.abort());
     this.#client
       .send(
         new this.#sdk.GetObjectCommand({
@@ -171,6 +176,7 @@ export class S3BlobStore implements BlobStore {
           Key: objectKey,
           ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
         }),
+        { abortSignal: abort.signal },
       )
       .then(
         (reply) => {
@@ -180,6 +186,10 @@ export class S3BlobStore implements BlobStore {
             return;
           }
           // A reader that goes away (a download aborted) lets the store's connection go.
+          if (out.destroyed) {
+            body.destroy();
+            return;
+          }
           out.once('close', () => body.destroy());
           body.once('error', (error) => out.destroy(error));
           body.pipe(out);

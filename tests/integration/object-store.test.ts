@@ -173,6 +173,18 @@ describe('S3-compatible blob store', () => {
     await store.remove(claimed.key);
   });
 
+  it('lets the store’s connection go when a reader goes away before the reply arrives', async () => {
+    const small = await store.write(chunked(bytes(200_000, 11)), { maxBytes: MiB });
+    // More aborted downloads than the SDK's 50 pooled connections: each must give its back.
+    for (let i = 0; i < 60; i++) store.read(small.key).destroy();
+    const reading = readAll(store.read(small.key));
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('no connection left for a read')), 10_000).unref(),
+    );
+    expect(sha256(await Promise.race([reading, timeout]))).toBe(small.sha256);
+    await store.remove(small.key);
+  });
+
   it('says so when a key is missing or the bucket does not answer', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     expect(await store.size(missing)).toBeUndefined();
