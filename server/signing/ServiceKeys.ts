@@ -261,10 +261,12 @@ export class ServiceKeys {
       return { header, payload };
     } catch (error) {
       // Signed by a key another node made since this one last looked: look, then try again.
-      if (!this.#shared) throw error;
-      const known = this.#keys.size;
+      // Only a key id this node has not loaded is worth a look: a forged or altered
+      // signature under a known key must not cost a database read each time.
+      const kid = kidOf(jws);
+      if (!this.#shared || kid === undefined || this.#keys.has(kid)) throw error;
       await this.#refresh();
-      if (this.#keys.size === known) throw error;
+      if (!this.#keys.has(kid)) throw error;
       const { header, payload } = await verifyJws<T>(jws, this.jwks(), options);
       return { header, payload };
     }
@@ -434,5 +436,18 @@ async function unsealed(stored: StoredServiceKey, sealing: Buffer): Promise<Serv
       `The shared key ${stored.kid} does not open with SERVICE_KEYS_SECRET (a different secret, or altered)`,
       { cause: error },
     );
+  }
+}
+
+/** The `kid` of a compact JWS's protected header, if it names one. */
+function kidOf(jws: string): string | undefined {
+  try {
+    const header: unknown = JSON.parse(
+      Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8'),
+    );
+    const kid = (header as { kid?: unknown } | null)?.kid;
+    return typeof kid === 'string' && KID.test(kid) ? kid : undefined;
+  } catch {
+    return undefined;
   }
 }

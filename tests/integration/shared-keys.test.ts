@@ -17,6 +17,7 @@ import type { SqlClient } from '../../server/db/sql/SqlClient.js';
 import { SqliteDatabase, databaseFile } from '../../server/db/SqliteDatabase.js';
 import { SqlServiceKeyVault } from '../../server/db/SqlServiceKeyVault.js';
 import { createLogger } from '../../server/logger.js';
+import type { ServiceKeyVault } from '../../server/signing/KeyVault.js';
 import { ServiceKeys, ServiceKeysError } from '../../server/signing/ServiceKeys.js';
 import { BACKENDS, type Backend } from '../support/backends.js';
 import { freshDatabase } from '../support/postgres.js';
@@ -129,6 +130,28 @@ describe.each(BACKENDS)('shared signing keys on %s', (backend) => {
     expect(nodeB.activeKid).toBe(winner);
     const rows = await a.all<{ kid: string }>('SELECT kid FROM service_keys');
     expect(rows).toHaveLength(2);
+  });
+
+  it('does not read the database for a forged signature under a key it has', async () => {
+    const { a } = await setup();
+    const vault = new SqlServiceKeyVault(a);
+    let loads = 0;
+    const counting: ServiceKeyVault = {
+      load: () => {
+        loads += 1;
+        return vault.load();
+      },
+      initialise: (keys, activeKid, at) => vault.initialise(keys, activeKid, at),
+      rotate: (next, previousKid, at) => vault.rotate(next, previousKid, at),
+    };
+    const keys = await ServiceKeys.openShared(counting, SECRET, { refreshMs: 60_000 });
+    cleanup.push(() => keys.close());
+    const signed = await keys.sign({ n: 1 }, 'test+jws');
+    const [h, p] = signed.split('.');
+    const forged = `${h}.${p}.${Buffer.alloc(64, 7).toString('base64url')}`;
+    const before = loads;
+    for (let i = 0; i < 20; i++) await expect(keys.verify(forged)).rejects.toThrow();
+    expect(loads).toBe(before);
   });
 
   it('keeps no readable private key in the database, and opens nothing with another secret', async () => {
