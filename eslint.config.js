@@ -69,6 +69,16 @@ const OBJECT_STORE = {
     },
   ],
 };
+/** @type {Boundary} Redis and the Socket.IO Redis adapter (server/cluster/ behind its own ports). */
+const SHARED_STATE = {
+  paths: [
+    { name: 'ioredis', message: 'Redis only in server/cluster/: use its ports.' },
+    {
+      name: '@socket.io/redis-adapter',
+      message: 'The Redis adapter only in server/cluster/: use its ports.',
+    },
+  ],
+};
 /** @type {Boundary} The server's code, for what runs in the browser or is shared with it. */
 const SERVER = {
   patterns: [
@@ -140,43 +150,69 @@ export default tseslint.config(
   // lists every boundary it keeps.
   {
     files: ['server/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
+    rules: {
+      'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB, OBJECT_STORE, SHARED_STATE),
+    },
   },
   {
     files: ['server/db/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB, OBJECT_STORE) },
+    rules: { 'no-restricted-imports': boundaries(MEDIASOUP, WEB, OBJECT_STORE, SHARED_STATE) },
+  },
+  {
+    files: ['server/cluster/**/*.ts'],
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
   },
   {
     files: ['server/storage/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB) },
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, WEB, SHARED_STATE) },
   },
   {
     files: ['server/media/**/*.ts', 'server/recordingService/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(DATABASE, WEB, OBJECT_STORE) },
+    rules: { 'no-restricted-imports': boundaries(DATABASE, WEB, OBJECT_STORE, SHARED_STATE) },
   },
   {
     files: ['server/http/**/*.ts', 'server/socket/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, OBJECT_STORE) },
+    rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, OBJECT_STORE, SHARED_STATE) },
   },
   {
     // The composition root wires the SQLite repositories and the Socket.IO server.
     files: ['server/MediationServer.ts'],
-    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, OBJECT_STORE) },
+    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, OBJECT_STORE, SHARED_STATE) },
   },
   {
     // The CLI tools are composition roots of their own: they open the database through
     // server/db/ (seed-demo, calendar-year; verify-audit read-only, so it never migrates).
     files: ['server/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, WEB, OBJECT_STORE) },
+    rules: {
+      'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, WEB, OBJECT_STORE, SHARED_STATE),
+    },
   },
   {
     // The recording pipeline (FFmpeg, manifests) and the contract shared with the client.
     files: ['recordings/**/*.ts', 'signaling/**/*.ts'],
-    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
+    rules: {
+      'no-restricted-imports': boundaries(
+        SERVER,
+        DATABASE,
+        MEDIASOUP,
+        WEB,
+        OBJECT_STORE,
+        SHARED_STATE,
+      ),
+    },
   },
   {
     files: ['client/**/*.ts', 'client/**/*.vue'],
-    rules: { 'no-restricted-imports': boundaries(SERVER, DATABASE, MEDIASOUP, WEB, OBJECT_STORE) },
+    rules: {
+      'no-restricted-imports': boundaries(
+        SERVER,
+        DATABASE,
+        MEDIASOUP,
+        WEB,
+        OBJECT_STORE,
+        SHARED_STATE,
+      ),
+    },
   },
   {
     // The party page names its routes through client/src/shared/request.ts, which builds the

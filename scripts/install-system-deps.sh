@@ -25,9 +25,10 @@ done
 build_pkgs=(g++ make python3 pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev nlohmann-json3-dev)
 runtime_pkgs=(ffmpeg fonts-noto-cjk)
-# postgresql: the server binaries for the tests' throwaway clusters (tests/support/postgres.ts).
-test_pkgs=(chromium fonts-noto-cjk ffmpeg poppler-utils postgresql)
-bench_pkgs=(ffmpeg chromium fonts-noto-cjk postgresql)
+# postgresql: the server binaries for the tests' throwaway clusters (tests/support/postgres.ts);
+# redis-server: the tests' throwaway Redis (tests/support/redis.ts) for several nodes.
+test_pkgs=(chromium fonts-noto-cjk ffmpeg poppler-utils postgresql redis-server)
+bench_pkgs=(ffmpeg chromium fonts-noto-cjk postgresql redis-server)
 
 missing=()
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -81,6 +82,15 @@ fi
 if printf '%s\n' "${missing[@]}" | grep -qx postgresql; then
   $SUDO mkdir -p /etc/postgresql-common/createcluster.d
   echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.d/mediation-no-main.conf >/dev/null
+fi
+
+# Debian's redis-server package starts a server of its own on port 6379 at install; the tests
+# start their own on free ports, so no service starts while packages install (policy-rc.d).
+policy=/usr/sbin/policy-rc.d
+if printf '%s\n' "${missing[@]}" | grep -qx redis-server && [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
 fi
 
 echo "install-system-deps: installing ${missing[*]} ${need_meson:+meson}" >&2

@@ -25,7 +25,7 @@ import {
   StaffTokens,
 } from './auth/tokenKinds.js';
 import { CaseService } from './cases/CaseService.js';
-import { affectedBy } from './cases/sessionAccess.js';
+import { openSharedState, type SharedState } from './cluster/state.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { CalendarService } from './cases/CalendarService.js';
 import { SqlCalendarYears } from './db/SqlCalendarYears.js';
@@ -61,7 +61,6 @@ import { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
 import { RecordingService } from './recordingService/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
-import { InAppDeliveryChannel } from './documents/DeliveryChannel.js';
 import { DocumentService } from './documents/DocumentService.js';
 import type { WebhookLookup, WebhookPolicy } from './institutions/webhookTarget.js';
 import { secureDataDir } from './storage/dataDirPermissions.js';
@@ -89,6 +88,7 @@ import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
 import { documentDesk } from './socket/documentDesk.js';
 import { evidenceDesk } from './socket/evidenceDesk.js';
+import { RoomDeliveryChannel } from './socket/rooms.js';
 import { SignalingGateway, type SignalingServer } from './socket/SignalingGateway.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,7 +111,8 @@ interface Parts {
   cases: CaseService;
   evidence: EvidenceService;
   documents: DocumentService;
-  documentDelivery: InAppDeliveryChannel;
+  documentDelivery: RoomDeliveryChannel;
+  shared: SharedState;
   recordings: RecordingService;
   keys: ServiceKeys;
   webhooks: WebhookDispatcher;
@@ -138,7 +139,9 @@ export class MediationServer {
   readonly evidence: EvidenceService;
   /** The document service (文书送达) and its live in-app delivery channel. */
   readonly documents: DocumentService;
-  readonly documentDelivery: InAppDeliveryChannel;
+  readonly documentDelivery: RoomDeliveryChannel;
+  /** Redis when several nodes share the rooms and the limits; else this process. */
+  readonly shared: SharedState;
   readonly recordings: RecordingService;
   /** The service's signing keys (manifests, references); public at /.well-known/jwks.json. */
   readonly keys: ServiceKeys;
@@ -167,6 +170,7 @@ export class MediationServer {
     this.evidence = parts.evidence;
     this.documents = parts.documents;
     this.documentDelivery = parts.documentDelivery;
+    this.shared = parts.shared;
     this.recordings = parts.recordings;
     this.keys = parts.keys;
     this.webhooks = parts.webhooks;
@@ -259,10 +263,19 @@ export class MediationServer {
       logger,
       jobs,
     });
+    // Several nodes (REDIS_URL): rooms and limits shared through Redis; else in this process.
+    let shared: SharedState;
     let pool: WorkerPool;
+    try {
+      shared = await openSharedState(config.redis, logger);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
     try {
       pool = await WorkerPool.create(config.media, logger);
     } catch (error) {
+      await shared.close();
       await database.close();
       throw error;
     }
@@ -302,7 +315,8 @@ export class MediationServer {
       leaseMs: config.jobs.leaseMs,
     });
     const documentRepository = new SqlDocumentRepository(database);
-    const documentDelivery = new InAppDeliveryChannel();
+    // Served documents go to the recipient's Socket.IO room, on whichever node their socket is.
+    const documentDelivery = new RoomDeliveryChannel();
     const outbox = new OutboxChannel(documentRepository, logger);
     const signInNotices = new SignInNotices({
       repository,
@@ -311,7 +325,10 @@ export class MediationServer {
       institution: (id) => institutions.institutionActor(id),
       logger,
     });
-    const signIn = new SignInGuard({ onBackoff: (e) => signInNotices.backoffStarted(e) });
+    const signIn = new SignInGuard({
+      onBackoff: (e) => signInNotices.backoffStarted(e),
+      limiter: shared.limiter,
+    });
     const documents = new DocumentService({
       jobs,
       documents: documentRepository,
@@ -464,6 +481,7 @@ export class MediationServer {
     const io: SignalingServer = new SocketIOServer(server, {
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       serveClient: false,
+      ...(shared.socketAdapter ? { adapter: shared.socketAdapter } : {}),
       pingInterval: 10_000,
       pingTimeout: 8_000,
       // Same-origin only: the client is served by this server.
@@ -484,18 +502,24 @@ export class MediationServer {
       if (refusal) throw TokenRefusedError.because(refusal.reason, refusal.detail);
       return true;
     };
-    const gateway = new SignalingGateway(tokens, sessions, config.socket, logger, stillValid, {
-      evidence: evidenceDesk(evidence, accessTokens),
-      recording: recordings,
-      documents: documentDesk(documents, documentDelivery),
-    });
+    const gateway = new SignalingGateway(
+      tokens,
+      sessions,
+      config.socket,
+      logger,
+      stillValid,
+      {
+        evidence: evidenceDesk(evidence, accessTokens),
+        recording: recordings,
+        documents: documentDesk(documents),
+      },
+      shared,
+    );
     gateway.attach(io);
-    // Deactivation, reassignment, a revoked invitation or an ended session closes the live connections it withdraws.
-    cases.onAccessChange((change) => void gateway.revalidate(affectedBy(change)));
-    // A session ended or cancelled will not reopen: its floor memory goes with its live session.
-    cases.onAccessChange((change) => {
-      if (change.kind === 'session-closed') sessions.end(change.sessionId);
-    });
+    documentDelivery.bind(io);
+    // Deactivation, reassignment, a revoked invitation or an ended session closes the live
+    // connections it withdraws, on this node and (shared state) on every other.
+    cases.onAccessChange((change) => gateway.accessChanged(change));
 
     const instance = new MediationServer({
       config,
@@ -505,6 +529,7 @@ export class MediationServer {
       evidence,
       documents,
       documentDelivery,
+      shared,
       recordings,
       keys,
       webhooks,
@@ -578,6 +603,7 @@ export class MediationServer {
       await this.scheduler.stop();
       await this.webhooks.stop();
       await new Promise<void>((resolve) => this.io.close(() => resolve()));
+      await this.shared.close();
       this.#http.closeAllConnections();
       await this.database.close();
       for (const store of this.#blobStores) store.close?.();

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ObjectStoreConfig } from './storage/S3BlobStore.js';
+import type { RedisConfig } from './cluster/state.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -86,6 +87,19 @@ const envSchema = z.object({
   /** Days every stored object stays under S3 Object Lock (COMPLIANCE); the bucket must allow it. */
   S3_OBJECT_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /**
+   * Redis shared by several nodes (redis:// or rediss://): Socket.IO rooms across nodes,
+   * rate limits counted on every node together. Unset: one process, all in memory.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Put before every Redis key and channel (deployments sharing one Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{0,64}$/, 'letters, digits and . _ : - (at most 64)')
+    .default('mediation:'),
+  /**
    * How long a process holds a background job (a notice being served, a webhook attempt, a
    * composite render) before another process may take it over; renewed while the job runs.
    */
@@ -154,6 +168,8 @@ export interface Config {
   database: { url: string | undefined; poolSize: number };
   /** This node's name (NODE_ID, else host name and process id). */
   nodeId: string;
+  /** Redis shared by the nodes (REDIS_URL); undefined: one process, state in memory. */
+  redis: RedisConfig | undefined;
   /** Evidence, documents and archives in an S3-compatible store (S3_BUCKET), else files in dataDir. */
   objectStore: ObjectStoreConfig | undefined;
   jobs: { leaseMs: number; deadlinePassMs: number };
@@ -277,6 +293,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     nodeId: e.NODE_ID ?? `${os.hostname()}-${process.pid}`,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     objectStore: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,
@@ -447,6 +464,7 @@ export function redactConfig(config: Config): unknown {
       serviceKeysSecret: config.auth.serviceKeysSecret ? '***' : undefined,
     },
     database: { ...config.database, url: redactUrl(config.database.url) },
+    redis: config.redis && { ...config.redis, url: redactUrl(config.redis.url) },
     objectStore: config.objectStore && {
       ...config.objectStore,
       secretAccessKey: config.objectStore.secretAccessKey ? '***' : undefined,

@@ -1,7 +1,8 @@
 /**
  * Throttling of every credential check (staff sign-in, institution API
- * keys, signing codes), kept in rate-limiter-flexible limiters (in memory
- * now; the same limiters have a Redis backend for several nodes):
+ * keys, signing codes), kept in rate-limiter-flexible limiters (in memory in
+ * one process; in Redis when several nodes share the state, so an attacker
+ * spreading attempts over the nodes gains nothing):
  *
  * - per source address: a steady human pace, whatever the account;
  * - per account: attempts in a window, whatever the source (an attacker
@@ -13,7 +14,8 @@
  *
  * Checks run before any password hash is computed.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiter, type LimiterFactory } from '../cluster/state.js';
 import { AppError, fail } from '../errors.js';
 
 export type CredentialKind = 'staff' | 'institution' | 'signing';
@@ -36,22 +38,31 @@ export interface BackoffEvent {
 }
 
 export class SignInGuard {
-  readonly #source = new Map<CredentialKind, RateLimiterMemory>();
-  readonly #account = new Map<CredentialKind, RateLimiterMemory>();
-  readonly #failures = new RateLimiterMemory({
-    keyPrefix: 'fail',
-    points: 1_000_000,
-    duration: FAILURE_MEMORY_SECONDS,
-  });
-  readonly #closed = new RateLimiterMemory({ keyPrefix: 'closed', points: 1, duration: 1 });
+  readonly #source = new Map<CredentialKind, RateLimiterAbstract>();
+  readonly #account = new Map<CredentialKind, RateLimiterAbstract>();
+  readonly #failures: RateLimiterAbstract;
+  readonly #closed: RateLimiterAbstract;
   readonly #onBackoff: (event: BackoffEvent) => Promise<void>;
 
-  constructor(options: { onBackoff?: (event: BackoffEvent) => Promise<void> } = {}) {
+  constructor(
+    options: {
+      onBackoff?: (event: BackoffEvent) => Promise<void>;
+      /** Where the counts live: memory (one process) or the shared state's Redis. */
+      limiter?: LimiterFactory;
+    } = {},
+  ) {
     this.#onBackoff = options.onBackoff ?? (async () => {});
+    const limiter = options.limiter ?? memoryLimiter;
+    this.#failures = limiter({
+      keyPrefix: 'fail',
+      points: 1_000_000,
+      duration: FAILURE_MEMORY_SECONDS,
+    });
+    this.#closed = limiter({ keyPrefix: 'closed', points: 1, duration: 1 });
     for (const kind of KINDS) {
       this.#source.set(
         kind,
-        new RateLimiterMemory({
+        limiter({
           keyPrefix: `src-${kind}`,
           points: SOURCE_ATTEMPTS_PER_MINUTE,
           duration: 60,
@@ -59,7 +70,7 @@ export class SignInGuard {
       );
       this.#account.set(
         kind,
-        new RateLimiterMemory({
+        limiter({
           keyPrefix: `acct-${kind}`,
           points: ACCOUNT_ATTEMPTS_PER_10_MINUTES,
           duration: 600,
@@ -133,7 +144,7 @@ function accountKey(kind: CredentialKind, account: string): string {
   return `${kind}:${account.normalize('NFKC').toLowerCase()}`;
 }
 
-async function consumeOrRefuse(limiter: RateLimiterMemory, key: string): Promise<void> {
+async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (error) {

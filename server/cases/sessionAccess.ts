@@ -7,6 +7,7 @@
  * it from the console), so a credential naming a clerk is never honoured.
  * Knows nothing of Socket.IO or HTTP.
  */
+import { z } from 'zod';
 import { reasonMessage, type Reason, type SessionRole } from '../../signaling/index.js';
 import type { CasePerson } from './model.js';
 
@@ -52,6 +53,20 @@ export type AccessChange =
   | { kind: 'mediator-changed'; caseId: string; previous: string | null; next: string | null }
   | { kind: 'invitation-revoked'; caseId: string; invitationId: string; personId: string }
   | { kind: 'session-closed'; caseId: string; sessionId: string };
+
+const id = z.string().min(1).max(200);
+/** An AccessChange as it arrives from another node (validated before it is acted on). */
+export const accessChangeSchema: z.ZodType<AccessChange> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('staff-deactivated'), staffId: id }),
+  z.object({
+    kind: z.literal('mediator-changed'),
+    caseId: id,
+    previous: id.nullable(),
+    next: id.nullable(),
+  }),
+  z.object({ kind: z.literal('invitation-revoked'), caseId: id, invitationId: id, personId: id }),
+  z.object({ kind: z.literal('session-closed'), caseId: id, sessionId: id }),
+]);
 
 /** Called after the change is committed; must not throw. */
 export type AccessChangeListener = (change: AccessChange) => void;

@@ -1,9 +1,12 @@
 /**
- * The live path of a served document to a connected recipient. The socket
- * layer registers each connected person; the document service pushes a
- * notice and learns of the "delivered" moment from the recipient client's
- * acknowledgement (`DocumentService.onDelivered`). A person not connected
- * gets the notice at their next connection (`DocumentService.pendingFor`).
+ * The live path of a served document to a connected recipient. The document
+ * service pushes a notice and learns of the "delivered" moment from the
+ * recipient client's acknowledgement (`DocumentService.onDelivered`). A person
+ * not connected gets the notice at their next connection
+ * (`DocumentService.pendingFor`). The server pushes through Socket.IO rooms
+ * (server/socket/rooms.ts), which span the nodes; `InAppDeliveryChannel` is the
+ * same in one process, for tools and tests that run the document service
+ * without a socket server.
  */
 import type { DocumentKind } from './model.js';
 
@@ -22,8 +25,8 @@ export interface ServedNotice {
 }
 
 export interface DeliveryChannel {
-  /** Pushes the notice to the recipient's live connection(s); 'offline' when there is none. */
-  deliver(recipient: DeliveryRecipient, notice: ServedNotice): 'sent' | 'offline';
+  /** Pushes the notice to the recipient's live connection(s), if any. */
+  deliver(recipient: DeliveryRecipient, notice: ServedNotice): void;
 }
 
 /** Pushes a notice to one connected client (a socket emit in the gateway). */

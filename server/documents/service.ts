@@ -355,12 +355,12 @@ export class ServiceOfDocuments {
     delivery: Delivery,
     addresses: readonly ServiceAddress[],
   ): Promise<void> {
-    const live = this.#ctx.delivery.deliver(
+    this.#ctx.delivery.deliver(
       { caseId: c.id, personId: delivery.recipientId },
       noticeOf(delivery, doc),
     );
     this.#ctx.logger.info(
-      { caseId: c.id, deliveryId: delivery.id, live },
+      { caseId: c.id, deliveryId: delivery.id },
       'document dispatched to its recipient',
     );
     for (const a of addresses) {

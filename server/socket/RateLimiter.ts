@@ -1,13 +1,13 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiter, type LimiterFactory } from '../cluster/state.js';
 
 /**
  * A request rate limit per key (one connection, or one person across all
  * their connections so opening more sockets on one invitation buys no more
  * rate), built on rate-limiter-flexible instead of a hand-written token bucket.
  *
- * It keeps its counters in memory (RateLimiterMemory) today. Its Redis backend
- * (RateLimiterRedis, same API) can be passed in as `limiter` when several
- * nodes must share one limit.
+ * Its counters are in memory, or in Redis when `limiters` is the shared
+ * state's factory (several nodes count one person's requests together).
  *
  * The limit is a window of `burst` requests lasting burst/rate seconds: the
  * same sustained rate and burst as the token bucket it replaces, except that
@@ -20,15 +20,13 @@ export class RequestRateLimiter {
     keyPrefix: string,
     ratePerSecond: number,
     burst: number,
-    limiter?: RateLimiterAbstract,
+    limiters: LimiterFactory = memoryLimiter,
   ) {
-    this.#limiter =
-      limiter ??
-      new RateLimiterMemory({
-        keyPrefix,
-        points: burst,
-        duration: Math.max(1, Math.round(burst / ratePerSecond)),
-      });
+    this.#limiter = limiters({
+      keyPrefix,
+      points: burst,
+      duration: Math.max(1, Math.round(burst / ratePerSecond)),
+    });
   }
 
   /** Whether `key` may make one more request now. */

@@ -29,6 +29,8 @@ import {
   type AppError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { memoryLimiter, type LimiterFactory } from '../cluster/state.js';
+import { accessChangeSchema, affectedBy, type AccessChange } from '../cases/sessionAccess.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
 import type {
@@ -47,6 +49,7 @@ import { mediaHandlers } from './handlers/media.js';
 import { recordingHandlers } from './handlers/recording.js';
 import { sessionHandlers } from './handlers/session.js';
 import { RequestRateLimiter } from './RateLimiter.js';
+import { personRoom } from './rooms.js';
 
 export type { SignalingServer } from './context.js';
 
@@ -69,6 +72,14 @@ const RECONNECT_GRACE_MS = 20_000;
  */
 export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolean>;
 
+/** What the gateway shares with the deployment's other nodes (server/cluster/). */
+export interface GatewayCluster {
+  /** Whether other nodes share the rooms, so `serverSideEmit` reaches them. */
+  shared: boolean;
+  /** Limiters of a person's requests, counted on every node together when shared. */
+  limiter: LimiterFactory;
+}
+
 interface Refusal {
   reason: HandshakeRefusal;
   message: string;
@@ -89,8 +100,8 @@ export class SignalingGateway {
   readonly #logger: Logger;
   /** Every connected socket, by the person its token names (oldest first). */
   readonly #live = new Map<string, SignalingSocket[]>();
-  /** Connections that have joined a session (a call), as opposed to a page not yet in one. */
-  readonly #inCall = new WeakSet<SignalingSocket>();
+  readonly #cluster: GatewayCluster;
+  #io: SignalingServer | undefined;
   /** Requests per connection, and per person across their connections. */
   readonly #socketRate: RequestRateLimiter;
   readonly #personRate: RequestRateLimiter;
@@ -104,7 +115,9 @@ export class SignalingGateway {
     logger: Logger,
     stillValid: SessionTokenCheck = async () => true,
     desks: GatewayDesks = {},
+    cluster: GatewayCluster = { shared: false, limiter: memoryLimiter },
   ) {
+    this.#cluster = cluster;
     this.#desks = { ...desks };
     this.#tokens = tokens;
     this.#stillValid = stillValid;
@@ -112,10 +125,12 @@ export class SignalingGateway {
     this.#config = config;
     this.#logger = logger.child({ component: 'signaling' });
     this.#socketRate = new RequestRateLimiter('socket', config.ratePerSecond, config.burst);
+    // A socket lives on one node; a person's sockets may be on several, counted together.
     this.#personRate = new RequestRateLimiter(
       'socket-person',
       config.personRatePerSecond,
       config.personBurst,
+      cluster.limiter,
     );
     const tools: GatewayTools = {
       desks: this.#desks,
@@ -123,8 +138,7 @@ export class SignalingGateway {
       honoured: (ctx) => this.#honoured(ctx),
       sessionFor: (ctx) => this.#sessionFor(ctx),
       setInCall: (socket, inCall) => {
-        if (inCall) this.#inCall.add(socket);
-        else this.#inCall.delete(socket);
+        socket.data.inCall = inCall;
       },
     };
     this.#handlers = {
@@ -172,6 +186,31 @@ export class SignalingGateway {
       );
     });
     io.on('connection', (socket) => this.#onConnection(socket));
+    this.#io = io;
+    if (this.#cluster.shared) {
+      io.on('access:changed', (raw) => {
+        const change = accessChangeSchema.safeParse(raw);
+        if (change.success) this.#applyAccessChange(change.data);
+        else this.#logger.warn({ issues: change.error.issues }, 'malformed access change ignored');
+      });
+    }
+  }
+
+  /**
+   * A committed change of who may be in which session (a deactivation, a
+   * reassignment, a revoked invitation, an ended session): the connections it
+   * withdraws are closed on this node, and every other node is told to do the
+   * same with its own.
+   */
+  accessChanged(change: AccessChange): void {
+    this.#applyAccessChange(change);
+    if (this.#cluster.shared) this.#io?.serverSideEmit('access:changed', change);
+  }
+
+  #applyAccessChange(change: AccessChange): void {
+    void this.revalidate(affectedBy(change));
+    // A session ended or cancelled will not reopen: its floor memory goes with its live session.
+    if (change.kind === 'session-closed') this.#sessions.end(change.sessionId);
   }
 
   /**
@@ -244,21 +283,8 @@ export class SignalingGateway {
     const own = this.#live.get(claims.sub) ?? [];
     own.push(socket);
     this.#live.set(claims.sub, own);
-    // One person, a few connections (a call, the inbox, a reconnect overlapping a
-    // connection not yet seen dead): beyond the cap the oldest goes, as a second
-    // join of the same person already replaces the first. Refusing the newest
-    // instead would lock out someone whose dead connections linger until ping timeout.
-    // Pages not in a call go first (a page that connects ahead of its join, an inbox): opening
-    // the link on a second device must not end the call on the first before anyone joins.
-    const evictable = [
-      ...own.filter((s) => s !== socket && !this.#inCall.has(s)),
-      ...own.filter((s) => s !== socket && this.#inCall.has(s)),
-    ];
-    for (const old of evictable.slice(0, Math.max(0, own.length - this.#config.maxPerPerson))) {
-      ctx.logger.info({ replaced: old.id }, 'connection limit per person: oldest replaced');
-      old.emit('session:replaced', {});
-      old.disconnect(true);
-    }
+    void socket.join(personRoom(claims.sub));
+    void this.#capConnections(ctx);
     socket.on('disconnect', () => {
       const rest = (this.#live.get(claims.sub) ?? []).filter((s) => s !== socket);
       if (rest.length > 0) this.#live.set(claims.sub, rest);
@@ -302,6 +328,42 @@ export class SignalingGateway {
       ctx.session = undefined;
       ctx.participant = undefined;
     });
+  }
+
+  /**
+   * One person, a few connections (a call, the inbox, a reconnect overlapping a
+   * connection not yet seen dead), on whichever nodes they landed: beyond the cap
+   * the oldest go, as a second join of the same person already replaces the first.
+   * Refusing the newest instead would lock out someone whose dead connections linger
+   * until ping timeout. Pages not in a call go first (a page that connects ahead of
+   * its join, an inbox): opening the link on a second device must not end the call
+   * on the first before anyone joins.
+   */
+  async #capConnections(ctx: RequestContext): Promise<void> {
+    const { socket, claims } = ctx;
+    if (!this.#io) return;
+    let all;
+    try {
+      all = await this.#io.in(personRoom(claims.sub)).fetchSockets();
+    } catch (error) {
+      // Another node did not answer in time: the cap waits for the next connection.
+      ctx.logger.warn({ err: error }, 'connections per person not counted');
+      return;
+    }
+    // Connections newer than this one count themselves when their own turn comes.
+    const others = all
+      .filter((s) => s.id !== socket.id && s.handshake.issued <= socket.handshake.issued)
+      .sort((a, b) => a.handshake.issued - b.handshake.issued);
+    const evictable = [
+      ...others.filter((s) => s.data.inCall !== true),
+      ...others.filter((s) => s.data.inCall === true),
+    ];
+    const excess = others.length + 1 - this.#config.maxPerPerson;
+    for (const old of evictable.slice(0, Math.max(0, excess))) {
+      ctx.logger.info({ replaced: old.id }, 'connection limit per person: oldest replaced');
+      old.emit('session:replaced', {});
+      old.disconnect(true);
+    }
   }
 
   async #dispatch(ctx: RequestContext, name: RequestName, args: unknown[]): Promise<void> {

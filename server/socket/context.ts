@@ -18,18 +18,25 @@ import type { ClientInfo, GatewayDesks } from './desks.js';
 
 export interface SocketData {
   claims: VerifiedSessionToken;
+  /** In a call (joined a session), as opposed to a page not yet in one; other nodes read it too. */
+  inCall?: boolean;
+}
+
+/** What the nodes tell each other through the shared adapter (validated on arrival). */
+export interface NodeEvents {
+  'access:changed': (change: unknown) => void;
 }
 
 export type SignalingServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 export type SignalingSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 

@@ -91,8 +91,6 @@ export interface ClientInfo {
 
 /** The document service as the socket layer reaches it: a person's inbox and their steps. */
 export interface DocumentDesk {
-  /** Registers the person's live connection for pushes; returns the unregister function. */
-  connect(recipient: Recipient, push: (notice: ServedDocument) => void): () => void;
   /** Notices dispatched and not yet delivered: pushed at each connection until received. */
   pending(recipient: Recipient): Promise<ServedDocument[]>;
   list(recipient: Recipient): Promise<DeliverySummary[]>;

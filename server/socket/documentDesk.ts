@@ -1,10 +1,9 @@
 /**
  * The document service as the socket layer's desk: a party's or agent's
- * inbox of served documents, pushed live through the in-app delivery
- * channel, and their own steps on each delivery.
+ * inbox of served documents (pushed live through the recipient's room, see
+ * rooms.ts) and their own steps on each delivery.
  */
-import type { DeliverySummary, ServedDocument } from '../../signaling/index.js';
-import type { InAppDeliveryChannel } from '../documents/DeliveryChannel.js';
+import type { DeliverySummary } from '../../signaling/index.js';
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { DeliveryView } from '../documents/model.js';
 import { NotFoundError } from '../errors.js';
@@ -27,10 +26,7 @@ function summary(
   };
 }
 
-export function documentDesk(
-  documents: DocumentService,
-  delivery: InAppDeliveryChannel,
-): DocumentDesk {
+export function documentDesk(documents: DocumentService): DocumentDesk {
   const actorOf = async (r: Recipient) => {
     const actor = await documents.personActor(r.caseId, r.personId);
     if (!actor) throw new NotFoundError('Person');
@@ -39,8 +35,6 @@ export function documentDesk(
   const documentOf = async (r: Recipient, documentId: string) =>
     documents.document(await actorOf(r), r.caseId, documentId);
   return {
-    connect: (recipient, push) =>
-      delivery.connect(recipient, (notice) => push(notice as ServedDocument)),
     pending: async (r) => documents.pendingFor(r.caseId, r.personId),
     async list(r) {
       const { documents: docs, deliveries } = await documents.list(await actorOf(r), r.caseId);

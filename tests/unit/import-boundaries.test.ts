@@ -58,6 +58,18 @@ const cases: {
     allowedIn: 'server/storage/nested/Planted.ts',
   },
   {
+    boundary: 'Redis only in server/cluster/, behind its ports',
+    code: "import { Redis } from 'ioredis';\nexport const planted = Redis;\n",
+    refusedIn: 'server/socket/Planted.ts',
+    allowedIn: 'server/cluster/Planted.ts',
+  },
+  {
+    boundary: 'the Socket.IO Redis adapter stays out of the composition root',
+    code: "import { createAdapter } from '@socket.io/redis-adapter';\nexport const planted = createAdapter;\n",
+    refusedIn: 'server/MediationServer.ts',
+    allowedIn: 'server/cluster/nested/Planted.ts',
+  },
+  {
     boundary: 'pg only in server/db/',
     code: "import pg from 'pg';\nexport const Pool = pg.Pool;\n",
     refusedIn: 'server/cases/Planted.ts',

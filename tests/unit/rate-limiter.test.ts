@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { RequestRateLimiter } from '../../server/socket/RateLimiter.js';
+import type { LimiterFactory, LimiterOptions } from '../../server/cluster/state.js';
 
 async function takeMany(limiter: RequestRateLimiter, key: string, n: number): Promise<boolean[]> {
   return Promise.all(Array.from({ length: n }, () => limiter.take(key)));
@@ -31,10 +32,16 @@ describe('RequestRateLimiter', () => {
     expect(await limiter.take('p2')).toBe(true);
   });
 
-  it('uses a limiter passed in (e.g. a shared Redis one) instead of its own', async () => {
+  it('counts in the store its factory gives (the shared Redis one on several nodes)', async () => {
     const shared = new RateLimiterMemory({ keyPrefix: 'shared', points: 2, duration: 60 });
-    const nodeA = new RequestRateLimiter('a', 50, 100, shared);
-    const nodeB = new RequestRateLimiter('b', 50, 100, shared);
+    const asked: LimiterOptions[] = [];
+    const factory: LimiterFactory = (options) => {
+      asked.push(options);
+      return shared;
+    };
+    const nodeA = new RequestRateLimiter('person', 50, 100, factory);
+    const nodeB = new RequestRateLimiter('person', 50, 100, factory);
+    expect(asked[0]).toEqual({ keyPrefix: 'person', points: 100, duration: 2 });
     expect(await nodeA.take('p1')).toBe(true);
     expect(await nodeB.take('p1')).toBe(true);
     expect(await nodeA.take('p1')).toBe(false);

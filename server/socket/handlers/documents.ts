@@ -12,6 +12,7 @@ import {
   type SignalingSocket,
 } from '../context.js';
 import type { DocumentDesk, GatewayDesks, Recipient } from '../desks.js';
+import { recipientRoom } from '../rooms.js';
 
 /** Parties and agents receive served documents live, and the undelivered ones now. */
 export function attachInbox(
@@ -22,8 +23,8 @@ export function attachInbox(
   const desk = desks.documents;
   if (!desk || (ctx.claims.role !== 'party' && ctx.claims.role !== 'agent')) return;
   const recipient = { caseId: ctx.claims.caseId, personId: ctx.claims.sub };
-  const unregister = desk.connect(recipient, (notice) => socket.emit('document:served', notice));
-  socket.on('disconnect', unregister);
+  // Documents served from now on reach this connection through its room, from any node.
+  void socket.join(recipientRoom(recipient));
   void desk
     .pending(recipient)
     .then((pending) => {
