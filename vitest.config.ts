@@ -81,6 +81,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          // PostgreSQL and Redis for the call over two nodes (cluster.test.ts).
+          globalSetup: ['tests/support/postgresGlobal.ts'],
           env: { MEDIASOUP_WORKER_BIN: workerBin },
           testTimeout: 120_000,
           hookTimeout: 60_000,

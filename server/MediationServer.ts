@@ -266,8 +266,10 @@ export class MediationServer {
     // Several nodes (REDIS_URL): rooms and limits shared through Redis; else in this process.
     let shared: SharedState;
     let pool: WorkerPool;
+    // The load this node publishes for placing new sessions (set once the meter exists).
+    let placementScore: () => number | undefined = () => undefined;
     try {
-      shared = await openSharedState(config.redis, logger);
+      shared = await openSharedState(config.redis, logger, () => placementScore());
     } catch (error) {
       await database.close();
       throw error;
@@ -287,6 +289,7 @@ export class MediationServer {
     // What /healthz reports to the load balancer; `draining` from the moment close() starts.
     const load = new NodeLoadMeter(pool, sessions, config.media.numWorkers);
     const draining = { now: false };
+    placementScore = () => (draining.now ? undefined : load.placementScore());
     const tokens = new SessionTokens(config.auth.jwtSecret);
     const staffTokens = new StaffTokens(config.auth.jwtSecret);
     const invitationTokens = new InvitationTokens(config.auth.jwtSecret);
@@ -517,6 +520,15 @@ export class MediationServer {
     );
     gateway.attach(io);
     documentDelivery.bind(io);
+    const placement = shared.cluster?.placement;
+    if (placement) {
+      // A session closed here is free for any node; a lease this node lost closes it here
+      // (never two nodes holding one session).
+      sessions.onCreated((session) =>
+        session.onClose(() => void placement.release(session.sessionId)),
+      );
+      placement.onLost((sessionId) => sessions.get(sessionId)?.close());
+    }
     // Deactivation, reassignment, a revoked invitation or an ended session closes the live
     // connections it withdraws, on this node and (shared state) on every other.
     cases.onAccessChange((change) => gateway.accessChanged(change));

@@ -279,6 +279,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   }
 
   const dataDir = path.resolve(e.DATA_DIR);
+  const nodeId = e.NODE_ID ?? `${os.hostname()}-${process.pid}`;
   return {
     http: {
       host: e.HTTP_HOST,
@@ -292,8 +293,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     },
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
-    nodeId: e.NODE_ID ?? `${os.hostname()}-${process.pid}`,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
+    nodeId,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, nodeId } : undefined,
     objectStore: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

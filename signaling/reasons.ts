@@ -92,6 +92,10 @@ export const REASONS = {
     'The media router is being rebuilt; retry shortly',
   ),
   MEDIA_WORKER_UNAVAILABLE: reason('MEDIA_UNAVAILABLE', 'The media worker cannot start'),
+  SESSION_NODE_UNREACHABLE: reason(
+    'MEDIA_UNAVAILABLE',
+    'The server holding this session does not answer; retry shortly',
+  ),
   TRANSPORT_EXISTS: reason(
     'INVALID_STATE',
     'A {direction} transport exists already; close it or restart ICE',

@@ -6,6 +6,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../logger.js';
+import { NodeIdInUseError, RedisBus, RedisPlacement } from './placement.js';
 import type { LimiterFactory, RedisConfig, SharedState } from './state.js';
 
 /** How long a node waits for Redis at start before refusing to start. */
@@ -16,7 +17,11 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * fails with a clear message when it cannot within 10 s: a node that started
  * without its shared state would split the deployment without anyone noticing.
  */
-export async function openRedis(config: RedisConfig, logger: Logger): Promise<SharedState> {
+export async function openRedis(
+  config: RedisConfig,
+  logger: Logger,
+  load: () => number | undefined,
+): Promise<SharedState> {
   const log = logger.child({ component: 'shared-state' });
   const clients: Redis[] = [];
   const open = async (role: string, offlineQueue: boolean): Promise<Redis> => {
@@ -56,6 +61,7 @@ export async function openRedis(config: RedisConfig, logger: Logger): Promise<Sh
     const commands = await open('commands', false);
     const pub = await open('publish', true);
     const sub = await open('subscribe', true);
+    const busSub = await open('bus', true);
     const socketAdapter = createAdapter(pub, sub, {
       key: `${config.keyPrefix}socket.io`,
       // A node asked for its sockets answers within this, or is left out.
@@ -71,17 +77,29 @@ export async function openRedis(config: RedisConfig, logger: Logger): Promise<Sh
         // Redis unreachable: each node counts alone until it returns (never unlimited).
         insuranceLimiter: new RateLimiterMemory(options),
       });
-    log.info({ keyPrefix: config.keyPrefix }, 'shared state in redis');
+    const placement = await RedisPlacement.start(
+      commands,
+      config.keyPrefix,
+      config.nodeId,
+      load,
+      log,
+    );
+    const bus = await RedisBus.start(pub, busSub, config.keyPrefix, config.nodeId, log);
+    log.info({ keyPrefix: config.keyPrefix, nodeId: config.nodeId }, 'shared state in redis');
     return {
       shared: true,
       socketAdapter,
       limiter,
+      cluster: { placement, bus },
       async close() {
+        bus.close();
+        await placement.close();
         await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
       },
     };
   } catch (error) {
     for (const c of clients) c.disconnect();
+    if (error instanceof NodeIdInUseError) throw error;
     throw new Error(
       `Cannot reach Redis at REDIS_URL (${redactRedisUrl(config.url)}): ${(error as Error).message}`,
       { cause: error },

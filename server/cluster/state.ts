@@ -30,6 +30,8 @@ export const memoryLimiter: LimiterFactory = (options) => new RateLimiterMemory(
 
 export interface RedisConfig {
   url: string;
+  /** This node's name, unique among the live nodes (NODE_ID). */
+  nodeId: string;
   /** Put before every key and channel, so deployments (and tests) can share one Redis. */
   keyPrefix: string;
 }
@@ -40,6 +42,8 @@ export interface SharedState {
   /** The Socket.IO adapter for several nodes; undefined keeps Socket.IO's in-memory one. */
   readonly socketAdapter: ((namespace: unknown) => Adapter) | undefined;
   readonly limiter: LimiterFactory;
+  /** Placement of sessions and requests between nodes; undefined in one process. */
+  readonly cluster: ClusterParts | undefined;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,7 @@ export function singleProcess(): SharedState {
     shared: false,
     socketAdapter: undefined,
     limiter: memoryLimiter,
+    cluster: undefined,
     close: async () => {},
   };
 }
@@ -56,8 +61,56 @@ export function singleProcess(): SharedState {
 export async function openSharedState(
   config: RedisConfig | undefined,
   logger: Logger,
+  load: () => number | undefined,
 ): Promise<SharedState> {
   if (!config) return singleProcess();
   const { openRedis } = await import('./redis.js');
-  return openRedis(config, logger);
+  return openRedis(config, logger, load);
+}
+
+/**
+ * Which node holds each live session, with a lease (several nodes). A session's
+ * router, transports and media live on its owner; the other nodes relay its
+ * signalling there (docs/cluster.md).
+ */
+export interface SessionPlacement {
+  readonly nodeId: string;
+  /**
+   * The owner of the session now. When nobody holds it, the live node with the
+   * most headroom (by the load every node publishes) is made its owner, maybe
+   * this one; that node keeps the lease once it takes the session (`hold`).
+   */
+  ownerOf(sessionId: string): Promise<string>;
+  /** This node holds the session: its lease is renewed every second until `release`. */
+  hold(sessionId: string): void;
+  /** This node no longer holds the session (it closed here). */
+  release(sessionId: string): Promise<void>;
+  /** Told when this node lost the lease of a session it holds (another node has it now). */
+  onLost(listener: (sessionId: string) => void): void;
+}
+
+/** A request to another node, answered within its time or refused. */
+export interface NodeBus {
+  request(node: string, body: unknown, timeoutMs: number): Promise<unknown>;
+  /** Without an answer (a notice). */
+  send(node: string, body: unknown): Promise<void>;
+  /** Answers the requests and notices sent to this node. */
+  serve(handler: (body: unknown, from: string) => Promise<unknown>): void;
+}
+
+/** The node asked is not listening (gone), or did not answer in time. */
+export class NodeUnreachableError extends Error {
+  constructor(
+    readonly node: string,
+    why: 'gone' | 'timeout',
+  ) {
+    super(why === 'gone' ? `node ${node} is not listening` : `node ${node} did not answer in time`);
+    this.name = 'NodeUnreachableError';
+  }
+}
+
+/** The parts of a deployment of several nodes (present only with Redis). */
+export interface ClusterParts {
+  placement: SessionPlacement;
+  bus: NodeBus;
 }

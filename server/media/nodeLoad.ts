@@ -35,6 +35,18 @@ export class NodeLoadMeter {
     this.#delay.enable();
   }
 
+  /**
+   * How loaded this node is for placing a new session: people and sessions per
+   * live worker (lower takes the session); undefined with no live worker.
+   */
+  placementScore(): number | undefined {
+    const workers = this.#pool.workers.length;
+    if (workers === 0) return undefined;
+    const sessions = this.#sessions.all();
+    const people = sessions.reduce((n, s) => n + s.participantCount, 0);
+    return (people + sessions.length) / workers;
+  }
+
   /** The load now; the event-loop figures cover the time since the previous call. */
   read(): NodeLoad {
     const sessions = this.#sessions.all();

@@ -29,17 +29,24 @@ import {
   type AppError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { memoryLimiter, type LimiterFactory } from '../cluster/state.js';
+import {
+  memoryLimiter,
+  NodeUnreachableError,
+  type ClusterParts,
+  type LimiterFactory,
+} from '../cluster/state.js';
 import { accessChangeSchema, affectedBy, type AccessChange } from '../cases/sessionAccess.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
-import type {
-  GatewayTools,
-  Handlers,
-  Joined,
-  RequestContext,
-  SignalingServer,
-  SignalingSocket,
+import {
+  localPeer,
+  type GatewayTools,
+  type Handlers,
+  type Joined,
+  type Peer,
+  type RequestContext,
+  type SignalingServer,
+  type SignalingSocket,
 } from './context.js';
 import type { GatewayDesks } from './desks.js';
 import { documentHandlers, attachInbox } from './handlers/documents.js';
@@ -50,6 +57,12 @@ import { recordingHandlers } from './handlers/recording.js';
 import { sessionHandlers } from './handlers/session.js';
 import { RequestRateLimiter } from './RateLimiter.js';
 import { personRoom } from './rooms.js';
+import {
+  isSessionRequest,
+  RELAY_TIMEOUT_MS,
+  relayMessageSchema,
+  type RelayMessage,
+} from './relay.js';
 
 export type { SignalingServer } from './context.js';
 
@@ -78,6 +91,8 @@ export interface GatewayCluster {
   shared: boolean;
   /** Limiters of a person's requests, counted on every node together when shared. */
   limiter: LimiterFactory;
+  /** Placement and the node bus: a session's requests go to the node that holds it. */
+  cluster?: ClusterParts | undefined;
 }
 
 interface Refusal {
@@ -100,8 +115,10 @@ export class SignalingGateway {
   readonly #logger: Logger;
   /** Every connected socket, by the person its token names (oldest first). */
   readonly #live = new Map<string, SignalingSocket[]>();
-  readonly #cluster: GatewayCluster;
+  readonly #shared: GatewayCluster;
   #io: SignalingServer | undefined;
+  /** Connections on other nodes whose session this node holds, by socket id. */
+  readonly #remote = new Map<string, RequestContext>();
   /** Requests per connection, and per person across their connections. */
   readonly #socketRate: RequestRateLimiter;
   readonly #personRate: RequestRateLimiter;
@@ -117,7 +134,7 @@ export class SignalingGateway {
     desks: GatewayDesks = {},
     cluster: GatewayCluster = { shared: false, limiter: memoryLimiter },
   ) {
-    this.#cluster = cluster;
+    this.#shared = cluster;
     this.#desks = { ...desks };
     this.#tokens = tokens;
     this.#stillValid = stillValid;
@@ -149,6 +166,7 @@ export class SignalingGateway {
       ...recordingHandlers(tools),
       ...documentHandlers(tools),
     };
+    cluster.cluster?.bus.serve((body, from) => this.#serveRelay(body, from));
     this.#desks.evidence?.onVisibilityChange(
       (change) => void tellEvidenceChange(this.#sessions, this.#logger, change),
     );
@@ -187,7 +205,7 @@ export class SignalingGateway {
     });
     io.on('connection', (socket) => this.#onConnection(socket));
     this.#io = io;
-    if (this.#cluster.shared) {
+    if (this.#shared.shared) {
       io.on('access:changed', (raw) => {
         const change = accessChangeSchema.safeParse(raw);
         if (change.success) this.#applyAccessChange(change.data);
@@ -204,7 +222,7 @@ export class SignalingGateway {
    */
   accessChanged(change: AccessChange): void {
     this.#applyAccessChange(change);
-    if (this.#cluster.shared) this.#io?.serverSideEmit('access:changed', change);
+    if (this.#shared.shared) this.#io?.serverSideEmit('access:changed', change);
   }
 
   #applyAccessChange(change: AccessChange): void {
@@ -223,7 +241,7 @@ export class SignalingGateway {
       sockets.map(async (socket) => {
         try {
           const refusal = await this.#refusalOf(socket.data.claims);
-          if (refusal) this.#withdraw(socket, refusal);
+          if (refusal) this.#withdraw(localPeer(socket), refusal);
         } catch (error) {
           this.#logger.error({ err: error, socketId: socket.id }, 'credential check failed');
         }
@@ -252,7 +270,7 @@ export class SignalingGateway {
     }
   }
 
-  #withdraw(socket: SignalingSocket, refusal: Refusal): void {
+  #withdraw(socket: Peer, refusal: Refusal): void {
     this.#logger.info(
       {
         reason: refusal.reason,
@@ -262,13 +280,13 @@ export class SignalingGateway {
       'credential withdrawn: closing the connection',
     );
     socket.emit('access:withdrawn', refusal);
-    socket.disconnect(true);
+    socket.disconnect();
   }
 
   #onConnection(socket: SignalingSocket): void {
     const claims = socket.data.claims;
     const ctx: RequestContext = {
-      socket,
+      socket: localPeer(socket),
       claims,
       logger: this.#logger.child({
         caseId: claims.caseId,
@@ -284,7 +302,7 @@ export class SignalingGateway {
     own.push(socket);
     this.#live.set(claims.sub, own);
     void socket.join(personRoom(claims.sub));
-    void this.#capConnections(ctx);
+    void this.#capConnections(socket, ctx);
     socket.on('disconnect', () => {
       const rest = (this.#live.get(claims.sub) ?? []).filter((s) => s !== socket);
       if (rest.length > 0) this.#live.set(claims.sub, rest);
@@ -315,6 +333,20 @@ export class SignalingGateway {
 
     socket.on('disconnect', (reason) => {
       ctx.logger.info({ reason }, 'socket disconnected');
+      const owner = ctx.relayedTo;
+      if (owner && this.#shared.cluster) {
+        const gone: RelayMessage = { kind: 'gone', socketId: socket.id, reason };
+        this.#shared.cluster.bus.send(owner, gone).catch((error: unknown) => {
+          ctx.logger.warn({ err: error, owner }, 'session owner not told of the disconnect');
+        });
+      }
+      this.#connectionClosed(ctx, reason);
+    });
+  }
+
+  /** A connection ended (here, or on the node relaying it): its place in the session follows. */
+  #connectionClosed(ctx: RequestContext, reason: string): void {
+    {
       const { session, participant } = ctx;
       // A replaced socket must not remove the newer connection of the same person.
       if (session && participant && !participant.closed) {
@@ -327,7 +359,7 @@ export class SignalingGateway {
       else if (session && session.participantCount === 0) session.close();
       ctx.session = undefined;
       ctx.participant = undefined;
-    });
+    }
   }
 
   /**
@@ -339,8 +371,8 @@ export class SignalingGateway {
    * its join, an inbox): opening the link on a second device must not end the call
    * on the first before anyone joins.
    */
-  async #capConnections(ctx: RequestContext): Promise<void> {
-    const { socket, claims } = ctx;
+  async #capConnections(socket: SignalingSocket, ctx: RequestContext): Promise<void> {
+    const { claims } = ctx;
     if (!this.#io) return;
     let all;
     try {
@@ -375,32 +407,153 @@ export class SignalingGateway {
       ctx.logger.warn({ event: name }, 'request without acknowledgement callback ignored');
       return;
     }
+    const payload: unknown = args.length > 1 ? args[0] : undefined;
     try {
       if (
         !(await this.#socketRate.take(ctx.socket.id)) ||
         !(await this.#personRate.take(ctx.claims.sub))
       )
         throw new RateLimitedError();
-      this.#checkStage(ctx, name);
-      const payload: unknown = args.length > 1 ? args[0] : undefined;
-      refuseNulCharacters(name, payload);
-      const parsed = requestSchemas[name].safeParse(payload);
-      if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
-      const handler = this.#handlers[name] as (c: RequestContext, r: unknown) => Promise<unknown>;
-      const data = await handler(ctx, parsed.data);
-      ack({ ok: true, data });
-    } catch (error) {
-      const appError = toAppError(error);
-      if (appError.code === 'INTERNAL') {
-        ctx.logger.error({ err: error, event: name }, 'request failed');
-      } else {
-        ctx.logger.info(
-          { event: name, code: appError.code, msg: appError.message },
-          'request refused',
-        );
+      const placement = this.#shared.cluster?.placement;
+      if (placement && isSessionRequest(name)) {
+        const owner = await placement.ownerOf(ctx.claims.sessionId);
+        if (owner !== placement.nodeId) {
+          ack(await this.#forward(ctx, owner, name, payload));
+          return;
+        }
       }
-      ack({ ok: false, error: appError.toPayload() });
+      ack({ ok: true, data: await this.#run(ctx, name, payload) });
+    } catch (error) {
+      ack(this.#refusal(ctx, name, error));
     }
+  }
+
+  /** Validates a request, checks its stage and runs its handler (for a socket here or relayed). */
+  async #run(ctx: RequestContext, name: RequestName, payload: unknown): Promise<unknown> {
+    this.#checkStage(ctx, name);
+    refuseNulCharacters(name, payload);
+    const parsed = requestSchemas[name].safeParse(payload);
+    if (!parsed.success) throw ValidationError.fromZod(name, parsed.error);
+    const handler = this.#handlers[name] as (c: RequestContext, r: unknown) => Promise<unknown>;
+    return handler(ctx, parsed.data);
+  }
+
+  #refusal(ctx: RequestContext, name: RequestName, error: unknown): Ack<unknown> {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL') {
+      ctx.logger.error({ err: error, event: name }, 'request failed');
+    } else {
+      ctx.logger.info(
+        { event: name, code: appError.code, msg: appError.message },
+        'request refused',
+      );
+    }
+    return { ok: false, error: appError.toPayload() };
+  }
+
+  /** Sends a request of this node's socket to the node that holds its session; its answer. */
+  async #forward(
+    ctx: RequestContext,
+    owner: string,
+    name: RequestName,
+    payload: unknown,
+  ): Promise<Ack<unknown>> {
+    const bus = this.#shared.cluster!.bus;
+    const previous = ctx.relayedTo;
+    if (previous && previous !== owner) {
+      // The session moved: the node that held it forgets this connection.
+      const gone: RelayMessage = { kind: 'gone', socketId: ctx.socket.id, reason: 'moved' };
+      bus.send(previous, gone).catch(() => {});
+    }
+    ctx.relayedTo = owner;
+    const request: RelayMessage = {
+      kind: 'request',
+      socketId: ctx.socket.id,
+      claims: ctx.claims,
+      client: ctx.socket.client,
+      event: name,
+      payload,
+    };
+    let answer: unknown;
+    try {
+      answer = await bus.request(owner, request, RELAY_TIMEOUT_MS);
+    } catch (error) {
+      if (error instanceof NodeUnreachableError) {
+        ctx.logger.warn({ err: error, owner, event: name }, 'session owner unreachable');
+        throw fail('SESSION_NODE_UNREACHABLE');
+      }
+      throw error;
+    }
+    if (
+      typeof answer !== 'object' ||
+      answer === null ||
+      typeof (answer as { ok?: unknown }).ok !== 'boolean'
+    )
+      throw new Error(`malformed answer from node ${owner}`);
+    const ack = answer as Ack<unknown>;
+    // The cap on connections per person spares connections in a call (see #capConnections).
+    if (ack.ok && name === 'session:join') ctx.socket.data.inCall = true;
+    if (ack.ok && name === 'session:leave') ctx.socket.data.inCall = false;
+    return ack;
+  }
+
+  /** A request (or a disconnect) of a socket on another node, for a session this node holds. */
+  async #serveRelay(body: unknown, from: string): Promise<unknown> {
+    const parsed = relayMessageSchema.safeParse(body);
+    if (!parsed.success) throw new Error(`malformed relay message from node ${from}`);
+    const message = parsed.data;
+    if (message.kind === 'gone') {
+      const ctx = this.#remote.get(message.socketId);
+      if (ctx) {
+        this.#remote.delete(message.socketId);
+        this.#connectionClosed(ctx, message.reason);
+      }
+      return null;
+    }
+    const claims = { ...message.claims, jti: message.claims.jti };
+    let ctx = this.#remote.get(message.socketId);
+    if (!ctx || ctx.claims.sub !== claims.sub || ctx.claims.sessionId !== claims.sessionId) {
+      ctx = {
+        socket: this.#remotePeer(message.socketId, claims, message.client),
+        claims,
+        logger: this.#logger.child({
+          caseId: claims.caseId,
+          sessionId: claims.sessionId,
+          participantId: claims.sub,
+          socketId: message.socketId,
+          via: from,
+        }),
+        session: undefined,
+        participant: undefined,
+      };
+      this.#remote.set(message.socketId, ctx);
+    }
+    this.#shared.cluster?.placement.hold(claims.sessionId);
+    try {
+      return { ok: true, data: await this.#run(ctx, message.event, message.payload) };
+    } catch (error) {
+      return this.#refusal(ctx, message.event, error);
+    }
+  }
+
+  /** A socket on another node, reached through the shared adapter (its id is a room). */
+  #remotePeer(socketId: string, claims: RequestContext['claims'], client: Peer['client']): Peer {
+    const io = (): SignalingServer => {
+      if (!this.#io) throw new Error('the gateway is not attached');
+      return this.#io;
+    };
+    return {
+      id: socketId,
+      data: { claims, inCall: false },
+      client,
+      emit(event, payload) {
+        const room = io().to(socketId);
+        (room.emit as (e: typeof event, p: typeof payload) => boolean).call(room, event, payload);
+      },
+      disconnect() {
+        io().in(socketId).disconnectSockets(true);
+      },
+    };
   }
 
   /** Someone in the waiting room may make only the requests the waiting room needs. */

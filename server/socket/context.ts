@@ -40,13 +40,47 @@ export type SignalingSocket = Socket<
   SocketData
 >;
 
+/**
+ * The connection a request came from: a socket on this node, or (several
+ * nodes) a socket on another node whose requests for a session this node
+ * holds are relayed here. Notices and a disconnect reach it either way.
+ */
+export interface Peer {
+  readonly id: string;
+  readonly data: SocketData;
+  readonly client: ClientInfo;
+  emit<E extends NotificationName>(event: E, payload: NotificationMap[E]): void;
+  disconnect(): void;
+}
+
+/** A socket of this node as a Peer. */
+export function localPeer(socket: SignalingSocket): Peer {
+  const agent = socket.handshake.headers['user-agent'];
+  return {
+    id: socket.id,
+    data: socket.data,
+    client: {
+      ip: socket.handshake.address || null,
+      userAgent: typeof agent === 'string' ? agent.slice(0, 300) : null,
+    },
+    emit(event, payload) {
+      (socket.emit as (e: typeof event, p: typeof payload) => boolean)(event, payload);
+    },
+    disconnect() {
+      socket.disconnect(true);
+    },
+  };
+}
+
 /** What a request handler knows about who is asking. */
 export interface RequestContext {
-  socket: SignalingSocket;
+  socket: Peer;
   claims: VerifiedSessionToken;
   logger: Logger;
   session: LiveSession | undefined;
   participant: Participant | undefined;
+  /** Several nodes: the node this connection's session requests were last relayed to. */
+  relayedTo?: string;
 }
 
 /** A handler of one request: the request is already validated against the contract. */
@@ -82,7 +116,7 @@ export interface GatewayTools {
   /** The live session named by the token: a token never reaches another case or session. */
   sessionFor(ctx: RequestContext): Promise<LiveSession>;
   /** Marks the connection as in a call (joined) or not, for the per-person connection cap. */
-  setInCall(socket: SignalingSocket, inCall: boolean): void;
+  setInCall(socket: Peer, inCall: boolean): void;
 }
 
 /** Handlers that refuse with JOIN_FIRST until the connection has joined its session. */
@@ -98,22 +132,18 @@ export function whenJoined<K extends RequestName>(
   return wrapped as Pick<Handlers, K>;
 }
 
-/** The notifications of a participant, sent on their socket. */
-export function channelOf(socket: SignalingSocket): ParticipantChannel {
+/** The notifications of a participant, sent on their connection. */
+export function channelOf(peer: Peer): ParticipantChannel {
   return {
     notify<E extends NotificationName>(event: E, payload: NotificationMap[E]): void {
-      (socket.emit as (e: E, p: NotificationMap[E]) => boolean)(event, payload);
+      peer.emit(event, payload);
     },
     disconnect(): void {
-      socket.disconnect(true);
+      peer.disconnect();
     },
   };
 }
 
-export function clientInfo(socket: SignalingSocket): ClientInfo {
-  const agent = socket.handshake.headers['user-agent'];
-  return {
-    ip: socket.handshake.address || null,
-    userAgent: typeof agent === 'string' ? agent.slice(0, 300) : null,
-  };
+export function clientInfo(peer: Peer): ClientInfo {
+  return peer.client;
 }

@@ -49,6 +49,7 @@ describe('shared state: two nodes, one database, one Redis', () => {
   let sessionId: string;
   let applicant: { id: string; name: string };
   const clients: TestClient[] = [];
+  const prefix = redisPrefix('shared-state');
 
   /** A session token of the applicant (a live invitation of theirs, made if missing). */
   const applicantToken = () =>
@@ -69,15 +70,15 @@ describe('shared state: two nodes, one database, one Redis', () => {
     const env = {
       DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'cluster-shared-state'),
       REDIS_URL: inject('redisUrl'),
-      REDIS_KEY_PREFIX: redisPrefix('shared-state'),
+      REDIS_KEY_PREFIX: prefix,
       MEDIASOUP_NUM_WORKERS: '1',
       SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
       SOCKET_PERSON_RATE_BURST: String(PERSON_BURST),
       SOCKET_PERSON_RATE_LIMIT: '1',
       SOCKET_MAX_PER_PERSON: String(MAX_PER_PERSON),
     };
-    a = await startTestServer(env);
-    b = await startTestServer(env);
+    a = await startTestServer({ ...env, NODE_ID: 'node-a' });
+    b = await startTestServer({ ...env, NODE_ID: 'node-b' });
     apiA = apiClient(a.url);
     apiB = apiClient(b.url);
     staff = await seedStaff(new SqlCaseRepository(a.server.database));
@@ -223,6 +224,18 @@ describe('shared state: two nodes, one database, one Redis', () => {
       expect(r.status).toBe(429);
       expect(JSON.stringify(r.body)).toContain('ACCOUNT_LOCKED_OUT');
     }
+  });
+
+  it('refuses to start a second node under a NODE_ID a live node has', async () => {
+    await expect(
+      startTestServer({
+        DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'cluster-twin'),
+        REDIS_URL: inject('redisUrl'),
+        REDIS_KEY_PREFIX: prefix,
+        NODE_ID: 'node-a',
+        MEDIASOUP_NUM_WORKERS: '1',
+      }),
+    ).rejects.toThrow(/NODE_ID node-a is already used by a live node/);
   });
 
   it('refuses to start a node whose Redis does not answer, naming REDIS_URL', async () => {

@@ -118,7 +118,19 @@ describe('session recording', () => {
         }
       });
       if (new Set(written.map((x) => x.kind)).size === 2) return;
-      if (Date.now() > deadline) throw new Error(`${sub} is not being captured`);
+      if (Date.now() > deadline) {
+        // What there was, for the report: open tracks and their files' sizes.
+        const seen = open.map((x) => {
+          let size = -1;
+          try {
+            size = statSync(path.join(dir, x.file)).size;
+          } catch {
+            // not created
+          }
+          return `${x.kind} ${x.file} ${size} B since ${x.startedAt}`;
+        });
+        throw new Error(`${sub} is not being captured: [${seen.join('; ')}]`);
+      }
       await sleep(100);
     }
   }
@@ -289,6 +301,8 @@ describe('session recording', () => {
   }, 90_000);
 
   it('does not record a caucus unless the mediator chooses to, and the manifest says so', async () => {
+    // The first test's senders and clients go: their FFmpeg encoders would load the machine.
+    for (const m of media.splice(0)) m.stop();
     for (const c of clients.splice(0)) c.close();
     mediatorClient = undefined;
     session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {

@@ -80,6 +80,10 @@ export const REASON_TEXT: Labels<Reason> = {
     'The media service is being restored; retry shortly.',
   ],
   MEDIA_WORKER_UNAVAILABLE: ['媒体服务暂不可用。', 'The media service is unavailable.'],
+  SESSION_NODE_UNREACHABLE: [
+    '承载本场调解的服务器暂未响应，请稍后重试。',
+    'The server holding this session does not answer; retry shortly.',
+  ],
   TRANSPORT_EXISTS: ['媒体连接已存在。', 'A media connection exists already.'],
   TRANSPORT_WRONG_KIND: ['媒体连接类型不符。', 'The media connection is of the wrong kind.'],
   TRANSPORT_CONNECTED: ['媒体连接已建立。', 'The media connection is established already.'],
