@@ -128,6 +128,7 @@ interface Parts {
   load: NodeLoadMeter;
   /** Set when close() starts: /healthz answers 503 'draining'. */
   draining: { now: boolean };
+  gateway: SignalingGateway;
 }
 
 export class MediationServer {
@@ -161,6 +162,7 @@ export class MediationServer {
   readonly #blobStores: readonly BlobStore[];
   readonly #load: NodeLoadMeter;
   readonly #draining: { now: boolean };
+  readonly #gateway: SignalingGateway;
 
   private constructor(parts: Parts) {
     this.config = parts.config;
@@ -184,6 +186,7 @@ export class MediationServer {
     this.#blobStores = parts.blobStores;
     this.#load = parts.load;
     this.#draining = parts.draining;
+    this.#gateway = parts.gateway;
   }
 
   static async create(
@@ -555,6 +558,7 @@ export class MediationServer {
       blobStores: [evidenceBlobs, documentBlobs, ...archiveBlobs],
       load,
       draining,
+      gateway,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -609,6 +613,7 @@ export class MediationServer {
       this.keys.close();
       // Recordings first: their captures finish their files while media still flows.
       await this.recordings.close();
+      this.#gateway.close();
       this.io.disconnectSockets(true);
       this.sessions.closeAll();
       this.pool.close();

@@ -100,6 +100,14 @@ export class RedisPlacement implements SessionPlacement {
     return `${this.#prefix}session:${sessionId}:owner`;
   }
 
+  currentOwner(sessionId: string): Promise<string | null> {
+    return this.#redis.get(this.#ownerKey(sessionId));
+  }
+
+  async isAlive(node: string): Promise<boolean> {
+    return (await this.#redis.exists(`${this.#prefix}node:${node}:alive`)) === 1;
+  }
+
   async ownerOf(sessionId: string): Promise<string> {
     const key = this.#ownerKey(sessionId);
     const current = await this.#redis.get(key);
@@ -115,9 +123,12 @@ export class RedisPlacement implements SessionPlacement {
   async #leastLoaded(): Promise<string> {
     const entries = await this.#redis.hgetall(`${this.#prefix}nodes`);
     const now = Date.now();
+    // This node by its load now (its published entry may be a second old, or not yet made).
+    const own = this.#load();
     let best = this.nodeId;
-    let bestScore = Number.POSITIVE_INFINITY;
+    let bestScore = own ?? Number.POSITIVE_INFINITY;
     for (const [node, raw] of Object.entries(entries)) {
+      if (node === this.nodeId) continue;
       let entry: NodeLoadEntry;
       try {
         entry = JSON.parse(raw) as NodeLoadEntry;
@@ -125,7 +136,7 @@ export class RedisPlacement implements SessionPlacement {
         continue;
       }
       if (typeof entry.score !== 'number' || now - entry.at > LEASE_MS) continue;
-      if (entry.score < bestScore || (entry.score === bestScore && node === this.nodeId)) {
+      if (entry.score < bestScore) {
         best = node;
         bestScore = entry.score;
       }

@@ -81,6 +81,10 @@ export interface SessionPlacement {
    * this one; that node keeps the lease once it takes the session (`hold`).
    */
   ownerOf(sessionId: string): Promise<string>;
+  /** The node holding the session's lease now, without taking it; null when none does. */
+  currentOwner(sessionId: string): Promise<string | null>;
+  /** Whether `node` is live (its own lease renewed within the last 3 s). */
+  isAlive(node: string): Promise<boolean>;
   /** This node holds the session: its lease is renewed every second until `release`. */
   hold(sessionId: string): void;
   /** This node no longer holds the session (it closed here). */

@@ -76,6 +76,8 @@ const NETWORK_DROP: ReadonlySet<string> = new Set([
 ]);
 /** How long a participant whose network dropped keeps their place in the session. */
 const RECONNECT_GRACE_MS = 20_000;
+/** How often a node checks that the sessions it relays and the nodes relaying to it are alive. */
+const RELAY_SWEEP_MS = 1_000;
 
 /**
  * Decides whether a validly signed session token is still honoured: at the
@@ -118,7 +120,10 @@ export class SignalingGateway {
   readonly #shared: GatewayCluster;
   #io: SignalingServer | undefined;
   /** Connections on other nodes whose session this node holds, by socket id. */
-  readonly #remote = new Map<string, RequestContext>();
+  readonly #remote = new Map<string, { ctx: RequestContext; via: string }>();
+  /** This node's sockets and their contexts, by socket id (for the relay's sweep). */
+  readonly #local = new Map<string, { socket: SignalingSocket; ctx: RequestContext }>();
+  #sweep: NodeJS.Timeout | undefined;
   /** Requests per connection, and per person across their connections. */
   readonly #socketRate: RequestRateLimiter;
   readonly #personRate: RequestRateLimiter;
@@ -205,6 +210,10 @@ export class SignalingGateway {
     });
     io.on('connection', (socket) => this.#onConnection(socket));
     this.#io = io;
+    if (this.#shared.cluster) {
+      this.#sweep = setInterval(() => void this.#sweepRelays(), RELAY_SWEEP_MS);
+      this.#sweep.unref();
+    }
     if (this.#shared.shared) {
       io.on('access:changed', (raw) => {
         const change = accessChangeSchema.safeParse(raw);
@@ -301,6 +310,7 @@ export class SignalingGateway {
     const own = this.#live.get(claims.sub) ?? [];
     own.push(socket);
     this.#live.set(claims.sub, own);
+    this.#local.set(socket.id, { socket, ctx });
     void socket.join(personRoom(claims.sub));
     void this.#capConnections(socket, ctx);
     socket.on('disconnect', () => {
@@ -340,6 +350,7 @@ export class SignalingGateway {
           ctx.logger.warn({ err: error, owner }, 'session owner not told of the disconnect');
         });
       }
+      this.#local.delete(socket.id);
       this.#connectionClosed(ctx, reason);
     });
   }
@@ -503,15 +514,15 @@ export class SignalingGateway {
     if (!parsed.success) throw new Error(`malformed relay message from node ${from}`);
     const message = parsed.data;
     if (message.kind === 'gone') {
-      const ctx = this.#remote.get(message.socketId);
-      if (ctx) {
+      const entry = this.#remote.get(message.socketId);
+      if (entry) {
         this.#remote.delete(message.socketId);
-        this.#connectionClosed(ctx, message.reason);
+        this.#connectionClosed(entry.ctx, message.reason);
       }
       return null;
     }
     const claims = { ...message.claims, jti: message.claims.jti };
-    let ctx = this.#remote.get(message.socketId);
+    let ctx = this.#remote.get(message.socketId)?.ctx;
     if (!ctx || ctx.claims.sub !== claims.sub || ctx.claims.sessionId !== claims.sessionId) {
       ctx = {
         socket: this.#remotePeer(message.socketId, claims, message.client),
@@ -526,7 +537,7 @@ export class SignalingGateway {
         session: undefined,
         participant: undefined,
       };
-      this.#remote.set(message.socketId, ctx);
+      this.#remote.set(message.socketId, { ctx, via: from });
     }
     this.#shared.cluster?.placement.hold(claims.sessionId);
     try {
@@ -534,6 +545,47 @@ export class SignalingGateway {
     } catch (error) {
       return this.#refusal(ctx, message.event, error);
     }
+  }
+
+  /**
+   * Several nodes, every second. A socket here whose session moved (its owner
+   * died, or lost its lease) reconnects: its transport is closed, the page
+   * reconnects and joins again, reaching the session's new owner, as after a
+   * network drop. And a connection relayed here from a node that is gone is
+   * treated as dropped (its place kept for the grace period, as for a network
+   * fault): the person reconnects through another node.
+   */
+  async #sweepRelays(): Promise<void> {
+    const placement = this.#shared.cluster?.placement;
+    if (!placement) return;
+    try {
+      const owners = new Map<string, string | null>();
+      for (const { socket, ctx } of this.#local.values()) {
+        const was = ctx.relayedTo;
+        if (!was || socket.data.inCall !== true) continue;
+        const sessionId = ctx.claims.sessionId;
+        if (!owners.has(sessionId)) owners.set(sessionId, await placement.currentOwner(sessionId));
+        if (owners.get(sessionId) === was) continue;
+        ctx.logger.warn({ was, now: owners.get(sessionId) }, 'session moved: the page reconnects');
+        ctx.relayedTo = undefined;
+        socket.conn.close();
+      }
+      const alive = new Map<string, boolean>();
+      for (const [socketId, { ctx, via }] of this.#remote) {
+        if (!alive.has(via)) alive.set(via, await placement.isAlive(via));
+        if (alive.get(via)) continue;
+        ctx.logger.warn({ via }, 'the node relaying this connection is gone');
+        this.#remote.delete(socketId);
+        this.#connectionClosed(ctx, 'transport close');
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'relay sweep failed');
+    }
+  }
+
+  /** Stops the relay's sweep (the server is closing). */
+  close(): void {
+    clearInterval(this.#sweep);
   }
 
   /** A socket on another node, reached through the shared adapter (its id is a room). */

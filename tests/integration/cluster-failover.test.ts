@@ -1,0 +1,190 @@
+/**
+ * A node dies mid-session (issue 19, node failure): node A runs in a process
+ * of its own (tests/support/cluster-node.ts) and is SIGKILLed; node B runs in
+ * the test. Both on one PostgreSQL database and one Redis.
+ *
+ * - A relays a party to B, which holds the session: when A dies, B treats
+ *   the party's connection as dropped (shown as reconnecting, place kept), and
+ *   the party reconnecting through B takes the place back, admitted.
+ * - A holds the session and B relays the party to it: when A dies, B tells the
+ *   party's page to reconnect once A's lease has run out, and the session opens
+ *   again on B for the party and the mediator who reconnect there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { enrolledToken } from '../support/enrol.js';
+import { freshDatabase } from '../support/postgres.js';
+import { redisPrefix } from '../support/redis.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/** Node A in its own process; resolves with its URL once it listens. */
+async function startNodeProcess(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    path.join('node_modules', '.bin', 'vite-node'),
+    ['tests/support/cluster-node.ts'],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('node A did not start')), 60_000);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { ready: { url: string } }).ready.url);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`node A exited (${code})`)));
+  });
+  return { url, child };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('a node dies mid-session', () => {
+  let env: Record<string, string>;
+  let b: TestServer;
+  let staff: StaffFixture;
+  let caseId: string;
+  const children: ChildProcess[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    env = {
+      DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'cluster-failover'),
+      REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: redisPrefix('failover'),
+    };
+    b = await startTestServer({ ...env, NODE_ID: 'node-b', MEDIASOUP_NUM_WORKERS: '1' });
+    staff = await seedStaff(new SqlCaseRepository(b.server.database));
+    caseId = (await caseInSession(b.server.cases, staff)).case.id;
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const child of children) await kill(child);
+    await b?.close();
+  });
+
+  async function newSession(): Promise<{ sessionId: string; party: { id: string; name: string } }> {
+    const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const file = await b.server.cases.file(staff.clerk, caseId);
+    const person = file.people.find((p) => p.kind === 'applicant')!;
+    return { sessionId: session.id, party: { id: person.id, name: person.name } };
+  }
+
+  async function open(
+    url: string,
+    sessionId: string,
+    claims: { sub: string; role: 'mediator' | 'party'; name: string },
+  ): Promise<TestClient> {
+    const token = await enrolledToken(b.server, { caseId, sessionId, ...claims });
+    const c = await connectClient(url, token);
+    clients.push(c);
+    return c;
+  }
+
+  it('keeps the place of a party whose relaying node died, and gives it back when they reconnect', async () => {
+    const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-1' });
+    children.push(a.child);
+    const { sessionId, party } = await newSession();
+    const mediator = await open(b.url, sessionId, {
+      sub: staff.mediator.id,
+      role: 'mediator',
+      name: '王调解',
+    });
+    await joinSession(mediator);
+    expect(b.server.sessions.get(sessionId)).toBeDefined();
+    const partyOnA = await open(a.url, sessionId, {
+      sub: party.id,
+      role: 'party',
+      name: party.name,
+    });
+    await joinSession(partyOnA, { admitBy: mediator });
+
+    const dropped = mediator.next(
+      'participant:updated',
+      10_000,
+      (p) => p.participantId === party.id && p.reconnecting === true,
+    );
+    await kill(a.child);
+    const killedAt = Date.now();
+    await dropped;
+    // Within A's lease (3 s) and one sweep (1 s), and the others see who is reconnecting.
+    expect(Date.now() - killedAt).toBeLessThan(6_000);
+
+    // The party's page reconnects through the balancer, to B: admitted again at once.
+    const back = mediator.next('participant:joined', 10_000, (p) => p.participantId === party.id);
+    const partyOnB = await open(b.url, sessionId, {
+      sub: party.id,
+      role: 'party',
+      name: party.name,
+    });
+    const joined = await joinSession(partyOnB);
+    expect(joined.admission).toBe('admitted');
+    expect((await back).reconnecting).not.toBe(true);
+  });
+
+  it('tells the pages relayed to a dead owner to reconnect; the session opens again on a live node', async () => {
+    const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-2' });
+    children.push(a.child);
+    const { sessionId, party } = await newSession();
+    const mediatorOnA = await open(a.url, sessionId, {
+      sub: staff.mediator.id,
+      role: 'mediator',
+      name: '王调解',
+    });
+    await joinSession(mediatorOnA);
+    // A holds the session (its first join reached A, and A had no more load than B).
+    expect(b.server.sessions.get(sessionId)).toBeUndefined();
+    const partyOnB = await open(b.url, sessionId, {
+      sub: party.id,
+      role: 'party',
+      name: party.name,
+    });
+    await joinSession(partyOnB, { admitBy: mediatorOnA });
+
+    const told = new Promise<string>((resolve) => partyOnB.socket.once('disconnect', resolve));
+    await kill(a.child);
+    const killedAt = Date.now();
+    // B closes the party's transport (not a server disconnect): a page reconnects on its own.
+    expect(await told).toBe('transport close');
+    expect(Date.now() - killedAt).toBeLessThan(6_000);
+
+    const mediator = await open(b.url, sessionId, {
+      sub: staff.mediator.id,
+      role: 'mediator',
+      name: '王调解',
+    });
+    await joinSession(mediator);
+    const partyAgain = await open(b.url, sessionId, {
+      sub: party.id,
+      role: 'party',
+      name: party.name,
+    });
+    const joined = await joinSession(partyAgain, { admitBy: mediator });
+    expect(joined.admission).toBe('admitted');
+    expect(
+      b.server.sessions
+        .get(sessionId)
+        ?.participants()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([party.id, staff.mediator.id].sort());
+  });
+});
