@@ -287,6 +287,7 @@ export class MediationServer {
     const floorLog = new SessionFloorLog(new SqlFloorLogRepository(database), audit, logger);
     const sessions = new LiveSessionRegistry(pool, config.media, logger, {
       created: (session) => floorLog.attach(session),
+      restore: (sessionId, caseId, memory) => floorLog.restore(caseId, sessionId, memory),
       recordingState: (sessionId) => recordings.state(sessionId),
     });
     // What /healthz reports to the load balancer; `draining` from the moment close() starts.
@@ -517,6 +518,7 @@ export class MediationServer {
       {
         evidence: evidenceDesk(evidence, accessTokens),
         recording: recordings,
+        floorRecord: floorLog,
         documents: documentDesk(documents),
       },
       shared,

@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { FloorLogRepository } from './FloorLogRepository.js';
 import type { Logger } from '../logger.js';
 import type { FloorEvent, ObservableFloor } from '../floor/SessionFloor.js';
+import type { SessionMemory } from '../floor/SessionMemory.js';
 
 export class SessionFloorLog {
   readonly #repository: FloorLogRepository;
@@ -42,6 +43,47 @@ export class SessionFloorLog {
   /** Resolves when every floor event so far is stored (tests, shutdown). */
   async flushed(): Promise<void> {
     await this.#queue;
+  }
+
+  /**
+   * Fills an empty memory of a session from what its floor recorded in the
+   * case's chain: who was admitted, identity checks, removals, the lock. A
+   * session that opens again on another node (its owner died) or after a
+   * restart keeps its floor: an admitted party is not sent back to the
+   * waiting room, a removed one stays out, a locked session stays locked.
+   * The chat stays in the case record; it is not brought back to the screen.
+   */
+  async restore(caseId: string, sessionId: string, memory: SessionMemory): Promise<void> {
+    await this.flushed();
+    for (const e of await this.#audit.list(caseId)) {
+      if (!e.action.startsWith('session.')) continue;
+      let payload: { sessionId?: unknown; result?: unknown };
+      try {
+        payload = JSON.parse(e.payload) as typeof payload;
+      } catch {
+        continue;
+      }
+      if (payload.sessionId !== sessionId) continue;
+      switch (e.action) {
+        case 'session.admitted':
+          memory.admitted.add(e.target);
+          break;
+        case 'session.identity-checked':
+          if (payload.result === 'confirmed' || payload.result === 'failed')
+            memory.identity.set(e.target, payload.result);
+          break;
+        case 'session.removed':
+          memory.removed.add(e.target);
+          memory.admitted.delete(e.target);
+          break;
+        case 'session.locked':
+          memory.locked = true;
+          break;
+        case 'session.unlocked':
+          memory.locked = false;
+          break;
+      }
+    }
   }
 
   isRemoved(sessionId: string, participantId: string): Promise<boolean> {

@@ -22,6 +22,8 @@ export interface LiveSessionHooks {
   /** Called with every new live session (the floor log attaches here). */
   created?(session: LiveSession): void;
   recordingState?(sessionId: string): RecordingState | null;
+  /** Fills the floor memory of a session this node has not held yet (from the case record). */
+  restore?(sessionId: string, caseId: string, memory: SessionMemory): Promise<void>;
 }
 import type { WorkerPool } from './WorkerPool.js';
 
@@ -122,15 +124,28 @@ export class LiveSessionRegistry {
 
     let creating = this.#pending.get(sessionId);
     if (!creating) {
-      creating = LiveSession.create({
-        sessionId,
-        caseId,
-        pool: this.#pool,
-        media: this.#media,
-        logger: this.#logger,
-        memory: this.memory(sessionId),
-        recordingState: (id) => this.#hooks.recordingState?.(id) ?? null,
-      })
+      const fresh = !this.#memories.has(sessionId);
+      const memory = this.memory(sessionId);
+      const restored =
+        fresh && this.#hooks.restore
+          ? this.#hooks
+              .restore(sessionId, caseId, memory)
+              .catch((error: unknown) =>
+                this.#logger.error({ err: error, sessionId }, 'session floor not restored'),
+              )
+          : Promise.resolve();
+      creating = restored
+        .then(() =>
+          LiveSession.create({
+            sessionId,
+            caseId,
+            pool: this.#pool,
+            media: this.#media,
+            logger: this.#logger,
+            memory,
+            recordingState: (id) => this.#hooks.recordingState?.(id) ?? null,
+          }),
+        )
         .then((session) => {
           this.#sessions.set(sessionId, session);
           this.#hooks.created?.(session);

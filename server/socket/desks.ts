@@ -108,8 +108,15 @@ export interface Recipient {
   personId: string;
 }
 
+/** The floor's record in the case file (SessionFloorLog): written behind the floor, in order. */
+export interface FloorRecord {
+  /** Resolves when every floor event so far is stored. */
+  flushed(): Promise<void>;
+}
+
 /** The optional domain desks a gateway serves. */
 export interface GatewayDesks {
+  floorRecord?: FloorRecord;
   evidence?: EvidenceDesk;
   recording?: RecordingDesk;
   documents?: DocumentDesk;

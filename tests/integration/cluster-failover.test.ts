@@ -8,7 +8,8 @@
  *   the party reconnecting through B takes the place back, admitted.
  * - A holds the session and B relays the party to it: when A dies, B tells the
  *   party's page to reconnect once A's lease has run out, and the session opens
- *   again on B for the party and the mediator who reconnect there.
+ *   again on B for the party and the mediator who reconnect there, with its
+ *   floor (admission, identity check, the lock) restored from the case record.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -158,6 +159,7 @@ describe('a node dies mid-session', () => {
       name: party.name,
     });
     await joinSession(partyOnB, { admitBy: mediatorOnA });
+    await mediatorOnA.request('session:lock', { locked: true });
 
     const told = new Promise<string>((resolve) => partyOnB.socket.once('disconnect', resolve));
     await kill(a.child);
@@ -177,8 +179,21 @@ describe('a node dies mid-session', () => {
       role: 'party',
       name: party.name,
     });
-    const joined = await joinSession(partyAgain, { admitBy: mediator });
+    // Admitted on A before it died: B restored the floor from the case record, no waiting room.
+    const joined = await joinSession(partyAgain);
     expect(joined.admission).toBe('admitted');
+    expect(joined.self.identity).toBe('confirmed');
+    // The lock the mediator set on A holds on B: a newcomer is refused.
+    const newcomer = await open(b.url, sessionId, {
+      sub: `late-${sessionId.slice(0, 8)}`,
+      role: 'party',
+      name: '迟到者',
+    });
+    const { rtpCapabilities } = await newcomer.request('media:capabilities', {});
+    expect(await newcomer.ack('session:join', { rtpCapabilities })).toMatchObject({
+      ok: false,
+      error: { reason: 'SESSION_LOCKED' },
+    });
     expect(
       b.server.sessions
         .get(sessionId)

@@ -2,17 +2,25 @@
  * Requests of the mediator's floor: admission from the waiting room, identity
  * checks, moderation, the session lock, caucuses, raised hands and chat. The
  * live session decides who may do what; these handlers only pass requests on.
+ * What another node must know if this one dies (admission, identity checks,
+ * removals, the lock) is stored in the case record before the mediator's
+ * request is answered (SessionFloorLog.restore reads it back).
  */
 import { whenJoined, type GatewayTools } from '../context.js';
 
 export function floorHandlers(tools: GatewayTools) {
+  const recorded = async (): Promise<void> => {
+    await tools.desks.floorRecord?.flushed();
+  };
   return whenJoined(tools, {
     'admission:admit': async ({ session, participant }, r) => {
       session.admit(participant.id, r.participantId, r.overrideReason);
+      await recorded();
       return {};
     },
     'admission:refuse': async ({ session, participant }, r) => {
       session.refuse(participant.id, r.participantId, r.reason);
+      await recorded();
       return {};
     },
     'identity:verify': async ({ session, participant }, r) => {
@@ -20,6 +28,7 @@ export function floorHandlers(tools: GatewayTools) {
         method: r.method,
         ...(r.note ? { note: r.note } : {}),
       });
+      await recorded();
       return {};
     },
     'moderation:mute': async ({ session, participant }, r) => {
@@ -35,10 +44,12 @@ export function floorHandlers(tools: GatewayTools) {
     },
     'moderation:remove': async ({ session, participant }, r) => {
       session.remove(participant.id, r.participantId, r.reason);
+      await recorded();
       return {};
     },
     'session:lock': async ({ session, participant }, r) => {
       session.lock(participant.id, r.locked);
+      await recorded();
       return { locked: session.locked };
     },
     'caucus:start': async ({ session, participant }, r) => ({
