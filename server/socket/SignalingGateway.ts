@@ -7,6 +7,7 @@
  * Holds no media logic of its own.
  */
 import type { Socket } from 'socket.io';
+import { z } from 'zod';
 import {
   REQUEST_NAMES,
   REQUEST_STAGES,
@@ -67,6 +68,13 @@ import {
 export type { SignalingServer } from './context.js';
 
 const REQUEST_NAME_SET: ReadonlySet<string> = new Set(REQUEST_NAMES);
+
+/** An evidence change another node tells (validated before it is acted on). */
+const evidenceNoticeSchema = z.object({
+  caseId: z.string().min(1).max(64),
+  evidenceId: z.string().min(1).max(64),
+  before: z.object({ shared: z.boolean(), confidential: z.boolean() }),
+});
 
 /** Socket.IO disconnect reasons that mean the network failed, not that the person left. */
 const NETWORK_DROP: ReadonlySet<string> = new Set([
@@ -172,9 +180,11 @@ export class SignalingGateway {
       ...documentHandlers(tools),
     };
     cluster.cluster?.bus.serve((body, from) => this.#serveRelay(body, from));
-    this.#desks.evidence?.onVisibilityChange(
-      (change) => void tellEvidenceChange(this.#sessions, this.#logger, change),
-    );
+    this.#desks.evidence?.onVisibilityChange((change) => {
+      void tellEvidenceChange(this.#sessions, this.#logger, change);
+      // Several nodes: the sessions of the case may be held elsewhere.
+      if (this.#shared.shared) this.#io?.serverSideEmit('evidence:changed', change.notice);
+    });
   }
 
   attach(io: SignalingServer): void {
@@ -219,6 +229,19 @@ export class SignalingGateway {
         const change = accessChangeSchema.safeParse(raw);
         if (change.success) this.#applyAccessChange(change.data);
         else this.#logger.warn({ issues: change.error.issues }, 'malformed access change ignored');
+      });
+      io.on('evidence:changed', (raw) => {
+        const notice = evidenceNoticeSchema.safeParse(raw);
+        const desk = this.#desks.evidence;
+        if (!notice.success || !desk) return;
+        desk
+          .changeFrom(notice.data)
+          .then((change) => {
+            if (change) return tellEvidenceChange(this.#sessions, this.#logger, change);
+          })
+          .catch((error: unknown) =>
+            this.#logger.error({ err: error }, 'evidence change from another node not told'),
+          );
       });
     }
   }
@@ -427,7 +450,11 @@ export class SignalingGateway {
         throw new RateLimitedError();
       const placement = this.#shared.cluster?.placement;
       if (placement && isSessionRequest(name)) {
-        const owner = await placement.ownerOf(ctx.claims.sessionId);
+        // Known from this connection's last request: the node relayed to (the sweep clears it
+        // when the session moves), or this node while its live session is open here.
+        const known =
+          ctx.relayedTo ?? (ctx.session && !ctx.session.closed ? placement.nodeId : undefined);
+        const owner = known ?? (await placement.ownerOf(ctx.claims.sessionId));
         if (owner !== placement.nodeId) {
           ack(await this.#forward(ctx, owner, name, payload));
           return;
@@ -491,6 +518,9 @@ export class SignalingGateway {
     } catch (error) {
       if (error instanceof NodeUnreachableError) {
         ctx.logger.warn({ err: error, owner, event: name }, 'session owner unreachable');
+        // Not in a call: asked again at the next request (by then its lease may have run
+        // out). In a call: the sweep reconnects the page once the lease has run out.
+        if (ctx.relayedTo === owner && ctx.socket.data.inCall !== true) ctx.relayedTo = undefined;
         throw fail('SESSION_NODE_UNREACHABLE');
       }
       throw error;
@@ -562,12 +592,14 @@ export class SignalingGateway {
       const owners = new Map<string, string | null>();
       for (const { socket, ctx } of this.#local.values()) {
         const was = ctx.relayedTo;
-        if (!was || socket.data.inCall !== true) continue;
+        if (!was) continue;
         const sessionId = ctx.claims.sessionId;
         if (!owners.has(sessionId)) owners.set(sessionId, await placement.currentOwner(sessionId));
         if (owners.get(sessionId) === was) continue;
-        ctx.logger.warn({ was, now: owners.get(sessionId) }, 'session moved: the page reconnects');
+        // Its next request finds the session's owner again.
         ctx.relayedTo = undefined;
+        if (socket.data.inCall !== true) continue;
+        ctx.logger.warn({ was, now: owners.get(sessionId) }, 'session moved: the page reconnects');
         socket.conn.close();
       }
       const alive = new Map<string, boolean>();

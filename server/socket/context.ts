@@ -25,6 +25,7 @@ export interface SocketData {
 /** What the nodes tell each other through the shared adapter (validated on arrival). */
 export interface NodeEvents {
   'access:changed': (change: unknown) => void;
+  'evidence:changed': (notice: unknown) => void;
 }
 
 export type SignalingServer = Server<

@@ -34,11 +34,23 @@ export interface EvidenceDesk {
   }): Promise<EvidenceSummary>;
   /** Calls `listener` after each change of who may see an item, whoever made it (session or case file). */
   onVisibilityChange(listener: (change: EvidenceVisibilityChange) => void): () => void;
+  /** A change made on another node, from what it told (undefined when the item is not found). */
+  changeFrom(notice: EvidenceChangeNotice): Promise<EvidenceVisibilityChange | undefined>;
+}
+
+/** An evidence visibility change as one node tells the others (they read the item themselves). */
+export interface EvidenceChangeNotice {
+  caseId: string;
+  evidenceId: string;
+  /** The item's flags before the change. */
+  before: { shared: boolean; confidential: boolean };
 }
 
 /** An item whose visibility changed, as the socket layer tells a case's live sessions. */
 export interface EvidenceVisibilityChange {
   caseId: string;
+  /** What to tell the other nodes (several nodes: their live sessions are theirs to tell). */
+  notice: EvidenceChangeNotice;
   /** The item as it is now. */
   item: EvidenceSummary;
   /** Of the given participants: who may see the item now, and who could before the change. */

@@ -10,7 +10,10 @@ import { EVIDENCE_TYPES, type EvidenceTypeId } from '../evidence/contentType.js'
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import type { EvidenceItem } from '../evidence/model.js';
 import { viewLink } from '../http/api/evidenceRoutes.js';
-import type { EvidenceDesk } from './desks.js';
+import type { Actor } from '../cases/access.js';
+import type { EvidenceDesk, EvidenceVisibilityChange } from './desks.js';
+
+const SYSTEM: Actor = { kind: 'system', id: 'system', role: 'system' };
 
 export function evidenceSummary(item: EvidenceItem): EvidenceSummary {
   const type = EVIDENCE_TYPES[item.typeId as EvidenceTypeId];
@@ -69,14 +72,35 @@ export function evidenceDesk(
 
     onVisibilityChange: (listener) =>
       evidence.onVisibilityChange(({ caseId, before, after }) =>
-        listener({
-          caseId,
-          item: evidenceSummary(after),
-          audience: async (participants) => ({
-            before: await evidence.sessionAudience(caseId, before, participants),
-            now: await evidence.sessionAudience(caseId, after, participants),
-          }),
-        }),
+        listener(visibilityChange(caseId, before, after)),
       ),
+
+    async changeFrom(notice) {
+      const items = await evidence.list(SYSTEM, notice.caseId);
+      const after = items.find((i) => i.id === notice.evidenceId);
+      if (!after) return undefined;
+      // Only the flags changed: the item before is the item now with the flags it had.
+      return visibilityChange(notice.caseId, { ...after, ...notice.before }, after);
+    },
   };
+
+  function visibilityChange(
+    caseId: string,
+    before: EvidenceItem,
+    after: EvidenceItem,
+  ): EvidenceVisibilityChange {
+    return {
+      caseId,
+      notice: {
+        caseId,
+        evidenceId: after.id,
+        before: { shared: before.shared, confidential: before.confidential },
+      },
+      item: evidenceSummary(after),
+      audience: async (participants) => ({
+        before: await evidence.sessionAudience(caseId, before, participants),
+        now: await evidence.sessionAudience(caseId, after, participants),
+      }),
+    };
+  }
 }

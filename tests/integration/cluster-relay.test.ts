@@ -6,16 +6,18 @@
  * router: the party waits, is admitted by the mediator, negotiates
  * transports, consumes the mediator's producers (mediasoup-client's
  * FakeHandler, so parameters but no packets; the browser test carries media),
- * and when the party's socket on B closes, A removes them. A second session's
+ * and when the party's socket on B closes, A removes them; evidence shared
+ * through B's case file is told to the session on A. A second session's
  * first join goes to the node with less load, whichever node it arrived on;
  * two nodes asked for a new session at the same moment agree on one owner.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
+import { caseInSession, seedStaff, TEST_PASSWORD, type StaffFixture } from '../support/cases.js';
 import { connectClient, type TestClient } from '../support/client.js';
 import { enrolledToken } from '../support/enrol.js';
+import { apiClient, pngBytes } from '../support/evidenceHttp.js';
 import { fakePeer } from '../support/fakeDevice.js';
 import { freshDatabase } from '../support/postgres.js';
 import { redisPrefix } from '../support/redis.js';
@@ -29,6 +31,8 @@ describe('relay: a session on one node, its participants on any node', () => {
   let sessionId: string;
   let applicant: { id: string; name: string };
   const clients: TestClient[] = [];
+  /** The mediator's socket on node A, in the first session (A holds it). */
+  let mediatorOnA: TestClient;
 
   const open = async (
     node: TestServer,
@@ -71,6 +75,7 @@ describe('relay: a session on one node, its participants on any node', () => {
 
   it('joins, admits and negotiates media through node B for a session held by node A', async () => {
     const mediator = await open(a, { sub: staff.mediator.id, role: 'mediator', name: '王调解' });
+    mediatorOnA = mediator;
     const mPeer = await fakePeer(mediator);
     const mSend = await mPeer.createTransport('send');
     const mic = await mPeer.produce(mSend, 'microphone');
@@ -110,6 +115,26 @@ describe('relay: a session on one node, its participants on any node', () => {
     party.close();
     expect(await left).toEqual({ participantId: applicant.id });
     expect(held.participants().map((p) => p.id)).toEqual([staff.mediator.id]);
+  });
+
+  it('tells the session held by node A of evidence shared through node B’s case file', async () => {
+    const apiB = apiClient(b.url);
+    const clerk = await apiB.login(staff.clerk.username, TEST_PASSWORD);
+    const { token: invite } = await apiB.ok<{ token: string }>(
+      'POST',
+      `/cases/${caseId}/invitations`,
+      clerk,
+      { personId: applicant.id },
+    );
+    const up = await apiB.upload(caseId, invite, pngBytes(), '聊天记录.png');
+    expect(up.status).toBe(201);
+    const itemId = (up.body as { item: { id: string } }).item.id;
+    const updated = mediatorOnA.next('evidence:updated', 5_000, (p) => p.item.id === itemId);
+    const r = await apiB.call('POST', `/cases/${caseId}/evidence/${itemId}/visibility`, invite, {
+      shared: true,
+    });
+    expect(r.status).toBe(200);
+    expect((await updated).item).toMatchObject({ id: itemId, shared: true });
   });
 
   it('places a new session on the node with less load, whichever node its first join reaches', async () => {
