@@ -47,17 +47,18 @@ export class SessionFloorLog {
 
   /**
    * Fills an empty memory of a session from what its floor recorded in the
-   * case's chain: who was admitted, identity checks, removals, the lock. A
+   * case's chain: who was admitted, identity checks, removals, mutes, the lock. A
    * session that opens again on another node (its owner died) or after a
    * restart keeps its floor: an admitted party is not sent back to the
-   * waiting room, a removed one stays out, a locked session stays locked.
+   * waiting room, a removed one stays out, a muted one stays muted until the
+   * mediator allows them, a locked session stays locked.
    * The chat stays in the case record; it is not brought back to the screen.
    */
   async restore(caseId: string, sessionId: string, memory: SessionMemory): Promise<void> {
     await this.flushed();
     for (const e of await this.#audit.list(caseId)) {
       if (!e.action.startsWith('session.')) continue;
-      let payload: { sessionId?: unknown; result?: unknown };
+      let payload: { sessionId?: unknown; result?: unknown; participantIds?: unknown };
       try {
         payload = JSON.parse(e.payload) as typeof payload;
       } catch {
@@ -75,6 +76,16 @@ export class SessionFloorLog {
         case 'session.removed':
           memory.removed.add(e.target);
           memory.admitted.delete(e.target);
+          break;
+        case 'session.muted':
+          // One participant (the target), or everyone muted at once (their ids).
+          if (Array.isArray(payload.participantIds)) {
+            for (const id of payload.participantIds)
+              if (typeof id === 'string') memory.muted.add(id);
+          } else if (e.target !== sessionId) memory.muted.add(e.target);
+          break;
+        case 'session.unmute-allowed':
+          memory.muted.delete(e.target);
           break;
         case 'session.locked':
           memory.locked = true;

@@ -129,6 +129,7 @@ export class SessionFloor<M extends FloorMember> {
   /** Gives a new member their place: admitted or waiting, with the identity check remembered. */
   seat(member: M, admitted: boolean): void {
     member.identityCheck = this.#memory.identity.get(member.id) ?? 'unchecked';
+    member.mutedByMediator = this.#memory.muted.has(member.id);
     member.admission = admitted ? 'admitted' : 'waiting';
     if (admitted) this.#memory.admitted.add(member.id);
   }
@@ -282,12 +283,17 @@ export class SessionFloor<M extends FloorMember> {
     const by = this.#moderator(byId);
     const targets = this.admitted().filter((p) => !can(p.identity.role, 'session.moderate'));
     for (const t of targets) await this.#muteOne(t);
-    this.#record('muted', by, undefined, { all: true, count: targets.length });
+    this.#record('muted', by, undefined, {
+      all: true,
+      count: targets.length,
+      participantIds: targets.map((t) => t.id),
+    });
     return targets.length;
   }
 
   async #muteOne(target: M): Promise<void> {
     target.mutedByMediator = true;
+    this.#memory.muted.add(target.id);
     await this.#host.silence(target);
     this.broadcast('participant:updated', target.info());
   }
@@ -296,6 +302,7 @@ export class SessionFloor<M extends FloorMember> {
     const by = this.#moderator(byId);
     const target = this.#admittedTarget(participantId);
     target.mutedByMediator = false;
+    this.#memory.muted.delete(target.id);
     this.broadcast('participant:updated', target.info());
     this.#record('unmute-allowed', by, target);
   }

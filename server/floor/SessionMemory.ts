@@ -11,6 +11,8 @@ export class SessionMemory {
   readonly admitted = new Set<string>();
   readonly identity = new Map<string, IdentityState>();
   readonly removed = new Set<string>();
+  /** Muted by the mediator until allowed to unmute: a reconnect does not lift it. */
+  readonly muted = new Set<string>();
   locked = false;
   readonly chat: ChatMessage[] = [];
 }

@@ -263,9 +263,15 @@ describe('the mediator’s floor', () => {
     expect(await mediator.request('moderation:muteAll', {})).toEqual({ muted: 1 });
     expect(serverMic.paused).toBe(true);
 
+    // A reconnect (a reload, a new tab) does not lift the mediator's mute.
+    const again = await open('p-1');
+    const rejoined = await fakePeer(again);
+    expect(rejoined.join.self).toMatchObject({ admission: 'admitted', mutedByMediator: true });
+    expect(live.participant('p-1').mutedByMediator).toBe(true);
+
     // Removal: told, disconnected, and the same token is refused at the handshake.
-    const removed = party.next('session:removed');
-    const gone = new Promise((r) => party.socket.once('disconnect', r));
+    const removed = again.next('session:removed');
+    const gone = new Promise((r) => again.socket.once('disconnect', r));
     await mediator.request('moderation:remove', { participantId: 'p-1', reason: '扰乱秩序' });
     expect(await removed).toEqual({ detail: 'PARTICIPANT_REMOVED', reason: '扰乱秩序' });
     await gone;

@@ -49,6 +49,7 @@ describe('SessionFloorLog.restore', () => {
     removed: string[];
     identity: Record<string, string>;
     locked: boolean;
+    muted?: string[];
   }[] = [
     {
       name: 'nothing recorded: an empty floor',
@@ -94,6 +95,24 @@ describe('SessionFloorLog.restore', () => {
       locked: false,
     },
     {
+      name: 'mutes: one by one, everyone at once, and the unmute allowed',
+      events: [
+        event(1, 'session.muted', 'p1', { sessionId: S }),
+        event(2, 'session.muted', S, {
+          sessionId: S,
+          all: true,
+          count: 2,
+          participantIds: ['p2', 'p3'],
+        }),
+        event(3, 'session.unmute-allowed', 'p2', { sessionId: S }),
+      ],
+      admitted: [],
+      removed: [],
+      identity: {},
+      locked: false,
+      muted: ['p1', 'p3'],
+    },
+    {
       name: 'the lock as last set',
       events: [
         event(1, 'session.locked', S, { sessionId: S }),
@@ -137,6 +156,7 @@ describe('SessionFloorLog.restore', () => {
       expect([...memory.removed].sort()).toEqual(c.removed);
       expect(Object.fromEntries(memory.identity)).toEqual(c.identity);
       expect(memory.locked).toBe(c.locked);
+      expect([...memory.muted].sort()).toEqual(c.muted ?? []);
     });
   }
 });

@@ -33,13 +33,17 @@ export function floorHandlers(tools: GatewayTools) {
     },
     'moderation:mute': async ({ session, participant }, r) => {
       await session.mute(participant.id, r.participantId);
+      await recorded();
       return {};
     },
-    'moderation:muteAll': async ({ session, participant }) => ({
-      muted: await session.muteAll(participant.id),
-    }),
+    'moderation:muteAll': async ({ session, participant }) => {
+      const muted = await session.muteAll(participant.id);
+      await recorded();
+      return { muted };
+    },
     'moderation:allowUnmute': async ({ session, participant }, r) => {
       session.allowUnmute(participant.id, r.participantId);
+      await recorded();
       return {};
     },
     'moderation:remove': async ({ session, participant }, r) => {
