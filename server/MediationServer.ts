@@ -3,19 +3,11 @@
  * pool, live sessions, HTTP and Socket.IO. `create()` starts everything;
  * `close()` takes it down in the order mediasoup and SQLite need.
  */
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server as SocketIOServer } from 'socket.io';
-import { MAX_MESSAGE_BYTES } from '../signaling/index.js';
-import {
-  SessionTokens,
-  TokenRefusedError,
-  type VerifiedSessionToken,
-} from './auth/SessionTokens.js';
+import { SessionTokens } from './auth/SessionTokens.js';
 import {
   EvidenceAccessTokens,
   InstitutionFileTokens,
@@ -25,6 +17,7 @@ import {
   StaffTokens,
 } from './auth/tokenKinds.js';
 import { CaseService } from './cases/CaseService.js';
+import { leaseSessions } from './cluster/sessions.js';
 import { openSharedState, type SharedState } from './cluster/state.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { CalendarService } from './cases/CalendarService.js';
@@ -82,14 +75,19 @@ import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
 import { mediaRoutes } from './http/api/mediaRoutes.js';
 import type { RouteSpec } from './http/api/routes.js';
-import { answerClientErrors, createHttpApp } from './http/app.js';
+import { createHttpApp, createListener } from './http/app.js';
 import type { Logger } from './logger.js';
 import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
 import { documentDesk } from './socket/documentDesk.js';
 import { evidenceDesk } from './socket/evidenceDesk.js';
 import { RoomDeliveryChannel } from './socket/rooms.js';
-import { SignalingGateway, type SignalingServer } from './socket/SignalingGateway.js';
+import { createSignalingServer } from './socket/server.js';
+import {
+  SignalingGateway,
+  sessionTokenCheck,
+  type SignalingServer,
+} from './socket/SignalingGateway.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The client bundle, whether running from sources (vitest) or from dist/. */
@@ -473,42 +471,17 @@ export class MediationServer {
       jwks: () => keys.jwks(),
       trustedProxies: config.trustedProxies,
     });
-    const server = config.http.tls
-      ? https.createServer(
-          {
-            cert: readFileSync(config.http.tls.certFile),
-            key: readFileSync(config.http.tls.keyFile),
-          },
-          app,
-        )
-      : http.createServer(app);
-    // Node's own limit on a whole request (a bare 408) stays behind the upload's, which is answered in full.
-    server.requestTimeout = Math.max(server.requestTimeout, config.uploads.timeoutMs + 10_000);
-    answerClientErrors(server, logger);
-    const io: SignalingServer = new SocketIOServer(server, {
-      maxHttpBufferSize: MAX_MESSAGE_BYTES,
-      serveClient: false,
-      ...(shared.socketAdapter ? { adapter: shared.socketAdapter } : {}),
-      pingInterval: 10_000,
-      pingTimeout: 8_000,
-      // Same-origin only: the client is served by this server.
-      cors: { origin: false },
+    const server = createListener(
+      app,
+      { tls: config.http.tls, uploadTimeoutMs: config.uploads.timeoutMs },
+      logger,
+    );
+    const io = createSignalingServer(server, shared.socketAdapter);
+    const stillValid = sessionTokenCheck({
+      removedLive: (sessionId, sub) => sessions.get(sessionId)?.isRemoved(sub) === true,
+      removedStored: (sessionId, sub) => floorLog.isRemoved(sessionId, sub),
+      access: (claims) => cases.sessionAccess(claims),
     });
-    // A session token is honoured only while what it names is still true (see
-    // CaseService.sessionAccess); a participant the mediator removed cannot
-    // come back to that session.
-    const stillValid = async (claims: VerifiedSessionToken): Promise<boolean> => {
-      // The live session knows at once; the stored removal (written just after) holds for good.
-      if (
-        sessions.get(claims.sessionId)?.isRemoved(claims.sub) === true ||
-        (await floorLog.isRemoved(claims.sessionId, claims.sub))
-      ) {
-        throw TokenRefusedError.because('TOKEN_REVOKED', 'PARTICIPANT_REMOVED');
-      }
-      const refusal = await cases.sessionAccess(claims);
-      if (refusal) throw TokenRefusedError.because(refusal.reason, refusal.detail);
-      return true;
-    };
     const gateway = new SignalingGateway(
       tokens,
       sessions,
@@ -525,15 +498,7 @@ export class MediationServer {
     );
     gateway.attach(io);
     documentDelivery.bind(io);
-    const placement = shared.cluster?.placement;
-    if (placement) {
-      // A session closed here is free for any node; a lease this node lost closes it here
-      // (never two nodes holding one session).
-      sessions.onCreated((session) =>
-        session.onClose(() => void placement.release(session.sessionId)),
-      );
-      placement.onLost((sessionId) => sessions.get(sessionId)?.close());
-    }
+    if (shared.cluster) leaseSessions(shared.cluster.placement, sessions);
     // Deactivation, reassignment, a revoked invitation or an ended session closes the live
     // connections it withdraws, on this node and (shared state) on every other.
     cases.onAccessChange((change) => gateway.accessChanged(change));

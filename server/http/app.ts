@@ -2,9 +2,9 @@
  * The HTTP adapter: health, the browser client and one error middleware that
  * maps the error taxonomy to statuses.
  */
-import { existsSync } from 'node:fs';
-import { STATUS_CODES, type Server } from 'node:http';
-import type { Server as TlsServer } from 'node:https';
+import { existsSync, readFileSync } from 'node:fs';
+import http, { STATUS_CODES, type Server } from 'node:http';
+import https, { type Server as TlsServer } from 'node:https';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import express, {
@@ -169,4 +169,25 @@ export function answerClientErrors(server: Server | TlsServer, logger: Logger): 
         body,
     );
   });
+}
+
+/**
+ * The HTTP(S) server for `app`: TLS when a certificate is configured; Node's
+ * own limit on a whole request (a bare 408) kept behind the upload's, which is
+ * answered in full; parser errors answered in the standard shape.
+ */
+export function createListener(
+  app: Express,
+  options: { tls: { certFile: string; keyFile: string } | undefined; uploadTimeoutMs: number },
+  logger: Logger,
+): Server | TlsServer {
+  const server = options.tls
+    ? https.createServer(
+        { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+        app,
+      )
+    : http.createServer(app);
+  server.requestTimeout = Math.max(server.requestTimeout, options.uploadTimeoutMs + 10_000);
+  answerClientErrors(server, logger);
+  return server;
 }

@@ -30,12 +30,7 @@ import {
   type AppError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import {
-  memoryLimiter,
-  NodeUnreachableError,
-  type ClusterParts,
-  type LimiterFactory,
-} from '../cluster/state.js';
+import { memoryLimiter, type ClusterParts, type LimiterFactory } from '../cluster/state.js';
 import { accessChangeSchema, affectedBy, type AccessChange } from '../cases/sessionAccess.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
@@ -58,12 +53,7 @@ import { recordingHandlers } from './handlers/recording.js';
 import { sessionHandlers } from './handlers/session.js';
 import { RequestRateLimiter } from './RateLimiter.js';
 import { personRoom } from './rooms.js';
-import {
-  isSessionRequest,
-  RELAY_TIMEOUT_MS,
-  relayMessageSchema,
-  type RelayMessage,
-} from './relay.js';
+import { SessionRelay } from './relay.js';
 
 export type { SignalingServer } from './context.js';
 
@@ -84,8 +74,6 @@ const NETWORK_DROP: ReadonlySet<string> = new Set([
 ]);
 /** How long a participant whose network dropped keeps their place in the session. */
 const RECONNECT_GRACE_MS = 20_000;
-/** How often a node checks that the sessions it relays and the nodes relaying to it are alive. */
-const RELAY_SWEEP_MS = 1_000;
 
 /**
  * Decides whether a validly signed session token is still honoured: at the
@@ -94,6 +82,31 @@ const RELAY_SWEEP_MS = 1_000;
  * throwing a TokenRefusedError with the reason and words the client shows.
  */
 export type SessionTokenCheck = (claims: VerifiedSessionToken) => Promise<boolean>;
+
+/**
+ * The check the service makes: a session token is honoured only while what it
+ * names is still true (`access`, see CaseService.sessionAccess), and never for a
+ * participant the mediator removed from that session (the live session knows
+ * at once; the stored removal, written just after, holds for good).
+ */
+export function sessionTokenCheck(d: {
+  removedLive(sessionId: string, participantId: string): boolean;
+  removedStored(sessionId: string, participantId: string): Promise<boolean>;
+  access(
+    claims: VerifiedSessionToken,
+  ): Promise<{ reason: HandshakeRefusal; detail: Reason } | undefined>;
+}): SessionTokenCheck {
+  return async (claims) => {
+    if (
+      d.removedLive(claims.sessionId, claims.sub) ||
+      (await d.removedStored(claims.sessionId, claims.sub))
+    )
+      throw TokenRefusedError.because('TOKEN_REVOKED', 'PARTICIPANT_REMOVED');
+    const refusal = await d.access(claims);
+    if (refusal) throw TokenRefusedError.because(refusal.reason, refusal.detail);
+    return true;
+  };
+}
 
 /** What the gateway shares with the deployment's other nodes (server/cluster/). */
 export interface GatewayCluster {
@@ -128,10 +141,10 @@ export class SignalingGateway {
   readonly #shared: GatewayCluster;
   #io: SignalingServer | undefined;
   /** Connections on other nodes whose session this node holds, by socket id. */
-  readonly #remote = new Map<string, { ctx: RequestContext; via: string }>();
   /** This node's sockets and their contexts, by socket id (for the relay's sweep). */
   readonly #local = new Map<string, { socket: SignalingSocket; ctx: RequestContext }>();
-  #sweep: NodeJS.Timeout | undefined;
+  /** Several nodes: a session's requests go to the node that holds it. */
+  readonly #relay: SessionRelay | undefined;
   /** Requests per connection, and per person across their connections. */
   readonly #socketRate: RequestRateLimiter;
   readonly #personRate: RequestRateLimiter;
@@ -179,7 +192,16 @@ export class SignalingGateway {
       ...recordingHandlers(tools),
       ...documentHandlers(tools),
     };
-    cluster.cluster?.bus.serve((body, from) => this.#serveRelay(body, from));
+    this.#relay = cluster.cluster
+      ? new SessionRelay(cluster.cluster, {
+          logger: this.#logger,
+          io: () => this.#io,
+          run: (ctx, name, payload) => this.#run(ctx, name, payload),
+          refusal: (ctx, name, error) => this.#refusal(ctx, name, error),
+          connectionClosed: (ctx, reason) => this.#connectionClosed(ctx, reason),
+          localConnections: () => this.#local.values(),
+        })
+      : undefined;
     this.#desks.evidence?.onVisibilityChange((change) => {
       void tellEvidenceChange(this.#sessions, this.#logger, change);
       // Several nodes: the sessions of the case may be held elsewhere.
@@ -220,10 +242,7 @@ export class SignalingGateway {
     });
     io.on('connection', (socket) => this.#onConnection(socket));
     this.#io = io;
-    if (this.#shared.cluster) {
-      this.#sweep = setInterval(() => void this.#sweepRelays(), RELAY_SWEEP_MS);
-      this.#sweep.unref();
-    }
+    this.#relay?.start();
     if (this.#shared.shared) {
       io.on('access:changed', (raw) => {
         const change = accessChangeSchema.safeParse(raw);
@@ -366,13 +385,7 @@ export class SignalingGateway {
 
     socket.on('disconnect', (reason) => {
       ctx.logger.info({ reason }, 'socket disconnected');
-      const owner = ctx.relayedTo;
-      if (owner && this.#shared.cluster) {
-        const gone: RelayMessage = { kind: 'gone', socketId: socket.id, reason };
-        this.#shared.cluster.bus.send(owner, gone).catch((error: unknown) => {
-          ctx.logger.warn({ err: error, owner }, 'session owner not told of the disconnect');
-        });
-      }
+      this.#relay?.socketClosed(ctx, reason);
       this.#local.delete(socket.id);
       this.#connectionClosed(ctx, reason);
     });
@@ -448,17 +461,10 @@ export class SignalingGateway {
         !(await this.#personRate.take(ctx.claims.sub))
       )
         throw new RateLimitedError();
-      const placement = this.#shared.cluster?.placement;
-      if (placement && isSessionRequest(name)) {
-        // Known from this connection's last request: the node relayed to (the sweep clears it
-        // when the session moves), or this node while its live session is open here.
-        const known =
-          ctx.relayedTo ?? (ctx.session && !ctx.session.closed ? placement.nodeId : undefined);
-        const owner = known ?? (await placement.ownerOf(ctx.claims.sessionId));
-        if (owner !== placement.nodeId) {
-          ack(await this.#forward(ctx, owner, name, payload));
-          return;
-        }
+      const owner = await this.#relay?.ownerFor(ctx, name);
+      if (this.#relay && owner !== undefined) {
+        ack(await this.#relay.forward(ctx, owner, name, payload));
+        return;
       }
       ack({ ok: true, data: await this.#run(ctx, name, payload) });
     } catch (error) {
@@ -489,155 +495,9 @@ export class SignalingGateway {
     return { ok: false, error: appError.toPayload() };
   }
 
-  /** Sends a request of this node's socket to the node that holds its session; its answer. */
-  async #forward(
-    ctx: RequestContext,
-    owner: string,
-    name: RequestName,
-    payload: unknown,
-  ): Promise<Ack<unknown>> {
-    const bus = this.#shared.cluster!.bus;
-    const previous = ctx.relayedTo;
-    if (previous && previous !== owner) {
-      // The session moved: the node that held it forgets this connection.
-      const gone: RelayMessage = { kind: 'gone', socketId: ctx.socket.id, reason: 'moved' };
-      bus.send(previous, gone).catch(() => {});
-    }
-    ctx.relayedTo = owner;
-    const request: RelayMessage = {
-      kind: 'request',
-      socketId: ctx.socket.id,
-      claims: ctx.claims,
-      client: ctx.socket.client,
-      event: name,
-      payload,
-    };
-    let answer: unknown;
-    try {
-      answer = await bus.request(owner, request, RELAY_TIMEOUT_MS);
-    } catch (error) {
-      if (error instanceof NodeUnreachableError) {
-        ctx.logger.warn({ err: error, owner, event: name }, 'session owner unreachable');
-        // Not in a call: asked again at the next request (by then its lease may have run
-        // out). In a call: the sweep reconnects the page once the lease has run out.
-        if (ctx.relayedTo === owner && ctx.socket.data.inCall !== true) ctx.relayedTo = undefined;
-        throw fail('SESSION_NODE_UNREACHABLE');
-      }
-      throw error;
-    }
-    if (
-      typeof answer !== 'object' ||
-      answer === null ||
-      typeof (answer as { ok?: unknown }).ok !== 'boolean'
-    )
-      throw new Error(`malformed answer from node ${owner}`);
-    const ack = answer as Ack<unknown>;
-    // The cap on connections per person spares connections in a call (see #capConnections).
-    if (ack.ok && name === 'session:join') ctx.socket.data.inCall = true;
-    if (ack.ok && name === 'session:leave') ctx.socket.data.inCall = false;
-    return ack;
-  }
-
-  /** A request (or a disconnect) of a socket on another node, for a session this node holds. */
-  async #serveRelay(body: unknown, from: string): Promise<unknown> {
-    const parsed = relayMessageSchema.safeParse(body);
-    if (!parsed.success) throw new Error(`malformed relay message from node ${from}`);
-    const message = parsed.data;
-    if (message.kind === 'gone') {
-      const entry = this.#remote.get(message.socketId);
-      if (entry) {
-        this.#remote.delete(message.socketId);
-        this.#connectionClosed(entry.ctx, message.reason);
-      }
-      return null;
-    }
-    const claims = { ...message.claims, jti: message.claims.jti };
-    let ctx = this.#remote.get(message.socketId)?.ctx;
-    if (!ctx || ctx.claims.sub !== claims.sub || ctx.claims.sessionId !== claims.sessionId) {
-      ctx = {
-        socket: this.#remotePeer(message.socketId, claims, message.client),
-        claims,
-        logger: this.#logger.child({
-          caseId: claims.caseId,
-          sessionId: claims.sessionId,
-          participantId: claims.sub,
-          socketId: message.socketId,
-          via: from,
-        }),
-        session: undefined,
-        participant: undefined,
-      };
-      this.#remote.set(message.socketId, { ctx, via: from });
-    }
-    this.#shared.cluster?.placement.hold(claims.sessionId);
-    try {
-      return { ok: true, data: await this.#run(ctx, message.event, message.payload) };
-    } catch (error) {
-      return this.#refusal(ctx, message.event, error);
-    }
-  }
-
-  /**
-   * Several nodes, every second. A socket here whose session moved (its owner
-   * died, or lost its lease) reconnects: its transport is closed, the page
-   * reconnects and joins again, reaching the session's new owner, as after a
-   * network drop. And a connection relayed here from a node that is gone is
-   * treated as dropped (its place kept for the grace period, as for a network
-   * fault): the person reconnects through another node.
-   */
-  async #sweepRelays(): Promise<void> {
-    const placement = this.#shared.cluster?.placement;
-    if (!placement) return;
-    try {
-      const owners = new Map<string, string | null>();
-      for (const { socket, ctx } of this.#local.values()) {
-        const was = ctx.relayedTo;
-        if (!was) continue;
-        const sessionId = ctx.claims.sessionId;
-        if (!owners.has(sessionId)) owners.set(sessionId, await placement.currentOwner(sessionId));
-        if (owners.get(sessionId) === was) continue;
-        // Its next request finds the session's owner again.
-        ctx.relayedTo = undefined;
-        if (socket.data.inCall !== true) continue;
-        ctx.logger.warn({ was, now: owners.get(sessionId) }, 'session moved: the page reconnects');
-        socket.conn.close();
-      }
-      const alive = new Map<string, boolean>();
-      for (const [socketId, { ctx, via }] of this.#remote) {
-        if (!alive.has(via)) alive.set(via, await placement.isAlive(via));
-        if (alive.get(via)) continue;
-        ctx.logger.warn({ via }, 'the node relaying this connection is gone');
-        this.#remote.delete(socketId);
-        this.#connectionClosed(ctx, 'transport close');
-      }
-    } catch (error) {
-      this.#logger.warn({ err: error }, 'relay sweep failed');
-    }
-  }
-
   /** Stops the relay's sweep (the server is closing). */
   close(): void {
-    clearInterval(this.#sweep);
-  }
-
-  /** A socket on another node, reached through the shared adapter (its id is a room). */
-  #remotePeer(socketId: string, claims: RequestContext['claims'], client: Peer['client']): Peer {
-    const io = (): SignalingServer => {
-      if (!this.#io) throw new Error('the gateway is not attached');
-      return this.#io;
-    };
-    return {
-      id: socketId,
-      data: { claims, inCall: false },
-      client,
-      emit(event, payload) {
-        const room = io().to(socketId);
-        (room.emit as (e: typeof event, p: typeof payload) => boolean).call(room, event, payload);
-      },
-      disconnect() {
-        io().in(socketId).disconnectSockets(true);
-      },
-    };
+    this.#relay?.close();
   }
 
   /** Someone in the waiting room may make only the requests the waiting room needs. */

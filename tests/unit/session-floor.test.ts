@@ -339,6 +339,7 @@ describe('the session floor', () => {
     expect(f.events.filter((e) => e.kind === 'muted').at(-1)?.detail).toEqual({
       all: true,
       count: 2,
+      participantIds: ['p-1', 'p-2'],
     });
   });
 
