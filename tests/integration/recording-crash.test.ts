@@ -142,7 +142,20 @@ describe('recording through failures', () => {
     };
     const waitUntil = Date.now() + 15_000;
     while (!(await holdsMedia())) {
-      if (Date.now() > waitUntil) throw new Error('the replacement capture wrote nothing in 15 s');
+      if (Date.now() > waitUntil) {
+        // What there was, for the report: p-1's video tracks, their ends and their files' sizes.
+        const seen = (await repo.tracks(recording.recordingId))
+          .filter((x) => x.participantId === 'p-1' && x.kind === 'video')
+          .map(
+            (x) =>
+              `${x.id.slice(0, 8)} ${x.startedAt}…${x.endedAt ?? 'open'} ` +
+              `${x.endReason ?? ''} ${written(x.file)} B`,
+          );
+        throw new Error(
+          `the replacement capture wrote nothing in 15 s (killed at ` +
+            `${new Date(killedAt).toISOString()}): [${seen.join('; ')}]`,
+        );
+      }
       await sleep(100);
     }
     await sleep(1000);
