@@ -5,6 +5,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { redactUrl } from '../config.js';
 import type { Logger } from '../logger.js';
 import { NodeIdInUseError, RedisBus, RedisPlacement } from './placement.js';
 import type { LimiterFactory, RedisConfig, SharedState } from './state.js';
@@ -101,18 +102,8 @@ export async function openRedis(
     for (const c of clients) c.disconnect();
     if (error instanceof NodeIdInUseError) throw error;
     throw new Error(
-      `Cannot reach Redis at REDIS_URL (${redactRedisUrl(config.url)}): ${(error as Error).message}`,
+      `Cannot reach Redis at REDIS_URL (${redactUrl(config.url)}): ${(error as Error).message}`,
       { cause: error },
     );
-  }
-}
-
-function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '***';
   }
 }
