@@ -69,6 +69,8 @@ export class ConsentProtocol {
     if (!this.#ffmpeg) throw fail('RECORDING_UNAVAILABLE');
     if (this.#active.has(session.sessionId)) throw fail('ALREADY_RECORDING');
     const now = this.#ctx.now().toISOString();
+    // Started during a caucus: the private phase is open from the first moment.
+    const caucus = session.caucus;
     const recording: Recording = {
       id: randomUUID(),
       caseId: session.caseId,
@@ -78,7 +80,16 @@ export class ConsentProtocol {
       startedBy: by.id,
       stoppedAt: null,
       stopReason: null,
-      privatePhases: [],
+      privatePhases: caucus
+        ? [
+            {
+              from: now,
+              to: null,
+              participantIds: caucus.participantIds,
+              recorded: caucus.recorded,
+            },
+          ]
+        : [],
       compositeStatus: 'pending',
       compositeProgress: 0,
       composite: null,
@@ -106,6 +117,15 @@ export class ConsentProtocol {
         target: recording.id,
         payload: { sessionId: session.sessionId, startedAt: now },
       });
+      if (caucus) {
+        await this.#ctx.audit.append({
+          caseId: session.caseId,
+          ...SYSTEM,
+          action: 'recording.private-phase-started',
+          target: recording.id,
+          payload: { at: now, participantIds: caucus.participantIds, recorded: caucus.recorded },
+        });
+      }
     } catch (error) {
       this.#active.delete(session.sessionId);
       this.#releaseLive(recording.id);

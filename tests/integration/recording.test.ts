@@ -483,4 +483,50 @@ describe('session recording', () => {
     // The last second still shows both pictures and sounds the mediator's tone.
     expect(mediaEnd(composite)).toEqual({ blackSeconds: 0, silentSeconds: 0 });
   }, 60_000);
+
+  it('started inside an unrecorded caucus: nothing captured until it ends, the phase open from the start', async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const m of media.splice(0)) m.stop();
+    mediatorClient = undefined;
+    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
+    const worker = await join('p-worker', 'party', '张三');
+    await join('p-employer', 'party', '某某公司');
+    await publish(staff.mediator.id, 300);
+    await publish('p-worker', 500);
+    await mediator.request('caucus:start', { participantIds: ['p-worker'], record: false });
+    const { recording } = await mediator.request('recording:start', {});
+    await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
+    await sleep(2000);
+    const caucusTo = Date.now();
+    await mediator.request('caucus:end', {});
+    await untilCapturing(recording.recordingId, staff.mediator.id);
+    await untilCapturing(recording.recordingId, 'p-worker');
+    await sleep(1000);
+    await mediator.request('recording:stop', {});
+    await t.server.recordings.idle();
+
+    const { tracks, manifest } = await t.server.recordings.detail(
+      { kind: 'system', id: 'system', role: 'system' },
+      theCase.id,
+      recording.recordingId,
+    );
+    // Before the fix the mediator and the worker were captured from the start, inside the caucus.
+    const listed = JSON.stringify(
+      tracks.map((x) => [x.participantId, x.source, x.startedAt, x.endedAt, x.endReason]),
+    );
+    expect(tracks.length, listed).toBeGreaterThan(0);
+    for (const track of tracks)
+      expect(Date.parse(track.startedAt), listed).toBeGreaterThanOrEqual(caucusTo - 500);
+    const m = (await verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks())).payload;
+    expect(m.privatePhases).toHaveLength(1);
+    expect(m.privatePhases[0]).toMatchObject({
+      from: m.startedAt,
+      participantIds: ['p-worker'],
+      recorded: false,
+    });
+    expect(Math.abs(Date.parse(m.privatePhases[0]!.to!) - caucusTo)).toBeLessThanOrEqual(500);
+  }, 60_000);
 });
