@@ -31,6 +31,8 @@ export interface FloorRemovalRecord {
 export interface FloorLogRepository {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   insertChat(message: FloorChatRecord): Promise<void>;
+  /** The chat of one session in the order it was sent. */
+  listChat(sessionId: string): Promise<FloorChatRecord[]>;
   /** A second removal of the same participant from the same session is ignored. */
   insertRemoval(removal: FloorRemovalRecord): Promise<void>;
   /** The Socket.IO handshake asks it before admitting a participant. */

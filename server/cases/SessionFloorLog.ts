@@ -7,7 +7,7 @@
  * refused at the next handshake.
  */
 import { createHash } from 'node:crypto';
-import type { ChatMessage } from '../../signaling/index.js';
+import { SESSION_ROLES, type ChatMessage } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { FloorLogRepository } from './FloorLogRepository.js';
 import type { Logger } from '../logger.js';
@@ -51,14 +51,22 @@ export class SessionFloorLog {
    * session that opens again on another node (its owner died) or after a
    * restart keeps its floor: an admitted party is not sent back to the
    * waiting room, a removed one stays out, a muted one stays muted until the
-   * mediator allows them, a locked session stays locked.
-   * The chat stays in the case record; it is not brought back to the screen.
+   * mediator allows them, a locked session stays locked, a caucus in progress
+   * goes on (its wall, its confidential chat), and the chat so far is back on
+   * everyone's screen as each may read it.
    */
   async restore(caseId: string, sessionId: string, memory: SessionMemory): Promise<void> {
     await this.flushed();
     for (const e of await this.#audit.list(caseId)) {
       if (!e.action.startsWith('session.')) continue;
-      let payload: { sessionId?: unknown; result?: unknown; participantIds?: unknown };
+      let payload: {
+        sessionId?: unknown;
+        result?: unknown;
+        participantIds?: unknown;
+        at?: unknown;
+        startedAt?: unknown;
+        recorded?: unknown;
+      };
       try {
         payload = JSON.parse(e.payload) as typeof payload;
       } catch {
@@ -93,8 +101,41 @@ export class SessionFloorLog {
         case 'session.unlocked':
           memory.locked = false;
           break;
+        case 'session.caucus-started': {
+          const ids = Array.isArray(payload.participantIds)
+            ? payload.participantIds.filter((id): id is string => typeof id === 'string')
+            : [];
+          memory.caucus = {
+            participantIds: ids,
+            // Its own start time; the event's time for caucuses recorded before it was kept.
+            startedAt:
+              typeof payload.startedAt === 'string'
+                ? payload.startedAt
+                : typeof payload.at === 'string'
+                  ? payload.at
+                  : e.at,
+            recorded: payload.recorded === true,
+          };
+          break;
+        }
+        case 'session.caucus-ended':
+          memory.caucus = null;
+          break;
       }
     }
+    memory.chat.splice(
+      0,
+      memory.chat.length,
+      ...(await this.#repository.listChat(sessionId)).flatMap((m): ChatMessage[] => {
+        const role = SESSION_ROLES.find((r) => r === m.role);
+        if (!role) {
+          this.#logger.warn({ messageId: m.id, role: m.role }, 'chat message of no known role');
+          return [];
+        }
+        const { id, participantId, displayName, text, sentAt, confidential } = m;
+        return [{ id, participantId, displayName, role, text, sentAt, confidential }];
+      }),
+    );
   }
 
   isRemoved(sessionId: string, participantId: string): Promise<boolean> {

@@ -35,6 +35,35 @@ export class SqlFloorLogRepository implements FloorLogRepository {
     );
   }
 
+  async listChat(sessionId: string): Promise<FloorChatRecord[]> {
+    const rows = await this.#sql.all<{
+      id: string;
+      case_id: string;
+      session_id: string;
+      participant_id: string;
+      display_name: string;
+      role: string;
+      text: string;
+      confidential: number | boolean;
+      sent_at: string;
+    }>(
+      `SELECT id, case_id, session_id, participant_id, display_name, role, text, confidential, sent_at
+       FROM session_chat WHERE session_id = ? ORDER BY sent_at, id`,
+      [sessionId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      sessionId: r.session_id,
+      participantId: r.participant_id,
+      displayName: r.display_name,
+      role: r.role,
+      text: r.text,
+      confidential: r.confidential === true || r.confidential === 1,
+      sentAt: r.sent_at,
+    }));
+  }
+
   async insertRemoval(r: FloorRemovalRecord): Promise<void> {
     await this.#sql.run(
       `INSERT INTO session_removals (session_id, participant_id, case_id, removed_by, reason, removed_at)

@@ -89,7 +89,6 @@ export class SessionFloor<M extends FloorMember> {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #newId: () => string;
-  #caucus: CaucusState | null = null;
 
   constructor(options: SessionFloorOptions<M>) {
     this.#members = options.members;
@@ -100,8 +99,9 @@ export class SessionFloor<M extends FloorMember> {
     this.#newId = options.newId ?? (() => globalThis.crypto.randomUUID());
   }
 
+  /** The caucus in progress; kept in the session's memory, so a reopened session is still in it. */
   get caucus(): CaucusState | null {
-    return this.#caucus;
+    return this.#memory.caucus;
   }
 
   get locked(): boolean {
@@ -174,10 +174,11 @@ export class SessionFloor<M extends FloorMember> {
   }
 
   #roomOf(participantId: string): 'joint' | 'caucus' {
-    if (!this.#caucus) return 'joint';
+    const caucus = this.#memory.caucus;
+    if (!caucus) return 'joint';
     const p = this.#members.get(participantId);
     if (p && can(p.identity.role, 'session.moderate')) return 'caucus';
-    return this.#caucus.participantIds.includes(participantId) ? 'caucus' : 'joint';
+    return caucus.participantIds.includes(participantId) ? 'caucus' : 'joint';
   }
 
   /** Sends a notification to every admitted member, but `exceptParticipantId`. */
@@ -361,7 +362,7 @@ export class SessionFloor<M extends FloorMember> {
    */
   async startCaucus(byId: string, participantIds: string[], record: boolean): Promise<CaucusState> {
     const by = this.#moderator(byId);
-    if (this.#caucus) throw fail('CAUCUS_IN_PROGRESS');
+    if (this.#memory.caucus) throw fail('CAUCUS_IN_PROGRESS');
     const ids = [...new Set(participantIds)];
     for (const id of ids) {
       const p = this.#target(id);
@@ -370,21 +371,22 @@ export class SessionFloor<M extends FloorMember> {
         throw fail('CAUCUS_SIDE_REQUIRED');
       }
     }
-    this.#caucus = { participantIds: ids, startedAt: this.#now().toISOString(), recorded: record };
+    const caucus = { participantIds: ids, startedAt: this.#now().toISOString(), recorded: record };
+    this.#memory.caucus = caucus;
     await this.#host.reroute();
-    this.broadcast('caucus:state', { caucus: this.#caucus });
+    this.broadcast('caucus:state', { caucus });
     this.#host.announceSpeakers();
     this.#logger.info({ participantIds: ids, recorded: record }, 'caucus started');
-    this.#record('caucus-started', by, undefined, { participantIds: ids, recorded: record });
+    this.#record('caucus-started', by, undefined, { ...caucus });
     this.#host.privatePhase({ participantIds: ids, recorded: record });
-    return this.#caucus;
+    return caucus;
   }
 
   async endCaucus(byId: string): Promise<void> {
     const by = this.#moderator(byId);
-    if (!this.#caucus) throw fail('NO_CAUCUS');
-    const ended = this.#caucus;
-    this.#caucus = null;
+    const ended = this.#memory.caucus;
+    if (!ended) throw fail('NO_CAUCUS');
+    this.#memory.caucus = null;
     await this.#host.reroute();
     this.broadcast('caucus:state', { caucus: null });
     this.#logger.info('caucus ended; everyone back in the joint session');
@@ -421,7 +423,9 @@ export class SessionFloor<M extends FloorMember> {
   #mayRead(p: M, m: ChatMessage): boolean {
     if (!m.confidential) return true;
     if (can(p.identity.role, 'session.moderate')) return true;
-    return m.participantId === p.id || (this.#caucus?.participantIds.includes(p.id) ?? false);
+    return (
+      m.participantId === p.id || (this.#memory.caucus?.participantIds.includes(p.id) ?? false)
+    );
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────

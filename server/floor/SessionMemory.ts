@@ -2,10 +2,12 @@
  * What the floor of a session remembers beyond one live session of that id:
  * while it empties and reopens (everyone dropped at once), and across a
  * worker death (which rebuilds the router inside the same live session).
+ * On another node (the owner died) it is read back from the case record:
+ * see SessionFloorLog.restore.
  * Kept per session id until the session ends for good (ended or cancelled),
  * then forgotten: see SessionMemories.
  */
-import type { ChatMessage, IdentityState } from '../../signaling/index.js';
+import type { CaucusState, ChatMessage, IdentityState } from '../../signaling/index.js';
 
 export class SessionMemory {
   readonly admitted = new Set<string>();
@@ -14,6 +16,8 @@ export class SessionMemory {
   /** Muted by the mediator until allowed to unmute: a reconnect does not lift it. */
   readonly muted = new Set<string>();
   locked = false;
+  /** The caucus in progress: it goes on when the session reopens (here or on another node). */
+  caucus: CaucusState | null = null;
   readonly chat: ChatMessage[] = [];
 }
 

@@ -9,7 +9,8 @@
  * - A holds the session and B relays the party to it: when A dies, B tells the
  *   party's page to reconnect once A's lease has run out, and the session opens
  *   again on B for the party and the mediator who reconnect there, with its
- *   floor (admission, identity check, the lock) restored from the case record.
+ *   floor (admission, identity check, the lock, the caucus in progress, the
+ *   chat) restored from the case record.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -160,6 +161,13 @@ describe('a node dies mid-session', () => {
     });
     await joinSession(partyOnB, { admitBy: mediatorOnA });
     await mediatorOnA.request('session:lock', { locked: true });
+    // A word in the joint session, then the party taken aside and a confidential word there.
+    await mediatorOnA.request('chat:send', { text: '双方好，现在开始调解。' });
+    const { caucus } = await mediatorOnA.request('caucus:start', {
+      participantIds: [party.id],
+      record: false,
+    });
+    await partyOnB.request('chat:send', { text: '我可以接受分期支付。' });
 
     const told = new Promise<string>((resolve) => partyOnB.socket.once('disconnect', resolve));
     await kill(a.child);
@@ -173,7 +181,13 @@ describe('a node dies mid-session', () => {
       role: 'mediator',
       name: '王调解',
     });
-    await joinSession(mediator);
+    const mediatorJoined = await joinSession(mediator);
+    // The caucus goes on where it was, and the chat is back on the mediator's screen.
+    expect(mediatorJoined.caucus).toEqual(caucus);
+    expect(mediatorJoined.chat.map((m) => [m.text, m.confidential])).toEqual([
+      ['双方好，现在开始调解。', false],
+      ['我可以接受分期支付。', true],
+    ]);
     const partyAgain = await open(b.url, sessionId, {
       sub: party.id,
       role: 'party',
@@ -183,6 +197,11 @@ describe('a node dies mid-session', () => {
     const joined = await joinSession(partyAgain);
     expect(joined.admission).toBe('admitted');
     expect(joined.self.identity).toBe('confirmed');
+    expect(joined.caucus?.participantIds).toEqual([party.id]);
+    expect(joined.chat.map((m) => m.text)).toEqual([
+      '双方好，现在开始调解。',
+      '我可以接受分期支付。',
+    ]);
     // The lock the mediator set on A holds on B: a newcomer is refused.
     const newcomer = await open(b.url, sessionId, {
       sub: `late-${sessionId.slice(0, 8)}`,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditLog, StoredAuditEvent } from '../../server/audit/AuditLog.js';
-import type { FloorLogRepository } from '../../server/cases/FloorLogRepository.js';
+import type { FloorChatRecord, FloorLogRepository } from '../../server/cases/FloorLogRepository.js';
 import { SessionFloorLog } from '../../server/cases/SessionFloorLog.js';
 import { SessionMemory } from '../../server/floor/SessionMemory.js';
 import { createLogger } from '../../server/logger.js';
@@ -29,13 +29,37 @@ function event(seq: number, action: string, target: string, payload: object): St
   };
 }
 
-function restoredFrom(events: StoredAuditEvent[]): Promise<SessionMemory> {
+function chatRecord(id: string, sessionId: string, role: string, confidential = false) {
+  return {
+    id,
+    caseId: 'case-1',
+    sessionId,
+    participantId: role === 'mediator' ? 'mediator' : 'p1',
+    displayName: role === 'mediator' ? '王调解' : '张三',
+    role,
+    text: `message ${id}`,
+    confidential,
+    sentAt: new Date(Date.UTC(2026, 11, 4, 9, 1, Number(id.slice(1)))).toISOString(),
+  };
+}
+
+function restoredFrom(
+  events: StoredAuditEvent[],
+  chat: FloorChatRecord[] = [],
+): Promise<SessionMemory> {
   const audit: AuditLog = {
     append: () => Promise.reject(new Error('not in this test')),
     list: async () => events,
     verify: () => Promise.reject(new Error('not in this test')),
   };
-  const repository = {} as FloorLogRepository;
+  const repository: FloorLogRepository = {
+    transaction: () => Promise.reject(new Error('not in this test')),
+    insertChat: () => Promise.reject(new Error('not in this test')),
+    insertRemoval: () => Promise.reject(new Error('not in this test')),
+    isRemoved: () => Promise.reject(new Error('not in this test')),
+    // The repository answers for one session, as SQL's WHERE does.
+    listChat: async (sessionId) => chat.filter((m) => m.sessionId === sessionId),
+  };
   const log = new SessionFloorLog(repository, audit, createLogger('silent'));
   const memory = new SessionMemory();
   return log.restore('case-1', S, memory).then(() => memory);
@@ -157,6 +181,58 @@ describe('SessionFloorLog.restore', () => {
       expect(Object.fromEntries(memory.identity)).toEqual(c.identity);
       expect(memory.locked).toBe(c.locked);
       expect([...memory.muted].sort()).toEqual(c.muted ?? []);
+      expect(memory.caucus).toBeNull();
     });
   }
+
+  it('a caucus in progress goes on, with when it began, who is in it and whether it is recorded', async () => {
+    const memory = await restoredFrom([
+      event(1, 'session.caucus-started', S, {
+        sessionId: S,
+        at: '2026-12-04T09:00:01.000Z',
+        participantIds: ['p1'],
+        recorded: false,
+      }),
+      event(2, 'session.caucus-ended', S, { sessionId: S, participantIds: ['p1'] }),
+      event(3, 'session.caucus-started', S, {
+        sessionId: S,
+        at: '2026-12-04T09:00:03.004Z',
+        startedAt: '2026-12-04T09:00:03.000Z',
+        participantIds: ['p2', 'p3'],
+        recorded: true,
+      }),
+      // Another session's caucus ending changes nothing here.
+      event(4, 'session.caucus-ended', OTHER, { sessionId: OTHER, participantIds: ['p2'] }),
+    ]);
+    expect(memory.caucus).toEqual({
+      participantIds: ['p2', 'p3'],
+      startedAt: '2026-12-04T09:00:03.000Z',
+      recorded: true,
+    });
+  });
+
+  it('a caucus that ended is over', async () => {
+    const memory = await restoredFrom([
+      event(1, 'session.caucus-started', S, { sessionId: S, at: 'x', participantIds: ['p1'] }),
+      event(2, 'session.caucus-ended', S, { sessionId: S, participantIds: ['p1'] }),
+    ]);
+    expect(memory.caucus).toBeNull();
+  });
+
+  it('the chat comes back in order, confidential messages kept so, of this session only', async () => {
+    const memory = await restoredFrom(
+      [],
+      [
+        chatRecord('m1', S, 'party'),
+        chatRecord('m2', OTHER, 'party'),
+        chatRecord('m3', S, 'mediator', true),
+        // A role no session has (a damaged row) is left out, not shown as someone.
+        chatRecord('m4', S, 'administrator'),
+      ],
+    );
+    expect(memory.chat.map((m) => [m.id, m.role, m.confidential, m.text])).toEqual([
+      ['m1', 'party', false, 'message m1'],
+      ['m3', 'mediator', true, 'message m3'],
+    ]);
+  });
 });

@@ -3,8 +3,8 @@
  * checks, moderation, the session lock, caucuses, raised hands and chat. The
  * live session decides who may do what; these handlers only pass requests on.
  * What another node must know if this one dies (admission, identity checks,
- * removals, the lock) is stored in the case record before the mediator's
- * request is answered (SessionFloorLog.restore reads it back).
+ * mutes, removals, the lock, the caucus, the chat) is stored in the case
+ * record before the request is answered (SessionFloorLog.restore reads it back).
  */
 import { whenJoined, type GatewayTools } from '../context.js';
 
@@ -56,19 +56,24 @@ export function floorHandlers(tools: GatewayTools) {
       await recorded();
       return { locked: session.locked };
     },
-    'caucus:start': async ({ session, participant }, r) => ({
-      caucus: await session.startCaucus(participant.id, r.participantIds, r.record),
-    }),
+    'caucus:start': async ({ session, participant }, r) => {
+      const caucus = await session.startCaucus(participant.id, r.participantIds, r.record);
+      await recorded();
+      return { caucus };
+    },
     'caucus:end': async ({ session, participant }) => {
       await session.endCaucus(participant.id);
+      await recorded();
       return {};
     },
     'hand:raise': async ({ session, participant }, r) => {
       session.raiseHand(participant.id, r.raised);
       return {};
     },
-    'chat:send': async ({ session, participant }, r) => ({
-      message: session.chat(participant.id, r.text),
-    }),
+    'chat:send': async ({ session, participant }, r) => {
+      const message = session.chat(participant.id, r.text);
+      await recorded();
+      return { message };
+    },
   });
 }
