@@ -467,7 +467,8 @@ export class MediationServer {
         checkResponses: config.http.checkResponses,
       }),
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
-      health: () => ({ node: config.nodeId, accepting: !draining.now, ...load.read() }),
+      health: load.health(config.nodeId, () => !draining.now),
+      healthToken: config.healthToken,
       jwks: () => keys.jwks(),
       trustedProxies: config.trustedProxies,
     });

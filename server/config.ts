@@ -114,6 +114,11 @@ const envSchema = z.object({
   WEBHOOK_HTTP_ALLOWLIST: z.string().optional(),
   /** Proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs); none by default. */
   TRUSTED_PROXIES: z.string().optional(),
+  /**
+   * Bearer token that lets a monitor read /healthz's detail (sessions, people, workers,
+   * event-loop delay); without it /healthz says only ok/degraded/draining.
+   */
+  HEALTH_TOKEN: z.string().min(24, 'HEALTH_TOKEN must be at least 24 characters').optional(),
   /** Largest payload of a joint application bundle (the ZIP is built in memory, stored ZIP32). */
   BUNDLE_MAX_BYTES: z.coerce
     .number()
@@ -206,6 +211,8 @@ export interface Config {
   webhooks: { retryBaseMs: number; maxAttempts: number; httpAllowlist: string[] };
   /** Addresses/subnets of reverse proxies trusted to set X-Forwarded-For. */
   trustedProxies: string[];
+  /** Bearer token for /healthz's detail (HEALTH_TOKEN); none: the detail is never given. */
+  healthToken: string | undefined;
   bundles: { maxBytes: number };
   /** Statutory holidays and make-up working days (调休), for working-day deadlines. */
   calendar: { holidays: string[]; extraWorkdays: string[] };
@@ -344,6 +351,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       httpAllowlist: hostList('WEBHOOK_HTTP_ALLOWLIST', e.WEBHOOK_HTTP_ALLOWLIST),
     },
     trustedProxies: proxyList(e.TRUSTED_PROXIES),
+    healthToken: e.HEALTH_TOKEN,
     bundles: { maxBytes: e.BUNDLE_MAX_BYTES },
     calendar: {
       holidays: dateList('WORK_CALENDAR_HOLIDAYS', e.WORK_CALENDAR_HOLIDAYS),

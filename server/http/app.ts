@@ -2,6 +2,7 @@
  * The HTTP adapter: health, the browser client and one error middleware that
  * maps the error taxonomy to statuses.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http, { STATUS_CODES, type Server } from 'node:http';
 import https, { type Server as TlsServer } from 'node:https';
@@ -25,8 +26,14 @@ export interface HttpAppOptions {
   logger: Logger;
   api: Router;
   clientDir: string;
-  /** The node's load, and whether it takes new connections (false while it shuts down). */
-  health: () => NodeLoad & { node: string; accepting: boolean };
+  health: {
+    /** Whether it takes new connections (false while it shuts down), and its live media workers. */
+    state: () => { accepting: boolean; workers: number };
+    /** What the node carries (reading it restarts the event-loop delay's window). */
+    detail: () => NodeLoad & { node: string };
+  };
+  /** Bearer token for /healthz's detail; without one the detail is never given. */
+  healthToken?: string | undefined;
   jwks: () => Jwks;
   /** Proxies (IPs/CIDRs) whose X-Forwarded-For is believed; empty: the socket's address counts. */
   trustedProxies: readonly string[];
@@ -70,11 +77,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   // For the load balancer: 200 while the node takes calls; 503 without a media worker
   // ('degraded') or while it shuts down ('draining'), so no new connection is sent to it.
-  app.get('/healthz', (_req, res) => {
-    const { accepting, ...h } = options.health();
-    const status = !accepting ? 'draining' : h.workers > 0 ? 'ok' : 'degraded';
+  // What it carries (how many mediations are live, process ids) only for the health token:
+  // anyone can reach /healthz, and each read restarts the event-loop delay's window.
+  const detailAllowed = healthTokenCheck(options.healthToken);
+  app.get('/healthz', (req, res) => {
+    const { accepting, workers } = options.health.state();
+    const status = !accepting ? 'draining' : workers > 0 ? 'ok' : 'degraded';
     res.setHeader('Cache-Control', 'no-store');
-    res.status(status === 'ok' ? 200 : 503).json({ status, ...h });
+    const detail = detailAllowed(req.headers.authorization) ? options.health.detail() : {};
+    res.status(status === 'ok' ? 200 : 503).json({ status, ...detail });
   });
 
   // The service's public signing keys: anyone can verify manifests and references.
@@ -190,4 +201,12 @@ export function createListener(
   server.requestTimeout = Math.max(server.requestTimeout, options.uploadTimeoutMs + 10_000);
   answerClientErrors(server, logger);
   return server;
+}
+
+/** Whether an Authorization header carries the health token (compared in constant time). */
+function healthTokenCheck(token: string | undefined): (header: string | undefined) => boolean {
+  if (token === undefined) return () => false;
+  const expected = createHash('sha256').update(`Bearer ${token}`).digest();
+  return (header) =>
+    header !== undefined && timingSafeEqual(createHash('sha256').update(header).digest(), expected);
 }

@@ -68,6 +68,20 @@ export class NodeLoadMeter {
     return load;
   }
 
+  /** What /healthz reads: the status for everyone, the load for the health token's holder. */
+  health(
+    nodeId: string,
+    accepting: () => boolean,
+  ): {
+    state: () => { accepting: boolean; workers: number };
+    detail: () => NodeLoad & { node: string };
+  } {
+    return {
+      state: () => ({ accepting: accepting(), workers: this.#pool.workers.length }),
+      detail: () => ({ node: nodeId, ...this.read() }),
+    };
+  }
+
   close(): void {
     this.#delay.disable();
   }

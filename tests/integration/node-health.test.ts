@@ -1,8 +1,9 @@
 /**
- * /healthz as a load balancer reads it: the node's name, its live sessions
- * and the people in them, each media worker's routers, its event loop's
- * delay; 200 while it takes calls, 503 'draining' from the moment it starts
- * shutting down (issue 19, several nodes behind a balancer).
+ * /healthz as a load balancer reads it: 200 while it takes calls, 503
+ * 'draining' from the moment it starts shutting down (issue 19, several nodes
+ * behind a balancer); with the health token, also the node's name, its live
+ * sessions and the people in them, each media worker's routers and its event
+ * loop's delay. Without the token, only the status.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +20,16 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 type Health = NodeLoad & { status: string; node: string };
 
-async function health(t: TestServer): Promise<{ code: number; body: Health }> {
-  const res = await fetch(`${t.url}/healthz`);
+/** The monitor's token (HEALTH_TOKEN): it alone reads what the node carries. */
+const TOKEN = 'health-token-0123456789-abcdef';
+
+async function health(
+  t: TestServer,
+  authorization: string | null = `Bearer ${TOKEN}`,
+): Promise<{ code: number; body: Health }> {
+  const res = await fetch(`${t.url}/healthz`, {
+    headers: authorization === null ? {} : { authorization },
+  });
   expect(res.headers.get('cache-control')).toBe('no-store');
   return { code: res.status, body: (await res.json()) as Health };
 }
@@ -30,7 +39,11 @@ describe('the node’s health for the load balancer', () => {
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    t = await startTestServer({ MEDIASOUP_NUM_WORKERS: '2', NODE_ID: 'node-a' });
+    t = await startTestServer({
+      MEDIASOUP_NUM_WORKERS: '2',
+      NODE_ID: 'node-a',
+      HEALTH_TOKEN: TOKEN,
+    });
   });
 
   afterAll(async () => {
@@ -82,6 +95,20 @@ describe('the node’s health for the load balancer', () => {
     for (const r of busy.body.routers) expect(r.pid).toBeGreaterThan(0);
   });
 
+  it('tells anyone else only its status: no counts, no process ids, the delay window untouched', async () => {
+    for (const authorization of [
+      null,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${TOKEN}x`,
+      TOKEN,
+      `bearer ${TOKEN}`,
+      '',
+    ]) {
+      const answer = await health(t, authorization);
+      expect(answer, String(authorization)).toEqual({ code: 200, body: { status: 'ok' } });
+    }
+  });
+
   it('answers 503 while it shuts down (draining) or has no media worker (degraded)', async () => {
     const load: NodeLoad = {
       sessions: 3,
@@ -102,7 +129,11 @@ describe('the node’s health for the load balancer', () => {
         logger: createLogger('silent'),
         api: express.Router(),
         clientDir: '/nonexistent',
-        health: () => ({ node: 'node-b', ...load, ...state }),
+        health: {
+          state: () => state,
+          detail: () => ({ node: 'node-b', ...load, workers: state.workers }),
+        },
+        healthToken: TOKEN,
         jwks: () => ({ keys: [] }),
         trustedProxies: [],
       });
@@ -111,6 +142,7 @@ describe('the node’s health for the load balancer', () => {
       try {
         const res = await fetch(
           `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`,
+          { headers: { authorization: `Bearer ${TOKEN}` } },
         );
         answers[name] = { code: res.status, body: (await res.json()) as Health };
       } finally {
