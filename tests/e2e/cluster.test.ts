@@ -3,7 +3,13 @@
  * node A, the party's on node B (as a load balancer could send them). Node B
  * relays the party's signalling to the node holding the session; media flows
  * both ways through that node's workers; only one node holds the session.
+ *
+ * Then the node holding a call dies: node A runs in a process of its own and
+ * is SIGKILLed while both pages, connected through node B, are in a call it
+ * holds. Without a reload, both pages are back in the call on node B (the
+ * party still admitted) and media flows both ways again.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,9 +17,12 @@ import {
   diagnostics,
   joinWithAdmission,
   launchChromium,
+  mediaFlowing,
   poll,
   type InboundBytes,
 } from '../support/browser.js';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { kill, startNodeProcess } from '../support/clusterNodes.js';
 import { freshDatabase } from '../support/postgres.js';
 import { redisPrefix } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -89,6 +98,95 @@ describe('one call over two nodes in Chromium', () => {
     expect(
       held
         .participants()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['applicant', 'mediator']);
+  });
+});
+
+describe('the node holding a call dies', () => {
+  const CASE_F = 'CASE-FAILOVER';
+  const SESSION_F = 'SESSION-FAILOVER';
+  let b: TestServer;
+  let a: { url: string; child: ChildProcess } | undefined;
+  let opener: TestClient | undefined;
+  let browser: Browser;
+  const pages = new Map<string, Page>();
+
+  beforeAll(async () => {
+    if (!existsSync('client/dist/index.html'))
+      throw new Error('client/dist is missing: run `npm test` (it builds the client)');
+    const shared = {
+      DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'e2e-failover'),
+      REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: redisPrefix('e2e-failover'),
+      MEDIASOUP_NUM_WORKERS: '1',
+      SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
+    };
+    b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
+    a = await startNodeProcess({ ...shared, NODE_ID: 'node-a-dies' });
+    // The first join of the session reaches node A, which takes it (its load is no higher).
+    opener = await connectClient(
+      a.url,
+      await b.token({ sub: 'opener', role: 'mediator', caseId: CASE_F, sessionId: SESSION_F }),
+    );
+    await joinSession(opener);
+    browser = await launchChromium();
+    for (const person of [
+      { sub: 'mediator', name: '王调解', role: 'mediator' as const },
+      { sub: 'applicant', name: '张三', role: 'party' as const },
+    ]) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      page.on('pageerror', (e) =>
+        process.stderr.write(`[${person.sub}] page error: ${e.message}\n`),
+      );
+      const token = await b.token({ ...person, caseId: CASE_F, sessionId: SESSION_F });
+      // Both pages through node B, the address that stays up (a balancer's, as it were).
+      await page.goto(`${b.url}/join#token=${token}`);
+      pages.set(person.sub, page);
+    }
+  });
+
+  afterAll(async () => {
+    opener?.close();
+    await browser?.close();
+    if (a) await kill(a.child);
+    await b?.close();
+  });
+
+  it('brings both pages back into the call on the surviving node, without a reload', async () => {
+    const mediator = pages.get('mediator')!;
+    const party = pages.get('applicant')!;
+    await joinWithAdmission(mediator, [{ page: party, participantId: 'applicant' }]);
+    await mediaFlowing(party, ['mediator'], 30_000);
+    await mediaFlowing(mediator, ['applicant'], 30_000);
+    // Node A holds the call; node B only relays both pages' signalling to it.
+    expect(b.server.sessions.get(SESSION_F)).toBeUndefined();
+    const pageIds = await Promise.all(
+      [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
+    );
+
+    await kill(a!.child);
+    const killedAt = Date.now();
+    await mediaFlowing(party, ['mediator'], 30_000);
+    await mediaFlowing(mediator, ['applicant'], 30_000);
+    process.stdout.write(
+      `failover: media again both ways ${Date.now() - killedAt} ms after SIGKILL\n`,
+    );
+    // The same documents (no reload), both in the call, the party not sent to the waiting room.
+    expect(
+      await Promise.all(
+        [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
+      ),
+    ).toEqual(pageIds);
+    expect(await diagnostics.status(party)).toBe('joined');
+    expect(await diagnostics.admission(party)).toBe('admitted');
+    const held = b.server.sessions.get(SESSION_F);
+    expect(
+      held
+        ?.participants()
+        .filter((p) => !p.closed)
         .map((p) => p.id)
         .sort(),
     ).toEqual(['applicant', 'mediator']);

@@ -12,8 +12,8 @@ import {
   diagnostics,
   joinWithAdmission,
   launchChromium,
+  mediaFlowing,
   poll,
-  type InboundBytes,
   type InboundMedia,
 } from '../support/browser.js';
 import { NetnsRig, udpEchoes, type NetnsHost } from '../support/netns.js';
@@ -87,30 +87,6 @@ function log(line: string): void {
   process.stdout.write(`[network-faults] ${line}\n`);
 }
 
-/**
- * Waits until `page` receives audio and video from every sender: their byte
- * counts rise from one reading to the next (a rebuilt consumer starts at 0,
- * so readings are compared pairwise, not with a snapshot from before).
- */
-async function mediaFrom(page: Page, senders: string[], timeoutMs: number): Promise<void> {
-  let previous: InboundBytes = await diagnostics.inboundBytes(page);
-  await poll(
-    async () => {
-      const now = await diagnostics.inboundBytes(page);
-      const flowing = senders.every((s) => {
-        const b = previous[s];
-        const a = now[s];
-        return a !== undefined && b !== undefined && a.audio > b.audio && a.video > b.video;
-      });
-      previous = now;
-      return flowing;
-    },
-    (flowing) => flowing,
-    timeoutMs,
-    `media from ${senders.join(', ')}`,
-  );
-}
-
 describe('a mediation call under real network faults', () => {
   let rig: NetnsRig | undefined;
   let applicantNs: NetnsHost;
@@ -154,8 +130,8 @@ describe('a mediation call under real network faults', () => {
       { page: pages.get('applicant')!, participantId: 'applicant' },
       { page: pages.get('respondent')!, participantId: 'respondent' },
     ]);
-    await mediaFrom(pages.get('mediator')!, ['applicant', 'respondent'], 30_000);
-    await mediaFrom(pages.get('applicant')!, ['mediator', 'respondent'], 30_000);
+    await mediaFlowing(pages.get('mediator')!, ['applicant', 'respondent'], 30_000);
+    await mediaFlowing(pages.get('applicant')!, ['mediator', 'respondent'], 30_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -338,9 +314,9 @@ describe('a mediation call under real network faults', () => {
     const upAt = Date.now();
     log(`while down: ${seen.join(' ')}`);
     expect(shownReconnecting).toBe(true);
-    await mediaFrom(others[0]!, ['applicant'], 30_000);
+    await mediaFlowing(others[0]!, ['applicant'], 30_000);
     const toSent = Date.now() - upAt;
-    await mediaFrom(applicant, ['mediator', 'respondent'], 30_000);
+    await mediaFlowing(applicant, ['mediator', 'respondent'], 30_000);
     const toReceived = Date.now() - upAt;
     log(
       `time to media after the link came up: from the applicant ${toSent} ms, to the applicant ${toReceived} ms`,
@@ -381,8 +357,8 @@ describe('a mediation call under real network faults', () => {
       30_000,
       'joined over TCP',
     );
-    await mediaFrom(page, ['mediator', 'respondent'], 30_000);
-    await mediaFrom(pages.get('mediator')!, ['applicant'], 30_000);
+    await mediaFlowing(page, ['mediator', 'respondent'], 30_000);
+    await mediaFlowing(pages.get('mediator')!, ['applicant'], 30_000);
     const protocols = (await page.evaluate('window.__mediation.iceProtocols()')) as string[];
     log(`selected ICE paths of the applicant's transports: ${protocols.join(', ')}`);
     expect(protocols.length).toBe(2);

@@ -12,49 +12,16 @@
  *   floor (admission, identity check, the lock, the caucus in progress, the
  *   chat) restored from the case record.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { kill, startNodeProcess } from '../support/clusterNodes.js';
 import { enrolledToken } from '../support/enrol.js';
 import { freshDatabase } from '../support/postgres.js';
 import { redisPrefix } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-/** Node A in its own process; resolves with its URL once it listens. */
-async function startNodeProcess(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    path.join('node_modules', '.bin', 'vite-node'),
-    ['tests/support/cluster-node.ts'],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('node A did not start')), 60_000);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { ready: { url: string } }).ready.url);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`node A exited (${code})`)));
-  });
-  return { url, child };
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describe('a node dies mid-session', () => {
   let env: Record<string, string>;

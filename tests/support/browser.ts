@@ -190,3 +190,33 @@ export async function poll<T>(
   }
   throw new Error(`${what}: not reached in ${timeoutMs} ms; last value ${JSON.stringify(last)}`);
 }
+
+/**
+ * Waits until `page` receives audio and video from every sender: their byte
+ * counts rise from one reading to the next, `intervalMs` apart (a rebuilt
+ * consumer starts at 0, so readings are compared pairwise, not with a
+ * snapshot from before).
+ */
+export async function mediaFlowing(
+  page: Page,
+  senders: string[],
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<void> {
+  const start = Date.now();
+  let previous: InboundBytes = await diagnostics.inboundBytes(page);
+  while (Date.now() - start < timeoutMs) {
+    await new Promise((r) => setTimeout(r, intervalMs));
+    const now = await diagnostics.inboundBytes(page);
+    const flowing = senders.every((s) => {
+      const b = previous[s];
+      const a = now[s];
+      return a !== undefined && b !== undefined && a.audio > b.audio && a.video > b.video;
+    });
+    if (flowing) return;
+    previous = now;
+  }
+  throw new Error(
+    `media from ${senders.join(', ')}: not flowing in ${timeoutMs} ms; last ${JSON.stringify(previous)}`,
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Service nodes in processes of their own (tests/support/cluster-node.ts), for
+ * tests and benchmarks that SIGKILL one: the integration and browser failover
+ * tests, bench:cluster's failover rounds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** A node in its own process; resolves with its URL once it listens. */
+export async function startNodeProcess(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    path.join('node_modules', '.bin', 'vite-node'),
+    ['tests/support/cluster-node.ts'],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the node did not start')), 60_000);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { ready: { url: string } }).ready.url);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the node exited (${code})`)));
+  });
+  return { url, child };
+}
+
+/** SIGKILLs a node process (no goodbye to Redis or its peers) and waits for it to exit. */
+export async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
