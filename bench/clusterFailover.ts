@@ -1,0 +1,129 @@
+/**
+ * bench:cluster's failover rounds: how long a call is without media when the node holding it
+ * is SIGKILLed. Each round starts a node in a process of its own (tests/support/cluster-node.ts,
+ * the dying owner), places a new session on it (the first join reaches it), opens the
+ * mediator's and a party's join links in Chromium through the surviving node (as a balancer
+ * would send them), waits until audio and video flow both ways, SIGKILLs the owner and times
+ * SIGKILL → audio and video flowing again to each page (byte counts of the page's inbound
+ * streams rising, read every 100 ms). Nothing is reloaded: the pages rejoin on their own.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { joinWithAdmission, launchChromium, mediaFlowing } from '../tests/support/browser.js';
+import { connectClient, joinSession } from '../tests/support/client.js';
+import { kill, startNodeProcess } from '../tests/support/clusterNodes.js';
+import { enrolledToken } from '../tests/support/enrol.js';
+import type { BenchService } from './common.js';
+import { median, message, out, round1 } from './common.js';
+
+export interface FailoverRound {
+  round: number;
+  /** SIGKILL → media flowing again to the mediator's page, to the party's, and to both (ms). */
+  mediatorMs: number;
+  partyMs: number;
+  bothMs: number;
+}
+
+export interface FailoverFigures {
+  rounds: FailoverRound[];
+  failures: string[];
+  medianMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+}
+
+const READ_EVERY_MS = 100;
+
+async function timeToMedia(page: Page, sender: string, since: number): Promise<number> {
+  await mediaFlowing(page, [sender], 30_000, READ_EVERY_MS);
+  return Date.now() - since;
+}
+
+async function oneRound(
+  survivor: BenchService,
+  env: Record<string, string>,
+  browser: Browser,
+  round: number,
+): Promise<FailoverRound> {
+  const caseId = `CASE-FAILOVER-${round}`;
+  const sessionId = `SESSION-FAILOVER-${round}`;
+  const token = (sub: string, role: 'mediator' | 'party', name: string): Promise<string> =>
+    enrolledToken(survivor.server, { sub, role, name, caseId, sessionId }, 600);
+  const owner = await startNodeProcess({ ...env, NODE_ID: `bench-owner-${round}` });
+  const contexts: BrowserContext[] = [];
+  try {
+    // A person belongs to one case: each round's case has its own people.
+    const [mediatorId, partyId] = [`mediator-${round}`, `applicant-${round}`];
+    const opener = await connectClient(
+      owner.url,
+      await token(`opener-${round}`, 'mediator', '开场'),
+    );
+    await joinSession(opener);
+    if (survivor.server.sessions.get(sessionId))
+      throw new Error('the session was placed on the surviving node');
+    const pages: Page[] = [];
+    for (const [sub, role, name] of [
+      [mediatorId, 'mediator', '王调解'],
+      [partyId, 'party', '张三'],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${survivor.url}/join#token=${await token(sub, role, name)}`);
+      pages.push(page);
+    }
+    const [mediator, party] = pages as [Page, Page];
+    await joinWithAdmission(mediator, [{ page: party, participantId: partyId }]);
+    await mediaFlowing(party, [mediatorId], 30_000, READ_EVERY_MS);
+    await mediaFlowing(mediator, [partyId], 30_000, READ_EVERY_MS);
+
+    await kill(owner.child);
+    const killedAt = Date.now();
+    const [mediatorMs, partyMs] = await Promise.all([
+      timeToMedia(mediator, partyId, killedAt),
+      timeToMedia(party, mediatorId, killedAt),
+    ]);
+    opener.close();
+    return { round, mediatorMs, partyMs, bothMs: Math.max(mediatorMs, partyMs) };
+  } finally {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await kill(owner.child);
+  }
+}
+
+/** `rounds` failovers, one after the other; a failed round is reported and retried up to 3 times. */
+export async function failoverRounds(
+  survivor: BenchService,
+  env: Record<string, string>,
+  rounds: number,
+): Promise<FailoverFigures> {
+  const browser = await launchChromium();
+  const done: FailoverRound[] = [];
+  const failures: string[] = [];
+  try {
+    let attempt = 0;
+    while (done.length < rounds && failures.length <= 3) {
+      attempt++;
+      try {
+        const r = await oneRound(survivor, env, browser, attempt);
+        done.push(r);
+        out(
+          `  failover ${done.length}: media again after ${r.bothMs} ms ` +
+            `(mediator's page ${r.mediatorMs} ms, party's ${r.partyMs} ms)`,
+        );
+      } catch (error) {
+        failures.push(message(error));
+        out(`  failover attempt ${attempt} failed: ${message(error)}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const both = done.map((r) => r.bothMs);
+  return {
+    rounds: done,
+    failures,
+    medianMs: both.length > 0 ? round1(median(both)) : null,
+    minMs: both.length > 0 ? Math.min(...both) : null,
+    maxMs: both.length > 0 ? Math.max(...both) : null,
+  };
+}
