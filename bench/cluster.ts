@@ -2,14 +2,15 @@
  * bench:cluster — what the relay costs: a session's signalling answered by the node that
  * holds it, asked directly (the baseline) and through another node (the project's relay).
  *
- * Two service nodes in this process (node A, node B) on one PostgreSQL database (a
- * throwaway cluster, tests/support/postgres.ts) and one Redis (Debian's redis-server on a
- * free loopback port, tests/support/redis.ts). `--sessions` sessions of four: the mediator
- * and one party connect to node A, two parties to node B. Each session's first join reaches
- * A, and placement puts the session on the node with less load then, so the sessions spread
- * over both nodes; a client whose socket is on the node holding its session is direct, the
- * others are relayed over Redis. All join (media:capabilities, session:join; the waiting
- * parties are admitted at once, as `autoAdmit`).
+ * Two service nodes, each a process of its own as in a deployment (tests/support/cluster-node.ts,
+ * one media worker each), on one PostgreSQL database (a throwaway cluster,
+ * tests/support/postgres.ts) and one Redis (Debian's redis-server on a free loopback port,
+ * tests/support/redis.ts). `--sessions` sessions of four: the mediator and one party connect to
+ * node A, two parties to node B. Each session's first join reaches A, and placement puts the
+ * session on the node with less load then, so the sessions spread over both nodes (which node
+ * holds which is read from the ownership leases in Redis); a client whose socket is on the node
+ * holding its session is direct, the others are relayed over Redis. All join
+ * (media:capabilities, session:join; the mediator admits the parties).
  *
  * Steady phase: `session:participants` (a read of the live session: one round trip through
  * the relay, no database) sent open-loop at `--rate` per second (on schedule, whatever the
@@ -26,21 +27,26 @@
  *
  *   npm run bench:cluster [-- --sessions 10 --rate 400 --duration 20 --blocks 8 --failovers 10]
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { SessionTokens } from '../server/auth/SessionTokens.js';
+// How long an owner's lease lasts: no takeover comes sooner.
+import { LEASE_MS } from '../server/cluster/placement.js';
+import { PostgresClient } from '../server/db/sql/PostgresClient.js';
+import { createLogger } from '../server/logger.js';
 import type { SessionRole } from '../signaling/index.js';
 import { connectClient, joinSession, type TestClient } from '../tests/support/client.js';
-import { enrolledToken } from '../tests/support/enrol.js';
+import { kill, startNodeProcess } from '../tests/support/clusterNodes.js';
+import { enrolledToken, type TokenIssuer } from '../tests/support/enrol.js';
 import { freshDatabase, startPostgres } from '../tests/support/postgres.js';
 import { redisPrefix, startRedis } from '../tests/support/redis.js';
 import { TEST_SECRET } from '../tests/support/secrets.js';
-// How long an owner's lease lasts: no takeover comes sooner.
-import { LEASE_MS } from '../server/cluster/placement.js';
-import { failoverRounds, type FailoverFigures } from './clusterFailover.js';
+import { failoverRounds, type Cluster, type FailoverFigures } from './clusterFailover.js';
 import {
-  autoAdmit,
   environment,
   errorText,
   flag,
@@ -48,7 +54,6 @@ import {
   out,
   percentile,
   round3,
-  startBenchService,
   table,
   versionOf,
 } from './common.js';
@@ -120,21 +125,36 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [async () => pg.stop(), () => redis.stop()];
   const errors: string[] = [];
   try {
+    const prefix = redisPrefix('bench-cluster');
     const shared = {
       DATABASE_URL: await freshDatabase(pg.url, 'bench-cluster'),
       REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: redisPrefix('bench-cluster'),
-      MEDIASOUP_NUM_WORKERS: '1',
-      // The secret of tests/support/cluster-node.ts: the failover's owner checks the same tokens.
-      JWT_SECRET: TEST_SECRET,
+      REDIS_KEY_PREFIX: prefix,
       SERVICE_KEYS_SECRET: 'bench-cluster key-sealing secret, 32+ characters',
     };
-    const a = await startBenchService({ ...shared, NODE_ID: 'node-a' }, 'bench-cluster-a-');
-    stops.unshift(() => a.close());
-    const b = await startBenchService({ ...shared, NODE_ID: 'node-b' }, 'bench-cluster-b-');
-    stops.unshift(() => b.close());
-    autoAdmit(a.server);
-    autoAdmit(b.server);
+    const nodes: ChildProcess[] = [];
+    stops.unshift(async () => {
+      for (const n of nodes) await kill(n);
+    });
+    const a = await startNodeProcess({ ...shared, NODE_ID: 'node-a' });
+    nodes.push(a.child);
+    const b = await startNodeProcess({ ...shared, NODE_ID: 'node-b' });
+    nodes.push(b.child);
+    // The case file the nodes read (migrated by them), and their token secret.
+    const database = await PostgresClient.open(
+      shared.DATABASE_URL,
+      { max: 2 },
+      createLogger('silent'),
+    );
+    stops.unshift(() => database.close());
+    const leases = new Redis(redis.url, { lazyConnect: true });
+    await leases.connect();
+    stops.unshift(async () => void leases.disconnect());
+    const cluster: Cluster = {
+      env: shared,
+      issuer: { database, tokens: new SessionTokens(TEST_SECRET) } satisfies TokenIssuer,
+      ownerOf: (sessionId) => leases.get(`${prefix}session:${sessionId}:owner`),
+    };
 
     out(`bench:cluster: ${params.sessions} sessions of 4 (2 sockets on node A, 2 on node B)`);
     const members: Member[] = [];
@@ -147,30 +167,34 @@ async function main(): Promise<void> {
         { sub: `b${s}`, role: 'party', node: 'b' },
         { sub: `c${s}`, role: 'party', node: 'b' },
       ];
+      let mediator: TestClient | undefined;
       for (const p of people) {
         const token = await enrolledToken(
-          a.server,
+          cluster.issuer,
           { sub: p.sub, caseId, sessionId, role: p.role, name: `参与人${p.sub}` },
           3600,
         );
         const client = await connectClient((p.node === 'a' ? a : b).url, token);
-        const joined = await joinSession(client);
-        if (joined.admission === 'waiting') await client.next('admission:granted', 10_000);
+        await joinSession(client, {
+          ...(mediator ? { admitBy: mediator } : {}),
+          overrideReason: 'benchmark: admitted without the identity check',
+        });
+        mediator ??= client;
         members.push({ client, sessionId, node: p.node });
       }
     }
     const holder = new Map<string, 'a' | 'b'>();
     for (const sessionId of new Set(members.map((m) => m.sessionId))) {
-      const onA = a.server.sessions.get(sessionId);
-      const onB = b.server.sessions.get(sessionId);
-      if ((onA === undefined) === (onB === undefined)) {
-        errors.push(`${sessionId}: held by ${onA && onB ? 'both nodes' : 'no node'}`);
+      const owner = await cluster.ownerOf(sessionId);
+      if (owner !== 'node-a' && owner !== 'node-b') {
+        errors.push(`${sessionId}: held by ${owner ?? 'no node'}`);
         continue;
       }
-      const held = (onA ?? onB)!;
-      holder.set(sessionId, onA ? 'a' : 'b');
-      if (held.participants().filter((p) => p.admission === 'admitted').length !== 4)
-        errors.push(`${sessionId}: not everyone is in`);
+      holder.set(sessionId, owner === 'node-a' ? 'a' : 'b');
+      const { participants } = await members
+        .find((m) => m.sessionId === sessionId)!
+        .client.request('session:participants', {});
+      if (participants.length !== 4) errors.push(`${sessionId}: not everyone is in`);
     }
     const heldByB = [...holder.values()].filter((n) => n === 'b').length;
     out(`  sessions held: node A ${holder.size - heldByB}, node B ${heldByB} (placed by load)`);
@@ -230,7 +254,8 @@ async function main(): Promise<void> {
     if (params.failovers > 0) {
       out();
       out(`failover: ${params.failovers} rounds, the owner SIGKILLed, node B survives`);
-      failover = await failoverRounds(b, shared, params.failovers);
+      await kill(a.child); // not part of the failover rounds: its load would only add noise
+      failover = await failoverRounds({ ...cluster, survivor: b.url }, params.failovers);
       if (failover.rounds.length < params.failovers)
         errors.push(`failover: ${failover.rounds.length} of ${params.failovers} rounds`);
       if (failover.medianMs !== null)

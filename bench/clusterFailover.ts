@@ -11,9 +11,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { joinWithAdmission, launchChromium, mediaFlowing } from '../tests/support/browser.js';
 import { connectClient, joinSession } from '../tests/support/client.js';
 import { kill, startNodeProcess } from '../tests/support/clusterNodes.js';
-import { enrolledToken } from '../tests/support/enrol.js';
-import type { BenchService } from './common.js';
+import { enrolledToken, type TokenIssuer } from '../tests/support/enrol.js';
 import { median, message, out, round1 } from './common.js';
+
+/** The running cluster, as the benchmark reaches it. */
+export interface Cluster {
+  /** The environment every node process of the cluster starts with. */
+  env: Record<string, string>;
+  /** Enters people in the case file and signs their session tokens. */
+  issuer: TokenIssuer;
+  /** The node holding a session now (its ownership lease in Redis), if any. */
+  ownerOf(sessionId: string): Promise<string | null>;
+}
 
 export interface FailoverRound {
   round: number;
@@ -39,16 +48,16 @@ async function timeToMedia(page: Page, sender: string, since: number): Promise<n
 }
 
 async function oneRound(
-  survivor: BenchService,
-  env: Record<string, string>,
+  cluster: Cluster & { survivor: string },
   browser: Browser,
   round: number,
 ): Promise<FailoverRound> {
   const caseId = `CASE-FAILOVER-${round}`;
   const sessionId = `SESSION-FAILOVER-${round}`;
   const token = (sub: string, role: 'mediator' | 'party', name: string): Promise<string> =>
-    enrolledToken(survivor.server, { sub, role, name, caseId, sessionId }, 600);
-  const owner = await startNodeProcess({ ...env, NODE_ID: `bench-owner-${round}` });
+    enrolledToken(cluster.issuer, { sub, role, name, caseId, sessionId }, 600);
+  const ownerId = `bench-owner-${round}`;
+  const owner = await startNodeProcess({ ...cluster.env, NODE_ID: ownerId });
   const contexts: BrowserContext[] = [];
   try {
     // A person belongs to one case: each round's case has its own people.
@@ -58,8 +67,8 @@ async function oneRound(
       await token(`opener-${round}`, 'mediator', '开场'),
     );
     await joinSession(opener);
-    if (survivor.server.sessions.get(sessionId))
-      throw new Error('the session was placed on the surviving node');
+    const holder = await cluster.ownerOf(sessionId);
+    if (holder !== ownerId) throw new Error(`the session went to ${holder ?? 'no node'}`);
     const pages: Page[] = [];
     for (const [sub, role, name] of [
       [mediatorId, 'mediator', '王调解'],
@@ -68,7 +77,7 @@ async function oneRound(
       const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
       contexts.push(context);
       const page = await context.newPage();
-      await page.goto(`${survivor.url}/join#token=${await token(sub, role, name)}`);
+      await page.goto(`${cluster.survivor}/join#token=${await token(sub, role, name)}`);
       pages.push(page);
     }
     const [mediator, party] = pages as [Page, Page];
@@ -92,8 +101,8 @@ async function oneRound(
 
 /** `rounds` failovers, one after the other; a failed round is reported and retried up to 3 times. */
 export async function failoverRounds(
-  survivor: BenchService,
-  env: Record<string, string>,
+  /** `survivor`: the URL of the node the pages connect through, which stays up. */
+  cluster: Cluster & { survivor: string },
   rounds: number,
 ): Promise<FailoverFigures> {
   const browser = await launchChromium();
@@ -104,7 +113,7 @@ export async function failoverRounds(
     while (done.length < rounds && failures.length <= 3) {
       attempt++;
       try {
-        const r = await oneRound(survivor, env, browser, attempt);
+        const r = await oneRound(cluster, browser, attempt);
         done.push(r);
         out(
           `  failover ${done.length}: media again after ${r.bothMs} ms ` +

@@ -9,14 +9,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MediationCase } from '../../server/cases/model.js';
+import type { SessionTokens } from '../../server/auth/SessionTokens.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import type { MediationServer } from '../../server/MediationServer.js';
+import type { SqlClient } from '../../server/db/sql/SqlClient.js';
 import type { SessionClaims } from '../../signaling/index.js';
+
+/**
+ * What enrolling needs of a service: its case database and its token signer (a
+ * MediationServer has both; a benchmark driving node processes opens them itself).
+ */
+export interface TokenIssuer {
+  database: SqlClient;
+  tokens: Pick<SessionTokens, 'issue'>;
+}
 
 const FIXTURE_ORGANISATION = 'org-test-fixture';
 
 export async function enrol(
-  server: MediationServer,
+  server: Pick<TokenIssuer, 'database'>,
   claims: SessionClaims,
 ): Promise<SessionClaims> {
   const repo = new SqlCaseRepository(server.database);
@@ -100,7 +110,7 @@ export async function enrol(
 
 /** A session token for `claims`, entered in the case file first (see above). */
 export async function enrolledToken(
-  server: MediationServer,
+  server: TokenIssuer,
   claims: SessionClaims,
   ttlSeconds = 600,
 ): Promise<string> {
