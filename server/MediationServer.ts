@@ -467,7 +467,7 @@ export class MediationServer {
         checkResponses: config.http.checkResponses,
       }),
       clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
-      health: load.health(config.nodeId, () => !draining.now),
+      health: load.health(config.nodeId, () => !draining.now, shared.cluster?.placement),
       healthToken: config.healthToken,
       jwks: () => keys.jwks(),
       trustedProxies: config.trustedProxies,

@@ -20,6 +20,11 @@ import { NodeUnreachableError, type NodeBus, type SessionPlacement } from './sta
 export const LEASE_MS = 3_000;
 /** How often the holder renews its leases and publishes its load. */
 export const RENEW_MS = 1_000;
+/**
+ * How long one renewal may take. Redis unreachable without an error (a cut link drops
+ * packets; the connection hangs) is a renewal that never answers: it fails after this.
+ */
+export const RENEW_TIMEOUT_MS = 500;
 
 /** Takes the key for ARGV[1] when nobody holds it; answers the holder. */
 const CLAIM = `
@@ -27,11 +32,13 @@ local v = redis.call('GET', KEYS[1])
 if v then return v end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return ARGV[1]`;
-/** Renews the key when ARGV[1] holds it (or takes it back when it lapsed): 1; held by another: 0. */
+/**
+ * Renews the key when ARGV[1] holds it: 1; lapsed or held by another: 0. A lapsed lease is
+ * never taken back: its holder may have closed the session already (a renewal that waited
+ * in a cut connection arrives late), and a client's next join places the session again.
+ */
 const RENEW = `
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 return 0`;
 /** Deletes the key when ARGV[1] holds it. */
 const RELEASE = `
@@ -59,7 +66,8 @@ export class RedisPlacement implements SessionPlacement {
   readonly #held = new Set<string>();
   readonly #lost = new Set<(sessionId: string) => void>();
   #timer: NodeJS.Timeout | undefined;
-  #lastRenewed = Date.now();
+  /** When the last renewal that Redis answered was sent: no lease lapses before this + LEASE_MS. */
+  #renewedAt = Date.now();
 
   private constructor(
     redis: Redis,
@@ -184,7 +192,7 @@ export class RedisPlacement implements SessionPlacement {
 
   #lose(sessionId: string): void {
     if (!this.#held.delete(sessionId)) return;
-    this.#logger.error({ sessionId }, 'session lease lost: another node holds the session now');
+    this.#logger.error({ sessionId }, 'session lease lost: the session closes here');
     for (const listener of this.#lost) listener(sessionId);
   }
 
@@ -204,18 +212,43 @@ export class RedisPlacement implements SessionPlacement {
     await multi.exec();
   }
 
+  /**
+   * Every second: publishes the load and renews the leases, within RENEW_TIMEOUT_MS. When
+   * the last answered renewal is so old that the next could come after a lease lapsed,
+   * every session is given up here first, so that a node cut off from Redis stops before
+   * another can take its sessions: never two owners (cluster-partition.test.ts).
+   */
   async #renew(): Promise<void> {
+    const sentAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.#publishLoad();
-      await Promise.all([...this.#held].map((id) => this.#renewOne(id)));
-      this.#lastRenewed = Date.now();
+      await Promise.race([
+        Promise.all([this.#publishLoad(), ...[...this.#held].map((id) => this.#renewOne(id))]),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer from Redis in ${RENEW_TIMEOUT_MS} ms`)),
+            RENEW_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      this.#renewedAt = sentAt;
     } catch (error) {
       this.#logger.warn({ err: error }, 'session leases not renewed');
-      // Past the lease another node may have taken them: never two owners.
-      if (Date.now() - this.#lastRenewed > LEASE_MS) {
-        for (const id of [...this.#held]) this.#lose(id);
-      }
+    } finally {
+      clearTimeout(timer);
     }
+    if (Date.now() - this.#renewedAt > LEASE_MS - RENEW_MS && this.#held.size > 0) {
+      this.#logger.error(
+        { sessions: this.#held.size, sinceMs: Date.now() - this.#renewedAt },
+        'Redis unreachable: giving up this node’s sessions before their leases lapse',
+      );
+      for (const id of [...this.#held]) this.#lose(id);
+    }
+  }
+
+  /** Whether Redis answered within the lease: a node that cannot reach it cannot serve. */
+  reachable(): boolean {
+    return Date.now() - this.#renewedAt <= LEASE_MS;
   }
 
   async close(): Promise<void> {

@@ -89,8 +89,13 @@ export interface SessionPlacement {
   hold(sessionId: string): void;
   /** This node no longer holds the session (it closed here). */
   release(sessionId: string): Promise<void>;
-  /** Told when this node lost the lease of a session it holds (another node has it now). */
+  /**
+   * Told when this node lost the lease of a session it holds (another node has it now, or
+   * Redis did not answer for so long that another node could take it).
+   */
   onLost(listener: (sessionId: string) => void): void;
+  /** Whether Redis answered this node within the lease (else it can neither hold nor relay). */
+  reachable(): boolean;
 }
 
 /** A request to another node, answered within its time or refused. */

@@ -27,8 +27,11 @@ export interface HttpAppOptions {
   api: Router;
   clientDir: string;
   health: {
-    /** Whether it takes new connections (false while it shuts down), and its live media workers. */
-    state: () => { accepting: boolean; workers: number };
+    /**
+     * Whether it takes new connections (false while it shuts down), its live media workers,
+     * and whether the shared state of several nodes answers it (true with one node).
+     */
+    state: () => { accepting: boolean; workers: number; sharedState: boolean };
     /** What the node carries (reading it restarts the event-loop delay's window). */
     detail: () => NodeLoad & { node: string };
   };
@@ -75,14 +78,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   app.use(securityHeaders);
 
-  // For the load balancer: 200 while the node takes calls; 503 without a media worker
-  // ('degraded') or while it shuts down ('draining'), so no new connection is sent to it.
+  // For the load balancer: 200 while the node takes calls; 503 without a media worker or
+  // cut off from the other nodes' shared state ('degraded'), or while it shuts down
+  // ('draining'), so no new connection is sent to it.
   // What it carries (how many mediations are live, process ids) only for the health token:
   // anyone can reach /healthz, and each read restarts the event-loop delay's window.
   const detailAllowed = healthTokenCheck(options.healthToken);
   app.get('/healthz', (req, res) => {
-    const { accepting, workers } = options.health.state();
-    const status = !accepting ? 'draining' : workers > 0 ? 'ok' : 'degraded';
+    const { accepting, workers, sharedState } = options.health.state();
+    const status = !accepting ? 'draining' : workers > 0 && sharedState ? 'ok' : 'degraded';
     res.setHeader('Cache-Control', 'no-store');
     const detail = detailAllowed(req.headers.authorization) ? options.health.detail() : {};
     res.status(status === 'ok' ? 200 : 503).json({ status, ...detail });

@@ -68,16 +68,25 @@ export class NodeLoadMeter {
     return load;
   }
 
-  /** What /healthz reads: the status for everyone, the load for the health token's holder. */
+  /**
+   * What /healthz reads: the status for everyone, the load for the health token's holder.
+   * `shared`: the shared state of several nodes, which may stop answering this node (Redis
+   * cut off); none with one node.
+   */
   health(
     nodeId: string,
     accepting: () => boolean,
+    shared?: { reachable(): boolean },
   ): {
-    state: () => { accepting: boolean; workers: number };
+    state: () => { accepting: boolean; workers: number; sharedState: boolean };
     detail: () => NodeLoad & { node: string };
   } {
     return {
-      state: () => ({ accepting: accepting(), workers: this.#pool.workers.length }),
+      state: () => ({
+        accepting: accepting(),
+        workers: this.#pool.workers.length,
+        sharedState: shared?.reachable() ?? true,
+      }),
       detail: () => ({ node: nodeId, ...this.read() }),
     };
   }

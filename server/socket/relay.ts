@@ -89,6 +89,21 @@ export class SessionRelay {
     this.#cluster = cluster;
     this.#host = host;
     cluster.bus.serve((body, from) => this.#serve(body, from));
+    cluster.placement.onLost((sessionId) => this.#givenUp(sessionId));
+  }
+
+  /**
+   * A session this node held was given up (its lease lost, or Redis out of reach): the
+   * pages in it on this node reconnect and join again, wherever the session is placed next
+   * (a node cut off from Redis answers /healthz 503, so the balancer sends them elsewhere).
+   */
+  #givenUp(sessionId: string): void {
+    for (const { socket, ctx } of this.#host.localConnections()) {
+      if (ctx.claims.sessionId !== sessionId || ctx.relayedTo !== undefined) continue;
+      if (socket.data.inCall !== true) continue;
+      ctx.logger.warn('session given up here: the page reconnects');
+      socket.conn.close();
+    }
   }
 
   start(): void {

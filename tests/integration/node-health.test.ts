@@ -109,7 +109,7 @@ describe('the node’s health for the load balancer', () => {
     }
   });
 
-  it('answers 503 while it shuts down (draining) or has no media worker (degraded)', async () => {
+  it('answers 503 while it shuts down (draining), or has no media worker or no Redis (degraded)', async () => {
     const load: NodeLoad = {
       sessions: 3,
       participants: 9,
@@ -121,9 +121,10 @@ describe('the node’s health for the load balancer', () => {
     };
     const answers: Record<string, { code: number; body: Health }> = {};
     for (const [name, state] of Object.entries({
-      draining: { accepting: false, workers: 1 },
-      degraded: { accepting: true, workers: 0 },
-      ok: { accepting: true, workers: 1 },
+      draining: { accepting: false, workers: 1, sharedState: true },
+      degraded: { accepting: true, workers: 0, sharedState: true },
+      cutOff: { accepting: true, workers: 1, sharedState: false },
+      ok: { accepting: true, workers: 1, sharedState: true },
     })) {
       const app = createHttpApp({
         logger: createLogger('silent'),
@@ -154,6 +155,8 @@ describe('the node’s health for the load balancer', () => {
       body: { status: 'draining', sessions: 3 },
     });
     expect(answers['degraded']).toMatchObject({ code: 503, body: { status: 'degraded' } });
+    // Cut off from Redis (several nodes): it can neither hold a session nor relay to one.
+    expect(answers['cutOff']).toMatchObject({ code: 503, body: { status: 'degraded' } });
     expect(answers['ok']).toMatchObject({ code: 200, body: { status: 'ok', node: 'node-b' } });
     // Not told to the balancer: whether it accepts is the status itself.
     expect(answers['ok']!.body).not.toHaveProperty('accepting');

@@ -97,7 +97,7 @@ beforeAll(async () => {
     api: express.Router(),
     clientDir: dist,
     health: {
-      state: () => ({ accepting: true, workers: 1 }),
+      state: () => ({ accepting: true, workers: 1, sharedState: true }),
       detail: () => ({
         node: 'static-assets',
         sessions: 0,

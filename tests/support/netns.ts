@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM } from './browser.js';
@@ -254,6 +254,35 @@ export async function udpEchoes(host: NetnsHost, ip: string, count = 20): Promis
 }
 
 /**
+ * A second octet (10.<octet>.0.0/16) no live rig of another process uses: a lock file per
+ * octet holds the owner's pid (a dead owner's lock is taken over).
+ */
+function claimOctet(): { octet: number; lock: string } {
+  for (let i = 0; i < 150; i++) {
+    const octet = 100 + ((process.pid + i) % 150);
+    const lock = path.join(os.tmpdir(), `${PREFIX}-octet-${octet}.lock`);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(lock, String(process.pid), { flag: 'wx' });
+        return { octet, lock };
+      } catch {
+        let owner: number;
+        try {
+          owner = Number(readFileSync(lock, 'utf8'));
+        } catch {
+          continue; // removed in the meantime: try to take it again
+        }
+        // Ours already, being written (empty reads as 0), or a live process's: the next one.
+        if (owner === process.pid || owner === 0 || !Number.isInteger(owner) || alive(owner))
+          break;
+        rmSync(lock, { force: true });
+      }
+    }
+  }
+  throw new Error('no free 10.x.0.0/16 for a network namespace rig');
+}
+
+/**
  * The rig: an anchor address for the server and namespaces added on demand.
  * `close()` removes everything and is safe to repeat.
  */
@@ -267,10 +296,14 @@ export class NetnsRig {
   readonly #hosts: NetnsHost[] = [];
   #closed = false;
 
+  readonly #octetLock: string;
+
   private constructor() {
     this.#id = `${PREFIX}${process.pid}`;
-    // 10.<pid-derived>.x.y keeps two rigs of different processes apart.
-    this.#octets = `10.${100 + (process.pid % 150)}`;
+    // 10.<claimed>.x.y keeps two rigs of different processes apart (test files run in parallel).
+    const { octet, lock } = claimOctet();
+    this.#octets = `10.${octet}`;
+    this.#octetLock = lock;
     this.serverIp = `${this.#octets}.255.1`;
     this.#anchor = `${this.#id}a`;
     this.#wrapperDir = mkdtempSync(path.join(os.tmpdir(), 'mediation-netns-'));
@@ -329,5 +362,6 @@ export class NetnsRig {
     for (const host of this.#hosts) host.tearDown();
     tryRun('ip', ['link', 'del', this.#anchor]);
     rmSync(this.#wrapperDir, { recursive: true, force: true });
+    rmSync(this.#octetLock, { force: true });
   }
 }

@@ -20,6 +20,8 @@ import { freePort } from './postgres.js';
 export interface RedisServer {
   /** redis://:password@127.0.0.1:port */
   readonly url: string;
+  readonly port: number;
+  readonly password: string;
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,11 @@ async function untilPong(port: number, password: string, timeoutMs: number): Pro
   }
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Starts Debian's redis-server on a free port of 127.0.0.1 (and of each address in `bind`:
+ * a network-namespace rig's anchor, reachable from its namespaces), with a random password.
+ */
+export async function startRedis(options: { bind?: string[] } = {}): Promise<RedisServer> {
   const bin = redisServerBinary();
   const dir = mkdtempSync(path.join(tmpdir(), 'mediation-redis-'));
   const password = randomBytes(18).toString('hex');
@@ -74,7 +80,7 @@ export async function startRedis(): Promise<RedisServer> {
       '--port',
       String(port),
       '--bind',
-      '127.0.0.1',
+      ['127.0.0.1', ...(options.bind ?? [])].join(' '),
       '--protected-mode',
       'yes',
       '--requirepass',
@@ -112,6 +118,8 @@ export async function startRedis(): Promise<RedisServer> {
   let stopping: Promise<void> | undefined;
   return {
     url: `redis://:${password}@127.0.0.1:${port}`,
+    port,
+    password,
     stop() {
       stopping ??= (async () => {
         child.kill('SIGTERM');
