@@ -44,6 +44,28 @@ async function mediaFrom(page: Page, sender: string, what: string): Promise<void
   );
 }
 
+/** The environment of a test's nodes: one fresh database, Redis with a prefix of its own. */
+async function clusterEnv(label: string): Promise<Record<string, string>> {
+  if (!existsSync('client/dist/index.html'))
+    throw new Error('client/dist is missing: run `npm test` (it builds the client)');
+  return {
+    DATABASE_URL: await freshDatabase(inject('postgresUrl'), label),
+    REDIS_URL: inject('redisUrl'),
+    REDIS_KEY_PREFIX: redisPrefix(label),
+    MEDIASOUP_NUM_WORKERS: '1',
+    SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
+  };
+}
+
+/** A phone-sized page of its own that opened `url`. */
+async function openLink(browser: Browser, who: string, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`[${who}] page error: ${e.message}\n`));
+  await page.goto(url);
+  return page;
+}
+
 describe('one call over two nodes in Chromium', () => {
   let a: TestServer;
   let b: TestServer;
@@ -51,15 +73,7 @@ describe('one call over two nodes in Chromium', () => {
   const pages = new Map<string, Page>();
 
   beforeAll(async () => {
-    if (!existsSync('client/dist/index.html'))
-      throw new Error('client/dist is missing: run `npm test` (it builds the client)');
-    const shared = {
-      DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'e2e-cluster'),
-      REDIS_URL: inject('redisUrl'),
-      REDIS_KEY_PREFIX: redisPrefix('e2e-cluster'),
-      MEDIASOUP_NUM_WORKERS: '1',
-      SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
-    };
+    const shared = await clusterEnv('e2e-cluster');
     a = await startTestServer({ ...shared, NODE_ID: 'node-a' });
     b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
     browser = await launchChromium();
@@ -68,15 +82,12 @@ describe('one call over two nodes in Chromium', () => {
       { node: b, sub: 'applicant', name: '张三', role: 'party' as const },
     ];
     for (const person of people) {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-      const page = await context.newPage();
-      page.on('pageerror', (e) =>
-        process.stderr.write(`[${person.sub}] page error: ${e.message}\n`),
-      );
       // Tokens are signed with the secret every node shares; either node could issue them.
       const token = await a.token({ ...person, caseId: CASE, sessionId: SESSION });
-      await page.goto(`${person.node.url}/join#token=${token}`);
-      pages.set(person.sub, page);
+      pages.set(
+        person.sub,
+        await openLink(browser, person.sub, `${person.node.url}/join#token=${token}`),
+      );
     }
   });
 
@@ -114,15 +125,7 @@ describe('the node holding a call dies', () => {
   const pages = new Map<string, Page>();
 
   beforeAll(async () => {
-    if (!existsSync('client/dist/index.html'))
-      throw new Error('client/dist is missing: run `npm test` (it builds the client)');
-    const shared = {
-      DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'e2e-failover'),
-      REDIS_URL: inject('redisUrl'),
-      REDIS_KEY_PREFIX: redisPrefix('e2e-failover'),
-      MEDIASOUP_NUM_WORKERS: '1',
-      SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
-    };
+    const shared = await clusterEnv('e2e-failover');
     b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
     a = await startNodeProcess({ ...shared, NODE_ID: 'node-a-dies' });
     // The first join of the session reaches node A, which takes it (its load is no higher).
@@ -136,15 +139,9 @@ describe('the node holding a call dies', () => {
       { sub: 'mediator', name: '王调解', role: 'mediator' as const },
       { sub: 'applicant', name: '张三', role: 'party' as const },
     ]) {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-      const page = await context.newPage();
-      page.on('pageerror', (e) =>
-        process.stderr.write(`[${person.sub}] page error: ${e.message}\n`),
-      );
       const token = await b.token({ ...person, caseId: CASE_F, sessionId: SESSION_F });
       // Both pages through node B, the address that stays up (a balancer's, as it were).
-      await page.goto(`${b.url}/join#token=${token}`);
-      pages.set(person.sub, page);
+      pages.set(person.sub, await openLink(browser, person.sub, `${b.url}/join#token=${token}`));
     }
   });
 

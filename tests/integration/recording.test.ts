@@ -135,6 +135,22 @@ describe('session recording', () => {
     }
   }
 
+  /**
+   * A new session of the case with the mediator and the worker in it. The earlier test's
+   * senders and clients go first: their FFmpeg encoders would load the machine.
+   */
+  async function nextSession(): Promise<{ mediator: TestClient; worker: TestClient }> {
+    for (const m of media.splice(0)) m.stop();
+    for (const c of clients.splice(0)) c.close();
+    mediatorClient = undefined;
+    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
+    const worker = await join('p-worker', 'party', '张三');
+    return { mediator, worker };
+  }
+
   async function publish(sub: string, frequency: number): Promise<SyntheticMedia> {
     const live = t.server.sessions.get(session.id);
     if (!live) throw new Error('no live session');
@@ -301,15 +317,7 @@ describe('session recording', () => {
   }, 90_000);
 
   it('does not record a caucus unless the mediator chooses to, and the manifest says so', async () => {
-    // The first test's senders and clients go: their FFmpeg encoders would load the machine.
-    for (const m of media.splice(0)) m.stop();
-    for (const c of clients.splice(0)) c.close();
-    mediatorClient = undefined;
-    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
-    const worker = await join('p-worker', 'party', '张三');
+    const { mediator, worker } = await nextSession();
     await join('p-employer', 'party', '某某公司');
     await publish(staff.mediator.id, 300);
     await publish('p-worker', 500);
@@ -435,14 +443,7 @@ describe('session recording', () => {
   });
 
   it('ends when the mediator stops: stoppedAt is the stop, the composite lasts the span, no black or silent end', async () => {
-    for (const c of clients.splice(0)) c.close();
-    for (const m of media.splice(0)) m.stop();
-    mediatorClient = undefined;
-    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
-    const worker = await join('p-worker', 'party', '张三');
+    const { mediator, worker } = await nextSession();
     await publish(staff.mediator.id, 300);
     const workerMedia = await publish('p-worker', 500);
     const { recording } = await mediator.request('recording:start', {});
@@ -485,14 +486,7 @@ describe('session recording', () => {
   }, 60_000);
 
   it('started inside an unrecorded caucus: nothing captured until it ends, the phase open from the start', async () => {
-    for (const c of clients.splice(0)) c.close();
-    for (const m of media.splice(0)) m.stop();
-    mediatorClient = undefined;
-    session = await t.server.cases.scheduleSession(staff.mediator, theCase.id, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const mediator = await join(staff.mediator.id, 'mediator', '王调解');
-    const worker = await join('p-worker', 'party', '张三');
+    const { mediator, worker } = await nextSession();
     await join('p-employer', 'party', '某某公司');
     await publish(staff.mediator.id, 300);
     await publish('p-worker', 500);

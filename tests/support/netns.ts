@@ -273,8 +273,7 @@ function claimOctet(): { octet: number; lock: string } {
           continue; // removed in the meantime: try to take it again
         }
         // Ours already, being written (empty reads as 0), or a live process's: the next one.
-        if (owner === process.pid || owner === 0 || !Number.isInteger(owner) || alive(owner))
-          break;
+        if (owner === process.pid || owner === 0 || !Number.isInteger(owner) || alive(owner)) break;
         rmSync(lock, { force: true });
       }
     }
