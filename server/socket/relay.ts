@@ -227,14 +227,25 @@ export class SessionRelay {
 
   /**
    * Several nodes, every second. A socket here whose session moved (its owner
-   * died, or lost its lease) reconnects: its transport is closed, the page
-   * reconnects and joins again, reaching the session's new owner, as after a
-   * network drop. And a connection relayed here from a node that is gone is
+   * died, or lost its lease), or that is relayed while this node cannot reach
+   * Redis, reconnects: its transport is closed, the page reconnects and joins
+   * again, reaching the session's owner, as after a network drop. And a connection relayed here from a node that is gone is
    * treated as dropped (its place kept for the grace period, as for a network
    * fault): the person reconnects through another node.
    */
   async #sweep(): Promise<void> {
     const placement = this.#cluster.placement;
+    if (!placement.reachable()) {
+      // Cut off from Redis: nothing can be relayed from here. The pages reconnect through
+      // the balancer, which sends them elsewhere (this node answers /healthz 503).
+      for (const { socket, ctx } of this.#host.localConnections()) {
+        if (!ctx.relayedTo || socket.data.inCall !== true) continue;
+        ctx.logger.warn('Redis out of reach: the page reconnects through another node');
+        ctx.relayedTo = undefined;
+        socket.conn.close();
+      }
+      return;
+    }
     try {
       const owners = new Map<string, string | null>();
       for (const { socket, ctx } of this.#host.localConnections()) {

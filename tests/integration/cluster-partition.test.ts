@@ -8,7 +8,8 @@
  * cut, A must give the session up before its lease can lapse (never two
  * owners: A's live session is closed before B opens it), send its page to
  * reconnect, and answer /healthz 503 so a balancer stops sending people to it;
- * B reconnects its page, the session opens on B with its floor. When the link
+ * B reconnects its page, the session opens on B with its floor. A page on A in
+ * a call B holds is sent to reconnect as well (A cannot relay). When the link
  * is back, A serves again but does not take the session back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 const CASE = 'CASE-PARTITION';
 const SESSION = 'SESSION-PARTITION';
+const CASE_2 = 'CASE-PARTITION-2';
+const SESSION_2 = 'SESSION-PARTITION-2';
 /** The forwarder's port inside the namespace (a port space of its own). */
 const FORWARD_PORT = 6390;
 
@@ -57,6 +60,20 @@ async function until(check: () => boolean | Promise<boolean>, ms: number, what: 
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Why `client` was disconnected; fails when it is not within 15 s. */
+function disconnectOf(client: TestClient, who: string): Promise<string> {
+  const told = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${who}: not disconnected`)), 15_000);
+    client.socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+  // Awaited later; a test that fails before then leaves no unhandled rejection behind.
+  told.catch(() => undefined);
+  return told;
 }
 
 const status = async (t: TestServer): Promise<number> => (await fetch(`${t.url}/healthz`)).status;
@@ -99,8 +116,18 @@ describe('a node cut off from Redis', () => {
     rig?.close();
   });
 
-  async function open(node: TestServer, sub: string, role: 'mediator' | 'party') {
-    const token = await node.token({ sub, role, caseId: CASE, sessionId: SESSION });
+  async function open(
+    node: TestServer,
+    sub: string,
+    role: 'mediator' | 'party',
+    sessionId = SESSION,
+  ) {
+    const token = await node.token({
+      sub,
+      role,
+      caseId: sessionId === SESSION ? CASE : CASE_2,
+      sessionId,
+    });
     const c = await connectClient(node.url, token);
     clients.push(c);
     return c;
@@ -125,8 +152,15 @@ describe('a node cut off from Redis', () => {
     nodeB.server.sessions.onCreated((s) => {
       if (s.sessionId === SESSION) openedOnB = Date.now();
     });
-    const mediatorTold = new Promise<string>((r) => mediatorOnA.socket.once('disconnect', r));
-    const partyTold = new Promise<string>((r) => partyOnB.socket.once('disconnect', r));
+    // Another call, held by B, with a party whose socket is on A (relayed to B).
+    const mediator2 = await open(nodeB, 'mediator-2', 'mediator', SESSION_2);
+    await joinSession(mediator2);
+    const party2OnA = await open(nodeA, 'respondent-2', 'party', SESSION_2);
+    await joinSession(party2OnA, { admitBy: mediator2, overrideReason: 'test' });
+    expect(nodeB.server.sessions.get(SESSION_2)).toBeDefined();
+    const party2Told = disconnectOf(party2OnA, 'the party on A in B’s call');
+    const mediatorTold = disconnectOf(mediatorOnA, 'the mediator on A');
+    const partyTold = disconnectOf(partyOnB, 'the party on B');
 
     host!.linkDown();
     const cutAt = Date.now();
@@ -143,6 +177,10 @@ describe('a node cut off from Redis', () => {
     await until(async () => (await status(nodeA)) === 503, LEASE_MS + 2_000, 'A reports 503');
     // B sees the lease lapse and sends its page to reconnect too.
     expect(await partyTold).toBe('transport close');
+    // A cannot relay either: its page in B's call reconnects, and through B it is back in.
+    expect(await party2Told).toBe('transport close');
+    const party2 = await open(nodeB, 'respondent-2', 'party', SESSION_2);
+    expect((await joinSession(party2)).admission).toBe('admitted');
 
     // Both reconnect through the balancer, to B: the session opens there, with its floor.
     const mediator = await open(nodeB, 'mediator', 'mediator');
