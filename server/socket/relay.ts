@@ -100,10 +100,25 @@ export class SessionRelay {
   #givenUp(sessionId: string): void {
     for (const { socket, ctx } of this.#host.localConnections()) {
       if (ctx.claims.sessionId !== sessionId || ctx.relayedTo !== undefined) continue;
-      if (socket.data.inCall !== true) continue;
-      ctx.logger.warn('session given up here: the page reconnects');
-      socket.conn.close();
+      this.#reconnect(socket, ctx, 'session given up here: the page reconnects');
     }
+  }
+
+  /**
+   * Sends a page of this node to find its session's owner again: its next request asks the
+   * placement, and a page in a call has its transport closed, so it reconnects on its own and
+   * joins again (as after a network drop; a server-side disconnect would not reconnect).
+   */
+  #reconnect(
+    socket: SignalingSocket,
+    ctx: RequestContext,
+    why: string,
+    detail: Record<string, unknown> = {},
+  ): void {
+    ctx.relayedTo = undefined;
+    if (socket.data.inCall !== true) return;
+    ctx.logger.warn(detail, why);
+    socket.conn.close();
   }
 
   start(): void {
@@ -239,10 +254,8 @@ export class SessionRelay {
       // Cut off from Redis: nothing can be relayed from here. The pages reconnect through
       // the balancer, which sends them elsewhere (this node answers /healthz 503).
       for (const { socket, ctx } of this.#host.localConnections()) {
-        if (!ctx.relayedTo || socket.data.inCall !== true) continue;
-        ctx.logger.warn('Redis out of reach: the page reconnects through another node');
-        ctx.relayedTo = undefined;
-        socket.conn.close();
+        if (ctx.relayedTo)
+          this.#reconnect(socket, ctx, 'Redis out of reach: the page reconnects elsewhere');
       }
       return;
     }
@@ -254,11 +267,10 @@ export class SessionRelay {
         const sessionId = ctx.claims.sessionId;
         if (!owners.has(sessionId)) owners.set(sessionId, await placement.currentOwner(sessionId));
         if (owners.get(sessionId) === was) continue;
-        // Its next request finds the session's owner again.
-        ctx.relayedTo = undefined;
-        if (socket.data.inCall !== true) continue;
-        ctx.logger.warn({ was, now: owners.get(sessionId) }, 'session moved: the page reconnects');
-        socket.conn.close();
+        this.#reconnect(socket, ctx, 'session moved: the page reconnects', {
+          was,
+          now: owners.get(sessionId),
+        });
       }
       const alive = new Map<string, boolean>();
       for (const [socketId, { ctx, via }] of this.#remote) {
