@@ -45,6 +45,7 @@ import {
   udpPortBound,
   type RtpSource,
 } from '../recordings/capture.js';
+import { SEGMENT_SECONDS } from '../server/recordingService/segments.js';
 import { renderComposite, type CompositeSegment } from '../recordings/composite.js';
 import { fileFacts, mediaFacts } from '../recordings/probe.js';
 import type { Actor } from '../server/cases/access.js';
@@ -155,7 +156,8 @@ class BaselineCapture {
       rtpParameters: { codecs: [codec] },
     };
     const receiver = { ip: LISTEN_IP, ...(await freePortPair(LISTEN_IP)) };
-    const args = captureArgs(containerFor(codec.mimeType).container, file);
+    // The service's command line, segments included (it also copies each into its store).
+    const args = captureArgs(containerFor(codec.mimeType).container, file, SEGMENT_SECONDS);
     const child = track(
       spawn('ffmpeg', args, {
         stdio: ['pipe', 'ignore', 'pipe'],

@@ -3,7 +3,11 @@
  * mediasoup consumer sends it (described by an SDP on its stdin) and copies
  * the packets, without re-encoding, into a Matroska/WebM file written in
  * half-second clusters, so a crash of anything leaves a file decodable up to
- * the crash. FFmpeg ends its input by itself after 10 s without packets, so
+ * the crash. The same FFmpeg (its tee muxer) also cuts the stream into short
+ * segments of their own (a video segment starts at a key frame, asked for
+ * every segment length), listed in a CSV as each is finished: the caller
+ * copies each finished segment off the machine, so a machine that dies with
+ * its disk loses at most the segment being written. FFmpeg ends its input by itself after 10 s without packets, so
  * a capture whose source or server died still finishes its file (trailer,
  * duration, cues). FFmpeg is deliberately not tied to the server's life with
  * a parent-death signal: Linux sends that signal once per exiting thread of
@@ -19,6 +23,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 /** A copy of a producer's RTP (the server's `ProducerTap`). */
 export interface RtpSource {
@@ -74,9 +79,32 @@ export interface CaptureLog {
   warn(data: Record<string, unknown>, message: string): void;
 }
 
+/** A finished segment of a capture (its file beside the capture's). */
+export interface CapturedSegment {
+  /** 0, 1, 2… in the order written. */
+  seq: number;
+  /** Full path of the segment's file. */
+  file: string;
+  /** Where the segment starts and ends in the capture's stream, ms. */
+  startMs: number;
+  endMs: number;
+}
+
+export interface SegmentOptions {
+  /** Target length; a video segment can only be cut at a key frame. */
+  seconds: number;
+  /**
+   * Called once per finished segment, in order; the capture's end (stop() and
+   * the onEnded listener) waits for the promises it returns.
+   */
+  onSegment: (segment: CapturedSegment) => Promise<void>;
+}
+
 export interface TrackCaptureOptions {
   /** Where to write; its extension must match `containerFor(codec)`. */
   file: string;
+  /** Also cut the stream into segments (`<file>.<seq>.<ext>`, listed in `<file>.segments.csv`). */
+  segments?: SegmentOptions;
   source: RtpSource;
   receiver: { ip: string; port: number; rtcpPort: number };
   ffmpegPath?: string;
@@ -89,6 +117,8 @@ const STOP_TIMEOUT_MS = 5_000;
 const INPUT_TIMEOUT_MS = 10_000;
 /** Key frames asked for after resuming: the first may arrive before FFmpeg has probed. */
 const KEY_FRAME_RETRIES_MS = [0, 500, 1_500, 3_000];
+/** How often the list of finished segments is read. */
+const SEGMENT_POLL_MS = 250;
 
 /** The container a codec is copied into: WebM for VP8/VP9/Opus, Matroska otherwise. */
 export function containerFor(mimeType: string): CodecInfo {
@@ -136,8 +166,24 @@ export function primaryCodec(source: Pick<RtpSource, 'rtpParameters'>): string {
   return codec.mimeType;
 }
 
-export function captureArgs(container: CodecInfo['container'], file: string): string[] {
-  return [
+/** The name of a capture's segment `seq` (FFmpeg's pattern when `seq` is `%05d`). */
+export function segmentFile(file: string, seq: number | '%05d'): string {
+  const ext = path.extname(file);
+  const n = seq === '%05d' ? seq : String(seq).padStart(5, '0');
+  return `${file.slice(0, -ext.length)}.${n}${ext}`;
+}
+
+/** The CSV in which FFmpeg lists a capture's finished segments. */
+export function segmentListFile(file: string): string {
+  return `${file}.segments.csv`;
+}
+
+export function captureArgs(
+  container: CodecInfo['container'],
+  file: string,
+  segmentSeconds?: number,
+): string[] {
+  const input = [
     ...['-hide_banner', '-loglevel', 'error', '-nostats', '-nostdin'],
     ...['-protocol_whitelist', 'pipe,udp,rtp', '-f', 'sdp'],
     // Reordered packets wait at most 100 ms; late ones are dropped, not fatal.
@@ -145,10 +191,22 @@ export function captureArgs(container: CodecInfo['container'], file: string): st
     ...['-analyzeduration', '5000000', '-probesize', '5000000'],
     ...['-i', 'pipe:0'],
     ...['-map', '0', '-c', 'copy'],
-    // Clusters of at most half a second, flushed as written: a crash loses < 0.5 s.
-    ...['-cluster_time_limit', '500', '-flush_packets', '1'],
-    ...['-f', container, '-y', file],
   ];
+  if (segmentSeconds === undefined) {
+    return [
+      ...input,
+      // Clusters of at most half a second, flushed as written: a crash loses < 0.5 s.
+      ...['-cluster_time_limit', '500', '-flush_packets', '1'],
+      ...['-f', container, '-y', file],
+    ];
+  }
+  // The whole file as above, and the segments, each a file that plays from 0.
+  const whole = `[f=${container}:cluster_time_limit=500:flush_packets=1]${file}`;
+  const segments =
+    `[f=segment:segment_format=${container}:segment_time=${segmentSeconds}` +
+    `:segment_list=${segmentListFile(file)}:segment_list_type=csv:reset_timestamps=1]` +
+    segmentFile(file, '%05d');
+  return [...input, '-y', '-f', 'tee', `${whole}|${segments}`];
 }
 
 /**
@@ -228,6 +286,11 @@ export class TrackCapture {
   #onEnded: ((end: CaptureEnd) => void) | undefined;
   #stopping = false;
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #segments: SegmentOptions | undefined;
+  /** Segments listed so far, and the handling of each (the caller's copy). */
+  #segmentsSeen = 0;
+  #segmentWork: Promise<void> = Promise.resolve();
+  #segmentPoll: NodeJS.Timeout | undefined;
 
   private constructor(
     options: TrackCaptureOptions,
@@ -242,6 +305,7 @@ export class TrackCapture {
     this.#source = options.source;
     this.#receiver = options.receiver;
     this.#log = options.log;
+    this.#segments = options.segments;
     this.#exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
         resolve({ code: child.exitCode, signal: child.signalCode });
@@ -275,9 +339,11 @@ export class TrackCapture {
     const log = openSync(logFile, 'a', 0o600);
     let child: ChildProcess;
     try {
-      child = spawn(options.ffmpegPath ?? 'ffmpeg', captureArgs(codec.container, file), {
-        stdio: ['pipe', 'ignore', log],
-      });
+      child = spawn(
+        options.ffmpegPath ?? 'ffmpeg',
+        captureArgs(codec.container, file, options.segments?.seconds),
+        { stdio: ['pipe', 'ignore', log] },
+      );
     } finally {
       closeSync(log);
     }
@@ -317,7 +383,7 @@ export class TrackCapture {
   /** Ends the capture on purpose: FFmpeg finishes the file and exits. */
   async stop(reason: CaptureEndReason = 'stopped'): Promise<CaptureEnd> {
     if (this.#end) {
-      await this.#exited;
+      await this.#lastSegments();
       return this.#end;
     }
     this.#stopping = true;
@@ -327,7 +393,45 @@ export class TrackCapture {
     // FFmpeg first, while packets still arrive; then the source.
     await this.#finishFfmpeg(false);
     this.#source.close();
+    await this.#lastSegments();
     return end;
+  }
+
+  /**
+   * Hands the segments FFmpeg has listed since the last look to the caller,
+   * one after the other; a line is complete once its newline is written.
+   */
+  async #pollSegments(): Promise<void> {
+    const options = this.#segments;
+    if (!options) return;
+    const text = await readFile(segmentListFile(this.file), 'utf8').catch(() => '');
+    const lines = text.split('\n');
+    lines.pop(); // the part after the last newline: not finished
+    for (const line of lines.slice(this.#segmentsSeen)) {
+      const seq = this.#segmentsSeen++;
+      const [name, start, end] = line.split(',');
+      const segment: CapturedSegment = {
+        seq,
+        file: path.join(path.dirname(this.file), name ?? ''),
+        startMs: Math.round(Number(start) * 1000),
+        endMs: Math.round(Number(end) * 1000),
+      };
+      this.#segmentWork = this.#segmentWork.then(() =>
+        options
+          .onSegment(segment)
+          .catch((error: unknown) =>
+            this.#log?.warn({ file: segment.file, err: error }, 'segment not handed over'),
+          ),
+      );
+    }
+  }
+
+  /** After FFmpeg exited: the segments it listed last, and the handling of every one. */
+  async #lastSegments(): Promise<void> {
+    clearInterval(this.#segmentPoll);
+    await this.#exited;
+    await this.#pollSegments();
+    await this.#segmentWork;
   }
 
   #watch(): void {
@@ -338,12 +442,33 @@ export class TrackCapture {
         );
       }
     }
+    if (this.#segments) {
+      let polling = false;
+      this.#segmentPoll = setInterval(() => {
+        if (polling) return;
+        polling = true;
+        void this.#pollSegments().finally(() => {
+          polling = false;
+        });
+      }, SEGMENT_POLL_MS);
+      // A video segment is cut at the first key frame after its length: ask for one then.
+      if (this.#source.kind === 'video') {
+        const every = this.#segments.seconds * 1000;
+        const keyFrames = setInterval(
+          () => void this.#source.requestKeyFrame().catch(() => undefined),
+          every,
+        );
+        this.#timers.push(keyFrames);
+      }
+    }
     this.#source.onEnded((reason) => {
       if (this.#stopping) return;
       this.#stopping = true;
       this.#end = { reason, endedAt: new Date() };
       this.#clearTimers();
-      void this.#finishFfmpeg(true).then(() => this.#onEnded?.(this.#end!));
+      void this.#finishFfmpeg(true)
+        .then(() => this.#lastSegments())
+        .then(() => this.#onEnded?.(this.#end!));
     });
     void this.#exited.then(async ({ code, signal }) => {
       if (this.#stopping) return;
@@ -355,6 +480,7 @@ export class TrackCapture {
       )}`;
       this.#end = { reason: 'capture-failed', endedAt: new Date(), detail };
       this.#log?.warn({ file: this.file, code, signal }, 'capture ended unexpectedly');
+      await this.#lastSegments();
       this.#onEnded?.(this.#end);
     });
   }
@@ -382,7 +508,7 @@ export class TrackCapture {
   }
 
   #clearTimers(): void {
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers) clearInterval(t);
     this.#timers.length = 0;
   }
 }

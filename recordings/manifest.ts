@@ -23,6 +23,8 @@ export type TrackEndReason =
   | 'worker-died'
   | 'capture-failed'
   | 'server-stopped'
+  /** The node capturing it died: the track ends with its last stored segment. */
+  | 'node-failed'
   | 'session-ended';
 
 /** Ends after which the participant's media was expected to continue: a gap follows. */
@@ -31,6 +33,7 @@ export const INTERRUPTIONS: ReadonlySet<TrackEndReason> = new Set<TrackEndReason
   'worker-died',
   'capture-failed',
   'server-stopped',
+  'node-failed',
 ]);
 
 export interface ManifestPerson {
@@ -62,6 +65,20 @@ export interface ManifestTrack {
   endReason: TrackEndReason;
   /** Periods the participant paused this track (muted, camera off). */
   pauses: { from: string; to: string | null }[];
+  /**
+   * The track in segments of a few seconds, each copied off the capturing
+   * node when finished (the file above holds the same packets); after a
+   * node's death the file is rebuilt from these.
+   */
+  segments: ManifestSegment[];
+}
+
+export interface ManifestSegment {
+  seq: number;
+  startedAt: string;
+  endedAt: string;
+  size: number;
+  sha256: string;
 }
 
 export interface ManifestGap {

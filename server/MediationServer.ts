@@ -227,6 +227,7 @@ export class MediationServer {
     // Files under DATA_DIR, or the object store every node reads (S3_BUCKET).
     const evidenceBlobs = await openBlobStore(config, 'evidence');
     const documentBlobs = await openBlobStore(config, 'documents');
+    const segmentBlobs = await openBlobStore(config, 'recording-segments');
     // Bundles and payment-order packs: files, or objects of their own areas in the same store.
     const { archives, stores: archiveBlobs } = await openArchives(config);
     const evidence = new EvidenceService({
@@ -259,6 +260,7 @@ export class MediationServer {
       audit,
       keys,
       directory: path.join(config.dataDir, 'recordings'),
+      segmentStore: segmentBlobs,
       listenIp: '127.0.0.1',
       cases: repository,
       logger,
@@ -523,7 +525,7 @@ export class MediationServer {
       http: server,
       io,
       routes,
-      blobStores: [evidenceBlobs, documentBlobs, ...archiveBlobs],
+      blobStores: [evidenceBlobs, documentBlobs, segmentBlobs, ...archiveBlobs],
       load,
       draining,
       gateway,

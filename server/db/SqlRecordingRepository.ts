@@ -4,6 +4,7 @@ import type {
   Recording,
   RecordingStatus,
   RecordingRepository,
+  SegmentRecord,
   TrackRecord,
 } from '../recordingService/model.js';
 import type { SqlClient, SqlValue } from './sql/SqlClient.js';
@@ -297,5 +298,32 @@ export class SqlRecordingRepository implements RecordingRepository {
         [recordingId],
       )
     ).map(toTrack);
+  }
+
+  async insertSegment(g: SegmentRecord): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO recording_segments (track_id, seq, recording_id, blob_key, start_ms, end_ms, size, sha256, stored_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (track_id, seq) DO NOTHING`,
+      [g.trackId, g.seq, g.recordingId, g.key, g.startMs, g.endMs, g.size, g.sha256, g.storedAt],
+    );
+  }
+
+  async segments(recordingId: string): Promise<SegmentRecord[]> {
+    return (
+      await this.#sql.all<Row>(
+        'SELECT * FROM recording_segments WHERE recording_id = ? ORDER BY track_id, seq',
+        [recordingId],
+      )
+    ).map((r) => ({
+      trackId: r['track_id'] as string,
+      seq: Number(r['seq']),
+      recordingId: r['recording_id'] as string,
+      key: r['blob_key'] as string,
+      startMs: Number(r['start_ms']),
+      endMs: Number(r['end_ms']),
+      size: Number(r['size']),
+      sha256: r['sha256'] as string,
+      storedAt: r['stored_at'] as string,
+    }));
   }
 }

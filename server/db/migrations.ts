@@ -777,6 +777,29 @@ CREATE TABLE service_key_active (
 );
 `,
   },
+  {
+    version: 21,
+    name: 'recording segments copied off the capturing node',
+    sql: `
+-- A track is captured as one file and, beside it, in segments of a few seconds; each finished
+-- segment is copied into the recordings' segment store (the object store on several nodes),
+-- so a node that dies with its disk loses at most the segment it was writing
+-- (server/recordingService/segments.ts). Offsets are in the track's own stream.
+CREATE TABLE recording_segments (
+  track_id TEXT NOT NULL REFERENCES recording_tracks(id),
+  seq INTEGER NOT NULL,
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  blob_key TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (track_id, seq)
+);
+CREATE INDEX recording_segments_recording ON recording_segments(recording_id);
+`,
+  },
 ];
 
 /**

@@ -705,4 +705,24 @@ CREATE TABLE service_key_active (
 );
 `,
   },
+  {
+    version: 21,
+    name: 'recording segments copied off the capturing node',
+    sql: `
+CREATE TABLE recording_segments (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  track_id TEXT NOT NULL REFERENCES recording_tracks(id),
+  seq BIGINT NOT NULL,
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  blob_key TEXT NOT NULL,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (track_id, seq)
+);
+CREATE INDEX recording_segments_recording ON recording_segments(recording_id);
+`,
+  },
 ];

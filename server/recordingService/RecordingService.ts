@@ -25,6 +25,7 @@ import type { RecordingState } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { BlobStore } from '../evidence/BlobStore.js';
 import type { Logger } from '../logger.js';
 import type { LiveSession } from '../media/LiveSession.js';
 import type { Participant } from '../media/Participant.js';
@@ -52,6 +53,8 @@ export interface RecordingServiceOptions {
   keys: ServiceKeys;
   /** `${dataDir}/recordings`: one directory per recording. */
   directory: string;
+  /** Where each finished segment of a capture is copied (the object store on several nodes). */
+  segmentStore: BlobStore;
   /** Where capture receivers (FFmpeg) listen. */
   listenIp: string;
   cases: CaseRepository;
@@ -98,6 +101,7 @@ export class RecordingService {
       options.now ?? (() => new Date()),
       options.directory,
       options.jobs ?? processLocalClaims(),
+      options.segmentStore,
     );
     this.#tracks = new RecordingTracks(this.#ctx, options.listenIp);
     this.#finishing = new Finishing(this.#ctx);

@@ -16,6 +16,7 @@ import type { TrackCapture } from '../../recordings/capture.js';
 import type { TrackEndReason } from '../../recordings/manifest.js';
 import type { RecordingState } from '../../signaling/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
+import type { BlobStore } from '../evidence/BlobStore.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { JobClaims } from '../jobs/JobLeases.js';
 import type { Logger } from '../logger.js';
@@ -52,6 +53,8 @@ export class RecordingContext {
     readonly directory: string,
     /** Composite renders and live recordings are claimed here (one process each). */
     readonly jobs: JobClaims,
+    /** Where each finished segment of a capture is copied (segments.ts). */
+    readonly segmentStore: BlobStore,
   ) {}
 
   /**

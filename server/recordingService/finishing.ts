@@ -168,6 +168,7 @@ export class Finishing {
     const stoppedAt = recording.stoppedAt ?? this.#ctx.now().toISOString();
     // A capture that ended before its first packet holds nothing: not a track of the recording.
     const withMedia = tracks.filter((t) => (t.size ?? 0) > 0);
+    const segments = await repository.segments(recording.id);
     const manifestTracks: ManifestTrack[] = withMedia.map((t) => ({
       id: t.id,
       participantId: t.participantId,
@@ -182,6 +183,15 @@ export class Finishing {
       sha256: t.sha256 ?? emptySha256(),
       endReason: t.endReason ?? 'recording-stopped',
       pauses: t.pauses,
+      segments: segments
+        .filter((g) => g.trackId === t.id)
+        .map((g) => ({
+          seq: g.seq,
+          startedAt: new Date(Date.parse(t.startedAt) + g.startMs).toISOString(),
+          endedAt: new Date(Date.parse(t.startedAt) + g.endMs).toISOString(),
+          size: g.size,
+          sha256: g.sha256,
+        })),
     }));
     const people = new Map<string, { participantId: string; displayName: string; role: string }>();
     for (const c of consents) people.set(c.participantId, pick(c));

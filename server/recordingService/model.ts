@@ -63,6 +63,22 @@ export interface TrackRecord {
   pauses: { from: string; to: string | null }[];
 }
 
+/** A finished segment of a track, copied into the segment store. */
+export interface SegmentRecord {
+  trackId: string;
+  /** 0, 1, 2… in the track's order. */
+  seq: number;
+  recordingId: string;
+  /** Its key in the recordings' segment store. */
+  key: string;
+  /** Where it starts and ends in the track's stream, ms. */
+  startMs: number;
+  endMs: number;
+  size: number;
+  sha256: string;
+  storedAt: string;
+}
+
 export interface RecordingRepository {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   insert(recording: Recording): Promise<void>;
@@ -94,4 +110,8 @@ export interface RecordingRepository {
   insertTrack(track: TrackRecord): Promise<void>;
   updateTrack(id: string, changes: Partial<Omit<TrackRecord, 'id' | 'recordingId'>>): Promise<void>;
   tracks(recordingId: string): Promise<TrackRecord[]>;
+  /** Records a stored segment; recording the same (track, seq) again changes nothing. */
+  insertSegment(segment: SegmentRecord): Promise<void>;
+  /** A recording's segments, by track and order. */
+  segments(recordingId: string): Promise<SegmentRecord[]>;
 }

@@ -26,6 +26,7 @@ import {
   type RecordingContext,
 } from './context.js';
 import type { TrackRecord } from './model.js';
+import { SEGMENT_SECONDS, storeSegment } from './segments.js';
 
 const CAPTURE_RESTART_MS = 500;
 const CAPTURE_ATTEMPTS = 3;
@@ -133,11 +134,25 @@ export class RecordingTracks {
     const codec = containerFor(primaryCodec(source));
     const id = randomUUID();
     const file = `${id}${codec.extension}`;
+    // Segments are copied off this machine as FFmpeg finishes them, once the track is recorded.
+    let recorded: (record: TrackRecord) => void = () => undefined;
+    let notRecorded: (error: unknown) => void = () => undefined;
+    const trackRow = new Promise<TrackRecord>((resolve, reject) => {
+      recorded = resolve;
+      notRecorded = reject;
+    });
+    trackRow.catch(() => undefined);
     const capture = await TrackCapture.start({
       file: path.join(this.#ctx.directoryOf(active.recording.id), file),
       source,
       receiver,
       log: this.#ctx.logger,
+      segments: {
+        seconds: SEGMENT_SECONDS,
+        onSegment: async (segment) => {
+          await storeSegment(this.#ctx, await trackRow, segment);
+        },
+      },
     });
     const record: TrackRecord = {
       id,
@@ -159,7 +174,14 @@ export class RecordingTracks {
       sha256: null,
       pauses: producer.paused ? [{ from: capture.startedAt.toISOString(), to: null }] : [],
     };
-    await this.#ctx.repository.insertTrack(record);
+    try {
+      await this.#ctx.repository.insertTrack(record);
+    } catch (error) {
+      notRecorded(error);
+      void capture.stop();
+      throw error;
+    }
+    recorded(record);
     const live: LiveTrack = { record, capture, producerId: producer.id };
     active.tracks.set(producer.id, live);
     // Things may have changed while FFmpeg started (consent withdrawn, a caucus, a stop).

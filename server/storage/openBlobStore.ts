@@ -16,7 +16,8 @@ import {
 import { FsBlobStore } from './FsBlobStore.js';
 import { S3BlobStore, type ObjectStoreConfig } from './S3BlobStore.js';
 
-export type BlobArea = 'evidence' | 'documents';
+/** `recording-segments`: each finished segment of a capture (server/recordingService/segments.ts). */
+export type BlobArea = 'evidence' | 'documents' | 'recording-segments';
 
 export async function openBlobStore(
   config: { dataDir: string; objectStore: ObjectStoreConfig | undefined },

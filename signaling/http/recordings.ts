@@ -25,6 +25,7 @@ const TRACK_END_REASONS = [
   'worker-died',
   'capture-failed',
   'server-stopped',
+  'node-failed',
   'session-ended',
 ] as const;
 

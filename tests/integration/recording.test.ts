@@ -7,10 +7,13 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmentFile } from '../../recordings/capture.js';
 import type { RecordingManifest } from '../../recordings/manifest.js';
+import { rebuildFromSegments } from '../../server/recordingService/segments.js';
+import { FsBlobStore } from '../../server/storage/FsBlobStore.js';
 import type { MediationCase, MediationSessionRecord } from '../../server/cases/model.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
@@ -33,6 +36,11 @@ if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A segment's local name (removed once it is in the store). */
+function segmentName(trackFile: string, seq: number): string {
+  return path.basename(segmentFile(path.join('/', trackFile), seq));
+}
 
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -483,6 +491,58 @@ describe('session recording', () => {
     ).toBeLessThanOrEqual(0.5);
     // The last second still shows both pictures and sounds the mediator's tone.
     expect(mediaEnd(composite)).toEqual({ blackSeconds: 0, silentSeconds: 0 });
+  }, 60_000);
+
+  it('copies every track off the machine in segments: their hashes match the store, and they rebuild the track', async () => {
+    const { mediator, worker } = await nextSession();
+    await publish(staff.mediator.id, 300);
+    await publish('p-worker', 500);
+    const { recording } = await mediator.request('recording:start', {});
+    await worker.request('recording:acknowledge', { recordingId: recording.recordingId });
+    await untilCapturing(recording.recordingId, staff.mediator.id);
+    await untilCapturing(recording.recordingId, 'p-worker');
+    await sleep(9_000);
+    await mediator.request('recording:stop', {});
+    await t.server.recordings.idle();
+
+    const { manifest } = await t.server.recordings.detail(
+      { kind: 'system', id: 'system', role: 'system' },
+      theCase.id,
+      recording.recordingId,
+    );
+    const m = (await verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks())).payload;
+    const stored = await new SqlRecordingRepository(t.server.database).segments(
+      recording.recordingId,
+    );
+    const store = await FsBlobStore.open(path.join(t.dataDir, 'recording-segments'));
+    const dir = t.server.recordings.directoryOf(recording.recordingId);
+    expect(m.tracks.length).toBeGreaterThanOrEqual(4);
+    for (const track of m.tracks) {
+      const label = `${track.participantId} ${track.kind}: ${JSON.stringify(track.segments)}`;
+      // About 9 s in segments of about 4 s (video cut at the key frames asked for then).
+      expect(track.segments.length, label).toBeGreaterThanOrEqual(2);
+      expect(track.segments.map((g) => g.seq)).toEqual(track.segments.map((_, i) => i));
+      const own = stored.filter((g) => g.trackId === track.id);
+      for (const g of track.segments) {
+        const row = own.find((x) => x.seq === g.seq)!;
+        const bytes: Buffer[] = [];
+        for await (const chunk of store.read(row.key)) bytes.push(chunk as Buffer);
+        expect(createHash('sha256').update(Buffer.concat(bytes)).digest('hex'), label).toBe(
+          g.sha256,
+        );
+      }
+      // Nothing left behind on the machine but the whole file.
+      for (const g of track.segments)
+        expect(existsSync(path.join(dir, segmentName(track.file, g.seq)))).toBe(false);
+      // The segments hold what the whole file holds: rebuilt, the same length.
+      const rebuilt = path.join(dir, `rebuilt-${track.file}`);
+      await rebuildFromSegments(store, own, rebuilt);
+      expect(decodeErrors(rebuilt)).toBe('');
+      expect(
+        Math.abs(probe(rebuilt).duration - probe(path.join(dir, track.file)).duration),
+        label,
+      ).toBeLessThanOrEqual(0.1);
+    }
   }, 60_000);
 
   it('started inside an unrecorded caucus: nothing captured until it ends, the phase open from the start', async () => {

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditLog } from '../../server/audit/AuditLog.js';
 import type { CaseRepository } from '../../server/cases/CaseRepository.js';
 import { AppError } from '../../server/errors.js';
+import type { BlobStore } from '../../server/evidence/BlobStore.js';
 import { createLogger } from '../../server/logger.js';
 import type { LiveSession } from '../../server/media/LiveSession.js';
 import type { Participant } from '../../server/media/Participant.js';
@@ -34,6 +35,7 @@ function options(directory: string): RecordingServiceOptions {
     keys: {} as unknown as ServiceKeys,
     cases: {} as unknown as CaseRepository,
     directory,
+    segmentStore: {} as unknown as BlobStore,
     listenIp: '127.0.0.1',
     logger: createLogger('silent'),
   };

@@ -42,6 +42,7 @@ export const END_REASONS: Labels<TrackEndReason> = {
   'worker-died': ['媒体服务故障', 'media service failure'],
   'capture-failed': ['录制进程故障', 'capture failure'],
   'server-stopped': ['服务器停止', 'server stopped'],
+  'node-failed': ['媒体节点故障，已由其他节点接续', 'media node failed, continued on another node'],
   'session-ended': ['调解场次结束', 'session ended'],
 };
 
