@@ -238,13 +238,7 @@ export class MediationServer {
       limits: config.evidence,
     });
     // Unfinished uploads of a crash go; records whose file vanished are flagged.
-    const reconciled = await evidence.reconcile();
-    if (reconciled.temporary + reconciled.orphans + reconciled.missing > 0) {
-      logger[reconciled.missing > 0 ? 'error' : 'warn'](
-        reconciled,
-        'evidence store reconciled at start',
-      );
-    }
+    await evidence.reconcileAtStart(logger);
     // Several nodes (SERVICE_KEYS_SECRET): the keys every node shares, sealed in the database;
     // the first node brings this data directory's keys. Else the key files of DATA_DIR.
     const keyFiles = path.join(config.dataDir, 'keys');
@@ -261,6 +255,7 @@ export class MediationServer {
       keys,
       directory: path.join(config.dataDir, 'recordings'),
       segmentStore: segmentBlobs,
+      severalNodes: config.redis !== undefined,
       listenIp: '127.0.0.1',
       cases: repository,
       logger,
@@ -286,7 +281,10 @@ export class MediationServer {
     }
     const floorLog = new SessionFloorLog(new SqlFloorLogRepository(database), audit, logger);
     const sessions = new LiveSessionRegistry(pool, config.media, logger, {
-      created: (session) => floorLog.attach(session),
+      created: (session) => {
+        floorLog.attach(session);
+        recordings.adopt(session);
+      },
       restore: (sessionId, caseId, memory) => floorLog.restore(caseId, sessionId, memory),
       recordingState: (sessionId) => recordings.state(sessionId),
     });

@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
+import type { Logger } from '../logger.js';
 import type { BlobStore } from './BlobStore.js';
 import {
   EvidenceContext,
@@ -117,6 +118,17 @@ export class EvidenceService {
   /** Start-up check: unfinished writes and unclaimed files go; records whose file is gone are flagged. */
   reconcile(): Promise<{ temporary: number; orphans: number; missing: number }> {
     return this.#custody.reconcile();
+  }
+
+  /** reconcile(), and what it did in the log (an error when a record's file is gone). */
+  async reconcileAtStart(logger: Logger): Promise<void> {
+    const reconciled = await this.reconcile();
+    if (reconciled.temporary + reconciled.orphans + reconciled.missing > 0) {
+      logger[reconciled.missing > 0 ? 'error' : 'warn'](
+        reconciled,
+        'evidence store reconciled at start',
+      );
+    }
   }
 
   // ── visibility.ts ──────────────────────────────────────────────────────

@@ -62,7 +62,16 @@ export interface RecordingServiceOptions {
   now?: () => Date;
   /** Claims shared with the other processes on the database (default: this process alone). */
   jobs?: JobClaims;
+  /**
+   * Several nodes (REDIS_URL): a recording whose node died waits
+   * ADOPTION_GRACE_MS for the node that takes its session over to continue
+   * it, before it is closed; on one node it is closed at the next start.
+   */
+  severalNodes?: boolean;
 }
+
+/** How long a recording whose node died is left for its session's next node (several nodes). */
+export const ADOPTION_GRACE_MS = 30_000;
 
 /** What create() found on the machine. */
 export interface RecordingEnvironment {
@@ -76,6 +85,7 @@ export class RecordingService {
   readonly #live: ConsentProtocol;
   readonly #finishing: Finishing;
   readonly #files: RecordingFiles;
+  readonly #adoptionGraceMs: number;
   #sweep: NodeJS.Timeout | undefined;
 
   /** Makes the recordings directory, looks for FFmpeg, then constructs the service. */
@@ -111,6 +121,7 @@ export class RecordingService {
       ffmpeg: environment.ffmpeg,
     });
     this.#files = new RecordingFiles(this.#ctx, (id) => this.#finishing.progressOf(id));
+    this.#adoptionGraceMs = options.severalNodes ? ADOPTION_GRACE_MS : 0;
   }
 
   /** The recording in progress in a live session, as participants see it. */
@@ -179,7 +190,16 @@ export class RecordingService {
       live: () => this.#live.liveIds(),
       tracks: this.#tracks,
       enqueue: (id) => this.#finishing.enqueue(id),
+      adoptionGraceMs: this.#adoptionGraceMs,
     });
+  }
+
+  /**
+   * A live session opened on this node: a recording of it that a node which
+   * died left in progress continues here (see ConsentProtocol.adopt).
+   */
+  adopt(session: LiveSession): void {
+    this.#live.adopt(session);
   }
 
   /**

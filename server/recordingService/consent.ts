@@ -23,8 +23,12 @@ import {
   type RecordingContext,
 } from './context.js';
 import type { ConsentRecord, Recording } from './model.js';
-import { Heartbeat } from './recovery.js';
+import { claimJob } from '../jobs/JobLeases.js';
+import { Heartbeat, closeDeadTrack } from './recovery.js';
 import type { RecordingTracks } from './tracks.js';
+
+/** How often a node taking a session over tries for the recording's lease. */
+const ADOPT_RETRY_MS = 500;
 
 export class ConsentProtocol {
   readonly #ctx: RecordingContext;
@@ -131,20 +135,7 @@ export class ConsentProtocol {
       this.#releaseLive(recording.id);
       throw error;
     }
-    active.detach = session.addListener(
-      this.#tracks.listenerFor(active, {
-        privatePhase: (phase) => {
-          void this.setPrivatePhase(active.session.sessionId, phase).catch((error: unknown) =>
-            this.#ctx.logger.error({ err: error }, 'cannot record the private phase'),
-          );
-        },
-        closed: () => {
-          void this.#finish(active, 'session-ended', SYSTEM).catch((error: unknown) =>
-            this.#ctx.logger.error({ err: error }, 'cannot finish recording at session end'),
-          );
-        },
-      }),
-    );
+    this.#attach(active);
     this.#heartbeat.start();
     this.#ctx.logger.info(
       { recordingId: recording.id, sessionId: session.sessionId },
@@ -274,6 +265,113 @@ export class ConsentProtocol {
       }
     });
     if (!phase || phase.recorded) this.#tracks.captureEligible(active);
+  }
+
+  /** Hears the session's events for the recording (tracks.ts), its caucus and its end. */
+  #attach(active: ActiveRecording): void {
+    active.detach = active.session.addListener(
+      this.#tracks.listenerFor(active, {
+        privatePhase: (phase) => {
+          void this.setPrivatePhase(active.session.sessionId, phase).catch((error: unknown) =>
+            this.#ctx.logger.error({ err: error }, 'cannot record the private phase'),
+          );
+        },
+        closed: () => {
+          void this.#finish(active, 'session-ended', SYSTEM).catch((error: unknown) =>
+            this.#ctx.logger.error({ err: error }, 'cannot finish recording at session end'),
+          );
+        },
+      }),
+    );
+  }
+
+  /**
+   * A live session opened on this node (it took the session over from a node
+   * that died): a recording of it still in progress continues here, once the
+   * dead node's live lease on it has run out. The dead node's tracks are
+   * closed from their stored segments (`node-failed`: the manifest shows the
+   * gap until each is captured here again), the consents stored so far stand,
+   * and everyone's state is sent again.
+   */
+  adopt(session: LiveSession): void {
+    if (this.#closing || !this.#ffmpeg) return;
+    void this.#adopt(session).catch((error: unknown) =>
+      this.#ctx.logger.error(
+        { err: error, sessionId: session.sessionId },
+        'cannot continue the recording',
+      ),
+    );
+  }
+
+  async #adopt(session: LiveSession): Promise<void> {
+    const { repository } = this.#ctx;
+    const found = (await repository.listByStatus('recording')).find(
+      (r) => r.sessionId === session.sessionId,
+    );
+    if (!found || this.#leased.has(found.id)) return;
+    // The dead node's lease runs out within LIVE_LEASE_MS of its last heartbeat.
+    const deadline = Date.now() + 2 * LIVE_LEASE_MS;
+    for (;;) {
+      if (session.closed || this.#closing || this.#active.has(session.sessionId)) return;
+      if (await claimJob(this.#ctx.liveClaims, liveJob(found.id))) break;
+      // Still renewed: the recording is live in a process that is not dead (and will end it).
+      if (Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, ADOPT_RETRY_MS));
+    }
+    this.#leased.add(found.id);
+    this.#heartbeat.start();
+    const recording = await repository.get(found.id);
+    if (
+      !recording ||
+      recording.status !== 'recording' ||
+      session.closed ||
+      this.#active.has(session.sessionId)
+    ) {
+      this.#releaseLive(found.id);
+      return;
+    }
+    let closed = 0;
+    for (const track of await repository.tracks(recording.id)) {
+      if (track.endedAt !== null) continue;
+      await closeDeadTrack(this.#ctx, this.#tracks, recording, track);
+      closed += 1;
+    }
+    const consents = await repository.consents(recording.id);
+    const starter = consents.find((c) => c.participantId === recording.startedBy);
+    const active = new ActiveRecording(
+      recording,
+      session,
+      starter?.displayName ?? recording.startedBy,
+    );
+    for (const c of consents) {
+      active.consented.add(c.participantId);
+      if (c.withdrawnAt !== null) active.withdrawn.add(c.participantId);
+    }
+    if (session.closed || this.#active.has(session.sessionId)) {
+      this.#releaseLive(recording.id);
+      return;
+    }
+    this.#active.set(session.sessionId, active);
+    this.#attach(active);
+    const at = this.#ctx.now().toISOString();
+    await this.#ctx.audit.append({
+      caseId: recording.caseId,
+      ...SYSTEM,
+      action: 'recording.continued',
+      target: recording.id,
+      payload: {
+        at,
+        reason: 'node-failed',
+        lastAliveAt: recording.aliveAt ?? null,
+        tracksClosed: closed,
+      },
+    });
+    this.#ctx.logger.warn(
+      { recordingId: recording.id, sessionId: session.sessionId, tracksClosed: closed },
+      'recording continued after its node failed',
+    );
+    this.#tracks.captureEligible(active);
+    this.#broadcast(active);
   }
 
   /** Ends every live recording (their files are finished); no new one starts. */

@@ -10,7 +10,7 @@
  * process sharing the database runs this; the lease makes one of them close
  * each recording.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mediaFacts } from '../../recordings/probe.js';
 import { withLease } from '../jobs/JobLeases.js';
@@ -21,7 +21,8 @@ import {
   type ActiveRecording,
   type RecordingContext,
 } from './context.js';
-import type { Recording } from './model.js';
+import type { Recording, TrackRecord } from './model.js';
+import { isLocal, rebuildFromSegments } from './segments.js';
 import type { RecordingTracks } from './tracks.js';
 
 const HEARTBEAT_MS = 1_000;
@@ -80,11 +81,19 @@ export async function recoverRecordings(
     live: () => Iterable<string>;
     tracks: RecordingTracks;
     enqueue: (recordingId: string) => void;
+    /**
+     * Several nodes: how long a recording whose node died is left for the
+     * node that takes its session over to continue it (ConsentProtocol.adopt);
+     * 0 on one node, whose sessions end with it.
+     */
+    adoptionGraceMs: number;
   },
 ): Promise<void> {
   const { repository } = ctx;
   for (const found of await repository.listByStatus('recording')) {
     if ([...parts.live()].includes(found.id)) continue;
+    const lastSign = Date.parse(found.aliveAt ?? found.startedAt);
+    if (ctx.now().getTime() - lastSign < parts.adoptionGraceMs) continue;
     // Not claimed: live in another process (its heartbeat renews the lease), or being closed.
     await withLease(ctx.liveClaims, liveJob(found.id), async () => {
       const recording = await repository.get(found.id);
@@ -107,32 +116,17 @@ async function closeOrphaned(
 ): Promise<void> {
   const { repository } = ctx;
   const now = ctx.now();
+  let elsewhere = false;
   for (const track of await repository.tracks(recording.id)) {
     if (track.endedAt !== null) continue;
-    if (track.pid !== null)
-      await stopOrphan(track.pid, path.join(ctx.directoryOf(recording.id), track.file));
-    const file = path.join(ctx.directoryOf(recording.id), track.file);
-    const media = await mediaFacts(file).catch(() => ({ durationMs: 0, codecs: [] }));
-    // Media stopped when the server died: less than a second after the last
-    // heartbeat. Without one, the file's start plus its length.
-    const alive = recording.aliveAt ? Date.parse(recording.aliveAt) : NaN;
-    // (The file can hold a little more than that: then its own end counts.)
-    const fromFile = Date.parse(track.startedAt) + media.durationMs;
-    const endedAt = new Date(
-      Math.min(now.getTime(), Number.isFinite(alive) ? Math.max(alive, fromFile) : fromFile),
-    );
-    await tracks.closeTrack(
-      track,
-      endedAt,
-      'server-stopped',
-      'the server stopped during the recording',
-    );
+    elsewhere = (await closeDeadTrack(ctx, tracks, recording, track)) || elsewhere;
   }
   const at = now.toISOString();
+  const reason = elsewhere ? 'node-failed' : 'server-restart';
   await repository.update(recording.id, {
     status: 'processing',
     stoppedAt: at,
-    stopReason: 'server-restart',
+    stopReason: reason,
     privatePhases: recording.privatePhases.map((p) => (p.to === null ? { ...p, to: at } : p)),
   });
   await ctx.audit.append({
@@ -140,9 +134,60 @@ async function closeOrphaned(
     ...SYSTEM,
     action: 'recording.recovered',
     target: recording.id,
-    payload: { stoppedAt: at, reason: 'server-restart' },
+    payload: { stoppedAt: at, reason },
   });
-  ctx.logger.warn({ recordingId: recording.id }, 'recording cut off by a restart closed');
+  ctx.logger.warn({ recordingId: recording.id, reason }, 'recording cut off by a restart closed');
+}
+
+/**
+ * Closes a track whose capturing process died. Its file on this machine (the
+ * same server restarted): its orphaned FFmpeg is interrupted, and the track
+ * ends at the file's last packet (never after the last heartbeat but one
+ * second). Its file on another machine (a node that died): the file is
+ * rebuilt from the segments that node stored, and the track ends with the
+ * last of them. Resolves with whether the file was elsewhere.
+ */
+export async function closeDeadTrack(
+  ctx: RecordingContext,
+  tracks: RecordingTracks,
+  recording: Recording,
+  track: TrackRecord,
+): Promise<boolean> {
+  const file = path.join(ctx.directoryOf(recording.id), track.file);
+  if (!(await isLocal(file))) {
+    const segments = (await ctx.repository.segments(recording.id)).filter(
+      (g) => g.trackId === track.id,
+    );
+    await mkdir(ctx.directoryOf(recording.id), { recursive: true, mode: 0o700 });
+    const span = await rebuildFromSegments(ctx.segmentStore, segments, file);
+    const endedAt = new Date(
+      Math.min(ctx.now().getTime(), Date.parse(track.startedAt) + (span?.endMs ?? 0)),
+    );
+    await tracks.closeTrack(
+      track,
+      endedAt,
+      'node-failed',
+      `the node capturing it stopped; kept up to its last stored segment (${segments.length})`,
+    );
+    return true;
+  }
+  if (track.pid !== null) await stopOrphan(track.pid, file);
+  const media = await mediaFacts(file).catch(() => ({ durationMs: 0, codecs: [] }));
+  // Media stopped when the server died: less than a second after the last
+  // heartbeat. Without one, the file's start plus its length.
+  const alive = recording.aliveAt ? Date.parse(recording.aliveAt) : NaN;
+  // (The file can hold a little more than that: then its own end counts.)
+  const fromFile = Date.parse(track.startedAt) + media.durationMs;
+  const endedAt = new Date(
+    Math.min(ctx.now().getTime(), Number.isFinite(alive) ? Math.max(alive, fromFile) : fromFile),
+  );
+  await tracks.closeTrack(
+    track,
+    endedAt,
+    'server-stopped',
+    'the server stopped during the recording',
+  );
+  return false;
 }
 
 /**

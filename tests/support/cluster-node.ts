@@ -5,6 +5,9 @@
  * directory; prints one JSON line `{"ready":{"url":…}}` once it listens.
  *
  *   DATABASE_URL=… REDIS_URL=… REDIS_KEY_PREFIX=… NODE_ID=… vite-node tests/support/cluster-node.ts
+ *
+ * Started with an IPC channel, it publishes synthetic media into a session
+ * it holds when asked (`{ publish: { sessionId, participantId } }`).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +16,7 @@ import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer } from '../../server/MediationServer.js';
 import { TEST_SECRET } from './secrets.js';
+import { publishSynthetic } from './syntheticMedia.js';
 
 const config = loadConfig(process.env, {
   HTTP_HOST: '127.0.0.1',
@@ -27,3 +31,25 @@ const config = loadConfig(process.env, {
 });
 const server = await MediationServer.create(config, createLogger(config.logLevel));
 process.stdout.write(`${JSON.stringify({ ready: { url: `http://127.0.0.1:${server.port}` } })}\n`);
+
+process.on('message', (m: unknown) => {
+  const ask = (m as { publish?: { sessionId: string; participantId: string } }).publish;
+  if (!ask) return;
+  const session = server.sessions.get(ask.sessionId);
+  if (!session) {
+    process.send?.({ error: `session ${ask.sessionId} is not held here` });
+    return;
+  }
+  publishSynthetic(session, ask.participantId).then(
+    (media) =>
+      process.send?.({
+        published: {
+          participantId: ask.participantId,
+          audioProducerId: media.audioProducerId,
+          videoProducerId: media.videoProducerId,
+          pid: media.process.pid,
+        },
+      }),
+    (error: unknown) => process.send?.({ error: String(error) }),
+  );
+});

@@ -6,14 +6,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-/** A node in its own process; resolves with its URL once it listens. */
+/**
+ * A node in its own process; resolves with its URL once it listens. With `ipc`, the test
+ * can ask it to publish synthetic media (`publishOn`).
+ */
 export async function startNodeProcess(
   env: Record<string, string>,
+  options: { ipc?: boolean } = {},
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     path.join('node_modules', '.bin', 'vite-node'),
     ['tests/support/cluster-node.ts'],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+    {
+      stdio: ['ignore', 'pipe', 'inherit', ...(options.ipc ? (['ipc'] as const) : [])],
+      env: { ...process.env, ...env },
+    },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -38,4 +45,43 @@ export async function kill(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
+}
+
+/** What a node process answers to `{ publish }`: the synthetic media's producers and FFmpeg. */
+export interface PublishedOnNode {
+  audioProducerId: string | undefined;
+  videoProducerId: string | undefined;
+  /** The FFmpeg sending it: it outlives a SIGKILLed node, so the test ends it. */
+  pid: number;
+}
+
+/**
+ * Asks a node process started with `ipc` to publish synthetic media
+ * (tests/support/syntheticMedia.ts) for a participant of a session it holds.
+ */
+export function publishOn(
+  child: ChildProcess,
+  sessionId: string,
+  participantId: string,
+): Promise<PublishedOnNode> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the node did not publish')), 20_000);
+    const onMessage = (m: unknown) => {
+      const reply = m as {
+        published?: PublishedOnNode & { participantId: string };
+        error?: string;
+      };
+      if (reply.error) {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        reject(new Error(reply.error));
+      } else if (reply.published?.participantId === participantId) {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(reply.published);
+      }
+    };
+    child.on('message', onMessage);
+    child.send({ publish: { sessionId, participantId } });
+  });
 }

@@ -1,0 +1,218 @@
+/**
+ * A recording in progress when its node dies (issue 19, node failure): node A
+ * runs in a process of its own (tests/support/cluster-node.ts), holds the
+ * session and records it; node B runs in the test. Both on one PostgreSQL
+ * database, one Redis and one S3-compatible store (s3rver), where A copies
+ * every finished segment of every track.
+ *
+ * A is SIGKILLed mid-recording. The session opens again on B when the pages
+ * reconnect there, and the recording continues on B: A's tracks are rebuilt
+ * from their stored segments and end with `node-failed` at most one segment
+ * before the kill, the manifest shows a `node-failed` gap for each until B
+ * captures the same person's same source again, and the composite is made
+ * on B from both nodes' tracks.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RecordingManifest } from '../../recordings/manifest.js';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
+import { SEGMENT_SECONDS } from '../../server/recordingService/segments.js';
+import { verifyJws } from '../../server/signing/jws.js';
+import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
+import { connectClient, joinSession, type TestClient } from '../support/client.js';
+import { kill, publishOn, startNodeProcess } from '../support/clusterNodes.js';
+import { enrolledToken } from '../support/enrol.js';
+import { freshDatabase } from '../support/postgres.js';
+import { redisPrefix } from '../support/redis.js';
+import { startObjectStore, type TestObjectStore } from '../support/s3.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SYSTEM = { kind: 'system', id: 'system', role: 'system' } as const;
+
+function decodes(file: string): boolean {
+  return spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']).status === 0;
+}
+
+describe('a recording whose node dies', () => {
+  let store: TestObjectStore;
+  let env: Record<string, string>;
+  let b: TestServer;
+  let staff: StaffFixture;
+  let caseId: string;
+  const children: ChildProcess[] = [];
+  const clients: TestClient[] = [];
+  const media: SyntheticMedia[] = [];
+  /** FFmpeg senders started by node A: they outlive it. */
+  const strayPids: number[] = [];
+
+  beforeAll(async () => {
+    store = await startObjectStore();
+    env = {
+      DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'cluster-recording'),
+      REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: redisPrefix('cluster-recording'),
+      ...store.env,
+    };
+    b = await startTestServer({ ...env, NODE_ID: 'node-b', MEDIASOUP_NUM_WORKERS: '1' });
+    staff = await seedStaff(new SqlCaseRepository(b.server.database));
+    caseId = (await caseInSession(b.server.cases, staff)).case.id;
+  });
+
+  afterAll(async () => {
+    for (const m of media) m.stop();
+    for (const pid of strayPids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const c of clients) c.close();
+    for (const child of children) await kill(child);
+    await b?.close();
+    await store?.close();
+  });
+
+  async function open(
+    url: string,
+    sessionId: string,
+    claims: { sub: string; role: 'mediator' | 'party'; name: string },
+  ): Promise<TestClient> {
+    const token = await enrolledToken(b.server, { caseId, sessionId, ...claims }, 600);
+    const c = await connectClient(url, token);
+    clients.push(c);
+    return c;
+  }
+
+  it('continues on the node that takes the session over, with a node-failed gap and the segments kept', async () => {
+    const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-rec' }, { ipc: true });
+    children.push(a.child);
+    const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const sessionId = session.id;
+    const person = (await b.server.cases.file(staff.clerk, caseId)).people.find(
+      (p) => p.kind === 'applicant',
+    )!;
+    const M = { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' };
+    const P = { sub: person.id, role: 'party' as const, name: person.name };
+
+    const mediatorOnA = await open(a.url, sessionId, M);
+    await joinSession(mediatorOnA);
+    // A holds the session; the party's socket is on B and relayed to A.
+    expect(b.server.sessions.get(sessionId)).toBeUndefined();
+    const partyOnB = await open(b.url, sessionId, P);
+    await joinSession(partyOnB, { admitBy: mediatorOnA });
+    for (const who of [M.sub, P.sub])
+      strayPids.push((await publishOn(a.child, sessionId, who)).pid);
+
+    const { recording } = await mediatorOnA.request('recording:start', {});
+    const recordingId = recording.recordingId;
+    await partyOnB.request('recording:acknowledge', { recordingId });
+    const repo = new SqlRecordingRepository(b.server.database);
+    // Recorded on A until each of the four tracks has two segments in the store.
+    const until = Date.now() + 40_000;
+    for (;;) {
+      const tracks = await repo.tracks(recordingId);
+      const segments = await repo.segments(recordingId);
+      const stored = tracks.filter((t) => segments.filter((g) => g.trackId === t.id).length >= 2);
+      if (tracks.length === 4 && stored.length === 4) break;
+      if (Date.now() > until) throw new Error(`A stored too few segments: ${segments.length}`);
+      await sleep(250);
+    }
+    const onA = await repo.tracks(recordingId);
+
+    const told = new Promise<string>((resolve) => partyOnB.socket.once('disconnect', resolve));
+    await kill(a.child);
+    const killedAt = Date.now();
+    expect(await told).toBe('transport close');
+
+    // The pages reconnect through the balancer, to B; the session opens there.
+    const mediator = await open(b.url, sessionId, M);
+    const continued = mediator.next(
+      'recording:state',
+      20_000,
+      (s) => s.recording?.recordingId === recordingId,
+    );
+    await joinSession(mediator);
+    const party = await open(b.url, sessionId, P);
+    expect((await joinSession(party)).admission).toBe('admitted');
+    const live = b.server.sessions.get(sessionId)!;
+    media.push(await publishSynthetic(live, M.sub, { frequency: 300 }));
+    media.push(await publishSynthetic(live, P.sub, { frequency: 500 }));
+    // Everyone is told the recording goes on, with the consents given on A.
+    const state = (await continued).recording!;
+    expect(state.consented.sort()).toEqual([M.sub, P.sub].sort());
+
+    // Captured again on B: four new tracks with media.
+    const untilB = Date.now() + 30_000;
+    for (;;) {
+      const fresh = (await repo.tracks(recordingId)).filter(
+        (t) => !onA.some((x) => x.id === t.id) && t.pid !== null,
+      );
+      if (fresh.length === 4) break;
+      if (Date.now() > untilB) throw new Error(`B captures ${fresh.length} tracks`);
+      await sleep(250);
+    }
+    await sleep(3_000);
+    await mediator.request('recording:stop', {});
+    await b.server.recordings.idle();
+
+    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
+    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
+      .payload;
+    const listed = JSON.stringify(
+      m.tracks.map((t) => [t.participantId, t.kind, t.startedAt, t.endedAt, t.endReason]),
+    );
+    const fromA = m.tracks.filter((t) => onA.some((x) => x.id === t.id));
+    const fromB = m.tracks.filter((t) => !onA.some((x) => x.id === t.id));
+    expect(fromA, listed).toHaveLength(4);
+    expect(fromB, listed).toHaveLength(4);
+    const dir = b.server.recordings.directoryOf(recordingId);
+    for (const t of fromA) {
+      expect(t.endReason, listed).toBe('node-failed');
+      // At most the segment being written (about 4 s, cut at a key frame) and the time
+      // the copy took are lost.
+      expect(Date.parse(t.endedAt), listed).toBeLessThanOrEqual(killedAt);
+      expect(Date.parse(t.endedAt), listed).toBeGreaterThan(
+        killedAt - (2 * SEGMENT_SECONDS + 1) * 1000,
+      );
+      expect(t.segments.length, listed).toBeGreaterThanOrEqual(2);
+      // Rebuilt on B from the store: the file the manifest hashes is here and decodes.
+      const file = path.join(dir, t.file);
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(t.sha256);
+      expect(decodes(file)).toBe(true);
+    }
+    for (const t of fromB) expect(t.endReason, listed).toBe('recording-stopped');
+    // One node-failed gap per person and source: from A's last segment to B's first capture.
+    expect(
+      m.gaps.filter((g) => g.reason === 'node-failed'),
+      JSON.stringify(m.gaps),
+    ).toHaveLength(4);
+    for (const g of m.gaps) {
+      const before = fromA.find(
+        (t) => t.participantId === g.participantId && t.source === g.source,
+      )!;
+      const after = fromB.find(
+        (t) => t.participantId === g.participantId && t.source === g.source,
+      )!;
+      expect(g).toMatchObject({ from: before.endedAt, to: after.startedAt });
+    }
+    expect(m.notes.join(' ')).toContain('中断');
+    expect(m.composite.status).toBe('complete');
+    // Every segment A stored is in the object store.
+    const objects = await store.list('recording-segments/');
+    const segments = await repo.segments(recordingId);
+    expect(objects.length).toBeGreaterThanOrEqual(segments.length);
+    const events = await new SqlAuditLog(b.server.database).list(caseId);
+    expect(events.map((e) => e.action)).toContain('recording.continued');
+  }, 150_000);
+});
