@@ -66,7 +66,7 @@ import { SqlDocumentRepository } from './db/SqlDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
-import { openArchives, openBlobStore } from './storage/openBlobStore.js';
+import { openArchives, openBlobStore, openRecordingStores } from './storage/openBlobStore.js';
 import { SqlServiceKeyVault } from './db/SqlServiceKeyVault.js';
 import { NodeLoadMeter } from './media/nodeLoad.js';
 import type { BlobStore } from './evidence/BlobStore.js';
@@ -227,7 +227,7 @@ export class MediationServer {
     // Files under DATA_DIR, or the object store every node reads (S3_BUCKET).
     const evidenceBlobs = await openBlobStore(config, 'evidence');
     const documentBlobs = await openBlobStore(config, 'documents');
-    const segmentBlobs = await openBlobStore(config, 'recording-segments');
+    const recordingStores = await openRecordingStores(config);
     // Bundles and payment-order packs: files, or objects of their own areas in the same store.
     const { archives, stores: archiveBlobs } = await openArchives(config);
     const evidence = new EvidenceService({
@@ -254,7 +254,7 @@ export class MediationServer {
       audit,
       keys,
       directory: path.join(config.dataDir, 'recordings'),
-      segmentStore: segmentBlobs,
+      stores: recordingStores,
       severalNodes: config.redis !== undefined,
       listenIp: '127.0.0.1',
       cases: repository,
@@ -523,7 +523,7 @@ export class MediationServer {
       http: server,
       io,
       routes,
-      blobStores: [evidenceBlobs, documentBlobs, segmentBlobs, ...archiveBlobs],
+      blobStores: [evidenceBlobs, documentBlobs, ...recordingStores.all, ...archiveBlobs],
       load,
       draining,
       gateway,

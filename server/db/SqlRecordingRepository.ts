@@ -5,6 +5,7 @@ import type {
   RecordingStatus,
   RecordingRepository,
   SegmentRecord,
+  StoredFileRecord,
   TrackRecord,
 } from '../recordingService/model.js';
 import type { SqlClient, SqlValue } from './sql/SqlClient.js';
@@ -325,5 +326,32 @@ export class SqlRecordingRepository implements RecordingRepository {
       sha256: r['sha256'] as string,
       storedAt: r['stored_at'] as string,
     }));
+  }
+
+  async putStoredFile(f: StoredFileRecord): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO recording_files (recording_id, name, blob_key, size, sha256, stored_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (recording_id, name) DO UPDATE SET
+         blob_key = excluded.blob_key, size = excluded.size, sha256 = excluded.sha256,
+         stored_at = excluded.stored_at`,
+      [f.recordingId, f.name, f.key, f.size, f.sha256, f.storedAt],
+    );
+  }
+
+  async storedFile(recordingId: string, name: string): Promise<StoredFileRecord | undefined> {
+    const r = await this.#sql.get<Row>(
+      'SELECT * FROM recording_files WHERE recording_id = ? AND name = ?',
+      [recordingId, name],
+    );
+    return r
+      ? {
+          recordingId: r['recording_id'] as string,
+          name: r['name'] as string,
+          key: r['blob_key'] as string,
+          size: Number(r['size']),
+          sha256: r['sha256'] as string,
+          storedAt: r['stored_at'] as string,
+        }
+      : undefined;
   }
 }

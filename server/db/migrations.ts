@@ -800,6 +800,24 @@ CREATE TABLE recording_segments (
 CREATE INDEX recording_segments_recording ON recording_segments(recording_id);
 `,
   },
+  {
+    version: 22,
+    name: 'recording files kept in the object store',
+    sql: `
+-- On several nodes (S3_BUCKET), a recording's finished files (its tracks, the composite, the
+-- signed manifest) are also kept in the object store, so that every node serves them and any
+-- node renders the composite: which object holds which file (server/recordingService/stored.ts).
+CREATE TABLE recording_files (
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  name TEXT NOT NULL,
+  blob_key TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (recording_id, name)
+);
+`,
+  },
 ];
 
 /**

@@ -725,4 +725,20 @@ CREATE TABLE recording_segments (
 CREATE INDEX recording_segments_recording ON recording_segments(recording_id);
 `,
   },
+  {
+    version: 22,
+    name: 'recording files kept in the object store',
+    sql: `
+CREATE TABLE recording_files (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  recording_id TEXT NOT NULL REFERENCES recordings(id),
+  name TEXT NOT NULL,
+  blob_key TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (recording_id, name)
+);
+`,
+  },
 ];

@@ -53,8 +53,11 @@ export interface RecordingServiceOptions {
   keys: ServiceKeys;
   /** `${dataDir}/recordings`: one directory per recording. */
   directory: string;
-  /** Where each finished segment of a capture is copied (the object store on several nodes). */
-  segmentStore: BlobStore;
+  /**
+   * Where each finished segment of a capture is copied (the object store on several nodes),
+   * and with an object store where the finished files are kept for every node.
+   */
+  stores: { segments: BlobStore; files?: BlobStore | undefined };
   /** Where capture receivers (FFmpeg) listen. */
   listenIp: string;
   cases: CaseRepository;
@@ -111,7 +114,8 @@ export class RecordingService {
       options.now ?? (() => new Date()),
       options.directory,
       options.jobs ?? processLocalClaims(),
-      options.segmentStore,
+      options.stores.segments,
+      options.stores.files,
     );
     this.#tracks = new RecordingTracks(this.#ctx, options.listenIp);
     this.#finishing = new Finishing(this.#ctx);

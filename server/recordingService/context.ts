@@ -55,6 +55,8 @@ export class RecordingContext {
     readonly jobs: JobClaims,
     /** Where each finished segment of a capture is copied (segments.ts). */
     readonly segmentStore: BlobStore,
+    /** Several nodes: where finished files are kept for every node (stored.ts). */
+    readonly fileStore?: BlobStore,
   ) {}
 
   /**

@@ -5,13 +5,13 @@
  * first read of a file by someone is written to the audit chain as custody.
  * Only readers the case's access rules allow (`case.recordings`).
  */
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { MANIFEST_TYPE, type RecordingManifest } from '../../recordings/manifest.js';
 import { authorize, type Actor } from '../cases/access.js';
 import { NotFoundError } from '../errors.js';
 import type { ClientInfo, RecordingContext } from './context.js';
 import type { ConsentRecord, Recording, TrackRecord } from './model.js';
+import { readableFile } from './stored.js';
 
 export interface RecordingSummary extends Recording {
   durationMs: number | null;
@@ -25,10 +25,11 @@ export interface RecordingDetail {
   manifest: { jws: string; payload: RecordingManifest } | null;
 }
 
-/** A recording file opened for reading. */
+/** A recording file opened for reading (here, or in the object store on several nodes). */
 export interface OpenedRecordingFile {
-  path: string;
   size: number;
+  /** The file, or the given range of it. */
+  open(range?: { start: number; end: number }): Readable;
   mediaType: string;
   filename: string;
   sha256: string | null;
@@ -75,10 +76,11 @@ export class RecordingFiles {
 
   async detail(actor: Actor, caseId: string, recordingId: string): Promise<RecordingDetail> {
     const recording = await this.#recordingOf(actor, caseId, recordingId);
-    const manifest =
+    const manifestFile =
       recording.status === 'complete'
-        ? await readFile(path.join(this.#ctx.directoryOf(recordingId), 'manifest.jws'), 'utf8')
-        : null;
+        ? await readableFile(this.#ctx, recordingId, 'manifest.jws')
+        : undefined;
+    const manifest = manifestFile ? await text(manifestFile.open()) : null;
     return {
       recording: await this.#summary(recording),
       tracks: await this.#ctx.repository.tracks(recordingId),
@@ -107,7 +109,6 @@ export class RecordingFiles {
     options: { custody: boolean; client: ClientInfo },
   ): Promise<OpenedRecordingFile> {
     const recording = await this.#recordingOf(actor, caseId, recordingId);
-    const dir = this.#ctx.directoryOf(recordingId);
     let file: { name: string; mediaType: string; sha256: string | null };
     if (fileId === 'composite') {
       if (recording.composite?.status !== 'complete') throw new NotFoundError('Composite');
@@ -133,10 +134,8 @@ export class RecordingFiles {
         sha256: track.sha256,
       };
     }
-    const full = path.join(dir, file.name);
-    const { size } = await stat(full).catch(() => {
-      throw new NotFoundError('Recording file');
-    });
+    const found = await readableFile(this.#ctx, recordingId, file.name);
+    if (!found) throw new NotFoundError('Recording file');
     if (options.custody && actor.kind !== 'system') {
       await this.#ctx.audit.append({
         caseId,
@@ -148,11 +147,17 @@ export class RecordingFiles {
       });
     }
     return {
-      path: full,
-      size,
+      size: found.size,
+      open: (range) => found.open(range),
       mediaType: file.mediaType,
       filename: file.name,
       sha256: file.sha256,
     };
   }
+}
+
+async function text(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -23,6 +23,7 @@ import { withLease } from '../jobs/JobLeases.js';
 import { writeFileDurably } from '../storage/durableWrite.js';
 import { SYSTEM, emptySha256, type RecordingContext } from './context.js';
 import type { Recording, TrackRecord } from './model.js';
+import { ensureLocal, keepOffNode } from './stored.js';
 
 const PROGRESS_STEP = 0.05;
 
@@ -101,17 +102,21 @@ export class Finishing {
       compositeProgress: 0,
     });
     try {
-      const segments: CompositeSegment[] = tracks
-        .filter((t) => (t.size ?? 0) > 0 && (t.durationMs ?? 0) > 0)
-        .map((t) => ({
-          file: path.join(dir, t.file),
-          participantId: t.participantId,
-          displayName: t.displayName,
-          kind: t.kind,
-          source: t.source,
-          startMs: Math.max(0, Date.parse(t.startedAt) - start),
-          endMs: Math.max(0, Date.parse(t.endedAt ?? stoppedAt) - start),
-        }));
+      // Tracks another node wrote come from the object store (several nodes).
+      const present: TrackRecord[] = [];
+      for (const t of tracks.filter((x) => (x.size ?? 0) > 0 && (x.durationMs ?? 0) > 0)) {
+        if (await ensureLocal(this.#ctx, recordingId, t.file)) present.push(t);
+        else logger.error({ recordingId, trackId: t.id }, 'track file not found for the composite');
+      }
+      const segments: CompositeSegment[] = present.map((t) => ({
+        file: path.join(dir, t.file),
+        participantId: t.participantId,
+        displayName: t.displayName,
+        kind: t.kind,
+        source: t.source,
+        startMs: Math.max(0, Date.parse(t.startedAt) - start),
+        endMs: Math.max(0, Date.parse(t.endedAt ?? stoppedAt) - start),
+      }));
       const output = path.join(dir, 'composite.mp4');
       let reported = 0;
       const result = await renderComposite({
@@ -130,6 +135,7 @@ export class Finishing {
         },
       });
       const facts = await fileFacts(output);
+      await keepOffNode(this.#ctx, recordingId, 'composite.mp4', facts.sha256);
       composite = {
         status: 'complete',
         file: 'composite.mp4',
@@ -249,6 +255,7 @@ export class Finishing {
       });
       if (!won) return false;
       await writeFileDurably(dir, 'manifest.jws', jws);
+      await keepOffNode(this.#ctx, recording.id, 'manifest.jws', manifestSha256);
       await audit.append({
         caseId: recording.caseId,
         ...SYSTEM,

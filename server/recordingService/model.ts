@@ -79,6 +79,17 @@ export interface SegmentRecord {
   storedAt: string;
 }
 
+/** A finished file of a recording kept in the object store (several nodes). */
+export interface StoredFileRecord {
+  recordingId: string;
+  /** The file's name in the recording's directory. */
+  name: string;
+  key: string;
+  size: number;
+  sha256: string;
+  storedAt: string;
+}
+
 export interface RecordingRepository {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   insert(recording: Recording): Promise<void>;
@@ -114,4 +125,7 @@ export interface RecordingRepository {
   insertSegment(segment: SegmentRecord): Promise<void>;
   /** A recording's segments, by track and order. */
   segments(recordingId: string): Promise<SegmentRecord[]>;
+  /** Records where a file is kept (replacing what was recorded for its name). */
+  putStoredFile(file: StoredFileRecord): Promise<void>;
+  storedFile(recordingId: string, name: string): Promise<StoredFileRecord | undefined>;
 }

@@ -27,6 +27,7 @@ import {
 } from './context.js';
 import type { TrackRecord } from './model.js';
 import { SEGMENT_SECONDS, storeSegment } from './segments.js';
+import { keepOffNode } from './stored.js';
 
 const CAPTURE_RESTART_MS = 500;
 const CAPTURE_ATTEMPTS = 3;
@@ -293,6 +294,16 @@ export class RecordingTracks {
     };
     Object.assign(record, changes);
     await this.#ctx.repository.updateTrack(record.id, changes);
+    // Several nodes: kept where every node reads it (the composite may be made elsewhere).
+    if (facts.size > 0) {
+      await keepOffNode(this.#ctx, record.recordingId, record.file, facts.sha256).catch(
+        (error: unknown) =>
+          this.#ctx.logger.error(
+            { err: error, trackId: record.id },
+            'track file not copied to the object store',
+          ),
+      );
+    }
     this.#ctx.logger.info(
       { trackId: record.id, reason, durationMs: media.durationMs, size: facts.size },
       'capture ended',

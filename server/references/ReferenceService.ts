@@ -3,6 +3,7 @@
  * (see reference.ts for what a reference holds and how it is verified), and
  * serves the files its links name, to that institution only, for 24 hours.
  */
+import type { Readable } from 'node:stream';
 import { withholdPayload } from '../audit/AuditChain.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { INSTITUTION_FILE_TTL_SECONDS, type InstitutionFileTokens } from '../auth/tokenKinds.js';
@@ -263,7 +264,8 @@ export class ReferenceService {
     ip: string | null,
   ): Promise<{
     bytes?: Buffer;
-    path?: string;
+    /** A file streamed rather than held (a recording's composite or manifest). */
+    open?: () => Readable;
     sha256: string | null;
     mediaType: string;
     name: string;
@@ -324,7 +326,7 @@ export class ReferenceService {
           { custody: false, client },
         );
         return {
-          path: file.path,
+          open: () => file.open(),
           sha256: file.sha256,
           mediaType: file.mediaType,
           name: file.filename,

@@ -16,8 +16,11 @@ import {
 import { FsBlobStore } from './FsBlobStore.js';
 import { S3BlobStore, type ObjectStoreConfig } from './S3BlobStore.js';
 
-/** `recording-segments`: each finished segment of a capture (server/recordingService/segments.ts). */
-export type BlobArea = 'evidence' | 'documents' | 'recording-segments';
+/**
+ * `recording-segments`: each finished segment of a capture; `recording-files`: a recording's
+ * finished files, on several nodes only (server/recordingService/segments.ts, stored.ts).
+ */
+export type BlobArea = 'evidence' | 'documents' | 'recording-segments' | 'recording-files';
 
 export async function openBlobStore(
   config: { dataDir: string; objectStore: ObjectStoreConfig | undefined },
@@ -38,4 +41,17 @@ export async function openArchives(config: {
   for (const area of ARCHIVE_AREAS)
     stores.set(area, await S3BlobStore.open(config.objectStore, area));
   return { archives: new ObjectArchives(stores, files), stores: [...stores.values()] };
+}
+
+/**
+ * The recordings' stores: segments (files under the data directory, or the object store),
+ * and with an object store the finished files every node reads.
+ */
+export async function openRecordingStores(config: {
+  dataDir: string;
+  objectStore: ObjectStoreConfig | undefined;
+}): Promise<{ segments: BlobStore; files: BlobStore | undefined; all: BlobStore[] }> {
+  const segments = await openBlobStore(config, 'recording-segments');
+  const files = config.objectStore ? await openBlobStore(config, 'recording-files') : undefined;
+  return { segments, files, all: files ? [segments, files] : [segments] };
 }

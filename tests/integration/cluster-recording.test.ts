@@ -10,13 +10,15 @@
  * from their stored segments and end with `node-failed` at most one segment
  * before the kill, the manifest shows a `node-failed` gap for each until B
  * captures the same person's same source again, and the composite is made
- * on B from both nodes' tracks.
+ * on B from both nodes' tracks. Every finished file is also kept in the
+ * object store: served, and the composite made again, on a node without them.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
@@ -36,6 +38,16 @@ import { publishSynthetic, type SyntheticMedia } from '../support/syntheticMedia
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SYSTEM = { kind: 'system', id: 'system', role: 'system' } as const;
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function bytesOf(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 function decodes(file: string): boolean {
   return spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']).status === 0;
@@ -188,7 +200,7 @@ describe('a recording whose node dies', () => {
       expect(t.segments.length, listed).toBeGreaterThanOrEqual(2);
       // Rebuilt on B from the store: the file the manifest hashes is here and decodes.
       const file = path.join(dir, t.file);
-      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(t.sha256);
+      expect(sha256(readFileSync(file))).toBe(t.sha256);
       expect(decodes(file)).toBe(true);
     }
     for (const t of fromB) expect(t.endReason, listed).toBe('recording-stopped');
@@ -207,12 +219,42 @@ describe('a recording whose node dies', () => {
       expect(g).toMatchObject({ from: before.endedAt, to: after.startedAt });
     }
     expect(m.notes.join(' ')).toContain('中断');
-    expect(m.composite.status).toBe('complete');
+    if (m.composite.status !== 'complete') throw new Error(m.composite.error);
+    const compositeSha256 = m.composite.sha256;
     // Every segment A stored is in the object store.
     const objects = await store.list('recording-segments/');
     const segments = await repo.segments(recordingId);
     expect(objects.length).toBeGreaterThanOrEqual(segments.length);
     const events = await new SqlAuditLog(b.server.database).list(caseId);
     expect(events.map((e) => e.action)).toContain('recording.continued');
+
+    // Every finished file is also in the object store: a node that never held them serves them.
+    const names = [...m.tracks.map((t) => t.file), 'composite.mp4', 'manifest.jws'];
+    for (const name of names) expect(await repo.storedFile(recordingId, name), name).toBeDefined();
+    rmSync(dir, { recursive: true, force: true });
+    const elsewhere = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
+    expect(elsewhere.manifest!.jws).toBe(detail.manifest!.jws);
+    const client = { ip: null, userAgent: null };
+    const composite = await b.server.recordings.openFile(SYSTEM, caseId, recordingId, 'composite', {
+      custody: false,
+      client,
+    });
+    expect(sha256(await bytesOf(composite.open()))).toBe(compositeSha256);
+    const track = await b.server.recordings.openFile(SYSTEM, caseId, recordingId, fromA[0]!.id, {
+      custody: false,
+      client,
+    });
+    expect(track.size).toBe(fromA[0]!.size);
+    expect((await bytesOf(track.open({ start: 100, end: 199 }))).length).toBe(100);
+
+    // The node making the composite need not hold the tracks: they come from the store.
+    await repo.update(recordingId, { status: 'processing', compositeStatus: 'pending' });
+    await b.server.recordings.recover();
+    await b.server.recordings.idle();
+    const remade = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
+    expect(remade.recording.status).toBe('complete');
+    expect(remade.recording.composite?.status).toBe('complete');
+    for (const t of m.tracks)
+      expect(sha256(readFileSync(path.join(dir, t.file))), t.file).toBe(t.sha256);
   }, 150_000);
 });

@@ -35,7 +35,7 @@ function options(directory: string): RecordingServiceOptions {
     keys: {} as unknown as ServiceKeys,
     cases: {} as unknown as CaseRepository,
     directory,
-    segmentStore: {} as unknown as BlobStore,
+    stores: { segments: {} as unknown as BlobStore },
     listenIp: '127.0.0.1',
     logger: createLogger('silent'),
   };

@@ -7,7 +7,6 @@
  * bundles — each read written to the case's audit chain. Parties say whether
  * confidential caucus material may be submitted.
  */
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { INSTITUTION_TOKEN_TTL_SECONDS, type InstitutionTokens } from '../../auth/tokenKinds.js';
@@ -203,9 +202,9 @@ export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
       fileHeaders(res, { ...file, show: 'attachment' });
       if (file.bytes) {
         res.status(200).end(file.bytes);
-      } else if (file.path) {
+      } else if (file.open) {
         // A client that hangs up mid-file closes the file too.
-        pipeline(createReadStream(file.path), res, () => undefined);
+        pipeline(file.open(), res, () => undefined);
       }
       return undefined;
     }),

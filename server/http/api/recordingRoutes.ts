@@ -4,7 +4,6 @@
  * for the case's staff. A <video> element plays through a short-lived view
  * link, since it cannot send an Authorization header.
  */
-import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
 import { RECORDING_ACCESS_TTL_SECONDS, type RecordingAccessTokens } from '../../auth/tokenKinds.js';
 import type { Actor } from '../../cases/access.js';
@@ -122,9 +121,7 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
         name: file.filename,
         sha256: file.sha256,
       });
-      return sendRanged(res, file.size, parsed, (r) =>
-        r ? createReadStream(file.path, r) : createReadStream(file.path),
-      );
+      return sendRanged(res, file.size, parsed, (r) => file.open(r));
     }),
   ];
 }
