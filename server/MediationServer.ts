@@ -499,7 +499,7 @@ export class MediationServer {
     );
     gateway.attach(io);
     documentDelivery.bind(io);
-    if (shared.cluster) leaseSessions(shared.cluster.placement, sessions);
+    if (shared.cluster) leaseSessions(shared.cluster.placement, sessions, recordings);
     // Deactivation, reassignment, a revoked invitation or an ended session closes the live
     // connections it withdraws, on this node and (shared state) on every other.
     cases.onAccessChange((change) => gateway.accessChanged(change));

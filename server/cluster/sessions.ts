@@ -6,7 +6,15 @@
 import type { LiveSessionRegistry } from '../media/LiveSessionRegistry.js';
 import type { SessionPlacement } from './state.js';
 
-export function leaseSessions(placement: SessionPlacement, sessions: LiveSessionRegistry): void {
+export function leaseSessions(
+  placement: SessionPlacement,
+  sessions: LiveSessionRegistry,
+  /** Told first when the lease is lost: a recording is left for the session's next node. */
+  recordings: { handOver(sessionId: string): void },
+): void {
   sessions.onCreated((session) => session.onClose(() => void placement.release(session.sessionId)));
-  placement.onLost((sessionId) => sessions.get(sessionId)?.close());
+  placement.onLost((sessionId) => {
+    recordings.handOver(sessionId);
+    sessions.get(sessionId)?.close();
+  });
 }

@@ -39,6 +39,8 @@ type EndReason = 'producer-closed' | 'router-closed';
 /** The plain transports of one session's producer taps. */
 export class ProducerTaps {
   readonly #transports = new Set<PlainTransport>();
+  /** How each open tap ends with a reason its listener hears. */
+  readonly #ends = new Map<PlainTransport, (reason: EndReason) => void>();
 
   /**
    * Copies `producer`'s RTP to `receiver` through a plain transport listening
@@ -57,7 +59,10 @@ export class ProducerTaps {
       comedia: false,
     });
     this.#transports.add(transport);
-    transport.observer.once('close', () => this.#transports.delete(transport));
+    transport.observer.once('close', () => {
+      this.#transports.delete(transport);
+      this.#ends.delete(transport);
+    });
     try {
       await transport.connect(receiver);
       const consumer = await transport.consume({
@@ -79,6 +84,7 @@ export class ProducerTaps {
       };
       consumer.on('producerclose', () => end('producer-closed'));
       transport.on('routerclose', () => end('router-closed'));
+      this.#ends.set(transport, end);
       return {
         producerId,
         kind: consumer.kind,
@@ -100,10 +106,17 @@ export class ProducerTaps {
     }
   }
 
-  /** Closes every tap (the session closes). */
+  /**
+   * Closes every tap (the session closes). Each is ended as its producer's:
+   * the producers close with the session, and the worker's word of it would
+   * never reach a consumer closed here first, so its capture would only learn
+   * from FFmpeg's 10 s read timeout.
+   */
   closeAll(): void {
+    for (const end of [...this.#ends.values()]) end('producer-closed');
     for (const transport of this.#transports) transport.close();
     this.#transports.clear();
+    this.#ends.clear();
   }
 
   /** Forgets every tap: a worker death closed them already. */

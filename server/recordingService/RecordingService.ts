@@ -207,6 +207,15 @@ export class RecordingService {
   }
 
   /**
+   * This node lost the session's lease and is about to close it: its
+   * recording is left in progress for the session's next node to continue
+   * (see ConsentProtocol.handOver), not stopped.
+   */
+  handOver(sessionId: string): void {
+    this.#live.handOver(sessionId);
+  }
+
+  /**
    * From now on, every `intervalMs`: the same as recover(), for recordings
    * another process left when it died and composites nobody is rendering.
    */

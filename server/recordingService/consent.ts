@@ -29,6 +29,8 @@ import type { RecordingTracks } from './tracks.js';
 
 /** How often a node taking a session over tries for the recording's lease. */
 const ADOPT_RETRY_MS = 500;
+/** How long a stop waits for the files of captures whose source went (FFmpeg finishing them). */
+const FILES_FINISHED_MS = 30_000;
 
 export class ConsentProtocol {
   readonly #ctx: RecordingContext;
@@ -277,8 +279,11 @@ export class ConsentProtocol {
           );
         },
         closed: () => {
-          void this.#finish(active, 'session-ended', SYSTEM).catch((error: unknown) =>
-            this.#ctx.logger.error({ err: error }, 'cannot finish recording at session end'),
+          const end = active.handingOver
+            ? this.#leave(active)
+            : this.#finish(active, 'session-ended', SYSTEM);
+          void end.catch((error: unknown) =>
+            this.#ctx.logger.error({ err: error }, 'cannot end recording at session end'),
           );
         },
       }),
@@ -308,12 +313,14 @@ export class ConsentProtocol {
     const found = (await repository.listByStatus('recording')).find(
       (r) => r.sessionId === session.sessionId,
     );
-    if (!found || this.#leased.has(found.id)) return;
-    // The dead node's lease runs out within LIVE_LEASE_MS of its last heartbeat.
-    const deadline = Date.now() + 2 * LIVE_LEASE_MS;
+    if (!found) return;
+    // The dead node's lease runs out within LIVE_LEASE_MS of its last heartbeat; this
+    // node's own (it lost the session a moment ago) once its files are finished.
+    const deadline = Date.now() + 2 * LIVE_LEASE_MS + FILES_FINISHED_MS;
     for (;;) {
       if (session.closed || this.#closing || this.#active.has(session.sessionId)) return;
-      if (await claimJob(this.#ctx.liveClaims, liveJob(found.id))) break;
+      const free = !this.#leased.has(found.id);
+      if (free && (await claimJob(this.#ctx.liveClaims, liveJob(found.id)))) break;
       // Still renewed: the recording is live in a process that is not dead (and will end it).
       if (Date.now() > deadline) return;
       await new Promise((r) => setTimeout(r, ADOPT_RETRY_MS));
@@ -372,6 +379,37 @@ export class ConsentProtocol {
     );
     this.#tracks.captureEligible(active);
     this.#broadcast(active);
+  }
+
+  /** This node lost the session (see RecordingService.handOver). */
+  handOver(sessionId: string): void {
+    const active = this.#active.get(sessionId);
+    if (active) active.handingOver = true;
+  }
+
+  /**
+   * The session closed here because this node lost it: every capture ends
+   * (`node-failed`), its files are finished and kept, and the live lease is
+   * released while the recording stays in progress, so the session's next
+   * node continues it at once (adopt).
+   */
+  async #leave(active: ActiveRecording): Promise<void> {
+    if (active.stopping) return;
+    active.stopping = true;
+    active.detach();
+    if (this.#active.get(active.session.sessionId) === active) {
+      this.#active.delete(active.session.sessionId);
+    }
+    await active.serial(() => this.#tracks.endTracks(active, () => true, 'node-failed'));
+    const deadline = Date.now() + FILES_FINISHED_MS;
+    while ((active.gone.size > 0 || active.finishing.size > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.#releaseLive(active.recording.id);
+    this.#ctx.logger.warn(
+      { recordingId: active.recording.id, sessionId: active.session.sessionId },
+      "session lost here: its recording is left for the session's next node",
+    );
   }
 
   /** Ends every live recording (their files are finished); no new one starts. */
@@ -479,7 +517,7 @@ export class ConsentProtocol {
     // Files whose source had already gone are finished before post-processing
     // (FFmpeg ends them within ~10 s of their last packet): the manifest needs
     // every file's hash.
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + FILES_FINISHED_MS;
     while ((active.gone.size > 0 || active.finishing.size > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -101,6 +101,8 @@ export class ActiveRecording {
   consented = new Set<string>();
   withdrawn = new Set<string>();
   stopping = false;
+  /** This node lost the session: the recording is left for its next node, not stopped. */
+  handingOver = false;
   #queue: Promise<unknown> = Promise.resolve();
   detach: () => void = () => undefined;
 

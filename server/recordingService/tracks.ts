@@ -331,9 +331,11 @@ export class RecordingTracks {
       producerClosed: (participant, producer) => {
         const live = active.tracks.get(producer.id);
         if (live) {
-          const reason = active.session.mediaLost
-            ? 'worker-died'
-            : (active.endingFor.get(participant.id) ?? 'producer-closed');
+          const reason = active.handingOver
+            ? 'node-failed'
+            : active.session.mediaLost
+              ? 'worker-died'
+              : (active.endingFor.get(participant.id) ?? 'producer-closed');
           this.#sourceGone(active, live, reason);
         }
       },

@@ -98,10 +98,14 @@ export class SessionRelay {
    * (a node cut off from Redis answers /healthz 503, so the balancer sends them elsewhere).
    */
   #givenUp(sessionId: string): void {
-    for (const { socket, ctx } of this.#host.localConnections()) {
-      if (ctx.claims.sessionId !== sessionId || ctx.relayedTo !== undefined) continue;
-      this.#reconnect(socket, ctx, 'session given up here: the page reconnects');
-    }
+    // After the session has closed here (the other listeners of the loss, this same turn):
+    // its recording is then left for the next node before any page's leaving is heard.
+    setImmediate(() => {
+      for (const { socket, ctx } of this.#host.localConnections()) {
+        if (ctx.claims.sessionId !== sessionId || ctx.relayedTo !== undefined) continue;
+        this.#reconnect(socket, ctx, 'session given up here: the page reconnects');
+      }
+    });
   }
 
   /**

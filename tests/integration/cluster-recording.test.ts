@@ -19,11 +19,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
+import type { SegmentRecord, TrackRecord } from '../../server/recordingService/model.js';
 import { SEGMENT_SECONDS } from '../../server/recordingService/segments.js';
 import { verifyJws } from '../../server/signing/jws.js';
 import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
@@ -47,6 +49,23 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Waits until the recording's tracks and stored segments pass `done`. */
+async function untilTracks(
+  repo: SqlRecordingRepository,
+  recordingId: string,
+  done: (tracks: TrackRecord[], segments: SegmentRecord[]) => boolean,
+): Promise<void> {
+  const until = Date.now() + 40_000;
+  for (;;) {
+    const tracks = await repo.tracks(recordingId);
+    const segments = await repo.segments(recordingId);
+    if (done(tracks, segments)) return;
+    if (Date.now() > until)
+      throw new Error(`tracks: ${tracks.length}, segments: ${segments.length}`);
+    await sleep(250);
+  }
 }
 
 function decodes(file: string): boolean {
@@ -131,15 +150,13 @@ describe('a recording whose node dies', () => {
     await partyOnB.request('recording:acknowledge', { recordingId });
     const repo = new SqlRecordingRepository(b.server.database);
     // Recorded on A until each of the four tracks has two segments in the store.
-    const until = Date.now() + 40_000;
-    for (;;) {
-      const tracks = await repo.tracks(recordingId);
-      const segments = await repo.segments(recordingId);
-      const stored = tracks.filter((t) => segments.filter((g) => g.trackId === t.id).length >= 2);
-      if (tracks.length === 4 && stored.length === 4) break;
-      if (Date.now() > until) throw new Error(`A stored too few segments: ${segments.length}`);
-      await sleep(250);
-    }
+    await untilTracks(
+      repo,
+      recordingId,
+      (tracks, segments) =>
+        tracks.length === 4 &&
+        tracks.every((t) => segments.filter((g) => g.trackId === t.id).length >= 2),
+    );
     const onA = await repo.tracks(recordingId);
 
     const told = new Promise<string>((resolve) => partyOnB.socket.once('disconnect', resolve));
@@ -164,16 +181,12 @@ describe('a recording whose node dies', () => {
     const state = (await continued).recording!;
     expect(state.consented.sort()).toEqual([M.sub, P.sub].sort());
 
-    // Captured again on B: four new tracks with media.
-    const untilB = Date.now() + 30_000;
-    for (;;) {
-      const fresh = (await repo.tracks(recordingId)).filter(
-        (t) => !onA.some((x) => x.id === t.id) && t.pid !== null,
-      );
-      if (fresh.length === 4) break;
-      if (Date.now() > untilB) throw new Error(`B captures ${fresh.length} tracks`);
-      await sleep(250);
-    }
+    // Captured again on B: four new tracks.
+    await untilTracks(
+      repo,
+      recordingId,
+      (tracks) => tracks.filter((t) => !onA.some((x) => x.id === t.id)).length === 4,
+    );
     await sleep(3_000);
     await mediator.request('recording:stop', {});
     await b.server.recordings.idle();
@@ -257,4 +270,85 @@ describe('a recording whose node dies', () => {
     for (const t of m.tracks)
       expect(sha256(readFileSync(path.join(dir, t.file))), t.file).toBe(t.sha256);
   }, 150_000);
+
+  it("leaves its recording to the session's next node when it loses the lease, and continues it there", async () => {
+    const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const sessionId = session.id;
+    const person = (await b.server.cases.file(staff.clerk, caseId)).people.find(
+      (p) => p.kind === 'applicant',
+    )!;
+    const M = { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' };
+    const P = { sub: person.id, role: 'party' as const, name: person.name };
+    const mediator = await open(b.url, sessionId, M);
+    await joinSession(mediator);
+    const party = await open(b.url, sessionId, P);
+    await joinSession(party, { admitBy: mediator });
+    const first = b.server.sessions.get(sessionId)!;
+    media.push(await publishSynthetic(first, M.sub, { frequency: 300 }));
+    media.push(await publishSynthetic(first, P.sub, { frequency: 500 }));
+    const { recording } = await mediator.request('recording:start', {});
+    const recordingId = recording.recordingId;
+    await party.request('recording:acknowledge', { recordingId });
+    const repo = new SqlRecordingRepository(b.server.database);
+    await untilTracks(
+      repo,
+      recordingId,
+      (tracks, segments) =>
+        tracks.length === 4 && tracks.every((t) => segments.some((g) => g.trackId === t.id)),
+    );
+    const before = await repo.tracks(recordingId);
+
+    // The session's lease is gone (as when Redis lost it): B's next renewal finds it so, and
+    // B closes the session here; its pages reconnect and open it again, here.
+    const told = new Promise<string>((resolve) => party.socket.once('disconnect', resolve));
+    const redis = new Redis(inject('redisUrl'));
+    await redis.del(`${env['REDIS_KEY_PREFIX']}session:${sessionId}:owner`);
+    redis.disconnect();
+    const lostAt = Date.now();
+    expect(await told).toBe('transport close');
+    const mediatorAgain = await open(b.url, sessionId, M);
+    const continued = mediatorAgain.next(
+      'recording:state',
+      20_000,
+      (s) => s.recording?.recordingId === recordingId,
+    );
+    await joinSession(mediatorAgain);
+    const partyAgain = await open(b.url, sessionId, P);
+    expect((await joinSession(partyAgain)).admission).toBe('admitted');
+    const second = b.server.sessions.get(sessionId)!;
+    expect(second).not.toBe(first);
+    media.push(await publishSynthetic(second, M.sub, { frequency: 300 }));
+    media.push(await publishSynthetic(second, P.sub, { frequency: 500 }));
+    expect((await continued).recording?.consented.sort()).toEqual([M.sub, P.sub].sort());
+    await untilTracks(
+      repo,
+      recordingId,
+      (tracks) => tracks.filter((t) => !before.some((x) => x.id === t.id)).length === 4,
+    );
+    await sleep(3_000);
+    await mediatorAgain.request('recording:stop', {});
+    await b.server.recordings.idle();
+
+    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
+    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
+      .payload;
+    const listed = JSON.stringify(
+      m.tracks.map((t) => [t.participantId, t.kind, t.startedAt, t.endedAt, t.endReason]),
+    );
+    const left = m.tracks.filter((t) => before.some((x) => x.id === t.id));
+    expect(left, listed).toHaveLength(4);
+    for (const t of left) {
+      // Ended when the session closed here, within a renewal (1 s) of the lease going.
+      expect(t.endReason, listed).toBe('node-failed');
+      expect(Date.parse(t.endedAt), listed).toBeGreaterThanOrEqual(lostAt - 100);
+      expect(Date.parse(t.endedAt), listed).toBeLessThan(lostAt + 3_000);
+    }
+    expect(
+      m.gaps.filter((g) => g.reason === 'node-failed'),
+      JSON.stringify(m.gaps),
+    ).toHaveLength(4);
+    expect(m.stopReason).toBe('stopped-by-mediator');
+  }, 120_000);
 });
