@@ -89,6 +89,7 @@ export class RecordingService {
   readonly #finishing: Finishing;
   readonly #files: RecordingFiles;
   readonly #adoptionGraceMs: number;
+  #recovering: Promise<void> = Promise.resolve();
   #sweep: NodeJS.Timeout | undefined;
 
   /** Makes the recordings directory, looks for FFmpeg, then constructs the service. */
@@ -190,6 +191,13 @@ export class RecordingService {
    * recording awaiting its composite is queued again (recovery.ts).
    */
   recover(): Promise<void> {
+    // One pass at a time in this process: two would both hold its own lease on a recording.
+    const pass = this.#recovering.then(() => this.#recoverOnce());
+    this.#recovering = pass.catch(() => undefined);
+    return pass;
+  }
+
+  #recoverOnce(): Promise<void> {
     return recoverRecordings(this.#ctx, {
       live: () => this.#live.liveIds(),
       tracks: this.#tracks,

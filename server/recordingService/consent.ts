@@ -43,6 +43,8 @@ export class ConsentProtocol {
   readonly #active = new Map<string, ActiveRecording>();
   /** Recordings this process holds the live lease of (in progress or being stopped). */
   readonly #leased = new Set<string>();
+  /** Recordings this process is taking over (adopt): its recovery sweeps leave them alone. */
+  readonly #adopting = new Set<string>();
   readonly #heartbeat: Heartbeat;
   #closing = false;
 
@@ -62,9 +64,11 @@ export class ConsentProtocol {
     return this.#active.get(sessionId)?.state() ?? null;
   }
 
-  /** Ids of the recordings in progress in this process. */
+  /** Ids of the recordings in progress in this process (or being taken over by it). */
   liveIds(): string[] {
-    return [...this.#active.values()].map((a) => a.recording.id).concat([...this.#leased]);
+    return [...this.#active.values()]
+      .map((a) => a.recording.id)
+      .concat([...this.#leased], [...this.#adopting]);
   }
 
   async start(session: LiveSession, by: Participant, client: ClientInfo): Promise<RecordingState> {
@@ -309,11 +313,21 @@ export class ConsentProtocol {
   }
 
   async #adopt(session: LiveSession): Promise<void> {
-    const { repository } = this.#ctx;
-    const found = (await repository.listByStatus('recording')).find(
+    const found = (await this.#ctx.repository.listByStatus('recording')).find(
       (r) => r.sessionId === session.sessionId,
     );
-    if (!found) return;
+    if (!found || this.#adopting.has(found.id)) return;
+    this.#adopting.add(found.id);
+    try {
+      await this.#takeOver(session, found.id);
+    } finally {
+      this.#adopting.delete(found.id);
+    }
+  }
+
+  async #takeOver(session: LiveSession, recordingId: string): Promise<void> {
+    const { repository } = this.#ctx;
+    const found = { id: recordingId };
     // The dead node's lease runs out within LIVE_LEASE_MS of its last heartbeat; this
     // node's own (it lost the session a moment ago) once its files are finished.
     const deadline = Date.now() + 2 * LIVE_LEASE_MS + FILES_FINISHED_MS;

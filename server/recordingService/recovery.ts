@@ -136,7 +136,10 @@ async function closeOrphaned(
     target: recording.id,
     payload: { stoppedAt: at, reason },
   });
-  ctx.logger.warn({ recordingId: recording.id, reason }, 'recording cut off by a restart closed');
+  ctx.logger.warn(
+    { recordingId: recording.id, reason },
+    'orphaned recording closed (its server restarted or its node died)',
+  );
 }
 
 /**

@@ -20,12 +20,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RecordingManifest } from '../../recordings/manifest.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
 import type { SegmentRecord, TrackRecord } from '../../server/recordingService/model.js';
+import { ADOPTION_GRACE_MS } from '../../server/recordingService/RecordingService.js';
 import { SEGMENT_SECONDS } from '../../server/recordingService/segments.js';
 import { verifyJws } from '../../server/signing/jws.js';
 import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
@@ -97,17 +98,22 @@ describe('a recording whose node dies', () => {
     caseId = (await caseInSession(b.server.cases, staff)).case.id;
   });
 
-  afterAll(async () => {
-    for (const m of media) m.stop();
-    for (const pid of strayPids) {
+  // Each test's senders, pages and node processes end with it: left running, they load the
+  // machine under the next test's captures and renders.
+  afterEach(async () => {
+    for (const m of media.splice(0)) m.stop();
+    for (const pid of strayPids.splice(0)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
         // already gone
       }
     }
-    for (const c of clients) c.close();
-    for (const child of children) await kill(child);
+    for (const c of clients.splice(0)) c.close();
+    for (const child of children.splice(0)) await kill(child);
+  });
+
+  afterAll(async () => {
     await b?.close();
     await store?.close();
   });
@@ -350,5 +356,53 @@ describe('a recording whose node dies', () => {
       JSON.stringify(m.gaps),
     ).toHaveLength(4);
     expect(m.stopReason).toBe('stopped-by-mediator');
+  }, 120_000);
+
+  it('closes a recording whose session opens nowhere after its node died, with what the segments hold', async () => {
+    const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-orphan' }, { ipc: true });
+    children.push(a.child);
+    const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
+      scheduledStart: new Date().toISOString(),
+    });
+    const sessionId = session.id;
+    const M = { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' };
+    const mediatorOnA = await open(a.url, sessionId, M);
+    await joinSession(mediatorOnA);
+    strayPids.push((await publishOn(a.child, sessionId, M.sub)).pid);
+    const { recording } = await mediatorOnA.request('recording:start', {});
+    const recordingId = recording.recordingId;
+    const repo = new SqlRecordingRepository(b.server.database);
+    await untilTracks(
+      repo,
+      recordingId,
+      (tracks, segments) =>
+        tracks.length === 2 && tracks.every((t) => segments.some((g) => g.trackId === t.id)),
+    );
+    await kill(a.child);
+    const killedAt = Date.now();
+    // Nobody comes back. Within the grace the sweeps leave it for the session's next node…
+    await sleep(3_000);
+    expect((await repo.get(recordingId))?.status).toBe('recording');
+    // …and once its heartbeat is older than the grace, a sweep closes it.
+    await repo.update(recordingId, {
+      aliveAt: new Date(Date.now() - ADOPTION_GRACE_MS - 1_000).toISOString(),
+    });
+    await b.server.recordings.recover();
+    const until = Date.now() + 60_000;
+    while ((await repo.get(recordingId))?.status !== 'complete') {
+      if (Date.now() > until) throw new Error('the orphaned recording was not sealed');
+      await sleep(250);
+    }
+    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
+    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
+      .payload;
+    expect(m.stopReason).toBe('node-failed');
+    expect(m.tracks).toHaveLength(2);
+    for (const t of m.tracks) {
+      expect(t.endReason).toBe('node-failed');
+      expect(Date.parse(t.endedAt)).toBeLessThanOrEqual(killedAt);
+      expect(t.segments.length).toBeGreaterThanOrEqual(1);
+    }
+    expect(m.composite.status).toBe('complete');
   }, 120_000);
 });
