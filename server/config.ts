@@ -94,6 +94,14 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * Several nodes: the address this node's direct link to the other nodes listens on (an
+   * address they reach; relayed requests skip Redis); `off`: every request through Redis.
+   */
+  NODE_LINK_HOST: z
+    .string()
+    .regex(/^(off|[0-9A-Za-z.:-]{1,253})$/, 'an IP address or host name, or off')
+    .default('127.0.0.1'),
   /** Put before every Redis key and channel (deployments sharing one Redis). */
   REDIS_KEY_PREFIX: z
     .string()
@@ -287,6 +295,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
 
   const dataDir = path.resolve(e.DATA_DIR);
   const nodeId = e.NODE_ID ?? `${os.hostname()}-${process.pid}`;
+  const jwtSecret = e.JWT_SECRET ?? loadOrCreateSecret(dataDir);
   return {
     http: {
       host: e.HTTP_HOST,
@@ -301,7 +310,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     nodeId,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, nodeId } : undefined,
+    redis: e.REDIS_URL
+      ? {
+          url: e.REDIS_URL,
+          keyPrefix: e.REDIS_KEY_PREFIX,
+          nodeId,
+          link:
+            e.NODE_LINK_HOST === 'off' ? undefined : { host: e.NODE_LINK_HOST, secret: jwtSecret },
+        }
+      : undefined,
     objectStore: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,
@@ -318,7 +335,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     jobs: { leaseMs: e.JOB_LEASE_MS, deadlinePassMs: e.DEADLINE_PASS_MS },
     logLevel: e.LOG_LEVEL,
     auth: {
-      jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(dataDir),
+      jwtSecret,
       serviceKeysSecret: e.SERVICE_KEYS_SECRET,
     },
     media: {
@@ -473,7 +490,11 @@ export function redactConfig(config: Config): unknown {
       serviceKeysSecret: config.auth.serviceKeysSecret ? '***' : undefined,
     },
     database: { ...config.database, url: redactUrl(config.database.url) },
-    redis: config.redis && { ...config.redis, url: redactUrl(config.redis.url) },
+    redis: config.redis && {
+      ...config.redis,
+      url: redactUrl(config.redis.url),
+      link: config.redis.link && { host: config.redis.link.host, secret: '[redacted]' },
+    },
     objectStore: config.objectStore && {
       ...config.objectStore,
       secretAccessKey: config.objectStore.secretAccessKey ? '***' : undefined,

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { redactUrl } from '../config.js';
 import type { Logger } from '../logger.js';
+import { LinkBus } from './link.js';
 import { NodeIdInUseError, RedisBus, RedisPlacement } from './placement.js';
 import type { LimiterFactory, RedisConfig, SharedState } from './state.js';
 
@@ -85,7 +86,19 @@ export async function openRedis(
       load,
       log,
     );
-    const bus = await RedisBus.start(pub, busSub, config.keyPrefix, config.nodeId, log);
+    const redisBus = await RedisBus.start(pub, busSub, config.keyPrefix, config.nodeId, log);
+    // Relayed requests over a direct connection between nodes; Redis when it cannot be had.
+    const bus = config.link
+      ? await LinkBus.start({
+          redis: commands,
+          prefix: config.keyPrefix,
+          nodeId: config.nodeId,
+          host: config.link.host,
+          secret: config.link.secret,
+          fallback: redisBus,
+          logger: log,
+        })
+      : redisBus;
     log.info({ keyPrefix: config.keyPrefix, nodeId: config.nodeId }, 'shared state in redis');
     return {
       shared: true,

@@ -34,6 +34,8 @@ export interface RedisConfig {
   nodeId: string;
   /** Put before every key and channel, so deployments (and tests) can share one Redis. */
   keyPrefix: string;
+  /** The direct link between nodes (server/cluster/link.ts); undefined: requests go through Redis. */
+  link?: { host: string; secret: string } | undefined;
 }
 
 export interface SharedState {
