@@ -23,6 +23,7 @@ import { withLease } from '../jobs/JobLeases.js';
 import { writeFileDurably } from '../storage/durableWrite.js';
 import { SYSTEM, emptySha256, type RecordingContext } from './context.js';
 import type { Recording, TrackRecord } from './model.js';
+import { pruneSegments } from './segments.js';
 import { ensureLocal, keepOffNode } from './stored.js';
 
 const PROGRESS_STEP = 0.05;
@@ -282,6 +283,8 @@ export class Finishing {
       { recordingId: recording.id, manifestSha256, gaps: gaps.length },
       'recording sealed',
     );
+    // The segments served to survive a node's death; sealed, the track files they made stay.
+    await pruneSegments(this.#ctx, recording.id, segments);
   }
 }
 

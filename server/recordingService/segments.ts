@@ -6,6 +6,9 @@
  * that node died, another one rebuilds the track's file from its stored
  * segments (a stream copy, nothing re-encoded): what the recording keeps of
  * that track is everything but the segment being written at the death.
+ * Once the recording is sealed the segments have served: they are removed
+ * from the store (their rows, with each one's hash, stay as the capture's
+ * record and are listed in the manifest), so a recording is not kept twice.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -129,4 +132,25 @@ function ffmpeg(args: string[]): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`ffmpeg concat failed (${code}): ${err}`)),
     );
   });
+}
+
+/**
+ * Removes a sealed recording's segments from the store (their rows stay). A
+ * removal that fails is logged and left: the sweep of the store may take it.
+ */
+export async function pruneSegments(
+  ctx: RecordingContext,
+  recordingId: string,
+  segments: readonly SegmentRecord[],
+): Promise<void> {
+  for (const g of segments) {
+    await ctx.segmentStore
+      .remove(g.key)
+      .catch((error: unknown) =>
+        ctx.logger.warn(
+          { err: error, recordingId, key: g.key },
+          'segment not removed from the store',
+        ),
+      );
+  }
 }

@@ -51,7 +51,14 @@ export async function openRecordingStores(config: {
   dataDir: string;
   objectStore: ObjectStoreConfig | undefined;
 }): Promise<{ segments: BlobStore; files: BlobStore | undefined; all: BlobStore[] }> {
-  const segments = await openBlobStore(config, 'recording-segments');
+  // Working copies, removed once their recording is sealed: never under Object Lock.
+  const segments = await openBlobStore(
+    {
+      ...config,
+      objectStore: config.objectStore && { ...config.objectStore, objectLockDays: undefined },
+    },
+    'recording-segments',
+  );
   const files = config.objectStore ? await openBlobStore(config, 'recording-files') : undefined;
   return { segments, files, all: files ? [segments, files] : [segments] };
 }

@@ -493,7 +493,7 @@ describe('session recording', () => {
     expect(mediaEnd(composite)).toEqual({ blackSeconds: 0, silentSeconds: 0 });
   }, 60_000);
 
-  it('copies every track off the machine in segments: their hashes match the store, and they rebuild the track', async () => {
+  it('copies every track off the machine in segments while it records; the manifest lists them, then they go', async () => {
     const { mediator, worker } = await nextSession();
     await publish(staff.mediator.id, 300);
     await publish('p-worker', 500);
@@ -502,46 +502,54 @@ describe('session recording', () => {
     await untilCapturing(recording.recordingId, staff.mediator.id);
     await untilCapturing(recording.recordingId, 'p-worker');
     await sleep(9_000);
+
+    // While it records: every finished segment is in the store, with the hash recorded.
+    const repo = new SqlRecordingRepository(t.server.database);
+    const store = await FsBlobStore.open(path.join(t.dataDir, 'recording-segments'));
+    const dir = t.server.recordings.directoryOf(recording.recordingId);
+    const live = await repo.segments(recording.recordingId);
+    const tracksLive = await repo.tracks(recording.recordingId);
+    expect(tracksLive.length).toBeGreaterThanOrEqual(4);
+    for (const track of tracksLive) {
+      const own = live.filter((g) => g.trackId === track.id);
+      const label = `${track.participantId} ${track.kind}: ${JSON.stringify(own)}`;
+      // About 9 s in segments of about 4 s (video cut at the key frames asked for then).
+      expect(own.length, label).toBeGreaterThanOrEqual(2);
+      expect(own.map((g) => g.seq)).toEqual(own.map((_, i) => i));
+      for (const g of own) {
+        const bytes: Buffer[] = [];
+        for await (const chunk of store.read(g.key)) bytes.push(chunk as Buffer);
+        expect(createHash('sha256').update(Buffer.concat(bytes)).digest('hex'), label).toBe(
+          g.sha256,
+        );
+        // Nothing left behind on the machine but the whole file.
+        expect(existsSync(path.join(dir, segmentName(track.file, g.seq)))).toBe(false);
+      }
+      // They play one after the other as one stream over their span.
+      const rebuilt = path.join(dir, `rebuilt-${track.file}`);
+      await rebuildFromSegments(store, own, rebuilt);
+      expect(decodeErrors(rebuilt)).toBe('');
+      const span = (own.at(-1)!.endMs - own[0]!.startMs) / 1000;
+      expect(Math.abs(probe(rebuilt).duration - span), label).toBeLessThanOrEqual(0.1);
+    }
+
     await mediator.request('recording:stop', {});
     await t.server.recordings.idle();
-
     const { manifest } = await t.server.recordings.detail(
       { kind: 'system', id: 'system', role: 'system' },
       theCase.id,
       recording.recordingId,
     );
     const m = (await verifyJws<RecordingManifest>(manifest!.jws, t.server.keys.jwks())).payload;
-    const stored = await new SqlRecordingRepository(t.server.database).segments(
-      recording.recordingId,
-    );
-    const store = await FsBlobStore.open(path.join(t.dataDir, 'recording-segments'));
-    const dir = t.server.recordings.directoryOf(recording.recordingId);
-    expect(m.tracks.length).toBeGreaterThanOrEqual(4);
+    const stored = await repo.segments(recording.recordingId);
     for (const track of m.tracks) {
-      const label = `${track.participantId} ${track.kind}: ${JSON.stringify(track.segments)}`;
-      // About 9 s in segments of about 4 s (video cut at the key frames asked for then).
-      expect(track.segments.length, label).toBeGreaterThanOrEqual(2);
-      expect(track.segments.map((g) => g.seq)).toEqual(track.segments.map((_, i) => i));
+      // The manifest lists every segment with its hash, those seen while recording first.
       const own = stored.filter((g) => g.trackId === track.id);
-      for (const g of track.segments) {
-        const row = own.find((x) => x.seq === g.seq)!;
-        const bytes: Buffer[] = [];
-        for await (const chunk of store.read(row.key)) bytes.push(chunk as Buffer);
-        expect(createHash('sha256').update(Buffer.concat(bytes)).digest('hex'), label).toBe(
-          g.sha256,
-        );
-      }
-      // Nothing left behind on the machine but the whole file.
-      for (const g of track.segments)
-        expect(existsSync(path.join(dir, segmentName(track.file, g.seq)))).toBe(false);
-      // The segments hold what the whole file holds: rebuilt, the same length.
-      const rebuilt = path.join(dir, `rebuilt-${track.file}`);
-      await rebuildFromSegments(store, own, rebuilt);
-      expect(decodeErrors(rebuilt)).toBe('');
-      expect(
-        Math.abs(probe(rebuilt).duration - probe(path.join(dir, track.file)).duration),
-        label,
-      ).toBeLessThanOrEqual(0.1);
+      expect(track.segments.map((g) => g.sha256)).toEqual(own.map((g) => g.sha256));
+      const seen = live.filter((g) => g.trackId === track.id).map((g) => g.sha256);
+      expect(track.segments.slice(0, seen.length).map((g) => g.sha256)).toEqual(seen);
+      // Sealed, the recording is not kept twice: the segments are gone from the store.
+      for (const g of own) expect(await store.size(g.key)).toBeUndefined();
     }
   }, 60_000);
 
