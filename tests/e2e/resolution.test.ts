@@ -110,7 +110,25 @@ describe('camera resolution in Chromium', () => {
         accept,
         15_000,
         `decoded width for ${label}`,
-      );
+      ).catch(async (error: unknown) => {
+        // What held the layer back: the SFU's view of the consumer (its layers, the
+        // transport's outgoing bitrate estimate) and what else ran on the machine.
+        const party = t.server.sessions
+          .get(SESSION)
+          ?.participants()
+          .find((p) => p.identity.role !== 'mediator');
+        const consumer = [...(party?.consumers.values() ?? [])].find((c) => c.kind === 'video');
+        const layers = consumer ? await consumer.getStats().catch(() => null) : null;
+        process.stderr.write(
+          `layer ${label}: consumer ${JSON.stringify({
+            current: consumer?.currentLayers,
+            preferred: consumer?.preferredLayers,
+            stats: layers,
+          })}\n`,
+        );
+        process.stderr.write(`machine: load ${loadavg().join(' ')}; ${busiestProcesses()}\n`);
+        throw error;
+      });
       figures.push(`${label} ${width} px after ${Date.now() - started} ms`);
     });
   }
