@@ -129,18 +129,53 @@ describe('a recording whose node dies', () => {
     return c;
   }
 
-  it('continues on the node that takes the session over, with a node-failed gap and the segments kept', async () => {
-    const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-rec' }, { ipc: true });
-    children.push(a.child);
+  /** A new session of the case, and the claims of its mediator and applicant. */
+  async function newSession() {
     const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
       scheduledStart: new Date().toISOString(),
     });
-    const sessionId = session.id;
     const person = (await b.server.cases.file(staff.clerk, caseId)).people.find(
       (p) => p.kind === 'applicant',
     )!;
-    const M = { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' };
-    const P = { sub: person.id, role: 'party' as const, name: person.name };
+    return {
+      sessionId: session.id,
+      M: { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' },
+      P: { sub: person.id, role: 'party' as const, name: person.name },
+    };
+  }
+
+  /** Waits until four tracks besides `before` are captured, records 3 s more, stops. */
+  async function recordAgainThenStop(
+    repo: SqlRecordingRepository,
+    recordingId: string,
+    before: readonly TrackRecord[],
+    mediator: TestClient,
+  ): Promise<void> {
+    await untilTracks(
+      repo,
+      recordingId,
+      (tracks) => tracks.filter((t) => !before.some((x) => x.id === t.id)).length === 4,
+    );
+    await sleep(3_000);
+    await mediator.request('recording:stop', {});
+    await b.server.recordings.idle();
+  }
+
+  /** The sealed recording's detail, its verified manifest, and its tracks listed for messages. */
+  async function sealed(recordingId: string) {
+    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
+    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
+      .payload;
+    const listed = JSON.stringify(
+      m.tracks.map((t) => [t.participantId, t.kind, t.startedAt, t.endedAt, t.endReason]),
+    );
+    return { detail, m, listed };
+  }
+
+  it('continues on the node that takes the session over, with a node-failed gap and the segments kept', async () => {
+    const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-rec' }, { ipc: true });
+    children.push(a.child);
+    const { sessionId, M, P } = await newSession();
 
     const mediatorOnA = await open(a.url, sessionId, M);
     await joinSession(mediatorOnA);
@@ -188,21 +223,8 @@ describe('a recording whose node dies', () => {
     expect(state.consented.sort()).toEqual([M.sub, P.sub].sort());
 
     // Captured again on B: four new tracks.
-    await untilTracks(
-      repo,
-      recordingId,
-      (tracks) => tracks.filter((t) => !onA.some((x) => x.id === t.id)).length === 4,
-    );
-    await sleep(3_000);
-    await mediator.request('recording:stop', {});
-    await b.server.recordings.idle();
-
-    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
-    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
-      .payload;
-    const listed = JSON.stringify(
-      m.tracks.map((t) => [t.participantId, t.kind, t.startedAt, t.endedAt, t.endReason]),
-    );
+    await recordAgainThenStop(repo, recordingId, onA, mediator);
+    const { detail, m, listed } = await sealed(recordingId);
     const fromA = m.tracks.filter((t) => onA.some((x) => x.id === t.id));
     const fromB = m.tracks.filter((t) => !onA.some((x) => x.id === t.id));
     expect(fromA, listed).toHaveLength(4);
@@ -277,15 +299,7 @@ describe('a recording whose node dies', () => {
   }, 150_000);
 
   it("leaves its recording to the session's next node when it loses the lease, and continues it there", async () => {
-    const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const sessionId = session.id;
-    const person = (await b.server.cases.file(staff.clerk, caseId)).people.find(
-      (p) => p.kind === 'applicant',
-    )!;
-    const M = { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' };
-    const P = { sub: person.id, role: 'party' as const, name: person.name };
+    const { sessionId, M, P } = await newSession();
     const mediator = await open(b.url, sessionId, M);
     await joinSession(mediator);
     const party = await open(b.url, sessionId, P);
@@ -327,21 +341,8 @@ describe('a recording whose node dies', () => {
     media.push(await publishSynthetic(second, M.sub, { frequency: 300 }));
     media.push(await publishSynthetic(second, P.sub, { frequency: 500 }));
     expect((await continued).recording?.consented.sort()).toEqual([M.sub, P.sub].sort());
-    await untilTracks(
-      repo,
-      recordingId,
-      (tracks) => tracks.filter((t) => !before.some((x) => x.id === t.id)).length === 4,
-    );
-    await sleep(3_000);
-    await mediatorAgain.request('recording:stop', {});
-    await b.server.recordings.idle();
-
-    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
-    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
-      .payload;
-    const listed = JSON.stringify(
-      m.tracks.map((t) => [t.participantId, t.kind, t.startedAt, t.endedAt, t.endReason]),
-    );
+    await recordAgainThenStop(repo, recordingId, before, mediatorAgain);
+    const { m, listed } = await sealed(recordingId);
     const left = m.tracks.filter((t) => before.some((x) => x.id === t.id));
     expect(left, listed).toHaveLength(4);
     for (const t of left) {
@@ -360,11 +361,7 @@ describe('a recording whose node dies', () => {
   it('closes a recording whose session opens nowhere after its node died, with what the segments hold', async () => {
     const a = await startNodeProcess({ ...env, NODE_ID: 'node-a-orphan' }, { ipc: true });
     children.push(a.child);
-    const session = await b.server.cases.scheduleSession(staff.mediator, caseId, {
-      scheduledStart: new Date().toISOString(),
-    });
-    const sessionId = session.id;
-    const M = { sub: staff.mediator.id, role: 'mediator' as const, name: '王调解' };
+    const { sessionId, M } = await newSession();
     const mediatorOnA = await open(a.url, sessionId, M);
     await joinSession(mediatorOnA);
     strayPids.push((await publishOn(a.child, sessionId, M.sub)).pid);
@@ -392,9 +389,7 @@ describe('a recording whose node dies', () => {
       if (Date.now() > until) throw new Error('the orphaned recording was not sealed');
       await sleep(250);
     }
-    const detail = await b.server.recordings.detail(SYSTEM, caseId, recordingId);
-    const m = (await verifyJws<RecordingManifest>(detail.manifest!.jws, b.server.keys.jwks()))
-      .payload;
+    const { m } = await sealed(recordingId);
     expect(m.stopReason).toBe('node-failed');
     expect(m.tracks).toHaveLength(2);
     for (const t of m.tracks) {
