@@ -22,7 +22,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { closeSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A copy of a producer's RTP (the server's `ProducerTap`). */
@@ -289,6 +289,9 @@ export class TrackCapture {
   readonly #segments: SegmentOptions | undefined;
   /** Segments listed so far, and the handling of each (the caller's copy). */
   #segmentsSeen = 0;
+  /** Bytes of the segment list read so far, and the look at it in progress. */
+  #segmentListRead = 0;
+  #segmentPolls: Promise<void> = Promise.resolve();
   #segmentWork: Promise<void> = Promise.resolve();
   #segmentPoll: NodeJS.Timeout | undefined;
 
@@ -401,13 +404,35 @@ export class TrackCapture {
    * Hands the segments FFmpeg has listed since the last look to the caller,
    * one after the other; a line is complete once its newline is written.
    */
-  async #pollSegments(): Promise<void> {
+  #pollSegments(): Promise<void> {
+    // One look at a time: each reads on from where the last one stopped.
+    this.#segmentPolls = this.#segmentPolls.then(() => this.#readSegmentList());
+    return this.#segmentPolls;
+  }
+
+  /** Reads the list's new complete lines only (a long recording's list is read once). */
+  async #readSegmentList(): Promise<void> {
     const options = this.#segments;
     if (!options) return;
-    const text = await readFile(segmentListFile(this.file), 'utf8').catch(() => '');
-    const lines = text.split('\n');
-    lines.pop(); // the part after the last newline: not finished
-    for (const line of lines.slice(this.#segmentsSeen)) {
+    let added = '';
+    try {
+      const handle = await open(segmentListFile(this.file), 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size <= this.#segmentListRead) return;
+        const bytes = Buffer.alloc(size - this.#segmentListRead);
+        const { bytesRead } = await handle.read(bytes, 0, bytes.length, this.#segmentListRead);
+        added = bytes.subarray(0, bytesRead).toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return; // not written yet
+    }
+    // The part after the last newline is not finished: read again next time.
+    const complete = added.slice(0, added.lastIndexOf('\n') + 1);
+    this.#segmentListRead += Buffer.byteLength(complete);
+    for (const line of complete.split('\n').filter(Boolean)) {
       const seq = this.#segmentsSeen++;
       const [name, start, end] = line.split(',');
       const segment: CapturedSegment = {
