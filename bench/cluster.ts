@@ -9,7 +9,7 @@
  * node A, two parties to node B. Each session's first join reaches A, and placement puts the
  * session on the node with less load then, so the sessions spread over both nodes (which node
  * holds which is read from the ownership leases in Redis); a client whose socket is on the node
- * holding its session is direct, the others are relayed over Redis. All join
+ * holding its session is direct, the others are relayed over the node link. All join
  * (media:capabilities, session:join; the mediator admits the parties).
  *
  * Steady phase: `session:participants` (a read of the live session: one round trip through
@@ -21,11 +21,17 @@
  * Checks: every session is held by exactly one node, with all four in it; every ack is ok.
  * Errors fail the run after the figures are printed.
  *
- * Failover (`--failovers`, 10 by default, 0 skips it): the node holding a call in Chromium is
+ * Capacity (bench/clusterRooms.ts): rooms of four with synthetic media held at < 1 % loss by
+ * the two nodes against one node (a third process, a cluster of its own), ramped side by side,
+ * each node's worker on a fixed CPU budget (`--worker-cpu`, a share of a core). The last line's
+ * `ratio=` is two-node rooms held ÷ one-node rooms held (goal ≥ 1.8).
+ *
+ * Failover (`--failovers`, 10 by default): the node holding a call in Chromium is
  * SIGKILLed, and SIGKILL → media flowing again both ways is timed (bench/clusterFailover.ts);
  * reported as a median with the floor the design sets (the 3 s ownership lease).
  *
- *   npm run bench:cluster [-- --sessions 10 --rate 400 --duration 20 --blocks 8 --failovers 10]
+ *   npm run bench:cluster [-- --sessions 10 --rate 400 --duration 20 --blocks 8
+ *                            --worker-cpu 0.25 --max-rooms 40 --failovers 10]
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,13 +46,22 @@ import { PostgresClient } from '../server/db/sql/PostgresClient.js';
 import { createLogger } from '../server/logger.js';
 import type { SessionRole } from '../signaling/index.js';
 import { connectClient, joinSession, type TestClient } from '../tests/support/client.js';
-import { kill, startNodeProcess } from '../tests/support/clusterNodes.js';
+import { askNode, kill, startNodeProcess } from '../tests/support/clusterNodes.js';
 import { enrolledToken, type TokenIssuer } from '../tests/support/enrol.js';
-import { freshDatabase, startPostgres } from '../tests/support/postgres.js';
-import { redisPrefix, startRedis } from '../tests/support/redis.js';
+import { freshDatabase, startPostgres, type PostgresCluster } from '../tests/support/postgres.js';
+import { redisPrefix, startRedis, type RedisServer } from '../tests/support/redis.js';
 import { TEST_SECRET } from '../tests/support/secrets.js';
 import { failoverRounds, type Cluster, type FailoverFigures } from './clusterFailover.js';
 import {
+  roomsHeld,
+  type RoomsNode,
+  type RoomsParams,
+  type RoomsResult,
+  type RoomsRig,
+} from './clusterRooms.js';
+import {
+  CLIP,
+  ensureClip,
   environment,
   errorText,
   flag,
@@ -57,6 +72,8 @@ import {
   table,
   versionOf,
 } from './common.js';
+import { cpuBudget, type CpuBudget } from './cpuBudget.js';
+import { ensureCapture, Sender, stopChildren } from './rtpLoad.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULT_FILE = path.join(here, 'results', 'cluster.json');
@@ -68,7 +85,20 @@ const params = {
   blocks: flag('blocks', 8, { integer: true }),
   warmupSeconds: flag('warmup', 2),
   failovers: flag('failovers', 10, { integer: true }),
+  /** Each node's worker: this share of a core (cgroup CPU quota). */
+  workerCpu: flag('worker-cpu', 0.25),
+  rooms: {
+    maxRooms: flag('max-rooms', 40, { integer: true }),
+    windowSeconds: flag('rooms-window', 4),
+    warmupSeconds: 2,
+    lossLimit: 0.01,
+    cpuLimit: 0.8,
+  } satisfies RoomsParams,
+  /** Wall-clock budget for the capacity ramp. */
+  roomsBudgetSeconds: 480,
 };
+
+const KEYS_SECRET = 'bench-cluster key-sealing secret, 32+ characters';
 
 interface Member {
   client: TestClient;
@@ -119,6 +149,107 @@ function summary(values: number[]): { n: number; p50: number; p95: number; p99: 
   };
 }
 
+/**
+ * What the benchmark needs of a cluster: its case file (to enrol people and sign their tokens)
+ * and its ownership leases. What it opens is closed by `stops`.
+ */
+async function reach(
+  env: Record<string, string> & { DATABASE_URL: string; REDIS_KEY_PREFIX: string },
+  redisUrl: string,
+  stops: (() => Promise<void>)[],
+): Promise<Cluster> {
+  const database = await PostgresClient.open(env.DATABASE_URL, { max: 2 }, createLogger('silent'));
+  stops.unshift(() => database.close());
+  const leases = new Redis(redisUrl, { lazyConnect: true });
+  await leases.connect();
+  stops.unshift(async () => void leases.disconnect());
+  return {
+    env,
+    issuer: { database, tokens: new SessionTokens(TEST_SECRET) } satisfies TokenIssuer,
+    ownerOf: (sessionId) => leases.get(`${env.REDIS_KEY_PREFIX}session:${sessionId}:owner`),
+  };
+}
+
+interface Capacity {
+  oneNode: RoomsResult;
+  twoNodes: RoomsResult;
+  /** Two-node rooms held ÷ one-node rooms held. */
+  ratio: number;
+}
+
+/** Puts a node's worker on the budget `params.workerCpu` (kept in `budgets` for removal). */
+async function budgeted(node: Omit<RoomsNode, 'budget'>, budgets: CpuBudget[]): Promise<RoomsNode> {
+  const { workerPid } = await askNode<{ workerPid: number }>(node.child, { mediaStats: true });
+  const budget = cpuBudget(`mediation-bench-${node.id}`, params.workerCpu);
+  budgets.push(budget);
+  budget.add(workerPid);
+  return { ...node, budget };
+}
+
+/**
+ * Rooms held by the two nodes against one: a third node on a Redis prefix and database of
+ * its own is the one-node cluster (bench/clusterRooms.ts).
+ */
+async function capacity(
+  pg: PostgresCluster,
+  redis: RedisServer,
+  pair: Omit<RoomsNode, 'budget'>[],
+  cluster: Cluster,
+): Promise<Capacity> {
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const prefix = redisPrefix('bench-cluster-one');
+    const env = {
+      DATABASE_URL: await freshDatabase(pg.url, 'bench-cluster-one'),
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+      SERVICE_KEYS_SECRET: KEYS_SECRET,
+      NODE_ID: 'node-one',
+    };
+    const one = await startNodeProcess(env, { ipc: true });
+    stops.unshift(() => kill(one.child));
+    const alone = await reach(env, redis.url, stops);
+    const budgets: CpuBudget[] = [];
+    stops.unshift(async () => {
+      for (const b of budgets) b.remove();
+    });
+    const sender = await Sender.start(await ensureCapture(ensureClip()), CLIP.seconds);
+    stops.unshift(stopChildren);
+    const rigs: RoomsRig[] = [
+      {
+        name: 'one node',
+        nodes: [await budgeted({ id: 'node-one', url: one.url, child: one.child }, budgets)],
+        issuer: alone.issuer,
+        ownerOf: alone.ownerOf,
+      },
+      {
+        name: 'two nodes',
+        nodes: await Promise.all(pair.map((node) => budgeted(node, budgets))),
+        issuer: cluster.issuer,
+        ownerOf: cluster.ownerOf,
+      },
+    ];
+    out(
+      `capacity: rooms of 4 (synthetic media, bench:media's clip), one node against two, ` +
+        `each worker on ${params.workerCpu} of a core; one room per node per step, ` +
+        `${params.rooms.windowSeconds} s windows`,
+    );
+    const [oneNode, twoNodes] = (await roomsHeld(
+      rigs,
+      sender,
+      params.rooms,
+      performance.now() + params.roomsBudgetSeconds * 1000,
+    )) as [RoomsResult, RoomsResult];
+    return {
+      oneNode,
+      twoNodes,
+      ratio: oneNode.roomsHeld > 0 ? twoNodes.roomsHeld / oneNode.roomsHeld : NaN,
+    };
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+  }
+}
+
 async function main(): Promise<void> {
   const pg = await startPostgres();
   const redis = await startRedis();
@@ -130,31 +261,18 @@ async function main(): Promise<void> {
       DATABASE_URL: await freshDatabase(pg.url, 'bench-cluster'),
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: prefix,
-      SERVICE_KEYS_SECRET: 'bench-cluster key-sealing secret, 32+ characters',
+      SERVICE_KEYS_SECRET: KEYS_SECRET,
     };
     const nodes: ChildProcess[] = [];
     stops.unshift(async () => {
       for (const n of nodes) await kill(n);
     });
-    const a = await startNodeProcess({ ...shared, NODE_ID: 'node-a' });
+    const a = await startNodeProcess({ ...shared, NODE_ID: 'node-a' }, { ipc: true });
     nodes.push(a.child);
-    const b = await startNodeProcess({ ...shared, NODE_ID: 'node-b' });
+    const b = await startNodeProcess({ ...shared, NODE_ID: 'node-b' }, { ipc: true });
     nodes.push(b.child);
-    // The case file the nodes read (migrated by them), and their token secret.
-    const database = await PostgresClient.open(
-      shared.DATABASE_URL,
-      { max: 2 },
-      createLogger('silent'),
-    );
-    stops.unshift(() => database.close());
-    const leases = new Redis(redis.url, { lazyConnect: true });
-    await leases.connect();
-    stops.unshift(async () => void leases.disconnect());
-    const cluster: Cluster = {
-      env: shared,
-      issuer: { database, tokens: new SessionTokens(TEST_SECRET) } satisfies TokenIssuer,
-      ownerOf: (sessionId) => leases.get(`${prefix}session:${sessionId}:owner`),
-    };
+    // The case file the nodes read (migrated by them), and their leases.
+    const cluster = await reach(shared, redis.url, stops);
 
     out(`bench:cluster: ${params.sessions} sessions of 4 (2 sockets on node A, 2 on node B)`);
     const members: Member[] = [];
@@ -250,6 +368,19 @@ async function main(): Promise<void> {
     if (errors.length > 0) out(`  errors: ${errors.length} (first: ${errors[0]})`);
     for (const m of members) m.client.close();
 
+    out();
+    const cap = await capacity(
+      pg,
+      redis,
+      [
+        { id: 'node-a', url: a.url, child: a.child },
+        { id: 'node-b', url: b.url, child: b.child },
+      ],
+      cluster,
+    );
+    for (const r of [cap.oneNode, cap.twoNodes])
+      out(`  ${r.name}: ${r.roomsHeld} rooms held (${r.stopReason})`);
+
     let failover: FailoverFigures | null = null;
     if (params.failovers > 0) {
       out();
@@ -280,13 +411,26 @@ async function main(): Promise<void> {
           }),
           unit: 'ms',
           request: 'session:participants',
-          sessionsHeld: { nodeA: holder.size - heldByB, nodeB: heldByB },
-          baseline: { description: 'sockets on the node that holds the session', ...d },
-          project: { description: 'sockets on another node, relayed over Redis', ...r },
-          ratio: round3(ratio),
-          ratioDefinition: 'relayed ack p99 / direct ack p99',
-          pairedBlockRatios: paired,
-          target: 1.5,
+          ratio: round3(cap.ratio),
+          ratioDefinition: 'rooms held at < 1 % loss, two nodes / one node',
+          target: 1.8,
+          capacity: {
+            description:
+              'rooms of 4 with synthetic media, placed by the cluster, each node one worker on a CPU budget',
+            workerCpuShare: params.workerCpu,
+            baseline: cap.oneNode,
+            project: cap.twoNodes,
+            ratio: round3(cap.ratio),
+          },
+          relay: {
+            sessionsHeld: { nodeA: holder.size - heldByB, nodeB: heldByB },
+            baseline: { description: 'sockets on the node that holds the session', ...d },
+            project: { description: 'sockets on another node, relayed over the node link', ...r },
+            ratio: round3(ratio),
+            ratioDefinition: 'relayed ack p99 / direct ack p99',
+            pairedBlockRatios: paired,
+            target: 1.5,
+          },
           failover: failover && {
             description:
               'SIGKILL of the node holding a call in Chromium → audio and video flowing again to both pages (no reload)',
@@ -302,7 +446,11 @@ async function main(): Promise<void> {
     out();
     out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
     if (errors.length > 0) process.exitCode = 1;
-    out(`ratio=${ratio.toFixed(2)} (relayed ack p99 / direct ack p99)`);
+    out(`relay: relayed ack p99 / direct ack p99 = ${ratio.toFixed(2)} (goal ≤ 1.5)`);
+    out(
+      `ratio=${cap.ratio.toFixed(2)} (rooms held at < 1 % loss: two nodes ${cap.twoNodes.roomsHeld} / ` +
+        `one node ${cap.oneNode.roomsHeld}; goal ≥ 1.8)`,
+    );
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
   }

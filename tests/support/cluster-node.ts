@@ -6,8 +6,10 @@
  *
  *   DATABASE_URL=… REDIS_URL=… REDIS_KEY_PREFIX=… NODE_ID=… vite-node tests/support/cluster-node.ts
  *
- * Started with an IPC channel, it publishes synthetic media into a session
- * it holds when asked (`{ publish: { sessionId, participantId } }`).
+ * Started with an IPC channel, it answers questions about sessions it holds
+ * (`askNode` in clusterNodes.ts): publish synthetic media for a participant
+ * (`publish`), add a room of synthetic participants fed by a benchmark's sender
+ * (`room`), and report its worker's CPU time and the rooms' packets (`mediaStats`).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -15,8 +17,12 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { MediationServer } from '../../server/MediationServer.js';
+import type { Producer } from 'mediasoup/node/lib/types.js';
+import type { LiveSession } from '../../server/media/LiveSession.js';
+import type { SessionRole } from '../../signaling/index.js';
 import { TEST_SECRET } from './secrets.js';
 import { publishSynthetic } from './syntheticMedia.js';
+import { addSyntheticRoom } from './syntheticRoom.js';
 
 const config = loadConfig(process.env, {
   HTTP_HOST: '127.0.0.1',
@@ -32,24 +38,55 @@ const config = loadConfig(process.env, {
 const server = await MediationServer.create(config, createLogger(config.logLevel));
 process.stdout.write(`${JSON.stringify({ ready: { url: `http://127.0.0.1:${server.port}` } })}\n`);
 
-process.on('message', (m: unknown) => {
-  const ask = (m as { publish?: { sessionId: string; participantId: string } }).publish;
-  if (!ask) return;
-  const session = server.sessions.get(ask.sessionId);
-  if (!session) {
-    process.send?.({ error: `session ${ask.sessionId} is not held here` });
-    return;
+/** What the test or benchmark asks over IPC; each answer carries the question's id. */
+type Ask =
+  | { id: number; publish: { sessionId: string; participantId: string } }
+  | { id: number; room: { sessionId: string; prefix: string; roles: SessionRole[]; sinks: Sink[] } }
+  | { id: number; mediaStats: true };
+type Sink = { ip: string; port: number };
+
+// The producers of the synthetic rooms built here, for `mediaStats`.
+const roomProducers: Producer[] = [];
+
+function held(sessionId: string): LiveSession {
+  const session = server.sessions.get(sessionId);
+  if (!session) throw new Error(`session ${sessionId} is not held here`);
+  return session;
+}
+
+async function answer(m: Ask): Promise<unknown> {
+  if ('publish' in m) {
+    const { sessionId, participantId } = m.publish;
+    const media = await publishSynthetic(held(sessionId), participantId);
+    return {
+      participantId,
+      audioProducerId: media.audioProducerId,
+      videoProducerId: media.videoProducerId,
+      pid: media.process.pid,
+    };
   }
-  publishSynthetic(session, ask.participantId).then(
-    (media) =>
-      process.send?.({
-        published: {
-          participantId: ask.participantId,
-          audioProducerId: media.audioProducerId,
-          videoProducerId: media.videoProducerId,
-          pid: media.process.pid,
-        },
-      }),
-    (error: unknown) => process.send?.({ error: String(error) }),
+  if ('room' in m) {
+    const { sessionId, ...options } = m.room;
+    const room = await addSyntheticRoom(held(sessionId), options);
+    roomProducers.push(...room.producers);
+    return { senders: room.senders, sinkSsrcs: room.sinkSsrcs };
+  }
+  const worker = server.pool.workers[0]?.worker;
+  if (!worker) throw new Error('no media worker');
+  const [usage, stats] = await Promise.all([
+    worker.getResourceUsage(),
+    Promise.all(roomProducers.filter((p) => !p.closed).map((p) => p.getStats())),
+  ]);
+  return {
+    workerPid: worker.pid,
+    cpuMs: usage.ru_utime + usage.ru_stime,
+    packetsIn: stats.flat().reduce((n, x) => n + x.packetCount, 0),
+  };
+}
+
+process.on('message', (m: Ask) => {
+  answer(m).then(
+    (reply) => process.send?.({ id: m.id, reply }),
+    (error: unknown) => process.send?.({ id: m.id, error: String(error) }),
   );
 });

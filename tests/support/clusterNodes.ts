@@ -55,6 +55,39 @@ export interface PublishedOnNode {
   pid: number;
 }
 
+let askId = 0;
+
+/**
+ * Asks a node process started with `ipc` one question (tests/support/cluster-node.ts) and
+ * resolves with its answer.
+ */
+export function askNode<T>(
+  child: ChildProcess,
+  question: Record<string, unknown>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const id = ++askId;
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`the node did not answer ${Object.keys(question).join()}`));
+    }, timeoutMs);
+    const onMessage = (m: unknown) => {
+      const reply = m as { id?: number; reply?: T; error?: string };
+      if (reply.id !== id) return;
+      done();
+      if (reply.error !== undefined) reject(new Error(reply.error));
+      else resolve(reply.reply as T);
+    };
+    child.on('message', onMessage);
+    child.send({ id, ...question });
+  });
+}
+
 /**
  * Asks a node process started with `ipc` to publish synthetic media
  * (tests/support/syntheticMedia.ts) for a participant of a session it holds.
@@ -64,24 +97,5 @@ export function publishOn(
   sessionId: string,
   participantId: string,
 ): Promise<PublishedOnNode> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the node did not publish')), 20_000);
-    const onMessage = (m: unknown) => {
-      const reply = m as {
-        published?: PublishedOnNode & { participantId: string };
-        error?: string;
-      };
-      if (reply.error) {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        reject(new Error(reply.error));
-      } else if (reply.published?.participantId === participantId) {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        resolve(reply.published);
-      }
-    };
-    child.on('message', onMessage);
-    child.send({ publish: { sessionId, participantId } });
-  });
+  return askNode<PublishedOnNode>(child, { publish: { sessionId, participantId } });
 }
