@@ -175,8 +175,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': boundaries(DATABASE, MEDIASOUP, OBJECT_STORE, SHARED_STATE) },
   },
   {
-    // The composition root wires the SQLite repositories and the Socket.IO server.
-    files: ['server/MediationServer.ts'],
+    // The composition root (MediationServer.ts and its parts in server/compose/) wires the
+    // SQLite repositories and the Socket.IO server.
+    files: ['server/MediationServer.ts', 'server/compose/**/*.ts'],
     rules: { 'no-restricted-imports': boundaries(SQLITE, MEDIASOUP, OBJECT_STORE, SHARED_STATE) },
   },
   {

@@ -19,6 +19,7 @@ const POSTGRES_PASS = [
   'floor',
   'fuzz/http.fuzz',
   'http-edges',
+  'inbound-referrals',
   'institutions',
   'multipart-fuzz',
   'payment-order',

@@ -37,25 +37,24 @@ import { SqlEvidenceRepository } from './db/SqlEvidenceRepository.js';
 import { SqlBundleRepository } from './db/SqlBundleRepository.js';
 import { SqlDisclosureConsentRepository } from './db/SqlDisclosureConsentRepository.js';
 import { SqlFloorLogRepository } from './db/SqlFloorLogRepository.js';
-import { SqlInstitutionRepository } from './db/SqlInstitutionRepository.js';
 import { SqlPaymentOrderRepository } from './db/SqlPaymentOrderRepository.js';
-import { SqlWebhookDeliveryRepository } from './db/SqlWebhookDeliveryRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqlRecordingRepository } from './db/SqlRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
 import { institutionRoutes } from './http/api/institutionRoutes.js';
-import { InstitutionService } from './institutions/InstitutionService.js';
+import { ReferralAwareAuditLog } from './institutions/InboundReferrals.js';
 import { BundleService } from './references/BundleService.js';
 import { PaymentOrderService } from './references/PaymentOrderService.js';
 import { paymentOrderRoutes } from './http/api/paymentOrderRoutes.js';
 import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
-import { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
+import type { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
 import { RecordingService } from './recordingService/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
 import { DocumentService } from './documents/DocumentService.js';
-import type { WebhookLookup, WebhookPolicy } from './institutions/webhookTarget.js';
+import type { WebhookLookup } from './institutions/webhookTarget.js';
+import { composeInstitutions, referralRoutes } from './compose/institutions.js';
 import { secureDataDir } from './storage/dataDirPermissions.js';
 import { SignInGuard } from './auth/SignInGuard.js';
 import { SignInNotices } from './auth/SignInNotices.js';
@@ -200,7 +199,8 @@ export class MediationServer {
       ? await PostgresClient.open(config.database.url, { max: config.database.poolSize }, logger)
       : SqliteDatabase.open(databaseFile(config.dataDir), logger);
     const repository = new SqlCaseRepository(database);
-    const audit = new SqlAuditLog(database);
+    // Case events also reach the referrals of the institutions that follow them.
+    const audit = new ReferralAwareAuditLog(new SqlAuditLog(database));
     // Background work every process on the database shares: claimed before it is done.
     const jobs: JobClaims = {
       leases: new SqlJobLeases(database),
@@ -298,27 +298,18 @@ export class MediationServer {
     const accessTokens = new EvidenceAccessTokens(config.auth.jwtSecret);
 
     let url = '';
-    const webhookPolicy: WebhookPolicy = {
-      httpAllowlist: config.webhooks.httpAllowlist,
-      ...(options.webhookLookup ? { lookup: options.webhookLookup } : {}),
-    };
-    const institutions = new InstitutionService({
-      repository: new SqlInstitutionRepository(database),
-      cases: repository,
+    const institutionParts = composeInstitutions({
+      database,
+      caseRecords: repository,
+      cases,
       audit,
-      webhookPolicy,
-    });
-    const webhooks = new WebhookDispatcher({
       archives,
-      policy: webhookPolicy,
-      repository: new SqlWebhookDeliveryRepository(database),
-      audit,
       keys,
       logger,
-      retryBaseMs: config.webhooks.retryBaseMs,
-      maxAttempts: config.webhooks.maxAttempts,
-      leaseMs: config.jobs.leaseMs,
+      config,
+      webhookLookup: options.webhookLookup,
     });
+    const { institutions, webhooks } = institutionParts;
     const documentRepository = new SqlDocumentRepository(database);
     // Served documents go to the recipient's Socket.IO room, on whichever node their socket is.
     const documentDelivery = new RoomDeliveryChannel();
@@ -416,6 +407,7 @@ export class MediationServer {
       renderer,
       archives,
     });
+    const institutionTokens = new InstitutionTokens(config.auth.jwtSecret);
     const routes = [
       ...caseRoutes({
         cases,
@@ -437,9 +429,10 @@ export class MediationServer {
       ...documentRoutes({ documents, signIn }),
       ...calendarRoutes({ calendar: workCalendar }),
       ...procedureRoutes({ cases, documents }),
+      ...referralRoutes(institutionParts, institutionTokens),
       ...institutionRoutes({
         institutions,
-        tokens: new InstitutionTokens(config.auth.jwtSecret),
+        tokens: institutionTokens,
         documents,
         webhooks,
         references,

@@ -500,6 +500,19 @@ export const REASONS = {
   INSTITUTION_KEY_WRONG: reason('UNAUTHENTICATED', 'Unknown institution or wrong API key'),
   INSTITUTION_UNKNOWN: reason('UNAUTHENTICATED', 'Unknown institution'),
   INSTITUTION_REVOKED: reason('UNAUTHENTICATED', 'This credential has been revoked'),
+  REFERRAL_NUMBER_REUSED: reason(
+    'INVALID_STATE',
+    'Case number {caseNumber} was already referred with other content',
+    { caseNumber: text },
+  ),
+  REFERRAL_KIND_NOT_FOR_INSTITUTION: reason(
+    'VALIDATION',
+    'An arbitration commission delegates mediation; only a court entrusts it',
+  ),
+  REFERRAL_ALREADY_DECIDED: reason(
+    'INVALID_STATE',
+    'This referral has already been decided or withdrawn',
+  ),
   REFERENCE_LINK_EXPIRED: reason(
     'UNAUTHENTICATED',
     'This file link has expired; fetch a new reference',

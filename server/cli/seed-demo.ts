@@ -2,7 +2,8 @@
  * `npm start` runs this before the server: creates the database (migrations;
  * PostgreSQL when DATABASE_URL is set, else DATA_DIR's SQLite file)
  * and, the first time, a demo organisation with a clerk, a mediator and a
- * wage-arrears case with two parties, accepted and with a session scheduled.
+ * wage-arrears case with two parties, accepted and with a session scheduled, and a
+ * demo court (its API key printed) whose delegated case waits in the clerk's queue.
  * Prints how to sign in and the join links. Staff passwords are generated
  * once and kept in DATA_DIR/secrets/demo-credentials.json (mode 0600);
  * invitation links are reused until revoked or expired.
@@ -24,6 +25,11 @@ import { ConfigError, loadConfig } from '../config.js';
 import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqlCaseRepository } from '../db/SqlCaseRepository.js';
+import { SqlInboundReferralRepository } from '../db/SqlInboundReferralRepository.js';
+import { SqlInstitutionRepository } from '../db/SqlInstitutionRepository.js';
+import { inboundReferralSchema } from '../../signaling/http/inboundReferrals.js';
+import { newInboundReferral } from '../institutions/InboundReferrals.js';
+import { InstitutionService } from '../institutions/InstitutionService.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { createLogger } from '../logger.js';
 
@@ -35,6 +41,8 @@ interface DemoState {
   mediator: { id: string; username: string; password: string };
   caseId: string;
   invitations: Record<string, { invitationId: string; token: string }>;
+  /** The demo court (institution API) and the referral it made; absent in older demos. */
+  court?: { id: string; apiKey: string; referralId: string };
 }
 
 async function main(): Promise<void> {
@@ -58,6 +66,8 @@ async function main(): Promise<void> {
         ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState)
         : await createDemo(repository, cases);
     const { clerk, mediator } = demoActors(state);
+    // A demo before courts could hand cases over gets its court now.
+    state.court ??= await demoCourt(database, repository, audit, clerk);
 
     const file = await cases.file(clerk, state.caseId);
     let session = file.sessions.find((s) => s.status === 'live' || s.status === 'scheduled');
@@ -102,6 +112,9 @@ async function main(): Promise<void> {
       `  调解员 Mediator  username ${state.mediator.username}  password ${state.mediator.password}`,
       `  API: POST ${base}/api/auth/login; reference ${base}/api/openapi.json; public keys ${base}/.well-known/jwks.json`,
       '',
+      `演示法院 Demo court (institution API; its delegated case waits under 机构移交的案件 in the console):`,
+      `  institutionId ${state.court.id}  apiKey ${state.court.apiKey}  (POST ${base}/api/institution/token)`,
+      '',
       '加入调解 Join the session (open each in its own browser tab or device; the mediator admits the others from the waiting room):',
       `  调解员 Mediator (12 h)\n    ${mediatorLink}`,
       ...people.map(
@@ -135,6 +148,62 @@ function demoActors(state: DemoState): { clerk: Actor; mediator: Actor } {
 
 function roleOf(p: CasePerson): 'party' | 'agent' | 'observer' {
   return p.kind === 'observer' ? 'observer' : p.kind === 'agent' ? 'agent' : 'party';
+}
+
+/**
+ * A demo court registered by the clerk (its API key kept with the demo's credentials), and a
+ * wage case it delegated to the organisation, waiting for the clerk's decision.
+ */
+async function demoCourt(
+  database: Awaited<ReturnType<typeof openDatabase>>,
+  cases: SqlCaseRepository,
+  audit: SqlAuditLog,
+  clerk: Actor,
+): Promise<NonNullable<DemoState['court']>> {
+  const institutions = new InstitutionService({
+    repository: new SqlInstitutionRepository(database),
+    cases,
+    audit,
+    webhookPolicy: { httpAllowlist: [] },
+  });
+  const { institution, apiKey } = await institutions.register(clerk, {
+    kind: 'court',
+    name: '上海市某区人民法院（演示）',
+  });
+  const year = shanghaiDate(new Date()).slice(0, 4);
+  const referral = newInboundReferral(
+    { id: institution.id, organisationId: ORG_ID, institutionKind: 'court' },
+    inboundReferralSchema.parse({
+      caseNumber: `（${year}）沪0115民诉前调${String(Math.floor(Math.random() * 9000) + 1000)}号`,
+      kind: 'delegated',
+      disputeType: 'economic_compensation',
+      priorityGroups: ['dispatched_worker'],
+      application: {
+        requests: '请求被申请人支付违法解除劳动合同赔偿金人民币 36,000 元。',
+        factsAndReasons:
+          '申请人经劳务派遣在被申请人处工作三年，被申请人以岗位调整为由单方解除劳动合同，未支付经济补偿。',
+        claimTypes: ['economic_compensation'],
+        amountClaimed: 36000,
+      },
+      applicant: {
+        name: '王五',
+        idNumber: '310115198503151230',
+        phone: '13900000000',
+        address: '上海市浦东新区某路 200 号',
+      },
+      respondent: {
+        name: '某某人力资源有限公司',
+        idNumber: '91310000MA1FL00000',
+        isOrganisation: true,
+        legalRepresentative: '赵六',
+        address: '上海市徐汇区某路 3 号',
+      },
+      note: '诉前委派调解，请于三十日内反馈结果（演示数据）。',
+    }),
+    new Date().toISOString(),
+  );
+  await new SqlInboundReferralRepository(database).insert(referral);
+  return { id: institution.id, apiKey, referralId: referral.id };
 }
 
 async function createDemo(repository: SqlCaseRepository, cases: CaseService): Promise<DemoState> {

@@ -818,6 +818,46 @@ CREATE TABLE recording_files (
 );
 `,
   },
+  {
+    version: 23,
+    name: 'cases handed over by courts and arbitration commissions',
+    sql: `
+-- Cases courts and arbitration commissions hand to the organisation (委派/委托调解) through
+-- their API: one per institution and its own case number, waiting for a clerk's decision;
+-- accepted, it names the case registered from it (server/institutions/InboundReferrals.ts).
+CREATE TABLE inbound_referrals (
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  case_number TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('delegated', 'entrusted')),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'declined', 'withdrawn')),
+  submission TEXT NOT NULL,
+  submission_sha256 TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  decided_at TEXT,
+  decided_by TEXT,
+  reason TEXT,
+  case_id TEXT REFERENCES cases(id),
+  UNIQUE (institution_id, case_number)
+);
+CREATE INDEX inbound_referrals_organisation ON inbound_referrals(organisation_id, received_at);
+CREATE UNIQUE INDEX inbound_referrals_case ON inbound_referrals(case_id);
+-- What the institution is told of its referral, each event once (its webhook delivery queued
+-- in the same transaction as the change that caused it).
+CREATE TABLE inbound_referral_events (
+  referral_id TEXT NOT NULL REFERENCES inbound_referrals(id),
+  seq INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  target TEXT NOT NULL,
+  at TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  webhook_delivery TEXT,
+  PRIMARY KEY (referral_id, seq),
+  UNIQUE (referral_id, event, target)
+);
+`,
+  },
 ];
 
 /**

@@ -741,4 +741,41 @@ CREATE TABLE recording_files (
 );
 `,
   },
+  {
+    version: 23,
+    name: 'cases handed over by courts and arbitration commissions',
+    sql: `
+CREATE TABLE inbound_referrals (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  case_number TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('delegated', 'entrusted')),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'declined', 'withdrawn')),
+  submission TEXT NOT NULL,
+  submission_sha256 TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  decided_at TEXT,
+  decided_by TEXT,
+  reason TEXT,
+  case_id TEXT REFERENCES cases(id),
+  UNIQUE (institution_id, case_number)
+);
+CREATE INDEX inbound_referrals_organisation ON inbound_referrals(organisation_id, received_at);
+CREATE UNIQUE INDEX inbound_referrals_case ON inbound_referrals(case_id);
+CREATE TABLE inbound_referral_events (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  referral_id TEXT NOT NULL REFERENCES inbound_referrals(id),
+  seq BIGINT NOT NULL,
+  event TEXT NOT NULL,
+  target TEXT NOT NULL,
+  at TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  webhook_delivery TEXT,
+  PRIMARY KEY (referral_id, seq),
+  UNIQUE (referral_id, event, target)
+);
+`,
+  },
 ];

@@ -251,6 +251,11 @@ export class InstitutionService {
     };
   }
 
+  /** An institution's record, revoked or not (server-internal). */
+  institution(id: string): Promise<Institution | undefined> {
+    return this.#get(id);
+  }
+
   /** The webhook address of an institution (server-internal). */
   async webhookUrl(id: string): Promise<string | null> {
     return (await this.#get(id))?.webhookUrl ?? null;

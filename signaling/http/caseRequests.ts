@@ -80,7 +80,8 @@ export const personInputSchema = z
   });
 export type PersonInput = z.input<typeof personInputSchema>;
 
-const partySchema = personInputSchema
+/** A party as a case registration names it (no agent fields). */
+export const partySchema = personInputSchema
   .innerType()
   .omit({ kind: true, representsId: true, powerOfAttorney: true });
 

@@ -3,6 +3,7 @@ import { calendarApi } from './calendar.js';
 import { caseApi } from './cases.js';
 import { documentApi } from './documents.js';
 import { evidenceApi } from './evidence.js';
+import { inboundReferralApi } from './inboundReferrals.js';
 import { institutionApi } from './institutions.js';
 import { mediaApi } from './media.js';
 import { procedureApi } from './procedure.js';
@@ -15,6 +16,7 @@ export const httpApi = {
   documents: documentApi,
   evidence: evidenceApi,
   institutions: institutionApi,
+  inboundReferrals: inboundReferralApi,
   recordings: recordingApi,
   media: mediaApi,
 } as const;

@@ -6,9 +6,7 @@
  * it through a view link in a new tab), and the audit chain verifying. A
  * mediator signs in too: no statistics for them.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCaseSchema } from '../../server/cases/schemas.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
@@ -21,11 +19,9 @@ import {
   type StaffFixture,
 } from '../support/cases.js';
 import { apiClient, pngBytes, sha256sum, type Api } from '../support/evidenceHttp.js';
+import path from 'node:path';
+import { ARTIFACTS, DESKTOP, PHONE, consoleSignIn, shootConsole } from '../support/consolePage.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const ARTIFACTS = path.resolve('tests/artifacts');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 
 interface ListedCase {
   id: string;
@@ -39,7 +35,6 @@ describe('staff console: case list, case file and statistics', () => {
   let api: Api;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestServer();
     staff = await seedStaff(new SqlCaseRepository(t.server.database));
     api = apiClient(t.url);
@@ -50,25 +45,6 @@ describe('staff console: case list, case file and statistics', () => {
     await browser?.close();
     await t?.close();
   });
-
-  async function signIn(username: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-    page.on('pageerror', (e) => process.stderr.write(`[${username}] page error: ${e.message}\n`));
-    await page.goto(`${t.url}/console`);
-    await page.locator('input[name=username]').fill(username);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByTestId('case-item').first().waitFor({ timeout: 10_000 });
-    return page;
-  }
-
-  async function shoot(page: Page, name: string): Promise<void> {
-    await page.setViewportSize(DESKTOP);
-    await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-1280x800.png`) });
-    await page.setViewportSize(PHONE);
-    await page.screenshot({ path: path.join(ARTIFACTS, `console-${name}-390x844.png`) });
-    await page.setViewportSize(DESKTOP);
-  }
 
   it('shows deadlines, parties, evidence hashes, the audit verification and (clerks only) statistics', async () => {
     // A case in mediation, and one registered long ago and never decided: its decision is overdue.
@@ -92,7 +68,7 @@ describe('staff console: case list, case file and statistics', () => {
       .openDeadlines.sort((a, b) => a.dueOn.localeCompare(b.dueOn))[0]!;
     expect(next).toBeDefined();
 
-    const clerk = await signIn(staff.clerk.username);
+    const clerk = await consoleSignIn(browser, t.url, staff.clerk.username, 'case-item');
 
     // The case list: the next deadline with its Chinese label and date.
     const card = clerk.locator(`[data-testid=case-item][data-case="${c.id}"]`);
@@ -115,7 +91,7 @@ describe('staff console: case list, case file and statistics', () => {
     await stats.getByTestId('stat-received').waitFor({ timeout: 10_000 });
     expect(await stats.getByTestId('stat-received').locator('.stat-value').innerText()).toBe('2');
     expect(await stats.getByTestId('statistics-csv').isVisible()).toBe(true);
-    await shoot(clerk, 'home');
+    await shootConsole(clerk, 'home');
 
     // The case file.
     await card.locator('a').click();
@@ -145,7 +121,7 @@ describe('staff console: case list, case file and statistics', () => {
     expect(await verdict.getAttribute('data-ok')).toBe('true');
     expect(await verdict.innerText()).toContain('审计链校验通过');
     expect(Number(await clerk.getByTestId('audit-length').innerText())).toBeGreaterThan(0);
-    await shoot(clerk, 'case');
+    await shootConsole(clerk, 'case');
     await clerk.getByTestId('audit').scrollIntoViewIfNeeded();
     await clerk.setViewportSize(PHONE);
     await clerk.screenshot({ path: path.join(ARTIFACTS, 'console-audit-390x844.png') });
@@ -166,9 +142,9 @@ describe('staff console: case list, case file and statistics', () => {
     expect(await clerk.getByTestId('referrals').locator('h3').first().innerText()).toBe('移送');
 
     // The mediator: their case, no statistics.
-    const mediator = await signIn(staff.mediator.username);
+    const mediator = await consoleSignIn(browser, t.url, staff.mediator.username, 'case-item');
     await mediator.locator(`[data-testid=case-item][data-case="${c.id}"]`).waitFor();
     expect(await mediator.getByTestId('statistics').count()).toBe(0);
-    await shoot(mediator, 'mediator-home');
+    await shootConsole(mediator, 'mediator-home');
   }, 40_000);
 });

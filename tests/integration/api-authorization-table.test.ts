@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../server/http/api/routes.js';
 import { CALLERS, buildApiWorld, type ApiWorld, type Caller } from '../support/apiWorld.js';
-import { registrationInput, respondentsAgree } from '../support/cases.js';
+import { referralSubmission, registrationInput, respondentsAgree } from '../support/cases.js';
 import { FIELDS, freshAddress } from '../support/evidenceHttp.js';
 import { TEST_PASSWORD } from '../support/cases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -112,6 +112,17 @@ const a1 = (): Params => ({
   packId: randomUUID(),
   token: 'not-a-file-token',
 });
+
+/** A fresh referral A's court handed over, waiting. */
+async function inboundReferral(w: ApiWorld): Promise<Params> {
+  const { referral } = await w.api.ok<{ referral: { id: string } }>(
+    'POST',
+    '/institution/referrals',
+    w.tokens.institution,
+    referralSubmission(`（2026）沪0115民诉前调${randomUUID().slice(0, 8)}号`),
+  );
+  return { referralId: referral.id };
+}
 
 /** A1's pending recusal request (filed by its applicant if there is none). */
 async function pendingRecusal(w: ApiWorld): Promise<Params> {
@@ -401,6 +412,21 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/institution/cases/:caseId/payment-orders/:packId', allow: ['institution'], allowedStatus: 404 },
   // The link in the path is the credential (valid links: institutions.test.ts): a forged one is 401 for all.
   { method: 'get', path: '/institution/files/:token', allow: [] },
+
+  // ---- cases handed over by institutions -------------------------------------------------
+  { method: 'post', path: '/institution/referrals', allow: ['institution'],
+    body: () => referralSubmission('（2026）沪0115民诉前调900号') },
+  { method: 'get', path: '/institution/referrals', allow: ['institution'] },
+  { method: 'get', path: '/institution/referrals/:referralId', allow: ['institution'],
+    target: inboundReferral },
+  { method: 'post', path: '/institution/referrals/:referralId/withdraw', allow: ['institution'],
+    consumes: true, target: inboundReferral, body: () => ({ reason: '当事人已和解' }) },
+  { method: 'get', path: '/referrals/incoming', allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
+  { method: 'post', path: '/referrals/incoming/:referralId/accept', allow: ['clerkA'],
+    refuse: { clerkB: 404 }, consumes: true, target: inboundReferral },
+  { method: 'post', path: '/referrals/incoming/:referralId/decline', allow: ['clerkA'],
+    refuse: { clerkB: 404 }, consumes: true, target: inboundReferral,
+    body: () => ({ reason: '不属于本组织受理范围' }) },
 
   // ---- recordings -------------------------------------------------------------------------
   { method: 'get', path: '/cases/:caseId/recordings', allow: A1_STAFF },

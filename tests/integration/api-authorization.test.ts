@@ -5,6 +5,7 @@
  * brought to the state in which the action is legal, so a cell checks
  * authorization and not what an earlier cell left behind.
  */
+import { inboundReferralRoutes } from '../../server/http/api/inboundReferralRoutes.js';
 import {
   institutionRoutes,
   type InstitutionRouteDeps,
@@ -967,6 +968,10 @@ describe('API authorization', () => {
     );
     // and the media capabilities (public: tests/integration/signaling.test.ts and the table).
     const media = mediaRoutes({} as unknown as Parameters<typeof mediaRoutes>[0]);
+    // and the cases institutions hand over (inbound-referrals.test.ts and the table).
+    const inbound = inboundReferralRoutes(
+      {} as unknown as Parameters<typeof inboundReferralRoutes>[0],
+    );
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
@@ -979,6 +984,7 @@ describe('API authorization', () => {
         ...procedure,
         ...paymentOrder,
         ...media,
+        ...inbound,
       ]
         .map((route) => `${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`)
         .sort(),

@@ -611,7 +611,7 @@ describe('the writing command-line tools on PostgreSQL (DATABASE_URL)', () => {
     expect(verified.lines[0]).toMatch(/审计链完整（1 条）/);
   });
 
-  it('seed-demo (npm start) creates the demo case in PostgreSQL, and reuses it on the next start', async () => {
+  it('seed-demo (npm start) creates the demo case and the demo court’s waiting referral in PostgreSQL, and reuses them on the next start', async () => {
     const entry = 'dist/server/cli/seed-demo.js';
     if (!existsSync(entry)) throw new Error(`${entry} missing: run npm test, it builds dist/`);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-pg-'));
@@ -629,10 +629,17 @@ describe('the writing command-line tools on PostgreSQL (DATABASE_URL)', () => {
     const again = seed();
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain(`(${caseId})`);
+    // The demo court, printed with its key both times, and its one delegated case waiting.
+    const court = /institutionId (\S+) {2}apiKey (\S+)/.exec(first.stdout);
+    expect(court).not.toBeNull();
+    expect(again.stdout).toContain(`institutionId ${court![1]}  apiKey ${court![2]}`);
     expect(existsSync(databaseFile(dir))).toBe(false);
     const postgres = await PostgresClient.open(url, { max: 1 }, logger);
     try {
       expect(await postgres.all('SELECT id FROM cases')).toEqual([{ id: caseId }]);
+      expect(
+        await postgres.all('SELECT institution_id, kind, status FROM inbound_referrals'),
+      ).toEqual([{ institution_id: court![1], kind: 'delegated', status: 'pending' }]);
     } finally {
       await postgres.close();
     }

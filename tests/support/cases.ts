@@ -168,3 +168,30 @@ export function mediatorSessionLink(
   );
   return `${baseUrl}/join#token=${token}`;
 }
+
+/**
+ * A case as a court hands it over through its API (POST /api/institution/referrals): the
+ * wage claim of `registrationInput()` under the court's own number.
+ */
+export function referralSubmission(
+  caseNumber: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { application: Record<string, unknown> } {
+  const r = registrationInput();
+  return {
+    caseNumber,
+    kind: 'delegated',
+    disputeType: 'wages',
+    priorityGroups: ['migrant_worker'],
+    application: {
+      requests: r.application.requests,
+      factsAndReasons: r.application.factsAndReasons,
+      claimTypes: ['wages'],
+      amountClaimed: 12000,
+    },
+    applicant: r.applicant,
+    respondent: r.respondent,
+    note: '诉前委派调解，请于三十日内反馈',
+    ...overrides,
+  };
+}

@@ -52,6 +52,9 @@ export type RecordingDetailView = ReplyOf<Api['recordings']['detail']>;
 export type TrackView = RecordingDetailView['tracks'][number];
 export type ConsentView = RecordingDetailView['consents'][number];
 export type InstitutionView = ReplyOf<Api['institutions']['list']>['institutions'][number];
+export type IncomingReferralView = ReplyOf<
+  Api['inboundReferrals']['incoming']
+>['referrals'][number];
 export type InstitutionKind = InstitutionView['kind'];
 export type ReferralView = z.output<typeof referralView> & {
   /** In the case's list; a fresh referral's reply lacks it. */
@@ -366,6 +369,33 @@ export class StaffApi {
       filename: filenameOf(response, `bundle-${bundleId}.zip`),
       headerSha256: response.headers.get('x-content-sha256'),
     };
+  }
+
+  async incomingReferrals(): Promise<IncomingReferralView[]> {
+    return (await this.#send<Api['inboundReferrals']['incoming']>('get', '/referrals/incoming', {}))
+      .referrals;
+  }
+
+  /** Clerks only: registers and accepts the case; its id. */
+  async acceptReferral(referralId: string): Promise<string> {
+    return (
+      await this.#send<Api['inboundReferrals']['accept']>(
+        'post',
+        '/referrals/incoming/:referralId/accept',
+        { referralId },
+      )
+    ).caseId;
+  }
+
+  async declineReferral(referralId: string, reason: string): Promise<IncomingReferralView> {
+    return (
+      await this.#send<Api['inboundReferrals']['decline']>(
+        'post',
+        '/referrals/incoming/:referralId/decline',
+        { referralId },
+        { reason },
+      )
+    ).referral;
   }
 
   async institutions(): Promise<InstitutionView[]> {

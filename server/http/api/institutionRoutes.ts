@@ -39,17 +39,25 @@ export interface InstitutionRouteDeps {
   signIn: SignInGuard;
 }
 
+/**
+ * The institution behind a request's bearer token (its routes are `auth: none` for people),
+ * its account still active.
+ */
+export async function institutionOfRequest(
+  req: Request,
+  d: { tokens: InstitutionTokens; institutions: InstitutionService },
+): Promise<InstitutionActor> {
+  const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(req.headers.authorization ?? '');
+  if (!match) throw fail('INSTITUTION_TOKEN_REQUIRED');
+  const claims = d.tokens.verifyOrFail(match[1], {
+    expired: 'INSTITUTION_TOKEN_EXPIRED',
+    invalid: 'INSTITUTION_TOKEN_INVALID',
+  });
+  return d.institutions.actorFor(claims);
+}
+
 export function institutionRoutes(d: InstitutionRouteDeps): RouteSpec[] {
-  /** The institution behind the request's bearer token (routes are `auth: none` for people). */
-  async function institutionOf(req: Request): Promise<InstitutionActor> {
-    const match = /^Bearer ([A-Za-z0-9._~-]+)$/.exec(req.headers.authorization ?? '');
-    if (!match) throw fail('INSTITUTION_TOKEN_REQUIRED');
-    const claims = d.tokens.verifyOrFail(match[1], {
-      expired: 'INSTITUTION_TOKEN_EXPIRED',
-      invalid: 'INSTITUTION_TOKEN_INVALID',
-    });
-    return d.institutions.actorFor(claims);
-  }
+  const institutionOf = (req: Request): Promise<InstitutionActor> => institutionOfRequest(req, d);
 
   return [
     route(institutionApi.register, async ({ actor, body }) => d.institutions.register(actor, body)),

@@ -179,4 +179,9 @@ export const WEBHOOK_STATUS: Labels<WebhookStatus> = {
 export const WEBHOOK_EVENTS: Labels<string> = {
   'case.referred': ['案件移送', 'case referred'],
   'bundle.exported': ['联合申请材料包', 'joint application bundle'],
+  'referral:referral.accepted': ['移交已受理', 'referral accepted'],
+  'referral:case.session_scheduled': ['已安排调解', 'session scheduled'],
+  'referral:case.agreement_effective': ['调解协议生效', 'agreement effective'],
+  'referral:case.terminated': ['调解终止', 'mediation terminated'],
+  'referral:case.withdrawn': ['申请人撤回', 'application withdrawn'],
 };

@@ -36,12 +36,19 @@ import {
   WEBHOOK_EVENTS,
   WEBHOOK_STATUS,
 } from './codes.js';
-import { consoleEn, consoleZh, type ConsoleKey } from './console.js';
+import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
+import { referralsEn, referralsZh, type ReferralsKey } from './consoleReferrals.js';
 import { CHANNELS, KIND_LABELS, STATUS, docEn, docZh, type DocKey } from './documents.js';
 import { ERROR_CODE_TEXT, REASON_TEXT } from './reasons.js';
 import type { Labels, Lang } from './types.js';
 
-export type { CallKey, ConsoleKey, DocKey, Lang };
+export type { CallKey, DocKey, Lang };
+
+/** The console's messages: its shell and sections (./console.ts) and its views' own files. */
+export type ConsoleKey = BaseConsoleKey | ReferralsKey;
+// A key in two of those files would silently replace one message with the other.
+export const consoleKeysDisjoint: [BaseConsoleKey & ReferralsKey] extends [never] ? true : never =
+  true;
 
 /** The server's codes as the pages show them, by table. */
 export const LABEL_TABLES = {
@@ -97,6 +104,16 @@ export type CatalogueMessages = {
 };
 
 export const messages: Record<Lang, CatalogueMessages> = {
-  'zh-CN': { call: callZh, doc: docZh, console: consoleZh, labels: labelMessages(0) },
-  en: { call: callEn, doc: docEn, console: consoleEn, labels: labelMessages(1) },
+  'zh-CN': {
+    call: callZh,
+    doc: docZh,
+    console: { ...consoleZh, ...referralsZh },
+    labels: labelMessages(0),
+  },
+  en: {
+    call: callEn,
+    doc: docEn,
+    console: { ...consoleEn, ...referralsEn },
+    labels: labelMessages(1),
+  },
 };

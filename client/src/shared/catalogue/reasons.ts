@@ -530,6 +530,18 @@ export const REASON_TEXT: Labels<Reason> = {
   ],
   INSTITUTION_UNKNOWN: ['受理机构不存在。', 'Unknown institution.'],
   INSTITUTION_REVOKED: ['该凭证已被吊销。', 'This credential has been revoked.'],
+  REFERRAL_NUMBER_REUSED: [
+    '案号 {caseNumber} 已以不同内容移交过。',
+    'Case number {caseNumber} was already referred with other content.',
+  ],
+  REFERRAL_KIND_NOT_FOR_INSTITUTION: [
+    '仲裁委员会只能委派调解，委托调解仅限法院。',
+    'An arbitration commission delegates mediation; only a court entrusts it.',
+  ],
+  REFERRAL_ALREADY_DECIDED: [
+    '该移交已处理或已撤回。',
+    'This referral has already been decided or withdrawn.',
+  ],
   REFERENCE_LINK_EXPIRED: [
     '文件链接已过期，请重新获取引用。',
     'This file link has expired; fetch a new reference.',
