@@ -429,7 +429,11 @@ export class MediationServer {
       ...documentRoutes({ documents, signIn }),
       ...calendarRoutes({ calendar: workCalendar }),
       ...procedureRoutes({ cases, documents }),
-      ...referralRoutes(institutionParts, institutionTokens),
+      ...referralRoutes(institutionParts, {
+        tokens: institutionTokens,
+        evidence,
+        uploads: config.uploads,
+      }),
       ...institutionRoutes({
         institutions,
         tokens: institutionTokens,

@@ -12,6 +12,8 @@ import { SqlInboundReferralRepository } from '../db/SqlInboundReferralRepository
 import { SqlInstitutionRepository } from '../db/SqlInstitutionRepository.js';
 import type { SqlClient } from '../db/sql/SqlClient.js';
 import { SqlWebhookDeliveryRepository } from '../db/SqlWebhookDeliveryRepository.js';
+import type { EvidenceService } from '../evidence/EvidenceService.js';
+import type { UploadTimeouts } from '../http/api/evidenceRoutes.js';
 import { inboundReferralRoutes } from '../http/api/inboundReferralRoutes.js';
 import type { RouteSpec } from '../http/api/routes.js';
 import { InboundReferrals, type ReferralAwareAuditLog } from '../institutions/InboundReferrals.js';
@@ -72,10 +74,13 @@ export function composeInstitutions(p: {
 }
 
 /** The routes of the cases institutions hand over. */
-export function referralRoutes(parts: InstitutionParts, tokens: InstitutionTokens): RouteSpec[] {
+export function referralRoutes(
+  parts: InstitutionParts,
+  more: { tokens: InstitutionTokens; evidence: EvidenceService; uploads: UploadTimeouts },
+): RouteSpec[] {
   return inboundReferralRoutes({
     referrals: parts.referrals,
     institutions: parts.institutions,
-    tokens,
+    ...more,
   });
 }

@@ -23,7 +23,7 @@ import {
 } from './context.js';
 import { EvidenceCustody, type OpenRequest, type Opened } from './custody.js';
 import type { EvidenceRepository } from './EvidenceRepository.js';
-import { EvidenceIntake, type ReceivedFile } from './intake.js';
+import { EvidenceIntake, type ReceivedFile, type Submitter } from './intake.js';
 import type { EvidenceCategory, EvidenceItem, EvidenceReceipt } from './model.js';
 import { EvidencePresentation } from './presentation.js';
 import {
@@ -89,15 +89,20 @@ export class EvidenceService {
     return this.#intake.discard(file);
   }
 
-  /** Records the received file in the case (row and audit event in one transaction), or removes it. */
+  /**
+   * Records the received file in the case (row and audit event in one transaction), or removes
+   * it. `from` names a submitter outside the case's people and staff (an institution's
+   * materials, recorded by the system actor on its behalf).
+   */
   record(
     actor: Actor,
     caseId: string,
     file: ReceivedFile,
     rawFields: unknown,
     client: ClientInfo,
+    from?: Submitter,
   ): Promise<{ item: EvidenceItem; receipt: EvidenceReceipt }> {
-    return this.#intake.record(actor, caseId, file, rawFields, client);
+    return this.#intake.record(actor, caseId, file, rawFields, client, from);
   }
 
   // ── custody.ts ─────────────────────────────────────────────────────────

@@ -34,6 +34,12 @@ export const evidenceFieldsSchema = z
   .strict();
 export type EvidenceFields = z.infer<typeof evidenceFieldsSchema>;
 
+/** Who submitted an item when not the actor recording it: its id and role, as recorded. */
+export interface Submitter {
+  id: string;
+  role: string;
+}
+
 /** Bytes received and checked, not yet recorded: `record()` or `discard()` it. */
 export interface ReceivedFile {
   blob: StoredBlob;
@@ -109,8 +115,10 @@ export class EvidenceIntake {
     file: ReceivedFile,
     rawFields: unknown,
     client: ClientInfo,
+    from?: Submitter,
   ): Promise<{ item: EvidenceItem; receipt: EvidenceReceipt }> {
     const ctx = this.#ctx;
+    const by = from ?? actor;
     try {
       const fields = evidenceFieldsSchema.safeParse(rawFields);
       if (!fields.success) throw ValidationError.fromZod('evidence upload', fields.error);
@@ -134,8 +142,8 @@ export class EvidenceIntake {
             ? await this.#pdfScan(file.blob.key)
             : { pages: null, activeContent: [] }),
           sha256: file.blob.sha256,
-          uploadedBy: actor.id,
-          uploaderRole: actor.role,
+          uploadedBy: by.id,
+          uploaderRole: by.role,
           uploaderSide: sideOf(actor, people) ?? 'organisation',
           uploaderIp: client.ip,
           uploaderAgent: client.userAgent?.slice(0, 300) ?? null,
@@ -147,8 +155,8 @@ export class EvidenceIntake {
         await ctx.items.insert(item);
         await ctx.audit.append({
           caseId,
-          actorId: actor.id,
-          actorRole: actor.role,
+          actorId: by.id,
+          actorRole: by.role,
           action: 'evidence.received',
           target: item.id,
           payload: item,

@@ -233,6 +233,17 @@ export class InboundReferrals {
     return this.#view((await this.#repository.get(referral.id))!, institution);
   }
 
+  /**
+   * The case the institution handed over and the organisation accepted, for adding its
+   * materials (any other case, even one referred to it later, reads as missing).
+   */
+  async handedOverCase(institution: InstitutionActor, caseId: string): Promise<string> {
+    const referral = await this.#repository.byCase(caseId);
+    if (!referral || referral.institutionId !== institution.id || referral.status !== 'accepted')
+      throw new NotFoundError('Case');
+    return caseId;
+  }
+
   /** Staff: what institutions handed to the organisation, newest first. */
   async incoming(actor: Actor): Promise<InboundReferralView[]> {
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);

@@ -6,7 +6,9 @@
  * or declines it with reasons. Each step goes to the institution's webhook once.
  */
 import { z } from 'zod';
+import { caseParams } from './cases.js';
 import { partySchema } from './caseRequests.js';
+import { evidenceApi, evidenceItemView, evidenceReceiptView } from './evidence.js';
 import { endpoint, pathId } from './endpoint.js';
 import { CLAIM_TYPES, DISPUTE_TYPES, INSTITUTION_KINDS, PRIORITY_GROUPS } from './vocabulary.js';
 
@@ -142,6 +144,18 @@ export const inboundReferralApi = {
     params: referralParams,
     body: referralDecisionSchema,
     response: z.object({ referral: inboundReferralView }),
+  }),
+  material: endpoint({
+    method: 'post',
+    path: '/institution/cases/:caseId/evidence',
+    summary:
+      'The institution adds its materials to the case it handed over, once accepted (multipart/form-data, as the evidence upload; Bearer institution token); returns the item and its receipt with the SHA-256',
+    tag: 'institution API',
+    auth: 'none',
+    status: 201,
+    multipart: evidenceApi.submit.multipart,
+    params: caseParams,
+    response: z.object({ item: evidenceItemView, receipt: evidenceReceiptView }),
   }),
   incoming: endpoint({
     method: 'get',

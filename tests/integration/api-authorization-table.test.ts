@@ -124,6 +124,17 @@ async function inboundReferral(w: ApiWorld): Promise<Params> {
   return { referralId: referral.id };
 }
 
+/** A case A's court handed over and A's clerk accepted. */
+async function handedOverCase(w: ApiWorld): Promise<Params> {
+  const { referralId } = await inboundReferral(w);
+  const { caseId } = await w.api.ok<{ caseId: string }>(
+    'POST',
+    `/referrals/incoming/${referralId!}/accept`,
+    w.tokens.clerkA,
+  );
+  return { caseId };
+}
+
 /** A1's pending recusal request (filed by its applicant if there is none). */
 async function pendingRecusal(w: ApiWorld): Promise<Params> {
   const file = await w.api.ok<{ recusalRequests: { id: string; status: string }[] }>(
@@ -421,6 +432,8 @@ const TABLE: readonly Row[] = [
     target: inboundReferral },
   { method: 'post', path: '/institution/referrals/:referralId/withdraw', allow: ['institution'],
     consumes: true, target: inboundReferral, body: () => ({ reason: '当事人已和解' }) },
+  { method: 'post', path: '/institution/cases/:caseId/evidence', allow: ['institution'], multipart: true,
+    target: handedOverCase },
   { method: 'get', path: '/referrals/incoming', allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'post', path: '/referrals/incoming/:referralId/accept', allow: ['clerkA'],
     refuse: { clerkB: 404 }, consumes: true, target: inboundReferral },

@@ -8,6 +8,7 @@
  * readable, decided twice, or withdrawn after its decision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { verifyReference } from '../../server/references/reference.js';
 import type { Jwks } from '../../server/signing/jws.js';
@@ -17,7 +18,7 @@ import {
   seedStaff,
   type StaffFixture,
 } from '../support/cases.js';
-import { apiClient, errorReason, type Api } from '../support/evidenceHttp.js';
+import { apiClient, errorReason, pngBytes, sha256sum, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until, webhookReceiver, type Receiver } from '../support/webhookReceiver.js';
 
@@ -243,6 +244,56 @@ describe('inbound referrals: courts and arbitration commissions hand cases over'
     // The chain it carries holds the termination and the court's own referral.
     expect(checked.reference.chain.events.map((e) => e.action)).toContain('outcome.termination');
     expect(checked.reference.referrals.map((r) => r.kind)).toEqual(['delegated_report']);
+    // The court's materials join the case it handed over: typed, hashed, in the audit chain
+    // under the court's name; nobody else adds to it this way.
+    const png = pngBytes();
+    const added = await api.upload(
+      caseId,
+      court,
+      png,
+      'payslip.png',
+      { title: '工资条（法院移送）' },
+      `/institution/cases/${caseId}/evidence`,
+    );
+    expect(added.status).toBe(201);
+    const { item } = added.body as {
+      item: { id: string; sha256: string; uploaderRole: string; uploadedBy: string };
+    };
+    expect(item).toMatchObject({ sha256: sha256sum(png), uploaderRole: 'court' });
+    const listed = await api.ok<{ items: { id: string; sha256: string }[] }>(
+      'GET',
+      `/cases/${caseId}/evidence`,
+      clerk,
+    );
+    expect(listed.items).toContainEqual(
+      expect.objectContaining({ id: item.id, sha256: sha256sum(png) }),
+    );
+    const chain = await new SqlAuditLog(t.server.database).list(caseId);
+    expect(chain.find((e) => e.action === 'evidence.received')).toMatchObject({
+      actorId: item.uploadedBy,
+      actorRole: 'court',
+    });
+    for (const [token, path] of [
+      [commission, `/institution/cases/${caseId}/evidence`],
+      [clerk, `/institution/cases/${caseId}/evidence`],
+    ] as const) {
+      const refused = await api.upload(caseId, token, png, 'payslip.png', {}, path);
+      expect([401, 404]).toContain(refused.status);
+    }
+    // A file that is not what its name says is refused with the evidence rules, nothing kept.
+    const fake = await api.upload(
+      caseId,
+      court,
+      Buffer.from('%PDF-1.4 not really'),
+      'payslip.png',
+      {},
+      `/institution/cases/${caseId}/evidence`,
+    );
+    expect(fake.status).toBe(400);
+    expect(
+      (await api.ok<{ items: unknown[] }>('GET', `/cases/${caseId}/evidence`, clerk)).items,
+    ).toHaveLength(1);
+
     // The progress the court reads, and the events with their deliveries.
     const progress = await api.ok<{
       events: { event: string; webhookDelivery: string | null }[];

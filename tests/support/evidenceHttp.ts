@@ -82,6 +82,8 @@ export interface Api {
     file: Buffer,
     filename: string,
     fields?: Partial<UploadFields>,
+    /** The route below /api, when not the case file's (an institution's materials). */
+    path?: string,
   ): Promise<Reply>;
 }
 
@@ -116,11 +118,11 @@ export function apiClient(baseUrl: string): Api {
       return (await ok<{ token: string }>('POST', '/auth/login', undefined, { username, password }))
         .token;
     },
-    async upload(caseId, token, file, filename, fields = {}) {
+    async upload(caseId, token, file, filename, fields = {}, path = `/cases/${caseId}/evidence`) {
       const form = new FormData();
       for (const [k, v] of Object.entries({ ...FIELDS, ...fields })) form.append(k, v);
       form.append('file', new Blob([file]), filename);
-      const res = await fetch(`${baseUrl}/api/cases/${caseId}/evidence`, {
+      const res = await fetch(`${baseUrl}/api${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
         body: form,

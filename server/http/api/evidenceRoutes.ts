@@ -38,7 +38,7 @@ export interface EvidenceRouteDeps {
 
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-function clientOf(req: Request): ClientInfo {
+export function clientOf(req: Request): ClientInfo {
   return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
 }
 
@@ -58,7 +58,7 @@ export interface UploadTimeouts {
  * already stored is discarded. Every stream has an error listener from the
  * moment it exists: an error nobody listens for would end the process.
  */
-async function receiveUpload(
+export async function receiveUpload(
   req: Request,
   res: Response,
   evidence: EvidenceService,
@@ -177,7 +177,7 @@ async function receiveUpload(
   }
 }
 
-function itemView(item: EvidenceItem): Omit<
+export function itemView(item: EvidenceItem): Omit<
   EvidenceItem,
   'blobKey' | 'uploaderIp' | 'uploaderAgent'
 > & {

@@ -71,6 +71,9 @@ export const ROLES: Labels<string> = {
   party: ['当事人', 'party'],
   agent: ['代理人', 'agent'],
   observer: ['旁听人', 'observer'],
+  // Materials a court or arbitration commission added to a case it handed over.
+  court: ['人民法院', 'court'],
+  arbitration: ['仲裁委员会', 'arbitration commission'],
   clerk: ['书记员', 'clerk'],
 };
 
