@@ -32,6 +32,7 @@ import type {
 import type { CASE_SOURCES } from '../../signaling/http/vocabulary.js';
 import type { InboundReferralRepository } from './InboundReferralRepository.js';
 import type {
+  Institution,
   InstitutionActor,
   InstitutionKind,
   InstitutionService,
@@ -248,7 +249,9 @@ export class InboundReferrals {
   async incoming(actor: Actor): Promise<InboundReferralView[]> {
     const staff = authorizeStaff(actor, ['clerk', 'mediator']);
     const referrals = await this.#repository.listForOrganisation(staff.organisationId);
-    return Promise.all(referrals.map((r) => this.#viewOf(r)));
+    // One read per institution, however many referrals it made.
+    const named = new Map((await this.#institutions.list(actor)).map((i) => [i.id, i] as const));
+    return referrals.map((r) => this.#named(r, named.get(r.institutionId)));
   }
 
   /**
@@ -365,7 +368,9 @@ export class InboundReferrals {
   ): Promise<void> {
     const added = await this.#repository.addEvent(referral.id, event, target, at, detail);
     if (!added || !referral.caseId) return;
-    if (!(await this.#institutions.webhookUrl(referral.institutionId))) return;
+    // A revoked credential is told nothing more (the dispatcher would refuse every attempt).
+    const institution = await this.#institutions.institution(referral.institutionId);
+    if (!institution?.webhookUrl || institution.revokedAt) return;
     const delivery = await this.#webhooks.enqueue({
       institutionId: referral.institutionId,
       caseId: referral.caseId,
@@ -395,7 +400,10 @@ export class InboundReferrals {
   }
 
   async #viewOf(referral: InboundReferral): Promise<InboundReferralView> {
-    const institution = await this.#institutions.institution(referral.institutionId);
+    return this.#named(referral, await this.#institutions.institution(referral.institutionId));
+  }
+
+  #named(referral: InboundReferral, institution: Institution | undefined): InboundReferralView {
     return {
       ...referral,
       institutionName: institution?.name ?? '',

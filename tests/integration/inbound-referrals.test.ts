@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { SqlInboundReferralRepository } from '../../server/db/SqlInboundReferralRepository.js';
 import { verifyReference } from '../../server/references/reference.js';
 import type { Jwks } from '../../server/signing/jws.js';
 import {
@@ -309,6 +310,42 @@ describe('inbound referrals: courts and arbitration commissions hand cases over'
     // Each event was delivered once, however many attempts it took.
     const keys = hook.attempts.map((a) => a.key);
     expect(new Set(keys).size).toBe(hook.accepted.size);
+  });
+
+  it('queues nothing more for a court whose credential was revoked, though its case goes on', async () => {
+    const revoked = await institution('court', '某区人民法院（旧凭证）', hook.url);
+    const { referral } = await api.ok<{ referral: ReferralView }>(
+      'POST',
+      '/institution/referrals',
+      revoked.token,
+      submission('（2026）沪0115民诉前调40号'),
+    );
+    const { caseId } = await api.ok<{ caseId: string }>(
+      'POST',
+      `/referrals/incoming/${referral.id}/accept`,
+      clerk,
+    );
+    await api.ok('POST', `/institutions/${revoked.id}/revoke`, clerk);
+    await api.ok('POST', `/cases/${caseId}/mediator`, clerk, { mediatorId: staff.mediator.id });
+    await api.ok('POST', `/cases/${caseId}/disclosures`, mediator, {
+      hasConflict: false,
+      statement: '无利害关系',
+    });
+    await api.ok('POST', `/cases/${caseId}/sessions`, mediator, {
+      scheduledStart: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    // The event is kept in the referral's record; no delivery is queued for a dead credential.
+    const { deliveries } = await api.ok<{ deliveries: { id: string }[] }>(
+      'GET',
+      `/institutions/${revoked.id}/webhooks`,
+      clerk,
+    );
+    const events = await new SqlInboundReferralRepository(t.server.database).events(referral.id);
+    expect(events.map((e) => [e.event, e.webhookDelivery === null])).toEqual([
+      ['referral.accepted', false],
+      ['case.session_scheduled', true],
+    ]);
+    expect(deliveries).toHaveLength(1);
   });
 
   it('a clerk declines with reasons; the court reads them; a pending referral can be withdrawn; others read nothing', async () => {
