@@ -22,6 +22,7 @@ const POSTGRES_PASS = [
   'inbound-referrals',
   'institutions',
   'multipart-fuzz',
+  'online-applications',
   'payment-order',
   'procedural-side',
   'procedure-safeguards',

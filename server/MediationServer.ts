@@ -21,6 +21,7 @@ import { leaseSessions } from './cluster/sessions.js';
 import { openSharedState, type SharedState } from './cluster/state.js';
 import { DeadlineScheduler } from './cases/DeadlineScheduler.js';
 import { CalendarService } from './cases/CalendarService.js';
+import { SqlApplicationRepository } from './db/SqlApplicationRepository.js';
 import { SqlCalendarYears } from './db/SqlCalendarYears.js';
 import { calendarRoutes } from './http/api/calendarRoutes.js';
 import { ExtensionService } from './cases/extensions.js';
@@ -41,11 +42,9 @@ import { SqlPaymentOrderRepository } from './db/SqlPaymentOrderRepository.js';
 import { SessionFloorLog } from './cases/SessionFloorLog.js';
 import { SqlRecordingRepository } from './db/SqlRecordingRepository.js';
 import { recordingRoutes } from './http/api/recordingRoutes.js';
-import { institutionRoutes } from './http/api/institutionRoutes.js';
 import { ReferralAwareAuditLog } from './institutions/InboundReferrals.js';
 import { BundleService } from './references/BundleService.js';
 import { PaymentOrderService } from './references/PaymentOrderService.js';
-import { paymentOrderRoutes } from './http/api/paymentOrderRoutes.js';
 import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
 import type { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
@@ -54,7 +53,8 @@ import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
 import { DocumentService } from './documents/DocumentService.js';
 import type { WebhookLookup } from './institutions/webhookTarget.js';
-import { composeInstitutions, referralRoutes } from './compose/institutions.js';
+import { composeApplications } from './compose/applications.js';
+import { composeInstitutions, institutionApiRoutes } from './compose/institutions.js';
 import { secureDataDir } from './storage/dataDirPermissions.js';
 import { SignInGuard } from './auth/SignInGuard.js';
 import { SignInNotices } from './auth/SignInNotices.js';
@@ -230,12 +230,15 @@ export class MediationServer {
     const recordingStores = await openRecordingStores(config);
     // Bundles and payment-order packs: files, or objects of their own areas in the same store.
     const { archives, stores: archiveBlobs } = await openArchives(config);
+    const applicationRecords = new SqlApplicationRepository(database);
     const evidence = new EvidenceService({
       items: evidenceItems,
       cases: repository,
       audit,
       blobs: evidenceBlobs,
       limits: config.evidence,
+      // Online applications' attachments wait in the same store until a case takes them.
+      heldElsewhere: () => applicationRecords.fileKeys(),
     });
     // Unfinished uploads of a crash go; records whose file vanished are flagged.
     await evidence.reconcileAtStart(logger);
@@ -407,8 +410,20 @@ export class MediationServer {
       renderer,
       archives,
     });
-    const institutionTokens = new InstitutionTokens(config.auth.jwtSecret);
+    const applications = composeApplications({
+      repository: applicationRecords,
+      cases,
+      caseRecords: repository,
+      evidence,
+      documents,
+      notifications: outbox,
+      invitationTokens,
+      limiter: shared.limiter,
+      config,
+      publicUrl: () => url,
+    });
     const routes = [
+      ...applications.routes,
       ...caseRoutes({
         cases,
         repository,
@@ -429,23 +444,11 @@ export class MediationServer {
       ...documentRoutes({ documents, signIn }),
       ...calendarRoutes({ calendar: workCalendar }),
       ...procedureRoutes({ cases, documents }),
-      ...referralRoutes(institutionParts, {
-        tokens: institutionTokens,
-        evidence,
+      ...institutionApiRoutes(institutionParts, {
+        ...{ evidence, documents, references, bundles, paymentOrders, disclosure, signIn },
+        tokens: new InstitutionTokens(config.auth.jwtSecret),
         uploads: config.uploads,
       }),
-      ...institutionRoutes({
-        institutions,
-        tokens: institutionTokens,
-        documents,
-        webhooks,
-        references,
-        bundles,
-        paymentOrders,
-        disclosure,
-        signIn,
-      }),
-      ...paymentOrderRoutes({ paymentOrders }),
       ...mediaRoutes({ sessions }),
       ...recordingRoutes({
         recordings,

@@ -118,6 +118,11 @@ const envSchema = z.object({
   /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().max(50).default(10),
+  /**
+   * Proof-of-work difficulty of the public application page (leading zero bits of a SHA-256;
+   * 2^bits hashes on average: 16 takes a phone one to three seconds).
+   */
+  APPLICATION_POW_BITS: z.coerce.number().int().min(0).max(24).default(16),
   /** Hosts a webhook may reach over plain http and at private/loopback addresses (comma-separated). */
   WEBHOOK_HTTP_ALLOWLIST: z.string().optional(),
   /** Proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs); none by default. */
@@ -217,6 +222,8 @@ export interface Config {
   /** Limits on how long a request body may take to arrive. */
   uploads: { idleTimeoutMs: number; timeoutMs: number };
   webhooks: { retryBaseMs: number; maxAttempts: number; httpAllowlist: string[] };
+  /** The public application page: its proof-of-work difficulty. */
+  applications: { powBits: number };
   /** Addresses/subnets of reverse proxies trusted to set X-Forwarded-For. */
   trustedProxies: string[];
   /** Bearer token for /healthz's detail (HEALTH_TOKEN); none: the detail is never given. */
@@ -367,6 +374,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       httpAllowlist: hostList('WEBHOOK_HTTP_ALLOWLIST', e.WEBHOOK_HTTP_ALLOWLIST),
     },
+    applications: { powBits: e.APPLICATION_POW_BITS },
     trustedProxies: proxyList(e.TRUSTED_PROXIES),
     healthToken: e.HEALTH_TOKEN,
     bundles: { maxBytes: e.BUNDLE_MAX_BYTES },

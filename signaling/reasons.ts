@@ -513,6 +513,39 @@ export const REASONS = {
     'INVALID_STATE',
     'This referral has already been decided or withdrawn',
   ),
+  // Online applications: the public page's challenge, codes, links and the intake decision.
+  APPLICATION_CHALLENGE_INVALID: reason(
+    'VALIDATION',
+    'The page check failed or expired; reload the page and try again',
+  ),
+  APPLICATION_CHALLENGE_USED: reason('VALIDATION', 'This page check was already used; try again'),
+  APPLICATION_ORGANISATION_REQUIRED: reason(
+    'VALIDATION',
+    'Choose the mediation organisation to apply to',
+  ),
+  APPLICATION_CODE_WRONG: reason('VALIDATION', 'Wrong code; {left} attempts left', { left: text }),
+  APPLICATION_CODE_EXPIRED: reason('INVALID_STATE', 'The code has expired; request a new one'),
+  APPLICATION_CODE_EXHAUSTED: reason('INVALID_STATE', 'Too many wrong codes; request a new one'),
+  APPLICATION_CODE_USED: reason('INVALID_STATE', 'This code was already used; request a new one'),
+  APPLICATION_TOKEN_REQUIRED: reason(
+    'UNAUTHENTICATED',
+    'Open the application from the link sent to your mobile',
+  ),
+  APPLICATION_TOKEN_INVALID: reason(
+    'UNAUTHENTICATED',
+    'This application link is invalid or has expired; request a new one',
+  ),
+  APPLICATION_NOT_DRAFT: reason(
+    'INVALID_STATE',
+    'The application has been submitted and can no longer be changed',
+  ),
+  APPLICATION_ALREADY_DECIDED: reason(
+    'INVALID_STATE',
+    'This application has already been decided or withdrawn',
+  ),
+  APPLICATION_FILE_LIMIT: reason('VALIDATION', 'At most {max} files per application', {
+    max: z.number().int().nonnegative(),
+  }),
   REFERENCE_LINK_EXPIRED: reason(
     'UNAUTHENTICATED',
     'This file link has expired; fetch a new reference',

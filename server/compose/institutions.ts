@@ -4,7 +4,6 @@
  * The audit log given must be the one every case service writes through: the referrals bind
  * to it to hear of the case events their institutions follow.
  */
-import type { InstitutionTokens } from '../auth/tokenKinds.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import type { Config } from '../config.js';
@@ -15,6 +14,8 @@ import { SqlWebhookDeliveryRepository } from '../db/SqlWebhookDeliveryRepository
 import type { EvidenceService } from '../evidence/EvidenceService.js';
 import type { UploadTimeouts } from '../http/api/evidenceRoutes.js';
 import { inboundReferralRoutes } from '../http/api/inboundReferralRoutes.js';
+import { institutionRoutes, type InstitutionRouteDeps } from '../http/api/institutionRoutes.js';
+import { paymentOrderRoutes } from '../http/api/paymentOrderRoutes.js';
 import type { RouteSpec } from '../http/api/routes.js';
 import { InboundReferrals, type ReferralAwareAuditLog } from '../institutions/InboundReferrals.js';
 import { InstitutionService } from '../institutions/InstitutionService.js';
@@ -73,14 +74,24 @@ export function composeInstitutions(p: {
   return { institutions, webhooks, referrals };
 }
 
-/** The routes of the cases institutions hand over. */
-export function referralRoutes(
+/** The routes institutions call and those of their cases: referrals, references, payment orders. */
+export function institutionApiRoutes(
   parts: InstitutionParts,
-  more: { tokens: InstitutionTokens; evidence: EvidenceService; uploads: UploadTimeouts },
+  more: Omit<InstitutionRouteDeps, 'institutions' | 'webhooks'> & {
+    evidence: EvidenceService;
+    uploads: UploadTimeouts;
+  },
 ): RouteSpec[] {
-  return inboundReferralRoutes({
-    referrals: parts.referrals,
-    institutions: parts.institutions,
-    ...more,
-  });
+  const { evidence, uploads, ...rest } = more;
+  return [
+    ...inboundReferralRoutes({
+      referrals: parts.referrals,
+      institutions: parts.institutions,
+      tokens: more.tokens,
+      evidence,
+      uploads,
+    }),
+    ...institutionRoutes({ ...rest, institutions: parts.institutions, webhooks: parts.webhooks }),
+    ...paymentOrderRoutes({ paymentOrders: more.paymentOrders }),
+  ];
 }

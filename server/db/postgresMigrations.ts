@@ -778,4 +778,82 @@ CREATE TABLE inbound_referral_events (
 );
 `,
   },
+  {
+    version: 24,
+    name: 'online applications',
+    sql: `
+-- Applications made online by a worker or an employer (server/applications/): the identity
+-- confirmed with a one-time code to the applicant's mobile, then a draft filled in, submitted
+-- with a number, and decided by a clerk (accepted: the case registered from it).
+CREATE TABLE online_applications (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  number TEXT UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'accepted', 'declined', 'withdrawn')),
+  applicant_name TEXT NOT NULL,
+  applicant_id_number TEXT NOT NULL,
+  applicant_phone TEXT NOT NULL,
+  form TEXT,
+  form_sha256 TEXT,
+  created_at TEXT NOT NULL,
+  submitted_at TEXT,
+  decided_at TEXT,
+  decided_by TEXT,
+  reason TEXT,
+  case_id TEXT REFERENCES cases(id)
+);
+CREATE INDEX online_applications_queue ON online_applications(organisation_id, status, submitted_at);
+CREATE INDEX online_applications_applicant ON online_applications(applicant_id_number, applicant_phone);
+-- Solved proof-of-work challenges, each spent once (across every node).
+CREATE TABLE application_challenges (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  spent_at TEXT NOT NULL
+);
+-- One-time codes sent to confirm an applicant's mobile number, each paid for by one solved
+-- challenge.
+CREATE TABLE application_codes (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  challenge_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  id_number TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  device TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  used_at TEXT
+);
+-- The applicant's links (the status page, the draft): only their SHA-256 is kept.
+CREATE TABLE application_links (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  token_hash TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES online_applications(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+-- Evidence attached to an application, in the evidence store; recorded in the case on acceptance.
+CREATE TABLE application_files (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES online_applications(id),
+  blob_key TEXT NOT NULL,
+  type_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  evidence_id TEXT
+);
+CREATE INDEX application_files_application ON application_files(application_id, received_at);
+`,
+  },
 ];

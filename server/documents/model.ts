@@ -187,7 +187,13 @@ export interface OutboxMessage {
   channel: ServiceChannel;
   address: string;
   /** sign_in_backoff: to a clerk, about an account of the organisation (caseId is empty). */
-  purpose: 'document_served' | 'signing_code' | 'sign_in_backoff';
+  purpose:
+    | 'document_served'
+    | 'signing_code'
+    | 'sign_in_backoff'
+    | 'application_code'
+    | 'application_link'
+    | 'mediation_invitation';
   subject: string;
   body: string;
   createdAt: string;

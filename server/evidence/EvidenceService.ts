@@ -43,6 +43,7 @@ export class EvidenceService {
   readonly #custody: EvidenceCustody;
   readonly #visibility: EvidenceVisibility;
   readonly #presentation: EvidencePresentation;
+  readonly #heldElsewhere: () => Promise<Iterable<string>>;
 
   constructor(options: {
     items: EvidenceRepository;
@@ -51,7 +52,10 @@ export class EvidenceService {
     blobs: BlobStore;
     limits: EvidenceLimits;
     now?: () => Date;
+    /** Keys of files in the store that other records hold (online applications' attachments). */
+    heldElsewhere?: () => Promise<Iterable<string>>;
   }) {
+    this.#heldElsewhere = options.heldElsewhere ?? (async () => []);
     this.#ctx = new EvidenceContext(
       options.items,
       options.cases,
@@ -121,8 +125,8 @@ export class EvidenceService {
   }
 
   /** Start-up check: unfinished writes and unclaimed files go; records whose file is gone are flagged. */
-  reconcile(): Promise<{ temporary: number; orphans: number; missing: number }> {
-    return this.#custody.reconcile();
+  async reconcile(): Promise<{ temporary: number; orphans: number; missing: number }> {
+    return this.#custody.reconcile(await this.#heldElsewhere());
   }
 
   /** reconcile(), and what it did in the log (an error when a record's file is gone). */

@@ -74,8 +74,15 @@ export function sideOf(
   actor: Actor,
   people: readonly CasePerson[],
 ): Exclude<EvidenceSide, 'organisation'> | undefined {
-  if (actor.kind !== 'person') return undefined;
-  const person = people.find((p) => p.id === actor.id);
+  return actor.kind === 'person' ? sideOfPerson(actor.id, people) : undefined;
+}
+
+/** The side a person of the case speaks for (an agent: the party it represents). */
+export function sideOfPerson(
+  personId: string,
+  people: readonly CasePerson[],
+): Exclude<EvidenceSide, 'organisation'> | undefined {
+  const person = people.find((p) => p.id === personId);
   if (!person) return undefined;
   if (person.kind === 'applicant' || person.kind === 'respondent') return person.kind;
   if (person.kind === 'agent') {

@@ -74,9 +74,11 @@ export class EvidenceCustody {
   }
 
   /** Start-up check: unfinished writes and unclaimed files go; records whose file is gone are flagged. */
-  async reconcile(): Promise<{ temporary: number; orphans: number; missing: number }> {
+  async reconcile(
+    alsoHeld: Iterable<string> = [],
+  ): Promise<{ temporary: number; orphans: number; missing: number }> {
     const items = await this.#ctx.items.listAll();
-    const keys = new Set(items.map((i) => i.blobKey));
+    const keys = new Set([...items.map((i) => i.blobKey), ...alsoHeld]);
     const swept = await this.#ctx.blobs.sweep((key) => keys.has(key));
     let missing = 0;
     for (const item of items) {

@@ -20,7 +20,7 @@ import {
   PdfPageCounter,
   type EvidenceTypeId,
 } from './contentType.js';
-import { sideOf, type ClientInfo, type EvidenceContext } from './context.js';
+import { sideOf, sideOfPerson, type ClientInfo, type EvidenceContext } from './context.js';
 import { receiptOf } from './custody.js';
 import { EVIDENCE_CATEGORIES, type EvidenceItem, type EvidenceReceipt } from './model.js';
 
@@ -38,6 +38,12 @@ export type EvidenceFields = z.infer<typeof evidenceFieldsSchema>;
 export interface Submitter {
   id: string;
   role: string;
+  /** A person of the case the file came from (an online application's attachment): its side. */
+  person?: boolean;
+  /** When the file actually arrived, if before it is recorded (an application's attachment). */
+  receivedAt?: string;
+  /** The file is held by another record until this one exists: a failure leaves it in the store. */
+  heldElsewhere?: boolean;
 }
 
 /** Bytes received and checked, not yet recorded: `record()` or `discard()` it. */
@@ -144,10 +150,11 @@ export class EvidenceIntake {
           sha256: file.blob.sha256,
           uploadedBy: by.id,
           uploaderRole: by.role,
-          uploaderSide: sideOf(actor, people) ?? 'organisation',
+          uploaderSide:
+            (from?.person ? sideOfPerson(by.id, people) : sideOf(actor, people)) ?? 'organisation',
           uploaderIp: client.ip,
           uploaderAgent: client.userAgent?.slice(0, 300) ?? null,
-          receivedAt: ctx.now().toISOString(),
+          receivedAt: from?.receivedAt ?? ctx.now().toISOString(),
           shared: false,
           confidential: false,
           integrity: 'ok',
@@ -164,7 +171,7 @@ export class EvidenceIntake {
         return { item, receipt: await receiptOf(ctx, item, c, people) };
       });
     } catch (error) {
-      await this.discard(file);
+      if (!from?.heldElsewhere) await this.discard(file);
       throw error;
     }
   }

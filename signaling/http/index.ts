@@ -1,4 +1,5 @@
 /** The HTTP contract, every area (the server's route table pairs each entry with its handler). */
+import { applicationApi } from './applications.js';
 import { calendarApi } from './calendar.js';
 import { caseApi } from './cases.js';
 import { documentApi } from './documents.js';
@@ -17,6 +18,7 @@ export const httpApi = {
   evidence: evidenceApi,
   institutions: institutionApi,
   inboundReferrals: inboundReferralApi,
+  applications: applicationApi,
   recordings: recordingApi,
   media: mediaApi,
 } as const;

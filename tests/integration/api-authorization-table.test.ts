@@ -20,6 +20,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../server/http/api/routes.js';
 import { CALLERS, buildApiWorld, type ApiWorld, type Caller } from '../support/apiWorld.js';
+import {
+  applicationForm,
+  freshDevice,
+  lastCode,
+  mobile,
+  publicPost,
+  residentId,
+  solvedPow,
+  submittedApplication,
+} from '../support/applications.js';
 import { referralSubmission, registrationInput, respondentsAgree } from '../support/cases.js';
 import { FIELDS, freshAddress } from '../support/evidenceHttp.js';
 import { TEST_PASSWORD } from '../support/cases.js';
@@ -61,7 +71,7 @@ interface Row {
   target?: (w: ApiWorld) => Promise<Params>;
   /** The route names a case but the path does not (join tokens). */
   caseScoped?: boolean;
-  body?: (w: ApiWorld, p: Params, caller: Caller) => unknown;
+  body?: (w: ApiWorld, p: Params, caller: Caller) => unknown; // may be a promise
   query?: (w: ApiWorld, p: Params) => string;
   headers?: () => Record<string, string>;
   multipart?: boolean;
@@ -84,6 +94,8 @@ interface Row {
  */
 function defaultRefusal(row: Row, spec: RouteSpec, caller: Caller): Refusal {
   if (row.path.startsWith('/institution/')) return 401;
+  // The applicant's link token is the only credential there: nobody else has one.
+  if (row.path.startsWith('/public/applications/mine')) return 401;
   if (STALE.includes(caller)) return 401;
   if (spec.auth === 'staff' && PEOPLE.includes(caller)) return 403;
   const scoped = row.caseScoped || /:(caseId|sessionId)\b/.test(row.path);
@@ -133,6 +145,40 @@ async function handedOverCase(w: ApiWorld): Promise<Params> {
     w.tokens.clerkA,
   );
   return { caseId };
+}
+
+/** The number the last code of `codeSent` went to. */
+let sentTo = '';
+
+/** A code sent to a fresh number: the verification to check. */
+async function codeSent(w: ApiWorld): Promise<Params> {
+  sentTo = mobile();
+  const r = await publicPost(
+    t.url,
+    '/public/applications/codes',
+    {
+      name: '张三',
+      idNumber: residentId(),
+      phone: sentTo,
+      organisationId: w.a.clerk.organisationId,
+      pow: await solvedPow(t.url),
+    },
+    freshDevice(),
+  );
+  return { verificationId: r.body['verificationId'] as string };
+}
+
+/** A worker's application to A's organisation, submitted and waiting. */
+async function submittedOnline(w: ApiWorld): Promise<Params> {
+  const { id } = await submittedApplication(
+    t.url,
+    w.api,
+    t.server.database,
+    { name: '张三', idNumber: residentId(), phone: mobile() },
+    applicationForm(),
+    w.a.clerk.organisationId,
+  );
+  return { applicationId: id };
 }
 
 /** A1's pending recusal request (filed by its applicant if there is none). */
@@ -441,6 +487,30 @@ const TABLE: readonly Row[] = [
     refuse: { clerkB: 404 }, consumes: true, target: inboundReferral,
     body: () => ({ reason: '不属于本组织受理范围' }) },
 
+  // ---- online applications ----------------------------------------------------------------
+  // Public: anyone with a solved challenge (fresh device, address and number each call).
+  { method: 'get', path: '/public/organisations', allow: EVERYONE },
+  { method: 'post', path: '/public/applications/challenge', allow: EVERYONE },
+  { method: 'post', path: '/public/applications/codes', allow: EVERYONE, headers: freshDevice,
+    body: async (w) => ({ name: '张三', idNumber: residentId(), phone: mobile(),
+      organisationId: w.a.clerk.organisationId, pow: await solvedPow(t.url) }) },
+  // The verification id and its code are the credential: the first caller opens the draft.
+  { method: 'post', path: '/public/applications/codes/:verificationId', allow: EVERYONE, consumes: true,
+    target: codeSent, body: async () => ({ code: await lastCode(t.server.database, sentTo) }) },
+  { method: 'get', path: '/public/applications/mine', allow: [] },
+  { method: 'post', path: '/public/applications/mine/files', allow: [], multipart: true },
+  { method: 'post', path: '/public/applications/mine/submit', allow: [], body: () => applicationForm() },
+  { method: 'post', path: '/public/applications/mine/withdraw', allow: [], body: () => ({ reason: '已自行协商解决' }) },
+  { method: 'post', path: '/public/applications/links', allow: EVERYONE, headers: freshDevice,
+    body: async () => ({ number: `WS20261201-${randomUUID().slice(0, 6).toUpperCase()}`, idNumber: residentId(),
+      pow: await solvedPow(t.url) }) },
+  { method: 'get', path: '/applications', allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
+  { method: 'post', path: '/applications/:applicationId/accept', allow: ['clerkA'],
+    refuse: { clerkB: 404 }, consumes: true, target: submittedOnline },
+  { method: 'post', path: '/applications/:applicationId/decline', allow: ['clerkA'],
+    refuse: { clerkB: 404 }, consumes: true, target: submittedOnline,
+    body: () => ({ reason: '不属于劳动争议调解范围' }) },
+
   // ---- recordings -------------------------------------------------------------------------
   { method: 'get', path: '/cases/:caseId/recordings', allow: A1_STAFF },
   { method: 'get', path: '/cases/:caseId/recordings/:recordingId', allow: A1_STAFF },
@@ -480,7 +550,7 @@ async function call(row: Row, params: Params, caller: Caller): Promise<Reply> {
     body = form;
   } else if (row.body) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(row.body(w, params, caller));
+    body = JSON.stringify(await row.body(w, params, caller));
   }
   const query = row.query ? `?${row.query(w, params)}` : '';
   const res = await fetch(`${t.url}/api${fill(row.path, params)}${query}`, {
@@ -513,7 +583,7 @@ function describeReply(r: Reply): string {
 
 describe('authorization table: every mounted route × every caller', () => {
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ APPLICATION_POW_BITS: '4' });
     w = await buildApiWorld(t);
   }, 60_000);
   afterAll(async () => {

@@ -5,6 +5,7 @@
  * brought to the state in which the action is legal, so a cell checks
  * authorization and not what an earlier cell left behind.
  */
+import { applicationRoutes } from '../../server/http/api/applicationRoutes.js';
 import { inboundReferralRoutes } from '../../server/http/api/inboundReferralRoutes.js';
 import {
   institutionRoutes,
@@ -972,9 +973,14 @@ describe('API authorization', () => {
     const inbound = inboundReferralRoutes(
       {} as unknown as Parameters<typeof inboundReferralRoutes>[0],
     );
+    // and online applications (online-applications.test.ts and the table).
+    const applications = applicationRoutes(
+      {} as unknown as Parameters<typeof applicationRoutes>[0],
+    );
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
+        ...applications,
         ...evidence,
         ...recording,
         ...institution,

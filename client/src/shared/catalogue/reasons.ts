@@ -542,6 +542,51 @@ export const REASON_TEXT: Labels<Reason> = {
     '该移交已处理或已撤回。',
     'This referral has already been decided or withdrawn.',
   ],
+  APPLICATION_CHALLENGE_INVALID: [
+    '页面校验失败或已过期，请刷新页面后重试。',
+    'The page check failed or expired; reload the page and try again.',
+  ],
+  APPLICATION_CHALLENGE_USED: [
+    '页面校验已使用，请重试。',
+    'This page check was already used; try again.',
+  ],
+  APPLICATION_ORGANISATION_REQUIRED: [
+    '请选择申请调解的调解组织。',
+    'Choose the mediation organisation to apply to.',
+  ],
+  APPLICATION_CODE_WRONG: ['验证码错误，还可尝试 {left} 次。', 'Wrong code; {left} attempts left.'],
+  APPLICATION_CODE_EXPIRED: [
+    '验证码已过期，请重新获取。',
+    'The code has expired; request a new one.',
+  ],
+  APPLICATION_CODE_EXHAUSTED: [
+    '验证码错误次数过多，请重新获取。',
+    'Too many wrong codes; request a new one.',
+  ],
+  APPLICATION_CODE_USED: [
+    '验证码已使用，请重新获取。',
+    'This code was already used; request a new one.',
+  ],
+  APPLICATION_TOKEN_REQUIRED: [
+    '请通过发送到您手机的链接打开申请。',
+    'Open the application from the link sent to your mobile.',
+  ],
+  APPLICATION_TOKEN_INVALID: [
+    '申请链接无效或已过期，请重新获取。',
+    'This application link is invalid or has expired; request a new one.',
+  ],
+  APPLICATION_NOT_DRAFT: [
+    '申请已提交，不能再修改。',
+    'The application has been submitted and can no longer be changed.',
+  ],
+  APPLICATION_ALREADY_DECIDED: [
+    '该申请已处理或已撤回。',
+    'This application has already been decided or withdrawn.',
+  ],
+  APPLICATION_FILE_LIMIT: [
+    '每份申请最多上传 {max} 个文件。',
+    'At most {max} files per application.',
+  ],
   REFERENCE_LINK_EXPIRED: [
     '文件链接已过期，请重新获取引用。',
     'This file link has expired; fetch a new reference.',
