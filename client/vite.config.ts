@@ -24,8 +24,14 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2020',
     chunkSizeWarningLimit: 1024,
-    // The join page, and the staff console served at /console.
-    rollupOptions: { input: { main: page('index.html'), console: page('console.html') } },
+    // The join page, the staff console at /console and the public application page at /apply.
+    rollupOptions: {
+      input: {
+        main: page('index.html'),
+        console: page('console.html'),
+        apply: page('apply.html'),
+      },
+    },
   },
   server: { proxy: { '/socket.io': { target: 'http://127.0.0.1:3000', ws: true } } },
 });

@@ -70,6 +70,15 @@ export interface ApplicantCredential {
   application: OnlineApplication;
 }
 
+/** WS + the Shanghai date + six characters nobody misreads: WS20261205-7K3M9Q. */
+export function applicationNumber(now: Date): string {
+  const tail = Array.from(
+    { length: 6 },
+    () => NUMBER_ALPHABET[randomInt(0, NUMBER_ALPHABET.length)],
+  ).join('');
+  return `WS${shanghaiDate(now).replaceAll('-', '')}-${tail}`;
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -302,10 +311,7 @@ export class OnlineApplications {
     if (application.status !== 'draft') throw fail('APPLICATION_NOT_DRAFT');
     const now = this.#now();
     const at = now.toISOString();
-    const number = `WS${shanghaiDate(now).replaceAll('-', '')}-${Array.from(
-      { length: 6 },
-      () => NUMBER_ALPHABET[randomInt(0, NUMBER_ALPHABET.length)],
-    ).join('')}`;
+    const number = applicationNumber(now);
     const token = randomBytes(32).toString('base64url');
     await this.#repository.transaction(async () => {
       const done = await this.#repository.submit(application.id, {

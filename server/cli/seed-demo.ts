@@ -8,7 +8,7 @@
  * once and kept in DATA_DIR/secrets/demo-credentials.json (mode 0600);
  * invitation links are reused until revoked or expired.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MIN_PASSWORD_SCORE, ratePassword } from '../auth/passwordPolicy.js';
@@ -31,6 +31,12 @@ import { inboundReferralSchema } from '../../signaling/http/inboundReferrals.js'
 import { newInboundReferral } from '../institutions/InboundReferrals.js';
 import { InstitutionService } from '../institutions/InstitutionService.js';
 import { openDatabase } from '../db/openDatabase.js';
+import { SqlApplicationRepository } from '../db/SqlApplicationRepository.js';
+import type { OnlineApplication } from '../applications/model.js';
+import { applicationNumber } from '../applications/OnlineApplications.js';
+import { canonicalJson } from '../audit/AuditChain.js';
+import { applicationFormSchema } from '../../signaling/http/applications.js';
+import { creditCodeCheckChar } from '../../signaling/identifiers.js';
 import { createLogger } from '../logger.js';
 
 const ORG_ID = 'demo-org';
@@ -43,6 +49,8 @@ interface DemoState {
   invitations: Record<string, { invitationId: string; token: string }>;
   /** The demo court (institution API) and the referral it made; absent in older demos. */
   court?: { id: string; apiKey: string; referralId: string };
+  /** A worker's online application waiting in the intake queue; absent in older demos. */
+  application?: { id: string; number: string };
 }
 
 async function main(): Promise<void> {
@@ -68,6 +76,8 @@ async function main(): Promise<void> {
     const { clerk, mediator } = demoActors(state);
     // A demo before courts could hand cases over gets its court now.
     state.court ??= await demoCourt(database, repository, audit, clerk);
+    // …and an online application waiting in the queue.
+    state.application ??= await demoApplication(database);
 
     const file = await cases.file(clerk, state.caseId);
     let session = file.sessions.find((s) => s.status === 'live' || s.status === 'scheduled');
@@ -111,6 +121,9 @@ async function main(): Promise<void> {
       `  书记员 Clerk     username ${state.clerk.username}  password ${state.clerk.password}`,
       `  调解员 Mediator  username ${state.mediator.username}  password ${state.mediator.password}`,
       `  API: POST ${base}/api/auth/login; reference ${base}/api/openapi.json; public keys ${base}/.well-known/jwks.json`,
+      '',
+      `网上申请 Online application (public, phone first; SMS codes and links go to the local outbox: npm run outbox):`,
+      `  ${base}/apply   — ${state.application.number} waits under 网上申请 in the console`,
       '',
       `演示法院 Demo court (institution API; its delegated case waits under 机构移交的案件 in the console):`,
       `  institutionId ${state.court.id}  apiKey ${state.court.apiKey}  (POST ${base}/api/institution/token)`,
@@ -204,6 +217,52 @@ async function demoCourt(
   );
   await new SqlInboundReferralRepository(database).insert(referral);
   return { id: institution.id, apiKey, referralId: referral.id };
+}
+
+/** A worker's application as the public page would have submitted it, waiting for the clerk. */
+async function demoApplication(
+  database: Awaited<ReturnType<typeof openDatabase>>,
+): Promise<NonNullable<DemoState['application']>> {
+  const now = new Date();
+  const employerCode = `91310115MA1FL2026`;
+  const form = applicationFormSchema.parse({
+    applicantRole: 'worker',
+    address: '上海市闵行区某路 88 弄 6 号',
+    employer: {
+      name: '上海某某餐饮管理有限公司（演示）',
+      creditCode: employerCode + creditCodeCheckChar(employerCode),
+      address: '上海市闵行区某路 1 号',
+      legalRepresentative: '钱七',
+      contactPhone: '13900002222',
+    },
+    disputeType: 'wages',
+    priorityGroups: ['platform_worker'],
+    claims: [{ type: 'wages', amount: 9800 }],
+    requests: '支付 2026 年 9 月、10 月工资共 9800 元。',
+    factsAndReasons:
+      '申请人 2025 年 6 月起在被申请人门店担任厨师，月工资 4900 元；2026 年 9 月起被申请人以经营困难为由拖欠工资至今。',
+    consentToElectronicService: true,
+    truthful: true,
+  });
+  const application: OnlineApplication = {
+    id: randomUUID(),
+    organisationId: ORG_ID,
+    number: applicationNumber(now),
+    status: 'submitted',
+    applicantName: '孙八',
+    applicantIdNumber: '310101199001011234',
+    applicantPhone: '13900001111',
+    form,
+    formSha256: createHash('sha256').update(canonicalJson(form)).digest('hex'),
+    createdAt: now.toISOString(),
+    submittedAt: now.toISOString(),
+    decidedAt: null,
+    decidedBy: null,
+    reason: null,
+    caseId: null,
+  };
+  await new SqlApplicationRepository(database).insertApplication(application);
+  return { id: application.id, number: application.number! };
 }
 
 async function createDemo(repository: SqlCaseRepository, cases: CaseService): Promise<DemoState> {

@@ -113,6 +113,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     app.get(['/', '/join'], client.page('index.html'));
     // The staff console (recordings of the case file), a page of its own.
     app.get('/console', client.page('console.html'));
+    // The public online application page (no account; phone first).
+    app.get('/apply', client.page('apply.html'));
   } else {
     options.logger.warn(
       { clientDir: options.clientDir },

@@ -9,6 +9,7 @@
  * link that says nothing about a wrong ID number, a closed draft, a double decision, another
  * organisation, an interrupted upload, and a restart that keeps the attachments.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,20 @@ describe('online applications', () => {
     expect(application.applicant.idNumber).toBe(
       `${me.idNumber.slice(0, 6)}********${me.idNumber.slice(-4)}`,
     );
+
+    // Someone trying the demo reads the SMS from the local outbox with `npm run outbox` (the build).
+    const printed = spawnSync(process.execPath, ['dist/server/cli/outbox.js', '--to', me.phone], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: t.server.config.database.url ?? '',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(`sms  ${me.phone}  application_link`);
+    expect(printed.stdout).toContain(application.number!);
 
     // The status link came by SMS and opens the same application.
     const statusToken = await lastLinkToken(t.server.database, me.phone, 'status');

@@ -68,6 +68,14 @@ export type ReferralsView = ReplyOf<Api['institutions']['referrals']>;
 export type ReferralReply = ReplyOf<Api['institutions']['refer']>;
 export type WebhookDeliveryView = ReplyOf<Api['institutions']['webhooks']>['deliveries'][number];
 export type RegisterInstitutionInput = BodyOf<Api['institutions']['register']>;
+/** An online application in the intake queue (网上申请), with the applicant's full identity. */
+export type ApplicationView = ReplyOf<Api['applications']['queue']>['applications'][number];
+export type ApplicationStatus = ApplicationView['status'];
+export type ApplicationFormView = NonNullable<ApplicationView['form']>;
+export type ApplicantRole = ApplicationFormView['applicantRole'];
+export type ClaimType = ApplicationFormView['claims'][number]['type'];
+export type PriorityGroup = ApplicationFormView['priorityGroups'][number];
+export type ApplicationFileView = ApplicationView['files'][number];
 
 /** A file fetched with the bearer token, with the hash the server states for it. */
 export interface FetchedFile {
@@ -396,6 +404,33 @@ export class StaffApi {
         { reason },
       )
     ).referral;
+  }
+
+  /** The organisation's online applications, submitted and decided, newest first. */
+  async applications(): Promise<ApplicationView[]> {
+    return (await this.#send<Api['applications']['queue']>('get', '/applications', {}))
+      .applications;
+  }
+
+  /** Clerks only: registers the case from the application; the application and the case's id. */
+  acceptApplication(applicationId: string): Promise<ReplyOf<Api['applications']['accept']>> {
+    return this.#send<Api['applications']['accept']>(
+      'post',
+      '/applications/:applicationId/accept',
+      { applicationId },
+    );
+  }
+
+  /** Clerks only: declines with reasons the applicant reads. */
+  async declineApplication(applicationId: string, reason: string): Promise<ApplicationView> {
+    return (
+      await this.#send<Api['applications']['decline']>(
+        'post',
+        '/applications/:applicationId/decline',
+        { applicationId },
+        { reason },
+      )
+    ).application;
   }
 
   async institutions(): Promise<InstitutionView[]> {

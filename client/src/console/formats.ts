@@ -1,4 +1,4 @@
-/** How the console writes times, durations and an institution's receipt. */
+/** How the console writes times, durations, amounts and an institution's receipt. */
 import { lang } from '../shared/i18n.js';
 
 /** Date and time to the second, in Beijing time (the organisation's and the courts' clock). */
@@ -45,4 +45,9 @@ export function receiptText(receipt: string): string {
   } catch {
     return receipt;
   }
+}
+
+/** An amount in yuan as `¥18,600` (cents only where there are any). */
+export function formatYuan(amount: number): string {
+  return `¥${amount.toLocaleString('zh-CN', { maximumFractionDigits: 2 })}`;
 }

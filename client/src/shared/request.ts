@@ -113,14 +113,20 @@ type Loose = (
   parts: { params?: object; query?: object; body?: unknown },
 ) => Promise<Response>;
 
-/** Requests with this token; `onUnauthorized` hears of a 401. */
-export function requests(bearer: () => string, onUnauthorized?: () => void): Requests {
+/** Requests with this token; `onUnauthorized` hears of a 401; `headers` go with every request. */
+export function requests(
+  bearer: () => string,
+  onUnauthorized?: () => void,
+  headers: () => Record<string, string> = () => ({}),
+): Requests {
   const call: Loose = async (method, path, parts) => {
     const { body } = parts;
+    const token = bearer();
     const response = await fetch(urlOf(path, parts), {
       method: method.toUpperCase(),
       headers: {
-        Authorization: `Bearer ${bearer()}`,
+        ...headers(),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -7,10 +7,12 @@
 import type { TrackEndReason, TrackSource } from '../../../../recordings/manifest.js';
 import type { Labels } from './types.js';
 import type {
+  ClaimType,
   CompositeStatus,
   EvidenceCategory,
   EvidenceSide,
   InstitutionKind,
+  PriorityGroup,
   RecordingStatus,
   ReferralKind,
   WebhookStatus,
@@ -97,6 +99,22 @@ export const DISPUTE_TYPES: Labels<string> = {
   social_insurance: ['社会保险', 'social insurance'],
   work_injury: ['工伤', 'work injury'],
   other: ['其他', 'other'],
+};
+
+/** What an applicant claims (an online application's 请求事项, a case's claims). */
+export const CLAIM_TYPES: Labels<ClaimType> = {
+  wages: ['支付工资', 'wages'],
+  work_injury_medical: ['工伤医疗待遇', 'work-injury medical benefits'],
+  economic_compensation: ['经济补偿', 'economic compensation'],
+  damages: ['赔偿金', 'damages'],
+  other: ['其他', 'other'],
+};
+
+/** The groups whose disputes go first (农民工, 劳务派遣工, 新就业形态劳动者). */
+export const PRIORITY_GROUPS: Labels<PriorityGroup> = {
+  migrant_worker: ['农民工', 'migrant worker'],
+  dispatched_worker: ['劳务派遣工', 'dispatched worker'],
+  platform_worker: ['新就业形态劳动者', 'platform worker'],
 };
 
 export const PERSON_KINDS: Labels<string> = {

@@ -4,6 +4,7 @@
  *
  * - `call.*` the call page (./call.ts; its first screen reads this section alone, through
  *   ../i18n.ts, without loading the rest or the vue-i18n runtime);
+ * - `apply.*` the public application page (./apply.ts);
  * - `doc.*` documents and their service, on the party page and in the console (./documents.ts);
  * - `console.*` the staff console (./console.ts);
  * - `labels.<table>.<code>` the codes the server sends (./codes.ts), with why a request failed
@@ -12,10 +13,12 @@
  * Sections keep `{name}` placeholders only; a test renders every message through vue-i18n in
  * both languages and checks that it comes out as written.
  */
+import { applyEn, applyZh, type ApplyKey } from './apply.js';
 import { callEn, callZh, type CallKey } from './call.js';
 import {
   AUDIT_FAILURES,
   CASE_STATUS,
+  CLAIM_TYPES,
   COMPOSITE_STATUS,
   DELIVERY_STEPS,
   DISPUTE_TYPES,
@@ -26,6 +29,7 @@ import {
   NOTICE_KINDS,
   PARTY_SIDES,
   PERSON_KINDS,
+  PRIORITY_GROUPS,
   RECORDING_STATUS,
   REFERRAL_KINDS,
   ROLES,
@@ -38,22 +42,29 @@ import {
 } from './codes.js';
 import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
 import { referralsEn, referralsZh, type ReferralsKey } from './consoleReferrals.js';
+import { applicationsEn, applicationsZh, type ApplicationsKey } from './consoleApplications.js';
 import { CHANNELS, KIND_LABELS, STATUS, docEn, docZh, type DocKey } from './documents.js';
 import { ERROR_CODE_TEXT, REASON_TEXT } from './reasons.js';
 import type { Labels, Lang } from './types.js';
 
-export type { CallKey, DocKey, Lang };
+export type { ApplyKey, CallKey, DocKey, Lang };
 
 /** The console's messages: its shell and sections (./console.ts) and its views' own files. */
-export type ConsoleKey = BaseConsoleKey | ReferralsKey;
+export type ConsoleKey = BaseConsoleKey | ReferralsKey | ApplicationsKey;
 // A key in two of those files would silently replace one message with the other.
-export const consoleKeysDisjoint: [BaseConsoleKey & ReferralsKey] extends [never] ? true : never =
-  true;
+export const consoleKeysDisjoint: [
+  | (BaseConsoleKey & ReferralsKey)
+  | (BaseConsoleKey & ApplicationsKey)
+  | (ReferralsKey & ApplicationsKey),
+] extends [never]
+  ? true
+  : never = true;
 
 /** The server's codes as the pages show them, by table. */
 export const LABEL_TABLES = {
   auditFailures: AUDIT_FAILURES,
   caseStatus: CASE_STATUS,
+  claimTypes: CLAIM_TYPES,
   compositeStatus: COMPOSITE_STATUS,
   deliveryChannels: CHANNELS,
   deliveryStatus: STATUS,
@@ -67,6 +78,7 @@ export const LABEL_TABLES = {
   noticeKinds: NOTICE_KINDS,
   partySides: PARTY_SIDES,
   personKinds: PERSON_KINDS,
+  priorityGroups: PRIORITY_GROUPS,
   recordingStatus: RECORDING_STATUS,
   referralKinds: REFERRAL_KINDS,
   roles: ROLES,
@@ -98,6 +110,7 @@ function labelMessages(side: 0 | 1): Record<LabelTable, Record<string, string>> 
 /** One language of the catalogue. */
 export type CatalogueMessages = {
   call: Record<CallKey, string>;
+  apply: Record<ApplyKey, string>;
   doc: Record<DocKey, string>;
   console: Record<ConsoleKey, string>;
   labels: Record<LabelTable, Record<string, string>>;
@@ -106,14 +119,16 @@ export type CatalogueMessages = {
 export const messages: Record<Lang, CatalogueMessages> = {
   'zh-CN': {
     call: callZh,
+    apply: applyZh,
     doc: docZh,
-    console: { ...consoleZh, ...referralsZh },
+    console: { ...consoleZh, ...referralsZh, ...applicationsZh },
     labels: labelMessages(0),
   },
   en: {
     call: callEn,
+    apply: applyEn,
     doc: docEn,
-    console: { ...consoleEn, ...referralsEn },
+    console: { ...consoleEn, ...referralsEn, ...applicationsEn },
     labels: labelMessages(1),
   },
 };
