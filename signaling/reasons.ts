@@ -337,7 +337,10 @@ export const REASONS = {
   SIGNING_CODE_EXHAUSTED: reason('INVALID_STATE', 'Too many wrong codes; request a new one'),
   SIGNING_CODE_WRONG: reason('VALIDATION', 'Wrong code; {left} attempts left', { left: text }),
   NO_ADDRESS_ON_CHANNEL: reason('VALIDATION', 'No address on that channel'),
-  ONLY_AGREEMENT_SIGNED: reason('VALIDATION', 'Only the mediation agreement is signed'),
+  ONLY_AGREEMENT_SIGNED: reason(
+    'VALIDATION',
+    'Only the mediation agreement and session records are signed',
+  ),
   VERSION_REPLACED: reason('INVALID_STATE', 'Version {version} was replaced by version {latest}', {
     version: text,
     latest: text,
@@ -347,7 +350,47 @@ export const REASONS = {
   CASE_CANNOT_TAKE_AGREEMENT: reason('INVALID_STATE', 'The case cannot take an agreement now'),
   MEDIATOR_SIGNS_OWN_CASE: reason('FORBIDDEN', "Only the case's mediator signs as mediator"),
   NO_SIGNER: reason('FORBIDDEN', 'No signer'),
-  NOT_A_SIGNER: reason('FORBIDDEN', 'You are not a signer of this agreement'),
+  NOT_A_SIGNER: reason('FORBIDDEN', 'You are not a signer of this document'),
+  // Representatives (代表人) of a collective dispute.
+  REPRESENTATIVE_NOT_APPLICANT: reason(
+    'VALIDATION',
+    '{personId} is not another applicant of this case',
+    { personId: text },
+  ),
+  REPRESENTATIVE_NEEDS_DOCUMENT: reason(
+    'VALIDATION',
+    'File the election document as evidence of the case first',
+  ),
+  REPRESENTED_ALREADY: reason(
+    'INVALID_STATE',
+    '{personId} already has a representative or represents others: revoke that election first',
+    { personId: text },
+  ),
+  ELECTION_IN_FUTURE: reason('VALIDATION', 'The election date is after today'),
+  REPRESENTATION_UNKNOWN: reason('NOT_FOUND', 'No such representation in this case'),
+  REPRESENTATION_REVOKED: reason('INVALID_STATE', 'This representation was revoked already'),
+  // Session records (调解笔录).
+  SESSION_RECORD_MEDIATOR_ONLY: reason(
+    'FORBIDDEN',
+    "Only the case's mediator writes, issues and annotates its session records",
+  ),
+  SESSION_RECORD_SESSION_NOT_ENDED: reason(
+    'INVALID_STATE',
+    'The record is issued for signing once the session has ended',
+  ),
+  SESSION_RECORD_NO_DRAFT: reason('INVALID_STATE', 'Save the record before issuing it'),
+  SESSION_RECORD_UNKNOWN_PERSON: reason('VALIDATION', '{personId} is not a person of this case', {
+    personId: text,
+  }),
+  SESSION_RECORD_NOT_SIGNER: reason(
+    'VALIDATION',
+    '{personId} did not attend and does not sign this record',
+    { personId: text },
+  ),
+  SESSION_RECORD_ALREADY_SIGNED: reason(
+    'INVALID_STATE',
+    'This attendee has signed the record; a refusal cannot be recorded',
+  ),
 
   // references, evidence, storage ──────────────────────────────────────────
   // Joint applications (referral bundles) and the parties' disclosure consent.

@@ -8,6 +8,7 @@ import type {
   CaseDeadline,
   CaseNotice,
   CasePerson,
+  CaseRepresentative,
   ConflictDisclosure,
   DeadlineStatus,
   FollowUpVisit,
@@ -66,6 +67,15 @@ export interface CaseRepository {
   insertPerson(p: CasePerson): Promise<void>;
   getPerson(id: string): Promise<CasePerson | undefined>;
   listPeople(caseId: string): Promise<CasePerson[]>;
+  /** Each case's parties counted (natural persons, organisations, respondents), in one query. */
+  countOrganisationParties(
+    organisationId: string,
+  ): Promise<Map<string, { persons: number; organisations: number; respondents: number }>>;
+  insertRepresentative(r: CaseRepresentative): Promise<void>;
+  /** Every election of the case, revoked ones included, in the order recorded. */
+  listRepresentatives(caseId: string): Promise<CaseRepresentative[]>;
+  /** False when it was revoked already. */
+  revokeRepresentative(id: string, at: string, by: string): Promise<boolean>;
 
   insertDisclosure(d: ConflictDisclosure): Promise<void>;
   listDisclosures(caseId: string): Promise<ConflictDisclosure[]>;

@@ -28,6 +28,7 @@ import type { WorkCalendar } from './deadlines.js';
 import type {
   CaseDeadline,
   CasePerson,
+  CaseRepresentative,
   ConflictDisclosure,
   FollowUpVisit,
   Invitation,
@@ -63,6 +64,7 @@ import { DeadlinePasses } from './deadlinePasses.js';
 import { CaseIntake } from './intake.js';
 import { CaseInvitations } from './invitations.js';
 import { CaseOutcomes, type AgreementEffect } from './outcomes.js';
+import { CaseRepresentatives, type RepresentativeInput } from './representatives.js';
 import { CaseReading, type CaseFile } from './reading.js';
 import { CaseRoster } from './roster.js';
 import { CaseSessions } from './sessions.js';
@@ -88,6 +90,7 @@ export class CaseService {
   readonly #outcomes: CaseOutcomes;
   readonly #deadlines: DeadlinePasses;
   readonly #reading: CaseReading;
+  readonly #representatives: CaseRepresentatives;
 
   constructor(options: CaseServiceOptions) {
     this.#ctx = new CaseContext({ ...options, now: options.now ?? (() => new Date()) });
@@ -98,6 +101,7 @@ export class CaseService {
     this.#outcomes = new CaseOutcomes(this.#ctx);
     this.#deadlines = new DeadlinePasses(this.#ctx);
     this.#reading = new CaseReading(this.#ctx);
+    this.#representatives = new CaseRepresentatives(this.#ctx);
   }
 
   // ---- reading (reading.ts) ------------------------------------------------------
@@ -161,6 +165,23 @@ export class CaseService {
     input: z.output<typeof personInputSchema>,
   ): Promise<CasePerson> {
     return this.#roster.addPerson(actor, caseId, input);
+  }
+
+  /** A clerk records the election of a representative (代表人) of co-applicants. */
+  electRepresentative(
+    actor: Actor,
+    caseId: string,
+    input: RepresentativeInput,
+  ): Promise<CaseRepresentative> {
+    return this.#representatives.elect(actor, caseId, input);
+  }
+
+  revokeRepresentative(
+    actor: Actor,
+    caseId: string,
+    representationId: string,
+  ): Promise<CaseRepresentative> {
+    return this.#representatives.revoke(actor, caseId, representationId);
   }
 
   roster(actor: Actor): Promise<(StaffMember & { openCases: number })[]> {

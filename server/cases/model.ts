@@ -378,3 +378,24 @@ export interface ExtensionResponse {
   offline: { evidenceId: string; evidenceSha256: string; attestation: string } | null;
   at: string;
 }
+
+/**
+ * 代表人: an applicant elected by co-applicants of a collective dispute to act for them. Its
+ * signature binds those it represents only when `maySign` (special authority) and only while
+ * the election stands (signed after `recordedAt`, before `revokedAt`).
+ */
+export interface CaseRepresentative {
+  id: string;
+  caseId: string;
+  representativeId: string;
+  /** The co-applicants represented (never the representative itself). */
+  represents: string[];
+  maySign: boolean;
+  electedOn: string;
+  /** The election and authorisation document, filed as evidence of the case. */
+  evidenceId: string;
+  recordedBy: string;
+  recordedAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}

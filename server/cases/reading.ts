@@ -10,6 +10,7 @@ import type {
   CaseDeadline,
   CaseNotice,
   CasePerson,
+  CaseRepresentative,
   ConflictDisclosure,
   FollowUpVisit,
   Invitation,
@@ -34,6 +35,8 @@ export interface CaseFile {
   mediator: Pick<StaffMember, 'id' | 'displayName'> | null;
   recusalRequests: RecusalRequest[];
   mediationResponses: MediationResponse[];
+  /** 代表人 of a collective dispute, revoked elections included. */
+  representatives: CaseRepresentative[];
 }
 
 export class CaseReading {
@@ -71,9 +74,10 @@ export class CaseReading {
         this.#ctx.repo.listFollowUps(c.id),
         this.#ctx.repo.listInvitations(c.id),
       ]);
-    const [recusalRequests, mediationResponses] = await Promise.all([
+    const [recusalRequests, mediationResponses, representatives] = await Promise.all([
       this.#ctx.repo.listRecusalRequests(c.id),
       this.#ctx.repo.listMediationResponses(c.id),
+      this.#ctx.repo.listRepresentatives(c.id),
     ]);
     const mediator = c.mediatorId ? await this.#ctx.repo.getStaff(c.mediatorId) : undefined;
     const staffView = actor.kind === 'staff' || actor.kind === 'system';
@@ -93,6 +97,16 @@ export class CaseReading {
       mediationResponses: staffView
         ? mediationResponses
         : mediationResponses.map((r) => ({ ...r, evidenceId: null, note: null })),
+      // Whom a representative acts for is every applicant's business; the document and the
+      // staff who recorded it, the organisation's.
+      representatives: staffView
+        ? representatives
+        : representatives.map((r) => ({
+            ...r,
+            evidenceId: '',
+            recordedBy: '',
+            revokedBy: r.revokedBy === null ? null : '',
+          })),
     };
   }
 
@@ -106,13 +120,14 @@ export class CaseReading {
     period: StatisticsPeriod,
   ): Promise<CaseStatistics & { calendar: { missingScheduleYears: number[] } }> {
     const staff = authorizeStaff(actor, ['clerk']);
-    const [cases, deadlines] = await Promise.all([
+    const [cases, deadlines, parties] = await Promise.all([
       this.#ctx.repo.listCases({ organisationId: staff.organisationId }),
       this.#ctx.repo.listOrganisationDeadlines(staff.organisationId),
+      this.#ctx.repo.countOrganisationParties(staff.organisationId),
     ]);
     const now = this.#ctx.now();
     return {
-      ...computeStatistics(cases, deadlines, period, now),
+      ...computeStatistics(cases, deadlines, period, now, parties),
       // Years whose holiday schedule is due but not loaded: deadlines in them are provisional.
       calendar: {
         missingScheduleYears: missingScheduleYears(this.#ctx.calendar, shanghaiDate(now)),

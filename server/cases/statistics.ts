@@ -67,7 +67,29 @@ export interface CaseStatistics {
   medianDaysToClose: number | null;
   /** Deadlines with status 'overdue' of cases in the period. */
   overdue: { total: number; byKind: Record<DeadlineKind, number> };
+  /**
+   * People and amounts, not only cases: natural persons and organisations among the parties,
+   * the amounts claimed, collective cases (ten or more workers on one side, 劳动争议调解仲裁法
+   * 第七条) and cases with several respondents (a dispatch agency and its user unit).
+   */
+  people: {
+    workers: number;
+    employers: number;
+    amountClaimed: number;
+    collectiveCases: number;
+    multiRespondentCases: number;
+  };
 }
+
+/** Each case's parties, counted (the repository's one query for the organisation). */
+export interface CaseParties {
+  persons: number;
+  organisations: number;
+  respondents: number;
+}
+
+/** 劳动者一方在十人以上并有共同请求的 (劳动争议调解仲裁法第七条): a collective dispute. */
+export const COLLECTIVE_THRESHOLD = 10;
 
 const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'accepted', 'in_mediation'];
 const CLOSED_STATUSES: readonly CaseStatus[] = [
@@ -134,6 +156,7 @@ export function computeStatistics(
   deadlines: readonly CaseDeadline[],
   period: StatisticsPeriod,
   now: Date,
+  parties: ReadonlyMap<string, CaseParties> = new Map(),
 ): CaseStatistics {
   assertPeriod(period);
   // YYYY-MM-DD strings compare correctly as strings.
@@ -228,6 +251,22 @@ export function computeStatistics(
     overdueTotal += 1;
   }
 
+  const people = {
+    workers: 0,
+    employers: 0,
+    amountClaimed: 0,
+    collectiveCases: 0,
+    multiRespondentCases: 0,
+  };
+  for (const c of inPeriod) {
+    const p = parties.get(c.id);
+    people.amountClaimed += c.application.amountClaimed ?? 0;
+    if (!p) continue;
+    people.workers += p.persons;
+    people.employers += p.organisations;
+    if (p.persons >= COLLECTIVE_THRESHOLD) people.collectiveCases += 1;
+    if (p.respondents >= 2) people.multiRespondentCases += 1;
+  }
   return {
     period: { from: period.from, to: period.to },
     generatedAt: now.toISOString(),
@@ -241,6 +280,7 @@ export function computeStatistics(
       endedAfterAcceptance === 0 ? null : settledAfterAcceptance / endedAfterAcceptance,
     medianDaysToClose: median(daysToClose),
     overdue: { total: overdueTotal, byKind: overdueByKind },
+    people,
   };
 }
 
@@ -277,6 +317,11 @@ export function statisticsToCsv(stats: CaseStatistics): string {
       ['归档数', totals.archived],
       ['调解成功率', rate],
       ['结案天数中位数', median],
+      ['涉及劳动者（自然人当事人）人数', stats.people.workers],
+      ['涉及用人单位数', stats.people.employers],
+      ['请求金额合计（元）', stats.people.amountClaimed],
+      ['集体争议案件数（劳动者十人以上）', stats.people.collectiveCases],
+      ['多被申请人案件数', stats.people.multiRespondentCases],
     ],
     [
       ['纠纷类型', '案件数'],

@@ -10,6 +10,7 @@ import type {
   CaseDeadline,
   CaseNotice,
   CasePerson,
+  CaseRepresentative,
   ConflictDisclosure,
   DeadlineStatus,
   FollowUpVisit,
@@ -128,6 +129,24 @@ export class SqlCaseRepository implements CaseRepository {
 
   listPeople(caseId: string): Promise<CasePerson[]> {
     return this.#people.listPeople(caseId);
+  }
+
+  countOrganisationParties(
+    organisationId: string,
+  ): Promise<Map<string, { persons: number; organisations: number; respondents: number }>> {
+    return this.#people.countOrganisationParties(organisationId);
+  }
+
+  insertRepresentative(r: CaseRepresentative): Promise<void> {
+    return this.#people.insertRepresentative(r);
+  }
+
+  listRepresentatives(caseId: string): Promise<CaseRepresentative[]> {
+    return this.#people.listRepresentatives(caseId);
+  }
+
+  revokeRepresentative(id: string, at: string, by: string): Promise<boolean> {
+    return this.#people.revokeRepresentative(id, at, by);
   }
 
   insertInvitation(i: Invitation): Promise<void> {

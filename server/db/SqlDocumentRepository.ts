@@ -9,6 +9,7 @@ import type {
   OutboxMessage,
   ServiceConsent,
   SigningCode,
+  SigningRefusal,
 } from '../documents/model.js';
 import type { SqlClient, SqlValue } from './sql/SqlClient.js';
 
@@ -431,5 +432,66 @@ export class SqlDocumentRepository implements DocumentRepository {
   async getSeal(documentId: string): Promise<AgreementSeal | undefined> {
     const r = await this.#get('SELECT * FROM agreement_seals WHERE document_id = ?', documentId);
     return r ? toSeal(r) : undefined;
+  }
+
+  async insertRefusal(r: SigningRefusal): Promise<boolean> {
+    const result = await this.#db.run(
+      `INSERT INTO signing_refusals (id, document_id, person_id, person_name, reason, recorded_by,
+         recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, person_id) DO NOTHING`,
+      [r.id, r.documentId, r.personId, r.personName, r.reason, r.recordedBy, r.recordedAt],
+    );
+    return result.changes === 1;
+  }
+
+  async listRefusals(documentId: string): Promise<SigningRefusal[]> {
+    const rows = await this.#all(
+      'SELECT * FROM signing_refusals WHERE document_id = ? ORDER BY recorded_at, person_id',
+      documentId,
+    );
+    return rows.map((r) => ({
+      id: r['id'] as string,
+      documentId: r['document_id'] as string,
+      personId: r['person_id'] as string,
+      personName: r['person_name'] as string,
+      reason: r['reason'] as string,
+      recordedBy: r['recorded_by'] as string,
+      recordedAt: r['recorded_at'] as string,
+    }));
+  }
+
+  async recordDraft(
+    sessionId: string,
+  ): Promise<{ content: unknown; savedAt: string; savedBy: string } | undefined> {
+    const r = await this.#get(
+      'SELECT * FROM session_record_drafts WHERE session_id = ?',
+      sessionId,
+    );
+    return r
+      ? {
+          content: JSON.parse(r['content'] as string) as unknown,
+          savedAt: r['saved_at'] as string,
+          savedBy: r['saved_by'] as string,
+        }
+      : undefined;
+  }
+
+  async saveRecordDraft(d: {
+    sessionId: string;
+    caseId: string;
+    content: unknown;
+    savedAt: string;
+    savedBy: string;
+  }): Promise<void> {
+    await this.#run(
+      `INSERT INTO session_record_drafts (session_id, case_id, content, saved_at, saved_by)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET content = excluded.content,
+         saved_at = excluded.saved_at, saved_by = excluded.saved_by`,
+      d.sessionId,
+      d.caseId,
+      JSON.stringify(d.content),
+      d.savedAt,
+      d.savedBy,
+    );
   }
 }

@@ -856,4 +856,56 @@ CREATE TABLE application_files (
 CREATE INDEX application_files_application ON application_files(application_id, received_at);
 `,
   },
+  {
+    version: 25,
+    name: 'session records',
+    sql: `
+-- The mediator's draft of each session's record (调解笔录), saved during or after the session;
+-- issuing it makes a document of the case (server/documents/sessionRecords.ts).
+CREATE TABLE session_record_drafts (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  session_id TEXT PRIMARY KEY REFERENCES mediation_sessions(id),
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  content TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  saved_by TEXT NOT NULL
+);
+-- An attendee who refused to sign a session record, as the mediator recorded it.
+CREATE TABLE signing_refusals (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES case_documents(id),
+  person_id TEXT NOT NULL,
+  person_name TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (document_id, person_id)
+);
+`,
+  },
+  {
+    version: 26,
+    name: 'representatives of collective disputes',
+    sql: `
+-- 代表人: an applicant the workers of a collective dispute elected to act for them, and for
+-- whom, with the authority recorded (whether it covers signing an agreement) and the document
+-- of the election filed as evidence (server/cases/representatives.ts).
+CREATE TABLE case_representatives (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  representative_id TEXT NOT NULL REFERENCES case_people(id),
+  represents TEXT NOT NULL,
+  may_sign BIGINT NOT NULL,
+  elected_on TEXT NOT NULL,
+  evidence_id TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  revoked_at TEXT,
+  revoked_by TEXT
+);
+CREATE INDEX case_representatives_case ON case_representatives(case_id, recorded_at);
+`,
+  },
 ];

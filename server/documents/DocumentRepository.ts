@@ -8,6 +8,7 @@ import type {
   OutboxMessage,
   ServiceConsent,
   SigningCode,
+  SigningRefusal,
 } from './model.js';
 
 export interface DocumentRepository {
@@ -38,6 +39,21 @@ export interface DocumentRepository {
 
   insertSignature(s: AgreementSignature): Promise<void>;
   listSignatures(documentId: string): Promise<AgreementSignature[]>;
+
+  /** False when the person's refusal was recorded already. */
+  insertRefusal(r: SigningRefusal): Promise<boolean>;
+  listRefusals(documentId: string): Promise<SigningRefusal[]>;
+  /** The mediator's draft of a session's record. */
+  recordDraft(
+    sessionId: string,
+  ): Promise<{ content: unknown; savedAt: string; savedBy: string } | undefined>;
+  saveRecordDraft(draft: {
+    sessionId: string;
+    caseId: string;
+    content: unknown;
+    savedAt: string;
+    savedBy: string;
+  }): Promise<void>;
 
   insertSeal(s: AgreementSeal): Promise<void>;
   getSeal(documentId: string): Promise<AgreementSeal | undefined>;

@@ -47,8 +47,10 @@ import type { IssueDocumentInput, PaperSigningInput, ServiceConsentInput } from 
 import { AgreementSealing } from './sealing.js';
 import { ServiceOfDocuments, type StepClient } from './service.js';
 import type { DeliveryAction } from './serviceStateMachine.js';
+import { SessionRecords } from './sessionRecords.js';
 import { AgreementSigning } from './signing.js';
 import type { AgreementTerms } from './templates.js';
+import type { SessionRecordContent } from '../../signaling/http/sessionRecords.js';
 import type { DocumentView } from './views.js';
 
 export { SIGNING_CODE_ATTEMPTS, SIGNING_CODE_TTL_MS } from './signing.js';
@@ -70,6 +72,7 @@ export class DocumentService {
   readonly #consents: ServiceConsents;
   readonly #signing: AgreementSigning;
   readonly #sealing: AgreementSealing;
+  readonly #records: SessionRecords;
 
   constructor(o: DocumentServiceOptions) {
     const ctx = new DocumentContext({
@@ -84,6 +87,7 @@ export class DocumentService {
     this.#consents = new ServiceConsents(ctx);
     this.#signing = new AgreementSigning(ctx);
     this.#sealing = new AgreementSealing(ctx, this.#signing);
+    this.#records = new SessionRecords(ctx, this.#service);
   }
 
   // ---- reading (issuing.ts, sealing.ts) ---------------------------------------
@@ -130,6 +134,44 @@ export class DocumentService {
     documentId: string,
   ): Promise<Omit<AgreementSeal, 'blobKey'>> {
     return this.#sealing.sealInfo(actor, caseId, documentId);
+  }
+
+  // ---- session records (sessionRecords.ts) ------------------------------------
+
+  /** A session's record: what the service knows, the mediator's draft, the issued versions. */
+  sessionRecord(
+    actor: Actor,
+    caseId: string,
+    sessionId: string,
+  ): ReturnType<SessionRecords['read']> {
+    return this.#records.read(actor, caseId, sessionId);
+  }
+
+  saveSessionRecord(
+    actor: Actor,
+    caseId: string,
+    sessionId: string,
+    content: SessionRecordContent,
+  ): ReturnType<SessionRecords['save']> {
+    return this.#records.save(actor, caseId, sessionId, content);
+  }
+
+  issueSessionRecord(
+    actor: Actor,
+    caseId: string,
+    sessionId: string,
+  ): ReturnType<SessionRecords['issue']> {
+    return this.#records.issue(actor, caseId, sessionId);
+  }
+
+  /** The mediator records that an attendee refused to sign a session record. */
+  signingRefusal(
+    actor: Actor,
+    caseId: string,
+    documentId: string,
+    input: { personId: string; reason: string },
+  ): Promise<DocumentView> {
+    return this.#records.refusal(actor, caseId, documentId, input);
   }
 
   // ---- issuing (issuing.ts) ---------------------------------------------------

@@ -27,6 +27,7 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   case_notice: '告知书',
   recusal_request: '回避申请书',
   recusal_decision: '回避决定书',
+  session_record: '调解笔录',
 };
 
 /** One version of a generated document; never changed once written. */
@@ -197,4 +198,15 @@ export interface OutboxMessage {
   subject: string;
   body: string;
   createdAt: string;
+}
+
+/** An attendee who refused to sign a session record (调解笔录), as its mediator recorded it. */
+export interface SigningRefusal {
+  id: string;
+  documentId: string;
+  personId: string;
+  personName: string;
+  reason: string;
+  recordedBy: string;
+  recordedAt: string;
 }

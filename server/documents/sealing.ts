@@ -59,7 +59,13 @@ export class AgreementSealing {
       const signatures = (await this.#ctx.docs.listSignatures(doc.id)).filter(
         (s) => s.documentSha256 === doc.sha256,
       );
-      const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
+      const missing = missingSigners(
+        people,
+        c.mediatorId,
+        '调解员',
+        signatures,
+        await this.#ctx.cases.listRepresentatives(c.id),
+      );
       if (missing.length > 0) throw missingError(missing, 'SEAL_SIGNERS_MISSING');
       const sealedAt = this.#ctx.now().toISOString();
       const organisation =
@@ -190,10 +196,13 @@ export class AgreementSealing {
     });
     const unauthorised = facts.filter((f) => partyBound(f, people) === null);
     if (unauthorised.length > 0) throw fail('AGENT_NOT_AUTHORISED_TO_SIGN');
-    const missing = missingSigners(people, c.mediatorId, '调解员', [
-      ...facts,
-      { signerId: staff.id, signsFor: 'mediator' },
-    ]);
+    const missing = missingSigners(
+      people,
+      c.mediatorId,
+      '调解员',
+      [...facts, { signerId: staff.id, signsFor: 'mediator' }],
+      await this.#ctx.cases.listRepresentatives(c.id),
+    );
     if (missing.length > 0) throw missingError(missing, 'PAPER_SIGNERS_MISSING');
     const at = now.toISOString();
     await this.#ctx.audit.append({

@@ -22,7 +22,8 @@ import {
   type SignerRole,
   type SigningCode,
 } from './model.js';
-import type { RequiredSigner } from './signingRules.js';
+import { completeIfSigned } from './sessionRecords.js';
+import { recordSigners, type RequiredSigner } from './signingRules.js';
 import { maskAddress } from './templates.js';
 
 export const SIGNING_CODE_TTL_MS = 10 * 60 * 1000;
@@ -53,8 +54,10 @@ export class AgreementSigning {
     expiresAt: string;
     attempts: number;
   }> {
-    const { c, people, doc } = await this.agreementFor(actor, caseId, documentId);
-    const signer = signerOf(actor, c, people);
+    const { c, people, doc } = await this.agreementFor(actor, caseId, documentId, {
+      records: true,
+    });
+    const signer = signerOf(actor, c, people, doc);
     const { channel, address } = await this.#codeDestination(actor, caseId, people, input.channel);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const salt = randomUUID();
@@ -78,7 +81,7 @@ export class AgreementSigning {
         caseId,
         actorId: actor.id,
         actorRole: actor.role,
-        action: 'agreement.signingCode',
+        action: `${actionPrefix(doc)}.signingCode`,
         target: doc.id,
         payload: {
           documentId: doc.id,
@@ -94,8 +97,8 @@ export class AgreementSigning {
       channel,
       address,
       purpose: 'signing_code',
-      subject: `${DOCUMENT_KIND_LABELS.mediation_agreement}签署验证码`,
-      body: `您正在签署${c.caseNumber}号案件的调解协议书（第 ${doc.version} 版），验证码 ${code}，10 分钟内有效。请勿告诉他人。`,
+      subject: `${DOCUMENT_KIND_LABELS[doc.kind]}签署验证码`,
+      body: `您正在签署${c.caseNumber}号案件的${DOCUMENT_KIND_LABELS[doc.kind]}（第 ${doc.version} 版），验证码 ${code}，10 分钟内有效。请勿告诉他人。`,
     });
     const destination =
       channel === 'in_app'
@@ -124,8 +127,10 @@ export class AgreementSigning {
       ? (await canonicalSignature(input.signatureImage, this.#ctx.untrusted)).png
       : null;
     const outcome = await this.#ctx.cases.transaction(async () => {
-      const { c, people, doc } = await this.agreementFor(actor, caseId, documentId);
-      const signer = signerOf(actor, c, people);
+      const { c, people, doc } = await this.agreementFor(actor, caseId, documentId, {
+        records: true,
+      });
+      const signer = signerOf(actor, c, people, doc);
       const existing = (await this.#ctx.docs.listSignatures(doc.id)).find(
         (s) => s.signerId === actor.id,
       );
@@ -180,7 +185,7 @@ export class AgreementSigning {
         caseId,
         actorId: actor.id,
         actorRole: actor.role,
-        action: 'agreement.signed',
+        action: `${actionPrefix(doc)}.signed`,
         target: doc.id,
         payload: json({
           documentId: doc.id,
@@ -196,6 +201,7 @@ export class AgreementSigning {
           ...clientPayload(client),
         }),
       });
+      if (doc.kind === 'session_record') await completeIfSigned(this.#ctx, c, doc);
       return { kind: 'signed' as const, signature };
     });
     if (outcome.kind === 'refused') throw outcome.error;
@@ -226,15 +232,21 @@ export class AgreementSigning {
     ]);
   }
 
-  /** The latest version of an agreement, not yet sealed (unless sealing, which is idempotent). */
+  /**
+   * The latest version of an agreement, not yet sealed (unless sealing, which is idempotent),
+   * or of a session record (`records`: the signing steps, never the seal's).
+   */
   async agreementFor(
     actor: Actor,
     caseId: string,
     documentId: string,
-    options: { sealing?: boolean } = {},
+    options: { sealing?: boolean; records?: boolean } = {},
   ): Promise<{ c: MediationCase; people: CasePerson[]; doc: CaseDocument }> {
     const { c, people, doc } = await this.#readableForSigning(actor, caseId, documentId);
-    if (doc.kind !== 'mediation_agreement')
+    const signable = options.records
+      ? ['mediation_agreement', 'session_record']
+      : ['mediation_agreement'];
+    if (!signable.includes(doc.kind))
       throw fail('ONLY_AGREEMENT_SIGNED').withIssues([`documentId: a ${doc.kind}`]);
     const latest = await this.#ctx.docs.latestVersion(doc.seriesId);
     if (latest && latest.version !== doc.version)
@@ -242,6 +254,8 @@ export class AgreementSigning {
         version: String(doc.version),
         latest: String(latest.version),
       });
+    // A session record is signed by its attendees whatever the case's state (no seal, no effect).
+    if (doc.kind === 'session_record') return { c, people, doc };
     const sealed = await this.#ctx.docs.getSeal(doc.id);
     if (sealed && !options.sealing) throw fail('SEALED_NO_MORE_SIGNING');
     if (!sealed && c.outcome?.effectiveAt) throw fail('CASE_AGREEMENT_EFFECTIVE');
@@ -266,12 +280,30 @@ export class AgreementSigning {
   }
 }
 
-/** Who the actor signs as, or Forbidden. */
+/** The audit actions of signing name the kind of document signed. */
+function actionPrefix(doc: CaseDocument): 'agreement' | 'session_record' {
+  return doc.kind === 'session_record' ? 'session_record' : 'agreement';
+}
+
+/** Who the actor signs as, or Forbidden: a session record is signed by its attendees present. */
 function signerOf(
   actor: Actor,
   c: MediationCase,
   people: readonly CasePerson[],
+  doc: CaseDocument,
 ): { role: SignerRole; signsFor: AgreementSignature['signsFor']; name: string } {
+  if (doc.kind === 'session_record' && actor.kind === 'person') {
+    const me = people.find((p) => p.id === actor.id);
+    if (!me || !recordSigners(doc).includes(me.id)) throw fail('NOT_A_SIGNER');
+    if (me.kind === 'applicant' || me.kind === 'respondent')
+      return { role: me.kind, signsFor: me.kind, name: me.name };
+    const side = people.find((p) => p.id === me.representsId)?.kind;
+    return {
+      role: 'agent',
+      signsFor: side === 'respondent' ? 'respondent' : 'applicant',
+      name: me.name,
+    };
+  }
   if (actor.kind === 'staff') {
     if (actor.role === 'mediator' && c.mediatorId === actor.id)
       return { role: 'mediator', signsFor: 'mediator', name: actor.name };

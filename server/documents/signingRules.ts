@@ -8,6 +8,7 @@
  * own signature.
  */
 import type { CasePerson } from '../cases/model.js';
+import type { CaseDocument } from './model.js';
 
 export type SignsFor = 'applicant' | 'respondent' | 'mediator';
 
@@ -22,6 +23,43 @@ export interface RequiredSigner {
 export interface SignatureFact {
   signerId: string;
   signsFor: SignsFor;
+  /** When it was signed online; absent for a signing on paper recorded now. */
+  signedAt?: string;
+}
+
+/** A representative's recorded authority (cases/model.ts CaseRepresentative). */
+export interface Representation {
+  representativeId: string;
+  represents: readonly string[];
+  maySign: boolean;
+  recordedAt: string;
+  revokedAt: string | null;
+}
+
+/** The election stood when the signature was made (a paper signing: it stands now). */
+function inForce(r: Representation, signedAt: string | undefined): boolean {
+  if (signedAt === undefined) return r.revokedAt === null;
+  return signedAt >= r.recordedAt && (r.revokedAt === null || signedAt < r.revokedAt);
+}
+
+/**
+ * Every party a signature binds: its own (partyBound), and when an applicant signs in person
+ * as an elected representative (代表人) whose recorded authority covers signing and stood at
+ * that moment, each co-applicant it represents.
+ */
+export function partiesBound(
+  signature: SignatureFact,
+  people: readonly CasePerson[],
+  representations: readonly Representation[] = [],
+): string[] {
+  const own = partyBound(signature, people);
+  if (own === null) return [];
+  const bound = [own];
+  if (own !== signature.signerId || signature.signsFor !== 'applicant') return bound;
+  for (const r of representations)
+    if (r.representativeId === own && r.maySign && inForce(r, signature.signedAt))
+      bound.push(...r.represents);
+  return bound;
 }
 
 /** Every applicant and respondent, in the order they were added, then the mediator. */
@@ -68,14 +106,19 @@ export function missingSigners(
   mediatorId: string | null,
   mediatorName: string,
   signatures: readonly SignatureFact[],
+  representations: readonly Representation[] = [],
 ): RequiredSigner[] {
-  const boundParties = new Set(
-    signatures.map((s) => partyBound(s, people)).filter((id): id is string => id !== null),
-  );
+  const boundParties = new Set(signatures.flatMap((s) => partiesBound(s, people, representations)));
   const mediatorSigned = signatures.some(
     (s) => s.signsFor === 'mediator' && mediatorId !== null && s.signerId === mediatorId,
   );
   return requiredSigners(people, mediatorName).filter((r) =>
     r.partyId === null ? !mediatorSigned : !boundParties.has(r.partyId),
   );
+}
+
+/** Who signs an issued session record: the attendees present who are parties or agents, by person id. */
+export function recordSigners(doc: Pick<CaseDocument, 'fields'>): string[] {
+  const signers = doc.fields['signers'];
+  return Array.isArray(signers) ? signers.filter((s): s is string => typeof s === 'string') : [];
 }

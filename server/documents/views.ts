@@ -12,10 +12,16 @@ import type {
   Delivery,
   DeliveryView,
   DocumentKind,
+  SigningRefusal,
 } from './model.js';
 import { latestPaperSigning } from './paperSigning.js';
 import { replay, servedAt } from './serviceStateMachine.js';
-import { missingSigners, requiredSigners, type RequiredSigner } from './signingRules.js';
+import {
+  missingSigners,
+  recordSigners,
+  requiredSigners,
+  type RequiredSigner,
+} from './signingRules.js';
 
 /** A document as its readers see it (no storage key). */
 export interface DocumentView {
@@ -42,6 +48,10 @@ export interface AgreementStatus {
   /** The recorded paper signing that made it effective instead of a seal. */
   paperSigned: { recordedAt: string; evidenceId: string } | null;
   effective: boolean;
+  /** A session record's attendees who refused to sign (recorded by the mediator); none for agreements. */
+  refusals: Omit<SigningRefusal, 'documentId'>[];
+  /** Every required signer signed (a session record: signed or refused). */
+  complete: boolean;
 }
 
 export async function documentView(
@@ -65,7 +75,12 @@ export async function documentView(
     issuedAt: doc.issuedAt,
     issuedBy: doc.issuedBy,
     superseded: latest > doc.version,
-    signing: doc.kind === 'mediation_agreement' ? await agreementStatus(ctx, doc, c) : null,
+    signing:
+      doc.kind === 'mediation_agreement'
+        ? await agreementStatus(ctx, doc, c)
+        : doc.kind === 'session_record'
+          ? await recordStatus(ctx, doc)
+          : null,
   };
 }
 
@@ -79,7 +94,13 @@ async function agreementStatus(
   );
   const seal = await ctx.docs.getSeal(doc.id);
   const people = await ctx.cases.listPeople(c.id);
-  const missing = missingSigners(people, c.mediatorId, '调解员', signatures);
+  const missing = missingSigners(
+    people,
+    c.mediatorId,
+    '调解员',
+    signatures,
+    await ctx.cases.listRepresentatives(c.id),
+  );
   // Only an effective case can have a paper signing: views of agreements still being
   // signed (polled by the console) do not read the chain.
   const paper =
@@ -98,6 +119,55 @@ async function agreementStatus(
     sealed: seal ? (({ blobKey: _k, ...rest }) => rest)(seal) : null,
     paperSigned,
     effective: (seal !== undefined || paperSigned !== null) && Boolean(c.outcome?.effectiveAt),
+    refusals: [],
+    complete: missing.length === 0,
+  };
+}
+
+/**
+ * A session record's signing: each attendee present (party or agent; `partyId` is the
+ * attendee) and the mediator; signatures on this version's hash; refusals the mediator recorded.
+ */
+async function recordStatus(ctx: DocumentContext, doc: CaseDocument): Promise<AgreementStatus> {
+  const signatures = (await ctx.docs.listSignatures(doc.id)).filter(
+    (s) => s.documentSha256 === doc.sha256,
+  );
+  const refusals = await ctx.docs.listRefusals(doc.id);
+  const people = await ctx.cases.listPeople(doc.caseId);
+  const signed = new Set(signatures.map((s) => s.signerId));
+  const required = [
+    ...recordSigners(doc).flatMap((id) => {
+      const p = people.find((x) => x.id === id);
+      if (!p) return [];
+      const side = p.kind === 'agent' ? people.find((x) => x.id === p.representsId)?.kind : p.kind;
+      return [
+        {
+          signsFor: side === 'respondent' ? ('respondent' as const) : ('applicant' as const),
+          partyId: p.id,
+          name: p.name,
+          signed: signed.has(p.id),
+        },
+      ];
+    }),
+    {
+      signsFor: 'mediator' as const,
+      partyId: null,
+      name: '调解员',
+      signed: signatures.some((s) => s.signsFor === 'mediator'),
+    },
+  ];
+  return {
+    required,
+    signatures: signatures.map(
+      ({ image: _i, ip: _ip, userAgent: _ua, codeId: _c, ...rest }) => rest,
+    ),
+    sealed: null,
+    paperSigned: null,
+    effective: false,
+    refusals: refusals.map(({ documentId: _d, ...rest }) => rest),
+    complete: required.every(
+      (r) => r.signed || (r.partyId !== null && refusals.some((x) => x.personId === r.partyId)),
+    ),
   };
 }
 

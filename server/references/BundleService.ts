@@ -182,7 +182,12 @@ export class BundleService {
         evidence.push(item);
       }
     }
+    // Completed session records go; caucus content is never in a record, so nothing to withhold.
+    const records = documents.filter(
+      (d) => d.kind === 'session_record' && !d.superseded && d.signing?.complete,
+    );
     const payload =
+      records.reduce((n, r) => n + r.size, 0) +
       application.size +
       (scan?.size ?? agreement.signing?.sealed?.size ?? agreement.size) +
       evidence.reduce((n, i) => n + i.size, 0);
@@ -197,6 +202,7 @@ export class BundleService {
       scan,
       deliveries,
       evidence,
+      records,
       excluded,
       disclosure,
     };
@@ -253,15 +259,18 @@ export class BundleService {
     const institution = await this.#institutions.institutionActor(referral.institutionId);
     if (!institution) throw new NotFoundError('Institution');
     const planned = plan ?? (await this.prerequisites(actor, caseId, kind));
-    const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure } = planned;
+    const { c, application, agreement, scan, deliveries, evidence, excluded, disclosure, records } =
+      planned;
     const bundleId = randomUUID();
     const layout = layoutBundle(planned, bundleId);
 
     // Read and render everything first: the reads and renderings are audit events, and
     // the chain as it then stands says which event fixed each file's hash.
     const bytesOf = new Map<string, Buffer>();
-    const app = await this.#documents.pdf(SYSTEM, caseId, application.id, NO_CLIENT);
-    bytesOf.set(`document:${application.id}`, app.bytes);
+    for (const d of [application, ...records]) {
+      const read = await this.#documents.pdf(SYSTEM, caseId, d.id, NO_CLIENT);
+      bytesOf.set(`document:${d.id}`, read.bytes);
+    }
     if (!scan) {
       const sealed = await this.#documents.sealedPdf(SYSTEM, caseId, agreement.id, NO_CLIENT);
       bytesOf.set(`sealed-agreement:${agreement.id}`, sealed.bytes);

@@ -39,6 +39,8 @@ export type BundleRole =
   | 'identity'
   | 'authorisation'
   | 'certificate'
+  /** 调解笔录, completed: every attendee signed or refused, and the mediator signed. */
+  | 'session_record'
   | 'reference'
   | 'readme';
 

@@ -30,6 +30,8 @@ export interface Plan {
   deliveries: DeliveryView[];
   /** Identity and authorisation documents going in. */
   evidence: EvidenceItem[];
+  /** The completed session records (latest version of each session's). */
+  records: DocumentView[];
   /** …and those left out, with the reason. */
   excluded: BundleManifest['excluded'];
   disclosure: DisclosureState;
@@ -101,7 +103,7 @@ export const README_BYTES = Buffer.from(README, 'utf8');
  * a party's preview shows. Paths and titles are decided here only.
  */
 export function layoutBundle(plan: Plan, bundleId: string): LaidOutFile[] {
-  const { application, agreement, scan, evidence, deliveries } = plan;
+  const { application, agreement, scan, evidence, deliveries, records } = plan;
   const own = { kind: 'bundle', id: bundleId } as const;
   const files: LaidOutFile[] = [
     {
@@ -154,6 +156,15 @@ export function layoutBundle(plan: Plan, bundleId: string): LaidOutFile[] {
       title: `电子送达凭证 / service certificate: ${d.recipientName}`,
       source: { kind: 'delivery', id: d.id },
       expected: null,
+    });
+  }
+  for (const [i, r] of records.entries()) {
+    files.push({
+      path: `06-session-records/${String(i + 1).padStart(2, '0')}-${fileName(r.title)}.pdf`,
+      role: 'session_record',
+      title: `${r.title}（第 ${r.version} 版，已签名 / signed）`,
+      source: { kind: 'document', id: r.id },
+      expected: { sha256: r.sha256, size: r.size },
     });
   }
   files.push({

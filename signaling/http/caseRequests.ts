@@ -273,3 +273,16 @@ export const recusalRequestSchema = z.object({ reasons: text(4000) }).strict();
 export const recusalDecisionSchema = z
   .object({ decision: z.enum(['granted', 'refused']), reasons: text(4000) })
   .strict();
+
+/** 代表人: a clerk records an applicant elected to act for co-applicants, with the election document. */
+export const representativeSchema = z
+  .object({
+    representativeId: z.string().min(1).max(64),
+    represents: z.array(z.string().min(1).max(64)).min(1).max(500),
+    /** 特别授权: the authority covers signing the agreement for those represented. */
+    maySign: z.boolean(),
+    electedOn: isoDate,
+    /** The election and authorisation document, filed as evidence of the case first. */
+    evidenceId: z.string().min(1).max(64),
+  })
+  .strict();

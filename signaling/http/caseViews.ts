@@ -219,6 +219,22 @@ export const mediationResponseView = z.object({
   at: z.string(),
 });
 
+/** 代表人: an applicant elected to act for co-applicants; `maySign`: the authority covers signing. */
+export const representativeView = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  representativeId: z.string(),
+  represents: z.array(z.string()),
+  maySign: z.boolean(),
+  electedOn: z.string(),
+  /** The election document (evidence of the case); empty for parties. */
+  evidenceId: z.string(),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+  revokedAt: nullableString,
+  revokedBy: nullableString,
+});
+
 export const caseFileView = z.object({
   case: mediationCaseView,
   people: z.array(casePersonView),
@@ -231,6 +247,7 @@ export const caseFileView = z.object({
   mediator: z.object({ id: z.string(), displayName: z.string() }).nullable(),
   recusalRequests: z.array(recusalRequestView),
   mediationResponses: z.array(mediationResponseView),
+  representatives: z.array(representativeView),
 });
 
 export const actorView = z.discriminatedUnion('kind', [
@@ -304,4 +321,12 @@ export const statisticsView = z.object({
   settlementRate: z.number().nullable(),
   medianDaysToClose: z.number().nullable(),
   overdue: z.object({ total: z.number(), byKind: counts(DEADLINE_KINDS) }),
+  /** People and amounts: natural-person and organisation parties, amounts claimed, collective (≥10 workers) and multi-respondent cases. */
+  people: z.object({
+    workers: z.number(),
+    employers: z.number(),
+    amountClaimed: z.number(),
+    collectiveCases: z.number(),
+    multiRespondentCases: z.number(),
+  }),
 });

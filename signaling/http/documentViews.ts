@@ -43,7 +43,10 @@ export const sealView = z.object({
 });
 
 export const agreementStatusView = z.object({
-  /** Every party on its own (co-parties each sign) and the mediator. */
+  /**
+   * Every party on its own (co-parties each sign) and the mediator; for a session record,
+   * each attendee present (`partyId`: the attendee) and the mediator.
+   */
   required: z.array(
     z.object({ signsFor, partyId: nullableString, name: z.string(), signed: z.boolean() }),
   ),
@@ -52,6 +55,19 @@ export const agreementStatusView = z.object({
   /** The recorded paper signing that made it effective instead of a seal. */
   paperSigned: z.object({ recordedAt: z.string(), evidenceId: z.string() }).nullable(),
   effective: z.boolean(),
+  /** A session record's attendees who refused to sign, as its mediator recorded; none for agreements. */
+  refusals: z.array(
+    z.object({
+      id: z.string(),
+      personId: z.string(),
+      personName: z.string(),
+      reason: z.string(),
+      recordedBy: z.string(),
+      recordedAt: z.string(),
+    }),
+  ),
+  /** Every required signer signed (a session record: signed or refused). */
+  complete: z.boolean(),
 });
 
 /** A document as its readers see it (no storage key). */

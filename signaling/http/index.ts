@@ -9,12 +9,14 @@ import { institutionApi } from './institutions.js';
 import { mediaApi } from './media.js';
 import { procedureApi } from './procedure.js';
 import { recordingApi } from './recordings.js';
+import { sessionRecordApi } from './sessionRecords.js';
 
 export const httpApi = {
   cases: caseApi,
   procedure: procedureApi,
   calendar: calendarApi,
   documents: documentApi,
+  sessionRecords: sessionRecordApi,
   evidence: evidenceApi,
   institutions: institutionApi,
   inboundReferrals: inboundReferralApi,

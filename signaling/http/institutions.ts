@@ -113,6 +113,8 @@ export const BUNDLE_ROLES = [
   'identity',
   'authorisation',
   'certificate',
+  /** 调解笔录: each session's record, signed by its attendees (or their refusals recorded). */
+  'session_record',
   'reference',
   'readme',
 ] as const;

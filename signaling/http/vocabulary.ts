@@ -97,6 +97,8 @@ export const DOCUMENT_KINDS = [
   'case_notice',
   'recusal_request',
   'recusal_decision',
+  // 调解笔录: a session's record, issued by its mediator and signed by the attendees.
+  'session_record',
 ] as const;
 
 export const DELIVERY_STATES = [

@@ -487,6 +487,26 @@ const TABLE: readonly Row[] = [
     refuse: { clerkB: 404 }, consumes: true, target: inboundReferral,
     body: () => ({ reason: '不属于本组织受理范围' }) },
 
+  // ---- representatives (代表人) of co-applicants -------------------------------------------
+  // A1 has one applicant: staff get past authorization to the rule that a representative acts
+  // for other applicants (400); electing and revoking for real: collective-cases.test.ts.
+  { method: 'post', path: '/cases/:caseId/representatives', allow: A1_STAFF, allowedStatus: 400,
+    body: (w) => ({ representativeId: w.a1.applicantId, represents: [w.a1.respondentId], maySign: true,
+      electedOn: '2026-12-01', evidenceId: w.a1.evidenceId }) },
+  { method: 'post', path: '/cases/:caseId/representatives/:representationId/revoke', allow: A1_STAFF,
+    allowedStatus: 404, target: async () => ({ ...a1(), representationId: randomUUID() }) },
+
+  // ---- session records (调解笔录) ------------------------------------------------------------
+  { method: 'get', path: '/cases/:caseId/sessions/:sessionId/record', allow: A1_STAFF },
+  { method: 'post', path: '/cases/:caseId/sessions/:sessionId/record', allow: ['mediatorA'],
+    body: () => ({ attendance: [], noticesGiven: [], statements: [], outcome: { kind: 'adjourned', text: '' } }) },
+  // A1's session has not ended: its mediator reaches the service and learns so (409).
+  { method: 'post', path: '/cases/:caseId/sessions/:sessionId/record/issue', allow: ['mediatorA'],
+    allowedStatus: 409 },
+  // A1's document is no session record: its mediator gets past authorization to a 404 (the clerk: 403).
+  { method: 'post', path: '/cases/:caseId/documents/:documentId/signing-refusals', allow: ['mediatorA'],
+    allowedStatus: 404, body: (w) => ({ personId: w.a1.respondentId, reason: '拒绝签名' }) },
+
   // ---- online applications ----------------------------------------------------------------
   // Public: anyone with a solved challenge (fresh device, address and number each call).
   { method: 'get', path: '/public/organisations', allow: EVERYONE },

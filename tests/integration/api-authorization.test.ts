@@ -321,7 +321,11 @@ interface RouteCell {
   expect: Row;
 }
 
-const a1Params = (): Params => ({ caseId: w.a1.caseId, sessionId: w.a1.sessionId });
+const a1Params = (): Params => ({
+  caseId: w.a1.caseId,
+  sessionId: w.a1.sessionId,
+  representationId: '00000000-0000-4000-8000-000000000000',
+});
 
 // prettier-ignore
 const MATRIX: readonly RouteCell[] = [
@@ -414,6 +418,19 @@ const MATRIX: readonly RouteCell[] = [
   {
     method: 'post', path: '/cases/:caseId/invitations/:invitationId/revoke', fresh: 'invited',
     expect: [401, OK,  OK,  404, 404, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // A1 has one applicant: staff get past authorization to the rule that a representative acts
+    // for other applicants (400); elections for real: collective-cases.test.ts.
+    method: 'post', path: '/cases/:caseId/representatives',
+    body: (w) => ({ representativeId: w.a1.applicantId, represents: [w.a1.applicantId], maySign: true,
+      electedOn: '2026-12-01', evidenceId: 'none' }),
+    expect: [401, 400, 400, 404, 404, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // No such election in A1: staff reach the case and learn so (404 REPRESENTATION_UNKNOWN).
+    method: 'post', path: '/cases/:caseId/representatives/:representationId/revoke',
+    expect: [401, 404, 404, 404, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     method: 'post', path: '/cases/:caseId/extension', fresh: 'assigned',

@@ -387,3 +387,67 @@ describe('statisticsToCsv', () => {
     );
   });
 });
+
+describe('people and amounts, not only cases', () => {
+  const cases = [
+    makeCase({
+      id: 'p1',
+      receivedOn: '2026-03-02',
+      application: {
+        requests: '',
+        factsAndReasons: '',
+        claimTypes: ['wages'],
+        amountClaimed: 12_000,
+      },
+    }),
+    makeCase({
+      id: 'p2',
+      receivedOn: '2026-03-03',
+      application: {
+        requests: '',
+        factsAndReasons: '',
+        claimTypes: ['wages'],
+        amountClaimed: 600_000,
+      },
+    }),
+    makeCase({ id: 'p3', receivedOn: '2026-03-04' }),
+    // Outside the period: none of its people count.
+    makeCase({
+      id: 'p4',
+      receivedOn: '2026-05-01',
+      application: { requests: '', factsAndReasons: '', claimTypes: ['wages'], amountClaimed: 1 },
+    }),
+  ];
+  const parties = new Map([
+    ['p1', { persons: 1, organisations: 1, respondents: 1 }],
+    // Fifty dispatched workers against the agency and the user unit.
+    ['p2', { persons: 50, organisations: 2, respondents: 2 }],
+    // Exactly at the threshold: collective.
+    ['p3', { persons: 10, organisations: 1, respondents: 1 }],
+    ['p4', { persons: 99, organisations: 9, respondents: 9 }],
+  ]);
+
+  it('counts workers, employers, amounts, collective and multi-respondent cases in the period', () => {
+    const s = computeStatistics(cases, [], MARCH_APRIL, NOW, parties);
+    expect(s.people).toEqual({
+      workers: 61,
+      employers: 4,
+      amountClaimed: 612_000,
+      collectiveCases: 2,
+      multiRespondentCases: 1,
+    });
+    const csvLines = statisticsToCsv(s).split('\r\n');
+    expect(csvLines).toContain('涉及劳动者（自然人当事人）人数,61');
+    expect(csvLines).toContain('集体争议案件数（劳动者十人以上）,2');
+  });
+
+  it('counts nothing for cases whose parties are unknown', () => {
+    expect(computeStatistics(cases, [], MARCH_APRIL, NOW).people).toEqual({
+      workers: 0,
+      employers: 0,
+      amountClaimed: 612_000,
+      collectiveCases: 0,
+      multiRespondentCases: 0,
+    });
+  });
+});

@@ -31,6 +31,10 @@ export type CaseSessionView = CaseFileView['sessions'][number];
 export type CaseNoticeView = CaseFileView['notices'][number];
 export type RecusalRequestView = CaseFileView['recusalRequests'][number];
 export type MediationResponseView = CaseFileView['mediationResponses'][number];
+/** 代表人: an applicant elected to act for co-applicants (revoked ones carry `revokedAt`). */
+export type RepresentativeView = CaseFileView['representatives'][number];
+/** What recording an election takes: whom, for whom, the authority, the date, the document. */
+export type RepresentativeInput = BodyOf<Api['cases']['electRepresentative']>;
 export type EvidenceItemView = z.output<typeof evidenceItemView>;
 export type EvidenceSide = EvidenceItemView['uploaderSide'];
 /** What an item is filed as: evidence, or a party's identity or authorisation papers. */
@@ -76,6 +80,15 @@ export type ApplicantRole = ApplicationFormView['applicantRole'];
 export type ClaimType = ApplicationFormView['claims'][number]['type'];
 export type PriorityGroup = ApplicationFormView['priorityGroups'][number];
 export type ApplicationFileView = ApplicationView['files'][number];
+/** A session's record (调解笔录): what the service knows, the mediator's draft, the issued versions. */
+export type SessionRecordView = ReplyOf<Api['sessionRecords']['read']>;
+export type SessionFactsView = SessionRecordView['facts'];
+/** What the mediator saves: attendance, notices, statements, outcome. */
+export type SessionRecordInput = BodyOf<Api['sessionRecords']['save']>;
+export type IdentityCheck = SessionRecordInput['attendance'][number]['identityCheck'];
+export type RecordNotice = SessionRecordInput['noticesGiven'][number];
+export type RecordOutcome = SessionRecordInput['outcome']['kind'];
+export type IssuedRecordView = ReplyOf<Api['sessionRecords']['issue']>;
 
 /** A file fetched with the bearer token, with the hash the server states for it. */
 export interface FetchedFile {
@@ -297,6 +310,25 @@ export class StaffApi {
     );
   }
 
+  /** Records an applicant elected to act for co-applicants, with the election document. */
+  electRepresentative(caseId: string, body: RepresentativeInput): Promise<RepresentativeView> {
+    return this.#send<Api['cases']['electRepresentative']>(
+      'post',
+      '/cases/:caseId/representatives',
+      { caseId },
+      body,
+    );
+  }
+
+  /** Ends an election: the representative's later signatures bind only itself. */
+  revokeRepresentative(caseId: string, representationId: string): Promise<RepresentativeView> {
+    return this.#send<Api['cases']['revokeRepresentative']>(
+      'post',
+      '/cases/:caseId/representatives/:representationId/revoke',
+      { caseId, representationId },
+    );
+  }
+
   audit(caseId: string): Promise<AuditVerification> {
     return this.#send<Api['cases']['audit']>('get', '/cases/:caseId/audit', { caseId });
   }
@@ -473,6 +505,53 @@ export class StaffApi {
         { institutionId, deliveryId },
       )
     ).delivery;
+  }
+
+  sessionRecord(caseId: string, sessionId: string): Promise<SessionRecordView> {
+    return this.#send<Api['sessionRecords']['read']>(
+      'get',
+      '/cases/:caseId/sessions/:sessionId/record',
+      { caseId, sessionId },
+    );
+  }
+
+  /** The case's mediator saves the draft; the record as it now stands. */
+  saveSessionRecord(
+    caseId: string,
+    sessionId: string,
+    content: SessionRecordInput,
+  ): Promise<SessionRecordView> {
+    return this.#send<Api['sessionRecords']['save']>(
+      'post',
+      '/cases/:caseId/sessions/:sessionId/record',
+      { caseId, sessionId },
+      content,
+    );
+  }
+
+  /** The case's mediator issues the saved draft once the session ended: served on the attendees. */
+  issueSessionRecord(caseId: string, sessionId: string): Promise<IssuedRecordView> {
+    return this.#send<Api['sessionRecords']['issue']>(
+      'post',
+      '/cases/:caseId/sessions/:sessionId/record/issue',
+      { caseId, sessionId },
+    );
+  }
+
+  /** The case's mediator records that an attendee refused to sign the record, and why. */
+  async recordSigningRefusal(
+    caseId: string,
+    documentId: string,
+    body: BodyOf<Api['sessionRecords']['refusal']>,
+  ): Promise<IssuedRecordView['document']> {
+    return (
+      await this.#send<Api['sessionRecords']['refusal']>(
+        'post',
+        '/cases/:caseId/documents/:documentId/signing-refusals',
+        { caseId, documentId },
+        body,
+      )
+    ).document;
   }
 
   /** Clerks only: the loaded holiday schedules and the years still missing. */

@@ -3,7 +3,7 @@
  * let them in.
  */
 import type { CaseRepository } from '../../cases/CaseRepository.js';
-import type { CasePerson, Invitation } from '../../cases/model.js';
+import type { CasePerson, CaseRepresentative, Invitation } from '../../cases/model.js';
 import { SqlRecords, str, strOrNull, jsonOrNull, type Row } from './rows.js';
 
 function toPerson(r: Row): CasePerson {
@@ -48,6 +48,10 @@ export class PeopleRecords
       | 'getInvitation'
       | 'revokeInvitation'
       | 'listInvitations'
+      | 'countOrganisationParties'
+      | 'insertRepresentative'
+      | 'listRepresentatives'
+      | 'revokeRepresentative'
     >
 {
   async insertPerson(p: CasePerson): Promise<void> {
@@ -118,5 +122,80 @@ export class PeopleRecords
         caseId,
       )
     ).map(toInvitation);
+  }
+
+  async countOrganisationParties(
+    organisationId: string,
+  ): Promise<Map<string, { persons: number; organisations: number; respondents: number }>> {
+    const rows = await this.rows(
+      `SELECT p.case_id AS case_id,
+              SUM(CASE WHEN p.is_organisation = 0 THEN 1 ELSE 0 END) AS persons,
+              SUM(CASE WHEN p.is_organisation = 1 THEN 1 ELSE 0 END) AS organisations,
+              SUM(CASE WHEN p.kind = 'respondent' THEN 1 ELSE 0 END) AS respondents
+         FROM case_people p JOIN cases c ON c.id = p.case_id
+        WHERE c.organisation_id = ? AND p.kind IN ('applicant', 'respondent')
+        GROUP BY p.case_id`,
+      organisationId,
+    );
+    return new Map(
+      rows.map((r) => [
+        str(r['case_id']),
+        {
+          persons: Number(r['persons']),
+          organisations: Number(r['organisations']),
+          respondents: Number(r['respondents']),
+        },
+      ]),
+    );
+  }
+
+  async insertRepresentative(r: CaseRepresentative): Promise<void> {
+    await this.run(
+      `INSERT INTO case_representatives (id, case_id, representative_id, represents, may_sign,
+         elected_on, evidence_id, recorded_by, recorded_at, revoked_at, revoked_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.id,
+      r.caseId,
+      r.representativeId,
+      JSON.stringify(r.represents),
+      r.maySign ? 1 : 0,
+      r.electedOn,
+      r.evidenceId,
+      r.recordedBy,
+      r.recordedAt,
+      r.revokedAt,
+      r.revokedBy,
+    );
+  }
+
+  async listRepresentatives(caseId: string): Promise<CaseRepresentative[]> {
+    return (
+      await this.rows(
+        'SELECT * FROM case_representatives WHERE case_id = ? ORDER BY recorded_at, rowid',
+        caseId,
+      )
+    ).map((r) => ({
+      id: str(r['id']),
+      caseId: str(r['case_id']),
+      representativeId: str(r['representative_id']),
+      represents: JSON.parse(str(r['represents'])) as string[],
+      maySign: Number(r['may_sign']) === 1,
+      electedOn: str(r['elected_on']),
+      evidenceId: str(r['evidence_id']),
+      recordedBy: str(r['recorded_by']),
+      recordedAt: str(r['recorded_at']),
+      revokedAt: strOrNull(r['revoked_at']),
+      revokedBy: strOrNull(r['revoked_by']),
+    }));
+  }
+
+  async revokeRepresentative(id: string, at: string, by: string): Promise<boolean> {
+    const result = await this.run(
+      'UPDATE case_representatives SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL',
+      at,
+      by,
+      id,
+    );
+    return result.changes === 1;
   }
 }

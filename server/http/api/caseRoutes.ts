@@ -109,6 +109,12 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
     route(caseApi.revokeInvitation, async ({ actor, params }) =>
       c.revokeInvitation(actor, params.caseId, params.invitationId),
     ),
+    route(caseApi.electRepresentative, async ({ actor, params, body }) =>
+      c.electRepresentative(actor, params.caseId, body),
+    ),
+    route(caseApi.revokeRepresentative, async ({ actor, params }) =>
+      c.revokeRepresentative(actor, params.caseId, params.representationId),
+    ),
     route(caseApi.extend, async ({ actor, params, body }) => c.extend(actor, params.caseId, body)),
     route(caseApi.recordAgreement, async ({ actor, params, body }) =>
       c.recordAgreement(actor, params.caseId, body),

@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { documentApi } from '../../../signaling/http/documents.js';
+import { sessionRecordApi } from '../../../signaling/http/sessionRecords.js';
 import { AppError } from '../../errors.js';
 import type { ClientInfo } from '../../evidence/EvidenceService.js';
 import { fileHeaders } from './fileResponse.js';
@@ -148,5 +149,18 @@ export function documentRoutes(d: DocumentRouteDeps): RouteSpec[] {
       );
       return sendPdf(res, bytes, seal.sha256, `调解协议书-已盖章-${seal.documentId}.pdf`);
     }),
+    // Session records (调解笔录): the signing itself is documentApi's signing code and sign.
+    route(sessionRecordApi.read, async ({ actor, params }) =>
+      s.sessionRecord(actor, params.caseId, params.sessionId),
+    ),
+    route(sessionRecordApi.save, async ({ actor, params, body }) =>
+      s.saveSessionRecord(actor, params.caseId, params.sessionId, body),
+    ),
+    route(sessionRecordApi.issue, async ({ actor, params }) =>
+      s.issueSessionRecord(actor, params.caseId, params.sessionId),
+    ),
+    route(sessionRecordApi.refusal, async ({ actor, params, body }) => ({
+      document: await s.signingRefusal(actor, params.caseId, params.documentId, body),
+    })),
   ];
 }

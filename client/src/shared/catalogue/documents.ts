@@ -95,6 +95,10 @@ export const docZh = {
   signsForApplicant: '申请人',
   signsForRespondent: '被申请人',
   signsForMediator: '调解员',
+  signingTitleOf: '签署{kind}',
+  refusedToSign: '拒绝签名：',
+  signingComplete: '全部签名人已签名或拒签',
+  signingIncomplete: '尚有签名人未签名',
   // Console
   docsTitle: '文书',
   issueTitle: '签发文书',
@@ -283,6 +287,10 @@ export const docEn: Record<DocKey, string> = {
   signsForApplicant: 'Applicant',
   signsForRespondent: 'Respondent',
   signsForMediator: 'Mediator',
+  signingTitleOf: 'Sign the {kind}',
+  refusedToSign: 'Refused to sign: ',
+  signingComplete: 'Everyone has signed or refused',
+  signingIncomplete: 'Not everyone has signed yet',
   docsTitle: 'Documents',
   issueTitle: 'Issue a document',
   issueKind: 'Kind',
@@ -412,6 +420,7 @@ export const KIND_LABELS: Labels<DocumentKind> = {
   case_notice: ['告知书', 'notice'],
   recusal_request: ['回避申请书', 'request for the mediator’s recusal'],
   recusal_decision: ['回避决定书', 'decision on the recusal request'],
+  session_record: ['调解笔录', 'session record'],
 };
 
 export const CHANNELS: Labels<ServiceChannel> = {

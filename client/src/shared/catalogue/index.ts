@@ -43,6 +43,12 @@ import {
 import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
 import { referralsEn, referralsZh, type ReferralsKey } from './consoleReferrals.js';
 import { applicationsEn, applicationsZh, type ApplicationsKey } from './consoleApplications.js';
+import { recordsEn, recordsZh, type RecordsKey } from './consoleRecords.js';
+import {
+  representativesEn,
+  representativesZh,
+  type RepresentativesKey,
+} from './consoleRepresentatives.js';
 import { CHANNELS, KIND_LABELS, STATUS, docEn, docZh, type DocKey } from './documents.js';
 import { ERROR_CODE_TEXT, REASON_TEXT } from './reasons.js';
 import type { Labels, Lang } from './types.js';
@@ -50,12 +56,20 @@ import type { Labels, Lang } from './types.js';
 export type { ApplyKey, CallKey, DocKey, Lang };
 
 /** The console's messages: its shell and sections (./console.ts) and its views' own files. */
-export type ConsoleKey = BaseConsoleKey | ReferralsKey | ApplicationsKey;
+export type ConsoleKey =
+  BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey;
 // A key in two of those files would silently replace one message with the other.
 export const consoleKeysDisjoint: [
   | (BaseConsoleKey & ReferralsKey)
   | (BaseConsoleKey & ApplicationsKey)
-  | (ReferralsKey & ApplicationsKey),
+  | (BaseConsoleKey & RecordsKey)
+  | (BaseConsoleKey & RepresentativesKey)
+  | (ReferralsKey & ApplicationsKey)
+  | (ReferralsKey & RecordsKey)
+  | (ReferralsKey & RepresentativesKey)
+  | (ApplicationsKey & RecordsKey)
+  | (ApplicationsKey & RepresentativesKey)
+  | (RecordsKey & RepresentativesKey),
 ] extends [never]
   ? true
   : never = true;
@@ -121,14 +135,26 @@ export const messages: Record<Lang, CatalogueMessages> = {
     call: callZh,
     apply: applyZh,
     doc: docZh,
-    console: { ...consoleZh, ...referralsZh, ...applicationsZh },
+    console: {
+      ...consoleZh,
+      ...referralsZh,
+      ...applicationsZh,
+      ...recordsZh,
+      ...representativesZh,
+    },
     labels: labelMessages(0),
   },
   en: {
     call: callEn,
     apply: applyEn,
     doc: docEn,
-    console: { ...consoleEn, ...referralsEn, ...applicationsEn },
+    console: {
+      ...consoleEn,
+      ...referralsEn,
+      ...applicationsEn,
+      ...recordsEn,
+      ...representativesEn,
+    },
     labels: labelMessages(1),
   },
 };

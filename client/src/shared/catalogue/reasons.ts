@@ -332,7 +332,10 @@ export const REASON_TEXT: Labels<Reason> = {
   ],
   SIGNING_CODE_WRONG: ['验证码不正确，还可尝试 {left} 次。', 'Wrong code; {left} attempts left.'],
   NO_ADDRESS_ON_CHANNEL: ['没有该渠道的送达地址。', 'No address on that channel.'],
-  ONLY_AGREEMENT_SIGNED: ['只有调解协议书需要签署。', 'Only the mediation agreement is signed.'],
+  ONLY_AGREEMENT_SIGNED: [
+    '只有调解协议书和调解笔录需要签署。',
+    'Only the mediation agreement and session records are signed.',
+  ],
   VERSION_REPLACED: [
     '此版本已被第 {latest} 版取代。',
     'Version {version} was replaced by version {latest}.',
@@ -351,7 +354,43 @@ export const REASON_TEXT: Labels<Reason> = {
     "Only the case's mediator signs as mediator.",
   ],
   NO_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
-  NOT_A_SIGNER: ['您不是本协议的签署人。', 'You are not a signer of this agreement.'],
+  NOT_A_SIGNER: ['您不是本文书的签署人。', 'You are not a signer of this document.'],
+  REPRESENTATIVE_NOT_APPLICANT: [
+    '{personId} 不是本案的其他申请人。',
+    '{personId} is not another applicant of this case.',
+  ],
+  REPRESENTATIVE_NEEDS_DOCUMENT: [
+    '请先将推选代表人的文书作为证据提交。',
+    'File the election document as evidence of the case first.',
+  ],
+  REPRESENTED_ALREADY: [
+    '{personId} 已有代表人或正在代表他人，请先撤销原推选。',
+    '{personId} already has a representative or represents others: revoke that election first.',
+  ],
+  ELECTION_IN_FUTURE: ['推选日期晚于今天。', 'The election date is after today.'],
+  REPRESENTATION_UNKNOWN: ['本案没有该代表关系。', 'No such representation in this case.'],
+  REPRESENTATION_REVOKED: ['该代表关系已撤销。', 'This representation was revoked already.'],
+  SESSION_RECORD_MEDIATOR_ONLY: [
+    '只有本案调解员可以制作、签发和注明调解笔录。',
+    "Only the case's mediator writes, issues and annotates its session records.",
+  ],
+  SESSION_RECORD_SESSION_NOT_ENDED: [
+    '调解结束后方可签发笔录供签名。',
+    'The record is issued for signing once the session has ended.',
+  ],
+  SESSION_RECORD_NO_DRAFT: ['请先保存笔录再签发。', 'Save the record before issuing it.'],
+  SESSION_RECORD_UNKNOWN_PERSON: [
+    '{personId} 不是本案人员。',
+    '{personId} is not a person of this case.',
+  ],
+  SESSION_RECORD_NOT_SIGNER: [
+    '{personId} 未到场，不是本笔录的签名人。',
+    '{personId} did not attend and does not sign this record.',
+  ],
+  SESSION_RECORD_ALREADY_SIGNED: [
+    '该参加人员已签名，不能记录拒签。',
+    'This attendee has signed the record; a refusal cannot be recorded.',
+  ],
   // references, evidence, storage
   REFERRAL_AGREEMENT_NOT_EFFECTIVE: [
     '调解协议尚未生效，不能申请司法确认或仲裁审查。',
