@@ -60,7 +60,7 @@ type Caller = (typeof CALLERS)[number];
 
 /** 2xx: the caller is allowed and the case is in a state where the action is legal. */
 const OK = '2xx';
-type Expected = typeof OK | 401 | 403 | 404 | 409;
+type Expected = typeof OK | 400 | 401 | 403 | 404 | 409;
 /** One expectation per caller, in the order of CALLERS. */
 type Row = readonly [
   Expected,
