@@ -187,10 +187,12 @@ describe('recording through failures', () => {
     expect(decoded.seconds).toBeGreaterThan(span - 1.5);
     // The other participant's tracks ran on untouched.
     const mediatorTracks = detail.tracks.filter((x) => x.participantId === M);
-    expect(mediatorTracks.map((x) => x.endReason)).toEqual([
-      'recording-stopped',
-      'recording-stopped',
-    ]);
+    // Failed once in CI (PostgreSQL pass, 55c179c): one of these ended capture-failed too. What
+    // FFmpeg said (exit code, its log's tail) goes into the report next time.
+    expect(
+      mediatorTracks.map((x) => x.endReason),
+      JSON.stringify(mediatorTracks.map((x) => [x.kind, x.endReason, x.endDetail])),
+    ).toEqual(['recording-stopped', 'recording-stopped']);
   }, 60_000);
 
   it('marks a dropped connection and a dead media worker as gaps, and records again after each', async () => {
