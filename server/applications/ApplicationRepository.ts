@@ -14,8 +14,8 @@ export interface ApplicationRepository {
   spendChallenge(id: string, at: string): Promise<boolean>;
   insertCode(code: ApplicationCode): Promise<void>;
   getCode(id: string): Promise<ApplicationCode | undefined>;
-  /** Counts a wrong attempt. */
-  codeAttempt(id: string): Promise<void>;
+  /** Counts one try while fewer than `max` were made: the tries made now, or null when none are left. */
+  claimAttempt(id: string, max: number): Promise<number | null>;
   /** Marks the code used; false when it was used already (by a concurrent request). */
   useCode(id: string, at: string): Promise<boolean>;
 

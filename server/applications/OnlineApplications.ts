@@ -194,13 +194,14 @@ export class OnlineApplications {
     const now = this.#now();
     if (row.usedAt) throw fail('APPLICATION_CODE_USED');
     if (Date.parse(row.expiresAt) <= now.getTime()) throw fail('APPLICATION_CODE_EXPIRED');
-    if (row.attempts >= CODE_ATTEMPTS) throw fail('APPLICATION_CODE_EXHAUSTED');
+    // A try is claimed before the code is compared, in one conditional update: guesses sent at
+    // once (from many addresses) get no more tries than the code allows between them.
+    const tried = await this.#repository.claimAttempt(row.id, CODE_ATTEMPTS);
+    if (tried === null) throw fail('APPLICATION_CODE_EXHAUSTED');
     const expected = Buffer.from(row.codeHash, 'hex');
     const given = Buffer.from(codeHash(row.salt, code), 'hex');
-    if (!timingSafeEqual(expected, given)) {
-      await this.#repository.codeAttempt(row.id);
-      throw fail('APPLICATION_CODE_WRONG', { left: String(CODE_ATTEMPTS - row.attempts - 1) });
-    }
+    if (!timingSafeEqual(expected, given))
+      throw fail('APPLICATION_CODE_WRONG', { left: String(CODE_ATTEMPTS - tried) });
     const at = now.toISOString();
     const application = await this.#repository.transaction(async () => {
       if (!(await this.#repository.useCode(row.id, at))) throw fail('APPLICATION_CODE_USED');

@@ -120,8 +120,18 @@ export class SqlApplicationRepository implements ApplicationRepository {
     return r ? toCode(r) : undefined;
   }
 
-  async codeAttempt(id: string): Promise<void> {
-    await this.#sql.run('UPDATE application_codes SET attempts = attempts + 1 WHERE id = ?', [id]);
+  async claimAttempt(id: string, max: number): Promise<number | null> {
+    return this.#sql.transaction(async () => {
+      const result = await this.#sql.run(
+        'UPDATE application_codes SET attempts = attempts + 1 WHERE id = ? AND attempts < ?',
+        [id, max],
+      );
+      if (result.changes !== 1) return null;
+      const r = (await this.#sql.get('SELECT attempts FROM application_codes WHERE id = ?', [
+        id,
+      ])) as Row | undefined;
+      return r ? Number(r['attempts']) : null;
+    });
   }
 
   async useCode(id: string, at: string): Promise<boolean> {

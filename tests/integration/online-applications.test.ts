@@ -343,6 +343,31 @@ describe('online applications', () => {
     expect(errorCode(again)).toBe('RATE_LIMITED');
   });
 
+  it('gives twenty guesses sent at once no more than the five tries a code allows', async () => {
+    const me = worker();
+    const sent = await publicPost(
+      t.url,
+      '/public/applications/codes',
+      { ...me, pow: await solvedPow(t.url) },
+      freshDevice(),
+    );
+    const path = `/public/applications/codes/${sent.body['verificationId'] as string}`;
+    const code = await lastCode(t.server.database, me.phone);
+    const wrong = Array.from({ length: 20 }, (_, i) =>
+      String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'),
+    );
+    // Each from its own address, as an attacker spreading guesses would.
+    const replies = await Promise.all(
+      wrong.map((guess) => publicPost(t.url, path, { code: guess }, freshDevice())),
+    );
+    const reasons = replies.map((r) => errorReason(r));
+    expect(reasons.filter((r) => r === 'APPLICATION_CODE_WRONG')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'APPLICATION_CODE_EXHAUSTED')).toHaveLength(15);
+    // The right code after that opens nothing.
+    const late = await publicPost(t.url, path, { code }, freshDevice());
+    expect(errorReason(late)).toBe('APPLICATION_CODE_EXHAUSTED');
+  });
+
   it('limits codes per device and per number, and a code opens a draft once', async () => {
     const device = freshDevice();
     const replies: number[] = [];
