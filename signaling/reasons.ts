@@ -369,6 +369,17 @@ export const REASONS = {
   ELECTION_IN_FUTURE: reason('VALIDATION', 'The election date is after today'),
   REPRESENTATION_UNKNOWN: reason('NOT_FOUND', 'No such representation in this case'),
   REPRESENTATION_REVOKED: reason('INVALID_STATE', 'This representation was revoked already'),
+  // Each worker's own claims, terms and performance.
+  CLAIMS_NOT_APPLICANT: reason('VALIDATION', '{personId} is not an applicant of this case', {
+    personId: text,
+  }),
+  PERSON_NOT_IN_AGREEMENT: reason('VALIDATION', "{personId} has no part of this case's agreement", {
+    personId: text,
+  }),
+  PERFORMANCE_PROOF_UNKNOWN: reason(
+    'VALIDATION',
+    'The proof of performance is not an evidence item of this case',
+  ),
   // Session records (调解笔录).
   SESSION_RECORD_MEDIATOR_ONLY: reason(
     'FORBIDDEN',

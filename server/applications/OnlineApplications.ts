@@ -428,6 +428,11 @@ export class OnlineApplications {
         );
         await this.#repository.setFileEvidence(f.id, item.id);
       }
+      // A worker's claims are that worker's own (the statistics count people and amounts).
+      if (form.applicantRole === 'worker')
+        await this.#cases.setPersonClaims(actor, registered.id, applicant.id, {
+          claims: form.claims.map((x) => ({ type: x.type, amount: x.amount, note: null })),
+        });
       const mine = await this.#cases.invite(actor, registered.id, applicant.id, 90);
       const theirs = await this.#cases.invite(actor, registered.id, respondent.id, 30);
       if (form.consentToElectronicService)

@@ -9,6 +9,8 @@ import type {
   CaseNotice,
   CasePerson,
   CaseRepresentative,
+  PerformanceRecord,
+  PersonClaims,
   ConflictDisclosure,
   DeadlineStatus,
   FollowUpVisit,
@@ -76,6 +78,14 @@ export interface CaseRepository {
   listRepresentatives(caseId: string): Promise<CaseRepresentative[]>;
   /** False when it was revoked already. */
   revokeRepresentative(id: string, at: string, by: string): Promise<boolean>;
+  /** Replaces one applicant's own claims. */
+  setPersonClaims(c: PersonClaims): Promise<void>;
+  listPersonClaims(caseId: string): Promise<PersonClaims[]>;
+  /** Each case's total of its applicants' own claimed amounts, where any were recorded. */
+  organisationClaimed(organisationId: string): Promise<Map<string, number>>;
+  insertPerformance(p: PerformanceRecord): Promise<void>;
+  /** The findings on each person's part of the agreement, in the order recorded. */
+  listPerformance(caseId: string): Promise<PerformanceRecord[]>;
 
   insertDisclosure(d: ConflictDisclosure): Promise<void>;
   listDisclosures(caseId: string): Promise<ConflictDisclosure[]>;

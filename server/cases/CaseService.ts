@@ -29,6 +29,8 @@ import type {
   CaseDeadline,
   CasePerson,
   CaseRepresentative,
+  PerformanceRecord,
+  PersonClaims,
   ConflictDisclosure,
   FollowUpVisit,
   Invitation,
@@ -46,6 +48,8 @@ import type {
   followUpSchema,
   mediationResponseSchema,
   offlineMediationResponseSchema,
+  performanceRecordSchema,
+  personClaimsSchema,
   personInputSchema,
   recusalDecisionSchema,
   recusalRequestSchema,
@@ -64,6 +68,7 @@ import { DeadlinePasses } from './deadlinePasses.js';
 import { CaseIntake } from './intake.js';
 import { CaseInvitations } from './invitations.js';
 import { CaseOutcomes, type AgreementEffect } from './outcomes.js';
+import { PersonClaimsAndPerformance } from './personClaims.js';
 import { CaseRepresentatives, type RepresentativeInput } from './representatives.js';
 import { CaseReading, type CaseFile } from './reading.js';
 import { CaseRoster } from './roster.js';
@@ -91,6 +96,7 @@ export class CaseService {
   readonly #deadlines: DeadlinePasses;
   readonly #reading: CaseReading;
   readonly #representatives: CaseRepresentatives;
+  readonly #perPerson: PersonClaimsAndPerformance;
 
   constructor(options: CaseServiceOptions) {
     this.#ctx = new CaseContext({ ...options, now: options.now ?? (() => new Date()) });
@@ -102,6 +108,7 @@ export class CaseService {
     this.#deadlines = new DeadlinePasses(this.#ctx);
     this.#reading = new CaseReading(this.#ctx);
     this.#representatives = new CaseRepresentatives(this.#ctx);
+    this.#perPerson = new PersonClaimsAndPerformance(this.#ctx);
   }
 
   // ---- reading (reading.ts) ------------------------------------------------------
@@ -182,6 +189,25 @@ export class CaseService {
     representationId: string,
   ): Promise<CaseRepresentative> {
     return this.#representatives.revoke(actor, caseId, representationId);
+  }
+
+  /** One applicant's own claims (collective and multi-party disputes), replaced whole. */
+  setPersonClaims(
+    actor: Actor,
+    caseId: string,
+    personId: string,
+    input: z.output<typeof personClaimsSchema>,
+  ): Promise<PersonClaims> {
+    return this.#perPerson.setClaims(actor, caseId, personId, input);
+  }
+
+  /** What staff found of one person's part of the effective agreement. */
+  recordPerformance(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof performanceRecordSchema>,
+  ): Promise<PerformanceRecord> {
+    return this.#perPerson.recordPerformance(actor, caseId, input);
   }
 
   roster(actor: Actor): Promise<(StaffMember & { openCases: number })[]> {

@@ -168,6 +168,8 @@ export interface CaseOutcome {
   terms?: string;
   performanceDeadline?: string | null;
   performanceMethod?: string | null;
+  /** agreement: each applicant's own terms, when the agreement gives them per person. */
+  personTerms?: PersonTerms[];
   /** agreement: when the last signature and the seal made it effective. */
   effectiveAt?: string | null;
   /** termination */
@@ -398,4 +400,43 @@ export interface CaseRepresentative {
   recordedAt: string;
   revokedAt: string | null;
   revokedBy: string | null;
+}
+
+/** One applicant's own terms in an agreement of a dispute with several workers. */
+export interface PersonTerms {
+  personId: string;
+  items: string[];
+  /** Yuan owed to this person, when the terms are counted in money. */
+  amount: number | null;
+  performanceDeadline: string | null;
+}
+
+/** One applicant's own claims (a worker's wages owed, among several workers). */
+export interface PersonClaims {
+  caseId: string;
+  personId: string;
+  claims: { type: ClaimType; amount: number | null; note: string | null }[];
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export const PERSON_PERFORMANCE_RESULTS = [
+  'performed',
+  'partly_performed',
+  'not_performed',
+] as const;
+
+/** A finding on one person's part of the effective agreement (a payment received, say). */
+export interface PerformanceRecord {
+  id: string;
+  caseId: string;
+  personId: string;
+  result: (typeof PERSON_PERFORMANCE_RESULTS)[number];
+  /** Yuan this person received with this payment. */
+  amountPaid: number | null;
+  note: string;
+  /** The proof filed as evidence of the case, if any. */
+  evidenceId: string | null;
+  recordedAt: string;
+  recordedBy: string;
 }

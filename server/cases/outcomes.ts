@@ -25,6 +25,7 @@ import type {
 } from './schemas.js';
 import { applyTransition } from './stateMachine.js';
 import type { CaseContext } from './context.js';
+import { toFen } from './personClaims.js';
 
 export class CaseOutcomes {
   readonly #ctx: CaseContext;
@@ -106,12 +107,33 @@ export class CaseOutcomes {
   ): Promise<MediationCase> {
     return this.#ctx.change(actor, caseId, 'case.outcome', 'recordAgreement', async (c, at) => {
       if (input.effectiveAt) throw arbitraryEffect();
+      const personTerms = input.personTerms ?? [];
+      if (personTerms.length > 0) {
+        const applicants = new Set(
+          (await this.#ctx.repo.listPeople(c.id))
+            .filter((p) => p.kind === 'applicant')
+            .map((p) => p.id),
+        );
+        for (const t of personTerms)
+          if (!applicants.has(t.personId))
+            throw fail('CLAIMS_NOT_APPLICANT', { personId: t.personId });
+      }
       c.outcome = {
         kind: 'agreement',
         at,
         terms: input.terms,
         performanceDeadline: input.performanceDeadline ?? null,
         performanceMethod: input.performanceMethod ?? null,
+        ...(personTerms.length > 0
+          ? {
+              personTerms: personTerms.map((t) => ({
+                personId: t.personId,
+                items: t.items,
+                amount: toFen(t.amount),
+                performanceDeadline: t.performanceDeadline,
+              })),
+            }
+          : {}),
         effectiveAt: null,
       };
       c.closedAt = at;

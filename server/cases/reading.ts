@@ -11,6 +11,8 @@ import type {
   CaseNotice,
   CasePerson,
   CaseRepresentative,
+  PerformanceRecord,
+  PersonClaims,
   ConflictDisclosure,
   FollowUpVisit,
   Invitation,
@@ -37,6 +39,10 @@ export interface CaseFile {
   mediationResponses: MediationResponse[];
   /** 代表人 of a collective dispute, revoked elections included. */
   representatives: CaseRepresentative[];
+  /** Each applicant's own claims; a party sees its own only. */
+  claims: PersonClaims[];
+  /** Findings on each person's part of the agreement; a party sees its own only. */
+  performance: PerformanceRecord[];
 }
 
 export class CaseReading {
@@ -74,13 +80,18 @@ export class CaseReading {
         this.#ctx.repo.listFollowUps(c.id),
         this.#ctx.repo.listInvitations(c.id),
       ]);
-    const [recusalRequests, mediationResponses, representatives] = await Promise.all([
-      this.#ctx.repo.listRecusalRequests(c.id),
-      this.#ctx.repo.listMediationResponses(c.id),
-      this.#ctx.repo.listRepresentatives(c.id),
-    ]);
+    const [recusalRequests, mediationResponses, representatives, claims, performance] =
+      await Promise.all([
+        this.#ctx.repo.listRecusalRequests(c.id),
+        this.#ctx.repo.listMediationResponses(c.id),
+        this.#ctx.repo.listRepresentatives(c.id),
+        this.#ctx.repo.listPersonClaims(c.id),
+        this.#ctx.repo.listPerformance(c.id),
+      ]);
     const mediator = c.mediatorId ? await this.#ctx.repo.getStaff(c.mediatorId) : undefined;
     const staffView = actor.kind === 'staff' || actor.kind === 'system';
+    const self = people.find((p) => p.id === actor.id);
+    const own = new Set([actor.id, ...(self?.representsId ? [self.representsId] : [])]);
     return {
       case: c,
       // Parties see who is involved, not the others' identity numbers and contacts.
@@ -107,6 +118,13 @@ export class CaseReading {
             recordedBy: '',
             revokedBy: r.revokedBy === null ? null : '',
           })),
+      // One worker's wages and payments are not the other workers' business (its agent's, yes).
+      claims: staffView ? claims : claims.filter((x) => own.has(x.personId)),
+      performance: staffView
+        ? performance
+        : performance
+            .filter((x) => own.has(x.personId))
+            .map((x) => ({ ...x, recordedBy: '', evidenceId: null })),
     };
   }
 
@@ -120,14 +138,15 @@ export class CaseReading {
     period: StatisticsPeriod,
   ): Promise<CaseStatistics & { calendar: { missingScheduleYears: number[] } }> {
     const staff = authorizeStaff(actor, ['clerk']);
-    const [cases, deadlines, parties] = await Promise.all([
+    const [cases, deadlines, parties, claimed] = await Promise.all([
       this.#ctx.repo.listCases({ organisationId: staff.organisationId }),
       this.#ctx.repo.listOrganisationDeadlines(staff.organisationId),
       this.#ctx.repo.countOrganisationParties(staff.organisationId),
+      this.#ctx.repo.organisationClaimed(staff.organisationId),
     ]);
     const now = this.#ctx.now();
     return {
-      ...computeStatistics(cases, deadlines, period, now, parties),
+      ...computeStatistics(cases, deadlines, period, now, parties, claimed),
       // Years whose holiday schedule is due but not loaded: deadlines in them are provisional.
       calendar: {
         missingScheduleYears: missingScheduleYears(this.#ctx.calendar, shanghaiDate(now)),

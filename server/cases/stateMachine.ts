@@ -40,6 +40,8 @@ export const CASE_TRANSITIONS = {
   terminate: { from: ['accepted', 'in_mediation'], to: 'terminated' },
   withdraw: { from: OPEN, to: 'withdrawn' },
   recordFollowUp: { from: ENDED },
+  setPersonClaims: { from: OPEN },
+  recordPerformance: { from: ['settled'] },
   archive: { from: [...ENDED, 'refused'], to: 'archived' },
 } as const satisfies Record<string, Transition>;
 

@@ -157,6 +157,8 @@ export function computeStatistics(
   period: StatisticsPeriod,
   now: Date,
   parties: ReadonlyMap<string, CaseParties> = new Map(),
+  /** Each case's total of its applicants' own claimed amounts, where any were recorded. */
+  claimed: ReadonlyMap<string, number> = new Map(),
 ): CaseStatistics {
   assertPeriod(period);
   // YYYY-MM-DD strings compare correctly as strings.
@@ -260,13 +262,16 @@ export function computeStatistics(
   };
   for (const c of inPeriod) {
     const p = parties.get(c.id);
-    people.amountClaimed += c.application.amountClaimed ?? 0;
+    // The workers' own claims, where recorded, count instead of the application's total.
+    people.amountClaimed += claimed.get(c.id) ?? c.application.amountClaimed ?? 0;
     if (!p) continue;
     people.workers += p.persons;
     people.employers += p.organisations;
     if (p.persons >= COLLECTIVE_THRESHOLD) people.collectiveCases += 1;
     if (p.respondents >= 2) people.multiRespondentCases += 1;
   }
+  // Sums of yuan amounts in floating point: kept to the fen.
+  people.amountClaimed = Math.round(people.amountClaimed * 100) / 100;
   return {
     period: { from: period.from, to: period.to },
     generatedAt: now.toISOString(),

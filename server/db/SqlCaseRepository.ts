@@ -11,6 +11,8 @@ import type {
   CaseNotice,
   CasePerson,
   CaseRepresentative,
+  PerformanceRecord,
+  PersonClaims,
   ConflictDisclosure,
   DeadlineStatus,
   FollowUpVisit,
@@ -24,6 +26,7 @@ import type {
   StaffMember,
 } from '../cases/model.js';
 import { CaseRecords } from './caseRecords/cases.js';
+import { ClaimRecords } from './caseRecords/claims.js';
 import { DeadlineRecords } from './caseRecords/deadlines.js';
 import { MediatorRecords } from './caseRecords/mediators.js';
 import { PeopleRecords } from './caseRecords/people.js';
@@ -41,6 +44,7 @@ export class SqlCaseRepository implements CaseRepository {
   readonly #deadlines: DeadlineRecords;
   readonly #mediators: MediatorRecords;
   readonly #responses: ResponseRecords;
+  readonly #claims: ClaimRecords;
 
   constructor(database: SqlClient) {
     this.#sql = database;
@@ -51,6 +55,7 @@ export class SqlCaseRepository implements CaseRepository {
     this.#deadlines = new DeadlineRecords(database);
     this.#mediators = new MediatorRecords(database);
     this.#responses = new ResponseRecords(database);
+    this.#claims = new ClaimRecords(database);
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -147,6 +152,28 @@ export class SqlCaseRepository implements CaseRepository {
 
   revokeRepresentative(id: string, at: string, by: string): Promise<boolean> {
     return this.#people.revokeRepresentative(id, at, by);
+  }
+
+  // ── caseRecords/claims.ts ────────────────────────────────────────────────
+
+  setPersonClaims(c: PersonClaims): Promise<void> {
+    return this.#claims.setPersonClaims(c);
+  }
+
+  listPersonClaims(caseId: string): Promise<PersonClaims[]> {
+    return this.#claims.listPersonClaims(caseId);
+  }
+
+  organisationClaimed(organisationId: string): Promise<Map<string, number>> {
+    return this.#claims.organisationClaimed(organisationId);
+  }
+
+  insertPerformance(p: PerformanceRecord): Promise<void> {
+    return this.#claims.insertPerformance(p);
+  }
+
+  listPerformance(caseId: string): Promise<PerformanceRecord[]> {
+    return this.#claims.listPerformance(caseId);
   }
 
   insertInvitation(i: Invitation): Promise<void> {

@@ -980,6 +980,36 @@ CREATE TABLE case_representatives (
 CREATE INDEX case_representatives_case ON case_representatives(case_id, recorded_at);
 `,
   },
+  {
+    version: 27,
+    name: 'per-person claims and performance',
+    sql: `
+-- Each applicant's own claims in a dispute with several workers (server/cases/personClaims.ts):
+-- the list as JSON, its amounts' total kept for the statistics; the audit chain keeps each change.
+CREATE TABLE case_person_claims (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  claims TEXT NOT NULL,
+  amount REAL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  PRIMARY KEY (case_id, person_id)
+);
+-- Findings on each person's part of the effective agreement, in the order recorded.
+CREATE TABLE agreement_performance (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  result TEXT NOT NULL,
+  amount_paid REAL,
+  note TEXT NOT NULL,
+  evidence_id TEXT,
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE INDEX agreement_performance_case ON agreement_performance(case_id, recorded_at);
+`,
+  },
 ];
 
 /**

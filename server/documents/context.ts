@@ -256,12 +256,21 @@ export function agreementTerms(fields: {
   amount?: number | undefined;
   performanceDeadline?: string | undefined;
   performanceMethod?: string | undefined;
+  perPerson?:
+    | { personId: string; items: string[]; amount?: number; performanceDeadline?: string }[]
+    | undefined;
 }): AgreementTerms {
   return {
     items: fields.items,
     amount: fields.amount ?? null,
     performanceDeadline: fields.performanceDeadline ?? null,
     performanceMethod: fields.performanceMethod ?? null,
+    perPerson: (fields.perPerson ?? []).map((t) => ({
+      personId: t.personId,
+      items: t.items,
+      amount: t.amount === undefined ? null : Math.round(t.amount * 100) / 100,
+      performanceDeadline: t.performanceDeadline ?? null,
+    })),
   };
 }
 
@@ -272,7 +281,22 @@ export function agreementTermsOf(doc: CaseDocument): AgreementTerms {
     amount: typeof t?.amount === 'number' ? t.amount : null,
     performanceDeadline: typeof t?.performanceDeadline === 'string' ? t.performanceDeadline : null,
     performanceMethod: typeof t?.performanceMethod === 'string' ? t.performanceMethod : null,
+    // Documents issued before per-person terms existed have none.
+    perPerson: Array.isArray(t?.perPerson) ? t.perPerson : [],
   };
+}
+
+/**
+ * The agreement's performance deadline: the one it gives for all, else the latest of the
+ * per-person deadlines (the case is performed when every person's part is).
+ */
+export function overallDeadline(terms: AgreementTerms): string | null {
+  if (terms.performanceDeadline) return terms.performanceDeadline;
+  const dates = terms.perPerson
+    .map((t) => t.performanceDeadline)
+    .filter((d): d is string => d !== null)
+    .sort();
+  return dates.at(-1) ?? null;
 }
 
 /** The layout a document was rendered from, as stored with it. */

@@ -205,6 +205,10 @@ export class DocumentIssuing {
     });
     if (new Set(input.recipients).size !== input.recipients.length)
       throw fail('RECIPIENT_TWICE').withIssues(['recipients: duplicates']);
+    if (input.kind === 'mediation_agreement')
+      for (const t of input.fields.perPerson ?? [])
+        if (!people.some((p) => p.id === t.personId && p.kind === 'applicant'))
+          throw fail('CLAIMS_NOT_APPLICANT', { personId: t.personId });
     const previous = input.replaces ? await this.#ctx.docs.getDocument(input.replaces) : undefined;
     if (input.replaces && (!previous || previous.caseId !== caseId))
       throw fail('REPLACED_NOT_IN_CASE').withIssues([`replaces: ${input.replaces} not found`]);

@@ -16,6 +16,7 @@ import {
   MAX_PDF_BYTES,
   SYSTEM_ACTOR,
   agreementTermsOf,
+  overallDeadline,
   clientPayload,
   json,
   requireStaff,
@@ -263,8 +264,9 @@ export class AgreementSealing {
       c.id,
       {
         terms: terms.items.map((t, i) => `${i + 1}. ${t}`).join('\n'),
-        performanceDeadline: terms.performanceDeadline,
+        performanceDeadline: overallDeadline(terms),
         performanceMethod: terms.performanceMethod ?? undefined,
+        ...(terms.perPerson.length > 0 ? { personTerms: [...terms.perPerson] } : {}),
       },
       effect,
     );

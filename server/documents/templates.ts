@@ -17,6 +17,7 @@ import {
   type CasePerson,
   type MediationCase,
   type MediationSessionRecord,
+  type PersonTerms,
   type TerminationGround,
 } from '../cases/model.js';
 import { CONCESSIONS_STATEMENT } from '../references/referralRules.js';
@@ -136,6 +137,40 @@ export function partyRows(
   return rows;
 }
 
+/**
+ * Each applicant's own terms of an agreement among several workers: one row per person, with
+ * the amount owed to them and its deadline, so that each can enforce their own part.
+ */
+function perPersonBlocks(
+  t: Pick<TemplateCase, 'people'>,
+  terms: readonly {
+    personId: string;
+    items: readonly string[];
+    amount?: number;
+    performanceDeadline?: string;
+  }[],
+): LayoutBlock[] {
+  if (terms.length === 0) return [];
+  const name = (id: string) => t.people.find((p) => p.id === id)?.name ?? id;
+  const total = terms.reduce((sum, x) => sum + (x.amount ?? 0), 0);
+  return [
+    { type: 'paragraph', text: '各申请人的具体权利义务如下：' },
+    {
+      type: 'table',
+      header: ['申请人', '金额（元）', '履行期限', '具体条款'],
+      rows: [
+        ...terms.map((x) => [
+          name(x.personId),
+          x.amount !== undefined ? x.amount.toFixed(2) : '—',
+          x.performanceDeadline ? chineseDate(x.performanceDeadline) : '—',
+          x.items.length > 0 ? x.items.join('；') : '—',
+        ]),
+        ['合计', total.toFixed(2), '', ''],
+      ],
+    },
+  ];
+}
+
 export function caseRows(t: TemplateCase): (readonly [string, string])[] {
   return [
     ['案号', t.case.caseNumber],
@@ -157,6 +192,8 @@ export interface AgreementTerms {
   amount: number | null;
   performanceDeadline: string | null;
   performanceMethod: string | null;
+  /** Each applicant's own terms (disputes with several workers); empty when not given. */
+  perPerson: readonly PersonTerms[];
 }
 
 export interface TemplateExtras {
@@ -254,6 +291,7 @@ export function renderTemplate(
         { type: 'paragraph', text: `事实与理由：${c.application.factsAndReasons}` },
         { type: 'heading', text: '二、经调解，双方自愿达成如下协议' },
         { type: 'list', items: f.items },
+        ...perPersonBlocks(t, f.perPerson ?? []),
         {
           type: 'fields',
           rows: [

@@ -209,6 +209,24 @@ export const agreementSchema = z
     terms: text(20000),
     performanceDeadline: isoDate.optional().nullable(),
     performanceMethod: optionalText(500),
+    /** Each applicant's own terms (collective and multi-party disputes), each person once. */
+    personTerms: z
+      .array(
+        z
+          .object({
+            personId: z.string().min(1).max(64),
+            items: z.array(text(2000)).max(20).default([]),
+            amount: z.number().nonnegative().max(1e10).nullable().default(null),
+            performanceDeadline: isoDate.nullable().default(null),
+          })
+          .strict(),
+      )
+      .max(500)
+      .refine(
+        (list) => new Set(list.map((t) => t.personId)).size === list.length,
+        'each person once',
+      )
+      .optional(),
     /**
      * Refused when given (409): an agreement takes effect only at the seal
      * after every signature or at a recorded paper signing. Kept in the
@@ -284,5 +302,47 @@ export const representativeSchema = z
     electedOn: isoDate,
     /** The election and authorisation document, filed as evidence of the case first. */
     evidenceId: z.string().min(1).max(64),
+  })
+  .strict();
+
+/**
+ * One worker's own claims in a dispute with several applicants (each worker's wages owed, say):
+ * the claim types, each once, with the amount in yuan (null where nothing is counted in money).
+ */
+export const personClaimSchema = z
+  .object({
+    type: z.enum(CLAIM_TYPES),
+    amount: z.number().nonnegative().max(1e9).nullable().default(null),
+    note: optionalText(500),
+  })
+  .strict();
+export const personClaimsSchema = z
+  .object({
+    claims: z
+      .array(personClaimSchema)
+      .max(CLAIM_TYPES.length)
+      .refine(
+        (claims) => new Set(claims.map((c) => c.type)).size === claims.length,
+        '每类请求只填一次 / Each claim type once',
+      ),
+  })
+  .strict();
+
+/** How far one person's part of an effective agreement was performed, as staff found it. */
+export const PERSON_PERFORMANCE_RESULTS = [
+  'performed',
+  'partly_performed',
+  'not_performed',
+] as const;
+export const performanceRecordSchema = z
+  .object({
+    /** The applicant whose part of the agreement this is. */
+    personId: z.string().min(1).max(64),
+    result: z.enum(PERSON_PERFORMANCE_RESULTS),
+    /** Yuan received by this person with this payment (null: nothing in money). */
+    amountPaid: z.number().nonnegative().max(1e9).nullable().default(null),
+    note: text(2000),
+    /** A proof filed as evidence of the case (a bank slip), when there is one. */
+    evidenceId: z.string().min(1).max(64).nullable().default(null),
   })
   .strict();

@@ -57,6 +57,14 @@ export const casePersonView = z.object({
   createdAt: z.string(),
 });
 
+/** One applicant's own terms in an agreement (amount, deadline, what is owed to them). */
+export const personTermsView = z.object({
+  personId: z.string(),
+  items: z.array(z.string()),
+  amount: z.number().nullable(),
+  performanceDeadline: nullableString,
+});
+
 export const mediationCaseView = z.object({
   id: z.string(),
   caseNumber: z.string(),
@@ -98,6 +106,8 @@ export const mediationCaseView = z.object({
       terms: z.string().optional(),
       performanceDeadline: nullableString.optional(),
       performanceMethod: nullableString.optional(),
+      /** Each applicant's own terms, when the agreement gives them per person. */
+      personTerms: z.array(personTermsView).optional(),
       effectiveAt: nullableString.optional(),
       ground: z.enum(TERMINATION_GROUNDS).optional(),
       facts: z.string().optional(),
@@ -235,6 +245,30 @@ export const representativeView = z.object({
   revokedBy: nullableString,
 });
 
+/** One applicant's own claims (collective and multi-party disputes). */
+export const personClaimsView = z.object({
+  caseId: z.string(),
+  personId: z.string(),
+  claims: z.array(
+    z.object({ type: z.enum(CLAIM_TYPES), amount: z.number().nullable(), note: nullableString }),
+  ),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+
+/** One finding on a person's part of the effective agreement (their payment received, say). */
+export const performanceRecordView = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  personId: z.string(),
+  result: z.enum(['performed', 'partly_performed', 'not_performed']),
+  amountPaid: z.number().nullable(),
+  note: z.string(),
+  evidenceId: nullableString,
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+});
+
 export const caseFileView = z.object({
   case: mediationCaseView,
   people: z.array(casePersonView),
@@ -248,6 +282,10 @@ export const caseFileView = z.object({
   recusalRequests: z.array(recusalRequestView),
   mediationResponses: z.array(mediationResponseView),
   representatives: z.array(representativeView),
+  /** Each applicant's own claims; parties see only their own. */
+  claims: z.array(personClaimsView),
+  /** Findings on each person's part of the agreement; parties see only their own. */
+  performance: z.array(performanceRecordView),
 });
 
 export const actorView = z.discriminatedUnion('kind', [

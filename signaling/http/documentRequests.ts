@@ -32,6 +32,31 @@ export const ISSUE_FIELD_SCHEMAS = {
       amount: z.number().nonnegative().max(1e10).optional(),
       performanceDeadline: isoDate.optional(),
       performanceMethod: text(500).optional(),
+      /**
+       * Each applicant's own terms in a dispute with several workers: what is owed to that
+       * person, the amount and its deadline. Each applicant of the case at most once.
+       */
+      perPerson: z
+        .array(
+          z
+            .object({
+              personId: id,
+              items: z.array(text(2000)).max(20).default([]),
+              amount: z.number().nonnegative().max(1e10).optional(),
+              performanceDeadline: isoDate.optional(),
+            })
+            .strict()
+            .refine(
+              (t) => t.items.length > 0 || t.amount !== undefined,
+              'give the person an amount or at least one term',
+            ),
+        )
+        .max(500)
+        .refine(
+          (list) => new Set(list.map((t) => t.personId)).size === list.length,
+          'each person once',
+        )
+        .optional(),
     })
     .strict(),
   performance_notice: z

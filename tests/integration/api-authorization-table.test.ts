@@ -496,6 +496,15 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/representatives/:representationId/revoke', allow: A1_STAFF,
     allowedStatus: 404, target: async () => ({ ...a1(), representationId: randomUUID() }) },
 
+  // ---- each worker's own claims and performance ------------------------------------------
+  { method: 'post', path: '/cases/:caseId/people/:personId/claims', allow: A1_STAFF,
+    target: async () => ({ ...a1(), personId: w.a1.applicantId }),
+    body: () => ({ claims: [{ type: 'wages', amount: 12000 }] }) },
+  // A settled case whose agreement has not taken effect: staff get past authorization to 409;
+  // performance recorded for real: collective-cases.test.ts.
+  { method: 'post', path: '/cases/:caseId/performance', allow: A1_STAFF, target: fresh('settled'),
+    allowedStatus: 409, body: (x) => ({ personId: x.a1.applicantId, result: 'performed', note: '已到账' }) },
+
   // ---- session records (调解笔录) ------------------------------------------------------------
   { method: 'get', path: '/cases/:caseId/sessions/:sessionId/record', allow: A1_STAFF },
   { method: 'post', path: '/cases/:caseId/sessions/:sessionId/record', allow: ['mediatorA'],

@@ -325,6 +325,7 @@ const a1Params = (): Params => ({
   caseId: w.a1.caseId,
   sessionId: w.a1.sessionId,
   representationId: '00000000-0000-4000-8000-000000000000',
+  personId: w.a1.applicantId,
 });
 
 // prettier-ignore
@@ -431,6 +432,17 @@ const MATRIX: readonly RouteCell[] = [
     // No such election in A1: staff reach the case and learn so (404 REPRESENTATION_UNKNOWN).
     method: 'post', path: '/cases/:caseId/representatives/:representationId/revoke',
     expect: [401, 404, 404, 404, 404, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    method: 'post', path: '/cases/:caseId/people/:personId/claims',
+    body: () => ({ claims: [{ type: 'wages', amount: 12000 }] }),
+    expect: [401, OK,  OK,  404, 404, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // Settled, the agreement not effective yet: staff get past authorization to 409.
+    method: 'post', path: '/cases/:caseId/performance', fresh: 'settled',
+    body: (x) => ({ personId: x.a1.applicantId, result: 'performed', note: '已到账' }),
+    expect: [401, 409, 409, 404, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     method: 'post', path: '/cases/:caseId/extension', fresh: 'assigned',

@@ -6,7 +6,16 @@
  * representative within its recorded authority) and both respondents and the mediator signed;
  * the seal's refusal names who is missing. Elections that name a respondent, lack their
  * document or come from a party are refused.
+ *
+ * Person by person: each worker's own claims (the statistics add them up), each worker's own
+ * terms in the agreement (its PDF lists them; the case's performance deadline is the latest),
+ * and performance found per worker: the deadline is met only once every worker was paid.
+ * A worker reads its own claims and payments, not its co-workers'.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
@@ -117,6 +126,9 @@ describe('a collective dispute: five workers, two respondents, representatives',
     await t?.close();
   });
 
+  /** Wages owed to each worker: 11,000 + 1,000 × i yuan, plus compensation for the first. */
+  const owed = (i: number) => 11_000 + 1_000 * i;
+
   it('seals only when every worker, both respondents and the mediator are bound', async () => {
     expect(workers).toHaveLength(5);
     expect(respondents).toHaveLength(2);
@@ -212,21 +224,104 @@ describe('a collective dispute: five workers, two respondents, representatives',
       ['', ''],
     ]);
 
+    // Each worker's own claims; a respondent has none, a party cannot set them.
+    for (const [i, w] of workers.entries()) {
+      const body = {
+        claims: [
+          { type: 'wages', amount: owed(i + 1), note: `2026 年 ${i + 5} 月至 9 月工资` },
+          ...(i === 0 ? [{ type: 'economic_compensation', amount: 3_000.004 }] : []),
+        ],
+      };
+      const set = await api.ok<{ claims: { amount: number | null }[] }>(
+        'POST',
+        `/cases/${caseId}/people/${w}/claims`,
+        clerk,
+        body,
+      );
+      expect(set.claims.map((x) => x.amount)).toEqual(i === 0 ? [owed(1), 3000] : [owed(i + 1)]);
+    }
+    const onRespondent = await api.call(
+      'POST',
+      `/cases/${caseId}/people/${respondents[0]}/claims`,
+      clerk,
+      { claims: [{ type: 'wages', amount: 1 }] },
+    );
+    expect(errorBody(onRespondent)).toMatchObject({
+      reason: 'CLAIMS_NOT_APPLICANT',
+      params: { personId: respondents[0] },
+    });
+    const twiceType = await api.call('POST', `/cases/${caseId}/people/${w1}/claims`, clerk, {
+      claims: [
+        { type: 'wages', amount: 1 },
+        { type: 'wages', amount: 2 },
+      ],
+    });
+    expect(twiceType.status).toBe(400);
+    expect(
+      (
+        await api.call('POST', `/cases/${caseId}/people/${w1}/claims`, tokens.get(w1), {
+          claims: [],
+        })
+      ).status,
+    ).toBe(403);
+    const claimedTotal = [1, 2, 3, 4, 5].reduce((sum, i) => sum + owed(i), 0) + 3000;
+    const stats = await api.ok<{ people: { amountClaimed: number; workers: number } }>(
+      'GET',
+      '/statistics',
+      clerk,
+    );
+    expect(stats.people).toMatchObject({ amountClaimed: claimedTotal, workers: 5 });
+    // W2 reads its own claims only.
+    const own = await api.ok<{ claims: { personId: string }[] }>(
+      'GET',
+      `/cases/${caseId}`,
+      tokens.get(w2),
+    );
+    expect(own.claims.map((x) => x.personId)).toEqual([w2]);
+
+    const perPerson = workers.map((w, i) => ({
+      personId: w,
+      items: [`支付 2026 年 ${i + 5} 月至 9 月工资`],
+      amount: owed(i + 1),
+      // W5 is paid last, on 31 January.
+      performanceDeadline: i === 4 ? '2027-01-31' : '2027-01-15',
+    }));
+    const agreementFields = {
+      items: ['两被申请人连带向五名申请人支付拖欠工资，各申请人金额与期限见下表'],
+      amount: claimedTotal - 3000,
+      performanceMethod: '银行转账至各申请人工资卡',
+      perPerson,
+    };
+    const onParty = await api.call('POST', `/cases/${caseId}/documents`, mediator, {
+      kind: 'mediation_agreement',
+      fields: {
+        ...agreementFields,
+        perPerson: [...perPerson, { personId: respondents[0], amount: 1 }],
+      },
+      recipients: [],
+    });
+    expect(errorReason(onParty)).toBe('CLAIMS_NOT_APPLICANT');
     const issued = await api.ok<{ document: { id: string } }>(
       'POST',
       `/cases/${caseId}/documents`,
       mediator,
       {
         kind: 'mediation_agreement',
-        fields: {
-          items: ['两被申请人连带向五名申请人支付拖欠工资合计人民币 60000 元，每人 12000 元'],
-          amount: 60000,
-          performanceDeadline: '2027-01-15',
-          performanceMethod: '银行转账至各申请人工资卡',
-        },
+        fields: agreementFields,
         recipients: [...workers, ...respondents],
       },
     );
+    const pdf = await fetch(`${t.url}/api/cases/${caseId}/documents/${issued.document.id}/pdf`, {
+      headers: { authorization: `Bearer ${mediator}` },
+    });
+    expect(pdf.status).toBe(200);
+    const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
+    expect(text).toContain('各申请人的具体权利义务如下');
+    for (const i of [2, 3, 4, 5]) {
+      expect(text).toContain(`工人${i}`);
+      expect(text).toContain(owed(i).toFixed(2));
+    }
+    expect(text).toContain((claimedTotal - 3000).toFixed(2));
     const agreementId = issued.document.id;
     for (const who of [w1, w5, respondents[0]!])
       expect(await sign(agreementId, tokens.get(who)!)).toBe(201);
@@ -258,5 +353,68 @@ describe('a collective dispute: five workers, two respondents, representatives',
     expect((await status()).complete).toBe(true);
     const sealed = await seal();
     expect(sealed.status).toBe(200);
+
+    // The outcome keeps each worker's terms; the case is performed by the latest deadline.
+    const settled = await api.ok<{
+      case: { outcome: { personTerms: { personId: string; amount: number }[] } };
+      deadlines: { kind: string; dueOn: string; status: string }[];
+    }>('GET', `/cases/${caseId}`, clerk);
+    expect(settled.case.outcome.personTerms.map((x) => [x.personId, x.amount])).toEqual(
+      workers.map((w, i) => [w, owed(i + 1)]),
+    );
+    const performance = () =>
+      settled.deadlines.filter((d) => d.kind === 'performance').map((d) => d.dueOn);
+    expect(performance()).toEqual(['2027-01-31']);
+
+    // Performance per worker: a respondent has no part; an unknown proof is refused.
+    const record = (body: Record<string, unknown>, token = mediator) =>
+      api.call('POST', `/cases/${caseId}/performance`, token, {
+        result: 'performed',
+        note: '已到账',
+        ...body,
+      });
+    expect(errorReason(await record({ personId: respondents[0] }))).toBe('PERSON_NOT_IN_AGREEMENT');
+    expect(errorReason(await record({ personId: w1, evidenceId: 'no-such-item' }))).toBe(
+      'PERFORMANCE_PROOF_UNKNOWN',
+    );
+    expect((await record({ personId: w1 }, tokens.get(w1))).status).toBe(403);
+    const deadlineStatus = async () =>
+      (
+        await api.ok<{ deadlines: { kind: string; status: string }[] }>(
+          'GET',
+          `/cases/${caseId}`,
+          clerk,
+        )
+      ).deadlines.find((d) => d.kind === 'performance')!.status;
+    expect(
+      (await record({ personId: w1, result: 'partly_performed', amountPaid: 6000, evidenceId }))
+        .status,
+    ).toBe(201);
+    for (const w of [w1, w2, w3, w4]) expect((await record({ personId: w })).status).toBe(201);
+    expect(await deadlineStatus()).toBe('open');
+    expect((await record({ personId: w5, amountPaid: owed(5) })).status).toBe(201);
+    expect(await deadlineStatus()).toBe('met');
+    // W2 reads its own payment, not who recorded it nor the others'.
+    const mine = await api.ok<{ performance: { personId: string; recordedBy: string }[] }>(
+      'GET',
+      `/cases/${caseId}`,
+      tokens.get(w2),
+    );
+    expect(mine.performance.map((x) => [x.personId, x.recordedBy])).toEqual([[w2, '']]);
   });
 });
+
+/** The text of a PDF as poppler's pdftotext reads it, without the spaces it puts in CJK. */
+function pdfText(bytes: Buffer): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'collective-pdf-'));
+  try {
+    const file = path.join(dir, 'agreement.pdf');
+    writeFileSync(file, bytes);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      '',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

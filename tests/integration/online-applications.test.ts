@@ -179,6 +179,13 @@ describe('online applications', () => {
     const applicant = file.people.find((p) => p.kind === 'applicant')!;
     const respondent = file.people.find((p) => p.kind === 'respondent')!;
     expect(applicant).toMatchObject({ name: me.name, idNumber: me.idNumber, phone: me.phone });
+    // The worker's claims are its own, person by person (the statistics count them).
+    expect(file.claims).toEqual([
+      expect.objectContaining({
+        personId: applicant.id,
+        claims: form.claims.map((c) => ({ type: c.type, amount: c.amount, note: null })),
+      }),
+    ]);
     expect(respondent).toMatchObject({
       name: form.employer.name,
       idNumber: form.employer.creditCode,

@@ -54,6 +54,9 @@ const EXPECTED: Record<CaseAction, Partial<Record<CaseStatus, CaseStatus>>> = {
   terminate: to('terminated', 'accepted', 'in_mediation'),
   withdraw: to('withdrawn', 'registered', 'accepted', 'in_mediation'),
   recordFollowUp: same('settled', 'terminated', 'withdrawn'),
+  // Each worker's own claims while the case is open; their part of the agreement once settled.
+  setPersonClaims: same('registered', 'accepted', 'in_mediation'),
+  recordPerformance: same('settled'),
   archive: to('archived', 'settled', 'terminated', 'withdrawn', 'refused'),
 };
 

@@ -441,6 +441,17 @@ describe('people and amounts, not only cases', () => {
     expect(csvLines).toContain('集体争议案件数（劳动者十人以上）,2');
   });
 
+  it("counts each worker's own claims instead of the application's total where recorded", () => {
+    // p2's fifty workers claimed 650,000.10 between them; p3 has no amount in its application.
+    const claimed = new Map([
+      ['p2', 650_000.1],
+      ['p3', 0.2],
+      ['p4', 5],
+    ]);
+    const s = computeStatistics(cases, [], MARCH_APRIL, NOW, parties, claimed);
+    expect(s.people.amountClaimed).toBe(662_000.3);
+  });
+
   it('counts nothing for cases whose parties are unknown', () => {
     expect(computeStatistics(cases, [], MARCH_APRIL, NOW).people).toEqual({
       workers: 0,

@@ -115,6 +115,12 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
     route(caseApi.revokeRepresentative, async ({ actor, params }) =>
       c.revokeRepresentative(actor, params.caseId, params.representationId),
     ),
+    route(caseApi.setPersonClaims, async ({ actor, params, body }) =>
+      c.setPersonClaims(actor, params.caseId, params.personId, body),
+    ),
+    route(caseApi.recordPerformance, async ({ actor, params, body }) =>
+      c.recordPerformance(actor, params.caseId, body),
+    ),
     route(caseApi.extend, async ({ actor, params, body }) => c.extend(actor, params.caseId, body)),
     route(caseApi.recordAgreement, async ({ actor, params, body }) =>
       c.recordAgreement(actor, params.caseId, body),

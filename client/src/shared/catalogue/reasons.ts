@@ -370,6 +370,18 @@ export const REASON_TEXT: Labels<Reason> = {
   ELECTION_IN_FUTURE: ['推选日期晚于今天。', 'The election date is after today.'],
   REPRESENTATION_UNKNOWN: ['本案没有该代表关系。', 'No such representation in this case.'],
   REPRESENTATION_REVOKED: ['该代表关系已撤销。', 'This representation was revoked already.'],
+  CLAIMS_NOT_APPLICANT: [
+    '{personId} 不是本案的申请人。',
+    '{personId} is not an applicant of this case.',
+  ],
+  PERSON_NOT_IN_AGREEMENT: [
+    '调解协议中没有 {personId} 的条款。',
+    "{personId} has no part of this case's agreement.",
+  ],
+  PERFORMANCE_PROOF_UNKNOWN: [
+    '履行凭证须先作为本案证据提交。',
+    'The proof of performance is not an evidence item of this case.',
+  ],
   SESSION_RECORD_MEDIATOR_ONLY: [
     '只有本案调解员可以制作、签发和注明调解笔录。',
     "Only the case's mediator writes, issues and annotates its session records.",
