@@ -35,6 +35,9 @@ export type MediationResponseView = CaseFileView['mediationResponses'][number];
 export type RepresentativeView = CaseFileView['representatives'][number];
 /** What recording an election takes: whom, for whom, the authority, the date, the document. */
 export type RepresentativeInput = BodyOf<Api['cases']['electRepresentative']>;
+/** One applicant's own claims; a finding on one person's part of the effective agreement. */
+export type PersonClaimsView = CaseFileView['claims'][number];
+export type PerformanceRecordView = CaseFileView['performance'][number];
 export type EvidenceItemView = z.output<typeof evidenceItemView>;
 export type EvidenceSide = EvidenceItemView['uploaderSide'];
 /** What an item is filed as: evidence, or a party's identity or authorisation papers. */
@@ -327,6 +330,18 @@ export class StaffApi {
       '/cases/:caseId/representatives/:representationId/revoke',
       { caseId, representationId },
     );
+  }
+
+  /** Replaces one applicant's own claims. */
+  setPersonClaims(caseId: string, personId: string, body: BodyOf<Api['cases']['setPersonClaims']>) {
+    const path = '/cases/:caseId/people/:personId/claims';
+    return this.#send<Api['cases']['setPersonClaims']>('post', path, { caseId, personId }, body);
+  }
+
+  /** Records what was found of one person's part of the effective agreement. */
+  recordPerformance(caseId: string, body: BodyOf<Api['cases']['recordPerformance']>) {
+    const path = '/cases/:caseId/performance';
+    return this.#send<Api['cases']['recordPerformance']>('post', path, { caseId }, body);
   }
 
   audit(caseId: string): Promise<AuditVerification> {
