@@ -70,6 +70,8 @@ export function paymentOrderEligibility(
   c: MediationCase,
   deadlines: readonly CaseDeadline[],
   today: string,
+  /** The worker asking was last found paid in full (its own part of a collective agreement). */
+  ownPartPerformed = false,
 ): PaymentOrderEligibility {
   const reasons: IneligibleReason[] = [];
   if (!paymentOrderEligible(c.application.claimTypes)) reasons.push('claim_type');
@@ -79,7 +81,7 @@ export function paymentOrderEligibility(
   const d = deadlines.filter((x) => x.kind === 'performance').at(-1);
   if (!d) {
     if (!reasons.includes('agreement_not_effective')) reasons.push('no_performance_deadline');
-  } else if (d.status === 'met' || d.status === 'cancelled') {
+  } else if (d.status === 'met' || d.status === 'cancelled' || ownPartPerformed) {
     reasons.push('performed');
   } else if (d.status === 'open' && d.dueOn >= today) {
     reasons.push('deadline_not_passed');
@@ -177,10 +179,12 @@ export class PaymentOrderService {
     }
   > {
     const { c, people } = await this.#applicantSideOrStaff(actor, caseId);
+    const asking = actor.kind === 'person' ? applyingFor(actor, people) : null;
     const eligibility = paymentOrderEligibility(
       c,
       await this.#cases.listDeadlines(caseId),
       shanghaiDate(this.#now()),
+      asking !== null && (await this.#ownPartPerformed(caseId, asking)),
     );
     return {
       ...eligibility,
@@ -211,6 +215,12 @@ export class PaymentOrderService {
       if (this.#producing.get(caseId) === settled) this.#producing.delete(caseId);
     });
     return run;
+  }
+
+  /** Whether the applicant's own part of the agreement was last found performed. */
+  async #ownPartPerformed(caseId: string, applicantId: string): Promise<boolean> {
+    const findings = await this.#cases.listPerformance(caseId);
+    return findings.filter((f) => f.personId === applicantId).at(-1)?.result === 'performed';
   }
 
   async #produce(
@@ -245,6 +255,7 @@ export class PaymentOrderService {
       c,
       await this.#cases.listDeadlines(caseId),
       shanghaiDate(this.#now()),
+      await this.#ownPartPerformed(caseId, requester.applicantId),
     );
     if (!eligibility.eligible) {
       // What is unmet travels as codes; the clients render and join them (errorText.ts).

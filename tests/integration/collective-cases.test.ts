@@ -392,6 +392,17 @@ describe('a collective dispute: five workers, two respondents, representatives',
     ).toBe(201);
     for (const w of [w1, w2, w3, w4]) expect((await record({ personId: w })).status).toBe(201);
     expect(await deadlineStatus()).toBe('open');
+    // A worker paid in full is past a payment order (支付令); one still waiting is not.
+    const paymentOrder = async (who: string) =>
+      (
+        await api.ok<{ reasons: string[] }>(
+          'GET',
+          `/cases/${caseId}/payment-order`,
+          tokens.get(who),
+        )
+      ).reasons;
+    expect(await paymentOrder(w4)).toContain('performed');
+    expect(await paymentOrder(w5)).not.toContain('performed');
     expect((await record({ personId: w5, amountPaid: owed(5) })).status).toBe(201);
     expect(await deadlineStatus()).toBe('met');
     // W2 reads its own payment, not who recorded it nor the others'.

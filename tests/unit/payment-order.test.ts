@@ -121,6 +121,13 @@ describe('payment-order eligibility (劳动争议调解仲裁法第十六条)', 
       expect(result.eligible).toBe(reasons.length === 0);
     },
   );
+
+  it('refuses a worker of a collective agreement whose own part was paid, though others wait', () => {
+    const overdue = performance('2026-03-31', 'overdue');
+    const c = makeCase(['wages'], EFFECTIVE);
+    expect(paymentOrderEligibility(c, [overdue], TODAY).eligible).toBe(true);
+    expect(paymentOrderEligibility(c, [overdue], TODAY, true).reasons).toEqual(['performed']);
+  });
 });
 
 function person(
