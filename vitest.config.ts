@@ -10,6 +10,7 @@ const workerBin =
 /** Integration suites run a second time with their servers on PostgreSQL (see the project below). */
 const POSTGRES_PASS = [
   'api-authorization-table',
+  'email-channel',
   'api-authorization',
   'bundles',
   'calendar-years',

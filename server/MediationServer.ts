@@ -51,17 +51,16 @@ import type { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
 import { RecordingService } from './recordingService/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
-import { DocumentService } from './documents/DocumentService.js';
+import type { DocumentService } from './documents/DocumentService.js';
 import type { WebhookLookup } from './institutions/webhookTarget.js';
 import { composeApplications } from './compose/applications.js';
+import { composeDocuments, type Channels } from './compose/documents.js';
 import { composeInstitutions, institutionApiRoutes } from './compose/institutions.js';
 import { secureDataDir } from './storage/dataDirPermissions.js';
 import { SignInGuard } from './auth/SignInGuard.js';
 import { SignInNotices } from './auth/SignInNotices.js';
 import { SqlSecurityEvents } from './db/SqlSecurityEvents.js';
-import { OutboxChannel } from './documents/NotificationChannel.js';
 import { PdfRenderer } from './documents/PdfRenderer.js';
-import { SqlDocumentRepository } from './db/SqlDocumentRepository.js';
 import { documentRoutes } from './http/api/documentRoutes.js';
 import { evidenceRoutes } from './http/api/evidenceRoutes.js';
 import { procedureRoutes } from './http/api/procedureRoutes.js';
@@ -80,7 +79,7 @@ import { LiveSessionRegistry } from './media/LiveSessionRegistry.js';
 import { WorkerPool } from './media/WorkerPool.js';
 import { documentDesk } from './socket/documentDesk.js';
 import { evidenceDesk } from './socket/evidenceDesk.js';
-import { RoomDeliveryChannel } from './socket/rooms.js';
+import type { RoomDeliveryChannel } from './socket/rooms.js';
 import { createSignalingServer } from './socket/server.js';
 import {
   SignalingGateway,
@@ -113,6 +112,7 @@ interface Parts {
   recordings: RecordingService;
   keys: ServiceKeys;
   webhooks: WebhookDispatcher;
+  channels: Channels;
   scheduler: DeadlineScheduler;
   pool: WorkerPool;
   sessions: LiveSessionRegistry;
@@ -145,6 +145,8 @@ export class MediationServer {
   readonly keys: ServiceKeys;
   /** Deliveries to institutions' webhooks (retried across restarts). */
   readonly webhooks: WebhookDispatcher;
+  /** E-mail through the relay and its delivery reports, when configured. */
+  readonly channels: Channels;
   readonly scheduler: DeadlineScheduler;
   readonly pool: WorkerPool;
   readonly sessions: LiveSessionRegistry;
@@ -173,6 +175,7 @@ export class MediationServer {
     this.recordings = parts.recordings;
     this.keys = parts.keys;
     this.webhooks = parts.webhooks;
+    this.channels = parts.channels;
     this.scheduler = parts.scheduler;
     this.pool = parts.pool;
     this.sessions = parts.sessions;
@@ -313,10 +316,21 @@ export class MediationServer {
       webhookLookup: options.webhookLookup,
     });
     const { institutions, webhooks } = institutionParts;
-    const documentRepository = new SqlDocumentRepository(database);
-    // Served documents go to the recipient's Socket.IO room, on whichever node their socket is.
-    const documentDelivery = new RoomDeliveryChannel();
-    const outbox = new OutboxChannel(documentRepository, logger);
+    const { documentDelivery, outbox, documents, channels } = composeDocuments({
+      ...{
+        database,
+        jobs,
+        repository,
+        cases,
+        audit,
+        blobs: documentBlobs,
+        renderer,
+        keys,
+        evidence,
+      },
+      ...{ evidenceItem: (id: string) => evidenceItems.get(id), invitationTokens, config, logger },
+      publicUrl: () => url,
+    });
     const signInNotices = new SignInNotices({
       repository,
       events: new SqlSecurityEvents(database),
@@ -327,28 +341,6 @@ export class MediationServer {
     const signIn = new SignInGuard({
       onBackoff: (e) => signInNotices.backoffStarted(e),
       limiter: shared.limiter,
-    });
-    const documents = new DocumentService({
-      jobs,
-      documents: documentRepository,
-      cases: repository,
-      caseService: cases,
-      audit,
-      blobs: documentBlobs,
-      renderer,
-      keys,
-      notifications: outbox,
-      delivery: documentDelivery,
-      evidenceReceipt: (caseId, itemId) =>
-        evidence
-          .receipt({ kind: 'system', id: 'system', role: 'system' }, caseId, itemId)
-          .catch(() => undefined),
-      evidenceItem: async (caseId, itemId) => {
-        const item = await evidenceItems.get(itemId);
-        return item?.caseId === caseId ? item : undefined;
-      },
-      publicUrl: () => url,
-      logger,
     });
     // Each pass first picks up years the CLI stored while the service runs, then serves notices.
     const scheduler = new DeadlineScheduler(cases, logger, {
@@ -516,6 +508,7 @@ export class MediationServer {
       recordings,
       keys,
       webhooks,
+      channels,
       scheduler,
       pool,
       sessions,
@@ -543,6 +536,7 @@ export class MediationServer {
     url = instance.url;
     scheduler.start();
     webhooks.start();
+    await channels.start();
     // Recordings cut off by a crash are closed; pending composites render again.
     await recordings.recover();
     // …and after that, those another process sharing the database left when it died.
@@ -587,6 +581,7 @@ export class MediationServer {
       this.pool.close();
       await this.scheduler.stop();
       await this.webhooks.stop();
+      await this.channels.stop();
       await new Promise<void>((resolve) => this.io.close(() => resolve()));
       await this.shared.close();
       this.#http.closeAllConnections();

@@ -2,6 +2,7 @@
  * The only module that reads the environment. Returns a typed, validated
  * config or fails fast with a message naming the variable at fault.
  */
+import { mailConfig, mailEnvSchema, type MailConfig } from './channels/mailConfig.js';
 import { randomBytes } from 'node:crypto';
 import {
   accessSync,
@@ -29,142 +30,146 @@ const iceServerSchema = z.object({
   credential: z.string().optional(),
 });
 
-const envSchema = z.object({
-  HTTP_HOST: z.string().default('127.0.0.1'),
-  HTTP_PORT: port.default(3000),
-  PUBLIC_URL: z.string().url().optional(),
-  TLS_CERT_FILE: z.string().optional(),
-  TLS_KEY_FILE: z.string().optional(),
-  DATA_DIR: z.string().default('data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
-  /** Seals the signing keys every node shares in the database (several nodes); unset: key files. */
-  SERVICE_KEYS_SECRET: z
-    .string()
-    .min(32, 'SERVICE_KEYS_SECRET must be at least 32 characters')
-    .optional(),
-  MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
-  MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
-  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
-  MEDIASOUP_LISTEN_IP: z.string().ip().default('127.0.0.1'),
-  MEDIASOUP_ANNOUNCED_IP: z.string().min(1).optional(),
-  MEDIASOUP_RTC_MIN_PORT: port.default(40000),
-  MEDIASOUP_RTC_MAX_PORT: port.default(49999),
-  MEDIASOUP_WEBRTC_SERVER: bool.default('false'),
-  MEDIASOUP_WEBRTC_SERVER_PORT: port.default(44444),
-  MEDIASOUP_ENABLE_UDP: bool.default('true'),
-  MEDIASOUP_ENABLE_TCP: bool.default('true'),
-  ICE_SERVERS: z.string().optional(),
-  /** postgres://user:password@host:port/database selects PostgreSQL; unset: embedded SQLite. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** This node's name in health reports and logs (several nodes); default host name and pid. */
-  NODE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)')
-    .optional(),
-  /**
-   * An S3-compatible object store for evidence, documents and archives (every node reads what any
-   * node wrote); unset: files under DATA_DIR. S3_ENDPOINT for MinIO, Ceph or a test
-   * server; unset with S3_BUCKET: AWS in S3_REGION.
-   */
-  S3_BUCKET: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
-    .optional(),
-  S3_ENDPOINT: z.string().url().optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  S3_FORCE_PATH_STYLE: bool.optional(),
-  S3_PREFIX: z
-    .string()
-    .regex(/^([a-z0-9][a-z0-9._-]*\/)*$/, 'must be empty or end with /, e.g. mediation/')
-    .default(''),
-  /** Days every stored object stays under S3 Object Lock (COMPLIANCE); the bucket must allow it. */
-  S3_OBJECT_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
-  /**
-   * Redis shared by several nodes (redis:// or rediss://): Socket.IO rooms across nodes,
-   * rate limits counted on every node together. Unset: one process, all in memory.
-   */
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  /**
-   * Several nodes: the address this node's direct link to the other nodes listens on (an
-   * address they reach; relayed requests skip Redis); `off`: every request through Redis.
-   */
-  NODE_LINK_HOST: z
-    .string()
-    .regex(/^(off|[0-9A-Za-z.:-]{1,253})$/, 'an IP address or host name, or off')
-    .default('127.0.0.1'),
-  /** Put before every Redis key and channel (deployments sharing one Redis). */
-  REDIS_KEY_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{0,64}$/, 'letters, digits and . _ : - (at most 64)')
-    .default('mediation:'),
-  /**
-   * How long a process holds a background job (a notice being served, a webhook attempt, a
-   * composite render) before another process may take it over; renewed while the job runs.
-   */
-  JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-  /** How often each process marks passed deadlines and serves pending notices. */
-  DEADLINE_PASS_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
-  SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
-  /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
-  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
-  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().max(50).default(10),
-  /**
-   * Proof-of-work difficulty of the public application page (leading zero bits of a SHA-256;
-   * 2^bits hashes on average: 16 takes a phone one to three seconds).
-   */
-  APPLICATION_POW_BITS: z.coerce.number().int().min(0).max(24).default(16),
-  /** Hosts a webhook may reach over plain http and at private/loopback addresses (comma-separated). */
-  WEBHOOK_HTTP_ALLOWLIST: z.string().optional(),
-  /** Proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs); none by default. */
-  TRUSTED_PROXIES: z.string().optional(),
-  /**
-   * Bearer token that lets a monitor read /healthz's detail (sessions, people, workers,
-   * event-loop delay); without it /healthz says only ok/degraded/draining.
-   */
-  HEALTH_TOKEN: z.string().min(24, 'HEALTH_TOKEN must be at least 24 characters').optional(),
-  /** Largest payload of a joint application bundle (the ZIP is built in memory, stored ZIP32). */
-  BUNDLE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(3 * 1024 * 1024 * 1024)
-    .default(1024 * 1024 * 1024),
-  SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
-  /** Live sockets one person (one token subject) may hold; a newer one replaces the oldest. */
-  SOCKET_MAX_PER_PERSON: z.coerce.number().int().min(1).max(50).default(3),
-  /** Request rate of one person across all their sockets (per second) and burst. */
-  SOCKET_PERSON_RATE_LIMIT: z.coerce.number().positive().default(50),
-  SOCKET_PERSON_RATE_BURST: z.coerce.number().int().positive().default(100),
-  EVIDENCE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(512 * 1024 * 1024),
-  EVIDENCE_CASE_QUOTA_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(4 * 1024 * 1024 * 1024),
-  /** An upload that sends no byte for this long is refused (408) and its partial file removed. */
-  UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-  /** An upload must arrive whole within this time; the HTTP server's own request limit follows it. */
-  UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
-  WORK_CALENDAR_HOLIDAYS: z.string().optional(),
-  WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
-  /** Check every HTTP reply against its contract schema (500 on a mismatch); on under NODE_ENV=test. */
-  CHECK_RESPONSES: bool.optional(),
-  NODE_ENV: z.string().optional(),
-});
+const envSchema = z
+  .object({
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: port.default(3000),
+    PUBLIC_URL: z.string().url().optional(),
+    TLS_CERT_FILE: z.string().optional(),
+    TLS_KEY_FILE: z.string().optional(),
+    DATA_DIR: z.string().default('data'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    /** Seals the signing keys every node shares in the database (several nodes); unset: key files. */
+    SERVICE_KEYS_SECRET: z
+      .string()
+      .min(32, 'SERVICE_KEYS_SECRET must be at least 32 characters')
+      .optional(),
+    MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
+    MEDIASOUP_NUM_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+    MEDIASOUP_LISTEN_IP: z.string().ip().default('127.0.0.1'),
+    MEDIASOUP_ANNOUNCED_IP: z.string().min(1).optional(),
+    MEDIASOUP_RTC_MIN_PORT: port.default(40000),
+    MEDIASOUP_RTC_MAX_PORT: port.default(49999),
+    MEDIASOUP_WEBRTC_SERVER: bool.default('false'),
+    MEDIASOUP_WEBRTC_SERVER_PORT: port.default(44444),
+    MEDIASOUP_ENABLE_UDP: bool.default('true'),
+    MEDIASOUP_ENABLE_TCP: bool.default('true'),
+    ICE_SERVERS: z.string().optional(),
+    /** postgres://user:password@host:port/database selects PostgreSQL; unset: embedded SQLite. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** This node's name in health reports and logs (several nodes); default host name and pid. */
+    NODE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)')
+      .optional(),
+    /**
+     * An S3-compatible object store for evidence, documents and archives (every node reads what any
+     * node wrote); unset: files under DATA_DIR. S3_ENDPOINT for MinIO, Ceph or a test
+     * server; unset with S3_BUCKET: AWS in S3_REGION.
+     */
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+      .optional(),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: bool.optional(),
+    S3_PREFIX: z
+      .string()
+      .regex(/^([a-z0-9][a-z0-9._-]*\/)*$/, 'must be empty or end with /, e.g. mediation/')
+      .default(''),
+    /** Days every stored object stays under S3 Object Lock (COMPLIANCE); the bucket must allow it. */
+    S3_OBJECT_LOCK_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+    /**
+     * Redis shared by several nodes (redis:// or rediss://): Socket.IO rooms across nodes,
+     * rate limits counted on every node together. Unset: one process, all in memory.
+     */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /**
+     * Several nodes: the address this node's direct link to the other nodes listens on (an
+     * address they reach; relayed requests skip Redis); `off`: every request through Redis.
+     */
+    NODE_LINK_HOST: z
+      .string()
+      .regex(/^(off|[0-9A-Za-z.:-]{1,253})$/, 'an IP address or host name, or off')
+      .default('127.0.0.1'),
+    /** Put before every Redis key and channel (deployments sharing one Redis). */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{0,64}$/, 'letters, digits and . _ : - (at most 64)')
+      .default('mediation:'),
+    /**
+     * How long a process holds a background job (a notice being served, a webhook attempt, a
+     * composite render) before another process may take it over; renewed while the job runs.
+     */
+    JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    /** How often each process marks passed deadlines and serves pending notices. */
+    DEADLINE_PASS_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+    SOCKET_RATE_LIMIT: z.coerce.number().positive().default(50),
+    /** First retry delay of institution webhooks; doubled per attempt up to an hour. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().max(50).default(10),
+    /**
+     * Proof-of-work difficulty of the public application page (leading zero bits of a SHA-256;
+     * 2^bits hashes on average: 16 takes a phone one to three seconds).
+     */
+    APPLICATION_POW_BITS: z.coerce.number().int().min(0).max(24).default(16),
+    /** Hosts a webhook may reach over plain http and at private/loopback addresses (comma-separated). */
+    WEBHOOK_HTTP_ALLOWLIST: z.string().optional(),
+    /** Proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs); none by default. */
+    TRUSTED_PROXIES: z.string().optional(),
+    /**
+     * Bearer token that lets a monitor read /healthz's detail (sessions, people, workers,
+     * event-loop delay); without it /healthz says only ok/degraded/draining.
+     */
+    HEALTH_TOKEN: z.string().min(24, 'HEALTH_TOKEN must be at least 24 characters').optional(),
+    /** Largest payload of a joint application bundle (the ZIP is built in memory, stored ZIP32). */
+    BUNDLE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(3 * 1024 * 1024 * 1024)
+      .default(1024 * 1024 * 1024),
+    SOCKET_RATE_BURST: z.coerce.number().int().positive().default(100),
+    /** Live sockets one person (one token subject) may hold; a newer one replaces the oldest. */
+    SOCKET_MAX_PER_PERSON: z.coerce.number().int().min(1).max(50).default(3),
+    /** Request rate of one person across all their sockets (per second) and burst. */
+    SOCKET_PERSON_RATE_LIMIT: z.coerce.number().positive().default(50),
+    SOCKET_PERSON_RATE_BURST: z.coerce.number().int().positive().default(100),
+    EVIDENCE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(512 * 1024 * 1024),
+    EVIDENCE_CASE_QUOTA_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024 * 1024),
+    /** An upload that sends no byte for this long is refused (408) and its partial file removed. */
+    UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /** An upload must arrive whole within this time; the HTTP server's own request limit follows it. */
+    UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+    WORK_CALENDAR_HOLIDAYS: z.string().optional(),
+    WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
+    /** Check every HTTP reply against its contract schema (500 on a mismatch); on under NODE_ENV=test. */
+    CHECK_RESPONSES: bool.optional(),
+    NODE_ENV: z.string().optional(),
+  })
+  .extend(mailEnvSchema.shape);
 
 export interface IceServerConfig {
   urls: string[];
@@ -173,6 +178,8 @@ export interface IceServerConfig {
 }
 
 export interface Config {
+  /** E-mail through an SMTP relay (server/channels/); undefined: the outbox only. */
+  mail: MailConfig | undefined;
   http: {
     host: string;
     port: number;
@@ -303,7 +310,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   const dataDir = path.resolve(e.DATA_DIR);
   const nodeId = e.NODE_ID ?? `${os.hostname()}-${process.pid}`;
   const jwtSecret = e.JWT_SECRET ?? loadOrCreateSecret(dataDir);
+  let mail: MailConfig | undefined;
+  try {
+    mail = mailConfig(e);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
+    mail,
     http: {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,

@@ -939,4 +939,26 @@ CREATE TABLE agreement_performance (
 CREATE INDEX agreement_performance_case ON agreement_performance(case_id, recorded_at);
 `,
   },
+  {
+    version: 28,
+    name: 'e-mail through a relay, with delivery reports',
+    sql: `
+-- A notification of the outbox sent through a gateway (server/channels/): queued, claimed
+-- with a lease, accepted by the relay (its queue id and reply), then delivered or failed by
+-- the delivery report (its status and raw text kept); retried with backoff meanwhile.
+CREATE TABLE channel_sends (
+  message_id TEXT PRIMARY KEY REFERENCES notification_outbox(id),
+  channel TEXT NOT NULL,
+  delivery_id TEXT,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  provider_id TEXT,
+  provider_status TEXT,
+  report TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX channel_sends_due ON channel_sends(status, next_attempt_at);
+`,
+  },
 ];

@@ -261,6 +261,16 @@ export class DocumentService {
     return this.#service.onDelivered(deliveryId, client);
   }
 
+  /** A gateway's report on an e-mail or SMS notice of a delivery (server/channels/). */
+  channelOutcome(
+    deliveryId: string,
+    channel: 'email' | 'sms',
+    outcome: 'delivered' | 'failed',
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    return this.#service.channelOutcome(deliveryId, channel, outcome, detail);
+  }
+
   /** Notices dispatched to a person and not yet delivered: pushed at their next connection. */
   pendingFor(caseId: string, personId: string): Promise<ServedNotice[]> {
     return this.#service.pendingFor(caseId, personId);

@@ -1,8 +1,9 @@
 /**
  * Where e-mail and SMS messages (and in-app messages outside the live
- * socket) leave the service. The outbox records what would be sent, so a
- * real gateway can be plugged in behind the same port; the recorded rows are
- * also what an operator checks when a recipient says nothing arrived.
+ * socket) leave the service. The outbox records every message; a channel with
+ * a gateway configured (server/channels/: e-mail through an SMTP relay) also
+ * queues it for sending there. The recorded rows are what an operator checks
+ * when a recipient says nothing arrived.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
@@ -17,6 +18,8 @@ export interface OutgoingMessage {
   purpose: OutboxMessage['purpose'];
   subject: string;
   body: string;
+  /** The delivery of a served document this notice is for: its reports become delivery steps. */
+  deliveryId?: string;
 }
 
 export interface NotificationChannel {
@@ -24,10 +27,18 @@ export interface NotificationChannel {
   send(message: OutgoingMessage): Promise<{ id: string }>;
 }
 
+/** A gateway that sends a channel's messages from the outbox (server/channels/). */
+export interface OutboxGateway {
+  handles(channel: ServiceChannel): boolean;
+  /** Queues a recorded message for sending. */
+  enqueue(message: OutboxMessage, deliveryId: string | null): Promise<void>;
+}
+
 export class OutboxChannel implements NotificationChannel {
   readonly #repository: DocumentRepository;
   readonly #logger: Logger;
   readonly #now: () => Date;
+  #gateway: OutboxGateway | undefined;
 
   constructor(repository: DocumentRepository, logger: Logger, now: () => Date = () => new Date()) {
     this.#repository = repository;
@@ -35,13 +46,20 @@ export class OutboxChannel implements NotificationChannel {
     this.#now = now;
   }
 
+  /** From now on, messages of the gateway's channels are also queued for it. */
+  useGateway(gateway: OutboxGateway): void {
+    this.#gateway = gateway;
+  }
+
   async send(message: OutgoingMessage): Promise<{ id: string }> {
+    const { deliveryId, ...fields } = message;
     const row: OutboxMessage = {
       id: randomUUID(),
-      ...message,
+      ...fields,
       createdAt: this.#now().toISOString(),
     };
     await this.#repository.insertOutbox(row);
+    if (this.#gateway?.handles(row.channel)) await this.#gateway.enqueue(row, deliveryId ?? null);
     this.#logger.info(
       { caseId: row.caseId, personId: row.personId, channel: row.channel, purpose: row.purpose },
       'message queued in the outbox',

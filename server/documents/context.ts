@@ -61,6 +61,8 @@ export interface DocumentDeps {
   /** An evidence item of the case (the scan of a paper-signed agreement). */
   evidenceItem?: (caseId: string, itemId: string) => Promise<EvidenceItem | undefined>;
   publicUrl: () => string;
+  /** The recipient's own case link (their newest live invitation), for e-mail and SMS notices. */
+  personalLink?: (caseId: string, personId: string) => Promise<string | null>;
   logger: Logger;
   now: () => Date;
   /** Where signature images are decoded. */
@@ -82,6 +84,7 @@ export class DocumentContext {
   readonly evidenceReceipt: DocumentDeps['evidenceReceipt'];
   readonly evidenceItem: DocumentDeps['evidenceItem'];
   readonly publicUrl: () => string;
+  readonly personalLink: DocumentDeps['personalLink'];
   readonly logger: Logger;
   readonly now: () => Date;
   readonly untrusted: UntrustedWorkers;
@@ -100,6 +103,7 @@ export class DocumentContext {
     this.evidenceReceipt = d.evidenceReceipt;
     this.evidenceItem = d.evidenceItem;
     this.publicUrl = d.publicUrl;
+    this.personalLink = d.personalLink;
     this.logger = d.logger;
     this.now = d.now;
     this.untrusted = d.untrusted;

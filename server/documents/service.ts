@@ -16,6 +16,7 @@ import {
   noticeOf,
   requireStaff,
   sha,
+  SYSTEM_ACTOR,
   type DocumentContext,
   type PersonActor,
 } from './context.js';
@@ -363,18 +364,89 @@ export class ServiceOfDocuments {
       { caseId: c.id, deliveryId: delivery.id },
       'document dispatched to its recipient',
     );
+    const link = (await this.#ctx.personalLink?.(c.id, delivery.recipientId)) ?? null;
     for (const a of addresses) {
       if (a.channel === 'in_app') continue;
-      await this.#ctx.notifications.send({
-        caseId: c.id,
-        personId: delivery.recipientId,
-        channel: a.channel,
-        address: a.value,
-        purpose: 'document_served',
-        subject: `【${c.caseNumber}】${doc.title}`,
-        body: `${delivery.recipientName}：${c.caseNumber}号案件的${doc.title}已向您送达，请登录在线调解平台查看并签收。文书 SHA-256：${doc.sha256}`,
-      });
+      await this.#notify(c, doc, delivery, a, link);
     }
+  }
+
+  /**
+   * The e-mail or SMS notice of a served document: its title, the case number, the recipient's
+   * own link and the document's SHA-256, never its content.
+   */
+  async #notify(
+    c: MediationCase,
+    doc: CaseDocument,
+    delivery: Delivery,
+    a: ServiceAddress,
+    link: string | null,
+  ): Promise<void> {
+    const open = link ? `请打开您的案件链接查看并签收：${link}` : '请登录在线调解平台查看并签收。';
+    await this.#ctx.notifications.send({
+      caseId: c.id,
+      personId: delivery.recipientId,
+      channel: a.channel,
+      address: a.value,
+      purpose: 'document_served',
+      deliveryId: delivery.id,
+      subject: `【${c.caseNumber}】${doc.title}`,
+      body:
+        a.channel === 'email'
+          ? `${delivery.recipientName}：\n\n${c.caseNumber} 号案件的《${doc.title}》已向您电子送达。\n${open}\n\n文书 SHA-256：${doc.sha256}\n（用于核对您看到的文书与送达的文书一致；本邮件不含文书内容。）\n`
+          : `${delivery.recipientName}：${c.caseNumber}号案件的《${doc.title}》已向您送达。${open} 文书 SHA-256：${doc.sha256}`,
+    });
+  }
+
+  /**
+   * What a gateway reported of a notice of this delivery: the recipient's mail system accepted
+   * it (`delivered`: service is complete), or it failed for good. A failure fails the delivery
+   * only when that channel was the delivery's own; it then stands on the next consented channel
+   * (e-mail → SMS, whose notice went out with the e-mail), else goes to offline service
+   * (DOMAIN.md: a failed electronic service falls back).
+   */
+  async channelOutcome(
+    deliveryId: string,
+    channel: 'email' | 'sms',
+    outcome: 'delivered' | 'failed',
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    const delivery = await this.#ctx.docs.getDelivery(deliveryId);
+    if (!delivery) return;
+    const info = { ip: null, userAgent: null, channel };
+    if (outcome === 'delivered') {
+      await this.step(SYSTEM_ACTOR, delivery, 'deliver', info, detail, 'tolerant');
+      return;
+    }
+    if (delivery.channel !== channel) return;
+    const before = (await this.#ctx.docs.listEvents(delivery.id)).length;
+    await this.step(SYSTEM_ACTOR, delivery, 'fail', info, detail, 'tolerant');
+    // A repeated report, or a delivery that went on meanwhile: no second fallback.
+    if ((await this.#ctx.docs.listEvents(delivery.id)).length === before) return;
+    const consent = await this.#ctx.docs.currentConsent(delivery.caseId, delivery.recipientId);
+    const next =
+      channel === 'email' ? consent?.addresses.find((a) => a.channel === 'sms') : undefined;
+    if (next && consent?.electronic) {
+      // The SMS notice went with the e-mail when the document was served (every consented
+      // address is told): the delivery now stands on it.
+      await this.step(
+        SYSTEM_ACTOR,
+        delivery,
+        'dispatch',
+        { ...info, channel: 'sms' },
+        { fallbackFrom: channel, address: next.value },
+        'tolerant',
+      );
+      return;
+    }
+    await this.step(
+      SYSTEM_ACTOR,
+      delivery,
+      'markOffline',
+      { ...info, channel: 'offline' },
+      { reason: `${channel}_failed` },
+      'tolerant',
+    );
   }
 
   async #deliveryFor(
