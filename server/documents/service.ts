@@ -251,8 +251,13 @@ export class ServiceOfDocuments {
           at: e.at,
           channel: channelLabel(e.channel),
           implied: e.implied,
+          receipt: receiptText(e.channel, e.detail),
           by:
-            names.get(e.actorId) ?? (await ctx.cases.getStaff(e.actorId))?.displayName ?? e.actorId,
+            e.actorId === SYSTEM_ACTOR.id
+              ? '系统'
+              : (names.get(e.actorId) ??
+                (await ctx.cases.getStaff(e.actorId))?.displayName ??
+                e.actorId),
         })),
       ),
       served: view.served
@@ -481,6 +486,29 @@ function preferred(consent: ServiceConsent): ServiceAddress | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * What a gateway said of a step, for the certificate: the address (masked), the status and the
+ * provider's message id of a mail system's report; a fallback and why.
+ */
+function receiptText(channel: string | null, detail: Record<string, unknown> | null): string {
+  if (!detail) return '—';
+  const parts: string[] = [];
+  const address = typeof detail['address'] === 'string' ? detail['address'] : null;
+  if (address && (channel === 'email' || channel === 'sms'))
+    parts.push(maskAddress({ channel, value: address }));
+  if (typeof detail['status'] === 'string')
+    parts.push(
+      `状态 ${detail['status']}${typeof detail['diagnostic'] === 'string' ? `（${detail['diagnostic']}）` : ''}`,
+    );
+  const id = detail['messageId'] ?? detail['queueId'];
+  if (typeof id === 'string') parts.push(`回执编号 ${id}`);
+  if (typeof detail['fallbackFrom'] === 'string')
+    parts.push(`${channelLabel(detail['fallbackFrom'])}送达失败，改由本渠道送达`);
+  if (typeof detail['reason'] === 'string' && detail['reason'].endsWith('_failed'))
+    parts.push('电子送达失败，转线下送达');
+  return parts.length > 0 ? parts.join('；') : '—';
 }
 
 function channelLabel(channel: string | null): string {

@@ -604,7 +604,15 @@ export interface CertificateData {
   recipient: { name: string; role: string };
   address: string;
   consent: { given: boolean; at: string | null };
-  events: readonly { label: string; at: string; channel: string; implied: boolean; by: string }[];
+  events: readonly {
+    label: string;
+    at: string;
+    channel: string;
+    implied: boolean;
+    by: string;
+    /** What the gateway reported (masked address, status, message id), or a fallback's reason. */
+    receipt: string;
+  }[];
   served: { at: string; basis: string } | null;
   challenge: string | null;
   paperCopy: boolean;
@@ -640,12 +648,13 @@ export function certificateLayout(d: CertificateData): DocumentLayout {
       { type: 'heading', text: '送达记录' },
       {
         type: 'table',
-        header: ['环节', '时间', '渠道', '操作人'],
+        header: ['环节', '时间', '渠道', '操作人', '回执'],
         rows: d.events.map((e) => [
           e.implied ? `${e.label}（由后续行为确认）` : e.label,
           chineseDateTime(e.at),
           e.channel,
           e.by,
+          e.receipt,
         ]),
       },
       {

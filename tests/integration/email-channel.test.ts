@@ -12,6 +12,7 @@
  *   falls to offline service;
  * - a relay that is down is tried again and the message goes once it is back.
  */
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -257,6 +258,11 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
     await sleep(300);
     expect(await states(deliveryId)).toHaveLength(2);
     expect((await sends().get(outbox.id))?.report).toContain('Original-Envelope-Id');
+    // The service certificate names the channel, the masked address, the status and the id.
+    const { bytes } = await t.server.documents.certificate(staff.clerk, caseId, deliveryId);
+    const text = pdfText(bytes);
+    for (const s of ['电子邮箱', 'w***@example.test', '状态2.0.0', `回执编号${outbox.id}`])
+      expect(text).toContain(s);
   });
 
   it('a bounce fails the e-mail delivery, which stands on SMS; a refused address falls to offline service', async () => {
@@ -349,3 +355,18 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
     expect(received.filter((m) => m.envelopeId === queued.messageId)).toHaveLength(1);
   });
 });
+
+/** The text of a PDF as poppler's pdftotext reads it, without the spaces it puts in CJK. */
+function pdfText(bytes: Buffer): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'certificate-'));
+  try {
+    const file = path.join(dir, 'certificate.pdf');
+    writeFileSync(file, bytes);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      '',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
