@@ -74,6 +74,7 @@ export function composeDocuments(p: {
       return item?.caseId === caseId ? item : undefined;
     },
     publicUrl: p.publicUrl,
+    channelSends: new SqlChannelSends(p.database),
     personalLink: async (caseId, personId) => {
       const person = await p.repository.getPerson(personId);
       const now = Date.now();

@@ -915,6 +915,7 @@ CREATE INDEX case_representatives_case ON case_representatives(case_id, recorded
 -- Each applicant's own claims in a dispute with several workers (server/cases/personClaims.ts):
 -- the list as JSON, its amounts' total kept for the statistics; the audit chain keeps each change.
 CREATE TABLE case_person_claims (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
   case_id TEXT NOT NULL REFERENCES cases(id),
   person_id TEXT NOT NULL REFERENCES case_people(id),
   claims TEXT NOT NULL,
@@ -947,6 +948,7 @@ CREATE INDEX agreement_performance_case ON agreement_performance(case_id, record
 -- with a lease, accepted by the relay (its queue id and reply), then delivered or failed by
 -- the delivery report (its status and raw text kept); retried with backoff meanwhile.
 CREATE TABLE channel_sends (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
   message_id TEXT PRIMARY KEY REFERENCES notification_outbox(id),
   channel TEXT NOT NULL,
   delivery_id TEXT,

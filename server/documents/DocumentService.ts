@@ -51,6 +51,7 @@ import { SessionRecords } from './sessionRecords.js';
 import { AgreementSigning } from './signing.js';
 import type { AgreementTerms } from './templates.js';
 import type { SessionRecordContent } from '../../signaling/http/sessionRecords.js';
+import type { CaseMessage } from './consent.js';
 import type { DocumentView } from './views.js';
 
 export { SIGNING_CODE_ATTEMPTS, SIGNING_CODE_TTL_MS } from './signing.js';
@@ -259,6 +260,11 @@ export class DocumentService {
     client: { caseId: string; personId: string } & ClientInfo,
   ): Promise<DeliveryView> {
     return this.#service.onDelivered(deliveryId, client);
+  }
+
+  /** E-mail and SMS sent about the case, with what the gateways reported (staff only). */
+  messages(actor: Actor, caseId: string): Promise<CaseMessage[]> {
+    return this.#consents.messages(actor, caseId);
   }
 
   /** A gateway's report on an e-mail or SMS notice of a delivery (server/channels/). */

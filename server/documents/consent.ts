@@ -5,11 +5,13 @@
  * file and is readable only by the person it concerns and by staff.
  */
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { caseMessageView } from '../../signaling/http/documentViews.js';
 import type { Actor } from '../cases/access.js';
 import type { CasePerson } from '../cases/model.js';
 import { fail, NotFoundError } from '../errors.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
-import { clientPayload, json, type DocumentContext } from './context.js';
+import { clientPayload, json, requireStaff, type DocumentContext } from './context.js';
 import type { ServiceAddress, ServiceConsent } from './model.js';
 import type { ServiceConsentInput } from './schemas.js';
 import { consentLayout } from './templates.js';
@@ -108,4 +110,31 @@ export class ServiceConsents {
     const all = await this.#ctx.docs.listConsents(caseId);
     return actor.kind === 'person' ? all.filter((x) => x.personId === actor.id) : all;
   }
+
+  /** E-mail and SMS sent about the case, with what the gateways reported (staff only). */
+  async messages(actor: Actor, caseId: string): Promise<CaseMessage[]> {
+    await this.#ctx.caseFor(actor, caseId);
+    requireStaff(actor, 'read the messages sent');
+    const sends = new Map(
+      ((await this.#ctx.channelSends?.listForCase(caseId)) ?? []).map((x) => [x.messageId, x]),
+    );
+    return (await this.#ctx.docs.listOutbox({ caseId })).map((m) => {
+      const send = sends.get(m.id);
+      return {
+        id: m.id,
+        channel: m.channel,
+        address: m.address,
+        purpose: m.purpose,
+        subject: m.subject,
+        createdAt: m.createdAt,
+        status: send?.status ?? 'outbox',
+        attempts: send?.attempts ?? 0,
+        providerStatus: send?.providerStatus ?? null,
+        deliveryId: send?.deliveryId ?? null,
+        updatedAt: send?.updatedAt ?? null,
+      };
+    });
+  }
 }
+
+export type CaseMessage = z.output<typeof caseMessageView>;

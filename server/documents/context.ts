@@ -11,6 +11,7 @@
  * signatures), sealing.ts (seal, paper signing, the agreement's effect);
  * views.ts renders what readers see; DocumentService.ts composes them.
  */
+import type { ChannelSendRepository } from '../channels/ChannelSendRepository.js';
 import type { JobClaims } from '../jobs/JobLeases.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -63,6 +64,8 @@ export interface DocumentDeps {
   publicUrl: () => string;
   /** The recipient's own case link (their newest live invitation), for e-mail and SMS notices. */
   personalLink?: (caseId: string, personId: string) => Promise<string | null>;
+  /** What the gateways sent and heard of each message (server/channels/). */
+  channelSends?: ChannelSendRepository;
   logger: Logger;
   now: () => Date;
   /** Where signature images are decoded. */
@@ -85,6 +88,7 @@ export class DocumentContext {
   readonly evidenceItem: DocumentDeps['evidenceItem'];
   readonly publicUrl: () => string;
   readonly personalLink: DocumentDeps['personalLink'];
+  readonly channelSends: DocumentDeps['channelSends'];
   readonly logger: Logger;
   readonly now: () => Date;
   readonly untrusted: UntrustedWorkers;
@@ -104,6 +108,7 @@ export class DocumentContext {
     this.evidenceItem = d.evidenceItem;
     this.publicUrl = d.publicUrl;
     this.personalLink = d.personalLink;
+    this.channelSends = d.channelSends;
     this.logger = d.logger;
     this.now = d.now;
     this.untrusted = d.untrusted;

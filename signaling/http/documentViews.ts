@@ -157,3 +157,24 @@ export const signingCodeReply = z.object({
   /** In-app only: the signing screen is the channel, so the code is shown there. */
   code: z.string().optional(),
 });
+
+/**
+ * One e-mail or SMS the service sent about a case, as staff check it: where it went, what it
+ * was for, and what the gateway and the recipient's mail system said (a bounced address and its
+ * reason). Never the text: it may carry a one-time code.
+ */
+export const caseMessageView = z.object({
+  id: z.string(),
+  channel: z.enum(SERVICE_CHANNELS),
+  address: z.string(),
+  purpose: z.string(),
+  subject: z.string(),
+  createdAt: z.string(),
+  /** outbox: recorded only (no gateway for the channel); then queued, accepted, delivered, failed. */
+  status: z.enum(['outbox', 'queued', 'accepted', 'delivered', 'failed']),
+  attempts: z.number(),
+  /** The relay's last reply, or the report's status and diagnostic. */
+  providerStatus: nullableString,
+  deliveryId: nullableString,
+  updatedAt: nullableString,
+});

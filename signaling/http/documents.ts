@@ -25,6 +25,7 @@ import {
   serviceConsentView,
   signatureView,
   signingCodeReply,
+  caseMessageView,
 } from './documentViews.js';
 import { endpoint, pathId, raw } from './endpoint.js';
 
@@ -95,6 +96,16 @@ export const documentApi = {
     auth: 'any',
     params: caseParams,
     response: z.object({ consents: z.array(serviceConsentView) }),
+  }),
+  messages: endpoint({
+    method: 'get',
+    path: '/cases/:caseId/messages',
+    summary:
+      'E-mail and SMS sent about the case (staff): address, purpose, and what the gateway and the mail system reported, a bounce with its reason; never the text',
+    tag: 'documents',
+    auth: 'staff',
+    params: caseParams,
+    response: z.object({ messages: z.array(caseMessageView) }),
   }),
   delivered: endpoint({
     method: 'post',

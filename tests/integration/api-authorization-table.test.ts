@@ -383,6 +383,8 @@ const TABLE: readonly Row[] = [
     body: (w, _p, caller) => ({ ...(A1_STAFF.includes(caller) ? { personId: w.a1.respondentId } : {}),
       consentToElectronicService: true, addresses: [{ channel: 'in_app' }], scope: 'all', effectAcknowledged: true }) },
   { method: 'get', path: '/cases/:caseId/service-consents', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  // Addresses and what mail systems said of them: the organisation's, never a party's.
+  { method: 'get', path: '/cases/:caseId/messages', allow: A1_STAFF },
   ...(['delivered', 'read', 'acknowledge'] as const).map((step): Row => (
     { method: 'post', path: `/cases/:caseId/deliveries/:deliveryId/${step}`, refuse: HIDDEN_FROM,
       allow: ['applicantA1'], body: () => ({}) })),

@@ -28,7 +28,8 @@ import type { CasePerson } from '../../server/cases/model.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlChannelSends } from '../../server/db/SqlChannelSends.js';
 import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
-import { caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
+import { TEST_PASSWORD, caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
+import { apiClient } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Received {
@@ -261,7 +262,12 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
     // The service certificate names the channel, the masked address, the status and the id.
     const { bytes } = await t.server.documents.certificate(staff.clerk, caseId, deliveryId);
     const text = pdfText(bytes);
-    for (const s of ['电子邮箱', 'w***@example.test', '状态2.0.0', `回执编号${outbox.id}`])
+    for (const s of [
+      '电子邮箱',
+      'w***@example.test',
+      '状态2.0.0',
+      `回执编号${outbox.id.slice(0, 8)}`,
+    ])
       expect(text).toContain(s);
   });
 
@@ -297,6 +303,25 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
     expect(sms).toHaveLength(1);
     expect(sms[0]!.body).toContain('SHA-256');
     expect((await sends().get(outbox.id))?.providerStatus).toContain('5.1.1');
+    // Staff see the bounced address and why; the text (it may hold a code) is never listed.
+    const api = apiClient(t.url);
+    const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
+    const { messages } = await api.ok<{ messages: Record<string, unknown>[] }>(
+      'GET',
+      `/cases/${caseId}/messages`,
+      clerk,
+    );
+    expect(messages.find((m) => m['address'] === 'gone@example.test')).toMatchObject({
+      channel: 'email',
+      status: 'failed',
+      deliveryId,
+      providerStatus: expect.stringContaining('5.1.1') as unknown,
+    });
+    expect(messages.find((m) => m['address'] === '13900000001')).toMatchObject({
+      channel: 'sms',
+      status: 'outbox',
+    });
+    expect(messages.every((m) => !('body' in m))).toBe(true);
 
     // The relay refuses this one outright: no SMS consented, so offline service.
     const agent = await t.server.cases.addPerson(staff.clerk, caseId, {

@@ -58,6 +58,9 @@ export function documentRoutes(d: DocumentRouteDeps): RouteSpec[] {
     route(documentApi.consents, async ({ actor, params }) => ({
       consents: await s.consents(actor, params.caseId),
     })),
+    route(documentApi.messages, async ({ actor, params }) => ({
+      messages: await s.messages(actor, params.caseId),
+    })),
     ...(
       [
         [documentApi.delivered, 'deliver'],
