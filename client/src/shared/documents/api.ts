@@ -101,6 +101,14 @@ export class DocumentsApi {
     return reply.consents;
   }
 
+  /** Staff: the e-mail and SMS sent about the case, with what the mail systems said. */
+  async messages(): Promise<Reply<'get', '/cases/:caseId/messages'>['messages']> {
+    const reply = await this.#requests.send('get', '/cases/:caseId/messages', {
+      params: this.#case,
+    });
+    return reply.messages;
+  }
+
   consent(input: ServiceConsentInput): Promise<Reply<'post', '/cases/:caseId/service-consent'>> {
     return this.#requests.send('post', '/cases/:caseId/service-consent', {
       params: this.#case,
