@@ -64,9 +64,13 @@ export class EmailDispatcher implements OutboxGateway {
     return channel === 'email';
   }
 
+  /**
+   * Queues a recorded message; the next tick (within a second) sends it. Not sent from here:
+   * the caller may be inside a transaction, and work started from it would run in it (a
+   * rolled-back message must not have gone out).
+   */
   async enqueue(message: OutboxMessage, deliveryId: string | null): Promise<void> {
     await this.#o.sends.enqueue(message.id, 'email', deliveryId, message.createdAt);
-    this.poke();
   }
 
   start(): void {
@@ -74,7 +78,7 @@ export class EmailDispatcher implements OutboxGateway {
     this.#timer ??= setInterval(() => this.poke(), TICK_MS);
   }
 
-  /** Looks for due messages now (a new one was queued). */
+  /** Looks for due messages now, unless a look is under way. */
   poke(): void {
     if (this.#stopped || this.#timer === undefined) return;
     this.#running ??= this.#tick()
