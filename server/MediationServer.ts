@@ -317,19 +317,9 @@ export class MediationServer {
     });
     const { institutions, webhooks } = institutionParts;
     const { documentDelivery, outbox, documents, channels } = composeDocuments({
-      ...{
-        database,
-        jobs,
-        repository,
-        cases,
-        audit,
-        blobs: documentBlobs,
-        renderer,
-        keys,
-        evidence,
-      },
-      ...{ evidenceItem: (id: string) => evidenceItems.get(id), invitationTokens, config, logger },
-      publicUrl: () => url,
+      ...{ database, jobs, repository, cases, audit, blobs: documentBlobs, renderer, keys },
+      ...{ evidence, evidenceItem: (id: string) => evidenceItems.get(id), invitationTokens },
+      ...{ limiter: shared.limiter, config, logger, publicUrl: () => url },
     });
     const signInNotices = new SignInNotices({
       repository,

@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { InvitationTokens } from '../auth/tokenKinds.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
+import type { LimiterFactory } from '../cluster/state.js';
 import { DsnReceiver } from '../channels/DsnReceiver.js';
 import { EmailDispatcher } from '../channels/EmailDispatcher.js';
 import { SmtpMailer } from '../channels/SmtpMailer.js';
@@ -46,6 +47,7 @@ export function composeDocuments(p: {
   evidence: EvidenceService;
   evidenceItem: (itemId: string) => Promise<EvidenceItem | undefined>;
   invitationTokens: InvitationTokens;
+  limiter: LimiterFactory;
   config: Config;
   logger: Logger;
   publicUrl: () => string;
@@ -75,6 +77,7 @@ export function composeDocuments(p: {
     },
     publicUrl: p.publicUrl,
     channelSends: new SqlChannelSends(p.database),
+    limiter: p.limiter,
     personalLink: async (caseId, personId) => {
       const person = await p.repository.getPerson(personId);
       const now = Date.now();

@@ -11,6 +11,7 @@
  * signatures), sealing.ts (seal, paper signing, the agreement's effect);
  * views.ts renders what readers see; DocumentService.ts composes them.
  */
+import type { LimiterFactory } from '../cluster/state.js';
 import type { ChannelSendRepository } from '../channels/ChannelSendRepository.js';
 import type { JobClaims } from '../jobs/JobLeases.js';
 import { createHash, randomUUID } from 'node:crypto';
@@ -66,6 +67,8 @@ export interface DocumentDeps {
   personalLink?: (caseId: string, personId: string) => Promise<string | null>;
   /** What the gateways sent and heard of each message (server/channels/). */
   channelSends?: ChannelSendRepository;
+  /** Shared rate limits (one-time codes per address and per case). */
+  limiter?: LimiterFactory;
   logger: Logger;
   now: () => Date;
   /** Where signature images are decoded. */
@@ -89,6 +92,7 @@ export class DocumentContext {
   readonly publicUrl: () => string;
   readonly personalLink: DocumentDeps['personalLink'];
   readonly channelSends: DocumentDeps['channelSends'];
+  readonly limiter: DocumentDeps['limiter'];
   readonly logger: Logger;
   readonly now: () => Date;
   readonly untrusted: UntrustedWorkers;
@@ -109,6 +113,7 @@ export class DocumentContext {
     this.publicUrl = d.publicUrl;
     this.personalLink = d.personalLink;
     this.channelSends = d.channelSends;
+    this.limiter = d.limiter;
     this.logger = d.logger;
     this.now = d.now;
     this.untrusted = d.untrusted;

@@ -5,6 +5,8 @@
  * re-encoded by the service (untrusted/signatureImage.ts). Who must sign is
  * signingRules.ts; sealing and the agreement's effect are sealing.ts.
  */
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consume } from '../applications/limits.js';
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../cases/access.js';
 import type { CasePerson, MediationCase } from '../cases/model.js';
@@ -38,6 +40,8 @@ export const SIGNS_FOR_LABELS: Record<AgreementSignature['signsFor'], string> = 
 export class AgreementSigning {
   readonly #ctx: DocumentContext;
 
+  #limits: { address: RateLimiterAbstract; case: RateLimiterAbstract } | undefined;
+
   constructor(ctx: DocumentContext) {
     this.#ctx = ctx;
   }
@@ -59,6 +63,16 @@ export class AgreementSigning {
     });
     const signer = signerOf(actor, c, people, doc);
     const { channel, address } = await this.#codeDestination(actor, caseId, people, input.channel);
+    // Codes that cost a message and reach a number or a mailbox: limited per address and per
+    // case (in-app, the code is only shown on the signer's own screen).
+    if (channel !== 'in_app' && this.#ctx.limiter) {
+      this.#limits ??= {
+        address: this.#ctx.limiter({ keyPrefix: 'sign-code-address', points: 5, duration: 600 }),
+        case: this.#ctx.limiter({ keyPrefix: 'sign-code-case', points: 30, duration: 3600 }),
+      };
+      await consume(this.#limits.address, `${channel}:${address}`);
+      await consume(this.#limits.case, caseId);
+    }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const salt = randomUUID();
     const at = this.#ctx.now();

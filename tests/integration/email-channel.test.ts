@@ -10,6 +10,7 @@
  * - a `failed` report (5.1.1) fails the delivery, which then stands on the SMS notice sent with
  *   the e-mail (the other consented channel); a recipient the relay refuses outright (550)
  *   falls to offline service;
+ * - signing codes go out by e-mail, five per address in ten minutes;
  * - a relay that is down is tried again and the message goes once it is back.
  */
 import { execFileSync } from 'node:child_process';
@@ -343,6 +344,40 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
       ['failed', 'email'],
       ['offline_required', 'offline'],
     ]);
+  });
+
+  it('sends signing codes by e-mail, at most five to one address in ten minutes', async () => {
+    const worker = people.find((p) => p.kind === 'applicant')!;
+    const { document } = await t.server.documents.issue(staff.mediator, caseId, {
+      kind: 'mediation_agreement',
+      fields: { items: ['被申请人于 2027 年 1 月 15 日前支付工资 12,000 元'] },
+      recipients: [],
+    });
+    const actor: Actor = {
+      kind: 'person',
+      id: worker.id,
+      role: 'party',
+      caseId,
+      invitationId: 'test',
+      name: worker.name,
+    };
+    const before = received.length;
+    for (let i = 0; i < 5; i += 1) {
+      const sent = await t.server.documents.signingCode(actor, caseId, document.id, {
+        channel: 'email',
+      });
+      expect(sent).toMatchObject({ channel: 'email', destination: 'w***@example.test' });
+      expect(sent).not.toHaveProperty('code');
+    }
+    await expect(
+      t.server.documents.signingCode(actor, caseId, document.id, { channel: 'email' }),
+    ).rejects.toMatchObject({ reason: 'TOO_MANY_ATTEMPTS' });
+    // The five codes reached the relay, each a message of its own with a six-digit code.
+    const codes = await until(async () => {
+      const mails = received.slice(before).filter((m) => m.to.includes('worker@example.test'));
+      return mails.length === 5 ? mails : undefined;
+    }, 'five code messages at the relay');
+    for (const m of codes) expect((await simpleParser(m.raw)).text).toMatch(/验证码 \d{6}/);
   });
 
   it('tries again while the relay is down and sends once it is back', async () => {
