@@ -12,10 +12,6 @@
  * and performance found per worker: the deadline is met only once every worker was paid.
  * A worker reads its own claims and payments, not its co-workers'.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
@@ -29,6 +25,7 @@ import {
   type StaffFixture,
 } from '../support/cases.js';
 import { apiClient, errorBody, errorReason, pngBytes, type Api } from '../support/evidenceHttp.js';
+import { flatPdfText } from '../support/pdfText.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Signing {
@@ -315,7 +312,7 @@ describe('a collective dispute: five workers, two respondents, representatives',
       headers: { authorization: `Bearer ${mediator}` },
     });
     expect(pdf.status).toBe(200);
-    const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
+    const text = flatPdfText(Buffer.from(await pdf.arrayBuffer()));
     expect(text).toContain('各申请人的具体权利义务如下');
     for (const i of [2, 3, 4, 5]) {
       expect(text).toContain(`工人${i}`);
@@ -414,18 +411,3 @@ describe('a collective dispute: five workers, two respondents, representatives',
     expect(mine.performance.map((x) => [x.personId, x.recordedBy])).toEqual([[w2, '']]);
   });
 });
-
-/** The text of a PDF as poppler's pdftotext reads it, without the spaces it puts in CJK. */
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'collective-pdf-'));
-  try {
-    const file = path.join(dir, 'agreement.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
-      /\s+/g,
-      '',
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}

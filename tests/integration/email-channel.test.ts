@@ -13,7 +13,6 @@
  * - signing codes go out by e-mail, five per address in ten minutes;
  * - a relay that is down is tried again and the message goes once it is back.
  */
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +30,7 @@ import { SqlChannelSends } from '../../server/db/SqlChannelSends.js';
 import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
 import { TEST_PASSWORD, caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
 import { apiClient } from '../support/evidenceHttp.js';
+import { flatPdfText } from '../support/pdfText.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Received {
@@ -262,7 +262,7 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
     expect((await sends().get(outbox.id))?.report).toContain('Original-Envelope-Id');
     // The service certificate names the channel, the masked address, the status and the id.
     const { bytes } = await t.server.documents.certificate(staff.clerk, caseId, deliveryId);
-    const text = pdfText(bytes);
+    const text = flatPdfText(bytes);
     for (const s of [
       '电子邮箱',
       'w***@example.test',
@@ -415,18 +415,3 @@ describe('e-mail service through an SMTP relay, with delivery reports', () => {
     expect(received.filter((m) => m.envelopeId === queued.messageId)).toHaveLength(1);
   });
 });
-
-/** The text of a PDF as poppler's pdftotext reads it, without the spaces it puts in CJK. */
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'certificate-'));
-  try {
-    const file = path.join(dir, 'certificate.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(
-      /\s+/g,
-      '',
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
