@@ -54,7 +54,8 @@ import { EvidenceService } from './evidence/EvidenceService.js';
 import type { DocumentService } from './documents/DocumentService.js';
 import type { WebhookLookup } from './institutions/webhookTarget.js';
 import { composeApplications } from './compose/applications.js';
-import { composeDocuments, type Channels } from './compose/documents.js';
+import type { Channels } from './compose/channels.js';
+import { composeDocuments } from './compose/documents.js';
 import { composeInstitutions, institutionApiRoutes } from './compose/institutions.js';
 import { secureDataDir } from './storage/dataDirPermissions.js';
 import { SignInGuard } from './auth/SignInGuard.js';
@@ -316,11 +317,12 @@ export class MediationServer {
       webhookLookup: options.webhookLookup,
     });
     const { institutions, webhooks } = institutionParts;
-    const { documentDelivery, outbox, documents, channels } = composeDocuments({
-      ...{ database, jobs, repository, cases, audit, blobs: documentBlobs, renderer, keys },
-      ...{ evidence, evidenceItem: (id: string) => evidenceItems.get(id), invitationTokens },
-      ...{ limiter: shared.limiter, config, logger, publicUrl: () => url },
-    });
+    const { documentDelivery, outbox, documents, channels, links, openShortLink } =
+      composeDocuments({
+        ...{ database, jobs, repository, cases, audit, blobs: documentBlobs, renderer, keys },
+        ...{ evidence, evidenceItem: (id: string) => evidenceItems.get(id), invitationTokens },
+        ...{ limiter: shared.limiter, config, logger, publicUrl: () => url },
+      });
     const signInNotices = new SignInNotices({
       repository,
       events: new SqlSecurityEvents(database),
@@ -399,7 +401,7 @@ export class MediationServer {
       evidence,
       documents,
       notifications: outbox,
-      invitationTokens,
+      links,
       limiter: shared.limiter,
       config,
       publicUrl: () => url,
@@ -423,7 +425,7 @@ export class MediationServer {
         uploads: config.uploads,
         viewerActive: (viewer) => cases.viewerActive(viewer),
       }),
-      ...documentRoutes({ documents, signIn }),
+      ...documentRoutes({ documents, signIn, demoMessages: () => channels.demoMessages() }),
       ...calendarRoutes({ calendar: workCalendar }),
       ...procedureRoutes({ cases, documents }),
       ...institutionApiRoutes(institutionParts, {
@@ -453,6 +455,7 @@ export class MediationServer {
       healthToken: config.healthToken,
       jwks: () => keys.jwks(),
       trustedProxies: config.trustedProxies,
+      shortLink: openShortLink,
     });
     const server = createListener(
       app,

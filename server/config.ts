@@ -3,6 +3,8 @@
  * config or fails fast with a message naming the variable at fault.
  */
 import { mailConfig, mailEnvSchema, type MailConfig } from './channels/mailConfig.js';
+import type { SmppConfig } from './channels/SmppGateway.js';
+import { smsConfig, smsEnvSchema } from './channels/smsConfig.js';
 import { randomBytes } from 'node:crypto';
 import {
   accessSync,
@@ -167,9 +169,12 @@ const envSchema = z
     WORK_CALENDAR_EXTRA_WORKDAYS: z.string().optional(),
     /** Check every HTTP reply against its contract schema (500 on a mismatch); on under NODE_ENV=test. */
     CHECK_RESPONSES: bool.optional(),
+    /** The demo's loopback mail relay and SMSC (npm start sets it). */
+    DEMO_CHANNELS: bool.default('false'),
     NODE_ENV: z.string().optional(),
   })
-  .extend(mailEnvSchema.shape);
+  .extend(mailEnvSchema.shape)
+  .extend(smsEnvSchema.shape);
 
 export interface IceServerConfig {
   urls: string[];
@@ -180,6 +185,14 @@ export interface IceServerConfig {
 export interface Config {
   /** E-mail through an SMTP relay (server/channels/); undefined: the outbox only. */
   mail: MailConfig | undefined;
+  /** SMS through an SMPP gateway (server/channels/); undefined: the outbox only. */
+  sms: SmppConfig | undefined;
+  /**
+   * The demo's own loopback mail relay and SMSC (server/channels/LoopbackChannels.ts), used when
+   * no relay or SMSC is configured, with a console page of what they received. Never in
+   * production: they deliver nothing.
+   */
+  demoChannels: boolean;
   http: {
     host: string;
     port: number;
@@ -311,13 +324,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   const nodeId = e.NODE_ID ?? `${os.hostname()}-${process.pid}`;
   const jwtSecret = e.JWT_SECRET ?? loadOrCreateSecret(dataDir);
   let mail: MailConfig | undefined;
+  let sms: SmppConfig | undefined;
   try {
     mail = mailConfig(e);
+    sms = smsConfig(e);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  if (e.DEMO_CHANNELS && e.NODE_ENV === 'production')
+    throw new ConfigError('DEMO_CHANNELS delivers nothing: it is not for production');
   return {
     mail,
+    sms,
+    demoChannels: e.DEMO_CHANNELS,
     http: {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,

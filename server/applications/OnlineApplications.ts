@@ -54,7 +54,8 @@ const NUMBER_ALPHABET = '23456789ABCDEFGHJKLMNPQRTUVWXY';
 /** What the service asks of the rest of the system (the composition root wires them). */
 export interface ApplicationPorts {
   /** The party's case link for an invitation (its signed token inside). */
-  invitationLink(person: CasePerson, invitation: Invitation): string;
+  /** The person's short case link for SMS (server/auth/CaseLinks.ts). */
+  invitationLink(person: CasePerson, invitation: Invitation): Promise<string>;
   /** Records the applicant's consent to electronic service, given online, as its own act. */
   recordConsent(
     person: CasePerson,
@@ -313,7 +314,8 @@ export class OnlineApplications {
     const now = this.#now();
     const at = now.toISOString();
     const number = applicationNumber(now);
-    const token = randomBytes(32).toString('base64url');
+    // 128 bits in 22 characters: the status link has to fit in an SMS (smsTemplates.ts).
+    const token = randomBytes(16).toString('base64url');
     await this.#repository.transaction(async () => {
       const done = await this.#repository.submit(application.id, {
         form: JSON.stringify(form),
@@ -358,7 +360,7 @@ export class OnlineApplications {
     if (!(await this.#repository.spendChallenge(challengeId, this.#now().toISOString())))
       throw fail('APPLICATION_CHALLENGE_USED');
     if (!application || application.applicantIdNumber !== input.idNumber) return;
-    const token = randomBytes(32).toString('base64url');
+    const token = randomBytes(16).toString('base64url');
     await this.#repository.transaction(async () => {
       await this.#insertLink(application.id, token);
       await this.#sms(
@@ -444,14 +446,14 @@ export class OnlineApplications {
         application.applicantPhone,
         'application_link',
         '调解申请已登记 / Application registered',
-        `您的调解申请（编号 ${application.number}）已登记为案件 ${registered.caseNumber}，正在征求对方是否同意调解。案件页面：${this.#ports.invitationLink(applicant, mine.invitation)}`,
+        `您的调解申请（编号 ${application.number}）已登记为案件 ${registered.caseNumber}，正在征求对方是否同意调解。案件页面：${await this.#ports.invitationLink(applicant, mine.invitation)}`,
       );
       if (respondent.phone && /^1[3-9]\d{9}$/.test(respondent.phone.replace(/[\s-]/g, '')))
         await this.#sms(
           respondent.phone.replace(/[\s-]/g, ''),
           'mediation_invitation',
           '调解邀请 / Invitation to mediate',
-          `${applicant.name}向${await this.#organisationName(clerk.organisationId)}申请调解与您的劳动争议（案件 ${registered.caseNumber}）。请打开链接查看申请并答复是否同意调解：${this.#ports.invitationLink(respondent, theirs.invitation)}`,
+          `${applicant.name}向${await this.#organisationName(clerk.organisationId)}申请调解与您的劳动争议（案件 ${registered.caseNumber}）。请打开链接查看申请并答复是否同意调解：${await this.#ports.invitationLink(respondent, theirs.invitation)}`,
           registered.id,
           respondent.id,
         );
@@ -513,7 +515,7 @@ export class OnlineApplications {
   }
 
   async #newLink(applicationId: string): Promise<{ token: string; expiresAt: string }> {
-    const token = randomBytes(32).toString('base64url');
+    const token = randomBytes(16).toString('base64url');
     const expiresAt = await this.#insertLink(applicationId, token);
     return { token, expiresAt };
   }

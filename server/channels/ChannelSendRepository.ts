@@ -1,4 +1,4 @@
-/** What the e-mail (and later SMS) gateway keeps of each message it sends; SqlChannelSends in server/db. */
+/** What the e-mail and SMS gateways keep of each message it sends; SqlChannelSends in server/db. */
 import type { OutboxMessage } from '../documents/model.js';
 
 export type ChannelSendStatus = 'queued' | 'accepted' | 'delivered' | 'failed';
@@ -43,6 +43,8 @@ export interface ChannelSendRepository {
     at: string,
   ): Promise<boolean>;
   get(messageId: string): Promise<ChannelSend | undefined>;
+  /** The sends of `channel` whose provider id is one of `providerIds` (an SMS receipt's). */
+  byProviderId(channel: string, providerIds: readonly string[]): Promise<ChannelSend[]>;
   message(messageId: string): Promise<OutboxMessage | undefined>;
   /** Every send of a case with its address, oldest first (staff see bounced addresses). */
   listForCase(caseId: string): Promise<(ChannelSend & { address: string })[]>;

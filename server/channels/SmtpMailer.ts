@@ -10,6 +10,7 @@
  * (a 5xx reply): no retry helps then.
  */
 import nodemailer from 'nodemailer';
+import { SendRefused } from './GatewayDispatcher.js';
 
 export interface SmtpConfig {
   host: string;
@@ -42,15 +43,11 @@ export interface MailAccepted {
   response: string;
 }
 
-export class MailRefused extends Error {
-  readonly permanent: boolean;
-  readonly response: string;
-
+/** The relay refused the message: for good (a 5xx to the recipient or the message) or for now. */
+export class MailRefused extends SendRefused {
   constructor(message: string, permanent: boolean, response: string) {
-    super(message);
+    super(message, permanent, response);
     this.name = 'MailRefused';
-    this.permanent = permanent;
-    this.response = response;
   }
 }
 

@@ -12,6 +12,8 @@ export type DsnAction = 'failed' | 'delayed' | 'delivered' | 'relayed' | 'expand
 export interface DsnRecipient {
   /** The address as the reporting system names it, without its type prefix (`rfc822;`). */
   finalRecipient: string;
+  /** The address the message was sent to (ORCPT), when the report names it. */
+  originalRecipient: string | null;
   action: DsnAction;
   /** Enhanced status code (RFC 3463), e.g. 2.0.0, 5.1.1. */
   status: string;
@@ -74,6 +76,7 @@ export function parseDeliveryStatus(body: string): DeliveryReport | null {
     if (!action || !ACTIONS.includes(action) || !status || !finalRecipient) continue;
     recipients.push({
       finalRecipient: finalRecipient.toLowerCase(),
+      originalRecipient: typed(f.get('original-recipient'))?.toLowerCase() ?? null,
       action,
       status,
       diagnostic: typed(f.get('diagnostic-code')),

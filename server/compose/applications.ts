@@ -5,7 +5,7 @@
  */
 import { OnlineApplications } from '../applications/OnlineApplications.js';
 import { ProofOfWork } from '../applications/proofOfWork.js';
-import type { InvitationTokens } from '../auth/tokenKinds.js';
+import type { CaseLinks } from '../auth/CaseLinks.js';
 import type { Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
@@ -25,12 +25,11 @@ export function composeApplications(p: {
   evidence: EvidenceService;
   documents: DocumentService;
   notifications: NotificationChannel;
-  invitationTokens: InvitationTokens;
+  links: CaseLinks;
   limiter: LimiterFactory;
   config: Config;
   publicUrl: () => string;
 }): { applications: OnlineApplications; routes: RouteSpec[] } {
-  const link = (token: string): string => `${p.publicUrl()}/join#invite=${token}`;
   const applications = new OnlineApplications({
     repository: p.repository,
     cases: p.cases,
@@ -41,14 +40,8 @@ export function composeApplications(p: {
     limiter: p.limiter,
     ports: {
       publicUrl: p.publicUrl,
-      invitationLink: (person, invitation) =>
-        link(
-          p.invitationTokens.issue(
-            { sub: person.id, caseId: person.caseId, role: 'party', name: person.name },
-            Math.max(60, Math.floor((Date.parse(invitation.expiresAt) - Date.now()) / 1000)),
-            invitation.id,
-          ),
-        ),
+      invitationLink: async (person, invitation) =>
+        (await p.links.short(person.caseId, person.id, invitation)) ?? `${p.publicUrl()}/join`,
       recordConsent: async (person, invitation, caseId, client) => {
         const actor: Actor = {
           kind: 'person',

@@ -1,20 +1,19 @@
 /**
  * Part of the composition root (with server/MediationServer.ts): the document service, the
- * live in-app path of served documents, the outbox, and — when a relay is configured — e-mail
- * through it with delivery reports (server/channels/). Notices carry each recipient's own case
- * link: a token of their newest live invitation.
+ * live in-app path of served documents, the outbox and its gateways (./channels.ts). Notices carry
+ * each recipient's own case link (server/auth/CaseLinks.ts): e-mail the full one, SMS a short one.
  */
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { InvitationTokens } from '../auth/tokenKinds.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
 import type { LimiterFactory } from '../cluster/state.js';
-import { DsnReceiver } from '../channels/DsnReceiver.js';
-import { EmailDispatcher } from '../channels/EmailDispatcher.js';
-import { SmtpMailer } from '../channels/SmtpMailer.js';
+import { consume } from '../applications/limits.js';
+import { CaseLinks } from '../auth/CaseLinks.js';
 import type { Config } from '../config.js';
 import { SqlChannelSends } from '../db/SqlChannelSends.js';
 import { SqlDocumentRepository } from '../db/SqlDocumentRepository.js';
+import { SqlShortLinks } from '../db/SqlShortLinks.js';
 import type { SqlClient } from '../db/sql/SqlClient.js';
 import { DocumentService } from '../documents/DocumentService.js';
 import { OutboxChannel } from '../documents/NotificationChannel.js';
@@ -26,14 +25,7 @@ import type { JobClaims } from '../jobs/JobLeases.js';
 import type { Logger } from '../logger.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
 import { RoomDeliveryChannel } from '../socket/rooms.js';
-
-/** The gateways' background work, started once the server listens. */
-export interface Channels {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Where delivery reports are received, when configured (tests hand reports to it). */
-  reportsPort(): number | undefined;
-}
+import { composeChannels } from './channels.js';
 
 export function composeDocuments(p: {
   database: SqlClient;
@@ -55,7 +47,16 @@ export function composeDocuments(p: {
   const documentRepository = new SqlDocumentRepository(p.database);
   // Served documents go to the recipient's Socket.IO room, on whichever node their socket is.
   const documentDelivery = new RoomDeliveryChannel();
-  const outbox = new OutboxChannel(documentRepository, p.logger);
+  const outbox = new OutboxChannel(documentRepository, p.logger, undefined, (work) =>
+    p.database.transaction(work),
+  );
+  const shortLinkLimit = p.limiter({ keyPrefix: 'short-link', points: 30, duration: 600 });
+  const links = new CaseLinks({
+    cases: p.repository,
+    tokens: p.invitationTokens,
+    shortLinks: new SqlShortLinks(p.database),
+    publicUrl: p.publicUrl,
+  });
   const documents = new DocumentService({
     jobs: p.jobs,
     documents: documentRepository,
@@ -78,23 +79,8 @@ export function composeDocuments(p: {
     publicUrl: p.publicUrl,
     channelSends: new SqlChannelSends(p.database),
     limiter: p.limiter,
-    personalLink: async (caseId, personId) => {
-      const person = await p.repository.getPerson(personId);
-      const now = Date.now();
-      const live = (await p.repository.listInvitations(caseId))
-        .filter((i) => i.personId === personId && !i.revokedAt && Date.parse(i.expiresAt) > now)
-        .at(-1);
-      if (!person || !live) return null;
-      const role =
-        person.kind === 'observer' ? 'observer' : person.kind === 'agent' ? 'agent' : 'party';
-      const ttl = Math.floor((Date.parse(live.expiresAt) - now) / 1000);
-      const token = p.invitationTokens.issue(
-        { sub: person.id, caseId, role, name: person.name },
-        ttl,
-        live.id,
-      );
-      return `${p.publicUrl()}/join#invite=${token}`;
-    },
+    personalLink: (caseId, personId, form) =>
+      form === 'short' ? links.short(caseId, personId) : links.personal(caseId, personId),
     logger: p.logger,
   });
   return {
@@ -102,42 +88,12 @@ export function composeDocuments(p: {
     documentDelivery,
     outbox,
     documents,
+    links,
+    /** `/s/<code>`: at most 30 opens per source in 10 minutes (a code is 57 bits; guessing needs far more). */
+    openShortLink: async (code: string, source: string) => {
+      await consume(shortLinkLimit, source);
+      return links.open(code);
+    },
     channels: composeChannels(p, outbox, documents),
-  };
-}
-
-function composeChannels(
-  p: { database: SqlClient; audit: AuditLog; config: Config; logger: Logger },
-  outbox: OutboxChannel,
-  documents: DocumentService,
-): Channels {
-  const mail = p.config.mail;
-  if (!mail) return { start: async () => {}, stop: async () => {}, reportsPort: () => undefined };
-  const email = new EmailDispatcher({
-    sends: new SqlChannelSends(p.database),
-    mailer: new SmtpMailer(mail.smtp),
-    audit: p.audit,
-    logger: p.logger,
-    onOutcome: (o) => documents.channelOutcome(o.deliveryId, 'email', o.outcome, o.detail),
-  });
-  outbox.useGateway(email);
-  const receiver = mail.reports
-    ? new DsnReceiver({
-        ...mail.reports,
-        logger: p.logger,
-        onReport: (report, raw) => email.report(report, raw),
-      })
-    : undefined;
-  let port: number | undefined;
-  return {
-    async start() {
-      if (receiver) port = (await receiver.listen()).port;
-      email.start();
-    },
-    async stop() {
-      await receiver?.close();
-      await email.stop();
-    },
-    reportsPort: () => port,
   };
 }

@@ -50,6 +50,10 @@ export class SqlChannelSends implements ChannelSendRepository {
     return this.#sql.transaction(work);
   }
 
+  #write<T>(work: () => Promise<T>): Promise<T> {
+    return this.#sql.transaction(work);
+  }
+
   async enqueue(messageId: string, channel: string, deliveryId: string | null, at: string) {
     await this.#sql.run(
       `INSERT INTO channel_sends (message_id, channel, delivery_id, status, attempts, next_attempt_at, updated_at)
@@ -65,13 +69,17 @@ export class SqlChannelSends implements ChannelSendRepository {
     leaseUntil: string,
   ): Promise<{ send: ChannelSend; message: OutboxMessage } | undefined> {
     const skipLocked = this.#sql.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const claimed = await this.#sql.get<{ message_id: string }>(
-      `UPDATE channel_sends SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ?
+    // Each write of the gateways' own work is a transaction of its own: on SQLite's one
+    // connection, a bare statement would otherwise land in whatever transaction is open.
+    const claimed = await this.#write(() =>
+      this.#sql.get<{ message_id: string }>(
+        `UPDATE channel_sends SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ?
          WHERE message_id = (SELECT message_id FROM channel_sends
                                WHERE channel = ? AND status = 'queued' AND next_attempt_at <= ?
                                ORDER BY next_attempt_at, message_id LIMIT 1${skipLocked})
          RETURNING message_id`,
-      [leaseUntil, now, channel, now],
+        [leaseUntil, now, channel, now],
+      ),
     );
     if (!claimed) return undefined;
     const row = await this.#sql.get<Row>(
@@ -98,20 +106,24 @@ export class SqlChannelSends implements ChannelSendRepository {
 
   /** The relay took it: waits for its report. False when the row moved on meanwhile. */
   async accepted(messageId: string, providerId: string, response: string, at: string) {
-    const r = await this.#sql.run(
-      `UPDATE channel_sends SET status = 'accepted', provider_id = ?, provider_status = ?, updated_at = ?
+    const r = await this.#write(() =>
+      this.#sql.run(
+        `UPDATE channel_sends SET status = 'accepted', provider_id = ?, provider_status = ?, updated_at = ?
          WHERE message_id = ? AND status = 'queued'`,
-      [providerId, response, at, messageId],
+        [providerId, response, at, messageId],
+      ),
     );
     return r.changes === 1;
   }
 
   /** Not sent this time: tried again at `nextAttemptAt`, or failed for good. */
   async notSent(messageId: string, final: boolean, response: string, nextAt: string, at: string) {
-    await this.#sql.run(
-      `UPDATE channel_sends SET status = ?, provider_status = ?, next_attempt_at = ?, updated_at = ?
+    await this.#write(() =>
+      this.#sql.run(
+        `UPDATE channel_sends SET status = ?, provider_status = ?, next_attempt_at = ?, updated_at = ?
          WHERE message_id = ? AND status = 'queued'`,
-      [final ? 'failed' : 'queued', response, nextAt, at, messageId],
+        [final ? 'failed' : 'queued', response, nextAt, at, messageId],
+      ),
     );
   }
 
@@ -126,10 +138,12 @@ export class SqlChannelSends implements ChannelSendRepository {
     report: string,
     at: string,
   ): Promise<boolean> {
-    const r = await this.#sql.run(
-      `UPDATE channel_sends SET status = ?, provider_status = ?, report = ?, updated_at = ?
+    const r = await this.#write(() =>
+      this.#sql.run(
+        `UPDATE channel_sends SET status = ?, provider_status = ?, report = ?, updated_at = ?
          WHERE message_id = ? AND status IN ('queued', 'accepted')`,
-      [status, providerStatus, report, at, messageId],
+        [status, providerStatus, report, at, messageId],
+      ),
     );
     return r.changes === 1;
   }
@@ -139,6 +153,15 @@ export class SqlChannelSends implements ChannelSendRepository {
       messageId,
     ]);
     return r ? toSend(r) : undefined;
+  }
+
+  async byProviderId(channel: string, providerIds: readonly string[]): Promise<ChannelSend[]> {
+    if (providerIds.length === 0) return [];
+    const rows = await this.#sql.all<Row>(
+      `SELECT * FROM channel_sends WHERE channel = ? AND provider_id IN (${providerIds.map(() => '?').join(', ')})`,
+      [channel, ...providerIds],
+    );
+    return rows.map(toSend);
   }
 
   /** Every send of a case with its message, oldest first (staff see bounced addresses). */

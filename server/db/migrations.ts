@@ -1032,6 +1032,24 @@ CREATE TABLE channel_sends (
 CREATE INDEX channel_sends_due ON channel_sends(status, next_attempt_at);
 `,
   },
+  {
+    version: 29,
+    name: 'SMS through an SMPP gateway, short case links',
+    sql: `
+-- An SMS receipt names its message by the SMSC's id.
+CREATE INDEX channel_sends_provider ON channel_sends(channel, provider_id);
+-- Short case links for SMS (server/auth/CaseLinks.ts): the code kept only as its SHA-256,
+-- bound to one invitation (dead once it is revoked or expires).
+CREATE TABLE short_links (
+  code_hash TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  person_id TEXT NOT NULL REFERENCES case_people(id),
+  invitation_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Where e-mail and SMS messages (and in-app messages outside the live
  * socket) leave the service. The outbox records every message; a channel with
- * a gateway configured (server/channels/: e-mail through an SMTP relay) also
+ * a gateway configured (server/channels/: an SMTP relay, an SMPP gateway) also
  * queues it for sending there. The recorded rows are what an operator checks
  * when a recipient says nothing arrived.
  */
@@ -38,17 +38,29 @@ export class OutboxChannel implements NotificationChannel {
   readonly #repository: DocumentRepository;
   readonly #logger: Logger;
   readonly #now: () => Date;
-  #gateway: OutboxGateway | undefined;
+  readonly #gateways: OutboxGateway[] = [];
 
-  constructor(repository: DocumentRepository, logger: Logger, now: () => Date = () => new Date()) {
+  readonly #atomically: <T>(work: () => Promise<T>) => Promise<T>;
+
+  /**
+   * `atomically` runs the outbox row and the gateway's queue entry as one transaction (the
+   * database's), so a message is never recorded without being queued, or queued unrecorded.
+   */
+  constructor(
+    repository: DocumentRepository,
+    logger: Logger,
+    now: () => Date = () => new Date(),
+    atomically: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+  ) {
     this.#repository = repository;
     this.#logger = logger.child({ component: 'outbox' });
     this.#now = now;
+    this.#atomically = atomically;
   }
 
-  /** From now on, messages of the gateway's channels are also queued for it. */
+  /** From now on, messages of the gateway's channel are also queued for it. */
   useGateway(gateway: OutboxGateway): void {
-    this.#gateway = gateway;
+    this.#gateways.push(gateway);
   }
 
   async send(message: OutgoingMessage): Promise<{ id: string }> {
@@ -58,8 +70,11 @@ export class OutboxChannel implements NotificationChannel {
       ...fields,
       createdAt: this.#now().toISOString(),
     };
-    await this.#repository.insertOutbox(row);
-    if (this.#gateway?.handles(row.channel)) await this.#gateway.enqueue(row, deliveryId ?? null);
+    const gateway = this.#gateways.find((g) => g.handles(row.channel));
+    await this.#atomically(async () => {
+      await this.#repository.insertOutbox(row);
+      if (gateway) await gateway.enqueue(row, deliveryId ?? null);
+    });
     this.#logger.info(
       { caseId: row.caseId, personId: row.personId, channel: row.channel, purpose: row.purpose },
       'message queued in the outbox',

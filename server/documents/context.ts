@@ -63,8 +63,15 @@ export interface DocumentDeps {
   /** An evidence item of the case (the scan of a paper-signed agreement). */
   evidenceItem?: (caseId: string, itemId: string) => Promise<EvidenceItem | undefined>;
   publicUrl: () => string;
-  /** The recipient's own case link (their newest live invitation), for e-mail and SMS notices. */
-  personalLink?: (caseId: string, personId: string) => Promise<string | null>;
+  /**
+   * The recipient's own case link (their newest live invitation): in full for e-mail, short
+   * for SMS.
+   */
+  personalLink?: (
+    caseId: string,
+    personId: string,
+    form: 'full' | 'short',
+  ) => Promise<string | null>;
   /** What the gateways sent and heard of each message (server/channels/). */
   channelSends?: ChannelSendRepository;
   /** Shared rate limits (one-time codes per address and per case). */

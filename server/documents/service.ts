@@ -39,6 +39,7 @@ import {
 } from './serviceStateMachine.js';
 import { certificateLayout, maskAddress, personRole } from './templates.js';
 import { deliveryView } from './views.js';
+import { noticeSms } from './smsTemplates.js';
 
 /** What a recipient's client tells about itself when it acknowledges a step. */
 export interface StepClient extends ClientInfo {
@@ -369,9 +370,10 @@ export class ServiceOfDocuments {
       { caseId: c.id, deliveryId: delivery.id },
       'document dispatched to its recipient',
     );
-    const link = (await this.#ctx.personalLink?.(c.id, delivery.recipientId)) ?? null;
     for (const a of addresses) {
       if (a.channel === 'in_app') continue;
+      const form = a.channel === 'sms' ? 'short' : 'full';
+      const link = (await this.#ctx.personalLink?.(c.id, delivery.recipientId, form)) ?? null;
       await this.#notify(c, doc, delivery, a, link);
     }
   }
@@ -399,7 +401,13 @@ export class ServiceOfDocuments {
       body:
         a.channel === 'email'
           ? `${delivery.recipientName}：\n\n${c.caseNumber} 号案件的《${doc.title}》已向您电子送达。\n${open}\n\n文书 SHA-256：${doc.sha256}\n（用于核对您看到的文书与送达的文书一致；本邮件不含文书内容。）\n`
-          : `${delivery.recipientName}：${c.caseNumber}号案件的《${doc.title}》已向您送达。${open} 文书 SHA-256：${doc.sha256}`,
+          : noticeSms({
+              name: delivery.recipientName,
+              caseNumber: c.caseNumber,
+              title: doc.title,
+              link,
+              sha256: doc.sha256,
+            }),
     });
   }
 
@@ -504,6 +512,8 @@ function receiptText(channel: string | null, detail: Record<string, unknown> | n
     );
   const id = detail['messageId'] ?? detail['queueId'];
   if (typeof id === 'string') parts.push(`回执编号 ${id}`);
+  if (channel === 'sms' && typeof detail['providerId'] === 'string')
+    parts.push(`运营商编号 ${detail['providerId']}`);
   if (typeof detail['fallbackFrom'] === 'string')
     parts.push(`${channelLabel(detail['fallbackFrom'])}送达失败，改由本渠道送达`);
   if (typeof detail['reason'] === 'string' && detail['reason'].endsWith('_failed'))

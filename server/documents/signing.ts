@@ -27,6 +27,7 @@ import {
 import { completeIfSigned } from './sessionRecords.js';
 import { recordSigners, type RequiredSigner } from './signingRules.js';
 import { maskAddress } from './templates.js';
+import { signingCodeSms } from './smsTemplates.js';
 
 export const SIGNING_CODE_TTL_MS = 10 * 60 * 1000;
 export const SIGNING_CODE_ATTEMPTS = 5;
@@ -112,7 +113,14 @@ export class AgreementSigning {
       address,
       purpose: 'signing_code',
       subject: `${DOCUMENT_KIND_LABELS[doc.kind]}签署验证码`,
-      body: `您正在签署${c.caseNumber}号案件的${DOCUMENT_KIND_LABELS[doc.kind]}（第 ${doc.version} 版），验证码 ${code}，10 分钟内有效。请勿告诉他人。`,
+      body:
+        channel === 'sms'
+          ? signingCodeSms({
+              code,
+              caseNumber: c.caseNumber,
+              label: DOCUMENT_KIND_LABELS[doc.kind],
+            })
+          : `您正在签署${c.caseNumber}号案件的${DOCUMENT_KIND_LABELS[doc.kind]}（第 ${doc.version} 版），验证码 ${code}，10 分钟内有效。请勿告诉他人。`,
     });
     const destination =
       channel === 'in_app'

@@ -40,7 +40,15 @@ export interface HttpAppOptions {
   jwks: () => Jwks;
   /** Proxies (IPs/CIDRs) whose X-Forwarded-For is believed; empty: the socket's address counts. */
   trustedProxies: readonly string[];
+  /**
+   * Where an SMS's short case link (`/s/<code>`) leads: the full link while its invitation lives,
+   * null for a dead or unknown code; rejects when the source opened too many (rate limit).
+   */
+  shortLink?: (code: string, source: string) => Promise<string | null>;
 }
+
+/** What a dead or unknown short link shows (a person, from a phone). */
+const DEAD_LINK_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>链接已失效 / Link no longer valid</title></head><body style="font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6"><h1 style="font-size:1.3rem">链接已失效</h1><p>此案件链接已过期、已被撤回或已更换。请联系调解组织重新发送链接。</p><p lang="en">This case link has expired, was withdrawn or replaced. Please ask the mediation organisation for a new one.</p></body></html>`;
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -67,11 +75,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
       autoLogging: {
         ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/'),
       },
-      // The join token travels in the URL fragment, never the query; strip queries anyway.
+      // The join token travels in the URL fragment, never the query; strip queries anyway. A
+      // short link's code is a credential: not logged either.
       serializers: {
         req: (req: { method: string; url: string }) => ({
           method: req.method,
-          url: req.url.split('?')[0],
+          url: req.url.startsWith('/s/') ? '/s/…' : req.url.split('?')[0],
         }),
       },
     }),
@@ -104,6 +113,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
 
   app.use('/api', options.api);
+
+  const shortLink = options.shortLink;
+  if (shortLink)
+    app.get('/s/:code', async (req, res) => {
+      const target = await shortLink(String(req.params['code']), req.ip ?? '');
+      res.setHeader('Cache-Control', 'no-store');
+      if (target) res.redirect(302, target);
+      else res.status(404).type('html').send(DEAD_LINK_PAGE);
+    });
 
   const index = path.join(options.clientDir, 'index.html');
   if (existsSync(index)) {

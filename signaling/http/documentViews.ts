@@ -163,6 +163,17 @@ export const signingCodeReply = z.object({
  * was for, and what the gateway and the recipient's mail system said (a bounced address and its
  * reason). Never the text: it may carry a one-time code.
  */
+/** A message the demo's loopback relay or SMSC received (server/channels/LoopbackChannels.ts). */
+export const demoMessageView = z.object({
+  channel: z.enum(['email', 'sms']),
+  at: z.string(),
+  to: z.string(),
+  subject: nullableString,
+  text: z.string(),
+  providerId: z.string(),
+  reported: z.enum(['delivered', 'failed']),
+});
+
 export const caseMessageView = z.object({
   id: z.string(),
   channel: z.enum(SERVICE_CHANNELS),

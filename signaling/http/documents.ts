@@ -26,6 +26,7 @@ import {
   signatureView,
   signingCodeReply,
   caseMessageView,
+  demoMessageView,
 } from './documentViews.js';
 import { endpoint, pathId, raw } from './endpoint.js';
 
@@ -106,6 +107,15 @@ export const documentApi = {
     auth: 'staff',
     params: caseParams,
     response: z.object({ messages: z.array(caseMessageView) }),
+  }),
+  demoMessages: endpoint({
+    method: 'get',
+    path: '/demo/messages',
+    summary:
+      'The demo only (DEMO_CHANNELS): the e-mail and SMS its loopback relay and SMSC received, newest first, with their text; 404 elsewhere',
+    tag: 'documents',
+    auth: 'staff',
+    response: z.object({ messages: z.array(demoMessageView) }),
   }),
   delivered: endpoint({
     method: 'post',

@@ -385,6 +385,9 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/cases/:caseId/service-consents', allow: [...A1_STAFF, ...A1_PEOPLE] },
   // Addresses and what mail systems said of them: the organisation's, never a party's.
   { method: 'get', path: '/cases/:caseId/messages', allow: A1_STAFF },
+  // The demo's loopback gateways (off here): staff learn it is not there, others not even that.
+  { method: 'get', path: '/demo/messages', allow: [],
+    refuse: { clerkA: 404, mediatorA: 404, otherMediatorA: 404, clerkB: 404, reassignedMediator: 404 } },
   ...(['delivered', 'read', 'acknowledge'] as const).map((step): Row => (
     { method: 'post', path: `/cases/:caseId/deliveries/:deliveryId/${step}`, refuse: HIDDEN_FROM,
       allow: ['applicantA1'], body: () => ({}) })),

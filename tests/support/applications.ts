@@ -80,9 +80,17 @@ export async function lastLinkToken(
   kind: 'status' | 'invite',
 ): Promise<string> {
   const bodies = (await outboxFor(database, phone)).map((m) => m.body);
-  const pattern = kind === 'status' ? /#status=([A-Za-z0-9_-]+)/ : /#invite=([A-Za-z0-9._-]+)/;
   for (const body of bodies.reverse()) {
-    const token = pattern.exec(body)?.[1];
+    if (kind === 'status') {
+      const token = /#status=([A-Za-z0-9_-]+)/.exec(body)?.[1];
+      if (token) return token;
+      continue;
+    }
+    // Case links go by SMS as short links: opened as the phone would, to the full link.
+    const short = /https?:\/\/\S+\/s\/[2-9a-zA-Z]{10}/.exec(body)?.[0];
+    if (!short) continue;
+    const opened = await fetch(short, { redirect: 'manual' });
+    const token = /#invite=([A-Za-z0-9._-]+)/.exec(opened.headers.get('location') ?? '')?.[1];
     if (token) return token;
   }
   throw new Error(`no ${kind} link sent to ${phone}`);

@@ -8,6 +8,41 @@ const workerBin = process.env['MEDIASOUP_WORKER_BIN'] ?? '';
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mediation-config-'));
 
 describe('loadConfig', () => {
+  it('takes an SMSC account whole, and keeps the demo gateways out of production', () => {
+    const base = { MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: tmp() };
+    expect(loadConfig(base).sms).toBeUndefined();
+    expect(loadConfig(base).demoChannels).toBe(false);
+    const sms = loadConfig({
+      ...base,
+      SMPP_URL: 'ssmpp://smsc.example.cn:3550',
+      SMPP_SYSTEM_ID: 'tj001',
+      SMPP_PASSWORD: 'pw123456',
+      SMS_SENDER: '1069012345',
+    }).sms;
+    expect(sms).toMatchObject({
+      url: 'ssmpp://smsc.example.cn:3550',
+      signature: '劳动人事争议调解',
+      enquireLinkMs: 30_000,
+    });
+    expect(() => loadConfig({ ...base, SMPP_URL: 'smpp://smsc.example.cn:2775' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ ...base, SMPP_URL: 'http://smsc.example.cn' })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({
+        ...base,
+        SMPP_URL: 'smpp://smsc.example.cn',
+        SMPP_SYSTEM_ID: 'tj001',
+        SMPP_PASSWORD: 'longer-than-8',
+        SMS_SENDER: '1069012345',
+      }),
+    ).toThrow(ConfigError);
+    expect(loadConfig({ ...base, DEMO_CHANNELS: 'true' }).demoChannels).toBe(true);
+    expect(() => loadConfig({ ...base, DEMO_CHANNELS: 'true', NODE_ENV: 'production' })).toThrow(
+      /DEMO_CHANNELS/,
+    );
+  });
+
   it('applies the documented defaults', () => {
     const c = loadConfig({ MEDIASOUP_WORKER_BIN: workerBin, DATA_DIR: tmp() });
     expect(c.http).toMatchObject({ host: '127.0.0.1', port: 3000, tls: undefined });

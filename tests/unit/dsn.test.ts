@@ -25,6 +25,7 @@ const STATUS = [
   '  recipient address rejected',
   'Remote-MTA: dns; mx.example.cn',
   '',
+  'Original-Recipient: rfc822; Alias@Example.cn',
   'Final-Recipient: rfc822; other@example.cn',
   'Action: delayed',
   'Status: 4.4.1',
@@ -67,6 +68,7 @@ describe('the report part', () => {
         recipients: [
           {
             finalRecipient: 'worker@example.cn',
+            originalRecipient: null,
             action: 'failed',
             status: '5.1.1',
             diagnostic: '550 5.1.1 <worker@example.cn>: recipient address rejected',
@@ -74,6 +76,7 @@ describe('the report part', () => {
           },
           {
             finalRecipient: 'other@example.cn',
+            originalRecipient: 'alias@example.cn',
             action: 'delayed',
             status: '4.4.1',
             diagnostic: null,
@@ -114,6 +117,7 @@ describe('the report part', () => {
 describe('what a report means for service', () => {
   const r = (action: DsnRecipient['action'], status: string): DsnRecipient => ({
     finalRecipient: 'a@b',
+    originalRecipient: null,
     action,
     status,
     diagnostic: null,

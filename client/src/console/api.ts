@@ -1,7 +1,6 @@
 /**
- * The staff console's side of the HTTP API: sign-in, the bearer token kept
- * in sessionStorage (gone when the tab closes), and the shapes it reads,
- * derived from the HTTP contract in signaling/http/.
+ * The staff console's side of the HTTP API: sign-in, the bearer token kept in sessionStorage
+ * (gone when the tab closes), and the shapes it reads, derived from signaling/http/'s contract.
  */
 import type { z } from 'zod';
 import type { AnyEndpoint, BodyOf, ParamsOf, ReplyOf } from '../../../signaling/http/endpoint.js';
@@ -44,6 +43,7 @@ export type EvidenceSide = EvidenceItemView['uploaderSide'];
 export type EvidenceCategory = EvidenceItemView['category'];
 export type AuditVerification = ReplyOf<Api['cases']['audit']>;
 export type CalendarView = ReplyOf<Api['calendar']['view']>;
+export type DemoMessage = ReplyOf<Api['documents']['demoMessages']>['messages'][number];
 export type CalendarYearView = CalendarView['years'][number];
 /** What POST /calendar/years takes. */
 export type CalendarYearInput = z.input<typeof calendarYearObject>;
@@ -589,5 +589,12 @@ export class StaffApi {
     const response = await this.#fetch('GET', '/statistics?format=csv');
     if (!response.ok) return parse<never>(response);
     return response.blob();
+  }
+
+  /** The demo's loopback relay and SMSC received these; undefined outside the demo (404). */
+  async demoMessages(): Promise<DemoMessage[] | undefined> {
+    const r = this.#send<Api['documents']['demoMessages']>('get', '/demo/messages', {});
+    return (await r.catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))))
+      ?.messages;
   }
 }

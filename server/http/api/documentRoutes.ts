@@ -10,7 +10,8 @@ import type { SignInGuard } from '../../auth/SignInGuard.js';
 import type { DocumentService } from '../../documents/DocumentService.js';
 import { documentApi } from '../../../signaling/http/documents.js';
 import { sessionRecordApi } from '../../../signaling/http/sessionRecords.js';
-import { AppError } from '../../errors.js';
+import type { LoopbackMessage } from '../../channels/LoopbackChannels.js';
+import { AppError, NotFoundError } from '../../errors.js';
 import type { ClientInfo } from '../../evidence/EvidenceService.js';
 import { fileHeaders } from './fileResponse.js';
 import { route, type RouteSpec } from './routes.js';
@@ -19,6 +20,8 @@ export interface DocumentRouteDeps {
   documents: DocumentService;
   /** Signing codes are credentials: limited per source and per signer, with backoff. */
   signIn: SignInGuard;
+  /** What the demo's loopback relay and SMSC received; undefined outside the demo. */
+  demoMessages?: () => LoopbackMessage[] | undefined;
 }
 
 function clientOf(req: Request): ClientInfo {
@@ -58,6 +61,11 @@ export function documentRoutes(d: DocumentRouteDeps): RouteSpec[] {
     route(documentApi.consents, async ({ actor, params }) => ({
       consents: await s.consents(actor, params.caseId),
     })),
+    route(documentApi.demoMessages, async () => {
+      const messages = d.demoMessages?.();
+      if (!messages) throw new NotFoundError('Page');
+      return { messages };
+    }),
     route(documentApi.messages, async ({ actor, params }) => ({
       messages: await s.messages(actor, params.caseId),
     })),

@@ -116,6 +116,17 @@ export const docZh = {
   fieldAmount: '金额（元，可不填）',
   fieldDeadline: '履行期限（可不填）',
   fieldMethod: '履行方式（可不填，例如：银行转账）',
+  demoOpen: '演示：已发送的短信与邮件',
+  demoTitle: '演示：已发送的短信与邮件',
+  demoNote:
+    '仅演示环境：服务通过本机的演示邮件中继和短信网关（SMPP）发出的全部邮件和短信，含正文，最新的在前。演示网关不会真正投递：以 .invalid 结尾的邮箱和 199999 开头的号码回报投递失败，其余回报已送达。',
+  demoNone: '尚未发出短信或邮件。送达一份文书或申请签署验证码后，这里会出现发出的内容。',
+  demoTo: '收件人',
+  demoText: '内容',
+  demoReported: '网关回报',
+  demoDelivered: '已送达',
+  demoFailed: '投递失败',
+  demoLength: '{n} 字 · {parts} 条短信',
   msgTitle: '短信与邮件发送记录',
   msgNote:
     '本案发出的每条短信和电子邮件：发往哪里、用途，以及邮件服务器的回执（退信附原因）。不显示内容（可能含验证码）。',
@@ -335,6 +346,18 @@ export const docEn: Record<DocKey, string> = {
   fieldAmount: 'Amount (CNY, optional)',
   fieldDeadline: 'Performance deadline (optional)',
   fieldMethod: 'Method of performance (optional, e.g. bank transfer)',
+  demoOpen: 'Demo: SMS and e-mail sent',
+  demoTitle: 'Demo: SMS and e-mail sent',
+  demoNote:
+    'Demo only: every e-mail and SMS the service sent through this machine’s demo mail relay and SMS gateway (SMPP), with the text, newest first. Nothing is really delivered: mailboxes ending in .invalid and numbers beginning 199999 are reported failed, the rest delivered.',
+  demoNone:
+    'No SMS or e-mail sent yet. Serve a document or ask for a signing code, and what went out shows here.',
+  demoTo: 'To',
+  demoText: 'Text',
+  demoReported: 'Gateway report',
+  demoDelivered: 'Delivered',
+  demoFailed: 'Failed',
+  demoLength: '{n} characters · {parts} SMS',
   msgTitle: 'SMS and e-mail sent',
   msgNote:
     'Every SMS and e-mail sent about the case: where it went, what for, and what the mail systems said (a bounce with its reason). The text is not shown (it may hold a code).',
