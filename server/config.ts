@@ -4,7 +4,8 @@
  */
 import { mailConfig, mailEnvSchema, type MailConfig } from './channels/mailConfig.js';
 import type { SmppConfig } from './channels/SmppGateway.js';
-import { smsConfig, smsEnvSchema } from './channels/smsConfig.js';
+import { smsConfig, smsEnvSchema, smsTemplates } from './channels/smsConfig.js';
+import type { SmsTemplates } from './documents/smsTemplates.js';
 import { randomBytes } from 'node:crypto';
 import {
   accessSync,
@@ -187,6 +188,8 @@ export interface Config {
   mail: MailConfig | undefined;
   /** SMS through an SMPP gateway (server/channels/); undefined: the outbox only. */
   sms: SmppConfig | undefined;
+  /** The SMS wording (the carrier's registered templates). */
+  smsTemplates: SmsTemplates;
   /**
    * The demo's own loopback mail relay and SMSC (server/channels/LoopbackChannels.ts), used when
    * no relay or SMSC is configured, with a console page of what they received. Never in
@@ -325,9 +328,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   const jwtSecret = e.JWT_SECRET ?? loadOrCreateSecret(dataDir);
   let mail: MailConfig | undefined;
   let sms: SmppConfig | undefined;
+  let templates: SmsTemplates;
   try {
     mail = mailConfig(e);
     sms = smsConfig(e);
+    templates = smsTemplates(e);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -336,6 +341,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   return {
     mail,
     sms,
+    smsTemplates: templates,
     demoChannels: e.DEMO_CHANNELS,
     http: {
       host: e.HTTP_HOST,

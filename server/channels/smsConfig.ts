@@ -3,6 +3,12 @@
  * signature. Without SMPP_URL the outbox stays the only record of SMS, as before.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_CODE_TEMPLATE,
+  DEFAULT_NOTICE_TEMPLATE,
+  checkTemplate,
+  type SmsTemplates,
+} from '../documents/smsTemplates.js';
 import type { SmppConfig } from './SmppGateway.js';
 
 export const smsEnvSchema = z.object({
@@ -22,6 +28,10 @@ export const smsEnvSchema = z.object({
   /** 【signature】 before every text, as registered with the carrier. */
   SMS_SIGNATURE: z.string().min(2).max(12).default('劳动人事争议调解'),
   SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(5).max(300).default(30),
+  /** The notice's wording as registered with the carrier; placeholders in documents/smsTemplates.ts. */
+  SMS_TEMPLATE_NOTICE: z.string().min(1).max(300).optional(),
+  /** The signing code's wording as registered with the carrier. */
+  SMS_TEMPLATE_CODE: z.string().min(1).max(300).optional(),
 });
 
 export class SmsConfigError extends Error {}
@@ -41,4 +51,16 @@ export function smsConfig(e: z.output<typeof smsEnvSchema>): SmppConfig | undefi
     enquireLinkMs: e.SMPP_ENQUIRE_LINK_SECONDS * 1000,
     responseMs: 10_000,
   };
+}
+
+/** The SMS wording: the operator's registered templates, checked, or the built-in ones. */
+export function smsTemplates(e: z.output<typeof smsEnvSchema>): SmsTemplates {
+  const notice = e.SMS_TEMPLATE_NOTICE ?? DEFAULT_NOTICE_TEMPLATE;
+  const code = e.SMS_TEMPLATE_CODE ?? DEFAULT_CODE_TEMPLATE;
+  const problem =
+    (checkTemplate('notice', notice) &&
+      `SMS_TEMPLATE_NOTICE: ${checkTemplate('notice', notice)}`) ||
+    (checkTemplate('code', code) && `SMS_TEMPLATE_CODE: ${checkTemplate('code', code)}`);
+  if (problem) throw new SmsConfigError(problem);
+  return { notice, code };
 }

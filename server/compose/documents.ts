@@ -78,6 +78,7 @@ export function composeDocuments(p: {
     },
     publicUrl: p.publicUrl,
     channelSends: new SqlChannelSends(p.database),
+    smsTemplates: p.config.smsTemplates,
     limiter: p.limiter,
     personalLink: (caseId, personId, form) =>
       form === 'short' ? links.short(caseId, personId) : links.personal(caseId, personId),

@@ -13,6 +13,7 @@
  */
 import type { LimiterFactory } from '../cluster/state.js';
 import type { ChannelSendRepository } from '../channels/ChannelSendRepository.js';
+import type { SmsTemplates } from './smsTemplates.js';
 import type { JobClaims } from '../jobs/JobLeases.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -74,6 +75,8 @@ export interface DocumentDeps {
   ) => Promise<string | null>;
   /** What the gateways sent and heard of each message (server/channels/). */
   channelSends?: ChannelSendRepository;
+  /** The SMS wording registered with the carrier (smsTemplates.ts); the built-in one without. */
+  smsTemplates?: SmsTemplates;
   /** Shared rate limits (one-time codes per address and per case). */
   limiter?: LimiterFactory;
   logger: Logger;
@@ -99,6 +102,7 @@ export class DocumentContext {
   readonly publicUrl: () => string;
   readonly personalLink: DocumentDeps['personalLink'];
   readonly channelSends: DocumentDeps['channelSends'];
+  readonly smsTemplates: DocumentDeps['smsTemplates'];
   readonly limiter: DocumentDeps['limiter'];
   readonly logger: Logger;
   readonly now: () => Date;
@@ -120,6 +124,7 @@ export class DocumentContext {
     this.publicUrl = d.publicUrl;
     this.personalLink = d.personalLink;
     this.channelSends = d.channelSends;
+    this.smsTemplates = d.smsTemplates;
     this.limiter = d.limiter;
     this.logger = d.logger;
     this.now = d.now;

@@ -401,13 +401,16 @@ export class ServiceOfDocuments {
       body:
         a.channel === 'email'
           ? `${delivery.recipientName}：\n\n${c.caseNumber} 号案件的《${doc.title}》已向您电子送达。\n${open}\n\n文书 SHA-256：${doc.sha256}\n（用于核对您看到的文书与送达的文书一致；本邮件不含文书内容。）\n`
-          : noticeSms({
-              name: delivery.recipientName,
-              caseNumber: c.caseNumber,
-              title: doc.title,
-              link,
-              sha256: doc.sha256,
-            }),
+          : noticeSms(
+              {
+                name: delivery.recipientName,
+                caseNumber: c.caseNumber,
+                title: doc.title,
+                link,
+                sha256: doc.sha256,
+              },
+              this.#ctx.smsTemplates?.notice,
+            ),
     });
   }
 

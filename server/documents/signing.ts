@@ -115,11 +115,10 @@ export class AgreementSigning {
       subject: `${DOCUMENT_KIND_LABELS[doc.kind]}签署验证码`,
       body:
         channel === 'sms'
-          ? signingCodeSms({
-              code,
-              caseNumber: c.caseNumber,
-              label: DOCUMENT_KIND_LABELS[doc.kind],
-            })
+          ? signingCodeSms(
+              { code, caseNumber: c.caseNumber, label: DOCUMENT_KIND_LABELS[doc.kind] },
+              this.#ctx.smsTemplates?.code,
+            )
           : `您正在签署${c.caseNumber}号案件的${DOCUMENT_KIND_LABELS[doc.kind]}（第 ${doc.version} 版），验证码 ${code}，10 分钟内有效。请勿告诉他人。`,
     });
     const destination =

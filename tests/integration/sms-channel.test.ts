@@ -11,7 +11,8 @@
  * - a receipt that arrives after a restart (on the new bind) is still placed; one naming an id
  *   nobody recorded is answered "try again later" (0x64); a receipt giving the id in decimal for
  *   a hex submit id is placed; one naming another handset is not;
- * - a signing code arrives by SMS in one message and signs the agreement;
+ * - a signing code arrives by SMS in one message, in the wording configured as the carrier's
+ *   registered template, and signs the agreement;
  * - an SMSC that is down is tried again, and the message goes once it is back.
  */
 import type { AddressInfo } from 'node:net';
@@ -138,6 +139,8 @@ describe('SMS service through an SMPP gateway, with delivery receipts', () => {
     SMPP_PASSWORD: 'secret1',
     SMS_SENDER: '10690001',
     SMS_SIGNATURE: '某区调解中心',
+    // The wording this carrier approved for codes (the notice keeps the built-in template).
+    SMS_TEMPLATE_CODE: '签署验证码 {code}（{label}），10分钟内有效，请勿告诉他人。',
   });
   const docs = () => new SqlDocumentRepository(t.server.database);
   const sends = () => new SqlChannelSends(t.server.database);
@@ -361,6 +364,7 @@ describe('SMS service through an SMPP gateway, with delivery receipts', () => {
       'the code at the SMSC',
     );
     expect(sms.text.length, sms.text).toBeLessThanOrEqual(SINGLE_UCS2);
+    expect(sms.text).toMatch(/^【某区调解中心】签署验证码 \d{6}（调解协议书），10分钟内有效/);
     const code = /验证码 (\d{6})/.exec(sms.text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
     expect((await api.call('POST', `${base}/sign`, token, { code: '000000' })).status).toBe(400);

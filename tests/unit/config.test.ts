@@ -37,6 +37,12 @@ describe('loadConfig', () => {
         SMS_SENDER: '1069012345',
       }),
     ).toThrow(ConfigError);
+    expect(loadConfig({ ...base, SMS_TEMPLATE_CODE: '验证码{code}' }).smsTemplates.code).toBe(
+      '验证码{code}',
+    );
+    expect(() => loadConfig({ ...base, SMS_TEMPLATE_NOTICE: '请查看{title}' })).toThrow(
+      /SMS_TEMPLATE_NOTICE: the template needs \{link\}/,
+    );
     expect(loadConfig({ ...base, DEMO_CHANNELS: 'true' }).demoChannels).toBe(true);
     expect(() => loadConfig({ ...base, DEMO_CHANNELS: 'true', NODE_ENV: 'production' })).toThrow(
       /DEMO_CHANNELS/,

@@ -17,7 +17,7 @@ import {
   smsParts,
   ucs2,
 } from '../../server/channels/smsText.js';
-import { noticeSms, signingCodeSms } from '../../server/documents/smsTemplates.js';
+import { checkTemplate, noticeSms, signingCodeSms } from '../../server/documents/smsTemplates.js';
 
 const SEED = { seed: 20_261_205, numRuns: 400 };
 /** Chinese, Latin and astral characters, as names and titles bring them. */
@@ -107,6 +107,55 @@ describe('the documents’ SMS texts', () => {
           expect(/验证码 (\d{6})/.exec(body)?.[1]).toBe('042917');
         },
       ),
+      SEED,
+    );
+  });
+});
+
+describe('templates registered with the carrier', () => {
+  it('refuses a template with an unknown or missing placeholder, or one that cannot fit', () => {
+    expect(checkTemplate('notice', '请查看')).toMatch(/needs \{link\}/);
+    expect(checkTemplate('notice', '{link} {who}')).toMatch(/unknown placeholder \{who\}/);
+    expect(checkTemplate('notice', `${'长'.repeat(40)}{link}`)).toMatch(/at most \d+ fit/);
+    expect(checkTemplate('code', '您的验证码')).toMatch(/needs \{code\}/);
+    expect(checkTemplate('code', `{code}${'长'.repeat(40)}`)).toMatch(/at most \d+ fit/);
+  });
+
+  it('fills any template it accepts within the limits, the link and the code whole', () => {
+    fc.assert(
+      fc.property(
+        signature,
+        text(0, 40),
+        text(1, 40),
+        text(1, 200),
+        fc.constantFrom(
+          'https://tj.example.cn/s/Ab3dEf7hJk',
+          'https://mediation.rsj.sh.gov.cn/s/Ab3dEf7hJk',
+        ),
+        (sig, words, name, title, link) => {
+          const template = `{name}，${words}《{title}》{link}{fingerprint}`;
+          if (checkTemplate('notice', template)) return;
+          const body = noticeSms(
+            { name, caseNumber: '2026-000001', title, link, sha256: 'cd'.repeat(32) },
+            template,
+          );
+          expect(signed(sig, body).length).toBeLessThanOrEqual(NOTICE_MAX_CHARS);
+          expect(body).toContain(link);
+        },
+      ),
+      SEED,
+    );
+    fc.assert(
+      fc.property(signature, text(0, 30), (sig, words) => {
+        const template = `验证码{code}${words}{label}`;
+        if (checkTemplate('code', template)) return;
+        const body = signingCodeSms(
+          { code: '042917', caseNumber: '2026-000001', label: '调解协议书' },
+          template,
+        );
+        expect(signed(sig, body).length).toBeLessThanOrEqual(CODE_MAX_CHARS);
+        expect(body).toContain('042917');
+      }),
       SEED,
     );
   });
