@@ -11,6 +11,7 @@ const workerBin =
 const POSTGRES_PASS = [
   'api-authorization-table',
   'email-channel',
+  'organisations',
   'sms-channel',
   'api-authorization',
   'bundles',

@@ -48,6 +48,7 @@ import { PaymentOrderService } from './references/PaymentOrderService.js';
 import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
 import type { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
+import { OrganisationService } from './organisations/OrganisationService.js';
 import { RecordingService } from './recordingService/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
@@ -72,6 +73,7 @@ import type { BlobStore } from './evidence/BlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
+import { organisationRoutes } from './http/api/organisationRoutes.js';
 import { mediaRoutes } from './http/api/mediaRoutes.js';
 import type { RouteSpec } from './http/api/routes.js';
 import { createHttpApp, createListener } from './http/app.js';
@@ -434,6 +436,7 @@ export class MediationServer {
         uploads: config.uploads,
       }),
       ...mediaRoutes({ sessions }),
+      ...organisationRoutes({ organisations: new OrganisationService(repository, logger) }),
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),

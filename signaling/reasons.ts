@@ -211,6 +211,15 @@ export const REASONS = {
   ),
   AGENT_NEEDS_PARTY: reason('VALIDATION', 'An agent must represent a party of this case'),
   USERNAME_TAKEN: reason('VALIDATION', 'This username is taken'),
+  ORGANISATION_KIND_NOT_UNDER: reason(
+    'VALIDATION',
+    'An organisation of kind {kind} cannot stand under one of kind {parentKind}',
+    { kind: text, parentKind: text },
+  ),
+  ORGANISATION_NAME_TAKEN: reason(
+    'VALIDATION',
+    'An organisation of that name stands under the same parent already',
+  ),
   CANNOT_DEACTIVATE_SELF: reason('INVALID_STATE', 'You cannot deactivate your own account'),
   NO_SUCH_MEDIATOR: reason('VALIDATION', 'No active mediator of this organisation has that id'),
   RECUSAL_PARTIES_ONLY: reason('FORBIDDEN', 'Only a party or an agent may ask for recusal'),

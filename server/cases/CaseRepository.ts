@@ -19,6 +19,7 @@ import type {
   MediationResponse,
   MediationSessionRecord,
   MediatorAssignment,
+  NewOrganisation,
   Organisation,
   RecusalRequest,
   StaffMember,
@@ -49,8 +50,12 @@ export interface CaseRepository {
    */
   lockCaseNumbering(organisationId: string, year: number): Promise<void>;
 
-  insertOrganisation(o: Organisation): Promise<void>;
+  insertOrganisation(o: NewOrganisation): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | undefined>;
+  /** Every organisation of the network, oldest first. */
+  listOrganisations(): Promise<Organisation[]>;
+  /** Active staff and open (not closed) cases per organisation. */
+  organisationLoad(): Promise<Map<string, { staff: number; openCases: number }>>;
 
   insertStaff(s: StaffWithSecret): Promise<void>;
   getStaff(id: string): Promise<StaffMember | undefined>;

@@ -3,6 +3,7 @@
  * parties are, where the case came from, its state, its sessions and outcome.
  * Plain data; no storage or transport code.
  */
+import type { OrganisationKind } from '../organisations/tree.js';
 import {
   DISPUTE_TYPES,
   CASE_SOURCES,
@@ -103,7 +104,15 @@ export type MediationSessionStatus = (typeof SESSION_STATUSES)[number];
 export interface Organisation {
   id: string;
   name: string;
+  /** Its place in the mediation network (server/organisations/tree.ts). */
+  kind: OrganisationKind;
+  parentId: string | null;
+  createdAt: string;
 }
+
+/** What creating an organisation takes; an organisation without a kind is a district centre. */
+export type NewOrganisation = Pick<Organisation, 'id' | 'name'> &
+  Partial<Pick<Organisation, 'kind' | 'parentId'>> & { createdBy?: string };
 
 export interface StaffMember {
   id: string;

@@ -4,6 +4,7 @@
  * conflicts, and recusal requests with the organisation's decision. A change
  * that withdraws someone's standing is announced (sessionAccess.ts).
  */
+import { subtree } from '../organisations/tree.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { fail, NotFoundError } from '../errors.js';
@@ -64,7 +65,16 @@ export class CaseRoster {
   /** A clerk adds a mediator or a clerk to the organisation. */
   async addStaff(actor: Actor, input: z.output<typeof createStaffSchema>): Promise<StaffMember> {
     const clerk = authorizeStaff(actor, ['clerk']);
-    const organisation = await this.#ctx.repo.getOrganisation(clerk.organisationId);
+    const organisationId = input.organisationId ?? clerk.organisationId;
+    // A clerk staffs their own organisation and those below it (a new one gets its first clerk).
+    if (
+      organisationId !== clerk.organisationId &&
+      !subtree(await this.#ctx.repo.listOrganisations(), clerk.organisationId).some(
+        (o) => o.id === organisationId,
+      )
+    )
+      throw new NotFoundError('Organisation');
+    const organisation = await this.#ctx.repo.getOrganisation(organisationId);
     assertStrongPassword(input.password, [
       input.username,
       input.displayName,
@@ -77,7 +87,7 @@ export class CaseRoster {
       }
       const member: StaffMember = {
         id: randomUUID(),
-        organisationId: clerk.organisationId,
+        organisationId,
         username: input.username,
         displayName: input.displayName,
         role: input.role,
@@ -96,7 +106,14 @@ export class CaseRoster {
     if (staffId === clerk.id) throw fail('CANNOT_DEACTIVATE_SELF');
     const member = await this.#ctx.repo.transaction(async () => {
       const member = await this.#ctx.repo.getStaff(staffId);
-      if (!member || member.organisationId !== clerk.organisationId)
+      // Their own organisation's staff, or an organisation's below it.
+      if (
+        !member ||
+        (member.organisationId !== clerk.organisationId &&
+          !subtree(await this.#ctx.repo.listOrganisations(), clerk.organisationId).some(
+            (o) => o.id === member.organisationId,
+          ))
+      )
         throw new NotFoundError('Staff member');
       await this.#ctx.repo.setStaffActive(staffId, false);
       return { ...member, active: false };

@@ -287,8 +287,22 @@ async function createDemo(repository: SqlCaseRepository, cases: CaseService): Pr
       await repository.insertOrganisation({
         id: ORG_ID,
         name: '上海市某区劳动人事争议人民调解委员会（演示）',
+        kind: 'district_centre',
       });
     }
+    // The centre's network (issue 21): two sub-district organisations, an enterprise committee.
+    for (const [id, name, kind, parentId] of [
+      ['demo-street-1', '某区某某街道劳动争议调解委员会（演示）', 'street_town', ORG_ID],
+      ['demo-town-1', '某区某某镇劳动争议调解委员会（演示）', 'street_town', ORG_ID],
+      [
+        'demo-enterprise-1',
+        '某某科技有限公司劳动争议调解委员会（演示）',
+        'enterprise_committee',
+        'demo-street-1',
+      ],
+    ] as const)
+      if (!(await repository.getOrganisation(id)))
+        await repository.insertOrganisation({ id, name, kind, parentId });
     const now = new Date().toISOString();
     for (const [who, role, name, specialties] of [
       [state.clerk, 'clerk', '李书记员', []],

@@ -21,6 +21,7 @@ import type {
   MediationResponse,
   MediationSessionRecord,
   MediatorAssignment,
+  NewOrganisation,
   Organisation,
   RecusalRequest,
   StaffMember,
@@ -72,8 +73,16 @@ export class SqlCaseRepository implements CaseRepository {
 
   // ── caseRecords/staff.ts ─────────────────────────────────────────────────
 
-  insertOrganisation(o: Organisation): Promise<void> {
+  insertOrganisation(o: NewOrganisation): Promise<void> {
     return this.#staff.insertOrganisation(o);
+  }
+
+  listOrganisations(): Promise<Organisation[]> {
+    return this.#staff.listOrganisations();
+  }
+
+  organisationLoad(): Promise<Map<string, { staff: number; openCases: number }>> {
+    return this.#staff.organisationLoad();
   }
 
   getOrganisation(id: string): Promise<Organisation | undefined> {

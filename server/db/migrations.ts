@@ -1050,6 +1050,19 @@ CREATE TABLE short_links (
 );
 `,
   },
+  {
+    version: 30,
+    name: 'organisations as a tree (the mediation network)',
+    sql: `
+-- Existing organisations are district centres standing alone (the single-organisation
+-- deployments before the network).
+ALTER TABLE organisations ADD COLUMN kind TEXT NOT NULL DEFAULT 'district_centre'
+  CHECK (kind IN ('bureau', 'district_centre', 'street_town', 'enterprise_committee', 'union_trade'));
+ALTER TABLE organisations ADD COLUMN parent_id TEXT REFERENCES organisations(id);
+ALTER TABLE organisations ADD COLUMN created_by TEXT;
+CREATE INDEX organisations_parent ON organisations(parent_id);
+`,
+  },
 ];
 
 /**

@@ -263,6 +263,8 @@ export const createStaffSchema = z
     role: z.enum(['clerk', 'mediator']),
     password: z.string().min(12, 'at least 12 characters').max(200),
     specialties: z.array(z.enum(DISPUTE_TYPES)).max(DISPUTE_TYPES.length).default([]),
+    /** An organisation below the clerk's (a new sub-district one gets its first clerk); default own. */
+    organisationId: z.string().min(1).max(200).optional(),
   })
   .strict();
 export const loginSchema = z

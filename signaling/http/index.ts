@@ -7,6 +7,7 @@ import { evidenceApi } from './evidence.js';
 import { inboundReferralApi } from './inboundReferrals.js';
 import { institutionApi } from './institutions.js';
 import { mediaApi } from './media.js';
+import { organisationApi } from './organisations.js';
 import { procedureApi } from './procedure.js';
 import { recordingApi } from './recordings.js';
 import { sessionRecordApi } from './sessionRecords.js';
@@ -23,6 +24,7 @@ export const httpApi = {
   applications: applicationApi,
   recordings: recordingApi,
   media: mediaApi,
+  organisations: organisationApi,
 } as const;
 
 export type HttpApi = typeof httpApi;

@@ -55,6 +55,19 @@ export const PERSON_KINDS = ['applicant', 'respondent', 'agent', 'observer'] as 
 
 export const STAFF_ROLES = ['clerk', 'mediator'] as const;
 
+/**
+ * The mediation network of the 2023 Shanghai plan: the human-resources bureau (人社局), district
+ * centres (区调解中心), sub-district and town organisations (街镇调解组织), enterprise mediation
+ * committees (企业调解委员会) and union or trade mediation organisations (工会、行业调解组织).
+ */
+export const ORGANISATION_KINDS = [
+  'bureau',
+  'district_centre',
+  'street_town',
+  'enterprise_committee',
+  'union_trade',
+] as const;
+
 export const SESSION_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
 
 export const DEADLINE_KINDS = [

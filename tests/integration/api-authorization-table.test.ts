@@ -292,6 +292,11 @@ const TABLE: readonly Row[] = [
     allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', ...A1_PEOPLE, 'applicantA2', 'reassignedMediator'] },
   { method: 'get', path: '/mediators', allow: ['clerkA', 'clerkB'] },
   { method: 'post', path: '/staff', allow: ['clerkA', 'clerkB'], body: staffBody },
+  // The network: every staff member reads their own part; a clerk adds under their own
+  // organisation (another organisation's clerk is told it does not exist). A new name each call.
+  { method: 'get', path: '/organisations', allow: ['clerkA', 'mediatorA', 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
+  { method: 'post', path: '/organisations', allow: ['clerkA'], refuse: { clerkB: 404 },
+    body: (w) => ({ name: `街道调解委员会 ${randomUUID().slice(0, 8)}`, kind: 'street_town', parentId: w.a.organisationId }) },
   { method: 'post', path: '/staff/:staffId/deactivate', allow: ['clerkA'], refuse: { clerkB: 404 },
     target: async (w) => ({ staffId: (await w.api.ok<{ id: string }>('POST', '/staff', w.tokens.clerkA, staffBody())).id }) },
   { method: 'get', path: '/cases', allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },

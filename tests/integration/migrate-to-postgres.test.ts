@@ -640,6 +640,15 @@ describe('the writing command-line tools on PostgreSQL (DATABASE_URL)', () => {
       expect(
         await postgres.all('SELECT institution_id, kind, status FROM inbound_referrals'),
       ).toEqual([{ institution_id: court![1], kind: 'delegated', status: 'pending' }]);
+      // The centre's network, once: two sub-district organisations, an enterprise committee.
+      expect(
+        await postgres.all('SELECT id, kind, parent_id FROM organisations ORDER BY id'),
+      ).toEqual([
+        { id: 'demo-enterprise-1', kind: 'enterprise_committee', parent_id: 'demo-street-1' },
+        { id: 'demo-org', kind: 'district_centre', parent_id: null },
+        { id: 'demo-street-1', kind: 'street_town', parent_id: 'demo-org' },
+        { id: 'demo-town-1', kind: 'street_town', parent_id: 'demo-org' },
+      ]);
     } finally {
       await postgres.close();
     }

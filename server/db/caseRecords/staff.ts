@@ -3,7 +3,7 @@
  * sign-in reads) and the mediators with their open-case load.
  */
 import type { CaseRepository, StaffWithSecret } from '../../cases/CaseRepository.js';
-import type { Organisation, StaffMember } from '../../cases/model.js';
+import type { NewOrganisation, Organisation, StaffMember } from '../../cases/model.js';
 import { SqlRecords, str, json, type Row } from './rows.js';
 
 function toStaff(r: Row): StaffWithSecret {
@@ -20,6 +20,16 @@ function toStaff(r: Row): StaffWithSecret {
   };
 }
 
+function toOrganisation(r: Row): Organisation {
+  return {
+    id: str(r['id']),
+    name: str(r['name']),
+    kind: str(r['kind']) as Organisation['kind'],
+    parentId: r['parent_id'] === null || r['parent_id'] === undefined ? null : str(r['parent_id']),
+    createdAt: str(r['created_at']),
+  };
+}
+
 function publicStaff(s: StaffWithSecret): StaffMember {
   const { passwordHash: _secret, ...rest } = s;
   return rest;
@@ -32,6 +42,8 @@ export class StaffRecords
       CaseRepository,
       | 'insertOrganisation'
       | 'getOrganisation'
+      | 'listOrganisations'
+      | 'organisationLoad'
       | 'insertStaff'
       | 'getStaff'
       | 'getStaffByUsername'
@@ -39,18 +51,43 @@ export class StaffRecords
       | 'listMediators'
     >
 {
-  async insertOrganisation(o: Organisation): Promise<void> {
+  async insertOrganisation(o: NewOrganisation): Promise<void> {
     await this.run(
-      'INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)',
+      `INSERT INTO organisations (id, name, kind, parent_id, created_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
       o.id,
       o.name,
+      o.kind ?? 'district_centre',
+      o.parentId ?? null,
+      o.createdBy ?? null,
       new Date().toISOString(),
     );
   }
 
   async getOrganisation(id: string): Promise<Organisation | undefined> {
-    const r = await this.row('SELECT id, name FROM organisations WHERE id = ?', id);
-    return r ? { id: str(r['id']), name: str(r['name']) } : undefined;
+    const r = await this.row('SELECT * FROM organisations WHERE id = ?', id);
+    return r ? toOrganisation(r) : undefined;
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    return (await this.rows('SELECT * FROM organisations ORDER BY created_at, id')).map(
+      toOrganisation,
+    );
+  }
+
+  async organisationLoad(): Promise<Map<string, { staff: number; openCases: number }>> {
+    const load = new Map<string, { staff: number; openCases: number }>();
+    const at = (id: string) => load.get(id) ?? load.set(id, { staff: 0, openCases: 0 }).get(id)!;
+    for (const r of await this.rows(
+      'SELECT organisation_id, COUNT(*) AS n FROM staff WHERE active = 1 GROUP BY organisation_id',
+    ))
+      at(str(r['organisation_id'])).staff = Number(r['n']);
+    for (const r of await this.rows(
+      `SELECT organisation_id, COUNT(*) AS n FROM cases
+        WHERE status IN ('registered', 'accepted', 'in_mediation') GROUP BY organisation_id`,
+    ))
+      at(str(r['organisation_id'])).openCases = Number(r['n']);
+    return load;
   }
 
   async insertStaff(s: StaffWithSecret): Promise<void> {

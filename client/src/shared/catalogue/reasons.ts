@@ -183,6 +183,14 @@ export const REASON_TEXT: Labels<Reason> = {
     'An agent must represent a party of this case.',
   ],
   USERNAME_TAKEN: ['该用户名已被使用。', 'This username is taken.'],
+  ORGANISATION_KIND_NOT_UNDER: [
+    '该类组织不能设在所选上级组织之下（{kind} 不能隶属于 {parentKind}）。',
+    'An organisation of kind {kind} cannot stand under one of kind {parentKind}.',
+  ],
+  ORGANISATION_NAME_TAKEN: [
+    '同一上级组织下已有同名组织。',
+    'An organisation of that name stands under the same parent already.',
+  ],
   CANNOT_DEACTIVATE_SELF: ['不能停用自己的账号。', 'You cannot deactivate your own account.'],
   NO_SUCH_MEDIATOR: [
     '本组织没有该在职调解员。',

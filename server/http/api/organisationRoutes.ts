@@ -1,0 +1,13 @@
+/** The mediation network's routes (issue 21): the tree within reach, a clerk's new organisation. */
+import { organisationApi } from '../../../signaling/http/organisations.js';
+import type { OrganisationService } from '../../organisations/OrganisationService.js';
+import { route, type RouteSpec } from './routes.js';
+
+export function organisationRoutes(d: { organisations: OrganisationService }): RouteSpec[] {
+  return [
+    route(organisationApi.network, async ({ actor }) => ({
+      organisations: await d.organisations.network(actor),
+    })),
+    route(organisationApi.create, async ({ actor, body }) => d.organisations.create(actor, body)),
+  ];
+}
