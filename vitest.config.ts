@@ -12,6 +12,7 @@ const POSTGRES_PASS = [
   'api-authorization-table',
   'email-channel',
   'organisations',
+  'supervision',
   'sms-channel',
   'api-authorization',
   'bundles',

@@ -211,6 +211,11 @@ export const REASONS = {
   ),
   AGENT_NEEDS_PARTY: reason('VALIDATION', 'An agent must represent a party of this case'),
   USERNAME_TAKEN: reason('VALIDATION', 'This username is taken'),
+  SUPERVISOR_READS_ONLY: reason('FORBIDDEN', 'A supervisor reads cases; they change nothing'),
+  SUPERVISOR_NO_CONTACT_DATA: reason(
+    'FORBIDDEN',
+    "A supervisor does not read the parties' evidence or contact details",
+  ),
   ORGANISATION_KIND_NOT_UNDER: reason(
     'VALIDATION',
     'An organisation of kind {kind} cannot stand under one of kind {parentKind}',

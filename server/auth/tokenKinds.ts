@@ -14,7 +14,7 @@ export const INVITATION_TOKEN_AUDIENCE = 'mediation-invitation';
 
 export const staffClaimsSchema = z.object({
   sub: z.string().min(1).max(64),
-  role: z.enum(['clerk', 'mediator']),
+  role: z.enum(['clerk', 'mediator', 'supervisor']),
   org: z.string().min(1).max(64),
   name: z.string().min(1).max(100),
 });

@@ -1,6 +1,7 @@
 /**
  * Who may do what to which case. Staff act within their organisation — a
- * mediator only on the cases assigned to them; parties, agents and observers
+ * mediator only on the cases assigned to them, a supervisor reading (never editing) the cases
+ * of their organisation and those below it; parties, agents and observers
  * only on the one case their invitation names. A case outside the asker's
  * scope is reported as not found, so its existence is not revealed.
  */
@@ -9,7 +10,15 @@ import type { CaseRepository } from './CaseRepository.js';
 import type { CasePerson, MediationCase, StaffRole } from './model.js';
 
 export type Actor =
-  | { kind: 'staff'; id: string; role: StaffRole; organisationId: string; name: string }
+  | {
+      kind: 'staff';
+      id: string;
+      role: StaffRole;
+      organisationId: string;
+      name: string;
+      /** A supervisor's organisations: their own and every one below it (read at sign-in check). */
+      reach?: readonly string[];
+    }
   | {
       kind: 'person';
       id: string;
@@ -75,6 +84,8 @@ const MEDIATOR: readonly CasePermission[] = [
   'case.recordings',
   'session.join',
 ];
+/** Reads, never edits: the case file (personal data masked) and its audit trail. */
+const SUPERVISOR: readonly CasePermission[] = ['case.view', 'case.audit'];
 const PERSON: readonly CasePermission[] = [
   'case.view',
   'case.audit',
@@ -90,7 +101,7 @@ export function permissionsOf(actor: Actor): readonly CasePermission[] {
     case 'person':
       return PERSON;
     case 'staff':
-      return actor.role === 'clerk' ? CLERK : MEDIATOR;
+      return actor.role === 'clerk' ? CLERK : actor.role === 'mediator' ? MEDIATOR : SUPERVISOR;
   }
 }
 
@@ -102,6 +113,7 @@ export function inScope(actor: Actor, c: MediationCase): boolean {
     case 'person':
       return actor.caseId === c.id;
     case 'staff':
+      if (actor.role === 'supervisor') return actor.reach?.includes(c.organisationId) ?? false;
       return (
         c.organisationId === actor.organisationId &&
         (actor.role === 'clerk' || c.mediatorId === actor.id)

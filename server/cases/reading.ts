@@ -4,7 +4,7 @@
  * audit chain's verification and the organisation's statistics.
  */
 import type { ChainVerification } from '../audit/AuditChain.js';
-import { authorizeStaff, type Actor } from './access.js';
+import { authorizeStaff, permissionsOf, type Actor } from './access.js';
 import { missingScheduleYears, shanghaiDate } from './deadlines.js';
 import type {
   CaseDeadline,
@@ -53,18 +53,28 @@ export class CaseReading {
   }
 
   async list(actor: Actor): Promise<(MediationCase & { openDeadlines: CaseDeadline[] })[]> {
-    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
-    const cases = await this.#ctx.repo.listCases({
-      organisationId: staff.organisationId,
-      ...(staff.role === 'mediator' ? { mediatorId: staff.id } : {}),
-    });
-    // One query for the organisation's deadlines, not one per case (bench:db: the list
+    const staff = authorizeStaff(actor, ['clerk', 'mediator', 'supervisor']);
+    // A supervisor's list is every organisation's in reach; the others', their own.
+    const organisations =
+      staff.role === 'supervisor' ? (staff.reach ?? []) : [staff.organisationId];
+    const cases = (
+      await Promise.all(
+        organisations.map((organisationId) =>
+          this.#ctx.repo.listCases({
+            organisationId,
+            ...(staff.role === 'mediator' ? { mediatorId: staff.id } : {}),
+          }),
+        ),
+      )
+    ).flat();
+    // One query for an organisation's deadlines, not one per case (bench:db: the list
     // was a round trip per case on PostgreSQL); each case's stay in due-date order.
     const running = new Map<string, CaseDeadline[]>();
-    for (const d of await this.#ctx.repo.listOrganisationDeadlines(staff.organisationId)) {
-      if (d.status !== 'open' && d.status !== 'overdue') continue;
-      running.set(d.caseId, [...(running.get(d.caseId) ?? []), d]);
-    }
+    for (const organisationId of organisations)
+      for (const d of await this.#ctx.repo.listOrganisationDeadlines(organisationId)) {
+        if (d.status !== 'open' && d.status !== 'overdue') continue;
+        running.set(d.caseId, [...(running.get(d.caseId) ?? []), d]);
+      }
     return cases.map((c) => ({ ...c, openDeadlines: running.get(c.id) ?? [] }));
   }
 
@@ -90,12 +100,16 @@ export class CaseReading {
       ]);
     const mediator = c.mediatorId ? await this.#ctx.repo.getStaff(c.mediatorId) : undefined;
     const staffView = actor.kind === 'staff' || actor.kind === 'system';
+    // The parties' identity numbers and contacts: not for supervisors (they read the case).
+    const personalData =
+      actor.kind === 'system' ||
+      (actor.kind === 'staff' && permissionsOf(actor).includes('case.viewPersonalData'));
     const self = people.find((p) => p.id === actor.id);
     const own = new Set([actor.id, ...(self?.representsId ? [self.representsId] : [])]);
     return {
       case: c,
       // Parties see who is involved, not the others' identity numbers and contacts.
-      people: staffView ? people : people.map((p) => (p.id === actor.id ? p : redactPerson(p))),
+      people: personalData ? people : people.map((p) => (p.id === actor.id ? p : redactPerson(p))),
       sessions,
       deadlines,
       disclosures,

@@ -170,12 +170,23 @@ export class SqliteDatabase implements SqlClient {
     refuseNewerSchema(Math.max(0, ...applied), MIGRATIONS);
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(m.version, m.name, new Date().toISOString());
-      })();
+      // Outside the transaction: SQLite ignores the pragma inside one.
+      if (m.foreignKeysOff) this.db.pragma('foreign_keys = OFF');
+      try {
+        this.db.transaction(() => {
+          this.db.exec(m.sql);
+          if (m.foreignKeysOff) {
+            const broken = this.db.pragma('foreign_key_check') as unknown[];
+            if (broken.length > 0)
+              throw new Error(`migration ${m.version} left ${broken.length} broken references`);
+          }
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+            .run(m.version, m.name, new Date().toISOString());
+        })();
+      } finally {
+        if (m.foreignKeysOff) this.db.pragma('foreign_keys = ON');
+      }
       logger.info({ version: m.version, name: m.name }, 'database migration applied');
     }
   }

@@ -8,6 +8,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Rebuilds a table other tables reference (SQLite cannot change a CHECK): applied with
+   * foreign keys off, as SQLite's documented procedure asks, and checked before they are on.
+   */
+  foreignKeysOff?: true;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -1061,6 +1066,32 @@ ALTER TABLE organisations ADD COLUMN kind TEXT NOT NULL DEFAULT 'district_centre
 ALTER TABLE organisations ADD COLUMN parent_id TEXT REFERENCES organisations(id);
 ALTER TABLE organisations ADD COLUMN created_by TEXT;
 CREATE INDEX organisations_parent ON organisations(parent_id);
+`,
+  },
+  {
+    version: 31,
+    name: 'supervisors: staff who read the cases of their part of the network',
+    foreignKeysOff: true,
+    sql: `
+-- SQLite cannot change a CHECK: staff is rebuilt with 'supervisor' allowed (other tables
+-- reference it, hence foreignKeysOff).
+CREATE TABLE staff_v31 (
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('clerk', 'mediator', 'supervisor')),
+  password_hash TEXT NOT NULL,
+  specialties TEXT NOT NULL DEFAULT '[]',
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+INSERT INTO staff_v31 (id, organisation_id, username, display_name, role, password_hash,
+  specialties, active, created_at)
+SELECT id, organisation_id, username, display_name, role, password_hash, specialties, active,
+  created_at FROM staff;
+DROP TABLE staff;
+ALTER TABLE staff_v31 RENAME TO staff;
 `,
   },
 ];

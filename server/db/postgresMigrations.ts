@@ -995,4 +995,13 @@ ALTER TABLE organisations ADD COLUMN created_by TEXT;
 CREATE INDEX organisations_parent ON organisations(parent_id);
 `,
   },
+  {
+    version: 31,
+    name: 'supervisors: staff who read the cases of their part of the network',
+    sql: `
+ALTER TABLE staff DROP CONSTRAINT staff_role_check;
+ALTER TABLE staff ADD CONSTRAINT staff_role_check
+  CHECK (role IN ('clerk', 'mediator', 'supervisor'));
+`,
+  },
 ];

@@ -107,6 +107,7 @@ export class ServiceConsents {
 
   async consents(actor: Actor, caseId: string): Promise<ServiceConsent[]> {
     await this.#ctx.caseFor(actor, caseId);
+    refuseSupervisor(actor);
     const all = await this.#ctx.docs.listConsents(caseId);
     return actor.kind === 'person' ? all.filter((x) => x.personId === actor.id) : all;
   }
@@ -115,6 +116,7 @@ export class ServiceConsents {
   async messages(actor: Actor, caseId: string): Promise<CaseMessage[]> {
     await this.#ctx.caseFor(actor, caseId);
     requireStaff(actor, 'read the messages sent');
+    refuseSupervisor(actor);
     const sends = new Map(
       ((await this.#ctx.channelSends?.listForCase(caseId)) ?? []).map((x) => [x.messageId, x]),
     );
@@ -138,3 +140,9 @@ export class ServiceConsents {
 }
 
 export type CaseMessage = z.output<typeof caseMessageView>;
+
+/** Addresses and numbers are the parties' contact details: not for supervisors. */
+function refuseSupervisor(actor: Actor): void {
+  if (actor.kind === 'staff' && actor.role === 'supervisor')
+    throw fail('SUPERVISOR_NO_CONTACT_DATA');
+}

@@ -7,6 +7,7 @@
  * What the rest of the server sees; the work is done by the parts it
  * composes (context.ts lists them). The constructor does no I/O.
  */
+import { fail } from '../errors.js';
 import type { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { Actor } from '../cases/access.js';
@@ -121,6 +122,9 @@ export class EvidenceService {
 
   /** Opens the bytes for the viewer and writes the custody event (once per view). */
   open(viewer: Viewer, caseId: string, itemId: string, request: OpenRequest): Promise<Opened> {
+    // Supervisors read the case file, not the parties' evidence itself.
+    if (viewer.kind === 'staff' && viewer.role === 'supervisor')
+      return Promise.reject(fail('SUPERVISOR_NO_CONTACT_DATA'));
     return this.#custody.open(viewer, caseId, itemId, request);
   }
 

@@ -40,7 +40,7 @@ export class OrganisationService {
 
   /** The staff member's organisation and those below it, parents first. */
   async network(actor: Actor): Promise<OrganisationNode[]> {
-    const staff = authorizeStaff(actor, ['clerk', 'mediator']);
+    const staff = authorizeStaff(actor, ['clerk', 'mediator', 'supervisor']);
     const [all, load] = await Promise.all([
       this.#repo.listOrganisations(),
       this.#repo.organisationLoad(),

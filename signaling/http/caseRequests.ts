@@ -10,6 +10,7 @@ import {
   DISPUTE_TYPES,
   INTAKE_MODES,
   PRIORITY_GROUPS,
+  STAFF_ROLES,
   TERMINATION_GROUNDS,
 } from './vocabulary.js';
 
@@ -260,7 +261,7 @@ export const createStaffSchema = z
       .string()
       .regex(/^[a-z0-9._-]{3,32}$/, '3–32 lower-case letters, digits, dot, dash or underscore'),
     displayName: text(100),
-    role: z.enum(['clerk', 'mediator']),
+    role: z.enum(STAFF_ROLES),
     password: z.string().min(12, 'at least 12 characters').max(200),
     specialties: z.array(z.enum(DISPUTE_TYPES)).max(DISPUTE_TYPES.length).default([]),
     /** An organisation below the clerk's (a new sub-district one gets its first clerk); default own. */

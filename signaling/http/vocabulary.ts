@@ -53,7 +53,11 @@ export const TERMINATION_GROUNDS = [
 
 export const PERSON_KINDS = ['applicant', 'respondent', 'agent', 'observer'] as const;
 
-export const STAFF_ROLES = ['clerk', 'mediator'] as const;
+/**
+ * Clerks run their organisation's cases, mediators their assigned ones; a supervisor (at the
+ * bureau or a centre) reads, never edits, the cases of their organisation and those below it.
+ */
+export const STAFF_ROLES = ['clerk', 'mediator', 'supervisor'] as const;
 
 /**
  * The mediation network of the 2023 Shanghai plan: the human-resources bureau (人社局), district

@@ -104,6 +104,8 @@ function defaultRefusal(row: Row, spec: RouteSpec, caller: Caller): Refusal {
 }
 
 const A1_STAFF: readonly Caller[] = ['clerkA', 'mediatorA'];
+/** Who reads case A1 as staff: its clerk and mediator, and the supervisor of its organisation. */
+const A1_READERS: readonly Caller[] = [...A1_STAFF, 'supervisorA'];
 const A1_PEOPLE: readonly Caller[] = ['applicantA1', 'respondentA1', 'agentA1', 'observerA1'];
 const EVERYONE = CALLERS;
 
@@ -289,19 +291,19 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/auth/login', allow: EVERYONE, headers: freshAddress,
     body: (w) => ({ username: w.a.clerk.username, password: TEST_PASSWORD }) },
   { method: 'get', path: '/me',
-    allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', ...A1_PEOPLE, 'applicantA2', 'reassignedMediator'] },
+    allow: [...A1_READERS, 'otherMediatorA', 'clerkB', ...A1_PEOPLE, 'applicantA2', 'reassignedMediator'] },
   { method: 'get', path: '/mediators', allow: ['clerkA', 'clerkB'] },
   { method: 'post', path: '/staff', allow: ['clerkA', 'clerkB'], body: staffBody },
   // The network: every staff member reads their own part; a clerk adds under their own
   // organisation (another organisation's clerk is told it does not exist). A new name each call.
-  { method: 'get', path: '/organisations', allow: ['clerkA', 'mediatorA', 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
+  { method: 'get', path: '/organisations', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'post', path: '/organisations', allow: ['clerkA'], refuse: { clerkB: 404 },
     body: (w) => ({ name: `街道调解委员会 ${randomUUID().slice(0, 8)}`, kind: 'street_town', parentId: w.a.organisationId }) },
   { method: 'post', path: '/staff/:staffId/deactivate', allow: ['clerkA'], refuse: { clerkB: 404 },
     target: async (w) => ({ staffId: (await w.api.ok<{ id: string }>('POST', '/staff', w.tokens.clerkA, staffBody())).id }) },
-  { method: 'get', path: '/cases', allow: [...A1_STAFF, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
+  { method: 'get', path: '/cases', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'post', path: '/cases', allow: ['clerkA', 'clerkB'], body: () => registrationInput() },
-  { method: 'get', path: '/cases/:caseId', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'get', path: '/cases/:caseId', allow: [...A1_READERS, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/people', allow: A1_STAFF,
     body: () => ({ kind: 'observer', name: '工会代表' }) },
   { method: 'post', path: '/cases/:caseId/accept', allow: ['clerkA'], target: fresh('agreed'),
@@ -326,7 +328,7 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/extension', allow: A1_STAFF, target: fresh('assigned'),
     body: () => ({ newDueOn: `${2027 + (extensions += 1)}-12-31`, applicantConsent: true, respondentConsent: true }),
     allowedStatus: 409 },
-  { method: 'get', path: '/cases/:caseId/extension-proposals', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'get', path: '/cases/:caseId/extension-proposals', allow: [...A1_READERS, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/extension-proposals', allow: A1_STAFF, target: fresh('assigned'),
     consumes: true, body: () => ({ newDueOn: '2027-12-31', reason: '双方同意继续调解' }) },
   // A1 is settled, so no proposal exists there: a party reaches the service and learns it is unknown (404);
@@ -350,7 +352,7 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/follow-ups', allow: A1_STAFF, target: fresh('terminated'),
     body: () => ({ method: 'phone', notes: '电话回访', result: 'other' }) },
   { method: 'post', path: '/cases/:caseId/archive', allow: ['clerkA'], target: fresh('terminated'), consumes: true },
-  { method: 'get', path: '/cases/:caseId/audit', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'get', path: '/cases/:caseId/audit', allow: [...A1_READERS, ...A1_PEOPLE] },
   { method: 'get', path: '/statistics', allow: ['clerkA', 'clerkB'] },
   { method: 'get', path: '/calendar', allow: ['clerkA', 'clerkB'] },
   // The codecs the service speaks: nothing of any case; public, for the join page's device.
@@ -363,10 +365,10 @@ const TABLE: readonly Row[] = [
     allow: ['mediatorA', ...A1_PEOPLE], body: (w) => ({ sessionId: w.a1.sessionId }) },
 
   // ---- evidence ---------------------------------------------------------------------------
-  { method: 'get', path: '/cases/:caseId/evidence', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'get', path: '/cases/:caseId/evidence', allow: [...A1_READERS, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/evidence', multipart: true,
     allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'] },
-  { method: 'get', path: '/cases/:caseId/evidence/:itemId/receipt', refuse: HIDDEN_FROM, allow: [...A1_STAFF, 'applicantA1', 'agentA1'] },
+  { method: 'get', path: '/cases/:caseId/evidence/:itemId/receipt', refuse: HIDDEN_FROM, allow: [...A1_READERS, 'applicantA1', 'agentA1'] },
   { method: 'post', path: '/cases/:caseId/evidence/:itemId/view-link', refuse: HIDDEN_FROM, allow: [...A1_STAFF, 'applicantA1', 'agentA1'] },
   { method: 'get', path: '/cases/:caseId/evidence/:itemId/content', refuse: HIDDEN_FROM, allow: [...A1_STAFF, 'applicantA1', 'agentA1'] },
   { method: 'post', path: '/cases/:caseId/evidence/:itemId/visibility', refuse: HIDDEN_FROM, allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
@@ -376,13 +378,13 @@ const TABLE: readonly Row[] = [
 
   // ---- documents and service ------------------------------------------------------------
   // Everyone of the case lists their own inbox (an observer's is empty).
-  { method: 'get', path: '/cases/:caseId/documents', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'get', path: '/cases/:caseId/documents', allow: [...A1_READERS, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/documents', allow: A1_STAFF,
     body: (w) => ({ kind: 'acceptance_notice', recipients: [w.a1.respondentId] }) },
   { method: 'get', path: '/cases/:caseId/documents/:documentId', refuse: HIDDEN_FROM,
-    allow: [...A1_STAFF, 'applicantA1', 'agentA1'] },
+    allow: [...A1_READERS, 'applicantA1', 'agentA1'] },
   { method: 'get', path: '/cases/:caseId/documents/:documentId/pdf', refuse: HIDDEN_FROM,
-    allow: [...A1_STAFF, 'applicantA1', 'agentA1'] },
+    allow: [...A1_READERS, 'applicantA1', 'agentA1'] },
   { method: 'post', path: '/cases/:caseId/service-consent', allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'],
     // Staff record a paper form for a named person; a person confirms their own address.
     body: (w, _p, caller) => ({ ...(A1_STAFF.includes(caller) ? { personId: w.a1.respondentId } : {}),
@@ -392,7 +394,7 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/cases/:caseId/messages', allow: A1_STAFF },
   // The demo's loopback gateways (off here): staff learn it is not there, others not even that.
   { method: 'get', path: '/demo/messages', allow: [],
-    refuse: { clerkA: 404, mediatorA: 404, otherMediatorA: 404, clerkB: 404, reassignedMediator: 404 } },
+    refuse: { clerkA: 404, mediatorA: 404, otherMediatorA: 404, clerkB: 404, reassignedMediator: 404, supervisorA: 404 } },
   ...(['delivered', 'read', 'acknowledge'] as const).map((step): Row => (
     { method: 'post', path: `/cases/:caseId/deliveries/:deliveryId/${step}`, refuse: HIDDEN_FROM,
       allow: ['applicantA1'], body: () => ({}) })),
@@ -405,7 +407,7 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/deliveries/:deliveryId/offline-proof', allow: A1_STAFF,
     body: () => ({ method: 'post', description: 'EMS 挂号信', servedOn: '2026-03-05' }) },
   { method: 'get', path: '/cases/:caseId/deliveries/:deliveryId/certificate', refuse: HIDDEN_FROM,
-    allow: [...A1_STAFF, 'applicantA1'] },
+    allow: [...A1_READERS, 'applicantA1'] },
   { method: 'post', path: '/cases/:caseId/documents/:documentId/signing-code', target: agreement,
     allow: ['mediatorA', 'applicantA1', 'respondentA1', 'agentA1'], body: () => ({}) },
   { method: 'post', path: '/cases/:caseId/documents/:documentId/sign', target: agreement,
@@ -422,9 +424,9 @@ const TABLE: readonly Row[] = [
       mediatorSignedOn: '2026-03-05', attestation: '当面签署' }) },
   // Not sealed yet: the allowed see "no seal" (404), the observer the agreement's absence (404).
   { method: 'get', path: '/cases/:caseId/documents/:documentId/seal', target: agreement,
-    refuse: { observerA1: 404 }, allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },
+    refuse: { observerA1: 404 }, allow: [...A1_READERS, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },
   { method: 'get', path: '/cases/:caseId/documents/:documentId/sealed-pdf', target: agreement,
-    refuse: { observerA1: 404 }, allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },
+    refuse: { observerA1: 404 }, allow: [...A1_READERS, 'applicantA1', 'respondentA1', 'agentA1'], allowedStatus: 404 },
 
   // ---- agreement to mediate, recusal ----------------------------------------------------
   // A1 is in mediation: its respondent gets past authorization and meets 409 (answers come before acceptance).
@@ -451,19 +453,19 @@ const TABLE: readonly Row[] = [
   { method: 'post', path: '/cases/:caseId/referrals/:referralId/bundle', allow: A1_STAFF, allowedStatus: 409 },
   { method: 'get', path: '/cases/:caseId/bundles/:bundleId/file', allow: A1_STAFF, allowedStatus: 404 },
   // Case A1's agreement is not effective: an allowed caller learns that (409), nobody else anything.
-  { method: 'get', path: '/cases/:caseId/referral-preview', allow: [...A1_STAFF, 'applicantA1', 'respondentA1', 'agentA1'],
+  { method: 'get', path: '/cases/:caseId/referral-preview', allow: [...A1_READERS, 'applicantA1', 'respondentA1', 'agentA1'],
     query: () => 'kind=judicial_confirmation', allowedStatus: 409, refuse: { applicantA2: 403 } },
   // The payment order is the applicant side's: the respondent and the observer do not see it.
-  { method: 'get', path: '/cases/:caseId/payment-order', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+  { method: 'get', path: '/cases/:caseId/payment-order', allow: [...A1_READERS, 'applicantA1', 'agentA1'],
     refuse: { respondentA1: 404, observerA1: 404 } },
   // A1 has no effective agreement: 409 once past authorization.
   { method: 'post', path: '/cases/:caseId/payment-order', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
     allowedStatus: 409,
     body: (w, _p, caller) => ({ institutionId: w.a1.institutionId,
       ...(caller === 'clerkA' || caller === 'mediatorA' ? { requestedBy: w.a1.applicantId } : {}) }) },
-  { method: 'get', path: '/cases/:caseId/payment-order/:packId/file', allow: [...A1_STAFF, 'applicantA1', 'agentA1'],
+  { method: 'get', path: '/cases/:caseId/payment-order/:packId/file', allow: [...A1_READERS, 'applicantA1', 'agentA1'],
     refuse: { respondentA1: 404, observerA1: 404 }, allowedStatus: 404 },
-  { method: 'get', path: '/cases/:caseId/disclosure', allow: [...A1_STAFF, ...A1_PEOPLE] },
+  { method: 'get', path: '/cases/:caseId/disclosure', allow: [...A1_READERS, ...A1_PEOPLE] },
   { method: 'post', path: '/cases/:caseId/disclosure', allow: ['applicantA1', 'respondentA1', 'agentA1'],
     body: () => ({ agree: true }) },
   { method: 'post', path: '/institutions/:institutionId/webhooks/:deliveryId/retry', allow: ['clerkA'],
@@ -516,7 +518,7 @@ const TABLE: readonly Row[] = [
     allowedStatus: 409, body: (x) => ({ personId: x.a1.applicantId, result: 'performed', note: '已到账' }) },
 
   // ---- session records (调解笔录) ------------------------------------------------------------
-  { method: 'get', path: '/cases/:caseId/sessions/:sessionId/record', allow: A1_STAFF },
+  { method: 'get', path: '/cases/:caseId/sessions/:sessionId/record', allow: A1_READERS },
   { method: 'post', path: '/cases/:caseId/sessions/:sessionId/record', allow: ['mediatorA'],
     body: () => ({ attendance: [], noticesGiven: [], statements: [], outcome: { kind: 'adjourned', text: '' } }) },
   // A1's session has not ended: its mediator reaches the service and learns so (409).

@@ -18,6 +18,7 @@ import { extensionRoutes } from '../../server/http/api/extensionRoutes.js';
 import { procedureRoutes, type ProcedureRouteDeps } from '../../server/http/api/procedureRoutes.js';
 import { paymentOrderRoutes } from '../../server/http/api/paymentOrderRoutes.js';
 import { mediaRoutes } from '../../server/http/api/mediaRoutes.js';
+import { organisationRoutes } from '../../server/http/api/organisationRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -1006,9 +1007,14 @@ describe('API authorization', () => {
     const applications = applicationRoutes(
       {} as unknown as Parameters<typeof applicationRoutes>[0],
     );
+    // and the mediation network (organisations.test.ts, supervision.test.ts and the table).
+    const organisations = organisationRoutes(
+      {} as unknown as Parameters<typeof organisationRoutes>[0],
+    );
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
+        ...organisations,
         ...applications,
         ...evidence,
         ...recording,

@@ -38,6 +38,8 @@ export const CALLERS = [
   'institution',
   'deactivatedStaff',
   'reassignedMediator',
+  /** A supervisor at organisation A: reads A's cases, edits nothing. */
+  'supervisorA',
   'revokedInvitation',
   'expiredInvitation',
 ] as const;
@@ -101,9 +103,9 @@ export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
   ]);
 
   // Staff who lose their standing: a clerk deactivated, a mediator reassigned away from A1.
-  const staffBody = (role: 'clerk' | 'mediator') => ({
+  const staffBody = (role: 'clerk' | 'mediator' | 'supervisor') => ({
     username: `${role}-${randomUUID().slice(0, 8)}`,
-    displayName: role === 'clerk' ? '离职书记员' : '原调解员',
+    displayName: role === 'clerk' ? '离职书记员' : role === 'mediator' ? '原调解员' : '监督员',
     role,
     password: 'a long enough password',
     ...(role === 'mediator' ? { specialties: ['wages'] } : {}),
@@ -115,6 +117,9 @@ export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
   const formerBody = staffBody('mediator');
   const former = await api.ok<{ id: string }>('POST', '/staff', clerkA, formerBody);
   const reassignedMediator = await api.login(formerBody.username, formerBody.password);
+  const supervisorBody = staffBody('supervisor');
+  await api.ok('POST', '/staff', clerkA, supervisorBody);
+  const supervisorA = await api.login(supervisorBody.username, supervisorBody.password);
 
   const c1 = await api.ok<{ id: string }>('POST', '/cases', clerkA, registrationInput());
   const caseId = c1.id;
@@ -276,6 +281,7 @@ export async function buildApiWorld(t: TestServer): Promise<ApiWorld> {
       institution: institution.token,
       deactivatedStaff,
       reassignedMediator,
+      supervisorA,
       revokedInvitation: revoked.token,
       expiredInvitation: expiredInvitationToken(applicant.invitation.id, applicantId, caseId),
     },

@@ -300,13 +300,16 @@ export function viewLink(
   itemId: string,
 ): { url: string; expiresAt: string } {
   if (viewer.kind === 'system') throw new UnauthenticatedError();
+  // Supervisors read the case file, not the evidence itself (it carries the parties' data).
+  const role = viewer.role;
+  if (role === 'supervisor') throw fail('SUPERVISOR_NO_CONTACT_DATA');
   const token = tokens.issue(
     {
       sub: viewer.id,
       caseId,
       itemId,
       viewer: viewer.kind,
-      role: viewer.role,
+      role,
       ...(viewer.kind === 'staff' ? { org: viewer.organisationId } : {}),
       ...(viewer.kind === 'person' && viewer.invitationId ? { inv: viewer.invitationId } : {}),
       name: viewer.name,

@@ -72,6 +72,8 @@ export function recordingRoutes(d: RecordingRouteDeps): RouteSpec[] {
       const caseId = params.caseId;
       const recordingId = params.recordingId;
       if (actor.kind !== 'staff') throw fail('STAFF_ACCESS_ONLY');
+      if (actor.role === 'supervisor')
+        throw fail('ROLE_MAY_NOT_ON_CASE', { role: actor.role, action: 'recordings' });
       // Checks scope and that the file exists; custody is logged when it is played.
       await r.openFile(actor, caseId, recordingId, body.file, {
         custody: false,

@@ -3,6 +3,7 @@
  * from the bearer token, parses params/body/query with the route's schemas,
  * and maps errors through the shared taxonomy.
  */
+import { subtree } from '../../organisations/tree.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { TokenRefusedError } from '../../auth/SignedTokens.js';
 import type { InvitationTokens, StaffTokens } from '../../auth/tokenKinds.js';
@@ -55,6 +56,14 @@ export function apiRouter(d: ApiRouterDeps): Router {
         role: member.role,
         organisationId: member.organisationId,
         name: member.displayName,
+        // Read on every request: an organisation added below is in reach at once.
+        ...(member.role === 'supervisor'
+          ? {
+              reach: subtree(await d.repository.listOrganisations(), member.organisationId).map(
+                (o) => o.id,
+              ),
+            }
+          : {}),
       };
     } catch (error) {
       if (!(error instanceof TokenRefusedError) || error.reason === 'TOKEN_EXPIRED')
@@ -106,6 +115,9 @@ export async function handleRoute(
   const actor = e.auth === 'none' ? undefined : await resolveActor(req);
   if ((e.auth === 'any' || e.auth === 'staff') && !actor) throw new UnauthenticatedError();
   if (e.auth === 'staff' && actor?.kind !== 'staff') throw fail('STAFF_ACCESS_ONLY');
+  // A supervisor reads, never acts: every route that changes anything is a POST.
+  if (actor?.kind === 'staff' && actor.role === 'supervisor' && e.method !== 'get')
+    throw fail('SUPERVISOR_READS_ONLY');
   refuseNulCharacters(what, { params: req.params, query: req.query, body: req.body as unknown });
   const params = e.params.safeParse(req.params);
   if (!params.success) throw ValidationError.fromZod(what, params.error);

@@ -77,6 +77,7 @@ export const ROLES: Labels<string> = {
   court: ['人民法院', 'court'],
   arbitration: ['仲裁委员会', 'arbitration commission'],
   clerk: ['书记员', 'clerk'],
+  supervisor: ['监督员', 'supervisor'],
 };
 
 export const CASE_STATUS: Labels<string> = {

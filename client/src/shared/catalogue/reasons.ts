@@ -183,6 +183,14 @@ export const REASON_TEXT: Labels<Reason> = {
     'An agent must represent a party of this case.',
   ],
   USERNAME_TAKEN: ['该用户名已被使用。', 'This username is taken.'],
+  SUPERVISOR_READS_ONLY: [
+    '监督员只能查阅案件，不能办理。',
+    'A supervisor reads cases; they change nothing.',
+  ],
+  SUPERVISOR_NO_CONTACT_DATA: [
+    '监督员不查阅当事人的证据内容和联系方式。',
+    "A supervisor does not read the parties' evidence or contact details.",
+  ],
   ORGANISATION_KIND_NOT_UNDER: [
     '该类组织不能设在所选上级组织之下（{kind} 不能隶属于 {parentKind}）。',
     'An organisation of kind {kind} cannot stand under one of kind {parentKind}.',
