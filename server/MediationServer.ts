@@ -436,7 +436,14 @@ export class MediationServer {
         uploads: config.uploads,
       }),
       ...mediaRoutes({ sessions }),
-      ...organisationRoutes({ organisations: new OrganisationService(repository, logger) }),
+      ...organisationRoutes({
+        organisations: new OrganisationService({
+          repo: repository,
+          cases,
+          notifications: outbox,
+          logger,
+        }),
+      }),
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),

@@ -211,6 +211,15 @@ export const REASONS = {
   ),
   AGENT_NEEDS_PARTY: reason('VALIDATION', 'An agent must represent a party of this case'),
   USERNAME_TAKEN: reason('VALIDATION', 'This username is taken'),
+  CASE_TRANSFER_TARGET_UNKNOWN: reason('VALIDATION', 'No organisation of this network has that id'),
+  CASE_TRANSFER_SAME_ORGANISATION: reason(
+    'VALIDATION',
+    'The case is with that organisation already',
+  ),
+  CASE_TRANSFER_TO_BUREAU: reason(
+    'VALIDATION',
+    'The bureau supervises mediation; cases go to a mediation organisation',
+  ),
   SUPERVISOR_READS_ONLY: reason('FORBIDDEN', 'A supervisor reads cases; they change nothing'),
   SUPERVISOR_NO_CONTACT_DATA: reason(
     'FORBIDDEN',

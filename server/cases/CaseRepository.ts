@@ -64,7 +64,13 @@ export interface CaseRepository {
   /** Active mediators with the number of open cases each carries. */
   listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]>;
 
-  countCasesReceivedInYear(organisationId: string, year: number): Promise<number>;
+  /**
+   * The highest serial of the organisation's case numbers of a year (0 without one): not a count,
+   * since a case moved to another organisation leaves a gap that a count would fill twice.
+   */
+  highestCaseSerial(organisationId: string, year: number): Promise<number>;
+  /** A case moved to another organisation (under a number of that organisation). */
+  moveCase(caseId: string, organisationId: string, caseNumber: string): Promise<void>;
   insertCase(c: MediationCase): Promise<void>;
   /** Optimistic: fails with InvalidStateError when the stored version is not `c.version - 1`. */
   updateCase(c: MediationCase): Promise<void>;

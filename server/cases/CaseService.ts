@@ -73,6 +73,7 @@ import { CaseRepresentatives, type RepresentativeInput } from './representatives
 import { CaseReading, type CaseFile } from './reading.js';
 import { CaseRoster } from './roster.js';
 import { CaseSessions } from './sessions.js';
+import { CaseTransfer, type TransferInput, type Transferred } from './transfer.js';
 
 export type { CaseFile } from './reading.js';
 export type { AgreementEffect } from './outcomes.js';
@@ -97,6 +98,7 @@ export class CaseService {
   readonly #reading: CaseReading;
   readonly #representatives: CaseRepresentatives;
   readonly #perPerson: PersonClaimsAndPerformance;
+  readonly #transfer: CaseTransfer;
 
   constructor(options: CaseServiceOptions) {
     this.#ctx = new CaseContext({ ...options, now: options.now ?? (() => new Date()) });
@@ -109,6 +111,12 @@ export class CaseService {
     this.#reading = new CaseReading(this.#ctx);
     this.#representatives = new CaseRepresentatives(this.#ctx);
     this.#perPerson = new PersonClaimsAndPerformance(this.#ctx);
+    this.#transfer = new CaseTransfer(this.#ctx);
+  }
+
+  /** To another organisation of the network, with reasons (transfer.ts). */
+  transfer(actor: Actor, caseId: string, input: TransferInput): Promise<Transferred> {
+    return this.#transfer.transfer(actor, caseId, input);
   }
 
   // ---- reading (reading.ts) ------------------------------------------------------

@@ -42,8 +42,7 @@ export class CaseIntake {
     return this.#ctx.repo.transaction(async () => {
       const year = Number(input.receivedOn.slice(0, 4));
       await this.#ctx.repo.lockCaseNumbering(staff.organisationId, year);
-      const serial =
-        (await this.#ctx.repo.countCasesReceivedInYear(staff.organisationId, year)) + 1;
+      const serial = (await this.#ctx.repo.highestCaseSerial(staff.organisationId, year)) + 1;
       const mediationPeriod = mediationPeriodDeadline(input.receivedOn, this.#ctx.calendar);
       const c: MediationCase = {
         id: randomUUID(),

@@ -24,6 +24,8 @@ export const CASE_TRANSITIONS = {
   refuseMediation: { from: ['registered'], to: 'terminated' },
   refuse: { from: ['registered'], to: 'refused' },
   assignMediator: { from: ['accepted', 'in_mediation'] },
+  // To another organisation of the network, before mediation has begun.
+  transfer: { from: ['registered', 'accepted'] },
   discloseConflict: { from: ['accepted', 'in_mediation'] },
   requestRecusal: { from: ['accepted', 'in_mediation'] },
   decideRecusal: { from: ['accepted', 'in_mediation'] },

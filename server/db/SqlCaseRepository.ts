@@ -111,8 +111,12 @@ export class SqlCaseRepository implements CaseRepository {
 
   // ── caseRecords/cases.ts ─────────────────────────────────────────────────
 
-  countCasesReceivedInYear(organisationId: string, year: number): Promise<number> {
-    return this.#cases.countCasesReceivedInYear(organisationId, year);
+  highestCaseSerial(organisationId: string, year: number): Promise<number> {
+    return this.#cases.highestCaseSerial(organisationId, year);
+  }
+
+  moveCase(caseId: string, organisationId: string, caseNumber: string): Promise<void> {
+    return this.#cases.moveCase(caseId, organisationId, caseNumber);
   }
 
   insertCase(c: MediationCase): Promise<void> {

@@ -1070,7 +1070,7 @@ CREATE INDEX organisations_parent ON organisations(parent_id);
   },
   {
     version: 31,
-    name: 'supervisors: staff who read the cases of their part of the network',
+    name: 'supervisors; case numbers a moved case left behind',
     foreignKeysOff: true,
     sql: `
 -- SQLite cannot change a CHECK: staff is rebuilt with 'supervisor' allowed (other tables
@@ -1092,6 +1092,14 @@ SELECT id, organisation_id, username, display_name, role, password_hash, special
   created_at FROM staff;
 DROP TABLE staff;
 ALTER TABLE staff_v31 RENAME TO staff;
+-- The number a case left behind when it moved to another organisation: never given again.
+CREATE TABLE retired_case_numbers (
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  case_number TEXT NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  retired_at TEXT NOT NULL,
+  PRIMARY KEY (organisation_id, case_number)
+);
 `,
   },
 ];

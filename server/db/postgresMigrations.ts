@@ -997,11 +997,20 @@ CREATE INDEX organisations_parent ON organisations(parent_id);
   },
   {
     version: 31,
-    name: 'supervisors: staff who read the cases of their part of the network',
+    name: 'supervisors; case numbers a moved case left behind',
     sql: `
 ALTER TABLE staff DROP CONSTRAINT staff_role_check;
 ALTER TABLE staff ADD CONSTRAINT staff_role_check
   CHECK (role IN ('clerk', 'mediator', 'supervisor'));
+-- The number a case left behind when it moved to another organisation: never given again.
+CREATE TABLE retired_case_numbers (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  case_number TEXT NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  retired_at TEXT NOT NULL,
+  PRIMARY KEY (organisation_id, case_number)
+);
 `,
   },
 ];

@@ -194,7 +194,8 @@ export interface OutboxMessage {
     | 'sign_in_backoff'
     | 'application_code'
     | 'application_link'
-    | 'mediation_invitation';
+    | 'mediation_invitation'
+    | 'case_transferred';
   subject: string;
   body: string;
   createdAt: string;

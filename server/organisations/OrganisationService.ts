@@ -5,9 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { createOrganisationSchema } from '../../signaling/http/organisations.js';
+import type {
+  createOrganisationSchema,
+  transferCaseSchema,
+} from '../../signaling/http/organisations.js';
 import { authorizeStaff, type Actor } from '../cases/access.js';
 import type { CaseRepository } from '../cases/CaseRepository.js';
+import type { CaseService } from '../cases/CaseService.js';
+import type { Transferred } from '../cases/transfer.js';
+import { clip } from '../channels/smsText.js';
+import type { NotificationChannel } from '../documents/NotificationChannel.js';
 import type { Organisation } from '../cases/model.js';
 import { fail, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -20,17 +27,65 @@ type Repo = Pick<
   | 'insertOrganisation'
   | 'organisationLoad'
   | 'transaction'
+  | 'listPeople'
 >;
+
+export interface OrganisationServiceDeps {
+  repo: Repo;
+  cases: Pick<CaseService, 'transfer'>;
+  notifications: NotificationChannel;
+  logger: Logger;
+}
 
 export type OrganisationNode = Organisation & { staff: number; openCases: number };
 
 export class OrganisationService {
   readonly #repo: Repo;
+  readonly #cases: OrganisationServiceDeps['cases'];
+  readonly #notifications: NotificationChannel;
   readonly #logger: Logger;
 
-  constructor(repo: Repo, logger: Logger) {
-    this.#repo = repo;
-    this.#logger = logger.child({ component: 'organisations' });
+  constructor(d: OrganisationServiceDeps) {
+    this.#repo = d.repo;
+    this.#cases = d.cases;
+    this.#notifications = d.notifications;
+    this.#logger = d.logger.child({ component: 'organisations' });
+  }
+
+  /**
+   * A case moved to another organisation of the network (cases/transfer.ts); then each party
+   * with a mobile number is told by SMS where the case is now and under which number (an agent
+   * is told through the party's record; in-app, the case page shows it at once).
+   */
+  async transfer(
+    actor: Actor,
+    caseId: string,
+    input: z.output<typeof transferCaseSchema>,
+  ): Promise<Transferred> {
+    const moved = await this.#cases.transfer(actor, caseId, input);
+    for (const p of await this.#repo.listPeople(caseId)) {
+      const phone = p.phone?.replace(/[\s-]/g, '');
+      if (
+        (p.kind !== 'applicant' && p.kind !== 'respondent') ||
+        !phone ||
+        !/^1[3-9]\d{9}$/.test(phone)
+      )
+        continue;
+      await this.#notifications.send({
+        caseId,
+        personId: p.id,
+        channel: 'sms',
+        address: phone,
+        purpose: 'case_transferred',
+        subject: `案件移交 ${moved.case.caseNumber}`,
+        body: transferSms(p.name, moved),
+      });
+    }
+    this.#logger.info(
+      { caseId, from: moved.from.id, to: moved.to.id, by: actor.id },
+      'case transferred to another organisation',
+    );
+    return moved;
   }
 
   /** The ids of the actor's organisation and every one below it. */
@@ -82,4 +137,9 @@ export class OrganisationService {
     );
     return { ...created, staff: 0, openCases: 0 };
   }
+}
+
+/** Within two SMS with the signature: the organisation's name is cut if it must be. */
+function transferSms(name: string, t: Transferred): string {
+  return `${clip(name, 10)}：您的劳动争议调解案件（原案号${t.previousNumber}）已移交${clip(t.to.name, 40)}办理，新案号${t.case.caseNumber}。案件材料和链接不变。`;
 }

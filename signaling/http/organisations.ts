@@ -3,6 +3,8 @@
  * reach as a tree, and a clerk's new organisation under their own or one below it.
  */
 import { z } from 'zod';
+import { caseParams } from './cases.js';
+import { mediationCaseView } from './caseViews.js';
 import { endpoint } from './endpoint.js';
 import { ORGANISATION_KINDS } from './vocabulary.js';
 
@@ -12,6 +14,18 @@ export const createOrganisationSchema = z
     kind: z.enum(ORGANISATION_KINDS),
     /** Where it stands: the clerk's own organisation or one below it. */
     parentId: z.string().min(1).max(200),
+  })
+  .strict();
+
+export const transferCaseSchema = z
+  .object({
+    /** An organisation of the same network (GET /organisations lists the clerk's part of it). */
+    organisationId: z.string().min(1).max(200),
+    reason: z
+      .string()
+      .trim()
+      .min(10, { message: '移交理由至少 10 个字 / reasons of at least 10 characters' })
+      .max(1000),
   })
   .strict();
 
@@ -47,5 +61,21 @@ export const organisationApi = {
     body: createOrganisationSchema,
     status: 201,
     response: organisationView,
+  }),
+  transfer: endpoint({
+    method: 'post',
+    path: '/cases/:caseId/transfer',
+    summary:
+      "A clerk moves a case, before mediation has begun, to another organisation of the network with reasons: it takes that organisation's next case number, loses its mediator, and the parties are told by SMS",
+    tag: 'organisations',
+    auth: 'staff',
+    params: caseParams,
+    body: transferCaseSchema,
+    response: z.object({
+      case: mediationCaseView,
+      from: z.object({ id: z.string(), name: z.string() }),
+      to: z.object({ id: z.string(), name: z.string() }),
+      previousNumber: z.string(),
+    }),
   }),
 };

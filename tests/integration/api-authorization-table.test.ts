@@ -299,6 +299,9 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/organisations', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'post', path: '/organisations', allow: ['clerkA'], refuse: { clerkB: 404 },
     body: (w) => ({ name: `街道调解委员会 ${randomUUID().slice(0, 8)}`, kind: 'street_town', parentId: w.a.organisationId }) },
+  // A1 is in mediation: its clerk gets past authorization and meets 409 (moves come before).
+  { method: 'post', path: '/cases/:caseId/transfer', allow: ['clerkA'], allowedStatus: 409,
+    body: (w) => ({ organisationId: w.b.organisationId, reason: '就近调解，移交街道调解组织办理。' }) },
   { method: 'post', path: '/staff/:staffId/deactivate', allow: ['clerkA'], refuse: { clerkB: 404 },
     target: async (w) => ({ staffId: (await w.api.ok<{ id: string }>('POST', '/staff', w.tokens.clerkA, staffBody())).id }) },
   { method: 'get', path: '/cases', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },

@@ -5,10 +5,22 @@
  * refused, and an organisation outside the clerk's reach is "not found". The centre's clerk
  * gives a new sub-district organisation its first clerk, who sees only their own part of the
  * tree and their own cases, cannot reach up, and loses access when the centre deactivates them.
+ * A case moves from the centre to a sub-district organisation with reasons: it takes the
+ * receiving organisation's next number (the number it left is never given again), loses its
+ * mediator, keeps its parties, and both parties are told by SMS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
-import { TEST_PASSWORD, caseInSession, seedStaff, type StaffFixture } from '../support/cases.js';
+import { SqlDocumentRepository } from '../../server/db/SqlDocumentRepository.js';
+import {
+  TEST_PASSWORD,
+  caseInSession,
+  registrationInput,
+  respondentsAgreeOverHttp,
+  seedStaff,
+  type StaffFixture,
+} from '../support/cases.js';
 import { apiClient, type Api } from '../support/evidenceHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -188,5 +200,106 @@ describe('the mediation network: organisations as a tree', () => {
     const e1Mediator = await api.login('e1-mediator', 'Correct-Horse-Battery-42');
     const me = await api.ok<{ id: string }>('GET', '/me', e1Mediator);
     expect((await api.call('POST', `/staff/${me.id}/deactivate`, otherClerk, {})).status).toBe(404);
+  });
+
+  it('moves a case to a sub-district organisation with reasons; the parties are told, the number is never reused', async () => {
+    const s1 = created['s1']!;
+    const s1Clerk = (
+      await api.call('POST', '/staff', clerk, {
+        username: 's1-clerk-2',
+        displayName: '街道书记员二',
+        role: 'clerk',
+        password: 'Correct-Horse-Battery-42',
+        organisationId: s1.id,
+      })
+    ).status;
+    expect(s1Clerk).toBe(201);
+    const s1Token = await api.login('s1-clerk-2', 'Correct-Horse-Battery-42');
+    const mediator = await api.login(centre.mediator.username, TEST_PASSWORD);
+    const registered = await api.ok<{ id: string; caseNumber: string }>(
+      'POST',
+      '/cases',
+      clerk,
+      registrationInput({ receivedOn: '2026-11-30' }),
+    );
+    await respondentsAgreeOverHttp(api, clerk, registered.id);
+    await api.ok('POST', `/cases/${registered.id}/accept`, clerk);
+    await api.ok('POST', `/cases/${registered.id}/mediator`, clerk, {
+      mediatorId: centre.mediator.id,
+    });
+    expect((await api.call('GET', `/cases/${registered.id}`, mediator)).status).toBe(200);
+    const transfer = (token: string, body: Record<string, unknown>, caseId = registered.id) =>
+      api.call('POST', `/cases/${caseId}/transfer`, token, body);
+    const reason = '被申请人注册地及用工地均在某某街道，由街道调解组织就近调解。';
+    // Refused: reasons too short, the same organisation, another network's, by a mediator.
+    expect((await transfer(clerk, { organisationId: s1.id, reason: '就近' })).status).toBe(400);
+    expect(
+      (await transfer(clerk, { organisationId: centre.organisationId, reason })).body,
+    ).toMatchObject({ error: { reason: 'CASE_TRANSFER_SAME_ORGANISATION' } });
+    expect(
+      (await transfer(clerk, { organisationId: other.organisationId, reason })).body,
+    ).toMatchObject({ error: { reason: 'CASE_TRANSFER_TARGET_UNKNOWN' } });
+    expect((await transfer(mediator, { organisationId: s1.id, reason })).status).toBe(403);
+    // A case in mediation stays where it is.
+    const inSession = (await caseInSession(t.server.cases, centre)).case.id;
+    expect(
+      (await transfer(clerk, { organisationId: s1.id, reason }, inSession)).body,
+    ).toMatchObject({ error: { reason: 'CASE_TRANSITION_INVALID' } });
+
+    const moved = await transfer(clerk, { organisationId: s1.id, reason });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({
+      case: {
+        id: registered.id,
+        organisationId: s1.id,
+        caseNumber: '2026-000001',
+        mediatorId: null,
+      },
+      from: { id: centre.organisationId },
+      to: { id: s1.id, name: s1.name },
+      previousNumber: registered.caseNumber,
+    });
+    // Now the sub-district organisation's: its clerk has it, the centre's clerk and the
+    // mediator who had it do not; a second move by the centre finds nothing.
+    const s1Cases = await api.ok<{ cases: { id: string }[] }>('GET', '/cases', s1Token);
+    expect(s1Cases.cases.map((c) => c.id)).toContain(registered.id);
+    expect((await api.call('GET', `/cases/${registered.id}`, clerk)).status).toBe(404);
+    expect((await api.call('GET', `/cases/${registered.id}`, mediator)).status).toBe(404);
+    expect((await transfer(clerk, { organisationId: s1.id, reason })).status).toBe(404);
+    // The audit trail (its chain intact) says from where, to where, why and under which numbers.
+    expect(
+      (await api.ok<{ ok: boolean }>('GET', `/cases/${registered.id}/audit`, s1Token)).ok,
+    ).toBe(true);
+    const events = await new SqlAuditLog(t.server.database).list(registered.id);
+    const transferred = events.find((e) => e.action === 'case.transferred');
+    expect(JSON.parse(String(transferred?.payload))).toMatchObject({
+      from: centre.organisationId,
+      to: s1.id,
+      reason,
+      previousNumber: registered.caseNumber,
+      caseNumber: '2026-000001',
+      previousMediator: centre.mediator.id,
+    });
+    // Both parties are told by SMS where the case is and under which number.
+    const sms = (
+      await new SqlDocumentRepository(t.server.database).listOutbox({ caseId: registered.id })
+    ).filter((m) => m.purpose === 'case_transferred');
+    expect(sms.length).toBeGreaterThanOrEqual(1);
+    for (const m of sms) {
+      expect(m.body).toContain(`原案号${registered.caseNumber}`);
+      expect(m.body).toContain(`新案号2026-000001`);
+      expect(m.body).toContain(s1.name);
+    }
+    // The centre's next case does not take the number the moved case left behind.
+    const next = await api.ok<{ caseNumber: string }>(
+      'POST',
+      '/cases',
+      clerk,
+      registrationInput({ receivedOn: '2026-12-01' }),
+    );
+    expect(next.caseNumber).not.toBe(registered.caseNumber);
+    expect(Number(next.caseNumber.slice(5))).toBeGreaterThan(
+      Number(registered.caseNumber.slice(5)),
+    );
   });
 });

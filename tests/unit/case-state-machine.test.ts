@@ -30,6 +30,7 @@ const EXPECTED: Record<CaseAction, Partial<Record<CaseStatus, CaseStatus>>> = {
   agreeToMediate: same('registered'),
   refuseMediation: { registered: 'terminated' },
   assignMediator: same('accepted', 'in_mediation'),
+  transfer: same('registered', 'accepted'),
   discloseConflict: same('accepted', 'in_mediation'),
   requestRecusal: same('accepted', 'in_mediation'),
   decideRecusal: same('accepted', 'in_mediation'),

@@ -108,16 +108,42 @@ export class CaseRecords
   implements
     Pick<
       CaseRepository,
-      'countCasesReceivedInYear' | 'insertCase' | 'updateCase' | 'getCase' | 'listCases'
+      'highestCaseSerial' | 'moveCase' | 'insertCase' | 'updateCase' | 'getCase' | 'listCases'
     >
 {
-  async countCasesReceivedInYear(organisationId: string, year: number): Promise<number> {
-    const r = await this.row(
-      'SELECT COUNT(*) AS n FROM cases WHERE organisation_id = ? AND substr(case_number, 1, 4) = ?',
+  async highestCaseSerial(organisationId: string, year: number): Promise<number> {
+    // Read in JS: a number of another form must not make PostgreSQL's cast fail.
+    const rows = await this.rows(
+      `SELECT case_number FROM cases WHERE organisation_id = ? AND substr(case_number, 1, 5) = ?
+       UNION ALL
+       SELECT case_number FROM retired_case_numbers
+        WHERE organisation_id = ? AND substr(case_number, 1, 5) = ?`,
       organisationId,
-      String(year),
+      `${year}-`,
+      organisationId,
+      `${year}-`,
     );
-    return (r?.['n'] as number) ?? 0;
+    let highest = 0;
+    for (const r of rows) {
+      const serial = /^\d{4}-(\d{1,9})$/.exec(String(r['case_number']))?.[1];
+      if (serial) highest = Math.max(highest, Number(serial));
+    }
+    return highest;
+  }
+
+  async moveCase(caseId: string, organisationId: string, caseNumber: string): Promise<void> {
+    await this.run(
+      `INSERT INTO retired_case_numbers (organisation_id, case_number, case_id, retired_at)
+       SELECT organisation_id, case_number, id, ? FROM cases WHERE id = ?`,
+      new Date().toISOString(),
+      caseId,
+    );
+    await this.run(
+      'UPDATE cases SET organisation_id = ?, case_number = ? WHERE id = ?',
+      organisationId,
+      caseNumber,
+      caseId,
+    );
   }
 
   async insertCase(c: MediationCase): Promise<void> {

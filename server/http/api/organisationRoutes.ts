@@ -1,4 +1,4 @@
-/** The mediation network's routes (issue 21): the tree within reach, a clerk's new organisation. */
+/** The mediation network's routes (issue 21): the tree within reach, a new organisation, a case moved. */
 import { organisationApi } from '../../../signaling/http/organisations.js';
 import type { OrganisationService } from '../../organisations/OrganisationService.js';
 import { route, type RouteSpec } from './routes.js';
@@ -9,5 +9,8 @@ export function organisationRoutes(d: { organisations: OrganisationService }): R
       organisations: await d.organisations.network(actor),
     })),
     route(organisationApi.create, async ({ actor, body }) => d.organisations.create(actor, body)),
+    route(organisationApi.transfer, async ({ actor, params, body }) =>
+      d.organisations.transfer(actor, params.caseId, body),
+    ),
   ];
 }

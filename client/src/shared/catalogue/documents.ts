@@ -149,6 +149,7 @@ export const docZh = {
   msgForApplicationCode: '申请验证码',
   msgForApplicationLink: '申请链接',
   msgForMediationInvitation: '调解邀请',
+  msgForCaseTransferred: '案件移交通知',
   fieldPerPerson: '各申请人的条款',
   fieldPerPersonNote:
     '多名劳动者共同申请时，逐人填写应得金额、履行期限和具体条款；不填的申请人不单列。金额预填各人的请求金额。',
@@ -380,6 +381,7 @@ export const docEn: Record<DocKey, string> = {
   msgForApplicationCode: 'application code',
   msgForApplicationLink: 'application link',
   msgForMediationInvitation: 'mediation invitation',
+  msgForCaseTransferred: 'case transferred',
   fieldPerPerson: 'Terms per applicant',
   fieldPerPersonNote:
     'When several workers apply together, give each one’s amount, deadline and terms; applicants left empty are not listed. Amounts start from each one’s claims.',

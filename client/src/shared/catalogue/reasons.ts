@@ -183,6 +183,18 @@ export const REASON_TEXT: Labels<Reason> = {
     'An agent must represent a party of this case.',
   ],
   USERNAME_TAKEN: ['该用户名已被使用。', 'This username is taken.'],
+  CASE_TRANSFER_TARGET_UNKNOWN: [
+    '本调解组织网络中没有该组织。',
+    'No organisation of this network has that id.',
+  ],
+  CASE_TRANSFER_SAME_ORGANISATION: [
+    '案件已在该组织办理。',
+    'The case is with that organisation already.',
+  ],
+  CASE_TRANSFER_TO_BUREAU: [
+    '人社局负责监督，案件应移交调解组织办理。',
+    'The bureau supervises mediation; cases go to a mediation organisation.',
+  ],
   SUPERVISOR_READS_ONLY: [
     '监督员只能查阅案件，不能办理。',
     'A supervisor reads cases; they change nothing.',
