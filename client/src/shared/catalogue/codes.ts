@@ -12,6 +12,7 @@ import type {
   EvidenceCategory,
   EvidenceSide,
   InstitutionKind,
+  OrganisationKind,
   PriorityGroup,
   RecordingStatus,
   ReferralKind,
@@ -155,6 +156,15 @@ export const REFERRAL_KINDS: Labels<ReferralKind> = {
   delegated_report: ['委托调解报告', 'report on a delegated mediation'],
   judicial_confirmation: ['司法确认申请', 'application for judicial confirmation'],
   arbitration_review: ['仲裁审查申请', 'application for arbitration review'],
+};
+
+/** The mediation network's kinds of organisation (issue 21). */
+export const ORGANISATION_KINDS: Labels<OrganisationKind> = {
+  bureau: ['人力资源和社会保障局', 'human resources and social security bureau'],
+  district_centre: ['区劳动人事争议调解中心', 'district mediation centre'],
+  street_town: ['街镇调解组织', 'sub-district or town mediation organisation'],
+  enterprise_committee: ['企业劳动争议调解委员会', 'enterprise mediation committee'],
+  union_trade: ['工会、行业调解组织', 'union or trade mediation organisation'],
 };
 
 export const INSTITUTION_KINDS: Labels<InstitutionKind> = {

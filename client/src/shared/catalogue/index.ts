@@ -27,6 +27,7 @@ import {
   EVIDENCE_SIDES,
   INSTITUTION_KINDS,
   NOTICE_KINDS,
+  ORGANISATION_KINDS,
   PARTY_SIDES,
   PERSON_KINDS,
   PRIORITY_GROUPS,
@@ -41,6 +42,7 @@ import {
   WEBHOOK_STATUS,
 } from './codes.js';
 import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
+import { networkEn, networkZh, type NetworkKey } from './consoleNetwork.js';
 import { referralsEn, referralsZh, type ReferralsKey } from './consoleReferrals.js';
 import { applicationsEn, applicationsZh, type ApplicationsKey } from './consoleApplications.js';
 import { recordsEn, recordsZh, type RecordsKey } from './consoleRecords.js';
@@ -57,7 +59,7 @@ export type { ApplyKey, CallKey, DocKey, Lang };
 
 /** The console's messages: its shell and sections (./console.ts) and its views' own files. */
 export type ConsoleKey =
-  BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey;
+  BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey | NetworkKey;
 // A key in two of those files would silently replace one message with the other.
 export const consoleKeysDisjoint: [
   | (BaseConsoleKey & ReferralsKey)
@@ -69,7 +71,9 @@ export const consoleKeysDisjoint: [
   | (ReferralsKey & RepresentativesKey)
   | (ApplicationsKey & RecordsKey)
   | (ApplicationsKey & RepresentativesKey)
-  | (RecordsKey & RepresentativesKey),
+  | (RecordsKey & RepresentativesKey)
+  | (NetworkKey &
+      (BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey)),
 ] extends [never]
   ? true
   : never = true;
@@ -90,6 +94,7 @@ export const LABEL_TABLES = {
   evidenceSides: EVIDENCE_SIDES,
   institutionKinds: INSTITUTION_KINDS,
   noticeKinds: NOTICE_KINDS,
+  organisationKinds: ORGANISATION_KINDS,
   partySides: PARTY_SIDES,
   personKinds: PERSON_KINDS,
   priorityGroups: PRIORITY_GROUPS,
@@ -141,6 +146,7 @@ export const messages: Record<Lang, CatalogueMessages> = {
       ...applicationsZh,
       ...recordsZh,
       ...representativesZh,
+      ...networkZh,
     },
     labels: labelMessages(0),
   },
@@ -154,6 +160,7 @@ export const messages: Record<Lang, CatalogueMessages> = {
       ...applicationsEn,
       ...recordsEn,
       ...representativesEn,
+      ...networkEn,
     },
     labels: labelMessages(1),
   },
