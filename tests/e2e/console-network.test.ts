@@ -2,14 +2,18 @@
  * The mediation network in the console, in a real browser: a centre's clerk opens 调解组织网络,
  * sets up a sub-district organisation under the centre and sees it in the tree; then moves a
  * newly registered case to it from the case's page with reasons and reads the new number.
+ * A supervisor of the centre reads a case without the sections that act or hold contacts.
  * Screenshots at 1280×800 and 390×844.
  */
+import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/auth/passwords.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { launchChromium, poll } from '../support/browser.js';
 import {
   TEST_PASSWORD,
+  caseInSession,
   registrationInput,
   seedStaff,
   type StaffFixture,
@@ -81,5 +85,43 @@ describe('staff console: the mediation network and moving a case', () => {
     await shootConsole(page, 'transfer');
     // The case is the sub-district organisation's now: the centre's clerk no longer has it.
     expect((await api.call('GET', `/cases/${registered.id}`, clerk)).status).toBe(404);
+  });
+
+  it('shows a supervisor the cases of the network read-only, without alerts', async () => {
+    const api = apiClient(t.url);
+    const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
+    const caseId = (await caseInSession(t.server.cases, staff)).case.id;
+    await api.ok('POST', `/cases/${caseId}/documents`, clerk, {
+      kind: 'acceptance_notice',
+      recipients: [],
+    });
+    // With the test password, as the seeded staff have it (the console sign-in helper uses it).
+    await new SqlCaseRepository(t.server.database).insertStaff({
+      id: randomUUID(),
+      organisationId: staff.organisationId,
+      username: 'centre-supervisor',
+      displayName: '监督员',
+      role: 'supervisor',
+      specialties: [],
+      active: true,
+      createdAt: new Date().toISOString(),
+      passwordHash: await hashPassword(TEST_PASSWORD),
+    });
+    const page = await consoleSignIn(browser, t.url, 'centre-supervisor');
+    await page.locator(`[data-case="${caseId}"]`).click();
+    await page.getByTestId('supervisor-note').waitFor({ timeout: 10_000 });
+    await page.getByTestId('documents-section').waitFor({ timeout: 10_000 });
+    await poll(
+      async () => page.locator('[data-testid=documents-section] .card').count(),
+      (n) => n > 0,
+      10_000,
+      'the document listed',
+    );
+    // Nothing to act with, nothing refused on the way.
+    expect(await page.getByTestId('issue-form').count()).toBe(0);
+    expect(await page.getByTestId('recordings').count()).toBe(0);
+    const alerts = await page.locator('[role=alert]').allInnerTexts();
+    expect(alerts.map((a) => a.trim()).filter(Boolean)).toEqual([]);
+    await shootConsole(page, 'supervisor-case');
   });
 });

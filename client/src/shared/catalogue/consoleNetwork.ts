@@ -26,6 +26,8 @@ export const networkZh = {
   transferReason: '移交理由（至少 10 个字）',
   transferConfirm: '确认移交',
   transferDone: '已移交{name}，新案号 {number}。',
+  supervisorNote:
+    '监督员只读视图：案件进程、当事人（不含身份证件号码和联系方式）、文书及其送达、审计记录。不含证据内容、录音录像和短信邮件记录。',
 } as const;
 
 export type NetworkKey = keyof typeof networkZh;
@@ -51,4 +53,6 @@ export const networkEn: Record<NetworkKey, string> = {
   transferReason: 'Reasons (at least 10 characters)',
   transferConfirm: 'Move the case',
   transferDone: 'Moved to {name}; new number {number}.',
+  supervisorNote:
+    'Supervisor’s read-only view: the procedure, the parties (without identity numbers or contacts), the documents and their service, the audit trail. No evidence content, recordings or SMS/e-mail record.',
 };
