@@ -13,6 +13,7 @@ const POSTGRES_PASS = [
   'email-channel',
   'organisations',
   'supervision',
+  'risk-ledger',
   'sms-channel',
   'api-authorization',
   'bundles',

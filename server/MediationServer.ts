@@ -48,7 +48,6 @@ import { PaymentOrderService } from './references/PaymentOrderService.js';
 import { DisclosureConsents } from './references/DisclosureConsents.js';
 import { ReferenceService } from './references/ReferenceService.js';
 import type { WebhookDispatcher } from './institutions/WebhookDispatcher.js';
-import { OrganisationService } from './organisations/OrganisationService.js';
 import { RecordingService } from './recordingService/RecordingService.js';
 import { ServiceKeys } from './signing/ServiceKeys.js';
 import { EvidenceService } from './evidence/EvidenceService.js';
@@ -58,6 +57,7 @@ import { composeApplications } from './compose/applications.js';
 import type { Channels } from './compose/channels.js';
 import { composeDocuments } from './compose/documents.js';
 import { composeInstitutions, institutionApiRoutes } from './compose/institutions.js';
+import { composeSupervision } from './compose/supervision.js';
 import { secureDataDir } from './storage/dataDirPermissions.js';
 import { SignInGuard } from './auth/SignInGuard.js';
 import { SignInNotices } from './auth/SignInNotices.js';
@@ -73,7 +73,6 @@ import type { BlobStore } from './evidence/BlobStore.js';
 import { caseRoutes } from './http/api/caseRoutes.js';
 import { extensionRoutes } from './http/api/extensionRoutes.js';
 import { apiRouter } from './http/api/router.js';
-import { organisationRoutes } from './http/api/organisationRoutes.js';
 import { mediaRoutes } from './http/api/mediaRoutes.js';
 import type { RouteSpec } from './http/api/routes.js';
 import { createHttpApp, createListener } from './http/app.js';
@@ -336,11 +335,16 @@ export class MediationServer {
       onBackoff: (e) => signInNotices.backoffStarted(e),
       limiter: shared.limiter,
     });
-    // Each pass first picks up years the CLI stored while the service runs, then serves notices.
+    const supervision = composeSupervision({
+      ...{ database, repository, cases, notifications: outbox, jobs, logger },
+    });
+    // Each pass first picks up years the CLI stored while the service runs, then serves notices;
+    // last, the risk ledger's early-warning rules see the deadlines it marked.
     const scheduler = new DeadlineScheduler(cases, logger, {
       intervalMs: config.jobs.deadlinePassMs,
       beforePass: () => workCalendar.refresh(),
       serveNotices: () => documents.serveNotices(),
+      afterPass: () => supervision.risks.scan(),
     });
     const extensions = new ExtensionService({
       repository: new SqlExtensionRepository(database),
@@ -436,14 +440,7 @@ export class MediationServer {
         uploads: config.uploads,
       }),
       ...mediaRoutes({ sessions }),
-      ...organisationRoutes({
-        organisations: new OrganisationService({
-          repo: repository,
-          cases,
-          notifications: outbox,
-          logger,
-        }),
-      }),
+      ...supervision.routes,
       ...recordingRoutes({
         recordings,
         accessTokens: new RecordingAccessTokens(config.auth.jwtSecret),

@@ -225,6 +225,15 @@ export const REASONS = {
     'FORBIDDEN',
     "A supervisor does not read the parties' evidence or contact details",
   ),
+  RISK_ENTRY_CLOSED: reason('INVALID_STATE', 'This risk ledger entry is closed'),
+  RISK_OWNER_UNKNOWN: reason(
+    'VALIDATION',
+    "No active clerk or mediator of the entry's organisation has that id",
+  ),
+  RISK_OWNER_OR_CLERK: reason(
+    'FORBIDDEN',
+    "Only the organisation's clerks and the entry's owner record actions on it",
+  ),
   ORGANISATION_KIND_NOT_UNDER: reason(
     'VALIDATION',
     'An organisation of kind {kind} cannot stand under one of kind {parentKind}',

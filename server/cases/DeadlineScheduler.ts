@@ -15,6 +15,7 @@ export class DeadlineScheduler {
 
   readonly #beforePass: () => Promise<unknown>;
   readonly #serveNotices: (() => Promise<{ served: number }>) | undefined;
+  readonly #afterPass: () => Promise<unknown>;
 
   constructor(
     cases: CaseService,
@@ -25,11 +26,14 @@ export class DeadlineScheduler {
       beforePass?: () => Promise<unknown>;
       /** Renders and serves the notices not yet served (DocumentService.serveNotices). */
       serveNotices?: () => Promise<{ served: number }>;
+      /** Runs last in each pass (the risk ledger's scan reads the deadlines just marked). */
+      afterPass?: () => Promise<unknown>;
     } = {},
   ) {
     this.#cases = cases;
     this.#beforePass = options.beforePass ?? (async () => undefined);
     this.#serveNotices = options.serveNotices;
+    this.#afterPass = options.afterPass ?? (async () => undefined);
     this.#logger = logger.child({ component: 'deadline-scheduler' });
     this.#intervalMs = options.intervalMs ?? 10 * 60_000;
   }
@@ -62,6 +66,10 @@ export class DeadlineScheduler {
         if (result && result.served > 0) this.#logger.info(result, 'notices served');
       })
       .catch((error: unknown) => this.#logger.error({ err: error }, 'notice pass failed'))
+      .then(async () => {
+        await this.#afterPass();
+      })
+      .catch((error: unknown) => this.#logger.error({ err: error }, 'risk scan failed'))
       .finally(() => {
         this.#running = undefined;
       });

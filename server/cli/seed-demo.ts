@@ -3,13 +3,15 @@
  * PostgreSQL when DATABASE_URL is set, else DATA_DIR's SQLite file)
  * and, the first time, a demo organisation with a clerk, a mediator and a
  * wage-arrears case with two parties, accepted and with a session scheduled, and a
- * demo court (its API key printed) whose delegated case waits in the clerk's queue.
+ * demo court (its API key printed) whose delegated case waits in the clerk's queue, and the
+ * network's sub-district clerk and supervisor with cases the risk ledger warns of
+ * (demoNetwork.ts).
  * Prints how to sign in and the join links. Staff passwords are generated
  * once and kept in DATA_DIR/secrets/demo-credentials.json (mode 0600);
  * invitation links are reused until revoked or expired.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MIN_PASSWORD_SCORE, ratePassword } from '../auth/passwordPolicy.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -38,6 +40,7 @@ import { canonicalJson } from '../audit/AuditChain.js';
 import { applicationFormSchema } from '../../signaling/http/applications.js';
 import { creditCodeCheckChar } from '../../signaling/identifiers.js';
 import { createLogger } from '../logger.js';
+import { seedDemoNetwork, type DemoNetworkState } from './demoNetwork.js';
 
 const ORG_ID = 'demo-org';
 const LINK_DAYS = 30;
@@ -51,6 +54,16 @@ interface DemoState {
   court?: { id: string; apiKey: string; referralId: string };
   /** A worker's online application waiting in the intake queue; absent in older demos. */
   application?: { id: string; number: string };
+  /** The network's sub-district clerk, the centre's supervisor, cases the risk ledger warns of. */
+  network?: DemoNetworkState;
+}
+
+/** Random, and held to the same policy as passwords a clerk sets (a rare weak draw is redrawn). */
+function demoPassword(username: string): string {
+  for (;;) {
+    const candidate = randomBytes(12).toString('base64url');
+    if (ratePassword(candidate, [username]).score >= MIN_PASSWORD_SCORE) return candidate;
+  }
 }
 
 async function main(): Promise<void> {
@@ -78,6 +91,8 @@ async function main(): Promise<void> {
     state.court ??= await demoCourt(database, repository, audit, clerk);
     // …and an online application waiting in the queue.
     state.application ??= await demoApplication(database);
+    // …and the network's other staff, with cases the risk ledger warns of.
+    state.network ??= await seedDemoNetwork(repository, cases, clerk, demoPassword);
 
     const file = await cases.file(clerk, state.caseId);
     let session = file.sessions.find((s) => s.status === 'live' || s.status === 'scheduled');
@@ -100,6 +115,8 @@ async function main(): Promise<void> {
       );
       state.invitations[person.id] = { invitationId: invitation.id, token };
     }
+    // JWT_SECRET from the environment: nothing created the secrets directory yet.
+    mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
     writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
 
     const base =
@@ -120,6 +137,9 @@ async function main(): Promise<void> {
       `工作人员控制台 Staff console (cases, recordings): ${base}/console`,
       `  书记员 Clerk     username ${state.clerk.username}  password ${state.clerk.password}`,
       `  调解员 Mediator  username ${state.mediator.username}  password ${state.mediator.password}`,
+      `  街道书记员 Sub-district clerk  username ${state.network.streetClerk.username}  password ${state.network.streetClerk.password}`,
+      `  监督员 Supervisor  username ${state.network.supervisor.username}  password ${state.network.supervisor.password}`,
+      `  风险台账 Risk ledger: ${base}/console#/risks`,
       `  API: POST ${base}/api/auth/login; reference ${base}/api/openapi.json; public keys ${base}/.well-known/jwks.json`,
       '',
       `网上申请 Online application (public, phone first):`,
@@ -269,13 +289,7 @@ async function demoApplication(
 }
 
 async function createDemo(repository: SqlCaseRepository, cases: CaseService): Promise<DemoState> {
-  // Random, and held to the same policy as passwords a clerk sets (a rare weak draw is redrawn).
-  const password = (username: string): string => {
-    for (;;) {
-      const candidate = randomBytes(12).toString('base64url');
-      if (ratePassword(candidate, [username]).score >= MIN_PASSWORD_SCORE) return candidate;
-    }
-  };
+  const password = demoPassword;
   const state: DemoState = {
     clerk: { id: randomUUID(), username: 'clerk', password: password('clerk') },
     mediator: { id: randomUUID(), username: 'mediator', password: password('mediator') },

@@ -1013,4 +1013,54 @@ CREATE TABLE retired_case_numbers (
 );
 `,
   },
+  {
+    version: 32,
+    name: 'the risk ledger: thresholds per organisation, entries and their history',
+    sql: `
+CREATE TABLE risk_settings (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  organisation_id TEXT PRIMARY KEY REFERENCES organisations(id),
+  settings TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL
+);
+CREATE TABLE risk_entries (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  rule TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('high', 'medium', 'low')),
+  label TEXT NOT NULL,
+  figures TEXT NOT NULL,
+  case_ids TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  active BIGINT NOT NULL,
+  opened_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  cleared_at TEXT,
+  owner_id TEXT REFERENCES staff(id),
+  closed_at TEXT,
+  closed_by TEXT REFERENCES staff(id),
+  closing_note TEXT
+);
+CREATE UNIQUE INDEX risk_entries_open_subject ON risk_entries(organisation_id, subject)
+  WHERE status = 'open';
+CREATE INDEX risk_entries_organisation ON risk_entries(organisation_id, opened_at);
+CREATE TABLE risk_actions (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  risk_id TEXT NOT NULL REFERENCES risk_entries(id),
+  kind TEXT NOT NULL,
+  note TEXT NOT NULL,
+  by_staff TEXT REFERENCES staff(id),
+  at TEXT NOT NULL
+);
+CREATE INDEX risk_actions_risk ON risk_actions(risk_id, at);
+CREATE TRIGGER risk_actions_no_update BEFORE UPDATE ON risk_actions
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('risk actions are append-only');
+CREATE TRIGGER risk_actions_no_delete BEFORE DELETE ON risk_actions
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('risk actions are append-only');
+`,
+  },
 ];

@@ -187,7 +187,10 @@ export interface OutboxMessage {
   personId: string | null;
   channel: ServiceChannel;
   address: string;
-  /** sign_in_backoff: to a clerk, about an account of the organisation (caseId is empty). */
+  /**
+   * sign_in_backoff: to a clerk, about an account of the organisation (caseId is empty);
+   * risk_alert: to staff or the organisation's duty address, about the ledger entry's first case.
+   */
   purpose:
     | 'document_served'
     | 'signing_code'
@@ -195,7 +198,8 @@ export interface OutboxMessage {
     | 'application_code'
     | 'application_link'
     | 'mediation_invitation'
-    | 'case_transferred';
+    | 'case_transferred'
+    | 'risk_alert';
   subject: string;
   body: string;
   createdAt: string;

@@ -10,6 +10,7 @@ import { mediaApi } from './media.js';
 import { organisationApi } from './organisations.js';
 import { procedureApi } from './procedure.js';
 import { recordingApi } from './recordings.js';
+import { riskApi } from './risks.js';
 import { sessionRecordApi } from './sessionRecords.js';
 
 export const httpApi = {
@@ -25,6 +26,7 @@ export const httpApi = {
   recordings: recordingApi,
   media: mediaApi,
   organisations: organisationApi,
+  risks: riskApi,
 } as const;
 
 export type HttpApi = typeof httpApi;

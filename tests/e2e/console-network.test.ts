@@ -5,10 +5,8 @@
  * A supervisor of the centre reads a case without the sections that act or hold contacts.
  * Screenshots at 1280×800 and 390×844.
  */
-import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/auth/passwords.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { launchChromium, poll } from '../support/browser.js';
 import {
@@ -16,6 +14,7 @@ import {
   caseInSession,
   registrationInput,
   seedStaff,
+  seedSupervisor,
   type StaffFixture,
 } from '../support/cases.js';
 import { consoleSignIn, shootConsole } from '../support/consolePage.js';
@@ -96,17 +95,11 @@ describe('staff console: the mediation network and moving a case', () => {
       recipients: [],
     });
     // With the test password, as the seeded staff have it (the console sign-in helper uses it).
-    await new SqlCaseRepository(t.server.database).insertStaff({
-      id: randomUUID(),
-      organisationId: staff.organisationId,
-      username: 'centre-supervisor',
-      displayName: '监督员',
-      role: 'supervisor',
-      specialties: [],
-      active: true,
-      createdAt: new Date().toISOString(),
-      passwordHash: await hashPassword(TEST_PASSWORD),
-    });
+    await seedSupervisor(
+      new SqlCaseRepository(t.server.database),
+      staff.organisationId,
+      'centre-supervisor',
+    );
     const page = await consoleSignIn(browser, t.url, 'centre-supervisor');
     await page.locator(`[data-case="${caseId}"]`).click();
     await page.getByTestId('supervisor-note').waitFor({ timeout: 10_000 });

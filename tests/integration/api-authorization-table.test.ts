@@ -34,6 +34,8 @@ import { referralSubmission, registrationInput, respondentsAgree } from '../supp
 import { FIELDS, freshAddress } from '../support/evidenceHttp.js';
 import { TEST_PASSWORD } from '../support/cases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { SqlRiskLedger } from '../../server/db/SqlRiskLedger.js';
+import { DEFAULT_RISK_SETTINGS } from '../../server/risk/rules.js';
 
 type Refusal = 401 | 403 | 404;
 type Params = Record<string, string>;
@@ -111,6 +113,23 @@ const EVERYONE = CALLERS;
 
 let t: TestServer;
 let w: ApiWorld;
+
+const RISK_SETTINGS = DEFAULT_RISK_SETTINGS;
+
+/** A ledger entry of organisation A about case A1 (the rules have tests of their own). */
+async function riskEntryA1(w: ApiWorld, ownerId: string | null): Promise<Params> {
+  const id = randomUUID();
+  const at = new Date().toISOString();
+  await new SqlRiskLedger(t.server.database).insertEntry({
+    ...{ id, organisationId: w.a.organisationId, rule: 'wage_arrears', subject: `test:${id}` },
+    ...{ level: 'medium', label: 'A1', figures: { amountClaimed: 12000 }, caseIds: [w.a1.caseId] },
+    ...{ status: 'open', active: true, openedAt: at, updatedAt: at, clearedAt: null, ownerId },
+    ...{ closedAt: null, closedBy: null, closingNote: null },
+  });
+  return { riskId: id };
+}
+const riskA1 = (w: ApiWorld) => riskEntryA1(w, null);
+const ownedRiskA1 = (w: ApiWorld) => riskEntryA1(w, w.a.mediator.id);
 
 const a1 = (): Params => ({
   caseId: w.a1.caseId,
@@ -299,6 +318,24 @@ const TABLE: readonly Row[] = [
   { method: 'get', path: '/organisations', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'post', path: '/organisations', allow: ['clerkA'], refuse: { clerkB: 404 },
     body: (w) => ({ name: `街道调解委员会 ${randomUUID().slice(0, 8)}`, kind: 'street_town', parentId: w.a.organisationId }) },
+  // The risk ledger: a clerk acts on their organisation's entries, a mediator reads those of
+  // their cases (and records actions on those they own), a supervisor reads; anyone else is
+  // told the entry does not exist. Each row has an entry of its own about case A1.
+  { method: 'get', path: '/risks', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
+  { method: 'get', path: '/risks/:riskId', allow: A1_READERS, target: riskA1,
+    refuse: { otherMediatorA: 404, clerkB: 404, reassignedMediator: 404 } },
+  { method: 'post', path: '/risks/:riskId/owner', allow: ['clerkA'], target: riskA1,
+    refuse: { clerkB: 404 }, body: (w) => ({ staffId: w.a.mediator.id }) },
+  { method: 'post', path: '/risks/:riskId/actions', allow: ['clerkA', 'mediatorA'], target: ownedRiskA1,
+    refuse: { otherMediatorA: 404, clerkB: 404, reassignedMediator: 404 },
+    body: () => ({ note: '已电话联系用人单位' }) },
+  { method: 'post', path: '/risks/:riskId/close', allow: ['clerkA'], target: riskA1, consumes: true,
+    refuse: { clerkB: 404 }, body: () => ({ note: '用人单位已足额支付工资，风险消除。' }) },
+  { method: 'post', path: '/risks/scan', allow: ['clerkA', 'clerkB'] },
+  { method: 'get', path: '/organisations/:organisationId/risk-settings', target: async (w) => ({ organisationId: w.a.organisationId }),
+    allow: [...A1_READERS, 'otherMediatorA', 'reassignedMediator'], refuse: { clerkB: 404 } },
+  { method: 'post', path: '/organisations/:organisationId/risk-settings', target: async (w) => ({ organisationId: w.a.organisationId }),
+    allow: ['clerkA'], refuse: { clerkB: 404 }, body: () => RISK_SETTINGS },
   // A1 is in mediation: its clerk gets past authorization and meets 409 (moves come before).
   { method: 'post', path: '/cases/:caseId/transfer', allow: ['clerkA'], allowedStatus: 409,
     body: (w) => ({ organisationId: w.b.organisationId, reason: '就近调解，移交街道调解组织办理。' }) },

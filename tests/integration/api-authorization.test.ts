@@ -18,6 +18,7 @@ import { extensionRoutes } from '../../server/http/api/extensionRoutes.js';
 import { procedureRoutes, type ProcedureRouteDeps } from '../../server/http/api/procedureRoutes.js';
 import { paymentOrderRoutes } from '../../server/http/api/paymentOrderRoutes.js';
 import { mediaRoutes } from '../../server/http/api/mediaRoutes.js';
+import { riskRoutes } from '../../server/http/api/riskRoutes.js';
 import { organisationRoutes } from '../../server/http/api/organisationRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
@@ -1011,10 +1012,13 @@ describe('API authorization', () => {
     const organisations = organisationRoutes(
       {} as unknown as Parameters<typeof organisationRoutes>[0],
     );
+    // and the risk ledger (risk-ledger.test.ts and the table).
+    const risks = riskRoutes({} as unknown as Parameters<typeof riskRoutes>[0]);
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
         ...organisations,
+        ...risks,
         ...applications,
         ...evidence,
         ...recording,

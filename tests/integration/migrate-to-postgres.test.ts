@@ -636,7 +636,19 @@ describe('the writing command-line tools on PostgreSQL (DATABASE_URL)', () => {
     expect(existsSync(databaseFile(dir))).toBe(false);
     const postgres = await PostgresClient.open(url, { max: 1 }, logger);
     try {
-      expect(await postgres.all('SELECT id FROM cases')).toEqual([{ id: caseId }]);
+      // The demo case and the network's four (server/cli/demoNetwork.ts), once for both runs.
+      const ids = (await postgres.all<{ id: string }>('SELECT id FROM cases')).map((r) => r.id);
+      expect(ids).toHaveLength(5);
+      expect(ids).toContain(caseId);
+      expect(
+        await postgres.all(
+          `SELECT organisation_id, role FROM staff WHERE role <> 'mediator' ORDER BY role, organisation_id`,
+        ),
+      ).toEqual([
+        { organisation_id: 'demo-org', role: 'clerk' },
+        { organisation_id: 'demo-street-1', role: 'clerk' },
+        { organisation_id: 'demo-org', role: 'supervisor' },
+      ]);
       expect(
         await postgres.all('SELECT institution_id, kind, status FROM inbound_referrals'),
       ).toEqual([{ institution_id: court![1], kind: 'delegated', status: 'pending' }]);

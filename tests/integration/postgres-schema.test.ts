@@ -162,6 +162,7 @@ describe('PostgreSQL schema against SQLite schema', () => {
     );
     expect(pgTriggers.map((r) => r.name)).toEqual(liteTriggers.map((r) => r.name));
     expect(liteIndexes.length).toBeGreaterThan(30);
-    expect(liteTriggers.length).toBe(3);
+    // Documents, delivery events and the risk ledger's history.
+    expect(liteTriggers.length).toBe(5);
   });
 });

@@ -53,6 +53,21 @@ export async function seedStaff(
   };
 }
 
+/** A supervisor of the organisation signing in with TEST_PASSWORD, as the seeded staff do. */
+export async function seedSupervisor(
+  repo: CaseRepository,
+  organisationId: string,
+  username: string,
+): Promise<string> {
+  const id = randomUUID();
+  await repo.insertStaff({
+    ...{ id, organisationId, username, displayName: '监督员', role: 'supervisor' },
+    ...{ specialties: [], active: true, createdAt: new Date().toISOString() },
+    passwordHash: await hashPassword(TEST_PASSWORD),
+  });
+  return id;
+}
+
 /** A written wage claim by a worker against an employer. */
 export function registrationInput(overrides: Partial<RegisterCaseInput> = {}): RegisterCaseInput {
   return {

@@ -92,3 +92,13 @@ export type OrganisationView = ReplyOf<Api['organisations']['network']>['organis
 export type OrganisationKind = OrganisationView['kind'];
 export type NewOrganisationInput = BodyOf<Api['organisations']['create']>;
 export type TransferView = ReplyOf<Api['organisations']['transfer']>;
+
+/** The risk ledger (风险台账): an entry, its history, an organisation's thresholds. */
+export type RiskEntryView = ReplyOf<Api['risks']['list']>['entries'][number];
+export type RiskRule = RiskEntryView['rule'];
+export type RiskLevel = RiskEntryView['level'];
+export type RiskDetailView = ReplyOf<Api['risks']['get']>;
+export type RiskActionKind = RiskDetailView['actions'][number]['kind'];
+export type RiskSettingsView = ReplyOf<Api['risks']['settings']>;
+export type RiskSettingsInput = BodyOf<Api['risks']['setSettings']>;
+export type RiskListQuery = { status?: 'open' | 'closed' | 'all'; organisationId?: string };

@@ -43,6 +43,14 @@ import {
 } from './codes.js';
 import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
 import { networkEn, networkZh, type NetworkKey } from './consoleNetwork.js';
+import {
+  RISK_ACTION_KINDS,
+  RISK_LEVELS,
+  RISK_RULES,
+  risksEn,
+  risksZh,
+  type RisksKey,
+} from './consoleRisks.js';
 import { referralsEn, referralsZh, type ReferralsKey } from './consoleReferrals.js';
 import { applicationsEn, applicationsZh, type ApplicationsKey } from './consoleApplications.js';
 import { recordsEn, recordsZh, type RecordsKey } from './consoleRecords.js';
@@ -59,7 +67,13 @@ export type { ApplyKey, CallKey, DocKey, Lang };
 
 /** The console's messages: its shell and sections (./console.ts) and its views' own files. */
 export type ConsoleKey =
-  BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey | NetworkKey;
+  | BaseConsoleKey
+  | ReferralsKey
+  | ApplicationsKey
+  | RecordsKey
+  | RepresentativesKey
+  | NetworkKey
+  | RisksKey;
 // A key in two of those files would silently replace one message with the other.
 export const consoleKeysDisjoint: [
   | (BaseConsoleKey & ReferralsKey)
@@ -73,7 +87,16 @@ export const consoleKeysDisjoint: [
   | (ApplicationsKey & RepresentativesKey)
   | (RecordsKey & RepresentativesKey)
   | (NetworkKey &
-      (BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey)),
+      (BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey))
+  | (RisksKey &
+      (
+        | BaseConsoleKey
+        | ReferralsKey
+        | ApplicationsKey
+        | RecordsKey
+        | RepresentativesKey
+        | NetworkKey
+      )),
 ] extends [never]
   ? true
   : never = true;
@@ -100,6 +123,9 @@ export const LABEL_TABLES = {
   priorityGroups: PRIORITY_GROUPS,
   recordingStatus: RECORDING_STATUS,
   referralKinds: REFERRAL_KINDS,
+  riskActionKinds: RISK_ACTION_KINDS,
+  riskLevels: RISK_LEVELS,
+  riskRules: RISK_RULES,
   roles: ROLES,
   sessionStatus: SESSION_STATUS,
   sources: SOURCES,
@@ -147,6 +173,7 @@ export const messages: Record<Lang, CatalogueMessages> = {
       ...recordsZh,
       ...representativesZh,
       ...networkZh,
+      ...risksZh,
     },
     labels: labelMessages(0),
   },
@@ -161,6 +188,7 @@ export const messages: Record<Lang, CatalogueMessages> = {
       ...recordsEn,
       ...representativesEn,
       ...networkEn,
+      ...risksEn,
     },
     labels: labelMessages(1),
   },

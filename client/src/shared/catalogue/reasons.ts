@@ -203,6 +203,15 @@ export const REASON_TEXT: Labels<Reason> = {
     '监督员不查阅当事人的证据内容和联系方式。',
     "A supervisor does not read the parties' evidence or contact details.",
   ],
+  RISK_ENTRY_CLOSED: ['该风险台账条目已销号关闭。', 'This risk ledger entry is closed.'],
+  RISK_OWNER_UNKNOWN: [
+    '责任人须为该组织在职的工作人员或调解员。',
+    "No active clerk or mediator of the entry's organisation has that id.",
+  ],
+  RISK_OWNER_OR_CLERK: [
+    '只有本组织工作人员和该条目的责任人可以记录处置情况。',
+    "Only the organisation's clerks and the entry's owner record actions on it.",
+  ],
   ORGANISATION_KIND_NOT_UNDER: [
     '该类组织不能设在所选上级组织之下（{kind} 不能隶属于 {parentKind}）。',
     'An organisation of kind {kind} cannot stand under one of kind {parentKind}.',
