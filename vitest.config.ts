@@ -14,6 +14,7 @@ const POSTGRES_PASS = [
   'organisations',
   'supervision',
   'risk-ledger',
+  'dashboard',
   'sms-channel',
   'api-authorization',
   'bundles',

@@ -225,6 +225,8 @@ export const REASONS = {
     'FORBIDDEN',
     "A supervisor does not read the parties' evidence or contact details",
   ),
+  PERIOD_REVERSED: reason('VALIDATION', 'The period starts after it ends'),
+  PERIOD_TOO_LONG: reason('VALIDATION', 'A period of at most {years} years', { years: count }),
   RISK_ENTRY_CLOSED: reason('INVALID_STATE', 'This risk ledger entry is closed'),
   RISK_OWNER_UNKNOWN: reason(
     'VALIDATION',

@@ -105,6 +105,8 @@ export interface CaseRepository {
   updateSession(s: MediationSessionRecord): Promise<void>;
   getSession(id: string): Promise<MediationSessionRecord | undefined>;
   listSessions(caseId: string): Promise<MediationSessionRecord[]>;
+  /** Every session of the organisation's cases (the dashboard counts them). */
+  listOrganisationSessions(organisationId: string): Promise<MediationSessionRecord[]>;
 
   insertInvitation(i: Invitation): Promise<void>;
   getInvitation(id: string): Promise<Invitation | undefined>;

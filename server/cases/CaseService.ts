@@ -269,7 +269,7 @@ export class CaseService {
   scheduleSession(
     actor: Actor,
     caseId: string,
-    input: z.output<typeof scheduleSessionSchema>,
+    input: z.input<typeof scheduleSessionSchema>,
   ): Promise<MediationSessionRecord> {
     return this.#sessions.scheduleSession(actor, caseId, input);
   }

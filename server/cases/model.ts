@@ -15,6 +15,7 @@ import {
   PERSON_KINDS,
   STAFF_ROLES,
   SESSION_STATUSES,
+  SESSION_MODES,
   DEADLINE_KINDS,
   DEADLINE_STATUSES,
 } from '../../signaling/http/vocabulary.js';
@@ -30,6 +31,7 @@ export {
   PERSON_KINDS,
   STAFF_ROLES,
   SESSION_STATUSES,
+  SESSION_MODES,
   DEADLINE_KINDS,
   DEADLINE_STATUSES,
 };
@@ -276,6 +278,8 @@ export interface MediationSessionRecord {
   id: string;
   caseId: string;
   status: MediationSessionStatus;
+  /** On the platform, or at the organisation (现场). */
+  mode: (typeof SESSION_MODES)[number];
   scheduledStart: string;
   scheduledEnd: string | null;
   startedAt: string | null;

@@ -23,7 +23,7 @@ export class CaseSessions {
   async scheduleSession(
     actor: Actor,
     caseId: string,
-    input: z.output<typeof scheduleSessionSchema>,
+    input: z.input<typeof scheduleSessionSchema>,
   ): Promise<MediationSessionRecord> {
     return this.#ctx.change(actor, caseId, 'case.schedule', 'scheduleSession', async (c) => {
       if (!c.mediatorId) throw fail('MEDIATOR_BEFORE_SCHEDULING');
@@ -32,6 +32,7 @@ export class CaseSessions {
         id: randomUUID(),
         caseId: c.id,
         status: 'scheduled',
+        mode: input.mode ?? 'online',
         scheduledStart: new Date(input.scheduledStart).toISOString(),
         scheduledEnd: input.scheduledEnd ? new Date(input.scheduledEnd).toISOString() : null,
         startedAt: null,

@@ -25,6 +25,8 @@ export interface DemoAccount {
 export interface DemoNetworkState {
   streetClerk: DemoAccount;
   supervisor: DemoAccount;
+  /** The sub-district's mediator, made with the demo's history (demoHistory.ts). */
+  streetMediator?: DemoAccount;
 }
 
 const LOGISTICS = '91310115MA1K3XY07';

@@ -40,6 +40,7 @@ import { canonicalJson } from '../audit/AuditChain.js';
 import { applicationFormSchema } from '../../signaling/http/applications.js';
 import { creditCodeCheckChar } from '../../signaling/identifiers.js';
 import { createLogger } from '../logger.js';
+import { seedDemoHistory } from './demoHistory.js';
 import { seedDemoNetwork, type DemoNetworkState } from './demoNetwork.js';
 
 const ORG_ID = 'demo-org';
@@ -91,8 +92,18 @@ async function main(): Promise<void> {
     state.court ??= await demoCourt(database, repository, audit, clerk);
     // …and an online application waiting in the queue.
     state.application ??= await demoApplication(database);
-    // …and the network's other staff, with cases the risk ledger warns of.
+    // …and the network's other staff, with cases the risk ledger warns of, and a year of
+    // past work for the dashboard.
     state.network ??= await seedDemoNetwork(repository, cases, clerk, demoPassword);
+    state.network.streetMediator ??= await seedDemoHistory({
+      ...{ repository, audit, calendar, centre: { clerk, mediator }, password: demoPassword },
+      street: {
+        clerk: {
+          ...{ kind: 'staff', id: state.network.streetClerk.id, role: 'clerk' },
+          ...{ organisationId: 'demo-street-1', name: '周书记员' },
+        },
+      },
+    });
 
     const file = await cases.file(clerk, state.caseId);
     let session = file.sessions.find((s) => s.status === 'live' || s.status === 'scheduled');
@@ -139,6 +150,7 @@ async function main(): Promise<void> {
       `  调解员 Mediator  username ${state.mediator.username}  password ${state.mediator.password}`,
       `  街道书记员 Sub-district clerk  username ${state.network.streetClerk.username}  password ${state.network.streetClerk.password}`,
       `  监督员 Supervisor  username ${state.network.supervisor.username}  password ${state.network.supervisor.password}`,
+      `  数据看板 Dashboard: ${base}/console#/dashboard`,
       `  风险台账 Risk ledger: ${base}/console#/risks`,
       `  API: POST ${base}/api/auth/login; reference ${base}/api/openapi.json; public keys ${base}/.well-known/jwks.json`,
       '',

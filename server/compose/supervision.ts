@@ -13,6 +13,7 @@ import { riskRoutes } from '../http/api/riskRoutes.js';
 import type { RouteSpec } from '../http/api/routes.js';
 import type { JobClaims } from '../jobs/JobLeases.js';
 import type { Logger } from '../logger.js';
+import { DashboardService } from '../organisations/DashboardService.js';
 import { OrganisationService } from '../organisations/OrganisationService.js';
 import { RiskLedger } from '../risk/RiskLedger.js';
 
@@ -46,6 +47,9 @@ export function composeSupervision(p: {
   return {
     organisations,
     risks,
-    routes: [...organisationRoutes({ organisations }), ...riskRoutes({ risks })],
+    routes: [
+      ...organisationRoutes({ organisations, dashboard: new DashboardService(p.repository) }),
+      ...riskRoutes({ risks }),
+    ],
   };
 }

@@ -223,6 +223,10 @@ export class SqlCaseRepository implements CaseRepository {
     return this.#sessions.listSessions(caseId);
   }
 
+  listOrganisationSessions(organisationId: string): Promise<MediationSessionRecord[]> {
+    return this.#sessions.listOrganisationSessions(organisationId);
+  }
+
   // ── caseRecords/deadlines.ts ─────────────────────────────────────────────
 
   insertDeadline(d: CaseDeadline): Promise<void> {

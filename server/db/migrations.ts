@@ -1151,6 +1151,14 @@ CREATE TRIGGER risk_actions_no_delete BEFORE DELETE ON risk_actions
 BEGIN SELECT RAISE(ABORT, 'risk actions are append-only'); END;
 `,
   },
+  {
+    version: 33,
+    name: 'where a session is held: online or at the organisation',
+    sql: `
+ALTER TABLE mediation_sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'online'
+  CHECK (mode IN ('online', 'in_person'));
+`,
+  },
 ];
 
 /**

@@ -1063,4 +1063,12 @@ CREATE TRIGGER risk_actions_no_delete BEFORE DELETE ON risk_actions
   FOR EACH ROW EXECUTE FUNCTION refuse_change('risk actions are append-only');
 `,
   },
+  {
+    version: 33,
+    name: 'where a session is held: online or at the organisation',
+    sql: `
+ALTER TABLE mediation_sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'online'
+  CHECK (mode IN ('online', 'in_person'));
+`,
+  },
 ];

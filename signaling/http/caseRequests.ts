@@ -10,6 +10,7 @@ import {
   DISPUTE_TYPES,
   INTAKE_MODES,
   PRIORITY_GROUPS,
+  SESSION_MODES,
   STAFF_ROLES,
   TERMINATION_GROUNDS,
 } from './vocabulary.js';
@@ -19,7 +20,7 @@ function shanghaiDate(instant: Date): string {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
   .refine((d) => {
@@ -168,7 +169,11 @@ export const disclosureSchema = z
   .object({ hasConflict: z.boolean(), statement: text(2000) })
   .strict();
 export const scheduleSessionSchema = z
-  .object({ scheduledStart: instant, scheduledEnd: instant.optional().nullable() })
+  .object({
+    scheduledStart: instant,
+    scheduledEnd: instant.optional().nullable(),
+    mode: z.enum(SESSION_MODES).default('online'),
+  })
   .strict()
   .refine((s) => !s.scheduledEnd || s.scheduledEnd > s.scheduledStart, {
     message: 'the end must follow the start',

@@ -2,6 +2,7 @@
 import { applicationApi } from './applications.js';
 import { calendarApi } from './calendar.js';
 import { caseApi } from './cases.js';
+import { dashboardApi } from './dashboard.js';
 import { documentApi } from './documents.js';
 import { evidenceApi } from './evidence.js';
 import { inboundReferralApi } from './inboundReferrals.js';
@@ -27,6 +28,7 @@ export const httpApi = {
   media: mediaApi,
   organisations: organisationApi,
   risks: riskApi,
+  dashboard: dashboardApi,
 } as const;
 
 export type HttpApi = typeof httpApi;

@@ -74,6 +74,9 @@ export const ORGANISATION_KINDS = [
 
 export const SESSION_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
 
+/** Where a session is held: on the platform (video), or at the organisation (现场; the platform keeps its times and record, and remote parties may still join by video). */
+export const SESSION_MODES = ['online', 'in_person'] as const;
+
 export const DEADLINE_KINDS = [
   'acceptance_decision', // 3 working days from receipt to decide on acceptance
   'mediation_period', // 15 days from receipt; then a party may apply for arbitration

@@ -321,6 +321,8 @@ const TABLE: readonly Row[] = [
   // The risk ledger: a clerk acts on their organisation's entries, a mediator reads those of
   // their cases (and records actions on those they own), a supervisor reads; anyone else is
   // told the entry does not exist. Each row has an entry of its own about case A1.
+  // The dashboard: clerks (their organisation and below) and supervisors (their reach).
+  { method: 'get', path: '/dashboard', allow: ['clerkA', 'clerkB', 'supervisorA'] },
   { method: 'get', path: '/risks', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'get', path: '/risks/:riskId', allow: A1_READERS, target: riskA1,
     refuse: { otherMediatorA: 404, clerkB: 404, reassignedMediator: 404 } },

@@ -4,7 +4,8 @@
  * printed credentials, and the risk ledger, scanned by the server's first deadline pass, warns
  * of at least three kinds of risk: the ten-worker wage dispute (collective, large arrears), the
  * logistics company in three open cases across the centre and the sub-district (the centre's
- * entry), and the sub-district case whose acceptance decision is overdue.
+ * entry), and the sub-district case whose acceptance decision is overdue. The dashboard has
+ * something in every chart: the year of past work (server/cli/demoHistory.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -84,5 +85,41 @@ describe('the demo network: staff of the tree and a risk ledger with something i
     );
     const own = await api.ok<{ entries: Entry[] }>('GET', '/risks', street);
     expect(own.entries.map((e) => e.rule)).toEqual(['overdue_deadline']);
+  });
+
+  it('gives the dashboard something to draw in every chart', async () => {
+    const api = apiClient(t.url);
+    const { username, password } = state.network.supervisor;
+    const supervisor = await api.login(username, password);
+    const d = await api.ok<{
+      months: {
+        received: number;
+        medianDaysToClose: number | null;
+        sessionsOnline: number;
+        sessionsInPerson: number;
+      }[];
+      byOutcome: Record<string, number>;
+      settlementRate: number | null;
+      deadlines: { met: number; overdue: number }[];
+      sessions: { online: number; inPerson: number };
+      people: { workers: number; amountClaimed: number; collectiveCases: number };
+      organisations: { id: string; received: number }[];
+      mediators: { sessionsHeld: number }[];
+    }>('GET', '/dashboard', supervisor);
+    expect(d.months.filter((m) => m.received > 0).length).toBeGreaterThanOrEqual(8);
+    expect(d.months.some((m) => m.medianDaysToClose !== null)).toBe(true);
+    expect(d.byOutcome['agreement']).toBeGreaterThan(0);
+    expect(d.byOutcome['termination']).toBeGreaterThan(0);
+    expect(d.settlementRate).toBeGreaterThan(0);
+    expect(d.deadlines.reduce((n, x) => n + x.met, 0)).toBeGreaterThan(0);
+    expect(d.deadlines.reduce((n, x) => n + x.overdue, 0)).toBeGreaterThan(0);
+    expect(d.sessions.online).toBeGreaterThan(0);
+    expect(d.sessions.inPerson).toBeGreaterThan(0);
+    expect(d.people.collectiveCases).toBe(1);
+    expect(d.people.amountClaimed).toBeGreaterThan(236_000);
+    const rows = new Map(d.organisations.map((o) => [o.id, o.received]));
+    expect(rows.get('demo-org')).toBeGreaterThan(0);
+    expect(rows.get('demo-street-1')).toBeGreaterThan(0);
+    expect(d.mediators.filter((m) => m.sessionsHeld > 0).length).toBe(2);
   });
 });

@@ -43,6 +43,7 @@ export async function enrol(
       id: claims.sessionId,
       caseId: c.id,
       status: 'live',
+      mode: 'online',
       scheduledStart: at,
       scheduledEnd: null,
       startedAt: at,

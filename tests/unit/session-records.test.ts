@@ -14,6 +14,7 @@ const session: MediationSessionRecord = {
   id: 'S1',
   caseId: 'C1',
   status: 'ended',
+  mode: 'online',
   scheduledStart: '2026-12-05T01:00:00.000Z',
   scheduledEnd: null,
   startedAt: '2026-12-05T01:02:00.000Z',

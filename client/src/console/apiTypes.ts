@@ -102,3 +102,7 @@ export type RiskActionKind = RiskDetailView['actions'][number]['kind'];
 export type RiskSettingsView = ReplyOf<Api['risks']['settings']>;
 export type RiskSettingsInput = BodyOf<Api['risks']['setSettings']>;
 export type RiskListQuery = { status?: 'open' | 'closed' | 'all'; organisationId?: string };
+
+/** The dashboard (数据看板): an organisation and those below it over a period. */
+export type DashboardView = ReplyOf<Api['dashboard']['dashboard']>;
+export type DashboardCase = DashboardView['cases'][number];

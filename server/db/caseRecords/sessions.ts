@@ -10,6 +10,7 @@ function toSession(r: Row): MediationSessionRecord {
     id: str(r['id']),
     caseId: str(r['case_id']),
     status: r['status'] as MediationSessionRecord['status'],
+    mode: (r['mode'] ?? 'online') as MediationSessionRecord['mode'],
     scheduledStart: str(r['scheduled_start']),
     scheduledEnd: strOrNull(r['scheduled_end']),
     startedAt: strOrNull(r['started_at']),
@@ -20,15 +21,30 @@ function toSession(r: Row): MediationSessionRecord {
 
 export class SessionRecords
   extends SqlRecords
-  implements Pick<CaseRepository, 'insertSession' | 'updateSession' | 'getSession' | 'listSessions'>
+  implements
+    Pick<
+      CaseRepository,
+      'insertSession' | 'updateSession' | 'getSession' | 'listSessions' | 'listOrganisationSessions'
+    >
 {
+  async listOrganisationSessions(organisationId: string): Promise<MediationSessionRecord[]> {
+    return (
+      await this.rows(
+        `SELECT m.* FROM mediation_sessions m JOIN cases c ON c.id = m.case_id
+          WHERE c.organisation_id = ? ORDER BY m.scheduled_start, m.rowid`,
+        organisationId,
+      )
+    ).map(toSession);
+  }
+
   async insertSession(s: MediationSessionRecord): Promise<void> {
     await this.run(
-      `INSERT INTO mediation_sessions (id, case_id, status, scheduled_start, scheduled_end, started_at, ended_at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO mediation_sessions (id, case_id, status, mode, scheduled_start, scheduled_end, started_at, ended_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       s.id,
       s.caseId,
       s.status,
+      s.mode,
       s.scheduledStart,
       s.scheduledEnd,
       s.startedAt,

@@ -42,6 +42,7 @@ import {
   WEBHOOK_STATUS,
 } from './codes.js';
 import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
+import { dashboardEn, dashboardZh, type DashboardKey } from './consoleDashboard.js';
 import { networkEn, networkZh, type NetworkKey } from './consoleNetwork.js';
 import {
   RISK_ACTION_KINDS,
@@ -73,7 +74,8 @@ export type ConsoleKey =
   | RecordsKey
   | RepresentativesKey
   | NetworkKey
-  | RisksKey;
+  | RisksKey
+  | DashboardKey;
 // A key in two of those files would silently replace one message with the other.
 export const consoleKeysDisjoint: [
   | (BaseConsoleKey & ReferralsKey)
@@ -88,6 +90,16 @@ export const consoleKeysDisjoint: [
   | (RecordsKey & RepresentativesKey)
   | (NetworkKey &
       (BaseConsoleKey | ReferralsKey | ApplicationsKey | RecordsKey | RepresentativesKey))
+  | (DashboardKey &
+      (
+        | BaseConsoleKey
+        | ReferralsKey
+        | ApplicationsKey
+        | RecordsKey
+        | RepresentativesKey
+        | NetworkKey
+        | RisksKey
+      ))
   | (RisksKey &
       (
         | BaseConsoleKey
@@ -174,6 +186,7 @@ export const messages: Record<Lang, CatalogueMessages> = {
       ...representativesZh,
       ...networkZh,
       ...risksZh,
+      ...dashboardZh,
     },
     labels: labelMessages(0),
   },
@@ -189,6 +202,7 @@ export const messages: Record<Lang, CatalogueMessages> = {
       ...representativesEn,
       ...networkEn,
       ...risksEn,
+      ...dashboardEn,
     },
     labels: labelMessages(1),
   },

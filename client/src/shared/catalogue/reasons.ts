@@ -203,6 +203,8 @@ export const REASON_TEXT: Labels<Reason> = {
     '监督员不查阅当事人的证据内容和联系方式。',
     "A supervisor does not read the parties' evidence or contact details.",
   ],
+  PERIOD_REVERSED: ['统计期间的起始日期晚于截止日期。', 'The period starts after it ends.'],
+  PERIOD_TOO_LONG: ['统计期间最长 {years} 年。', 'A period of at most {years} years.'],
   RISK_ENTRY_CLOSED: ['该风险台账条目已销号关闭。', 'This risk ledger entry is closed.'],
   RISK_OWNER_UNKNOWN: [
     '责任人须为该组织在职的工作人员或调解员。',
