@@ -15,6 +15,7 @@ const POSTGRES_PASS = [
   'supervision',
   'risk-ledger',
   'dashboard',
+  'reports',
   'sms-channel',
   'api-authorization',
   'bundles',

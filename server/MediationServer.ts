@@ -337,14 +337,15 @@ export class MediationServer {
     });
     const supervision = composeSupervision({
       ...{ database, repository, cases, notifications: outbox, jobs, logger },
+      ...{ renderer, archives, keys },
     });
     // Each pass first picks up years the CLI stored while the service runs, then serves notices;
-    // last, the risk ledger's early-warning rules see the deadlines it marked.
+    // last, the risk ledger's rules see the deadlines it marked; then reports of ended periods.
     const scheduler = new DeadlineScheduler(cases, logger, {
       intervalMs: config.jobs.deadlinePassMs,
       beforePass: () => workCalendar.refresh(),
       serveNotices: () => documents.serveNotices(),
-      afterPass: () => supervision.risks.scan(),
+      afterPass: () => supervision.afterPass(),
     });
     const extensions = new ExtensionService({
       repository: new SqlExtensionRepository(database),

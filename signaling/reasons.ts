@@ -227,6 +227,19 @@ export const REASONS = {
   ),
   PERIOD_REVERSED: reason('VALIDATION', 'The period starts after it ends'),
   PERIOD_TOO_LONG: reason('VALIDATION', 'A period of at most {years} years', { years: count }),
+  REPORT_PERIOD_INVALID: reason(
+    'VALIDATION',
+    'A report covers a month (YYYY-MM) or a quarter (YYYY-Qn)',
+  ),
+  REPORT_PERIOD_NOT_ENDED: reason(
+    'INVALID_STATE',
+    'The period has not ended yet: its report can be made from the day after {to}',
+    { to: text },
+  ),
+  REPORT_FILE_ALTERED: reason(
+    'INTERNAL',
+    'The stored report file no longer matches the hash kept when it was made',
+  ),
   RISK_ENTRY_CLOSED: reason('INVALID_STATE', 'This risk ledger entry is closed'),
   RISK_OWNER_UNKNOWN: reason(
     'VALIDATION',

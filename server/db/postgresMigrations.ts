@@ -1071,4 +1071,32 @@ ALTER TABLE mediation_sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'online'
   CHECK (mode IN ('online', 'in_person'));
 `,
   },
+  {
+    version: 34,
+    name: 'statistics reports sent upward: fixed once made, with their files’ hashes and signature',
+    sql: `
+CREATE TABLE statistics_reports (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  period_kind TEXT NOT NULL CHECK (period_kind IN ('month', 'quarter')),
+  period TEXT NOT NULL,
+  period_from TEXT NOT NULL,
+  period_to TEXT NOT NULL,
+  generated_at TEXT NOT NULL,
+  generated_by TEXT REFERENCES staff(id),
+  pdf_location TEXT NOT NULL,
+  pdf_sha256 TEXT NOT NULL,
+  pdf_bytes BIGINT NOT NULL,
+  csv_location TEXT NOT NULL,
+  csv_sha256 TEXT NOT NULL,
+  csv_bytes BIGINT NOT NULL,
+  jws TEXT NOT NULL,
+  UNIQUE (organisation_id, period)
+);
+-- A report is fixed once made (a new period, a new report).
+CREATE TRIGGER statistics_reports_no_update BEFORE UPDATE ON statistics_reports
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('statistics reports are fixed once made');
+`,
+  },
 ];

@@ -199,7 +199,8 @@ export interface OutboxMessage {
     | 'application_link'
     | 'mediation_invitation'
     | 'case_transferred'
-    | 'risk_alert';
+    | 'risk_alert'
+    | 'statistics_report';
   subject: string;
   body: string;
   createdAt: string;

@@ -42,13 +42,22 @@ export class DashboardService {
     actor: Actor,
     query: z.output<typeof dashboardQuery>,
   ): Promise<Dashboard & { organisation: { id: string; name: string } }> {
-    const staff = authorizeStaff(actor, ['clerk', 'supervisor']);
     const all = await this.#repo.listOrganisations();
-    const reach =
-      staff.role === 'supervisor'
-        ? new Set(staff.reach ?? [])
-        : new Set(subtree(all, staff.organisationId).map((o) => o.id));
-    const organisationId = query.organisationId ?? staff.organisationId;
+    let reach: Set<string>;
+    let organisationId: string | undefined;
+    if (actor.kind === 'system') {
+      // Statistics reports (server/reports/): the whole network, one organisation named.
+      reach = new Set(all.map((o) => o.id));
+      organisationId = query.organisationId;
+    } else {
+      const staff = authorizeStaff(actor, ['clerk', 'supervisor']);
+      reach =
+        staff.role === 'supervisor'
+          ? new Set(staff.reach ?? [])
+          : new Set(subtree(all, staff.organisationId).map((o) => o.id));
+      organisationId = query.organisationId ?? staff.organisationId;
+    }
+    if (organisationId === undefined) throw new NotFoundError('Organisation');
     if (!reach.has(organisationId)) throw new NotFoundError('Organisation');
     const scope = subtree(all, organisationId).filter((o) => reach.has(o.id));
     const now = this.#now();

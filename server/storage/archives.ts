@@ -1,6 +1,6 @@
 /**
  * Where signed archives live (joint application bundles, payment-order
- * packs): files under the data directory by default, or objects in the
+ * packs, statistics reports): files under the data directory by default, or objects in the
  * S3-compatible store (S3_BUCKET) that every node reads. A stored archive is
  * named by its location, kept in its row: an absolute file path, or
  * `blob:<area>/<key>`. Rows written before the object store was configured
@@ -12,16 +12,19 @@ import { Readable } from 'node:stream';
 import type { BlobStore } from '../evidence/BlobStore.js';
 import { writeFileDurably } from './durableWrite.js';
 
-export type ArchiveArea = 'bundles' | 'payment-orders';
-const AREAS: readonly ArchiveArea[] = ['bundles', 'payment-orders'];
+export type ArchiveArea = 'bundles' | 'payment-orders' | 'reports';
+const AREAS: readonly ArchiveArea[] = ['bundles', 'payment-orders', 'reports'];
 
 export interface ArchiveStore {
-  /** Stores `bytes` durably; resolves with the location to keep in the archive's row. */
-  put(area: ArchiveArea, caseId: string, id: string, bytes: Buffer): Promise<string>;
+  /**
+   * Stores `bytes` durably; resolves with the location to keep in the archive's row. `owner` is
+   * the case (or, for reports, the organisation) it belongs to; `ext` the file's extension.
+   */
+  put(area: ArchiveArea, owner: string, id: string, bytes: Buffer, ext?: string): Promise<string>;
   read(location: string): Promise<Buffer>;
 }
 
-/** `<dataDir>/<area>/<caseId>/<id>.zip`, written durably. */
+/** `<dataDir>/<area>/<owner>/<id>.<ext>` (zip by default), written durably. */
 export class FileArchives implements ArchiveStore {
   readonly #dataDir: string;
 
@@ -29,11 +32,17 @@ export class FileArchives implements ArchiveStore {
     this.#dataDir = dataDir;
   }
 
-  async put(area: ArchiveArea, caseId: string, id: string, bytes: Buffer): Promise<string> {
-    const folder = path.join(this.#dataDir, area, caseId);
+  async put(
+    area: ArchiveArea,
+    owner: string,
+    id: string,
+    bytes: Buffer,
+    ext = 'zip',
+  ): Promise<string> {
+    const folder = path.join(this.#dataDir, area, owner);
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    await writeFileDurably(folder, `${id}.zip`, bytes);
-    return path.join(folder, `${id}.zip`);
+    await writeFileDurably(folder, `${id}.${ext}`, bytes);
+    return path.join(folder, `${id}.${ext}`);
   }
 
   read(location: string): Promise<Buffer> {

@@ -11,6 +11,7 @@ import { mediaApi } from './media.js';
 import { organisationApi } from './organisations.js';
 import { procedureApi } from './procedure.js';
 import { recordingApi } from './recordings.js';
+import { reportApi } from './reports.js';
 import { riskApi } from './risks.js';
 import { sessionRecordApi } from './sessionRecords.js';
 
@@ -29,6 +30,7 @@ export const httpApi = {
   organisations: organisationApi,
   risks: riskApi,
   dashboard: dashboardApi,
+  reports: reportApi,
 } as const;
 
 export type HttpApi = typeof httpApi;

@@ -4,8 +4,11 @@
  * centre and its sub-district organisation; a click on the sub-district's row lists its case
  * only; a click on this month's bar in the caseload chart lists that month's cases of that
  * dispute type. Readable on a phone: the charts stack in one column no wider than the screen.
- * Screenshots at 1280×800 and 390×844.
+ * 统计报表: the clerk makes last month's report and downloads its PDF, whose SHA-256 is the one
+ * listed. Screenshots at 1280×800 and 390×844.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../server/cases/deadlines.js';
@@ -157,5 +160,27 @@ describe('staff console: the dashboard', () => {
     const boxes = await Promise.all([0, 1].map(async (i) => (await charts.nth(i).boundingBox())!));
     expect(boxes[1]!.y).toBeGreaterThan(boxes[0]!.y + boxes[0]!.height - 1);
     expect(await drawnPixels(page, 'caseload')).toBeGreaterThan(500);
+  });
+
+  it('makes last month’s report and downloads its PDF with the listed hash', async () => {
+    const page = await consoleSignIn(browser, t.url, staff.clerk.username);
+    await page.getByTestId('open-reports').click();
+    await page.getByTestId('report-form').waitFor({ timeout: 10_000 });
+    await page.getByTestId('report-make').click();
+    await page.getByTestId('report-made').waitFor({ timeout: 15_000 });
+    const item = page.getByTestId('report').first();
+    await item.waitFor({ timeout: 10_000 });
+    const listed = /SHA-256 ([0-9a-f]{64})/.exec(await item.innerText())?.[1];
+    expect(listed).toBeDefined();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      item.getByTestId('report-pdf').click(),
+    ]);
+    const bytes = readFileSync((await download.path())!);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(listed);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const alerts = await page.locator('[role=alert]').allInnerTexts();
+    expect(alerts.map((a) => a.trim()).filter(Boolean)).toEqual([]);
+    await shootConsole(page, 'reports');
   });
 });

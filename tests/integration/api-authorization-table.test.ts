@@ -129,6 +129,15 @@ async function riskEntryA1(w: ApiWorld, ownerId: string | null): Promise<Params>
   return { riskId: id };
 }
 const riskA1 = (w: ApiWorld) => riskEntryA1(w, null);
+/** Organisation A's report of March 2025 (made once, the same one after). */
+const reportA = async (w: ApiWorld): Promise<Params> => ({
+  reportId: (
+    await w.api.ok<{ id: string }>('POST', '/reports', w.tokens.clerkA, {
+      organisationId: w.a.organisationId,
+      period: '2025-03',
+    })
+  ).id,
+});
 const ownedRiskA1 = (w: ApiWorld) => riskEntryA1(w, w.a.mediator.id);
 
 const a1 = (): Params => ({
@@ -323,6 +332,13 @@ const TABLE: readonly Row[] = [
   // told the entry does not exist. Each row has an entry of its own about case A1.
   // The dashboard: clerks (their organisation and below) and supervisors (their reach).
   { method: 'get', path: '/dashboard', allow: ['clerkA', 'clerkB', 'supervisorA'] },
+  // Statistics reports: clerks of the organisation or above, supervisors in reach.
+  { method: 'get', path: '/reports', allow: ['clerkA', 'clerkB', 'supervisorA'] },
+  { method: 'post', path: '/reports', allow: ['clerkA'], refuse: { clerkB: 404 },
+    body: (w) => ({ organisationId: w.a.organisationId, period: '2025-02' }) },
+  { method: 'get', path: '/reports/:reportId', allow: ['clerkA', 'supervisorA'], target: reportA, refuse: { clerkB: 404 } },
+  { method: 'get', path: '/reports/:reportId/pdf', allow: ['clerkA', 'supervisorA'], target: reportA, refuse: { clerkB: 404 } },
+  { method: 'get', path: '/reports/:reportId/csv', allow: ['clerkA', 'supervisorA'], target: reportA, refuse: { clerkB: 404 } },
   { method: 'get', path: '/risks', allow: [...A1_READERS, 'otherMediatorA', 'clerkB', 'reassignedMediator'] },
   { method: 'get', path: '/risks/:riskId', allow: A1_READERS, target: riskA1,
     refuse: { otherMediatorA: 404, clerkB: 404, reassignedMediator: 404 } },

@@ -19,6 +19,7 @@ import { procedureRoutes, type ProcedureRouteDeps } from '../../server/http/api/
 import { paymentOrderRoutes } from '../../server/http/api/paymentOrderRoutes.js';
 import { mediaRoutes } from '../../server/http/api/mediaRoutes.js';
 import { riskRoutes } from '../../server/http/api/riskRoutes.js';
+import { reportRoutes } from '../../server/http/api/reportRoutes.js';
 import { organisationRoutes } from '../../server/http/api/organisationRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
@@ -1014,11 +1015,13 @@ describe('API authorization', () => {
     );
     // and the risk ledger (risk-ledger.test.ts and the table).
     const risks = riskRoutes({} as unknown as Parameters<typeof riskRoutes>[0]);
+    const reports = reportRoutes({} as unknown as Parameters<typeof reportRoutes>[0]);
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
         ...organisations,
         ...risks,
+        ...reports,
         ...applications,
         ...evidence,
         ...recording,

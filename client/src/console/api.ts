@@ -43,9 +43,6 @@ import type {
   SessionRecordView,
   SessionRecordInput,
   IssuedRecordView,
-  NewOrganisationInput,
-  OrganisationView,
-  TransferView,
 } from './apiTypes.js';
 
 /** A file fetched with the bearer token, with the hash the server states for it. */
@@ -146,7 +143,7 @@ export class StaffApi {
     return parse<T>(await this.#fetch(method, path, body));
   }
 
-  /** One route of the contract, for the area modules beside this one (riskApi.ts). */
+  /** One route of the contract, for the area modules beside this one (riskApi.ts, networkApi.ts). */
   request<E extends AnyEndpoint>(route: {
     method: E['method'];
     path: E['path'];
@@ -385,16 +382,28 @@ export class StaffApi {
     ).bundle;
   }
 
-  /** A bundle's ZIP, fetched with the bearer token (a plain link cannot send it). */
-  async bundleFile(caseId: string, bundleId: string): Promise<FetchedFile> {
-    const path: Api['institutions']['bundleFile']['path'] = '/cases/:caseId/bundles/:bundleId/file';
-    const response = await this.#fetch('GET', fillPath(path, { caseId, bundleId }));
+  /** A file route of the contract, fetched with the bearer token (a plain link cannot send it). */
+  async file<E extends AnyEndpoint>(
+    path: E['path'],
+    params: ParamsOf<E>,
+    fallbackName: string,
+  ): Promise<FetchedFile> {
+    const response = await this.#fetch('GET', fillPath(path, params as Record<string, string>));
     if (!response.ok) return parse<never>(response);
     return {
       blob: await response.blob(),
-      filename: filenameOf(response, `bundle-${bundleId}.zip`),
+      filename: filenameOf(response, fallbackName),
       headerSha256: response.headers.get('x-content-sha256'),
     };
+  }
+
+  /** A bundle's ZIP. */
+  bundleFile(caseId: string, bundleId: string): Promise<FetchedFile> {
+    return this.file<Api['institutions']['bundleFile']>(
+      '/cases/:caseId/bundles/:bundleId/file',
+      { caseId, bundleId },
+      `bundle-${bundleId}.zip`,
+    );
   }
 
   async incomingReferrals(): Promise<IncomingReferralView[]> {
@@ -567,26 +576,5 @@ export class StaffApi {
     const r = this.#send<Api['documents']['demoMessages']>('get', '/demo/messages', {});
     return (await r.catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))))
       ?.messages;
-  }
-
-  /** The caller's part of the mediation network, parents before children. */
-  async organisations(): Promise<OrganisationView[]> {
-    return (await this.#send<Api['organisations']['network']>('get', '/organisations', {}))
-      .organisations;
-  }
-
-  /** Clerks: an organisation under their own or one below it. */
-  createOrganisation(input: NewOrganisationInput): Promise<OrganisationView> {
-    return this.#send<Api['organisations']['create']>('post', '/organisations', {}, input);
-  }
-
-  /** Clerks: the case to another organisation of the network, with reasons. */
-  transferCase(caseId: string, organisationId: string, reason: string): Promise<TransferView> {
-    return this.#send<Api['organisations']['transfer']>(
-      'post',
-      '/cases/:caseId/transfer',
-      { caseId },
-      { organisationId, reason },
-    );
   }
 }

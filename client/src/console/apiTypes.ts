@@ -106,3 +106,6 @@ export type RiskListQuery = { status?: 'open' | 'closed' | 'all'; organisationId
 /** The dashboard (数据看板): an organisation and those below it over a period. */
 export type DashboardView = ReplyOf<Api['dashboard']['dashboard']>;
 export type DashboardCase = DashboardView['cases'][number];
+
+/** A statistics report sent upward (统计报表). */
+export type ReportView = ReplyOf<Api['reports']['get']>;

@@ -46,6 +46,20 @@ export const dashboardZh = {
   dashboardDays: '{n} 天',
   dashboardNone: '—',
   sessionInPerson: '现场调解',
+  openReports: '统计报表',
+  reportsTitle: '统计报表',
+  reportsNote:
+    '按月、按季度生成本组织及下属组织的统计报表（PDF 与 CSV），生成后不再改动，附 SHA-256 和平台电子签名，供上级组织和人社部门查阅。每月初、每季度初平台自动生成上一期报表。',
+  reportsMake: '生成报表',
+  reportsPeriodKind: '期间',
+  reportsMonth: '月度',
+  reportsQuarter: '季度',
+  reportsQuarterN: '第{n}季度',
+  reportsMade: '已生成：{name} {period}',
+  reportsNone: '还没有报表。',
+  reportsBySchedule: '定期自动生成',
+  reportsByStaff: '书记员生成',
+  reportsHashBad: '下载的文件与记录的哈希值不符，请勿使用并联系管理员。',
 } as const;
 
 export type DashboardKey = keyof typeof dashboardZh;
@@ -91,4 +105,19 @@ export const dashboardEn: Record<DashboardKey, string> = {
   dashboardDays: '{n} days',
   dashboardNone: '—',
   sessionInPerson: 'in person',
+  openReports: 'Statistics reports',
+  reportsTitle: 'Statistics reports',
+  reportsNote:
+    'Monthly and quarterly reports of this organisation and those below it (PDF and CSV), fixed once made, with their SHA-256 and the service’s signature, for the organisations above and the bureau. The service makes the last period’s report at the start of each month and quarter.',
+  reportsMake: 'Make the report',
+  reportsPeriodKind: 'Period',
+  reportsMonth: 'month',
+  reportsQuarter: 'quarter',
+  reportsQuarterN: 'Q{n}',
+  reportsMade: 'Made: {name} {period}',
+  reportsNone: 'No reports yet.',
+  reportsBySchedule: 'made on schedule',
+  reportsByStaff: 'made by a clerk',
+  reportsHashBad:
+    'The downloaded file does not match its recorded hash: do not use it and tell the administrator.',
 };

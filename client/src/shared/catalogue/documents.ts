@@ -151,6 +151,7 @@ export const docZh = {
   msgForMediationInvitation: '调解邀请',
   msgForCaseTransferred: '案件移交通知',
   msgForRiskAlert: '风险预警',
+  msgForStatisticsReport: '统计报表',
   fieldPerPerson: '各申请人的条款',
   fieldPerPersonNote:
     '多名劳动者共同申请时，逐人填写应得金额、履行期限和具体条款；不填的申请人不单列。金额预填各人的请求金额。',
@@ -384,6 +385,7 @@ export const docEn: Record<DocKey, string> = {
   msgForMediationInvitation: 'mediation invitation',
   msgForCaseTransferred: 'case transferred',
   msgForRiskAlert: 'risk alert',
+  msgForStatisticsReport: 'statistics report',
   fieldPerPerson: 'Terms per applicant',
   fieldPerPersonNote:
     'When several workers apply together, give each one’s amount, deadline and terms; applicants left empty are not listed. Amounts start from each one’s claims.',

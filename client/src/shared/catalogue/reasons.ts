@@ -205,6 +205,18 @@ export const REASON_TEXT: Labels<Reason> = {
   ],
   PERIOD_REVERSED: ['统计期间的起始日期晚于截止日期。', 'The period starts after it ends.'],
   PERIOD_TOO_LONG: ['统计期间最长 {years} 年。', 'A period of at most {years} years.'],
+  REPORT_PERIOD_INVALID: [
+    '统计期间应为某月（YYYY-MM）或某季度（YYYY-Qn）。',
+    'A report covers a month (YYYY-MM) or a quarter (YYYY-Qn).',
+  ],
+  REPORT_PERIOD_NOT_ENDED: [
+    '统计期间尚未结束，{to} 之后才能生成该期报表。',
+    'The period has not ended yet: its report can be made from the day after {to}.',
+  ],
+  REPORT_FILE_ALTERED: [
+    '存储的报表文件与生成时记录的哈希值不符，请联系系统管理员。',
+    'The stored report file no longer matches the hash kept when it was made.',
+  ],
   RISK_ENTRY_CLOSED: ['该风险台账条目已销号关闭。', 'This risk ledger entry is closed.'],
   RISK_OWNER_UNKNOWN: [
     '责任人须为该组织在职的工作人员或调解员。',
