@@ -16,6 +16,7 @@ const POSTGRES_PASS = [
   'risk-ledger',
   'dashboard',
   'reports',
+  'roster',
   'sms-channel',
   'api-authorization',
   'bundles',

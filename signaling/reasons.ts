@@ -240,6 +240,11 @@ export const REASONS = {
     'INTERNAL',
     'The stored report file no longer matches the hash kept when it was made',
   ),
+  TRAINING_IN_FUTURE: reason('VALIDATION', 'A training is recorded once it took place'),
+  ASSESSMENT_IN_FUTURE: reason('VALIDATION', 'A year is assessed once it has begun'),
+  ASSESSMENT_EXISTS: reason('INVALID_STATE', 'The mediator was assessed for {period} already', {
+    period: text,
+  }),
   RISK_ENTRY_CLOSED: reason('INVALID_STATE', 'This risk ledger entry is closed'),
   RISK_OWNER_UNKNOWN: reason(
     'VALIDATION',

@@ -60,7 +60,12 @@ export interface CaseRepository {
   insertStaff(s: StaffWithSecret): Promise<void>;
   getStaff(id: string): Promise<StaffMember | undefined>;
   getStaffByUsername(username: string): Promise<StaffWithSecret | undefined>;
-  setStaffActive(id: string, active: boolean): Promise<void>;
+  /** Deactivation keeps when and why (the roster shows it). */
+  setStaffActive(
+    id: string,
+    active: boolean,
+    deactivation?: { at: string; reason: string | null },
+  ): Promise<void>;
   /** Active mediators with the number of open cases each carries. */
   listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]>;
 

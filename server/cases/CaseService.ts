@@ -228,8 +228,12 @@ export class CaseService {
   }
 
   /** Takes someone off the roster: they can no longer sign in; their open cases need reassigning. */
-  deactivateStaff(actor: Actor, staffId: string): Promise<StaffMember> {
-    return this.#roster.deactivateStaff(actor, staffId);
+  deactivateStaff(
+    actor: Actor,
+    staffId: string,
+    reason: string | null = null,
+  ): Promise<StaffMember> {
+    return this.#roster.deactivateStaff(actor, staffId, reason);
   }
 
   assignMediator(actor: Actor, caseId: string, mediatorId: string): Promise<MediationCase> {

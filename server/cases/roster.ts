@@ -101,7 +101,11 @@ export class CaseRoster {
   }
 
   /** Takes someone off the roster: they can no longer sign in; their open cases need reassigning. */
-  async deactivateStaff(actor: Actor, staffId: string): Promise<StaffMember> {
+  async deactivateStaff(
+    actor: Actor,
+    staffId: string,
+    reason: string | null = null,
+  ): Promise<StaffMember> {
     const clerk = authorizeStaff(actor, ['clerk']);
     if (staffId === clerk.id) throw fail('CANNOT_DEACTIVATE_SELF');
     const member = await this.#ctx.repo.transaction(async () => {
@@ -115,7 +119,10 @@ export class CaseRoster {
           ))
       )
         throw new NotFoundError('Staff member');
-      await this.#ctx.repo.setStaffActive(staffId, false);
+      await this.#ctx.repo.setStaffActive(staffId, false, {
+        at: this.#ctx.now().toISOString(),
+        reason,
+      });
       return { ...member, active: false };
     });
     this.#ctx.announce({ kind: 'staff-deactivated', staffId });

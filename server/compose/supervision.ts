@@ -5,17 +5,20 @@
  */
 import type { CaseRepository } from '../cases/CaseRepository.js';
 import type { CaseService } from '../cases/CaseService.js';
+import { SqlMediatorRoster } from '../db/SqlMediatorRoster.js';
 import { SqlReportRepository } from '../db/SqlReportRepository.js';
 import { SqlRiskLedger } from '../db/SqlRiskLedger.js';
 import type { SqlClient } from '../db/sql/SqlClient.js';
 import type { NotificationChannel } from '../documents/NotificationChannel.js';
 import { organisationRoutes } from '../http/api/organisationRoutes.js';
 import { reportRoutes } from '../http/api/reportRoutes.js';
+import { rosterRoutes } from '../http/api/rosterRoutes.js';
 import { riskRoutes } from '../http/api/riskRoutes.js';
 import type { RouteSpec } from '../http/api/routes.js';
 import type { JobClaims } from '../jobs/JobLeases.js';
 import type { Logger } from '../logger.js';
 import { DashboardService } from '../organisations/DashboardService.js';
+import { MediatorRoster } from '../organisations/MediatorRoster.js';
 import { OrganisationService } from '../organisations/OrganisationService.js';
 import { ReportService } from '../reports/ReportService.js';
 import { RiskLedger } from '../risk/RiskLedger.js';
@@ -78,6 +81,9 @@ export function composeSupervision(p: {
       ...organisationRoutes({ organisations, dashboard }),
       ...riskRoutes({ risks }),
       ...reportRoutes({ reports }),
+      ...rosterRoutes({
+        roster: new MediatorRoster(new SqlMediatorRoster(p.database), p.repository),
+      }),
     ],
     afterPass: async () => {
       try {

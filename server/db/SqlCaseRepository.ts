@@ -101,8 +101,12 @@ export class SqlCaseRepository implements CaseRepository {
     return this.#staff.getStaffByUsername(username);
   }
 
-  setStaffActive(id: string, active: boolean): Promise<void> {
-    return this.#staff.setStaffActive(id, active);
+  setStaffActive(
+    id: string,
+    active: boolean,
+    deactivation?: { at: string; reason: string | null },
+  ): Promise<void> {
+    return this.#staff.setStaffActive(id, active, deactivation);
   }
 
   listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]> {

@@ -1186,6 +1186,39 @@ CREATE TRIGGER statistics_reports_no_update BEFORE UPDATE ON statistics_reports
 BEGIN SELECT RAISE(ABORT, 'statistics reports are fixed once made'); END;
 `,
   },
+  {
+    version: 35,
+    name: 'the mediator roster: kind and expertise, deactivation reasons, training, assessments',
+    sql: `
+ALTER TABLE staff ADD COLUMN mediator_kind TEXT NOT NULL DEFAULT 'staff'
+  CHECK (mediator_kind IN ('staff', 'invited'));
+ALTER TABLE staff ADD COLUMN expertise TEXT;
+ALTER TABLE staff ADD COLUMN deactivated_at TEXT;
+ALTER TABLE staff ADD COLUMN deactivation_reason TEXT;
+CREATE TABLE mediator_trainings (
+  id TEXT PRIMARY KEY,
+  staff_id TEXT NOT NULL REFERENCES staff(id),
+  on_date TEXT NOT NULL,
+  title TEXT NOT NULL,
+  hours REAL NOT NULL,
+  provider TEXT NOT NULL,
+  recorded_by TEXT NOT NULL REFERENCES staff(id),
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX mediator_trainings_staff ON mediator_trainings(staff_id, on_date);
+CREATE TABLE mediator_assessments (
+  id TEXT PRIMARY KEY,
+  staff_id TEXT NOT NULL REFERENCES staff(id),
+  period TEXT NOT NULL,
+  result TEXT NOT NULL
+    CHECK (result IN ('excellent', 'competent', 'basically_competent', 'incompetent')),
+  note TEXT NOT NULL,
+  assessed_by TEXT NOT NULL REFERENCES staff(id),
+  assessed_at TEXT NOT NULL,
+  UNIQUE (staff_id, period)
+);
+`,
+  },
 ];
 
 /**

@@ -101,10 +101,12 @@ export const caseApi = {
   deactivateStaff: endpoint({
     method: 'post',
     path: '/staff/:staffId/deactivate',
-    summary: 'Take a staff member off the roster; they can no longer sign in (clerk)',
+    summary:
+      'Take a staff member off the roster with the reason (kept on the roster); they can no longer sign in (clerk)',
     tag: 'staff',
     auth: 'staff',
     params: z.object({ staffId: pathId }).strict(),
+    body: z.object({ reason: z.string().trim().min(2).max(500).optional() }).strict(),
     response: staffMemberView,
   }),
   list: endpoint({

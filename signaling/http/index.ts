@@ -13,6 +13,7 @@ import { procedureApi } from './procedure.js';
 import { recordingApi } from './recordings.js';
 import { reportApi } from './reports.js';
 import { riskApi } from './risks.js';
+import { rosterApi } from './roster.js';
 import { sessionRecordApi } from './sessionRecords.js';
 
 export const httpApi = {
@@ -31,6 +32,7 @@ export const httpApi = {
   risks: riskApi,
   dashboard: dashboardApi,
   reports: reportApi,
+  roster: rosterApi,
 } as const;
 
 export type HttpApi = typeof httpApi;

@@ -129,6 +129,8 @@ async function riskEntryA1(w: ApiWorld, ownerId: string | null): Promise<Params>
   return { riskId: id };
 }
 const riskA1 = (w: ApiWorld) => riskEntryA1(w, null);
+/** Organisation A's assigned mediator. */
+const mediatorA = async (w: ApiWorld): Promise<Params> => ({ staffId: w.a.mediator.id });
 /** Organisation A's report of March 2025 (made once, the same one after). */
 const reportA = async (w: ApiWorld): Promise<Params> => ({
   reportId: (
@@ -332,6 +334,14 @@ const TABLE: readonly Row[] = [
   // told the entry does not exist. Each row has an entry of its own about case A1.
   // The dashboard: clerks (their organisation and below) and supervisors (their reach).
   { method: 'get', path: '/dashboard', allow: ['clerkA', 'clerkB', 'supervisorA'] },
+  // The mediator roster: kept by the clerks of the organisation or above, read by supervisors.
+  { method: 'get', path: '/roster', allow: ['clerkA', 'clerkB', 'supervisorA'] },
+  { method: 'post', path: '/staff/:staffId/profile', allow: ['clerkA'], target: mediatorA, refuse: { clerkB: 404 },
+    body: () => ({ mediatorKind: 'staff', expertise: null, specialties: ['wages', 'termination'] }) },
+  { method: 'post', path: '/staff/:staffId/trainings', allow: ['clerkA'], target: mediatorA, refuse: { clerkB: 404 },
+    body: () => ({ onDate: '2026-03-01', title: '劳动争议调解技能培训', hours: 8, provider: '区人力资源和社会保障局' }) },
+  { method: 'post', path: '/staff/:staffId/assessments', allow: ['clerkA'], target: mediatorA, refuse: { clerkB: 404 },
+    consumes: true, body: () => ({ period: '2025', result: 'competent', note: '' }) },
   // Statistics reports: clerks of the organisation or above, supervisors in reach.
   { method: 'get', path: '/reports', allow: ['clerkA', 'clerkB', 'supervisorA'] },
   { method: 'post', path: '/reports', allow: ['clerkA'], refuse: { clerkB: 404 },

@@ -20,6 +20,7 @@ import { paymentOrderRoutes } from '../../server/http/api/paymentOrderRoutes.js'
 import { mediaRoutes } from '../../server/http/api/mediaRoutes.js';
 import { riskRoutes } from '../../server/http/api/riskRoutes.js';
 import { reportRoutes } from '../../server/http/api/reportRoutes.js';
+import { rosterRoutes } from '../../server/http/api/rosterRoutes.js';
 import { organisationRoutes } from '../../server/http/api/organisationRoutes.js';
 import { evidenceRoutes, type EvidenceRouteDeps } from '../../server/http/api/evidenceRoutes.js';
 import { randomUUID } from 'node:crypto';
@@ -352,7 +353,7 @@ const MATRIX: readonly RouteCell[] = [
     expect: [401, OK,  403, 403, OK,  403, 403, 403, 403, 401, 401, 401],
   },
   {
-    method: 'post', path: '/staff/:staffId/deactivate', fresh: 'staff',
+    method: 'post', path: '/staff/:staffId/deactivate', fresh: 'staff', body: () => ({ reason: '调离本单位' }),
     expect: [401, OK,  403, 403, 404, 403, 403, 403, 403, 401, 401, 401],
   },
   {
@@ -1016,12 +1017,14 @@ describe('API authorization', () => {
     // and the risk ledger (risk-ledger.test.ts and the table).
     const risks = riskRoutes({} as unknown as Parameters<typeof riskRoutes>[0]);
     const reports = reportRoutes({} as unknown as Parameters<typeof reportRoutes>[0]);
+    const roster = rosterRoutes({} as unknown as Parameters<typeof rosterRoutes>[0]);
     expect(documented.sort()).toEqual(
       [
         ...MATRIX,
         ...organisations,
         ...risks,
         ...reports,
+        ...roster,
         ...applications,
         ...evidence,
         ...recording,

@@ -121,7 +121,7 @@ describe('the HTTP contract, every area', () => {
         expect(Object.keys((e.params as z.AnyZodObject).shape).sort(), key).toEqual(names.sort());
       }
     }
-    expect(seen.size).toBe(141);
+    expect(seen.size).toBe(145);
   });
 });
 

@@ -109,3 +109,9 @@ export type DashboardCase = DashboardView['cases'][number];
 
 /** A statistics report sent upward (统计报表). */
 export type ReportView = ReplyOf<Api['reports']['get']>;
+
+/** A mediator on the roster (调解员名册). */
+export type RosterEntryView = ReplyOf<Api['roster']['list']>['mediators'][number];
+export type MediatorProfileInput = BodyOf<Api['roster']['profile']>;
+export type TrainingInput = BodyOf<Api['roster']['training']>;
+export type AssessmentInput = BodyOf<Api['roster']['assessment']>;

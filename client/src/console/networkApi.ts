@@ -1,7 +1,15 @@
-/** The console's side of the mediation network's routes (signaling/http/organisations.ts). */
+/** The console's side of the mediation network's routes (signaling/http/organisations.ts, roster.ts). */
 import type { HttpApi } from '../../../signaling/http/index.js';
 import type { StaffApi } from './api.js';
-import type { NewOrganisationInput, OrganisationView, TransferView } from './apiTypes.js';
+import type {
+  AssessmentInput,
+  MediatorProfileInput,
+  NewOrganisationInput,
+  OrganisationView,
+  RosterEntryView,
+  TrainingInput,
+  TransferView,
+} from './apiTypes.js';
 
 type O = HttpApi['organisations'];
 
@@ -29,5 +37,40 @@ export function transferCase(
   return api.request<O['transfer']>({
     ...{ method: 'post', path: '/cases/:caseId/transfer', params: { caseId } },
     body: { organisationId, reason },
+  });
+}
+
+type R = HttpApi['roster'];
+
+export async function roster(api: StaffApi): Promise<RosterEntryView[]> {
+  return (await api.request<R['list']>({ method: 'get', path: '/roster', params: {} })).mediators;
+}
+
+export function setProfile(api: StaffApi, staffId: string, body: MediatorProfileInput) {
+  return api.request<R['profile']>({
+    ...{ method: 'post', path: '/staff/:staffId/profile', params: { staffId } },
+    body,
+  });
+}
+
+export function addTraining(api: StaffApi, staffId: string, body: TrainingInput) {
+  return api.request<R['training']>({
+    ...{ method: 'post', path: '/staff/:staffId/trainings', params: { staffId } },
+    body,
+  });
+}
+
+export function addAssessment(api: StaffApi, staffId: string, body: AssessmentInput) {
+  return api.request<R['assessment']>({
+    ...{ method: 'post', path: '/staff/:staffId/assessments', params: { staffId } },
+    body,
+  });
+}
+
+/** Clerks: off the roster with the reason; they can no longer sign in. */
+export function deactivate(api: StaffApi, staffId: string, reason: string) {
+  return api.request<HttpApi['cases']['deactivateStaff']>({
+    ...{ method: 'post', path: '/staff/:staffId/deactivate', params: { staffId } },
+    body: { reason },
   });
 }

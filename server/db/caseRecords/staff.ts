@@ -116,8 +116,18 @@ export class StaffRecords
     return r ? toStaff(r) : undefined;
   }
 
-  async setStaffActive(id: string, active: boolean): Promise<void> {
-    await this.run('UPDATE staff SET active = ? WHERE id = ?', active ? 1 : 0, id);
+  async setStaffActive(
+    id: string,
+    active: boolean,
+    deactivation?: { at: string; reason: string | null },
+  ): Promise<void> {
+    await this.run(
+      'UPDATE staff SET active = ?, deactivated_at = ?, deactivation_reason = ? WHERE id = ?',
+      active ? 1 : 0,
+      active ? null : (deactivation?.at ?? new Date().toISOString()),
+      active ? null : (deactivation?.reason ?? null),
+      id,
+    );
   }
 
   async listMediators(organisationId: string): Promise<(StaffMember & { openCases: number })[]> {

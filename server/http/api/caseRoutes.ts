@@ -58,8 +58,8 @@ export function caseRoutes(d: CaseRouteDeps): RouteSpec[] {
     route(caseApi.me, async ({ actor }) => actor),
     route(caseApi.mediators, async ({ actor }) => ({ mediators: await c.roster(actor) })),
     route(caseApi.addStaff, async ({ actor, body }) => c.addStaff(actor, body)),
-    route(caseApi.deactivateStaff, async ({ actor, params }) =>
-      c.deactivateStaff(actor, params.staffId),
+    route(caseApi.deactivateStaff, async ({ actor, params, body }) =>
+      c.deactivateStaff(actor, params.staffId, body.reason ?? null),
     ),
     route(caseApi.list, async ({ actor }) => ({ cases: await c.list(actor) })),
     route(caseApi.register, async ({ actor, body }) => c.register(actor, body)),

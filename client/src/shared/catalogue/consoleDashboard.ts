@@ -1,9 +1,25 @@
 /**
- * The catalogue's console messages of the dashboard (数据看板, `console.*`, joined to ./console.ts's
- * in ./index.ts).
+ * The catalogue's console messages of the dashboard (数据看板), the statistics reports (统计报表)
+ * and the mediator roster (调解员名册) (`console.*`, joined to ./console.ts's in ./index.ts), and
+ * the roster's codes (`labels.mediatorKinds`, `labels.assessmentResults`).
  *
  * Size: data — one message per key in each language.
  */
+import type { Labels } from './types.js';
+
+export const MEDIATOR_KINDS: Labels<'staff' | 'invited'> = {
+  staff: ['专职调解员', 'staff mediator'],
+  invited: ['特邀调解员', 'invited mediator'],
+};
+
+export const ASSESSMENT_RESULTS: Labels<
+  'excellent' | 'competent' | 'basically_competent' | 'incompetent'
+> = {
+  excellent: ['优秀', 'excellent'],
+  competent: ['称职', 'competent'],
+  basically_competent: ['基本称职', 'basically competent'],
+  incompetent: ['不称职', 'incompetent'],
+};
 
 export const dashboardZh = {
   openDashboard: '数据看板',
@@ -60,6 +76,33 @@ export const dashboardZh = {
   reportsBySchedule: '定期自动生成',
   reportsByStaff: '书记员生成',
   reportsHashBad: '下载的文件与记录的哈希值不符，请勿使用并联系管理员。',
+  openRoster: '调解员名册',
+  rosterTitle: '调解员名册',
+  rosterNote:
+    '本组织及下属组织的调解员：专职与特邀调解员、专长、培训记录与学时、年度考核、当前办案量与调解结果，以及离任调解员及其原因。',
+  rosterExpertise: '专业背景',
+  rosterSpecialties: '擅长纠纷类型',
+  rosterHours: '本年培训 {year} 学时，累计 {total} 学时',
+  rosterLoad: '在办 {open} 件 · 结案 {closed} 件 · 调解成功 {settled} 件 · 成功率 {rate}',
+  rosterAssessments: '年度考核',
+  rosterTrainings: '培训记录',
+  rosterInactive: '已离任：{reason}（{at}）',
+  rosterEdit: '维护',
+  rosterKind: '类别',
+  rosterSaveProfile: '保存',
+  rosterTrainingDate: '培训日期',
+  rosterTrainingTitle: '培训名称',
+  rosterTrainingHours: '学时',
+  rosterTrainingProvider: '举办单位',
+  rosterAddTraining: '记录培训',
+  rosterYear: '考核年度',
+  rosterResult: '考核结果',
+  rosterNote2: '说明',
+  rosterAddAssessment: '记录考核',
+  rosterDeactivateReason: '离任原因',
+  rosterDeactivate: '离任',
+  rosterDeactivateAsk: '确认该调解员离任？其账号将不能再登录。',
+  rosterSaved: '已保存。',
 } as const;
 
 export type DashboardKey = keyof typeof dashboardZh;
@@ -120,4 +163,31 @@ export const dashboardEn: Record<DashboardKey, string> = {
   reportsByStaff: 'made by a clerk',
   reportsHashBad:
     'The downloaded file does not match its recorded hash: do not use it and tell the administrator.',
+  openRoster: 'Mediator roster',
+  rosterTitle: 'Mediator roster',
+  rosterNote:
+    'Mediators of this organisation and those below it: staff and invited mediators, expertise, training and hours, yearly assessments, current load and results, and those who left, with the reason.',
+  rosterExpertise: 'Expertise',
+  rosterSpecialties: 'Specialties',
+  rosterHours: '{year} training hours this year, {total} in all',
+  rosterLoad: '{open} open · {closed} closed · {settled} settled · settlement rate {rate}',
+  rosterAssessments: 'Assessments',
+  rosterTrainings: 'Training',
+  rosterInactive: 'Left: {reason} ({at})',
+  rosterEdit: 'Keep',
+  rosterKind: 'Kind',
+  rosterSaveProfile: 'Save',
+  rosterTrainingDate: 'Date',
+  rosterTrainingTitle: 'Course',
+  rosterTrainingHours: 'Hours',
+  rosterTrainingProvider: 'Given by',
+  rosterAddTraining: 'Record the training',
+  rosterYear: 'Year',
+  rosterResult: 'Result',
+  rosterNote2: 'Note',
+  rosterAddAssessment: 'Record the assessment',
+  rosterDeactivateReason: 'Reason for leaving',
+  rosterDeactivate: 'Take off the roster',
+  rosterDeactivateAsk: 'Take this mediator off the roster? They can no longer sign in.',
+  rosterSaved: 'Saved.',
 };

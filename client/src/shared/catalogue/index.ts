@@ -42,7 +42,13 @@ import {
   WEBHOOK_STATUS,
 } from './codes.js';
 import { consoleEn, consoleZh, type ConsoleKey as BaseConsoleKey } from './console.js';
-import { dashboardEn, dashboardZh, type DashboardKey } from './consoleDashboard.js';
+import {
+  ASSESSMENT_RESULTS,
+  MEDIATOR_KINDS,
+  dashboardEn,
+  dashboardZh,
+  type DashboardKey,
+} from './consoleDashboard.js';
 import { networkEn, networkZh, type NetworkKey } from './consoleNetwork.js';
 import {
   RISK_ACTION_KINDS,
@@ -115,6 +121,7 @@ export const consoleKeysDisjoint: [
 
 /** The server's codes as the pages show them, by table. */
 export const LABEL_TABLES = {
+  assessmentResults: ASSESSMENT_RESULTS,
   auditFailures: AUDIT_FAILURES,
   caseStatus: CASE_STATUS,
   claimTypes: CLAIM_TYPES,
@@ -128,6 +135,7 @@ export const LABEL_TABLES = {
   evidenceCategories: EVIDENCE_CATEGORIES,
   evidenceSides: EVIDENCE_SIDES,
   institutionKinds: INSTITUTION_KINDS,
+  mediatorKinds: MEDIATOR_KINDS,
   noticeKinds: NOTICE_KINDS,
   organisationKinds: ORGANISATION_KINDS,
   partySides: PARTY_SIDES,

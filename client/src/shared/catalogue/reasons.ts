@@ -217,6 +217,12 @@ export const REASON_TEXT: Labels<Reason> = {
     '存储的报表文件与生成时记录的哈希值不符，请联系系统管理员。',
     'The stored report file no longer matches the hash kept when it was made.',
   ],
+  TRAINING_IN_FUTURE: ['培训须在举办之后记录。', 'A training is recorded once it took place.'],
+  ASSESSMENT_IN_FUTURE: ['考核年度尚未开始。', 'A year is assessed once it has begun.'],
+  ASSESSMENT_EXISTS: [
+    '该调解员 {period} 年度已有考核结果。',
+    'The mediator was assessed for {period} already.',
+  ],
   RISK_ENTRY_CLOSED: ['该风险台账条目已销号关闭。', 'This risk ledger entry is closed.'],
   RISK_OWNER_UNKNOWN: [
     '责任人须为该组织在职的工作人员或调解员。',
