@@ -16,6 +16,7 @@ import type { DisputeType } from '../cases/model.js';
 import { registerCaseSchema } from '../cases/schemas.js';
 import type { SqlCaseRepository } from '../db/SqlCaseRepository.js';
 import { hashPassword } from '../auth/passwords.js';
+import type { RosterRepository } from '../organisations/MediatorRoster.js';
 import { creditCodeCheckChar } from '../../signaling/identifiers.js';
 
 const EMPLOYERS = [
@@ -57,6 +58,8 @@ export interface DemoHistoryDeps {
   centre: { clerk: Actor; mediator: Actor };
   street: { clerk: Actor };
   password: (username: string) => string;
+  /** The roster's records: the sub-district's mediator is an invited lawyer, with training. */
+  roster: RosterRepository;
 }
 
 /** Seeds the history; returns the sub-district mediator's account (it handles its cases). */
@@ -73,6 +76,22 @@ export async function seedDemoHistory(
     ...{ active: true, createdAt: new Date().toISOString() },
     passwordHash: await hashPassword(account.password),
   });
+  await d.roster.setProfile(account.id, {
+    mediatorKind: 'invited',
+    expertise: '执业律师（劳动法）',
+    specialties: ['wages', 'termination'],
+  });
+  for (const [staffId, title, hours, monthsAgo] of [
+    [account.id, '劳动争议调解员岗前培训', 16, 10],
+    [account.id, '劳动争议调解实务', 8, 2],
+    [d.centre.mediator.id, '集体劳动争议调处专题培训', 6, 4],
+  ] as const)
+    await d.roster.insertTraining({
+      ...{ id: randomUUID(), staffId, title, hours, provider: '区人力资源和社会保障局（演示）' },
+      onDate: new Date(Date.now() - monthsAgo * 30 * DAY_MS).toISOString().slice(0, 10),
+      recordedBy: d.centre.clerk.id,
+      recordedAt: new Date().toISOString(),
+    });
   const streetMediator: Actor = {
     kind: 'staff',
     id: account.id,

@@ -27,6 +27,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { SqlAuditLog } from '../db/SqlAuditLog.js';
 import { SqlCalendarYears } from '../db/SqlCalendarYears.js';
 import { SqlCaseRepository } from '../db/SqlCaseRepository.js';
+import { SqlMediatorRoster } from '../db/SqlMediatorRoster.js';
 import { SqlInboundReferralRepository } from '../db/SqlInboundReferralRepository.js';
 import { SqlInstitutionRepository } from '../db/SqlInstitutionRepository.js';
 import { inboundReferralSchema } from '../../signaling/http/inboundReferrals.js';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     state.network ??= await seedDemoNetwork(repository, cases, clerk, demoPassword);
     state.network.streetMediator ??= await seedDemoHistory({
       ...{ repository, audit, calendar, centre: { clerk, mediator }, password: demoPassword },
+      roster: new SqlMediatorRoster(database),
       street: {
         clerk: {
           ...{ kind: 'staff', id: state.network.streetClerk.id, role: 'clerk' },

@@ -22,6 +22,7 @@ import {
 } from '../support/cases.js';
 import { PHONE, consoleSignIn, shootConsole } from '../support/consolePage.js';
 import { apiClient } from '../support/evidenceHttp.js';
+import { subDistrict } from '../support/network.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** The parts of a canvas the page-side functions read (they run in the browser). */
@@ -59,18 +60,12 @@ describe('staff console: the dashboard', () => {
     const today = shanghaiDate(new Date());
     for (const disputeType of ['wages', 'wages', 'termination'] as const)
       await api.ok('POST', '/cases', clerk, registrationInput({ receivedOn: today, disputeType }));
-    const streetId = (
-      await api.ok<{ id: string }>('POST', '/organisations', clerk, {
-        name: '某某街道劳动争议调解委员会',
-        kind: 'street_town',
-        parentId: staff.organisationId,
-      })
-    ).id;
-    await api.ok('POST', '/staff', clerk, {
-      ...{ username: 'e2e-street-clerk', displayName: '街道书记员', role: 'clerk' },
-      ...{ password: 'Correct-Horse-Battery-42', organisationId: streetId },
-    });
-    const street = await api.login('e2e-street-clerk', 'Correct-Horse-Battery-42');
+    const { streetClerk: street } = await subDistrict(
+      api,
+      clerk,
+      staff.organisationId,
+      'e2e-street-clerk',
+    );
     streetCase = (
       await api.ok<{ id: string }>(
         'POST',

@@ -17,6 +17,7 @@ import {
   type StaffFixture,
 } from '../support/cases.js';
 import { apiClient, errorReason, type Api } from '../support/evidenceHttp.js';
+import { subDistrict } from '../support/network.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Dashboard {
@@ -50,18 +51,12 @@ describe('the dashboard: an organisation and those below it, by role and reach',
     api = apiClient(t.url);
     centre = await seedStaff(new SqlCaseRepository(t.server.database));
     clerk = await api.login(centre.clerk.username, TEST_PASSWORD);
-    streetId = (
-      await api.ok<{ id: string }>('POST', '/organisations', clerk, {
-        name: '某某街道劳动争议调解委员会',
-        kind: 'street_town',
-        parentId: centre.organisationId,
-      })
-    ).id;
-    await api.ok('POST', '/staff', clerk, {
-      ...{ username: 'dash-street-clerk', displayName: '街道书记员', role: 'clerk' },
-      ...{ password: 'Correct-Horse-Battery-42', organisationId: streetId },
-    });
-    streetClerk = await api.login('dash-street-clerk', 'Correct-Horse-Battery-42');
+    ({ streetId, streetClerk: streetClerk } = await subDistrict(
+      api,
+      clerk,
+      centre.organisationId,
+      'dash-street-clerk',
+    ));
     const today = shanghaiDate(new Date());
     const register = async (token: string, disputeType: 'wages' | 'termination') =>
       (

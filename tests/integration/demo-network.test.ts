@@ -122,4 +122,18 @@ describe('the demo network: staff of the tree and a risk ledger with something i
     expect(rows.get('demo-street-1')).toBeGreaterThan(0);
     expect(d.mediators.filter((m) => m.sessionsHeld > 0).length).toBe(2);
   });
+
+  it('lists the sub-district’s invited lawyer on the roster, with training hours', async () => {
+    const api = apiClient(t.url);
+    const { username, password } = state.network.supervisor;
+    const supervisor = await api.login(username, password);
+    const { mediators } = await api.ok<{
+      mediators: { organisationId: string; mediatorKind: string; trainingHoursTotal: number }[];
+    }>('GET', '/roster', supervisor);
+    expect(mediators.find((m) => m.organisationId === 'demo-street-1')).toMatchObject({
+      mediatorKind: 'invited',
+      trainingHoursTotal: 24,
+    });
+    expect(mediators.filter((m) => m.trainingHoursTotal > 0)).toHaveLength(2);
+  });
 });

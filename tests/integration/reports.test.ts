@@ -30,6 +30,7 @@ import {
   type StaffFixture,
 } from '../support/cases.js';
 import { apiClient, errorReason, type Api } from '../support/evidenceHttp.js';
+import { subDistrict } from '../support/network.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Report {
@@ -85,18 +86,12 @@ describe('statistics reports: made once, signed, read by those above', () => {
     const repo = new SqlCaseRepository(t.server.database);
     centre = await seedStaff(repo);
     clerk = await api.login(centre.clerk.username, TEST_PASSWORD);
-    streetId = (
-      await api.ok<{ id: string }>('POST', '/organisations', clerk, {
-        name: '某某街道劳动争议调解委员会',
-        kind: 'street_town',
-        parentId: centre.organisationId,
-      })
-    ).id;
-    await api.ok('POST', '/staff', clerk, {
-      ...{ username: 'report-street-clerk', displayName: '街道书记员', role: 'clerk' },
-      ...{ password: 'Correct-Horse-Battery-42', organisationId: streetId },
-    });
-    streetClerk = await api.login('report-street-clerk', 'Correct-Horse-Battery-42');
+    ({ streetId, streetClerk: streetClerk } = await subDistrict(
+      api,
+      clerk,
+      centre.organisationId,
+      'report-street-clerk',
+    ));
     supervisorId = await seedSupervisor(repo, centre.organisationId, 'report-supervisor');
     supervisor = await api.login('report-supervisor', TEST_PASSWORD);
     [lastMonth, lastQuarter] = lastEndedPeriods(shanghaiDate(new Date()));
