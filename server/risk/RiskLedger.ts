@@ -160,8 +160,9 @@ export class RiskLedger {
     const hits = evaluateRisks(tree, cases, settingsOf, now, shanghaiDate(now));
 
     const tracked = new Map<string, RiskEntry>();
+    const all = await this.#repo.tracked();
     // An open entry wins over a closed one of the same subject.
-    for (const e of await this.#repo.tracked()) {
+    for (const e of all) {
       const k = `${e.organisationId}|${e.subject}`;
       if (!tracked.has(k) || e.status === 'open') tracked.set(k, e);
     }
@@ -196,8 +197,9 @@ export class RiskLedger {
       });
       result.updated += 1;
     }
-    for (const [k, e] of tracked) {
-      if (seen.has(k) || !e.active) continue;
+    // Every entry whose condition went away, a closed one behind an open one of its subject too.
+    for (const e of all) {
+      if (seen.has(`${e.organisationId}|${e.subject}`) || !e.active) continue;
       await this.#repo.transaction(async () => {
         await this.#repo.updateEntry(e.id, {
           ...pick(e),

@@ -66,8 +66,22 @@ describe.each(BACKENDS)('shared signing keys on %s', (backend) => {
   async function setup() {
     const nodes = await twoNodes(backend);
     cleanup.push(() => nodes.close());
-    const open = async (sql: SqlClient, importFrom?: string): Promise<ServiceKeys> => {
-      const keys = await ServiceKeys.openShared(new SqlServiceKeyVault(sql), SECRET, {
+    const open = async (
+      sql: SqlClient,
+      importFrom?: string,
+      beforeRotate?: () => Promise<void>,
+    ): Promise<ServiceKeys> => {
+      const vault = new SqlServiceKeyVault(sql);
+      // A node whose rotation waits at `beforeRotate` once it has read the active key.
+      const gated: ServiceKeyVault = {
+        load: () => vault.load(),
+        initialise: (...args) => vault.initialise(...args),
+        rotate: async (...args) => {
+          await beforeRotate?.();
+          return vault.rotate(...args);
+        },
+      };
+      const keys = await ServiceKeys.openShared(gated, SECRET, {
         refreshMs: REFRESH_MS,
         ...(importFrom ? { importFrom } : {}),
       });
@@ -117,8 +131,19 @@ describe.each(BACKENDS)('shared signing keys on %s', (backend) => {
 
   it('makes one rotation of two at once, and tells the other node which key won', async () => {
     const { a, b, open } = await setup();
-    const nodeA = await open(a);
-    const nodeB = await open(b);
+    // "At once": both nodes have read the same active key before either writes (without the
+    // gate, a loaded machine may run one rotation wholly before the other starts, and that is
+    // two rotations one after the other, both rightly made).
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const both = new Promise<void>((resolve) => (release = resolve));
+    const gate = async () => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await both;
+    };
+    const nodeA = await open(a, undefined, gate);
+    const nodeB = await open(b, undefined, gate);
     const results = await Promise.allSettled([nodeA.rotate(), nodeB.rotate()]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
