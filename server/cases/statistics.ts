@@ -110,19 +110,19 @@ function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
 }
 
 /** The Asia/Shanghai calendar date of an ISO instant, or null if it does not parse. */
-function shanghaiDate(instant: string): string | null {
+export function instantShanghaiDate(instant: string): string | null {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) return null;
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-function daysBetween(fromDate: string, toDate: string): number {
+export function daysBetween(fromDate: string, toDate: string): number {
   return Math.round(
     (Date.parse(`${toDate}T00:00:00Z`) - Date.parse(`${fromDate}T00:00:00Z`)) / DAY_MS,
   );
 }
 
-function median(values: readonly number[]): number | null {
+export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -223,13 +223,13 @@ export function computeStatistics(
       if (outcome === 'agreement') settledAfterAcceptance += 1;
     }
     if (outcome === 'agreement' && c.outcome) {
-      const settledOn = shanghaiDate(c.outcome.at);
+      const settledOn = instantShanghaiDate(c.outcome.at);
       if (settledOn !== null) monthRow(settledOn.slice(0, 7)).settled += 1;
     }
 
     if (CLOSED_STATUSES.includes(c.status) && c.closedAt !== null) {
       totals.closed += 1;
-      const closedOn = shanghaiDate(c.closedAt);
+      const closedOn = instantShanghaiDate(c.closedAt);
       if (closedOn !== null) {
         monthRow(closedOn.slice(0, 7)).closed += 1;
         daysToClose.push(daysBetween(c.receivedOn, closedOn));
@@ -290,12 +290,12 @@ export function computeStatistics(
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
-function csvField(value: string | number): string {
+export function csvField(value: string | number): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvRow(fields: readonly (string | number)[]): string {
+export function csvRow(fields: readonly (string | number)[]): string {
   return fields.map(csvField).join(',');
 }
 

@@ -16,6 +16,9 @@ import type {
 } from '../cases/model.js';
 import {
   computeStatistics,
+  daysBetween,
+  instantShanghaiDate,
+  median,
   type CaseParties,
   type CaseStatistics,
   type StatisticsPeriod,
@@ -91,22 +94,6 @@ export interface Dashboard {
   }[];
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
-
-function shanghaiDay(instant: string | null): string | null {
-  if (instant === null) return null;
-  const ms = Date.parse(instant);
-  return Number.isNaN(ms) ? null : new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 /** Every month from the period's first to its last, both included. */
 export function monthsOf(period: { from: string; to: string }): string[] {
   const out: string[] = [];
@@ -175,15 +162,15 @@ export function computeDashboard(
       row.received += 1;
       row.byType[c.disputeType] += 1;
     }
-    const closedOn = CLOSED.has(c.status) ? shanghaiDay(c.closedAt) : null;
+    const closedOn = CLOSED.has(c.status) && c.closedAt ? instantShanghaiDate(c.closedAt) : null;
     if (closedOn) {
       const closing = months.get(closedOn.slice(0, 7));
       if (closing) {
         closing.closed += 1;
-        closing.days.push(Math.round((Date.parse(closedOn) - Date.parse(c.receivedOn)) / DAY_MS));
+        closing.days.push(daysBetween(c.receivedOn, closedOn));
       }
     }
-    const settledOn = c.outcome?.kind === 'agreement' ? shanghaiDay(c.outcome.at) : null;
+    const settledOn = c.outcome?.kind === 'agreement' ? instantShanghaiDate(c.outcome.at) : null;
     if (settledOn) {
       const settling = months.get(settledOn.slice(0, 7));
       if (settling) settling.settled += 1;
@@ -206,7 +193,7 @@ export function computeDashboard(
   const held = new Map<string, number>();
   const mediatorOf = new Map(input.cases.map((c) => [c.id, c.mediatorId]));
   for (const s of input.sessions) {
-    const day = shanghaiDay(s.startedAt ?? s.scheduledStart);
+    const day = instantShanghaiDate(s.startedAt ?? s.scheduledStart);
     if (!day || day < period.from || day > period.to) continue;
     if (s.status === 'cancelled') {
       sessions.cancelled += 1;

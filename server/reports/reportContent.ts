@@ -4,6 +4,7 @@
  * sections. Pure; ReportService.ts renders, stores and signs.
  */
 import { DEADLINE_KIND_LABELS, DISPUTE_TYPE_LABELS, DISPUTE_TYPES } from '../cases/model.js';
+import { csvField, csvRow } from '../cases/statistics.js';
 import type { DocumentLayout } from '../documents/PdfRenderer.js';
 import type { Dashboard } from '../organisations/dashboard.js';
 
@@ -172,17 +173,13 @@ export function reportLayout(
 
 /** RFC 4180 fields; a BOM so that spreadsheet software reads UTF-8. */
 export function reportCsv(organisation: string, period: ReportPeriod, d: Dashboard): string {
-  const field = (v: string | number) => {
-    const t = String(v);
-    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-  };
   const lines: string[] = [
-    ['填报单位', organisation].map(field).join(','),
-    ['统计期间', `${period.from} 至 ${period.to}`].map(field).join(','),
+    csvRow(['填报单位', organisation]),
+    csvRow(['统计期间', `${period.from} 至 ${period.to}`]),
   ];
   for (const s of sections(d)) {
-    lines.push('', field(s.title), s.header.map(field).join(','));
-    for (const r of s.rows) lines.push(r.map(field).join(','));
+    lines.push('', csvField(s.title), csvRow(s.header));
+    for (const r of s.rows) lines.push(csvRow(r));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

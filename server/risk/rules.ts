@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { RISK_LEVELS, RISK_RULES, riskSettingsSchema } from '../../signaling/http/risks.js';
 import type { CaseDeadline, CaseStatus, MediationCase } from '../cases/model.js';
+import { daysBetween } from '../cases/statistics.js';
 import { subtree, type TreeNode } from '../organisations/tree.js';
 
 export type RiskRule = (typeof RISK_RULES)[number];
@@ -60,11 +61,6 @@ export interface RiskCase {
 }
 
 const OPEN: readonly CaseStatus[] = ['registered', 'accepted', 'in_mediation'];
-const DAY_MS = 86_400_000;
-
-function daysPast(dueOn: string, today: string): number {
-  return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${dueOn}T00:00:00Z`)) / DAY_MS);
-}
 
 /** The employer as one party across cases: its credit code, else its name as people read it. */
 export function employerKey(e: { name: string; code: string | null }): string {
@@ -109,7 +105,7 @@ function caseHits(c: RiskCase, s: RiskSettings, now: Date, today: string): RiskH
     for (const d of c.deadlines) {
       // A performance deadline is the unperformed-agreement rule's.
       if (d.status !== 'overdue' || d.kind === 'performance') continue;
-      const days = daysPast(d.dueOn, today);
+      const days = daysBetween(d.dueOn, today);
       if (days < s.overdueDays) continue;
       hits.push({
         ...base,
@@ -121,7 +117,7 @@ function caseHits(c: RiskCase, s: RiskSettings, now: Date, today: string): RiskH
     }
   if (s.unperformedDays !== null && c.case.outcome?.kind === 'agreement') {
     const due = c.deadlines.find((d) => d.kind === 'performance' && d.status === 'overdue');
-    const days = due ? daysPast(due.dueOn, today) : null;
+    const days = due ? daysBetween(due.dueOn, today) : null;
     const notPerformed = c.latestPerformance.filter((r) => r === 'not_performed').length;
     const partly = c.latestPerformance.filter((r) => r === 'partly_performed').length;
     if ((days !== null && days >= s.unperformedDays) || notPerformed > 0)
