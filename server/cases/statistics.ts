@@ -289,9 +289,14 @@ export function computeStatistics(
   };
 }
 
-/** RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
+/**
+ * RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. Text that
+ * a spreadsheet would run as a formula (= + - @, a tab or carriage return first: names typed by
+ * staff reach other organisations' spreadsheets) gets a leading apostrophe; numbers do not.
+ */
 export function csvField(value: string | number): string {
-  const text = String(value);
+  const text =
+    typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
