@@ -21,7 +21,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { verifyBundle } from '../server/references/bundle.js';
 import type { Jwks } from '../server/signing/jws.js';
 import { apiClient } from '../tests/support/evidenceHttp.js';
@@ -35,10 +34,10 @@ import {
   round3,
   startBenchService,
   table,
+  resultFile,
 } from './common.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'bundle.json');
+const RESULT_FILE = resultFile('bundle');
 const MiB = 2 ** 20;
 
 const params = {

@@ -37,7 +37,6 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { SessionTokens } from '../server/auth/SessionTokens.js';
 // How long an owner's lease lasts: no takeover comes sooner.
@@ -71,12 +70,12 @@ import {
   round3,
   table,
   versionOf,
+  resultFile,
 } from './common.js';
 import { cpuBudget, type CpuBudget } from './cpuBudget.js';
 import { ensureCapture, Sender, stopChildren } from './rtpLoad.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'cluster.json');
+const RESULT_FILE = resultFile('cluster');
 
 const params = {
   sessions: flag('sessions', 10, { integer: true }),

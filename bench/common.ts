@@ -30,10 +30,24 @@ export function textFlag(name: string): string | undefined {
   return undefined;
 }
 
-/** Numeric `--name`: a positive number (a positive integer with `integer: true`), else throws; `fallback` if absent. */
-export function flag(name: string, fallback: number, options: { integer?: boolean } = {}): number {
+/**
+ * `--smoke`: the benchmark runs with small parameters (seconds, not minutes) to show
+ * it still completes and prints its `ratio=` line; `npm test` runs every benchmark so
+ * (tests/bench/smoke.test.ts). Its figures mean nothing and go to a temporary file.
+ */
+export const SMOKE = process.argv.slice(2).includes('--smoke');
+
+/**
+ * Numeric `--name`: a positive number (a positive integer with `integer: true`), else
+ * throws; if absent, `smoke` under `--smoke` (when given), else `fallback`.
+ */
+export function flag(
+  name: string,
+  fallback: number,
+  options: { integer?: boolean; smoke?: number } = {},
+): number {
   const value = textFlag(name);
-  if (value === undefined) return fallback;
+  if (value === undefined) return SMOKE && options.smoke !== undefined ? options.smoke : fallback;
   const n = Number(value);
   const kind = options.integer ? 'integer' : 'number';
   if (!(options.integer ? Number.isInteger(n) : Number.isFinite(n)) || n <= 0)
@@ -108,6 +122,18 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 // ---------------------------------------------------------------- result files
+
+/**
+ * Where a benchmark writes its figures: `bench/results/<name>.json`, or under
+ * `--smoke` a file in the temporary directory, so a smoke run never replaces the
+ * recorded figures.
+ */
+export function resultFile(name: string): string {
+  if (!SMOKE) return path.join(root, 'bench', 'results', `${name}.json`);
+  const dir = path.join(os.tmpdir(), 'mediation-bench-smoke');
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.json`);
+}
 
 /** The installed version of a package in node_modules, or 'unknown'. */
 export function versionOf(pkg: string): string {

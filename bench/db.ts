@@ -48,7 +48,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SqlCaseRepository } from '../server/db/SqlCaseRepository.js';
 import { SqliteDatabase, databaseFile } from '../server/db/SqliteDatabase.js';
@@ -72,10 +71,10 @@ import {
   table,
   versionOf,
   withTimeout,
+  resultFile,
 } from './common.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'db.json');
+const RESULT_FILE = resultFile('db');
 const SERVER_ENTRY = path.join(root, 'dist', 'server', 'index.js');
 
 const params = {

@@ -20,7 +20,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { Router, Transport, WebRtcTransport } from 'mediasoup/node/lib/types.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MediationServer } from '../server/MediationServer.js';
@@ -42,10 +41,10 @@ import {
   textFlag,
   versionOf,
   type BenchService,
+  resultFile,
 } from './common.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'join.json');
+const RESULT_FILE = resultFile('join');
 
 const params = {
   runs: flag('runs', 10, { integer: true }),

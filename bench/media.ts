@@ -33,7 +33,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import * as mediasoup from 'mediasoup';
 import type { Producer, Router, Worker } from 'mediasoup/node/lib/types.js';
 import { SESSION_MEDIA_CODECS } from '../server/media/codecs.js';
@@ -54,6 +53,7 @@ import {
   startBenchService,
   withTimeout,
   runBounded,
+  resultFile,
 } from './common.js';
 import {
   children,
@@ -67,8 +67,7 @@ import {
   stopChildren,
 } from './rtpLoad.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'media.json');
+const RESULT_FILE = resultFile('media');
 
 // ---------------------------------------------------------------- parameters
 

@@ -62,10 +62,11 @@ import {
   table,
   versionOf,
   type BenchService,
+  resultFile,
 } from './common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'reconnect.json');
+const RESULT_FILE = resultFile('reconnect');
 
 const params = {
   runs: flag('runs', 10, { integer: true }),

@@ -35,7 +35,6 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { RtpParameters } from 'mediasoup/node/lib/types.js';
 import {
   captureArgs,
@@ -69,10 +68,10 @@ import {
   ensureClip,
   ffmpegVersion,
   runBounded,
+  resultFile,
 } from './common.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'recording.json');
+const RESULT_FILE = resultFile('recording');
 
 // ---------------------------------------------------------------- parameters
 

@@ -54,10 +54,10 @@ import {
   table,
   versionOf,
   withTimeout,
+  resultFile,
 } from './common.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'signaling.json');
+const RESULT_FILE = resultFile('signaling');
 const ROLE = process.argv.includes('--role=load') ? 'load' : 'main';
 
 // ---------------------------------------------------------------- parameters

@@ -44,7 +44,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   environment,
@@ -57,10 +56,10 @@ import {
   table,
   textFlag,
   withTimeout,
+  resultFile,
 } from './common.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const RESULT_FILE = path.join(here, 'results', 'upload.json');
+const RESULT_FILE = resultFile('upload');
 
 // ---------------------------------------------------------------- parameters
 
