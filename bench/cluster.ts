@@ -78,17 +78,17 @@ import { ensureCapture, Sender, stopChildren } from './rtpLoad.js';
 const RESULT_FILE = resultFile('cluster');
 
 const params = {
-  sessions: flag('sessions', 10, { integer: true }),
-  rate: flag('rate', 400),
-  durationSeconds: flag('duration', 20),
-  blocks: flag('blocks', 8, { integer: true }),
-  warmupSeconds: flag('warmup', 2),
-  failovers: flag('failovers', 10, { integer: true }),
+  sessions: flag('sessions', 10, { integer: true, smoke: 2 }),
+  rate: flag('rate', 400, { smoke: 100 }),
+  durationSeconds: flag('duration', 20, { smoke: 2 }),
+  blocks: flag('blocks', 8, { integer: true, smoke: 2 }),
+  warmupSeconds: flag('warmup', 2, { smoke: 1 }),
+  failovers: flag('failovers', 10, { integer: true, smoke: 1 }),
   /** Each node's worker: this share of a core (cgroup CPU quota). */
   workerCpu: flag('worker-cpu', 0.25),
   rooms: {
-    maxRooms: flag('max-rooms', 40, { integer: true }),
-    windowSeconds: flag('rooms-window', 4),
+    maxRooms: flag('max-rooms', 40, { integer: true, smoke: 2 }),
+    windowSeconds: flag('rooms-window', 4, { smoke: 2 }),
     warmupSeconds: 2,
     lossLimit: 0.01,
     cpuLimit: 0.8,

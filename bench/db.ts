@@ -78,17 +78,17 @@ const RESULT_FILE = resultFile('db');
 const SERVER_ENTRY = path.join(root, 'dist', 'server', 'index.js');
 
 const params = {
-  clients: flag('clients', 8, { integer: true }),
+  clients: flag('clients', 8, { integer: true, smoke: 2 }),
   /** Measured cases per client. */
-  cases: flag('cases', 16, { integer: true }),
+  cases: flag('cases', 16, { integer: true, smoke: 2 }),
   /** Warm-up cases per client (not timed; counted in the checks). */
-  warmup: flag('warmup', 2, { integer: true }),
+  warmup: flag('warmup', 2, { integer: true, smoke: 1 }),
   /** Measured reads per client, list and file alternately. */
-  reads: flag('reads', 64, { integer: true }),
+  reads: flag('reads', 64, { integer: true, smoke: 4 }),
   warmupReads: 4,
   seed: flag('seed', 18, { integer: true }),
   /** Write and read blocks per configuration, alternating between them. */
-  rounds: flag('rounds', 4, { integer: true }),
+  rounds: flag('rounds', 4, { integer: true, smoke: 2 }),
   threeProcesses: 3,
   requestTimeoutMs: 30_000,
 };

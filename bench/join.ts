@@ -47,7 +47,7 @@ import {
 const RESULT_FILE = resultFile('join');
 
 const params = {
-  runs: flag('runs', 10, { integer: true }),
+  runs: flag('runs', 10, { integer: true, smoke: 2 }),
   /** `--frames yes`: prints the joining page's long animation frames with the scripts that ran in them. */
   frames: textFlag('frames') === 'yes',
   /** `--trace FILE`: writes a Chromium performance trace of the first run's joining page. */

@@ -69,9 +69,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULT_FILE = resultFile('reconnect');
 
 const params = {
-  runs: flag('runs', 10, { integer: true }),
-  downSeconds: flag('down', 10),
-  workerRuns: flag('worker-runs', 5, { integer: true }),
+  runs: flag('runs', 10, { integer: true, smoke: 1 }),
+  downSeconds: flag('down', 10, { smoke: 3 }),
+  workerRuns: flag('worker-runs', 5, { integer: true, smoke: 1 }),
   /** A run gives up when frames are not back within this. */
   recoverTimeoutMs: 60_000,
   /** Frames must be presented on both sides within this before a run starts. */

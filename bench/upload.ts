@@ -74,8 +74,8 @@ const PAGE = 4096;
 const POOL = 8;
 
 const params = {
-  sizeMiB: flag('size-mib', 1024, { integer: true }),
-  rounds: flag('rounds', 2, { integer: true }),
+  sizeMiB: flag('size-mib', 1024, { integer: true, smoke: 16 }),
+  rounds: flag('rounds', 2, { integer: true, smoke: 1 }),
   sampleMs: 100,
   idleMs: 1_000,
   /** Pause before every run, the same for both (the service's idle window is its last second). */
