@@ -153,6 +153,23 @@ function debianVersion(): string | undefined {
   }
 }
 
+/**
+ * The commit measured: `git rev-parse --short HEAD`, with `+changes` when tracked files
+ * other than the recorded results differ from it (a figure of uncommitted code).
+ */
+export function commitMeasured(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const changed = status.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.slice(3).startsWith('bench/results/'));
+  return `${head.stdout.trim()}${changed.length > 0 ? '+changes' : ''}`;
+}
+
 /** Node, OS and machine facts for a result file (`debian: false` leaves out the Debian version), then `extra`. */
 export function environment(
   extra: Record<string, unknown> = {},
@@ -160,6 +177,7 @@ export function environment(
 ): Record<string, unknown> {
   const { debian = true, roundLoadavg } = options;
   return {
+    commit: commitMeasured(),
     node: process.version,
     platform: os.platform(),
     release: os.release(),
