@@ -5,15 +5,18 @@
  * in-process service: session token in the handshake, media:capabilities, session:join,
  * a send and a receive transport, audio and video producers (mediasoup-client's
  * FakeHandler) and a consumer (created, resumed) for every other member's producer.
- * Join latency is connect → session:join acknowledged. Then a steady phase sends
- * `session:participants` open-loop at a fixed total rate (on schedule, whatever the
- * replies), round-robin over the clients, and measures each ack's round trip.
+ * Parties land in the waiting room and are admitted 10 ms after their join, as by a
+ * mediator's click. Join latency is connect → session:join acknowledged (before any
+ * admission). Then a steady phase sends `session:participants` open-loop at a fixed
+ * total rate (on schedule, whatever the replies), round-robin over the clients, and
+ * measures each ack's round trip.
  *
  * Baseline, same run: a bare Socket.IO server (same engine options, no auth, no
  * validation, no handler logic) answering the same event names with canned acks
- * recorded from the service, so every ack has the same size. The same number of
- * clients join it the same way and it is driven at the same rate; the steady phase
- * alternates service and baseline blocks so drifting machine load hits both alike.
+ * recorded from the service, so every ack has the same size (session:join: an admitted
+ * join, as the baseline has no waiting room). The same number of clients join it the
+ * same way and it is driven at the same rate; the steady phase alternates service and
+ * baseline blocks so drifting machine load hits both alike.
  *
  * The service and the baseline run in this process; the clients run in a child
  * process (this file again, `--role=load`) so their own work and garbage do not land
@@ -34,6 +37,7 @@ import {
   MAX_MESSAGE_BYTES,
   REQUEST_NAMES,
   type Ack,
+  type JoinResult,
   type ProducerInfo,
   type RequestName,
   type SessionRole,
@@ -63,18 +67,18 @@ const ROLE = process.argv.includes('--role=load') ? 'load' : 'main';
 // ---------------------------------------------------------------- parameters
 
 const params = {
-  clients: Math.floor(flag('clients', 200)),
-  sessionSize: Math.floor(flag('session-size', 4)),
+  clients: flag('clients', 200, { integer: true, smoke: 8 }),
+  sessionSize: flag('session-size', 4, { integer: true }),
   /** Clients arriving per second in the join phase (open loop). */
-  joinRate: flag('join-rate', 20),
+  joinRate: flag('join-rate', 20, { smoke: 40 }),
   /** Total steady-phase requests per second, over all clients (open loop). */
-  rate: flag('rate', 1000),
+  rate: flag('rate', 1000, { smoke: 200 }),
   /** Measured steady-phase seconds per target. */
-  durationSeconds: flag('duration', 20),
+  durationSeconds: flag('duration', 20, { smoke: 2 }),
   /** Steady-phase blocks per target, alternating service and baseline. */
-  blocks: Math.floor(flag('blocks', 20)),
+  blocks: flag('blocks', 20, { integer: true, smoke: 2 }),
   /** Unrecorded steady-phase seconds per target before the measured blocks. */
-  warmupSeconds: flag('warmup', 2),
+  warmupSeconds: flag('warmup', 2, { smoke: 0.5 }),
   ackTimeoutMs: 5_000,
   /** How long a client waits for the producers of its session to be announced. */
   consumeTimeoutMs: 20_000,
@@ -172,20 +176,29 @@ type LoadReply =
 
 // ---------------------------------------------------------------- load process: the clients
 
-/** Times every request a client makes and keeps the last ok ack of each event. */
+/**
+ * Times every request a client makes, notes when each event was last acked (`acked`)
+ * and keeps the last ok ack of each event, except a `session:join` that put its sender
+ * in the waiting room: the baseline has no waiting room, so it answers with an admitted
+ * join (a mediator's), which its clients take as the end of their join.
+ */
 function instrument(
   client: TestClient,
   requests: Map<string, number[]>,
   canned: Map<string, Ack<unknown>>,
+  acked: Map<string, number>,
 ): void {
   const request = client.request.bind(client) as (e: RequestName, p: unknown) => Promise<unknown>;
   client.request = (async (event: RequestName, payload: unknown) => {
     const t0 = performance.now();
     const data = await withTimeout(request(event, payload), params.ackTimeoutMs, event);
+    const t1 = performance.now();
+    acked.set(event, t1);
     const list = requests.get(event) ?? [];
-    list.push(performance.now() - t0);
+    list.push(t1 - t0);
     requests.set(event, list);
-    canned.set(event, { ok: true, data });
+    const waiting = event === 'session:join' && (data as JoinResult).admission === 'waiting';
+    if (!waiting) canned.set(event, { ok: true, data });
     return data;
   }) as TestClient['request'];
 }
@@ -233,9 +246,11 @@ async function joinAll(
       if (announce.to) announce.to(p);
       else announced.push(p);
     });
-    instrument(client, requests, canned);
+    const acked = new Map<string, number>();
+    instrument(client, requests, canned, acked);
+    // A party waits for admission (autoAdmit, 10 ms after the join, as a mediator's click).
     const peer = await fakePeer(client, { awaitAdmission: true });
-    report.join.push(performance.now() - t0);
+    report.join.push(acked.get('session:join')! - t0);
     if (!full) {
       ready.push(client);
       return;
@@ -402,15 +417,18 @@ function runLoadProcess(): void {
 interface Service {
   url: string;
   sessions(): number;
-  token(i: number): string;
+  /** Client i's session token, its case, session and person entered in the case file first. */
+  token(i: number): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
  * The real service, in process, as tests/support/server.ts starts it (that file needs
- * vitest); its modules load only here, never in the load process.
+ * vitest); its modules load only here, never in the load process. It honours a session
+ * token only for a case, session and person in its case file, so each is entered there.
  */
 async function startService(): Promise<Service> {
+  const { enrolledToken } = await import('../tests/support/enrol.js');
   const { server, url, close } = await startBenchService({
     MEDIASOUP_NUM_WORKERS: String(params.mediasoupWorkers),
     SOCKET_RATE_LIMIT: String(params.socketRateLimit),
@@ -423,7 +441,8 @@ async function startService(): Promise<Service> {
     token(i) {
       const s = Math.floor(i / params.sessionSize);
       const role: SessionRole = i % params.sessionSize === 0 ? 'mediator' : 'party';
-      return server.tokens.issue(
+      return enrolledToken(
+        server,
         {
           sub: `p${i}`,
           caseId: `CASE-BENCH-${s}`,
@@ -603,7 +622,8 @@ async function main(): Promise<number> {
   try {
     child = await startLoadProcess();
     const joinTimeout = (params.clients / params.joinRate) * 1000 + params.setupTimeoutMs + 10_000;
-    const tokens = Array.from({ length: params.clients }, (_, i) => service.token(i));
+    const tokens: string[] = [];
+    for (let i = 0; i < params.clients; i++) tokens.push(await service.token(i));
 
     // 1. Service: the real join path with media.
     out(`service at ${service.url}: joining…`);

@@ -36,8 +36,8 @@ export interface FakePeer {
 /**
  * Joins through a FakeHandler device. A participant who lands in the waiting
  * room is admitted by `admitBy` (a mediator's client, after confirming their
- * identity, see `admitChecked`), and `join` is then the
- * session as the admission delivered it.
+ * identity, see `admitChecked`) or, with `awaitAdmission`, waits for someone
+ * else to admit them; `join` is then the session as the admission delivered it.
  */
 export async function fakePeer(
   client: TestClient,
@@ -50,16 +50,29 @@ export async function fakePeer(
       Device['load']
     >[0]['routerRtpCapabilities'],
   });
-  let join = await client.request('session:join', {
-    rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
-    ...(options.receive ? { receive: true } : {}),
-  });
-  if (join.admission === 'waiting' && options.admitBy) {
-    const granted = client.next('admission:granted');
-    await admitChecked(options.admitBy, join.self.participantId);
-    join = await granted;
-  } else if (join.admission === 'waiting' && options.awaitAdmission) {
-    join = await client.next('admission:granted', 60_000);
+  // Someone else's admission may come right behind the join's ack, even in the same
+  // read from the connection (whose messages are then handled back to back, before
+  // the code after the ack runs): the grant is listened for before the join is sent.
+  let early: JoinResult | undefined;
+  const keep = (granted: JoinResult): void => {
+    early ??= granted;
+  };
+  if (options.awaitAdmission) client.socket.on('admission:granted', keep);
+  let join: JoinResult;
+  try {
+    join = await client.request('session:join', {
+      rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
+      ...(options.receive ? { receive: true } : {}),
+    });
+    if (join.admission === 'waiting' && options.admitBy) {
+      const granted = client.next('admission:granted');
+      await admitChecked(options.admitBy, join.self.participantId);
+      join = await granted;
+    } else if (join.admission === 'waiting' && options.awaitAdmission) {
+      join = early ?? (await client.next('admission:granted', 60_000));
+    }
+  } finally {
+    client.socket.off('admission:granted', keep);
   }
 
   const toClientOptions = (o: TransportOptions) => ({
