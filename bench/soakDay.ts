@@ -116,5 +116,11 @@ export async function soakSession(
     for (const m of media) m.stop();
     for (const c of clients) c.close();
   }
-  if (options.settle) await settledCase(service, api);
+  if (options.settle) {
+    // Each settled case's parties have their own numbers, as real ones do.
+    const n = String(options.index).padStart(4, '0');
+    await settledCase(service, api, {
+      phones: { applicant: `1390000${n}`, respondent: `1370000${n}` },
+    });
+  }
 }

@@ -51,6 +51,8 @@ export interface SettledCaseOptions {
   paper?: boolean;
   /** Stop once the agreement is issued: nobody signed, nothing recorded. */
   unsigned?: boolean;
+  /** The parties' mobile numbers (signing codes are limited per number: many cases need their own). */
+  phones?: { applicant: string; respondent: string };
 }
 
 export async function settledCase(
@@ -58,6 +60,7 @@ export async function settledCase(
   api: Api,
   options: SettledCaseOptions = {},
 ): Promise<SettledCase> {
+  const phones = options.phones ?? PHONES;
   const staff = await seedStaff(new SqlCaseRepository(t.server.database));
   const clerk = await api.login(staff.clerk.username, TEST_PASSWORD);
   const mediator = await api.login(staff.mediator.username, TEST_PASSWORD);
@@ -89,7 +92,7 @@ export async function settledCase(
   for (const side of ['applicant', 'respondent'] as const) {
     await api.ok('POST', `/cases/${caseId}/service-consent`, tokens[side], {
       consentToElectronicService: true,
-      addresses: [{ channel: 'in_app' }, { channel: 'sms', value: PHONES[side] }],
+      addresses: [{ channel: 'in_app' }, { channel: 'sms', value: phones[side] }],
       scope: 'all',
       effectAcknowledged: true,
     });
@@ -163,8 +166,8 @@ export async function settledCase(
       attestation: '各方当事人当面签名，经调解员核对身份',
     });
   } else {
-    await sign(tokens.applicant, PHONES.applicant);
-    await sign(tokens.respondent, PHONES.respondent);
+    await sign(tokens.applicant, phones.applicant);
+    await sign(tokens.respondent, phones.respondent);
     await sign(mediator, staff.mediator.id);
     await api.ok('POST', `${path}/seal`, clerk, {});
   }
