@@ -1,5 +1,5 @@
 /** Documents, consents, deliveries, their steps, signatures and seals; on either database. */
-import type { DocumentRepository } from '../documents/DocumentRepository.js';
+import type { DocumentRepository, KeptCertificate } from '../documents/DocumentRepository.js';
 import type {
   AgreementSeal,
   AgreementSignature,
@@ -316,6 +316,37 @@ export class SqlDocumentRepository implements DocumentRepository {
         deliveryId,
       )
     ).map(toEvent);
+  }
+
+  async keptCertificate(
+    deliveryId: string,
+    throughSeq: number,
+  ): Promise<KeptCertificate | undefined> {
+    const r = await this.#get(
+      'SELECT * FROM delivery_certificates WHERE delivery_id = ? AND through_seq = ?',
+      deliveryId,
+      throughSeq,
+    );
+    return r
+      ? {
+          deliveryId: str(r['delivery_id']),
+          throughSeq: Number(r['through_seq']),
+          caseId: str(r['case_id']),
+          blobKey: str(r['blob_key']),
+          sha256: str(r['sha256']),
+          size: Number(r['size']),
+          generatedAt: str(r['generated_at']),
+        }
+      : undefined;
+  }
+
+  async keepCertificate(c: KeptCertificate): Promise<boolean> {
+    const result = await this.#db.run(
+      `INSERT INTO delivery_certificates (delivery_id, through_seq, case_id, blob_key, sha256, size,
+         generated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, through_seq) DO NOTHING`,
+      [c.deliveryId, c.throughSeq, c.caseId, c.blobKey, c.sha256, c.size, c.generatedAt],
+    );
+    return result.changes === 1;
   }
 
   async insertOutbox(m: OutboxMessage): Promise<void> {

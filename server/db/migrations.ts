@@ -1219,6 +1219,28 @@ CREATE TABLE mediator_assessments (
 );
 `,
   },
+  {
+    version: 36,
+    name: 'service certificates kept as first rendered, one per delivery and last step',
+    sql: `
+-- A certificate states a delivery's steps up to one of them: rendered once for that step,
+-- kept with its hash, and served from here until a later step is recorded.
+CREATE TABLE delivery_certificates (
+  delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+  through_seq INTEGER NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  generated_at TEXT NOT NULL,
+  PRIMARY KEY (delivery_id, through_seq)
+);
+CREATE TRIGGER delivery_certificates_no_update BEFORE UPDATE ON delivery_certificates
+BEGIN SELECT RAISE(ABORT, 'service certificates are fixed once rendered'); END;
+CREATE TRIGGER delivery_certificates_no_delete BEFORE DELETE ON delivery_certificates
+BEGIN SELECT RAISE(ABORT, 'service certificates are fixed once rendered'); END;
+`,
+  },
 ];
 
 /**

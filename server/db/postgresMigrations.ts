@@ -1134,4 +1134,25 @@ CREATE TABLE mediator_assessments (
 );
 `,
   },
+  {
+    version: 36,
+    name: 'service certificates kept as first rendered, one per delivery and last step',
+    sql: `
+CREATE TABLE delivery_certificates (
+  rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+  delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+  through_seq BIGINT NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  blob_key TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  generated_at TEXT NOT NULL,
+  PRIMARY KEY (delivery_id, through_seq)
+);
+CREATE TRIGGER delivery_certificates_no_update BEFORE UPDATE ON delivery_certificates
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('service certificates are fixed once rendered');
+CREATE TRIGGER delivery_certificates_no_delete BEFORE DELETE ON delivery_certificates
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('service certificates are fixed once rendered');
+`,
+  },
 ];

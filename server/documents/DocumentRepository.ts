@@ -11,6 +11,18 @@ import type {
   SigningRefusal,
 } from './model.js';
 
+/** A service certificate as first rendered for a delivery's steps up to `throughSeq`. */
+export interface KeptCertificate {
+  deliveryId: string;
+  /** The delivery's last step the certificate states. */
+  throughSeq: number;
+  caseId: string;
+  blobKey: string;
+  sha256: string;
+  size: number;
+  generatedAt: string;
+}
+
 export interface DocumentRepository {
   insertDocument(d: CaseDocument): Promise<void>;
   getDocument(id: string): Promise<CaseDocument | undefined>;
@@ -29,6 +41,10 @@ export interface DocumentRepository {
   /** Appends a step; returns it with its sequence number. */
   appendEvent(e: Omit<DeliveryEvent, 'seq'>): Promise<DeliveryEvent>;
   listEvents(deliveryId: string): Promise<DeliveryEvent[]>;
+  /** The certificate kept for a delivery's steps up to `throughSeq`, if one was rendered. */
+  keptCertificate(deliveryId: string, throughSeq: number): Promise<KeptCertificate | undefined>;
+  /** Keeps a rendered certificate; false when one is kept for those steps already (it stays). */
+  keepCertificate(c: KeptCertificate): Promise<boolean>;
 
   insertOutbox(m: OutboxMessage): Promise<void>;
   listOutbox(filter: { caseId?: string; personId?: string }): Promise<OutboxMessage[]>;

@@ -13,7 +13,8 @@
  *
  * - issuing.ts  — issue, recusal documents, notices the case engine
  *                 produced, reading a document and its PDF;
- * - service.ts  — deliveries and their steps, dispatch, the certificate;
+ * - service.ts  — deliveries and their steps, dispatch;
+ * - certificates.ts — the service certificate, rendered once per step and kept;
  * - consent.ts  — consent to electronic service;
  * - signing.ts  — signing codes and signatures;
  * - sealing.ts  — the seal, a paper signing, the agreement's effect;
@@ -30,6 +31,7 @@ import type { MediationCase, RecusalRequest } from '../cases/model.js';
 import type { recusalDecisionSchema, recusalRequestSchema } from '../cases/schemas.js';
 import type { ClientInfo } from '../evidence/EvidenceService.js';
 import { untrustedWorkers } from '../untrusted/UntrustedWorkers.js';
+import { ServiceCertificates } from './certificates.js';
 import { ServiceConsents } from './consent.js';
 import { DocumentContext, type DocumentDeps, type PersonActor } from './context.js';
 import type { ServedNotice } from './DeliveryChannel.js';
@@ -70,6 +72,7 @@ export type DocumentServiceOptions = Omit<DocumentDeps, 'now' | 'untrusted' | 'j
 export class DocumentService {
   readonly #issuing: DocumentIssuing;
   readonly #service: ServiceOfDocuments;
+  readonly #certificates: ServiceCertificates;
   readonly #consents: ServiceConsents;
   readonly #signing: AgreementSigning;
   readonly #sealing: AgreementSealing;
@@ -84,6 +87,7 @@ export class DocumentService {
       jobs: o.jobs ?? processLocalClaims(),
     });
     this.#service = new ServiceOfDocuments(ctx);
+    this.#certificates = new ServiceCertificates(ctx, this.#service);
     this.#issuing = new DocumentIssuing(ctx, this.#service);
     this.#consents = new ServiceConsents(ctx);
     this.#signing = new AgreementSigning(ctx);
@@ -287,13 +291,13 @@ export class DocumentService {
     return this.#service.personActor(caseId, personId);
   }
 
-  /** 电子送达凭证 for one delivery, as of now. */
+  /** 电子送达凭证 for one delivery as of its latest step: rendered once for that step, then kept. */
   certificate(
     actor: Actor,
     caseId: string,
     deliveryId: string,
   ): Promise<{ bytes: Buffer; sha256: string; delivery: DeliveryView }> {
-    return this.#service.certificate(actor, caseId, deliveryId);
+    return this.#certificates.certificate(actor, caseId, deliveryId);
   }
 
   // ---- signing and sealing (signing.ts, sealing.ts) ----------------------------

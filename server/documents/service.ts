@@ -4,7 +4,7 @@
  * (dispatched, delivered, read, acknowledged, challenged, paper copy,
  * failure, offline proof) checked by serviceStateMachine.ts and recorded as
  * an immutable row plus an audit-chain event; the live push and the e-mail /
- * SMS notices; the electronic service certificate (电子送达凭证).
+ * SMS notices. The electronic service certificate (电子送达凭证) is certificates.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../cases/access.js';
@@ -15,14 +15,12 @@ import {
   json,
   noticeOf,
   requireStaff,
-  sha,
   SYSTEM_ACTOR,
   type DocumentContext,
   type PersonActor,
 } from './context.js';
 import type { ServedNotice } from './DeliveryChannel.js';
 import {
-  SERVICE_CHANNEL_LABELS,
   type CaseDocument,
   type Delivery,
   type DeliveryView,
@@ -30,14 +28,7 @@ import {
   type ServiceAddress,
   type ServiceConsent,
 } from './model.js';
-import {
-  DELIVERY_EVENT_LABELS,
-  SERVICE_BASIS_LABELS,
-  replay,
-  transition,
-  type DeliveryAction,
-} from './serviceStateMachine.js';
-import { certificateLayout, maskAddress, personRole } from './templates.js';
+import { replay, transition, type DeliveryAction } from './serviceStateMachine.js';
 import { deliveryView } from './views.js';
 import { noticeSms } from './smsTemplates.js';
 
@@ -120,7 +111,7 @@ export class ServiceOfDocuments {
     detail: Record<string, unknown> | null,
     client: StepClient,
   ): Promise<DeliveryView> {
-    const { delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
+    const { delivery } = await this.deliveryFor(actor, caseId, deliveryId);
     if (actor.kind !== 'person' || actor.id !== delivery.recipientId) throw fail('RECIPIENT_ONLY');
     await this.step(
       actor,
@@ -142,7 +133,7 @@ export class ServiceOfDocuments {
     detail: Record<string, unknown>,
     client: ClientInfo,
   ): Promise<DeliveryView> {
-    const { delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
+    const { delivery } = await this.deliveryFor(actor, caseId, deliveryId);
     requireStaff(actor, action === 'fail' ? 'record a failure' : 'record offline service');
     if (
       action === 'offlineProof' &&
@@ -202,84 +193,6 @@ export class ServiceOfDocuments {
       invitationId: '',
       name: person.name,
     };
-  }
-
-  /** 电子送达凭证 for one delivery, as of now. */
-  async certificate(
-    actor: Actor,
-    caseId: string,
-    deliveryId: string,
-  ): Promise<{ bytes: Buffer; sha256: string; delivery: DeliveryView }> {
-    const ctx = this.#ctx;
-    const { c, people, delivery } = await this.#deliveryFor(actor, caseId, deliveryId);
-    if (actor.kind === 'person' && actor.id !== delivery.recipientId)
-      throw new NotFoundError('Delivery');
-    const view = await deliveryView(ctx, delivery);
-    const doc = await ctx.docs.getDocument(delivery.documentId);
-    if (!doc) throw new NotFoundError('Document');
-    const consent = delivery.consentId
-      ? (await ctx.docs.listConsents(caseId)).find((x) => x.id === delivery.consentId)
-      : undefined;
-    const recipient = people.find((p) => p.id === delivery.recipientId);
-    const names = new Map<string, string>(people.map((p) => [p.id, p.name]));
-    const generatedAt = ctx.now().toISOString();
-    const challenge = view.events.find((e) => e.kind === 'challenged');
-    const layout = certificateLayout({
-      caseNumber: c.caseNumber,
-      organisation: (await ctx.cases.getOrganisation(c.organisationId))?.name ?? c.organisationId,
-      document: {
-        title: doc.title,
-        kind: doc.kind,
-        version: doc.version,
-        sha256: doc.sha256,
-        issuedAt: doc.issuedAt,
-      },
-      recipient: {
-        name: delivery.recipientName,
-        role: recipient ? personRole(recipient) : '受送达人',
-      },
-      address: delivery.channel
-        ? `${SERVICE_CHANNEL_LABELS[delivery.channel]}${
-            delivery.channel === 'in_app'
-              ? ''
-              : `：${maskAddress({ channel: delivery.channel, value: delivery.address ?? '' })}`
-          }`
-        : '线下送达',
-      consent: { given: consent !== undefined, at: consent?.givenAt ?? null },
-      events: await Promise.all(
-        view.events.map(async (e) => ({
-          label: DELIVERY_EVENT_LABELS[e.kind],
-          at: e.at,
-          channel: channelLabel(e.channel),
-          implied: e.implied,
-          receipt: receiptText(e.channel, e.detail),
-          by:
-            e.actorId === SYSTEM_ACTOR.id
-              ? '系统'
-              : (names.get(e.actorId) ??
-                (await ctx.cases.getStaff(e.actorId))?.displayName ??
-                e.actorId),
-        })),
-      ),
-      served: view.served
-        ? { at: view.served.at, basis: SERVICE_BASIS_LABELS[view.served.basis] }
-        : null,
-      challenge: challenge ? String(challenge.detail?.['reason'] ?? '有异议') : null,
-      paperCopy: view.paperCopyRequested,
-      generatedAt,
-      deliveryId: delivery.id,
-    });
-    const bytes = await ctx.renderer.render(layout, new Date(generatedAt));
-    const sha256 = sha(bytes);
-    await ctx.audit.append({
-      caseId,
-      actorId: actor.id,
-      actorRole: actor.role,
-      action: 'delivery.certificate',
-      target: delivery.id,
-      payload: { deliveryId: delivery.id, documentSha256: doc.sha256, certificateSha256: sha256 },
-    });
-    return { bytes, sha256, delivery: view };
   }
 
   /**
@@ -465,7 +378,8 @@ export class ServiceOfDocuments {
     );
   }
 
-  async #deliveryFor(
+  /** A delivery of the case the actor may see (a person: their own); else not found. */
+  async deliveryFor(
     actor: Actor,
     caseId: string,
     deliveryId: string,
@@ -497,36 +411,4 @@ function preferred(consent: ServiceConsent): ServiceAddress | undefined {
     if (found) return found;
   }
   return undefined;
-}
-
-/**
- * What a gateway said of a step, for the certificate: the address (masked), the status and the
- * provider's message id of a mail system's report; a fallback and why.
- */
-function receiptText(channel: string | null, detail: Record<string, unknown> | null): string {
-  if (!detail) return '—';
-  const parts: string[] = [];
-  const address = typeof detail['address'] === 'string' ? detail['address'] : null;
-  if (address && (channel === 'email' || channel === 'sms'))
-    parts.push(maskAddress({ channel, value: address }));
-  if (typeof detail['status'] === 'string')
-    parts.push(
-      `状态 ${detail['status']}${typeof detail['diagnostic'] === 'string' ? `（${detail['diagnostic']}）` : ''}`,
-    );
-  const id = detail['messageId'] ?? detail['queueId'];
-  if (typeof id === 'string') parts.push(`回执编号 ${id}`);
-  if (channel === 'sms' && typeof detail['providerId'] === 'string')
-    parts.push(`运营商编号 ${detail['providerId']}`);
-  if (typeof detail['fallbackFrom'] === 'string')
-    parts.push(`${channelLabel(detail['fallbackFrom'])}送达失败，改由本渠道送达`);
-  if (typeof detail['reason'] === 'string' && detail['reason'].endsWith('_failed'))
-    parts.push('电子送达失败，转线下送达');
-  return parts.length > 0 ? parts.join('；') : '—';
-}
-
-function channelLabel(channel: string | null): string {
-  if (channel === 'offline') return '线下';
-  if (channel === 'in_app' || channel === 'email' || channel === 'sms')
-    return SERVICE_CHANNEL_LABELS[channel];
-  return channel ?? '—';
 }

@@ -8,14 +8,15 @@
  * out unless both parties agree; nobody reads a bundle that is not theirs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MANIFEST_TYPE } from '../../recordings/manifest.js';
 import { SqlAuditLog } from '../../server/db/SqlAuditLog.js';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { SqlRecordingRepository } from '../../server/db/SqlRecordingRepository.js';
+import { PdfRenderer } from '../../server/documents/PdfRenderer.js';
 import { verifyReference } from '../../server/references/reference.js';
 import { verifyReferenceFiles } from '../../server/cli/verify-reference.js';
 import { verifyBundle } from '../../server/references/bundle.js';
@@ -547,6 +548,132 @@ describe('a bundle over the size limit', () => {
         bundles: [],
       });
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('service certificates in bundles', () => {
+  it('are rendered once per delivery step and kept: exports and downloads carry the same bytes; an altered copy is refused', async () => {
+    const t = await startTestServer();
+    const renders = vi.spyOn(PdfRenderer.prototype, 'render');
+    try {
+      const api = apiClient(t.url);
+      const w = await settledCase(t, api);
+      await api.ok('POST', `/cases/${w.caseId}/documents`, w.mediator, {
+        kind: 'judicial_confirmation_application',
+        recipients: [w.applicant.id, w.respondent.id],
+      });
+      const { institution } = await api.ok<{ institution: { id: string } }>(
+        'POST',
+        '/institutions',
+        w.clerk,
+        { kind: 'court', name: '某区人民法院' },
+      );
+      const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as Jwks;
+      const certificatesOf = async (id: string): Promise<Map<string, string>> => {
+        const res = await fetch(`${t.url}/api/cases/${w.caseId}/bundles/${id}/file`, {
+          headers: { authorization: `Bearer ${w.clerk}` },
+        });
+        const zip = Buffer.from(await res.arrayBuffer());
+        const checked = await verifyBundle(zip, jwks);
+        expect(checked.ok, checked.ok ? '' : checked.reason).toBe(true);
+        const files = new Map(readZip(zip).map((e) => [e.path, e.bytes]));
+        const listed = checked.ok ? checked.manifest.files : [];
+        return new Map(
+          listed
+            .filter((f) => f.role === 'certificate')
+            .map((f) => [f.source.id, sha256sum(files.get(f.path)!)]),
+        );
+      };
+      const certificate = (deliveryId: string) =>
+        fetch(`${t.url}/api/cases/${w.caseId}/deliveries/${deliveryId}/certificate`, {
+          headers: { authorization: `Bearer ${w.clerk}` },
+        });
+
+      const first = await api.ok<{ bundle: BundleView }>(
+        'POST',
+        `/cases/${w.caseId}/referrals`,
+        w.mediator,
+        { institutionId: institution.id, kind: 'judicial_confirmation' },
+      );
+      const before = await certificatesOf(first.bundle.id);
+      expect(before.size).toBe(4);
+      // The second export renders nothing: every certificate is the kept copy, byte for byte.
+      renders.mockClear();
+      const second = await api.ok<{ bundle: BundleView }>(
+        'POST',
+        `/cases/${w.caseId}/referrals/${first.bundle.referralId}/bundle`,
+        w.mediator,
+      );
+      expect(renders).not.toHaveBeenCalled();
+      expect(second.bundle.id).not.toBe(first.bundle.id);
+      expect(await certificatesOf(second.bundle.id)).toEqual(before);
+      // A download is the same copy, twice.
+      const [deliveryId, sha] = [...before][0]!;
+      for (let i = 0; i < 2; i++) {
+        const res = await certificate(deliveryId);
+        expect(res.status).toBe(200);
+        expect(sha256sum(Buffer.from(await res.arrayBuffer()))).toBe(sha);
+        expect(res.headers.get('x-content-sha256')).toBe(sha);
+      }
+      expect(renders).not.toHaveBeenCalled();
+      // The chain says which certificate each serving gave and whether it was rendered.
+      const served = (await new SqlAuditLog(t.server.database).list(w.caseId))
+        .filter((e) => e.action === 'delivery.certificate' && e.target === deliveryId)
+        .map((e) => JSON.parse(e.payload) as { certificateSha256: string; rendered: boolean });
+      expect(served.map((p) => p.certificateSha256)).toEqual(served.map(() => sha));
+      expect(served.filter((p) => p.rendered)).toHaveLength(1);
+
+      // A later step of one delivery: its certificate, and only its, is rendered anew.
+      const { deliveries } = await api.ok<{
+        deliveries: { id: string; recipientId: string }[];
+      }>('GET', `/cases/${w.caseId}/documents`, w.clerk);
+      const mine = deliveries.find((d) => before.has(d.id) && d.recipientId === w.applicant.id)!;
+      await api.ok(
+        'POST',
+        `/cases/${w.caseId}/deliveries/${mine.id}/paper-copy`,
+        w.tokens.applicant,
+        {},
+      );
+      const third = await api.ok<{ bundle: BundleView }>(
+        'POST',
+        `/cases/${w.caseId}/referrals/${first.bundle.referralId}/bundle`,
+        w.mediator,
+      );
+      expect(renders).toHaveBeenCalledTimes(1);
+      const after = await certificatesOf(third.bundle.id);
+      expect(after.get(mine.id)).not.toBe(before.get(mine.id));
+      expect([...after].filter(([id]) => id !== mine.id)).toEqual(
+        [...before].filter(([id]) => id !== mine.id),
+      );
+
+      // A kept copy altered in the store is refused, not rendered again in its place.
+      const kept = await t.server.database.get<{ blob_key: string }>(
+        'SELECT blob_key FROM delivery_certificates WHERE delivery_id = ? ORDER BY through_seq DESC',
+        [deliveryId],
+      );
+      const file = path.join(t.dataDir, 'documents', kept!.blob_key);
+      const altered = readFileSync(file);
+      altered[altered.length - 10] ^= 0xff;
+      writeFileSync(file, altered);
+      renders.mockClear();
+      const refused = await api.call(
+        'GET',
+        `/cases/${w.caseId}/deliveries/${deliveryId}/certificate`,
+        w.clerk,
+      );
+      expect(refused.status).toBe(500);
+      expect(errorReason(refused)).toBe('STORED_DOCUMENT_CORRUPT');
+      const exported = await api.call(
+        'POST',
+        `/cases/${w.caseId}/referrals/${first.bundle.referralId}/bundle`,
+        w.mediator,
+      );
+      expect(errorReason(exported)).toBe('STORED_DOCUMENT_CORRUPT');
+      expect(renders).not.toHaveBeenCalled();
+    } finally {
+      renders.mockRestore();
       await t.close();
     }
   });
