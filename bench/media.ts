@@ -1,5 +1,6 @@
 /**
- * bench:media — media forwarding cost of the service against bare mediasoup.
+ * bench:media — how many rooms of 4 one mediasoup worker holds in the service, against
+ * bare mediasoup, each worker on a core of its own.
  *
  * Synthetic participants without browsers: a VP8 + Opus clip is encoded once from
  * FFmpeg's test sources and its RTP packets (FFmpeg's stream-copy RTP outputs) are
@@ -7,26 +8,34 @@
  * timestamps, for every participant: two RTP streams, with the participant's SSRCs
  * and continuous sequence numbers and timestamps, into two comedia PlainTransports.
  * Every other participant of the room consumes both streams on its receive
- * PlainTransport, connected to a local UDP socket (the sink) that counts the RTP
- * packets and bytes it gets.
+ * PlainTransport, connected to a UDP socket (a sink) in the sink process, which
+ * counts the RTP packets and bytes it gets and, from their sequence numbers, loss.
  *
  * Service: the real MediationServer in-process with one worker; synthetic
  * participants go through LiveSession's join / createPlainTransport / produce /
  * consume / resumeConsumer, so every product check and side effect (roles, active
- * speaker observer, …) is on the path. Baseline, same run: a bare mediasoup script
- * (its own worker, a router per room, plain transports, producers, consumers; no
- * service code) with the same topology, fed by the same sender.
+ * speaker observer, …) is on the path. Baseline: a bare mediasoup script (its own
+ * worker, a router per room, plain transports, producers, consumers; no service
+ * code) with the same topology, fed by the same sender into the same sink process.
  *
- * Both ramp side by side: each step adds a room of 4 to each, waits until every
- * stream flows plus a warm-up, then measures both over the same window, so load
- * from elsewhere on the machine hits both alike. Per rig: RTP packets into the
- * worker (producer stats), media packets delivered to the sinks and loss from their
- * sequence numbers, worker CPU (ru_utime + ru_stime deltas) over wall time. A rig
- * stops at loss > 1 %, worker CPU ≥ 80 % of a core, or the room cap; the other
- * ramps on alone. The sender's CPU and this process's CPU (the sinks) are printed
- * per step: on a small machine they, not the workers, may set the limit.
+ * Cores: the worker under test is pinned to the first allowed CPU (`taskset`); this
+ * process, the sender and the sink process to the second, so the load generator and
+ * the sinks never take the worker's core. The rigs ramp one after the other, each
+ * worker with its core to itself (side by side, two workers on one core could never
+ * reach 80 % each). Without taskset or a second CPU nothing is pinned (a note says
+ * so) and the figures are not the worker's limit.
  *
- *   npm run bench:media [-- --max-rooms 60 --rooms-per-step 4 --window 5 --warmup 2]
+ * A step adds rooms, waits until every new stream flows plus a warm-up, then
+ * measures one window: RTP packets into the worker (producer stats), media packets
+ * delivered to the sinks and loss, worker CPU (ru_utime + ru_stime deltas) over wall
+ * time, and per core how busy it was (/proc/stat). Steps add `--rooms-per-step`
+ * rooms, fewer (down to 1) as the worker nears its limit: half the rooms the CPU per
+ * room so far says are left. A rig stops at loss > 1 %, worker CPU ≥ 80 % of a core,
+ * or the room cap; `rooms held` is its last step within both limits. The last line
+ * is `ratio=` service rooms held ÷ baseline rooms held.
+ *
+ *   npm run bench:media [-- --max-rooms 200 --rooms-per-step 8 --window 5 --warmup 2 --budget 360]
+ *   npx vite-node bench/media.ts --smoke     (2 rooms per rig, seconds)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,16 +63,17 @@ import {
   withTimeout,
   runBounded,
   resultFile,
+  SMOKE,
 } from './common.js';
+import { cpuBusy, cpuPinning, cpuTimes, type CpuPinning } from './cpuBudget.js';
 import {
   children,
   ensureCapture,
-  flowing,
   LISTEN_IP,
   PKT_SIZE,
   READY_TIMEOUT_MS,
   Sender,
-  Sink,
+  SinkProcess,
   stopChildren,
 } from './rtpLoad.js';
 
@@ -74,25 +84,31 @@ const RESULT_FILE = resultFile('media');
 const params = {
   roomSize: 4,
   /** Safety cap on rooms per rig; the ramp is meant to stop on loss or worker CPU first. */
-  maxRooms: flag('max-rooms', 60, { integer: true }),
-  /** Rooms added to each rig per step. */
-  roomsPerStep: flag('rooms-per-step', 4, { integer: true }),
+  maxRooms: flag('max-rooms', 200, { integer: true, smoke: 2 }),
+  /** Most rooms added per step (fewer near the limit). */
+  roomsPerStep: flag('rooms-per-step', 8, { integer: true, smoke: 1 }),
   /** Measured seconds per step. */
-  windowSeconds: flag('window', 5),
-  /** Unmeasured seconds once the new room's streams flow (steady rate). */
-  warmupSeconds: flag('warmup', 2),
+  windowSeconds: flag('window', 5, { smoke: 1 }),
+  /** Unmeasured seconds once the new rooms' streams flow (steady rate). */
+  warmupSeconds: flag('warmup', 2, { smoke: 0.5 }),
   lossLimit: 0.01,
   cpuLimit: 0.8,
-  /** Wall-clock budget for the ramp; past it no room is added. */
-  budgetSeconds: 300,
+  /** Wall-clock budget for each rig's ramp; past it no room is added. */
+  budgetSeconds: flag('budget', 360, { smoke: 30 }),
 };
+
+/** The whole run, setup to teardown of both rigs. */
+const WATCHDOG_MS = 15 * 60_000;
+
+/** The load core this busy makes the sender and the sinks the likely bottleneck. */
+const LOAD_CORE_BUSY = 0.95;
 
 // ---------------------------------------------------------------- rigs
 
 /** What a rig built for one room: its producers (stats), sinks and what to send where. */
 interface RoomMedia {
   producers: Producer[];
-  sinks: Sink[];
+  sinkIds: number[];
   senders: SenderSpec[];
 }
 
@@ -106,7 +122,7 @@ interface Rig {
 const ROOM_ROLES: SessionRole[] = ['mediator', 'party', 'party', 'agent'];
 
 /** The service: MediationServer with one worker; participants through LiveSession. */
-async function serviceRig(): Promise<Rig> {
+async function serviceRig(sinks: SinkProcess): Promise<Rig> {
   const service = await startBenchService(
     {
       JWT_SECRET: randomBytes(32).toString('hex'),
@@ -126,16 +142,14 @@ async function serviceRig(): Promise<Rig> {
     worker: host.worker,
     async addRoom(index) {
       const session = await server.sessions.getOrCreate(`BENCH-S-${index}`, `BENCH-C-${index}`);
-      const sinks = await Promise.all(ROOM_ROLES.map(() => Sink.open()));
+      const opened = await sinks.open(ROOM_ROLES.length);
       const made = await addSyntheticRoom(session, {
         prefix: `room${index}`,
         roles: ROOM_ROLES,
-        sinks: sinks.map((sink) => ({ ip: LISTEN_IP, port: sink.port })),
+        sinks: opened.map((sink) => ({ ip: LISTEN_IP, port: sink.port })),
       });
-      for (const [i, sink] of sinks.entries())
-        for (const x of made.sinkSsrcs[i]!) sink.ssrcs.add(x);
-      const room: RoomMedia = { producers: made.producers, sinks, senders: made.senders };
-      return room;
+      await sinks.watch(opened.map((sink, i) => [sink.id, made.sinkSsrcs[i]!]));
+      return { producers: made.producers, sinkIds: opened.map((s) => s.id), senders: made.senders };
     },
     close: () => service.close(),
   };
@@ -145,7 +159,7 @@ async function serviceRig(): Promise<Rig> {
  * The baseline: bare mediasoup, no service code (only the same codec list). Its
  * own worker, one router per room, the same transports, producers and consumers.
  */
-async function baselineRig(): Promise<Rig> {
+async function baselineRig(sinks: SinkProcess): Promise<Rig> {
   const worker = await mediasoup.createWorker({
     logLevel: 'warn',
     rtcMinPort: 40000,
@@ -160,7 +174,7 @@ async function baselineRig(): Promise<Rig> {
       routers.push(router);
       const caps = sinkCapabilities(router);
       const listenIp = { ip: LISTEN_IP };
-      const room: RoomMedia = { producers: [], sinks: [], senders: [] };
+      const room: RoomMedia = { producers: [], sinkIds: [], senders: [] };
       const members = [];
       for (let i = 0; i < ROOM_ROLES.length; i++) {
         const p = senderParameters();
@@ -175,19 +189,24 @@ async function baselineRig(): Promise<Rig> {
         });
         members.push([audio, video]);
       }
-      for (const mine of members) {
-        const sink = await Sink.open();
-        room.sinks.push(sink);
+      const opened = await sinks.open(members.length);
+      const watch: [number, number[]][] = [];
+      for (const [m, mine] of members.entries()) {
+        const sink = opened[m]!;
+        const ssrcs: number[] = [];
         const recv = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: false });
         await recv.connect({ ip: LISTEN_IP, port: sink.port });
         for (const theirs of members) {
           if (theirs === mine) continue;
           for (const producer of theirs) {
             const c = await recv.consume({ producerId: producer.id, rtpCapabilities: caps });
-            for (const e of c.rtpParameters.encodings ?? []) if (e.ssrc) sink.ssrcs.add(e.ssrc);
+            for (const e of c.rtpParameters.encodings ?? []) if (e.ssrc) ssrcs.push(e.ssrc);
           }
         }
+        watch.push([sink.id, ssrcs]);
+        room.sinkIds.push(sink.id);
       }
+      await sinks.watch(watch);
       return room;
     },
     async close() {
@@ -199,6 +218,13 @@ async function baselineRig(): Promise<Rig> {
 
 // ---------------------------------------------------------------- measurement
 
+/** The load side: one sender, one sink process, where the processes run. */
+interface Load {
+  sender: Sender;
+  sinks: SinkProcess;
+  pinning: CpuPinning | undefined;
+}
+
 interface Snapshot {
   at: number;
   cpuMs: number;
@@ -207,10 +233,15 @@ interface Snapshot {
   delivered: number;
   expected: number;
   bytes: number;
+  /** Consumers whose streams the sinks watch. */
+  streams: number;
+  sinkCpuUs: number;
 }
 
 interface Step {
   rooms: number;
+  /** Consumers on the worker (streams the sinks watch). */
+  consumers: number;
   seconds: number;
   packetsInPerSecond: number;
   packetsOutPerSecond: number;
@@ -225,20 +256,18 @@ interface Step {
   workerCpu: number;
   /** Worker CPU microseconds per packet delivered to a sink. */
   cpuUsPerPacket: number;
-  /** The one sender process (both rigs' participants): CPU ÷ wall time, packets sent/s, worst lateness. */
+  /** The sender process: CPU ÷ wall time, packets sent/s, worst lateness. */
   senderCpu: number;
   senderPacketsPerSecond: number;
   senderLateMaxMs: number;
-  /** This bench process (sinks of both rigs, the service's Node side): CPU ÷ wall time. */
+  /** The sink process: CPU ÷ wall time. */
+  sinkCpu: number;
+  /** This bench process (the service's or the baseline's Node side): CPU ÷ wall time. */
   benchProcessCpu: number;
+  /** Per CPU, busy share over the window (all processes on the machine). */
+  coreBusy: number[];
   loadAverage1m: number;
 }
-
-/** What the window saw outside the workers, the same for both rigs. */
-type Context = Pick<
-  Step,
-  'senderCpu' | 'senderPacketsPerSecond' | 'senderLateMaxMs' | 'benchProcessCpu' | 'loadAverage1m'
->;
 
 interface RampState {
   rig: Rig;
@@ -247,33 +276,102 @@ interface RampState {
   /** Its participants in the sender. */
   senders: number[];
   roomsHeld: number;
+  consumersHeld: number;
   stopReason: string;
   done: boolean;
+  seconds: number;
 }
 
-async function snapshot(worker: Worker, rooms: RoomMedia[]): Promise<Snapshot> {
-  const [usage, stats] = await Promise.all([
+async function snapshot(worker: Worker, rooms: RoomMedia[], sinks: SinkProcess): Promise<Snapshot> {
+  const [usage, stats, received] = await Promise.all([
     worker.getResourceUsage(),
     Promise.all(rooms.flatMap((r) => r.producers).map((p) => p.getStats())),
+    sinks.totals(rooms.flatMap((r) => r.sinkIds)),
   ]);
-  const sinks = rooms.flatMap((r) => r.sinks);
+  const t = received;
   return {
     at: performance.now(),
     cpuMs: usage.ru_utime + usage.ru_stime,
     packetsIn: stats.flat().reduce((n, x) => n + x.packetCount, 0),
-    delivered: sinks.reduce((n, s) => n + s.packets, 0),
-    expected: sinks.reduce((n, s) => n + s.expected, 0),
-    bytes: sinks.reduce((n, s) => n + s.bytes, 0),
+    delivered: t.packets,
+    expected: t.expected,
+    bytes: t.bytes,
+    streams: t.streams,
+    sinkCpuUs: received.cpuUs,
   };
 }
 
-function stepOf(rooms: number, a: Snapshot, b: Snapshot, context: Context): Step {
+const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
+
+const TABLE_HEAD =
+  'rig       rooms  consumers  pkt in/s  pkt out/s  Mbit/s    loss  worker CPU  µs CPU/pkt' +
+  '  | sender  sinks  bench  late ms  core busy  load';
+
+function row(rig: string, s: Step): string {
+  return [
+    rig.padEnd(8),
+    String(s.rooms).padStart(7),
+    String(s.consumers).padStart(11),
+    s.packetsInPerSecond.toFixed(0).padStart(10),
+    s.packetsOutPerSecond.toFixed(0).padStart(11),
+    s.mbitOutPerSecond.toFixed(1).padStart(8),
+    pct(s.loss, 2).padStart(8),
+    pct(s.workerCpu).padStart(12),
+    s.cpuUsPerPacket.toFixed(2).padStart(12),
+    '  |',
+    pct(s.senderCpu, 0).padStart(7),
+    pct(s.sinkCpu, 0).padStart(7),
+    pct(s.benchProcessCpu, 0).padStart(7),
+    s.senderLateMaxMs.toFixed(0).padStart(9),
+    s.coreBusy
+      .map((b) => pct(b, 0))
+      .join(' ')
+      .padStart(11),
+    s.loadAverage1m.toFixed(1).padStart(6),
+  ].join('');
+}
+
+/** Waits until every stream of these sinks has delivered a few packets (or gives up). */
+async function untilFlowing(sinks: SinkProcess, ids: number[]): Promise<void> {
+  const giveUp = performance.now() + READY_TIMEOUT_MS;
+  while (!(await sinks.flowing(ids)) && performance.now() < giveUp) await sleep(100);
+}
+
+/**
+ * One step of one rig: adds `count` rooms and has the sender send for them, waits
+ * until every stream flows and a warm-up, then measures one window.
+ */
+async function step(st: RampState, load: Load, count: number): Promise<void> {
+  const { sender, sinks } = load;
+  const first = st.rooms.length + 1;
+  const rooms = first + count - 1;
+  const added: number[] = [];
+  for (let index = first; index <= rooms; index++) {
+    const room = await st.rig.addRoom(index);
+    st.rooms.push(room);
+    added.push(...room.sinkIds);
+    st.senders.push(...sender.add(room.senders));
+  }
+  await untilFlowing(sinks, added);
+  await sleep(params.warmupSeconds * 1000);
+
+  const sa = await sender.stats();
+  const ca = process.cpuUsage();
+  const ta = cpuTimes();
+  const a = await snapshot(st.rig.worker, st.rooms, sinks);
+  await sleep(params.windowSeconds * 1000);
+  const b = await snapshot(st.rig.worker, st.rooms, sinks);
+  const tb = cpuTimes();
+  const cb = process.cpuUsage(ca);
+  const sb = await sender.stats();
+  const wall = (sb.at - sa.at) / 1000;
   const seconds = (b.at - a.at) / 1000;
   const deliveredOut = b.delivered - a.delivered;
   const expectedOut = b.expected - a.expected;
   const workerCpuMs = b.cpuMs - a.cpuMs;
-  return {
+  const result: Step = {
     rooms,
+    consumers: b.streams,
     seconds,
     packetsInPerSecond: (b.packetsIn - a.packetsIn) / seconds,
     packetsOutPerSecond: deliveredOut / seconds,
@@ -284,104 +382,76 @@ function stepOf(rooms: number, a: Snapshot, b: Snapshot, context: Context): Step
     workerCpuMs,
     workerCpu: workerCpuMs / 1000 / seconds,
     cpuUsPerPacket: deliveredOut > 0 ? (workerCpuMs * 1000) / deliveredOut : Infinity,
-    ...context,
-  };
-}
-
-const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
-
-const TABLE_HEAD =
-  'rig       rooms  pkt in/s  pkt out/s  Mbit/s out    loss  worker CPU  µs CPU/pkt' +
-  '  | sender CPU  sent/s  late ms  bench CPU  load';
-
-function row(rig: string, s: Step): string {
-  return [
-    rig.padEnd(8),
-    String(s.rooms).padStart(7),
-    s.packetsInPerSecond.toFixed(0).padStart(10),
-    s.packetsOutPerSecond.toFixed(0).padStart(11),
-    s.mbitOutPerSecond.toFixed(1).padStart(12),
-    pct(s.loss, 2).padStart(8),
-    pct(s.workerCpu).padStart(12),
-    s.cpuUsPerPacket.toFixed(2).padStart(12),
-    '  |',
-    pct(s.senderCpu).padStart(11),
-    s.senderPacketsPerSecond.toFixed(0).padStart(8),
-    s.senderLateMaxMs.toFixed(0).padStart(9),
-    pct(s.benchProcessCpu).padStart(11),
-    s.loadAverage1m.toFixed(1).padStart(6),
-  ].join('');
-}
-
-/** The sender's own CPU at or above this share of a core makes it the likely bottleneck. */
-const SENDER_BUSY = 0.9;
-
-/**
- * One step: adds `count` rooms to every rig still ramping and has the sender send
- * for them, waits until every stream flows and a warm-up, then measures all those
- * rigs over the same window, so machine load hits them alike.
- */
-async function step(
-  active: RampState[],
-  sender: Sender,
-  first: number,
-  count: number,
-): Promise<void> {
-  const rooms = first + count - 1;
-  const added: Sink[] = [];
-  for (const st of active) {
-    for (let index = first; index <= rooms; index++) {
-      const room = await st.rig.addRoom(index);
-      st.rooms.push(room);
-      added.push(...room.sinks);
-      st.senders.push(...sender.add(room.senders));
-    }
-  }
-  const before = added.map(() => new Map<number, number>());
-  const giveUp = performance.now() + READY_TIMEOUT_MS;
-  while (!flowing(added, before) && performance.now() < giveUp) await sleep(100);
-  await sleep(params.warmupSeconds * 1000);
-
-  const sa = await sender.stats();
-  const ca = process.cpuUsage();
-  const a = await Promise.all(active.map((st) => snapshot(st.rig.worker, st.rooms)));
-  await sleep(params.windowSeconds * 1000);
-  const b = await Promise.all(active.map((st) => snapshot(st.rig.worker, st.rooms)));
-  const cb = process.cpuUsage(ca);
-  const sb = await sender.stats();
-  const wall = (sb.at - sa.at) / 1000;
-  const context: Context = {
     senderCpu: (sb.cpuUs - sa.cpuUs) / 1e6 / wall,
     senderPacketsPerSecond: (sb.sent - sa.sent) / wall,
     senderLateMaxMs: sb.lateMaxMs,
+    sinkCpu: (b.sinkCpuUs - a.sinkCpuUs) / 1e6 / seconds,
     benchProcessCpu: (cb.user + cb.system) / 1e6 / wall,
+    coreBusy: cpuBusy(ta, tb),
     loadAverage1m: os.loadavg()[0] ?? 0,
   };
-  for (const [i, st] of active.entries()) {
-    const result = stepOf(rooms, a[i]!, b[i]!, context);
-    st.steps.push(result);
-    out(row(st.rig.name, result));
-    if (result.loss > params.lossLimit) {
-      st.stopReason = `loss ${pct(result.loss, 2)} > ${pct(params.lossLimit, 0)}`;
-      st.done = true;
-    } else if (result.workerCpu >= params.cpuLimit) {
-      st.stopReason = `worker CPU ${pct(result.workerCpu)} ≥ ${pct(params.cpuLimit, 0)} of a core`;
-      st.done = true;
-    } else {
-      st.roomsHeld = rooms;
-    }
-    if (st.done && context.senderCpu >= SENDER_BUSY)
-      st.stopReason += ` (sender process at ${pct(context.senderCpu)} of a core: it may be the bottleneck)`;
-    // A rig that stopped stops sending; the other ramps on alone.
-    if (st.done) sender.remove(st.senders);
+  st.steps.push(result);
+  out(row(st.rig.name, result));
+  if (result.loss > params.lossLimit) {
+    st.stopReason = `loss ${pct(result.loss, 2)} > ${pct(params.lossLimit, 0)}`;
+    st.done = true;
+  } else if (result.workerCpu >= params.cpuLimit) {
+    st.stopReason = `worker CPU ${pct(result.workerCpu)} ≥ ${pct(params.cpuLimit, 0)} of a core`;
+    st.done = true;
+  } else {
+    st.roomsHeld = rooms;
+    st.consumersHeld = result.consumers;
   }
-  if (context.senderCpu >= SENDER_BUSY)
-    out(`  note: the sender process used ${pct(context.senderCpu)} of a core in this window`);
+  const loadBusy = load.pinning ? result.coreBusy[load.pinning.loadCpu] : undefined;
+  if (loadBusy !== undefined && loadBusy >= LOAD_CORE_BUSY) {
+    out(
+      `  note: the load core was ${pct(loadBusy)} busy: the sender and the sinks may be the bottleneck`,
+    );
+    if (st.done) st.stopReason += ` (load core ${pct(loadBusy)} busy)`;
+  }
 }
 
-/** Worker CPU per delivered packet over the first `n` steps (CPU and packets summed). */
-function cpuPerPacket(st: RampState, n: number): number {
-  const steps = st.steps.slice(0, n);
+/** Rooms the next step adds: half of what the CPU per room so far leaves below the limit. */
+function nextCount(st: RampState): number {
+  const left = params.maxRooms - st.rooms.length;
+  const last = st.steps.at(-1);
+  let count = params.roomsPerStep;
+  if (last && last.workerCpu > 0) {
+    const perRoom = last.workerCpu / last.rooms;
+    count = Math.floor((params.cpuLimit - last.workerCpu) / perRoom / 2);
+  }
+  return Math.max(1, Math.min(params.roomsPerStep, count, left));
+}
+
+/** Ramps one rig to its limit, alone on the worker core, then tears it down. */
+async function ramp(st: RampState, load: Load): Promise<void> {
+  const started = performance.now();
+  const deadline = started + params.budgetSeconds * 1000;
+  try {
+    while (!st.done) {
+      if (st.rooms.length >= params.maxRooms) break;
+      if (performance.now() > deadline) {
+        st.stopReason = `time budget (${params.budgetSeconds} s)`;
+        break;
+      }
+      await step(st, load, nextCount(st));
+    }
+  } finally {
+    st.seconds = (performance.now() - started) / 1000;
+    const teardown = performance.now();
+    load.sender.remove(st.senders);
+    await load.sinks.close(st.rooms.flatMap((r) => r.sinkIds)).catch(() => undefined);
+    // Bounded: closing many rooms must not eat the watchdog's margin.
+    await withTimeout(st.rig.close(), 30_000, `closing the ${st.rig.name} rig`).catch(
+      (error: unknown) => out(message(error)),
+    );
+    out(`${st.rig.name} torn down in ${((performance.now() - teardown) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+/** Worker CPU per delivered packet over the steps at these room counts (CPU and packets summed). */
+function cpuPerPacket(st: RampState, rooms: Set<number>): number {
+  const steps = st.steps.filter((s) => rooms.has(s.rooms));
   const cpuMs = steps.reduce((x, s) => x + s.workerCpuMs, 0);
   const packets = steps.reduce((x, s) => x + s.deliveredOut, 0);
   return (cpuMs * 1000) / packets;
@@ -391,81 +461,94 @@ function cpuPerPacket(st: RampState, n: number): number {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const deadline = started + params.budgetSeconds * 1000;
   const ffmpeg = ffmpegVersion('media');
   const clip = ensureClip();
   const capture = await ensureCapture(clip);
   out(
     `bench:media — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
-      `mediasoup ${mediasoup.version}, ${ffmpeg}`,
+      `mediasoup ${mediasoup.version}, ${ffmpeg}${SMOKE ? ' — SMOKE (figures mean nothing)' : ''}`,
   );
   out(
     `clip: ${CLIP.seconds} s VP8 640x360@25 600 kbit/s (key frame every 1 s) + Opus 32 kbit/s, ` +
       `RTP packets ≤ ${PKT_SIZE} B captured once, replayed looped; rooms of ${params.roomSize}, ` +
-      `${params.roomsPerStep} more per step; window ${params.windowSeconds} s after ` +
-      `${params.warmupSeconds} s warm-up; stop at loss > ${pct(params.lossLimit, 0)}, ` +
-      `worker CPU ≥ ${pct(params.cpuLimit, 0)} or ${params.maxRooms} rooms`,
+      `up to ${params.roomsPerStep} more per step (fewer near the limit); window ` +
+      `${params.windowSeconds} s after ${params.warmupSeconds} s warm-up; stop at loss > ` +
+      `${pct(params.lossLimit, 0)}, worker CPU ≥ ${pct(params.cpuLimit, 0)} or ${params.maxRooms} rooms`,
   );
-  const rigs: RampState[] = [];
+  // A smoke run pins but leaves priorities alone: it runs beside the other tests.
+  const pinned = cpuPinning({ raisePriority: !SMOKE });
+  const pinning = 'reason' in pinned ? undefined : pinned;
+  if ('reason' in pinned) {
+    out(
+      `note: no CPU pinning (${pinned.reason}); the workers share the cores with the sender ` +
+        `and the sinks, so the rooms held are not the worker's limit`,
+    );
+  } else {
+    out(
+      `cores: the worker under test on CPU ${pinned.workerCpu}; this process, the sender and ` +
+        `the sink process on CPU ${pinned.loadCpu} (taskset); ` +
+        (typeof pinned.nice === 'number' ? `nice ${pinned.nice}` : pinned.nice),
+    );
+  }
   const sender = await Sender.start(capture, CLIP.seconds);
-  out('service and baseline ramp side by side, measured over the same windows\n');
+  const sinks = SinkProcess.start();
+  out(`sinks: one process, ${sinks.kind}, a UDP socket per receiving participant`);
+  for (const pid of [sender.pid, sinks.pid]) if (pid !== undefined) pinning?.load(pid);
+  const load: Load = { sender, sinks, pinning };
+  out('service, then baseline: each ramps alone, its worker with the worker core to itself\n');
   out(TABLE_HEAD);
+  const rigs: RampState[] = [];
   try {
     for (const make of [serviceRig, baselineRig]) {
-      rigs.push({
-        rig: await make(),
+      const rig = await make(sinks);
+      pinning?.worker(rig.worker.pid);
+      const st: RampState = {
+        rig,
         rooms: [],
         steps: [],
         senders: [],
         roomsHeld: 0,
+        consumersHeld: 0,
         stopReason: `room cap (${params.maxRooms})`,
         done: false,
-      });
-    }
-    for (let first = 1; first <= params.maxRooms; first += params.roomsPerStep) {
-      const active = rigs.filter((st) => !st.done);
-      if (active.length === 0) break;
-      if (performance.now() > deadline) {
-        for (const st of active) st.stopReason = 'time budget';
-        break;
-      }
-      await step(active, sender, first, Math.min(params.roomsPerStep, params.maxRooms - first + 1));
+        seconds: 0,
+      };
+      rigs.push(st);
+      await ramp(st, load);
     }
   } finally {
-    const teardown = performance.now();
     await stopChildren();
-    for (const st of rigs) {
-      for (const s of st.rooms.flatMap((r) => r.sinks)) s.close();
-      // Bounded: closing many rooms must not eat the watchdog's margin.
-      await withTimeout(st.rig.close(), 30_000, `closing the ${st.rig.name} rig`).catch(
-        (error: unknown) => out(message(error)),
-      );
-    }
-    out(`\nteardown ${((performance.now() - teardown) / 1000).toFixed(1)} s`);
   }
   const [service, baseline] = rigs as [RampState, RampState];
 
-  const common = Math.min(service.steps.length, baseline.steps.length);
-  const serviceUs = cpuPerPacket(service, common);
-  const baselineUs = cpuPerPacket(baseline, common);
-  const ratio = serviceUs / baselineUs;
-  const roomsRatio = baseline.roomsHeld > 0 ? service.roomsHeld / baseline.roomsHeld : NaN;
-  const perStep = Array.from({ length: common }, (_, i) => ({
-    rooms: service.steps[i]!.rooms,
-    ratio: service.steps[i]!.cpuUsPerPacket / baseline.steps[i]!.cpuUsPerPacket,
+  const bothRooms = new Set(
+    service.steps.map((s) => s.rooms).filter((r) => baseline.steps.some((s) => s.rooms === r)),
+  );
+  const serviceUs = cpuPerPacket(service, bothRooms);
+  const baselineUs = cpuPerPacket(baseline, bothRooms);
+  const cpuRatio = serviceUs / baselineUs;
+  const ratio = baseline.roomsHeld > 0 ? service.roomsHeld / baseline.roomsHeld : Number.NaN;
+  const perStep = [...bothRooms].map((rooms) => ({
+    rooms,
+    ratio:
+      service.steps.find((s) => s.rooms === rooms)!.cpuUsPerPacket /
+      baseline.steps.find((s) => s.rooms === rooms)!.cpuUsPerPacket,
   }));
 
-  out('\nservice ÷ baseline, worker CPU per forwarded packet, per step (rooms: ratio):');
+  out('service ÷ baseline, worker CPU per forwarded packet, at the room counts both measured:');
   out(perStep.map((s) => `${s.rooms}: ${s.ratio.toFixed(3)}`).join('  '));
   out(
-    `worker CPU per forwarded packet over the ${common} steps both measured (CPU and packets summed): ` +
-      `service ${serviceUs.toFixed(2)} µs, baseline ${baselineUs.toFixed(2)} µs`,
+    `worker CPU per forwarded packet over those ${bothRooms.size} steps (CPU and packets summed): ` +
+      `service ${serviceUs.toFixed(2)} µs, baseline ${baselineUs.toFixed(2)} µs, ` +
+      `ratio ${cpuRatio.toFixed(3)}`,
   );
 
   const summary = (st: RampState) => ({
     steps: st.steps,
     roomsHeld: st.roomsHeld,
+    consumersHeld: st.consumersHeld,
     stopReason: st.stopReason,
+    seconds: st.seconds,
   });
   mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
   writeFileSync(
@@ -474,6 +557,7 @@ async function main(): Promise<void> {
       {
         benchmark: 'media',
         date: new Date().toISOString(),
+        smoke: SMOKE,
         machine: {
           cores: os.cpus().length,
           cpu: os.cpus()[0]?.model ?? null,
@@ -488,12 +572,23 @@ async function main(): Promise<void> {
           clip: CLIP,
           pktSize: PKT_SIZE,
           sender: 'one node process replaying the captured RTP packets for all participants',
+          sinks: `one process, ${sinks.kind}, a UDP socket per receiving participant`,
+          order: 'service, then baseline; each ramps alone',
+          pinning: pinning
+            ? { workerCpu: pinning.workerCpu, loadCpu: pinning.loadCpu, nice: pinning.nice }
+            : { none: (pinned as { reason: string }).reason },
         },
         service: summary(service),
         baseline: summary(baseline),
-        cpuUsPerPacket: { service: serviceUs, baseline: baselineUs, overSteps: common },
+        roomsHeld: { service: service.roomsHeld, baseline: baseline.roomsHeld, ratio },
+        consumersHeld: { service: service.consumersHeld, baseline: baseline.consumersHeld },
+        cpuUsPerPacket: {
+          service: serviceUs,
+          baseline: baselineUs,
+          ratio: cpuRatio,
+          overRooms: [...bothRooms],
+        },
         perStepRatio: perStep,
-        roomsHeld: { service: service.roomsHeld, baseline: baseline.roomsHeld, ratio: roomsRatio },
         ratio,
         seconds: (performance.now() - started) / 1000,
       },
@@ -502,11 +597,15 @@ async function main(): Promise<void> {
     )}\n`,
   );
   out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
+  for (const st of [service, baseline]) {
+    out(
+      `${st.rig.name}: ${st.roomsHeld} rooms of 4 held on one worker core ` +
+        `(${st.consumersHeld} consumers; stopped by ${st.stopReason})`,
+    );
+  }
   out(
-    `rooms held: service ${service.roomsHeld} (${service.stopReason}), ` +
-      `baseline ${baseline.roomsHeld} (${baseline.stopReason})`,
+    `ratio=${ratio.toFixed(3)} (service rooms held ÷ bare mediasoup rooms held, one worker core each)`,
   );
-  out(`ratio=${ratio.toFixed(3)} (service worker CPU per forwarded packet / bare mediasoup)`);
 }
 
-runBounded('bench:media', 450_000, children, main);
+runBounded('bench:media', WATCHDOG_MS, children, main);

@@ -1,12 +1,18 @@
 /**
  * Synthetic media load for the media benchmarks (bench:media, bench:cluster): a VP8 +
  * Opus clip's RTP packets captured once, one sender process replaying them for every
- * participant, and UDP sinks counting what comes back and what was lost.
+ * participant, and UDP sinks counting what comes back and what was lost (in the
+ * benchmark process, `Sink`, or in a process of their own, `SinkProcess`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { AUDIO_PT, VIDEO_PT, type Leg, type SenderSpec } from '../tests/support/syntheticRoom.js';
 import { out } from './common.js';
 
@@ -16,7 +22,7 @@ export const LISTEN_IP = '127.0.0.1';
 
 // ---------------------------------------------------------------- the RTP capture
 
-/** The benchmark's child processes (the sender), stopped by `stopChildren` or `runBounded`. */
+/** The benchmark's child processes (sender, sinks), stopped by `stopChildren` or `runBounded`. */
 export const children = new Set<ChildProcess>();
 let stopping = false;
 
@@ -241,6 +247,10 @@ export class Sender {
     return new Sender(child);
   }
 
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** Starts sending for these participants; returns their ids. */
   add(specs: SenderSpec[]): number[] {
     const ids = specs.map(() => this.#nextId++);
@@ -359,4 +369,215 @@ export function flowing(sinks: Sink[], before: Map<number, number>[]): boolean {
   return sinks.every((s, i) =>
     [...s.counts()].every(([ssrc, n]) => n - (before[i]?.get(ssrc) ?? 0) >= READY_PACKETS),
   );
+}
+
+// ---------------------------------------------------------------- sinks in a process of their own
+
+/*
+ * The sink process counts what the sinks receive as `Sink` does, outside the benchmark
+ * process, so the receiving side's CPU can be placed on a core of its own: bench/sink.c
+ * compiled once (batched receives, a fraction of Node's cost per packet), else the same
+ * in plain JavaScript. Both answer the line protocol described in bench/sink.c.
+ */
+
+/** The JavaScript sink process, where no C compiler is found. */
+const SINKS_JS = String.raw`
+import dgram from 'node:dgram';
+import readline from 'node:readline';
+const HOST = '127.0.0.1';
+const MAX_SEQ_JUMP = ${MAX_SEQ_JUMP};
+const READY = ${READY_PACKETS};
+const sinks = new Map();
+let nextId = 1;
+
+function count(s, msg) {
+  const b1 = msg.length >= 12 ? msg[1] : 0;
+  const st = msg.length >= 12 && !(b1 >= 192 && b1 <= 223) ? s.ssrcs.get(msg.readUInt32BE(8)) : undefined;
+  if (st === undefined) { s.other += 1; return; }
+  s.packets += 1;
+  s.bytes += msg.length;
+  st.n += 1;
+  const seq = msg.readUInt16BE(2);
+  if (st.highest < 0) { st.highest = seq; s.expected += 1; return; }
+  const ahead = (seq - st.highest + 65536) % 65536;
+  if (ahead === 0 || ahead >= 65536 - MAX_SEQ_JUMP) return; // duplicate or late
+  st.highest = seq;
+  s.expected += ahead <= MAX_SEQ_JUMP ? ahead : 1; // a restart opens a new run
+}
+
+function open() {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    const s = { sock, ssrcs: new Map(), packets: 0, bytes: 0, expected: 0, other: 0 };
+    sock.on('message', (msg) => count(s, msg));
+    sock.bind(0, HOST, () => {
+      const id = nextId++;
+      sinks.set(id, s);
+      resolve(id + ':' + sock.address().port);
+    });
+  });
+}
+
+async function answer(type, args) {
+  const ids = args.map(Number);
+  switch (type) {
+    case 'open':
+      return (await Promise.all(Array.from({ length: ids[0] }, open))).join(' ');
+    case 'watch': {
+      const s = sinks.get(ids[0]);
+      if (!s) return 'error no such sink';
+      for (const x of ids.slice(1)) if (!s.ssrcs.has(x)) s.ssrcs.set(x, { n: 0, highest: -1 });
+      return '';
+    }
+    case 'flowing':
+      return ids.every((id) => {
+        const s = sinks.get(id);
+        return s && s.ssrcs.size > 0 && [...s.ssrcs.values()].every((st) => st.n >= READY);
+      }) ? '1' : '0';
+    case 'totals': {
+      const t = [0, 0, 0, 0];
+      for (const id of ids) {
+        const s = sinks.get(id);
+        if (!s) continue;
+        t[0] += s.packets; t[1] += s.bytes; t[2] += s.expected; t[3] += s.ssrcs.size;
+      }
+      const cpu = process.cpuUsage();
+      return [cpu.user + cpu.system, ...t].join(' ');
+    }
+    case 'close':
+      for (const id of ids) { sinks.get(id)?.sock.close(); sinks.delete(id); }
+      return '';
+  }
+  return 'error unknown command ' + type;
+}
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  const [type, req, ...args] = line.trim().split(/\s+/);
+  answer(type, args).then((r) => process.stdout.write(req + (r ? ' ' + r : '') + '\n'));
+}).on('close', () => process.exit(0));
+`;
+
+/** The C sink's source, next to this file. */
+const SINK_C = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sink.c');
+
+/** Compiles bench/sink.c once per source (cached in the temp directory); undefined without a compiler. */
+function compiledSink(): { bin: string } | { reason: string } {
+  try {
+    const source = readFileSync(SINK_C);
+    const defines = [`-DREADY=${READY_PACKETS}`];
+    const key = createHash('sha256').update(source).update(defines.join(' ')).digest('hex');
+    const dir = path.join(os.tmpdir(), 'mediation-bench');
+    const bin = path.join(dir, `sink-${key.slice(0, 16)}`);
+    if (existsSync(bin)) return { bin };
+    mkdirSync(dir, { recursive: true });
+    const partial = `${bin}.${process.pid}.partial`;
+    const r = spawnSync('cc', ['-O2', '-Wall', ...defines, '-o', partial, SINK_C], {
+      encoding: 'utf8',
+    });
+    if (r.error) return { reason: `no C compiler (${r.error.message})` };
+    if (r.status !== 0) return { reason: `cc failed: ${r.stderr.trim().split('\n')[0] ?? ''}` };
+    renameSync(partial, bin);
+    return { bin };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** What a group of remote sinks received so far. */
+export interface SinkTotals {
+  /** Media packets received. */
+  packets: number;
+  bytes: number;
+  /** Media packets that should have arrived, from the sequence numbers. */
+  expected: number;
+  /** Streams (consumers) watched. */
+  streams: number;
+}
+
+/** The main process's handle on the sink process. */
+export class SinkProcess {
+  readonly #child: ChildProcess;
+  /** 'C (bench/sink.c)' or 'Node (…why not C)'. */
+  readonly kind: string;
+  #nextReq = 1;
+  readonly #pending = new Map<
+    number,
+    { resolve: (words: string[]) => void; reject: (e: Error) => void }
+  >();
+
+  private constructor(child: ChildProcess, kind: string) {
+    this.#child = child;
+    this.kind = kind;
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const [req, ...words] = line.trim().split(/\s+/);
+      const p = this.#pending.get(Number(req));
+      this.#pending.delete(Number(req));
+      if (words.includes('error')) p?.reject(new Error(`sink process: ${line}`));
+      else p?.resolve(words);
+    });
+    child.once('exit', () => {
+      for (const p of this.#pending.values()) p.reject(new Error('the sink process exited'));
+      this.#pending.clear();
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Starts the C sinks, else (no compiler) the JavaScript ones. */
+  static start(): SinkProcess {
+    const c = compiledSink();
+    const [command, args, kind] =
+      'bin' in c
+        ? [c.bin, [], 'C (bench/sink.c, recvmmsg)']
+        : [process.execPath, ['--input-type=module', '-e', SINKS_JS], `Node (${c.reason})`];
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.add(child);
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      if (!stopping) out(`sink process ${child.pid} exited (${code ?? signal})`);
+    });
+    return new SinkProcess(child, kind);
+  }
+
+  #request(type: string, args: (number | string)[]): Promise<string[]> {
+    const req = this.#nextReq++;
+    return new Promise<string[]>((resolve, reject) => {
+      this.#pending.set(req, { resolve, reject });
+      this.#child.stdin!.write(`${[type, req, ...args].join(' ')}\n`);
+    });
+  }
+
+  /** Opens `count` sinks; their ids and UDP ports. */
+  async open(count: number): Promise<{ id: number; port: number }[]> {
+    const words = await this.#request('open', [count]);
+    if (words.length !== count) throw new Error(`sink process opened ${words.length} of ${count}`);
+    return words.map((w) => {
+      const [id, port] = w.split(':').map(Number) as [number, number];
+      return { id, port };
+    });
+  }
+
+  /** Has each sink count the media packets of these SSRCs (the streams it consumes). */
+  async watch(watch: [id: number, ssrcs: number[]][]): Promise<void> {
+    await Promise.all(watch.map(([id, ssrcs]) => this.#request('watch', [id, ...ssrcs])));
+  }
+
+  /** True once every stream these sinks watch has delivered READY_PACKETS. */
+  async flowing(ids: number[]): Promise<boolean> {
+    return (await this.#request('flowing', ids))[0] === '1';
+  }
+
+  /** What these sinks received so far; and the sink process's CPU time (µs). */
+  async totals(ids: number[]): Promise<SinkTotals & { cpuUs: number }> {
+    const [cpuUs = 0, packets = 0, bytes = 0, expected = 0, streams = 0] = (
+      await this.#request('totals', ids)
+    ).map(Number);
+    return { cpuUs, packets, bytes, expected, streams };
+  }
+
+  async close(ids: number[]): Promise<void> {
+    if (ids.length > 0) await this.#request('close', ids);
+  }
 }
