@@ -655,7 +655,7 @@ describe('service certificates in bundles', () => {
       );
       const file = path.join(t.dataDir, 'documents', kept!.blob_key);
       const altered = readFileSync(file);
-      altered[altered.length - 10] ^= 0xff;
+      altered.writeUInt8(altered.readUInt8(altered.length - 10) ^ 0xff, altered.length - 10);
       writeFileSync(file, altered);
       renders.mockClear();
       const refused = await api.call(
