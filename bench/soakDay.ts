@@ -8,7 +8,7 @@ import type { StaffFixture } from '../tests/support/cases.js';
 import { TEST_PASSWORD, caseInSession } from '../tests/support/cases.js';
 import { connectClient, joinSession, type TestClient } from '../tests/support/client.js';
 import { enrolledToken } from '../tests/support/enrol.js';
-import { apiClient, type Api } from '../tests/support/evidenceHttp.js';
+import { apiClient, freshAddress, type Api } from '../tests/support/evidenceHttp.js';
 import { settledCase } from '../tests/support/settledCase.js';
 import { publishSynthetic, type SyntheticMedia } from '../tests/support/syntheticMedia.js';
 import type { BenchService } from './common.js';
@@ -117,9 +117,10 @@ export async function soakSession(
     for (const c of clients) c.close();
   }
   if (options.settle) {
-    // Each settled case's parties have their own numbers, as real ones do.
+    // Each settled case's parties have their own numbers and addresses, as real ones do
+    // (signing codes are limited per number, code checks per address).
     const n = String(options.index).padStart(4, '0');
-    await settledCase(service, api, {
+    await settledCase(service, apiClient(url, freshAddress()), {
       phones: { applicant: `1390000${n}`, respondent: `1370000${n}` },
     });
   }

@@ -87,11 +87,13 @@ export interface Api {
   ): Promise<Reply>;
 }
 
-export function apiClient(baseUrl: string): Api {
+/** `headers` go with every request (a client's own forwarded address, for one). */
+export function apiClient(baseUrl: string, headers: Record<string, string> = {}): Api {
   const call: Api['call'] = async (method, p, token, body) => {
     const res = await fetch(`${baseUrl}/api${p}`, {
       method,
       headers: {
+        ...headers,
         ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(p === '/auth/login' ? freshAddress() : {}),
