@@ -99,6 +99,7 @@ export async function ensureCapture(clip: string): Promise<string> {
  * RTP timestamps (a frame's packets leave together, as FFmpeg's -re sends them);
  * each participant starts at a random point of the loop. A timer wheel: every
  * TICK_MS it sends everything due. It reports its own CPU time and how late it got.
+ * A participant can be paused and resumed (it carries on where it stopped).
  */
 const SENDER_JS = String.raw`
 import dgram from 'node:dgram';
@@ -150,7 +151,7 @@ function add(id, spec) {
   let loop = 0;
   if (idx < 0) { idx = 0; loop = 1; }
   const p = {
-    sock, bound: false, idx, loop, base: now - phase,
+    sock, bound: false, paused: false, idx, loop, base: now - phase,
     ports: [spec.audio.port, spec.video.port],
     ssrcs: [spec.audio.ssrc, spec.video.ssrc],
     seqBase: [rand(65536), rand(65536)],
@@ -163,7 +164,7 @@ function add(id, spec) {
 function tick() {
   const now = performance.now();
   for (const p of parts.values()) {
-    if (!p.bound) continue;
+    if (!p.bound || p.paused) continue;
     for (;;) {
       const pk = packets[p.idx];
       const due = p.base + p.loop * periodMs + pk.at;
@@ -189,6 +190,15 @@ process.on('message', (m) => {
     process.send({ type: 'ready', packets: packets.length, audio: perLoop[0], video: perLoop[1] });
   } else if (m.type === 'add') {
     for (const [id, spec] of m.specs) add(id, spec);
+  } else if (m.type === 'pause') {
+    for (const id of m.ids) { const p = parts.get(id); if (p) p.paused = true; }
+  } else if (m.type === 'resume') {
+    // Carries on from the packet it stopped at, due now: no gap in sequence numbers.
+    const now = performance.now();
+    for (const id of m.ids) {
+      const p = parts.get(id);
+      if (p?.paused) { p.paused = false; p.base = now - p.loop * periodMs - packets[p.idx].at; }
+    }
   } else if (m.type === 'remove') {
     for (const id of m.ids) { parts.get(id)?.sock.close(); parts.delete(id); }
   } else if (m.type === 'stats') {
@@ -260,6 +270,16 @@ export class Sender {
 
   remove(ids: number[]): void {
     if (ids.length > 0) this.#child.send({ type: 'remove', ids });
+  }
+
+  /** Stops sending for these participants, keeping their sockets (and so their transports' tuples). */
+  pause(ids: number[]): void {
+    if (ids.length > 0) this.#child.send({ type: 'pause', ids });
+  }
+
+  /** Sends again for paused participants, from the packet each stopped at, with no gap in sequence numbers. */
+  resume(ids: number[]): void {
+    if (ids.length > 0) this.#child.send({ type: 'resume', ids });
   }
 
   stats(): Promise<SenderStats> {
