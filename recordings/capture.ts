@@ -22,7 +22,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { closeSync, openSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A copy of a producer's RTP (the server's `ProducerTap`). */
@@ -410,16 +410,21 @@ export class TrackCapture {
     return this.#segmentPolls;
   }
 
-  /** Reads the list's new complete lines only (a long recording's list is read once). */
+  /**
+   * Reads the list's new complete lines only (a long recording's list is read once).
+   * A look that finds the list as long as before costs one stat(); the list is
+   * opened only when it grew, once per segment.
+   */
   async #readSegmentList(): Promise<void> {
     const options = this.#segments;
     if (!options) return;
+    const list = segmentListFile(this.file);
     let added = '';
     try {
-      const handle = await open(segmentListFile(this.file), 'r');
+      const { size } = await stat(list);
+      if (size <= this.#segmentListRead) return;
+      const handle = await open(list, 'r');
       try {
-        const { size } = await handle.stat();
-        if (size <= this.#segmentListRead) return;
         const bytes = Buffer.alloc(size - this.#segmentListRead);
         const { bytesRead } = await handle.read(bytes, 0, bytes.length, this.#segmentListRead);
         added = bytes.subarray(0, bytesRead).toString('utf8');
