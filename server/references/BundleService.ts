@@ -25,11 +25,17 @@ import type {
 } from '../institutions/InstitutionService.js';
 import type { WebhookDispatcher } from '../institutions/WebhookDispatcher.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
-import { fixingEvent, sha256Of, type BundleFile, type BundleManifest } from './bundle.js';
+import {
+  byteLength,
+  fixingEvent,
+  sha256Of,
+  type BundleFile,
+  type BundleManifest,
+} from './bundle.js';
 import type { BundleRecord, BundleRepository } from './BundleRepository.js';
 import {
   README_BYTES,
-  collect,
+  collectHashed,
   layoutBundle,
   mergeExcluded,
   type Plan,
@@ -266,7 +272,10 @@ export class BundleService {
 
     // Read and render everything first: the reads and renderings are audit events, and
     // the chain as it then stands says which event fixed each file's hash.
-    const bytesOf = new Map<string, Buffer>();
+    // Evidence as the chunks it was read in: the archive is written from them, not from a copy.
+    const bytesOf = new Map<string, Buffer | readonly Buffer[]>();
+    // What was hashed as it was read (the large files) is not hashed again.
+    const hashOf = new Map<string, string>();
     for (const d of [application, ...records]) {
       const read = await this.#documents.pdf(SYSTEM, caseId, d.id, NO_CLIENT);
       bytesOf.set(`document:${d.id}`, read.bytes);
@@ -282,7 +291,9 @@ export class BundleService {
         client: NO_CLIENT,
       });
       if (opened.range === 'invalid') throw fail('EVIDENCE_FILE_UNREADABLE');
-      bytesOf.set(`evidence:${item.id}`, await collect(opened.stream));
+      const read = await collectHashed(opened.stream);
+      bytesOf.set(`evidence:${item.id}`, read.chunks);
+      hashOf.set(`evidence:${item.id}`, read.sha256);
     }
     // Service certificates of every delivery, as of now; each rendering is its own event.
     for (const d of deliveries) {
@@ -293,11 +304,11 @@ export class BundleService {
     }
     const events = await this.#audit.list(caseId);
 
-    const files = new Map<string, Buffer>();
+    const files = new Map<string, Buffer | readonly Buffer[]>();
     const listed: BundleFile[] = [];
     let reference: Awaited<ReturnType<ReferenceService['signed']>>['reference'] | undefined;
     for (const f of layout) {
-      let bytes: Buffer;
+      let bytes: Buffer | readonly Buffer[];
       if (f.role === 'readme') bytes = README_BYTES;
       else if (f.role === 'reference') {
         // The signed case reference last: its chain holds every read above.
@@ -305,9 +316,12 @@ export class BundleService {
         reference = signed.reference;
         bytes = Buffer.from(signed.jws, 'utf8');
       } else bytes = bytesOf.get(`${f.source.kind}:${f.source.id}`)!;
-      const sha256 = sha256Of(bytes);
+      const sha256 =
+        hashOf.get(`${f.source.kind}:${f.source.id}`) ??
+        sha256Of(Buffer.isBuffer(bytes) ? bytes : Buffer.concat(bytes));
+      const size = byteLength(bytes);
       // What the preview showed is what goes: a file that changed since it was written stops here.
-      if (f.expected && (f.expected.sha256 !== sha256 || f.expected.size !== bytes.length)) {
+      if (f.expected && (f.expected.sha256 !== sha256 || f.expected.size !== size)) {
         throw fail('BUNDLE_FILE_CHANGED', { path: f.path });
       }
       files.set(f.path, bytes);
@@ -315,7 +329,7 @@ export class BundleService {
       listed.push({
         ...entry,
         sha256,
-        size: bytes.length,
+        size,
         fixedBy: fixingEvent(events, f.source, sha256),
       });
     }

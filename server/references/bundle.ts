@@ -22,7 +22,7 @@ import { canonicalJson, type StoredAuditEvent } from '../audit/AuditChain.js';
 import { verifyJws, type Jwks } from '../signing/jws.js';
 import { verifyReference, type CaseReference } from './reference.js';
 import { CONCESSIONS_STATEMENT, type LateReferral } from './referralRules.js';
-import { readZip, writeZip, ZipFormatError, type ZipEntry } from './zip.js';
+import { readZip, writeZipParts, ZipFormatError, type ZipEntry, type ZipInput } from './zip.js';
 
 export const BUNDLE_TYPE = 'mediation-application-bundle+jws';
 export const MANIFEST_JWS = 'manifest.jws';
@@ -97,25 +97,42 @@ export function sha256Of(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** The length of bytes given whole or as the buffers they are made of. */
+export function byteLength(bytes: Buffer | readonly Buffer[]): number {
+  return Buffer.isBuffer(bytes) ? bytes.length : bytes.reduce((n, b) => n + b.length, 0);
+}
+
 /** Lays out the archive: signed manifest, its readable copy, then the files in manifest order. */
 export async function assembleBundle(
   manifest: BundleManifest,
   files: ReadonlyMap<string, Buffer>,
   sign: (manifest: BundleManifest) => Promise<string>,
 ): Promise<Buffer> {
-  const entries: ZipEntry[] = [
+  return Buffer.concat(await assembleBundleParts(manifest, files, sign));
+}
+
+/**
+ * assembleBundle's archive as the buffers it is made of; a file may be given as the buffers
+ * it was read in, and no file's bytes are copied.
+ */
+export async function assembleBundleParts(
+  manifest: BundleManifest,
+  files: ReadonlyMap<string, Buffer | readonly Buffer[]>,
+  sign: (manifest: BundleManifest) => Promise<string>,
+): Promise<Buffer[]> {
+  const entries: ZipInput[] = [
     { path: MANIFEST_JWS, bytes: Buffer.from(await sign(manifest), 'utf8') },
     { path: MANIFEST_JSON, bytes: Buffer.from(manifestText(manifest), 'utf8') },
   ];
   for (const f of manifest.files) {
     const bytes = files.get(f.path);
     // The caller hashed these very buffers for the manifest; a size check catches a mix-up.
-    if (!bytes || bytes.length !== f.size) {
+    if (!bytes || byteLength(bytes) !== f.size) {
       throw new Error(`assembleBundle: ${f.path} does not match its manifest entry`);
     }
     entries.push({ path: f.path, bytes });
   }
-  return writeZip(entries);
+  return writeZipParts(entries);
 }
 
 /** Which audit event fixes the hash of each kind of source, and where its payload says so. */

@@ -5,6 +5,7 @@
  * party's preview alike), and the effective agreement's files, shared with the
  * payment-order pack. Pure apart from reading the agreement's bytes.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Actor } from '../cases/access.js';
 import type { MediationCase } from '../cases/model.js';
@@ -188,9 +189,23 @@ export function mergeExcluded(
 }
 
 export async function collect(stream: Readable): Promise<Buffer> {
+  return Buffer.concat((await collectHashed(stream)).chunks);
+}
+
+/**
+ * A stream's bytes as the chunks they were read in (not joined: a bundle writes them where
+ * they lie) and their SHA-256, each chunk hashed while the next one is read.
+ */
+export async function collectHashed(
+  stream: Readable,
+): Promise<{ chunks: Buffer[]; sha256: string }> {
+  const hash = createHash('sha256');
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    chunks.push(chunk as Buffer);
+  }
+  return { chunks, sha256: hash.digest('hex') };
 }
 
 /**

@@ -4,11 +4,12 @@
  * bytes still match the hash recorded with them; and its webhook delivery as
  * staff see it.
  */
+import { createHash } from 'node:crypto';
 import { fail } from '../errors.js';
 import type { WebhookDelivery } from '../institutions/WebhookDispatcher.js';
 import type { ServiceKeys } from '../signing/ServiceKeys.js';
 import type { ArchiveArea, ArchiveStore } from '../storage/archives.js';
-import { BUNDLE_TYPE, assembleBundle, sha256Of, type BundleManifest } from './bundle.js';
+import { BUNDLE_TYPE, assembleBundleParts, sha256Of, type BundleManifest } from './bundle.js';
 
 /** A bundle's or pack's webhook delivery as staff see it. */
 export type WebhookDeliveryView = Pick<
@@ -42,12 +43,25 @@ export async function storeSignedBundle(
   caseId: string,
   id: string,
   manifest: BundleManifest,
-  files: ReadonlyMap<string, Buffer>,
+  /** Each file whole, or as the buffers it was read in. */
+  files: ReadonlyMap<string, Buffer | readonly Buffer[]>,
 ): Promise<{ file: string; sha256: string; size: number }> {
-  const zip = await assembleBundle(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
-  const file = await archives.put(area, caseId, id, zip);
-  return { file, sha256: sha256Of(zip), size: zip.length };
+  const parts = await assembleBundleParts(manifest, files, (m) => keys.sign(m, BUNDLE_TYPE));
+  const stored = archives.put(area, caseId, id, parts);
+  // Hashed while the write goes on (it runs off this thread): yielding after each large part
+  // lets the write move on to the next one.
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const part of parts) {
+    hash.update(part);
+    size += part.length;
+    if (part.length >= YIELD_AFTER) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { file: await stored, sha256: hash.digest('hex'), size };
 }
+
+/** Parts at least this large are hashed one at a time between steps of the write. */
+const YIELD_AFTER = 2 ** 20;
 
 /** A stored archive's bytes, refused when they no longer match the hash recorded with them. */
 export async function readStoredBundle(

@@ -42,14 +42,19 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 (ISO-HDLC): zlib's where Node has it (20.15+), else crc32Portable. */
-export function crc32(bytes: Uint8Array): number {
-  return typeof zlib.crc32 === 'function' ? zlib.crc32(bytes) >>> 0 : crc32Portable(bytes);
+/**
+ * CRC-32 (ISO-HDLC): zlib's where Node has it (20.15+), else crc32Portable. `initial`: the
+ * CRC of the bytes before these (0 for none), so a file in parts is checked part by part.
+ */
+export function crc32(bytes: Uint8Array, initial = 0): number {
+  return typeof zlib.crc32 === 'function'
+    ? zlib.crc32(bytes, initial) >>> 0
+    : crc32Portable(bytes, initial);
 }
 
 /** The same CRC-32 as a table-driven loop, for Node versions without zlib.crc32. */
-export function crc32Portable(bytes: Uint8Array): number {
-  let c = 0xffffffff;
+export function crc32Portable(bytes: Uint8Array, initial = 0): number {
+  let c = (initial ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
@@ -66,6 +71,20 @@ export function safeEntryPath(p: string): boolean {
 }
 
 export function writeZip(entries: readonly ZipEntry[]): Buffer {
+  return Buffer.concat(writeZipParts(entries));
+}
+
+/** An entry to write: its bytes whole, or the buffers they are made of, in order. */
+export interface ZipInput {
+  path: string;
+  bytes: Buffer | readonly Buffer[];
+}
+
+/**
+ * writeZip's archive as the buffers it is made of, in order: the entries' own bytes are
+ * parts of it, not copied (an export writes and hashes them where they lie).
+ */
+export function writeZipParts(entries: readonly ZipInput[]): Buffer[] {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -75,9 +94,10 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     if (seen.has(entry.path)) throw new RangeError(`writeZip: duplicate path ${entry.path}`);
     seen.add(entry.path);
     const name = Buffer.from(entry.path, 'utf8');
-    const size = entry.bytes.length;
+    const pieces = Buffer.isBuffer(entry.bytes) ? [entry.bytes] : entry.bytes;
+    const size = pieces.reduce((n, p) => n + p.length, 0);
     if (size > MAX_ZIP32 || offset > MAX_ZIP32) throw new RangeError('writeZip: over 4 GB');
-    const crc = crc32(entry.bytes);
+    const crc = pieces.reduce((c, p) => crc32(p, c), 0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL, 0);
     local.writeUInt16LE(20, 4); // version needed: 2.0
@@ -104,7 +124,7 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     record.writeUInt16LE(name.length, 28);
     record.writeUInt32LE(offset, 42);
     central.push(record, name);
-    parts.push(local, name, entry.bytes);
+    parts.push(local, name, ...pieces);
     offset += local.length + name.length + size;
   }
   const directory = Buffer.concat(central);
@@ -114,7 +134,8 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, directory, end]);
+  parts.push(directory, end);
+  return parts;
 }
 
 export class ZipFormatError extends Error {}

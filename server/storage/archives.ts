@@ -15,12 +15,15 @@ import { writeFileDurably } from './durableWrite.js';
 export type ArchiveArea = 'bundles' | 'payment-orders' | 'reports';
 const AREAS: readonly ArchiveArea[] = ['bundles', 'payment-orders', 'reports'];
 
+/** An archive's bytes, or the buffers it is made of in order (stored without joining them). */
+export type Archived = Buffer | readonly Buffer[];
+
 export interface ArchiveStore {
   /**
    * Stores `bytes` durably; resolves with the location to keep in the archive's row. `owner` is
    * the case (or, for reports, the organisation) it belongs to; `ext` the file's extension.
    */
-  put(area: ArchiveArea, owner: string, id: string, bytes: Buffer, ext?: string): Promise<string>;
+  put(area: ArchiveArea, owner: string, id: string, bytes: Archived, ext?: string): Promise<string>;
   read(location: string): Promise<Buffer>;
 }
 
@@ -36,7 +39,7 @@ export class FileArchives implements ArchiveStore {
     area: ArchiveArea,
     owner: string,
     id: string,
-    bytes: Buffer,
+    bytes: Archived,
     ext = 'zip',
   ): Promise<string> {
     const folder = path.join(this.#dataDir, area, owner);
@@ -64,8 +67,10 @@ export class ObjectArchives implements ArchiveStore {
     this.#files = files;
   }
 
-  async put(area: ArchiveArea, _caseId: string, _id: string, bytes: Buffer): Promise<string> {
-    const blob = await this.#store(area).write(Readable.from([bytes]), { maxBytes: bytes.length });
+  async put(area: ArchiveArea, _caseId: string, _id: string, bytes: Archived): Promise<string> {
+    const parts = Buffer.isBuffer(bytes) ? [bytes] : bytes;
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    const blob = await this.#store(area).write(Readable.from(parts), { maxBytes: size });
     return `${BLOB}${area}/${blob.key}`;
   }
 

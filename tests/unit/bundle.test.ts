@@ -22,7 +22,13 @@ import {
 } from '../../server/references/bundle.js';
 import { REFERENCE_TYPE, type CaseReference } from '../../server/references/reference.js';
 import { CONCESSIONS_STATEMENT } from '../../server/references/referralRules.js';
-import { crc32, crc32Portable, readZip, writeZip } from '../../server/references/zip.js';
+import {
+  crc32,
+  crc32Portable,
+  readZip,
+  writeZip,
+  writeZipParts,
+} from '../../server/references/zip.js';
 import { ServiceKeys } from '../../server/signing/ServiceKeys.js';
 
 describe('stored ZIP', () => {
@@ -32,6 +38,29 @@ describe('stored ZIP', () => {
     const random = randomBytes(100_003);
     expect(crc32Portable(random)).toBe(crc32(random));
     expect(crc32Portable(Buffer.from('123456789'))).toBe(0xcbf43926);
+    // Part by part, each part's CRC carried into the next, gives the whole's.
+    const [head, tail] = [random.subarray(0, 65_536), random.subarray(65_536)];
+    expect(crc32(tail, crc32(head))).toBe(crc32(random));
+    expect(crc32Portable(tail, crc32Portable(head))).toBe(crc32(random));
+  });
+
+  it('writes a file given in parts exactly as the file given whole, without copying the parts', () => {
+    const whole = randomBytes(200_000);
+    const pieces = [
+      whole.subarray(0, 65_536),
+      whole.subarray(65_536, 131_072),
+      whole.subarray(131_072),
+    ];
+    const parts = writeZipParts([
+      { path: 'a.txt', bytes: Buffer.from('hello') },
+      { path: 'scan.png', bytes: pieces },
+    ]);
+    const zip = writeZip([
+      { path: 'a.txt', bytes: Buffer.from('hello') },
+      { path: 'scan.png', bytes: whole },
+    ]);
+    expect(Buffer.concat(parts).equals(zip)).toBe(true);
+    expect(pieces.every((p) => parts.includes(p))).toBe(true);
   });
 
   it('writes the same bytes for the same entries and reads them back, UTF-8 names included', () => {
