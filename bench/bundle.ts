@@ -10,8 +10,9 @@
  * rendered once per delivery step and kept, so a re-export reads them with
  * their hashes checked — signs the reference and the manifest, writes the
  * ZIP durably, appends the audit event). Baseline, in the same run and
- * alternating: the same payload bytes read from the data directory, SHA-256'd, concatenated and written to
- * one file with fsync — what any export of those files must at least do.
+ * alternating: the same payload bytes read from the data directory,
+ * SHA-256'd, concatenated and written to one file with fsync — what any
+ * export of those files must at least do.
  * The court's side: verifyBundle on the exported bytes vs one SHA-256 pass
  * over them.
  *
