@@ -575,6 +575,8 @@ async function main(): Promise<void> {
     };
     const ratio = per.service / per.bare;
     const ffmpegOnlyRatio = per.service / per.direct;
+    // The service's Node side (segment list looks, segment copies, records), for the record.
+    const withNode = per.service + nodeExtra.cpu / streamSeconds;
     const byKind = (side: keyof Measured) => {
       const of = (kind: Kind) =>
         sum(spentBy[side].filter((_, i) => kindOfPid.get(recording[side][i]!) === kind)) /
@@ -736,7 +738,8 @@ async function main(): Promise<void> {
         ((bareExtra.cpu * 1e6) / bareTappedPackets).toFixed(1),
         '—',
       ],
-      ['not in the ratio: service Node process', ms(nodeExtra.cpu / streamSeconds), '—', '—'],
+      ['not in the ratios: service Node process', ms(nodeExtra.cpu / streamSeconds), '—', '—'],
+      ['  with it, ms CPU per stream-second', ms(withNode), ms(per.bare), ms(per.direct)],
       ['FFmpeg-only, unrecorded window 1', '', '', ms(sum(directA1) / (streams * a1.seconds))],
     ]);
     out();
@@ -833,6 +836,11 @@ async function main(): Promise<void> {
         },
         ratio,
         ffmpegOnlyRatio,
+        withServiceNodeProcess: {
+          perStreamSecond: withNode,
+          overBareMediasoup: withNode / per.bare,
+          overFfmpegOnly: withNode / per.direct,
+        },
         targets: { ratio: 1.1, ffmpegOnlyRatio: 1.2 },
         tracks: trackFacts,
       },
