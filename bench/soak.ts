@@ -35,6 +35,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -65,6 +66,8 @@ const params = {
   settleEvery: flag('settle-every', 6, { integer: true, smoke: 2 }),
   recordSeconds: flag('record-seconds', 3, { smoke: 1 }),
   evidenceKiB: flag('evidence-kib', 256, { integer: true }),
+  /** `--heap-snapshots DIR`: the working process writes a V8 heap snapshot there after each hour. */
+  heapSnapshots: textFlag('heap-snapshots'),
 };
 
 /** One sample of a child process, taken after two full garbage collections. */
@@ -113,7 +116,10 @@ async function runChild(working: boolean): Promise<void> {
     { MEDIASOUP_NUM_WORKERS: '1', TRUSTED_PROXIES: '127.0.0.1' },
     'mediation-soak-',
   );
-  const staff = await seedStaff(new SqlCaseRepository(service.server.database));
+  // Eight organisations' staff take the sessions in turn: one mediator holding every
+  // session of the day would run into the per-person request limits.
+  const repo = new SqlCaseRepository(service.server.database);
+  const staff = await Promise.all(Array.from({ length: 8 }, () => seedStaff(repo)));
   const send = (m: ChildMessage): void => {
     process.send?.(m);
   };
@@ -123,7 +129,7 @@ async function runChild(working: boolean): Promise<void> {
     if (working) {
       for (let s = 0; s < params.sessions; s++) {
         const index = sessionsDone + 1;
-        await soakSession(service, staff, {
+        await soakSession(service, staff[index % staff.length]!, {
           record: index % params.recordEvery === 0 ? params.recordSeconds : 0,
           settle: index % params.settleEvery === 0,
           evidenceBytes: params.evidenceKiB * 1024,
@@ -136,6 +142,8 @@ async function runChild(working: boolean): Promise<void> {
     await service.server.recordings.idle();
     await sleep(500);
     gc();
+    if (working && params.heapSnapshots)
+      v8.writeHeapSnapshot(path.join(params.heapSnapshots, `soak-hour-${n}.heapsnapshot`));
     const m = process.memoryUsage();
     return {
       hour: n,
