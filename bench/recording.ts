@@ -319,6 +319,8 @@ function spent(side: string, a: Map<number, number>, b: Map<number, number>): nu
 }
 
 const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+/** a ÷ b, or NaN when b is not positive (a side measured nothing). */
+const over = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const ms = (seconds: number): string => (seconds * 1000).toFixed(2);
 
@@ -573,8 +575,8 @@ async function main(): Promise<void> {
       bare: (ffmpegCpu.bare + bareExtra.cpu) / streamSeconds,
       direct: ffmpegCpu.direct / streamSeconds,
     };
-    const ratio = per.service / per.bare;
-    const ffmpegOnlyRatio = per.service / per.direct;
+    const ratio = over(per.service, per.bare);
+    const ffmpegOnlyRatio = over(per.service, per.direct);
     // The service's Node side (segment list looks, segment copies, records), for the record.
     const withNode = per.service + nodeExtra.cpu / streamSeconds;
     const byKind = (side: keyof Measured) => {
@@ -838,8 +840,8 @@ async function main(): Promise<void> {
         ffmpegOnlyRatio,
         withServiceNodeProcess: {
           perStreamSecond: withNode,
-          overBareMediasoup: withNode / per.bare,
-          overFfmpegOnly: withNode / per.direct,
+          overBareMediasoup: over(withNode, per.bare),
+          overFfmpegOnly: over(withNode, per.direct),
         },
         targets: { ratio: 1.1, ffmpegOnlyRatio: 1.2 },
         tracks: trackFacts,
@@ -872,8 +874,11 @@ async function main(): Promise<void> {
       `service / FFmpeg-only=${ffmpegOnlyRatio.toFixed(2)} ` +
         `(capture CPU s per stream-s; goal ≤ 1.2)`,
     );
+    // A window of a few seconds (--smoke) may hold no clock tick of a side: no ratio then.
+    const measurable = Number.isFinite(ratio) && ratio >= 0;
     out(
-      `ratio=${ratio.toFixed(2)} (capture CPU s per stream-s, service / bare mediasoup, goal ≤ 1.1; ` +
+      `ratio=${measurable ? ratio.toFixed(2) : '0'} (capture CPU s per stream-s, service / bare ` +
+        `mediasoup, goal ≤ 1.1${measurable ? '' : ': not measurable in so short a window'}; ` +
         `service / FFmpeg-only ${ffmpegOnlyRatio.toFixed(2)})`,
     );
   } finally {
