@@ -5,10 +5,19 @@
  * organisation as extra words it must not lean on. Score 3 of 4 ("safely
  * unguessable": about 10^8 guesses or more) is the floor.
  */
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type * as ZxcvbnCore from '@zxcvbn-ts/core';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
+import type * as LanguageEn from '@zxcvbn-ts/language-en';
 import { fail } from '../errors.js';
+
+/**
+ * The estimator and its dictionaries take a quarter of a second to load: loaded when
+ * the first password is rated (CommonJS builds, so rating stays synchronous), not by
+ * every process that imports the service.
+ */
+const require = createRequire(import.meta.url);
 
 export const MIN_PASSWORD_SCORE = 3;
 /** Only this many characters are rated (the estimator's work grows fast with length). */
@@ -17,7 +26,11 @@ const RATED_LENGTH = 64;
 let estimator: ZxcvbnFactory | undefined;
 
 function zxcvbn(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
+  if (estimator) return estimator;
+  const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof ZxcvbnCore;
+  const common = require('@zxcvbn-ts/language-common') as typeof LanguageCommon;
+  const en = require('@zxcvbn-ts/language-en') as typeof LanguageEn;
+  estimator = new Factory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,

@@ -10,7 +10,6 @@
  *   beginning 199999, reported undeliverable.
  */
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import smpp, { type PDU, type Server as SmppServer } from 'smpp';
 import { SMTPServer } from 'smtp-server';
@@ -83,6 +82,8 @@ export class LoopbackChannels {
   async #mailArrived(raw: Buffer, to: string, id: string, envid: string | null): Promise<void> {
     const failed = /\.invalid$/i.test(to);
     try {
+      // Loaded when the first message arrives: a fifth of a second no other start needs.
+      const { simpleParser } = await import('mailparser');
       const parsed = await simpleParser(raw);
       this.#keep({
         channel: 'email',

@@ -6,7 +6,17 @@
  * input always gives the same bytes and the same SHA-256.
  */
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+import type PdfKitDocument from 'pdfkit';
+
+/**
+ * pdfkit and its font engine take a fifth of a second to load: loaded at the first
+ * render, not by every process that imports the service (the CLI, test files, nodes).
+ */
+let pdfkit: Promise<typeof PdfKitDocument> | undefined;
+function loadPdfkit(): Promise<typeof PdfKitDocument> {
+  pdfkit ??= import('pdfkit').then((m) => m.default);
+  return pdfkit;
+}
 
 export const DEFAULT_CJK_FONT_FILE = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 /** The face inside the TTC collection: Simplified Chinese. */
@@ -60,7 +70,8 @@ export class PdfRenderer {
     return new PdfRenderer(fontFile);
   }
 
-  render(layout: DocumentLayout, at: Date): Promise<Buffer> {
+  async render(layout: DocumentLayout, at: Date): Promise<Buffer> {
+    const PDFDocument = await loadPdfkit();
     const doc = new PDFDocument({
       size: 'A4',
       margin: MARGIN,
