@@ -100,6 +100,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Every `npm run bench:*` in smoke mode (tests/bench/smoke.test.ts): each starts
+        // what it needs (PostgreSQL, Redis, Chromium, namespaces) and stops it.
+        test: {
+          name: 'bench-smoke',
+          include: ['tests/bench/**/*.test.ts'],
+          environment: 'node',
+          env: { MEDIASOUP_WORKER_BIN: workerBin },
+          testTimeout: 300_000,
+          maxConcurrency: 2,
+        },
+      },
     ],
   },
 });

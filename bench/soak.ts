@@ -34,7 +34,7 @@
  *   npm run bench:soak [-- --hours 8 --sessions 30 --record-every 4 --settle-every 6]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,8 @@ interface Sample {
   rssMiB: number;
   heapUsedMiB: number;
   externalMiB: number;
+  /** The mediasoup workers' RSS, summed (from /proc; 0 where /proc is missing). */
+  workerRssMiB: number;
   /** Live sessions and floor memories the service holds (working process; 0 for the idle one). */
   liveSessions: number;
   floorMemories: number;
@@ -104,6 +106,16 @@ function collector(): () => void {
     gc();
     gc();
   };
+}
+
+/** A process's resident set (bytes) from /proc, 0 when unreadable. */
+function rssOf(pid: number): number {
+  try {
+    const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Number(kib) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 async function runChild(working: boolean): Promise<void> {
@@ -150,6 +162,9 @@ async function runChild(working: boolean): Promise<void> {
       rssMiB: round1(m.rss / MiB),
       heapUsedMiB: round1(m.heapUsed / MiB),
       externalMiB: round1(m.external / MiB),
+      workerRssMiB: round1(
+        service.server.pool.workers.reduce((sum, w) => sum + rssOf(w.worker.pid), 0) / MiB,
+      ),
       liveSessions: service.server.sessions.all().length,
       floorMemories: service.server.sessions.remembered().length,
       sessionsDone,
@@ -247,15 +262,20 @@ async function main(): Promise<void> {
   ]);
   out();
   table([
-    ['hour', 'sessions', 'rss MiB', 'heap MiB', 'external MiB', 'idle rss MiB', 'idle heap MiB'],
+    [
+      ...['hour', 'sessions', 'rss MiB', 'heap MiB', 'external MiB', 'worker rss MiB'],
+      ...['idle rss MiB', 'idle heap MiB', 'idle worker MiB'],
+    ],
     ...samples.map(({ day: d, idle: i }) => [
       String(d.hour),
       String(d.sessionsDone),
       d.rssMiB.toFixed(1),
       d.heapUsedMiB.toFixed(1),
       d.externalMiB.toFixed(1),
+      d.workerRssMiB.toFixed(1),
       i.rssMiB.toFixed(1),
       i.heapUsedMiB.toFixed(1),
+      i.workerRssMiB.toFixed(1),
     ]),
   ]);
   const first = samples[0]!;
@@ -263,6 +283,7 @@ async function main(): Promise<void> {
   const ratio = round3(last.day.rssMiB / first.day.rssMiB);
   const heapRatio = round3(last.day.heapUsedMiB / first.day.heapUsedMiB);
   const idleRatio = round3(last.idle.rssMiB / first.idle.rssMiB);
+  const workerRatio = round3(last.day.workerRssMiB / first.day.workerRssMiB);
   const held = last.day.liveSessions + last.day.floorMemories;
   writeFileSync(
     RESULT_FILE,
@@ -276,6 +297,7 @@ async function main(): Promise<void> {
         samples,
         ratio,
         heapRatio,
+        workerRatio,
         idleRatio,
         heldAtEnd: { liveSessions: last.day.liveSessions, floorMemories: last.day.floorMemories },
       },
@@ -288,7 +310,7 @@ async function main(): Promise<void> {
   if (held > 0) out(`warning: ${held} live sessions or floor memories held after the day`);
   out(
     `ratio=${ratio} (rss after hour ${params.hours} ÷ after hour 1: ${last.day.rssMiB} ÷ ${first.day.rssMiB} MiB;` +
-      ` heap ${heapRatio}; idle baseline ${idleRatio}; goal ≤ 1.1)`,
+      ` heap ${heapRatio}; mediasoup worker ${workerRatio}; idle baseline ${idleRatio}; goal ≤ 1.1)`,
   );
 }
 
