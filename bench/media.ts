@@ -59,6 +59,7 @@ import {
 import {
   CLIP,
   ensureClip,
+  environment,
   ffmpegVersion,
   flag,
   message,
@@ -646,6 +647,7 @@ async function main(): Promise<void> {
         benchmark: 'media',
         date: new Date().toISOString(),
         smoke: SMOKE,
+        environment: environment(),
         machine: {
           cores: os.cpus().length,
           cpu: os.cpus()[0]?.model ?? null,
