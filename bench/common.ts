@@ -313,6 +313,46 @@ export function ensureClip(): string {
   return file;
 }
 
+// ---------------------------------------------------------------- child processes
+
+/** A child's IPC reply: `{ type }`, and `{ type: 'error', message }` for a failure. */
+export interface ChildReply {
+  type: string;
+}
+
+/**
+ * Sends `request` to a child process over IPC and waits for its reply of type `expect`:
+ * an `error` reply (its `message`), any other reply, the child's exit or `timeoutMs`
+ * rejects. `what` names the child in errors.
+ */
+export function askChild<R extends ChildReply, K extends R['type']>(
+  child: ChildProcess,
+  request: { type: string },
+  expect: K,
+  timeoutMs: number,
+  what: string,
+): Promise<Extract<R, { type: K }>> {
+  let cleanup = (): void => undefined;
+  const answer = new Promise<Extract<R, { type: K }>>((resolve, reject) => {
+    const onMessage = (m: unknown): void => {
+      const r = m as R & { message?: string };
+      if (r.type === expect) resolve(r as Extract<R, { type: K }>);
+      else reject(new Error(r.type === 'error' ? String(r.message) : `unexpected ${r.type}`));
+    };
+    const onExit = (code: number | null): void => {
+      reject(new Error(`${what} exited (${code}) during ${request.type}`));
+    };
+    cleanup = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    child.send(request);
+  });
+  return withTimeout(answer, timeoutMs, `${what} ${request.type}`).finally(() => cleanup());
+}
+
 // ---------------------------------------------------------------- bounded runs
 
 /**

@@ -45,6 +45,7 @@ import {
 import { connectClient, type TestClient } from '../tests/support/client.js';
 import { fakePeer } from '../tests/support/fakeDevice.js';
 import {
+  askChild,
   autoAdmit,
   environment,
   errorText,
@@ -523,25 +524,7 @@ function call<K extends LoadReply['type']>(
   expect: K,
   timeoutMs: number,
 ): Promise<Extract<LoadReply, { type: K }>> {
-  let cleanup = (): void => undefined;
-  const answer = new Promise<Extract<LoadReply, { type: K }>>((resolve, reject) => {
-    const onMessage = (m: unknown): void => {
-      const r = m as LoadReply;
-      if (r.type === expect) resolve(r as Extract<LoadReply, { type: K }>);
-      else reject(new Error(r.type === 'error' ? r.message : `unexpected ${r.type}`));
-    };
-    const onExit = (code: number | null): void => {
-      reject(new Error(`load process exited (${code}) during ${req.type}`));
-    };
-    cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-    child.send(req);
-  });
-  return withTimeout(answer, timeoutMs, `load process ${req.type}`).finally(() => cleanup());
+  return askChild<LoadReply, K>(child, req, expect, timeoutMs, 'load process');
 }
 
 interface Steady {

@@ -41,6 +41,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import {
+  askChild,
   environment,
   errorText,
   ffmpegVersion,
@@ -219,23 +220,7 @@ function ask<T extends ChildMessage['type']>(
   expect: T,
   timeoutMs: number,
 ): Promise<Extract<ChildMessage, { type: T }>> {
-  let cleanup = (): void => undefined;
-  const answer = new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
-    const onMessage = (m: ChildMessage): void => {
-      if (m.type === expect) resolve(m as Extract<ChildMessage, { type: T }>);
-      else reject(new Error(m.type === 'error' ? m.message : `unexpected ${m.type}`));
-    };
-    const onExit = (code: number | null): void =>
-      reject(new Error(`child exited (${code}) during ${req.type}`));
-    cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-    child.send(req);
-  });
-  return withTimeout(answer, timeoutMs, `soak ${req.type}`).finally(() => cleanup());
+  return askChild<ChildMessage, T>(child, req, expect, timeoutMs, 'soak child');
 }
 
 async function main(): Promise<void> {
