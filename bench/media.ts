@@ -29,16 +29,22 @@
  * (a note says so) and the figures are not the worker's limit.
  *
  * A step adds rooms, waits until every new stream flows plus a warm-up, then
- * measures one window: RTP packets sent into the worker (the sender's count), media
- * packets delivered to the sinks and loss, worker CPU (ru_utime + ru_stime deltas)
- * over wall time, and per core how busy it was (/proc/stat). Steps add `--rooms-per-step`
- * rooms, fewer (down to 1) as the worker nears its limit: half the rooms the CPU per
- * room so far says are left. A window past a limit is measured once more; a rig stops
+ * measures `--windows` windows back to back: RTP packets sent into the worker (the
+ * sender's count), media packets delivered to the sinks and loss, worker CPU (ru_utime
+ * + ru_stime deltas) over wall time, and per core how busy it was (/proc/stat). The
+ * step's worker CPU is the median of its windows, its loss and CPU per packet come
+ * from their sums. Steps add `--rooms-per-step` rooms, fewer (down to 1) as the worker
+ * nears its limit: half the rooms the CPU per room so far says are left. A step past a
+ * limit is measured once more; a rig stops
  * when both are past loss > 1 % or worker CPU ≥ 80 % of a core, or at the room cap;
  * `rooms held` is its last step within both limits. The last line is `ratio=`
  * service rooms held ÷ baseline rooms held.
  *
- *   npm run bench:media [-- --max-rooms 200 --rooms-per-step 8 --window 5 --warmup 2 --budget 720]
+ * `--baseline-observer` gives the baseline's routers the service's active speaker
+ * observer too, to see what it costs.
+ *
+ *   npm run bench:media [-- --max-rooms 200 --rooms-per-step 8 --window 3 --windows 3
+ *                          --warmup 2 --budget 720 --baseline-observer]
  *   npx vite-node bench/media.ts --smoke     (2 rooms per rig, seconds)
  */
 import { randomBytes } from 'node:crypto';
@@ -62,6 +68,7 @@ import {
   environment,
   ffmpegVersion,
   flag,
+  median,
   message,
   out,
   startBenchService,
@@ -92,14 +99,24 @@ const params = {
   maxRooms: flag('max-rooms', 200, { integer: true, smoke: 2 }),
   /** Most rooms added per step (fewer near the limit). */
   roomsPerStep: flag('rooms-per-step', 8, { integer: true, smoke: 1 }),
-  /** Measured seconds per step. */
-  windowSeconds: flag('window', 5, { smoke: 1 }),
+  /** Seconds per measured window. */
+  windowSeconds: flag('window', 3, { smoke: 1 }),
+  /**
+   * Windows per step: the step's worker CPU is their median, its loss and CPU per packet
+   * their sums, so one window disturbed by another job moves neither the limit nor the ratio.
+   */
+  windows: flag('windows', 3, { integer: true, smoke: 1 }),
   /** Unmeasured seconds once the new rooms' streams flow (steady rate). */
   warmupSeconds: flag('warmup', 2, { smoke: 0.5 }),
   lossLimit: 0.01,
   cpuLimit: 0.8,
   /** Wall-clock budget for the ramps (both rigs, in turns); past it no room is added. */
   budgetSeconds: flag('budget', 720, { smoke: 30 }),
+  /**
+   * The baseline's routers also get an active speaker observer over their audio producers,
+   * as the service's do: isolates what the observer costs (`--baseline-observer`).
+   */
+  baselineObserver: process.argv.slice(2).includes('--baseline-observer'),
 };
 
 /** The whole run, setup to teardown of both rigs. */
@@ -179,6 +196,10 @@ async function baselineRig(sinks: SinkProcess): Promise<Rig> {
     async addRoom() {
       const router = await worker.createRouter({ mediaCodecs: SESSION_MEDIA_CODECS });
       routers.push(router);
+      // The service's interval (server/media/SessionRouter.ts).
+      const observer = params.baselineObserver
+        ? await router.createActiveSpeakerObserver({ interval: 300 })
+        : undefined;
       const caps = sinkCapabilities(router);
       const listenIp = { ip: LISTEN_IP };
       const room: RoomMedia = { producers: [], sinkIds: [], senders: [] };
@@ -189,6 +210,7 @@ async function baselineRig(sinks: SinkProcess): Promise<Rig> {
         const v = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: true });
         const audio = await a.produce({ kind: 'audio', rtpParameters: p.audio });
         const video = await v.produce({ kind: 'video', rtpParameters: p.video });
+        await observer?.addProducer({ producerId: audio.id });
         room.producers.push(audio, video);
         room.senders.push({
           audio: { port: a.tuple.localPort, ssrc: p.audioSsrc },
@@ -258,8 +280,10 @@ interface Step {
   deliveredOut: number;
   loss: number;
   workerCpuMs: number;
-  /** Worker CPU time ÷ wall time (1 = one core). */
+  /** Worker CPU time ÷ wall time (1 = one core): the median of the step's windows. */
   workerCpu: number;
+  /** Worker CPU time ÷ wall time of each window. */
+  windowWorkerCpu: number[];
   /** Worker CPU microseconds per packet delivered to a sink. */
   cpuUsPerPacket: number;
   /** The sender process: CPU ÷ wall time, packets sent/s, worst lateness. */
@@ -291,6 +315,8 @@ interface RampState {
   closed: boolean;
   /** Seconds spent on its steps. */
   seconds: number;
+  /** Its steps (each with its windows, and any measured once more). */
+  turns: number;
 }
 
 /**
@@ -378,6 +404,7 @@ async function measure(st: RampState, load: Load): Promise<Step> {
     loss: expectedOut > 0 ? Math.max(0, 1 - deliveredOut / expectedOut) : 1,
     workerCpuMs,
     workerCpu: workerCpuMs / 1000 / seconds,
+    windowWorkerCpu: [workerCpuMs / 1000 / seconds],
     cpuUsPerPacket: deliveredOut > 0 ? (workerCpuMs * 1000) / deliveredOut : Infinity,
     senderCpu: (sb.cpuUs - sa.cpuUs) / 1e6 / wall,
     senderPacketsPerSecond: (sb.sent - sa.sent) / wall,
@@ -390,6 +417,50 @@ async function measure(st: RampState, load: Load): Promise<Step> {
   };
 }
 
+/**
+ * A step from its windows: worker CPU is their median (one window disturbed by another
+ * job on the machine does not move it); loss and CPU per packet come from their sums;
+ * rates and the load side's shares are averaged over time.
+ */
+function combine(windows: Step[]): Step {
+  const last = windows.at(-1)!;
+  const seconds = windows.reduce((x, w) => x + w.seconds, 0);
+  const timed = (f: (w: Step) => number): number =>
+    windows.reduce((x, w) => x + f(w) * w.seconds, 0) / seconds;
+  const sum = (f: (w: Step) => number): number => windows.reduce((x, w) => x + f(w), 0);
+  const expectedOut = sum((w) => w.expectedOut);
+  const deliveredOut = sum((w) => w.deliveredOut);
+  const workerCpuMs = sum((w) => w.workerCpuMs);
+  const windowWorkerCpu = windows.flatMap((w) => w.windowWorkerCpu);
+  return {
+    ...last,
+    seconds,
+    packetsInPerSecond: timed((w) => w.packetsInPerSecond),
+    packetsOutPerSecond: timed((w) => w.packetsOutPerSecond),
+    mbitOutPerSecond: timed((w) => w.mbitOutPerSecond),
+    expectedOut,
+    deliveredOut,
+    loss: expectedOut > 0 ? Math.max(0, 1 - deliveredOut / expectedOut) : 1,
+    workerCpuMs,
+    workerCpu: median(windowWorkerCpu),
+    windowWorkerCpu,
+    cpuUsPerPacket: deliveredOut > 0 ? (workerCpuMs * 1000) / deliveredOut : Infinity,
+    senderCpu: timed((w) => w.senderCpu),
+    senderPacketsPerSecond: timed((w) => w.senderPacketsPerSecond),
+    senderLateMaxMs: Math.max(...windows.map((w) => w.senderLateMaxMs)),
+    sinkCpu: timed((w) => w.sinkCpu),
+    benchProcessCpu: timed((w) => w.benchProcessCpu),
+    coreBusy: last.coreBusy.map((_, i) => timed((w) => w.coreBusy[i] ?? 0)),
+  };
+}
+
+/** The step's windows, back to back, combined. */
+async function measureStep(st: RampState, load: Load): Promise<Step> {
+  const windows: Step[] = [];
+  for (let i = 0; i < params.windows; i++) windows.push(await measure(st, load));
+  return combine(windows);
+}
+
 /** Why a step is past a limit, or undefined when it is within both. */
 function overLimit(s: Step): string | undefined {
   if (s.loss > params.lossLimit) return `loss ${pct(s.loss, 2)} > ${pct(params.lossLimit, 0)}`;
@@ -400,7 +471,7 @@ function overLimit(s: Step): string | undefined {
 
 /**
  * One step of one rig: adds `count` rooms and has the sender send for them, waits
- * until every stream flows and a warm-up, then measures one window. A window past a
+ * until every stream flows and a warm-up, then measures its windows. A step past a
  * limit is measured once more with the same rooms, so a passing disturbance on the
  * shared machine does not end the ramp: the rig stops when both are past it.
  */
@@ -416,13 +487,13 @@ async function step(st: RampState, load: Load, count: number): Promise<void> {
   await untilFlowing(sinks, added);
   await sleep(params.warmupSeconds * 1000);
 
-  let result = await measure(st, load);
+  let result = await measureStep(st, load);
   st.steps.push(result);
   out(row(st.rig.name, result));
   let over = overLimit(result);
   if (over) {
     out(`  ${over}: measuring the same rooms once more`);
-    result = { ...(await measure(st, load)), remeasured: true };
+    result = { ...(await measureStep(st, load)), remeasured: true };
     st.steps.push(result);
     out(row(st.rig.name, result));
     over = overLimit(result);
@@ -477,7 +548,8 @@ async function tearDown(st: RampState, load: Load): Promise<void> {
  * send and only its worker is on the worker core (the other's senders are paused and
  * its idle worker moved to the load core), so each worker has the core to itself
  * while both meet the same conditions on the machine, step after step. A rig that
- * stops is torn down; the other ramps on alone.
+ * stops is torn down; its turns become pauses as long as its steps were, so the other
+ * ramps on in the same rhythm.
  */
 async function rampInTurns(rigs: RampState[], load: Load): Promise<void> {
   const deadline = performance.now() + params.budgetSeconds * 1000;
@@ -489,7 +561,14 @@ async function rampInTurns(rigs: RampState[], load: Load): Promise<void> {
         for (const st of active) st.stopReason = `time budget (${params.budgetSeconds} s)`;
         break;
       }
-      for (const st of active) {
+      for (const st of rigs) {
+        if (!active.includes(st)) {
+          // A rig that stopped still takes its turn as a pause: the rig ramping on keeps the
+          // rhythm it had (its streams paused while the other stepped). Alone, it would send
+          // without a break and its worker's CPU per packet drops (bench/README.md).
+          if (st.turns > 0) await sleep((st.seconds / st.turns) * 1000);
+          continue;
+        }
         const started = performance.now();
         for (const other of rigs) {
           if (other === st || other.closed) continue;
@@ -501,6 +580,7 @@ async function rampInTurns(rigs: RampState[], load: Load): Promise<void> {
         await step(st, load, nextCount(st));
         load.sender.pause(st.senders);
         st.seconds += (performance.now() - started) / 1000;
+        st.turns += 1;
         if (st.done || st.rooms.length >= params.maxRooms) await tearDown(st, load);
       }
     }
@@ -549,10 +629,13 @@ async function main(): Promise<void> {
   out(
     `clip: ${CLIP.seconds} s VP8 640x360@25 600 kbit/s (key frame every 1 s) + Opus 32 kbit/s, ` +
       `RTP packets ≤ ${PKT_SIZE} B captured once, replayed looped; rooms of ${params.roomSize}, ` +
-      `up to ${params.roomsPerStep} more per step (fewer near the limit); window ` +
-      `${params.windowSeconds} s after ${params.warmupSeconds} s warm-up; stop at loss > ` +
+      `up to ${params.roomsPerStep} more per step (fewer near the limit); ${params.windows} ` +
+      `windows of ${params.windowSeconds} s after ${params.warmupSeconds} s warm-up (worker CPU ` +
+      `their median); stop at loss > ` +
       `${pct(params.lossLimit, 0)}, worker CPU ≥ ${pct(params.cpuLimit, 0)} or ${params.maxRooms} rooms`,
   );
+  if (params.baselineObserver)
+    out('baseline: with an active speaker observer per router, as the service has');
   // A smoke run pins but leaves priorities alone: it runs beside the other tests.
   const pinned = cpuPinning({ raisePriority: !SMOKE });
   const pinning = 'reason' in pinned ? undefined : pinned;
@@ -594,6 +677,7 @@ async function main(): Promise<void> {
         done: false,
         closed: false,
         seconds: 0,
+        turns: 0,
       });
     }
     await rampInTurns(rigs, load);
