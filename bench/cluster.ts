@@ -12,7 +12,9 @@
  * holding its session is direct, the others are relayed over the node link. All join
  * (media:capabilities, session:join; the mediator admits the parties).
  *
- * Steady phase: `session:participants` (a read of the live session: one round trip through
+ * Steady phase, after `--warmup` seconds of both paths unmeasured (the relay's first seconds
+ * cost node B about twice the CPU per request): `session:participants` (a read of the live
+ * session: one round trip through
  * the relay, no database) sent open-loop at `--rate` per second (on schedule, whatever the
  * replies), round-robin over the clients of one group, in `--blocks` alternating blocks of
  * the direct group (sockets on A) and the relayed group (sockets on B), so drifting load
@@ -30,7 +32,7 @@
  * SIGKILLed, and SIGKILL → media flowing again both ways is timed (bench/clusterFailover.ts);
  * reported as a median with the floor the design sets (the 3 s ownership lease).
  *
- *   npm run bench:cluster [-- --sessions 10 --rate 400 --duration 20 --blocks 8
+ *   npm run bench:cluster [-- --sessions 10 --rate 400 --duration 40 --blocks 16 --warmup 16
  *                            --worker-cpu 0.25 --max-rooms 40 --failovers 10]
  */
 import type { ChildProcess } from 'node:child_process';
@@ -73,6 +75,7 @@ import {
   resultFile,
 } from './common.js';
 import { cpuBudget, type CpuBudget } from './cpuBudget.js';
+import { procCpu } from './recordingRigs.js';
 import { ensureCapture, Sender, stopChildren } from './rtpLoad.js';
 
 const RESULT_FILE = resultFile('cluster');
@@ -80,9 +83,15 @@ const RESULT_FILE = resultFile('cluster');
 const params = {
   sessions: flag('sessions', 10, { integer: true, smoke: 2 }),
   rate: flag('rate', 400, { smoke: 100 }),
-  durationSeconds: flag('duration', 20, { smoke: 2 }),
-  blocks: flag('blocks', 8, { integer: true, smoke: 2 }),
-  warmupSeconds: flag('warmup', 2, { smoke: 1 }),
+  durationSeconds: flag('duration', 40, { smoke: 2 }),
+  blocks: flag('blocks', 16, { integer: true, smoke: 2 }),
+  /**
+   * Unmeasured, both paths in turns: node B's CPU per relayed request falls by about half
+   * over the first 8 s of relaying (a CPU profile at 400/s: 25 % busy in the first second,
+   * 13 % from the eighth), so a short warm-up measured the relay's first seconds, not the
+   * steady state a node serving for days is in.
+   */
+  warmupSeconds: flag('warmup', 16, { smoke: 1 }),
   failovers: flag('failovers', 10, { integer: true, smoke: 1 }),
   /** Each node's worker: this share of a core (cgroup CPU quota). */
   workerCpu: flag('worker-cpu', 0.25),
@@ -319,11 +328,17 @@ async function main(): Promise<void> {
     const direct = members.filter((m) => holder.get(m.sessionId) === m.node).map((m) => m.client);
     const relayed = members.filter((m) => holder.get(m.sessionId) !== m.node).map((m) => m.client);
     // Warm-up: both paths, untimed.
-    await drive(direct, params.rate, params.warmupSeconds / 2, errors);
-    await drive(relayed, params.rate, params.warmupSeconds / 2, errors);
+    for (let i = 0; i < 4; i++) {
+      await drive(direct, params.rate, params.warmupSeconds / 8, errors);
+      await drive(relayed, params.rate, params.warmupSeconds / 8, errors);
+    }
 
     const seconds = params.durationSeconds / params.blocks;
     const all = { direct: [] as number[], relayed: [] as number[] };
+    // Each node process's CPU seconds spent while a group was driven (where the relay's cost goes).
+    const nodeCpu = { direct: { a: 0, b: 0 }, relayed: { a: 0, b: 0 } };
+    const cpuOf = (child: ChildProcess): number =>
+      child.pid === undefined ? Number.NaN : (procCpu(child.pid)?.own ?? Number.NaN);
     const paired: number[] = [];
     for (let block = 0; block < params.blocks; block++) {
       // A B, B A, A B, …: neither path always goes first.
@@ -331,6 +346,7 @@ async function main(): Promise<void> {
         block % 2 === 0 ? (['direct', 'relayed'] as const) : (['relayed', 'direct'] as const);
       const got: Record<'direct' | 'relayed', number[]> = { direct: [], relayed: [] };
       for (const group of order) {
+        const before = { a: cpuOf(a.child), b: cpuOf(b.child) };
         got[group] = await drive(
           group === 'direct' ? direct : relayed,
           params.rate,
@@ -338,12 +354,19 @@ async function main(): Promise<void> {
           errors,
         );
         all[group].push(...got[group]);
+        nodeCpu[group].a += cpuOf(a.child) - before.a;
+        nodeCpu[group].b += cpuOf(b.child) - before.b;
       }
       paired.push(round3(summary(got.relayed).p99 / summary(got.direct).p99));
     }
     const d = summary(all.direct);
     const r = summary(all.relayed);
     const ratio = r.p99 / d.p99;
+    const perRequestUs = (group: 'direct' | 'relayed') => ({
+      nodeA: Math.round((nodeCpu[group].a * 1e6) / all[group].length),
+      nodeB: Math.round((nodeCpu[group].b * 1e6) / all[group].length),
+    });
+    const cpuPerRequest = { direct: perRequestUs('direct'), relayed: perRequestUs('relayed') };
     out();
     table([
       ['ack round trip (ms)', 'n', 'p50', 'p95', 'p99'],
@@ -364,6 +387,10 @@ async function main(): Promise<void> {
     ]);
     out(
       `  paired block ratios (relayed p99 / direct p99): ${paired.map((v) => v.toFixed(2)).join(' ')}`,
+    );
+    out(
+      `  node CPU per request (µs, whole processes, 10 ms ticks): direct A ${cpuPerRequest.direct.nodeA}` +
+        ` B ${cpuPerRequest.direct.nodeB}; relayed A ${cpuPerRequest.relayed.nodeA} B ${cpuPerRequest.relayed.nodeB}`,
     );
     if (errors.length > 0) out(`  errors: ${errors.length} (first: ${errors[0]})`);
     for (const m of members) m.client.close();
@@ -429,6 +456,7 @@ async function main(): Promise<void> {
             ratio: round3(ratio),
             ratioDefinition: 'relayed ack p99 / direct ack p99',
             pairedBlockRatios: paired,
+            nodeCpuPerRequestUs: cpuPerRequest,
             target: 1.5,
           },
           failover: failover && {
