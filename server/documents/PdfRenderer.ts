@@ -6,6 +6,7 @@
  * input always gives the same bytes and the same SHA-256.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type PdfKitDocument from 'pdfkit';
 
 /**
@@ -59,6 +60,12 @@ const FONT = 'cjk';
 
 export class PdfRenderer {
   readonly fontFile: string;
+  /**
+   * The font's bytes, read once (asynchronously) and kept: handed a path, pdfkit reads the
+   * 19 MB collection with readFileSync at every render, blocking the event loop (and every
+   * call's signalling) for that read and allocating 19 MB each time.
+   */
+  #fontBytes: Promise<Buffer> | undefined;
 
   private constructor(fontFile: string) {
     this.fontFile = fontFile;
@@ -70,8 +77,16 @@ export class PdfRenderer {
     return new PdfRenderer(fontFile);
   }
 
+  #font(): Promise<Buffer> {
+    this.#fontBytes ??= readFile(this.fontFile).catch((error: unknown) => {
+      this.#fontBytes = undefined; // read again next time
+      throw error;
+    });
+    return this.#fontBytes;
+  }
+
   async render(layout: DocumentLayout, at: Date): Promise<Buffer> {
-    const PDFDocument = await loadPdfkit();
+    const [PDFDocument, fontBytes] = await Promise.all([loadPdfkit(), this.#font()]);
     const doc = new PDFDocument({
       size: 'A4',
       margin: MARGIN,
@@ -91,7 +106,7 @@ export class PdfRenderer {
       doc.on('end', () => resolve(Buffer.concat(chunks)));
       doc.on('error', reject);
     });
-    doc.registerFont(FONT, this.fontFile, CJK_FONT_NAME);
+    doc.registerFont(FONT, fontBytes, CJK_FONT_NAME);
     doc.font(FONT);
     doc.fontSize(20).text(layout.title, { align: 'center' });
     if (layout.subtitle)
