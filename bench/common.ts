@@ -187,6 +187,8 @@ export function environment(
     cpuModel: os.cpus()[0]?.model,
     totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
     loadavg: roundLoadavg ? os.loadavg().map(roundLoadavg) : os.loadavg(),
+    // glibc's arenas change a process's RSS (scripts/start.sh and scripts/bench.sh set 2).
+    mallocArenaMax: process.env['MALLOC_ARENA_MAX'] ?? null,
     ...extra,
   };
 }

@@ -329,6 +329,8 @@ function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
     HTTP_PORT: String(port),
     LOG_LEVEL: 'warn',
     MEDIASOUP_WORKER_BIN: process.env['MEDIASOUP_WORKER_BIN'],
+    // As `npm start` runs it (scripts/start.sh).
+    MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2',
     MEDIASOUP_NUM_WORKERS: '1',
     EVIDENCE_MAX_BYTES: String(TOTAL + 64 * MIB),
     EVIDENCE_CASE_QUOTA_BYTES: String((TOTAL + 64 * MIB) * (params.rounds + 1)),
