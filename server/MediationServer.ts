@@ -577,7 +577,10 @@ export class MediationServer {
       // Recordings first: their captures finish their files while media still flows.
       await this.recordings.close();
       this.#gateway.close();
-      this.io.disconnectSockets(true);
+      // This node's connections only (the shared adapter would reach every node's), their
+      // transports closed so that the pages reconnect: through the balancer to another node,
+      // or here once this node is back.
+      for (const socket of this.io.of('/').sockets.values()) socket.conn.close();
       this.sessions.closeAll();
       this.pool.close();
       await this.scheduler.stop();
