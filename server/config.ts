@@ -109,6 +109,17 @@ const envSchema = z
       .string()
       .regex(/^(off|[0-9A-Za-z.:-]{1,253})$/, 'an IP address or host name, or off')
       .default('127.0.0.1'),
+    /**
+     * Several nodes: the address at which pages reach this node itself, past the balancer
+     * (e.g. `https://mediation.example.org/node/a`, a path the balancer sends to this node
+     * alone). A page whose session is held here and that reached another node moves its
+     * signalling here; unset: such pages stay on the node they reached, which relays.
+     */
+    NODE_DIRECT_URL: z
+      .string()
+      .url()
+      .regex(/^https?:\/\/[^?#]*$/, 'an http:// or https:// URL without query or fragment')
+      .optional(),
     /** Put before every Redis key and channel (deployments sharing one Redis). */
     REDIS_KEY_PREFIX: z
       .string()
@@ -361,6 +372,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
           url: e.REDIS_URL,
           keyPrefix: e.REDIS_KEY_PREFIX,
           nodeId,
+          directUrl: e.NODE_DIRECT_URL?.replace(/\/+$/, ''),
           link:
             e.NODE_LINK_HOST === 'off' ? undefined : { host: e.NODE_LINK_HOST, secret: jwtSecret },
         }

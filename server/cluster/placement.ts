@@ -7,6 +7,8 @@
  *   so two nodes asked at the same moment agree on one owner.
  * - `nodes` (a hash) holds each live node's load, rewritten every second; a
  *   session nobody holds goes to the live node with the least load.
+ * - `node:<id>:direct` (a lease, renewed with the load) holds the address pages
+ *   reach the node itself at (NODE_DIRECT_URL), when it has one.
  * - `node:<id>:alive` (a lease too) keeps NODE_ID unique among live nodes.
  * - Each node listens on its channel `node:<id>:bus` for requests, and answers
  *   on the asker's channel.
@@ -57,12 +59,26 @@ interface NodeLoadEntry {
   at: number;
 }
 
+/** A node's published entry, or undefined when it is malformed or older than the lease. */
+function entryOf(raw: string | null | undefined, now: number): NodeLoadEntry | undefined {
+  if (!raw) return undefined;
+  let entry: NodeLoadEntry;
+  try {
+    entry = JSON.parse(raw) as NodeLoadEntry;
+  } catch {
+    return undefined;
+  }
+  if (typeof entry.score !== 'number' || typeof entry.at !== 'number') return undefined;
+  return now - entry.at > LEASE_MS ? undefined : entry;
+}
+
 export class RedisPlacement implements SessionPlacement {
   readonly nodeId: string;
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #logger: Logger;
   readonly #load: () => number | undefined;
+  readonly #directUrl: string | undefined;
   readonly #held = new Set<string>();
   readonly #lost = new Set<(sessionId: string) => void>();
   #timer: NodeJS.Timeout | undefined;
@@ -75,7 +91,9 @@ export class RedisPlacement implements SessionPlacement {
     nodeId: string,
     load: () => number | undefined,
     logger: Logger,
+    directUrl: string | undefined,
   ) {
+    this.#directUrl = directUrl;
     this.#redis = redis;
     this.#prefix = prefix;
     this.nodeId = nodeId;
@@ -90,14 +108,19 @@ export class RedisPlacement implements SessionPlacement {
     nodeId: string,
     load: () => number | undefined,
     logger: Logger,
+    directUrl?: string,
   ): Promise<RedisPlacement> {
-    const placement = new RedisPlacement(redis, prefix, nodeId, load, logger);
+    const placement = new RedisPlacement(redis, prefix, nodeId, load, logger, directUrl);
     const taken = await redis.set(placement.#aliveKey, nodeId, 'PX', LEASE_MS, 'NX');
     if (taken !== 'OK') throw new NodeIdInUseError(nodeId);
     await placement.#publishLoad();
     placement.#timer = setInterval(() => void placement.#renew(), RENEW_MS);
     placement.#timer.unref();
     return placement;
+  }
+
+  #directKey(node: string): string {
+    return `${this.#prefix}node:${node}:direct`;
   }
 
   get #aliveKey(): string {
@@ -110,6 +133,11 @@ export class RedisPlacement implements SessionPlacement {
 
   currentOwner(sessionId: string): Promise<string | null> {
     return this.#redis.get(this.#ownerKey(sessionId));
+  }
+
+  async directUrlOf(node: string): Promise<string | null> {
+    if (node === this.nodeId) return this.#directUrl ?? null;
+    return this.#redis.get(this.#directKey(node));
   }
 
   async isAlive(node: string): Promise<boolean> {
@@ -137,14 +165,8 @@ export class RedisPlacement implements SessionPlacement {
     let bestScore = own ?? Number.POSITIVE_INFINITY;
     for (const [node, raw] of Object.entries(entries)) {
       if (node === this.nodeId) continue;
-      let entry: NodeLoadEntry;
-      try {
-        entry = JSON.parse(raw) as NodeLoadEntry;
-      } catch {
-        continue;
-      }
-      if (typeof entry.score !== 'number' || now - entry.at > LEASE_MS) continue;
-      if (entry.score < bestScore) {
+      const entry = entryOf(raw, now);
+      if (entry && entry.score < bestScore) {
         best = node;
         bestScore = entry.score;
       }
@@ -199,6 +221,8 @@ export class RedisPlacement implements SessionPlacement {
   async #publishLoad(): Promise<void> {
     const score = this.#load();
     const multi = this.#redis.multi().pexpire(this.#aliveKey, LEASE_MS);
+    // Where pages reach this node, for as long as it lives (a lease like its own).
+    if (this.#directUrl) multi.set(this.#directKey(this.nodeId), this.#directUrl, 'PX', LEASE_MS);
     if (score !== undefined) {
       multi.hset(
         `${this.#prefix}nodes`,
@@ -259,6 +283,7 @@ export class RedisPlacement implements SessionPlacement {
       await this.#redis
         .multi()
         .del(this.#aliveKey)
+        .del(this.#directKey(this.nodeId))
         .hdel(`${this.#prefix}nodes`, this.nodeId)
         .exec();
     } catch {

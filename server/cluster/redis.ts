@@ -85,6 +85,7 @@ export async function openRedis(
       config.nodeId,
       load,
       log,
+      config.directUrl,
     );
     const redisBus = await RedisBus.start(pub, busSub, config.keyPrefix, config.nodeId, log);
     // Relayed requests over a direct connection between nodes; Redis when it cannot be had.

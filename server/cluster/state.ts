@@ -34,6 +34,11 @@ export interface RedisConfig {
   nodeId: string;
   /** Put before every key and channel, so deployments (and tests) can share one Redis. */
   keyPrefix: string;
+  /**
+   * Where pages reach this node itself, past the balancer (NODE_DIRECT_URL); undefined: pages
+   * whose session is held here and that reached another node are relayed.
+   */
+  directUrl?: string | undefined;
   /** The direct link between nodes (server/cluster/link.ts); undefined: requests go through Redis. */
   link?: { host: string; secret: string } | undefined;
 }
@@ -85,6 +90,11 @@ export interface SessionPlacement {
   ownerOf(sessionId: string): Promise<string>;
   /** The node holding the session's lease now, without taking it; null when none does. */
   currentOwner(sessionId: string): Promise<string | null>;
+  /**
+   * Where pages reach `node` itself (its NODE_DIRECT_URL, published with its load); null when
+   * it has none or has not reported within the lease.
+   */
+  directUrlOf(node: string): Promise<string | null>;
   /** Whether `node` is live (its own lease renewed within the last 3 s). */
   isAlive(node: string): Promise<boolean>;
   /** This node holds the session: its lease is renewed every second until `release`. */

@@ -124,6 +124,14 @@ interface Refusal {
   detail?: Reason;
 }
 
+/** The handshake of a page that follows moves, sent to its session's node (`data.moved`). */
+class MovedError extends Error {
+  constructor(readonly url: string) {
+    super('this session is served at another address');
+    this.name = 'MovedError';
+  }
+}
+
 /** A request refused because the credential is no longer honoured. */
 function refused(refusal: Refusal): AppError {
   return fail(refusal.detail ?? 'INVITATION_REVOKED');
@@ -220,10 +228,27 @@ export class SignalingGateway {
         const claims = this.#tokens.verify(token);
         const refusal = await this.#refusalOf(claims);
         if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message, refusal.detail);
+        // A page that can follow (it says so) is sent to its session's owner when that node
+        // has an address of its own: its signalling then takes no hop between nodes.
+        const follows =
+          typeof auth === 'object' && auth !== null && (auth as Record<string, unknown>)['follow'];
+        if (follows === true && this.#relay) {
+          // Placement out of reach: the page stays here, as a page that does not follow.
+          const url = await this.#relay.directFor(claims.sessionId).catch((error: unknown) => {
+            this.#logger.warn({ err: error }, 'session’s node not found at the handshake');
+            return null;
+          });
+          if (url) throw new MovedError(url);
+        }
         socket.data.claims = claims;
       })().then(
         () => next(),
         (error: unknown) => {
+          if (error instanceof MovedError) {
+            this.#logger.debug({ to: error.url }, 'handshake sent to the session’s node');
+            next(Object.assign(new Error(error.message), { data: { moved: error.url } }));
+            return;
+          }
           const refusal =
             error instanceof TokenRefusedError
               ? error

@@ -146,6 +146,19 @@ export class SessionRelay {
     return owner === placement.nodeId ? undefined : owner;
   }
 
+  /**
+   * Where a page connecting here should take its session's signalling instead: the owner's
+   * own address (NODE_DIRECT_URL) when another node holds the session and has one; null to
+   * stay here (this node holds it, or the owner has no address of its own: relayed). A
+   * session nobody holds is placed now, as by a first relayed request.
+   */
+  async directFor(sessionId: string): Promise<string | null> {
+    const placement = this.#cluster.placement;
+    const owner = await placement.ownerOf(sessionId);
+    if (owner === placement.nodeId) return null;
+    return placement.directUrlOf(owner);
+  }
+
   /** This node's socket closed: the node holding its session hears of it. */
   socketClosed(ctx: RequestContext, reason: string): void {
     const owner = ctx.relayedTo;

@@ -23,7 +23,7 @@ import {
 } from '../support/browser.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { kill, startNodeProcess } from '../support/clusterNodes.js';
-import { freshDatabase } from '../support/postgres.js';
+import { freePort, freshDatabase } from '../support/postgres.js';
 import { redisPrefix } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -182,6 +182,94 @@ describe('the node holding a call dies', () => {
     const held = b.server.sessions.get(SESSION_F);
     expect(
       held
+        ?.participants()
+        .filter((p) => !p.closed)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['applicant', 'mediator']);
+  });
+});
+
+describe('pages that moved to the node holding the call, when that node dies', () => {
+  const CASE_D = 'CASE-DIRECT-E2E';
+  const SESSION_D = 'SESSION-DIRECT-E2E';
+  let b: TestServer;
+  let a: { url: string; child: ChildProcess } | undefined;
+  let opener: TestClient | undefined;
+  let browser: Browser;
+  const pages = new Map<string, Page>();
+  let aDirect: string;
+
+  beforeAll(async () => {
+    const shared = await clusterEnv('e2e-direct');
+    const [portA, portB] = [await freePort(), await freePort()];
+    aDirect = `http://127.0.0.1:${portA}`;
+    b = await startTestServer({
+      ...shared,
+      NODE_ID: 'node-b-stays',
+      HTTP_PORT: String(portB),
+      NODE_DIRECT_URL: `http://127.0.0.1:${portB}`,
+    });
+    a = await startNodeProcess({
+      ...shared,
+      NODE_ID: 'node-a-direct',
+      HTTP_PORT: String(portA),
+      NODE_DIRECT_URL: aDirect,
+    });
+    opener = await connectClient(
+      a.url,
+      await b.token({ sub: 'opener', role: 'mediator', caseId: CASE_D, sessionId: SESSION_D }),
+    );
+    await joinSession(opener);
+    browser = await launchChromium();
+    for (const person of [
+      { sub: 'mediator', name: '王调解', role: 'mediator' as const },
+      { sub: 'applicant', name: '张三', role: 'party' as const },
+    ]) {
+      const token = await b.token({ ...person, caseId: CASE_D, sessionId: SESSION_D });
+      pages.set(person.sub, await openLink(browser, person.sub, `${b.url}/join#token=${token}`));
+    }
+  });
+
+  afterAll(async () => {
+    opener?.close();
+    await browser?.close();
+    if (a) await kill(a.child);
+    await b?.close();
+  });
+
+  it('signals on the owner’s own address, and returns through node B after SIGKILL', async () => {
+    const mediator = pages.get('mediator')!;
+    const party = pages.get('applicant')!;
+    await joinWithAdmission(mediator, [{ page: party, participantId: 'applicant' }]);
+    await mediaFlowing(party, ['mediator'], 30_000);
+    await mediaFlowing(mediator, ['applicant'], 30_000);
+    // Both pages opened on node B and were sent to node A, which holds the call.
+    for (const page of [mediator, party])
+      expect(await diagnostics.signalingNode(page)).toBe(aDirect);
+    expect(b.server.sessions.get(SESSION_D)).toBeUndefined();
+    const pageIds = await Promise.all(
+      [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
+    );
+
+    await kill(a!.child);
+    const killedAt = Date.now();
+    await mediaFlowing(party, ['mediator'], 30_000);
+    await mediaFlowing(mediator, ['applicant'], 30_000);
+    process.stdout.write(
+      `failover (moved pages): media again both ways ${Date.now() - killedAt} ms after SIGKILL\n`,
+    );
+    expect(
+      await Promise.all(
+        [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
+      ),
+    ).toEqual(pageIds);
+    expect(await diagnostics.admission(party)).toBe('admitted');
+    // Node B holds the call now; the pages reach it through its address, the one they opened.
+    for (const page of [mediator, party]) expect(await diagnostics.signalingNode(page)).toBeNull();
+    expect(
+      b.server.sessions
+        .get(SESSION_D)
         ?.participants()
         .filter((p) => !p.closed)
         .map((p) => p.id)

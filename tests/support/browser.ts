@@ -99,6 +99,9 @@ export const diagnostics = {
     page.evaluate('window.__mediation.admission()') as Promise<'waiting' | 'admitted' | null>,
   /** Mediators: the ids of those waiting to be admitted. */
   waiting: (page: Page) => page.evaluate('window.__mediation.waiting()') as Promise<string[]>,
+  /** Several nodes: the node's own address the page's signalling moved to, null if none. */
+  signalingNode: (page: Page) =>
+    page.evaluate('window.__mediation.signalingNode()') as Promise<string | null>,
   caucus: (page: Page) =>
     page.evaluate('window.__mediation.caucus()') as Promise<{ participantIds: string[] } | null>,
 };

@@ -35,18 +35,52 @@ export interface TestClient {
   close(): void;
 }
 
-export function connect(url: string, token: string | undefined): TestSocket {
-  return io(url, {
-    auth: token === undefined ? {} : { token },
+/**
+ * `follow`: the handshake says the client follows its session to the node holding it
+ * (the call page does), so a node may answer `data.moved` with that node's own address.
+ */
+export function connect(url: string, token: string | undefined, follow = false): TestSocket {
+  // A node's own address may carry a path (a balancer's route to that node alone).
+  const at = new URL(url);
+  const prefix = at.pathname.replace(/\/+$/, '');
+  return io(at.origin, {
+    auth: { ...(token === undefined ? {} : { token }), ...(follow ? { follow: true } : {}) },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    ...(prefix ? { path: `${prefix}/socket.io` } : {}),
   });
 }
 
+/**
+ * Connects as a call page does, following its session: when the handshake answers
+ * `data.moved`, connects to that node's own address instead. Resolves with the client and
+ * the address it is connected to.
+ */
+export async function connectFollowing(
+  url: string,
+  token: string,
+): Promise<{ client: TestClient; at: string }> {
+  let at = url;
+  for (let moves = 0; moves < 3; moves++) {
+    try {
+      return { client: await connectClient(at, token, true), at };
+    } catch (error) {
+      const moved = (error as { data?: { moved?: unknown } }).data?.moved;
+      if (typeof moved !== 'string') throw error;
+      at = moved;
+    }
+  }
+  throw new Error(`moved more than 3 times from ${url}`);
+}
+
 /** Connects and resolves once the handshake is accepted, or rejects with connect_error's data. */
-export async function connectClient(url: string, token: string): Promise<TestClient> {
-  const socket = connect(url, token);
+export async function connectClient(
+  url: string,
+  token: string,
+  follow = false,
+): Promise<TestClient> {
+  const socket = connect(url, token, follow);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (e) => reject(e));

@@ -26,7 +26,8 @@ import { addSyntheticRoom } from './syntheticRoom.js';
 
 const config = loadConfig(process.env, {
   HTTP_HOST: '127.0.0.1',
-  HTTP_PORT: '0',
+  // A port of the test's choosing when it gives the node an address of its own (NODE_DIRECT_URL).
+  HTTP_PORT: process.env['HTTP_PORT'] ?? '0',
   PUBLIC_URL: '',
   DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cluster-node-')),
   JWT_SECRET: TEST_SECRET,

@@ -34,6 +34,10 @@ import { createTransport, makeTransport, type Direction } from './transport.js';
 export type { CallEvents, CallStatus, FatalReason, RemoteTrack } from './callEvents.js';
 export type { InboundMedia, OutboundCamera } from './mediaStats.js';
 
+/** Joins asked while the session's node does not answer, a second apart (its lease is 3 s). */
+const JOIN_ATTEMPTS = 10;
+const JOIN_RETRY_MS = 1_000;
+
 export class CallClient {
   readonly signaling: SignalingClient;
   readonly #events: CallEvents;
@@ -63,7 +67,9 @@ export class CallClient {
   ) {
     this.#events = events;
     this.signaling =
-      typeof connection === 'string' ? new SignalingClient(connection, url) : connection;
+      typeof connection === 'string'
+        ? new SignalingClient(connection, url, { follow: true })
+        : connection;
     const s = this.signaling;
     // The routers' capabilities fetched over HTTP by the page, if it did; else asked on the socket.
     this.#device = new RouterDevice(capabilities, async () => {
@@ -79,8 +85,8 @@ export class CallClient {
       wanted: () => this.#wantJoined,
     });
 
-    if (s.socket.connected) performance.mark('mediation: socket connected');
-    s.socket.on('connect', () => performance.mark('mediation: socket connected'));
+    if (s.connected) performance.mark('mediation: socket connected');
+    s.onLifecycle('connect', () => performance.mark('mediation: socket connected'));
     const refused = (
       error: Error & { data?: { reason?: HandshakeRefusal; detail?: Reason } },
     ): void => {
@@ -89,19 +95,19 @@ export class CallClient {
       // A removed participant's token is refused at the handshake for the rest of the session.
       this.#stop(error.data?.detail === 'PARTICIPANT_REMOVED' ? 'removed' : reason);
     };
-    s.socket.on('connect_error', refused);
+    s.onLifecycle('connect_error', refused);
     // Refused before this client existed: the page ends now, as it would have then.
-    if (s.lastConnectError && !s.socket.connected) {
+    if (s.lastConnectError && !s.connected) {
       const early = s.lastConnectError;
       queueMicrotask(() => refused(early));
     }
-    s.socket.on('disconnect', (reason) => {
+    s.onLifecycle('disconnect', (reason) => {
       if (this.#wantJoined && reason !== 'io client disconnect') {
         this.#receiver.beginRecovery();
         events.status('reconnecting');
       }
     });
-    s.socket.io.on('reconnect', () => {
+    s.onLifecycle('reconnect', () => {
       // A new socket is a new participant on the server: join again, rebuild media.
       if (this.#wantJoined) this.#enqueue(() => this.#joinAndBuild());
     });
@@ -209,8 +215,7 @@ export class CallClient {
   }
 
   #connected(): Promise<void> {
-    if (this.signaling.socket.connected) return Promise.resolve();
-    return new Promise<void>((resolve) => this.signaling.socket.once('connect', () => resolve()));
+    return this.signaling.whenConnected();
   }
 
   /**
@@ -296,7 +301,7 @@ export class CallClient {
     this.#wantJoined = false;
     this.#receiver.finishRecovery();
     try {
-      if (this.signaling.socket.connected) await this.signaling.request('session:leave', {});
+      if (this.signaling.connected) await this.signaling.request('session:leave', {});
     } catch {
       // Leaving must always succeed locally.
     }
@@ -312,9 +317,9 @@ export class CallClient {
    * by itself (the tab keeps its credential) and keeps its admission.
    */
   leaveOnUnload(): void {
-    if (!this.#wantJoined || !this.signaling.socket.connected) return;
+    if (!this.#wantJoined || !this.signaling.connected) return;
     this.#wantJoined = false;
-    this.signaling.socket.emit('session:leave', {}, () => undefined);
+    this.signaling.send('session:leave', {});
   }
 
   /** Bytes received per participant and kind: read by the end-to-end tests and the quality view. */
@@ -376,10 +381,7 @@ export class CallClient {
     const device = await this.#device.ready();
     let join: JoinResult;
     try {
-      join = await this.signaling.request('session:join', {
-        rtpCapabilities: device.rtpCapabilities as RtpCapabilities,
-        receive: true,
-      });
+      join = await this.#joinRequest(device.rtpCapabilities as RtpCapabilities);
     } catch (error) {
       // Locked to newcomers, or removed: retrying cannot help.
       if (error instanceof RequestError && error.code === 'FORBIDDEN') {
@@ -404,6 +406,29 @@ export class CallClient {
       return;
     }
     await this.#rebuildMedia(join.producers, undefined, join.receive);
+  }
+
+  /**
+   * `session:join`, asked again while the node holding the session does not answer: it died
+   * and its lease (3 s) has not run out, after which the join places the session on a live
+   * node (several nodes; a page that came back at once from a dead node meets this).
+   */
+  async #joinRequest(rtpCapabilities: RtpCapabilities): Promise<JoinResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.signaling.request('session:join', { rtpCapabilities, receive: true });
+      } catch (error) {
+        const retry =
+          error instanceof RequestError &&
+          error.reason === 'SESSION_NODE_UNREACHABLE' &&
+          attempt < JOIN_ATTEMPTS &&
+          this.#wantJoined &&
+          this.signaling.connected;
+        if (!retry) throw error;
+        this.#events.status('reconnecting');
+        await new Promise((r) => setTimeout(r, JOIN_RETRY_MS));
+      }
+    }
   }
 
   /** Takes in a join result: from `session:join` or from `admission:granted`. */

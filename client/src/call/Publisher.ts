@@ -135,7 +135,7 @@ export class Publisher {
     this.#producers.delete('screen');
     if (!producer || producer.closed) return;
     producer.close();
-    if (this.#signaling.socket.connected) {
+    if (this.#signaling.connected) {
       await this.#signaling.request('producer:close', { producerId: producer.id });
     }
   }

@@ -130,7 +130,8 @@ function connectEarly(): void {
   connectingEarly = true;
   performance.mark('mediation: signalling loaded');
   // The call client came first and connected itself.
-  if (!client) early = { token, signaling: new SignalingClient(token) };
+  if (!client)
+    early = { token, signaling: new SignalingClient(token, undefined, { follow: true }) };
 }
 connectEarly();
 // The media client loads while the first screen is drawn and the camera starts.
@@ -766,6 +767,8 @@ Object.defineProperty(window, '__mediation', {
     /** Mediators: who waits to be admitted. */
     waiting: () => floor?.waiting.map((p) => p.participantId) ?? [],
     caucus: () => floor?.caucus ?? null,
+    /** Several nodes: the node's own address the signalling uses, null through the page's own. */
+    signalingNode: () => client?.signaling.direct ?? null,
     locked: () => floor?.locked ?? false,
     chat: () => floor?.chat.map((m) => ({ text: m.text, confidential: m.confidential })) ?? [],
     quality: (participantId: string) => floor?.quality(participantId) ?? null,

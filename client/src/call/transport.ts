@@ -72,7 +72,7 @@ export function makeTransport(
   }
   transport.on('connectionstatechange', (state) => {
     performance.mark(`mediation: ${direction} transport ${state}`);
-    if (state === 'failed' && !transport.closed && signaling.socket.connected) {
+    if (state === 'failed' && !transport.closed && signaling.connected) {
       void signaling
         .request('transport:restartIce', { transportId: transport.id })
         .then(({ iceParameters }) => transport.restartIce({ iceParameters }))

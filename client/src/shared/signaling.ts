@@ -1,8 +1,7 @@
 /** A typed request/notification layer over Socket.IO, shaped by the shared contract. */
-import { io, type Socket } from 'socket.io-client';
+import { NodeConnection, type ConnectError, type Lifecycle } from './nodeConnection.js';
 import type {
   Ack,
-  ClientToServerEvents,
   ErrorCode,
   ErrorPayload,
   Reason,
@@ -13,7 +12,6 @@ import type {
   RequestName,
   RequestOf,
   ResponseOf,
-  ServerToClientEvents,
 } from '../../../signaling/index.js';
 
 export class RequestError extends Error {
@@ -62,38 +60,54 @@ export class HandshakeError extends Error {
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
-
+/**
+ * The page's signalling: typed requests and notifications over its connection
+ * (`NodeConnection`, which follows the session to the node holding it).
+ */
 export class SignalingClient {
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly #connection: NodeConnection;
+
+  /** `follow`: go to the node holding the session when it has an address of its own (the call page). */
+  constructor(token: string, url?: string, options: { follow?: boolean } = {}) {
+    this.#connection = new NodeConnection(token, url, options);
+  }
+
   /**
    * The handshake's last refusal, kept for a listener that arrives later: the
    * page connects as soon as it knows the credential, before its call client
    * (and its handlers) have loaded.
    */
-  lastConnectError: (Error & { data?: { reason?: HandshakeRefusal } }) | undefined;
+  get lastConnectError(): ConnectError | undefined {
+    return this.#connection.lastConnectError;
+  }
 
-  constructor(token: string, url?: string) {
-    const options = {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 4000,
-    };
-    this.socket = url ? io(url, options) : io(options);
-    this.socket.on('connect_error', (error) => (this.lastConnectError = error));
-    this.socket.on('connect', () => (this.lastConnectError = undefined));
+  get connected(): boolean {
+    return this.#connection.connected;
+  }
+
+  /** The node's own address in use (several nodes), or null through the address the page started from. */
+  get direct(): string | null {
+    return this.#connection.direct;
+  }
+
+  whenConnected(): Promise<void> {
+    return this.#connection.whenConnected();
+  }
+
+  onLifecycle<K extends keyof Lifecycle>(event: K, listener: Lifecycle[K]): void {
+    this.#connection.onLifecycle(event, listener);
   }
 
   async request<E extends RequestName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>> {
-    if (!this.socket.connected) throw new RequestError('DISCONNECTED', 'Not connected');
-    const emit = this.socket.timeout(REQUEST_TIMEOUT_MS).emit as unknown as (
+    const socket = this.#connection.socket;
+    if (!socket.connected) throw new RequestError('DISCONNECTED', 'Not connected');
+    const emit = socket.timeout(REQUEST_TIMEOUT_MS).emit as unknown as (
       e: E,
       p: RequestOf<E>,
       cb: (err: Error | null, res: Ack<ResponseOf<E>>) => void,
     ) => void;
     const response = await new Promise<Ack<ResponseOf<E>>>((resolve, reject) => {
-      emit.call(this.socket.timeout(REQUEST_TIMEOUT_MS), event, payload, (err, res) => {
+      emit.call(socket.timeout(REQUEST_TIMEOUT_MS), event, payload, (err, res) => {
         if (err) reject(new RequestError('TIMEOUT', `${event} timed out`));
         else resolve(res);
       });
@@ -102,15 +116,22 @@ export class SignalingClient {
     return response.data;
   }
 
-  on<E extends NotificationName>(event: E, listener: (payload: NotificationMap[E]) => void): void {
-    (this.socket.on as (e: E, l: (p: NotificationMap[E]) => void) => void).call(
-      this.socket,
+  /** Sends a request without waiting for its answer (the page is going away). */
+  send<E extends RequestName>(event: E, payload: RequestOf<E>): void {
+    const socket = this.#connection.socket;
+    (socket.emit as (e: E, p: RequestOf<E>, cb: () => void) => void).call(
+      socket,
       event,
-      listener,
+      payload,
+      () => undefined,
     );
   }
 
+  on<E extends NotificationName>(event: E, listener: (payload: NotificationMap[E]) => void): void {
+    this.#connection.on(event, listener);
+  }
+
   close(): void {
-    this.socket.disconnect();
+    this.#connection.close();
   }
 }

@@ -1,0 +1,324 @@
+/**
+ * Several nodes with addresses of their own (NODE_DIRECT_URL, issue 19): a call page that
+ * reached a node other than the one holding its session is sent, at the handshake, to that
+ * node's own address, and its signalling then takes no hop between nodes. A page that does
+ * not follow (an older page, the document inbox) is relayed as before; a refused credential
+ * is refused, not moved; an address the page cannot reach leaves it relayed; and when the
+ * node it moved to goes away, the page comes back through the address it started from and
+ * joins wherever the session is placed next.
+ *
+ * The page's own connection code (client/src/shared/nodeConnection.ts) is what connects here.
+ */
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { Server } from 'socket.io';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NodeConnection } from '../../client/src/shared/nodeConnection.js';
+import type { Ack, RequestName, RequestOf, ResponseOf } from '../../signaling/index.js';
+import {
+  connect,
+  connectClient,
+  connectFollowing,
+  joinSession,
+  type TestClient,
+} from '../support/client.js';
+import { eventually } from '../support/eventually.js';
+import { freePort, freshDatabase } from '../support/postgres.js';
+import { redisPrefix } from '../support/redis.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const CASE = 'CASE-DIRECT';
+
+/** A request over the page's connection as it is now; its data, or the refusal thrown. */
+async function ask<E extends RequestName>(
+  page: NodeConnection,
+  event: E,
+  payload: RequestOf<E>,
+): Promise<ResponseOf<E>> {
+  const emit = page.socket.timeout(10_000).emitWithAck as unknown as (
+    e: E,
+    p: RequestOf<E>,
+  ) => Promise<Ack<ResponseOf<E>>>;
+  const ack = await emit.call(page.socket.timeout(10_000), event, payload);
+  if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+interface Node {
+  server: TestServer;
+  direct: string;
+}
+
+async function startNode(
+  shared: Record<string, string>,
+  id: string,
+  direct?: string,
+): Promise<Node> {
+  const port = await freePort();
+  const own = direct ?? `http://127.0.0.1:${port}`;
+  const server = await startTestServer({
+    ...shared,
+    NODE_ID: id,
+    HTTP_PORT: String(port),
+    NODE_DIRECT_URL: own,
+  });
+  return { server, direct: own };
+}
+
+/** The handshake's refusal data, or undefined when it was accepted. */
+async function handshake(url: string, token: string | undefined, follow: boolean) {
+  const socket = connect(url, token, follow);
+  try {
+    return await new Promise<Record<string, unknown> | undefined>((resolve) => {
+      socket.once('connect', () => resolve(undefined));
+      socket.once('connect_error', (e: Error & { data?: Record<string, unknown> }) =>
+        resolve(e.data ?? {}),
+      );
+    });
+  } finally {
+    socket.disconnect();
+  }
+}
+
+async function sharedEnv(label: string): Promise<Record<string, string>> {
+  return {
+    DATABASE_URL: await freshDatabase(inject('postgresUrl'), label),
+    REDIS_URL: inject('redisUrl'),
+    REDIS_KEY_PREFIX: redisPrefix(label),
+    MEDIASOUP_NUM_WORKERS: '1',
+    SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
+  };
+}
+
+describe('a call page moves to the node holding its session', () => {
+  let a: Node;
+  let b: Node;
+  const clients: TestClient[] = [];
+  const pages: NodeConnection[] = [];
+  const SESSION = 'SESSION-DIRECT';
+  let mediator: TestClient;
+  let owner: Node;
+  let other: Node;
+
+  const token = (sub: string, role: 'mediator' | 'party' = 'party', sessionId = SESSION) =>
+    a.server.token({ sub, role, caseId: CASE, sessionId });
+
+  beforeAll(async () => {
+    const shared = await sharedEnv('cluster-direct');
+    a = await startNode(shared, 'node-a');
+    b = await startNode(shared, 'node-b');
+    // The mediator's page does not follow: the session is held where placement put it.
+    mediator = await connectClient(a.server.url, await token('mediator', 'mediator'));
+    clients.push(mediator);
+    await joinSession(mediator);
+    owner = [a, b].find((n) => n.server.server.sessions.get(SESSION) !== undefined)!;
+    other = owner === a ? b : a;
+  });
+
+  afterAll(async () => {
+    for (const p of pages) p.close();
+    for (const c of clients) c.close();
+    await a?.server.close();
+    await b?.server.close();
+  });
+
+  it('tells a following page the owner’s own address at the handshake, and nobody else', async () => {
+    const party = await token('party-handshake');
+    expect(await handshake(other.server.url, party, true)).toEqual({ moved: owner.direct });
+    // On the owner itself, and for a page that does not follow, the handshake is accepted.
+    expect(await handshake(owner.server.url, party, true)).toBeUndefined();
+    expect(await handshake(other.server.url, party, false)).toBeUndefined();
+    // A credential that is refused is refused with its reason, never moved.
+    expect(await handshake(other.server.url, 'not-a-token', true)).toMatchObject({
+      reason: 'TOKEN_INVALID',
+    });
+    expect(await handshake(other.server.url, undefined, true)).toMatchObject({
+      reason: 'TOKEN_MISSING',
+    });
+  });
+
+  it('joins on the owner after the move and needs nothing of the node it first reached', async () => {
+    const { client: moved, at } = await connectFollowing(
+      other.server.url,
+      await token('party-moved'),
+    );
+    clients.push(moved);
+    expect(at).toBe(owner.direct);
+    const relayed = await connectClient(other.server.url, await token('party-relayed'));
+    clients.push(relayed);
+    for (const c of [moved, relayed])
+      await joinSession(c, { admitBy: mediator, overrideReason: 'test: admitted unchecked' });
+    const { participants } = await moved.request('session:participants', {});
+    expect(participants.map((p) => p.participantId).sort()).toEqual([
+      'mediator',
+      'party-moved',
+      'party-relayed',
+    ]);
+
+    // The node the pages first reached stops: the relayed page loses its connection, the
+    // moved one is still answered by the owner.
+    const relayedGone = new Promise<string>((r) => relayed.socket.once('disconnect', r));
+    await other.server.close();
+    await relayedGone;
+    expect(moved.socket.connected).toBe(true);
+    const after = await moved.request('session:participants', {});
+    expect(after.participants.map((p) => p.participantId)).toContain('party-moved');
+  });
+});
+
+describe('the page’s connection: unreachable addresses and a node that goes away', () => {
+  let a: Node;
+  let b: Node;
+  const pages: NodeConnection[] = [];
+  const clients: TestClient[] = [];
+  let closedPort: number;
+
+  const tokenFor = (node: Node, sub: string, sessionId: string, role: 'mediator' | 'party') =>
+    node.server.token({ sub, role, caseId: CASE, sessionId });
+
+  beforeAll(async () => {
+    const shared = await sharedEnv('cluster-direct-faults');
+    // A port nothing listens on: node A announces an address pages cannot reach.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    closedPort = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    a = await startNode(shared, 'node-a-unreachable', `http://127.0.0.1:${closedPort}/node/a`);
+    b = await startNode(shared, 'node-b-reached');
+  });
+
+  afterAll(async () => {
+    for (const p of pages) p.close();
+    for (const c of clients) c.close();
+    await a?.server.close();
+    await b?.server.close();
+  });
+
+  /** A session held by `holder`: its mediator joins there first (placement keeps a held session). */
+  async function sessionOn(holder: Node, sessionId: string): Promise<void> {
+    const opener = await connectClient(
+      holder.server.url,
+      await tokenFor(holder, `opener-${sessionId}`, sessionId, 'mediator'),
+    );
+    clients.push(opener);
+    await joinSession(opener);
+    await eventually(
+      () => Promise.resolve(holder.server.server.sessions.get(sessionId)),
+      `${sessionId} held by the node its first join reached`,
+    );
+  }
+
+  it('stays relayed when the owner’s own address cannot be reached', async () => {
+    await sessionOn(a, 'SESSION-UNREACHABLE');
+    const page = new NodeConnection(
+      await tokenFor(b, 'party-u', 'SESSION-UNREACHABLE', 'party'),
+      b.server.url,
+      { follow: true },
+    );
+    pages.push(page);
+    await page.whenConnected();
+    expect(page.direct).toBeNull();
+    // Relayed by node B to node A, which holds the session: the party waits to be admitted.
+    const { rtpCapabilities } = await ask(page, 'media:capabilities', {});
+    const joined = await ask(page, 'session:join', { rtpCapabilities });
+    expect(joined.admission).toBe('waiting');
+    expect(b.server.server.sessions.get('SESSION-UNREACHABLE')).toBeUndefined();
+  });
+
+  it('comes back through the address it started from when its node goes away, and joins again', async () => {
+    // The session is held by node B, whose own address works; the page starts at node A.
+    await sessionOn(b, 'SESSION-GOES');
+    const page = new NodeConnection(
+      await tokenFor(a, 'party-g', 'SESSION-GOES', 'party'),
+      a.server.url,
+      { follow: true },
+    );
+    pages.push(page);
+    const reconnected = new Promise<void>((r) => page.onLifecycle('reconnect', r));
+    await page.whenConnected();
+    expect(page.direct).toBe(b.direct);
+    await ask(page, 'media:capabilities', {});
+
+    await b.server.close();
+    await reconnected;
+    // Back through node A, which now holds the session (B released it on its way out).
+    expect(page.direct).toBeNull();
+    const { rtpCapabilities } = await ask(page, 'media:capabilities', {});
+    const joined = await ask(page, 'session:join', { rtpCapabilities });
+    expect(joined.self.participantId).toBe('party-g');
+    expect(a.server.server.sessions.get('SESSION-GOES')).toBeDefined();
+  });
+});
+
+describe('the page’s connection: moves it must not follow', () => {
+  /**
+   * A server that answers every following handshake "moved" to `to(itself)`, and accepts
+   * the others; resolves with the handshakes it saw (whether each followed).
+   */
+  async function movingServer(to: (self: string) => string): Promise<{
+    url: string;
+    handshakes: boolean[];
+    close: () => Promise<void>;
+  }> {
+    const http = createHttpServer();
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    const io = new Server(http, { transports: ['websocket'] });
+    const handshakes: boolean[] = [];
+    io.use((socket, next) => {
+      const follows = (socket.handshake.auth as { follow?: unknown }).follow === true;
+      handshakes.push(follows);
+      if (follows) next(Object.assign(new Error('moved'), { data: { moved: to(url) } }));
+      else next();
+    });
+    return { url, handshakes, close: () => io.close() };
+  }
+
+  it('stops following after three moves in a row and stays where it is', async () => {
+    const server = await movingServer((self) => self);
+    const page = new NodeConnection('a token', server.url, { follow: true });
+    try {
+      await page.whenConnected();
+      // The first handshake and three moves followed; then once more without following.
+      expect(server.handshakes).toEqual([true, true, true, true, false]);
+      expect(page.direct).toBeNull();
+    } finally {
+      page.close();
+      await server.close();
+    }
+  });
+
+  for (const target of ['ftp://127.0.0.1/node', 'javascript:alert(1)', 'not a url']) {
+    it(`does not take its credential to ${target}`, async () => {
+      const server = await movingServer(() => target);
+      const page = new NodeConnection('a token', server.url, { follow: true });
+      try {
+        await page.whenConnected();
+        expect(server.handshakes).toEqual([true, false]);
+        expect(page.direct).toBeNull();
+      } finally {
+        page.close();
+        await server.close();
+      }
+    });
+  }
+
+  it('does not leave https for http', async () => {
+    // The page opened over https (as in production); the move names a plain http address.
+    const page = new NodeConnection('a token', 'https://127.0.0.1:9', { follow: true });
+    const moved = Object.assign(new Error('moved'), { data: { moved: 'http://127.0.0.1:9' } });
+    try {
+      // Feed the page's socket a "moved" refusal as its handshake would.
+      const before = page.socket;
+      (before as unknown as { emitReserved: (e: string, x: unknown) => void }).emitReserved(
+        'connect_error',
+        moved,
+      );
+      expect(page.direct).toBeNull();
+      expect(page.socket).not.toBe(before);
+      expect((page.socket.auth as { follow?: boolean }).follow).toBeUndefined();
+    } finally {
+      page.close();
+    }
+  });
+});
