@@ -8,17 +8,23 @@
  * tests/support/redis.ts). `--sessions` sessions of four: the mediator and one party connect to
  * node A, two parties to node B. Each session's first join reaches A, and placement puts the
  * session on the node with less load then, so the sessions spread over both nodes (which node
- * holds which is read from the ownership leases in Redis); a client whose socket is on the node
- * holding its session is direct, the others are relayed over the node link. All join
+ * holds which is read from the ownership leases in Redis). Each node has an address of its own
+ * (NODE_DIRECT_URL), and on each node one of the two clients follows its session as the call
+ * page does (`follow` at the handshake). So in every session: two clients arrived at the node
+ * holding it (direct); one arrived at the other node and does not follow (relayed over the
+ * node link, as every page is in a deployment without node addresses); one arrived at the
+ * other node and followed (moved: sent at the handshake to the owner's own address). All join
  * (media:capabilities, session:join; the mediator admits the parties).
  *
  * Steady phase, after `--warmup` seconds of both paths unmeasured (the relay's first seconds
  * cost node B about twice the CPU per request): `session:participants` (a read of the live
  * session: one round trip through
  * the relay, no database) sent open-loop at `--rate` per second (on schedule, whatever the
- * replies), round-robin over the clients of one group, in `--blocks` alternating blocks of
- * the direct group (sockets on A) and the relayed group (sockets on B), so drifting load
- * hits both alike. Each ack's round trip is measured.
+ * replies), round-robin over the clients of one group, in `--blocks` blocks of the three groups
+ * in rotating order, so drifting load hits all alike. Each ack's round trip is measured. The
+ * relayed ÷ direct p99 is the relay's cost; moved ÷ direct p99 is what a page that reached the
+ * other node meets where nodes have addresses of their own (goal for both: ≤ 1.5). The move's
+ * own cost, one handshake more, is shown as connection times.
  *
  * Checks: every session is held by exactly one node, with all four in it; every ack is ok.
  * Errors fail the run after the figures are printed.
@@ -46,10 +52,20 @@ import { LEASE_MS } from '../server/cluster/placement.js';
 import { PostgresClient } from '../server/db/sql/PostgresClient.js';
 import { createLogger } from '../server/logger.js';
 import type { SessionRole } from '../signaling/index.js';
-import { connectClient, joinSession, type TestClient } from '../tests/support/client.js';
+import {
+  connectClient,
+  connectFollowing,
+  joinSession,
+  type TestClient,
+} from '../tests/support/client.js';
 import { askNode, kill, startNodeProcess } from '../tests/support/clusterNodes.js';
 import { enrolledToken, type TokenIssuer } from '../tests/support/enrol.js';
-import { freshDatabase, startPostgres, type PostgresCluster } from '../tests/support/postgres.js';
+import {
+  freePort,
+  freshDatabase,
+  startPostgres,
+  type PostgresCluster,
+} from '../tests/support/postgres.js';
 import { redisPrefix, startRedis, type RedisServer } from '../tests/support/redis.js';
 import { TEST_SECRET } from '../tests/support/secrets.js';
 import { failoverRounds, type Cluster, type FailoverFigures } from './clusterFailover.js';
@@ -112,8 +128,18 @@ const KEYS_SECRET = 'bench-cluster key-sealing secret, 32+ characters';
 interface Member {
   client: TestClient;
   sessionId: string;
+  /** The node the client first reached. */
   node: 'a' | 'b';
+  /** Follows its session (the call page's handshake): sent to the owner's own address. */
+  follows: boolean;
+  /** Where it is connected: the node it reached, or the owner's own address after a move. */
+  at: string;
+  /** Handshake(s) until connected (ms). */
+  connectMs: number;
 }
+
+type Group = 'direct' | 'relayed' | 'moved';
+const GROUPS: readonly Group[] = ['direct', 'relayed', 'moved'];
 
 /** Sends open-loop for `seconds` at `rate`/s round-robin over `clients`; the acks' round trips (ms). */
 async function drive(
@@ -276,9 +302,14 @@ async function main(): Promise<void> {
     stops.unshift(async () => {
       for (const n of nodes) await kill(n);
     });
-    const a = await startNodeProcess({ ...shared, NODE_ID: 'node-a' }, { ipc: true });
+    // Each node with an address of its own, for the pages that follow their session there.
+    const own = async (id: string) => {
+      const port = await freePort();
+      return { NODE_ID: id, HTTP_PORT: String(port), NODE_DIRECT_URL: `http://127.0.0.1:${port}` };
+    };
+    const a = await startNodeProcess({ ...shared, ...(await own('node-a')) }, { ipc: true });
     nodes.push(a.child);
-    const b = await startNodeProcess({ ...shared, NODE_ID: 'node-b' }, { ipc: true });
+    const b = await startNodeProcess({ ...shared, ...(await own('node-b')) }, { ipc: true });
     nodes.push(b.child);
     // The case file the nodes read (migrated by them), and their leases.
     const cluster = await reach(shared, redis.url, stops);
@@ -288,11 +319,11 @@ async function main(): Promise<void> {
     for (let s = 0; s < params.sessions; s++) {
       const caseId = `CASE-CLUSTER-${s}`;
       const sessionId = `SESSION-CLUSTER-${s}`;
-      const people: { sub: string; role: SessionRole; node: 'a' | 'b' }[] = [
-        { sub: `m${s}`, role: 'mediator', node: 'a' },
-        { sub: `a${s}`, role: 'party', node: 'a' },
-        { sub: `b${s}`, role: 'party', node: 'b' },
-        { sub: `c${s}`, role: 'party', node: 'b' },
+      const people: { sub: string; role: SessionRole; node: 'a' | 'b'; follows: boolean }[] = [
+        { sub: `m${s}`, role: 'mediator', node: 'a', follows: false },
+        { sub: `a${s}`, role: 'party', node: 'a', follows: true },
+        { sub: `b${s}`, role: 'party', node: 'b', follows: false },
+        { sub: `c${s}`, role: 'party', node: 'b', follows: true },
       ];
       let mediator: TestClient | undefined;
       for (const p of people) {
@@ -301,13 +332,18 @@ async function main(): Promise<void> {
           { sub: p.sub, caseId, sessionId, role: p.role, name: `参与人${p.sub}` },
           3600,
         );
-        const client = await connectClient((p.node === 'a' ? a : b).url, token);
+        const url = (p.node === 'a' ? a : b).url;
+        const started = performance.now();
+        const { client, at } = p.follows
+          ? await connectFollowing(url, token)
+          : { client: await connectClient(url, token), at: url };
+        const connectMs = performance.now() - started;
         await joinSession(client, {
           ...(mediator ? { admitBy: mediator } : {}),
           overrideReason: 'benchmark: admitted without the identity check',
         });
         mediator ??= client;
-        members.push({ client, sessionId, node: p.node });
+        members.push({ client, sessionId, node: p.node, follows: p.follows, at, connectMs });
       }
     }
     const holder = new Map<string, 'a' | 'b'>();
@@ -325,48 +361,80 @@ async function main(): Promise<void> {
     }
     const heldByB = [...holder.values()].filter((n) => n === 'b').length;
     out(`  sessions held: node A ${holder.size - heldByB}, node B ${heldByB} (placed by load)`);
-    const direct = members.filter((m) => holder.get(m.sessionId) === m.node).map((m) => m.client);
-    const relayed = members.filter((m) => holder.get(m.sessionId) !== m.node).map((m) => m.client);
-    // Warm-up: both paths, untimed.
-    for (let i = 0; i < 4; i++) {
-      await drive(direct, params.rate, params.warmupSeconds / 8, errors);
-      await drive(relayed, params.rate, params.warmupSeconds / 8, errors);
+    const groupOf = (m: Member): Group =>
+      holder.get(m.sessionId) === m.node ? 'direct' : m.follows ? 'moved' : 'relayed';
+    const clientsOf = (g: Group) => members.filter((m) => groupOf(m) === g).map((m) => m.client);
+    const groups = {
+      direct: clientsOf('direct'),
+      relayed: clientsOf('relayed'),
+      moved: clientsOf('moved'),
+    };
+    // A moved client is connected to the owner's own address; a relayed one to the node it reached.
+    const ownUrl = { a: a.url, b: b.url };
+    for (const m of members) {
+      const owner = holder.get(m.sessionId);
+      const expected = groupOf(m) === 'moved' && owner ? ownUrl[owner] : ownUrl[m.node];
+      if (m.at !== expected) errors.push(`${m.sessionId}: a ${groupOf(m)} client is at ${m.at}`);
     }
+    const connectMedian = (g: Group): number => {
+      const times = members.filter((m) => groupOf(m) === g).map((m) => m.connectMs);
+      return round3(
+        percentile(
+          [...times].sort((x, y) => x - y),
+          50,
+        ),
+      );
+    };
+    const connectMs = {
+      direct: connectMedian('direct'),
+      relayed: connectMedian('relayed'),
+      moved: connectMedian('moved'),
+    };
+    // Warm-up: every path, untimed.
+    for (let i = 0; i < 4; i++)
+      for (const g of GROUPS)
+        await drive(groups[g], params.rate, params.warmupSeconds / 12, errors);
 
     const seconds = params.durationSeconds / params.blocks;
-    const all = { direct: [] as number[], relayed: [] as number[] };
+    const all: Record<Group, number[]> = { direct: [], relayed: [], moved: [] };
     // Each node process's CPU seconds spent while a group was driven (where the relay's cost goes).
-    const nodeCpu = { direct: { a: 0, b: 0 }, relayed: { a: 0, b: 0 } };
+    const nodeCpu: Record<Group, { a: number; b: number }> = {
+      direct: { a: 0, b: 0 },
+      relayed: { a: 0, b: 0 },
+      moved: { a: 0, b: 0 },
+    };
     const cpuOf = (child: ChildProcess): number =>
       child.pid === undefined ? Number.NaN : (procCpu(child.pid)?.own ?? Number.NaN);
     const paired: number[] = [];
+    const pairedMoved: number[] = [];
     for (let block = 0; block < params.blocks; block++) {
-      // A B, B A, A B, …: neither path always goes first.
-      const order =
-        block % 2 === 0 ? (['direct', 'relayed'] as const) : (['relayed', 'direct'] as const);
-      const got: Record<'direct' | 'relayed', number[]> = { direct: [], relayed: [] };
+      // Rotating order: no path always goes first.
+      const order = GROUPS.map((_, i) => GROUPS[(i + block) % GROUPS.length]!);
+      const got: Record<Group, number[]> = { direct: [], relayed: [], moved: [] };
       for (const group of order) {
         const before = { a: cpuOf(a.child), b: cpuOf(b.child) };
-        got[group] = await drive(
-          group === 'direct' ? direct : relayed,
-          params.rate,
-          seconds,
-          errors,
-        );
+        got[group] = await drive(groups[group], params.rate, seconds, errors);
         all[group].push(...got[group]);
         nodeCpu[group].a += cpuOf(a.child) - before.a;
         nodeCpu[group].b += cpuOf(b.child) - before.b;
       }
       paired.push(round3(summary(got.relayed).p99 / summary(got.direct).p99));
+      pairedMoved.push(round3(summary(got.moved).p99 / summary(got.direct).p99));
     }
     const d = summary(all.direct);
     const r = summary(all.relayed);
+    const mv = summary(all.moved);
     const ratio = r.p99 / d.p99;
-    const perRequestUs = (group: 'direct' | 'relayed') => ({
+    const movedRatio = mv.p99 / d.p99;
+    const perRequestUs = (group: Group) => ({
       nodeA: Math.round((nodeCpu[group].a * 1e6) / all[group].length),
       nodeB: Math.round((nodeCpu[group].b * 1e6) / all[group].length),
     });
-    const cpuPerRequest = { direct: perRequestUs('direct'), relayed: perRequestUs('relayed') };
+    const cpuPerRequest = {
+      direct: perRequestUs('direct'),
+      relayed: perRequestUs('relayed'),
+      moved: perRequestUs('moved'),
+    };
     out();
     table([
       ['ack round trip (ms)', 'n', 'p50', 'p95', 'p99'],
@@ -384,13 +452,29 @@ async function main(): Promise<void> {
         r.p95.toFixed(2),
         r.p99.toFixed(2),
       ],
+      [
+        'moved (reached the other node, followed)',
+        String(mv.n),
+        mv.p50.toFixed(2),
+        mv.p95.toFixed(2),
+        mv.p99.toFixed(2),
+      ],
     ]);
     out(
       `  paired block ratios (relayed p99 / direct p99): ${paired.map((v) => v.toFixed(2)).join(' ')}`,
     );
     out(
-      `  node CPU per request (µs, whole processes, 10 ms ticks): direct A ${cpuPerRequest.direct.nodeA}` +
-        ` B ${cpuPerRequest.direct.nodeB}; relayed A ${cpuPerRequest.relayed.nodeA} B ${cpuPerRequest.relayed.nodeB}`,
+      `  paired block ratios (moved p99 / direct p99): ${pairedMoved.map((v) => v.toFixed(2)).join(' ')}`,
+    );
+    out(
+      `  node CPU per request (µs, whole processes, 10 ms ticks):` +
+        GROUPS.map((g) => ` ${g} A ${cpuPerRequest[g].nodeA} B ${cpuPerRequest[g].nodeB}`).join(
+          ';',
+        ),
+    );
+    out(
+      `  connection, median (ms): direct ${connectMs.direct.toFixed(1)}, relayed ${connectMs.relayed.toFixed(1)}, ` +
+        `moved ${connectMs.moved.toFixed(1)} (its handshake at the other node, then at the owner)`,
     );
     if (errors.length > 0) out(`  errors: ${errors.length} (first: ${errors[0]})`);
     for (const m of members) m.client.close();
@@ -458,6 +542,16 @@ async function main(): Promise<void> {
             pairedBlockRatios: paired,
             nodeCpuPerRequestUs: cpuPerRequest,
             target: 1.5,
+            moved: {
+              description:
+                'reached the other node, followed its session to the owner’s own address (NODE_DIRECT_URL) at the handshake',
+              ...mv,
+              ratio: round3(movedRatio),
+              ratioDefinition: 'moved ack p99 / direct ack p99',
+              pairedBlockRatios: pairedMoved,
+              target: 1.5,
+            },
+            connectMedianMs: connectMs,
           },
           failover: failover && {
             description:
@@ -474,7 +568,10 @@ async function main(): Promise<void> {
     out();
     out(`results: ${path.relative(process.cwd(), RESULT_FILE)}`);
     if (errors.length > 0) process.exitCode = 1;
-    out(`relay: relayed ack p99 / direct ack p99 = ${ratio.toFixed(2)} (goal ≤ 1.5)`);
+    out(
+      `signalling through a node that does not hold the session, ack p99 ÷ through the owner (goal ≤ 1.5): ` +
+        `relayed ${ratio.toFixed(2)}; moved to the owner's own address ${movedRatio.toFixed(2)}`,
+    );
     if (cap.twoNodes.stopReason.startsWith('room cap'))
       out(
         `note: the two-node rig stopped at the room cap (--max-rooms ${params.rooms.maxRooms}), not at a limit: the ratio is a lower bound`,
