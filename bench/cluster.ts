@@ -493,18 +493,30 @@ async function main(): Promise<void> {
       out(`  ${r.name}: ${r.roomsHeld} rooms held (${r.stopReason})`);
 
     let failover: FailoverFigures | null = null;
+    let failoverMoved: FailoverFigures | null = null;
     if (params.failovers > 0) {
-      out();
-      out(`failover: ${params.failovers} rounds, the owner SIGKILLed, node B survives`);
       await kill(a.child); // not part of the failover rounds: its load would only add noise
-      failover = await failoverRounds({ ...cluster, survivor: b.url }, params.failovers);
-      if (failover.rounds.length < params.failovers)
-        errors.push(`failover: ${failover.rounds.length} of ${params.failovers} rounds`);
-      if (failover.medianMs !== null)
+      for (const moved of [false, true]) {
+        out();
         out(
-          `  SIGKILL → media again both ways: median ${failover.medianMs} ms ` +
-            `(min ${failover.minMs}, max ${failover.maxMs}; the lease alone is ${LEASE_MS} ms)`,
+          `failover: ${params.failovers} rounds, the owner SIGKILLed, node B survives; ` +
+            (moved ? 'the pages moved to the owner’s own address' : 'the pages relayed by node B'),
         );
+        const figures = await failoverRounds(
+          { ...cluster, survivor: b.url },
+          params.failovers,
+          moved,
+        );
+        if (figures.rounds.length < params.failovers)
+          errors.push(`failover: ${figures.rounds.length} of ${params.failovers} rounds`);
+        if (figures.medianMs !== null)
+          out(
+            `  SIGKILL → media again both ways: median ${figures.medianMs} ms ` +
+              `(min ${figures.minMs}, max ${figures.maxMs}; the lease alone is ${LEASE_MS} ms)`,
+          );
+        if (moved) failoverMoved = figures;
+        else failover = figures;
+      }
     }
 
     mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
@@ -555,9 +567,15 @@ async function main(): Promise<void> {
           },
           failover: failover && {
             description:
-              'SIGKILL of the node holding a call in Chromium → audio and video flowing again to both pages (no reload)',
+              'SIGKILL of the node holding a call in Chromium → audio and video flowing again to both pages (no reload); the pages relayed by the surviving node',
             leaseMs: LEASE_MS,
             ...failover,
+          },
+          failoverMoved: failoverMoved && {
+            description:
+              'the same, the pages moved to the owner’s own address (NODE_DIRECT_URL) at their handshake',
+            leaseMs: LEASE_MS,
+            ...failoverMoved,
           },
           errors: errors.length,
         },

@@ -6,12 +6,22 @@
  * would send them), waits until audio and video flow both ways, SIGKILLs the owner and times
  * SIGKILL → audio and video flowing again to each page (byte counts of the page's inbound
  * streams rising, read every 100 ms). Nothing is reloaded: the pages rejoin on their own.
+ *
+ * `moved`: the owner has an address of its own (NODE_DIRECT_URL), so the pages, opened through
+ * the survivor, move to the owner at their handshake (checked), and after the SIGKILL come back
+ * through the survivor's address; else they stay on the survivor, relayed.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { joinWithAdmission, launchChromium, mediaFlowing } from '../tests/support/browser.js';
+import {
+  diagnostics,
+  joinWithAdmission,
+  launchChromium,
+  mediaFlowing,
+} from '../tests/support/browser.js';
 import { connectClient, joinSession } from '../tests/support/client.js';
 import { kill, startNodeProcess } from '../tests/support/clusterNodes.js';
 import { enrolledToken, type TokenIssuer } from '../tests/support/enrol.js';
+import { freePort } from '../tests/support/postgres.js';
 import { median, message, out, round1 } from './common.js';
 
 /** The running cluster, as the benchmark reaches it. */
@@ -51,21 +61,26 @@ async function oneRound(
   cluster: Cluster & { survivor: string },
   browser: Browser,
   round: number,
+  moved: boolean,
 ): Promise<FailoverRound> {
-  const caseId = `CASE-FAILOVER-${round}`;
-  const sessionId = `SESSION-FAILOVER-${round}`;
+  const tag = `${moved ? 'MOVED-' : ''}${round}`;
+  const caseId = `CASE-FAILOVER-${tag}`;
+  const sessionId = `SESSION-FAILOVER-${tag}`;
   const token = (sub: string, role: 'mediator' | 'party', name: string): Promise<string> =>
     enrolledToken(cluster.issuer, { sub, role, name, caseId, sessionId }, 600);
-  const ownerId = `bench-owner-${round}`;
-  const owner = await startNodeProcess({ ...cluster.env, NODE_ID: ownerId });
+  const ownerId = `bench-owner-${tag}`;
+  const port = moved ? await freePort() : 0;
+  const ownAddress = `http://127.0.0.1:${port}`;
+  const owner = await startNodeProcess({
+    ...cluster.env,
+    NODE_ID: ownerId,
+    ...(moved ? { HTTP_PORT: String(port), NODE_DIRECT_URL: ownAddress } : {}),
+  });
   const contexts: BrowserContext[] = [];
   try {
     // A person belongs to one case: each round's case has its own people.
-    const [mediatorId, partyId] = [`mediator-${round}`, `applicant-${round}`];
-    const opener = await connectClient(
-      owner.url,
-      await token(`opener-${round}`, 'mediator', '开场'),
-    );
+    const [mediatorId, partyId] = [`mediator-${tag}`, `applicant-${tag}`];
+    const opener = await connectClient(owner.url, await token(`opener-${tag}`, 'mediator', '开场'));
     await joinSession(opener);
     const holder = await cluster.ownerOf(sessionId);
     if (holder !== ownerId) throw new Error(`the session went to ${holder ?? 'no node'}`);
@@ -84,6 +99,11 @@ async function oneRound(
     await joinWithAdmission(mediator, [{ page: party, participantId: partyId }]);
     await mediaFlowing(party, [mediatorId], 30_000, READ_EVERY_MS);
     await mediaFlowing(mediator, [partyId], 30_000, READ_EVERY_MS);
+    for (const page of pages) {
+      const at = await diagnostics.signalingNode(page);
+      if (at !== (moved ? ownAddress : null))
+        throw new Error(`a page signals through ${at ?? 'the survivor'}, not as this round wants`);
+    }
 
     await kill(owner.child);
     const killedAt = Date.now();
@@ -104,6 +124,7 @@ export async function failoverRounds(
   /** `survivor`: the URL of the node the pages connect through, which stays up. */
   cluster: Cluster & { survivor: string },
   rounds: number,
+  moved = false,
 ): Promise<FailoverFigures> {
   const browser = await launchChromium();
   const done: FailoverRound[] = [];
@@ -113,7 +134,7 @@ export async function failoverRounds(
     while (done.length < rounds && failures.length <= 3) {
       attempt++;
       try {
-        const r = await oneRound(cluster, browser, attempt);
+        const r = await oneRound(cluster, browser, attempt, moved);
         done.push(r);
         out(
           `  failover ${done.length}: media again after ${r.bothMs} ms ` +
