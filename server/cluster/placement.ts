@@ -147,7 +147,12 @@ export class RedisPlacement implements SessionPlacement {
   async ownerOf(sessionId: string): Promise<string> {
     const key = this.#ownerKey(sessionId);
     const current = await this.#redis.get(key);
-    if (current) return current;
+    if (current) {
+      // Placed here by another node (a page it sent here, or a relayed request to come):
+      // this node keeps the lease from now on, else it would lapse under a live session.
+      if (current === this.nodeId) this.hold(sessionId);
+      return current;
+    }
     const candidate = await this.#leastLoaded();
     const owner = await this.#redis.eval(CLAIM, 1, key, candidate, String(LEASE_MS));
     if (typeof owner !== 'string') throw new Error('unexpected answer from the claim script');

@@ -85,7 +85,8 @@ export interface SessionPlacement {
   /**
    * The owner of the session now. When nobody holds it, the live node with the
    * most headroom (by the load every node publishes) is made its owner, maybe
-   * this one; that node keeps the lease once it takes the session (`hold`).
+   * this one; that node keeps the lease once it takes the session (`hold`). When
+   * the owner is this node (placed here by another), this node holds it from now on.
    */
   ownerOf(sessionId: string): Promise<string>;
   /** The node holding the session's lease now, without taking it; null when none does. */

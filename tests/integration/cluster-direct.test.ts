@@ -12,6 +12,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { Server } from 'socket.io';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NodeConnection } from '../../client/src/shared/nodeConnection.js';
 import type { Ack, RequestName, RequestOf, ResponseOf } from '../../signaling/index.js';
@@ -22,9 +23,9 @@ import {
   joinSession,
   type TestClient,
 } from '../support/client.js';
-import { eventually } from '../support/eventually.js';
-import { freePort, freshDatabase } from '../support/postgres.js';
-import { redisPrefix } from '../support/redis.js';
+import { eventually, sleep } from '../support/eventually.js';
+import { clusterEnv } from '../support/clusterEnv.js';
+import { freePort } from '../support/postgres.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const CASE = 'CASE-DIRECT';
@@ -80,16 +81,6 @@ async function handshake(url: string, token: string | undefined, follow: boolean
   }
 }
 
-async function sharedEnv(label: string): Promise<Record<string, string>> {
-  return {
-    DATABASE_URL: await freshDatabase(inject('postgresUrl'), label),
-    REDIS_URL: inject('redisUrl'),
-    REDIS_KEY_PREFIX: redisPrefix(label),
-    MEDIASOUP_NUM_WORKERS: '1',
-    SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
-  };
-}
-
 describe('a call page moves to the node holding its session', () => {
   let a: Node;
   let b: Node;
@@ -104,7 +95,7 @@ describe('a call page moves to the node holding its session', () => {
     a.server.token({ sub, role, caseId: CASE, sessionId });
 
   beforeAll(async () => {
-    const shared = await sharedEnv('cluster-direct');
+    const shared = await clusterEnv('cluster-direct');
     a = await startNode(shared, 'node-a');
     b = await startNode(shared, 'node-b');
     // The mediator's page does not follow: the session is held where placement put it.
@@ -172,12 +163,13 @@ describe('the page’s connection: unreachable addresses and a node that goes aw
   const pages: NodeConnection[] = [];
   const clients: TestClient[] = [];
   let closedPort: number;
+  let shared: Record<string, string>;
 
   const tokenFor = (node: Node, sub: string, sessionId: string, role: 'mediator' | 'party') =>
     node.server.token({ sub, role, caseId: CASE, sessionId });
 
   beforeAll(async () => {
-    const shared = await sharedEnv('cluster-direct-faults');
+    shared = await clusterEnv('cluster-direct-faults');
     // A port nothing listens on: node A announces an address pages cannot reach.
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
@@ -223,6 +215,33 @@ describe('the page’s connection: unreachable addresses and a node that goes aw
     const joined = await ask(page, 'session:join', { rtpCapabilities });
     expect(joined.admission).toBe('waiting');
     expect(b.server.server.sessions.get('SESSION-UNREACHABLE')).toBeUndefined();
+  });
+
+  it('keeps the lease of a session another node placed on it for a page it sent there', async () => {
+    // Node A's placement chose node B for a new session (as its CLAIM does for another node),
+    // and a page that reached node A follows it there: node B must hold the lease from then on.
+    const sessionId = 'SESSION-PLACED-ELSEWHERE';
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const key = `${shared['REDIS_KEY_PREFIX']}session:${sessionId}:owner`;
+      await redis.set(key, 'node-b-reached', 'PX', 3_000);
+      const page = new NodeConnection(
+        await tokenFor(a, 'party-p', sessionId, 'mediator'),
+        a.server.url,
+        { follow: true },
+      );
+      pages.push(page);
+      await page.whenConnected();
+      expect(page.direct).toBe(b.direct);
+      // Longer than the lease B was given: it is renewed by B, not lapsed.
+      await sleep(4_500);
+      expect(await redis.get(key)).toBe('node-b-reached');
+      const { rtpCapabilities } = await ask(page, 'media:capabilities', {});
+      await ask(page, 'session:join', { rtpCapabilities });
+      expect(b.server.server.sessions.get(sessionId)).toBeDefined();
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('comes back through the address it started from when its node goes away, and joins again', async () => {
