@@ -8,11 +8,15 @@
  * is SIGKILLed while both pages, connected through node B, are in a call it
  * holds. Without a reload, both pages are back in the call on node B (the
  * party still admitted) and media flows both ways again.
+ *
+ * And with addresses of their own (NODE_DIRECT_URL): both pages open on node B, are sent to
+ * node A (which holds the call) at the handshake and signal there, node B carrying none of
+ * it; SIGKILL node A, and both pages come back through node B's address without a reload.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   diagnostics,
   joinWithAdmission,
@@ -23,8 +27,8 @@ import {
 } from '../support/browser.js';
 import { connectClient, joinSession, type TestClient } from '../support/client.js';
 import { kill, startNodeProcess } from '../support/clusterNodes.js';
-import { freePort, freshDatabase } from '../support/postgres.js';
-import { redisPrefix } from '../support/redis.js';
+import { clusterEnv } from '../support/clusterEnv.js';
+import { freePort } from '../support/postgres.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const CASE = 'CASE-CLUSTER';
@@ -44,17 +48,11 @@ async function mediaFrom(page: Page, sender: string, what: string): Promise<void
   );
 }
 
-/** The environment of a test's nodes: one fresh database, Redis with a prefix of its own. */
-async function clusterEnv(label: string): Promise<Record<string, string>> {
+/** The environment of a test's nodes, once the client they serve is built. */
+async function builtClusterEnv(label: string): Promise<Record<string, string>> {
   if (!existsSync('client/dist/index.html'))
     throw new Error('client/dist is missing: run `npm test` (it builds the client)');
-  return {
-    DATABASE_URL: await freshDatabase(inject('postgresUrl'), label),
-    REDIS_URL: inject('redisUrl'),
-    REDIS_KEY_PREFIX: redisPrefix(label),
-    MEDIASOUP_NUM_WORKERS: '1',
-    SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
-  };
+  return clusterEnv(label);
 }
 
 /** A phone-sized page of its own that opened `url`. */
@@ -73,7 +71,7 @@ describe('one call over two nodes in Chromium', () => {
   const pages = new Map<string, Page>();
 
   beforeAll(async () => {
-    const shared = await clusterEnv('e2e-cluster');
+    const shared = await builtClusterEnv('e2e-cluster');
     a = await startTestServer({ ...shared, NODE_ID: 'node-a' });
     b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
     browser = await launchChromium();
@@ -115,165 +113,106 @@ describe('one call over two nodes in Chromium', () => {
   });
 });
 
-describe('the node holding a call dies', () => {
-  const CASE_F = 'CASE-FAILOVER';
-  const SESSION_F = 'SESSION-FAILOVER';
-  let b: TestServer;
-  let a: { url: string; child: ChildProcess } | undefined;
-  let opener: TestClient | undefined;
-  let browser: Browser;
-  const pages = new Map<string, Page>();
+/**
+ * The node holding a call dies (SIGKILL) with both pages in it. `moved`: both nodes have
+ * addresses of their own, so the pages, opened on node B, were sent to node A at their
+ * handshake and signal there; else node B relays them. Either way both pages come back into
+ * the call on node B without a reload, the party still admitted, media both ways.
+ */
+for (const moved of [false, true]) {
+  const title = moved
+    ? 'pages that moved to the node holding the call, when that node dies'
+    : 'the node holding a call dies';
+  describe(title, () => {
+    const CASE_F = moved ? 'CASE-DIRECT-E2E' : 'CASE-FAILOVER';
+    const SESSION_F = moved ? 'SESSION-DIRECT-E2E' : 'SESSION-FAILOVER';
+    let b: TestServer;
+    let a: { url: string; child: ChildProcess } | undefined;
+    let opener: TestClient | undefined;
+    let browser: Browser;
+    const pages = new Map<string, Page>();
+    /** Node A's own address, when the nodes have one. */
+    let aDirect: string | null = null;
 
-  beforeAll(async () => {
-    const shared = await clusterEnv('e2e-failover');
-    b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
-    a = await startNodeProcess({ ...shared, NODE_ID: 'node-a-dies' });
-    // The first join of the session reaches node A, which takes it (its load is no higher).
-    opener = await connectClient(
-      a.url,
-      await b.token({ sub: 'opener', role: 'mediator', caseId: CASE_F, sessionId: SESSION_F }),
-    );
-    await joinSession(opener);
-    browser = await launchChromium();
-    for (const person of [
-      { sub: 'mediator', name: '王调解', role: 'mediator' as const },
-      { sub: 'applicant', name: '张三', role: 'party' as const },
-    ]) {
-      const token = await b.token({ ...person, caseId: CASE_F, sessionId: SESSION_F });
-      // Both pages through node B, the address that stays up (a balancer's, as it were).
-      pages.set(person.sub, await openLink(browser, person.sub, `${b.url}/join#token=${token}`));
-    }
-  });
-
-  afterAll(async () => {
-    opener?.close();
-    await browser?.close();
-    if (a) await kill(a.child);
-    await b?.close();
-  });
-
-  it('brings both pages back into the call on the surviving node, without a reload', async () => {
-    const mediator = pages.get('mediator')!;
-    const party = pages.get('applicant')!;
-    await joinWithAdmission(mediator, [{ page: party, participantId: 'applicant' }]);
-    await mediaFlowing(party, ['mediator'], 30_000);
-    await mediaFlowing(mediator, ['applicant'], 30_000);
-    // Node A holds the call; node B only relays both pages' signalling to it.
-    expect(b.server.sessions.get(SESSION_F)).toBeUndefined();
-    const pageIds = await Promise.all(
-      [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
-    );
-
-    await kill(a!.child);
-    const killedAt = Date.now();
-    await mediaFlowing(party, ['mediator'], 30_000);
-    await mediaFlowing(mediator, ['applicant'], 30_000);
-    process.stdout.write(
-      `failover: media again both ways ${Date.now() - killedAt} ms after SIGKILL\n`,
-    );
-    // The same documents (no reload), both in the call, the party not sent to the waiting room.
-    expect(
-      await Promise.all(
-        [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
-      ),
-    ).toEqual(pageIds);
-    expect(await diagnostics.status(party)).toBe('joined');
-    expect(await diagnostics.admission(party)).toBe('admitted');
-    const held = b.server.sessions.get(SESSION_F);
-    expect(
-      held
-        ?.participants()
-        .filter((p) => !p.closed)
-        .map((p) => p.id)
-        .sort(),
-    ).toEqual(['applicant', 'mediator']);
-  });
-});
-
-describe('pages that moved to the node holding the call, when that node dies', () => {
-  const CASE_D = 'CASE-DIRECT-E2E';
-  const SESSION_D = 'SESSION-DIRECT-E2E';
-  let b: TestServer;
-  let a: { url: string; child: ChildProcess } | undefined;
-  let opener: TestClient | undefined;
-  let browser: Browser;
-  const pages = new Map<string, Page>();
-  let aDirect: string;
-
-  beforeAll(async () => {
-    const shared = await clusterEnv('e2e-direct');
-    const [portA, portB] = [await freePort(), await freePort()];
-    aDirect = `http://127.0.0.1:${portA}`;
-    b = await startTestServer({
-      ...shared,
-      NODE_ID: 'node-b-stays',
-      HTTP_PORT: String(portB),
-      NODE_DIRECT_URL: `http://127.0.0.1:${portB}`,
+    beforeAll(async () => {
+      const shared = await builtClusterEnv(moved ? 'e2e-direct' : 'e2e-failover');
+      const own = async (): Promise<{ port: string; url: string } | undefined> => {
+        if (!moved) return undefined;
+        const port = await freePort();
+        return { port: String(port), url: `http://127.0.0.1:${port}` };
+      };
+      const [ownA, ownB] = [await own(), await own()];
+      aDirect = ownA?.url ?? null;
+      const addressed = (o: { port: string; url: string } | undefined): Record<string, string> =>
+        o ? { HTTP_PORT: o.port, NODE_DIRECT_URL: o.url } : {};
+      b = await startTestServer({ ...shared, NODE_ID: 'node-b', ...addressed(ownB) });
+      a = await startNodeProcess({ ...shared, NODE_ID: 'node-a-dies', ...addressed(ownA) });
+      // The first join of the session reaches node A, which takes it (its load is no higher).
+      opener = await connectClient(
+        a.url,
+        await b.token({ sub: 'opener', role: 'mediator', caseId: CASE_F, sessionId: SESSION_F }),
+      );
+      await joinSession(opener);
+      browser = await launchChromium();
+      for (const person of [
+        { sub: 'mediator', name: '王调解', role: 'mediator' as const },
+        { sub: 'applicant', name: '张三', role: 'party' as const },
+      ]) {
+        const token = await b.token({ ...person, caseId: CASE_F, sessionId: SESSION_F });
+        // Both pages through node B, the address that stays up (a balancer's, as it were).
+        pages.set(person.sub, await openLink(browser, person.sub, `${b.url}/join#token=${token}`));
+      }
     });
-    a = await startNodeProcess({
-      ...shared,
-      NODE_ID: 'node-a-direct',
-      HTTP_PORT: String(portA),
-      NODE_DIRECT_URL: aDirect,
+
+    afterAll(async () => {
+      opener?.close();
+      await browser?.close();
+      if (a) await kill(a.child);
+      await b?.close();
     });
-    opener = await connectClient(
-      a.url,
-      await b.token({ sub: 'opener', role: 'mediator', caseId: CASE_D, sessionId: SESSION_D }),
-    );
-    await joinSession(opener);
-    browser = await launchChromium();
-    for (const person of [
-      { sub: 'mediator', name: '王调解', role: 'mediator' as const },
-      { sub: 'applicant', name: '张三', role: 'party' as const },
-    ]) {
-      const token = await b.token({ ...person, caseId: CASE_D, sessionId: SESSION_D });
-      pages.set(person.sub, await openLink(browser, person.sub, `${b.url}/join#token=${token}`));
-    }
-  });
 
-  afterAll(async () => {
-    opener?.close();
-    await browser?.close();
-    if (a) await kill(a.child);
-    await b?.close();
-  });
-
-  it('signals on the owner’s own address, and returns through node B after SIGKILL', async () => {
-    const mediator = pages.get('mediator')!;
-    const party = pages.get('applicant')!;
-    await joinWithAdmission(mediator, [{ page: party, participantId: 'applicant' }]);
-    await mediaFlowing(party, ['mediator'], 30_000);
-    await mediaFlowing(mediator, ['applicant'], 30_000);
-    // Both pages opened on node B and were sent to node A, which holds the call.
-    for (const page of [mediator, party])
-      expect(await diagnostics.signalingNode(page)).toBe(aDirect);
-    expect(b.server.sessions.get(SESSION_D)).toBeUndefined();
-    const pageIds = await Promise.all(
-      [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
-    );
-
-    await kill(a!.child);
-    const killedAt = Date.now();
-    await mediaFlowing(party, ['mediator'], 30_000);
-    await mediaFlowing(mediator, ['applicant'], 30_000);
-    process.stdout.write(
-      `failover (moved pages): media again both ways ${Date.now() - killedAt} ms after SIGKILL\n`,
-    );
-    expect(
-      await Promise.all(
+    it('brings both pages back into the call on the surviving node, without a reload', async () => {
+      const mediator = pages.get('mediator')!;
+      const party = pages.get('applicant')!;
+      await joinWithAdmission(mediator, [{ page: party, participantId: 'applicant' }]);
+      await mediaFlowing(party, ['mediator'], 30_000);
+      await mediaFlowing(mediator, ['applicant'], 30_000);
+      // Node A holds the call. Moved: both pages signal on its own address; else node B
+      // relays both pages' signalling to it.
+      expect(b.server.sessions.get(SESSION_F)).toBeUndefined();
+      for (const page of [mediator, party])
+        expect(await diagnostics.signalingNode(page)).toBe(aDirect);
+      const pageIds = await Promise.all(
         [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
-      ),
-    ).toEqual(pageIds);
-    expect(await diagnostics.admission(party)).toBe('admitted');
-    // Node B holds the call now; the pages reach it through its address, the one they opened.
-    for (const page of [mediator, party]) expect(await diagnostics.signalingNode(page)).toBeNull();
-    expect(
-      b.server.sessions
-        .get(SESSION_D)
-        ?.participants()
-        .filter((p) => !p.closed)
-        .map((p) => p.id)
-        .sort(),
-    ).toEqual(['applicant', 'mediator']);
+      );
+
+      await kill(a!.child);
+      const killedAt = Date.now();
+      await mediaFlowing(party, ['mediator'], 30_000);
+      await mediaFlowing(mediator, ['applicant'], 30_000);
+      process.stdout.write(
+        `failover${moved ? ' (moved pages)' : ''}: media again both ways ` +
+          `${Date.now() - killedAt} ms after SIGKILL\n`,
+      );
+      // The same documents (no reload), both in the call, the party not sent to the waiting room.
+      expect(
+        await Promise.all(
+          [mediator, party].map((p) => p.evaluate('performance.timeOrigin') as Promise<number>),
+        ),
+      ).toEqual(pageIds);
+      expect(await diagnostics.status(party)).toBe('joined');
+      expect(await diagnostics.admission(party)).toBe('admitted');
+      // Node B holds the call now; the pages reach it through its address, the one they opened.
+      for (const page of [mediator, party])
+        expect(await diagnostics.signalingNode(page)).toBeNull();
+      const held = b.server.sessions.get(SESSION_F);
+      expect(
+        held
+          ?.participants()
+          .filter((p) => !p.closed)
+          .map((p) => p.id)
+          .sort(),
+      ).toEqual(['applicant', 'mediator']);
+    });
   });
-});
+}

@@ -12,15 +12,14 @@
  * two nodes asked for a new session at the same moment agree on one owner.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
 import { caseInSession, seedStaff, TEST_PASSWORD, type StaffFixture } from '../support/cases.js';
 import { connectClient, type TestClient } from '../support/client.js';
 import { enrolledToken } from '../support/enrol.js';
 import { apiClient, pngBytes } from '../support/evidenceHttp.js';
 import { fakePeer } from '../support/fakeDevice.js';
-import { freshDatabase } from '../support/postgres.js';
-import { redisPrefix } from '../support/redis.js';
+import { clusterEnv } from '../support/clusterEnv.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 describe('relay: a session on one node, its participants on any node', () => {
@@ -50,13 +49,7 @@ describe('relay: a session on one node, its participants on any node', () => {
   };
 
   beforeAll(async () => {
-    const shared = {
-      DATABASE_URL: await freshDatabase(inject('postgresUrl'), 'cluster-relay'),
-      REDIS_URL: inject('redisUrl'),
-      REDIS_KEY_PREFIX: redisPrefix('relay'),
-      MEDIASOUP_NUM_WORKERS: '1',
-      SERVICE_KEYS_SECRET: 'the cluster’s key-sealing secret, 32+ chars',
-    };
+    const shared = await clusterEnv('cluster-relay');
     a = await startTestServer({ ...shared, NODE_ID: 'node-a' });
     b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
     staff = await seedStaff(new SqlCaseRepository(a.server.database));
