@@ -220,19 +220,15 @@ export class SignalingGateway {
   attach(io: SignalingServer): void {
     io.use((socket, next) => {
       void (async () => {
-        const auth: unknown = socket.handshake.auth;
-        const token =
-          typeof auth === 'object' && auth !== null
-            ? (auth as Record<string, unknown>)['token']
-            : undefined;
-        const claims = this.#tokens.verify(token);
+        const raw: unknown = socket.handshake.auth;
+        const auth =
+          typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+        const claims = this.#tokens.verify(auth['token']);
         const refusal = await this.#refusalOf(claims);
         if (refusal) throw new TokenRefusedError(refusal.reason, refusal.message, refusal.detail);
         // A page that can follow (it says so) is sent to its session's owner when that node
         // has an address of its own: its signalling then takes no hop between nodes.
-        const follows =
-          typeof auth === 'object' && auth !== null && (auth as Record<string, unknown>)['follow'];
-        if (follows === true && this.#relay) {
+        if (auth['follow'] === true && this.#relay) {
           // Placement out of reach: the page stays here, as a page that does not follow.
           const url = await this.#relay.directFor(claims.sessionId).catch((error: unknown) => {
             this.#logger.warn({ err: error }, 'session’s node not found at the handshake');
