@@ -23,6 +23,8 @@ import {
   joinSession,
   type TestClient,
 } from '../support/client.js';
+import { SqlCaseRepository } from '../../server/db/SqlCaseRepository.js';
+import { enrol } from '../support/enrol.js';
 import { eventually, sleep } from '../support/eventually.js';
 import { clusterEnv } from '../support/clusterEnv.js';
 import { freePort } from '../support/postgres.js';
@@ -128,6 +130,26 @@ describe('a call page moves to the node holding its session', () => {
     });
   });
 
+  it('refuses a revoked credential with its reason on either node, never moving it', async () => {
+    const claims = await enrol(a.server.server, {
+      sub: 'party-revoked',
+      role: 'party',
+      name: 'party-revoked',
+      caseId: CASE,
+      sessionId: SESSION,
+    });
+    const revocable = a.server.server.tokens.issue(claims, 600);
+    expect(await handshake(other.server.url, revocable, true)).toEqual({ moved: owner.direct });
+    await new SqlCaseRepository(a.server.server.database).revokeInvitation(
+      claims.inv!,
+      new Date().toISOString(),
+    );
+    for (const node of [other, owner])
+      expect(await handshake(node.server.url, revocable, true)).toMatchObject({
+        reason: 'TOKEN_REVOKED',
+      });
+  });
+
   it('joins on the owner after the move and needs nothing of the node it first reached', async () => {
     const { client: moved, at } = await connectFollowing(
       other.server.url,
@@ -200,14 +222,18 @@ describe('the page’s connection: unreachable addresses and a node that goes aw
     );
   }
 
+  /** A call page (it follows) of party `sub` that opens on node `at`. */
+  async function pageAt(at: Node, sub: string, sessionId: string): Promise<NodeConnection> {
+    const page = new NodeConnection(await tokenFor(at, sub, sessionId, 'party'), at.server.url, {
+      follow: true,
+    });
+    pages.push(page);
+    return page;
+  }
+
   it('stays relayed when the owner’s own address cannot be reached', async () => {
     await sessionOn(a, 'SESSION-UNREACHABLE');
-    const page = new NodeConnection(
-      await tokenFor(b, 'party-u', 'SESSION-UNREACHABLE', 'party'),
-      b.server.url,
-      { follow: true },
-    );
-    pages.push(page);
+    const page = await pageAt(b, 'party-u', 'SESSION-UNREACHABLE');
     await page.whenConnected();
     expect(page.direct).toBeNull();
     // Relayed by node B to node A, which holds the session: the party waits to be admitted.
@@ -247,12 +273,7 @@ describe('the page’s connection: unreachable addresses and a node that goes aw
   it('comes back through the address it started from when its node goes away, and joins again', async () => {
     // The session is held by node B, whose own address works; the page starts at node A.
     await sessionOn(b, 'SESSION-GOES');
-    const page = new NodeConnection(
-      await tokenFor(a, 'party-g', 'SESSION-GOES', 'party'),
-      a.server.url,
-      { follow: true },
-    );
-    pages.push(page);
+    const page = await pageAt(a, 'party-g', 'SESSION-GOES');
     const reconnected = new Promise<void>((r) => page.onLifecycle('reconnect', r));
     await page.whenConnected();
     expect(page.direct).toBe(b.direct);
